@@ -1,0 +1,344 @@
+// Columnar batches: the unit of data moving through weir (DESIGN §4).
+//
+// A batch holds `length` rows as columns. Numbers, timestamps, dates and intervals live in
+// Float64Array, booleans in Uint8Array, strings in plain arrays. A column's null mask is
+// null when the column has no NULLs (the common case; kernels take a fast path then).
+// The `ops` column carries changelog kinds; null means every row is an insert (+I).
+//
+// Invariant: every column's `values` has at least `length` entries; entries past `length`
+// are garbage. A NULL slot's value is unspecified (0 or '') and must never be read as data.
+
+import { type DataType, type PhysicalKind, physicalKind } from './types.js';
+
+export type Values = Float64Array | Uint8Array | string[];
+
+export interface Column {
+  readonly type: DataType;
+  readonly values: Values;
+  /** 1 = NULL. null = no NULLs in this column. */
+  readonly nulls: Uint8Array | null;
+}
+
+/** Changelog kinds, as Flink prints them. */
+export const enum RowKind {
+  Insert = 0, // +I
+  UpdateBefore = 1, // -U
+  UpdateAfter = 2, // +U
+  Delete = 3, // -D
+}
+
+export const ROW_KIND_TEXT = ['+I', '-U', '+U', '-D'] as const;
+
+/** True for kinds that add a row to the materialised result (+I, +U). */
+export function isAccumulate(kind: number): boolean {
+  return kind === RowKind.Insert || kind === RowKind.UpdateAfter;
+}
+
+export interface Batch {
+  readonly length: number;
+  readonly columns: readonly Column[];
+  /** Changelog kind per row; null = all +I (append-only). */
+  readonly ops: Uint8Array | null;
+}
+
+export type Scalar = number | string | boolean | null;
+
+export function allocValues(kind: PhysicalKind, n: number): Values {
+  switch (kind) {
+    case 'f64':
+      return new Float64Array(n);
+    case 'bool':
+      return new Uint8Array(n);
+    case 'str':
+      return new Array<string>(n).fill('');
+  }
+}
+
+export function makeColumn(type: DataType, values: Values, nulls: Uint8Array | null = null): Column {
+  return { type, values, nulls };
+}
+
+export function emptyBatch(types: readonly DataType[]): Batch {
+  return { length: 0, columns: types.map((t) => makeColumn(t, allocValues(physicalKind(t), 0))), ops: null };
+}
+
+export function isNullAt(col: Column, i: number): boolean {
+  return col.nulls !== null && col.nulls[i] === 1;
+}
+
+/** Reads one value as a JS scalar (slow path: tests, printing, state keys of odd types). */
+export function getScalar(col: Column, i: number): Scalar {
+  if (col.nulls !== null && col.nulls[i] === 1) return null;
+  const v = col.values[i];
+  if (physicalKind(col.type) === 'bool') return v === 1;
+  return v as number | string;
+}
+
+/** Gathers rows `idx[0..n)` of every column into a new batch. */
+export function takeBatch(batch: Batch, idx: Int32Array | Uint32Array, n: number): Batch {
+  const columns = batch.columns.map((c) => takeColumn(c, idx, n));
+  let ops: Uint8Array | null = null;
+  if (batch.ops !== null) {
+    ops = new Uint8Array(n);
+    const src = batch.ops;
+    for (let i = 0; i < n; i++) ops[i] = src[idx[i]!]!;
+  }
+  return { length: n, columns, ops };
+}
+
+export function takeColumn(col: Column, idx: Int32Array | Uint32Array, n: number): Column {
+  const src = col.values;
+  let values: Values;
+  if (src instanceof Float64Array) {
+    const out = new Float64Array(n);
+    for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+    values = out;
+  } else if (src instanceof Uint8Array) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+    values = out;
+  } else {
+    const out = new Array<string>(n);
+    for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+    values = out;
+  }
+  let nulls: Uint8Array | null = null;
+  if (col.nulls !== null) {
+    const srcNulls = col.nulls;
+    let any = 0;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const b = srcNulls[idx[i]!]!;
+      out[i] = b;
+      any |= b;
+    }
+    nulls = any ? out : null;
+  }
+  return { type: col.type, values, nulls };
+}
+
+/** Keeps the rows whose mask entry is 1 and not NULL (SQL WHERE semantics). */
+export function filterBatch(batch: Batch, mask: Uint8Array, maskNulls: Uint8Array | null): Batch {
+  const n = batch.length;
+  const idx = new Int32Array(n);
+  let m = 0;
+  if (maskNulls === null) {
+    for (let i = 0; i < n; i++) if (mask[i] === 1) idx[m++] = i;
+  } else {
+    for (let i = 0; i < n; i++) if (mask[i] === 1 && maskNulls[i] === 0) idx[m++] = i;
+  }
+  if (m === n) return batch;
+  return takeBatch(batch, idx, m);
+}
+
+export function sliceBatch(batch: Batch, start: number, end: number): Batch {
+  const columns = batch.columns.map((c) => ({
+    type: c.type,
+    values: Array.isArray(c.values) ? c.values.slice(start, end) : c.values.subarray(start, end),
+    nulls: c.nulls === null ? null : c.nulls.subarray(start, end),
+  }));
+  return { length: end - start, columns, ops: batch.ops === null ? null : batch.ops.subarray(start, end) };
+}
+
+/** Concatenates batches of the same schema. */
+export function concatBatches(types: readonly DataType[], batches: readonly Batch[]): Batch {
+  if (batches.length === 1) return batches[0]!;
+  let total = 0;
+  for (const b of batches) total += b.length;
+  const anyOps = batches.some((b) => b.ops !== null);
+  const ops = anyOps ? new Uint8Array(total) : null;
+  const columns: Column[] = types.map((t, ci) => {
+    const kind = physicalKind(t);
+    const values = allocValues(kind, total);
+    const anyNulls = batches.some((b) => b.columns[ci]!.nulls !== null);
+    const nulls = anyNulls ? new Uint8Array(total) : null;
+    let off = 0;
+    for (const b of batches) {
+      const c = b.columns[ci]!;
+      if (Array.isArray(values)) {
+        const src = c.values as string[];
+        for (let i = 0; i < b.length; i++) values[off + i] = src[i]!;
+      } else {
+        (values as Float64Array).set((c.values as Float64Array).subarray(0, b.length), off);
+      }
+      if (nulls !== null && c.nulls !== null) nulls.set(c.nulls.subarray(0, b.length), off);
+      off += b.length;
+    }
+    return { type: t, values, nulls };
+  });
+  if (ops !== null) {
+    let off = 0;
+    for (const b of batches) {
+      if (b.ops !== null) ops.set(b.ops.subarray(0, b.length), off);
+      off += b.length;
+    }
+  }
+  return { length: total, columns, ops };
+}
+
+/** Builds a column from JS scalars (tests, constant folding, small outputs). */
+export function columnFromScalars(type: DataType, data: readonly Scalar[]): Column {
+  const n = data.length;
+  const kind = physicalKind(type);
+  const values = allocValues(kind, n);
+  let nulls: Uint8Array | null = null;
+  for (let i = 0; i < n; i++) {
+    const v = data[i];
+    if (v === null || v === undefined) {
+      nulls ??= new Uint8Array(n);
+      nulls[i] = 1;
+      continue;
+    }
+    if (kind === 'str') (values as string[])[i] = String(v);
+    else if (kind === 'bool') (values as Uint8Array)[i] = v ? 1 : 0;
+    else (values as Float64Array)[i] = Number(v);
+  }
+  return { type, values, nulls };
+}
+
+export function batchFromRows(types: readonly DataType[], rows: readonly (readonly Scalar[])[], ops?: readonly number[]): Batch {
+  const columns = types.map((t, ci) => columnFromScalars(t, rows.map((r) => r[ci] ?? null)));
+  return { length: rows.length, columns, ops: ops ? Uint8Array.from(ops) : null };
+}
+
+export function batchToRows(batch: Batch): Scalar[][] {
+  const rows: Scalar[][] = [];
+  for (let i = 0; i < batch.length; i++) rows.push(batch.columns.map((c) => getScalar(c, i)));
+  return rows;
+}
+
+/** Growable column used by operators that assemble output row by row (window firing). */
+export class ColumnBuilder {
+  private f64: Float64Array | null = null;
+  private u8: Uint8Array | null = null;
+  private str: string[] | null = null;
+  private nulls: Uint8Array | null = null;
+  private n = 0;
+  private readonly kind: PhysicalKind;
+
+  constructor(
+    readonly type: DataType,
+    private capacity = 64,
+  ) {
+    this.kind = physicalKind(type);
+    if (this.kind === 'f64') this.f64 = new Float64Array(capacity);
+    else if (this.kind === 'bool') this.u8 = new Uint8Array(capacity);
+    else this.str = [];
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    if (this.f64 !== null) {
+      const a = new Float64Array(cap);
+      a.set(this.f64);
+      this.f64 = a;
+    }
+    if (this.u8 !== null) {
+      const a = new Uint8Array(cap);
+      a.set(this.u8);
+      this.u8 = a;
+    }
+    if (this.nulls !== null) {
+      const a = new Uint8Array(cap);
+      a.set(this.nulls);
+      this.nulls = a;
+    }
+    this.capacity = cap;
+  }
+
+  pushNumber(v: number): void {
+    if (this.n === this.capacity) this.grow();
+    if (this.f64 !== null) this.f64[this.n++] = v;
+    else if (this.u8 !== null) this.u8[this.n++] = v ? 1 : 0;
+    else this.str![this.n++] = String(v);
+  }
+
+  pushString(v: string): void {
+    if (this.n === this.capacity) this.grow();
+    this.str![this.n++] = v;
+  }
+
+  pushNull(): void {
+    if (this.n === this.capacity) this.grow();
+    if (this.nulls === null) this.nulls = new Uint8Array(this.capacity);
+    this.nulls[this.n] = 1;
+    if (this.str !== null) this.str[this.n] = '';
+    this.n++;
+  }
+
+  push(v: Scalar): void {
+    if (v === null) this.pushNull();
+    else if (typeof v === 'string') this.pushString(v);
+    else if (typeof v === 'boolean') this.pushNumber(v ? 1 : 0);
+    else this.pushNumber(v);
+  }
+
+  /** Copies row i of `col` (same physical kind). */
+  pushFrom(col: Column, i: number): void {
+    if (col.nulls !== null && col.nulls[i] === 1) {
+      this.pushNull();
+      return;
+    }
+    if (this.str !== null) this.pushString((col.values as string[])[i]!);
+    else this.pushNumber((col.values as Float64Array | Uint8Array)[i]!);
+  }
+
+  finish(): Column {
+    const n = this.n;
+    const values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : this.str!;
+    const col: Column = { type: this.type, values, nulls: this.nulls === null ? null : this.nulls.subarray(0, n) };
+    this.reset();
+    return col;
+  }
+
+  reset(): void {
+    this.n = 0;
+    this.capacity = Math.max(64, this.capacity);
+    if (this.kind === 'f64') this.f64 = new Float64Array(this.capacity);
+    else if (this.kind === 'bool') this.u8 = new Uint8Array(this.capacity);
+    else this.str = [];
+    this.nulls = null;
+  }
+}
+
+/** Assembles output batches row by row, with an optional changelog column. */
+export class BatchBuilder {
+  readonly cols: ColumnBuilder[];
+  private ops: number[] | null = null;
+  private n = 0;
+
+  constructor(readonly types: readonly DataType[]) {
+    this.cols = types.map((t) => new ColumnBuilder(t));
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Call after pushing one value to every column. */
+  endRow(kind: RowKind = RowKind.Insert): void {
+    if (kind !== RowKind.Insert && this.ops === null) this.ops = new Array<number>(this.n).fill(0);
+    if (this.ops !== null) this.ops.push(kind);
+    this.n++;
+  }
+
+  pushRow(row: readonly Scalar[], kind: RowKind = RowKind.Insert): void {
+    for (let i = 0; i < this.cols.length; i++) this.cols[i]!.push(row[i] ?? null);
+    this.endRow(kind);
+  }
+
+  finish(): Batch {
+    const batch: Batch = {
+      length: this.n,
+      columns: this.cols.map((c) => c.finish()),
+      ops: this.ops === null ? null : Uint8Array.from(this.ops),
+    };
+    this.ops = null;
+    this.n = 0;
+    return batch;
+  }
+}

@@ -1,0 +1,145 @@
+// SQL data types of the weir dialect and how each is carried at run time.
+//
+// Physical representation (see DESIGN §4):
+//   BOOLEAN                          -> Uint8Array (0/1)
+//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to 2^53; DECIMAL is
+//                                       carried as DOUBLE, documented in README)
+//   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
+//   DATE                             -> Float64Array, days since 1970-01-01
+//   INTERVAL (day-time)              -> Float64Array, milliseconds
+//   INTERVAL (year-month)            -> Float64Array, months
+//   STRING / VARCHAR                 -> string[]
+// Every column also carries an optional null mask (Uint8Array, 1 = NULL).
+
+export type TypeKind =
+  | 'BOOLEAN'
+  | 'INT'
+  | 'BIGINT'
+  | 'DOUBLE'
+  | 'DECIMAL'
+  | 'STRING'
+  | 'TIMESTAMP'
+  | 'DATE'
+  | 'INTERVAL_DAY_TIME'
+  | 'INTERVAL_YEAR_MONTH'
+  | 'NULL';
+
+export interface DataType {
+  readonly kind: TypeKind;
+  /** DECIMAL precision / TIMESTAMP precision / VARCHAR length when declared. */
+  readonly precision?: number;
+  /** DECIMAL scale. */
+  readonly scale?: number;
+}
+
+export type PhysicalKind = 'f64' | 'bool' | 'str';
+
+export const T = {
+  BOOLEAN: { kind: 'BOOLEAN' } as DataType,
+  INT: { kind: 'INT' } as DataType,
+  BIGINT: { kind: 'BIGINT' } as DataType,
+  DOUBLE: { kind: 'DOUBLE' } as DataType,
+  STRING: { kind: 'STRING' } as DataType,
+  TIMESTAMP: { kind: 'TIMESTAMP', precision: 3 } as DataType,
+  DATE: { kind: 'DATE' } as DataType,
+  INTERVAL_DAY_TIME: { kind: 'INTERVAL_DAY_TIME' } as DataType,
+  INTERVAL_YEAR_MONTH: { kind: 'INTERVAL_YEAR_MONTH' } as DataType,
+  NULL: { kind: 'NULL' } as DataType,
+  decimal(precision: number, scale: number): DataType {
+    return { kind: 'DECIMAL', precision, scale };
+  },
+} as const;
+
+export function physicalKind(t: DataType): PhysicalKind {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return 'bool';
+    case 'STRING':
+      return 'str';
+    case 'INT':
+    case 'BIGINT':
+    case 'DOUBLE':
+    case 'DECIMAL':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'INTERVAL_DAY_TIME':
+    case 'INTERVAL_YEAR_MONTH':
+    case 'NULL':
+      return 'f64';
+  }
+}
+
+export function isNumeric(t: DataType): boolean {
+  return t.kind === 'INT' || t.kind === 'BIGINT' || t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
+}
+
+export function isIntegral(t: DataType): boolean {
+  return t.kind === 'INT' || t.kind === 'BIGINT';
+}
+
+export function isTemporal(t: DataType): boolean {
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE';
+}
+
+export function isInterval(t: DataType): boolean {
+  return t.kind === 'INTERVAL_DAY_TIME' || t.kind === 'INTERVAL_YEAR_MONTH';
+}
+
+/** SQL spelling, as DESCRIBE and error messages show it. */
+export function typeToString(t: DataType): string {
+  switch (t.kind) {
+    case 'DECIMAL':
+      return `DECIMAL(${t.precision ?? 10}, ${t.scale ?? 0})`;
+    case 'TIMESTAMP':
+      return `TIMESTAMP(${t.precision ?? 3})`;
+    case 'INTERVAL_DAY_TIME':
+      return 'INTERVAL DAY TO SECOND';
+    case 'INTERVAL_YEAR_MONTH':
+      return 'INTERVAL YEAR TO MONTH';
+    default:
+      return t.kind;
+  }
+}
+
+export function sameType(a: DataType, b: DataType): boolean {
+  return a.kind === b.kind && a.precision === b.precision && a.scale === b.scale;
+}
+
+const NUMERIC_RANK: Partial<Record<TypeKind, number>> = { INT: 1, BIGINT: 2, DECIMAL: 3, DOUBLE: 4 };
+
+/**
+ * The common type two values are compared or combined in (CASE branches, UNION, IN lists,
+ * comparisons). Returns null when there is none.
+ */
+export function commonType(a: DataType, b: DataType): DataType | null {
+  if (a.kind === 'NULL') return b;
+  if (b.kind === 'NULL') return a;
+  if (a.kind === b.kind) {
+    if (a.kind === 'DECIMAL') {
+      const scale = Math.max(a.scale ?? 0, b.scale ?? 0);
+      const intDigits = Math.max((a.precision ?? 10) - (a.scale ?? 0), (b.precision ?? 10) - (b.scale ?? 0));
+      return T.decimal(Math.min(38, intDigits + scale), scale);
+    }
+    return a.kind === 'STRING' || a.kind === 'TIMESTAMP' ? { kind: a.kind, precision: a.kind === 'TIMESTAMP' ? 3 : undefined } : a;
+  }
+  const ra = NUMERIC_RANK[a.kind];
+  const rb = NUMERIC_RANK[b.kind];
+  if (ra !== undefined && rb !== undefined) {
+    const wide = ra >= rb ? a : b;
+    const other = ra >= rb ? b : a;
+    if (wide.kind === 'DECIMAL' && other.kind !== 'DECIMAL') {
+      // INT fits DECIMAL(10,0), BIGINT DECIMAL(19,0)
+      const intDigits = other.kind === 'INT' ? 10 : 19;
+      const scale = wide.scale ?? 0;
+      return T.decimal(Math.min(38, Math.max(intDigits, (wide.precision ?? 10) - scale) + scale), scale);
+    }
+    return wide;
+  }
+  if ((a.kind === 'TIMESTAMP' && b.kind === 'DATE') || (a.kind === 'DATE' && b.kind === 'TIMESTAMP')) return T.TIMESTAMP;
+  return null;
+}
+
+/** Largest integer carried exactly (DESIGN §2: integers are exact up to 2^53). */
+export const MAX_EXACT_INT = Number.MAX_SAFE_INTEGER;
+export const INT32_MAX = 2147483647;
+export const INT32_MIN = -2147483648;
