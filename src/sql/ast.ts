@@ -235,6 +235,8 @@ export interface SetOperation {
   /** ORDER BY / LIMIT applying to the whole set operation. */
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | undefined;
+  /** OFFSET applying to the whole set operation (added by the parser; absent means none). */
+  readonly offset?: Expr | undefined;
   readonly span: Span;
 }
 
@@ -287,6 +289,10 @@ export interface TableFunctionRef {
   readonly name: Ident;
   readonly args: readonly TableFunctionArg[];
   readonly alias: Ident | undefined;
+  /** `LATERAL TABLE(f(x))` (a user-defined table function joined per row); absent means false. */
+  readonly lateral?: boolean;
+  /** `AS t(a, b)` column aliases. */
+  readonly columnAliases?: readonly Ident[] | undefined;
   readonly span: Span;
 }
 

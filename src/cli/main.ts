@@ -1,0 +1,249 @@
+// The `weir` command (DESIGN §7). Exit codes: 0 done, 1 query or runtime error, 2 usage.
+
+import { Command, CommanderError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import pc from 'picocolors';
+import { createLogUpdate } from 'log-update';
+import { WeirError, formatError } from '../common/errors.js';
+import type { SourceText } from '../common/errors.js';
+import { Session } from '../sql/session.js';
+import type { SinkNode, LogicalPlan } from '../plan/logical.js';
+import { RunningJob, formatCount, formatDelay, formatWatermark, planJob } from './job-runner.js';
+import type { JobSummary } from './job-runner.js';
+import { PlainPrinter, TableauPrinter } from './result-printer.js';
+import type { LineSink } from './result-printer.js';
+import type { ResultListener } from '../exec/operators/collect.js';
+import { renderTable } from './render.js';
+
+export interface CliIO {
+  readonly out: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly err: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const defaultIO: CliIO = { out: process.stdout, err: process.stderr };
+
+class UsageError extends Error {}
+
+function colorFn(enabled: boolean): (s: string, c: 'red' | 'blue' | 'bold' | 'cyan') => string {
+  if (!enabled) return (s) => s;
+  return (s, c) => (c === 'red' ? pc.red(s) : c === 'blue' ? pc.blue(s) : c === 'cyan' ? pc.cyan(s) : pc.bold(s));
+}
+
+export function reportError(err: unknown, io: CliIO): number {
+  const color = colorFn(io.err.isTTY === true);
+  if (err instanceof WeirError) {
+    io.err.write(formatError(err, color) + '\n');
+    return err.kind === 'usage' ? 2 : 1;
+  }
+  if (err instanceof UsageError) {
+    io.err.write(`${color('error:', 'red')} ${err.message}\n`);
+    return 2;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  io.err.write(`${color('internal error:', 'red')} ${e.message} (this is a bug in weir)\n${e.stack ?? ''}\n`);
+  return 1;
+}
+
+function readSource(path: string): SourceText {
+  try {
+    return { name: path, text: readFileSync(path, 'utf8') };
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new UsageError(code === 'ENOENT' ? `no such file: ${path}` : code === 'EISDIR' ? `${path} is a directory, expected a .sql file` : `cannot read ${path}: ${(e as Error).message}`);
+  }
+}
+
+function parseSets(values: readonly string[]): [string, string][] {
+  return values.map((kv) => {
+    const i = kv.indexOf('=');
+    if (i <= 0) throw new UsageError(`--set takes key=value, got '${kv}'`);
+    return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
+  });
+}
+
+function positiveInt(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`${name} must be a positive whole number, got '${v}'`);
+    return n;
+  };
+}
+
+function collect(v: string, prev: string[]): string[] {
+  return [...prev, v];
+}
+
+export interface RunFileOptions {
+  readonly parallelism?: number;
+  readonly set: readonly string[];
+  readonly quiet: boolean;
+}
+
+/** `weir run FILE.sql`: DDL, then the INSERTs and SELECTs of the file as one job. */
+export async function runFile(path: string, opts: RunFileOptions, io: CliIO = defaultIO): Promise<number> {
+  const source = readSource(path);
+  const session = new Session();
+  for (const [k, v] of parseSets(opts.set)) session.options.set(k, v);
+  const sinks: SinkNode[] = [];
+  const queries: LogicalPlan[] = [];
+  for (const { result } of session.executeScript(source)) {
+    switch (result.kind) {
+      case 'insert':
+        sinks.push(...result.sinks);
+        break;
+      case 'query':
+        queries.push(result.plan);
+        break;
+      case 'table':
+        io.out.write(renderTable(result.header, result.rows) + '\n');
+        break;
+      case 'explain':
+        io.out.write(result.text + '\n');
+        break;
+      case 'ok':
+        break;
+      case 'show-jobs':
+      case 'stop-job':
+        throw new WeirError('usage', 'SHOW JOBS and STOP JOB are REPL commands', { hint: 'start the REPL with `weir`' });
+    }
+  }
+  if (sinks.length === 0 && queries.length === 0) return 0;
+  const plan = planJob(session, { sinks, queries }, opts.parallelism);
+  const tty = io.out.isTTY === true;
+  const out: LineSink = {
+    write: (text) => {
+      if (!io.out.write(text)) return new Promise<void>((resolve) => io.out.once('drain', () => resolve()));
+      return undefined;
+    },
+  };
+  const showProgress = !opts.quiet && io.err.isTTY === true;
+  const status = showProgress ? createLogUpdate(io.err as NodeJS.WriteStream) : null;
+  const jobId = `${basename(path).replace(/\.sql$/i, '')}-${Date.now()}`;
+  const running = new RunningJob(plan, session, {
+    jobId,
+    parallelism: opts.parallelism,
+    listener: (i) => {
+      const printer: ResultListener = queries.length === 1 && tty ? new TableauPrinter(queries[0]!.schema, out) : new PlainPrinter(out, queries.length > 1 ? `[${i + 1}] ` : '');
+      if (status === null) return printer;
+      // keep the status line below the rows
+      return {
+        onBatch: async (b) => {
+          status.clear();
+          await printer.onBatch(b);
+        },
+        onEnd: async () => {
+          status.clear();
+          await printer.onEnd?.();
+        },
+      };
+    },
+    onProgress:
+      status === null
+        ? undefined
+        : (p) => status(pc.dim(`weir ${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(p.rowsRead)} rows read · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · watermark ${formatWatermark(p.watermark)}`)),
+  });
+  const stop = (): void => running.cancel();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const summary = await running.run();
+    status?.clear();
+    if (!opts.quiet) io.err.write(renderSummary(summary, io.err.isTTY === true) + '\n');
+    return 0;
+  } finally {
+    status?.done();
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+  }
+}
+
+export function renderSummary(s: JobSummary, color: boolean): string {
+  const dim = color ? pc.dim : (x: string) => x;
+  const lines = [`${color ? pc.green('✓') : 'done:'} finished in ${(s.elapsedMs / 1000).toFixed(2)}s: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.rowsWritten)} rows written`];
+  if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable records skipped (ignore-parse-errors)`);
+  if (s.lateDropped > 0) {
+    const delays = s.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
+    lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
+    for (const o of s.operators) if (o.lateDropped > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.lateDropped)} dropped`));
+  } else {
+    lines.push(dim('  no late records dropped'));
+  }
+  return lines.join('\n');
+}
+
+/** `weir explain FILE.sql`: the plans of the file's INSERTs and queries. */
+export function explainFile(path: string, opts: { set: readonly string[]; parallelism?: number }, io: CliIO = defaultIO): number {
+  const source = readSource(path);
+  const session = new Session();
+  for (const [k, v] of parseSets(opts.set)) session.options.set(k, v);
+  if (opts.parallelism !== undefined) session.options.set('parallelism.default', String(opts.parallelism));
+  let any = false;
+  for (const { statement, result } of session.executeScript(source)) {
+    if (result.kind === 'query' || result.kind === 'insert') {
+      any = true;
+      const text = statement.kind === 'query' || statement.kind === 'insert' || statement.kind === 'statement-set' ? session.explain(statement, source) : '';
+      io.out.write(text + '\n\n');
+    } else if (result.kind === 'explain') {
+      any = true;
+      io.out.write(result.text + '\n\n');
+    }
+  }
+  if (!any) io.out.write('(no INSERT or SELECT statements to explain)\n');
+  return 0;
+}
+
+export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
+  const program = new Command();
+  program
+    .name('weir')
+    .description('weir: a streaming SQL engine (Flink SQL dialect) with barrier checkpoints, whose results are proven against DuckDB.\nRun without a command to open the SQL REPL.')
+    .version('0.1.0', '-V, --version')
+    .showHelpAfterError('(weir --help lists the commands)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
+
+  program
+    .command('run')
+    .description("run a query file: DDL, then its INSERTs and SELECTs as one streaming job; SELECT results are printed")
+    .argument('<file>', 'the .sql file')
+    .addOption(new Option('-p, --parallelism <n>', 'subtasks per operator (default: parallelism.default, 1)').argParser(positiveInt('--parallelism')))
+    .option('--set <key=value>', 'set a session option, as SET does (repeatable)', collect, [])
+    .option('-q, --quiet', 'no progress line and no summary', false)
+    .action(async (file: string, o: { parallelism?: number; set: string[]; quiet: boolean }) => {
+      setCode(await runFile(file, o, io));
+    });
+
+  program
+    .command('explain')
+    .description('print the logical and physical plans of the INSERTs and SELECTs in a file')
+    .argument('<file>', 'the .sql file')
+    .addOption(new Option('-p, --parallelism <n>', 'plan for this parallelism').argParser(positiveInt('--parallelism')))
+    .option('--set <key=value>', 'set a session option (repeatable)', collect, [])
+    .action((file: string, o: { parallelism?: number; set: string[] }) => {
+      setCode(explainFile(file, o, io));
+    });
+
+  return program;
+}
+
+export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (c) => {
+    code = c;
+  });
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 0;
+    }
+    await program.parseAsync([...argv], { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    return reportError(e, io);
+  }
+}

@@ -1,0 +1,69 @@
+// Connector contracts: how the runtime reads a source split and writes a sink.
+
+import type { Batch } from '../common/batch.js';
+import type { SourceColumn } from '../plan/physical.js';
+import type { Schema } from '../plan/logical.js';
+
+/** A source reader's position, by split id: enough to resume exactly after the last batch. */
+export type SourcePosition = Record<string, unknown>;
+
+export interface SourceReader {
+  /** The next batch of the requested columns, or null when this reader's splits are done. */
+  next(maxRows: number): Promise<Batch | null> | Batch | null;
+  /** Position after the last batch returned (for checkpoints). */
+  position(): SourcePosition;
+  /** Records skipped as unparseable so far (ignore-parse-errors). */
+  skipped(): number;
+  close(): void | Promise<void>;
+}
+
+export interface ReaderOptions {
+  readonly subtask: number;
+  readonly parallelism: number;
+  /** Columns to produce, in this order (a subset of the table's physical columns). */
+  readonly columns: readonly SourceColumn[];
+  /** Positions restored from a checkpoint, merged over all old subtasks. */
+  readonly restored: SourcePosition | undefined;
+}
+
+export interface SourceConnector {
+  /** Ends on its own (files, a generator with events.num). */
+  readonly bounded: boolean;
+  /** Emits a changelog (debezium-json). */
+  readonly updating: boolean;
+  /** Total rows per second over all subtasks, when rate-limited. */
+  readonly rowsPerSecond: number | undefined;
+  createReader(opts: ReaderOptions): SourceReader | Promise<SourceReader>;
+}
+
+/** What a sink hands to a checkpoint on a barrier and gets back to commit. */
+export type PendingCommit = unknown;
+
+export interface SinkWriter {
+  write(batch: Batch): void | Promise<void>;
+  /** On a barrier: make everything written so far durable and return it as pending. */
+  prepareCommit(checkpointId: number): Promise<PendingCommit>;
+  /** The checkpoint completed: make pending output visible. Idempotent. */
+  commit(pending: readonly PendingCommit[]): Promise<void>;
+  /** End of a bounded input: write, make durable and commit everything. */
+  finish(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SinkOptions {
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly schema: Schema;
+  /** The input is a changelog. */
+  readonly updating: boolean;
+  /** Job identity, used to name output files uniquely per run. */
+  readonly jobId: string;
+}
+
+export interface SinkConnector {
+  /** Can carry updates and deletes (debezium-json, print, blackhole). */
+  readonly acceptsUpdates: boolean;
+  /** Exactly-once through two-phase commit (filesystem); others are at-least-once. */
+  readonly transactional: boolean;
+  createWriter(opts: SinkOptions): SinkWriter | Promise<SinkWriter>;
+}

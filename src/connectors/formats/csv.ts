@@ -1,0 +1,645 @@
+// The `csv` format (DESIGN §3): RFC 4180 records, no header, one record per line.
+//
+// Decoding works in two passes per batch, both over the raw bytes:
+//   1. tokenize: find each record's end and the byte range of every projected field
+//      (quotes, "" escapes, delimiters and newlines inside quotes, CRLF), check the field
+//      count, and advance the offset/line position record by record;
+//   2. convert, column by column: parse numbers, booleans, timestamps and dates straight
+//      from the bytes into typed arrays; decode only projected STRING fields to strings.
+// Unprojected fields are located but never converted, and nothing is allocated per row
+// except the strings of projected STRING columns.
+//
+// Rules (the decisions on points RFC 4180 and Flink leave open):
+//   - an empty unquoted field is NULL; `""` is the empty string. For a non-string column a
+//     quoted empty field is a bad value, as in Flink (the empty string is not a number) and in
+//     DuckDB's read_csv with allow_quoted_nulls=false, which the verifier must use so that
+//     `""` stays an empty string.
+//   - non-string values may be surrounded by spaces/tabs, which are ignored (Flink trims,
+//     DuckDB's casts do too); a blank-only non-string field is a bad value. Strings are kept
+//     exactly as written.
+//   - BOOLEAN is `true`/`false` in any case; `1`/`0` and anything else is a bad value (Flink
+//     would silently read `1` as false).
+//   - a record with one field too many whose last field is empty and unquoted (a trailing
+//     delimiter) is accepted, as DuckDB does; any other field count is an error.
+//   - a blank line is skipped when the table has several columns (it cannot be a record); in
+//     a one-column table it is a record holding NULL, which is how the encoder writes it.
+//   - `\n` and `\r\n` end records; a CR elsewhere is data. A UTF-8 BOM at offset 0 is skipped.
+//   - a quote inside an unquoted field is data; a character after a closing quote other than
+//     the delimiter or a line end is an error.
+// Bad input throws WeirError('data') naming file:line (the line where the record starts),
+// the value and the column, unless ignoreParseErrors is set: then the whole record is
+// skipped and counted.
+
+import type { Batch, Column } from '../../common/batch.js';
+import { takeBatch } from '../../common/batch.js';
+import { internalError, planError } from '../../common/errors.js';
+import type { DataType } from '../../common/types.js';
+import { parseDateBytes, parseTimestampBytes } from '../../common/time.js';
+import {
+  CR,
+  DEFAULT_BATCH_ROWS,
+  type DecodedBatch,
+  type DecoderStart,
+  type FormatColumn,
+  InputBuffer,
+  LF,
+  type RecordDecoder,
+  type RecordEncoder,
+  SkipLog,
+  type SkippedRecord,
+  StringDecoder,
+  TAB,
+  SPACE,
+  ValueKind,
+  badValueMessage,
+  dataError,
+  decodeUtf8,
+  isNaNText,
+  parseBooleanBytes,
+  parseDecimalBytes,
+  parseDoubleBytes,
+  parseInt32Bytes,
+  parseInt53Bytes,
+  quoteForMessage,
+  scalarText,
+  valueKindOf,
+} from './text-values.js';
+
+export interface CsvOptions {
+  /** Single ASCII character, default `,` (`'csv.field-delimiter'`). */
+  readonly fieldDelimiter?: string;
+  /** Single ASCII character, default `"` (`'csv.quote-character'`). */
+  readonly quoteChar?: string;
+  /** Skip and count bad records instead of failing (`'csv.ignore-parse-errors'`). */
+  readonly ignoreParseErrors?: boolean;
+}
+
+/** Validates a one-character option (a table definition error, so kind 'plan'). */
+function singleByte(ch: string, what: string): number {
+  if (ch.length !== 1 || ch.charCodeAt(0) > 127) throw planError(`csv ${what} must be a single ASCII character, got '${ch}'`);
+  const c = ch.charCodeAt(0);
+  if (c === LF || c === CR) throw planError(`csv ${what} cannot be a line break`);
+  return c;
+}
+
+// Field flags from the tokenizer.
+const UNQUOTED = 0;
+const QUOTED = 1;
+const QUOTED_ESCAPES = 2; // quoted and contains doubled quotes to undo
+
+export class CsvDecoder implements RecordDecoder {
+  private readonly input: InputBuffer;
+  private lineNo: number;
+  private readonly delim: number;
+  private readonly quote: number;
+  private readonly quoteStr: string;
+  private readonly ignoreErrors: boolean;
+  private readonly numColumns: number;
+  /** File column index -> projected slot, or -1. */
+  private readonly slotOf: Int32Array;
+  private readonly width: number;
+  private readonly kinds: ValueKind[];
+  private readonly types: DataType[];
+  private readonly names: string[];
+  private readonly strings: (StringDecoder | null)[];
+  private readonly skips = new SkipLog();
+
+  // per-batch scratch, grown to the largest maxRows seen
+  private cap = 0;
+  private starts = new Int32Array(0);
+  private ends = new Int32Array(0);
+  private flags = new Uint8Array(0);
+  private rowLine = new Float64Array(0);
+  private bad = new Uint8Array(0);
+  private anyBad = false;
+  private firstBadRow = -1;
+  private firstBadSlot = -1;
+  /** A record-level error (field count, quoting) met while tokenizing without ignoreParseErrors. */
+  private pendingError: string | null = null;
+
+  constructor(
+    columns: readonly FormatColumn[],
+    projection: readonly number[],
+    options: CsvOptions = {},
+    private readonly file: string = '<csv>',
+    start: DecoderStart = { offset: 0, line: 0 },
+  ) {
+    this.delim = singleByte(options.fieldDelimiter ?? ',', 'field delimiter');
+    this.quote = singleByte(options.quoteChar ?? '"', 'quote character');
+    if (this.delim === this.quote) throw planError('csv field delimiter and quote character must differ');
+    this.quoteStr = String.fromCharCode(this.quote);
+    this.ignoreErrors = options.ignoreParseErrors ?? false;
+    this.numColumns = columns.length;
+    this.slotOf = new Int32Array(columns.length).fill(-1);
+    this.width = projection.length;
+    this.kinds = [];
+    this.types = [];
+    this.names = [];
+    this.strings = [];
+    projection.forEach((ci, slot) => {
+      const col = columns[ci];
+      if (col === undefined) throw internalError(`csv projection index ${ci} out of range (${columns.length} columns)`);
+      if (this.slotOf[ci] !== -1) throw internalError(`csv projection repeats column ${ci}`);
+      this.slotOf[ci] = slot;
+      const kind = valueKindOf(col.type, col.name);
+      this.kinds.push(kind);
+      this.types.push(col.type);
+      this.names.push(col.name);
+      this.strings.push(kind === ValueKind.String ? new StringDecoder() : null);
+    });
+    this.input = new InputBuffer(start.offset);
+    this.lineNo = start.line;
+  }
+
+  get offset(): number {
+    return this.input.offset;
+  }
+
+  get line(): number {
+    return this.lineNo;
+  }
+
+  get skippedRecords(): number {
+    return this.skips.count;
+  }
+
+  get skipped(): readonly SkippedRecord[] {
+    return this.skips.samples;
+  }
+
+  /** Bytes buffered but not yet consumed (a partial record, or records not yet decoded). */
+  get pendingBytes(): number {
+    return this.input.end - this.input.pos;
+  }
+
+  push(chunk: Uint8Array, fileOffset: number): void {
+    this.input.push(chunk, fileOffset);
+  }
+
+  finish(): void {
+    this.input.finished = true;
+  }
+
+  decode(maxRows: number = DEFAULT_BATCH_ROWS): DecodedBatch | null {
+    if (maxRows < 1) throw internalError('decode(maxRows) needs maxRows >= 1');
+    this.ensureCapacity(maxRows);
+    for (;;) {
+      if (!this.input.skipBom()) return null;
+      const before = this.input.pos;
+      const n = this.tokenize(maxRows);
+      let batch: Batch | null = null;
+      if (n > 0) batch = this.convert(n);
+      if (this.pendingError !== null) {
+        const msg = this.pendingError;
+        this.pendingError = null;
+        throw dataError(msg);
+      }
+      if (batch !== null && batch.length > 0) return { batch, endOffset: this.input.offset, endLine: this.lineNo };
+      if (this.input.pos === before) return null; // no complete record buffered
+      // every record consumed was skipped: go on with what is buffered
+    }
+  }
+
+  private ensureCapacity(maxRows: number): void {
+    if (maxRows <= this.cap) return;
+    const cells = maxRows * this.width;
+    this.starts = new Int32Array(cells);
+    this.ends = new Int32Array(cells);
+    this.flags = new Uint8Array(cells);
+    this.rowLine = new Float64Array(maxRows);
+    this.bad = new Uint8Array(maxRows);
+    this.cap = maxRows;
+  }
+
+  /**
+   * Pass 1: finds up to maxRows complete records from input.pos, records the projected field
+   * ranges, and consumes them. Stops early at an incomplete record (more input needed) or,
+   * without ignoreParseErrors, at a malformed record (left unconsumed, error pending).
+   */
+  private tokenize(maxRows: number): number {
+    const inp = this.input;
+    const buf = inp.buf;
+    const end = inp.end;
+    const finished = inp.finished;
+    const delim = this.delim;
+    const quote = this.quote;
+    const width = this.width;
+    const ncols = this.numColumns;
+    const slotOf = this.slotOf;
+    const starts = this.starts;
+    const ends = this.ends;
+    const flags = this.flags;
+    const rowLine = this.rowLine;
+    let pos = inp.pos;
+    let line = this.lineNo;
+    let n = 0;
+
+    records: while (n < maxRows && pos < end) {
+      const rowBase = n * width;
+      // The next LF (native memchr). Only a quoted field can hide an LF that does not end
+      // the record; after one, the line end is looked up again.
+      let le = buf.indexOf(LF, pos);
+      if (le < 0 || le >= end) le = end; // bytes past `end` are stale
+      let p = pos;
+      let field = 0;
+      let newlines = 0; // LFs inside the record, its terminator included
+      let problem = ''; // non-empty: malformed record
+      let recEnd: number;
+      let lastStart = 0;
+      let lastEnd = 0;
+      let lastFlag = UNQUOTED;
+      for (;;) {
+        let fs: number;
+        let fe: number;
+        let fl = UNQUOTED;
+        let q: number;
+        if (p < end && buf[p] === quote) {
+          // quoted field: up to the closing quote; "" is an escaped quote
+          q = p + 1;
+          fl = QUOTED;
+          let closed = false;
+          while (q < end) {
+            const c = buf[q];
+            if (c === quote) {
+              if (q + 1 < end) {
+                if (buf[q + 1] === quote) {
+                  fl = QUOTED_ESCAPES;
+                  q += 2;
+                  continue;
+                }
+              } else if (!finished) break records; // is it "" or the end? need the next byte
+              closed = true;
+              break;
+            }
+            if (c === LF) newlines++;
+            q++;
+          }
+          if (!closed) {
+            if (!finished) break records;
+            problem = 'unterminated quoted field';
+            recEnd = end;
+            break;
+          }
+          fs = p + 1;
+          fe = q;
+          q++; // past the closing quote
+          if (q > le) {
+            le = buf.indexOf(LF, q);
+            if (le < 0 || le >= end) le = end;
+          }
+          if (q >= end) {
+            if (!finished) break records;
+          } else {
+            const c = buf[q];
+            if (c !== delim && c !== LF && !(c === CR && (q + 1 >= end ? finished : buf[q + 1] === LF))) {
+              if (c === CR && q + 1 >= end) break records; // CR LF split across chunks
+              problem = 'unexpected character after a closing quote';
+              // resynchronise at the next delimiter or line end
+              while (q < le && buf[q] !== delim) q++;
+              if (q >= end && !finished) break records;
+            }
+          }
+        } else {
+          q = p;
+          while (q < le && buf[q] !== delim) q++;
+          if (q >= end && !finished) break records;
+          fs = p;
+          fe = q;
+          // the CR of a CR LF line end (or of a CR ending the input) is not data
+          if (q === le && fe > fs && buf[fe - 1] === CR) fe--;
+        }
+        // a field [fs, fe) ends at q (delimiter, LF, CR LF or end of input)
+        if (field < ncols) {
+          const slot = slotOf[field]!;
+          if (slot >= 0) {
+            const k = rowBase + slot;
+            starts[k] = fs;
+            ends[k] = fe;
+            flags[k] = fl;
+          }
+        }
+        lastStart = fs;
+        lastEnd = fe;
+        lastFlag = fl;
+        if (q >= end) {
+          recEnd = end;
+          break;
+        }
+        const c = buf[q];
+        if (c === delim) {
+          field++;
+          p = q + 1;
+          continue;
+        }
+        if (c === CR) {
+          // only after a closing quote: CR LF, or a CR ending the input
+          if (q + 1 >= end) {
+            recEnd = end;
+            break;
+          }
+          q++;
+        }
+        recEnd = q + 1;
+        newlines++;
+        break;
+      }
+
+      const recordLine = line + 1;
+      const fields = field + 1;
+      const endsWithLf = buf[recEnd - 1] === LF;
+      if (problem === '' && fields !== ncols) {
+        if (fields === 1 && lastFlag === UNQUOTED && lastStart === lastEnd) {
+          // a blank line
+          if (ncols > 1) {
+            pos = recEnd;
+            line += newlines + (endsWithLf ? 0 : 1);
+            continue;
+          }
+        } else if (!(fields === ncols + 1 && lastFlag === UNQUOTED && lastStart === lastEnd)) {
+          problem = `expected ${ncols} fields, found ${fields}`;
+        }
+      }
+      if (problem !== '') {
+        const text = decodeUtf8(buf, pos, recEnd).replace(/\r?\n$/, '');
+        const msg = `${problem} at ${this.file}:${recordLine}: '${quoteForMessage(text)}'`;
+        if (!this.ignoreErrors) {
+          this.pendingError = msg;
+          break;
+        }
+        this.skips.add(recordLine, msg);
+        pos = recEnd;
+        line += newlines + (endsWithLf ? 0 : 1);
+        continue;
+      }
+      rowLine[n] = recordLine;
+      n++;
+      pos = recEnd;
+      line += newlines + (endsWithLf ? 0 : 1);
+    }
+    inp.pos = pos;
+    this.lineNo = line;
+    return n;
+  }
+
+  /** Pass 2: converts the projected fields of n tokenized rows, column by column. */
+  private convert(n: number): Batch {
+    this.anyBad = false;
+    this.firstBadRow = -1;
+    this.firstBadSlot = -1;
+    if (this.ignoreErrors) this.bad.fill(0, 0, n);
+    const columns: Column[] = [];
+    for (let slot = 0; slot < this.width; slot++) columns.push(this.convertColumn(slot, n));
+    const batch: Batch = { length: n, columns, ops: null };
+    if (!this.anyBad) return batch;
+    if (!this.ignoreErrors) {
+      const r = this.firstBadRow;
+      const slot = this.firstBadSlot;
+      this.pendingError = null; // an earlier bad value wins over a later malformed record
+      throw dataError(badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!));
+    }
+    const keep = new Int32Array(n);
+    let m = 0;
+    for (let r = 0; r < n; r++) {
+      if (this.bad[r] === 0) {
+        keep[m++] = r;
+        continue;
+      }
+      // report the first bad column of the row
+      for (let slot = 0; slot < this.width; slot++) {
+        if (this.isBadCell(r, slot)) {
+          this.skips.add(this.rowLine[r]!, badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!));
+          break;
+        }
+      }
+    }
+    return takeBatch(batch, keep, m);
+  }
+
+  private markBad(r: number, slot: number): void {
+    this.anyBad = true;
+    this.bad[r] = 1;
+    if (this.firstBadRow < 0 || r < this.firstBadRow || (r === this.firstBadRow && slot < this.firstBadSlot)) {
+      this.firstBadRow = r;
+      this.firstBadSlot = slot;
+    }
+  }
+
+  /** Re-checks one cell (slow path, for reporting). */
+  private isBadCell(r: number, slot: number): boolean {
+    const k = r * this.width + slot;
+    const fs = this.starts[k]!;
+    const fe = this.ends[k]!;
+    const kind = this.kinds[slot]!;
+    if (kind === ValueKind.String) return false;
+    if (fs === fe) return this.flags[k] !== UNQUOTED;
+    return this.parseCell(kind, slot, fs, fe) === undefined;
+  }
+
+  private parseCell(kind: ValueKind, slot: number, fs: number, fe: number): number | undefined {
+    const buf = this.input.buf;
+    while (fs < fe && (buf[fs] === SPACE || buf[fs] === TAB)) fs++;
+    while (fe > fs && (buf[fe - 1] === SPACE || buf[fe - 1] === TAB)) fe--;
+    let v: number;
+    switch (kind) {
+      case ValueKind.Int:
+        v = parseInt32Bytes(buf, fs, fe);
+        break;
+      case ValueKind.Bigint:
+        v = parseInt53Bytes(buf, fs, fe);
+        break;
+      case ValueKind.Double:
+        v = parseDoubleBytes(buf, fs, fe);
+        if (v !== v && isNaNText(buf, fs, fe)) return v;
+        break;
+      case ValueKind.Decimal: {
+        const t = this.types[slot]!;
+        v = parseDecimalBytes(buf, fs, fe, t.precision ?? 10, t.scale ?? 0);
+        break;
+      }
+      case ValueKind.Timestamp:
+        v = parseTimestampBytes(buf, fs, fe);
+        break;
+      case ValueKind.Date:
+        v = parseDateBytes(buf, fs, fe);
+        break;
+      case ValueKind.Boolean:
+        v = parseBooleanBytes(buf, fs, fe);
+        return v < 0 ? undefined : v;
+      case ValueKind.String:
+        throw internalError('parseCell on a STRING column');
+    }
+    return v !== v ? undefined : v;
+  }
+
+  private fieldText(r: number, slot: number): string {
+    const k = r * this.width + slot;
+    const s = decodeUtf8(this.input.buf, this.starts[k]!, this.ends[k]!);
+    return this.flags[k] === QUOTED_ESCAPES ? s.replaceAll(this.quoteStr + this.quoteStr, this.quoteStr) : s;
+  }
+
+  private convertColumn(slot: number, n: number): Column {
+    const kind = this.kinds[slot]!;
+    const type = this.types[slot]!;
+    const buf = this.input.buf;
+    const width = this.width;
+    const starts = this.starts;
+    const ends = this.ends;
+    const flags = this.flags;
+    const stopAtBad = !this.ignoreErrors;
+    let nulls: Uint8Array | null = null;
+
+    if (kind === ValueKind.String) {
+      const values = new Array<string>(n);
+      const strings = this.strings[slot]!;
+      const q = this.quoteStr;
+      const qq = q + q;
+      for (let r = 0, k = slot; r < n; r++, k += width) {
+        const fs = starts[k]!;
+        const fe = ends[k]!;
+        const fl = flags[k]!;
+        if (fs === fe) {
+          values[r] = '';
+          if (fl === UNQUOTED) {
+            nulls ??= new Uint8Array(n);
+            nulls[r] = 1;
+          }
+          continue;
+        }
+        const s = strings.decode(buf, fs, fe);
+        values[r] = fl === QUOTED_ESCAPES ? s.replaceAll(qq, q) : s;
+      }
+      return { type, values, nulls };
+    }
+
+    if (kind === ValueKind.Boolean) {
+      const values = new Uint8Array(n);
+      for (let r = 0, k = slot; r < n; r++, k += width) {
+        const fs = starts[k]!;
+        const fe = ends[k]!;
+        if (fs === fe && flags[k] === UNQUOTED) {
+          nulls ??= new Uint8Array(n);
+          nulls[r] = 1;
+          continue;
+        }
+        const v = this.parseCell(kind, slot, fs, fe);
+        if (v === undefined) {
+          this.markBad(r, slot);
+          if (stopAtBad) break;
+          continue;
+        }
+        values[r] = v;
+      }
+      return { type, values, nulls };
+    }
+
+    // Float64 kinds. The common ones get their own loops so the parser call is monomorphic.
+    const values = new Float64Array(n);
+    for (let r = 0, k = slot; r < n; r++, k += width) {
+      let fs = starts[k]!;
+      let fe = ends[k]!;
+      if (fs === fe) {
+        if (flags[k] === UNQUOTED) {
+          nulls ??= new Uint8Array(n);
+          nulls[r] = 1;
+          continue;
+        }
+        this.markBad(r, slot); // "" is not a number/time
+        if (stopAtBad) break;
+        continue;
+      }
+      while (fs < fe && (buf[fs] === SPACE || buf[fs] === TAB)) fs++;
+      while (fe > fs && (buf[fe - 1] === SPACE || buf[fe - 1] === TAB)) fe--;
+      let v: number;
+      switch (kind) {
+        case ValueKind.Bigint:
+          v = parseInt53Bytes(buf, fs, fe);
+          break;
+        case ValueKind.Timestamp:
+          v = parseTimestampBytes(buf, fs, fe);
+          break;
+        case ValueKind.Int:
+          v = parseInt32Bytes(buf, fs, fe);
+          break;
+        case ValueKind.Double:
+          v = parseDoubleBytes(buf, fs, fe);
+          if (v !== v && isNaNText(buf, fs, fe)) {
+            values[r] = v;
+            continue;
+          }
+          break;
+        case ValueKind.Date:
+          v = parseDateBytes(buf, fs, fe);
+          break;
+        default:
+          v = this.parseCell(kind, slot, fs, fe) ?? NaN;
+      }
+      if (v !== v) {
+        this.markBad(r, slot);
+        if (stopAtBad) break;
+        continue;
+      }
+      values[r] = v;
+    }
+    return { type, values, nulls };
+  }
+}
+
+export interface CsvEncoderOptions {
+  readonly fieldDelimiter?: string;
+  readonly quoteChar?: string;
+}
+
+/**
+ * Writes batches as RFC 4180 records ending in `\n`. A string is quoted (quotes doubled) when
+ * it contains the delimiter, the quote, CR or LF, or starts or ends with a space or tab (so a
+ * reader that trims unquoted fields keeps it); the empty string is `""`; NULL is an empty
+ * unquoted field. Timestamps are `yyyy-MM-dd HH:mm:ss.SSS`, dates `yyyy-MM-dd`, booleans
+ * `true`/`false`, integers without a fraction, doubles in shortest round-trip form
+ * (`0.1`, `1e+21`, `NaN`, `Infinity`), DECIMAL(p, s) with s fraction digits. The changelog
+ * kind is not written: csv carries inserts only (the planner keeps updates away from it).
+ */
+export class CsvEncoder implements RecordEncoder {
+  private readonly kinds: ValueKind[];
+  private readonly delim: string;
+  private readonly quote: string;
+  private readonly needsQuote: RegExp;
+
+  constructor(
+    private readonly types: readonly DataType[],
+    options: CsvEncoderOptions = {},
+  ) {
+    this.delim = options.fieldDelimiter ?? ',';
+    this.quote = options.quoteChar ?? '"';
+    singleByte(this.delim, 'field delimiter');
+    singleByte(this.quote, 'quote character');
+    this.kinds = types.map((t, i) => valueKindOf(t, `#${i + 1}`));
+    const esc = (c: string): string => c.replace(/[\\^$.*+?()[\]{}|\-]/g, '\\$&');
+    this.needsQuote = new RegExp(`[${esc(this.delim)}${esc(this.quote)}\\r\\n]|^[ \\t]|[ \\t]$`);
+  }
+
+  encode(batch: Batch): string {
+    const ncols = this.types.length;
+    if (batch.columns.length !== ncols) throw internalError(`csv encoder for ${ncols} columns got a batch of ${batch.columns.length}`);
+    const cols = batch.columns;
+    let out = '';
+    for (let r = 0; r < batch.length; r++) {
+      let line = '';
+      for (let c = 0; c < ncols; c++) {
+        if (c > 0) line += this.delim;
+        const col = cols[c]!;
+        if (col.nulls !== null && col.nulls[r] === 1) continue;
+        const kind = this.kinds[c]!;
+        if (kind === ValueKind.String) line += this.quoteString((col.values as string[])[r]!);
+        else line += scalarText(kind, this.types[c]!, (col.values as Float64Array | Uint8Array)[r]!);
+      }
+      out += line + '\n';
+    }
+    return out;
+  }
+
+  private quoteString(s: string): string {
+    if (s === '') return this.quote + this.quote;
+    if (!this.needsQuote.test(s)) return s;
+    return this.quote + s.replaceAll(this.quote, this.quote + this.quote) + this.quote;
+  }
+}

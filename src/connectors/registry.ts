@@ -1,0 +1,147 @@
+// Connector lookup and option validation. Options use Flink's names; an unknown option is
+// an error with a did-you-mean hint (as Flink's "Unsupported options"), raised when the
+// table is created so a typo is caught at once.
+
+import { WeirError, didYouMean } from '../common/errors.js';
+import type { TableDef } from '../catalog/catalog.js';
+import { parseDuration } from '../catalog/catalog.js';
+import type { SinkConnector, SourceConnector } from './connector.js';
+import { printSink } from './print/sink.js';
+import { blackholeSink } from './blackhole/sink.js';
+import { nexmarkSource, validateNexmarkTable } from './nexmark/source.js';
+import { NEXMARK_GENERATOR_OPTIONS, NEXMARK_IGNORED_OPTIONS } from './nexmark/generator.js';
+import { filesystemSink, filesystemSource, validateFilesystemTable, FILESYSTEM_OPTIONS } from './filesystem/filesystem.js';
+import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/source.js';
+
+interface ConnectorInfo {
+  readonly options: readonly string[];
+  /** Option name patterns (prefix match), e.g. datagen's per-field `fields.` options. */
+  readonly prefixes?: readonly string[];
+  readonly source: boolean;
+  readonly sink: boolean;
+  readonly doc: string;
+  validate?(table: TableDef): void;
+}
+
+const COMMON = ['connector', 'rows-per-second'];
+
+export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
+  filesystem: {
+    options: [...COMMON, ...FILESYSTEM_OPTIONS],
+    source: true,
+    sink: true,
+    doc: "files or a directory of files: 'path', 'format' = csv | json | debezium-json",
+    validate: validateFilesystemTable,
+  },
+  nexmark: {
+    options: [...COMMON, 'nexmark.table', ...NEXMARK_GENERATOR_OPTIONS, ...NEXMARK_IGNORED_OPTIONS],
+    source: true,
+    sink: false,
+    doc: "the Nexmark auction generator: 'nexmark.table' = person | auction | bid, 'events.num', 'first-event.rate'",
+    validate: validateNexmarkTable,
+  },
+  datagen: {
+    options: [...COMMON, ...DATAGEN_OPTIONS],
+    prefixes: ['fields.'],
+    source: true,
+    sink: false,
+    doc: "random rows from the declared schema: 'number-of-rows', 'seed', 'fields.<col>.min|max|length'",
+    validate: validateDatagenTable,
+  },
+  print: {
+    options: [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
+    source: false,
+    sink: true,
+    doc: "rows to standard output, changelog kind first: 'print-identifier'",
+  },
+  blackhole: {
+    options: [...COMMON, 'sink.parallelism'],
+    source: false,
+    sink: true,
+    doc: 'discards rows (benchmarks)',
+  },
+};
+
+function tableError(table: TableDef, message: string, hint?: string): WeirError {
+  return new WeirError('plan', message, { hint, span: table.span, source: table.source });
+}
+
+function connectorOf(table: TableDef): [string, ConnectorInfo] {
+  const name = table.options.get('connector');
+  if (name === undefined) {
+    throw tableError(table, `table ${table.name} has no 'connector' option`, `add WITH ('connector' = '...'); connectors: ${Object.keys(CONNECTORS).join(', ')}`);
+  }
+  const info = CONNECTORS[name];
+  if (info === undefined) {
+    const guess = didYouMean(name, Object.keys(CONNECTORS));
+    throw tableError(table, `unknown connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `connectors: ${Object.keys(CONNECTORS).join(', ')}`);
+  }
+  return [name, info];
+}
+
+/** Checks a table's options when it is created. */
+export function validateTable(table: TableDef): void {
+  const [name, info] = connectorOf(table);
+  for (const key of table.options.keys()) {
+    if (info.options.includes(key)) continue;
+    if (info.prefixes?.some((p) => key.startsWith(p))) continue;
+    const guess = didYouMean(key, info.options);
+    throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${info.options.join(', ')}`);
+  }
+  const rps = table.options.get('rows-per-second');
+  if (rps !== undefined && !(Number(rps) > 0)) throw tableError(table, `'rows-per-second' must be a positive number, got '${rps}'`);
+  info.validate?.(table);
+}
+
+export function rowsPerSecondOf(table: TableDef): number | undefined {
+  const rps = table.options.get('rows-per-second');
+  return rps === undefined ? undefined : Number(rps);
+}
+
+export function createSourceConnector(table: TableDef, maxParallelism: number): SourceConnector {
+  const [name, info] = connectorOf(table);
+  if (!info.source) throw tableError(table, `connector '${name}' cannot be read: table ${table.name} is a sink only`, 'read from a filesystem, nexmark or datagen table');
+  const rps = rowsPerSecondOf(table);
+  switch (name) {
+    case 'filesystem':
+      return filesystemSource(table, rps);
+    case 'nexmark':
+      return nexmarkSource(table, maxParallelism, rps);
+    case 'datagen':
+      return datagenSource(table, rps);
+    default:
+      throw tableError(table, `connector '${name}' has no source`);
+  }
+}
+
+export function sinkInfo(table: TableDef): { acceptsUpdates: boolean; transactional: boolean; connector: string; format: string | undefined } {
+  const [name, info] = connectorOf(table);
+  if (!info.sink) throw tableError(table, `connector '${name}' cannot be written to: table ${table.name} is a source only`, 'INSERT INTO a filesystem, print or blackhole table');
+  const format = table.options.get('format');
+  const acceptsUpdates = name === 'print' || name === 'blackhole' || (name === 'filesystem' && format === 'debezium-json');
+  return { acceptsUpdates, transactional: name === 'filesystem', connector: name, format };
+}
+
+export function createSinkConnector(table: TableDef): SinkConnector {
+  const [name] = connectorOf(table);
+  sinkInfo(table);
+  switch (name) {
+    case 'filesystem':
+      return filesystemSink(table);
+    case 'print':
+      return printSink(table.options.get('print-identifier'), table.options.get('standard-error') === 'true');
+    case 'blackhole':
+      return blackholeSink();
+    default:
+      throw tableError(table, `connector '${name}' has no sink`);
+  }
+}
+
+/** Duration option helper shared by connectors. */
+export function durationOption(table: TableDef, key: string): number | undefined {
+  const v = table.options.get(key);
+  if (v === undefined) return undefined;
+  const ms = parseDuration(v);
+  if (Number.isNaN(ms)) throw tableError(table, `option '${key}' must be a duration such as '5s' or '500ms', got '${v}'`);
+  return ms;
+}

@@ -1,0 +1,426 @@
+// A running job: the physical plan turned into tasks and channels.
+//
+// Chaining: a node joins its input's task when the edge is forward, the parallelism is the
+// same, and the input feeds nothing else; everything else starts a new task. Each task has
+// one subtask per degree of parallelism. Channels connect a task's subtasks to the next
+// task's subtasks: 1:1 for forward, all-to-all for hash, all-to-one for single.
+//
+// Subtasks share nothing but channels, so they run as async loops on this thread.
+
+import type { Batch, Column } from '../common/batch.js';
+import { WeirError, internalError } from '../common/errors.js';
+import type { Schema } from '../plan/logical.js';
+import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
+import { compileExpr, compileProjection } from '../expr/compile.js';
+import { keyGroupRange } from '../state/key-groups.js';
+import { createSinkConnector, createSourceConnector } from '../connectors/registry.js';
+import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
+import { Channel, JobCancelled } from './channel.js';
+import type { Operator, OperatorContext, OperatorMetrics, OperatorSnapshot } from './operator.js';
+import { Collector, newMetrics } from './operator.js';
+import type { ChainedOperator, OutputEdge, TaskEnv } from './task.js';
+import { InputTask, Task, TaskOutput } from './task.js';
+import { SourceTask } from './source-task.js';
+import { CalcOperator } from './operators/calc.js';
+import { WindowAggregateOperator } from './operators/window-aggregate.js';
+import { WindowTvfOperator } from './operators/window-tvf.js';
+import { UnionOperator } from './operators/union.js';
+import { SinkOperator } from './operators/sink.js';
+import type { ResultListener } from './operators/collect.js';
+import { CollectOperator } from './operators/collect.js';
+import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
+
+export interface JobOptions {
+  readonly jobId: string;
+  readonly batchSize: number;
+  /** Messages a channel holds before its producer waits. */
+  readonly channelCapacity: number;
+  readonly exactlyOnce: boolean;
+  readonly idleTimeoutMs: number;
+  /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
+  readonly resultListener?: (collectIndex: number) => ResultListener;
+}
+
+/** State to start from: per operator, per old subtask snapshot. */
+export interface RestoreState {
+  readonly operators: ReadonlyMap<string, readonly OperatorSnapshot[]>;
+}
+
+export interface NodeMetrics {
+  readonly node: PhysicalNode;
+  readonly subtasks: readonly OperatorMetrics[];
+}
+
+export interface CheckpointListener {
+  /** A task snapshotted its chain for a checkpoint. */
+  onAck(taskId: string, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
+}
+
+export class Job {
+  readonly tasks: Task[] = [];
+  readonly sourceTasks: SourceTask[] = [];
+  private readonly metrics = new Map<number, OperatorMetrics[]>();
+  private cancelled = false;
+  private failure: unknown = undefined;
+  checkpointListener: CheckpointListener | null = null;
+  private readonly channels: Channel[] = [];
+  private readonly gates: InputTask[] = [];
+
+  constructor(
+    readonly plan: PhysicalPlan,
+    readonly options: JobOptions,
+    private readonly restore?: RestoreState,
+  ) {
+    this.build();
+  }
+
+  private env(): TaskEnv {
+    return {
+      isCancelled: () => this.cancelled,
+      exactlyOnce: this.options.exactlyOnce,
+      acknowledge: (taskId, id, snaps, alignmentMs) => this.checkpointListener?.onAck(taskId, id, snaps, alignmentMs),
+    };
+  }
+
+  private build(): void {
+    const nodes = this.plan.nodes;
+    const consumers = new Map<number, number>();
+    for (const n of nodes) for (const e of n.inputs) consumers.set(e.from, (consumers.get(e.from) ?? 0) + 1);
+    // chain membership: head id per node
+    const head = new Map<number, number>();
+    for (const n of nodes) {
+      const e = n.inputs.length === 1 ? n.inputs[0]! : undefined;
+      const up = e === undefined ? undefined : nodes[e.from]!;
+      const chainable = e !== undefined && up !== undefined && e.partitioning.kind === 'forward' && up.parallelism === n.parallelism && consumers.get(up.id) === 1 && n.spec.kind !== 'union';
+      head.set(n.id, chainable ? head.get(up.id)! : n.id);
+    }
+    const chains = new Map<number, PhysicalNode[]>();
+    for (const n of nodes) {
+      const h = head.get(n.id)!;
+      if (!chains.has(h)) chains.set(h, []);
+      chains.get(h)!.push(n);
+    }
+    // tail node of each chain -> channels into the consumer's subtasks
+    const inputsOf = new Map<number, Channel[][]>(); // head id -> per subtask input channels
+    const outputsOf = new Map<number, OutputEdge[][]>(); // head id -> per subtask output edges
+    for (const [h, members] of chains) {
+      const p = members[0]!.parallelism;
+      inputsOf.set(h, Array.from({ length: p }, () => []));
+      outputsOf.set(h, Array.from({ length: p }, () => []));
+    }
+    for (const [h, members] of chains) {
+      const headNode = members[0]!;
+      for (const e of headNode.inputs) {
+        const upHead = head.get(e.from)!;
+        const up = nodes[e.from]!;
+        const pu = up.parallelism;
+        const pd = headNode.parallelism;
+        const ins = inputsOf.get(h)!;
+        const outs = outputsOf.get(upHead)!;
+        const cap = this.options.channelCapacity;
+        const mk = (): Channel => {
+          const c = new Channel(cap);
+          this.channels.push(c);
+          return c;
+        };
+        switch (e.partitioning.kind) {
+          case 'forward': {
+            if (pu !== pd) throw internalError(`forward edge between parallelism ${pu} and ${pd}`);
+            for (let i = 0; i < pu; i++) {
+              const c = mk();
+              ins[i]!.push(c);
+              outs[i]!.push({ partitioning: e.partitioning, channels: [c], maxParallelism: this.plan.maxParallelism });
+            }
+            break;
+          }
+          case 'single': {
+            for (let i = 0; i < pu; i++) {
+              const c = mk();
+              ins[0]!.push(c);
+              outs[i]!.push({ partitioning: e.partitioning, channels: [c], maxParallelism: this.plan.maxParallelism });
+            }
+            break;
+          }
+          case 'hash': {
+            for (let i = 0; i < pu; i++) {
+              const row: Channel[] = [];
+              for (let j = 0; j < pd; j++) {
+                const c = mk();
+                ins[j]!.push(c);
+                row.push(c);
+              }
+              outs[i]!.push({ partitioning: e.partitioning, channels: row, maxParallelism: this.plan.maxParallelism });
+            }
+            break;
+          }
+        }
+      }
+    }
+    const env = this.env();
+    for (const [h, members] of chains) {
+      const headNode = members[0]!;
+      const p = headNode.parallelism;
+      for (let s = 0; s < p; s++) {
+        const taskId = `${members.map((m) => m.name).join('>')}#${s}`;
+        const isSource = headNode.spec.kind === 'source' || headNode.spec.kind === 'values';
+        const opNodes = isSource ? members.slice(1) : members;
+        const chain: ChainedOperator[] = opNodes.map((n) => this.chained(n, s));
+        const output = new TaskOutput(outputsOf.get(h)![s]!);
+        if (isSource) {
+          const ctx = this.context(headNode, s);
+          const spec = this.sourceSpec(headNode, s);
+          const task = new SourceTask(taskId, ctx, spec, chain, output, env);
+          const restored = this.restore?.operators.get(headNode.name);
+          if (restored !== undefined) for (const r of restored) task.restoreWatermark(((r.operator as { watermark?: number } | null)?.watermark) ?? -Infinity);
+          this.sourceTasks.push(task);
+          this.tasks.push(task);
+        } else {
+          const task = new InputTask(taskId, chain, output, env, inputsOf.get(h)![s]!);
+          this.gates.push(task);
+          this.tasks.push(task);
+        }
+      }
+    }
+  }
+
+  private context(n: PhysicalNode, subtask: number): OperatorContext {
+    let list = this.metrics.get(n.id);
+    if (list === undefined) {
+      list = [];
+      this.metrics.set(n.id, list);
+    }
+    const m = newMetrics();
+    list[subtask] = m;
+    return {
+      operatorId: n.name,
+      subtask,
+      parallelism: n.parallelism,
+      maxParallelism: this.plan.maxParallelism,
+      keyGroups: keyGroupRange(subtask, n.parallelism, this.plan.maxParallelism),
+      metrics: m,
+    };
+  }
+
+  private chained(n: PhysicalNode, subtask: number): ChainedOperator {
+    return { op: this.createOperator(n, subtask), ctx: this.context(n, subtask), out: new Collector() };
+  }
+
+  private inputSchema(n: PhysicalNode): Schema {
+    const e = n.inputs[0];
+    return e === undefined ? [] : this.plan.nodes[e.from]!.schema;
+  }
+
+  private createOperator(n: PhysicalNode, subtask: number): Operator {
+    const s = n.spec;
+    const types = this.inputSchema(n).map((f) => f.type);
+    const outTypes = n.schema.map((f) => f.type);
+    switch (s.kind) {
+      case 'calc':
+        return new CalcOperator(s.predicate, s.projection);
+      case 'window-tvf':
+        if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
+        return new WindowTvfOperator(s.window, s.timeIndex);
+      case 'window-aggregate':
+        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
+        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
+      case 'group-aggregate':
+        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize);
+      case 'union':
+        return new UnionOperator();
+      case 'sink': {
+        const connector = createSinkConnector(s.table);
+        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId })));
+      }
+      case 'collect': {
+        const l = this.options.resultListener;
+        if (l === undefined) throw internalError('collect without a result listener');
+        const index = this.plan.nodes.filter((x) => x.spec.kind === 'collect').indexOf(n);
+        return new CollectOperator(l(index));
+      }
+      case 'source':
+      case 'values':
+        throw internalError('source as a chained operator');
+    }
+  }
+
+  private sourceSpec(n: PhysicalNode, subtask: number) {
+    const s = n.spec;
+    let connector: SourceConnector;
+    let project: ((b: Batch) => Batch) | null = null;
+    let watermark = null;
+    let rowtimeOutput: number | undefined;
+    if (s.kind === 'values') {
+      const rows = s.rows;
+      const schema = n.schema;
+      connector = valuesConnector(rows, schema);
+    } else if (s.kind === 'source') {
+      connector = createSourceConnector(s.table, this.plan.maxParallelism);
+      const identity = s.outputs.length === s.read.length && s.outputs.every((e, i) => e.kind === 'input' && e.index === i);
+      if (!identity) project = compileProjection(s.outputs);
+      if (s.watermark !== undefined) watermark = compileExpr(s.watermark);
+      const rt = n.schema.findIndex((f) => f.rowtime);
+      rowtimeOutput = rt >= 0 ? rt : undefined;
+    } else throw internalError('not a source');
+    const restoredPositions = this.restoredPositions(n.name);
+    return {
+      connector,
+      readerOptions: { subtask, parallelism: n.parallelism, columns: s.kind === 'source' ? s.read : n.schema.map((f) => ({ name: f.name, type: f.type, nullable: true })), restored: restoredPositions },
+      project,
+      watermark,
+      rowtimeOutput,
+      batchSize: this.options.batchSize,
+      idleTimeoutMs: this.options.idleTimeoutMs,
+    };
+  }
+
+  private restoredPositions(operatorId: string): SourcePosition | undefined {
+    const snaps = this.restore?.operators.get(operatorId);
+    if (snaps === undefined) return undefined;
+    const merged: SourcePosition = {};
+    for (const s of snaps) Object.assign(merged, (s.operator as { position?: SourcePosition } | null)?.position ?? {});
+    return merged;
+  }
+
+  /** Opens operators, restoring state where a restore was requested. */
+  async open(): Promise<void> {
+    for (const t of this.tasks) {
+      await t.open();
+      if (this.restore === undefined) continue;
+      for (const c of t.chain) {
+        const snaps = this.restore.operators.get(c.ctx.operatorId);
+        if (snaps === undefined || c.op.restore === undefined) continue;
+        const keyed = new Map<number, unknown[]>();
+        for (const s of snaps) {
+          for (const [kg, entries] of s.keyed) {
+            if (kg < c.ctx.keyGroups.start || kg >= c.ctx.keyGroups.end) continue;
+            const list = keyed.get(kg);
+            if (list === undefined) keyed.set(kg, [...entries]);
+            else list.push(...entries);
+          }
+        }
+        await c.op.restore(keyed, snaps.map((s) => s.operator));
+      }
+    }
+  }
+
+  /** Runs every task to completion; the first failure cancels the rest and is thrown. */
+  async run(): Promise<void> {
+    try {
+      await this.open();
+      await Promise.all(
+        this.tasks.map((t) =>
+          t.run().catch((e: unknown) => {
+            if (!(e instanceof JobCancelled) || this.failure === undefined) {
+              if (this.failure === undefined && !(e instanceof JobCancelled && this.cancelled)) this.failure = e;
+            }
+            this.cancelAll();
+          }),
+        ),
+      );
+    } finally {
+      for (const t of this.tasks) await t.close();
+    }
+    if (this.failure !== undefined) throw this.failure;
+  }
+
+  /** Stops every task (used on failure and by Ctrl-C in the REPL). */
+  cancel(): void {
+    this.cancelAll();
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  private cancelAll(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    for (const c of this.channels) c.cancel();
+    for (const g of this.gates) g.cancel();
+    for (const s of this.sourceTasks) s.requestStop();
+  }
+
+  /** Metrics per plan node, summed over subtasks. */
+  nodeMetrics(): { node: PhysicalNode; total: OperatorMetrics }[] {
+    return this.plan.nodes.map((node) => {
+      const total = newMetrics();
+      for (const m of this.metrics.get(node.id) ?? []) {
+        if (m === undefined) continue;
+        total.rowsIn += m.rowsIn;
+        total.rowsOut += m.rowsOut;
+        total.lateDropped += m.lateDropped;
+        total.skipped += m.skipped;
+      }
+      return { node, total };
+    });
+  }
+
+  /** The smallest watermark over the source subtasks (for progress display). */
+  sourceWatermark(): number {
+    let w = Infinity;
+    for (const s of this.sourceTasks) if (!s.finished) w = Math.min(w, s.currentWatermark);
+    return w;
+  }
+}
+
+/** A sink whose writer is created asynchronously when the operator opens. */
+class LazySinkOperator implements Operator {
+  private inner: SinkOperator | null = null;
+  constructor(private readonly make: () => Promise<SinkOperator>) {}
+  async open(): Promise<void> {
+    this.inner = await this.make();
+  }
+  processBatch(batch: Batch): void | Promise<void> {
+    return this.inner!.processBatch(batch);
+  }
+  snapshot(id: number): Promise<OperatorSnapshot> {
+    return this.inner!.snapshot(id);
+  }
+  notifyCheckpointComplete(id: number): Promise<void> {
+    return this.inner!.notifyCheckpointComplete(id);
+  }
+  restore(keyed: Map<number, unknown[]>, states: readonly unknown[]): Promise<void> {
+    return this.inner!.restore(keyed, states);
+  }
+  finish(): Promise<void> {
+    return this.inner!.finish();
+  }
+  async close(): Promise<void> {
+    await this.inner?.close();
+  }
+}
+
+/** VALUES as a bounded one-batch source (subtask 0 only). */
+function valuesConnector(rows: readonly (readonly (number | string | boolean | null)[])[], schema: Schema): SourceConnector {
+  return {
+    bounded: true,
+    updating: false,
+    rowsPerSecond: undefined,
+    createReader: (opts) => {
+      let done = opts.subtask !== 0;
+      return {
+        next: () => {
+          if (done) return null;
+          done = true;
+          const columns: Column[] = schema.map((f, ci) => {
+            const vals = rows.map((r) => r[ci] ?? null);
+            return columnOf(f.type, vals);
+          });
+          return { length: rows.length, columns, ops: null };
+        },
+        position: () => ({ values: done }),
+        skipped: () => 0,
+        close: () => undefined,
+      };
+    },
+  };
+}
+
+import { columnFromScalars } from '../common/batch.js';
+import type { DataType } from '../common/types.js';
+function columnOf(t: DataType, vals: readonly (number | string | boolean | null)[]): Column {
+  return columnFromScalars(t, vals);
+}
+
+export { WeirError };

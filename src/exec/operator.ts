@@ -1,0 +1,76 @@
+// The operator contract (after Arroyo): push-based, few hooks. An operator processes a
+// batch, may react to a watermark, snapshots on request and flushes at the end of input.
+// It never sees a barrier or a half-aligned input: the runtime (task.ts) aligns barriers,
+// merges watermarks and calls the hooks in order.
+
+import type { Batch } from '../common/batch.js';
+import type { KeyGroupRange } from '../state/key-groups.js';
+
+/** Where an operator puts its output. Emitting is synchronous; the task moves the batches on. */
+export class Collector {
+  private pending: Batch[] = [];
+
+  emit(batch: Batch): void {
+    if (batch.length > 0) this.pending.push(batch);
+  }
+
+  drain(): Batch[] {
+    if (this.pending.length === 0) return EMPTY;
+    const out = this.pending;
+    this.pending = [];
+    return out;
+  }
+}
+
+const EMPTY: Batch[] = [];
+
+export interface OperatorMetrics {
+  rowsIn: number;
+  rowsOut: number;
+  /** Records dropped because every window they belong to had already fired. */
+  lateDropped: number;
+  /** Records skipped as unparseable (ignore-parse-errors). */
+  skipped: number;
+}
+
+export function newMetrics(): OperatorMetrics {
+  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0 };
+}
+
+export interface OperatorContext {
+  /** The plan node's operator id, e.g. `3-window-aggregate`. */
+  readonly operatorId: string;
+  readonly subtask: number;
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+  readonly keyGroups: KeyGroupRange;
+  readonly metrics: OperatorMetrics;
+}
+
+/** State of one operator subtask in a checkpoint: entries by key group, plus unkeyed state. */
+export interface OperatorSnapshot {
+  /** Keyed state: key group -> opaque entries (msgpack-encodable). */
+  readonly keyed: Map<number, unknown[]>;
+  /** Operator (unkeyed) state, e.g. a sink's pending files or a source's offsets. */
+  readonly operator: unknown;
+}
+
+export interface Operator {
+  open?(ctx: OperatorContext): void | Promise<void>;
+  /** `input` is the index of the input the batch came from (for operators with several). */
+  processBatch(batch: Batch, out: Collector, input: number): void | Promise<void>;
+  /** The combined watermark advanced to `wm`; the runtime forwards it after this returns. */
+  processWatermark?(wm: number, out: Collector): void | Promise<void>;
+  /** All inputs ended (after the final watermark): flush everything. */
+  finish?(out: Collector): void | Promise<void>;
+  /** Called after barrier alignment, before the barrier is forwarded. */
+  snapshot?(checkpointId: number): OperatorSnapshot | Promise<OperatorSnapshot>;
+  /**
+   * Restores from the snapshots of the subtasks that held this subtask's key groups
+   * (keyed entries already filtered to `ctx.keyGroups`); operator state of every old subtask.
+   */
+  restore?(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void | Promise<void>;
+  /** The checkpoint is complete (all acks and files durable): commit side effects. */
+  notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
+  close?(): void | Promise<void>;
+}

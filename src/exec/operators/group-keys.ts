@@ -1,0 +1,152 @@
+// Group keys for aggregating operators: turns the key columns of a row into a value usable as
+// a Map key (a number or string for a single key, a length-prefixed string for several, so
+// no per-row allocation in the common single-key case), and keeps each group's key values
+// by slot so results can be written out and snapshotted.
+
+import type { Batch, Column, Scalar } from '../../common/batch.js';
+import { ColumnBuilder } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { physicalKind } from '../../common/types.js';
+import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+
+export type MapKey = number | string | null;
+
+export class GroupKeys {
+  private readonly kinds: ReturnType<typeof physicalKind>[];
+  private f64: Float64Array[] = [];
+  private str: string[][] = [];
+  private nulls: Uint8Array[] = [];
+  private capacity = 0;
+
+  constructor(
+    readonly types: readonly DataType[],
+    /** Key columns in the operator's input. */
+    readonly columns: readonly number[],
+  ) {
+    this.kinds = types.map(physicalKind);
+    for (let k = 0; k < types.length; k++) {
+      this.f64.push(new Float64Array(0));
+      this.str.push([]);
+      this.nulls.push(new Uint8Array(0));
+    }
+  }
+
+  get size(): number {
+    return this.types.length;
+  }
+
+  /** A function giving row i's map key for this batch. */
+  keyFn(batch: Batch): (i: number) => MapKey {
+    const cols = this.columns.map((c) => batch.columns[c]!);
+    if (cols.length === 0) return () => 0;
+    if (cols.length === 1) {
+      const c = cols[0]!;
+      const v = c.values;
+      const nulls = c.nulls;
+      if (nulls === null) return (i) => v[i] as number | string;
+      return (i) => (nulls[i] === 1 ? null : (v[i] as number | string));
+    }
+    return (i) => compositeKey(cols, i);
+  }
+
+  grow(capacity: number): void {
+    if (capacity <= this.capacity) return;
+    const cap = Math.max(capacity, this.capacity * 2, 64);
+    for (let k = 0; k < this.types.length; k++) {
+      if (this.kinds[k] === 'str') {
+        // strings live in a plain array, grown on write
+      } else {
+        const a = new Float64Array(cap);
+        a.set(this.f64[k]!);
+        this.f64[k] = a;
+      }
+      const n = new Uint8Array(cap);
+      n.set(this.nulls[k]!);
+      this.nulls[k] = n;
+    }
+    this.capacity = cap;
+  }
+
+  /** Records the key values of `batch` row `row` for `slot`. */
+  store(slot: number, batch: Batch, row: number): void {
+    for (let k = 0; k < this.columns.length; k++) {
+      const c = batch.columns[this.columns[k]!]!;
+      const isNull = c.nulls !== null && c.nulls[row] === 1;
+      this.nulls[k]![slot] = isNull ? 1 : 0;
+      if (isNull) continue;
+      if (this.kinds[k] === 'str') this.str[k]![slot] = (c.values as string[])[row]!;
+      else this.f64[k]![slot] = (c.values as Float64Array | Uint8Array)[row]!;
+    }
+  }
+
+  storeValues(slot: number, values: readonly Scalar[]): void {
+    for (let k = 0; k < this.types.length; k++) {
+      const v = values[k] ?? null;
+      this.nulls[k]![slot] = v === null ? 1 : 0;
+      if (v === null) continue;
+      if (this.kinds[k] === 'str') this.str[k]![slot] = v as string;
+      else this.f64[k]![slot] = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
+    }
+  }
+
+  values(slot: number): Scalar[] {
+    const out: Scalar[] = [];
+    for (let k = 0; k < this.types.length; k++) {
+      if (this.nulls[k]![slot] === 1) out.push(null);
+      else if (this.kinds[k] === 'str') out.push(this.str[k]![slot]!);
+      else if (this.kinds[k] === 'bool') out.push(this.f64[k]![slot] === 1);
+      else out.push(this.f64[k]![slot]!);
+    }
+    return out;
+  }
+
+  /** Appends the slot's key values to output columns. */
+  write(slot: number, out: readonly ColumnBuilder[]): void {
+    for (let k = 0; k < this.types.length; k++) {
+      const b = out[k]!;
+      if (this.nulls[k]![slot] === 1) b.pushNull();
+      else if (this.kinds[k] === 'str') b.pushString(this.str[k]![slot]!);
+      else b.pushNumber(this.f64[k]![slot]!);
+    }
+  }
+
+  /** The key group of a slot's key (for snapshots by key group). */
+  keyGroup(slot: number, maxParallelism: number): number {
+    return keyGroupOf(hashKey(this.values(slot)), maxParallelism);
+  }
+
+  /** The map key of stored values (after restore). */
+  mapKeyOf(values: readonly Scalar[]): MapKey {
+    if (values.length === 0) return 0;
+    if (values.length === 1) {
+      const v = values[0]!;
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+    const cols = values.map((v, k) => {
+      const kind = this.kinds[k];
+      const vals = kind === 'str' ? [v === null ? '' : String(v)] : Float64Array.of(v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
+      return { type: this.types[k]!, values: vals, nulls: v === null ? Uint8Array.of(1) : null } as Column;
+    });
+    return compositeKey(cols, 0);
+  }
+
+  builders(): ColumnBuilder[] {
+    return this.types.map((t) => new ColumnBuilder(t));
+  }
+}
+
+/** Length-prefixed encoding of several key values (unambiguous for any strings). */
+function compositeKey(cols: readonly Column[], i: number): string {
+  let s = '';
+  for (let k = 0; k < cols.length; k++) {
+    const c = cols[k]!;
+    if (c.nulls !== null && c.nulls[i] === 1) {
+      s += '\u0001|';
+      continue;
+    }
+    const v = c.values[i]!;
+    if (typeof v === 'string') s += `s${v.length}:${v}|`;
+    else s += `n${v}|`;
+  }
+  return s;
+}

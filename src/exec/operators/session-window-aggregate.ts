@@ -1,0 +1,259 @@
+// Session window aggregation (SESSION TVF and GROUP BY SESSION(ts, gap)).
+//
+// State: per group key, its open sessions, each [start, end) with end = last time + gap and
+// a slot of accumulators. A row at time t makes the window [t, t + gap); every open session
+// of its key that intersects it (touching counts, as in Flink) is merged into one, folding
+// accumulators together. A heap of session ends (with lazy deletion of stale entries) finds
+// what the watermark closes.
+//
+// Watermark rule: a session fires once when the watermark reaches end - 1, emitting keys,
+// aggregates, window_start, window_end and window_time (= end - 1); its state is freed.
+// Late rows: a row whose own window [t, t + gap) ends at or before the watermark is dropped
+// and counted. Append-only input only.
+// Snapshot: per key group, [key values, start, end, accumulator states].
+
+import type { Batch, Scalar } from '../../common/batch.js';
+import { ColumnBuilder } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import type { AggCall } from '../../plan/logical.js';
+import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import { AggregateSlots } from './aggregate-slots.js';
+import type { MapKey } from './group-keys.js';
+
+interface Session {
+  start: number;
+  end: number;
+  slot: number;
+  alive: boolean;
+  readonly key: MapKey;
+}
+
+/** Min-heap of sessions by end; entries whose session changed since are skipped. */
+class EndHeap {
+  private ends: number[] = [];
+  private items: Session[] = [];
+
+  get size(): number {
+    return this.ends.length;
+  }
+
+  push(end: number, s: Session): void {
+    const e = this.ends;
+    const it = this.items;
+    let i = e.length;
+    e.push(end);
+    it.push(s);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (e[p]! <= end) break;
+      e[i] = e[p]!;
+      it[i] = it[p]!;
+      i = p;
+    }
+    e[i] = end;
+    it[i] = s;
+  }
+
+  peekEnd(): number {
+    return this.ends.length === 0 ? Infinity : this.ends[0]!;
+  }
+
+  pop(): [number, Session] {
+    const e = this.ends;
+    const it = this.items;
+    const topE = e[0]!;
+    const topS = it[0]!;
+    const lastE = e.pop()!;
+    const lastS = it.pop()!;
+    const n = e.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= n) break;
+        const r = l + 1;
+        const c = r < n && e[r]! < e[l]! ? r : l;
+        if (e[c]! >= lastE) break;
+        e[i] = e[c]!;
+        it[i] = it[c]!;
+        i = c;
+      }
+      e[i] = lastE;
+      it[i] = lastS;
+    }
+    return [topE, topS];
+  }
+}
+
+export class SessionWindowAggregateOperator implements Operator {
+  private readonly slots: AggregateSlots;
+  private readonly sessions = new Map<MapKey, Session[]>();
+  private readonly heap = new EndHeap();
+  private watermark = -Infinity;
+  private ctx!: OperatorContext;
+  private slotBuf: Int32Array = new Int32Array(0);
+  private rowBuf: Int32Array = new Int32Array(0);
+
+  constructor(
+    private readonly gap: number,
+    private readonly timeIndex: number,
+    inputTypes: readonly DataType[],
+    keys: readonly number[],
+    private readonly aggs: readonly AggCall[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  processBatch(batch: Batch, out: Collector): void {
+    const n = batch.length;
+    if (this.slotBuf.length < n) {
+      this.slotBuf = new Int32Array(n);
+      this.rowBuf = new Int32Array(n);
+    }
+    const tcol = batch.columns[this.timeIndex]!;
+    const tv = tcol.values as Float64Array;
+    const tn = tcol.nulls;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const gap = this.gap;
+    let m = 0;
+    let late = 0;
+    // Rows are added in runs: a merge folds accumulators, so updates gathered so far for the
+    // sessions being merged must be applied first.
+    const flush = (): void => {
+      if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+      m = 0;
+    };
+    for (let i = 0; i < n; i++) {
+      if (tn !== null && tn[i] === 1) continue;
+      const t = tv[i]!;
+      if (t + gap - 1 <= this.watermark) {
+        late++;
+        continue;
+      }
+      const key = keyAt(i);
+      let list = this.sessions.get(key);
+      if (list === undefined) {
+        list = [];
+        this.sessions.set(key, list);
+      }
+      let start = t;
+      let end = t + gap;
+      // sessions intersecting [t, t + gap]
+      let target: Session | undefined;
+      let merged = false;
+      for (let j = 0; j < list.length; j++) {
+        const s = list[j]!;
+        if (s.start <= end && s.end >= start) {
+          if (target === undefined) target = s;
+          else {
+            if (!merged) {
+              flush();
+              merged = true;
+            }
+            this.slots.merge(target.slot, s.slot);
+            this.slots.release(s.slot);
+            s.alive = false;
+            list.splice(j, 1);
+            j--;
+          }
+          start = Math.min(start, s.start);
+          end = Math.max(end, s.end);
+        }
+      }
+      if (target === undefined) {
+        const slot = this.slots.allocFor(batch, i);
+        target = { start, end, slot, alive: true, key };
+        list.push(target);
+        this.heap.push(end, target);
+      } else if (target.start !== start || target.end !== end) {
+        const grew = end !== target.end;
+        target.start = start;
+        target.end = end;
+        if (grew) this.heap.push(end, target);
+      }
+      this.slotBuf[m] = target.slot;
+      this.rowBuf[m] = i;
+      m++;
+    }
+    flush();
+    this.ctx.metrics.lateDropped += late;
+    void out;
+  }
+
+  processWatermark(wm: number, out: Collector): void {
+    this.watermark = wm;
+    if (this.heap.peekEnd() - 1 > wm) return;
+    const keyCount = this.slots.keys.size;
+    const aggCount = this.aggs.length;
+    const builders = this.outputTypes.map((t) => new ColumnBuilder(t, 256));
+    let rows = 0;
+    const flush = (): void => {
+      if (rows === 0) return;
+      out.emit({ length: rows, columns: builders.map((b) => b.finish()), ops: null });
+      rows = 0;
+    };
+    while (this.heap.size > 0 && this.heap.peekEnd() - 1 <= wm) {
+      const [end, s] = this.heap.pop();
+      if (!s.alive || s.end !== end) continue; // merged away or extended since
+      s.alive = false;
+      const list = this.sessions.get(s.key)!;
+      list.splice(list.indexOf(s), 1);
+      if (list.length === 0) this.sessions.delete(s.key);
+      this.slots.keys.write(s.slot, builders);
+      this.slots.writeResults(s.slot, builders, keyCount);
+      builders[keyCount + aggCount]!.pushNumber(s.start);
+      builders[keyCount + aggCount + 1]!.pushNumber(s.end);
+      builders[keyCount + aggCount + 2]!.pushNumber(s.end - 1);
+      this.slots.release(s.slot);
+      if (++rows >= this.batchSize) flush();
+    }
+    flush();
+  }
+
+  snapshot(): OperatorSnapshot {
+    const keyed = new Map<number, unknown[]>();
+    const maxP = this.ctx.maxParallelism;
+    for (const list of this.sessions.values()) {
+      for (const s of list) {
+        const [keys, accs] = this.slots.save(s.slot);
+        const kg = keyGroupOf(hashKey(keys), maxP);
+        let l = keyed.get(kg);
+        if (l === undefined) {
+          l = [];
+          keyed.set(kg, l);
+        }
+        l.push([keys, s.start, s.end, accs]);
+      }
+    }
+    return { keyed, operator: { watermark: this.watermark } };
+  }
+
+  restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    for (const st of operatorStates) {
+      const wm = (st as { watermark?: number } | null)?.watermark;
+      if (typeof wm === 'number' && wm > this.watermark) this.watermark = wm;
+    }
+    for (const entries of keyed.values()) {
+      for (const e of entries) {
+        const [keys, start, end, accs] = e as [Scalar[], number, number, unknown[]];
+        const slot = this.slots.load([keys, accs]);
+        const key = this.slots.keys.mapKeyOf(keys);
+        const s: Session = { start, end, slot, alive: true, key };
+        let list = this.sessions.get(key);
+        if (list === undefined) {
+          list = [];
+          this.sessions.set(key, list);
+        }
+        list.push(s);
+        this.heap.push(end, s);
+      }
+    }
+  }
+}

@@ -1,0 +1,232 @@
+// Window aggregation for TUMBLE, HOP and CUMULATE windows.
+//
+// State: the open windows, by window end; each holds a map from group key to a slot whose
+// accumulators live in AggregateSlots. A row is assigned to every window containing its
+// time (one for TUMBLE, size/slide for HOP, the cumulating windows still open for CUMULATE).
+//
+// Watermark rule: when the watermark reaches window_end - 1, every window up to it fires
+// once, in order of end, emitting one final row per group; its state is then freed. Output
+// is append-only: keys, aggregates, window_start, window_end, window_time (= end - 1).
+//
+// Late rows: a row whose windows have all fired is dropped and counted (metrics.lateDropped);
+// a HOP/CUMULATE row still counts toward those of its windows that are open.
+//
+// Retractions: not accepted (the planner rejects updating inputs).
+//
+// Snapshot: per key group, [window start, window end, key values, accumulator states]; the
+// current watermark as operator state, so a restored operator drops the same late rows.
+
+import type { Batch } from '../../common/batch.js';
+import { ColumnBuilder } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { T } from '../../common/types.js';
+import type { AggCall, WindowSpec } from '../../plan/logical.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import { AggregateSlots } from './aggregate-slots.js';
+import type { MapKey } from './group-keys.js';
+import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import type { Scalar } from '../../common/batch.js';
+
+interface OpenWindow {
+  readonly start: number;
+  readonly end: number;
+  readonly groups: Map<MapKey, number>;
+}
+
+function floorMod(x: number, m: number): number {
+  const r = x % m;
+  return r < 0 ? r + m : r;
+}
+
+export class WindowAggregateOperator implements Operator {
+  private readonly slots: AggregateSlots;
+  private readonly windows = new Map<number, OpenWindow>();
+  /** Ends of open windows, ascending. */
+  private ends: number[] = [];
+  private watermark = -Infinity;
+  private ctx!: OperatorContext;
+  private slotBuf: Int32Array = new Int32Array(0);
+  private rowBuf: Int32Array = new Int32Array(0);
+  private readonly perRow: number;
+
+  constructor(
+    private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
+    private readonly timeIndex: number,
+    inputTypes: readonly DataType[],
+    keys: readonly number[],
+    private readonly aggs: readonly AggCall[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    this.perRow = window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  private windowFor(start: number, end: number): OpenWindow {
+    let w = this.windows.get(end);
+    if (w === undefined) {
+      w = { start, end, groups: new Map() };
+      this.windows.set(end, w);
+      // keep `ends` sorted (few windows are open at once)
+      let i = this.ends.length;
+      while (i > 0 && this.ends[i - 1]! > end) i--;
+      this.ends.splice(i, 0, end);
+    }
+    return w;
+  }
+
+  processBatch(batch: Batch): void {
+    const n = batch.length;
+    const cap = n * this.perRow;
+    if (this.slotBuf.length < cap) {
+      this.slotBuf = new Int32Array(cap);
+      this.rowBuf = new Int32Array(cap);
+    }
+    const slots = this.slotBuf;
+    const rows = this.rowBuf;
+    const tcol = batch.columns[this.timeIndex]!;
+    const tv = tcol.values as Float64Array;
+    const tn = tcol.nulls;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const wm = this.watermark;
+    const w = this.window;
+    let m = 0;
+    let late = 0;
+    let lastEnd = NaN;
+    let lastWin: OpenWindow | null = null;
+    const assign = (start: number, end: number, key: MapKey, row: number): void => {
+      let win: OpenWindow;
+      if (end === lastEnd) win = lastWin!;
+      else {
+        win = this.windowFor(start, end);
+        lastEnd = end;
+        lastWin = win;
+      }
+      let slot = win.groups.get(key);
+      if (slot === undefined) {
+        slot = this.slots.allocFor(batch, row);
+        win.groups.set(key, slot);
+      }
+      slots[m] = slot;
+      rows[m] = row;
+      m++;
+    };
+    if (w.kind === 'tumble') {
+      const { size, offset } = w;
+      for (let i = 0; i < n; i++) {
+        if (tn !== null && tn[i] === 1) continue;
+        const t = tv[i]!;
+        const start = t - floorMod(t - offset, size);
+        const end = start + size;
+        if (end - 1 <= wm) {
+          late++;
+          continue;
+        }
+        assign(start, end, keyAt(i), i);
+      }
+    } else if (w.kind === 'hop') {
+      const { size, slide, offset } = w;
+      for (let i = 0; i < n; i++) {
+        if (tn !== null && tn[i] === 1) continue;
+        const t = tv[i]!;
+        const key = keyAt(i);
+        let any = false;
+        const lastStart = t - floorMod(t - offset, slide);
+        for (let s = lastStart; s > t - size; s -= slide) {
+          const end = s + size;
+          if (end - 1 <= wm) continue;
+          assign(s, end, key, i);
+          any = true;
+        }
+        if (!any) late++;
+      }
+    } else {
+      const { size, step, offset } = w;
+      for (let i = 0; i < n; i++) {
+        if (tn !== null && tn[i] === 1) continue;
+        const t = tv[i]!;
+        const key = keyAt(i);
+        const start = t - floorMod(t - offset, size);
+        let any = false;
+        for (let end = start + (Math.floor((t - start) / step) + 1) * step; end <= start + size; end += step) {
+          if (end - 1 <= wm) continue;
+          assign(start, end, key, i);
+          any = true;
+        }
+        if (!any) late++;
+      }
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+  }
+
+  processWatermark(wm: number, out: Collector): void {
+    this.watermark = wm;
+    let fired = 0;
+    while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
+    if (fired === 0) return;
+    const firing = this.ends.splice(0, fired);
+    const keyCount = this.slots.keys.size;
+    const aggCount = this.aggs.length;
+    const builders = this.outputTypes.map((t) => new ColumnBuilder(t, Math.min(this.batchSize, 1024)));
+    let rowsInBatch = 0;
+    const flush = (): void => {
+      if (rowsInBatch === 0) return;
+      out.emit({ length: rowsInBatch, columns: builders.map((b) => b.finish()), ops: null });
+      rowsInBatch = 0;
+    };
+    for (const end of firing) {
+      const win = this.windows.get(end)!;
+      this.windows.delete(end);
+      for (const slot of win.groups.values()) {
+        this.slots.keys.write(slot, builders);
+        this.slots.writeResults(slot, builders, keyCount);
+        builders[keyCount + aggCount]!.pushNumber(win.start);
+        builders[keyCount + aggCount + 1]!.pushNumber(win.end);
+        builders[keyCount + aggCount + 2]!.pushNumber(win.end - 1);
+        this.slots.release(slot);
+        if (++rowsInBatch >= this.batchSize) flush();
+      }
+    }
+    flush();
+  }
+
+  snapshot(): OperatorSnapshot {
+    const keyed = new Map<number, unknown[]>();
+    const maxP = this.ctx.maxParallelism;
+    for (const win of this.windows.values()) {
+      for (const slot of win.groups.values()) {
+        const [keys, accs] = this.slots.save(slot);
+        const kg = keyGroupOf(hashKey(keys), maxP);
+        let list = keyed.get(kg);
+        if (list === undefined) {
+          list = [];
+          keyed.set(kg, list);
+        }
+        list.push([win.start, win.end, keys, accs]);
+      }
+    }
+    return { keyed, operator: { watermark: this.watermark } };
+  }
+
+  restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    for (const s of operatorStates) {
+      const wm = (s as { watermark?: number } | null)?.watermark;
+      if (typeof wm === 'number' && wm > this.watermark) this.watermark = wm;
+    }
+    for (const entries of keyed.values()) {
+      for (const e of entries) {
+        const [start, end, keys, accs] = e as [number, number, Scalar[], unknown[]];
+        const win = this.windowFor(start, end);
+        const slot = this.slots.load([keys, accs]);
+        win.groups.set(this.slots.keys.mapKeyOf(keys), slot);
+      }
+    }
+  }
+}
+
+export const WINDOW_COLUMN_TYPES: readonly DataType[] = [T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP];

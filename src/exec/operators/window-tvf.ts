@@ -1,0 +1,73 @@
+// A window table-valued function used without aggregation (SELECT * FROM TABLE(HOP(...))):
+// each row is copied once per window it belongs to, with window_start, window_end and
+// window_time (= end - 1) appended. Stateless; watermarks pass through unchanged.
+
+import type { Batch } from '../../common/batch.js';
+import { takeBatch } from '../../common/batch.js';
+import type { WindowSpec } from '../../plan/logical.js';
+import { T } from '../../common/types.js';
+import type { Collector, Operator } from '../operator.js';
+
+function floorMod(x: number, m: number): number {
+  const r = x % m;
+  return r < 0 ? r + m : r;
+}
+
+export class WindowTvfOperator implements Operator {
+  constructor(
+    private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
+    private readonly timeIndex: number,
+  ) {}
+
+  processBatch(batch: Batch, out: Collector): void {
+    const n = batch.length;
+    const tcol = batch.columns[this.timeIndex]!;
+    const tv = tcol.values as Float64Array;
+    const tn = tcol.nulls;
+    const idx: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const w = this.window;
+    for (let i = 0; i < n; i++) {
+      if (tn !== null && tn[i] === 1) continue;
+      const t = tv[i]!;
+      if (w.kind === 'tumble') {
+        const s = t - floorMod(t - w.offset, w.size);
+        idx.push(i);
+        starts.push(s);
+        ends.push(s + w.size);
+      } else if (w.kind === 'hop') {
+        const last = t - floorMod(t - w.offset, w.slide);
+        // earliest window first
+        const first = last - (w.size / w.slide - 1) * w.slide;
+        for (let s = first; s <= last; s += w.slide) {
+          if (s + w.size <= t) continue;
+          idx.push(i);
+          starts.push(s);
+          ends.push(s + w.size);
+        }
+      } else {
+        const s = t - floorMod(t - w.offset, w.size);
+        for (let e = s + (Math.floor((t - s) / w.step) + 1) * w.step; e <= s + w.size; e += w.step) {
+          idx.push(i);
+          starts.push(s);
+          ends.push(e);
+        }
+      }
+    }
+    const m = idx.length;
+    if (m === 0) return;
+    const base = takeBatch(batch, Int32Array.from(idx), m);
+    const time = ends.map((e) => e - 1);
+    out.emit({
+      length: m,
+      columns: [
+        ...base.columns,
+        { type: T.TIMESTAMP, values: Float64Array.from(starts), nulls: null },
+        { type: T.TIMESTAMP, values: Float64Array.from(ends), nulls: null },
+        { type: T.TIMESTAMP, values: Float64Array.from(time), nulls: null },
+      ],
+      ops: base.ops,
+    });
+  }
+}

@@ -1,0 +1,291 @@
+// Tasks: one subtask of a chain of operators, run as an async loop. Forward edges between
+// operators of equal parallelism are chained into one task and called directly; tasks talk
+// through channels. The task, not the operator, merges watermarks (minimum over inputs,
+// ended inputs count as +infinity), aligns barriers and drives the hooks in order:
+//
+//   data       -> op1.processBatch -> op2.processBatch -> ... -> output channels
+//   watermark  -> op1.processWatermark (its output flows down) -> op2 ... -> forwarded
+//   barrier    -> (aligned) each op.snapshot in chain order -> ack -> forwarded
+//   end        -> (all inputs) final watermark, each op.finish in order -> end forwarded
+
+import type { Batch, Column } from '../common/batch.js';
+import { takeBatch } from '../common/batch.js';
+import { hashColumns, keyGroupOf, subtaskForKeyGroup } from '../state/key-groups.js';
+import type { Channel, Message } from './channel.js';
+import { InputGate, JobCancelled } from './channel.js';
+import type { Operator, OperatorContext, OperatorSnapshot } from './operator.js';
+import { Collector } from './operator.js';
+import type { Partitioning } from '../plan/physical.js';
+
+export interface ChainedOperator {
+  readonly op: Operator;
+  readonly ctx: OperatorContext;
+  readonly out: Collector;
+}
+
+/** One downstream edge of a task: the channels to every subtask of the consumer. */
+export interface OutputEdge {
+  readonly partitioning: Partitioning;
+  /** forward/single: one channel; hash: one per downstream subtask. */
+  readonly channels: readonly Channel[];
+  readonly maxParallelism: number;
+}
+
+export interface TaskEnv {
+  isCancelled(): boolean;
+  /** A task finished its snapshot for a checkpoint. */
+  acknowledge(taskId: string, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
+  readonly exactlyOnce: boolean;
+}
+
+/** Routes batches and broadcasts control messages to the downstream channels. */
+export class TaskOutput {
+  private hashes: Uint32Array = new Uint32Array(0);
+
+  constructor(readonly edges: readonly OutputEdge[]) {}
+
+  async send(batch: Batch): Promise<void> {
+    if (batch.length === 0) return;
+    for (const e of this.edges) {
+      if (e.partitioning.kind !== 'hash' || e.channels.length === 1) {
+        await push(e.channels[0]!, { kind: 'data', batch });
+        continue;
+      }
+      await this.sendHashed(e, e.partitioning.keys, batch);
+    }
+  }
+
+  private async sendHashed(e: OutputEdge, keys: readonly number[], batch: Batch): Promise<void> {
+    const n = batch.length;
+    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, 4096));
+    const cols: Column[] = keys.map((k) => batch.columns[k]!);
+    hashColumns(cols, n, this.hashes);
+    const p = e.channels.length;
+    const counts = new Int32Array(p);
+    const target = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = subtaskForKeyGroup(keyGroupOf(this.hashes[i]!, e.maxParallelism), p, e.maxParallelism);
+      target[i] = t;
+      counts[t]!++;
+    }
+    for (let t = 0; t < p; t++) {
+      const c = counts[t]!;
+      if (c === 0) continue;
+      if (c === n) {
+        await push(e.channels[t]!, { kind: 'data', batch });
+        return;
+      }
+      const idx = new Int32Array(c);
+      let m = 0;
+      for (let i = 0; i < n; i++) if (target[i] === t) idx[m++] = i;
+      await push(e.channels[t]!, { kind: 'data', batch: takeBatch(batch, idx, c) });
+    }
+  }
+
+  async broadcast(msg: Message): Promise<void> {
+    for (const e of this.edges) for (const c of e.channels) await push(c, msg);
+  }
+}
+
+async function push(c: Channel, msg: Message): Promise<void> {
+  const p = c.push(msg);
+  if (p !== undefined) await p;
+  if (c.isCancelled) throw new JobCancelled();
+}
+
+/** What the chain of a task does with batches, watermarks, barriers and the end of input. */
+export abstract class Task {
+  currentWatermark = -Infinity;
+  finished = false;
+
+  constructor(
+    readonly id: string,
+    readonly chain: readonly ChainedOperator[],
+    readonly output: TaskOutput,
+    protected readonly env: TaskEnv,
+  ) {}
+
+  abstract run(): Promise<void>;
+
+  async open(): Promise<void> {
+    for (const c of this.chain) await c.op.open?.(c.ctx);
+  }
+
+  /** Pushes a batch into operator `from` and everything it emits down the chain. */
+  protected async pushThrough(from: number, batch: Batch): Promise<void> {
+    if (from >= this.chain.length) {
+      await this.output.send(batch);
+      return;
+    }
+    const c = this.chain[from]!;
+    c.ctx.metrics.rowsIn += batch.length;
+    const r = c.op.processBatch(batch, c.out, 0);
+    if (r !== undefined) await r;
+    await this.drainFrom(from);
+  }
+
+  private async drainFrom(i: number): Promise<void> {
+    const c = this.chain[i]!;
+    const emitted = c.out.drain();
+    for (const b of emitted) {
+      c.ctx.metrics.rowsOut += b.length;
+      await this.pushThrough(i + 1, b);
+    }
+  }
+
+  protected async advanceWatermark(wm: number): Promise<void> {
+    if (wm <= this.currentWatermark) return;
+    this.currentWatermark = wm;
+    for (let i = 0; i < this.chain.length; i++) {
+      const c = this.chain[i]!;
+      if (c.op.processWatermark !== undefined) {
+        const r = c.op.processWatermark(wm, c.out);
+        if (r !== undefined) await r;
+        await this.drainFrom(i);
+      }
+    }
+    await this.output.broadcast({ kind: 'watermark', ts: wm });
+  }
+
+  protected async finishChain(): Promise<void> {
+    for (let i = 0; i < this.chain.length; i++) {
+      const c = this.chain[i]!;
+      if (c.op.finish !== undefined) {
+        const r = c.op.finish(c.out);
+        if (r !== undefined) await r;
+        await this.drainFrom(i);
+      }
+    }
+    this.finished = true;
+    await this.output.broadcast({ kind: 'end' });
+  }
+
+  /** Snapshots every operator of the chain, acknowledges, forwards the barrier. */
+  protected async checkpoint(checkpointId: number, savepoint: boolean, alignmentMs: number, extra?: (snaps: Map<string, OperatorSnapshot>) => void): Promise<void> {
+    const snaps = new Map<string, OperatorSnapshot>();
+    for (let i = 0; i < this.chain.length; i++) {
+      const c = this.chain[i]!;
+      if (c.op.snapshot !== undefined) {
+        const s = await c.op.snapshot(checkpointId);
+        snaps.set(c.ctx.operatorId, s);
+        // A snapshot may flush output (sinks); pass it on before the barrier.
+        await this.drainFrom(i);
+      }
+    }
+    extra?.(snaps);
+    this.env.acknowledge(this.id, checkpointId, snaps, alignmentMs);
+    await this.output.broadcast({ kind: 'barrier', checkpointId, savepoint });
+  }
+
+  async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    for (const c of this.chain) {
+      const r = c.op.notifyCheckpointComplete?.(checkpointId);
+      if (r !== undefined) await r;
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const c of this.chain) {
+      try {
+        await c.op.close?.();
+      } catch {
+        // closing after a failure must not hide the failure
+      }
+    }
+  }
+}
+
+/** A task fed by channels: watermark merging and barrier alignment happen here. */
+export class InputTask extends Task {
+  readonly gate: InputGate;
+  private readonly channelWatermark: number[];
+  private readonly channelIdle: boolean[];
+  private readonly ended: boolean[];
+  /** Checkpoint being aligned, and which channels delivered its barrier. */
+  private aligning: { id: number; savepoint: boolean; seen: boolean[]; startedAt: number } | null = null;
+
+  constructor(id: string, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly Channel[]) {
+    super(id, chain, output, env);
+    this.gate = new InputGate(inputs);
+    this.channelWatermark = inputs.map(() => -Infinity);
+    this.channelIdle = inputs.map(() => false);
+    this.ended = inputs.map(() => false);
+  }
+
+  async run(): Promise<void> {
+    const n = this.gate.channels.length;
+    let open = n;
+    while (open > 0) {
+      if (this.env.isCancelled()) throw new JobCancelled();
+      const { channel, msg } = this.gate.poll() ?? (await this.gate.take());
+      switch (msg.kind) {
+        case 'data':
+          this.channelIdle[channel] = false;
+          await this.pushThrough(0, msg.batch);
+          break;
+        case 'watermark':
+          this.channelIdle[channel] = false;
+          if (msg.ts > this.channelWatermark[channel]!) {
+            this.channelWatermark[channel] = msg.ts;
+            await this.advanceWatermark(this.combinedWatermark());
+          }
+          break;
+        case 'idle':
+          this.channelIdle[channel] = true;
+          await this.advanceWatermark(this.combinedWatermark());
+          break;
+        case 'barrier':
+          await this.onBarrier(channel, msg.checkpointId, msg.savepoint);
+          break;
+        case 'end':
+          this.ended[channel] = true;
+          this.channelWatermark[channel] = Infinity;
+          open--;
+          if (this.aligning !== null) await this.maybeCompleteAlignment();
+          if (open > 0) await this.advanceWatermark(this.combinedWatermark());
+          break;
+      }
+    }
+    await this.advanceWatermark(Infinity);
+    await this.finishChain();
+  }
+
+  /** Minimum over inputs that are neither ended nor idle; all idle -> no progress. */
+  private combinedWatermark(): number {
+    let min = Infinity;
+    let active = 0;
+    for (let i = 0; i < this.channelWatermark.length; i++) {
+      if (this.channelIdle[i] && !this.ended[i]) continue;
+      active++;
+      const w = this.channelWatermark[i]!;
+      if (w < min) min = w;
+    }
+    return active === 0 ? this.currentWatermark : min;
+  }
+
+  private async onBarrier(channel: number, id: number, savepoint: boolean): Promise<void> {
+    if (this.aligning === null || this.aligning.id < id) {
+      this.aligning = { id, savepoint, seen: this.gate.channels.map(() => false), startedAt: performance.now() };
+    } else if (this.aligning.id > id) {
+      return; // a barrier of an abandoned checkpoint
+    }
+    this.aligning.seen[channel] = true;
+    // EXACTLY_ONCE: hold this channel's later records until every input delivered the barrier.
+    if (this.env.exactlyOnce) this.gate.block(channel);
+    await this.maybeCompleteAlignment();
+  }
+
+  private async maybeCompleteAlignment(): Promise<void> {
+    const a = this.aligning;
+    if (a === null) return;
+    for (let i = 0; i < a.seen.length; i++) if (!a.seen[i] && !this.ended[i]) return;
+    this.aligning = null;
+    const alignmentMs = performance.now() - a.startedAt;
+    await this.checkpoint(a.id, a.savepoint, alignmentMs);
+    this.gate.unblockAll();
+  }
+
+  cancel(): void {
+    this.gate.cancel();
+  }
+}

@@ -1,0 +1,627 @@
+// Aggregate accumulators, columnar: an accumulator holds the state of many groups in typed
+// arrays indexed by a slot number, and updates a whole batch in one loop. `add`/`retract`
+// take parallel arrays: the slot and the input row of each update (rows = null means row j
+// for update j). Retraction is what a changelog input (-U, -D) needs: COUNT and SUM subtract,
+// MIN and MAX keep a multiset of values per group so the next extreme is known when the
+// current one is retracted.
+//
+// FILTER (WHERE ...) and DISTINCT are wrappers around any accumulator.
+
+import type { Column, Scalar } from '../common/batch.js';
+import type { ColumnBuilder } from '../common/batch.js';
+import type { DataType } from '../common/types.js';
+import { isIntegral, physicalKind } from '../common/types.js';
+import type { AggCall } from '../plan/logical.js';
+
+export interface Accumulator {
+  /** Makes room for slots [0, capacity). */
+  grow(capacity: number): void;
+  /** Empties a slot for a new group. */
+  reset(slot: number): void;
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void;
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void;
+  /** The aggregate's value for a slot. */
+  value(slot: number): Scalar;
+  /** Appends the value to an output column. */
+  result(slot: number, out: ColumnBuilder): void;
+  /** Folds slot `source` into slot `target` (merging session windows); `source` is left as is. */
+  merge(target: number, source: number): void;
+  /** A slot's state, msgpack-encodable (snapshots). */
+  save(slot: number): unknown;
+  load(slot: number, state: unknown): void;
+}
+
+function growF64(a: Float64Array, cap: number): Float64Array {
+  if (a.length >= cap) return a;
+  const b = new Float64Array(Math.max(cap, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+
+function growU8(a: Uint8Array, cap: number): Uint8Array {
+  if (a.length >= cap) return a;
+  const b = new Uint8Array(Math.max(cap, a.length * 2, 64));
+  b.set(a);
+  return b;
+}
+
+/** Values of a column as numbers (booleans are 0/1). */
+function numericValues(c: Column): Float64Array | Uint8Array {
+  return c.values as Float64Array | Uint8Array;
+}
+
+class CountStar implements Accumulator {
+  private counts: Float64Array = new Float64Array(0);
+  grow(cap: number): void {
+    this.counts = growF64(this.counts, cap);
+  }
+  reset(slot: number): void {
+    this.counts[slot] = 0;
+  }
+  add(slots: Int32Array, _rows: Int32Array | null, count: number): void {
+    const c = this.counts;
+    for (let j = 0; j < count; j++) c[slots[j]!]!++;
+  }
+  retract(slots: Int32Array, _rows: Int32Array | null, count: number): void {
+    const c = this.counts;
+    for (let j = 0; j < count; j++) c[slots[j]!]!--;
+  }
+  value(slot: number): Scalar {
+    return this.counts[slot]!;
+  }
+  merge(target: number, source: number): void {
+    this.counts[target]! += this.counts[source]!;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushNumber(this.counts[slot]!);
+  }
+  save(slot: number): unknown {
+    return this.counts[slot]!;
+  }
+  load(slot: number, s: unknown): void {
+    this.counts[slot] = s as number;
+  }
+}
+
+class Count implements Accumulator {
+  private counts: Float64Array = new Float64Array(0);
+  constructor(private readonly arg: number) {}
+  grow(cap: number): void {
+    this.counts = growF64(this.counts, cap);
+  }
+  reset(slot: number): void {
+    this.counts[slot] = 0;
+  }
+  private apply(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], d: number): void {
+    const nulls = batch[this.arg]!.nulls;
+    const c = this.counts;
+    if (nulls === null) {
+      for (let j = 0; j < count; j++) c[slots[j]!]! += d;
+    } else {
+      for (let j = 0; j < count; j++) if (nulls[rows === null ? j : rows[j]!] === 0) c[slots[j]!]! += d;
+    }
+  }
+  add(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
+    this.apply(s, r, n, b, 1);
+  }
+  retract(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
+    this.apply(s, r, n, b, -1);
+  }
+  value(slot: number): Scalar {
+    return this.counts[slot]!;
+  }
+  merge(target: number, source: number): void {
+    this.counts[target]! += this.counts[source]!;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushNumber(this.counts[slot]!);
+  }
+  save(slot: number): unknown {
+    return this.counts[slot]!;
+  }
+  load(slot: number, s: unknown): void {
+    this.counts[slot] = s as number;
+  }
+}
+
+/** SUM, SUM0 and AVG share a sum and a count of non-NULL values. */
+class SumAvg implements Accumulator {
+  private sums: Float64Array = new Float64Array(0);
+  private counts: Float64Array = new Float64Array(0);
+  constructor(
+    private readonly arg: number,
+    private readonly mode: 'sum' | 'sum0' | 'avg',
+    private readonly integral: boolean,
+  ) {}
+  grow(cap: number): void {
+    this.sums = growF64(this.sums, cap);
+    this.counts = growF64(this.counts, cap);
+  }
+  reset(slot: number): void {
+    this.sums[slot] = 0;
+    this.counts[slot] = 0;
+  }
+  private apply(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], d: number): void {
+    const col = batch[this.arg]!;
+    const v = numericValues(col);
+    const nulls = col.nulls;
+    const s = this.sums;
+    const c = this.counts;
+    if (rows === null && nulls === null) {
+      for (let j = 0; j < count; j++) {
+        const slot = slots[j]!;
+        s[slot]! += d * v[j]!;
+        c[slot]! += d;
+      }
+      return;
+    }
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      s[slot]! += d * v[r]!;
+      c[slot]! += d;
+    }
+  }
+  add(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
+    this.apply(s, r, n, b, 1);
+  }
+  retract(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
+    this.apply(s, r, n, b, -1);
+  }
+  value(slot: number): Scalar {
+    const c = this.counts[slot]!;
+    const s = this.sums[slot]!;
+    switch (this.mode) {
+      case 'sum':
+        return c === 0 ? null : s;
+      case 'sum0':
+        return c === 0 ? 0 : s;
+      case 'avg':
+        if (c === 0) return null;
+        return this.integral ? Math.trunc(s / c) : s / c;
+    }
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.push(this.value(slot));
+  }
+  merge(target: number, source: number): void {
+    this.sums[target]! += this.sums[source]!;
+    this.counts[target]! += this.counts[source]!;
+  }
+  save(slot: number): unknown {
+    return [this.sums[slot]!, this.counts[slot]!];
+  }
+  load(slot: number, st: unknown): void {
+    const [s, c] = st as [number, number];
+    this.sums[slot] = s;
+    this.counts[slot] = c;
+  }
+}
+
+/** MIN/MAX over an append-only input: one value per group. */
+class MinMaxNumber implements Accumulator {
+  private vals: Float64Array = new Float64Array(0);
+  private has: Uint8Array = new Uint8Array(0);
+  constructor(
+    private readonly arg: number,
+    private readonly isMax: boolean,
+  ) {}
+  grow(cap: number): void {
+    this.vals = growF64(this.vals, cap);
+    this.has = growU8(this.has, cap);
+  }
+  reset(slot: number): void {
+    this.has[slot] = 0;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = numericValues(col);
+    const nulls = col.nulls;
+    const vals = this.vals;
+    const has = this.has;
+    const isMax = this.isMax;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const x = v[r]!;
+      if (has[slot] === 0) {
+        has[slot] = 1;
+        vals[slot] = x;
+      } else if (isMax ? x > vals[slot]! : x < vals[slot]!) vals[slot] = x;
+    }
+  }
+  retract(): void {
+    throw new Error('MIN/MAX without retraction state received a retraction (this is a bug in weir)');
+  }
+  value(slot: number): Scalar {
+    return this.has[slot] === 1 ? this.vals[slot]! : null;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    if (this.has[slot] === 1) out.pushNumber(this.vals[slot]!);
+    else out.pushNull();
+  }
+  merge(target: number, source: number): void {
+    if (this.has[source] === 0) return;
+    const x = this.vals[source]!;
+    if (this.has[target] === 0 || (this.isMax ? x > this.vals[target]! : x < this.vals[target]!)) {
+      this.has[target] = 1;
+      this.vals[target] = x;
+    }
+  }
+  save(slot: number): unknown {
+    return this.has[slot] === 1 ? this.vals[slot]! : null;
+  }
+  load(slot: number, s: unknown): void {
+    if (s === null) this.has[slot] = 0;
+    else {
+      this.has[slot] = 1;
+      this.vals[slot] = s as number;
+    }
+  }
+}
+
+class MinMaxString implements Accumulator {
+  private vals: (string | undefined)[] = [];
+  constructor(
+    private readonly arg: number,
+    private readonly isMax: boolean,
+  ) {}
+  grow(cap: number): void {
+    while (this.vals.length < cap) this.vals.push(undefined);
+  }
+  reset(slot: number): void {
+    this.vals[slot] = undefined;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values as string[];
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const x = v[r]!;
+      const cur = this.vals[slot];
+      if (cur === undefined || (this.isMax ? x > cur : x < cur)) this.vals[slot] = x;
+    }
+  }
+  retract(): void {
+    throw new Error('MIN/MAX without retraction state received a retraction (this is a bug in weir)');
+  }
+  value(slot: number): Scalar {
+    return this.vals[slot] ?? null;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    const v = this.vals[slot];
+    if (v === undefined) out.pushNull();
+    else out.pushString(v);
+  }
+  merge(target: number, source: number): void {
+    const x = this.vals[source];
+    if (x === undefined) return;
+    const cur = this.vals[target];
+    if (cur === undefined || (this.isMax ? x > cur : x < cur)) this.vals[target] = x;
+  }
+  save(slot: number): unknown {
+    return this.vals[slot] ?? null;
+  }
+  load(slot: number, s: unknown): void {
+    this.vals[slot] = s === null ? undefined : (s as string);
+  }
+}
+
+/** MIN/MAX that can take retractions: a multiset of values per group. */
+class MinMaxRetractable implements Accumulator {
+  private sets: (Map<number | string, number> | undefined)[] = [];
+  private best: (number | string | undefined)[] = [];
+  constructor(
+    private readonly arg: number,
+    private readonly isMax: boolean,
+  ) {}
+  grow(cap: number): void {
+    while (this.sets.length < cap) {
+      this.sets.push(undefined);
+      this.best.push(undefined);
+    }
+  }
+  reset(slot: number): void {
+    this.sets[slot] = undefined;
+    this.best[slot] = undefined;
+  }
+  private better(a: number | string, b: number | string): boolean {
+    return this.isMax ? a > b : a < b;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const x = v[r]!;
+      let m = this.sets[slot];
+      if (m === undefined) {
+        m = new Map();
+        this.sets[slot] = m;
+      }
+      m.set(x, (m.get(x) ?? 0) + 1);
+      const b = this.best[slot];
+      if (b === undefined || this.better(x, b)) this.best[slot] = x;
+    }
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const x = v[r]!;
+      const m = this.sets[slot];
+      if (m === undefined) continue;
+      const c = (m.get(x) ?? 0) - 1;
+      if (c > 0) m.set(x, c);
+      else {
+        m.delete(x);
+        if (this.best[slot] === x) {
+          let nb: number | string | undefined;
+          for (const k of m.keys()) if (nb === undefined || this.better(k, nb)) nb = k;
+          this.best[slot] = nb;
+        }
+      }
+    }
+  }
+  value(slot: number): Scalar {
+    const b = this.best[slot];
+    return b === undefined ? null : b;
+  }
+  merge(target: number, source: number): void {
+    const src = this.sets[source];
+    if (src === undefined) return;
+    let m = this.sets[target];
+    if (m === undefined) {
+      m = new Map();
+      this.sets[target] = m;
+    }
+    for (const [k, c] of src) m.set(k, (m.get(k) ?? 0) + c);
+    const b = this.best[source];
+    const t = this.best[target];
+    if (b !== undefined && (t === undefined || this.better(b, t))) this.best[target] = b;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.push(this.value(slot));
+  }
+  save(slot: number): unknown {
+    const m = this.sets[slot];
+    return m === undefined ? null : [...m.entries()];
+  }
+  load(slot: number, s: unknown): void {
+    if (s === null) {
+      this.reset(slot);
+      return;
+    }
+    const m = new Map(s as [number | string, number][]);
+    this.sets[slot] = m;
+    let nb: number | string | undefined;
+    for (const k of m.keys()) if (nb === undefined || this.better(k, nb)) nb = k;
+    this.best[slot] = nb;
+  }
+}
+
+/** Applies the inner accumulator only to rows whose FILTER condition is TRUE. */
+class Filtered implements Accumulator {
+  private s: Int32Array = new Int32Array(0);
+  private r: Int32Array = new Int32Array(0);
+  constructor(
+    private readonly inner: Accumulator,
+    private readonly filter: number,
+  ) {}
+  grow(cap: number): void {
+    this.inner.grow(cap);
+  }
+  reset(slot: number): void {
+    this.inner.reset(slot);
+  }
+  private select(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): number {
+    if (this.s.length < count) {
+      this.s = new Int32Array(Math.max(count, 1024));
+      this.r = new Int32Array(Math.max(count, 1024));
+    }
+    const f = batch[this.filter]!;
+    const fv = f.values as Uint8Array;
+    const fn = f.nulls;
+    let m = 0;
+    for (let j = 0; j < count; j++) {
+      const row = rows === null ? j : rows[j]!;
+      if (fv[row] === 1 && (fn === null || fn[row] === 0)) {
+        this.s[m] = slots[j]!;
+        this.r[m] = row;
+        m++;
+      }
+    }
+    return m;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const m = this.select(slots, rows, count, batch);
+    this.inner.add(this.s, this.r, m, batch);
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const m = this.select(slots, rows, count, batch);
+    this.inner.retract(this.s, this.r, m, batch);
+  }
+  value(slot: number): Scalar {
+    return this.inner.value(slot);
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    this.inner.result(slot, out);
+  }
+  merge(target: number, source: number): void {
+    this.inner.merge(target, source);
+  }
+  save(slot: number): unknown {
+    return this.inner.save(slot);
+  }
+  load(slot: number, s: unknown): void {
+    this.inner.load(slot, s);
+  }
+}
+
+/**
+ * DISTINCT: counts each value per group; the inner accumulator sees a value when its count
+ * goes 0 -> 1 and its retraction when it goes 1 -> 0. NULLs are ignored, as every aggregate
+ * ignores them.
+ */
+class Distinct implements Accumulator {
+  private seen: (Map<number | string, number> | undefined)[] = [];
+  private s: Int32Array = new Int32Array(0);
+  private r: Int32Array = new Int32Array(0);
+  constructor(
+    private readonly inner: Accumulator,
+    private readonly arg: number,
+    private readonly argType: DataType,
+  ) {}
+  grow(cap: number): void {
+    this.inner.grow(cap);
+    while (this.seen.length < cap) this.seen.push(undefined);
+  }
+  reset(slot: number): void {
+    this.inner.reset(slot);
+    this.seen[slot] = undefined;
+  }
+  private ensure(count: number): void {
+    if (this.s.length < count) {
+      this.s = new Int32Array(Math.max(count, 1024));
+      this.r = new Int32Array(Math.max(count, 1024));
+    }
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.ensure(count);
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    let m = 0;
+    for (let j = 0; j < count; j++) {
+      const row = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const slot = slots[j]!;
+      let set = this.seen[slot];
+      if (set === undefined) {
+        set = new Map();
+        this.seen[slot] = set;
+      }
+      const x = v[row]!;
+      const c = set.get(x);
+      if (c === undefined) {
+        set.set(x, 1);
+        this.s[m] = slot;
+        this.r[m] = row;
+        m++;
+      } else set.set(x, c + 1);
+    }
+    this.inner.add(this.s, this.r, m, batch);
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.ensure(count);
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    let m = 0;
+    for (let j = 0; j < count; j++) {
+      const row = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const slot = slots[j]!;
+      const set = this.seen[slot];
+      if (set === undefined) continue;
+      const x = v[row]!;
+      const c = set.get(x);
+      if (c === undefined) continue;
+      if (c === 1) {
+        set.delete(x);
+        this.s[m] = slot;
+        this.r[m] = row;
+        m++;
+      } else set.set(x, c - 1);
+    }
+    this.inner.retract(this.s, this.r, m, batch);
+  }
+  value(slot: number): Scalar {
+    return this.inner.value(slot);
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    this.inner.result(slot, out);
+  }
+  merge(target: number, source: number): void {
+    const src = this.seen[source];
+    if (src === undefined) return;
+    let set = this.seen[target];
+    if (set === undefined) {
+      set = new Map();
+      this.seen[target] = set;
+    }
+    const fresh: (number | string)[] = [];
+    for (const [x, c] of src) {
+      const cur = set.get(x);
+      if (cur === undefined) fresh.push(x);
+      set.set(x, (cur ?? 0) + c);
+    }
+    if (fresh.length === 0) return;
+    // Feed the values new to the target through the inner accumulator as a one-column batch.
+    const isStr = typeof fresh[0] === 'string';
+    const col: Column = { type: this.argType, values: isStr ? (fresh as string[]) : Float64Array.from(fresh as number[]), nulls: null };
+    const cols: Column[] = [];
+    cols[this.arg] = col;
+    const slots = new Int32Array(fresh.length).fill(target);
+    this.inner.add(slots, null, fresh.length, cols);
+  }
+  save(slot: number): unknown {
+    const set = this.seen[slot];
+    return [this.inner.save(slot), set === undefined ? null : [...set.entries()]];
+  }
+  load(slot: number, s: unknown): void {
+    const [inner, entries] = s as [unknown, [number | string, number][] | null];
+    this.inner.load(slot, inner);
+    this.seen[slot] = entries === null ? undefined : new Map(entries);
+  }
+}
+
+/**
+ * Builds the accumulator for an aggregate call. `retractable` is set when the input is a
+ * changelog (MIN/MAX then keep their multiset); `argTypes` are the input column types.
+ */
+export function createAccumulator(call: AggCall, argTypes: readonly DataType[], retractable: boolean): Accumulator {
+  const arg = call.args[0] ?? -1;
+  const t = argTypes[0];
+  let acc: Accumulator;
+  switch (call.fn) {
+    case 'count_star':
+      acc = new CountStar();
+      break;
+    case 'count':
+      acc = new Count(arg);
+      break;
+    case 'sum':
+    case 'sum0':
+    case 'avg':
+      acc = new SumAvg(arg, call.fn, isIntegral(call.type));
+      break;
+    case 'min':
+    case 'max': {
+      const isMax = call.fn === 'max';
+      // DISTINCT needs retraction of the inner value when its last copy goes.
+      if (retractable) acc = new MinMaxRetractable(arg, isMax);
+      else if (t !== undefined && physicalKind(t) === 'str') acc = new MinMaxString(arg, isMax);
+      else acc = new MinMaxNumber(arg, isMax);
+      break;
+    }
+  }
+  if (call.distinct && call.fn !== 'count_star') {
+    // MIN/MAX(DISTINCT x) equals MIN/MAX(x); skip the wrapper for them.
+    if (call.fn !== 'min' && call.fn !== 'max') acc = new Distinct(acc, arg, t!);
+  }
+  if (call.filter !== undefined) acc = new Filtered(acc, call.filter);
+  return acc;
+}

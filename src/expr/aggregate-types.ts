@@ -1,0 +1,48 @@
+// Type rules of the aggregate functions (Flink's): COUNT is BIGINT; SUM keeps an integer
+// type's width (INT stays INT); AVG of an integer type is that integer type, truncated
+// (Flink's IntAvgAggFunction), of DOUBLE is DOUBLE, of DECIMAL(p, s) is DECIMAL(38, max(6, s)).
+
+import type { DataType } from '../common/types.js';
+import { T, isNumeric, typeToString } from '../common/types.js';
+import type { AggFunction } from '../plan/logical.js';
+
+export const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0']);
+
+export function isAggregateName(upper: string): boolean {
+  return AGGREGATE_NAMES.has(upper);
+}
+
+export function resolveAggregate(upper: string, args: readonly DataType[], star: boolean): { fn: AggFunction; type: DataType } | string {
+  switch (upper) {
+    case 'COUNT':
+      if (star) return { fn: 'count_star', type: T.BIGINT };
+      if (args.length !== 1) return 'COUNT takes one argument (or *)';
+      return { fn: 'count', type: T.BIGINT };
+    case 'SUM':
+    case 'SUM0': {
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return `${upper} takes one argument`;
+      if (a.kind === 'NULL') return { fn: upper === 'SUM' ? 'sum' : 'sum0', type: T.INT };
+      if (!isNumeric(a)) return `${upper} needs a numeric argument, got ${typeToString(a)}`;
+      const type = a.kind === 'DECIMAL' ? T.decimal(38, a.scale ?? 0) : a;
+      return { fn: upper === 'SUM' ? 'sum' : 'sum0', type };
+    }
+    case 'AVG': {
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return 'AVG takes one argument';
+      if (a.kind === 'NULL') return { fn: 'avg', type: T.INT };
+      if (!isNumeric(a)) return `AVG needs a numeric argument, got ${typeToString(a)}`;
+      const type = a.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, a.scale ?? 0)) : a;
+      return { fn: 'avg', type };
+    }
+    case 'MIN':
+    case 'MAX': {
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return `${upper} takes one argument`;
+      if (a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH') return `${upper} of an interval is not supported`;
+      return { fn: upper === 'MIN' ? 'min' : 'max', type: a.kind === 'NULL' ? T.INT : a };
+    }
+    default:
+      return `unknown aggregate function ${upper}`;
+  }
+}

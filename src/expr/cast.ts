@@ -1,0 +1,183 @@
+// CAST and TRY_CAST between the dialect's types.
+//
+// Rules (Flink SQL where it is stricter, documented in README):
+// - DOUBLE/DECIMAL to INT/BIGINT truncates toward zero; out of range is an error.
+// - to DECIMAL(p, s) rounds half away from zero at scale s.
+// - STRING to a number, BOOLEAN, DATE or TIMESTAMP parses the text (surrounding spaces
+//   allowed); text that does not parse is an error for CAST and NULL for TRY_CAST.
+// - BOOLEAN to STRING is 'TRUE'/'FALSE'; TIMESTAMP to STRING always has 3 fraction digits.
+// - TIMESTAMP <-> DATE truncates to the day / starts at midnight.
+
+import type { Column } from '../common/batch.js';
+import { WeirError } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, isNumeric, physicalKind, typeToString } from '../common/types.js';
+import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../common/time.js';
+import type { Kernel } from './kernels.js';
+import { roundHalfUp } from './functions/math.js';
+import { formatNumber } from '../common/display.js';
+
+export { formatDouble, formatNumber } from '../common/display.js';
+
+const DAY_MS = 86_400_000;
+
+export function castAllowed(from: DataType, to: DataType): boolean {
+  if (from.kind === 'NULL') return true;
+  if (from.kind === to.kind) return true;
+  const f = from.kind;
+  const t = to.kind;
+  if (t === 'STRING') return f !== 'INTERVAL_DAY_TIME' && f !== 'INTERVAL_YEAR_MONTH';
+  if (f === 'STRING') return t !== 'INTERVAL_DAY_TIME' && t !== 'INTERVAL_YEAR_MONTH' && t !== 'NULL';
+  if (isNumeric(from) && isNumeric(to)) return true;
+  if ((f === 'BOOLEAN' && isNumeric(to)) || (isNumeric(from) && t === 'BOOLEAN')) return true;
+  if ((f === 'TIMESTAMP' && t === 'DATE') || (f === 'DATE' && t === 'TIMESTAMP')) return true;
+  return false;
+}
+
+/** True when the cast does not change the carried value (INT -> BIGINT -> DOUBLE). */
+export function isIdentityCast(from: DataType, to: DataType): boolean {
+  if (from.kind === to.kind && from.kind !== 'DECIMAL') return true;
+  if (from.kind === 'NULL') return false;
+  if (isIntegral(from) && (to.kind === 'BIGINT' || to.kind === 'DOUBLE')) return true;
+  if (isIntegral(from) && to.kind === 'DECIMAL') return true;
+  if (from.kind === 'DECIMAL' && to.kind === 'DOUBLE') return true;
+  if (from.kind === 'DECIMAL' && to.kind === 'DECIMAL' && (to.scale ?? 0) >= (from.scale ?? 0)) return true;
+  if (from.kind === 'INT' && to.kind === 'INT') return true;
+  return false;
+}
+
+function castFailure(value: unknown, to: DataType): WeirError {
+  const v = typeof value === 'string' ? `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'` : String(value);
+  return new WeirError('execution', `cannot cast ${v} to ${typeToString(to)}`, { hint: 'use TRY_CAST to get NULL instead of an error' });
+}
+
+const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|NaN|Infinity)$/;
+const INTEGER_TEXT = /^[+-]?\d+$/;
+
+/** Parses text for a target type; NaN / undefined signal failure. */
+function parseText(s: string, to: DataType): number | undefined {
+  const t = s.trim();
+  switch (to.kind) {
+    case 'INT':
+    case 'BIGINT': {
+      if (!INTEGER_TEXT.test(t)) {
+        // Flink accepts decimal text for integer casts, truncating; so do we.
+        if (!NUMERIC_TEXT.test(t)) return undefined;
+        const x = Math.trunc(Number(t));
+        return Number.isFinite(x) ? x : undefined;
+      }
+      return Number(t);
+    }
+    case 'DOUBLE':
+    case 'DECIMAL': {
+      if (!NUMERIC_TEXT.test(t)) return undefined;
+      return Number(t);
+    }
+    case 'BOOLEAN': {
+      const l = t.toLowerCase();
+      if (l === 'true' || l === '1') return 1;
+      if (l === 'false' || l === '0') return 0;
+      return undefined;
+    }
+    case 'TIMESTAMP': {
+      const x = parseTimestamp(t);
+      return Number.isNaN(x) ? undefined : x;
+    }
+    case 'DATE': {
+      const x = parseDate(t);
+      return Number.isNaN(x) ? undefined : x;
+    }
+    default:
+      return undefined;
+  }
+}
+
+function inRange(x: number, to: DataType): boolean {
+  if (to.kind === 'INT') return x >= INT32_MIN && x <= INT32_MAX;
+  if (to.kind === 'BIGINT') return x >= -MAX_EXACT_INT && x <= MAX_EXACT_INT;
+  if (to.kind === 'DECIMAL') {
+    const digits = (to.precision ?? 10) - (to.scale ?? 0);
+    return Math.abs(x) < Math.pow(10, digits);
+  }
+  return true;
+}
+
+function toText(x: number, from: DataType): string {
+  switch (from.kind) {
+    case 'BOOLEAN':
+      return x ? 'TRUE' : 'FALSE';
+    case 'TIMESTAMP':
+      return formatTimestamp(x);
+    case 'DATE':
+      return formatDate(x);
+    default:
+      return formatNumber(x, from);
+  }
+}
+
+/** Builds the kernel for CAST(x AS to); `safe` is TRY_CAST (failures become NULL). */
+export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel {
+  const toKind = physicalKind(to);
+  return (args, n): Column => {
+    const a = args[0]!;
+    const inNulls = a.nulls;
+    let nulls: Uint8Array | null = inNulls === null ? null : inNulls.slice(0, n);
+    const fail = (i: number, value: unknown): void => {
+      if (!safe) throw castFailure(value, to);
+      nulls ??= new Uint8Array(n);
+      nulls[i] = 1;
+    };
+    if (from.kind === 'NULL') {
+      const c = { type: to, values: toKind === 'str' ? new Array<string>(n).fill('') : toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n), nulls: new Uint8Array(n).fill(1) };
+      return c;
+    }
+    if (toKind === 'str') {
+      const out = new Array<string>(n);
+      if (from.kind === 'STRING') return { type: to, values: a.values, nulls: a.nulls };
+      const v = a.values as Float64Array | Uint8Array;
+      for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : toText(v[i]!, from);
+      return { type: to, values: out, nulls };
+    }
+    if (from.kind === 'STRING') {
+      const v = a.values as string[];
+      const out = toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        if (inNulls !== null && inNulls[i] === 1) continue;
+        const x = parseText(v[i]!, to);
+        if (x === undefined || !inRange(x, to)) fail(i, v[i]);
+        else out[i] = to.kind === 'DECIMAL' ? roundHalfUp(x, to.scale ?? 0) : x;
+      }
+      return { type: to, values: out, nulls };
+    }
+    const v = a.values as Float64Array | Uint8Array;
+    if (toKind === 'bool') {
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = v[i] !== 0 ? 1 : 0;
+      return { type: to, values: out, nulls };
+    }
+    const out = new Float64Array(n);
+    if (from.kind === 'TIMESTAMP' && to.kind === 'DATE') {
+      for (let i = 0; i < n; i++) out[i] = Math.floor(v[i]! / DAY_MS);
+    } else if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') {
+      for (let i = 0; i < n; i++) out[i] = v[i]! * DAY_MS;
+    } else if (isIntegral(to)) {
+      for (let i = 0; i < n; i++) {
+        if (inNulls !== null && inNulls[i] === 1) continue;
+        const x = Math.trunc(v[i]!);
+        if (!Number.isFinite(x) || !inRange(x, to)) fail(i, v[i]);
+        else out[i] = x;
+      }
+    } else if (to.kind === 'DECIMAL') {
+      const scale = to.scale ?? 0;
+      for (let i = 0; i < n; i++) {
+        if (inNulls !== null && inNulls[i] === 1) continue;
+        const x = roundHalfUp(v[i]!, scale);
+        if (!Number.isFinite(x) || !inRange(x, to)) fail(i, v[i]);
+        else out[i] = x;
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = v[i]!;
+    }
+    return { type: to, values: out, nulls };
+  };
+}

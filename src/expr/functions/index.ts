@@ -1,0 +1,5 @@
+// Registers every scalar function (import for side effects).
+import './operators.js';
+import './strings.js';
+import './math.js';
+import './temporal.js';

@@ -1,0 +1,352 @@
+// Arithmetic, comparison and logical operators, and NULL tests.
+//
+// Semantics (Flink SQL, with the documented weir choices):
+// - INT op INT is INT, with BIGINT it is BIGINT; integer division truncates toward zero
+//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend.
+// - Division or modulo by zero gives NULL (DuckDB's rule; Flink throws). Documented.
+// - DECIMAL is carried as DOUBLE; its declared scale is applied when it is printed.
+// - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
+//   three-valued logic: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE.
+
+import type { Column } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { T, commonType, isIntegral, isNumeric, typeToString } from '../../common/types.js';
+import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, unionNulls, type Kernel } from '../kernels.js';
+import { registerFunction, type Signature } from '../registry.js';
+import { addMonths } from '../../common/time.js';
+
+/** Result type of + - * between numerics (Flink/Calcite rules, DECIMAL approximated). */
+export function arithmeticType(op: 'add' | 'sub' | 'mul' | 'div' | 'mod', a: DataType, b: DataType): DataType | null {
+  if (!isNumeric(a) || !isNumeric(b)) return null;
+  if (isIntegral(a) && isIntegral(b)) return a.kind === 'BIGINT' || b.kind === 'BIGINT' ? T.BIGINT : T.INT;
+  if (a.kind === 'DOUBLE' || b.kind === 'DOUBLE') return T.DOUBLE;
+  // DECIMAL with DECIMAL or integer
+  const dp = (t: DataType): [number, number] => (t.kind === 'DECIMAL' ? [t.precision ?? 10, t.scale ?? 0] : t.kind === 'INT' ? [10, 0] : [19, 0]);
+  const [p1, s1] = dp(a);
+  const [p2, s2] = dp(b);
+  switch (op) {
+    case 'add':
+    case 'sub': {
+      const s = Math.max(s1, s2);
+      return T.decimal(Math.min(38, Math.max(p1 - s1, p2 - s2) + s + 1), s);
+    }
+    case 'mul':
+      return T.decimal(Math.min(38, p1 + p2), Math.min(38, s1 + s2));
+    case 'div': {
+      const s = Math.max(6, s1 + p2 + 1);
+      return T.decimal(Math.min(38, p1 - s1 + s2 + s), Math.min(s, 38));
+    }
+    case 'mod':
+      return T.decimal(Math.min(p1 - s1, p2 - s2) + Math.max(s1, s2), Math.max(s1, s2));
+  }
+}
+
+function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', doc: string, intFn: (a: number, b: number) => number, realFn: (a: number, b: number) => number): void {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc,
+    resolve(args): Signature | string {
+      const [a, b] = args;
+      if (a === undefined || b === undefined) return 'two operands';
+      if (a.kind === 'NULL' && b.kind === 'NULL') return { args: [T.INT, T.INT], ret: T.INT };
+      const ta = a.kind === 'NULL' ? b : a;
+      const tb = b.kind === 'NULL' ? a : b;
+      // time arithmetic
+      if (op === 'add' || op === 'sub') {
+        if ((ta.kind === 'TIMESTAMP' || ta.kind === 'DATE') && (tb.kind === 'INTERVAL_DAY_TIME' || tb.kind === 'INTERVAL_YEAR_MONTH')) {
+          return { args: [ta, tb], ret: ta.kind === 'DATE' && tb.kind === 'INTERVAL_DAY_TIME' ? T.TIMESTAMP : ta };
+        }
+        if (op === 'add' && (tb.kind === 'TIMESTAMP' || tb.kind === 'DATE') && (ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH')) {
+          return { args: [ta, tb], ret: tb.kind === 'DATE' && ta.kind === 'INTERVAL_DAY_TIME' ? T.TIMESTAMP : tb };
+        }
+        if (ta.kind === tb.kind && (ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH')) return { args: [ta, tb], ret: ta };
+        if (ta.kind === 'DATE' && isIntegral(tb)) return { args: [ta, T.INT], ret: T.DATE };
+      }
+      if (op === 'mul') {
+        if ((ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH') && isNumeric(tb)) return { args: [ta, tb], ret: ta };
+        if ((tb.kind === 'INTERVAL_DAY_TIME' || tb.kind === 'INTERVAL_YEAR_MONTH') && isNumeric(ta)) return { args: [ta, tb], ret: tb };
+      }
+      const ret = arithmeticType(op, ta, tb);
+      if (ret === null) return `numeric operands, got ${typeToString(a)} and ${typeToString(b)}`;
+      return { args: [ta, tb], ret };
+    },
+    kernel(sig): Kernel {
+      const [a, b] = sig.args as [DataType, DataType];
+      const ret = sig.ret;
+      // timestamp/date +- interval
+      if (a.kind === 'TIMESTAMP' || a.kind === 'DATE' || b.kind === 'TIMESTAMP' || b.kind === 'DATE') {
+        return timeArithmetic(op, a, b, ret);
+      }
+      if (a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH' || b.kind === 'INTERVAL_DAY_TIME' || b.kind === 'INTERVAL_YEAR_MONTH') {
+        const f = op === 'mul' ? (x: number, y: number) => x * y : op === 'add' ? (x: number, y: number) => x + y : (x: number, y: number) => x - y;
+        return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
+      }
+      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapF64x2(ret, intFn);
+      return op === 'div' || op === 'mod' ? realDivision(ret, realFn) : mapF64x2(ret, realFn);
+    },
+  });
+}
+
+/** Real division/modulo: NULL when dividing by zero. */
+function realDivision(type: DataType, f: (a: number, b: number) => number): Kernel {
+  return (args, n) => {
+    const av = args[0]!.values as Float64Array;
+    const bv = args[1]!.values as Float64Array;
+    const out = new Float64Array(n);
+    let nulls = unionNulls(args, n);
+    for (let i = 0; i < n; i++) {
+      const d = bv[i]!;
+      if (d === 0) {
+        nulls ??= new Uint8Array(n);
+        nulls[i] = 1;
+      } else out[i] = f(av[i]!, d);
+    }
+    return { type, values: out, nulls };
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Kernel {
+  const sign = op === 'sub' ? -1 : 1;
+  // Normalise to (time, interval) order.
+  const timeFirst = a.kind === 'TIMESTAMP' || a.kind === 'DATE';
+  const time = timeFirst ? a : b;
+  const interval = timeFirst ? b : a;
+  return (args, n) => {
+    const tv = (timeFirst ? args[0]! : args[1]!).values as Float64Array;
+    const iv = (timeFirst ? args[1]! : args[0]!).values as Float64Array;
+    const out = new Float64Array(n);
+    const nulls = unionNulls(args, n);
+    for (let i = 0; i < n; i++) {
+      let t = tv[i]!;
+      if (time.kind === 'DATE' && ret.kind === 'TIMESTAMP') t *= DAY_MS;
+      const d = iv[i]!;
+      if (interval.kind === 'INTERVAL_YEAR_MONTH') {
+        out[i] = time.kind === 'DATE' && ret.kind === 'DATE' ? Math.floor(addMonths(t * DAY_MS, sign * d) / DAY_MS) : addMonths(t, sign * d);
+      } else if (time.kind === 'DATE' && ret.kind === 'DATE') {
+        out[i] = t + sign * d; // DATE +- INT days
+      } else {
+        out[i] = t + sign * d;
+      }
+    }
+    return { type: ret, values: out, nulls };
+  };
+}
+
+numericBinary('add', 'add', 'a + b', (a, b) => a + b, (a, b) => a + b);
+numericBinary('sub', 'sub', 'a - b', (a, b) => a - b, (a, b) => a - b);
+numericBinary('mul', 'mul', 'a * b', (a, b) => a * b, (a, b) => a * b);
+numericBinary('div', 'div', 'a / b (integer division truncates)', (a, b) => (b === 0 ? NaN : Math.trunc(a / b)), (a, b) => a / b);
+numericBinary('mod', 'mod', 'a % b', (a, b) => (b === 0 ? NaN : a % b), (a, b) => a % b);
+
+registerFunction({
+  name: 'neg',
+  sqlNames: [],
+  doc: '-a',
+  resolve(args) {
+    const a = args[0];
+    if (a === undefined || !(isNumeric(a) || a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH' || a.kind === 'NULL')) return 'a numeric operand';
+    const t = a.kind === 'NULL' ? T.INT : a;
+    return { args: [t], ret: t };
+  },
+  kernel(sig) {
+    return mapF64(sig.ret, (x) => -x);
+  },
+});
+
+// ---------------------------------------------------------------------------------------
+// Comparisons
+
+/** The type two values are compared in, or null when they cannot be compared. */
+export function comparisonType(a: DataType, b: DataType): DataType | null {
+  const c = commonType(a, b);
+  if (c !== null) return c;
+  // Flink compares strings with other types after implicit casts; weir requires explicit CAST.
+  return null;
+}
+
+function comparison(name: string, doc: string, f: (a: number, b: number) => boolean, fs: (a: string, b: string) => boolean): void {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc,
+    resolve(args) {
+      const [a, b] = args;
+      if (a === undefined || b === undefined) return 'two operands';
+      const t = comparisonType(a, b);
+      if (t === null) return `operands of comparable types, got ${typeToString(a)} and ${typeToString(b)}`;
+      const u = t.kind === 'NULL' ? T.INT : t;
+      return { args: [u, u], ret: T.BOOLEAN };
+    },
+    kernel(sig) {
+      const t = sig.args[0]!;
+      if (t.kind === 'STRING') {
+        return (args, n) => {
+          const av = args[0]!.values as string[];
+          const bv = args[1]!.values as string[];
+          const out = new Uint8Array(n);
+          for (let i = 0; i < n; i++) out[i] = fs(av[i]!, bv[i]!) ? 1 : 0;
+          return { type: T.BOOLEAN, values: out, nulls: unionNulls(args, n) };
+        };
+      }
+      if (t.kind === 'BOOLEAN') {
+        return (args, n) => {
+          const av = args[0]!.values as Uint8Array;
+          const bv = args[1]!.values as Uint8Array;
+          const out = new Uint8Array(n);
+          for (let i = 0; i < n; i++) out[i] = f(av[i]!, bv[i]!) ? 1 : 0;
+          return { type: T.BOOLEAN, values: out, nulls: unionNulls(args, n) };
+        };
+      }
+      return compareF64(T.BOOLEAN, f);
+    },
+  });
+}
+
+comparison('eq', 'a = b', (a, b) => a === b, (a, b) => a === b);
+comparison('ne', 'a <> b', (a, b) => a !== b, (a, b) => a !== b);
+comparison('lt', 'a < b', (a, b) => a < b, (a, b) => a < b);
+comparison('le', 'a <= b', (a, b) => a <= b, (a, b) => a <= b);
+comparison('gt', 'a > b', (a, b) => a > b, (a, b) => a > b);
+comparison('ge', 'a >= b', (a, b) => a >= b, (a, b) => a >= b);
+
+/** IS [NOT] DISTINCT FROM: NULL-safe equality, never NULL itself. */
+function distinctFrom(name: string, negate: boolean): void {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc: negate ? 'a IS NOT DISTINCT FROM b' : 'a IS DISTINCT FROM b',
+    resolve(args) {
+      const [a, b] = args;
+      if (a === undefined || b === undefined) return 'two operands';
+      const t = comparisonType(a, b);
+      if (t === null) return `operands of comparable types, got ${typeToString(a)} and ${typeToString(b)}`;
+      const u = t.kind === 'NULL' ? T.INT : t;
+      return { args: [u, u], ret: T.BOOLEAN };
+    },
+    kernel() {
+      return (args, n) => {
+        const a = args[0]!;
+        const b = args[1]!;
+        const out = new Uint8Array(n);
+        for (let i = 0; i < n; i++) {
+          const an = a.nulls !== null && a.nulls[i] === 1;
+          const bn = b.nulls !== null && b.nulls[i] === 1;
+          const same = an || bn ? an === bn : a.values[i] === b.values[i];
+          out[i] = same !== negate ? 0 : 1;
+        }
+        return { type: T.BOOLEAN, values: out, nulls: null };
+      };
+    },
+  });
+}
+distinctFrom('is_distinct_from', false);
+distinctFrom('is_not_distinct_from', true);
+
+// ---------------------------------------------------------------------------------------
+// Logic (three-valued)
+
+function boolArgs(args: readonly DataType[], count: number): Signature | string {
+  if (args.length < count) return 'boolean operands';
+  for (const a of args) if (a.kind !== 'BOOLEAN' && a.kind !== 'NULL') return `BOOLEAN operands, got ${typeToString(a)}`;
+  return { args: args.map(() => T.BOOLEAN), ret: T.BOOLEAN };
+}
+
+registerFunction({
+  name: 'and',
+  sqlNames: [],
+  doc: 'a AND b',
+  resolve: (args) => boolArgs(args, 2),
+  kernel() {
+    return (args, n) => logic3(args[0]!, args[1]!, n, true);
+  },
+});
+
+registerFunction({
+  name: 'or',
+  sqlNames: [],
+  doc: 'a OR b',
+  resolve: (args) => boolArgs(args, 2),
+  kernel() {
+    return (args, n) => logic3(args[0]!, args[1]!, n, false);
+  },
+});
+
+/** AND (isAnd) or OR over two boolean columns with SQL's three-valued logic. */
+function logic3(a: Column, b: Column, n: number, isAnd: boolean): Column {
+  const av = a.values as Uint8Array;
+  const bv = b.values as Uint8Array;
+  const out = new Uint8Array(n);
+  if (a.nulls === null && b.nulls === null) {
+    if (isAnd) for (let i = 0; i < n; i++) out[i] = av[i]! & bv[i]!;
+    else for (let i = 0; i < n; i++) out[i] = av[i]! | bv[i]!;
+    return { type: T.BOOLEAN, values: out, nulls: null };
+  }
+  const nulls = new Uint8Array(n);
+  let any = 0;
+  // The dominant value decides regardless of NULL: FALSE for AND, TRUE for OR.
+  const dom = isAnd ? 0 : 1;
+  for (let i = 0; i < n; i++) {
+    const an = a.nulls !== null && a.nulls[i] === 1;
+    const bn = b.nulls !== null && b.nulls[i] === 1;
+    const x = av[i]!;
+    const y = bv[i]!;
+    if ((!an && x === dom) || (!bn && y === dom)) out[i] = dom;
+    else if (an || bn) {
+      nulls[i] = 1;
+      any = 1;
+    } else out[i] = 1 - dom;
+  }
+  return { type: T.BOOLEAN, values: out, nulls: any ? nulls : null };
+}
+
+registerFunction({
+  name: 'not',
+  sqlNames: [],
+  doc: 'NOT a',
+  resolve: (args) => boolArgs(args, 1),
+  kernel() {
+    return (args, n) => {
+      const a = args[0]!;
+      const av = a.values as Uint8Array;
+      const out = new Uint8Array(n);
+      for (let i = 0; i < n; i++) out[i] = 1 - av[i]!;
+      return { type: T.BOOLEAN, values: out, nulls: a.nulls === null ? null : a.nulls.slice(0, n) };
+    };
+  },
+});
+
+// IS [NOT] NULL / TRUE / FALSE: never NULL.
+function isTest(name: string, doc: string, test: (isNull: boolean, v: number) => boolean, boolOnly: boolean): void {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc,
+    resolve(args) {
+      const a = args[0];
+      if (a === undefined) return 'one operand';
+      if (boolOnly && a.kind !== 'BOOLEAN' && a.kind !== 'NULL') return `a BOOLEAN operand, got ${typeToString(a)}`;
+      return { args: [a.kind === 'NULL' && boolOnly ? T.BOOLEAN : a], ret: T.BOOLEAN };
+    },
+    kernel() {
+      return (args, n) => {
+        const a = args[0]!;
+        const out = new Uint8Array(n);
+        const v = a.values;
+        for (let i = 0; i < n; i++) {
+          const isNull = a.nulls !== null && a.nulls[i] === 1;
+          out[i] = test(isNull, isNull ? 0 : Number(v[i])) ? 1 : 0;
+        }
+        return { type: T.BOOLEAN, values: out, nulls: null };
+      };
+    },
+  });
+}
+isTest('is_null', 'a IS NULL', (isNull) => isNull, false);
+isTest('is_not_null', 'a IS NOT NULL', (isNull) => !isNull, false);
+isTest('is_true', 'a IS TRUE', (isNull, v) => !isNull && v === 1, true);
+isTest('is_not_true', 'a IS NOT TRUE', (isNull, v) => isNull || v !== 1, true);
+isTest('is_false', 'a IS FALSE', (isNull, v) => !isNull && v === 0, true);
+isTest('is_not_false', 'a IS NOT FALSE', (isNull, v) => isNull || v !== 0, true);

@@ -1,0 +1,275 @@
+// Date and time functions. Timestamps are epoch milliseconds without a zone (UTC), DATEs are
+// days since the epoch. Patterns are Java's (Flink's DATE_FORMAT, TO_TIMESTAMP), compiled
+// once per query when constant. Text that does not parse gives NULL, as in Flink.
+
+import type { Scalar } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { T, isIntegral, typeToString } from '../../common/types.js';
+import type { JavaDatePattern, TimeField } from '../../common/time.js';
+import { MS_PER_DAY, addMonths, compileJavaDatePattern, extractMonth, extractYear, formatTimestamp, parseDate, parseTimestamp, timeFieldExtractor } from '../../common/time.js';
+import { mapF64, rowwise } from '../kernels.js';
+import { registerFunction } from '../registry.js';
+
+function isTime(t: DataType | undefined): boolean {
+  return t !== undefined && (t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'NULL');
+}
+
+const FIELDS: [string, string[], TimeField][] = [
+  ['year', ['YEAR'], 'YEAR'],
+  ['quarter', ['QUARTER'], 'QUARTER'],
+  ['month', ['MONTH'], 'MONTH'],
+  ['week', ['WEEK'], 'WEEK'],
+  ['dayofmonth', ['DAYOFMONTH'], 'DAY'],
+  ['dayofweek', ['DAYOFWEEK'], 'DOW'],
+  ['dayofyear', ['DAYOFYEAR'], 'DOY'],
+  ['hour', ['HOUR'], 'HOUR'],
+  ['minute', ['MINUTE'], 'MINUTE'],
+  ['second', ['SECOND'], 'SECOND'],
+  ['millisecond', [], 'MILLISECOND'],
+];
+
+for (const [name, sqlNames, field] of FIELDS) {
+  const f = timeFieldExtractor(field);
+  registerFunction({
+    name,
+    sqlNames,
+    doc: `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`,
+    resolve(args) {
+      const a = args[0];
+      if (args.length !== 1 || !isTime(a)) return `one TIMESTAMP or DATE argument${a ? `, got ${typeToString(a)}` : ''}`;
+      return { args: [a!.kind === 'NULL' ? T.TIMESTAMP : a!], ret: T.BIGINT };
+    },
+    kernel(sig) {
+      if (sig.args[0]!.kind === 'DATE') return mapF64(T.BIGINT, (d) => f(d * MS_PER_DAY));
+      return mapF64(T.BIGINT, f);
+    },
+  });
+}
+
+const patternCache = new Map<string, JavaDatePattern>();
+function pattern(p: string): JavaDatePattern {
+  let c = patternCache.get(p);
+  if (c === undefined) {
+    c = compileJavaDatePattern(p);
+    if (patternCache.size > 200) patternCache.clear();
+    patternCache.set(p, c);
+  }
+  return c;
+}
+
+/** A pattern argument: compiled now when constant (errors are query errors), else per row. */
+function patternArg(consts: readonly (Scalar | undefined)[], i: number, fallback: string): ((row: (number | string)[]) => JavaDatePattern | null) {
+  if (consts.length <= i) {
+    const p = pattern(fallback);
+    return () => p;
+  }
+  const c = consts[i];
+  if (typeof c === 'string') {
+    const p = pattern(c); // throws for an unsupported letter: reported at bind time
+    return () => p;
+  }
+  return (row) => {
+    try {
+      return pattern(row[i] as string);
+    } catch {
+      return null;
+    }
+  };
+}
+
+registerFunction({
+  name: 'date_format',
+  sqlNames: ['DATE_FORMAT'],
+  doc: "DATE_FORMAT(timestamp, 'yyyy-MM-dd HH:mm')",
+  resolve(args) {
+    const [a, f] = args;
+    if (args.length !== 2 || a === undefined || f === undefined) return "a timestamp and a Java date pattern";
+    if (!(isTime(a) || a.kind === 'STRING')) return `a TIMESTAMP (or timestamp text) as first argument, got ${typeToString(a)}`;
+    if (f.kind !== 'STRING' && f.kind !== 'NULL') return `a pattern string as second argument, got ${typeToString(f)}`;
+    return { args: [a.kind === 'NULL' ? T.TIMESTAMP : a, T.STRING], ret: T.STRING };
+  },
+  kernel(sig, consts) {
+    const pat = patternArg(consts, 1, 'yyyy-MM-dd HH:mm:ss');
+    const from = sig.args[0]!.kind;
+    return rowwise(T.STRING, (row) => {
+      const p = pat(row);
+      if (p === null) return null;
+      let ms: number;
+      if (from === 'STRING') {
+        ms = parseTimestamp(row[0] as string);
+        if (Number.isNaN(ms)) return null;
+      } else ms = from === 'DATE' ? (row[0] as number) * MS_PER_DAY : (row[0] as number);
+      return p.format(ms);
+    });
+  },
+});
+
+function parseWith(kind: 'ts' | 'date') {
+  return (consts: readonly (Scalar | undefined)[], hasPattern: boolean) => {
+    const pat = hasPattern ? patternArg(consts, 1, '') : null;
+    return rowwise(kind === 'ts' ? T.TIMESTAMP : T.DATE, (row) => {
+      const s = row[0] as string;
+      let ms: number;
+      if (pat === null) {
+        ms = kind === 'ts' ? parseTimestamp(s.trim()) : parseDate(s.trim());
+        if (Number.isNaN(ms)) return null;
+        return ms;
+      }
+      const p = pat(row);
+      if (p === null) return null;
+      ms = p.parse(s);
+      if (Number.isNaN(ms)) return null;
+      return kind === 'ts' ? ms : Math.floor(ms / MS_PER_DAY);
+    });
+  };
+}
+
+const toTs = parseWith('ts');
+const toDate = parseWith('date');
+
+registerFunction({
+  name: 'to_timestamp',
+  sqlNames: ['TO_TIMESTAMP'],
+  doc: "TO_TIMESTAMP(text [, 'yyyy-MM-dd HH:mm:ss'])",
+  resolve(args) {
+    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern';
+    for (const a of args) if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING arguments, got ${typeToString(a)}`;
+    return { args: args.map(() => T.STRING), ret: T.TIMESTAMP };
+  },
+  kernel: (sig, consts) => toTs(consts, sig.args.length === 2),
+});
+
+registerFunction({
+  name: 'to_date',
+  sqlNames: ['TO_DATE'],
+  doc: "TO_DATE(text [, 'yyyy-MM-dd'])",
+  resolve(args) {
+    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern';
+    for (const a of args) if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING arguments, got ${typeToString(a)}`;
+    return { args: args.map(() => T.STRING), ret: T.DATE };
+  },
+  kernel: (sig, consts) => toDate(consts, sig.args.length === 2),
+});
+
+registerFunction({
+  name: 'unix_timestamp',
+  sqlNames: ['UNIX_TIMESTAMP'],
+  doc: "UNIX_TIMESTAMP(text [, pattern]): seconds since the epoch",
+  resolve(args) {
+    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern (UNIX_TIMESTAMP() with no arguments reads the clock and is not supported)';
+    for (const a of args) if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING arguments, got ${typeToString(a)}`;
+    return { args: args.map(() => T.STRING), ret: T.BIGINT };
+  },
+  kernel(sig, consts) {
+    const inner = toTs(consts, sig.args.length === 2);
+    return (cols, n) => {
+      const c = inner(cols, n);
+      const v = c.values as Float64Array;
+      const out = new Float64Array(n);
+      for (let i = 0; i < n; i++) out[i] = Math.floor(v[i]! / 1000);
+      return { type: T.BIGINT, values: out, nulls: c.nulls };
+    };
+  },
+});
+
+registerFunction({
+  name: 'from_unixtime',
+  sqlNames: ['FROM_UNIXTIME'],
+  doc: "FROM_UNIXTIME(seconds [, 'yyyy-MM-dd HH:mm:ss'])",
+  resolve(args) {
+    const [a, f] = args;
+    if (args.length < 1 || args.length > 2 || a === undefined) return 'seconds and an optional Java date pattern';
+    if (!(isIntegral(a) || a.kind === 'NULL')) return `integer seconds, got ${typeToString(a)}`;
+    if (f !== undefined && f.kind !== 'STRING' && f.kind !== 'NULL') return `a pattern string, got ${typeToString(f)}`;
+    return { args: f === undefined ? [T.BIGINT] : [T.BIGINT, T.STRING], ret: T.STRING };
+  },
+  kernel(_sig, consts) {
+    const pat = patternArg(consts, 1, 'yyyy-MM-dd HH:mm:ss');
+    return rowwise(T.STRING, (row) => {
+      const p = pat(row);
+      return p === null ? null : p.format((row[0] as number) * 1000);
+    });
+  },
+});
+
+registerFunction({
+  name: 'to_timestamp_ltz',
+  sqlNames: ['TO_TIMESTAMP_LTZ'],
+  doc: 'TO_TIMESTAMP_LTZ(epoch, 0 | 3): epoch seconds (0) or milliseconds (3) as a TIMESTAMP (UTC)',
+  resolve(args) {
+    const [a, p] = args;
+    if (args.length !== 2 || a === undefined || p === undefined) return 'an epoch number and its precision (0 = seconds, 3 = milliseconds)';
+    if (!(isIntegral(a) || a.kind === 'DOUBLE' || a.kind === 'DECIMAL' || a.kind === 'NULL')) return `a numeric epoch, got ${typeToString(a)}`;
+    if (!(isIntegral(p) || p.kind === 'NULL')) return `an integer precision, got ${typeToString(p)}`;
+    return { args: [a.kind === 'NULL' ? T.BIGINT : a, T.INT], ret: T.TIMESTAMP };
+  },
+  kernel(_sig, consts) {
+    const p = consts[1];
+    if (p !== undefined && p !== 0 && p !== 3) throw new Error('TO_TIMESTAMP_LTZ precision must be 0 (seconds) or 3 (milliseconds)');
+    return rowwise(T.TIMESTAMP, (row) => {
+      const prec = row[1] as number;
+      if (prec !== 0 && prec !== 3) return null;
+      return Math.floor((row[0] as number) * (prec === 0 ? 1000 : 1));
+    });
+  },
+});
+
+const UNIT_MS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: MS_PER_DAY, WEEK: 7 * MS_PER_DAY, MILLISECOND: 1 };
+const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
+
+/** TIMESTAMPADD(unit, n, ts): the binder passes the unit as a constant string first. */
+registerFunction({
+  name: 'timestampadd',
+  sqlNames: ['TIMESTAMPADD'],
+  doc: 'TIMESTAMPADD(unit, n, timestamp)',
+  resolve(args) {
+    const [u, n, t] = args;
+    if (args.length !== 3 || u?.kind !== 'STRING' || n === undefined || !(isIntegral(n) || n.kind === 'NULL') || !isTime(t)) return 'a unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR), an integer and a TIMESTAMP';
+    return { args: [T.STRING, T.INT, t!.kind === 'NULL' ? T.TIMESTAMP : t!], ret: t!.kind === 'DATE' ? T.DATE : T.TIMESTAMP };
+  },
+  kernel(sig, consts) {
+    const unit = String(consts[0] ?? '').toUpperCase();
+    const isDate = sig.args[2]!.kind === 'DATE';
+    const ms = UNIT_MS[unit];
+    const months = UNIT_MONTHS[unit];
+    if (ms === undefined && months === undefined) throw new Error(`TIMESTAMPADD unit must be one of ${[...Object.keys(UNIT_MS), ...Object.keys(UNIT_MONTHS)].join(', ')}, got '${unit}'`);
+    return rowwise(sig.ret, (row) => {
+      const n = row[1] as number;
+      const t = isDate ? (row[2] as number) * MS_PER_DAY : (row[2] as number);
+      const r = months !== undefined ? addMonths(t, n * months) : t + n * ms!;
+      return isDate ? Math.floor(r / MS_PER_DAY) : r;
+    });
+  },
+});
+
+/** TIMESTAMPDIFF(unit, a, b): whole units from a to b, truncated toward zero. */
+registerFunction({
+  name: 'timestampdiff',
+  sqlNames: ['TIMESTAMPDIFF'],
+  doc: 'TIMESTAMPDIFF(unit, from, to)',
+  resolve(args) {
+    const [u, a, b] = args;
+    if (args.length !== 3 || u?.kind !== 'STRING' || !isTime(a) || !isTime(b)) return 'a unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR) and two TIMESTAMPs';
+    return { args: [T.STRING, a!.kind === 'NULL' ? T.TIMESTAMP : a!, b!.kind === 'NULL' ? T.TIMESTAMP : b!], ret: T.INT };
+  },
+  kernel(sig, consts) {
+    const unit = String(consts[0] ?? '').toUpperCase();
+    const ms = UNIT_MS[unit];
+    const months = UNIT_MONTHS[unit];
+    if (ms === undefined && months === undefined) throw new Error(`TIMESTAMPDIFF unit must be one of ${[...Object.keys(UNIT_MS), ...Object.keys(UNIT_MONTHS)].join(', ')}, got '${unit}'`);
+    const aDate = sig.args[1]!.kind === 'DATE';
+    const bDate = sig.args[2]!.kind === 'DATE';
+    return rowwise(T.INT, (row) => {
+      const a = aDate ? (row[1] as number) * MS_PER_DAY : (row[1] as number);
+      const b = bDate ? (row[2] as number) * MS_PER_DAY : (row[2] as number);
+      if (ms !== undefined) return Math.trunc((b - a) / ms);
+      // whole months between, as Calcite: compare the month counts, then the remainder
+      let m = (extractYear(b) - extractYear(a)) * 12 + (extractMonth(b) - extractMonth(a));
+      if (m > 0 && addMonths(a, m) > b) m--;
+      else if (m < 0 && addMonths(a, m) < b) m++;
+      return Math.trunc(m / months!);
+    });
+  },
+});
+
+export { formatTimestamp };

@@ -1,0 +1,56 @@
+// The scalar function registry: every function and operator the dialect knows, with its
+// type rule and its batch kernel. The binder asks `resolve` for a call's result type and the
+// argument types to coerce to; the compiler asks `kernel` once per query.
+
+import type { Scalar } from '../common/batch.js';
+import type { DataType } from '../common/types.js';
+import type { Kernel } from './kernels.js';
+
+export interface Signature {
+  /** Types the arguments are cast to before the kernel sees them. */
+  readonly args: readonly DataType[];
+  readonly ret: DataType;
+}
+
+export interface ScalarFunction {
+  /** Registry name, lower case (`add`, `upper`, `date_format`). */
+  readonly name: string;
+  /** SQL spellings that call it (upper case); empty for operator-only functions. */
+  readonly sqlNames: readonly string[];
+  /** Short description for `SHOW FUNCTIONS` and completion. */
+  readonly doc: string;
+  /** The signature for these argument types, or a message saying what is accepted. */
+  resolve(args: readonly DataType[]): Signature | string;
+  /**
+   * Builds the kernel. `consts[i]` holds argument i's value when it is a constant (patterns,
+   * regular expressions, formats are compiled here, once), otherwise undefined.
+   */
+  kernel(sig: Signature, consts: readonly (Scalar | undefined)[]): Kernel;
+  /** Nondeterministic functions (PROCTIME, CURRENT_TIMESTAMP) cannot be verified in batch. */
+  readonly deterministic?: boolean;
+}
+
+const byName = new Map<string, ScalarFunction>();
+const bySql = new Map<string, ScalarFunction>();
+
+export function registerFunction(f: ScalarFunction): void {
+  if (byName.has(f.name)) throw new Error(`duplicate function ${f.name}`);
+  byName.set(f.name, f);
+  for (const s of f.sqlNames) bySql.set(s, f);
+}
+
+export function functionByName(name: string): ScalarFunction | undefined {
+  return byName.get(name);
+}
+
+export function functionBySqlName(upper: string): ScalarFunction | undefined {
+  return bySql.get(upper);
+}
+
+export function sqlFunctionNames(): string[] {
+  return [...bySql.keys()];
+}
+
+export function allFunctions(): ScalarFunction[] {
+  return [...byName.values()];
+}

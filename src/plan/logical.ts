@@ -1,0 +1,251 @@
+// The logical plan: a closed union of relational nodes over bound expressions. Every pass
+// (pruning, window-aggregate detection, physical planning, the DuckDB translation) switches
+// over `kind` and ends in assertNever, so a new node does not compile until every pass
+// handles it.
+
+import type { Scalar } from '../common/batch.js';
+import { assertNever } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { typeToString } from '../common/types.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { exprToString } from '../expr/bound.js';
+
+export interface Field {
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+  /** An event-time attribute: watermarks hold for it, windows may use it. */
+  readonly rowtime: boolean;
+  /** Table name or alias this field can be qualified with. */
+  readonly qualifier?: string | undefined;
+}
+
+export type Schema = readonly Field[];
+
+/** Window assignment, times in milliseconds. */
+export type WindowSpec =
+  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number }
+  | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number }
+  | { readonly kind: 'cumulate'; readonly step: number; readonly size: number; readonly offset: number }
+  /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
+  | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
+
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0';
+
+export interface AggCall {
+  readonly fn: AggFunction;
+  /** Input columns of the argument(s). */
+  readonly args: readonly number[];
+  readonly distinct: boolean;
+  /** Input column holding the FILTER (WHERE ...) condition. */
+  readonly filter: number | undefined;
+  readonly type: DataType;
+  /** Display name for EXPLAIN. */
+  readonly name: string;
+}
+
+export interface ScanNode {
+  readonly kind: 'scan';
+  readonly table: TableDef;
+  /**
+   * Output columns as expressions over the table's physical columns (input index i = the
+   * i-th physical column of `table.columns`): plain references for physical columns, the
+   * bound expression for computed ones. Pruning drops outputs the query does not read; the
+   * source then reads (and parses) only the physical columns still referenced.
+   */
+  readonly outputs: readonly BoundExpr[];
+  /** The watermark strategy, over the physical columns (independent of pruning). */
+  readonly watermark: BoundExpr | undefined;
+  /** Watermark delay in ms when the strategy is `rowtime - INTERVAL`, for diagnostics. */
+  readonly watermarkDelay: number | undefined;
+  readonly schema: Schema;
+}
+
+export interface ProjectNode {
+  readonly kind: 'project';
+  readonly input: LogicalPlan;
+  readonly exprs: readonly BoundExpr[];
+  readonly schema: Schema;
+}
+
+export interface FilterNode {
+  readonly kind: 'filter';
+  readonly input: LogicalPlan;
+  readonly predicate: BoundExpr;
+  readonly schema: Schema;
+}
+
+/** A window TVF used on its own: appends window_start, window_end, window_time. */
+export interface WindowTvfNode {
+  readonly kind: 'window-tvf';
+  readonly input: LogicalPlan;
+  readonly window: WindowSpec;
+  /** Input column holding the time attribute the windows are assigned on. */
+  readonly timeIndex: number;
+  readonly schema: Schema;
+}
+
+/** GROUP BY without a window: an updating aggregate (output is a changelog). */
+export interface AggregateNode {
+  readonly kind: 'aggregate';
+  readonly input: LogicalPlan;
+  readonly groupKeys: readonly number[];
+  readonly aggs: readonly AggCall[];
+  /** Output: group keys, then aggregates. */
+  readonly schema: Schema;
+}
+
+/**
+ * A window aggregation: each window's final row is emitted once when the watermark passes
+ * window_end - 1. Output: group keys, aggregates, window_start, window_end, window_time.
+ */
+export interface WindowAggregateNode {
+  readonly kind: 'window-aggregate';
+  readonly input: LogicalPlan;
+  readonly window: WindowSpec;
+  readonly timeIndex: number;
+  readonly groupKeys: readonly number[];
+  readonly aggs: readonly AggCall[];
+  readonly schema: Schema;
+}
+
+export interface UnionNode {
+  readonly kind: 'union';
+  readonly inputs: readonly LogicalPlan[];
+  readonly schema: Schema;
+}
+
+export interface ValuesNode {
+  readonly kind: 'values';
+  readonly rows: readonly (readonly Scalar[])[];
+  readonly schema: Schema;
+}
+
+/** INSERT INTO a table. */
+export interface SinkNode {
+  readonly kind: 'sink';
+  readonly input: LogicalPlan;
+  readonly table: TableDef;
+  readonly schema: Schema;
+}
+
+export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | UnionNode | ValuesNode | SinkNode;
+
+export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
+  switch (p.kind) {
+    case 'scan':
+    case 'values':
+      return [];
+    case 'project':
+    case 'filter':
+    case 'window-tvf':
+    case 'aggregate':
+    case 'window-aggregate':
+    case 'sink':
+      return [p.input];
+    case 'union':
+      return p.inputs;
+    default:
+      return assertNever(p, 'plan node');
+  }
+}
+
+/**
+ * True when the node's output is a changelog with updates or deletes (not append-only).
+ * Window aggregates are append-only; a GROUP BY without a window is not.
+ */
+export function isUpdating(p: LogicalPlan): boolean {
+  switch (p.kind) {
+    case 'aggregate':
+      return true;
+    case 'scan':
+      return p.table.options.get('format') === 'debezium-json';
+    case 'values':
+      return false;
+    case 'window-aggregate':
+      return isUpdating(p.input);
+    default:
+      return inputsOf(p).some(isUpdating);
+  }
+}
+
+function windowToString(w: WindowSpec): string {
+  const ms = (x: number): string => (x % 1000 === 0 ? `${x / 1000}s` : `${x}ms`);
+  switch (w.kind) {
+    case 'tumble':
+      return `TUMBLE(size=${ms(w.size)}${w.offset ? `, offset=${ms(w.offset)}` : ''})`;
+    case 'hop':
+      return `HOP(slide=${ms(w.slide)}, size=${ms(w.size)}${w.offset ? `, offset=${ms(w.offset)}` : ''})`;
+    case 'cumulate':
+      return `CUMULATE(step=${ms(w.step)}, size=${ms(w.size)}${w.offset ? `, offset=${ms(w.offset)}` : ''})`;
+    case 'session':
+      return `SESSION(gap=${ms(w.gap)})`;
+  }
+}
+
+export function describeWindow(w: WindowSpec): string {
+  return windowToString(w);
+}
+
+export function aggToString(a: AggCall, names: readonly string[]): string {
+  const args = a.fn === 'count_star' ? '*' : a.args.map((i) => names[i] ?? `$${i}`).join(', ');
+  const fn = a.fn === 'count_star' ? 'COUNT' : a.fn.toUpperCase();
+  return `${fn}(${a.distinct ? 'DISTINCT ' : ''}${args})${a.filter !== undefined ? ` FILTER (WHERE ${names[a.filter] ?? `$${a.filter}`})` : ''}`;
+}
+
+export function physicalNames(t: TableDef): string[] {
+  return t.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
+}
+
+/** One line describing the node (for EXPLAIN). */
+export function describeNode(p: LogicalPlan): string {
+  const inNames = (q: LogicalPlan): string[] => q.schema.map((f) => f.name);
+  switch (p.kind) {
+    case 'scan':
+      return `Scan(table=${p.table.name}, columns=[${p.schema.map((f) => f.name).join(', ')}]${p.watermark ? `, watermark=${exprToString(p.watermark, physicalNames(p.table))}` : ''})`;
+    case 'project': {
+      const names = inNames(p.input);
+      return `Project(${p.exprs.map((e, i) => {
+        const s = exprToString(e, names);
+        const n = p.schema[i]!.name;
+        return s === n ? s : `${s} AS ${n}`;
+      }).join(', ')})`;
+    }
+    case 'filter':
+      return `Filter(${exprToString(p.predicate, inNames(p.input))})`;
+    case 'window-tvf':
+      return `WindowTableFunction(${windowToString(p.window)}, time=${inNames(p.input)[p.timeIndex]})`;
+    case 'aggregate': {
+      const names = inNames(p.input);
+      return `Aggregate(groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+    }
+    case 'window-aggregate': {
+      const names = inNames(p.input);
+      return `WindowAggregate(${windowToString(p.window)}, time=${names[p.timeIndex]}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+    }
+    case 'union':
+      return `Union(all=true)`;
+    case 'values':
+      return `Values(rows=${p.rows.length})`;
+    case 'sink':
+      return `Sink(table=${p.table.name}, connector=${p.table.options.get('connector') ?? '?'})`;
+    default:
+      return assertNever(p, 'plan node');
+  }
+}
+
+export function schemaToString(s: Schema): string {
+  return s.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ');
+}
+
+/** Indented tree, root first. */
+export function explainLogical(p: LogicalPlan): string {
+  const lines: string[] = [];
+  const walk = (q: LogicalPlan, depth: number): void => {
+    lines.push(`${'  '.repeat(depth)}${describeNode(q)}`);
+    for (const c of inputsOf(q)) walk(c, depth + 1);
+  };
+  walk(p, 0);
+  return lines.join('\n');
+}

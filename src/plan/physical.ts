@@ -1,0 +1,298 @@
+// The physical plan: a DAG of operator descriptions, each with a parallelism, joined by
+// edges that say how rows move (forward 1:1, hash by key, or all to one subtask). Plan nodes
+// describe; running operators (src/exec/operators/) are made from them.
+//
+// Operator ids are derived from the plan (position and kind), and the plan fingerprint is a
+// hash of the whole description: a checkpoint records it, and restoring into a different
+// plan is refused (DESIGN §5).
+
+import { createHash } from 'node:crypto';
+import type { Scalar } from '../common/batch.js';
+import { assertNever, planError } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { typeToString } from '../common/types.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
+import type { AggCall, LogicalPlan, Schema, WindowSpec } from './logical.js';
+import { aggToString, describeWindow, isUpdating } from './logical.js';
+
+export type Partitioning =
+  | { readonly kind: 'forward' }
+  | { readonly kind: 'hash'; readonly keys: readonly number[] }
+  /** Every row to subtask 0 (a global aggregate). */
+  | { readonly kind: 'single' };
+
+export interface SourceColumn {
+  readonly name: string;
+  readonly type: DataType;
+  readonly nullable: boolean;
+}
+
+export type OperatorSpec =
+  | {
+      readonly kind: 'source';
+      readonly table: TableDef;
+      /** Physical columns the source reads, in this order. */
+      readonly read: readonly SourceColumn[];
+      /** Table physical column index of each read column. */
+      readonly readIndex: readonly number[];
+      /** Output columns over the read columns (computed columns included). */
+      readonly outputs: readonly BoundExpr[];
+      readonly watermark: BoundExpr | undefined;
+      readonly watermarkDelay: number | undefined;
+    }
+  | { readonly kind: 'values'; readonly rows: readonly (readonly Scalar[])[] }
+  /** Filter then project (either may be absent). */
+  | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
+  | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
+  | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[] }
+  | { readonly kind: 'group-aggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly inputUpdating: boolean }
+  | { readonly kind: 'union' }
+  | { readonly kind: 'sink'; readonly table: TableDef }
+  /** The result of a bare SELECT, handed to the client (CLI printer, REPL, verify). */
+  | { readonly kind: 'collect' };
+
+export interface PhysicalEdge {
+  readonly from: number;
+  readonly partitioning: Partitioning;
+}
+
+export interface PhysicalNode {
+  readonly id: number;
+  /** Stable operator id used in checkpoint file names: `<id>-<kind>`. */
+  readonly name: string;
+  readonly spec: OperatorSpec;
+  readonly parallelism: number;
+  readonly inputs: readonly PhysicalEdge[];
+  readonly schema: Schema;
+  /** The output carries updates/deletes. */
+  readonly updating: boolean;
+}
+
+export interface PhysicalPlan {
+  /** Topologically ordered: inputs before the nodes that read them. */
+  readonly nodes: readonly PhysicalNode[];
+  readonly maxParallelism: number;
+}
+
+export interface PlanOptions {
+  readonly parallelism: number;
+  readonly maxParallelism: number;
+}
+
+/**
+ * Builds the physical plan for one job: one or more roots. A root with `collect` set (a bare
+ * SELECT) gets a collect operator that hands its rows to the client.
+ */
+export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; readonly collect: boolean }[], opts: PlanOptions): PhysicalPlan {
+  const nodes: PhysicalNode[] = [];
+  const add = (spec: OperatorSpec, parallelism: number, inputs: PhysicalEdge[], schema: Schema, updating: boolean): number => {
+    const id = nodes.length;
+    nodes.push({ id, name: `${id}-${spec.kind}`, spec, parallelism, inputs, schema, updating });
+    return id;
+  };
+  const P = opts.parallelism;
+
+  const plan = (p: LogicalPlan): number => {
+    switch (p.kind) {
+      case 'scan': {
+        const physical = p.table.columns.filter((c) => c.kind === 'physical');
+        const used = new Set<number>();
+        for (const e of p.outputs) referencedInputs(e, used);
+        if (p.watermark !== undefined) referencedInputs(p.watermark, used);
+        const readIndex = [...used].sort((a, b) => a - b);
+        const pos = new Map(readIndex.map((old, i) => [old, i]));
+        const re = (e: BoundExpr): BoundExpr => remapInputs(e, (i) => ({ kind: 'input', index: pos.get(i)!, type: physical[i]!.type, name: physical[i]!.name }));
+        const read = readIndex.map((i) => {
+          const c = physical[i]!;
+          return { name: c.name, type: c.type, nullable: c.kind === 'physical' ? c.nullable : true };
+        });
+        return add(
+          { kind: 'source', table: p.table, read, readIndex, outputs: p.outputs.map(re), watermark: p.watermark === undefined ? undefined : re(p.watermark), watermarkDelay: p.watermarkDelay },
+          P,
+          [],
+          p.schema,
+          isUpdating(p),
+        );
+      }
+      case 'values':
+        return add({ kind: 'values', rows: p.rows }, 1, [], p.schema, false);
+      case 'project':
+      case 'filter': {
+        // Fuse a chain of filters and projections into one calc (projections are 1:1).
+        let predicate: BoundExpr | undefined;
+        let projection: BoundExpr[] | undefined;
+        let q: LogicalPlan = p;
+        const layers: LogicalPlan[] = [];
+        while (q.kind === 'project' || q.kind === 'filter') {
+          layers.push(q);
+          q = q.input;
+        }
+        const input = plan(q);
+        // walk bottom-up, keeping expressions over `q`'s output
+        for (let i = layers.length - 1; i >= 0; i--) {
+          const l = layers[i]!;
+          const sub = (e: BoundExpr): BoundExpr => (projection === undefined ? e : remapInputs(e, (j) => projection![j]!));
+          if (l.kind === 'filter') {
+            const pr = sub(l.predicate);
+            predicate = predicate === undefined ? pr : { kind: 'call', fn: 'and', args: [predicate, pr], type: pr.type };
+          } else if (l.kind === 'project') {
+            projection = l.exprs.map(sub);
+          }
+        }
+        const inNode = nodes[input]!;
+        if (projection !== undefined && projection.length === inNode.schema.length && projection.every((e, i) => e.kind === 'input' && e.index === i)) projection = undefined;
+        if (predicate === undefined && projection === undefined) return input;
+        return add({ kind: 'calc', predicate, projection }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
+      }
+      case 'window-tvf': {
+        if (p.window.kind === 'session') throw planError('a SESSION window must be aggregated (GROUP BY window_start, window_end, ...)', undefined, 'Flink has the same rule: session windows exist only inside a window aggregation');
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('window functions over an updating input are not supported', undefined, 'apply the window to an append-only table');
+        return add({ kind: 'window-tvf', window: p.window, timeIndex: p.timeIndex }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, false);
+      }
+      case 'window-aggregate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
+        const parallelism = p.groupKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
+        return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs }, parallelism, [{ from: input, partitioning }], p.schema, false);
+      }
+      case 'aggregate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        const parallelism = p.groupKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
+        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, true);
+      }
+      case 'union': {
+        const inputs = p.inputs.map(plan);
+        const par = Math.max(...inputs.map((i) => nodes[i]!.parallelism));
+        const edges: PhysicalEdge[] = inputs.map((i) => ({ from: i, partitioning: nodes[i]!.parallelism === par ? { kind: 'forward' } : { kind: 'hash', keys: p.schema.map((_, j) => j) } }));
+        return add({ kind: 'union' }, par, edges, p.schema, inputs.some((i) => nodes[i]!.updating));
+      }
+      case 'sink': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
+      }
+      default:
+        return assertNever(p, 'plan node');
+    }
+  };
+
+  for (const r of roots) {
+    const id = plan(r.plan);
+    if (r.collect) {
+      const n = nodes[id]!;
+      // The client receives rows in one place: gather to a single subtask.
+      add({ kind: 'collect' }, 1, [{ from: id, partitioning: n.parallelism === 1 ? { kind: 'forward' } : { kind: 'single' } }], n.schema, n.updating);
+    }
+  }
+  return { nodes, maxParallelism: opts.maxParallelism };
+}
+
+function exchange(keys: readonly number[], upstream: number, downstream: number): Partitioning {
+  if (keys.length === 0) return upstream === 1 && downstream === 1 ? { kind: 'forward' } : { kind: 'single' };
+  if (upstream === 1 && downstream === 1) return { kind: 'forward' };
+  return { kind: 'hash', keys };
+}
+
+// ---------------------------------------------------------------------------------------
+// EXPLAIN and fingerprint
+
+function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
+  const s = n.spec;
+  const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
+  switch (s.kind) {
+    case 'source':
+      return `Source(table=${s.table.name}, connector=${s.table.options.get('connector')}, read=[${s.read.map((c) => c.name).join(', ')}]${s.watermark ? `, watermark=${exprToString(s.watermark, s.read.map((c) => c.name))}` : ''})`;
+    case 'values':
+      return `Values(rows=${s.rows.length})`;
+    case 'calc': {
+      const names = inNames();
+      const parts: string[] = [];
+      if (s.predicate) parts.push(`where=${exprToString(s.predicate, names)}`);
+      if (s.projection) parts.push(`select=[${s.projection.map((e, i) => {
+        const t = exprToString(e, names);
+        return t === n.schema[i]!.name ? t : `${t} AS ${n.schema[i]!.name}`;
+      }).join(', ')}]`);
+      return `Calc(${parts.join(', ')})`;
+    }
+    case 'window-tvf':
+      return `WindowTableFunction(${describeWindow(s.window)}, time=${inNames()[s.timeIndex]})`;
+    case 'window-aggregate': {
+      const names = inNames();
+      return `WindowAggregate(${describeWindow(s.window)}, time=${names[s.timeIndex]}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+    }
+    case 'group-aggregate': {
+      const names = inNames();
+      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''})`;
+    }
+    case 'union':
+      return 'Union';
+    case 'sink':
+      return `Sink(table=${s.table.name}, connector=${s.table.options.get('connector')}${s.table.options.get('format') ? `, format=${s.table.options.get('format')}` : ''})`;
+    case 'collect':
+      return 'Collect(result to client)';
+    default:
+      return assertNever(s, 'operator');
+  }
+}
+
+function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
+  switch (e.partitioning.kind) {
+    case 'forward':
+      return 'FORWARD';
+    case 'single':
+      return 'SINGLE';
+    case 'hash': {
+      const names = nodes[e.from]!.schema.map((f) => f.name);
+      return `HASH[${e.partitioning.keys.map((k) => names[k]).join(', ')}]`;
+    }
+  }
+}
+
+export function explainPhysical(plan: PhysicalPlan): string {
+  const lines: string[] = [];
+  for (const n of plan.nodes) {
+    const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${n.updating ? '  (changelog)' : ''}`);
+    lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** A hash of what determines the layout of state: operators, keys, aggregates, windows. */
+export function planFingerprint(plan: PhysicalPlan): string {
+  const h = createHash('sha256');
+  for (const n of plan.nodes) {
+    const s = n.spec;
+    h.update(`${n.name}|${n.schema.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}|`);
+    switch (s.kind) {
+      case 'window-aggregate':
+        h.update(`${JSON.stringify(s.window)}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
+        break;
+      case 'group-aggregate':
+        h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
+        break;
+      case 'calc':
+        h.update(`${s.predicate ? exprKey(s.predicate) : ''}|${s.projection?.map(exprKey).join(',') ?? ''}`);
+        break;
+      case 'source':
+        h.update(`${s.table.name}|${s.read.map((c) => c.name).join(',')}`);
+        break;
+      case 'sink':
+        h.update(s.table.name);
+        break;
+      default:
+        break;
+    }
+    // Edges by input only: forward vs hash depends on the parallelism, which may change on restore.
+    h.update(`<${n.inputs.map((e) => e.from).join(',')}>`);
+  }
+  return h.digest('hex').slice(0, 16);
+}

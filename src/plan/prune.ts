@@ -1,0 +1,106 @@
+// Column pruning: drops columns no operator above needs, down to the scans, so a source
+// parses and a generator builds only the columns a query reads. Aggregates keep all their
+// outputs (they are the query's result); projections and scans are narrowed.
+
+import { assertNever } from '../common/errors.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { referencedInputs, remapInputs } from '../expr/bound.js';
+import type { Field, LogicalPlan } from './logical.js';
+
+interface Pruned {
+  readonly plan: LogicalPlan;
+  /** old output index -> new output index, for the columns kept */
+  readonly map: ReadonlyMap<number, number>;
+}
+
+export function pruneColumns(plan: LogicalPlan): LogicalPlan {
+  return prune(plan, allOf(plan)).plan;
+}
+
+function allOf(p: LogicalPlan): Set<number> {
+  return new Set(p.schema.map((_, i) => i));
+}
+
+function remap(e: BoundExpr, map: ReadonlyMap<number, number>, schema: readonly Field[]): BoundExpr {
+  return remapInputs(e, (i) => {
+    const j = map.get(i);
+    if (j === undefined) throw new Error(`pruning lost column ${i}`);
+    const f = schema[j]!;
+    return { kind: 'input', index: j, type: f.type, name: f.name };
+  });
+}
+
+function identity(n: number): Map<number, number> {
+  const m = new Map<number, number>();
+  for (let i = 0; i < n; i++) m.set(i, i);
+  return m;
+}
+
+function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
+  switch (p.kind) {
+    case 'scan': {
+      const keep = [...required].sort((a, b) => a - b);
+      const map = new Map(keep.map((old, i) => [old, i]));
+      return { plan: { ...p, outputs: keep.map((i) => p.outputs[i]!), schema: keep.map((i) => p.schema[i]!) }, map };
+    }
+    case 'values': {
+      const keep = [...required].sort((a, b) => a - b);
+      const map = new Map(keep.map((old, i) => [old, i]));
+      return { plan: { ...p, rows: p.rows.map((r) => keep.map((i) => r[i] ?? null)), schema: keep.map((i) => p.schema[i]!) }, map };
+    }
+    case 'project': {
+      const keep = [...required].sort((a, b) => a - b);
+      const need = new Set<number>();
+      for (const i of keep) referencedInputs(p.exprs[i]!, need);
+      const child = prune(p.input, need);
+      const exprs = keep.map((i) => remap(p.exprs[i]!, child.map, child.plan.schema));
+      return { plan: { kind: 'project', input: child.plan, exprs, schema: keep.map((i) => p.schema[i]!) }, map: new Map(keep.map((old, i) => [old, i])) };
+    }
+    case 'filter': {
+      const need = new Set(required);
+      referencedInputs(p.predicate, need);
+      const child = prune(p.input, need);
+      const predicate = remap(p.predicate, child.map, child.plan.schema);
+      return { plan: { kind: 'filter', input: child.plan, predicate, schema: child.plan.schema }, map: child.map };
+    }
+    case 'window-tvf': {
+      const n = p.input.schema.length;
+      const need = new Set([...required].filter((i) => i < n));
+      need.add(p.timeIndex);
+      const child = prune(p.input, need);
+      const m = child.plan.schema.length;
+      const map = new Map<number, number>(child.map);
+      for (let j = 0; j < 3; j++) map.set(n + j, m + j);
+      const schema = [...child.plan.schema.map((f) => ({ ...f, rowtime: false })), ...p.schema.slice(n)];
+      const window = p.window.kind === 'session' ? { ...p.window, partitionKeys: p.window.partitionKeys.map((k) => child.map.get(k) ?? k) } : p.window;
+      if (p.window.kind === 'session') for (const k of p.window.partitionKeys) need.add(k);
+      return { plan: { kind: 'window-tvf', input: child.plan, window, timeIndex: child.map.get(p.timeIndex)!, schema }, map };
+    }
+    case 'aggregate':
+    case 'window-aggregate': {
+      const need = new Set<number>(p.groupKeys);
+      for (const a of p.aggs) {
+        for (const x of a.args) need.add(x);
+        if (a.filter !== undefined) need.add(a.filter);
+      }
+      if (p.kind === 'window-aggregate') need.add(p.timeIndex);
+      const child = prune(p.input, need);
+      const m = (i: number): number => child.map.get(i)!;
+      const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(m), filter: a.filter === undefined ? undefined : m(a.filter) }));
+      const groupKeys = p.groupKeys.map(m);
+      const plan: LogicalPlan = p.kind === 'aggregate' ? { ...p, input: child.plan, groupKeys, aggs } : { ...p, input: child.plan, groupKeys, aggs, timeIndex: m(p.timeIndex) };
+      return { plan, map: identity(p.schema.length) };
+    }
+    case 'union': {
+      const kids = p.inputs.map((c) => prune(c, required));
+      const keep = [...required].sort((a, b) => a - b);
+      return { plan: { kind: 'union', inputs: kids.map((k) => k.plan), schema: keep.map((i) => p.schema[i]!) }, map: new Map(keep.map((old, i) => [old, i])) };
+    }
+    case 'sink': {
+      const child = prune(p.input, allOf(p.input));
+      return { plan: { ...p, input: child.plan }, map: identity(p.schema.length) };
+    }
+    default:
+      return assertNever(p, 'plan node');
+  }
+}

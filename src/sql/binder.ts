@@ -1,0 +1,1118 @@
+// The binder: AST -> logical plan. It resolves table, view and column names, types every
+// expression, inserts implicit casts, folds constants, and shapes aggregations:
+//
+//   SELECT ... FROM x WHERE w GROUP BY g HAVING h
+//     => Project(items) <- Filter(h) <- Aggregate(keys, aggs) <- Project(keys, agg args) <- Filter(w) <- x
+//
+// An aggregation over a window TVF grouped by window_start and window_end becomes a
+// WindowAggregate (see window-rewrite.ts); legacy group windows (GROUP BY TUMBLE(ts, ...))
+// are turned into the TVF form first, so both spellings share one path.
+
+import type { Scalar } from '../common/batch.js';
+import type { SourceText, Span } from '../common/errors.js';
+import { WeirError, assertNever, bindError, didYouMean, notSupported } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
+import type { Catalog, TableDef, ViewDef } from '../catalog/catalog.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
+import { castAllowed } from '../expr/cast.js';
+import { evaluateConstant } from '../expr/compile.js';
+import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
+import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
+import { windowAggregateRewrite } from '../plan/window-rewrite.js';
+import type * as ast from './ast.js';
+import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
+
+/** How expressions in one clause are bound. */
+interface ExprContext {
+  readonly schema: Schema;
+  /** Clause name for messages ("WHERE", "GROUP BY"). */
+  readonly clause: string;
+  /** Consulted first for every node; returns the bound form to use instead. */
+  readonly intercept?: (e: ast.Expr) => BoundExpr | undefined;
+  /** Called for a column reference the schema cannot resolve (after intercept). */
+  readonly onUnresolvedColumn?: (e: ast.ColumnRef) => never;
+}
+
+interface CteDef {
+  readonly name: string;
+  readonly query: ast.Query;
+  readonly columns: readonly string[] | undefined;
+}
+
+const WINDOW_COLUMNS = ['window_start', 'window_end', 'window_time'] as const;
+
+const LEGACY_GROUP_WINDOWS = new Set(['TUMBLE', 'HOP', 'SESSION']);
+const LEGACY_AUX: Record<string, { window: string; column: 0 | 1 | 2 }> = {
+  TUMBLE_START: { window: 'TUMBLE', column: 0 },
+  TUMBLE_END: { window: 'TUMBLE', column: 1 },
+  TUMBLE_ROWTIME: { window: 'TUMBLE', column: 2 },
+  HOP_START: { window: 'HOP', column: 0 },
+  HOP_END: { window: 'HOP', column: 1 },
+  HOP_ROWTIME: { window: 'HOP', column: 2 },
+  SESSION_START: { window: 'SESSION', column: 0 },
+  SESSION_END: { window: 'SESSION', column: 1 },
+  SESSION_ROWTIME: { window: 'SESSION', column: 2 },
+};
+
+const NONDETERMINISTIC = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'NOW', 'CURRENT_DATE', 'CURRENT_TIME', 'PROCTIME', 'RAND', 'RAND_INTEGER', 'UUID', 'UNIX_TIMESTAMP']);
+
+export class Binder {
+  private readonly ctes: CteDef[][] = [];
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly source: SourceText,
+  ) {}
+
+  // -------------------------------------------------------------------------------------
+  // Statements
+
+  bindQuery(q: ast.Query): LogicalPlan {
+    switch (q.kind) {
+      case 'select':
+        return this.bindSelect(q);
+      case 'with': {
+        const frame: CteDef[] = [];
+        this.ctes.push(frame);
+        try {
+          for (const c of q.ctes) frame.push({ name: c.name.value, query: c.query, columns: c.columns?.map((i) => i.value) });
+          return this.bindQuery(q.body);
+        } finally {
+          this.ctes.pop();
+        }
+      }
+      case 'set-op':
+        return this.bindSetOperation(q);
+      case 'values':
+        return this.bindValues(q);
+      default:
+        return assertNever(q, 'query');
+    }
+  }
+
+  bindInsert(ins: ast.Insert): SinkNode {
+    if (ins.overwrite) throw notSupported('INSERT OVERWRITE', ins.span, 'use INSERT INTO');
+    const name = nameOf(ins.table);
+    const obj = this.catalog.resolve(name, ins.table.span);
+    if (obj.kind !== 'table') throw bindError(`cannot INSERT INTO view '${obj.name}'`, ins.table.span, 'insert into a table created with CREATE TABLE');
+    const table = obj;
+    const sinkColumns = table.columns.filter((c) => c.kind === 'physical');
+    let query = this.bindQuery(ins.query);
+    // target columns: all physical columns in order, or the listed ones
+    let targets = sinkColumns.map((c, i) => i);
+    if (ins.columns !== undefined) {
+      targets = ins.columns.map((id) => {
+        const i = sinkColumns.findIndex((c) => c.name.toLowerCase() === id.value.toLowerCase());
+        if (i < 0) throw this.unknownColumn(id.value, sinkColumns.map((c) => c.name), id.span, `sink table ${table.name}`);
+        return i;
+      });
+    }
+    if (query.schema.length !== targets.length) {
+      throw bindError(
+        `INSERT INTO ${table.name} has ${targets.length} target column(s) but the query produces ${query.schema.length}`,
+        ins.query.span,
+        `${table.name} columns: ${targets.map((i) => sinkColumns[i]!.name).join(', ')}`,
+      );
+    }
+    // Build the sink row: target columns from the query (cast where needed), others NULL.
+    const exprs: BoundExpr[] = sinkColumns.map((c) => constant(null, c.type));
+    targets.forEach((ti, qi) => {
+      const f = query.schema[qi]!;
+      const col = sinkColumns[ti]!;
+      let e: BoundExpr = inputRef(qi, f.type, f.name);
+      if (!sameType(f.type, col.type)) {
+        if (!assignable(f.type, col.type)) {
+          throw bindError(`column ${qi + 1} of the query (${f.name}) is ${typeToString(f.type)}, but sink column ${col.name} is ${typeToString(col.type)}`, ins.query.span, `CAST(${f.name} AS ${typeToString(col.type)})`);
+        }
+        e = { kind: 'cast', operand: e, type: col.type, safe: false };
+      }
+      exprs[ti] = e;
+    });
+    const identity = exprs.length === query.schema.length && exprs.every((e, i) => e.kind === 'input' && e.index === i);
+    if (!identity) query = project(query, exprs, sinkColumns.map((c) => c.name));
+    return { kind: 'sink', input: query, table, schema: query.schema };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // FROM
+
+  private bindFrom(f: ast.FromItem): LogicalPlan {
+    switch (f.kind) {
+      case 'table-ref': {
+        if (f.systemTimeAsOf !== undefined) throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', f.span);
+        const name = nameOf(f.name);
+        const alias = f.alias?.value ?? f.name.parts[f.name.parts.length - 1]!.value;
+        return this.bindNamedRelation(name, f.name.span, alias);
+      }
+      case 'subquery': {
+        if (f.lateral) throw notSupported('LATERAL subqueries', f.span);
+        const plan = this.bindQuery(f.query);
+        const aliases = f.columnAliases?.map((c) => c.value);
+        return requalify(plan, f.alias?.value, aliases, f.span);
+      }
+      case 'table-function':
+        return this.bindWindowTvf(f);
+      case 'join':
+        throw notSupported('JOIN', f.span, 'joins arrive in a later release of weir; a window aggregation or GROUP BY over one table works today');
+      default:
+        return assertNever(f, 'FROM item');
+    }
+  }
+
+  /** A table, view or CTE by name, with its fields qualified by `alias`. */
+  private bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
+    for (let i = this.ctes.length - 1; i >= 0; i--) {
+      const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
+      if (cte !== undefined) {
+        // A CTE is bound where it is used, seeing the CTEs declared before it.
+        const saved = this.ctes.splice(i + 1);
+        try {
+          return requalify(this.bindQuery(cte.query), alias, cte.columns, span);
+        } finally {
+          this.ctes.push(...saved);
+        }
+      }
+    }
+    const obj = this.catalog.resolve(name, span);
+    if (obj.kind === 'table') return requalify(this.bindScan(obj), alias, undefined, span);
+    return requalify(this.bindView(obj), alias, obj.columnAliases, span);
+  }
+
+  private bindView(view: ViewDef): LogicalPlan {
+    const sub = new Binder(this.catalog, view.source);
+    try {
+      return sub.bindQuery(view.query);
+    } catch (e) {
+      if (e instanceof WeirError) e.withSource(view.source);
+      throw e;
+    }
+  }
+
+  /** A scan of all the table's columns; computed columns and the watermark are bound here. */
+  bindScan(table: TableDef): LogicalPlan {
+    const physical = table.columns.filter((c) => c.kind === 'physical');
+    const physSchema: Field[] = physical.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, rowtime: false }));
+    const sub = new Binder(this.catalog, table.source);
+    const outputs: BoundExpr[] = [];
+    const fields: Field[] = [];
+    // Computed columns may reference physical columns and computed columns declared
+    // earlier (Flink allows physical only; earlier computed ones are a convenience).
+    for (const c of table.columns) {
+      if (c.kind === 'physical') {
+        const i = physical.indexOf(c);
+        outputs.push(inputRef(i, c.type, c.name));
+      } else {
+        const ctx: ExprContext = {
+          schema: physSchema,
+          clause: `computed column ${c.name}`,
+          intercept: (e) => {
+            if (e.kind !== 'column' || e.parts.length !== 1) return undefined;
+            const j = fields.findIndex((f) => f.name.toLowerCase() === e.parts[0]!.value.toLowerCase());
+            const pj = physical.findIndex((p) => p.name.toLowerCase() === e.parts[0]!.value.toLowerCase());
+            return j >= 0 && pj < 0 ? outputs[j] : undefined;
+          },
+        };
+        try {
+          outputs.push(sub.bindExpr(c.expr, ctx));
+        } catch (e) {
+          if (e instanceof WeirError) e.withSource(table.source);
+          throw e;
+        }
+      }
+      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: true, rowtime: false, qualifier: table.name });
+    }
+    let watermark: BoundExpr | undefined;
+    let watermarkDelay: number | undefined;
+    if (table.watermark !== undefined) {
+      const wm = table.watermark;
+      const rt = fields.findIndex((f) => f.name.toLowerCase() === wm.column.toLowerCase());
+      if (rt < 0) throw bindError(`WATERMARK column '${wm.column}' not found`, table.span).withSource(table.source);
+      fields[rt] = { ...fields[rt]!, rowtime: true };
+      const ctx: ExprContext = {
+        schema: fields.map((f) => ({ ...f, rowtime: false })),
+        clause: 'WATERMARK',
+      };
+      try {
+        const overOutputs = sub.bindExpr(wm.expr, ctx);
+        watermark = remapInputs(overOutputs, (i) => outputs[i]!);
+        if (watermark.type.kind !== 'TIMESTAMP') throw bindError(`the WATERMARK expression must be a TIMESTAMP, got ${typeToString(watermark.type)}`, wm.expr.span);
+        watermarkDelay = watermarkDelayOf(overOutputs, rt);
+      } catch (e) {
+        if (e instanceof WeirError) e.withSource(table.source);
+        throw e;
+      }
+    }
+    return { kind: 'scan', table, outputs, watermark, watermarkDelay, schema: fields };
+  }
+
+  /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])) and HOP, CUMULATE, SESSION. */
+  private bindWindowTvf(f: ast.TableFunctionRef): LogicalPlan {
+    const name = f.name.value.toUpperCase();
+    const params: Record<string, string[]> = {
+      TUMBLE: ['DATA', 'TIMECOL', 'SIZE', 'OFFSET'],
+      HOP: ['DATA', 'TIMECOL', 'SLIDE', 'SIZE', 'OFFSET'],
+      CUMULATE: ['DATA', 'TIMECOL', 'STEP', 'SIZE', 'OFFSET'],
+      SESSION: ['DATA', 'TIMECOL', 'GAP'],
+    };
+    const names = params[name];
+    if (names === undefined) throw notSupported(`table function ${f.name.value}`, f.name.span, 'weir supports the window functions TUMBLE, HOP, CUMULATE and SESSION');
+    // Arrange positional and named arguments by parameter name.
+    const args = new Map<string, ast.TableFunctionArg>();
+    f.args.forEach((a, i) => {
+      const key = a.argName !== undefined ? a.argName.value.toUpperCase() : names[i];
+      if (key === undefined || !names.includes(key)) {
+        throw bindError(a.argName !== undefined ? `${name} has no parameter ${a.argName.value}` : `${name} takes at most ${names.length} arguments`, a.span, `${name}(${names.join(', ')})`);
+      }
+      if (args.has(key)) throw bindError(`${name} parameter ${key} given twice`, a.span);
+      args.set(key, a);
+    });
+    const data = args.get('DATA');
+    if (data === undefined || data.kind !== 'table') throw bindError(`${name} needs a table as its first argument`, data?.span ?? f.span, `${name}(TABLE t, DESCRIPTOR(time_column), ...)`);
+    const tableName = nameOf(data.name);
+    const input = this.bindNamedRelation(tableName, data.name.span, data.name.parts[data.name.parts.length - 1]!.value);
+    const timecol = args.get('TIMECOL');
+    if (timecol === undefined || timecol.kind !== 'descriptor' || timecol.columns.length !== 1) {
+      throw bindError(`${name} needs DESCRIPTOR(time_column) as its second argument`, timecol?.span ?? f.span);
+    }
+    const timeId = timecol.columns[0]!;
+    const timeIndex = resolveField(input.schema, [timeId], timeId.span, this);
+    const timeField = input.schema[timeIndex]!;
+    if (!timeField.rowtime) {
+      throw bindError(`column '${timeField.name}' is not a time attribute`, timeId.span, `windows need an event-time column: declare WATERMARK FOR ${timeField.name} AS ${timeField.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+    }
+    const interval = (key: string, required: boolean): number => {
+      const a = args.get(key);
+      if (a === undefined) {
+        if (required) throw bindError(`${name} needs a ${key.toLowerCase()} argument`, f.span, `${name}(${names.join(', ')})`);
+        return 0;
+      }
+      if (a.kind !== 'expr') throw bindError(`${name} ${key.toLowerCase()} must be an INTERVAL`, a.span);
+      const e = this.bindExpr(a.expr, { schema: [], clause: `${name} ${key}` });
+      if (e.kind !== 'const' || e.type.kind !== 'INTERVAL_DAY_TIME' || typeof e.value !== 'number') {
+        throw bindError(`${name} ${key.toLowerCase()} must be a constant day-time INTERVAL, e.g. INTERVAL '10' SECOND`, a.span);
+      }
+      if (key !== 'OFFSET' && e.value <= 0) throw bindError(`${name} ${key.toLowerCase()} must be positive`, a.span);
+      return e.value;
+    };
+    let window: WindowSpec;
+    switch (name) {
+      case 'TUMBLE':
+        window = { kind: 'tumble', size: interval('SIZE', true), offset: interval('OFFSET', false) };
+        break;
+      case 'HOP': {
+        const slide = interval('SLIDE', true);
+        const size = interval('SIZE', true);
+        if (size % slide !== 0) throw bindError(`HOP size (${size} ms) must be a whole multiple of the slide (${slide} ms)`, f.span);
+        window = { kind: 'hop', slide, size, offset: interval('OFFSET', false) };
+        break;
+      }
+      case 'CUMULATE': {
+        const step = interval('STEP', true);
+        const size = interval('SIZE', true);
+        if (size % step !== 0) throw bindError(`CUMULATE size (${size} ms) must be a whole multiple of the step (${step} ms)`, f.span);
+        window = { kind: 'cumulate', step, size, offset: interval('OFFSET', false) };
+        break;
+      }
+      default: {
+        const partitionKeys = data.partitionBy.map((p) => {
+          const e = this.bindExpr(p, { schema: input.schema, clause: 'PARTITION BY' });
+          if (e.kind !== 'input') throw bindError('PARTITION BY takes column names', p.span);
+          return e.index;
+        });
+        window = { kind: 'session', gap: interval('GAP', true), partitionKeys };
+      }
+    }
+    if (name !== 'SESSION' && data.partitionBy.length > 0) throw bindError(`PARTITION BY is only for SESSION windows`, data.span);
+    const base: Field[] = input.schema.map((fl) => ({ ...fl, rowtime: false }));
+    const q = f.alias?.value;
+    const schema: Field[] = [
+      ...base.map((fl) => (q !== undefined ? { ...fl, qualifier: q } : fl)),
+      { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
+      { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
+      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true, qualifier: q },
+    ];
+    return { kind: 'window-tvf', input, window, timeIndex, schema };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // SELECT
+
+  private bindSelect(s: ast.Select): LogicalPlan {
+    if (s.orderBy.length > 0) throw notSupported('ORDER BY on a stream', s.orderBy[0]!.span, 'results of a streaming query are emitted as they become final; sort them downstream');
+    if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
+    if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
+    if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
+    let plan: LogicalPlan = s.from !== undefined ? this.bindFrom(s.from) : { kind: 'values', rows: [[]], schema: [] };
+    if (s.where !== undefined) {
+      const pred = this.bindExpr(s.where, { schema: plan.schema, clause: 'WHERE' });
+      this.expectBoolean(pred, s.where, 'WHERE');
+      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+    }
+    const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
+    if (s.groupBy.length > 0 || aggCalls.length > 0) {
+      plan = this.bindAggregation(s, plan, aggCalls);
+    } else {
+      if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
+      const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
+      plan = project(plan, exprs, names);
+    }
+    if (s.distinct) {
+      const keys = plan.schema.map((_, i) => i);
+      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })) };
+    }
+    return plan;
+  }
+
+  private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
+    const exprs: BoundExpr[] = [];
+    const names: string[] = [];
+    items.forEach((item, pos) => {
+      if (item.kind === 'star') {
+        const q = item.qualifier?.parts.map((p) => p.value).join('.');
+        let any = false;
+        ctx.schema.forEach((f, i) => {
+          if (q !== undefined && f.qualifier?.toLowerCase() !== q.toLowerCase()) return;
+          exprs.push(inputRef(i, f.type, f.name));
+          names.push(f.name);
+          any = true;
+        });
+        if (!any && q !== undefined) throw bindError(`no table named '${q}' in FROM`, item.span);
+        return;
+      }
+      exprs.push(this.bindExpr(item.expr, ctx));
+      names.push(item.alias?.value ?? implicitName(item.expr, pos));
+    });
+    return { exprs, names };
+  }
+
+  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[]): LogicalPlan {
+    let plan = input;
+    const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
+    // 1. Legacy group window in GROUP BY -> window TVF
+    let legacy: { name: string; call: ast.FunctionCall } | undefined;
+    const groupAsts: ast.Expr[] = [];
+    for (const g of s.groupBy) {
+      const e = unparen(g);
+      if (e.kind === 'function' && LEGACY_GROUP_WINDOWS.has(e.upper) && e.over === undefined) {
+        if (legacy !== undefined) throw bindError('only one group window is allowed in GROUP BY', e.span);
+        legacy = { name: e.upper, call: e };
+      } else groupAsts.push(g);
+    }
+    let windowCols: number[] = [];
+    if (legacy !== undefined) {
+      plan = this.legacyWindowTvf(legacy.call, plan);
+      const n = plan.schema.length;
+      windowCols = [n - 3, n - 2, n - 1];
+    }
+    // 2. group keys and aggregate arguments, bound over the input
+    const groupExprs: BoundExpr[] = windowCols.map((i) => inputRef(i, plan.schema[i]!.type, plan.schema[i]!.name));
+    const groupNames: string[] = windowCols.map((i) => plan.schema[i]!.name);
+    for (const g of groupAsts) {
+      const e = this.bindExpr(g, inCtx());
+      if (containsAggregate(g)) throw bindError('aggregate functions are not allowed in GROUP BY', g.span);
+      groupExprs.push(e);
+      groupNames.push(e.kind === 'input' ? plan.schema[e.index]!.name : `$f${groupNames.length}`);
+    }
+    const pre: BoundExpr[] = [];
+    const preNames: string[] = [];
+    const preIndex = new Map<string, number>();
+    const add = (e: BoundExpr, nameHint: string): number => {
+      const k = exprKey(e);
+      let i = preIndex.get(k);
+      if (i === undefined) {
+        i = pre.length;
+        pre.push(e);
+        preNames.push(e.kind === 'input' ? plan.schema[e.index]!.name : nameHint);
+        preIndex.set(k, i);
+      }
+      return i;
+    };
+    const groupKeys = groupExprs.map((e, i) => add(e, groupNames[i]!));
+    const aggs: AggCall[] = [];
+    const aggIndex = new Map<string, number>();
+    for (const fc of aggAsts) {
+      const key = this.aggregateKey(fc, plan.schema);
+      if (aggIndex.has(key)) continue;
+      const argCtx: ExprContext = { schema: plan.schema, clause: `${fc.upper}(...)` };
+      const args = fc.args.map((a) => {
+        if (containsAggregate(a)) throw bindError('aggregate functions cannot be nested', a.span);
+        return this.bindExpr(a, argCtx);
+      });
+      if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
+      const r = resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
+      if (typeof r === 'string') throw bindError(r, fc.span);
+      if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
+      let filter: number | undefined;
+      if (fc.filter !== undefined) {
+        if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
+        const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER' });
+        this.expectBoolean(f, fc.filter, 'FILTER (WHERE ...)');
+        filter = add(f, `$filter${aggs.length}`);
+      }
+      aggIndex.set(key, aggs.length);
+      aggs.push({
+        fn: r.fn,
+        args: args.map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
+        distinct: fc.distinct,
+        filter,
+        type: r.type,
+        name: this.source.text.slice(fc.span.start, fc.span.end),
+      });
+    }
+    const preNode = project(plan, pre, preNames);
+    const keyFields: Field[] = groupKeys.map((k, i) => {
+      const f = preNode.schema[k]!;
+      return { name: groupNames[i]!, type: f.type, nullable: f.nullable, rowtime: false, qualifier: undefined };
+    });
+    const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
+    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields] };
+    // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
+    let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? aggNode;
+    if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
+      // Grouping by window columns without both bounds: an updating aggregate (Flink does the same).
+    }
+    // 3. Expressions after aggregation: group keys and aggregates by reference.
+    const k = groupKeys.length;
+    const keyByExpr = new Map<string, number>();
+    groupExprs.forEach((e, i) => keyByExpr.set(exprKey(e), i));
+    const aggSchema = aggPlan.schema;
+    const post: ExprContext = {
+      schema: [],
+      clause: 'SELECT',
+      intercept: (e) => {
+        if (e.kind === 'function' && isAggregateName(e.upper) && e.over === undefined) {
+          const i = aggIndex.get(this.aggregateKey(e, plan.schema));
+          if (i === undefined) throw bindError('internal: aggregate not collected', e.span);
+          return inputRef(k + i, aggSchema[k + i]!.type, aggSchema[k + i]!.name);
+        }
+        if (e.kind === 'function' && LEGACY_AUX[e.upper] !== undefined) {
+          const aux = LEGACY_AUX[e.upper]!;
+          if (legacy === undefined || legacy.name !== aux.window) {
+            throw bindError(`${e.upper} needs GROUP BY ${aux.window}(...)`, e.span);
+          }
+          if (!sameArgs(e, legacy.call, this.source)) throw bindError(`${e.upper} arguments must match GROUP BY ${legacy.call.upper}(...)`, e.span, `write ${e.upper}${this.source.text.slice(legacy.call.name.span.end, legacy.call.span.end)}`);
+          const idx = aux.column;
+          const f = aggSchema[idx]!;
+          return inputRef(idx, f.type, f.name);
+        }
+        if (containsAggregate(e) || e.kind === 'literal' || e.kind === 'interval') return undefined;
+        let bound: BoundExpr;
+        try {
+          bound = this.bindExpr(e, { schema: plan.schema, clause: 'GROUP BY' });
+        } catch {
+          return undefined;
+        }
+        const i = keyByExpr.get(exprKey(bound));
+        if (i !== undefined) return inputRef(i, aggSchema[i]!.type, aggSchema[i]!.name);
+        return undefined;
+      },
+      onUnresolvedColumn: (c) => {
+        const name = c.parts.map((p) => p.value).join('.');
+        try {
+          this.bindExpr(c, { schema: plan.schema, clause: 'SELECT' });
+        } catch (err) {
+          throw err;
+        }
+        throw bindError(`column '${name}' must appear in GROUP BY or be used in an aggregate function`, c.span, `add ${name} to GROUP BY, or wrap it in an aggregate such as MAX(${name})`);
+      },
+    };
+    if (s.having !== undefined) {
+      const h = this.bindExpr(s.having, { ...post, clause: 'HAVING' });
+      this.expectBoolean(h, s.having, 'HAVING');
+      aggPlan = { kind: 'filter', input: aggPlan, predicate: h, schema: aggPlan.schema };
+    }
+    const { exprs, names } = this.bindSelectItems(
+      s.items.map((it) => (it.kind === 'star' ? (() => { throw bindError('SELECT * is not allowed with GROUP BY', it.span); })() : it)),
+      post,
+    );
+    return project(aggPlan, exprs, names);
+  }
+
+  /** GROUP BY TUMBLE(ts, size [, offset]) / HOP(ts, slide, size [, offset]) / SESSION(ts, gap) as a TVF node. */
+  private legacyWindowTvf(call: ast.FunctionCall, input: LogicalPlan): LogicalPlan {
+    const name = call.upper;
+    const expected: Record<string, string> = { TUMBLE: 'TUMBLE(time_attr, size [, offset])', HOP: 'HOP(time_attr, slide, size [, offset])', SESSION: 'SESSION(time_attr, gap)' };
+    const [first, ...rest] = call.args;
+    if (first === undefined || unparen(first).kind !== 'column') throw bindError(`${name} needs a time attribute column as its first argument`, call.span, expected[name]);
+    const timeIndex = resolveField(input.schema, (unparen(first) as ast.ColumnRef).parts, first.span, this);
+    const tf = input.schema[timeIndex]!;
+    if (!tf.rowtime) throw bindError(`column '${tf.name}' is not a time attribute`, first.span, `declare WATERMARK FOR ${tf.name} AS ${tf.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+    const ms = rest.map((a) => {
+      const e = this.bindExpr(a, { schema: [], clause: name });
+      if (e.kind !== 'const' || e.type.kind !== 'INTERVAL_DAY_TIME' || typeof e.value !== 'number') throw bindError(`${name} arguments after the time column must be constant day-time INTERVALs`, a.span);
+      return e.value;
+    });
+    let window: WindowSpec;
+    if (name === 'TUMBLE' && (ms.length === 1 || ms.length === 2)) window = { kind: 'tumble', size: ms[0]!, offset: ms[1] ?? 0 };
+    else if (name === 'HOP' && (ms.length === 2 || ms.length === 3)) {
+      if (ms[1]! % ms[0]! !== 0) throw bindError('HOP size must be a whole multiple of the slide', call.span);
+      window = { kind: 'hop', slide: ms[0]!, size: ms[1]!, offset: ms[2] ?? 0 };
+    } else if (name === 'SESSION' && ms.length === 1) window = { kind: 'session', gap: ms[0]!, partitionKeys: [] };
+    else throw bindError(`wrong number of arguments for ${name}`, call.span, expected[name]);
+    for (const v of [ms[0]!, ms[1] ?? 1]) if (v <= 0) throw bindError(`${name} sizes must be positive`, call.span);
+    const base = input.schema.map((f) => ({ ...f, rowtime: false }));
+    const schema: Field[] = [
+      ...base,
+      { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
+      { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
+      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+    ];
+    return { kind: 'window-tvf', input, window, timeIndex, schema };
+  }
+
+  /** Identity of an aggregate call, so the same call written twice is computed once. */
+  private aggregateKey(fc: ast.FunctionCall, schema: Schema): string {
+    const ctx: ExprContext = { schema, clause: fc.upper };
+    const safeKey = (e: ast.Expr): string => {
+      try {
+        return exprKey(this.bindExpr(e, ctx));
+      } catch {
+        return `?${e.span.start}`;
+      }
+    };
+    return `${fc.upper}|${fc.star}|${fc.distinct}|${fc.args.map(safeKey).join(',')}|${fc.filter ? safeKey(fc.filter) : ''}`;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // UNION ALL, VALUES
+
+  private bindSetOperation(q: ast.SetOperation): LogicalPlan {
+    if (q.orderBy.length > 0) throw notSupported('ORDER BY on a stream', q.orderBy[0]!.span);
+    if (q.limit !== undefined) throw notSupported('LIMIT', q.limit.span);
+    if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
+    const left = this.bindQuery(q.left);
+    const right = this.bindQuery(q.right);
+    if (left.schema.length !== right.schema.length) {
+      throw bindError(`UNION inputs have ${left.schema.length} and ${right.schema.length} columns`, q.span);
+    }
+    const types = left.schema.map((f, i) => {
+      const r = right.schema[i]!;
+      const t = commonType(f.type, r.type);
+      if (t === null) throw bindError(`UNION column ${i + 1} (${f.name}) is ${typeToString(f.type)} on the left and ${typeToString(r.type)} on the right`, q.span);
+      return t;
+    });
+    const align = (p: LogicalPlan): LogicalPlan => {
+      if (p.schema.every((f, i) => sameType(f.type, types[i]!))) return p;
+      return project(p, p.schema.map((f, i) => castTo(inputRef(i, f.type, f.name), types[i]!)), left.schema.map((f) => f.name));
+    };
+    const inputs = [align(left), align(right)];
+    const schema: Field[] = left.schema.map((f, i) => ({ name: f.name, type: types[i]!, nullable: f.nullable || right.schema[i]!.nullable, rowtime: f.rowtime && right.schema[i]!.rowtime }));
+    let plan: LogicalPlan = { kind: 'union', inputs, schema };
+    if (!q.all) plan = { kind: 'aggregate', input: plan, groupKeys: schema.map((_, i) => i), aggs: [], schema: schema.map((f) => ({ ...f, rowtime: false })) };
+    return plan;
+  }
+
+  private bindValues(q: ast.Values): LogicalPlan {
+    const first = q.rows[0];
+    if (first === undefined) throw bindError('VALUES needs at least one row', q.span);
+    const bound = q.rows.map((r) => {
+      if (r.length !== first.length) throw bindError('every VALUES row must have the same number of columns', q.span);
+      return r.map((e) => {
+        const b = this.bindExpr(e, { schema: [], clause: 'VALUES' });
+        if (b.kind !== 'const') throw bindError('VALUES takes constant expressions', e.span);
+        return b;
+      });
+    });
+    const types = first.map((_, i) => {
+      let t: DataType = T.NULL;
+      for (const r of bound) {
+        const c = commonType(t, r[i]!.type);
+        if (c === null) throw bindError(`VALUES column ${i + 1} mixes ${typeToString(t)} and ${typeToString(r[i]!.type)}`, q.span);
+        t = c;
+      }
+      return t.kind === 'NULL' ? T.INT : t;
+    });
+    const rows = bound.map((r) => r.map((c, i) => (c.kind === 'const' ? castConstant(c, types[i]!) : null)));
+    return { kind: 'values', rows, schema: types.map((t, i) => ({ name: `EXPR$${i}`, type: t, nullable: true, rowtime: false })) };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Expressions
+
+  bindExpr(e: ast.Expr, ctx: ExprContext): BoundExpr {
+    const hit = ctx.intercept?.(e);
+    if (hit !== undefined) return hit;
+    switch (e.kind) {
+      case 'paren':
+        return this.bindExpr(e.expr, ctx);
+      case 'literal':
+        switch (e.type) {
+          case 'number': {
+            const { value, type } = numericLiteral(e.text, e.span);
+            return constant(value, type);
+          }
+          case 'string':
+            return constant(e.value as string, T.STRING);
+          case 'boolean':
+            return constant(e.value as boolean, T.BOOLEAN);
+          case 'null':
+            return constant(null, T.NULL);
+        }
+        throw bindError('unknown literal');
+      case 'interval': {
+        const { value, type } = intervalLiteral(e);
+        return constant(value, type);
+      }
+      case 'typed-literal': {
+        const { value, type } = typedLiteral(e);
+        return constant(value, type);
+      }
+      case 'column': {
+        const idx = tryResolveField(ctx.schema, e.parts);
+        if (idx === 'ambiguous') throw bindError(`column reference '${e.parts.map((p) => p.value).join('.')}' is ambiguous`, e.span, 'qualify it with a table name or alias');
+        if (idx === undefined) {
+          if (ctx.onUnresolvedColumn !== undefined) return ctx.onUnresolvedColumn(e);
+          resolveField(ctx.schema, e.parts, e.span, this); // throws with a hint
+          throw bindError('unreachable', e.span);
+        }
+        const f = ctx.schema[idx]!;
+        return inputRef(idx, f.type, f.name);
+      }
+      case 'unary': {
+        const x = this.bindExpr(e.operand, ctx);
+        if (e.op === '+') {
+          if (!isNumeric(x.type) && x.type.kind !== 'NULL') throw bindError(`unary + needs a number, got ${typeToString(x.type)}`, e.span);
+          return x;
+        }
+        return this.call(e.op === '-' ? 'neg' : 'not', [x], e.span, e.op === '-' ? '-' : 'NOT');
+      }
+      case 'binary':
+        return this.bindBinary(e, ctx);
+      case 'is': {
+        const x = this.bindExpr(e.operand, ctx);
+        const fn = e.test === 'NULL' || e.test === 'UNKNOWN' ? (e.not ? 'is_not_null' : 'is_null') : e.test === 'TRUE' ? (e.not ? 'is_not_true' : 'is_true') : e.not ? 'is_not_false' : 'is_false';
+        if (e.test === 'UNKNOWN' && x.type.kind !== 'BOOLEAN' && x.type.kind !== 'NULL') throw bindError('IS UNKNOWN needs a BOOLEAN operand', e.span);
+        return this.call(fn, [x], e.span, `IS ${e.not ? 'NOT ' : ''}${e.test}`);
+      }
+      case 'between': {
+        const x = this.bindExpr(e.operand, ctx);
+        const lo = this.bindExpr(e.low, ctx);
+        const hi = this.bindExpr(e.high, ctx);
+        const range = (a: BoundExpr, b: BoundExpr): BoundExpr => this.call('and', [this.call('ge', [x, a], e.span, '>='), this.call('le', [x, b], e.span, '<=')], e.span, 'AND');
+        let r = range(lo, hi);
+        if (e.symmetric) r = this.call('or', [r, range(hi, lo)], e.span, 'OR');
+        return e.not ? this.call('not', [r], e.span, 'NOT') : r;
+      }
+      case 'in-list': {
+        const x = this.bindExpr(e.operand, ctx);
+        const list = e.list.map((v) => this.bindExpr(v, ctx));
+        let r: BoundExpr;
+        if (list.every((v) => v.kind === 'const')) r = this.call('in_list', [x, ...list], e.span, 'IN');
+        else r = list.map((v) => this.call('eq', [x, v], e.span, '=')).reduce((a, b) => this.call('or', [a, b], e.span, 'OR'));
+        return e.not ? this.call('not', [r], e.span, 'NOT') : r;
+      }
+      case 'in-subquery':
+      case 'exists':
+      case 'scalar-subquery':
+        throw notSupported('subqueries in expressions', e.span);
+      case 'like': {
+        if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
+        const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
+        if (e.escape !== undefined) {
+          const esc = this.bindExpr(e.escape, ctx);
+          if (esc.kind !== 'const' || typeof esc.value !== 'string' || esc.value.length !== 1) throw bindError('ESCAPE takes a one-character string literal', e.escape.span);
+          args.push(esc);
+        }
+        const r = this.call('like', args, e.span, 'LIKE');
+        return e.not ? this.call('not', [r], e.span, 'NOT') : r;
+      }
+      case 'case':
+        return this.bindCase(e, ctx);
+      case 'cast': {
+        const x = this.bindExpr(e.operand, ctx);
+        const to = resolveTypeName(e.type);
+        if (!castAllowed(x.type, to)) throw bindError(`cannot cast ${typeToString(x.type)} to ${typeToString(to)}`, e.span);
+        if (sameType(x.type, to)) return x;
+        return this.fold({ kind: 'cast', operand: x, type: to, safe: e.try }, e.span);
+      }
+      case 'function':
+        return this.bindFunction(e, ctx);
+      case 'extract': {
+        const x = this.bindExpr(e.operand, ctx);
+        const fn: Record<string, string> = {
+          YEAR: 'year',
+          QUARTER: 'quarter',
+          MONTH: 'month',
+          WEEK: 'week',
+          DAY: 'dayofmonth',
+          DOW: 'dayofweek',
+          DOY: 'dayofyear',
+          HOUR: 'hour',
+          MINUTE: 'minute',
+          SECOND: 'second',
+          MILLISECOND: 'millisecond',
+        };
+        const f = fn[e.field];
+        if (f === undefined) throw notSupported(`EXTRACT(${e.field} FROM ...)`, e.span, `fields: ${Object.keys(fn).join(', ')}`);
+        return this.call(f, [x], e.span, `EXTRACT(${e.field})`);
+      }
+      case 'trim': {
+        const x = this.bindExpr(e.operand, ctx);
+        const args = [x];
+        if (e.chars !== undefined) args.push(this.bindExpr(e.chars, ctx));
+        return this.call(e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing', args, e.span, 'TRIM');
+      }
+      default:
+        return assertNever(e, 'expression');
+    }
+  }
+
+  private bindBinary(e: ast.Binary, ctx: ExprContext): BoundExpr {
+    const l = this.bindExpr(e.left, ctx);
+    const r = this.bindExpr(e.right, ctx);
+    const fn: Record<ast.BinaryOp, string> = {
+      '+': 'add',
+      '-': 'sub',
+      '*': 'mul',
+      '/': 'div',
+      '%': 'mod',
+      '||': 'concat',
+      '=': 'eq',
+      '<>': 'ne',
+      '<': 'lt',
+      '<=': 'le',
+      '>': 'gt',
+      '>=': 'ge',
+      AND: 'and',
+      OR: 'or',
+      'IS DISTINCT FROM': 'is_distinct_from',
+      'IS NOT DISTINCT FROM': 'is_not_distinct_from',
+    };
+    return this.call(fn[e.op], [l, r], e.span, e.op);
+  }
+
+  private bindCase(e: ast.Case, ctx: ExprContext): BoundExpr {
+    const operand = e.operand !== undefined ? this.bindExpr(e.operand, ctx) : undefined;
+    const whens = e.whens.map((w) => {
+      const v = this.bindExpr(w.when, ctx);
+      const cond = operand !== undefined ? this.call('eq', [operand, v], w.when.span, '=') : v;
+      if (operand === undefined) this.expectBoolean(cond, w.when, 'WHEN');
+      return { cond, then: this.bindExpr(w.then, ctx) };
+    });
+    const elseExpr = e.else !== undefined ? this.bindExpr(e.else, ctx) : constant(null, T.NULL);
+    return this.makeCase(whens, elseExpr, e.span);
+  }
+
+  /** Builds a CASE with the branches cast to their common type. */
+  private makeCase(whens: { cond: BoundExpr; then: BoundExpr }[], elseExpr: BoundExpr, span: Span): BoundExpr {
+    let t: DataType = elseExpr.type;
+    for (const w of whens) {
+      const c = commonType(t, w.then.type);
+      if (c === null) throw bindError(`CASE branches have incompatible types ${typeToString(t)} and ${typeToString(w.then.type)}`, span);
+      t = c;
+    }
+    if (t.kind === 'NULL') t = T.INT;
+    const type = t;
+    // Constant conditions: drop FALSE/NULL branches; a TRUE branch ends the CASE.
+    const kept: { cond: BoundExpr; then: BoundExpr }[] = [];
+    let final = castTo(elseExpr, type);
+    for (const w of whens) {
+      if (w.cond.kind === 'const') {
+        if (w.cond.value === true) {
+          final = castTo(w.then, type);
+          break;
+        }
+        continue;
+      }
+      kept.push({ cond: w.cond, then: castTo(w.then, type) });
+    }
+    if (kept.length === 0) return final;
+    return { kind: 'case', whens: kept, else: final, type };
+  }
+
+  private bindFunction(fc: ast.FunctionCall, ctx: ExprContext): BoundExpr {
+    const upper = fc.upper;
+    if (fc.over !== undefined) throw notSupported(`${upper}(...) OVER (...)`, fc.span, 'OVER windows (ROW_NUMBER, OVER aggregation) arrive in a later release of weir');
+    if (isAggregateName(upper)) throw bindError(`aggregate function ${upper} is not allowed in ${ctx.clause}`, fc.span);
+    if (LEGACY_GROUP_WINDOWS.has(upper)) throw bindError(`${upper}(...) is a group window: use it in GROUP BY`, fc.span, `or use the table function: FROM TABLE(${upper}(TABLE t, DESCRIPTOR(ts), ...))`);
+    if (LEGACY_AUX[upper] !== undefined) throw bindError(`${upper} needs GROUP BY ${LEGACY_AUX[upper]!.window}(...)`, fc.span);
+    if (fc.distinct) throw bindError(`DISTINCT is only allowed in aggregate functions`, fc.span);
+    if (fc.filter !== undefined) throw bindError(`FILTER is only allowed on aggregate functions`, fc.filter.span);
+    if (fc.star) throw bindError(`${upper}(*) is not a function`, fc.span);
+    if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
+      throw notSupported(`${upper}`, fc.span, 'processing-time functions arrive with processing-time windows');
+    }
+    const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));
+    switch (upper) {
+      case 'COALESCE':
+      case 'IFNULL': {
+        const a = args();
+        if (a.length < 1 || (upper === 'IFNULL' && a.length !== 2)) throw bindError(`${upper} takes ${upper === 'IFNULL' ? 'two arguments' : 'at least one argument'}`, fc.span);
+        const last = a[a.length - 1]!;
+        return this.makeCase(a.slice(0, -1).map((x) => ({ cond: this.call('is_not_null', [x], fc.span, 'IS NOT NULL'), then: x })), last, fc.span);
+      }
+      case 'NULLIF': {
+        const a = args();
+        if (a.length !== 2) throw bindError('NULLIF takes two arguments', fc.span);
+        return this.makeCase([{ cond: this.call('eq', [a[0]!, a[1]!], fc.span, '='), then: constant(null, T.NULL) }], a[0]!, fc.span);
+      }
+      case 'TIMESTAMPADD':
+      case 'TIMESTAMPDIFF': {
+        // The first argument is a time unit keyword (TIMESTAMPDIFF(SECOND, a, b)).
+        const [unit, ...rest] = fc.args;
+        const u = unit === undefined ? undefined : unparen(unit);
+        if (u === undefined || u.kind !== 'column' || u.parts.length !== 1) throw bindError(`${upper} takes a time unit first: ${upper}(SECOND, ...)`, fc.span);
+        const fn = functionBySqlName(upper)!;
+        return this.call(fn.name, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), ...rest.map((a) => this.bindExpr(a, ctx))], fc.span, upper);
+      }
+      case 'IF': {
+        const a = args();
+        if (a.length !== 3) throw bindError('IF takes three arguments: IF(condition, then, else)', fc.span);
+        this.expectBoolean(a[0]!, fc.args[0]!, 'IF');
+        return this.makeCase([{ cond: a[0]!, then: a[1]! }], a[2]!, fc.span);
+      }
+    }
+    const fn = functionBySqlName(upper);
+    if (fn === undefined) {
+      const guess = didYouMean(upper, [...sqlFunctionNames(), ...AGGREGATE_NAMES, 'COALESCE', 'NULLIF', 'IF', 'IFNULL']);
+      throw bindError(`function ${fc.name.value} not found`, fc.name.span, guess !== undefined ? `did you mean ${guess}?` : 'SHOW FUNCTIONS lists the functions weir knows');
+    }
+    return this.call(fn.name, args(), fc.span, upper);
+  }
+
+  /**
+   * Resolves a registry function for bound arguments, casts the arguments to its signature
+   * and folds the call when every argument is constant. `display` names the operator or
+   * function in messages.
+   */
+  call(fnName: string, args: BoundExpr[], span: Span, display: string): BoundExpr {
+    const fn = functionByName(fnName);
+    if (fn === undefined) throw bindError(`internal: no function ${fnName}`, span);
+    const sig = fn.resolve(args.map((a) => a.type));
+    if (typeof sig === 'string') {
+      const types = args.map((a) => typeToString(a.type)).join(', ');
+      throw bindError(`cannot apply ${display} to (${types})`, span, `${display} takes ${sig}`);
+    }
+    const cast = args.map((a, i) => castTo(a, sig.args[i]!));
+    return this.fold({ kind: 'call', fn: fnName, args: cast, type: sig.ret }, span);
+  }
+
+  /** Evaluates an expression whose inputs are all constants. */
+  private fold(e: BoundExpr, span: Span): BoundExpr {
+    const args = e.kind === 'call' ? e.args : e.kind === 'cast' ? [e.operand] : [];
+    if (e.kind === 'call' && functionByName(e.fn)?.deterministic === false) return e;
+    if (!args.every((a) => a.kind === 'const')) return e;
+    try {
+      return constant(evaluateConstant(e), e.type);
+    } catch (err) {
+      if (err instanceof WeirError && err.span === undefined) throw new WeirError(err.kind === 'execution' ? 'bind' : err.kind, err.message, { span, hint: err.hint });
+      throw err;
+    }
+  }
+
+  private expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
+    if (e.type.kind !== 'BOOLEAN' && e.type.kind !== 'NULL') throw bindError(`${clause} needs a BOOLEAN condition, got ${typeToString(e.type)}`, src.span);
+  }
+
+  unknownColumn(name: string, candidates: readonly string[], span: Span, where: string): WeirError {
+    const guess = didYouMean(name, candidates);
+    return bindError(`column '${name}' not found in ${where}`, span, guess !== undefined ? `did you mean '${guess}'?` : candidates.length > 0 ? `columns: ${candidates.join(', ')}` : undefined);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// helpers
+
+function nameOf(q: ast.QualifiedName): string {
+  // catalog.database.table: weir has one catalog and database; use the last part.
+  return q.parts[q.parts.length - 1]!.value;
+}
+
+function unparen(e: ast.Expr): ast.Expr {
+  return e.kind === 'paren' ? unparen(e.expr) : e;
+}
+
+function isWindowColumn(name: string): boolean {
+  return (WINDOW_COLUMNS as readonly string[]).includes(name.toLowerCase());
+}
+
+/** Same argument text (ignoring spaces and case), for TUMBLE_START(...) vs GROUP BY TUMBLE(...). */
+function sameArgs(a: ast.FunctionCall, b: ast.FunctionCall, source: SourceText): boolean {
+  const text = (f: ast.FunctionCall): string =>
+    f.args
+      .map((x) => source.text.slice(x.span.start, x.span.end))
+      .join(',')
+      .replace(/\s+/g, '')
+      .toLowerCase();
+  return text(a) === text(b);
+}
+
+/** Field index for a possibly qualified name; 'ambiguous' when several match. */
+function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 'ambiguous' | undefined {
+  const name = parts[parts.length - 1]!.value;
+  const qualifier = parts.length > 1 ? parts[parts.length - 2]!.value : undefined;
+  const matches: number[] = [];
+  schema.forEach((f, i) => {
+    if (f.name.toLowerCase() !== name.toLowerCase()) return;
+    if (qualifier !== undefined && f.qualifier?.toLowerCase() !== qualifier.toLowerCase()) return;
+    matches.push(i);
+  });
+  if (matches.length === 1) return matches[0];
+  if (matches.length > 1) {
+    const exact = matches.filter((i) => schema[i]!.name === name);
+    return exact.length === 1 ? exact[0] : 'ambiguous';
+  }
+  return undefined;
+}
+
+function resolveField(schema: Schema, parts: readonly ast.Ident[], span: Span, binder: Binder): number {
+  const r = tryResolveField(schema, parts);
+  if (typeof r === 'number') return r;
+  const full = parts.map((p) => p.value).join('.');
+  if (r === 'ambiguous') throw bindError(`column reference '${full}' is ambiguous`, span, 'qualify it with a table name or alias');
+  const qualifiers = [...new Set(schema.map((f) => f.qualifier).filter((q): q is string => q !== undefined))];
+  const where = qualifiers.length === 1 ? qualifiers[0]! : qualifiers.length > 1 ? qualifiers.join(', ') : 'the input';
+  if (parts.length > 1) {
+    const q = parts[parts.length - 2]!.value;
+    if (!qualifiers.some((x) => x.toLowerCase() === q.toLowerCase())) {
+      const guess = didYouMean(q, qualifiers);
+      throw bindError(`no table or alias named '${q}' in FROM`, span, guess !== undefined ? `did you mean '${guess}'?` : undefined);
+    }
+  }
+  throw binder.unknownColumn(parts[parts.length - 1]!.value, schema.map((f) => f.name), span, where);
+}
+
+/** Gives a plan's fields a new qualifier (and optionally new names). */
+function requalify(plan: LogicalPlan, qualifier: string | undefined, names: readonly string[] | undefined, span: Span): LogicalPlan {
+  if (names !== undefined && names.length !== plan.schema.length) throw bindError(`${names.length} column aliases given for ${plan.schema.length} columns`, span);
+  const schema: Field[] = plan.schema.map((f, i) => ({ ...f, name: names?.[i] ?? f.name, qualifier }));
+  return { ...plan, schema } as LogicalPlan;
+}
+
+/** A projection; plain references keep their time attribute. */
+export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: readonly string[]): LogicalPlan {
+  const schema: Field[] = exprs.map((e, i) => {
+    const src = e.kind === 'input' ? input.schema[e.index] : undefined;
+    return {
+      name: names[i] ?? `EXPR$${i}`,
+      type: e.type.kind === 'NULL' ? T.INT : e.type,
+      nullable: src?.nullable ?? true,
+      rowtime: src?.rowtime ?? false,
+      qualifier: src?.qualifier,
+    };
+  });
+  const fixed = exprs.map((e) => (e.type.kind === 'NULL' ? castTo(e, T.INT) : e));
+  return { kind: 'project', input, exprs: fixed, schema };
+}
+
+function castTo(e: BoundExpr, t: DataType): BoundExpr {
+  if (sameType(e.type, t)) return e;
+  if (e.kind === 'const') return constant(castConstant(e, t), t);
+  return { kind: 'cast', operand: e, type: t, safe: false };
+}
+
+function castConstant(c: Extract<BoundExpr, { kind: 'const' }>, t: DataType): Scalar {
+  if (c.value === null || sameType(c.type, t)) return c.value;
+  return evaluateConstant({ kind: 'cast', operand: c, type: t, safe: false });
+}
+
+/** Whether a query column of type `from` can be written to a sink column of type `to`. */
+function assignable(from: DataType, to: DataType): boolean {
+  if (from.kind === 'NULL') return true;
+  if (isNumeric(from) && isNumeric(to)) return true;
+  if (to.kind === 'STRING' && from.kind === 'STRING') return true;
+  if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') return true;
+  return from.kind === to.kind;
+}
+
+function implicitName(e: ast.Expr, pos: number): string {
+  const u = unparen(e);
+  if (u.kind === 'column') return u.parts[u.parts.length - 1]!.value;
+  return `EXPR$${pos}`;
+}
+
+export function containsAggregate(e: ast.Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'function' && isAggregateName(x.upper) && x.over === undefined) found = true;
+  });
+  return found;
+}
+
+/** Aggregate calls in expressions, outermost first, not looking inside them. */
+function collectAggregates(exprs: readonly ast.Expr[]): ast.FunctionCall[] {
+  const out: ast.FunctionCall[] = [];
+  for (const e of exprs) {
+    walkExpr(e, (x) => {
+      if (x.kind === 'function' && isAggregateName(x.upper) && x.over === undefined) {
+        out.push(x);
+        return false;
+      }
+      return true;
+    });
+  }
+  return out;
+}
+
+/** Visits expression nodes; returning false skips the node's children. */
+export function walkExpr(e: ast.Expr, visit: (e: ast.Expr) => boolean | void): void {
+  if (visit(e) === false) return;
+  const kids: ast.Expr[] = [];
+  switch (e.kind) {
+    case 'literal':
+    case 'interval':
+    case 'typed-literal':
+    case 'column':
+      break;
+    case 'paren':
+      kids.push(e.expr);
+      break;
+    case 'unary':
+      kids.push(e.operand);
+      break;
+    case 'binary':
+      kids.push(e.left, e.right);
+      break;
+    case 'is':
+      kids.push(e.operand);
+      break;
+    case 'between':
+      kids.push(e.operand, e.low, e.high);
+      break;
+    case 'in-list':
+      kids.push(e.operand, ...e.list);
+      break;
+    case 'in-subquery':
+      kids.push(e.operand);
+      break;
+    case 'exists':
+    case 'scalar-subquery':
+      break;
+    case 'like':
+      kids.push(e.operand, e.pattern);
+      if (e.escape) kids.push(e.escape);
+      break;
+    case 'case':
+      if (e.operand) kids.push(e.operand);
+      for (const w of e.whens) kids.push(w.when, w.then);
+      if (e.else) kids.push(e.else);
+      break;
+    case 'cast':
+      kids.push(e.operand);
+      break;
+    case 'function':
+      kids.push(...e.args);
+      if (e.filter) kids.push(e.filter);
+      break;
+    case 'extract':
+      kids.push(e.operand);
+      break;
+    case 'trim':
+      kids.push(e.operand);
+      if (e.chars) kids.push(e.chars);
+      break;
+    default:
+      assertNever(e, 'expression');
+  }
+  for (const k of kids) walkExpr(k, visit);
+}
+
+/** The delay of a watermark strategy `rowtime - INTERVAL 'n' unit`, for diagnostics. */
+function watermarkDelayOf(e: BoundExpr, rowtime: number): number | undefined {
+  if (e.kind === 'input' && e.index === rowtime) return 0;
+  if (e.kind === 'call' && e.fn === 'sub' && e.args[0]?.kind === 'input' && e.args[0].index === rowtime && e.args[1]?.kind === 'const' && typeof e.args[1].value === 'number') return e.args[1].value;
+  return undefined;
+}

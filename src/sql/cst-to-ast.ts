@@ -1,0 +1,1118 @@
+// CST (grammar/parser.ts) -> typed AST (src/sql/ast.ts).
+//
+// One visitor method per grammar rule (chevrotain checks that none is missing). Every method
+// receives the rule's children and the span of source text the rule matched (passed as the
+// visitor parameter by `v`), so every AST node gets an exact span: `start` is the offset of
+// its first character, `end` one past its last. Binary operators and postfix predicates,
+// which the grammar collects as flat lists, are folded left-associatively here; their span
+// runs from the left operand's first character to the right operand's last.
+//
+// Keywords are normalised to upper case; identifiers keep the case written. The visitor also
+// rejects the few things the grammar accepts for simplicity but the dialect does not (a TO
+// unit outside FLOOR/CEIL, PRECISION after a type other than DOUBLE, ...), with spans.
+
+import type { CstElement, CstNode, IToken } from 'chevrotain';
+import { tokenMatcher } from 'chevrotain';
+import { internalError, notSupported, parseError, type Span } from '../common/errors.js';
+import * as T from '../../grammar/tokens.js';
+import { sqlParser } from '../../grammar/parser.js';
+import type {
+  BinaryOp,
+  ColumnRef,
+  ComputedColumn,
+  CreateTable,
+  CreateView,
+  Expr,
+  FrameBound,
+  FromItem,
+  FunctionCall,
+  Ident,
+  Insert,
+  Join,
+  MetadataColumn,
+  OrderItem,
+  OverSpec,
+  PhysicalColumn,
+  QualifiedName,
+  Query,
+  Select,
+  SelectItem,
+  Statement,
+  StatementSet,
+  SubqueryRef,
+  TableElement,
+  TableFunctionArg,
+  TableFunctionRef,
+  TableOption,
+  TypeName,
+  WatermarkDef,
+  WindowFrame,
+} from './ast.js';
+
+type Ctx = Record<string, CstElement[] | undefined>;
+
+// ---------------------------------------------------------------------------------------
+// CST access helpers
+
+function tokensOf(ctx: Ctx, key: string): IToken[] {
+  return (ctx[key] as IToken[] | undefined) ?? [];
+}
+function tokenOf(ctx: Ctx, key: string): IToken | undefined {
+  return tokensOf(ctx, key)[0];
+}
+function nodesOf(ctx: Ctx, key: string): CstNode[] {
+  return (ctx[key] as CstNode[] | undefined) ?? [];
+}
+function nodeOf(ctx: Ctx, key: string): CstNode | undefined {
+  return nodesOf(ctx, key)[0];
+}
+function must<X>(x: X | undefined, what: string): X {
+  if (x === undefined) throw internalError(`the syntax tree lacks ${what}`);
+  return x;
+}
+/** The single child node of a rule that is one choice among subrules. */
+function onlyChildNode(ctx: Ctx): CstNode {
+  for (const key in ctx) {
+    const first = ctx[key]?.[0];
+    if (first !== undefined && 'children' in first) return first;
+  }
+  throw internalError('the syntax tree lacks the chosen alternative');
+}
+
+function tokenSpan(t: IToken): Span {
+  return { start: t.startOffset, end: (t.endOffset ?? t.startOffset) + 1 };
+}
+function nodeSpan(n: CstNode): Span {
+  const loc = n.location;
+  if (loc === undefined || Number.isNaN(loc.startOffset)) return { start: 0, end: 0 };
+  return { start: loc.startOffset, end: (loc.endOffset ?? loc.startOffset) + 1 };
+}
+function cover(a: Span, b: Span): Span {
+  return { start: Math.min(a.start, b.start), end: Math.max(a.end, b.end) };
+}
+
+/** `'it''s'` -> `it's` */
+function unquoteString(image: string): string {
+  return image.slice(1, -1).replace(/''/g, "'");
+}
+
+function identFromToken(t: IToken): Ident {
+  if (tokenMatcher(t, T.QuotedIdentifier)) {
+    const value = t.image.slice(1, -1).replace(/``/g, '`');
+    if (value === '') throw parseError('empty quoted identifier', tokenSpan(t), 'a name in backticks needs at least one character');
+    return { value, quoted: true, span: tokenSpan(t) };
+  }
+  return { value: t.image, quoted: false, span: tokenSpan(t) };
+}
+
+const SINGULAR_UNIT: Readonly<Record<string, string>> = {
+  YEARS: 'YEAR',
+  MONTHS: 'MONTH',
+  DAYS: 'DAY',
+  HOURS: 'HOUR',
+  MINUTES: 'MINUTE',
+  SECONDS: 'SECOND',
+};
+function timeUnitName(t: IToken): string {
+  const upper = t.image.toUpperCase();
+  return SINGULAR_UNIT[upper] ?? upper;
+}
+
+function functionCall(name: Ident, args: readonly Expr[], span: Span, rest: Partial<Pick<FunctionCall, 'distinct' | 'star' | 'filter' | 'over'>> = {}): FunctionCall {
+  return {
+    kind: 'function',
+    name,
+    upper: name.value.toUpperCase(),
+    args,
+    distinct: rest.distinct ?? false,
+    star: rest.star ?? false,
+    filter: rest.filter,
+    over: rest.over,
+    span,
+  };
+}
+
+// Intermediate shapes returned by rules that are not AST nodes themselves.
+type Tail = (left: Expr) => Expr;
+type TableElementPart =
+  | { readonly kind: 'column'; readonly column: TableElement; readonly primaryKey: Ident | undefined }
+  | { readonly kind: 'watermark'; readonly watermark: WatermarkDef }
+  | { readonly kind: 'primary-key'; readonly columns: readonly Ident[]; readonly span: Span };
+interface CallSuffix {
+  readonly distinct: boolean;
+  readonly star: boolean;
+  readonly args: readonly Expr[];
+  /** `FLOOR(x TO HOUR)`: the unit, as a column reference named after it. */
+  readonly toUnit: ColumnRef | undefined;
+  readonly filter: Expr | undefined;
+  readonly over: OverSpec | Ident | undefined;
+}
+interface JoinPart {
+  readonly joinType: Join['joinType'];
+  readonly right: FromItem;
+  readonly on: Expr | undefined;
+  readonly using: readonly Ident[] | undefined;
+}
+type WindowSpecBody = Omit<OverSpec, 'span'>;
+
+const BaseVisitor = sqlParser.getBaseCstVisitorConstructor<Span, unknown>();
+
+/**
+ * Not re-entrant (it holds the source text of the current parse); src/sql/parse.ts owns the
+ * one instance.
+ */
+export class CstToAst extends BaseVisitor {
+  private text = '';
+
+  constructor() {
+    super();
+    this.validateVisitor();
+  }
+
+  /** Converts a `script` CST of `text` into its statements. */
+  convertScript(cst: CstNode, text: string): Statement[] {
+    this.text = text;
+    return this.v<Statement[]>(cst);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Typed visiting
+
+  private v<R>(n: CstNode): R {
+    return this.visit(n, nodeSpan(n)) as R;
+  }
+  private asExpr(n: CstNode): Expr {
+    return this.v<Expr>(n);
+  }
+  private asExprs(ns: readonly CstNode[]): Expr[] {
+    return ns.map((n) => this.asExpr(n));
+  }
+  private asOptExpr(n: CstNode | undefined): Expr | undefined {
+    return n === undefined ? undefined : this.asExpr(n);
+  }
+  private asIdent(n: CstNode): Ident {
+    return this.v<Ident>(n);
+  }
+  private asIdents(ns: readonly CstNode[]): Ident[] {
+    return ns.map((n) => this.asIdent(n));
+  }
+  private asIdentList(n: CstNode | undefined): Ident[] | undefined {
+    return n === undefined ? undefined : this.v<Ident[]>(n);
+  }
+  private asName(n: CstNode): QualifiedName {
+    return this.v<QualifiedName>(n);
+  }
+  private asQuery(n: CstNode): Query {
+    return this.v<Query>(n);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Script and statements
+
+  script(ctx: Ctx): Statement[] {
+    return nodesOf(ctx, 'statement').map((n) => this.v<Statement>(n));
+  }
+
+  statement(ctx: Ctx, span: Span): Statement {
+    const queryNode = nodeOf(ctx, 'query');
+    if (queryNode !== undefined) return { kind: 'query', query: this.asQuery(queryNode), span };
+    return this.v<Statement>(onlyChildNode(ctx));
+  }
+
+  insertStatement(ctx: Ctx, span: Span): Insert {
+    return {
+      kind: 'insert',
+      table: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the INSERT target')),
+      overwrite: tokenOf(ctx, 'OVERWRITE') !== undefined,
+      columns: this.asIdentList(nodeOf(ctx, 'identifierList')),
+      query: this.asQuery(must(nodeOf(ctx, 'query'), 'the INSERT query')),
+      span,
+    };
+  }
+
+  explainStatement(ctx: Ctx, span: Span): Statement {
+    const inner = must(nodeOf(ctx, 'statementSetBlock') ?? nodeOf(ctx, 'statement'), 'the explained statement');
+    return { kind: 'explain', statement: this.v<Statement>(inner), span };
+  }
+
+  setStatement(ctx: Ctx, span: Span): Statement {
+    const key = nodeOf(ctx, 'key');
+    const value = nodeOf(ctx, 'value');
+    return {
+      kind: 'set',
+      key: key === undefined ? undefined : this.v<string>(key),
+      value: value === undefined ? undefined : this.v<string>(value),
+      span,
+    };
+  }
+
+  resetStatement(ctx: Ctx, span: Span): Statement {
+    const key = nodeOf(ctx, 'key');
+    return { kind: 'reset', key: key === undefined ? undefined : this.v<string>(key), span };
+  }
+
+  /** A quoted option text is unquoted; an unquoted one is taken verbatim from the source. */
+  optionText(ctx: Ctx, span: Span): string {
+    const quoted = tokenOf(ctx, 'StringLiteral');
+    if (quoted !== undefined) return unquoteString(quoted.image);
+    return this.text.slice(span.start, span.end);
+  }
+
+  showStatement(ctx: Ctx, span: Span): Statement {
+    const what = tokenOf(ctx, 'TABLES') ? 'tables' : tokenOf(ctx, 'VIEWS') ? 'views' : tokenOf(ctx, 'FUNCTIONS') ? 'functions' : 'jobs';
+    return { kind: 'show', what, span };
+  }
+
+  describeStatement(ctx: Ctx, span: Span): Statement {
+    return { kind: 'describe', name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the described name')), span };
+  }
+
+  dropStatement(ctx: Ctx, span: Span): Statement {
+    return {
+      kind: 'drop',
+      object: tokenOf(ctx, 'TABLE') !== undefined ? 'table' : 'view',
+      temporary: tokenOf(ctx, 'TEMPORARY') !== undefined,
+      ifExists: tokenOf(ctx, 'IF') !== undefined,
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the dropped name')),
+      span,
+    };
+  }
+
+  statementSet(ctx: Ctx, span: Span): StatementSet {
+    const block = nodeOf(ctx, 'statementSetBlock');
+    if (block !== undefined) return { ...this.v<StatementSet>(block), span };
+    return this.makeStatementSet(must(nodeOf(ctx, 'insertList'), 'the statement set body'), span);
+  }
+
+  statementSetBlock(ctx: Ctx, span: Span): StatementSet {
+    return this.makeStatementSet(must(nodeOf(ctx, 'insertList'), 'the statement set body'), span);
+  }
+
+  private makeStatementSet(list: CstNode, span: Span): StatementSet {
+    const inserts = this.v<Insert[]>(list);
+    if (inserts.length === 0) {
+      throw parseError('a statement set needs at least one INSERT statement', span, 'write INSERT INTO ... statements between BEGIN and END');
+    }
+    return { kind: 'statement-set', inserts, span };
+  }
+
+  insertList(ctx: Ctx): Insert[] {
+    return nodesOf(ctx, 'insertStatement').map((n) => this.v<Insert>(n));
+  }
+
+  stopJobStatement(ctx: Ctx, span: Span): Statement {
+    return {
+      kind: 'stop-job',
+      jobId: unquoteString(must(tokenOf(ctx, 'StringLiteral'), 'the job id').image),
+      withSavepoint: tokenOf(ctx, 'SAVEPOINT') !== undefined,
+      span,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // DDL
+
+  createStatement(ctx: Ctx, span: Span): CreateTable | CreateView {
+    const temporary = tokenOf(ctx, 'TEMPORARY') !== undefined;
+    const table = nodeOf(ctx, 'createTableBody');
+    if (table !== undefined) return { ...this.v<Omit<CreateTable, 'temporary' | 'span'>>(table), temporary, span };
+    const view = must(nodeOf(ctx, 'createViewBody'), 'the created object');
+    return { ...this.v<Omit<CreateView, 'temporary' | 'span'>>(view), temporary, span };
+  }
+
+  createTableBody(ctx: Ctx): Omit<CreateTable, 'temporary' | 'span'> {
+    const columns: TableElement[] = [];
+    let watermark: WatermarkDef | undefined;
+    let primaryKey: Ident[] | undefined;
+    const setPrimaryKey = (cols: Ident[], span: Span): void => {
+      if (primaryKey !== undefined) throw parseError('a table can have only one PRIMARY KEY', span);
+      primaryKey = cols;
+    };
+    for (const n of nodesOf(ctx, 'tableElement')) {
+      const part = this.v<TableElementPart>(n);
+      switch (part.kind) {
+        case 'column':
+          columns.push(part.column);
+          if (part.primaryKey !== undefined) setPrimaryKey([part.primaryKey], part.column.span);
+          break;
+        case 'watermark':
+          if (watermark !== undefined) throw parseError('a table can have only one WATERMARK', part.watermark.span);
+          watermark = part.watermark;
+          break;
+        case 'primary-key':
+          setPrimaryKey([...part.columns], part.span);
+          break;
+      }
+    }
+    const optionList = nodeOf(ctx, 'tableOptionList');
+    return {
+      kind: 'create-table',
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
+      ifNotExists: nodeOf(ctx, 'ifNotExists') !== undefined,
+      columns,
+      watermark,
+      primaryKey,
+      options: optionList === undefined ? [] : this.v<TableOption[]>(optionList),
+    };
+  }
+
+  createViewBody(ctx: Ctx): Omit<CreateView, 'temporary' | 'span'> {
+    return {
+      kind: 'create-view',
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the view name')),
+      ifNotExists: nodeOf(ctx, 'ifNotExists') !== undefined,
+      columns: this.asIdentList(nodeOf(ctx, 'identifierList')),
+      query: this.asQuery(must(nodeOf(ctx, 'query'), 'the view query')),
+    };
+  }
+
+  ifNotExists(): true {
+    return true;
+  }
+
+  tableElement(ctx: Ctx): TableElementPart {
+    return this.v<TableElementPart>(onlyChildNode(ctx));
+  }
+
+  watermarkDefinition(ctx: Ctx, span: Span): TableElementPart {
+    return {
+      kind: 'watermark',
+      watermark: {
+        column: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the watermark column')),
+        expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the watermark expression')),
+        span,
+      },
+    };
+  }
+
+  tableConstraint(ctx: Ctx, span: Span): TableElementPart {
+    return { kind: 'primary-key', columns: this.v<Ident[]>(must(nodeOf(ctx, 'identifierList'), 'the key columns')), span };
+  }
+
+  columnDefinition(ctx: Ctx, span: Span): TableElementPart {
+    const name = this.asIdent(must(nodeOf(ctx, 'identifier'), 'the column name'));
+    const commentToken = tokenOf(ctx, 'comment');
+    const comment = commentToken === undefined ? undefined : unquoteString(commentToken.image);
+    const computed = nodeOf(ctx, 'expression');
+    if (computed !== undefined) {
+      const column: ComputedColumn = { kind: 'computed', name, expr: this.asExpr(computed), span };
+      return { kind: 'column', column, primaryKey: undefined };
+    }
+    const type = this.v<TypeName>(must(nodeOf(ctx, 'dataType'), 'the column type'));
+    const nullability = nodeOf(ctx, 'nullability');
+    const notNull = nullability === undefined ? false : this.v<boolean>(nullability);
+    const primaryKey = nodeOf(ctx, 'columnConstraint') === undefined ? undefined : name;
+    const metadata = nodeOf(ctx, 'metadataClause');
+    if (metadata !== undefined) {
+      const m = this.v<{ from: string | undefined; virtual: boolean }>(metadata);
+      const column: MetadataColumn = { kind: 'metadata', name, type, from: m.from, virtual: m.virtual, span };
+      return { kind: 'column', column, primaryKey };
+    }
+    const column: PhysicalColumn = { kind: 'physical', name, type, notNull, comment, span };
+    return { kind: 'column', column, primaryKey };
+  }
+
+  /** true for NOT NULL, false for NULL. */
+  nullability(ctx: Ctx): boolean {
+    return tokenOf(ctx, 'NOT') !== undefined;
+  }
+
+  metadataClause(ctx: Ctx): { from: string | undefined; virtual: boolean } {
+    const from = tokenOf(ctx, 'StringLiteral');
+    return { from: from === undefined ? undefined : unquoteString(from.image), virtual: tokenOf(ctx, 'VIRTUAL') !== undefined };
+  }
+
+  columnConstraint(): true {
+    return true;
+  }
+
+  tableOptionList(ctx: Ctx): TableOption[] {
+    return nodesOf(ctx, 'tableOption').map((n) => this.v<TableOption>(n));
+  }
+
+  tableOption(ctx: Ctx, span: Span): TableOption {
+    return {
+      key: unquoteString(must(tokenOf(ctx, 'key'), 'the option key').image),
+      value: unquoteString(must(tokenOf(ctx, 'value'), 'the option value').image),
+      span,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Queries
+
+  query(ctx: Ctx, span: Span): Query {
+    const bodyNode = must(nodeOf(ctx, 'queryBody'), 'the query body');
+    let body = this.asQuery(bodyNode);
+    const orderByNode = nodeOf(ctx, 'orderByClause');
+    const limitNode = nodeOf(ctx, 'limitClause');
+    const offsetNode = nodeOf(ctx, 'offsetClause');
+    if (orderByNode !== undefined || limitNode !== undefined || offsetNode !== undefined) {
+      body = this.attachOrderAndLimit(
+        body,
+        {
+          orderBy: orderByNode === undefined ? [] : this.v<OrderItem[]>(orderByNode),
+          limit: limitNode === undefined ? undefined : this.v<Expr | undefined>(limitNode),
+          offset: offsetNode === undefined ? undefined : this.asExpr(offsetNode),
+        },
+        { start: nodeSpan(bodyNode).start, end: span.end },
+      );
+    }
+    const withNode = nodeOf(ctx, 'withClause');
+    if (withNode === undefined) return body;
+    return { kind: 'with', ctes: this.v<WithCte[]>(withNode), body, span };
+  }
+
+  /**
+   * ORDER BY / LIMIT / OFFSET written after a query body belong to the body: to a SELECT's
+   * own fields, or to the set operation's. A body that already has its own (a parenthesised
+   * `(SELECT ... LIMIT 1) ORDER BY x`) cannot take a second set without a wrapper node.
+   */
+  private attachOrderAndLimit(body: Query, tail: { orderBy: OrderItem[]; limit: Expr | undefined; offset: Expr | undefined }, span: Span): Query {
+    switch (body.kind) {
+      case 'select':
+      case 'set-op':
+        if (body.orderBy.length > 0 || body.limit !== undefined || body.offset !== undefined) {
+          throw notSupported(
+            'ORDER BY, LIMIT or OFFSET on a parenthesised query that has its own',
+            span,
+            'move the inner query into FROM: SELECT * FROM (...) ORDER BY ...',
+          );
+        }
+        return { ...body, orderBy: tail.orderBy, limit: tail.limit, offset: tail.offset, span };
+      case 'with':
+        return { ...body, body: this.attachOrderAndLimit(body.body, tail, span), span };
+      case 'values':
+        throw notSupported('ORDER BY, LIMIT or OFFSET directly after VALUES', span, 'select from it instead: SELECT * FROM (VALUES ...) ORDER BY ...');
+    }
+  }
+
+  withClause(ctx: Ctx): WithCte[] {
+    return nodesOf(ctx, 'commonTableExpression').map((n) => this.v<WithCte>(n));
+  }
+
+  commonTableExpression(ctx: Ctx, span: Span): WithCte {
+    return {
+      name: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the CTE name')),
+      columns: this.asIdentList(nodeOf(ctx, 'identifierList')),
+      query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the CTE query')),
+      span,
+    };
+  }
+
+  queryBody(ctx: Ctx): Query {
+    return this.foldSetOperations(nodesOf(ctx, 'queryTerm'), nodesOf(ctx, 'setOperator'));
+  }
+
+  queryTerm(ctx: Ctx): Query {
+    return this.foldSetOperations(nodesOf(ctx, 'queryPrimary'), nodesOf(ctx, 'intersectOperator'));
+  }
+
+  private foldSetOperations(operands: CstNode[], operators: CstNode[]): Query {
+    let left = this.asQuery(must(operands[0], 'a query operand'));
+    operators.forEach((opNode, i) => {
+      const right = this.asQuery(must(operands[i + 1], 'a query operand'));
+      const { op, all } = this.v<{ op: 'union' | 'intersect' | 'except'; all: boolean }>(opNode);
+      left = { kind: 'set-op', op, all, left, right, orderBy: [], limit: undefined, span: cover(left.span, right.span) };
+    });
+    return left;
+  }
+
+  setOperator(ctx: Ctx): { op: 'union' | 'except'; all: boolean } {
+    const quantifier = nodeOf(ctx, 'setQuantifier');
+    return { op: tokenOf(ctx, 'UNION') !== undefined ? 'union' : 'except', all: quantifier !== undefined && this.v<string>(quantifier) === 'ALL' };
+  }
+
+  intersectOperator(ctx: Ctx): { op: 'intersect'; all: boolean } {
+    const quantifier = nodeOf(ctx, 'setQuantifier');
+    return { op: 'intersect', all: quantifier !== undefined && this.v<string>(quantifier) === 'ALL' };
+  }
+
+  setQuantifier(ctx: Ctx): 'ALL' | 'DISTINCT' {
+    return tokenOf(ctx, 'ALL') !== undefined ? 'ALL' : 'DISTINCT';
+  }
+
+  queryPrimary(ctx: Ctx): Query {
+    return this.asQuery(onlyChildNode(ctx));
+  }
+
+  parenthesizedQuery(ctx: Ctx): Query {
+    return this.asQuery(must(nodeOf(ctx, 'query'), 'the parenthesised query'));
+  }
+
+  select(ctx: Ctx, span: Span): Select {
+    const quantifier = nodeOf(ctx, 'setQuantifier');
+    const from = nodeOf(ctx, 'fromClause');
+    const groupBy = nodeOf(ctx, 'groupByClause');
+    return {
+      kind: 'select',
+      distinct: quantifier !== undefined && this.v<string>(quantifier) === 'DISTINCT',
+      items: nodesOf(ctx, 'selectItem').map((n) => this.v<SelectItem>(n)),
+      from: from === undefined ? undefined : this.v<FromItem>(from),
+      where: this.asOptExpr(nodeOf(ctx, 'where')),
+      groupBy: groupBy === undefined ? [] : this.v<Expr[]>(groupBy),
+      having: this.asOptExpr(nodeOf(ctx, 'having')),
+      windows: nodesOf(ctx, 'namedWindow').map((n) => this.v<{ name: Ident; spec: OverSpec }>(n)),
+      orderBy: [],
+      limit: undefined,
+      offset: undefined,
+      span,
+    };
+  }
+
+  selectItem(ctx: Ctx, span: Span): SelectItem {
+    if (tokenOf(ctx, 'Star') !== undefined) return { kind: 'star', qualifier: undefined, span };
+    const qualified = nodeOf(ctx, 'qualifiedStar');
+    if (qualified !== undefined) return { kind: 'star', qualifier: this.v<QualifiedName>(qualified), span };
+    const alias = nodeOf(ctx, 'alias');
+    return {
+      kind: 'expr',
+      expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the select expression')),
+      alias: alias === undefined ? undefined : this.asIdent(alias),
+      span,
+    };
+  }
+
+  /** Returns the qualifier of `t.*`. */
+  qualifiedStar(ctx: Ctx): QualifiedName {
+    const parts = this.asIdents(nodesOf(ctx, 'identifier'));
+    const first = must(parts[0], 'the qualifier');
+    const last = parts[parts.length - 1] ?? first;
+    return { parts, span: cover(first.span, last.span) };
+  }
+
+  alias(ctx: Ctx): Ident {
+    const named = nodeOf(ctx, 'identifier');
+    if (named !== undefined) return this.asIdent(named);
+    return identFromToken(must(tokenOf(ctx, 'Identifier') ?? tokenOf(ctx, 'QuotedIdentifier') ?? tokenOf(ctx, 'AliasWord'), 'the alias'));
+  }
+
+  groupByClause(ctx: Ctx): Expr[] {
+    return this.asExprs(nodesOf(ctx, 'expression'));
+  }
+
+  namedWindow(ctx: Ctx): { name: Ident; spec: OverSpec } {
+    const open = must(tokenOf(ctx, 'LParen'), '(');
+    const close = must(tokenOf(ctx, 'RParen'), ')');
+    const body = this.v<WindowSpecBody>(must(nodeOf(ctx, 'windowSpecification'), 'the window specification'));
+    return { name: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the window name')), spec: { ...body, span: cover(tokenSpan(open), tokenSpan(close)) } };
+  }
+
+  orderByClause(ctx: Ctx): OrderItem[] {
+    return nodesOf(ctx, 'orderItem').map((n) => this.v<OrderItem>(n));
+  }
+
+  orderItem(ctx: Ctx, span: Span): OrderItem {
+    return {
+      expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the ORDER BY expression')),
+      direction: tokenOf(ctx, 'DESC') !== undefined ? 'DESC' : 'ASC',
+      nulls: tokenOf(ctx, 'FIRST') !== undefined ? 'FIRST' : tokenOf(ctx, 'LAST') !== undefined ? 'LAST' : undefined,
+      span,
+    };
+  }
+
+  /** `LIMIT ALL` is no limit. */
+  limitClause(ctx: Ctx): Expr | undefined {
+    return this.asOptExpr(nodeOf(ctx, 'expression'));
+  }
+
+  offsetClause(ctx: Ctx): Expr {
+    return this.asExpr(must(nodeOf(ctx, 'expression'), 'the OFFSET expression'));
+  }
+
+  values(ctx: Ctx, span: Span): Query {
+    return { kind: 'values', rows: nodesOf(ctx, 'valuesRow').map((n) => this.v<Expr[]>(n)), span };
+  }
+
+  valuesRow(ctx: Ctx): Expr[] {
+    return this.asExprs(nodesOf(ctx, 'expression'));
+  }
+
+  // -------------------------------------------------------------------------------------
+  // FROM
+
+  fromClause(ctx: Ctx): FromItem {
+    const items = nodesOf(ctx, 'joinedTable').map((n) => this.v<FromItem>(n));
+    let left = must(items[0], 'a FROM item');
+    for (const right of items.slice(1)) {
+      left = { kind: 'join', joinType: 'cross', left, right, on: undefined, using: undefined, span: cover(left.span, right.span) };
+    }
+    return left;
+  }
+
+  joinedTable(ctx: Ctx): FromItem {
+    let left = this.v<FromItem>(must(nodeOf(ctx, 'fromPrimary'), 'a FROM item'));
+    for (const clause of nodesOf(ctx, 'joinClause')) {
+      const part = this.v<JoinPart>(clause);
+      left = { kind: 'join', joinType: part.joinType, left, right: part.right, on: part.on, using: part.using, span: cover(left.span, nodeSpan(clause)) };
+    }
+    return left;
+  }
+
+  joinClause(ctx: Ctx): JoinPart {
+    const right = this.v<FromItem>(must(nodeOf(ctx, 'fromPrimary'), 'the joined item'));
+    if (tokenOf(ctx, 'CROSS') !== undefined) return { joinType: 'cross', right, on: undefined, using: undefined };
+    const joinType = nodeOf(ctx, 'joinType');
+    const condition = this.v<{ on: Expr | undefined; using: Ident[] | undefined }>(must(nodeOf(ctx, 'joinCondition'), 'the join condition'));
+    return { joinType: joinType === undefined ? 'inner' : this.v<JoinPart['joinType']>(joinType), right, ...condition };
+  }
+
+  joinType(ctx: Ctx): JoinPart['joinType'] {
+    if (tokenOf(ctx, 'LEFT') !== undefined) return 'left';
+    if (tokenOf(ctx, 'RIGHT') !== undefined) return 'right';
+    if (tokenOf(ctx, 'FULL') !== undefined) return 'full';
+    return 'inner';
+  }
+
+  joinCondition(ctx: Ctx): { on: Expr | undefined; using: Ident[] | undefined } {
+    return { on: this.asOptExpr(nodeOf(ctx, 'expression')), using: this.asIdentList(nodeOf(ctx, 'identifierList')) };
+  }
+
+  fromPrimary(ctx: Ctx): FromItem {
+    return this.v<FromItem>(onlyChildNode(ctx));
+  }
+
+  tableReference(ctx: Ctx, span: Span): FromItem {
+    const alias = nodeOf(ctx, 'alias');
+    return {
+      kind: 'table-ref',
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
+      alias: alias === undefined ? undefined : this.asIdent(alias),
+      systemTimeAsOf: this.asOptExpr(nodeOf(ctx, 'expression')),
+      span,
+    };
+  }
+
+  subqueryReference(ctx: Ctx, span: Span): SubqueryRef {
+    const correlation = this.correlation(nodeOf(ctx, 'correlationName'));
+    return {
+      kind: 'subquery',
+      query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the subquery')),
+      alias: correlation.alias,
+      columnAliases: correlation.columns,
+      lateral: false,
+      span,
+    };
+  }
+
+  parenthesizedJoin(ctx: Ctx): FromItem {
+    return this.v<FromItem>(must(nodeOf(ctx, 'fromClause'), 'the parenthesised FROM items'));
+  }
+
+  tableFunctionReference(ctx: Ctx, span: Span): TableFunctionRef {
+    const call = this.v<{ name: Ident; args: TableFunctionArg[] }>(must(nodeOf(ctx, 'tableFunctionCall'), 'the table function'));
+    const correlation = this.correlation(nodeOf(ctx, 'correlationName'));
+    return { kind: 'table-function', name: call.name, args: call.args, alias: correlation.alias, columnAliases: correlation.columns, span };
+  }
+
+  lateralReference(ctx: Ctx, span: Span): TableFunctionRef | SubqueryRef {
+    const correlation = this.correlation(nodeOf(ctx, 'correlationName'));
+    const callNode = nodeOf(ctx, 'tableFunctionCall');
+    if (callNode !== undefined) {
+      const call = this.v<{ name: Ident; args: TableFunctionArg[] }>(callNode);
+      return { kind: 'table-function', name: call.name, args: call.args, alias: correlation.alias, lateral: true, columnAliases: correlation.columns, span };
+    }
+    return {
+      kind: 'subquery',
+      query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the lateral subquery')),
+      alias: correlation.alias,
+      columnAliases: correlation.columns,
+      lateral: true,
+      span,
+    };
+  }
+
+  private correlation(n: CstNode | undefined): { alias: Ident | undefined; columns: Ident[] | undefined } {
+    return n === undefined ? { alias: undefined, columns: undefined } : this.v<{ alias: Ident; columns: Ident[] | undefined }>(n);
+  }
+
+  correlationName(ctx: Ctx): { alias: Ident; columns: Ident[] | undefined } {
+    return { alias: this.asIdent(must(nodeOf(ctx, 'alias'), 'the alias')), columns: this.asIdentList(nodeOf(ctx, 'identifierList')) };
+  }
+
+  /** The function name is upper-cased unless quoted (TUMBLE, HOP, CUMULATE, SESSION, ...). */
+  tableFunctionCall(ctx: Ctx): { name: Ident; args: TableFunctionArg[] } {
+    const written = this.asIdent(must(nodeOf(ctx, 'identifier'), 'the function name'));
+    const name = written.quoted ? written : { ...written, value: written.value.toUpperCase() };
+    return { name, args: nodesOf(ctx, 'tableFunctionArgument').map((n) => this.v<TableFunctionArg>(n)) };
+  }
+
+  tableFunctionArgument(ctx: Ctx, span: Span): TableFunctionArg {
+    const argNameNode = nodeOf(ctx, 'argName');
+    const argName = argNameNode === undefined ? undefined : this.asIdent(argNameNode);
+    if (tokenOf(ctx, 'TABLE') !== undefined) {
+      return {
+        kind: 'table',
+        name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table argument')),
+        partitionBy: this.asExprs(nodesOf(ctx, 'partitionBy')),
+        argName,
+        span,
+      };
+    }
+    const descriptor = nodeOf(ctx, 'identifierList');
+    if (descriptor !== undefined) return { kind: 'descriptor', columns: this.v<Ident[]>(descriptor), argName, span };
+    return { kind: 'expr', expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the argument')), argName, span };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Expressions
+
+  expression(ctx: Ctx): Expr {
+    return this.foldKeywordOperator(nodesOf(ctx, 'andExpression'), 'OR');
+  }
+
+  andExpression(ctx: Ctx): Expr {
+    return this.foldKeywordOperator(nodesOf(ctx, 'notExpression'), 'AND');
+  }
+
+  private foldKeywordOperator(operands: CstNode[], op: 'AND' | 'OR'): Expr {
+    let left = this.asExpr(must(operands[0], 'an operand'));
+    for (const n of operands.slice(1)) {
+      const right = this.asExpr(n);
+      left = { kind: 'binary', op, left, right, span: cover(left.span, right.span) };
+    }
+    return left;
+  }
+
+  notExpression(ctx: Ctx, span: Span): Expr {
+    const negated = nodeOf(ctx, 'notExpression');
+    if (negated === undefined) return this.asExpr(must(nodeOf(ctx, 'comparisonExpression'), 'the expression'));
+    const operand = this.asExpr(negated);
+    // `NOT EXISTS (...)` is the Exists node's own flag.
+    if (operand.kind === 'exists' && !operand.not) return { ...operand, not: true, span };
+    return { kind: 'unary', op: 'NOT', operand, span };
+  }
+
+  comparisonExpression(ctx: Ctx): Expr {
+    let left = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the operand'));
+    for (const tail of nodesOf(ctx, 'comparisonTail')) left = this.v<Tail>(tail)(left);
+    return left;
+  }
+
+  comparisonTail(ctx: Ctx, span: Span): Tail {
+    const op = tokenOf(ctx, 'ComparisonOperator');
+    if (op === undefined) return this.v<Tail>(onlyChildNode(ctx));
+    const right = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the right operand'));
+    const binaryOp = (op.image === '!=' ? '<>' : op.image) as BinaryOp;
+    return (left) => ({ kind: 'binary', op: binaryOp, left, right, span: cover(left.span, span) });
+  }
+
+  isTail(ctx: Ctx, span: Span): Tail {
+    const not = tokenOf(ctx, 'NOT') !== undefined;
+    const distinctFrom = nodeOf(ctx, 'additiveExpression');
+    if (distinctFrom !== undefined) {
+      const right = this.asExpr(distinctFrom);
+      return (left) => ({ kind: 'binary', op: not ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', left, right, span: cover(left.span, span) });
+    }
+    const test = tokenOf(ctx, 'NULL') ? 'NULL' : tokenOf(ctx, 'TRUE') ? 'TRUE' : tokenOf(ctx, 'FALSE') ? 'FALSE' : 'UNKNOWN';
+    return (operand) => ({ kind: 'is', operand, not, test, span: cover(operand.span, span) });
+  }
+
+  predicateTail(ctx: Ctx, span: Span): Tail {
+    const not = tokenOf(ctx, 'NOT') !== undefined;
+    if (tokenOf(ctx, 'IN') !== undefined) {
+      const subquery = nodeOf(ctx, 'parenthesizedQuery');
+      if (subquery !== undefined) {
+        const query = this.asQuery(subquery);
+        return (operand) => ({ kind: 'in-subquery', operand, query, not, span: cover(operand.span, span) });
+      }
+      const list = this.asExprs(nodesOf(ctx, 'inList'));
+      return (operand) => ({ kind: 'in-list', operand, list, not, span: cover(operand.span, span) });
+    }
+    if (tokenOf(ctx, 'BETWEEN') !== undefined) {
+      const low = this.asExpr(must(nodeOf(ctx, 'low'), 'the lower bound'));
+      const high = this.asExpr(must(nodeOf(ctx, 'high'), 'the upper bound'));
+      const symmetric = tokenOf(ctx, 'SYMMETRIC') !== undefined;
+      return (operand) => ({ kind: 'between', operand, low, high, not, symmetric, span: cover(operand.span, span) });
+    }
+    const pattern = this.asExpr(must(nodeOf(ctx, 'pattern'), 'the pattern'));
+    const escape = this.asOptExpr(nodeOf(ctx, 'escape'));
+    const similar = tokenOf(ctx, 'SIMILAR') !== undefined;
+    return (operand) => ({ kind: 'like', operand, pattern, escape, not, similar, span: cover(operand.span, span) });
+  }
+
+  additiveExpression(ctx: Ctx): Expr {
+    return this.foldSymbolOperator(nodesOf(ctx, 'multiplicativeExpression'), tokensOf(ctx, 'AdditiveOperator'));
+  }
+
+  multiplicativeExpression(ctx: Ctx): Expr {
+    return this.foldSymbolOperator(nodesOf(ctx, 'unaryExpression'), tokensOf(ctx, 'MultiplicativeOperator'));
+  }
+
+  private foldSymbolOperator(operands: CstNode[], operators: IToken[]): Expr {
+    let left = this.asExpr(must(operands[0], 'an operand'));
+    operators.forEach((op, i) => {
+      const right = this.asExpr(must(operands[i + 1], 'an operand'));
+      left = { kind: 'binary', op: op.image as BinaryOp, left, right, span: cover(left.span, right.span) };
+    });
+    return left;
+  }
+
+  unaryExpression(ctx: Ctx, span: Span): Expr {
+    const sign = tokenOf(ctx, 'sign');
+    if (sign === undefined) return this.asExpr(must(nodeOf(ctx, 'primaryExpression'), 'the operand'));
+    return { kind: 'unary', op: sign.image === '-' ? '-' : '+', operand: this.asExpr(must(nodeOf(ctx, 'unaryExpression'), 'the operand')), span };
+  }
+
+  primaryExpression(ctx: Ctx): Expr {
+    const subquery = nodeOf(ctx, 'parenthesizedQuery');
+    if (subquery !== undefined) return { kind: 'scalar-subquery', query: this.asQuery(subquery), span: nodeSpan(subquery) };
+    return this.asExpr(onlyChildNode(ctx));
+  }
+
+  literal(ctx: Ctx, span: Span): Expr {
+    const number = tokenOf(ctx, 'NumberLiteral');
+    if (number !== undefined) return { kind: 'literal', type: 'number', value: Number(number.image), text: number.image, span };
+    const string = tokenOf(ctx, 'StringLiteral');
+    if (string !== undefined) return { kind: 'literal', type: 'string', value: unquoteString(string.image), text: string.image, span };
+    const word = must(tokenOf(ctx, 'TRUE') ?? tokenOf(ctx, 'FALSE') ?? tokenOf(ctx, 'NULL'), 'the literal');
+    if (tokenMatcher(word, T.NULL)) return { kind: 'literal', type: 'null', value: null, text: word.image, span };
+    return { kind: 'literal', type: 'boolean', value: tokenMatcher(word, T.TRUE), text: word.image, span };
+  }
+
+  intervalLiteral(ctx: Ctx, span: Span): Expr {
+    const sign = tokenOf(ctx, 'sign')?.image === '-' ? '-' : '';
+    const quoted = tokenOf(ctx, 'StringLiteral');
+    const text = quoted !== undefined ? unquoteString(quoted.image) : must(tokenOf(ctx, 'NumberLiteral'), 'the interval value').image;
+    const toUnit = tokenOf(ctx, 'toUnit');
+    return {
+      kind: 'interval',
+      value: sign + text,
+      unit: timeUnitName(must(tokenOf(ctx, 'unit'), 'the interval unit')),
+      toUnit: toUnit === undefined ? undefined : timeUnitName(toUnit),
+      span,
+    };
+  }
+
+  typedLiteral(ctx: Ctx, span: Span): Expr {
+    const type = must(tokenOf(ctx, 'type'), 'the literal type').tokenType.name as 'TIMESTAMP' | 'TIMESTAMP_LTZ' | 'DATE' | 'TIME';
+    return { kind: 'typed-literal', type, value: unquoteString(must(tokenOf(ctx, 'StringLiteral'), 'the literal text').image), span };
+  }
+
+  caseExpression(ctx: Ctx, span: Span): Expr {
+    const whens = this.asExprs(nodesOf(ctx, 'when'));
+    const thens = this.asExprs(nodesOf(ctx, 'then'));
+    return {
+      kind: 'case',
+      operand: this.asOptExpr(nodeOf(ctx, 'operand')),
+      whens: whens.map((when, i) => ({ when, then: must(thens[i], 'a THEN result') })),
+      else: this.asOptExpr(nodeOf(ctx, 'else')),
+      span,
+    };
+  }
+
+  castExpression(ctx: Ctx, span: Span): Expr {
+    return {
+      kind: 'cast',
+      operand: this.asExpr(must(nodeOf(ctx, 'expression'), 'the cast operand')),
+      type: this.v<TypeName>(must(nodeOf(ctx, 'dataType'), 'the cast type')),
+      try: tokenOf(ctx, 'TRY_CAST') !== undefined,
+      span,
+    };
+  }
+
+  extractExpression(ctx: Ctx, span: Span): Expr {
+    return {
+      kind: 'extract',
+      field: timeUnitName(must(tokenOf(ctx, 'TimeUnit'), 'the EXTRACT field')),
+      operand: this.asExpr(must(nodeOf(ctx, 'expression'), 'the EXTRACT operand')),
+      span,
+    };
+  }
+
+  trimExpression(ctx: Ctx, span: Span): Expr {
+    const mode = (tokenOf(ctx, 'mode')?.image.toUpperCase() ?? 'BOTH') as 'BOTH' | 'LEADING' | 'TRAILING';
+    const first = nodeOf(ctx, 'first');
+    const operand = nodeOf(ctx, 'operand');
+    // `TRIM(x FROM s)`: x is the characters; `TRIM(s)`: s is the operand.
+    const chars = first !== undefined && operand !== undefined ? first : nodeOf(ctx, 'chars');
+    return {
+      kind: 'trim',
+      mode,
+      chars: this.asOptExpr(chars),
+      operand: this.asExpr(must(operand ?? first, 'the TRIM operand')),
+      span,
+    };
+  }
+
+  /** `SUBSTRING(s FROM a FOR b)` -> SUBSTRING(s, a, b) */
+  substringExpression(ctx: Ctx, span: Span): Expr {
+    return functionCall(identFromToken(must(tokenOf(ctx, 'SUBSTRING'), 'SUBSTRING')), this.asExprs(nodesOf(ctx, 'expression')), span);
+  }
+
+  /** `POSITION(a IN b)` -> POSITION(a, b) */
+  positionExpression(ctx: Ctx, span: Span): Expr {
+    const needle = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the POSITION needle'));
+    const haystack = this.asExpr(must(nodeOf(ctx, 'expression'), 'the POSITION operand'));
+    return functionCall(identFromToken(must(tokenOf(ctx, 'POSITION'), 'POSITION')), [needle, haystack], span);
+  }
+
+  /** `OVERLAY(s PLACING r FROM a FOR n)` -> OVERLAY(s, r, a, n) */
+  overlayExpression(ctx: Ctx, span: Span): Expr {
+    return functionCall(identFromToken(must(tokenOf(ctx, 'OVERLAY'), 'OVERLAY')), this.asExprs(nodesOf(ctx, 'expression')), span);
+  }
+
+  existsExpression(ctx: Ctx, span: Span): Expr {
+    return { kind: 'exists', query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the EXISTS subquery')), not: false, span };
+  }
+
+  parenthesizedExpression(ctx: Ctx, span: Span): Expr {
+    return { kind: 'paren', expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the parenthesised expression')), span };
+  }
+
+  niladicFunction(ctx: Ctx, span: Span): Expr {
+    return functionCall(identFromToken(must(tokenOf(ctx, 'name'), 'the function name')), [], span);
+  }
+
+  keywordFunction(ctx: Ctx, span: Span): Expr {
+    const name = identFromToken(must(tokenOf(ctx, 'name'), 'the function name'));
+    return this.makeCall(name, this.v<CallSuffix>(must(nodeOf(ctx, 'callSuffix'), 'the call arguments')), span);
+  }
+
+  identifierExpression(ctx: Ctx, span: Span): Expr {
+    const parts = this.asIdents(nodesOf(ctx, 'identifier'));
+    const suffix = nodeOf(ctx, 'callSuffix');
+    if (suffix === undefined) return { kind: 'column', parts, span };
+    const name = must(parts[0], 'the function name');
+    if (parts.length > 1) {
+      throw notSupported('qualified function names', span, `call the function by its name alone: ${parts[parts.length - 1]?.value ?? name.value}(...)`);
+    }
+    return this.makeCall(name, this.v<CallSuffix>(suffix), span);
+  }
+
+  private makeCall(name: Ident, suffix: CallSuffix, span: Span): FunctionCall {
+    let args = suffix.args;
+    if (suffix.toUnit !== undefined) {
+      const upper = name.value.toUpperCase();
+      if (upper !== 'FLOOR' && upper !== 'CEIL' && upper !== 'CEILING') {
+        throw parseError(`'TO ${suffix.toUnit.parts[0]?.value.toUpperCase() ?? ''}' is only allowed in FLOOR and CEIL`, suffix.toUnit.span, `${upper} takes its arguments separated by commas`);
+      }
+      if (args.length !== 1) throw parseError(`${upper}(x TO unit) takes exactly one value`, span);
+      args = [...args, suffix.toUnit];
+    }
+    return functionCall(name, args, span, suffix);
+  }
+
+  callSuffix(ctx: Ctx, span: Span): CallSuffix {
+    const quantifier = nodeOf(ctx, 'setQuantifier');
+    const star = tokenOf(ctx, 'Star') !== undefined;
+    const argsNode = nodeOf(ctx, 'functionArguments');
+    const parsed = argsNode === undefined ? { args: [], toUnit: undefined } : this.v<{ args: Expr[]; toUnit: ColumnRef | undefined }>(argsNode);
+    if (quantifier !== undefined && !star && parsed.args.length === 0) {
+      throw parseError(`expected an argument after ${this.v<string>(quantifier)}`, span);
+    }
+    const over = nodeOf(ctx, 'overClause');
+    return {
+      distinct: quantifier !== undefined && this.v<string>(quantifier) === 'DISTINCT',
+      star,
+      args: parsed.args,
+      toUnit: parsed.toUnit,
+      filter: this.asOptExpr(nodeOf(ctx, 'filter')),
+      over: over === undefined ? undefined : this.v<OverSpec | Ident>(over),
+    };
+  }
+
+  functionArguments(ctx: Ctx): { args: Expr[]; toUnit: ColumnRef | undefined } {
+    const unit = tokenOf(ctx, 'TimeUnit');
+    return {
+      args: this.asExprs(nodesOf(ctx, 'expression')),
+      toUnit: unit === undefined ? undefined : { kind: 'column', parts: [{ value: timeUnitName(unit), quoted: false, span: tokenSpan(unit) }], span: tokenSpan(unit) },
+    };
+  }
+
+  overClause(ctx: Ctx): OverSpec | Ident {
+    const spec = nodeOf(ctx, 'windowSpecification');
+    if (spec === undefined) return this.asIdent(must(nodeOf(ctx, 'identifier'), 'the window name'));
+    const open = must(tokenOf(ctx, 'LParen'), '(');
+    const close = must(tokenOf(ctx, 'RParen'), ')');
+    return { ...this.v<WindowSpecBody>(spec), span: cover(tokenSpan(open), tokenSpan(close)) };
+  }
+
+  /** The body of a window specification; the caller adds the span (the body may be empty). */
+  windowSpecification(ctx: Ctx): WindowSpecBody {
+    const orderBy = nodeOf(ctx, 'orderByClause');
+    const frame = nodeOf(ctx, 'windowFrame');
+    return {
+      partitionBy: this.asExprs(nodesOf(ctx, 'partitionBy')),
+      orderBy: orderBy === undefined ? [] : this.v<OrderItem[]>(orderBy),
+      frame: frame === undefined ? undefined : this.v<WindowFrame>(frame),
+    };
+  }
+
+  windowFrame(ctx: Ctx, span: Span): WindowFrame {
+    const end = nodeOf(ctx, 'end');
+    return {
+      unit: must(tokenOf(ctx, 'unit'), 'the frame unit').tokenType === T.ROWS ? 'ROWS' : 'RANGE',
+      start: this.v<FrameBound>(must(nodeOf(ctx, 'start'), 'the frame start')),
+      end: end === undefined ? undefined : this.v<FrameBound>(end),
+      span,
+    };
+  }
+
+  frameBound(ctx: Ctx): FrameBound {
+    const preceding = tokenOf(ctx, 'PRECEDING') !== undefined;
+    if (tokenOf(ctx, 'UNBOUNDED') !== undefined) return { kind: preceding ? 'unbounded-preceding' : 'unbounded-following' };
+    if (tokenOf(ctx, 'CURRENT') !== undefined) return { kind: 'current-row' };
+    const offset = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the frame offset'));
+    return preceding ? { kind: 'preceding', offset } : { kind: 'following', offset };
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Types
+
+  dataType(ctx: Ctx, span: Span): TypeName {
+    const nameToken = must(tokenOf(ctx, 'name'), 'the type name');
+    const name = nameToken.image.toUpperCase();
+    if (tokenOf(ctx, 'PRECISION') !== undefined && name !== 'DOUBLE') {
+      throw parseError(`PRECISION can only follow DOUBLE, not ${name}`, span, 'write DOUBLE PRECISION, or just DOUBLE');
+    }
+    const params = nodeOf(ctx, 'typeParameters');
+    const zone = nodeOf(ctx, 'timeZoneClause');
+    const elements = [...nodesOf(ctx, 'nestedType'), ...nodesOf(ctx, 'rowField')].sort((a, b) => nodeSpan(a).start - nodeSpan(b).start);
+    return {
+      name,
+      // Interval qualifiers (`INTERVAL DAY(2) TO SECOND(3)`) have precisions, not type parameters.
+      params: params === undefined || name === 'INTERVAL' ? [] : this.v<number[]>(params),
+      withTimeZone: zone === undefined ? undefined : this.v<'local' | 'zone' | undefined>(zone),
+      elementTypes: elements.map((n) => this.v<TypeName>(n)),
+      span,
+    };
+  }
+
+  timeZoneClause(ctx: Ctx): 'local' | 'zone' | undefined {
+    if (tokenOf(ctx, 'WITHOUT') !== undefined) return undefined;
+    return tokenOf(ctx, 'LOCAL') !== undefined ? 'local' : 'zone';
+  }
+
+  nestedType(ctx: Ctx): TypeName {
+    return this.v<TypeName>(must(nodeOf(ctx, 'dataType'), 'the element type'));
+  }
+
+  rowField(ctx: Ctx): TypeName {
+    return this.v<TypeName>(must(nodeOf(ctx, 'nestedType'), 'the field type'));
+  }
+
+  typeParameters(ctx: Ctx): number[] {
+    return tokensOf(ctx, 'NumberLiteral').map((t) => {
+      if (!/^\d+$/.test(t.image)) throw parseError(`type parameters are whole numbers, not ${t.image}`, tokenSpan(t));
+      return Number(t.image);
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Names
+
+  identifier(ctx: Ctx): Ident {
+    return identFromToken(must(tokenOf(ctx, 'Identifier') ?? tokenOf(ctx, 'QuotedIdentifier') ?? tokenOf(ctx, 'NonReserved'), 'the identifier'));
+  }
+
+  qualifiedName(ctx: Ctx, span: Span): QualifiedName {
+    return { parts: this.asIdents(nodesOf(ctx, 'identifier')), span };
+  }
+
+  identifierList(ctx: Ctx): Ident[] {
+    return this.asIdents(nodesOf(ctx, 'identifier'));
+  }
+}
+
+type WithCte = { readonly name: Ident; readonly columns: readonly Ident[] | undefined; readonly query: Query; readonly span: Span };

@@ -1,0 +1,155 @@
+// Types of declared columns and of literals.
+
+import type { Span } from '../common/errors.js';
+import { bindError, notSupported } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { INT32_MAX, MAX_EXACT_INT, T } from '../common/types.js';
+import { parseDate, parseTimestamp } from '../common/time.js';
+import type * as ast from './ast.js';
+
+/** Maps a declared type to the type weir carries. */
+export function resolveTypeName(t: ast.TypeName): DataType {
+  const p = t.params;
+  switch (t.name) {
+    case 'BOOLEAN':
+    case 'BOOL':
+      return T.BOOLEAN;
+    case 'TINYINT':
+    case 'SMALLINT':
+    case 'INT':
+    case 'INTEGER':
+      return T.INT;
+    case 'BIGINT':
+      return T.BIGINT;
+    case 'FLOAT':
+    case 'REAL':
+    case 'DOUBLE':
+      return T.DOUBLE;
+    case 'DECIMAL':
+    case 'DEC':
+    case 'NUMERIC': {
+      const precision = p[0] ?? 10;
+      const scale = p[1] ?? 0;
+      if (precision < 1 || precision > 38) throw bindError(`DECIMAL precision must be between 1 and 38, got ${precision}`, t.span);
+      if (scale < 0 || scale > precision) throw bindError(`DECIMAL scale must be between 0 and the precision (${precision}), got ${scale}`, t.span);
+      return T.decimal(precision, scale);
+    }
+    case 'CHAR':
+    case 'VARCHAR':
+    case 'STRING':
+    case 'TEXT':
+      return T.STRING;
+    case 'DATE':
+      return T.DATE;
+    case 'TIMESTAMP': {
+      if (t.withTimeZone !== undefined) throw notSupported(`TIMESTAMP WITH ${t.withTimeZone === 'local' ? 'LOCAL ' : ''}TIME ZONE`, t.span, 'use TIMESTAMP(3): weir carries timestamps without a zone, as UTC milliseconds');
+      const precision = p[0] ?? 3;
+      if (precision < 0 || precision > 9) throw bindError(`TIMESTAMP precision must be between 0 and 9, got ${precision}`, t.span);
+      // Carried with millisecond precision whatever is declared (DESIGN §2).
+      return T.TIMESTAMP;
+    }
+    case 'TIMESTAMP_LTZ':
+      throw notSupported('TIMESTAMP_LTZ', t.span, 'use TIMESTAMP(3): weir carries timestamps without a zone, as UTC milliseconds');
+    default:
+      throw notSupported(`type ${t.name}`, t.span, 'supported types: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING/VARCHAR, DATE, TIMESTAMP(3)');
+  }
+}
+
+/** Type and value of a numeric literal from its spelling. */
+export function numericLiteral(text: string, span: Span): { value: number; type: DataType } {
+  if (/^\d+$/.test(text)) {
+    const value = Number(text);
+    if (value > MAX_EXACT_INT) throw bindError(`integer literal ${text} is out of range`, span, `weir carries integers exactly up to ${MAX_EXACT_INT} (2^53 - 1); write it as a DOUBLE (${text}E0) if approximate is fine`);
+    return { value, type: value > INT32_MAX ? T.BIGINT : T.INT };
+  }
+  if (/[eE]/.test(text)) return { value: Number(text), type: T.DOUBLE };
+  // decimal literal: DECIMAL(p, s) with s digits after the point
+  const [intPart = '', frac = ''] = text.split('.');
+  const digits = (intPart.replace(/^0+/, '') + frac).length;
+  const scale = frac.length;
+  const precision = Math.max(digits, scale, 1);
+  if (precision > 38) throw bindError(`decimal literal ${text} has more than 38 digits`, span);
+  return { value: Number(text), type: T.decimal(precision, scale) };
+}
+
+const UNIT_MS: Record<string, number> = {
+  DAY: 86_400_000,
+  HOUR: 3_600_000,
+  MINUTE: 60_000,
+  SECOND: 1000,
+  MILLISECOND: 1,
+};
+
+/** Value of an INTERVAL literal: milliseconds (day-time) or months (year-month). */
+export function intervalLiteral(lit: ast.IntervalLiteral): { value: number; type: DataType } {
+  const raw = lit.value.trim();
+  const neg = raw.startsWith('-');
+  const text = raw.replace(/^[+-]/, '').trim();
+  const unit = lit.unit.toUpperCase().replace(/S$/, '');
+  const to = lit.toUnit?.toUpperCase().replace(/S$/, '');
+  const bad = (): never => {
+    throw bindError(`invalid INTERVAL '${lit.value}' ${unit}${to ? ` TO ${to}` : ''}`, lit.span, to ? `for ${unit} TO ${to} write e.g. ${exampleFor(unit, to)}` : `write a number, e.g. INTERVAL '10' ${unit}`);
+  };
+  const sign = neg ? -1 : 1;
+  if (unit === 'YEAR' || unit === 'MONTH') {
+    if (to === undefined) {
+      if (!/^\d+$/.test(text)) bad();
+      return { value: sign * Number(text) * (unit === 'YEAR' ? 12 : 1), type: T.INTERVAL_YEAR_MONTH };
+    }
+    if (unit !== 'YEAR' || to !== 'MONTH') bad();
+    const m = /^(\d+)-(\d+)$/.exec(text);
+    if (m === null) bad();
+    return { value: sign * (Number(m![1]) * 12 + Number(m![2])), type: T.INTERVAL_YEAR_MONTH };
+  }
+  const unitMs = UNIT_MS[unit];
+  if (unitMs === undefined) return bad();
+  if (to === undefined) {
+    if (!/^\d+(\.\d+)?$/.test(text)) bad();
+    return { value: sign * Math.round(Number(text) * unitMs), type: T.INTERVAL_DAY_TIME };
+  }
+  // DAY TO SECOND: 'd hh:mm:ss.fff'; HOUR TO MINUTE: 'hh:mm'; MINUTE TO SECOND: 'mm:ss'; ...
+  const order = ['DAY', 'HOUR', 'MINUTE', 'SECOND'];
+  const from = order.indexOf(unit);
+  const end = order.indexOf(to);
+  if (from < 0 || end <= from) bad();
+  const parts = text.split(/[ :]/);
+  if (parts.length !== end - from + 1) bad();
+  let ms = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const u = order[from + i]!;
+    const v = parts[i]!;
+    if (!(u === 'SECOND' ? /^\d+(\.\d+)?$/ : /^\d+$/).test(v)) bad();
+    ms += Number(v) * UNIT_MS[u]!;
+  }
+  return { value: sign * Math.round(ms), type: T.INTERVAL_DAY_TIME };
+}
+
+function exampleFor(unit: string, to: string): string {
+  const ex: Record<string, string> = {
+    'YEAR-MONTH': "INTERVAL '1-6' YEAR TO MONTH",
+    'DAY-HOUR': "INTERVAL '1 12' DAY TO HOUR",
+    'DAY-MINUTE': "INTERVAL '1 12:30' DAY TO MINUTE",
+    'DAY-SECOND': "INTERVAL '1 12:30:00' DAY TO SECOND",
+    'HOUR-MINUTE': "INTERVAL '1:30' HOUR TO MINUTE",
+    'HOUR-SECOND': "INTERVAL '1:30:00' HOUR TO SECOND",
+    'MINUTE-SECOND': "INTERVAL '1:30' MINUTE TO SECOND",
+  };
+  return ex[`${unit}-${to}`] ?? "INTERVAL '10' SECOND";
+}
+
+export function typedLiteral(lit: ast.TypedLiteral): { value: number; type: DataType } {
+  switch (lit.type) {
+    case 'TIMESTAMP': {
+      const v = parseTimestamp(lit.value.trim());
+      if (Number.isNaN(v)) throw bindError(`invalid TIMESTAMP literal '${lit.value}'`, lit.span, "write TIMESTAMP 'yyyy-MM-dd HH:mm:ss[.SSS]'");
+      return { value: v, type: T.TIMESTAMP };
+    }
+    case 'DATE': {
+      const v = parseDate(lit.value.trim());
+      if (Number.isNaN(v)) throw bindError(`invalid DATE literal '${lit.value}'`, lit.span, "write DATE 'yyyy-MM-dd'");
+      return { value: v, type: T.DATE };
+    }
+    default:
+      throw notSupported(`${lit.type} literals`, lit.span);
+  }
+}

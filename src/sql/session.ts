@@ -1,0 +1,274 @@
+// A SQL session: the catalog and options, and what each statement does. DDL and SET change
+// the session; a query or INSERT becomes a logical plan for the caller (CLI, REPL, verify)
+// to plan physically and run. Statement results are data; the caller renders them.
+
+import type { SourceText } from '../common/errors.js';
+import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { T, typeToString } from '../common/types.js';
+import type { ColumnDef, TableDef } from '../catalog/catalog.js';
+import { Catalog, DEFAULT_OPTIONS, SessionOptions } from '../catalog/catalog.js';
+import type { LogicalPlan, SinkNode } from '../plan/logical.js';
+import { explainLogical, isUpdating } from '../plan/logical.js';
+import { pruneColumns } from '../plan/prune.js';
+import type { PhysicalPlan } from '../plan/physical.js';
+import { buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
+import { sinkInfo, validateTable } from '../connectors/registry.js';
+import { allFunctions } from '../expr/registry.js';
+import { AGGREGATE_NAMES } from '../expr/aggregate-types.js';
+import type * as ast from './ast.js';
+import { Binder } from './binder.js';
+import { resolveTypeName } from './literals.js';
+import { parseScript } from './parse.js';
+
+export type StatementResult =
+  | { readonly kind: 'ok'; readonly message: string }
+  | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] }
+  | { readonly kind: 'explain'; readonly text: string }
+  /** A bare SELECT: run it and show the rows. */
+  | { readonly kind: 'query'; readonly plan: LogicalPlan; readonly statement: ast.Statement; readonly source: SourceText }
+  /** INSERT INTO or a statement set: run these sinks as one job. */
+  | { readonly kind: 'insert'; readonly sinks: readonly SinkNode[]; readonly source: SourceText }
+  | { readonly kind: 'show-jobs' }
+  | { readonly kind: 'stop-job'; readonly jobId: string; readonly withSavepoint: boolean };
+
+export class Session {
+  readonly catalog = new Catalog();
+  readonly options = new SessionOptions();
+
+  /** Parses a script and runs each statement in order; results in order. */
+  executeScript(source: SourceText): { statement: ast.Statement; result: StatementResult }[] {
+    const stmts = parseScript(source);
+    return stmts.map((statement) => ({ statement, result: this.execute(statement, source) }));
+  }
+
+  execute(stmt: ast.Statement, source: SourceText): StatementResult {
+    try {
+      return this.executeInner(stmt, source);
+    } catch (e) {
+      if (e instanceof WeirError) e.withSource(source);
+      throw e;
+    }
+  }
+
+  private executeInner(stmt: ast.Statement, source: SourceText): StatementResult {
+    switch (stmt.kind) {
+      case 'create-table':
+        return this.createTable(stmt, source);
+      case 'create-view':
+        return this.createView(stmt, source);
+      case 'drop': {
+        const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+        const obj = this.catalog.get(name);
+        if (obj === undefined) {
+          if (stmt.ifExists) return { kind: 'ok', message: `${stmt.object} ${name} does not exist (nothing dropped)` };
+          this.catalog.resolve(name, stmt.name.span);
+        } else if (obj.kind !== stmt.object) {
+          throw bindError(`${obj.name} is a ${obj.kind}, not a ${stmt.object}`, stmt.name.span, `use DROP ${obj.kind.toUpperCase()} ${obj.name}`);
+        }
+        this.catalog.drop(name);
+        return { kind: 'ok', message: `${stmt.object} ${obj?.name ?? name} dropped` };
+      }
+      case 'set': {
+        if (stmt.key === undefined) return { kind: 'table', header: ['key', 'value'], rows: this.options.entries() };
+        if (stmt.value === undefined) return { kind: 'table', header: ['key', 'value'], rows: [[stmt.key, this.options.get(stmt.key) ?? '(not set)']] };
+        validateOption(stmt.key, stmt.value, stmt.span);
+        this.options.set(stmt.key, stmt.value);
+        return { kind: 'ok', message: `${stmt.key} = ${stmt.value}` };
+      }
+      case 'reset':
+        this.options.reset(stmt.key);
+        return { kind: 'ok', message: stmt.key === undefined ? 'all options reset' : `${stmt.key} reset` };
+      case 'show':
+        switch (stmt.what) {
+          case 'tables':
+            return { kind: 'table', header: ['table name'], rows: this.catalog.names().sort().map((n) => [n]) };
+          case 'views':
+            return { kind: 'table', header: ['view name'], rows: this.catalog.views().map((v) => [v.name]).sort() };
+          case 'functions': {
+            const rows = [...allFunctions().flatMap((f) => f.sqlNames.map((n) => [n, f.doc])), ...[...AGGREGATE_NAMES].map((n) => [n, `${n}(...) aggregate`])];
+            return { kind: 'table', header: ['function', 'usage'], rows: rows.sort((a, b) => a[0]!.localeCompare(b[0]!)) };
+          }
+          case 'jobs':
+            return { kind: 'show-jobs' };
+        }
+        return assertNever(stmt.what, 'SHOW');
+      case 'describe':
+        return this.describe(stmt);
+      case 'explain':
+        return { kind: 'explain', text: this.explain(stmt.statement, source) };
+      case 'query':
+        return { kind: 'query', plan: this.bindQuery(stmt.query, source), statement: stmt, source };
+      case 'insert':
+        return { kind: 'insert', sinks: [this.bindInsert(stmt, source)], source };
+      case 'statement-set':
+        if (stmt.inserts.length === 0) throw bindError('a statement set needs at least one INSERT', stmt.span);
+        return { kind: 'insert', sinks: stmt.inserts.map((i) => this.bindInsert(i, source)), source };
+      case 'stop-job':
+        return { kind: 'stop-job', jobId: stmt.jobId, withSavepoint: stmt.withSavepoint };
+      default:
+        return assertNever(stmt, 'statement');
+    }
+  }
+
+  bindQuery(q: ast.Query, source: SourceText): LogicalPlan {
+    return new Binder(this.catalog, source).bindQuery(q);
+  }
+
+  bindInsert(ins: ast.Insert, source: SourceText): SinkNode {
+    const sink = new Binder(this.catalog, source).bindInsert(ins);
+    const info = sinkInfo(sink.table);
+    if (isUpdating(sink.input) && !info.acceptsUpdates) {
+      throw planError(
+        `INSERT INTO ${sink.table.name} produces an updating result, but the ${info.connector} sink${info.format ? ` with format '${info.format}'` : ''} can only append rows`,
+        ins.span,
+        "a GROUP BY without a window emits updates and retractions as results change; write it to a 'debezium-json' filesystem table or the print connector, or aggregate over a window (TUMBLE, HOP, CUMULATE, SESSION), whose results are final when emitted",
+      );
+    }
+    return sink;
+  }
+
+  /** Physical plan for one job: sinks, plus queries whose rows go to the client. */
+  physicalPlan(sinks: readonly LogicalPlan[], queries: readonly LogicalPlan[], parallelism?: number): PhysicalPlan {
+    const p = parallelism ?? Number(this.options.get('parallelism.default') ?? '1');
+    const maxP = Number(this.options.get('pipeline.max-parallelism') ?? '128');
+    const roots = [...sinks.map((plan) => ({ plan: pruneColumns(plan), collect: false })), ...queries.map((plan) => ({ plan: pruneColumns(plan), collect: true }))];
+    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP });
+  }
+
+  explain(stmt: ast.Statement, source: SourceText): string {
+    let roots: LogicalPlan[];
+    let collect = false;
+    switch (stmt.kind) {
+      case 'query':
+        roots = [this.bindQuery(stmt.query, source)];
+        collect = true;
+        break;
+      case 'insert':
+        roots = [this.bindInsert(stmt, source)];
+        break;
+      case 'statement-set':
+        roots = stmt.inserts.map((i) => this.bindInsert(i, source));
+        break;
+      default:
+        throw notSupported(`EXPLAIN of ${stmt.kind} statements`, stmt.span, 'EXPLAIN a SELECT, an INSERT or a statement set');
+    }
+    const logical = roots.map((r) => explainLogical(r)).join('\n\n');
+    const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []));
+    return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
+  }
+
+  private describe(stmt: ast.Describe): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    const obj = this.catalog.resolve(name, stmt.name.span);
+    if (obj.kind === 'view') {
+      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type), 'TRUE', '', '', '']) };
+    }
+    const wm = obj.watermark;
+    return {
+      kind: 'table',
+      header: ['name', 'type', 'null', 'key', 'extras', 'watermark'],
+      rows: obj.columns.map((c) => {
+        const isWm = wm !== undefined && wm.column.toLowerCase() === c.name.toLowerCase();
+        const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : '';
+        return [
+          c.name,
+          typeToString(c.type) + (isWm ? ' *ROWTIME*' : ''),
+          c.kind === 'physical' && !c.nullable ? 'FALSE' : 'TRUE',
+          obj.primaryKey?.some((k) => k.toLowerCase() === c.name.toLowerCase()) ? 'PRI' : '',
+          extras,
+          isWm ? obj.source.text.slice(wm.expr.span.start, wm.expr.span.end) : '',
+        ];
+      }),
+    };
+  }
+
+  private createTable(stmt: ast.CreateTable, source: SourceText): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    if (this.catalog.has(name)) {
+      if (stmt.ifNotExists) return { kind: 'ok', message: `table ${name} already exists (kept)` };
+      throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS`);
+    }
+    const columns: ColumnDef[] = [];
+    const seen = new Set<string>();
+    for (const el of stmt.columns) {
+      const lower = el.name.value.toLowerCase();
+      if (seen.has(lower)) throw bindError(`column '${el.name.value}' is declared twice`, el.name.span);
+      seen.add(lower);
+      switch (el.kind) {
+        case 'physical':
+          columns.push({ kind: 'physical', name: el.name.value, type: resolveTypeName(el.type), nullable: !el.notNull });
+          break;
+        case 'computed':
+          // typed below, once the physical columns are known
+          columns.push({ kind: 'computed', name: el.name.value, expr: el.expr, type: T.NULL });
+          break;
+        case 'metadata':
+          throw notSupported('METADATA columns', el.span);
+      }
+    }
+    if (!columns.some((c) => c.kind === 'physical')) throw bindError(`table ${name} needs at least one physical column`, stmt.span);
+    const options = new Map<string, string>();
+    for (const o of stmt.options) {
+      if (options.has(o.key)) throw bindError(`option '${o.key}' is given twice`, o.span);
+      options.set(o.key, o.value);
+    }
+    if (stmt.primaryKey !== undefined) {
+      for (const k of stmt.primaryKey) if (!seen.has(k.value.toLowerCase())) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
+    }
+    if (stmt.watermark !== undefined) {
+      const wcol = stmt.watermark.column;
+      const col = columns.find((c) => c.name.toLowerCase() === wcol.value.toLowerCase());
+      if (col === undefined) throw bindError(`WATERMARK column '${wcol.value}' is not a column of ${name}`, wcol.span);
+    }
+    let table: TableDef = {
+      kind: 'table',
+      name,
+      columns,
+      watermark: stmt.watermark === undefined ? undefined : { column: stmt.watermark.column.value, expr: stmt.watermark.expr },
+      primaryKey: stmt.primaryKey?.map((k) => k.value),
+      options,
+      source,
+      span: stmt.span,
+    };
+    // Type the computed columns and check the watermark by binding a scan of the table.
+    const scan = new Binder(this.catalog, source).bindScan(table);
+    table = { ...table, columns: columns.map((c, i) => (c.kind === 'computed' ? { ...c, type: scan.schema[i]!.type } : c)) };
+    if (table.watermark !== undefined) {
+      const rt = scan.schema.find((f) => f.rowtime)!;
+      if (rt.type.kind !== 'TIMESTAMP') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
+    }
+    validateTable(table);
+    this.catalog.add(table);
+    return { kind: 'ok', message: `table ${name} created` };
+  }
+
+  private createView(stmt: ast.CreateView, source: SourceText): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    if (this.catalog.has(name)) {
+      if (stmt.ifNotExists) return { kind: 'ok', message: `view ${name} already exists (kept)` };
+      throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP VIEW ${name} first`);
+    }
+    const plan = this.bindQuery(stmt.query, source);
+    const aliases = stmt.columns?.map((c) => c.value);
+    if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
+    const columns = plan.schema.map((f, i): { name: string; type: DataType } => ({ name: aliases?.[i] ?? f.name, type: f.type }));
+    this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
+    return { kind: 'ok', message: `view ${name} created` };
+  }
+}
+
+/** Checks values of options weir reads (others are accepted as Flink does). */
+function validateOption(key: string, value: string, span: ast.Statement['span']): void {
+  const positiveInt = (v: string): boolean => /^\d+$/.test(v) && Number(v) > 0;
+  if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size') && !positiveInt(value)) {
+    throw bindError(`'${key}' must be a positive whole number, got '${value}'`, span);
+  }
+  if (key === 'execution.checkpointing.mode' && value !== 'EXACTLY_ONCE' && value !== 'AT_LEAST_ONCE') {
+    throw bindError(`'${key}' must be EXACTLY_ONCE or AT_LEAST_ONCE, got '${value}'`, span);
+  }
+  if (key === 'sql-client.execution.result-mode' && !['table', 'changelog', 'tableau'].includes(value.toLowerCase())) {
+    throw bindError(`'${key}' must be table, changelog or tableau, got '${value}'`, span);
+  }
+  void DEFAULT_OPTIONS;
+}

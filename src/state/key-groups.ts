@@ -1,0 +1,96 @@
+// Key groups (DESIGN §4): a key's group is a stable hash of its value modulo the maximum
+// parallelism; a subtask owns a contiguous range of groups. Exchanges route rows by it and
+// keyed state is snapshotted by it, so a checkpoint taken at one parallelism restores at
+// another. The hash must never change between versions of weir: checkpoints depend on it.
+
+import type { Column, Scalar } from '../common/batch.js';
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function hashNumber(v: number): number {
+  f64[0] = v === 0 ? 0 : v; // -0 and 0 are one key
+  return fmix(Math.imul(u32[0]! ^ 0x9e3779b9, 0xcc9e2d51) ^ Math.imul(u32[1]!, 0x1b873593));
+}
+
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return fmix(h ^ s.length);
+}
+
+const NULL_HASH = 0x5bd1e995;
+
+export function hashScalar(v: Scalar): number {
+  if (v === null) return NULL_HASH;
+  if (typeof v === 'string') return hashString(v);
+  if (typeof v === 'boolean') return hashNumber(v ? 1 : 0);
+  return hashNumber(v);
+}
+
+/** Combined hash of a key made of several values (in key column order). */
+export function hashKey(values: readonly Scalar[]): number {
+  if (values.length === 1) return hashScalar(values[0]!);
+  let h = 17;
+  for (const v of values) h = (Math.imul(h, 31) + hashScalar(v)) | 0;
+  return fmix(h);
+}
+
+/** Hashes rows [0, n) of the key columns into `out` (same result as hashKey per row). */
+export function hashColumns(cols: readonly Column[], n: number, out: Uint32Array): void {
+  if (cols.length === 1) {
+    hashColumnInto(cols[0]!, n, out);
+    return;
+  }
+  const tmp = new Uint32Array(n);
+  const acc = new Int32Array(n).fill(17);
+  for (const c of cols) {
+    hashColumnInto(c, n, tmp);
+    for (let i = 0; i < n; i++) acc[i] = (Math.imul(acc[i]!, 31) + tmp[i]!) | 0;
+  }
+  for (let i = 0; i < n; i++) out[i] = fmix(acc[i]!);
+}
+
+function hashColumnInto(c: Column, n: number, out: Uint32Array): void {
+  const v = c.values;
+  const nulls = c.nulls;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(v[i]!);
+  } else {
+    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashNumber(v[i]!);
+  }
+}
+
+export function keyGroupOf(hash: number, maxParallelism: number): number {
+  return hash % maxParallelism;
+}
+
+/** The subtask that owns a key group (Flink's assignment: contiguous ranges). */
+export function subtaskForKeyGroup(keyGroup: number, parallelism: number, maxParallelism: number): number {
+  return Math.floor((keyGroup * parallelism) / maxParallelism);
+}
+
+export interface KeyGroupRange {
+  /** First group owned. */
+  readonly start: number;
+  /** One past the last group owned. */
+  readonly end: number;
+}
+
+export function keyGroupRange(subtask: number, parallelism: number, maxParallelism: number): KeyGroupRange {
+  const start = Math.ceil((subtask * maxParallelism) / parallelism);
+  const end = Math.ceil(((subtask + 1) * maxParallelism) / parallelism);
+  return { start, end };
+}
