@@ -9,8 +9,8 @@ import { WeirError, formatError } from '../common/errors.js';
 import type { SourceText } from '../common/errors.js';
 import { Session } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
-import { RunningJob, formatCount, formatDelay, formatWatermark, planJob } from './job-runner.js';
-import type { JobSummary } from './job-runner.js';
+import { RunningJob, formatCount, formatDelay, formatWatermark } from '../exec/job-runner.js';
+import type { JobSummary } from '../exec/job-runner.js';
 import { PlainPrinter, TableauPrinter } from './result-printer.js';
 import type { LineSink } from './result-printer.js';
 import type { ResultListener } from '../exec/operators/collect.js';
@@ -70,8 +70,8 @@ function positiveInt(name: string) {
   };
 }
 
-function collect(v: string, prev: string[]): string[] {
-  return [...prev, v];
+function collect(v: string, prev: string[] | undefined): string[] {
+  return [...(prev ?? []), v];
 }
 
 export interface RunFileOptions {
@@ -109,7 +109,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     }
   }
   if (sinks.length === 0 && queries.length === 0) return 0;
-  const plan = planJob(session, { sinks, queries }, opts.parallelism);
+  const plan = session.physicalPlan(sinks, queries, opts.parallelism);
   const tty = io.out.isTTY === true;
   const out: LineSink = {
     write: (text) => {
@@ -120,7 +120,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   const showProgress = !opts.quiet && io.err.isTTY === true;
   const status = showProgress ? createLogUpdate(io.err as NodeJS.WriteStream) : null;
   const jobId = `${basename(path).replace(/\.sql$/i, '')}-${Date.now()}`;
-  const running = new RunningJob(plan, session, {
+  const running = new RunningJob(plan, session.options, {
     jobId,
     parallelism: opts.parallelism,
     listener: (i) => {
@@ -197,7 +197,7 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
   const program = new Command();
   program
     .name('weir')
-    .description('weir: a streaming SQL engine (Flink SQL dialect) with barrier checkpoints, whose results are proven against DuckDB.\nRun without a command to open the SQL REPL.')
+    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.')
     .version('0.1.0', '-V, --version')
     .showHelpAfterError('(weir --help lists the commands)')
     .exitOverride()
@@ -208,10 +208,10 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
     .description("run a query file: DDL, then its INSERTs and SELECTs as one streaming job; SELECT results are printed")
     .argument('<file>', 'the .sql file')
     .addOption(new Option('-p, --parallelism <n>', 'subtasks per operator (default: parallelism.default, 1)').argParser(positiveInt('--parallelism')))
-    .option('--set <key=value>', 'set a session option, as SET does (repeatable)', collect, [])
-    .option('-q, --quiet', 'no progress line and no summary', false)
-    .action(async (file: string, o: { parallelism?: number; set: string[]; quiet: boolean }) => {
-      setCode(await runFile(file, o, io));
+    .option('--set <key=value>', 'set a session option, as SET does (repeatable)', collect)
+    .option('-q, --quiet', 'no progress line and no summary')
+    .action(async (file: string, o: { parallelism?: number; set?: string[]; quiet?: boolean }) => {
+      setCode(await runFile(file, { parallelism: o.parallelism, set: o.set ?? [], quiet: o.quiet === true }, io));
     });
 
   program
@@ -219,9 +219,9 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
     .description('print the logical and physical plans of the INSERTs and SELECTs in a file')
     .argument('<file>', 'the .sql file')
     .addOption(new Option('-p, --parallelism <n>', 'plan for this parallelism').argParser(positiveInt('--parallelism')))
-    .option('--set <key=value>', 'set a session option (repeatable)', collect, [])
-    .action((file: string, o: { parallelism?: number; set: string[] }) => {
-      setCode(explainFile(file, o, io));
+    .option('--set <key=value>', 'set a session option (repeatable)', collect)
+    .action((file: string, o: { parallelism?: number; set?: string[] }) => {
+      setCode(explainFile(file, { parallelism: o.parallelism, set: o.set ?? [] }, io));
     });
 
   return program;

@@ -22,11 +22,11 @@ function typeWidth(t: DataType): number {
     case 'INT':
       return 11;
     case 'BIGINT':
-      return 20;
+      return 12;
     case 'DOUBLE':
-      return 22;
+      return 14;
     case 'DECIMAL':
-      return Math.min(40, (t.precision ?? 10) + 2);
+      return Math.min(20, (t.precision ?? 10) + 2);
     case 'TIMESTAMP':
       return 23;
     case 'DATE':
@@ -69,8 +69,9 @@ export class TableauPrinter implements ResultListener {
       const cells = batch.columns.map((c, j) => {
         const w = this.widths[j]!;
         let s = formatCell(c, i, '<NULL>');
-        if (s.length > w) s = s.slice(0, w - 3) + '...';
         const numeric = c.type.kind !== 'STRING';
+        // long text is cut; a number never is (its column just widens on that line)
+        if (!numeric && s.length > w) s = s.slice(0, w - 3) + '...';
         return ` ${numeric ? s.padStart(w) : s.padEnd(w)} `;
       });
       lines.push(`| ${kind} |${cells.join('|')}|`);

@@ -887,6 +887,14 @@ export class Binder {
       throw bindError(`cannot apply ${display} to (${types})`, span, `${display} takes ${sig}`);
     }
     const cast = args.map((a, i) => castTo(a, sig.args[i]!));
+    if (cast.some((a) => a.kind === 'const')) {
+      // Constant arguments (patterns, regular expressions, units) are checked now, with a position.
+      try {
+        fn.kernel(sig, cast.map((a) => (a.kind === 'const' ? a.value : undefined)));
+      } catch (e) {
+        throw bindError(e instanceof Error ? e.message : String(e), span);
+      }
+    }
     return this.fold({ kind: 'call', fn: fnName, args: cast, type: sig.ret }, span);
   }
 

@@ -1,18 +1,12 @@
-// Runs the jobs of a script (CLI `run`, the REPL, `verify`): plans the sinks and queries,
-// starts the job, shows progress, and gathers the end-of-run summary.
+// Runs a planned job for a client (CLI `run`, the REPL, `verify`): starts it with the
+// session's options, reports progress, and gathers the end-of-run summary.
 
-import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import type { PhysicalPlan } from '../plan/physical.js';
-import type { Session } from '../sql/session.js';
-import type { ResultListener } from '../exec/operators/collect.js';
-import { Job } from '../exec/job.js';
+import type { ResultListener } from './operators/collect.js';
+import { Job } from './job.js';
 import { formatTimestamp } from '../common/time.js';
+import type { SessionOptions } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
-
-export interface JobSpec {
-  readonly sinks: readonly SinkNode[];
-  readonly queries: readonly LogicalPlan[];
-}
 
 export interface RunSettings {
   readonly jobId: string;
@@ -50,17 +44,13 @@ export interface JobSummary {
   readonly watermarkDelays: readonly { table: string; column: string; delayMs: number | undefined }[];
 }
 
-export function planJob(session: Session, spec: JobSpec, parallelism?: number): PhysicalPlan {
-  return session.physicalPlan(spec.sinks, spec.queries, parallelism);
-}
-
-export function jobOptionsFrom(session: Session, settings: RunSettings) {
+export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
   return {
     jobId: settings.jobId,
-    batchSize: Number(session.options.get('execution.batch-size') ?? 4096),
+    batchSize: Number(options.get('execution.batch-size') ?? 4096),
     channelCapacity: 8,
-    exactlyOnce: (session.options.get('execution.checkpointing.mode') ?? 'EXACTLY_ONCE') === 'EXACTLY_ONCE',
-    idleTimeoutMs: parseDuration(session.options.get('table.exec.source.idle-timeout') ?? '0') || 0,
+    exactlyOnce: (options.get('execution.checkpointing.mode') ?? 'EXACTLY_ONCE') === 'EXACTLY_ONCE',
+    idleTimeoutMs: parseDuration(options.get('table.exec.source.idle-timeout') ?? '0') || 0,
     resultListener: settings.listener,
   };
 }
@@ -71,10 +61,10 @@ export class RunningJob {
 
   constructor(
     readonly plan: PhysicalPlan,
-    session: Session,
+    options: SessionOptions,
     readonly settings: RunSettings,
   ) {
-    this.job = new Job(plan, jobOptionsFrom(session, settings));
+    this.job = new Job(plan, jobOptionsFrom(options, settings));
   }
 
   async run(): Promise<JobSummary> {

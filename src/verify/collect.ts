@@ -1,0 +1,51 @@
+// Runs a script's queries in this process and collects each query's final table (its
+// changelog folded), with the job summary. Used by `weir verify` and the SQL tests.
+
+import type { SourceText } from '../common/errors.js';
+import type { LogicalPlan, SinkNode } from '../plan/logical.js';
+import { Session } from '../sql/session.js';
+import { RunningJob } from '../exec/job-runner.js';
+import type { JobSummary } from '../exec/job-runner.js';
+import type { Row } from './compare.js';
+import { ChangelogFolder } from './compare.js';
+
+export interface CollectedQuery {
+  readonly plan: LogicalPlan;
+  readonly rows: Row[];
+  readonly changes: number;
+  readonly unmatchedRetractions: Row[];
+}
+
+export interface CollectResult {
+  readonly session: Session;
+  readonly queries: CollectedQuery[];
+  readonly sinks: readonly SinkNode[];
+  readonly summary: JobSummary | undefined;
+}
+
+export async function collectScript(source: SourceText, opts: { parallelism?: number; options?: Record<string, string>; batchSize?: number } = {}): Promise<CollectResult> {
+  const session = new Session();
+  for (const [k, v] of Object.entries(opts.options ?? {})) session.options.set(k, v);
+  if (opts.batchSize !== undefined) session.options.set('execution.batch-size', String(opts.batchSize));
+  const sinks: SinkNode[] = [];
+  const plans: LogicalPlan[] = [];
+  for (const { result } of session.executeScript(source)) {
+    if (result.kind === 'insert') sinks.push(...result.sinks);
+    else if (result.kind === 'query') plans.push(result.plan);
+  }
+  if (plans.length === 0 && sinks.length === 0) return { session, queries: [], sinks, summary: undefined };
+  const folders = plans.map(() => new ChangelogFolder());
+  const plan = session.physicalPlan(sinks, plans, opts.parallelism);
+  const job = new RunningJob(plan, session.options, {
+    jobId: `collect-${Date.now()}`,
+    parallelism: opts.parallelism,
+    listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }),
+  });
+  const summary = await job.run();
+  return {
+    session,
+    sinks,
+    summary,
+    queries: plans.map((p, i) => ({ plan: p, rows: folders[i]!.result(), changes: folders[i]!.changes, unmatchedRetractions: folders[i]!.unmatchedRetractions })),
+  };
+}

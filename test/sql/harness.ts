@@ -1,0 +1,190 @@
+// File-driven SQL tests: each case runs a weir query over data files and compares its result
+// (the changelog folded into a table) with a hand-written DuckDB query over the same files,
+// as multisets, using real DuckDB.
+//
+// Case file format (test/sql/cases/*.sqltest):
+//
+//   === name of the case
+//   --- file bids.csv           a data file written to the case's temp directory ($DIR)
+//   1,100,2020-01-01 00:00:01
+//   --- weir                    weir SQL: DDL, then one SELECT
+//   CREATE TABLE ... WITH ('path' = '$DIR/bids.csv', ...);
+//   SELECT ...;
+//   --- duckdb                  the expected result, as a DuckDB query
+//   SELECT ... FROM read_csv('$DIR/bids.csv', ...)
+//   --- late 2                  (optional) records the job must report as dropped late
+//   --- parallelism 1 2         (optional, default 1 2) run at each parallelism
+//   --- batch-size 3            (optional) source batch size, to exercise batch boundaries
+//   --- error <text>            (instead of duckdb) the weir SQL must fail with this message;
+//                                `at L:C` in the text checks the error position
+//
+// Lines starting with `#` outside sections are comments.
+
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { collectScript } from '../../src/verify/collect.js';
+import { compareMultisets } from '../../src/verify/compare.js';
+import type { Row } from '../../src/verify/compare.js';
+import { WeirError, lineColumn } from '../../src/common/errors.js';
+import type { DataType } from '../../src/common/types.js';
+
+export interface SqlCase {
+  readonly name: string;
+  readonly files: Map<string, string>;
+  readonly weir: string;
+  readonly duckdb: string | undefined;
+  readonly late: number | undefined;
+  readonly parallelism: number[];
+  readonly batchSize: number | undefined;
+  readonly error: string | undefined;
+}
+
+export function parseCases(text: string): SqlCase[] {
+  const cases: SqlCase[] = [];
+  let cur: { name: string; sections: [string, string, string[]][] } | null = null;
+  let section: [string, string, string[]] | null = null;
+  const flush = (): void => {
+    if (cur === null) return;
+    const files = new Map<string, string>();
+    let weir = '';
+    let duckdb: string | undefined;
+    let late: number | undefined;
+    let parallelism = [1, 2];
+    let batchSize: number | undefined;
+    let error: string | undefined;
+    for (const [kind, arg, lines] of cur.sections) {
+      const body = lines.join('\n');
+      switch (kind) {
+        case 'file':
+          files.set(arg, body.length > 0 ? body + '\n' : '');
+          break;
+        case 'file-raw':
+          files.set(arg, body);
+          break;
+        case 'weir':
+          weir = body;
+          break;
+        case 'duckdb':
+          duckdb = body;
+          break;
+        case 'late':
+          late = Number(arg);
+          break;
+        case 'parallelism':
+          parallelism = arg.split(/\s+/).map(Number);
+          break;
+        case 'batch-size':
+          batchSize = Number(arg);
+          break;
+        case 'error':
+          error = arg;
+          break;
+        default:
+          throw new Error(`unknown section '--- ${kind}' in case ${cur.name}`);
+      }
+    }
+    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error });
+  };
+  for (const line of text.split('\n')) {
+    const c = /^=== (.+)$/.exec(line);
+    if (c !== null) {
+      flush();
+      cur = { name: c[1]!.trim(), sections: [] };
+      section = null;
+      continue;
+    }
+    const s = /^--- (\S+)\s*(.*)$/.exec(line);
+    if (s !== null && cur !== null) {
+      section = [s[1]!, s[2]!.trim(), []];
+      cur.sections.push(section);
+      continue;
+    }
+    if (section !== null) section[2].push(line);
+  }
+  flush();
+  // trim trailing blank lines of bodies (but keep them in raw files)
+  return cases.map((c) => ({ ...c, weir: c.weir.trim(), duckdb: c.duckdb?.trim() }));
+}
+
+let duck: DuckDBConnection | null = null;
+export async function duckdb(): Promise<DuckDBConnection> {
+  if (duck === null) {
+    const inst = await DuckDBInstance.create(':memory:');
+    duck = await inst.connect();
+  }
+  return duck;
+}
+
+/** DuckDB values in weir's terms: timestamps as epoch ms, DATE as days, integers as numbers. */
+export function normalizeDuck(v: unknown, t: DataType | undefined): Row[number] {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return t?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return String(v);
+}
+
+export async function runDuck(sql: string, types: readonly DataType[]): Promise<Row[]> {
+  const conn = await duckdb();
+  const reader = await conn.runAndReadAll(sql);
+  return (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i) => normalizeDuck(v, types[i])));
+}
+
+function show(rows: readonly Row[], limit = 20): string {
+  return rows.slice(0, limit).map((r) => `  ${JSON.stringify(r)}`).join('\n') + (rows.length > limit ? `\n  ... ${rows.length - limit} more` : '');
+}
+
+export function materialize(c: SqlCase): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-sqltest-'));
+  for (const [name, content] of c.files) {
+    const p = join(dir, name);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+  }
+  return dir;
+}
+
+export async function runCase(c: SqlCase): Promise<void> {
+  const dir = materialize(c);
+  const weirSql = c.weir.replaceAll('$DIR', dir);
+  if (c.error !== undefined) {
+    let err: unknown;
+    try {
+      await collectScript({ name: 'case.sql', text: weirSql }, { parallelism: 1 });
+    } catch (e) {
+      err = e;
+    }
+    if (!(err instanceof WeirError)) throw new Error(`expected a weir error '${c.error}', got ${err === undefined ? 'success' : String(err)}`);
+    const m = /^(.*?)(?: at (\d+):(\d+))?$/.exec(c.error)!;
+    const msg = m[1]!;
+    const full = `${err.message}${err.hint ? ` (hint: ${err.hint})` : ''}`;
+    if (!full.includes(msg)) throw new Error(`expected an error containing '${msg}', got '${full}'`);
+    if (m[2] !== undefined) {
+      if (err.span === undefined) throw new Error(`expected the error at ${m[2]}:${m[3]}, but it has no position`);
+      const text = err.source?.text ?? weirSql;
+      const lc = lineColumn(text, err.span.start);
+      if (lc.line !== Number(m[2]) || lc.column !== Number(m[3])) throw new Error(`expected the error at ${m[2]}:${m[3]}, got ${lc.line}:${lc.column}`);
+    }
+    return;
+  }
+  if (c.duckdb === undefined) throw new Error(`case ${c.name} has neither --- duckdb nor --- error`);
+  for (const p of c.parallelism) {
+    const r = await collectScript({ name: 'case.sql', text: weirSql }, { parallelism: p, batchSize: c.batchSize });
+    const q = r.queries[0];
+    if (q === undefined) throw new Error('the weir SQL of a case needs a SELECT');
+    if (q.unmatchedRetractions.length > 0) throw new Error(`parallelism ${p}: the changelog retracted rows it never inserted:\n${show(q.unmatchedRetractions)}`);
+    const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), q.plan.schema.map((f) => f.type));
+    const cmp = compareMultisets(q.rows, expected);
+    if (!cmp.equal) {
+      throw new Error(
+        `parallelism ${p}: weir and DuckDB differ (${q.rows.length} vs ${expected.length} rows)\nonly in weir (${cmp.onlyLeft.length}):\n${show(cmp.onlyLeft)}\nonly in DuckDB (${cmp.onlyRight.length}):\n${show(cmp.onlyRight)}`,
+      );
+    }
+    if (c.late !== undefined && r.summary!.lateDropped !== c.late) {
+      throw new Error(`parallelism ${p}: expected ${c.late} late records dropped, the job reported ${r.summary!.lateDropped}`);
+    }
+  }
+}
