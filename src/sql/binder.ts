@@ -277,6 +277,11 @@ export class Binder {
     if (timecol === undefined || timecol.kind !== 'descriptor' || timecol.columns.length !== 1) {
       throw bindError(`${name} needs DESCRIPTOR(time_column) as its second argument`, timecol?.span ?? f.span);
     }
+    for (const f of input.schema) {
+      if (isWindowColumn(f.name)) {
+        throw bindError(`the input of ${name} already has a column named ${f.name}`, data.span, `rename it in the view or subquery (e.g. ${f.name} AS inner_${f.name.toLowerCase()}); ${name} adds window_start, window_end and window_time`);
+      }
+    }
     const timeId = timecol.columns[0]!;
     const timeIndex = resolveField(input.schema, [timeId], timeId.span, this);
     const timeField = input.schema[timeIndex]!;
