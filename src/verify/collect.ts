@@ -23,15 +23,25 @@ export interface CollectResult {
   readonly summary: JobSummary | undefined;
 }
 
-export async function collectScript(source: SourceText, opts: { parallelism?: number; options?: Record<string, string>; batchSize?: number } = {}): Promise<CollectResult> {
+export interface CollectOptions {
+  readonly parallelism?: number;
+  readonly options?: Record<string, string>;
+  readonly batchSize?: number;
+  /** Collect what each INSERT would write (the sink's input) instead of writing it. */
+  readonly insertsAsQueries?: boolean;
+}
+
+export async function collectScript(source: SourceText, opts: CollectOptions = {}): Promise<CollectResult> {
   const session = new Session();
   for (const [k, v] of Object.entries(opts.options ?? {})) session.options.set(k, v);
   if (opts.batchSize !== undefined) session.options.set('execution.batch-size', String(opts.batchSize));
   const sinks: SinkNode[] = [];
   const plans: LogicalPlan[] = [];
   for (const { result } of session.executeScript(source)) {
-    if (result.kind === 'insert') sinks.push(...result.sinks);
-    else if (result.kind === 'query') plans.push(result.plan);
+    if (result.kind === 'insert') {
+      if (opts.insertsAsQueries === true) plans.push(...result.sinks.map((k) => k.input));
+      else sinks.push(...result.sinks);
+    } else if (result.kind === 'query') plans.push(result.plan);
   }
   if (plans.length === 0 && sinks.length === 0) return { session, queries: [], sinks, summary: undefined };
   const folders = plans.map(() => new ChangelogFolder());

@@ -17,6 +17,12 @@
 //   --- batch-size 3            (optional) source batch size, to exercise batch boundaries
 //   --- error <text>            (instead of duckdb) the weir SQL must fail with this message;
 //                                `at L:C` in the text checks the error position
+//   --- weir-file <path>        weir SQL from a file of the repository (e.g. queries/...);
+//                                its INSERTs are collected instead of written
+//   --- replace <from> => <to>  a text replacement applied to the weir SQL (e.g. a smaller
+//                                'events.num' for a test)
+//   --- load <table>            load the weir table's rows (a generator) into DuckDB as a
+//                                view of the same name before the duckdb query runs
 //
 // Lines starting with `#` outside sections are comments.
 
@@ -29,6 +35,8 @@ import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
+import { loadTable } from '../../src/verify/duck-load.js';
+import { readFileSync } from 'node:fs';
 import type { DataType } from '../../src/common/types.js';
 
 export interface SqlCase {
@@ -40,6 +48,9 @@ export interface SqlCase {
   readonly parallelism: number[];
   readonly batchSize: number | undefined;
   readonly error: string | undefined;
+  readonly weirFile: string | undefined;
+  readonly replacements: readonly [string, string][];
+  readonly loads: readonly string[];
 }
 
 export function parseCases(text: string): SqlCase[] {
@@ -55,6 +66,9 @@ export function parseCases(text: string): SqlCase[] {
     let parallelism = [1, 2];
     let batchSize: number | undefined;
     let error: string | undefined;
+    let weirFile: string | undefined;
+    const replacements: [string, string][] = [];
+    const loads: string[] = [];
     for (const [kind, arg, lines] of cur.sections) {
       const body = lines.join('\n');
       switch (kind) {
@@ -82,11 +96,22 @@ export function parseCases(text: string): SqlCase[] {
         case 'error':
           error = arg;
           break;
+        case 'weir-file':
+          weirFile = arg;
+          break;
+        case 'replace': {
+          const [from, to] = arg.split(' => ');
+          replacements.push([from!, to!]);
+          break;
+        }
+        case 'load':
+          loads.push(arg);
+          break;
         default:
           throw new Error(`unknown section '--- ${kind}' in case ${cur.name}`);
       }
     }
-    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error });
+    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads });
   };
   for (const line of text.split('\n')) {
     const c = /^=== (.+)$/.exec(line);
@@ -109,7 +134,10 @@ export function parseCases(text: string): SqlCase[] {
   return cases.map((c) => ({ ...c, weir: c.weir.trim(), duckdb: c.duckdb?.trim() }));
 }
 
+export const ROOT = join(import.meta.dirname, '..', '..');
+
 let duck: DuckDBConnection | null = null;
+const loaded = new Map<string, string>();
 export async function duckdb(): Promise<DuckDBConnection> {
   if (duck === null) {
     const inst = await DuckDBInstance.create(':memory:');
@@ -149,7 +177,12 @@ export function materialize(c: SqlCase): string {
 
 export async function runCase(c: SqlCase): Promise<void> {
   const dir = materialize(c);
-  const weirSql = c.weir.replaceAll('$DIR', dir);
+  let weirSql = (c.weirFile !== undefined ? readFileSync(join(ROOT, c.weirFile), 'utf8') : c.weir).replaceAll('$DIR', dir);
+  for (const [from, to] of c.replacements) {
+    if (!weirSql.includes(from)) throw new Error(`replace: '${from}' does not occur in the weir SQL`);
+    weirSql = weirSql.replaceAll(from, to);
+  }
+  const sourceName = c.weirFile ?? 'case.sql';
   if (c.error !== undefined) {
     let err: unknown;
     try {
@@ -171,9 +204,23 @@ export async function runCase(c: SqlCase): Promise<void> {
     return;
   }
   if (c.duckdb === undefined) throw new Error(`case ${c.name} has neither --- duckdb nor --- error`);
+  if (c.weirFile === undefined && c.weir === '') throw new Error(`case ${c.name} has no weir SQL`);
   for (const p of c.parallelism) {
-    const r = await collectScript({ name: 'case.sql', text: weirSql }, { parallelism: p, batchSize: c.batchSize });
+    const r = await collectScript({ name: sourceName, text: weirSql }, { parallelism: p, batchSize: c.batchSize, insertsAsQueries: true });
     const q = r.queries[0];
+    if (c.loads.length > 0 && p === c.parallelism[0]) {
+      const conn = await duckdb();
+      for (const t of c.loads) {
+        const table = r.session.catalog.get(t);
+        if (table === undefined || table.kind !== 'table') throw new Error(`load: no table ${t}`);
+        // The same generated table is loaded once per test file run.
+        const key = `${t}|${JSON.stringify([...table.options])}|${JSON.stringify(table.columns.map((x) => [x.name, x.type]))}`;
+        if (loaded.get(t) !== key) {
+          await loadTable(conn, table, t);
+          loaded.set(t, key);
+        }
+      }
+    }
     if (q === undefined) throw new Error('the weir SQL of a case needs a SELECT');
     if (q.unmatchedRetractions.length > 0) throw new Error(`parallelism ${p}: the changelog retracted rows it never inserted:\n${show(q.unmatchedRetractions)}`);
     const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), q.plan.schema.map((f) => f.type));

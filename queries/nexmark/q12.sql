@@ -1,0 +1,14 @@
+-- Nexmark q12 — processing-time windows: not in weir yet, on purpose.
+--
+-- q12 counts bids per bidder in 10-second tumbling windows over a processing-time column
+-- (PROCTIME()): the windows close by the wall clock, not by the events' own time. weir has no
+-- processing-time attributes yet. Its windows fire on watermarks of event time, which is what
+-- makes a run repeatable, restorable from a checkpoint with the same result, and provable
+-- against DuckDB; a processing-time result depends on how fast the machine happened to read
+-- the stream, so no batch run can reproduce it. The event-time equivalent of q12 is:
+--
+--   SELECT bidder, COUNT(*) AS bid_count, window_start, window_end
+--   FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND))
+--   GROUP BY bidder, window_start, window_end;
+--
+-- This file deliberately holds no statement, so running it does nothing.

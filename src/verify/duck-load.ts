@@ -1,0 +1,126 @@
+// Loads a bounded source table into DuckDB through its data-chunk appender, so a batch
+// query can run over exactly the rows the stream reads (generators: nexmark, datagen; files
+// can be read by DuckDB directly, but loading them works too).
+//
+// Representation in DuckDB: INT -> INTEGER, BIGINT -> BIGINT, DOUBLE and DECIMAL -> DOUBLE
+// (weir carries DECIMAL as a double), STRING -> VARCHAR, BOOLEAN -> BOOLEAN, TIMESTAMP ->
+// TIMESTAMP (millisecond values), DATE -> DATE. The rows are appended to `<name>__raw` with
+// timestamps as epoch-millisecond BIGINTs, and `<name>` is a view converting them.
+
+import type { DuckDBConnection, DuckDBType } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBDataChunk, INTEGER, VARCHAR } from '@duckdb/node-api';
+import type { Column } from '../common/batch.js';
+import { WeirError } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import type { TableDef } from '../catalog/catalog.js';
+import { createSourceConnector } from '../connectors/registry.js';
+
+function rawType(t: DataType): { sql: string; duck: DuckDBType } {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return { sql: 'BOOLEAN', duck: BOOLEAN };
+    case 'INT':
+      return { sql: 'INTEGER', duck: INTEGER };
+    case 'BIGINT':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'INTERVAL_DAY_TIME':
+    case 'INTERVAL_YEAR_MONTH':
+      return { sql: 'BIGINT', duck: BIGINT };
+    case 'DOUBLE':
+    case 'DECIMAL':
+    case 'NULL':
+      return { sql: 'DOUBLE', duck: DOUBLE };
+    case 'STRING':
+      return { sql: 'VARCHAR', duck: VARCHAR };
+  }
+}
+
+function viewExpr(name: string, t: DataType): string {
+  const q = `"${name.replace(/"/g, '""')}"`;
+  switch (t.kind) {
+    case 'TIMESTAMP':
+      return `epoch_ms(${q}) AS ${q}`;
+    case 'DATE':
+      return `(DATE '1970-01-01' + CAST(${q} AS INTEGER)) AS ${q}`;
+    default:
+      return q;
+  }
+}
+
+/** Values of a column as a DuckDB data-chunk column. */
+function chunkValues(c: Column, n: number): unknown[] {
+  const out = new Array<unknown>(n);
+  const nulls = c.nulls;
+  const v = c.values;
+  const kind = c.type.kind;
+  for (let i = 0; i < n; i++) {
+    if (nulls !== null && nulls[i] === 1) {
+      out[i] = null;
+      continue;
+    }
+    const x = v[i]!;
+    switch (kind) {
+      case 'BIGINT':
+      case 'TIMESTAMP':
+      case 'DATE':
+      case 'INTERVAL_DAY_TIME':
+      case 'INTERVAL_YEAR_MONTH':
+        out[i] = BigInt(x as number);
+        break;
+      case 'BOOLEAN':
+        out[i] = x === 1;
+        break;
+      default:
+        out[i] = x;
+    }
+  }
+  return out;
+}
+
+export interface LoadedTable {
+  readonly name: string;
+  readonly rows: number;
+}
+
+/** Reads the whole (bounded) source of `table` and appends it to DuckDB as view `name`. */
+export async function loadTable(conn: DuckDBConnection, table: TableDef, name: string, maxParallelism = 128): Promise<LoadedTable> {
+  const connector = createSourceConnector(table, maxParallelism);
+  if (!connector.bounded) {
+    throw new WeirError('plan', `table ${table.name} is unbounded: it cannot be compared with a batch run`, { hint: "bound it, e.g. 'events.num' for nexmark or 'number-of-rows' for datagen", span: table.span, source: table.source });
+  }
+  const physical = table.columns.filter((c) => c.kind === 'physical');
+  const columns = physical.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));
+  const raw = `${name}__raw`;
+  const quoted = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  await conn.run(`CREATE OR REPLACE TABLE ${quoted(raw)} (${columns.map((c) => `${quoted(c.name)} ${rawType(c.type).sql}`).join(', ')})`);
+  const appender = await conn.createAppender(raw);
+  const types = columns.map((c) => rawType(c.type).duck);
+  const reader = await connector.createReader({ subtask: 0, parallelism: 1, columns, restored: undefined });
+  let rows = 0;
+  try {
+    for (;;) {
+      const b = await reader.next(2048);
+      if (b === null) break;
+      if (b.length === 0) continue;
+      if (b.ops !== null && b.ops.some((k) => k !== 0)) {
+        throw new WeirError('plan', `table ${table.name} is a changelog: load its final state instead`);
+      }
+      // DuckDB chunks hold at most 2048 rows
+      for (let off = 0; off < b.length; off += 2048) {
+        const n = Math.min(2048, b.length - off);
+        const cols = b.columns.map((c) => (off === 0 && n === b.length ? c : { type: c.type, values: (c.values as Float64Array).subarray ? (c.values as Float64Array).subarray(off, off + n) : (c.values as string[]).slice(off, off + n), nulls: c.nulls === null ? null : c.nulls.subarray(off, off + n) }));
+        const chunk = DuckDBDataChunk.create(types, n);
+        chunk.setColumns(cols.map((c) => chunkValues(c as Column, n)) as never);
+        appender.appendDataChunk(chunk);
+      }
+      rows += b.length;
+    }
+    appender.flushSync();
+  } finally {
+    appender.closeSync();
+    await reader.close();
+  }
+  await conn.run(`CREATE OR REPLACE VIEW ${quoted(name)} AS SELECT ${columns.map((c) => viewExpr(c.name, c.type)).join(', ')} FROM ${quoted(raw)}`);
+  return { name, rows };
+}
