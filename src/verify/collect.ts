@@ -29,6 +29,10 @@ export interface CollectOptions {
   readonly batchSize?: number;
   /** Collect what each INSERT would write (the sink's input) instead of writing it. */
   readonly insertsAsQueries?: boolean;
+  /** For unbounded inputs: stop the job once this holds for the results so far. */
+  readonly until?: (results: Row[][]) => boolean;
+  /** For unbounded inputs: stop the job after this many milliseconds. */
+  readonly stopAfterMs?: number;
 }
 
 export async function collectScript(source: SourceText, opts: CollectOptions = {}): Promise<CollectResult> {
@@ -49,9 +53,20 @@ export async function collectScript(source: SourceText, opts: CollectOptions = {
   const job = new RunningJob(plan, session.options, {
     jobId: `collect-${Date.now()}`,
     parallelism: opts.parallelism,
-    listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }),
+    listener: (i) => ({
+      onBatch: (b) => {
+        folders[i]!.add(b);
+        if (opts.until !== undefined && opts.until(folders.map((f) => f.result()))) job.cancel();
+      },
+    }),
   });
-  const summary = await job.run();
+  const timer = opts.stopAfterMs === undefined ? undefined : setTimeout(() => job.cancel(), opts.stopAfterMs);
+  let summary: JobSummary;
+  try {
+    summary = await job.run();
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+  }
   return {
     session,
     sinks,

@@ -4,7 +4,11 @@
 // with '.' or '_' ignored) are read in name order. Each file is a split; subtask s of P reads
 // the files whose position in that order is s mod P. The position is, per file, the byte
 // offset and line after the last record read, or done; so a restore resumes exactly, at any
-// parallelism. Bounded.
+// parallelism. Bounded, unless 'source.monitor-interval' is set: then the source keeps
+// watching the directory and reads files that appear later (a file is assigned to the
+// subtask given by a hash of its path, so the assignment never changes); a subtask with no
+// new data reports nothing, and `table.exec.source.idle-timeout` lets the watermark advance
+// without it.
 //
 // Sink: 'path' is a directory. Each subtask writes an in-progress file whose name starts
 // with '.'; on a checkpoint barrier the file is flushed, fsynced and closed, and recorded as
@@ -20,6 +24,8 @@ import { join, relative, dirname, basename } from 'node:path';
 import type { Batch } from '../../common/batch.js';
 import { WeirError } from '../../common/errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
+import { parseDuration } from '../../catalog/catalog.js';
+import { hashString } from '../../state/key-groups.js';
 import type { ReaderOptions, SinkConnector, SinkOptions, SinkWriter, SourceConnector, SourcePosition, SourceReader } from '../connector.js';
 import type { FormatColumn, RecordDecoder, RecordEncoder } from '../formats/text-values.js';
 import { CsvDecoder, CsvEncoder } from '../formats/csv.js';
@@ -35,6 +41,7 @@ export const FILESYSTEM_OPTIONS = [
   'json.ignore-parse-errors',
   'debezium-json.ignore-parse-errors',
   'sink.rolling-policy.file-size',
+  'source.monitor-interval',
 ];
 
 const FORMATS = ['csv', 'json', 'debezium-json'];
@@ -60,6 +67,8 @@ export function validateFilesystemTable(table: TableDef): void {
     if (v !== undefined && (v.length !== 1 || v.charCodeAt(0) > 127)) fail(table, `'${k}' must be one ASCII character, got '${v}'`);
   }
   for (const k of ['csv.ignore-parse-errors', 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors']) boolOption(table, k);
+  const monitor = table.options.get('source.monitor-interval');
+  if (monitor !== undefined && !(parseDuration(monitor) > 0)) fail(table, `'source.monitor-interval' must be a positive duration such as '1s', got '${monitor}'`);
   const size = table.options.get('sink.rolling-policy.file-size');
   if (size !== undefined && parseSize(size) === undefined) fail(table, `'sink.rolling-policy.file-size' must be a size such as '128mb', got '${size}'`);
 }
@@ -96,18 +105,24 @@ export function listDataFiles(path: string): string[] {
 export function filesystemSource(table: TableDef, rowsPerSecond: number | undefined): SourceConnector {
   const path = table.options.get('path')!;
   const format = table.options.get('format')!;
+  const monitorText = table.options.get('source.monitor-interval');
+  const monitorMs = monitorText === undefined ? undefined : parseDuration(monitorText);
   return {
-    bounded: true,
+    bounded: monitorMs === undefined,
     updating: format === 'debezium-json',
     rowsPerSecond,
     createReader: (opts) => {
       if (!existsSync(path)) {
         throw new WeirError('execution', `table ${table.name}: path '${path}' does not exist`, { hint: 'paths are relative to the directory weir runs in', span: table.span, source: table.source });
       }
-      const files = listDataFiles(path);
       const base = statSync(path).isFile() ? dirname(path) : path;
+      if (monitorMs !== undefined) {
+        const owns = (f: string): boolean => hashString(relative(base, f) || basename(f)) % opts.parallelism === opts.subtask;
+        return new FileReader(table, format, listDataFiles(path).filter(owns), base, opts, { path, intervalMs: monitorMs, owns });
+      }
+      const files = listDataFiles(path);
       const mine = files.filter((_, i) => i % opts.parallelism === opts.subtask);
-      return new FileReader(table, format, mine, base, opts);
+      return new FileReader(table, format, mine, base, opts, undefined);
     },
   };
 }
@@ -119,9 +134,18 @@ interface FilePos {
 }
 
 const CHUNK = 1 << 20;
+const EMPTY_BATCH: Batch = { length: 0, columns: [], ops: null };
+
+interface Monitor {
+  readonly path: string;
+  readonly intervalMs: number;
+  readonly owns: (file: string) => boolean;
+}
 
 class FileReader implements SourceReader {
   private index = 0;
+  private lastScan = 0;
+  private readonly files: string[];
   private handle: FileHandle | null = null;
   private decoder: RecordDecoder | null = null;
   private readOffset = 0;
@@ -135,10 +159,13 @@ class FileReader implements SourceReader {
   constructor(
     private readonly table: TableDef,
     private readonly format: string,
-    private readonly files: readonly string[],
+    files: readonly string[],
     private readonly base: string,
     private readonly opts: ReaderOptions,
+    private readonly monitor: Monitor | undefined,
   ) {
+    this.files = [...files];
+    this.lastScan = performance.now();
     this.columns = physicalColumns(table);
     this.projection = opts.columns.map((c) => this.columns.findIndex((x) => x.name === c.name));
   }
@@ -188,9 +215,25 @@ class FileReader implements SourceReader {
     }
   }
 
+  /** New files of a monitored directory, in name order. */
+  private scan(): void {
+    const m = this.monitor!;
+    this.lastScan = performance.now();
+    const known = new Set(this.files);
+    for (const f of listDataFiles(m.path)) if (!known.has(f) && m.owns(f)) this.files.push(f);
+  }
+
   async next(maxRows: number): Promise<Batch | null> {
     for (;;) {
-      if (this.decoder === null && !(await this.openNext())) return null;
+      if (this.decoder === null && !(await this.openNext())) {
+        if (this.monitor === undefined) return null;
+        // unbounded: look for new files now and then; nothing to read right now
+        if (performance.now() - this.lastScan >= this.monitor.intervalMs) {
+          this.scan();
+          if (this.index < this.files.length) continue;
+        }
+        return EMPTY_BATCH;
+      }
       const d = this.decoder!;
       const r = d.decode(maxRows);
       if (r !== null) return r.batch;
