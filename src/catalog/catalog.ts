@@ -103,6 +103,7 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   'state.checkpoints.num-retained': '3',
   'table.exec.source.idle-timeout': '0ms',
   'execution.batch-size': '4096',
+  'execution.worker-threads': 'auto',
   'sql-client.execution.result-mode': 'table',
 };
 

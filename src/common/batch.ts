@@ -39,6 +39,12 @@ export interface Batch {
   readonly columns: readonly Column[];
   /** Changelog kind per row; null = all +I (append-only). */
   readonly ops: Uint8Array | null;
+  /**
+   * Set when every typed array of the batch was allocated for it alone (takeBatch): another
+   * thread may then take the buffers over instead of copying them. Never set on batches whose
+   * arrays may be shared (cached constants, builder buffers, subarray views).
+   */
+  readonly owned?: boolean;
 }
 
 export type Scalar = number | string | boolean | null;
@@ -83,7 +89,7 @@ export function takeBatch(batch: Batch, idx: Int32Array | Uint32Array, n: number
     const src = batch.ops;
     for (let i = 0; i < n; i++) ops[i] = src[idx[i]!]!;
   }
-  return { length: n, columns, ops };
+  return { length: n, columns, ops, owned: true };
 }
 
 export function takeColumn(col: Column, idx: Int32Array | Uint32Array, n: number): Column {

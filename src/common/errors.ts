@@ -154,3 +154,27 @@ export function didYouMean(name: string, candidates: Iterable<string>): string |
   const limit = Math.max(1, Math.floor(Math.max(name.length, 3) / 3));
   return bestD <= limit ? best : undefined;
 }
+
+/** An error as plain data, to cross a thread boundary. */
+export interface WireError {
+  readonly weir: boolean;
+  readonly kind: ErrorKind;
+  readonly message: string;
+  readonly hint: string | undefined;
+  readonly span: Span | undefined;
+  readonly source: SourceText | undefined;
+  readonly stack: string | undefined;
+}
+
+export function errorToWire(e: unknown): WireError {
+  if (e instanceof WeirError) return { weir: true, kind: e.kind, message: e.message, hint: e.hint, span: e.span, source: e.source, stack: e.stack };
+  const err = e instanceof Error ? e : new Error(String(e));
+  return { weir: false, kind: 'internal', message: err.message, hint: undefined, span: undefined, source: undefined, stack: err.stack };
+}
+
+export function errorFromWire(w: WireError): Error {
+  if (w.weir) return new WeirError(w.kind, w.message, { hint: w.hint, span: w.span, source: w.source });
+  const e = new Error(w.message);
+  if (w.stack !== undefined) e.stack = w.stack;
+  return e;
+}

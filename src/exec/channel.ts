@@ -19,7 +19,23 @@ export class JobCancelled extends Error {
   }
 }
 
-export class Channel {
+/** The consumer end of a channel, as an InputGate reads it. */
+export interface InChannel {
+  gate: InputGate | null;
+  index: number;
+  take(): Message | undefined;
+}
+
+/** The producer end of a channel, as a TaskOutput writes it. */
+export interface OutChannel {
+  /** Appends a message; a returned promise means the channel is full: await it. */
+  push(msg: Message): Promise<void> | undefined;
+  readonly isCancelled: boolean;
+  cancel(): void;
+}
+
+/** A channel whose two ends are on the same thread. */
+export class Channel implements InChannel, OutChannel {
   private buf: Message[] = [];
   private head = 0;
   private spaceWaiter: (() => void) | null = null;
@@ -89,7 +105,7 @@ export class InputGate {
   private readonly blocked: boolean[];
   private cancelled = false;
 
-  constructor(readonly channels: readonly Channel[]) {
+  constructor(readonly channels: readonly InChannel[]) {
     channels.forEach((c, i) => {
       c.gate = this;
       c.index = i;

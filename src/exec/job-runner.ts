@@ -4,6 +4,10 @@
 import type { PhysicalPlan } from '../plan/physical.js';
 import type { ResultListener } from './operators/collect.js';
 import { Job } from './job.js';
+import type { RestoreState } from './job.js';
+import { ClusterJob } from './cluster.js';
+import type { JobHandle } from './cluster.js';
+import { availableParallelism } from 'node:os';
 import { formatTimestamp } from '../common/time.js';
 import type { SessionOptions } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
@@ -55,16 +59,31 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
   };
 }
 
+/**
+ * Worker threads for a plan: `execution.worker-threads` = 'auto' uses one per subtask up to
+ * the cores available when the job is parallel, none (everything on the main thread) when it
+ * is not; a number forces that many (0: all on the main thread).
+ */
+export function workerThreadsFor(plan: PhysicalPlan, options: SessionOptions): number {
+  const setting = options.get('execution.worker-threads') ?? 'auto';
+  const maxP = Math.max(1, ...plan.nodes.map((n) => n.parallelism));
+  if (setting === 'auto') return maxP > 1 ? Math.min(maxP, availableParallelism()) : 0;
+  return Math.min(Number(setting), maxP);
+}
+
 export class RunningJob {
-  readonly job: Job;
+  readonly job: JobHandle;
   private readonly started = performance.now();
 
   constructor(
     readonly plan: PhysicalPlan,
     options: SessionOptions,
     readonly settings: RunSettings,
+    restore?: RestoreState,
   ) {
-    this.job = new Job(plan, jobOptionsFrom(options, settings));
+    const workers = workerThreadsFor(plan, options);
+    const opts = jobOptionsFrom(options, settings);
+    this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore) : new Job(plan, opts, restore);
   }
 
   async run(): Promise<JobSummary> {

@@ -5,7 +5,9 @@
 // one subtask per degree of parallelism. Channels connect a task's subtasks to the next
 // task's subtasks: 1:1 for forward, all-to-all for hash, all-to-one for single.
 //
-// Subtasks share nothing but channels, so they run as async loops on this thread.
+// Subtasks share nothing but channels, so they run as async loops on one thread, or spread
+// over worker threads (cluster.ts): every thread builds the same graph and channel ids, and
+// instantiates only its own subtasks, with remote channel ends to subtasks elsewhere.
 
 import type { Batch, Column } from '../common/batch.js';
 import { WeirError, internalError } from '../common/errors.js';
@@ -16,6 +18,8 @@ import { keyGroupRange } from '../state/key-groups.js';
 import { createSinkConnector, createSourceConnector } from '../connectors/registry.js';
 import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
 import { Channel, JobCancelled } from './channel.js';
+import type { InChannel, OutChannel } from './channel.js';
+import type { PortMux } from './remote.js';
 import type { Operator, OperatorContext, OperatorMetrics, OperatorSnapshot } from './operator.js';
 import { Collector, newMetrics } from './operator.js';
 import type { ChainedOperator, OutputEdge, TaskEnv } from './task.js';
@@ -52,6 +56,49 @@ export interface NodeMetrics {
   readonly subtasks: readonly OperatorMetrics[];
 }
 
+/** Which thread runs subtask `subtask` of the chain headed by node `head`. */
+export interface PlacementInfo {
+  /** Worker threads (0 = everything on the main thread). */
+  readonly workers: number;
+  /** Chain heads whose subtasks run on the main thread (result collection). */
+  readonly mainChains: readonly number[];
+}
+
+export function threadOf(p: PlacementInfo, head: number, subtask: number): number {
+  if (p.workers === 0 || p.mainChains.includes(head)) return 0;
+  return 1 + (subtask % p.workers);
+}
+
+export interface ThreadContext {
+  readonly thread: number;
+  readonly placement: PlacementInfo;
+  /** Ports to the other threads, by thread number. */
+  readonly muxes: ReadonlyMap<number, PortMux>;
+}
+
+const SINGLE_THREAD: ThreadContext = { thread: 0, placement: { workers: 0, mainChains: [] }, muxes: new Map() };
+
+/** The chains of a plan: head node id -> member nodes, head first. */
+export function planChains(plan: PhysicalPlan): Map<number, PhysicalNode[]> {
+  const nodes = plan.nodes;
+  const consumers = new Map<number, number>();
+  for (const n of nodes) for (const e of n.inputs) consumers.set(e.from, (consumers.get(e.from) ?? 0) + 1);
+  const head = new Map<number, number>();
+  for (const n of nodes) {
+    const e = n.inputs.length === 1 ? n.inputs[0]! : undefined;
+    const up = e === undefined ? undefined : nodes[e.from]!;
+    const chainable = e !== undefined && up !== undefined && e.partitioning.kind === 'forward' && up.parallelism === n.parallelism && consumers.get(up.id) === 1 && n.spec.kind !== 'union';
+    head.set(n.id, chainable ? head.get(up.id)! : n.id);
+  }
+  const chains = new Map<number, PhysicalNode[]>();
+  for (const n of nodes) {
+    const h = head.get(n.id)!;
+    if (!chains.has(h)) chains.set(h, []);
+    chains.get(h)!.push(n);
+  }
+  return chains;
+}
+
 export interface CheckpointListener {
   /** A task snapshotted its chain for a checkpoint. */
   onAck(taskId: string, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
@@ -64,13 +111,14 @@ export class Job {
   private cancelled = false;
   private failure: unknown = undefined;
   checkpointListener: CheckpointListener | null = null;
-  private readonly channels: Channel[] = [];
+  private readonly channels: OutChannel[] = [];
   private readonly gates: InputTask[] = [];
 
   constructor(
     readonly plan: PhysicalPlan,
     readonly options: JobOptions,
     private readonly restore?: RestoreState,
+    private readonly thread: ThreadContext = SINGLE_THREAD,
   ) {
     this.build();
   }
@@ -85,72 +133,77 @@ export class Job {
 
   private build(): void {
     const nodes = this.plan.nodes;
-    const consumers = new Map<number, number>();
-    for (const n of nodes) for (const e of n.inputs) consumers.set(e.from, (consumers.get(e.from) ?? 0) + 1);
-    // chain membership: head id per node
-    const head = new Map<number, number>();
-    for (const n of nodes) {
-      const e = n.inputs.length === 1 ? n.inputs[0]! : undefined;
-      const up = e === undefined ? undefined : nodes[e.from]!;
-      const chainable = e !== undefined && up !== undefined && e.partitioning.kind === 'forward' && up.parallelism === n.parallelism && consumers.get(up.id) === 1 && n.spec.kind !== 'union';
-      head.set(n.id, chainable ? head.get(up.id)! : n.id);
-    }
-    const chains = new Map<number, PhysicalNode[]>();
-    for (const n of nodes) {
-      const h = head.get(n.id)!;
-      if (!chains.has(h)) chains.set(h, []);
-      chains.get(h)!.push(n);
-    }
-    // tail node of each chain -> channels into the consumer's subtasks
-    const inputsOf = new Map<number, Channel[][]>(); // head id -> per subtask input channels
+    const ctx = this.thread;
+    const where = (head: number, subtask: number): number => threadOf(ctx.placement, head, subtask);
+    const chains = planChains(this.plan);
+    const headOf = new Map<number, number>();
+    for (const [h, members] of chains) for (const m of members) headOf.set(m.id, h);
+    const inputsOf = new Map<number, InChannel[][]>(); // head id -> per subtask input channels
     const outputsOf = new Map<number, OutputEdge[][]>(); // head id -> per subtask output edges
     for (const [h, members] of chains) {
       const p = members[0]!.parallelism;
       inputsOf.set(h, Array.from({ length: p }, () => []));
       outputsOf.set(h, Array.from({ length: p }, () => []));
     }
+    // Channel ids are assigned in the same order on every thread.
+    let nextId = 0;
+    const cap = this.options.channelCapacity;
+    /** The channel from producer subtask i to consumer subtask j: both ends as this thread sees them. */
+    const connect = (upHead: number, i: number, h: number, j: number): { out: OutChannel | null; in: InChannel | null } => {
+      const id = nextId++;
+      const pt = where(upHead, i);
+      const ct = where(h, j);
+      if (pt === ctx.thread && ct === ctx.thread) {
+        const c = new Channel(cap);
+        this.channels.push(c);
+        return { out: c, in: c };
+      }
+      if (pt === ctx.thread) {
+        // a thread hop has latency: give remote channels a larger window of credits
+        const snd = ctx.muxes.get(ct)!.sender(id, cap * 4);
+        this.channels.push(snd);
+        return { out: snd, in: null };
+      }
+      if (ct === ctx.thread) return { out: null, in: ctx.muxes.get(pt)!.receiver(id) };
+      return { out: null, in: null };
+    };
     for (const [h, members] of chains) {
       const headNode = members[0]!;
       for (const e of headNode.inputs) {
-        const upHead = head.get(e.from)!;
+        const upHead = headOf.get(e.from)!;
         const up = nodes[e.from]!;
         const pu = up.parallelism;
         const pd = headNode.parallelism;
         const ins = inputsOf.get(h)!;
         const outs = outputsOf.get(upHead)!;
-        const cap = this.options.channelCapacity;
-        const mk = (): Channel => {
-          const c = new Channel(cap);
-          this.channels.push(c);
-          return c;
-        };
+        const edge = (channels: OutChannel[]): OutputEdge => ({ partitioning: e.partitioning, channels, maxParallelism: this.plan.maxParallelism });
         switch (e.partitioning.kind) {
           case 'forward': {
             if (pu !== pd) throw internalError(`forward edge between parallelism ${pu} and ${pd}`);
             for (let i = 0; i < pu; i++) {
-              const c = mk();
-              ins[i]!.push(c);
-              outs[i]!.push({ partitioning: e.partitioning, channels: [c], maxParallelism: this.plan.maxParallelism });
+              const c = connect(upHead, i, h, i);
+              if (c.in !== null) ins[i]!.push(c.in);
+              if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
           }
           case 'single': {
             for (let i = 0; i < pu; i++) {
-              const c = mk();
-              ins[0]!.push(c);
-              outs[i]!.push({ partitioning: e.partitioning, channels: [c], maxParallelism: this.plan.maxParallelism });
+              const c = connect(upHead, i, h, 0);
+              if (c.in !== null) ins[0]!.push(c.in);
+              if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
           }
           case 'hash': {
             for (let i = 0; i < pu; i++) {
-              const row: Channel[] = [];
+              const row: OutChannel[] = [];
               for (let j = 0; j < pd; j++) {
-                const c = mk();
-                ins[j]!.push(c);
-                row.push(c);
+                const c = connect(upHead, i, h, j);
+                if (c.in !== null) ins[j]!.push(c.in);
+                if (c.out !== null) row.push(c.out);
               }
-              outs[i]!.push({ partitioning: e.partitioning, channels: row, maxParallelism: this.plan.maxParallelism });
+              if (row.length === pd) outs[i]!.push(edge(row));
             }
             break;
           }
@@ -162,15 +215,16 @@ export class Job {
       const headNode = members[0]!;
       const p = headNode.parallelism;
       for (let s = 0; s < p; s++) {
+        if (where(h, s) !== ctx.thread) continue;
         const taskId = `${members.map((m) => m.name).join('>')}#${s}`;
         const isSource = headNode.spec.kind === 'source' || headNode.spec.kind === 'values';
         const opNodes = isSource ? members.slice(1) : members;
         const chain: ChainedOperator[] = opNodes.map((n) => this.chained(n, s));
         const output = new TaskOutput(outputsOf.get(h)![s]!);
         if (isSource) {
-          const ctx = this.context(headNode, s);
+          const sctx = this.context(headNode, s);
           const spec = this.sourceSpec(headNode, s);
-          const task = new SourceTask(taskId, ctx, spec, chain, output, env);
+          const task = new SourceTask(taskId, sctx, spec, chain, output, env);
           const restored = this.restore?.operators.get(headNode.name);
           if (restored !== undefined) for (const r of restored) task.restoreWatermark(((r.operator as { watermark?: number } | null)?.watermark) ?? -Infinity);
           this.sourceTasks.push(task);
@@ -223,7 +277,7 @@ export class Job {
         return new WindowTvfOperator(s.window, s.timeIndex);
       case 'window-aggregate':
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
-        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
+        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize);
       case 'union':
@@ -336,9 +390,15 @@ export class Job {
   private cancelAll(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    for (const m of this.thread.muxes.values()) m.cancelAll();
     for (const c of this.channels) c.cancel();
     for (const g of this.gates) g.cancel();
     for (const s of this.sourceTasks) s.requestStop();
+  }
+
+  /** Metrics of this thread's subtasks: node id -> per subtask (sparse). */
+  rawMetrics(): ReadonlyMap<number, readonly OperatorMetrics[]> {
+    return this.metrics;
   }
 
   /** Metrics per plan node, summed over subtasks. */

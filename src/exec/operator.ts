@@ -63,6 +63,12 @@ export interface Operator {
   processWatermark?(wm: number, out: Collector): void | Promise<void>;
   /** All inputs ended (after the final watermark): flush everything. */
   finish?(out: Collector): void | Promise<void>;
+  /**
+   * Called after barrier alignment, before this operator snapshots: an operator that keeps
+   * no state across a barrier (a local pre-aggregation) emits what it holds here; the runtime
+   * passes it down the chain before any later operator snapshots.
+   */
+  prepareSnapshotPreBarrier?(out: Collector): void;
   /** Called after barrier alignment, before the barrier is forwarded. */
   snapshot?(checkpointId: number): OperatorSnapshot | Promise<OperatorSnapshot>;
   /**

@@ -132,7 +132,7 @@ export class SourceTask extends Task {
       await this.processRaw(raw);
       // Let timers (checkpoint trigger, progress, signals) run now and then.
       const now = performance.now();
-      if (now - lastYield > 25) {
+      if (now - lastYield > 2) {
         lastYield = now;
         await new Promise<void>((r) => setImmediate(r));
       }

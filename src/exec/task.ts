@@ -11,7 +11,7 @@
 import type { Batch, Column } from '../common/batch.js';
 import { takeBatch } from '../common/batch.js';
 import { hashColumns, keyGroupOf, subtaskForKeyGroup } from '../state/key-groups.js';
-import type { Channel, Message } from './channel.js';
+import type { InChannel, Message, OutChannel } from './channel.js';
 import { InputGate, JobCancelled } from './channel.js';
 import type { Operator, OperatorContext, OperatorSnapshot } from './operator.js';
 import { Collector } from './operator.js';
@@ -27,7 +27,7 @@ export interface ChainedOperator {
 export interface OutputEdge {
   readonly partitioning: Partitioning;
   /** forward/single: one channel; hash: one per downstream subtask. */
-  readonly channels: readonly Channel[];
+  readonly channels: readonly OutChannel[];
   readonly maxParallelism: number;
 }
 
@@ -87,7 +87,7 @@ export class TaskOutput {
   }
 }
 
-async function push(c: Channel, msg: Message): Promise<void> {
+async function push(c: OutChannel, msg: Message): Promise<void> {
   const p = c.push(msg);
   if (p !== undefined) await p;
   if (c.isCancelled) throw new JobCancelled();
@@ -165,6 +165,10 @@ export abstract class Task {
     const snaps = new Map<string, OperatorSnapshot>();
     for (let i = 0; i < this.chain.length; i++) {
       const c = this.chain[i]!;
+      if (c.op.prepareSnapshotPreBarrier !== undefined) {
+        c.op.prepareSnapshotPreBarrier(c.out);
+        await this.drainFrom(i);
+      }
       if (c.op.snapshot !== undefined) {
         const s = await c.op.snapshot(checkpointId);
         snaps.set(c.ctx.operatorId, s);
@@ -204,7 +208,7 @@ export class InputTask extends Task {
   /** Checkpoint being aligned, and which channels delivered its barrier. */
   private aligning: { id: number; savepoint: boolean; seen: boolean[]; startedAt: number } | null = null;
 
-  constructor(id: string, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly Channel[]) {
+  constructor(id: string, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly InChannel[]) {
     super(id, chain, output, env);
     this.gate = new InputGate(inputs);
     this.channelWatermark = inputs.map(() => -Infinity);

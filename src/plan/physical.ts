@@ -14,7 +14,7 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
-import type { AggCall, LogicalPlan, Schema, WindowSpec } from './logical.js';
+import type { AggCall, Field, LogicalPlan, Schema, WindowSpec } from './logical.js';
 import { aggToString, describeWindow, isUpdating } from './logical.js';
 
 export type Partitioning =
@@ -22,6 +22,14 @@ export type Partitioning =
   | { readonly kind: 'hash'; readonly keys: readonly number[] }
   /** Every row to subtask 0 (a global aggregate). */
   | { readonly kind: 'single' };
+
+/** Which part of a (possibly two-phase) window aggregation an operator is. */
+export type WindowPhase =
+  | { readonly kind: 'single' }
+  /** Pre-aggregation before the shuffle; emits partial rows with a record count. */
+  | { readonly kind: 'local' }
+  /** Merges partial rows; input columns of window_start, window_end and the record count. */
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number };
 
 export interface SourceColumn {
   readonly name: string;
@@ -46,7 +54,7 @@ export type OperatorSpec =
   /** Filter then project (either may be absent). */
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
-  | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[] }
+  | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
   | { readonly kind: 'group-aggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly inputUpdating: boolean }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
@@ -93,6 +101,64 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     return id;
   };
   const P = opts.parallelism;
+
+  /**
+   * A window aggregation in two phases (as Flink's local-global aggregation): a local
+   * pre-aggregation chained to its input, a shuffle of the partial rows by key, a global
+   * merge, and a calc giving the query's columns (AVG = merged SUM / merged COUNT). Only the
+   * partial rows cross between subtasks. Used at every parallelism, so the plan and the state
+   * layout do not depend on the parallelism (a checkpoint restores at another one).
+   */
+  const twoPhaseWindowAggregate = (p: Extract<LogicalPlan, { kind: 'window-aggregate' }>, input: number, inNode: PhysicalNode, parallelism: number): number => {
+    const inSchema = inNode.schema;
+    const k = p.groupKeys.length;
+    const local: AggCall[] = [];
+    const finals: ({ kind: 'one'; at: number } | { kind: 'avg'; sum: number; count: number; type: DataType })[] = [];
+    const partial = (a: AggCall, fn: AggCall['fn'], type: DataType): number => {
+      local.push({ ...a, fn, type, distinct: false });
+      return local.length - 1;
+    };
+    for (const a of p.aggs) {
+      if (a.fn === 'avg') {
+        const argType = inSchema[a.args[0]!]!.type;
+        const sumType = argType.kind === 'DECIMAL' ? { kind: 'DECIMAL' as const, precision: 38, scale: argType.scale ?? 0 } : argType;
+        finals.push({ kind: 'avg', sum: partial(a, 'sum', sumType), count: partial(a, 'count', { kind: 'BIGINT' }), type: a.type });
+      } else finals.push({ kind: 'one', at: partial(a, a.fn, a.type) });
+    }
+    const records = local.length;
+    local.push({ fn: 'count_star', args: [], distinct: false, filter: undefined, type: { kind: 'BIGINT' }, name: 'records' });
+    const localSchema: Field[] = [
+      ...p.groupKeys.map((g) => ({ ...inSchema[g]!, rowtime: false })),
+      ...local.map((a, i) => ({ name: `$partial${i}`, type: a.type, nullable: true, rowtime: false })),
+      { name: 'window_start', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
+      { name: 'window_end', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
+    ];
+    const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: { kind: 'local' } }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
+    // global: merge each partial column (counts add up: SUM0)
+    const keys = p.groupKeys.map((_, i) => i);
+    const global: AggCall[] = local.slice(0, records).map((a, i) => {
+      const col = k + i;
+      const fn: AggCall['fn'] = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'sum0' ? 'sum0' : a.fn;
+      return { fn, args: [col], distinct: false, filter: undefined, type: a.type, name: a.name };
+    });
+    const globalSchema: Field[] = [
+      ...localSchema.slice(0, k),
+      ...global.map((a, i) => ({ name: `$merged${i}`, type: a.type, nullable: true, rowtime: false })),
+      ...p.schema.slice(p.schema.length - 3),
+    ];
+    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records };
+    const globalId = add({ kind: 'window-aggregate', window: p.window, timeIndex: -1, keys, aggs: global, phase }, parallelism, [{ from: localId, partitioning: exchange(keys, inNode.parallelism, parallelism) }], globalSchema, false);
+    // the query's columns: keys, aggregates, window_start, window_end, window_time
+    const ref = (i: number): BoundExpr => ({ kind: 'input', index: i, type: globalSchema[i]!.type, name: globalSchema[i]!.name });
+    const projection: BoundExpr[] = [
+      ...keys.map(ref),
+      ...finals.map((f): BoundExpr => (f.kind === 'one' ? ref(k + f.at) : { kind: 'call', fn: 'div', args: [ref(k + f.sum), ref(k + f.count)], type: f.type })),
+      ref(globalSchema.length - 3),
+      ref(globalSchema.length - 2),
+      ref(globalSchema.length - 1),
+    ];
+    return add({ kind: 'calc', predicate: undefined, projection }, parallelism, [{ from: globalId, partitioning: { kind: 'forward' } }], p.schema, false);
+  };
 
   const plan = (p: LogicalPlan): number => {
     switch (p.kind) {
@@ -158,8 +224,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
-        const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-        return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs }, parallelism, [{ from: input, partitioning }], p.schema, false);
+        const two = p.window.kind !== 'session' && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
+        if (!two) {
+          const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
+          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase: { kind: 'single' } }, parallelism, [{ from: input, partitioning }], p.schema, false);
+        }
+        return twoPhaseWindowAggregate(p, input, inNode, parallelism);
       }
       case 'aggregate': {
         const input = plan(p.input);
@@ -226,7 +296,9 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
       return `WindowTableFunction(${describeWindow(s.window)}, time=${inNames()[s.timeIndex]})`;
     case 'window-aggregate': {
       const names = inNames();
-      return `WindowAggregate(${describeWindow(s.window)}, time=${names[s.timeIndex]}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+      const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
+      const time = s.phase.kind === 'global' ? '' : `, time=${names[s.timeIndex]}`;
+      return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'group-aggregate': {
       const names = inNames();
@@ -274,7 +346,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`${n.name}|${n.schema.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}|`);
     switch (s.kind) {
       case 'window-aggregate':
-        h.update(`${JSON.stringify(s.window)}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
+        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
         break;
       case 'group-aggregate':
         h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);

@@ -94,8 +94,11 @@ export function listDataFiles(path: string): string[] {
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
       const full = join(dir, e.name);
-      if (e.isDirectory()) walk(full);
-      else if (e.isFile()) out.push(full);
+      // follow symbolic links to the file or directory they name
+      const st = e.isSymbolicLink() ? statSync(full, { throwIfNoEntry: false }) : e;
+      if (st === undefined) continue;
+      if (st.isDirectory()) walk(full);
+      else if (st.isFile()) out.push(full);
     }
   };
   walk(path);

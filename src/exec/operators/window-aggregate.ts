@@ -15,12 +15,23 @@
 //
 // Snapshot: per key group, [window start, window end, key values, accumulator states]; the
 // current watermark as operator state, so a restored operator drops the same late rows.
+//
+// Two-phase aggregation (phase 'local' and 'global', planned for splittable aggregates):
+// - local runs before the shuffle, on its subtask's rows: it never drops a row; when its
+//   watermark closes a window it emits one partial row per group (keys, partial aggregates,
+//   window_start, window_end, and the number of records folded in) and frees the window; a
+//   row that arrives for a closed window becomes a new partial, emitted at once. On a
+//   checkpoint barrier it emits everything it holds, so it has no state of its own.
+// - global runs after the shuffle and merges partial rows into the windows they name (no
+//   window assignment); it fires like the single phase, and a partial that arrives for a
+//   fired window counts its records as late.
 
 import type { Batch } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
+import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { AggregateSlots } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
@@ -57,9 +68,10 @@ export class WindowAggregateOperator implements Operator {
     private readonly aggs: readonly AggCall[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    private readonly phase: WindowPhase = { kind: 'single' },
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
-    this.perRow = window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
+    this.perRow = phase.kind === 'global' ? 1 : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
   }
 
   open(ctx: OperatorContext): void {
@@ -79,7 +91,11 @@ export class WindowAggregateOperator implements Operator {
     return w;
   }
 
-  processBatch(batch: Batch): void {
+  processBatch(batch: Batch, out: Collector): void {
+    if (this.phase.kind === 'global') {
+      this.mergePartials(batch, this.phase);
+      return;
+    }
     const n = batch.length;
     const cap = n * this.perRow;
     if (this.slotBuf.length < cap) {
@@ -92,7 +108,8 @@ export class WindowAggregateOperator implements Operator {
     const tv = tcol.values as Float64Array;
     const tn = tcol.nulls;
     const keyAt = this.slots.keys.keyFn(batch);
-    const wm = this.watermark;
+    // The local phase never drops: its closed windows are flushed again right away.
+    const wm = this.phase.kind === 'local' ? -Infinity : this.watermark;
     const w = this.window;
     let m = 0;
     let late = 0;
@@ -162,10 +179,55 @@ export class WindowAggregateOperator implements Operator {
     }
     this.ctx.metrics.lateDropped += late;
     if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+    if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
+  }
+
+  /** Global phase: fold partial rows into the windows they name. */
+  private mergePartials(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>): void {
+    const n = batch.length;
+    if (this.slotBuf.length < n) {
+      this.slotBuf = new Int32Array(n);
+      this.rowBuf = new Int32Array(n);
+    }
+    const starts = batch.columns[phase.start]!.values as Float64Array;
+    const ends = batch.columns[phase.end]!.values as Float64Array;
+    const records = batch.columns[phase.records]!.values as Float64Array;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const wm = this.watermark;
+    let m = 0;
+    let late = 0;
+    let lastEnd = NaN;
+    let lastWin: OpenWindow | null = null;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i]!;
+      if (end - 1 <= wm) {
+        late += records[i]!;
+        continue;
+      }
+      const win: OpenWindow = end === lastEnd ? lastWin! : this.windowFor(starts[i]!, end);
+      lastEnd = end;
+      lastWin = win;
+      const key = keyAt(i);
+      let slot = win.groups.get(key);
+      if (slot === undefined) {
+        slot = this.slots.allocFor(batch, i);
+        win.groups.set(key, slot);
+      }
+      this.slotBuf[m] = slot;
+      this.rowBuf[m] = i;
+      m++;
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
   processWatermark(wm: number, out: Collector): void {
     this.watermark = wm;
+    this.fire(wm, out);
+  }
+
+  /** Emits and frees every window whose end - 1 is at or below `wm` (all of them: Infinity). */
+  private fire(wm: number, out: Collector): void {
     let fired = 0;
     while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
     if (fired === 0) return;
@@ -187,7 +249,8 @@ export class WindowAggregateOperator implements Operator {
         this.slots.writeResults(slot, builders, keyCount);
         builders[keyCount + aggCount]!.pushNumber(win.start);
         builders[keyCount + aggCount + 1]!.pushNumber(win.end);
-        builders[keyCount + aggCount + 2]!.pushNumber(win.end - 1);
+        // local phase: the last aggregate is the record count, so no window_time column
+        if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(win.end - 1);
         this.slots.release(slot);
         if (++rowsInBatch >= this.batchSize) flush();
       }
@@ -195,7 +258,13 @@ export class WindowAggregateOperator implements Operator {
     flush();
   }
 
+  /** The local phase keeps nothing across a barrier: it emits all it holds first. */
+  prepareSnapshotPreBarrier(out: Collector): void {
+    if (this.phase.kind === 'local') this.fire(Infinity, out);
+  }
+
   snapshot(): OperatorSnapshot {
+    if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
     const keyed = new Map<number, unknown[]>();
     const maxP = this.ctx.maxParallelism;
     for (const win of this.windows.values()) {

@@ -1,0 +1,143 @@
+// A job spread over worker threads, so a parallel job uses several cores. Subtask s of every
+// chain runs on worker 1 + (s mod W); chains that hand rows to the client (collect) run on
+// the main thread. Every pair of threads shares one MessagePort (remote.ts multiplexes the
+// channels over it with credit-based flow control). The main thread starts the workers,
+// gathers their metrics, and fails the whole job on the first error.
+
+import { MessageChannel, Worker } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { join, dirname } from 'node:path';
+import { existsSync } from 'node:fs';
+import { errorFromWire, internalError } from '../common/errors.js';
+import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
+import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
+import { Job, planChains } from './job.js';
+import { PortMux } from './remote.js';
+import type { OperatorMetrics } from './operator.js';
+import { newMetrics } from './operator.js';
+import type { MetricsReport, ToMain, ToWorker } from './cluster-protocol.js';
+
+/** The compiled worker script (under vitest the sources are .ts; workers run dist/). */
+function workerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(dirname(here), 'worker-main.js');
+  const dist = join(dirname(here), '..', '..', 'dist', 'src', 'exec', 'worker-main.js');
+  if (!existsSync(dist)) throw internalError(`worker script not built: ${dist} (run npm run build)`);
+  return dist;
+}
+
+export interface JobHandle {
+  run(): Promise<void>;
+  cancel(): void;
+  nodeMetrics(): { node: PhysicalNode; total: OperatorMetrics }[];
+  sourceWatermark(): number;
+}
+
+export class ClusterJob implements JobHandle {
+  private readonly local: Job;
+  private readonly workers: Worker[] = [];
+  private readonly reports = new Map<number, MetricsReport>();
+  private readonly placement: PlacementInfo;
+  private cancelled = false;
+  private started = false;
+  private readonly inits: { thread: number; ports: [number, MessagePort][] }[] = [];
+
+  constructor(
+    readonly plan: PhysicalPlan,
+    readonly options: JobOptions,
+    workers: number,
+    private readonly restore?: RestoreState,
+  ) {
+    const mainChains = [...planChains(plan)].filter(([, members]) => members.some((m) => m.spec.kind === 'collect')).map(([h]) => h);
+    this.placement = { workers, mainChains };
+    // one port per pair of threads
+    const threads = workers + 1;
+    const ports: MessagePort[][] = Array.from({ length: threads }, () => []);
+    for (let a = 0; a < threads; a++) {
+      for (let b = a + 1; b < threads; b++) {
+        const ch = new MessageChannel();
+        ports[a]![b] = ch.port1;
+        ports[b]![a] = ch.port2;
+      }
+    }
+    const mainMuxes = new Map<number, PortMux>();
+    for (let b = 1; b < threads; b++) mainMuxes.set(b, new PortMux(ports[0]![b]!));
+    this.local = new Job(plan, options, restore, { thread: 0, placement: this.placement, muxes: mainMuxes });
+    for (let t = 1; t < threads; t++) {
+      this.inits.push({ thread: t, ports: ports[t]!.map((p, peer) => [peer, p] as [number, MessagePort]).filter(([, p]) => p !== undefined) });
+    }
+  }
+
+  async run(): Promise<void> {
+    if (this.started) throw internalError('cluster job started twice');
+    this.started = true;
+    const { resultListener: _omit, ...options } = this.options;
+    let failure: Error | undefined;
+    const fail = (e: Error): void => {
+      if (failure === undefined) failure = e;
+      this.cancel();
+    };
+    const done = this.inits.map(
+      (init) =>
+        new Promise<void>((resolve) => {
+          const w = new Worker(workerScript(), {
+            workerData: { plan: this.plan, options, restore: this.restore, thread: init.thread, placement: this.placement, ports: init.ports },
+            transferList: init.ports.map(([, p]) => p),
+          });
+          this.workers.push(w);
+          let finished = false;
+          w.on('message', (m: ToMain) => {
+            this.reports.set(init.thread, m);
+            if (m.type === 'done') finished = true;
+            else if (m.type === 'error') {
+              finished = true;
+              fail(errorFromWire(m.error));
+            }
+          });
+          w.on('error', (e) => {
+            finished = true;
+            fail(e);
+          });
+          w.on('exit', (code) => {
+            if (!finished && !this.cancelled) fail(internalError(`worker thread ${init.thread} exited with code ${code}`));
+            resolve();
+          });
+        }),
+    );
+    const local = this.local.run().catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
+    await Promise.all([local, ...done]);
+    if (failure !== undefined) throw failure;
+  }
+
+  cancel(): void {
+    if (this.cancelled) return;
+    this.cancelled = true;
+    this.local.cancel();
+    for (const w of this.workers) w.postMessage({ type: 'cancel' } satisfies ToWorker);
+  }
+
+  nodeMetrics(): { node: PhysicalNode; total: OperatorMetrics }[] {
+    const totals = new Map<number, OperatorMetrics>();
+    const add = (node: number, m: OperatorMetrics): void => {
+      let t = totals.get(node);
+      if (t === undefined) {
+        t = newMetrics();
+        totals.set(node, t);
+      }
+      t.rowsIn += m.rowsIn;
+      t.rowsOut += m.rowsOut;
+      t.lateDropped += m.lateDropped;
+      t.skipped += m.skipped;
+    };
+    for (const { node, total } of this.local.nodeMetrics()) add(node.id, total);
+    for (const r of this.reports.values()) for (const [node, , m] of r.metrics) add(node, m);
+    return this.plan.nodes.map((node) => ({ node, total: totals.get(node.id) ?? newMetrics() }));
+  }
+
+  sourceWatermark(): number {
+    let w = this.local.sourceWatermark();
+    for (const r of this.reports.values()) for (const x of r.sourceWatermarks) w = Math.min(w, x);
+    return w;
+  }
+}

@@ -1,0 +1,174 @@
+// Channels between threads. Subtasks on different worker threads talk over one MessagePort
+// per pair of threads, multiplexed by channel id. Flow control is credit-based: a sender
+// starts with `capacity` credits, spends one per message, and waits when it has none; the
+// receiver returns a credit whenever its consumer takes a message. So a full remote channel
+// makes its producer wait exactly like a local one, and memory stays bounded.
+//
+// Batches cross by copy: each typed array is copied into a fresh buffer that is then
+// transferred (never the original, which may be shared: cached constants, builder buffers).
+
+import type { MessagePort } from 'node:worker_threads';
+import type { Batch, Column } from '../common/batch.js';
+import type { InChannel, InputGate, Message, OutChannel } from './channel.js';
+import { JobCancelled } from './channel.js';
+
+interface WireColumn {
+  readonly type: Column['type'];
+  readonly values: Column['values'];
+  readonly nulls: Uint8Array | null;
+}
+
+type WireMessage =
+  | { readonly kind: 'data'; readonly length: number; readonly columns: readonly WireColumn[]; readonly ops: Uint8Array | null }
+  | Exclude<Message, { kind: 'data' }>;
+
+type Packet = { readonly c: number; readonly m: WireMessage } | { readonly c: number; readonly credit: number };
+
+function copyTyped<T extends Float64Array | Uint8Array>(a: T, n: number, transfer: ArrayBuffer[], owned: boolean): T {
+  // A batch that owns its arrays hands them over whole; anything else is copied first.
+  const whole = owned && a.byteOffset === 0 && a.length === n && a.byteLength === a.buffer.byteLength && !transfer.includes(a.buffer as ArrayBuffer);
+  const c = whole ? a : (a.slice(0, n) as T);
+  transfer.push(c.buffer as ArrayBuffer);
+  return c;
+}
+
+export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessage {
+  if (msg.kind !== 'data') return msg;
+  const b = msg.batch;
+  const n = b.length;
+  const owned = b.owned === true;
+  return {
+    kind: 'data',
+    length: n,
+    columns: b.columns.map((c) => ({
+      type: c.type,
+      values: Array.isArray(c.values) ? (c.values.length === n ? c.values : c.values.slice(0, n)) : copyTyped(c.values, n, transfer, owned),
+      nulls: c.nulls === null ? null : copyTyped(c.nulls, n, transfer, owned),
+    })),
+    ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned),
+  };
+}
+
+export function decodeMessage(w: WireMessage): Message {
+  if (w.kind !== 'data') return w;
+  const batch: Batch = { length: w.length, columns: w.columns as Column[], ops: w.ops };
+  return { kind: 'data', batch };
+}
+
+/** One MessagePort to another thread, carrying many channels. */
+export class PortMux {
+  private readonly receivers = new Map<number, RemoteReceiver>();
+  private readonly senders = new Map<number, RemoteSender>();
+
+  constructor(private readonly port: MessagePort) {
+    port.on('message', (p: Packet) => {
+      if ('credit' in p) this.senders.get(p.c)?.addCredit(p.credit);
+      else this.receivers.get(p.c)?.deliver(decodeMessage(p.m));
+    });
+  }
+
+  sender(channelId: number, capacity: number): RemoteSender {
+    const s = new RemoteSender(this, channelId, capacity);
+    this.senders.set(channelId, s);
+    return s;
+  }
+
+  receiver(channelId: number): RemoteReceiver {
+    const r = new RemoteReceiver(this, channelId);
+    this.receivers.set(channelId, r);
+    return r;
+  }
+
+  send(channelId: number, msg: Message): void {
+    const transfer: ArrayBuffer[] = [];
+    this.port.postMessage({ c: channelId, m: encodeMessage(msg, transfer) } satisfies Packet, transfer);
+  }
+
+  credit(channelId: number, n: number): void {
+    this.port.postMessage({ c: channelId, credit: n } satisfies Packet);
+  }
+
+  cancelAll(): void {
+    for (const s of this.senders.values()) s.cancel();
+  }
+
+  close(): void {
+    this.port.close();
+  }
+}
+
+export class RemoteSender implements OutChannel {
+  private credits: number;
+  private waiter: (() => void) | null = null;
+  private cancelled = false;
+
+  constructor(
+    private readonly mux: PortMux,
+    private readonly id: number,
+    capacity: number,
+  ) {
+    this.credits = capacity;
+  }
+
+  push(msg: Message): Promise<void> | undefined {
+    if (this.cancelled) throw new JobCancelled();
+    this.mux.send(this.id, msg);
+    this.credits--;
+    if (this.credits <= 0) {
+      return new Promise<void>((resolve) => {
+        this.waiter = resolve;
+      });
+    }
+    return undefined;
+  }
+
+  addCredit(n: number): void {
+    this.credits += n;
+    if (this.credits > 0 && this.waiter !== null) {
+      const w = this.waiter;
+      this.waiter = null;
+      w();
+    }
+  }
+
+  get isCancelled(): boolean {
+    return this.cancelled;
+  }
+
+  cancel(): void {
+    this.cancelled = true;
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+}
+
+export class RemoteReceiver implements InChannel {
+  gate: InputGate | null = null;
+  index = 0;
+  private buf: Message[] = [];
+  private head = 0;
+
+  constructor(
+    private readonly mux: PortMux,
+    private readonly id: number,
+  ) {}
+
+  deliver(msg: Message): void {
+    this.buf.push(msg);
+    this.gate?.notify();
+  }
+
+  take(): Message | undefined {
+    if (this.head >= this.buf.length) return undefined;
+    const m = this.buf[this.head]!;
+    this.buf[this.head] = undefined as unknown as Message;
+    this.head++;
+    if (this.head > 256 && this.head * 2 > this.buf.length) {
+      this.buf = this.buf.slice(this.head);
+      this.head = 0;
+    }
+    this.mux.credit(this.id, 1);
+    return m;
+  }
+}

@@ -1,0 +1,53 @@
+// A worker thread of a cluster job: builds the job graph, runs its own subtasks, talks to
+// the other threads through ports, and reports metrics, completion or failure to the main
+// thread (cluster.ts).
+
+import { parentPort, workerData } from 'node:worker_threads';
+import type { MessagePort } from 'node:worker_threads';
+import { errorToWire } from '../common/errors.js';
+import type { PhysicalPlan } from '../plan/physical.js';
+import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
+import { Job } from './job.js';
+import { PortMux } from './remote.js';
+import type { ToMain, ToWorker } from './cluster-protocol.js';
+import { metricsReport } from './cluster-protocol.js';
+
+interface WorkerInit {
+  readonly plan: PhysicalPlan;
+  readonly options: JobOptions;
+  readonly restore: RestoreState | undefined;
+  readonly thread: number;
+  readonly placement: PlacementInfo;
+  readonly ports: readonly [number, MessagePort][];
+}
+
+const init = workerData as WorkerInit;
+const port = parentPort!;
+const muxes = new Map(init.ports.map(([peer, p]) => [peer, new PortMux(p)]));
+const job = new Job(init.plan, init.options, init.restore, { thread: init.thread, placement: init.placement, muxes });
+const post = (m: ToMain): void => port.postMessage(m);
+
+port.on('message', (m: ToWorker) => {
+  switch (m.type) {
+    case 'cancel':
+      job.cancel();
+      break;
+  }
+});
+
+const timer = setInterval(() => post({ type: 'metrics', ...metricsReport(job) }), 200);
+
+job.run().then(
+  () => {
+    clearInterval(timer);
+    post({ type: 'done', ...metricsReport(job) });
+    for (const m of muxes.values()) m.close();
+    port.close();
+  },
+  (e: unknown) => {
+    clearInterval(timer);
+    post({ type: 'error', error: errorToWire(e), ...metricsReport(job) });
+    for (const m of muxes.values()) m.close();
+    port.close();
+  },
+);
