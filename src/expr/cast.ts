@@ -143,9 +143,11 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       const out = toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) {
         if (inNulls !== null && inNulls[i] === 1) continue;
-        const x = parseText(v[i]!, to);
+        const parsed = parseText(v[i]!, to);
+        // DECIMAL: rounded to its scale first, then checked (999.995 does not fit DECIMAL(5, 2))
+        const x = parsed !== undefined && to.kind === 'DECIMAL' ? roundHalfUp(parsed, to.scale ?? 0) : parsed;
         if (x === undefined || !inRange(x, to)) fail(i, v[i]);
-        else out[i] = to.kind === 'DECIMAL' ? roundHalfUp(x, to.scale ?? 0) : x;
+        else out[i] = x;
       }
       return { type: to, values: out, nulls };
     }

@@ -1,11 +1,11 @@
-// Numeric functions. ROUND rounds half away from zero, as Flink does for DECIMAL and DOUBLE
-// (Java's HALF_UP); DECIMAL values are carried as doubles, so rounding first snaps the
-// scaled value to 15 significant digits to undo binary representation error (2.675 stays
-// 2.675, not 2.67499999...).
+// Numeric functions. ROUND rounds half away from zero and TRUNCATE toward zero, at a number
+// of decimal places, on the decimal value of the double as Flink does it:
+// BigDecimal.valueOf(x) (the shortest decimal text that reads back as x, so 2.675 is 2.675,
+// not 2.67499999...), setScale(digits, HALF_UP or DOWN), then the nearest double.
 
 import type { DataType } from '../../common/types.js';
 import { T, isIntegral, isNumeric, typeToString } from '../../common/types.js';
-import { mapF64, mapF64x2, mapF64x2NullOnNaN, rowwise } from '../kernels.js';
+import { mapF64, mapF64x2, mapF64x2NullOnNaN, rowwise, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction } from '../registry.js';
 
 function numericArg(t: DataType | undefined): DataType | null {
@@ -34,21 +34,54 @@ const same = (t: DataType): DataType => t;
 const dbl = (): DataType => T.DOUBLE;
 const noScale = (t: DataType): DataType => (t.kind === 'DECIMAL' ? T.decimal(Math.min(38, (t.precision ?? 10) - (t.scale ?? 0) + 1), 0) : t);
 
-/** Rounds half away from zero at `digits` decimal places. */
-export function roundHalfUp(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.pow(10, digits);
-  const scaled = Number((Math.abs(x) * f).toPrecision(15));
-  const r = Math.floor(scaled + 0.5) / f;
+const POW10: number[] = [];
+for (let i = 0; i <= 22; i++) POW10.push(Number(`1e${i}`));
+
+/**
+ * x rounded (halfUp) or truncated at `digits` decimal places (negative: tens, hundreds...),
+ * exactly as BigDecimal.valueOf(x).setScale(digits, HALF_UP | DOWN).doubleValue().
+ */
+function decimalRound(x: number, digits: number, halfUp: boolean): number {
+  if (!Number.isFinite(x) || x === 0 || !Number.isFinite(digits)) return x;
+  const ax = Math.abs(x);
+  const d = Math.trunc(digits);
+  // Fast path: the scaled value is far enough from the decision point that the error of
+  // the binary multiplication (below 2^-22 for scaled < 2^30) cannot change the decision.
+  if (d >= -22 && d <= 22) {
+    const f = POW10[Math.abs(d)]!;
+    const scaled = d >= 0 ? ax * f : ax / f;
+    if (scaled < 1073741824) {
+      const fl = Math.floor(scaled);
+      const frac = scaled - fl;
+      const safe = halfUp ? Math.abs(frac - 0.5) > 1e-6 : frac > 1e-6 && frac < 1 - 1e-6;
+      if (safe) {
+        const n = halfUp && frac > 0.5 ? fl + 1 : fl;
+        const r = n === 0 ? 0 : d >= 0 ? n / f : n * f;
+        return x < 0 && r !== 0 ? -r : r;
+      }
+    }
+  }
+  // Exact path on the shortest decimal digits of x: x = 0.DDDD * 10^(e + 1).
+  const [mant, exp] = ax.toExponential().split('e') as [string, string];
+  const digitsText = mant.replace('.', '');
+  const keep = Number(exp) + 1 + d; // digits of D before the cut
+  if (keep >= digitsText.length) return x;
+  if (keep < 0) return 0;
+  let n = BigInt(keep === 0 ? '0' : digitsText.slice(0, keep));
+  if (halfUp && digitsText.charCodeAt(keep) >= 53 /* '5' */) n += 1n;
+  if (n === 0n) return 0;
+  const r = Number(`${n}e${-d}`);
   return x < 0 ? -r : r;
 }
 
-function truncateAt(x: number, digits: number): number {
-  if (!Number.isFinite(x)) return x;
-  const f = Math.pow(10, digits);
-  const scaled = Number((Math.abs(x) * f).toPrecision(15));
-  const r = Math.floor(scaled) / f;
-  return x < 0 ? -r : r;
+/** ROUND(x, digits): half away from zero (Java's HALF_UP on BigDecimal.valueOf(x)). */
+export function roundHalfUp(x: number, digits: number): number {
+  return decimalRound(x, digits, true);
+}
+
+/** TRUNCATE(x, digits): toward zero (Java's DOWN on BigDecimal.valueOf(x)). */
+export function truncateAt(x: number, digits: number): number {
+  return decimalRound(x, digits, false);
 }
 
 unaryNumeric('abs', ['ABS'], 'ABS(x)', same, Math.abs);
@@ -97,8 +130,36 @@ function binaryNumeric(name: string, sqlNames: string[], doc: string, ret: (a: D
 binaryNumeric('power', ['POWER', 'POW'], 'POWER(x, y)', () => T.DOUBLE, Math.pow);
 binaryNumeric('atan2', ['ATAN2'], 'ATAN2(y, x)', () => T.DOUBLE, Math.atan2);
 binaryNumeric('log', ['LOG'], 'LOG(base, x)', () => T.DOUBLE, (b, x) => Math.log(x) / Math.log(b));
-/** MOD(a, b): integer remainder with the sign of a; NULL when b = 0. */
-binaryNumeric('mod_fn', ['MOD'], 'MOD(a, b)', (a, b) => (isIntegral(a) && isIntegral(b) ? (a.kind === 'BIGINT' || b.kind === 'BIGINT' ? T.BIGINT : T.INT) : T.DOUBLE), (a, b) => (b === 0 ? NaN : a % b), true);
+/** MOD(a, b): remainder with the sign of a; NULL when b = 0 (a NaN remainder stays NaN). */
+registerFunction({
+  name: 'mod_fn',
+  sqlNames: ['MOD'],
+  doc: 'MOD(a, b)',
+  resolve(args) {
+    const a = numericArg(args[0]);
+    const b = numericArg(args[1]);
+    if (args.length !== 2 || a === null || b === null) return 'two numeric arguments: MOD(a, b)';
+    const ret = isIntegral(a) && isIntegral(b) ? (a.kind === 'BIGINT' || b.kind === 'BIGINT' ? T.BIGINT : T.INT) : T.DOUBLE;
+    return { args: [a, b], ret };
+  },
+  kernel(sig): Kernel {
+    const ret = sig.ret;
+    return (args, n) => {
+      const av = args[0]!.values as Float64Array;
+      const bv = args[1]!.values as Float64Array;
+      const out = new Float64Array(n);
+      let nulls = unionNulls(args, n);
+      for (let i = 0; i < n; i++) {
+        const d = bv[i]!;
+        if (d === 0) {
+          nulls ??= new Uint8Array(n);
+          nulls[i] = 1;
+        } else out[i] = av[i]! % d;
+      }
+      return { type: ret, values: out, nulls };
+    };
+  },
+});
 
 function roundLike(name: string, sqlNames: string[], doc: string, f: (x: number, d: number) => number): void {
   registerFunction({

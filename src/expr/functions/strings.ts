@@ -2,8 +2,13 @@
 //
 // Semantics follow Flink SQL: positions are 1-based and count characters (code points);
 // a NULL argument gives NULL unless stated otherwise; TRIM removes spaces only (not all
-// whitespace) unless other characters are given; SPLIT_INDEX splits on the whole separator
-// keeping empty fields and is 0-based; REGEXP_EXTRACT returns NULL when nothing matches.
+// whitespace) unless other characters are given; SUBSTRING takes a start <= 0 as Flink's
+// substringSQL does (0 = from the first character, negative = counted from the end);
+// SPLIT_INDEX splits on the whole separator keeping empty fields and is 0-based (an empty
+// string has no fields, an empty separator splits on whitespace, as Flink's
+// splitByWholeSeparatorPreserveAllTokens); REGEXP_EXTRACT returns NULL when nothing matches;
+// REGEXP_REPLACE inserts its replacement literally (Flink quotes it with
+// Matcher.quoteReplacement, so `$1` is the text `$1`, not a group).
 
 import type { Scalar } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
@@ -58,20 +63,39 @@ function codePointLength(s: string): number {
   return hasAstral(s) ? [...s].length : s.length;
 }
 
-/** SQL SUBSTRING(s FROM start FOR len), 1-based, clipped as the standard says. */
+/**
+ * SUBSTRING(s FROM start FOR len) as Flink's substringSQL: 1-based; a start of 0 means the
+ * first character; a negative start counts from the end (-2 = the last two characters), and
+ * one before the first character gives ''; a negative length gives NULL.
+ */
 export function sqlSubstring(s: string, start: number, len?: number): string | null {
   if (len !== undefined && len < 0) return null;
+  if (s === '') return '';
   const chars = hasAstral(s) ? [...s] : null;
   const total = chars === null ? s.length : chars.length;
-  let from = start;
-  let to = len === undefined ? total + 1 : start + len; // exclusive, 1-based
-  if (from < 1) from = 1;
-  if (to > total + 1) to = total + 1;
-  if (to <= from) return '';
-  return chars === null ? s.slice(from - 1, to - 1) : chars.slice(from - 1, to - 1).join('');
+  let from: number; // 0-based, inclusive
+  if (start > 0) {
+    from = start - 1;
+    if (from >= total) return '';
+  } else if (start < 0) {
+    from = total + start;
+    if (from < 0) return '';
+  } else from = 0;
+  const to = len === undefined || total - from < len ? total : from + len; // exclusive
+  return chars === null ? s.slice(from, to) : chars.slice(from, to).join('');
 }
 
+/** Removes the characters (code points) of `chars` from the ends of s. */
 function trimChars(s: string, chars: string, leading: boolean, trailing: boolean): string {
+  if (hasAstral(chars) || hasAstral(s)) {
+    const set = new Set(chars);
+    const cs = [...s];
+    let a = 0;
+    let b = cs.length;
+    if (leading) while (a < b && set.has(cs[a]!)) a++;
+    if (trailing) while (b > a && set.has(cs[b - 1]!)) b--;
+    return cs.slice(a, b).join('');
+  }
   let a = 0;
   let b = s.length;
   if (leading) while (a < b && chars.includes(s[a]!)) a++;
@@ -97,9 +121,14 @@ fixed('right', ['RIGHT'], 'RIGHT(s, n)', 'si', T.STRING, 2, (a) => {
   const len = codePointLength(s);
   return n >= len ? s : sqlSubstring(s, len - n + 1);
 });
+// REPLACE is Java's String.replace: an empty search string matches before every character
+// and at the end ('abc' -> '-a-b-c-'); weir inserts at character (code point) boundaries.
 fixed('replace', ['REPLACE'], 'REPLACE(s, search, replacement)', 'sss', T.STRING, 3, (a) => {
+  const s = a[0] as string;
   const search = a[1] as string;
-  return search === '' ? (a[0] as string) : (a[0] as string).split(search).join(a[2] as string);
+  const rep = a[2] as string;
+  if (search === '') return rep + [...s].join(rep) + (s === '' ? '' : rep);
+  return s.split(search).join(rep);
 });
 fixed('reverse', ['REVERSE'], 'REVERSE(s)', 's', T.STRING, 1, (a) => [...(a[0] as string)].reverse().join(''));
 fixed('repeat', ['REPEAT'], 'REPEAT(s, n)', 'si', T.STRING, 2, (a) => ((a[1] as number) <= 0 ? '' : (a[0] as string).repeat(a[1] as number)));
@@ -108,7 +137,8 @@ fixed('ascii', ['ASCII'], 'ASCII(s)', 's', T.INT, 1, (a) => {
   const s = a[0] as string;
   return s.length === 0 ? 0 : (s.codePointAt(0) ?? 0);
 });
-fixed('chr', ['CHR'], 'CHR(n)', 'i', T.STRING, 1, (a) => ((a[0] as number) < 0 ? null : String.fromCodePoint((a[0] as number) % 256)));
+// CHR(n): the character n modulo 256; '' for a negative n (Flink's SqlFunctionUtils.chr).
+fixed('chr', ['CHR'], 'CHR(n)', 'i', T.STRING, 1, (a) => ((a[0] as number) < 0 ? '' : String.fromCodePoint((a[0] as number) % 256)));
 fixed('position', ['POSITION', 'LOCATE', 'INSTR_POS'], 'POSITION(needle IN s) / LOCATE(needle, s)', 'ss', T.INT, 2, (a) => {
   const needle = a[0] as string;
   const s = a[1] as string;
@@ -121,14 +151,14 @@ fixed('instr', ['INSTR'], 'INSTR(s, needle)', 'ss', T.INT, 2, (a) => {
   return idx < 0 ? 0 : codePointLength(s.slice(0, idx)) + 1;
 });
 
+/** LPAD/RPAD as Flink: NULL for a negative length or an empty pad (even when s is long enough). */
 function pad(left: boolean) {
   return (a: Arg[]): Scalar => {
     const s = [...(a[0] as string)];
     const len = a[1] as number;
     const p = [...(a[2] as string)];
-    if (len < 0) return null;
+    if (len < 0 || p.length === 0) return null;
     if (s.length >= len) return s.slice(0, len).join('');
-    if (p.length === 0) return null;
     const fill: string[] = [];
     while (fill.length < len - s.length) fill.push(p[fill.length % p.length]!);
     return left ? fill.join('') + s.join('') : s.join('') + fill.join('');
@@ -137,32 +167,56 @@ function pad(left: boolean) {
 fixed('lpad', ['LPAD'], 'LPAD(s, length, pad)', 'sis', T.STRING, 3, pad(true));
 fixed('rpad', ['RPAD'], 'RPAD(s, length, pad)', 'sis', T.STRING, 3, pad(false));
 
-/** SPLIT_INDEX(s, separator, index): 0-based field of s split on the whole separator. */
+/** Java's Character.isWhitespace (what commons-lang splits on for an empty separator). */
+const JAVA_WHITESPACE = /[\t\n\u000B\f\r\u001C-\u001F \u1680\u2000-\u2006\u2008-\u200A\u2028\u2029\u205F\u3000]/;
+
+/**
+ * SPLIT_INDEX(s, separator, index): 0-based field of s split on the whole separator, empty
+ * fields kept (commons-lang splitByWholeSeparatorPreserveAllTokens, which Flink calls): an
+ * empty s has no fields (NULL), an empty separator splits on each whitespace character.
+ */
 fixed('split_index', ['SPLIT_INDEX'], 'SPLIT_INDEX(s, separator, index)', 'ssi', T.STRING, 3, (a) => {
-  const idx = a[2] as number;
+  const s = a[0] as string;
   const sep = a[1] as string;
-  if (idx < 0 || sep === '') return null;
-  const parts = (a[0] as string).split(sep);
+  const idx = a[2] as number;
+  if (idx < 0 || s === '') return null;
+  const parts = sep === '' ? s.split(JAVA_WHITESPACE) : s.split(sep);
   return idx < parts.length ? parts[idx]! : null;
 });
 
-// Regular expressions: Java syntax is close to JavaScript's for the common subset; a pattern
-// that JavaScript cannot compile is a query error when constant, NULL when computed per row.
+// Regular expressions: Java syntax is close to JavaScript's for the common subset. A pattern
+// is compiled in Unicode mode when JavaScript accepts it there (so `.` and classes match
+// whole code points and `\p{L}` works, as in Java), else in legacy mode; leading inline
+// flags `(?i)`, `(?m)`, `(?s)` (Java syntax JavaScript lacks) become RegExp flags. A pattern
+// that JavaScript cannot compile is a query error when constant, and per row gives NULL
+// (FALSE for REGEXP), as Flink's catch-all does.
 const regexCache = new Map<string, RegExp | null>();
-function regex(pattern: string, flags = ''): RegExp | null {
-  const key = flags + '/' + pattern;
+export function compileJavaRegex(pattern: string, global = false): RegExp | null {
+  const key = (global ? 'g' : '') + '/' + pattern;
   let r = regexCache.get(key);
   if (r === undefined) {
-    try {
-      r = new RegExp(pattern, flags);
-    } catch {
-      r = null;
+    let body = pattern;
+    let flags = global ? 'g' : '';
+    const m = /^\(\?([ims]+)\)/.exec(body);
+    if (m !== null) {
+      body = body.slice(m[0].length);
+      for (const f of new Set(m[1]!)) flags += f;
+    }
+    r = null;
+    for (const u of ['u', '']) {
+      try {
+        r = new RegExp(body, flags + u);
+        break;
+      } catch {
+        // try the next mode
+      }
     }
     if (regexCache.size > 1000) regexCache.clear();
     regexCache.set(key, r);
   }
   return r;
 }
+const regex = (pattern: string, global = false): RegExp | null => compileJavaRegex(pattern, global);
 
 function constRegex(consts: readonly (Scalar | undefined)[], i: number): RegExp | null | undefined {
   const p = consts[i];
@@ -186,23 +240,32 @@ fixed('regexp_extract', ['REGEXP_EXTRACT'], 'REGEXP_EXTRACT(s, regex [, group])'
   return (a) => regexpExtract(a[0] as string, r, a.length > 2 ? (a[2] as number) : 0);
 });
 
+// REGEXP(s, regex): does some substring match? An empty regex is FALSE, as in Flink's regExp.
 fixed('regexp', ['REGEXP'], 'REGEXP(s, regex)', 'ss', T.BOOLEAN, 2, (a) => {
-  const r = regex(a[1] as string);
-  return r === null ? null : r.test(a[0] as string);
+  const p = a[1] as string;
+  if (p === '') return false;
+  const r = regex(p);
+  return r === null ? false : r.test(a[0] as string);
 }, (consts) => {
+  if (consts[1] === '') return () => false;
   const r = constRegex(consts, 1);
   if (r === undefined) return undefined;
   return (a) => r!.test(a[0] as string);
 });
 
-/** Java replacement strings use `$1` like JavaScript; `\$` escapes a dollar in Java. */
-function javaReplacement(rep: string): string {
-  return rep.replace(/\\\$/g, '$$$$');
-}
-
+// REGEXP_REPLACE(s, regex, replacement): every match replaced by the replacement text as is.
 fixed('regexp_replace', ['REGEXP_REPLACE'], 'REGEXP_REPLACE(s, regex, replacement)', 'sss', T.STRING, 3, (a) => {
-  const r = regex(a[1] as string, 'g');
-  return r === null ? null : (a[0] as string).replace(r, javaReplacement(a[2] as string));
+  const r = regex(a[1] as string, true);
+  const rep = a[2] as string;
+  return r === null ? null : (a[0] as string).replace(r, () => rep);
+}, (consts) => {
+  if (typeof consts[1] !== 'string') return undefined;
+  const r = regex(consts[1], true);
+  if (r === null) throw new Error(`invalid regular expression '${consts[1]}'`);
+  return (a) => {
+    const rep = a[2] as string;
+    return (a[0] as string).replace(r, () => rep);
+  };
 });
 
 // CONCAT(a, b, ...) and `||`: NULL if any argument is NULL. CONCAT_WS skips NULL values.

@@ -1,0 +1,1289 @@
+// Translation of bound weir expressions into DuckDB SQL, for checking a streaming result
+// against a batch run in DuckDB (DESIGN §6). The SQL computes, for every input row, the
+// value weir computes: every place where weir's (Flink's) semantics differ from DuckDB's is
+// compensated here, and where no faithful translation exists the translator throws a
+// `DuckDbTranslationError` naming the function and the reason ("cannot translate").
+//
+// Contract (values in the translated SQL):
+//   weir type              DuckDB value
+//   BOOLEAN                BOOLEAN
+//   INT                    INTEGER   (an INT-typed expression may come out as BIGINT: weir
+//                                     does INT arithmetic without 32-bit overflow, so the
+//                                     translation computes it in BIGINT)
+//   BIGINT                 BIGINT
+//   DOUBLE                 DOUBLE
+//   DECIMAL(p, s)          DOUBLE    (weir carries DECIMAL as a double; the DuckDB side holds
+//                                     the same double, rounded where weir rounds)
+//   STRING                 VARCHAR
+//   TIMESTAMP(3)           TIMESTAMP (weir's epoch milliseconds, UTC, no zone)
+//   DATE                   DATE      (weir's days since 1970-01-01)
+//   INTERVAL DAY TO SECOND BIGINT    milliseconds (as weir carries it)
+//   INTERVAL YEAR TO MONTH INTEGER   months
+// Input column i is the SQL text `column(i)` and must hold values of that representation.
+// Constants are written in it too: a TIMESTAMP constant (epoch ms) becomes a TIMESTAMP
+// literal, an interval constant a number of milliseconds or months.
+//
+// Compared values: numbers exactly or to a relative 1e-12 (libm functions may differ in the
+// last bit), NaN equal to NaN.
+//
+// Known limits, each reported as a DuckDbTranslationError when it is hit: regular
+// expressions must be constants and use only what RE2 supports (no look-around, no
+// backreferences); REGEXP_EXTRACT of a group that may not take part in the match (weir gives
+// NULL, DuckDB cannot tell it from ''); REGEXP_REPLACE with a pattern that can match the
+// empty string (Java and JavaScript also replace an empty match right after a match, RE2
+// does not); ROUND/TRUNCATE at more than 36 places, or with a non-constant number of digits
+// outside -20..20 (a DuckDB error at run time); date patterns must be constants.
+// Not detected (documented differences): UPPER/LOWER/INITCAP follow JavaScript's full
+// Unicode case mapping, which the translation reproduces for the multi-character mappings
+// (ß -> SS, ﬁ -> FI, İ -> i̇, ...) and approximates for the Greek final sigma (case-ignorable
+// characters between the letters are not skipped); characters newer than DuckDB's Unicode
+// tables (Unicode 16 letters such as U+A7CB) keep their case there; a LIKE pattern ending in
+// its escape character is an error in weir and FALSE in DuckDB; timestamps beyond DuckDB's
+// range (after year 294246) make the DuckDB query fail; integers past 2^53 are inexact in
+// weir (doubles) and exact in DuckDB (int64, an error past 2^63).
+
+import type { Scalar } from '../common/batch.js';
+import type { DataType } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, typeToString } from '../common/types.js';
+import { formatDate, formatTimestamp, civilFromDays } from '../common/time.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { isIdentityCast } from '../expr/cast.js';
+import { compileJavaRegex } from '../expr/functions/strings.js';
+
+/** A function or cast that has no faithful DuckDB translation. */
+export class DuckDbTranslationError extends Error {
+  constructor(
+    readonly fn: string,
+    readonly reason: string,
+  ) {
+    super(`cannot translate ${fn} to DuckDB: ${reason}`);
+    this.name = 'DuckDbTranslationError';
+  }
+}
+
+/** The DuckDB type that holds values of a weir type (see the contract above). */
+export function typeToDuckDb(t: DataType): string {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return 'BOOLEAN';
+    case 'INT':
+    case 'NULL':
+      return 'INTEGER';
+    case 'BIGINT':
+    case 'INTERVAL_DAY_TIME':
+      return 'BIGINT';
+    case 'INTERVAL_YEAR_MONTH':
+      return 'INTEGER';
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return 'DOUBLE';
+    case 'STRING':
+      return 'VARCHAR';
+    case 'TIMESTAMP':
+      return 'TIMESTAMP';
+    case 'DATE':
+      return 'DATE';
+  }
+}
+
+/** DuckDB SQL computing weir's value of `e`; `column(i)` is the SQL text of input column i. */
+export function exprToDuckDb(e: BoundExpr, column: (index: number) => string): string {
+  return new Translator(column).expr(e);
+}
+
+/** A SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A constant of a weir type, in the DuckDB representation of the contract. */
+export function constantToDuckDb(value: Scalar, type: DataType): string {
+  const dt = typeToDuckDb(type);
+  if (value === null) return `CAST(NULL AS ${dt})`;
+  switch (type.kind) {
+    case 'BOOLEAN':
+      return value === true || value === 1 ? 'TRUE' : 'FALSE';
+    case 'STRING':
+      return sqlString(String(value));
+    case 'INT':
+    case 'NULL':
+    case 'BIGINT':
+    case 'INTERVAL_DAY_TIME':
+    case 'INTERVAL_YEAR_MONTH':
+      return `CAST(${intText(Number(value))} AS ${dt})`;
+    case 'DOUBLE':
+    case 'DECIMAL':
+      return doubleLiteral(Number(value));
+    case 'TIMESTAMP': {
+      const ms = Math.floor(Number(value));
+      const year = civilFromDays(Math.floor(ms / 86_400_000)).year;
+      if (year >= 1 && year <= 9999) return `TIMESTAMP '${formatTimestamp(ms)}'`;
+      return `make_timestamp(CAST(${intText(ms)} AS BIGINT) * 1000)`;
+    }
+    case 'DATE': {
+      const days = Math.floor(Number(value));
+      const year = civilFromDays(days).year;
+      if (year >= 1 && year <= 9999) return `DATE '${formatDate(days)}'`;
+      return `(DATE '1970-01-01' + CAST(${intText(days)} AS INTEGER))`;
+    }
+  }
+}
+
+function intText(x: number): string {
+  if (!Number.isFinite(x)) throw new DuckDbTranslationError('constant', `${x} is not a finite integer`);
+  return Number.isInteger(x) ? BigInt(x).toString() : String(Math.trunc(x));
+}
+
+function doubleLiteral(x: number): string {
+  if (Number.isNaN(x)) return `CAST('NaN' AS DOUBLE)`;
+  if (x === Infinity) return `CAST('Infinity' AS DOUBLE)`;
+  if (x === -Infinity) return `CAST('-Infinity' AS DOUBLE)`;
+  if (Object.is(x, -0)) return `CAST('-0.0' AS DOUBLE)`;
+  return `CAST('${String(x)}' AS DOUBLE)`;
+}
+
+const NAN = `CAST('NaN' AS DOUBLE)`;
+const POS_INF = `CAST('Infinity' AS DOUBLE)`;
+const NEG_INF = `CAST('-Infinity' AS DOUBLE)`;
+
+/** JavaScript's String.prototype.trim whitespace, as an RE2 class body. */
+const JS_WHITESPACE = '\\t\\n\\x0B\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+/** Java's Character.isWhitespace, as an RE2 class. */
+const JAVA_WHITESPACE_CLASS = '[\\t\\n\\x0B\\f\\r\\x1C-\\x1F \\x{1680}\\x{2000}-\\x{2006}\\x{2008}-\\x{200A}\\x{2028}\\x{2029}\\x{205F}\\x{3000}]';
+/** weir's text of a number that CAST accepts (cast.ts NUMERIC_TEXT). */
+const NUMERIC_TEXT = '[+-]?([0-9]+\\.?[0-9]*([eE][+-]?[0-9]+)?|\\.[0-9]+([eE][+-]?[0-9]+)?|NaN|Infinity)';
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+const UNIT_MS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: 86_400_000, WEEK: 7 * 86_400_000, MILLISECOND: 1 };
+const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
+
+function isFloat(t: DataType): boolean {
+  return t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
+}
+
+/** SQL text that can be repeated without cost or change of meaning. */
+function isSimple(sql: string): boolean {
+  return /^(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)(?:\.(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*))*$/.test(sql) || /^(?:'(?:[^']|'')*'|TRUE|FALSE|-?\d+|CAST\('[^']*' AS DOUBLE\)|CAST\(-?\d+ AS (?:INTEGER|BIGINT)\)|CAST\(NULL AS [A-Z]+\))$/.test(sql);
+}
+
+// Code points whose JavaScript upper case is several code points (ß -> SS, ﬁ -> FI, ...):
+// DuckDB maps them to one character or leaves them, so the translation replaces them first.
+let upperExpansions: [string, string][] | null = null;
+function upperSpecials(): [string, string][] {
+  if (upperExpansions === null) {
+    upperExpansions = [];
+    for (let c = 0x80; c < 0x20000; c++) {
+      if (c >= 0xd800 && c <= 0xdfff) continue;
+      const ch = String.fromCodePoint(c);
+      const up = ch.toUpperCase();
+      if ([...up].length !== 1) upperExpansions.push([ch, up]);
+    }
+  }
+  return upperExpansions;
+}
+
+class Translator {
+  private vars = 0;
+
+  constructor(private readonly column: (index: number) => string) {}
+
+  /** Binds `value` once and builds `body` over it (a DuckDB lambda used as LET). */
+  private let(value: string, body: (v: string) => string): string {
+    if (isSimple(value)) return body(value);
+    const v = `__w${++this.vars}`;
+    return `list_transform([${value}], lambda ${v}: ${body(v)})[1]`;
+  }
+
+  private let2(a: string, b: string, body: (x: string, y: string) => string): string {
+    return this.let(a, (x) => this.let(b, (y) => body(x, y)));
+  }
+
+  expr(e: BoundExpr): string {
+    switch (e.kind) {
+      case 'input':
+        return this.column(e.index);
+      case 'const':
+        return constantToDuckDb(e.value, e.type);
+      case 'case': {
+        const whens = e.whens.map((w) => `WHEN ${this.expr(w.cond)} THEN ${this.castRepr(this.expr(w.then), w.then.type, e.type)}`).join(' ');
+        return `(CASE ${whens} ELSE ${this.castRepr(this.expr(e.else), e.else.type, e.type)} END)`;
+      }
+      case 'cast':
+        return this.cast(this.expr(e.operand), e.operand.type, e.type, e.safe);
+      case 'call':
+        return this.call(e);
+    }
+  }
+
+  /** Makes the representation of a value of type `from` that of `to` (CASE branches, same family). */
+  private castRepr(sql: string, from: DataType, to: DataType): string {
+    if (typeToDuckDb(from) === typeToDuckDb(to) || from.kind === 'NULL') return sql;
+    return `CAST(${sql} AS ${typeToDuckDb(to)})`;
+  }
+
+  private dbl(e: BoundExpr): string {
+    const s = this.expr(e);
+    return isFloat(e.type) ? s : `CAST(${s} AS DOUBLE)`;
+  }
+
+  private big(e: BoundExpr): string {
+    const s = this.expr(e);
+    return e.type.kind === 'BIGINT' || e.type.kind === 'INTERVAL_DAY_TIME' ? s : `CAST(${s} AS BIGINT)`;
+  }
+
+  private int(e: BoundExpr): string {
+    const s = this.expr(e);
+    // INT-typed computations may be BIGINT on the DuckDB side; columns and constants are not
+    return (e.kind === 'input' || e.kind === 'const') && (e.type.kind === 'INT' || e.type.kind === 'INTERVAL_YEAR_MONTH') ? s : `CAST(${s} AS INTEGER)`;
+  }
+
+  private constString(e: BoundExpr | undefined, fn: string, what: string): string {
+    if (e === undefined || e.kind !== 'const' || typeof e.value !== 'string') throw new DuckDbTranslationError(fn, `${what} must be a constant`);
+    return e.value;
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Calls
+
+  private call(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const args = e.args;
+    const A = (i: number): string => this.expr(args[i]!);
+    const fn = e.fn;
+    switch (fn) {
+      case 'add':
+      case 'sub':
+      case 'mul':
+        return this.arithmetic(e);
+      case 'div': {
+        if (isIntegral(e.type)) return `(${this.big(args[0]!)} // NULLIF(${this.big(args[1]!)}, 0))`;
+        return `(${this.dbl(args[0]!)} / NULLIF(${this.dbl(args[1]!)}, 0))`;
+      }
+      case 'mod':
+      case 'mod_fn': {
+        if (isIntegral(e.type)) return `(${this.big(args[0]!)} % NULLIF(${this.big(args[1]!)}, 0))`;
+        return `(${this.dbl(args[0]!)} % NULLIF(${this.dbl(args[1]!)}, 0))`;
+      }
+      case 'neg': {
+        const t = args[0]!.type;
+        if (isFloat(t)) return `(-${A(0)})`;
+        if (t.kind === 'INTERVAL_YEAR_MONTH') return `(-${A(0)})`;
+        return `(-${this.big(args[0]!)})`;
+      }
+      case 'eq':
+      case 'ne':
+      case 'lt':
+      case 'le':
+      case 'gt':
+      case 'ge':
+        return this.comparison(fn, args[0]!, args[1]!);
+      case 'is_distinct_from':
+      case 'is_not_distinct_from': {
+        let d: string;
+        if (isFloat(args[0]!.type) || isFloat(args[1]!.type)) {
+          d = this.let2(A(0), A(1), (a, b) => `(${a} IS DISTINCT FROM ${b} OR coalesce(isnan(${a}) OR isnan(${b}), FALSE))`);
+        } else d = `(${A(0)} IS DISTINCT FROM ${A(1)})`;
+        return fn === 'is_distinct_from' ? d : `(NOT ${d})`;
+      }
+      case 'and':
+        return `(${A(0)} AND ${A(1)})`;
+      case 'or':
+        return `(${A(0)} OR ${A(1)})`;
+      case 'not':
+        return `(NOT ${A(0)})`;
+      case 'is_null':
+        return `(${A(0)} IS NULL)`;
+      case 'is_not_null':
+        return `(${A(0)} IS NOT NULL)`;
+      case 'is_true':
+        return `(${A(0)} IS TRUE)`;
+      case 'is_not_true':
+        return `(${A(0)} IS NOT TRUE)`;
+      case 'is_false':
+        return `(${A(0)} IS FALSE)`;
+      case 'is_not_false':
+        return `(${A(0)} IS NOT FALSE)`;
+
+      // strings
+      case 'upper':
+        return this.upper(A(0));
+      case 'lower':
+        return this.lower(A(0));
+      case 'initcap':
+        return this.initcap(A(0));
+      case 'char_length':
+        return `length(${A(0)})`;
+      case 'trim_both':
+      case 'trim_leading':
+      case 'trim_trailing': {
+        const f = fn === 'trim_both' ? 'trim' : fn === 'trim_leading' ? 'ltrim' : 'rtrim';
+        return `${f}(${A(0)}, ${args.length > 1 ? A(1) : `' '`})`;
+      }
+      case 'substring':
+        return this.substring(A(0), A(1), args.length > 2 ? A(2) : undefined);
+      case 'left':
+        return this.let(A(1), (n) => `(CASE WHEN ${n} <= 0 THEN '' ELSE left(${A(0)}, CAST(${n} AS BIGINT)) END)`);
+      case 'right':
+        return this.let(A(1), (n) => `(CASE WHEN ${n} <= 0 THEN '' ELSE right(${A(0)}, CAST(${n} AS BIGINT)) END)`);
+      case 'replace':
+        return this.let(A(2), (rep) => `(CASE WHEN ${A(1)} = '' THEN regexp_replace(${A(0)}, '', replace(${rep}, '\\', '\\\\'), 'g') ELSE replace(${A(0)}, ${A(1)}, ${rep}) END)`);
+      case 'reverse':
+        return `array_to_string(list_reverse(string_split(${A(0)}, '')), '')`;
+      case 'repeat':
+        return `repeat(${A(0)}, CAST(greatest(${A(1)}, 0) AS BIGINT))`;
+      case 'ascii':
+        return `CAST(ascii(${A(0)}) AS INTEGER)`;
+      case 'chr':
+        return this.let(A(0), (n) => `(CASE WHEN ${n} < 0 THEN '' ELSE chr(CAST(${n} % 256 AS INTEGER)) END)`);
+      case 'position':
+        return `CAST(strpos(${A(1)}, ${A(0)}) AS INTEGER)`;
+      case 'instr':
+        return `CAST(strpos(${A(0)}, ${A(1)}) AS INTEGER)`;
+      case 'lpad':
+      case 'rpad':
+        return this.let2(A(1), A(2), (len, pad) => `(CASE WHEN ${len} < 0 OR ${pad} = '' THEN NULL ELSE ${fn}(${A(0)}, CAST(${len} AS INTEGER), ${pad}) END)`);
+      case 'split_index':
+        return this.let2(A(0), A(2), (s, i) => `(CASE WHEN ${i} < 0 OR ${s} = '' THEN NULL ELSE ` + this.let(A(1), (sep) => `(CASE WHEN ${sep} = '' THEN regexp_split_to_array(${s}, '${JAVA_WHITESPACE_CLASS}') ELSE string_split(${s}, ${sep}) END)[${i} + 1]`) + ' END)');
+      case 'regexp_extract':
+        return this.regexpExtract(e);
+      case 'regexp': {
+        const p = this.constString(args[1], 'REGEXP', 'the regular expression');
+        if (p === '') return `(CASE WHEN ${A(0)} IS NULL THEN NULL ELSE FALSE END)`;
+        return `regexp_matches(${A(0)}, ${sqlString(jsRegexToRe2(p, 'REGEXP').re2)})`;
+      }
+      case 'regexp_replace': {
+        const p = this.constString(args[1], 'REGEXP_REPLACE', 'the regular expression');
+        const translated = jsRegexToRe2(p, 'REGEXP_REPLACE');
+        // Java and JavaScript also replace an empty match right after a match ('b' with '.*'
+        // gives two replacements); RE2 skips it. Not expressible in DuckDB.
+        if (translated.canMatchEmpty) throw new DuckDbTranslationError('REGEXP_REPLACE', `'${p}' can match the empty string, and RE2 replaces empty matches differently from Java`);
+        const re = translated.re2;
+        const rep = args[2]!.kind === 'const' && typeof args[2]!.value === 'string' ? sqlString(args[2]!.value.replace(/\\/g, '\\\\')) : `replace(${A(2)}, '\\', '\\\\')`;
+        return `regexp_replace(${A(0)}, ${sqlString(re)}, ${rep}, 'g')`;
+      }
+      case 'concat':
+        return `(${args.map((_, i) => A(i)).join(' || ')})`;
+      case 'concat_ws':
+        return `concat_ws(${args.map((_, i) => A(i)).join(', ')})`;
+      case 'like': {
+        const esc = args.length > 2 ? ` ESCAPE ${A(2)}` : '';
+        return `(${A(0)} LIKE ${A(1)}${esc})`;
+      }
+      case 'in_list': {
+        const list = args.slice(1).map((a) => this.expr(a));
+        return `(${A(0)} IN (${list.join(', ')}))`;
+      }
+
+      // math
+      case 'abs':
+        return isIntegral(e.type) ? `abs(${this.big(args[0]!)})` : `abs(${A(0)})`;
+      case 'floor':
+      case 'ceil':
+        return isIntegral(args[0]!.type) ? A(0) : `${fn}(${this.dbl(args[0]!)})`;
+      case 'sign':
+        if (isIntegral(args[0]!.type)) return `sign(${A(0)})`;
+        return this.let(this.dbl(args[0]!), (x) => `(CASE WHEN isnan(${x}) OR ${x} = 0 THEN ${x} ELSE CAST(sign(${x}) AS DOUBLE) END)`);
+      case 'sqrt':
+        return this.let(this.dbl(args[0]!), (x) => `(CASE WHEN ${x} < 0 THEN ${NAN} ELSE sqrt(${x}) END)`);
+      case 'exp':
+      case 'atan':
+        return `${fn}(${this.dbl(args[0]!)})`;
+      case 'sin':
+      case 'cos':
+      case 'tan':
+        // DuckDB refuses infinite arguments; JavaScript gives NaN
+        return this.let(this.dbl(args[0]!), (x) => `(CASE WHEN isinf(${x}) THEN ${NAN} ELSE ${fn}(${x}) END)`);
+      case 'ln':
+      case 'log10':
+      case 'log2':
+        return this.logarithm(fn, this.dbl(args[0]!));
+      case 'asin':
+      case 'acos':
+        return this.let(this.dbl(args[0]!), (x) => `(CASE WHEN abs(${x}) > 1 THEN ${NAN} ELSE ${fn}(${x}) END)`);
+      case 'degrees':
+        return `((${this.dbl(args[0]!)} * CAST(180 AS DOUBLE)) / pi())`;
+      case 'radians':
+        return `((${this.dbl(args[0]!)} * pi()) / CAST(180 AS DOUBLE))`;
+      case 'pi':
+        return 'pi()';
+      case 'power':
+        // Java/JavaScript: a NaN exponent gives NaN, and (+-1)^(+-Infinity) is NaN; C gives 1.
+        return this.let2(this.dbl(args[0]!), this.dbl(args[1]!), (x, y) => `(CASE WHEN ${x} IS NULL THEN NULL WHEN isnan(${y}) THEN ${y} WHEN abs(${x}) = 1 AND isinf(${y}) THEN ${NAN} ELSE pow(${x}, ${y}) END)`);
+      case 'atan2':
+        return `atan2(${this.dbl(args[0]!)}, ${this.dbl(args[1]!)})`;
+      case 'log':
+        // LOG(base, x) = ln(x) / ln(base) in doubles (a zero divisor gives +-Infinity or NaN)
+        return this.let2(this.logarithm('ln', this.dbl(args[1]!)), this.logarithm('ln', this.dbl(args[0]!)), (n, d) => `(${n} / ${d})`);
+      case 'round':
+      case 'truncate':
+        return this.roundLike(e);
+
+      // time
+      case 'year':
+      case 'quarter':
+      case 'month':
+      case 'week':
+      case 'dayofyear':
+      case 'hour':
+      case 'minute':
+      case 'second':
+      case 'millisecond':
+        return `${fn}(${A(0)})`;
+      case 'dayofmonth':
+        return `day(${A(0)})`;
+      case 'dayofweek':
+        return `(dayofweek(${A(0)}) + 1)`;
+      case 'date_format': {
+        const pattern = this.constString(args[1], 'DATE_FORMAT', 'the date pattern');
+        const t = args[0]!.type;
+        const ts = t.kind === 'STRING' ? this.parseTimestamp(A(0)) : t.kind === 'DATE' ? `CAST(${A(0)} AS TIMESTAMP)` : A(0);
+        return this.formatWithPattern(ts, pattern);
+      }
+      case 'from_unixtime': {
+        const pattern = args.length > 1 ? this.constString(args[1], 'FROM_UNIXTIME', 'the date pattern') : 'yyyy-MM-dd HH:mm:ss';
+        return this.formatWithPattern(`make_timestamp(${this.big(args[0]!)} * 1000000)`, pattern);
+      }
+      case 'to_timestamp':
+        if (args.length === 1) return this.parseTimestamp(jsTrim(A(0)));
+        return this.parseWithPattern(A(0), this.constString(args[1], 'TO_TIMESTAMP', 'the date pattern'));
+      case 'to_date':
+        if (args.length === 1) return this.parseDate(jsTrim(A(0)));
+        return `CAST(${this.parseWithPattern(A(0), this.constString(args[1], 'TO_DATE', 'the date pattern'))} AS DATE)`;
+      case 'unix_timestamp': {
+        const ts = args.length === 1 ? this.parseTimestamp(jsTrim(A(0))) : this.parseWithPattern(A(0), this.constString(args[1], 'UNIX_TIMESTAMP', 'the date pattern'));
+        return `CAST(floor(epoch_ms(${ts}) / 1000) AS BIGINT)`;
+      }
+      case 'to_timestamp_ltz': {
+        const x = this.dbl(args[0]!);
+        const toTs = (ms: string): string => `make_timestamp(CAST(floor(${ms}) AS BIGINT) * 1000)`;
+        const p = args[1]!;
+        if (p.kind === 'const') return p.value === 0 ? toTs(`(${x} * 1000)`) : p.value === 3 ? toTs(x) : `CAST(NULL AS TIMESTAMP)`;
+        return this.let(x, (v) => `(CASE ${A(1)} WHEN 0 THEN ${toTs(`(${v} * 1000)`)} WHEN 3 THEN ${toTs(v)} END)`);
+      }
+      case 'timestampadd': {
+        const unit = this.constString(args[0], 'TIMESTAMPADD', 'the unit').toUpperCase();
+        const isDate = args[2]!.type.kind === 'DATE';
+        const ts = isDate ? `CAST(${A(2)} AS TIMESTAMP)` : A(2);
+        let r: string;
+        if (UNIT_MS[unit] !== undefined) r = `(${ts} + to_milliseconds(${this.big(args[1]!)} * ${UNIT_MS[unit]}))`;
+        else if (UNIT_MONTHS[unit] !== undefined) r = `(${ts} + to_months(${this.int(args[1]!)} * ${UNIT_MONTHS[unit]}))`;
+        else throw new DuckDbTranslationError('TIMESTAMPADD', `unknown unit ${unit}`);
+        return isDate ? `CAST(${r} AS DATE)` : r;
+      }
+      case 'timestampdiff':
+        return this.timestampDiff(e);
+      default:
+        throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
+    }
+  }
+
+  private arithmetic(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const [a, b] = e.args as [BoundExpr, BoundExpr];
+    const op = e.fn === 'add' ? '+' : e.fn === 'sub' ? '-' : '*';
+    const ta = a.type.kind;
+    const tb = b.type.kind;
+    const isTime = (k: string): boolean => k === 'TIMESTAMP' || k === 'DATE';
+    const isIv = (k: string): boolean => k === 'INTERVAL_DAY_TIME' || k === 'INTERVAL_YEAR_MONTH';
+    if (isTime(ta) || isTime(tb)) {
+      const timeFirst = isTime(ta);
+      const time = timeFirst ? a : b;
+      const other = timeFirst ? b : a;
+      const t = this.expr(time);
+      if (time.type.kind === 'DATE' && isIntegral(other.type)) return `(${t} ${op} ${this.int(other)})`;
+      if (other.type.kind === 'INTERVAL_DAY_TIME') {
+        const ts = time.type.kind === 'DATE' ? `CAST(${t} AS TIMESTAMP)` : t;
+        return `(${ts} ${op} to_milliseconds(${this.big(other)}))`;
+      }
+      if (other.type.kind === 'INTERVAL_YEAR_MONTH') {
+        const r = `(${t} ${op} to_months(${this.int(other)}))`;
+        return e.type.kind === 'DATE' ? `CAST(${r} AS DATE)` : r;
+      }
+      throw new DuckDbTranslationError(e.fn, `unexpected operands ${typeToString(a.type)} and ${typeToString(b.type)}`);
+    }
+    if (isIv(ta) || isIv(tb)) {
+      if (e.fn !== 'mul') return `(${this.big(a)} ${op} ${this.big(b)})`;
+      const prod = `(${this.dbl(a)} * ${this.dbl(b)})`;
+      // weir: year-month intervals truncate, day-time intervals round (Math.round: half up)
+      return e.type.kind === 'INTERVAL_YEAR_MONTH' ? `CAST(trunc(${prod}) AS INTEGER)` : `CAST(floor(${prod} + 0.5) AS BIGINT)`;
+    }
+    if (isIntegral(e.type)) return `(${this.big(a)} ${op} ${this.big(b)})`;
+    return `(${this.dbl(a)} ${op} ${this.dbl(b)})`;
+  }
+
+  /** Comparisons; weir compares doubles as JavaScript does: NaN is unequal to everything. */
+  private comparison(fn: string, a: BoundExpr, b: BoundExpr): string {
+    const op = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }[fn]!;
+    if (!isFloat(a.type) && !isFloat(b.type)) return `(${this.expr(a)} ${op} ${this.expr(b)})`;
+    return this.let2(this.expr(a), this.expr(b), (x, y) => `(CASE WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL WHEN isnan(${x}) OR isnan(${y}) THEN ${fn === 'ne' ? 'TRUE' : 'FALSE'} ELSE ${x} ${op} ${y} END)`);
+  }
+
+  /** JavaScript's Math.log / log10 / log2: -Infinity at 0, NaN below. */
+  private logarithm(fn: string, x: string): string {
+    return this.let(x, (v) => `(CASE WHEN isnan(${v}) THEN ${v} WHEN ${v} > 0 THEN ${fn}(${v}) WHEN ${v} = 0 THEN ${NEG_INF} WHEN ${v} < 0 THEN ${NAN} END)`);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // ROUND, TRUNCATE and DECIMAL rounding: weir rounds the shortest decimal text of the
+  // double (Java's BigDecimal.valueOf) at `digits` places, half away from zero or toward
+  // zero, then takes the nearest double. DuckDB does the same on a DECIMAL made from the
+  // double's text (its shortest form), read back through text (correctly rounded).
+
+  private decimalRound(x: string, digits: number, mode: 'round' | 'trunc'): string {
+    const d = Math.trunc(digits);
+    if (Math.abs(d) > 36) throw new DuckDbTranslationError(mode === 'round' ? 'ROUND' : 'TRUNCATE', `rounding at ${d} decimal places`);
+    const back = (dec: string): string => `CAST(CAST(${mode}(${dec}, ${d}) AS VARCHAR) AS DOUBLE)`;
+    // The DECIMAL is read from plain digits (DuckDB rounds scientific text like 8e-20
+    // wrongly when casting it to a DECIMAL), with a scale that keeps every digit a double's
+    // shortest text can have at that magnitude (at most 17 significant digits).
+    return this.let(x, (v) => {
+      const dec = (scale: number): string => back(`CAST(${this.plainText(v)} AS DECIMAL(38, ${scale}))`);
+      // Values of 1e19 and more have no digits at or after the rounding position when
+      // digits >= 0; DECIMAL(38, 0) covers negative digits up to 1e37.
+      const large = d >= 0 ? v : `(CASE WHEN abs(${v}) >= 1e37 THEN ${v} ELSE ${dec(0)} END)`;
+      return `(CASE WHEN NOT isfinite(${v}) OR ${v} = 0 THEN ${v} WHEN abs(${v}) < 1 THEN ${dec(37)} WHEN abs(${v}) < 1e19 THEN ${dec(18)} ELSE ${large} END)`;
+    });
+  }
+
+  private roundLike(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const mode = e.fn === 'round' ? 'round' : 'trunc';
+    const name = e.fn.toUpperCase();
+    const x = e.args[0]!;
+    const dArg = e.args[1];
+    const integral = isIntegral(x.type);
+    const one = (d: number): string => {
+      if (integral && d >= 0) return this.expr(x);
+      const r = this.decimalRound(this.dbl(x), d, mode);
+      return integral ? `CAST(${r} AS BIGINT)` : r;
+    };
+    if (dArg === undefined) return one(0);
+    if (dArg.kind === 'const') return dArg.value === null ? `CAST(NULL AS ${typeToDuckDb(e.type)})` : one(Number(dArg.value));
+    const branches: string[] = [];
+    for (let d = -20; d <= 20; d++) branches.push(`WHEN ${d} THEN ${one(d)}`);
+    return this.let(this.expr(dArg), (d) => `(CASE ${d} ${branches.join(' ')} WHEN NULL THEN NULL ELSE error('${name} with ' || ${d} || ' digits: cannot translate digits outside -20..20') END)`);
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Strings
+
+  private upper(s: string): string {
+    const specials = upperSpecials();
+    const cls = specials.map(([c]) => regexClassChar(c)).join('');
+    return this.let(s, (v) => {
+      let chain = v;
+      for (const [c, up] of specials) chain = `replace(${chain}, ${sqlString(c)}, ${sqlString(up)})`;
+      return `(CASE WHEN regexp_matches(${v}, '[${cls}]') THEN upper(${chain}) ELSE upper(${v}) END)`;
+    });
+  }
+
+  private lower(s: string): string {
+    // İ lowers to i + combining dot in JavaScript; a capital sigma ending a word lowers to ς.
+    return `lower(regexp_replace(replace(${s}, 'İ', 'i̇'), '(\\pL)Σ($|[^\\pL])', '\\1ς\\2', 'g'))`;
+  }
+
+  private initcap(s: string): string {
+    // weir: lower case everything, then upper-case each letter that follows a character
+    // that is neither a letter nor a digit (or starts the string).
+    return this.let(`string_split(${this.lower(s)}, '')`, (cs) => {
+      const c = `__c${++this.vars}`;
+      const i = `__i${this.vars}`;
+      const cond = `regexp_full_match(${c}, '\\pL') AND (${i} = 1 OR NOT regexp_full_match(${cs}[${i} - 1], '[\\pL\\pN]'))`;
+      return `array_to_string(list_transform(${cs}, lambda ${c}, ${i}: CASE WHEN ${cond} THEN ${this.upper(c)} ELSE ${c} END), '')`;
+    });
+  }
+
+  /** Flink's substringSQL: start 0 = the first character, negative = from the end. */
+  private substring(s: string, start: string, len: string | undefined): string {
+    return this.let2(s, start, (sv, p) => {
+      const body = (l: string | undefined): string => {
+        const take = (from: string): string => (l === undefined ? `substring(${sv}, ${from})` : `substring(${sv}, ${from}, ${l})`);
+        return `(CASE WHEN ${p} > 0 THEN ${take(p)} WHEN ${p} = 0 THEN ${take('1')} WHEN length(${sv}) + ${p} < 0 THEN '' ELSE ${take(`length(${sv}) + ${p} + 1`)} END)`;
+      };
+      if (len === undefined) return body(undefined);
+      return this.let(len, (l) => `(CASE WHEN ${l} < 0 THEN NULL ELSE ${body(l)} END)`);
+    });
+  }
+
+  private regexpExtract(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const s = this.expr(e.args[0]!);
+    const pattern = this.constString(e.args[1], 'REGEXP_EXTRACT', 'the regular expression');
+    const { re2, groups } = jsRegexToRe2(pattern, 'REGEXP_EXTRACT');
+    const p = sqlString(re2);
+    const g = e.args[2];
+    const extract = (v: string, k: number): string => {
+      if (k < 0 || k > groups.length) return 'CAST(NULL AS VARCHAR)';
+      if (k > 0 && groups[k - 1]!.optional) throw new DuckDbTranslationError('REGEXP_EXTRACT', `group ${k} of '${pattern}' may not take part in a match (weir gives NULL there, DuckDB gives '')`);
+      return `regexp_extract(${v}, ${p}, ${k})`;
+    };
+    return this.let(s, (v) => {
+      let value: string;
+      if (g === undefined) value = extract(v, 0);
+      else if (g.kind === 'const') value = g.value === null ? 'CAST(NULL AS VARCHAR)' : extract(v, Number(g.value));
+      else {
+        const branches: string[] = [];
+        for (let k = 0; k <= groups.length; k++) branches.push(`WHEN ${k} THEN ${extract(v, k)}`);
+        value = `(CASE ${this.expr(g)} ${branches.join(' ')} END)`;
+      }
+      return `(CASE WHEN regexp_matches(${v}, ${p}) THEN ${value} END)`;
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // CAST and TRY_CAST (cast.ts)
+
+  private cast(x: string, from: DataType, to: DataType, safe: boolean): string {
+    const dt = typeToDuckDb(to);
+    if (from.kind === 'NULL') return `CAST(NULL AS ${dt})`;
+    if (isIdentityCast(from, to)) return typeToDuckDb(from) === dt ? x : `CAST(${x} AS ${dt})`;
+    const fail = (what: string): string => (safe ? `CAST(NULL AS ${dt})` : `error('cannot cast ' || ${what} || ' to ${typeToString(to)}')`);
+    const f = from.kind;
+    const t = to.kind;
+    if (t === 'STRING') return this.toText(x, from);
+    if (f === 'STRING') return this.fromText(x, to, fail);
+    if (t === 'BOOLEAN') return `(${x} <> 0)`;
+    if (f === 'BOOLEAN') {
+      const n = `CAST(${x} AS INTEGER)`;
+      if (t === 'DECIMAL') return this.toDecimal(`CAST(${n} AS DOUBLE)`, to, fail, n);
+      return t === 'DOUBLE' ? `CAST(${n} AS DOUBLE)` : `CAST(${n} AS ${dt})`;
+    }
+    if (f === 'TIMESTAMP' && t === 'DATE') return `CAST(${x} AS DATE)`;
+    if (f === 'DATE' && t === 'TIMESTAMP') return `CAST(${x} AS TIMESTAMP)`;
+    if (t === 'INT' || t === 'BIGINT') {
+      const [lo, hi] = t === 'INT' ? [INT32_MIN, INT32_MAX] : [-MAX_EXACT_INT, MAX_EXACT_INT];
+      return this.let(isIntegral(from) ? x : `trunc(${x})`, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN ${isIntegral(from) ? '' : `isfinite(${v}) AND `}${v} BETWEEN ${lo} AND ${hi} THEN CAST(${v} AS ${dt}) ELSE ${fail(`CAST(${x} AS VARCHAR)`)} END)`);
+    }
+    if (t === 'DECIMAL') return this.toDecimal(isFloat(from) ? x : `CAST(${x} AS DOUBLE)`, to, fail, x);
+    if (t === 'DOUBLE') return `CAST(${x} AS DOUBLE)`;
+    throw new DuckDbTranslationError('CAST', `from ${typeToString(from)} to ${typeToString(to)}`);
+  }
+
+  /** DECIMAL(p, s): rounded at s places, and |value| < 10^(p - s). */
+  private toDecimal(x: string, to: DataType, fail: (what: string) => string, original: string): string {
+    const scale = to.scale ?? 0;
+    const digits = (to.precision ?? 10) - scale;
+    return this.let(this.decimalRound(x, scale, 'round'), (r) => `(CASE WHEN ${r} IS NULL THEN NULL WHEN abs(${r}) < ${doubleLiteral(Math.pow(10, digits))} THEN ${r} ELSE ${fail(`CAST(${original} AS VARCHAR)`)} END)`);
+  }
+
+  private toText(x: string, from: DataType): string {
+    switch (from.kind) {
+      case 'BOOLEAN':
+        return `(CASE ${x} WHEN TRUE THEN 'TRUE' WHEN FALSE THEN 'FALSE' END)`;
+      case 'TIMESTAMP':
+        return this.timestampText(x);
+      case 'DATE':
+        return this.formatWithPattern(`CAST(${x} AS TIMESTAMP)`, 'yyyy-MM-dd');
+      case 'INT':
+      case 'BIGINT':
+        return `CAST(${x} AS VARCHAR)`;
+      case 'DECIMAL':
+        return this.decimalText(x, from.scale ?? 0);
+      case 'DOUBLE':
+        return this.doubleText(x);
+      default:
+        throw new DuckDbTranslationError('CAST', `from ${typeToString(from)} to STRING`);
+    }
+  }
+
+  /** formatTimestamp: yyyy-MM-dd HH:mm:ss.SSS, the year with at least four digits. */
+  private timestampText(x: string): string {
+    return this.formatWithPattern(x, 'yyyy-MM-dd HH:mm:ss.SSS');
+  }
+
+  /**
+   * JavaScript's x.toFixed(s) (how weir prints a DECIMAL): the exact binary value rounded
+   * half away from zero; printf does the same except on exact ties, which round to even.
+   */
+  private decimalText(x: string, scale: number): string {
+    return this.let(`(${x} + CAST(0 AS DOUBLE))`, (v) => {
+      const plain = `printf('%.${scale}f', ${v})`;
+      const exact = `rtrim(printf('%.80f', abs(${v})), '0')`;
+      const tie = `(length(${exact}) - strpos(${exact}, '.') = ${scale + 1} AND right(${exact}, 1) = '5')`;
+      const nudged = `printf('%.${scale}f', ${v} + sign(${v}) * ${doubleLiteral(Math.pow(10, -(scale + 3)))})`;
+      return `(CASE WHEN isnan(${v}) THEN 'NaN' WHEN ${v} = ${POS_INF} THEN 'Infinity' WHEN ${v} = ${NEG_INF} THEN '-Infinity' WHEN abs(${v}) >= 1e21 THEN ${this.doubleJsText(v)} WHEN ${tie} THEN ${nudged} ELSE ${plain} END)`;
+    });
+  }
+
+  /** formatDouble: NaN, Infinity, 1.0 for integers below 1e7, else JavaScript's text with E. */
+  private doubleText(x: string): string {
+    return this.let(`(${x} + CAST(0 AS DOUBLE))`, (v) => {
+      const js = this.doubleJsText(v);
+      const expo = `regexp_replace(regexp_replace(${js}, '^(-?[0-9]+)e', '\\1.0e'), 'e\\+?', 'E')`;
+      return `(CASE WHEN isnan(${v}) THEN 'NaN' WHEN ${v} = ${POS_INF} THEN 'Infinity' WHEN ${v} = ${NEG_INF} THEN '-Infinity' WHEN ${v} = trunc(${v}) AND abs(${v}) < 1e7 THEN printf('%.1f', ${v}) ELSE ${expo} END)`;
+    });
+  }
+
+  /** JavaScript's String(x) for a finite double: shortest digits, plain from 1e-6 to 1e21. */
+  /** JavaScript's String(x) for a finite double: shortest digits, plain from 1e-6 to 1e21. */
+  private doubleJsText(v: string): string {
+    return this.shortestDigits(v, (sign, d, e) => {
+      const n = `length(${d})`;
+      const sci = `left(${d}, 1) || (CASE WHEN ${n} > 1 THEN '.' || substring(${d}, 2) ELSE '' END) || 'e' || (CASE WHEN ${e} >= 0 THEN '+' ELSE '-' END) || CAST(abs(${e}) AS VARCHAR)`;
+      return `(${sign} || CASE WHEN ${d} = '' THEN '0' WHEN ${e} >= -6 AND ${e} < 21 THEN ${plainDigits(d, e)} ELSE ${sci} END)`;
+    });
+  }
+
+  /** The shortest decimal text of a finite double without an exponent (1e-7 -> 0.0000001). */
+  private plainText(v: string): string {
+    return this.shortestDigits(v, (sign, d, e) => `(${sign} || CASE WHEN ${d} = '' THEN '0' ELSE ${plainDigits(d, e)} END)`);
+  }
+
+  /**
+   * The shortest decimal digits of a finite double (DuckDB's text of a double has the same
+   * digits as JavaScript's): `body(sign, digits, exponent)` with the digits without leading
+   * or trailing zeros ('' for zero) and the decimal exponent of the first digit.
+   */
+  private shortestDigits(v: string, body: (sign: string, digits: string, exp: string) => string): string {
+    const m = `regexp_extract(CAST(${v} AS VARCHAR), '^(-?)([0-9]+)(?:\\.([0-9]*))?(?:e([+-]?[0-9]+))?$', ['sign', 'int', 'frac', 'exp'])`;
+    return this.let(m, (p) => {
+      const all = `ltrim(${p}.int || ${p}.frac, '0')`;
+      return this.let(`{'d': rtrim(${all}, '0'), 'e': coalesce(TRY_CAST(${p}.exp AS INTEGER), 0) + length(${p}.int) - 1 - (length(${p}.int || ${p}.frac) - length(${all}))}`, (q) => body(`${p}.sign`, `${q}.d`, `${q}.e`));
+    });
+  }
+
+  private fromText(x: string, to: DataType, fail: (what: string) => string): string {
+    const dt = typeToDuckDb(to);
+    return this.let(jsTrim(x), (t) => {
+      const bad = fail(`'''' || ${x} || ''''`);
+      switch (to.kind) {
+        case 'INT':
+        case 'BIGINT': {
+          const [lo, hi] = to.kind === 'INT' ? [INT32_MIN, INT32_MAX] : [-MAX_EXACT_INT, MAX_EXACT_INT];
+          const v = this.let(`trunc(TRY_CAST(${t} AS DOUBLE))`, (n) => `(CASE WHEN isfinite(${n}) AND ${n} BETWEEN ${lo} AND ${hi} THEN CAST(${n} AS ${dt}) ELSE ${bad} END)`);
+          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${v} ELSE ${bad} END)`;
+        }
+        case 'DOUBLE':
+          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN TRY_CAST(${t} AS DOUBLE) ELSE ${bad} END)`;
+        case 'DECIMAL':
+          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${this.toDecimal(`TRY_CAST(${t} AS DOUBLE)`, to, fail, `'''' || ${x} || ''''`)} ELSE ${bad} END)`;
+        case 'BOOLEAN':
+          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN lower(${t}) IN ('true', '1') THEN TRUE WHEN lower(${t}) IN ('false', '0') THEN FALSE ELSE ${bad} END)`;
+        case 'TIMESTAMP':
+          return this.let(this.parseTimestamp(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${bad} END)`);
+        case 'DATE':
+          return this.let(this.parseDate(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${bad} END)`);
+        default:
+          throw new DuckDbTranslationError('CAST', `from STRING to ${typeToString(to)}`);
+      }
+    });
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Time
+
+  /**
+   * weir's parseTimestamp: `[+-]yyyy-M[M]-d[d][( |T)H[H]:m[m][:s[s][.f{1,9}]]]`, year 4 to 6
+   * digits, spaces and tabs around, ASCII only, at most 64 characters, fields in range.
+   */
+  private parseTimestamp(s: string): string {
+    const rx = '^[ \\t]*([+-]?)([0-9]{4,6})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]{1,9}))?)?)?[ \\t]*$';
+    return this.let(s, (v) =>
+      this.let(`regexp_extract(${v}, '${rx}', ['sg', 'y', 'mo', 'd', 'h', 'mi', 's', 'f'])`, (m) => {
+        const num = (f: string): string => `coalesce(TRY_CAST(${m}.${f} AS INTEGER), 0)`;
+        const year = `(CASE WHEN ${m}.sg = '-' THEN -1 ELSE 1 END * ${num('y')})`;
+        const ms = `CAST(rpad(left(${m}.f, 3), 3, '0') AS BIGINT)`;
+        const valid = `${num('mo')} BETWEEN 1 AND 12 AND ${num('d')} BETWEEN 1 AND ${daysInMonth(year, num('mo'))} AND ${num('h')} <= 23 AND ${num('mi')} <= 59 AND ${num('s')} <= 59`;
+        const value = `(CAST(make_date(${year}, ${num('mo')}, ${num('d')}) AS TIMESTAMP) + to_milliseconds(${num('h')} * CAST(3600000 AS BIGINT) + ${num('mi')} * 60000 + ${num('s')} * 1000 + ${ms}))`;
+        return `(CASE WHEN ${m}.y = '' OR length(${v}) > 64 THEN NULL WHEN ${valid} THEN ${value} END)`;
+      }),
+    );
+  }
+
+  /** weir's parseDate: `[+-]yyyy-M[M]-d[d]` with spaces and tabs around. */
+  private parseDate(s: string): string {
+    const rx = '^[ \\t]*([+-]?)([0-9]{4,6})-([0-9]{1,2})-([0-9]{1,2})[ \\t]*$';
+    return this.let(s, (v) =>
+      this.let(`regexp_extract(${v}, '${rx}', ['sg', 'y', 'mo', 'd'])`, (m) => {
+        const num = (f: string): string => `coalesce(TRY_CAST(${m}.${f} AS INTEGER), 0)`;
+        const year = `(CASE WHEN ${m}.sg = '-' THEN -1 ELSE 1 END * ${num('y')})`;
+        return `(CASE WHEN ${m}.y = '' OR length(${v}) > 64 THEN NULL WHEN ${num('mo')} BETWEEN 1 AND 12 AND ${num('d')} BETWEEN 1 AND ${daysInMonth(year, num('mo'))} THEN make_date(${year}, ${num('mo')}, ${num('d')}) END)`;
+      }),
+    );
+  }
+
+  /** DATE_FORMAT with a Java pattern, field by field as time.ts formats it. */
+  private formatWithPattern(ts: string, pattern: string): string {
+    const items = tokenizeJavaPattern(pattern, 'DATE_FORMAT');
+    return this.let(ts, (x) => {
+      const parts = items.map((it): string => {
+        if (it.kind === 'literal') return sqlString(it.text);
+        const n = it.count;
+        switch (it.letter) {
+          case 'y':
+            if (n === 2) return padSql(`(((year(${x}) % 100) + 100) % 100)`, 2);
+            return `(CASE WHEN year(${x}) < 0 THEN '-' ELSE '' END || ${padSql(`abs(year(${x}))`, n)})`;
+          case 'M':
+            return n === 3 ? `strftime(${x}, '%b')` : n === 4 ? `strftime(${x}, '%B')` : padSql(`month(${x})`, n);
+          case 'd':
+            return padSql(`day(${x})`, n);
+          case 'H':
+            return padSql(`hour(${x})`, n);
+          case 'h':
+            return padSql(`(((hour(${x}) + 11) % 12) + 1)`, n);
+          case 'm':
+            return padSql(`minute(${x})`, n);
+          case 's':
+            return padSql(`second(${x})`, n);
+          case 'S':
+            return `left(${padSql(`(millisecond(${x}) % 1000)`, 3)} || '000000', ${n})`;
+          case 'a':
+            return `(CASE WHEN hour(${x}) < 12 THEN 'AM' ELSE 'PM' END)`;
+          case 'E':
+            return n === 4 ? `strftime(${x}, '%A')` : `strftime(${x}, '%a')`;
+          case 'D':
+            return padSql(`dayofyear(${x})`, n);
+          default:
+            throw new DuckDbTranslationError('DATE_FORMAT', `pattern letter ${it.letter}`);
+        }
+      });
+      const body = parts.length === 0 ? `''` : parts.join(' || ');
+      return `(CASE WHEN ${x} IS NULL THEN NULL ELSE ${body} END)`;
+    });
+  }
+
+  /**
+   * TO_TIMESTAMP(text, pattern) as time.ts parses: the text must match the whole pattern
+   * (adjacent numeric fields leave the following fields their minimum width), absent fields
+   * default to 1970-01-01 00:00:00.000, fields are range-checked, and a parsed day of week
+   * or day of year must agree with the date.
+   */
+  private parseWithPattern(s: string, pattern: string): string {
+    const items = tokenizeJavaPattern(pattern, 'TO_TIMESTAMP');
+    let rx = '^';
+    const names: string[] = [];
+    const last: Record<string, { name: string; count: number }> = {};
+    for (const it of items) {
+      if (it.kind === 'literal') {
+        rx += re2Literal(it.text);
+        continue;
+      }
+      const name = `g${names.length}`;
+      const w = numericWidth(it.letter, it.count);
+      if (w !== null) {
+        if (it.letter === 'y' && it.count !== 2) {
+          names.push(`${name}s`);
+          rx += '([+-]?)';
+        }
+        rx += `([0-9]{${w[0]},${w[1]}})`;
+      } else if (it.letter === 'M') rx += `((?i:${(it.count === 3 ? MONTHS.map((m) => m.slice(0, 3)) : MONTHS).join('|')}))`;
+      else if (it.letter === 'E') rx += `((?i:${(it.count === 4 ? WEEKDAYS : WEEKDAYS.map((d) => d.slice(0, 3))).join('|')}))`;
+      else if (it.letter === 'a') rx += '((?i:AM|PM))';
+      else throw new DuckDbTranslationError('TO_TIMESTAMP', `pattern letter ${it.letter}`);
+      names.push(name);
+      last[it.letter] = { name, count: it.count };
+    }
+    rx += '$';
+    if (names.length === 0) {
+      // no fields: the text must equal the literal, and the value is the epoch
+      return this.let(s, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN regexp_full_match(${v}, ${sqlString(rx.slice(1, -1))}) THEN TIMESTAMP '1970-01-01 00:00:00' END)`);
+    }
+    return this.let(s, (v) =>
+      this.let(`regexp_extract(${v}, ${sqlString(rx)}, [${names.map((n) => `'${n}'`).join(', ')}])`, (m) => {
+        const num = (letter: string): string => `TRY_CAST(${m}.${last[letter]!.name} AS INTEGER)`;
+        const has = (letter: string): boolean => last[letter] !== undefined;
+        const checks: string[] = [];
+        let year = '1970';
+        if (has('y')) {
+          const y = last.y!;
+          year = y.count === 2 ? `(2000 + ${num('y')})` : `(CASE WHEN ${m}.${y.name}s = '-' THEN -1 ELSE 1 END * ${num('y')})`;
+        }
+        let month: string | null = null;
+        if (has('M')) {
+          const mm = last.M!;
+          month = mm.count >= 3 ? `(CASE lower(left(${m}.${mm.name}, 3)) ${MONTHS.map((n, k) => `WHEN '${n.slice(0, 3).toLowerCase()}' THEN ${k + 1}`).join(' ')} END)` : num('M');
+        }
+        const day = has('d') ? num('d') : null;
+        const doy = has('D') ? num('D') : null;
+        let hour = has('H') ? num('H') : '0';
+        if (has('H')) checks.push(`${num('H')} <= 23`);
+        if (has('h')) {
+          checks.push(`${num('h')} BETWEEN 1 AND 12`);
+          const pm = has('a') ? `(CASE WHEN upper(${m}.${last.a!.name}) = 'PM' THEN 12 ELSE 0 END)` : '0';
+          hour = `(${num('h')} % 12 + ${pm})`;
+        }
+        const minute = has('m') ? num('m') : '0';
+        if (has('m')) checks.push(`${num('m')} <= 59`);
+        const second = has('s') ? num('s') : '0';
+        if (has('s')) checks.push(`${num('s')} <= 59`);
+        const millis = has('S') ? `CAST(rpad(left(${m}.${last.S!.name}, 3), 3, '0') AS INTEGER)` : '0';
+        return this.let(year, (yv) => {
+          let days: string;
+          const jan1 = `make_date(${yv}, 1, 1)`;
+          if (month === null && day === null && doy !== null) {
+            // by day of year (a day of year of 0 is ignored: January 1st)
+            checks.push(`(${doy} < 1 OR ${doy} <= (CASE WHEN ${isLeap(yv)} THEN 366 ELSE 365 END))`);
+            days = `(CASE WHEN ${doy} >= 1 THEN ${jan1} + (${doy} - 1) ELSE ${jan1} END)`;
+          } else {
+            const mo = month ?? '1';
+            const d = day ?? '1';
+            checks.push(`${mo} BETWEEN 1 AND 12`, `${d} BETWEEN 1 AND ${daysInMonth(yv, mo)}`);
+            days = `make_date(${yv}, ${mo}, ${d})`;
+            if (doy !== null) checks.push(`(${doy} < 1 OR dayofyear(make_date(${yv}, ${mo}, ${d})) = ${doy})`);
+          }
+          if (has('E')) {
+            const e = last.E!;
+            checks.push(`dayofweek(${days}) + 1 = (CASE lower(left(${m}.${e.name}, 3)) ${WEEKDAYS.map((n, k) => `WHEN '${n.slice(0, 3).toLowerCase()}' THEN ${k + 1}`).join(' ')} END)`);
+          }
+          const value = `(CAST(${days} AS TIMESTAMP) + to_milliseconds(CAST(${hour} AS BIGINT) * 3600000 + ${minute} * 60000 + ${second} * 1000 + ${millis}))`;
+          // Checks are nested so that no date is built from out-of-range fields.
+          let body = value;
+          for (let k = checks.length - 1; k >= 0; k--) body = `(CASE WHEN ${checks[k]} THEN ${body} END)`;
+          return `(CASE WHEN ${m}.${names[names.length - 1]} = '' THEN NULL ELSE ${body} END)`;
+        });
+      }),
+    );
+  }
+
+  private timestampDiff(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const unit = this.constString(e.args[0], 'TIMESTAMPDIFF', 'the unit').toUpperCase();
+    const ts = (a: BoundExpr): string => (a.type.kind === 'DATE' ? `CAST(${this.expr(a)} AS TIMESTAMP)` : this.expr(a));
+    const a = ts(e.args[1]!);
+    const b = ts(e.args[2]!);
+    const ms = UNIT_MS[unit];
+    if (ms !== undefined) return `CAST(trunc((epoch_ms(${b}) - epoch_ms(${a})) / ${ms}) AS BIGINT)`;
+    const k = UNIT_MONTHS[unit];
+    if (k === undefined) throw new DuckDbTranslationError('TIMESTAMPDIFF', `unknown unit ${unit}`);
+    return this.let2(a, b, (x, y) =>
+      this.let(`((year(${y}) - year(${x})) * 12 + month(${y}) - month(${x}))`, (m0) => {
+        const m = `(CASE WHEN ${m0} > 0 AND ${x} + to_months(CAST(${m0} AS INTEGER)) > ${y} THEN ${m0} - 1 WHEN ${m0} < 0 AND ${x} + to_months(CAST(${m0} AS INTEGER)) < ${y} THEN ${m0} + 1 ELSE ${m0} END)`;
+        return k === 1 ? `CAST(${m} AS BIGINT)` : `CAST(trunc(${m} / ${k}) AS BIGINT)`;
+      }),
+    );
+  }
+}
+
+function jsTrim(s: string): string {
+  return `regexp_replace(${s}, '^[${JS_WHITESPACE}]+|[${JS_WHITESPACE}]+$', '', 'g')`;
+}
+
+function isLeap(y: string): string {
+  return `((${y} % 4 = 0 AND ${y} % 100 <> 0) OR ${y} % 400 = 0)`;
+}
+
+function daysInMonth(y: string, m: string): string {
+  return `(CASE WHEN ${m} = 2 THEN (CASE WHEN ${isLeap(y)} THEN 29 ELSE 28 END) WHEN ${m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END)`;
+}
+
+/** Plain decimal text of digits d (no leading/trailing zeros) with the first digit at 10^e. */
+function plainDigits(d: string, e: string): string {
+  const n = `length(${d})`;
+  return `(CASE WHEN ${e} >= ${n} - 1 THEN ${d} || repeat('0', ${e} - ${n} + 1) WHEN ${e} >= 0 THEN left(${d}, ${e} + 1) || '.' || substring(${d}, ${e} + 2) ELSE '0.' || repeat('0', -${e} - 1) || ${d} END)`;
+}
+
+/** A non-negative integer as text with at least `width` digits (never cut). */
+function padSql(n: string, width: number): string {
+  const t = `CAST(${n} AS VARCHAR)`;
+  return width <= 1 ? t : `lpad(${t}, CAST(greatest(${width}, length(${t})) AS INTEGER), '0')`;
+}
+
+function regexClassChar(c: string): string {
+  return /[\\\]\[^-]/.test(c) ? '\\' + c : c;
+}
+
+function re2Literal(text: string): string {
+  return [...text].map((c) => (/[\\^$.|?*+()[\]{}]/.test(c) ? '\\' + c : c)).join('');
+}
+
+// ---------------------------------------------------------------------------------------
+// Java date patterns, tokenized as time.ts does (letters y M d H h m s S a E D, quotes).
+
+type PatternItem = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'field'; readonly letter: string; readonly count: number };
+
+function tokenizeJavaPattern(pattern: string, fn: string): PatternItem[] {
+  const items: PatternItem[] = [];
+  let lit = '';
+  let i = 0;
+  const n = pattern.length;
+  const flush = (): void => {
+    if (lit !== '') items.push({ kind: 'literal', text: lit });
+    lit = '';
+  };
+  while (i < n) {
+    const c = pattern[i]!;
+    if (c === "'") {
+      if (pattern[i + 1] === "'") {
+        lit += "'";
+        i += 2;
+        continue;
+      }
+      i++;
+      let closed = false;
+      while (i < n) {
+        if (pattern[i] === "'") {
+          if (pattern[i + 1] === "'") {
+            lit += "'";
+            i += 2;
+            continue;
+          }
+          closed = true;
+          i++;
+          break;
+        }
+        lit += pattern[i]!;
+        i++;
+      }
+      if (!closed) throw new DuckDbTranslationError(fn, `unterminated quote in date pattern '${pattern}'`);
+      continue;
+    }
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      if (!'yMdHhmsSaED'.includes(c)) throw new DuckDbTranslationError(fn, `unsupported date pattern letter '${c}'`);
+      let j = i;
+      while (j < n && pattern[j] === c) j++;
+      flush();
+      items.push({ kind: 'field', letter: c, count: j - i });
+      i = j;
+      continue;
+    }
+    lit += c;
+    i++;
+  }
+  flush();
+  return items;
+}
+
+/** Digits a numeric field reads when parsing (time.ts numericWidth). */
+function numericWidth(letter: string, count: number): [number, number] | null {
+  switch (letter) {
+    case 'y':
+      return count === 2 ? [2, 2] : [count, 9];
+    case 'M':
+      return count >= 3 ? null : count === 2 ? [2, 2] : [1, 2];
+    case 'd':
+    case 'H':
+    case 'h':
+    case 'm':
+    case 's':
+      return count === 2 ? [2, 2] : [1, 2];
+    case 'D':
+      return count === 1 ? [1, 3] : [count, 3];
+    case 'S':
+      return [count, count];
+    default:
+      return null;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Regular expressions: weir compiles patterns as JavaScript regular expressions (Unicode
+// mode when possible); DuckDB uses RE2. The common syntax is the same; what differs is
+// rewritten (`.` and `\s` match JavaScript's sets, named groups use RE2's spelling) and what
+// RE2 lacks (look-around, backreferences) is refused.
+
+interface GroupInfo {
+  /** The group may not take part in a successful match. */
+  readonly optional: boolean;
+}
+
+interface Re2Pattern {
+  readonly re2: string;
+  readonly groups: readonly GroupInfo[];
+  /** Some match may be empty (then global replacement differs between JavaScript and RE2). */
+  readonly canMatchEmpty: boolean;
+}
+
+const JS_SPACE_CLASS_BODY = '\\t\\n\\x0B\\f\\r \\x{A0}\\x{1680}\\x{2000}-\\x{200A}\\x{2028}\\x{2029}\\x{202F}\\x{205F}\\x{3000}\\x{FEFF}';
+
+export function jsRegexToRe2(pattern: string, fn: string): Re2Pattern {
+  const compiled = compileJavaRegex(pattern);
+  if (compiled === null) throw new DuckDbTranslationError(fn, `'${pattern}' is not a valid regular expression`);
+  const dotAll = compiled.dotAll;
+  const m = /^\(\?([ims]+)\)/.exec(pattern);
+  let out = m !== null ? `(?${[...new Set(m[1]!)].join('')})` : '';
+  let i = m !== null ? m[0].length : 0;
+  const n = pattern.length;
+  const refuse = (why: string): never => {
+    throw new DuckDbTranslationError(fn, `regular expression '${pattern}' uses ${why}, which RE2 (DuckDB) does not support`);
+  };
+
+  // Group bookkeeping for optionality: a stack of open containers (the root is index 0).
+  interface Container {
+    alternation: boolean;
+    capture: number; // group number, 0 for non-capturing and the root
+    members: number[]; // capture groups opened inside it (transitively)
+  }
+  const groups: { optionalSelf: boolean; ancestors: Container[] }[] = [];
+  const root: Container = { alternation: false, capture: 0, members: [] };
+  const stack: Container[] = [root];
+  const closed: Container[] = [];
+  const quantifierAllowsZero = (at: number): boolean => {
+    const c = pattern[at];
+    if (c === '?' || c === '*') return true;
+    if (c === '{') {
+      const q = /^\{(\d*)(,\d*)?\}/.exec(pattern.slice(at));
+      return q !== null && (q[1] === '' || Number(q[1]) === 0);
+    }
+    return false;
+  };
+  const zeroContainers = new Set<Container>();
+
+  let inClass = false;
+  while (i < n) {
+    const c = pattern[i]!;
+    if (c === '\\') {
+      const d = pattern[i + 1];
+      if (d === undefined) refuse('a trailing backslash');
+      if (/[1-9]/.test(d!)) refuse('a backreference');
+      if (d === 'k' && pattern[i + 2] === '<') refuse('a named backreference');
+      if (d === 's' || d === 'S') {
+        if (inClass) {
+          if (d === 'S') refuse('\\S inside a character class');
+          out += JS_SPACE_CLASS_BODY;
+        } else out += d === 's' ? `[${JS_SPACE_CLASS_BODY}]` : `[^${JS_SPACE_CLASS_BODY}]`;
+        i += 2;
+        continue;
+      }
+      if (d === 'u') {
+        const b = /^\\u\{([0-9a-fA-F]+)\}/.exec(pattern.slice(i)) ?? /^\\u([0-9a-fA-F]{4})/.exec(pattern.slice(i));
+        if (b === null) refuse('an invalid \\u escape');
+        out += `\\x{${b![1]}}`;
+        i += b![0].length;
+        continue;
+      }
+      if (d === 'c') {
+        const l = pattern[i + 2] ?? '';
+        out += `\\x{${(l.charCodeAt(0) % 32).toString(16)}}`;
+        i += 3;
+        continue;
+      }
+      if (d === '0') {
+        out += '\\x00';
+        i += 2;
+        continue;
+      }
+      if ((d === 'p' || d === 'P') && pattern[i + 2] === '{') {
+        const close = pattern.indexOf('}', i);
+        const name = pattern.slice(i + 3, close);
+        if (name.includes('=')) refuse(`\\${d}{${name}}`);
+        out += `\\${d}{${name}}`;
+        i = close + 1;
+        continue;
+      }
+      if (d === 'b' && inClass) {
+        out += '\\x08';
+        i += 2;
+        continue;
+      }
+      out += c + d;
+      i += 2;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      i++;
+      continue;
+    }
+    if (c === '[') {
+      if (pattern.startsWith('[^]', i)) {
+        out += '(?s:.)';
+        i += 3;
+      } else if (pattern.startsWith('[]', i)) {
+        out += '[^\\x00-\\x{10FFFF}]';
+        i += 2;
+      } else {
+        inClass = true;
+        out += c;
+        i++;
+        if (pattern[i] === '^') {
+          out += '^';
+          i++;
+        }
+        if (pattern[i] === ']') {
+          out += '\\]';
+          i++;
+        }
+      }
+      continue;
+    }
+    if (c === '(') {
+      let capture = 0;
+      if (pattern.startsWith('(?=', i) || pattern.startsWith('(?!', i) || pattern.startsWith('(?<=', i) || pattern.startsWith('(?<!', i)) refuse('look-around');
+      if (pattern.startsWith('(?<', i)) {
+        capture = groups.length + 1;
+        out += '(?P<';
+        i += 3;
+      } else if (pattern.startsWith('(?', i)) {
+        out += '(?';
+        i += 2;
+      } else {
+        capture = groups.length + 1;
+        out += '(';
+        i++;
+      }
+      const container: Container = { alternation: false, capture, members: [] };
+      if (capture > 0) {
+        groups.push({ optionalSelf: false, ancestors: [...stack] });
+        for (const s of stack) s.members.push(capture);
+      }
+      stack.push(container);
+      continue;
+    }
+    if (c === ')') {
+      const container = stack.pop()!;
+      closed.push(container);
+      out += ')';
+      i++;
+      if (quantifierAllowsZero(i)) zeroContainers.add(container);
+      continue;
+    }
+    if (c === '|') {
+      stack[stack.length - 1]!.alternation = true;
+      out += '|';
+      i++;
+      continue;
+    }
+    if (c === '.') {
+      out += dotAll ? '(?s:.)' : '[^\\n\\r\\x{2028}\\x{2029}]';
+      i++;
+      continue;
+    }
+    out += c;
+    i++;
+  }
+  const info: GroupInfo[] = groups.map((g, k) => {
+    const self = closed.find((c) => c.capture === k + 1);
+    const optional = (self !== undefined && zeroContainers.has(self)) || g.ancestors.some((a) => a.alternation || zeroContainers.has(a));
+    return { optional };
+  });
+  if (info.length !== countGroups(compiled)) throw new DuckDbTranslationError(fn, `could not count the groups of '${pattern}'`);
+  return { re2: out, groups: info, canMatchEmpty: canMatchEmpty(pattern.slice(m !== null ? m[0].length : 0), compiled.flags) };
+}
+
+/**
+ * Whether the pattern can match an empty string somewhere: the assertions ^ $ \b \B are
+ * dropped (taken as satisfiable) and the rest is tried on ''. Errs toward true.
+ */
+function canMatchEmpty(body: string, flags: string): boolean {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (c === '\\') {
+      const d = body[i + 1] ?? '';
+      if (!inClass && (d === 'b' || d === 'B')) {
+        i++;
+        continue;
+      }
+      out += c + d;
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') inClass = true;
+    if (c === '^' || c === '$') continue;
+    out += c;
+  }
+  try {
+    return new RegExp(`^(?:${out})$`, flags.replace('g', '')).test('');
+  } catch {
+    return true;
+  }
+}
+
+function countGroups(r: RegExp): number {
+  const probe = new RegExp(`${r.source}|`, r.flags.replace('g', ''));
+  return (probe.exec('') ?? []).length - 1;
+}
