@@ -12,6 +12,7 @@ import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { isIntegral, physicalKind } from '../common/types.js';
 import type { AggCall } from '../plan/logical.js';
+import { compareStrings } from '../common/strings.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -284,7 +285,7 @@ class MinMaxString implements Accumulator {
       const slot = slots[j]!;
       const x = v[r]!;
       const cur = this.vals[slot];
-      if (cur === undefined || (this.isMax ? x > cur : x < cur)) this.vals[slot] = x;
+      if (cur === undefined || (this.isMax ? compareStrings(x, cur) > 0 : compareStrings(x, cur) < 0)) this.vals[slot] = x;
     }
   }
   retract(): void {
@@ -302,7 +303,7 @@ class MinMaxString implements Accumulator {
     const x = this.vals[source];
     if (x === undefined) return;
     const cur = this.vals[target];
-    if (cur === undefined || (this.isMax ? x > cur : x < cur)) this.vals[target] = x;
+    if (cur === undefined || (this.isMax ? compareStrings(x, cur) > 0 : compareStrings(x, cur) < 0)) this.vals[target] = x;
   }
   save(slot: number): unknown {
     return this.vals[slot] ?? null;
@@ -331,7 +332,11 @@ class MinMaxRetractable implements Accumulator {
     this.best[slot] = undefined;
   }
   private better(a: number | string, b: number | string): boolean {
-    return this.isMax ? a > b : a < b;
+    if (typeof a === 'string') {
+      const c = compareStrings(a, b as string);
+      return this.isMax ? c > 0 : c < 0;
+    }
+    return this.isMax ? a > (b as number) : a < (b as number);
   }
   add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
     const col = batch[this.arg]!;
