@@ -7,7 +7,7 @@
 // Every engine reads that file. Each query's result size is cross-checked between the three
 // (a benchmark of a wrong answer is worthless).
 
-import { existsSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync, writeSync, closeSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync, createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { cpus, totalmem } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -15,37 +15,47 @@ import { NexmarkGenerator, defaultNexmarkConfig } from '../src/connectors/nexmar
 import { CsvEncoder } from '../src/connectors/formats/csv.js';
 import { Session } from '../src/sql/session.js';
 import { RunningJob } from '../src/exec/job-runner.js';
-import type { SinkNode } from '../src/plan/logical.js';
+import type { LogicalPlan, SinkNode } from '../src/plan/logical.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATA_DIR = join(ROOT, 'bench', 'data');
 const EVENTS = Number(process.env.WEIR_BENCH_EVENTS ?? 10_000_000);
-const DATA = join(DATA_DIR, `bids-${EVENTS}.csv`);
+/** The events, split over four files so parallel source subtasks each read some. */
+const DATA = join(DATA_DIR, `bids-${EVENTS}`);
+const FILES = 4;
 const REPEAT = Number(process.env.WEIR_BENCH_REPEAT ?? 3);
 
 // ---------------------------------------------------------------------------------------
 // data
 
 async function ensureData(): Promise<void> {
-  if (existsSync(DATA) && statSync(DATA).size > 0) return;
-  mkdirSync(DATA_DIR, { recursive: true });
+  if (existsSync(join(DATA, `part-${FILES - 1}.csv`))) return;
+  const tmp = DATA + '.tmp';
+  mkdirSync(tmp, { recursive: true });
   const cfg = { ...defaultNexmarkConfig(), eventsNum: Infinity };
   const gen = new NexmarkGenerator(cfg, 'bid', ['auction', 'bidder', 'price', 'channel', 'date_time']);
   const enc = new CsvEncoder(gen.types);
-  const tmp = DATA + '.tmp';
-  const fd = openSync(tmp, 'w');
   let cursor = 0;
   let rows = 0;
   const t0 = performance.now();
-  while (rows < EVENTS) {
-    const r = gen.generate(cursor, 1, Math.min(65536, EVENTS - rows));
-    cursor = r.next;
-    rows += r.batch.length;
-    writeSync(fd, enc.encode(r.batch));
+  for (let f = 0; f < FILES; f++) {
+    // consecutive ranges of the stream: file f holds events [f/FILES, (f+1)/FILES) of it
+    const fd = openSync(join(tmp, `part-${f}.csv`), 'w');
+    const upTo = Math.round((EVENTS * (f + 1)) / FILES);
+    while (rows < upTo) {
+      const r = gen.generate(cursor, 1, Math.min(65536, upTo - rows));
+      cursor = r.next;
+      rows += r.batch.length;
+      writeSync(fd, enc.encode(r.batch));
+    }
+    closeSync(fd);
   }
-  closeSync(fd);
   renameSync(tmp, DATA);
   console.error(`generated ${rows.toLocaleString()} bid events into ${DATA} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+}
+
+function dataFiles(): string[] {
+  return readdirSync(DATA).filter((f) => f.endsWith('.csv')).sort().map((f) => join(DATA, f));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -66,23 +76,39 @@ const TABLE = `CREATE TABLE bid (
 ) WITH ('connector' = 'filesystem', 'path' = '${DATA}', 'format' = 'csv');
 CREATE TABLE sink_t (a BIGINT, b TIMESTAMP(3), c BIGINT, d BIGINT, e BIGINT) WITH ('connector' = 'blackhole');`;
 
-async function runWeir(insert: string, parallelism: number): Promise<Measurement> {
+/**
+ * Runs a statement: an INSERT into the blackhole counts rows written; a SELECT (used for
+ * updating results) counts the rows its changelog inserts, i.e. the groups of the result.
+ */
+async function runWeir(statement: string, parallelism: number): Promise<Measurement> {
   const session = new Session();
   const sinks: SinkNode[] = [];
-  for (const { result } of session.executeScript({ name: 'bench.sql', text: `${TABLE}\n${insert}` })) {
+  const queries: LogicalPlan[] = [];
+  for (const { result } of session.executeScript({ name: 'bench.sql', text: `${TABLE}\n${statement}` })) {
     if (result.kind === 'insert') sinks.push(...result.sinks);
+    if (result.kind === 'query') queries.push(result.plan);
   }
-  const plan = session.physicalPlan(sinks, [], parallelism);
+  const plan = session.physicalPlan(sinks, queries, parallelism);
+  let inserted = 0;
   const t0 = performance.now();
-  const job = new RunningJob(plan, session.options, { jobId: 'bench', parallelism });
+  const job = new RunningJob(plan, session.options, {
+    jobId: 'bench',
+    parallelism,
+    listener: () => ({
+      onBatch: (b) => {
+        if (b.ops === null) inserted += b.length;
+        else for (let i = 0; i < b.length; i++) if (b.ops[i] === 0) inserted++;
+      },
+    }),
+  });
   const s = await job.run();
-  return { seconds: (performance.now() - t0) / 1000, resultRows: s.rowsWritten };
+  return { seconds: (performance.now() - t0) / 1000, resultRows: queries.length > 0 ? inserted : s.rowsWritten };
 }
 
 async function runDuck(sql: string): Promise<Measurement> {
   const inst = await DuckDBInstance.create(':memory:');
   const conn = await inst.connect();
-  const src = `read_csv('${DATA}', header = false, columns = {'auction': 'BIGINT', 'bidder': 'BIGINT', 'price': 'BIGINT', 'channel': 'VARCHAR', 'date_time': 'TIMESTAMP'})`;
+  const src = `read_csv('${DATA}/*.csv', header = false, columns = {'auction': 'BIGINT', 'bidder': 'BIGINT', 'price': 'BIGINT', 'channel': 'VARCHAR', 'date_time': 'TIMESTAMP'})`;
   const t0 = performance.now();
   const r = await conn.runAndReadAll(`SELECT count(*) FROM (${sql.replaceAll('$SRC', src)})`);
   const seconds = (performance.now() - t0) / 1000;
@@ -92,52 +118,88 @@ async function runDuck(sql: string): Promise<Measurement> {
 }
 
 /**
- * The hand-written loop: what a careful JavaScript developer writes for exactly this query —
- * read the file in chunks, parse the needed fields straight from the bytes, aggregate per
- * (window, auction) in a Map per window with accumulators in typed arrays.
+ * The hand-written loops: what a careful JavaScript developer writes for exactly one query —
+ * read the files in chunks, parse the needed fields straight from the bytes, aggregate in
+ * Maps with accumulators in typed arrays. `row` receives auction, bidder, price, time (ms).
  */
-async function handTumble(): Promise<Measurement> {
-  const t0 = performance.now();
-  const windows = new Map<number, Map<number, number>>();
-  let counts: Float64Array = new Float64Array(1 << 16);
-  let sums: Float64Array = new Float64Array(1 << 16);
-  let maxes: Float64Array = new Float64Array(1 << 16);
-  let slots = 0;
-  let carry: Buffer | null = null;
-  // day cache for timestamp parsing
+async function scanBids(row: (auction: number, bidder: number, price: number, ts: number) => void): Promise<void> {
   let lastDayKey = -1;
   let lastDayMs = 0;
-  for await (const chunk of createReadStream(DATA, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
-    const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
-    let p = 0;
-    const n = buf.length;
-    for (;;) {
-      const nl = buf.indexOf(10, p);
-      if (nl < 0) break;
-      // auction
-      let q = p;
-      let auction = 0;
-      while (buf[q] !== 44) auction = auction * 10 + (buf[q++]! - 48);
-      q++;
-      while (buf[q] !== 44) q++; // bidder
-      q++;
-      let price = 0;
-      while (buf[q] !== 44) price = price * 10 + (buf[q++]! - 48);
-      q++;
-      while (buf[q] !== 44) q++; // channel
-      q++;
-      // yyyy-MM-dd HH:mm:ss.SSS
-      const d = (i: number): number => buf[q + i]! - 48;
-      const y = d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3);
-      const mo = d(5) * 10 + d(6);
-      const da = d(8) * 10 + d(9);
-      const dayKey = y * 10000 + mo * 100 + da;
-      if (dayKey !== lastDayKey) {
-        lastDayKey = dayKey;
-        lastDayMs = Date.UTC(y, mo - 1, da);
+  for (const file of dataFiles()) {
+    let carry: Buffer | null = null;
+    for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+      const buf: Buffer = carry === null ? chunk : Buffer.concat([carry, chunk]);
+      let p = 0;
+      const n = buf.length;
+      for (;;) {
+        const nl = buf.indexOf(10, p);
+        if (nl < 0) break;
+        let q = p;
+        let auction = 0;
+        while (buf[q] !== 44) auction = auction * 10 + (buf[q++]! - 48);
+        q++;
+        let bidder = 0;
+        while (buf[q] !== 44) bidder = bidder * 10 + (buf[q++]! - 48);
+        q++;
+        let price = 0;
+        while (buf[q] !== 44) price = price * 10 + (buf[q++]! - 48);
+        q++;
+        while (buf[q] !== 44) q++; // channel
+        q++;
+        // yyyy-MM-dd HH:mm:ss.SSS
+        const d = (i: number): number => buf[q + i]! - 48;
+        const dayKey = d(0) * 10000000 + d(1) * 1000000 + d(2) * 100000 + d(3) * 10000 + d(5) * 1000 + d(6) * 100 + d(8) * 10 + d(9);
+        if (dayKey !== lastDayKey) {
+          lastDayKey = dayKey;
+          lastDayMs = Date.UTC(d(0) * 1000 + d(1) * 100 + d(2) * 10 + d(3), d(5) * 10 + d(6) - 1, d(8) * 10 + d(9));
+        }
+        const ts = lastDayMs + (d(11) * 10 + d(12)) * 3_600_000 + (d(14) * 10 + d(15)) * 60_000 + (d(17) * 10 + d(18)) * 1000 + (nl - q > 19 ? d(20) * 100 + d(21) * 10 + d(22) : 0);
+        row(auction, bidder, price, ts);
+        p = nl + 1;
       }
-      const ts = lastDayMs + (d(11) * 10 + d(12)) * 3_600_000 + (d(14) * 10 + d(15)) * 60_000 + (d(17) * 10 + d(18)) * 1000 + (nl - q > 19 ? d(20) * 100 + d(21) * 10 + d(22) : 0);
-      const ws = ts - (ts % 10_000);
+      carry = p < n ? buf.subarray(p) : null;
+    }
+  }
+}
+
+/** count / sum / max per slot, growable. */
+class Accs {
+  counts: Float64Array = new Float64Array(1 << 16);
+  sums: Float64Array = new Float64Array(1 << 16);
+  maxes: Float64Array = new Float64Array(1 << 16);
+  n = 0;
+  alloc(): number {
+    if (this.n === this.counts.length) {
+      const grow = (a: Float64Array): Float64Array => {
+        const b = new Float64Array(a.length * 2);
+        b.set(a);
+        return b;
+      };
+      this.counts = grow(this.counts);
+      this.sums = grow(this.sums);
+      this.maxes = grow(this.maxes);
+    }
+    const s = this.n++;
+    this.maxes[s] = -Infinity;
+    return s;
+  }
+  add(s: number, price: number): void {
+    this.counts[s]!++;
+    this.sums[s]! += price;
+    if (price > this.maxes[s]!) this.maxes[s] = price;
+  }
+}
+
+/** Windows by start time, each a map from auction to a slot. */
+async function handWindows(assign: (ts: number, out: number[]) => void): Promise<Measurement> {
+  const t0 = performance.now();
+  const windows = new Map<number, Map<number, number>>();
+  const accs = new Accs();
+  const starts: number[] = [];
+  await scanBids((auction, _bidder, price, ts) => {
+    starts.length = 0;
+    assign(ts, starts);
+    for (const ws of starts) {
       let win = windows.get(ws);
       if (win === undefined) {
         win = new Map();
@@ -145,32 +207,38 @@ async function handTumble(): Promise<Measurement> {
       }
       let slot = win.get(auction);
       if (slot === undefined) {
-        slot = slots++;
-        if (slot >= counts.length) {
-          const grow = (a: Float64Array): Float64Array => {
-            const b = new Float64Array(a.length * 2);
-            b.set(a);
-            return b;
-          };
-          counts = grow(counts);
-          sums = grow(sums);
-          maxes = grow(maxes);
-        }
+        slot = accs.alloc();
         win.set(auction, slot);
-        counts[slot] = 0;
-        sums[slot] = 0;
-        maxes[slot] = -Infinity;
       }
-      counts[slot]!++;
-      sums[slot]! += price;
-      if (price > maxes[slot]!) maxes[slot] = price;
-      p = nl + 1;
+      accs.add(slot, price);
     }
-    carry = p < n ? buf.subarray(p) : null;
-  }
+  });
   let rows = 0;
   for (const w of windows.values()) rows += w.size;
   return { seconds: (performance.now() - t0) / 1000, resultRows: rows };
+}
+
+const handTumble = (): Promise<Measurement> => handWindows((ts, out) => out.push(ts - (ts % 10_000)));
+const handHop = (): Promise<Measurement> =>
+  handWindows((ts, out) => {
+    const last = ts - (ts % 2_000);
+    for (let s = last; s > ts - 10_000; s -= 2_000) out.push(s);
+  });
+
+/** The final per-auction aggregate of the updating GROUP BY (a loop has no changelog to emit). */
+async function handGroupBy(): Promise<Measurement> {
+  const t0 = performance.now();
+  const groups = new Map<number, number>();
+  const accs = new Accs();
+  await scanBids((auction, _bidder, price) => {
+    let slot = groups.get(auction);
+    if (slot === undefined) {
+      slot = accs.alloc();
+      groups.set(auction, slot);
+    }
+    accs.add(slot, price);
+  });
+  return { seconds: (performance.now() - t0) / 1000, resultRows: groups.size };
 }
 
 // ---------------------------------------------------------------------------------------
@@ -205,16 +273,40 @@ function eps(m: Measurement): string {
 async function main(): Promise<void> {
   await ensureData();
   const results: CaseResult[] = [];
-  results.push(
-    await measure(
-      'tumble 10s: COUNT, SUM, MAX per auction',
-      `INSERT INTO sink_t SELECT auction, window_start, COUNT(*), SUM(price), MAX(price)
+  const tumble = {
+    name: 'tumble 10s: COUNT, SUM, MAX per auction',
+    weir: `INSERT INTO sink_t SELECT auction, window_start, COUNT(*), SUM(price), MAX(price)
        FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND))
        GROUP BY auction, window_start, window_end;`,
-      `SELECT auction, time_bucket(INTERVAL '10 seconds', date_time) AS ws, count(*), sum(price), max(price) FROM $SRC GROUP BY ALL`,
-      handTumble,
-    ),
-  );
+    duck: `SELECT auction, time_bucket(INTERVAL '10 seconds', date_time) AS ws, count(*), sum(price), max(price) FROM $SRC GROUP BY ALL`,
+    loop: handTumble,
+  };
+  const hop = {
+    name: 'hop 2s/10s: COUNT, SUM, MAX per auction',
+    weir: `INSERT INTO sink_t SELECT auction, window_start, COUNT(*), SUM(price), MAX(price)
+       FROM TABLE(HOP(TABLE bid, DESCRIPTOR(date_time), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
+       GROUP BY auction, window_start, window_end;`,
+    duck: `SELECT auction, ws, count(*), sum(price), max(price) FROM (
+        SELECT auction, price, unnest(generate_series((epoch_ms(date_time) // 2000) * 2000 - 8000, (epoch_ms(date_time) // 2000) * 2000, 2000)) AS ws FROM $SRC
+      ) GROUP BY ALL`,
+    loop: handHop,
+  };
+  const groupBy = {
+    name: 'updating GROUP BY auction: COUNT, SUM, MAX (changelog)',
+    weir: `SELECT auction, COUNT(*), SUM(price), MAX(price) FROM bid GROUP BY auction;`,
+    duck: `SELECT auction, count(*), sum(price), max(price) FROM $SRC GROUP BY ALL`,
+    loop: handGroupBy,
+  };
+  for (const c of [tumble, hop, groupBy]) {
+    const one = await measure(c.name, c.weir, c.duck, c.loop, 1);
+    results.push(one);
+    // parallelism 2 (two worker threads), against the same loop and DuckDB figures
+    const w: Measurement[] = [];
+    for (let i = 0; i < REPEAT; i++) w.push(await runWeir(c.weir, 2));
+    const two = best(w);
+    if (two.resultRows !== one.weir.resultRows) throw new Error(`${c.name}: parallelism 2 gives ${two.resultRows} rows, parallelism 1 ${one.weir.resultRows}`);
+    results.push({ ...one, weir: two, parallelism: 2 });
+  }
   const lines = [
     `| query | parallelism | result rows | weir events/s | hand loop events/s | DuckDB events/s | weir / loop | weir / DuckDB |`,
     `| --- | --- | --- | --- | --- | --- | --- | --- |`,
@@ -225,7 +317,7 @@ async function main(): Promise<void> {
   ];
   const table = lines.join('\n');
   console.log(table);
-  const header = `## Latest run\n\n${new Date().toISOString().slice(0, 10)}, ${EVENTS.toLocaleString()} events from \`${DATA.slice(ROOT.length + 1)}\`, best of ${REPEAT}; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB. DuckDB uses all cores; weir and the loop use one (parallelism 1).\n\n`;
+  const header = `## Latest run\n\n${new Date().toISOString().slice(0, 10)}, ${EVENTS.toLocaleString()} events in ${FILES} files under \`${DATA.slice(ROOT.length + 1)}\`, best of ${REPEAT}; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB. DuckDB uses all cores; the loop one; weir the parallelism shown (2 = two worker threads). The loop and DuckDB are measured once per query (on the parallelism-1 row).\n\n`;
   const file = join(ROOT, 'bench', 'RESULTS.md');
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
   const intro = old.includes('## Latest run') ? old.slice(0, old.indexOf('## Latest run')) : '# Benchmark results\n\nWritten by `npm run bench`. Ratios above 1 mean weir is faster.\n\n';

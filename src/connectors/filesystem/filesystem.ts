@@ -157,7 +157,6 @@ class FileReader implements SourceReader {
   private skippedBefore = 0;
   private readonly projection: number[];
   private readonly columns: FormatColumn[];
-  private readonly buf = Buffer.allocUnsafe(CHUNK);
 
   constructor(
     private readonly table: TableDef,
@@ -250,14 +249,16 @@ class FileReader implements SourceReader {
         this.index++;
         continue;
       }
-      const { bytesRead } = await this.handle!.read(this.buf, 0, CHUNK, this.readOffset);
+      // A fresh buffer per read: the decoder may keep referring to a chunk (a record split
+      // across chunks), so buffers are never reused.
+      const buf = Buffer.allocUnsafeSlow(CHUNK);
+      const { bytesRead } = await this.handle!.read(buf, 0, CHUNK, this.readOffset);
       if (bytesRead === 0) {
         this.eof = true;
         d.finish();
         continue;
       }
-      // the decoder keeps what it needs; the buffer is reused for the next read
-      d.push(Buffer.from(this.buf.subarray(0, bytesRead)), this.readOffset);
+      d.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead), this.readOffset);
       this.readOffset += bytesRead;
     }
   }
