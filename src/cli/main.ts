@@ -15,6 +15,12 @@ import { PlainPrinter, TableauPrinter } from './result-printer.js';
 import type { LineSink } from './result-printer.js';
 import type { ResultListener } from '../exec/operators/collect.js';
 import { renderTable } from './render.js';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { parseDuration } from '../catalog/catalog.js';
+import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-runner.js';
+import { loadCheckpoint } from '../checkpoint/restore.js';
+import { CheckpointStorage } from '../checkpoint/storage.js';
 
 export interface CliIO {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -78,6 +84,14 @@ export interface RunFileOptions {
   readonly parallelism?: number;
   readonly set: readonly string[];
   readonly quiet: boolean;
+  readonly checkpointDir?: string;
+  readonly checkpointInterval?: string;
+  readonly restore?: string;
+}
+
+/** `.weir/checkpoints/<file name without .sql>` */
+export function defaultCheckpointDir(file: string): string {
+  return join('.weir', 'checkpoints', basename(file).replace(/\.sql$/i, ''));
 }
 
 /** `weir run FILE.sql`: DDL, then the INSERTs and SELECTs of the file as one job. */
@@ -111,6 +125,19 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   if (sinks.length === 0 && queries.length === 0) return 0;
   const plan = session.physicalPlan(sinks, queries, opts.parallelism);
   const tty = io.out.isTTY === true;
+  // Checkpoints: on, in .weir/checkpoints/<name> unless told otherwise.
+  if (opts.checkpointInterval !== undefined) {
+    if (Number.isNaN(parseDuration(opts.checkpointInterval))) throw new UsageError(`--checkpoint-interval takes a duration such as 5s or 500ms, got '${opts.checkpointInterval}'`);
+    session.options.set('execution.checkpointing.interval', opts.checkpointInterval);
+  }
+  const checkpointDir = opts.checkpointDir ?? (session.options.get('state.checkpoints.dir') || defaultCheckpointDir(path));
+  let restore: ReturnType<typeof prepareRestore> | undefined;
+  if (opts.restore !== undefined) {
+    const loaded = loadCheckpoint(opts.restore, checkpointDir, planIdentity(plan), session.options.get('execution.savepoint.ignore-unclaimed-state') === 'true');
+    for (const sk of loaded.skipped) io.err.write(`weir: skipping chk-${sk.id}: ${sk.reason}\n`);
+    restore = prepareRestore(plan, loaded);
+    if (!opts.quiet) io.err.write(`weir: restoring from ${join(loaded.dir, `chk-${loaded.id}`)}${loaded.meta.savepoint ? ' (savepoint)' : ''}, taken ${new Date(loaded.meta.completedAt).toISOString()}${restore.removedFiles > 0 ? `; removed ${restore.removedFiles} uncommitted sink file(s) written after it` : ''}\n`);
+  }
   const out: LineSink = {
     write: (text) => {
       if (!io.out.write(text)) return new Promise<void>((resolve) => io.out.once('drain', () => resolve()));
@@ -120,9 +147,18 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   const showProgress = !opts.quiet && io.err.isTTY === true;
   const status = showProgress ? createLogUpdate(io.err as NodeJS.WriteStream) : null;
   const jobId = `${basename(path).replace(/\.sql$/i, '')}-${Date.now()}`;
+  let lastCheckpoint = '';
   const running = new RunningJob(plan, session.options, {
     jobId,
     parallelism: opts.parallelism,
+    checkpoint: {
+      dir: checkpointDir,
+      config: coordinatorConfig(session.options),
+      retained: Math.max(1, Number(session.options.get('state.checkpoints.num-retained') ?? 3)),
+      onChange: (st) => {
+        lastCheckpoint = st.last === undefined ? '' : ` · checkpoint #${st.last.id}`;
+      },
+    },
     listener: (i) => {
       const printer: ResultListener = queries.length === 1 && tty ? new TableauPrinter(queries[0]!.schema, out) : new PlainPrinter(out, queries.length > 1 ? `[${i + 1}] ` : '');
       if (status === null) return printer;
@@ -141,16 +177,24 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     onProgress:
       status === null
         ? undefined
-        : (p) => status(pc.dim(`weir ${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(p.rowsRead)} rows read · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · watermark ${formatWatermark(p.watermark)}`)),
-  });
-  const stop = (): void => running.cancel();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+        : (p) => status(pc.dim(`weir ${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(p.rowsRead)} rows read · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · watermark ${formatWatermark(p.watermark)}${lastCheckpoint}`)),
+  }, restore);
+  // SIGINT/SIGTERM: stop with a savepoint (a second signal cancels at once).
+  let signals = 0;
+  const stop = (): void => {
+    signals++;
+    if (signals === 1) {
+      if (!opts.quiet) io.err.write('\nweir: stopping with a savepoint (signal again to cancel now)\n');
+      running.stop();
+    } else running.cancel();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   try {
     const summary = await running.run();
     status?.clear();
     if (!opts.quiet) io.err.write(renderSummary(summary, io.err.isTTY === true) + '\n');
-    return 0;
+    return signals > 1 ? 130 : 0;
   } finally {
     status?.done();
     process.removeListener('SIGINT', stop);
@@ -158,10 +202,23 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   }
 }
 
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 ** 2) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
+
 export function renderSummary(s: JobSummary, color: boolean): string {
   const dim = color ? pc.dim : (x: string) => x;
   const lines = [`${color ? pc.green('✓') : 'done:'} finished in ${(s.elapsedMs / 1000).toFixed(2)}s: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.rowsWritten)} rows written`];
   if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable records skipped (ignore-parse-errors)`);
+  const c = s.checkpoints;
+  if (c !== undefined) {
+    const last = c.last === undefined ? '' : `; last chk-${c.last.id}${c.last.kind === 'savepoint' ? ' (savepoint)' : c.last.kind === 'final' ? ' (final)' : ''}, ${formatBytes(c.last.bytes)} in ${c.last.durationMs} ms`;
+    lines.push(dim(`  checkpoints: ${c.completed} completed, ${c.failed} failed${last}`));
+    if (c.failed > 0 && c.lastFailure !== undefined) lines.push(dim(`    last failure: ${c.lastFailure}`));
+  }
   if (s.lateDropped > 0) {
     const delays = s.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
     lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
@@ -193,6 +250,37 @@ export function explainFile(path: string, opts: { set: readonly string[]; parall
   return 0;
 }
 
+/** `weir checkpoints DIR`: every checkpoint with its state, statistics and size per operator. */
+export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
+  if (!existsSync(dir)) throw new UsageError(`no such checkpoint directory: ${dir}`);
+  const storage = new CheckpointStorage(dir);
+  const ids = storage.ids();
+  if (ids.length === 0) {
+    io.out.write(`no checkpoints in ${dir}\n`);
+    return 0;
+  }
+  const rows: string[][] = [];
+  for (const id of ids) {
+    try {
+      const m = storage.validate(id);
+      const size = m.states.reduce((a, h) => a + h.bytes, 0);
+      rows.push([
+        `chk-${id}`,
+        m.savepoint ? 'savepoint' : 'complete',
+        new Date(m.completedAt).toISOString().replace('T', ' ').replace('Z', ''),
+        `${m.durationMs} ms`,
+        `${Math.round(m.alignmentMs)} ms`,
+        formatBytes(size),
+        m.operators.map((o) => `${o.operatorId}: ${formatBytes(o.bytes)}`).join(', '),
+      ]);
+    } catch (e) {
+      rows.push([`chk-${id}`, 'incomplete', '', '', '', '', e instanceof Error ? e.message : String(e)]);
+    }
+  }
+  io.out.write(renderTable(['checkpoint', 'status', 'completed', 'duration', 'alignment', 'size', 'state per operator'], rows) + '\n');
+  return 0;
+}
+
 export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
   const program = new Command();
   program
@@ -208,10 +296,21 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
     .description("run a query file: DDL, then its INSERTs and SELECTs as one streaming job; SELECT results are printed")
     .argument('<file>', 'the .sql file')
     .addOption(new Option('-p, --parallelism <n>', 'subtasks per operator (default: parallelism.default, 1)').argParser(positiveInt('--parallelism')))
+    .option('--checkpoint-dir <dir>', 'where checkpoints go (default .weir/checkpoints/<file name>)')
+    .option('--checkpoint-interval <duration>', 'time between checkpoints, e.g. 5s, 500ms (default execution.checkpointing.interval, 5s; 0: only at the end and on stop)')
+    .option('--restore <latest|path>', 'start from the newest complete checkpoint, or from a chk-<n> directory')
     .option('--set <key=value>', 'set a session option, as SET does (repeatable)', collect)
     .option('-q, --quiet', 'no progress line and no summary')
-    .action(async (file: string, o: { parallelism?: number; set?: string[]; quiet?: boolean }) => {
-      setCode(await runFile(file, { parallelism: o.parallelism, set: o.set ?? [], quiet: o.quiet === true }, io));
+    .action(async (file: string, o: { parallelism?: number; set?: string[]; quiet?: boolean; checkpointDir?: string; checkpointInterval?: string; restore?: string }) => {
+      setCode(await runFile(file, { parallelism: o.parallelism, set: o.set ?? [], quiet: o.quiet === true, checkpointDir: o.checkpointDir, checkpointInterval: o.checkpointInterval, restore: o.restore }, io));
+    });
+
+  program
+    .command('checkpoints')
+    .description("list a job's checkpoints: id, time, duration, alignment, size per operator")
+    .argument('<dir>', 'a checkpoint directory (e.g. .weir/checkpoints/<file name>)')
+    .action((dir: string) => {
+      setCode(listCheckpoints(dir, io));
     });
 
   program

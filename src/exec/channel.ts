@@ -11,7 +11,12 @@ export type Message =
   /** An idle source split stops holding back the watermark until it sends data again. */
   | { readonly kind: 'idle' }
   | { readonly kind: 'barrier'; readonly checkpointId: number; readonly savepoint: boolean }
-  | { readonly kind: 'end' };
+  /**
+   * No more messages on this channel. `drain`: the input really ended (the final watermark
+   * was sent; operators flush on finish). Without it the job is stopping with a savepoint:
+   * nothing fires, nothing flushes; the state lives on in the savepoint.
+   */
+  | { readonly kind: 'end'; readonly drain: boolean };
 
 export class JobCancelled extends Error {
   constructor() {

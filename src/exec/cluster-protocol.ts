@@ -2,6 +2,8 @@
 
 import type { WireError } from '../common/errors.js';
 import type { Job } from './job.js';
+import type { BarrierKind } from './source-task.js';
+import type { StateHandle } from '../checkpoint/storage.js';
 import type { OperatorMetrics } from './operator.js';
 
 export interface MetricsReport {
@@ -11,9 +13,16 @@ export interface MetricsReport {
   readonly sourceWatermarks: readonly number[];
 }
 
-export type ToWorker = { readonly type: 'cancel' };
+export type ToWorker =
+  | { readonly type: 'cancel' }
+  | { readonly type: 'trigger'; readonly id: number; readonly kind: BarrierKind }
+  | { readonly type: 'complete'; readonly id: number }
+  | { readonly type: 'fail'; readonly error: WireError };
 
 export type ToMain =
+  | { readonly type: 'ack'; readonly taskId: string; readonly id: number; readonly handles: readonly StateHandle[]; readonly alignmentMs: number }
+  | { readonly type: 'ack-failed'; readonly taskId: string; readonly id: number; readonly reason: string }
+  | { readonly type: 'exhausted'; readonly taskId: string }
   | ({ readonly type: 'metrics' } & MetricsReport)
   | ({ readonly type: 'done' } & MetricsReport)
   | ({ readonly type: 'error'; readonly error: WireError } & MetricsReport);

@@ -11,7 +11,9 @@ import { join, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
 import { errorFromWire, internalError } from '../common/errors.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
-import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
+import type { JobEvents, JobOptions, PlacementInfo, RestoreState } from './job.js';
+import type { BarrierKind } from './source-task.js';
+import { errorToWire } from '../common/errors.js';
 import { Job, planChains } from './job.js';
 import { PortMux } from './remote.js';
 import type { OperatorMetrics } from './operator.js';
@@ -30,8 +32,13 @@ function workerScript(): string {
 export interface JobHandle {
   run(): Promise<void>;
   cancel(): void;
+  /** Fails the job with this error (a checkpointing failure). */
+  fail(error: Error): void;
   nodeMetrics(): { node: PhysicalNode; total: OperatorMetrics }[];
   sourceWatermark(): number;
+  triggerCheckpoint(id: number, kind: BarrierKind): void;
+  notifyCheckpointComplete(id: number): Promise<void>;
+  events: JobEvents | null;
 }
 
 export class ClusterJob implements JobHandle {
@@ -42,6 +49,16 @@ export class ClusterJob implements JobHandle {
   private cancelled = false;
   private started = false;
   private readonly inits: { thread: number; ports: [number, MessagePort][] }[] = [];
+  private eventsSink: JobEvents | null = null;
+
+  get events(): JobEvents | null {
+    return this.eventsSink;
+  }
+
+  set events(e: JobEvents | null) {
+    this.eventsSink = e;
+    this.local.events = e;
+  }
 
   constructor(
     readonly plan: PhysicalPlan,
@@ -88,6 +105,18 @@ export class ClusterJob implements JobHandle {
           this.workers.push(w);
           let finished = false;
           w.on('message', (m: ToMain) => {
+            if (m.type === 'ack') {
+              this.eventsSink?.onAck(m.taskId, m.id, m.handles, m.alignmentMs);
+              return;
+            }
+            if (m.type === 'ack-failed') {
+              this.eventsSink?.onAckFailed(m.taskId, m.id, m.reason);
+              return;
+            }
+            if (m.type === 'exhausted') {
+              this.eventsSink?.onSourceExhausted(m.taskId);
+              return;
+            }
             this.reports.set(init.thread, m);
             if (m.type === 'done') finished = true;
             else if (m.type === 'error') {
@@ -108,6 +137,21 @@ export class ClusterJob implements JobHandle {
     const local = this.local.run().catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));
     await Promise.all([local, ...done]);
     if (failure !== undefined) throw failure;
+  }
+
+  triggerCheckpoint(id: number, kind: BarrierKind): void {
+    this.local.triggerCheckpoint(id, kind);
+    for (const w of this.workers) w.postMessage({ type: 'trigger', id, kind } satisfies ToWorker);
+  }
+
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    for (const w of this.workers) w.postMessage({ type: 'complete', id } satisfies ToWorker);
+    await this.local.notifyCheckpointComplete(id);
+  }
+
+  fail(error: Error): void {
+    this.local.fail(error);
+    for (const w of this.workers) w.postMessage({ type: 'fail', error: errorToWire(error) } satisfies ToWorker);
   }
 
   cancel(): void {

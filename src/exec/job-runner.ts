@@ -11,9 +11,28 @@ import { availableParallelism } from 'node:os';
 import { formatTimestamp } from '../common/time.js';
 import type { SessionOptions } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
+import { WeirError } from '../common/errors.js';
+import { planTaskIds } from './job.js';
+import { planFingerprint } from '../plan/physical.js';
+import { CheckpointStorage } from '../checkpoint/storage.js';
+import { CheckpointRunner } from '../checkpoint/runner.js';
+import type { CheckpointStats } from '../checkpoint/runner.js';
+import type { CoordinatorConfig } from '../checkpoint/coordinator.js';
+import type { LoadedCheckpoint, PlanIdentity } from '../checkpoint/restore.js';
+import { removeUncommitted } from '../connectors/filesystem/filesystem.js';
+
+export interface CheckpointSettings {
+  readonly dir: string;
+  readonly config: CoordinatorConfig;
+  readonly retained: number;
+  /** Called when a checkpoint completes or fails. */
+  readonly onChange?: (stats: CheckpointStats) => void;
+}
 
 export interface RunSettings {
   readonly jobId: string;
+  /** Checkpointing, when on: where and how often. */
+  readonly checkpoint?: CheckpointSettings;
   readonly parallelism?: number;
   /** Called per query (in order) for its result rows. */
   readonly listener?: (queryIndex: number) => ResultListener;
@@ -39,6 +58,7 @@ export interface OperatorSummary {
 
 export interface JobSummary {
   readonly elapsedMs: number;
+  readonly checkpoints: CheckpointStats | undefined;
   readonly rowsRead: number;
   readonly rowsWritten: number;
   readonly lateDropped: number;
@@ -51,6 +71,7 @@ export interface JobSummary {
 export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
   return {
     jobId: settings.jobId,
+    checkpointDir: settings.checkpoint?.dir,
     batchSize: Number(options.get('execution.batch-size') ?? 4096),
     channelCapacity: 8,
     exactlyOnce: (options.get('execution.checkpointing.mode') ?? 'EXACTLY_ONCE') === 'EXACTLY_ONCE',
@@ -71,19 +92,51 @@ export function workerThreadsFor(plan: PhysicalPlan, options: SessionOptions): n
   return Math.min(Number(setting), maxP);
 }
 
+/** Checkpoint coordinator settings from the session options (Flink's names). */
+export function coordinatorConfig(options: SessionOptions): CoordinatorConfig {
+  const ms = (key: string): number => {
+    const v = parseDuration(options.get(key) ?? '0');
+    if (Number.isNaN(v)) throw new WeirError('usage', `option '${key}' must be a duration such as '5s', got '${options.get(key)}'`);
+    return v;
+  };
+  const tolerable = Number(options.get('execution.checkpointing.tolerable-failed-checkpoints') ?? '0');
+  return { intervalMs: ms('execution.checkpointing.interval'), timeoutMs: ms('execution.checkpointing.timeout'), minPauseMs: ms('execution.checkpointing.min-pause'), tolerableFailures: Number.isFinite(tolerable) ? tolerable : 0 };
+}
+
 export class RunningJob {
   readonly job: JobHandle;
+  readonly runner: CheckpointRunner | null = null;
   private readonly started = performance.now();
 
   constructor(
     readonly plan: PhysicalPlan,
     options: SessionOptions,
     readonly settings: RunSettings,
-    restore?: RestoreState,
+    restore?: { readonly state: RestoreState; readonly checkpointId: number },
   ) {
     const workers = workerThreadsFor(plan, options);
     const opts = jobOptionsFrom(options, settings);
-    this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore) : new Job(plan, opts, restore);
+    this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore?.state) : new Job(plan, opts, restore?.state);
+    const c = settings.checkpoint;
+    if (c !== undefined) {
+      const storage = new CheckpointStorage(c.dir);
+      const ids = planTaskIds(plan);
+      this.runner = new CheckpointRunner(
+        this.job,
+        storage,
+        c.config,
+        { fingerprint: planFingerprint(plan), maxParallelism: plan.maxParallelism, tasks: ids.all, sources: ids.sources },
+        c.retained,
+        Math.max(storage.nextId(), (restore?.checkpointId ?? 0) + 1),
+        c.onChange,
+      );
+    }
+  }
+
+  /** Stops the job: with a savepoint when checkpointing is on, else by cancelling it. */
+  stop(): void {
+    if (this.runner !== null) this.runner.requestStop();
+    else this.job.cancel();
   }
 
   async run(): Promise<JobSummary> {
@@ -100,9 +153,11 @@ export class RunningJob {
         this.settings.onProgress!({ elapsedMs: now - this.started, rowsRead: rows, rowsPerSecond: rate, watermark: this.job.sourceWatermark() });
       }, 250);
     }
+    this.runner?.start();
     try {
       await this.job.run();
     } finally {
+      this.runner?.stop();
       if (timer !== undefined) clearInterval(timer);
     }
     return this.summary();
@@ -140,7 +195,7 @@ export class RunningJob {
       late += total.lateDropped;
       ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped });
     }
-    return { elapsedMs: performance.now() - this.started, rowsRead, rowsWritten, lateDropped: late, skipped, operators: ops, watermarkDelays: delays };
+    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, operators: ops, watermarkDelays: delays };
   }
 }
 
@@ -158,4 +213,30 @@ export function formatDelay(ms: number | undefined): string {
   if (ms === undefined) return 'custom watermark expression';
   if (ms % 1000 === 0) return `${ms / 1000}s`;
   return `${ms}ms`;
+}
+
+/**
+ * The state to start a job from a loaded checkpoint, after removing what crashed runs left
+ * behind: in-progress files of filesystem sinks that the checkpoint does not hold as pending
+ * (they were written after it, and their rows will be written again).
+ */
+export function prepareRestore(plan: PhysicalPlan, loaded: LoadedCheckpoint): { state: RestoreState; checkpointId: number; removedFiles: number } {
+  const keep = new Set<string>();
+  for (const n of plan.nodes) {
+    if (n.spec.kind !== 'sink') continue;
+    for (const snap of loaded.operators.get(n.name) ?? []) {
+      const pending = (snap?.operator as { pending?: [number, unknown][] } | null)?.pending ?? [];
+      for (const [, files] of pending) for (const f of (files as { hidden?: string }[] | null) ?? []) if (typeof f?.hidden === 'string') keep.add(f.hidden);
+    }
+  }
+  let removedFiles = 0;
+  for (const n of plan.nodes) {
+    if (n.spec.kind !== 'sink' || n.spec.table.options.get('connector') !== 'filesystem') continue;
+    removedFiles += removeUncommitted(n.spec.table.options.get('path')!, keep);
+  }
+  return { state: { operators: loaded.operators }, checkpointId: loaded.id, removedFiles };
+}
+
+export function planIdentity(plan: PhysicalPlan): PlanIdentity {
+  return { fingerprint: planFingerprint(plan), maxParallelism: plan.maxParallelism, operatorIds: new Set(plan.nodes.map((n) => n.name)) };
 }

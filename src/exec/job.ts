@@ -25,6 +25,9 @@ import { Collector, newMetrics } from './operator.js';
 import type { ChainedOperator, OutputEdge, TaskEnv } from './task.js';
 import { InputTask, Task, TaskOutput } from './task.js';
 import { SourceTask } from './source-task.js';
+import type { BarrierKind } from './source-task.js';
+import { CheckpointStorage } from '../checkpoint/storage.js';
+import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
@@ -37,6 +40,8 @@ import { SessionWindowAggregateOperator } from './operators/session-window-aggre
 
 export interface JobOptions {
   readonly jobId: string;
+  /** Where state files go; set when checkpointing is on. */
+  readonly checkpointDir?: string;
   readonly batchSize: number;
   /** Messages a channel holds before its producer waits. */
   readonly channelCapacity: number;
@@ -99,9 +104,29 @@ export function planChains(plan: PhysicalPlan): Map<number, PhysicalNode[]> {
   return chains;
 }
 
-export interface CheckpointListener {
-  /** A task snapshotted its chain for a checkpoint. */
-  onAck(taskId: string, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
+/** What a job tells its checkpoint coordinator (directly, or through the main thread). */
+export interface JobEvents {
+  /** A task stored its state for a checkpoint. */
+  onAck(taskId: string, checkpointId: number, handles: readonly StateHandle[], alignmentMs: number): void;
+  /** A task could not snapshot or store its state. */
+  onAckFailed(taskId: string, checkpointId: number, reason: string): void;
+  /** A source read all its input. */
+  onSourceExhausted(taskId: string): void;
+}
+
+/** Task ids of a plan, on every thread (the coordinator expects an ack from each). */
+export function planTaskIds(plan: PhysicalPlan): { all: string[]; sources: string[] } {
+  const all: string[] = [];
+  const sources: string[] = [];
+  for (const members of planChains(plan).values()) {
+    const head = members[0]!;
+    for (let s = 0; s < head.parallelism; s++) {
+      const id = `${members.map((m) => m.name).join('>')}#${s}`;
+      all.push(id);
+      if (head.spec.kind === 'source' || head.spec.kind === 'values') sources.push(id);
+    }
+  }
+  return { all, sources };
 }
 
 export class Job {
@@ -110,7 +135,12 @@ export class Job {
   private readonly metrics = new Map<number, OperatorMetrics[]>();
   private cancelled = false;
   private failure: unknown = undefined;
-  checkpointListener: CheckpointListener | null = null;
+  events: JobEvents | null = null;
+  private readonly storage: CheckpointStorage | null;
+  /** The final checkpoint or savepoint this thread's sources took, and its completion. */
+  private terminalId = -1;
+  private terminalDone: (() => void) | null = null;
+  private readonly terminal: Promise<void>;
   private readonly channels: OutChannel[] = [];
   private readonly gates: InputTask[] = [];
 
@@ -120,6 +150,10 @@ export class Job {
     private readonly restore?: RestoreState,
     private readonly thread: ThreadContext = SINGLE_THREAD,
   ) {
+    this.storage = options.checkpointDir === undefined ? null : new CheckpointStorage(options.checkpointDir);
+    this.terminal = new Promise<void>((resolve) => {
+      this.terminalDone = resolve;
+    });
     this.build();
   }
 
@@ -127,8 +161,42 @@ export class Job {
     return {
       isCancelled: () => this.cancelled,
       exactlyOnce: this.options.exactlyOnce,
-      acknowledge: (taskId, id, snaps, alignmentMs) => this.checkpointListener?.onAck(taskId, id, snaps, alignmentMs),
+      checkpointing: this.storage !== null,
+      acknowledge: (taskId, subtask, id, snaps, alignmentMs) => {
+        void this.store(taskId, subtask, id, snaps, alignmentMs);
+      },
+      sourceExhausted: (taskId) => this.events?.onSourceExhausted(taskId),
     };
+  }
+
+  /** Writes a task's snapshots (asynchronously: the task goes on) and acknowledges. */
+  private async store(taskId: string, subtask: number, id: number, snaps: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): Promise<void> {
+    if (this.storage === null) return;
+    try {
+      const handles: StateHandle[] = [];
+      for (const [operatorId, snap] of snaps) handles.push(await this.storage.writeState(id, operatorId, subtask, snap));
+      this.events?.onAck(taskId, id, handles, alignmentMs);
+    } catch (e) {
+      this.events?.onAckFailed(taskId, id, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  /** The coordinator's trigger: sources on this thread inject barrier `id`. */
+  triggerCheckpoint(id: number, kind: BarrierKind): void {
+    if (kind !== 'periodic') this.terminalId = id;
+    for (const s of this.sourceTasks) s.triggerBarrier(id, kind);
+  }
+
+  /** Checkpoint `id` is complete: sinks commit. */
+  async notifyCheckpointComplete(id: number): Promise<void> {
+    for (const t of this.tasks) await t.notifyCheckpointComplete(id);
+    if (id === this.terminalId) this.terminalDone?.();
+  }
+
+  /** Fails the job from outside (a checkpoint could not be taken often enough). */
+  fail(error: Error): void {
+    if (this.failure === undefined) this.failure = error;
+    this.cancelAll();
   }
 
   private build(): void {
@@ -225,12 +293,19 @@ export class Job {
           const sctx = this.context(headNode, s);
           const spec = this.sourceSpec(headNode, s);
           const task = new SourceTask(taskId, sctx, spec, chain, output, env);
+          // A restored source starts from the lowest watermark its predecessors had reached:
+          // at another parallelism it may take over splits of a subtask that was behind, whose
+          // rows must not turn late.
           const restored = this.restore?.operators.get(headNode.name);
-          if (restored !== undefined) for (const r of restored) task.restoreWatermark(((r.operator as { watermark?: number } | null)?.watermark) ?? -Infinity);
+          if (restored !== undefined && restored.length > 0) {
+            let min = Infinity;
+            for (const r of restored) min = Math.min(min, (r?.operator as { watermark?: number } | null)?.watermark ?? -Infinity);
+            task.restoreWatermark(min);
+          }
           this.sourceTasks.push(task);
           this.tasks.push(task);
         } else {
-          const task = new InputTask(taskId, chain, output, env, inputsOf.get(h)![s]!);
+          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!);
           this.gates.push(task);
           this.tasks.push(task);
         }
@@ -353,7 +428,11 @@ export class Job {
             else list.push(...entries);
           }
         }
-        await c.op.restore(keyed, snaps.map((s) => s.operator));
+        // Operator (unkeyed) state: a sink's pending files go to one new subtask each (round
+        // robin) so each is committed once; other operators see every old subtask's state.
+        const node = this.plan.nodes.find((n) => n.name === c.ctx.operatorId)!;
+        const states = node.spec.kind === 'sink' ? snaps.filter((_, i) => i % c.ctx.parallelism === c.ctx.subtask) : snaps;
+        await c.op.restore(keyed, states.map((s) => s?.operator ?? null));
       }
     }
   }
@@ -372,11 +451,23 @@ export class Job {
           }),
         ),
       );
+      // With checkpoints the job ends with a final checkpoint (or a savepoint): its sinks
+      // commit when it completes, so wait for that before closing them.
+      if (this.storage !== null && this.failure === undefined && !this.cancelled && this.terminalId >= 0) await this.terminalOrCancel();
     } finally {
       for (const t of this.tasks) await t.close();
     }
     if (this.failure !== undefined) throw this.failure;
   }
+
+  private terminalOrCancel(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      void this.terminal.then(resolve);
+      this.onCancel = resolve;
+    });
+  }
+
+  private onCancel: (() => void) | null = null;
 
   /** Stops every task (used on failure and by Ctrl-C in the REPL). */
   cancel(): void {
@@ -390,6 +481,7 @@ export class Job {
   private cancelAll(): void {
     if (this.cancelled) return;
     this.cancelled = true;
+    this.onCancel?.();
     for (const m of this.thread.muxes.values()) m.cancelAll();
     for (const c of this.channels) c.cancel();
     for (const g of this.gates) g.cancel();

@@ -32,11 +32,13 @@ export interface SourceSpec {
   readonly idleTimeoutMs: number;
 }
 
+/** What a barrier means to a source: a periodic checkpoint, the job's last one, or a stop. */
+export type BarrierKind = 'periodic' | 'final' | 'savepoint';
+
 export class SourceTask extends Task {
   private reader: SourceReader | null = null;
   private maxWatermark = -Infinity;
-  private readonly pendingBarriers: { id: number; savepoint: boolean }[] = [];
-  private stopRequested = false;
+  private readonly pendingBarriers: { id: number; kind: BarrierKind }[] = [];
   private wake: (() => void) | null = null;
   rowsRead = 0;
 
@@ -48,19 +50,38 @@ export class SourceTask extends Task {
     output: TaskOutput,
     env: TaskEnv,
   ) {
-    super(id, chain, output, env);
+    super(id, sourceCtx.subtask, chain, output, env);
   }
 
   /** Injects barrier `id` before the next batch (the coordinator's trigger). */
-  triggerBarrier(id: number, savepoint: boolean): void {
-    this.pendingBarriers.push({ id, savepoint });
+  triggerBarrier(id: number, kind: BarrierKind): void {
+    this.pendingBarriers.push({ id, kind });
     this.wakeUp();
   }
 
-  /** Ends an unbounded source after the next barrier (stop with savepoint). */
+  /** Wakes the task (a cancel), so a sleeping source notices at once. */
   requestStop(): void {
-    this.stopRequested = true;
     this.wakeUp();
+  }
+
+  /**
+   * Takes the pending checkpoints. Returns true when the task must end: after a savepoint
+   * (stop, without draining) or the final checkpoint (the input is exhausted).
+   */
+  private async takeBarriers(): Promise<boolean> {
+    while (this.pendingBarriers.length > 0) {
+      const b = this.pendingBarriers.shift()!;
+      await this.checkpoint(b.id, b.kind === 'savepoint', 0, (snaps) => snaps.set(this.sourceCtx.operatorId, this.sourceSnapshot()));
+      if (b.kind === 'savepoint') {
+        await this.stopChain();
+        return true;
+      }
+      if (b.kind === 'final') {
+        await this.finishChain();
+        return true;
+      }
+    }
+    return false;
   }
 
   private wakeUp(): void {
@@ -95,16 +116,7 @@ export class SourceTask extends Task {
     let idle = false;
     for (;;) {
       if (this.env.isCancelled()) throw new JobCancelled();
-      while (this.pendingBarriers.length > 0) {
-        const b = this.pendingBarriers.shift()!;
-        await this.checkpoint(b.id, b.savepoint, 0, (snaps) => snaps.set(this.sourceCtx.operatorId, this.sourceSnapshot()));
-        if (b.savepoint && this.stopRequested) {
-          // stop-with-savepoint: no more data after the savepoint's barrier
-          await this.output.broadcast({ kind: 'end' });
-          this.finished = true;
-          return;
-        }
-      }
+      if (await this.takeBarriers()) return;
       if (perSubtaskRate !== undefined) {
         const due = started + (this.rowsRead / perSubtaskRate) * 1000;
         const wait = due - performance.now();
@@ -132,19 +144,27 @@ export class SourceTask extends Task {
       await this.processRaw(raw);
       // Let timers (checkpoint trigger, progress, signals) run now and then.
       const now = performance.now();
-      if (now - lastYield > 2) {
+      if (now - lastYield > 10) {
         lastYield = now;
         await new Promise<void>((r) => setImmediate(r));
       }
     }
     this.sourceCtx.metrics.skipped = this.reader.skipped();
-    // Barriers triggered while the last batch was read still belong to this run.
-    while (this.pendingBarriers.length > 0) {
-      const b = this.pendingBarriers.shift()!;
-      await this.checkpoint(b.id, b.savepoint, 0, (snaps) => snaps.set(this.sourceCtx.operatorId, this.sourceSnapshot()));
-    }
+    if (await this.takeBarriers()) return;
+    // Every window can fire now.
     await this.advanceWatermark(Infinity);
-    await this.finishChain();
+    if (!this.env.checkpointing) {
+      await this.finishChain();
+      return;
+    }
+    // With checkpoints, the job ends with a final checkpoint once every source is exhausted,
+    // so the sinks commit the last output exactly once. Until then keep taking checkpoints.
+    this.env.sourceExhausted(this.id);
+    for (;;) {
+      if (this.env.isCancelled()) throw new JobCancelled();
+      if (await this.takeBarriers()) return;
+      await this.sleep(1000);
+    }
   }
 
   private sourceSnapshot(): OperatorSnapshot {

@@ -33,9 +33,13 @@ export interface OutputEdge {
 
 export interface TaskEnv {
   isCancelled(): boolean;
-  /** A task finished its snapshot for a checkpoint. */
-  acknowledge(taskId: string, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
+  /** A task took its snapshots for a checkpoint (the env stores them and acknowledges). */
+  acknowledge(taskId: string, subtask: number, checkpointId: number, snapshots: ReadonlyMap<string, OperatorSnapshot>, alignmentMs: number): void;
+  /** A source read all its input (it then waits for the final checkpoint). */
+  sourceExhausted(taskId: string): void;
   readonly exactlyOnce: boolean;
+  /** Checkpoints are on: bounded sources end with a final checkpoint, sinks commit on completion. */
+  readonly checkpointing: boolean;
 }
 
 /** Routes batches and broadcasts control messages to the downstream channels. */
@@ -100,6 +104,7 @@ export abstract class Task {
 
   constructor(
     readonly id: string,
+    readonly subtask: number,
     readonly chain: readonly ChainedOperator[],
     readonly output: TaskOutput,
     protected readonly env: TaskEnv,
@@ -147,6 +152,12 @@ export abstract class Task {
     await this.output.broadcast({ kind: 'watermark', ts: wm });
   }
 
+  /** The input ended without draining (stop with savepoint): pass the end on, nothing more. */
+  protected async stopChain(): Promise<void> {
+    this.finished = true;
+    await this.output.broadcast({ kind: 'end', drain: false });
+  }
+
   protected async finishChain(): Promise<void> {
     for (let i = 0; i < this.chain.length; i++) {
       const c = this.chain[i]!;
@@ -157,7 +168,7 @@ export abstract class Task {
       }
     }
     this.finished = true;
-    await this.output.broadcast({ kind: 'end' });
+    await this.output.broadcast({ kind: 'end', drain: true });
   }
 
   /** Snapshots every operator of the chain, acknowledges, forwards the barrier. */
@@ -177,7 +188,7 @@ export abstract class Task {
       }
     }
     extra?.(snaps);
-    this.env.acknowledge(this.id, checkpointId, snaps, alignmentMs);
+    this.env.acknowledge(this.id, this.subtask, checkpointId, snaps, alignmentMs);
     await this.output.broadcast({ kind: 'barrier', checkpointId, savepoint });
   }
 
@@ -208,8 +219,10 @@ export class InputTask extends Task {
   /** Checkpoint being aligned, and which channels delivered its barrier. */
   private aligning: { id: number; savepoint: boolean; seen: boolean[]; startedAt: number } | null = null;
 
-  constructor(id: string, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly InChannel[]) {
-    super(id, chain, output, env);
+  private drainAll = true;
+
+  constructor(id: string, subtask: number, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly InChannel[]) {
+    super(id, subtask, chain, output, env);
     this.gate = new InputGate(inputs);
     this.channelWatermark = inputs.map(() => -Infinity);
     this.channelIdle = inputs.map(() => false);
@@ -243,12 +256,20 @@ export class InputTask extends Task {
           break;
         case 'end':
           this.ended[channel] = true;
-          this.channelWatermark[channel] = Infinity;
+          if (!msg.drain) this.drainAll = false;
           open--;
           if (this.aligning !== null) await this.maybeCompleteAlignment();
-          if (open > 0) await this.advanceWatermark(this.combinedWatermark());
+          if (msg.drain) {
+            this.channelWatermark[channel] = Infinity;
+            if (open > 0) await this.advanceWatermark(this.combinedWatermark());
+          }
           break;
       }
+    }
+    if (!this.drainAll) {
+      // stop with savepoint: windows stay open in the saved state
+      await this.stopChain();
+      return;
     }
     await this.advanceWatermark(Infinity);
     await this.finishChain();

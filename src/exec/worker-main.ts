@@ -4,7 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
-import { errorToWire } from '../common/errors.js';
+import { errorFromWire, errorToWire } from '../common/errors.js';
 import type { PhysicalPlan } from '../plan/physical.js';
 import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
 import { Job } from './job.js';
@@ -27,10 +27,25 @@ const muxes = new Map(init.ports.map(([peer, p]) => [peer, new PortMux(p)]));
 const job = new Job(init.plan, init.options, init.restore, { thread: init.thread, placement: init.placement, muxes });
 const post = (m: ToMain): void => port.postMessage(m);
 
+job.events = {
+  onAck: (taskId, id, handles, alignmentMs) => post({ type: 'ack', taskId, id, handles, alignmentMs }),
+  onAckFailed: (taskId, id, reason) => post({ type: 'ack-failed', taskId, id, reason }),
+  onSourceExhausted: (taskId) => post({ type: 'exhausted', taskId }),
+};
+
 port.on('message', (m: ToWorker) => {
   switch (m.type) {
     case 'cancel':
       job.cancel();
+      break;
+    case 'trigger':
+      job.triggerCheckpoint(m.id, m.kind);
+      break;
+    case 'complete':
+      void job.notifyCheckpointComplete(m.id).catch((e: unknown) => job.fail(e instanceof Error ? e : new Error(String(e))));
+      break;
+    case 'fail':
+      job.fail(errorFromWire(m.error));
       break;
   }
 });

@@ -1,0 +1,151 @@
+// The coordinator's I/O edge: feeds it time and the job's events, and carries out what it
+// decides — trigger barriers, write `_metadata` (then, and only then, tell sinks to commit),
+// discard aborted checkpoints, keep the newest N, fail the job after too many failures.
+
+import { WeirError } from '../common/errors.js';
+import type { JobEvents } from '../exec/job.js';
+import type { JobHandle } from '../exec/cluster.js';
+import type { CoordinatorConfig, CoordinatorState, Decision } from './coordinator.js';
+import { initialState, onAck, onCompleted, onSourceExhausted, onStopRequested, onTaskFailure, onTick } from './coordinator.js';
+import type { CheckpointMetadata, CheckpointStorage, OperatorStats } from './storage.js';
+
+export interface CheckpointRecord {
+  readonly id: number;
+  readonly kind: string;
+  readonly triggeredAt: number;
+  readonly durationMs: number;
+  readonly alignmentMs: number;
+  readonly bytes: number;
+}
+
+export interface CheckpointStats {
+  completed: number;
+  failed: number;
+  last: CheckpointRecord | undefined;
+  lastFailure: string | undefined;
+}
+
+export class CheckpointRunner implements JobEvents {
+  private state: CoordinatorState;
+  private timer: NodeJS.Timeout | undefined;
+  readonly stats: CheckpointStats = { completed: 0, failed: 0, last: undefined, lastFailure: undefined };
+
+  constructor(
+    private readonly job: JobHandle,
+    private readonly storage: CheckpointStorage,
+    private readonly cfg: CoordinatorConfig,
+    private readonly info: { readonly fingerprint: string; readonly maxParallelism: number; readonly tasks: readonly string[]; readonly sources: readonly string[] },
+    private readonly retained: number,
+    firstId: number,
+    /** Called when a checkpoint completes or fails (progress display, logs). */
+    private readonly onChange?: (stats: CheckpointStats) => void,
+  ) {
+    this.state = initialState(firstId, Date.now());
+    job.events = this;
+  }
+
+  start(): void {
+    const every = Math.max(10, Math.min(100, this.cfg.intervalMs > 0 ? this.cfg.intervalMs / 4 : 100));
+    this.timer = setInterval(() => this.tick(), every);
+  }
+
+  stop(): void {
+    if (this.timer !== undefined) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Stop with a savepoint (SIGINT/SIGTERM, STOP JOB). */
+  requestStop(): void {
+    this.state = onStopRequested(this.state);
+    this.tick();
+  }
+
+  tick(): void {
+    const [s, decisions] = onTick(this.state, Date.now(), this.cfg, this.info.sources);
+    this.state = s;
+    this.apply(decisions);
+  }
+
+  onAck(taskId: string, checkpointId: number, handles: CheckpointMetadata['states'], alignmentMs: number): void {
+    const [s, decisions] = onAck(this.state, checkpointId, { taskId, handles, alignmentMs }, this.info.tasks);
+    this.state = s;
+    this.apply(decisions);
+  }
+
+  onAckFailed(taskId: string, checkpointId: number, reason: string): void {
+    const [s, decisions] = onTaskFailure(this.state, checkpointId, Date.now(), this.cfg, `task ${taskId}: ${reason}`);
+    this.state = s;
+    this.apply(decisions);
+  }
+
+  onSourceExhausted(taskId: string): void {
+    this.state = onSourceExhausted(this.state, taskId);
+    this.tick();
+  }
+
+  private apply(decisions: readonly Decision[]): void {
+    for (const d of decisions) {
+      switch (d.kind) {
+        case 'trigger':
+          this.job.triggerCheckpoint(d.id, d.checkpoint);
+          break;
+        case 'complete':
+          void this.complete(d);
+          break;
+        case 'abort':
+          this.stats.failed++;
+          this.stats.lastFailure = d.reason;
+          this.storage.discard(d.id);
+          this.onChange?.(this.stats);
+          break;
+        case 'fail-job':
+          this.job.fail(new WeirError('checkpoint', d.reason));
+          break;
+      }
+    }
+  }
+
+  private async complete(d: Extract<Decision, { kind: 'complete' }>): Promise<void> {
+    const c = d.checkpoint;
+    const states = [...c.acks.values()].flatMap((a) => a.handles);
+    const byOp = new Map<string, OperatorStats>();
+    for (const h of states) {
+      const o = byOp.get(h.operatorId) ?? { operatorId: h.operatorId, bytes: 0, subtasks: 0 };
+      byOp.set(h.operatorId, { ...o, bytes: o.bytes + h.bytes, subtasks: o.subtasks + 1 });
+    }
+    const now = Date.now();
+    const meta: CheckpointMetadata = {
+      version: 1,
+      checkpointId: c.id,
+      savepoint: c.kind === 'savepoint',
+      fingerprint: this.info.fingerprint,
+      maxParallelism: this.info.maxParallelism,
+      triggeredAt: c.triggeredAt,
+      completedAt: now,
+      durationMs: now - c.triggeredAt,
+      alignmentMs: d.alignmentMs,
+      states,
+      operators: [...byOp.values()],
+    };
+    try {
+      this.storage.writeMetadata(meta);
+    } catch (e) {
+      const [s, decisions] = onTaskFailure(this.state, c.id, Date.now(), this.cfg, `writing _metadata: ${e instanceof Error ? e.message : String(e)}`);
+      this.state = s;
+      this.apply(decisions);
+      return;
+    }
+    // The checkpoint is complete: only now may sinks make their output visible.
+    this.state = onCompleted(this.state, c.id, now);
+    this.stats.completed++;
+    this.stats.last = { id: c.id, kind: c.kind, triggeredAt: c.triggeredAt, durationMs: meta.durationMs, alignmentMs: d.alignmentMs, bytes: states.reduce((a, h) => a + h.bytes, 0) };
+    this.onChange?.(this.stats);
+    try {
+      await this.job.notifyCheckpointComplete(c.id);
+    } catch (e) {
+      this.job.fail(e instanceof Error ? e : new Error(String(e)));
+      return;
+    }
+    this.storage.retain(this.retained, c.id);
+  }
+}

@@ -1,0 +1,135 @@
+// Crash-and-restore driver for the recovery tests: runs a query file as a real `weir run`
+// process, kills it with SIGKILL at seeded random moments, restarts it with
+// `--restore latest` (at the parallelism the schedule gives), and finally lets it finish.
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WEIR } from '../cli/weir.js';
+import { CheckpointStorage } from '../../src/checkpoint/storage.js';
+
+export function tmp(prefix = 'weir-rec-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A small seeded PRNG (mulberry32), so kill times repeat from run to run. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface Run {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly args: readonly string[];
+}
+
+export function start(args: readonly string[], cwd: string): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
+  const child = spawn(process.execPath, [WEIR, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr, args })));
+  return { child, done };
+}
+
+export interface CrashOptions {
+  /** Directory holding job.sql; checkpoints go to <dir>/chk. */
+  readonly dir: string;
+  readonly kills: number;
+  readonly seed: number;
+  /** Parallelism of run i (0 = the first start). */
+  readonly parallelism: (run: number) => number;
+  /** Kill this long after a start, uniformly in [min, max] ms. */
+  readonly killAfterMs: readonly [number, number];
+  readonly interval?: string;
+  readonly extraArgs?: readonly string[];
+}
+
+/** Runs the crash loop; returns every run. The last run must finish by itself. */
+export async function crashLoop(o: CrashOptions): Promise<Run[]> {
+  const rand = prng(o.seed);
+  const runs: Run[] = [];
+  const chk = join(o.dir, 'chk');
+  for (let i = 0; ; i++) {
+    const restore = new CheckpointStorage(chk).latest().id !== undefined;
+    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', o.interval ?? '300ms', '-p', String(o.parallelism(i)), '-q', ...(restore ? ['--restore', 'latest'] : []), ...(o.extraArgs ?? [])];
+    const { child, done } = start(args, o.dir);
+    if (i < o.kills) {
+      const [lo, hi] = o.killAfterMs;
+      const delay = lo + rand() * (hi - lo);
+      const timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      const r = await done;
+      clearTimeout(timer);
+      runs.push(r);
+      if (r.code === 0) return runs; // finished before the kill: nothing left to do
+      if (r.signal !== 'SIGKILL') throw new Error(`run ${i} (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
+      continue;
+    }
+    const r = await done;
+    runs.push(r);
+    if (r.code !== 0) throw new Error(`final run (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
+    return runs;
+  }
+}
+
+/** Runs the job once, uninterrupted, to completion. */
+export async function runClean(dir: string, parallelism: number, extraArgs: readonly string[] = []): Promise<Run> {
+  const { done } = start(['run', 'job.sql', '--checkpoint-dir', join(dir, 'chk'), '--checkpoint-interval', '300ms', '-p', String(parallelism), '-q', ...extraArgs], dir);
+  const r = await done;
+  if (r.code !== 0) throw new Error(`clean run failed: code ${r.code}\n${r.stderr}`);
+  return r;
+}
+
+/** The committed (visible) output lines of a filesystem sink directory; in-progress files ignored. */
+export function committedLines(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (f.startsWith('.') || f.startsWith('_')) continue;
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const line of text.split('\n')) if (line !== '') out.push(line);
+  }
+  return out;
+}
+
+export function writeJob(dir: string, sql: string): void {
+  writeFileSync(join(dir, 'job.sql'), sql);
+}
+
+/**
+ * Folds committed debezium-json records into the final table: +1 for every `after`, -1 for
+ * every `before`. Returns the rows with a positive count (as JSON text of the value array) and
+ * any row whose count went negative (a retraction of something never inserted).
+ */
+export function foldDebezium(lines: readonly string[], columns: readonly string[]): { rows: string[]; negative: string[] } {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const r = JSON.parse(line) as { before: Record<string, unknown> | null; after: Record<string, unknown> | null };
+    if (r.after !== null) {
+      const k = JSON.stringify(columns.map((c) => r.after![c]));
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
+    if (r.before !== null) {
+      const k = JSON.stringify(columns.map((c) => r.before![c]));
+      counts.set(k, (counts.get(k) ?? 0) - 1);
+    }
+  }
+  const rows: string[] = [];
+  const negative: string[] = [];
+  for (const [k, n] of counts) {
+    for (let i = 0; i < n; i++) rows.push(k);
+    if (n < 0) negative.push(k);
+  }
+  return { rows: rows.sort(), negative };
+}
