@@ -1,0 +1,136 @@
+// The checkpoint coordinator's decisions (pure functions) and the state file format.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { CoordinatorConfig, CoordinatorState } from '../../src/checkpoint/coordinator.js';
+import { initialState, onAck, onCompleted, onSourceExhausted, onStopRequested, onTaskFailure, onTick } from '../../src/checkpoint/coordinator.js';
+import { CheckpointStorage, decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/storage.js';
+
+const cfg: CoordinatorConfig = { intervalMs: 1000, timeoutMs: 5000, minPauseMs: 300, tolerableFailures: 1 };
+const tasks = ['src#0', 'agg#0', 'sink#0'];
+const sources = ['src#0'];
+const ack = (taskId: string) => ({ taskId, handles: [], alignmentMs: taskId === 'agg#0' ? 7 : 0 });
+
+describe('coordinator decisions', () => {
+  it('triggers every interval, one at a time, and completes when every task acknowledged', () => {
+    let s: CoordinatorState = initialState(1, 0);
+    let d;
+    [s, d] = onTick(s, 999, cfg, sources);
+    expect(d).toEqual([]);
+    [s, d] = onTick(s, 1000, cfg, sources);
+    expect(d).toEqual([{ kind: 'trigger', id: 1, checkpoint: 'periodic' }]);
+    [s, d] = onTick(s, 2500, cfg, sources);
+    expect(d).toEqual([]); // one in flight
+    [s, d] = onAck(s, 1, ack('src#0'), tasks);
+    [s, d] = onAck(s, 1, ack('sink#0'), tasks);
+    expect(d).toEqual([]);
+    [s, d] = onAck(s, 1, ack('agg#0'), tasks);
+    expect(d).toHaveLength(1);
+    expect(d[0]).toMatchObject({ kind: 'complete', alignmentMs: 7 });
+    s = onCompleted(s, 1, 2600);
+    expect(s.completed).toBe(1);
+    // the next one: an interval after the last trigger (1000) and a min pause after the end (2600)
+    [s, d] = onTick(s, 2800, cfg, sources);
+    expect(d).toEqual([]);
+    [s, d] = onTick(s, 2900, cfg, sources);
+    expect(d).toEqual([{ kind: 'trigger', id: 2, checkpoint: 'periodic' }]);
+  });
+
+  it('a late ack of an aborted checkpoint is ignored', () => {
+    let s = initialState(5, 0);
+    let d;
+    [s] = onTick(s, 1000, cfg, sources);
+    [s, d] = onTick(s, 7000, cfg, sources); // timed out
+    expect(d[0]).toMatchObject({ kind: 'abort', id: 5 });
+    [s, d] = onAck(s, 5, ack('src#0'), tasks);
+    expect(d).toEqual([]);
+    expect(s.inFlight).toBeNull();
+  });
+
+  it('more failures in a row than tolerable fail the job; a success resets the count', () => {
+    let s = initialState(1, 0);
+    let d;
+    [s] = onTick(s, 1000, cfg, sources);
+    [s, d] = onTaskFailure(s, 1, 1100, cfg, 'disk full');
+    expect(d.map((x) => x.kind)).toEqual(['abort']);
+    [s] = onTick(s, 2100, cfg, sources);
+    expect(s.inFlight?.id).toBe(2);
+    for (const t of tasks) [s] = onAck(s, 2, ack(t), tasks);
+    s = onCompleted(s, 2, 2200);
+    expect(s.consecutiveFailures).toBe(0);
+    [s] = onTick(s, 3200, cfg, sources);
+    [s, d] = onTaskFailure(s, 3, 3300, cfg, 'disk full');
+    expect(d.map((x) => x.kind)).toEqual(['abort']);
+    [s] = onTick(s, 4300, cfg, sources);
+    [s, d] = onTick(s, 9400, cfg, sources); // timeout: second failure in a row
+    expect(d.map((x) => x.kind)).toEqual(['abort', 'fail-job']);
+    expect((d[1] as { reason: string }).reason).toContain('2 checkpoints failed in a row');
+  });
+
+  it('a final checkpoint once every source is exhausted, at once; the job is then finished', () => {
+    let s = initialState(1, 0);
+    let d;
+    s = onSourceExhausted(s, 'src#0');
+    [s, d] = onTick(s, 10, cfg, sources);
+    expect(d).toEqual([{ kind: 'trigger', id: 1, checkpoint: 'final' }]);
+    for (const t of tasks) [s, d] = onAck(s, 1, ack(t), tasks);
+    s = onCompleted(s, 1, 20);
+    expect(s.finished).toBe(true);
+    [s, d] = onTick(s, 5000, cfg, sources);
+    expect(d).toEqual([]);
+  });
+
+  it('a stop request takes a savepoint, even with the interval off', () => {
+    let s = initialState(3, 0);
+    let d;
+    const off = { ...cfg, intervalMs: 0 };
+    [s, d] = onTick(s, 100_000, off, sources);
+    expect(d).toEqual([]);
+    s = onStopRequested(s);
+    [s, d] = onTick(s, 100_001, off, sources);
+    expect(d).toEqual([{ kind: 'trigger', id: 3, checkpoint: 'savepoint' }]);
+  });
+});
+
+describe('state files', () => {
+  it('round-trip typed arrays, nested entries and -Infinity (msgpackr moreTypes)', () => {
+    const snap = { keyed: new Map<number, unknown[]>([[3, [[1, 2, ['k', null], [5, [7, 8]]]]], [127, [new Float64Array([1.5, -2]), new Int32Array([4])]]]), operator: { watermark: -Infinity, pending: [[2, [{ hidden: '/x/.a', visible: '/x/a' }]]] } };
+    const back = decodeSnapshot(encodeSnapshot(snap), 'f');
+    expect([...back.keyed.keys()]).toEqual([3, 127]);
+    expect(back.keyed.get(3)).toEqual([[1, 2, ['k', null], [5, [7, 8]]]]);
+    const typed = back.keyed.get(127)!;
+    expect(typed[0]).toBeInstanceOf(Float64Array);
+    expect(Array.from(typed[0] as Float64Array)).toEqual([1.5, -2]);
+    expect(typed[1]).toBeInstanceOf(Int32Array);
+    expect(back.operator).toEqual(snap.operator);
+  });
+
+  it('a flipped byte, a truncation or a foreign file is detected', () => {
+    const buf = encodeSnapshot({ keyed: new Map([[1, ['x']]]), operator: null });
+    const flipped = Buffer.from(buf);
+    flipped[14]! ^= 1;
+    expect(() => decodeSnapshot(flipped, 'f')).toThrow(/fails its checksum/);
+    expect(() => decodeSnapshot(buf.subarray(0, buf.length - 5), 'f')).toThrow(/checksum|truncated/);
+    expect(() => decodeSnapshot(Buffer.from('hello world, not a state file at all, long enough'), 'f')).toThrow(/not a weir state file/);
+  });
+
+  it('latest() skips an incomplete newest checkpoint and names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-chk-'));
+    const st = new CheckpointStorage(dir);
+    for (const id of [1, 2]) {
+      const h = await st.writeState(id, '0-source', 0, { keyed: new Map(), operator: { position: { x: id } } });
+      st.writeMetadata({ version: 1, checkpointId: id, savepoint: false, fingerprint: 'f', maxParallelism: 128, triggeredAt: 0, completedAt: 0, durationMs: 0, alignmentMs: 0, states: [h], operators: [] });
+    }
+    await st.writeState(3, '0-source', 0, { keyed: new Map(), operator: null }); // no _metadata
+    const l = st.latest();
+    expect(l.id).toBe(2);
+    expect(l.skipped).toEqual([{ id: 3, reason: expect.stringContaining('has no _metadata') }]);
+    expect(st.load(2).operators.get('0-source')![0]!.operator).toEqual({ position: { x: 2 } });
+    // a metadata file whose listed size does not match
+    const meta = JSON.parse(readFileSync(join(dir, 'chk-2', '_metadata'), 'utf8'));
+    meta.states[0].bytes += 1;
+    writeFileSync(join(dir, 'chk-2', '_metadata'), JSON.stringify(meta));
+    expect(st.latest().id).toBe(1);
+  });
+});
