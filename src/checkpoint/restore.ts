@@ -30,33 +30,41 @@ export interface PlanIdentity {
 
 export function loadCheckpoint(target: string, checkpointDir: string, plan: PlanIdentity, allowNonRestoredState: boolean): LoadedCheckpoint {
   let storage: CheckpointStorage;
-  let id: number;
-  let skipped: { id: number; reason: string }[] = [];
+  let candidates: number[];
+  const skipped: { id: number; reason: string }[] = [];
   if (target === 'latest') {
     storage = new CheckpointStorage(checkpointDir);
-    const l = storage.latest();
-    skipped = l.skipped;
-    if (l.id === undefined) {
-      const why = skipped.length > 0 ? `; skipped: ${skipped.map((s) => `chk-${s.id} (${s.reason})`).join('; ')}` : '';
-      throw new WeirError('checkpoint', `no complete checkpoint in ${checkpointDir} to restore from${why}`, { hint: 'run without --restore to start from the beginning' });
-    }
-    id = l.id;
+    candidates = storage.ids().reverse();
   } else {
     const path = resolve(target);
     if (!existsSync(path) || !statSync(path).isDirectory()) throw new WeirError('checkpoint', `--restore ${target}: no such checkpoint directory`);
     const m = /^chk-(\d+)$/.exec(basename(path));
     if (m !== null) {
       storage = new CheckpointStorage(dirname(path));
-      id = Number(m[1]);
+      candidates = [Number(m[1])];
     } else {
       storage = new CheckpointStorage(path);
-      const l = storage.latest();
-      skipped = l.skipped;
-      if (l.id === undefined) throw new WeirError('checkpoint', `no complete checkpoint in ${path} to restore from`);
-      id = l.id;
+      candidates = storage.ids().reverse();
     }
   }
-  const { meta, operators } = storage.load(id);
+  // newest first; every file is read, checked and decoded once
+  let loaded: { meta: CheckpointMetadata; operators: Map<string, OperatorSnapshot[]> } | undefined;
+  let id = -1;
+  for (const c of candidates) {
+    try {
+      loaded = storage.load(c);
+      id = c;
+      break;
+    } catch (e) {
+      if (target !== 'latest' && candidates.length === 1) throw e;
+      skipped.push({ id: c, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  if (loaded === undefined) {
+    const why = skipped.length > 0 ? `; skipped: ${skipped.map((s) => `chk-${s.id} (${s.reason})`).join('; ')}` : '';
+    throw new WeirError('checkpoint', `no complete checkpoint in ${storage.dir} to restore from${why}`, { hint: 'run without --restore to start from the beginning' });
+  }
+  const { meta, operators } = loaded;
   if (meta.maxParallelism !== plan.maxParallelism) {
     throw new WeirError('checkpoint', `checkpoint chk-${id} has ${meta.maxParallelism} key groups, this job ${plan.maxParallelism}`, { hint: "keep 'pipeline.max-parallelism' as it was when the checkpoint was taken" });
   }

@@ -26,7 +26,7 @@ import type { ChainedOperator, OutputEdge, TaskEnv } from './task.js';
 import { InputTask, Task, TaskOutput } from './task.js';
 import { SourceTask } from './source-task.js';
 import type { BarrierKind } from './source-task.js';
-import { CheckpointStorage } from '../checkpoint/storage.js';
+import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
@@ -36,6 +36,7 @@ import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
 import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
 
 export interface JobOptions {
@@ -136,7 +137,7 @@ export class Job {
   private cancelled = false;
   private failure: unknown = undefined;
   events: JobEvents | null = null;
-  private readonly storage: CheckpointStorage | null;
+  private readonly storage: StateWriter | null;
   /** The final checkpoint or savepoint this thread's sources took, and its completion. */
   private terminalId = -1;
   private terminalDone: (() => void) | null = null;
@@ -150,7 +151,7 @@ export class Job {
     private readonly restore?: RestoreState,
     private readonly thread: ThreadContext = SINGLE_THREAD,
   ) {
-    this.storage = options.checkpointDir === undefined ? null : new CheckpointStorage(options.checkpointDir);
+    this.storage = options.checkpointDir === undefined ? null : new StateWriter(options.checkpointDir);
     this.terminal = new Promise<void>((resolve) => {
       this.terminalDone = resolve;
     });
@@ -174,7 +175,9 @@ export class Job {
     if (this.storage === null) return;
     try {
       const handles: StateHandle[] = [];
-      for (const [operatorId, snap] of snaps) handles.push(await this.storage.writeState(id, operatorId, subtask, snap));
+      // encoded and written by the state writer thread; this task goes on meanwhile
+      const writes = [...snaps].map(([operatorId, snap]) => this.storage!.write(id, operatorId, subtask, snap));
+      handles.push(...(await Promise.all(writes)));
       this.events?.onAck(taskId, id, handles, alignmentMs);
     } catch (e) {
       this.events?.onAckFailed(taskId, id, e instanceof Error ? e.message : String(e));
@@ -421,8 +424,11 @@ export class Job {
         if (snaps === undefined || c.op.restore === undefined) continue;
         const keyed = new Map<number, unknown[]>();
         for (const s of snaps) {
+          if (s === undefined) continue;
           for (const [kg, entries] of s.keyed) {
-            if (kg < c.ctx.keyGroups.start || kg >= c.ctx.keyGroups.end) continue;
+            // entries of one key group go to its owner; column blocks spanning every key
+            // group (ALL_KEY_GROUPS) go to every subtask, which keeps its own rows
+            if (kg !== ALL_KEY_GROUPS && (kg < c.ctx.keyGroups.start || kg >= c.ctx.keyGroups.end)) continue;
             const list = keyed.get(kg);
             if (list === undefined) keyed.set(kg, [...entries]);
             else list.push(...entries);
@@ -456,6 +462,7 @@ export class Job {
       if (this.storage !== null && this.failure === undefined && !this.cancelled && this.terminalId >= 0) await this.terminalOrCancel();
     } finally {
       for (const t of this.tasks) await t.close();
+      await this.storage?.close();
     }
     if (this.failure !== undefined) throw this.failure;
   }

@@ -30,6 +30,30 @@ export interface Accumulator {
   /** A slot's state, msgpack-encodable (snapshots). */
   save(slot: number): unknown;
   load(slot: number, state: unknown): void;
+  /**
+   * The state of slots [0, high) at once, in slot order (a snapshot): whole typed-array
+   * copies where the state is fixed-width; `inUse` marks the slots that hold a group.
+   */
+  saveAll(high: number, inUse: Uint8Array): unknown;
+  /** Restores saved slot from[i] into slot to[i], for i < n. */
+  loadFrom(state: unknown, from: Int32Array, to: Int32Array, n: number): void;
+}
+
+/** Slot-by-slot saveAll/loadFrom for accumulators whose state is not a fixed-width number. */
+function saveEach(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
+  const out = new Array<unknown>(high).fill(null);
+  for (let s = 0; s < high; s++) if (inUse[s] === 1) out[s] = acc.save(s);
+  return out;
+}
+
+function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+  const arr = state as unknown[];
+  for (let i = 0; i < n; i++) acc.load(to[i]!, arr[from[i]!]);
+}
+
+/** Copies saved[from[i]] to dst[to[i]]. */
+function move<T extends Float64Array | Uint8Array>(dst: T, saved: T, from: Int32Array, to: Int32Array, n: number): void {
+  for (let i = 0; i < n; i++) dst[to[i]!] = saved[from[i]!]!;
 }
 
 function growF64(a: Float64Array, cap: number): Float64Array {
@@ -82,6 +106,12 @@ class CountStar implements Accumulator {
   load(slot: number, s: unknown): void {
     this.counts[slot] = s as number;
   }
+  saveAll(high: number): unknown {
+    return this.counts.slice(0, high);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    move(this.counts, st as Float64Array, from, to, n);
+  }
 }
 
 class Count implements Accumulator {
@@ -122,6 +152,12 @@ class Count implements Accumulator {
   }
   load(slot: number, s: unknown): void {
     this.counts[slot] = s as number;
+  }
+  saveAll(high: number): unknown {
+    return this.counts.slice(0, high);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    move(this.counts, st as Float64Array, from, to, n);
   }
 }
 
@@ -198,6 +234,14 @@ class SumAvg implements Accumulator {
     this.sums[slot] = s;
     this.counts[slot] = c;
   }
+  saveAll(high: number): unknown {
+    return [this.sums.slice(0, high), this.counts.slice(0, high)];
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    const [s, c] = st as [Float64Array, Float64Array];
+    move(this.sums, s, from, to, n);
+    move(this.counts, c, from, to, n);
+  }
 }
 
 /** MIN/MAX over an append-only input: one value per group. */
@@ -261,6 +305,14 @@ class MinMaxNumber implements Accumulator {
       this.vals[slot] = s as number;
     }
   }
+  saveAll(high: number): unknown {
+    return [this.vals.slice(0, high), this.has.slice(0, high)];
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    const [v, has] = st as [Float64Array, Uint8Array];
+    move(this.vals, v, from, to, n);
+    move(this.has, has, from, to, n);
+  }
 }
 
 class MinMaxString implements Accumulator {
@@ -310,6 +362,12 @@ class MinMaxString implements Accumulator {
   }
   load(slot: number, s: unknown): void {
     this.vals[slot] = s === null ? undefined : (s as string);
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, st, from, to, n);
   }
 }
 
@@ -415,6 +473,12 @@ class MinMaxRetractable implements Accumulator {
     for (const k of m.keys()) if (nb === undefined || this.better(k, nb)) nb = k;
     this.best[slot] = nb;
   }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, st, from, to, n);
+  }
 }
 
 /** Applies the inner accumulator only to rows whose FILTER condition is TRUE. */
@@ -472,6 +536,12 @@ class Filtered implements Accumulator {
   }
   load(slot: number, s: unknown): void {
     this.inner.load(slot, s);
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return this.inner.saveAll(high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    this.inner.loadFrom(st, from, to, n);
   }
 }
 
@@ -590,6 +660,12 @@ class Distinct implements Accumulator {
     const [inner, entries] = s as [unknown, [number | string, number][] | null];
     this.inner.load(slot, inner);
     this.seen[slot] = entries === null ? undefined : new Map(entries);
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, st, from, to, n);
   }
 }
 

@@ -8,6 +8,23 @@ import type { Accumulator } from '../../expr/accumulators.js';
 import { createAccumulator } from '../../expr/accumulators.js';
 import type { AggCall } from '../../plan/logical.js';
 import { GroupKeys } from './group-keys.js';
+import type { KeyGroupRange } from '../../state/key-groups.js';
+
+/**
+ * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
+ * slot's key group and whether it holds a group, its key values and accumulator states. A
+ * restore keeps the slots whose key group its subtask owns.
+ */
+export interface SlotBlock {
+  readonly high: number;
+  readonly keyGroup: Int32Array;
+  readonly inUse: Uint8Array;
+  readonly keys: unknown[];
+  readonly accs: unknown[];
+}
+
+/** Snapshot entries under this key are SlotBlocks spanning every key group (filtered per row). */
+export const ALL_KEY_GROUPS = -1;
 
 export class AggregateSlots {
   readonly keys: GroupKeys;
@@ -15,6 +32,10 @@ export class AggregateSlots {
   private free: number[] = [];
   private high = 0;
   private capacity = 0;
+  /** Key group of each slot's key, set when the slot is taken. */
+  keyGroup: Int32Array = new Int32Array(0);
+  /** 1 for a slot in use (snapshots walk these flags, not the operators' maps). */
+  inUse: Uint8Array = new Uint8Array(0);
   live = 0;
 
   constructor(inputTypes: readonly DataType[], keyColumns: readonly number[], readonly aggs: readonly AggCall[], retractable: boolean) {
@@ -37,22 +58,25 @@ export class AggregateSlots {
       this.capacity = Math.max(64, this.capacity * 2, slot + 1);
       this.keys.grow(this.capacity);
       for (const a of this.accs) a.grow(this.capacity);
+      const kg = new Int32Array(this.capacity);
+      kg.set(this.keyGroup);
+      this.keyGroup = kg;
+      const used = new Uint8Array(this.capacity);
+      used.set(this.inUse);
+      this.inUse = used;
     }
+    this.inUse[slot] = 1;
     for (const a of this.accs) a.reset(slot);
     this.live++;
     return slot;
   }
 
-  /** A new slot for the key of `batch` row `row`. */
-  allocFor(batch: Batch, row: number): number {
+  /** A new slot for the key of `batch` row `row`; its key group is computed now, once. */
+  allocFor(batch: Batch, row: number, maxParallelism: number): number {
     const slot = this.alloc();
     this.keys.store(slot, batch, row);
+    this.keyGroup[slot] = this.keys.keyGroupOfRow(batch, row, maxParallelism);
     return slot;
-  }
-
-  release(slot: number): void {
-    this.free.push(slot);
-    this.live--;
   }
 
   add(slots: Int32Array, rows: Int32Array | null, count: number, columns: readonly Column[]): void {
@@ -76,16 +100,40 @@ export class AggregateSlots {
     return this.accs.map((a) => a.value(slot));
   }
 
-  /** A slot's whole state: key values and accumulator states. */
-  save(slot: number): [Scalar[], unknown[]] {
-    return [this.keys.values(slot), this.accs.map((a) => a.save(slot))];
+  release(slot: number): void {
+    this.inUse[slot] = 0;
+    this.free.push(slot);
+    this.live--;
   }
 
-  /** A new slot holding saved state. */
-  load(state: [Scalar[], unknown[]]): number {
-    const slot = this.alloc();
-    this.keys.storeValues(slot, state[0]);
-    state[1].forEach((s, j) => this.accs[j]!.load(slot, s));
-    return slot;
+  /** Every slot's state in slot order: whole copies, nothing random-access (fast). */
+  saveAll(): SlotBlock {
+    const high = this.high;
+    const inUse = this.inUse.slice(0, high);
+    return { high, keyGroup: this.keyGroup.slice(0, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
+  }
+
+  /**
+   * New slots for the saved groups whose key group lies in `range`: from[i] is the saved
+   * slot, to[i] the new one.
+   */
+  loadFrom(block: SlotBlock, range: KeyGroupRange): { from: Int32Array; to: Int32Array; n: number } {
+    let n = 0;
+    for (let s = 0; s < block.high; s++) if (block.inUse[s] === 1 && block.keyGroup[s]! >= range.start && block.keyGroup[s]! < range.end) n++;
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    let i = 0;
+    for (let s = 0; s < block.high; s++) {
+      if (block.inUse[s] !== 1) continue;
+      const kg = block.keyGroup[s]!;
+      if (kg < range.start || kg >= range.end) continue;
+      from[i] = s;
+      const slot = this.alloc();
+      this.keyGroup[slot] = kg;
+      to[i++] = slot;
+    }
+    this.keys.loadFrom(block.keys, from, to, n);
+    this.accs.forEach((a, j) => a.loadFrom(block.accs[j], from, to, n));
+    return { from, to, n };
   }
 }

@@ -10,15 +10,16 @@
 //
 // Retractions: -U/-D input rows are subtracted (MIN/MAX then keep a multiset per group).
 // Watermarks pass through (the output has no time attribute).
-// Snapshot: per key group, [key values, accumulator states, row count, emitted].
+// Snapshot: one columnar block in slot order (each group's key group, keys, accumulators,
+// row counts, emitted flags); a restore keeps the groups of its key-group range.
 
 import type { Batch, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
-import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { AggregateSlots } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
+import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 
 export class GroupAggregateOperator implements Operator {
@@ -64,8 +65,8 @@ export class GroupAggregateOperator implements Operator {
     this.stamp = st;
   }
 
-  private newSlot(key: MapKey): number {
-    const slot = this.slots.alloc();
+  private newSlot(key: MapKey, batch: Batch, row: number): number {
+    const slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
     this.ensure(slot);
     this.rowCount[slot] = 0;
     this.emitted[slot] = 0;
@@ -93,10 +94,7 @@ export class GroupAggregateOperator implements Operator {
     for (let i = 0; i < n; i++) {
       const key = keyAt(i);
       let slot = this.groups.get(key);
-      if (slot === undefined) {
-        slot = this.newSlot(key);
-        this.slots.keys.store(slot, batch, i);
-      }
+      if (slot === undefined) slot = this.newSlot(key, batch, i);
       if (this.stamp[slot] !== epoch) {
         this.stamp[slot] = epoch;
         touched.push(slot);
@@ -116,69 +114,73 @@ export class GroupAggregateOperator implements Operator {
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
     const b = new BatchBuilder(this.outputTypes);
     const keyCount = this.slots.keys.size;
-    const emitRow = (keys: Scalar[], values: Scalar[], kind: RowKind): void => {
-      for (let k = 0; k < keyCount; k++) b.cols[k]!.push(keys[k]!);
-      for (let j = 0; j < values.length; j++) b.cols[keyCount + j]!.push(values[j]!);
+    const accs = this.slots.accs;
+    const cols = b.cols;
+    // keys and values go straight into the output columns (no per-row arrays)
+    const emitOld = (slot: number, old: readonly Scalar[], kind: RowKind): void => {
+      this.slots.keys.write(slot, cols);
+      for (let j = 0; j < old.length; j++) cols[keyCount + j]!.push(old[j]!);
       b.endRow(kind);
-      if (b.length >= this.batchSize) out.emit(b.finish());
+    };
+    const emitNow = (slot: number, kind: RowKind): void => {
+      this.slots.keys.write(slot, cols);
+      this.slots.writeResults(slot, cols, keyCount);
+      b.endRow(kind);
     };
     for (let t = 0; t < touched.length; t++) {
       const slot = touched[t]!;
       const old = before[t]!;
       if (this.rowCount[slot]! <= 0) {
-        if (old !== null) emitRow(this.slots.keys.values(slot), old, RowKind.Delete);
+        if (old !== null) emitOld(slot, old, RowKind.Delete);
         this.groups.delete(this.slotKey[slot]!);
         this.slotKey[slot] = null;
         this.slots.release(slot);
-        continue;
-      }
-      const now = this.slots.results(slot);
-      if (old === null) {
+      } else if (old === null) {
         this.emitted[slot] = 1;
-        emitRow(this.slots.keys.values(slot), now, RowKind.Insert);
-      } else if (!sameRow(old, now)) {
-        const keys = this.slots.keys.values(slot);
-        emitRow(keys, old, RowKind.UpdateBefore);
-        emitRow(keys, now, RowKind.UpdateAfter);
+        emitNow(slot, RowKind.Insert);
+      } else {
+        let changed = false;
+        for (let j = 0; j < accs.length; j++) {
+          if (accs[j]!.value(slot) !== old[j]) {
+            changed = true;
+            break;
+          }
+        }
+        if (changed) {
+          emitOld(slot, old, RowKind.UpdateBefore);
+          emitNow(slot, RowKind.UpdateAfter);
+        }
       }
+      if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
   }
 
+  /** One columnar block in slot order: keys, accumulators, row counts, emitted flags. */
   snapshot(): OperatorSnapshot {
-    const keyed = new Map<number, unknown[]>();
-    const maxP = this.ctx.maxParallelism;
-    for (const slot of this.groups.values()) {
-      const [keys, accs] = this.slots.save(slot);
-      const kg = keyGroupOf(hashKey(keys), maxP);
-      let list = keyed.get(kg);
-      if (list === undefined) {
-        list = [];
-        keyed.set(kg, list);
-      }
-      list.push([keys, accs, this.rowCount[slot]!, this.emitted[slot]!]);
-    }
-    return { keyed, operator: null };
+    const block = this.slots.saveAll();
+    const count = this.rowCount.slice(0, block.high);
+    const emitted = this.emitted.slice(0, block.high);
+    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, count, emitted }]]]), operator: null };
   }
 
   restore(keyed: Map<number, unknown[]>): void {
-    for (const entries of keyed.values()) {
-      for (const e of entries) {
-        const [keys, accs, count, emitted] = e as [Scalar[], unknown[], number, number];
-        const slot = this.slots.load([keys, accs]);
-        this.ensure(slot);
-        const key = this.slots.keys.mapKeyOf(keys);
-        this.slotKey[slot] = key;
-        this.groups.set(key, slot);
-        this.rowCount[slot] = count;
-        this.emitted[slot] = emitted;
-        this.stamp[slot] = 0;
+    for (const blocks of keyed.values()) {
+      for (const b of blocks) {
+        const block = b as SlotBlock & { count: Float64Array; emitted: Uint8Array };
+        const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        for (let i = 0; i < n; i++) {
+          const slot = to[i]!;
+          this.ensure(slot);
+          const key = this.slots.keys.mapKeyAt(slot);
+          this.slotKey[slot] = key;
+          this.groups.set(key, slot);
+          this.rowCount[slot] = block.count[from[i]!]!;
+          this.emitted[slot] = block.emitted[from[i]!]!;
+          this.stamp[slot] = 0;
+        }
       }
     }
   }
 }
 
-function sameRow(a: readonly Scalar[], b: readonly Scalar[]): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

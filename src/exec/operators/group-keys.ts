@@ -7,7 +7,7 @@ import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
-import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 
 export type MapKey = number | string | null;
 
@@ -79,16 +79,6 @@ export class GroupKeys {
     }
   }
 
-  storeValues(slot: number, values: readonly Scalar[]): void {
-    for (let k = 0; k < this.types.length; k++) {
-      const v = values[k] ?? null;
-      this.nulls[k]![slot] = v === null ? 1 : 0;
-      if (v === null) continue;
-      if (this.kinds[k] === 'str') this.str[k]![slot] = v as string;
-      else this.f64[k]![slot] = typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
-    }
-  }
-
   values(slot: number): Scalar[] {
     const out: Scalar[] = [];
     for (let k = 0; k < this.types.length; k++) {
@@ -110,9 +100,45 @@ export class GroupKeys {
     }
   }
 
-  /** The key group of a slot's key (for snapshots by key group). */
-  keyGroup(slot: number, maxParallelism: number): number {
-    return keyGroupOf(hashKey(this.values(slot)), maxParallelism);
+  /** The key group of `batch` row `row`'s key. */
+  keyGroupOfRow(batch: Batch, row: number, maxParallelism: number): number {
+    if (this.columns.length === 0) return 0;
+    return keyGroupOf(hashRow(this.columns.map((c) => batch.columns[c]!), row), maxParallelism);
+  }
+
+  /** Key values of slots [0, high), column by column (snapshots): whole copies. */
+  saveAll(high: number): unknown[] {
+    return this.types.map((_, k) => {
+      const nulls = this.nulls[k]!.slice(0, high);
+      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.f64[k]!.slice(0, high);
+      return [vals, nulls];
+    });
+  }
+
+  /** Restores saved slot from[i] into slot to[i]. */
+  loadFrom(data: unknown[], from: Int32Array, to: Int32Array, n: number): void {
+    this.types.forEach((_, k) => {
+      const [vals, nulls] = data[k] as [Float64Array | string[], Uint8Array];
+      const dn = this.nulls[k]!;
+      for (let i = 0; i < n; i++) dn[to[i]!] = nulls[from[i]!]!;
+      if (this.kinds[k] === 'str') {
+        const d = this.str[k]!;
+        for (let i = 0; i < n; i++) d[to[i]!] = (vals as string[])[from[i]!]!;
+      } else {
+        const d = this.f64[k]!;
+        for (let i = 0; i < n; i++) d[to[i]!] = (vals as Float64Array)[from[i]!]!;
+      }
+    });
+  }
+
+  /** The map key of a slot's stored key (after a restore). */
+  mapKeyAt(slot: number): MapKey {
+    if (this.types.length === 0) return 0;
+    if (this.types.length === 1) {
+      if (this.nulls[0]![slot] === 1) return null;
+      return this.kinds[0] === 'str' ? this.str[0]![slot]! : this.f64[0]![slot]!;
+    }
+    return this.mapKeyOf(this.values(slot));
   }
 
   /** The map key of stored values (after restore). */

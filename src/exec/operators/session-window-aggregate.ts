@@ -10,15 +10,15 @@
 // aggregates, window_start, window_end and window_time (= end - 1); its state is freed.
 // Late rows: a row whose own window [t, t + gap) ends at or before the watermark is dropped
 // and counted. Append-only input only.
-// Snapshot: per key group, [key values, start, end, accumulator states].
+// Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators).
 
 import type { Batch, Scalar } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
-import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { AggregateSlots } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
+import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 
 interface Session {
@@ -168,7 +168,7 @@ export class SessionWindowAggregateOperator implements Operator {
         }
       }
       if (target === undefined) {
-        const slot = this.slots.allocFor(batch, i);
+        const slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
         target = { start, end, slot, alive: true, key };
         list.push(target);
         this.heap.push(end, target);
@@ -218,21 +218,16 @@ export class SessionWindowAggregateOperator implements Operator {
   }
 
   snapshot(): OperatorSnapshot {
-    const keyed = new Map<number, unknown[]>();
-    const maxP = this.ctx.maxParallelism;
+    const block = this.slots.saveAll();
+    const starts = new Float64Array(block.high);
+    const ends = new Float64Array(block.high);
     for (const list of this.sessions.values()) {
       for (const s of list) {
-        const [keys, accs] = this.slots.save(s.slot);
-        const kg = keyGroupOf(hashKey(keys), maxP);
-        let l = keyed.get(kg);
-        if (l === undefined) {
-          l = [];
-          keyed.set(kg, l);
-        }
-        l.push([keys, s.start, s.end, accs]);
+        starts[s.slot] = s.start;
+        ends[s.slot] = s.end;
       }
     }
-    return { keyed, operator: { watermark: this.watermark } };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, starts, ends }]]]), operator: { watermark: this.watermark } };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -240,19 +235,22 @@ export class SessionWindowAggregateOperator implements Operator {
       const wm = (st as { watermark?: number } | null)?.watermark;
       if (typeof wm === 'number' && wm > this.watermark) this.watermark = wm;
     }
-    for (const entries of keyed.values()) {
-      for (const e of entries) {
-        const [keys, start, end, accs] = e as [Scalar[], number, number, unknown[]];
-        const slot = this.slots.load([keys, accs]);
-        const key = this.slots.keys.mapKeyOf(keys);
-        const s: Session = { start, end, slot, alive: true, key };
-        let list = this.sessions.get(key);
-        if (list === undefined) {
-          list = [];
-          this.sessions.set(key, list);
+    for (const blocks of keyed.values()) {
+      for (const b of blocks) {
+        const block = b as SlotBlock & { starts: Float64Array; ends: Float64Array };
+        const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        for (let i = 0; i < n; i++) {
+          const slot = to[i]!;
+          const key = this.slots.keys.mapKeyAt(slot);
+          const s: Session = { start: block.starts[from[i]!]!, end: block.ends[from[i]!]!, slot, alive: true, key };
+          let list = this.sessions.get(key);
+          if (list === undefined) {
+            list = [];
+            this.sessions.set(key, list);
+          }
+          list.push(s);
+          this.heap.push(s.end, s);
         }
-        list.push(s);
-        this.heap.push(end, s);
       }
     }
   }

@@ -13,7 +13,7 @@
 //
 // Retractions: not accepted (the planner rejects updating inputs).
 //
-// Snapshot: per key group, [window start, window end, key values, accumulator states]; the
+// Snapshot: one columnar block in slot order (window bounds, key groups, keys, accumulators); the
 // current watermark as operator state, so a restored operator drops the same late rows.
 //
 // Two-phase aggregation (phase 'local' and 'global', planned for splittable aggregates):
@@ -33,10 +33,9 @@ import { T } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
 import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { AggregateSlots } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
+import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
-import { hashKey, keyGroupOf } from '../../state/key-groups.js';
-import type { Scalar } from '../../common/batch.js';
 
 interface OpenWindow {
   readonly start: number;
@@ -59,6 +58,9 @@ export class WindowAggregateOperator implements Operator {
   private slotBuf: Int32Array = new Int32Array(0);
   private rowBuf: Int32Array = new Int32Array(0);
   private readonly perRow: number;
+  /** Window bounds of each slot (snapshots read these instead of walking the windows). */
+  private slotStart: Float64Array = new Float64Array(0);
+  private slotEnd: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
@@ -76,6 +78,21 @@ export class WindowAggregateOperator implements Operator {
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
+  }
+
+  /** Records the window of a new slot. */
+  private place(slot: number, win: OpenWindow): void {
+    if (slot >= this.slotStart.length) {
+      const cap = Math.max(64, this.slotStart.length * 2, slot + 1);
+      const a = new Float64Array(cap);
+      a.set(this.slotStart);
+      this.slotStart = a;
+      const b = new Float64Array(cap);
+      b.set(this.slotEnd);
+      this.slotEnd = b;
+    }
+    this.slotStart[slot] = win.start;
+    this.slotEnd[slot] = win.end;
   }
 
   private windowFor(start: number, end: number): OpenWindow {
@@ -125,8 +142,9 @@ export class WindowAggregateOperator implements Operator {
       }
       let slot = win.groups.get(key);
       if (slot === undefined) {
-        slot = this.slots.allocFor(batch, row);
+        slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
         win.groups.set(key, slot);
+        this.place(slot, win);
       }
       slots[m] = slot;
       rows[m] = row;
@@ -210,8 +228,9 @@ export class WindowAggregateOperator implements Operator {
       const key = keyAt(i);
       let slot = win.groups.get(key);
       if (slot === undefined) {
-        slot = this.slots.allocFor(batch, i);
+        slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
         win.groups.set(key, slot);
+        this.place(slot, win);
       }
       this.slotBuf[m] = slot;
       this.rowBuf[m] = i;
@@ -265,21 +284,11 @@ export class WindowAggregateOperator implements Operator {
 
   snapshot(): OperatorSnapshot {
     if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
-    const keyed = new Map<number, unknown[]>();
-    const maxP = this.ctx.maxParallelism;
-    for (const win of this.windows.values()) {
-      for (const slot of win.groups.values()) {
-        const [keys, accs] = this.slots.save(slot);
-        const kg = keyGroupOf(hashKey(keys), maxP);
-        let list = keyed.get(kg);
-        if (list === undefined) {
-          list = [];
-          keyed.set(kg, list);
-        }
-        list.push([win.start, win.end, keys, accs]);
-      }
-    }
-    return { keyed, operator: { watermark: this.watermark } };
+    // one columnar block in slot order: window bounds, key groups, keys, accumulators
+    const block = this.slots.saveAll();
+    const starts = this.slotStart.slice(0, block.high);
+    const ends = this.slotEnd.slice(0, block.high);
+    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, starts, ends }]]]), operator: { watermark: this.watermark } };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -287,12 +296,16 @@ export class WindowAggregateOperator implements Operator {
       const wm = (s as { watermark?: number } | null)?.watermark;
       if (typeof wm === 'number' && wm > this.watermark) this.watermark = wm;
     }
-    for (const entries of keyed.values()) {
-      for (const e of entries) {
-        const [start, end, keys, accs] = e as [number, number, Scalar[], unknown[]];
-        const win = this.windowFor(start, end);
-        const slot = this.slots.load([keys, accs]);
-        win.groups.set(this.slots.keys.mapKeyOf(keys), slot);
+    for (const blocks of keyed.values()) {
+      for (const b of blocks) {
+        const block = b as SlotBlock & { starts: Float64Array; ends: Float64Array };
+        const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        for (let i = 0; i < n; i++) {
+          const slot = to[i]!;
+          const win = this.windowFor(block.starts[from[i]!]!, block.ends[from[i]!]!);
+          win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
+          this.place(slot, win);
+        }
       }
     }
   }

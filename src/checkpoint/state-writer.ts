@@ -1,0 +1,91 @@
+// Hands snapshots to the state writer thread (writer-thread.ts) and returns their handles.
+
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { errorFromWire, internalError } from '../common/errors.js';
+import type { WireError } from '../common/errors.js';
+import type { OperatorSnapshot } from '../exec/operator.js';
+import type { StateHandle } from './storage.js';
+import type { WriteRequest } from './writer-thread.js';
+
+function writerScript(): string {
+  const here = fileURLToPath(import.meta.url);
+  if (here.endsWith('.js')) return join(dirname(here), 'writer-thread.js');
+  const dist = join(dirname(here), '..', '..', 'dist', 'src', 'checkpoint', 'writer-thread.js');
+  if (!existsSync(dist)) throw internalError(`writer thread not built: ${dist} (run npm run build)`);
+  return dist;
+}
+
+/** Typed arrays a snapshot owns whole: they can move to the writer without a copy. */
+function transferables(v: unknown, out: ArrayBuffer[], seen: Set<ArrayBufferLike>, depth = 0): void {
+  if (depth > 8 || v === null || typeof v !== 'object') return;
+  if (ArrayBuffer.isView(v)) {
+    const b = v.buffer;
+    if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength && !seen.has(b) && b.byteLength > 4096) {
+      seen.add(b);
+      out.push(b);
+    }
+    return;
+  }
+  if (v instanceof Map) {
+    for (const x of v.values()) transferables(x, out, seen, depth + 1);
+    return;
+  }
+  if (Array.isArray(v)) {
+    // long arrays of plain values hold no typed arrays worth looking for
+    if (v.length > 64 && typeof v[0] !== 'object') return;
+    for (const x of v) transferables(x, out, seen, depth + 1);
+    return;
+  }
+  for (const x of Object.values(v)) transferables(x, out, seen, depth + 1);
+}
+
+export class StateWriter {
+  private worker: Worker | null = null;
+  private next = 0;
+  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void }>();
+
+  constructor(private readonly dir: string) {}
+
+  private ensure(): Worker {
+    if (this.worker !== null) return this.worker;
+    const w = new Worker(writerScript());
+    w.on('message', (m: { req: number; handle?: StateHandle; error?: WireError }) => {
+      const p = this.pending.get(m.req);
+      if (p === undefined) return;
+      this.pending.delete(m.req);
+      if (m.error !== undefined) p.reject(errorFromWire(m.error));
+      else p.resolve(m.handle!);
+    });
+    w.on('error', (e) => {
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    });
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  /**
+   * Writes one operator subtask's snapshot. The snapshot's whole typed arrays are
+   * transferred: the caller must not use them afterwards (they are fresh copies of state).
+   */
+  write(checkpointId: number, operatorId: string, subtask: number, snapshot: OperatorSnapshot): Promise<StateHandle> {
+    const w = this.ensure();
+    const req = this.next++;
+    const transfer: ArrayBuffer[] = [];
+    transferables(snapshot.keyed, transfer, new Set());
+    return new Promise<StateHandle>((resolve, reject) => {
+      this.pending.set(req, { resolve, reject });
+      w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot } satisfies WriteRequest, transfer);
+    });
+  }
+
+  async close(): Promise<void> {
+    const w = this.worker;
+    this.worker = null;
+    if (w !== null) await w.terminate();
+  }
+}
