@@ -16,6 +16,12 @@ import { CsvEncoder } from '../src/connectors/formats/csv.js';
 import { Session } from '../src/sql/session.js';
 import { RunningJob } from '../src/exec/job-runner.js';
 import type { LogicalPlan, SinkNode } from '../src/plan/logical.js';
+import { coordinatorConfig, jobOptionsFrom, planIdentity, prepareRestore } from '../src/exec/job-runner.js';
+import { Job } from '../src/exec/job.js';
+import { loadCheckpoint } from '../src/checkpoint/restore.js';
+import { CheckpointStorage } from '../src/checkpoint/storage.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATA_DIR = join(ROOT, 'bench', 'data');
@@ -270,6 +276,86 @@ function eps(m: Measurement): string {
   return `${((EVENTS / m.seconds) / 1e6).toFixed(2)}M`;
 }
 
+// ---------------------------------------------------------------------------------------
+// checkpoint cost: an updating GROUP BY holding 1.2M keys, with checkpoints every second
+// against none, and the time to restore its state
+
+const STATE_ROWS = 6_000_000;
+const STATE_KEYS = 1_200_000;
+const STATE_SQL = `CREATE TABLE ev (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${STATE_ROWS}',
+  'fields.k.min' = '0', 'fields.k.max' = '${STATE_KEYS - 1}', 'fields.v.min' = '0', 'fields.v.max' = '1000');
+CREATE TABLE sink_t (k BIGINT, n BIGINT, s BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO sink_t SELECT k, COUNT(*), SUM(v) FROM ev GROUP BY k;`;
+
+function statePlan(): { session: Session; plan: ReturnType<Session['physicalPlan']> } {
+  const session = new Session();
+  const sinks: SinkNode[] = [];
+  for (const { result } of session.executeScript({ name: 'state.sql', text: STATE_SQL })) if (result.kind === 'insert') sinks.push(...result.sinks);
+  return { session, plan: session.physicalPlan(sinks, [], 1) };
+}
+
+async function runState(intervalMs: number, dir: string): Promise<{ seconds: number; completed: number }> {
+  const { session, plan } = statePlan();
+  session.options.set('execution.checkpointing.interval', `${intervalMs}ms`);
+  const t0 = performance.now();
+  const job = new RunningJob(plan, session.options, { jobId: 'bench-state', checkpoint: { dir, config: coordinatorConfig(session.options), retained: 3 } });
+  const s = await job.run();
+  return { seconds: (performance.now() - t0) / 1000, completed: s.checkpoints?.completed ?? 0 };
+}
+
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  return a[Math.floor(a.length / 2)]!;
+}
+
+interface StateResult {
+  readonly without: number[];
+  readonly with: number[];
+  readonly checkpoints: number;
+  readonly sizeBytes: number;
+  readonly durationsMs: number[];
+  readonly restoreMs: { read: number; rebuild: number };
+}
+
+async function measureCheckpoints(): Promise<StateResult> {
+  const without: number[] = [];
+  const withCp: number[] = [];
+  let checkpoints = 0;
+  let sizeBytes = 0;
+  const durationsMs: number[] = [];
+  let lastDir = '';
+  const runs = Math.max(3, REPEAT + 2);
+  for (let i = 0; i < runs; i++) {
+    // alternate, so drifting machine load hits both alike
+    const d0 = mkdtempSync(join(tmpdir(), 'weir-bench-cp-'));
+    without.push((await runState(0, d0)).seconds);
+    rmSync(d0, { recursive: true, force: true });
+    const d1 = mkdtempSync(join(tmpdir(), 'weir-bench-cp-'));
+    const r = await runState(1000, d1);
+    withCp.push(r.seconds);
+    checkpoints = r.completed;
+    const st = new CheckpointStorage(d1);
+    for (const id of st.ids()) {
+      const m = st.validate(id);
+      if (m.savepoint || m.states.length === 0) continue;
+      durationsMs.push(m.durationMs);
+      sizeBytes = m.states.reduce((a, h) => a + h.bytes, 0);
+    }
+    if (lastDir !== '') rmSync(lastDir, { recursive: true, force: true });
+    lastDir = d1;
+  }
+  // restore: read, verify and decode the final checkpoint, then rebuild the operators' state
+  const { session, plan } = statePlan();
+  const t0 = performance.now();
+  const loaded = loadCheckpoint('latest', lastDir, planIdentity(plan), false);
+  const t1 = performance.now();
+  const job = new Job(plan, jobOptionsFrom(session.options, { jobId: 'bench-restore' }), prepareRestore(plan, loaded).state);
+  await job.open();
+  const t2 = performance.now();
+  rmSync(lastDir, { recursive: true, force: true });
+  return { without, with: withCp, checkpoints, sizeBytes, durationsMs, restoreMs: { read: t1 - t0, rebuild: t2 - t1 } };
+}
+
 async function main(): Promise<void> {
   await ensureData();
   const results: CaseResult[] = [];
@@ -315,7 +401,28 @@ async function main(): Promise<void> {
         `| ${r.name} | ${r.parallelism} | ${r.weir.resultRows.toLocaleString()} | ${eps(r.weir)} | ${r.loop ? eps(r.loop) : '-'} | ${eps(r.duck)} | ${r.loop ? (r.loop.seconds / r.weir.seconds).toFixed(2) : '-'} | ${(r.duck.seconds / r.weir.seconds).toFixed(2)} |`,
     ),
   ];
-  const table = lines.join('\n');
+  const cp = await measureCheckpoints();
+  const mw = median(cp.without);
+  const mc = median(cp.with);
+  const cpLines = [
+    ``,
+    `### Checkpoint cost and restore`,
+    ``,
+    `Updating \`GROUP BY k\` over ${STATE_ROWS.toLocaleString()} datagen rows with ${STATE_KEYS.toLocaleString()} distinct keys (all held in state), parallelism 1, ${cp.without.length} alternating runs each.`,
+    ``,
+    `| measure | value |`,
+    `| --- | --- |`,
+    `| events/s without periodic checkpoints (median) | ${((STATE_ROWS / mw) / 1e6).toFixed(2)}M (${mw.toFixed(2)} s) |`,
+    `| events/s with a checkpoint every 1 s (median) | ${((STATE_ROWS / mc) / 1e6).toFixed(2)}M (${mc.toFixed(2)} s, ${cp.checkpoints} checkpoints) |`,
+    `| throughput cost of checkpointing (medians) | ${(((mc - mw) / mw) * 100).toFixed(1)}% |`,
+    `| runs without / with (s) | ${cp.without.map((x) => x.toFixed(2)).join(' ')} / ${cp.with.map((x) => x.toFixed(2)).join(' ')} |`,
+    `| snapshot size (${STATE_KEYS.toLocaleString()} keys) | ${(cp.sizeBytes / 2 ** 20).toFixed(1)} MiB |`,
+    `| checkpoint duration, trigger to complete (median, max) | ${median(cp.durationsMs)} ms, ${Math.max(...cp.durationsMs)} ms |`,
+    `| restore: read, verify and decode | ${cp.restoreMs.read.toFixed(0)} ms |`,
+    `| restore: rebuild the operator state | ${cp.restoreMs.rebuild.toFixed(0)} ms |`,
+    `| restore total | ${(cp.restoreMs.read + cp.restoreMs.rebuild).toFixed(0)} ms |`,
+  ];
+  const table = [...lines, ...cpLines].join('\n');
   console.log(table);
   const header = `## Latest run\n\n${new Date().toISOString().slice(0, 10)}, ${EVENTS.toLocaleString()} events in ${FILES} files under \`${DATA.slice(ROOT.length + 1)}\`, best of ${REPEAT}; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB. DuckDB uses all cores; the loop one; weir the parallelism shown (2 = two worker threads). The loop and DuckDB are measured once per query (on the parallelism-1 row).\n\n`;
   const file = join(ROOT, 'bench', 'RESULTS.md');

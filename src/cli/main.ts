@@ -267,7 +267,7 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
       rows.push([
         `chk-${id}`,
         m.savepoint ? 'savepoint' : 'complete',
-        new Date(m.completedAt).toISOString().replace('T', ' ').replace('Z', ''),
+        new Date(m.triggeredAt).toISOString().replace('T', ' ').replace('Z', ''),
         `${m.durationMs} ms`,
         `${Math.round(m.alignmentMs)} ms`,
         formatBytes(size),
@@ -277,7 +277,7 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
       rows.push([`chk-${id}`, 'incomplete', '', '', '', '', e instanceof Error ? e.message : String(e)]);
     }
   }
-  io.out.write(renderTable(['checkpoint', 'status', 'completed', 'duration', 'alignment', 'size', 'state per operator'], rows) + '\n');
+  io.out.write(renderTable(['checkpoint', 'status', 'triggered', 'duration', 'alignment', 'size', 'state per operator'], rows) + '\n');
   return 0;
 }
 

@@ -151,6 +151,42 @@ GROUP BY window_start, window_end, auction;
   });
 });
 
+describe('checkpoints from the command line', () => {
+  const job = (agg: string): string => `CREATE TABLE bid (auction BIGINT, price BIGINT, date_time TIMESTAMP(3), WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '100000');
+CREATE TABLE out (auction BIGINT, v BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO out SELECT auction, ${agg}(price) FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP BY auction, window_start, window_end;
+`;
+
+  it('weir checkpoints lists each checkpoint with its status, duration and size per operator', async () => {
+    const dir = tmp();
+    const f = write(dir, 'job.sql', job('SUM'));
+    const chk = join(dir, 'chk');
+    const r = await weir(['run', f, '--checkpoint-dir', chk, '-q']);
+    expect(r.code, r.stderr).toBe(0);
+    const l = await weir(['checkpoints', chk]);
+    expect(l.code).toBe(0);
+    expect(l.stdout).toMatch(/checkpoint\s+│ status\s+│ triggered\s+│ duration\s+│ alignment\s+│ size/);
+    expect(l.stdout).toMatch(/chk-1\s+│ complete/);
+    expect(l.stdout).toMatch(/0-source: [\d.]+ KiB/);
+    expect(l.stdout).toMatch(/window-aggregate: \d+ B/);
+    expect((await weir(['checkpoints', join(dir, 'nope')])).code).toBe(2);
+  });
+
+  it('restoring into a different query is refused with the reason', async () => {
+    const dir = tmp();
+    const chk = join(dir, 'chk');
+    expect((await weir(['run', write(dir, 'a.sql', job('SUM')), '--checkpoint-dir', chk, '-q'])).code).toBe(0);
+    const r = await weir(['run', write(dir, 'b.sql', job('MAX')), '--checkpoint-dir', chk, '--restore', 'latest']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('was taken by a different query plan');
+    expect(r.stderr).toContain("ignore-unclaimed-state");
+    const none = await weir(['run', write(dir, 'c.sql', job('SUM')), '--checkpoint-dir', join(dir, 'empty'), '--restore', 'latest']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no complete checkpoint in');
+  });
+});
+
 describe('usage errors exit 2', () => {
   it('a missing file', async () => {
     const r = await weir(['run', 'no/such/file.sql']);
