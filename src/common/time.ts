@@ -475,13 +475,14 @@ const MONTHS_SHORT = MONTHS.map((m) => m.slice(0, 3));
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday']; // index = DOW - 1
 const WEEKDAYS_SHORT = WEEKDAYS.map((d) => d.slice(0, 3));
 
-type PatternItem =
+export type PatternItem =
   | { readonly kind: 'literal'; readonly text: string }
   | { readonly kind: 'field'; readonly letter: string; readonly count: number };
 
 const SUPPORTED_LETTERS = 'yMdHhmsSaED';
 
-function tokenizeJavaPattern(pattern: string): PatternItem[] {
+/** Splits a Java date pattern into literals and fields; throws an Error for what is unsupported. */
+export function tokenizeJavaPattern(pattern: string): PatternItem[] {
   const items: PatternItem[] = [];
   let lit = '';
   let i = 0;
@@ -586,7 +587,8 @@ function fieldFormatter(letter: string, count: number): FieldFormatter {
 }
 
 /** Digits a numeric field reads: [min, max]; text fields (MMM, E, a) are not numeric. */
-function numericWidth(letter: string, count: number): [number, number] | null {
+/** Digits a numeric field takes when parsing: [min, max], or null for a text field. */
+export function numericWidth(letter: string, count: number): [number, number] | null {
   switch (letter) {
     case 'y':
       return count === 2 ? [2, 2] : [count, 9];

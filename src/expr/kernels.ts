@@ -147,3 +147,21 @@ export function constantColumn(type: DataType, value: Scalar, n: number): Column
   if (kind === 'bool') return { type, values: new Uint8Array(n).fill(value ? 1 : 0), nulls: null };
   return { type, values: new Float64Array(n).fill(Number(value)), nulls: null };
 }
+
+/** Strict numeric binary where a zero second argument gives NULL (division, modulo). */
+export function nullOnZeroDivisor(type: DataType, f: (a: number, b: number) => number): Kernel {
+  return (args, n) => {
+    const av = args[0]!.values as Float64Array;
+    const bv = args[1]!.values as Float64Array;
+    const out = new Float64Array(n);
+    let nulls = unionNulls(args, n);
+    for (let i = 0; i < n; i++) {
+      const d = bv[i]!;
+      if (d === 0) {
+        nulls ??= new Uint8Array(n);
+        nulls[i] = 1;
+      } else out[i] = f(av[i]!, d);
+    }
+    return { type, values: out, nulls };
+  };
+}

@@ -45,7 +45,8 @@
 import type { Scalar } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, typeToString } from '../common/types.js';
-import { formatDate, formatTimestamp, civilFromDays } from '../common/time.js';
+import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
+import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
@@ -802,7 +803,7 @@ class Translator {
 
   /** DATE_FORMAT with a Java pattern, field by field as time.ts formats it. */
   private formatWithPattern(ts: string, pattern: string): string {
-    const items = tokenizeJavaPattern(pattern, 'DATE_FORMAT');
+    const items = tokenizePattern(pattern, 'DATE_FORMAT');
     return this.let(ts, (x) => {
       const parts = items.map((it): string => {
         if (it.kind === 'literal') return sqlString(it.text);
@@ -847,7 +848,7 @@ class Translator {
    * or day of year must agree with the date.
    */
   private parseWithPattern(s: string, pattern: string): string {
-    const items = tokenizeJavaPattern(pattern, 'TO_TIMESTAMP');
+    const items = tokenizePattern(pattern, 'TO_TIMESTAMP');
     let rx = '^';
     const names: string[] = [];
     const last: Record<string, { name: string; count: number }> = {};
@@ -984,83 +985,16 @@ function re2Literal(text: string): string {
 }
 
 // ---------------------------------------------------------------------------------------
-// Java date patterns, tokenized as time.ts does (letters y M d H h m s S a E D, quotes).
+// Java date patterns, tokenized by time.ts (letters y M d H h m s S a E D, quotes).
 
-type PatternItem = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'field'; readonly letter: string; readonly count: number };
-
-function tokenizeJavaPattern(pattern: string, fn: string): PatternItem[] {
-  const items: PatternItem[] = [];
-  let lit = '';
-  let i = 0;
-  const n = pattern.length;
-  const flush = (): void => {
-    if (lit !== '') items.push({ kind: 'literal', text: lit });
-    lit = '';
-  };
-  while (i < n) {
-    const c = pattern[i]!;
-    if (c === "'") {
-      if (pattern[i + 1] === "'") {
-        lit += "'";
-        i += 2;
-        continue;
-      }
-      i++;
-      let closed = false;
-      while (i < n) {
-        if (pattern[i] === "'") {
-          if (pattern[i + 1] === "'") {
-            lit += "'";
-            i += 2;
-            continue;
-          }
-          closed = true;
-          i++;
-          break;
-        }
-        lit += pattern[i]!;
-        i++;
-      }
-      if (!closed) throw new DuckDbTranslationError(fn, `unterminated quote in date pattern '${pattern}'`);
-      continue;
-    }
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
-      if (!'yMdHhmsSaED'.includes(c)) throw new DuckDbTranslationError(fn, `unsupported date pattern letter '${c}'`);
-      let j = i;
-      while (j < n && pattern[j] === c) j++;
-      flush();
-      items.push({ kind: 'field', letter: c, count: j - i });
-      i = j;
-      continue;
-    }
-    lit += c;
-    i++;
-  }
-  flush();
-  return items;
-}
-
-/** Digits a numeric field reads when parsing (time.ts numericWidth). */
-function numericWidth(letter: string, count: number): [number, number] | null {
-  switch (letter) {
-    case 'y':
-      return count === 2 ? [2, 2] : [count, 9];
-    case 'M':
-      return count >= 3 ? null : count === 2 ? [2, 2] : [1, 2];
-    case 'd':
-    case 'H':
-    case 'h':
-    case 'm':
-    case 's':
-      return count === 2 ? [2, 2] : [1, 2];
-    case 'D':
-      return count === 1 ? [1, 3] : [count, 3];
-    case 'S':
-      return [count, count];
-    default:
-      return null;
+function tokenizePattern(pattern: string, fn: string): PatternItem[] {
+  try {
+    return tokenizeJavaPattern(pattern);
+  } catch (e) {
+    throw new DuckDbTranslationError(fn, e instanceof Error ? e.message : String(e));
   }
 }
+
 
 // ---------------------------------------------------------------------------------------
 // Regular expressions: weir compiles patterns as JavaScript regular expressions (Unicode

@@ -5,7 +5,7 @@
 
 import type { DataType } from '../../common/types.js';
 import { T, isIntegral, isNumeric, typeToString } from '../../common/types.js';
-import { mapF64, mapF64x2, mapF64x2NullOnNaN, rowwise, unionNulls, type Kernel } from '../kernels.js';
+import { mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, rowwise, type Kernel } from '../kernels.js';
 import { registerFunction } from '../registry.js';
 
 function numericArg(t: DataType | undefined): DataType | null {
@@ -143,21 +143,7 @@ registerFunction({
     return { args: [a, b], ret };
   },
   kernel(sig): Kernel {
-    const ret = sig.ret;
-    return (args, n) => {
-      const av = args[0]!.values as Float64Array;
-      const bv = args[1]!.values as Float64Array;
-      const out = new Float64Array(n);
-      let nulls = unionNulls(args, n);
-      for (let i = 0; i < n; i++) {
-        const d = bv[i]!;
-        if (d === 0) {
-          nulls ??= new Uint8Array(n);
-          nulls[i] = 1;
-        } else out[i] = av[i]! % d;
-      }
-      return { type: ret, values: out, nulls };
-    };
+    return nullOnZeroDivisor(sig.ret, (a, b) => a % b);
   },
 });
 

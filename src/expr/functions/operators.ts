@@ -11,7 +11,7 @@
 import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isIntegral, isNumeric, typeToString } from '../../common/types.js';
-import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, unionNulls, type Kernel } from '../kernels.js';
+import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
 
@@ -83,28 +83,11 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
         return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
       }
       if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapF64x2(ret, intFn);
-      return op === 'div' || op === 'mod' ? realDivision(ret, realFn) : mapF64x2(ret, realFn);
+      return op === 'div' || op === 'mod' ? nullOnZeroDivisor(ret, realFn) : mapF64x2(ret, realFn);
     },
   });
 }
 
-/** Real division/modulo: NULL when dividing by zero. */
-function realDivision(type: DataType, f: (a: number, b: number) => number): Kernel {
-  return (args, n) => {
-    const av = args[0]!.values as Float64Array;
-    const bv = args[1]!.values as Float64Array;
-    const out = new Float64Array(n);
-    let nulls = unionNulls(args, n);
-    for (let i = 0; i < n; i++) {
-      const d = bv[i]!;
-      if (d === 0) {
-        nulls ??= new Uint8Array(n);
-        nulls[i] = 1;
-      } else out[i] = f(av[i]!, d);
-    }
-    return { type, values: out, nulls };
-  };
-}
 
 const DAY_MS = 86_400_000;
 
