@@ -21,6 +21,8 @@ import { parseDuration } from '../catalog/catalog.js';
 import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-runner.js';
 import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
+import { verifyScript } from '../verify/verify.js';
+import { formatScalar } from '../common/display.js';
 
 export interface CliIO {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -250,6 +252,59 @@ export function explainFile(path: string, opts: { set: readonly string[]; parall
   return 0;
 }
 
+export interface VerifyFileOptions {
+  readonly parallelism?: number;
+  readonly crash?: number;
+  readonly seed?: number;
+  readonly showSql: boolean;
+  readonly set: readonly string[];
+}
+
+/** `weir verify FILE.sql`: exit 0 when every query agrees with DuckDB, 1 when one differs. */
+export async function verifyFile(path: string, opts: VerifyFileOptions, io: CliIO = defaultIO): Promise<number> {
+  const source = readSource(path);
+  const color = io.out.isTTY === true;
+  const ok = color ? pc.green('✓') : 'OK  ';
+  const bad = color ? pc.red('✗') : 'DIFF';
+  const report = await verifyScript(source, {
+    parallelism: opts.parallelism,
+    crash: opts.crash,
+    seed: opts.seed,
+    set: parseSets(opts.set),
+    log: (l) => io.err.write(`weir: ${l}\n`),
+  });
+  if (report.verdicts.length === 0) {
+    io.out.write(`${path}: no SELECT or INSERT to verify\n`);
+    return 0;
+  }
+  const how = [`parallelism ${opts.parallelism ?? 1}`, ...(opts.crash ? [`${report.crashes} crash${report.crashes === 1 ? '' : 'es'} (seed ${opts.seed ?? 1})`] : [])].join(', ');
+  io.out.write(`verifying ${path} (${how}): the streaming result against DuckDB on the same input\n`);
+  for (const v of report.verdicts) {
+    const where = `line ${v.line} ${v.label}`;
+    if (v.equal) {
+      io.out.write(`${ok} ${where}: ${formatCount(v.streamRows)} row${v.streamRows === 1 ? '' : 's'}, stream and DuckDB agree\n`);
+    } else {
+      io.out.write(`${bad} ${where}: the stream has ${formatCount(v.streamRows)} rows, DuckDB ${formatCount(v.batchRows)}\n`);
+      const fmt = (r: readonly unknown[]): string => `[${r.map((x, i) => (x === null ? 'null' : formatScalar(x as number | string, v.schema[i]!.type))).join(', ')}]`;
+      const show = (title: string, rows: readonly (readonly unknown[])[]): void => {
+        io.out.write(`    ${title} (${rows.length === 0 ? 'none' : rows.length > 20 ? `first 20 of ${formatCount(rows.length)}` : formatCount(rows.length)}):\n`);
+        for (const r of rows.slice(0, 20)) io.out.write(`      ${fmt(r)}\n`);
+      };
+      show('only in the stream', v.onlyStream);
+      show('only in DuckDB', v.onlyBatch);
+      if (v.unmatchedRetractions.length > 0) show('retracted by the stream without having been emitted', v.unmatchedRetractions);
+    }
+    if (opts.showSql) io.out.write(`    DuckDB SQL:\n      ${v.sql}\n`);
+  }
+  const delays = report.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
+  if (report.lateDropped > 0) {
+    io.out.write(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived after their windows had fired${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference\n`);
+  } else {
+    io.out.write(`late: no records dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
+  }
+  return report.equal ? 0 : 1;
+}
+
 /** `weir checkpoints DIR`: every checkpoint with its state, statistics and size per operator. */
 export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
   if (!existsSync(dir)) throw new UsageError(`no such checkpoint directory: ${dir}`);
@@ -303,6 +358,25 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
     .option('-q, --quiet', 'no progress line and no summary')
     .action(async (file: string, o: { parallelism?: number; set?: string[]; quiet?: boolean; checkpointDir?: string; checkpointInterval?: string; restore?: string }) => {
       setCode(await runFile(file, { parallelism: o.parallelism, set: o.set ?? [], quiet: o.quiet === true, checkpointDir: o.checkpointDir, checkpointInterval: o.checkpointInterval, restore: o.restore }, io));
+    });
+
+  program
+    .command('verify')
+    .description('run the queries of a file as a stream and as DuckDB queries on the same input, and compare; exit 0 equal, 1 different')
+    .argument('<file>', 'the .sql file')
+    .addOption(new Option('-p, --parallelism <n>', 'parallelism of the streaming run').argParser(positiveInt('--parallelism')))
+    .addOption(new Option('--crash <n>', 'kill the streaming run (SIGKILL) n times at seeded random moments and restore it from its latest checkpoint').argParser(positiveInt('--crash')))
+    .addOption(new Option('--seed <s>', 'seed of the crash moments (default 1)').argParser(positiveInt('--seed')))
+    .option('--show-sql', 'print the DuckDB SQL of each query')
+    .option('--set <key=value>', 'set a session option (repeatable)', collect)
+    .action(async (file: string, o: { parallelism?: number; crash?: number; seed?: number; showSql?: boolean; set?: string[] }) => {
+      try {
+        setCode(await verifyFile(file, { parallelism: o.parallelism, crash: o.crash, seed: o.seed, showSql: o.showSql === true, set: o.set ?? [] }, io));
+      } catch (e) {
+        // verify: 1 means "different", so any error is 2
+        reportError(e, io);
+        setCode(2);
+      }
     });
 
   program

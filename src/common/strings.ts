@@ -18,3 +18,43 @@ export function compareStrings(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/**
+ * Orders names with their digit runs compared as numbers, so `part-0-9` comes before
+ * `part-0-10` (the order a writer numbered its files in). Other characters compare by code
+ * unit; digit runs equal in value fall back to the shorter (fewer leading zeros) first.
+ */
+export function compareNatural(a: string, b: string): number {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(j);
+    const xd = x >= 48 && x <= 57;
+    const yd = y >= 48 && y <= 57;
+    if (xd && yd) {
+      let ie = i;
+      while (ie < a.length && a.charCodeAt(ie) >= 48 && a.charCodeAt(ie) <= 57) ie++;
+      let je = j;
+      while (je < b.length && b.charCodeAt(je) >= 48 && b.charCodeAt(je) <= 57) je++;
+      // compare the runs without leading zeros: longer is larger, then digit by digit
+      let is = i;
+      while (is < ie - 1 && a.charCodeAt(is) === 48) is++;
+      let js = j;
+      while (js < je - 1 && b.charCodeAt(js) === 48) js++;
+      if (ie - is !== je - js) return ie - is - (je - js);
+      for (let k = 0; k < ie - is; k++) {
+        const d = a.charCodeAt(is + k) - b.charCodeAt(js + k);
+        if (d !== 0) return d;
+      }
+      if (ie - i !== je - j) return ie - i - (je - j);
+      i = ie;
+      j = je;
+      continue;
+    }
+    if (x !== y) return x - y;
+    i++;
+    j++;
+  }
+  return a.length - i - (b.length - j);
+}

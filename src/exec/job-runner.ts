@@ -76,6 +76,7 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     channelCapacity: 8,
     exactlyOnce: (options.get('execution.checkpointing.mode') ?? 'EXACTLY_ONCE') === 'EXACTLY_ONCE',
     idleTimeoutMs: parseDuration(options.get('table.exec.source.idle-timeout') ?? '0') || 0,
+    defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
   };
 }

@@ -48,6 +48,8 @@ export interface JobOptions {
   readonly channelCapacity: number;
   readonly exactlyOnce: boolean;
   readonly idleTimeoutMs: number;
+  /** Rate limit for sources that set none ('table.exec.source.rows-per-second'). */
+  readonly defaultRowsPerSecond?: number;
   /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
   readonly resultListener?: (collectIndex: number) => ResultListener;
 }
@@ -388,6 +390,7 @@ export class Job {
       connector = valuesConnector(rows, schema);
     } else if (s.kind === 'source') {
       connector = createSourceConnector(s.table, this.plan.maxParallelism);
+      if (connector.rowsPerSecond === undefined && this.options.defaultRowsPerSecond !== undefined) connector = { ...connector, rowsPerSecond: this.options.defaultRowsPerSecond };
       const identity = s.outputs.length === s.read.length && s.outputs.every((e, i) => e.kind === 'input' && e.index === i);
       if (!identity) project = compileProjection(s.outputs);
       if (s.watermark !== undefined) watermark = compileExpr(s.watermark);

@@ -264,6 +264,9 @@ function validateOption(key: string, value: string, span: ast.Statement['span'])
   if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size') && !positiveInt(value)) {
     throw bindError(`'${key}' must be a positive whole number, got '${value}'`, span);
   }
+  if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
+    throw bindError(`'${key}' must be a positive number of rows per second, got '${value}'`, span);
+  }
   if (key === 'execution.worker-threads' && value !== 'auto' && !/^\d+$/.test(value)) {
     throw bindError(`'${key}' must be 'auto' or a whole number (0: everything on the main thread), got '${value}'`, span);
   }

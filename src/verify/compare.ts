@@ -11,15 +11,133 @@ import { RowKind, getScalar } from '../common/batch.js';
 
 export type Row = Scalar[];
 
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** A 32-bit hash of a row's values; equal rows (0 and -0 alike, NaN alike) hash alike. */
+export function rowHash(row: Row): number {
+  let h = 0x811c9dc5 ^ row.length;
+  for (let i = 0; i < row.length; i++) {
+    const v = row[i];
+    let x: number;
+    if (v === null || v === undefined) x = 0x9e3779b9;
+    else if (typeof v === 'number') {
+      if ((v | 0) === v) x = v;
+      else if (Number.isNaN(v)) x = 0x7ff80000;
+      else {
+        f64[0] = v;
+        x = Math.imul(u32[0]!, 0x85ebca6b) ^ u32[1]!;
+      }
+    } else if (typeof v === 'string') {
+      x = 0x1b873593 ^ v.length;
+      for (let j = 0; j < v.length; j++) x = Math.imul(x ^ v.charCodeAt(j), 0x01000193);
+    } else if (typeof v === 'boolean') x = v ? 0x27d4eb2f : 0x165667b1;
+    else if (typeof v === 'bigint') x = Number(BigInt.asIntN(32, v));
+    else x = rowHashOfOther(v);
+    h = Math.imul(h ^ x, 0x01000193);
+    h ^= h >>> 15;
+  }
+  return h | 0;
+}
+
+function rowHashOfOther(v: unknown): number {
+  const s = JSON.stringify(v) ?? '';
+  let x = 0x2545f491;
+  for (let j = 0; j < s.length; j++) x = Math.imul(x ^ s.charCodeAt(j), 0x01000193);
+  return x;
+}
+
+function sameValue(a: Scalar, b: Scalar): boolean {
+  if (a === b) return true;
+  if (typeof a === 'number') return typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  return false;
+}
+
+function sameRow(a: Row, b: Row): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameValue(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+interface Counted {
+  readonly row: Row;
+  count: number;
+}
+
+/**
+ * A multiset of rows, found by hash and exact equality: no key strings, so millions of rows
+ * cost a number and an entry each.
+ */
+class RowMultiset {
+  private readonly buckets = new Map<number, Counted | Counted[]>();
+
+  private find(row: Row, h: number): Counted | undefined {
+    const b = this.buckets.get(h);
+    if (b === undefined) return undefined;
+    if (!Array.isArray(b)) return sameRow(b.row, row) ? b : undefined;
+    for (const e of b) if (sameRow(e.row, row)) return e;
+    return undefined;
+  }
+
+  add(row: Row): void {
+    const h = rowHash(row);
+    const e = this.find(row, h);
+    if (e !== undefined) {
+      e.count++;
+      return;
+    }
+    const n: Counted = { row, count: 1 };
+    const b = this.buckets.get(h);
+    if (b === undefined) this.buckets.set(h, n);
+    else if (Array.isArray(b)) b.push(n);
+    else this.buckets.set(h, [b, n]);
+  }
+
+  /** Removes one equal row; false when there is none. */
+  remove(row: Row): boolean {
+    const h = rowHash(row);
+    const b = this.buckets.get(h);
+    if (b === undefined) return false;
+    if (!Array.isArray(b)) {
+      if (!sameRow(b.row, row)) return false;
+      if (--b.count === 0) this.buckets.delete(h);
+      return true;
+    }
+    const i = b.findIndex((e) => sameRow(e.row, row));
+    if (i < 0) return false;
+    if (--b[i]!.count === 0) {
+      b.splice(i, 1);
+      if (b.length === 1) this.buckets.set(h, b[0]!);
+    }
+    return true;
+  }
+
+  *entries(): IterableIterator<Counted> {
+    for (const b of this.buckets.values()) {
+      if (!Array.isArray(b)) yield b;
+      else yield* b;
+    }
+  }
+
+  rows(): Row[] {
+    const out: Row[] = [];
+    for (const { row, count } of this.entries()) for (let i = 0; i < count; i++) out.push(row);
+    return out;
+  }
+}
+
 export class ChangelogFolder {
-  private readonly rows = new Map<string, { row: Row; count: number }>();
+  private readonly set = new RowMultiset();
   /** Retractions of rows that were not present. */
   readonly unmatchedRetractions: Row[] = [];
   changes = 0;
 
   add(batch: Batch): void {
+    const cols = batch.columns;
     for (let i = 0; i < batch.length; i++) {
-      const row = batch.columns.map((c) => getScalar(c, i));
+      const row: Row = new Array(cols.length);
+      for (let c = 0; c < cols.length; c++) row[c] = getScalar(cols[c]!, i);
       const kind = batch.ops === null ? RowKind.Insert : batch.ops[i]!;
       this.apply(row, kind === RowKind.Insert || kind === RowKind.UpdateAfter);
     }
@@ -27,25 +145,12 @@ export class ChangelogFolder {
 
   apply(row: Row, accumulate: boolean): void {
     this.changes++;
-    const key = JSON.stringify(row);
-    const e = this.rows.get(key);
-    if (accumulate) {
-      if (e === undefined) this.rows.set(key, { row, count: 1 });
-      else e.count++;
-      return;
-    }
-    if (e === undefined) {
-      this.unmatchedRetractions.push(row);
-      return;
-    }
-    e.count--;
-    if (e.count === 0) this.rows.delete(key);
+    if (accumulate) this.set.add(row);
+    else if (!this.set.remove(row)) this.unmatchedRetractions.push(row);
   }
 
   result(): Row[] {
-    const out: Row[] = [];
-    for (const { row, count } of this.rows.values()) for (let i = 0; i < count; i++) out.push(row);
-    return out;
+    return this.set.rows();
   }
 }
 
@@ -78,22 +183,12 @@ export interface Comparison {
 }
 
 export function compareMultisets(left: readonly Row[], right: readonly Row[]): Comparison {
-  // Exact matches first, through a map; then the leftovers pairwise with tolerance.
-  const counts = new Map<string, { row: Row; n: number }>();
-  for (const r of right) {
-    const k = JSON.stringify(r);
-    const e = counts.get(k);
-    if (e === undefined) counts.set(k, { row: r, n: 1 });
-    else e.n++;
-  }
+  // Exact matches first, by hash; then the leftovers pairwise with tolerance.
+  const counts = new RowMultiset();
+  for (const r of right) counts.add(r);
   const restLeft: Row[] = [];
-  for (const r of left) {
-    const e = counts.get(JSON.stringify(r));
-    if (e !== undefined && e.n > 0) e.n--;
-    else restLeft.push(r);
-  }
-  const restRight: Row[] = [];
-  for (const { row, n } of counts.values()) for (let i = 0; i < n; i++) restRight.push(row);
+  for (const r of left) if (!counts.remove(r)) restLeft.push(r);
+  const restRight = counts.rows();
   if (restLeft.length === 0 && restRight.length === 0) return { equal: true, onlyLeft: [], onlyRight: [] };
   // tolerant matching of what is left (small sets in practice)
   const byKey = new Map<string, Row[]>();

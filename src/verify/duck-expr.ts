@@ -324,9 +324,9 @@ class Translator {
       case 'substring':
         return this.substring(A(0), A(1), args.length > 2 ? A(2) : undefined);
       case 'left':
-        return this.let(A(1), (n) => `(CASE WHEN ${n} <= 0 THEN '' ELSE left(${A(0)}, CAST(${n} AS BIGINT)) END)`);
+        return this.let2(A(0), A(1), (s, n) => `(CASE WHEN ${s} IS NULL THEN NULL WHEN ${n} <= 0 THEN '' ELSE left(${s}, CAST(${n} AS BIGINT)) END)`);
       case 'right':
-        return this.let(A(1), (n) => `(CASE WHEN ${n} <= 0 THEN '' ELSE right(${A(0)}, CAST(${n} AS BIGINT)) END)`);
+        return this.let2(A(0), A(1), (s, n) => `(CASE WHEN ${s} IS NULL THEN NULL WHEN ${n} <= 0 THEN '' ELSE right(${s}, CAST(${n} AS BIGINT)) END)`);
       case 'replace':
         return this.let(A(2), (rep) => `(CASE WHEN ${A(1)} = '' THEN regexp_replace(${A(0)}, '', replace(${rep}, '\\', '\\\\'), 'g') ELSE replace(${A(0)}, ${A(1)}, ${rep}) END)`);
       case 'reverse':

@@ -178,7 +178,8 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
     const d = join(dir, 'chk', `chk-${newest}`);
     const f = join(d, readdirSync(d).find((n) => n.endsWith('.state') && n.includes('source'))!);
     const buf = readFileSync(f);
-    buf[Math.floor(buf.length / 2)] ^= 0x20;
+    const mid = Math.floor(buf.length / 2);
+    buf[mid] = buf[mid]! ^ 0x20;
     writeFileSync(f, buf);
     await restoreAndCompare(dir, newest, /fails its checksum/);
   }, 120_000);

@@ -13,17 +13,9 @@ export function tmp(prefix = 'weir-rec-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-/** A small seeded PRNG (mulberry32), so kill times repeat from run to run. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../src/common/random.js';
+
+export { prng };
 
 export interface Run {
   readonly code: number | null;

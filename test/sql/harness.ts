@@ -23,6 +23,8 @@
 //                                'events.num' for a test)
 //   --- load <table>            load the weir table's rows (a generator) into DuckDB as a
 //                                view of the same name before the duckdb query runs
+//   --- verify                  also run `weir verify`'s check (the query translated to
+//                                DuckDB by src/verify) at each parallelism: it must agree
 //
 // Lines starting with `#` outside sections are comments.
 
@@ -33,6 +35,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
+import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
 import { loadTable } from '../../src/verify/duck-load.js';
@@ -51,6 +54,7 @@ export interface SqlCase {
   readonly weirFile: string | undefined;
   readonly replacements: readonly [string, string][];
   readonly loads: readonly string[];
+  readonly verify: boolean;
 }
 
 export function parseCases(text: string): SqlCase[] {
@@ -69,6 +73,7 @@ export function parseCases(text: string): SqlCase[] {
     let weirFile: string | undefined;
     const replacements: [string, string][] = [];
     const loads: string[] = [];
+    let verify = false;
     for (const [kind, arg, lines] of cur.sections) {
       const body = lines.join('\n');
       switch (kind) {
@@ -107,11 +112,14 @@ export function parseCases(text: string): SqlCase[] {
         case 'load':
           loads.push(arg);
           break;
+        case 'verify':
+          verify = true;
+          break;
         default:
           throw new Error(`unknown section '--- ${kind}' in case ${cur.name}`);
       }
     }
-    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads });
+    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads, verify });
   };
   for (const line of text.split('\n')) {
     const c = /^=== (.+)$/.exec(line);
@@ -232,6 +240,14 @@ export async function runCase(c: SqlCase): Promise<void> {
     }
     if (c.late !== undefined && r.summary!.lateDropped !== c.late) {
       throw new Error(`parallelism ${p}: expected ${c.late} late records dropped, the job reported ${r.summary!.lateDropped}`);
+    }
+    if (c.verify) {
+      const set: [string, string][] = c.batchSize === undefined ? [] : [['execution.batch-size', String(c.batchSize)]];
+      const report = await verifyScript({ name: sourceName, text: weirSql }, { parallelism: p, set });
+      const v = report.verdicts[0];
+      if (v === undefined || !report.equal) {
+        throw new Error(`parallelism ${p}: weir verify finds a difference (${v?.streamRows} vs ${v?.batchRows} rows)\nonly in the stream:\n${show(v?.onlyStream ?? [])}\nonly in DuckDB:\n${show(v?.onlyBatch ?? [])}\nDuckDB SQL: ${v?.sql}`);
+      }
     }
   }
 }

@@ -7,6 +7,7 @@ import { collectScript } from '../../src/verify/collect.js';
 import { hashString } from '../../src/state/key-groups.js';
 import { runDuck } from '../sql/harness.js';
 import { T } from '../../src/common/types.js';
+import { compareNatural } from '../../src/common/strings.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'weir-src-'));
@@ -90,5 +91,32 @@ SELECT k, n, total, hi FROM cdc;`,
     const key = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
     expect(key(back.queries[0]!.rows)).toEqual(key(want));
     expect(back.queries[0]!.unmatchedRetractions).toEqual([]);
+  });
+
+  it('reads a changelog directory in the order its writer numbered the files (part-0-9 before part-0-10)', async () => {
+    // 12 files, each retracting the count the previous file inserted: read in name order
+    // (part-0-10 before part-0-2) the retractions would come before their inserts
+    const dir = tmp();
+    const row = (n: number) => `{"k":1,"n":${n}}`;
+    for (let i = 0; i < 12; i++) {
+      const lines = [];
+      if (i > 0) lines.push(`{"before":${row(i)},"after":null,"op":"d"}`);
+      lines.push(`{"before":null,"after":${row(i + 1)},"op":"c"}`);
+      writeFileSync(join(dir, `part-run-0-${i}.json`), lines.join('\n') + '\n');
+    }
+    const back = await collectScript({
+      name: 'r.sql',
+      text: `CREATE TABLE cdc (k BIGINT, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'debezium-json');
+SELECT k, n FROM cdc;`,
+    });
+    expect(back.queries[0]!.rows).toEqual([[1, 12]]);
+    expect(back.queries[0]!.unmatchedRetractions).toEqual([]);
+  });
+});
+
+describe('compareNatural', () => {
+  it('compares digit runs as numbers and everything else by character', () => {
+    const names = ['part-10-2', 'part-9-10', 'part-9-9', 'a', 'part-1795217138948-0-10', 'part-1795217137006-0-2', 'b2', 'b010', 'b10', 'B'];
+    expect([...names].sort(compareNatural)).toEqual(['B', 'a', 'b2', 'b10', 'b010', 'part-9-9', 'part-9-10', 'part-10-2', 'part-1795217137006-0-2', 'part-1795217138948-0-10']);
   });
 });

@@ -26,6 +26,7 @@ import { WeirError } from '../../common/errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { parseDuration } from '../../catalog/catalog.js';
 import { hashString } from '../../state/key-groups.js';
+import { compareNatural } from '../../common/strings.js';
 import type { ReaderOptions, SinkConnector, SinkOptions, SinkWriter, SourceConnector, SourcePosition, SourceReader } from '../connector.js';
 import type { FormatColumn, RecordDecoder, RecordEncoder } from '../formats/text-values.js';
 import { CsvDecoder, CsvEncoder } from '../formats/csv.js';
@@ -84,13 +85,17 @@ function physicalColumns(table: TableDef): FormatColumn[] {
   return table.columns.filter((c) => c.kind === 'physical').map((c) => ({ name: c.name, type: c.type }));
 }
 
-/** Files of a path, in name order; hidden and underscore names skipped. */
+/**
+ * Files of a path, in natural name order (digit runs as numbers, so a writer's `part-…-9`
+ * comes before its `part-…-10`: a changelog is read in the order it was written); hidden and
+ * underscore names skipped.
+ */
 export function listDataFiles(path: string): string[] {
   const st = statSync(path);
   if (st.isFile()) return [path];
   const out: string[] = [];
   const walk = (dir: string): void => {
-    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareNatural(a.name, b.name));
     for (const e of entries) {
       if (e.name.startsWith('.') || e.name.startsWith('_')) continue;
       const full = join(dir, e.name);

@@ -1,0 +1,244 @@
+// Translation of a bound logical plan into one DuckDB query over the same input (DESIGN §6).
+//
+// Every node becomes a SELECT whose columns are named c0, c1, ... in plan order, so names never
+// clash. Values follow duck-expr.ts's representation (TIMESTAMP as TIMESTAMP, DECIMAL as
+// DOUBLE, intervals as numbers). Sources:
+// - filesystem csv / json: read_csv / read_json over the same files, with the declared types
+//   (DECIMAL read exactly, then as DOUBLE; JSON timestamps as text or epoch milliseconds);
+// - debezium-json: the changelog folded into its final rows (after +1, before -1);
+// - generators (nexmark, datagen): their rows loaded into DuckDB first (duck-load.ts), read
+//   by the name the caller gives.
+// Windows are derived columns: TUMBLE by arithmetic on epoch milliseconds, HOP and CUMULATE by
+// unnesting the windows of each row, SESSION as gaps and islands per group key. Aggregates map
+// one to one, with FILTER and DISTINCT; AVG of an integer type truncates as weir's does; a
+// GROUP BY without keys over no rows yields no row, as the stream emits nothing.
+//
+// What cannot be translated faithfully throws a TranslationError naming the plan node and why.
+
+import type { Scalar } from '../common/batch.js';
+import { assertNever } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { isIntegral, typeToString } from '../common/types.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { AggCall, LogicalPlan, WindowSpec } from '../plan/logical.js';
+import { describeNode } from '../plan/logical.js';
+import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
+
+export class TranslationError extends Error {
+  constructor(
+    readonly node: string,
+    readonly reason: string,
+  ) {
+    super(`cannot translate ${node} to DuckDB: ${reason}`);
+  }
+}
+
+export interface TranslateContext {
+  /** A generator table's rows must be loaded into DuckDB first: returns the name to read. */
+  readonly generatorTable: (table: TableDef) => string;
+}
+
+/** DuckDB type to read a declared column with (DECIMAL exactly, converted to DOUBLE after). */
+function readType(t: DataType): string {
+  switch (t.kind) {
+    case 'BOOLEAN':
+      return 'BOOLEAN';
+    case 'INT':
+      return 'INTEGER';
+    case 'BIGINT':
+      return 'BIGINT';
+    case 'DOUBLE':
+      return 'DOUBLE';
+    case 'DECIMAL':
+      return `DECIMAL(${t.precision ?? 10}, ${t.scale ?? 0})`;
+    case 'STRING':
+      return 'VARCHAR';
+    case 'TIMESTAMP':
+      return 'TIMESTAMP';
+    case 'DATE':
+      return 'DATE';
+    default:
+      throw new TranslationError('a source column', `columns of type ${typeToString(t)} cannot be read`);
+  }
+}
+
+const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** The table's physical columns as p0, p1, ... (typed as weir carries them). */
+function readPhysical(table: TableDef, ctx: TranslateContext): string {
+  const physical = table.columns.filter((c) => c.kind === 'physical');
+  const connector = table.options.get('connector');
+  const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
+  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x);
+  if (connector === 'nexmark' || connector === 'datagen') {
+    const name = ctx.generatorTable(table);
+    return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
+  }
+  if (connector !== 'filesystem') throw new TranslationError(`table ${table.name}`, `the ${connector} connector cannot be read in DuckDB`);
+  const path = table.options.get('path')!;
+  const files = `[${listDataFiles(path).map(sqlString).join(', ')}]`;
+  const format = table.options.get('format');
+  if (format === 'csv') {
+    const cols = `{${physical.map((c, i) => `'p${i}': '${readType(c.type)}'`).join(', ')}}`;
+    const delim = table.options.get('csv.field-delimiter') ?? ',';
+    const quote = table.options.get('csv.quote-character') ?? '"';
+    const ignore = table.options.get('csv.ignore-parse-errors') === 'true';
+    return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = false, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
+  }
+  // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
+  const jsonType = (t: DataType): string => (t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t));
+  const jsonValue = (x: string, t: DataType): string => {
+    if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
+    if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
+    return toWeir(x, t);
+  };
+  if (format === 'json') {
+    const cols = `{${physical.map((c) => `${sqlString(c.name)}: '${jsonType(c.type)}'`).join(', ')}}`;
+    const ignore = table.options.get('json.ignore-parse-errors') === 'true';
+    return `SELECT ${asP((n, _, t) => jsonValue(q(n), t))} FROM read_json(${files}, format = 'newline_delimited', columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
+  }
+  if (format === 'debezium-json') {
+    const struct = `STRUCT(${physical.map((c) => `${q(c.name)} ${jsonType(c.type)}`).join(', ')})`;
+    const field = (side: string, n: string): string => `${side}.${q(n)}`;
+    const after = physical.map((c, i) => `${field('after', c.name)} AS p${i}`).join(', ');
+    const before = physical.map((c, i) => `${field('before', c.name)} AS p${i}`).join(', ');
+    const pcols = physical.map((_, i) => `p${i}`).join(', ');
+    // net count of each row: +1 per after image, -1 per before image; keep what remains
+    const live = `SELECT ${pcols}, sum(m) AS m FROM (SELECT ${after}, 1 AS m FROM ev WHERE after IS NOT NULL UNION ALL SELECT ${before}, -1 AS m FROM ev WHERE before IS NOT NULL) GROUP BY ALL HAVING sum(m) > 0`;
+    return `WITH ev AS (SELECT * FROM read_json(${files}, format = 'newline_delimited', columns = {'before': '${struct}', 'after': '${struct}', 'op': 'VARCHAR'}) WHERE op IS NOT NULL), live AS (${live}) SELECT ${asP((_, i, t) => jsonValue(`p${i}`, t))} FROM live, range(CAST(live.m AS BIGINT))`;
+  }
+  throw new TranslationError(`table ${table.name}`, `format '${format}' cannot be read in DuckDB`);
+}
+
+function cols(n: number, prefix = 't'): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}.c${i}`);
+}
+
+/** A select list; a node without columns (e.g. under COUNT(*)) still yields its rows. */
+function list(items: readonly string[]): string {
+  return items.length === 0 ? '1 AS __none' : items.join(', ');
+}
+
+function wrapExpr(node: LogicalPlan, f: () => string): string {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof DuckDbTranslationError) throw new TranslationError(describeNode(node), e.message);
+    throw e;
+  }
+}
+
+function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: number) => string): string {
+  const arg = a.args[0] === undefined ? '' : col(a.args[0]);
+  const d = a.distinct ? 'DISTINCT ' : '';
+  const filter = a.filter === undefined ? '' : ` FILTER (WHERE ${col(a.filter)})`;
+  switch (a.fn) {
+    case 'count_star':
+      return `count(*)${filter}`;
+    case 'count':
+      return `count(${d}${arg})${filter}`;
+    case 'sum':
+      return `sum(${d}${arg})${filter}`;
+    case 'sum0':
+      return `coalesce(sum(${d}${arg})${filter}, 0)`;
+    case 'min':
+      return `min(${arg})${filter}`;
+    case 'max':
+      return `max(${arg})${filter}`;
+    case 'avg': {
+      const t = inputTypes[a.args[0]!]!;
+      // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
+      return isIntegral(t) ? `CAST(trunc(avg(${d}${arg})${filter}) AS BIGINT)` : `avg(${d}${arg})${filter}`;
+    }
+  }
+}
+
+const ts = (ms: string): string => `epoch_ms(CAST(${ms} AS BIGINT))`;
+
+/** SQL rows of `input` (columns c0..c(n-1)) with the window's start and end (epoch ms) as __ws, __we. */
+function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: string, n: number, timeIndex: number): string {
+  const e = `epoch_ms(t.c${timeIndex})`;
+  const floor = (size: number, off: number): string => `(${e} - ((((${e} - ${off}) % ${size}) + ${size}) % ${size}))`;
+  const all = cols(n).join(', ');
+  switch (w.kind) {
+    case 'tumble':
+      return `SELECT ${all}, ${floor(w.size, w.offset)} AS __ws, ${floor(w.size, w.offset)} + ${w.size} AS __we FROM (${input}) t WHERE t.c${timeIndex} IS NOT NULL`;
+    case 'hop': {
+      const last = floor(w.slide, w.offset);
+      const k = w.size / w.slide;
+      const inner = `SELECT ${all}, unnest(generate_series(${last} - ${(k - 1) * w.slide}, ${last}, ${w.slide})) AS __ws FROM (${input}) t WHERE t.c${timeIndex} IS NOT NULL`;
+      return `SELECT ${cols(n, 'h').join(', ')}, h.__ws, h.__ws + ${w.size} AS __we FROM (${inner}) h`;
+    }
+    case 'cumulate': {
+      const s = floor(w.size, w.offset);
+      const inner = `SELECT ${all}, ${e} AS __e, ${s} AS __ws, unnest(generate_series(${s} + ${w.step}, ${s} + ${w.size}, ${w.step})) AS __we FROM (${input}) t WHERE t.c${timeIndex} IS NOT NULL`;
+      return `SELECT ${cols(n, 'h').join(', ')}, h.__ws, h.__we FROM (${inner}) h WHERE h.__we > h.__e`;
+    }
+  }
+}
+
+export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
+  switch (p.kind) {
+    case 'scan': {
+      const raw = readPhysical(p.table, ctx);
+      const exprs = wrapExpr(p, () => list(p.outputs.map((e, i) => `${exprToDuckDb(e, (j) => `s.p${j}`)} AS c${i}`)));
+      return `SELECT ${exprs} FROM (${raw}) s`;
+    }
+    case 'project': {
+      const input = planToDuckDb(p.input, ctx);
+      const exprs = wrapExpr(p, () => list(p.exprs.map((e, i) => `${exprToDuckDb(e, (j) => `t.c${j}`)} AS c${i}`)));
+      return `SELECT ${exprs} FROM (${input}) t`;
+    }
+    case 'filter': {
+      const input = planToDuckDb(p.input, ctx);
+      const pred = wrapExpr(p, () => exprToDuckDb(p.predicate, (j) => `t.c${j}`));
+      return `SELECT ${list(cols(p.schema.length))} FROM (${input}) t WHERE ${pred}`;
+    }
+    case 'window-tvf': {
+      if (p.window.kind === 'session') throw new TranslationError(describeNode(p), 'a SESSION window must be aggregated');
+      const n = p.input.schema.length;
+      const rows = assignWindows(p.window, planToDuckDb(p.input, ctx), n, p.timeIndex);
+      return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${ts('w.__we - 1')} AS c${n + 2} FROM (${rows}) w`;
+    }
+    case 'aggregate': {
+      const input = planToDuckDb(p.input, ctx);
+      const types = p.input.schema.map((f) => f.type);
+      const keys = p.groupKeys.map((k, i) => `t.c${k} AS c${i}`);
+      const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${p.groupKeys.length + i}`);
+      const group = p.groupKeys.length > 0 ? ` GROUP BY ${p.groupKeys.map((k) => `t.c${k}`).join(', ')}` : ' HAVING count(*) > 0';
+      return `SELECT ${[...keys, ...aggs].join(', ')} FROM (${input}) t${group}`;
+    }
+    case 'window-aggregate': {
+      const input = planToDuckDb(p.input, ctx);
+      const n = p.input.schema.length;
+      const types = p.input.schema.map((f) => f.type);
+      const k = p.groupKeys.length;
+      const m = p.aggs.length;
+      const keyCols = p.groupKeys.map((g) => `t.c${g}`);
+      const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${k + i}`);
+      const keys = keyCols.map((c, i) => `${c} AS c${i}`);
+      if (p.window.kind === 'session') {
+        const gap = p.window.gap;
+        const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
+        const flagged = `SELECT ${cols(n).join(', ')}, epoch_ms(t.c${p.timeIndex}) AS __e, CASE WHEN epoch_ms(t.c${p.timeIndex}) - lag(epoch_ms(t.c${p.timeIndex})) OVER (${part}ORDER BY epoch_ms(t.c${p.timeIndex})) <= ${gap} THEN 0 ELSE 1 END AS __fresh FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
+        const grouped = `SELECT f.*, sum(f.__fresh) OVER (${keyCols.length > 0 ? `PARTITION BY ${keyCols.map((c) => c.replace('t.', 'f.')).join(', ')} ` : ''}ORDER BY f.__e ROWS UNBOUNDED PRECEDING) AS __sid FROM (${flagged}) f`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('min(t.__e)')} AS c${k + m}, ${ts(`max(t.__e) + ${gap}`)} AS c${k + m + 1}, ${ts(`max(t.__e) + ${gap - 1}`)} AS c${k + m + 2} FROM (${grouped}) t GROUP BY ${[...keyCols, 't.__sid'].join(', ')}`;
+      }
+      const rows = assignWindows(p.window, input, n, p.timeIndex);
+      const group = [...keyCols, 't.__ws', 't.__we'].join(', ');
+      return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
+    }
+    case 'union':
+      return p.inputs.map((i) => `(${planToDuckDb(i, ctx)})`).join(' UNION ALL ');
+    case 'values': {
+      if (p.schema.length === 0) return `SELECT 1 AS __one`;
+      const rows = p.rows.map((r) => `(${r.map((v: Scalar, i) => constantToDuckDb(v, p.schema[i]!.type)).join(', ')})`);
+      return `SELECT * FROM (VALUES ${rows.join(', ')}) AS v(${p.schema.map((_, i) => `c${i}`).join(', ')})`;
+    }
+    case 'sink':
+      return planToDuckDb(p.input, ctx);
+    default:
+      return assertNever(p, 'plan node');
+  }
+}

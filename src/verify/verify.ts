@@ -1,0 +1,266 @@
+// `weir verify`: runs a file's queries as a real streaming job and as DuckDB queries over the
+// same input, and compares the results as multisets (DESIGN §6).
+//
+// What is verified: every bare SELECT, and the query of every INSERT (what it would write).
+// The stream's changelog is folded into its final table. With `crash`, the streaming side
+// runs as a child `weir run` process writing each query's changelog to a debezium-json
+// filesystem sink (exactly-once), killed with SIGKILL at seeded random moments and restored
+// from its latest checkpoint each time; the committed changelog is folded afterwards.
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { SourceText } from '../common/errors.js';
+import { WeirError } from '../common/errors.js';
+import type { DataType } from '../common/types.js';
+import { typeToString } from '../common/types.js';
+import type { TableDef } from '../catalog/catalog.js';
+import type { LogicalPlan } from '../plan/logical.js';
+import { inputsOf } from '../plan/logical.js';
+import { Session } from '../sql/session.js';
+import { parseScript } from '../sql/parse.js';
+import type * as ast from '../sql/ast.js';
+import { RunningJob } from '../exec/job-runner.js';
+import type { JobSummary } from '../exec/job-runner.js';
+import { CheckpointStorage } from '../checkpoint/storage.js';
+import type { Row } from './compare.js';
+import { ChangelogFolder, compareMultisets } from './compare.js';
+import { loadTable } from './duck-load.js';
+import { TranslationError, planToDuckDb } from './translate.js';
+import { collectScript } from './collect.js';
+import { prng } from '../common/random.js';
+
+export interface VerifyOptions {
+  readonly parallelism?: number;
+  /** Kill the streaming side this many times (child process, SIGKILL) and restore it. */
+  readonly crash?: number;
+  readonly seed?: number;
+  /** Session options, as --set gives them. */
+  readonly set?: readonly (readonly [string, string])[];
+  /** Called with progress lines (crash runs). */
+  readonly log?: (line: string) => void;
+}
+
+export interface QueryVerdict {
+  readonly label: string;
+  /** 1-based line of the statement in the file. */
+  readonly line: number;
+  readonly sql: string;
+  readonly equal: boolean;
+  readonly streamRows: number;
+  readonly batchRows: number;
+  readonly onlyStream: Row[];
+  readonly onlyBatch: Row[];
+  /** Retractions of rows the changelog never inserted (a broken changelog). */
+  readonly unmatchedRetractions: Row[];
+  readonly schema: readonly { readonly name: string; readonly type: DataType }[];
+}
+
+export interface VerifyReport {
+  readonly verdicts: QueryVerdict[];
+  /** Records dropped as late by the streaming job (the last run, with crashes). */
+  readonly lateDropped: number;
+  readonly watermarkDelays: JobSummary['watermarkDelays'];
+  readonly crashes: number;
+  readonly equal: boolean;
+}
+
+interface Target {
+  readonly label: string;
+  readonly line: number;
+  readonly plan: LogicalPlan;
+  /** The query's text in the file (for the crash runs' rewritten script). */
+  readonly queryText: string;
+}
+
+function lineOf(text: string, offset: number): number {
+  let n = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
+}
+
+export async function verifyScript(source: SourceText, opts: VerifyOptions = {}): Promise<VerifyReport> {
+  const session = new Session();
+  for (const [k, v] of opts.set ?? []) session.options.set(k, v);
+  const statements = parseScript(source);
+  const targets: Target[] = [];
+  const ddl: string[] = [];
+  const textOf = (span: ast.Statement['span']): string => source.text.slice(span.start, span.end);
+  for (const stmt of statements) {
+    const r = session.execute(stmt, source);
+    switch (r.kind) {
+      case 'query':
+        targets.push({ label: 'SELECT', line: lineOf(source.text, stmt.span.start), plan: r.plan, queryText: textOf(stmt.span) });
+        break;
+      case 'insert': {
+        const inserts = stmt.kind === 'statement-set' ? stmt.inserts : stmt.kind === 'insert' ? [stmt] : [];
+        r.sinks.forEach((s, i) => {
+          const ins = inserts[i]!;
+          targets.push({ label: `INSERT INTO ${s.table.name}`, line: lineOf(source.text, ins.span.start), plan: s.input, queryText: textOf(ins.query.span) });
+        });
+        break;
+      }
+      case 'ok':
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
+        break;
+      default:
+        break;
+    }
+  }
+  if (targets.length === 0) return { verdicts: [], lateDropped: 0, watermarkDelays: [], crashes: 0, equal: true };
+
+  // DuckDB: translate every query first, so an untranslatable one fails before anything runs
+  const duck = await DuckDBInstance.create(':memory:');
+  const conn = await duck.connect();
+  try {
+    const toLoad = new Map<string, TableDef>();
+    const sqls = targets.map((t) => {
+      try {
+        return planToDuckDb(t.plan, {
+          generatorTable: (table) => {
+            const name = `gen_${table.name.toLowerCase()}`;
+            toLoad.set(name, table);
+            return name;
+          },
+        });
+      } catch (e) {
+        if (e instanceof TranslationError) throw new WeirError('not-supported', `${t.label} (line ${t.line}): ${e.message}`, { hint: 'weir verify cannot check this query' });
+        throw e;
+      }
+    });
+    for (const [name, table] of toLoad) await loadTable(conn, table, name, Number(session.options.get('pipeline.max-parallelism') ?? 128));
+
+    // the stream
+    const streamed = (opts.crash ?? 0) > 0 ? await crashRuns(ddl, targets, opts) : await inProcess(session, targets, opts);
+
+    const verdicts: QueryVerdict[] = [];
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
+      const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
+      const rows = streamed.rows[i]!;
+      const cmp = compareMultisets(rows, batch);
+      const bad = streamed.unmatched[i]!;
+      verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
+    }
+    return { verdicts, lateDropped: streamed.late, watermarkDelays: watermarkDelays(targets), crashes: streamed.crashes, equal: verdicts.every((v) => v.equal) };
+  } finally {
+    conn.closeSync();
+  }
+}
+
+/** The watermark delays of the tables the queries read (to explain late drops). */
+function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelays'] {
+  const out = new Map<string, JobSummary['watermarkDelays'][number]>();
+  const walk = (p: LogicalPlan): void => {
+    if (p.kind === 'scan' && p.watermark !== undefined) {
+      const wm = p.table.watermark;
+      out.set(p.table.name, { table: p.table.name, column: wm?.column ?? '?', delayMs: p.watermarkDelay });
+    }
+    for (const c of inputsOf(p)) walk(c);
+  };
+  for (const t of targets) walk(t.plan);
+  return [...out.values()];
+}
+
+async function runDuck(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<Row[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return (reader.getRowsJS() as unknown[][]).map((r) =>
+    r.map((v, i): Row[number] => {
+      if (v === null || v === undefined) return null;
+      if (typeof v === 'bigint') return Number(v);
+      if (v instanceof Date) return types[i]?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
+      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+      return String(v);
+    }),
+  );
+}
+
+interface Streamed {
+  readonly rows: Row[][];
+  readonly unmatched: Row[][];
+  readonly late: number;
+  readonly crashes: number;
+}
+
+async function inProcess(session: Session, targets: readonly Target[], opts: VerifyOptions): Promise<Streamed> {
+  const folders = targets.map(() => new ChangelogFolder());
+  const plan = session.physicalPlan([], targets.map((t) => t.plan), opts.parallelism);
+  const job = new RunningJob(plan, session.options, { jobId: `verify-${Date.now()}`, parallelism: opts.parallelism, listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }) });
+  const s = await job.run();
+  return { rows: folders.map((f) => f.result()), unmatched: folders.map((f) => f.unmatchedRetractions), late: s.lateDropped, crashes: 0 };
+}
+
+const WEIR = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'bin', 'weir.js');
+
+function weirBin(): string {
+  // dist/src/verify/verify.js -> bin/weir.js; under vitest src/verify/verify.ts -> bin/weir.js
+  const here = fileURLToPath(import.meta.url);
+  return here.endsWith('.ts') ? join(here, '..', '..', '..', 'bin', 'weir.js') : WEIR;
+}
+
+async function crashRuns(ddl: readonly string[], targets: readonly Target[], opts: VerifyOptions): Promise<Streamed> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-verify-'));
+  try {
+    // the same statements, each query writing its changelog exactly-once to its own directory
+    const parts = [...ddl.map((s) => `${s};`)];
+    targets.forEach((t, i) => {
+      const columns = t.plan.schema.map((f, j) => {
+        if (f.type.kind === 'INTERVAL_DAY_TIME' || f.type.kind === 'INTERVAL_YEAR_MONTH') throw new WeirError('not-supported', `${t.label} (line ${t.line}): --crash cannot carry an INTERVAL result column`);
+        return `c${j} ${typeToString(f.type)}`;
+      });
+      parts.push(`CREATE TABLE __weir_verify_${i} (${columns.join(', ')}) WITH ('connector' = 'filesystem', 'path' = '${join(dir, `out${i}`)}', 'format' = 'debezium-json');`);
+      parts.push(`INSERT INTO __weir_verify_${i} ${t.queryText};`);
+    });
+    const file = join(dir, 'job.sql');
+    writeFileSync(file, parts.join('\n'));
+    const chk = join(dir, 'chk');
+    const rand = prng(opts.seed ?? 1);
+    const crashes = opts.crash ?? 0;
+    let done = 0;
+    let lastStderr = '';
+    for (let run = 0; ; run++) {
+      const restore = new CheckpointStorage(chk).latest().id !== undefined;
+      const args = [weirBin(), 'run', file, '--checkpoint-dir', chk, '--checkpoint-interval', '200ms', ...(opts.parallelism !== undefined ? ['-p', String(opts.parallelism)] : []), ...(restore ? ['--restore', 'latest'] : []), ...(opts.set ?? []).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+      const child = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      let timer: NodeJS.Timeout | undefined;
+      if (run < crashes) {
+        const delay = 400 + rand() * 1400;
+        timer = setTimeout(() => child.kill('SIGKILL'), delay);
+      }
+      const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+      if (timer !== undefined) clearTimeout(timer);
+      if (signal === 'SIGKILL') {
+        done++;
+        opts.log?.(`crash ${done}: killed the streaming run; restoring from the latest checkpoint`);
+        continue;
+      }
+      if (code !== 0) throw new WeirError('execution', `the streaming run failed (exit ${code}):\n${stderr.trim()}`);
+      lastStderr = stderr;
+      break;
+    }
+    if (done < crashes) opts.log?.(`the job finished after ${done} of ${crashes} crashes`);
+    // fold each committed changelog: read it back as a debezium-json table
+    const rows: Row[][] = [];
+    const unmatched: Row[][] = [];
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i]!;
+      const cols = t.plan.schema.map((f, j) => `c${j} ${typeToString(f.type)}`).join(', ');
+      const r = await collectScript({ name: 'fold.sql', text: `CREATE TABLE f (${cols}) WITH ('connector' = 'filesystem', 'path' = '${join(dir, `out${i}`)}', 'format' = 'debezium-json'); SELECT * FROM f;` });
+      rows.push(r.queries[0]!.rows);
+      unmatched.push(r.queries[0]!.unmatchedRetractions);
+    }
+    const m = /([\d,]+) records arrived after their windows had fired/.exec(lastStderr);
+    return { rows, unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done };
+  } finally {
+    if (process.env.WEIR_VERIFY_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
+    else opts.log?.(`kept ${dir}`);
+  }
+}
+

@@ -1,0 +1,149 @@
+// Randomised differential testing: random queries over random data, each run as a stream
+// and as its DuckDB translation (`weir verify`'s in-process path), compared as multisets.
+//
+// `npm test` runs a fixed seed with WEIR_FUZZ_RUNS cases (default 200); `npm run fuzz` runs
+// more with a fresh seed. A failing case is shrunk by fast-check and printed as a .sqltest
+// case (test/sql/cases/regressions.sqltest keeps the ones that found bugs).
+
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { verifyScript } from '../../src/verify/verify.js';
+import { WeirError } from '../../src/common/errors.js';
+import type { FuzzCase } from './fuzz-gen.js';
+import { caseArb, csvText, lateRows, tableDdl } from './fuzz-gen.js';
+import { collectScript } from '../../src/verify/collect.js';
+import { compareMultisets } from '../../src/verify/compare.js';
+import { runDuck } from '../sql/harness.js';
+
+const RUNS = Number(process.env.WEIR_FUZZ_RUNS ?? 200);
+const SEED = process.env.WEIR_FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.WEIR_FUZZ_SEED ?? 20261120);
+
+interface Outcome {
+  readonly ok: boolean;
+  /** Rows of the query's result (DuckDB's side). */
+  readonly rows: number;
+  readonly report: string;
+  /** The case as a .sqltest case. */
+  readonly sqltest: string;
+}
+
+function asSqltest(c: FuzzCase, csv: string, script: string, dir: string, duck: string, late: number): string {
+  return [
+    `=== fuzz: ${c.query.split('\n')[0]!.slice(0, 60)}`,
+    '--- file t.csv',
+    csv.trimEnd(),
+    '--- weir',
+    script.replaceAll(dir, '$DIR').trimEnd(),
+    '--- duckdb',
+    duck.replaceAll(dir, '$DIR'),
+    `--- late ${late}`,
+    `--- parallelism ${c.parallelism}`,
+    ...(c.batchSize === undefined ? [] : [`--- batch-size ${c.batchSize}`]),
+    '--- verify',
+  ].join('\n');
+}
+
+function scriptFor(c: FuzzCase, csvPath: string): string {
+  return `${tableDdl(c, csvPath)}\n${c.prelude === '' ? '' : `${c.prelude}\n`}${c.query};\n`;
+}
+
+function describeError(e: unknown): string {
+  return e instanceof WeirError ? `weir error: ${e.message}${e.hint ? ` (hint: ${e.hint})` : ''}` : `crash: ${e instanceof Error ? e.stack : String(e)}`;
+}
+
+async function runCase(c: FuzzCase): Promise<Outcome> {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-fuzz-'));
+  try {
+    const csv = csvText(c);
+    writeFileSync(join(dir, 't.csv'), csv);
+    const script = scriptFor(c, join(dir, 't.csv'));
+    const set: [string, string][] = c.batchSize === undefined ? [] : [['execution.batch-size', String(c.batchSize)]];
+    if (c.lateWindow !== undefined) return await runLateCase(c, dir, csv, script, set);
+    try {
+      const r = await verifyScript({ name: 'fuzz.sql', text: script }, { parallelism: c.parallelism, set });
+      const v = r.verdicts[0]!;
+      const problems: string[] = [];
+      if (!v.equal) problems.push(`stream ${v.streamRows} rows, DuckDB ${v.batchRows}\nonly in the stream: ${JSON.stringify(v.onlyStream.slice(0, 10))}\nonly in DuckDB: ${JSON.stringify(v.onlyBatch.slice(0, 10))}\nunmatched retractions: ${JSON.stringify(v.unmatchedRetractions.slice(0, 10))}`);
+      if (r.lateDropped !== 0) problems.push(`${r.lateDropped} records dropped as late, though every record is within the delay`);
+      return { ok: problems.length === 0, rows: v.batchRows, report: problems.join('\n'), sqltest: asSqltest(c, csv, script, dir, v.sql, 0) };
+    } catch (e) {
+      return { ok: false, rows: 0, report: describeError(e), sqltest: asSqltest(c, csv, script, dir, '-- (no translation)', 0) };
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Late mode: the stream over all rows must equal DuckDB over the rows that are not late (by
+ * the model in lateRows), and report exactly that many late records. Dropping late rows does
+ * not move any watermark (a late row is behind the largest timestamp), so the on-time file
+ * has no late rows: `weir verify` on it must pass as well.
+ */
+async function runLateCase(c: FuzzCase, dir: string, csv: string, script: string, set: [string, string][]): Promise<Outcome> {
+  const late = lateRows(c);
+  const nLate = late.filter((x) => x).length;
+  const onTimeDir = join(dir, 'on-time');
+  mkdirSync(onTimeDir);
+  writeFileSync(join(onTimeDir, 't.csv'), csvText(c, late.map((x) => !x)));
+  const onTime = scriptFor(c, join(onTimeDir, 't.csv'));
+  let duck = '-- (no translation)';
+  try {
+    const r = await verifyScript({ name: 'fuzz.sql', text: onTime }, { parallelism: c.parallelism, set });
+    const v = r.verdicts[0]!;
+    duck = v.sql.replaceAll(onTimeDir, dir);
+    const problems: string[] = [];
+    if (!v.equal || r.lateDropped !== 0) problems.push(`on the on-time rows alone: stream ${v.streamRows} rows, DuckDB ${v.batchRows}, ${r.lateDropped} late\nonly in the stream: ${JSON.stringify(v.onlyStream.slice(0, 10))}\nonly in DuckDB: ${JSON.stringify(v.onlyBatch.slice(0, 10))}`);
+    const full = await collectScript({ name: 'fuzz.sql', text: script }, { parallelism: c.parallelism, options: Object.fromEntries(set) });
+    const q = full.queries[0]!;
+    const want = await runDuck(v.sql, v.schema.map((f) => f.type));
+    const cmp = compareMultisets(q.rows, want);
+    if (!cmp.equal) problems.push(`with late rows: stream ${q.rows.length} rows, DuckDB on the on-time rows ${want.length}\nonly in the stream: ${JSON.stringify(cmp.onlyLeft.slice(0, 10))}\nonly in DuckDB: ${JSON.stringify(cmp.onlyRight.slice(0, 10))}`);
+    if (full.summary!.lateDropped !== nLate) problems.push(`the stream dropped ${full.summary!.lateDropped} records as late, the model says ${nLate}`);
+    return { ok: problems.length === 0, rows: want.length, report: problems.join('\n'), sqltest: asSqltest(c, csv, script, dir, duck, nLate) };
+  } catch (e) {
+    return { ok: false, rows: 0, report: describeError(e), sqltest: asSqltest(c, csv, script, dir, duck, nLate) };
+  }
+}
+
+describe('randomised differential testing against DuckDB', () => {
+  it(`${RUNS} random queries over random data agree with DuckDB (seed ${SEED})`, async () => {
+    let nonEmpty = 0;
+    let cases = 0;
+    let lastFailure = '';
+    const details = await fc.check(
+      fc.asyncProperty(caseArb, async (c) => {
+        const o = await runCase(c);
+        cases++;
+        if (o.rows > 0) nonEmpty++;
+        if (!o.ok) {
+          lastFailure = o.report;
+          throw new Error(o.report);
+        }
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: false },
+    );
+    if (details.failed) {
+      const c = details.counterexample![0];
+      const o = await runCase(c);
+      const text = [
+        `fuzz: a case failed (seed ${details.seed}, path ${details.counterexamplePath}, after ${details.numRuns} runs and ${details.numShrinks} shrinks)`,
+        o.ok ? `the shrunk case passed when run again (the failure is not deterministic); when it failed:\n${lastFailure}` : o.report,
+        '',
+        'as a .sqltest case (test/sql/cases/regressions.sqltest):',
+        '',
+        o.sqltest,
+      ].join('\n');
+      process.stderr.write(`${text}\n`);
+      expect.fail(text);
+    }
+    expect(details.numRuns).toBe(RUNS);
+    // the cases must mostly compare something: a generator whose queries mostly return
+    // nothing would pass without testing much
+    process.stderr.write(`fuzz: ${cases} cases (seed ${SEED}), ${nonEmpty} with a non-empty result\n`);
+    expect(nonEmpty).toBeGreaterThan(cases / 2);
+  }, 1_800_000);
+});
