@@ -105,7 +105,12 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   'execution.batch-size': '4096',
   'execution.worker-threads': 'auto',
   'sql-client.execution.result-mode': 'table',
+  'sql-client.execution.max-table-result.rows': '1000000',
+  'table.dml-sync': 'false',
 };
+
+/** Options weir reads that have no default value (for completion and docs). */
+export const OPTIONS_WITHOUT_DEFAULT: readonly string[] = ['table.exec.source.rows-per-second', 'execution.savepoint.ignore-unclaimed-state', 'execution.savepoint.path'];
 
 export class SessionOptions {
   private readonly values = new Map<string, string>();

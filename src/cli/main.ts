@@ -22,7 +22,8 @@ import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-run
 import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import { verifyScript } from '../verify/verify.js';
-import { formatScalar } from '../common/display.js';
+import { formatVerifyReport } from './verify-report.js';
+import { startRepl } from './repl/repl.js';
 
 export interface CliIO {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -263,9 +264,6 @@ export interface VerifyFileOptions {
 /** `weir verify FILE.sql`: exit 0 when every query agrees with DuckDB, 1 when one differs. */
 export async function verifyFile(path: string, opts: VerifyFileOptions, io: CliIO = defaultIO): Promise<number> {
   const source = readSource(path);
-  const color = io.out.isTTY === true;
-  const ok = color ? pc.green('✓') : 'OK  ';
-  const bad = color ? pc.red('✗') : 'DIFF';
   const report = await verifyScript(source, {
     parallelism: opts.parallelism,
     crash: opts.crash,
@@ -279,29 +277,7 @@ export async function verifyFile(path: string, opts: VerifyFileOptions, io: CliI
   }
   const how = [`parallelism ${opts.parallelism ?? 1}`, ...(opts.crash ? [`${report.crashes} crash${report.crashes === 1 ? '' : 'es'} (seed ${opts.seed ?? 1})`] : [])].join(', ');
   io.out.write(`verifying ${path} (${how}): the streaming result against DuckDB on the same input\n`);
-  for (const v of report.verdicts) {
-    const where = `line ${v.line} ${v.label}`;
-    if (v.equal) {
-      io.out.write(`${ok} ${where}: ${formatCount(v.streamRows)} row${v.streamRows === 1 ? '' : 's'}, stream and DuckDB agree\n`);
-    } else {
-      io.out.write(`${bad} ${where}: the stream has ${formatCount(v.streamRows)} rows, DuckDB ${formatCount(v.batchRows)}\n`);
-      const fmt = (r: readonly unknown[]): string => `[${r.map((x, i) => (x === null ? 'null' : formatScalar(x as number | string, v.schema[i]!.type))).join(', ')}]`;
-      const show = (title: string, rows: readonly (readonly unknown[])[]): void => {
-        io.out.write(`    ${title} (${rows.length === 0 ? 'none' : rows.length > 20 ? `first 20 of ${formatCount(rows.length)}` : formatCount(rows.length)}):\n`);
-        for (const r of rows.slice(0, 20)) io.out.write(`      ${fmt(r)}\n`);
-      };
-      show('only in the stream', v.onlyStream);
-      show('only in DuckDB', v.onlyBatch);
-      if (v.unmatchedRetractions.length > 0) show('retracted by the stream without having been emitted', v.unmatchedRetractions);
-    }
-    if (opts.showSql) io.out.write(`    DuckDB SQL:\n      ${v.sql}\n`);
-  }
-  const delays = report.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
-  if (report.lateDropped > 0) {
-    io.out.write(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived after their windows had fired${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference\n`);
-  } else {
-    io.out.write(`late: no records dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
-  }
+  io.out.write(formatVerifyReport(report, { showSql: opts.showSql, color: io.out.isTTY === true }));
   return report.equal ? 0 : 1;
 }
 
@@ -406,10 +382,7 @@ export async function main(argv: readonly string[], io: CliIO = defaultIO): Prom
     code = c;
   });
   try {
-    if (argv.length === 0) {
-      program.outputHelp();
-      return 0;
-    }
+    if (argv.length === 0) return await startRepl({ input: process.stdin, output: process.stdout, error: process.stderr });
     await program.parseAsync([...argv], { from: 'user' });
     return code;
   } catch (e) {

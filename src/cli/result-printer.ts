@@ -38,6 +38,13 @@ function typeWidth(t: DataType): number {
   }
 }
 
+export interface TableauOptions {
+  /** Show each row's changelog kind (+I, -U, +U, -D) in a first column. */
+  readonly showKind: boolean;
+  /** End with a rule and the row count. */
+  readonly footer: boolean;
+}
+
 export class TableauPrinter implements ResultListener {
   private readonly widths: number[];
   private headerDone = false;
@@ -46,19 +53,20 @@ export class TableauPrinter implements ResultListener {
   constructor(
     private readonly schema: Schema,
     private readonly out: LineSink,
+    private readonly opts: TableauOptions = { showKind: true, footer: true },
   ) {
     this.widths = schema.map((f) => Math.max(f.name.length, typeWidth(f.type)));
   }
 
   private line(): string {
-    return `+----+${this.widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
+    return `+${this.opts.showKind ? '----+' : ''}${this.widths.map((w) => '-'.repeat(w + 2)).join('+')}+`;
   }
 
   private header(): void {
     if (this.headerDone) return;
     this.headerDone = true;
     const names = this.schema.map((f, i) => ` ${f.name.padStart(this.widths[i]!)} `);
-    this.out.write(`${this.line()}\n| op |${names.join('|')}|\n${this.line()}\n`);
+    this.out.write(`${this.line()}\n|${this.opts.showKind ? ' op |' : ''}${names.join('|')}|\n${this.line()}\n`);
   }
 
   onBatch(batch: Batch): void | Promise<void> {
@@ -74,7 +82,7 @@ export class TableauPrinter implements ResultListener {
         if (!numeric && s.length > w) s = s.slice(0, w - 3) + '...';
         return ` ${numeric ? s.padStart(w) : s.padEnd(w)} `;
       });
-      lines.push(`| ${kind} |${cells.join('|')}|`);
+      lines.push(`|${this.opts.showKind ? ` ${kind} |` : ''}${cells.join('|')}|`);
     }
     this.rows += batch.length;
     return this.out.write(lines.join('\n') + '\n');
@@ -82,6 +90,7 @@ export class TableauPrinter implements ResultListener {
 
   onEnd(): void | Promise<void> {
     this.header();
+    if (!this.opts.footer) return this.out.write(`${this.line()}\n`);
     return this.out.write(`${this.line()}\n${this.rows} row${this.rows === 1 ? '' : 's'} in result\n`);
   }
 }

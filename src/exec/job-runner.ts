@@ -164,7 +164,11 @@ export class RunningJob {
     return this.summary();
   }
 
+  /** Set once cancel() was called. */
+  cancelled = false;
+
   cancel(): void {
+    this.cancelled = true;
     this.job.cancel();
   }
 

@@ -261,7 +261,7 @@ export class Session {
 /** Checks values of options weir reads (others are accepted as Flink does). */
 function validateOption(key: string, value: string, span: ast.Statement['span']): void {
   const positiveInt = (v: string): boolean => /^\d+$/.test(v) && Number(v) > 0;
-  if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size') && !positiveInt(value)) {
+  if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size' || key === 'sql-client.execution.max-table-result.rows') && !positiveInt(value)) {
     throw bindError(`'${key}' must be a positive whole number, got '${value}'`, span);
   }
   if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
@@ -275,6 +275,9 @@ function validateOption(key: string, value: string, span: ast.Statement['span'])
   }
   if (key === 'sql-client.execution.result-mode' && !['table', 'changelog', 'tableau'].includes(value.toLowerCase())) {
     throw bindError(`'${key}' must be table, changelog or tableau, got '${value}'`, span);
+  }
+  if ((key === 'table.dml-sync' || key === 'execution.savepoint.ignore-unclaimed-state') && value !== 'true' && value !== 'false') {
+    throw bindError(`'${key}' must be true or false, got '${value}'`, span);
   }
   void DEFAULT_OPTIONS;
 }

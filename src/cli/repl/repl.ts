@@ -1,0 +1,674 @@
+// The interactive SQL shell: `weir` with no arguments (DESIGN §7).
+//
+// Input is read a line at a time; a statement runs once its `;` is typed (a statement set
+// once the `;` after its END), so statements span lines freely. Lines starting with `\` are
+// meta-commands. On a terminal: line editing, persistent history and tab completion through
+// Node's readline; a bare SELECT runs as a live query shown by LiveView until it ends or
+// Ctrl-C cancels it; an INSERT starts a background job. With input from a pipe, the same
+// statements run in order, results print as plain rows, INSERTs run to completion, and the
+// first error ends the run with exit code 1.
+//
+// While a query runs the line editor is closed and the terminal is in raw mode, so Ctrl-C
+// arrives as a byte and cancels the query, not the shell; the editor reopens afterwards.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as readline from 'node:readline';
+import pc from 'picocolors';
+import type { SourceText } from '../../common/errors.js';
+import { WeirError, formatError } from '../../common/errors.js';
+import { Session } from '../../sql/session.js';
+import type { StatementResult } from '../../sql/session.js';
+import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
+import type * as ast from '../../sql/ast.js';
+import type { LogicalPlan, SinkNode } from '../../plan/logical.js';
+import { inputsOf, isUpdating } from '../../plan/logical.js';
+import { RunningJob, coordinatorConfig, formatCount, formatDelay, formatWatermark, planIdentity, prepareRestore } from '../../exec/job-runner.js';
+import type { JobSummary, Progress } from '../../exec/job-runner.js';
+import { loadCheckpoint } from '../../checkpoint/restore.js';
+import { createSourceConnector } from '../../connectors/registry.js';
+import { verifyScript } from '../../verify/verify.js';
+import { renderTable } from '../render.js';
+import { PlainPrinter } from '../result-printer.js';
+import { formatVerifyReport } from '../verify-report.js';
+import { complete } from './completion.js';
+import { History, historyPath } from './history.js';
+import { BackgroundJob, JobRegistry } from './jobs.js';
+import type { ResultMode } from './live-view.js';
+import { LiveView, RESULT_MODES } from './live-view.js';
+
+export interface ReplIO {
+  readonly input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
+  readonly output: NodeJS.WriteStream;
+  readonly error: NodeJS.WritableStream & { isTTY?: boolean };
+}
+
+const PROMPT = 'weir> ';
+const CONTINUE = '  ... ';
+
+const META_HELP: readonly (readonly [string, string])[] = [
+  ['\\help', 'this help (also \\h, \\?)'],
+  ['\\quit', 'leave the shell, stopping running jobs with a savepoint (also \\q, Ctrl-D)'],
+  ['\\mode [table|changelog|tableau]', "show or set how live results are shown (sql-client.execution.result-mode)"],
+  ['\\timing [on|off]', 'print how long each statement took'],
+  ['\\i FILE', "run a file's statements as if typed"],
+  ['\\verify', 'run weir verify on the last SELECT or INSERT: the stream against DuckDB'],
+];
+
+export const META_COMMANDS: readonly string[] = ['\\help', '\\h', '\\?', '\\quit', '\\q', '\\mode', '\\timing', '\\i', '\\verify'];
+
+class StopRun extends Error {}
+
+export class Repl {
+  readonly session = new Session();
+  readonly jobs = new JobRegistry();
+  private readonly history: History;
+  private rl: readline.Interface | null = null;
+  private closingPrompt = false;
+  /** Lines of a statement still being typed. */
+  private pending: string[] = [];
+  /** DDL and SET statements run so far, as typed (for \verify). */
+  private readonly ddl: string[] = [];
+  private lastQuery: string | undefined;
+  private timing = false;
+  /** Cancels what is running now (a live query, a synchronous INSERT). */
+  private interrupt: (() => void) | null = null;
+  /** Messages from background jobs while a query had the screen. */
+  private deferred: string[] = [];
+  private exit: ((code: number) => void) | null = null;
+  private readonly interactive: boolean;
+  private readonly color: boolean;
+  private readonly errorColor: boolean;
+  private failed = false;
+
+  constructor(
+    private readonly io: ReplIO,
+    opts: { readonly history?: boolean } = {},
+  ) {
+    this.interactive = io.input.isTTY === true;
+    this.color = io.output.isTTY === true && pc.isColorSupported;
+    this.errorColor = io.error.isTTY === true && pc.isColorSupported;
+    this.history = new History(this.interactive && opts.history !== false ? historyPath() : null);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The two ways in
+
+  /** Interactive: resolves with the exit code when the user leaves. */
+  runInteractive(): Promise<number> {
+    const out = this.io.output;
+    out.write(`${this.c('weir 0.1.0', 'bold')}: streaming SQL over event streams, in Flink's dialect\n`);
+    out.write(this.c("Statements end with ';'. \\help lists the commands, Tab completes, Ctrl-C cancels a query, Ctrl-D exits.", 'dim') + '\n');
+    const onSignal = (): void => this.onInterruptSignal();
+    process.on('SIGINT', onSignal);
+    return new Promise<number>((resolve) => {
+      this.exit = (code) => {
+        process.removeListener('SIGINT', onSignal);
+        resolve(code);
+      };
+      this.openPrompt();
+    });
+  }
+
+  /** Piped: every line of the input, in order; exit code 1 after the first error. */
+  async runPiped(): Promise<number> {
+    const onSignal = (): void => this.onInterruptSignal();
+    process.on('SIGINT', onSignal);
+    try {
+      const text = await readAll(this.io.input);
+      const lines = text.split(/\r?\n/);
+      if (lines[lines.length - 1] === '') lines.pop();
+      for (const line of lines) {
+        if (!(await this.handleLine(line, 'stdin'))) return 1;
+      }
+      // a last statement without its ';'
+      if (this.pending.join('\n').trim() !== '') {
+        const text = this.pending.join('\n');
+        this.pending = [];
+        await this.runText(text, 'stdin');
+      }
+      if (this.failed) return 1;
+      await this.stopAllJobs();
+      return 0;
+    } catch (e) {
+      if (e instanceof StopRun) return this.failed ? 1 : 0;
+      throw e;
+    } finally {
+      process.removeListener('SIGINT', onSignal);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // The line editor
+
+  private openPrompt(): void {
+    const rl = readline.createInterface({
+      input: this.io.input,
+      output: this.io.output,
+      terminal: true,
+      history: this.history.entries,
+      historySize: 1000,
+      removeHistoryDuplicates: true,
+      prompt: this.pending.length > 0 ? CONTINUE : PROMPT,
+      completer: (line: string): [string[], string] =>
+        complete(line, { catalog: this.session.catalog, pending: this.pending.join('\n'), jobIds: this.jobs.jobs.map((j) => j.id), metaCommands: META_COMMANDS, resultModes: RESULT_MODES }),
+      tabSize: 2,
+    });
+    this.rl = rl;
+    rl.on('line', (line) => {
+      void this.onLine(line);
+    });
+    rl.on('SIGINT', () => {
+      // Ctrl-C at the prompt drops what was typed, as in psql
+      const typed = rl.line.length > 0 || this.pending.length > 0;
+      this.pending = [];
+      rl.setPrompt(PROMPT);
+      this.io.output.write(typed ? '^C\n' : `^C ${this.c('(\\q or Ctrl-D leaves the shell)', 'dim')}\n`);
+      // clear the line readline still holds
+      (rl as unknown as { line: string; cursor: number }).line = '';
+      (rl as unknown as { cursor: number }).cursor = 0;
+      rl.prompt();
+    });
+    rl.on('close', () => {
+      if (this.closingPrompt) return;
+      this.rl = null;
+      this.io.output.write('\n');
+      void this.leave();
+    });
+    for (const m of this.deferred) this.io.output.write(`${m}\n`);
+    this.deferred = [];
+    rl.prompt();
+  }
+
+  private closePrompt(): void {
+    if (this.rl === null) return;
+    this.closingPrompt = true;
+    this.rl.close();
+    this.closingPrompt = false;
+    this.rl = null;
+  }
+
+  private async onLine(line: string): Promise<void> {
+    // readline put each non-empty line in its history; they are replaced by the whole statement
+    const statementLines = [...this.pending, line].filter((l) => l.trim() !== '').length;
+    const before = this.pending.length;
+    // a complete statement (or meta-command) takes the screen: close the editor while it runs
+    const completes = this.completesSomething(line);
+    if (!completes) {
+      this.pending.push(line);
+      this.rl?.setPrompt(this.pending.join('').trim() === '' ? PROMPT : CONTINUE);
+      if (this.pending.join('').trim() === '') this.pending = [];
+      this.rl?.prompt();
+      return;
+    }
+    this.history.add(before === 0 && line.trim().startsWith('\\') ? line : [...this.pending, line].join('\n'), statementLines);
+    this.closePrompt();
+    try {
+      await this.handleLine(line, 'repl');
+    } catch (e) {
+      if (!(e instanceof StopRun)) this.printError(e);
+    }
+    if (this.exit === null) return;
+    if (this.leaving) return;
+    this.openPrompt();
+  }
+
+  /** Whether adding `line` runs something: a meta-command, or a statement's final `;`. */
+  private completesSomething(line: string): boolean {
+    if (this.pending.length === 0 && line.trim().startsWith('\\')) return true;
+    return splitStatements([...this.pending, line].join('\n')).some((c) => c.complete);
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Lines, statements, meta-commands (shared by both ways in)
+
+  /** Takes one input line; false when something it ran failed. */
+  private async handleLine(line: string, name: string): Promise<boolean> {
+    if (this.pending.length === 0 && line.trim().startsWith('\\')) {
+      return this.meta(line.trim(), name);
+    }
+    this.pending.push(line);
+    const text = this.pending.join('\n');
+    const chunks = splitStatements(text);
+    if (chunks.length === 0) {
+      // only comments and blank lines
+      if (text.trim() === '' || !/\S/.test(text.replace(/--[^\n]*/g, ''))) this.pending = [];
+      return true;
+    }
+    const last = chunks[chunks.length - 1]!;
+    const ready = last.complete ? chunks : chunks.slice(0, -1);
+    if (ready.length === 0) return true;
+    this.pending = last.complete ? [] : [text.slice(last.start)];
+    const end = ready[ready.length - 1]!.end;
+    return this.runText(text.slice(0, end), name);
+  }
+
+  /** Runs every statement of `text`, stopping at the first error. */
+  private async runText(text: string, name: string): Promise<boolean> {
+    for (const chunk of splitStatements(text)) {
+      // keep the chunk at its place, so error positions are lines of what was typed
+      const padded = text.slice(0, chunk.start).replace(/[^\n]/g, ' ') + chunk.text;
+      const source: SourceText = { name, text: padded };
+      const started = performance.now();
+      let ok = true;
+      try {
+        for (const stmt of parseScript(source)) await this.runStatement(stmt, source);
+      } catch (e) {
+        if (e instanceof StopRun) throw e;
+        this.printError(e);
+        ok = false;
+      }
+      if (this.timing) this.io.output.write(this.c(`Time: ${(performance.now() - started).toFixed(3)} ms`, 'dim') + '\n');
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  private async runStatement(stmt: ast.Statement, source: SourceText): Promise<void> {
+    const r: StatementResult = this.session.execute(stmt, source);
+    const text = statementText(source, stmt).trim();
+    const out = this.io.output;
+    switch (r.kind) {
+      case 'ok':
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset') this.ddl.push(text);
+        if (this.interactive) out.write(`${this.c('✓', 'green')} ${r.message}\n`);
+        return;
+      case 'table':
+        out.write(renderTable(r.header, r.rows) + '\n');
+        return;
+      case 'explain':
+        out.write(r.text + '\n');
+        return;
+      case 'query':
+        this.lastQuery = text;
+        await this.runQuery(r.plan);
+        return;
+      case 'insert':
+        this.lastQuery = text;
+        await this.startInsert(r.sinks, text);
+        return;
+      case 'show-jobs': {
+        const t = this.jobs.table();
+        out.write(t.rows.length === 0 ? 'no jobs in this session\n' : renderTable(t.header, t.rows) + '\n');
+        return;
+      }
+      case 'stop-job':
+        await this.stopJob(r.jobId);
+        return;
+    }
+  }
+
+  private async meta(line: string, name: string): Promise<boolean> {
+    const [cmd, ...args] = line.split(/\s+/);
+    const arg = args.join(' ');
+    const out = this.io.output;
+    switch (cmd) {
+      case '\\help':
+      case '\\h':
+      case '\\?':
+        out.write(this.helpText());
+        return true;
+      case '\\quit':
+      case '\\q':
+        await this.leave();
+        throw new StopRun();
+      case '\\mode': {
+        if (arg === '') {
+          out.write(`result mode: ${this.mode()} (one of ${RESULT_MODES.join(', ')})\n`);
+          return true;
+        }
+        if (!(RESULT_MODES as readonly string[]).includes(arg)) {
+          this.printError(new WeirError('usage', `unknown result mode '${arg}'`, { hint: `use one of ${RESULT_MODES.join(', ')}` }));
+          return false;
+        }
+        this.session.options.set('sql-client.execution.result-mode', arg);
+        out.write(`result mode: ${arg}\n`);
+        return true;
+      }
+      case '\\timing':
+        if (arg !== '' && arg !== 'on' && arg !== 'off') {
+          this.printError(new WeirError('usage', `\\timing takes on or off, got '${arg}'`));
+          return false;
+        }
+        this.timing = arg === '' ? !this.timing : arg === 'on';
+        out.write(`timing is ${this.timing ? 'on' : 'off'}\n`);
+        return true;
+      case '\\i': {
+        if (arg === '') {
+          this.printError(new WeirError('usage', '\\i needs a file name', { hint: '\\i queries/quickstart.sql' }));
+          return false;
+        }
+        if (!existsSync(arg)) {
+          this.printError(new WeirError('usage', `no such file: ${arg}`));
+          return false;
+        }
+        return this.runFile(arg);
+      }
+      case '\\verify':
+        return this.verifyLast();
+      default:
+        this.printError(new WeirError('usage', `unknown command ${cmd}`, { hint: '\\help lists the commands' }));
+        void name;
+        return false;
+    }
+  }
+
+  /** \i FILE: its lines as if typed, stopping at the first error. */
+  private async runFile(path: string): Promise<boolean> {
+    const saved = this.pending;
+    this.pending = [];
+    try {
+      const text = readFileSync(path, 'utf8');
+      for (const line of text.split(/\r?\n/)) {
+        if (!(await this.handleLine(line, path))) return false;
+      }
+      if (this.pending.join('\n').trim() !== '') {
+        const rest = this.pending.join('\n');
+        this.pending = [];
+        return await this.runText(rest, path);
+      }
+      return true;
+    } finally {
+      this.pending = saved;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Queries and jobs
+
+  private mode(): ResultMode {
+    return (this.session.options.get('sql-client.execution.result-mode') ?? 'table').toLowerCase() as ResultMode;
+  }
+
+  /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise. */
+  private async runQuery(logical: LogicalPlan): Promise<void> {
+    const plan = this.session.physicalPlan([], [logical]);
+    const out = this.io.output;
+    const tty = out.isTTY === true;
+    const dir = mkdtempSync(join(tmpdir(), 'weir-repl-'));
+    const view = tty
+      ? new LiveView(logical.schema, out, {
+          mode: this.mode(),
+          maxRows: Number(this.session.options.get('sql-client.execution.max-table-result.rows') ?? 1_000_000),
+          updating: isUpdating(logical),
+          color: this.color,
+        })
+      : null;
+    const plain = view === null ? new PlainPrinter({ write: (t) => writeWithDrain(out, t) }) : null;
+    let checkpoint = '';
+    const running = new RunningJob(plan, this.session.options, {
+      jobId: `select-${JobRegistry.newId()}`,
+      checkpoint: {
+        dir,
+        config: coordinatorConfig(this.session.options),
+        retained: 1,
+        onChange: (st) => {
+          if (st.last !== undefined) checkpoint = ` · checkpoint #${st.last.id} at ${new Date(st.last.triggeredAt).toTimeString().slice(0, 8)}`;
+        },
+      },
+      listener: () => view ?? plain!,
+      onProgress: view === null ? undefined : (p) => view.setStatus(statusLine(p, checkpoint)),
+    });
+    let cancelled = false;
+    let summary: JobSummary;
+    try {
+      summary = await this.interruptible(running.run(), () => {
+        cancelled = true;
+        running.cancel();
+      });
+    } finally {
+      view?.finish();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (view !== null) {
+      const secs = (summary.elapsedMs / 1000).toFixed(2);
+      const rows = view.changes;
+      out.write(this.c(cancelled ? `query cancelled after ${secs}s (${formatCount(rows)} changes received)` : `query finished in ${secs}s: ${formatCount(rows)} changes, ${formatCount(summary.rowsRead)} rows read`, 'dim') + '\n');
+    }
+    if (summary.lateDropped > 0) {
+      const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
+      this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
+    }
+  }
+
+  /** INSERT INTO: a background job (interactive), or run to the end (piped, or table.dml-sync). */
+  private async startInsert(sinks: readonly SinkNode[], text: string): Promise<void> {
+    const id = JobRegistry.newId();
+    const plan = this.session.physicalPlan(sinks, []);
+    const options = this.session.options;
+    const dir = options.get('state.checkpoints.dir') || join('.weir', 'checkpoints', `repl-${id}`);
+    let restore: ReturnType<typeof prepareRestore> | undefined;
+    const savepoint = options.get('execution.savepoint.path');
+    if (savepoint !== undefined && savepoint !== '') {
+      const loaded = loadCheckpoint(savepoint, dir, planIdentity(plan), options.get('execution.savepoint.ignore-unclaimed-state') === 'true');
+      restore = prepareRestore(plan, loaded);
+      this.io.output.write(`restoring from ${join(loaded.dir, `chk-${loaded.id}`)}\n`);
+    }
+    const running = new RunningJob(plan, options, { jobId: id, checkpoint: { dir, config: coordinatorConfig(options), retained: Math.max(1, Number(options.get('state.checkpoints.num-retained') ?? 3)) } }, restore);
+    const sync = !this.interactive || options.get('table.dml-sync') === 'true';
+    const oneLine = text.replace(/\s+/g, ' ');
+    const job = new BackgroundJob(id, oneLine, running, dir, (j) => {
+      if (!sync) this.notify(this.jobEndMessage(j));
+    });
+    this.jobs.add(job);
+    if (!sync) {
+      this.io.output.write(`job ${this.c(id, 'bold')} started: ${oneLine.length > 70 ? `${oneLine.slice(0, 67)}...` : oneLine}\n`);
+      this.io.output.write(this.c(`SHOW JOBS lists it; STOP JOB '${id}' stops it with a savepoint.`, 'dim') + '\n');
+      return;
+    }
+    await this.interruptible(job.done, () => job.stop());
+    const msg = this.jobEndMessage(job);
+    if (job.status === 'FAILED') throw job.error;
+    (this.interactive ? this.io.output : this.io.error).write(`${msg}\n`);
+  }
+
+  private jobEndMessage(j: BackgroundJob): string {
+    const s = j.summary;
+    switch (j.status) {
+      case 'FINISHED':
+        return `job ${j.id} finished: ${formatCount(s!.rowsRead)} rows read, ${formatCount(s!.rowsWritten)} rows written${s!.lateDropped > 0 ? `, ${formatCount(s!.lateDropped)} late records dropped` : ''}`;
+      case 'STOPPED':
+        return `job ${j.id} stopped${j.lastCheckpoint !== undefined ? ` with a savepoint at ${j.lastCheckpoint}; to resume: SET 'execution.savepoint.path' = '${j.lastCheckpoint}'; then the same INSERT` : ''}`;
+      case 'FAILED': {
+        const e = j.error;
+        return `job ${j.id} failed: ${e instanceof Error ? e.message : String(e)}`;
+      }
+      default:
+        return `job ${j.id}: ${j.status.toLowerCase()}`;
+    }
+  }
+
+  private async stopJob(id: string): Promise<void> {
+    const job = this.jobs.get(id);
+    if (job === undefined) {
+      const known = this.jobs.jobs.map((j) => j.id);
+      throw new WeirError('usage', `no job '${id}' in this session`, { hint: known.length > 0 ? `SHOW JOBS lists them: ${known.join(', ')}` : 'INSERT INTO starts a job' });
+    }
+    if (!job.active) {
+      this.io.output.write(`job ${id} is not running (${job.status.toLowerCase()})\n`);
+      return;
+    }
+    this.io.output.write(`stopping job ${id} with a savepoint...\n`);
+    job.stop();
+    await this.interruptible(job.done, () => job.running.cancel());
+  }
+
+  /** Leaves the shell: running jobs stop with a savepoint first. */
+  private leaving = false;
+  private async leave(): Promise<void> {
+    if (this.leaving) return;
+    this.leaving = true;
+    this.closePrompt();
+    await this.stopAllJobs();
+    this.history.compact();
+    this.exit?.(this.failed && !this.interactive ? 1 : 0);
+    this.exit = null;
+  }
+
+  private async stopAllJobs(): Promise<void> {
+    const active = this.jobs.active();
+    if (active.length === 0) return;
+    if (this.interactive) {
+      this.io.output.write(`stopping ${active.length} running job${active.length === 1 ? '' : 's'} with a savepoint...\n`);
+      for (const j of active) j.stop();
+      await this.interruptible(Promise.all(active.map((j) => j.done)), () => active.forEach((j) => j.running.cancel()));
+      for (const j of active) this.io.output.write(`${this.jobEndMessage(j)}\n`);
+    } else {
+      // piped: background jobs (table.dml-sync off is not possible here) have all finished
+      await Promise.all(active.map((j) => j.done));
+    }
+  }
+
+  /** \verify: the session's DDL and the last query, as `weir verify` would run them. */
+  private async verifyLast(): Promise<boolean> {
+    if (this.lastQuery === undefined) {
+      this.printError(new WeirError('usage', 'no query to verify yet', { hint: 'run a SELECT or INSERT first; \\verify checks the last one' }));
+      return false;
+    }
+    const script = `${this.ddl.map((d) => `${d};`).join('\n')}\n${this.lastQuery};\n`;
+    const source: SourceText = { name: '\\verify', text: script };
+    // the query must end on its own: a stream without end cannot be compared
+    const probe = new Session();
+    let plan: LogicalPlan | undefined;
+    for (const { result } of probe.executeScript(source)) {
+      if (result.kind === 'query') plan = result.plan;
+      if (result.kind === 'insert') plan = result.sinks[0]!.input;
+    }
+    const unbounded = plan === undefined ? [] : unboundedTables(plan, Number(probe.options.get('pipeline.max-parallelism') ?? 128));
+    if (unbounded.length > 0) {
+      this.printError(new WeirError('usage', `\\verify needs input that ends, but ${unbounded.join(', ')} ${unbounded.length === 1 ? 'has' : 'have'} no end`, { hint: "bound the source (e.g. 'events.num' for nexmark and datagen, files for filesystem) and run the query again" }));
+      return false;
+    }
+    this.io.output.write(`verifying the last query against DuckDB...\n`);
+    const report = await this.interruptible(verifyScript(source, {}), () => undefined);
+    this.io.output.write(formatVerifyReport(report, { showSql: false, color: this.color }));
+    return report.equal;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Interrupts and output
+
+  /**
+   * Runs `work` with Ctrl-C cancelling it: on a terminal in raw mode (the byte 0x03), and
+   * through SIGINT otherwise.
+   */
+  private async interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T> {
+    const input = this.io.input;
+    let onData: ((d: Buffer | string) => void) | null = null;
+    if (input.isTTY === true && input.setRawMode !== undefined) {
+      input.setRawMode(true);
+      onData = (d) => {
+        const s = typeof d === 'string' ? d : d.toString('latin1');
+        if (s.includes('\u0003')) onInterrupt();
+      };
+      input.on('data', onData);
+      input.resume();
+    }
+    const previous = this.interrupt;
+    this.interrupt = onInterrupt;
+    try {
+      return await work;
+    } finally {
+      this.interrupt = previous;
+      if (onData !== null) {
+        input.removeListener('data', onData);
+        input.setRawMode!(false);
+        input.pause();
+      }
+    }
+  }
+
+  private onInterruptSignal(): void {
+    if (this.interrupt !== null) this.interrupt();
+    else if (!this.interactive) process.exit(130);
+  }
+
+  /** A message from a background job: above the prompt, or after the running query. */
+  private notify(text: string): void {
+    if (this.rl === null) {
+      if (this.interactive) this.deferred.push(text);
+      else this.io.error.write(`${text}\n`);
+      return;
+    }
+    readline.clearLine(this.io.output, 0);
+    readline.cursorTo(this.io.output, 0);
+    this.io.output.write(`${text}\n`);
+    this.rl.prompt(true);
+  }
+
+  private printError(e: unknown): void {
+    if (!this.interactive) this.failed = true;
+    const color = (s: string, c: 'red' | 'blue' | 'bold' | 'cyan'): string => (this.errorColor ? pc[c](s) : s);
+    if (e instanceof WeirError) {
+      this.io.error.write(formatError(e, color) + '\n');
+      return;
+    }
+    const err = e instanceof Error ? e : new Error(String(e));
+    this.io.error.write(`${color('internal error:', 'red')} ${err.message} (this is a bug in weir)\n${err.stack ?? ''}\n`);
+  }
+
+  private helpText(): string {
+    const w = Math.max(...META_HELP.map(([c]) => c.length));
+    const lines = [
+      'Statements (end each with ;):',
+      '  CREATE TABLE / CREATE VIEW / DROP      define tables over connectors, and views',
+      '  SELECT ...                             a live query: rows appear and update as events arrive',
+      '  INSERT INTO t SELECT ...               a background job writing to a sink',
+      '  SHOW JOBS, STOP JOB \'id\'               list jobs; stop one with a savepoint',
+      '  SHOW TABLES / VIEWS / FUNCTIONS, DESCRIBE t, EXPLAIN <statement>',
+      "  SET 'key' = 'value', SET, RESET        session options (SET alone lists them)",
+      '',
+      'Commands:',
+      ...META_HELP.map(([c, d]) => `  ${c.padEnd(w)}  ${d}`),
+      '',
+    ];
+    return lines.join('\n') + '\n';
+  }
+
+  private c(s: string, style: 'bold' | 'dim' | 'green' | 'red' | 'yellow' | 'blue' | 'cyan'): string {
+    if (!this.color) return s;
+    return pc[style](s);
+  }
+}
+
+function statusLine(p: Progress, checkpoint: string): string {
+  return `${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · ${formatCount(p.rowsRead)} rows read · watermark ${formatWatermark(p.watermark)}${checkpoint} · Ctrl-C to stop`;
+}
+
+/** Tables the plan reads whose source never ends. */
+function unboundedTables(plan: LogicalPlan, maxParallelism: number): string[] {
+  const out = new Set<string>();
+  const walk = (p: LogicalPlan): void => {
+    if (p.kind === 'scan') {
+      try {
+        if (!createSourceConnector(p.table, maxParallelism).bounded) out.add(p.table.name);
+      } catch {
+        // the run reports a bad table itself
+      }
+    }
+    for (const c of inputsOf(p)) walk(c);
+  };
+  walk(plan);
+  return [...out];
+}
+
+function writeWithDrain(out: NodeJS.WritableStream, text: string): void | Promise<void> {
+  if (!out.write(text)) return new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  return undefined;
+}
+
+function readAll(input: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    input.on('data', (d: Buffer | string) => parts.push(typeof d === 'string' ? Buffer.from(d) : d));
+    input.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
+    input.on('error', reject);
+  });
+}
+
+/** `weir` without arguments. */
+export async function startRepl(io: ReplIO): Promise<number> {
+  const repl = new Repl(io);
+  return io.input.isTTY === true ? repl.runInteractive() : repl.runPiped();
+}

@@ -1,0 +1,37 @@
+// The text of a `weir verify` report (used by `weir verify` and the REPL's \verify).
+
+import pc from 'picocolors';
+import { formatScalar } from '../common/display.js';
+import { formatCount, formatDelay } from '../exec/job-runner.js';
+import type { VerifyReport } from '../verify/verify.js';
+
+/** One line per query, the differing rows, then the late records and watermark delays. */
+export function formatVerifyReport(report: VerifyReport, opts: { readonly showSql: boolean; readonly color: boolean }): string {
+  const out: string[] = [];
+  const ok = opts.color ? pc.green('✓') : 'OK  ';
+  const bad = opts.color ? pc.red('✗') : 'DIFF';
+  for (const v of report.verdicts) {
+    const where = `line ${v.line} ${v.label}`;
+    if (v.equal) {
+      out.push(`${ok} ${where}: ${formatCount(v.streamRows)} row${v.streamRows === 1 ? '' : 's'}, stream and DuckDB agree`);
+    } else {
+      out.push(`${bad} ${where}: the stream has ${formatCount(v.streamRows)} rows, DuckDB ${formatCount(v.batchRows)}`);
+      const fmt = (r: readonly unknown[]): string => `[${r.map((x, i) => (x === null ? 'null' : formatScalar(x as number | string, v.schema[i]!.type))).join(', ')}]`;
+      const show = (title: string, rows: readonly (readonly unknown[])[]): void => {
+        out.push(`    ${title} (${rows.length === 0 ? 'none' : rows.length > 20 ? `first 20 of ${formatCount(rows.length)}` : formatCount(rows.length)}):`);
+        for (const r of rows.slice(0, 20)) out.push(`      ${fmt(r)}`);
+      };
+      show('only in the stream', v.onlyStream);
+      show('only in DuckDB', v.onlyBatch);
+      if (v.unmatchedRetractions.length > 0) show('retracted by the stream without having been emitted', v.unmatchedRetractions);
+    }
+    if (opts.showSql) out.push(`    DuckDB SQL:\n      ${v.sql}`);
+  }
+  const delays = report.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
+  if (report.lateDropped > 0) {
+    out.push(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived after their windows had fired${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference`);
+  } else {
+    out.push(`late: no records dropped${delays ? ` (watermark delay ${delays})` : ''}`);
+  }
+  return out.join('\n') + '\n';
+}
