@@ -68,6 +68,8 @@ export class Repl {
   private closingPrompt = false;
   /** Lines of a statement still being typed. */
   private pending: string[] = [];
+  /** Line (0-based) of the input where `pending` starts: errors name lines of the input. */
+  private pendingStart = 0;
   /** DDL and SET statements run so far, as typed (for \verify). */
   private readonly ddl: string[] = [];
   private lastQuery: string | undefined;
@@ -119,14 +121,14 @@ export class Repl {
       const text = await readAll(this.io.input);
       const lines = text.split(/\r?\n/);
       if (lines[lines.length - 1] === '') lines.pop();
-      for (const line of lines) {
-        if (!(await this.handleLine(line, 'stdin'))) return 1;
+      for (let i = 0; i < lines.length; i++) {
+        if (!(await this.handleLine(lines[i]!, 'stdin', i))) return 1;
       }
       // a last statement without its ';'
       if (this.pending.join('\n').trim() !== '') {
         const text = this.pending.join('\n');
         this.pending = [];
-        await this.runText(text, 'stdin');
+        await this.runText(text, 'stdin', this.pendingStart);
       }
       if (this.failed) return 1;
       await this.stopAllJobs();
@@ -223,11 +225,15 @@ export class Repl {
   // ---------------------------------------------------------------------------------------
   // Lines, statements, meta-commands (shared by both ways in)
 
-  /** Takes one input line; false when something it ran failed. */
-  private async handleLine(line: string, name: string): Promise<boolean> {
+  /**
+   * Takes one input line (`lineIndex`: its 0-based line in a file or pipe; typed statements
+   * count their lines from their own start); false when something it ran failed.
+   */
+  private async handleLine(line: string, name: string, lineIndex?: number): Promise<boolean> {
     if (this.pending.length === 0 && line.trim().startsWith('\\')) {
       return this.meta(line.trim(), name);
     }
+    if (this.pending.length === 0) this.pendingStart = lineIndex ?? 0;
     this.pending.push(line);
     const text = this.pending.join('\n');
     const chunks = splitStatements(text);
@@ -239,16 +245,18 @@ export class Repl {
     const last = chunks[chunks.length - 1]!;
     const ready = last.complete ? chunks : chunks.slice(0, -1);
     if (ready.length === 0) return true;
+    const start = this.pendingStart;
     this.pending = last.complete ? [] : [text.slice(last.start)];
+    if (!last.complete) this.pendingStart = start + countLines(text.slice(0, last.start));
     const end = ready[ready.length - 1]!.end;
-    return this.runText(text.slice(0, end), name);
+    return this.runText(text.slice(0, end), name, start);
   }
 
-  /** Runs every statement of `text`, stopping at the first error. */
-  private async runText(text: string, name: string): Promise<boolean> {
+  /** Runs every statement of `text` (which starts at line `firstLine`), stopping at the first error. */
+  private async runText(text: string, name: string, firstLine = 0): Promise<boolean> {
     for (const chunk of splitStatements(text)) {
-      // keep the chunk at its place, so error positions are lines of what was typed
-      const padded = text.slice(0, chunk.start).replace(/[^\n]/g, ' ') + chunk.text;
+      // keep the chunk at its place, so error positions are lines of the input
+      const padded = '\n'.repeat(firstLine) + text.slice(0, chunk.start).replace(/[^\n]/g, ' ') + chunk.text;
       const source: SourceText = { name, text: padded };
       const started = performance.now();
       let ok = true;
@@ -357,20 +365,22 @@ export class Repl {
   /** \i FILE: its lines as if typed, stopping at the first error. */
   private async runFile(path: string): Promise<boolean> {
     const saved = this.pending;
+    const savedStart = this.pendingStart;
     this.pending = [];
     try {
-      const text = readFileSync(path, 'utf8');
-      for (const line of text.split(/\r?\n/)) {
-        if (!(await this.handleLine(line, path))) return false;
+      const lines = readFileSync(path, 'utf8').split(/\r?\n/);
+      for (let i = 0; i < lines.length; i++) {
+        if (!(await this.handleLine(lines[i]!, path, i))) return false;
       }
       if (this.pending.join('\n').trim() !== '') {
         const rest = this.pending.join('\n');
         this.pending = [];
-        return await this.runText(rest, path);
+        return await this.runText(rest, path, this.pendingStart);
       }
       return true;
     } finally {
       this.pending = saved;
+      this.pendingStart = savedStart;
     }
   }
 
@@ -651,6 +661,12 @@ function unboundedTables(plan: LogicalPlan, maxParallelism: number): string[] {
   };
   walk(plan);
   return [...out];
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
+  return n;
 }
 
 function writeWithDrain(out: NodeJS.WritableStream, text: string): void | Promise<void> {

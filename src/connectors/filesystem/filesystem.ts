@@ -13,9 +13,11 @@
 // Sink: 'path' is a directory. Each subtask writes an in-progress file whose name starts
 // with '.'; on a checkpoint barrier the file is flushed, fsynced and closed, and recorded as
 // pending in the checkpoint; when the checkpoint completes it is renamed to its visible name
-// `part-<run>-<subtask>-<n>.<format>`. Committing is idempotent (a restore repeats it). At the
-// end of a bounded input everything is committed. Readers ignore names starting with '.' or
-// '_', so they only ever see committed output.
+// `part-<run>-<subtask>-<n>.<format>`, where <run> is the time the writer opened (epoch
+// milliseconds) and the job id: read in natural name order, a directory's files come in the
+// order they were written, across runs and restores. Committing is idempotent (a restore
+// repeats it). At the end of a bounded input everything is committed. Readers ignore names
+// starting with '.' or '_', so they only ever see committed output.
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
@@ -333,7 +335,9 @@ class FileWriter implements SinkWriter {
     const o = table.options;
     this.encoder = format === 'csv' ? new CsvEncoder(types, { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character') }) : format === 'json' ? new JsonEncoder(cols) : new DebeziumJsonEncoder(cols);
     this.ext = format === 'csv' ? 'csv' : 'json';
-    this.run = opts.jobId.replace(/[^A-Za-z0-9_-]/g, '_');
+    // the run starts with the time the writer opened: files of later runs (a restored job, a
+    // second job into the same directory) sort after earlier ones, whatever the job ids
+    this.run = `${Date.now()}-${opts.jobId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     mkdirSync(dir, { recursive: true });
   }
 
