@@ -225,7 +225,9 @@ export class LiveView implements ResultListener {
   }
 
   private frame(): string {
-    const status = this.status === '' ? '' : this.opts.color ? pc.dim(this.status) : this.status;
+    const width = (this.out.columns ?? 80) - 1;
+    const plain = this.status.length > width ? `${this.status.slice(0, width - 1)}…` : this.status;
+    const status = plain === '' ? '' : this.opts.color ? pc.dim(plain) : plain;
     if (this.table === null) return status;
     this.table.expire(Date.now());
     const rows = this.out.rows ?? 24;
