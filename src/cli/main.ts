@@ -316,7 +316,7 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
   const program = new Command();
   program
     .name('weir')
-    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.')
+    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.\nRun `weir` without a command for the interactive SQL shell (statements from a pipe run in order).')
     .version('0.1.0', '-V, --version')
     .showHelpAfterError('(weir --help lists the commands)')
     .exitOverride()
