@@ -661,12 +661,62 @@ class Distinct implements Accumulator {
     this.inner.load(slot, inner);
     this.seen[slot] = entries === null ? undefined : new Map(entries);
   }
-  saveAll(high: number, inUse: Uint8Array): unknown {
-    return saveEach(this, high, inUse);
+  /**
+   * Columnar: every slot's distinct values back to back (`offsets[s]..offsets[s + 1]`), with
+   * their counts, so a snapshot of many small sets is a few arrays, not an array per slot.
+   */
+  saveAll(high: number, inUse: Uint8Array): DistinctSnapshot {
+    const offsets = new Int32Array(high + 1);
+    let total = 0;
+    for (let s = 0; s < high; s++) {
+      offsets[s] = total;
+      if (inUse[s] === 1) total += this.seen[s]?.size ?? 0;
+    }
+    offsets[high] = total;
+    const strings = physicalKind(this.argType) === 'str';
+    const values: Float64Array | string[] = strings ? new Array<string>(total) : new Float64Array(total);
+    let counts: Float64Array | Uint32Array = new Uint32Array(total);
+    let k = 0;
+    for (let s = 0; s < high; s++) {
+      const set = this.seen[s];
+      if (inUse[s] !== 1 || set === undefined) continue;
+      for (const [x, c] of set) {
+        values[k] = x as never;
+        // counts fit 32 bits but for billions of copies of one value: then 64-bit floats
+        if (c > 0xffffffff && counts instanceof Uint32Array) counts = Float64Array.from(counts);
+        counts[k++] = c;
+      }
+    }
+    return { inner: this.inner.saveAll(high, inUse), offsets, values, counts };
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
-    loadEach(this, st, from, to, n);
+    // snapshots before the columnar form held [inner, entries] per slot
+    if (Array.isArray(st)) {
+      loadEach(this, st, from, to, n);
+      return;
+    }
+    const snap = st as DistinctSnapshot;
+    this.inner.loadFrom(snap.inner, from, to, n);
+    for (let i = 0; i < n; i++) {
+      const f = from[i]!;
+      const a = snap.offsets[f]!;
+      const b = snap.offsets[f + 1]!;
+      if (a === b) {
+        this.seen[to[i]!] = undefined;
+        continue;
+      }
+      const set = new Map<number | string, number>();
+      for (let j = a; j < b; j++) set.set(snap.values[j]!, snap.counts[j]!);
+      this.seen[to[i]!] = set;
+    }
   }
+}
+
+interface DistinctSnapshot {
+  readonly inner: unknown;
+  readonly offsets: Int32Array;
+  readonly values: Float64Array | string[];
+  readonly counts: Float64Array | Uint32Array;
 }
 
 /**
