@@ -21,10 +21,11 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
+import { KeyIndex } from './key-index.js';
 
 export class GroupAggregateOperator implements Operator {
   private readonly slots: AggregateSlots;
-  private readonly groups = new Map<MapKey, number>();
+  private readonly groups = new KeyIndex();
   private slotKey: MapKey[] = [];
   private rowCount: Float64Array = new Float64Array(0);
   private emitted: Uint8Array = new Uint8Array(0);
@@ -35,6 +36,10 @@ export class GroupAggregateOperator implements Operator {
   private addR: Int32Array = new Int32Array(0);
   private retS: Int32Array = new Int32Array(0);
   private retR: Int32Array = new Int32Array(0);
+  /** Per batch: the touched slots, and the results each had before the batch (flat, reused). */
+  private touched: Int32Array = new Int32Array(0);
+  private hadOld: Uint8Array = new Uint8Array(0);
+  private readonly oldVals: Scalar[] = [];
 
   constructor(
     inputTypes: readonly DataType[],
@@ -83,22 +88,31 @@ export class GroupAggregateOperator implements Operator {
       this.addR = new Int32Array(n);
       this.retS = new Int32Array(n);
       this.retR = new Int32Array(n);
+      this.touched = new Int32Array(n);
+      this.hadOld = new Uint8Array(n);
     }
     const keyAt = this.slots.keys.keyFn(batch);
     const ops = batch.ops;
-    const touched: number[] = [];
-    const before: (Scalar[] | null)[] = [];
+    const accs = this.slots.accs;
+    const aggCount = accs.length;
+    const touched = this.touched;
+    const hadOld = this.hadOld;
+    const oldVals = this.oldVals;
+    let tc = 0;
     const epoch = ++this.epoch;
     let a = 0;
     let r = 0;
     for (let i = 0; i < n; i++) {
       const key = keyAt(i);
       let slot = this.groups.get(key);
-      if (slot === undefined) slot = this.newSlot(key, batch, i);
+      if (slot < 0) slot = this.newSlot(key, batch, i);
       if (this.stamp[slot] !== epoch) {
         this.stamp[slot] = epoch;
-        touched.push(slot);
-        before.push(this.emitted[slot] === 1 ? this.slots.results(slot) : null);
+        if (this.emitted[slot] === 1) {
+          hadOld[tc] = 1;
+          for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
+        } else hadOld[tc] = 0;
+        touched[tc++] = slot;
       }
       if (ops === null || isAccumulate(ops[i]!)) {
         this.addS[a] = slot;
@@ -113,47 +127,49 @@ export class GroupAggregateOperator implements Operator {
     if (a > 0) this.slots.add(this.addS, this.addR, a, batch.columns);
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
     const b = new BatchBuilder(this.outputTypes);
-    const keyCount = this.slots.keys.size;
-    const accs = this.slots.accs;
-    const cols = b.cols;
-    // keys and values go straight into the output columns (no per-row arrays)
-    const emitOld = (slot: number, old: readonly Scalar[], kind: RowKind): void => {
-      this.slots.keys.write(slot, cols);
-      for (let j = 0; j < old.length; j++) cols[keyCount + j]!.push(old[j]!);
-      b.endRow(kind);
-    };
-    const emitNow = (slot: number, kind: RowKind): void => {
-      this.slots.keys.write(slot, cols);
-      this.slots.writeResults(slot, cols, keyCount);
-      b.endRow(kind);
-    };
-    for (let t = 0; t < touched.length; t++) {
+    for (let t = 0; t < tc; t++) {
       const slot = touched[t]!;
-      const old = before[t]!;
+      const base = t * aggCount;
       if (this.rowCount[slot]! <= 0) {
-        if (old !== null) emitOld(slot, old, RowKind.Delete);
+        if (hadOld[t] === 1) this.emitOld(b, slot, base, RowKind.Delete);
         this.groups.delete(this.slotKey[slot]!);
         this.slotKey[slot] = null;
         this.slots.release(slot);
-      } else if (old === null) {
+      } else if (hadOld[t] === 0) {
         this.emitted[slot] = 1;
-        emitNow(slot, RowKind.Insert);
+        this.emitNow(b, slot, RowKind.Insert);
       } else {
         let changed = false;
-        for (let j = 0; j < accs.length; j++) {
-          if (accs[j]!.value(slot) !== old[j]) {
+        for (let j = 0; j < aggCount; j++) {
+          if (accs[j]!.value(slot) !== oldVals[base + j]) {
             changed = true;
             break;
           }
         }
         if (changed) {
-          emitOld(slot, old, RowKind.UpdateBefore);
-          emitNow(slot, RowKind.UpdateAfter);
+          this.emitOld(b, slot, base, RowKind.UpdateBefore);
+          this.emitNow(b, slot, RowKind.UpdateAfter);
         }
       }
       if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
+  }
+
+  // keys and values go straight into the output columns (no per-row arrays)
+  private emitOld(b: BatchBuilder, slot: number, base: number, kind: RowKind): void {
+    const cols = b.cols;
+    const keyCount = this.slots.keys.size;
+    this.slots.keys.write(slot, cols);
+    const aggCount = this.slots.accs.length;
+    for (let j = 0; j < aggCount; j++) cols[keyCount + j]!.push(this.oldVals[base + j]!);
+    b.endRow(kind);
+  }
+
+  private emitNow(b: BatchBuilder, slot: number, kind: RowKind): void {
+    this.slots.keys.write(slot, b.cols);
+    this.slots.writeResults(slot, b.cols, this.slots.keys.size);
+    b.endRow(kind);
   }
 
   /** One columnar block in slot order: keys, accumulators, row counts, emitted flags. */

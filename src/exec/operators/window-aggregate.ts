@@ -36,11 +36,15 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
+import { KeyIndex } from './key-index.js';
 
 interface OpenWindow {
   readonly start: number;
   readonly end: number;
-  readonly groups: Map<MapKey, number>;
+  /** Group key -> slot. */
+  readonly groups: KeyIndex;
+  /** The window's slots in the order their groups appeared (the order results are emitted). */
+  readonly slots: number[];
 }
 
 function floorMod(x: number, m: number): number {
@@ -98,7 +102,7 @@ export class WindowAggregateOperator implements Operator {
   private windowFor(start: number, end: number): OpenWindow {
     let w = this.windows.get(end);
     if (w === undefined) {
-      w = { start, end, groups: new Map() };
+      w = { start, end, groups: new KeyIndex(), slots: [] };
       this.windows.set(end, w);
       // keep `ends` sorted (few windows are open at once)
       let i = this.ends.length;
@@ -141,9 +145,10 @@ export class WindowAggregateOperator implements Operator {
         lastWin = win;
       }
       let slot = win.groups.get(key);
-      if (slot === undefined) {
+      if (slot < 0) {
         slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
         win.groups.set(key, slot);
+        win.slots.push(slot);
         this.place(slot, win);
       }
       slots[m] = slot;
@@ -227,9 +232,10 @@ export class WindowAggregateOperator implements Operator {
       lastWin = win;
       const key = keyAt(i);
       let slot = win.groups.get(key);
-      if (slot === undefined) {
+      if (slot < 0) {
         slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
         win.groups.set(key, slot);
+        win.slots.push(slot);
         this.place(slot, win);
       }
       this.slotBuf[m] = slot;
@@ -263,7 +269,7 @@ export class WindowAggregateOperator implements Operator {
     for (const end of firing) {
       const win = this.windows.get(end)!;
       this.windows.delete(end);
-      for (const slot of win.groups.values()) {
+      for (const slot of win.slots) {
         this.slots.keys.write(slot, builders);
         this.slots.writeResults(slot, builders, keyCount);
         builders[keyCount + aggCount]!.pushNumber(win.start);
@@ -304,6 +310,7 @@ export class WindowAggregateOperator implements Operator {
           const slot = to[i]!;
           const win = this.windowFor(block.starts[from[i]!]!, block.ends[from[i]!]!);
           win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
+          win.slots.push(slot);
           this.place(slot, win);
         }
       }
