@@ -105,6 +105,16 @@ describe.skipIf(skip)('the REPL in a terminal', () => {
     await t.waitFor(/\| -U \|\s+[0-2] \|[\s\S]*\| \+U \|\s+[0-2] \|/);
     t.press('C-c');
     await t.waitFor('query cancelled');
+    // in table mode `q` stops the live view too, as in Flink's client
+    t.line('\\mode table');
+    await t.waitFor('result mode: table');
+    t.line('SELECT auction % 3 AS k, COUNT(*) AS n FROM bid GROUP BY auction % 3;');
+    await t.waitFor((s) => /q or Ctrl-C to stop/.test(s.slice(s.lastIndexOf('result mode: table'))));
+    t.press('q');
+    const after = await t.waitFor((s) => (s.slice(s.lastIndexOf('result mode: table')).match(/query cancelled/g) ?? []).length === 1);
+    // the shell is back at its prompt and the `q` was not typed into it
+    expect(after.slice(after.lastIndexOf('query cancelled'))).toMatch(/weir> *$/m);
+    expect(after.slice(after.lastIndexOf('query cancelled'))).not.toMatch(/weir> q/);
   }, 90_000);
 
   it('EXPLAIN prints the plans; a syntax error shows its caret under the statement and the session stays alive', async () => {

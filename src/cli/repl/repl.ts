@@ -423,10 +423,14 @@ export class Repl {
     let cancelled = false;
     let summary: JobSummary;
     try {
-      summary = await this.interruptible(running.run(), () => {
-        cancelled = true;
-        running.cancel();
-      });
+      summary = await this.interruptible(
+        running.run(),
+        () => {
+          cancelled = true;
+          running.cancel();
+        },
+        view !== null,
+      );
     } finally {
       view?.finish();
       rmSync(dir, { recursive: true, force: true });
@@ -561,16 +565,17 @@ export class Repl {
 
   /**
    * Runs `work` with Ctrl-C cancelling it: on a terminal in raw mode (the byte 0x03), and
-   * through SIGINT otherwise.
+   * through SIGINT otherwise. With `quitKey`, `q` stops it too (a live result view, as in
+   * Flink's SQL client); other keys typed meanwhile are dropped.
    */
-  private async interruptible<T>(work: Promise<T>, onInterrupt: () => void): Promise<T> {
+  private async interruptible<T>(work: Promise<T>, onInterrupt: () => void, quitKey = false): Promise<T> {
     const input = this.io.input;
     let onData: ((d: Buffer | string) => void) | null = null;
     if (input.isTTY === true && input.setRawMode !== undefined) {
       input.setRawMode(true);
       onData = (d) => {
         const s = typeof d === 'string' ? d : d.toString('latin1');
-        if (s.includes('\u0003')) onInterrupt();
+        if (s.includes('\u0003') || (quitKey && (s === 'q' || s === 'Q'))) onInterrupt();
       };
       input.on('data', onData);
       input.resume();
@@ -643,7 +648,7 @@ export class Repl {
 }
 
 function statusLine(p: Progress, checkpoint: string): string {
-  return `${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · ${formatCount(p.rowsRead)} rows read · watermark ${formatWatermark(p.watermark)}${checkpoint} · Ctrl-C to stop`;
+  return `${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · ${formatCount(p.rowsRead)} rows read · watermark ${formatWatermark(p.watermark)}${checkpoint} · q or Ctrl-C to stop`;
 }
 
 /** Tables the plan reads whose source never ends. */
