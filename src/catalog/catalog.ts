@@ -33,6 +33,8 @@ export interface TableDef {
   readonly primaryKey: readonly string[] | undefined;
   /** Connector options, keys as written (Flink's names are lower case). */
   readonly options: ReadonlyMap<string, string>;
+  /** Where each option was written (`'key' = 'value'`), for errors about it. */
+  readonly optionSpans?: ReadonlyMap<string, Span>;
   readonly source: SourceText;
   readonly span: Span;
 }

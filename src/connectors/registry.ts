@@ -3,6 +3,7 @@
 // table is created so a typo is caught at once.
 
 import { WeirError, didYouMean } from '../common/errors.js';
+import { tableError, withTable } from './table-errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
 import type { SinkConnector, SourceConnector } from './connector.js';
@@ -62,9 +63,6 @@ export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
   },
 };
 
-function tableError(table: TableDef, message: string, hint?: string): WeirError {
-  return new WeirError('plan', message, { hint, span: table.span, source: table.source });
-}
 
 function connectorOf(table: TableDef): [string, ConnectorInfo] {
   const name = table.options.get('connector');
@@ -74,7 +72,7 @@ function connectorOf(table: TableDef): [string, ConnectorInfo] {
   const info = CONNECTORS[name];
   if (info === undefined) {
     const guess = didYouMean(name, Object.keys(CONNECTORS));
-    throw tableError(table, `unknown connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `connectors: ${Object.keys(CONNECTORS).join(', ')}`);
+    throw tableError(table, `unknown connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `connectors: ${Object.keys(CONNECTORS).join(', ')}`, 'connector');
   }
   return [name, info];
 }
@@ -86,11 +84,15 @@ export function validateTable(table: TableDef): void {
     if (info.options.includes(key)) continue;
     if (info.prefixes?.some((p) => key.startsWith(p))) continue;
     const guess = didYouMean(key, info.options);
-    throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${info.options.join(', ')}`);
+    throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${info.options.join(', ')}`, key);
   }
   const rps = table.options.get('rows-per-second');
   if (rps !== undefined && !(Number(rps) > 0)) throw tableError(table, `'rows-per-second' must be a positive number, got '${rps}'`);
-  info.validate?.(table);
+  try {
+    info.validate?.(table);
+  } catch (e) {
+    throw withTable(table, e);
+  }
 }
 
 export function rowsPerSecondOf(table: TableDef): number | undefined {

@@ -2,7 +2,7 @@
 // the session; a query or INSERT becomes a logical plan for the caller (CLI, REPL, verify)
 // to plan physically and run. Statement results are data; the caller renders them.
 
-import type { SourceText } from '../common/errors.js';
+import type { SourceText, Span } from '../common/errors.js';
 import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, typeToString } from '../common/types.js';
@@ -209,9 +209,11 @@ export class Session {
     }
     if (!columns.some((c) => c.kind === 'physical')) throw bindError(`table ${name} needs at least one physical column`, stmt.span);
     const options = new Map<string, string>();
+    const optionSpans = new Map<string, Span>();
     for (const o of stmt.options) {
       if (options.has(o.key)) throw bindError(`option '${o.key}' is given twice`, o.span);
       options.set(o.key, o.value);
+      optionSpans.set(o.key, o.span);
     }
     if (stmt.primaryKey !== undefined) {
       for (const k of stmt.primaryKey) if (!seen.has(k.value.toLowerCase())) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
@@ -228,6 +230,7 @@ export class Session {
       watermark: stmt.watermark === undefined ? undefined : { column: stmt.watermark.column.value, expr: stmt.watermark.expr },
       primaryKey: stmt.primaryKey?.map((k) => k.value),
       options,
+      optionSpans,
       source,
       span: stmt.span,
     };

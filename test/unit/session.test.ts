@@ -89,6 +89,31 @@ EXPLAIN SELECT window_start, COUNT(*) FROM w GROUP BY window_start, window_end;`
     expect(run(s, BID.replace('CREATE TABLE', 'CREATE TABLE IF NOT EXISTS'))[0]).toEqual({ kind: 'ok', message: 'table bid already exists (kept)' });
   });
 
+  it('an error about a connector option points at that option in WITH (...)', () => {
+    // each case: the CREATE TABLE, the message, and the option text the error must cover
+    const cases: [string, RegExp, string][] = [
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'nexmerk', 'x' = 'y');`, /unknown connector 'nexmerk'/, `'connector' = 'nexmerk'`],
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'filesystem', 'path' = 'p', 'format' = 'cvs');`, /unknown format 'cvs'/, `'format' = 'cvs'`],
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'filesystem', 'path' = 'p', 'format' = 'csv', 'csv.field-delimiter' = ';;');`, /must be one ASCII character/, `'csv.field-delimiter' = ';;'`],
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'blackhole', 'pth' = 'p');`, /unsupported option 'pth'/, `'pth' = 'p'`],
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '-3');`, /'rows-per-second' must be a positive number/, `'rows-per-second' = '-3'`],
+      [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'datagen',\n  'fields.a.min' = '0', 'fields.a.max' = 'ten');`, /'fields.a.max' must be a number/, `'fields.a.max' = 'ten'`],
+      [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '1e6');`, /table bid: invalid value for nexmark option 'events.num': '1e6'/, `'events.num' = '1e6'`],
+      [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bids');`, /'nexmark.table' must be person, auction or bid/, `'nexmark.table' = 'bids'`],
+    ];
+    for (const [sql, message, at] of cases) {
+      try {
+        run(new Session(), sql);
+        expect.unreachable(sql);
+      } catch (e) {
+        expect(e, sql).toBeInstanceOf(WeirError);
+        const err = e as WeirError;
+        expect(err.message, sql).toMatch(message);
+        expect(sql.slice(err.span!.start, err.span!.end), sql).toBe(at);
+      }
+    }
+  });
+
   it('a WATERMARK on a non-timestamp column is an error', () => {
     const s = new Session();
     expect(() => run(s, `CREATE TABLE t (a BIGINT, WATERMARK FOR a AS a) WITH ('connector' = 'blackhole');`)).toThrow(/WATERMARK expression must be a TIMESTAMP|must be TIMESTAMP/);

@@ -13,6 +13,7 @@
 
 import type { Batch, Column } from '../../common/batch.js';
 import { WeirError } from '../../common/errors.js';
+import { tableError } from '../table-errors.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind, typeToString } from '../../common/types.js';
 import { parseTimestamp } from '../../common/time.js';
@@ -38,7 +39,7 @@ interface FieldGen {
 }
 
 function fail(table: TableDef, message: string): never {
-  throw new WeirError('plan', `table ${table.name}: ${message}`, { span: table.span, source: table.source });
+  throw tableError(table, `table ${table.name}: ${message}`);
 }
 
 function fieldGen(table: TableDef, name: string, type: DataType): FieldGen {

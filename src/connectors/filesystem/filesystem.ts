@@ -25,6 +25,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { join, relative, dirname, basename } from 'node:path';
 import type { Batch } from '../../common/batch.js';
 import { WeirError } from '../../common/errors.js';
+import { optionSpan, tableError } from '../table-errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { parseDuration } from '../../catalog/catalog.js';
 import { hashString } from '../../state/key-groups.js';
@@ -49,8 +50,8 @@ export const FILESYSTEM_OPTIONS = [
 
 const FORMATS = ['csv', 'json', 'debezium-json'];
 
-function fail(table: TableDef, message: string, hint?: string): never {
-  throw new WeirError('plan', `table ${table.name}: ${message}`, { hint, span: table.span, source: table.source });
+function fail(table: TableDef, message: string, hint?: string, key?: string): never {
+  throw tableError(table, `table ${table.name}: ${message}`, hint, key);
 }
 
 function boolOption(table: TableDef, key: string): boolean {
@@ -64,7 +65,7 @@ export function validateFilesystemTable(table: TableDef): void {
   if (table.options.get('path') === undefined) fail(table, "the filesystem connector needs a 'path'", "add 'path' = 'data/bids.csv' (a file or a directory)");
   const format = table.options.get('format');
   if (format === undefined) fail(table, "the filesystem connector needs a 'format'", `add 'format' = 'csv' (formats: ${FORMATS.join(', ')})`);
-  if (!FORMATS.includes(format)) fail(table, `unknown format '${format}'`, `formats: ${FORMATS.join(', ')}`);
+  if (!FORMATS.includes(format)) fail(table, `unknown format '${format}'`, `formats: ${FORMATS.join(', ')}`, 'format');
   for (const k of ['csv.field-delimiter', 'csv.quote-character']) {
     const v = table.options.get(k);
     if (v !== undefined && (v.length !== 1 || v.charCodeAt(0) > 127)) fail(table, `'${k}' must be one ASCII character, got '${v}'`);
@@ -123,7 +124,7 @@ export function filesystemSource(table: TableDef, rowsPerSecond: number | undefi
     rowsPerSecond,
     createReader: (opts) => {
       if (!existsSync(path)) {
-        throw new WeirError('execution', `table ${table.name}: path '${path}' does not exist`, { hint: 'paths are relative to the directory weir runs in', span: table.span, source: table.source });
+        throw new WeirError('execution', `table ${table.name}: path '${path}' does not exist`, { hint: 'paths are relative to the directory weir runs in', span: optionSpan(table, 'path'), source: table.source });
       }
       const base = statSync(path).isFile() ? dirname(path) : path;
       if (monitorMs !== undefined) {

@@ -60,6 +60,7 @@
 import { type Batch, type Column, type Values } from '../../common/batch.js';
 import { type DataType, T } from '../../common/types.js';
 import { WeirError, didYouMean } from '../../common/errors.js';
+import { OptionValueError } from '../table-errors.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -144,7 +145,7 @@ export const NEXMARK_IGNORED_OPTIONS: readonly string[] = ['next-event.rate', 'r
 const MAX_AVG_SIZE = 512 * 1024;
 
 function optionError(key: string, value: string, expected: string): WeirError {
-  return new WeirError('plan', `invalid value for nexmark option '${key}': '${value}' (expected ${expected})`);
+  return new OptionValueError(key, `invalid value for nexmark option '${key}': '${value}' (expected ${expected})`);
 }
 
 function parseNonNegInt(key: string, text: string): number {

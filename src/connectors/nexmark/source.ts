@@ -3,6 +3,7 @@
 
 import type { Batch } from '../../common/batch.js';
 import { WeirError } from '../../common/errors.js';
+import { tableError } from '../table-errors.js';
 import { typeToString } from '../../common/types.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { SplitCursor } from '../split-cursor.js';
@@ -16,7 +17,7 @@ export function nexmarkTableOf(table: TableDef): NexmarkTable {
     throw new WeirError('plan', `table ${table.name}: the nexmark connector needs 'nexmark.table'`, { hint: "add 'nexmark.table' = 'bid' (or 'person', 'auction') to WITH (...)", span: table.span, source: table.source });
   }
   if (!(NEXMARK_TABLES as readonly string[]).includes(t)) {
-    throw new WeirError('plan', `table ${table.name}: 'nexmark.table' must be person, auction or bid, got '${t}'`, { span: table.span, source: table.source });
+    throw tableError(table, `table ${table.name}: 'nexmark.table' must be person, auction or bid, got '${t}'`);
   }
   return t as NexmarkTable;
 }
