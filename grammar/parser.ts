@@ -45,11 +45,17 @@ export class SqlParser extends CstParser {
   /** Built on first use: chevrotain's BACKTRACK must not run while the grammar is recorded. */
   private backtrackParenthesizedQuery: (() => boolean) | undefined;
 
-  constructor() {
+  /**
+   * `validate` runs chevrotain's grammar checks (ambiguities, left recursion, ...). They cost
+   * ~70 ms at every start, so the shared parser skips them; test/unit/parser.test.ts builds
+   * one with them on.
+   */
+  constructor(opts: { validate?: boolean } = {}) {
     super([...T.allTokens], {
       nodeLocationTracking: 'full',
       maxLookahead: 3,
       recoveryEnabled: false,
+      skipValidations: opts.validate !== true,
     });
     this.performSelfAnalysis();
   }

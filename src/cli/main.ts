@@ -21,7 +21,6 @@ import { parseDuration } from '../catalog/catalog.js';
 import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-runner.js';
 import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
-import { verifyScript } from '../verify/verify.js';
 import { formatVerifyReport } from './verify-report.js';
 import { startRepl } from './repl/repl.js';
 
@@ -264,7 +263,7 @@ export interface VerifyFileOptions {
 /** `weir verify FILE.sql`: exit 0 when every query agrees with DuckDB, 1 when one differs. */
 export async function verifyFile(path: string, opts: VerifyFileOptions, io: CliIO = defaultIO): Promise<number> {
   const source = readSource(path);
-  const report = await verifyScript(source, {
+  const report = await (await import('../verify/verify.js')).verifyScript(source, {
     parallelism: opts.parallelism,
     crash: opts.crash,
     seed: opts.seed,

@@ -3,6 +3,7 @@
 // test fails when the structure is wrong, not when an unrelated field is added.
 
 import { describe, expect, it } from 'vitest';
+import { SqlParser } from '../../grammar/parser.js';
 import { formatError, WeirError, type Span } from '../../src/common/errors.js';
 import type { Expr, FromItem, Query, Select, Statement } from '../../src/sql/ast.js';
 import { KEYWORDS, RESERVED_WORDS, parseScript, parseStatement, splitStatements, statementText } from '../../src/sql/parse.js';
@@ -47,6 +48,13 @@ const str = (value: string) => ({ kind: 'literal', type: 'string', value });
 const spanText = (text: string, span: Span) => text.slice(span.start, span.end);
 
 // ---------------------------------------------------------------------------------------
+
+describe('grammar', () => {
+  it("passes chevrotain's grammar checks (skipped at start-up by the shared parser)", () => {
+    const p = new SqlParser({ validate: true });
+    expect(p.definitionErrors).toEqual([]);
+  });
+});
 
 describe('statements', () => {
   it('parses CREATE TABLE with every kind of element and WITH options', () => {

@@ -28,7 +28,6 @@ import { RunningJob, coordinatorConfig, formatCount, formatDelay, formatWatermar
 import type { JobSummary, Progress } from '../../exec/job-runner.js';
 import { loadCheckpoint } from '../../checkpoint/restore.js';
 import { createSourceConnector } from '../../connectors/registry.js';
-import { verifyScript } from '../../verify/verify.js';
 import { renderTable } from '../render.js';
 import { PlainPrinter } from '../result-printer.js';
 import { formatVerifyReport } from '../verify-report.js';
@@ -555,7 +554,7 @@ export class Repl {
       return false;
     }
     this.io.output.write(`verifying the last query against DuckDB...\n`);
-    const report = await this.interruptible(verifyScript(source, {}), () => undefined);
+    const report = await this.interruptible(import('../../verify/verify.js').then((m) => m.verifyScript(source, {})), () => undefined);
     this.io.output.write(formatVerifyReport(report, { showSql: false, color: this.color }));
     return report.equal;
   }
