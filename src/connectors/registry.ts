@@ -2,7 +2,7 @@
 // an error with a did-you-mean hint (as Flink's "Unsupported options"), raised when the
 // table is created so a typo is caught at once.
 
-import { WeirError, didYouMean } from '../common/errors.js';
+import { didYouMean } from '../common/errors.js';
 import { tableError, withTable } from './table-errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';

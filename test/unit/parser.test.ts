@@ -51,8 +51,8 @@ const spanText = (text: string, span: Span) => text.slice(span.start, span.end);
 
 describe('grammar', () => {
   it("passes chevrotain's grammar checks (skipped at start-up by the shared parser)", () => {
-    const p = new SqlParser({ validate: true });
-    expect(p.definitionErrors).toEqual([]);
+    // chevrotain throws from performSelfAnalysis when a check finds a definition error
+    expect(() => new SqlParser({ validate: true })).not.toThrow();
   });
 });
 

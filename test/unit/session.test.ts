@@ -100,6 +100,8 @@ EXPLAIN SELECT window_start, COUNT(*) FROM w GROUP BY window_start, window_end;`
       [`CREATE TABLE t (a BIGINT) WITH ('connector' = 'datagen',\n  'fields.a.min' = '0', 'fields.a.max' = 'ten');`, /'fields.a.max' must be a number/, `'fields.a.max' = 'ten'`],
       [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '1e6');`, /table bid: invalid value for nexmark option 'events.num': '1e6'/, `'events.num' = '1e6'`],
       [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bids');`, /'nexmark.table' must be person, auction or bid/, `'nexmark.table' = 'bids'`],
+      [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'bid.proportion' = '2000000');`, /'bid.proportion': '2000000' \(expected an integer from 0 to 1000000\)/, `'bid.proportion' = '2000000'`],
+      [`CREATE TABLE bid (price BIGINT) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'person.proportion' = '0', 'auction.proportion' = '0', 'bid.proportion' = '0');`, /invalid nexmark proportions/, `'bid.proportion' = '0'`],
     ];
     for (const [sql, message, at] of cases) {
       try {

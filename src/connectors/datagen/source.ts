@@ -12,7 +12,6 @@
 // 'fields.c.step' (default 1s) per row, so watermarks on them advance; DATE columns by days.
 
 import type { Batch, Column } from '../../common/batch.js';
-import { WeirError } from '../../common/errors.js';
 import { tableError } from '../table-errors.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind, typeToString } from '../../common/types.js';

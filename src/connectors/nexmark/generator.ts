@@ -156,11 +156,14 @@ function parseNonNegInt(key: string, text: string): number {
   return v;
 }
 
-function parsePosInt(key: string, text: string, max = Number.MAX_SAFE_INTEGER): number {
+function parseBoundedInt(key: string, text: string, max = Number.MAX_SAFE_INTEGER, min = 1): number {
   const v = parseNonNegInt(key, text);
-  if (v < 1 || v > max) throw optionError(key, text, `an integer from 1 to ${max}`);
+  if (v < min || v > max) throw optionError(key, text, `an integer from ${min} to ${max}`);
   return v;
 }
+
+/** Largest accepted event-kind proportion. */
+const MAX_PROPORTION = 1_000_000;
 
 const MEMORY_UNITS: Record<string, number> = {
   '': 1,
@@ -213,13 +216,13 @@ export function nexmarkConfigFromOptions(options: ReadonlyMap<string, string> | 
     const n = parseNonNegInt('events.num', v);
     c.eventsNum = n === 0 ? Infinity : n; // 0 = unbounded, the Nexmark convention
   }
-  if ((v = get('first-event.rate')) !== undefined) c.firstEventRate = parsePosInt('first-event.rate', v);
-  if ((v = get('person.proportion')) !== undefined) c.personProportion = parseNonNegInt('person.proportion', v);
-  if ((v = get('auction.proportion')) !== undefined) c.auctionProportion = parseNonNegInt('auction.proportion', v);
-  if ((v = get('bid.proportion')) !== undefined) c.bidProportion = parseNonNegInt('bid.proportion', v);
-  if ((v = get('auction.hot-ratio.sellers')) !== undefined) c.hotSellersRatio = parsePosInt('auction.hot-ratio.sellers', v, 2147483647);
-  if ((v = get('bid.hot-ratio.auctions')) !== undefined) c.hotAuctionsRatio = parsePosInt('bid.hot-ratio.auctions', v, 2147483647);
-  if ((v = get('bid.hot-ratio.bidders')) !== undefined) c.hotBiddersRatio = parsePosInt('bid.hot-ratio.bidders', v, 2147483647);
+  if ((v = get('first-event.rate')) !== undefined) c.firstEventRate = parseBoundedInt('first-event.rate', v);
+  if ((v = get('person.proportion')) !== undefined) c.personProportion = parseBoundedInt('person.proportion', v, MAX_PROPORTION, 0);
+  if ((v = get('auction.proportion')) !== undefined) c.auctionProportion = parseBoundedInt('auction.proportion', v, MAX_PROPORTION, 0);
+  if ((v = get('bid.proportion')) !== undefined) c.bidProportion = parseBoundedInt('bid.proportion', v, MAX_PROPORTION, 0);
+  if ((v = get('auction.hot-ratio.sellers')) !== undefined) c.hotSellersRatio = parseBoundedInt('auction.hot-ratio.sellers', v, 2147483647);
+  if ((v = get('bid.hot-ratio.auctions')) !== undefined) c.hotAuctionsRatio = parseBoundedInt('bid.hot-ratio.auctions', v, 2147483647);
+  if ((v = get('bid.hot-ratio.bidders')) !== undefined) c.hotBiddersRatio = parseBoundedInt('bid.hot-ratio.bidders', v, 2147483647);
   if ((v = get('person.avg-size')) !== undefined) c.avgPersonByteSize = parseMemorySize('person.avg-size', v);
   if ((v = get('auction.avg-size')) !== undefined) c.avgAuctionByteSize = parseMemorySize('auction.avg-size', v);
   if ((v = get('bid.avg-size')) !== undefined) c.avgBidByteSize = parseMemorySize('bid.avg-size', v);
@@ -232,8 +235,9 @@ export function nexmarkConfigFromOptions(options: ReadonlyMap<string, string> | 
   }
   const total = c.personProportion + c.auctionProportion + c.bidProportion;
   if (total < 1) {
-    throw new WeirError(
-      'plan',
+    const given = ['bid.proportion', 'auction.proportion', 'person.proportion'].find((k) => get(k) !== undefined) ?? 'bid.proportion';
+    throw new OptionValueError(
+      given,
       `invalid nexmark proportions: 'person.proportion' = ${c.personProportion}, 'auction.proportion' = ${c.auctionProportion}, 'bid.proportion' = ${c.bidProportion} (at least one must be positive)`,
     );
   }
@@ -250,7 +254,7 @@ export function validateNexmarkConfig(c: NexmarkConfig): void {
   if (!(Number.isFinite(c.firstEventRate) && c.firstEventRate > 0)) throw bad('firstEventRate', c.firstEventRate, 'a positive number');
   if (!isInt(c.baseTime)) throw bad('baseTime', c.baseTime, 'an integer number of epoch milliseconds');
   for (const f of ['personProportion', 'auctionProportion', 'bidProportion'] as const) {
-    if (!(isInt(c[f]) && c[f] >= 0 && c[f] <= 1_000_000)) throw bad(f, c[f], 'an integer from 0 to 1000000');
+    if (!(isInt(c[f]) && c[f] >= 0 && c[f] <= MAX_PROPORTION)) throw bad(f, c[f], `an integer from 0 to ${MAX_PROPORTION}`);
   }
   if (c.personProportion + c.auctionProportion + c.bidProportion < 1) throw bad('bidProportion', c.bidProportion, 'proportions summing to at least 1');
   for (const f of ['hotSellersRatio', 'hotAuctionsRatio', 'hotBiddersRatio'] as const) {

@@ -96,10 +96,6 @@ export class AggregateSlots {
     for (let j = 0; j < this.accs.length; j++) this.accs[j]!.result(slot, out[offset + j]!);
   }
 
-  results(slot: number): Scalar[] {
-    return this.accs.map((a) => a.value(slot));
-  }
-
   release(slot: number): void {
     this.inUse[slot] = 0;
     this.free.push(slot);
