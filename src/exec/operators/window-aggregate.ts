@@ -47,6 +47,9 @@ interface OpenWindow {
   readonly slots: number[];
 }
 
+/** Entries in the window cache (a power of two). */
+const WINDOW_CACHE = 16;
+
 function floorMod(x: number, m: number): number {
   const r = x % m;
   return r < 0 ? r + m : r;
@@ -65,6 +68,12 @@ export class WindowAggregateOperator implements Operator {
   /** Window bounds of each slot (snapshots read these instead of walking the windows). */
   private slotStart: Float64Array = new Float64Array(0);
   private slotEnd: Float64Array = new Float64Array(0);
+  /** windowFor's cache: window ends and windows, indexed by end / quantum. */
+  private readonly cacheEnds = new Float64Array(WINDOW_CACHE).fill(NaN);
+  private readonly cacheWins: (OpenWindow | undefined)[] = new Array<OpenWindow | undefined>(WINDOW_CACHE);
+  private readonly quantum: number;
+  /** Group count of the last window fired: the initial size of a new window's key index. */
+  private groupsHint = 16;
 
   constructor(
     private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
@@ -78,6 +87,7 @@ export class WindowAggregateOperator implements Operator {
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
     this.perRow = phase.kind === 'global' ? 1 : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
+    this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
   }
 
   open(ctx: OperatorContext): void {
@@ -100,15 +110,22 @@ export class WindowAggregateOperator implements Operator {
   }
 
   private windowFor(start: number, end: number): OpenWindow {
+    // Rows of a HOP or CUMULATE window cycle through the same few windows: a small cache by
+    // end saves the Map lookup (emptied whenever windows fire).
+    const c = Math.floor(end / this.quantum) & (WINDOW_CACHE - 1);
+    if (this.cacheEnds[c] === end) return this.cacheWins[c]!;
     let w = this.windows.get(end);
     if (w === undefined) {
-      w = { start, end, groups: new KeyIndex(), slots: [] };
+      // sized for as many groups as the last window that fired had
+      w = { start, end, groups: new KeyIndex(this.groupsHint), slots: [] };
       this.windows.set(end, w);
       // keep `ends` sorted (few windows are open at once)
       let i = this.ends.length;
       while (i > 0 && this.ends[i - 1]! > end) i--;
       this.ends.splice(i, 0, end);
     }
+    this.cacheEnds[c] = end;
+    this.cacheWins[c] = w;
     return w;
   }
 
@@ -257,6 +274,8 @@ export class WindowAggregateOperator implements Operator {
     while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
     if (fired === 0) return;
     const firing = this.ends.splice(0, fired);
+    this.cacheEnds.fill(NaN);
+    this.cacheWins.fill(undefined);
     const keyCount = this.slots.keys.size;
     const aggCount = this.aggs.length;
     const builders = this.outputTypes.map((t) => new ColumnBuilder(t, Math.min(this.batchSize, 1024)));
@@ -269,6 +288,7 @@ export class WindowAggregateOperator implements Operator {
     for (const end of firing) {
       const win = this.windows.get(end)!;
       this.windows.delete(end);
+      this.groupsHint = Math.max(16, win.slots.length);
       for (const slot of win.slots) {
         this.slots.keys.write(slot, builders);
         this.slots.writeResults(slot, builders, keyCount);
