@@ -26,6 +26,25 @@ export interface SlotBlock {
 /** Snapshot entries under this key are SlotBlocks spanning every key group (filtered per row). */
 export const ALL_KEY_GROUPS = -1;
 
+/** A window operator's SlotBlock: each slot's window (or session) bounds too. */
+export interface WindowSlotBlock extends SlotBlock {
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
+}
+
+/**
+ * The watermark a window operator restores: the highest of those its restored subtasks had
+ * (operator state `{ watermark }`), and never below `current`.
+ */
+export function restoredWatermark(operatorStates: readonly unknown[], current: number): number {
+  let wm = current;
+  for (const s of operatorStates) {
+    const w = (s as { watermark?: number } | null)?.watermark;
+    if (typeof w === 'number' && w > wm) wm = w;
+  }
+  return wm;
+}
+
 export class AggregateSlots {
   readonly keys: GroupKeys;
   readonly accs: Accumulator[];

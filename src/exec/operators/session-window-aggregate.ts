@@ -17,8 +17,8 @@ import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
-import type { SlotBlock } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
+import type { WindowSlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 
 interface Session {
@@ -231,13 +231,10 @@ export class SessionWindowAggregateOperator implements Operator {
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
-    for (const st of operatorStates) {
-      const wm = (st as { watermark?: number } | null)?.watermark;
-      if (typeof wm === 'number' && wm > this.watermark) this.watermark = wm;
-    }
+    this.watermark = restoredWatermark(operatorStates, this.watermark);
     for (const blocks of keyed.values()) {
       for (const b of blocks) {
-        const block = b as SlotBlock & { starts: Float64Array; ends: Float64Array };
+        const block = b as WindowSlotBlock;
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
         for (let i = 0; i < n; i++) {
           const slot = to[i]!;
