@@ -31,6 +31,7 @@ import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
+import { RegularJoinOperator } from './operators/regular-join.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
@@ -212,10 +213,12 @@ export class Job {
     const headOf = new Map<number, number>();
     for (const [h, members] of chains) for (const m of members) headOf.set(m.id, h);
     const inputsOf = new Map<number, InChannel[][]>(); // head id -> per subtask input channels
+    const inputIndexOf = new Map<number, number[][]>(); // head id -> per subtask: each channel's input (edge) index
     const outputsOf = new Map<number, OutputEdge[][]>(); // head id -> per subtask output edges
     for (const [h, members] of chains) {
       const p = members[0]!.parallelism;
       inputsOf.set(h, Array.from({ length: p }, () => []));
+      inputIndexOf.set(h, Array.from({ length: p }, () => []));
       outputsOf.set(h, Array.from({ length: p }, () => []));
     }
     // Channel ids are assigned in the same order on every thread.
@@ -242,8 +245,10 @@ export class Job {
     };
     for (const [h, members] of chains) {
       const headNode = members[0]!;
-      for (const e of headNode.inputs) {
+      for (let edgeIndex = 0; edgeIndex < headNode.inputs.length; edgeIndex++) {
+        const e = headNode.inputs[edgeIndex]!;
         const upHead = headOf.get(e.from)!;
+        const idx = inputIndexOf.get(h)!;
         const up = nodes[e.from]!;
         const pu = up.parallelism;
         const pd = headNode.parallelism;
@@ -255,7 +260,10 @@ export class Job {
             if (pu !== pd) throw internalError(`forward edge between parallelism ${pu} and ${pd}`);
             for (let i = 0; i < pu; i++) {
               const c = connect(upHead, i, h, i);
-              if (c.in !== null) ins[i]!.push(c.in);
+              if (c.in !== null) {
+                ins[i]!.push(c.in);
+                idx[i]!.push(edgeIndex);
+              }
               if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
@@ -263,7 +271,10 @@ export class Job {
           case 'single': {
             for (let i = 0; i < pu; i++) {
               const c = connect(upHead, i, h, 0);
-              if (c.in !== null) ins[0]!.push(c.in);
+              if (c.in !== null) {
+                ins[0]!.push(c.in);
+                idx[0]!.push(edgeIndex);
+              }
               if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
@@ -273,7 +284,10 @@ export class Job {
               const row: OutChannel[] = [];
               for (let j = 0; j < pd; j++) {
                 const c = connect(upHead, i, h, j);
-                if (c.in !== null) ins[j]!.push(c.in);
+                if (c.in !== null) {
+                  ins[j]!.push(c.in);
+                  idx[j]!.push(edgeIndex);
+                }
                 if (c.out !== null) row.push(c.out);
               }
               if (row.length === pd) outs[i]!.push(edge(row));
@@ -310,7 +324,7 @@ export class Job {
           this.sourceTasks.push(task);
           this.tasks.push(task);
         } else {
-          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!);
+          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!, inputIndexOf.get(h)![s]!);
           this.gates.push(task);
           this.tasks.push(task);
         }
@@ -360,6 +374,16 @@ export class Job {
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize);
+      case 'join': {
+        const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
+        const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);
+        switch (s.strategy.kind) {
+          case 'regular':
+            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+          default:
+            throw internalError(`${s.strategy.kind} join has no operator yet`);
+        }
+      }
       case 'union':
         return new UnionOperator();
       case 'sink': {

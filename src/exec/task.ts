@@ -117,14 +117,15 @@ export abstract class Task {
   }
 
   /** Pushes a batch into operator `from` and everything it emits down the chain. */
-  protected async pushThrough(from: number, batch: Batch): Promise<void> {
+  /** `input`: which input of the chain's first operator the batch came from (joins have two). */
+  protected async pushThrough(from: number, batch: Batch, input = 0): Promise<void> {
     if (from >= this.chain.length) {
       await this.output.send(batch);
       return;
     }
     const c = this.chain[from]!;
     c.ctx.metrics.rowsIn += batch.length;
-    const r = c.op.processBatch(batch, c.out, 0);
+    const r = c.op.processBatch(batch, c.out, input);
     if (r !== undefined) await r;
     await this.drainFrom(from);
   }
@@ -221,7 +222,16 @@ export class InputTask extends Task {
 
   private drainAll = true;
 
-  constructor(id: string, subtask: number, chain: readonly ChainedOperator[], output: TaskOutput, env: TaskEnv, inputs: readonly InChannel[]) {
+  constructor(
+    id: string,
+    subtask: number,
+    chain: readonly ChainedOperator[],
+    output: TaskOutput,
+    env: TaskEnv,
+    inputs: readonly InChannel[],
+    /** The input (plan edge) each channel belongs to, for operators with several inputs. */
+    private readonly channelInput: readonly number[] = inputs.map(() => 0),
+  ) {
     super(id, subtask, chain, output, env);
     this.gate = new InputGate(inputs);
     this.channelWatermark = inputs.map(() => -Infinity);
@@ -238,7 +248,7 @@ export class InputTask extends Task {
       switch (msg.kind) {
         case 'data':
           this.channelIdle[channel] = false;
-          await this.pushThrough(0, msg.batch);
+          await this.pushThrough(0, msg.batch, this.channelInput[channel]!);
           break;
         case 'watermark':
           this.channelIdle[channel] = false;

@@ -19,6 +19,8 @@ export interface Field {
   readonly rowtime: boolean;
   /** Table name or alias this field can be qualified with. */
   readonly qualifier?: string | undefined;
+  /** Was a time attribute before a regular join (for the message when a window needs one). */
+  readonly joinDroppedRowtime?: boolean;
 }
 
 export type Schema = readonly Field[];
@@ -110,6 +112,46 @@ export interface WindowAggregateNode {
   readonly schema: Schema;
 }
 
+/**
+ * How a join matches rows. Every kind keeps the full residual `condition` (time bounds
+ * included), so matching is always exact; the kind adds what lets state be freed and output be
+ * emitted as the watermark passes.
+ * - regular: both sides' rows kept (until state TTL), output updating when an outer side or
+ *   an input is updating.
+ * - interval: `lower <= left.time - right.time <= upper` (ms, inclusive) is implied by the
+ *   condition; both inputs append-only with time attributes; output append-only.
+ * - window: both inputs are windowed (window_start/window_end among the equi-keys); rows are
+ *   joined when the window closes; output append-only.
+ * - temporal: the left row joins the version of the right (versioned) table valid at the
+ *   left row's time, emitted once the watermark passes it.
+ */
+export type JoinStrategy =
+  | { readonly kind: 'regular' }
+  | { readonly kind: 'interval'; readonly leftTime: number; readonly rightTime: number; readonly lower: number; readonly upper: number }
+  | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number }
+  | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number };
+
+export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
+
+/**
+ * A join. Output: the left columns then the right ones (semi and anti: the left ones only).
+ * `leftKeys[i] = rightKeys[i]` are the equi-join keys (a NULL key matches nothing unless
+ * `nullSafe[i]`, from IS NOT DISTINCT FROM); `condition` is the rest of the ON clause, over
+ * the left columns followed by the right ones.
+ */
+export interface JoinNode {
+  readonly kind: 'join';
+  readonly joinType: JoinType;
+  readonly left: LogicalPlan;
+  readonly right: LogicalPlan;
+  readonly leftKeys: readonly number[];
+  readonly rightKeys: readonly number[];
+  readonly nullSafe: readonly boolean[];
+  readonly condition: BoundExpr | undefined;
+  readonly strategy: JoinStrategy;
+  readonly schema: Schema;
+}
+
 export interface UnionNode {
   readonly kind: 'union';
   readonly inputs: readonly LogicalPlan[];
@@ -130,7 +172,7 @@ export interface SinkNode {
   readonly schema: Schema;
 }
 
-export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | UnionNode | ValuesNode | SinkNode;
+export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | JoinNode | UnionNode | ValuesNode | SinkNode;
 
 export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
@@ -146,6 +188,8 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
       return [p.input];
     case 'union':
       return p.inputs;
+    case 'join':
+      return [p.left, p.right];
     default:
       return assertNever(p, 'plan node');
   }
@@ -165,9 +209,27 @@ export function isUpdating(p: LogicalPlan): boolean {
       return false;
     case 'window-aggregate':
       return isUpdating(p.input);
+    case 'join':
+      return joinIsUpdating(p.joinType, p.strategy, isUpdating(p.left), isUpdating(p.right));
     default:
       return inputsOf(p).some(isUpdating);
   }
+}
+
+/**
+ * Whether a join's output carries retractions (Flink's rules): an interval, window or temporal
+ * join emits each result once (append-only); a regular join is append-only only when both
+ * inputs are and no side is padded with NULLs that a later match would retract (inner and
+ * semi); an anti join retracts a row once a match arrives.
+ */
+export function joinIsUpdating(type: JoinType, strategy: JoinStrategy, leftUpdating: boolean, rightUpdating: boolean): boolean {
+  if (strategy.kind !== 'regular') return leftUpdating;
+  if (leftUpdating || rightUpdating) return true;
+  return type !== 'inner' && type !== 'semi';
+}
+
+export function joinTypeName(t: JoinType): string {
+  return t === 'full' ? 'FULL OUTER' : t.toUpperCase();
 }
 
 function windowToString(w: WindowSpec): string {
@@ -224,6 +286,8 @@ export function describeNode(p: LogicalPlan): string {
       const names = inNames(p.input);
       return `WindowAggregate(${windowToString(p.window)}, time=${names[p.timeIndex]}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
+    case 'join':
+      return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));
     case 'union':
       return `Union(all=true)`;
     case 'values':
@@ -233,6 +297,39 @@ export function describeNode(p: LogicalPlan): string {
     default:
       return assertNever(p, 'plan node');
   }
+}
+
+const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };
+
+/** `Join(type=LEFT, keys=[a.id = b.id], where=...)` for EXPLAIN (logical and physical). */
+export function describeJoin(
+  type: JoinType,
+  strategy: JoinStrategy,
+  leftKeys: readonly number[],
+  rightKeys: readonly number[],
+  nullSafe: readonly boolean[],
+  condition: BoundExpr | undefined,
+  leftNames: readonly string[],
+  rightNames: readonly string[],
+): string {
+  const all = [...leftNames, ...rightNames];
+  const keys = leftKeys.map((l, i) => `${leftNames[l]} ${nullSafe[i] ? 'IS NOT DISTINCT FROM' : '='} ${rightNames[rightKeys[i]!]}`);
+  const parts = [`type=${joinTypeName(type)}`, `keys=[${keys.join(', ')}]`];
+  if (condition !== undefined) parts.push(`where=${exprToString(condition, all)}`);
+  switch (strategy.kind) {
+    case 'regular':
+      break;
+    case 'interval':
+      parts.push(`bounds=${leftNames[strategy.leftTime]} - ${rightNames[strategy.rightTime]} in [${strategy.lower}ms, ${strategy.upper}ms]`);
+      break;
+    case 'window':
+      parts.push(`window_end=[${leftNames[strategy.leftEnd]}, ${rightNames[strategy.rightEnd]}]`);
+      break;
+    case 'temporal':
+      parts.push(`time=${leftNames[strategy.leftTime]}, version=${rightNames[strategy.rightTime]}`);
+      break;
+  }
+  return `${JOIN_NODE_NAME[strategy.kind]}(${parts.join(', ')})`;
 }
 
 export function schemaToString(s: Schema): string {

@@ -14,8 +14,8 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
-import type { AggCall, Field, LogicalPlan, Schema, WindowSpec } from './logical.js';
-import { aggToString, describeWindow, isUpdating } from './logical.js';
+import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, Schema, WindowSpec } from './logical.js';
+import { aggToString, describeJoin, describeWindow, isUpdating, joinIsUpdating } from './logical.js';
 
 export type Partitioning =
   | { readonly kind: 'forward' }
@@ -56,6 +56,18 @@ export type OperatorSpec =
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
   | { readonly kind: 'group-aggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly inputUpdating: boolean }
+  | {
+      readonly kind: 'join';
+      readonly joinType: JoinType;
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      readonly nullSafe: readonly boolean[];
+      /** Over the left columns then the right ones. */
+      readonly condition: BoundExpr | undefined;
+      readonly strategy: JoinStrategy;
+      readonly leftUpdating: boolean;
+      readonly rightUpdating: boolean;
+    }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
   /** The result of a bare SELECT, handed to the client (CLI printer, REPL, verify). */
@@ -238,6 +250,31 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
         return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
+      case 'join': {
+        const left = plan(p.left);
+        const right = plan(p.right);
+        const ln = nodes[left]!;
+        const rn = nodes[right]!;
+        // Both inputs are partitioned by the join key, so matching rows meet in one subtask;
+        // without equi-keys everything meets in a single subtask.
+        const parallelism = p.leftKeys.length === 0 ? 1 : P;
+        const edges: PhysicalEdge[] = [
+          { from: left, partitioning: exchange(p.leftKeys, ln.parallelism, parallelism) },
+          { from: right, partitioning: exchange(p.rightKeys, rn.parallelism, parallelism) },
+        ];
+        const spec: OperatorSpec = {
+          kind: 'join',
+          joinType: p.joinType,
+          leftKeys: p.leftKeys,
+          rightKeys: p.rightKeys,
+          nullSafe: p.nullSafe,
+          condition: p.condition,
+          strategy: p.strategy,
+          leftUpdating: ln.updating,
+          rightUpdating: rn.updating,
+        };
+        return add(spec, parallelism, edges, p.schema, joinIsUpdating(p.joinType, p.strategy, ln.updating, rn.updating));
+      }
       case 'union': {
         const inputs = p.inputs.map(plan);
         const par = Math.max(...inputs.map((i) => nodes[i]!.parallelism));
@@ -304,6 +341,13 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
       const names = inNames();
       return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''})`;
     }
+    case 'join': {
+      const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
+      const r = nodes[n.inputs[1]!.from]!.schema.map((f) => f.name);
+      const updating = [s.leftUpdating ? 'left' : '', s.rightUpdating ? 'right' : ''].filter((x) => x !== '');
+      const d = describeJoin(s.joinType, s.strategy, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
+      return updating.length > 0 ? `${d.slice(0, -1)}, consumes retractions from ${updating.join(' and ')})` : d;
+    }
     case 'union':
       return 'Union';
     case 'sink':
@@ -353,6 +397,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'calc':
         h.update(`${s.predicate ? exprKey(s.predicate) : ''}|${s.projection?.map(exprKey).join(',') ?? ''}`);
+        break;
+      case 'join':
+        h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
         break;
       case 'source':
         h.update(`${s.table.name}|${s.read.map((c) => c.name).join(',')}`);

@@ -96,6 +96,46 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
       const keep = [...required].sort((a, b) => a - b);
       return { plan: { kind: 'union', inputs: kids.map((k) => k.plan), schema: keep.map((i) => p.schema[i]!) }, map: new Map(keep.map((old, i) => [old, i])) };
     }
+    case 'join': {
+      const nl = p.left.schema.length;
+      const semi = p.joinType === 'semi' || p.joinType === 'anti';
+      const needL = new Set<number>(p.leftKeys);
+      const needR = new Set<number>(p.rightKeys);
+      const cond = new Set<number>();
+      if (p.condition !== undefined) referencedInputs(p.condition, cond);
+      for (const i of [...required, ...cond]) {
+        if (i < nl) needL.add(i);
+        else needR.add(i - nl);
+      }
+      const s = p.strategy;
+      if (s.kind === 'interval' || s.kind === 'temporal') {
+        needL.add(s.leftTime);
+        needR.add(s.rightTime);
+      } else if (s.kind === 'window') {
+        needL.add(s.leftEnd);
+        needR.add(s.rightEnd);
+      }
+      const l = prune(p.left, needL);
+      const r = prune(p.right, needR);
+      const ml = l.plan.schema.length;
+      const both = new Map<number, number>(l.map);
+      for (const [o, n] of r.map) both.set(o + nl, n + ml);
+      const bothSchema = [...l.plan.schema, ...r.plan.schema];
+      const condition = p.condition === undefined ? undefined : remap(p.condition, both, bothSchema);
+      const lm = (i: number): number => l.map.get(i)!;
+      const rm = (i: number): number => r.map.get(i)!;
+      const strategy =
+        s.kind === 'interval' || s.kind === 'temporal'
+          ? { ...s, leftTime: lm(s.leftTime), rightTime: rm(s.rightTime) }
+          : s.kind === 'window'
+            ? { ...s, leftEnd: lm(s.leftEnd), rightEnd: rm(s.rightEnd) }
+            : s;
+      // the join's own fields (nullability of outer sides, time attributes kept or not)
+      const kept = semi ? l.map : both;
+      const outSchema = [...kept].sort((a, b) => a[1] - b[1]).map(([old]) => p.schema[old]!);
+      const plan: LogicalPlan = { ...p, left: l.plan, right: r.plan, leftKeys: p.leftKeys.map(lm), rightKeys: p.rightKeys.map(rm), condition, strategy, schema: outSchema };
+      return { plan, map: semi ? l.map : both };
+    }
     case 'sink': {
       const child = prune(p.input, allOf(p.input));
       return { plan: { ...p, input: child.plan }, map: identity(p.schema.length) };

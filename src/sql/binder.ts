@@ -22,6 +22,7 @@ import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/reg
 import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
 import { windowAggregateRewrite } from '../plan/window-rewrite.js';
+import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -155,11 +156,93 @@ export class Binder {
       }
       case 'table-function':
         return this.bindWindowTvf(f);
-      case 'join':
-        throw notSupported('JOIN', f.span, 'joins arrive in a later release of weir; a window aggregation or GROUP BY over one table works today');
+      case 'join': {
+        if (flattenable(f)) {
+          const { leaves, conds } = this.flattenJoin(f);
+          return joinLeaves(leaves, conds);
+        }
+        return this.bindJoinUnit(f);
+      }
       default:
         return assertNever(f, 'FROM item');
     }
+  }
+
+  /**
+   * A tree of inner and comma joins as its leaves (bound FROM items, in order) and the
+   * conjuncts of its ON clauses over the leaves' columns concatenated. Outer joins, USING and
+   * temporal joins are leaves (bound as a unit).
+   */
+  private flattenJoin(f: ast.FromItem): { leaves: LogicalPlan[]; conds: BoundExpr[] } {
+    if (f.kind !== 'join' || !flattenable(f)) return { leaves: [this.bindFrom(f)], conds: [] };
+    const l = this.flattenJoin(f.left);
+    const r = this.flattenJoin(f.right);
+    const nl = l.leaves.reduce((n, p) => n + p.schema.length, 0);
+    const conds = [...l.conds, ...r.conds.map((c) => moveInputs(c, nl))];
+    if (f.on !== undefined) {
+      const schema = [...l.leaves, ...r.leaves].flatMap((p) => p.schema);
+      const on = this.bindExpr(f.on, { schema, clause: 'ON' });
+      this.expectBoolean(on, f.on, 'ON');
+      conds.push(...conjuncts(on));
+    }
+    return { leaves: [...l.leaves, ...r.leaves], conds };
+  }
+
+  /** An outer join, a join with USING, or a temporal join. */
+  private bindJoinUnit(f: ast.Join): LogicalPlan {
+    const left = this.bindFrom(f.left);
+    if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return this.bindTemporalJoin(f, left, f.right);
+    const right = this.bindFrom(f.right);
+    const nl = left.schema.length;
+    const schema = [...left.schema, ...right.schema];
+    const conds: BoundExpr[] = [];
+    const using: { l: number; r: number }[] = [];
+    for (const id of f.using ?? []) {
+      const find = (sch: Schema, side: string): number => {
+        const matches = sch.flatMap((fl, i) => (fl.name.toLowerCase() === id.value.toLowerCase() ? [i] : []));
+        if (matches.length === 0) throw this.unknownColumn(id.value, sch.map((x) => x.name), id.span, `the ${side} side of the join`);
+        if (matches.length > 1) throw bindError(`column '${id.value}' in USING is ambiguous on the ${side} side of the join`, id.span);
+        return matches[0]!;
+      };
+      const li = find(left.schema, 'left');
+      const ri = find(right.schema, 'right');
+      using.push({ l: li, r: ri });
+      const lf = left.schema[li]!;
+      const rf = right.schema[ri]!;
+      conds.push(this.call('eq', [inputRef(li, lf.type, lf.name), inputRef(nl + ri, rf.type, rf.name)], id.span, '='));
+    }
+    if (f.on !== undefined) {
+      const on = this.bindExpr(f.on, { schema, clause: 'ON' });
+      this.expectBoolean(on, f.on, 'ON');
+      conds.push(...conjuncts(on));
+    }
+    const type = f.joinType === 'cross' ? 'inner' : f.joinType;
+    const plan = makeJoin(type, left, right, conds);
+    if (using.length === 0) return plan;
+    // USING: each named column once (first), then the other columns of both sides
+    const ref = (i: number): BoundExpr => inputRef(i, plan.schema[i]!.type, plan.schema[i]!.name);
+    const exprs: BoundExpr[] = [];
+    const names: string[] = [];
+    for (const u of using) {
+      const l = ref(u.l);
+      const r = ref(nl + u.r);
+      const t = commonType(l.type, r.type) ?? l.type;
+      exprs.push(type === 'right' ? r : type === 'full' ? this.makeCase([{ cond: this.call('is_not_null', [l], f.span, 'IS NOT NULL'), then: castTo(l, t) }], castTo(r, t), f.span) : l);
+      names.push(plan.schema[u.l]!.name);
+    }
+    plan.schema.forEach((fl, i) => {
+      if (using.some((u) => u.l === i || nl + u.r === i)) return;
+      exprs.push(ref(i));
+      names.push(fl.name);
+    });
+    const out = project(plan, exprs, names);
+    return { ...out, schema: out.schema.map((fl, i) => (i < using.length ? { ...fl, qualifier: undefined } : fl)) } as LogicalPlan;
+  }
+
+  /** `JOIN t FOR SYSTEM_TIME AS OF l.time`: an event-time temporal join. */
+  private bindTemporalJoin(f: ast.Join, left: LogicalPlan, right: ast.TableRef): LogicalPlan {
+    void left;
+    throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', right.span);
   }
 
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
@@ -285,9 +368,7 @@ export class Binder {
     const timeId = timecol.columns[0]!;
     const timeIndex = resolveField(input.schema, [timeId], timeId.span, this);
     const timeField = input.schema[timeIndex]!;
-    if (!timeField.rowtime) {
-      throw bindError(`column '${timeField.name}' is not a time attribute`, timeId.span, `windows need an event-time column: declare WATERMARK FOR ${timeField.name} AS ${timeField.name} - INTERVAL '5' SECOND in CREATE TABLE`);
-    }
+    if (!timeField.rowtime) throw notTimeAttribute(timeField, timeId.span);
     const interval = (key: string, required: boolean): number => {
       const a = args.get(key);
       if (a === undefined) {
@@ -350,10 +431,19 @@ export class Binder {
     if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
     if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
     if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
-    let plan: LogicalPlan = s.from !== undefined ? this.bindFrom(s.from) : { kind: 'values', rows: [[]], schema: [] };
-    if (s.where !== undefined) {
-      const pred = this.bindExpr(s.where, { schema: plan.schema, clause: 'WHERE' });
-      this.expectBoolean(pred, s.where, 'WHERE');
+    let plan: LogicalPlan;
+    let where = s.where;
+    if (s.from !== undefined && s.from.kind === 'join' && flattenable(s.from) && where !== undefined && !containsSubquery(where)) {
+      // WHERE over inner/comma joins: its conjuncts become join keys and conditions
+      const { leaves, conds } = this.flattenJoin(s.from);
+      const pred = this.bindExpr(where, { schema: leaves.flatMap((p) => p.schema), clause: 'WHERE' });
+      this.expectBoolean(pred, where, 'WHERE');
+      plan = joinLeaves(leaves, [...conds, ...conjuncts(pred)]);
+      where = undefined;
+    } else plan = s.from !== undefined ? this.bindFrom(s.from) : { kind: 'values', rows: [[]], schema: [] };
+    if (where !== undefined) {
+      const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
+      this.expectBoolean(pred, where, 'WHERE');
       plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
     }
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
@@ -544,7 +634,7 @@ export class Binder {
     if (first === undefined || unparen(first).kind !== 'column') throw bindError(`${name} needs a time attribute column as its first argument`, call.span, expected[name]);
     const timeIndex = resolveField(input.schema, (unparen(first) as ast.ColumnRef).parts, first.span, this);
     const tf = input.schema[timeIndex]!;
-    if (!tf.rowtime) throw bindError(`column '${tf.name}' is not a time attribute`, first.span, `declare WATERMARK FOR ${tf.name} AS ${tf.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+    if (!tf.rowtime) throw notTimeAttribute(tf, first.span);
     const ms = rest.map((a) => {
       const e = this.bindExpr(a, { schema: [], clause: name });
       if (e.kind !== 'const' || e.type.kind !== 'INTERVAL_DAY_TIME' || typeof e.value !== 'number') throw bindError(`${name} arguments after the time column must be constant day-time INTERVALs`, a.span);
@@ -928,6 +1018,30 @@ export class Binder {
 
 // ---------------------------------------------------------------------------------------
 // helpers
+
+function notTimeAttribute(f: Field, span: Span): WeirError {
+  if (f.joinDroppedRowtime === true) {
+    return bindError(
+      `column '${f.name}' is not a time attribute: it comes out of a regular join, whose output has no time attribute (as in Flink)`,
+      span,
+      `an interval join keeps time attributes: bound one side's time by the other's, e.g. ON a.id = b.id AND a.ts BETWEEN b.ts - INTERVAL '5' MINUTE AND b.ts`,
+    );
+  }
+  return bindError(`column '${f.name}' is not a time attribute`, span, `windows need an event-time column: declare WATERMARK FOR ${f.name} AS ${f.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+}
+
+/** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
+function flattenable(f: ast.Join): boolean {
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
+}
+
+function containsSubquery(e: ast.Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'in-subquery' || x.kind === 'exists' || x.kind === 'scalar-subquery') found = true;
+  });
+  return found;
+}
 
 function nameOf(q: ast.QualifiedName): string {
   // catalog.database.table: weir has one catalog and database; use the last part.

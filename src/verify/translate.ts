@@ -178,6 +178,28 @@ function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: strin
   }
 }
 
+/**
+ * A join as a SQL join of the two inputs: the equi-keys (`IS NOT DISTINCT FROM` where null-safe)
+ * and the residual condition in ON; SEMI and ANTI as [NOT] EXISTS, so each left row counts
+ * once however many rows match it. Interval and window joins are the same SQL join: their
+ * time bounds and window columns are part of the condition and keys.
+ */
+function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, right: string): string {
+  if (p.strategy.kind === 'temporal') throw new TranslationError(describeNode(p), 'temporal joins are not translated yet');
+  const nl = p.left.schema.length;
+  const nr = p.right.schema.length;
+  const col = (j: number): string => (j < nl ? `l.c${j}` : `r.c${j - nl}`);
+  const conds = p.leftKeys.map((k, i) => `l.c${k} ${p.nullSafe[i] ? 'IS NOT DISTINCT FROM' : '='} r.c${p.rightKeys[i]!}`);
+  if (p.condition !== undefined) conds.push(`(${wrapExpr(p, () => exprToDuckDb(p.condition!, col))})`);
+  const on = conds.length === 0 ? 'TRUE' : conds.join(' AND ');
+  if (p.joinType === 'semi' || p.joinType === 'anti') {
+    return `SELECT ${list(cols(nl, 'l'))} FROM (${left}) l WHERE ${p.joinType === 'anti' ? 'NOT ' : ''}EXISTS (SELECT 1 FROM (${right}) r WHERE ${on})`;
+  }
+  const kind = p.joinType === 'inner' ? 'INNER' : p.joinType === 'left' ? 'LEFT' : p.joinType === 'right' ? 'RIGHT' : 'FULL OUTER';
+  const out = [...cols(nl, 'l').map((c, i) => `${c} AS c${i}`), ...cols(nr, 'r').map((c, i) => `${c} AS c${nl + i}`)];
+  return `SELECT ${list(out)} FROM (${left}) l ${kind} JOIN (${right}) r ON ${on}`;
+}
+
 export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
   switch (p.kind) {
     case 'scan': {
@@ -229,6 +251,8 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const group = [...keyCols, 't.__ws', 't.__we'].join(', ');
       return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
     }
+    case 'join':
+      return joinToDuckDb(p, planToDuckDb(p.left, ctx), planToDuckDb(p.right, ctx));
     case 'union':
       return p.inputs.map((i) => `(${planToDuckDb(i, ctx)})`).join(' UNION ALL ');
     case 'values': {
