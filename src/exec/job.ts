@@ -32,6 +32,9 @@ import { CalcOperator } from './operators/calc.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
 import { RegularJoinOperator } from './operators/regular-join.js';
+import { createIntervalJoinOperator } from './operators/interval-join.js';
+import { createWindowJoinOperator } from './operators/window-join.js';
+import { createTemporalJoinOperator } from './operators/temporal-join.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
@@ -380,8 +383,12 @@ export class Job {
         switch (s.strategy.kind) {
           case 'regular':
             return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
-          default:
-            throw internalError(`${s.strategy.kind} join has no operator yet`);
+          case 'interval':
+            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+          case 'window':
+            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+          case 'temporal':
+            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
         }
       }
       case 'union':

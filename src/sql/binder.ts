@@ -23,6 +23,7 @@ import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggr
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
 import { windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
+import { bindTemporalJoin } from './bind-temporal-join.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -191,7 +192,7 @@ export class Binder {
   /** An outer join, a join with USING, or a temporal join. */
   private bindJoinUnit(f: ast.Join): LogicalPlan {
     const left = this.bindFrom(f.left);
-    if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return this.bindTemporalJoin(f, left, f.right);
+    if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return bindTemporalJoin(this, f, left, f.right);
     const right = this.bindFrom(f.right);
     const nl = left.schema.length;
     const schema = [...left.schema, ...right.schema];
@@ -239,11 +240,6 @@ export class Binder {
     return { ...out, schema: out.schema.map((fl, i) => (i < using.length ? { ...fl, qualifier: undefined } : fl)) } as LogicalPlan;
   }
 
-  /** `JOIN t FOR SYSTEM_TIME AS OF l.time`: an event-time temporal join. */
-  private bindTemporalJoin(f: ast.Join, left: LogicalPlan, right: ast.TableRef): LogicalPlan {
-    void left;
-    throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', right.span);
-  }
 
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
   private bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {

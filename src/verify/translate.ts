@@ -23,6 +23,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
 
 export class TranslationError extends Error {
@@ -185,7 +186,7 @@ function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: strin
  * time bounds and window columns are part of the condition and keys.
  */
 function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, right: string): string {
-  if (p.strategy.kind === 'temporal') throw new TranslationError(describeNode(p), 'temporal joins are not translated yet');
+  if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, left, right);
   const nl = p.left.schema.length;
   const nr = p.right.schema.length;
   const col = (j: number): string => (j < nl ? `l.c${j}` : `r.c${j - nl}`);

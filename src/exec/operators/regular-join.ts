@@ -23,14 +23,16 @@ import type { DataType } from '../../common/types.js';
 import type { BoundExpr } from '../../expr/bound.js';
 import type { CompiledExpr } from '../../expr/compile.js';
 import { compileExpr } from '../../expr/compile.js';
-import type { JoinType } from '../../plan/logical.js';
+import type { JoinStrategy, JoinType } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS } from './aggregate-slots.js';
 import type { JoinRowsBlock } from './join-rows.js';
 import { JoinRows } from './join-rows.js';
 
-export interface JoinSpecForOperator {
+/** What a join operator is made from (the physical plan's join spec). */
+export interface JoinOperatorSpec {
   readonly joinType: JoinType;
+  readonly strategy: JoinStrategy;
   readonly leftKeys: readonly number[];
   readonly rightKeys: readonly number[];
   readonly nullSafe: readonly boolean[];
@@ -68,7 +70,7 @@ export class RegularJoinOperator implements Operator {
   private lastExpiry = 0;
 
   constructor(
-    private readonly spec: JoinSpecForOperator,
+    private readonly spec: JoinOperatorSpec,
     private readonly leftTypes: readonly DataType[],
     private readonly rightTypes: readonly DataType[],
     private readonly outputTypes: readonly DataType[],
