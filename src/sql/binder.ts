@@ -26,6 +26,7 @@ import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
 import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
+import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -451,9 +452,12 @@ export class Binder {
       plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
     }
     for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
+    const ttl = stateTtlHint(s);
+    if (ttl !== undefined) plan = applyJoinTtl(plan, ttl);
+    const from = plan;
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
     if (s.groupBy.length > 0 || aggCalls.length > 0) {
-      plan = this.bindAggregation(s, plan, aggCalls);
+      plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
       const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
@@ -461,8 +465,10 @@ export class Binder {
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
-      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })) };
+      const stateTtl = s.groupBy.length > 0 || aggCalls.length > 0 ? undefined : aggregateTtl(from, ttl);
+      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })), ...(stateTtl !== undefined ? { stateTtl } : {}) };
     }
+    checkHintUsed(ttl, from);
     return plan;
   }
 
@@ -488,7 +494,7 @@ export class Binder {
     return { exprs, names };
   }
 
-  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[]): LogicalPlan {
+  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl?: number): LogicalPlan {
     let plan = input;
     const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
     // 1. Legacy group window in GROUP BY -> window TVF
@@ -568,7 +574,7 @@ export class Binder {
       return { name: groupNames[i]!, type: f.type, nullable: f.nullable, rowtime: false, qualifier: undefined };
     });
     const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
-    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields] };
+    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields], ...(stateTtl !== undefined ? { stateTtl } : {}) };
     // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
     let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? aggNode;
     if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
