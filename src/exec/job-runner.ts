@@ -54,6 +54,7 @@ export interface OperatorSummary {
   readonly rowsOut: number;
   readonly lateDropped: number;
   readonly skipped: number;
+  readonly stateExpired: number;
 }
 
 export interface JobSummary {
@@ -63,9 +64,21 @@ export interface JobSummary {
   readonly rowsWritten: number;
   readonly lateDropped: number;
   readonly skipped: number;
+  /** Rows and groups dropped by state TTL (0 when no TTL is set). */
+  readonly stateExpired: number;
+  /** The state TTL in ms ('table.exec.state.ttl'), 0 when unset; hints are in `ttlHints`. */
+  readonly stateTtlMs: number;
+  /** Operators whose TTL a STATE_TTL hint set. */
+  readonly ttlHints: number;
   readonly operators: readonly OperatorSummary[];
   /** Watermark delays of the sources read, for explaining late drops. */
   readonly watermarkDelays: readonly { table: string; column: string; delayMs: number | undefined }[];
+}
+
+/** 'table.exec.state.ttl' in ms (0: state is kept forever). */
+export function stateTtlOf(options: SessionOptions): number {
+  const v = parseDuration(options.get('table.exec.state.ttl') ?? '0');
+  return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
@@ -78,6 +91,7 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     idleTimeoutMs: parseDuration(options.get('table.exec.source.idle-timeout') ?? '0') || 0,
     defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
+    stateTtlMs: stateTtlOf(options),
   };
 }
 
@@ -108,6 +122,7 @@ export class RunningJob {
   readonly job: JobHandle;
   readonly runner: CheckpointRunner | null = null;
   private readonly started = performance.now();
+  private readonly stateTtlMs: number;
 
   constructor(
     readonly plan: PhysicalPlan,
@@ -117,6 +132,7 @@ export class RunningJob {
   ) {
     const workers = workerThreadsFor(plan, options);
     const opts = jobOptionsFrom(options, settings);
+    this.stateTtlMs = opts.stateTtlMs;
     this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore?.state) : new Job(plan, opts, restore?.state);
     const c = settings.checkpoint;
     if (c !== undefined) {
@@ -184,6 +200,8 @@ export class RunningJob {
     let rowsWritten = 0;
     let late = 0;
     let skipped = 0;
+    let expired = 0;
+    let ttlHints = 0;
     const delays: { table: string; column: string; delayMs: number | undefined }[] = [];
     for (const { node, total } of this.job.nodeMetrics()) {
       const s = node.spec;
@@ -198,9 +216,11 @@ export class RunningJob {
       if (s.kind === 'values') rowsRead += total.rowsIn;
       if (s.kind === 'sink' || s.kind === 'collect') rowsWritten += total.rowsIn;
       late += total.lateDropped;
-      ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped });
+      expired += total.stateExpired;
+      if ((s.kind === 'join' && (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined)) || (s.kind === 'group-aggregate' && s.stateTtlMs !== undefined)) ttlHints++;
+      ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
     }
-    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, operators: ops, watermarkDelays: delays };
+    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays };
   }
 }
 

@@ -54,6 +54,8 @@ export interface JobOptions {
   readonly idleTimeoutMs: number;
   /** Rate limit for sources that set none ('table.exec.source.rows-per-second'). */
   readonly defaultRowsPerSecond?: number;
+  /** 'table.exec.state.ttl' in ms (0 = keep state forever); a STATE_TTL hint overrides it per operator. */
+  readonly stateTtlMs?: number;
   /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
   readonly resultListener?: (collectIndex: number) => ResultListener;
 }
@@ -376,13 +378,13 @@ export class Job {
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
-        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize);
+        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0);
       case 'join': {
         const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);
         switch (s.strategy.kind) {
           case 'regular':
-            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0);
           case 'interval':
             return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'window':
@@ -544,6 +546,7 @@ export class Job {
         total.rowsOut += m.rowsOut;
         total.lateDropped += m.lateDropped;
         total.skipped += m.skipped;
+        total.stateExpired += m.stateExpired;
       }
       return { node, total };
     });

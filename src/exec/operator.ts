@@ -31,10 +31,12 @@ export interface OperatorMetrics {
   lateDropped: number;
   /** Records skipped as unparseable (ignore-parse-errors). */
   skipped: number;
+  /** Rows (join) or groups (aggregate) dropped from state by state TTL. */
+  stateExpired: number;
 }
 
 export function newMetrics(): OperatorMetrics {
-  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0 };
+  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0, stateExpired: 0 };
 }
 
 export interface OperatorContext {

@@ -96,6 +96,8 @@ export interface AggregateNode {
   readonly aggs: readonly AggCall[];
   /** Output: group keys, then aggregates. */
   readonly schema: Schema;
+  /** State TTL in ms from a STATE_TTL hint (else the session's 'table.exec.state.ttl'). */
+  readonly stateTtl?: number;
 }
 
 /**
@@ -150,6 +152,8 @@ export interface JoinNode {
   readonly condition: BoundExpr | undefined;
   readonly strategy: JoinStrategy;
   readonly schema: Schema;
+  /** State TTL in ms of each side's rows from a STATE_TTL hint (else 'table.exec.state.ttl'). */
+  readonly stateTtl?: { readonly left?: number; readonly right?: number };
 }
 
 export interface UnionNode {

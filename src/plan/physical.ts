@@ -55,7 +55,14 @@ export type OperatorSpec =
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
-  | { readonly kind: 'group-aggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly inputUpdating: boolean }
+  | {
+      readonly kind: 'group-aggregate';
+      readonly keys: readonly number[];
+      readonly aggs: readonly AggCall[];
+      readonly inputUpdating: boolean;
+      /** State TTL from a STATE_TTL hint (ms); absent: the session's 'table.exec.state.ttl'. */
+      readonly stateTtlMs?: number;
+    }
   | {
       readonly kind: 'join';
       readonly joinType: JoinType;
@@ -67,6 +74,9 @@ export type OperatorSpec =
       readonly strategy: JoinStrategy;
       readonly leftUpdating: boolean;
       readonly rightUpdating: boolean;
+      /** State TTL of each side's rows from a STATE_TTL hint (ms); absent: 'table.exec.state.ttl'. */
+      readonly leftTtlMs?: number;
+      readonly rightTtlMs?: number;
     }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
@@ -248,7 +258,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
         const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, true);
+        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...(p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {}) }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
       case 'join': {
         const left = plan(p.left);
@@ -272,6 +282,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
           strategy: p.strategy,
           leftUpdating: ln.updating,
           rightUpdating: rn.updating,
+          ...(p.stateTtl?.left !== undefined ? { leftTtlMs: p.stateTtl.left } : {}),
+          ...(p.stateTtl?.right !== undefined ? { rightTtlMs: p.stateTtl.right } : {}),
         };
         return add(spec, parallelism, edges, p.schema, joinIsUpdating(p.joinType, p.strategy, ln.updating, rn.updating));
       }
@@ -339,14 +351,19 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
     }
     case 'group-aggregate': {
       const names = inNames();
-      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''})`;
+      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''}${s.stateTtlMs !== undefined ? `, stateTtl=${formatTtl(s.stateTtlMs)}` : ''})`;
     }
     case 'join': {
       const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
       const r = nodes[n.inputs[1]!.from]!.schema.map((f) => f.name);
       const updating = [s.leftUpdating ? 'left' : '', s.rightUpdating ? 'right' : ''].filter((x) => x !== '');
-      const d = describeJoin(s.joinType, s.strategy, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
-      return updating.length > 0 ? `${d.slice(0, -1)}, consumes retractions from ${updating.join(' and ')})` : d;
+      let d = describeJoin(s.joinType, s.strategy, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
+      if (updating.length > 0) d = `${d.slice(0, -1)}, consumes retractions from ${updating.join(' and ')})`;
+      if (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined) {
+        const ttl = [s.leftTtlMs !== undefined ? `left=${formatTtl(s.leftTtlMs)}` : '', s.rightTtlMs !== undefined ? `right=${formatTtl(s.rightTtlMs)}` : ''].filter((x) => x !== '');
+        d = `${d.slice(0, -1)}, stateTtl=[${ttl.join(', ')}])`;
+      }
+      return d;
     }
     case 'union':
       return 'Union';
@@ -414,4 +431,13 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`<${n.inputs.map((e) => e.from).join(',')}>`);
   }
   return h.digest('hex').slice(0, 16);
+}
+
+/** A TTL for EXPLAIN: `1h`, `30min`, `1500ms`; `0ms` keeps state forever. */
+export function formatTtl(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}min`;
+  if (ms > 0 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }

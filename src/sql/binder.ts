@@ -24,18 +24,24 @@ import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, Wind
 import { windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
+import type { SubqueryPredicate } from './bind-subquery.js';
+import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
+import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
 /** How expressions in one clause are bound. */
-interface ExprContext {
+export interface ExprContext {
   readonly schema: Schema;
   /** Clause name for messages ("WHERE", "GROUP BY"). */
   readonly clause: string;
   /** Consulted first for every node; returns the bound form to use instead. */
   readonly intercept?: (e: ast.Expr) => BoundExpr | undefined;
-  /** Called for a column reference the schema cannot resolve (after intercept). */
-  readonly onUnresolvedColumn?: (e: ast.ColumnRef) => never;
+  /**
+   * Called for a column reference the schema cannot resolve (after intercept): throws, or
+   * resolves it (a correlated subquery's reference to the outer query).
+   */
+  readonly onUnresolvedColumn?: (e: ast.ColumnRef) => BoundExpr;
 }
 
 interface CteDef {
@@ -141,7 +147,7 @@ export class Binder {
   // -------------------------------------------------------------------------------------
   // FROM
 
-  private bindFrom(f: ast.FromItem): LogicalPlan {
+  bindFrom(f: ast.FromItem): LogicalPlan {
     switch (f.kind) {
       case 'table-ref': {
         if (f.systemTimeAsOf !== undefined) throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', f.span);
@@ -174,7 +180,7 @@ export class Binder {
    * conjuncts of its ON clauses over the leaves' columns concatenated. Outer joins, USING and
    * temporal joins are leaves (bound as a unit).
    */
-  private flattenJoin(f: ast.FromItem): { leaves: LogicalPlan[]; conds: BoundExpr[] } {
+  flattenJoin(f: ast.FromItem): { leaves: LogicalPlan[]; conds: BoundExpr[] } {
     if (f.kind !== 'join' || !flattenable(f)) return { leaves: [this.bindFrom(f)], conds: [] };
     const l = this.flattenJoin(f.left);
     const r = this.flattenJoin(f.right);
@@ -429,6 +435,9 @@ export class Binder {
     if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
     let plan: LogicalPlan;
     let where = s.where;
+    // IN/EXISTS subqueries among WHERE's conjuncts become semi/anti joins over the rest
+    let subqueries: SubqueryPredicate[] = [];
+    if (where !== undefined && containsSubquery(where)) ({ rest: where, subqueries } = splitWhere(where));
     if (s.from !== undefined && s.from.kind === 'join' && flattenable(s.from) && where !== undefined && !containsSubquery(where)) {
       // WHERE over inner/comma joins: its conjuncts become join keys and conditions
       const { leaves, conds } = this.flattenJoin(s.from);
@@ -442,9 +451,13 @@ export class Binder {
       this.expectBoolean(pred, where, 'WHERE');
       plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
     }
+    for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
+    const ttl = stateTtlHint(s);
+    if (ttl !== undefined) plan = applyJoinTtl(plan, ttl);
+    const from = plan;
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
     if (s.groupBy.length > 0 || aggCalls.length > 0) {
-      plan = this.bindAggregation(s, plan, aggCalls);
+      plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
       const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
@@ -452,8 +465,10 @@ export class Binder {
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
-      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })) };
+      const stateTtl = s.groupBy.length > 0 || aggCalls.length > 0 ? undefined : aggregateTtl(from, ttl);
+      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })), ...(stateTtl !== undefined ? { stateTtl } : {}) };
     }
+    checkHintUsed(ttl, from);
     return plan;
   }
 
@@ -479,7 +494,7 @@ export class Binder {
     return { exprs, names };
   }
 
-  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[]): LogicalPlan {
+  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl?: number): LogicalPlan {
     let plan = input;
     const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
     // 1. Legacy group window in GROUP BY -> window TVF
@@ -559,7 +574,7 @@ export class Binder {
       return { name: groupNames[i]!, type: f.type, nullable: f.nullable, rowtime: false, qualifier: undefined };
     });
     const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
-    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields] };
+    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields], ...(stateTtl !== undefined ? { stateTtl } : {}) };
     // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
     let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? aggNode;
     if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
@@ -797,8 +812,13 @@ export class Binder {
       }
       case 'in-subquery':
       case 'exists':
+        throw notSupported(
+          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
+          e.span,
+          'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
+        );
       case 'scalar-subquery':
-        throw notSupported('subqueries in expressions', e.span);
+        throw notSupported('scalar subqueries', e.span, 'join with the subquery instead');
       case 'like': {
         if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
@@ -1002,7 +1022,7 @@ export class Binder {
     }
   }
 
-  private expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
+  expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
     if (e.type.kind !== 'BOOLEAN' && e.type.kind !== 'NULL') throw bindError(`${clause} needs a BOOLEAN condition, got ${typeToString(e.type)}`, src.span);
   }
 
@@ -1027,16 +1047,8 @@ function notTimeAttribute(f: Field, span: Span): WeirError {
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
-function flattenable(f: ast.Join): boolean {
+export function flattenable(f: ast.Join): boolean {
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
-}
-
-function containsSubquery(e: ast.Expr): boolean {
-  let found = false;
-  walkExpr(e, (x) => {
-    if (x.kind === 'in-subquery' || x.kind === 'exists' || x.kind === 'scalar-subquery') found = true;
-  });
-  return found;
 }
 
 function nameOf(q: ast.QualifiedName): string {
@@ -1064,7 +1076,7 @@ function sameArgs(a: ast.FunctionCall, b: ast.FunctionCall, source: SourceText):
 }
 
 /** Field index for a possibly qualified name; 'ambiguous' when several match. */
-function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 'ambiguous' | undefined {
+export function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 'ambiguous' | undefined {
   const name = parts[parts.length - 1]!.value;
   const qualifier = parts.length > 1 ? parts[parts.length - 2]!.value : undefined;
   const matches: number[] = [];
@@ -1081,7 +1093,7 @@ function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 
   return undefined;
 }
 
-function resolveField(schema: Schema, parts: readonly ast.Ident[], span: Span, binder: Binder): number {
+export function resolveField(schema: Schema, parts: readonly ast.Ident[], span: Span, binder: Binder): number {
   const r = tryResolveField(schema, parts);
   if (typeof r === 'number') return r;
   const full = parts.map((p) => p.value).join('.');
