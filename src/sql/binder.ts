@@ -24,6 +24,8 @@ import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, Wind
 import { windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
+import { bindRank, rankCallsOf } from './bind-rank.js';
+import { foldRankFilter } from '../plan/rank-rewrite.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -440,21 +442,37 @@ export class Binder {
     if (where !== undefined) {
       const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
       this.expectBoolean(pred, where, 'WHERE');
-      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+      plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
     }
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
     if (s.groupBy.length > 0 || aggCalls.length > 0) {
       plan = this.bindAggregation(s, plan, aggCalls);
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
-      const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
-      plan = project(plan, exprs, names);
+      const ctx = this.rankContext(s, plan);
+      const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
+      plan = project(ctx.plan, exprs, names);
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
       plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })) };
     }
     return plan;
+  }
+
+  /**
+   * A ROW_NUMBER/RANK/DENSE_RANK OVER (...) in the select list: a rank node over `plan` (see
+   * bind-rank.ts); the select list binds over the input's columns and reads the rank by reference.
+   */
+  private rankContext(s: ast.Select, plan: LogicalPlan): { plan: LogicalPlan; ctx: ExprContext } {
+    const calls = rankCallsOf(s.items);
+    if (calls.length === 0) return { plan, ctx: { schema: plan.schema, clause: 'SELECT' } };
+    if (calls.length > 1) throw notSupported('more than one ranking function in a SELECT', calls[1]!.span, 'rank in one subquery, then rank its result in another');
+    const call = calls[0]!;
+    const rank = bindRank(call, plan, (e, schema, clause) => this.bindExpr(e, { schema, clause }));
+    const n = plan.schema.length;
+    const ref = inputRef(n, T.BIGINT, rank.schema[n]!.name);
+    return { plan: rank, ctx: { schema: plan.schema, clause: 'SELECT', intercept: (e) => (e === call ? ref : undefined) } };
   }
 
   private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
