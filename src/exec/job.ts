@@ -35,6 +35,7 @@ import { RegularJoinOperator } from './operators/regular-join.js';
 import { createIntervalJoinOperator } from './operators/interval-join.js';
 import { createWindowJoinOperator } from './operators/window-join.js';
 import { createTemporalJoinOperator } from './operators/temporal-join.js';
+import { RankOperator } from './operators/rank.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
@@ -393,6 +394,8 @@ export class Job {
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
         }
       }
+      case 'rank':
+        return new RankOperator(s, types, outTypes, this.options.batchSize);
       case 'union':
         return new UnionOperator();
       case 'sink': {

@@ -176,7 +176,52 @@ export interface SinkNode {
   readonly schema: Schema;
 }
 
-export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | JoinNode | UnionNode | ValuesNode | SinkNode;
+export type RankFunction = 'row_number' | 'rank' | 'dense_rank';
+
+/** One ORDER BY key of a rank: Flink's default null order (ASC NULLS FIRST, DESC NULLS LAST). */
+export interface SortKey {
+  readonly index: number;
+  readonly desc: boolean;
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * How a rank runs (chosen by rank-rewrite.ts from the pattern, as Flink's planner does):
+ * - topn: a Top-N per partition, updating output (+I/-U/+U/-D).
+ * - deduplicate: ROW_NUMBER() = 1 ordered by the input's time attribute, over an append-only
+ *   input: keep-first (ASC) buffers the earliest row and emits it once the watermark passes
+ *   its time (append-only, late rows dropped); keep-last (DESC) emits at once and replaces the
+ *   row when one with a time at or after it arrives (updating).
+ * - window: window_start and window_end are in the partition and come from a window TVF or
+ *   window aggregation: each window's ranking is emitted once, when the watermark passes
+ *   window_end - 1 (append-only). `endIndex` is the input column of window_end; `dedup` is set
+ *   for window deduplication (ROW_NUMBER = 1 by the time attribute): with 'last' a row tied
+ *   on time with the kept one replaces it (Flink's keep-last rule), otherwise the first stays.
+ */
+export type RankStrategy =
+  | { readonly kind: 'topn' }
+  | { readonly kind: 'deduplicate'; readonly timeIndex: number; readonly keepLast: boolean }
+  | { readonly kind: 'window'; readonly endIndex: number; readonly dedup: 'first' | 'last' | undefined };
+
+/**
+ * ROW_NUMBER / RANK / DENSE_RANK OVER (PARTITION BY ... ORDER BY ...) filtered on the rank
+ * (Top-N). Output: the input columns, then the rank (BIGINT) when `outputRank`. `range` is
+ * the inclusive range of ranks kept; it is undefined only between binding the subquery and
+ * folding the outer filter into the node (a rank left without a range is refused).
+ */
+export interface RankNode {
+  readonly kind: 'rank';
+  readonly input: LogicalPlan;
+  readonly fn: RankFunction;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  readonly range: { readonly start: number; readonly end: number } | undefined;
+  readonly outputRank: boolean;
+  readonly strategy: RankStrategy;
+  readonly schema: Schema;
+}
+
+export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | JoinNode | RankNode | UnionNode | ValuesNode | SinkNode;
 
 export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
@@ -188,6 +233,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'window-tvf':
     case 'aggregate':
     case 'window-aggregate':
+    case 'rank':
     case 'sink':
       return [p.input];
     case 'union':
@@ -215,6 +261,8 @@ export function isUpdating(p: LogicalPlan): boolean {
       return isUpdating(p.input);
     case 'join':
       return joinIsUpdating(p.joinType, p.strategy, isUpdating(p.left), isUpdating(p.right));
+    case 'rank':
+      return rankIsUpdating(p.strategy, isUpdating(p.input));
     default:
       return inputsOf(p).some(isUpdating);
   }
@@ -230,6 +278,37 @@ export function joinIsUpdating(type: JoinType, strategy: JoinStrategy, leftUpdat
   if (strategy.kind !== 'regular') return leftUpdating;
   if (leftUpdating || rightUpdating) return true;
   return type !== 'inner' && type !== 'semi';
+}
+
+/** Keep-first deduplication and window ranks emit final rows only; every other rank updates. */
+export function rankIsUpdating(strategy: RankStrategy, inputUpdating: boolean): boolean {
+  if (strategy.kind === 'window') return inputUpdating;
+  if (strategy.kind === 'deduplicate') return inputUpdating || strategy.keepLast;
+  return true;
+}
+
+export function rankFunctionName(fn: RankFunction): string {
+  return fn.toUpperCase();
+}
+
+/** `Rank(ROW_NUMBER, partitionBy=[k], orderBy=[v DESC], rank in [1, 3], ...)` for EXPLAIN. */
+export function describeRank(
+  fn: RankFunction,
+  partitionKeys: readonly number[],
+  orderKeys: readonly SortKey[],
+  range: { readonly start: number; readonly end: number } | undefined,
+  outputRank: boolean,
+  strategy: RankStrategy,
+  names: readonly string[],
+): string {
+  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}`).join(', ');
+  const what = strategy.kind === 'deduplicate' ? 'Deduplicate' : strategy.kind === 'window' ? (strategy.dedup !== undefined ? 'WindowDeduplicate' : 'WindowRank') : 'Rank';
+  const parts = [rankFunctionName(fn), `partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}]`, `orderBy=[${order}]`];
+  parts.push(range === undefined ? 'rank unbounded' : `rank in [${range.start}, ${range.end}]`);
+  if (strategy.kind === 'deduplicate') parts.push(strategy.keepLast ? 'keep=last' : 'keep=first');
+  if (strategy.kind === 'window') parts.push(`window_end=${names[strategy.endIndex]}${strategy.dedup !== undefined ? `, keep=${strategy.dedup}` : ''}`);
+  if (!outputRank) parts.push('no rank number');
+  return `${what}(${parts.join(', ')})`;
 }
 
 export function joinTypeName(t: JoinType): string {
@@ -292,6 +371,8 @@ export function describeNode(p: LogicalPlan): string {
     }
     case 'join':
       return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));
+    case 'rank':
+      return describeRank(p.fn, p.partitionKeys, p.orderKeys, p.range, p.outputRank, p.strategy, inNames(p.input));
     case 'union':
       return `Union(all=true)`;
     case 'values':

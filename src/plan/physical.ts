@@ -14,8 +14,8 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
-import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, Schema, WindowSpec } from './logical.js';
-import { aggToString, describeJoin, describeWindow, isUpdating, joinIsUpdating } from './logical.js';
+import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import { aggToString, describeJoin, describeRank, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
   | { readonly kind: 'forward' }
@@ -77,6 +77,16 @@ export type OperatorSpec =
       /** State TTL of each side's rows from a STATE_TTL hint (ms); absent: 'table.exec.state.ttl'. */
       readonly leftTtlMs?: number;
       readonly rightTtlMs?: number;
+    }
+  | {
+      readonly kind: 'rank';
+      readonly fn: RankFunction;
+      readonly partitionKeys: readonly number[];
+      readonly orderKeys: readonly SortKey[];
+      readonly range: { readonly start: number; readonly end: number };
+      readonly outputRank: boolean;
+      readonly strategy: RankStrategy;
+      readonly inputUpdating: boolean;
     }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
@@ -287,6 +297,18 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         };
         return add(spec, parallelism, edges, p.schema, joinIsUpdating(p.joinType, p.strategy, ln.updating, rn.updating));
       }
+      case 'rank': {
+        if (p.range === undefined) {
+          const f = rankFunctionName(p.fn);
+          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, undefined, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
+        }
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        const spec: OperatorSpec = { kind: 'rank', fn: p.fn, partitionKeys: p.partitionKeys, orderKeys: p.orderKeys, range: p.range, outputRank: p.outputRank, strategy: p.strategy, inputUpdating: inNode.updating };
+        return add(spec, parallelism, [{ from: input, partitioning }], p.schema, rankIsUpdating(p.strategy, inNode.updating));
+      }
       case 'union': {
         const inputs = p.inputs.map(plan);
         const par = Math.max(...inputs.map((i) => nodes[i]!.parallelism));
@@ -365,6 +387,10 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
       }
       return d;
     }
+    case 'rank': {
+      const d = describeRank(s.fn, s.partitionKeys, s.orderKeys, s.range, s.outputRank, s.strategy, inNames());
+      return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
+    }
     case 'union':
       return 'Union';
     case 'sink':
@@ -417,6 +443,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
+        break;
+      case 'rank':
+        h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);
         break;
       case 'source':
         h.update(`${s.table.name}|${s.read.map((c) => c.name).join(',')}`);

@@ -27,6 +27,8 @@ import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
 import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
+import { bindRank, rankCallsOf } from './bind-rank.js';
+import { foldRankFilter } from '../plan/rank-rewrite.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -449,7 +451,7 @@ export class Binder {
     if (where !== undefined) {
       const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
       this.expectBoolean(pred, where, 'WHERE');
-      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+      plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
     }
     for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
     const ttl = stateTtlHint(s);
@@ -460,8 +462,9 @@ export class Binder {
       plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
-      const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
-      plan = project(plan, exprs, names);
+      const ctx = this.rankContext(s, plan);
+      const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
+      plan = project(ctx.plan, exprs, names);
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
@@ -470,6 +473,21 @@ export class Binder {
     }
     checkHintUsed(ttl, from);
     return plan;
+  }
+
+  /**
+   * A ROW_NUMBER/RANK/DENSE_RANK OVER (...) in the select list: a rank node over `plan` (see
+   * bind-rank.ts); the select list binds over the input's columns and reads the rank by reference.
+   */
+  private rankContext(s: ast.Select, plan: LogicalPlan): { plan: LogicalPlan; ctx: ExprContext } {
+    const calls = rankCallsOf(s.items);
+    if (calls.length === 0) return { plan, ctx: { schema: plan.schema, clause: 'SELECT' } };
+    if (calls.length > 1) throw notSupported('more than one ranking function in a SELECT', calls[1]!.span, 'rank in one subquery, then rank its result in another');
+    const call = calls[0]!;
+    const rank = bindRank(call, plan, (e, schema, clause) => this.bindExpr(e, { schema, clause }));
+    const n = plan.schema.length;
+    const ref = inputRef(n, T.BIGINT, rank.schema[n]!.name);
+    return { plan: rank, ctx: { schema: plan.schema, clause: 'SELECT', intercept: (e) => (e === call ? ref : undefined) } };
   }
 
   private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {

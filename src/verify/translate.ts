@@ -201,6 +201,26 @@ function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, r
   return `SELECT ${list(out)} FROM (${left}) l ${kind} JOIN (${right}) r ON ${on}`;
 }
 
+/** The OVER clause of a rank with Flink's null order spelled out (DuckDB's default differs). */
+export function rankWindowSql(p: Extract<LogicalPlan, { kind: 'rank' }>, alias: string): string {
+  const part = p.partitionKeys.length > 0 ? `PARTITION BY ${p.partitionKeys.map((k) => `${alias}.c${k}`).join(', ')} ` : '';
+  const order = p.orderKeys.map((k) => `${alias}.c${k.index}${k.desc ? ' DESC' : ' ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+  return `(${part}ORDER BY ${order})`;
+}
+
+/**
+ * A rank (Top-N, deduplication, window rank) as the window function over its input, filtered
+ * to the range. Among rows tied on the ORDER BY keys DuckDB's ROW_NUMBER may pick other rows
+ * than the stream did; verify compares such results tie-aware (see tie-aware.ts).
+ */
+function rankToDuckDb(p: Extract<LogicalPlan, { kind: 'rank' }>, input: string): string {
+  if (p.range === undefined) throw new TranslationError(describeNode(p), 'a rank without a filter on it has no streaming result');
+  const n = p.input.schema.length;
+  const ranked = `SELECT ${list(cols(n))}, ${p.fn}() OVER ${rankWindowSql(p, 't')} AS __rank FROM (${input}) t`;
+  const out = [...cols(n, 'r').map((c, i) => `${c} AS c${i}`), ...(p.outputRank ? [`r.__rank AS c${n}`] : [])];
+  return `SELECT ${list(out)} FROM (${ranked}) r WHERE r.__rank BETWEEN ${p.range.start} AND ${p.range.end}`;
+}
+
 export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
   switch (p.kind) {
     case 'scan': {
@@ -254,6 +274,8 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
     }
     case 'join':
       return joinToDuckDb(p, planToDuckDb(p.left, ctx), planToDuckDb(p.right, ctx));
+    case 'rank':
+      return rankToDuckDb(p, planToDuckDb(p.input, ctx));
     case 'union':
       return p.inputs.map((i) => `(${planToDuckDb(i, ctx)})`).join(' UNION ALL ');
     case 'values': {
