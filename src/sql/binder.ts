@@ -24,11 +24,13 @@ import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, Wind
 import { windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
+import { bindOver, collectOverCalls } from './bind-over.js';
+import { bindOrderLimit } from './bind-order-limit.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
 /** How expressions in one clause are bound. */
-interface ExprContext {
+export interface ExprContext {
   readonly schema: Schema;
   /** Clause name for messages ("WHERE", "GROUP BY"). */
   readonly clause: string;
@@ -423,10 +425,10 @@ export class Binder {
   // SELECT
 
   private bindSelect(s: ast.Select): LogicalPlan {
-    if (s.orderBy.length > 0) throw notSupported('ORDER BY on a stream', s.orderBy[0]!.span, 'results of a streaming query are emitted as they become final; sort them downstream');
-    if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
-    if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
-    if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
+    return this.bindOrderLimit(this.bindSelectCore(s), s.orderBy, s.limit, s.offset);
+  }
+
+  private bindSelectCore(s: ast.Select): LogicalPlan {
     let plan: LogicalPlan;
     let where = s.where;
     if (s.from !== undefined && s.from.kind === 'join' && flattenable(s.from) && where !== undefined && !containsSubquery(where)) {
@@ -443,7 +445,14 @@ export class Binder {
       plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
     }
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
-    if (s.groupBy.length > 0 || aggCalls.length > 0) {
+    const overCalls = collectOverCalls(s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])));
+    if (overCalls.length > 0) {
+      if (s.groupBy.length > 0 || aggCalls.length > 0) {
+        throw notSupported('OVER aggregation in a SELECT with GROUP BY or aggregates', overCalls[0]!.span, 'aggregate in a subquery, then apply OVER to its result: SELECT ..., SUM(x) OVER (...) FROM (SELECT ... GROUP BY ...)');
+      }
+      if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
+      plan = bindOver(this, s, plan, overCalls);
+    } else if (s.groupBy.length > 0 || aggCalls.length > 0) {
       plan = this.bindAggregation(s, plan, aggCalls);
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
@@ -457,7 +466,7 @@ export class Binder {
     return plan;
   }
 
-  private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
+  bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
     const exprs: BoundExpr[] = [];
     const names: string[] = [];
     items.forEach((item, pos) => {
@@ -671,8 +680,15 @@ export class Binder {
   // UNION ALL, VALUES
 
   private bindSetOperation(q: ast.SetOperation): LogicalPlan {
-    if (q.orderBy.length > 0) throw notSupported('ORDER BY on a stream', q.orderBy[0]!.span);
-    if (q.limit !== undefined) throw notSupported('LIMIT', q.limit.span);
+    return this.bindOrderLimit(this.bindSetOperationCore(q), q.orderBy, q.limit, q.offset);
+  }
+
+  /** ORDER BY (a temporal sort) and LIMIT [OFFSET] over a query's result (see bind-order-limit.ts). */
+  private bindOrderLimit(plan: LogicalPlan, orderBy: readonly ast.OrderItem[], limit: ast.Expr | undefined, offset: ast.Expr | undefined): LogicalPlan {
+    return bindOrderLimit(this, plan, orderBy, limit, offset);
+  }
+
+  private bindSetOperationCore(q: ast.SetOperation): LogicalPlan {
     if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
     const left = this.bindQuery(q.left);
     const right = this.bindQuery(q.right);
@@ -1002,7 +1018,7 @@ export class Binder {
     }
   }
 
-  private expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
+  expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
     if (e.type.kind !== 'BOOLEAN' && e.type.kind !== 'NULL') throw bindError(`${clause} needs a BOOLEAN condition, got ${typeToString(e.type)}`, src.span);
   }
 
@@ -1015,7 +1031,7 @@ export class Binder {
 // ---------------------------------------------------------------------------------------
 // helpers
 
-function notTimeAttribute(f: Field, span: Span): WeirError {
+export function notTimeAttribute(f: Field, span: Span): WeirError {
   if (f.joinDroppedRowtime === true) {
     return bindError(
       `column '${f.name}' is not a time attribute: it comes out of a regular join, whose output has no time attribute (as in Flink)`,
@@ -1044,7 +1060,7 @@ function nameOf(q: ast.QualifiedName): string {
   return q.parts[q.parts.length - 1]!.value;
 }
 
-function unparen(e: ast.Expr): ast.Expr {
+export function unparen(e: ast.Expr): ast.Expr {
   return e.kind === 'paren' ? unparen(e.expr) : e;
 }
 
@@ -1121,7 +1137,7 @@ export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: 
   return { kind: 'project', input, exprs: fixed, schema };
 }
 
-function castTo(e: BoundExpr, t: DataType): BoundExpr {
+export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (sameType(e.type, t)) return e;
   if (e.kind === 'const') return constant(castConstant(e, t), t);
   return { kind: 'cast', operand: e, type: t, safe: false };

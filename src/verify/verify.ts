@@ -28,9 +28,9 @@ import { RunningJob } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets } from './compare.js';
+import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
 import { loadTable } from './duck-load.js';
-import { TranslationError, planToDuckDb } from './translate.js';
+import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
 import { collectScript } from './collect.js';
 import { prng } from '../common/random.js';
 
@@ -120,7 +120,8 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
     const toLoad = new Map<string, TableDef>();
     const sqls = targets.map((t) => {
       try {
-        return planToDuckDb(t.plan, {
+        // a LIMIT without ORDER BY: DuckDB gives the candidates, the stream's rows must be some of them
+        return planToDuckDb(sampleLimitOf(t.plan)?.input ?? t.plan, {
           generatorTable: (table) => {
             const name = `gen_${table.name.toLowerCase()}`;
             toLoad.set(name, table);
@@ -143,7 +144,8 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
       const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
       const rows = streamed.rows[i]!;
-      const cmp = compareMultisets(rows, batch);
+      const sample = sampleLimitOf(t.plan);
+      const cmp = sample === undefined ? compareMultisets(rows, batch) : compareSample(rows, batch, sample.offset, sample.fetch);
       const bad = streamed.unmatched[i]!;
       verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
     }
