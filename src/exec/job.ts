@@ -41,6 +41,9 @@ import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { OverAggregateOperator } from './operators/over-aggregate.js';
+import { TemporalSortOperator } from './operators/temporal-sort.js';
+import { LimitOperator } from './operators/limit.js';
 import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
 import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
 
@@ -396,6 +399,12 @@ export class Job {
       }
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize);
+      case 'over-aggregate':
+        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
+      case 'temporal-sort':
+        return new TemporalSortOperator(types, s.keys, this.options.batchSize);
+      case 'limit':
+        return new LimitOperator(s.offset, s.fetch);
       case 'union':
         return new UnionOperator();
       case 'sink': {

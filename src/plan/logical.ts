@@ -156,6 +156,75 @@ export interface JoinNode {
   readonly stateTtl?: { readonly left?: number; readonly right?: number };
 }
 
+/** An OVER window function: an aggregate, FIRST_VALUE / LAST_VALUE (nulls skipped, as Flink's) or LAG. */
+export type OverFunction = AggFunction | 'first_value' | 'last_value' | 'lag';
+
+export interface OverCall {
+  readonly fn: OverFunction;
+  /** Input columns of the argument (none for COUNT(*)). */
+  readonly args: readonly number[];
+  readonly type: DataType;
+  /** LAG's offset (rows back; 1 by default). */
+  readonly offset: number;
+  /** LAG's default value, of `type`. */
+  readonly default: Scalar;
+  /** Display name for EXPLAIN. */
+  readonly name: string;
+}
+
+/**
+ * The frame of an OVER window, always ending at the current row (Flink allows no other end):
+ * ROWS: the current row and `preceding` rows before it; RANGE: the rows whose time is at
+ * most `preceding` ms before the current row's, peers (rows of equal time) included.
+ * `preceding` undefined = UNBOUNDED PRECEDING.
+ */
+export interface OverFrame {
+  readonly unit: 'rows' | 'range';
+  readonly preceding: number | undefined;
+}
+
+/**
+ * OVER aggregation over an append-only input ordered by a time attribute (ascending).
+ * Output: the input columns, then one column per call. Rows are emitted in time order once
+ * the watermark passes their time.
+ */
+export interface OverAggregateNode {
+  readonly kind: 'over-aggregate';
+  readonly input: LogicalPlan;
+  readonly partitionKeys: readonly number[];
+  readonly timeIndex: number;
+  readonly frame: OverFrame;
+  readonly calls: readonly OverCall[];
+  readonly schema: Schema;
+}
+
+export interface SortKey {
+  readonly index: number;
+  readonly desc: boolean;
+  /** NULLs first (Flink's default: first for ASC, last for DESC). */
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * A temporal sort: keys[0] is a time attribute, ascending; rows are buffered and emitted in
+ * key order once the watermark passes their time. Output append-only, same columns.
+ */
+export interface SortNode {
+  readonly kind: 'sort';
+  readonly input: LogicalPlan;
+  readonly keys: readonly SortKey[];
+  readonly schema: Schema;
+}
+
+/** LIMIT [OFFSET]: the first `fetch` rows after skipping `offset`, in arrival order. */
+export interface LimitNode {
+  readonly kind: 'limit';
+  readonly input: LogicalPlan;
+  readonly offset: number;
+  readonly fetch: number;
+  readonly schema: Schema;
+}
+
 export interface UnionNode {
   readonly kind: 'union';
   readonly inputs: readonly LogicalPlan[];
@@ -177,13 +246,6 @@ export interface SinkNode {
 }
 
 export type RankFunction = 'row_number' | 'rank' | 'dense_rank';
-
-/** One ORDER BY key of a rank: Flink's default null order (ASC NULLS FIRST, DESC NULLS LAST). */
-export interface SortKey {
-  readonly index: number;
-  readonly desc: boolean;
-  readonly nullsFirst: boolean;
-}
 
 /**
  * How a rank runs (chosen by rank-rewrite.ts from the pattern, as Flink's planner does):
@@ -221,7 +283,21 @@ export interface RankNode {
   readonly schema: Schema;
 }
 
-export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | JoinNode | RankNode | UnionNode | ValuesNode | SinkNode;
+export type LogicalPlan =
+  | ScanNode
+  | ProjectNode
+  | FilterNode
+  | WindowTvfNode
+  | AggregateNode
+  | WindowAggregateNode
+  | JoinNode
+  | RankNode
+  | OverAggregateNode
+  | SortNode
+  | LimitNode
+  | UnionNode
+  | ValuesNode
+  | SinkNode;
 
 export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
@@ -234,6 +310,9 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'aggregate':
     case 'window-aggregate':
     case 'rank':
+    case 'over-aggregate':
+    case 'sort':
+    case 'limit':
     case 'sink':
       return [p.input];
     case 'union':
@@ -373,6 +452,12 @@ export function describeNode(p: LogicalPlan): string {
       return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));
     case 'rank':
       return describeRank(p.fn, p.partitionKeys, p.orderKeys, p.range, p.outputRank, p.strategy, inNames(p.input));
+    case 'over-aggregate':
+      return describeOver(p.partitionKeys, p.timeIndex, p.frame, p.calls, inNames(p.input));
+    case 'sort':
+      return `TemporalSort(orderBy=[${describeSortKeys(p.keys, inNames(p.input))}])`;
+    case 'limit':
+      return `Limit(${p.offset > 0 ? `offset=${p.offset}, ` : ''}fetch=${p.fetch})`;
     case 'union':
       return `Union(all=true)`;
     case 'values':
@@ -382,6 +467,27 @@ export function describeNode(p: LogicalPlan): string {
     default:
       return assertNever(p, 'plan node');
   }
+}
+
+export function describeSortKeys(keys: readonly SortKey[], names: readonly string[]): string {
+  return keys.map((k) => `${names[k.index]} ${k.desc ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+export function describeFrame(f: OverFrame): string {
+  if (f.preceding === undefined) return `${f.unit.toUpperCase()} UNBOUNDED PRECEDING`;
+  const n = f.unit === 'rows' ? `${f.preceding}` : `${f.preceding}ms`;
+  return `${f.unit.toUpperCase()} BETWEEN ${n} PRECEDING AND CURRENT ROW`;
+}
+
+export function overCallToString(c: OverCall, names: readonly string[]): string {
+  const args = c.fn === 'count_star' ? '*' : c.args.map((i) => names[i] ?? `$${i}`).join(', ');
+  const extra = c.fn === 'lag' ? `, ${c.offset}${c.default !== null ? `, ${JSON.stringify(c.default)}` : ''}` : '';
+  return `${c.fn === 'count_star' ? 'COUNT' : c.fn.toUpperCase()}(${args}${extra})`;
+}
+
+/** `OverAggregate(partitionBy=[..], orderBy=[ts], ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, aggs=[..])` */
+export function describeOver(partitionKeys: readonly number[], timeIndex: number, frame: OverFrame, calls: readonly OverCall[], names: readonly string[]): string {
+  return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}])`;
 }
 
 const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };

@@ -29,6 +29,8 @@ import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-sub
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
+import { bindOver, collectOverCalls } from './bind-over.js';
+import { bindOrderLimit } from './bind-order-limit.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -431,10 +433,10 @@ export class Binder {
   // SELECT
 
   private bindSelect(s: ast.Select): LogicalPlan {
-    if (s.orderBy.length > 0) throw notSupported('ORDER BY on a stream', s.orderBy[0]!.span, 'results of a streaming query are emitted as they become final; sort them downstream');
-    if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
-    if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
-    if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
+    return this.bindOrderLimit(this.bindSelectCore(s), s.orderBy, s.limit, s.offset);
+  }
+
+  private bindSelectCore(s: ast.Select): LogicalPlan {
     let plan: LogicalPlan;
     let where = s.where;
     // IN/EXISTS subqueries among WHERE's conjuncts become semi/anti joins over the rest
@@ -458,7 +460,14 @@ export class Binder {
     if (ttl !== undefined) plan = applyJoinTtl(plan, ttl);
     const from = plan;
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
-    if (s.groupBy.length > 0 || aggCalls.length > 0) {
+    const overCalls = collectOverCalls(s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])));
+    if (overCalls.length > 0) {
+      if (s.groupBy.length > 0 || aggCalls.length > 0) {
+        throw notSupported('OVER aggregation in a SELECT with GROUP BY or aggregates', overCalls[0]!.span, 'aggregate in a subquery, then apply OVER to its result: SELECT ..., SUM(x) OVER (...) FROM (SELECT ... GROUP BY ...)');
+      }
+      if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
+      plan = bindOver(this, s, plan, overCalls);
+    } else if (s.groupBy.length > 0 || aggCalls.length > 0) {
       plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
@@ -490,7 +499,7 @@ export class Binder {
     return { plan: rank, ctx: { schema: plan.schema, clause: 'SELECT', intercept: (e) => (e === call ? ref : undefined) } };
   }
 
-  private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
+  bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
     const exprs: BoundExpr[] = [];
     const names: string[] = [];
     items.forEach((item, pos) => {
@@ -704,8 +713,15 @@ export class Binder {
   // UNION ALL, VALUES
 
   private bindSetOperation(q: ast.SetOperation): LogicalPlan {
-    if (q.orderBy.length > 0) throw notSupported('ORDER BY on a stream', q.orderBy[0]!.span);
-    if (q.limit !== undefined) throw notSupported('LIMIT', q.limit.span);
+    return this.bindOrderLimit(this.bindSetOperationCore(q), q.orderBy, q.limit, q.offset);
+  }
+
+  /** ORDER BY (a temporal sort) and LIMIT [OFFSET] over a query's result (see bind-order-limit.ts). */
+  private bindOrderLimit(plan: LogicalPlan, orderBy: readonly ast.OrderItem[], limit: ast.Expr | undefined, offset: ast.Expr | undefined): LogicalPlan {
+    return bindOrderLimit(this, plan, orderBy, limit, offset);
+  }
+
+  private bindSetOperationCore(q: ast.SetOperation): LogicalPlan {
     if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
     const left = this.bindQuery(q.left);
     const right = this.bindQuery(q.right);
@@ -1053,7 +1069,7 @@ export class Binder {
 // ---------------------------------------------------------------------------------------
 // helpers
 
-function notTimeAttribute(f: Field, span: Span): WeirError {
+export function notTimeAttribute(f: Field, span: Span): WeirError {
   if (f.joinDroppedRowtime === true) {
     return bindError(
       `column '${f.name}' is not a time attribute: it comes out of a regular join, whose output has no time attribute (as in Flink)`,
@@ -1074,7 +1090,7 @@ function nameOf(q: ast.QualifiedName): string {
   return q.parts[q.parts.length - 1]!.value;
 }
 
-function unparen(e: ast.Expr): ast.Expr {
+export function unparen(e: ast.Expr): ast.Expr {
   return e.kind === 'paren' ? unparen(e.expr) : e;
 }
 
@@ -1151,7 +1167,7 @@ export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: 
   return { kind: 'project', input, exprs: fixed, schema };
 }
 
-function castTo(e: BoundExpr, t: DataType): BoundExpr {
+export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (sameType(e.type, t)) return e;
   if (e.kind === 'const') return constant(castConstant(e, t), t);
   return { kind: 'cast', operand: e, type: t, safe: false };
