@@ -326,6 +326,11 @@ export const INTO = keyword('INTO', R);
 export const OVERWRITE = keyword('OVERWRITE', N);
 export const EXPLAIN = keyword('EXPLAIN', N);
 export const PLAN = keyword('PLAN', N);
+// EXPLAIN details (Flink's ExplainDetail)
+export const CHANGELOG_MODE = keyword('CHANGELOG_MODE', N);
+export const ESTIMATED_COST = keyword('ESTIMATED_COST', N);
+export const JSON_EXECUTION_PLAN = keyword('JSON_EXECUTION_PLAN', N);
+export const PLAN_ADVICE = keyword('PLAN_ADVICE', N);
 export const SET = keyword('SET', N);
 export const RESET = keyword('RESET', N);
 export const SHOW = keyword('SHOW', N);

@@ -6,6 +6,7 @@
 // hash of the whole description: a checkpoint records it, and restoring into a different
 // plan is refused (DESIGN §5).
 
+import { changelogModes } from './changelog-mode.js';
 import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
 import { assertNever, planError } from '../common/errors.js';
@@ -446,11 +447,14 @@ function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
   }
 }
 
-export function explainPhysical(plan: PhysicalPlan): string {
+/** The physical plan as text; with `changelogMode`, each node's mode as Flink prints it (`changelogMode=[I,D]`). */
+export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMode?: boolean } = {}): string {
   const lines: string[] = [];
+  const modes = opts.changelogMode === true ? changelogModes(plan) : undefined;
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
-    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${n.updating ? '  (changelog)' : ''}`);
+    const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}`);
     lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');
