@@ -383,7 +383,10 @@ export const JOIN_CASES: readonly JoinCase[] = [
 /** Each case at parallelism 1 (with the loop and DuckDB) and at 2; best of `repeat`. */
 export async function measureJoins(repeat: number, cases: readonly JoinCase[] = JOIN_CASES): Promise<JoinResult[]> {
   const results: JoinResult[] = [];
+  // WEIR_BENCH_JOINS=q3,q7 picks cases by their file's query name
+  const only = process.env.WEIR_BENCH_JOINS?.split(',');
   for (const c of cases) {
+    if (only !== undefined && !only.includes(/q\d+/.exec(c.file)![0])) continue;
     const inst = await DuckDBInstance.create(':memory:');
     const conn = await inst.connect();
     await loadDuck(conn, c);
