@@ -224,6 +224,15 @@ export interface Select {
   readonly limit: Expr | undefined;
   readonly offset: Expr | undefined;
   readonly span: Span;
+  /** Query hints right after SELECT (`SELECT /*+ STATE_TTL('o' = '1h') *\/ ...`). */
+  readonly hints?: readonly QueryHint[];
+}
+
+/** A query hint: `NAME('key' = 'value', ...)` inside `/*+ ... *\/`. */
+export interface QueryHint {
+  readonly name: string;
+  readonly options: readonly { readonly key: string; readonly value: string; readonly span: Span }[];
+  readonly span: Span;
 }
 
 export interface SetOperation {

@@ -3,6 +3,7 @@
 // to plan physically and run. Statement results are data; the caller renders them.
 
 import type { SourceText, Span } from '../common/errors.js';
+import { parseDuration } from '../catalog/catalog.js';
 import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, typeToString } from '../common/types.js';
@@ -269,6 +270,9 @@ function validateOption(key: string, value: string, span: ast.Statement['span'])
   }
   if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
     throw bindError(`'${key}' must be a positive number of rows per second, got '${value}'`, span);
+  }
+  if (key === 'table.exec.state.ttl' && !(parseDuration(value) >= 0)) {
+    throw bindError(`'${key}' must be a duration such as '1 h', '30 min' or '0 ms' (keep state forever), got '${value}'`, span);
   }
   if (key === 'execution.worker-threads' && value !== 'auto' && !/^\d+$/.test(value)) {
     throw bindError(`'${key}' must be 'auto' or a whole number (0: everything on the main thread), got '${value}'`, span);
