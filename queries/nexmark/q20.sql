@@ -6,7 +6,7 @@
 -- (github.com/nexmark/nexmark, nexmark-flink/src/main/resources/queries/q20.sql), unchanged.
 -- It reads upstream's views person, auction and bid (camelCase columns, `dateTime`), which
 -- the views below define over weir's nexmark tables, as upstream's ddl_views.sql does.
--- events.num = 200,000 keeps `weir verify` quick; raise it for a longer run.
+-- events.num = 100,000 keeps `weir verify` quick; raise it for a longer run.
 
 CREATE TABLE auction_events (
   id          BIGINT,
@@ -23,7 +23,7 @@ CREATE TABLE auction_events (
 ) WITH (
   'connector'     = 'nexmark',
   'nexmark.table' = 'auction',
-  'events.num'    = '200000'
+  'events.num'    = '100000'
 );
 
 CREATE TABLE bid_events (
@@ -38,7 +38,7 @@ CREATE TABLE bid_events (
 ) WITH (
   'connector'     = 'nexmark',
   'nexmark.table' = 'bid',
-  'events.num'    = '200000'
+  'events.num'    = '100000'
 );
 
 CREATE VIEW auction AS

@@ -10,7 +10,7 @@
 -- (github.com/nexmark/nexmark, nexmark-flink/src/main/resources/queries/q7.sql), unchanged.
 -- It reads upstream's views person, auction and bid (camelCase columns, `dateTime`), which
 -- the views below define over weir's nexmark tables, as upstream's ddl_views.sql does.
--- events.num = 500,000 keeps `weir verify` quick; raise it for a longer run.
+-- events.num = 300,000 keeps `weir verify` quick; raise it for a longer run.
 
 CREATE TABLE bid_events (
   auction   BIGINT,
@@ -24,7 +24,7 @@ CREATE TABLE bid_events (
 ) WITH (
   'connector'     = 'nexmark',
   'nexmark.table' = 'bid',
-  'events.num'    = '500000'
+  'events.num'    = '300000'
 );
 
 CREATE VIEW bid AS

@@ -121,21 +121,10 @@ export class RegularJoinOperator implements Operator {
       const key = keyAt(i);
       keyOf[i] = key;
       if (!keyMatchable(cols, myKeys, this.spec.nullSafe, i)) continue;
-      const slots = other.slotsOf(key);
-      const len = slots.length;
-      if (len === 0) continue;
-      if (this.pairRow.length < m + len) {
-        const cap = Math.max(1024, (m + len) * 2);
-        const pr = new Int32Array(cap);
-        pr.set(this.pairRow.subarray(0, m));
-        this.pairRow = pr;
-        const ps = new Int32Array(cap);
-        ps.set(this.pairSlot.subarray(0, m));
-        this.pairSlot = ps;
-      }
-      for (let j = 0; j < len; j++) {
+      for (let s = other.first(key); s >= 0; s = other.next(s)) {
+        if (m === this.pairRow.length) this.growPairs(m);
         this.pairRow[m] = i;
-        this.pairSlot[m++] = slots[j]!;
+        this.pairSlot[m++] = s;
       }
     }
     rowStart[n] = m;
@@ -156,6 +145,16 @@ export class RegularJoinOperator implements Operator {
       if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
+  }
+
+  private growPairs(m: number): void {
+    const cap = Math.max(1024, m * 2);
+    const pr = new Int32Array(cap);
+    pr.set(this.pairRow.subarray(0, m));
+    this.pairRow = pr;
+    const ps = new Int32Array(cap);
+    ps.set(this.pairSlot.subarray(0, m));
+    this.pairSlot = ps;
   }
 
   /** Pairs [0, m) as one batch (left columns, then right), through the condition. */
