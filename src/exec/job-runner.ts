@@ -131,7 +131,7 @@ export class RunningJob {
     restore?: { readonly state: RestoreState; readonly checkpointId: number },
   ) {
     const workers = workerThreadsFor(plan, options);
-    const opts = jobOptionsFrom(options, settings);
+    const opts = { ...jobOptionsFrom(options, settings), resultListener: this.limitedListeners(plan, settings.listener) };
     this.stateTtlMs = opts.stateTtlMs;
     this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore?.state) : new Job(plan, opts, restore?.state);
     const c = settings.checkpoint;
@@ -148,6 +148,49 @@ export class RunningJob {
         c.onChange,
       );
     }
+  }
+
+  /**
+   * A job whose every result is a LIMIT (bare SELECTs, no INSERT) ends as soon as each has its
+   * rows, even over an unbounded source (as a shell peeks at a table): the listeners count the
+   * rows, and when all are complete the job is cancelled (not failed) and each listener ends.
+   */
+  private limitedListeners(plan: PhysicalPlan, listener: RunSettings['listener']): RunSettings['listener'] {
+    if (listener === undefined) return undefined;
+    const collects = plan.nodes.filter((n) => n.spec.kind === 'collect');
+    const fetches = collects.map((c) => {
+      const input = plan.nodes[c.inputs[0]!.from]!;
+      return input.spec.kind === 'limit' ? input.spec.fetch : undefined;
+    });
+    const limitedOnly = collects.length > 0 && fetches.every((f) => f !== undefined) && !plan.nodes.some((n) => n.spec.kind === 'sink');
+    if (!limitedOnly) return listener;
+    const counts = fetches.map(() => 0);
+    let ended = false;
+    const wrapped: ResultListener[] = [];
+    const check = async (): Promise<void> => {
+      if (ended || !counts.every((n, i) => n >= fetches[i]!)) return;
+      ended = true;
+      this.job.cancel();
+      for (const l of wrapped) await l.onEnd?.();
+    };
+    return (i) => {
+      const inner = listener(i);
+      const l: ResultListener = {
+        onBatch: async (b) => {
+          if (ended) return;
+          await inner.onBatch(b);
+          counts[i]! += b.length;
+          await check();
+        },
+        onWatermark: (wm) => inner.onWatermark?.(wm),
+        onEnd: async () => {
+          if (ended) return;
+          await inner.onEnd?.();
+        },
+      };
+      wrapped[i] = { onBatch: () => undefined, onEnd: () => inner.onEnd?.() };
+      return l;
+    };
   }
 
   /** Stops the job: with a savepoint when checkpointing is on, else by cancelling it. */

@@ -35,11 +35,15 @@ import { RegularJoinOperator } from './operators/regular-join.js';
 import { createIntervalJoinOperator } from './operators/interval-join.js';
 import { createWindowJoinOperator } from './operators/window-join.js';
 import { createTemporalJoinOperator } from './operators/temporal-join.js';
+import { RankOperator } from './operators/rank.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { OverAggregateOperator } from './operators/over-aggregate.js';
+import { TemporalSortOperator } from './operators/temporal-sort.js';
+import { LimitOperator } from './operators/limit.js';
 import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
 import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
 
@@ -393,6 +397,14 @@ export class Job {
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
         }
       }
+      case 'rank':
+        return new RankOperator(s, types, outTypes, this.options.batchSize);
+      case 'over-aggregate':
+        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
+      case 'temporal-sort':
+        return new TemporalSortOperator(types, s.keys, this.options.batchSize);
+      case 'limit':
+        return new LimitOperator(s.offset, s.fetch);
       case 'union':
         return new UnionOperator();
       case 'sink': {

@@ -63,6 +63,12 @@ export interface Operator {
   processBatch(batch: Batch, out: Collector, input: number): void | Promise<void>;
   /** The combined watermark advanced to `wm`; the runtime forwards it after this returns. */
   processWatermark?(wm: number, out: Collector): void | Promise<void>;
+  /**
+   * The watermark the operator passes on when its input watermark is `wm` (default: `wm`). An
+   * operator that may still emit rows older than its input watermark (an interval join) holds
+   * it back; the result must grow with `wm` and be +Infinity for +Infinity.
+   */
+  outputWatermark?(wm: number): number;
   /** All inputs ended (after the final watermark): flush everything. */
   finish?(out: Collector): void | Promise<void>;
   /**

@@ -1,11 +1,115 @@
 // Window joins: recognised from a regular join of two windowed inputs (see join-strategy.ts).
+//
+// As in Flink (window properties of a relation, WindowJoinUtil), an input is windowed when its
+// rows carry the bounds of the window they belong to:
+// - a window TVF used without aggregation (TUMBLE, HOP, CUMULATE; not SESSION, whose windows
+//   are not known until they close): its window_start, window_end and window_time;
+// - a window aggregation: the window_start, window_end and window_time it outputs;
+// - a window join: the window columns of each side that is never padded with NULLs;
+// - and any of these under filters and projections that pass the window columns through as
+//   plain column references (a computed or cast window column is an ordinary value).
+// A join is a window join when both inputs are windowed with the same window (kind, size, slide
+// or step, offset), both are append-only, and the equi-keys include an equality of the two
+// sides' window_start and one of their window_end. Every other key and condition stays as it
+// is. The operator then needs only the window_end column of each side: a window's rows are
+// joined once, when the watermark passes window_end - 1.
+//
+// Output: append-only. The window_time of each side that is not null-padded stays a time
+// attribute (its rows are emitted before the watermark that closes their window moves on, as a
+// window aggregation's are); every other time attribute is lost, as in a regular join.
 
-import type { JoinNode, Schema } from './logical.js';
+import type { Field, JoinNode, LogicalPlan, Schema, WindowSpec } from './logical.js';
+import { isUpdating } from './logical.js';
+
+/** Which columns of a relation hold window bounds, and of which window. */
+export interface WindowProperties {
+  readonly window: WindowSpec;
+  readonly starts: ReadonlySet<number>;
+  readonly ends: ReadonlySet<number>;
+  readonly times: ReadonlySet<number>;
+}
+
+function lastThree(window: WindowSpec, width: number): WindowProperties {
+  return { window, starts: new Set([width - 3]), ends: new Set([width - 2]), times: new Set([width - 1]) };
+}
+
+/** The window columns of a plan's output, or undefined when it is not windowed. */
+export function windowProperties(p: LogicalPlan): WindowProperties | undefined {
+  switch (p.kind) {
+    case 'window-tvf':
+      return p.window.kind === 'session' ? undefined : lastThree(p.window, p.schema.length);
+    case 'window-aggregate':
+      return lastThree(p.window, p.schema.length);
+    case 'filter':
+      return windowProperties(p.input);
+    case 'project': {
+      const inner = windowProperties(p.input);
+      if (inner === undefined) return undefined;
+      const map = (cols: ReadonlySet<number>): Set<number> => {
+        const out = new Set<number>();
+        p.exprs.forEach((e, i) => {
+          if (e.kind === 'input' && cols.has(e.index)) out.add(i);
+        });
+        return out;
+      };
+      return { window: inner.window, starts: map(inner.starts), ends: map(inner.ends), times: map(inner.times) };
+    }
+    case 'join': {
+      if (p.strategy.kind !== 'window') return undefined;
+      const l = windowProperties(p.left);
+      const r = windowProperties(p.right);
+      if (l === undefined || r === undefined) return undefined;
+      const keepLeft = p.joinType !== 'right' && p.joinType !== 'full';
+      const keepRight = p.joinType === 'inner' || p.joinType === 'left';
+      const nl = p.left.schema.length;
+      const both = (a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> => {
+        const out = new Set<number>(keepLeft ? a : []);
+        if (keepRight) for (const i of b) out.add(nl + i);
+        return out;
+      };
+      return { window: l.window, starts: both(l.starts, r.starts), ends: both(l.ends, r.ends), times: both(l.times, r.times) };
+    }
+    default:
+      return undefined;
+  }
+}
+
+function sameWindow(a: WindowSpec, b: WindowSpec): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /** The join as a window join when both inputs are windowed alike and joined on their bounds, or undefined. */
 export function detectWindowJoin(join: JoinNode, leftSchema: Schema, rightSchema: Schema): JoinNode | undefined {
-  void join;
   void leftSchema;
   void rightSchema;
-  return undefined;
+  if (join.strategy.kind !== 'regular') return undefined;
+  // Flink's window join takes append-only inputs only; an updating input stays a regular join.
+  if (isUpdating(join.left) || isUpdating(join.right)) return undefined;
+  const lp = windowProperties(join.left);
+  const rp = windowProperties(join.right);
+  if (lp === undefined || rp === undefined || !sameWindow(lp.window, rp.window)) return undefined;
+  let startPair = false;
+  let leftEnd = -1;
+  let rightEnd = -1;
+  join.leftKeys.forEach((l, i) => {
+    const r = join.rightKeys[i]!;
+    if (lp.starts.has(l) && rp.starts.has(r)) startPair = true;
+    else if (lp.ends.has(l) && rp.ends.has(r) && leftEnd < 0) {
+      leftEnd = l;
+      rightEnd = r;
+    }
+  });
+  if (!startPair || leftEnd < 0) return undefined;
+  // window_time of a side that is never null-padded is still a time attribute
+  const keepLeft = join.joinType !== 'right' && join.joinType !== 'full';
+  const keepRight = join.joinType === 'inner' || join.joinType === 'left';
+  const nl = join.left.schema.length;
+  const schema: Field[] = join.schema.map((f, i) => {
+    const time = i < nl ? keepLeft && lp.times.has(i) : keepRight && rp.times.has(i - nl);
+    if (!time) return f;
+    const { joinDroppedRowtime: _dropped, ...rest } = f;
+    void _dropped;
+    return { ...rest, rowtime: true };
+  });
+  return { ...join, strategy: { kind: 'window', leftEnd, rightEnd }, schema };
 }

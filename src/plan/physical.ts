@@ -14,8 +14,8 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
-import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, Schema, WindowSpec } from './logical.js';
-import { aggToString, describeJoin, describeWindow, isUpdating, joinIsUpdating } from './logical.js';
+import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
   | { readonly kind: 'forward' }
@@ -78,6 +78,21 @@ export type OperatorSpec =
       readonly leftTtlMs?: number;
       readonly rightTtlMs?: number;
     }
+  | {
+      readonly kind: 'rank';
+      readonly fn: RankFunction;
+      readonly partitionKeys: readonly number[];
+      readonly orderKeys: readonly SortKey[];
+      readonly range: { readonly start: number; readonly end: number };
+      readonly outputRank: boolean;
+      readonly strategy: RankStrategy;
+      readonly inputUpdating: boolean;
+    }
+  | { readonly kind: 'over-aggregate'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly frame: OverFrame; readonly calls: readonly OverCall[] }
+  /** A temporal sort (keys[0] the time attribute, ascending), on one subtask. */
+  | { readonly kind: 'temporal-sort'; readonly keys: readonly SortKey[] }
+  /** LIMIT [OFFSET] on one subtask. */
+  | { readonly kind: 'limit'; readonly offset: number; readonly fetch: number }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
   /** The result of a bare SELECT, handed to the client (CLI printer, REPL, verify). */
@@ -287,6 +302,38 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         };
         return add(spec, parallelism, edges, p.schema, joinIsUpdating(p.joinType, p.strategy, ln.updating, rn.updating));
       }
+      case 'rank': {
+        if (p.range === undefined) {
+          const f = rankFunctionName(p.fn);
+          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, undefined, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
+        }
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        const spec: OperatorSpec = { kind: 'rank', fn: p.fn, partitionKeys: p.partitionKeys, orderKeys: p.orderKeys, range: p.range, outputRank: p.outputRank, strategy: p.strategy, inputUpdating: inNode.updating };
+        return add(spec, parallelism, [{ from: input, partitioning }], p.schema, rankIsUpdating(p.strategy, inNode.updating));
+      }
+      case 'over-aggregate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('OVER aggregation over an updating input (a changelog) is not supported', undefined, 'OVER needs an append-only input, as in Flink: apply it to the table itself, or to a window aggregation, which is append-only');
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        return add({ kind: 'over-aggregate', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, frame: p.frame, calls: p.calls }, parallelism, [{ from: input, partitioning }], p.schema, false);
+      }
+      case 'sort': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('ORDER BY over an updating input (a changelog) is not supported', undefined, 'a temporal sort needs an append-only input');
+        return add({ kind: 'temporal-sort', keys: p.keys }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, false);
+      }
+      case 'limit': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('LIMIT over an updating input (a changelog) is not supported', undefined, 'LIMIT takes the first rows of an append-only stream; for the top rows of an updating result use a Top-N query (ROW_NUMBER() OVER (ORDER BY ...) <= n)');
+        return add({ kind: 'limit', offset: p.offset, fetch: p.fetch }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, false);
+      }
       case 'union': {
         const inputs = p.inputs.map(plan);
         const par = Math.max(...inputs.map((i) => nodes[i]!.parallelism));
@@ -365,6 +412,16 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       }
       return d;
     }
+    case 'rank': {
+      const d = describeRank(s.fn, s.partitionKeys, s.orderKeys, s.range, s.outputRank, s.strategy, inNames());
+      return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
+    }
+    case 'over-aggregate':
+      return describeOver(s.partitionKeys, s.timeIndex, s.frame, s.calls, inNames());
+    case 'temporal-sort':
+      return `TemporalSort(orderBy=[${describeSortKeys(s.keys, inNames())}])`;
+    case 'limit':
+      return `Limit(${s.offset > 0 ? `offset=${s.offset}, ` : ''}fetch=${s.fetch})`;
     case 'union':
       return 'Union';
     case 'sink':
@@ -417,6 +474,18 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
+        break;
+      case 'rank':
+        h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);
+        break;
+      case 'over-aggregate':
+        h.update(`${s.partitionKeys.join(',')}|${s.timeIndex}|${JSON.stringify(s.frame)}|${s.calls.map((c) => `${c.fn}/${c.args}/${c.offset}`).join(';')}`);
+        break;
+      case 'temporal-sort':
+        h.update(JSON.stringify(s.keys));
+        break;
+      case 'limit':
+        h.update(`${s.offset}|${s.fetch}`);
         break;
       case 'source':
         h.update(`${s.table.name}|${s.read.map((c) => c.name).join(',')}`);

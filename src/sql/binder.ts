@@ -27,6 +27,10 @@ import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
 import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
+import { bindRank, rankCallsOf } from './bind-rank.js';
+import { foldRankFilter } from '../plan/rank-rewrite.js';
+import { bindOver, collectOverCalls } from './bind-over.js';
+import { bindOrderLimit } from './bind-order-limit.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -429,10 +433,10 @@ export class Binder {
   // SELECT
 
   private bindSelect(s: ast.Select): LogicalPlan {
-    if (s.orderBy.length > 0) throw notSupported('ORDER BY on a stream', s.orderBy[0]!.span, 'results of a streaming query are emitted as they become final; sort them downstream');
-    if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
-    if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
-    if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
+    return this.bindOrderLimit(this.bindSelectCore(s), s.orderBy, s.limit, s.offset);
+  }
+
+  private bindSelectCore(s: ast.Select): LogicalPlan {
     let plan: LogicalPlan;
     let where = s.where;
     // IN/EXISTS subqueries among WHERE's conjuncts become semi/anti joins over the rest
@@ -449,19 +453,27 @@ export class Binder {
     if (where !== undefined) {
       const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
       this.expectBoolean(pred, where, 'WHERE');
-      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+      plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
     }
     for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
     const ttl = stateTtlHint(s);
     if (ttl !== undefined) plan = applyJoinTtl(plan, ttl);
     const from = plan;
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
-    if (s.groupBy.length > 0 || aggCalls.length > 0) {
+    const overCalls = collectOverCalls(s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])));
+    if (overCalls.length > 0) {
+      if (s.groupBy.length > 0 || aggCalls.length > 0) {
+        throw notSupported('OVER aggregation in a SELECT with GROUP BY or aggregates', overCalls[0]!.span, 'aggregate in a subquery, then apply OVER to its result: SELECT ..., SUM(x) OVER (...) FROM (SELECT ... GROUP BY ...)');
+      }
+      if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
+      plan = bindOver(this, s, plan, overCalls);
+    } else if (s.groupBy.length > 0 || aggCalls.length > 0) {
       plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
-      const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
-      plan = project(plan, exprs, names);
+      const ctx = this.rankContext(s, plan);
+      const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
+      plan = project(ctx.plan, exprs, names);
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
@@ -472,7 +484,22 @@ export class Binder {
     return plan;
   }
 
-  private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
+  /**
+   * A ROW_NUMBER/RANK/DENSE_RANK OVER (...) in the select list: a rank node over `plan` (see
+   * bind-rank.ts); the select list binds over the input's columns and reads the rank by reference.
+   */
+  private rankContext(s: ast.Select, plan: LogicalPlan): { plan: LogicalPlan; ctx: ExprContext } {
+    const calls = rankCallsOf(s.items);
+    if (calls.length === 0) return { plan, ctx: { schema: plan.schema, clause: 'SELECT' } };
+    if (calls.length > 1) throw notSupported('more than one ranking function in a SELECT', calls[1]!.span, 'rank in one subquery, then rank its result in another');
+    const call = calls[0]!;
+    const rank = bindRank(call, plan, (e, schema, clause) => this.bindExpr(e, { schema, clause }));
+    const n = plan.schema.length;
+    const ref = inputRef(n, T.BIGINT, rank.schema[n]!.name);
+    return { plan: rank, ctx: { schema: plan.schema, clause: 'SELECT', intercept: (e) => (e === call ? ref : undefined) } };
+  }
+
+  bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
     const exprs: BoundExpr[] = [];
     const names: string[] = [];
     items.forEach((item, pos) => {
@@ -686,8 +713,15 @@ export class Binder {
   // UNION ALL, VALUES
 
   private bindSetOperation(q: ast.SetOperation): LogicalPlan {
-    if (q.orderBy.length > 0) throw notSupported('ORDER BY on a stream', q.orderBy[0]!.span);
-    if (q.limit !== undefined) throw notSupported('LIMIT', q.limit.span);
+    return this.bindOrderLimit(this.bindSetOperationCore(q), q.orderBy, q.limit, q.offset);
+  }
+
+  /** ORDER BY (a temporal sort) and LIMIT [OFFSET] over a query's result (see bind-order-limit.ts). */
+  private bindOrderLimit(plan: LogicalPlan, orderBy: readonly ast.OrderItem[], limit: ast.Expr | undefined, offset: ast.Expr | undefined): LogicalPlan {
+    return bindOrderLimit(this, plan, orderBy, limit, offset);
+  }
+
+  private bindSetOperationCore(q: ast.SetOperation): LogicalPlan {
     if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
     const left = this.bindQuery(q.left);
     const right = this.bindQuery(q.right);
@@ -1035,7 +1069,7 @@ export class Binder {
 // ---------------------------------------------------------------------------------------
 // helpers
 
-function notTimeAttribute(f: Field, span: Span): WeirError {
+export function notTimeAttribute(f: Field, span: Span): WeirError {
   if (f.joinDroppedRowtime === true) {
     return bindError(
       `column '${f.name}' is not a time attribute: it comes out of a regular join, whose output has no time attribute (as in Flink)`,
@@ -1056,7 +1090,7 @@ function nameOf(q: ast.QualifiedName): string {
   return q.parts[q.parts.length - 1]!.value;
 }
 
-function unparen(e: ast.Expr): ast.Expr {
+export function unparen(e: ast.Expr): ast.Expr {
   return e.kind === 'paren' ? unparen(e.expr) : e;
 }
 
@@ -1133,7 +1167,7 @@ export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: 
   return { kind: 'project', input, exprs: fixed, schema };
 }
 
-function castTo(e: BoundExpr, t: DataType): BoundExpr {
+export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (sameType(e.type, t)) return e;
   if (e.kind === 'const') return constant(castConstant(e, t), t);
   return { kind: 'cast', operand: e, type: t, safe: false };

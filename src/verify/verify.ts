@@ -28,9 +28,11 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets } from './compare.js';
+import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
+import { candidatesSql, tieAwareEqual, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
-import { TranslationError, planToDuckDb } from './translate.js';
+import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
+import type { TranslateContext } from './translate.js';
 import { collectScript } from './collect.js';
 import { prng } from '../common/random.js';
 
@@ -120,15 +122,17 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   const conn = await duck.connect();
   try {
     const toLoad = new Map<string, TableDef>();
+    const translateCtx: TranslateContext = {
+      generatorTable: (table) => {
+        const name = `gen_${table.name.toLowerCase()}`;
+        toLoad.set(name, table);
+        return name;
+      },
+    };
     const sqls = targets.map((t) => {
       try {
-        return planToDuckDb(t.plan, {
-          generatorTable: (table) => {
-            const name = `gen_${table.name.toLowerCase()}`;
-            toLoad.set(name, table);
-            return name;
-          },
-        });
+        // a LIMIT without ORDER BY: DuckDB gives the candidates, the stream's rows must be some of them
+        return planToDuckDb(sampleLimitOf(t.plan)?.input ?? t.plan, translateCtx);
       } catch (e) {
         if (e instanceof TranslationError) throw new WeirError('not-supported', `${t.label} (line ${t.line}): ${e.message}`, { hint: 'weir verify cannot check this query' });
         throw e;
@@ -145,7 +149,14 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
       const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
       const rows = streamed.rows[i]!;
-      const cmp = compareMultisets(rows, batch);
+      const sample = sampleLimitOf(t.plan);
+      let cmp = sample === undefined ? compareMultisets(rows, batch) : compareSample(rows, batch, sample.offset, sample.fetch);
+      const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
+      if (tied !== undefined) {
+        // ties: another choice among rows equal on the ORDER BY keys is as right (tie-aware.ts)
+        const candidates = await runDuck(conn, candidatesSql(tied, translateCtx), schema.map((f) => f.type));
+        if (tieAwareEqual(tied, rows, batch, candidates)) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
+      }
       const bad = streamed.unmatched[i]!;
       verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
     }

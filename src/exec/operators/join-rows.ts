@@ -69,6 +69,11 @@ export class JoinRows {
     /** Join key columns of this side. */
     readonly keyColumns: readonly number[],
     readonly updating: boolean,
+    /**
+     * Columns whose hash gives a row's key group: the columns the input is partitioned on
+     * (the window join indexes rows by fewer columns than it is partitioned by).
+     */
+    private readonly keyGroupColumns: readonly number[] = keyColumns,
   ) {
     this.kinds = types.map(physicalKind);
     this.f64 = types.map(() => new Float64Array(0));
@@ -214,7 +219,7 @@ export class JoinRows {
     this.count[slot] = 1;
     this.assoc[slot] = assoc;
     this.touched[slot] = now;
-    this.keyGroup[slot] = this.keyColumns.length === 0 ? 0 : keyGroupOf(hashRow(this.keyColumns.map((k) => cols[k]!), row), maxParallelism);
+    this.keyGroup[slot] = this.keyGroupColumns.length === 0 ? 0 : keyGroupOf(hashRow(this.keyGroupColumns.map((k) => cols[k]!), row), maxParallelism);
     this.addToBucket(slot, key);
     this.rows++;
     return slot;

@@ -1,14 +1,295 @@
-// Window join operator (see src/plan/join-strategy.ts for when a join is one).
+// Window join (Flink's WindowJoin): INNER, LEFT, RIGHT, FULL OUTER, SEMI and ANTI joins of two
+// inputs windowed alike, on window_start, window_end and any other keys plus a residual
+// condition (see src/plan/join-window.ts for when a join is one).
+//
+// State: the rows of each open window, per side, by window end (one JoinRows store per window
+// and side, indexed by the join keys other than window_end). Both inputs are append-only, so a
+// row is only ever added, never retracted.
+//
+// Watermark rule: when the watermark reaches window_end - 1, each window up to it is joined
+// once, in order of end: candidate pairs with equal keys are collected, the residual condition
+// is evaluated over them as one batch, matching pairs are emitted, then the rows of an outer
+// side that matched nothing are emitted padded with NULLs (SEMI: the left rows that matched,
+// ANTI: those that did not). The window's rows are freed. Output is append-only (+I only),
+// and is emitted before the runtime forwards the watermark, so window_time stays a time
+// attribute downstream.
+//
+// Late rows: a row whose window has already been joined (window_end - 1 <= watermark) is
+// dropped and counted in metrics.lateDropped. finish() joins every window still open.
+//
+// Snapshot: per open window, its end and each side's rows as a columnar block with their key
+// groups (the hash of all the join keys, as the inputs are partitioned); the watermark as
+// operator state, so a restored operator drops the same late rows.
 
+import type { Batch, Column } from '../../common/batch.js';
+import { BatchBuilder, RowKind, takeColumn } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
+import type { CompiledExpr } from '../../expr/compile.js';
+import { compileExpr } from '../../expr/compile.js';
 import { internalError } from '../../common/errors.js';
-import type { Operator } from '../operator.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import { ALL_KEY_GROUPS, restoredWatermark } from './aggregate-slots.js';
+import type { JoinRowsBlock } from './join-rows.js';
+import { JoinRows } from './join-rows.js';
 import type { JoinOperatorSpec } from './regular-join.js';
+import { keyMatchable } from './regular-join.js';
+
+interface OpenWindow {
+  readonly end: number;
+  /** Rows of the left and the right input (null until the first arrives). */
+  readonly sides: [JoinRows | null, JoinRows | null];
+}
+
+/** A window in a snapshot. */
+interface WindowBlock {
+  readonly end: number;
+  readonly left: JoinRowsBlock | null;
+  readonly right: JoinRowsBlock | null;
+}
+
+/** Candidate pairs evaluated at once when a window fires. */
+const PAIR_CHUNK = 4096;
+
+export class WindowJoinOperator implements Operator {
+  private readonly windows = new Map<number, OpenWindow>();
+  /** Ends of open windows, ascending. */
+  private ends: number[] = [];
+  private watermark = -Infinity;
+  private ctx!: OperatorContext;
+  private readonly condition: CompiledExpr | null;
+  private readonly outerLeft: boolean;
+  private readonly outerRight: boolean;
+  private readonly semiAnti: boolean;
+  /** Per side: the window_end column, the keys rows are indexed by (all but window_end). */
+  private readonly endColumn: [number, number];
+  private readonly indexKeys: [number[], number[]];
+  private readonly indexNullSafe: boolean[];
+  /** Per side: a store never holding rows, whose key function the batches use. */
+  private readonly keyTemplate: [JoinRows, JoinRows];
+  private pairLeft = new Int32Array(PAIR_CHUNK);
+  private pairRight = new Int32Array(PAIR_CHUNK);
+
+  constructor(
+    private readonly spec: JoinOperatorSpec,
+    private readonly leftTypes: readonly DataType[],
+    private readonly rightTypes: readonly DataType[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    const s = spec.strategy;
+    if (s.kind !== 'window') throw internalError(`window join operator made for a ${s.kind} join`);
+    this.endColumn = [s.leftEnd, s.rightEnd];
+    const endPair = spec.leftKeys.findIndex((l, i) => l === s.leftEnd && spec.rightKeys[i] === s.rightEnd);
+    if (endPair < 0) throw internalError('window join without its window_end equality among the keys');
+    const keep = (_: unknown, i: number): boolean => i !== endPair;
+    this.indexKeys = [spec.leftKeys.filter(keep), spec.rightKeys.filter(keep)];
+    this.indexNullSafe = spec.nullSafe.filter(keep);
+    this.keyTemplate = [this.newStore(0), this.newStore(1)];
+    this.condition = spec.condition === undefined ? null : compileExpr(spec.condition);
+    const t = spec.joinType;
+    this.outerLeft = t === 'left' || t === 'full';
+    this.outerRight = t === 'right' || t === 'full';
+    this.semiAnti = t === 'semi' || t === 'anti';
+  }
+
+  private newStore(side: number): JoinRows {
+    return side === 0
+      ? new JoinRows(this.leftTypes, this.indexKeys[0], false, this.spec.leftKeys)
+      : new JoinRows(this.rightTypes, this.indexKeys[1], false, this.spec.rightKeys);
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  /** Rows held on both sides. */
+  get stateRows(): number {
+    let n = 0;
+    for (const w of this.windows.values()) n += (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0);
+    return n;
+  }
+
+  private windowFor(end: number): OpenWindow {
+    let w = this.windows.get(end);
+    if (w === undefined) {
+      w = { end, sides: [null, null] };
+      this.windows.set(end, w);
+      let i = this.ends.length;
+      while (i > 0 && this.ends[i - 1]! > end) i--;
+      this.ends.splice(i, 0, end);
+    }
+    return w;
+  }
+
+  processBatch(batch: Batch, _out: Collector, input: number): void {
+    const side = input === 0 ? 0 : 1;
+    const n = batch.length;
+    if (n === 0) return;
+    const endCol = batch.columns[this.endColumn[side]!]!;
+    const ends = endCol.values as Float64Array;
+    const endNulls = endCol.nulls;
+    const keyAt = this.keyTemplate[side]!.keyFn(batch);
+    const wm = this.watermark;
+    const maxP = this.ctx.maxParallelism;
+    let late = 0;
+    let lastEnd = NaN;
+    let store: JoinRows | null = null;
+    for (let i = 0; i < n; i++) {
+      // a NULL window_end cannot happen (window columns are never null); such a row joins nothing
+      if (endNulls !== null && endNulls[i] === 1) continue;
+      const end = ends[i]!;
+      if (end - 1 <= wm) {
+        late++;
+        continue;
+      }
+      if (end !== lastEnd) {
+        const w = this.windowFor(end);
+        store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
+        lastEnd = end;
+      }
+      store!.add(batch, i, keyAt(i), maxP, 0, 0);
+    }
+    if (late > 0) this.ctx.metrics.lateDropped += late;
+  }
+
+  processWatermark(wm: number, out: Collector): void {
+    if (wm > this.watermark) this.watermark = wm;
+    this.fire(this.watermark, out);
+  }
+
+  finish(out: Collector): void {
+    this.fire(Infinity, out);
+  }
+
+  /** Joins, emits and frees every window whose end - 1 is at or below `wm`. */
+  private fire(wm: number, out: Collector): void {
+    let fired = 0;
+    while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
+    if (fired === 0) return;
+    const firing = this.ends.splice(0, fired);
+    const b = new BatchBuilder(this.outputTypes);
+    for (const end of firing) {
+      const w = this.windows.get(end)!;
+      this.windows.delete(end);
+      this.joinWindow(w, b, out);
+    }
+    if (b.length > 0) out.emit(b.finish());
+  }
+
+  private joinWindow(w: OpenWindow, b: BatchBuilder, out: Collector): void {
+    const left = w.sides[0];
+    const right = w.sides[1];
+    const leftHigh = left === null ? 0 : left.count.length;
+    const rightHigh = right === null ? 0 : right.count.length;
+    const leftMatched = new Uint8Array(leftHigh);
+    const rightMatched = new Uint8Array(rightHigh);
+    if (left !== null && right !== null) {
+      // candidate pairs: each left row with the right rows of its key
+      const leftCols = left.view();
+      const view: Batch = { length: leftHigh, columns: leftCols, ops: null };
+      const keyAt = left.keyFn(view);
+      let m = 0;
+      for (let s = 0; s < leftHigh; s++) {
+        if (left.count[s]! <= 0 || !keyMatchable(leftCols, this.indexKeys[0], this.indexNullSafe, s)) continue;
+        const slots = right.slotsOf(keyAt(s));
+        for (let j = 0; j < slots.length; j++) {
+          if (m === PAIR_CHUNK) {
+            this.joinPairs(left, right, m, leftMatched, rightMatched, b, out);
+            m = 0;
+          }
+          this.pairLeft[m] = s;
+          this.pairRight[m++] = slots[j]!;
+        }
+      }
+      if (m > 0) this.joinPairs(left, right, m, leftMatched, rightMatched, b, out);
+    }
+    const nl = this.leftTypes.length;
+    const nr = this.rightTypes.length;
+    if (left !== null && (this.outerLeft || this.semiAnti)) {
+      const want = this.spec.joinType === 'semi' ? 1 : 0;
+      for (let s = 0; s < leftHigh; s++) {
+        const copies = left.count[s]!;
+        if (copies <= 0 || leftMatched[s] !== want) continue;
+        for (let c = 0; c < copies; c++) {
+          for (let k = 0; k < nl; k++) left.write(k, s, b.cols[k]!);
+          if (!this.semiAnti) for (let k = 0; k < nr; k++) b.cols[nl + k]!.pushNull();
+          b.endRow(RowKind.Insert);
+          if (b.length >= this.batchSize) out.emit(b.finish());
+        }
+      }
+    }
+    if (right !== null && this.outerRight) {
+      for (let s = 0; s < rightHigh; s++) {
+        const copies = right.count[s]!;
+        if (copies <= 0 || rightMatched[s] === 1) continue;
+        for (let c = 0; c < copies; c++) {
+          for (let k = 0; k < nl; k++) b.cols[k]!.pushNull();
+          for (let k = 0; k < nr; k++) right.write(k, s, b.cols[nl + k]!);
+          b.endRow(RowKind.Insert);
+          if (b.length >= this.batchSize) out.emit(b.finish());
+        }
+      }
+    }
+  }
+
+  /** Pairs [0, m): the residual condition over all of them, then the joined rows. */
+  private joinPairs(left: JoinRows, right: JoinRows, m: number, leftMatched: Uint8Array, rightMatched: Uint8Array, b: BatchBuilder, out: Collector): void {
+    const li = this.pairLeft;
+    const ri = this.pairRight;
+    let pass: Uint8Array | null = null;
+    if (this.condition !== null) {
+      const columns: Column[] = [...left.view().map((c) => takeColumn(c, li, m)), ...right.view().map((c) => takeColumn(c, ri, m))];
+      const res = this.condition({ length: m, columns, ops: null });
+      const v = res.values as Uint8Array;
+      const nulls = res.nulls;
+      pass = new Uint8Array(m);
+      for (let p = 0; p < m; p++) pass[p] = v[p] === 1 && (nulls === null || nulls[p] === 0) ? 1 : 0;
+    }
+    const nl = this.leftTypes.length;
+    const nr = this.rightTypes.length;
+    for (let p = 0; p < m; p++) {
+      if (pass !== null && pass[p] === 0) continue;
+      const ls = li[p]!;
+      const rs = ri[p]!;
+      leftMatched[ls] = 1;
+      rightMatched[rs] = 1;
+      if (this.semiAnti) continue;
+      const copies = left.count[ls]! * right.count[rs]!;
+      for (let c = 0; c < copies; c++) {
+        for (let k = 0; k < nl; k++) left.write(k, ls, b.cols[k]!);
+        for (let k = 0; k < nr; k++) right.write(k, rs, b.cols[nl + k]!);
+        b.endRow(RowKind.Insert);
+        if (b.length >= this.batchSize) out.emit(b.finish());
+      }
+    }
+  }
+
+  snapshot(): OperatorSnapshot {
+    const blocks: WindowBlock[] = [];
+    for (const end of this.ends) {
+      const w = this.windows.get(end)!;
+      blocks.push({ end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null });
+    }
+    return { keyed: new Map([[ALL_KEY_GROUPS, blocks]]), operator: { watermark: this.watermark } };
+  }
+
+  restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    this.watermark = restoredWatermark(operatorStates, this.watermark);
+    for (const blocks of keyed.values()) {
+      for (const entry of blocks) {
+        const block = entry as WindowBlock;
+        const w = this.windowFor(block.end);
+        for (const side of [0, 1] as const) {
+          const rows = side === 0 ? block.left : block.right;
+          if (rows === null) continue;
+          const store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
+          store.restore(rows, this.ctx.keyGroups, this.ctx.maxParallelism);
+        }
+      }
+    }
+  }
+}
 
 export function createWindowJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number): Operator {
-  void leftTypes;
-  void rightTypes;
-  void outputTypes;
-  void batchSize;
-  throw internalError(`${spec.strategy.kind} join has no operator yet`);
+  return new WindowJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize);
 }
