@@ -371,7 +371,7 @@ function exchange(keys: readonly number[], upstream: number, downstream: number)
 // ---------------------------------------------------------------------------------------
 // EXPLAIN and fingerprint
 
-function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
+export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
   const s = n.spec;
   const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
   switch (s.kind) {

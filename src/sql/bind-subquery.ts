@@ -164,7 +164,10 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
       const i = tryResolveField(outer, c.parts);
       if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
       if (i === undefined) {
-        resolveField(schema, c.parts, c.span, binder); // throws: not found in the subquery
+        // throws: not found (in the outer query when the qualifier names one of its inputs)
+        const q = c.parts.length > 1 ? c.parts[c.parts.length - 2]!.value.toLowerCase() : undefined;
+        const outerQualifier = q !== undefined && outer.some((f) => f.qualifier?.toLowerCase() === q) && !schema.some((f) => f.qualifier?.toLowerCase() === q);
+        resolveField(outerQualifier ? outer : schema, c.parts, c.span, binder);
         throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
       }
       usedOuter = true;
