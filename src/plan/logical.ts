@@ -111,6 +111,12 @@ export interface WindowAggregateNode {
   readonly timeIndex: number;
   readonly groupKeys: readonly number[];
   readonly aggs: readonly AggCall[];
+  /**
+   * Windows assigned upstream (a window aggregation over windowed rows, such as another window
+   * aggregation's output, grouped by its window_start and window_end): the input columns holding
+   * each row's window bounds. `timeIndex` is then the window_end column.
+   */
+  readonly attached?: { readonly start: number; readonly end: number } | undefined;
   readonly schema: Schema;
 }
 
@@ -446,7 +452,8 @@ export function describeNode(p: LogicalPlan): string {
     }
     case 'window-aggregate': {
       const names = inNames(p.input);
-      return `WindowAggregate(${windowToString(p.window)}, time=${names[p.timeIndex]}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+      const time = p.attached !== undefined ? `window=[${names[p.attached.start]}, ${names[p.attached.end]}]` : `time=${names[p.timeIndex]}`;
+      return `WindowAggregate(${windowToString(p.window)}, ${time}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'join':
       return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));

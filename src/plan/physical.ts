@@ -30,7 +30,9 @@ export type WindowPhase =
   /** Pre-aggregation before the shuffle; emits partial rows with a record count. */
   | { readonly kind: 'local' }
   /** Merges partial rows; input columns of window_start, window_end and the record count. */
-  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number };
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number }
+  /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
+  | { readonly kind: 'attached'; readonly start: number; readonly end: number };
 
 export interface SourceColumn {
   readonly name: string;
@@ -262,10 +264,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
-        const two = p.window.kind !== 'session' && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
+        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase: { kind: 'single' } }, parallelism, [{ from: input, partitioning }], p.schema, false);
+          const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
+          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase }, parallelism, [{ from: input, partitioning }], p.schema, false);
         }
         return twoPhaseWindowAggregate(p, input, inNode, parallelism);
       }
@@ -394,7 +397,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
-      const time = s.phase.kind === 'global' ? '' : `, time=${names[s.timeIndex]}`;
+      const time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'group-aggregate': {

@@ -21,7 +21,7 @@ import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
 import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
-import { windowAggregateRewrite } from '../plan/window-rewrite.js';
+import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
@@ -603,7 +603,7 @@ export class Binder {
     const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
     const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields], ...(stateTtl !== undefined ? { stateTtl } : {}) };
     // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
-    let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? aggNode;
+    let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? attachedWindowAggregateRewrite(aggNode) ?? aggNode;
     if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
       // Grouping by window columns without both bounds: an updating aggregate (Flink does the same).
     }

@@ -316,6 +316,12 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const keyCols = p.groupKeys.map((g) => `t.c${g}`);
       const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${k + i}`);
       const keys = keyCols.map((c, i) => `${c} AS c${i}`);
+      if (p.attached !== undefined) {
+        // windows assigned upstream: group by the rows' own window bounds
+        const ws = `t.c${p.attached.start}`;
+        const we = `t.c${p.attached.end}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${ts(`epoch_ms(${we}) - 1`)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
+      }
       if (p.window.kind === 'session') {
         const gap = p.window.gap;
         const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
