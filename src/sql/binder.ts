@@ -28,7 +28,7 @@ import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
 /** How expressions in one clause are bound. */
-interface ExprContext {
+export interface ExprContext {
   readonly schema: Schema;
   /** Clause name for messages ("WHERE", "GROUP BY"). */
   readonly clause: string;
@@ -241,8 +241,13 @@ export class Binder {
   }
 
 
+  /** Whether `name` is a CTE visible here (it hides a catalog table of the same name). */
+  isCte(name: string): boolean {
+    return this.ctes.some((frame) => frame.some((c) => c.name.toLowerCase() === name.toLowerCase()));
+  }
+
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
-  private bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
+  bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
     for (let i = this.ctes.length - 1; i >= 0; i--) {
       const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (cte !== undefined) {
