@@ -60,9 +60,9 @@ class TimeHeap<P> {
     return this.time.length;
   }
 
-  /** Smallest time, or +Infinity when empty. */
-  get top(): number {
-    return this.time.length === 0 ? Infinity : this.time[0]!;
+  /** Whether the smallest time is at or before `t` (false when empty, even for t = +Infinity). */
+  hasAtOrBefore(t: number): boolean {
+    return this.time.length > 0 && this.time[0]! <= t;
   }
 
   clear(): void {
@@ -191,7 +191,7 @@ export class TemporalJoinOperator implements Operator {
     if (batch.length === 0) return;
     if (input === 0) this.addLeft(batch);
     else this.addRight(batch);
-    if (this.waiting.top <= this.watermark) this.fire(out);
+    if (this.waiting.hasAtOrBefore(this.watermark)) this.fire(out);
   }
 
   processWatermark(wm: number, out: Collector): void {
@@ -274,7 +274,7 @@ export class TemporalJoinOperator implements Operator {
   private cleanUp(): void {
     const wm = this.watermark;
     const right = this.right;
-    while (this.cleanup.top <= wm) {
+    while (this.cleanup.hasAtOrBefore(wm)) {
       const key = this.cleanup.pop();
       const list = this.versions.get(key);
       if (list === undefined) continue;
@@ -295,7 +295,7 @@ export class TemporalJoinOperator implements Operator {
   private fire(out: Collector): void {
     const wm = this.watermark;
     let n = 0;
-    while (this.waiting.top <= wm) {
+    while (this.waiting.hasAtOrBefore(wm)) {
       if (n === this.firedLeft.length) {
         const cap = Math.max(256, n * 2);
         const fl = new Int32Array(cap);
