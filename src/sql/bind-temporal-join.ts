@@ -20,7 +20,7 @@
 // TIMESTAMP, as in Flink.
 
 import type { Span } from '../common/errors.js';
-import { bindError, notSupported, planError } from '../common/errors.js';
+import { WeirError, bindError, notSupported, planError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { inputRef, referencedInputs } from '../expr/bound.js';
 import { andAll, conjuncts } from '../plan/join-build.js';
@@ -154,12 +154,11 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
 }
 
-function notVersionedView(name: string, span: Span, what: string) {
-  return notSupported(
-    `a temporal join against ${what} ('${name}'): weir's versioned tables are tables with a PRIMARY KEY and a WATERMARK; a view deduplicated to the latest row per key (ROW_NUMBER) needs deduplication, which is`,
+function notVersionedView(name: string, span: Span, what: string): WeirError {
+  return new WeirError('not-supported', `a temporal join against ${what} ('${name}') is not supported yet: Flink accepts a view deduplicated to the latest row per key (ROW_NUMBER) as a versioned table, and weir does not have that deduplication yet`, {
     span,
-    `join a table directly; ${VERSIONED_HINT}`,
-  );
+    hint: `join a table directly; ${VERSIONED_HINT}`,
+  });
 }
 
 function leftTimeHint(left: LogicalPlan): string {
