@@ -5,6 +5,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
+import type { Span } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -287,6 +288,8 @@ export interface RankNode {
   readonly outputRank: boolean;
   readonly strategy: RankStrategy;
   readonly schema: Schema;
+  /** The ranking call, for the error when no filter bounds the rank. */
+  readonly span?: Span | undefined;
 }
 
 export type LogicalPlan =

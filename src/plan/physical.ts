@@ -309,7 +309,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'rank': {
         if (p.range === undefined) {
           const f = rankFunctionName(p.fn);
-          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, undefined, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
+          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, p.span, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
         }
         const input = plan(p.input);
         const inNode = nodes[input]!;

@@ -70,11 +70,17 @@ export function foldRankFilter(f: FilterNode): LogicalPlan {
   }
   // No upper bound: not a Top-N (physical planning refuses the unbounded rank with a hint).
   if (end === Infinity) return f;
-  const ranked: RankNode = { ...rank, range: { start, end } };
-  let top: LogicalPlan = ranked;
-  if (proj !== undefined) {
-    const exprs = start === end ? proj.exprs.map((e) => (e.kind === 'input' && e.index === rankCol ? constant(start, e.type) : e)) : proj.exprs;
+  const range = { start, end };
+  let top: LogicalPlan;
+  if (proj !== undefined && start === end) {
+    // the rank is a constant: the node need not carry it (it is the last column, so dropping
+    // it moves no other column)
+    const exprs = proj.exprs.map((e) => (e.kind === 'input' && e.index === rankCol ? constant(start, e.type) : e));
+    const ranked: RankNode = { ...rank, range, outputRank: false, schema: rank.input.schema, strategy: chooseRankStrategy(rank.input, rank.fn, rank.partitionKeys, rank.orderKeys, range, false) };
     top = { ...proj, input: ranked, exprs };
+  } else {
+    const ranked: RankNode = { ...rank, range, strategy: chooseRankStrategy(rank.input, rank.fn, rank.partitionKeys, rank.orderKeys, range, rank.outputRank) };
+    top = proj === undefined ? ranked : { ...proj, input: ranked };
   }
   const pred = andAll(rest);
   return pred === undefined ? top : { kind: 'filter', input: top, predicate: pred, schema: top.schema };

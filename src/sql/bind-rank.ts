@@ -62,5 +62,5 @@ export function bindRank(call: ast.FunctionCall, input: LogicalPlan, bindColumn:
     return { index: column(o.expr, 'ORDER BY', o.expr.span), desc, nullsFirst };
   });
   const schema: Schema = [...input.schema, { name: `$${fn}`, type: T.BIGINT, nullable: false, rowtime: false }];
-  return { kind: 'rank', input, fn, partitionKeys, orderKeys, range: undefined, outputRank: true, strategy: { kind: 'topn' }, schema };
+  return { kind: 'rank', input, fn, partitionKeys, orderKeys, range: undefined, outputRank: true, strategy: { kind: 'topn' }, schema, span: call.span };
 }
