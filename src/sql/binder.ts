@@ -35,7 +35,7 @@ import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
 /** How expressions in one clause are bound. */
-export interface ExprContext {
+interface ExprContext {
   readonly schema: Schema;
   /** Clause name for messages ("WHERE", "GROUP BY"). */
   readonly clause: string;
