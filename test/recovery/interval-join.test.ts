@@ -6,13 +6,15 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { committedLines, crashLoop, prng, runClean, tmp, writeJob } from './crash.js';
+import { committedLines, prng, runClean, start, tmp, writeJob } from './crash.js';
+import type { Run } from './crash.js';
+import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 import { runDuck } from '../sql/harness.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { T } from '../../src/common/types.js';
 import { formatTimestamp } from '../../src/common/time.js';
 
-const FILES = 3;
+const FILES = 5;
 const ROWS_PER_FILE = 20_000;
 const BASE = Date.UTC(2024, 0, 1);
 
@@ -34,6 +36,42 @@ function writeInput(dir: string, seed: number, step: number): void {
   }
 }
 
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * crash.ts's crashLoop, but each kill comes a seeded random time after the run's first new
+ * complete checkpoint rather than after its start: on a loaded machine a process can take
+ * seconds to start, and a kill before any checkpoint would restore nothing.
+ */
+async function crashAfterCheckpoints(dir: string, kills: number, seed: number, parallelism: (run: number) => number, afterMs: readonly [number, number]): Promise<Run[]> {
+  const rand = prng(seed);
+  const chk = join(dir, 'chk');
+  const runs: Run[] = [];
+  for (let i = 0; ; i++) {
+    const before = new CheckpointStorage(chk).latest().id;
+    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '300ms', '-p', String(parallelism(i)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
+    const { child, done } = start(args, dir);
+    if (i < kills) {
+      let ended = false;
+      void done.then(() => (ended = true));
+      while (!ended && (new CheckpointStorage(chk).latest().id ?? 0) <= (before ?? 0)) await sleep(50);
+      if (!ended) {
+        await sleep(afterMs[0] + rand() * (afterMs[1] - afterMs[0]));
+        child.kill('SIGKILL');
+      }
+      const r = await done;
+      runs.push(r);
+      if (r.code === 0) return runs;
+      if (r.signal !== 'SIGKILL') throw new Error(`run ${i} (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
+      continue;
+    }
+    const r = await done;
+    runs.push(r);
+    if (r.code !== 0) throw new Error(`final run (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
+    return runs;
+  }
+}
+
 describe('exactly-once recovery of an interval join with SIGKILL', () => {
   it('FULL OUTER interval join over CSV files: 5 kills, restored alternately at parallelism 1 and 2', async () => {
     const dir = tmp();
@@ -43,9 +81,9 @@ describe('exactly-once recovery of an interval join with SIGKILL', () => {
     writeInput(left, 7, 10);
     writeInput(right, 8, 10);
     const sql = `CREATE TABLE l (k BIGINT, id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${left}', 'format' = 'csv', 'rows-per-second' = '20000');
+WITH ('connector' = 'filesystem', 'path' = '${left}', 'format' = 'csv', 'rows-per-second' = '10000');
 CREATE TABLE r (k BIGINT, id BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${right}', 'format' = 'csv', 'rows-per-second' = '20000');
+WITH ('connector' = 'filesystem', 'path' = '${right}', 'format' = 'csv', 'rows-per-second' = '10000');
 CREATE TABLE result (lid BIGINT, rid BIGINT, lts TIMESTAMP(3), rts TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT l.id, r.id, l.ts, r.ts
@@ -53,8 +91,10 @@ FROM l FULL OUTER JOIN r ON l.k = r.k AND r.ts BETWEEN l.ts - INTERVAL '1' SECON
     writeJob(dir, sql);
     writeJob(join(dir, 'clean'), sql);
     await runClean(join(dir, 'clean'), 2);
-    const runs = await crashLoop({ dir, kills: 5, seed: 55, parallelism: (i) => (i % 2 === 0 ? 1 : 2), killAfterMs: [900, 2000] });
+    const runs = await crashAfterCheckpoints(dir, 5, 55, (i) => (i % 2 === 0 ? 1 : 2), [0, 1500]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBeGreaterThanOrEqual(5);
+    // every run after the first restored state
+    expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
 
     const crash = committedLines(join(dir, 'out'));
     const clean = committedLines(join(dir, 'clean', 'out'));
@@ -79,5 +119,5 @@ FROM l FULL OUTER JOIN r ON l.k = r.k AND r.ts BETWEEN l.ts - INTERVAL '1' SECON
     expect(cmp.onlyRight, 'rows only in DuckDB').toEqual([]);
     // no uncommitted leftovers once the job finished
     expect(readdirSync(join(dir, 'out')).filter((f) => f.startsWith('.'))).toEqual([]);
-  }, 240_000);
+  }, 400_000);
 });
