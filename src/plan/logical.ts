@@ -389,7 +389,7 @@ export function describeRank(
   strategy: RankStrategy,
   names: readonly string[],
 ): string {
-  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}`).join(', ');
+  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}${k.nullsFirst === k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ');
   const what = strategy.kind === 'deduplicate' ? 'Deduplicate' : strategy.kind === 'window' ? (strategy.dedup !== undefined ? 'WindowDeduplicate' : 'WindowRank') : 'Rank';
   const parts = [rankFunctionName(fn), `partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}]`, `orderBy=[${order}]`];
   parts.push(range === undefined ? 'rank unbounded' : `rank in [${range.start}, ${range.end}]`);

@@ -27,7 +27,7 @@ function collect(e: unknown, out: ast.FunctionCall[]): void {
     out.push(node as ast.FunctionCall);
     return;
   }
-  if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'in-subquery') return;
+  if (node.kind === 'scalar-subquery' || node.kind === 'exists' || node.kind === 'in-subquery') return;
   for (const [k, v] of Object.entries(node)) if (k !== 'span') collect(v, out);
 }
 
