@@ -2,7 +2,7 @@
 //
 // A case is one table `t` read from a CSV file and one query over it, inside the dialect weir
 // supports: projections and filters over typed expressions, updating GROUP BY aggregates,
-// SELECT DISTINCT, and window aggregates over TUMBLE, HOP, CUMULATE and SESSION, with
+// SELECT DISTINCT, OVER aggregation (RANGE frames), temporal sorts, and window aggregates over TUMBLE, HOP, CUMULATE and SESSION, with
 // FILTER, DISTINCT and HAVING. The data has NULLs, duplicates, skewed keys, and timestamps out
 // of order by less than the watermark delay, so no record may be dropped as late.
 //
@@ -369,7 +369,34 @@ const cascaded: fc.Arbitrary<FuzzQuery> = fc
 
 const unionAll: fc.Arbitrary<FuzzQuery> = fc.tuple(exprs.int, where, exprs.int, where).map(([a, w1, b, w2]) => ({ prelude: '', query: `SELECT ${a} AS x, g FROM t${w1}\nUNION ALL\nSELECT ${b} AS x, g FROM t${w2}` }));
 
+/**
+ * OVER aggregation with RANGE frames and order-independent aggregates: rows of equal time are
+ * peers and get one result, so the answer does not depend on the arrival order of ties (ROWS
+ * frames, FIRST_VALUE and LAG would). SUM and AVG only of integers: a bounded frame retracts,
+ * and retracted DOUBLE sums differ from a recomputation in the last bits.
+ */
+const overAgg: fc.Arbitrary<FuzzQuery> = fc
+  .tuple(
+    sourceArb,
+    fc.uniqueArray(fc.constantFrom('k', 'g', 'b'), { minLength: 0, maxLength: 2 }),
+    fc.constantFrom('', ' RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', " RANGE BETWEEN INTERVAL '1' SECOND PRECEDING AND CURRENT ROW", " RANGE BETWEEN INTERVAL '2' SECOND PRECEDING AND CURRENT ROW", " RANGE BETWEEN INTERVAL '5' SECOND PRECEDING AND CURRENT ROW"),
+    fc.uniqueArray(fc.constantFrom('COUNT(*)', 'COUNT(g)', 'COUNT(d)', 'SUM(v)', 'SUM(k)', 'MIN(v)', 'MAX(v)', 'MIN(g)', 'MAX(g)', 'MIN(d)', 'MAX(d)', 'AVG(v)', 'AVG(k)'), { minLength: 1, maxLength: 4 }),
+    fc.subarray(['k', 'g', 'v', 'ts'], { minLength: 1 }),
+    where,
+  )
+  .map(([src, part, frame, aggs, cols, w]) => ({
+    prelude: src.prelude,
+    query: `SELECT ${[...cols, ...aggs.map((a, i) => `${a} OVER w AS o${i}`)].join(', ')}\nFROM ${src.name}${w}\nWINDOW w AS (${part.length > 0 ? `PARTITION BY ${part.join(', ')} ` : ''}ORDER BY ts${frame})`,
+  }));
+
+/** A temporal sort: the same rows, released in time order as the watermark passes. */
+const temporalSort: fc.Arbitrary<FuzzQuery> = fc
+  .tuple(fc.subarray(['k', 'g', 'v'], { minLength: 1 }), fc.constantFrom('', ', v DESC', ', g'), where)
+  .map(([cols, more, w]) => ({ prelude: '', query: `SELECT ${cols.join(', ')}, ts\nFROM t${w}\nORDER BY ts${more.includes('v') && !cols.includes('v') ? '' : more.includes('g') && !cols.includes('g') ? '' : more}` }));
+
 export const queryArb: fc.Arbitrary<FuzzQuery> = fc.oneof(
+  { weight: 2, arbitrary: overAgg },
+  { weight: 1, arbitrary: temporalSort },
   { weight: 2, arbitrary: projection },
   { weight: 3, arbitrary: groupBy },
   { weight: 1, arbitrary: distinct },
