@@ -97,7 +97,7 @@ describe('OVER aggregation operator', () => {
       const mine = new Map([...snap.keyed].filter(([kg]) => kg >= c.keyGroups.start && kg < c.keyGroups.end));
       op.restore(mine);
       // each subtask sees only its keys' rows
-      const own = steps2.map((st) => (typeof st === 'number' ? st : st.filter((r) => mine.size > 0 && [...mine.values()].flat().some((e) => (e as { key: Scalar[] }).key[0] === r[0]))));
+      const own = steps2.map((st) => (typeof st === 'number' ? st : st.filter((r) => mine.size > 0 && [...mine.values()].flat().some((e) => (e as { keys: Scalar[][] }).keys.some((k) => k[0] === r[0])))));
       got.push(...drive(op, types, own));
     }
     const sort = (r: Scalar[][]): Scalar[][] => r.slice().sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));

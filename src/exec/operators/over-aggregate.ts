@@ -7,8 +7,9 @@
 // and LAST_VALUE of an unbounded frame; and the last time emitted. Rows are held in a RowStore.
 //
 // Watermark rule: a row waits until the watermark reaches its time; then the rows of each
-// (partition, time) are processed in time order across all partitions (a timer heap), so the
-// output is in rowtime order within a watermark. ROWS frames process a time's rows one by one in
+// (partition, time) are processed in time order across all partitions, so the output is in
+// rowtime order. The waiting rows of all partitions are one binary heap of row ids ordered by
+// (time, partition, arrival), in typed arrays: no object per waiting row. ROWS frames process a time's rows one by one in
 // arrival order (each row sees the peers before it); RANGE frames add all the rows of a time
 // first and give them one result (peers see each other), as Flink does.
 //
@@ -41,8 +42,6 @@ interface Partition {
   /** Row ids of the frame (or LAG's history), oldest first, from `head`. */
   window: number[];
   head: number;
-  /** Waiting rows by time, in arrival order. */
-  readonly pending: Map<number, number[]>;
   /** Last time emitted; a row at or before it is late. */
   lastTs: number;
   /** FIRST_VALUE / LAST_VALUE of an unbounded frame, by call (null until a non-null value). */
@@ -50,15 +49,27 @@ interface Partition {
   readonly last: Scalar[];
 }
 
-interface PartitionState {
-  readonly key: Scalar[];
-  readonly lastTs: number;
-  readonly accs: unknown[];
-  readonly first: Scalar[];
-  readonly last: Scalar[];
-  readonly window: Scalar[][];
-  readonly pending: [number, Scalar[][]][];
+/**
+ * The partitions of one key group in a snapshot, column by column (a handful of arrays per key
+ * group however many partitions and rows: cheap to copy to the writer thread and to encode).
+ * Partition i has windowCounts[i] frame rows and pendingCounts[i] waiting rows, consecutive in
+ * `window` and `pending` (waiting rows in arrival order).
+ */
+interface KeyGroupState {
+  readonly keys: Scalar[][];
+  readonly lastTs: Float64Array;
+  /** Per call: each partition's accumulator state (null for FIRST/LAST_VALUE and LAG). */
+  readonly accs: (unknown[] | null)[];
+  readonly first: Scalar[][];
+  readonly last: Scalar[][];
+  readonly windowCounts: Int32Array;
+  readonly window: ColumnBlock[];
+  readonly pendingCounts: Int32Array;
+  readonly pending: ColumnBlock[];
 }
+
+/** One column of stored rows: values (numbers and booleans as a Float64Array) and a null mask. */
+type ColumnBlock = [Float64Array | string[], Uint8Array];
 
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
 
@@ -71,8 +82,16 @@ export class OverAggregateOperator implements Operator {
   private capacity = 0;
   private ctx!: OperatorContext;
   /** Timers: (time, partition), a binary min-heap on time. */
-  private heapTs: number[] = [];
-  private heapPart: Partition[] = [];
+  private heap: Int32Array = new Int32Array(64);
+  private heapSize = 0;
+  /** Per stored row id: its partition's slot and its arrival number (the heap's tie-breakers). */
+  private rowSlot: Int32Array = new Int32Array(64);
+  private rowSeq: Float64Array = new Float64Array(64);
+  private seq = 0;
+  /** Partitions by slot. */
+  private readonly bySlot: Partition[] = [];
+  /** The rows of one (partition, time) being fired (reused). */
+  private readonly group: number[] = [];
   private readonly bounded: boolean;
   /** Rows an unbounded frame keeps for LAG (0 without LAG). */
   private readonly history: number;
@@ -81,6 +100,8 @@ export class OverAggregateOperator implements Operator {
   private rowBuf = new Int32Array(64);
   private builders: ColumnBuilder[];
   private outRows = 0;
+  /** One row id, for ROWS frames that take rows one at a time (no array per row). */
+  private readonly single: number[] = [0];
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -116,7 +137,9 @@ export class OverAggregateOperator implements Operator {
     }
     for (const a of this.accs) a?.reset(slot);
     const n = this.calls.length;
-    return { keyValues, keyGroup, slot, window: [], head: 0, pending: new Map(), lastTs: -Infinity, first: new Array<Scalar>(n).fill(null), last: new Array<Scalar>(n).fill(null) };
+    const part: Partition = { keyValues, keyGroup, slot, window: [], head: 0, lastTs: -Infinity, first: new Array<Scalar>(n).fill(null), last: new Array<Scalar>(n).fill(null) };
+    this.bySlot[slot] = part;
+    return part;
   }
 
   processBatch(batch: Batch): void {
@@ -146,27 +169,23 @@ export class OverAggregateOperator implements Operator {
         late++;
         continue;
       }
-      const id = this.store.add(batch, i);
-      let rows = part.pending.get(t);
-      if (rows === undefined) {
-        rows = [];
-        part.pending.set(t, rows);
-        this.pushTimer(t, part);
-      }
-      rows.push(id);
+      this.wait(this.store.add(batch, i), part.slot);
     }
     this.ctx.metrics.lateDropped += late;
   }
 
   processWatermark(wm: number, out: Collector): void {
-    while (this.heapTs.length > 0 && this.heapTs[0]! <= wm) {
-      const t = this.heapTs[0]!;
-      const part = this.heapPart[0]!;
-      this.popTimer();
-      const rows = part.pending.get(t);
-      if (rows === undefined) continue;
-      part.pending.delete(t);
-      this.fire(part, t, rows, out);
+    const tcol = this.timeIndex;
+    const group = this.group;
+    while (this.heapSize > 0 && this.store.num(tcol, this.heap[0]!) <= wm) {
+      // one (partition, time): consecutive in the heap order
+      const first = this.popRow();
+      const t = this.store.num(tcol, first);
+      const slot = this.rowSlot[first]!;
+      group.length = 0;
+      group.push(first);
+      while (this.heapSize > 0 && this.rowSlot[this.heap[0]!] === slot && this.store.num(tcol, this.heap[0]!) === t) group.push(this.popRow());
+      this.fire(this.bySlot[slot]!, t, group, out);
     }
     this.flush(out);
   }
@@ -194,7 +213,8 @@ export class OverAggregateOperator implements Operator {
     } else {
       for (const id of rows) {
         if (pre !== undefined && part.window.length - part.head > pre) this.evict(part, part.window.length - pre, true);
-        this.accumulate(part, [id]);
+        this.single[0] = id;
+        this.accumulate(part, this.single);
         this.emitRow(part, id, out);
       }
     }
@@ -288,83 +308,173 @@ export class OverAggregateOperator implements Operator {
 
   // timer heap ------------------------------------------------------------------------------
 
-  private pushTimer(t: number, part: Partition): void {
-    const ts = this.heapTs;
-    const ps = this.heapPart;
-    let i = ts.length;
-    ts.push(t);
-    ps.push(part);
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (ts[p]! <= t) break;
-      ts[i] = ts[p]!;
-      ps[i] = ps[p]!;
-      i = p;
-    }
-    ts[i] = t;
-    ps[i] = part;
+  /** (time, slot, arrival) order of two waiting rows. */
+  private before(a: number, b: number): boolean {
+    const ta = this.store.num(this.timeIndex, a);
+    const tb = this.store.num(this.timeIndex, b);
+    if (ta !== tb) return ta < tb;
+    const sa = this.rowSlot[a]!;
+    const sb = this.rowSlot[b]!;
+    if (sa !== sb) return sa < sb;
+    return this.rowSeq[a]! < this.rowSeq[b]!;
   }
 
-  private popTimer(): void {
-    const ts = this.heapTs;
-    const ps = this.heapPart;
-    const lastT = ts.pop()!;
-    const lastP = ps.pop()!;
-    const n = ts.length;
-    if (n === 0) return;
+  /** A stored row waits for the watermark. */
+  private wait(id: number, slot: number): void {
+    if (id >= this.rowSlot.length) {
+      const cap = Math.max(id + 1, this.rowSlot.length * 2);
+      const a = new Int32Array(cap);
+      a.set(this.rowSlot);
+      this.rowSlot = a;
+      const b = new Float64Array(cap);
+      b.set(this.rowSeq);
+      this.rowSeq = b;
+    }
+    this.rowSlot[id] = slot;
+    this.rowSeq[id] = this.seq++;
+    if (this.heapSize === this.heap.length) {
+      const h = new Int32Array(this.heap.length * 2);
+      h.set(this.heap);
+      this.heap = h;
+    }
+    const heap = this.heap;
+    let i = this.heapSize++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(id, heap[p]!)) break;
+      heap[i] = heap[p]!;
+      i = p;
+    }
+    heap[i] = id;
+  }
+
+  private popRow(): number {
+    const heap = this.heap;
+    const top = heap[0]!;
+    const last = heap[--this.heapSize]!;
+    const n = this.heapSize;
+    if (n === 0) return top;
     let i = 0;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= n) break;
       const r = l + 1;
-      const c = r < n && ts[r]! < ts[l]! ? r : l;
-      if (ts[c]! >= lastT) break;
-      ts[i] = ts[c]!;
-      ps[i] = ps[c]!;
+      const c = r < n && this.before(heap[r]!, heap[l]!) ? r : l;
+      if (!this.before(heap[c]!, last)) break;
+      heap[i] = heap[c]!;
       i = c;
     }
-    ts[i] = lastT;
-    ps[i] = lastP;
+    heap[i] = last;
+    return top;
   }
 
   // checkpoints -----------------------------------------------------------------------------
 
   snapshot(): OperatorSnapshot {
-    const keyed = new Map<number, unknown[]>();
+    // waiting rows by partition, in arrival order
+    const waiting = new Map<number, number[]>();
+    const ids = Array.from(this.heap.subarray(0, this.heapSize)).sort((a, b) => this.rowSeq[a]! - this.rowSeq[b]!);
+    for (const id of ids) {
+      const slot = this.rowSlot[id]!;
+      let l = waiting.get(slot);
+      if (l === undefined) waiting.set(slot, (l = []));
+      l.push(id);
+    }
+    const byGroup = new Map<number, Partition[]>();
     for (const p of this.partitions.values()) {
-      const state: PartitionState = {
-        key: p.keyValues,
-        lastTs: p.lastTs,
-        accs: this.accs.map((a) => (a === null ? null : a.save(p.slot))),
-        first: p.first,
-        last: p.last,
-        window: p.window.slice(p.head).map((id) => this.store.row(id)),
-        pending: [...p.pending].map(([t, ids]) => [t, ids.map((id) => this.store.row(id))]),
+      let l = byGroup.get(p.keyGroup);
+      if (l === undefined) byGroup.set(p.keyGroup, (l = []));
+      l.push(p);
+    }
+    const keyed = new Map<number, unknown[]>();
+    for (const [kg, parts] of byGroup) {
+      const windowIds: number[] = [];
+      const pendingIds: number[] = [];
+      const windowCounts = new Int32Array(parts.length);
+      const pendingCounts = new Int32Array(parts.length);
+      parts.forEach((p, i) => {
+        for (let j = p.head; j < p.window.length; j++) windowIds.push(p.window[j]!);
+        windowCounts[i] = p.window.length - p.head;
+        const w = waiting.get(p.slot) ?? [];
+        for (const id of w) pendingIds.push(id);
+        pendingCounts[i] = w.length;
+      });
+      const state: KeyGroupState = {
+        keys: parts.map((p) => p.keyValues),
+        lastTs: Float64Array.from(parts, (p) => p.lastTs),
+        accs: this.accs.map((a) => (a === null ? null : parts.map((p) => a.save(p.slot)))),
+        first: parts.map((p) => p.first),
+        last: parts.map((p) => p.last),
+        windowCounts,
+        window: this.columnsOf(windowIds, 0, windowIds.length),
+        pendingCounts,
+        pending: this.columnsOf(pendingIds, 0, pendingIds.length),
       };
-      let list = keyed.get(p.keyGroup);
-      if (list === undefined) keyed.set(p.keyGroup, (list = []));
-      list.push(state);
+      keyed.set(kg, [state]);
     }
     return { keyed, operator: null };
+  }
+
+  /** Rows ids[from..to) as one block per column. */
+  private columnsOf(ids: readonly number[], from: number, to: number): ColumnBlock[] {
+    const n = to - from;
+    return this.inputTypes.map((_, c): ColumnBlock => {
+      const col = this.store.columns[c]!;
+      const nulls = new Uint8Array(n);
+      if (Array.isArray(col.values)) {
+        const v = new Array<string>(n);
+        for (let j = 0; j < n; j++) {
+          const id = ids[from + j]!;
+          v[j] = (col.values as string[])[id]!;
+          nulls[j] = col.nulls![id]!;
+        }
+        return [v, nulls];
+      }
+      const v = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        const id = ids[from + j]!;
+        v[j] = (col.values as Float64Array | Uint8Array)[id]!;
+        nulls[j] = col.nulls![id]!;
+      }
+      return [v, nulls];
+    });
+  }
+
+  /** Stores the rows of a block; returns their ids in order. */
+  private rowsOf(block: readonly ColumnBlock[]): number[] {
+    const n = block[0]?.[1].length ?? 0;
+    const ids: number[] = [];
+    const row: Scalar[] = new Array<Scalar>(block.length);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < block.length; c++) {
+        const [v, nulls] = block[c]!;
+        row[c] = nulls[i] === 1 ? null : this.store.types[c]!.kind === 'BOOLEAN' ? v[i] === 1 : v[i]!;
+      }
+      ids.push(this.store.addScalars(row));
+    }
+    return ids;
   }
 
   restore(keyed: Map<number, unknown[]>): void {
     for (const [kg, entries] of keyed) {
       for (const e of entries) {
-        const s = e as PartitionState;
-        const part = this.newPartition(s.key, kg);
-        part.lastTs = s.lastTs;
-        s.accs.forEach((st, k) => {
-          if (st !== null) this.accs[k]!.load(part.slot, st);
+        const s = e as KeyGroupState;
+        const windowIds = this.rowsOf(s.window);
+        const pendingIds = this.rowsOf(s.pending);
+        let w = 0;
+        let q = 0;
+        s.keys.forEach((key, i) => {
+          const part = this.newPartition(key, kg);
+          part.lastTs = s.lastTs[i]!;
+          s.accs.forEach((states, k) => {
+            if (states !== null) this.accs[k]!.load(part.slot, states[i]);
+          });
+          s.first[i]!.forEach((v, k) => (part.first[k] = v));
+          s.last[i]!.forEach((v, k) => (part.last[k] = v));
+          for (let j = 0; j < s.windowCounts[i]!; j++) part.window.push(windowIds[w++]!);
+          for (let j = 0; j < s.pendingCounts[i]!; j++) this.wait(pendingIds[q++]!, part.slot);
+          this.partitions.set(this.keys.mapKeyOf(key), part);
         });
-        s.first.forEach((v, k) => (part.first[k] = v));
-        s.last.forEach((v, k) => (part.last[k] = v));
-        for (const r of s.window) part.window.push(this.store.addScalars(r));
-        for (const [t, rows] of s.pending) {
-          part.pending.set(t, rows.map((r) => this.store.addScalars(r)));
-          this.pushTimer(t, part);
-        }
-        this.partitions.set(this.keys.mapKeyOf(s.key), part);
       }
     }
   }
