@@ -1,14 +1,7 @@
 // Window joins: recognised from a regular join of two windowed inputs (see join-strategy.ts).
 //
-// As in Flink (window properties of a relation, WindowJoinUtil), an input is windowed when its
-// rows carry the bounds of the window they belong to:
-// - a window TVF used without aggregation (TUMBLE, HOP, CUMULATE; not SESSION, whose windows
-//   are not known until they close): its window_start, window_end and window_time;
-// - a window aggregation: the window_start, window_end and window_time it outputs;
-// - a window join: the window columns of each side that is never padded with NULLs;
-// - and any of these under filters and projections that pass the window columns through as
-//   plain column references (a computed or cast window column is an ordinary value).
-// A join is a window join when both inputs are windowed with the same window (kind, size, slide
+// As in Flink (WindowJoinUtil), an input is windowed when its rows carry the bounds of the
+// window they belong to (window-properties.ts). A join is a window join when both inputs are windowed with the same window (kind, size, slide
 // or step, offset), both are append-only, and the equi-keys include an equality of the two
 // sides' window_start and one of their window_end. Every other key and condition stays as it
 // is. The operator then needs only the window_end column of each side: a window's rows are
@@ -18,61 +11,9 @@
 // attribute (its rows are emitted before the watermark that closes their window moves on, as a
 // window aggregation's are); every other time attribute is lost, as in a regular join.
 
-import type { Field, JoinNode, LogicalPlan, Schema, WindowSpec } from './logical.js';
+import type { Field, JoinNode, Schema, WindowSpec } from './logical.js';
 import { isUpdating } from './logical.js';
-
-/** Which columns of a relation hold window bounds, and of which window. */
-export interface WindowProperties {
-  readonly window: WindowSpec;
-  readonly starts: ReadonlySet<number>;
-  readonly ends: ReadonlySet<number>;
-  readonly times: ReadonlySet<number>;
-}
-
-function lastThree(window: WindowSpec, width: number): WindowProperties {
-  return { window, starts: new Set([width - 3]), ends: new Set([width - 2]), times: new Set([width - 1]) };
-}
-
-/** The window columns of a plan's output, or undefined when it is not windowed. */
-export function windowProperties(p: LogicalPlan): WindowProperties | undefined {
-  switch (p.kind) {
-    case 'window-tvf':
-      return p.window.kind === 'session' ? undefined : lastThree(p.window, p.schema.length);
-    case 'window-aggregate':
-      return lastThree(p.window, p.schema.length);
-    case 'filter':
-      return windowProperties(p.input);
-    case 'project': {
-      const inner = windowProperties(p.input);
-      if (inner === undefined) return undefined;
-      const map = (cols: ReadonlySet<number>): Set<number> => {
-        const out = new Set<number>();
-        p.exprs.forEach((e, i) => {
-          if (e.kind === 'input' && cols.has(e.index)) out.add(i);
-        });
-        return out;
-      };
-      return { window: inner.window, starts: map(inner.starts), ends: map(inner.ends), times: map(inner.times) };
-    }
-    case 'join': {
-      if (p.strategy.kind !== 'window') return undefined;
-      const l = windowProperties(p.left);
-      const r = windowProperties(p.right);
-      if (l === undefined || r === undefined) return undefined;
-      const keepLeft = p.joinType !== 'right' && p.joinType !== 'full';
-      const keepRight = p.joinType === 'inner' || p.joinType === 'left';
-      const nl = p.left.schema.length;
-      const both = (a: ReadonlySet<number>, b: ReadonlySet<number>): Set<number> => {
-        const out = new Set<number>(keepLeft ? a : []);
-        if (keepRight) for (const i of b) out.add(nl + i);
-        return out;
-      };
-      return { window: l.window, starts: both(l.starts, r.starts), ends: both(l.ends, r.ends), times: both(l.times, r.times) };
-    }
-    default:
-      return undefined;
-  }
-}
+import { windowProperties } from './window-properties.js';
 
 function sameWindow(a: WindowSpec, b: WindowSpec): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

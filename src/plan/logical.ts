@@ -5,6 +5,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
+import type { Span } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -111,6 +112,12 @@ export interface WindowAggregateNode {
   readonly timeIndex: number;
   readonly groupKeys: readonly number[];
   readonly aggs: readonly AggCall[];
+  /**
+   * Windows assigned upstream (a window aggregation over windowed rows, such as another window
+   * aggregation's output, grouped by its window_start and window_end): the input columns holding
+   * each row's window bounds. `timeIndex` is then the window_end column.
+   */
+  readonly attached?: { readonly start: number; readonly end: number } | undefined;
   readonly schema: Schema;
 }
 
@@ -281,6 +288,8 @@ export interface RankNode {
   readonly outputRank: boolean;
   readonly strategy: RankStrategy;
   readonly schema: Schema;
+  /** The ranking call, for the error when no filter bounds the rank. */
+  readonly span?: Span | undefined;
 }
 
 export type LogicalPlan =
@@ -380,7 +389,7 @@ export function describeRank(
   strategy: RankStrategy,
   names: readonly string[],
 ): string {
-  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}`).join(', ');
+  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}${k.nullsFirst === k.desc ? (k.nullsFirst ? ' NULLS FIRST' : ' NULLS LAST') : ''}`).join(', ');
   const what = strategy.kind === 'deduplicate' ? 'Deduplicate' : strategy.kind === 'window' ? (strategy.dedup !== undefined ? 'WindowDeduplicate' : 'WindowRank') : 'Rank';
   const parts = [rankFunctionName(fn), `partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}]`, `orderBy=[${order}]`];
   parts.push(range === undefined ? 'rank unbounded' : `rank in [${range.start}, ${range.end}]`);
@@ -446,7 +455,8 @@ export function describeNode(p: LogicalPlan): string {
     }
     case 'window-aggregate': {
       const names = inNames(p.input);
-      return `WindowAggregate(${windowToString(p.window)}, time=${names[p.timeIndex]}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+      const time = p.attached !== undefined ? `window=[${names[p.attached.start]}, ${names[p.attached.end]}]` : `time=${names[p.timeIndex]}`;
+      return `WindowAggregate(${windowToString(p.window)}, ${time}, groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'join':
       return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));

@@ -6,6 +6,7 @@
 // hash of the whole description: a checkpoint records it, and restoring into a different
 // plan is refused (DESIGN §5).
 
+import { changelogModes } from './changelog-mode.js';
 import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
 import { assertNever, planError } from '../common/errors.js';
@@ -29,7 +30,9 @@ export type WindowPhase =
   /** Pre-aggregation before the shuffle; emits partial rows with a record count. */
   | { readonly kind: 'local' }
   /** Merges partial rows; input columns of window_start, window_end and the record count. */
-  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number };
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number }
+  /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
+  | { readonly kind: 'attached'; readonly start: number; readonly end: number };
 
 export interface SourceColumn {
   readonly name: string;
@@ -261,10 +264,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
-        const two = p.window.kind !== 'session' && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
+        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase: { kind: 'single' } }, parallelism, [{ from: input, partitioning }], p.schema, false);
+          const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
+          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase }, parallelism, [{ from: input, partitioning }], p.schema, false);
         }
         return twoPhaseWindowAggregate(p, input, inNode, parallelism);
       }
@@ -305,7 +309,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'rank': {
         if (p.range === undefined) {
           const f = rankFunctionName(p.fn);
-          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, undefined, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
+          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, p.span, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
         }
         const input = plan(p.input);
         const inNode = nodes[input]!;
@@ -370,7 +374,7 @@ function exchange(keys: readonly number[], upstream: number, downstream: number)
 // ---------------------------------------------------------------------------------------
 // EXPLAIN and fingerprint
 
-function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
+export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
   const s = n.spec;
   const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
   switch (s.kind) {
@@ -393,7 +397,7 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
-      const time = s.phase.kind === 'global' ? '' : `, time=${names[s.timeIndex]}`;
+      const time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'group-aggregate': {
@@ -446,11 +450,14 @@ function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
   }
 }
 
-export function explainPhysical(plan: PhysicalPlan): string {
+/** The physical plan as text; with `changelogMode`, each node's mode as Flink prints it (`changelogMode=[I,D]`). */
+export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMode?: boolean } = {}): string {
   const lines: string[] = [];
+  const modes = opts.changelogMode === true ? changelogModes(plan) : undefined;
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
-    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${n.updating ? '  (changelog)' : ''}`);
+    const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}`);
     lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');

@@ -84,12 +84,15 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
         for (const x of a.args) need.add(x);
         if (a.filter !== undefined) need.add(a.filter);
       }
-      if (p.kind === 'window-aggregate') need.add(p.timeIndex);
+      if (p.kind === 'window-aggregate') {
+        need.add(p.timeIndex);
+        if (p.attached !== undefined) need.add(p.attached.start).add(p.attached.end);
+      }
       const child = prune(p.input, need);
       const m = (i: number): number => child.map.get(i)!;
       const aggs = p.aggs.map((a) => ({ ...a, args: a.args.map(m), filter: a.filter === undefined ? undefined : m(a.filter) }));
       const groupKeys = p.groupKeys.map(m);
-      const plan: LogicalPlan = p.kind === 'aggregate' ? { ...p, input: child.plan, groupKeys, aggs } : { ...p, input: child.plan, groupKeys, aggs, timeIndex: m(p.timeIndex) };
+      const plan: LogicalPlan = p.kind === 'aggregate' ? { ...p, input: child.plan, groupKeys, aggs } : { ...p, input: child.plan, groupKeys, aggs, timeIndex: m(p.timeIndex), attached: p.attached === undefined ? undefined : { start: m(p.attached.start), end: m(p.attached.end) } };
       return { plan, map: identity(p.schema.length) };
     }
     case 'rank': {

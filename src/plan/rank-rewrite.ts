@@ -26,22 +26,26 @@ function stripCast(e: BoundExpr): BoundExpr {
 }
 
 export function foldRankFilter(f: FilterNode): LogicalPlan {
-  const inner = f.input;
-  let rank: RankNode;
-  let proj: Extract<LogicalPlan, { kind: 'project' }> | undefined;
-  if (inner.kind === 'project' && inner.input.kind === 'rank') {
-    proj = inner;
-    rank = inner.input;
-  } else if (inner.kind === 'rank') rank = inner;
-  else return f;
-  if (rank.range !== undefined) return f;
+  // the filter may sit on projections of the rank (a view, a CTE, a subquery's select list)
+  const projs: Extract<LogicalPlan, { kind: 'project' }>[] = [];
+  let inner = f.input;
+  while (inner.kind === 'project') {
+    projs.push(inner);
+    inner = inner.input;
+  }
+  if (inner.kind !== 'rank' || inner.range !== undefined) return f;
+  const rank: RankNode = inner;
   const rankCol = rank.input.schema.length;
   const isRankRef = (e0: BoundExpr): boolean => {
     const e = stripCast(e0);
     if (e.kind !== 'input') return false;
-    if (proj === undefined) return e.index === rankCol;
-    const x = proj.exprs[e.index];
-    return x !== undefined && x.kind === 'input' && x.index === rankCol;
+    let i = e.index;
+    for (const p of projs) {
+      const x = p.exprs[i];
+      if (x === undefined || x.kind !== 'input') return false;
+      i = x.index;
+    }
+    return i === rankCol;
   };
   let start = 1;
   let end = Infinity;
@@ -70,12 +74,19 @@ export function foldRankFilter(f: FilterNode): LogicalPlan {
   }
   // No upper bound: not a Top-N (physical planning refuses the unbounded rank with a hint).
   if (end === Infinity) return f;
-  const ranked: RankNode = { ...rank, range: { start, end } };
-  let top: LogicalPlan = ranked;
-  if (proj !== undefined) {
-    const exprs = start === end ? proj.exprs.map((e) => (e.kind === 'input' && e.index === rankCol ? constant(start, e.type) : e)) : proj.exprs;
-    top = { ...proj, input: ranked, exprs };
+  const range = { start, end };
+  const bottom = projs[projs.length - 1];
+  let top: LogicalPlan;
+  if (bottom !== undefined && start === end) {
+    // the rank is a constant: the node need not carry it (it is the last column, so dropping
+    // it moves no other column)
+    const exprs = bottom.exprs.map((e) => (e.kind === 'input' && e.index === rankCol ? constant(start, e.type) : e));
+    top = { ...bottom, input: { ...rank, range, outputRank: false, schema: rank.input.schema, strategy: chooseRankStrategy(rank.input, rank.fn, rank.partitionKeys, rank.orderKeys, range, false) }, exprs };
+  } else {
+    const ranked: RankNode = { ...rank, range, strategy: chooseRankStrategy(rank.input, rank.fn, rank.partitionKeys, rank.orderKeys, range, rank.outputRank) };
+    top = bottom === undefined ? ranked : { ...bottom, input: ranked };
   }
+  for (let k = projs.length - 2; k >= 0; k--) top = { ...projs[k]!, input: top };
   const pred = andAll(rest);
   return pred === undefined ? top : { kind: 'filter', input: top, predicate: pred, schema: top.schema };
 }

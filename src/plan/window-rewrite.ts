@@ -11,7 +11,9 @@
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, inputRef, remapInputs } from '../expr/bound.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, WindowAggregateNode } from './logical.js';
+import { isUpdating } from './logical.js';
 import { T } from '../common/types.js';
+import { windowProperties } from './window-properties.js';
 
 type Slot = { readonly kind: 'col'; readonly expr: BoundExpr } | { readonly kind: 'win'; readonly which: 0 | 1 | 2 };
 
@@ -123,4 +125,57 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
     if (e instanceof UsesWindowColumn) return null;
     throw e;
   }
+}
+
+/**
+ * An Aggregate over windowed rows (window-properties.ts: the output of a window aggregation or a
+ * window join, through filters and pass-through projections) that groups by their window_start
+ * and window_end becomes a WindowAggregate over the windows the rows already carry (Flink's
+ * window aggregation with windows attached; Nexmark q5 takes the maximum count per window so).
+ * Grouping by window_time too is allowed: it is the same for every row of a window.
+ *
+ *   Aggregate(keys incl. window_start, window_end) <- windowed X
+ *     => Project(original output order) <- WindowAggregate(attached = start, end columns) <- X
+ */
+export function attachedWindowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
+  const props = windowProperties(agg.input);
+  if (props === undefined || props.window.kind === 'session' || isUpdating(agg.input)) return null;
+  const winKeys = new Map<number, 0 | 1 | 2>(); // position in agg.groupKeys -> window column
+  const otherKeys: number[] = []; // positions of the other keys
+  let start = -1;
+  let end = -1;
+  agg.groupKeys.forEach((k, pos) => {
+    if (props.starts.has(k)) {
+      winKeys.set(pos, 0);
+      if (start < 0) start = k;
+    } else if (props.ends.has(k)) {
+      winKeys.set(pos, 1);
+      if (end < 0) end = k;
+    } else if (props.times.has(k)) winKeys.set(pos, 2);
+    else otherKeys.push(pos);
+  });
+  if (start < 0 || end < 0) return null;
+  const keyCols = otherKeys.map((pos) => agg.groupKeys[pos]!);
+  const k = keyCols.length;
+  const m = agg.aggs.length;
+  const schema: Field[] = [
+    ...otherKeys.map((pos) => ({ ...agg.schema[pos]!, rowtime: false })),
+    ...agg.schema.slice(agg.groupKeys.length).map((f) => ({ ...f })),
+    { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
+    { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
+    { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+  ];
+  const wa: WindowAggregateNode = { kind: 'window-aggregate', input: agg.input, window: props.window, timeIndex: end, groupKeys: keyCols, aggs: agg.aggs, attached: { start, end }, schema };
+  const otherPos = new Map(otherKeys.map((pos, j) => [pos, j]));
+  const outExprs: BoundExpr[] = agg.groupKeys.map((_, pos) => {
+    const w = winKeys.get(pos);
+    const src = w !== undefined ? k + m + w : otherPos.get(pos)!;
+    return inputRef(src, schema[src]!.type, schema[src]!.name);
+  });
+  for (let j = 0; j < m; j++) outExprs.push(inputRef(k + j, schema[k + j]!.type, schema[k + j]!.name));
+  const outSchema: Field[] = agg.schema.map((f, i) => {
+    const e = outExprs[i]!;
+    return { ...f, rowtime: e.kind === 'input' && schema[e.index]!.rowtime };
+  });
+  return { kind: 'project', input: wa, exprs: outExprs, schema: outSchema };
 }

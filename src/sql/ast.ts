@@ -122,6 +122,8 @@ export interface Explain {
   readonly kind: 'explain';
   /** EXPLAIN PLAN FOR ... is accepted as the same. */
   readonly statement: Statement;
+  /** `EXPLAIN CHANGELOG_MODE ...`: each physical node's changelog mode, as Flink prints it. */
+  readonly changelogMode: boolean;
   readonly span: Span;
 }
 

@@ -27,7 +27,7 @@ function collect(e: unknown, out: ast.FunctionCall[]): void {
     out.push(node as ast.FunctionCall);
     return;
   }
-  if (node.kind === 'subquery' || node.kind === 'exists' || node.kind === 'in-subquery') return;
+  if (node.kind === 'scalar-subquery' || node.kind === 'exists' || node.kind === 'in-subquery') return;
   for (const [k, v] of Object.entries(node)) if (k !== 'span') collect(v, out);
 }
 
@@ -62,5 +62,5 @@ export function bindRank(call: ast.FunctionCall, input: LogicalPlan, bindColumn:
     return { index: column(o.expr, 'ORDER BY', o.expr.span), desc, nullsFirst };
   });
   const schema: Schema = [...input.schema, { name: `$${fn}`, type: T.BIGINT, nullable: false, rowtime: false }];
-  return { kind: 'rank', input, fn, partitionKeys, orderKeys, range: undefined, outputRank: true, strategy: { kind: 'topn' }, schema };
+  return { kind: 'rank', input, fn, partitionKeys, orderKeys, range: undefined, outputRank: true, strategy: { kind: 'topn' }, schema, span: call.span };
 }

@@ -106,8 +106,8 @@ export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: Su
     if (rel.items.length !== 1) {
       throw bindError(`the subquery of IN must return one column, it returns ${rel.items.length}`, p.query.span, 'select the one column to compare with');
     }
+    if (containsSubquery(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
     const x = binder.bindExpr(operand, { schema: outer.schema, clause: 'WHERE' });
-    if (containsSubqueryBound(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
     const yi = rel.items[0]!;
     const yf = rel.plan.schema[yi]!;
     const y = inputRef(no + yi, yf.type, yf.name);
@@ -120,10 +120,6 @@ export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: Su
   }
   conds.push(...rel.correlated);
   return makeJoin(p.not ? 'anti' : 'semi', outer, rel.plan, conds);
-}
-
-function containsSubqueryBound(e: ast.Expr): boolean {
-  return containsSubquery(e);
 }
 
 /** Whether an expression over `schema` may be NULL (columns by their nullability). */
@@ -153,7 +149,7 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
   const split = splitWhere(where);
   const flat = from.kind === 'join' && flattenable(from);
   const leaves = flat ? binder.flattenJoin(from) : undefined;
-  let base: LogicalPlan | undefined = flat ? undefined : binder.bindFrom(from);
+  const base: LogicalPlan | undefined = flat ? undefined : binder.bindFrom(from);
   const schema: Schema = leaves !== undefined ? leaves.leaves.flatMap((l) => l.schema) : base!.schema;
   const n = schema.length;
   let usedOuter = false;
@@ -164,7 +160,10 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
       const i = tryResolveField(outer, c.parts);
       if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
       if (i === undefined) {
-        resolveField(schema, c.parts, c.span, binder); // throws: not found in the subquery
+        // throws: not found (in the outer query when the qualifier names one of its inputs)
+        const q = c.parts.length > 1 ? c.parts[c.parts.length - 2]!.value.toLowerCase() : undefined;
+        const outerQualifier = q !== undefined && outer.some((f) => f.qualifier?.toLowerCase() === q) && !schema.some((f) => f.qualifier?.toLowerCase() === q);
+        resolveField(outerQualifier ? outer : schema, c.parts, c.span, binder);
         throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
       }
       usedOuter = true;
@@ -191,7 +190,6 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
     );
   }
   let plan: LogicalPlan = leaves !== undefined ? joinLeaves(leaves.leaves, [...leaves.conds, ...local]) : local.length > 0 ? { kind: 'filter', input: base!, predicate: and(local), schema: base!.schema } : base!;
-  base = undefined;
   // nested IN/EXISTS in the subquery's WHERE apply to the subquery's FROM
   for (const sq of split.subqueries) plan = applySubqueryPredicate(binder, plan, sq);
   // the select list (IN compares with it; EXISTS ignores it)

@@ -10,7 +10,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import type { SourceText, Span } from '../common/errors.js';
-import { WeirError, assertNever, bindError, didYouMean, notSupported } from '../common/errors.js';
+import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
 import type { Catalog, TableDef, ViewDef } from '../catalog/catalog.js';
@@ -21,7 +21,7 @@ import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
 import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
-import { windowAggregateRewrite } from '../plan/window-rewrite.js';
+import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
@@ -154,7 +154,9 @@ export class Binder {
   bindFrom(f: ast.FromItem): LogicalPlan {
     switch (f.kind) {
       case 'table-ref': {
-        if (f.systemTimeAsOf !== undefined) throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', f.span);
+        if (f.systemTimeAsOf !== undefined) {
+          throw planError('FOR SYSTEM_TIME AS OF is only allowed on the right side of a JOIN (a temporal join)', f.span, 'e.g. FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency');
+        }
         const name = nameOf(f.name);
         const alias = f.alias?.value ?? f.name.parts[f.name.parts.length - 1]!.value;
         return this.bindNamedRelation(name, f.name.span, alias);
@@ -251,8 +253,13 @@ export class Binder {
   }
 
 
+  /** Whether `name` is a CTE visible here (it hides a catalog table of the same name). */
+  isCte(name: string): boolean {
+    return this.ctes.some((frame) => frame.some((c) => c.name.toLowerCase() === name.toLowerCase()));
+  }
+
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
-  private bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
+  bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
     for (let i = this.ctes.length - 1; i >= 0; i--) {
       const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (cte !== undefined) {
@@ -603,7 +610,7 @@ export class Binder {
     const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
     const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields], ...(stateTtl !== undefined ? { stateTtl } : {}) };
     // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
-    let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? aggNode;
+    let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? attachedWindowAggregateRewrite(aggNode) ?? aggNode;
     if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
       // Grouping by window columns without both bounds: an updating aggregate (Flink does the same).
     }

@@ -233,7 +233,22 @@ export class CstToAst extends BaseVisitor {
 
   explainStatement(ctx: Ctx, span: Span): Statement {
     const inner = must(nodeOf(ctx, 'statementSetBlock') ?? nodeOf(ctx, 'statement'), 'the explained statement');
-    return { kind: 'explain', statement: this.v<Statement>(inner), span };
+    let changelogMode = false;
+    for (const d of nodesOf(ctx, 'explainDetail')) {
+      const c = d.children as Ctx;
+      if (tokenOf(c, 'CHANGELOG_MODE') !== undefined) {
+        changelogMode = true;
+        continue;
+      }
+      const t = (tokenOf(c, 'ESTIMATED_COST') ?? tokenOf(c, 'JSON_EXECUTION_PLAN') ?? tokenOf(c, 'PLAN_ADVICE'))!;
+      throw notSupported(`EXPLAIN ${t.image.toUpperCase()}`, tokenSpan(t), 'EXPLAIN CHANGELOG_MODE shows each operator\'s changelog mode; plain EXPLAIN shows the plans');
+    }
+    return { kind: 'explain', statement: this.v<Statement>(inner), changelogMode, span };
+  }
+
+  /** Read by explainStatement from the CST directly. */
+  explainDetail(): undefined {
+    return undefined;
   }
 
   setStatement(ctx: Ctx, span: Span): Statement {

@@ -97,7 +97,7 @@ export class Session {
       case 'describe':
         return this.describe(stmt);
       case 'explain':
-        return { kind: 'explain', text: this.explain(stmt.statement, source) };
+        return { kind: 'explain', text: this.explain(stmt.statement, source, { changelogMode: stmt.changelogMode }) };
       case 'query':
         return { kind: 'query', plan: this.bindQuery(stmt.query, source), statement: stmt, source };
       case 'insert':
@@ -137,7 +137,7 @@ export class Session {
     return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP });
   }
 
-  explain(stmt: ast.Statement, source: SourceText): string {
+  explain(stmt: ast.Statement, source: SourceText, opts: { readonly changelogMode?: boolean } = {}): string {
     let roots: LogicalPlan[];
     let collect = false;
     switch (stmt.kind) {
@@ -155,7 +155,7 @@ export class Session {
         throw notSupported(`EXPLAIN of ${stmt.kind} statements`, stmt.span, 'EXPLAIN a SELECT, an INSERT or a statement set');
     }
     const logical = roots.map((r) => explainLogical(r)).join('\n\n');
-    const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []));
+    const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []), opts);
     return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
   }
 

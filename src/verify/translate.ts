@@ -64,10 +64,22 @@ function readType(t: DataType): string {
   }
 }
 
-const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** DuckDB type to read a JSON field as: timestamps may be text or epoch milliseconds, so text. */
+export function jsonType(t: DataType): string {
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t);
+}
+
+/** A JSON field read with jsonType as weir carries it. */
+export function jsonValue(x: string, t: DataType): string {
+  if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
+  if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
+  return t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x;
+}
 
 /** The table's physical columns as p0, p1, ... (typed as weir carries them). */
-function readPhysical(table: TableDef, ctx: TranslateContext): string {
+export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
@@ -88,12 +100,6 @@ function readPhysical(table: TableDef, ctx: TranslateContext): string {
     return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = false, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
   }
   // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
-  const jsonType = (t: DataType): string => (t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t));
-  const jsonValue = (x: string, t: DataType): string => {
-    if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
-    if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
-    return toWeir(x, t);
-  };
   if (format === 'json') {
     const cols = `{${physical.map((c) => `${sqlString(c.name)}: '${jsonType(c.type)}'`).join(', ')}}`;
     const ignore = table.options.get('json.ignore-parse-errors') === 'true';
@@ -186,7 +192,6 @@ function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: strin
  * time bounds and window columns are part of the condition and keys.
  */
 function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, right: string): string {
-  if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, left, right);
   const nl = p.left.schema.length;
   const nr = p.right.schema.length;
   const col = (j: number): string => (j < nl ? `l.c${j}` : `r.c${j - nl}`);
@@ -316,6 +321,12 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const keyCols = p.groupKeys.map((g) => `t.c${g}`);
       const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${k + i}`);
       const keys = keyCols.map((c, i) => `${c} AS c${i}`);
+      if (p.attached !== undefined) {
+        // windows assigned upstream: group by the rows' own window bounds
+        const ws = `t.c${p.attached.start}`;
+        const we = `t.c${p.attached.end}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${ts(`epoch_ms(${we}) - 1`)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
+      }
       if (p.window.kind === 'session') {
         const gap = p.window.gap;
         const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
@@ -328,6 +339,8 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
     }
     case 'join':
+      // a temporal join reads the versioned table's changelog, not its final rows
+      if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, planToDuckDb(p.left, ctx), ctx);
       return joinToDuckDb(p, planToDuckDb(p.left, ctx), planToDuckDb(p.right, ctx));
     case 'rank':
       return rankToDuckDb(p, planToDuckDb(p.input, ctx));

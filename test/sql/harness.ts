@@ -32,7 +32,7 @@
 //   --- verify                  also run `weir verify`'s check (the query translated to
 //                                DuckDB by src/verify) at each parallelism: it must agree
 //
-// Lines starting with `#` outside sections are comments.
+// Lines starting with `#` are comments, except inside a `--- file` section.
 
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -151,6 +151,8 @@ export function parseCases(text: string): SqlCase[] {
       cur.sections.push(section);
       continue;
     }
+    // `#` starts a comment line anywhere but in a data file (SQL has no `#` comments)
+    if (line.startsWith('#') && section?.[0] !== 'file') continue;
     if (section !== null) section[2].push(line);
   }
   flush();

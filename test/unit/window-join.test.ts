@@ -251,6 +251,24 @@ CREATE TABLE r (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - IN
     ).toMatch(/\bJoin\(type=INNER/);
   });
 
+  it('GROUP BY the window bounds of a window aggregation is a window aggregation over those windows (q5), and joins as a window join', () => {
+    const t = explain(
+      `SELECT C.k, C.n FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM ${tum('l')} GROUP BY k, window_start, window_end) C
+       JOIN (SELECT MAX(n) AS maxn, s, e FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM ${tum('l')} GROUP BY k, window_start, window_end) GROUP BY s, e) M
+       ON C.s = M.s AND C.e = M.e AND C.n >= M.maxn`,
+    );
+    expect(t).toContain('WindowAggregate(TUMBLE(size=10s), window=[s, e], groupBy=[], aggs=[MAX(n)])');
+    expect(t).toContain('WindowJoin(type=INNER');
+    expect(t).not.toContain('GroupAggregate');
+    expect(t).not.toContain('changelog');
+  });
+
+  it('GROUP BY only one window bound of a window aggregation stays an updating aggregate', () => {
+    const t = explain(`SELECT s, MAX(n) FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM ${tum('l')} GROUP BY k, window_start, window_end) GROUP BY s`);
+    expect(t).toContain('GroupAggregate');
+    expect(t).not.toContain('window=[');
+  });
+
   it('a window TVF on one side only is a regular join', () => {
     expect(explain(`SELECT * FROM ${tum('l')} L JOIN r ON L.k = r.k AND L.window_end = r.ts AND L.window_start = r.ts`)).toMatch(/\bJoin\(type=INNER/);
   });

@@ -474,13 +474,15 @@ export const caseArb: fc.Arbitrary<FuzzCase> = fc
     base: fc.constantFrom(...BASES),
     rows: fc.oneof({ weight: 5, arbitrary: fc.array(rowArb, { maxLength: 40 }) }, { weight: 1, arbitrary: fc.array(rowArb, { maxLength: 300 }) }),
     rowsU: fc.array(rowArb, { maxLength: 30 }),
+    joinP2: fc.boolean(),
     ql: queryOrLate,
     parallelism: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }),
     batchSize: fc.option(fc.constantFrom(1, 2, 3, 7), { freq: 2, nil: undefined }),
   })
   // late mode runs at parallelism 1: with more subtasks, whether a record beyond the delay is
   // late depends on when the other inputs' watermarks arrive (as in Flink)
-  .map(({ ql, rowsU, ...c }) => ({ ...c, rowsU: ql.q.twoTables === true ? rowsU : undefined, parallelism: ql.lateWindow === undefined ? c.parallelism : 1, prelude: ql.q.prelude, query: ql.q.query, lateWindow: ql.lateWindow }));
+  // joins run at parallelism 2 half the time: the two inputs then interleave differently
+  .map(({ ql, rowsU, joinP2, ...c }) => ({ ...c, rowsU: ql.q.twoTables === true ? rowsU : undefined, parallelism: ql.lateWindow !== undefined ? 1 : ql.q.twoTables === true && joinP2 ? 2 : c.parallelism, prelude: ql.q.prelude, query: ql.q.query, lateWindow: ql.lateWindow }));
 
 /** Join cases only (WEIR_FUZZ_JOINS=1), for running many join seeds by hand. */
 export const joinCaseArb: fc.Arbitrary<FuzzCase> = caseArb.filter((c) => c.rowsU !== undefined);

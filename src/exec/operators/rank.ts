@@ -134,19 +134,37 @@ export class RankOperator implements Operator {
     return 0;
   }
 
+  /** The map key of a partition from its key values (one value: itself; several: a string). */
   private mapKey(key: readonly Scalar[]): string | number | null {
     if (key.length === 1) {
       const v = key[0]!;
       return typeof v === 'boolean' ? (v ? 1 : 0) : v;
     }
-    return JSON.stringify(key);
+    let k = '';
+    for (const v of key) k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
+    return k;
+  }
+
+  /** mapKey of batch row i, without building the key values. */
+  private rowMapKey(cols: readonly Column[], i: number): string | number | null {
+    const keys = this.spec.partitionKeys;
+    if (keys.length === 1) {
+      const c = cols[keys[0]!]!;
+      return c.nulls !== null && c.nulls[i] === 1 ? null : (c.values[i] as number | string);
+    }
+    let k = '';
+    for (const ki of keys) {
+      const v = getScalar(cols[ki]!, i);
+      k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
+    }
+    return k;
   }
 
   private partitionFor(cols: readonly Column[], i: number): Partition {
-    const key = this.spec.partitionKeys.map((c) => getScalar(cols[c]!, i));
-    const mk = this.mapKey(key);
+    const mk = this.rowMapKey(cols, i);
     let p = this.partitions.get(mk);
     if (p === undefined) {
+      const key = this.spec.partitionKeys.map((c) => getScalar(cols[c]!, i));
       const keyGroup = key.length === 0 ? 0 : keyGroupOf(hashKey(key), this.ctx.maxParallelism);
       p = { key, keyGroup, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0 };
       this.partitions.set(mk, p);

@@ -134,6 +134,10 @@ export class WindowAggregateOperator implements Operator {
       this.mergePartials(batch, this.phase);
       return;
     }
+    if (this.phase.kind === 'attached') {
+      this.addAttached(batch, this.phase);
+      return;
+    }
     const n = batch.length;
     const cap = n * this.perRow;
     if (this.slotBuf.length < cap) {
@@ -245,6 +249,50 @@ export class WindowAggregateOperator implements Operator {
         continue;
       }
       const win: OpenWindow = end === lastEnd ? lastWin! : this.windowFor(starts[i]!, end);
+      lastEnd = end;
+      lastWin = win;
+      const key = keyAt(i);
+      let slot = win.groups.get(key);
+      if (slot < 0) {
+        slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
+        win.groups.set(key, slot);
+        win.slots.push(slot);
+        this.place(slot, win);
+      }
+      this.slotBuf[m] = slot;
+      this.rowBuf[m] = i;
+      m++;
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+  }
+
+  /** Windows assigned upstream: each row goes to the window its bound columns name. */
+  private addAttached(batch: Batch, phase: Extract<WindowPhase, { kind: 'attached' }>): void {
+    const n = batch.length;
+    if (this.slotBuf.length < n) {
+      this.slotBuf = new Int32Array(n);
+      this.rowBuf = new Int32Array(n);
+    }
+    const startCol = batch.columns[phase.start]!;
+    const endCol = batch.columns[phase.end]!;
+    const starts = startCol.values as Float64Array;
+    const ends = endCol.values as Float64Array;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const wm = this.watermark;
+    let m = 0;
+    let late = 0;
+    let lastEnd = NaN;
+    let lastWin: OpenWindow | null = null;
+    for (let i = 0; i < n; i++) {
+      // window bounds are never NULL upstream (a null-padded side is not windowed)
+      if ((startCol.nulls !== null && startCol.nulls[i] === 1) || (endCol.nulls !== null && endCol.nulls[i] === 1)) continue;
+      const end = ends[i]!;
+      if (end - 1 <= wm) {
+        late++;
+        continue;
+      }
+      const win: OpenWindow = end === lastEnd && lastWin!.start === starts[i] ? lastWin! : this.windowFor(starts[i]!, end);
       lastEnd = end;
       lastWin = win;
       const key = keyAt(i);
