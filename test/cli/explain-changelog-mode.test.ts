@@ -100,6 +100,15 @@ describe('EXPLAIN CHANGELOG_MODE', () => {
     }, 60_000);
   }
 
+  it('a csv sink accepts an inner join of append-only inputs and refuses an outer join (Flink: append-only vs updating)', () => {
+    const csv = `CREATE TABLE out_csv (x BIGINT, y BIGINT, z BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}/out-csv', 'format' = 'csv');`;
+    const plan = (insert: string): unknown => new Session().executeScript({ name: 'x.sql', text: `${DDL}\n${csv}\nEXPLAIN CHANGELOG_MODE ${insert};` });
+    expect(() => plan('INSERT INTO out_csv SELECT a.k, a.v, b.w FROM a JOIN b ON a.k = b.k')).not.toThrow();
+    expect(() => plan('INSERT INTO out_csv SELECT a.k, a.v, b.w FROM a, b WHERE a.k = b.k AND a.v < b.w')).not.toThrow();
+    expect(() => plan('INSERT INTO out_csv SELECT a.k, a.v, b.w FROM a LEFT JOIN b ON a.k = b.k')).toThrow(/produces an updating result/);
+    expect(() => plan('INSERT INTO out_csv SELECT a.k, a.v, c.w FROM a JOIN c ON a.k = c.k')).toThrow(/produces an updating result/);
+  });
+
   it('the other Flink explain details are refused with their position', () => {
     const s = new Session();
     let err: unknown;

@@ -378,12 +378,43 @@ const unionAll: fc.Arbitrary<FuzzQuery> = fc.tuple(exprs.int, where, exprs.int, 
 // ---- joins ----------------------------------------------------------------------------------
 
 /**
+ * The rows of `u` as a debezium-json changelog (table `cu`, columns k, g, v): every row is
+ * inserted; after every third row an earlier live row is updated (its v, and every other time
+ * its key too), after every fifth one is deleted. Derived from the rows, so it shrinks with them.
+ */
+export function changelogText(rows: readonly FuzzRow[]): string {
+  type R = { k: number | null; g: string | null; v: number | null };
+  const live: R[] = [];
+  const lines: string[] = [];
+  const j = (r: R): string => JSON.stringify({ k: r.k, g: r.g, v: r.v });
+  rows.forEach((r, i) => {
+    const row: R = { k: r.k, g: r.g, v: r.v };
+    lines.push(`{"before": null, "after": ${j(row)}, "op": "c"}`);
+    live.push(row);
+    if (i % 3 === 2 && live.length > 1) {
+      const at = (i * 7) % live.length;
+      const old = live[at]!;
+      const now: R = { k: i % 2 === 0 ? (old.k ?? 0) + 1 : old.k, g: old.g, v: (old.v ?? 0) + 1 };
+      lines.push(`{"before": ${j(old)}, "after": ${j(now)}, "op": "u"}`);
+      live[at] = now;
+    }
+    if (i % 5 === 4 && live.length > 0) {
+      const at = (i * 3) % live.length;
+      lines.push(`{"before": ${j(live[at]!)}, "after": null, "op": "d"}`);
+      live.splice(at, 1);
+    }
+  });
+  return lines.map((l) => `${l}\n`).join('');
+}
+
+/**
  * A join input with columns k, g, v: the table, a filtered projection of it, or an updating
  * aggregate (whose retractions the join must follow; HAVING makes groups disappear again).
  */
-const joinSide = (table: string): fc.Arbitrary<string> =>
+const joinSide = (table: string, changelog?: string): fc.Arbitrary<string> =>
   fc.oneof(
     { weight: 3, arbitrary: fc.constant(table) },
+    ...(changelog === undefined ? [] : [{ weight: 1, arbitrary: fc.constant(changelog) }]),
     { weight: 1, arbitrary: exprs.bool.filter((p) => p.length < 60).map((p) => `(SELECT k, g, v FROM ${table} WHERE ${p})`) },
     {
       weight: 2,
@@ -418,7 +449,7 @@ const joinResidual = fc.subarray(
 const joined: fc.Arbitrary<FuzzQuery> = fc
   .record({
     left: joinSide('t'),
-    right: joinSide('u'),
+    right: joinSide('u', 'cu'),
     kind: fc.constantFrom('JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL OUTER JOIN', 'LEFT JOIN', 'FULL OUTER JOIN', ','),
     keys: joinKeys,
     residual: joinResidual,

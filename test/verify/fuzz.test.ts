@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyScript } from '../../src/verify/verify.js';
 import { WeirError } from '../../src/common/errors.js';
 import type { FuzzCase } from './fuzz-gen.js';
-import { caseArb, csvText, joinCaseArb, lateRows, tableDdl } from './fuzz-gen.js';
+import { caseArb, changelogText, csvText, joinCaseArb, lateRows, tableDdl } from './fuzz-gen.js';
 import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { runDuck } from '../sql/harness.js';
@@ -35,7 +35,7 @@ function asSqltest(c: FuzzCase, csv: string, script: string, dir: string, duck: 
     `=== fuzz: ${c.query.split('\n')[0]!.slice(0, 60)}`,
     '--- file t.csv',
     csv.trimEnd(),
-    ...(c.rowsU === undefined ? [] : ['--- file u.csv', csvText({ ...c, rows: c.rowsU }).trimEnd()]),
+    ...(c.rowsU === undefined ? [] : ['--- file u.csv', csvText({ ...c, rows: c.rowsU }).trimEnd(), '--- file cu.json', changelogText(c.rowsU).trimEnd()]),
     '--- weir',
     script.replaceAll(dir, '$DIR').trimEnd(),
     '--- duckdb',
@@ -48,7 +48,11 @@ function asSqltest(c: FuzzCase, csv: string, script: string, dir: string, duck: 
 }
 
 function scriptFor(c: FuzzCase, csvPath: string): string {
-  const u = c.rowsU === undefined ? '' : `${tableDdl(c, join(dirname(csvPath), 'u.csv'), 'u')}\n`;
+  // joins also get `cu`, u's rows as a debezium-json changelog
+  const u =
+    c.rowsU === undefined
+      ? ''
+      : `${tableDdl(c, join(dirname(csvPath), 'u.csv'), 'u')}\nCREATE TABLE cu (k BIGINT, g STRING, v BIGINT)\nWITH ('connector' = 'filesystem', 'path' = '${join(dirname(csvPath), 'cu.json')}', 'format' = 'debezium-json');\n`;
   return `${tableDdl(c, csvPath)}\n${u}${c.prelude === '' ? '' : `${c.prelude}\n`}${c.query};\n`;
 }
 
@@ -61,7 +65,10 @@ async function runCase(c: FuzzCase): Promise<Outcome> {
   try {
     const csv = csvText(c);
     writeFileSync(join(dir, 't.csv'), csv);
-    if (c.rowsU !== undefined) writeFileSync(join(dir, 'u.csv'), csvText({ ...c, rows: c.rowsU }));
+    if (c.rowsU !== undefined) {
+      writeFileSync(join(dir, 'u.csv'), csvText({ ...c, rows: c.rowsU }));
+      writeFileSync(join(dir, 'cu.json'), changelogText(c.rowsU));
+    }
     const script = scriptFor(c, join(dir, 't.csv'));
     const set: [string, string][] = c.batchSize === undefined ? [] : [['execution.batch-size', String(c.batchSize)]];
     if (c.lateWindow !== undefined) return await runLateCase(c, dir, csv, script, set);
