@@ -63,6 +63,7 @@ export class JoinRows {
   private readonly keys: GroupKeys;
   /** Rows held, counting copies. */
   rows = 0;
+  private readonly kgScratch: Column[] = [];
 
   constructor(
     readonly types: readonly DataType[],
@@ -219,10 +220,17 @@ export class JoinRows {
     this.count[slot] = 1;
     this.assoc[slot] = assoc;
     this.touched[slot] = now;
-    this.keyGroup[slot] = this.keyGroupColumns.length === 0 ? 0 : keyGroupOf(hashRow(this.keyGroupColumns.map((k) => cols[k]!), row), maxParallelism);
+    this.keyGroup[slot] = this.keyGroupColumns.length === 0 ? 0 : keyGroupOf(hashRow(this.keyGroupCols(cols), row), maxParallelism);
     this.addToBucket(slot, key);
     this.rows++;
     return slot;
+  }
+
+  /** The key-group columns of `cols`, in a reused array (no allocation per row). */
+  private keyGroupCols(cols: readonly Column[]): Column[] {
+    const out = this.kgScratch;
+    for (let k = 0; k < this.keyGroupColumns.length; k++) out[k] = cols[this.keyGroupColumns[k]!]!;
+    return out;
   }
 
   /** Finds the slot holding a copy of batch row `row`, or -1 (only for an updating side). */
