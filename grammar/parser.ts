@@ -127,14 +127,29 @@ export class SqlParser extends CstParser {
     this.SUBRULE(this.query);
   });
 
-  /** `EXPLAIN [PLAN FOR] statement`, also `EXPLAIN STATEMENT SET BEGIN ... END`. */
+  /**
+   * `EXPLAIN [PLAN FOR] statement`, also `EXPLAIN STATEMENT SET BEGIN ... END`; Flink's
+   * details before the statement: `EXPLAIN CHANGELOG_MODE, ESTIMATED_COST SELECT ...`.
+   */
   readonly explainStatement = this.RULE('explainStatement', () => {
     this.CONSUME(T.EXPLAIN);
     this.OPTION(() => {
       this.CONSUME(T.PLAN);
       this.CONSUME(T.FOR);
     });
+    this.OPTION2(() => {
+      this.SUBRULE(this.explainDetail);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.explainDetail);
+      });
+    });
     this.OR([{ ALT: () => this.SUBRULE(this.statementSetBlock) }, { ALT: () => this.SUBRULE(this.statement) }]);
+  });
+
+  /** Flink's ExplainDetail; weir shows CHANGELOG_MODE and refuses the others. */
+  readonly explainDetail = this.RULE('explainDetail', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.CHANGELOG_MODE) }, { ALT: () => this.CONSUME(T.ESTIMATED_COST) }, { ALT: () => this.CONSUME(T.JSON_EXECUTION_PLAN) }, { ALT: () => this.CONSUME(T.PLAN_ADVICE) }]);
   });
 
   /**

@@ -86,7 +86,10 @@ export const NumberLiteral = createToken({
 
 export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /\s+/, group: Lexer.SKIPPED, line_breaks: true });
 export const LineComment = createToken({ name: 'LineComment', pattern: /--[^\n\r]*/, group: Lexer.SKIPPED });
-/** Block comments, including Flink hints (`/*+ OPTIONS(...) *\/`), which weir ignores. */
+/**
+ * Block comments, including Flink hints (`/*+ OPTIONS(...) *\/`). The parser never sees them; the
+ * query hints right after SELECT (STATE_TTL) are read from the source text by src/sql/cst-to-ast.ts.
+ */
 export const BlockComment = createToken({ name: 'BlockComment', pattern: /\/\*[\s\S]*?\*\//, group: Lexer.SKIPPED, line_breaks: true });
 
 // Error tokens. They match only what the real token failed to match (an opening quote or
@@ -326,6 +329,11 @@ export const INTO = keyword('INTO', R);
 export const OVERWRITE = keyword('OVERWRITE', N);
 export const EXPLAIN = keyword('EXPLAIN', N);
 export const PLAN = keyword('PLAN', N);
+// EXPLAIN details (Flink's ExplainDetail)
+export const CHANGELOG_MODE = keyword('CHANGELOG_MODE', N);
+export const ESTIMATED_COST = keyword('ESTIMATED_COST', N);
+export const JSON_EXECUTION_PLAN = keyword('JSON_EXECUTION_PLAN', N);
+export const PLAN_ADVICE = keyword('PLAN_ADVICE', N);
 export const SET = keyword('SET', N);
 export const RESET = keyword('RESET', N);
 export const SHOW = keyword('SHOW', N);

@@ -104,6 +104,8 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   'state.checkpoints.dir': '',
   'state.checkpoints.num-retained': '3',
   'table.exec.source.idle-timeout': '0ms',
+  /** Idle state retention of regular joins and updating aggregates (Flink's key; 0 = forever). */
+  'table.exec.state.ttl': '0 ms',
   'execution.batch-size': '4096',
   'execution.worker-threads': 'auto',
   'sql-client.execution.result-mode': 'table',

@@ -9,7 +9,9 @@ import { WeirError, formatError } from '../common/errors.js';
 import type { SourceText } from '../common/errors.js';
 import { Session } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
-import { RunningJob, formatCount, formatDelay, formatWatermark } from '../exec/job-runner.js';
+import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
+import { unboundedStateNotices } from '../exec/state-notices.js';
+import { formatTtl } from '../plan/physical.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { PlainPrinter, TableauPrinter } from './result-printer.js';
 import type { LineSink } from './result-printer.js';
@@ -126,6 +128,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   }
   if (sinks.length === 0 && queries.length === 0) return 0;
   const plan = session.physicalPlan(sinks, queries, opts.parallelism);
+  if (!opts.quiet) for (const notice of unboundedStateNotices(plan, stateTtlOf(session.options))) io.err.write(`weir: ${notice}\n`);
   const tty = io.out.isTTY === true;
   // Checkpoints: on, in .weir/checkpoints/<name> unless told otherwise.
   if (opts.checkpointInterval !== undefined) {
@@ -227,6 +230,11 @@ export function renderSummary(s: JobSummary, color: boolean): string {
     for (const o of s.operators) if (o.lateDropped > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.lateDropped)} dropped`));
   } else {
     lines.push(dim('  no late records dropped'));
+  }
+  if (s.stateTtlMs > 0 || s.ttlHints > 0 || s.stateExpired > 0) {
+    const setting = [s.stateTtlMs > 0 ? `'table.exec.state.ttl' = ${formatTtl(s.stateTtlMs)}` : '', s.ttlHints > 0 ? `STATE_TTL hints on ${s.ttlHints} operator${s.ttlHints === 1 ? '' : 's'}` : ''].filter((x) => x !== '').join(', ');
+    lines.push(`  state TTL: ${formatCount(s.stateExpired)} rows and groups expired (${setting}); an expired row no longer matches and an expired group starts again`);
+    for (const o of s.operators) if (o.stateExpired > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.stateExpired)} expired`));
   }
   return lines.join('\n');
 }

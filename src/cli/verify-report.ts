@@ -4,6 +4,7 @@ import pc from 'picocolors';
 import { formatScalar } from '../common/display.js';
 import { formatCount, formatDelay } from '../exec/job-runner.js';
 import type { VerifyReport } from '../verify/verify.js';
+import { formatTtl } from '../plan/physical.js';
 
 /** One line per query, the differing rows, then the late records and watermark delays. */
 export function formatVerifyReport(report: VerifyReport, opts: { readonly showSql: boolean; readonly color: boolean }): string {
@@ -32,6 +33,13 @@ export function formatVerifyReport(report: VerifyReport, opts: { readonly showSq
     out.push(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived after their windows had fired${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference`);
   } else {
     out.push(`late: no records dropped${delays ? ` (watermark delay ${delays})` : ''}`);
+  }
+  const ttl = report.stateTtl;
+  if (ttl !== undefined) {
+    const setting = [ttl.ttlMs > 0 ? `'table.exec.state.ttl' = ${formatTtl(ttl.ttlMs)}` : '', ttl.hinted > 0 ? `STATE_TTL hints on ${ttl.hinted} operator${ttl.hinted === 1 ? '' : 's'}` : ''].filter((x) => x !== '').join(' and ');
+    out.push(
+      `state TTL: ${setting} is set, so the stream drops join rows and aggregate groups idle that long (${formatCount(ttl.expired)} expired in this run); DuckDB keeps everything, so expired state can explain a difference`,
+    );
   }
   return out.join('\n') + '\n';
 }

@@ -173,6 +173,7 @@ export class ClusterJob implements JobHandle {
       t.rowsOut += m.rowsOut;
       t.lateDropped += m.lateDropped;
       t.skipped += m.skipped;
+      t.stateExpired += m.stateExpired;
     };
     for (const { node, total } of this.local.nodeMetrics()) add(node.id, total);
     for (const r of this.reports.values()) for (const [node, , m] of r.metrics) add(node, m);

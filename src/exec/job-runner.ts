@@ -54,6 +54,7 @@ export interface OperatorSummary {
   readonly rowsOut: number;
   readonly lateDropped: number;
   readonly skipped: number;
+  readonly stateExpired: number;
 }
 
 export interface JobSummary {
@@ -63,9 +64,21 @@ export interface JobSummary {
   readonly rowsWritten: number;
   readonly lateDropped: number;
   readonly skipped: number;
+  /** Rows and groups dropped by state TTL (0 when no TTL is set). */
+  readonly stateExpired: number;
+  /** The state TTL in ms ('table.exec.state.ttl'), 0 when unset; hints are in `ttlHints`. */
+  readonly stateTtlMs: number;
+  /** Operators whose TTL a STATE_TTL hint set. */
+  readonly ttlHints: number;
   readonly operators: readonly OperatorSummary[];
   /** Watermark delays of the sources read, for explaining late drops. */
   readonly watermarkDelays: readonly { table: string; column: string; delayMs: number | undefined }[];
+}
+
+/** 'table.exec.state.ttl' in ms (0: state is kept forever). */
+export function stateTtlOf(options: SessionOptions): number {
+  const v = parseDuration(options.get('table.exec.state.ttl') ?? '0');
+  return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
 export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
@@ -78,6 +91,7 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     idleTimeoutMs: parseDuration(options.get('table.exec.source.idle-timeout') ?? '0') || 0,
     defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
+    stateTtlMs: stateTtlOf(options),
   };
 }
 
@@ -108,6 +122,7 @@ export class RunningJob {
   readonly job: JobHandle;
   readonly runner: CheckpointRunner | null = null;
   private readonly started = performance.now();
+  private readonly stateTtlMs: number;
 
   constructor(
     readonly plan: PhysicalPlan,
@@ -116,7 +131,8 @@ export class RunningJob {
     restore?: { readonly state: RestoreState; readonly checkpointId: number },
   ) {
     const workers = workerThreadsFor(plan, options);
-    const opts = jobOptionsFrom(options, settings);
+    const opts = { ...jobOptionsFrom(options, settings), resultListener: this.limitedListeners(plan, settings.listener) };
+    this.stateTtlMs = opts.stateTtlMs;
     this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore?.state) : new Job(plan, opts, restore?.state);
     const c = settings.checkpoint;
     if (c !== undefined) {
@@ -132,6 +148,49 @@ export class RunningJob {
         c.onChange,
       );
     }
+  }
+
+  /**
+   * A job whose every result is a LIMIT (bare SELECTs, no INSERT) ends as soon as each has its
+   * rows, even over an unbounded source (as a shell peeks at a table): the listeners count the
+   * rows, and when all are complete the job is cancelled (not failed) and each listener ends.
+   */
+  private limitedListeners(plan: PhysicalPlan, listener: RunSettings['listener']): RunSettings['listener'] {
+    if (listener === undefined) return undefined;
+    const collects = plan.nodes.filter((n) => n.spec.kind === 'collect');
+    const fetches = collects.map((c) => {
+      const input = plan.nodes[c.inputs[0]!.from]!;
+      return input.spec.kind === 'limit' ? input.spec.fetch : undefined;
+    });
+    const limitedOnly = collects.length > 0 && fetches.every((f) => f !== undefined) && !plan.nodes.some((n) => n.spec.kind === 'sink');
+    if (!limitedOnly) return listener;
+    const counts = fetches.map(() => 0);
+    let ended = false;
+    const wrapped: ResultListener[] = [];
+    const check = async (): Promise<void> => {
+      if (ended || !counts.every((n, i) => n >= fetches[i]!)) return;
+      ended = true;
+      this.job.cancel();
+      for (const l of wrapped) await l.onEnd?.();
+    };
+    return (i) => {
+      const inner = listener(i);
+      const l: ResultListener = {
+        onBatch: async (b) => {
+          if (ended) return;
+          await inner.onBatch(b);
+          counts[i]! += b.length;
+          await check();
+        },
+        onWatermark: (wm) => inner.onWatermark?.(wm),
+        onEnd: async () => {
+          if (ended) return;
+          await inner.onEnd?.();
+        },
+      };
+      wrapped[i] = { onBatch: () => undefined, onEnd: () => inner.onEnd?.() };
+      return l;
+    };
   }
 
   /** Stops the job: with a savepoint when checkpointing is on, else by cancelling it. */
@@ -184,6 +243,8 @@ export class RunningJob {
     let rowsWritten = 0;
     let late = 0;
     let skipped = 0;
+    let expired = 0;
+    let ttlHints = 0;
     const delays: { table: string; column: string; delayMs: number | undefined }[] = [];
     for (const { node, total } of this.job.nodeMetrics()) {
       const s = node.spec;
@@ -198,9 +259,11 @@ export class RunningJob {
       if (s.kind === 'values') rowsRead += total.rowsIn;
       if (s.kind === 'sink' || s.kind === 'collect') rowsWritten += total.rowsIn;
       late += total.lateDropped;
-      ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped });
+      expired += total.stateExpired;
+      if ((s.kind === 'join' && (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined)) || (s.kind === 'group-aggregate' && s.stateTtlMs !== undefined)) ttlHints++;
+      ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
     }
-    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, operators: ops, watermarkDelays: delays };
+    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays };
   }
 }
 

@@ -35,11 +35,15 @@ import { RegularJoinOperator } from './operators/regular-join.js';
 import { createIntervalJoinOperator } from './operators/interval-join.js';
 import { createWindowJoinOperator } from './operators/window-join.js';
 import { createTemporalJoinOperator } from './operators/temporal-join.js';
+import { RankOperator } from './operators/rank.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { OverAggregateOperator } from './operators/over-aggregate.js';
+import { TemporalSortOperator } from './operators/temporal-sort.js';
+import { LimitOperator } from './operators/limit.js';
 import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
 import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
 
@@ -54,6 +58,8 @@ export interface JobOptions {
   readonly idleTimeoutMs: number;
   /** Rate limit for sources that set none ('table.exec.source.rows-per-second'). */
   readonly defaultRowsPerSecond?: number;
+  /** 'table.exec.state.ttl' in ms (0 = keep state forever); a STATE_TTL hint overrides it per operator. */
+  readonly stateTtlMs?: number;
   /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
   readonly resultListener?: (collectIndex: number) => ResultListener;
 }
@@ -376,13 +382,13 @@ export class Job {
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
-        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize);
+        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0);
       case 'join': {
         const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);
         switch (s.strategy.kind) {
           case 'regular':
-            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0);
           case 'interval':
             return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'window':
@@ -391,6 +397,14 @@ export class Job {
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
         }
       }
+      case 'rank':
+        return new RankOperator(s, types, outTypes, this.options.batchSize);
+      case 'over-aggregate':
+        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
+      case 'temporal-sort':
+        return new TemporalSortOperator(types, s.keys, this.options.batchSize);
+      case 'limit':
+        return new LimitOperator(s.offset, s.fetch);
       case 'union':
         return new UnionOperator();
       case 'sink': {
@@ -544,6 +558,7 @@ export class Job {
         total.rowsOut += m.rowsOut;
         total.lateDropped += m.lateDropped;
         total.skipped += m.skipped;
+        total.stateExpired += m.stateExpired;
       }
       return { node, total };
     });

@@ -31,10 +31,12 @@ export interface OperatorMetrics {
   lateDropped: number;
   /** Records skipped as unparseable (ignore-parse-errors). */
   skipped: number;
+  /** Rows (join) or groups (aggregate) dropped from state by state TTL. */
+  stateExpired: number;
 }
 
 export function newMetrics(): OperatorMetrics {
-  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0 };
+  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0, stateExpired: 0 };
 }
 
 export interface OperatorContext {
@@ -61,6 +63,12 @@ export interface Operator {
   processBatch(batch: Batch, out: Collector, input: number): void | Promise<void>;
   /** The combined watermark advanced to `wm`; the runtime forwards it after this returns. */
   processWatermark?(wm: number, out: Collector): void | Promise<void>;
+  /**
+   * The watermark the operator passes on when its input watermark is `wm` (default: `wm`). An
+   * operator that may still emit rows older than its input watermark (an interval join) holds
+   * it back; the result must grow with `wm` and be +Infinity for +Infinity.
+   */
+  outputWatermark?(wm: number): number;
   /** All inputs ended (after the final watermark): flush everything. */
   finish?(out: Collector): void | Promise<void>;
   /**

@@ -142,15 +142,19 @@ export abstract class Task {
   protected async advanceWatermark(wm: number): Promise<void> {
     if (wm <= this.currentWatermark) return;
     this.currentWatermark = wm;
+    // An operator that may still emit rows older than its input watermark (an interval join)
+    // holds the watermark back for everything after it.
+    let w = wm;
     for (let i = 0; i < this.chain.length; i++) {
       const c = this.chain[i]!;
       if (c.op.processWatermark !== undefined) {
-        const r = c.op.processWatermark(wm, c.out);
+        const r = c.op.processWatermark(w, c.out);
         if (r !== undefined) await r;
         await this.drainFrom(i);
       }
+      if (c.op.outputWatermark !== undefined) w = c.op.outputWatermark(w);
     }
-    await this.output.broadcast({ kind: 'watermark', ts: wm });
+    await this.output.broadcast({ kind: 'watermark', ts: w });
   }
 
   /** The input ended without draining (stop with savepoint): pass the end on, nothing more. */

@@ -5,6 +5,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
+import type { Span } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -96,6 +97,8 @@ export interface AggregateNode {
   readonly aggs: readonly AggCall[];
   /** Output: group keys, then aggregates. */
   readonly schema: Schema;
+  /** State TTL in ms from a STATE_TTL hint (else the session's 'table.exec.state.ttl'). */
+  readonly stateTtl?: number;
 }
 
 /**
@@ -160,6 +163,77 @@ export interface JoinNode {
   readonly condition: BoundExpr | undefined;
   readonly strategy: JoinStrategy;
   readonly schema: Schema;
+  /** State TTL in ms of each side's rows from a STATE_TTL hint (else 'table.exec.state.ttl'). */
+  readonly stateTtl?: { readonly left?: number; readonly right?: number };
+}
+
+/** An OVER window function: an aggregate, FIRST_VALUE / LAST_VALUE (nulls skipped, as Flink's) or LAG. */
+export type OverFunction = AggFunction | 'first_value' | 'last_value' | 'lag';
+
+export interface OverCall {
+  readonly fn: OverFunction;
+  /** Input columns of the argument (none for COUNT(*)). */
+  readonly args: readonly number[];
+  readonly type: DataType;
+  /** LAG's offset (rows back; 1 by default). */
+  readonly offset: number;
+  /** LAG's default value, of `type`. */
+  readonly default: Scalar;
+  /** Display name for EXPLAIN. */
+  readonly name: string;
+}
+
+/**
+ * The frame of an OVER window, always ending at the current row (Flink allows no other end):
+ * ROWS: the current row and `preceding` rows before it; RANGE: the rows whose time is at
+ * most `preceding` ms before the current row's, peers (rows of equal time) included.
+ * `preceding` undefined = UNBOUNDED PRECEDING.
+ */
+export interface OverFrame {
+  readonly unit: 'rows' | 'range';
+  readonly preceding: number | undefined;
+}
+
+/**
+ * OVER aggregation over an append-only input ordered by a time attribute (ascending).
+ * Output: the input columns, then one column per call. Rows are emitted in time order once
+ * the watermark passes their time.
+ */
+export interface OverAggregateNode {
+  readonly kind: 'over-aggregate';
+  readonly input: LogicalPlan;
+  readonly partitionKeys: readonly number[];
+  readonly timeIndex: number;
+  readonly frame: OverFrame;
+  readonly calls: readonly OverCall[];
+  readonly schema: Schema;
+}
+
+export interface SortKey {
+  readonly index: number;
+  readonly desc: boolean;
+  /** NULLs first (Flink's default: first for ASC, last for DESC). */
+  readonly nullsFirst: boolean;
+}
+
+/**
+ * A temporal sort: keys[0] is a time attribute, ascending; rows are buffered and emitted in
+ * key order once the watermark passes their time. Output append-only, same columns.
+ */
+export interface SortNode {
+  readonly kind: 'sort';
+  readonly input: LogicalPlan;
+  readonly keys: readonly SortKey[];
+  readonly schema: Schema;
+}
+
+/** LIMIT [OFFSET]: the first `fetch` rows after skipping `offset`, in arrival order. */
+export interface LimitNode {
+  readonly kind: 'limit';
+  readonly input: LogicalPlan;
+  readonly offset: number;
+  readonly fetch: number;
+  readonly schema: Schema;
 }
 
 export interface UnionNode {
@@ -182,7 +256,61 @@ export interface SinkNode {
   readonly schema: Schema;
 }
 
-export type LogicalPlan = ScanNode | ProjectNode | FilterNode | WindowTvfNode | AggregateNode | WindowAggregateNode | JoinNode | UnionNode | ValuesNode | SinkNode;
+export type RankFunction = 'row_number' | 'rank' | 'dense_rank';
+
+/**
+ * How a rank runs (chosen by rank-rewrite.ts from the pattern, as Flink's planner does):
+ * - topn: a Top-N per partition, updating output (+I/-U/+U/-D).
+ * - deduplicate: ROW_NUMBER() = 1 ordered by the input's time attribute, over an append-only
+ *   input: keep-first (ASC) buffers the earliest row and emits it once the watermark passes
+ *   its time (append-only, late rows dropped); keep-last (DESC) emits at once and replaces the
+ *   row when one with a time at or after it arrives (updating).
+ * - window: window_start and window_end are in the partition and come from a window TVF or
+ *   window aggregation: each window's ranking is emitted once, when the watermark passes
+ *   window_end - 1 (append-only). `endIndex` is the input column of window_end; `dedup` is set
+ *   for window deduplication (ROW_NUMBER = 1 by the time attribute): with 'last' a row tied
+ *   on time with the kept one replaces it (Flink's keep-last rule), otherwise the first stays.
+ */
+export type RankStrategy =
+  | { readonly kind: 'topn' }
+  | { readonly kind: 'deduplicate'; readonly timeIndex: number; readonly keepLast: boolean }
+  | { readonly kind: 'window'; readonly endIndex: number; readonly dedup: 'first' | 'last' | undefined };
+
+/**
+ * ROW_NUMBER / RANK / DENSE_RANK OVER (PARTITION BY ... ORDER BY ...) filtered on the rank
+ * (Top-N). Output: the input columns, then the rank (BIGINT) when `outputRank`. `range` is
+ * the inclusive range of ranks kept; it is undefined only between binding the subquery and
+ * folding the outer filter into the node (a rank left without a range is refused).
+ */
+export interface RankNode {
+  readonly kind: 'rank';
+  readonly input: LogicalPlan;
+  readonly fn: RankFunction;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  readonly range: { readonly start: number; readonly end: number } | undefined;
+  readonly outputRank: boolean;
+  readonly strategy: RankStrategy;
+  readonly schema: Schema;
+  /** The ranking call, for the error when no filter bounds the rank. */
+  readonly span?: Span | undefined;
+}
+
+export type LogicalPlan =
+  | ScanNode
+  | ProjectNode
+  | FilterNode
+  | WindowTvfNode
+  | AggregateNode
+  | WindowAggregateNode
+  | JoinNode
+  | RankNode
+  | OverAggregateNode
+  | SortNode
+  | LimitNode
+  | UnionNode
+  | ValuesNode
+  | SinkNode;
 
 export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
   switch (p.kind) {
@@ -194,6 +322,10 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'window-tvf':
     case 'aggregate':
     case 'window-aggregate':
+    case 'rank':
+    case 'over-aggregate':
+    case 'sort':
+    case 'limit':
     case 'sink':
       return [p.input];
     case 'union':
@@ -221,6 +353,8 @@ export function isUpdating(p: LogicalPlan): boolean {
       return isUpdating(p.input);
     case 'join':
       return joinIsUpdating(p.joinType, p.strategy, isUpdating(p.left), isUpdating(p.right));
+    case 'rank':
+      return rankIsUpdating(p.strategy, isUpdating(p.input));
     default:
       return inputsOf(p).some(isUpdating);
   }
@@ -236,6 +370,37 @@ export function joinIsUpdating(type: JoinType, strategy: JoinStrategy, leftUpdat
   if (strategy.kind !== 'regular') return leftUpdating;
   if (leftUpdating || rightUpdating) return true;
   return type !== 'inner' && type !== 'semi';
+}
+
+/** Keep-first deduplication and window ranks emit final rows only; every other rank updates. */
+export function rankIsUpdating(strategy: RankStrategy, inputUpdating: boolean): boolean {
+  if (strategy.kind === 'window') return inputUpdating;
+  if (strategy.kind === 'deduplicate') return inputUpdating || strategy.keepLast;
+  return true;
+}
+
+export function rankFunctionName(fn: RankFunction): string {
+  return fn.toUpperCase();
+}
+
+/** `Rank(ROW_NUMBER, partitionBy=[k], orderBy=[v DESC], rank in [1, 3], ...)` for EXPLAIN. */
+export function describeRank(
+  fn: RankFunction,
+  partitionKeys: readonly number[],
+  orderKeys: readonly SortKey[],
+  range: { readonly start: number; readonly end: number } | undefined,
+  outputRank: boolean,
+  strategy: RankStrategy,
+  names: readonly string[],
+): string {
+  const order = orderKeys.map((k) => `${names[k.index]}${k.desc ? ' DESC' : ''}`).join(', ');
+  const what = strategy.kind === 'deduplicate' ? 'Deduplicate' : strategy.kind === 'window' ? (strategy.dedup !== undefined ? 'WindowDeduplicate' : 'WindowRank') : 'Rank';
+  const parts = [rankFunctionName(fn), `partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}]`, `orderBy=[${order}]`];
+  parts.push(range === undefined ? 'rank unbounded' : `rank in [${range.start}, ${range.end}]`);
+  if (strategy.kind === 'deduplicate') parts.push(strategy.keepLast ? 'keep=last' : 'keep=first');
+  if (strategy.kind === 'window') parts.push(`window_end=${names[strategy.endIndex]}${strategy.dedup !== undefined ? `, keep=${strategy.dedup}` : ''}`);
+  if (!outputRank) parts.push('no rank number');
+  return `${what}(${parts.join(', ')})`;
 }
 
 export function joinTypeName(t: JoinType): string {
@@ -299,6 +464,14 @@ export function describeNode(p: LogicalPlan): string {
     }
     case 'join':
       return describeJoin(p.joinType, p.strategy, p.leftKeys, p.rightKeys, p.nullSafe, p.condition, inNames(p.left), inNames(p.right));
+    case 'rank':
+      return describeRank(p.fn, p.partitionKeys, p.orderKeys, p.range, p.outputRank, p.strategy, inNames(p.input));
+    case 'over-aggregate':
+      return describeOver(p.partitionKeys, p.timeIndex, p.frame, p.calls, inNames(p.input));
+    case 'sort':
+      return `TemporalSort(orderBy=[${describeSortKeys(p.keys, inNames(p.input))}])`;
+    case 'limit':
+      return `Limit(${p.offset > 0 ? `offset=${p.offset}, ` : ''}fetch=${p.fetch})`;
     case 'union':
       return `Union(all=true)`;
     case 'values':
@@ -308,6 +481,27 @@ export function describeNode(p: LogicalPlan): string {
     default:
       return assertNever(p, 'plan node');
   }
+}
+
+export function describeSortKeys(keys: readonly SortKey[], names: readonly string[]): string {
+  return keys.map((k) => `${names[k.index]} ${k.desc ? 'DESC' : 'ASC'}`).join(', ');
+}
+
+export function describeFrame(f: OverFrame): string {
+  if (f.preceding === undefined) return `${f.unit.toUpperCase()} UNBOUNDED PRECEDING`;
+  const n = f.unit === 'rows' ? `${f.preceding}` : `${f.preceding}ms`;
+  return `${f.unit.toUpperCase()} BETWEEN ${n} PRECEDING AND CURRENT ROW`;
+}
+
+export function overCallToString(c: OverCall, names: readonly string[]): string {
+  const args = c.fn === 'count_star' ? '*' : c.args.map((i) => names[i] ?? `$${i}`).join(', ');
+  const extra = c.fn === 'lag' ? `, ${c.offset}${c.default !== null ? `, ${JSON.stringify(c.default)}` : ''}` : '';
+  return `${c.fn === 'count_star' ? 'COUNT' : c.fn.toUpperCase()}(${args}${extra})`;
+}
+
+/** `OverAggregate(partitionBy=[..], orderBy=[ts], ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, aggs=[..])` */
+export function describeOver(partitionKeys: readonly number[], timeIndex: number, frame: OverFrame, calls: readonly OverCall[], names: readonly string[]): string {
+  return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}])`;
 }
 
 const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };

@@ -6,6 +6,7 @@
 // hash of the whole description: a checkpoint records it, and restoring into a different
 // plan is refused (DESIGN §5).
 
+import { changelogModes } from './changelog-mode.js';
 import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
 import { assertNever, planError } from '../common/errors.js';
@@ -14,8 +15,8 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
-import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, Schema, WindowSpec } from './logical.js';
-import { aggToString, describeJoin, describeWindow, isUpdating, joinIsUpdating } from './logical.js';
+import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
   | { readonly kind: 'forward' }
@@ -57,7 +58,14 @@ export type OperatorSpec =
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
-  | { readonly kind: 'group-aggregate'; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly inputUpdating: boolean }
+  | {
+      readonly kind: 'group-aggregate';
+      readonly keys: readonly number[];
+      readonly aggs: readonly AggCall[];
+      readonly inputUpdating: boolean;
+      /** State TTL from a STATE_TTL hint (ms); absent: the session's 'table.exec.state.ttl'. */
+      readonly stateTtlMs?: number;
+    }
   | {
       readonly kind: 'join';
       readonly joinType: JoinType;
@@ -69,7 +77,25 @@ export type OperatorSpec =
       readonly strategy: JoinStrategy;
       readonly leftUpdating: boolean;
       readonly rightUpdating: boolean;
+      /** State TTL of each side's rows from a STATE_TTL hint (ms); absent: 'table.exec.state.ttl'. */
+      readonly leftTtlMs?: number;
+      readonly rightTtlMs?: number;
     }
+  | {
+      readonly kind: 'rank';
+      readonly fn: RankFunction;
+      readonly partitionKeys: readonly number[];
+      readonly orderKeys: readonly SortKey[];
+      readonly range: { readonly start: number; readonly end: number };
+      readonly outputRank: boolean;
+      readonly strategy: RankStrategy;
+      readonly inputUpdating: boolean;
+    }
+  | { readonly kind: 'over-aggregate'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly frame: OverFrame; readonly calls: readonly OverCall[] }
+  /** A temporal sort (keys[0] the time attribute, ascending), on one subtask. */
+  | { readonly kind: 'temporal-sort'; readonly keys: readonly SortKey[] }
+  /** LIMIT [OFFSET] on one subtask. */
+  | { readonly kind: 'limit'; readonly offset: number; readonly fetch: number }
   | { readonly kind: 'union' }
   | { readonly kind: 'sink'; readonly table: TableDef }
   /** The result of a bare SELECT, handed to the client (CLI printer, REPL, verify). */
@@ -251,7 +277,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
         const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, true);
+        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...(p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {}) }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
       case 'join': {
         const left = plan(p.left);
@@ -275,8 +301,42 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
           strategy: p.strategy,
           leftUpdating: ln.updating,
           rightUpdating: rn.updating,
+          ...(p.stateTtl?.left !== undefined ? { leftTtlMs: p.stateTtl.left } : {}),
+          ...(p.stateTtl?.right !== undefined ? { rightTtlMs: p.stateTtl.right } : {}),
         };
         return add(spec, parallelism, edges, p.schema, joinIsUpdating(p.joinType, p.strategy, ln.updating, rn.updating));
+      }
+      case 'rank': {
+        if (p.range === undefined) {
+          const f = rankFunctionName(p.fn);
+          throw planError(`${f}() OVER (...) on a stream needs a filter on the rank in an outer query`, p.span, `a Top-N: SELECT * FROM (SELECT *, ${f}() OVER (PARTITION BY k ORDER BY v DESC) AS rn FROM t) WHERE rn <= 10`);
+        }
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        const spec: OperatorSpec = { kind: 'rank', fn: p.fn, partitionKeys: p.partitionKeys, orderKeys: p.orderKeys, range: p.range, outputRank: p.outputRank, strategy: p.strategy, inputUpdating: inNode.updating };
+        return add(spec, parallelism, [{ from: input, partitioning }], p.schema, rankIsUpdating(p.strategy, inNode.updating));
+      }
+      case 'over-aggregate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('OVER aggregation over an updating input (a changelog) is not supported', undefined, 'OVER needs an append-only input, as in Flink: apply it to the table itself, or to a window aggregation, which is append-only');
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        return add({ kind: 'over-aggregate', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, frame: p.frame, calls: p.calls }, parallelism, [{ from: input, partitioning }], p.schema, false);
+      }
+      case 'sort': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('ORDER BY over an updating input (a changelog) is not supported', undefined, 'a temporal sort needs an append-only input');
+        return add({ kind: 'temporal-sort', keys: p.keys }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, false);
+      }
+      case 'limit': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('LIMIT over an updating input (a changelog) is not supported', undefined, 'LIMIT takes the first rows of an append-only stream; for the top rows of an updating result use a Top-N query (ROW_NUMBER() OVER (ORDER BY ...) <= n)');
+        return add({ kind: 'limit', offset: p.offset, fetch: p.fetch }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, false);
       }
       case 'union': {
         const inputs = p.inputs.map(plan);
@@ -314,7 +374,7 @@ function exchange(keys: readonly number[], upstream: number, downstream: number)
 // ---------------------------------------------------------------------------------------
 // EXPLAIN and fingerprint
 
-function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
+export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
   const s = n.spec;
   const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
   switch (s.kind) {
@@ -342,15 +402,30 @@ function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): string {
     }
     case 'group-aggregate': {
       const names = inNames();
-      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''})`;
+      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''}${s.stateTtlMs !== undefined ? `, stateTtl=${formatTtl(s.stateTtlMs)}` : ''})`;
     }
     case 'join': {
       const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
       const r = nodes[n.inputs[1]!.from]!.schema.map((f) => f.name);
       const updating = [s.leftUpdating ? 'left' : '', s.rightUpdating ? 'right' : ''].filter((x) => x !== '');
-      const d = describeJoin(s.joinType, s.strategy, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
-      return updating.length > 0 ? `${d.slice(0, -1)}, consumes retractions from ${updating.join(' and ')})` : d;
+      let d = describeJoin(s.joinType, s.strategy, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
+      if (updating.length > 0) d = `${d.slice(0, -1)}, consumes retractions from ${updating.join(' and ')})`;
+      if (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined) {
+        const ttl = [s.leftTtlMs !== undefined ? `left=${formatTtl(s.leftTtlMs)}` : '', s.rightTtlMs !== undefined ? `right=${formatTtl(s.rightTtlMs)}` : ''].filter((x) => x !== '');
+        d = `${d.slice(0, -1)}, stateTtl=[${ttl.join(', ')}])`;
+      }
+      return d;
     }
+    case 'rank': {
+      const d = describeRank(s.fn, s.partitionKeys, s.orderKeys, s.range, s.outputRank, s.strategy, inNames());
+      return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
+    }
+    case 'over-aggregate':
+      return describeOver(s.partitionKeys, s.timeIndex, s.frame, s.calls, inNames());
+    case 'temporal-sort':
+      return `TemporalSort(orderBy=[${describeSortKeys(s.keys, inNames())}])`;
+    case 'limit':
+      return `Limit(${s.offset > 0 ? `offset=${s.offset}, ` : ''}fetch=${s.fetch})`;
     case 'union':
       return 'Union';
     case 'sink':
@@ -375,11 +450,14 @@ function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
   }
 }
 
-export function explainPhysical(plan: PhysicalPlan): string {
+/** The physical plan as text; with `changelogMode`, each node's mode as Flink prints it (`changelogMode=[I,D]`). */
+export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMode?: boolean } = {}): string {
   const lines: string[] = [];
+  const modes = opts.changelogMode === true ? changelogModes(plan) : undefined;
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
-    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${n.updating ? '  (changelog)' : ''}`);
+    const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}`);
     lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');
@@ -404,6 +482,18 @@ export function planFingerprint(plan: PhysicalPlan): string {
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
         break;
+      case 'rank':
+        h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);
+        break;
+      case 'over-aggregate':
+        h.update(`${s.partitionKeys.join(',')}|${s.timeIndex}|${JSON.stringify(s.frame)}|${s.calls.map((c) => `${c.fn}/${c.args}/${c.offset}`).join(';')}`);
+        break;
+      case 'temporal-sort':
+        h.update(JSON.stringify(s.keys));
+        break;
+      case 'limit':
+        h.update(`${s.offset}|${s.fetch}`);
+        break;
       case 'source':
         h.update(`${s.table.name}|${s.read.map((c) => c.name).join(',')}`);
         break;
@@ -417,4 +507,13 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`<${n.inputs.map((e) => e.from).join(',')}>`);
   }
   return h.digest('hex').slice(0, 16);
+}
+
+/** A TTL for EXPLAIN: `1h`, `30min`, `1500ms`; `0ms` keeps state forever. */
+export function formatTtl(ms: number): string {
+  if (ms > 0 && ms % 86_400_000 === 0) return `${ms / 86_400_000}d`;
+  if (ms > 0 && ms % 3_600_000 === 0) return `${ms / 3_600_000}h`;
+  if (ms > 0 && ms % 60_000 === 0) return `${ms / 60_000}min`;
+  if (ms > 0 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
 }

@@ -6,6 +6,7 @@ import { assertNever } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { referencedInputs, remapInputs } from '../expr/bound.js';
 import type { Field, LogicalPlan } from './logical.js';
+import { chooseRankStrategy } from './rank-rewrite.js';
 
 interface Pruned {
   readonly plan: LogicalPlan;
@@ -93,6 +94,56 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
       const groupKeys = p.groupKeys.map(m);
       const plan: LogicalPlan = p.kind === 'aggregate' ? { ...p, input: child.plan, groupKeys, aggs } : { ...p, input: child.plan, groupKeys, aggs, timeIndex: m(p.timeIndex), attached: p.attached === undefined ? undefined : { start: m(p.attached.start), end: m(p.attached.end) } };
       return { plan, map: identity(p.schema.length) };
+    }
+    case 'rank': {
+      // The rank number is carried only when read above (Flink's "no ranking number"
+      // optimisation: fewer updates); the strategy depends on that, so it is chosen here.
+      const n = p.input.schema.length;
+      const need = new Set([...required].filter((i) => i < n));
+      for (const k of p.partitionKeys) need.add(k);
+      for (const k of p.orderKeys) need.add(k.index);
+      const child = prune(p.input, need);
+      const m = (i: number): number => child.map.get(i)!;
+      const outputRank = required.has(n);
+      const partitionKeys = p.partitionKeys.map(m);
+      const orderKeys = p.orderKeys.map((k) => ({ ...k, index: m(k.index) }));
+      const strategy = chooseRankStrategy(child.plan, p.fn, partitionKeys, orderKeys, p.range, outputRank);
+      const schema = outputRank ? [...child.plan.schema, p.schema[n]!] : child.plan.schema;
+      const map = new Map<number, number>(child.map);
+      if (outputRank) map.set(n, child.plan.schema.length);
+      return { plan: { ...p, input: child.plan, partitionKeys, orderKeys, outputRank, strategy, schema }, map };
+    }
+    case 'over-aggregate': {
+      // keeps every output (the calls are the query's result); narrows the input
+      const n = p.input.schema.length;
+      const need = new Set<number>([...required].filter((i) => i < n));
+      for (const k of p.partitionKeys) need.add(k);
+      need.add(p.timeIndex);
+      for (const c of p.calls) for (const a of c.args) need.add(a);
+      const child = prune(p.input, need);
+      const m = (i: number): number => child.map.get(i)!;
+      const width = child.plan.schema.length;
+      const map = new Map<number, number>(child.map);
+      p.calls.forEach((_, j) => map.set(n + j, width + j));
+      const plan: LogicalPlan = {
+        ...p,
+        input: child.plan,
+        partitionKeys: p.partitionKeys.map(m),
+        timeIndex: m(p.timeIndex),
+        calls: p.calls.map((c) => ({ ...c, args: c.args.map(m) })),
+        schema: [...child.plan.schema, ...p.schema.slice(n)],
+      };
+      return { plan, map };
+    }
+    case 'sort': {
+      const need = new Set(required);
+      for (const k of p.keys) need.add(k.index);
+      const child = prune(p.input, need);
+      return { plan: { ...p, input: child.plan, keys: p.keys.map((k) => ({ ...k, index: child.map.get(k.index)! })), schema: child.plan.schema }, map: child.map };
+    }
+    case 'limit': {
+      const child = prune(p.input, required);
+      return { plan: { ...p, input: child.plan, schema: child.plan.schema }, map: child.map };
     }
     case 'union': {
       const kids = p.inputs.map((c) => prune(c, required));

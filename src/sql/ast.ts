@@ -122,6 +122,8 @@ export interface Explain {
   readonly kind: 'explain';
   /** EXPLAIN PLAN FOR ... is accepted as the same. */
   readonly statement: Statement;
+  /** `EXPLAIN CHANGELOG_MODE ...`: each physical node's changelog mode, as Flink prints it. */
+  readonly changelogMode: boolean;
   readonly span: Span;
 }
 
@@ -223,6 +225,15 @@ export interface Select {
   readonly orderBy: readonly OrderItem[];
   readonly limit: Expr | undefined;
   readonly offset: Expr | undefined;
+  readonly span: Span;
+  /** Query hints right after SELECT (`SELECT /*+ STATE_TTL('o' = '1h') *\/ ...`). */
+  readonly hints?: readonly QueryHint[];
+}
+
+/** A query hint: `NAME('key' = 'value', ...)` inside `/*+ ... *\/`. */
+export interface QueryHint {
+  readonly name: string;
+  readonly options: readonly { readonly key: string; readonly value: string; readonly span: Span }[];
   readonly span: Span;
 }
 

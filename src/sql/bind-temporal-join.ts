@@ -1,14 +1,198 @@
 // Event-time temporal joins: `FROM l JOIN r FOR SYSTEM_TIME AS OF l.ts ON l.k = r.k`.
+//
+// The right side is a versioned table: a table with a PRIMARY KEY and an event-time attribute
+// (WATERMARK), whose rows (usually a changelog, e.g. debezium-json) are versions valid from
+// their rowtime on. Each left row joins the version valid at its own time. Validation follows
+// Flink's planner, each failure a positioned error with a hint:
+// - the right side must be a table (a view deduplicated to the latest row per key, Flink's
+//   other kind of versioned table, needs ROW_NUMBER deduplication, which weir does not have
+//   yet), with a primary key and a time attribute;
+// - the AS OF expression must be a time attribute of the left side (processing time,
+//   `PROCTIME()`, is a lookup join, which comes with processing time);
+// - the ON clause's equality conditions must cover the whole primary key;
+// - only INNER and LEFT joins.
+//
+// The join node keeps every non-key condition as its residual (conditions on the versioned
+// table only are NOT pushed below the join: filtering the changelog would drop a new version
+// that fails the condition while the old one stays valid, so a left row would join a version
+// that is no longer current). Output: left columns then right ones; the left time attribute
+// stays one (rows are emitted once the watermark passes them), the right one becomes a plain
+// TIMESTAMP, as in Flink.
 
-import { notSupported } from '../common/errors.js';
-import type { LogicalPlan } from '../plan/logical.js';
+import type { Span } from '../common/errors.js';
+import { WeirError, bindError, notSupported, planError } from '../common/errors.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { inputRef, referencedInputs } from '../expr/bound.js';
+import { andAll, conjuncts } from '../plan/join-build.js';
+import type { Field, JoinNode, JoinType, LogicalPlan, ScanNode } from '../plan/logical.js';
 import type * as ast from './ast.js';
 import type { Binder } from './binder.js';
 
+const VERSIONED_HINT = 'a versioned table has a PRIMARY KEY (...) NOT ENFORCED and a WATERMARK, and is usually read from a changelog (\'format\' = \'debezium-json\')';
+
 /** Binds a temporal join against a versioned table (`right` carries FOR SYSTEM_TIME AS OF). */
 export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPlan, right: ast.TableRef): LogicalPlan {
-  void binder;
-  void join;
-  void left;
-  throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', right.span);
+  const asOf = right.systemTimeAsOf!;
+  const name = right.name.parts[right.name.parts.length - 1]!.value;
+  const alias = right.alias?.value ?? name;
+  if (join.joinType !== 'inner' && join.joinType !== 'left') {
+    const what = join.joinType === 'cross' ? 'a comma or CROSS join' : `a ${join.joinType.toUpperCase()} join`;
+    throw planError(`a temporal join (FOR SYSTEM_TIME AS OF) must be INNER or LEFT, not ${what}`, join.span, 'write JOIN ... FOR SYSTEM_TIME AS OF ... ON ... or LEFT JOIN ... FOR SYSTEM_TIME AS OF ... ON ...');
+  }
+  if (join.using !== undefined) throw notSupported('USING in a temporal join', join.span, `write the condition with ON, e.g. ON ${join.using.map((u) => `l.${u.value} = ${alias}.${u.value}`).join(' AND ')}`);
+  if (join.on === undefined) throw planError('a temporal join needs an ON condition on the versioned table\'s primary key', join.span);
+
+  // Processing time: `FOR SYSTEM_TIME AS OF PROCTIME()` (or a proctime column) is a lookup join.
+  const inner = unparen(asOf);
+  if (inner.kind === 'function' && inner.upper === 'PROCTIME') {
+    throw notSupported('a processing-time temporal join (FOR SYSTEM_TIME AS OF PROCTIME())', asOf.span, 'processing time comes in its own issue; an event-time temporal join uses the left side\'s rowtime: FOR SYSTEM_TIME AS OF o.order_time');
+  }
+
+  // The versioned table.
+  if (binder.isCte(name)) throw notVersionedView(name, right.name.span, 'a WITH query');
+  const rightPlan = binder.bindNamedRelation(name, right.name.span, alias);
+  if (rightPlan.kind !== 'scan') throw notVersionedView(name, right.name.span, 'a view');
+  const scan: ScanNode = rightPlan;
+  const table = scan.table;
+  if (table.primaryKey === undefined || table.primaryKey.length === 0) {
+    throw planError(
+      `temporal join: table '${table.name}' is not a versioned table: it has no primary key`,
+      right.name.span,
+      `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
+    );
+  }
+  const rightTime = scan.schema.findIndex((f) => f.rowtime);
+  if (rightTime < 0) {
+    throw planError(
+      `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
+      right.name.span,
+      `declare one in CREATE TABLE ${table.name}: WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND; ${VERSIONED_HINT}`,
+    );
+  }
+  const pkIndex = table.primaryKey.map((k) => scan.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase()));
+
+  // AS OF: the left side's time attribute.
+  const asOfExpr = binder.bindExpr(asOf, { schema: left.schema, clause: 'FOR SYSTEM_TIME AS OF' });
+  if (asOfExpr.kind !== 'input') {
+    throw planError('FOR SYSTEM_TIME AS OF must name the left side\'s time attribute, not an expression', asOf.span, leftTimeHint(left));
+  }
+  const leftField = left.schema[asOfExpr.index]!;
+  if (!leftField.rowtime) {
+    const why = leftField.joinDroppedRowtime === true ? 'it comes out of a regular join, whose output has no time attribute' : 'it has no WATERMARK';
+    throw planError(`FOR SYSTEM_TIME AS OF must name the left side's time attribute, but column '${leftField.name}' is not one (${why})`, asOf.span, leftTimeHint(left));
+  }
+  const leftTime = asOfExpr.index;
+
+  // ON: equality conditions between a left expression and a right column are the keys.
+  const nl = left.schema.length;
+  const nr = scan.schema.length;
+  const on = binder.bindExpr(join.on, { schema: [...left.schema, ...scan.schema], clause: 'ON' });
+  if (on.type.kind !== 'BOOLEAN' && on.type.kind !== 'NULL') throw bindError(`ON needs a BOOLEAN condition, got ${on.type.kind}`, join.on.span);
+  const joinType: JoinType = join.joinType;
+  const leftOnly: BoundExpr[] = [];
+  const residual: BoundExpr[] = [];
+  const keyPairs: { l: BoundExpr; r: number; nullSafe: boolean }[] = [];
+  for (const c of conjuncts(on)) {
+    const side = sideOf(c, nl);
+    if (side === 'left' && joinType === 'inner') {
+      leftOnly.push(c);
+      continue;
+    }
+    if (side === 'both' && c.kind === 'call' && (c.fn === 'eq' || c.fn === 'is_not_distinct_from') && c.args.length === 2) {
+      const [a, b] = c.args as [BoundExpr, BoundExpr];
+      const pair = sideOf(a, nl) === 'left' && b.kind === 'input' && b.index >= nl ? { l: a, r: b.index - nl } : sideOf(b, nl) === 'left' && a.kind === 'input' && a.index >= nl ? { l: b, r: a.index - nl } : undefined;
+      if (pair !== undefined) {
+        keyPairs.push({ ...pair, nullSafe: c.fn !== 'eq' });
+        continue;
+      }
+    }
+    residual.push(c);
+  }
+  const missing = pkIndex.filter((k) => !keyPairs.some((p) => p.r === k));
+  if (missing.length > 0) {
+    const pk = table.primaryKey.join(', ');
+    throw planError(
+      `temporal join: the ON clause must equate the whole primary key of '${table.name}' (${pk}) with the left side, but ${missing.map((k) => `'${scan.schema[k]!.name}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not`,
+      join.on.span,
+      `add ${missing.map((k) => `${alias}.${scan.schema[k]!.name} = <left column>`).join(' AND ')} to ON`,
+    );
+  }
+
+  // Left keys that are expressions are computed by a projection below the join.
+  let l: LogicalPlan = left;
+  const pushed = andAll(leftOnly);
+  if (pushed !== undefined) l = { kind: 'filter', input: l, predicate: pushed, schema: l.schema };
+  const extra: BoundExpr[] = [];
+  const leftKeys = keyPairs.map((p) => {
+    if (p.l.kind === 'input') return p.l.index;
+    extra.push(p.l);
+    return nl + extra.length - 1;
+  });
+  if (extra.length > 0) {
+    const exprs = [...l.schema.map((f, i) => inputRef(i, f.type, f.name)), ...extra];
+    const schema: Field[] = [...l.schema, ...extra.map((e, i) => ({ name: `$lkey${i}`, type: e.type, nullable: true, rowtime: false }))];
+    l = { kind: 'project', input: l, exprs, schema };
+  }
+  const wl = l.schema.length;
+  const shift = (e: BoundExpr): BoundExpr => (wl === nl ? e : moveRight(e, nl, wl - nl));
+  const outer = joinType === 'left';
+  const schema: Field[] = [...l.schema, ...scan.schema.map((f) => ({ ...f, rowtime: false, nullable: outer ? true : f.nullable }))];
+  const node: JoinNode = {
+    kind: 'join',
+    joinType,
+    left: l,
+    right: scan,
+    leftKeys,
+    rightKeys: keyPairs.map((p) => p.r),
+    nullSafe: keyPairs.map((p) => p.nullSafe),
+    condition: andAll(residual.map(shift)),
+    strategy: { kind: 'temporal', leftTime, rightTime },
+    schema,
+  };
+  if (extra.length === 0) return node;
+  const keep = [...[...Array(nl).keys()], ...[...Array(nr).keys()].map((i) => wl + i)];
+  return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
+}
+
+function notVersionedView(name: string, span: Span, what: string): WeirError {
+  return new WeirError('not-supported', `a temporal join against ${what} ('${name}') is not supported yet: Flink accepts a view deduplicated to the latest row per key (ROW_NUMBER) as a versioned table, and weir does not have that deduplication yet`, {
+    span,
+    hint: `join a table directly; ${VERSIONED_HINT}`,
+  });
+}
+
+function leftTimeHint(left: LogicalPlan): string {
+  const times = left.schema.filter((f) => f.rowtime).map((f) => (f.qualifier !== undefined ? `${f.qualifier}.${f.name}` : f.name));
+  if (times.length > 0) return `the left side's time attribute${times.length > 1 ? 's are' : ' is'} ${times.join(', ')}: FOR SYSTEM_TIME AS OF ${times[0]}`;
+  return 'the left side has no time attribute: declare WATERMARK FOR <column> AS <column> - INTERVAL \'5\' SECOND on its table';
+}
+
+function unparen(e: ast.Expr): ast.Expr {
+  return e.kind === 'paren' ? unparen(e.expr) : e;
+}
+
+function sideOf(e: BoundExpr, nl: number): 'left' | 'right' | 'both' | 'none' {
+  let l = false;
+  let r = false;
+  for (const i of referencedInputs(e)) {
+    if (i < nl) l = true;
+    else r = true;
+  }
+  return l && r ? 'both' : l ? 'left' : r ? 'right' : 'none';
+}
+
+/** Moves references to columns >= `from` by `by` (the right columns, past extra left keys). */
+function moveRight(e: BoundExpr, from: number, by: number): BoundExpr {
+  switch (e.kind) {
+    case 'input':
+      return e.index >= from ? { ...e, index: e.index + by } : e;
+    case 'const':
+      return e;
+    case 'call':
+      return { ...e, args: e.args.map((a) => moveRight(a, from, by)) };
+    case 'case':
+      return { ...e, whens: e.whens.map((w) => ({ cond: moveRight(w.cond, from, by), then: moveRight(w.then, from, by) })), else: moveRight(e.else, from, by) };
+    case 'cast':
+      return { ...e, operand: moveRight(e.operand, from, by) };
+  }
 }

@@ -10,7 +10,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import type { SourceText, Span } from '../common/errors.js';
-import { WeirError, assertNever, bindError, didYouMean, notSupported } from '../common/errors.js';
+import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
 import type { Catalog, TableDef, ViewDef } from '../catalog/catalog.js';
@@ -24,18 +24,28 @@ import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, Wind
 import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
+import type { SubqueryPredicate } from './bind-subquery.js';
+import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
+import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
+import { bindRank, rankCallsOf } from './bind-rank.js';
+import { foldRankFilter } from '../plan/rank-rewrite.js';
+import { bindOver, collectOverCalls } from './bind-over.js';
+import { bindOrderLimit } from './bind-order-limit.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
 /** How expressions in one clause are bound. */
-interface ExprContext {
+export interface ExprContext {
   readonly schema: Schema;
   /** Clause name for messages ("WHERE", "GROUP BY"). */
   readonly clause: string;
   /** Consulted first for every node; returns the bound form to use instead. */
   readonly intercept?: (e: ast.Expr) => BoundExpr | undefined;
-  /** Called for a column reference the schema cannot resolve (after intercept). */
-  readonly onUnresolvedColumn?: (e: ast.ColumnRef) => never;
+  /**
+   * Called for a column reference the schema cannot resolve (after intercept): throws, or
+   * resolves it (a correlated subquery's reference to the outer query).
+   */
+  readonly onUnresolvedColumn?: (e: ast.ColumnRef) => BoundExpr;
 }
 
 interface CteDef {
@@ -141,10 +151,12 @@ export class Binder {
   // -------------------------------------------------------------------------------------
   // FROM
 
-  private bindFrom(f: ast.FromItem): LogicalPlan {
+  bindFrom(f: ast.FromItem): LogicalPlan {
     switch (f.kind) {
       case 'table-ref': {
-        if (f.systemTimeAsOf !== undefined) throw notSupported('FOR SYSTEM_TIME AS OF (temporal and lookup joins)', f.span);
+        if (f.systemTimeAsOf !== undefined) {
+          throw planError('FOR SYSTEM_TIME AS OF is only allowed on the right side of a JOIN (a temporal join)', f.span, 'e.g. FROM orders AS o JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency');
+        }
         const name = nameOf(f.name);
         const alias = f.alias?.value ?? f.name.parts[f.name.parts.length - 1]!.value;
         return this.bindNamedRelation(name, f.name.span, alias);
@@ -174,7 +186,7 @@ export class Binder {
    * conjuncts of its ON clauses over the leaves' columns concatenated. Outer joins, USING and
    * temporal joins are leaves (bound as a unit).
    */
-  private flattenJoin(f: ast.FromItem): { leaves: LogicalPlan[]; conds: BoundExpr[] } {
+  flattenJoin(f: ast.FromItem): { leaves: LogicalPlan[]; conds: BoundExpr[] } {
     if (f.kind !== 'join' || !flattenable(f)) return { leaves: [this.bindFrom(f)], conds: [] };
     const l = this.flattenJoin(f.left);
     const r = this.flattenJoin(f.right);
@@ -241,8 +253,13 @@ export class Binder {
   }
 
 
+  /** Whether `name` is a CTE visible here (it hides a catalog table of the same name). */
+  isCte(name: string): boolean {
+    return this.ctes.some((frame) => frame.some((c) => c.name.toLowerCase() === name.toLowerCase()));
+  }
+
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
-  private bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
+  bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
     for (let i = this.ctes.length - 1; i >= 0; i--) {
       const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (cte !== undefined) {
@@ -423,12 +440,15 @@ export class Binder {
   // SELECT
 
   private bindSelect(s: ast.Select): LogicalPlan {
-    if (s.orderBy.length > 0) throw notSupported('ORDER BY on a stream', s.orderBy[0]!.span, 'results of a streaming query are emitted as they become final; sort them downstream');
-    if (s.limit !== undefined) throw notSupported('LIMIT', s.limit.span);
-    if (s.offset !== undefined) throw notSupported('OFFSET', s.offset.span);
-    if (s.windows.length > 0) throw notSupported('named windows (WINDOW w AS ...)', s.windows[0]!.name.span);
+    return this.bindOrderLimit(this.bindSelectCore(s), s.orderBy, s.limit, s.offset);
+  }
+
+  private bindSelectCore(s: ast.Select): LogicalPlan {
     let plan: LogicalPlan;
     let where = s.where;
+    // IN/EXISTS subqueries among WHERE's conjuncts become semi/anti joins over the rest
+    let subqueries: SubqueryPredicate[] = [];
+    if (where !== undefined && containsSubquery(where)) ({ rest: where, subqueries } = splitWhere(where));
     if (s.from !== undefined && s.from.kind === 'join' && flattenable(s.from) && where !== undefined && !containsSubquery(where)) {
       // WHERE over inner/comma joins: its conjuncts become join keys and conditions
       const { leaves, conds } = this.flattenJoin(s.from);
@@ -440,24 +460,53 @@ export class Binder {
     if (where !== undefined) {
       const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
       this.expectBoolean(pred, where, 'WHERE');
-      plan = { kind: 'filter', input: plan, predicate: pred, schema: plan.schema };
+      plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
     }
+    for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
+    const ttl = stateTtlHint(s);
+    if (ttl !== undefined) plan = applyJoinTtl(plan, ttl);
+    const from = plan;
     const aggCalls = collectAggregates([...s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])), ...(s.having ? [s.having] : [])]);
-    if (s.groupBy.length > 0 || aggCalls.length > 0) {
-      plan = this.bindAggregation(s, plan, aggCalls);
+    const overCalls = collectOverCalls(s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])));
+    if (overCalls.length > 0) {
+      if (s.groupBy.length > 0 || aggCalls.length > 0) {
+        throw notSupported('OVER aggregation in a SELECT with GROUP BY or aggregates', overCalls[0]!.span, 'aggregate in a subquery, then apply OVER to its result: SELECT ..., SUM(x) OVER (...) FROM (SELECT ... GROUP BY ...)');
+      }
+      if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
+      plan = bindOver(this, s, plan, overCalls);
+    } else if (s.groupBy.length > 0 || aggCalls.length > 0) {
+      plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
-      const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT' });
-      plan = project(plan, exprs, names);
+      const ctx = this.rankContext(s, plan);
+      const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
+      plan = project(ctx.plan, exprs, names);
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
-      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })) };
+      const stateTtl = s.groupBy.length > 0 || aggCalls.length > 0 ? undefined : aggregateTtl(from, ttl);
+      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })), ...(stateTtl !== undefined ? { stateTtl } : {}) };
     }
+    checkHintUsed(ttl, from);
     return plan;
   }
 
-  private bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
+  /**
+   * A ROW_NUMBER/RANK/DENSE_RANK OVER (...) in the select list: a rank node over `plan` (see
+   * bind-rank.ts); the select list binds over the input's columns and reads the rank by reference.
+   */
+  private rankContext(s: ast.Select, plan: LogicalPlan): { plan: LogicalPlan; ctx: ExprContext } {
+    const calls = rankCallsOf(s.items);
+    if (calls.length === 0) return { plan, ctx: { schema: plan.schema, clause: 'SELECT' } };
+    if (calls.length > 1) throw notSupported('more than one ranking function in a SELECT', calls[1]!.span, 'rank in one subquery, then rank its result in another');
+    const call = calls[0]!;
+    const rank = bindRank(call, plan, (e, schema, clause) => this.bindExpr(e, { schema, clause }));
+    const n = plan.schema.length;
+    const ref = inputRef(n, T.BIGINT, rank.schema[n]!.name);
+    return { plan: rank, ctx: { schema: plan.schema, clause: 'SELECT', intercept: (e) => (e === call ? ref : undefined) } };
+  }
+
+  bindSelectItems(items: readonly ast.SelectItem[], ctx: ExprContext): { exprs: BoundExpr[]; names: string[] } {
     const exprs: BoundExpr[] = [];
     const names: string[] = [];
     items.forEach((item, pos) => {
@@ -479,7 +528,7 @@ export class Binder {
     return { exprs, names };
   }
 
-  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[]): LogicalPlan {
+  private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl?: number): LogicalPlan {
     let plan = input;
     const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
     // 1. Legacy group window in GROUP BY -> window TVF
@@ -559,7 +608,7 @@ export class Binder {
       return { name: groupNames[i]!, type: f.type, nullable: f.nullable, rowtime: false, qualifier: undefined };
     });
     const aggFields: Field[] = aggs.map((a, i) => ({ name: `EXPR$${i}`, type: a.type, nullable: a.fn !== 'count' && a.fn !== 'count_star', rowtime: false }));
-    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields] };
+    const aggNode: AggregateNode = { kind: 'aggregate', input: preNode, groupKeys, aggs, schema: [...keyFields, ...aggFields], ...(stateTtl !== undefined ? { stateTtl } : {}) };
     // window_time of a legacy window (TUMBLE_ROWTIME) stays a time attribute
     let aggPlan: LogicalPlan = windowAggregateRewrite(aggNode) ?? attachedWindowAggregateRewrite(aggNode) ?? aggNode;
     if (legacy === undefined && aggPlan === aggNode && groupKeys.some((k) => isWindowColumn(preNode.schema[k]!.name))) {
@@ -671,8 +720,15 @@ export class Binder {
   // UNION ALL, VALUES
 
   private bindSetOperation(q: ast.SetOperation): LogicalPlan {
-    if (q.orderBy.length > 0) throw notSupported('ORDER BY on a stream', q.orderBy[0]!.span);
-    if (q.limit !== undefined) throw notSupported('LIMIT', q.limit.span);
+    return this.bindOrderLimit(this.bindSetOperationCore(q), q.orderBy, q.limit, q.offset);
+  }
+
+  /** ORDER BY (a temporal sort) and LIMIT [OFFSET] over a query's result (see bind-order-limit.ts). */
+  private bindOrderLimit(plan: LogicalPlan, orderBy: readonly ast.OrderItem[], limit: ast.Expr | undefined, offset: ast.Expr | undefined): LogicalPlan {
+    return bindOrderLimit(this, plan, orderBy, limit, offset);
+  }
+
+  private bindSetOperationCore(q: ast.SetOperation): LogicalPlan {
     if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
     const left = this.bindQuery(q.left);
     const right = this.bindQuery(q.right);
@@ -797,8 +853,13 @@ export class Binder {
       }
       case 'in-subquery':
       case 'exists':
+        throw notSupported(
+          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
+          e.span,
+          'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
+        );
       case 'scalar-subquery':
-        throw notSupported('subqueries in expressions', e.span);
+        throw notSupported('scalar subqueries', e.span, 'join with the subquery instead');
       case 'like': {
         if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
@@ -1002,7 +1063,7 @@ export class Binder {
     }
   }
 
-  private expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
+  expectBoolean(e: BoundExpr, src: ast.Expr, clause: string): void {
     if (e.type.kind !== 'BOOLEAN' && e.type.kind !== 'NULL') throw bindError(`${clause} needs a BOOLEAN condition, got ${typeToString(e.type)}`, src.span);
   }
 
@@ -1015,7 +1076,7 @@ export class Binder {
 // ---------------------------------------------------------------------------------------
 // helpers
 
-function notTimeAttribute(f: Field, span: Span): WeirError {
+export function notTimeAttribute(f: Field, span: Span): WeirError {
   if (f.joinDroppedRowtime === true) {
     return bindError(
       `column '${f.name}' is not a time attribute: it comes out of a regular join, whose output has no time attribute (as in Flink)`,
@@ -1027,16 +1088,8 @@ function notTimeAttribute(f: Field, span: Span): WeirError {
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
-function flattenable(f: ast.Join): boolean {
+export function flattenable(f: ast.Join): boolean {
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
-}
-
-function containsSubquery(e: ast.Expr): boolean {
-  let found = false;
-  walkExpr(e, (x) => {
-    if (x.kind === 'in-subquery' || x.kind === 'exists' || x.kind === 'scalar-subquery') found = true;
-  });
-  return found;
 }
 
 function nameOf(q: ast.QualifiedName): string {
@@ -1044,7 +1097,7 @@ function nameOf(q: ast.QualifiedName): string {
   return q.parts[q.parts.length - 1]!.value;
 }
 
-function unparen(e: ast.Expr): ast.Expr {
+export function unparen(e: ast.Expr): ast.Expr {
   return e.kind === 'paren' ? unparen(e.expr) : e;
 }
 
@@ -1064,7 +1117,7 @@ function sameArgs(a: ast.FunctionCall, b: ast.FunctionCall, source: SourceText):
 }
 
 /** Field index for a possibly qualified name; 'ambiguous' when several match. */
-function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 'ambiguous' | undefined {
+export function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 'ambiguous' | undefined {
   const name = parts[parts.length - 1]!.value;
   const qualifier = parts.length > 1 ? parts[parts.length - 2]!.value : undefined;
   const matches: number[] = [];
@@ -1081,7 +1134,7 @@ function tryResolveField(schema: Schema, parts: readonly ast.Ident[]): number | 
   return undefined;
 }
 
-function resolveField(schema: Schema, parts: readonly ast.Ident[], span: Span, binder: Binder): number {
+export function resolveField(schema: Schema, parts: readonly ast.Ident[], span: Span, binder: Binder): number {
   const r = tryResolveField(schema, parts);
   if (typeof r === 'number') return r;
   const full = parts.map((p) => p.value).join('.');
@@ -1121,7 +1174,7 @@ export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: 
   return { kind: 'project', input, exprs: fixed, schema };
 }
 
-function castTo(e: BoundExpr, t: DataType): BoundExpr {
+export function castTo(e: BoundExpr, t: DataType): BoundExpr {
   if (sameType(e.type, t)) return e;
   if (e.kind === 'const') return constant(castConstant(e, t), t);
   return { kind: 'cast', operand: e, type: t, safe: false };

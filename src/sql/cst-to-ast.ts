@@ -35,6 +35,7 @@ import type {
   PhysicalColumn,
   QualifiedName,
   Query,
+  QueryHint,
   Select,
   SelectItem,
   Statement,
@@ -232,7 +233,22 @@ export class CstToAst extends BaseVisitor {
 
   explainStatement(ctx: Ctx, span: Span): Statement {
     const inner = must(nodeOf(ctx, 'statementSetBlock') ?? nodeOf(ctx, 'statement'), 'the explained statement');
-    return { kind: 'explain', statement: this.v<Statement>(inner), span };
+    let changelogMode = false;
+    for (const d of nodesOf(ctx, 'explainDetail')) {
+      const c = d.children as Ctx;
+      if (tokenOf(c, 'CHANGELOG_MODE') !== undefined) {
+        changelogMode = true;
+        continue;
+      }
+      const t = (tokenOf(c, 'ESTIMATED_COST') ?? tokenOf(c, 'JSON_EXECUTION_PLAN') ?? tokenOf(c, 'PLAN_ADVICE'))!;
+      throw notSupported(`EXPLAIN ${t.image.toUpperCase()}`, tokenSpan(t), 'EXPLAIN CHANGELOG_MODE shows each operator\'s changelog mode; plain EXPLAIN shows the plans');
+    }
+    return { kind: 'explain', statement: this.v<Statement>(inner), changelogMode, span };
+  }
+
+  /** Read by explainStatement from the CST directly. */
+  explainDetail(): undefined {
+    return undefined;
   }
 
   setStatement(ctx: Ctx, span: Span): Statement {
@@ -542,6 +558,9 @@ export class CstToAst extends BaseVisitor {
 
   select(ctx: Ctx, span: Span): Select {
     const quantifier = nodeOf(ctx, 'setQuantifier');
+    const selectToken = tokenOf(ctx, 'SELECT');
+    const firstAfter = quantifier ?? nodeOf(ctx, 'selectItem');
+    const hints = selectToken === undefined || firstAfter === undefined ? [] : parseQueryHints(this.text, (selectToken.endOffset ?? selectToken.startOffset) + 1, nodeSpan(firstAfter).start);
     const from = nodeOf(ctx, 'fromClause');
     const groupBy = nodeOf(ctx, 'groupByClause');
     return {
@@ -557,6 +576,7 @@ export class CstToAst extends BaseVisitor {
       limit: undefined,
       offset: undefined,
       span,
+      ...(hints.length > 0 ? { hints } : {}),
     };
   }
 
@@ -1116,3 +1136,31 @@ export class CstToAst extends BaseVisitor {
 }
 
 type WithCte = { readonly name: Ident; readonly columns: readonly Ident[] | undefined; readonly query: Query; readonly span: Span };
+
+/**
+ * Query hints in the text between SELECT and the first select item: the lexer skips comments,
+ * so hints (`/*+ NAME('k' = 'v', ...), NAME2(...) *\/`) are read from the source text here.
+ * Keys and values are string literals (Flink also takes plain identifiers as keys).
+ */
+export function parseQueryHints(text: string, from: number, to: number): QueryHint[] {
+  const hints: QueryHint[] = [];
+  const gap = text.slice(from, to);
+  const block = /\/\*\+([\s\S]*?)\*\//g;
+  for (let m = block.exec(gap); m !== null; m = block.exec(gap)) {
+    const bodyStart = from + m.index + 3;
+    const body = m[1]!;
+    const call = /([A-Za-z_][A-Za-z0-9_]*)\s*(?:\(([^)]*)\))?/g;
+    for (let c = call.exec(body); c !== null; c = call.exec(body)) {
+      const argsText = c[2] ?? '';
+      const argsStart = bodyStart + c.index + c[0].indexOf('(') + 1;
+      const options: { key: string; value: string; span: Span }[] = [];
+      const opt = /(?:'((?:[^']|'')*)'|([A-Za-z_][A-Za-z0-9_.]*))\s*=\s*'((?:[^']|'')*)'/g;
+      for (let o = opt.exec(argsText); o !== null; o = opt.exec(argsText)) {
+        const key = o[1] !== undefined ? o[1].replace(/''/g, "'") : o[2]!;
+        options.push({ key, value: o[3]!.replace(/''/g, "'"), span: { start: argsStart + o.index, end: argsStart + o.index + o[0].length } });
+      }
+      hints.push({ name: c[1]!.toUpperCase(), options, span: { start: bodyStart + c.index, end: bodyStart + c.index + c[0].length } });
+    }
+  }
+  return hints;
+}

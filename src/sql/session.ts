@@ -3,6 +3,7 @@
 // to plan physically and run. Statement results are data; the caller renders them.
 
 import type { SourceText, Span } from '../common/errors.js';
+import { parseDuration } from '../catalog/catalog.js';
 import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, typeToString } from '../common/types.js';
@@ -96,7 +97,7 @@ export class Session {
       case 'describe':
         return this.describe(stmt);
       case 'explain':
-        return { kind: 'explain', text: this.explain(stmt.statement, source) };
+        return { kind: 'explain', text: this.explain(stmt.statement, source, { changelogMode: stmt.changelogMode }) };
       case 'query':
         return { kind: 'query', plan: this.bindQuery(stmt.query, source), statement: stmt, source };
       case 'insert':
@@ -136,7 +137,7 @@ export class Session {
     return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP });
   }
 
-  explain(stmt: ast.Statement, source: SourceText): string {
+  explain(stmt: ast.Statement, source: SourceText, opts: { readonly changelogMode?: boolean } = {}): string {
     let roots: LogicalPlan[];
     let collect = false;
     switch (stmt.kind) {
@@ -154,7 +155,7 @@ export class Session {
         throw notSupported(`EXPLAIN of ${stmt.kind} statements`, stmt.span, 'EXPLAIN a SELECT, an INSERT or a statement set');
     }
     const logical = roots.map((r) => explainLogical(r)).join('\n\n');
-    const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []));
+    const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []), opts);
     return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
   }
 
@@ -269,6 +270,9 @@ function validateOption(key: string, value: string, span: ast.Statement['span'])
   }
   if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
     throw bindError(`'${key}' must be a positive number of rows per second, got '${value}'`, span);
+  }
+  if (key === 'table.exec.state.ttl' && !(parseDuration(value) >= 0)) {
+    throw bindError(`'${key}' must be a duration such as '1 h', '30 min' or '0 ms' (keep state forever), got '${value}'`, span);
   }
   if (key === 'execution.worker-threads' && value !== 'auto' && !/^\d+$/.test(value)) {
     throw bindError(`'${key}' must be 'auto' or a whole number (0: everything on the main thread), got '${value}'`, span);

@@ -210,3 +210,16 @@ export function compareMultisets(left: readonly Row[], right: readonly Row[]): C
   const onlyRight = restRight.filter((r) => !usedRight.has(r));
   return { equal: onlyLeft.length === 0 && onlyRight.length === 0, onlyLeft, onlyRight };
 }
+
+/**
+ * A LIMIT without ORDER BY keeps whichever rows arrive first, so its result is checked as a
+ * sample: every streamed row must be one of the query's rows without the LIMIT (`right`, as a
+ * multiset), and there must be exactly as many as the LIMIT allows (`fetch`, fewer when the
+ * input has fewer than `offset + fetch`). `onlyRight` stays empty: the rows not picked are no
+ * difference.
+ */
+export function compareSample(left: readonly Row[], right: readonly Row[], offset: number, fetch: number): Comparison {
+  const cmp = compareMultisets(left, right);
+  const size = Math.min(fetch, Math.max(0, right.length - offset));
+  return { equal: cmp.onlyLeft.length === 0 && left.length === size, onlyLeft: cmp.onlyLeft, onlyRight: [] };
+}

@@ -20,7 +20,7 @@ import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
-import type { AggCall, LogicalPlan, WindowSpec } from '../plan/logical.js';
+import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
@@ -64,10 +64,22 @@ function readType(t: DataType): string {
   }
 }
 
-const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
+
+/** DuckDB type to read a JSON field as: timestamps may be text or epoch milliseconds, so text. */
+export function jsonType(t: DataType): string {
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t);
+}
+
+/** A JSON field read with jsonType as weir carries it. */
+export function jsonValue(x: string, t: DataType): string {
+  if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
+  if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
+  return t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x;
+}
 
 /** The table's physical columns as p0, p1, ... (typed as weir carries them). */
-function readPhysical(table: TableDef, ctx: TranslateContext): string {
+export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
@@ -88,12 +100,6 @@ function readPhysical(table: TableDef, ctx: TranslateContext): string {
     return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = false, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
   }
   // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
-  const jsonType = (t: DataType): string => (t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t));
-  const jsonValue = (x: string, t: DataType): string => {
-    if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
-    if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
-    return toWeir(x, t);
-  };
   if (format === 'json') {
     const cols = `{${physical.map((c) => `${sqlString(c.name)}: '${jsonType(c.type)}'`).join(', ')}}`;
     const ignore = table.options.get('json.ignore-parse-errors') === 'true';
@@ -186,7 +192,6 @@ function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: strin
  * time bounds and window columns are part of the condition and keys.
  */
 function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, right: string): string {
-  if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, left, right);
   const nl = p.left.schema.length;
   const nr = p.right.schema.length;
   const col = (j: number): string => (j < nl ? `l.c${j}` : `r.c${j - nl}`);
@@ -199,6 +204,81 @@ function joinToDuckDb(p: Extract<LogicalPlan, { kind: 'join' }>, left: string, r
   const kind = p.joinType === 'inner' ? 'INNER' : p.joinType === 'left' ? 'LEFT' : p.joinType === 'right' ? 'RIGHT' : 'FULL OUTER';
   const out = [...cols(nl, 'l').map((c, i) => `${c} AS c${i}`), ...cols(nr, 'r').map((c, i) => `${c} AS c${nl + i}`)];
   return `SELECT ${list(out)} FROM (${left}) l ${kind} JOIN (${right}) r ON ${on}`;
+}
+
+/** The OVER clause of a rank with Flink's null order spelled out (DuckDB's default differs). */
+export function rankWindowSql(p: Extract<LogicalPlan, { kind: 'rank' }>, alias: string): string {
+  const part = p.partitionKeys.length > 0 ? `PARTITION BY ${p.partitionKeys.map((k) => `${alias}.c${k}`).join(', ')} ` : '';
+  const order = p.orderKeys.map((k) => `${alias}.c${k.index}${k.desc ? ' DESC' : ' ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`).join(', ');
+  return `(${part}ORDER BY ${order})`;
+}
+
+/**
+ * A rank (Top-N, deduplication, window rank) as the window function over its input, filtered
+ * to the range. Among rows tied on the ORDER BY keys DuckDB's ROW_NUMBER may pick other rows
+ * than the stream did; verify compares such results tie-aware (see tie-aware.ts).
+ */
+function rankToDuckDb(p: Extract<LogicalPlan, { kind: 'rank' }>, input: string): string {
+  if (p.range === undefined) throw new TranslationError(describeNode(p), 'a rank without a filter on it has no streaming result');
+  const n = p.input.schema.length;
+  const ranked = `SELECT ${list(cols(n))}, ${p.fn}() OVER ${rankWindowSql(p, 't')} AS __rank FROM (${input}) t`;
+  const out = [...cols(n, 'r').map((c, i) => `${c} AS c${i}`), ...(p.outputRank ? [`r.__rank AS c${n}`] : [])];
+  return `SELECT ${list(out)} FROM (${ranked}) r WHERE r.__rank BETWEEN ${p.range.start} AND ${p.range.end}`;
+}
+
+function sortKeyToDuckDb(k: SortKey): string {
+  return `t.c${k.index} ${k.desc ? 'DESC' : 'ASC'} NULLS ${k.nullsFirst ? 'FIRST' : 'LAST'}`;
+}
+
+/**
+ * A LIMIT without ORDER BY at the top of a query: its rows are whichever arrive first, so verify
+ * checks that the stream's rows are `fetch` rows (fewer when the input has fewer) of the input's.
+ */
+export function sampleLimitOf(p: LogicalPlan): { readonly input: LogicalPlan; readonly offset: number; readonly fetch: number } | undefined {
+  if (p.kind === 'sink') return sampleLimitOf(p.input);
+  if (p.kind === 'limit' && p.input.kind !== 'sort') return { input: p.input, offset: p.offset, fetch: p.fetch };
+  return undefined;
+}
+
+function frameToDuckDb(f: OverFrame): string {
+  if (f.preceding === undefined) return `${f.unit.toUpperCase()} BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW`;
+  return `${f.unit.toUpperCase()} BETWEEN ${f.preceding} PRECEDING AND CURRENT ROW`;
+}
+
+/**
+ * OVER aggregation as DuckDB window functions with the same frame, ordered by the time in epoch
+ * milliseconds (so a RANGE frame is a number of ms). FIRST_VALUE / LAST_VALUE skip NULLs, as
+ * Flink's do; AVG of an integer type truncates. Rows of equal time are peers in both for RANGE
+ * frames; for ROWS frames their order is arrival order in the stream and unspecified in DuckDB,
+ * so such ties can differ (documented).
+ */
+function overToDuckDb(p: Extract<LogicalPlan, { kind: 'over-aggregate' }>, input: string): string {
+  const n = p.input.schema.length;
+  const types = p.input.schema.map((f) => f.type);
+  const part = p.partitionKeys.length > 0 ? `PARTITION BY ${p.partitionKeys.map((k) => `t.c${k}`).join(', ')} ` : '';
+  const order = `ORDER BY epoch_ms(t.c${p.timeIndex})`;
+  const win = `OVER (${part}${order} ${frameToDuckDb(p.frame)})`;
+  const call = (c: OverCall): string => {
+    const arg = c.args[0] === undefined ? '' : `t.c${c.args[0]}`;
+    switch (c.fn) {
+      case 'first_value':
+        return `first_value(${arg} IGNORE NULLS) ${win}`;
+      case 'last_value':
+        return `last_value(${arg} IGNORE NULLS) ${win}`;
+      case 'lag':
+        return `lag(${arg}, ${c.offset}${c.default !== null ? `, ${constantToDuckDb(c.default, c.type)}` : ''}) OVER (${part}${order})`;
+      case 'avg':
+        return isIntegral(types[c.args[0]!]!) ? `CAST(trunc(avg(${arg}) ${win}) AS BIGINT)` : `avg(${arg}) ${win}`;
+      case 'count_star':
+        return `count(*) ${win}`;
+      case 'sum0':
+        return `coalesce(sum(${arg}) ${win}, 0)`;
+      default:
+        return `${c.fn}(${arg}) ${win}`;
+    }
+  };
+  const items = [...cols(n), ...p.calls.map((c, i) => `${call(c)} AS c${n + i}`)];
+  return `SELECT ${items.join(', ')} FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
 }
 
 export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
@@ -259,7 +339,25 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
     }
     case 'join':
+      // a temporal join reads the versioned table's changelog, not its final rows
+      if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, planToDuckDb(p.left, ctx), ctx);
       return joinToDuckDb(p, planToDuckDb(p.left, ctx), planToDuckDb(p.right, ctx));
+    case 'rank':
+      return rankToDuckDb(p, planToDuckDb(p.input, ctx));
+    case 'over-aggregate':
+      return overToDuckDb(p, planToDuckDb(p.input, ctx));
+    case 'sort': {
+      // a multiset: the order is the stream's business; rows without a time are dropped by the sort
+      return `SELECT ${list(cols(p.schema.length))} FROM (${planToDuckDb(p.input, ctx)}) t WHERE t.c${p.keys[0]!.index} IS NOT NULL`;
+    }
+    case 'limit': {
+      if (p.input.kind !== 'sort') {
+        throw new TranslationError(describeNode(p), 'a LIMIT without ORDER BY keeps whichever rows arrive first; weir verify checks that only for the LIMIT of the whole query (the rows must be some of the query\'s rows)');
+      }
+      const s = p.input;
+      const order = s.keys.map((k) => sortKeyToDuckDb(k)).join(', ');
+      return `SELECT ${list(cols(p.schema.length))} FROM (${planToDuckDb(s.input, ctx)}) t WHERE t.c${s.keys[0]!.index} IS NOT NULL ORDER BY ${order} LIMIT ${p.fetch} OFFSET ${p.offset}`;
+    }
     case 'union':
       return p.inputs.map((i) => `(${planToDuckDb(i, ctx)})`).join(' UNION ALL ');
     case 'values': {

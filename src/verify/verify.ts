@@ -24,13 +24,15 @@ import { inputsOf } from '../plan/logical.js';
 import { Session } from '../sql/session.js';
 import { parseScript } from '../sql/parse.js';
 import type * as ast from '../sql/ast.js';
-import { RunningJob } from '../exec/job-runner.js';
+import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets } from './compare.js';
+import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
+import { candidatesSql, tieAwareEqual, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
-import { TranslationError, planToDuckDb } from './translate.js';
+import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
+import type { TranslateContext } from './translate.js';
 import { collectScript } from './collect.js';
 import { prng } from '../common/random.js';
 
@@ -67,6 +69,8 @@ export interface VerifyReport {
   readonly watermarkDelays: JobSummary['watermarkDelays'];
   readonly crashes: number;
   readonly equal: boolean;
+  /** Set when state TTL applies ('table.exec.state.ttl' or STATE_TTL hints): it can explain a difference. */
+  readonly stateTtl?: { readonly ttlMs: number; readonly hinted: number; readonly expired: number };
 }
 
 interface Target {
@@ -118,15 +122,17 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   const conn = await duck.connect();
   try {
     const toLoad = new Map<string, TableDef>();
+    const translateCtx: TranslateContext = {
+      generatorTable: (table) => {
+        const name = `gen_${table.name.toLowerCase()}`;
+        toLoad.set(name, table);
+        return name;
+      },
+    };
     const sqls = targets.map((t) => {
       try {
-        return planToDuckDb(t.plan, {
-          generatorTable: (table) => {
-            const name = `gen_${table.name.toLowerCase()}`;
-            toLoad.set(name, table);
-            return name;
-          },
-        });
+        // a LIMIT without ORDER BY: DuckDB gives the candidates, the stream's rows must be some of them
+        return planToDuckDb(sampleLimitOf(t.plan)?.input ?? t.plan, translateCtx);
       } catch (e) {
         if (e instanceof TranslationError) throw new WeirError('not-supported', `${t.label} (line ${t.line}): ${e.message}`, { hint: 'weir verify cannot check this query' });
         throw e;
@@ -143,14 +149,35 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
       const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
       const rows = streamed.rows[i]!;
-      const cmp = compareMultisets(rows, batch);
+      const sample = sampleLimitOf(t.plan);
+      let cmp = sample === undefined ? compareMultisets(rows, batch) : compareSample(rows, batch, sample.offset, sample.fetch);
+      const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
+      if (tied !== undefined) {
+        // ties: another choice among rows equal on the ORDER BY keys is as right (tie-aware.ts)
+        const candidates = await runDuck(conn, candidatesSql(tied, translateCtx), schema.map((f) => f.type));
+        if (tieAwareEqual(tied, rows, batch, candidates)) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
+      }
       const bad = streamed.unmatched[i]!;
       verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
     }
-    return { verdicts, lateDropped: streamed.late, watermarkDelays: watermarkDelays(targets), crashes: streamed.crashes, equal: verdicts.every((v) => v.equal) };
+    const ttlMs = stateTtlOf(session.options);
+    const hinted = hintedTtlOperators(targets);
+    const stateTtl = ttlMs > 0 || hinted > 0 || streamed.expired > 0 ? { stateTtl: { ttlMs, hinted, expired: streamed.expired } } : {};
+    return { verdicts, lateDropped: streamed.late, watermarkDelays: watermarkDelays(targets), crashes: streamed.crashes, equal: verdicts.every((v) => v.equal), ...stateTtl };
   } finally {
     conn.closeSync();
   }
+}
+
+/** Joins and aggregates whose state TTL a STATE_TTL hint sets. */
+function hintedTtlOperators(targets: readonly Target[]): number {
+  let n = 0;
+  const walk = (p: LogicalPlan): void => {
+    if ((p.kind === 'join' || p.kind === 'aggregate') && p.stateTtl !== undefined) n++;
+    for (const c of inputsOf(p)) walk(c);
+  };
+  for (const t of targets) walk(t.plan);
+  return n;
 }
 
 /** The watermark delays of the tables the queries read (to explain late drops). */
@@ -185,6 +212,8 @@ interface Streamed {
   readonly unmatched: Row[][];
   readonly late: number;
   readonly crashes: number;
+  /** Rows and groups dropped by state TTL. */
+  readonly expired: number;
 }
 
 async function inProcess(session: Session, targets: readonly Target[], opts: VerifyOptions): Promise<Streamed> {
@@ -192,7 +221,7 @@ async function inProcess(session: Session, targets: readonly Target[], opts: Ver
   const plan = session.physicalPlan([], targets.map((t) => t.plan), opts.parallelism);
   const job = new RunningJob(plan, session.options, { jobId: `verify-${Date.now()}`, parallelism: opts.parallelism, listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }) });
   const s = await job.run();
-  return { rows: folders.map((f) => f.result()), unmatched: folders.map((f) => f.unmatchedRetractions), late: s.lateDropped, crashes: 0 };
+  return { rows: folders.map((f) => f.result()), unmatched: folders.map((f) => f.unmatchedRetractions), late: s.lateDropped, crashes: 0, expired: s.stateExpired };
 }
 
 const WEIR = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'bin', 'weir.js');
@@ -257,7 +286,8 @@ async function crashRuns(ddl: readonly string[], targets: readonly Target[], opt
       unmatched.push(r.queries[0]!.unmatchedRetractions);
     }
     const m = /([\d,]+) records arrived after their windows had fired/.exec(lastStderr);
-    return { rows, unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done };
+    const ttl = /state TTL: ([\d,]+) rows and groups expired/.exec(lastStderr);
+    return { rows, unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done, expired: ttl === null ? 0 : Number(ttl[1]!.replace(/,/g, '')) };
   } finally {
     if (process.env.WEIR_VERIFY_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
     else opts.log?.(`kept ${dir}`);

@@ -46,6 +46,20 @@ describe('weir run', () => {
     expect(r.stderr).toContain('no late records dropped');
   });
 
+  it('a file with SELECT * FROM t LIMIT 5 over an unbounded nexmark source finishes with its 5 rows (at parallelism 1 and 2)', async () => {
+    const dir = tmp();
+    const file = write(dir, 'peek.sql', `CREATE TABLE bid (auction BIGINT, price BIGINT, date_time TIMESTAMP(3)) WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid');
+SELECT * FROM bid LIMIT 5;`);
+    for (const p of ['1', '2']) {
+      const r = await weir(['run', file, '-p', p, '--checkpoint-dir', join(dir, `chk${p}`)], { timeoutMs: 30_000 });
+      expect(r.signal, r.stderr).toBeNull();
+      expect(r.code, r.stderr).toBe(0);
+      const rows = r.stdout.trim().split('\n');
+      expect(rows).toHaveLength(5);
+      for (const line of rows) expect(line).toMatch(/^\+I\[\d+, \d+, 2015-07-15 00:00:00\.\d{3}\]$/);
+    }
+  });
+
   it('prints a syntax error like a compiler: file:line:col, the line, a caret, what was expected', async () => {
     const dir = tmp();
     const f = write(dir, 'bad.sql', `${BID_TABLE(join(dir, 'x.csv'))}SELECT auction FORM bid;\n`);

@@ -78,6 +78,19 @@ describe.skipIf(skip)('the REPL in a terminal', () => {
     await t.waitFor(/│ bid\s+│[\s\S]*1 row in set/);
   }, 90_000);
 
+  it('a SELECT ... LIMIT 5 over an unbounded nexmark table ends by itself once its 5 rows are there', async () => {
+    const t = open();
+    await t.waitFor('weir>');
+    for (const l of CREATE_BID) t.line(l);
+    await t.waitFor('table bid created');
+    t.line('SELECT auction, price FROM bid LIMIT 5;');
+    const screen = await t.waitFor(/query finished in [\d.]+s: 5 changes/, 30_000);
+    // the first five bids in generation order (one source subtask)
+    const want = await duckRows('SELECT auction, price FROM bid__raw ORDER BY rowid LIMIT 5');
+    for (const r of want) expect(screen).toMatch(new RegExp(`${String(r[0])}\\s+${String(r[1])}\\b`));
+    await t.waitFor(/weir>\s*$/);
+  }, 60_000);
+
   it('an updating aggregate is shown as a table updated in place, and \\mode changelog shows the retractions', async () => {
     const t = open();
     await t.waitFor('weir>');

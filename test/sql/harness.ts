@@ -23,10 +23,16 @@
 //                                'events.num' for a test)
 //   --- load <table>            load the weir table's rows (a generator) into DuckDB as a
 //                                view of the same name before the duckdb query runs
+//   --- columns 0 2 7           (optional) compare only these columns of weir's result with the
+//                                DuckDB query: for a ROW_NUMBER over ties, where which tied row
+//                                is kept may differ; `--- verify` then checks whole rows tie-aware
+//   --- sample N                (optional) the result is N rows out of the DuckDB query's rows
+//                                (a LIMIT without ORDER BY keeps whichever rows arrive first):
+//                                weir's rows must be a sub-multiset of DuckDB's, N of them
 //   --- verify                  also run `weir verify`'s check (the query translated to
 //                                DuckDB by src/verify) at each parallelism: it must agree
 //
-// Lines starting with `#` outside sections are comments.
+// Lines starting with `#` are comments, except inside a `--- file` section.
 
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { collectScript } from '../../src/verify/collect.js';
-import { compareMultisets } from '../../src/verify/compare.js';
+import { compareMultisets, compareSample } from '../../src/verify/compare.js';
 import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
@@ -55,6 +61,8 @@ export interface SqlCase {
   readonly replacements: readonly [string, string][];
   readonly loads: readonly string[];
   readonly verify: boolean;
+  readonly columns: readonly number[] | undefined;
+  readonly sample: number | undefined;
 }
 
 export function parseCases(text: string): SqlCase[] {
@@ -74,6 +82,8 @@ export function parseCases(text: string): SqlCase[] {
     const replacements: [string, string][] = [];
     const loads: string[] = [];
     let verify = false;
+    let columns: number[] | undefined;
+    let sample: number | undefined;
     for (const [kind, arg, lines] of cur.sections) {
       const body = lines.join('\n');
       switch (kind) {
@@ -112,14 +122,20 @@ export function parseCases(text: string): SqlCase[] {
         case 'load':
           loads.push(arg);
           break;
+        case 'sample':
+          sample = Number(arg);
+          break;
         case 'verify':
           verify = true;
+          break;
+        case 'columns':
+          columns = arg.split(/\s+/).map(Number);
           break;
         default:
           throw new Error(`unknown section '--- ${kind}' in case ${cur.name}`);
       }
     }
-    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads, verify });
+    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads, verify, columns, sample });
   };
   for (const line of text.split('\n')) {
     const c = /^=== (.+)$/.exec(line);
@@ -135,6 +151,8 @@ export function parseCases(text: string): SqlCase[] {
       cur.sections.push(section);
       continue;
     }
+    // `#` starts a comment line anywhere but in a data file (SQL has no `#` comments)
+    if (line.startsWith('#') && section?.[0] !== 'file') continue;
     if (section !== null) section[2].push(line);
   }
   flush();
@@ -231,11 +249,15 @@ export async function runCase(c: SqlCase): Promise<void> {
     }
     if (q === undefined) throw new Error('the weir SQL of a case needs a SELECT');
     if (q.unmatchedRetractions.length > 0) throw new Error(`parallelism ${p}: the changelog retracted rows it never inserted:\n${show(q.unmatchedRetractions)}`);
-    const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), q.plan.schema.map((f) => f.type));
-    const cmp = compareMultisets(q.rows, expected);
+    const pick = c.columns;
+    const types = q.plan.schema.map((f) => f.type);
+    const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), pick === undefined ? types : pick.map((i) => types[i]!));
+    const rows = pick === undefined ? q.rows : q.rows.map((r) => pick.map((i) => r[i]!));
+    const cmp = c.sample === undefined ? compareMultisets(rows, expected) : compareSample(rows, expected, 0, c.sample);
+    if (c.sample !== undefined && q.rows.length !== c.sample) throw new Error(`parallelism ${p}: expected ${c.sample} rows, weir gave ${q.rows.length}:\n${show(q.rows)}`);
     if (!cmp.equal) {
       throw new Error(
-        `parallelism ${p}: weir and DuckDB differ (${q.rows.length} vs ${expected.length} rows)\nonly in weir (${cmp.onlyLeft.length}):\n${show(cmp.onlyLeft)}\nonly in DuckDB (${cmp.onlyRight.length}):\n${show(cmp.onlyRight)}`,
+        `parallelism ${p}: weir and DuckDB differ (${rows.length} vs ${expected.length} rows)\nonly in weir (${cmp.onlyLeft.length}):\n${show(cmp.onlyLeft)}\nonly in DuckDB (${cmp.onlyRight.length}):\n${show(cmp.onlyRight)}`,
       );
     }
     if (c.late !== undefined && r.summary!.lateDropped !== c.late) {

@@ -2,18 +2,18 @@
 // and as its DuckDB translation (`weir verify`'s in-process path), compared as multisets.
 //
 // `npm test` runs a fixed seed with WEIR_FUZZ_RUNS cases (default 200); `npm run fuzz` runs
-// more with a fresh seed. A failing case is shrunk by fast-check and printed as a .sqltest
+// more with a fresh seed; WEIR_FUZZ_JOINS=1 generates join queries only. A failing case is shrunk by fast-check and printed as a .sqltest
 // case (test/sql/cases/regressions.sqltest keeps the ones that found bugs).
 
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { verifyScript } from '../../src/verify/verify.js';
 import { WeirError } from '../../src/common/errors.js';
 import type { FuzzCase } from './fuzz-gen.js';
-import { caseArb, csvText, lateRows, tableDdl } from './fuzz-gen.js';
+import { caseArb, csvText, joinCaseArb, lateRows, tableDdl } from './fuzz-gen.js';
 import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { runDuck } from '../sql/harness.js';
@@ -35,6 +35,7 @@ function asSqltest(c: FuzzCase, csv: string, script: string, dir: string, duck: 
     `=== fuzz: ${c.query.split('\n')[0]!.slice(0, 60)}`,
     '--- file t.csv',
     csv.trimEnd(),
+    ...(c.rowsU === undefined ? [] : ['--- file u.csv', csvText({ ...c, rows: c.rowsU }).trimEnd()]),
     '--- weir',
     script.replaceAll(dir, '$DIR').trimEnd(),
     '--- duckdb',
@@ -47,7 +48,8 @@ function asSqltest(c: FuzzCase, csv: string, script: string, dir: string, duck: 
 }
 
 function scriptFor(c: FuzzCase, csvPath: string): string {
-  return `${tableDdl(c, csvPath)}\n${c.prelude === '' ? '' : `${c.prelude}\n`}${c.query};\n`;
+  const u = c.rowsU === undefined ? '' : `${tableDdl(c, join(dirname(csvPath), 'u.csv'), 'u')}\n`;
+  return `${tableDdl(c, csvPath)}\n${u}${c.prelude === '' ? '' : `${c.prelude}\n`}${c.query};\n`;
 }
 
 function describeError(e: unknown): string {
@@ -59,6 +61,7 @@ async function runCase(c: FuzzCase): Promise<Outcome> {
   try {
     const csv = csvText(c);
     writeFileSync(join(dir, 't.csv'), csv);
+    if (c.rowsU !== undefined) writeFileSync(join(dir, 'u.csv'), csvText({ ...c, rows: c.rowsU }));
     const script = scriptFor(c, join(dir, 't.csv'));
     const set: [string, string][] = c.batchSize === undefined ? [] : [['execution.batch-size', String(c.batchSize)]];
     if (c.lateWindow !== undefined) return await runLateCase(c, dir, csv, script, set);
@@ -115,7 +118,7 @@ describe('randomised differential testing against DuckDB', () => {
     let cases = 0;
     let lastFailure = '';
     const details = await fc.check(
-      fc.asyncProperty(caseArb, async (c) => {
+      fc.asyncProperty(process.env.WEIR_FUZZ_JOINS === '1' ? joinCaseArb : caseArb, async (c) => {
         const o = await runCase(c);
         cases++;
         if (o.rows > 0) nonEmpty++;

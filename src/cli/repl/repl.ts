@@ -443,6 +443,7 @@ export class Repl {
       const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
       this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
     }
+    if (summary.stateExpired > 0) this.io.error.write(`${this.c('state TTL:', 'yellow')} ${formatCount(summary.stateExpired)} rows and groups expired from state\n`);
   }
 
   /** INSERT INTO: a background job (interactive), or run to the end (piped, or table.dml-sync). */

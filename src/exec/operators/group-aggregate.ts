@@ -12,6 +12,12 @@
 // Watermarks pass through (the output has no time attribute).
 // Snapshot: one columnar block in slot order (each group's key group, keys, accumulators,
 // row counts, emitted flags); a restore keeps the groups of its key-group range.
+//
+// State TTL ('table.exec.state.ttl' or a STATE_TTL hint): a group no row has reached for that
+// long (processing time) is dropped without any output, as in Flink; a later row for its key
+// starts the group afresh (+I), and a retraction for a dropped group is ignored. Expiry is
+// checked when a batch arrives, at most every min(1 s, TTL / 4); the time a group was last
+// touched is not checkpointed: a restored group counts as touched at the restore.
 
 import type { Batch, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate } from '../../common/batch.js';
@@ -40,6 +46,11 @@ export class GroupAggregateOperator implements Operator {
   private touched: Int32Array = new Int32Array(0);
   private hadOld: Uint8Array = new Uint8Array(0);
   private readonly oldVals: Scalar[] = [];
+  /** Processing time each slot was last touched (state TTL). */
+  private lastTouch: Float64Array = new Float64Array(0);
+  private lastExpiry = 0;
+  /** Groups dropped by state TTL. */
+  expired = 0;
 
   constructor(
     inputTypes: readonly DataType[],
@@ -48,6 +59,7 @@ export class GroupAggregateOperator implements Operator {
     private readonly inputUpdating: boolean,
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    private readonly ttlMs = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
   }
@@ -68,6 +80,11 @@ export class GroupAggregateOperator implements Operator {
     const st = new Int32Array(cap);
     st.set(this.stamp);
     this.stamp = st;
+    if (this.ttlMs > 0) {
+      const lt = new Float64Array(cap);
+      lt.set(this.lastTouch);
+      this.lastTouch = lt;
+    }
   }
 
   private newSlot(key: MapKey, batch: Batch, row: number): number {
@@ -83,6 +100,8 @@ export class GroupAggregateOperator implements Operator {
 
   processBatch(batch: Batch, out: Collector): void {
     const n = batch.length;
+    const now = this.ttlMs > 0 ? Date.now() : 0;
+    if (now > 0) this.expire(now);
     if (this.addS.length < n) {
       this.addS = new Int32Array(n);
       this.addR = new Int32Array(n);
@@ -126,6 +145,7 @@ export class GroupAggregateOperator implements Operator {
     }
     if (a > 0) this.slots.add(this.addS, this.addR, a, batch.columns);
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
+    if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
     const b = new BatchBuilder(this.outputTypes);
     for (let t = 0; t < tc; t++) {
       const slot = touched[t]!;
@@ -154,6 +174,24 @@ export class GroupAggregateOperator implements Operator {
       if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
+  }
+
+  /** Drops the groups not touched for the TTL (no output: Flink forgets them silently). */
+  private expire(now: number): void {
+    if (now - this.lastExpiry < Math.min(1000, this.ttlMs / 4)) return;
+    this.lastExpiry = now;
+    const limit = now - this.ttlMs;
+    let dropped = 0;
+    for (let slot = 0; slot < this.slotKey.length; slot++) {
+      const key = this.slotKey[slot];
+      if (key === null || key === undefined || this.lastTouch[slot]! >= limit) continue;
+      this.groups.delete(key);
+      this.slotKey[slot] = null;
+      this.slots.release(slot);
+      dropped++;
+    }
+    this.expired += dropped;
+    this.ctx.metrics.stateExpired += dropped;
   }
 
   // keys and values go straight into the output columns (no per-row arrays)
@@ -194,6 +232,7 @@ export class GroupAggregateOperator implements Operator {
           this.rowCount[slot] = block.count[from[i]!]!;
           this.emitted[slot] = block.emitted[from[i]!]!;
           this.stamp[slot] = 0;
+          if (this.ttlMs > 0) this.lastTouch[slot] = Date.now();
         }
       }
     }

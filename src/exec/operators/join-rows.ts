@@ -9,8 +9,11 @@
 //          copy of this row (Flink's "number of associations"); 0 means the row is padded with
 //          NULLs (outer) or passes (anti);
 //   keyGroup, and the time the slot was last touched (state TTL).
-// Rows with equal join keys are found through a bucket: KeyIndex maps the key to a bucket id,
-// and a bucket is the list of its slots (swap-removal keeps deletion O(1)).
+// Rows with equal join keys form a chain: KeyIndex maps the key to the chain's first slot, and
+// `next`/`prev` (typed arrays by slot) link the rest, newest first. Adding and removing a row
+// is O(1) and allocates nothing per row (no list object per key, which at millions of
+// distinct keys dominated both time and memory). Removing a chain's first slot re-derives its
+// map key from the stored key columns to update the index.
 //
 // Append-only inputs never retract, so their copies are separate slots and are never looked
 // up by value. An updating input's rows are also indexed by their whole value, so a retraction
@@ -37,8 +40,6 @@ export interface JoinRowsBlock {
   readonly columns: unknown[];
 }
 
-const NO_SLOTS: readonly number[] = [];
-
 export class JoinRows {
   private readonly kinds: PhysicalKind[];
   private f64: Float64Array[];
@@ -49,21 +50,26 @@ export class JoinRows {
   assoc: Float64Array = new Float64Array(0);
   touched: Float64Array = new Float64Array(0);
   keyGroup: Int32Array = new Int32Array(0);
-  private bucketOf: Int32Array = new Int32Array(0);
-  private posInBucket: Int32Array = new Int32Array(0);
+  /** Chain links by slot (-1 ends a chain). */
+  private nextSlot: Int32Array = new Int32Array(0);
+  private prevSlot: Int32Array = new Int32Array(0);
   private capacity = 0;
   private high = 0;
   private freeSlots: number[] = [];
+  /** Join key -> first slot of its chain. */
   private readonly index = new KeyIndex();
-  private buckets: number[][] = [];
-  private bucketKey: MapKey[] = [];
-  private freeBuckets: number[] = [];
+  /** Slots of the last slotsOf call (reused). */
+  private readonly scratch: number[] = [];
+  /** Key-group columns of the batch last added from (computed once per batch, not per row). */
+  private keyColsOf: readonly Column[] | null = null;
+  private keyCols: Column[] = [];
+  /** Map key of a stored slot, over the current arrays (reset when they grow). */
+  private storedKey: ((slot: number) => MapKey) | null = null;
   /** Whole-row identity -> slot, for an updating input (retractions find their row). */
   private readonly byValue: Map<string, number> | null;
   private readonly keys: GroupKeys;
   /** Rows held, counting copies. */
   rows = 0;
-  private readonly kgScratch: Column[] = [];
 
   constructor(
     readonly types: readonly DataType[],
@@ -97,10 +103,26 @@ export class JoinRows {
     ).keyFn(batch);
   }
 
-  /** Slots holding rows with this key (do not keep: the array changes as rows come and go). */
+  /** First slot holding a row with this key, or -1; `next` gives the following ones. */
+  first(key: MapKey): number {
+    return this.index.get(key);
+  }
+
+  /** The slot after `slot` in its key's chain, or -1. */
+  next(slot: number): number {
+    return this.nextSlot[slot]!;
+  }
+
+  /**
+   * Slots holding rows with this key, in one array reused by the next call (do not keep it;
+   * hot paths walk `first`/`next` instead).
+   */
   slotsOf(key: MapKey): readonly number[] {
-    const b = this.index.get(key);
-    return b < 0 ? NO_SLOTS : this.buckets[b]!;
+    const out = this.scratch;
+    let n = 0;
+    for (let s = this.index.get(key); s >= 0; s = this.nextSlot[s]!) out[n++] = s;
+    out.length = n;
+    return out;
   }
 
   get size(): number {
@@ -123,9 +145,10 @@ export class JoinRows {
     this.assoc = f(this.assoc, (n) => new Float64Array(n));
     this.touched = f(this.touched, (n) => new Float64Array(n));
     this.keyGroup = f(this.keyGroup, (n) => new Int32Array(n));
-    this.bucketOf = f(this.bucketOf, (n) => new Int32Array(n));
-    this.posInBucket = f(this.posInBucket, (n) => new Int32Array(n));
+    this.nextSlot = f(this.nextSlot, (n) => new Int32Array(n));
+    this.prevSlot = f(this.prevSlot, (n) => new Int32Array(n));
     this.capacity = cap;
+    this.storedKey = null;
   }
 
   private allocSlot(): number {
@@ -147,33 +170,37 @@ export class JoinRows {
   }
 
   private addToBucket(slot: number, key: MapKey): void {
-    let b = this.index.get(key);
-    if (b < 0) {
-      b = this.freeBuckets.length > 0 ? this.freeBuckets.pop()! : this.buckets.length;
-      if (b === this.buckets.length) this.buckets.push([]);
-      this.bucketKey[b] = key;
-      this.index.set(key, b);
-    }
-    const list = this.buckets[b]!;
-    this.bucketOf[slot] = b;
-    this.posInBucket[slot] = list.length;
-    list.push(slot);
+    const head = this.index.get(key);
+    this.nextSlot[slot] = head;
+    this.prevSlot[slot] = -1;
+    if (head >= 0) this.prevSlot[head] = slot;
+    this.index.set(key, slot);
   }
 
   private removeFromBucket(slot: number): void {
-    const b = this.bucketOf[slot]!;
-    const list = this.buckets[b]!;
-    const pos = this.posInBucket[slot]!;
-    const last = list.pop()!;
-    if (last !== slot) {
-      list[pos] = last;
-      this.posInBucket[last] = pos;
+    const p = this.prevSlot[slot]!;
+    const n = this.nextSlot[slot]!;
+    if (n >= 0) this.prevSlot[n] = p;
+    if (p >= 0) {
+      this.nextSlot[p] = n;
+      return;
     }
-    if (list.length === 0) {
-      this.index.delete(this.bucketKey[b]!);
-      this.bucketKey[b] = null;
-      this.freeBuckets.push(b);
+    // the chain's first slot: the index points at it by its key
+    const key = this.keyOfSlot(slot);
+    if (n >= 0) this.index.set(key, n);
+    else this.index.delete(key);
+  }
+
+  /** The map key of a stored row, equal to what keyFn gives for the row it was copied from. */
+  private keyOfSlot(slot: number): MapKey {
+    if (this.keyColumns.length === 1) {
+      const c = this.keyColumns[0]!;
+      if (this.nulls[c]![slot] === 1) return null;
+      const k = this.kinds[c];
+      return k === 'str' ? this.str[c]![slot]! : k === 'bool' ? this.u8[c]![slot]! : this.f64[c]![slot]!;
     }
+    if (this.storedKey === null) this.storedKey = this.keys.keyFn({ length: this.high, columns: this.view(), ops: null });
+    return this.storedKey(slot);
   }
 
   /** Whole-row identity of row `row` of `cols` (length-prefixed, unambiguous). */
@@ -220,17 +247,17 @@ export class JoinRows {
     this.count[slot] = 1;
     this.assoc[slot] = assoc;
     this.touched[slot] = now;
-    this.keyGroup[slot] = this.keyGroupColumns.length === 0 ? 0 : keyGroupOf(hashRow(this.keyGroupCols(cols), row), maxParallelism);
+    if (this.keyGroupColumns.length === 0) this.keyGroup[slot] = 0;
+    else {
+      if (this.keyColsOf !== cols) {
+        this.keyColsOf = cols;
+        this.keyCols = this.keyGroupColumns.map((k) => cols[k]!);
+      }
+      this.keyGroup[slot] = keyGroupOf(hashRow(this.keyCols, row), maxParallelism);
+    }
     this.addToBucket(slot, key);
     this.rows++;
     return slot;
-  }
-
-  /** The key-group columns of `cols`, in a reused array (no allocation per row). */
-  private keyGroupCols(cols: readonly Column[]): Column[] {
-    const out = this.kgScratch;
-    for (let k = 0; k < this.keyGroupColumns.length; k++) out[k] = cols[this.keyGroupColumns[k]!]!;
-    return out;
   }
 
   /** Finds the slot holding a copy of batch row `row`, or -1 (only for an updating side). */

@@ -63,8 +63,10 @@ export class RegularJoinOperator implements Operator {
   private pairRow: Int32Array = new Int32Array(0);
   private pairSlot: Int32Array = new Int32Array(0);
   private rowStart: Int32Array = new Int32Array(0);
-  /** State TTL in ms (0 = keep forever). */
-  private readonly ttl: number;
+  /** State TTL in ms of the left and right rows (0 = keep forever). */
+  private readonly ttls: [number, number];
+  /** Whether any side has a TTL. */
+  private readonly ttl: boolean;
   /** Rows removed by state TTL. */
   expired = 0;
   private lastExpiry = 0;
@@ -76,6 +78,7 @@ export class RegularJoinOperator implements Operator {
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
     ttlMs = 0,
+    rightTtlMs = ttlMs,
   ) {
     this.sides = [new JoinRows(leftTypes, spec.leftKeys, spec.leftUpdating), new JoinRows(rightTypes, spec.rightKeys, spec.rightUpdating)];
     this.keys = [spec.leftKeys, spec.rightKeys];
@@ -84,7 +87,8 @@ export class RegularJoinOperator implements Operator {
     this.outerLeft = t === 'left' || t === 'full';
     this.outerRight = t === 'right' || t === 'full';
     this.semiAnti = t === 'semi' || t === 'anti';
-    this.ttl = ttlMs;
+    this.ttls = [ttlMs, rightTtlMs];
+    this.ttl = ttlMs > 0 || rightTtlMs > 0;
   }
 
   open(ctx: OperatorContext): void {
@@ -100,8 +104,8 @@ export class RegularJoinOperator implements Operator {
     const side = input === 0 ? 0 : 1;
     const n = batch.length;
     if (n === 0) return;
-    const now = this.ttl > 0 ? Date.now() : 0;
-    if (this.ttl > 0) this.expire(now);
+    const now = this.ttl ? Date.now() : 0;
+    if (this.ttl) this.expire(now);
     const mine = this.sides[side]!;
     const other = this.sides[1 - side]!;
     const keyAt = mine.keyFn(batch);
@@ -117,21 +121,10 @@ export class RegularJoinOperator implements Operator {
       const key = keyAt(i);
       keyOf[i] = key;
       if (!keyMatchable(cols, myKeys, this.spec.nullSafe, i)) continue;
-      const slots = other.slotsOf(key);
-      const len = slots.length;
-      if (len === 0) continue;
-      if (this.pairRow.length < m + len) {
-        const cap = Math.max(1024, (m + len) * 2);
-        const pr = new Int32Array(cap);
-        pr.set(this.pairRow.subarray(0, m));
-        this.pairRow = pr;
-        const ps = new Int32Array(cap);
-        ps.set(this.pairSlot.subarray(0, m));
-        this.pairSlot = ps;
-      }
-      for (let j = 0; j < len; j++) {
+      for (let s = other.first(key); s >= 0; s = other.next(s)) {
+        if (m === this.pairRow.length) this.growPairs(m);
         this.pairRow[m] = i;
-        this.pairSlot[m++] = slots[j]!;
+        this.pairSlot[m++] = s;
       }
     }
     rowStart[n] = m;
@@ -152,6 +145,16 @@ export class RegularJoinOperator implements Operator {
       if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
+  }
+
+  private growPairs(m: number): void {
+    const cap = Math.max(1024, m * 2);
+    const pr = new Int32Array(cap);
+    pr.set(this.pairRow.subarray(0, m));
+    this.pairRow = pr;
+    const ps = new Int32Array(cap);
+    ps.set(this.pairSlot.subarray(0, m));
+    this.pairSlot = ps;
   }
 
   /** Pairs [0, m) as one batch (left columns, then right), through the condition. */
@@ -299,20 +302,29 @@ export class RegularJoinOperator implements Operator {
   }
 
   /**
-   * State TTL: rows not touched (stored or matched) for `ttl` ms are dropped, at most once a
-   * second. As in Flink, an expired row is forgotten silently: no retraction is emitted.
+   * State TTL: rows not touched (stored or matched) for their side's TTL are dropped, checked
+   * when a batch arrives, at most every min(1 s, TTL / 4). As in Flink, an expired row is
+   * forgotten silently: no retraction is emitted, and a row of the other side that matched it
+   * keeps its match count (Flink's state is not consistent across an expiry either).
    */
   private expire(now: number): void {
-    if (now - this.lastExpiry < 1000) return;
+    const every = Math.min(1000, ...this.ttls.filter((t) => t > 0).map((t) => t / 4));
+    if (now - this.lastExpiry < every) return;
     this.lastExpiry = now;
-    const limit = now - this.ttl;
-    for (const s of this.sides) {
+    for (let side = 0; side < 2; side++) {
+      const ttl = this.ttls[side]!;
+      if (ttl <= 0) continue;
+      const s = this.sides[side]!;
+      const limit = now - ttl;
+      let dropped = 0;
       s.forEachSlot((slot) => {
         if (s.touched[slot]! < limit) {
-          this.expired += s.count[slot]!;
+          dropped += s.count[slot]!;
           s.removeAll(slot);
         }
       });
+      this.expired += dropped;
+      this.ctx.metrics.stateExpired += dropped;
     }
   }
 

@@ -1,0 +1,371 @@
+// OVER aggregation on event time (Flink's RowTime{Rows,Range}{Bounded,Unbounded}Preceding
+// functions, as one operator).
+//
+// State, per partition key: the rows waiting for the watermark, by time (arrival order kept
+// within a time); the rows of the current frame (bounded frames) or the last few rows LAG
+// needs (unbounded frames), oldest first; one accumulator slot per aggregate call; FIRST_VALUE
+// and LAST_VALUE of an unbounded frame; and the last time emitted. Rows are held in a RowStore.
+//
+// Watermark rule: a row waits until the watermark reaches its time; then the rows of each
+// (partition, time) are processed in time order across all partitions (a timer heap), so the
+// output is in rowtime order within a watermark. ROWS frames process a time's rows one by one in
+// arrival order (each row sees the peers before it); RANGE frames add all the rows of a time
+// first and give them one result (peers see each other), as Flink does.
+//
+// Late rows: a row whose time is not after the last time its partition has emitted is dropped
+// and counted (metrics.lateDropped), Flink's rule (per partition, not by the watermark).
+//
+// Retractions: not accepted (the planner rejects updating inputs). Bounded frames retract the
+// rows that leave the frame from retractable accumulators (MIN/MAX keep their multiset).
+//
+// Snapshot: per partition, in its key group: key values, last time, accumulator states,
+// first/last values, the frame's rows and the waiting rows. No operator state.
+
+import type { Batch, Column, Scalar } from '../../common/batch.js';
+import { ColumnBuilder, getScalar } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import type { Accumulator } from '../../expr/accumulators.js';
+import { createAccumulator } from '../../expr/accumulators.js';
+import type { AggCall, AggFunction, OverCall, OverFrame } from '../../plan/logical.js';
+import { hashRow, keyGroupOf } from '../../state/key-groups.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import type { MapKey } from './group-keys.js';
+import { GroupKeys } from './group-keys.js';
+import { RowStore } from './row-store.js';
+
+interface Partition {
+  readonly keyValues: Scalar[];
+  readonly keyGroup: number;
+  /** Accumulator slot. */
+  readonly slot: number;
+  /** Row ids of the frame (or LAG's history), oldest first, from `head`. */
+  window: number[];
+  head: number;
+  /** Waiting rows by time, in arrival order. */
+  readonly pending: Map<number, number[]>;
+  /** Last time emitted; a row at or before it is late. */
+  lastTs: number;
+  /** FIRST_VALUE / LAST_VALUE of an unbounded frame, by call (null until a non-null value). */
+  readonly first: Scalar[];
+  readonly last: Scalar[];
+}
+
+interface PartitionState {
+  readonly key: Scalar[];
+  readonly lastTs: number;
+  readonly accs: unknown[];
+  readonly first: Scalar[];
+  readonly last: Scalar[];
+  readonly window: Scalar[][];
+  readonly pending: [number, Scalar[][]][];
+}
+
+const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
+
+export class OverAggregateOperator implements Operator {
+  private readonly store: RowStore;
+  private readonly keys: GroupKeys;
+  private readonly partitions = new Map<MapKey, Partition>();
+  private readonly accs: (Accumulator | null)[];
+  private nextSlot = 0;
+  private capacity = 0;
+  private ctx!: OperatorContext;
+  /** Timers: (time, partition), a binary min-heap on time. */
+  private heapTs: number[] = [];
+  private heapPart: Partition[] = [];
+  private readonly bounded: boolean;
+  /** Rows an unbounded frame keeps for LAG (0 without LAG). */
+  private readonly history: number;
+  private readonly keyColumns: readonly number[];
+  private slotBuf = new Int32Array(64);
+  private rowBuf = new Int32Array(64);
+  private builders: ColumnBuilder[];
+  private outRows = 0;
+
+  constructor(
+    private readonly inputTypes: readonly DataType[],
+    partitionKeys: readonly number[],
+    private readonly timeIndex: number,
+    private readonly frame: OverFrame,
+    private readonly calls: readonly OverCall[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    this.store = new RowStore(inputTypes);
+    this.keyColumns = partitionKeys;
+    this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
+    this.bounded = frame.preceding !== undefined;
+    this.accs = calls.map((c) => {
+      if (!AGG_FUNCTIONS.has(c.fn)) return null;
+      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name };
+      return createAccumulator(call, c.args.map((a) => inputTypes[a]!), this.bounded);
+    });
+    this.history = calls.reduce((m, c) => (c.fn === 'lag' ? Math.max(m, c.offset + 1) : m), 0);
+    this.builders = outputTypes.map((t) => new ColumnBuilder(t, 256));
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  private newPartition(keyValues: Scalar[], keyGroup: number): Partition {
+    const slot = this.nextSlot++;
+    if (slot >= this.capacity) {
+      this.capacity = Math.max(64, this.capacity * 2);
+      for (const a of this.accs) a?.grow(this.capacity);
+    }
+    for (const a of this.accs) a?.reset(slot);
+    const n = this.calls.length;
+    return { keyValues, keyGroup, slot, window: [], head: 0, pending: new Map(), lastTs: -Infinity, first: new Array<Scalar>(n).fill(null), last: new Array<Scalar>(n).fill(null) };
+  }
+
+  processBatch(batch: Batch): void {
+    const n = batch.length;
+    const tcol = batch.columns[this.timeIndex]!;
+    const tv = tcol.values as Float64Array;
+    const tn = tcol.nulls;
+    const keyAt = this.keys.keyFn(batch);
+    const keyCols: Column[] = this.keyColumns.map((c) => batch.columns[c]!);
+    let late = 0;
+    let lastKey: MapKey | undefined;
+    let part: Partition | undefined;
+    for (let i = 0; i < n; i++) {
+      if (tn !== null && tn[i] === 1) continue;
+      const t = tv[i]!;
+      const key = keyAt(i);
+      if (part === undefined || key !== lastKey) {
+        part = this.partitions.get(key);
+        if (part === undefined) {
+          const kg = keyCols.length === 0 ? 0 : keyGroupOf(hashRow(keyCols, i), this.ctx.maxParallelism);
+          part = this.newPartition(keyCols.map((c) => getScalar(c, i)), kg);
+          this.partitions.set(key, part);
+        }
+        lastKey = key;
+      }
+      if (t <= part.lastTs) {
+        late++;
+        continue;
+      }
+      const id = this.store.add(batch, i);
+      let rows = part.pending.get(t);
+      if (rows === undefined) {
+        rows = [];
+        part.pending.set(t, rows);
+        this.pushTimer(t, part);
+      }
+      rows.push(id);
+    }
+    this.ctx.metrics.lateDropped += late;
+  }
+
+  processWatermark(wm: number, out: Collector): void {
+    while (this.heapTs.length > 0 && this.heapTs[0]! <= wm) {
+      const t = this.heapTs[0]!;
+      const part = this.heapPart[0]!;
+      this.popTimer();
+      const rows = part.pending.get(t);
+      if (rows === undefined) continue;
+      part.pending.delete(t);
+      this.fire(part, t, rows, out);
+    }
+    this.flush(out);
+  }
+
+  finish(out: Collector): void {
+    this.processWatermark(Infinity, out);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** Processes the rows of one partition at time `t` (all waiting rows of that time). */
+  private fire(part: Partition, t: number, rows: readonly number[], out: Collector): void {
+    const pre = this.frame.preceding;
+    if (this.frame.unit === 'range') {
+      if (pre !== undefined) {
+        // rows older than t - preceding leave the frame
+        const limit = t - pre;
+        let h = part.head;
+        const w = part.window;
+        while (h < w.length && this.store.num(this.timeIndex, w[h]!) < limit) h++;
+        this.evict(part, h, true);
+      }
+      this.accumulate(part, rows);
+      for (const id of rows) this.emitRow(part, id, out);
+    } else {
+      for (const id of rows) {
+        if (pre !== undefined && part.window.length - part.head > pre) this.evict(part, part.window.length - pre, true);
+        this.accumulate(part, [id]);
+        this.emitRow(part, id, out);
+      }
+    }
+    if (pre === undefined) this.evict(part, Math.max(part.head, part.window.length - this.history), false);
+    part.lastTs = t;
+  }
+
+  /** Removes the frame's rows before index `to` (retracting them from the aggregates when `retract`). */
+  private evict(part: Partition, to: number, retract: boolean): void {
+    const w = part.window;
+    const m = to - part.head;
+    if (m <= 0) return;
+    if (retract) {
+      const { slots, rows } = this.buffers(m, part.slot);
+      for (let j = 0; j < m; j++) rows[j] = w[part.head + j]!;
+      for (const a of this.accs) a?.retract(slots, rows, m, this.store.columns);
+    }
+    for (let j = part.head; j < to; j++) this.store.release(w[j]!);
+    part.head = to;
+    if (part.head > 32 && part.head * 2 > w.length) {
+      part.window = w.slice(part.head);
+      part.head = 0;
+    }
+  }
+
+  private accumulate(part: Partition, ids: readonly number[]): void {
+    const m = ids.length;
+    const { slots, rows } = this.buffers(m, part.slot);
+    for (let j = 0; j < m; j++) rows[j] = ids[j]!;
+    for (const a of this.accs) a?.add(slots, rows, m, this.store.columns);
+    for (const id of ids) part.window.push(id);
+    if (!this.bounded) {
+      this.calls.forEach((c, k) => {
+        if (c.fn !== 'first_value' && c.fn !== 'last_value') return;
+        const col = c.args[0]!;
+        for (const id of ids) {
+          if (this.store.isNull(col, id)) continue;
+          if (c.fn === 'last_value') part.last[k] = this.store.scalar(col, id);
+          else if (part.first[k] === null) part.first[k] = this.store.scalar(col, id);
+        }
+      });
+    }
+  }
+
+  private buffers(m: number, slot: number): { slots: Int32Array; rows: Int32Array } {
+    if (this.slotBuf.length < m) {
+      this.slotBuf = new Int32Array(m * 2);
+      this.rowBuf = new Int32Array(m * 2);
+    }
+    this.slotBuf.fill(slot, 0, m);
+    return { slots: this.slotBuf, rows: this.rowBuf };
+  }
+
+  private emitRow(part: Partition, id: number, out: Collector): void {
+    const b = this.builders;
+    const n = this.inputTypes.length;
+    for (let k = 0; k < n; k++) b[k]!.pushFrom(this.store.columns[k]!, id);
+    const w = part.window;
+    for (let c = 0; c < this.calls.length; c++) {
+      const call = this.calls[c]!;
+      const builder = b[n + c]!;
+      const acc = this.accs[c];
+      if (acc !== null && acc !== undefined) {
+        acc.result(part.slot, builder);
+        continue;
+      }
+      const col = call.args[0]!;
+      if (call.fn === 'lag') {
+        const at = w.length - 1 - call.offset;
+        builder.push(at >= part.head ? this.store.scalar(col, w[at]!) : call.default);
+      } else if (!this.bounded) {
+        builder.push(call.fn === 'first_value' ? part.first[c]! : part.last[c]!);
+      } else if (call.fn === 'first_value') {
+        let v: Scalar = null;
+        for (let j = part.head; j < w.length && v === null; j++) if (!this.store.isNull(col, w[j]!)) v = this.store.scalar(col, w[j]!);
+        builder.push(v);
+      } else {
+        let v: Scalar = null;
+        for (let j = w.length - 1; j >= part.head && v === null; j--) if (!this.store.isNull(col, w[j]!)) v = this.store.scalar(col, w[j]!);
+        builder.push(v);
+      }
+    }
+    if (++this.outRows >= this.batchSize) this.flush(out);
+  }
+
+  private flush(out: Collector): void {
+    if (this.outRows === 0) return;
+    out.emit({ length: this.outRows, columns: this.builders.map((b) => b.finish()), ops: null });
+    this.outRows = 0;
+  }
+
+  // timer heap ------------------------------------------------------------------------------
+
+  private pushTimer(t: number, part: Partition): void {
+    const ts = this.heapTs;
+    const ps = this.heapPart;
+    let i = ts.length;
+    ts.push(t);
+    ps.push(part);
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (ts[p]! <= t) break;
+      ts[i] = ts[p]!;
+      ps[i] = ps[p]!;
+      i = p;
+    }
+    ts[i] = t;
+    ps[i] = part;
+  }
+
+  private popTimer(): void {
+    const ts = this.heapTs;
+    const ps = this.heapPart;
+    const lastT = ts.pop()!;
+    const lastP = ps.pop()!;
+    const n = ts.length;
+    if (n === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) break;
+      const r = l + 1;
+      const c = r < n && ts[r]! < ts[l]! ? r : l;
+      if (ts[c]! >= lastT) break;
+      ts[i] = ts[c]!;
+      ps[i] = ps[c]!;
+      i = c;
+    }
+    ts[i] = lastT;
+    ps[i] = lastP;
+  }
+
+  // checkpoints -----------------------------------------------------------------------------
+
+  snapshot(): OperatorSnapshot {
+    const keyed = new Map<number, unknown[]>();
+    for (const p of this.partitions.values()) {
+      const state: PartitionState = {
+        key: p.keyValues,
+        lastTs: p.lastTs,
+        accs: this.accs.map((a) => (a === null ? null : a.save(p.slot))),
+        first: p.first,
+        last: p.last,
+        window: p.window.slice(p.head).map((id) => this.store.row(id)),
+        pending: [...p.pending].map(([t, ids]) => [t, ids.map((id) => this.store.row(id))]),
+      };
+      let list = keyed.get(p.keyGroup);
+      if (list === undefined) keyed.set(p.keyGroup, (list = []));
+      list.push(state);
+    }
+    return { keyed, operator: null };
+  }
+
+  restore(keyed: Map<number, unknown[]>): void {
+    for (const [kg, entries] of keyed) {
+      for (const e of entries) {
+        const s = e as PartitionState;
+        const part = this.newPartition(s.key, kg);
+        part.lastTs = s.lastTs;
+        s.accs.forEach((st, k) => {
+          if (st !== null) this.accs[k]!.load(part.slot, st);
+        });
+        s.first.forEach((v, k) => (part.first[k] = v));
+        s.last.forEach((v, k) => (part.last[k] = v));
+        for (const r of s.window) part.window.push(this.store.addScalars(r));
+        for (const [t, rows] of s.pending) {
+          part.pending.set(t, rows.map((r) => this.store.addScalars(r)));
+          this.pushTimer(t, part);
+        }
+        this.partitions.set(this.keys.mapKeyOf(s.key), part);
+      }
+    }
+  }
+}

@@ -1,0 +1,432 @@
+// Top-N, deduplication and window rank (ROW_NUMBER / RANK / DENSE_RANK filtered on the rank).
+//
+// State, per partition key (in the key group of the key, as the exchange routes it):
+// - topn over an append-only input: the rows that can still be in the range, at most N for
+//   ROW_NUMBER (more for RANK/DENSE_RANK when rows tie at the cut), sorted; a row that
+//   cannot enter is rejected without being stored (Flink's AppendOnlyTopNFunction).
+// - topn over an updating input: every live row of the partition, sorted, so a retraction of
+//   a row in the top can promote the next one (Flink's RetractableTopNFunction).
+// - deduplicate keep-last: the kept row; keep-first: the earliest row not yet emitted and
+//   whether the key has emitted (Flink's RowTimeDeduplicateKeepFirstRowFunction).
+// - window: per window and partition, the top rows, until the window fires.
+// Rows tied on the ORDER BY keys keep arrival order: the first to arrive ranks first (for
+// keep-last deduplication the last to arrive wins, as in Flink).
+//
+// Output (topn): per batch, each touched partition's ranked rows before and after are
+// compared. With the rank number: ROW_NUMBER positions are the update key, so a changed
+// position emits -U old row / +U new row; a position that empties -D, a new one +I. Without
+// it (Flink's "no ranking number" optimisation), rows leaving the range emit -D and rows
+// entering +I; rows that only moved emit nothing. RANK/DENSE_RANK with the number: -U/+U for
+// a row whose rank changed.
+// Watermarks: keep-first deduplication emits a key's row once the watermark reaches its time
+// and drops rows older than the watermark (late, counted); window rank emits a window's rows
+// when the watermark passes window_end - 1 and drops rows of fired windows (late, counted).
+// Snapshot: per key group, one record per partition (key values, rows, flags); operator state
+// keeps the watermark so late rows stay late after a restore.
+
+import type { Batch, Column, Scalar } from '../../common/batch.js';
+import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import type { RankFunction, RankStrategy, SortKey } from '../../plan/logical.js';
+import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import { restoredWatermark } from './aggregate-slots.js';
+
+interface Entry {
+  readonly row: Scalar[];
+  /** Batch epoch in which the entry was in the output before / after the batch. */
+  oldEpoch: number;
+  newEpoch: number;
+  oldRank: number;
+  newRank: number;
+}
+
+interface Partition {
+  readonly key: Scalar[];
+  readonly keyGroup: number;
+  entries: Entry[];
+  /** Batch epoch of the first touch, and the output at that moment. */
+  stamp: number;
+  oldOut: Entry[];
+  /** Deduplication keep-first: the key has emitted its row. */
+  emitted: boolean;
+  /** Window rank: the window's end (ms). */
+  windowEnd: number;
+}
+
+interface PartitionRecord {
+  readonly k: Scalar[];
+  readonly r: Scalar[][];
+  readonly e: boolean;
+}
+
+export interface RankSpec {
+  readonly fn: RankFunction;
+  readonly partitionKeys: readonly number[];
+  readonly orderKeys: readonly SortKey[];
+  readonly range: { readonly start: number; readonly end: number };
+  readonly outputRank: boolean;
+  readonly strategy: RankStrategy;
+  readonly inputUpdating: boolean;
+}
+
+function compareValues(a: Scalar, b: Scalar, k: SortKey): number {
+  if (a === b) return 0;
+  if (a === null) return k.nullsFirst ? -1 : 1;
+  if (b === null) return k.nullsFirst ? 1 : -1;
+  const c = a < b ? -1 : a > b ? 1 : 0;
+  return k.desc ? -c : c;
+}
+
+function sameRow(a: readonly Scalar[], b: readonly Scalar[]): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export class RankOperator implements Operator {
+  private readonly partitions = new Map<string | number | null, Partition>();
+  private ctx!: OperatorContext;
+  private epoch = 0;
+  private watermark = -Infinity;
+  private readonly touched: Partition[] = [];
+  private readonly start: number;
+  private readonly end: number;
+  /** Only the top rows are kept (append-only input, or window rank). */
+  private readonly bounded: boolean;
+  /** New rows go before rows they tie with (keep-last deduplication). */
+  private readonly tieNewFirst: boolean;
+  /** Keep-first deduplication: keys with a row waiting for the watermark. */
+  private readonly waiting = new Set<Partition>();
+  /** Window rank: partitions by window end. */
+  private readonly windows = new Map<number, Set<Partition>>();
+
+  constructor(
+    private readonly spec: RankSpec,
+    private readonly inputTypes: readonly DataType[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    this.start = spec.range.start;
+    this.end = spec.range.end;
+    const s = spec.strategy;
+    this.bounded = !spec.inputUpdating || s.kind === 'window';
+    this.tieNewFirst = (s.kind === 'window' && s.dedup === 'last') || (s.kind === 'deduplicate' && s.keepLast);
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  private cmpRows(a: readonly Scalar[], b: readonly Scalar[]): number {
+    for (const k of this.spec.orderKeys) {
+      const c = compareValues(a[k.index]!, b[k.index]!, k);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+
+  /** Order of batch row i against a stored row (no allocation). */
+  private cmpBatch(cols: readonly Column[], i: number, b: readonly Scalar[]): number {
+    for (const k of this.spec.orderKeys) {
+      const c = compareValues(getScalar(cols[k.index]!, i), b[k.index]!, k);
+      if (c !== 0) return c;
+    }
+    return 0;
+  }
+
+  /** The map key of a partition from its key values (one value: itself; several: a string). */
+  private mapKey(key: readonly Scalar[]): string | number | null {
+    if (key.length === 1) {
+      const v = key[0]!;
+      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+    }
+    let k = '';
+    for (const v of key) k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
+    return k;
+  }
+
+  /** mapKey of batch row i, without building the key values. */
+  private rowMapKey(cols: readonly Column[], i: number): string | number | null {
+    const keys = this.spec.partitionKeys;
+    if (keys.length === 1) {
+      const c = cols[keys[0]!]!;
+      return c.nulls !== null && c.nulls[i] === 1 ? null : (c.values[i] as number | string);
+    }
+    let k = '';
+    for (const ki of keys) {
+      const v = getScalar(cols[ki]!, i);
+      k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
+    }
+    return k;
+  }
+
+  private partitionFor(cols: readonly Column[], i: number): Partition {
+    const mk = this.rowMapKey(cols, i);
+    let p = this.partitions.get(mk);
+    if (p === undefined) {
+      const key = this.spec.partitionKeys.map((c) => getScalar(cols[c]!, i));
+      const keyGroup = key.length === 0 ? 0 : keyGroupOf(hashKey(key), this.ctx.maxParallelism);
+      p = { key, keyGroup, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0 };
+      this.partitions.set(mk, p);
+      const s = this.spec.strategy;
+      if (s.kind === 'window') {
+        p.windowEnd = getScalar(cols[s.endIndex]!, i) as number;
+        let set = this.windows.get(p.windowEnd);
+        if (set === undefined) this.windows.set(p.windowEnd, (set = new Set()));
+        set.add(p);
+      }
+    }
+    return p;
+  }
+
+  private dropPartition(p: Partition): void {
+    this.partitions.delete(this.mapKey(p.key));
+  }
+
+  /** Index where a row goes: after (or, for tieNewFirst, before) the rows it ties with. */
+  private insertionPoint(entries: readonly Entry[], row: readonly Scalar[]): number {
+    let lo = 0;
+    let hi = entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.cmpRows(row, entries[mid]!.row);
+      if (c > 0 || (c === 0 && !this.tieNewFirst)) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private rowOf(cols: readonly Column[], i: number): Scalar[] {
+    const row = new Array<Scalar>(cols.length);
+    for (let c = 0; c < cols.length; c++) row[c] = getScalar(cols[c]!, i);
+    return row;
+  }
+
+  /** Ranks of the entries, calling `f` for those in [start, end]; stops past the end. */
+  private walk(entries: readonly Entry[], f: (e: Entry, rank: number) => void): number {
+    let rank = 0;
+    let dense = 0;
+    const fn = this.spec.fn;
+    for (let i = 0; i < entries.length; i++) {
+      const e = entries[i]!;
+      const tie = i > 0 && this.cmpRows(entries[i - 1]!.row, e.row) === 0;
+      if (fn === 'row_number') rank = i + 1;
+      else if (fn === 'rank') rank = tie ? rank : i + 1;
+      else rank = tie ? dense : ++dense;
+      if (fn === 'dense_rank') dense = rank;
+      if (rank > this.end) return i;
+      if (rank >= this.start) f(e, rank);
+    }
+    return entries.length;
+  }
+
+  processBatch(batch: Batch, out: Collector): void {
+    const s = this.spec.strategy;
+    if (s.kind === 'deduplicate') return this.deduplicate(batch, out, s.timeIndex, s.keepLast);
+    const cols = batch.columns;
+    const ops = batch.ops;
+    const epoch = ++this.epoch;
+    const touched = this.touched;
+    touched.length = 0;
+    const rowNumberBound = this.bounded && this.spec.fn === 'row_number' ? this.end : Infinity;
+    for (let i = 0; i < batch.length; i++) {
+      if (s.kind === 'window') {
+        const we = getScalar(cols[s.endIndex]!, i) as number;
+        if (we - 1 <= this.watermark) {
+          this.ctx.metrics.lateDropped++;
+          continue;
+        }
+      }
+      const p = this.partitionFor(cols, i);
+      const entries = p.entries;
+      const add = ops === null || isAccumulate(ops[i]!);
+      // a full partition rejects a row that would rank past the end without storing it
+      if (add && entries.length >= rowNumberBound) {
+        const c = this.cmpBatch(cols, i, entries[entries.length - 1]!.row);
+        if (c > 0 || (c === 0 && !this.tieNewFirst)) continue;
+      }
+      if (p.stamp !== epoch && s.kind !== 'window') {
+        p.stamp = epoch;
+        const old: Entry[] = [];
+        this.walk(entries, (e, rank) => {
+          e.oldEpoch = epoch;
+          e.oldRank = rank;
+          old.push(e);
+        });
+        p.oldOut = old;
+        touched.push(p);
+      } else if (p.stamp !== epoch) {
+        p.stamp = epoch;
+        touched.push(p);
+      }
+      const row = this.rowOf(cols, i);
+      if (add) {
+        entries.splice(this.insertionPoint(entries, row), 0, { row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 });
+      } else {
+        // retraction: remove one stored row equal to it (a row not held is ignored, as Flink does)
+        let j = this.insertionPoint(entries, row);
+        // insertionPoint is past (or before) the tied rows: scan the tie group both ways
+        let found = -1;
+        for (let x = j - 1; x >= 0 && this.cmpRows(entries[x]!.row, row) === 0; x--) if (sameRow(entries[x]!.row, row)) { found = x; break; }
+        if (found < 0) for (j = Math.max(0, j); j < entries.length && this.cmpRows(entries[j]!.row, row) === 0; j++) if (sameRow(entries[j]!.row, row)) { found = j; break; }
+        if (found >= 0) entries.splice(found, 1);
+      }
+    }
+    for (const p of touched) {
+      if (this.bounded) p.entries.length = this.walk(p.entries, () => undefined) ;
+      if (s.kind === 'window') continue;
+      if (p.entries.length === 0) this.dropPartition(p);
+    }
+    if (s.kind === 'window') return;
+    const b = new BatchBuilder(this.outputTypes);
+    for (const p of touched) {
+      this.emitDiff(p, epoch, b);
+      p.oldOut = [];
+      if (b.length >= this.batchSize) out.emit(b.finish());
+    }
+    if (b.length > 0) out.emit(b.finish());
+  }
+
+  private write(b: BatchBuilder, row: readonly Scalar[], rank: number, kind: RowKind): void {
+    const n = row.length;
+    for (let c = 0; c < n; c++) b.cols[c]!.push(row[c]!);
+    if (this.spec.outputRank) b.cols[n]!.push(rank);
+    b.endRow(kind);
+  }
+
+  private emitDiff(p: Partition, epoch: number, b: BatchBuilder): void {
+    const now: Entry[] = [];
+    this.walk(p.entries, (e, rank) => {
+      e.newEpoch = epoch;
+      e.newRank = rank;
+      now.push(e);
+    });
+    const old = p.oldOut;
+    if (this.spec.outputRank && this.spec.fn === 'row_number') {
+      // positions are the update key: compare row by row
+      const n = Math.max(old.length, now.length);
+      for (let k = 0; k < n; k++) {
+        const o = old[k];
+        const w = now[k];
+        const rank = this.start + k;
+        if (o !== undefined && w !== undefined) {
+          if (o === w || sameRow(o.row, w.row)) continue;
+          this.write(b, o.row, rank, RowKind.UpdateBefore);
+          this.write(b, w.row, rank, RowKind.UpdateAfter);
+        } else if (o !== undefined) this.write(b, o.row, rank, RowKind.Delete);
+        else if (w !== undefined) this.write(b, w.row, rank, RowKind.Insert);
+      }
+      return;
+    }
+    for (const o of old) if (o.newEpoch !== epoch) this.write(b, o.row, o.oldRank, RowKind.Delete);
+    for (const w of now) {
+      if (w.oldEpoch !== epoch) this.write(b, w.row, w.newRank, RowKind.Insert);
+      else if (this.spec.outputRank && w.oldRank !== w.newRank) {
+        this.write(b, w.row, w.oldRank, RowKind.UpdateBefore);
+        this.write(b, w.row, w.newRank, RowKind.UpdateAfter);
+      }
+    }
+  }
+
+  /** Flink's row-time deduplication (see the file comment); rank 1, no rank number. */
+  private deduplicate(batch: Batch, out: Collector, timeIndex: number, keepLast: boolean): void {
+    const cols = batch.columns;
+    const b = new BatchBuilder(this.outputTypes);
+    const time = cols[timeIndex]!;
+    for (let i = 0; i < batch.length; i++) {
+      const t = getScalar(time, i) as number | null;
+      if (!keepLast && t !== null && t < this.watermark) {
+        this.ctx.metrics.lateDropped++;
+        continue;
+      }
+      const p = this.partitionFor(cols, i);
+      const prev = p.entries[0];
+      if (keepLast) {
+        // a row at or after the kept one's time replaces it
+        if (prev !== undefined && this.cmpBatch(cols, i, prev.row) > 0) continue;
+        const row = this.rowOf(cols, i);
+        if (prev !== undefined) {
+          this.write(b, prev.row, 1, RowKind.UpdateBefore);
+          this.write(b, row, 1, RowKind.UpdateAfter);
+        } else this.write(b, row, 1, RowKind.Insert);
+        p.entries[0] = { row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 };
+      } else {
+        if (p.emitted) continue;
+        // a strictly earlier row replaces the waiting one
+        if (prev !== undefined && this.cmpBatch(cols, i, prev.row) >= 0) continue;
+        p.entries[0] = { row: this.rowOf(cols, i), oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 };
+        this.waiting.add(p);
+      }
+      if (b.length >= this.batchSize) out.emit(b.finish());
+    }
+    if (b.length > 0) out.emit(b.finish());
+  }
+
+  processWatermark(wm: number, out: Collector): void {
+    if (wm > this.watermark) this.watermark = wm;
+    this.fire(out);
+  }
+
+  finish(out: Collector): void {
+    this.watermark = Infinity;
+    this.fire(out);
+  }
+
+  private fire(out: Collector): void {
+    const s = this.spec.strategy;
+    const b = new BatchBuilder(this.outputTypes);
+    if (s.kind === 'deduplicate' && !s.keepLast) {
+      for (const p of this.waiting) {
+        const e = p.entries[0]!;
+        const t = e.row[s.timeIndex] as number | null;
+        if (t !== null && t > this.watermark) continue;
+        this.write(b, e.row, 1, RowKind.Insert);
+        p.entries = [];
+        p.emitted = true;
+        this.waiting.delete(p);
+        if (b.length >= this.batchSize) out.emit(b.finish());
+      }
+    } else if (s.kind === 'window') {
+      const due = [...this.windows.keys()].filter((we) => we - 1 <= this.watermark).sort((x, y) => x - y);
+      for (const we of due) {
+        for (const p of this.windows.get(we)!) {
+          this.walk(p.entries, (e, rank) => this.write(b, e.row, rank, RowKind.Insert));
+          this.dropPartition(p);
+          if (b.length >= this.batchSize) out.emit(b.finish());
+        }
+        this.windows.delete(we);
+      }
+    }
+    if (b.length > 0) out.emit(b.finish());
+  }
+
+  snapshot(): OperatorSnapshot {
+    const keyed = new Map<number, unknown[]>();
+    for (const p of this.partitions.values()) {
+      let list = keyed.get(p.keyGroup);
+      if (list === undefined) keyed.set(p.keyGroup, (list = []));
+      const rec: PartitionRecord = { k: p.key, r: p.entries.map((e) => e.row), e: p.emitted };
+      list.push(rec);
+    }
+    return { keyed, operator: { watermark: this.watermark === -Infinity ? null : this.watermark } };
+  }
+
+  restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    this.watermark = restoredWatermark(operatorStates, this.watermark);
+    const s = this.spec.strategy;
+    for (const [group, list] of keyed) {
+      for (const x of list) {
+        const rec = x as PartitionRecord;
+        const p: Partition = { key: rec.k, keyGroup: group, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0 };
+        this.partitions.set(this.mapKey(p.key), p);
+        if (s.kind === 'deduplicate' && !s.keepLast && p.entries.length > 0) this.waiting.add(p);
+        if (s.kind === 'window') {
+          p.windowEnd = p.entries[0]!.row[s.endIndex] as number;
+          let set = this.windows.get(p.windowEnd);
+          if (set === undefined) this.windows.set(p.windowEnd, (set = new Set()));
+          set.add(p);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+// Rows kept by an operator (OVER aggregation, temporal sort), column by column: each row has an
+// id, and its values sit at that index of one growable array per column. `columns` are Column
+// views over those arrays, so accumulators and ColumnBuilder.pushFrom read stored rows the same
+// way they read a batch (ids as row indices). Freed ids are reused.
+
+import type { Batch, Column, Scalar } from '../../common/batch.js';
+import { allocValues, getScalar } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { physicalKind } from '../../common/types.js';
+
+export class RowStore {
+  /** Views over the stored rows (rebuilt when the store grows). */
+  columns: Column[] = [];
+  private readonly kinds: ReturnType<typeof physicalKind>[];
+  private values: (Float64Array | Uint8Array | string[])[];
+  private nulls: Uint8Array[];
+  private free: number[] = [];
+  private high = 0;
+  private capacity = 0;
+  /** Rows held. */
+  size = 0;
+
+  constructor(readonly types: readonly DataType[]) {
+    this.kinds = types.map(physicalKind);
+    this.values = this.kinds.map((k) => allocValues(k, 0) as Float64Array | Uint8Array | string[]);
+    this.nulls = this.kinds.map(() => new Uint8Array(0));
+    this.rebuild();
+  }
+
+  private rebuild(): void {
+    this.columns = this.types.map((type, k) => ({ type, values: this.values[k]!, nulls: this.nulls[k]! }));
+  }
+
+  private take(): number {
+    this.size++;
+    const f = this.free.pop();
+    if (f !== undefined) return f;
+    if (this.high === this.capacity) {
+      const cap = Math.max(64, this.capacity * 2);
+      this.values = this.values.map((v, k) => {
+        if (Array.isArray(v)) return v;
+        const a = allocValues(this.kinds[k]!, cap) as Float64Array | Uint8Array;
+        a.set(v);
+        return a;
+      });
+      this.nulls = this.nulls.map((n) => {
+        const a = new Uint8Array(cap);
+        a.set(n);
+        return a;
+      });
+      this.capacity = cap;
+      this.rebuild();
+    }
+    return this.high++;
+  }
+
+  /** Copies row `row` of `batch` (same column types) into the store; returns its id. */
+  add(batch: Batch, row: number): number {
+    const id = this.take();
+    for (let k = 0; k < this.types.length; k++) {
+      const c = batch.columns[k]!;
+      const isNull = c.nulls !== null && c.nulls[row] === 1;
+      this.nulls[k]![id] = isNull ? 1 : 0;
+      if (Array.isArray(c.values)) (this.values[k] as string[])[id] = isNull ? '' : c.values[row]!;
+      else (this.values[k] as Float64Array | Uint8Array)[id] = isNull ? 0 : c.values[row]!;
+    }
+    return id;
+  }
+
+  /** Stores a row given as values (a restore). */
+  addScalars(row: readonly Scalar[]): number {
+    const id = this.take();
+    for (let k = 0; k < this.types.length; k++) {
+      const v = row[k] ?? null;
+      this.nulls[k]![id] = v === null ? 1 : 0;
+      if (this.kinds[k] === 'str') (this.values[k] as string[])[id] = v === null ? '' : String(v);
+      else (this.values[k] as Float64Array | Uint8Array)[id] = v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
+    }
+    return id;
+  }
+
+  release(id: number): void {
+    this.size--;
+    if (this.kinds.some((k) => k === 'str')) for (let k = 0; k < this.types.length; k++) if (this.kinds[k] === 'str') (this.values[k] as string[])[id] = '';
+    this.free.push(id);
+  }
+
+  /** A number column's value (the time attribute). */
+  num(column: number, id: number): number {
+    return (this.values[column] as Float64Array)[id]!;
+  }
+
+  isNull(column: number, id: number): boolean {
+    return this.nulls[column]![id] === 1;
+  }
+
+  scalar(column: number, id: number): Scalar {
+    return getScalar(this.columns[column]!, id);
+  }
+
+  /** The row's values (snapshots). */
+  row(id: number): Scalar[] {
+    const out: Scalar[] = [];
+    for (let k = 0; k < this.types.length; k++) out.push(getScalar(this.columns[k]!, id));
+    return out;
+  }
+}

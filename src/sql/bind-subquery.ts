@@ -1,0 +1,227 @@
+// IN and EXISTS subqueries in WHERE, planned as semi and anti joins (as Flink does).
+//
+// A conjunct of WHERE that is `x [NOT] IN (SELECT y ...)` or `[NOT] EXISTS (SELECT ...)`
+// becomes a join of the query's FROM (after the other WHERE conjuncts) with the subquery:
+//   x IN (SELECT y FROM r)           SEMI JOIN on x = y
+//   x NOT IN (SELECT y FROM r)       ANTI JOIN on (x = y) OR (x = y) IS NULL
+//   EXISTS (SELECT .. WHERE r.k = o.k AND p)   SEMI JOIN on r.k = o.k, p filters r
+//   NOT EXISTS (...)                 ANTI JOIN on the same
+// The output is the outer row, once, whatever the number of matches.
+//
+// NOT IN keeps SQL's three-valued logic: `x NOT IN (...)` is not true when x is NULL and the
+// subquery has rows, nor when the subquery yields a NULL. The anti join's condition
+// `x = y OR (x = y) IS NULL` (Flink's form) matches exactly those pairs, so such a row is
+// dropped. When neither side can be NULL, the condition is the plain key `x = y`.
+//
+// A correlated subquery (EXISTS or IN whose WHERE refers to the outer query's columns) is
+// decorrelated: its WHERE conjuncts that read outer columns become join conditions, the others
+// filter the subquery's FROM. Correlation is supported in the subquery's WHERE over a plain
+// SELECT ... FROM ... WHERE (no GROUP BY or aggregates there); an uncorrelated subquery may be
+// any query (aggregates, joins, UNION, updating inputs).
+
+import type { Span } from '../common/errors.js';
+import { bindError, notSupported } from '../common/errors.js';
+import { T } from '../common/types.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { inputRef, referencedInputs, remapInputs } from '../expr/bound.js';
+import { conjuncts, joinLeaves, makeJoin } from '../plan/join-build.js';
+import type { Field, LogicalPlan, Schema } from '../plan/logical.js';
+import type * as ast from './ast.js';
+import type { Binder } from './binder.js';
+import { containsAggregate, flattenable, resolveField, tryResolveField, walkExpr } from './binder.js';
+
+export interface SubqueryPredicate {
+  readonly kind: 'in' | 'exists';
+  /** NOT IN / NOT EXISTS. */
+  readonly not: boolean;
+  /** The left operand of IN. */
+  readonly operand: ast.Expr | undefined;
+  readonly query: ast.Query;
+  readonly span: Span;
+}
+
+export function containsSubquery(e: ast.Expr): boolean {
+  let found = false;
+  walkExpr(e, (x) => {
+    if (x.kind === 'in-subquery' || x.kind === 'exists' || x.kind === 'scalar-subquery') found = true;
+  });
+  return found;
+}
+
+function unparen(e: ast.Expr): ast.Expr {
+  return e.kind === 'paren' ? unparen(e.expr) : e;
+}
+
+/** A conjunct that is an IN/EXISTS subquery predicate (possibly under NOT), or undefined. */
+function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
+  const u = unparen(e);
+  if (u.kind === 'in-subquery') return { kind: 'in', not: u.not, operand: u.operand, query: u.query, span: u.span };
+  if (u.kind === 'exists') return { kind: 'exists', not: u.not, operand: undefined, query: u.query, span: u.span };
+  if (u.kind === 'unary' && u.op === 'NOT') {
+    const inner = asSubqueryPredicate(u.operand);
+    if (inner !== undefined) return { ...inner, not: !inner.not, span: u.span };
+  }
+  return undefined;
+}
+
+/**
+ * Splits a WHERE condition into its IN/EXISTS subquery conjuncts and the rest (AND-ed again).
+ * A subquery elsewhere (under OR, in a CASE) stays in the rest, where binding reports it.
+ */
+export function splitWhere(where: ast.Expr): { rest: ast.Expr | undefined; subqueries: SubqueryPredicate[] } {
+  const subqueries: SubqueryPredicate[] = [];
+  const rest: ast.Expr[] = [];
+  const visit = (e: ast.Expr): void => {
+    const u = unparen(e);
+    if (u.kind === 'binary' && u.op === 'AND') {
+      visit(u.left);
+      visit(u.right);
+      return;
+    }
+    const p = asSubqueryPredicate(u);
+    if (p !== undefined) subqueries.push(p);
+    else rest.push(e);
+  };
+  visit(where);
+  const joined = rest.length === 0 ? undefined : rest.reduce((a, b): ast.Expr => ({ kind: 'binary', op: 'AND', left: a, right: b, span: { start: a.span.start, end: b.span.end } }));
+  return { rest: joined, subqueries };
+}
+
+/** The subquery as a relation: its plan, the columns of its select list, and the correlation. */
+interface SubqueryRelation {
+  readonly plan: LogicalPlan;
+  /** Columns of `plan` that are the select list (for IN). */
+  readonly items: readonly number[];
+  /** Conditions over the outer columns followed by `plan`'s columns. */
+  readonly correlated: readonly BoundExpr[];
+}
+
+/** Joins `outer` with the subquery of `p`: a semi or anti join whose output is `outer`'s columns. */
+export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: SubqueryPredicate): LogicalPlan {
+  const rel = bindSubqueryRelation(binder, p, outer.schema);
+  const no = outer.schema.length;
+  const conds: BoundExpr[] = [];
+  if (p.kind === 'in') {
+    const operand = p.operand!;
+    if (rel.items.length !== 1) {
+      throw bindError(`the subquery of IN must return one column, it returns ${rel.items.length}`, p.query.span, 'select the one column to compare with');
+    }
+    if (containsSubquery(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
+    const x = binder.bindExpr(operand, { schema: outer.schema, clause: 'WHERE' });
+    const yi = rel.items[0]!;
+    const yf = rel.plan.schema[yi]!;
+    const y = inputRef(no + yi, yf.type, yf.name);
+    const eq = binder.call('eq', [x, y], p.span, 'IN');
+    if (p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
+      // (x = y) OR (x = y) IS NULL: a NULL on either side makes NOT IN not true
+      const isNull = binder.call('is_null', [eq], p.span, 'IS NULL');
+      conds.push(binder.call('or', [eq, isNull], p.span, 'OR'));
+    } else conds.push(eq);
+  }
+  conds.push(...rel.correlated);
+  return makeJoin(p.not ? 'anti' : 'semi', outer, rel.plan, conds);
+}
+
+/** Whether an expression over `schema` may be NULL (columns by their nullability). */
+function nullableExpr(e: BoundExpr, schema: Schema): boolean {
+  if (e.kind === 'input') return schema[e.index]?.nullable ?? true;
+  if (e.kind === 'const') return e.value === null;
+  return true;
+}
+
+function bindSubqueryRelation(binder: Binder, p: SubqueryPredicate, outer: Schema): SubqueryRelation {
+  const q = p.query;
+  if (q.kind === 'select' && q.where !== undefined && q.from !== undefined) {
+    const correlated = bindCorrelated(binder, q, q.from, q.where, outer, p);
+    if (correlated !== undefined) return correlated;
+  }
+  // Uncorrelated: any query.
+  const plan = binder.bindQuery(q);
+  return { plan, items: plan.schema.map((_, i) => i), correlated: [] };
+}
+
+/**
+ * A SELECT whose WHERE refers to outer columns: the FROM filtered by the local conjuncts, the
+ * select list appended (for IN), and the correlated conjuncts as join conditions. Undefined
+ * when no conjunct refers to the outer query.
+ */
+function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where: ast.Expr, outer: Schema, p: SubqueryPredicate): SubqueryRelation | undefined {
+  const split = splitWhere(where);
+  const flat = from.kind === 'join' && flattenable(from);
+  const leaves = flat ? binder.flattenJoin(from) : undefined;
+  const base: LogicalPlan | undefined = flat ? undefined : binder.bindFrom(from);
+  const schema: Schema = leaves !== undefined ? leaves.leaves.flatMap((l) => l.schema) : base!.schema;
+  const n = schema.length;
+  let usedOuter = false;
+  const ctx = {
+    schema,
+    clause: 'WHERE',
+    onUnresolvedColumn: (c: ast.ColumnRef): BoundExpr => {
+      const i = tryResolveField(outer, c.parts);
+      if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
+      if (i === undefined) {
+        // throws: not found (in the outer query when the qualifier names one of its inputs)
+        const q = c.parts.length > 1 ? c.parts[c.parts.length - 2]!.value.toLowerCase() : undefined;
+        const outerQualifier = q !== undefined && outer.some((f) => f.qualifier?.toLowerCase() === q) && !schema.some((f) => f.qualifier?.toLowerCase() === q);
+        resolveField(outerQualifier ? outer : schema, c.parts, c.span, binder);
+        throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
+      }
+      usedOuter = true;
+      const f = outer[i]!;
+      return inputRef(n + i, f.type, f.name);
+    },
+  };
+  const local: BoundExpr[] = [];
+  const correlated: BoundExpr[] = [];
+  if (split.rest !== undefined) {
+    const pred = binder.bindExpr(split.rest, ctx);
+    binder.expectBoolean(pred, split.rest, 'WHERE');
+    for (const c of conjuncts(pred)) {
+      if ([...referencedInputs(c)].some((i) => i >= n)) correlated.push(c);
+      else local.push(c);
+    }
+  }
+  if (!usedOuter) return undefined;
+  if (q.groupBy.length > 0 || q.having !== undefined || q.items.some((it) => it.kind === 'expr' && containsAggregate(it.expr))) {
+    throw notSupported(
+      'a correlated subquery with GROUP BY or aggregates',
+      p.span,
+      'aggregate in a subquery in FROM and correlate outside it, e.g. EXISTS (SELECT 1 FROM (SELECT k, COUNT(*) AS c FROM r GROUP BY k) x WHERE x.k = o.k AND x.c > 1)',
+    );
+  }
+  let plan: LogicalPlan = leaves !== undefined ? joinLeaves(leaves.leaves, [...leaves.conds, ...local]) : local.length > 0 ? { kind: 'filter', input: base!, predicate: and(local), schema: base!.schema } : base!;
+  // nested IN/EXISTS in the subquery's WHERE apply to the subquery's FROM
+  for (const sq of split.subqueries) plan = applySubqueryPredicate(binder, plan, sq);
+  // the select list (IN compares with it; EXISTS ignores it)
+  let items: number[] = [];
+  if (p.kind === 'in') {
+    const exprs: BoundExpr[] = [];
+    for (const it of q.items) {
+      if (it.kind === 'star') {
+        plan.schema.forEach((f, i) => {
+          if (it.qualifier === undefined || f.qualifier?.toLowerCase() === it.qualifier.parts.map((x) => x.value).join('.').toLowerCase()) exprs.push(inputRef(i, f.type, f.name));
+        });
+      } else exprs.push(binder.bindExpr(it.expr, { schema: plan.schema, clause: 'SELECT' }));
+    }
+    const extra = exprs.filter((e) => e.kind !== 'input');
+    if (extra.length > 0) {
+      const w = plan.schema.length;
+      const all = [...plan.schema.map((f, i) => inputRef(i, f.type, f.name)), ...extra];
+      const fields: Field[] = [...plan.schema, ...extra.map((e, i) => ({ name: `$item${i}`, type: e.type.kind === 'NULL' ? T.INT : e.type, nullable: true, rowtime: false }))];
+      plan = { kind: 'project', input: plan, exprs: all, schema: fields };
+      let k = 0;
+      items = exprs.map((e) => (e.kind === 'input' ? e.index : w + k++));
+    } else items = exprs.map((e) => (e as Extract<BoundExpr, { kind: 'input' }>).index);
+  }
+  // correlated conditions: [subquery cols, outer cols] -> [outer cols, subquery cols]
+  const no = outer.length;
+  const moved = correlated.map((c) => remapInputs(c, (i) => {
+    const f = i < n ? schema[i]! : outer[i - n]!;
+    return inputRef(i < n ? no + i : i - n, f.type, f.name);
+  }));
+  return { plan, items, correlated: moved };
+}
+
+function and(es: readonly BoundExpr[]): BoundExpr {
+  return es.reduce((a, b) => ({ kind: 'call', fn: 'and', args: [a, b], type: T.BOOLEAN }));
+}
