@@ -29,18 +29,23 @@ export function detectWindowJoin(join: JoinNode, leftSchema: Schema, rightSchema
   const lp = windowProperties(join.left);
   const rp = windowProperties(join.right);
   if (lp === undefined || rp === undefined || !sameWindow(lp.window, rp.window)) return undefined;
-  let startPair = false;
+  let leftStart = -1;
+  let rightStart = -1;
   let leftEnd = -1;
   let rightEnd = -1;
   join.leftKeys.forEach((l, i) => {
     const r = join.rightKeys[i]!;
-    if (lp.starts.has(l) && rp.starts.has(r)) startPair = true;
-    else if (lp.ends.has(l) && rp.ends.has(r) && leftEnd < 0) {
+    if (lp.starts.has(l) && rp.starts.has(r)) {
+      if (leftStart < 0) {
+        leftStart = l;
+        rightStart = r;
+      }
+    } else if (lp.ends.has(l) && rp.ends.has(r) && leftEnd < 0) {
       leftEnd = l;
       rightEnd = r;
     }
   });
-  if (!startPair || leftEnd < 0) return undefined;
+  if (leftStart < 0 || leftEnd < 0) return undefined;
   // window_time of a side that is never null-padded is still a time attribute
   const keepLeft = join.joinType !== 'right' && join.joinType !== 'full';
   const keepRight = join.joinType === 'inner' || join.joinType === 'left';
@@ -52,5 +57,8 @@ export function detectWindowJoin(join: JoinNode, leftSchema: Schema, rightSchema
     void _dropped;
     return { ...rest, rowtime: true };
   });
-  return { ...join, strategy: { kind: 'window', leftEnd, rightEnd }, schema };
+  // a session's start does not follow from its end: the operator keeps it among the keys
+  const startFromEnd = lp.window.kind !== 'session';
+  const strategy = startFromEnd ? { kind: 'window' as const, leftEnd, rightEnd, leftStart, rightStart } : { kind: 'window' as const, leftEnd, rightEnd };
+  return { ...join, strategy, schema };
 }

@@ -137,7 +137,11 @@ export interface WindowAggregateNode {
 export type JoinStrategy =
   | { readonly kind: 'regular' }
   | { readonly kind: 'interval'; readonly leftTime: number; readonly rightTime: number; readonly lower: number; readonly upper: number }
-  | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number }
+  /**
+   * `leftStart`/`rightStart`: the window_start key columns, set when a window's start follows
+   * from its end (TUMBLE, HOP, CUMULATE, not SESSION), so rows of one window need no start key.
+   */
+  | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number; readonly leftStart?: number; readonly rightStart?: number }
   | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';

@@ -182,7 +182,7 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
         s.kind === 'interval' || s.kind === 'temporal'
           ? { ...s, leftTime: lm(s.leftTime), rightTime: rm(s.rightTime) }
           : s.kind === 'window'
-            ? { ...s, leftEnd: lm(s.leftEnd), rightEnd: rm(s.rightEnd) }
+            ? { ...s, leftEnd: lm(s.leftEnd), rightEnd: rm(s.rightEnd), ...(s.leftStart !== undefined && s.rightStart !== undefined ? { leftStart: lm(s.leftStart), rightStart: rm(s.rightStart) } : {}) }
             : s;
       // the join's own fields (nullability of outer sides, time attributes kept or not)
       const kept = semi ? l.map : both;

@@ -3,7 +3,8 @@
 // condition (see src/plan/join-window.ts for when a join is one).
 //
 // State: the rows of each open window, per side, by window end (one JoinRows store per window
-// and side, indexed by the join keys other than window_end). Both inputs are append-only, so a
+// and side, indexed by the join keys other than window_end, and other than window_start when
+// the start follows from the end). Both inputs are append-only, so a
 // row is only ever added, never retracted.
 //
 // Watermark rule: when the watermark reaches window_end - 1, each window up to it is joined
@@ -81,7 +82,10 @@ export class WindowJoinOperator implements Operator {
     this.endColumn = [s.leftEnd, s.rightEnd];
     const endPair = spec.leftKeys.findIndex((l, i) => l === s.leftEnd && spec.rightKeys[i] === s.rightEnd);
     if (endPair < 0) throw internalError('window join without its window_end equality among the keys');
-    const keep = (_: unknown, i: number): boolean => i !== endPair;
+    // Within one window the end is the same for every row, and so is the start when it follows
+    // from the end: rows are indexed by the other keys only (one numeric key stays a number).
+    const startPair = s.leftStart === undefined ? -1 : spec.leftKeys.findIndex((l, i) => l === s.leftStart && spec.rightKeys[i] === s.rightStart);
+    const keep = (_: unknown, i: number): boolean => i !== endPair && i !== startPair;
     this.indexKeys = [spec.leftKeys.filter(keep), spec.rightKeys.filter(keep)];
     this.indexNullSafe = spec.nullSafe.filter(keep);
     this.keyTemplate = [this.newStore(0), this.newStore(1)];
