@@ -1177,9 +1177,14 @@ export class SqlParser extends CstParser {
     this.SUBRULE(this.parenthesizedQuery);
   });
 
+  /** `(a)`, or a row value constructor `(a, b, ...)` (the binder allows it before IN (SELECT ...)). */
   readonly parenthesizedExpression = this.RULE('parenthesizedExpression', () => {
     this.CONSUME(T.LParen);
     this.SUBRULE(this.expression);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression);
+    });
     this.CONSUME(T.RParen);
   });
 

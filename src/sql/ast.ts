@@ -348,7 +348,8 @@ export type Expr =
   | FunctionCall
   | Extract
   | Trim
-  | Parenthesized;
+  | Parenthesized
+  | RowValue;
 
 export interface Literal {
   readonly kind: 'literal';
@@ -567,6 +568,13 @@ export interface Trim {
 export interface Parenthesized {
   readonly kind: 'paren';
   readonly expr: Expr;
+  readonly span: Span;
+}
+
+/** A row value constructor `(a, b, ...)` (two or more items); only before IN (SELECT ...). */
+export interface RowValue {
+  readonly kind: 'row';
+  readonly items: readonly Expr[];
   readonly span: Span;
 }
 

@@ -8,6 +8,11 @@
 //   NOT EXISTS (...)                 ANTI JOIN on the same
 // The output is the outer row, once, whatever the number of matches.
 //
+// A row value on the left, `(a, b) [NOT] IN (SELECT x, y ...)`, compares column by column:
+// IN is `a = x AND b = y`; NOT IN's anti join condition is `(a = x OR (a = x) IS NULL) AND
+// (b = y OR (b = y) IS NULL)`: a subquery row excludes the outer row unless some column is
+// definitely different (SQL's row comparison, which Flink's subquery rewrite follows).
+//
 // NOT IN keeps SQL's three-valued logic: `x NOT IN (...)` is not true when x is NULL and the
 // subquery has rows, nor when the subquery yields a NULL. The anti join's condition
 // `x = y OR (x = y) IS NULL` (Flink's form) matches exactly those pairs, so such a row is
@@ -103,20 +108,27 @@ export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: Su
   const conds: BoundExpr[] = [];
   if (p.kind === 'in') {
     const operand = p.operand!;
-    if (rel.items.length !== 1) {
-      throw bindError(`the subquery of IN must return one column, it returns ${rel.items.length}`, p.query.span, 'select the one column to compare with');
+    // `(a, b) IN (SELECT x, y ...)`: one comparison per column
+    const row = unparen(operand);
+    const operands = row.kind === 'row' ? row.items : [operand];
+    if (rel.items.length !== operands.length) {
+      const want = operands.length === 1 ? 'one column' : `${operands.length} columns, as many as the row on its left`;
+      throw bindError(`the subquery of IN must return ${want}, it returns ${rel.items.length}`, p.query.span, operands.length === 1 ? 'select the one column to compare with' : `select ${operands.length} columns to compare with`);
     }
     if (containsSubquery(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
-    const x = binder.bindExpr(operand, { schema: outer.schema, clause: 'WHERE' });
-    const yi = rel.items[0]!;
-    const yf = rel.plan.schema[yi]!;
-    const y = inputRef(no + yi, yf.type, yf.name);
-    const eq = binder.call('eq', [x, y], p.span, 'IN');
-    if (p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
-      // (x = y) OR (x = y) IS NULL: a NULL on either side makes NOT IN not true
-      const isNull = binder.call('is_null', [eq], p.span, 'IS NULL');
-      conds.push(binder.call('or', [eq, isNull], p.span, 'OR'));
-    } else conds.push(eq);
+    operands.forEach((o, k) => {
+      const x = binder.bindExpr(o, { schema: outer.schema, clause: 'WHERE' });
+      const yi = rel.items[k]!;
+      const yf = rel.plan.schema[yi]!;
+      const y = inputRef(no + yi, yf.type, yf.name);
+      const eq = binder.call('eq', [x, y], p.span, 'IN');
+      if (p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
+        // per column (x = y) OR (x = y) IS NULL: the row is excluded by a subquery row none
+        // of whose columns is definitely different (a NULL on either side is not different)
+        const isNull = binder.call('is_null', [eq], p.span, 'IS NULL');
+        conds.push(binder.call('or', [eq, isNull], p.span, 'OR'));
+      } else conds.push(eq);
+    });
   }
   conds.push(...rel.correlated);
   return makeJoin(p.not ? 'anti' : 'semi', outer, rel.plan, conds);

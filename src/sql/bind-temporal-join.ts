@@ -4,9 +4,10 @@
 // (WATERMARK), whose rows (usually a changelog, e.g. debezium-json) are versions valid from
 // their rowtime on. Each left row joins the version valid at its own time. Validation follows
 // Flink's planner, each failure a positioned error with a hint:
-// - the right side must be a table (a view deduplicated to the latest row per key, Flink's
-//   other kind of versioned table, needs ROW_NUMBER deduplication, which weir does not have
-//   yet), with a primary key and a time attribute;
+// - the right side must be a table with a primary key and a time attribute, or a view (or
+//   WITH query) deduplicated to the latest row per key with ROW_NUMBER (Flink's versioned
+//   view: its key is the PARTITION BY columns, its time attribute the ORDER BY column); the
+//   join then reads the deduplication's append-only input, each row a new version of its key;
 // - the AS OF expression must be a time attribute of the left side (processing time,
 //   `PROCTIME()`, is a lookup join, which comes with processing time);
 // - the ON clause's equality conditions must cover the whole primary key;
@@ -19,12 +20,11 @@
 // stays one (rows are emitted once the watermark passes them), the right one becomes a plain
 // TIMESTAMP, as in Flink.
 
-import type { Span } from '../common/errors.js';
-import { WeirError, bindError, notSupported, planError } from '../common/errors.js';
+import { bindError, notSupported, planError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { inputRef, referencedInputs } from '../expr/bound.js';
 import { andAll, conjuncts } from '../plan/join-build.js';
-import type { Field, JoinNode, JoinType, LogicalPlan, ScanNode } from '../plan/logical.js';
+import type { Field, JoinNode, JoinType, LogicalPlan } from '../plan/logical.js';
 import type * as ast from './ast.js';
 import type { Binder } from './binder.js';
 
@@ -48,28 +48,46 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     throw notSupported('a processing-time temporal join (FOR SYSTEM_TIME AS OF PROCTIME())', asOf.span, 'processing time comes in its own issue; an event-time temporal join uses the left side\'s rowtime: FOR SYSTEM_TIME AS OF o.order_time');
   }
 
-  // The versioned table.
-  if (binder.isCte(name)) throw notVersionedView(name, right.name.span, 'a WITH query');
-  const rightPlan = binder.bindNamedRelation(name, right.name.span, alias);
-  if (rightPlan.kind !== 'scan') throw notVersionedView(name, right.name.span, 'a view');
-  const scan: ScanNode = rightPlan;
-  const table = scan.table;
-  if (table.primaryKey === undefined || table.primaryKey.length === 0) {
-    throw planError(
-      `temporal join: table '${table.name}' is not a versioned table: it has no primary key`,
-      right.name.span,
-      `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
-    );
+  // The versioned table: a table, or a view (or WITH query) deduplicated to the latest row
+  // per key, whose input rows are then the versions (see versionedView).
+  const bound = binder.bindNamedRelation(name, right.name.span, alias);
+  let rightPlan: LogicalPlan;
+  let tableName: string;
+  let pkIndex: number[];
+  let rightTime: number;
+  if (bound.kind === 'scan') {
+    const table = bound.table;
+    tableName = table.name;
+    rightPlan = bound;
+    if (table.primaryKey === undefined || table.primaryKey.length === 0) {
+      throw planError(
+        `temporal join: table '${table.name}' is not a versioned table: it has no primary key`,
+        right.name.span,
+        `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
+      );
+    }
+    rightTime = bound.schema.findIndex((f) => f.rowtime);
+    if (rightTime < 0) {
+      throw planError(
+        `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
+        right.name.span,
+        `declare one in CREATE TABLE ${table.name}: WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND; ${VERSIONED_HINT}`,
+      );
+    }
+    pkIndex = table.primaryKey.map((k) => bound.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase()));
+  } else {
+    tableName = name;
+    const what = binder.isCte(name) ? 'WITH query' : 'view';
+    const v = versionedView(bound);
+    if (typeof v === 'string') {
+      throw planError(`temporal join: ${what} '${name}' is not a versioned table: ${v}`, right.name.span, VIEW_HINT);
+    }
+    rightPlan = v.plan;
+    pkIndex = v.keys;
+    rightTime = v.time;
   }
-  const rightTime = scan.schema.findIndex((f) => f.rowtime);
-  if (rightTime < 0) {
-    throw planError(
-      `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
-      right.name.span,
-      `declare one in CREATE TABLE ${table.name}: WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND; ${VERSIONED_HINT}`,
-    );
-  }
-  const pkIndex = table.primaryKey.map((k) => scan.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase()));
+  const rightSchema = rightPlan.schema;
+  const primaryKey = pkIndex.map((k) => rightSchema[k]!.name);
 
   // AS OF: the left side's time attribute.
   const asOfExpr = binder.bindExpr(asOf, { schema: left.schema, clause: 'FOR SYSTEM_TIME AS OF' });
@@ -85,8 +103,8 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
 
   // ON: equality conditions between a left expression and a right column are the keys.
   const nl = left.schema.length;
-  const nr = scan.schema.length;
-  const on = binder.bindExpr(join.on, { schema: [...left.schema, ...scan.schema], clause: 'ON' });
+  const nr = rightSchema.length;
+  const on = binder.bindExpr(join.on, { schema: [...left.schema, ...rightSchema], clause: 'ON' });
   if (on.type.kind !== 'BOOLEAN' && on.type.kind !== 'NULL') throw bindError(`ON needs a BOOLEAN condition, got ${on.type.kind}`, join.on.span);
   const joinType: JoinType = join.joinType;
   const leftOnly: BoundExpr[] = [];
@@ -110,11 +128,11 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   }
   const missing = pkIndex.filter((k) => !keyPairs.some((p) => p.r === k));
   if (missing.length > 0) {
-    const pk = table.primaryKey.join(', ');
+    const pk = primaryKey.join(', ');
     throw planError(
-      `temporal join: the ON clause must equate the whole primary key of '${table.name}' (${pk}) with the left side, but ${missing.map((k) => `'${scan.schema[k]!.name}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not`,
+      `temporal join: the ON clause must equate the whole primary key of '${tableName}' (${pk}) with the left side, but ${missing.map((k) => `'${rightSchema[k]!.name}'`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not`,
       join.on.span,
-      `add ${missing.map((k) => `${alias}.${scan.schema[k]!.name} = <left column>`).join(' AND ')} to ON`,
+      `add ${missing.map((k) => `${alias}.${rightSchema[k]!.name} = <left column>`).join(' AND ')} to ON`,
     );
   }
 
@@ -136,12 +154,12 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   const wl = l.schema.length;
   const shift = (e: BoundExpr): BoundExpr => (wl === nl ? e : moveRight(e, nl, wl - nl));
   const outer = joinType === 'left';
-  const schema: Field[] = [...l.schema, ...scan.schema.map((f) => ({ ...f, rowtime: false, nullable: outer ? true : f.nullable }))];
+  const schema: Field[] = [...l.schema, ...rightSchema.map((f) => ({ ...f, rowtime: false, nullable: outer ? true : f.nullable }))];
   const node: JoinNode = {
     kind: 'join',
     joinType,
     left: l,
-    right: scan,
+    right: rightPlan,
     leftKeys,
     rightKeys: keyPairs.map((p) => p.r),
     nullSafe: keyPairs.map((p) => p.nullSafe),
@@ -154,11 +172,43 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
 }
 
-function notVersionedView(name: string, span: Span, what: string): WeirError {
-  return new WeirError('not-supported', `a temporal join against ${what} ('${name}') is not supported yet: Flink accepts a view deduplicated to the latest row per key (ROW_NUMBER) as a versioned table, and weir does not have that deduplication yet`, {
-    span,
-    hint: `join a table directly; ${VERSIONED_HINT}`,
-  });
+const VIEW_HINT =
+  'Flink accepts as a versioned table a view that keeps the latest row per key: CREATE VIEW v AS SELECT ... FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY key ORDER BY time_attr DESC) AS rn FROM append_only_table) WHERE rn = 1';
+
+/**
+ * A view deduplicated to the latest row per key (ROW_NUMBER() = 1 ordered by the time
+ * attribute DESC over an append-only input, under projections): its primary key is the
+ * PARTITION BY columns and its time attribute the ORDER BY column (Flink infers both). As a
+ * versioned table it is the deduplication's INPUT, projected as the view projects it: every
+ * input row is a new version of its key from its rowtime on (a later row with the same key
+ * and time replaces the earlier, as keep-last deduplication does). Returns why not otherwise.
+ */
+export function versionedView(p: LogicalPlan): { plan: LogicalPlan; keys: number[]; time: number } | string {
+  if (p.kind === 'project') {
+    const r = versionedView(p.input);
+    if (typeof r === 'string') return r;
+    const find = (i: number): number => p.exprs.findIndex((e) => e.kind === 'input' && e.index === i);
+    const keys = r.keys.map(find);
+    const missing = r.keys.filter((_, i) => keys[i]! < 0).map((k) => `'${r.plan.schema[k]!.name}'`);
+    if (missing.length > 0) return `it does not select its deduplication key${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (the PARTITION BY columns are its primary key)`;
+    const time = find(r.time);
+    if (time < 0 || !p.schema[time]!.rowtime) return `it does not select its time attribute '${r.plan.schema[r.time]!.name}' (the ORDER BY column of the deduplication)`;
+    return { plan: { ...p, input: r.plan }, keys, time };
+  }
+  if (p.kind === 'rank') {
+    const s = p.strategy;
+    if (p.fn !== 'row_number' || s.kind !== 'deduplicate' || !s.keepLast || p.outputRank || p.range === undefined || p.range.start !== 1 || p.range.end !== 1) {
+      return 'its ranking is not a deduplication to the latest row per key (ROW_NUMBER() OVER (PARTITION BY key ORDER BY time attribute DESC) = 1 over an append-only input)';
+    }
+    if (p.partitionKeys.length === 0) return 'its deduplication has no PARTITION BY key, so it has no primary key';
+    // the rank's columns are its input's: its input under the rank's (qualified) names
+    const exprs = p.input.schema.map((f, i) => inputRef(i, f.type, f.name));
+    return { plan: { kind: 'project', input: p.input, exprs, schema: p.schema }, keys: [...p.partitionKeys], time: s.timeIndex };
+  }
+  if (p.kind === 'filter' && (p.input.kind === 'rank' || p.input.kind === 'project')) {
+    return 'it filters the deduplicated rows (a condition next to rn = 1); only projections may follow the deduplication';
+  }
+  return 'it is not a deduplication to the latest row per key';
 }
 
 function leftTimeHint(left: LogicalPlan): string {

@@ -907,6 +907,8 @@ export class Binder {
         if (e.chars !== undefined) args.push(this.bindExpr(e.chars, ctx));
         return this.call(e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing', args, e.span, 'TRIM');
       }
+      case 'row':
+        throw notSupported('a row value (a, b, ...) here', e.span, 'a row value is supported on the left of IN with a subquery in WHERE: (a, b) [NOT] IN (SELECT x, y FROM ...)');
       default:
         return assertNever(e, 'expression');
     }
@@ -1279,6 +1281,9 @@ export function walkExpr(e: ast.Expr, visit: (e: ast.Expr) => boolean | void): v
     case 'trim':
       kids.push(e.operand);
       if (e.chars) kids.push(e.chars);
+      break;
+    case 'row':
+      kids.push(...e.items);
       break;
     default:
       assertNever(e, 'expression');

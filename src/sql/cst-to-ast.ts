@@ -977,7 +977,9 @@ export class CstToAst extends BaseVisitor {
   }
 
   parenthesizedExpression(ctx: Ctx, span: Span): Expr {
-    return { kind: 'paren', expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the parenthesised expression')), span };
+    const items = this.asExprs(nodesOf(ctx, 'expression'));
+    if (items.length > 1) return { kind: 'row', items, span };
+    return { kind: 'paren', expr: must(items[0], 'the parenthesised expression'), span };
   }
 
   niladicFunction(ctx: Ctx, span: Span): Expr {

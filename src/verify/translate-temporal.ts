@@ -9,6 +9,9 @@
 // list, where NULL equals NULL) and joins it when it is a row version that passes the
 // residual condition; a LEFT join pads the others with NULLs, an INNER join drops them.
 //
+// A versioned view (a keep-last deduplication, see bind-temporal-join.ts) arrives here as the
+// deduplication's input, which is append-only: every row of it is a version.
+//
 // What the stream does beyond this (a left row that arrives after the watermark passed its
 // time joins the versions still kept) only differs for late rows, which verify reports.
 
@@ -18,7 +21,7 @@ import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { DuckDbTranslationError, exprToDuckDb, sqlString } from './duck-expr.js';
 import type { TranslateContext } from './translate.js';
-import { TranslationError, jsonType, jsonValue, q, readPhysical } from './translate.js';
+import { TranslationError, jsonType, jsonValue, planToDuckDb, q, readPhysical } from './translate.js';
 
 type JoinNode = Extract<LogicalPlan, { kind: 'join' }>;
 
@@ -26,10 +29,9 @@ type JoinNode = Extract<LogicalPlan, { kind: 'join' }>;
 export function temporalJoinToDuckDb(p: JoinNode, left: string, ctx: TranslateContext): string {
   if (p.strategy.kind !== 'temporal') throw new TranslationError(describeNode(p), 'not a temporal join');
   const { leftTime, rightTime } = p.strategy;
-  const scan = p.right;
-  if (scan.kind !== 'scan') throw new TranslationError(describeNode(p), 'the versioned side is not a table scan');
+  const right = p.right;
   const nl = p.left.schema.length;
-  const nr = scan.schema.length;
+  const nr = right.schema.length;
   const expr = (f: () => string): string => {
     try {
       return f();
@@ -39,9 +41,16 @@ export function temporalJoinToDuckDb(p: JoinNode, left: string, ctx: TranslateCo
     }
   };
   // versions: the scan's columns c0.. over each changelog record, with __acc and __seq
-  const events = versionEvents(scan.table, ctx);
-  const outputs = scan.outputs.map((e, i) => `${expr(() => exprToDuckDb(e, (j) => `s.p${j}`))} AS c${i}`);
-  const rows = `SELECT ${[...outputs, 's.__acc', 's.__seq'].join(', ')} FROM (${events}) s`;
+  let rows: string;
+  if (right.kind === 'scan') {
+    const events = versionEvents(right.table, ctx);
+    const outputs = right.outputs.map((e, i) => `${expr(() => exprToDuckDb(e, (j) => `s.p${j}`))} AS c${i}`);
+    rows = `SELECT ${[...outputs, 's.__acc', 's.__seq'].join(', ')} FROM (${events}) s`;
+  } else {
+    // a versioned view: the deduplication's append-only input (projected as the view
+    // projects it), every row a version, in input order
+    rows = `SELECT s.*, 1 AS __acc, row_number() OVER () AS __seq FROM (${planToDuckDb(right, ctx)}) s`;
+  }
   const notNull = [`e.c${rightTime} IS NOT NULL`, ...p.rightKeys.filter((_, i) => !p.nullSafe[i]).map((k) => `e.c${k} IS NOT NULL`)];
   const partition = [...p.rightKeys.map((k) => `e.c${k}`), `e.c${rightTime}`].join(', ');
   const versions = `SELECT * FROM (${rows}) e WHERE ${notNull.join(' AND ')} QUALIFY row_number() OVER (PARTITION BY ${partition} ORDER BY e.__seq DESC) = 1`;

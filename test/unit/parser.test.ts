@@ -788,9 +788,9 @@ describe('syntax errors', () => {
   });
 
   it('reports a missing closing parenthesis, before other tokens and at the end', () => {
-    expect(parseFailure('SELECT (a + b FROM t')).toMatchObject({ message: "unexpected 'FROM'", span: { start: 14, end: 18 }, hint: "expected ')' or an operator" });
+    expect(parseFailure('SELECT (a + b FROM t')).toMatchObject({ message: "unexpected 'FROM'", span: { start: 14, end: 18 }, hint: "expected ')', ',' or an operator" });
     expect(parseFailure('SELECT COUNT(a FROM t')).toMatchObject({ message: "unexpected 'FROM'", span: { start: 15 } });
-    expect(parseFailure('SELECT (a + b')).toMatchObject({ message: 'unexpected end of input', span: { start: 13, end: 13 }, hint: "expected ')' or an operator" });
+    expect(parseFailure('SELECT (a + b')).toMatchObject({ message: 'unexpected end of input', span: { start: 13, end: 13 }, hint: "expected ')', ',' or an operator" });
   });
 
   it('reports lexical errors with their position', () => {
