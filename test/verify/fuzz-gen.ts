@@ -475,6 +475,38 @@ const joined: fc.Arbitrary<FuzzQuery> = fc
   });
 
 /**
+ * Interval joins: t and u joined on keys and a time condition bounding l.ts by r.ts from both
+ * sides (BETWEEN, strict or non-strict comparisons written either way round), every join
+ * type; or a TUMBLE window aggregation over an interval join (its time attribute is kept).
+ * Rows are out of order by less than the delay, so no row is late at the join: a row is never
+ * behind its own source's watermark, and the join's watermark is the lower of the two.
+ */
+const intervalJoined: fc.Arbitrary<FuzzQuery> = fc
+  .record({
+    kind: fc.constantFrom('JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL OUTER JOIN'),
+    keys: fc.constantFrom<readonly string[]>(['l.k = r.k'], ['l.g = r.g'], ['l.k = r.k', 'l.g = r.g']),
+    lo: fc.integer({ min: 0, max: 6 }),
+    hi: fc.integer({ min: 0, max: 6 }),
+    form: fc.constantFrom('between', 'strict', 'flipped'),
+    residual: fc.subarray(['l.v < r.v', 'r.v > 3', '(l.g = r.g OR l.v > r.v)'], { maxLength: 1 }),
+    windowed: fc.boolean(),
+  })
+  .map(({ kind, keys, lo, hi, form, residual, windowed }) => {
+    const time =
+      form === 'between'
+        ? `l.ts BETWEEN r.ts - INTERVAL '${lo}' SECOND AND r.ts + INTERVAL '${hi}' SECOND`
+        : form === 'strict'
+          ? `l.ts > r.ts - INTERVAL '${lo}' SECOND AND l.ts < r.ts + INTERVAL '${hi}' SECOND`
+          : `r.ts >= l.ts - INTERVAL '${hi}' SECOND AND r.ts <= l.ts + INTERVAL '${lo}' SECOND`;
+    const on = [...keys, time, ...residual].join(' AND ');
+    if (!windowed) {
+      return { prelude: '', query: `SELECT l.k AS lk, l.g AS lg, l.v AS lv, l.ts AS lts, r.k AS rk, r.v AS rv, r.ts AS rts\nFROM t l ${kind} u r ON ${on}`, twoTables: true };
+    }
+    const prelude = `CREATE VIEW ij AS SELECT l.k AS lk, l.v AS lv, l.ts AS lts, r.v AS rv FROM t l JOIN u r ON ${on};\n`;
+    return { prelude, query: `SELECT window_start, lk, COUNT(*) AS n, SUM(rv) AS s, MAX(lv) AS m\nFROM TABLE(TUMBLE(TABLE ij, DESCRIPTOR(lts), INTERVAL '5' SECOND))\nGROUP BY window_start, window_end, lk`, twoTables: true };
+  });
+
+/**
  * OVER aggregation with RANGE frames and order-independent aggregates: rows of equal time are
  * peers and get one result, so the answer does not depend on the arrival order of ties (ROWS
  * frames, FIRST_VALUE and LAG would). SUM and AVG only of integers: a bounded frame retracts,
@@ -501,6 +533,7 @@ const temporalSort: fc.Arbitrary<FuzzQuery> = fc
 
 export const queryArb: fc.Arbitrary<FuzzQuery> = fc.oneof(
   { weight: 3, arbitrary: joined },
+  { weight: 2, arbitrary: intervalJoined },
   { weight: 2, arbitrary: overAgg },
   { weight: 1, arbitrary: temporalSort },
   { weight: 2, arbitrary: projection },
