@@ -226,7 +226,7 @@ export function renderSummary(s: JobSummary, color: boolean): string {
   }
   if (s.lateDropped > 0) {
     const delays = s.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
-    lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
+    lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
     for (const o of s.operators) if (o.lateDropped > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.lateDropped)} dropped`));
   } else {
     lines.push(dim('  no late records dropped'));

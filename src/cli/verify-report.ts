@@ -30,7 +30,7 @@ export function formatVerifyReport(report: VerifyReport, opts: { readonly showSq
   }
   const delays = report.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
   if (report.lateDropped > 0) {
-    out.push(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived after their windows had fired${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference`);
+    out.push(`late: the stream dropped ${formatCount(report.lateDropped)} late record${report.lateDropped === 1 ? '' : 's'}, which arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark)${delays ? ` (watermark delay ${delays})` : ''}; DuckDB counts them, so they can explain a difference`);
   } else {
     out.push(`late: no records dropped${delays ? ` (watermark delay ${delays})` : ''}`);
   }

@@ -441,7 +441,7 @@ export class Repl {
     }
     if (summary.lateDropped > 0) {
       const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
-      this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived after their windows had fired and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
+      this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
     }
     if (summary.stateExpired > 0) this.io.error.write(`${this.c('state TTL:', 'yellow')} ${formatCount(summary.stateExpired)} rows and groups expired from state\n`);
   }
