@@ -6,7 +6,8 @@
 // weir runs the repository's query file (queries/nexmark/qN.sql, events.num replaced). The
 // loop generates the same columns with the same generator (NexmarkGenerator, the connector's
 // defaults) and joins them as weir does: a symmetric hash join that stores every row of both
-// inputs (a regular join keeps its state forever), emitting each match once. DuckDB gets the
+// inputs (a regular join keeps its state forever), emitting each match once; for the window
+// joins (q5, q8) it keeps only the open windows' tables and drops them once complete. DuckDB gets the
 // same rows through its appender beforehand (not timed) and runs the join as one batch query.
 // Every engine's result row count must agree, or the run fails.
 //
