@@ -6,7 +6,8 @@
 // weir runs the repository's query file (queries/nexmark/qN.sql, events.num replaced). The
 // loop generates the same columns with the same generator (NexmarkGenerator, the connector's
 // defaults) and joins them as weir does: a symmetric hash join that stores every row of both
-// inputs (a regular join keeps its state forever), emitting each match once. DuckDB gets the
+// inputs (a regular join keeps its state forever), emitting each match once; for the window
+// joins (q5, q8) it keeps only the open windows' tables and drops them once complete. DuckDB gets the
 // same rows through its appender beforehand (not timed) and runs the join as one batch query.
 // Every engine's result row count must agree, or the run fails.
 //
@@ -154,6 +155,16 @@ class IntMap {
       this.keys[h] = k;
     }
     this.vals[h] = v;
+  }
+  /** Adds 1 to k's value (absent = 0) and returns the new value. */
+  inc(k: number): number {
+    const h = this.slot(k);
+    const v = this.vals[h]!;
+    if (v === -1) {
+      this.set(k, 1);
+      return 1;
+    }
+    return (this.vals[h] = v + 1);
   }
   private grow(): void {
     const ok = this.keys;
@@ -361,6 +372,150 @@ function loopQ7(events: number): Measurement {
   return { seconds: (performance.now() - t0) / 1000, resultRows: out };
 }
 
+/**
+ * q5: bid counts per auction and HOP window (2 s slide, 10 s size), the highest count of each
+ * window, and the (auction, window) pairs whose count reaches it. Bids arrive in time order, so
+ * at most 5 windows are open at once: a ring of 5 count tables (auction -> count) by window
+ * start. Each window keeps its running max and how many auctions have it (counts only grow,
+ * so an auction reaching the max is counted once per value); when a bid starts a new slide, the
+ * window that ended fires (its auctions at the max are the output) and its table is reused.
+ * The watermark (time - 4 s) would fire it later, which changes no result row.
+ */
+function loopQ5(events: number): Measurement {
+  const t0 = performance.now();
+  const g = new NexmarkGenerator(config(events), 'bid', ['auction', 'date_time']);
+  const SLIDE = 2000;
+  const N = 5; // windows per bid: size / slide
+  const counts: IntMap[] = [];
+  const maxN = new Float64Array(N);
+  const atMax = new Float64Array(N);
+  const start = new Float64Array(N).fill(NaN);
+  for (let k = 0; k < N; k++) counts.push(new IntMap());
+  let out = 0;
+  let check = 0;
+  const fire = (k: number): void => {
+    out += atMax[k]!;
+    check += maxN[k]!;
+    counts[k] = new IntMap();
+    maxN[k] = 0;
+    atMax[k] = 0;
+    start[k] = NaN;
+  };
+  let curPane = NaN;
+  let cursor = 0;
+  for (;;) {
+    const r = g.generate(cursor, 1, CHUNK);
+    cursor = r.next;
+    const b = r.batch;
+    if (b.length === 0) break;
+    const auctions = b.columns[0]!.values as Float64Array;
+    const times = b.columns[1]!.values as Float64Array;
+    for (let i = 0; i < b.length; i++) {
+      const ts = times[i]!;
+      const pane = ts - (ts % SLIDE);
+      if (pane !== curPane) {
+        // windows ending at or before this pane's start are complete
+        for (let k = 0; k < N; k++) if (start[k] === start[k] && start[k]! + N * SLIDE <= pane) fire(k);
+        for (let s = pane - (N - 1) * SLIDE; s <= pane; s += SLIDE) {
+          const k = (s / SLIDE) % N;
+          if (start[k] !== s) start[k] = s;
+        }
+        curPane = pane;
+      }
+      const a = auctions[i]!;
+      for (let k = 0; k < N; k++) {
+        const c = counts[k]!.inc(a);
+        if (c > maxN[k]!) {
+          maxN[k] = c;
+          atMax[k] = 1;
+        } else if (c === maxN[k]) atMax[k]!++;
+      }
+    }
+  }
+  for (let k = 0; k < N; k++) if (start[k] === start[k]) fire(k);
+  if (check < 0) throw new Error('unreachable');
+  return { seconds: (performance.now() - t0) / 1000, resultRows: out };
+}
+
+/**
+ * q8: per 10 s tumbling window, the distinct (id, name) of the persons and the distinct sellers
+ * of the auctions, joined on id = seller and the window. Per open window a table of person ids
+ * and one of sellers; a new person probes the sellers, a new seller (first auction of that
+ * seller in the window) probes the persons. Both generators advance chunk by chunk (as q3's
+ * loop); a window is dropped once both inputs have passed its end.
+ */
+function loopQ8(events: number): Measurement {
+  const t0 = performance.now();
+  const cfg = config(events);
+  const SIZE = 10_000;
+  const gp = new NexmarkGenerator(cfg, 'person', ['id', 'name', 'date_time']);
+  const ga = new NexmarkGenerator(cfg, 'auction', ['seller', 'date_time']);
+  interface Win {
+    readonly persons: IntMap;
+    readonly sellers: IntMap;
+  }
+  const wins = new Map<number, Win>();
+  const win = (ws: number): Win => {
+    let w = wins.get(ws);
+    if (w === undefined) wins.set(ws, (w = { persons: new IntMap(), sellers: new IntMap() }));
+    return w;
+  };
+  let out = 0;
+  let check = 0;
+  let pc = 0;
+  let ac = 0;
+  let pTs = -Infinity;
+  let aTs = -Infinity;
+  for (let end = Math.min(events, CHUNK); ; end = Math.min(events, end + CHUNK)) {
+    for (;;) {
+      const r = gp.generate(pc, 1, CHUNK, end);
+      pc = r.next;
+      const b = r.batch;
+      if (b.length === 0) break;
+      const ids = b.columns[0]!.values as Float64Array;
+      const names = b.columns[1]!.values as string[];
+      const times = b.columns[2]!.values as Float64Array;
+      for (let i = 0; i < b.length; i++) {
+        const ts = times[i]!;
+        pTs = ts;
+        const w = win(ts - (ts % SIZE));
+        const id = ids[i]!;
+        if (w.persons.get(id) >= 0) continue; // GROUP BY id, name: ids are unique
+        w.persons.set(id, 1);
+        if (w.sellers.get(id) >= 0) {
+          out++;
+          check += id + names[i]!.length;
+        }
+      }
+    }
+    for (;;) {
+      const r = ga.generate(ac, 1, CHUNK, end);
+      ac = r.next;
+      const b = r.batch;
+      if (b.length === 0) break;
+      const sellers = b.columns[0]!.values as Float64Array;
+      const times = b.columns[1]!.values as Float64Array;
+      for (let i = 0; i < b.length; i++) {
+        const ts = times[i]!;
+        aTs = ts;
+        const w = win(ts - (ts % SIZE));
+        const s = sellers[i]!;
+        if (w.sellers.get(s) >= 0) continue;
+        w.sellers.set(s, 1);
+        if (w.persons.get(s) >= 0) {
+          out++;
+          check += s;
+        }
+      }
+    }
+    const done = Math.min(pTs, aTs);
+    for (const ws of wins.keys()) if (ws + SIZE <= done) wins.delete(ws);
+    if (end >= events) break;
+  }
+  if (check < 0) throw new Error('unreachable');
+  return { seconds: (performance.now() - t0) / 1000, resultRows: out };
+}
+
 /** Generating a loop's columns alone, for scale. */
 function generateOnly(events: number, tables: readonly [NexmarkTable, readonly string[]][]): Measurement {
   const t0 = performance.now();
@@ -383,12 +538,17 @@ const GENERATED: Record<string, readonly [NexmarkTable, readonly string[]][]> = 
     ['auction', ['id', 'date_time', 'seller', 'category']],
   ],
   q7: [['bid', ['auction', 'bidder', 'price', 'date_time', 'extra']]],
+  q5: [['bid', ['auction', 'date_time']]],
+  q8: [
+    ['person', ['id', 'name', 'date_time']],
+    ['auction', ['seller', 'date_time']],
+  ],
 };
 
 const JOIN_EVENTS = Number(process.env.WEIR_BENCH_JOIN_EVENTS ?? 10_000_000);
 const Q7_EVENTS = Number(process.env.WEIR_BENCH_Q7_EVENTS ?? JOIN_EVENTS);
 
-/** The join queries benchmarked; q5 and q8 (window joins) are one entry each when they run. */
+/** The join queries benchmarked: q3 and q7 (regular joins), q5 and q8 (window joins). */
 export const JOIN_CASES: readonly JoinCase[] = [
   {
     name: 'Nexmark q3: auction ⋈ person (category 10, sellers in OR/ID/CA)',
@@ -413,6 +573,31 @@ export const JOIN_CASES: readonly JoinCase[] = [
       SELECT b.auction, b.price, b.bidder, b.date_time, b.extra FROM bid_events b JOIN w ON b.price = w.maxprice
       WHERE epoch_ms(b.date_time) BETWEEN w.we - 10000 AND w.we`,
     loop: loopQ7,
+  },
+  {
+    name: 'Nexmark q5: HOP(2 s, 10 s) bid count per auction ⋈ max count per window (window join)',
+    file: 'queries/nexmark/q5.sql',
+    events: JOIN_EVENTS,
+    duckTables: [{ name: 'bid_events', table: 'bid', columns: [['auction', 'BIGINT'], ['date_time', 'TIMESTAMP(3)']] }],
+    duck: `WITH b AS (SELECT auction, epoch_ms(date_time) AS t FROM bid_events),
+      h AS (SELECT auction, unnest(range(t - t % 2000 - 8000, t - t % 2000 + 2000, 2000)) AS ws FROM b),
+      c AS (SELECT auction, ws, count(*) AS num FROM h GROUP BY auction, ws),
+      m AS (SELECT ws, max(num) AS maxn FROM c GROUP BY ws)
+      SELECT c.auction, c.num FROM c JOIN m ON c.ws = m.ws AND c.num >= m.maxn`,
+    loop: loopQ5,
+  },
+  {
+    name: 'Nexmark q8: persons ⋈ sellers per 10 s tumbling window (window join)',
+    file: 'queries/nexmark/q8.sql',
+    events: JOIN_EVENTS,
+    duckTables: [
+      { name: 'person_events', table: 'person', columns: [['id', 'BIGINT'], ['name', 'STRING'], ['date_time', 'TIMESTAMP(3)']] },
+      { name: 'auction_events', table: 'auction', columns: [['seller', 'BIGINT'], ['date_time', 'TIMESTAMP(3)']] },
+    ],
+    duck: `WITH p AS (SELECT DISTINCT id, name, epoch_ms(date_time) // 10000 AS w FROM person_events),
+      a AS (SELECT DISTINCT seller, epoch_ms(date_time) // 10000 AS w FROM auction_events)
+      SELECT p.id, p.name, p.w FROM p JOIN a ON p.id = a.seller AND p.w = a.w`,
+    loop: loopQ8,
   },
 ];
 
