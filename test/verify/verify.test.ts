@@ -27,7 +27,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(ts), INTERVAL '10' SECOND)) GROUP BY win
     expect(r.stdout).toContain('DIFF line 3 SELECT: the stream has 2 rows, DuckDB 2');
     expect(r.stdout).toContain('only in the stream (1):\n      [2020-01-01 00:00:00.000, 1, 2, 300]');
     expect(r.stdout).toContain('only in DuckDB (1):\n      [2020-01-01 00:00:00.000, 1, 3, 800]');
-    expect(r.stdout).toContain('late: the stream dropped 1 late record, which arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) (watermark delay bid.ts: 2s)');
+    expect(r.stdout).toContain("late: the stream dropped 1 late record, which arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) (watermark delay bid.ts: 2s)");
   });
 
   it('passes the same input when the delay covers the disorder, and prints the DuckDB SQL with --show-sql', async () => {
