@@ -28,6 +28,7 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS } from './aggregate-slots.js';
 import type { JoinRowsBlock } from './join-rows.js';
 import { JoinRows } from './join-rows.js';
+import type { MapKey } from './group-keys.js';
 
 /** What a join operator is made from (the physical plan's join spec). */
 export interface JoinOperatorSpec {
@@ -172,7 +173,7 @@ export class RegularJoinOperator implements Operator {
     return pass;
   }
 
-  private applyJoin(b: BatchBuilder, batch: Batch, row: number, side: number, acc: boolean, kind: RowKind, matches: number, from: number, to: number, pass: Uint8Array | null, key: ReturnType<JoinRows['keyFn']> extends (i: number) => infer K ? K : never, now: number): void {
+  private applyJoin(b: BatchBuilder, batch: Batch, row: number, side: number, acc: boolean, kind: RowKind, matches: number, from: number, to: number, pass: Uint8Array | null, key: MapKey, now: number): void {
     const mine = this.sides[side]!;
     const other = this.sides[1 - side]!;
     const mineOuter = side === 0 ? this.outerLeft : this.outerRight;
@@ -209,7 +210,7 @@ export class RegularJoinOperator implements Operator {
   }
 
   /** SEMI/ANTI: the left side is the output, the right side decides. */
-  private applySemiAnti(b: BatchBuilder, batch: Batch, row: number, side: number, acc: boolean, kind: RowKind, matches: number, from: number, to: number, pass: Uint8Array | null, key: ReturnType<JoinRows['keyFn']> extends (i: number) => infer K ? K : never, now: number): void {
+  private applySemiAnti(b: BatchBuilder, batch: Batch, row: number, side: number, acc: boolean, kind: RowKind, matches: number, from: number, to: number, pass: Uint8Array | null, key: MapKey, now: number): void {
     const anti = this.spec.joinType === 'anti';
     if (side === 0) {
       const left = this.sides[0];
