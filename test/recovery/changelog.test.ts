@@ -1,6 +1,6 @@
 // Recovery of an updating aggregate written as a changelog, AT_LEAST_ONCE mode, savepoints
 // on SIGTERM, and corrupt checkpoints skipped. Real processes, real files.
-import { mkdirSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { committedLines, crashLoop, foldDebezium, runClean, start, tmp, writeJob } from './crash.js';
@@ -9,6 +9,14 @@ import { Session } from '../../src/sql/session.js';
 import { loadTable } from '../../src/verify/duck-load.js';
 import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 import { T } from '../../src/common/types.js';
+
+async function waitFor(cond: () => boolean, ms: number): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting for the job to start');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
 
 function jobDirs(sql: string): string {
   const dir = tmp();
@@ -99,7 +107,11 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
     const chk = join(dir, 'chk');
     // a long checkpoint interval: the savepoint is the only checkpoint of the first run
     const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '1h'], dir);
-    setTimeout(() => child.kill('SIGTERM'), 2500);
+    // Signal once the job runs (its sink directory exists: the signal handlers are installed
+    // before the sink opens), not at a fixed time after spawning: on a loaded machine the
+    // process may still be loading its modules after 2.5 s, and a signal then kills it.
+    await waitFor(() => existsSync(join(dir, 'out')), 60_000);
+    setTimeout(() => child.kill('SIGTERM'), 1000);
     const first = await done;
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain('stopping with a savepoint');
