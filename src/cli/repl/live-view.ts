@@ -226,8 +226,16 @@ export class LiveView implements ResultListener {
     this.schedule();
   }
 
-  /** A key typed while the view runs (raw bytes); true when the view used it. */
+  /** Keys typed while the view runs (raw bytes, maybe several keys); true when the view used them. */
   key(s: string): boolean {
+    if (this.table === null) return false;
+    let used = false;
+    for (const k of s.match(/\u001b\[[0-9;]*[~A-Za-z]|\u001bO[A-Za-z]|[^]/g) ?? []) used = this.oneKey(k) || used;
+    if (used) this.draw();
+    return used;
+  }
+
+  private oneKey(s: string): boolean {
     if (this.table === null) return false;
     const page = Math.max(1, this.visibleRows() - 1);
     const count = this.table.size;
@@ -275,7 +283,6 @@ export class LiveView implements ResultListener {
       default:
         return false;
     }
-    this.draw();
     return true;
   }
 
@@ -426,9 +433,9 @@ export class LiveView implements ResultListener {
       out.push(`  ${boxRule(widths, 'bottom')}`);
     }
     const notes: { text: string; keep: number }[] = [{ text: plural(count, 'row'), keep: 9 }];
-    if (shown.length < count) notes.push({ text: `${expanded ? 'records' : 'rows'} ${shown.length === 0 ? 0 : top + 1}-${top + shown.length} shown (↑ ↓ PgUp PgDn Home End)`, keep: 5 });
-    if (!expanded && !allColumns) notes.push({ text: `columns ${first + 1}-${last} of ${header.length} (← →; \\x for records)`, keep: 6 });
-    if (table.dropped > 0) notes.push({ text: `${formatCount(table.dropped)} oldest dropped (sql-client.execution.max-table-result.rows)`, keep: 3 });
+    if (shown.length < count) notes.push({ text: `${expanded ? 'records' : 'rows'} ${shown.length === 0 ? 0 : top + 1}-${top + shown.length} shown (↑↓ PgUp PgDn)`, keep: 5 });
+    if (!expanded && !allColumns) notes.push({ text: `columns ${first + 1}-${last} of ${header.length} (←→, \\x)`, keep: 6 });
+    if (table.dropped > 0) notes.push({ text: `${formatCount(table.dropped)} oldest dropped (max-table-result.rows)`, keep: 3 });
     const note = fitParts(notes, cols - 1, ', ');
     out.push(color ? pc.dim(note) : note);
     out.push(color ? pc.dim(status) : status);

@@ -529,7 +529,7 @@ export class Repl {
           cancelled = true;
           job.cancel();
         },
-        view === null ? undefined : (key) => key === 'q' || key === 'Q' || (view.key(key) && 'used'),
+        view === null ? undefined : (key) => /[qQ]/.test(key.replace(/\u001b(\[[0-9;]*[~A-Za-z]|O[A-Za-z])/g, '')) || (view.key(key) && 'used'),
       );
     } finally {
       this.view = null;

@@ -5,8 +5,8 @@
 // Esc) keeps the entry found on the line for editing and acts as usual.
 //
 // Node's readline has no such search, and no public hook for keys: its key handler is a
-// method keyed by an internal symbol (`_ttyWrite`), which is wrapped on the one instance.
-// Where it cannot be found (another Node version), Ctrl-R does nothing.
+// method, `_ttyWrite` (kept by Node for compatibility; its internal symbol redirects to it),
+// which is wrapped on the one instance. Where it cannot be found, Ctrl-R does nothing.
 
 import type * as readline from 'node:readline';
 
@@ -27,11 +27,14 @@ interface Editable {
 }
 
 function keyHandlerName(rl: object): string | symbol | undefined {
+  // Node's public Interface redirects its internal symbol to `_ttyWrite` (kept for
+  // compatibility), so wrapping `_ttyWrite` on the instance sees every key
+  if (typeof (rl as { _ttyWrite?: unknown })._ttyWrite === 'function') return '_ttyWrite';
   for (let o: object | null = rl; o !== null; o = Object.getPrototypeOf(o) as object | null) {
     const sym = Object.getOwnPropertySymbols(o).find((x) => x.description === '_ttyWrite');
     if (sym !== undefined) return sym;
   }
-  return typeof (rl as { _ttyWrite?: unknown })._ttyWrite === 'function' ? '_ttyWrite' : undefined;
+  return undefined;
 }
 
 export class ReverseSearch {
@@ -50,9 +53,10 @@ export class ReverseSearch {
     const target = rl as unknown as Record<string | symbol, KeyHandler>;
     const original = target[name]!;
     this.active = false;
-    target[name] = (s, key) => {
+    const wrapped: KeyHandler = (s, key) => {
       if (!this.onKey(rl as unknown as Editable, s, key, prompt)) original.call(rl, s, key);
     };
+    Object.defineProperty(target, name, { value: wrapped, writable: true, configurable: true });
   }
 
   /** True when the key was used by the search (readline must not see it). */
