@@ -122,7 +122,8 @@ describe.skipIf(skip)('the REPL in a terminal', () => {
     t.line('\\mode table');
     await t.waitFor('result mode: table');
     t.line('SELECT auction % 3 AS k, COUNT(*) AS n FROM bid GROUP BY auction % 3;');
-    await t.waitFor((s) => /q or Ctrl-C to stop/.test(s.slice(s.lastIndexOf('result mode: table'))));
+    // the live table has the (alternate) screen to itself
+    await t.waitFor(() => t.visible().some((l) => /q or Ctrl-C to stop/.test(l)));
     t.press('q');
     const after = await t.waitFor((s) => (s.slice(s.lastIndexOf('result mode: table')).match(/query cancelled/g) ?? []).length === 1);
     // the shell is back at its prompt and the `q` was not typed into it
