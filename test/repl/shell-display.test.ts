@@ -116,6 +116,11 @@ describe.skipIf(!tmuxAvailable())('the shell display in a terminal', () => {
       expect.soft(read).toBeGreaterThanOrEqual(shown + dropped);
       await new Promise((r) => setTimeout(r, 150));
     }
+    // the rows above the screen are reachable with keys: Home goes to the first row kept
+    t.press('Home');
+    await t.waitFor(() => t.visible().some((l) => /^200 rows, rows 1-24 shown/.test(l)));
+    t.press('End');
+    await t.waitFor(() => t.visible().some((l) => /^200 rows, rows 177-200 shown/.test(l)));
     t.resize(60, 30);
     // the frame is drawn again for 60 columns: no fragments of the old one, no value cut,
     // the columns that do not fit are named, the status still says how to stop

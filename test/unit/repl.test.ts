@@ -107,6 +107,13 @@ CREATE VIEW cheap AS SELECT auction, price FROM bid WHERE price < 100;`,
     expect(complete('SEL', ctx())[0]).toContain('SELECT');
   });
 
+  it('after FROM offers only tables and views, and never a function weir refuses', () => {
+    expect(complete('SELECT * FROM p', ctx())).toEqual([['person'], 'p']);
+    expect(complete('SELECT * FROM bid JOIN c', ctx())[0]).toEqual(['cheap']);
+    expect(complete('SELECT current_t', ctx())[0]).toEqual([]);
+    expect(complete('SELECT CURRENT_', ctx())[0]).toEqual([]);
+  });
+
   it("puts the columns of the statement's tables first, and completes t. and alias. to columns", () => {
     const [cands] = complete('SELECT c', ctx('FROM person p'));
     expect(cands[0]).toBe('city');
