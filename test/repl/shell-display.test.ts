@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { weir } from '../cli/weir.js';
 import { Terminal, killServer, tmuxAvailable } from './tmux.js';
 
 const BID_COLUMNS = 'auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, url STRING, date_time TIMESTAMP(3), extra STRING';
@@ -208,4 +209,20 @@ describe.skipIf(!tmuxAvailable())('the shell display in a terminal', () => {
     t.press('Enter');
     await t.waitFor((x) => count(x, /│ alpha │/g) === 2);
   }, 120_000);
+});
+
+describe('the shell with piped input', () => {
+  it('prints NULL as the shell spells it, and finished results in the format of \\mode', async () => {
+    const input = [
+      "SELECT 'a' AS s, CAST(NULL AS BIGINT) AS n;",
+      '\\mode csv',
+      "SELECT 'a,b' AS s, CAST(NULL AS BIGINT) AS n, 1.5 AS d;",
+      '\\mode json',
+      "SELECT 'q\"' AS s, CAST(NULL AS BIGINT) AS n, 7 AS k;",
+      '',
+    ].join('\n');
+    const r = await weir([], { input });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('+I[a, NULL]\ns,n,d\n"a,b",,1.5\n[{"s":"q\\"","n":null,"k":7}]\n');
+  });
 });
