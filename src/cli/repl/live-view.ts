@@ -307,6 +307,17 @@ export class LiveView implements ResultListener {
     }
   }
 
+  /** Ends the view without a result (the query could not start): the screen as it was. */
+  abandon(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.frameTimer !== null) clearTimeout(this.frameTimer);
+    clearInterval(this.tick);
+    this.out.removeListener('resize', this.onResize);
+    if (this.table !== null) this.out.write(`${ESC}[?1049l${ESC}[?25h`);
+    else this.clearStatus();
+  }
+
   /** Rows the full-screen table has room for (table layout). */
   private visibleRows(): number {
     return Math.max(1, (this.out.rows ?? 24) - 6);

@@ -23,6 +23,7 @@ import type { StatementResult } from '../../sql/session.js';
 import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
 import type * as ast from '../../sql/ast.js';
 import type { LogicalPlan, SinkNode } from '../../plan/logical.js';
+import type { ResultListener } from '../../exec/operators/collect.js';
 import { inputsOf, isUpdating } from '../../plan/logical.js';
 import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore } from '../../exec/job-runner.js';
 import type { JobSummary } from '../../exec/job-runner.js';
@@ -506,18 +507,14 @@ export class Repl {
         })
       : null;
     const plain = view === null ? new PipedResult(logical.schema, this.formatSet ? this.format : null, maxRows, (t) => (target.file === undefined ? writeWithDrain(out, t) : target.write(t)), this.expanded) : null;
-    running = new RunningJob(plan, this.session.options, {
-      jobId: `select-${JobRegistry.newId()}`,
-      checkpoint: {
-        dir,
-        config: coordinatorConfig(this.session.options),
-        retained: 1,
-        onChange: (st) => {
-          if (st.last !== undefined) checkpoint = `checkpoint #${st.last.id} at ${new Date(st.last.triggeredAt).toTimeString().slice(0, 8)}`;
-        },
-      },
-      listener: () => view ?? plain!,
-    });
+    try {
+      running = this.newQueryJob(plan, dir, view ?? plain!, (text) => (checkpoint = text));
+    } catch (e) {
+      // the job could not be set up: give the screen back without a result
+      view?.abandon();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
     const job = running;
     let cancelled = false;
     let summary: JobSummary;
@@ -548,6 +545,22 @@ export class Repl {
       this.io.error.write(`${this.c('late:', 'yellow')} ${plural(summary.lateDropped, 'record')} arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and ${summary.lateDropped === 1 ? 'was' : 'were'} dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
     }
     if (summary.stateExpired > 0) this.io.error.write(`${this.c('state TTL:', 'yellow')} ${plural(summary.stateExpired, 'row or group', 'rows and groups')} expired from state\n`);
+  }
+
+  /** The job of a bare SELECT, checkpointing into `dir`; `onCheckpoint` gets the status text of the last one. */
+  private newQueryJob(plan: ReturnType<Session['physicalPlan']>, dir: string, listener: ResultListener, onCheckpoint: (text: string) => void): RunningJob {
+    return new RunningJob(plan, this.session.options, {
+      jobId: `select-${JobRegistry.newId()}`,
+      checkpoint: {
+        dir,
+        config: coordinatorConfig(this.session.options),
+        retained: 1,
+        onChange: (st) => {
+          if (st.last !== undefined) onCheckpoint(`checkpoint #${st.last.id} at ${new Date(st.last.triggeredAt).toTimeString().slice(0, 8)}`);
+        },
+      },
+      listener: () => listener,
+    });
   }
 
   /** INSERT INTO: a background job (interactive), or run to the end (piped, or table.dml-sync). */
