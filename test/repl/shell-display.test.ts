@@ -59,6 +59,13 @@ describe.skipIf(!tmuxAvailable())('the shell display in a terminal', () => {
     const ascii = s.split('\n').find((l) => /^│ +11 │/.test(l)) ?? 'none';
     expect.soft(columns(cjk)).toBe(columns(ascii));
 
+    // a query that fails shows its error, not an empty table
+    t.line(`CREATE TABLE gone (id BIGINT) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'gone.csv')}', 'format' = 'csv');`);
+    await t.waitFor('table gone created');
+    t.line('SELECT id FROM gone;');
+    await t.waitFor(/error: table gone: path .* does not exist/);
+    expect.soft(t.after('SELECT id FROM gone;')).not.toMatch(/rows?$/m);
+
     t.line('SELECT name FROM t WHERE id = 3;');
     await t.waitFor(/query finished in [\d.]+s: 1 change, 120 rows read/);
     expect.soft(t.after('WHERE id = 3;')).toMatch(/^1 row$/m);

@@ -518,6 +518,7 @@ export class Repl {
     const job = running;
     let cancelled = false;
     let summary: JobSummary;
+    let failed = true;
     this.view = view;
     try {
       summary = await this.interruptible(
@@ -528,9 +529,12 @@ export class Repl {
         },
         view === null ? undefined : (key) => /[qQ]/.test(key.replace(/\u001b(\[[0-9;]*[~A-Za-z]|O[A-Za-z])/g, '')) || (view.key(key) && 'used'),
       );
+      failed = false;
     } finally {
       this.view = null;
-      view?.finish();
+      // a failed query shows its error, not an empty or partial table
+      if (failed) view?.abandon();
+      else view?.finish();
       rmSync(dir, { recursive: true, force: true });
     }
     if (plain !== null) await plain.end();
