@@ -184,9 +184,8 @@ export class LiveView implements ResultListener {
   /** Index of the first row shown; null while following the newest rows. */
   private anchor: number | null = null;
   private firstColumn = 0;
-  /** Status line last drawn (scrolling modes), and the width it was drawn for. */
+  /** Status line last drawn (scrolling modes). */
   private statusDrawn = '';
-  private statusCols = 0;
   private lastSample: { at: number; rows: number; rate: number } = { at: 0, rows: 0, rate: 0 };
   private readonly onResize = (): void => this.onScreenResize();
   private finished = false;
@@ -379,7 +378,6 @@ export class LiveView implements ResultListener {
     const plain = this.statusText(cols - 1);
     this.out.write(`\r${ESC}[K${this.opts.color ? pc.dim(plain) : plain}`);
     this.statusDrawn = plain;
-    this.statusCols = cols;
   }
 
   private clearStatus(): void {
@@ -390,7 +388,6 @@ export class LiveView implements ResultListener {
   private printAbove(text: string): void {
     this.clearStatus();
     this.out.write(text);
-    void this.statusCols;
   }
 
   // -- the full-screen table ---------------------------------------------------------------
@@ -427,8 +424,8 @@ export class LiveView implements ResultListener {
       room = Math.max(1, Math.floor((rows - 2) / per));
       top = Math.min(this.anchor ?? Math.max(0, count - room), Math.max(0, count - room));
       shown = entries.slice(top, top + room);
-      const lines = renderExpanded(header, shown.map((e) => e.cells), top + 1);
-      out.push(...lines.map((l) => fitLine(l, cols)));
+      // a value wider than the screen wraps: it is never cut
+      out.push(...renderExpanded(header, shown.map((e) => e.cells), top + 1));
     } else {
       const widths = layout.widths.slice(first, last);
       const sub = { widths, right: right.slice(first, last) };
@@ -467,11 +464,6 @@ function fitParts(parts: readonly { text: string; keep: number }[], width: numbe
     kept = kept.filter((_, i) => i !== low);
   }
   return join();
-}
-
-/** A line longer than the screen is kept whole: it wraps (an expanded record's long value). */
-function fitLine(l: string, _cols: number): string {
-  return l;
 }
 
 function typeWidth(t: DataType): number {

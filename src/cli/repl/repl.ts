@@ -471,13 +471,12 @@ export class Repl {
   /** A small table (SHOW, DESCRIBE, SHOW JOBS) in the shell's style, or in the `\mode` format. */
   private emitTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
     const target = this.result();
+    const schema: Schema = header.map((name) => ({ name, type: T.STRING, nullable: true }) as Schema[number]);
     if (this.format === 'table') {
-      const schema: Schema = header.map((name) => ({ name, type: T.STRING, nullable: true }) as Schema[number]);
       const expanded = this.expanded === 'on' || (this.expanded === 'auto' && (renderBox(header, rows)[0]?.length ?? 0) > (this.io.output.columns ?? 80));
       const body = expanded ? formatResult('table', schema, rows, { expanded: 'on', screenWidth: this.io.output.columns ?? 80 }).replace(/[^\n]*\n$/, '') : `${renderBox(header, rows).join('\n')}\n`;
       target.write(`${body}${plural(rows.length, 'row')} in set\n`);
     } else {
-      const schema: Schema = header.map((name) => ({ name, type: T.STRING, nullable: true }) as Schema[number]);
       target.write(formatResult(this.format, schema, rows, { expanded: this.expanded, screenWidth: this.io.output.columns ?? 80 }));
     }
     if (target.file !== undefined) this.io.output.write(this.c(`${plural(rows.length, 'row')} written to ${target.file}`, 'dim') + '\n');
