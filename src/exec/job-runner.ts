@@ -231,6 +231,11 @@ export class RunningJob {
     this.job.cancel();
   }
 
+  /** Rows read so far and the sources' watermark, now: a display samples them when it draws. */
+  progressNow(): { elapsedMs: number; rowsRead: number; watermark: number } {
+    return { elapsedMs: performance.now() - this.started, rowsRead: this.rowsRead(), watermark: this.job.sourceWatermark() };
+  }
+
   private rowsRead(): number {
     let rows = 0;
     for (const { node, total } of this.job.nodeMetrics()) if (node.spec.kind === 'source' || node.spec.kind === 'values') rows += total.rowsIn;

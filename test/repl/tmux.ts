@@ -51,6 +51,16 @@ export class Terminal {
     this.press('Enter');
   }
 
+  /** Resizes the terminal, as a user dragging its window. */
+  resize(width: number, height: number): void {
+    tmux('resize-window', '-t', this.name, '-x', String(width), '-y', String(height));
+  }
+
+  /** The visible screen only (no scrollback), one string per line, wrapped lines not joined. */
+  visible(): string[] {
+    return tmux('capture-pane', '-p', '-t', this.name).replace(/\s+$/, '').split('\n');
+  }
+
   /** The screen and its scrollback, wrapped lines joined, trailing blank lines dropped. */
   screen(): string {
     return tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', this.name).replace(/\s+$/, '');

@@ -3,7 +3,10 @@
 //
 // Columns of the tables and views the statement names come first; then those of every other
 // table. A word typed in lower case completes to lower-case keywords. `t.` completes the
-// columns of table (or alias) t.
+// columns of table (or alias) t. After FROM, JOIN, INTO, TABLE, DESCRIBE only tables and
+// views are offered, so `FROM o` + Tab completes a table whose name is the only one starting
+// so. Nothing weir rejects is offered: a function or keyword the binder refuses as not
+// supported (CURRENT_TIMESTAMP, PROCTIME) is found once by trying it, and left out.
 
 import type { Catalog } from '../../catalog/catalog.js';
 import { DEFAULT_OPTIONS, OPTIONS_WITHOUT_DEFAULT } from '../../catalog/catalog.js';
@@ -11,6 +14,9 @@ import { KEYWORDS } from '../../sql/parse.js';
 import { sqlFunctionNames } from '../../expr/registry.js';
 import { AGGREGATE_NAMES } from '../../expr/aggregate-types.js';
 import { readdirSync, statSync } from 'node:fs';
+import { WeirError } from '../../common/errors.js';
+import { Session } from '../../sql/session.js';
+import { parseScript } from '../../sql/parse.js';
 import { dirname, join } from 'node:path';
 
 export interface CompletionContext {
@@ -78,6 +84,16 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   if (file !== null) return [completePath(file[1]!), file[1]!];
 
   const text = `${ctx.pending}\n${line}`;
+  // where a table goes: tables and views only
+  const relation = /(?:^|[\s(,])(FROM|JOIN|INTO|TABLE|DESCRIBE|DESC|TABLES?\s+LIKE)\s+`?([A-Za-z_][\w$]*)?$/i.exec(text);
+  if (relation !== null && !/^TABLE$/i.test(relation[2] ?? '')) {
+    const w = relation[2] ?? '';
+    const tablesOnly = ctx.catalog.names().filter((n) => startsWithCi(n, w));
+    // `FROM TABLE(TUMBLE(...))`, `FROM LATERAL ...`, `FROM UNNEST(...)`
+    const lower = w !== '' && w === w.toLowerCase();
+    const extra = /^FROM|JOIN$/i.test(relation[1]!) ? ['TABLE', 'LATERAL', 'UNNEST'].map((k) => (lower ? k.toLowerCase() : k)).filter((k) => w !== '' && startsWithCi(k, w)) : [];
+    return [[...tablesOnly, ...extra], w];
+  }
   // inside a string after SET / RESET: option keys; after STOP JOB: job ids
   const quoted = /(SET|RESET|STOP\s+JOB)\s+'([^']*)$/i.exec(text);
   if (quoted !== null) {
@@ -103,10 +119,38 @@ export function complete(line: string, ctx: CompletionContext): [string[], strin
   const inStatement = unique(tables.flatMap((t) => columnsOf(ctx.catalog, t)));
   const otherColumns = unique(ctx.catalog.names().flatMap((t) => columnsOf(ctx.catalog, t)));
   const names = ctx.catalog.names();
-  const functions = [...sqlFunctionNames(), ...AGGREGATE_NAMES].map((f) => (lower ? f.toLowerCase() : f));
-  const keywords = KEYWORDS.map((k) => (lower ? k.toLowerCase() : k));
+  const refused = rejectedNames();
+  const functions = [...sqlFunctionNames(), ...AGGREGATE_NAMES].filter((f) => !refused.has(f.toUpperCase())).map((f) => (lower ? f.toLowerCase() : f));
+  const keywords = KEYWORDS.filter((k) => !refused.has(k.toUpperCase())).map((k) => (lower ? k.toLowerCase() : k));
   const all = unique([...inStatement, ...names, ...otherColumns, ...functions, ...keywords]);
   return [all.filter((c) => startsWithCi(c, w)), w];
+}
+
+let rejected: Set<string> | undefined;
+
+/**
+ * Functions weir refuses as not supported, found once by trying each (`SELECT f()`, and for
+ * the keyword functions such as CURRENT_TIMESTAMP, `SELECT name`): an error of kind
+ * not-supported at the name. (Trying every keyword would take seconds of parse errors; the
+ * keywords that parse as an expression on their own are the niladic functions.)
+ */
+export function rejectedNames(): Set<string> {
+  if (rejected !== undefined) return rejected;
+  rejected = new Set();
+  const session = new Session();
+  const tries = [
+    ...[...sqlFunctionNames(), ...AGGREGATE_NAMES].map((n) => [n.toUpperCase(), `SELECT ${n}()`] as const),
+    ...KEYWORDS.filter((k) => /^(CURRENT_|LOCAL)/.test(k)).map((k) => [k, `SELECT ${k}`] as const),
+  ];
+  for (const [name, text] of tries) {
+    try {
+      const source = { name: 'completion', text };
+      for (const stmt of parseScript(source)) session.execute(stmt, source);
+    } catch (e) {
+      if (e instanceof WeirError && e.kind === 'not-supported' && e.span?.start === 7) rejected.add(name);
+    }
+  }
+  return rejected;
 }
 
 function completePath(prefix: string): string[] {

@@ -11,7 +11,7 @@
 // While a query runs the line editor is closed and the terminal is in raw mode, so Ctrl-C
 // arrives as a byte and cancels the query, not the shell; the editor reopens afterwards.
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as readline from 'node:readline';
@@ -23,19 +23,26 @@ import type { StatementResult } from '../../sql/session.js';
 import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
 import type * as ast from '../../sql/ast.js';
 import type { LogicalPlan, SinkNode } from '../../plan/logical.js';
+import type { ResultListener } from '../../exec/operators/collect.js';
 import { inputsOf, isUpdating } from '../../plan/logical.js';
-import { RunningJob, coordinatorConfig, formatCount, formatDelay, formatWatermark, planIdentity, prepareRestore } from '../../exec/job-runner.js';
-import type { JobSummary, Progress } from '../../exec/job-runner.js';
+import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore } from '../../exec/job-runner.js';
+import type { JobSummary } from '../../exec/job-runner.js';
 import { loadCheckpoint } from '../../checkpoint/restore.js';
 import { createSourceConnector } from '../../connectors/registry.js';
-import { renderTable } from '../render.js';
-import { PlainPrinter } from '../result-printer.js';
+import { ROW_KIND_TEXT, RowKind } from '../../common/batch.js';
+import type { Batch } from '../../common/batch.js';
+import { T } from '../../common/types.js';
+import type { Schema } from '../../plan/logical.js';
+import { setPrintTerminal } from '../../connectors/print/sink.js';
 import { formatVerifyReport } from '../verify-report.js';
 import { complete } from './completion.js';
+import type { Expanded, OutputFormat } from './display.js';
+import { OUTPUT_FORMATS, cellText, cellsOf, displayWidth as displayWidthOf, formatResult, plural, renderBox } from './display.js';
 import { History, historyPath } from './history.js';
 import { BackgroundJob, JobRegistry } from './jobs.js';
-import type { ResultMode } from './live-view.js';
-import { LiveView, RESULT_MODES } from './live-view.js';
+import type { ResultMode, ResultTarget } from './live-view.js';
+import { LiveView, MaterializedResult, RESULT_MODES } from './live-view.js';
+import { ReverseSearch } from './reverse-search.js';
 
 export interface ReplIO {
   readonly input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown };
@@ -49,13 +56,18 @@ const CONTINUE = '  ... ';
 const META_HELP: readonly (readonly [string, string])[] = [
   ['\\help', 'this help (also \\h, \\?)'],
   ['\\quit', 'leave the shell, stopping running jobs with a savepoint (also \\q, Ctrl-D)'],
-  ['\\mode [table|changelog|tableau]', "show or set how live results are shown (sql-client.execution.result-mode)"],
+  ['\\mode [MODE]', 'how results are shown: live as table, changelog or tableau (sql-client.execution.result-mode); csv, json or markdown: the finished result in that format'],
+  ['\\x [on|off|auto]', 'expanded display: each row as a record, a column per line (auto: when the table is wider than the screen)'],
+  ['\\o [FILE]', 'send results to FILE (\\o alone: back to the screen)'],
   ['\\timing [on|off]', 'print how long each statement took'],
   ['\\i FILE', "run a file's statements as if typed"],
   ['\\verify', 'run weir verify on the last SELECT or INSERT: the stream against DuckDB'],
 ];
 
-export const META_COMMANDS: readonly string[] = ['\\help', '\\h', '\\?', '\\quit', '\\q', '\\mode', '\\timing', '\\i', '\\verify'];
+export const META_COMMANDS: readonly string[] = ['\\help', '\\h', '\\?', '\\quit', '\\q', '\\mode', '\\x', '\\o', '\\timing', '\\i', '\\verify'];
+
+/** What `\mode` takes: the live modes of Flink's client and the formats of finished results. */
+export const MODES: readonly string[] = [...RESULT_MODES, ...OUTPUT_FORMATS.filter((f) => f !== 'table')];
 
 class StopRun extends Error {}
 
@@ -73,6 +85,15 @@ export class Repl {
   private readonly ddl: string[] = [];
   private lastQuery: string | undefined;
   private timing = false;
+  /** Format of finished results (`\mode csv|json|markdown`); set explicitly (piped input prints plain rows until then). */
+  private format: OutputFormat = 'table';
+  private formatSet = false;
+  private expanded: Expanded = 'off';
+  /** `\o FILE`: results go to this file. */
+  private outFile: { path: string; fd: number } | null = null;
+  /** The live view on screen, if any (keys go to it). */
+  private view: LiveView | null = null;
+  private readonly search: ReverseSearch;
   /** Cancels what is running now (a live query, a synchronous INSERT). */
   private interrupt: (() => void) | null = null;
   /** Messages from background jobs while a query had the screen. */
@@ -91,6 +112,7 @@ export class Repl {
     this.color = io.output.isTTY === true && pc.isColorSupported;
     this.errorColor = io.error.isTTY === true && pc.isColorSupported;
     this.history = new History(this.interactive && opts.history !== false ? historyPath() : null);
+    this.search = new ReverseSearch(() => this.history.entries);
   }
 
   // ---------------------------------------------------------------------------------------
@@ -103,9 +125,19 @@ export class Repl {
     out.write(this.c("Statements end with ';'. \\help lists the commands, Tab completes, Ctrl-C cancels a query, Ctrl-D exits.", 'dim') + '\n');
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
+    // rows of print sinks go above the prompt, not onto the line being typed
+    const printed = (stream: NodeJS.WritableStream) => ({
+      write: (text: string): boolean => {
+        this.printAbovePrompt(text, stream);
+        return true;
+      },
+      once: (_event: 'drain', cb: () => void) => cb(),
+    });
+    setPrintTerminal({ stdout: printed(this.io.output), stderr: printed(this.io.error) });
     return new Promise<number>((resolve) => {
       this.exit = (code) => {
         process.removeListener('SIGINT', onSignal);
+        setPrintTerminal(null);
         resolve(code);
       };
       this.openPrompt();
@@ -153,10 +185,11 @@ export class Repl {
       removeHistoryDuplicates: true,
       prompt: this.pending.length > 0 ? CONTINUE : PROMPT,
       completer: (line: string): [string[], string] =>
-        complete(line, { catalog: this.session.catalog, pending: this.pending.join('\n'), jobIds: this.jobs.jobs.map((j) => j.id), metaCommands: META_COMMANDS, resultModes: RESULT_MODES }),
+        complete(line, { catalog: this.session.catalog, pending: this.pending.join('\n'), jobIds: this.jobs.jobs.map((j) => j.id), metaCommands: META_COMMANDS, resultModes: MODES }),
       tabSize: 2,
     });
     this.rl = rl;
+    this.search.attach(rl, () => (this.pending.length > 0 ? CONTINUE : PROMPT));
     rl.on('line', (line) => {
       void this.onLine(line);
     });
@@ -282,10 +315,10 @@ export class Repl {
         if (this.interactive) out.write(`${this.c('✓', 'green')} ${r.message}\n`);
         return;
       case 'table':
-        out.write(renderTable(r.header, r.rows) + '\n');
+        this.emitTable(r.header, r.rows);
         return;
       case 'explain':
-        out.write(r.text + '\n');
+        this.result().write(r.text + '\n');
         return;
       case 'query':
         this.lastQuery = text;
@@ -297,7 +330,8 @@ export class Repl {
         return;
       case 'show-jobs': {
         const t = this.jobs.table();
-        out.write(t.rows.length === 0 ? 'no jobs in this session\n' : renderTable(t.header, t.rows) + '\n');
+        if (t.rows.length === 0) out.write('no jobs in this session\n');
+        else this.emitTable(t.header, t.rows);
         return;
       }
       case 'stop-job':
@@ -322,15 +356,52 @@ export class Repl {
         throw new StopRun();
       case '\\mode': {
         if (arg === '') {
-          out.write(`result mode: ${this.mode()} (one of ${RESULT_MODES.join(', ')})\n`);
+          out.write(`result mode: ${this.format !== 'table' ? this.format : this.mode()} (one of ${MODES.join(', ')})\n`);
           return true;
         }
-        if (!(RESULT_MODES as readonly string[]).includes(arg)) {
-          this.printError(new WeirError('usage', `unknown result mode '${arg}'`, { hint: `use one of ${RESULT_MODES.join(', ')}` }));
+        const m = arg.toLowerCase();
+        if (!MODES.includes(m)) {
+          this.printError(new WeirError('usage', `unknown result mode '${arg}'`, { hint: `use one of ${MODES.join(', ')}` }));
           return false;
         }
-        this.session.options.set('sql-client.execution.result-mode', arg);
-        out.write(`result mode: ${arg}\n`);
+        if ((RESULT_MODES as readonly string[]).includes(m)) {
+          this.session.options.set('sql-client.execution.result-mode', m);
+          this.format = 'table';
+        } else {
+          // a finished result in a format: live, the table shows it as it grows
+          this.session.options.set('sql-client.execution.result-mode', 'table');
+          this.format = m as OutputFormat;
+        }
+        this.formatSet = true;
+        if (this.interactive) out.write(`result mode: ${m}\n`);
+        return true;
+      }
+      case '\\x': {
+        const v = arg.toLowerCase();
+        if (v !== '' && v !== 'on' && v !== 'off' && v !== 'auto') {
+          this.printError(new WeirError('usage', `\\x takes on, off or auto, got '${arg}'`));
+          return false;
+        }
+        this.expanded = v === '' ? (this.expanded === 'on' ? 'off' : 'on') : v;
+        if (this.interactive) out.write(`expanded display is ${this.expanded}\n`);
+        return true;
+      }
+      case '\\o': {
+        if (this.outFile !== null) {
+          closeSync(this.outFile.fd);
+          this.outFile = null;
+        }
+        if (arg === '') {
+        if (this.interactive) out.write('results go to the screen\n');
+          return true;
+        }
+        try {
+          this.outFile = { path: arg, fd: openSync(arg, 'w') };
+        } catch (e) {
+          this.printError(new WeirError('usage', `cannot write ${arg}: ${e instanceof Error ? e.message : String(e)}`));
+          return false;
+        }
+        if (this.interactive) out.write(`results go to ${arg} (\\o alone: back to the screen)\n`);
         return true;
       }
       case '\\timing':
@@ -390,60 +461,109 @@ export class Repl {
     return (this.session.options.get('sql-client.execution.result-mode') ?? 'table').toLowerCase() as ResultMode;
   }
 
-  /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise. */
+  /** Where results go: the screen, or the file of `\o`. */
+  private result(): ResultTarget {
+    const f = this.outFile;
+    if (f === null) return { file: undefined, write: (text) => void this.io.output.write(text) };
+    return { file: f.path, write: (text) => void writeSync(f.fd, text) };
+  }
+
+  /** A small table (SHOW, DESCRIBE, SHOW JOBS) in the shell's style, or in the `\mode` format. */
+  private emitTable(header: readonly string[], rows: readonly (readonly string[])[]): void {
+    const target = this.result();
+    const schema: Schema = header.map((name) => ({ name, type: T.STRING, nullable: true }) as Schema[number]);
+    if (this.format === 'table') {
+      const expanded = this.expanded === 'on' || (this.expanded === 'auto' && (renderBox(header, rows)[0]?.length ?? 0) > (this.io.output.columns ?? 80));
+      const body = expanded ? formatResult('table', schema, rows, { expanded: 'on', screenWidth: this.io.output.columns ?? 80 }).replace(/[^\n]*\n$/, '') : `${renderBox(header, rows).join('\n')}\n`;
+      target.write(`${body}${plural(rows.length, 'row')} in set\n`);
+    } else {
+      target.write(formatResult(this.format, schema, rows, { expanded: this.expanded, screenWidth: this.io.output.columns ?? 80 }));
+    }
+    if (target.file !== undefined) this.io.output.write(this.c(`${plural(rows.length, 'row')} written to ${target.file}`, 'dim') + '\n');
+  }
+
+  /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise (or a finished result in the `\mode` format). */
   private async runQuery(logical: LogicalPlan): Promise<void> {
     const plan = this.session.physicalPlan([], [logical]);
     const out = this.io.output;
     const tty = out.isTTY === true;
     const dir = mkdtempSync(join(tmpdir(), 'weir-repl-'));
+    const target = this.result();
+    const maxRows = Number(this.session.options.get('sql-client.execution.max-table-result.rows') ?? 1_000_000);
+    let checkpoint = '';
+    let running: RunningJob | null = null;
     const view = tty
       ? new LiveView(logical.schema, out, {
           mode: this.mode(),
-          maxRows: Number(this.session.options.get('sql-client.execution.max-table-result.rows') ?? 1_000_000),
+          format: this.format,
+          expanded: this.expanded,
+          maxRows,
           updating: isUpdating(logical),
           color: this.color,
+          target,
+          sample: () => running!.progressNow(),
+          checkpoint: () => checkpoint,
         })
       : null;
-    const plain = view === null ? new PlainPrinter({ write: (t) => writeWithDrain(out, t) }) : null;
-    let checkpoint = '';
-    const running = new RunningJob(plan, this.session.options, {
+    const plain = view === null ? new PipedResult(logical.schema, this.formatSet ? this.format : null, maxRows, (t) => (target.file === undefined ? writeWithDrain(out, t) : target.write(t)), this.expanded) : null;
+    try {
+      running = this.newQueryJob(plan, dir, view ?? plain!, (text) => (checkpoint = text));
+    } catch (e) {
+      // the job could not be set up: give the screen back without a result
+      view?.abandon();
+      rmSync(dir, { recursive: true, force: true });
+      throw e;
+    }
+    const job = running;
+    let cancelled = false;
+    let summary: JobSummary;
+    let failed = true;
+    this.view = view;
+    try {
+      summary = await this.interruptible(
+        job.run(),
+        () => {
+          cancelled = true;
+          job.cancel();
+        },
+        view === null ? undefined : (key) => /[qQ]/.test(key.replace(/\u001b(\[[0-9;]*[~A-Za-z]|O[A-Za-z])/g, '')) || (view.key(key) && 'used'),
+      );
+      failed = false;
+    } finally {
+      this.view = null;
+      // a failed query shows its error, not an empty or partial table
+      if (failed) view?.abandon();
+      else view?.finish();
+      rmSync(dir, { recursive: true, force: true });
+    }
+    if (plain !== null) await plain.end();
+    if (view !== null) {
+      const secs = (summary.elapsedMs / 1000).toFixed(2);
+      const rows = view.changes;
+      const written = target.file === undefined ? '' : ` · result written to ${target.file}`;
+      out.write(this.c(cancelled ? `query cancelled after ${secs}s (${plural(rows, 'change')} received)${written}` : `query finished in ${secs}s: ${plural(rows, 'change')}, ${plural(summary.rowsRead, 'row')} read${written}`, 'dim') + '\n');
+    }
+    if (summary.lateDropped > 0) {
+      const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
+      this.io.error.write(`${this.c('late:', 'yellow')} ${plural(summary.lateDropped, 'record')} arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and ${summary.lateDropped === 1 ? 'was' : 'were'} dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
+    }
+    if (summary.stateExpired > 0) this.io.error.write(`${this.c('state TTL:', 'yellow')} ${plural(summary.stateExpired, 'row or group', 'rows and groups')} expired from state\n`);
+  }
+
+  /** The job of a bare SELECT, checkpointing into `dir`; `onCheckpoint` gets the status text of the last one. */
+  private newQueryJob(plan: ReturnType<Session['physicalPlan']>, dir: string, listener: ResultListener, onCheckpoint: (text: string) => void): RunningJob {
+    return new RunningJob(plan, this.session.options, {
       jobId: `select-${JobRegistry.newId()}`,
       checkpoint: {
         dir,
         config: coordinatorConfig(this.session.options),
         retained: 1,
         onChange: (st) => {
-          if (st.last !== undefined) checkpoint = ` · checkpoint #${st.last.id} at ${new Date(st.last.triggeredAt).toTimeString().slice(0, 8)}`;
+          if (st.last !== undefined) onCheckpoint(`checkpoint #${st.last.id} at ${new Date(st.last.triggeredAt).toTimeString().slice(0, 8)}`);
         },
       },
-      listener: () => view ?? plain!,
-      onProgress: view === null ? undefined : (p) => view.setStatus(statusLine(p, checkpoint)),
+      listener: () => listener,
     });
-    let cancelled = false;
-    let summary: JobSummary;
-    try {
-      summary = await this.interruptible(
-        running.run(),
-        () => {
-          cancelled = true;
-          running.cancel();
-        },
-        view !== null,
-      );
-    } finally {
-      view?.finish();
-      rmSync(dir, { recursive: true, force: true });
-    }
-    if (view !== null) {
-      const secs = (summary.elapsedMs / 1000).toFixed(2);
-      const rows = view.changes;
-      out.write(this.c(cancelled ? `query cancelled after ${secs}s (${formatCount(rows)} changes received)` : `query finished in ${secs}s: ${formatCount(rows)} changes, ${formatCount(summary.rowsRead)} rows read`, 'dim') + '\n');
-    }
-    if (summary.lateDropped > 0) {
-      const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
-      this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
-    }
-    if (summary.stateExpired > 0) this.io.error.write(`${this.c('state TTL:', 'yellow')} ${formatCount(summary.stateExpired)} rows and groups expired from state\n`);
   }
 
   /** INSERT INTO: a background job (interactive), or run to the end (piped, or table.dml-sync). */
@@ -481,7 +601,7 @@ export class Repl {
     const s = j.summary;
     switch (j.status) {
       case 'FINISHED':
-        return `job ${j.id} finished: ${formatCount(s!.rowsRead)} rows read, ${formatCount(s!.rowsWritten)} rows written${s!.lateDropped > 0 ? `, ${formatCount(s!.lateDropped)} late records dropped` : ''}`;
+        return `job ${j.id} finished: ${plural(s!.rowsRead, 'row')} read, ${plural(s!.rowsWritten, 'row')} written${s!.lateDropped > 0 ? `, ${plural(s!.lateDropped, 'late record')} dropped` : ''}`;
       case 'STOPPED':
         return `job ${j.id} stopped${j.lastCheckpoint !== undefined ? ` with a savepoint at ${j.lastCheckpoint}; to resume: SET 'execution.savepoint.path' = '${j.lastCheckpoint}'; then the same INSERT` : ''}`;
       case 'FAILED': {
@@ -524,7 +644,7 @@ export class Repl {
     const active = this.jobs.active();
     if (active.length === 0) return;
     if (this.interactive) {
-      this.io.output.write(`stopping ${active.length} running job${active.length === 1 ? '' : 's'} with a savepoint...\n`);
+      this.io.output.write(`stopping ${plural(active.length, 'running job')} with a savepoint...\n`);
       for (const j of active) j.stop();
       await this.interruptible(Promise.all(active.map((j) => j.done)), () => active.forEach((j) => j.running.cancel()));
       for (const j of active) this.io.output.write(`${this.jobEndMessage(j)}\n`);
@@ -565,17 +685,19 @@ export class Repl {
 
   /**
    * Runs `work` with Ctrl-C cancelling it: on a terminal in raw mode (the byte 0x03), and
-   * through SIGINT otherwise. With `quitKey`, `q` stops it too (a live result view, as in
-   * Flink's SQL client); other keys typed meanwhile are dropped.
+   * through SIGINT otherwise. `keys` sees the other keys typed meanwhile (a live result view
+   * scrolls with them; `q` stops it, as in Flink's SQL client) and says whether the key
+   * stops the work; keys it does not use are dropped.
    */
-  private async interruptible<T>(work: Promise<T>, onInterrupt: () => void, quitKey = false): Promise<T> {
+  private async interruptible<T>(work: Promise<T>, onInterrupt: () => void, keys?: (key: string) => boolean | 'used'): Promise<T> {
     const input = this.io.input;
     let onData: ((d: Buffer | string) => void) | null = null;
     if (input.isTTY === true && input.setRawMode !== undefined) {
       input.setRawMode(true);
       onData = (d) => {
         const s = typeof d === 'string' ? d : d.toString('latin1');
-        if (s.includes('\u0003') || (quitKey && (s === 'q' || s === 'Q'))) onInterrupt();
+        if (s.includes('\u0003')) onInterrupt();
+        else if (keys !== undefined && keys(s) === true) onInterrupt();
       };
       input.on('data', onData);
       input.resume();
@@ -606,9 +728,31 @@ export class Repl {
       else this.io.error.write(`${text}\n`);
       return;
     }
-    readline.clearLine(this.io.output, 0);
+    this.printAbovePrompt(`${text}\n`, this.io.output);
+  }
+
+  /**
+   * Text from a background job (a print sink's rows) while the shell runs: above the prompt
+   * and the line being typed, which are drawn again below it; held back while a live table
+   * has the screen (up to a limit), and written as it comes while a statement runs.
+   */
+  private printAbovePrompt(text: string, stream: NodeJS.WritableStream): void {
+    if (this.rl === null) {
+      if (this.view !== null && this.mode() === 'table') {
+        if (this.deferred.length < 10_000) this.deferred.push(text.replace(/\n$/, ''));
+        return;
+      }
+      stream.write(text);
+      return;
+    }
+    // the prompt and typed text may span several screen lines: erase them all
+    const rl = this.rl as unknown as { line: string; getPrompt(): string };
+    const cols = this.io.output.columns ?? 80;
+    const above = Math.floor(displayWidthOf(rl.getPrompt() + rl.line) / cols);
     readline.cursorTo(this.io.output, 0);
-    this.io.output.write(`${text}\n`);
+    if (above > 0) readline.moveCursor(this.io.output, 0, -above);
+    readline.clearScreenDown(this.io.output);
+    stream.write(text);
     this.rl.prompt(true);
   }
 
@@ -647,10 +791,6 @@ export class Repl {
   }
 }
 
-function statusLine(p: Progress, checkpoint: string): string {
-  return `${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · ${formatCount(p.rowsRead)} rows read · watermark ${formatWatermark(p.watermark)}${checkpoint} · q or Ctrl-C to stop`;
-}
-
 /** Tables the plan reads whose source never ends. */
 function unboundedTables(plan: LogicalPlan, maxParallelism: number): string[] {
   const out = new Set<string>();
@@ -666,6 +806,39 @@ function unboundedTables(plan: LogicalPlan, maxParallelism: number): string[] {
   };
   walk(plan);
   return [...out];
+}
+
+/**
+ * Rows of a SELECT with piped input: one per line as the print connector writes them
+ * (`+I[a, NULL]`), or, after `\mode table|csv|json|markdown`, the finished result in that format.
+ */
+class PipedResult {
+  private readonly table: MaterializedResult | null;
+
+  constructor(
+    private readonly schema: Schema,
+    private readonly format: OutputFormat | null,
+    maxRows: number,
+    private readonly write: (text: string) => void | Promise<void>,
+    private readonly expanded: Expanded,
+  ) {
+    this.table = format === null ? null : new MaterializedResult(maxRows);
+  }
+
+  onBatch(batch: Batch): void | Promise<void> {
+    if (this.table !== null) {
+      for (let i = 0; i < batch.length; i++) this.table.apply(batch.ops === null ? RowKind.Insert : batch.ops[i]!, cellsOf(batch, i), 0);
+      this.table.flush();
+      return;
+    }
+    const lines: string[] = [];
+    for (let i = 0; i < batch.length; i++) lines.push(`${ROW_KIND_TEXT[batch.ops === null ? 0 : batch.ops[i]!]!}[${cellsOf(batch, i).map(cellText).join(', ')}]`);
+    if (lines.length > 0) return this.write(`${lines.join('\n')}\n`);
+  }
+
+  async end(): Promise<void> {
+    if (this.table !== null) await this.write(formatResult(this.format!, this.schema, this.table.rows(), { expanded: this.expanded, screenWidth: 80 }));
+  }
 }
 
 function countLines(text: string): number {

@@ -13,11 +13,21 @@ export interface TextOut {
   once(event: 'drain', cb: () => void): unknown;
 }
 
+/**
+ * Where print sinks write when no stream is given: the interactive shell sets its own, so
+ * printed rows go above its prompt instead of onto the line being typed.
+ */
+let terminal: { stdout: TextOut; stderr: TextOut } | null = null;
+
+export function setPrintTerminal(t: { stdout: TextOut; stderr: TextOut } | null): void {
+  terminal = t;
+}
+
 export function printSink(identifier: string | undefined, standardError: boolean, out?: TextOut): SinkConnector {
   return {
     acceptsUpdates: true,
     transactional: false,
-    createWriter: (opts) => new PrintWriter(identifier, opts, out ?? (standardError ? process.stderr : process.stdout)),
+    createWriter: (opts) => new PrintWriter(identifier, opts, out ?? (standardError ? (terminal?.stderr ?? process.stderr) : (terminal?.stdout ?? process.stdout))),
   };
 }
 
