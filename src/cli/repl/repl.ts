@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import * as readline from 'node:readline';
 import pc from 'picocolors';
 import type { SourceText } from '../../common/errors.js';
-import { WeirError, formatError } from '../../common/errors.js';
+import { WeirError, formatError, stackFrames } from '../../common/errors.js';
 import { Session } from '../../sql/session.js';
 import type { StatementResult } from '../../sql/session.js';
 import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
@@ -620,7 +620,7 @@ export class Repl {
       return;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    this.io.error.write(`${color('internal error:', 'red')} ${err.message} (this is a bug in weir)\n${err.stack ?? ''}\n`);
+    this.io.error.write(`${color('internal error:', 'red')} ${err.message} (this is a bug in weir)\n${stackFrames(err)}`);
   }
 
   private helpText(): string {
