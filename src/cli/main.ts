@@ -25,6 +25,7 @@ import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import { formatVerifyReport } from './verify-report.js';
 import { startRepl } from './repl/repl.js';
+import { VERSION } from './version.js';
 import { countsByStatement, rootLabels } from './statement-labels.js';
 import type { PhysicalPlan } from '../plan/physical.js';
 
@@ -250,7 +251,7 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
         ? `${color ? pc.yellow('■') : 'stopped:'} stopped after ${secs}s: ${counts}`
         : `${color ? pc.green('✓') : 'done:'} finished in ${secs}s: ${counts}`;
   const lines = [head];
-  if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable records skipped (ignore-parse-errors)`);
+  if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable record${s.skipped === 1 ? '' : 's'} skipped (ignore-parse-errors)`);
   const c = s.checkpoints;
   if (c !== undefined) {
     const last = c.last === undefined ? '' : `; last chk-${c.last.id}${c.last.kind === 'savepoint' ? ' (savepoint)' : c.last.kind === 'final' ? ' (final)' : ''}, ${formatBytes(c.last.bytes)} in ${c.last.durationMs} ms`;
@@ -435,12 +436,25 @@ function showCheckpoint(dir: string, id: number, io: CliIO): number {
   return 0;
 }
 
-export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
+export function buildProgram(io: CliIO, setCode: (c: number) => void, shellOptions = false): Command {
   const program = new Command();
   program
     .name('weir')
-    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.\nRun `weir` without a command for the interactive SQL shell (statements from a pipe run in order).')
-    .version('0.1.0', '-V, --version')
+    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.\nRun `weir` without a command for the interactive SQL shell (statements from a pipe run in order); ~/.weirrc runs when it starts.')
+    .version(VERSION, '-V, --version', 'print the version of weir')
+    .option('-f, --file <file>', "run a file's statements as the shell runs them from a pipe, then exit")
+    .option('-c, --command <sql>', 'run these statements, then exit')
+    .option('-i, --init <file>', 'run this file first, then start the shell (instead of ~/.weirrc)');
+  // the shell's options; without them the first word must be a command (`weir runn` is an
+  // unknown command, not an argument)
+  if (shellOptions)
+    program.action(async (o: { file?: string; command?: string; init?: string }) => {
+      if (o.file !== undefined && o.command !== undefined) throw new UsageError('-f and -c cannot be given together');
+      if (o.init !== undefined && !existsSync(o.init)) throw new UsageError(`no such file: ${o.init}`);
+      const file = o.file === undefined ? undefined : readSource(o.file);
+      setCode(await startRepl({ input: process.stdin, output: process.stdout, error: process.stderr }, { init: o.init, command: o.command, file }));
+    });
+  program
     .showHelpAfterError('(weir --help lists the commands)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
@@ -501,9 +515,13 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
 
 export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv[0]?.startsWith('-') === true,
+  );
   try {
     if (argv.length === 0) return await startRepl({ input: process.stdin, output: process.stdout, error: process.stderr });
     await program.parseAsync([...argv], { from: 'user' });

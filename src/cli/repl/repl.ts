@@ -12,7 +12,7 @@
 // arrives as a byte and cancels the query, not the shell; the editor reopens afterwards.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as readline from 'node:readline';
 import pc from 'picocolors';
@@ -32,6 +32,7 @@ import { renderTable } from '../render.js';
 import { PlainPrinter } from '../result-printer.js';
 import { formatVerifyReport } from '../verify-report.js';
 import { complete } from './completion.js';
+import { VERSION } from '../version.js';
 import { History, historyPath } from './history.js';
 import { BackgroundJob, JobRegistry } from './jobs.js';
 import type { ResultMode } from './live-view.js';
@@ -85,9 +86,9 @@ export class Repl {
 
   constructor(
     private readonly io: ReplIO,
-    opts: { readonly history?: boolean } = {},
+    opts: { readonly history?: boolean; readonly interactive?: boolean } = {},
   ) {
-    this.interactive = io.input.isTTY === true;
+    this.interactive = opts.interactive ?? io.input.isTTY === true;
     this.color = io.output.isTTY === true && pc.isColorSupported;
     this.errorColor = io.error.isTTY === true && pc.isColorSupported;
     this.history = new History(this.interactive && opts.history !== false ? historyPath() : null);
@@ -96,13 +97,25 @@ export class Repl {
   // ---------------------------------------------------------------------------------------
   // The two ways in
 
-  /** Interactive: resolves with the exit code when the user leaves. */
-  runInteractive(): Promise<number> {
+  /**
+   * Interactive: resolves with the exit code when the user leaves. `init` (a file: `-i`, or
+   * ~/.weirrc) runs first, as `\\i` would run it; after an error in it the shell still starts.
+   */
+  async runInteractive(init?: string): Promise<number> {
     const out = this.io.output;
-    out.write(`${this.c('weir 0.1.0', 'bold')}: streaming SQL over event streams, in Flink's dialect\n`);
+    out.write(`${this.c(`weir ${VERSION}`, 'bold')}: streaming SQL over event streams, in Flink's dialect\n`);
     out.write(this.c("Statements end with ';'. \\help lists the commands, Tab completes, Ctrl-C cancels a query, Ctrl-D exits.", 'dim') + '\n');
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
+    if (init !== undefined) {
+      try {
+        if (!(await this.runFile(init))) out.write(this.c(`(${init} stopped at its first error; the statements after it did not run)`, 'dim') + '\n');
+      } catch (e) {
+        if (!(e instanceof StopRun)) throw e;
+        process.removeListener('SIGINT', onSignal);
+        return 0;
+      }
+    }
     return new Promise<number>((resolve) => {
       this.exit = (code) => {
         process.removeListener('SIGINT', onSignal);
@@ -113,21 +126,34 @@ export class Repl {
   }
 
   /** Piped: every line of the input, in order; exit code 1 after the first error. */
-  async runPiped(): Promise<number> {
+  async runPiped(init?: string): Promise<number> {
+    return this.runScript(init, async () => ({ text: await readAll(this.io.input), name: 'stdin' }));
+  }
+
+  /**
+   * `-c SQL` and `-f FILE`: the statements of `script` as a pipe would give them (plain rows,
+   * INSERTs to the end, the first error ends the run with exit code 1), after `init`.
+   */
+  runScripted(init: string | undefined, script: { readonly text: string; readonly name: string }): Promise<number> {
+    return this.runScript(init, () => Promise.resolve(script));
+  }
+
+  private async runScript(init: string | undefined, read: () => Promise<{ text: string; name: string }>): Promise<number> {
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
     try {
-      const text = await readAll(this.io.input);
+      if (init !== undefined && !(await this.runFile(init))) return 1;
+      const { text, name } = await read();
       const lines = text.split(/\r?\n/);
       if (lines[lines.length - 1] === '') lines.pop();
       for (let i = 0; i < lines.length; i++) {
-        if (!(await this.handleLine(lines[i]!, 'stdin', i))) return 1;
+        if (!(await this.handleLine(lines[i]!, name, i))) return 1;
       }
       // a last statement without its ';'
       if (this.pending.join('\n').trim() !== '') {
         const text = this.pending.join('\n');
         this.pending = [];
-        await this.runText(text, 'stdin', this.pendingStart);
+        await this.runText(text, name, this.pendingStart);
       }
       if (this.failed) return 1;
       await this.stopAllJobs();
@@ -439,6 +465,8 @@ export class Repl {
       const rows = view.changes;
       out.write(this.c(cancelled ? `query cancelled after ${secs}s (${formatCount(rows)} changes received)` : `query finished in ${secs}s: ${formatCount(rows)} changes, ${formatCount(summary.rowsRead)} rows read`, 'dim') + '\n');
     }
+    // as `weir run` does: records a parse-error option skipped are counted, not hidden
+    if (summary.skipped > 0) this.io.error.write(`${this.c(skippedRecords(summary.skipped), 'yellow')}\n`);
     if (summary.lateDropped > 0) {
       const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
       this.io.error.write(`${this.c('late:', 'yellow')} ${formatCount(summary.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
@@ -481,7 +509,7 @@ export class Repl {
     const s = j.summary;
     switch (j.status) {
       case 'FINISHED':
-        return `job ${j.id} finished: ${formatCount(s!.rowsRead)} rows read, ${formatCount(s!.rowsWritten)} rows written${s!.lateDropped > 0 ? `, ${formatCount(s!.lateDropped)} late records dropped` : ''}`;
+        return `job ${j.id} finished: ${formatCount(s!.rowsRead)} rows read, ${formatCount(s!.rowsWritten)} rows written${s!.skipped > 0 ? `, ${skippedRecords(s!.skipped)}` : ''}${s!.lateDropped > 0 ? `, ${formatCount(s!.lateDropped)} late records dropped` : ''}`;
       case 'STOPPED':
         return `job ${j.id} stopped${j.lastCheckpoint !== undefined ? ` with a savepoint at ${j.lastCheckpoint}; to resume: SET 'execution.savepoint.path' = '${j.lastCheckpoint}'; then the same INSERT` : ''}`;
       case 'FAILED': {
@@ -668,6 +696,11 @@ function unboundedTables(plan: LogicalPlan, maxParallelism: number): string[] {
   return [...out];
 }
 
+/** `4 unparseable records skipped (ignore-parse-errors)`, as the `weir run` summary says it. */
+function skippedRecords(n: number): string {
+  return `${formatCount(n)} unparseable record${n === 1 ? '' : 's'} skipped (ignore-parse-errors)`;
+}
+
 function countLines(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
@@ -688,8 +721,27 @@ function readAll(input: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** `weir` without arguments. */
-export async function startRepl(io: ReplIO): Promise<number> {
+export interface StartOptions {
+  /** `-i FILE`: run before the shell starts, instead of ~/.weirrc. */
+  readonly init?: string | undefined;
+  /** `-c SQL`: run these statements, then exit. */
+  readonly command?: string | undefined;
+  /** `-f FILE`: run this file's statements, then exit. */
+  readonly file?: { readonly text: string; readonly name: string } | undefined;
+}
+
+/** ~/.weirrc (HOME decides where ~ is), when it exists: run at shell start, as DuckDB's ~/.duckdbrc. */
+export function rcFile(): string | undefined {
+  const p = join(homedir(), '.weirrc');
+  return existsSync(p) ? p : undefined;
+}
+
+/** `weir` without a command: the shell, or `-c` / `-f` through it. */
+export async function startRepl(io: ReplIO, opts: StartOptions = {}): Promise<number> {
+  const init = opts.init ?? rcFile();
+  if (opts.command !== undefined || opts.file !== undefined) {
+    return new Repl(io, { interactive: false }).runScripted(init, opts.command !== undefined ? { text: opts.command, name: '-c' } : opts.file!);
+  }
   const repl = new Repl(io);
-  return io.input.isTTY === true ? repl.runInteractive() : repl.runPiped();
+  return io.input.isTTY === true ? repl.runInteractive(init) : repl.runPiped(init);
 }
