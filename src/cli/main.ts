@@ -196,7 +196,10 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     if (signals === 1) {
       if (!opts.quiet) io.err.write('\nweir: stopping with a savepoint (signal again to cancel now)\n');
       running.stop();
-    } else running.cancel();
+    } else {
+      if (!opts.quiet && signals === 2) io.err.write('weir: cancelling now, without a savepoint\n');
+      running.cancel();
+    }
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
