@@ -244,11 +244,15 @@ export class SqlParser extends CstParser {
     });
   });
 
-  /** `STOP JOB 'id' [WITH SAVEPOINT]` */
+  /** `STOP JOB 'id' [WITH SAVEPOINT]`; the id may be unquoted (`STOP JOB 349e82b5`) */
   readonly stopJobStatement = this.RULE('stopJobStatement', () => {
     this.CONSUME(T.STOP);
     this.CONSUME(T.JOB);
-    this.CONSUME(T.StringLiteral);
+    this.OR([
+      { ALT: () => this.CONSUME(T.StringLiteral) },
+      // a hex id lexes as numbers and words (`349e82` `b5`); the AST joins them back
+      { ALT: () => this.AT_LEAST_ONE(() => this.OR2([{ ALT: () => this.CONSUME(T.NumberLiteral, { LABEL: 'idPart' }) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'idPart' }) }])) },
+    ]);
     this.OPTION(() => {
       this.CONSUME(T.WITH);
       this.CONSUME(T.SAVEPOINT);

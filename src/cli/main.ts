@@ -2,10 +2,10 @@
 
 import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, dirname } from 'node:path';
 import pc from 'picocolors';
 import { createLogUpdate } from 'log-update';
-import { WeirError, formatError } from '../common/errors.js';
+import { WeirError, formatError, stackFrames } from '../common/errors.js';
 import type { SourceText } from '../common/errors.js';
 import { Session } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
@@ -25,6 +25,9 @@ import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import { formatVerifyReport } from './verify-report.js';
 import { startRepl } from './repl/repl.js';
+import { VERSION } from './version.js';
+import { countsByStatement, rootLabels } from './statement-labels.js';
+import type { PhysicalPlan } from '../plan/physical.js';
 
 export interface CliIO {
   readonly out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -51,9 +54,10 @@ export function reportError(err: unknown, io: CliIO): number {
     return 2;
   }
   const e = err instanceof Error ? err : new Error(String(err));
-  io.err.write(`${color('internal error:', 'red')} ${e.message} (this is a bug in weir)\n${e.stack ?? ''}\n`);
+  io.err.write(`${color('internal error:', 'red')} ${e.message} (this is a bug in weir)\n${stackFrames(e)}`);
   return 1;
 }
+
 
 function readSource(path: string): SourceText {
   try {
@@ -105,7 +109,8 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   for (const [k, v] of parseSets(opts.set)) session.options.set(k, v);
   const sinks: SinkNode[] = [];
   const queries: LogicalPlan[] = [];
-  for (const { result } of session.executeScript(source)) {
+  const executed = session.executeScript(source);
+  for (const { result } of executed) {
     switch (result.kind) {
       case 'insert':
         sinks.push(...result.sinks);
@@ -191,14 +196,20 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     if (signals === 1) {
       if (!opts.quiet) io.err.write('\nweir: stopping with a savepoint (signal again to cancel now)\n');
       running.stop();
-    } else running.cancel();
+    } else {
+      if (!opts.quiet && signals === 2) io.err.write('weir: cancelling now, without a savepoint\n');
+      running.cancel();
+    }
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
     const summary = await running.run();
     status?.clear();
-    if (!opts.quiet) io.err.write(renderSummary(summary, io.err.isTTY === true) + '\n');
+    // a stopped or cancelled job says how to go on from where it was
+    const end = signals === 0 ? undefined : signals === 1 ? 'stopped' : 'cancelled';
+    const resume = `weir run ${shellWord(path)}${opts.checkpointDir !== undefined ? ` --checkpoint-dir ${shellWord(opts.checkpointDir)}` : ''} --restore latest`;
+    if (!opts.quiet) io.err.write(renderSummary(summary, io.err.isTTY === true, { plan, roots: rootLabels(source, executed), end, resume }) + '\n');
     return signals > 1 ? 130 : 0;
   } finally {
     status?.done();
@@ -214,27 +225,57 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GiB`;
 }
 
-export function renderSummary(s: JobSummary, color: boolean): string {
+/** `word` as one word of a POSIX shell command line. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface SummaryContext {
+  readonly plan: PhysicalPlan;
+  /** Labels of the plan's sink and collect nodes, in order (statement-labels.ts). */
+  readonly roots: readonly string[];
+  /** How the job ended when a signal ended it: stopped with a savepoint, or cancelled. */
+  readonly end?: 'stopped' | 'cancelled' | undefined;
+  /** The command that restores the job from its latest checkpoint. */
+  readonly resume?: string;
+}
+
+export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContext): string {
+  // per statement and table read when the job is known, else per operator
+  const perStatement = (count: (o: JobSummary['operators'][number]) => number): { label: string; count: number }[] =>
+    job !== undefined ? countsByStatement(job.plan, job.roots, s.operators, count) : s.operators.filter((o) => count(o) > 0).map((o) => ({ label: o.operator, count: count(o) }));
   const dim = color ? pc.dim : (x: string) => x;
-  const lines = [`${color ? pc.green('✓') : 'done:'} finished in ${(s.elapsedMs / 1000).toFixed(2)}s: ${formatCount(s.rowsRead)} rows read, ${formatCount(s.rowsWritten)} rows written`];
-  if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable records skipped (ignore-parse-errors)`);
+  const secs = (s.elapsedMs / 1000).toFixed(2);
+  const counts = `${formatCount(s.rowsRead)} rows read, ${formatCount(s.rowsWritten)} rows written`;
+  const head =
+    job?.end === 'cancelled'
+      ? `${color ? pc.red('✗') : 'cancelled:'} cancelled after ${secs}s: ${counts}`
+      : job?.end === 'stopped'
+        ? `${color ? pc.yellow('■') : 'stopped:'} stopped after ${secs}s: ${counts}`
+        : `${color ? pc.green('✓') : 'done:'} finished in ${secs}s: ${counts}`;
+  const lines = [head];
+  if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable record${s.skipped === 1 ? '' : 's'} skipped (ignore-parse-errors)`);
   const c = s.checkpoints;
   if (c !== undefined) {
     const last = c.last === undefined ? '' : `; last chk-${c.last.id}${c.last.kind === 'savepoint' ? ' (savepoint)' : c.last.kind === 'final' ? ' (final)' : ''}, ${formatBytes(c.last.bytes)} in ${c.last.durationMs} ms`;
     lines.push(dim(`  checkpoints: ${c.completed} completed, ${c.failed} failed${last}`));
     if (c.failed > 0 && c.lastFailure !== undefined) lines.push(dim(`    last failure: ${c.lastFailure}`));
   }
+  if (job?.end !== undefined && job.resume !== undefined) {
+    if (c?.last !== undefined) lines.push(`  to continue from ${c.last.kind === 'savepoint' ? 'the savepoint' : 'the last checkpoint'} (chk-${c.last.id}): ${job.resume}`);
+    else lines.push('  no checkpoint completed in this run');
+  }
   if (s.lateDropped > 0) {
     const delays = s.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
     lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
-    for (const o of s.operators) if (o.lateDropped > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.lateDropped)} dropped`));
+    for (const x of perStatement((o) => o.lateDropped)) lines.push(dim(`    ${x.label}: ${formatCount(x.count)} dropped`));
   } else {
     lines.push(dim('  no late records dropped'));
   }
   if (s.stateTtlMs > 0 || s.ttlHints > 0 || s.stateExpired > 0) {
     const setting = [s.stateTtlMs > 0 ? `'table.exec.state.ttl' = ${formatTtl(s.stateTtlMs)}` : '', s.ttlHints > 0 ? `STATE_TTL hints on ${s.ttlHints} operator${s.ttlHints === 1 ? '' : 's'}` : ''].filter((x) => x !== '').join(', ');
     lines.push(`  state TTL: ${formatCount(s.stateExpired)} rows and groups expired (${setting}); an expired row no longer matches and an expired group starts again`);
-    for (const o of s.operators) if (o.stateExpired > 0) lines.push(dim(`    ${o.operator}: ${formatCount(o.stateExpired)} expired`));
+    for (const x of perStatement((o) => o.stateExpired)) lines.push(dim(`    ${x.label}: ${formatCount(x.count)} expired`));
   }
   return lines.join('\n');
 }
@@ -288,9 +329,35 @@ export async function verifyFile(path: string, opts: VerifyFileOptions, io: CliI
   return report.equal ? 0 : 1;
 }
 
-/** `weir checkpoints DIR`: every checkpoint with its state, statistics and size per operator. */
+/** Terminal columns for output to `out`: its width on a terminal, else $COLUMNS, else no limit. */
+function outputWidth(out: CliIO['out']): number {
+  const cols = (out as { columns?: number }).columns;
+  if (out.isTTY === true && cols !== undefined && cols > 0) return cols;
+  const env = Number(process.env['COLUMNS']);
+  return Number.isInteger(env) && env > 0 ? env : Infinity;
+}
+
+/** Operators in plan order (`<id>-<kind>`, by id). */
+function byOperatorId<T extends { readonly operatorId: string }>(ops: readonly T[]): T[] {
+  return [...ops].sort((a, b) => parseInt(a.operatorId, 10) - parseInt(b.operatorId, 10));
+}
+
+/** Splits a `, `-separated list into lines of at most `width` characters. */
+function wrapList(text: string, width: number): string {
+  const lines: string[] = [];
+  for (const item of text.split(', ')) {
+    const last = lines[lines.length - 1];
+    if (last !== undefined && last.length + 2 + item.length <= width) lines[lines.length - 1] = `${last}, ${item}`;
+    else lines.push(item);
+  }
+  return lines.join('\n');
+}
+
+/** `weir checkpoints DIR`: every checkpoint with its state, statistics and size per operator; `DIR/chk-N`: that one. */
 export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
   if (!existsSync(dir)) throw new UsageError(`no such checkpoint directory: ${dir}`);
+  const one = /^chk-(\d+)$/.exec(basename(dir));
+  if (one !== null) return showCheckpoint(dirname(dir), Number(one[1]), io);
   const storage = new CheckpointStorage(dir);
   const ids = storage.ids();
   if (ids.length === 0) {
@@ -309,22 +376,88 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
         `${m.durationMs} ms`,
         `${Math.round(m.alignmentMs)} ms`,
         formatBytes(size),
-        m.operators.map((o) => `${o.operatorId}: ${formatBytes(o.bytes)}`).join(', '),
+        byOperatorId(m.operators).map((o) => `${o.operatorId}: ${formatBytes(o.bytes)}`).join(', '),
       ]);
     } catch (e) {
       rows.push([`chk-${id}`, 'incomplete', '', '', '', '', e instanceof Error ? e.message : String(e)]);
     }
   }
-  io.out.write(renderTable(['checkpoint', 'status', 'triggered', 'duration', 'alignment', 'size', 'state per operator'], rows) + '\n');
+  const header = ['checkpoint', 'status', 'triggered', 'duration', 'alignment', 'size', 'state per operator'];
+  // Fit the terminal: the last column (the long one) wraps at its commas; where that is not
+  // enough, columns are left out, least telling first (`weir checkpoints DIR/chk-N` shows all).
+  const width = outputWidth(io.out);
+  const tableWidth = (cols: readonly number[], cells: readonly (readonly string[])[]): number =>
+    cols.reduce((a, c) => a + Math.max(header[c]!.length, ...cells.map((r) => Math.max(...r[c]!.split('\n').map((l) => l.length)))) + 3, 1);
+  let cols = header.map((_, c) => c);
+  let cells: string[][] = rows;
+  const STATE = header.length - 1;
+  for (const drop of [undefined, STATE, 4, 3, 2]) {
+    if (drop !== undefined) cols = cols.filter((c) => c !== drop);
+    cells = rows;
+    if (cols.includes(STATE)) {
+      const room = width - tableWidth(cols.filter((c) => c !== STATE), rows) - 3;
+      if (room < 24) continue;
+      cells = rows.map((r) => r.map((v, c) => (c === STATE ? wrapList(v, room) : v)));
+    }
+    if (tableWidth(cols, cells) <= width) break;
+  }
+  io.out.write(renderTable(cols.map((c) => header[c]!), cells.map((r) => cols.map((c) => r[c]!))) + '\n');
+  const hidden = header.filter((_, c) => !cols.includes(c));
+  if (hidden.length > 0) io.out.write(`${wrapList(`not shown at this width: ${hidden.join(', ')}`, width)}\n(weir checkpoints ${join(dir, `chk-${ids[ids.length - 1]}`)} shows one whole)\n`);
   return 0;
 }
 
-export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
+/** `weir checkpoints DIR/chk-N`: one checkpoint, its facts one per line and its state per operator. */
+function showCheckpoint(dir: string, id: number, io: CliIO): number {
+  const storage = new CheckpointStorage(dir);
+  const path = join(dir, `chk-${id}`);
+  let m;
+  try {
+    m = storage.validate(id);
+  } catch (e) {
+    io.out.write(`chk-${id}: incomplete: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+  const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  const size = m.states.reduce((a, h) => a + h.bytes, 0);
+  const facts: [string, string][] = [
+    ['checkpoint', `chk-${id} (${m.savepoint ? 'savepoint' : 'complete'})`],
+    ['directory', path],
+    ['triggered', time(m.triggeredAt)],
+    ['completed', time(m.completedAt)],
+    ['duration', `${m.durationMs} ms`],
+    ['alignment', `${Math.round(m.alignmentMs)} ms`],
+    ['size', formatBytes(size)],
+    ['key groups', String(m.maxParallelism)],
+    ['plan', m.fingerprint],
+  ];
+  const w = Math.max(...facts.map(([k]) => k.length));
+  io.out.write(facts.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n\n');
+  const rows = byOperatorId(m.operators).map((o) => [o.operatorId, String(o.subtasks), formatBytes(o.bytes)]);
+  io.out.write(renderTable(['operator', 'subtasks', 'state'], rows) + '\n');
+  io.out.write(`to restore from it: weir run FILE.sql --restore ${shellWord(path)}\n`);
+  return 0;
+}
+
+export function buildProgram(io: CliIO, setCode: (c: number) => void, shellOptions = false): Command {
   const program = new Command();
   program
     .name('weir')
-    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.\nRun `weir` without a command for the interactive SQL shell (statements from a pipe run in order).')
-    .version('0.1.0', '-V, --version')
+    .description('weir: streaming SQL (Flink SQL dialect) over event streams, with event-time windows and aggregations.\nRun `weir` without a command for the interactive SQL shell (statements from a pipe run in order); ~/.weirrc runs when it starts.')
+    .version(VERSION, '-V, --version', 'print the version of weir')
+    .option('-f, --file <file>', "run a file's statements as the shell runs them from a pipe, then exit")
+    .option('-c, --command <sql>', 'run these statements, then exit')
+    .option('-i, --init <file>', 'run this file first, then start the shell (instead of ~/.weirrc)');
+  // the shell's options; without them the first word must be a command (`weir runn` is an
+  // unknown command, not an argument)
+  if (shellOptions)
+    program.action(async (o: { file?: string; command?: string; init?: string }) => {
+      if (o.file !== undefined && o.command !== undefined) throw new UsageError('-f and -c cannot be given together');
+      if (o.init !== undefined && !existsSync(o.init)) throw new UsageError(`no such file: ${o.init}`);
+      const file = o.file === undefined ? undefined : readSource(o.file);
+      setCode(await startRepl({ input: process.stdin, output: process.stdout, error: process.stderr }, { init: o.init, command: o.command, file }));
+    });
+  program
     .showHelpAfterError('(weir --help lists the commands)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out.write(s), writeErr: (s) => io.err.write(s) });
@@ -364,8 +497,8 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
 
   program
     .command('checkpoints')
-    .description("list a job's checkpoints: id, time, duration, alignment, size per operator")
-    .argument('<dir>', 'a checkpoint directory (e.g. .weir/checkpoints/<file name>)')
+    .description("list a job's checkpoints: id, time, duration, alignment, size per operator; or show one (DIR/chk-N)")
+    .argument('<dir>', 'a checkpoint directory (e.g. .weir/checkpoints/<file name>), or one checkpoint in it (DIR/chk-N)')
     .action((dir: string) => {
       setCode(listCheckpoints(dir, io));
     });
@@ -385,9 +518,13 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void): Command {
 
 export async function main(argv: readonly string[], io: CliIO = defaultIO): Promise<number> {
   let code = 0;
-  const program = buildProgram(io, (c) => {
-    code = c;
-  });
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c;
+    },
+    argv[0]?.startsWith('-') === true,
+  );
   try {
     if (argv.length === 0) return await startRepl({ input: process.stdin, output: process.stdout, error: process.stderr });
     await program.parseAsync([...argv], { from: 'user' });

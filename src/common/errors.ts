@@ -178,3 +178,11 @@ export function errorFromWire(w: WireError): Error {
   if (w.stack !== undefined) e.stack = w.stack;
   return e;
 }
+
+/** The stack's frames without its first lines, which repeat the message. */
+export function stackFrames(e: Error): string {
+  const stack = e.stack ?? '';
+  const head = `${e.name}: ${e.message}`;
+  const frames = stack.startsWith(head) ? stack.slice(head.length).replace(/^\n/, '') : stack;
+  return frames === '' ? '' : `${frames}\n`;
+}

@@ -48,6 +48,8 @@ export interface Progress {
 }
 
 export interface OperatorSummary {
+  /** The physical node's id (its index in the plan). */
+  readonly node: number;
   readonly operator: string;
   readonly description: string;
   readonly rowsIn: number;
@@ -258,7 +260,9 @@ export class RunningJob {
         skipped += total.skipped;
         if (s.watermark !== undefined) {
           const rt = node.schema.find((f) => f.rowtime);
-          delays.push({ table: s.table.name, column: rt?.name ?? s.table.watermark?.column ?? '?', delayMs: s.watermarkDelay });
+          const d = { table: s.table.name, column: rt?.name ?? s.table.watermark?.column ?? '?', delayMs: s.watermarkDelay };
+          // one entry per table, however many queries read it
+          if (!delays.some((x) => x.table === d.table && x.column === d.column && x.delayMs === d.delayMs)) delays.push(d);
         }
       }
       if (s.kind === 'values') rowsRead += total.rowsIn;
@@ -266,7 +270,7 @@ export class RunningJob {
       late += total.lateDropped;
       expired += total.stateExpired;
       if ((s.kind === 'join' && (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined)) || (s.kind === 'group-aggregate' && s.stateTtlMs !== undefined)) ttlHints++;
-      ops.push({ operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
+      ops.push({ node: node.id, operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
     }
     return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays };
   }

@@ -316,10 +316,24 @@ export class CstToAst extends BaseVisitor {
     return nodesOf(ctx, 'insertStatement').map((n) => this.v<Insert>(n));
   }
 
+  /** The id of STOP JOB: a string, or unquoted parts written without spaces between them. */
+  private jobId(ctx: Ctx): string {
+    const quoted = tokenOf(ctx, 'StringLiteral');
+    if (quoted !== undefined) return unquoteString(quoted.image);
+    const parts = tokensOf(ctx, 'idPart').sort((a, b) => a.startOffset - b.startOffset);
+    for (let i = 1; i < parts.length; i++) {
+      const prev = parts[i - 1]!;
+      if (parts[i]!.startOffset !== (prev.endOffset ?? prev.startOffset) + 1) {
+        throw parseError('a job id is one word', { start: parts[0]!.startOffset, end: (parts[parts.length - 1]!.endOffset ?? 0) + 1 }, `quote it: STOP JOB '${this.text.slice(parts[0]!.startOffset, (parts[parts.length - 1]!.endOffset ?? 0) + 1)}'`);
+      }
+    }
+    return parts.map((t) => t.image).join('');
+  }
+
   stopJobStatement(ctx: Ctx, span: Span): Statement {
     return {
       kind: 'stop-job',
-      jobId: unquoteString(must(tokenOf(ctx, 'StringLiteral'), 'the job id').image),
+      jobId: this.jobId(ctx),
       withSavepoint: tokenOf(ctx, 'SAVEPOINT') !== undefined,
       span,
     };

@@ -178,7 +178,7 @@ INSERT INTO out SELECT auction, ${agg}(price) FROM TABLE(TUMBLE(TABLE bid, DESCR
     const chk = join(dir, 'chk');
     const r = await weir(['run', f, '--checkpoint-dir', chk, '-q']);
     expect(r.code, r.stderr).toBe(0);
-    const l = await weir(['checkpoints', chk]);
+    const l = await weir(['checkpoints', chk], { env: { COLUMNS: '' } });
     expect(l.code).toBe(0);
     expect(l.stdout).toMatch(/checkpoint\s+│ status\s+│ triggered\s+│ duration\s+│ alignment\s+│ size/);
     expect(l.stdout).toMatch(/chk-1\s+│ complete/);

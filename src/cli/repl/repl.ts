@@ -12,12 +12,12 @@
 // arrives as a byte and cancels the query, not the shell; the editor reopens afterwards.
 
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as readline from 'node:readline';
 import pc from 'picocolors';
 import type { SourceText } from '../../common/errors.js';
-import { WeirError, formatError } from '../../common/errors.js';
+import { WeirError, formatError, stackFrames } from '../../common/errors.js';
 import { Session } from '../../sql/session.js';
 import type { StatementResult } from '../../sql/session.js';
 import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
@@ -38,6 +38,7 @@ import { formatVerifyReport } from '../verify-report.js';
 import { complete } from './completion.js';
 import type { Expanded, OutputFormat } from './display.js';
 import { OUTPUT_FORMATS, cellText, cellsOf, displayWidth as displayWidthOf, formatResult, plural, renderBox } from './display.js';
+import { VERSION } from '../version.js';
 import { History, historyPath } from './history.js';
 import { BackgroundJob, JobRegistry } from './jobs.js';
 import type { ResultMode, ResultTarget } from './live-view.js';
@@ -106,9 +107,9 @@ export class Repl {
 
   constructor(
     private readonly io: ReplIO,
-    opts: { readonly history?: boolean } = {},
+    opts: { readonly history?: boolean; readonly interactive?: boolean } = {},
   ) {
-    this.interactive = io.input.isTTY === true;
+    this.interactive = opts.interactive ?? io.input.isTTY === true;
     this.color = io.output.isTTY === true && pc.isColorSupported;
     this.errorColor = io.error.isTTY === true && pc.isColorSupported;
     this.history = new History(this.interactive && opts.history !== false ? historyPath() : null);
@@ -118,10 +119,13 @@ export class Repl {
   // ---------------------------------------------------------------------------------------
   // The two ways in
 
-  /** Interactive: resolves with the exit code when the user leaves. */
-  runInteractive(): Promise<number> {
+  /**
+   * Interactive: resolves with the exit code when the user leaves. `init` (a file: `-i`, or
+   * ~/.weirrc) runs first, as `\\i` would run it; after an error in it the shell still starts.
+   */
+  async runInteractive(init?: string): Promise<number> {
     const out = this.io.output;
-    out.write(`${this.c('weir 0.1.0', 'bold')}: streaming SQL over event streams, in Flink's dialect\n`);
+    out.write(`${this.c(`weir ${VERSION}`, 'bold')}: streaming SQL over event streams, in Flink's dialect\n`);
     out.write(this.c("Statements end with ';'. \\help lists the commands, Tab completes, Ctrl-C cancels a query, Ctrl-D exits.", 'dim') + '\n');
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
@@ -134,6 +138,15 @@ export class Repl {
       once: (_event: 'drain', cb: () => void) => cb(),
     });
     setPrintTerminal({ stdout: printed(this.io.output), stderr: printed(this.io.error) });
+    if (init !== undefined) {
+      try {
+        if (!(await this.runFile(init))) out.write(this.c(`(${init} stopped at its first error; the statements after it did not run)`, 'dim') + '\n');
+      } catch (e) {
+        if (!(e instanceof StopRun)) throw e;
+        process.removeListener('SIGINT', onSignal);
+        return 0;
+      }
+    }
     return new Promise<number>((resolve) => {
       this.exit = (code) => {
         process.removeListener('SIGINT', onSignal);
@@ -145,21 +158,34 @@ export class Repl {
   }
 
   /** Piped: every line of the input, in order; exit code 1 after the first error. */
-  async runPiped(): Promise<number> {
+  async runPiped(init?: string): Promise<number> {
+    return this.runScript(init, async () => ({ text: await readAll(this.io.input), name: 'stdin' }));
+  }
+
+  /**
+   * `-c SQL` and `-f FILE`: the statements of `script` as a pipe would give them (plain rows,
+   * INSERTs to the end, the first error ends the run with exit code 1), after `init`.
+   */
+  runScripted(init: string | undefined, script: { readonly text: string; readonly name: string }): Promise<number> {
+    return this.runScript(init, () => Promise.resolve(script));
+  }
+
+  private async runScript(init: string | undefined, read: () => Promise<{ text: string; name: string }>): Promise<number> {
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
     try {
-      const text = await readAll(this.io.input);
+      if (init !== undefined && !(await this.runFile(init))) return 1;
+      const { text, name } = await read();
       const lines = text.split(/\r?\n/);
       if (lines[lines.length - 1] === '') lines.pop();
       for (let i = 0; i < lines.length; i++) {
-        if (!(await this.handleLine(lines[i]!, 'stdin', i))) return 1;
+        if (!(await this.handleLine(lines[i]!, name, i))) return 1;
       }
       // a last statement without its ';'
       if (this.pending.join('\n').trim() !== '') {
         const text = this.pending.join('\n');
         this.pending = [];
-        await this.runText(text, 'stdin', this.pendingStart);
+        await this.runText(text, name, this.pendingStart);
       }
       if (this.failed) return 1;
       await this.stopAllJobs();
@@ -543,6 +569,8 @@ export class Repl {
       const written = target.file === undefined ? '' : ` · result written to ${target.file}`;
       out.write(this.c(cancelled ? `query cancelled after ${secs}s (${plural(rows, 'change')} received)${written}` : `query finished in ${secs}s: ${plural(rows, 'change')}, ${plural(summary.rowsRead, 'row')} read${written}`, 'dim') + '\n');
     }
+    // as `weir run` does: records a parse-error option skipped are counted, not hidden
+    if (summary.skipped > 0) this.io.error.write(`${this.c(skippedRecords(summary.skipped), 'yellow')}\n`);
     if (summary.lateDropped > 0) {
       const delays = summary.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
       this.io.error.write(`${this.c('late:', 'yellow')} ${plural(summary.lateDropped, 'record')} arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and ${summary.lateDropped === 1 ? 'was' : 'were'} dropped${delays ? ` (watermark delay ${delays})` : ''}\n`);
@@ -601,7 +629,7 @@ export class Repl {
     const s = j.summary;
     switch (j.status) {
       case 'FINISHED':
-        return `job ${j.id} finished: ${plural(s!.rowsRead, 'row')} read, ${plural(s!.rowsWritten, 'row')} written${s!.lateDropped > 0 ? `, ${plural(s!.lateDropped, 'late record')} dropped` : ''}`;
+        return `job ${j.id} finished: ${plural(s!.rowsRead, 'row')} read, ${plural(s!.rowsWritten, 'row')} written${s!.skipped > 0 ? `, ${skippedRecords(s!.skipped)}` : ''}${s!.lateDropped > 0 ? `, ${plural(s!.lateDropped, 'late record')} dropped` : ''}`;
       case 'STOPPED':
         return `job ${j.id} stopped${j.lastCheckpoint !== undefined ? ` with a savepoint at ${j.lastCheckpoint}; to resume: SET 'execution.savepoint.path' = '${j.lastCheckpoint}'; then the same INSERT` : ''}`;
       case 'FAILED': {
@@ -764,7 +792,7 @@ export class Repl {
       return;
     }
     const err = e instanceof Error ? e : new Error(String(e));
-    this.io.error.write(`${color('internal error:', 'red')} ${err.message} (this is a bug in weir)\n${err.stack ?? ''}\n`);
+    this.io.error.write(`${color('internal error:', 'red')} ${err.message} (this is a bug in weir)\n${stackFrames(err)}`);
   }
 
   private helpText(): string {
@@ -841,6 +869,11 @@ class PipedResult {
   }
 }
 
+/** `4 unparseable records skipped (ignore-parse-errors)`, as the `weir run` summary says it. */
+function skippedRecords(n: number): string {
+  return `${plural(n, 'unparseable record')} skipped (ignore-parse-errors)`;
+}
+
 function countLines(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) n++;
@@ -861,8 +894,27 @@ function readAll(input: NodeJS.ReadableStream): Promise<string> {
   });
 }
 
-/** `weir` without arguments. */
-export async function startRepl(io: ReplIO): Promise<number> {
+export interface StartOptions {
+  /** `-i FILE`: run before the shell starts, instead of ~/.weirrc. */
+  readonly init?: string | undefined;
+  /** `-c SQL`: run these statements, then exit. */
+  readonly command?: string | undefined;
+  /** `-f FILE`: run this file's statements, then exit. */
+  readonly file?: { readonly text: string; readonly name: string } | undefined;
+}
+
+/** ~/.weirrc (HOME decides where ~ is), when it exists: run at shell start, as DuckDB's ~/.duckdbrc. */
+export function rcFile(): string | undefined {
+  const p = join(homedir(), '.weirrc');
+  return existsSync(p) ? p : undefined;
+}
+
+/** `weir` without a command: the shell, or `-c` / `-f` through it. */
+export async function startRepl(io: ReplIO, opts: StartOptions = {}): Promise<number> {
+  const init = opts.init ?? rcFile();
+  if (opts.command !== undefined || opts.file !== undefined) {
+    return new Repl(io, { interactive: false }).runScripted(init, opts.command !== undefined ? { text: opts.command, name: '-c' } : opts.file!);
+  }
   const repl = new Repl(io);
-  return io.input.isTTY === true ? repl.runInteractive() : repl.runPiped();
+  return io.input.isTTY === true ? repl.runInteractive(init) : repl.runPiped(init);
 }
