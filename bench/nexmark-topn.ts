@@ -144,7 +144,7 @@ const PAIR = 2 ** 26;
  * arrays) by slot; a bid at or after the kept time replaces it (-U old, +U new), as weir's
  * keep-last deduplication does.
  */
-function loopQ18(events: number): LoopMeasurement {
+export function loopQ18(events: number): LoopMeasurement {
   const t0 = performance.now();
   const g = new NexmarkGenerator(config(events), 'bid', ['auction', 'bidder', 'price', 'channel', 'url', 'date_time', 'extra']);
   const slotOf = new IntMap();
@@ -210,7 +210,7 @@ function loopQ18(events: number): LoopMeasurement {
  * enters at position p shifts the rows below: -U/+U for each position from p to the old last,
  * +I for a new last position.
  */
-function loopQ19(events: number): LoopMeasurement {
+export function loopQ19(events: number): LoopMeasurement {
   const t0 = performance.now();
   const N = 10;
   const g = new NexmarkGenerator(config(events), 'bid', ['auction', 'bidder', 'price', 'channel', 'url', 'date_time', 'extra']);
@@ -305,7 +305,7 @@ function loopQ19(events: number): LoopMeasurement {
  * is offered to the auction's winner: the highest price, the earliest time among equal prices,
  * the first arrival among full ties (+I for the first, -U/+U when it changes).
  */
-function loopQ9(events: number): LoopMeasurement {
+export function loopQ9(events: number): LoopMeasurement {
   const t0 = performance.now();
   const cfg = config(events);
   const ga = new NexmarkGenerator(cfg, 'auction', ['id', 'item_name', 'description', 'initial_bid', 'reserve', 'date_time', 'expires', 'seller', 'category', 'extra']);
