@@ -40,7 +40,7 @@ export interface Measurement {
 }
 
 /** A generator table DuckDB needs for a query: its name in the DuckDB SQL and the columns. */
-interface DuckTable {
+export interface DuckTable {
   readonly name: string;
   readonly table: NexmarkTable;
   readonly columns: readonly [string, string][];
@@ -68,27 +68,27 @@ export interface JoinResult {
 }
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const CHUNK = 65536;
+export const CHUNK = 65536;
 
-function best(ms: Measurement[]): Measurement {
+export function best(ms: Measurement[]): Measurement {
   return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
 
-function config(events: number): NexmarkConfig {
+export function config(events: number): NexmarkConfig {
   return { ...defaultNexmarkConfig(), eventsNum: events };
 }
 
 // ---------------------------------------------------------------------------------------
 // weir
 
-export function querySql(c: JoinCase, events = c.events): string {
+export function querySql(c: Pick<JoinCase, 'file' | 'events'>, events = c.events): string {
   const text = readFileSync(join(ROOT, c.file), 'utf8');
   const re = /'events\.num'(\s*)=(\s*)'\d+'/g;
   if (!re.test(text)) throw new Error(`${c.file} has no 'events.num'`);
   return text.replace(re, `'events.num'$1=$2'${events}'`);
 }
 
-async function runWeirFile(c: JoinCase, parallelism: number): Promise<Measurement> {
+export async function runWeirFile(c: Pick<JoinCase, 'file' | 'events'>, parallelism: number): Promise<Measurement> {
   const session = new Session();
   const sinks: SinkNode[] = [];
   for (const { result } of session.executeScript({ name: c.file, text: querySql(c) })) if (result.kind === 'insert') sinks.push(...result.sinks);
@@ -102,7 +102,7 @@ async function runWeirFile(c: JoinCase, parallelism: number): Promise<Measuremen
 // ---------------------------------------------------------------------------------------
 // DuckDB: the generated rows loaded once per case (not timed), then the query timed
 
-async function loadDuck(conn: DuckDBConnection, c: JoinCase): Promise<void> {
+export async function loadDuck(conn: DuckDBConnection, c: Pick<JoinCase, 'duckTables' | 'events'>): Promise<void> {
   for (const t of c.duckTables) {
     const ddl = `CREATE TABLE ${t.name} (${t.columns.map(([n, ty]) => `${n} ${ty}`).join(', ')})
       WITH ('connector' = 'nexmark', 'nexmark.table' = '${t.table}', 'events.num' = '${c.events}');`;
@@ -117,7 +117,7 @@ async function loadDuck(conn: DuckDBConnection, c: JoinCase): Promise<void> {
   }
 }
 
-async function runDuck(conn: DuckDBConnection, sql: string): Promise<Measurement> {
+export async function runDuck(conn: DuckDBConnection, sql: string): Promise<Measurement> {
   const t0 = performance.now();
   const r = await conn.runAndReadAll(`SELECT count(*) FROM (${sql})`);
   const seconds = (performance.now() - t0) / 1000;
@@ -131,7 +131,7 @@ async function runDuck(conn: DuckDBConnection, sql: string): Promise<Measurement
  * Integer key -> int value, open addressing with linear probing in typed arrays (what a
  * careful loop uses instead of a Map for millions of numeric keys).
  */
-class IntMap {
+export class IntMap {
   private keys: Float64Array = new Float64Array(1 << 16);
   private vals: Int32Array = new Int32Array(1 << 16).fill(-1);
   private mask = (1 << 16) - 1;
@@ -178,7 +178,7 @@ class IntMap {
 }
 
 /** Rows chained by an integer key: head per key, `next` per row. */
-class Chains {
+export class Chains {
   readonly head = new IntMap();
   next: Int32Array = new Int32Array(1 << 16);
   add(key: number, row: number): void {
@@ -192,7 +192,7 @@ class Chains {
   }
 }
 
-function growF64(a: Float64Array, min: number): Float64Array {
+export function growF64(a: Float64Array, min: number): Float64Array {
   if (min < a.length) return a;
   const b = new Float64Array(Math.max(min + 1, a.length * 2));
   b.set(a);
@@ -517,7 +517,7 @@ function loopQ8(events: number): Measurement {
 }
 
 /** Generating a loop's columns alone, for scale. */
-function generateOnly(events: number, tables: readonly [NexmarkTable, readonly string[]][]): Measurement {
+export function generateOnly(events: number, tables: readonly [NexmarkTable, readonly string[]][]): Measurement {
   const t0 = performance.now();
   let rows = 0;
   for (const [table, cols] of tables) {
@@ -717,7 +717,7 @@ export async function measureStateBytes(rows = 1_000_000): Promise<StateBytes[]>
 // ---------------------------------------------------------------------------------------
 // report
 
-function eps(events: number, m: Measurement): string {
+export function eps(events: number, m: Measurement): string {
   return `${(events / m.seconds / 1e6).toFixed(2)}M`;
 }
 

@@ -28,7 +28,7 @@ import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { RankFunction, RankStrategy, SortKey } from '../../plan/logical.js';
-import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import { hashColumns, hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { restoredWatermark } from './aggregate-slots.js';
 
@@ -43,7 +43,11 @@ interface Entry {
 
 interface Partition {
   readonly key: Scalar[];
+  /** hashKey(key): the key group's hash, also the partition table's. */
+  readonly hash: number;
   readonly keyGroup: number;
+  /** The next partition whose hash has the same table bits. */
+  nextSame: Partition | undefined;
   entries: Entry[];
   /** Batch epoch of the first touch, and the output at that moment. */
   stamp: number;
@@ -58,6 +62,59 @@ interface PartitionRecord {
   readonly k: Scalar[];
   readonly r: Scalar[][];
   readonly e: boolean;
+}
+
+/** Hash bits used as the table's key: small integers stay unboxed in a Map. */
+const TABLE_BITS = 0x3fffffff;
+
+function sameScalar(a: Scalar, b: Scalar): boolean {
+  return a === b || (a !== a && b !== b);
+}
+
+/**
+ * Partitions by key: a Map from the key's hash bits to a chain of partitions, each compared
+ * on its key values, so a lookup builds no string key and allocates nothing.
+ */
+class PartitionTable {
+  private readonly heads = new Map<number, Partition>();
+  size = 0;
+
+  /** The partition of batch row i (key columns `keys`, hash `h`), or undefined. */
+  find(h: number, keys: readonly number[], cols: readonly Column[], i: number): Partition | undefined {
+    search: for (let p = this.heads.get(h & TABLE_BITS); p !== undefined; p = p.nextSame) {
+      if (p.hash !== h) continue;
+      for (let k = 0; k < keys.length; k++) if (!sameScalar(getScalar(cols[keys[k]!]!, i), p.key[k]!)) continue search;
+      return p;
+    }
+    return undefined;
+  }
+
+  add(p: Partition): void {
+    const t = p.hash & TABLE_BITS;
+    p.nextSame = this.heads.get(t);
+    this.heads.set(t, p);
+    this.size++;
+  }
+
+  delete(p: Partition): void {
+    const t = p.hash & TABLE_BITS;
+    const head = this.heads.get(t);
+    if (head === p) {
+      if (p.nextSame === undefined) this.heads.delete(t);
+      else this.heads.set(t, p.nextSame);
+    } else {
+      let q = head;
+      while (q !== undefined && q.nextSame !== p) q = q.nextSame;
+      if (q === undefined) return;
+      q.nextSame = p.nextSame;
+    }
+    p.nextSame = undefined;
+    this.size--;
+  }
+
+  *values(): IterableIterator<Partition> {
+    for (const head of this.heads.values()) for (let p: Partition | undefined = head; p !== undefined; p = p.nextSame) yield p;
+  }
 }
 
 export interface RankSpec {
@@ -84,7 +141,9 @@ function sameRow(a: readonly Scalar[], b: readonly Scalar[]): boolean {
 }
 
 export class RankOperator implements Operator {
-  private readonly partitions = new Map<string | number | null, Partition>();
+  private readonly partitions = new PartitionTable();
+  /** Key hashes of the batch being processed (hashKey of each row's partition key). */
+  private hashes = new Uint32Array(0);
   private ctx!: OperatorContext;
   private epoch = 0;
   private watermark = -Infinity;
@@ -99,6 +158,8 @@ export class RankOperator implements Operator {
   private readonly waiting = new Set<Partition>();
   /** Window rank: partitions by window end. */
   private readonly windows = new Map<number, Set<Partition>>();
+  /** Stored rows are overwritten in place (keep-last deduplication). */
+  private readonly rowsMutate: boolean;
 
   constructor(
     private readonly spec: RankSpec,
@@ -111,6 +172,7 @@ export class RankOperator implements Operator {
     const s = spec.strategy;
     this.bounded = !spec.inputUpdating || s.kind === 'window';
     this.tieNewFirst = (s.kind === 'window' && s.dedup === 'last') || (s.kind === 'deduplicate' && s.keepLast);
+    this.rowsMutate = s.kind === 'deduplicate' && s.keepLast;
   }
 
   open(ctx: OperatorContext): void {
@@ -134,40 +196,24 @@ export class RankOperator implements Operator {
     return 0;
   }
 
-  /** The map key of a partition from its key values (one value: itself; several: a string). */
-  private mapKey(key: readonly Scalar[]): string | number | null {
-    if (key.length === 1) {
-      const v = key[0]!;
-      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
-    }
-    let k = '';
-    for (const v of key) k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
-    return k;
-  }
-
-  /** mapKey of batch row i, without building the key values. */
-  private rowMapKey(cols: readonly Column[], i: number): string | number | null {
+  /** Hashes the partition keys of the batch's rows into this.hashes. */
+  private hashBatch(batch: Batch): void {
+    if (this.hashes.length < batch.length) this.hashes = new Uint32Array(Math.max(batch.length, 1024));
     const keys = this.spec.partitionKeys;
-    if (keys.length === 1) {
-      const c = cols[keys[0]!]!;
-      return c.nulls !== null && c.nulls[i] === 1 ? null : (c.values[i] as number | string);
-    }
-    let k = '';
-    for (const ki of keys) {
-      const v = getScalar(cols[ki]!, i);
-      k += v === null ? '\u0000|' : `${typeof v === 'string' ? 's' : 'n'}${typeof v === 'boolean' ? Number(v) : v}\u0001${typeof v === 'string' ? v.length : 0}|`;
-    }
-    return k;
+    if (keys.length === 0) return;
+    hashColumns(keys.map((k) => batch.columns[k]!), batch.length, this.hashes);
   }
 
+  /** Row i's partition (created when new); this.hashes holds the batch's key hashes. */
   private partitionFor(cols: readonly Column[], i: number): Partition {
-    const mk = this.rowMapKey(cols, i);
-    let p = this.partitions.get(mk);
+    const keys = this.spec.partitionKeys;
+    const h = keys.length === 0 ? 0 : this.hashes[i]!;
+    let p = this.partitions.find(h, keys, cols, i);
     if (p === undefined) {
-      const key = this.spec.partitionKeys.map((c) => getScalar(cols[c]!, i));
-      const keyGroup = key.length === 0 ? 0 : keyGroupOf(hashKey(key), this.ctx.maxParallelism);
-      p = { key, keyGroup, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0 };
-      this.partitions.set(mk, p);
+      const key = keys.map((c) => getScalar(cols[c]!, i));
+      const keyGroup = key.length === 0 ? 0 : keyGroupOf(h, this.ctx.maxParallelism);
+      p = { key, hash: h, keyGroup, nextSame: undefined, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0 };
+      this.partitions.add(p);
       const s = this.spec.strategy;
       if (s.kind === 'window') {
         p.windowEnd = getScalar(cols[s.endIndex]!, i) as number;
@@ -180,7 +226,7 @@ export class RankOperator implements Operator {
   }
 
   private dropPartition(p: Partition): void {
-    this.partitions.delete(this.mapKey(p.key));
+    this.partitions.delete(p);
   }
 
   /** Index where a row goes: after (or, for tieNewFirst, before) the rows it ties with. */
@@ -222,6 +268,7 @@ export class RankOperator implements Operator {
 
   processBatch(batch: Batch, out: Collector): void {
     const s = this.spec.strategy;
+    this.hashBatch(batch);
     if (s.kind === 'deduplicate') return this.deduplicate(batch, out, s.timeIndex, s.keepLast);
     const cols = batch.columns;
     const ops = batch.ops;
@@ -344,12 +391,17 @@ export class RankOperator implements Operator {
       if (keepLast) {
         // a row at or after the kept one's time replaces it
         if (prev !== undefined && this.cmpBatch(cols, i, prev.row) > 0) continue;
-        const row = this.rowOf(cols, i);
         if (prev !== undefined) {
-          this.write(b, prev.row, 1, RowKind.UpdateBefore);
+          // the kept row is overwritten in place once written out (snapshots copy rows)
+          const row = prev.row;
+          this.write(b, row, 1, RowKind.UpdateBefore);
+          for (let c = 0; c < cols.length; c++) row[c] = getScalar(cols[c]!, i);
           this.write(b, row, 1, RowKind.UpdateAfter);
-        } else this.write(b, row, 1, RowKind.Insert);
-        p.entries[0] = { row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 };
+        } else {
+          const row = this.rowOf(cols, i);
+          this.write(b, row, 1, RowKind.Insert);
+          p.entries[0] = { row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 };
+        }
       } else {
         if (p.emitted) continue;
         // a strictly earlier row replaces the waiting one
@@ -405,7 +457,8 @@ export class RankOperator implements Operator {
     for (const p of this.partitions.values()) {
       let list = keyed.get(p.keyGroup);
       if (list === undefined) keyed.set(p.keyGroup, (list = []));
-      const rec: PartitionRecord = { k: p.key, r: p.entries.map((e) => e.row), e: p.emitted };
+      // keep-last deduplication overwrites its kept row in place: the snapshot takes a copy
+      const rec: PartitionRecord = { k: p.key, r: this.rowsMutate ? p.entries.map((e) => e.row.slice()) : p.entries.map((e) => e.row), e: p.emitted };
       list.push(rec);
     }
     return { keyed, operator: { watermark: this.watermark === -Infinity ? null : this.watermark } };
@@ -417,8 +470,9 @@ export class RankOperator implements Operator {
     for (const [group, list] of keyed) {
       for (const x of list) {
         const rec = x as PartitionRecord;
-        const p: Partition = { key: rec.k, keyGroup: group, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0 };
-        this.partitions.set(this.mapKey(p.key), p);
+        const hash = rec.k.length === 0 ? 0 : hashKey(rec.k);
+        const p: Partition = { key: rec.k, hash, keyGroup: group, nextSame: undefined, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0 };
+        this.partitions.add(p);
         if (s.kind === 'deduplicate' && !s.keepLast && p.entries.length > 0) this.waiting.add(p);
         if (s.kind === 'window') {
           p.windowEnd = p.entries[0]!.row[s.endIndex] as number;
