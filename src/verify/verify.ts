@@ -29,7 +29,7 @@ import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
 import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
-import { candidatesSql, tieAwareEqual, tiedRankOf } from './tie-aware.js';
+import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
 import type { TranslateContext } from './translate.js';
@@ -156,6 +156,12 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         // ties: another choice among rows equal on the ORDER BY keys is as right (tie-aware.ts)
         const candidates = await runDuck(conn, candidatesSql(tied, translateCtx), schema.map((f) => f.type));
         if (tieAwareEqual(tied, rows, batch, candidates)) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
+      }
+      const tiedOver = cmp.equal || sample !== undefined ? undefined : tiedOverOf(t.plan);
+      if (tiedOver !== undefined) {
+        // an OVER over rows of equal time: another order among them is as right (tie-aware.ts)
+        const input = await runDuck(conn, overInputSql(tiedOver, translateCtx), tiedOver.over.input.schema.map((f) => f.type));
+        if (overTieAwareEqual(tiedOver, rows, input).equal) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
       }
       const bad = streamed.unmatched[i]!;
       verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
