@@ -3,7 +3,8 @@
 //   SELECT a, SUM(x) OVER w, LAG(x) OVER (PARTITION BY k ORDER BY ts) FROM t WHERE ...
 //     => Project(items) <- OverAggregate(partition keys, ts, frame, calls) <- Project(input ++ keys ++ args) <- ...
 //
-// Flink's streaming rules, which weir follows: ORDER BY exactly one time attribute, ascending;
+// Flink's streaming rules, which weir follows: ORDER BY exactly one time attribute, ascending
+// (over an updating input, beyond Flink, a TIMESTAMP column will do: over-aggregate-updating.ts);
 // a frame from UNBOUNDED or n PRECEDING to CURRENT ROW (the default with ORDER BY is RANGE
 // UNBOUNDED PRECEDING); every OVER call of a SELECT on the same window; functions COUNT, SUM,
 // MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG (LEAD refused, as Flink refuses it in

@@ -16,8 +16,9 @@
 // Late rows: a row whose time is not after the last time its partition has emitted is dropped
 // and counted (metrics.lateDropped), Flink's rule (per partition, not by the watermark).
 //
-// Retractions: not accepted (the planner rejects updating inputs). Bounded frames retract the
-// rows that leave the frame from retractable accumulators (MIN/MAX keep their multiset).
+// Retractions: none in its input (an updating input runs over-aggregate-updating.ts instead).
+// Bounded frames retract the rows that leave the frame from retractable accumulators (MIN/MAX
+// keep their multiset).
 //
 // Snapshot: per partition, in its key group: key values, last time, accumulator states,
 // first/last values, the frame's rows and the waiting rows. No operator state.
