@@ -9,7 +9,7 @@
 import { changelogModes } from './changelog-mode.js';
 import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
-import { assertNever, planError } from '../common/errors.js';
+import { assertNever, internalError, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -328,6 +328,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         const parallelism = p.partitionKeys.length === 0 ? 1 : P;
         const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        // the binder lets a plain TIMESTAMP order the window only over an updating input
+        if (!inNode.updating && !p.input.schema[p.timeIndex]!.rowtime) throw internalError(`OVER ordered by ${p.input.schema[p.timeIndex]!.name}, not a time attribute, over an append-only input`);
         // over an updating input (beyond Flink): an updating result, emitted at once
         return add({ kind: 'over-aggregate', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, frame: p.frame, calls: p.calls, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, inNode.updating);
       }
