@@ -25,6 +25,7 @@ export function formatVerifyReport(report: VerifyReport, opts: { readonly showSq
       show('only in the stream', v.onlyStream);
       show('only in DuckDB', v.onlyBatch);
       if (v.unmatchedRetractions.length > 0) show('retracted by the stream without having been emitted', v.unmatchedRetractions);
+      if (v.tieNote !== undefined) out.push(`    ties: rows tied on the OVER's ORDER BY time were tried in every order; ${v.tieNote}`);
     }
     if (opts.showSql) out.push(`    DuckDB SQL:\n      ${v.sql}`);
   }

@@ -42,6 +42,7 @@ import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
 import { OverAggregateOperator } from './operators/over-aggregate.js';
+import { UpdatingOverAggregateOperator } from './operators/over-aggregate-updating.js';
 import { TemporalSortOperator } from './operators/temporal-sort.js';
 import { LimitOperator } from './operators/limit.js';
 import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
@@ -400,6 +401,7 @@ export class Job {
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize);
       case 'over-aggregate':
+        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
         return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
       case 'temporal-sort':
         return new TemporalSortOperator(types, s.keys, this.options.batchSize);

@@ -195,9 +195,11 @@ export interface OverFrame {
 }
 
 /**
- * OVER aggregation over an append-only input ordered by a time attribute (ascending).
- * Output: the input columns, then one column per call. Rows are emitted in time order once
- * the watermark passes their time.
+ * OVER aggregation, ordered by one column ascending. Over an append-only input that column is
+ * a time attribute, and rows are emitted in time order once the watermark passes their time.
+ * Over an updating input (beyond Flink) it is a time attribute or a TIMESTAMP column, and the
+ * output is an updating changelog that always folds to the batch result over the current input.
+ * Output: the input columns, then one column per call.
  */
 export interface OverAggregateNode {
   readonly kind: 'over-aggregate';
@@ -467,7 +469,7 @@ export function describeNode(p: LogicalPlan): string {
     case 'rank':
       return describeRank(p.fn, p.partitionKeys, p.orderKeys, p.range, p.outputRank, p.strategy, inNames(p.input));
     case 'over-aggregate':
-      return describeOver(p.partitionKeys, p.timeIndex, p.frame, p.calls, inNames(p.input));
+      return describeOver(p.partitionKeys, p.timeIndex, p.frame, p.calls, inNames(p.input), isUpdating(p.input));
     case 'sort':
       return `TemporalSort(orderBy=[${describeSortKeys(p.keys, inNames(p.input))}])`;
     case 'limit':
@@ -500,8 +502,8 @@ export function overCallToString(c: OverCall, names: readonly string[]): string 
 }
 
 /** `OverAggregate(partitionBy=[..], orderBy=[ts], ROWS BETWEEN 2 PRECEDING AND CURRENT ROW, aggs=[..])` */
-export function describeOver(partitionKeys: readonly number[], timeIndex: number, frame: OverFrame, calls: readonly OverCall[], names: readonly string[]): string {
-  return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}])`;
+export function describeOver(partitionKeys: readonly number[], timeIndex: number, frame: OverFrame, calls: readonly OverCall[], names: readonly string[], inputUpdating: boolean): string {
+  return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}]${inputUpdating ? ', consumes retractions' : ''})`;
 }
 
 const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };

@@ -9,7 +9,7 @@
 import { changelogModes } from './changelog-mode.js';
 import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
-import { assertNever, planError } from '../common/errors.js';
+import { assertNever, internalError, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -91,7 +91,12 @@ export type OperatorSpec =
       readonly strategy: RankStrategy;
       readonly inputUpdating: boolean;
     }
-  | { readonly kind: 'over-aggregate'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly frame: OverFrame; readonly calls: readonly OverCall[] }
+  /**
+   * OVER aggregation. Over an append-only input, ordered by a time attribute and emitted as the
+   * watermark passes; over an updating input (`inputUpdating`), an updating result emitted at
+   * once (over-aggregate-updating.ts).
+   */
+  | { readonly kind: 'over-aggregate'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly frame: OverFrame; readonly calls: readonly OverCall[]; readonly inputUpdating: boolean }
   /** A temporal sort (keys[0] the time attribute, ascending), on one subtask. */
   | { readonly kind: 'temporal-sort'; readonly keys: readonly SortKey[] }
   /** LIMIT [OFFSET] on one subtask. */
@@ -321,10 +326,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'over-aggregate': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
-        if (inNode.updating) throw planError('OVER aggregation over an updating input (a changelog) is not supported', undefined, 'OVER needs an append-only input, as in Flink: apply it to the table itself, or to a window aggregation, which is append-only');
         const parallelism = p.partitionKeys.length === 0 ? 1 : P;
         const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
-        return add({ kind: 'over-aggregate', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, frame: p.frame, calls: p.calls }, parallelism, [{ from: input, partitioning }], p.schema, false);
+        // the binder lets a plain TIMESTAMP order the window only over an updating input
+        if (!inNode.updating && !p.input.schema[p.timeIndex]!.rowtime) throw internalError(`OVER ordered by ${p.input.schema[p.timeIndex]!.name}, not a time attribute, over an append-only input`);
+        // over an updating input (beyond Flink): an updating result, emitted at once
+        return add({ kind: 'over-aggregate', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, frame: p.frame, calls: p.calls, inputUpdating: inNode.updating }, parallelism, [{ from: input, partitioning }], p.schema, inNode.updating);
       }
       case 'sort': {
         const input = plan(p.input);
@@ -421,7 +428,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
     }
     case 'over-aggregate':
-      return describeOver(s.partitionKeys, s.timeIndex, s.frame, s.calls, inNames());
+      return describeOver(s.partitionKeys, s.timeIndex, s.frame, s.calls, inNames(), s.inputUpdating);
     case 'temporal-sort':
       return `TemporalSort(orderBy=[${describeSortKeys(s.keys, inNames())}])`;
     case 'limit':
@@ -486,7 +493,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
         h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);
         break;
       case 'over-aggregate':
-        h.update(`${s.partitionKeys.join(',')}|${s.timeIndex}|${JSON.stringify(s.frame)}|${s.calls.map((c) => `${c.fn}/${c.args}/${c.offset}`).join(';')}`);
+        h.update(`${s.partitionKeys.join(',')}|${s.timeIndex}|${JSON.stringify(s.frame)}|${s.calls.map((c) => `${c.fn}/${c.args}/${c.offset}`).join(';')}${s.inputUpdating ? '|updating' : ''}`);
         break;
       case 'temporal-sort':
         h.update(JSON.stringify(s.keys));

@@ -3,7 +3,8 @@
 //   SELECT a, SUM(x) OVER w, LAG(x) OVER (PARTITION BY k ORDER BY ts) FROM t WHERE ...
 //     => Project(items) <- OverAggregate(partition keys, ts, frame, calls) <- Project(input ++ keys ++ args) <- ...
 //
-// Flink's streaming rules, which weir follows: ORDER BY exactly one time attribute, ascending;
+// Flink's streaming rules, which weir follows: ORDER BY exactly one time attribute, ascending
+// (over an updating input, beyond Flink, a TIMESTAMP column will do: over-aggregate-updating.ts);
 // a frame from UNBOUNDED or n PRECEDING to CURRENT ROW (the default with ORDER BY is RANGE
 // UNBOUNDED PRECEDING); every OVER call of a SELECT on the same window; functions COUNT, SUM,
 // MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG (LEAD refused, as Flink refuses it in
@@ -21,7 +22,7 @@ import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { Field, LogicalPlan, OverCall, OverFrame, OverFunction } from '../plan/logical.js';
-import { describeFrame } from '../plan/logical.js';
+import { describeFrame, isUpdating } from '../plan/logical.js';
 import type * as ast from './ast.js';
 import type { Binder, ExprContext } from './binder.js';
 import { castTo, notTimeAttribute, project, unparen, walkExpr } from './binder.js';
@@ -118,12 +119,17 @@ function bindWindow(binder: Binder, input: LogicalPlan, w: ResolvedWindow): Boun
     throw refuse('an OVER window on a stream must be ordered by a time attribute', item.span, 'as in Flink: ORDER BY a column declared with WATERMARK FOR (sorting by other values would wait for the whole stream)');
   }
   const f = input.schema[bound.index]!;
-  if (!f.rowtime) {
+  // Over an updating input (beyond Flink) rows are not emitted by the watermark but as the input
+  // changes, so a plain TIMESTAMP column orders the window as well as a time attribute does:
+  // after a regular join or a Top-N (Nexmark q6) the event time is no longer a time attribute.
+  const updatingTimestamp = f.type.kind === 'TIMESTAMP' && isUpdating(input);
+  if (!f.rowtime && !updatingTimestamp) {
     const e = notTimeAttribute(f, item.span);
-    throw new WeirError('not-supported', `OVER ... ORDER BY ${f.name}: ${e.message}`, { span: item.span, hint: `as in Flink, a streaming OVER window is ordered by a time attribute, ascending. ${e.hint ?? ''}`.trim() });
+    const also = f.type.kind === 'TIMESTAMP' ? ' (over an updating input, such as a GROUP BY or Top-N result, a TIMESTAMP column that is not one will do)' : '';
+    throw new WeirError('not-supported', `OVER ... ORDER BY ${f.name}: ${e.message}`, { span: item.span, hint: `as in Flink, a streaming OVER window over an append-only input is ordered by a time attribute, ascending${also}. ${e.hint ?? ''}`.trim() });
   }
   if (item.direction === 'DESC') {
-    throw refuse(`an OVER window ordered by ${f.name} DESC is not supported on a stream`, item.span, 'as in Flink, OVER windows are ordered by the time attribute ascending (rows arrive forward in time)');
+    throw refuse(`an OVER window ordered by ${f.name} DESC is not supported on a stream`, item.span, 'as in Flink, OVER windows are ordered by time ascending (rows arrive forward in time)');
   }
   const frame = frameOf(binder, spec);
   return { partition, timeIndex: bound.index, frame, key: `${partition.map(exprKey).join(',')}|${bound.index}|${frame.unit}|${frame.preceding}` };
@@ -170,6 +176,8 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
   const below = pre.length === n ? input : project(input, pre, preNames);
   const width = below.schema.length;
   const callFields: Field[] = overCalls.map((c, i) => ({ name: `$over${i}`, type: c.type, nullable: true, rowtime: false }));
+  // over an updating input the output is updating too: no column of it is a time attribute
+  const updating = isUpdating(below);
   const over: LogicalPlan = {
     kind: 'over-aggregate',
     input: below,
@@ -177,7 +185,7 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
     timeIndex: window.timeIndex,
     frame: window.frame,
     calls: overCalls,
-    schema: [...below.schema, ...callFields],
+    schema: [...(updating ? below.schema.map((f) => (f.rowtime ? { ...f, rowtime: false } : f)) : below.schema), ...callFields],
   };
   // 3. the SELECT items over the input columns, OVER calls by reference
   const ctx: ExprContext = {

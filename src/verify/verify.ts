@@ -29,7 +29,7 @@ import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
 import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
-import { candidatesSql, tieAwareEqual, tiedRankOf } from './tie-aware.js';
+import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
 import type { TranslateContext } from './translate.js';
@@ -60,6 +60,8 @@ export interface QueryVerdict {
   /** Retractions of rows the changelog never inserted (a broken changelog). */
   readonly unmatchedRetractions: Row[];
   readonly schema: readonly { readonly name: string; readonly type: DataType }[];
+  /** Why the tie-aware check of an OVER result did not accept it, when it ran. */
+  readonly tieNote?: string;
 }
 
 export interface VerifyReport {
@@ -157,8 +159,17 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         const candidates = await runDuck(conn, candidatesSql(tied, translateCtx), schema.map((f) => f.type));
         if (tieAwareEqual(tied, rows, batch, candidates)) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
       }
+      const tiedOver = cmp.equal || sample !== undefined ? undefined : tiedOverOf(t.plan);
+      let tieNote: string | undefined;
+      if (tiedOver !== undefined) {
+        // an OVER over rows of equal time: another order among them is as right (tie-aware.ts)
+        const input = await runDuck(conn, overInputSql(tiedOver, translateCtx), tiedOver.over.input.schema.map((f) => f.type));
+        const v = overTieAwareEqual(tiedOver, rows, input);
+        if (v.equal) cmp = { equal: true, onlyLeft: [], onlyRight: [] };
+        else tieNote = v.reason;
+      }
       const bad = streamed.unmatched[i]!;
-      verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema });
+      verdicts.push({ label: t.label, line: t.line, sql: sqls[i]!, equal: cmp.equal && bad.length === 0, streamRows: rows.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: bad, schema, ...(tieNote !== undefined ? { tieNote } : {}) });
     }
     const ttlMs = stateTtlOf(session.options);
     const hinted = hintedTtlOperators(targets);

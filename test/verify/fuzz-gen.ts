@@ -526,6 +526,25 @@ const overAgg: fc.Arbitrary<FuzzQuery> = fc
     query: `SELECT ${[...cols, ...aggs.map((a, i) => `${a} OVER w AS o${i}`)].join(', ')}\nFROM ${src.name}${w}\nWINDOW w AS (${part.length > 0 ? `PARTITION BY ${part.join(', ')} ` : ''}ORDER BY ts${frame})`,
   }));
 
+/**
+ * OVER over an updating input (beyond Flink): a GROUP BY result ordered by a plain TIMESTAMP
+ * (MAX or MIN of ts per group), with ROWS frames too. Rows tied on that time are taken in
+ * arrival order by the stream; verify's tie-aware OVER check accepts any order of them.
+ */
+const overUpdating: fc.Arbitrary<FuzzQuery> = fc
+  .tuple(
+    fc.constantFrom('MAX(ts)', 'MIN(ts)'),
+    fc.boolean(),
+    fc.constantFrom('', ' ROWS BETWEEN 1 PRECEDING AND CURRENT ROW', ' ROWS BETWEEN 2 PRECEDING AND CURRENT ROW', ' ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', " RANGE BETWEEN INTERVAL '2' SECOND PRECEDING AND CURRENT ROW"),
+    fc.uniqueArray(fc.constantFrom('COUNT(*)', 'SUM(n)', 'SUM(s)', 'MIN(s)', 'MAX(s)', 'AVG(s)', 'MAX(k)', 'FIRST_VALUE(s)', 'LAST_VALUE(k)'), { minLength: 1, maxLength: 3 }),
+    fc.subarray(['k', 'g', 'n', 's', 'ts'], { minLength: 1 }),
+    where,
+  )
+  .map(([tsAgg, byG, frame, aggs, cols, w]) => ({
+    prelude: '',
+    query: `SELECT ${[...cols, ...aggs.map((a, i) => `${a} OVER w AS o${i}`)].join(', ')}\nFROM (SELECT k, g, ${tsAgg} AS ts, COUNT(*) AS n, SUM(v) AS s FROM t${w} GROUP BY k, g)\nWINDOW w AS (${byG ? 'PARTITION BY g ' : ''}ORDER BY ts${frame})`,
+  }));
+
 /** A temporal sort: the same rows, released in time order as the watermark passes. */
 const temporalSort: fc.Arbitrary<FuzzQuery> = fc
   .tuple(fc.subarray(['k', 'g', 'v'], { minLength: 1 }), fc.constantFrom('', ', v DESC', ', g'), where)
@@ -535,6 +554,7 @@ export const queryArb: fc.Arbitrary<FuzzQuery> = fc.oneof(
   { weight: 3, arbitrary: joined },
   { weight: 2, arbitrary: intervalJoined },
   { weight: 2, arbitrary: overAgg },
+  { weight: 1, arbitrary: overUpdating },
   { weight: 1, arbitrary: temporalSort },
   { weight: 2, arbitrary: projection },
   { weight: 3, arbitrary: groupBy },

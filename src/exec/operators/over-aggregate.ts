@@ -16,8 +16,9 @@
 // Late rows: a row whose time is not after the last time its partition has emitted is dropped
 // and counted (metrics.lateDropped), Flink's rule (per partition, not by the watermark).
 //
-// Retractions: not accepted (the planner rejects updating inputs). Bounded frames retract the
-// rows that leave the frame from retractable accumulators (MIN/MAX keep their multiset).
+// Retractions: none in its input (an updating input runs over-aggregate-updating.ts instead).
+// Bounded frames retract the rows that leave the frame from retractable accumulators (MIN/MAX
+// keep their multiset).
 //
 // Snapshot: per partition, in its key group: key values, last time, accumulator states,
 // first/last values, the frame's rows and the waiting rows. No operator state.
@@ -32,6 +33,7 @@ import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import type { MapKey } from './group-keys.js';
 import { GroupKeys } from './group-keys.js';
+import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
 
 interface Partition {
@@ -67,9 +69,6 @@ interface KeyGroupState {
   readonly pendingCounts: Int32Array;
   readonly pending: ColumnBlock[];
 }
-
-/** One column of stored rows: values (numbers and booleans as a Float64Array) and a null mask. */
-type ColumnBlock = [Float64Array | string[], Uint8Array];
 
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
 
@@ -406,61 +405,21 @@ export class OverAggregateOperator implements Operator {
         first: parts.map((p) => p.first),
         last: parts.map((p) => p.last),
         windowCounts,
-        window: this.columnsOf(windowIds, 0, windowIds.length),
+        window: this.store.toBlocks(windowIds),
         pendingCounts,
-        pending: this.columnsOf(pendingIds, 0, pendingIds.length),
+        pending: this.store.toBlocks(pendingIds),
       };
       keyed.set(kg, [state]);
     }
     return { keyed, operator: null };
   }
 
-  /** Rows ids[from..to) as one block per column. */
-  private columnsOf(ids: readonly number[], from: number, to: number): ColumnBlock[] {
-    const n = to - from;
-    return this.inputTypes.map((_, c): ColumnBlock => {
-      const col = this.store.columns[c]!;
-      const nulls = new Uint8Array(n);
-      if (Array.isArray(col.values)) {
-        const v = new Array<string>(n);
-        for (let j = 0; j < n; j++) {
-          const id = ids[from + j]!;
-          v[j] = (col.values as string[])[id]!;
-          nulls[j] = col.nulls![id]!;
-        }
-        return [v, nulls];
-      }
-      const v = new Float64Array(n);
-      for (let j = 0; j < n; j++) {
-        const id = ids[from + j]!;
-        v[j] = (col.values as Float64Array | Uint8Array)[id]!;
-        nulls[j] = col.nulls![id]!;
-      }
-      return [v, nulls];
-    });
-  }
-
-  /** Stores the rows of a block; returns their ids in order. */
-  private rowsOf(block: readonly ColumnBlock[]): number[] {
-    const n = block[0]?.[1].length ?? 0;
-    const ids: number[] = [];
-    const row: Scalar[] = new Array<Scalar>(block.length);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < block.length; c++) {
-        const [v, nulls] = block[c]!;
-        row[c] = nulls[i] === 1 ? null : this.store.types[c]!.kind === 'BOOLEAN' ? v[i] === 1 : v[i]!;
-      }
-      ids.push(this.store.addScalars(row));
-    }
-    return ids;
-  }
-
   restore(keyed: Map<number, unknown[]>): void {
     for (const [kg, entries] of keyed) {
       for (const e of entries) {
         const s = e as KeyGroupState;
-        const windowIds = this.rowsOf(s.window);
-        const pendingIds = this.rowsOf(s.pending);
+        const windowIds = this.store.fromBlocks(s.window);
+        const pendingIds = this.store.fromBlocks(s.pending);
         let w = 0;
         let q = 0;
         s.keys.forEach((key, i) => {

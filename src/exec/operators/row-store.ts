@@ -104,4 +104,62 @@ export class RowStore {
     for (let k = 0; k < this.types.length; k++) out.push(getScalar(this.columns[k]!, id));
     return out;
   }
+
+  /** True when stored row `id` equals row `row` of `batch` in every column (NULLs equal). */
+  equalsBatchRow(id: number, batch: Batch, row: number): boolean {
+    for (let k = 0; k < this.types.length; k++) {
+      const c = batch.columns[k]!;
+      const isNull = c.nulls !== null && c.nulls[row] === 1;
+      if (isNull !== (this.nulls[k]![id] === 1)) return false;
+      if (isNull) continue;
+      const a = (this.values[k] as Float64Array | Uint8Array | string[])[id];
+      const b = c.values[row];
+      if (a !== b && !(typeof a === 'number' && Number.isNaN(a) && Number.isNaN(b))) return false;
+    }
+    return true;
+  }
+
+  /** Rows `ids` as one block per column (snapshots: a few arrays however many rows). */
+  toBlocks(ids: readonly number[]): ColumnBlock[] {
+    const n = ids.length;
+    return this.types.map((_, c): ColumnBlock => {
+      const vals = this.values[c]!;
+      const nulls = new Uint8Array(n);
+      const src = this.nulls[c]!;
+      if (Array.isArray(vals)) {
+        const v = new Array<string>(n);
+        for (let j = 0; j < n; j++) {
+          const id = ids[j]!;
+          v[j] = vals[id]!;
+          nulls[j] = src[id]!;
+        }
+        return [v, nulls];
+      }
+      const v = new Float64Array(n);
+      for (let j = 0; j < n; j++) {
+        const id = ids[j]!;
+        v[j] = vals[id]!;
+        nulls[j] = src[id]!;
+      }
+      return [v, nulls];
+    });
+  }
+
+  /** Stores the rows of a block (toBlocks' output); returns their ids in order. */
+  fromBlocks(block: readonly ColumnBlock[]): number[] {
+    const n = block[0]?.[1].length ?? 0;
+    const ids: number[] = [];
+    const row: Scalar[] = new Array<Scalar>(block.length);
+    for (let i = 0; i < n; i++) {
+      for (let c = 0; c < block.length; c++) {
+        const [v, nulls] = block[c]!;
+        row[c] = nulls[i] === 1 ? null : this.types[c]!.kind === 'BOOLEAN' ? v[i] === 1 : v[i]!;
+      }
+      ids.push(this.addScalars(row));
+    }
+    return ids;
+  }
 }
+
+/** One column of stored rows: values (numbers and booleans as a Float64Array) and a null mask. */
+export type ColumnBlock = [Float64Array | string[], Uint8Array];

@@ -1,0 +1,369 @@
+// OVER aggregation over an updating input (a changelog of +I/-U/+U/-D): beyond Flink, whose
+// OVER operator does not take retractions (FLINK-19059). Nexmark q6 needs it: an OVER window
+// over the winning bids, a Top-1 per auction that changes as higher bids arrive.
+//
+// Semantics: the input is a table that changes. Each live input row's OVER values are what a
+// batch query over the current table gives: its partition ordered by the ORDER BY column
+// (ascending), rows of equal value in the order they arrived (an updated row arrives anew, so
+// it goes after its peers), the frame counted from there. The output is an updating
+// changelog that always folds to that batch result: when a row is inserted or retracted,
+// every output row whose frame holds it is retracted (-U) and emitted again (+U) with its new
+// values, unless they did not change; the inserted row itself is emitted as the input's kind
+// (+I or +U), the retracted one retracted as the input's kind (-U or -D) with its last values.
+// Nothing waits for a watermark and nothing is late: the order column need not be a time
+// attribute (after a regular join or a Top-N it is not), and a row may arrive anywhere in it.
+// A row whose order value is NULL is dropped, as by the append-only OVER operator.
+//
+// Which rows a change touches, for a row at position p with order value t:
+//   ROWS n PRECEDING       positions p .. p+n        ROWS UNBOUNDED    p .. end
+//   RANGE d PRECEDING      values in [t, t+d]        RANGE UNBOUNDED   values >= t
+// (RANGE frames include every peer of t, before or after p.)
+//
+// Exactness: a row's values are always computed the same way from its frame (accumulators
+// filled from the frame's first row, in order; unbounded frames from the partition's first
+// row), so the values retracted are bit for bit the values emitted earlier, also for DOUBLE
+// sums, and also after a restore. Cost per change: bounded frames, the touched rows times the
+// frame size; unbounded frames, the partition's size (every later row changes anyway).
+//
+// State, per partition key: the live rows in order (a sorted array of row ids into a RowStore).
+// A retraction removes the first live row equal to it in every column. An empty partition is
+// dropped. Snapshot: per key group, each partition's key values and its rows in order (one
+// block per column); the order among peers is the order of the rows in the block.
+
+import type { Batch, Column, Scalar } from '../../common/batch.js';
+import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import type { Accumulator } from '../../expr/accumulators.js';
+import { createAccumulator } from '../../expr/accumulators.js';
+import type { AggCall, AggFunction, OverCall, OverFrame } from '../../plan/logical.js';
+import { hashRow, keyGroupOf } from '../../state/key-groups.js';
+import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
+import type { MapKey } from './group-keys.js';
+import { GroupKeys } from './group-keys.js';
+import type { ColumnBlock } from './row-store.js';
+import { RowStore } from './row-store.js';
+
+interface Partition {
+  readonly keyValues: Scalar[];
+  readonly keyGroup: number;
+  /** Live row ids, by order value, peers in arrival order. */
+  readonly rows: number[];
+}
+
+/** The partitions of one key group in a snapshot: partition i has counts[i] consecutive rows. */
+interface KeyGroupState {
+  readonly keys: Scalar[][];
+  readonly counts: Int32Array;
+  readonly rows: ColumnBlock[];
+}
+
+const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
+
+export class UpdatingOverAggregateOperator implements Operator {
+  private readonly store: RowStore;
+  private readonly keys: GroupKeys;
+  private readonly partitions = new Map<MapKey, Partition>();
+  /** One accumulator per aggregate call (null for FIRST_VALUE, LAST_VALUE, LAG), slot 0 only. */
+  private readonly accs: (Accumulator | null)[];
+  private readonly keyColumns: readonly number[];
+  private ctx!: OperatorContext;
+  private readonly out: BatchBuilder;
+  /** Values of the touched rows before and after a change: (row - lo) * calls + call. */
+  private before: Scalar[] = [];
+  private after: Scalar[] = [];
+  private rowBuf = new Int32Array(64);
+  private slotBuf = new Int32Array(64);
+  /** Retractions that matched no live row (a changelog the operator cannot fold). */
+  unmatched = 0;
+
+  constructor(
+    private readonly inputTypes: readonly DataType[],
+    partitionKeys: readonly number[],
+    private readonly timeIndex: number,
+    private readonly frame: OverFrame,
+    private readonly calls: readonly OverCall[],
+    outputTypes: readonly DataType[],
+    private readonly batchSize: number,
+  ) {
+    this.store = new RowStore(inputTypes);
+    this.keyColumns = partitionKeys;
+    this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
+    this.accs = calls.map((c) => {
+      if (!AGG_FUNCTIONS.has(c.fn)) return null;
+      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name };
+      const a = createAccumulator(call, c.args.map((i) => inputTypes[i]!), false);
+      a.grow(1);
+      return a;
+    });
+    this.out = new BatchBuilder(outputTypes);
+  }
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  processBatch(batch: Batch, out: Collector): void {
+    const n = batch.length;
+    const tcol = batch.columns[this.timeIndex]!;
+    const tv = tcol.values as Float64Array;
+    const tn = tcol.nulls;
+    const keyAt = this.keys.keyFn(batch);
+    const keyCols: Column[] = this.keyColumns.map((c) => batch.columns[c]!);
+    const ops = batch.ops;
+    for (let i = 0; i < n; i++) {
+      if (tn !== null && tn[i] === 1) continue;
+      const t = tv[i]!;
+      const key = keyAt(i);
+      const kind: RowKind = ops === null ? RowKind.Insert : (ops[i]! as RowKind);
+      let part = this.partitions.get(key);
+      if (isAccumulate(kind)) {
+        if (part === undefined) {
+          const kg = keyCols.length === 0 ? 0 : keyGroupOf(hashRow(keyCols, i), this.ctx.maxParallelism);
+          part = { keyValues: keyCols.map((c) => getScalar(c, i)), keyGroup: kg, rows: [] };
+          this.partitions.set(key, part);
+        }
+        this.insert(part, batch, i, t, kind, out);
+      } else {
+        if (part === undefined || !this.retract(part, batch, i, t, kind, out)) {
+          this.unmatched++;
+          continue;
+        }
+        if (part.rows.length === 0) this.partitions.delete(key);
+      }
+    }
+    this.flush(out);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private insert(part: Partition, batch: Batch, i: number, t: number, kind: RowKind, out: Collector): void {
+    const rows = part.rows;
+    const p = this.upperBound(rows, t); // after every peer: the newest arrival
+    const lo = this.frame.unit === 'range' ? this.lowerBound(rows, t) : p;
+    // the last touched position, in the order after the insert
+    const hi = this.lastTouched(rows, p, t, rows.length + 1);
+    const calls = this.calls.length;
+    // before: the touched rows that exist, positions lo .. hi-1 of the current order
+    this.evaluate(rows, lo, hi - 1, this.before);
+    const id = this.store.add(batch, i);
+    rows.splice(p, 0, id);
+    this.evaluate(rows, lo, hi, this.after);
+    for (let j = lo; j <= hi; j++) {
+      const a = (j - lo) * calls;
+      if (j === p) {
+        this.emit(rows[j]!, this.after, a, kind, out);
+        continue;
+      }
+      const b = (j < p ? j - lo : j - 1 - lo) * calls;
+      if (this.same(this.before, b, this.after, a)) continue;
+      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
+      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+    }
+  }
+
+  /** False when no live row equals the retracted one. */
+  private retract(part: Partition, batch: Batch, i: number, t: number, kind: RowKind, out: Collector): boolean {
+    const rows = part.rows;
+    const from = this.lowerBound(rows, t);
+    const to = this.upperBound(rows, t);
+    let p = -1;
+    for (let j = from; j < to; j++) {
+      if (this.store.equalsBatchRow(rows[j]!, batch, i)) {
+        p = j;
+        break;
+      }
+    }
+    if (p < 0) return false;
+    const lo = this.frame.unit === 'range' ? from : p;
+    const hi = this.lastTouched(rows, p, t, rows.length);
+    const calls = this.calls.length;
+    this.evaluate(rows, lo, hi, this.before);
+    const id = rows[p]!;
+    // the retracted row goes out with the values it was emitted with
+    this.emit(id, this.before, (p - lo) * calls, kind, out);
+    rows.splice(p, 1);
+    this.evaluate(rows, lo, hi - 1, this.after);
+    for (let j = lo; j < hi; j++) {
+      const a = (j - lo) * calls;
+      const b = (j < p ? j - lo : j + 1 - lo) * calls;
+      if (this.same(this.before, b, this.after, a)) continue;
+      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
+      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+    }
+    this.store.release(id);
+    return true;
+  }
+
+  /**
+   * The last position whose frame holds the changed row at position p (value t), in an order
+   * of `len` rows that includes it. RANGE positions are found in `rows`, which may lack the
+   * changed row; that shifts nothing at or before p and one position after it.
+   */
+  private lastTouched(rows: readonly number[], p: number, t: number, len: number): number {
+    const pre = this.frame.preceding;
+    if (pre === undefined) return len - 1;
+    if (this.frame.unit === 'rows') return Math.min(p + pre, len - 1);
+    // the last row with value <= t + pre; rows has len or len - 1 rows (insert: not yet in it)
+    const end = this.upperBound(rows, t + pre) - 1;
+    return len === rows.length ? end : end + 1;
+  }
+
+  /** First position whose value is >= t. */
+  private lowerBound(rows: readonly number[], t: number): number {
+    let lo = 0;
+    let hi = rows.length;
+    const c = this.timeIndex;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (this.store.num(c, rows[m]!) < t) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
+  /** First position whose value is > t. */
+  private upperBound(rows: readonly number[], t: number): number {
+    let lo = 0;
+    let hi = rows.length;
+    const c = this.timeIndex;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (this.store.num(c, rows[m]!) <= t) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  }
+
+  /** The frame of position j: [start, end]. */
+  private frameStart(rows: readonly number[], j: number): number {
+    const pre = this.frame.preceding;
+    if (pre === undefined) return 0;
+    if (this.frame.unit === 'rows') return Math.max(0, j - pre);
+    return this.lowerBound(rows, this.store.num(this.timeIndex, rows[j]!) - pre);
+  }
+
+  private frameEnd(rows: readonly number[], j: number): number {
+    if (this.frame.unit === 'rows') return j;
+    return this.upperBound(rows, this.store.num(this.timeIndex, rows[j]!)) - 1;
+  }
+
+  /**
+   * The OVER values of positions lo..hi into `into` ((j - lo) * calls + c). Every value is
+   * computed from its frame's first row on (unbounded: from the partition's first row), so the
+   * same frame always gives the same bits.
+   */
+  private evaluate(rows: readonly number[], lo: number, hi: number, into: Scalar[]): void {
+    if (hi < lo) return;
+    const calls = this.calls.length;
+    const need = (hi - lo + 1) * calls;
+    if (into.length < need) into.length = need;
+    const unbounded = this.frame.preceding === undefined;
+    let added = 0; // unbounded: rows [0, added) are in the accumulators
+    if (unbounded) this.resetAccs();
+    for (let j = lo; j <= hi; j++) {
+      const end = this.frameEnd(rows, j);
+      const start = this.frameStart(rows, j);
+      if (unbounded) {
+        this.addRows(rows, added, end + 1);
+        added = end + 1;
+      } else {
+        this.resetAccs();
+        this.addRows(rows, start, end + 1);
+      }
+      const base = (j - lo) * calls;
+      for (let c = 0; c < calls; c++) into[base + c] = this.valueOf(c, rows, j, start, end);
+    }
+  }
+
+  private resetAccs(): void {
+    for (const a of this.accs) a?.reset(0);
+  }
+
+  /** Adds rows[from..to) to the accumulators, in order. */
+  private addRows(rows: readonly number[], from: number, to: number): void {
+    const m = to - from;
+    if (m <= 0) return;
+    if (this.rowBuf.length < m) {
+      this.rowBuf = new Int32Array(m * 2);
+      this.slotBuf = new Int32Array(m * 2);
+    }
+    for (let k = 0; k < m; k++) this.rowBuf[k] = rows[from + k]!;
+    for (const a of this.accs) a?.add(this.slotBuf, this.rowBuf, m, this.store.columns);
+  }
+
+  private valueOf(c: number, rows: readonly number[], j: number, start: number, end: number): Scalar {
+    const acc = this.accs[c];
+    if (acc !== null && acc !== undefined) return acc.value(0);
+    const call = this.calls[c]!;
+    const col = call.args[0]!;
+    switch (call.fn) {
+      case 'lag': {
+        const at = j - call.offset;
+        return at >= 0 ? this.store.scalar(col, rows[at]!) : call.default;
+      }
+      case 'first_value':
+        for (let k = start; k <= end; k++) if (!this.store.isNull(col, rows[k]!)) return this.store.scalar(col, rows[k]!);
+        return null;
+      default:
+        for (let k = end; k >= start; k--) if (!this.store.isNull(col, rows[k]!)) return this.store.scalar(col, rows[k]!);
+        return null;
+    }
+  }
+
+  private same(x: readonly Scalar[], xi: number, y: readonly Scalar[], yi: number): boolean {
+    for (let c = 0; c < this.calls.length; c++) {
+      const a = x[xi + c];
+      const b = y[yi + c];
+      if (a !== b && !(typeof a === 'number' && typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b))) return false;
+    }
+    return true;
+  }
+
+  private emit(id: number, values: readonly Scalar[], at: number, kind: RowKind, out: Collector): void {
+    const cols = this.out.cols;
+    const n = this.inputTypes.length;
+    for (let k = 0; k < n; k++) cols[k]!.pushFrom(this.store.columns[k]!, id);
+    for (let c = 0; c < this.calls.length; c++) cols[n + c]!.push(values[at + c] ?? null);
+    this.out.endRow(kind);
+    if (this.out.length >= this.batchSize) this.flush(out);
+  }
+
+  private flush(out: Collector): void {
+    if (this.out.length === 0) return;
+    out.emit(this.out.finish());
+  }
+
+  // checkpoints -----------------------------------------------------------------------------
+
+  snapshot(): OperatorSnapshot {
+    const byGroup = new Map<number, Partition[]>();
+    for (const p of this.partitions.values()) {
+      let l = byGroup.get(p.keyGroup);
+      if (l === undefined) byGroup.set(p.keyGroup, (l = []));
+      l.push(p);
+    }
+    const keyed = new Map<number, unknown[]>();
+    for (const [kg, parts] of byGroup) {
+      const ids: number[] = [];
+      for (const p of parts) for (const id of p.rows) ids.push(id);
+      const state: KeyGroupState = { keys: parts.map((p) => p.keyValues), counts: Int32Array.from(parts, (p) => p.rows.length), rows: this.store.toBlocks(ids) };
+      keyed.set(kg, [state]);
+    }
+    return { keyed, operator: null };
+  }
+
+  restore(keyed: Map<number, unknown[]>): void {
+    for (const [kg, entries] of keyed) {
+      for (const e of entries) {
+        const s = e as KeyGroupState;
+        const ids = this.store.fromBlocks(s.rows);
+        let at = 0;
+        s.keys.forEach((key, i) => {
+          const rows: number[] = [];
+          for (let j = 0; j < s.counts[i]!; j++) rows.push(ids[at++]!);
+          this.partitions.set(this.keys.mapKeyOf(key), { keyValues: key, keyGroup: kg, rows });
+        });
+      }
+    }
+  }
+}
