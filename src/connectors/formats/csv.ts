@@ -6,8 +6,11 @@
 //      count, and advance the offset/line position record by record;
 //   2. convert, column by column: parse numbers, booleans, timestamps and dates straight
 //      from the bytes into typed arrays; decode only projected STRING fields to strings.
-// Unprojected fields are located but never converted, and nothing is allocated per row
-// except the strings of projected STRING columns.
+// Unprojected STRING fields are located but never decoded. Unprojected fields of other types
+// are parsed to be checked and then dropped: a bad value is a problem of the record, found
+// the same way whichever columns a query reads (`SELECT *` and `SELECT id` fail at the same
+// line, and ignore-parse-errors skips the same records). Nothing is allocated per row except
+// the strings of projected STRING columns.
 //
 // Rules (the decisions on points RFC 4180 and Flink leave open):
 //   - an empty unquoted field is NULL; `""` is the empty string. For a non-string column a
@@ -95,9 +98,12 @@ export class CsvDecoder implements RecordDecoder {
   private readonly quoteStr: string;
   private readonly ignoreErrors: boolean;
   private readonly numColumns: number;
-  /** File column index -> projected slot, or -1. */
+  /** File column index -> slot, or -1 (an unprojected STRING column: nothing to check). */
   private readonly slotOf: Int32Array;
+  /** Slots: the projected columns, then the unprojected non-STRING columns (checked only). */
   private readonly width: number;
+  /** Projected slots, the columns of a decoded batch. */
+  private readonly outWidth: number;
   private readonly kinds: ValueKind[];
   private readonly types: DataType[];
   private readonly names: string[];
@@ -131,22 +137,28 @@ export class CsvDecoder implements RecordDecoder {
     this.ignoreErrors = options.ignoreParseErrors ?? false;
     this.numColumns = columns.length;
     this.slotOf = new Int32Array(columns.length).fill(-1);
-    this.width = projection.length;
+    this.outWidth = projection.length;
     this.kinds = [];
     this.types = [];
     this.names = [];
     this.strings = [];
-    projection.forEach((ci, slot) => {
-      const col = columns[ci];
-      if (col === undefined) throw internalError(`csv projection index ${ci} out of range (${columns.length} columns)`);
-      if (this.slotOf[ci] !== -1) throw internalError(`csv projection repeats column ${ci}`);
-      this.slotOf[ci] = slot;
+    const addSlot = (ci: number, checkOnly: boolean): void => {
+      const col = columns[ci]!;
       const kind = valueKindOf(col.type, col.name);
+      if (checkOnly && kind === ValueKind.String) return; // any text is a string
+      this.slotOf[ci] = this.kinds.length;
       this.kinds.push(kind);
       this.types.push(col.type);
       this.names.push(col.name);
       this.strings.push(kind === ValueKind.String ? new StringDecoder() : null);
-    });
+    };
+    for (const ci of projection) {
+      if (columns[ci] === undefined) throw internalError(`csv projection index ${ci} out of range (${columns.length} columns)`);
+      if (this.slotOf[ci] !== -1) throw internalError(`csv projection repeats column ${ci}`);
+      addSlot(ci, false);
+    }
+    for (let ci = 0; ci < columns.length; ci++) if (this.slotOf[ci] === -1) addSlot(ci, true);
+    this.width = this.kinds.length;
     this.input = new InputBuffer(start.offset);
     this.lineNo = start.line;
   }
@@ -388,7 +400,8 @@ export class CsvDecoder implements RecordDecoder {
     this.firstBadSlot = -1;
     if (this.ignoreErrors) this.bad.fill(0, 0, n);
     const columns: Column[] = [];
-    for (let slot = 0; slot < this.width; slot++) columns.push(this.convertColumn(slot, n));
+    for (let slot = 0; slot < this.outWidth; slot++) columns.push(this.convertColumn(slot, n));
+    for (let slot = this.outWidth; slot < this.width; slot++) this.checkColumn(slot, n);
     const batch: Batch = { length: n, columns, ops: null };
     if (!this.anyBad) return batch;
     if (!this.ignoreErrors) {
@@ -475,6 +488,24 @@ export class CsvDecoder implements RecordDecoder {
     const k = r * this.width + slot;
     const s = decodeUtf8(this.input.buf, this.starts[k]!, this.ends[k]!);
     return this.flags[k] === QUOTED_ESCAPES ? s.replaceAll(this.quoteStr + this.quoteStr, this.quoteStr) : s;
+  }
+
+  /** Checks an unprojected column's values (marking bad rows) without keeping them. */
+  private checkColumn(slot: number, n: number): void {
+    const kind = this.kinds[slot]!;
+    const width = this.width;
+    const starts = this.starts;
+    const ends = this.ends;
+    const flags = this.flags;
+    const stopAtBad = !this.ignoreErrors;
+    for (let r = 0, k = slot; r < n; r++, k += width) {
+      const fs = starts[k]!;
+      const fe = ends[k]!;
+      if (fs === fe ? flags[k] !== UNQUOTED : this.parseCell(kind, slot, fs, fe) === undefined) {
+        this.markBad(r, slot);
+        if (stopAtBad) break;
+      }
+    }
   }
 
   private convertColumn(slot: number, n: number): Column {
