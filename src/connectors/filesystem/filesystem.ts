@@ -135,6 +135,15 @@ export function filesystemSource(table: TableDef, rowsPerSecond: number | undefi
       const mine = files.filter((_, i) => i % opts.parallelism === opts.subtask);
       return new FileReader(table, format, mine, base, opts, undefined);
     },
+    startsIdle: (subtask, parallelism) => {
+      if (!existsSync(path)) return false; // the reader reports the missing path
+      const files = listDataFiles(path);
+      if (monitorMs !== undefined) {
+        const base = statSync(path).isFile() ? dirname(path) : path;
+        return !files.some((f) => hashString(relative(base, f) || basename(f)) % parallelism === subtask);
+      }
+      return files.length <= subtask;
+    },
   };
 }
 
