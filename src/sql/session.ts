@@ -8,7 +8,8 @@ import { WeirError, assertNever, bindError, notSupported, planError } from '../c
 import type { DataType } from '../common/types.js';
 import { T, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
-import { Catalog, DEFAULT_OPTIONS, SessionOptions } from '../catalog/catalog.js';
+import { Catalog, SessionOptions } from '../catalog/catalog.js';
+import { checkSessionOption } from '../catalog/session-options.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import { explainLogical, isUpdating } from '../plan/logical.js';
 import { pruneColumns } from '../plan/prune.js';
@@ -23,7 +24,8 @@ import { resolveTypeName } from './literals.js';
 import { parseScript } from './parse.js';
 
 export type StatementResult =
-  | { readonly kind: 'ok'; readonly message: string }
+  /** `notice`: something the user should know although the statement succeeded. */
+  | { readonly kind: 'ok'; readonly message: string; readonly notice?: string }
   | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] }
   | { readonly kind: 'explain'; readonly text: string }
   /** A bare SELECT: run it and show the rows. */
@@ -72,12 +74,13 @@ export class Session {
       }
       case 'set': {
         if (stmt.key === undefined) return { kind: 'table', header: ['key', 'value'], rows: this.options.entries() };
+        const { notice } = checkSessionOption(stmt.key, stmt.value, stmt.span);
         if (stmt.value === undefined) return { kind: 'table', header: ['key', 'value'], rows: [[stmt.key, this.options.get(stmt.key) ?? '(not set)']] };
-        validateOption(stmt.key, stmt.value, stmt.span);
         this.options.set(stmt.key, stmt.value);
-        return { kind: 'ok', message: `${stmt.key} = ${stmt.value}` };
+        return { kind: 'ok', message: `${stmt.key} = ${stmt.value}${notice === undefined ? '' : ` (${notice})`}`, notice };
       }
       case 'reset':
+        if (stmt.key !== undefined) checkSessionOption(stmt.key, undefined, stmt.span);
         this.options.reset(stmt.key);
         return { kind: 'ok', message: stmt.key === undefined ? 'all options reset' : `${stmt.key} reset` };
       case 'show':
@@ -262,29 +265,3 @@ export class Session {
   }
 }
 
-/** Checks values of options weir reads (others are accepted as Flink does). */
-function validateOption(key: string, value: string, span: ast.Statement['span']): void {
-  const positiveInt = (v: string): boolean => /^\d+$/.test(v) && Number(v) > 0;
-  if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size' || key === 'sql-client.execution.max-table-result.rows') && !positiveInt(value)) {
-    throw bindError(`'${key}' must be a positive whole number, got '${value}'`, span);
-  }
-  if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
-    throw bindError(`'${key}' must be a positive number of rows per second, got '${value}'`, span);
-  }
-  if (key === 'table.exec.state.ttl' && !(parseDuration(value) >= 0)) {
-    throw bindError(`'${key}' must be a duration such as '1 h', '30 min' or '0 ms' (keep state forever), got '${value}'`, span);
-  }
-  if (key === 'execution.worker-threads' && value !== 'auto' && !/^\d+$/.test(value)) {
-    throw bindError(`'${key}' must be 'auto' or a whole number (0: everything on the main thread), got '${value}'`, span);
-  }
-  if (key === 'execution.checkpointing.mode' && value !== 'EXACTLY_ONCE' && value !== 'AT_LEAST_ONCE') {
-    throw bindError(`'${key}' must be EXACTLY_ONCE or AT_LEAST_ONCE, got '${value}'`, span);
-  }
-  if (key === 'sql-client.execution.result-mode' && !['table', 'changelog', 'tableau'].includes(value.toLowerCase())) {
-    throw bindError(`'${key}' must be table, changelog or tableau, got '${value}'`, span);
-  }
-  if ((key === 'table.dml-sync' || key === 'execution.savepoint.ignore-unclaimed-state') && value !== 'true' && value !== 'false') {
-    throw bindError(`'${key}' must be true or false, got '${value}'`, span);
-  }
-  void DEFAULT_OPTIONS;
-}
