@@ -42,6 +42,7 @@ export const FILESYSTEM_OPTIONS = [
   'csv.field-delimiter',
   'csv.quote-character',
   'csv.ignore-parse-errors',
+  'csv.ignore-first-line',
   'json.ignore-parse-errors',
   'debezium-json.ignore-parse-errors',
   'sink.rolling-policy.file-size',
@@ -70,7 +71,7 @@ export function validateFilesystemTable(table: TableDef): void {
     const v = table.options.get(k);
     if (v !== undefined && (v.length !== 1 || v.charCodeAt(0) > 127)) fail(table, `'${k}' must be one ASCII character, got '${v}'`);
   }
-  for (const k of ['csv.ignore-parse-errors', 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors']) boolOption(table, k);
+  for (const k of ['csv.ignore-parse-errors', 'csv.ignore-first-line', 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors']) boolOption(table, k);
   const monitor = table.options.get('source.monitor-interval');
   if (monitor !== undefined && !(parseDuration(monitor) > 0)) fail(table, `'source.monitor-interval' must be a positive duration such as '1s', got '${monitor}'`);
   const size = table.options.get('sink.rolling-policy.file-size');
@@ -223,7 +224,7 @@ class FileReader implements SourceReader {
         return new CsvDecoder(
           this.columns,
           this.projection,
-          { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character'), ignoreParseErrors: o.get('csv.ignore-parse-errors') === 'true' },
+          { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character'), ignoreParseErrors: o.get('csv.ignore-parse-errors') === 'true', ignoreFirstLine: o.get('csv.ignore-first-line') === 'true' },
           file,
           start,
         );

@@ -35,7 +35,7 @@
 
 import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
-import { internalError, planError } from '../../common/errors.js';
+import { WeirError, internalError, planError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
 import { parseDateBytes, parseTimestampBytes } from '../../common/time.js';
 import {
@@ -75,7 +75,12 @@ export interface CsvOptions {
   readonly quoteChar?: string;
   /** Skip and count bad records instead of failing (`'csv.ignore-parse-errors'`). */
   readonly ignoreParseErrors?: boolean;
+  /** Skip each file's first record, a header (`'csv.ignore-first-line'`). */
+  readonly ignoreFirstLine?: boolean;
 }
+
+/** The option that skips a header line, named as Flink's legacy csv format named it. */
+export const IGNORE_FIRST_LINE = 'csv.ignore-first-line';
 
 /** Validates a one-character option (a table definition error, so kind 'plan'). */
 function singleByte(ch: string, what: string): number {
@@ -122,6 +127,11 @@ export class CsvDecoder implements RecordDecoder {
   private firstBadSlot = -1;
   /** A record-level error (field count, quoting) met while tokenizing without ignoreParseErrors. */
   private pendingError: string | null = null;
+  private pendingErrorLine = 0;
+  /** The first record of the file is still to be skipped (ignoreFirstLine, read from the start). */
+  private skipFirst: boolean;
+  /** The text of the file's first record, kept to judge whether it looks like a header. */
+  private firstRecord: string | null = null;
 
   constructor(
     columns: readonly FormatColumn[],
@@ -161,6 +171,24 @@ export class CsvDecoder implements RecordDecoder {
     this.width = this.kinds.length;
     this.input = new InputBuffer(start.offset);
     this.lineNo = start.line;
+    this.skipFirst = (options.ignoreFirstLine ?? false) && start.offset === 0;
+    this.columnNames = columns.map((c) => c.name.toLowerCase());
+  }
+
+  private readonly columnNames: string[];
+
+  /**
+   * A data error, with a hint when it is about the file's first line and that line looks like
+   * a header: several fields, none of them a number, one at least naming a column.
+   */
+  private recordError(message: string, recordLine: number): WeirError {
+    const e = dataError(message);
+    if (recordLine !== 1 || this.firstRecord === null) return e;
+    const fields = this.firstRecord.split(String.fromCharCode(this.delim)).map((f) => f.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+    const named = fields.some((f) => this.columnNames.includes(f));
+    const textual = fields.every((f) => f !== '' && !/^[-+]?[\d.]+$/.test(f));
+    if (!named || !textual) return e;
+    return new WeirError('data', message, { hint: `line 1 looks like a header; to skip it, add '${IGNORE_FIRST_LINE}' = 'true' to the table's WITH options` });
   }
 
   get offset(): number {
@@ -204,7 +232,7 @@ export class CsvDecoder implements RecordDecoder {
       if (this.pendingError !== null) {
         const msg = this.pendingError;
         this.pendingError = null;
-        throw dataError(msg);
+        throw this.recordError(msg, this.pendingErrorLine);
       }
       if (batch !== null && batch.length > 0) return { batch, endOffset: this.input.offset, endLine: this.lineNo };
       if (this.input.pos === before) return null; // no complete record buffered
@@ -359,6 +387,14 @@ export class CsvDecoder implements RecordDecoder {
       const recordLine = line + 1;
       const fields = field + 1;
       const endsWithLf = buf[recEnd - 1] === LF;
+      if (recordLine === 1 && this.firstRecord === null) this.firstRecord = decodeUtf8(buf, pos, recEnd).replace(/\r?\n$/, '');
+      if (this.skipFirst) {
+        // a header: skipped whatever it holds
+        this.skipFirst = false;
+        pos = recEnd;
+        line += newlines + (endsWithLf ? 0 : 1);
+        continue;
+      }
       if (problem === '' && fields !== ncols) {
         if (fields === 1 && lastFlag === UNQUOTED && lastStart === lastEnd) {
           // a blank line
@@ -376,6 +412,7 @@ export class CsvDecoder implements RecordDecoder {
         const msg = `${problem} at ${this.file}:${recordLine}: '${quoteForMessage(text)}'`;
         if (!this.ignoreErrors) {
           this.pendingError = msg;
+          this.pendingErrorLine = recordLine;
           break;
         }
         this.skips.add(recordLine, msg);
@@ -408,7 +445,7 @@ export class CsvDecoder implements RecordDecoder {
       const r = this.firstBadRow;
       const slot = this.firstBadSlot;
       this.pendingError = null; // an earlier bad value wins over a later malformed record
-      throw dataError(badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!));
+      throw this.recordError(badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!), this.rowLine[r]!);
     }
     const keep = new Int32Array(n);
     let m = 0;
