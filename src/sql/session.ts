@@ -95,6 +95,9 @@ export class Session {
           }
           case 'jobs':
             return { kind: 'show-jobs' };
+          case 'create-table':
+          case 'create-view':
+            return { kind: 'explain', text: this.showCreate(stmt) };
         }
         return assertNever(stmt.what, 'SHOW');
       case 'describe':
@@ -162,11 +165,37 @@ export class Session {
     return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
   }
 
+  /**
+   * SHOW CREATE TABLE / VIEW in Flink's form: the identifier in the default catalog and
+   * database, one column per line with backticks, then the watermark, the primary key and the
+   * options (a view: its column names, then AS and its query). Expressions are printed as
+   * they were written.
+   */
+  private showCreate(stmt: ast.Show): string {
+    const nameParts = stmt.name!.parts;
+    const name = nameParts[nameParts.length - 1]!.value;
+    const obj = this.catalog.resolve(name, stmt.name!.span);
+    const quote = (s: string): string => '`' + s.replaceAll('`', '``') + '`';
+    const id = `${quote('default_catalog')}.${quote('default_database')}.${quote(obj.name)}`;
+    const text = (span: Span, source: SourceText): string => source.text.slice(span.start, span.end);
+    if (stmt.what === 'create-table') {
+      if (obj.kind !== 'table') throw bindError(`SHOW CREATE TABLE is only for tables, but ${obj.name} is a view`, stmt.name!.span, `use SHOW CREATE VIEW ${obj.name}`);
+      const lines = obj.columns.map((c) => (c.kind === 'computed' ? `  ${quote(c.name)} AS ${text(c.expr.span, obj.source)}` : `  ${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`));
+      if (obj.watermark !== undefined) lines.push(`  WATERMARK FOR ${quote(obj.watermark.column)} AS ${text(obj.watermark.expr.span, obj.source)}`);
+      if (obj.primaryKey !== undefined) lines.push(`  PRIMARY KEY (${obj.primaryKey.map(quote).join(', ')}) NOT ENFORCED`);
+      const options = [...obj.options].map(([k, v]) => `  '${k.replaceAll("'", "''")}' = '${v.replaceAll("'", "''")}'`);
+      return `CREATE TABLE ${id} (\n${lines.join(',\n')}\n)${options.length > 0 ? `\nWITH (\n${options.join(',\n')}\n)` : ''}`;
+    }
+    if (obj.kind !== 'view') throw bindError(`SHOW CREATE VIEW is only for views, but ${obj.name} is a table`, stmt.name!.span, `use SHOW CREATE TABLE ${obj.name}`);
+    return `CREATE VIEW ${id} (\n${obj.columns.map((c) => `  ${quote(c.name)}`).join(',\n')}\n)\nAS ${text(obj.query.span, obj.source)}`;
+  }
+
   private describe(stmt: ast.Describe): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
     const obj = this.catalog.resolve(name, stmt.name.span);
     if (obj.kind === 'view') {
-      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type), 'TRUE', '', '', '']) };
+      // a view keeps its query's time attribute: it is still a rowtime column for windows
+      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : ''), 'TRUE', '', '', '']) };
     }
     const wm = obj.watermark;
     return {
@@ -259,7 +288,7 @@ export class Session {
     const plan = this.bindQuery(stmt.query, source);
     const aliases = stmt.columns?.map((c) => c.value);
     if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
-    const columns = plan.schema.map((f, i): { name: string; type: DataType } => ({ name: aliases?.[i] ?? f.name, type: f.type }));
+    const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime }));
     this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
     return { kind: 'ok', message: `view ${name} created` };
   }
