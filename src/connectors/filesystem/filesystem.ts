@@ -136,15 +136,10 @@ export function filesystemSource(table: TableDef, rowsPerSecond: number | undefi
       const mine = files.filter((_, i) => i % opts.parallelism === opts.subtask);
       return new FileReader(table, format, mine, base, opts, undefined);
     },
-    startsIdle: (subtask, parallelism) => {
-      if (!existsSync(path)) return false; // the reader reports the missing path
-      const files = listDataFiles(path);
-      if (monitorMs !== undefined) {
-        const base = statSync(path).isFile() ? dirname(path) : path;
-        return !files.some((f) => hashString(relative(base, f) || basename(f)) % parallelism === subtask);
-      }
-      return files.length <= subtask;
-    },
+    // A bounded read assigns file i to subtask i mod P: a subtask at or past the number of
+    // files reads nothing. A monitored directory may give any subtask a file later; there
+    // 'table.exec.source.idle-timeout' decides when a subtask without data stops counting.
+    startsIdle: (subtask) => monitorMs === undefined && existsSync(path) && listDataFiles(path).length <= subtask,
   };
 }
 
