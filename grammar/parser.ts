@@ -178,6 +178,14 @@ export class SqlParser extends CstParser {
   readonly showStatement = this.RULE('showStatement', () => {
     this.CONSUME(T.SHOW);
     this.OR([
+      {
+        // SHOW CREATE TABLE t / SHOW CREATE VIEW v
+        ALT: () => {
+          this.CONSUME(T.CREATE);
+          this.OR2([{ ALT: () => this.CONSUME(T.TABLE) }, { ALT: () => this.CONSUME(T.VIEW) }]);
+          this.SUBRULE(this.qualifiedName);
+        },
+      },
       { ALT: () => this.CONSUME(T.TABLES) },
       { ALT: () => this.CONSUME(T.VIEWS) },
       { ALT: () => this.CONSUME(T.FUNCTIONS) },

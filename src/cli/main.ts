@@ -125,6 +125,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
         io.out.write(result.text + '\n');
         break;
       case 'ok':
+        if (result.notice !== undefined) io.err.write(`note: ${result.notice}\n`);
         break;
       case 'show-jobs':
       case 'stop-job':

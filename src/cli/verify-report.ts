@@ -7,12 +7,16 @@ import type { VerifyReport } from '../verify/verify.js';
 import { formatTtl } from '../plan/physical.js';
 
 /** One line per query, the differing rows, then the late records and watermark delays. */
-export function formatVerifyReport(report: VerifyReport, opts: { readonly showSql: boolean; readonly color: boolean }): string {
+/**
+ * `opts.statement` names the statement verified when its line means nothing to the reader
+ * (the shell's \verify runs a script the user never sees).
+ */
+export function formatVerifyReport(report: VerifyReport, opts: { readonly showSql: boolean; readonly color: boolean; readonly statement?: string }): string {
   const out: string[] = [];
   const ok = opts.color ? pc.green('✓') : 'OK  ';
   const bad = opts.color ? pc.red('✗') : 'DIFF';
   for (const v of report.verdicts) {
-    const where = `line ${v.line} ${v.label}`;
+    const where = opts.statement === undefined ? `line ${v.line} ${v.label}` : report.verdicts.length > 1 ? `${opts.statement} (${v.label})` : opts.statement;
     if (v.equal) {
       out.push(`${ok} ${where}: ${formatCount(v.streamRows)} row${v.streamRows === 1 ? '' : 's'}, stream and DuckDB agree`);
     } else {

@@ -34,6 +34,12 @@ export interface SourceConnector {
   /** Total rows per second over all subtasks, when rate-limited. */
   readonly rowsPerSecond: number | undefined;
   createReader(opts: ReaderOptions): SourceReader | Promise<SourceReader>;
+  /**
+   * Subtask `subtask` of `parallelism` is assigned nothing to read when the job starts (a
+   * single file read at parallelism 2). It starts idle, as Flink marks a source reader
+   * without splits idle, so it does not hold back the watermark downstream.
+   */
+  startsIdle?(subtask: number, parallelism: number): boolean;
 }
 
 /** What a sink hands to a checkpoint on a barrier and gets back to commit. */

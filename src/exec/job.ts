@@ -224,11 +224,13 @@ export class Job {
     for (const [h, members] of chains) for (const m of members) headOf.set(m.id, h);
     const inputsOf = new Map<number, InChannel[][]>(); // head id -> per subtask input channels
     const inputIndexOf = new Map<number, number[][]>(); // head id -> per subtask: each channel's input (edge) index
+    const idleAtStartOf = new Map<number, boolean[][]>(); // head id -> per subtask: each channel starts idle
     const outputsOf = new Map<number, OutputEdge[][]>(); // head id -> per subtask output edges
     for (const [h, members] of chains) {
       const p = members[0]!.parallelism;
       inputsOf.set(h, Array.from({ length: p }, () => []));
       inputIndexOf.set(h, Array.from({ length: p }, () => []));
+      idleAtStartOf.set(h, Array.from({ length: p }, () => []));
       outputsOf.set(h, Array.from({ length: p }, () => []));
     }
     // Channel ids are assigned in the same order on every thread.
@@ -253,16 +255,34 @@ export class Job {
       if (ct === ctx.thread) return { out: null, in: ctx.muxes.get(pt)!.receiver(id) };
       return { out: null, in: null };
     };
+    // A source subtask assigned no input starts idle, as Flink marks a source reader without
+    // splits idle: it must not hold back the watermark of the tasks it feeds. Known here, before
+    // anything runs, so whether a row is late never depends on which channel speaks first.
+    const idleSourceSubtasks = new Map<number, boolean[]>();
+    const startsIdle = (head: number, subtask: number): boolean => {
+      const n = nodes[head]!;
+      if (n.spec.kind !== 'source') return false;
+      let flags = idleSourceSubtasks.get(head);
+      if (flags === undefined) {
+        const connector = createSourceConnector(n.spec.table, this.plan.maxParallelism);
+        flags = Array.from({ length: n.parallelism }, (_, s) => connector.startsIdle?.(s, n.parallelism) ?? false);
+        idleSourceSubtasks.set(head, flags);
+      }
+      return flags[subtask] ?? false;
+    };
+    const addInput = (h: number, j: number, c: InChannel, edgeIndex: number, upHead: number, i: number): void => {
+      inputsOf.get(h)![j]!.push(c);
+      inputIndexOf.get(h)![j]!.push(edgeIndex);
+      idleAtStartOf.get(h)![j]!.push(startsIdle(upHead, i));
+    };
     for (const [h, members] of chains) {
       const headNode = members[0]!;
       for (let edgeIndex = 0; edgeIndex < headNode.inputs.length; edgeIndex++) {
         const e = headNode.inputs[edgeIndex]!;
         const upHead = headOf.get(e.from)!;
-        const idx = inputIndexOf.get(h)!;
         const up = nodes[e.from]!;
         const pu = up.parallelism;
         const pd = headNode.parallelism;
-        const ins = inputsOf.get(h)!;
         const outs = outputsOf.get(upHead)!;
         const edge = (channels: OutChannel[]): OutputEdge => ({ partitioning: e.partitioning, channels, maxParallelism: this.plan.maxParallelism });
         switch (e.partitioning.kind) {
@@ -270,10 +290,7 @@ export class Job {
             if (pu !== pd) throw internalError(`forward edge between parallelism ${pu} and ${pd}`);
             for (let i = 0; i < pu; i++) {
               const c = connect(upHead, i, h, i);
-              if (c.in !== null) {
-                ins[i]!.push(c.in);
-                idx[i]!.push(edgeIndex);
-              }
+              if (c.in !== null) addInput(h, i, c.in, edgeIndex, upHead, i);
               if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
@@ -281,10 +298,7 @@ export class Job {
           case 'single': {
             for (let i = 0; i < pu; i++) {
               const c = connect(upHead, i, h, 0);
-              if (c.in !== null) {
-                ins[0]!.push(c.in);
-                idx[0]!.push(edgeIndex);
-              }
+              if (c.in !== null) addInput(h, 0, c.in, edgeIndex, upHead, i);
               if (c.out !== null) outs[i]!.push(edge([c.out]));
             }
             break;
@@ -294,10 +308,7 @@ export class Job {
               const row: OutChannel[] = [];
               for (let j = 0; j < pd; j++) {
                 const c = connect(upHead, i, h, j);
-                if (c.in !== null) {
-                  ins[j]!.push(c.in);
-                  idx[j]!.push(edgeIndex);
-                }
+                if (c.in !== null) addInput(h, j, c.in, edgeIndex, upHead, i);
                 if (c.out !== null) row.push(c.out);
               }
               if (row.length === pd) outs[i]!.push(edge(row));
@@ -334,7 +345,7 @@ export class Job {
           this.sourceTasks.push(task);
           this.tasks.push(task);
         } else {
-          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!, inputIndexOf.get(h)![s]!);
+          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!, inputIndexOf.get(h)![s]!, idleAtStartOf.get(h)![s]!);
           this.gates.push(task);
           this.tasks.push(task);
         }

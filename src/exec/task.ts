@@ -235,11 +235,13 @@ export class InputTask extends Task {
     inputs: readonly InChannel[],
     /** The input (plan edge) each channel belongs to, for operators with several inputs. */
     private readonly channelInput: readonly number[] = inputs.map(() => 0),
+    /** Channels from source subtasks with nothing to read: idle until they send something. */
+    idleAtStart: readonly boolean[] = inputs.map(() => false),
   ) {
     super(id, subtask, chain, output, env);
     this.gate = new InputGate(inputs);
     this.channelWatermark = inputs.map(() => -Infinity);
-    this.channelIdle = inputs.map(() => false);
+    this.channelIdle = inputs.map((_, i) => idleAtStart[i] ?? false);
     this.ended = inputs.map(() => false);
   }
 

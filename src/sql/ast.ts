@@ -144,7 +144,9 @@ export interface ResetStatement {
 
 export interface Show {
   readonly kind: 'show';
-  readonly what: 'tables' | 'views' | 'functions' | 'jobs';
+  readonly what: 'tables' | 'views' | 'functions' | 'jobs' | 'create-table' | 'create-view';
+  /** The table or view of SHOW CREATE TABLE / VIEW. */
+  readonly name?: QualifiedName;
   readonly span: Span;
 }
 

@@ -275,6 +275,10 @@ export class CstToAst extends BaseVisitor {
   }
 
   showStatement(ctx: Ctx, span: Span): Statement {
+    if (tokenOf(ctx, 'CREATE') !== undefined) {
+      const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the shown name'));
+      return { kind: 'show', what: tokenOf(ctx, 'TABLE') !== undefined ? 'create-table' : 'create-view', name, span };
+    }
     const what = tokenOf(ctx, 'TABLES') ? 'tables' : tokenOf(ctx, 'VIEWS') ? 'views' : tokenOf(ctx, 'FUNCTIONS') ? 'functions' : 'jobs';
     return { kind: 'show', what, span };
   }

@@ -8,7 +8,8 @@ import { WeirError, assertNever, bindError, notSupported, planError } from '../c
 import type { DataType } from '../common/types.js';
 import { T, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
-import { Catalog, DEFAULT_OPTIONS, SessionOptions } from '../catalog/catalog.js';
+import { Catalog, SessionOptions } from '../catalog/catalog.js';
+import { checkSessionOption } from '../catalog/session-options.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import { explainLogical, isUpdating } from '../plan/logical.js';
 import { pruneColumns } from '../plan/prune.js';
@@ -23,7 +24,8 @@ import { resolveTypeName } from './literals.js';
 import { parseScript } from './parse.js';
 
 export type StatementResult =
-  | { readonly kind: 'ok'; readonly message: string }
+  /** `notice`: something the user should know although the statement succeeded. */
+  | { readonly kind: 'ok'; readonly message: string; readonly notice?: string }
   | { readonly kind: 'table'; readonly header: readonly string[]; readonly rows: readonly (readonly string[])[] }
   | { readonly kind: 'explain'; readonly text: string }
   /** A bare SELECT: run it and show the rows. */
@@ -72,12 +74,13 @@ export class Session {
       }
       case 'set': {
         if (stmt.key === undefined) return { kind: 'table', header: ['key', 'value'], rows: this.options.entries() };
+        const { notice } = checkSessionOption(stmt.key, stmt.value, stmt.span);
         if (stmt.value === undefined) return { kind: 'table', header: ['key', 'value'], rows: [[stmt.key, this.options.get(stmt.key) ?? '(not set)']] };
-        validateOption(stmt.key, stmt.value, stmt.span);
         this.options.set(stmt.key, stmt.value);
-        return { kind: 'ok', message: `${stmt.key} = ${stmt.value}` };
+        return { kind: 'ok', message: `${stmt.key} = ${stmt.value}${notice === undefined ? '' : ` (${notice})`}`, notice };
       }
       case 'reset':
+        if (stmt.key !== undefined) checkSessionOption(stmt.key, undefined, stmt.span);
         this.options.reset(stmt.key);
         return { kind: 'ok', message: stmt.key === undefined ? 'all options reset' : `${stmt.key} reset` };
       case 'show':
@@ -92,6 +95,9 @@ export class Session {
           }
           case 'jobs':
             return { kind: 'show-jobs' };
+          case 'create-table':
+          case 'create-view':
+            return { kind: 'explain', text: this.showCreate(stmt) };
         }
         return assertNever(stmt.what, 'SHOW');
       case 'describe':
@@ -159,11 +165,37 @@ export class Session {
     return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
   }
 
+  /**
+   * SHOW CREATE TABLE / VIEW in Flink's form: the identifier in the default catalog and
+   * database, one column per line with backticks, then the watermark, the primary key and the
+   * options (a view: its column names, then AS and its query). Expressions are printed as
+   * they were written.
+   */
+  private showCreate(stmt: ast.Show): string {
+    const nameParts = stmt.name!.parts;
+    const name = nameParts[nameParts.length - 1]!.value;
+    const obj = this.catalog.resolve(name, stmt.name!.span);
+    const quote = (s: string): string => '`' + s.replaceAll('`', '``') + '`';
+    const id = `${quote('default_catalog')}.${quote('default_database')}.${quote(obj.name)}`;
+    const text = (span: Span, source: SourceText): string => source.text.slice(span.start, span.end);
+    if (stmt.what === 'create-table') {
+      if (obj.kind !== 'table') throw bindError(`SHOW CREATE TABLE is only for tables, but ${obj.name} is a view`, stmt.name!.span, `use SHOW CREATE VIEW ${obj.name}`);
+      const lines = obj.columns.map((c) => (c.kind === 'computed' ? `  ${quote(c.name)} AS ${text(c.expr.span, obj.source)}` : `  ${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`));
+      if (obj.watermark !== undefined) lines.push(`  WATERMARK FOR ${quote(obj.watermark.column)} AS ${text(obj.watermark.expr.span, obj.source)}`);
+      if (obj.primaryKey !== undefined) lines.push(`  PRIMARY KEY (${obj.primaryKey.map(quote).join(', ')}) NOT ENFORCED`);
+      const options = [...obj.options].map(([k, v]) => `  '${k.replaceAll("'", "''")}' = '${v.replaceAll("'", "''")}'`);
+      return `CREATE TABLE ${id} (\n${lines.join(',\n')}\n)${options.length > 0 ? `\nWITH (\n${options.join(',\n')}\n)` : ''}`;
+    }
+    if (obj.kind !== 'view') throw bindError(`SHOW CREATE VIEW is only for views, but ${obj.name} is a table`, stmt.name!.span, `use SHOW CREATE TABLE ${obj.name}`);
+    return `CREATE VIEW ${id} (\n${obj.columns.map((c) => `  ${quote(c.name)}`).join(',\n')}\n)\nAS ${text(obj.query.span, obj.source)}`;
+  }
+
   private describe(stmt: ast.Describe): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
     const obj = this.catalog.resolve(name, stmt.name.span);
     if (obj.kind === 'view') {
-      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type), 'TRUE', '', '', '']) };
+      // a view keeps its query's time attribute: it is still a rowtime column for windows
+      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : ''), 'TRUE', '', '', '']) };
     }
     const wm = obj.watermark;
     return {
@@ -256,35 +288,9 @@ export class Session {
     const plan = this.bindQuery(stmt.query, source);
     const aliases = stmt.columns?.map((c) => c.value);
     if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
-    const columns = plan.schema.map((f, i): { name: string; type: DataType } => ({ name: aliases?.[i] ?? f.name, type: f.type }));
+    const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime }));
     this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
     return { kind: 'ok', message: `view ${name} created` };
   }
 }
 
-/** Checks values of options weir reads (others are accepted as Flink does). */
-function validateOption(key: string, value: string, span: ast.Statement['span']): void {
-  const positiveInt = (v: string): boolean => /^\d+$/.test(v) && Number(v) > 0;
-  if ((key === 'parallelism.default' || key === 'pipeline.max-parallelism' || key === 'execution.batch-size' || key === 'sql-client.execution.max-table-result.rows') && !positiveInt(value)) {
-    throw bindError(`'${key}' must be a positive whole number, got '${value}'`, span);
-  }
-  if (key === 'table.exec.source.rows-per-second' && !(Number(value) > 0)) {
-    throw bindError(`'${key}' must be a positive number of rows per second, got '${value}'`, span);
-  }
-  if (key === 'table.exec.state.ttl' && !(parseDuration(value) >= 0)) {
-    throw bindError(`'${key}' must be a duration such as '1 h', '30 min' or '0 ms' (keep state forever), got '${value}'`, span);
-  }
-  if (key === 'execution.worker-threads' && value !== 'auto' && !/^\d+$/.test(value)) {
-    throw bindError(`'${key}' must be 'auto' or a whole number (0: everything on the main thread), got '${value}'`, span);
-  }
-  if (key === 'execution.checkpointing.mode' && value !== 'EXACTLY_ONCE' && value !== 'AT_LEAST_ONCE') {
-    throw bindError(`'${key}' must be EXACTLY_ONCE or AT_LEAST_ONCE, got '${value}'`, span);
-  }
-  if (key === 'sql-client.execution.result-mode' && !['table', 'changelog', 'tableau'].includes(value.toLowerCase())) {
-    throw bindError(`'${key}' must be table, changelog or tableau, got '${value}'`, span);
-  }
-  if ((key === 'table.dml-sync' || key === 'execution.savepoint.ignore-unclaimed-state') && value !== 'true' && value !== 'false') {
-    throw bindError(`'${key}' must be true or false, got '${value}'`, span);
-  }
-  void DEFAULT_OPTIONS;
-}

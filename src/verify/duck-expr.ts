@@ -491,10 +491,11 @@ class Translator {
       const time = timeFirst ? a : b;
       const other = timeFirst ? b : a;
       const t = this.expr(time);
-      if (time.type.kind === 'DATE' && isIntegral(other.type)) return `(${t} ${op} ${this.int(other)})`;
       if (other.type.kind === 'INTERVAL_DAY_TIME') {
-        const ts = time.type.kind === 'DATE' ? `CAST(${t} AS TIMESTAMP)` : t;
-        return `(${ts} ${op} to_milliseconds(${this.big(other)}))`;
+        // Flink: DATE +- day-time interval is a DATE moved by the interval's whole days (toward
+        // zero); DuckDB's DATE + INTERVAL would be a TIMESTAMP.
+        if (time.type.kind === 'DATE') return `(${t} ${op} CAST(trunc(${this.big(other)} / 86400000) AS INTEGER))`;
+        return `(${t} ${op} to_milliseconds(${this.big(other)}))`;
       }
       if (other.type.kind === 'INTERVAL_YEAR_MONTH') {
         const r = `(${t} ${op} to_months(${this.int(other)}))`;

@@ -101,7 +101,9 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
     const delim = table.options.get('csv.field-delimiter') ?? ',';
     const quote = table.options.get('csv.quote-character') ?? '"';
     const ignore = table.options.get('csv.ignore-parse-errors') === 'true';
-    return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = false, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
+    // 'csv.ignore-first-line': each file's first line is a header; DuckDB skips it per file too
+    const header = table.options.get('csv.ignore-first-line') === 'true';
+    return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = ${header}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
   }
   // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
   if (format === 'json') {

@@ -272,13 +272,15 @@ describe('CsvDecoder', () => {
     const batch = feed(newDecoder([6]), TRICKY_CSV, [])[0]!.batch;
     expect(batch.columns.length).toBe(1);
     expect(batch.columns[0]!.type).toEqual(T.BIGINT);
-    // a bad value in a column that is not projected is never parsed
+    // a bad value in a column that is not projected is still a bad record (issue 11 item 15)
     const cols: FormatColumn[] = [
       { name: 'a', type: T.INT },
       { name: 'b', type: T.INT },
+      { name: 's', type: T.STRING },
     ];
-    expect(rowsOf(feed(new CsvDecoder(cols, [0]), Buffer.from('1,xyz\n'), []))).toEqual([[1]]);
-    expect(rowsOf(feed(new CsvDecoder(cols, []), Buffer.from('1,2\n3,4\n'), []))).toEqual([[], []]);
+    expect(catchError(() => feed(new CsvDecoder(cols, [0], {}, 'p.csv'), Buffer.from('1,xyz,s\n'), [])).message).toBe("bad value 'xyz' for column b (INT) at p.csv:1: expected an integer");
+    expect(rowsOf(feed(new CsvDecoder(cols, [0]), Buffer.from('1,2,any text\n'), []))).toEqual([[1]]);
+    expect(rowsOf(feed(new CsvDecoder(cols, []), Buffer.from('1,2,x\n3,4,y\n'), []))).toEqual([[], []]);
   });
 
   it('reads an empty unquoted field as NULL and "" as the empty string', () => {
@@ -359,8 +361,11 @@ describe('CsvDecoder', () => {
   it('fails on the first bad record without ignore-parse-errors', () => {
     const e = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [0, 1, 2], {}, 'm.csv'), MESSY, []));
     expect(e.message).toBe("bad value '2020-13-01 00:00:00' for column c (TIMESTAMP(3)) at m.csv:2: a date or time field is out of range");
-    const count = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [0, 1], {}, 'm.csv'), MESSY, []));
-    expect(count.message).toBe("expected 3 fields, found 2 at m.csv:5: '4,only-two-fields'");
+    // the same first bad record whichever columns are read
+    const fewer = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [0, 1], {}, 'm.csv'), MESSY, []));
+    expect(fewer.message).toBe(e.message);
+    const count = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [0, 1], {}, 'm.csv'), MESSY.subarray(MESSY.indexOf('4,only')), []));
+    expect(count.message).toBe("expected 3 fields, found 2 at m.csv:1: '4,only-two-fields'");
     const quote = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [1], {}, 'm.csv'), MESSY.subarray(MESSY.indexOf('5,"bad')), []));
     expect(quote.message).toMatch(/^unexpected character after a closing quote at m\.csv:1/);
     const unterminated = catchError(() => feed(new CsvDecoder(MESSY_COLUMNS, [1], {}, 'm.csv'), MESSY.subarray(MESSY.indexOf('7,"un')), []));

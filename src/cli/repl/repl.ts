@@ -704,7 +704,7 @@ export class Repl {
     }
     this.io.output.write(`verifying the last query against DuckDB...\n`);
     const report = await this.interruptible(import('../../verify/verify.js').then((m) => m.verifyScript(source, {})), () => undefined);
-    this.io.output.write(formatVerifyReport(report, { showSql: false, color: this.color }));
+    this.io.output.write(formatVerifyReport(report, { showSql: false, color: this.color, statement: abbreviateStatement(this.lastQuery) }));
     return report.equal;
   }
 
@@ -917,4 +917,10 @@ export async function startRepl(io: ReplIO, opts: StartOptions = {}): Promise<nu
   }
   const repl = new Repl(io);
   return io.input.isTTY === true ? repl.runInteractive(init) : repl.runPiped(init);
+}
+
+/** A statement on one line, cut after about 60 characters (to name it in a report). */
+export function abbreviateStatement(sql: string): string {
+  const one = sql.replace(/--[^\n]*/g, ' ').replace(/\s+/g, ' ').trim().replace(/;$/, '');
+  return one.length <= 64 ? one : `${one.slice(0, 60).trimEnd()} …`;
 }

@@ -42,6 +42,7 @@ export const FILESYSTEM_OPTIONS = [
   'csv.field-delimiter',
   'csv.quote-character',
   'csv.ignore-parse-errors',
+  'csv.ignore-first-line',
   'json.ignore-parse-errors',
   'debezium-json.ignore-parse-errors',
   'sink.rolling-policy.file-size',
@@ -70,7 +71,7 @@ export function validateFilesystemTable(table: TableDef): void {
     const v = table.options.get(k);
     if (v !== undefined && (v.length !== 1 || v.charCodeAt(0) > 127)) fail(table, `'${k}' must be one ASCII character, got '${v}'`);
   }
-  for (const k of ['csv.ignore-parse-errors', 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors']) boolOption(table, k);
+  for (const k of ['csv.ignore-parse-errors', 'csv.ignore-first-line', 'json.ignore-parse-errors', 'debezium-json.ignore-parse-errors']) boolOption(table, k);
   const monitor = table.options.get('source.monitor-interval');
   if (monitor !== undefined && !(parseDuration(monitor) > 0)) fail(table, `'source.monitor-interval' must be a positive duration such as '1s', got '${monitor}'`);
   const size = table.options.get('sink.rolling-policy.file-size');
@@ -135,6 +136,10 @@ export function filesystemSource(table: TableDef, rowsPerSecond: number | undefi
       const mine = files.filter((_, i) => i % opts.parallelism === opts.subtask);
       return new FileReader(table, format, mine, base, opts, undefined);
     },
+    // A bounded read assigns file i to subtask i mod P: a subtask at or past the number of
+    // files reads nothing. A monitored directory may give any subtask a file later; there
+    // 'table.exec.source.idle-timeout' decides when a subtask without data stops counting.
+    startsIdle: (subtask) => monitorMs === undefined && existsSync(path) && listDataFiles(path).length <= subtask,
   };
 }
 
@@ -214,7 +219,7 @@ class FileReader implements SourceReader {
         return new CsvDecoder(
           this.columns,
           this.projection,
-          { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character'), ignoreParseErrors: o.get('csv.ignore-parse-errors') === 'true' },
+          { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character'), ignoreParseErrors: o.get('csv.ignore-parse-errors') === 'true', ignoreFirstLine: o.get('csv.ignore-first-line') === 'true' },
           file,
           start,
         );

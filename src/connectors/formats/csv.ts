@@ -6,8 +6,11 @@
 //      count, and advance the offset/line position record by record;
 //   2. convert, column by column: parse numbers, booleans, timestamps and dates straight
 //      from the bytes into typed arrays; decode only projected STRING fields to strings.
-// Unprojected fields are located but never converted, and nothing is allocated per row
-// except the strings of projected STRING columns.
+// Unprojected STRING fields are located but never decoded. Unprojected fields of other types
+// are parsed to be checked and then dropped: a bad value is a problem of the record, found
+// the same way whichever columns a query reads (`SELECT *` and `SELECT id` fail at the same
+// line, and ignore-parse-errors skips the same records). Nothing is allocated per row except
+// the strings of projected STRING columns.
 //
 // Rules (the decisions on points RFC 4180 and Flink leave open):
 //   - an empty unquoted field is NULL; `""` is the empty string. For a non-string column a
@@ -32,7 +35,7 @@
 
 import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
-import { internalError, planError } from '../../common/errors.js';
+import { WeirError, internalError, planError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
 import { parseDateBytes, parseTimestampBytes } from '../../common/time.js';
 import {
@@ -72,7 +75,12 @@ export interface CsvOptions {
   readonly quoteChar?: string;
   /** Skip and count bad records instead of failing (`'csv.ignore-parse-errors'`). */
   readonly ignoreParseErrors?: boolean;
+  /** Skip each file's first record, a header (`'csv.ignore-first-line'`). */
+  readonly ignoreFirstLine?: boolean;
 }
+
+/** The option that skips a header line, named as Flink's legacy csv format named it. */
+export const IGNORE_FIRST_LINE = 'csv.ignore-first-line';
 
 /** Validates a one-character option (a table definition error, so kind 'plan'). */
 function singleByte(ch: string, what: string): number {
@@ -95,9 +103,12 @@ export class CsvDecoder implements RecordDecoder {
   private readonly quoteStr: string;
   private readonly ignoreErrors: boolean;
   private readonly numColumns: number;
-  /** File column index -> projected slot, or -1. */
+  /** File column index -> slot, or -1 (an unprojected STRING column: nothing to check). */
   private readonly slotOf: Int32Array;
+  /** Slots: the projected columns, then the unprojected non-STRING columns (checked only). */
   private readonly width: number;
+  /** Projected slots, the columns of a decoded batch. */
+  private readonly outWidth: number;
   private readonly kinds: ValueKind[];
   private readonly types: DataType[];
   private readonly names: string[];
@@ -116,6 +127,11 @@ export class CsvDecoder implements RecordDecoder {
   private firstBadSlot = -1;
   /** A record-level error (field count, quoting) met while tokenizing without ignoreParseErrors. */
   private pendingError: string | null = null;
+  private pendingErrorLine = 0;
+  /** The first record of the file is still to be skipped (ignoreFirstLine, read from the start). */
+  private skipFirst: boolean;
+  /** The text of the file's first record, kept to judge whether it looks like a header. */
+  private firstRecord: string | null = null;
 
   constructor(
     columns: readonly FormatColumn[],
@@ -131,24 +147,48 @@ export class CsvDecoder implements RecordDecoder {
     this.ignoreErrors = options.ignoreParseErrors ?? false;
     this.numColumns = columns.length;
     this.slotOf = new Int32Array(columns.length).fill(-1);
-    this.width = projection.length;
+    this.outWidth = projection.length;
     this.kinds = [];
     this.types = [];
     this.names = [];
     this.strings = [];
-    projection.forEach((ci, slot) => {
-      const col = columns[ci];
-      if (col === undefined) throw internalError(`csv projection index ${ci} out of range (${columns.length} columns)`);
-      if (this.slotOf[ci] !== -1) throw internalError(`csv projection repeats column ${ci}`);
-      this.slotOf[ci] = slot;
+    const addSlot = (ci: number, checkOnly: boolean): void => {
+      const col = columns[ci]!;
       const kind = valueKindOf(col.type, col.name);
+      if (checkOnly && kind === ValueKind.String) return; // any text is a string
+      this.slotOf[ci] = this.kinds.length;
       this.kinds.push(kind);
       this.types.push(col.type);
       this.names.push(col.name);
       this.strings.push(kind === ValueKind.String ? new StringDecoder() : null);
-    });
+    };
+    for (const ci of projection) {
+      if (columns[ci] === undefined) throw internalError(`csv projection index ${ci} out of range (${columns.length} columns)`);
+      if (this.slotOf[ci] !== -1) throw internalError(`csv projection repeats column ${ci}`);
+      addSlot(ci, false);
+    }
+    for (let ci = 0; ci < columns.length; ci++) if (this.slotOf[ci] === -1) addSlot(ci, true);
+    this.width = this.kinds.length;
     this.input = new InputBuffer(start.offset);
     this.lineNo = start.line;
+    this.skipFirst = (options.ignoreFirstLine ?? false) && start.offset === 0;
+    this.columnNames = columns.map((c) => c.name.toLowerCase());
+  }
+
+  private readonly columnNames: string[];
+
+  /**
+   * A data error, with a hint when it is about the file's first line and that line looks like
+   * a header: several fields, none of them a number, one at least naming a column.
+   */
+  private recordError(message: string, recordLine: number): WeirError {
+    const e = dataError(message);
+    if (recordLine !== 1 || this.firstRecord === null) return e;
+    const fields = this.firstRecord.split(String.fromCharCode(this.delim)).map((f) => f.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+    const named = fields.some((f) => this.columnNames.includes(f));
+    const textual = fields.every((f) => f !== '' && !/^[-+]?[\d.]+$/.test(f));
+    if (!named || !textual) return e;
+    return new WeirError('data', message, { hint: `line 1 looks like a header; to skip it, add '${IGNORE_FIRST_LINE}' = 'true' to the table's WITH options` });
   }
 
   get offset(): number {
@@ -192,7 +232,7 @@ export class CsvDecoder implements RecordDecoder {
       if (this.pendingError !== null) {
         const msg = this.pendingError;
         this.pendingError = null;
-        throw dataError(msg);
+        throw this.recordError(msg, this.pendingErrorLine);
       }
       if (batch !== null && batch.length > 0) return { batch, endOffset: this.input.offset, endLine: this.lineNo };
       if (this.input.pos === before) return null; // no complete record buffered
@@ -347,6 +387,14 @@ export class CsvDecoder implements RecordDecoder {
       const recordLine = line + 1;
       const fields = field + 1;
       const endsWithLf = buf[recEnd - 1] === LF;
+      if (recordLine === 1 && this.firstRecord === null) this.firstRecord = decodeUtf8(buf, pos, recEnd).replace(/\r?\n$/, '');
+      if (this.skipFirst) {
+        // a header: skipped whatever it holds
+        this.skipFirst = false;
+        pos = recEnd;
+        line += newlines + (endsWithLf ? 0 : 1);
+        continue;
+      }
       if (problem === '' && fields !== ncols) {
         if (fields === 1 && lastFlag === UNQUOTED && lastStart === lastEnd) {
           // a blank line
@@ -364,6 +412,7 @@ export class CsvDecoder implements RecordDecoder {
         const msg = `${problem} at ${this.file}:${recordLine}: '${quoteForMessage(text)}'`;
         if (!this.ignoreErrors) {
           this.pendingError = msg;
+          this.pendingErrorLine = recordLine;
           break;
         }
         this.skips.add(recordLine, msg);
@@ -388,14 +437,15 @@ export class CsvDecoder implements RecordDecoder {
     this.firstBadSlot = -1;
     if (this.ignoreErrors) this.bad.fill(0, 0, n);
     const columns: Column[] = [];
-    for (let slot = 0; slot < this.width; slot++) columns.push(this.convertColumn(slot, n));
+    for (let slot = 0; slot < this.outWidth; slot++) columns.push(this.convertColumn(slot, n));
+    for (let slot = this.outWidth; slot < this.width; slot++) this.checkColumn(slot, n);
     const batch: Batch = { length: n, columns, ops: null };
     if (!this.anyBad) return batch;
     if (!this.ignoreErrors) {
       const r = this.firstBadRow;
       const slot = this.firstBadSlot;
       this.pendingError = null; // an earlier bad value wins over a later malformed record
-      throw dataError(badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!));
+      throw this.recordError(badValueMessage(this.fieldText(r, slot), this.names[slot]!, this.types[slot]!, this.file, this.rowLine[r]!), this.rowLine[r]!);
     }
     const keep = new Int32Array(n);
     let m = 0;
@@ -475,6 +525,24 @@ export class CsvDecoder implements RecordDecoder {
     const k = r * this.width + slot;
     const s = decodeUtf8(this.input.buf, this.starts[k]!, this.ends[k]!);
     return this.flags[k] === QUOTED_ESCAPES ? s.replaceAll(this.quoteStr + this.quoteStr, this.quoteStr) : s;
+  }
+
+  /** Checks an unprojected column's values (marking bad rows) without keeping them. */
+  private checkColumn(slot: number, n: number): void {
+    const kind = this.kinds[slot]!;
+    const width = this.width;
+    const starts = this.starts;
+    const ends = this.ends;
+    const flags = this.flags;
+    const stopAtBad = !this.ignoreErrors;
+    for (let r = 0, k = slot; r < n; r++, k += width) {
+      const fs = starts[k]!;
+      const fe = ends[k]!;
+      if (fs === fe ? flags[k] !== UNQUOTED : this.parseCell(kind, slot, fs, fe) === undefined) {
+        this.markBad(r, slot);
+        if (stopAtBad) break;
+      }
+    }
   }
 
   private convertColumn(slot: number, n: number): Column {

@@ -167,7 +167,12 @@ function unescapeJsonString(buf: Buffer, p: number, q: number): string | undefin
  * so a row that fails halfway is simply overwritten by the next one.
  */
 export class JsonRowReader {
+  /** Slots: the projected columns, then the unprojected non-STRING columns, read only to
+   *  check their values, so a bad value fails (or is skipped) whichever columns a query
+   *  reads. */
   readonly width: number;
+  /** The projected slots: the columns of a finished batch. */
+  private readonly outWidth: number;
   private readonly kinds: ValueKind[];
   private readonly types: DataType[];
   private readonly names: string[];
@@ -187,7 +192,7 @@ export class JsonRowReader {
     projection: readonly number[],
     readonly file: string,
   ) {
-    this.width = projection.length;
+    this.outWidth = projection.length;
     this.kinds = [];
     this.types = [];
     this.names = [];
@@ -195,10 +200,13 @@ export class JsonRowReader {
     this.strings = [];
     const used = new Set<number>();
     for (const ci of projection) {
-      const col = columns[ci];
-      if (col === undefined) throw internalError(`json projection index ${ci} out of range (${columns.length} columns)`);
+      if (columns[ci] === undefined) throw internalError(`json projection index ${ci} out of range (${columns.length} columns)`);
       if (used.has(ci)) throw internalError(`json projection repeats column ${ci}`);
       used.add(ci);
+    }
+    const checkOnly = columns.map((_, ci) => ci).filter((ci) => !used.has(ci) && valueKindOf(columns[ci]!.type, columns[ci]!.name) !== ValueKind.String);
+    for (const ci of [...projection, ...checkOnly]) {
+      const col = columns[ci]!;
       const kind = valueKindOf(col.type, col.name);
       this.kinds.push(kind);
       this.types.push(col.type);
@@ -206,6 +214,7 @@ export class JsonRowReader {
       this.keys.push(Buffer.from(col.name, 'utf8'));
       this.strings.push(kind === ValueKind.String ? new StringDecoder() : null);
     }
+    this.width = this.kinds.length;
     this.seen = new Int32Array(this.width);
   }
 
@@ -227,7 +236,7 @@ export class JsonRowReader {
   /** The first n rows written since begin(). */
   finish(n: number, ops: Uint8Array | null): Batch {
     const columns: Column[] = [];
-    for (let s = 0; s < this.width; s++) {
+    for (let s = 0; s < this.outWidth; s++) {
       const mask = this.nulls[s]!.subarray(0, n);
       let any = 0;
       for (let i = 0; i < n; i++) any |= mask[i]!;

@@ -52,16 +52,21 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
       if (a.kind === 'NULL' && b.kind === 'NULL') return { args: [T.INT, T.INT], ret: T.INT };
       const ta = a.kind === 'NULL' ? b : a;
       const tb = b.kind === 'NULL' ? a : b;
-      // time arithmetic
+      // time arithmetic, as Flink types it (Calcite's PLUS/MINUS): a time point plus or minus an
+      // interval keeps the time point's type, so DATE + INTERVAL '1' DAY is a DATE, and a
+      // day-time interval moves a DATE by its whole days (INTERVAL '25' HOUR is one day; the
+      // rest is dropped toward zero, as Flink's generated code does). Flink has no
+      // time point - time point or DATE + integer operator.
       if (op === 'add' || op === 'sub') {
-        if ((ta.kind === 'TIMESTAMP' || ta.kind === 'DATE') && (tb.kind === 'INTERVAL_DAY_TIME' || tb.kind === 'INTERVAL_YEAR_MONTH')) {
-          return { args: [ta, tb], ret: ta.kind === 'DATE' && tb.kind === 'INTERVAL_DAY_TIME' ? T.TIMESTAMP : ta };
+        if (isTimePoint(ta) && isInterval(tb)) return { args: [ta, tb], ret: ta };
+        if (op === 'add' && isTimePoint(tb) && isInterval(ta)) return { args: [ta, tb], ret: tb };
+        if (ta.kind === tb.kind && isInterval(ta)) return { args: [ta, tb], ret: ta };
+        if (isTimePoint(ta) && isNumeric(tb)) {
+          return `a ${typeToString(ta)} and an INTERVAL, got ${typeToString(a)} and ${typeToString(b)} (Flink adds no numbers to a ${typeToString(ta)}: write ${op === 'add' ? '+' : '-'} INTERVAL 'n' DAY)`;
         }
-        if (op === 'add' && (tb.kind === 'TIMESTAMP' || tb.kind === 'DATE') && (ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH')) {
-          return { args: [ta, tb], ret: tb.kind === 'DATE' && ta.kind === 'INTERVAL_DAY_TIME' ? T.TIMESTAMP : tb };
+        if (isTimePoint(ta) && isTimePoint(tb)) {
+          return `not two time points, got ${typeToString(a)} and ${typeToString(b)} (Flink has no ${typeToString(ta)} - ${typeToString(tb)}: use TIMESTAMPDIFF(DAY, a, b))`;
         }
-        if (ta.kind === tb.kind && (ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH')) return { args: [ta, tb], ret: ta };
-        if (ta.kind === 'DATE' && isIntegral(tb)) return { args: [ta, T.INT], ret: T.DATE };
       }
       if (op === 'mul') {
         if ((ta.kind === 'INTERVAL_DAY_TIME' || ta.kind === 'INTERVAL_YEAR_MONTH') && isNumeric(tb)) return { args: [ta, tb], ret: ta };
@@ -91,6 +96,14 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
 
 const DAY_MS = 86_400_000;
 
+function isTimePoint(t: DataType): boolean {
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE';
+}
+
+function isInterval(t: DataType): boolean {
+  return t.kind === 'INTERVAL_DAY_TIME' || t.kind === 'INTERVAL_YEAR_MONTH';
+}
+
 function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Kernel {
   const sign = op === 'sub' ? -1 : 1;
   // Normalise to (time, interval) order.
@@ -103,13 +116,12 @@ function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Ke
     const out = new Float64Array(n);
     const nulls = unionNulls(args, n);
     for (let i = 0; i < n; i++) {
-      let t = tv[i]!;
-      if (time.kind === 'DATE' && ret.kind === 'TIMESTAMP') t *= DAY_MS;
+      const t = tv[i]!;
       const d = iv[i]!;
       if (interval.kind === 'INTERVAL_YEAR_MONTH') {
-        out[i] = time.kind === 'DATE' && ret.kind === 'DATE' ? Math.floor(addMonths(t * DAY_MS, sign * d) / DAY_MS) : addMonths(t, sign * d);
-      } else if (time.kind === 'DATE' && ret.kind === 'DATE') {
-        out[i] = t + sign * d; // DATE +- INT days
+        out[i] = time.kind === 'DATE' ? Math.floor(addMonths(t * DAY_MS, sign * d) / DAY_MS) : addMonths(t, sign * d);
+      } else if (time.kind === 'DATE') {
+        out[i] = t + sign * Math.trunc(d / DAY_MS); // whole days of the interval, toward zero
       } else {
         out[i] = t + sign * d;
       }
