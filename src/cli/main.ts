@@ -20,6 +20,7 @@ import { renderTable } from './render.js';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
 import { parseDuration } from '../catalog/catalog.js';
+import { checkSessionOption } from '../catalog/session-options.js';
 import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-runner.js';
 import { loadCheckpoint } from '../checkpoint/restore.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
@@ -72,7 +73,18 @@ function parseSets(values: readonly string[]): [string, string][] {
   return values.map((kv) => {
     const i = kv.indexOf('=');
     if (i <= 0) throw new UsageError(`--set takes key=value, got '${kv}'`);
-    return [kv.slice(0, i).trim(), kv.slice(i + 1).trim()];
+    const key = kv.slice(0, i).trim();
+    const value = kv.slice(i + 1).trim();
+    // checked as SET checks it: an unknown key or a bad value is a usage error now, not a
+    // surprise later; a Flink option weir does not implement is accepted with a notice
+    try {
+      const { notice } = checkSessionOption(key, value, undefined);
+      if (notice !== undefined) process.stderr.write(`note: --set ${notice}\n`);
+    } catch (e) {
+      if (e instanceof WeirError) throw new UsageError(`--set ${key}=${value}: ${e.message}${e.hint !== undefined ? ` (${e.hint})` : ''}`);
+      throw e;
+    }
+    return [key, value];
   });
 }
 

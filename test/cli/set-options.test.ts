@@ -36,3 +36,19 @@ it('SET and RESET check keys and values; Flink options weir lacks are accepted w
   expect(flink.stderr).toContain("note: 'table.exec.mini-batch.enabled' is a Flink option weir does not implement");
   expect(flink.stdout).toContain('+I[2]');
 }, 120_000);
+
+it('--set on the command line is checked as SET is: usage errors (exit 2) for a typo or a bad value', async () => {
+  const file = join(dir, 'plain.sql');
+  writeFileSync(file, 'SELECT 1 + 1 AS two;\n');
+  const typo = await weir(['run', file, '--set', 'paralelism.default=2']);
+  expect(typo.code).toBe(2);
+  expect(typo.stderr).toContain("unknown option 'paralelism.default'");
+  expect(typo.stderr).toContain("did you mean 'parallelism.default'?");
+  const bad = await weir(['run', file, '--set', 'execution.checkpointing.interval=ten']);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain("'execution.checkpointing.interval' must be a duration");
+  const ok = await weir(['run', file, '--set', 'parallelism.default=2', '--set', 'table.exec.mini-batch.enabled=true']);
+  expect(ok.code, ok.stderr).toBe(0);
+  expect(ok.stderr).toContain("'table.exec.mini-batch.enabled' is a Flink option weir does not implement");
+  expect(ok.stdout).toContain('+I[2]');
+}, 120_000);
