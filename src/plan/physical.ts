@@ -16,6 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import type { ReuseOptions } from './reuse.js';
+import { isReusable, PlanDigests, sharedDigests } from './reuse.js';
 import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
@@ -127,6 +129,8 @@ export interface PhysicalPlan {
 export interface PlanOptions {
   readonly parallelism: number;
   readonly maxParallelism: number;
+  /** Common sub-plan reuse (src/plan/reuse.ts); none when absent. */
+  readonly reuse?: ReuseOptions;
 }
 
 /**
@@ -200,7 +204,24 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     return add({ kind: 'calc', predicate: undefined, projection }, parallelism, [{ from: globalId, partitioning: { kind: 'forward' } }], p.schema, false);
   };
 
+  // Common sub-plan reuse: a sub-tree whose digest was planned before is not planned again;
+  // its consumers read the node planned the first time (one more outgoing edge).
+  const reuse = opts.reuse ?? { subPlan: false, source: false };
+  const digests = new PlanDigests();
+  const shared = sharedDigests(roots.map((r) => r.plan), reuse, digests);
+  const planned = new Map<string, number>();
+  const isShared = (q: LogicalPlan): boolean => isReusable(q, reuse) && shared.has(digests.of(q));
   const plan = (p: LogicalPlan): number => {
+    if (!isReusable(p, reuse)) return planNode(p);
+    const d = digests.of(p);
+    const hit = planned.get(d);
+    if (hit !== undefined) return hit;
+    const id = planNode(p);
+    planned.set(d, id);
+    return id;
+  };
+
+  const planNode = (p: LogicalPlan): number => {
     switch (p.kind) {
       case 'scan': {
         const physical = p.table.columns.filter((c) => c.kind === 'physical');
@@ -231,7 +252,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         let projection: BoundExpr[] | undefined;
         let q: LogicalPlan = p;
         const layers: LogicalPlan[] = [];
-        while (q.kind === 'project' || q.kind === 'filter') {
+        // (a shared layer below the top is planned on its own, so its consumers can read it)
+        while ((q.kind === 'project' || q.kind === 'filter') && (q === p || !isShared(q))) {
           layers.push(q);
           q = q.input;
         }
@@ -454,10 +476,15 @@ function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
 export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMode?: boolean } = {}): string {
   const lines: string[] = [];
   const modes = opts.changelogMode === true ? changelogModes(plan) : undefined;
+  // a node read by several operators is a reused (shared) sub-plan: planned and run once
+  const readers = new Map<number, number[]>();
+  for (const n of plan.nodes) for (const e of n.inputs) readers.set(e.from, [...(readers.get(e.from) ?? []), n.id]);
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
     const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
-    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}`);
+    const by = readers.get(n.id) ?? [];
+    const reused = by.length > 1 ? `  reused by [${by.join(', ')}]` : '';
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}${reused}`);
     lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');
