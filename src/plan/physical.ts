@@ -29,10 +29,18 @@ export type Partitioning =
 /** Which part of a (possibly two-phase) window aggregation an operator is. */
 export type WindowPhase =
   | { readonly kind: 'single' }
-  /** Pre-aggregation before the shuffle; emits partial rows with a record count. */
-  | { readonly kind: 'local' }
-  /** Merges partial rows; input columns of window_start, window_end and the record count. */
-  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number }
+  /**
+   * Pre-aggregation before the shuffle; emits partial rows with a record count. `sliced`
+   * (HOP whose size is a multiple of its slide): a row goes to the one slice (a slide-long
+   * pane) holding it, not to each of its size/slide windows, and a slice's partial row is
+   * emitted once for the global phase to add into every window that contains it.
+   */
+  | { readonly kind: 'local'; readonly sliced?: boolean }
+  /**
+   * Merges partial rows; input columns of window_start, window_end and the record count.
+   * `sliced`: the bounds are a slice's, merged into every window containing the slice.
+   */
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number; readonly sliced?: boolean }
   /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
   | { readonly kind: 'attached'; readonly start: number; readonly end: number };
 
@@ -177,7 +185,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       { name: 'window_start', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
       { name: 'window_end', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
     ];
-    const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: { kind: 'local' } }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
+    // HOP in slices (as Flink's slicing windows): each row is aggregated once, into its slice,
+    // rather than once per window; the global phase adds a slice into each of its windows.
+    const sliced = p.window.kind === 'hop' && p.window.size > p.window.slide && p.window.size % p.window.slide === 0;
+    const localPhase: WindowPhase = sliced ? { kind: 'local', sliced: true } : { kind: 'local' };
+    const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: localPhase }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
     // global: merge each partial column (counts add up: SUM0)
     const keys = p.groupKeys.map((_, i) => i);
     const global: AggCall[] = local.slice(0, records).map((a, i) => {
@@ -190,7 +202,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       ...global.map((a, i) => ({ name: `$merged${i}`, type: a.type, nullable: true, rowtime: false })),
       ...p.schema.slice(p.schema.length - 3),
     ];
-    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records };
+    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records, ...(sliced ? { sliced: true } : {}) };
     const globalId = add({ kind: 'window-aggregate', window: p.window, timeIndex: -1, keys, aggs: global, phase }, parallelism, [{ from: localId, partitioning: exchange(keys, inNode.parallelism, parallelism) }], globalSchema, false);
     // the query's columns: keys, aggregates, window_start, window_end, window_time
     const ref = (i: number): BoundExpr => ({ kind: 'input', index: i, type: globalSchema[i]!.type, name: globalSchema[i]!.name });
@@ -419,7 +431,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
-      const time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
+      let time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
+      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'group-aggregate': {

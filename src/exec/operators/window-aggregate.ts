@@ -75,8 +75,11 @@ export class WindowAggregateOperator implements Operator {
   /** Group count of the last window fired: the initial size of a new window's key index. */
   private groupsHint = 16;
 
+  /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
+  private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
+
   constructor(
-    private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
+    private readonly spec: Exclude<WindowSpec, { kind: 'session' }>,
     private readonly timeIndex: number,
     inputTypes: readonly DataType[],
     keys: readonly number[],
@@ -86,7 +89,10 @@ export class WindowAggregateOperator implements Operator {
     private readonly phase: WindowPhase = { kind: 'single' },
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
-    this.perRow = phase.kind === 'global' ? 1 : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
+    const window = phase.kind === 'local' && phase.sliced === true && spec.kind === 'hop' ? { kind: 'tumble' as const, size: spec.slide, offset: spec.offset } : spec;
+    this.window = window;
+    const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' ? spec.size / spec.slide : 1;
+    this.perRow = phase.kind === 'global' ? windowsPerSlice : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
   }
 
@@ -151,7 +157,8 @@ export class WindowAggregateOperator implements Operator {
     const tn = tcol.nulls;
     const keyAt = this.slots.keys.keyFn(batch);
     // The local phase never drops: its closed windows are flushed again right away.
-    const wm = this.phase.kind === 'local' ? -Infinity : this.watermark;
+    const local = this.phase.kind === 'local';
+    const wm = local ? -Infinity : this.watermark;
     const w = this.window;
     let m = 0;
     let late = 0;
@@ -167,7 +174,8 @@ export class WindowAggregateOperator implements Operator {
       }
       let slot = win.groups.get(key);
       if (slot < 0) {
-        slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
+        // the local phase snapshots nothing: its slots need no key group
+        slot = local ? this.slots.allocInGroup(batch, row, -1) : this.slots.allocFor(batch, row, this.ctx.maxParallelism);
         win.groups.set(key, slot);
         win.slots.push(slot);
         this.place(slot, win);
@@ -226,8 +234,55 @@ export class WindowAggregateOperator implements Operator {
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
   }
 
+  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
+  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
+    const n = batch.length;
+    const cap = n * this.perRow;
+    if (this.slotBuf.length < cap) {
+      this.slotBuf = new Int32Array(cap);
+      this.rowBuf = new Int32Array(cap);
+    }
+    const starts = batch.columns[phase.start]!.values as Float64Array;
+    const ends = batch.columns[phase.end]!.values as Float64Array;
+    const records = batch.columns[phase.records]!.values as Float64Array;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const wm = this.watermark;
+    let m = 0;
+    let late = 0;
+    for (let i = 0; i < n; i++) {
+      const sliceEnd = ends[i]!;
+      const last = starts[i]! + size;
+      let key: MapKey | undefined;
+      let keyGroup = -1;
+      for (let end = sliceEnd; end <= last; end += slide) {
+        // as a HOP row: it counts toward those of its windows still open
+        if (end - 1 <= wm) continue;
+        key ??= keyAt(i);
+        const win = this.windowFor(end - size, end);
+        let slot = win.groups.get(key);
+        if (slot < 0) {
+          if (keyGroup < 0) keyGroup = this.slots.keys.keyGroupOfRow(batch, i, this.ctx.maxParallelism);
+          slot = this.slots.allocInGroup(batch, i, keyGroup);
+          win.groups.set(key, slot);
+          win.slots.push(slot);
+          this.place(slot, win);
+        }
+        this.slotBuf[m] = slot;
+        this.rowBuf[m] = i;
+        m++;
+      }
+      if (key === undefined) late += records[i]!;
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+  }
+
   /** Global phase: fold partial rows into the windows they name. */
   private mergePartials(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>): void {
+    if (phase.sliced === true && this.spec.kind === 'hop') {
+      this.mergeSlices(batch, phase, this.spec.size, this.spec.slide);
+      return;
+    }
     const n = batch.length;
     if (this.slotBuf.length < n) {
       this.slotBuf = new Int32Array(n);
