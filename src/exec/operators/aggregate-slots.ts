@@ -71,7 +71,11 @@ export class AggregateSlots {
     );
   }
 
+  /** Slots ever taken (groups created), for adaptive decisions. */
+  allocated = 0;
+
   alloc(): number {
+    this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
     if (slot >= this.capacity) {
       this.capacity = Math.max(64, this.capacity * 2, slot + 1);

@@ -26,10 +26,10 @@
 //   window assignment); it fires like the single phase, and a partial that arrives for a
 //   fired window counts its records as late.
 
-import type { Batch } from '../../common/batch.js';
+import type { Batch, Column } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
-import { T } from '../../common/types.js';
+import { T, physicalKind } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
 import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
@@ -45,6 +45,15 @@ interface OpenWindow {
   readonly groups: KeyIndex;
   /** The window's slots in the order their groups appeared (the order results are emitted). */
   readonly slots: number[];
+}
+
+/** Rows a local phase aggregates before deciding on pass-through, and the share of new groups that makes it pass through. */
+const PASS_THROUGH_SAMPLE = 20_000;
+const PASS_THROUGH_RATIO = 0.8;
+
+/** How a pass-through local phase makes each partial column from one row. */
+interface PassThrough {
+  readonly partials: readonly ({ readonly kind: 'one' } | { readonly kind: 'non-null'; readonly column: number } | { readonly kind: 'value'; readonly column: number })[];
 }
 
 /** Entries in the window cache (a power of two). */
@@ -74,6 +83,9 @@ export class WindowAggregateOperator implements Operator {
   private readonly quantum: number;
   /** Group count of the last window fired: the initial size of a new window's key index. */
   private groupsHint = 16;
+  /** Local phase: rows seen while deciding on pass-through (-1 once decided). */
+  private sampledRows = 0;
+  private passThrough: PassThrough | null = null;
 
   /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
   private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
@@ -81,7 +93,7 @@ export class WindowAggregateOperator implements Operator {
   constructor(
     private readonly spec: Exclude<WindowSpec, { kind: 'session' }>,
     private readonly timeIndex: number,
-    inputTypes: readonly DataType[],
+    private readonly inputTypes: readonly DataType[],
     keys: readonly number[],
     private readonly aggs: readonly AggCall[],
     private readonly outputTypes: readonly DataType[],
@@ -136,6 +148,7 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processBatch(batch: Batch, out: Collector): void {
+    if (this.passThrough !== null && this.passThroughBatch(batch, out)) return;
     if (this.phase.kind === 'global') {
       this.mergePartials(batch, this.phase);
       return;
@@ -231,7 +244,83 @@ export class WindowAggregateOperator implements Operator {
     }
     this.ctx.metrics.lateDropped += late;
     if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+    if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
+  }
+
+  /**
+   * Adaptive local aggregation (as Flink's adaptive local hash aggregation in batch mode): a
+   * local phase whose first rows hardly combine (nearly every row a new group of its window)
+   * only costs a hash lookup per row, so it switches to passing each row on as a partial row
+   * of one record. The global phase merges those as any partial; results do not change.
+   */
+  private sample(rows: number): void {
+    if (this.sampledRows < 0) return;
+    this.sampledRows += rows;
+    if (this.sampledRows < PASS_THROUGH_SAMPLE) return;
+    const groups = this.slots.allocated;
+    if (groups >= PASS_THROUGH_RATIO * this.sampledRows) this.passThrough = this.passThroughPlan();
+    this.sampledRows = -1; // decided
+  }
+
+  /** How each partial column is made from one row, or null when an aggregate does not allow it. */
+  private passThroughPlan(): PassThrough | null {
+    if (this.window.kind !== 'tumble' || this.phase.kind !== 'local') return null;
+    const partials: PassThrough['partials'][number][] = [];
+    const n = this.aggs.length;
+    for (let j = 0; j < n; j++) {
+      const a = this.aggs[j]!;
+      if (a.distinct || a.filter !== undefined) return null;
+      if (a.fn === 'count_star') partials.push({ kind: 'one' });
+      else if (a.fn === 'count') partials.push({ kind: 'non-null', column: a.args[0]! });
+      else if (a.fn === 'sum' || a.fn === 'min' || a.fn === 'max') {
+        // the value itself, when it is carried alike in the partial's type (no DECIMAL rescaling)
+        const argType = this.inputTypes[a.args[0]!]!;
+        if (argType.kind === 'DECIMAL' || a.type.kind === 'DECIMAL' || physicalKind(argType) !== physicalKind(a.type)) return null;
+        partials.push({ kind: 'value', column: a.args[0]! });
+      } else return null;
+    }
+    return { partials };
+  }
+
+  /**
+   * Pass-through: the batch's rows as partial rows (keys, partial values, window_start,
+   * window_end), key and value columns shared with the input. False when a row has no time
+   * (the ordinary path skips it).
+   */
+  private passThroughBatch(batch: Batch, out: Collector): boolean {
+    const n = batch.length;
+    const tcol = batch.columns[this.timeIndex]!;
+    if (tcol.nulls !== null && tcol.nulls.includes(1)) return false;
+    const w = this.window as Extract<WindowSpec, { kind: 'tumble' }>;
+    const tv = tcol.values as Float64Array;
+    const starts = new Float64Array(n);
+    const ends = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = tv[i]!;
+      const start = t - floorMod(t - w.offset, w.size);
+      starts[i] = start;
+      ends[i] = start + w.size;
+    }
+    const columns: Column[] = this.slots.keys.columns.map((k) => batch.columns[k]!);
+    const plan = this.passThrough!;
+    for (let j = 0; j < plan.partials.length; j++) {
+      const p = plan.partials[j]!;
+      const type = this.outputTypes[columns.length]!;
+      if (p.kind === 'one') columns.push({ type, values: new Float64Array(n).fill(1), nulls: null });
+      else if (p.kind === 'non-null') {
+        const c = batch.columns[p.column]!;
+        const v = new Float64Array(n).fill(1);
+        if (c.nulls !== null) for (let i = 0; i < n; i++) if (c.nulls[i] === 1) v[i] = 0;
+        columns.push({ type, values: v, nulls: null });
+      } else {
+        const c = batch.columns[p.column]!;
+        columns.push({ type, values: c.values, nulls: c.nulls });
+      }
+    }
+    columns.push({ type: T.TIMESTAMP, values: starts, nulls: null }, { type: T.TIMESTAMP, values: ends, nulls: null });
+    out.emit({ length: n, columns, ops: null });
+    return true;
   }
 
   /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
