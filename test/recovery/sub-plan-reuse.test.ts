@@ -35,7 +35,7 @@ describe('exactly-once recovery of a reused sub-plan with SIGKILL', () => {
       writeFileSync(join(input, `part-${f}.csv`), lines.join('\n') + '\n');
     }
     const sql = `CREATE TABLE t (k BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv', 'rows-per-second' = '5000');
+WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv', 'rows-per-second' = '2000');
 CREATE TABLE hot (k BIGINT, num BIGINT, ws TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = 'hot', 'format' = 'csv');
 CREATE TABLE counts (k BIGINT, num BIGINT, ws TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = 'counts', 'format' = 'csv');
 CREATE VIEW c AS SELECT k, COUNT(*) AS num, window_start AS ws, window_end AS we
@@ -48,7 +48,7 @@ END;`;
     writeJob(dir, sql);
     writeJob(join(dir, 'clean'), sql);
     await runClean(join(dir, 'clean'), 1);
-    const runs = await crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 1000]);
+    const runs = await crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 800]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBe(3);
     expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
 
