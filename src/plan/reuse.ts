@@ -61,6 +61,8 @@ export class PlanDigests {
     const replacer = (key: string, v: unknown): unknown => {
       if (key === 'span' || key === 'qualifier' || key === 'joinDroppedRowtime') return undefined;
       if (typeof v === 'bigint') return `${v}n`;
+      // JSON writes NaN and the infinities as null and -0 as 0: keep them apart
+      if (typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0))) return `number ${Object.is(v, -0) ? '-0' : String(v)}`;
       if (v !== null && typeof v === 'object') {
         const o = v as { kind?: unknown; schema?: unknown; columns?: unknown };
         // a child plan: its own (cached) digest
