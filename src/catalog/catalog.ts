@@ -111,6 +111,9 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   'sql-client.execution.result-mode': 'table',
   'sql-client.execution.max-table-result.rows': '1000000',
   'table.dml-sync': 'false',
+  /** Common sub-plan reuse (src/plan/reuse.ts), Flink's keys and defaults. */
+  'table.optimizer.reuse-sub-plan-enabled': 'true',
+  'table.optimizer.reuse-source-enabled': 'true',
 };
 
 /** Options weir reads that have no default value (for completion and docs). */

@@ -221,6 +221,8 @@ export class ColumnBuilder {
   private nulls: Uint8Array | null = null;
   private n = 0;
   private readonly kind: PhysicalKind;
+  /** The capacity of the arrays a finished builder allocates when the next row comes. */
+  private nextCapacity = 64;
 
   constructor(
     readonly type: DataType,
@@ -237,6 +239,14 @@ export class ColumnBuilder {
   }
 
   private grow(): void {
+    if (this.capacity === 0) {
+      // the first row after finish(): fresh arrays of the size the last column needed
+      this.capacity = this.nextCapacity;
+      if (this.kind === 'f64') this.f64 = new Float64Array(this.capacity);
+      else if (this.kind === 'bool') this.u8 = new Uint8Array(this.capacity);
+      else this.str = [];
+      return;
+    }
     const cap = this.capacity * 2;
     if (this.f64 !== null) {
       const a = new Float64Array(cap);
@@ -295,15 +305,22 @@ export class ColumnBuilder {
 
   finish(): Column {
     const n = this.n;
+    // (finished before and nothing pushed since: the arrays belong to the last column)
+    if (this.capacity === 0) return { type: this.type, values: this.kind === 'f64' ? new Float64Array(0) : this.kind === 'bool' ? new Uint8Array(0) : [], nulls: null };
     const values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : this.str!;
     const col: Column = { type: this.type, values, nulls: this.nulls === null ? null : this.nulls.subarray(0, n) };
-    this.reset();
+    // The arrays now belong to the column. New ones are allocated when a row is pushed
+    // (capacity 0 makes the next push grow), not here: a builder often finishes for good.
+    this.n = 0;
+    this.nextCapacity = Math.max(64, this.capacity);
+    this.capacity = 0;
+    this.nulls = null;
     return col;
   }
 
   reset(): void {
     this.n = 0;
-    this.capacity = Math.max(64, this.capacity);
+    this.capacity = Math.max(64, this.capacity === 0 ? this.nextCapacity : this.capacity);
     if (this.kind === 'f64') this.f64 = new Float64Array(this.capacity);
     else if (this.kind === 'bool') this.u8 = new Uint8Array(this.capacity);
     else this.str = [];

@@ -36,7 +36,8 @@ export function exprKey(e: BoundExpr): string {
     case 'input':
       return `#${e.index}`;
     case 'const':
-      return `c(${JSON.stringify(e.value)}:${typeToString(e.type)})`;
+      // (JSON writes NaN and the infinities as null and -0 as 0: spelled out so they stay apart)
+      return `c(${typeof e.value === 'number' && (!Number.isFinite(e.value) || Object.is(e.value, -0)) ? `number ${Object.is(e.value, -0) ? '-0' : String(e.value)}` : JSON.stringify(e.value)}:${typeToString(e.type)})`;
     case 'call':
       return `${e.fn}(${e.args.map(exprKey).join(',')})`;
     case 'case':

@@ -16,6 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import type { ReuseOptions } from './reuse.js';
+import { isReusable, PlanDigests, sharedDigests } from './reuse.js';
 import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
@@ -27,10 +29,18 @@ export type Partitioning =
 /** Which part of a (possibly two-phase) window aggregation an operator is. */
 export type WindowPhase =
   | { readonly kind: 'single' }
-  /** Pre-aggregation before the shuffle; emits partial rows with a record count. */
-  | { readonly kind: 'local' }
-  /** Merges partial rows; input columns of window_start, window_end and the record count. */
-  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number }
+  /**
+   * Pre-aggregation before the shuffle; emits partial rows with a record count. `sliced`
+   * (HOP whose size is a multiple of its slide): a row goes to the one slice (a slide-long
+   * pane) holding it, not to each of its size/slide windows, and a slice's partial row is
+   * emitted once for the global phase to add into every window that contains it.
+   */
+  | { readonly kind: 'local'; readonly sliced?: boolean }
+  /**
+   * Merges partial rows; input columns of window_start, window_end and the record count.
+   * `sliced`: the bounds are a slice's, merged into every window containing the slice.
+   */
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number; readonly sliced?: boolean }
   /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
   | { readonly kind: 'attached'; readonly start: number; readonly end: number };
 
@@ -132,6 +142,8 @@ export interface PhysicalPlan {
 export interface PlanOptions {
   readonly parallelism: number;
   readonly maxParallelism: number;
+  /** Common sub-plan reuse (src/plan/reuse.ts); none when absent. */
+  readonly reuse?: ReuseOptions;
 }
 
 /**
@@ -178,7 +190,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       { name: 'window_start', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
       { name: 'window_end', type: { kind: 'TIMESTAMP', precision: 3 }, nullable: false, rowtime: false },
     ];
-    const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: { kind: 'local' } }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
+    // HOP in slices (as Flink's slicing windows): each row is aggregated once, into its slice,
+    // rather than once per window; the global phase adds a slice into each of its windows.
+    const sliced = p.window.kind === 'hop' && p.window.size > p.window.slide && p.window.size % p.window.slide === 0;
+    const localPhase: WindowPhase = sliced ? { kind: 'local', sliced: true } : { kind: 'local' };
+    const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: localPhase }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
     // global: merge each partial column (counts add up: SUM0)
     const keys = p.groupKeys.map((_, i) => i);
     const global: AggCall[] = local.slice(0, records).map((a, i) => {
@@ -191,7 +207,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       ...global.map((a, i) => ({ name: `$merged${i}`, type: a.type, nullable: true, rowtime: false })),
       ...p.schema.slice(p.schema.length - 3),
     ];
-    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records };
+    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records, ...(sliced ? { sliced: true } : {}) };
     const globalId = add({ kind: 'window-aggregate', window: p.window, timeIndex: -1, keys, aggs: global, phase }, parallelism, [{ from: localId, partitioning: exchange(keys, inNode.parallelism, parallelism) }], globalSchema, false);
     // the query's columns: keys, aggregates, window_start, window_end, window_time
     const ref = (i: number): BoundExpr => ({ kind: 'input', index: i, type: globalSchema[i]!.type, name: globalSchema[i]!.name });
@@ -205,7 +221,24 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     return add({ kind: 'calc', predicate: undefined, projection }, parallelism, [{ from: globalId, partitioning: { kind: 'forward' } }], p.schema, false);
   };
 
+  // Common sub-plan reuse: a sub-tree whose digest was planned before is not planned again;
+  // its consumers read the node planned the first time (one more outgoing edge).
+  const reuse = opts.reuse ?? { subPlan: false, source: false };
+  const digests = new PlanDigests();
+  const shared = sharedDigests(roots.map((r) => r.plan), reuse, digests);
+  const planned = new Map<string, number>();
+  const isShared = (q: LogicalPlan): boolean => isReusable(q, reuse) && shared.has(digests.of(q));
   const plan = (p: LogicalPlan): number => {
+    if (!isReusable(p, reuse)) return planNode(p);
+    const d = digests.of(p);
+    const hit = planned.get(d);
+    if (hit !== undefined) return hit;
+    const id = planNode(p);
+    planned.set(d, id);
+    return id;
+  };
+
+  const planNode = (p: LogicalPlan): number => {
     switch (p.kind) {
       case 'scan': {
         const physical = p.table.columns.filter((c) => c.kind === 'physical');
@@ -236,7 +269,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         let projection: BoundExpr[] | undefined;
         let q: LogicalPlan = p;
         const layers: LogicalPlan[] = [];
-        while (q.kind === 'project' || q.kind === 'filter') {
+        // (a shared layer below the top is planned on its own, so its consumers can read it)
+        while ((q.kind === 'project' || q.kind === 'filter') && (q === p || !isShared(q))) {
           layers.push(q);
           q = q.input;
         }
@@ -404,7 +438,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
-      const time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
+      let time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
+      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
     }
     case 'group-aggregate': {
@@ -461,10 +496,15 @@ function describeEdge(e: PhysicalEdge, nodes: readonly PhysicalNode[]): string {
 export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMode?: boolean } = {}): string {
   const lines: string[] = [];
   const modes = opts.changelogMode === true ? changelogModes(plan) : undefined;
+  // a node read by several operators is a reused (shared) sub-plan: planned and run once
+  const readers = new Map<number, number[]>();
+  for (const n of plan.nodes) for (const e of n.inputs) readers.set(e.from, [...(readers.get(e.from) ?? []), n.id]);
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
     const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
-    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}`);
+    const by = readers.get(n.id) ?? [];
+    const reused = by.length > 1 ? `  reused by [${by.join(', ')}]` : '';
+    lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}${reused}`);
     lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');

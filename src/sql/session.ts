@@ -15,6 +15,8 @@ import { explainLogical, isUpdating } from '../plan/logical.js';
 import { pruneColumns } from '../plan/prune.js';
 import type { PhysicalPlan } from '../plan/physical.js';
 import { buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
+import type { ReuseOptions } from '../plan/reuse.js';
+import { explainWithReuse, mergeScans, reuseOptionsFrom } from '../plan/reuse.js';
 import { sinkInfo, validateTable } from '../connectors/registry.js';
 import { allFunctions } from '../expr/registry.js';
 import { AGGREGATE_NAMES } from '../expr/aggregate-types.js';
@@ -139,8 +141,15 @@ export class Session {
   physicalPlan(sinks: readonly LogicalPlan[], queries: readonly LogicalPlan[], parallelism?: number): PhysicalPlan {
     const p = parallelism ?? Number(this.options.get('parallelism.default') ?? '1');
     const maxP = Number(this.options.get('pipeline.max-parallelism') ?? '128');
-    const roots = [...sinks.map((plan) => ({ plan: pruneColumns(plan), collect: false })), ...queries.map((plan) => ({ plan: pruneColumns(plan), collect: true }))];
-    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP });
+    const reuse = reuseOptionsFrom((k) => this.options.get(k));
+    const optimized = this.optimize([...sinks, ...queries], reuse);
+    const roots = optimized.map((plan, i) => ({ plan, collect: i >= sinks.length }));
+    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP, reuse });
+  }
+
+  /** Column pruning, then (source reuse) one scan per table for every query of the job. */
+  private optimize(roots: readonly LogicalPlan[], reuse: ReuseOptions): LogicalPlan[] {
+    return mergeScans(roots.map(pruneColumns), reuse);
   }
 
   explain(stmt: ast.Statement, source: SourceText, opts: { readonly changelogMode?: boolean } = {}): string {
@@ -162,7 +171,8 @@ export class Session {
     }
     const logical = roots.map((r) => explainLogical(r)).join('\n\n');
     const physical = explainPhysical(collect ? this.physicalPlan([], roots) : this.physicalPlan(roots, []), opts);
-    return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${roots.map((r) => explainLogical(pruneColumns(r))).join('\n\n')}\n\n== Physical Plan ==\n${physical}`;
+    const reuse = reuseOptionsFrom((k) => this.options.get(k));
+    return `== Logical Plan ==\n${logical}\n\n== Optimized Logical Plan (columns pruned) ==\n${explainWithReuse(this.optimize(roots, reuse), reuse)}\n\n== Physical Plan ==\n${physical}`;
   }
 
   /**

@@ -75,15 +75,17 @@ function hashColumnInto(c: Column, n: number, out: Uint32Array): void {
 
 /** hashKey of row `row` of the key columns, without building the values (for one new key). */
 export function hashRow(cols: readonly Column[], row: number): number {
-  const one = (c: Column): number => {
-    if (c.nulls !== null && c.nulls[row] === 1) return NULL_HASH;
-    const v = c.values[row]!;
-    return typeof v === 'string' ? hashString(v) : hashNumber(v);
-  };
-  if (cols.length === 1) return one(cols[0]!);
+  // called per row: no closure, no iterator
+  if (cols.length === 1) return hashCell(cols[0]!, row);
   let h = 17;
-  for (const c of cols) h = (Math.imul(h, 31) + one(c)) | 0;
+  for (let k = 0; k < cols.length; k++) h = (Math.imul(h, 31) + hashCell(cols[k]!, row)) | 0;
   return fmix(h);
+}
+
+function hashCell(c: Column, row: number): number {
+  if (c.nulls !== null && c.nulls[row] === 1) return NULL_HASH;
+  const v = c.values[row]!;
+  return typeof v === 'string' ? hashString(v) : hashNumber(v);
 }
 
 export function keyGroupOf(hash: number, maxParallelism: number): number {

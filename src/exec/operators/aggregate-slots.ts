@@ -71,7 +71,11 @@ export class AggregateSlots {
     );
   }
 
+  /** Slots ever taken (groups created), for adaptive decisions. */
+  allocated = 0;
+
   alloc(): number {
+    this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
     if (slot >= this.capacity) {
       this.capacity = Math.max(64, this.capacity * 2, slot + 1);
@@ -92,9 +96,17 @@ export class AggregateSlots {
 
   /** A new slot for the key of `batch` row `row`; its key group is computed now, once. */
   allocFor(batch: Batch, row: number, maxParallelism: number): number {
+    return this.allocInGroup(batch, row, this.keys.keyGroupOfRow(batch, row, maxParallelism));
+  }
+
+  /**
+   * A new slot for the key of `batch` row `row` whose key group the caller knows (computed
+   * once for a row that opens several slots), or -1 for state that is never snapshotted.
+   */
+  allocInGroup(batch: Batch, row: number, keyGroup: number): number {
     const slot = this.alloc();
     this.keys.store(slot, batch, row);
-    this.keyGroup[slot] = this.keys.keyGroupOfRow(batch, row, maxParallelism);
+    this.keyGroup[slot] = keyGroup;
     return slot;
   }
 

@@ -103,8 +103,16 @@ export class GroupKeys {
   /** The key group of `batch` row `row`'s key. */
   keyGroupOfRow(batch: Batch, row: number, maxParallelism: number): number {
     if (this.columns.length === 0) return 0;
-    return keyGroupOf(hashRow(this.columns.map((c) => batch.columns[c]!), row), maxParallelism);
+    // the key columns of the batch, taken once per batch rather than per row
+    if (batch !== this.hashedBatch) {
+      this.hashedBatch = batch;
+      this.hashedCols = this.columns.map((c) => batch.columns[c]!);
+    }
+    return keyGroupOf(hashRow(this.hashedCols, row), maxParallelism);
   }
+
+  private hashedBatch: Batch | null = null;
+  private hashedCols: Column[] = [];
 
   /** Key values of slots [0, high), column by column (snapshots): whole copies. */
   saveAll(high: number): unknown[] {

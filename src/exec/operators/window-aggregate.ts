@@ -26,10 +26,10 @@
 //   window assignment); it fires like the single phase, and a partial that arrives for a
 //   fired window counts its records as late.
 
-import type { Batch } from '../../common/batch.js';
+import type { Batch, Column } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
-import { T } from '../../common/types.js';
+import { T, physicalKind } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
 import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
@@ -45,6 +45,15 @@ interface OpenWindow {
   readonly groups: KeyIndex;
   /** The window's slots in the order their groups appeared (the order results are emitted). */
   readonly slots: number[];
+}
+
+/** Rows a local phase aggregates before deciding on pass-through, and the share of new groups that makes it pass through. */
+const PASS_THROUGH_SAMPLE = 20_000;
+const PASS_THROUGH_RATIO = 0.8;
+
+/** How a pass-through local phase makes each partial column from one row. */
+interface PassThrough {
+  readonly partials: readonly ({ readonly kind: 'one' } | { readonly kind: 'non-null'; readonly column: number } | { readonly kind: 'value'; readonly column: number })[];
 }
 
 /** Entries in the window cache (a power of two). */
@@ -74,11 +83,17 @@ export class WindowAggregateOperator implements Operator {
   private readonly quantum: number;
   /** Group count of the last window fired: the initial size of a new window's key index. */
   private groupsHint = 16;
+  /** Local phase: rows seen while deciding on pass-through (-1 once decided). */
+  private sampledRows = 0;
+  private passThrough: PassThrough | null = null;
+
+  /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
+  private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
 
   constructor(
-    private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
+    private readonly spec: Exclude<WindowSpec, { kind: 'session' }>,
     private readonly timeIndex: number,
-    inputTypes: readonly DataType[],
+    private readonly inputTypes: readonly DataType[],
     keys: readonly number[],
     private readonly aggs: readonly AggCall[],
     private readonly outputTypes: readonly DataType[],
@@ -86,7 +101,10 @@ export class WindowAggregateOperator implements Operator {
     private readonly phase: WindowPhase = { kind: 'single' },
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
-    this.perRow = phase.kind === 'global' ? 1 : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
+    const window = phase.kind === 'local' && phase.sliced === true && spec.kind === 'hop' ? { kind: 'tumble' as const, size: spec.slide, offset: spec.offset } : spec;
+    this.window = window;
+    const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' ? spec.size / spec.slide : 1;
+    this.perRow = phase.kind === 'global' ? windowsPerSlice : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
   }
 
@@ -130,6 +148,7 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processBatch(batch: Batch, out: Collector): void {
+    if (this.passThrough !== null && this.passThroughBatch(batch, out)) return;
     if (this.phase.kind === 'global') {
       this.mergePartials(batch, this.phase);
       return;
@@ -151,7 +170,8 @@ export class WindowAggregateOperator implements Operator {
     const tn = tcol.nulls;
     const keyAt = this.slots.keys.keyFn(batch);
     // The local phase never drops: its closed windows are flushed again right away.
-    const wm = this.phase.kind === 'local' ? -Infinity : this.watermark;
+    const local = this.phase.kind === 'local';
+    const wm = local ? -Infinity : this.watermark;
     const w = this.window;
     let m = 0;
     let late = 0;
@@ -167,7 +187,8 @@ export class WindowAggregateOperator implements Operator {
       }
       let slot = win.groups.get(key);
       if (slot < 0) {
-        slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
+        // the local phase snapshots nothing: its slots need no key group
+        slot = local ? this.slots.allocInGroup(batch, row, -1) : this.slots.allocFor(batch, row, this.ctx.maxParallelism);
         win.groups.set(key, slot);
         win.slots.push(slot);
         this.place(slot, win);
@@ -223,11 +244,134 @@ export class WindowAggregateOperator implements Operator {
     }
     this.ctx.metrics.lateDropped += late;
     if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+    if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
+  }
+
+  /**
+   * Adaptive local aggregation (as Flink's adaptive local hash aggregation in batch mode): a
+   * local phase whose first rows hardly combine (nearly every row a new group of its window)
+   * only costs a hash lookup per row, so it switches to passing each row on as a partial row
+   * of one record. The global phase merges those as any partial; results do not change.
+   */
+  private sample(rows: number): void {
+    if (this.sampledRows < 0) return;
+    this.sampledRows += rows;
+    if (this.sampledRows < PASS_THROUGH_SAMPLE) return;
+    const groups = this.slots.allocated;
+    if (groups >= PASS_THROUGH_RATIO * this.sampledRows) this.passThrough = this.passThroughPlan();
+    this.sampledRows = -1; // decided
+  }
+
+  /** How each partial column is made from one row, or null when an aggregate does not allow it. */
+  private passThroughPlan(): PassThrough | null {
+    if (this.window.kind !== 'tumble' || this.phase.kind !== 'local') return null;
+    const partials: PassThrough['partials'][number][] = [];
+    const n = this.aggs.length;
+    for (let j = 0; j < n; j++) {
+      const a = this.aggs[j]!;
+      if (a.distinct || a.filter !== undefined) return null;
+      if (a.fn === 'count_star') partials.push({ kind: 'one' });
+      else if (a.fn === 'count') partials.push({ kind: 'non-null', column: a.args[0]! });
+      else if (a.fn === 'sum' || a.fn === 'min' || a.fn === 'max') {
+        // the value itself, when it is carried alike in the partial's type (no DECIMAL rescaling)
+        const argType = this.inputTypes[a.args[0]!]!;
+        if (argType.kind === 'DECIMAL' || a.type.kind === 'DECIMAL' || physicalKind(argType) !== physicalKind(a.type)) return null;
+        partials.push({ kind: 'value', column: a.args[0]! });
+      } else return null;
+    }
+    return { partials };
+  }
+
+  /**
+   * Pass-through: the batch's rows as partial rows (keys, partial values, window_start,
+   * window_end), key and value columns shared with the input. False when a row has no time
+   * (the ordinary path skips it).
+   */
+  private passThroughBatch(batch: Batch, out: Collector): boolean {
+    const n = batch.length;
+    const tcol = batch.columns[this.timeIndex]!;
+    if (tcol.nulls !== null && tcol.nulls.includes(1)) return false;
+    const w = this.window as Extract<WindowSpec, { kind: 'tumble' }>;
+    const tv = tcol.values as Float64Array;
+    const starts = new Float64Array(n);
+    const ends = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const t = tv[i]!;
+      const start = t - floorMod(t - w.offset, w.size);
+      starts[i] = start;
+      ends[i] = start + w.size;
+    }
+    const columns: Column[] = this.slots.keys.columns.map((k) => batch.columns[k]!);
+    const plan = this.passThrough!;
+    for (let j = 0; j < plan.partials.length; j++) {
+      const p = plan.partials[j]!;
+      const type = this.outputTypes[columns.length]!;
+      if (p.kind === 'one') columns.push({ type, values: new Float64Array(n).fill(1), nulls: null });
+      else if (p.kind === 'non-null') {
+        const c = batch.columns[p.column]!;
+        const v = new Float64Array(n).fill(1);
+        if (c.nulls !== null) for (let i = 0; i < n; i++) if (c.nulls[i] === 1) v[i] = 0;
+        columns.push({ type, values: v, nulls: null });
+      } else {
+        const c = batch.columns[p.column]!;
+        columns.push({ type, values: c.values, nulls: c.nulls });
+      }
+    }
+    columns.push({ type: T.TIMESTAMP, values: starts, nulls: null }, { type: T.TIMESTAMP, values: ends, nulls: null });
+    out.emit({ length: n, columns, ops: null });
+    return true;
+  }
+
+  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
+  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
+    const n = batch.length;
+    const cap = n * this.perRow;
+    if (this.slotBuf.length < cap) {
+      this.slotBuf = new Int32Array(cap);
+      this.rowBuf = new Int32Array(cap);
+    }
+    const starts = batch.columns[phase.start]!.values as Float64Array;
+    const ends = batch.columns[phase.end]!.values as Float64Array;
+    const records = batch.columns[phase.records]!.values as Float64Array;
+    const keyAt = this.slots.keys.keyFn(batch);
+    const wm = this.watermark;
+    let m = 0;
+    let late = 0;
+    for (let i = 0; i < n; i++) {
+      const sliceEnd = ends[i]!;
+      const last = starts[i]! + size;
+      let key: MapKey | undefined;
+      let keyGroup = -1;
+      for (let end = sliceEnd; end <= last; end += slide) {
+        // as a HOP row: it counts toward those of its windows still open
+        if (end - 1 <= wm) continue;
+        key ??= keyAt(i);
+        const win = this.windowFor(end - size, end);
+        let slot = win.groups.get(key);
+        if (slot < 0) {
+          if (keyGroup < 0) keyGroup = this.slots.keys.keyGroupOfRow(batch, i, this.ctx.maxParallelism);
+          slot = this.slots.allocInGroup(batch, i, keyGroup);
+          win.groups.set(key, slot);
+          win.slots.push(slot);
+          this.place(slot, win);
+        }
+        this.slotBuf[m] = slot;
+        this.rowBuf[m] = i;
+        m++;
+      }
+      if (key === undefined) late += records[i]!;
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
   /** Global phase: fold partial rows into the windows they name. */
   private mergePartials(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>): void {
+    if (phase.sliced === true && this.spec.kind === 'hop') {
+      this.mergeSlices(batch, phase, this.spec.size, this.spec.slide);
+      return;
+    }
     const n = batch.length;
     if (this.slotBuf.length < n) {
       this.slotBuf = new Int32Array(n);
