@@ -42,6 +42,12 @@ export interface FuzzCase {
    * (of `lateWindow`) over the table, so which rows are late can be worked out independently.
    */
   readonly lateWindow: { readonly sizeMs: number; readonly offsetMs: number } | undefined;
+  /**
+   * Late join mode: rows of both tables may lag by more than the delay, and the query is an
+   * interval join of t and u; a row is late when it is behind its own table's watermark
+   * (lateJoinRows), which does not depend on how the two inputs interleave.
+   */
+  readonly lateJoin?: boolean;
 }
 
 // ---- data -----------------------------------------------------------------------------------
@@ -80,9 +86,9 @@ export function formatTs(ms: number): string {
 }
 
 /** Event timestamps: a clock moving forward by `step`, each row `lag` behind it (< the delay). */
-export function timestamps(c: Pick<FuzzCase, 'rows' | 'delaySeconds' | 'base' | 'lateWindow'>): number[] {
+export function timestamps(c: Pick<FuzzCase, 'rows' | 'delaySeconds' | 'base' | 'lateWindow' | 'lateJoin'>): number[] {
   let clock = c.base;
-  const maxLag = c.lateWindow !== undefined ? Infinity : c.delaySeconds * 1000 - 1;
+  const maxLag = c.lateWindow !== undefined || c.lateJoin === true ? Infinity : c.delaySeconds * 1000 - 1;
   return c.rows.map((r) => {
     clock += r.step;
     return clock - Math.min(r.lag, maxLag);
@@ -94,7 +100,7 @@ function csvString(s: string | null): string {
   return `"${s.replace(/"/g, '""')}"`;
 }
 
-export function csvText(c: Pick<FuzzCase, 'rows' | 'delaySeconds' | 'base' | 'lateWindow'>, keep?: readonly boolean[]): string {
+export function csvText(c: Pick<FuzzCase, 'rows' | 'delaySeconds' | 'base' | 'lateWindow' | 'lateJoin'>, keep?: readonly boolean[]): string {
   const ts = timestamps(c);
   const opt = (x: number | boolean | null): string => (x === null ? '' : String(x));
   return c.rows.map((r, i) => (keep !== undefined && !keep[i] ? '' : [opt(r.k), csvString(r.g), opt(r.v), opt(r.d), opt(r.b), formatTs(ts[i]!)].join(',') + '\n')).join('');
@@ -113,6 +119,22 @@ export function lateRows(c: FuzzCase): boolean[] {
     const wm = max - c.delaySeconds * 1000;
     const start = t - ((((t - w.offsetMs) % w.sizeMs) + w.sizeMs) % w.sizeMs);
     const late = start + w.sizeMs - 1 <= wm;
+    if (t > max) max = t;
+    return late;
+  });
+}
+
+/**
+ * Which rows of one table an interval join must drop as late: the table's watermark before
+ * row i is the largest earlier timestamp minus the delay (the source sends it before the row),
+ * and a row is late when its time is behind that watermark. The join decides by each input's
+ * own watermark, not by the lower of the two (interval-join.ts), so this is the whole rule.
+ */
+export function lateJoinRows(c: Pick<FuzzCase, 'rows' | 'delaySeconds' | 'base' | 'lateWindow' | 'lateJoin'>): boolean[] {
+  const ts = timestamps(c);
+  let max = -Infinity;
+  return ts.map((t) => {
+    const late = t < max - c.delaySeconds * 1000;
     if (t > max) max = t;
     return late;
   });
@@ -484,20 +506,26 @@ const joined: fc.Arbitrary<FuzzQuery> = fc
 const intervalJoined: fc.Arbitrary<FuzzQuery> = fc
   .record({
     kind: fc.constantFrom('JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL OUTER JOIN'),
-    keys: fc.constantFrom<readonly string[]>(['l.k = r.k'], ['l.g = r.g'], ['l.k = r.k', 'l.g = r.g']),
+    keys: fc.constantFrom<readonly string[]>(['l.k = r.k'], ['l.g = r.g'], ['l.k = r.k', 'l.g = r.g'], ['l.k IS NOT DISTINCT FROM r.k']),
     lo: fc.integer({ min: 0, max: 6 }),
     hi: fc.integer({ min: 0, max: 6 }),
-    form: fc.constantFrom('between', 'strict', 'flipped'),
+    form: fc.constantFrom('between', 'strict', 'flipped', 'after', 'before'),
     residual: fc.subarray(['l.v < r.v', 'r.v > 3', '(l.g = r.g OR l.v > r.v)'], { maxLength: 1 }),
     windowed: fc.boolean(),
   })
   .map(({ kind, keys, lo, hi, form, residual, windowed }) => {
+    // 'after' and 'before': both bounds on one side (l strictly after, or before, r), so one
+    // side's rows can be matched only by rows of the other side that are older than they are
     const time =
       form === 'between'
         ? `l.ts BETWEEN r.ts - INTERVAL '${lo}' SECOND AND r.ts + INTERVAL '${hi}' SECOND`
         : form === 'strict'
           ? `l.ts > r.ts - INTERVAL '${lo}' SECOND AND l.ts < r.ts + INTERVAL '${hi}' SECOND`
-          : `r.ts >= l.ts - INTERVAL '${hi}' SECOND AND r.ts <= l.ts + INTERVAL '${lo}' SECOND`;
+          : form === 'after'
+            ? `l.ts BETWEEN r.ts + INTERVAL '${Math.min(lo, hi)}' SECOND AND r.ts + INTERVAL '${Math.max(lo, hi) + 1}' SECOND`
+            : form === 'before'
+              ? `l.ts >= r.ts - INTERVAL '${Math.max(lo, hi) + 1}' SECOND AND l.ts < r.ts - INTERVAL '${Math.min(lo, hi)}' SECOND`
+              : `r.ts >= l.ts - INTERVAL '${hi}' SECOND AND r.ts <= l.ts + INTERVAL '${lo}' SECOND`;
     const on = [...keys, time, ...residual].join(' AND ');
     if (!windowed) {
       return { prelude: '', query: `SELECT l.k AS lk, l.g AS lg, l.v AS lv, l.ts AS lts, r.k AS rk, r.v AS rv, r.ts AS rts\nFROM t l ${kind} u r ON ${on}`, twoTables: true };
@@ -531,7 +559,110 @@ const temporalSort: fc.Arbitrary<FuzzQuery> = fc
   .tuple(fc.subarray(['k', 'g', 'v'], { minLength: 1 }), fc.constantFrom('', ', v DESC', ', g'), where)
   .map(([cols, more, w]) => ({ prelude: '', query: `SELECT ${cols.join(', ')}, ts\nFROM t${w}\nORDER BY ts${more.includes('v') && !cols.includes('v') ? '' : more.includes('g') && !cols.includes('g') ? '' : more}` }));
 
+// ---- ranks ----------------------------------------------------------------------------------
+
+/**
+ * What a rank ranks: the table (append-only), a view adding `c = v % 3` (few values: ties on the
+ * ORDER BY keys), or an updating GROUP BY (its rows are retracted and re-inserted as counts
+ * grow, so the Top-N keeps every live row and promotes the next on a retraction). Columns
+ * k, g, v, c, and ts for the append-only ones.
+ */
+const rankInput = fc.constantFrom(
+  { from: 't', cols: ['k', 'g', 'v', 'd', 'ts'], updating: false },
+  { from: '(SELECT k, g, v, v % 3 AS c, ts FROM t)', cols: ['k', 'g', 'v', 'c', 'ts'], updating: false },
+  { from: '(SELECT k, g, COUNT(*) AS c, SUM(v) AS v FROM t GROUP BY k, g)', cols: ['k', 'g', 'v', 'c'], updating: true },
+  { from: '(SELECT k, MAX(g) AS g, COUNT(*) AS c, MIN(v) AS v FROM t GROUP BY k)', cols: ['k', 'g', 'v', 'c'], updating: true },
+  { from: '(SELECT b, g, COUNT(*) AS c, COUNT(v) AS v, MAX(k) AS k FROM t GROUP BY b, g HAVING COUNT(*) < 4)', cols: ['k', 'g', 'v', 'c'], updating: true },
+);
+
+const rankFn = fc.constantFrom('ROW_NUMBER', 'ROW_NUMBER', 'RANK', 'DENSE_RANK');
+
+/** A filter on the rank `rn`: the forms Flink recognises as Top-N. */
+const rankFilter = fc.oneof(
+  fc.constant('rn = 1'),
+  fc.integer({ min: 1, max: 4 }).map((n) => `rn <= ${n}`),
+  fc.integer({ min: 2, max: 4 }).map((n) => `rn < ${n}`),
+  fc.tuple(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 0, max: 2 })).map(([a, w]) => `rn BETWEEN ${a} AND ${a + w}`),
+  fc.tuple(fc.integer({ min: 2, max: 3 }), fc.integer({ min: 0, max: 2 })).map(([a, w]) => `rn >= ${a} AND rn <= ${a + w}`),
+);
+
+const sortKey = (cols: readonly string[]) =>
+  fc.tuple(fc.constantFrom(...cols), fc.constantFrom('', ' ASC', ' DESC'), fc.constantFrom('', '', ' NULLS FIRST', ' NULLS LAST')).map(([c, dir, nulls]) => `${c}${dir}${nulls}`);
+
+/** The outer SELECT: everything (rank included), or some columns without the rank. */
+const rankOutput = (cols: readonly string[]) => fc.oneof(fc.constant('*'), fc.subarray([...cols], { minLength: 1 }).map((cs) => cs.join(', ')));
+
+/** Top-N: a rank over an append-only or updating input, filtered on the rank. */
+const topN: fc.Arbitrary<FuzzQuery> = rankInput.chain((inp) => {
+  const keyCols = inp.cols.filter((c) => c !== 'ts');
+  return fc
+    .record({
+      fn: rankFn,
+      part: fc.subarray(['k', 'g'], { minLength: 0 }),
+      order: fc.uniqueArray(sortKey(keyCols.filter((c) => c !== 'k')), { minLength: 1, maxLength: 2, selector: (k) => k.split(' ')[0] }),
+      filter: rankFilter,
+      out: rankOutput(inp.cols),
+      extra: fc.option(fc.constantFrom('v > 0', 'g IS NOT NULL'), { freq: 5, nil: undefined }),
+    })
+    .map(({ fn, part, order, filter, out, extra }) => ({
+      prelude: '',
+      query: `SELECT ${out} FROM (\n  SELECT ${inp.cols.join(', ')}, ${fn}() OVER (${part.length > 0 ? `PARTITION BY ${part.join(', ')} ` : ''}ORDER BY ${order.join(', ')}) AS rn\n  FROM ${inp.from})\nWHERE ${filter}${extra === undefined ? '' : ` AND ${extra}`}`,
+    }));
+});
+
+/** Deduplication on the event time: keep-first (ASC, append-only) or keep-last (DESC, updating). */
+const dedup: fc.Arbitrary<FuzzQuery> = fc
+  .record({
+    part: fc.uniqueArray(fc.constantFrom('k', 'g', 'b'), { minLength: 1, maxLength: 2 }),
+    dir: fc.constantFrom('ASC', 'DESC', ''),
+    filter: fc.constantFrom('rn = 1', 'rn <= 1', 'rn < 2'),
+    out: rankOutput(['k', 'g', 'v', 'b', 'ts']),
+    src: sourceArb,
+  })
+  .map(({ part, dir, filter, out, src }) => ({
+    prelude: src.prelude,
+    query: `SELECT ${out} FROM (\n  SELECT k, g, v, b, ts, ROW_NUMBER() OVER (PARTITION BY ${part.join(', ')} ORDER BY ts${dir === '' ? '' : ` ${dir}`}) AS rn\n  FROM ${src.name})\nWHERE ${filter}`,
+  }));
+
+/**
+ * Window Top-N and window deduplication: directly over a window TVF (rows of each window), or
+ * after a window aggregation (COUNT ties a lot); window_start and window_end in the partition.
+ */
+const windowRank: fc.Arbitrary<FuzzQuery> = fc
+  .record({
+    w: windowTvf('t').filter((w) => w.session === undefined),
+    overAgg: fc.boolean(),
+    fn: rankFn,
+    part: fc.subarray(['k', 'g'], { maxLength: 1 }),
+    order: fc.oneof(
+      { weight: 3, arbitrary: fc.uniqueArray(sortKey(['v', 'c']), { minLength: 1, maxLength: 2, selector: (k) => k.split(' ')[0] }) },
+      { weight: 2, arbitrary: fc.constantFrom(['ts'], ['ts DESC'], ['ts ASC']) },
+    ),
+    filter: rankFilter,
+    outAll: fc.boolean(),
+  })
+  .map(({ w, overAgg, fn, part, order, filter, outAll }) => {
+    // a window aggregation has no time attribute left to deduplicate on: order by its counts
+    const ord = overAgg && order[0]!.startsWith('ts') ? [order[0]!.includes('DESC') ? 'c DESC' : 'c'] : order;
+    const isDedup = ord[0]!.startsWith('ts');
+    const func = isDedup ? 'ROW_NUMBER' : fn;
+    const filt = isDedup ? 'rn = 1' : filter;
+    const from = overAgg
+      ? `(SELECT window_start, window_end, k, MAX(g) AS g, COUNT(*) AS c, SUM(v) AS v FROM TABLE(${w.tvf}) GROUP BY window_start, window_end, k)`
+      : `(SELECT window_start, window_end, k, g, v, v % 3 AS c, ts FROM TABLE(${w.tvf}))`;
+    const cols = ['window_start', 'window_end', 'k', 'g', 'v', 'c', ...(overAgg ? [] : ['ts'])];
+    const out = outAll ? '*' : cols.filter((c) => c !== 'c').join(', ');
+    return {
+      prelude: '',
+      query: `SELECT ${out} FROM (\n  SELECT ${cols.join(', ')}, ${func}() OVER (PARTITION BY ${['window_start', 'window_end', ...part].join(', ')} ORDER BY ${ord.join(', ')}) AS rn\n  FROM ${from})\nWHERE ${filt}`,
+    };
+  });
+
+/** Every rank form (WEIR_FUZZ_KIND=ranks). */
+export const rankQueryArb: fc.Arbitrary<FuzzQuery> = fc.oneof({ weight: 3, arbitrary: topN }, { weight: 2, arbitrary: dedup }, { weight: 3, arbitrary: windowRank });
+
 export const queryArb: fc.Arbitrary<FuzzQuery> = fc.oneof(
+  { weight: 4, arbitrary: rankQueryArb },
   { weight: 3, arbitrary: joined },
   { weight: 2, arbitrary: intervalJoined },
   { weight: 2, arbitrary: overAgg },
@@ -555,26 +686,47 @@ const lateQuery = fc
     q: { prelude: '', query: grouped(keys, aggs, h, '', `TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), ${sec(size)}${off === undefined ? '' : `, ${sec(off)}`}))`, wcols, ['window_start', 'window_end']) },
   }));
 
-const queryOrLate: fc.Arbitrary<{ readonly q: FuzzQuery; readonly lateWindow: FuzzCase['lateWindow'] }> = fc.oneof(
+const queryOrLate: fc.Arbitrary<QueryOrLate> = fc.oneof(
   { weight: 6, arbitrary: queryArb.map((q) => ({ q, lateWindow: undefined })) },
   { weight: 1, arbitrary: lateQuery },
+  { weight: 1, arbitrary: intervalJoined.map((q) => ({ q, lateWindow: undefined, lateJoin: true })) },
 );
 
-export const caseArb: fc.Arbitrary<FuzzCase> = fc
+type QueryOrLate = { readonly q: FuzzQuery; readonly lateWindow: FuzzCase['lateWindow']; readonly lateJoin?: boolean };
+
+const casesOf = (queries: fc.Arbitrary<QueryOrLate>): fc.Arbitrary<FuzzCase> => fc
   .record({
     delaySeconds: fc.integer({ min: 1, max: 5 }),
     base: fc.constantFrom(...BASES),
     rows: fc.oneof({ weight: 5, arbitrary: fc.array(rowArb, { maxLength: 40 }) }, { weight: 1, arbitrary: fc.array(rowArb, { maxLength: 300 }) }),
     rowsU: fc.array(rowArb, { maxLength: 30 }),
     joinP2: fc.boolean(),
-    ql: queryOrLate,
+    ql: queries,
     parallelism: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }),
     batchSize: fc.option(fc.constantFrom(1, 2, 3, 7), { freq: 2, nil: undefined }),
   })
   // late mode runs at parallelism 1: with more subtasks, whether a record beyond the delay is
   // late depends on when the other inputs' watermarks arrive (as in Flink)
   // joins run at parallelism 2 half the time: the two inputs then interleave differently
-  .map(({ ql, rowsU, joinP2, ...c }) => ({ ...c, rowsU: ql.q.twoTables === true ? rowsU : undefined, parallelism: ql.lateWindow !== undefined ? 1 : ql.q.twoTables === true && joinP2 ? 2 : c.parallelism, prelude: ql.q.prelude, query: ql.q.query, lateWindow: ql.lateWindow }));
+  // late joins run at parallelism 1 as well: with two source subtasks per input, an input's
+  // watermark is the lower of two subtasks' and depends on how they interleave
+  .map(({ ql, rowsU, joinP2, ...c }) => ({
+    ...c,
+    rowsU: ql.q.twoTables === true ? rowsU : undefined,
+    parallelism: ql.lateWindow !== undefined || ql.lateJoin === true ? 1 : ql.q.twoTables === true && joinP2 ? 2 : c.parallelism,
+    prelude: ql.q.prelude,
+    query: ql.q.query,
+    lateWindow: ql.lateWindow,
+    lateJoin: ql.lateJoin === true,
+  }));
 
-/** Join cases only (WEIR_FUZZ_JOINS=1), for running many join seeds by hand. */
+export const caseArb: fc.Arbitrary<FuzzCase> = casesOf(queryOrLate);
+
+/** Join cases only (WEIR_FUZZ_KIND=joins), for running many join seeds by hand. */
 export const joinCaseArb: fc.Arbitrary<FuzzCase> = caseArb.filter((c) => c.rowsU !== undefined);
+
+/** Interval joins with late rows in both tables (WEIR_FUZZ_KIND=late-joins). */
+export const lateJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(intervalJoined.map((q) => ({ q, lateWindow: undefined, lateJoin: true })));
+
+/** Top-N, deduplication, window Top-N and window deduplication (WEIR_FUZZ_KIND=ranks). */
+export const rankCaseArb: fc.Arbitrary<FuzzCase> = casesOf(rankQueryArb.map((q) => ({ q, lateWindow: undefined })));
