@@ -48,6 +48,11 @@ export interface FuzzCase {
    * (lateJoinRows), which does not depend on how the two inputs interleave.
    */
   readonly lateJoin?: boolean;
+  /**
+   * Late join mode: which rows of `u` reach the join (a condition on u alone is pushed below an
+   * inner or left join, and a row it filters out is never judged late there). All rows when unset.
+   */
+  readonly uReachesJoin?: ((r: FuzzRow) => boolean) | undefined;
 }
 
 // ---- data -----------------------------------------------------------------------------------
@@ -71,6 +76,20 @@ const rowArb: fc.Arbitrary<FuzzRow> = fc.record({
   b: nullable(fc.boolean()),
   step: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(0, 0, 1, 250, 999, 1000) }, { weight: 3, arbitrary: fc.integer({ min: 0, max: 3000 }) }, { weight: 1, arbitrary: fc.integer({ min: 3000, max: 20_000 }) }),
   lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5000 }), fc.integer({ min: 0, max: 15_000 })),
+});
+
+/**
+ * Rows for late interval joins: a clock that moves in small steps, so that both tables' rows
+ * fall within the join bounds of each other, and lags often beyond the delay (late rows).
+ */
+const denseRowArb: fc.Arbitrary<FuzzRow> = fc.record({
+  k: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 2) }, { weight: 1, arbitrary: fc.constant(null) }),
+  g: nullable(fc.constantFrom('a', 'b', 'ab')),
+  v: nullable(valueArb),
+  d: nullable(doubleArb),
+  b: nullable(fc.boolean()),
+  step: fc.constantFrom(0, 0, 1, 250, 500, 999, 1000, 1500, 2000),
+  lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 12_000 })),
 });
 
 /** Clock starts: an ordinary day, just before the epoch (negative milliseconds), just before a new year. */
@@ -285,6 +304,8 @@ export interface FuzzQuery {
   readonly query: string;
   /** The query reads the second table `u` too. */
   readonly twoTables?: boolean;
+  /** See FuzzCase.uReachesJoin. */
+  readonly uReachesJoin?: (r: FuzzRow) => boolean;
 }
 
 const where = fc.option(exprs.bool, { freq: 2, nil: undefined }).map((p) => (p === undefined ? '' : `\nWHERE ${p}`));
@@ -527,11 +548,14 @@ const intervalJoined: fc.Arbitrary<FuzzQuery> = fc
               ? `l.ts >= r.ts - INTERVAL '${Math.max(lo, hi) + 1}' SECOND AND l.ts < r.ts - INTERVAL '${Math.min(lo, hi)}' SECOND`
               : `r.ts >= l.ts - INTERVAL '${hi}' SECOND AND r.ts <= l.ts + INTERVAL '${lo}' SECOND`;
     const on = [...keys, time, ...residual].join(' AND ');
+    // `r.v > 3` is pushed into u's side of an inner or left join (u is not preserved there)
+    const pushed = residual.includes('r.v > 3') && (windowed || kind === 'JOIN' || kind === 'LEFT JOIN');
+    const uReachesJoin = pushed ? (r: FuzzRow) => r.v !== null && r.v > 3 : undefined;
     if (!windowed) {
-      return { prelude: '', query: `SELECT l.k AS lk, l.g AS lg, l.v AS lv, l.ts AS lts, r.k AS rk, r.v AS rv, r.ts AS rts\nFROM t l ${kind} u r ON ${on}`, twoTables: true };
+      return { prelude: '', query: `SELECT l.k AS lk, l.g AS lg, l.v AS lv, l.ts AS lts, r.k AS rk, r.v AS rv, r.ts AS rts\nFROM t l ${kind} u r ON ${on}`, twoTables: true, ...(uReachesJoin === undefined ? {} : { uReachesJoin }) };
     }
     const prelude = `CREATE VIEW ij AS SELECT l.k AS lk, l.v AS lv, l.ts AS lts, r.v AS rv FROM t l JOIN u r ON ${on};\n`;
-    return { prelude, query: `SELECT window_start, lk, COUNT(*) AS n, SUM(rv) AS s, MAX(lv) AS m\nFROM TABLE(TUMBLE(TABLE ij, DESCRIPTOR(lts), INTERVAL '5' SECOND))\nGROUP BY window_start, window_end, lk`, twoTables: true };
+    return { prelude, query: `SELECT window_start, lk, COUNT(*) AS n, SUM(rv) AS s, MAX(lv) AS m\nFROM TABLE(TUMBLE(TABLE ij, DESCRIPTOR(lts), INTERVAL '5' SECOND))\nGROUP BY window_start, window_end, lk`, twoTables: true, ...(uReachesJoin === undefined ? {} : { uReachesJoin }) };
   });
 
 /**
@@ -694,12 +718,12 @@ const queryOrLate: fc.Arbitrary<QueryOrLate> = fc.oneof(
 
 type QueryOrLate = { readonly q: FuzzQuery; readonly lateWindow: FuzzCase['lateWindow']; readonly lateJoin?: boolean };
 
-const casesOf = (queries: fc.Arbitrary<QueryOrLate>): fc.Arbitrary<FuzzCase> => fc
+const casesOf = (queries: fc.Arbitrary<QueryOrLate>, rowsOf = rowArb, minRows = 0): fc.Arbitrary<FuzzCase> => fc
   .record({
     delaySeconds: fc.integer({ min: 1, max: 5 }),
     base: fc.constantFrom(...BASES),
-    rows: fc.oneof({ weight: 5, arbitrary: fc.array(rowArb, { maxLength: 40 }) }, { weight: 1, arbitrary: fc.array(rowArb, { maxLength: 300 }) }),
-    rowsU: fc.array(rowArb, { maxLength: 30 }),
+    rows: fc.oneof({ weight: 5, arbitrary: fc.array(rowsOf, { minLength: minRows, maxLength: 40 }) }, { weight: 1, arbitrary: fc.array(rowsOf, { minLength: minRows, maxLength: 300 }) }),
+    rowsU: fc.array(rowsOf, { minLength: minRows, maxLength: 30 }),
     joinP2: fc.boolean(),
     ql: queries,
     parallelism: fc.oneof({ weight: 4, arbitrary: fc.constant(1) }, { weight: 1, arbitrary: fc.constant(2) }),
@@ -718,6 +742,7 @@ const casesOf = (queries: fc.Arbitrary<QueryOrLate>): fc.Arbitrary<FuzzCase> => 
     query: ql.q.query,
     lateWindow: ql.lateWindow,
     lateJoin: ql.lateJoin === true,
+    uReachesJoin: ql.q.uReachesJoin,
   }));
 
 export const caseArb: fc.Arbitrary<FuzzCase> = casesOf(queryOrLate);
@@ -726,7 +751,7 @@ export const caseArb: fc.Arbitrary<FuzzCase> = casesOf(queryOrLate);
 export const joinCaseArb: fc.Arbitrary<FuzzCase> = caseArb.filter((c) => c.rowsU !== undefined);
 
 /** Interval joins with late rows in both tables (WEIR_FUZZ_KIND=late-joins). */
-export const lateJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(intervalJoined.map((q) => ({ q, lateWindow: undefined, lateJoin: true })));
+export const lateJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(intervalJoined.map((q) => ({ q, lateWindow: undefined, lateJoin: true })), denseRowArb, 4);
 
 /** Top-N, deduplication, window Top-N and window deduplication (WEIR_FUZZ_KIND=ranks). */
 export const rankCaseArb: fc.Arbitrary<FuzzCase> = casesOf(rankQueryArb.map((q) => ({ q, lateWindow: undefined })));
