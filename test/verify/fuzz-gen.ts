@@ -518,6 +518,58 @@ const joined: fc.Arbitrary<FuzzQuery> = fc
   });
 
 /**
+ * Semi and anti joins: `[NOT] IN` and `[NOT] EXISTS` subqueries over u, its changelog or an
+ * aggregate of it, correlated or not, with a residual condition; NOT IN over nullable keys
+ * follows SQL's NULL rules (a null-aware anti join).
+ */
+const semiAnti: fc.Arbitrary<FuzzQuery> = fc
+  .record({
+    right: joinSide('u', 'cu'),
+    form: fc.constantFrom('exists', 'not exists', 'in', 'not in'),
+    col: fc.constantFrom('k', 'g'),
+    residual: fc.option(fc.constantFrom('r.v > l.v', 'r.v IS NOT NULL', 'r.g <> l.g'), { freq: 2, nil: undefined }),
+    correlated: fc.boolean(),
+    outerWhere: fc.option(fc.constantFrom('l.v > 0', 'l.g IS NOT NULL'), { freq: 3, nil: undefined }),
+    agg: fc.boolean(),
+  })
+  .map(({ right, form, col, residual, correlated, outerWhere, agg }) => {
+    const conds: string[] = [];
+    if (form === 'exists' || form === 'not exists') {
+      const inner = [`r.${col} = l.${col}`, ...(residual === undefined ? [] : [residual])];
+      // an uncorrelated EXISTS: true or false for every row at once
+      const where = correlated ? inner.join(' AND ') : 'r.v > 5';
+      conds.push(`${form === 'exists' ? '' : 'NOT '}EXISTS (SELECT 1 FROM ${right} r WHERE ${where})`);
+    } else {
+      const inner = correlated && residual !== undefined ? ` WHERE ${residual}` : '';
+      conds.push(`l.${col} ${form === 'in' ? '' : 'NOT '}IN (SELECT r.${col} FROM ${right} r${inner})`);
+    }
+    if (outerWhere !== undefined) conds.push(outerWhere);
+    const rows = `SELECT l.k AS lk, l.g AS lg, l.v AS lv FROM t l\nWHERE ${conds.join(' AND ')}`;
+    return { prelude: '', query: agg ? `SELECT lg, COUNT(*) AS n, SUM(lv) AS s FROM (${rows.replace(/\n/g, ' ')}) q GROUP BY lg` : rows, twoTables: true };
+  });
+
+/**
+ * Window joins: t and u windowed alike (TUMBLE, HOP, CUMULATE directly, or after a window
+ * aggregation), joined on window_start, window_end and keys, every join type.
+ */
+const windowJoined: fc.Arbitrary<FuzzQuery> = fc
+  .record({
+    w: fc.constantFrom(1, 2, 5).chain((s) => fc.constantFrom(`TUMBLE(TABLE $T, DESCRIPTOR(ts), ${sec(s)})`, `HOP(TABLE $T, DESCRIPTOR(ts), ${sec(s)}, ${sec(s * 2)})`, `CUMULATE(TABLE $T, DESCRIPTOR(ts), ${sec(s)}, ${sec(s * 3)})`)),
+    kind: fc.constantFrom('JOIN', 'LEFT JOIN', 'RIGHT JOIN', 'FULL OUTER JOIN'),
+    keys: fc.constantFrom<readonly string[]>(['l.k = r.k'], ['l.g = r.g'], ['l.k = r.k', 'l.g = r.g'], []),
+    residual: fc.option(fc.constantFrom('l.v < r.v', 'r.v > 3', 'l.v IS DISTINCT FROM r.v'), { freq: 3, nil: undefined }),
+    aggregated: fc.boolean(),
+  })
+  .map(({ w, kind, keys, residual, aggregated }) => {
+    const side = (table: string) =>
+      aggregated
+        ? `(SELECT window_start, window_end, k, MAX(g) AS g, SUM(v) AS v FROM TABLE(${w.replace('$T', table)}) GROUP BY window_start, window_end, k)`
+        : `(SELECT * FROM TABLE(${w.replace('$T', table)}))`;
+    const on = ['l.window_start = r.window_start', 'l.window_end = r.window_end', ...keys, ...(residual === undefined ? [] : [residual])].join(' AND ');
+    return { prelude: '', query: `SELECT l.window_start AS ws, l.k AS lk, l.g AS lg, l.v AS lv, r.window_end AS we, r.k AS rk, r.v AS rv\nFROM ${side('t')} l ${kind} ${side('u')} r ON ${on}`, twoTables: true };
+  });
+
+/**
  * Interval joins: t and u joined on keys and a time condition bounding l.ts by r.ts from both
  * sides (BETWEEN, strict or non-strict comparisons written either way round), every join
  * type; or a TUMBLE window aggregation over an interval join (its time attribute is kept).
@@ -690,6 +742,8 @@ export const rankQueryArb: fc.Arbitrary<FuzzQuery> = fc.oneof({ weight: 3, arbit
 
 export const queryArb: fc.Arbitrary<FuzzQuery> = fc.oneof(
   { weight: 4, arbitrary: rankQueryArb },
+  { weight: 2, arbitrary: semiAnti },
+  { weight: 2, arbitrary: windowJoined },
   { weight: 3, arbitrary: joined },
   { weight: 2, arbitrary: intervalJoined },
   { weight: 2, arbitrary: overAgg },
@@ -758,3 +812,6 @@ export const lateJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(intervalJoined.ma
 
 /** Top-N, deduplication, window Top-N and window deduplication (WEIR_FUZZ_KIND=ranks). */
 export const rankCaseArb: fc.Arbitrary<FuzzCase> = casesOf(rankQueryArb.map((q) => ({ q, lateWindow: undefined })));
+
+/** Semi/anti joins and window joins (WEIR_FUZZ_KIND=semi-window-joins). */
+export const semiWindowJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(fc.oneof(semiAnti, windowJoined).map((q) => ({ q, lateWindow: undefined })));

@@ -18,7 +18,7 @@ import { describe, expect, it } from 'vitest';
 import { verifyScript } from '../../src/verify/verify.js';
 import { WeirError } from '../../src/common/errors.js';
 import type { FuzzCase } from './fuzz-gen.js';
-import { caseArb, changelogText, csvText, joinCaseArb, lateJoinCaseArb, lateJoinRows, lateRows, rankCaseArb, tableDdl } from './fuzz-gen.js';
+import { caseArb, changelogText, csvText, joinCaseArb, lateJoinCaseArb, lateJoinRows, lateRows, rankCaseArb, semiWindowJoinCaseArb, tableDdl } from './fuzz-gen.js';
 import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { runDuck } from '../sql/harness.js';
@@ -137,7 +137,7 @@ async function runLateCase(c: FuzzCase, dir: string, csv: string, script: string
 }
 
 const KIND = process.env.WEIR_FUZZ_KIND ?? (process.env.WEIR_FUZZ_JOINS === '1' ? 'joins' : 'all');
-const ARBS: Record<string, fc.Arbitrary<FuzzCase>> = { all: caseArb, joins: joinCaseArb, 'late-joins': lateJoinCaseArb, ranks: rankCaseArb };
+const ARBS: Record<string, fc.Arbitrary<FuzzCase>> = { all: caseArb, joins: joinCaseArb, 'late-joins': lateJoinCaseArb, ranks: rankCaseArb, 'semi-window-joins': semiWindowJoinCaseArb };
 
 /** Runs `runs` cases of `arb`; on a failure, prints the shrunk case as a .sqltest case and fails. */
 async function fuzz(arb: fc.Arbitrary<FuzzCase>, seed: number, runs: number): Promise<void> {
