@@ -2,8 +2,9 @@
 // and as its DuckDB translation (`weir verify`'s in-process path), compared as multisets.
 //
 // `npm test` runs a fixed seed with WEIR_FUZZ_RUNS cases (default 200); `npm run fuzz` runs
-// more with a fresh seed; WEIR_FUZZ_KIND=joins|late-joins|ranks generates only join queries,
-// interval joins with late rows, or rank forms (WEIR_FUZZ_JOINS=1 is the same as joins). A
+// more with a fresh seed; WEIR_FUZZ_KIND=joins|late-joins|ranks|semi-window-joins generates
+// only join queries, interval and window joins with late rows, rank forms, or semi/anti and
+// window joins (WEIR_FUZZ_JOINS=1 is the same as joins). A
 // failing case is shrunk by fast-check and printed as a .sqltest case
 // (test/sql/cases/regressions.sqltest keeps the ones that found bugs).
 //
