@@ -103,6 +103,20 @@ const denseRowArb: fc.Arbitrary<FuzzRow> = fc.record({
   lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 4000 }), fc.integer({ min: 0, max: 12_000 })),
 });
 
+/**
+ * Rows for the rank forms: few distinct values of every ORDER BY candidate (v, d, g), so rows
+ * tie on a first ORDER BY key and a second key decides, and ties on all keys are common.
+ */
+const rankRowArb: fc.Arbitrary<FuzzRow> = fc.record({
+  k: fc.oneof({ weight: 6, arbitrary: fc.constantFrom(0, 1, 2) }, { weight: 1, arbitrary: fc.constant(null) }),
+  g: nullable(fc.constantFrom('a', 'b', 'ab', 'B')),
+  v: nullable(fc.constantFrom(0, 1, 2, 3, 5, 8, -1)),
+  d: nullable(fc.constantFrom(0, 0.5, 1.5, -2.25)),
+  b: nullable(fc.boolean()),
+  step: fc.constantFrom(0, 0, 1, 250, 999, 1000, 2500),
+  lag: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 5000 })),
+});
+
 /** Clock starts: an ordinary day, just before the epoch (negative milliseconds), just before a new year. */
 export const BASES = [Date.UTC(2024, 2, 1, 12, 0, 0), Date.UTC(1969, 11, 31, 23, 59, 45), Date.UTC(1999, 11, 31, 23, 59, 50)];
 
@@ -704,7 +718,11 @@ const topN: fc.Arbitrary<FuzzQuery> = rankInput.chain((inp) => {
     .record({
       fn: rankFn,
       part: fc.subarray(['k', 'g'], { minLength: 0 }),
-      order: fc.uniqueArray(sortKey(keyCols.filter((c) => c !== 'k')), { minLength: 1, maxLength: 2, selector: (k) => k.split(' ')[0] }),
+      // half the time a few-valued first key (c, g) and a second one that breaks its ties
+      order: fc.oneof(
+        fc.uniqueArray(sortKey(keyCols.filter((c) => c !== 'k')), { minLength: 1, maxLength: 2, selector: (k) => k.split(' ')[0] }),
+        fc.tuple(sortKey(keyCols.includes('c') ? ['c', 'g'] : ['g']), sortKey(['v'])),
+      ),
       filter: rankFilter,
       out: rankOutput(inp.cols),
       extra: fc.option(fc.constantFrom('v > 0', 'g IS NOT NULL'), { freq: 5, nil: undefined }),
@@ -846,7 +864,11 @@ export const joinCaseArb: fc.Arbitrary<FuzzCase> = caseArb.filter((c) => c.rowsU
 export const lateJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(lateJoinQuery, denseRowArb, 4);
 
 /** Top-N, deduplication, window Top-N and window deduplication (WEIR_FUZZ_KIND=ranks). */
-export const rankCaseArb: fc.Arbitrary<FuzzCase> = casesOf(rankQueryArb.map((q) => ({ q, lateWindow: undefined })));
+export const rankCaseArb: fc.Arbitrary<FuzzCase> = casesOf(
+  rankQueryArb.map((q) => ({ q, lateWindow: undefined })),
+  fc.oneof({ weight: 3, arbitrary: rankRowArb }, { weight: 1, arbitrary: rowArb }),
+  2,
+);
 
 /** Semi/anti joins and window joins (WEIR_FUZZ_KIND=semi-window-joins). */
 export const semiWindowJoinCaseArb: fc.Arbitrary<FuzzCase> = casesOf(fc.oneof(semiAnti, windowJoined).map((q) => ({ q, lateWindow: undefined })));
