@@ -64,6 +64,14 @@ export interface Operator {
   /** The combined watermark advanced to `wm`; the runtime forwards it after this returns. */
   processWatermark?(wm: number, out: Collector): void | Promise<void>;
   /**
+   * The watermark of input `input` alone (the minimum over that input's channels) advanced to
+   * `wm`. Called for the first operator of a task fed by channels, before the combined
+   * watermark moves, and in order with the input's records. Unlike the combined watermark, it
+   * does not depend on how the inputs interleave: an operator with two inputs that decides
+   * lateness by it (an interval join) drops the same rows in every run.
+   */
+  processInputWatermark?(input: number, wm: number): void;
+  /**
    * The watermark the operator passes on when its input watermark is `wm` (default: `wm`). An
    * operator that may still emit rows older than its input watermark (an interval join) holds
    * it back; the result must grow with `wm` and be +Infinity for +Infinity.

@@ -221,6 +221,8 @@ export class InputTask extends Task {
   private readonly channelWatermark: number[];
   private readonly channelIdle: boolean[];
   private readonly ended: boolean[];
+  /** Per input (plan edge): the minimum watermark over its channels, as last reported. */
+  private readonly inputWatermark: number[];
   /** Checkpoint being aligned, and which channels delivered its barrier. */
   private aligning: { id: number; savepoint: boolean; seen: boolean[]; startedAt: number } | null = null;
 
@@ -243,6 +245,8 @@ export class InputTask extends Task {
     this.channelWatermark = inputs.map(() => -Infinity);
     this.channelIdle = inputs.map((_, i) => idleAtStart[i] ?? false);
     this.ended = inputs.map(() => false);
+    this.inputWatermark = [];
+    for (const i of channelInput) this.inputWatermark[i] = -Infinity;
   }
 
   async run(): Promise<void> {
@@ -260,11 +264,13 @@ export class InputTask extends Task {
           this.channelIdle[channel] = false;
           if (msg.ts > this.channelWatermark[channel]!) {
             this.channelWatermark[channel] = msg.ts;
+            this.reportInputWatermark(this.channelInput[channel]!);
             await this.advanceWatermark(this.combinedWatermark());
           }
           break;
         case 'idle':
           this.channelIdle[channel] = true;
+          this.reportInputWatermark(this.channelInput[channel]!);
           await this.advanceWatermark(this.combinedWatermark());
           break;
         case 'barrier':
@@ -277,6 +283,7 @@ export class InputTask extends Task {
           if (this.aligning !== null) await this.maybeCompleteAlignment();
           if (msg.drain) {
             this.channelWatermark[channel] = Infinity;
+            this.reportInputWatermark(this.channelInput[channel]!);
             if (open > 0) await this.advanceWatermark(this.combinedWatermark());
           }
           break;
@@ -289,6 +296,26 @@ export class InputTask extends Task {
     }
     await this.advanceWatermark(Infinity);
     await this.finishChain();
+  }
+
+  /**
+   * Tells the first operator that input `input`'s watermark (minimum over its channels that
+   * are neither ended nor idle; all idle -> no progress) advanced, if it did.
+   */
+  private reportInputWatermark(input: number): void {
+    const op = this.chain[0]?.op;
+    if (op?.processInputWatermark === undefined) return;
+    let min = Infinity;
+    let active = 0;
+    for (let i = 0; i < this.channelWatermark.length; i++) {
+      if (this.channelInput[i] !== input || (this.channelIdle[i] && !this.ended[i])) continue;
+      active++;
+      const w = this.channelWatermark[i]!;
+      if (w < min) min = w;
+    }
+    if (active === 0 || min <= this.inputWatermark[input]!) return;
+    this.inputWatermark[input] = min;
+    op.processInputWatermark(input, min);
   }
 
   /** Minimum over inputs that are neither ended nor idle; all idle -> no progress. */

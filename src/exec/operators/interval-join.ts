@@ -14,9 +14,16 @@
 //   and an outer side's row that never matched is emitted padded with NULLs then (never
 //   earlier, never again). A row arriving already past that point is not stored.
 //
-// Late rows: a row with time < W may have lost matches whose rows were freed; it is dropped
-// and counted (metrics.lateDropped), on either side, so the result never depends on when state
-// happened to be freed. Rows at or after W are joined exactly with every non-late row.
+// Late rows: a row is late when its time is behind its own input's watermark (the watermark
+// that input alone has reached, processInputWatermark), and is then dropped and counted
+// (metrics.lateDropped). Why not the combined watermark W = min(left, right)? W depends on how
+// far the other input happens to have got when the row arrives, so which rows W makes late
+// changes from run to run; the input's own watermark arrives in order with the input's rows,
+// so the same rows are late in every run (and a test can work out which). It is never below W
+// (W is the lower of the two), so a row that is not late is at or after W and has lost no
+// match to freeing: freed rows are behind W by more than the bound. Rows at or after their
+// own input's watermark are joined exactly with every non-late row of the other side. (Should
+// the input's watermark lag W, e.g. after that input was idle, W decides: t < W is late too.)
 //
 // Output: append-only (+I only): joined rows as rows meet, padded rows as the watermark
 // passes. Both time columns stay time attributes: a joined row's times are >= W - max(-lower,
@@ -26,8 +33,8 @@
 // Retractions: none (the planner makes an interval join only of append-only inputs).
 //
 // Snapshot: both sides' rows as columnar blocks (key groups per slot, so a restore at another
-// parallelism keeps its own), and the watermark as operator state, so a restored operator
-// drops exactly the rows the uninterrupted one would.
+// parallelism keeps its own), and the watermarks (combined and per input) as operator state,
+// so a restored operator drops exactly the rows the uninterrupted one would.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, takeColumn } from '../../common/batch.js';
@@ -120,6 +127,8 @@ export class IntervalJoinOperator implements Operator {
   private readonly holdBack: number;
   private readonly condition: CompiledExpr | null;
   private watermark = -Infinity;
+  /** Each input's own watermark: a row behind its input's is late. */
+  private readonly inputWatermark: [number, number] = [-Infinity, -Infinity];
   private ctx!: OperatorContext;
   private readonly out: BatchBuilder;
   // candidate pairs of the current batch (reused)
@@ -176,6 +185,7 @@ export class IntervalJoinOperator implements Operator {
     const times = timeColumn.values as Float64Array;
     const timeNulls = timeColumn.nulls;
     const wm = this.watermark;
+    const lateBefore = Math.max(this.inputWatermark[side]!, wm);
     // the other side's time range a row at t can match: [t + lo, t + hi]
     const lo = side === 0 ? -this.upper : this.lower;
     const hi = side === 0 ? -this.lower : this.upper;
@@ -189,7 +199,7 @@ export class IntervalJoinOperator implements Operator {
     for (let i = 0; i < n; i++) {
       rowStart[i] = m;
       const nullTime = timeNulls !== null && timeNulls[i] === 1;
-      if (!nullTime && times[i]! < wm) {
+      if (!nullTime && times[i]! < lateBefore) {
         keyOf[i] = undefined;
         late++;
         continue;
@@ -270,6 +280,11 @@ export class IntervalJoinOperator implements Operator {
     const pass = new Uint8Array(m);
     for (let i = 0; i < m; i++) pass[i] = v[i] === 1 && (nulls === null || nulls[i] === 0) ? 1 : 0;
     return pass;
+  }
+
+  processInputWatermark(input: number, wm: number): void {
+    const side = input === 0 ? 0 : 1;
+    if (wm > this.inputWatermark[side]!) this.inputWatermark[side] = wm;
   }
 
   processWatermark(wm: number, out: Collector): void {
@@ -353,12 +368,17 @@ export class IntervalJoinOperator implements Operator {
   snapshot(): OperatorSnapshot {
     return {
       keyed: new Map([[ALL_KEY_GROUPS, [{ left: this.sides[0].snapshot(), right: this.sides[1].snapshot() }]]]),
-      operator: { watermark: this.watermark },
+      operator: { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] },
     };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
+    for (const st of operatorStates) {
+      const w = (st as { inputWatermarks?: number[] } | null)?.inputWatermarks;
+      if (w === undefined) continue;
+      for (let side = 0; side < 2; side++) if (typeof w[side] === 'number' && w[side]! > this.inputWatermark[side]!) this.inputWatermark[side] = w[side]!;
+    }
     for (const blocks of keyed.values()) {
       for (const b of blocks) {
         const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };

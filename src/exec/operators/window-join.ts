@@ -15,12 +15,16 @@
 // and is emitted before the runtime forwards the watermark, so window_time stays a time
 // attribute downstream.
 //
-// Late rows: a row whose window has already been joined (window_end - 1 <= watermark) is
-// dropped and counted in metrics.lateDropped. finish() joins every window still open.
+// Late rows: a row is late when its window_end - 1 is at or behind its own input's watermark
+// (processInputWatermark), or behind the combined one (its window has been joined); it is then
+// dropped and counted in metrics.lateDropped. The input's own watermark is never below the
+// combined one (the lower of the two), and arrives in order with that input's rows, so the
+// same rows are late in every run; the combined watermark alone would depend on how far the
+// other input happened to have got. finish() joins every window still open.
 //
 // Snapshot: per open window, its end and each side's rows as a columnar block with their key
-// groups (the hash of all the join keys, as the inputs are partitioned); the watermark as
-// operator state, so a restored operator drops the same late rows.
+// groups (the hash of all the join keys, as the inputs are partitioned); the watermarks
+// (combined and per input) as operator state, so a restored operator drops the same late rows.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, RowKind, takeColumn } from '../../common/batch.js';
@@ -56,6 +60,8 @@ export class WindowJoinOperator implements Operator {
   /** Ends of open windows, ascending. */
   private ends: number[] = [];
   private watermark = -Infinity;
+  /** Each input's own watermark: a row whose window ends at or behind it is late. */
+  private readonly inputWatermark: [number, number] = [-Infinity, -Infinity];
   private ctx!: OperatorContext;
   private readonly condition: CompiledExpr | null;
   private readonly outerLeft: boolean;
@@ -133,7 +139,7 @@ export class WindowJoinOperator implements Operator {
     const ends = endCol.values as Float64Array;
     const endNulls = endCol.nulls;
     const keyAt = this.keyTemplate[side]!.keyFn(batch);
-    const wm = this.watermark;
+    const wm = Math.max(this.watermark, this.inputWatermark[side]!);
     const maxP = this.ctx.maxParallelism;
     let late = 0;
     let lastEnd = NaN;
@@ -154,6 +160,11 @@ export class WindowJoinOperator implements Operator {
       store!.add(batch, i, keyAt(i), maxP, 0, 0);
     }
     if (late > 0) this.ctx.metrics.lateDropped += late;
+  }
+
+  processInputWatermark(input: number, wm: number): void {
+    const side = input === 0 ? 0 : 1;
+    if (wm > this.inputWatermark[side]!) this.inputWatermark[side] = wm;
   }
 
   processWatermark(wm: number, out: Collector): void {
@@ -274,11 +285,16 @@ export class WindowJoinOperator implements Operator {
       const w = this.windows.get(end)!;
       blocks.push({ end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null });
     }
-    return { keyed: new Map([[ALL_KEY_GROUPS, blocks]]), operator: { watermark: this.watermark } };
+    return { keyed: new Map([[ALL_KEY_GROUPS, blocks]]), operator: { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] } };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
+    for (const st of operatorStates) {
+      const w = (st as { inputWatermarks?: number[] } | null)?.inputWatermarks;
+      if (w === undefined) continue;
+      for (let side = 0; side < 2; side++) if (typeof w[side] === 'number' && w[side]! > this.inputWatermark[side]!) this.inputWatermark[side] = w[side]!;
+    }
     for (const blocks of keyed.values()) {
       for (const entry of blocks) {
         const block = entry as WindowBlock;
