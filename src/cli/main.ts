@@ -280,7 +280,7 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
   }
   if (s.lateDropped > 0) {
     const delays = s.watermarkDelays.map((d) => `${d.table}.${d.column}: ${formatDelay(d.delayMs)}`).join(', ');
-    lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped${delays ? ` (watermark delay ${delays})` : ''}`);
+    lines.push(`  ${color ? pc.yellow('late:') : 'late:'} ${formatCount(s.lateDropped)} ${s.lateDropped === 1 ? 'record' : 'records'} arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and ${s.lateDropped === 1 ? 'was' : 'were'} dropped${delays ? ` (watermark delay ${delays})` : ''}`);
     for (const x of perStatement((o) => o.lateDropped)) lines.push(dim(`    ${x.label}: ${formatCount(x.count)} dropped`));
   } else {
     lines.push(dim('  no late records dropped'));

@@ -296,7 +296,7 @@ async function crashRuns(ddl: readonly string[], targets: readonly Target[], opt
       rows.push(r.queries[0]!.rows);
       unmatched.push(r.queries[0]!.unmatchedRetractions);
     }
-    const m = /([\d,]+) records arrived too late/.exec(lastStderr);
+    const m = /([\d,]+) records? arrived too late/.exec(lastStderr);
     const ttl = /state TTL: ([\d,]+) rows and groups expired/.exec(lastStderr);
     return { rows, unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done, expired: ttl === null ? 0 : Number(ttl[1]!.replace(/,/g, '')) };
   } finally {

@@ -111,7 +111,7 @@ SELECT * FROM bid LIMIT 5;`);
     const r = await weir(['run', f]);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').sort()).toEqual(['+I[2020-01-01 00:00:00.000, 1]', '+I[2020-01-01 00:00:20.000, 1]']);
-    expect(r.stderr).toContain("1 records arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and were dropped (watermark delay bid.ts: 1s)");
+    expect(r.stderr).toContain("1 record arrived too late (after their windows fired, or behind a join's, OVER's or sort's watermark) and was dropped (watermark delay bid.ts: 1s)");
   });
 
   it('writes a csv sink as committed, visible part files equal to a DuckDB query over the input', async () => {
