@@ -207,6 +207,81 @@ describe('window join operator', () => {
   });
 });
 
+describe('window join keyed by the window alone (rows kept in their input batches)', () => {
+  // as Nexmark q5: each left row against the window's right rows, condition left.k >= right.v
+  const onlyWindow: JoinOperatorSpec = {
+    joinType: 'inner',
+    strategy: { kind: 'window', leftEnd: 3, rightEnd: 3, leftStart: 2, rightStart: 2 },
+    leftKeys: [2, 3],
+    rightKeys: [2, 3],
+    nullSafe: [false, false],
+    condition: { kind: 'call', fn: 'ge', args: [inputRef(0, T.BIGINT, 'k'), inputRef(5, T.BIGINT, 'v')], type: T.BOOLEAN },
+    leftUpdating: false,
+    rightUpdating: false,
+  };
+  const makeOnly = (c = ctx()): WindowJoinOperator => {
+    const op = new WindowJoinOperator(onlyWindow, LEFT, RIGHT, [...LEFT, ...RIGHT], 2);
+    op.open(c);
+    return op;
+  };
+  const before = (op: WindowJoinOperator, out: Collector): void => {
+    op.processBatch(batchFromRows(LEFT, [[1, 'a', 0, 10], [2, 'b', 0, 10], [3, 'c', 0, 10], [1, 'd', 10, 20]]), out, 0);
+    op.processBatch(batchFromRows(RIGHT, [[0, 3, 0, 10]]), out, 1);
+    op.processWatermark(5, out);
+  };
+  const after = (op: WindowJoinOperator, out: Collector): void => {
+    op.processBatch(batchFromRows(LEFT, [[4, 'e', 0, 10], [5, 'f', 0, 10], [6, 'g', 0, 10], [0, 'late', 0, 5]]), out, 0);
+    op.processBatch(batchFromRows(RIGHT, [[0, 5, 0, 10], [0, 0, 10, 20]]), out, 1);
+    op.finish(out);
+  };
+  // worked out: window [0, 10) pairs k >= 3 with v = 3 (k 3..6) and k >= 5 with v = 5 (k 5, 6);
+  // window [10, 20) pairs k = 1 with v = 0
+  const expected = sorted([
+    [3, 'c', 0, 10, 0, 3, 0, 10],
+    [4, 'e', 0, 10, 0, 3, 0, 10],
+    [5, 'f', 0, 10, 0, 3, 0, 10],
+    [6, 'g', 0, 10, 0, 3, 0, 10],
+    [5, 'f', 0, 10, 0, 5, 0, 10],
+    [6, 'g', 0, 10, 0, 5, 0, 10],
+    [1, 'd', 10, 20, 0, 0, 10, 20],
+  ]);
+
+  it('joins every row of a window with the other side, condition applied', () => {
+    const op = makeOnly();
+    const out = new Collector();
+    before(op, out);
+    expect(out.drain().length).toBe(0);
+    after(op, out);
+    expect(sorted(rows(out.drain()))).toEqual(expected);
+  });
+
+  it('a snapshot holds the kept rows: restored at parallelism 1 and 2, the result is unchanged', () => {
+    const op = makeOnly();
+    const out = new Collector();
+    before(op, out);
+    expect(op.stateRows).toBe(5);
+    const snap = op.snapshot();
+    // at parallelism 1
+    const one = makeOnly();
+    one.restore(snap.keyed, [snap.operator]);
+    expect(one.stateRows).toBe(5);
+    const o1 = new Collector();
+    after(one, o1);
+    expect(sorted(rows(o1.drain()))).toEqual(expected);
+    // at parallelism 2: each subtask restores its key groups; together they hold every row
+    let held = 0;
+    for (const [start, end] of [
+      [0, 64],
+      [64, 128],
+    ] as const) {
+      const sub = makeOnly(ctx(start, end, 2));
+      sub.restore(snap.keyed, [snap.operator]);
+      held += sub.stateRows;
+    }
+    expect(held).toBe(5);
+  });
+});
+
 describe('window join planning', () => {
   const ddl = `
 CREATE TABLE l (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '/x/l.csv', 'format' = 'csv');

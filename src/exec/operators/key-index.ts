@@ -28,7 +28,7 @@ function hashNumber(k: number): number {
 }
 
 export class KeyIndex {
-  /** [key, slot] pairs; slot EMPTY marks a free cell. */
+  /** [key, slot + 1] pairs; 0 marks a free cell (so a new table needs no filling). */
   private table: Float64Array;
   private mask: number;
   private numbers = 0;
@@ -44,9 +44,7 @@ export class KeyIndex {
   }
 
   private static emptyTable(cap: number): Float64Array {
-    const t = new Float64Array(cap * 2);
-    for (let i = 1; i < t.length; i += 2) t[i] = EMPTY;
-    return t;
+    return new Float64Array(cap * 2);
   }
 
   get size(): number {
@@ -62,8 +60,8 @@ export class KeyIndex {
       let h = hashNumber(key === 0 ? 0 : key) & mask;
       for (;;) {
         const s = t[2 * h + 1]!;
-        if (s === EMPTY) return EMPTY;
-        if (t[2 * h] === key) return s;
+        if (s === 0) return EMPTY;
+        if (t[2 * h] === key) return s - 1;
         h = (h + 1) & mask;
       }
     }
@@ -85,14 +83,14 @@ export class KeyIndex {
       let h = hashNumber(k) & mask;
       for (;;) {
         const s = t[2 * h + 1]!;
-        if (s === EMPTY) {
+        if (s === 0) {
           t[2 * h] = k;
-          t[2 * h + 1] = slot;
+          t[2 * h + 1] = slot + 1;
           this.numbers++;
           return;
         }
         if (t[2 * h] === k) {
-          t[2 * h + 1] = slot;
+          t[2 * h + 1] = slot + 1;
           return;
         }
         h = (h + 1) & mask;
@@ -116,7 +114,7 @@ export class KeyIndex {
       let h = hashNumber(key === 0 ? 0 : key) & mask;
       for (;;) {
         const s = t[2 * h + 1]!;
-        if (s === EMPTY) return;
+        if (s === 0) return;
         if (t[2 * h] === key) break;
         h = (h + 1) & mask;
       }
@@ -124,7 +122,7 @@ export class KeyIndex {
       let hole = h;
       let i = (h + 1) & mask;
       for (;;) {
-        if (t[2 * i + 1] === EMPTY) break;
+        if (t[2 * i + 1] === 0) break;
         const home = hashNumber(t[2 * i]!) & mask;
         // the entry at i may move to `hole` unless its home lies cyclically in (hole, i]
         const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
@@ -135,7 +133,7 @@ export class KeyIndex {
         }
         i = (i + 1) & mask;
       }
-      t[2 * hole + 1] = EMPTY;
+      t[2 * hole + 1] = 0;
       this.numbers--;
       return;
     }
@@ -152,10 +150,10 @@ export class KeyIndex {
     const mask = cap - 1;
     for (let i = 1; i < old.length; i += 2) {
       const s = old[i]!;
-      if (s === EMPTY) continue;
+      if (s === 0) continue;
       const k = old[i - 1]!;
       let h = hashNumber(k) & mask;
-      while (t[2 * h + 1] !== EMPTY) h = (h + 1) & mask;
+      while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
       t[2 * h] = k;
       t[2 * h + 1] = s;
     }

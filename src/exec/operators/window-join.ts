@@ -27,7 +27,7 @@
 // (combined and per input) as operator state, so a restored operator drops the same late rows.
 
 import type { Batch, Column } from '../../common/batch.js';
-import { BatchBuilder, RowKind, takeColumn } from '../../common/batch.js';
+import { BatchBuilder, RowKind, concatBatches, sliceBatch, takeColumn } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { CompiledExpr } from '../../expr/compile.js';
 import { compileExpr } from '../../expr/compile.js';
@@ -38,11 +38,26 @@ import type { JoinRowsBlock } from './join-rows.js';
 import { JoinRows } from './join-rows.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
+import { referencedInputs } from '../../expr/bound.js';
 
 interface OpenWindow {
   readonly end: number;
   /** Rows of the left and the right input (null until the first arrives). */
   readonly sides: [JoinRows | null, JoinRows | null];
+  /**
+   * Direct mode: per side, the runs of input batch rows of this window, kept as they came
+   * (batches are never changed once emitted) instead of copied row by row into `sides`.
+   */
+  readonly runs: [Run[] | null, Run[] | null];
+  /** Rows held in `runs`, per side. */
+  readonly runRows: [number, number];
+}
+
+/** Rows [from, to) of a batch. */
+interface Run {
+  readonly batch: Batch;
+  readonly from: number;
+  readonly to: number;
 }
 
 /** A window in a snapshot. */
@@ -73,6 +88,15 @@ export class WindowJoinOperator implements Operator {
   private readonly indexNullSafe: boolean[];
   /** Per side: a store never holding rows, whose key function the batches use. */
   private readonly keyTemplate: [JoinRows, JoinRows];
+  /**
+   * An inner join whose only keys are the window's (Nexmark q5: each window's rows against its
+   * one MAX row): every left row of a window pairs with every right row, so nothing needs an
+   * index. The rows stay in their input batches (runs) until the window fires, and are copied
+   * into JoinRows stores only for a snapshot.
+   */
+  private readonly direct: boolean;
+  /** Per output column (left then right): whether the residual condition reads it. */
+  private readonly conditionReads: boolean[];
   private pairLeft = new Int32Array(PAIR_CHUNK);
   private pairRight = new Int32Array(PAIR_CHUNK);
 
@@ -100,6 +124,9 @@ export class WindowJoinOperator implements Operator {
     this.outerLeft = t === 'left' || t === 'full';
     this.outerRight = t === 'right' || t === 'full';
     this.semiAnti = t === 'semi' || t === 'anti';
+    this.direct = t === 'inner' && this.indexKeys[0].length === 0 && this.indexKeys[1].length === 0;
+    const reads = spec.condition === undefined ? new Set<number>() : referencedInputs(spec.condition);
+    this.conditionReads = [...leftTypes, ...rightTypes].map((_, i) => reads.has(i));
   }
 
   private newStore(side: number): JoinRows {
@@ -115,14 +142,14 @@ export class WindowJoinOperator implements Operator {
   /** Rows held on both sides. */
   get stateRows(): number {
     let n = 0;
-    for (const w of this.windows.values()) n += (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0);
+    for (const w of this.windows.values()) n += (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0) + w.runRows[0] + w.runRows[1];
     return n;
   }
 
   private windowFor(end: number): OpenWindow {
     let w = this.windows.get(end);
     if (w === undefined) {
-      w = { end, sides: [null, null] };
+      w = { end, sides: [null, null], runs: [null, null], runRows: [0, 0] };
       this.windows.set(end, w);
       let i = this.ends.length;
       while (i > 0 && this.ends[i - 1]! > end) i--;
@@ -135,6 +162,10 @@ export class WindowJoinOperator implements Operator {
     const side = input === 0 ? 0 : 1;
     const n = batch.length;
     if (n === 0) return;
+    if (this.direct) {
+      this.keepRuns(batch, side);
+      return;
+    }
     const endCol = batch.columns[this.endColumn[side]!]!;
     const ends = endCol.values as Float64Array;
     const endNulls = endCol.nulls;
@@ -167,6 +198,126 @@ export class WindowJoinOperator implements Operator {
     if (wm > this.inputWatermark[side]!) this.inputWatermark[side] = wm;
   }
 
+  /** Direct mode: records the batch's runs of rows of one window (rows are not copied). */
+  private keepRuns(batch: Batch, side: 0 | 1): void {
+    const n = batch.length;
+    const endCol = batch.columns[this.endColumn[side]!]!;
+    const ends = endCol.values as Float64Array;
+    const endNulls = endCol.nulls;
+    // late by this input's own watermark, as processBatch decides it
+    const wm = Math.max(this.watermark, this.inputWatermark[side]!);
+    let late = 0;
+    let runEnd = NaN;
+    let from = 0;
+    for (let i = 0; i < n; i++) {
+      const skip = (endNulls !== null && endNulls[i] === 1) || ends[i]! - 1 <= wm;
+      if (skip || ends[i] !== runEnd) {
+        if (runEnd === runEnd) this.addRun(runEnd, side, batch, from, i);
+        runEnd = NaN;
+        if (skip) {
+          // a NULL window_end cannot happen (window columns are never null); such a row joins nothing
+          if (endNulls === null || endNulls[i] !== 1) late++;
+          continue;
+        }
+        runEnd = ends[i]!;
+        from = i;
+      }
+    }
+    if (runEnd === runEnd) this.addRun(runEnd, side, batch, from, n);
+    if (late > 0) this.ctx.metrics.lateDropped += late;
+  }
+
+  private addRun(end: number, side: 0 | 1, batch: Batch, from: number, to: number): void {
+    const w = this.windowFor(end);
+    (w.runs[side] ?? (w.runs[side] = [])).push({ batch, from, to });
+    w.runRows[side] += to - from;
+  }
+
+  /** Copies a window's runs into its JoinRows stores (for a snapshot, or a restored window). */
+  private storeRuns(w: OpenWindow): void {
+    const maxP = this.ctx.maxParallelism;
+    for (const side of [0, 1] as const) {
+      const runs = w.runs[side];
+      if (runs === null) continue;
+      const store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
+      for (const r of runs) {
+        const keyAt = this.keyTemplate[side]!.keyFn(r.batch);
+        for (let i = r.from; i < r.to; i++) store.add(r.batch, i, keyAt(i), maxP, 0, 0);
+      }
+      w.runs[side] = null;
+      w.runRows[side] = 0;
+    }
+  }
+
+  /** A side's runs as one batch. */
+  private runsBatch(runs: readonly Run[], types: readonly DataType[]): Batch {
+    if (runs.length === 1 && runs[0]!.from === 0 && runs[0]!.to === runs[0]!.batch.length) return runs[0]!.batch;
+    return concatBatches(
+      types,
+      runs.map((r) => (r.from === 0 && r.to === r.batch.length ? r.batch : sliceBatch(r.batch, r.from, r.to))),
+    );
+  }
+
+  /**
+   * Direct mode: every left row of the window with every right row, in the order the stores
+   * would give (left rows as they came, right rows latest first), the residual condition over
+   * chunks of pairs.
+   */
+  private joinRuns(w: OpenWindow, b: BatchBuilder, out: Collector): void {
+    const lr = w.runs[0];
+    const rr = w.runs[1];
+    if (lr === null || rr === null) return;
+    const left = this.runsBatch(lr, this.leftTypes);
+    const right = this.runsBatch(rr, this.rightTypes);
+    const nL = left.length;
+    const nR = right.length;
+    let m = 0;
+    for (let s = 0; s < nL; s++) {
+      for (let j = nR - 1; j >= 0; j--) {
+        if (m === PAIR_CHUNK) {
+          this.joinBatchPairs(left, right, m, b, out);
+          m = 0;
+        }
+        this.pairLeft[m] = s;
+        this.pairRight[m++] = j;
+      }
+    }
+    if (m > 0) this.joinBatchPairs(left, right, m, b, out);
+  }
+
+  private joinBatchPairs(left: Batch, right: Batch, m: number, b: BatchBuilder, out: Collector): void {
+    const li = this.pairLeft;
+    const ri = this.pairRight;
+    let v: Uint8Array | null = null;
+    let nulls: Uint8Array | null = null;
+    if (this.condition !== null) {
+      // only the columns the condition reads are gathered (the others are never looked at)
+      const nl = left.columns.length;
+      const r = this.conditionReads;
+      const columns: Column[] = [
+        ...left.columns.map((c, k) => (r[k] ? takeColumn(c, li, m) : c)),
+        ...right.columns.map((c, k) => (r[nl + k] ? takeColumn(c, ri, m) : c)),
+      ];
+      const res = this.condition({ length: m, columns, ops: null });
+      v = res.values as Uint8Array;
+      nulls = res.nulls;
+    }
+    const lc = left.columns;
+    const rc = right.columns;
+    const nl = lc.length;
+    const nr = rc.length;
+    const cols = b.cols;
+    for (let p = 0; p < m; p++) {
+      if (v !== null && (v[p] !== 1 || (nulls !== null && nulls[p] === 1))) continue;
+      const ls = li[p]!;
+      const rs = ri[p]!;
+      for (let k = 0; k < nl; k++) cols[k]!.pushFrom(lc[k]!, ls);
+      for (let k = 0; k < nr; k++) cols[nl + k]!.pushFrom(rc[k]!, rs);
+      b.endRow(RowKind.Insert);
+      if (b.length >= this.batchSize) out.emit(b.finish());
+    }
+  }
+
   processWatermark(wm: number, out: Collector): void {
     if (wm > this.watermark) this.watermark = wm;
     this.fire(this.watermark, out);
@@ -192,6 +343,14 @@ export class WindowJoinOperator implements Operator {
   }
 
   private joinWindow(w: OpenWindow, b: BatchBuilder, out: Collector): void {
+    if (w.runs[0] !== null || w.runs[1] !== null) {
+      if (w.sides[0] === null && w.sides[1] === null) {
+        this.joinRuns(w, b, out);
+        return;
+      }
+      // a restored window: its stored rows and the runs since, together in the stores
+      this.storeRuns(w);
+    }
     const left = w.sides[0];
     const right = w.sides[1];
     const leftHigh = left === null ? 0 : left.count.length;
@@ -283,6 +442,7 @@ export class WindowJoinOperator implements Operator {
     const blocks: WindowBlock[] = [];
     for (const end of this.ends) {
       const w = this.windows.get(end)!;
+      this.storeRuns(w);
       blocks.push({ end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null });
     }
     return { keyed: new Map([[ALL_KEY_GROUPS, blocks]]), operator: { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] } };
