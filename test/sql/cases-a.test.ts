@@ -1,2 +1,2 @@
 import { runCaseFiles } from './run-cases.js';
-runCaseFiles(0, 2);
+runCaseFiles(0, 4);

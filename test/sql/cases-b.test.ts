@@ -1,2 +1,2 @@
 import { runCaseFiles } from './run-cases.js';
-runCaseFiles(1, 2);
+runCaseFiles(1, 4);

@@ -1,0 +1,2 @@
+import { runCaseFiles } from './run-cases.js';
+runCaseFiles(2, 4);
