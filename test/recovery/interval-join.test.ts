@@ -6,9 +6,7 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { committedLines, prng, runClean, start, tmp, writeJob } from './crash.js';
-import type { Run } from './crash.js';
-import { CheckpointStorage } from '../../src/checkpoint/storage.js';
+import { committedLines, crashAfterCheckpoints, prng, runClean, tmp, writeJob } from './crash.js';
 import { runDuck } from '../sql/harness.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { T } from '../../src/common/types.js';
@@ -36,41 +34,6 @@ function writeInput(dir: string, seed: number, step: number): void {
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * crash.ts's crashLoop, but each kill comes a seeded random time after the run's first new
- * complete checkpoint rather than after its start: on a loaded machine a process can take
- * seconds to start, and a kill before any checkpoint would restore nothing.
- */
-async function crashAfterCheckpoints(dir: string, kills: number, seed: number, parallelism: (run: number) => number, afterMs: readonly [number, number]): Promise<Run[]> {
-  const rand = prng(seed);
-  const chk = join(dir, 'chk');
-  const runs: Run[] = [];
-  for (let i = 0; ; i++) {
-    const before = new CheckpointStorage(chk).latest().id;
-    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '300ms', '-p', String(parallelism(i)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
-    const { child, done } = start(args, dir);
-    if (i < kills) {
-      let ended = false;
-      void done.then(() => (ended = true));
-      while (!ended && (new CheckpointStorage(chk).latest().id ?? 0) <= (before ?? 0)) await sleep(50);
-      if (!ended) {
-        await sleep(afterMs[0] + rand() * (afterMs[1] - afterMs[0]));
-        child.kill('SIGKILL');
-      }
-      const r = await done;
-      runs.push(r);
-      if (r.code === 0) return runs;
-      if (r.signal !== 'SIGKILL') throw new Error(`run ${i} (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
-      continue;
-    }
-    const r = await done;
-    runs.push(r);
-    if (r.code !== 0) throw new Error(`final run (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
-    return runs;
-  }
-}
 
 describe('exactly-once recovery of an interval join with SIGKILL', () => {
   it('FULL OUTER interval join over CSV files: 5 kills, restored alternately at parallelism 1 and 2', async () => {
