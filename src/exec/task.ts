@@ -300,35 +300,47 @@ export class InputTask extends Task {
 
   /**
    * Tells the first operator that input `input`'s watermark (minimum over its channels that
-   * are neither ended nor idle; all idle -> no progress) advanced, if it did.
+   * are neither ended nor idle; all idle -> the highest any of them reached) advanced, if it did.
    */
   private reportInputWatermark(input: number): void {
     const op = this.chain[0]?.op;
     if (op?.processInputWatermark === undefined) return;
     let min = Infinity;
+    let max = -Infinity;
     let active = 0;
     for (let i = 0; i < this.channelWatermark.length; i++) {
-      if (this.channelInput[i] !== input || (this.channelIdle[i] && !this.ended[i])) continue;
-      active++;
+      if (this.channelInput[i] !== input) continue;
       const w = this.channelWatermark[i]!;
+      if (w > max) max = w;
+      if (this.channelIdle[i] && !this.ended[i]) continue;
+      active++;
       if (w < min) min = w;
     }
-    if (active === 0 || min <= this.inputWatermark[input]!) return;
+    // every channel idle: the highest watermark any of them reached (Flink's valve flushes it)
+    if (active === 0) min = max;
+    if (min <= this.inputWatermark[input]!) return;
     this.inputWatermark[input] = min;
     op.processInputWatermark(input, min);
   }
 
-  /** Minimum over inputs that are neither ended nor idle; all idle -> no progress. */
+  /**
+   * Minimum over inputs that are neither ended nor idle. When every channel is idle, the
+   * highest watermark any channel reached: as Flink's StatusWatermarkValve does when its last
+   * active channel goes idle, so a source that read everything it had and went quiet still lets
+   * its windows fire, whichever channel happened to go idle last.
+   */
   private combinedWatermark(): number {
     let min = Infinity;
+    let max = -Infinity;
     let active = 0;
     for (let i = 0; i < this.channelWatermark.length; i++) {
+      const w = this.channelWatermark[i]!;
+      if (w > max) max = w;
       if (this.channelIdle[i] && !this.ended[i]) continue;
       active++;
-      const w = this.channelWatermark[i]!;
       if (w < min) min = w;
     }
-    return active === 0 ? this.currentWatermark : min;
+    return active === 0 ? Math.max(this.currentWatermark, max) : min;
   }
 
   private async onBarrier(channel: number, id: number, savepoint: boolean): Promise<void> {

@@ -36,7 +36,7 @@ SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), I
     return { dir, sql };
   };
 
-  it('with table.exec.source.idle-timeout, windows fire although one subtask has no data; new files are read', async () => {
+  it('with table.exec.source.idle-timeout, windows fire although one subtask has no data, whichever subtask goes idle last; new files are read', async () => {
     const { dir, sql } = setup();
     // a second file, owned by subtask 1, appears while the job runs
     let name = '';
@@ -44,9 +44,24 @@ SELECT window_start, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE ev, DESCRIPTOR(ts), I
       name = `late-${i}.csv`;
       if (hashString(name) % 2 === 1) break;
     }
-    const t = setTimeout(() => writeFileSync(join(dir, name), lines(40, 19)), 400);
-    const r = await collectScript({ name: 'idle.sql', text: sql("SET 'table.exec.source.idle-timeout' = '100ms';") }, { parallelism: 2, until: (q) => q[0]!.length >= 5, stopAfterMs: 20_000 });
-    clearTimeout(t);
+    // written once the first file has fired every window it can ([0,30): its last row, 39 s, keeps
+    // [30,40) open): both subtasks have gone idle by then
+    // (subtask 1 never had data), and the new file must still be read and its window fire
+    let written = false;
+    const r = await collectScript(
+      { name: 'idle.sql', text: sql("SET 'table.exec.source.idle-timeout' = '100ms';") },
+      {
+        parallelism: 2,
+        until: (q) => {
+          if (!written && q[0]!.length >= 3) {
+            written = true;
+            writeFileSync(join(dir, name), lines(40, 19));
+          }
+          return q[0]!.length >= 5;
+        },
+        stopAfterMs: 20_000,
+      },
+    );
     const base = Date.UTC(2020, 0, 1);
     // t = 0..39 s from the first file fill [0,10), [10,20), [20,30), [30,40); the second file
     // (t = 40..58 s) completes [40,50) once its watermark passes 49.999 s.
