@@ -10,7 +10,7 @@ import type { SourceText } from '../common/errors.js';
 import { Session } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
 import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
-import { unboundedStateNotices } from '../exec/state-notices.js';
+import { planNotices } from '../exec/state-notices.js';
 import { formatTtl } from '../plan/physical.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { PlainPrinter, TableauPrinter } from './result-printer.js';
@@ -146,7 +146,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   }
   if (sinks.length === 0 && queries.length === 0) return 0;
   const plan = session.physicalPlan(sinks, queries, opts.parallelism);
-  if (!opts.quiet) for (const notice of unboundedStateNotices(plan, stateTtlOf(session.options))) io.err.write(`weir: ${notice}\n`);
+  if (!opts.quiet) for (const notice of planNotices(plan, stateTtlOf(session.options))) io.err.write(`weir: ${notice}\n`);
   const tty = io.out.isTTY === true;
   // Checkpoints: on, in .weir/checkpoints/<name> unless told otherwise.
   if (opts.checkpointInterval !== undefined) {

@@ -4,7 +4,9 @@
 // planner does not warn; weir says so once, before the job starts (not an error: the query may
 // be meant to run for a bounded time, or its keys may be few).
 
+import { closeSync, existsSync, openSync, readSync } from 'node:fs';
 import { createSourceConnector } from '../connectors/registry.js';
+import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { describeSpec } from '../plan/physical.js';
 
@@ -61,4 +63,59 @@ export function unboundedStateNotices(plan: PhysicalPlan, stateTtlMs: number): s
 
 function describeNode(plan: PhysicalPlan, n: PhysicalNode): string {
   return `the regular join [${n.name}] ${describeSpec(n, plan.nodes)}`;
+}
+
+/**
+ * One notice per csv file source whose columns are all strings and whose first file starts
+ * with a line naming exactly the table's columns: a header, read as a row of data (as Flink
+ * reads it) unless 'csv.ignore-first-line' says to skip it. A table with a typed column needs
+ * no notice: the header fails to parse there, and that error carries the hint.
+ */
+export function csvHeaderNotices(plan: PhysicalPlan): string[] {
+  const notices: string[] = [];
+  const seen = new Set<string>();
+  for (const n of plan.nodes) {
+    if (n.spec.kind !== 'source') continue;
+    const table = n.spec.table;
+    const o = table.options;
+    if (seen.has(table.name) || o.get('connector') !== 'filesystem' || o.get('format') !== 'csv' || o.get('csv.ignore-first-line') === 'true') continue;
+    seen.add(table.name);
+    const columns = table.columns.filter((c) => c.kind === 'physical');
+    if (columns.length === 0 || !columns.every((c) => c.type.kind === 'STRING')) continue;
+    const first = firstLineOfFirstFile(o.get('path')!);
+    if (first === null) continue;
+    const delim = o.get('csv.field-delimiter') ?? ',';
+    const fields = first.line.split(delim).map((f) => f.trim().replace(/^"(.*)"$/, '$1').toLowerCase());
+    if (fields.length !== columns.length || !fields.every((f, i) => f === columns[i]!.name.toLowerCase())) continue;
+    notices.push(
+      `notice: ${first.file}:1 holds the column names of table ${table.name} (${first.line}), and it is read as a row of data. ` +
+        `If the files start with a header line, add 'csv.ignore-first-line' = 'true' to the table's WITH options.`,
+    );
+  }
+  return notices;
+}
+
+function firstLineOfFirstFile(path: string): { file: string; line: string } | null {
+  try {
+    if (!existsSync(path)) return null;
+    const file = listDataFiles(path)[0];
+    if (file === undefined) return null;
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      const text = buf.subarray(0, n).toString('utf8');
+      const end = text.search(/\r?\n/);
+      return { file, line: end < 0 ? text : text.slice(0, end) };
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null; // an unreadable path is reported when the job reads it
+  }
+}
+
+/** The notices printed before a job starts. */
+export function planNotices(plan: PhysicalPlan, stateTtlMs: number): string[] {
+  return [...csvHeaderNotices(plan), ...unboundedStateNotices(plan, stateTtlMs)];
 }

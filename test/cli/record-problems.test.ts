@@ -68,4 +68,24 @@ describe('a header line', () => {
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout.split('\n').filter((l) => l.startsWith('+I['))).toEqual(['+I[1, ann, 10]', '+I[2, bob, 20]']);
   });
+
+  it('in a table of STRING columns is read as data, as Flink reads it, with a notice naming the option; no notice once set', async () => {
+    writeFileSync(join(dir, 's.csv'), 'customer,city\nann,Oslo\nbob,Rome\n');
+    const file = (opts: string): string => {
+      const f = join(dir, `s${opts.length}.sql`);
+      writeFileSync(f, `CREATE TABLE s (customer STRING, city VARCHAR) WITH ('connector' = 'filesystem', 'path' = '${dir}/s.csv', 'format' = 'csv'${opts});\nSELECT * FROM s;\n`);
+      return f;
+    };
+    const r = await weir(['run', file('')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('+I['))).toEqual(['+I[customer, city]', '+I[ann, Oslo]', '+I[bob, Rome]']);
+    expect(r.stderr).toContain(`notice: ${dir}/s.csv:1 holds the column names of table s (customer,city), and it is read as a row of data. If the files start with a header line, add 'csv.ignore-first-line' = 'true'`);
+    const ok = await weir(['run', file(", 'csv.ignore-first-line' = 'true'")]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout.split('\n').filter((l) => l.startsWith('+I['))).toEqual(['+I[ann, Oslo]', '+I[bob, Rome]']);
+    expect(ok.stderr).not.toContain('notice');
+    // a first line of data that merely looks like words gets no notice
+    writeFileSync(join(dir, 's.csv'), 'ann,Oslo\nbob,Rome\n');
+    expect((await weir(['run', file('')])).stderr).not.toContain('notice');
+  });
 });

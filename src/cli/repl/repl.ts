@@ -25,7 +25,9 @@ import type * as ast from '../../sql/ast.js';
 import type { LogicalPlan, SinkNode } from '../../plan/logical.js';
 import type { ResultListener } from '../../exec/operators/collect.js';
 import { inputsOf, isUpdating } from '../../plan/logical.js';
-import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore } from '../../exec/job-runner.js';
+import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore, stateTtlOf } from '../../exec/job-runner.js';
+import { planNotices } from '../../exec/state-notices.js';
+import type { PhysicalPlan } from '../../plan/physical.js';
 import type { JobSummary } from '../../exec/job-runner.js';
 import { loadCheckpoint } from '../../checkpoint/restore.js';
 import { createSourceConnector } from '../../connectors/registry.js';
@@ -508,9 +510,15 @@ export class Repl {
     if (target.file !== undefined) this.io.output.write(this.c(`${plural(rows.length, 'row')} written to ${target.file}`, 'dim') + '\n');
   }
 
+  /** What `weir run` says before a job starts (a header read as data, state without bound), in yellow. */
+  private notices(plan: PhysicalPlan): void {
+    for (const notice of planNotices(plan, stateTtlOf(this.session.options))) this.io.error.write(`${this.c(notice, 'yellow')}\n`);
+  }
+
   /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise (or a finished result in the `\mode` format). */
   private async runQuery(logical: LogicalPlan): Promise<void> {
     const plan = this.session.physicalPlan([], [logical]);
+    this.notices(plan);
     const out = this.io.output;
     const tty = out.isTTY === true;
     const dir = mkdtempSync(join(tmpdir(), 'weir-repl-'));
@@ -598,6 +606,7 @@ export class Repl {
   private async startInsert(sinks: readonly SinkNode[], text: string): Promise<void> {
     const id = JobRegistry.newId();
     const plan = this.session.physicalPlan(sinks, []);
+    this.notices(plan);
     const options = this.session.options;
     const dir = options.get('state.checkpoints.dir') || join('.weir', 'checkpoints', `repl-${id}`);
     let restore: ReturnType<typeof prepareRestore> | undefined;
