@@ -1,7 +1,8 @@
 // The one lexer instance of the dialect. Building a chevrotain Lexer analyses every pattern,
 // so it is done once, at module load, and reused for every tokenize call.
 
-import { Lexer, type ILexingResult } from 'chevrotain';
+import type { ILexingResult } from 'chevrotain';
+import { Lexer } from './chevrotain.js';
 import { allTokens } from './tokens.js';
 
 export const sqlLexer = new Lexer([...allTokens], {

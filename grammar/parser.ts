@@ -32,7 +32,8 @@
 // 5. Aliases without AS accept identifiers and non-reserved words except OFFSET (which may
 //    start the next clause); see grammar/tokens.ts.
 
-import { CstParser, tokenMatcher, type IToken, type TokenType } from 'chevrotain';
+import type { IToken, TokenType } from 'chevrotain';
+import { CstParser, tokenMatcher } from './chevrotain.js';
 import * as T from './tokens.js';
 
 function isIdentifierToken(token: IToken): boolean {

@@ -19,7 +19,8 @@
 // longest first, so that a keyword which is a prefix of another (IN / INNER / INTO,
 // LOCALTIME / LOCALTIMESTAMP, ROW / ROWS) never hides the longer one.
 
-import { createToken, Lexer, type TokenType } from 'chevrotain';
+import type { TokenType } from 'chevrotain';
+import { createToken, Lexer } from './chevrotain.js';
 
 // ---------------------------------------------------------------------------------------
 // Categories (match no text themselves; see the file comment)

@@ -12,7 +12,7 @@
 // unit outside FLOOR/CEIL, PRECISION after a type other than DOUBLE, ...), with spans.
 
 import type { CstElement, CstNode, IToken } from 'chevrotain';
-import { tokenMatcher } from 'chevrotain';
+import { tokenMatcher } from '../../grammar/chevrotain.js';
 import { internalError, notSupported, parseError, type Span } from '../common/errors.js';
 import * as T from '../../grammar/tokens.js';
 import { sqlParser } from '../../grammar/parser.js';

@@ -14,7 +14,8 @@
 //   of `a` and fails at `t`). When the token before the failure is a plain identifier close
 //   to a keyword that was possible in its place, the error points at that identifier.
 
-import { createTokenInstance, tokenMatcher, type ILexingError, type IRecognitionException, type IToken, type TokenType } from 'chevrotain';
+import type { ILexingError, IRecognitionException, IToken, TokenType } from 'chevrotain';
+import { createTokenInstance, tokenMatcher } from '../../grammar/chevrotain.js';
 import { parseError, WeirError, type SourceText, type Span } from '../common/errors.js';
 import { tokenize } from '../../grammar/lexer.js';
 import { sqlParser } from '../../grammar/parser.js';
