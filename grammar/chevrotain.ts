@@ -15,4 +15,4 @@ type Chevrotain = typeof import('chevrotain');
 const entry = createRequire(import.meta.url).resolve('chevrotain'); // .../lib/src/api.js
 const chevrotain = (await import(pathToFileURL(join(dirname(entry), '..', 'chevrotain.mjs')).href)) as Chevrotain;
 
-export const { CstParser, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;
+export const { CstParser, LLkLookaheadStrategy, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;

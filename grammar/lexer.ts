@@ -5,14 +5,22 @@ import type { ILexingResult } from 'chevrotain';
 import { Lexer } from './chevrotain.js';
 import { allTokens } from './tokens.js';
 
-export const sqlLexer = new Lexer([...allTokens], {
-  // Offsets are all spans need, but line/column cost little and make chevrotain's own
-  // diagnostics readable when debugging the grammar.
-  positionTracking: 'full',
-  // Fail at module load (not silently run slower) if a pattern defeats chevrotain's
-  // first-character optimisation.
-  ensureOptimizations: true,
-});
+/**
+ * A lexer for the dialect's tokens. `validate` runs chevrotain's checks of the token
+ * definitions, including that no pattern defeats its first-character optimisation; they cost
+ * about 0.25 s, so the shared lexer skips them and test/unit/parser.test.ts builds one with them.
+ */
+export function buildLexer(validate = false): InstanceType<typeof Lexer> {
+  return new Lexer([...allTokens], {
+    // Offsets are all spans need, but line/column cost little and make chevrotain's own
+    // diagnostics readable when debugging the grammar.
+    positionTracking: 'full',
+    ensureOptimizations: validate,
+    skipValidations: !validate,
+  });
+}
+
+export const sqlLexer = buildLexer();
 
 /**
  * Splits SQL text into tokens. Whitespace and comments are dropped. Never throws on bad

@@ -32,8 +32,8 @@
 // 5. Aliases without AS accept identifiers and non-reserved words except OFFSET (which may
 //    start the next clause); see grammar/tokens.ts.
 
-import type { IToken, TokenType } from 'chevrotain';
-import { CstParser, tokenMatcher } from './chevrotain.js';
+import type { ILookaheadStrategy, IOrAlt, IToken, OptionalProductionType, Rule, TokenType } from 'chevrotain';
+import { CstParser, LLkLookaheadStrategy, tokenMatcher } from './chevrotain.js';
 import * as T from './tokens.js';
 
 function isIdentifierToken(token: IToken): boolean {
@@ -41,6 +41,43 @@ function isIdentifierToken(token: IToken): boolean {
 }
 
 const QUERY_STARTS: ReadonlySet<TokenType> = new Set([T.SELECT, T.WITH, T.VALUES]);
+
+/**
+ * chevrotain's LL(k) lookahead, each decision's function built the first time the parser
+ * reaches that decision rather than all of them up front. Building every one took 0.3-0.7 s of
+ * each process's start (most of `weir -c "SELECT 1"`), and a script meets a small part of the
+ * grammar. The functions built are the same ones, cached the same way; the grammar checks
+ * (`validate`) still analyse the whole grammar.
+ */
+class LazyLookahead implements ILookaheadStrategy {
+  private readonly inner: InstanceType<typeof LLkLookaheadStrategy>;
+
+  constructor(maxLookahead: number) {
+    this.inner = new LLkLookaheadStrategy({ maxLookahead });
+  }
+
+  validate(options: { rules: Rule[]; tokenTypes: TokenType[]; grammarName: string }): ReturnType<ILookaheadStrategy['validate']> {
+    return this.inner.validate(options);
+  }
+
+  buildLookaheadForAlternation(options: { prodOccurrence: number; rule: Rule; maxLookahead: number; hasPredicates: boolean; dynamicTokensEnabled: boolean }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
+    const inner = this.inner;
+    let built: ((orAlts?: IOrAlt<unknown>[]) => number | undefined) | undefined;
+    return function (this: unknown, orAlts?: IOrAlt<unknown>[]): number | undefined {
+      built ??= inner.buildLookaheadForAlternation(options);
+      return built.call(this, orAlts);
+    };
+  }
+
+  buildLookaheadForOptional(options: { prodOccurrence: number; prodType: OptionalProductionType; rule: Rule; maxLookahead: number; dynamicTokensEnabled: boolean }): () => boolean {
+    const inner = this.inner;
+    let built: (() => boolean) | undefined;
+    return function (this: unknown): boolean {
+      built ??= inner.buildLookaheadForOptional(options);
+      return built.call(this);
+    };
+  }
+}
 
 export class SqlParser extends CstParser {
   /** Built on first use: chevrotain's BACKTRACK must not run while the grammar is recorded. */
@@ -55,6 +92,7 @@ export class SqlParser extends CstParser {
     super([...T.allTokens], {
       nodeLocationTracking: 'full',
       maxLookahead: 3,
+      lookaheadStrategy: new LazyLookahead(3),
       recoveryEnabled: false,
       skipValidations: opts.validate !== true,
     });

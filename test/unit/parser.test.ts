@@ -4,6 +4,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { SqlParser } from '../../grammar/parser.js';
+import { buildLexer } from '../../grammar/lexer.js';
 import { formatError, WeirError, type Span } from '../../src/common/errors.js';
 import type { Expr, FromItem, Query, Select, Statement } from '../../src/sql/ast.js';
 import { KEYWORDS, RESERVED_WORDS, parseScript, parseStatement, splitStatements, statementText } from '../../src/sql/parse.js';
@@ -53,6 +54,10 @@ describe('grammar', () => {
   it("passes chevrotain's grammar checks (skipped at start-up by the shared parser)", () => {
     // chevrotain throws from performSelfAnalysis when a check finds a definition error
     expect(() => new SqlParser({ validate: true })).not.toThrow();
+  });
+
+  it("passes chevrotain's token checks, first-character optimisation included (skipped at start-up by the shared lexer)", () => {
+    expect(buildLexer(true).lexerDefinitionErrors).toEqual([]);
   });
 });
 
