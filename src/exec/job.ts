@@ -9,7 +9,7 @@
 // over worker threads (cluster.ts): every thread builds the same graph and channel ids, and
 // instantiates only its own subtasks, with remote channel ends to subtasks elsewhere.
 
-import type { Batch, Column } from '../common/batch.js';
+import type { Batch, Column, Scalar } from '../common/batch.js';
 import { WeirError, internalError } from '../common/errors.js';
 import type { Schema } from '../plan/logical.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
@@ -613,7 +613,7 @@ class LazySinkOperator implements Operator {
 }
 
 /** VALUES as a bounded one-batch source (subtask 0 only). */
-function valuesConnector(rows: readonly (readonly (number | string | boolean | null)[])[], schema: Schema): SourceConnector {
+function valuesConnector(rows: readonly (readonly Scalar[])[], schema: Schema): SourceConnector {
   return {
     bounded: true,
     updating: false,
@@ -640,7 +640,7 @@ function valuesConnector(rows: readonly (readonly (number | string | boolean | n
 
 import { columnFromScalars } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
-function columnOf(t: DataType, vals: readonly (number | string | boolean | null)[]): Column {
+function columnOf(t: DataType, vals: readonly Scalar[]): Column {
   return columnFromScalars(t, vals);
 }
 

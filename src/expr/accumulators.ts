@@ -404,7 +404,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r]!;
+      const x = v[r] as number | string;
       let m = this.sets[slot];
       if (m === undefined) {
         m = new Map();
@@ -423,7 +423,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r]!;
+      const x = v[r] as number | string;
       const m = this.sets[slot];
       if (m === undefined) continue;
       const c = (m.get(x) ?? 0) - 1;
@@ -588,7 +588,7 @@ class Distinct implements Accumulator {
         set = new Map();
         this.seen[slot] = set;
       }
-      const x = v[row]!;
+      const x = v[row] as number | string;
       const c = set.get(x);
       if (c === undefined) {
         set.set(x, 1);
@@ -611,7 +611,7 @@ class Distinct implements Accumulator {
       const slot = slots[j]!;
       const set = this.seen[slot];
       if (set === undefined) continue;
-      const x = v[row]!;
+      const x = v[row] as number | string;
       const c = set.get(x);
       if (c === undefined) continue;
       if (c === 1) {

@@ -19,6 +19,9 @@
 //   DATE                   DATE      (weir's days since 1970-01-01)
 //   INTERVAL DAY TO SECOND BIGINT    milliseconds (as weir carries it)
 //   INTERVAL YEAR TO MONTH INTEGER   months
+//   ROW<a T, ...>          STRUCT("a" T', ...)   (fields in the representations above)
+//   ARRAY<T>               T'[]      (DuckDB lists are 1-based, as Flink's arrays)
+//   MAP<K, V>              MAP(K', V')
 // Input column i is the SQL text `column(i)` and must hold values of that representation.
 // Constants are written in it too: a TIMESTAMP constant (epoch ms) becomes a TIMESTAMP
 // literal, an interval constant a number of milliseconds or months.
@@ -43,6 +46,7 @@
 // weir (doubles) and exact in DuckDB (int64, an error past 2^63).
 
 import type { Scalar } from '../common/batch.js';
+import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
@@ -84,7 +88,18 @@ export function typeToDuckDb(t: DataType): string {
       return 'TIMESTAMP';
     case 'DATE':
       return 'DATE';
+    case 'ROW':
+      return `STRUCT(${(t.fields ?? []).map((f) => `${duckIdent(f.name)} ${typeToDuckDb(f.type)}`).join(', ')})`;
+    case 'ARRAY':
+      return `${typeToDuckDb(t.element!)}[]`;
+    case 'MAP':
+      return `MAP(${typeToDuckDb(t.key!)}, ${typeToDuckDb(t.element!)})`;
   }
+}
+
+/** A double-quoted DuckDB identifier. */
+export function duckIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** DuckDB SQL computing weir's value of `e`; `column(i)` is the SQL text of input column i. */
@@ -126,6 +141,17 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       const year = civilFromDays(days).year;
       if (year >= 1 && year <= 9999) return `DATE '${formatDate(days)}'`;
       return `(DATE '1970-01-01' + CAST(${intText(days)} AS INTEGER))`;
+    }
+    case 'ROW': {
+      const a = value as readonly Scalar[];
+      const fields = type.fields ?? [];
+      return `CAST(struct_pack(${fields.map((f, i) => `${duckIdent(f.name)} := ${constantToDuckDb(a[i] ?? null, f.type)}`).join(', ')}) AS ${dt})`;
+    }
+    case 'ARRAY':
+      return `CAST([${(value as readonly Scalar[]).map((x) => constantToDuckDb(x ?? null, type.element!)).join(', ')}] AS ${dt})`;
+    case 'MAP': {
+      const m = value as MapValue;
+      return `CAST(MAP {${m.keys.map((k, i) => `${constantToDuckDb(k as Scalar, type.key!)}: ${constantToDuckDb((m.values[i] ?? null) as Scalar, type.element!)}`).join(', ')}} AS ${dt})`;
     }
   }
 }

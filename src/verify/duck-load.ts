@@ -33,6 +33,10 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
       return { sql: 'DOUBLE', duck: DOUBLE };
     case 'STRING':
       return { sql: 'VARCHAR', duck: VARCHAR };
+    case 'ROW':
+    case 'ARRAY':
+    case 'MAP':
+      throw new WeirError('not-supported', `loading a generated ${t.kind} column into DuckDB is not supported yet`);
   }
 }
 

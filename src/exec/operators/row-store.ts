@@ -61,7 +61,7 @@ export class RowStore {
       const c = batch.columns[k]!;
       const isNull = c.nulls !== null && c.nulls[row] === 1;
       this.nulls[k]![id] = isNull ? 1 : 0;
-      if (Array.isArray(c.values)) (this.values[k] as string[])[id] = isNull ? '' : c.values[row]!;
+      if (Array.isArray(c.values)) (this.values[k] as unknown[])[id] = isNull ? (this.kinds[k] === 'obj' ? null : '') : c.values[row];
       else (this.values[k] as Float64Array | Uint8Array)[id] = isNull ? 0 : c.values[row]!;
     }
     return id;
