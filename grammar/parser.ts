@@ -719,6 +719,8 @@ export class SqlParser extends CstParser {
       // TABLE is reserved, so `TABLE(` always starts a table-valued function call.
       { ALT: () => this.SUBRULE(this.tableFunctionReference) },
       { ALT: () => this.SUBRULE(this.lateralReference) },
+      // UNNEST is non-reserved: `UNNEST(` starts the table function, a plain `unnest` names a table
+      { GATE: () => this.LA(2).tokenType === T.LParen, IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.unnestReference) },
       // `(` starts a subquery or a parenthesised join: see choice 1 in the file comment.
       { GATE: () => this.atParenthesizedQuery(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.subqueryReference) },
       { ALT: () => this.SUBRULE(this.parenthesizedJoin) },
@@ -775,6 +777,23 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenthesizedQuery) },
     ]);
     this.OPTION(() => this.SUBRULE(this.correlationName));
+  });
+
+  /** `UNNEST(arr [, arr2 ...]) [WITH ORDINALITY] [[AS] alias [(columns)]]` */
+  readonly unnestReference = this.RULE('unnestReference', () => {
+    this.CONSUME(T.UNNEST);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression);
+    });
+    this.CONSUME(T.RParen);
+    this.OPTION(() => {
+      this.CONSUME(T.WITH);
+      this.CONSUME(T.ORDINALITY);
+    });
+    this.OPTION2(() => this.SUBRULE(this.correlationName));
   });
 
   /** `[AS] alias [(c1, c2)]` after a subquery or table function. */
@@ -994,8 +1013,24 @@ export class SqlParser extends CstParser {
           this.SUBRULE(this.unaryExpression);
         },
       },
-      { ALT: () => this.SUBRULE(this.primaryExpression) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.primaryExpression);
+          this.MANY(() => this.SUBRULE(this.subscript));
+        },
+      },
     ]);
+  });
+
+  /** `[index]` after a value (ARRAY element, MAP value), then `.field` accesses of the result. */
+  readonly subscript = this.RULE('subscript', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RBracket);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.SUBRULE(this.identifier);
+    });
   });
 
   readonly primaryExpression = this.RULE('primaryExpression', () => {
@@ -1019,6 +1054,8 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
       { ALT: () => this.SUBRULE(this.niladicFunction) },
       { ALT: () => this.SUBRULE(this.keywordFunction) },
+      // ARRAY and MAP are non-reserved: only `ARRAY[` / `MAP[` start a constructor
+      { GATE: () => this.LA(2).tokenType === T.LBracket, IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.collectionConstructor) },
       { ALT: () => this.SUBRULE(this.identifierExpression) },
     ]);
   });
@@ -1198,6 +1235,20 @@ export class SqlParser extends CstParser {
       this.SUBRULE2(this.expression);
     });
     this.CONSUME(T.RParen);
+  });
+
+  /** `ARRAY[a, b, ...]`, `MAP[k1, v1, k2, v2, ...]` */
+  readonly collectionConstructor = this.RULE('collectionConstructor', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'name' }) }, { ALT: () => this.CONSUME(T.MAP, { LABEL: 'name' }) }]);
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      });
+    });
+    this.CONSUME(T.RBracket);
   });
 
   /** `CURRENT_TIMESTAMP`, `LOCALTIMESTAMP`, `CURRENT_DATE`, ... with optional `()`. */

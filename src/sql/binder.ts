@@ -811,6 +811,16 @@ export class Binder {
         const idx = tryResolveField(ctx.schema, e.parts);
         if (idx === 'ambiguous') throw bindError(`column reference '${e.parts.map((p) => p.value).join('.')}' is ambiguous`, e.span, 'qualify it with a table name or alias');
         if (idx === undefined) {
+          // `r.f`, `t.r.f.g`: a ROW column followed by field names (longest column prefix first)
+          for (let k = e.parts.length - 1; k >= 1; k--) {
+            const base = tryResolveField(ctx.schema, e.parts.slice(0, k));
+            if (typeof base !== 'number') continue;
+            const f = ctx.schema[base]!;
+            if (f.type.kind !== 'ROW') continue;
+            let x: BoundExpr = inputRef(base, f.type, f.name);
+            for (const part of e.parts.slice(k)) x = this.fieldAccess(x, part);
+            return x;
+          }
           if (ctx.onUnresolvedColumn !== undefined) return ctx.onUnresolvedColumn(e);
           resolveField(ctx.schema, e.parts, e.span, this); // throws with a hint
           throw bindError('unreachable', e.span);
@@ -881,6 +891,7 @@ export class Binder {
         return this.fold({ kind: 'cast', operand: x, type: to, safe: e.try }, e.span);
       }
       case 'function':
+        if (e.upper === 'ROW' && e.over === undefined && !e.star) return this.call('row_ctor', e.args.map((x) => this.bindExpr(x, ctx)), e.span, 'ROW');
         return this.bindFunction(e, ctx);
       case 'extract': {
         const x = this.bindExpr(e.operand, ctx);
@@ -908,7 +919,17 @@ export class Binder {
         return this.call(e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing', args, e.span, 'TRIM');
       }
       case 'row':
-        throw notSupported('a row value (a, b, ...) here', e.span, 'a row value is supported on the left of IN with a subquery in WHERE: (a, b) [NOT] IN (SELECT x, y FROM ...)');
+        // `(a, b)` outside IN: Flink's implicit ROW constructor
+        return this.call('row_ctor', e.items.map((x) => this.bindExpr(x, ctx)), e.span, 'ROW');
+      case 'collection':
+        return this.call(e.type === 'ARRAY' ? 'array_ctor' : 'map_ctor', e.items.map((x) => this.bindExpr(x, ctx)), e.span, e.type === 'ARRAY' ? 'ARRAY[...]' : 'MAP[...]');
+      case 'subscript': {
+        const x = this.bindExpr(e.operand, ctx);
+        if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`only an ARRAY or a MAP can be indexed with [...], not ${typeToString(x.type)}`, e.span);
+        return this.call('element_at', [x, this.bindExpr(e.index, ctx)], e.span, '[...]');
+      }
+      case 'field':
+        return this.fieldAccess(this.bindExpr(e.operand, ctx), e.field);
       default:
         return assertNever(e, 'expression');
     }
@@ -1032,6 +1053,19 @@ export class Binder {
    * and folds the call when every argument is constant. `display` names the operator or
    * function in messages.
    */
+  /** `x.f` on a ROW value: the field's value (NULL when the row is NULL). */
+  fieldAccess(x: BoundExpr, field: ast.Ident): BoundExpr {
+    if (x.type.kind !== 'ROW') throw bindError(`'${field.value}' is not a field: ${typeToString(x.type)} has no fields`, field.span);
+    const fields = x.type.fields ?? [];
+    let i = fields.findIndex((f) => f.name === field.value);
+    if (i < 0 && !field.quoted) i = fields.findIndex((f) => f.name.toLowerCase() === field.value.toLowerCase());
+    if (i < 0) {
+      const guess = didYouMean(field.value, fields.map((f) => f.name));
+      throw bindError(`no field '${field.value}' in ${typeToString(x.type)}`, field.span, guess !== undefined ? `did you mean '${guess}'?` : undefined);
+    }
+    return this.fold({ kind: 'call', fn: 'row_field', args: [x, constant(i, T.INT)], type: fields[i]!.type }, field.span);
+  }
+
   call(fnName: string, args: BoundExpr[], span: Span, display: string): BoundExpr {
     const fn = functionByName(fnName);
     if (fn === undefined) throw bindError(`internal: no function ${fnName}`, span);
@@ -1283,7 +1317,14 @@ export function walkExpr(e: ast.Expr, visit: (e: ast.Expr) => boolean | void): v
       if (e.chars) kids.push(e.chars);
       break;
     case 'row':
+    case 'collection':
       kids.push(...e.items);
+      break;
+    case 'subscript':
+      kids.push(e.operand, e.index);
+      break;
+    case 'field':
+      kids.push(e.operand);
       break;
     default:
       assertNever(e, 'expression');
