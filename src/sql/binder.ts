@@ -168,8 +168,11 @@ export class Binder {
         return requalify(plan, f.alias?.value, aliases, f.span);
       }
       case 'table-function':
+        // `FROM UNNEST(ARRAY[...])`: the collections of one empty row
+        if (isUnnest(f)) return this.bindUnnest({ kind: 'values', rows: [[]], schema: [] }, f, false);
         return this.bindWindowTvf(f);
       case 'join': {
+        if (isUnnest(f.right)) return this.bindUnnestJoin(f, f.right);
         if (flattenable(f)) {
           const { leaves, conds } = this.flattenJoin(f);
           return joinLeaves(leaves, conds);
@@ -199,6 +202,48 @@ export class Binder {
       conds.push(...conjuncts(on));
     }
     return { leaves: [...l.leaves, ...r.leaves], conds };
+  }
+
+  /** `left [CROSS | INNER | LEFT] JOIN UNNEST(...) [ON ...]`, `left, UNNEST(...)`. */
+  private bindUnnestJoin(f: ast.Join, u: ast.TableFunctionRef): LogicalPlan {
+    if (f.joinType === 'right' || f.joinType === 'full') throw notSupported(`${f.joinType.toUpperCase()} JOIN UNNEST`, f.span, 'use CROSS JOIN UNNEST(...) or LEFT JOIN UNNEST(...) ON TRUE');
+    if (f.using !== undefined) throw notSupported('JOIN UNNEST(...) USING (...)', f.span, 'use CROSS JOIN UNNEST(...) and a WHERE condition');
+    const left = this.bindFrom(f.left);
+    const isTrue = f.on !== undefined && f.on.kind === 'literal' && f.on.value === true;
+    if (f.joinType === 'left' && !isTrue) throw notSupported('LEFT JOIN UNNEST with a condition other than ON TRUE', f.on?.span ?? f.span, 'as in Flink, write LEFT JOIN UNNEST(...) ON TRUE and filter in WHERE');
+    let plan = this.bindUnnest(left, u, f.joinType === 'left');
+    if (f.on !== undefined && !isTrue) {
+      const on = this.bindExpr(f.on, { schema: plan.schema, clause: 'ON' });
+      this.expectBoolean(on, f.on, 'ON');
+      plan = { kind: 'filter', input: plan, predicate: on, schema: plan.schema };
+    }
+    return plan;
+  }
+
+  /** An unnest node over `input`, the collections bound against its columns (a correlation). */
+  private bindUnnest(input: LogicalPlan, u: ast.TableFunctionRef, outer: boolean): LogicalPlan {
+    const exprs = u.args.map((a) => {
+      if (a.kind !== 'expr') throw bindError('UNNEST takes ARRAY or MAP values', a.span);
+      const x = this.bindExpr(a.expr, { schema: input.schema, clause: 'UNNEST' });
+      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY or a MAP, not ${typeToString(x.type)}`, a.span);
+      return x;
+    });
+    if (exprs.length === 0) throw bindError('UNNEST needs at least one ARRAY or MAP', u.span);
+    // Calcite's column names: a ROW element's fields, a MAP's KEY and VALUE, else EXPR$i
+    const cols: { name: string; type: DataType }[] = [];
+    exprs.forEach((x, i) => {
+      if (x.type.kind === 'MAP') cols.push({ name: 'KEY', type: x.type.key! }, { name: 'VALUE', type: x.type.element! });
+      else if (x.type.element!.kind === 'ROW') for (const fl of x.type.element!.fields!) cols.push({ name: fl.name, type: fl.type });
+      else cols.push({ name: `EXPR$${i}`, type: x.type.element! });
+    });
+    if (u.ordinality === true) cols.push({ name: 'ORDINALITY', type: T.INT });
+    const aliases = u.columnAliases;
+    if (aliases !== undefined && aliases.length !== cols.length) {
+      throw bindError(`${aliases.length} column aliases given for the ${cols.length} column(s) of UNNEST (${cols.map((c) => `${c.name} ${typeToString(c.type)}`).join(', ')})`, u.span);
+    }
+    const qualifier = u.alias?.value;
+    const fields: Field[] = cols.map((c, i) => ({ name: aliases?.[i]?.value ?? c.name, type: c.type, nullable: true, rowtime: false, qualifier }));
+    return { kind: 'unnest', input, exprs, ordinality: u.ordinality === true, outer, schema: [...input.schema, ...fields] };
   }
 
   /** An outer join, a join with USING, or a temporal join. */
@@ -1124,6 +1169,10 @@ export function notTimeAttribute(f: Field, span: Span): WeirError {
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
+function isUnnest(f: ast.FromItem): f is ast.TableFunctionRef {
+  return f.kind === 'table-function' && f.name.value.toUpperCase() === 'UNNEST' && f.lateral === true;
+}
+
 export function flattenable(f: ast.Join): boolean {
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
 }

@@ -48,7 +48,7 @@
 import type { Scalar } from '../common/batch.js';
 import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isComposite, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
 import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
@@ -298,6 +298,28 @@ class Translator {
         if (t.kind === 'INTERVAL_YEAR_MONTH') return `(-${A(0)})`;
         return `(-${this.big(args[0]!)})`;
       }
+      case 'row_ctor':
+        return `CAST(struct_pack(${args.map((a, i) => `${duckIdent(`EXPR$${i}`)} := ${A(i)}`).join(', ')}) AS ${typeToDuckDb(e.type)})`;
+      case 'array_ctor':
+        return `CAST([${args.map((_, i) => A(i)).join(', ')}] AS ${typeToDuckDb(e.type)})`;
+      case 'map_ctor': {
+        const keys = args.filter((_, i) => i % 2 === 0).map((a) => this.expr(a));
+        const vals = args.filter((_, i) => i % 2 === 1).map((a) => this.expr(a));
+        if (new Set(keys).size !== keys.length) throw new DuckDbTranslationError('MAP[...]', 'a repeated key (DuckDB refuses duplicate map keys)');
+        return `CAST(MAP([${keys.join(', ')}], [${vals.join(', ')}]) AS ${typeToDuckDb(e.type)})`;
+      }
+      case 'row_field': {
+        const pos = args[1]!.kind === 'const' ? Number(args[1]!.value) : -1;
+        const f = args[0]!.type.fields?.[pos];
+        if (f === undefined) throw new DuckDbTranslationError('r.f', 'the field position is not a constant');
+        return `struct_extract(${A(0)}, ${sqlString(f.name)})`;
+      }
+      case 'element_at':
+        if (args[0]!.type.kind === 'MAP') return `(${A(0)})[${A(1)}]`;
+        // Flink: an index below 1 is NULL (DuckDB counts negative indexes from the end)
+        return this.let(A(1), (i) => `CASE WHEN ${i} >= 1 THEN list_extract(${A(0)}, ${i}) END`);
+      case 'cardinality':
+        return args[0]!.type.kind === 'MAP' ? `CAST(cardinality(${A(0)}) AS INTEGER)` : `CAST(len(${A(0)}) AS INTEGER)`;
       case 'eq':
       case 'ne':
       case 'lt':
@@ -666,6 +688,7 @@ class Translator {
     const fail = (what: string): string => (safe ? `CAST(NULL AS ${dt})` : `error('cannot cast ' || ${what} || ' to ${typeToString(to)}')`);
     const f = from.kind;
     const t = to.kind;
+    if (isComposite(from)) throw new DuckDbTranslationError('CAST', `the text of a ${f} value (Flink's form, such as (1, x) or [1, 2]) has no DuckDB equivalent`);
     if (t === 'STRING') return this.toText(x, from);
     if (f === 'STRING') return this.fromText(x, to, fail);
     if (t === 'BOOLEAN') return `(${x} <> 0)`;
