@@ -1287,6 +1287,11 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => this.SUBRULE(this.setQuantifier));
     this.OPTION2(() => this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.SUBRULE(this.functionArguments) }]));
+    // `ARRAY_AGG(x IGNORE NULLS)` / `RESPECT NULLS` (the word is checked by the visitor)
+    this.OPTION5(() => {
+      this.CONSUME(T.Identifier, { LABEL: 'nullTreatment' });
+      this.CONSUME(T.NULLS);
+    });
     this.CONSUME(T.RParen);
     this.OPTION3(() => {
       this.CONSUME(T.FILTER);

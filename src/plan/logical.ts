@@ -34,7 +34,7 @@ export type WindowSpec =
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
 
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0';
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg';
 
 export interface AggCall {
   readonly fn: AggFunction;

@@ -1069,12 +1069,25 @@ export class CstToAst extends BaseVisitor {
       throw parseError(`expected an argument after ${this.v<string>(quantifier)}`, span);
     }
     const over = nodeOf(ctx, 'overClause');
+    let filter = this.asOptExpr(nodeOf(ctx, 'filter'));
+    const treatment = tokenOf(ctx, 'nullTreatment');
+    if (treatment !== undefined) {
+      const word = treatment.image.toUpperCase();
+      if (word !== 'IGNORE' && word !== 'RESPECT') throw parseError(`expected IGNORE NULLS or RESPECT NULLS, got '${treatment.image} NULLS'`, tokenSpan(treatment));
+      const arg = parsed.args[0];
+      if (arg === undefined || parsed.args.length !== 1) throw parseError(`${word} NULLS needs exactly one argument`, span);
+      // IGNORE NULLS keeps the non-NULL values: the same as FILTER (WHERE x IS NOT NULL)
+      if (word === 'IGNORE') {
+        const notNull: Expr = { kind: 'is', operand: arg, not: true, test: 'NULL', span: tokenSpan(treatment) };
+        filter = filter === undefined ? notNull : { kind: 'binary', op: 'AND', left: filter, right: notNull, span: filter.span };
+      }
+    }
     return {
       distinct: quantifier !== undefined && this.v<string>(quantifier) === 'DISTINCT',
       star,
       args: parsed.args,
       toUnit: parsed.toUnit,
-      filter: this.asOptExpr(nodeOf(ctx, 'filter')),
+      filter,
       over: over === undefined ? undefined : this.v<OverSpec | Ident>(over),
     };
   }

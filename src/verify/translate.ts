@@ -161,6 +161,8 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `min(${arg})${filter}`;
     case 'max':
       return `max(${arg})${filter}`;
+    case 'array_agg':
+      throw new TranslationError('ARRAY_AGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
     case 'avg': {
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
