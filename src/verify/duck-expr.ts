@@ -305,8 +305,12 @@ class Translator {
       case 'map_ctor': {
         const keys = args.filter((_, i) => i % 2 === 0).map((a) => this.expr(a));
         const vals = args.filter((_, i) => i % 2 === 1).map((a) => this.expr(a));
-        if (new Set(keys).size !== keys.length) throw new DuckDbTranslationError('MAP[...]', 'a repeated key (DuckDB refuses duplicate map keys)');
-        return `CAST(MAP([${keys.join(', ')}], [${vals.join(', ')}]) AS ${typeToDuckDb(e.type)})`;
+        // DuckDB refuses repeated keys: keep each key's last entry, as weir's map does
+        const entries = `[${keys.map((k, i) => `struct_pack(k := ${k}, v := ${vals[i]!})`).join(', ')}]`;
+        const n = ++this.vars;
+        const [x, i, y] = [`__mx${n}`, `__mi${n}`, `__my${n}`];
+        const dedup = (l: string): string => `map_from_entries(list_filter(${l}, lambda ${x}, ${i}: list_position(list_reverse(list_transform(${l}, lambda ${y}: ${y}.k)), ${x}.k) = len(${l}) - ${i} + 1))`;
+        return `CAST(${this.let(entries, dedup)} AS ${typeToDuckDb(e.type)})`;
       }
       case 'row_field': {
         const pos = args[1]!.kind === 'const' ? Number(args[1]!.value) : -1;
