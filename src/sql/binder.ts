@@ -1174,6 +1174,8 @@ function isUnnest(f: ast.FromItem): f is ast.TableFunctionRef {
 }
 
 export function flattenable(f: ast.Join): boolean {
+  // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
+  if (isUnnest(f.right)) return false;
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
 }
 
