@@ -758,6 +758,8 @@ export class SqlParser extends CstParser {
       // TABLE is reserved, so `TABLE(` always starts a table-valued function call.
       { ALT: () => this.SUBRULE(this.tableFunctionReference) },
       { ALT: () => this.SUBRULE(this.lateralReference) },
+      // UNNEST is non-reserved: `UNNEST(` starts the table function, a plain `unnest` names a table
+      { GATE: () => this.LA(2).tokenType === T.LParen, IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.unnestReference) },
       // `(` starts a subquery or a parenthesised join: see choice 1 in the file comment.
       { GATE: () => this.atParenthesizedQuery(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.subqueryReference) },
       { ALT: () => this.SUBRULE(this.parenthesizedJoin) },
@@ -814,6 +816,23 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenthesizedQuery) },
     ]);
     this.OPTION(() => this.SUBRULE(this.correlationName));
+  });
+
+  /** `UNNEST(arr [, arr2 ...]) [WITH ORDINALITY] [[AS] alias [(columns)]]` */
+  readonly unnestReference = this.RULE('unnestReference', () => {
+    this.CONSUME(T.UNNEST);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression);
+    });
+    this.CONSUME(T.RParen);
+    this.OPTION(() => {
+      this.CONSUME(T.WITH);
+      this.CONSUME(T.ORDINALITY);
+    });
+    this.OPTION2(() => this.SUBRULE(this.correlationName));
   });
 
   /** `[AS] alias [(c1, c2)]` after a subquery or table function. */
@@ -1033,8 +1052,24 @@ export class SqlParser extends CstParser {
           this.SUBRULE(this.unaryExpression);
         },
       },
-      { ALT: () => this.SUBRULE(this.primaryExpression) },
+      {
+        ALT: () => {
+          this.SUBRULE(this.primaryExpression);
+          this.MANY(() => this.SUBRULE(this.subscript));
+        },
+      },
     ]);
+  });
+
+  /** `[index]` after a value (ARRAY element, MAP value), then `.field` accesses of the result. */
+  readonly subscript = this.RULE('subscript', () => {
+    this.CONSUME(T.LBracket);
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.RBracket);
+    this.MANY(() => {
+      this.CONSUME(T.Dot);
+      this.SUBRULE(this.identifier);
+    });
   });
 
   readonly primaryExpression = this.RULE('primaryExpression', () => {
@@ -1058,6 +1093,8 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.parenthesizedExpression) },
       { ALT: () => this.SUBRULE(this.niladicFunction) },
       { ALT: () => this.SUBRULE(this.keywordFunction) },
+      // ARRAY and MAP are non-reserved: only `ARRAY[` / `MAP[` start a constructor
+      { GATE: () => this.LA(2).tokenType === T.LBracket, IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.collectionConstructor) },
       { ALT: () => this.SUBRULE(this.identifierExpression) },
     ]);
   });
@@ -1239,6 +1276,20 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.RParen);
   });
 
+  /** `ARRAY[a, b, ...]`, `MAP[k1, v1, k2, v2, ...]` */
+  readonly collectionConstructor = this.RULE('collectionConstructor', () => {
+    this.OR([{ ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'name' }) }, { ALT: () => this.CONSUME(T.MAP, { LABEL: 'name' }) }]);
+    this.CONSUME(T.LBracket);
+    this.OPTION(() => {
+      this.SUBRULE(this.expression);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression);
+      });
+    });
+    this.CONSUME(T.RBracket);
+  });
+
   /** `CURRENT_TIMESTAMP`, `LOCALTIMESTAMP`, `CURRENT_DATE`, ... with optional `()`. */
   readonly niladicFunction = this.RULE('niladicFunction', () => {
     this.OR([
@@ -1275,6 +1326,11 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.LParen);
     this.OPTION(() => this.SUBRULE(this.setQuantifier));
     this.OPTION2(() => this.OR([{ ALT: () => this.CONSUME(T.Star) }, { ALT: () => this.SUBRULE(this.functionArguments) }]));
+    // `ARRAY_AGG(x IGNORE NULLS)` / `RESPECT NULLS` (the word is checked by the visitor)
+    this.OPTION5(() => {
+      this.CONSUME(T.Identifier, { LABEL: 'nullTreatment' });
+      this.CONSUME(T.NULLS);
+    });
     this.CONSUME(T.RParen);
     this.OPTION3(() => {
       this.CONSUME(T.FILTER);

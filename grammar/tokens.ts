@@ -129,6 +129,8 @@ export const Slash = createToken({ name: 'Slash', pattern: /\//, categories: [Mu
 export const Percent = createToken({ name: 'Percent', pattern: /%/, categories: [MultiplicativeOperator], label: "'%'" });
 export const LParen = createToken({ name: 'LParen', pattern: /\(/, label: "'('" });
 export const RParen = createToken({ name: 'RParen', pattern: /\)/, label: "')'" });
+export const LBracket = createToken({ name: 'LBracket', pattern: /\[/, label: "'['" });
+export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "']'" });
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, categories: [OptionWord], label: "'.'" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
@@ -186,6 +188,8 @@ export const WITH = keyword('WITH', R);
 export const VALUES = keyword('VALUES', R);
 export const TABLE = keyword('TABLE', R);
 export const LATERAL = keyword('LATERAL', R);
+export const UNNEST = keyword('UNNEST', N);
+export const ORDINALITY = keyword('ORDINALITY', N);
 export const DESCRIPTOR = keyword('DESCRIPTOR', R);
 export const PARTITION = keyword('PARTITION', N);
 export const FOR = keyword('FOR', R);
@@ -385,6 +389,8 @@ export const allTokens: readonly TokenType[] = [
   Percent,
   LParen,
   RParen,
+  LBracket,
+  RBracket,
   Comma,
   Dot,
   Semicolon,

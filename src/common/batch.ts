@@ -8,9 +8,11 @@
 // Invariant: every column's `values` has at least `length` entries; entries past `length`
 // are garbage. A NULL slot's value is unspecified (0 or '') and must never be read as data.
 
+import type { CompositeValue } from './composite.js';
 import { type DataType, type PhysicalKind, physicalKind } from './types.js';
 
-export type Values = Float64Array | Uint8Array | string[];
+/** string[] for STRING columns; unknown[] (composite values, composite.ts) for 'obj' columns. */
+export type Values = Float64Array | Uint8Array | string[] | unknown[];
 
 export interface Column {
   readonly type: DataType;
@@ -47,7 +49,8 @@ export interface Batch {
   readonly owned?: boolean;
 }
 
-export type Scalar = number | string | boolean | null;
+/** One value as JS: composite values (ROW, ARRAY, MAP) as described in composite.ts. */
+export type Scalar = number | string | boolean | null | CompositeValue;
 
 export function allocValues(kind: PhysicalKind, n: number): Values {
   switch (kind) {
@@ -57,6 +60,8 @@ export function allocValues(kind: PhysicalKind, n: number): Values {
       return new Uint8Array(n);
     case 'str':
       return new Array<string>(n).fill('');
+    case 'obj':
+      return new Array<unknown>(n).fill(null);
   }
 }
 
@@ -77,7 +82,7 @@ export function getScalar(col: Column, i: number): Scalar {
   if (col.nulls !== null && col.nulls[i] === 1) return null;
   const v = col.values[i];
   if (physicalKind(col.type) === 'bool') return v === 1;
-  return v as number | string;
+  return v as number | string | CompositeValue;
 }
 
 /** Gathers rows `idx[0..n)` of every column into a new batch. */
@@ -104,8 +109,8 @@ export function takeColumn(col: Column, idx: Int32Array | Uint32Array, n: number
     for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
     values = out;
   } else {
-    const out = new Array<string>(n);
-    for (let i = 0; i < n; i++) out[i] = src[idx[i]!]!;
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = src[idx[i]!];
     values = out;
   }
   let nulls: Uint8Array | null = null;
@@ -162,8 +167,8 @@ export function concatBatches(types: readonly DataType[], batches: readonly Batc
     for (const b of batches) {
       const c = b.columns[ci]!;
       if (Array.isArray(values)) {
-        const src = c.values as string[];
-        for (let i = 0; i < b.length; i++) values[off + i] = src[i]!;
+        const src = c.values as unknown[];
+        for (let i = 0; i < b.length; i++) (values as unknown[])[off + i] = src[i];
       } else {
         (values as Float64Array).set((c.values as Float64Array).subarray(0, b.length), off);
       }
@@ -196,6 +201,7 @@ export function columnFromScalars(type: DataType, data: readonly Scalar[]): Colu
       continue;
     }
     if (kind === 'str') (values as string[])[i] = String(v);
+    else if (kind === 'obj') (values as unknown[])[i] = v;
     else if (kind === 'bool') (values as Uint8Array)[i] = v ? 1 : 0;
     else (values as Float64Array)[i] = Number(v);
   }
@@ -217,7 +223,8 @@ export function batchToRows(batch: Batch): Scalar[][] {
 export class ColumnBuilder {
   private f64: Float64Array | null = null;
   private u8: Uint8Array | null = null;
-  private str: string[] | null = null;
+  /** STRING values, or composite values for an 'obj' column. */
+  private str: unknown[] | null = null;
   private nulls: Uint8Array | null = null;
   private n = 0;
   private readonly kind: PhysicalKind;
@@ -282,15 +289,26 @@ export class ColumnBuilder {
     if (this.n === this.capacity) this.grow();
     if (this.nulls === null) this.nulls = new Uint8Array(this.capacity);
     this.nulls[this.n] = 1;
-    if (this.str !== null) this.str[this.n] = '';
+    if (this.str !== null) this.str[this.n] = this.kind === 'obj' ? null : '';
     this.n++;
+  }
+
+  /** Appends a composite value (an 'obj' column). */
+  pushValue(v: unknown): void {
+    if (v === null || v === undefined) {
+      this.pushNull();
+      return;
+    }
+    if (this.n === this.capacity) this.grow();
+    this.str![this.n++] = v;
   }
 
   push(v: Scalar): void {
     if (v === null) this.pushNull();
+    else if (this.kind === 'obj') this.pushValue(v);
     else if (typeof v === 'string') this.pushString(v);
     else if (typeof v === 'boolean') this.pushNumber(v ? 1 : 0);
-    else this.pushNumber(v);
+    else this.pushNumber(v as number);
   }
 
   /** Copies row i of `col` (same physical kind). */
@@ -299,15 +317,17 @@ export class ColumnBuilder {
       this.pushNull();
       return;
     }
-    if (this.str !== null) this.pushString((col.values as string[])[i]!);
-    else this.pushNumber((col.values as Float64Array | Uint8Array)[i]!);
+    if (this.str !== null) {
+      if (this.n === this.capacity) this.grow();
+      this.str[this.n++] = (col.values as unknown[])[i];
+    } else this.pushNumber((col.values as Float64Array | Uint8Array)[i]!);
   }
 
   finish(): Column {
     const n = this.n;
     // (finished before and nothing pushed since: the arrays belong to the last column)
     if (this.capacity === 0) return { type: this.type, values: this.kind === 'f64' ? new Float64Array(0) : this.kind === 'bool' ? new Uint8Array(0) : [], nulls: null };
-    const values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : this.str!;
+    const values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : (this.str! as string[]);
     const col: Column = { type: this.type, values, nulls: this.nulls === null ? null : this.nulls.subarray(0, n) };
     // The arrays now belong to the column. New ones are allocated when a row is pushed
     // (capacity 0 makes the next push grow), not here: a builder often finishes for good.

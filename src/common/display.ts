@@ -3,7 +3,9 @@
 // timestamps as yyyy-MM-dd HH:mm:ss.SSS, NULL as the caller chooses.
 
 import type { Column } from './batch.js';
+import type { MapValue } from './composite.js';
 import type { DataType } from './types.js';
+import { isComposite } from './types.js';
 import { formatDate, formatTimestamp } from './time.js';
 
 /** Text of a DOUBLE as Flink prints it: `1.0`, `0.1`, `1.5E10`. */
@@ -48,9 +50,33 @@ export function formatIntervalMs(ms: number): string {
   return `${sign}${d} ${p(h)}:${p(m)}:${p(s)}.${p(f, 3)}`;
 }
 
-/** Text of a non-NULL value of type `t` carried as `v`. */
+/**
+ * Text of a composite value as Flink prints it (its CAST to STRING, which the print sink and
+ * the SQL client use): ROW `(1, abc)`, ARRAY `[1, 2]`, MAP `{a=1, b=2}`, NULL inside as `NULL`.
+ */
+export function formatComposite(v: unknown, t: DataType): string {
+  const el = (x: unknown, et: DataType): string => (x === null || x === undefined ? 'NULL' : formatScalar(x as number | string, et));
+  switch (t.kind) {
+    case 'ROW': {
+      const a = v as readonly unknown[];
+      return `(${(t.fields ?? []).map((f, i) => el(a[i], f.type)).join(', ')})`;
+    }
+    case 'ARRAY':
+      return `[${(v as readonly unknown[]).map((x) => el(x, t.element!)).join(', ')}]`;
+    case 'MAP': {
+      const m = v as MapValue;
+      return `{${m.keys.map((k, i) => `${el(k, t.key!)}=${el(m.values[i], t.element!)}`).join(', ')}}`;
+    }
+    default:
+      return String(v);
+  }
+}
+
+/** Text of a non-NULL value of type `t` carried as `v` (composite values as formatComposite). */
 export function formatScalar(v: number | string, t: DataType): string {
+  if (isComposite(t)) return formatComposite(v, t);
   if (typeof v === 'string') return v;
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
   switch (t.kind) {
     case 'BOOLEAN':
       return v ? 'true' : 'false';
@@ -70,5 +96,5 @@ export function formatScalar(v: number | string, t: DataType): string {
 /** Text of row i of a column; NULL as `nullText`. */
 export function formatCell(c: Column, i: number, nullText = 'NULL'): string {
   if (c.nulls !== null && c.nulls[i] === 1) return nullText;
-  return formatScalar(c.values[i]!, c.type);
+  return formatScalar(c.values[i] as number | string, c.type);
 }

@@ -9,6 +9,8 @@
 //   INTERVAL (day-time)              -> Float64Array, milliseconds
 //   INTERVAL (year-month)            -> Float64Array, months
 //   STRING / VARCHAR                 -> string[]
+//   ROW, ARRAY, MAP                  -> unknown[] of JS values (physical kind 'obj', see
+//                                       composite.ts for the value representation)
 // Every column also carries an optional null mask (Uint8Array, 1 = NULL).
 
 export type TypeKind =
@@ -22,7 +24,15 @@ export type TypeKind =
   | 'DATE'
   | 'INTERVAL_DAY_TIME'
   | 'INTERVAL_YEAR_MONTH'
+  | 'ROW'
+  | 'ARRAY'
+  | 'MAP'
   | 'NULL';
+
+export interface RowField {
+  readonly name: string;
+  readonly type: DataType;
+}
 
 export interface DataType {
   readonly kind: TypeKind;
@@ -30,9 +40,15 @@ export interface DataType {
   readonly precision?: number;
   /** DECIMAL scale. */
   readonly scale?: number;
+  /** ROW: the fields in order. */
+  readonly fields?: readonly RowField[];
+  /** ARRAY: the element type; MAP: the value type. */
+  readonly element?: DataType;
+  /** MAP: the key type. */
+  readonly key?: DataType;
 }
 
-export type PhysicalKind = 'f64' | 'bool' | 'str';
+export type PhysicalKind = 'f64' | 'bool' | 'str' | 'obj';
 
 export const T = {
   BOOLEAN: { kind: 'BOOLEAN' } as DataType,
@@ -48,6 +64,15 @@ export const T = {
   decimal(precision: number, scale: number): DataType {
     return { kind: 'DECIMAL', precision, scale };
   },
+  row(fields: readonly RowField[]): DataType {
+    return { kind: 'ROW', fields };
+  },
+  array(element: DataType): DataType {
+    return { kind: 'ARRAY', element };
+  },
+  map(key: DataType, value: DataType): DataType {
+    return { kind: 'MAP', key, element: value };
+  },
 } as const;
 
 export function physicalKind(t: DataType): PhysicalKind {
@@ -56,6 +81,10 @@ export function physicalKind(t: DataType): PhysicalKind {
       return 'bool';
     case 'STRING':
       return 'str';
+    case 'ROW':
+    case 'ARRAY':
+    case 'MAP':
+      return 'obj';
     case 'INT':
     case 'BIGINT':
     case 'DOUBLE':
@@ -81,6 +110,11 @@ export function isTemporal(t: DataType): boolean {
   return t.kind === 'TIMESTAMP' || t.kind === 'DATE';
 }
 
+/** ROW, ARRAY or MAP: carried as JS values in 'obj' columns. */
+export function isComposite(t: DataType): boolean {
+  return t.kind === 'ROW' || t.kind === 'ARRAY' || t.kind === 'MAP';
+}
+
 export function isInterval(t: DataType): boolean {
   return t.kind === 'INTERVAL_DAY_TIME' || t.kind === 'INTERVAL_YEAR_MONTH';
 }
@@ -96,13 +130,56 @@ export function typeToString(t: DataType): string {
       return 'INTERVAL DAY TO SECOND';
     case 'INTERVAL_YEAR_MONTH':
       return 'INTERVAL YEAR TO MONTH';
+    // As Flink prints them (DESCRIBE, SHOW CREATE TABLE): ROW<`a` INT, `b` STRING>
+    case 'ROW':
+      return `ROW<${(t.fields ?? []).map((f) => `\`${f.name.replace(/`/g, '``')}\` ${typeToString(f.type)}`).join(', ')}>`;
+    case 'ARRAY':
+      return `ARRAY<${typeToString(t.element ?? T.NULL)}>`;
+    case 'MAP':
+      return `MAP<${typeToString(t.key ?? T.NULL)}, ${typeToString(t.element ?? T.NULL)}>`;
     default:
       return t.kind;
   }
 }
 
 export function sameType(a: DataType, b: DataType): boolean {
-  return a.kind === b.kind && a.precision === b.precision && a.scale === b.scale;
+  if (a.kind !== b.kind || a.precision !== b.precision || a.scale !== b.scale) return false;
+  if (a.element !== undefined || b.element !== undefined) {
+    if (a.element === undefined || b.element === undefined || !sameType(a.element, b.element)) return false;
+  }
+  if (a.key !== undefined || b.key !== undefined) {
+    if (a.key === undefined || b.key === undefined || !sameType(a.key, b.key)) return false;
+  }
+  if (a.fields !== undefined || b.fields !== undefined) {
+    const fa = a.fields ?? [];
+    const fb = b.fields ?? [];
+    if (fa.length !== fb.length) return false;
+    for (let i = 0; i < fa.length; i++) if (fa[i]!.name !== fb[i]!.name || !sameType(fa[i]!.type, fb[i]!.type)) return false;
+  }
+  return true;
+}
+
+/** Common type of two composite types of the same kind, element by element. */
+function commonComposite(a: DataType, b: DataType): DataType | null {
+  if (a.kind === 'ARRAY') {
+    const e = commonType(a.element!, b.element!);
+    return e === null ? null : T.array(e);
+  }
+  if (a.kind === 'MAP') {
+    const k = commonType(a.key!, b.key!);
+    const v = commonType(a.element!, b.element!);
+    return k === null || v === null ? null : T.map(k, v);
+  }
+  const fa = a.fields ?? [];
+  const fb = b.fields ?? [];
+  if (fa.length !== fb.length) return null;
+  const fields: RowField[] = [];
+  for (let i = 0; i < fa.length; i++) {
+    const t = commonType(fa[i]!.type, fb[i]!.type);
+    if (t === null) return null;
+    fields.push({ name: fa[i]!.name, type: t });
+  }
+  return T.row(fields);
 }
 
 const NUMERIC_RANK: Partial<Record<TypeKind, number>> = { INT: 1, BIGINT: 2, DECIMAL: 3, DOUBLE: 4 };
@@ -115,6 +192,7 @@ export function commonType(a: DataType, b: DataType): DataType | null {
   if (a.kind === 'NULL') return b;
   if (b.kind === 'NULL') return a;
   if (a.kind === b.kind) {
+    if (isComposite(a)) return sameType(a, b) ? a : commonComposite(a, b);
     if (a.kind === 'DECIMAL') {
       const scale = Math.max(a.scale ?? 0, b.scale ?? 0);
       const intDigits = Math.max((a.precision ?? 10) - (a.scale ?? 0), (b.precision ?? 10) - (b.scale ?? 0));

@@ -9,7 +9,7 @@
 // over worker threads (cluster.ts): every thread builds the same graph and channel ids, and
 // instantiates only its own subtasks, with remote channel ends to subtasks elsewhere.
 
-import type { Batch, Column } from '../common/batch.js';
+import type { Batch, Column, Scalar } from '../common/batch.js';
 import { WeirError, internalError } from '../common/errors.js';
 import type { Schema } from '../plan/logical.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
@@ -29,6 +29,7 @@ import type { BarrierKind } from './source-task.js';
 import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
+import { UnnestOperator } from './operators/unnest.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
 import { RegularJoinOperator } from './operators/regular-join.js';
@@ -387,6 +388,8 @@ export class Job {
     switch (s.kind) {
       case 'calc':
         return new CalcOperator(s.predicate, s.projection);
+      case 'unnest':
+        return new UnnestOperator(s.exprs, s.ordinality, s.outer, outTypes, this.inputSchema(n).length);
       case 'window-tvf':
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
         return new WindowTvfOperator(s.window, s.timeIndex);
@@ -613,7 +616,7 @@ class LazySinkOperator implements Operator {
 }
 
 /** VALUES as a bounded one-batch source (subtask 0 only). */
-function valuesConnector(rows: readonly (readonly (number | string | boolean | null)[])[], schema: Schema): SourceConnector {
+function valuesConnector(rows: readonly (readonly Scalar[])[], schema: Schema): SourceConnector {
   return {
     bounded: true,
     updating: false,
@@ -640,7 +643,7 @@ function valuesConnector(rows: readonly (readonly (number | string | boolean | n
 
 import { columnFromScalars } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
-function columnOf(t: DataType, vals: readonly (number | string | boolean | null)[]): Column {
+function columnOf(t: DataType, vals: readonly Scalar[]): Column {
   return columnFromScalars(t, vals);
 }
 

@@ -8,6 +8,8 @@
 // FILTER (WHERE ...) and DISTINCT are wrappers around any accumulator.
 
 import type { Column, Scalar } from '../common/batch.js';
+import { getScalar } from '../common/batch.js';
+import { canonicalText } from '../common/composite.js';
 import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { isIntegral, physicalKind } from '../common/types.js';
@@ -404,7 +406,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r]!;
+      const x = v[r] as number | string;
       let m = this.sets[slot];
       if (m === undefined) {
         m = new Map();
@@ -423,7 +425,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r]!;
+      const x = v[r] as number | string;
       const m = this.sets[slot];
       if (m === undefined) continue;
       const c = (m.get(x) ?? 0) - 1;
@@ -550,6 +552,11 @@ class Filtered implements Accumulator {
  * goes 0 -> 1 and its retraction when it goes 1 -> 0. NULLs are ignored, as every aggregate
  * ignores them.
  */
+/** A DISTINCT key: composite values (ROW, ARRAY, MAP) by their canonical text. */
+function distinctKey(v: unknown): number | string {
+  return typeof v === 'object' && v !== null ? canonicalText(v) : (v as number | string);
+}
+
 class Distinct implements Accumulator {
   private seen: (Map<number | string, number> | undefined)[] = [];
   private s: Int32Array = new Int32Array(0);
@@ -588,7 +595,7 @@ class Distinct implements Accumulator {
         set = new Map();
         this.seen[slot] = set;
       }
-      const x = v[row]!;
+      const x = distinctKey(v[row]);
       const c = set.get(x);
       if (c === undefined) {
         set.set(x, 1);
@@ -611,7 +618,7 @@ class Distinct implements Accumulator {
       const slot = slots[j]!;
       const set = this.seen[slot];
       if (set === undefined) continue;
-      const x = v[row]!;
+      const x = distinctKey(v[row]);
       const c = set.get(x);
       if (c === undefined) continue;
       if (c === 1) {
@@ -723,6 +730,85 @@ interface DistinctSnapshot {
  * Builds the accumulator for an aggregate call. `retractable` is set when the input is a
  * changelog (MIN/MAX then keep their multiset); `argTypes` are the input column types.
  */
+/**
+ * ARRAY_AGG, as Flink's ArrayAggFunction: the values in arrival order, NULLs included; a
+ * retraction removes the first equal value, or, when there is none yet, is kept and applied
+ * when accumulators merge; no values gives NULL (not an empty array).
+ */
+class ArrayAgg implements Accumulator {
+  private lists: (unknown[] | undefined)[] = [];
+  private pending: (unknown[] | undefined)[] = [];
+  constructor(private readonly arg: number) {}
+  grow(cap: number): void {
+    while (this.lists.length < cap) {
+      this.lists.push(undefined);
+      this.pending.push(undefined);
+    }
+  }
+  reset(slot: number): void {
+    this.lists[slot] = undefined;
+    this.pending[slot] = undefined;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    for (let j = 0; j < count; j++) {
+      const slot = slots[j]!;
+      const list = (this.lists[slot] ??= []);
+      list.push(getScalar(col, rows === null ? j : rows[j]!));
+    }
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    for (let j = 0; j < count; j++) {
+      const slot = slots[j]!;
+      const v = getScalar(col, rows === null ? j : rows[j]!);
+      if (!removeFirst(this.lists[slot], v)) (this.pending[slot] ??= []).push(v);
+    }
+  }
+  value(slot: number): Scalar {
+    const list = this.lists[slot];
+    return list === undefined || list.length === 0 ? null : list.slice();
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushValue(this.value(slot));
+  }
+  merge(target: number, source: number): void {
+    const src = this.lists[source];
+    const srcPending = this.pending[source];
+    if (src !== undefined) (this.lists[target] ??= []).push(...src);
+    const pending = [...(this.pending[target] ?? []), ...(srcPending ?? [])];
+    const left = pending.filter((v) => !removeFirst(this.lists[target], v));
+    this.pending[target] = left.length === 0 ? undefined : left;
+  }
+  save(slot: number): unknown {
+    return [this.lists[slot] ?? null, this.pending[slot] ?? null];
+  }
+  load(slot: number, state: unknown): void {
+    const [l, p] = state as [unknown[] | null, unknown[] | null];
+    this.lists[slot] = l ?? undefined;
+    this.pending[slot] = p ?? undefined;
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, state, from, to, n);
+  }
+}
+
+/** Removes the first value equal to `v` (composites by value); false when there is none. */
+function removeFirst(list: unknown[] | undefined, v: unknown): boolean {
+  if (list === undefined) return false;
+  let i = -1;
+  if (typeof v === 'object' && v !== null) {
+    const t = canonicalText(v);
+    i = list.findIndex((x) => typeof x === 'object' && x !== null && canonicalText(x) === t);
+  } else i = list.indexOf(v);
+  if (i < 0) return false;
+  list.splice(i, 1);
+  return true;
+}
+
 export function createAccumulator(call: AggCall, argTypes: readonly DataType[], retractable: boolean): Accumulator {
   const arg = call.args[0] ?? -1;
   const t = argTypes[0];
@@ -738,6 +824,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     case 'sum0':
     case 'avg':
       acc = new SumAvg(arg, call.fn, isIntegral(call.type));
+      break;
+    case 'array_agg':
+      acc = new ArrayAgg(arg);
       break;
     case 'min':
     case 'max': {

@@ -6,7 +6,7 @@ import type { DataType } from '../common/types.js';
 import { T, isNumeric, typeToString } from '../common/types.js';
 import type { AggFunction } from '../plan/logical.js';
 
-export const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0']);
+export const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0', 'ARRAY_AGG']);
 
 export function isAggregateName(upper: string): boolean {
   return AGGREGATE_NAMES.has(upper);
@@ -41,6 +41,12 @@ export function resolveAggregate(upper: string, args: readonly DataType[], star:
       if (args.length !== 1 || a === undefined) return `${upper} takes one argument`;
       if (a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH') return `${upper} of an interval is not supported`;
       return { fn: upper === 'MIN' ? 'min' : 'max', type: a.kind === 'NULL' ? T.INT : a };
+    }
+    case 'ARRAY_AGG': {
+      // Flink's: ARRAY<T> of the values in arrival order, NULLs kept (IGNORE NULLS drops them)
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return 'ARRAY_AGG takes one argument';
+      return { fn: 'array_agg', type: T.array(a.kind === 'NULL' ? T.INT : a) };
     }
     default:
       return `unknown aggregate function ${upper}`;

@@ -6,6 +6,7 @@ import type { Scalar } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import { formatTimestamp, formatDate } from '../common/time.js';
+import { formatComposite } from '../common/display.js';
 
 export type BoundExpr =
   /** Column `index` of the operator's input. */
@@ -109,6 +110,7 @@ export function formatConst(value: Scalar, type: DataType): string {
   if (value === null) return 'NULL';
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (typeof value === 'object') return formatComposite(value, type);
   switch (type.kind) {
     case 'TIMESTAMP':
       return `TIMESTAMP '${formatTimestamp(value)}'`;

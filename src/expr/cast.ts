@@ -11,7 +11,9 @@
 import type { Column } from '../common/batch.js';
 import { WeirError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, isNumeric, physicalKind, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isComposite, isIntegral, isNumeric, physicalKind, sameType, typeToString } from '../common/types.js';
+import { allocValues } from '../common/batch.js';
+import { formatComposite } from '../common/display.js';
 import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../common/time.js';
 import type { Kernel } from './kernels.js';
 import { roundHalfUp } from './functions/math.js';
@@ -23,6 +25,9 @@ const DAY_MS = 86_400_000;
 
 export function castAllowed(from: DataType, to: DataType): boolean {
   if (from.kind === 'NULL') return true;
+  // composites: to STRING (their printed form), or to the same kind whose elements keep their
+  // carried values (ARRAY<INT> to ARRAY<BIGINT>); element conversions are not supported yet
+  if (isComposite(from) || isComposite(to)) return to.kind === 'STRING' || (from.kind === to.kind && isIdentityCast(from, to));
   if (from.kind === to.kind) return true;
   const f = from.kind;
   const t = to.kind;
@@ -36,6 +41,16 @@ export function castAllowed(from: DataType, to: DataType): boolean {
 
 /** True when the cast does not change the carried value (INT -> BIGINT -> DOUBLE). */
 export function isIdentityCast(from: DataType, to: DataType): boolean {
+  if (isComposite(from) || isComposite(to)) {
+    if (from.kind !== to.kind) return false;
+    if (from.kind === 'ROW') {
+      const a = from.fields ?? [];
+      const b = to.fields ?? [];
+      return a.length === b.length && a.every((f, i) => sameType(f.type, b[i]!.type) || isIdentityCast(f.type, b[i]!.type));
+    }
+    const el = (x: DataType | undefined, y: DataType | undefined): boolean => x !== undefined && y !== undefined && (sameType(x, y) || isIdentityCast(x, y));
+    return el(from.element, to.element) && (from.kind !== 'MAP' || el(from.key, to.key));
+  }
   if (from.kind === to.kind && from.kind !== 'DECIMAL') return true;
   if (from.kind === 'NULL') return false;
   if (isIntegral(from) && (to.kind === 'BIGINT' || to.kind === 'DOUBLE')) return true;
@@ -128,8 +143,14 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       nulls[i] = 1;
     };
     if (from.kind === 'NULL') {
-      const c = { type: to, values: toKind === 'str' ? new Array<string>(n).fill('') : toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n), nulls: new Uint8Array(n).fill(1) };
-      return c;
+      return { type: to, values: allocValues(toKind, n), nulls: new Uint8Array(n).fill(1) };
+    }
+    if (isComposite(from)) {
+      if (toKind === 'obj') return { type: to, values: a.values, nulls: a.nulls }; // identity (castAllowed)
+      const v = a.values as unknown[];
+      const out = new Array<string>(n);
+      for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : formatComposite(v[i], from);
+      return { type: to, values: out, nulls };
     }
     if (toKind === 'str') {
       const out = new Array<string>(n);

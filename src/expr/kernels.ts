@@ -89,6 +89,7 @@ export function compareF64(type: DataType, f: (a: number, b: number) => boolean)
  * null to produce NULL.
  */
 export function rowwise(type: DataType, f: (args: (number | string)[]) => Scalar): Kernel {
+  // (composite arguments reach `f` as their JS values, typed loosely here)
   const kind = physicalKind(type);
   return (args, n) => {
     const values = allocValues(kind, n);
@@ -98,12 +99,12 @@ export function rowwise(type: DataType, f: (args: (number | string)[]) => Scalar
     const tmp = new Array<number | string>(k);
     for (let i = 0; i < n; i++) {
       if (inNulls !== null && inNulls[i] === 1) continue;
-      for (let j = 0; j < k; j++) tmp[j] = args[j]!.values[i]!;
+      for (let j = 0; j < k; j++) tmp[j] = args[j]!.values[i] as number | string;
       const r = f(tmp);
       if (r === null) {
         nulls ??= new Uint8Array(n);
         nulls[i] = 1;
-      } else if (kind === 'str') (values as string[])[i] = r as string;
+      } else if (kind === 'str' || kind === 'obj') (values as unknown[])[i] = r;
       else if (kind === 'bool') (values as Uint8Array)[i] = r === true || r === 1 ? 1 : 0;
       else (values as Float64Array)[i] = r as number;
     }
@@ -122,13 +123,13 @@ export function rowwiseNullable(type: DataType, f: (args: (number | string | nul
     for (let i = 0; i < n; i++) {
       for (let j = 0; j < k; j++) {
         const c = args[j]!;
-        tmp[j] = c.nulls !== null && c.nulls[i] === 1 ? null : c.values[i]!;
+        tmp[j] = c.nulls !== null && c.nulls[i] === 1 ? null : (c.values[i] as number | string);
       }
       const r = f(tmp);
       if (r === null) {
         nulls ??= new Uint8Array(n);
         nulls[i] = 1;
-      } else if (kind === 'str') (values as string[])[i] = r as string;
+      } else if (kind === 'str' || kind === 'obj') (values as unknown[])[i] = r;
       else if (kind === 'bool') (values as Uint8Array)[i] = r === true || r === 1 ? 1 : 0;
       else (values as Float64Array)[i] = r as number;
     }
@@ -144,6 +145,7 @@ export function constantColumn(type: DataType, value: Scalar, n: number): Column
     return { type, values: allocValues(kind, n), nulls };
   }
   if (kind === 'str') return { type, values: new Array<string>(n).fill(String(value)), nulls: null };
+  if (kind === 'obj') return { type, values: new Array<unknown>(n).fill(value), nulls: null };
   if (kind === 'bool') return { type, values: new Uint8Array(n).fill(value ? 1 : 0), nulls: null };
   return { type, values: new Float64Array(n).fill(Number(value)), nulls: null };
 }

@@ -34,7 +34,7 @@ export type WindowSpec =
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
 
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0';
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg';
 
 export interface AggCall {
   readonly fn: AggFunction;
@@ -86,6 +86,24 @@ export interface WindowTvfNode {
   readonly window: WindowSpec;
   /** Input column holding the time attribute the windows are assigned on. */
   readonly timeIndex: number;
+  readonly schema: Schema;
+}
+
+/**
+ * `t CROSS JOIN UNNEST(t.arr) AS u(x)` (Flink's correlate with UNNEST): each input row is
+ * repeated once per element of its collections. Output: the input columns, then per
+ * collection its element columns (an ARRAY of ROWs gives one column per field, a MAP its key
+ * and value, any other ARRAY one column), then the 1-based ORDINALITY (INT) when asked.
+ * Several collections are zipped; the shorter ones are padded with NULLs. An empty or NULL
+ * collection gives no row, or (`outer`, LEFT JOIN UNNEST ... ON TRUE) one row of NULLs.
+ * A changelog input's rows keep their kinds: a retraction retracts the same expansion.
+ */
+export interface UnnestNode {
+  readonly kind: 'unnest';
+  readonly input: LogicalPlan;
+  readonly exprs: readonly BoundExpr[];
+  readonly ordinality: boolean;
+  readonly outer: boolean;
   readonly schema: Schema;
 }
 
@@ -303,6 +321,7 @@ export type LogicalPlan =
   | ProjectNode
   | FilterNode
   | WindowTvfNode
+  | UnnestNode
   | AggregateNode
   | WindowAggregateNode
   | JoinNode
@@ -322,6 +341,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'project':
     case 'filter':
     case 'window-tvf':
+    case 'unnest':
     case 'aggregate':
     case 'window-aggregate':
     case 'rank':
@@ -437,6 +457,10 @@ export function physicalNames(t: TableDef): string[] {
   return t.columns.filter((c) => c.kind === 'physical').map((c) => c.name);
 }
 
+export function describeUnnest(exprs: readonly BoundExpr[], ordinality: boolean, outer: boolean, names: readonly string[]): string {
+  return `Unnest(${exprs.map((e) => exprToString(e, names)).join(', ')}${ordinality ? ', WITH ORDINALITY' : ''}${outer ? ', outer' : ''})`;
+}
+
 /** One line describing the node (for EXPLAIN). */
 export function describeNode(p: LogicalPlan): string {
   const inNames = (q: LogicalPlan): string[] => q.schema.map((f) => f.name);
@@ -455,6 +479,8 @@ export function describeNode(p: LogicalPlan): string {
       return `Filter(${exprToString(p.predicate, inNames(p.input))})`;
     case 'window-tvf':
       return `WindowTableFunction(${windowToString(p.window)}, time=${inNames(p.input)[p.timeIndex]})`;
+    case 'unnest':
+      return describeUnnest(p.exprs, p.ordinality, p.outer, inNames(p.input));
     case 'aggregate': {
       const names = inNames(p.input);
       return `Aggregate(groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;

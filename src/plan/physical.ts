@@ -18,7 +18,7 @@ import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bo
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
 import type { ReuseOptions } from './reuse.js';
 import { isReusable, PlanDigests, sharedDigests } from './reuse.js';
-import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
+import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeUnnest, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
 
 export type Partitioning =
   | { readonly kind: 'forward' }
@@ -67,6 +67,8 @@ export type OperatorSpec =
   /** Filter then project (either may be absent). */
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
+  /** UNNEST: each row repeated per collection element (logical.ts UnnestNode). Stateless. */
+  | { readonly kind: 'unnest'; readonly exprs: readonly BoundExpr[]; readonly ordinality: boolean; readonly outer: boolean }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
   | {
       readonly kind: 'group-aggregate';
@@ -303,7 +305,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
-        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
+        // (ARRAY_AGG has no partial form here: its global phase would nest the local arrays)
+        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg');
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
@@ -385,6 +388,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const edges: PhysicalEdge[] = inputs.map((i) => ({ from: i, partitioning: nodes[i]!.parallelism === par ? { kind: 'forward' } : { kind: 'hash', keys: p.schema.map((_, j) => j) } }));
         return add({ kind: 'union' }, par, edges, p.schema, inputs.some((i) => nodes[i]!.updating));
       }
+      case 'unnest': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        return add({ kind: 'unnest', exprs: p.exprs, ordinality: p.ordinality, outer: p.outer }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
+      }
       case 'sink': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
@@ -435,6 +443,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     }
     case 'window-tvf':
       return `WindowTableFunction(${describeWindow(s.window)}, time=${inNames()[s.timeIndex]})`;
+    case 'unnest':
+      return describeUnnest(s.exprs, s.ordinality, s.outer, inNames());
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
@@ -525,6 +535,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'calc':
         h.update(`${s.predicate ? exprKey(s.predicate) : ''}|${s.projection?.map(exprKey).join(',') ?? ''}`);
+        break;
+      case 'unnest':
+        h.update(`${s.exprs.map(exprKey).join(',')}|${s.ordinality}|${s.outer}`);
         break;
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);

@@ -190,6 +190,17 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
       const plan: LogicalPlan = { ...p, left: l.plan, right: r.plan, leftKeys: p.leftKeys.map(lm), rightKeys: p.rightKeys.map(rm), condition, strategy, schema: outSchema };
       return { plan, map: semi ? l.map : both };
     }
+    case 'unnest': {
+      const n = p.input.schema.length;
+      const need = new Set([...required].filter((i) => i < n));
+      for (const e of p.exprs) referencedInputs(e, need);
+      const child = prune(p.input, need);
+      const m = child.plan.schema.length;
+      const map = new Map<number, number>(child.map);
+      for (let j = n; j < p.schema.length; j++) map.set(j, m + j - n);
+      const exprs = p.exprs.map((e) => remap(e, child.map, child.plan.schema));
+      return { plan: { ...p, input: child.plan, exprs, schema: [...child.plan.schema, ...p.schema.slice(n)] }, map };
+    }
     case 'sink': {
       const child = prune(p.input, allOf(p.input));
       return { plan: { ...p, input: child.plan }, map: identity(p.schema.length) };

@@ -196,8 +196,10 @@ export interface TypeName {
   readonly params: readonly number[];
   /** TIMESTAMP(3) WITH LOCAL TIME ZONE / WITH TIME ZONE. */
   readonly withTimeZone: 'local' | 'zone' | undefined;
-  /** Element types for ARRAY<T>, MAP<K, V>, ROW<...>; unsupported, kept for messages. */
+  /** Element types for ARRAY<T>, MAP<K, V>, ROW<...> (a ROW's field types in order). */
   readonly elementTypes: readonly TypeName[];
+  /** ROW field names, parallel to elementTypes (empty for other types). */
+  readonly fieldNames: readonly string[];
   readonly span: Span;
 }
 
@@ -306,6 +308,8 @@ export interface TableFunctionRef {
   readonly lateral?: boolean;
   /** `AS t(a, b)` column aliases. */
   readonly columnAliases?: readonly Ident[] | undefined;
+  /** `UNNEST(...) WITH ORDINALITY` (name UNNEST, args the arrays/maps). */
+  readonly ordinality?: boolean;
   readonly span: Span;
 }
 
@@ -351,7 +355,34 @@ export type Expr =
   | Extract
   | Trim
   | Parenthesized
-  | RowValue;
+  | RowValue
+  | Subscript
+  | FieldAccess
+  | CollectionConstructor;
+
+/** `arr[i]` (ARRAY element, from 1) or `m[k]` (MAP value). */
+export interface Subscript {
+  readonly kind: 'subscript';
+  readonly operand: Expr;
+  readonly index: Expr;
+  readonly span: Span;
+}
+
+/** `x.f` on a value that is not a column reference (`arr[1].f`); `r.f` on columns is a ColumnRef. */
+export interface FieldAccess {
+  readonly kind: 'field';
+  readonly operand: Expr;
+  readonly field: Ident;
+  readonly span: Span;
+}
+
+/** `ARRAY[a, b]`, `MAP[k1, v1, k2, v2]`. */
+export interface CollectionConstructor {
+  readonly kind: 'collection';
+  readonly type: 'ARRAY' | 'MAP';
+  readonly items: readonly Expr[];
+  readonly span: Span;
+}
 
 export interface Literal {
   readonly kind: 'literal';

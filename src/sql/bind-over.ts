@@ -216,6 +216,7 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
   if (fc.filter !== undefined) throw refuse(`FILTER on an OVER aggregate is not supported`, fc.filter.span, 'use CASE WHEN ... THEN x END as the argument instead');
   const args = fc.star ? [] : fc.args.map((a) => binder.bindExpr(a, ctx));
   const one = (fn: OverFunction, type: DataType): OverCall => ({ fn, args: args.slice(0, 1).map(add), type, offset: 0, default: null, name });
+  if (upper === 'ARRAY_AGG') throw refuse('ARRAY_AGG(...) OVER is not supported yet', fc.span, 'aggregate with GROUP BY or a window table function instead');
   if (isAggregateName(upper) && upper !== 'SUM0') {
     const r = resolveAggregate(upper, args.map((a) => a.type), fc.star);
     if (typeof r === 'string') throw bindError(r, fc.span);

@@ -168,8 +168,11 @@ export class Binder {
         return requalify(plan, f.alias?.value, aliases, f.span);
       }
       case 'table-function':
+        // `FROM UNNEST(ARRAY[...])`: the collections of one empty row
+        if (isUnnest(f)) return this.bindUnnest({ kind: 'values', rows: [[]], schema: [] }, f, false);
         return this.bindWindowTvf(f);
       case 'join': {
+        if (isUnnest(f.right)) return this.bindUnnestJoin(f, f.right);
         if (flattenable(f)) {
           const { leaves, conds } = this.flattenJoin(f);
           return joinLeaves(leaves, conds);
@@ -199,6 +202,48 @@ export class Binder {
       conds.push(...conjuncts(on));
     }
     return { leaves: [...l.leaves, ...r.leaves], conds };
+  }
+
+  /** `left [CROSS | INNER | LEFT] JOIN UNNEST(...) [ON ...]`, `left, UNNEST(...)`. */
+  private bindUnnestJoin(f: ast.Join, u: ast.TableFunctionRef): LogicalPlan {
+    if (f.joinType === 'right' || f.joinType === 'full') throw notSupported(`${f.joinType.toUpperCase()} JOIN UNNEST`, f.span, 'use CROSS JOIN UNNEST(...) or LEFT JOIN UNNEST(...) ON TRUE');
+    if (f.using !== undefined) throw notSupported('JOIN UNNEST(...) USING (...)', f.span, 'use CROSS JOIN UNNEST(...) and a WHERE condition');
+    const left = this.bindFrom(f.left);
+    const isTrue = f.on !== undefined && f.on.kind === 'literal' && f.on.value === true;
+    if (f.joinType === 'left' && !isTrue) throw notSupported('LEFT JOIN UNNEST with a condition other than ON TRUE', f.on?.span ?? f.span, 'as in Flink, write LEFT JOIN UNNEST(...) ON TRUE and filter in WHERE');
+    let plan = this.bindUnnest(left, u, f.joinType === 'left');
+    if (f.on !== undefined && !isTrue) {
+      const on = this.bindExpr(f.on, { schema: plan.schema, clause: 'ON' });
+      this.expectBoolean(on, f.on, 'ON');
+      plan = { kind: 'filter', input: plan, predicate: on, schema: plan.schema };
+    }
+    return plan;
+  }
+
+  /** An unnest node over `input`, the collections bound against its columns (a correlation). */
+  private bindUnnest(input: LogicalPlan, u: ast.TableFunctionRef, outer: boolean): LogicalPlan {
+    const exprs = u.args.map((a) => {
+      if (a.kind !== 'expr') throw bindError('UNNEST takes ARRAY or MAP values', a.span);
+      const x = this.bindExpr(a.expr, { schema: input.schema, clause: 'UNNEST' });
+      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY or a MAP, not ${typeToString(x.type)}`, a.span);
+      return x;
+    });
+    if (exprs.length === 0) throw bindError('UNNEST needs at least one ARRAY or MAP', u.span);
+    // Calcite's column names: a ROW element's fields, a MAP's KEY and VALUE, else EXPR$i
+    const cols: { name: string; type: DataType }[] = [];
+    exprs.forEach((x, i) => {
+      if (x.type.kind === 'MAP') cols.push({ name: 'KEY', type: x.type.key! }, { name: 'VALUE', type: x.type.element! });
+      else if (x.type.element!.kind === 'ROW') for (const fl of x.type.element!.fields!) cols.push({ name: fl.name, type: fl.type });
+      else cols.push({ name: `EXPR$${i}`, type: x.type.element! });
+    });
+    if (u.ordinality === true) cols.push({ name: 'ORDINALITY', type: T.INT });
+    const aliases = u.columnAliases;
+    if (aliases !== undefined && aliases.length !== cols.length) {
+      throw bindError(`${aliases.length} column aliases given for the ${cols.length} column(s) of UNNEST (${cols.map((c) => `${c.name} ${typeToString(c.type)}`).join(', ')})`, u.span);
+    }
+    const qualifier = u.alias?.value;
+    const fields: Field[] = cols.map((c, i) => ({ name: aliases?.[i]?.value ?? c.name, type: c.type, nullable: true, rowtime: false, qualifier }));
+    return { kind: 'unnest', input, exprs, ordinality: u.ordinality === true, outer, schema: [...input.schema, ...fields] };
   }
 
   /** An outer join, a join with USING, or a temporal join. */
@@ -811,6 +856,16 @@ export class Binder {
         const idx = tryResolveField(ctx.schema, e.parts);
         if (idx === 'ambiguous') throw bindError(`column reference '${e.parts.map((p) => p.value).join('.')}' is ambiguous`, e.span, 'qualify it with a table name or alias');
         if (idx === undefined) {
+          // `r.f`, `t.r.f.g`: a ROW column followed by field names (longest column prefix first)
+          for (let k = e.parts.length - 1; k >= 1; k--) {
+            const base = tryResolveField(ctx.schema, e.parts.slice(0, k));
+            if (typeof base !== 'number') continue;
+            const f = ctx.schema[base]!;
+            if (f.type.kind !== 'ROW') continue;
+            let x: BoundExpr = inputRef(base, f.type, f.name);
+            for (const part of e.parts.slice(k)) x = this.fieldAccess(x, part);
+            return x;
+          }
           if (ctx.onUnresolvedColumn !== undefined) return ctx.onUnresolvedColumn(e);
           resolveField(ctx.schema, e.parts, e.span, this); // throws with a hint
           throw bindError('unreachable', e.span);
@@ -881,6 +936,7 @@ export class Binder {
         return this.fold({ kind: 'cast', operand: x, type: to, safe: e.try }, e.span);
       }
       case 'function':
+        if (e.upper === 'ROW' && e.over === undefined && !e.star) return this.call('row_ctor', e.args.map((x) => this.bindExpr(x, ctx)), e.span, 'ROW');
         return this.bindFunction(e, ctx);
       case 'extract': {
         const x = this.bindExpr(e.operand, ctx);
@@ -908,7 +964,17 @@ export class Binder {
         return this.call(e.mode === 'BOTH' ? 'trim_both' : e.mode === 'LEADING' ? 'trim_leading' : 'trim_trailing', args, e.span, 'TRIM');
       }
       case 'row':
-        throw notSupported('a row value (a, b, ...) here', e.span, 'a row value is supported on the left of IN with a subquery in WHERE: (a, b) [NOT] IN (SELECT x, y FROM ...)');
+        // `(a, b)` outside IN: Flink's implicit ROW constructor
+        return this.call('row_ctor', e.items.map((x) => this.bindExpr(x, ctx)), e.span, 'ROW');
+      case 'collection':
+        return this.call(e.type === 'ARRAY' ? 'array_ctor' : 'map_ctor', e.items.map((x) => this.bindExpr(x, ctx)), e.span, e.type === 'ARRAY' ? 'ARRAY[...]' : 'MAP[...]');
+      case 'subscript': {
+        const x = this.bindExpr(e.operand, ctx);
+        if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`only an ARRAY or a MAP can be indexed with [...], not ${typeToString(x.type)}`, e.span);
+        return this.call('element_at', [x, this.bindExpr(e.index, ctx)], e.span, '[...]');
+      }
+      case 'field':
+        return this.fieldAccess(this.bindExpr(e.operand, ctx), e.field);
       default:
         return assertNever(e, 'expression');
     }
@@ -1032,6 +1098,19 @@ export class Binder {
    * and folds the call when every argument is constant. `display` names the operator or
    * function in messages.
    */
+  /** `x.f` on a ROW value: the field's value (NULL when the row is NULL). */
+  fieldAccess(x: BoundExpr, field: ast.Ident): BoundExpr {
+    if (x.type.kind !== 'ROW') throw bindError(`'${field.value}' is not a field: ${typeToString(x.type)} has no fields`, field.span);
+    const fields = x.type.fields ?? [];
+    let i = fields.findIndex((f) => f.name === field.value);
+    if (i < 0 && !field.quoted) i = fields.findIndex((f) => f.name.toLowerCase() === field.value.toLowerCase());
+    if (i < 0) {
+      const guess = didYouMean(field.value, fields.map((f) => f.name));
+      throw bindError(`no field '${field.value}' in ${typeToString(x.type)}`, field.span, guess !== undefined ? `did you mean '${guess}'?` : undefined);
+    }
+    return this.fold({ kind: 'call', fn: 'row_field', args: [x, constant(i, T.INT)], type: fields[i]!.type }, field.span);
+  }
+
   call(fnName: string, args: BoundExpr[], span: Span, display: string): BoundExpr {
     const fn = functionByName(fnName);
     if (fn === undefined) throw bindError(`internal: no function ${fnName}`, span);
@@ -1090,7 +1169,13 @@ export function notTimeAttribute(f: Field, span: Span): WeirError {
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
+function isUnnest(f: ast.FromItem): f is ast.TableFunctionRef {
+  return f.kind === 'table-function' && f.name.value.toUpperCase() === 'UNNEST' && f.lateral === true;
+}
+
 export function flattenable(f: ast.Join): boolean {
+  // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
+  if (isUnnest(f.right)) return false;
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
 }
 
@@ -1283,7 +1368,14 @@ export function walkExpr(e: ast.Expr, visit: (e: ast.Expr) => boolean | void): v
       if (e.chars) kids.push(e.chars);
       break;
     case 'row':
+    case 'collection':
       kids.push(...e.items);
+      break;
+    case 'subscript':
+      kids.push(e.operand, e.index);
+      break;
+    case 'field':
+      kids.push(e.operand);
       break;
     default:
       assertNever(e, 'expression');

@@ -888,7 +888,15 @@ export class CstToAst extends BaseVisitor {
 
   unaryExpression(ctx: Ctx, span: Span): Expr {
     const sign = tokenOf(ctx, 'sign');
-    if (sign === undefined) return this.asExpr(must(nodeOf(ctx, 'primaryExpression'), 'the operand'));
+    if (sign === undefined) {
+      let e = this.asExpr(must(nodeOf(ctx, 'primaryExpression'), 'the operand'));
+      for (const s of nodesOf(ctx, 'subscript')) {
+        const sub = this.v<{ index: Expr; fields: Ident[]; span: Span }>(s);
+        e = { kind: 'subscript', operand: e, index: sub.index, span: cover(e.span, sub.span) };
+        for (const f of sub.fields) e = { kind: 'field', operand: e, field: f, span: cover(e.span, f.span) };
+      }
+      return e;
+    }
     return { kind: 'unary', op: sign.image === '-' ? '-' : '+', operand: this.asExpr(must(nodeOf(ctx, 'unaryExpression'), 'the operand')), span };
   }
 
@@ -1004,6 +1012,25 @@ export class CstToAst extends BaseVisitor {
     return functionCall(identFromToken(must(tokenOf(ctx, 'name'), 'the function name')), [], span);
   }
 
+  subscript(ctx: Ctx, span: Span): { index: Expr; fields: Ident[]; span: Span } {
+    return { index: this.asExpr(must(nodeOf(ctx, 'expression'), 'the index')), fields: this.asIdents(nodesOf(ctx, 'identifier')), span };
+  }
+
+  collectionConstructor(ctx: Ctx, span: Span): Expr {
+    const name = must(tokenOf(ctx, 'name'), 'ARRAY or MAP').image.toUpperCase();
+    return { kind: 'collection', type: name === 'MAP' ? 'MAP' : 'ARRAY', items: nodesOf(ctx, 'expression').map((n) => this.asExpr(n)), span };
+  }
+
+  unnestReference(ctx: Ctx, span: Span): TableFunctionRef {
+    const correlation = this.correlation(nodeOf(ctx, 'correlationName'));
+    const name = identFromToken(must(tokenOf(ctx, 'UNNEST'), 'UNNEST'));
+    const args: TableFunctionArg[] = nodesOf(ctx, 'expression').map((n) => {
+      const expr = this.asExpr(n);
+      return { kind: 'expr', expr, argName: undefined, span: expr.span };
+    });
+    return { kind: 'table-function', name, args, alias: correlation.alias, lateral: true, columnAliases: correlation.columns, ordinality: tokenOf(ctx, 'ORDINALITY') !== undefined, span };
+  }
+
   keywordFunction(ctx: Ctx, span: Span): Expr {
     const name = identFromToken(must(tokenOf(ctx, 'name'), 'the function name'));
     return this.makeCall(name, this.v<CallSuffix>(must(nodeOf(ctx, 'callSuffix'), 'the call arguments')), span);
@@ -1042,12 +1069,25 @@ export class CstToAst extends BaseVisitor {
       throw parseError(`expected an argument after ${this.v<string>(quantifier)}`, span);
     }
     const over = nodeOf(ctx, 'overClause');
+    let filter = this.asOptExpr(nodeOf(ctx, 'filter'));
+    const treatment = tokenOf(ctx, 'nullTreatment');
+    if (treatment !== undefined) {
+      const word = treatment.image.toUpperCase();
+      if (word !== 'IGNORE' && word !== 'RESPECT') throw parseError(`expected IGNORE NULLS or RESPECT NULLS, got '${treatment.image} NULLS'`, tokenSpan(treatment));
+      const arg = parsed.args[0];
+      if (arg === undefined || parsed.args.length !== 1) throw parseError(`${word} NULLS needs exactly one argument`, span);
+      // IGNORE NULLS keeps the non-NULL values: the same as FILTER (WHERE x IS NOT NULL)
+      if (word === 'IGNORE') {
+        const notNull: Expr = { kind: 'is', operand: arg, not: true, test: 'NULL', span: tokenSpan(treatment) };
+        filter = filter === undefined ? notNull : { kind: 'binary', op: 'AND', left: filter, right: notNull, span: filter.span };
+      }
+    }
     return {
       distinct: quantifier !== undefined && this.v<string>(quantifier) === 'DISTINCT',
       star,
       args: parsed.args,
       toUnit: parsed.toUnit,
-      filter: this.asOptExpr(nodeOf(ctx, 'filter')),
+      filter,
       over: over === undefined ? undefined : this.v<OverSpec | Ident>(over),
     };
   }
@@ -1109,12 +1149,14 @@ export class CstToAst extends BaseVisitor {
     const params = nodeOf(ctx, 'typeParameters');
     const zone = nodeOf(ctx, 'timeZoneClause');
     const elements = [...nodesOf(ctx, 'nestedType'), ...nodesOf(ctx, 'rowField')].sort((a, b) => nodeSpan(a).start - nodeSpan(b).start);
+    const fields = nodesOf(ctx, 'rowField').map((n) => this.v<{ name: string; type: TypeName }>(n));
     return {
       name,
       // Interval qualifiers (`INTERVAL DAY(2) TO SECOND(3)`) have precisions, not type parameters.
       params: params === undefined || name === 'INTERVAL' ? [] : this.v<number[]>(params),
       withTimeZone: zone === undefined ? undefined : this.v<'local' | 'zone' | undefined>(zone),
-      elementTypes: elements.map((n) => this.v<TypeName>(n)),
+      elementTypes: name === 'ROW' ? fields.map((f) => f.type) : elements.map((n) => this.v<TypeName>(n)),
+      fieldNames: fields.map((f) => f.name),
       span,
     };
   }
@@ -1128,8 +1170,9 @@ export class CstToAst extends BaseVisitor {
     return this.v<TypeName>(must(nodeOf(ctx, 'dataType'), 'the element type'));
   }
 
-  rowField(ctx: Ctx): TypeName {
-    return this.v<TypeName>(must(nodeOf(ctx, 'nestedType'), 'the field type'));
+  rowField(ctx: Ctx): { name: string; type: TypeName } {
+    const name = this.v<Ident>(must(nodeOf(ctx, 'identifier'), 'the field name')).value;
+    return { name, type: this.v<TypeName>(must(nodeOf(ctx, 'nestedType'), 'the field type')) };
   }
 
   typeParameters(ctx: Ctx): number[] {

@@ -48,6 +48,20 @@ export function resolveTypeName(t: ast.TypeName): DataType {
       // Carried with millisecond precision whatever is declared (DESIGN §2).
       return T.TIMESTAMP;
     }
+    case 'ARRAY':
+      return T.array(resolveTypeName(t.elementTypes[0]!));
+    case 'MAP':
+      return T.map(resolveTypeName(t.elementTypes[0]!), resolveTypeName(t.elementTypes[1]!));
+    case 'ROW': {
+      const seen = new Set<string>();
+      return T.row(
+        t.fieldNames.map((name, i) => {
+          if (seen.has(name.toLowerCase())) throw bindError(`field '${name}' appears twice in the ROW type`, t.span);
+          seen.add(name.toLowerCase());
+          return { name, type: resolveTypeName(t.elementTypes[i]!) };
+        }),
+      );
+    }
     case 'TIMESTAMP_LTZ':
       throw notSupported('TIMESTAMP_LTZ', t.span, 'use TIMESTAMP(3): weir carries timestamps without a zone, as UTC milliseconds');
     default:

@@ -3,6 +3,8 @@
 // keyed state is snapshotted by it, so a checkpoint taken at one parallelism restores at
 // another. The hash must never change between versions of weir: checkpoints depend on it.
 
+import { canonicalText } from '../common/composite.js';
+import { isComposite } from '../common/types.js';
 import type { Column, Scalar } from '../common/batch.js';
 
 const f64 = new Float64Array(1);
@@ -37,6 +39,7 @@ export function hashScalar(v: Scalar): number {
   if (v === null) return NULL_HASH;
   if (typeof v === 'string') return hashString(v);
   if (typeof v === 'boolean') return hashNumber(v ? 1 : 0);
+  if (typeof v === 'object') return hashString(canonicalText(v));
   return hashNumber(v);
 }
 
@@ -66,8 +69,10 @@ export function hashColumns(cols: readonly Column[], n: number, out: Uint32Array
 function hashColumnInto(c: Column, n: number, out: Uint32Array): void {
   const v = c.values;
   const nulls = c.nulls;
-  if (Array.isArray(v)) {
-    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(v[i]!);
+  if (isComposite(c.type)) {
+    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(canonicalText(v[i]));
+  } else if (Array.isArray(v)) {
+    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(v[i] as string);
   } else {
     for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashNumber(v[i]!);
   }
@@ -85,7 +90,8 @@ export function hashRow(cols: readonly Column[], row: number): number {
 function hashCell(c: Column, row: number): number {
   if (c.nulls !== null && c.nulls[row] === 1) return NULL_HASH;
   const v = c.values[row]!;
-  return typeof v === 'string' ? hashString(v) : hashNumber(v);
+  if (typeof v === 'object') return hashString(canonicalText(v));
+  return typeof v === 'string' ? hashString(v) : hashNumber(v as number);
 }
 
 export function keyGroupOf(hash: number, maxParallelism: number): number {

@@ -8,6 +8,7 @@
 
 import type { Batch, Scalar } from '../common/batch.js';
 import { RowKind, getScalar } from '../common/batch.js';
+import { canonicalText } from '../common/composite.js';
 
 export type Row = Scalar[];
 
@@ -41,7 +42,8 @@ export function rowHash(row: Row): number {
 }
 
 function rowHashOfOther(v: unknown): number {
-  const s = JSON.stringify(v) ?? '';
+  // composite values (ROW, ARRAY, MAP): equal values, equal text (maps whatever their order)
+  const s = canonicalText(v);
   let x = 0x2545f491;
   for (let j = 0; j < s.length; j++) x = Math.imul(x ^ s.charCodeAt(j), 0x01000193);
   return x;
@@ -50,7 +52,7 @@ function rowHashOfOther(v: unknown): number {
 function sameValue(a: Scalar, b: Scalar): boolean {
   if (a === b) return true;
   if (typeof a === 'number') return typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
-  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return JSON.stringify(a) === JSON.stringify(b);
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return canonicalText(a) === canonicalText(b);
   return false;
 }
 

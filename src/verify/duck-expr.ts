@@ -19,6 +19,9 @@
 //   DATE                   DATE      (weir's days since 1970-01-01)
 //   INTERVAL DAY TO SECOND BIGINT    milliseconds (as weir carries it)
 //   INTERVAL YEAR TO MONTH INTEGER   months
+//   ROW<a T, ...>          STRUCT("a" T', ...)   (fields in the representations above)
+//   ARRAY<T>               T'[]      (DuckDB lists are 1-based, as Flink's arrays)
+//   MAP<K, V>              MAP(K', V')
 // Input column i is the SQL text `column(i)` and must hold values of that representation.
 // Constants are written in it too: a TIMESTAMP constant (epoch ms) becomes a TIMESTAMP
 // literal, an interval constant a number of milliseconds or months.
@@ -43,8 +46,9 @@
 // weir (doubles) and exact in DuckDB (int64, an error past 2^63).
 
 import type { Scalar } from '../common/batch.js';
+import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isIntegral, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isComposite, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
 import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
@@ -84,7 +88,18 @@ export function typeToDuckDb(t: DataType): string {
       return 'TIMESTAMP';
     case 'DATE':
       return 'DATE';
+    case 'ROW':
+      return `STRUCT(${(t.fields ?? []).map((f) => `${duckIdent(f.name)} ${typeToDuckDb(f.type)}`).join(', ')})`;
+    case 'ARRAY':
+      return `${typeToDuckDb(t.element!)}[]`;
+    case 'MAP':
+      return `MAP(${typeToDuckDb(t.key!)}, ${typeToDuckDb(t.element!)})`;
   }
+}
+
+/** A double-quoted DuckDB identifier. */
+export function duckIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** DuckDB SQL computing weir's value of `e`; `column(i)` is the SQL text of input column i. */
@@ -126,6 +141,17 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       const year = civilFromDays(days).year;
       if (year >= 1 && year <= 9999) return `DATE '${formatDate(days)}'`;
       return `(DATE '1970-01-01' + CAST(${intText(days)} AS INTEGER))`;
+    }
+    case 'ROW': {
+      const a = value as readonly Scalar[];
+      const fields = type.fields ?? [];
+      return `CAST(struct_pack(${fields.map((f, i) => `${duckIdent(f.name)} := ${constantToDuckDb(a[i] ?? null, f.type)}`).join(', ')}) AS ${dt})`;
+    }
+    case 'ARRAY':
+      return `CAST([${(value as readonly Scalar[]).map((x) => constantToDuckDb(x ?? null, type.element!)).join(', ')}] AS ${dt})`;
+    case 'MAP': {
+      const m = value as MapValue;
+      return `CAST(MAP {${m.keys.map((k, i) => `${constantToDuckDb(k as Scalar, type.key!)}: ${constantToDuckDb((m.values[i] ?? null) as Scalar, type.element!)}`).join(', ')}} AS ${dt})`;
     }
   }
 }
@@ -272,6 +298,32 @@ class Translator {
         if (t.kind === 'INTERVAL_YEAR_MONTH') return `(-${A(0)})`;
         return `(-${this.big(args[0]!)})`;
       }
+      case 'row_ctor':
+        return `CAST(struct_pack(${args.map((a, i) => `${duckIdent(`EXPR$${i}`)} := ${A(i)}`).join(', ')}) AS ${typeToDuckDb(e.type)})`;
+      case 'array_ctor':
+        return `CAST([${args.map((_, i) => A(i)).join(', ')}] AS ${typeToDuckDb(e.type)})`;
+      case 'map_ctor': {
+        const keys = args.filter((_, i) => i % 2 === 0).map((a) => this.expr(a));
+        const vals = args.filter((_, i) => i % 2 === 1).map((a) => this.expr(a));
+        // DuckDB refuses repeated keys: keep each key's last entry, as weir's map does
+        const entries = `[${keys.map((k, i) => `struct_pack(k := ${k}, v := ${vals[i]!})`).join(', ')}]`;
+        const n = ++this.vars;
+        const [x, i, y] = [`__mx${n}`, `__mi${n}`, `__my${n}`];
+        const dedup = (l: string): string => `map_from_entries(list_filter(${l}, lambda ${x}, ${i}: list_position(list_reverse(list_transform(${l}, lambda ${y}: ${y}.k)), ${x}.k) = len(${l}) - ${i} + 1))`;
+        return `CAST(${this.let(entries, dedup)} AS ${typeToDuckDb(e.type)})`;
+      }
+      case 'row_field': {
+        const pos = args[1]!.kind === 'const' ? Number(args[1]!.value) : -1;
+        const f = args[0]!.type.fields?.[pos];
+        if (f === undefined) throw new DuckDbTranslationError('r.f', 'the field position is not a constant');
+        return `struct_extract(${A(0)}, ${sqlString(f.name)})`;
+      }
+      case 'element_at':
+        if (args[0]!.type.kind === 'MAP') return `(${A(0)})[${A(1)}]`;
+        // Flink: an index below 1 is NULL (DuckDB counts negative indexes from the end)
+        return this.let(A(1), (i) => `CASE WHEN ${i} >= 1 THEN list_extract(${A(0)}, ${i}) END`);
+      case 'cardinality':
+        return args[0]!.type.kind === 'MAP' ? `CAST(cardinality(${A(0)}) AS INTEGER)` : `CAST(len(${A(0)}) AS INTEGER)`;
       case 'eq':
       case 'ne':
       case 'lt':
@@ -640,6 +692,7 @@ class Translator {
     const fail = (what: string): string => (safe ? `CAST(NULL AS ${dt})` : `error('cannot cast ' || ${what} || ' to ${typeToString(to)}')`);
     const f = from.kind;
     const t = to.kind;
+    if (isComposite(from)) throw new DuckDbTranslationError('CAST', `the text of a ${f} value (Flink's form, such as (1, x) or [1, 2]) has no DuckDB equivalent`);
     if (t === 'STRING') return this.toText(x, from);
     if (f === 'STRING') return this.fromText(x, to, fail);
     if (t === 'BOOLEAN') return `(${x} <> 0)`;

@@ -18,13 +18,13 @@
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { isIntegral, typeToString } from '../common/types.js';
+import { isComposite, isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
-import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
+import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -68,6 +68,8 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** DuckDB type to read a JSON field as: timestamps may be text or epoch milliseconds, so text. */
 export function jsonType(t: DataType): string {
+  // composites: their DuckDB type (nested timestamps as text in the file parse as TIMESTAMP)
+  if (isComposite(t)) return typeToDuckDb(t);
   return t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t);
 }
 
@@ -159,6 +161,8 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `min(${arg})${filter}`;
     case 'max':
       return `max(${arg})${filter}`;
+    case 'array_agg':
+      throw new TranslationError('ARRAY_AGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
     case 'avg': {
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
@@ -309,6 +313,26 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const n = p.input.schema.length;
       const rows = assignWindows(p.window, planToDuckDb(p.input, ctx), n, p.timeIndex);
       return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${ts('w.__we - 1')} AS c${n + 2} FROM (${rows}) w`;
+    }
+    case 'unnest': {
+      // each row joined with 1..len (the longest collection; at least 1 when outer), elements
+      // taken by position: DuckDB lists and MAP key/value lists are 1-based, past the end NULL
+      const input = planToDuckDb(p.input, ctx);
+      const n = p.input.schema.length;
+      const colls = p.exprs.map((e) => wrapExpr(p, () => exprToDuckDb(e, (j) => `t.c${j}`)));
+      const lens = p.exprs.map((e, i) => `coalesce(${e.type.kind === 'MAP' ? 'cardinality' : 'len'}(${colls[i]}), 0)`);
+      let len = lens.length === 1 ? lens[0]! : `greatest(${lens.join(', ')})`;
+      if (p.outer) len = `greatest(${len}, 1)`;
+      const out: string[] = [];
+      p.exprs.forEach((e, i) => {
+        const c = colls[i]!;
+        if (e.type.kind === 'MAP') out.push(`map_keys(${c})[u.i]`, `map_values(${c})[u.i]`);
+        else if (e.type.element!.kind === 'ROW') for (const f of e.type.element!.fields!) out.push(`struct_extract(${c}[u.i], ${sqlString(f.name)})`);
+        else out.push(`${c}[u.i]`);
+      });
+      if (p.ordinality) out.push('CAST(u.i AS INTEGER)');
+      const items = [...cols(n), ...out.map((x, j) => `${x} AS c${n + j}`)];
+      return `SELECT ${items.join(', ')} FROM (${input}) t, LATERAL (SELECT unnest(range(1, CAST(${len} AS BIGINT) + 1)) AS i) u`;
     }
     case 'aggregate': {
       const input = planToDuckDb(p.input, ctx);

@@ -7,6 +7,7 @@
 // filesystem sink (exactly-once), killed with SIGKILL at seeded random moments and restored
 // from its latest checkpoint each time; the committed changelog is folded afterwards.
 
+import { duckToWeir } from './duck-values.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -207,15 +208,7 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
 
 async function runDuck(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<Row[]> {
   const reader = await conn.runAndReadAll(sql);
-  return (reader.getRowsJS() as unknown[][]).map((r) =>
-    r.map((v, i): Row[number] => {
-      if (v === null || v === undefined) return null;
-      if (typeof v === 'bigint') return Number(v);
-      if (v instanceof Date) return types[i]?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
-      if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-      return String(v);
-    }),
-  );
+  return (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i): Row[number] => duckToWeir(v, types[i])));
 }
 
 interface Streamed {

@@ -45,6 +45,7 @@ import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
 import { loadTable } from '../../src/verify/duck-load.js';
+import { duckToWeir } from '../../src/verify/duck-values.js';
 import { readFileSync } from 'node:fs';
 import type { DataType } from '../../src/common/types.js';
 
@@ -174,11 +175,7 @@ export async function duckdb(): Promise<DuckDBConnection> {
 
 /** DuckDB values in weir's terms: timestamps as epoch ms, DATE as days, integers as numbers. */
 export function normalizeDuck(v: unknown, t: DataType | undefined): Row[number] {
-  if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
-  if (v instanceof Date) return t?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
-  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
-  return String(v);
+  return duckToWeir(v, t);
 }
 
 export async function runDuck(sql: string, types: readonly DataType[]): Promise<Row[]> {

@@ -45,6 +45,15 @@ const PI_CALL: BoundExpr = { kind: 'call', fn: 'pi', args: [], type: T.DOUBLE };
 const TS_ROWS = ['2020-02-29 13:45:30.123', '2021-01-03 00:00:00.000', '1969-12-31 23:59:59.999', '2019-12-30 01:00:00.000', null, '0005-03-04 01:02:03.004'].map((v) => [v]);
 
 const CASES: readonly Case[] = [
+  // array_ctor, element_at (ARRAY from 1: 0, negative and past the end are NULL), cardinality
+  { sql: 'ARRAY[a, b, NULL][i]', cols: 'a INT, b INT, i INT', rows: [[1, 2, 1], [1, 2, 2], [1, 2, 3], [1, 2, 4], [1, 2, 0], [1, 2, -1], [1, null, 2], [1, 2, null]], expect: [1, 2, null, null, null, null, null, null] },
+  { sql: 'CARDINALITY(ARRAY[s, s, s])', cols: 's STRING', rows: [['x'], [null]], expect: [3, 3] },
+  // map_ctor, element_at on a MAP (absent key NULL), cardinality of a MAP (a repeated key counts once, the last value wins)
+  { sql: "MAP['a', x, 'b', y][k]", cols: 'x DOUBLE, y DOUBLE, k STRING', rows: [[1.5, 2.5, 'a'], [1.5, 2.5, 'b'], [1.5, 2.5, 'c'], [1.5, null, 'b'], [1.5, 2.5, null]], expect: [1.5, 2.5, null, null, null] },
+  { sql: "CARDINALITY(MAP[k, 1, 'z', 2])", cols: 'k STRING', rows: [['a'], ['z']], expect: [2, 1] },
+  // row_ctor, row_field (a NULL field is a NULL value, never a NULL row)
+  { sql: 'ARRAY[ROW(a, s)][1].`EXPR$1`', cols: 'a INT, s STRING', rows: [[1, 'x'], [null, 'y'], [2, null]], expect: ['x', 'y', null] },
+  { sql: 'ARRAY[ROW(a, s)][1].`EXPR$0` IS NULL', cols: 'a INT, s STRING', rows: [[1, 'x'], [null, 'y']], expect: [false, true] },
   // add, sub, mul, div, mod, neg
   { sql: 'a + b', cols: 'a INT, b INT', rows: [[1, 2], [null, 3], [-5, 2], [2147483647, 1]], expect: [3, null, -3, 2147483648] },
   { sql: 'x + y', cols: 'x DOUBLE, y DOUBLE', rows: [[0.1, 0.2], [1e308, 1e308], [null, 1], [-0.5, 0.5], [NaN_, 1]], expect: [0.30000000000000004, INF, null, 0, NaN_] },

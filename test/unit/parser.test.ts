@@ -824,7 +824,7 @@ describe('syntax errors', () => {
     expect(hints).toEqual([
       "expected a statement (SELECT, INSERT, CREATE, SET, EXPLAIN, ...) or ';'; did you mean SELECT?",
       'expected BY',
-      "expected an identifier, TABLE, LATERAL or '('",
+      "expected an identifier, TABLE, LATERAL, UNNEST or '('",
       'expected INTO or OVERWRITE',
       'expected a data type',
       'expected AND or an operator',

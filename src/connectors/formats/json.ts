@@ -28,6 +28,8 @@ import { Buffer } from 'node:buffer';
 import type { Batch, Column } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
+import { isComposite, typeToString } from '../../common/types.js';
+import { CompositeValueError, fromJson, toJsonText } from './json-composite.js';
 import {
   BACKSLASH,
   CR,
@@ -178,6 +180,8 @@ export class JsonRowReader {
   private readonly names: string[];
   private readonly keys: Uint8Array[];
   private readonly strings: (StringDecoder | null)[];
+  /** Per slot: true for a ROW/ARRAY/MAP column (json-composite.ts), kept in `str` as values. */
+  private readonly composite: boolean[];
   private readonly seen: Int32Array;
   private stamp = 0;
   private guess = 0;
@@ -198,16 +202,19 @@ export class JsonRowReader {
     this.names = [];
     this.keys = [];
     this.strings = [];
+    this.composite = [];
     const used = new Set<number>();
     for (const ci of projection) {
       if (columns[ci] === undefined) throw internalError(`json projection index ${ci} out of range (${columns.length} columns)`);
       if (used.has(ci)) throw internalError(`json projection repeats column ${ci}`);
       used.add(ci);
     }
-    const checkOnly = columns.map((_, ci) => ci).filter((ci) => !used.has(ci) && valueKindOf(columns[ci]!.type, columns[ci]!.name) !== ValueKind.String);
+    const kindOf = (c: FormatColumn): ValueKind => (isComposite(c.type) ? ValueKind.String : valueKindOf(c.type, c.name));
+    const checkOnly = columns.map((_, ci) => ci).filter((ci) => !used.has(ci) && (isComposite(columns[ci]!.type) || kindOf(columns[ci]!) !== ValueKind.String));
     for (const ci of [...projection, ...checkOnly]) {
       const col = columns[ci]!;
-      const kind = valueKindOf(col.type, col.name);
+      const kind = kindOf(col);
+      this.composite.push(isComposite(col.type));
       this.kinds.push(kind);
       this.types.push(col.type);
       this.names.push(col.name);
@@ -338,6 +345,18 @@ export class JsonRowReader {
     }
     const kind = this.kinds[s]!;
     this.nulls[s]![row] = 0;
+    if (this.composite[s] === true) {
+      const q = skipJsonValue(buf, p, end);
+      if (q < 0) this.fail('malformed JSON value', line);
+      const text = decodeUtf8(buf, p, q);
+      try {
+        (this.str[s]! as unknown[])[row] = fromJson(JSON.parse(text), this.types[s]!);
+      } catch (e) {
+        if (!(e instanceof CompositeValueError) && !(e instanceof SyntaxError)) throw e;
+        throw new JsonRecordError(`bad value '${quoteForMessage(text)}' for column ${this.names[s]!} (${typeToString(this.types[s]!)}) at ${this.file}:${line}: ${e.message}`);
+      }
+      return q;
+    }
     if (kind === ValueKind.String) {
       const strs = this.str[s]!;
       if (c === DQUOTE) {
@@ -577,10 +596,12 @@ export function jsonValueText(kind: ValueKind, type: DataType, col: Column, r: n
 /** Writes rows as JSON objects, keys in column order; shared by debezium-json. */
 export class JsonObjectWriter {
   private readonly kinds: ValueKind[];
+  private readonly composite: boolean[];
   private readonly prefixes: string[];
 
   constructor(private readonly columns: readonly FormatColumn[]) {
-    this.kinds = columns.map((c) => valueKindOf(c.type, c.name));
+    this.composite = columns.map((c) => isComposite(c.type));
+    this.kinds = columns.map((c) => (isComposite(c.type) ? ValueKind.String : valueKindOf(c.type, c.name)));
     this.prefixes = columns.map((c, i) => (i === 0 ? '{' : ',') + JSON.stringify(c.name) + ':');
   }
 
@@ -598,7 +619,9 @@ export class JsonObjectWriter {
     for (let c = 0; c < n; c++) {
       const col = cols[c]!;
       s += this.prefixes[c]!;
-      s += col.nulls !== null && col.nulls[r] === 1 ? 'null' : jsonValueText(this.kinds[c]!, this.columns[c]!.type, col, r);
+      if (col.nulls !== null && col.nulls[r] === 1) s += 'null';
+      else if (this.composite[c] === true) s += toJsonText((col.values as unknown[])[r], col.type);
+      else s += jsonValueText(this.kinds[c]!, this.columns[c]!.type, col, r);
     }
     return s + '}';
   }

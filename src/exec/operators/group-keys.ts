@@ -1,10 +1,12 @@
 // Group keys for aggregating operators: turns the key columns of a row into a value usable as
 // a Map key (a number or string for a single key, a length-prefixed string for several, so
 // no per-row allocation in the common single-key case), and keeps each group's key values
-// by slot so results can be written out and snapshotted.
+// by slot so results can be written out and snapshotted. A composite key value (ROW, ARRAY,
+// MAP) is keyed by its canonical text (composite.ts): equal values, one group.
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
+import { canonicalText } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
@@ -14,7 +16,8 @@ export type MapKey = number | string | null;
 export class GroupKeys {
   private readonly kinds: ReturnType<typeof physicalKind>[];
   private f64: Float64Array[] = [];
-  private str: string[][] = [];
+  /** STRING keys, or composite key values ('obj' kind). */
+  private str: unknown[][] = [];
   private nulls: Uint8Array[] = [];
   private capacity = 0;
 
@@ -43,6 +46,7 @@ export class GroupKeys {
       const c = cols[0]!;
       const v = c.values;
       const nulls = c.nulls;
+      if (this.kinds[0] === 'obj') return (i) => (nulls !== null && nulls[i] === 1 ? null : canonicalText(v[i]));
       if (nulls === null) return (i) => v[i] as number | string;
       return (i) => (nulls[i] === 1 ? null : (v[i] as number | string));
     }
@@ -53,7 +57,7 @@ export class GroupKeys {
     if (capacity <= this.capacity) return;
     const cap = Math.max(capacity, this.capacity * 2, 64);
     for (let k = 0; k < this.types.length; k++) {
-      if (this.kinds[k] === 'str') {
+      if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
         // strings live in a plain array, grown on write
       } else {
         const a = new Float64Array(cap);
@@ -74,7 +78,7 @@ export class GroupKeys {
       const isNull = c.nulls !== null && c.nulls[row] === 1;
       this.nulls[k]![slot] = isNull ? 1 : 0;
       if (isNull) continue;
-      if (this.kinds[k] === 'str') this.str[k]![slot] = (c.values as string[])[row]!;
+      if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') this.str[k]![slot] = (c.values as unknown[])[row];
       else this.f64[k]![slot] = (c.values as Float64Array | Uint8Array)[row]!;
     }
   }
@@ -83,7 +87,7 @@ export class GroupKeys {
     const out: Scalar[] = [];
     for (let k = 0; k < this.types.length; k++) {
       if (this.nulls[k]![slot] === 1) out.push(null);
-      else if (this.kinds[k] === 'str') out.push(this.str[k]![slot]!);
+      else if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') out.push(this.str[k]![slot] as Scalar);
       else if (this.kinds[k] === 'bool') out.push(this.f64[k]![slot] === 1);
       else out.push(this.f64[k]![slot]!);
     }
@@ -95,7 +99,8 @@ export class GroupKeys {
     for (let k = 0; k < this.types.length; k++) {
       const b = out[k]!;
       if (this.nulls[k]![slot] === 1) b.pushNull();
-      else if (this.kinds[k] === 'str') b.pushString(this.str[k]![slot]!);
+      else if (this.kinds[k] === 'str') b.pushString(this.str[k]![slot] as string);
+      else if (this.kinds[k] === 'obj') b.pushValue(this.str[k]![slot]);
       else b.pushNumber(this.f64[k]![slot]!);
     }
   }
@@ -118,7 +123,7 @@ export class GroupKeys {
   saveAll(high: number): unknown[] {
     return this.types.map((_, k) => {
       const nulls = this.nulls[k]!.slice(0, high);
-      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.f64[k]!.slice(0, high);
+      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : this.f64[k]!.slice(0, high);
       return [vals, nulls];
     });
   }
@@ -129,7 +134,7 @@ export class GroupKeys {
       const [vals, nulls] = data[k] as [Float64Array | string[], Uint8Array];
       const dn = this.nulls[k]!;
       for (let i = 0; i < n; i++) dn[to[i]!] = nulls[from[i]!]!;
-      if (this.kinds[k] === 'str') {
+      if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
         const d = this.str[k]!;
         for (let i = 0; i < n; i++) d[to[i]!] = (vals as string[])[from[i]!]!;
       } else {
@@ -144,7 +149,8 @@ export class GroupKeys {
     if (this.types.length === 0) return 0;
     if (this.types.length === 1) {
       if (this.nulls[0]![slot] === 1) return null;
-      return this.kinds[0] === 'str' ? this.str[0]![slot]! : this.f64[0]![slot]!;
+      if (this.kinds[0] === 'obj') return canonicalText(this.str[0]![slot]);
+      return this.kinds[0] === 'str' ? (this.str[0]![slot] as string) : this.f64[0]![slot]!;
     }
     return this.mapKeyOf(this.values(slot));
   }
@@ -154,11 +160,12 @@ export class GroupKeys {
     if (values.length === 0) return 0;
     if (values.length === 1) {
       const v = values[0]!;
-      return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+      if (this.kinds[0] === 'obj') return v === null ? null : canonicalText(v);
+      return typeof v === 'boolean' ? (v ? 1 : 0) : (v as number | string);
     }
     const cols = values.map((v, k) => {
       const kind = this.kinds[k];
-      const vals = kind === 'str' ? [v === null ? '' : String(v)] : Float64Array.of(v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
+      const vals = kind === 'obj' ? [v] : kind === 'str' ? [v === null ? '' : String(v)] : Float64Array.of(v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
       return { type: this.types[k]!, values: vals, nulls: v === null ? Uint8Array.of(1) : null } as Column;
     });
     return compositeKey(cols, 0);
@@ -179,7 +186,10 @@ function compositeKey(cols: readonly Column[], i: number): string {
       continue;
     }
     const v = c.values[i]!;
-    if (typeof v === 'string') s += `s${v.length}:${v}|`;
+    if (typeof v === 'object') {
+      const t = canonicalText(v);
+      s += `o${t.length}:${t}|`;
+    } else if (typeof v === 'string') s += `s${v.length}:${v}|`;
     else s += `n${v}|`;
   }
   return s;

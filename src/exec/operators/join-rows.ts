@@ -19,6 +19,8 @@
 // up by value. An updating input's rows are also indexed by their whole value, so a retraction
 // finds its row without scanning a (possibly hot) key's bucket.
 
+import { canonicalText } from '../../common/composite.js';
+import { isComposite } from '../../common/types.js';
 import type { Batch, Column, Values } from '../../common/batch.js';
 import type { ColumnBuilder } from '../../common/batch.js';
 import type { DataType, PhysicalKind } from '../../common/types.js';
@@ -82,7 +84,8 @@ export class JoinRows {
      */
     private readonly keyGroupColumns: readonly number[] = keyColumns,
   ) {
-    this.kinds = types.map(physicalKind);
+    // composite values ('obj') are kept in the plain arrays, like strings
+    this.kinds = types.map((t) => (physicalKind(t) === 'obj' ? 'str' : physicalKind(t)));
     this.f64 = types.map(() => new Float64Array(0));
     this.u8 = types.map(() => new Uint8Array(0));
     this.str = types.map(() => []);
@@ -197,6 +200,7 @@ export class JoinRows {
       const c = this.keyColumns[0]!;
       if (this.nulls[c]![slot] === 1) return null;
       const k = this.kinds[c];
+      if (isComposite(this.types[c]!)) return canonicalText(this.str[c]![slot]);
       return k === 'str' ? this.str[c]![slot]! : k === 'bool' ? this.u8[c]![slot]! : this.f64[c]![slot]!;
     }
     if (this.storedKey === null) this.storedKey = this.keys.keyFn({ length: this.high, columns: this.view(), ops: null });
@@ -213,7 +217,10 @@ export class JoinRows {
         continue;
       }
       const v = col.values[row]!;
-      s += typeof v === 'string' ? `s${v.length}:${v}|` : `n${v}|`;
+      if (typeof v === 'object') {
+        const t = canonicalText(v);
+        s += `o${t.length}:${t}|`;
+      } else s += typeof v === 'string' ? `s${v.length}:${v}|` : `n${v}|`;
     }
     return s;
   }

@@ -61,7 +61,7 @@ export class RowStore {
       const c = batch.columns[k]!;
       const isNull = c.nulls !== null && c.nulls[row] === 1;
       this.nulls[k]![id] = isNull ? 1 : 0;
-      if (Array.isArray(c.values)) (this.values[k] as string[])[id] = isNull ? '' : c.values[row]!;
+      if (Array.isArray(c.values)) (this.values[k] as unknown[])[id] = isNull ? (this.kinds[k] === 'obj' ? null : '') : c.values[row];
       else (this.values[k] as Float64Array | Uint8Array)[id] = isNull ? 0 : c.values[row]!;
     }
     return id;
@@ -74,6 +74,7 @@ export class RowStore {
       const v = row[k] ?? null;
       this.nulls[k]![id] = v === null ? 1 : 0;
       if (this.kinds[k] === 'str') (this.values[k] as string[])[id] = v === null ? '' : String(v);
+      else if (this.kinds[k] === 'obj') (this.values[k] as unknown[])[id] = v;
       else (this.values[k] as Float64Array | Uint8Array)[id] = v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
     }
     return id;
@@ -127,13 +128,13 @@ export class RowStore {
       const nulls = new Uint8Array(n);
       const src = this.nulls[c]!;
       if (Array.isArray(vals)) {
-        const v = new Array<string>(n);
+        const v = new Array<unknown>(n);
         for (let j = 0; j < n; j++) {
           const id = ids[j]!;
-          v[j] = vals[id]!;
+          v[j] = vals[id];
           nulls[j] = src[id]!;
         }
-        return [v, nulls];
+        return [v as string[], nulls];
       }
       const v = new Float64Array(n);
       for (let j = 0; j < n; j++) {

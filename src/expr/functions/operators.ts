@@ -10,7 +10,8 @@
 
 import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
-import { T, commonType, isIntegral, isNumeric, typeToString } from '../../common/types.js';
+import { T, commonType, isComposite, isIntegral, isNumeric, typeToString } from '../../common/types.js';
+import { compositeEquals } from '../../common/composite.js';
 import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
@@ -172,11 +173,24 @@ function comparison(name: string, doc: string, f: (a: number, b: number) => bool
       if (a === undefined || b === undefined) return 'two operands';
       const t = comparisonType(a, b);
       if (t === null) return `operands of comparable types, got ${typeToString(a)} and ${typeToString(b)}`;
+      if (isComposite(t) && name !== 'eq' && name !== 'ne') return `operands with an order; ${typeToString(t)} values can only be compared with = and <>`;
       const u = t.kind === 'NULL' ? T.INT : t;
       return { args: [u, u], ret: T.BOOLEAN };
     },
     kernel(sig) {
       const t = sig.args[0]!;
+      if (isComposite(t)) {
+        // field by field / element by element (NULLs inside compare equal, as DuckDB's do)
+        const want = name === 'eq';
+        return (args, n) => {
+          const av = args[0]!.values as unknown[];
+          const bv = args[1]!.values as unknown[];
+          const nulls = unionNulls(args, n);
+          const out = new Uint8Array(n);
+          for (let i = 0; i < n; i++) if (nulls === null || nulls[i] === 0) out[i] = compositeEquals(av[i], bv[i]) === want ? 1 : 0;
+          return { type: T.BOOLEAN, values: out, nulls };
+        };
+      }
       if (t.kind === 'STRING') {
         return (args, n) => {
           const av = args[0]!.values as string[];
@@ -232,7 +246,7 @@ function distinctFrom(name: string, negate: boolean): void {
         for (let i = 0; i < n; i++) {
           const an = a.nulls !== null && a.nulls[i] === 1;
           const bn = b.nulls !== null && b.nulls[i] === 1;
-          const same = an || bn ? an === bn : a.values[i] === b.values[i];
+          const same = an || bn ? an === bn : typeof a.values[i] === 'object' ? compositeEquals(a.values[i], b.values[i]) : a.values[i] === b.values[i];
           out[i] = same !== negate ? 0 : 1;
         }
         return { type: T.BOOLEAN, values: out, nulls: null };

@@ -393,7 +393,7 @@ registerFunction({
       let nulls: Uint8Array | null = x.nulls === null ? null : x.nulls.slice(0, n);
       for (let i = 0; i < n; i++) {
         if (nulls !== null && nulls[i] === 1) continue;
-        if (values.has(xv[i]!)) out[i] = 1;
+        if (values.has(xv[i] as Scalar)) out[i] = 1;
         else if (hasNull) {
           nulls ??= new Uint8Array(n);
           nulls[i] = 1;

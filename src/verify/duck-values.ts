@@ -1,0 +1,35 @@
+// DuckDB result values (as @duckdb/node-api's getRowsJS gives them) in weir's representation,
+// so both sides of a comparison hold the same JS values: integers as numbers, TIMESTAMP as
+// epoch milliseconds, DATE as days, and composites as composite.ts describes them (a STRUCT
+// object becomes a ROW's field array, a LIST an array, a MAP's {key, value} entries a MapValue).
+
+import type { Scalar } from '../common/batch.js';
+import type { DataType } from '../common/types.js';
+
+export function duckToWeir(v: unknown, t: DataType | undefined): Scalar {
+  return convert(v, t) as Scalar;
+}
+
+function convert(v: unknown, t: DataType | undefined): unknown {
+  if (v === null || v === undefined) return null;
+  if (t !== undefined) {
+    switch (t.kind) {
+      case 'ROW': {
+        const o = v as Record<string, unknown>;
+        return (t.fields ?? []).map((f) => convert(o[f.name], f.type));
+      }
+      case 'ARRAY':
+        return (v as unknown[]).map((x) => convert(x, t.element));
+      case 'MAP': {
+        const entries = v as { key: unknown; value: unknown }[];
+        return { keys: entries.map((e) => convert(e.key, t.key)), values: entries.map((e) => convert(e.value, t.element)) };
+      }
+      default:
+        break;
+    }
+  }
+  if (typeof v === 'bigint') return Number(v);
+  if (v instanceof Date) return t?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
+  if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  return String(v);
+}
