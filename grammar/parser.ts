@@ -114,6 +114,7 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.describeStatement) },
       { ALT: () => this.SUBRULE(this.statementSet) },
       { ALT: () => this.SUBRULE(this.stopJobStatement) },
+      { ALT: () => this.SUBRULE(this.alterTableStatement) },
     ]);
   });
 
@@ -276,18 +277,24 @@ export class SqlParser extends CstParser {
     this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }]);
   });
 
-  /** `TABLE [IF NOT EXISTS] name (elements) [COMMENT '...'] [WITH (options)]` */
+  /**
+   * `TABLE [IF NOT EXISTS] name [(elements)] [COMMENT '...'] [WITH (options)]
+   * [LIKE source [(like options)] | AS query]`; the column list may be left out only with
+   * LIKE or AS (checked when the statement runs).
+   */
   readonly createTableBody = this.RULE('createTableBody', () => {
     this.CONSUME(T.TABLE);
     this.OPTION(() => this.SUBRULE(this.ifNotExists));
     this.SUBRULE(this.qualifiedName);
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.tableElement);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.tableElement);
+    this.OPTION5(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.tableElement);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.tableElement);
+      });
+      this.CONSUME(T.RParen);
     });
-    this.CONSUME(T.RParen);
     this.OPTION2(() => {
       this.CONSUME(T.COMMENT);
       this.CONSUME(T.StringLiteral);
@@ -296,6 +303,83 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.WITH);
       this.SUBRULE(this.tableOptionList);
     });
+    this.OPTION4(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.likeClause) },
+        {
+          ALT: () => {
+            this.CONSUME(T.AS);
+            this.SUBRULE(this.query);
+          },
+        },
+      ]);
+    });
+  });
+
+  /** `LIKE source [( {INCLUDING | EXCLUDING | OVERWRITING} {ALL | CONSTRAINTS | ...} ... )]` */
+  readonly likeClause = this.RULE('likeClause', () => {
+    this.CONSUME(T.LIKE);
+    this.SUBRULE(this.qualifiedName);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.AT_LEAST_ONE(() => this.SUBRULE(this.likeOption));
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  readonly likeOption = this.RULE('likeOption', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.INCLUDING, { LABEL: 'strategy' }) },
+      { ALT: () => this.CONSUME(T.EXCLUDING, { LABEL: 'strategy' }) },
+      { ALT: () => this.CONSUME(T.OVERWRITING, { LABEL: 'strategy' }) },
+    ]);
+    this.OR2([
+      { ALT: () => this.CONSUME(T.ALL, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.CONSTRAINTS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.GENERATED, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.OPTIONS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.WATERMARKS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.PARTITIONS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.METADATA, { LABEL: 'feature' }) },
+    ]);
+  });
+
+  /** `ALTER TABLE [IF EXISTS] t SET ('k' = 'v', ...)` / `RESET ('k', ...)` / `RENAME TO u` */
+  readonly alterTableStatement = this.RULE('alterTableStatement', () => {
+    this.CONSUME(T.ALTER);
+    this.CONSUME(T.TABLE);
+    this.OPTION(() => {
+      this.CONSUME(T.IF);
+      this.CONSUME(T.EXISTS);
+    });
+    this.SUBRULE(this.qualifiedName);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.SET);
+          this.SUBRULE(this.tableOptionList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.RESET);
+          this.CONSUME(T.LParen);
+          this.CONSUME(T.StringLiteral, { LABEL: 'key' });
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.CONSUME2(T.StringLiteral, { LABEL: 'key' });
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.RENAME);
+          this.CONSUME(T.TO);
+          this.SUBRULE2(this.qualifiedName, { LABEL: 'newName' });
+        },
+      },
+    ]);
   });
 
   /** `VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '...'] AS query` */

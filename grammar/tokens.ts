@@ -348,6 +348,17 @@ export const BEGIN = keyword('BEGIN', N);
 export const STOP = keyword('STOP', N);
 export const JOB = keyword('JOB', N);
 export const SAVEPOINT = keyword('SAVEPOINT', N);
+// ALTER TABLE, and CREATE TABLE ... LIKE's options (Flink's like options)
+export const ALTER = keyword('ALTER', N);
+export const RENAME = keyword('RENAME', N);
+export const INCLUDING = keyword('INCLUDING', N);
+export const EXCLUDING = keyword('EXCLUDING', N);
+export const OVERWRITING = keyword('OVERWRITING', N);
+export const CONSTRAINTS = keyword('CONSTRAINTS', N);
+export const GENERATED = keyword('GENERATED', N);
+export const OPTIONS = keyword('OPTIONS', N);
+export const WATERMARKS = keyword('WATERMARKS', N);
+export const PARTITIONS = keyword('PARTITIONS', N);
 
 // ---------------------------------------------------------------------------------------
 // The vocabulary, in lexing order

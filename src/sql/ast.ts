@@ -34,7 +34,8 @@ export type Statement =
   | Describe
   | Drop
   | StatementSet
-  | StopJob;
+  | StopJob
+  | AlterTable;
 
 export interface CreateTable {
   readonly kind: 'create-table';
@@ -47,6 +48,33 @@ export interface CreateTable {
   readonly primaryKey: readonly Ident[] | undefined;
   /** WITH ('k' = 'v', ...), keys and values unquoted. */
   readonly options: readonly TableOption[];
+  /** False for `CREATE TABLE t WITH (...) LIKE s` / `AS query` written without a column list. */
+  readonly hasColumnList: boolean;
+  /** `LIKE source (options)`. */
+  readonly like?: LikeClause;
+  /** `AS query` (CREATE TABLE AS SELECT). */
+  readonly asQuery?: Query;
+  readonly span: Span;
+}
+
+export type LikeStrategy = 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING';
+export type LikeFeature = 'ALL' | 'CONSTRAINTS' | 'GENERATED' | 'OPTIONS' | 'WATERMARKS' | 'PARTITIONS' | 'METADATA';
+
+export interface LikeClause {
+  readonly source: QualifiedName;
+  readonly options: readonly { readonly strategy: LikeStrategy; readonly feature: LikeFeature; readonly span: Span }[];
+  readonly span: Span;
+}
+
+/** `ALTER TABLE [IF EXISTS] t SET (...)` / `RESET ('k', ...)` / `RENAME TO u`. */
+export interface AlterTable {
+  readonly kind: 'alter-table';
+  readonly name: QualifiedName;
+  readonly ifExists: boolean;
+  readonly action:
+    | { readonly kind: 'set'; readonly options: readonly TableOption[] }
+    | { readonly kind: 'reset'; readonly keys: readonly { readonly key: string; readonly span: Span }[] }
+    | { readonly kind: 'rename'; readonly to: QualifiedName };
   readonly span: Span;
 }
 

@@ -20,7 +20,11 @@ import type {
   BinaryOp,
   ColumnRef,
   ComputedColumn,
+  AlterTable,
   CreateTable,
+  LikeClause,
+  LikeFeature,
+  LikeStrategy,
   CreateView,
   Expr,
   FrameBound,
@@ -379,6 +383,8 @@ export class CstToAst extends BaseVisitor {
       }
     }
     const optionList = nodeOf(ctx, 'tableOptionList');
+    const like = nodeOf(ctx, 'likeClause');
+    const asQuery = nodeOf(ctx, 'query');
     return {
       kind: 'create-table',
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
@@ -387,7 +393,37 @@ export class CstToAst extends BaseVisitor {
       watermark,
       primaryKey,
       options: optionList === undefined ? [] : this.v<TableOption[]>(optionList),
+      hasColumnList: tokenOf(ctx, 'LParen') !== undefined,
+      ...(like !== undefined ? { like: this.v<LikeClause>(like) } : {}),
+      ...(asQuery !== undefined ? { asQuery: this.asQuery(asQuery) } : {}),
     };
+  }
+
+  likeClause(ctx: Ctx, span: Span): LikeClause {
+    return {
+      source: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the LIKE source')),
+      options: nodesOf(ctx, 'likeOption').map((n) => this.v<LikeClause['options'][number]>(n)),
+      span,
+    };
+  }
+
+  likeOption(ctx: Ctx, span: Span): LikeClause['options'][number] {
+    return {
+      strategy: must(tokenOf(ctx, 'strategy'), 'the like strategy').image.toUpperCase() as LikeStrategy,
+      feature: must(tokenOf(ctx, 'feature'), 'the like feature').image.toUpperCase() as LikeFeature,
+      span,
+    };
+  }
+
+  alterTableStatement(ctx: Ctx, span: Span): AlterTable {
+    const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the altered table'));
+    const ifExists = tokenOf(ctx, 'IF') !== undefined;
+    const optionList = nodeOf(ctx, 'tableOptionList');
+    if (optionList !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'set', options: this.v<TableOption[]>(optionList) }, span };
+    if (tokenOf(ctx, 'RESET') !== undefined) {
+      return { kind: 'alter-table', name, ifExists, action: { kind: 'reset', keys: tokensOf(ctx, 'key').map((t) => ({ key: unquoteString(t.image), span: tokenSpan(t) })) }, span };
+    }
+    return { kind: 'alter-table', name, ifExists, action: { kind: 'rename', to: this.asName(must(nodeOf(ctx, 'newName'), 'the new name')) }, span };
   }
 
   createViewBody(ctx: Ctx): Omit<CreateView, 'temporary' | 'span'> {
