@@ -73,6 +73,12 @@ export class SqlParser extends CstParser {
     return this.backtrackParenthesizedQuery();
   }
 
+  /** At the `{NULL | ABSENT} ON NULL` clause of JSON_OBJECT / JSON_ARRAY. */
+  private atOnNull(): boolean {
+    const t = this.LA(1).tokenType;
+    return (t === T.NULL || t === T.ABSENT) && this.LA(2).tokenType === T.ON;
+  }
+
   /** At `ident (. ident)* . *`: see choice 4 in the file comment. */
   private atQualifiedStar(): boolean {
     if (!isIdentifierToken(this.LA(1))) return false;
@@ -980,7 +986,7 @@ export class SqlParser extends CstParser {
     ]);
   });
 
-  /** `IS [NOT] NULL|TRUE|FALSE|UNKNOWN`, `IS [NOT] DISTINCT FROM x` */
+  /** `IS [NOT] NULL|TRUE|FALSE|UNKNOWN`, `IS [NOT] DISTINCT FROM x`, `IS [NOT] JSON [VALUE|SCALAR|ARRAY|OBJECT]` */
   readonly isTail = this.RULE('isTail', () => {
     this.CONSUME(T.IS);
     this.OPTION(() => this.CONSUME(T.NOT));
@@ -989,6 +995,19 @@ export class SqlParser extends CstParser {
       { ALT: () => this.CONSUME(T.TRUE) },
       { ALT: () => this.CONSUME(T.FALSE) },
       { ALT: () => this.CONSUME(T.UNKNOWN) },
+      {
+        ALT: () => {
+          this.CONSUME(T.JSON);
+          this.OPTION2(() =>
+            this.OR3([
+              { ALT: () => this.CONSUME(T.VALUE, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.SCALAR, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.OBJECT, { LABEL: 'jsonKind' }) },
+            ]),
+          );
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.DISTINCT);
@@ -1097,6 +1116,11 @@ export class SqlParser extends CstParser {
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.substringExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.positionExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.overlayExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonValueExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonQueryExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonExistsExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonObjectExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonArrayExpression) },
       { ALT: () => this.SUBRULE(this.existsExpression) },
       // `(SELECT ...)` versus `(a + b)`: see choice 1 in the file comment.
       { GATE: () => this.atParenthesizedQuery(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.parenthesizedQuery) },
@@ -1249,6 +1273,134 @@ export class SqlParser extends CstParser {
     this.SUBRULE(this.additiveExpression);
     this.OR([{ ALT: () => this.CONSUME(T.IN) }, { ALT: () => this.CONSUME(T.Comma) }]);
     this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_VALUE(json, path [RETURNING type] [{NULL | ERROR | DEFAULT x} ON {EMPTY | ERROR}]...)` */
+  readonly jsonValueExpression = this.RULE('jsonValueExpression', () => {
+    this.CONSUME(T.JSON_VALUE);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => {
+      this.CONSUME(T.RETURNING);
+      this.SUBRULE(this.dataType);
+    });
+    this.MANY(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_QUERY(json, path [RETURNING type] [wrapper] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON {EMPTY | ERROR}]...)` */
+  readonly jsonQueryExpression = this.RULE('jsonQueryExpression', () => {
+    this.CONSUME(T.JSON_QUERY);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => {
+      this.CONSUME(T.RETURNING);
+      this.SUBRULE(this.dataType);
+    });
+    this.OPTION2(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.WITHOUT, { LABEL: 'wrapper' }) },
+        {
+          ALT: () => {
+            this.CONSUME(T.WITH, { LABEL: 'wrapper' });
+            this.OPTION3(() => this.OR2([{ ALT: () => this.CONSUME(T.CONDITIONAL, { LABEL: 'wrapperKind' }) }, { ALT: () => this.CONSUME(T.UNCONDITIONAL, { LABEL: 'wrapperKind' }) }]));
+          },
+        },
+      ]);
+      this.OPTION4(() => this.CONSUME(T.ARRAY));
+      this.CONSUME(T.WRAPPER);
+    });
+    this.MANY(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `{NULL | ERROR | TRUE | FALSE | UNKNOWN | DEFAULT x | EMPTY ARRAY | EMPTY OBJECT} ON {EMPTY | ERROR | NULL}` */
+  readonly jsonBehavior = this.RULE('jsonBehavior', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NULL, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.ERROR, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.TRUE, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.FALSE, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.UNKNOWN, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.ABSENT, { LABEL: 'behavior' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.DEFAULT, { LABEL: 'behavior' });
+          this.SUBRULE(this.expression, { LABEL: 'default' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.EMPTY, { LABEL: 'behavior' });
+          this.OR2([{ ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'emptyKind' }) }, { ALT: () => this.CONSUME(T.OBJECT, { LABEL: 'emptyKind' }) }]);
+        },
+      },
+    ]);
+    this.CONSUME(T.ON);
+    this.OR3([
+      { ALT: () => this.CONSUME2(T.EMPTY, { LABEL: 'event' }) },
+      { ALT: () => this.CONSUME2(T.ERROR, { LABEL: 'event' }) },
+      { ALT: () => this.CONSUME2(T.NULL, { LABEL: 'event' }) },
+    ]);
+  });
+
+  /** `JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR])` */
+  readonly jsonExistsExpression = this.RULE('jsonExistsExpression', () => {
+    this.CONSUME(T.JSON_EXISTS);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_OBJECT([[KEY] k VALUE v, ...] [{NULL | ABSENT} ON NULL])` */
+  readonly jsonObjectExpression = this.RULE('jsonObjectExpression', () => {
+    this.CONSUME(T.JSON_OBJECT);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      // `NULL ON NULL` is the clause, not an entry whose key is NULL
+      this.OR([
+        { GATE: () => !this.atOnNull(), ALT: () => this.SUBRULE(this.jsonObjectEntry) },
+        { ALT: () => this.SUBRULE(this.jsonBehavior) },
+      ]);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.jsonObjectEntry);
+      });
+      this.OPTION2(() => this.SUBRULE2(this.jsonBehavior));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  readonly jsonObjectEntry = this.RULE('jsonObjectEntry', () => {
+    this.OPTION({ GATE: () => this.LA(2).tokenType !== T.VALUE, DEF: () => this.CONSUME(T.KEY) });
+    this.SUBRULE(this.expression, { LABEL: 'key' });
+    this.CONSUME(T.VALUE);
+    this.SUBRULE2(this.expression, { LABEL: 'value' });
+  });
+
+  /** `JSON_ARRAY([v, ...] [{NULL | ABSENT} ON NULL])` */
+  readonly jsonArrayExpression = this.RULE('jsonArrayExpression', () => {
+    this.CONSUME(T.JSON_ARRAY);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.OR([
+        { GATE: () => !this.atOnNull(), ALT: () => this.SUBRULE(this.expression, { LABEL: 'element' }) },
+        { ALT: () => this.SUBRULE(this.jsonBehavior) },
+      ]);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { LABEL: 'element' });
+      });
+      this.OPTION2(() => this.SUBRULE2(this.jsonBehavior));
+    });
     this.CONSUME(T.RParen);
   });
 

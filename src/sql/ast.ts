@@ -552,7 +552,20 @@ export interface FunctionCall {
   readonly filter: Expr | undefined;
   /** `OVER (...)` or `OVER w`. */
   readonly over: OverSpec | Ident | undefined;
+  /** The clauses of JSON_VALUE, JSON_QUERY, JSON_EXISTS, JSON_OBJECT, JSON_ARRAY and IS JSON. */
+  readonly json?: JsonClauses;
   readonly span: Span;
+}
+
+export type JsonBehaviorKind = 'NULL' | 'ERROR' | 'TRUE' | 'FALSE' | 'UNKNOWN' | 'ABSENT' | 'DEFAULT' | 'EMPTY ARRAY' | 'EMPTY OBJECT';
+
+export interface JsonClauses {
+  readonly returning?: TypeName;
+  /** `... ON EMPTY`, `... ON ERROR`, `... ON NULL`; a DEFAULT's expression is args[defaultArg]. */
+  readonly behaviors: readonly { readonly behavior: JsonBehaviorKind; readonly event: 'EMPTY' | 'ERROR' | 'NULL'; readonly defaultArg?: number; readonly span: Span }[];
+  readonly wrapper?: 'WITHOUT' | 'CONDITIONAL' | 'UNCONDITIONAL';
+  /** `x IS JSON kind`. */
+  readonly isJson?: 'VALUE' | 'SCALAR' | 'ARRAY' | 'OBJECT';
 }
 
 export interface OverSpec {

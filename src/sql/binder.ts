@@ -31,6 +31,7 @@ import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
 import { bindOver, collectOverCalls } from './bind-over.js';
 import { bindOrderLimit } from './bind-order-limit.js';
+import { JSON_FUNCTIONS, bindJsonCall } from './bind-json.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -1028,6 +1029,7 @@ export class Binder {
     if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
       throw notSupported(`${upper}`, fc.span, 'processing-time functions arrive with processing-time windows');
     }
+    if (fc.json !== undefined && JSON_FUNCTIONS.has(upper)) return bindJsonCall(this, fc, ctx);
     const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));
     switch (upper) {
       case 'COALESCE':
