@@ -112,6 +112,12 @@ export class SqlParser extends CstParser {
     return this.backtrackParenthesizedQuery();
   }
 
+  /** At the `{NULL | ABSENT} ON NULL` clause of JSON_OBJECT / JSON_ARRAY. */
+  private atOnNull(): boolean {
+    const t = this.LA(1).tokenType;
+    return (t === T.NULL || t === T.ABSENT) && this.LA(2).tokenType === T.ON;
+  }
+
   /** At `ident (. ident)* . *`: see choice 4 in the file comment. */
   private atQualifiedStar(): boolean {
     if (!isIdentifierToken(this.LA(1))) return false;
@@ -153,6 +159,7 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.describeStatement) },
       { ALT: () => this.SUBRULE(this.statementSet) },
       { ALT: () => this.SUBRULE(this.stopJobStatement) },
+      { ALT: () => this.SUBRULE(this.alterTableStatement) },
     ]);
   });
 
@@ -315,18 +322,24 @@ export class SqlParser extends CstParser {
     this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }]);
   });
 
-  /** `TABLE [IF NOT EXISTS] name (elements) [COMMENT '...'] [WITH (options)]` */
+  /**
+   * `TABLE [IF NOT EXISTS] name [(elements)] [COMMENT '...'] [WITH (options)]
+   * [LIKE source [(like options)] | AS query]`; the column list may be left out only with
+   * LIKE or AS (checked when the statement runs).
+   */
   readonly createTableBody = this.RULE('createTableBody', () => {
     this.CONSUME(T.TABLE);
     this.OPTION(() => this.SUBRULE(this.ifNotExists));
     this.SUBRULE(this.qualifiedName);
-    this.CONSUME(T.LParen);
-    this.SUBRULE(this.tableElement);
-    this.MANY(() => {
-      this.CONSUME(T.Comma);
-      this.SUBRULE2(this.tableElement);
+    this.OPTION5(() => {
+      this.CONSUME(T.LParen);
+      this.SUBRULE(this.tableElement);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.tableElement);
+      });
+      this.CONSUME(T.RParen);
     });
-    this.CONSUME(T.RParen);
     this.OPTION2(() => {
       this.CONSUME(T.COMMENT);
       this.CONSUME(T.StringLiteral);
@@ -335,6 +348,83 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.WITH);
       this.SUBRULE(this.tableOptionList);
     });
+    this.OPTION4(() => {
+      this.OR([
+        { ALT: () => this.SUBRULE(this.likeClause) },
+        {
+          ALT: () => {
+            this.CONSUME(T.AS);
+            this.SUBRULE(this.query);
+          },
+        },
+      ]);
+    });
+  });
+
+  /** `LIKE source [( {INCLUDING | EXCLUDING | OVERWRITING} {ALL | CONSTRAINTS | ...} ... )]` */
+  readonly likeClause = this.RULE('likeClause', () => {
+    this.CONSUME(T.LIKE);
+    this.SUBRULE(this.qualifiedName);
+    this.OPTION(() => {
+      this.CONSUME(T.LParen);
+      this.AT_LEAST_ONE(() => this.SUBRULE(this.likeOption));
+      this.CONSUME(T.RParen);
+    });
+  });
+
+  readonly likeOption = this.RULE('likeOption', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.INCLUDING, { LABEL: 'strategy' }) },
+      { ALT: () => this.CONSUME(T.EXCLUDING, { LABEL: 'strategy' }) },
+      { ALT: () => this.CONSUME(T.OVERWRITING, { LABEL: 'strategy' }) },
+    ]);
+    this.OR2([
+      { ALT: () => this.CONSUME(T.ALL, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.CONSTRAINTS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.GENERATED, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.OPTIONS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.WATERMARKS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.PARTITIONS, { LABEL: 'feature' }) },
+      { ALT: () => this.CONSUME(T.METADATA, { LABEL: 'feature' }) },
+    ]);
+  });
+
+  /** `ALTER TABLE [IF EXISTS] t SET ('k' = 'v', ...)` / `RESET ('k', ...)` / `RENAME TO u` */
+  readonly alterTableStatement = this.RULE('alterTableStatement', () => {
+    this.CONSUME(T.ALTER);
+    this.CONSUME(T.TABLE);
+    this.OPTION(() => {
+      this.CONSUME(T.IF);
+      this.CONSUME(T.EXISTS);
+    });
+    this.SUBRULE(this.qualifiedName);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.SET);
+          this.SUBRULE(this.tableOptionList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.RESET);
+          this.CONSUME(T.LParen);
+          this.CONSUME(T.StringLiteral, { LABEL: 'key' });
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.CONSUME2(T.StringLiteral, { LABEL: 'key' });
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.RENAME);
+          this.CONSUME(T.TO);
+          this.SUBRULE2(this.qualifiedName, { LABEL: 'newName' });
+        },
+      },
+    ]);
   });
 
   /** `VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '...'] AS query` */
@@ -954,7 +1044,7 @@ export class SqlParser extends CstParser {
     ]);
   });
 
-  /** `IS [NOT] NULL|TRUE|FALSE|UNKNOWN`, `IS [NOT] DISTINCT FROM x` */
+  /** `IS [NOT] NULL|TRUE|FALSE|UNKNOWN`, `IS [NOT] DISTINCT FROM x`, `IS [NOT] JSON [VALUE|SCALAR|ARRAY|OBJECT]` */
   readonly isTail = this.RULE('isTail', () => {
     this.CONSUME(T.IS);
     this.OPTION(() => this.CONSUME(T.NOT));
@@ -963,6 +1053,19 @@ export class SqlParser extends CstParser {
       { ALT: () => this.CONSUME(T.TRUE) },
       { ALT: () => this.CONSUME(T.FALSE) },
       { ALT: () => this.CONSUME(T.UNKNOWN) },
+      {
+        ALT: () => {
+          this.CONSUME(T.JSON);
+          this.OPTION2(() =>
+            this.OR3([
+              { ALT: () => this.CONSUME(T.VALUE, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.SCALAR, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'jsonKind' }) },
+              { ALT: () => this.CONSUME(T.OBJECT, { LABEL: 'jsonKind' }) },
+            ]),
+          );
+        },
+      },
       {
         ALT: () => {
           this.CONSUME(T.DISTINCT);
@@ -1087,6 +1190,11 @@ export class SqlParser extends CstParser {
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.substringExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.positionExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.overlayExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonValueExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonQueryExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonExistsExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonObjectExpression) },
+      { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonArrayExpression) },
       { ALT: () => this.SUBRULE(this.existsExpression) },
       // `(SELECT ...)` versus `(a + b)`: see choice 1 in the file comment.
       { GATE: () => this.atParenthesizedQuery(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.parenthesizedQuery) },
@@ -1241,6 +1349,134 @@ export class SqlParser extends CstParser {
     this.SUBRULE(this.additiveExpression);
     this.OR([{ ALT: () => this.CONSUME(T.IN) }, { ALT: () => this.CONSUME(T.Comma) }]);
     this.SUBRULE(this.expression);
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_VALUE(json, path [RETURNING type] [{NULL | ERROR | DEFAULT x} ON {EMPTY | ERROR}]...)` */
+  readonly jsonValueExpression = this.RULE('jsonValueExpression', () => {
+    this.CONSUME(T.JSON_VALUE);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => {
+      this.CONSUME(T.RETURNING);
+      this.SUBRULE(this.dataType);
+    });
+    this.MANY(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_QUERY(json, path [RETURNING type] [wrapper] [{NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT} ON {EMPTY | ERROR}]...)` */
+  readonly jsonQueryExpression = this.RULE('jsonQueryExpression', () => {
+    this.CONSUME(T.JSON_QUERY);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => {
+      this.CONSUME(T.RETURNING);
+      this.SUBRULE(this.dataType);
+    });
+    this.OPTION2(() => {
+      this.OR([
+        { ALT: () => this.CONSUME(T.WITHOUT, { LABEL: 'wrapper' }) },
+        {
+          ALT: () => {
+            this.CONSUME(T.WITH, { LABEL: 'wrapper' });
+            this.OPTION3(() => this.OR2([{ ALT: () => this.CONSUME(T.CONDITIONAL, { LABEL: 'wrapperKind' }) }, { ALT: () => this.CONSUME(T.UNCONDITIONAL, { LABEL: 'wrapperKind' }) }]));
+          },
+        },
+      ]);
+      this.OPTION4(() => this.CONSUME(T.ARRAY));
+      this.CONSUME(T.WRAPPER);
+    });
+    this.MANY(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `{NULL | ERROR | TRUE | FALSE | UNKNOWN | DEFAULT x | EMPTY ARRAY | EMPTY OBJECT} ON {EMPTY | ERROR | NULL}` */
+  readonly jsonBehavior = this.RULE('jsonBehavior', () => {
+    this.OR([
+      { ALT: () => this.CONSUME(T.NULL, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.ERROR, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.TRUE, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.FALSE, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.UNKNOWN, { LABEL: 'behavior' }) },
+      { ALT: () => this.CONSUME(T.ABSENT, { LABEL: 'behavior' }) },
+      {
+        ALT: () => {
+          this.CONSUME(T.DEFAULT, { LABEL: 'behavior' });
+          this.SUBRULE(this.expression, { LABEL: 'default' });
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.EMPTY, { LABEL: 'behavior' });
+          this.OR2([{ ALT: () => this.CONSUME(T.ARRAY, { LABEL: 'emptyKind' }) }, { ALT: () => this.CONSUME(T.OBJECT, { LABEL: 'emptyKind' }) }]);
+        },
+      },
+    ]);
+    this.CONSUME(T.ON);
+    this.OR3([
+      { ALT: () => this.CONSUME2(T.EMPTY, { LABEL: 'event' }) },
+      { ALT: () => this.CONSUME2(T.ERROR, { LABEL: 'event' }) },
+      { ALT: () => this.CONSUME2(T.NULL, { LABEL: 'event' }) },
+    ]);
+  });
+
+  /** `JSON_EXISTS(json, path [{TRUE | FALSE | UNKNOWN | ERROR} ON ERROR])` */
+  readonly jsonExistsExpression = this.RULE('jsonExistsExpression', () => {
+    this.CONSUME(T.JSON_EXISTS);
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'json' });
+    this.CONSUME(T.Comma);
+    this.SUBRULE2(this.expression, { LABEL: 'path' });
+    this.OPTION(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_OBJECT([[KEY] k VALUE v, ...] [{NULL | ABSENT} ON NULL])` */
+  readonly jsonObjectExpression = this.RULE('jsonObjectExpression', () => {
+    this.CONSUME(T.JSON_OBJECT);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      // `NULL ON NULL` is the clause, not an entry whose key is NULL
+      this.OR([
+        { GATE: () => !this.atOnNull(), ALT: () => this.SUBRULE(this.jsonObjectEntry) },
+        { ALT: () => this.SUBRULE(this.jsonBehavior) },
+      ]);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.jsonObjectEntry);
+      });
+      this.OPTION2(() => this.SUBRULE2(this.jsonBehavior));
+    });
+    this.CONSUME(T.RParen);
+  });
+
+  readonly jsonObjectEntry = this.RULE('jsonObjectEntry', () => {
+    this.OPTION({ GATE: () => this.LA(2).tokenType !== T.VALUE, DEF: () => this.CONSUME(T.KEY) });
+    this.SUBRULE(this.expression, { LABEL: 'key' });
+    this.CONSUME(T.VALUE);
+    this.SUBRULE2(this.expression, { LABEL: 'value' });
+  });
+
+  /** `JSON_ARRAY([v, ...] [{NULL | ABSENT} ON NULL])` */
+  readonly jsonArrayExpression = this.RULE('jsonArrayExpression', () => {
+    this.CONSUME(T.JSON_ARRAY);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.OR([
+        { GATE: () => !this.atOnNull(), ALT: () => this.SUBRULE(this.expression, { LABEL: 'element' }) },
+        { ALT: () => this.SUBRULE(this.jsonBehavior) },
+      ]);
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { LABEL: 'element' });
+      });
+      this.OPTION2(() => this.SUBRULE2(this.jsonBehavior));
+    });
     this.CONSUME(T.RParen);
   });
 

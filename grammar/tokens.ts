@@ -353,6 +353,35 @@ export const BEGIN = keyword('BEGIN', N);
 export const STOP = keyword('STOP', N);
 export const JOB = keyword('JOB', N);
 export const SAVEPOINT = keyword('SAVEPOINT', N);
+// ALTER TABLE, and CREATE TABLE ... LIKE's options (Flink's like options)
+export const ALTER = keyword('ALTER', N);
+export const RENAME = keyword('RENAME', N);
+export const INCLUDING = keyword('INCLUDING', N);
+export const EXCLUDING = keyword('EXCLUDING', N);
+export const OVERWRITING = keyword('OVERWRITING', N);
+export const CONSTRAINTS = keyword('CONSTRAINTS', N);
+export const GENERATED = keyword('GENERATED', N);
+export const OPTIONS = keyword('OPTIONS', N);
+export const WATERMARKS = keyword('WATERMARKS', N);
+export const PARTITIONS = keyword('PARTITIONS', N);
+// JSON functions (special argument syntax, like TRIM) and IS JSON
+export const JSON_VALUE = keyword('JSON_VALUE', N);
+export const JSON_QUERY = keyword('JSON_QUERY', N);
+export const JSON_EXISTS = keyword('JSON_EXISTS', N);
+export const JSON_OBJECT = keyword('JSON_OBJECT', N);
+export const JSON_ARRAY = keyword('JSON_ARRAY', N);
+export const JSON = keyword('JSON', N);
+export const VALUE = keyword('VALUE', N);
+export const SCALAR = keyword('SCALAR', N);
+export const OBJECT = keyword('OBJECT', N);
+export const RETURNING = keyword('RETURNING', N);
+export const EMPTY = keyword('EMPTY', N);
+export const ERROR = keyword('ERROR', N);
+export const DEFAULT = keyword('DEFAULT', N);
+export const ABSENT = keyword('ABSENT', N);
+export const WRAPPER = keyword('WRAPPER', N);
+export const CONDITIONAL = keyword('CONDITIONAL', N);
+export const UNCONDITIONAL = keyword('UNCONDITIONAL', N);
 
 // ---------------------------------------------------------------------------------------
 // The vocabulary, in lexing order

@@ -483,6 +483,200 @@ class MinMaxRetractable implements Accumulator {
   }
 }
 
+/**
+ * FIRST_VALUE / LAST_VALUE (Flink's): the first / last non-NULL value in arrival order. Each
+ * value carries an arrival number (`seq`, increasing per accumulator, restored from
+ * snapshots), so merging two slots (session windows, the global phase) keeps arrival order.
+ *
+ * Append-only input keeps one value per slot. A changelog input (`retractable`) keeps every
+ * live value in arrival order, as Flink's FirstValueWithRetractAggFunction does: a retraction
+ * removes the earliest live copy of that value, and the result is the earliest (latest) value
+ * still live.
+ */
+class FirstLastValue implements Accumulator {
+  /** Per slot: values in arrival order (append-only: at most one). */
+  private vals: (Scalar[] | undefined)[] = [];
+  private seqs: (number[] | undefined)[] = [];
+  private seq = 0;
+  constructor(
+    private readonly arg: number,
+    private readonly last: boolean,
+    private readonly retractable: boolean,
+  ) {}
+  grow(cap: number): void {
+    while (this.vals.length < cap) {
+      this.vals.push(undefined);
+      this.seqs.push(undefined);
+    }
+  }
+  reset(slot: number): void {
+    this.vals[slot] = undefined;
+    this.seqs[slot] = undefined;
+  }
+  private put(slot: number, x: Scalar, seq: number): void {
+    const v = this.vals[slot];
+    const q = this.seqs[slot];
+    if (v === undefined || q === undefined) {
+      this.vals[slot] = [x];
+      this.seqs[slot] = [seq];
+      return;
+    }
+    if (!this.retractable) {
+      // keep the one value the result needs
+      if (v.length === 0) {
+        v.push(x);
+        q.push(seq);
+      } else if (this.last ? seq > q[0]! : seq < q[0]!) {
+        v[0] = x;
+        q[0] = seq;
+      }
+      return;
+    }
+    // insert in seq order (appends are the common case: a new value has the highest seq)
+    let i = q.length;
+    while (i > 0 && q[i - 1]! > seq) i--;
+    if (i === q.length) {
+      v.push(x);
+      q.push(seq);
+    } else {
+      v.splice(i, 0, x);
+      q.splice(i, 0, seq);
+    }
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      this.put(slots[j]!, getScalar(col, r), this.seq++);
+    }
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    if (!this.retractable) throw new Error('FIRST_VALUE/LAST_VALUE without retraction state received a retraction (this is a bug in weir)');
+    const col = batch[this.arg]!;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const v = this.vals[slot];
+      if (v === undefined) continue;
+      const i = v.indexOf(getScalar(col, r));
+      if (i < 0) continue;
+      v.splice(i, 1);
+      this.seqs[slot]!.splice(i, 1);
+    }
+  }
+  value(slot: number): Scalar {
+    const v = this.vals[slot];
+    if (v === undefined || v.length === 0) return null;
+    return this.last ? v[v.length - 1]! : v[0]!;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.push(this.value(slot));
+  }
+  merge(target: number, source: number): void {
+    const v = this.vals[source];
+    const q = this.seqs[source];
+    if (v === undefined || q === undefined) return;
+    for (let i = 0; i < v.length; i++) this.put(target, v[i]!, q[i]!);
+  }
+  save(slot: number): unknown {
+    const v = this.vals[slot];
+    return v === undefined ? null : [v, this.seqs[slot]!];
+  }
+  load(slot: number, st: unknown): void {
+    if (st === null) {
+      this.reset(slot);
+      return;
+    }
+    const [v, q] = st as [Scalar[], number[]];
+    this.vals[slot] = v.slice();
+    this.seqs[slot] = q.slice();
+    for (const s of q) if (s >= this.seq) this.seq = s + 1;
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, st, from, to, n);
+  }
+}
+
+/**
+ * LISTAGG(x [, sep]) (Flink's): the non-NULL values in arrival order joined by the separator
+ * (',' by default); NULL when there are none. Retraction (Flink's ListAggWithRetract) removes
+ * the earliest copy of the value. Merging appends the source's values after the target's.
+ */
+class ListAgg implements Accumulator {
+  private lists: (string[] | undefined)[] = [];
+  constructor(
+    private readonly arg: number,
+    private readonly separator: string,
+  ) {}
+  grow(cap: number): void {
+    while (this.lists.length < cap) this.lists.push(undefined);
+  }
+  reset(slot: number): void {
+    this.lists[slot] = undefined;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values as string[];
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const l = this.lists[slot];
+      if (l === undefined) this.lists[slot] = [v[r]!];
+      else l.push(v[r]!);
+    }
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values as string[];
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const l = this.lists[slots[j]!];
+      if (l === undefined) continue;
+      const i = l.indexOf(v[r]!);
+      if (i >= 0) l.splice(i, 1);
+    }
+  }
+  value(slot: number): Scalar {
+    const l = this.lists[slot];
+    return l === undefined || l.length === 0 ? null : l.join(this.separator);
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    const l = this.lists[slot];
+    if (l === undefined || l.length === 0) out.pushNull();
+    else out.pushString(l.join(this.separator));
+  }
+  merge(target: number, source: number): void {
+    const src = this.lists[source];
+    if (src === undefined || src.length === 0) return;
+    const t = this.lists[target];
+    if (t === undefined) this.lists[target] = src.slice();
+    else t.push(...src);
+  }
+  save(slot: number): unknown {
+    return this.lists[slot] ?? null;
+  }
+  load(slot: number, st: unknown): void {
+    this.lists[slot] = st === null ? undefined : (st as string[]).slice();
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, st, from, to, n);
+  }
+}
+
 /** Applies the inner accumulator only to rows whose FILTER condition is TRUE. */
 class Filtered implements Accumulator {
   private s: Int32Array = new Int32Array(0);
@@ -837,10 +1031,17 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
       else acc = new MinMaxNumber(arg, isMax);
       break;
     }
+    case 'first_value':
+    case 'last_value':
+      acc = new FirstLastValue(arg, call.fn === 'last_value', retractable);
+      break;
+    case 'listagg':
+      acc = new ListAgg(arg, call.separator ?? ',');
+      break;
   }
   if (call.distinct && call.fn !== 'count_star') {
-    // MIN/MAX(DISTINCT x) equals MIN/MAX(x); skip the wrapper for them.
-    if (call.fn !== 'min' && call.fn !== 'max') acc = new Distinct(acc, arg, t!);
+    // MIN/MAX/FIRST_VALUE/LAST_VALUE(DISTINCT x) equal the plain call; skip the wrapper for them.
+    if (call.fn !== 'min' && call.fn !== 'max' && call.fn !== 'first_value' && call.fn !== 'last_value') acc = new Distinct(acc, arg, t!);
   }
   if (call.filter !== undefined) acc = new Filtered(acc, call.filter);
   return acc;

@@ -6,7 +6,32 @@ import type { DataType } from '../common/types.js';
 import { T, isNumeric, typeToString } from '../common/types.js';
 import type { AggFunction } from '../plan/logical.js';
 
-export const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0', 'ARRAY_AGG']);
+export const AGGREGATE_NAMES = new Set([
+  'COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0',
+  'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ARRAY_AGG',
+  'STDDEV_POP', 'STDDEV_SAMP', 'STDDEV', 'VAR_POP', 'VAR_SAMP', 'VARIANCE',
+]);
+
+/**
+ * The variance family. As in Flink (Calcite's AggregateReduceFunctionsRule), the binder
+ * rewrites each into SUM(x * x), SUM(x) and COUNT(x) and an expression over them, so they
+ * take retractions, merge in two phases and checkpoint as SUM and COUNT do. STDDEV and
+ * VARIANCE are Flink's aliases of STDDEV_SAMP and VAR_SAMP.
+ */
+export const VARIANCE_FUNCTIONS: Readonly<Record<string, { readonly sample: boolean; readonly sqrt: boolean }>> = {
+  VAR_POP: { sample: false, sqrt: false },
+  VAR_SAMP: { sample: true, sqrt: false },
+  VARIANCE: { sample: true, sqrt: false },
+  STDDEV_POP: { sample: false, sqrt: true },
+  STDDEV_SAMP: { sample: true, sqrt: true },
+  STDDEV: { sample: true, sqrt: true },
+};
+
+/** The result type of AVG and of the variance family for an argument type (Flink's deriveAvgAggType). */
+export function avgResultType(a: DataType): DataType {
+  if (a.kind === 'NULL') return T.INT;
+  return a.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, a.scale ?? 0)) : a;
+}
 
 export function isAggregateName(upper: string): boolean {
   return AGGREGATE_NAMES.has(upper);
@@ -47,6 +72,20 @@ export function resolveAggregate(upper: string, args: readonly DataType[], star:
       const a = args[0];
       if (args.length !== 1 || a === undefined) return 'ARRAY_AGG takes one argument';
       return { fn: 'array_agg', type: T.array(a.kind === 'NULL' ? T.INT : a) };
+    }
+    case 'FIRST_VALUE':
+    case 'LAST_VALUE': {
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return `${upper} takes one argument`;
+      return { fn: upper === 'FIRST_VALUE' ? 'first_value' : 'last_value', type: a.kind === 'NULL' ? T.INT : a };
+    }
+    case 'LISTAGG': {
+      const a = args[0];
+      if (args.length < 1 || args.length > 2 || a === undefined) return 'LISTAGG takes one or two arguments: LISTAGG(expr [, separator])';
+      if (a.kind !== 'STRING' && a.kind !== 'NULL') return `LISTAGG needs a STRING argument, got ${typeToString(a)} (CAST it to STRING)`;
+      const sep = args[1];
+      if (sep !== undefined && sep.kind !== 'STRING') return `the LISTAGG separator must be a STRING literal, got ${typeToString(sep)}`;
+      return { fn: 'listagg', type: T.STRING };
     }
     default:
       return `unknown aggregate function ${upper}`;

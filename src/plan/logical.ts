@@ -34,7 +34,7 @@ export type WindowSpec =
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
 
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg';
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg';
 
 export interface AggCall {
   readonly fn: AggFunction;
@@ -46,6 +46,8 @@ export interface AggCall {
   readonly type: DataType;
   /** Display name for EXPLAIN. */
   readonly name: string;
+  /** LISTAGG's separator (a constant; ',' when not given). */
+  readonly separator?: string;
 }
 
 export interface ScanNode {

@@ -202,7 +202,9 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     const global: AggCall[] = local.slice(0, records).map((a, i) => {
       const col = k + i;
       const fn: AggCall['fn'] = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'sum0' ? 'sum0' : a.fn;
-      return { fn, args: [col], distinct: false, filter: undefined, type: a.type, name: a.name };
+      // FIRST_VALUE / LAST_VALUE / LISTAGG of the partials, in the order they arrive (a slice's
+      // partials before a later slice's); LISTAGG joins them with the same separator
+      return { fn, args: [col], distinct: false, filter: undefined, type: a.type, name: a.name, ...(a.separator !== undefined ? { separator: a.separator } : {}) };
     });
     const globalSchema: Field[] = [
       ...localSchema.slice(0, k),

@@ -34,7 +34,8 @@ export type Statement =
   | Describe
   | Drop
   | StatementSet
-  | StopJob;
+  | StopJob
+  | AlterTable;
 
 export interface CreateTable {
   readonly kind: 'create-table';
@@ -47,6 +48,33 @@ export interface CreateTable {
   readonly primaryKey: readonly Ident[] | undefined;
   /** WITH ('k' = 'v', ...), keys and values unquoted. */
   readonly options: readonly TableOption[];
+  /** False for `CREATE TABLE t WITH (...) LIKE s` / `AS query` written without a column list. */
+  readonly hasColumnList: boolean;
+  /** `LIKE source (options)`. */
+  readonly like?: LikeClause;
+  /** `AS query` (CREATE TABLE AS SELECT). */
+  readonly asQuery?: Query;
+  readonly span: Span;
+}
+
+export type LikeStrategy = 'INCLUDING' | 'EXCLUDING' | 'OVERWRITING';
+export type LikeFeature = 'ALL' | 'CONSTRAINTS' | 'GENERATED' | 'OPTIONS' | 'WATERMARKS' | 'PARTITIONS' | 'METADATA';
+
+export interface LikeClause {
+  readonly source: QualifiedName;
+  readonly options: readonly { readonly strategy: LikeStrategy; readonly feature: LikeFeature; readonly span: Span }[];
+  readonly span: Span;
+}
+
+/** `ALTER TABLE [IF EXISTS] t SET (...)` / `RESET ('k', ...)` / `RENAME TO u`. */
+export interface AlterTable {
+  readonly kind: 'alter-table';
+  readonly name: QualifiedName;
+  readonly ifExists: boolean;
+  readonly action:
+    | { readonly kind: 'set'; readonly options: readonly TableOption[] }
+    | { readonly kind: 'reset'; readonly keys: readonly { readonly key: string; readonly span: Span }[] }
+    | { readonly kind: 'rename'; readonly to: QualifiedName };
   readonly span: Span;
 }
 
@@ -555,7 +583,20 @@ export interface FunctionCall {
   readonly filter: Expr | undefined;
   /** `OVER (...)` or `OVER w`. */
   readonly over: OverSpec | Ident | undefined;
+  /** The clauses of JSON_VALUE, JSON_QUERY, JSON_EXISTS, JSON_OBJECT, JSON_ARRAY and IS JSON. */
+  readonly json?: JsonClauses;
   readonly span: Span;
+}
+
+export type JsonBehaviorKind = 'NULL' | 'ERROR' | 'TRUE' | 'FALSE' | 'UNKNOWN' | 'ABSENT' | 'DEFAULT' | 'EMPTY ARRAY' | 'EMPTY OBJECT';
+
+export interface JsonClauses {
+  readonly returning?: TypeName;
+  /** `... ON EMPTY`, `... ON ERROR`, `... ON NULL`; a DEFAULT's expression is args[defaultArg]. */
+  readonly behaviors: readonly { readonly behavior: JsonBehaviorKind; readonly event: 'EMPTY' | 'ERROR' | 'NULL'; readonly defaultArg?: number; readonly span: Span }[];
+  readonly wrapper?: 'WITHOUT' | 'CONDITIONAL' | 'UNCONDITIONAL';
+  /** `x IS JSON kind`. */
+  readonly isJson?: 'VALUE' | 'SCALAR' | 'ARRAY' | 'OBJECT';
 }
 
 export interface OverSpec {

@@ -20,7 +20,7 @@ import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, inputRef } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
-import { isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { VARIANCE_FUNCTIONS, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { Field, LogicalPlan, OverCall, OverFrame, OverFunction } from '../plan/logical.js';
 import { describeFrame, isUpdating } from '../plan/logical.js';
 import type * as ast from './ast.js';
@@ -217,7 +217,10 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
   const args = fc.star ? [] : fc.args.map((a) => binder.bindExpr(a, ctx));
   const one = (fn: OverFunction, type: DataType): OverCall => ({ fn, args: args.slice(0, 1).map(add), type, offset: 0, default: null, name });
   if (upper === 'ARRAY_AGG') throw refuse('ARRAY_AGG(...) OVER is not supported yet', fc.span, 'aggregate with GROUP BY or a window table function instead');
-  if (isAggregateName(upper) && upper !== 'SUM0') {
+  if (upper === 'LISTAGG' || VARIANCE_FUNCTIONS[upper] !== undefined) {
+    throw refuse(`${upper}(...) OVER is not supported yet`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG; a GROUP BY or a window aggregation takes ' + upper);
+  }
+  if (isAggregateName(upper) && upper !== 'SUM0' && upper !== 'FIRST_VALUE' && upper !== 'LAST_VALUE') {
     const r = resolveAggregate(upper, args.map((a) => a.type), fc.star);
     if (typeof r === 'string') throw bindError(r, fc.span);
     return { fn: r.fn, args: args.map(add), type: r.type, offset: 0, default: null, name };

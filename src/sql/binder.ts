@@ -19,7 +19,7 @@ import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
-import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, avgResultType, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
 import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
@@ -31,6 +31,7 @@ import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
 import { bindOver, collectOverCalls } from './bind-over.js';
 import { bindOrderLimit } from './bind-order-limit.js';
+import { JSON_FUNCTIONS, bindJsonCall } from './bind-json.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -618,6 +619,7 @@ export class Binder {
     const groupKeys = groupExprs.map((e, i) => add(e, groupNames[i]!));
     const aggs: AggCall[] = [];
     const aggIndex = new Map<string, number>();
+    const varianceParts = new Map<string, VarianceParts>();
     for (const fc of aggAsts) {
       const key = this.aggregateKey(fc, plan.schema);
       if (aggIndex.has(key)) continue;
@@ -627,6 +629,34 @@ export class Binder {
         return this.bindExpr(a, argCtx);
       });
       if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
+      const variance = VARIANCE_FUNCTIONS[fc.upper];
+      if (variance !== undefined) {
+        // Rewritten as Flink does (Calcite's AggregateReduceFunctionsRule): SUM(x*x), SUM(x),
+        // COUNT(x) and an expression over them, built after the aggregate node (varianceExprs).
+        const a = args[0];
+        if (args.length !== 1 || a === undefined || fc.star) throw bindError(`${fc.upper} takes one argument`, fc.span);
+        if (a.type.kind !== 'NULL' && !isNumeric(a.type)) throw bindError(`${fc.upper} needs a numeric argument, got ${typeToString(a.type)}`, fc.span);
+        if (fc.distinct) throw notSupported(`${fc.upper}(DISTINCT ...)`, fc.span);
+        let filter: number | undefined;
+        if (fc.filter !== undefined) {
+          if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
+          const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER' });
+          this.expectBoolean(f, fc.filter, 'FILTER (WHERE ...)');
+          filter = add(f, `$filter${aggs.length}`);
+        }
+        const x: BoundExpr = a.type.kind === 'DOUBLE' ? a : { kind: 'cast', operand: a, type: T.DOUBLE, safe: false };
+        const name = this.source.text.slice(fc.span.start, fc.span.end);
+        const part = (fn: AggCall['fn'], e: BoundExpr, type: DataType, what: string): number => {
+          aggs.push({ fn, args: [add(e, `$arg${aggs.length}_0`)], distinct: false, filter, type, name: `${what} of ${name}` });
+          return aggs.length - 1;
+        };
+        const sumSq = part('sum', { kind: 'call', fn: 'mul', args: [x, x], type: T.DOUBLE }, T.DOUBLE, 'SUM(x * x)');
+        const sum = part('sum', x, T.DOUBLE, 'SUM(x)');
+        const cnt = part('count', a, T.BIGINT, 'COUNT(x)');
+        varianceParts.set(key, { sumSq, sum, count: cnt, sample: variance.sample, sqrt: variance.sqrt, type: avgResultType(a.type) });
+        aggIndex.set(key, -1);
+        continue;
+      }
       const r = resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
       if (typeof r === 'string') throw bindError(r, fc.span);
       if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
@@ -637,14 +667,21 @@ export class Binder {
         this.expectBoolean(f, fc.filter, 'FILTER (WHERE ...)');
         filter = add(f, `$filter${aggs.length}`);
       }
+      let separator: string | undefined;
+      if (r.fn === 'listagg' && args[1] !== undefined) {
+        const sep = args[1];
+        if (sep.kind !== 'const' || typeof sep.value !== 'string') throw bindError('the LISTAGG separator must be a STRING literal', fc.args[1]!.span, "LISTAGG(name, '; ')");
+        separator = sep.value;
+      }
       aggIndex.set(key, aggs.length);
       aggs.push({
         fn: r.fn,
-        args: args.map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
+        args: (r.fn === 'listagg' ? args.slice(0, 1) : args).map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
         distinct: fc.distinct,
         filter,
         type: r.type,
         name: this.source.text.slice(fc.span.start, fc.span.end),
+        ...(separator !== undefined ? { separator } : {}),
       });
     }
     const preNode = project(plan, pre, preNames);
@@ -669,7 +706,10 @@ export class Binder {
       clause: 'SELECT',
       intercept: (e) => {
         if (e.kind === 'function' && isAggregateName(e.upper) && e.over === undefined) {
-          const i = aggIndex.get(this.aggregateKey(e, plan.schema));
+          const key = this.aggregateKey(e, plan.schema);
+          const v = varianceParts.get(key);
+          if (v !== undefined) return varianceExpr(v, (j) => inputRef(k + j, aggSchema[k + j]!.type, aggSchema[k + j]!.name));
+          const i = aggIndex.get(key);
           if (i === undefined) throw bindError('internal: aggregate not collected', e.span);
           return inputRef(k + i, aggSchema[k + i]!.type, aggSchema[k + i]!.name);
         }
@@ -1055,6 +1095,7 @@ export class Binder {
     if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
       throw notSupported(`${upper}`, fc.span, 'processing-time functions arrive with processing-time windows');
     }
+    if (fc.json !== undefined && JSON_FUNCTIONS.has(upper)) return bindJsonCall(this, fc, ctx);
     const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));
     switch (upper) {
       case 'COALESCE':
@@ -1086,6 +1127,7 @@ export class Binder {
       }
     }
     const fn = functionBySqlName(upper);
+    if (fn === undefined && UNSUPPORTED_FUNCTIONS[upper] !== undefined) throw notSupported(UNSUPPORTED_FUNCTIONS[upper], fc.span);
     if (fn === undefined) {
       const guess = didYouMean(upper, [...sqlFunctionNames(), ...AGGREGATE_NAMES, 'COALESCE', 'NULLIF', 'IF', 'IFNULL']);
       throw bindError(`function ${fc.name.value} not found`, fc.name.span, guess !== undefined ? `did you mean ${guess}?` : 'SHOW FUNCTIONS lists the functions weir knows');
@@ -1388,4 +1430,45 @@ function watermarkDelayOf(e: BoundExpr, rowtime: number): number | undefined {
   if (e.kind === 'input' && e.index === rowtime) return 0;
   if (e.kind === 'call' && e.fn === 'sub' && e.args[0]?.kind === 'input' && e.args[0].index === rowtime && e.args[1]?.kind === 'const' && typeof e.args[1].value === 'number') return e.args[1].value;
   return undefined;
+}
+
+/** Flink functions and grouping constructs spelled as calls, which weir has not got yet. */
+const UNSUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
+  ROLLUP: 'GROUP BY ROLLUP(...)',
+  CUBE: 'GROUP BY CUBE(...)',
+  GROUPING: 'GROUPING(...)',
+  GROUPING_ID: 'GROUPING_ID(...)',
+  COLLECT: 'the aggregate COLLECT',
+  JSON_OBJECTAGG: 'the aggregate JSON_OBJECTAGG',
+  JSON_ARRAYAGG: 'the aggregate JSON_ARRAYAGG',
+};
+
+/** Where a variance-family call's parts are among the aggregates, and what it computes. */
+interface VarianceParts {
+  readonly sumSq: number;
+  readonly sum: number;
+  readonly count: number;
+  readonly sample: boolean;
+  readonly sqrt: boolean;
+  readonly type: DataType;
+}
+
+/**
+ * VAR_POP = (SUM(x*x) - SUM(x)*SUM(x)/COUNT(x)) / COUNT(x); the _SAMP forms divide by
+ * COUNT(x) - 1 (NULL for one row: a DOUBLE division by zero is NULL); STDDEV takes the square
+ * root. Computed in DOUBLE (a rounding error that makes the difference slightly negative is
+ * clamped to 0) and cast to the result type (an integer type truncates, as AVG does).
+ */
+function varianceExpr(v: VarianceParts, ref: (aggIndex: number) => BoundExpr): BoundExpr {
+  const D = T.DOUBLE;
+  const call = (fn: string, ...args: BoundExpr[]): BoundExpr => ({ kind: 'call', fn, args, type: fn === 'lt' ? T.BOOLEAN : D });
+  const sumSq = ref(v.sumSq);
+  const sum = ref(v.sum);
+  const count: BoundExpr = { kind: 'cast', operand: ref(v.count), type: D, safe: false };
+  const diff = call('sub', sumSq, call('div', call('mul', sum, sum), count));
+  const clamped: BoundExpr = { kind: 'case', whens: [{ cond: call('lt', diff, constant(0, D)), then: constant(0, D) }], else: diff, type: D };
+  const den = v.sample ? call('sub', count, constant(1, D)) : count;
+  let e = call('div', clamped, den);
+  if (v.sqrt) e = call('sqrt', e);
+  return v.type.kind === 'DOUBLE' ? e : { kind: 'cast', operand: e, type: v.type, safe: false };
 }

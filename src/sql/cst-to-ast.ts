@@ -20,7 +20,13 @@ import type {
   BinaryOp,
   ColumnRef,
   ComputedColumn,
+  AlterTable,
   CreateTable,
+  LikeClause,
+  LikeFeature,
+  JsonBehaviorKind,
+  JsonClauses,
+  LikeStrategy,
   CreateView,
   Expr,
   FrameBound,
@@ -379,6 +385,8 @@ export class CstToAst extends BaseVisitor {
       }
     }
     const optionList = nodeOf(ctx, 'tableOptionList');
+    const like = nodeOf(ctx, 'likeClause');
+    const asQuery = nodeOf(ctx, 'query');
     return {
       kind: 'create-table',
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
@@ -387,7 +395,37 @@ export class CstToAst extends BaseVisitor {
       watermark,
       primaryKey,
       options: optionList === undefined ? [] : this.v<TableOption[]>(optionList),
+      hasColumnList: tokenOf(ctx, 'LParen') !== undefined,
+      ...(like !== undefined ? { like: this.v<LikeClause>(like) } : {}),
+      ...(asQuery !== undefined ? { asQuery: this.asQuery(asQuery) } : {}),
     };
+  }
+
+  likeClause(ctx: Ctx, span: Span): LikeClause {
+    return {
+      source: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the LIKE source')),
+      options: nodesOf(ctx, 'likeOption').map((n) => this.v<LikeClause['options'][number]>(n)),
+      span,
+    };
+  }
+
+  likeOption(ctx: Ctx, span: Span): LikeClause['options'][number] {
+    return {
+      strategy: must(tokenOf(ctx, 'strategy'), 'the like strategy').image.toUpperCase() as LikeStrategy,
+      feature: must(tokenOf(ctx, 'feature'), 'the like feature').image.toUpperCase() as LikeFeature,
+      span,
+    };
+  }
+
+  alterTableStatement(ctx: Ctx, span: Span): AlterTable {
+    const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the altered table'));
+    const ifExists = tokenOf(ctx, 'IF') !== undefined;
+    const optionList = nodeOf(ctx, 'tableOptionList');
+    if (optionList !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'set', options: this.v<TableOption[]>(optionList) }, span };
+    if (tokenOf(ctx, 'RESET') !== undefined) {
+      return { kind: 'alter-table', name, ifExists, action: { kind: 'reset', keys: tokensOf(ctx, 'key').map((t) => ({ key: unquoteString(t.image), span: tokenSpan(t) })) }, span };
+    }
+    return { kind: 'alter-table', name, ifExists, action: { kind: 'rename', to: this.asName(must(nodeOf(ctx, 'newName'), 'the new name')) }, span };
   }
 
   createViewBody(ctx: Ctx): Omit<CreateView, 'temporary' | 'span'> {
@@ -842,6 +880,15 @@ export class CstToAst extends BaseVisitor {
       const right = this.asExpr(distinctFrom);
       return (left) => ({ kind: 'binary', op: not ? 'IS NOT DISTINCT FROM' : 'IS DISTINCT FROM', left, right, span: cover(left.span, span) });
     }
+    const json = tokenOf(ctx, 'JSON');
+    if (json !== undefined) {
+      const kind = (tokenOf(ctx, 'jsonKind')?.image.toUpperCase() ?? 'VALUE') as NonNullable<JsonClauses['isJson']>;
+      return (operand) => {
+        const whole = cover(operand.span, span);
+        const call: FunctionCall = { ...functionCall({ value: 'IS JSON', quoted: false, span: tokenSpan(json) }, [operand], whole), json: { behaviors: [], isJson: kind } };
+        return not ? { kind: 'unary', op: 'NOT', operand: call, span: whole } : call;
+      };
+    }
     const test = tokenOf(ctx, 'NULL') ? 'NULL' : tokenOf(ctx, 'TRUE') ? 'TRUE' : tokenOf(ctx, 'FALSE') ? 'FALSE' : 'UNKNOWN';
     return (operand) => ({ kind: 'is', operand, not, test, span: cover(operand.span, span) });
   }
@@ -996,6 +1043,71 @@ export class CstToAst extends BaseVisitor {
   /** `OVERLAY(s PLACING r FROM a FOR n)` -> OVERLAY(s, r, a, n) */
   overlayExpression(ctx: Ctx, span: Span): Expr {
     return functionCall(identFromToken(must(tokenOf(ctx, 'OVERLAY'), 'OVERLAY')), this.asExprs(nodesOf(ctx, 'expression')), span);
+  }
+
+  /** The behaviours of a JSON function; DEFAULT expressions are appended to `args`. */
+  private jsonBehaviors(ctx: Ctx, args: Expr[]): JsonClauses['behaviors'] {
+    return nodesOf(ctx, 'jsonBehavior').map((n) => {
+      const c = n.children as Ctx;
+      const b = must(tokenOf(c, 'behavior'), 'the behaviour').image.toUpperCase();
+      const emptyKind = tokenOf(c, 'emptyKind');
+      const behavior = (b === 'EMPTY' ? `EMPTY ${must(emptyKind, 'EMPTY ARRAY | OBJECT').image.toUpperCase()}` : b) as JsonBehaviorKind;
+      const event = must(tokenOf(c, 'event'), 'the event').image.toUpperCase() as 'EMPTY' | 'ERROR' | 'NULL';
+      const def = nodeOf(c, 'default');
+      let defaultArg: number | undefined;
+      if (def !== undefined) {
+        defaultArg = args.length;
+        args.push(this.asExpr(def));
+      }
+      return { behavior, event, ...(defaultArg !== undefined ? { defaultArg } : {}), span: nodeSpan(n) };
+    });
+  }
+
+  private jsonCall(ctx: Ctx, span: Span, keyword: string, args: Expr[], extra: Partial<JsonClauses> = {}): FunctionCall {
+    const behaviors = this.jsonBehaviors(ctx, args);
+    return { ...functionCall(identFromToken(must(tokenOf(ctx, keyword), keyword)), args, span), json: { behaviors, ...extra } };
+  }
+
+  jsonValueExpression(ctx: Ctx, span: Span): Expr {
+    const args = [this.asExpr(must(nodeOf(ctx, 'json'), 'the JSON')), this.asExpr(must(nodeOf(ctx, 'path'), 'the path'))];
+    const type = nodeOf(ctx, 'dataType');
+    return this.jsonCall(ctx, span, 'JSON_VALUE', args, type === undefined ? {} : { returning: this.v<TypeName>(type) });
+  }
+
+  jsonQueryExpression(ctx: Ctx, span: Span): Expr {
+    const args = [this.asExpr(must(nodeOf(ctx, 'json'), 'the JSON')), this.asExpr(must(nodeOf(ctx, 'path'), 'the path'))];
+    const type = nodeOf(ctx, 'dataType');
+    const w = tokenOf(ctx, 'wrapper');
+    const kind = tokenOf(ctx, 'wrapperKind');
+    const wrapper = w === undefined ? undefined : w.image.toUpperCase() === 'WITHOUT' ? 'WITHOUT' : kind?.image.toUpperCase() === 'CONDITIONAL' ? 'CONDITIONAL' : 'UNCONDITIONAL';
+    return this.jsonCall(ctx, span, 'JSON_QUERY', args, { ...(type === undefined ? {} : { returning: this.v<TypeName>(type) }), ...(wrapper === undefined ? {} : { wrapper }) });
+  }
+
+  /** Read by the JSON function rules from the CST directly. */
+  jsonBehavior(): undefined {
+    return undefined;
+  }
+
+  jsonExistsExpression(ctx: Ctx, span: Span): Expr {
+    return this.jsonCall(ctx, span, 'JSON_EXISTS', [this.asExpr(must(nodeOf(ctx, 'json'), 'the JSON')), this.asExpr(must(nodeOf(ctx, 'path'), 'the path'))]);
+  }
+
+  jsonObjectExpression(ctx: Ctx, span: Span): Expr {
+    const args: Expr[] = [];
+    for (const n of nodesOf(ctx, 'jsonObjectEntry')) {
+      const c = n.children as Ctx;
+      args.push(this.asExpr(must(nodeOf(c, 'key'), 'the key')), this.asExpr(must(nodeOf(c, 'value'), 'the value')));
+    }
+    return this.jsonCall(ctx, span, 'JSON_OBJECT', args);
+  }
+
+  /** Read by jsonObjectExpression from the CST directly. */
+  jsonObjectEntry(): undefined {
+    return undefined;
+  }
+
+  jsonArrayExpression(ctx: Ctx, span: Span): Expr {
+    return this.jsonCall(ctx, span, 'JSON_ARRAY', this.asExprs(nodesOf(ctx, 'element')));
   }
 
   existsExpression(ctx: Ctx, span: Span): Expr {

@@ -22,6 +22,7 @@ import { sqlParser } from '../../grammar/parser.js';
 import * as T from '../../grammar/tokens.js';
 import type { Statement } from './ast.js';
 import { CstToAst } from './cst-to-ast.js';
+import { unsupportedError } from './unsupported.js';
 
 export { KEYWORDS, RESERVED_WORDS } from '../../grammar/tokens.js';
 
@@ -195,6 +196,8 @@ function syntaxError(allTokens: readonly IToken[], error: IRecognitionException,
     (r) => r.first <= at && (at <= r.last || (!r.terminated && at === r.last + 1)),
   );
   const from = range?.first ?? at;
+  const unsupported = range === undefined ? undefined : unsupportedError(allTokens, range.first, range.last, at, text);
+  if (unsupported !== undefined) return unsupported;
   const tokens = allTokens.slice(from);
   let index = at - from;
   let expected = expectedAt(tokens, index);

@@ -32,8 +32,12 @@ export type StatementResult =
   | { readonly kind: 'explain'; readonly text: string }
   /** A bare SELECT: run it and show the rows. */
   | { readonly kind: 'query'; readonly plan: LogicalPlan; readonly statement: ast.Statement; readonly source: SourceText }
-  /** INSERT INTO or a statement set: run these sinks as one job. */
-  | { readonly kind: 'insert'; readonly sinks: readonly SinkNode[]; readonly source: SourceText }
+  /**
+   * INSERT INTO or a statement set: run these sinks as one job. From CREATE TABLE ... AS
+   * SELECT, `ddl` is a CREATE TABLE statement that makes the same table (for scripts that
+   * replay a session's DDL), and `query` is the inserted query.
+   */
+  | { readonly kind: 'insert'; readonly sinks: readonly SinkNode[]; readonly source: SourceText; readonly ddl?: string; readonly query?: ast.Query }
   | { readonly kind: 'show-jobs' }
   | { readonly kind: 'stop-job'; readonly jobId: string; readonly withSavepoint: boolean };
 
@@ -115,6 +119,8 @@ export class Session {
         return { kind: 'insert', sinks: stmt.inserts.map((i) => this.bindInsert(i, source)), source };
       case 'stop-job':
         return { kind: 'stop-job', jobId: stmt.jobId, withSavepoint: stmt.withSavepoint };
+      case 'alter-table':
+        return this.alterTable(stmt, source);
       default:
         return assertNever(stmt, 'statement');
     }
@@ -228,10 +234,13 @@ export class Session {
 
   private createTable(stmt: ast.CreateTable, source: SourceText): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    if (stmt.asQuery !== undefined) return this.createTableAs(stmt, stmt.asQuery, name, source);
     if (this.catalog.has(name)) {
       if (stmt.ifNotExists) return { kind: 'ok', message: `table ${name} already exists (kept)` };
       throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS`);
     }
+    if (stmt.like !== undefined) return this.createTableLike(stmt, stmt.like, name, source);
+    if (!stmt.hasColumnList) throw bindError(`CREATE TABLE ${name} needs a column list, LIKE another table, or AS SELECT`, stmt.span, `CREATE TABLE ${name} (id BIGINT, ...) WITH (...), or CREATE TABLE ${name} WITH (...) AS SELECT ...`);
     const columns: ColumnDef[] = [];
     const seen = new Set<string>();
     for (const el of stmt.columns) {
@@ -289,6 +298,179 @@ export class Session {
     return { kind: 'ok', message: `table ${name} created` };
   }
 
+  /**
+   * CREATE TABLE t WITH (...) AS SELECT (Flink's CTAS): the table gets the query's columns (names,
+   * types, nullability; no watermark, no key) and the statement is an INSERT of the query into
+   * it. With IF NOT EXISTS and an existing table, creating is skipped and the rows are inserted
+   * into the existing table (as Flink does). The table stays only if the INSERT binds.
+   */
+  private createTableAs(stmt: ast.CreateTable, query: ast.Query, name: string, source: SourceText): StatementResult {
+    if (stmt.hasColumnList) throw notSupported('CREATE TABLE ... AS SELECT with a column list', stmt.span, 'leave the column list out: the table takes the query\'s columns (cast them in the SELECT to change a type)');
+    const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns: undefined, query, span: stmt.span };
+    const existing = this.catalog.get(name);
+    if (existing !== undefined) {
+      if (!stmt.ifNotExists) throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS ... AS SELECT to insert into it`);
+      return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, query };
+    }
+    const plan = this.bindQuery(query, source);
+    const seen = new Set<string>();
+    const columns: ColumnDef[] = plan.schema.map((f) => {
+      const lower = f.name.toLowerCase();
+      if (seen.has(lower)) throw bindError(`the query gives two columns named '${f.name}'; a table needs distinct column names`, query.span, 'name the columns with AS in the SELECT');
+      seen.add(lower);
+      if (/^EXPR\$\d+$/.test(f.name)) throw bindError(`the query's column ${f.name} has no name`, query.span, 'name every computed column with AS in the SELECT');
+      return { kind: 'physical', name: f.name, type: f.type, nullable: f.nullable };
+    });
+    const { options, optionSpans } = this.optionsOf(stmt.options);
+    const table: TableDef = { kind: 'table', name, columns, watermark: undefined, primaryKey: undefined, options, optionSpans, source, span: stmt.span };
+    validateTable(table);
+    this.catalog.add(table);
+    try {
+      return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: tableDdl(table), query };
+    } catch (e) {
+      this.catalog.drop(name);
+      throw e;
+    }
+  }
+
+  private optionsOf(list: readonly ast.TableOption[]): { options: Map<string, string>; optionSpans: Map<string, Span> } {
+    const options = new Map<string, string>();
+    const optionSpans = new Map<string, Span>();
+    for (const o of list) {
+      if (options.has(o.key)) throw bindError(`option '${o.key}' is given twice`, o.span);
+      options.set(o.key, o.value);
+      optionSpans.set(o.key, o.span);
+    }
+    return { options, optionSpans };
+  }
+
+  /**
+   * CREATE TABLE t (...) WITH (...) LIKE s (options), with Flink's semantics: s's physical
+   * columns always come first, then t's; computed columns (GENERATED), the watermark
+   * (WATERMARKS), the primary key (CONSTRAINTS) and the connector options (OPTIONS) are each
+   * INCLUDING (taken; a clash with t's is an error), EXCLUDING (left out) or OVERWRITING (taken,
+   * t's wins a clash). `INCLUDING | EXCLUDING ALL` sets every feature; a later option for one
+   * feature overrides it. No options mean INCLUDING ALL OVERWRITING OPTIONS. PARTITIONS and
+   * METADATA are accepted; weir tables have neither yet. The merged table is written out as a
+   * plain CREATE TABLE and created as one (errors in it point at this statement).
+   */
+  private createTableLike(stmt: ast.CreateTable, like: ast.LikeClause, name: string, source: SourceText): StatementResult {
+    const baseName = like.source.parts[like.source.parts.length - 1]!.value;
+    const base = this.catalog.resolve(baseName, like.source.span);
+    if (base.kind !== 'table') throw bindError(`LIKE needs a table, but ${base.name} is a view`, like.source.span);
+    type Strategy = ast.LikeStrategy;
+    const strategy: Record<Exclude<ast.LikeFeature, 'ALL'>, Strategy> = { CONSTRAINTS: 'INCLUDING', GENERATED: 'INCLUDING', OPTIONS: 'OVERWRITING', WATERMARKS: 'INCLUDING', PARTITIONS: 'INCLUDING', METADATA: 'INCLUDING' };
+    const seenFeature = new Set<string>();
+    for (const o of like.options) {
+      if (seenFeature.has(o.feature)) throw bindError(`each LIKE option feature can be given only once: ${o.feature} is given twice`, o.span);
+      seenFeature.add(o.feature);
+      if (o.strategy === 'OVERWRITING' && (o.feature === 'ALL' || o.feature === 'CONSTRAINTS' || o.feature === 'PARTITIONS')) {
+        throw bindError(`OVERWRITING ${o.feature} is not allowed`, o.span, `${o.feature} takes INCLUDING or EXCLUDING`);
+      }
+    }
+    const all = like.options.find((o) => o.feature === 'ALL');
+    if (all !== undefined) for (const k of Object.keys(strategy) as (keyof typeof strategy)[]) strategy[k] = all.strategy;
+    for (const o of like.options) if (o.feature !== 'ALL') strategy[o.feature] = o.strategy;
+
+    const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
+    const baseText = (e: ast.Expr): string => base.source.text.slice(e.span.start, e.span.end);
+    const ownText = (sp: Span): string => source.text.slice(sp.start, sp.end);
+    const lines: { name: string; text: string; computed: boolean }[] = [];
+    for (const c of base.columns) {
+      if (c.kind === 'physical') lines.push({ name: c.name, text: `${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`, computed: false });
+      else if (strategy.GENERATED !== 'EXCLUDING') lines.push({ name: c.name, text: `${quote(c.name)} AS ${baseText(c.expr)}`, computed: true });
+    }
+    for (const el of stmt.columns) {
+      const i = lines.findIndex((l) => l.name.toLowerCase() === el.name.value.toLowerCase());
+      if (i >= 0) {
+        if (el.kind === 'computed' && lines[i]!.computed && strategy.GENERATED === 'OVERWRITING') {
+          lines[i] = { name: el.name.value, text: ownText(el.span), computed: true };
+          continue;
+        }
+        const hint = lines[i]!.computed ? 'rename it, or write OVERWRITING GENERATED (for a computed column) or EXCLUDING GENERATED' : 'rename it: the physical columns of the LIKE table are always included';
+        throw bindError(`a column named '${el.name.value}' already exists in the LIKE table ${base.name}`, el.name.span, hint);
+      }
+      lines.push({ name: el.name.value, text: ownText(el.span), computed: el.kind === 'computed' });
+    }
+    let watermark: string | undefined;
+    if (base.watermark !== undefined && strategy.WATERMARKS !== 'EXCLUDING') watermark = `WATERMARK FOR ${quote(base.watermark.column)} AS ${baseText(base.watermark.expr)}`;
+    if (stmt.watermark !== undefined) {
+      if (watermark !== undefined && strategy.WATERMARKS === 'INCLUDING') {
+        throw bindError(`the LIKE table ${base.name} already has a watermark (on ${base.watermark!.column})`, stmt.watermark.span, 'write OVERWRITING WATERMARKS or EXCLUDING WATERMARKS in the LIKE options');
+      }
+      watermark = ownText(stmt.watermark.span);
+    }
+    let primaryKey: readonly string[] | undefined = strategy.CONSTRAINTS === 'INCLUDING' ? base.primaryKey : undefined;
+    if (stmt.primaryKey !== undefined) {
+      if (primaryKey !== undefined) throw bindError(`the LIKE table ${base.name} already has a primary key`, stmt.primaryKey[0]!.span, 'write EXCLUDING CONSTRAINTS in the LIKE options');
+      primaryKey = stmt.primaryKey.map((k) => k.value);
+    }
+    const own = this.optionsOf(stmt.options).options;
+    const options = new Map<string, string>();
+    if (strategy.OPTIONS !== 'EXCLUDING') for (const [k, v] of base.options) options.set(k, v);
+    for (const o of stmt.options) {
+      if (strategy.OPTIONS === 'INCLUDING' && base.options.has(o.key)) {
+        throw bindError(`the LIKE table ${base.name} already has option '${o.key}' ('${base.options.get(o.key)}')`, o.span, 'write OVERWRITING OPTIONS (the default) or EXCLUDING OPTIONS in the LIKE options');
+      }
+      options.set(o.key, own.get(o.key)!);
+    }
+    const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+    const elements = [...lines.map((l) => l.text), ...(watermark !== undefined ? [watermark] : []), ...(primaryKey !== undefined ? [`PRIMARY KEY (${primaryKey.map(quote).join(', ')}) NOT ENFORCED`] : [])];
+    const text = `CREATE TABLE ${quote(name)} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
+    const merged: SourceText = { name: `${source.name} (CREATE TABLE ${name} LIKE ${base.name}, merged)`, text };
+    try {
+      const [created] = parseScript(merged);
+      return this.createTable(created as ast.CreateTable, merged);
+    } catch (e) {
+      if (e instanceof WeirError) throw new WeirError(e.kind, `${e.message} (in the table merged from LIKE ${base.name}:\n${text})`, { span: stmt.span, hint: e.hint, source });
+      throw e;
+    }
+  }
+
+  /**
+   * ALTER TABLE t SET ('k' = 'v', ...) / RESET ('k', ...) / RENAME TO u. The changed options are
+   * checked as CREATE TABLE checks them (errors point at this statement); a table read by a
+   * running job keeps the options it started with.
+   */
+  private alterTable(stmt: ast.AlterTable, source: SourceText): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    const obj = this.catalog.get(name);
+    if (obj === undefined) {
+      if (stmt.ifExists) return { kind: 'ok', message: `table ${name} does not exist (nothing altered)` };
+      this.catalog.resolve(name, stmt.name.span);
+      throw bindError(`table '${name}' not found`, stmt.name.span);
+    }
+    if (obj.kind !== 'table') throw bindError(`${obj.name} is a view, not a table`, stmt.name.span, 'drop the view and create it again');
+    const action = stmt.action;
+    if (action.kind === 'rename') {
+      const to = action.to.parts[action.to.parts.length - 1]!.value;
+      if (this.catalog.has(to)) throw bindError(`table or view '${to}' already exists`, action.to.span);
+      this.catalog.drop(obj.name);
+      this.catalog.add({ ...obj, name: to });
+      return { kind: 'ok', message: `table ${obj.name} renamed to ${to}` };
+    }
+    const options = new Map(obj.options);
+    const spans = new Map<string, Span>();
+    if (action.kind === 'set') {
+      const { options: set, optionSpans } = this.optionsOf(action.options);
+      for (const [k, v] of set) {
+        options.set(k, v);
+        spans.set(k, optionSpans.get(k)!);
+      }
+    } else {
+      for (const { key, span } of action.keys) {
+        if (key === 'connector') throw bindError(`option 'connector' cannot be reset`, span, 'a table needs its connector; SET it to another one instead');
+        options.delete(key);
+      }
+    }
+    // checked as a table whose option positions are those of this statement
+    validateTable({ ...obj, options, optionSpans: spans, source, span: stmt.span });
+    const kept = new Map([...(obj.optionSpans ?? new Map<string, Span>())].filter(([k]) => options.has(k) && !spans.has(k)));
+    this.catalog.add({ ...obj, options, optionSpans: kept });
+    const what = action.kind === 'set' ? `set ${action.options.map((o) => `'${o.key}'`).join(', ')}` : `reset ${action.keys.map((k) => `'${k.key}'`).join(', ')}`;
+    return { kind: 'ok', message: `table ${obj.name} altered: ${what}` };
+  }
+
   private createView(stmt: ast.CreateView, source: SourceText): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
     if (this.catalog.has(name)) {
@@ -304,3 +486,12 @@ export class Session {
   }
 }
 
+
+/** A CREATE TABLE statement that makes `table` (physical columns and options only: CTAS tables). */
+export function tableDdl(table: TableDef): string {
+  const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
+  const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+  const cols = table.columns.map((c) => `${quote(c.name)} ${typeToString(c.type)}${c.kind === 'physical' && !c.nullable ? ' NOT NULL' : ''}`);
+  const options = [...table.options].map(([k, v]) => `${sq(k)} = ${sq(v)}`);
+  return `CREATE TABLE ${quote(table.name)} (${cols.join(', ')})${options.length > 0 ? ` WITH (${options.join(', ')})` : ''}`;
+}

@@ -54,6 +54,8 @@ import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
+import type { JsonPath } from '../expr/functions/json.js';
+import { parsePath } from '../expr/functions/json.js';
 
 /** A function or cast that has no faithful DuckDB translation. */
 export class DuckDbTranslationError extends Error {
@@ -242,6 +244,44 @@ class Translator {
       case 'call':
         return this.call(e);
     }
+  }
+
+  /**
+   * IS JSON, JSON_EXISTS (FALSE ON ERROR) and JSON_VALUE (NULL ON EMPTY, NULL ON ERROR) with a
+   * constant definite path, in DuckDB's JSON functions: invalid JSON gives FALSE / NULL as in
+   * weir; a definite path finds the same value in strict and lax mode under these defaults
+   * (a missing value is an error in one and empty in the other, and both give FALSE / NULL).
+   * JSON_VALUE prints numbers as Java does (Flink): integers as written, a DOUBLE in
+   * [0.001, 10^7) as DuckDB prints it; outside that range Java writes 1.0E10, so the translation
+   * writes a text that cannot match and verify reports the row rather than accept it.
+   */
+  private json(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const fn = e.fn.toUpperCase();
+    const args = e.args;
+    const x = this.expr(args[0]!);
+    if (e.fn === 'is_json') {
+      const kind = this.constString(args[1], 'IS JSON', 'the kind');
+      return this.let(x, (v) => {
+        const test = kind === 'OBJECT' ? `json_type(${v}) = 'OBJECT'` : kind === 'ARRAY' ? `json_type(${v}) = 'ARRAY'` : kind === 'SCALAR' ? `json_type(${v}) NOT IN ('OBJECT', 'ARRAY')` : 'TRUE';
+        return `(CASE WHEN ${v} IS NULL THEN FALSE WHEN json_valid(${v}) THEN ${test} ELSE FALSE END)`;
+      });
+    }
+    const path = duckJsonPath(this.constString(args[1], fn, 'the path'), fn);
+    if (e.fn === 'json_exists') {
+      const mode = this.constString(args[2], fn, 'ON ERROR');
+      if (mode !== 'FALSE') throw new DuckDbTranslationError(fn, `${mode} ON ERROR has no DuckDB form`);
+      return this.let(x, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN json_valid(${v}) THEN coalesce(json_type(${v}, ${path}) <> 'NULL', FALSE) ELSE FALSE END)`);
+    }
+    const onEmpty = this.constString(args[2], fn, 'ON EMPTY');
+    const onError = this.constString(args[4], fn, 'ON ERROR');
+    if (onEmpty !== 'NULL' || onError !== 'NULL') throw new DuckDbTranslationError(fn, 'only NULL ON EMPTY and NULL ON ERROR have a DuckDB form');
+    return this.let(x, (v) => {
+      const t = `json_type(${v}, ${path})`;
+      const text = `json_extract_string(${v}, ${path})`;
+      const d = `CAST(${text} AS DOUBLE)`;
+      const dbl = `(CASE WHEN ${d} = 0 OR (abs(${d}) >= 0.001 AND abs(${d}) < 10000000) THEN CAST(${d} AS VARCHAR) ELSE 'Java form of ' || ${text} END)`;
+      return `(CASE WHEN ${v} IS NULL OR NOT json_valid(${v}) THEN NULL ELSE (CASE ${t} WHEN 'VARCHAR' THEN ${text} WHEN 'BOOLEAN' THEN ${text} WHEN 'BIGINT' THEN ${text} WHEN 'UBIGINT' THEN ${text} WHEN 'DOUBLE' THEN ${dbl} ELSE NULL END) END)`;
+    });
   }
 
   /** Makes the representation of a value of type `from` that of `to` (CASE branches, same family). */
@@ -526,6 +566,18 @@ class Translator {
       }
       case 'timestampdiff':
         return this.timestampDiff(e);
+      case 'is_json':
+      case 'json_exists':
+      case 'json_value':
+        return this.json(e);
+      case 'json_query':
+      case 'json_object':
+      case 'json_array':
+      case 'json_string':
+        // weir writes JSON text as Flink (Jackson) does: key order kept, Java's number forms
+        // (1.0E10), \u00XX escapes; DuckDB's JSON text differs in such details, so a comparison
+        // could call a difference OK or a match a DIFF
+        throw new DuckDbTranslationError(fn.toUpperCase(), "the JSON text it makes is Flink's (Jackson's) form, which DuckDB's JSON functions do not reproduce");
       default:
         throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
     }
@@ -1274,4 +1326,27 @@ function canMatchEmpty(body: string, flags: string): boolean {
 function countGroups(r: RegExp): number {
   const probe = new RegExp(`${r.source}|`, r.flags.replace('g', ''));
   return (probe.exec('') ?? []).length - 1;
+}
+
+/** A definite JSON path in DuckDB's syntax (`$.a."b c"[0][#-1]`), or a refusal. */
+function duckJsonPath(spec: string, fn: string): string {
+  let p: JsonPath;
+  try {
+    p = parsePath(spec);
+  } catch {
+    throw new DuckDbTranslationError(fn, `the path '${spec}' is not valid (weir gives the ON ERROR result)`);
+  }
+  if (!p.definite) throw new DuckDbTranslationError(fn, `the path '${spec}' has a wildcard or an index list, whose matches DuckDB collects differently`);
+  let out = '$';
+  for (const s of p.steps) {
+    if (s.kind === 'key') {
+      if (/^[A-Za-z_][A-Za-z0-9_]*$/.test(s.name)) out += `.${s.name}`;
+      else if (!s.name.includes('"') && !s.name.includes("'")) out += `."${s.name}"`;
+      else throw new DuckDbTranslationError(fn, `the key '${s.name}' has quotes`);
+    } else if (s.kind === 'index') {
+      const k = s.at[0]!;
+      out += k >= 0 ? `[${k}]` : `[#${k}]`;
+    }
+  }
+  return `'${out}'`;
 }

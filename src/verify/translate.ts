@@ -135,7 +135,7 @@ function list(items: readonly string[]): string {
   return items.length === 0 ? '1 AS __none' : items.join(', ');
 }
 
-function wrapExpr(node: LogicalPlan, f: () => string): string {
+function wrapExpr<R = string>(node: LogicalPlan, f: () => R): R {
   try {
     return f();
   } catch (e) {
@@ -168,6 +168,13 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
       return isIntegral(t) ? `CAST(trunc(avg(${d}${arg})${filter}) AS BIGINT)` : `avg(${d}${arg})${filter}`;
     }
+    case 'first_value':
+    case 'last_value':
+    case 'listagg':
+      // Their value is the arrival order of the group's rows, which a batch query does not have
+      // (DuckDB's first()/string_agg() take whatever order its scan gives). A translation could
+      // agree by accident and call a wrong order OK, so verify refuses instead.
+      throw new DuckDbTranslationError(a.name, 'its value depends on the order rows arrive in, which a batch result in DuckDB does not have');
   }
 }
 
@@ -338,7 +345,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const input = planToDuckDb(p.input, ctx);
       const types = p.input.schema.map((f) => f.type);
       const keys = p.groupKeys.map((k, i) => `t.c${k} AS c${i}`);
-      const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${p.groupKeys.length + i}`);
+      const aggs = wrapExpr(p, () => p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${p.groupKeys.length + i}`));
       const group = p.groupKeys.length > 0 ? ` GROUP BY ${p.groupKeys.map((k) => `t.c${k}`).join(', ')}` : ' HAVING count(*) > 0';
       return `SELECT ${[...keys, ...aggs].join(', ')} FROM (${input}) t${group}`;
     }
@@ -349,7 +356,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const k = p.groupKeys.length;
       const m = p.aggs.length;
       const keyCols = p.groupKeys.map((g) => `t.c${g}`);
-      const aggs = p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${k + i}`);
+      const aggs = wrapExpr(p, () => p.aggs.map((a, i) => `${aggToDuckDb(a, types, (j) => `t.c${j}`)} AS c${k + i}`));
       const keys = keyCols.map((c, i) => `${c} AS c${i}`);
       if (p.attached !== undefined) {
         // windows assigned upstream: group by the rows' own window bounds

@@ -106,13 +106,16 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       case 'insert': {
         const inserts = stmt.kind === 'statement-set' ? stmt.inserts : stmt.kind === 'insert' ? [stmt] : [];
         r.sinks.forEach((s, i) => {
-          const ins = inserts[i]!;
-          targets.push({ label: `INSERT INTO ${s.table.name}`, line: lineOf(source.text, ins.span.start), plan: s.input, queryText: textOf(ins.query.span) });
+          const ins = inserts[i];
+          // CREATE TABLE ... AS SELECT: its query; the crash runs' script creates the table by its plain DDL
+          const query = ins?.query ?? r.query!;
+          targets.push({ label: `INSERT INTO ${s.table.name}`, line: lineOf(source.text, (ins ?? stmt).span.start), plan: s.input, queryText: textOf(query.span) });
         });
+        if (r.ddl !== undefined) ddl.push(r.ddl);
         break;
       }
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop' || stmt.kind === 'alter-table') ddl.push(textOf(stmt.span));
         break;
       default:
         break;

@@ -339,7 +339,7 @@ export class Repl {
     const out = this.io.output;
     switch (r.kind) {
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset') this.ddl.push(text);
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'alter-table') this.ddl.push(text);
         if (this.interactive) out.write(`${this.c('✓', 'green')} ${r.message}\n`);
         return;
       case 'table':
@@ -354,6 +354,11 @@ export class Repl {
         return;
       case 'insert':
         this.lastQuery = text;
+        // CREATE TABLE ... AS SELECT: later replays create the table by its plain DDL
+        if (r.ddl !== undefined) {
+          this.ddl.push(r.ddl);
+          if (r.query !== undefined) this.lastQuery = `INSERT INTO \`${r.sinks[0]!.table.name.replaceAll('`', '``')}\` ${source.text.slice(r.query.span.start, r.query.span.end)}`;
+        }
         await this.startInsert(r.sinks, text);
         return;
       case 'show-jobs': {

@@ -4,3 +4,4 @@ import './strings.js';
 import './math.js';
 import './temporal.js';
 import './collections.js';
+import './json.js';
