@@ -18,6 +18,7 @@ const WEIGHT: Record<string, number> = {
   'interval-joins.sqltest': 27,
   'topn.sqltest': 22,
   'over.sqltest': 20,
+  'composite.sqltest': 12,
   'temporal-joins.sqltest': 8,
   'windows.sqltest': 5,
   'tumble.sqltest': 4,
