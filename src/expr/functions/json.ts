@@ -420,7 +420,8 @@ const S = T.STRING;
 /** JSON_VALUE(json, path, emptyMode, emptyDefault, errorMode, errorDefault): the scalar as text. */
 registerFunction({
   name: 'json_value',
-  sqlNames: [],
+  // SHOW FUNCTIONS and completion; calls always come through the special syntax (src/sql/bind-json.ts)
+  sqlNames: ['JSON_VALUE'],
   doc: "JSON_VALUE(json, path [RETURNING type] [NULL | ERROR | DEFAULT x ON EMPTY] [NULL | ERROR | DEFAULT x ON ERROR])",
   resolve(args) {
     if (args.length !== 6) return 'six arguments (internal form)';
@@ -459,7 +460,8 @@ registerFunction({
 /** JSON_QUERY(json, path, wrapper, emptyMode, errorMode): an array or object as JSON text. */
 registerFunction({
   name: 'json_query',
-  sqlNames: [],
+  // SHOW FUNCTIONS and completion; calls always come through the special syntax (src/sql/bind-json.ts)
+  sqlNames: ['JSON_QUERY'],
   doc: 'JSON_QUERY(json, path [WITHOUT | WITH [CONDITIONAL | UNCONDITIONAL] [ARRAY] WRAPPER] [NULL | ERROR | EMPTY ARRAY | EMPTY OBJECT ON EMPTY] [... ON ERROR])',
   resolve(args) {
     if (args.length !== 5) return 'five arguments (internal form)';
@@ -498,7 +500,8 @@ registerFunction({
 /** JSON_EXISTS(json, path, errorMode): TRUE when the path finds a (non-null) value. */
 registerFunction({
   name: 'json_exists',
-  sqlNames: [],
+  // SHOW FUNCTIONS and completion; calls always come through the special syntax (src/sql/bind-json.ts)
+  sqlNames: ['JSON_EXISTS'],
   doc: 'JSON_EXISTS(json, path [TRUE | FALSE | UNKNOWN | ERROR ON ERROR])',
   resolve(args) {
     if (args.length !== 3) return 'three arguments (internal form)';
@@ -604,7 +607,7 @@ function jsonConstructor(name: 'json_object' | 'json_array'): void {
   const object = name === 'json_object';
   registerFunction({
     name,
-    sqlNames: [],
+    sqlNames: [name.toUpperCase()],
     doc: object ? 'JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL])' : 'JSON_ARRAY(v, ... [NULL | ABSENT ON NULL])',
     resolve(args) {
       if (args.length < 2) return 'the internal form';
