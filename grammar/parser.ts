@@ -276,7 +276,7 @@ export class SqlParser extends CstParser {
     this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }]);
   });
 
-  /** `TABLE [IF NOT EXISTS] name (elements) [COMMENT '...'] [WITH (options)]` */
+  /** `TABLE [IF NOT EXISTS] name (elements) [COMMENT '...'] [PARTITIONED BY (cols)] [WITH (options)]` */
   readonly createTableBody = this.RULE('createTableBody', () => {
     this.CONSUME(T.TABLE);
     this.OPTION(() => this.SUBRULE(this.ifNotExists));
@@ -292,10 +292,18 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.COMMENT);
       this.CONSUME(T.StringLiteral);
     });
+    this.OPTION4(() => this.SUBRULE(this.partitionedBy));
     this.OPTION3(() => {
       this.CONSUME(T.WITH);
       this.SUBRULE(this.tableOptionList);
     });
+  });
+
+  /** `PARTITIONED BY (col, ...)` */
+  readonly partitionedBy = this.RULE('partitionedBy', () => {
+    this.CONSUME(T.PARTITIONED);
+    this.CONSUME(T.BY);
+    this.SUBRULE(this.identifierList);
   });
 
   /** `VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '...'] AS query` */

@@ -187,6 +187,7 @@ export const TABLE = keyword('TABLE', R);
 export const LATERAL = keyword('LATERAL', R);
 export const DESCRIPTOR = keyword('DESCRIPTOR', R);
 export const PARTITION = keyword('PARTITION', N);
+export const PARTITIONED = keyword('PARTITIONED', N);
 export const FOR = keyword('FOR', R);
 export const SYSTEM_TIME = keyword('SYSTEM_TIME', N);
 export const OF = keyword('OF', N);

@@ -45,6 +45,8 @@ export interface CreateTable {
   readonly columns: readonly TableElement[];
   readonly watermark: WatermarkDef | undefined;
   readonly primaryKey: readonly Ident[] | undefined;
+  /** `PARTITIONED BY (a, b)`: the partition columns, outermost directory first. */
+  readonly partitionKeys?: readonly Ident[];
   /** WITH ('k' = 'v', ...), keys and values unquoted. */
   readonly options: readonly TableOption[];
   readonly span: Span;

@@ -379,6 +379,7 @@ export class CstToAst extends BaseVisitor {
       }
     }
     const optionList = nodeOf(ctx, 'tableOptionList');
+    const partitioned = nodeOf(ctx, 'partitionedBy');
     return {
       kind: 'create-table',
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
@@ -386,6 +387,7 @@ export class CstToAst extends BaseVisitor {
       columns,
       watermark,
       primaryKey,
+      partitionKeys: partitioned === undefined ? undefined : this.v<Ident[]>(partitioned),
       options: optionList === undefined ? [] : this.v<TableOption[]>(optionList),
     };
   }
@@ -398,6 +400,10 @@ export class CstToAst extends BaseVisitor {
       columns: this.asIdentList(nodeOf(ctx, 'identifierList')),
       query: this.asQuery(must(nodeOf(ctx, 'query'), 'the view query')),
     };
+  }
+
+  partitionedBy(ctx: Ctx): Ident[] {
+    return this.v<Ident[]>(must(nodeOf(ctx, 'identifierList'), 'the partition columns'));
   }
 
   ifNotExists(): true {
