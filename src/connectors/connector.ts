@@ -47,6 +47,8 @@ export type PendingCommit = unknown;
 
 export interface SinkWriter {
   write(batch: Batch): void | Promise<void>;
+  /** The sink's input watermark advanced (a partitioned filesystem sink commits partitions by it). */
+  watermark?(wm: number): void;
   /** On a barrier: make everything written so far durable and return it as pending. */
   prepareCommit(checkpointId: number): Promise<PendingCommit>;
   /** The checkpoint completed: make pending output visible. Idempotent. */

@@ -388,6 +388,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'sink': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
+        // a filesystem sink that commits partitions runs as one subtask, as Flink's single
+        // partition committer: it alone knows when every file of a partition is committed
+        if ((p.table.partitionKeys?.length ?? 0) > 0 && p.table.options.has('sink.partition-commit.policy.kind') && inNode.parallelism > 1) {
+          return add({ kind: 'sink', table: p.table }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, inNode.updating);
+        }
         return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
       default:

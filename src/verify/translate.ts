@@ -23,6 +23,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
 
@@ -89,7 +90,7 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
   }
   if (connector !== 'filesystem') throw new TranslationError(`table ${table.name}`, `the ${connector} connector cannot be read in DuckDB`);
-  const path = table.options.get('path')!;
+  const path = filesystemPath(table);
   const found = listDataFiles(path);
   // no files (an empty directory): an empty table, as the stream reads it; DuckDB's readers
   // refuse an empty list
