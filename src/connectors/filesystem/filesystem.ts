@@ -533,27 +533,30 @@ class FileWriter implements SinkWriter {
     fsyncSync(b.fd);
     closeSync(b.fd);
     b.fd = null;
+    b.written = 0;
     this.closed.push(b.current!);
     b.current = null;
   }
 
   private writeTo(b: Bucket, batch: Batch, now: number): void {
+    // as Flink's default rolling policy: a file already past the size is closed before more
+    // rows go in (the size counts buffered text too)
+    if (b.written + b.bufferedLen > this.policy.fileSize) this.closeFile(b);
     const text = this.encoder.encode(batch);
     if (b.fd === null && b.bufferedLen === 0) b.openedAt = now;
     b.buffered.push(text);
     b.bufferedLen += text.length;
     b.lastWriteAt = now;
     if (b.bufferedLen >= 1 << 20) this.flushBuffer(b);
-    // the size counts buffered text too, so a small file-size rolls at once
-    if (b.written + b.bufferedLen >= this.policy.fileSize) this.closeFile(b);
   }
 
   write(batch: Batch): void {
     if (batch.length === 0) return;
     const now = Date.now();
+    // the time rules first: rows that arrive after a file's time is up go to a new file
+    if (now - this.lastCheck >= this.policy.checkMs) this.rollByTime(now);
     if (this.keyIndexes.length === 0) this.writeTo(this.bucket(''), batch, now);
     else this.writePartitioned(batch, now);
-    if (now - this.lastCheck >= this.policy.checkMs) this.rollByTime(now);
   }
 
   /** Rows grouped by partition directory, each group written (without the partition columns) to its bucket. */
