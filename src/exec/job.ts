@@ -595,6 +595,9 @@ class LazySinkOperator implements Operator {
   processBatch(batch: Batch): void | Promise<void> {
     return this.inner!.processBatch(batch);
   }
+  processWatermark(wm: number): void {
+    this.inner!.processWatermark(wm);
+  }
   snapshot(id: number): Promise<OperatorSnapshot> {
     return this.inner!.snapshot(id);
   }
