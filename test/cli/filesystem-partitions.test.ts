@@ -151,6 +151,11 @@ INSERT INTO dst SELECT name, y, id * 10 FROM src;
     expect([...s.rows.keys()].sort()).toEqual(['y=2023', 'y=2024']);
     expect(s.rows.get('y=2023')).toEqual(['{"name":"a","id":10}', '{"name":"b","id":20}']);
     expect(s.done).toEqual(new Set(['y=2023', 'y=2024']));
+    // the json partitioned output read back, against DuckDB's read_json with hive partitioning
+    writeFileSync(join(dir, 'back.sql'), `CREATE TABLE dst (name STRING, y INT, id INT) PARTITIONED BY (y) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 'dst')}', 'format' = 'json');\nSELECT y, SUM(id) AS s FROM dst GROUP BY y;\n`);
+    const back = await weir(['verify', join(dir, 'back.sql')]);
+    expect(back.code, back.stdout + back.stderr).toBe(0);
+    expect(back.stdout).toContain('OK   line 2 SELECT: 2 rows, stream and DuckDB agree');
   }, 60_000);
 
   it('a bad partition value is an error naming the directory; hdfs:// is an error at CREATE TABLE', async () => {

@@ -1,7 +1,7 @@
 // The filesystem connector as Flink's: PARTITIONED BY directories, partition commit with a
 // success file (only after the checkpoint commits, by process time or partition time),
 // rolling by time, 'file://' paths, and the errors for what weir cannot do.
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { Scalar } from '../../src/common/batch.js';
 import type { TableDef } from '../../src/catalog/catalog.js';
-import { filesystemSink } from '../../src/connectors/filesystem/filesystem.js';
+import { filesystemSink, removeUncommitted } from '../../src/connectors/filesystem/filesystem.js';
 import { escapePartitionName, localPath, partitionTime, unescapePartitionName } from '../../src/connectors/filesystem/partitions.js';
 import type { SinkWriter } from '../../src/connectors/connector.js';
 import { collectScript } from '../../src/verify/collect.js';
@@ -191,6 +191,19 @@ describe('partition commit', () => {
     expect(partitionTime(['day', 'h'], ['20240301', '09'], '$day $h', 'yyyyMMdd HH')).toBe(ms('2024-03-01T09:00:00'));
     expect(partitionTime(['dt'], ['2024-02-30'], undefined, undefined)).toBeUndefined();
     expect(partitionTime(['dt'], ['soon'], undefined, undefined)).toBeUndefined();
+  });
+});
+
+describe('restore', () => {
+  it('in-progress files in partition directories that the checkpoint does not hold are removed; the held ones and committed files stay', () => {
+    const dir = tmp();
+    const p = join(dir, 'dt=2024-01-01', 'hm=10');
+    mkdirSync(p, { recursive: true });
+    for (const f of ['.part-1-0-0.csv.inprogress', '.part-1-0-1.csv.inprogress', 'part-0-0-0.csv', '_SUCCESS']) writeFileSync(join(p, f), 'x\n');
+    writeFileSync(join(dir, '.part-1-0-2.csv.inprogress'), 'x\n');
+    const n = removeUncommitted(dir, new Set([join(p, '.part-1-0-1.csv.inprogress')]));
+    expect(n).toBe(2);
+    expect(tree(dir)).toEqual(['dt=2024-01-01/hm=10/.part-1-0-1.csv.inprogress', 'dt=2024-01-01/hm=10/_SUCCESS', 'dt=2024-01-01/hm=10/part-0-0-0.csv']);
   });
 });
 
