@@ -212,6 +212,8 @@ class FileReader implements SourceReader {
   /** The current file's partition columns, one row each (null: not a partitioned table). */
   private partitionValues: Column[] | null = null;
   private zeros = new Int32Array(0);
+  /** Files skipped by the partition filter (tests). */
+  prunedFiles = 0;
 
   constructor(
     private readonly table: TableDef,
@@ -259,12 +261,23 @@ class FileReader implements SourceReader {
         this.index++;
         continue;
       }
+      let values: Column[] | null = null;
+      if (this.partitionKeys.length > 0) {
+        values = readPartitionValues(this.table, relative(this.base, file), file);
+        // a filter on partition columns rules the whole file out: it is done without reading
+        if (this.opts.partitionFilter !== undefined && !this.opts.partitionFilter(values)) {
+          this.done.add(file);
+          this.prunedFiles++;
+          this.index++;
+          continue;
+        }
+      }
       const start = { offset: pos?.offset ?? 0, line: pos?.line ?? 0 };
       this.handle = await open(file, 'r');
       this.readOffset = start.offset;
       this.eof = false;
       this.decoder = this.makeDecoder(file, start);
-      if (this.partitionKeys.length > 0) this.partitionValues = readPartitionValues(this.table, relative(this.base, file), file);
+      this.partitionValues = values;
       return true;
     }
     return false;
