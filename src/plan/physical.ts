@@ -475,7 +475,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
   const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
   switch (s.kind) {
     case 'source':
-      return `Source(table=${s.table.name}, connector=${s.table.options.get('connector')}, read=[${s.read.map((c) => c.name).join(', ')}]${s.watermark ? `, watermark=${exprToString(s.watermark, s.read.map((c) => c.name))}` : ''})`;
+      return `Source(table=${s.table.name}, connector=${s.table.options.get('connector')}, read=[${s.read.map((c) => c.name).join(', ')}]${s.watermark ? `, watermark=${exprToString(s.watermark, s.read.map((c) => c.name))}` : ''}${s.partitionFilter ? `, partitions=[${exprToString(s.partitionFilter, s.table.partitionKeys ?? [])}]` : ''})`;
     case 'values':
       return `Values(rows=${s.rows.length})`;
     case 'calc': {

@@ -133,6 +133,8 @@ describe('partition pruning', () => {
     ]);
     expect(await q(`SELECT name FROM r WHERE y IS NULL OR y + 1 = 2024;`)).toEqual([['a'], ['d']]);
     expect(await q(`SELECT COUNT(*) AS n FROM r WHERE y IN (2023, 2024);`)).toEqual([[2]]);
+    const ex = new Session().executeScript({ name: 'e.sql', text: `${ddl}EXPLAIN SELECT id FROM r WHERE y < 2025 AND id > 0;` })[1]!.result;
+    expect(ex.kind === 'explain' ? ex.text : '').toContain("Source(table=r, connector=filesystem, read=[id, y], partitions=[(y < 2025)])");
     // a filter that also reads a file column cannot rule a directory out: the bad file is read
     await expect(q(`SELECT id FROM r WHERE y = 2024 OR id = 1;`)).rejects.toThrow(/y=2025/);
   });
