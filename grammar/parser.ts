@@ -323,7 +323,7 @@ export class SqlParser extends CstParser {
   });
 
   /**
-   * `TABLE [IF NOT EXISTS] name [(elements)] [COMMENT '...'] [WITH (options)]
+   * `TABLE [IF NOT EXISTS] name [(elements)] [COMMENT '...'] [PARTITIONED BY (cols)] [WITH (options)]
    * [LIKE source [(like options)] | AS query]`; the column list may be left out only with
    * LIKE or AS (checked when the statement runs).
    */
@@ -344,6 +344,7 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.COMMENT);
       this.CONSUME(T.StringLiteral);
     });
+    this.OPTION6(() => this.SUBRULE(this.partitionedBy));
     this.OPTION3(() => {
       this.CONSUME(T.WITH);
       this.SUBRULE(this.tableOptionList);
@@ -425,6 +426,13 @@ export class SqlParser extends CstParser {
         },
       },
     ]);
+  });
+
+  /** `PARTITIONED BY (col, ...)` */
+  readonly partitionedBy = this.RULE('partitionedBy', () => {
+    this.CONSUME(T.PARTITIONED);
+    this.CONSUME(T.BY);
+    this.SUBRULE(this.identifierList);
   });
 
   /** `VIEW [IF NOT EXISTS] name [(columns)] [COMMENT '...'] AS query` */

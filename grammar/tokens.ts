@@ -192,6 +192,7 @@ export const UNNEST = keyword('UNNEST', N);
 export const ORDINALITY = keyword('ORDINALITY', N);
 export const DESCRIPTOR = keyword('DESCRIPTOR', R);
 export const PARTITION = keyword('PARTITION', N);
+export const PARTITIONED = keyword('PARTITIONED', N);
 export const FOR = keyword('FOR', R);
 export const SYSTEM_TIME = keyword('SYSTEM_TIME', N);
 export const OF = keyword('OF', N);

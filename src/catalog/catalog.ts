@@ -31,6 +31,10 @@ export interface TableDef {
   readonly columns: readonly ColumnDef[];
   readonly watermark: { readonly column: string; readonly expr: ast.Expr } | undefined;
   readonly primaryKey: readonly string[] | undefined;
+  /** `PARTITIONED BY (...)` columns (physical columns), outermost directory first. */
+  readonly partitionKeys?: readonly string[];
+  /** Where each partition column was named in PARTITIONED BY, for errors about it. */
+  readonly partitionKeySpans?: readonly Span[];
   /** Connector options, keys as written (Flink's names are lower case). */
   readonly options: ReadonlyMap<string, string>;
   /** Where each option was written (`'key' = 'value'`), for errors about it. */

@@ -1,6 +1,6 @@
 // Connector contracts: how the runtime reads a source split and writes a sink.
 
-import type { Batch } from '../common/batch.js';
+import type { Batch, Column } from '../common/batch.js';
 import type { SourceColumn } from '../plan/physical.js';
 import type { Schema } from '../plan/logical.js';
 
@@ -24,6 +24,11 @@ export interface ReaderOptions {
   readonly columns: readonly SourceColumn[];
   /** Positions restored from a checkpoint, merged over all old subtasks. */
   readonly restored: SourcePosition | undefined;
+  /**
+   * A partitioned filesystem source: true when a file with these partition values (one-row
+   * columns, in PARTITIONED BY order) may hold rows the query keeps; false skips the file.
+   */
+  readonly partitionFilter?: (values: readonly Column[]) => boolean;
 }
 
 export interface SourceConnector {
@@ -47,6 +52,8 @@ export type PendingCommit = unknown;
 
 export interface SinkWriter {
   write(batch: Batch): void | Promise<void>;
+  /** The sink's input watermark advanced (a partitioned filesystem sink commits partitions by it). */
+  watermark?(wm: number): void;
   /** On a barrier: make everything written so far durable and return it as pending. */
   prepareCommit(checkpointId: number): Promise<PendingCommit>;
   /** The checkpoint completed: make pending output visible. Idempotent. */

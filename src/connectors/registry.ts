@@ -2,7 +2,7 @@
 // an error with a did-you-mean hint (as Flink's "Unsupported options"), raised when the
 // table is created so a typo is caught at once.
 
-import { didYouMean } from '../common/errors.js';
+import { didYouMean, WeirError } from '../common/errors.js';
 import { tableError, withTable } from './table-errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
@@ -85,6 +85,9 @@ export function validateTable(table: TableDef): void {
     if (info.prefixes?.some((p) => key.startsWith(p))) continue;
     const guess = didYouMean(key, info.options);
     throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${info.options.join(', ')}`, key);
+  }
+  if ((table.partitionKeys?.length ?? 0) > 0 && name !== 'filesystem') {
+    throw new WeirError('plan', `table ${table.name}: PARTITIONED BY is for the filesystem connector; connector '${name}' has no partitions`, { hint: 'remove PARTITIONED BY', span: table.partitionKeySpans?.[0] ?? table.span, source: table.source });
   }
   const rps = table.options.get('rows-per-second');
   if (rps !== undefined && !(Number(rps) > 0)) throw tableError(table, `'rows-per-second' must be a positive number, got '${rps}'`);

@@ -19,7 +19,8 @@ import { CheckpointRunner } from '../checkpoint/runner.js';
 import type { CheckpointStats } from '../checkpoint/runner.js';
 import type { CoordinatorConfig } from '../checkpoint/coordinator.js';
 import type { LoadedCheckpoint, PlanIdentity } from '../checkpoint/restore.js';
-import { removeUncommitted } from '../connectors/filesystem/filesystem.js';
+import { pendingFilesOf, removeUncommitted } from '../connectors/filesystem/filesystem.js';
+import { filesystemPath } from '../connectors/filesystem/partitions.js';
 
 export interface CheckpointSettings {
   readonly dir: string;
@@ -303,13 +304,13 @@ export function prepareRestore(plan: PhysicalPlan, loaded: LoadedCheckpoint): { 
     if (n.spec.kind !== 'sink') continue;
     for (const snap of loaded.operators.get(n.name) ?? []) {
       const pending = (snap?.operator as { pending?: [number, unknown][] } | null)?.pending ?? [];
-      for (const [, files] of pending) for (const f of (files as { hidden?: string }[] | null) ?? []) if (typeof f?.hidden === 'string') keep.add(f.hidden);
+      for (const [, files] of pending) for (const f of pendingFilesOf(files)) if (typeof f?.hidden === 'string') keep.add(f.hidden);
     }
   }
   let removedFiles = 0;
   for (const n of plan.nodes) {
     if (n.spec.kind !== 'sink' || n.spec.table.options.get('connector') !== 'filesystem') continue;
-    removedFiles += removeUncommitted(n.spec.table.options.get('path')!, keep);
+    removedFiles += removeUncommitted(filesystemPath(n.spec.table), keep);
   }
   return { state: { operators: loaded.operators }, checkpointId: loaded.id, removedFiles };
 }

@@ -14,6 +14,7 @@ import { WeirError, internalError } from '../common/errors.js';
 import type { Schema } from '../plan/logical.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { compileExpr, compileProjection } from '../expr/compile.js';
+import type { BoundExpr } from '../expr/bound.js';
 import { keyGroupRange } from '../state/key-groups.js';
 import { createSinkConnector, createSourceConnector } from '../connectors/registry.js';
 import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
@@ -461,7 +462,13 @@ export class Job {
     const restoredPositions = this.restoredPositions(n.name);
     return {
       connector,
-      readerOptions: { subtask, parallelism: n.parallelism, columns: s.kind === 'source' ? s.read : n.schema.map((f) => ({ name: f.name, type: f.type, nullable: true })), restored: restoredPositions },
+      readerOptions: {
+        subtask,
+        parallelism: n.parallelism,
+        columns: s.kind === 'source' ? s.read : n.schema.map((f) => ({ name: f.name, type: f.type, nullable: true })),
+        restored: restoredPositions,
+        ...(s.kind === 'source' && s.partitionFilter !== undefined ? { partitionFilter: partitionFilterOf(s.partitionFilter) } : {}),
+      },
       project,
       watermark,
       rowtimeOutput,
@@ -589,6 +596,15 @@ export class Job {
 }
 
 /** A sink whose writer is created asynchronously when the operator opens. */
+/** A partition filter as a test on one file's partition values (NULL counts as false, as in WHERE). */
+function partitionFilterOf(e: BoundExpr): (values: readonly Column[]) => boolean {
+  const test = compileExpr(e);
+  return (values) => {
+    const r = test({ length: 1, columns: values, ops: null });
+    return (r.nulls === null || r.nulls[0] !== 1) && r.values[0] === 1;
+  };
+}
+
 class LazySinkOperator implements Operator {
   private inner: SinkOperator | null = null;
   constructor(private readonly make: () => Promise<SinkOperator>) {}
@@ -597,6 +613,9 @@ class LazySinkOperator implements Operator {
   }
   processBatch(batch: Batch): void | Promise<void> {
     return this.inner!.processBatch(batch);
+  }
+  processWatermark(wm: number): void {
+    this.inner!.processWatermark(wm);
   }
   snapshot(id: number): Promise<OperatorSnapshot> {
     return this.inner!.snapshot(id);

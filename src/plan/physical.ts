@@ -62,6 +62,13 @@ export type OperatorSpec =
       readonly outputs: readonly BoundExpr[];
       readonly watermark: BoundExpr | undefined;
       readonly watermarkDelay: number | undefined;
+      /**
+       * The conjuncts of a filter right above the scan that read partition columns only, over
+       * the table's partition columns (input i = the i-th partition key): a partitioned
+       * filesystem source skips the files whose directory values fail it. The filter still
+       * runs on the rows, so this only saves reading.
+       */
+      readonly partitionFilter?: BoundExpr;
     }
   | { readonly kind: 'values'; readonly rows: readonly (readonly Scalar[])[] }
   /** Filter then project (either may be absent). */
@@ -290,7 +297,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
             projection = l.exprs.map(sub);
           }
         }
-        const inNode = nodes[input]!;
+        let inNode = nodes[input]!;
+        if (predicate !== undefined && inNode.spec.kind === 'source' && !isShared(q)) {
+          const prune = partitionPredicate(inNode.spec, predicate);
+          if (prune !== undefined) nodes[input] = inNode = { ...inNode, spec: { ...inNode.spec, partitionFilter: prune } };
+        }
         if (projection !== undefined && projection.length === inNode.schema.length && projection.every((e, i) => e.kind === 'input' && e.index === i)) projection = undefined;
         if (predicate === undefined && projection === undefined) return input;
         return add({ kind: 'calc', predicate, projection }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
@@ -398,6 +409,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'sink': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
+        // a filesystem sink that commits partitions runs as one subtask, as Flink's single
+        // partition committer: it alone knows when every file of a partition is committed
+        if ((p.table.partitionKeys?.length ?? 0) > 0 && p.table.options.has('sink.partition-commit.policy.kind') && inNode.parallelism > 1) {
+          return add({ kind: 'sink', table: p.table }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, inNode.updating);
+        }
         return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
       default:
@@ -416,6 +432,45 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
   return { nodes, maxParallelism: opts.maxParallelism };
 }
 
+/** Functions a partition filter may use: deterministic, and with no state. */
+const PRUNING_FUNCTIONS = new Set(['and', 'or', 'not', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'is_null', 'is_not_null', 'is_true', 'is_false', 'is_not_true', 'is_not_false', 'is_distinct_from', 'is_not_distinct_from', 'like', 'in_list', 'add', 'sub', 'mul', 'neg', 'concat', 'upper', 'lower']);
+
+function prunable(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'input':
+    case 'const':
+      return true;
+    case 'call':
+      return PRUNING_FUNCTIONS.has(e.fn) && e.args.every(prunable);
+    case 'cast':
+      return prunable(e.operand);
+    case 'case':
+      return e.whens.every((w) => prunable(w.cond) && prunable(w.then)) && prunable(e.else);
+  }
+}
+
+/** The part of a filter over a partitioned filesystem scan's outputs that reads partition columns only, over the partition keys. */
+function partitionPredicate(spec: Extract<OperatorSpec, { kind: 'source' }>, predicate: BoundExpr): BoundExpr | undefined {
+  const keys = spec.table.partitionKeys ?? [];
+  if (keys.length === 0 || spec.table.options.get('connector') !== 'filesystem') return undefined;
+  const physical = spec.table.columns.filter((c) => c.kind === 'physical');
+  const keyOf = (output: number): number => {
+    const e = spec.outputs[output];
+    if (e?.kind !== 'input') return -1;
+    return keys.indexOf(physical[spec.readIndex[e.index]!]!.name);
+  };
+  const conjuncts: BoundExpr[] = [];
+  const split = (e: BoundExpr): void => {
+    if (e.kind === 'call' && e.fn === 'and') e.args.forEach(split);
+    else conjuncts.push(e);
+  };
+  split(predicate);
+  const kept = conjuncts.filter((c) => prunable(c) && [...referencedInputs(c)].every((j) => keyOf(j) >= 0));
+  if (kept.length === 0) return undefined;
+  const remapped = kept.map((c) => remapInputs(c, (j) => ({ kind: 'input', index: keyOf(j), type: spec.outputs[j]!.type, name: keys[keyOf(j)]! })));
+  return remapped.reduce((a, b) => ({ kind: 'call', fn: 'and', args: [a, b], type: b.type }));
+}
+
 function exchange(keys: readonly number[], upstream: number, downstream: number): Partitioning {
   if (keys.length === 0) return upstream === 1 && downstream === 1 ? { kind: 'forward' } : { kind: 'single' };
   if (upstream === 1 && downstream === 1) return { kind: 'forward' };
@@ -430,7 +485,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
   const inNames = (): string[] => (n.inputs[0] ? nodes[n.inputs[0].from]!.schema.map((f) => f.name) : []);
   switch (s.kind) {
     case 'source':
-      return `Source(table=${s.table.name}, connector=${s.table.options.get('connector')}, read=[${s.read.map((c) => c.name).join(', ')}]${s.watermark ? `, watermark=${exprToString(s.watermark, s.read.map((c) => c.name))}` : ''})`;
+      return `Source(table=${s.table.name}, connector=${s.table.options.get('connector')}, read=[${s.read.map((c) => c.name).join(', ')}]${s.watermark ? `, watermark=${exprToString(s.watermark, s.read.map((c) => c.name))}` : ''}${s.partitionFilter ? `, partitions=[${exprToString(s.partitionFilter, s.table.partitionKeys ?? [])}]` : ''})`;
     case 'values':
       return `Values(rows=${s.rows.length})`;
     case 'calc': {

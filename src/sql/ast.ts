@@ -46,6 +46,8 @@ export interface CreateTable {
   readonly columns: readonly TableElement[];
   readonly watermark: WatermarkDef | undefined;
   readonly primaryKey: readonly Ident[] | undefined;
+  /** `PARTITIONED BY (a, b)`: the partition columns, outermost directory first. */
+  readonly partitionKeys?: readonly Ident[];
   /** WITH ('k' = 'v', ...), keys and values unquoted. */
   readonly options: readonly TableOption[];
   /** False for `CREATE TABLE t WITH (...) LIKE s` / `AS query` written without a column list. */

@@ -387,6 +387,7 @@ export class CstToAst extends BaseVisitor {
     const optionList = nodeOf(ctx, 'tableOptionList');
     const like = nodeOf(ctx, 'likeClause');
     const asQuery = nodeOf(ctx, 'query');
+    const partitioned = nodeOf(ctx, 'partitionedBy');
     return {
       kind: 'create-table',
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
@@ -394,6 +395,7 @@ export class CstToAst extends BaseVisitor {
       columns,
       watermark,
       primaryKey,
+      partitionKeys: partitioned === undefined ? undefined : this.v<Ident[]>(partitioned),
       options: optionList === undefined ? [] : this.v<TableOption[]>(optionList),
       hasColumnList: tokenOf(ctx, 'LParen') !== undefined,
       ...(like !== undefined ? { like: this.v<LikeClause>(like) } : {}),
@@ -436,6 +438,10 @@ export class CstToAst extends BaseVisitor {
       columns: this.asIdentList(nodeOf(ctx, 'identifierList')),
       query: this.asQuery(must(nodeOf(ctx, 'query'), 'the view query')),
     };
+  }
+
+  partitionedBy(ctx: Ctx): Ident[] {
+    return this.v<Ident[]>(must(nodeOf(ctx, 'identifierList'), 'the partition columns'));
   }
 
   ifNotExists(): true {

@@ -6,7 +6,7 @@ import type { SourceText, Span } from '../common/errors.js';
 import { parseDuration } from '../catalog/catalog.js';
 import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { T, typeToString } from '../common/types.js';
+import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import { Catalog, SessionOptions } from '../catalog/catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
@@ -270,6 +270,18 @@ export class Session {
     if (stmt.primaryKey !== undefined) {
       for (const k of stmt.primaryKey) if (!seen.has(k.value.toLowerCase())) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
     }
+    const partitionKeys: string[] = [];
+    for (const k of stmt.partitionKeys ?? []) {
+      const col = columns.find((c) => c.name.toLowerCase() === k.value.toLowerCase());
+      if (col === undefined) throw bindError(`PARTITIONED BY column '${k.value}' is not a column of ${name}`, k.span);
+      if (col.kind !== 'physical') throw bindError(`PARTITIONED BY column '${k.value}' is a computed column; a partition column must be a physical column`, k.span);
+      if (partitionKeys.includes(col.name)) throw bindError(`PARTITIONED BY names column '${k.value}' twice`, k.span);
+      if (physicalKind(col.type) === 'obj') throw bindError(`PARTITIONED BY column '${k.value}' is ${typeToString(col.type)}; a partition column must be of an atomic type (its value names a directory)`, k.span);
+      partitionKeys.push(col.name);
+    }
+    if (partitionKeys.length > 0 && !columns.some((c) => c.kind === 'physical' && !partitionKeys.includes(c.name))) {
+      throw bindError(`table ${name}: every physical column is a partition column; the files need at least one other column`, stmt.span);
+    }
     if (stmt.watermark !== undefined) {
       const wcol = stmt.watermark.column;
       const col = columns.find((c) => c.name.toLowerCase() === wcol.value.toLowerCase());
@@ -281,6 +293,7 @@ export class Session {
       columns,
       watermark: stmt.watermark === undefined ? undefined : { column: stmt.watermark.column.value, expr: stmt.watermark.expr },
       primaryKey: stmt.primaryKey?.map((k) => k.value),
+      ...(partitionKeys.length > 0 ? { partitionKeys, partitionKeySpans: stmt.partitionKeys!.map((k) => k.span) } : {}),
       options,
       optionSpans,
       source,

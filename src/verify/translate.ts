@@ -23,6 +23,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
 
@@ -91,27 +92,36 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
   }
   if (connector !== 'filesystem') throw new TranslationError(`table ${table.name}`, `the ${connector} connector cannot be read in DuckDB`);
-  const path = table.options.get('path')!;
+  const path = filesystemPath(table);
   const found = listDataFiles(path);
   // no files (an empty directory): an empty table, as the stream reads it; DuckDB's readers
   // refuse an empty list
   if (found.length === 0) return `SELECT ${asP((_, i, t) => toWeir(`CAST(NULL AS ${readType(t)})`, t))} WHERE false`;
   const files = `[${found.map(sqlString).join(', ')}]`;
   const format = table.options.get('format');
+  // PARTITIONED BY: the files hold the other columns; DuckDB reads the `k=v` directory names
+  // itself (hive partitioning, which undoes the %XX escapes), as text, and the default
+  // partition name is NULL
+  const keys = table.partitionKeys ?? [];
+  const isKey = (name: string): boolean => keys.includes(name);
+  const defaultName = table.options.get('partition.default-name') ?? DEFAULT_PARTITION_NAME;
+  const hive = keys.length === 0 ? '' : `, hive_partitioning = true, hive_types = {${keys.map((k) => `${sqlString(k)}: 'VARCHAR'`).join(', ')}}`;
+  const keyValue = (name: string, t: DataType): string => toWeir(`CAST(NULLIF(${q(name)}, ${sqlString(defaultName)}) AS ${readType(t)})`, t);
+  if (keys.length > 0 && format === 'debezium-json') throw new TranslationError(`table ${table.name}`, 'a partitioned debezium-json table cannot be read in DuckDB yet');
   if (format === 'csv') {
-    const cols = `{${physical.map((c, i) => `'p${i}': '${readType(c.type)}'`).join(', ')}}`;
+    const cols = `{${physical.flatMap((c, i) => (isKey(c.name) ? [] : [`'p${i}': '${readType(c.type)}'`])).join(', ')}}`;
     const delim = table.options.get('csv.field-delimiter') ?? ',';
     const quote = table.options.get('csv.quote-character') ?? '"';
     const ignore = table.options.get('csv.ignore-parse-errors') === 'true';
     // 'csv.ignore-first-line': each file's first line is a header; DuckDB skips it per file too
     const header = table.options.get('csv.ignore-first-line') === 'true';
-    return `SELECT ${asP((_, i, t) => toWeir(`p${i}`, t))} FROM read_csv(${files}, header = ${header}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
+    return `SELECT ${asP((n, i, t) => (isKey(n) ? keyValue(n, t) : toWeir(`p${i}`, t)))} FROM read_csv(${files}, header = ${header}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''}${hive})`;
   }
   // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
   if (format === 'json') {
-    const cols = `{${physical.map((c) => `${sqlString(c.name)}: '${jsonType(c.type)}'`).join(', ')}}`;
+    const cols = `{${physical.flatMap((c) => (isKey(c.name) ? [] : [`${sqlString(c.name)}: '${jsonType(c.type)}'`])).join(', ')}}`;
     const ignore = table.options.get('json.ignore-parse-errors') === 'true';
-    return `SELECT ${asP((n, _, t) => jsonValue(q(n), t))} FROM read_json(${files}, format = 'newline_delimited', columns = ${cols}${ignore ? ', ignore_errors = true' : ''})`;
+    return `SELECT ${asP((n, _, t) => (isKey(n) ? keyValue(n, t) : jsonValue(q(n), t)))} FROM read_json(${files}, format = 'newline_delimited', columns = ${cols}${ignore ? ', ignore_errors = true' : ''}${hive})`;
   }
   if (format === 'debezium-json') {
     const struct = `STRUCT(${physical.map((c) => `${q(c.name)} ${jsonType(c.type)}`).join(', ')})`;

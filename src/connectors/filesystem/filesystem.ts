@@ -18,12 +18,31 @@
 // order they were written, across runs and restores. Committing is idempotent (a restore
 // repeats it). At the end of a bounded input everything is committed. Readers ignore names
 // starting with '.' or '_', so they only ever see committed output.
+//
+// Rolling: besides every checkpoint, an in-progress file is closed (and becomes pending) when
+// it reaches 'sink.rolling-policy.file-size', when it has been open for
+// 'sink.rolling-policy.rollover-interval', or when nothing was written to it for
+// 'sink.rolling-policy.inactivity-interval' (the time rules are checked at most every
+// 'sink.rolling-policy.check-interval', when rows arrive). A pending file becomes visible
+// only when a checkpoint completes, as always.
+//
+// Partitions (`PARTITIONED BY (dt, hm)`, partitions.ts): the sink writes each row, without
+// its partition columns, under `dt=<v>/hm=<v>/`, one in-progress file per partition it has
+// rows for. A source fills the partition columns from the directory names. With
+// 'sink.partition-commit.policy.kind' = 'success-file', a partition is committed (an empty
+// '_SUCCESS' file written into its directory) once its files are committed and its trigger
+// says it is complete (partition-commit.ts); the sink then runs at parallelism 1, as Flink's
+// single partition committer, so one writer knows every file of a partition.
 
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { join, relative, dirname, basename } from 'node:path';
-import type { Batch } from '../../common/batch.js';
+import type { Batch, Column } from '../../common/batch.js';
+import { columnFromScalars, takeBatch, takeColumn } from '../../common/batch.js';
+import { typeToString } from '../../common/types.js';
+import { DEFAULT_PARTITION_NAME, escapePartitionName, filesystemPath, partitionDirectory, partitionSpecOf, partitionValueText } from './partitions.js';
+import { PARTITION_OPTIONS, partitionCommitter, validatePartitionOptions, type PartitionCommitter } from './partition-commit.js';
 import { WeirError } from '../../common/errors.js';
 import { optionSpan, tableError } from '../table-errors.js';
 import type { TableDef } from '../../catalog/catalog.js';
@@ -46,7 +65,11 @@ export const FILESYSTEM_OPTIONS = [
   'json.ignore-parse-errors',
   'debezium-json.ignore-parse-errors',
   'sink.rolling-policy.file-size',
+  'sink.rolling-policy.rollover-interval',
+  'sink.rolling-policy.check-interval',
+  'sink.rolling-policy.inactivity-interval',
   'source.monitor-interval',
+  ...PARTITION_OPTIONS,
 ];
 
 const FORMATS = ['csv', 'json', 'debezium-json'];
@@ -64,6 +87,7 @@ function boolOption(table: TableDef, key: string): boolean {
 
 export function validateFilesystemTable(table: TableDef): void {
   if (table.options.get('path') === undefined) fail(table, "the filesystem connector needs a 'path'", "add 'path' = 'data/bids.csv' (a file or a directory)");
+  filesystemPath(table);
   const format = table.options.get('format');
   if (format === undefined) fail(table, "the filesystem connector needs a 'format'", `add 'format' = 'csv' (formats: ${FORMATS.join(', ')})`);
   if (!FORMATS.includes(format)) fail(table, `unknown format '${format}'`, `formats: ${FORMATS.join(', ')}`, 'format');
@@ -75,18 +99,30 @@ export function validateFilesystemTable(table: TableDef): void {
   const monitor = table.options.get('source.monitor-interval');
   if (monitor !== undefined && !(parseDuration(monitor) > 0)) fail(table, `'source.monitor-interval' must be a positive duration such as '1s', got '${monitor}'`);
   const size = table.options.get('sink.rolling-policy.file-size');
-  if (size !== undefined && parseSize(size) === undefined) fail(table, `'sink.rolling-policy.file-size' must be a size such as '128mb', got '${size}'`);
+  if (size !== undefined && !(parseSize(size)! > 0)) fail(table, `'sink.rolling-policy.file-size' must be a size such as '128mb', got '${size}'`);
+  for (const k of ['sink.rolling-policy.rollover-interval', 'sink.rolling-policy.check-interval', 'sink.rolling-policy.inactivity-interval']) {
+    const v = table.options.get(k);
+    if (v !== undefined && !(parseDuration(v) > 0)) fail(table, `'${k}' must be a positive duration such as '30 min', got '${v}'`);
+  }
+  validatePartitionOptions(table);
 }
 
+/** Flink's MemorySize spellings: `128mb`, `1 MB`, `64k`, `1024` (bytes). */
 function parseSize(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
+  const m = /^\s*(\d+)\s*(b|bytes?|k|kb|kibibytes?|m|mb|mebibytes?|g|gb|gibibytes?)?\s*$/i.exec(text);
   if (m === null) return undefined;
-  const unit = (m[2] ?? 'b').toLowerCase();
-  return Number(m[1]) * ({ b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 } as Record<string, number>)[unit]!;
+  const unit = (m[2] ?? 'b').toLowerCase()[0]!;
+  return Number(m[1]) * ({ b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 } as Record<string, number>)[unit]!;
 }
 
 function physicalColumns(table: TableDef): FormatColumn[] {
   return table.columns.filter((c) => c.kind === 'physical').map((c) => ({ name: c.name, type: c.type }));
+}
+
+/** The columns the files hold: the physical columns that are not partition columns. */
+function fileColumns(table: TableDef): FormatColumn[] {
+  const keys = table.partitionKeys ?? [];
+  return physicalColumns(table).filter((c) => !keys.includes(c.name));
 }
 
 /**
@@ -115,7 +151,7 @@ export function listDataFiles(path: string): string[] {
 }
 
 export function filesystemSource(table: TableDef, rowsPerSecond: number | undefined): SourceConnector {
-  const path = table.options.get('path')!;
+  const path = filesystemPath(table);
   const format = table.options.get('format')!;
   const monitorText = table.options.get('source.monitor-interval');
   const monitorMs = monitorText === undefined ? undefined : parseDuration(monitorText);
@@ -170,6 +206,14 @@ class FileReader implements SourceReader {
   private skippedBefore = 0;
   private readonly projection: number[];
   private readonly columns: FormatColumn[];
+  /** Per requested column: its partition key index, or -1 (a column of the files). */
+  private readonly partitionSlot: number[];
+  private readonly partitionKeys: readonly string[];
+  /** The current file's partition columns, one row each (null: not a partitioned table). */
+  private partitionValues: Column[] | null = null;
+  private zeros = new Int32Array(0);
+  /** Files skipped by the partition filter (tests). */
+  prunedFiles = 0;
 
   constructor(
     private readonly table: TableDef,
@@ -181,8 +225,23 @@ class FileReader implements SourceReader {
   ) {
     this.files = [...files];
     this.lastScan = performance.now();
-    this.columns = physicalColumns(table);
-    this.projection = opts.columns.map((c) => this.columns.findIndex((x) => x.name === c.name));
+    this.columns = fileColumns(table);
+    this.partitionKeys = table.partitionKeys ?? [];
+    this.partitionSlot = opts.columns.map((c) => this.partitionKeys.indexOf(c.name));
+    this.projection = opts.columns.filter((c) => !this.partitionKeys.includes(c.name)).map((c) => this.columns.findIndex((x) => x.name === c.name));
+  }
+
+  /** The decoded batch with the current file's partition values put in their columns. */
+  private withPartitions(b: Batch): Batch {
+    if (this.partitionKeys.length === 0) return b;
+    if (this.zeros.length < b.length) this.zeros = new Int32Array(Math.max(b.length, 4096));
+    const out: Column[] = [];
+    let j = 0;
+    for (const slot of this.partitionSlot) {
+      if (slot < 0) out.push(b.columns[j++]!);
+      else out.push(takeColumn(this.partitionValues![slot]!, this.zeros, b.length));
+    }
+    return { length: b.length, columns: out, ops: b.ops };
   }
 
   private key(file: string): string {
@@ -202,11 +261,23 @@ class FileReader implements SourceReader {
         this.index++;
         continue;
       }
+      let values: Column[] | null = null;
+      if (this.partitionKeys.length > 0) {
+        values = readPartitionValues(this.table, relative(this.base, file), file);
+        // a filter on partition columns rules the whole file out: it is done without reading
+        if (this.opts.partitionFilter !== undefined && !this.opts.partitionFilter(values)) {
+          this.done.add(file);
+          this.prunedFiles++;
+          this.index++;
+          continue;
+        }
+      }
       const start = { offset: pos?.offset ?? 0, line: pos?.line ?? 0 };
       this.handle = await open(file, 'r');
       this.readOffset = start.offset;
       this.eof = false;
       this.decoder = this.makeDecoder(file, start);
+      this.partitionValues = values;
       return true;
     }
     return false;
@@ -251,7 +322,7 @@ class FileReader implements SourceReader {
       }
       const d = this.decoder!;
       const r = d.decode(maxRows);
-      if (r !== null) return r.batch;
+      if (r !== null) return this.withPartitions(r.batch);
       if (this.eof) {
         // file exhausted
         this.skippedBefore += d.skippedRecords;
@@ -297,133 +368,324 @@ class FileReader implements SourceReader {
   }
 }
 
+/**
+ * A file's partition values (from its `k=v` directories), each a one-row column of the
+ * declared type; a missing directory or 'partition.default-name' is NULL.
+ */
+function readPartitionValues(table: TableDef, rel: string, file: string): Column[] {
+  const spec = partitionSpecOf(rel);
+  const defaultName = table.options.get('partition.default-name') ?? DEFAULT_PARTITION_NAME;
+  return (table.partitionKeys ?? []).map((key) => {
+    const type = table.columns.find((c) => c.name === key)!.type;
+    const text = spec.get(key);
+    if (text === undefined || text === defaultName) return columnFromScalars(type, [null]);
+    // parsed as the csv format parses a quoted field, so a value reads as it would in a file
+    const d = new CsvDecoder([{ name: key, type }], [0], {}, file, { offset: 0, line: 0 });
+    d.push(Buffer.from(`"${text.replace(/"/g, '""')}"\n`, 'utf8'), 0);
+    d.finish();
+    try {
+      const r = d.decode(1);
+      if (r === null || r.batch.length !== 1) throw new Error('no value');
+      return r.batch.columns[0]!;
+    } catch {
+      throw new WeirError('execution', `table ${table.name}: the partition directory '${escapePartitionName(key)}=${escapePartitionName(text)}' of ${file} does not hold a ${typeToString(type)} value for column '${key}'`, {
+        hint: `a partition column takes its value from the directory name; declare '${key}' as STRING to read any name`,
+        source: table.source,
+        span: table.span,
+      });
+    }
+  });
+}
+
 // ---------------------------------------------------------------------------------------
 // Sink
 
 interface PendingFile {
   readonly hidden: string;
   readonly visible: string;
+  /** The partition directory, relative to 'path' ('' when the table is not partitioned). */
+  readonly partition?: string;
+}
+
+/** What the sink hands to a checkpoint: the files to commit when it completes, and for the partition committer the watermark at the barrier and the partitions still waiting. */
+interface FilesystemCommit {
+  readonly files: PendingFile[];
+  readonly watermark: number;
+  readonly awaiting: [string, number][];
+}
+
+/** The files of a pending commit; a checkpoint written before partitions held a bare list. */
+export function pendingFilesOf(pending: unknown): { hidden?: unknown }[] {
+  if (Array.isArray(pending)) return pending as { hidden?: unknown }[];
+  const files = (pending as { files?: unknown } | null)?.files;
+  return Array.isArray(files) ? (files as { hidden?: unknown }[]) : [];
+}
+
+interface RollingPolicy {
+  readonly fileSize: number;
+  readonly rolloverMs: number;
+  readonly inactivityMs: number;
+  readonly checkMs: number;
+}
+
+function rollingPolicy(table: TableDef): RollingPolicy {
+  const o = table.options;
+  return {
+    fileSize: parseSize(o.get('sink.rolling-policy.file-size') ?? '128mb')!,
+    rolloverMs: parseDuration(o.get('sink.rolling-policy.rollover-interval') ?? '30 min'),
+    inactivityMs: parseDuration(o.get('sink.rolling-policy.inactivity-interval') ?? '30 min'),
+    checkMs: parseDuration(o.get('sink.rolling-policy.check-interval') ?? '1 min'),
+  };
 }
 
 export function filesystemSink(table: TableDef): SinkConnector {
-  const path = table.options.get('path')!;
+  const path = filesystemPath(table);
   const format = table.options.get('format')!;
-  const rollBytes = parseSize(table.options.get('sink.rolling-policy.file-size') ?? '128mb')!;
+  const policy = rollingPolicy(table);
   return {
     acceptsUpdates: format === 'debezium-json',
     transactional: true,
-    createWriter: (opts) => new FileWriter(table, path, format, rollBytes, opts),
+    createWriter: (opts) => new FileWriter(table, path, format, policy, opts),
   };
+}
+
+/** One partition's in-progress file (the table's directory when it is not partitioned). */
+interface Bucket {
+  readonly partition: string;
+  readonly dir: string;
+  fd: number | null;
+  current: PendingFile | null;
+  written: number;
+  openedAt: number;
+  lastWriteAt: number;
+  buffered: string[];
+  bufferedLen: number;
 }
 
 class FileWriter implements SinkWriter {
   private readonly encoder: RecordEncoder;
   private readonly ext: string;
-  private fd: number | null = null;
-  private current: PendingFile | null = null;
-  private written = 0;
   private seq = 0;
-  private buffered: string[] = [];
-  private bufferedLen = 0;
-  /** Closed files not yet handed to a checkpoint (rolled by size). */
+  private readonly buckets = new Map<string, Bucket>();
+  /** Closed files not yet handed to a checkpoint (rolled by size or time). */
   private closed: PendingFile[] = [];
   private readonly run: string;
+  /** Physical column indexes of the partition columns, and of the columns the files hold. */
+  private readonly keyIndexes: number[];
+  private readonly dataIndexes: number[];
+  private readonly defaultName: string;
+  private readonly committer: PartitionCommitter | null;
+  private watermarkNow = -Infinity;
+  private lastCheck = Date.now();
+  private snapshots = 0;
+  // per-batch scratch for partitioned writes
+  private rowBucket = new Int32Array(0);
+  private readonly keyText: (string | undefined)[];
 
   constructor(
-    table: TableDef,
+    private readonly table: TableDef,
     private readonly dir: string,
     format: string,
-    private readonly rollBytes: number,
+    private readonly policy: RollingPolicy,
     private readonly opts: SinkOptions,
   ) {
-    const cols = physicalColumns(table);
+    const physical = physicalColumns(table);
+    const keys = table.partitionKeys ?? [];
+    this.keyIndexes = keys.map((k) => physical.findIndex((c) => c.name === k));
+    this.dataIndexes = physical.map((_, i) => i).filter((i) => !this.keyIndexes.includes(i));
+    this.keyText = keys.map(() => undefined);
+    const cols = fileColumns(table);
     const types = cols.map((c) => c.type);
     const o = table.options;
     this.encoder = format === 'csv' ? new CsvEncoder(types, { fieldDelimiter: o.get('csv.field-delimiter'), quoteChar: o.get('csv.quote-character') }) : format === 'json' ? new JsonEncoder(cols) : new DebeziumJsonEncoder(cols);
     this.ext = format === 'csv' ? 'csv' : 'json';
+    this.defaultName = o.get('partition.default-name') ?? DEFAULT_PARTITION_NAME;
+    this.committer = keys.length > 0 ? partitionCommitter(table, dir) : null;
     // the run starts with the time the writer opened: files of later runs (a restored job, a
     // second job into the same directory) sort after earlier ones, whatever the job ids
     this.run = `${Date.now()}-${opts.jobId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
     mkdirSync(dir, { recursive: true });
   }
 
-  private openFile(): void {
-    const name = `part-${this.run}-${this.opts.subtask}-${this.seq++}.${this.ext}`;
-    const visible = join(this.dir, name);
-    const hidden = join(this.dir, `.${name}.inprogress`);
-    this.fd = openSync(hidden, 'w');
-    this.current = { hidden, visible };
-    this.written = 0;
+  private bucket(partition: string): Bucket {
+    let b = this.buckets.get(partition);
+    if (b === undefined) {
+      b = { partition, dir: partition === '' ? this.dir : join(this.dir, partition), fd: null, current: null, written: 0, openedAt: 0, lastWriteAt: 0, buffered: [], bufferedLen: 0 };
+      this.buckets.set(partition, b);
+    }
+    return b;
   }
 
-  private flushBuffer(): void {
-    if (this.bufferedLen === 0) return;
-    if (this.fd === null) this.openFile();
-    const text = this.buffered.join('');
+  private openFile(b: Bucket): void {
+    const name = `part-${this.run}-${this.opts.subtask}-${this.seq++}.${this.ext}`;
+    if (b.partition !== '') mkdirSync(b.dir, { recursive: true });
+    const visible = join(b.dir, name);
+    const hidden = join(b.dir, `.${name}.inprogress`);
+    b.fd = openSync(hidden, 'w');
+    b.current = b.partition === '' ? { hidden, visible } : { hidden, visible, partition: b.partition };
+    b.written = 0;
+    b.openedAt = Date.now();
+  }
+
+  private flushBuffer(b: Bucket): void {
+    if (b.bufferedLen === 0) return;
+    if (b.fd === null) this.openFile(b);
+    const text = b.buffered.join('');
     const bytes = Buffer.from(text, 'utf8');
     let off = 0;
-    while (off < bytes.length) off += writeSync(this.fd!, bytes, off, bytes.length - off);
-    this.written += bytes.length;
-    this.buffered = [];
-    this.bufferedLen = 0;
+    while (off < bytes.length) off += writeSync(b.fd!, bytes, off, bytes.length - off);
+    b.written += bytes.length;
+    b.buffered = [];
+    b.bufferedLen = 0;
   }
 
-  /** Flushes, fsyncs and closes the in-progress file; it becomes pending. */
-  private closeFile(): void {
-    this.flushBuffer();
-    if (this.fd === null) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = null;
-    this.closed.push(this.current!);
-    this.current = null;
+  /** Flushes, fsyncs and closes a bucket's in-progress file; it becomes pending. */
+  private closeFile(b: Bucket): void {
+    this.flushBuffer(b);
+    if (b.fd === null) return;
+    fsyncSync(b.fd);
+    closeSync(b.fd);
+    b.fd = null;
+    b.written = 0;
+    this.closed.push(b.current!);
+    b.current = null;
+  }
+
+  private writeTo(b: Bucket, batch: Batch, now: number): void {
+    // as Flink's default rolling policy: a file already past the size is closed before more
+    // rows go in (the size counts buffered text too)
+    if (b.written + b.bufferedLen > this.policy.fileSize) this.closeFile(b);
+    const text = this.encoder.encode(batch);
+    if (b.fd === null && b.bufferedLen === 0) b.openedAt = now;
+    b.buffered.push(text);
+    b.bufferedLen += text.length;
+    b.lastWriteAt = now;
+    if (b.bufferedLen >= 1 << 20) this.flushBuffer(b);
   }
 
   write(batch: Batch): void {
     if (batch.length === 0) return;
-    const text = this.encoder.encode(batch);
-    this.buffered.push(text);
-    this.bufferedLen += text.length;
-    if (this.bufferedLen >= 1 << 20) this.flushBuffer();
-    if (this.written >= this.rollBytes) this.closeFile();
+    const now = Date.now();
+    // the time rules first: rows that arrive after a file's time is up go to a new file
+    if (now - this.lastCheck >= this.policy.checkMs) this.rollByTime(now);
+    if (this.keyIndexes.length === 0) this.writeTo(this.bucket(''), batch, now);
+    else this.writePartitioned(batch, now);
   }
 
-  async prepareCommit(): Promise<PendingFile[]> {
-    this.closeFile();
-    const pending = this.closed;
+  /** Rows grouped by partition directory, each group written (without the partition columns) to its bucket. */
+  private writePartitioned(batch: Batch, now: number): void {
+    const n = batch.length;
+    if (this.rowBucket.length < n) this.rowBucket = new Int32Array(Math.max(n, 4096));
+    const dirs: string[] = [];
+    const index = new Map<string, number>();
+    let last = -1;
+    for (let i = 0; i < n; i++) {
+      let same = i > 0;
+      for (let k = 0; k < this.keyIndexes.length; k++) {
+        const t = partitionValueText(batch.columns[this.keyIndexes[k]!]!, i);
+        if (t !== this.keyText[k]) same = false;
+        this.keyText[k] = t;
+      }
+      if (!same) {
+        const d = partitionDirectory(this.table.partitionKeys!, this.keyText, this.defaultName);
+        let id = index.get(d);
+        if (id === undefined) {
+          id = dirs.length;
+          dirs.push(d);
+          index.set(d, id);
+        }
+        last = id;
+      }
+      this.rowBucket[i] = last;
+    }
+    const data = (b: Batch): Batch => ({ length: b.length, columns: this.dataIndexes.map((j) => b.columns[j]!), ops: b.ops });
+    if (dirs.length === 1) {
+      this.writeTo(this.bucket(dirs[0]!), data(batch), now);
+      return;
+    }
+    const counts = new Int32Array(dirs.length);
+    for (let i = 0; i < n; i++) counts[this.rowBucket[i]!]!++;
+    const rows = Array.from(counts, (c) => new Int32Array(c));
+    counts.fill(0);
+    for (let i = 0; i < n; i++) {
+      const id = this.rowBucket[i]!;
+      rows[id]![counts[id]!++] = i;
+    }
+    for (let id = 0; id < dirs.length; id++) this.writeTo(this.bucket(dirs[id]!), data(takeBatch(batch, rows[id]!, rows[id]!.length)), now);
+  }
+
+  /** 'sink.rolling-policy.rollover-interval' and 'inactivity-interval': roll files open too long or idle too long. */
+  private rollByTime(now: number): void {
+    this.lastCheck = now;
+    for (const b of this.buckets.values()) {
+      if (b.fd === null && b.bufferedLen === 0) continue;
+      if (now - b.openedAt >= this.policy.rolloverMs || now - b.lastWriteAt >= this.policy.inactivityMs) this.closeFile(b);
+    }
+  }
+
+  watermark(wm: number): void {
+    this.watermarkNow = wm;
+    const now = Date.now();
+    if (now - this.lastCheck >= this.policy.checkMs) this.rollByTime(now);
+  }
+
+  async prepareCommit(): Promise<FilesystemCommit> {
+    this.snapshots++;
+    for (const b of this.buckets.values()) this.closeFile(b);
+    // buckets without an open file are forgotten (a partition written long ago costs nothing)
+    this.buckets.clear();
+    const files = this.closed;
     this.closed = [];
-    return pending;
+    return { files, watermark: this.watermarkNow, awaiting: this.committer?.awaitingEntries() ?? [] };
   }
 
   async commit(pending: readonly unknown[]): Promise<void> {
-    for (const list of pending) {
-      for (const f of list as PendingFile[]) {
+    let watermark = -Infinity;
+    for (const p of pending) {
+      for (const f of pendingFilesOf(p) as PendingFile[]) {
         if (existsSync(f.hidden)) renameSync(f.hidden, f.visible);
         // else: committed already (a restore repeating the commit)
+        if (f.partition !== undefined) this.committer?.add(f.partition);
+      }
+      if (!Array.isArray(p) && p !== null && typeof p === 'object') {
+        const c = p as Partial<FilesystemCommit>;
+        if (typeof c.watermark === 'number' && c.watermark > watermark) watermark = c.watermark;
+        // a restore: the partitions that were still waiting when the checkpoint was taken
+        if (this.snapshots === 0) for (const [part, since] of c.awaiting ?? []) this.committer?.add(part, since);
       }
     }
+    this.committer?.commitReady(watermark, Date.now());
   }
 
   async finish(): Promise<void> {
     const pending = await this.prepareCommit();
     await this.commit([pending]);
+    // the end of the input: every partition is complete
+    this.committer?.commitAll();
   }
 
   async close(): Promise<void> {
-    if (this.fd !== null) {
-      closeSync(this.fd);
-      this.fd = null;
+    for (const b of this.buckets.values()) {
+      if (b.fd !== null) {
+        closeSync(b.fd);
+        b.fd = null;
+      }
     }
   }
 }
 
 /** Removes in-progress files a crashed run left behind (restore: they are not committed). */
 export function removeUncommitted(dir: string, keep: ReadonlySet<string>): number {
-  if (!existsSync(dir)) return 0;
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return 0;
   let n = 0;
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith('.') || !name.endsWith('.inprogress')) continue;
-    const full = join(dir, name);
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const full = join(dir, e.name);
+    // partition directories (`dt=...`) hold in-progress files too
+    if (e.isDirectory()) {
+      n += removeUncommitted(full, keep);
+      continue;
+    }
+    if (!e.name.startsWith('.') || !e.name.endsWith('.inprogress')) continue;
     if (keep.has(full)) continue;
     unlinkSync(full);
     n++;

@@ -18,6 +18,10 @@ export class SinkOperator implements Operator {
     return this.writer.write(batch);
   }
 
+  processWatermark(wm: number): void {
+    this.writer.watermark?.(wm);
+  }
+
   async snapshot(checkpointId: number): Promise<OperatorSnapshot> {
     const p = await this.writer.prepareCommit(checkpointId);
     this.pending.set(checkpointId, p);
