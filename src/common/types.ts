@@ -84,7 +84,7 @@ export function isIntegral(t: DataType): boolean {
 }
 
 export function isTemporal(t: DataType): boolean {
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE';
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ';
 }
 
 export function isInterval(t: DataType): boolean {
@@ -145,6 +145,9 @@ export function commonType(a: DataType, b: DataType): DataType | null {
     return wide;
   }
   if ((a.kind === 'TIMESTAMP' && b.kind === 'DATE') || (a.kind === 'DATE' && b.kind === 'TIMESTAMP')) return T.TIMESTAMP;
+  // Flink casts TIMESTAMP (and DATE) implicitly to TIMESTAMP_LTZ, through the session zone
+  const ltz = a.kind === 'TIMESTAMP_LTZ' ? b : b.kind === 'TIMESTAMP_LTZ' ? a : null;
+  if (ltz !== null && (ltz.kind === 'TIMESTAMP' || ltz.kind === 'DATE')) return T.TIMESTAMP_LTZ;
   return null;
 }
 

@@ -987,7 +987,7 @@ export class Binder {
     if (fc.filter !== undefined) throw bindError(`FILTER is only allowed on aggregate functions`, fc.filter.span);
     if (fc.star) throw bindError(`${upper}(*) is not a function`, fc.span);
     if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
-      throw notSupported(`${upper}`, fc.span, 'processing-time functions arrive with processing-time windows');
+      throw notSupported(`${upper}`, fc.span, upper === 'CURRENT_TIME' || upper === 'LOCALTIME' ? 'weir has no TIME type; LOCALTIMESTAMP gives the local date-time, DATE_FORMAT(LOCALTIMESTAMP, \'HH:mm:ss\') its time of day' : undefined);
     }
     const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));
     switch (upper) {
