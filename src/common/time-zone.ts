@@ -214,9 +214,8 @@ let current: TimeZoneRules = new FixedOffsetZone('UTC', 0);
 let currentKey = 'UTC';
 const byId = new Map<string, TimeZoneRules>();
 
-/** Sets the process's session zone; the value was checked by parseTimeZone when it was SET. */
-export function setSessionTimeZone(value: string): void {
-  if (value === currentKey) return;
+/** The rules of a zone id checked before (parseTimeZone), shared (their offset caches too). */
+export function timeZoneById(value: string): TimeZoneRules {
   let z = byId.get(value);
   if (z === undefined) {
     const r = parseTimeZone(value);
@@ -224,7 +223,13 @@ export function setSessionTimeZone(value: string): void {
     z = r;
     byId.set(value, z);
   }
-  current = z;
+  return z;
+}
+
+/** Sets the process's session zone; the value was checked by parseTimeZone when it was SET. */
+export function setSessionTimeZone(value: string): void {
+  if (value === currentKey) return;
+  current = timeZoneById(value);
   currentKey = value;
 }
 

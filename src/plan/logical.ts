@@ -27,12 +27,19 @@ export interface Field {
 export type Schema = readonly Field[];
 
 /** Window assignment, times in milliseconds. */
+/**
+ * `zone`: set when the time attribute is a TIMESTAMP_LTZ, to the session zone's id. Windows
+ * are then cut on the local date-time of each instant in that zone (a day window is a local
+ * day, 23 or 25 hours long across a DST switch), window_start/window_end are local TIMESTAMPs
+ * and window_time is the TIMESTAMP_LTZ instant of window_end - 1 (the later one when that
+ * local time occurs twice), as Flink's TimeWindowUtil does.
+ */
 export type WindowSpec =
-  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number }
-  | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number }
-  | { readonly kind: 'cumulate'; readonly step: number; readonly size: number; readonly offset: number }
+  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number; readonly zone?: string }
+  | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number; readonly zone?: string }
+  | { readonly kind: 'cumulate'; readonly step: number; readonly size: number; readonly offset: number; readonly zone?: string }
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
-  | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
+  | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[]; readonly zone?: string };
 
 export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0';
 

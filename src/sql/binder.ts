@@ -8,6 +8,7 @@
 // WindowAggregate (see window-rewrite.ts); legacy group windows (GROUP BY TUMBLE(ts, ...))
 // are turned into the TVF form first, so both spellings share one path.
 
+import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { SourceText, Span } from '../common/errors.js';
 import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
@@ -334,7 +335,7 @@ export class Binder {
       try {
         const overOutputs = sub.bindExpr(wm.expr, ctx);
         watermark = remapInputs(overOutputs, (i) => outputs[i]!);
-        if (watermark.type.kind !== 'TIMESTAMP') throw bindError(`the WATERMARK expression must be a TIMESTAMP, got ${typeToString(watermark.type)}`, wm.expr.span);
+        if (watermark.type.kind !== fields[rt]!.type.kind) throw bindError(`the WATERMARK expression must be a ${typeToString(fields[rt]!.type)} as its column is, got ${typeToString(watermark.type)}`, wm.expr.span);
         watermarkDelay = watermarkDelayOf(overOutputs, rt);
       } catch (e) {
         if (e instanceof WeirError) e.withSource(table.source);
@@ -425,13 +426,14 @@ export class Binder {
       }
     }
     if (name !== 'SESSION' && data.partitionBy.length > 0) throw bindError(`PARTITION BY is only for SESSION windows`, data.span);
+    window = this.windowZone(window, timeField, f.span);
     const base: Field[] = input.schema.map((fl) => ({ ...fl, rowtime: false }));
     const q = f.alias?.value;
     const schema: Field[] = [
       ...base.map((fl) => (q !== undefined ? { ...fl, qualifier: q } : fl)),
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
-      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true, qualifier: q },
+      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true, qualifier: q },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }
@@ -671,6 +673,18 @@ export class Binder {
     return project(aggPlan, exprs, names);
   }
 
+  /**
+   * A window over a TIMESTAMP_LTZ time attribute is cut on local date-times in the session
+   * zone (WindowSpec.zone), as Flink's are; weir does that for TUMBLE, HOP and CUMULATE.
+   */
+  private windowZone(window: WindowSpec, time: Field, span: Span): WindowSpec {
+    if (time.type.kind !== 'TIMESTAMP_LTZ') return window;
+    if (window.kind === 'session') {
+      throw notSupported('SESSION windows over a TIMESTAMP_LTZ time attribute', span, `TUMBLE, HOP and CUMULATE take one; or declare the column as TIMESTAMP(3) (e.g. a computed column CAST(${time.name} AS TIMESTAMP(3)) with the WATERMARK on it)`);
+    }
+    return { ...window, zone: sessionTimeZone().id };
+  }
+
   /** GROUP BY TUMBLE(ts, size [, offset]) / HOP(ts, slide, size [, offset]) / SESSION(ts, gap) as a TVF node. */
   private legacyWindowTvf(call: ast.FunctionCall, input: LogicalPlan): LogicalPlan {
     const name = call.upper;
@@ -693,12 +707,13 @@ export class Binder {
     } else if (name === 'SESSION' && ms.length === 1) window = { kind: 'session', gap: ms[0]!, partitionKeys: [] };
     else throw bindError(`wrong number of arguments for ${name}`, call.span, expected[name]);
     for (const v of [ms[0]!, ms[1] ?? 1]) if (v <= 0) throw bindError(`${name} sizes must be positive`, call.span);
+    window = this.windowZone(window, tf, call.span);
     const base = input.schema.map((f) => ({ ...f, rowtime: false }));
     const schema: Field[] = [
       ...base,
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }

@@ -293,7 +293,7 @@ export class Session {
     table = { ...table, columns: columns.map((c, i) => (c.kind === 'computed' ? { ...c, type: scan.schema[i]!.type } : c)) };
     if (table.watermark !== undefined) {
       const rt = scan.schema.find((f) => f.rowtime)!;
-      if (rt.type.kind !== 'TIMESTAMP') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
+      if (rt.type.kind !== 'TIMESTAMP' && rt.type.kind !== 'TIMESTAMP_LTZ') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
     }
     validateTable(table);
     this.catalog.add(table);
