@@ -15,6 +15,7 @@
 //
 // What cannot be translated faithfully throws a TranslationError naming the plan node and why.
 
+import { timeZoneById } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
@@ -24,7 +25,7 @@ import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } f
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
-import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
+import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, exprToDuckDb, sqlString } from './duck-expr.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -57,6 +58,8 @@ function readType(t: DataType): string {
       return 'VARCHAR';
     case 'TIMESTAMP':
       return 'TIMESTAMP';
+    case 'TIMESTAMP_LTZ':
+      return 'VARCHAR'; // UTC text with an optional Z (Flink's formats): made an instant by toWeir
     case 'DATE':
       return 'DATE';
     default:
@@ -68,12 +71,18 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 
 /** DuckDB type to read a JSON field as: timestamps may be text or epoch milliseconds, so text. */
 export function jsonType(t: DataType): string {
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t);
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' ? 'VARCHAR' : readType(t);
+}
+
+/** A TIMESTAMP_LTZ read as text: the UTC date-time with an optional Z, as an instant. */
+export function instantText(x: string): string {
+  return `timezone('UTC', CAST(replace(rtrim(${x}, 'Z \t'), 'T', ' ') AS TIMESTAMP))`;
 }
 
 /** A JSON field read with jsonType as weir carries it. */
 export function jsonValue(x: string, t: DataType): string {
   if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
+  if (t.kind === 'TIMESTAMP_LTZ') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN make_timestamptz(CAST(${x} AS BIGINT) * 1000) ELSE ${instantText(x)} END`;
   if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
   return t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x;
 }
@@ -83,7 +92,7 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
-  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x);
+  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
   if (connector === 'nexmark' || connector === 'datagen') {
     const name = ctx.generatorTable(table);
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
@@ -169,9 +178,13 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
 
 const ts = (ms: string): string => `epoch_ms(CAST(${ms} AS BIGINT))`;
 
+/** window_time from window_end - 1 (ms): a TIMESTAMP, or over TIMESTAMP_LTZ the instant of that local time (the later one if it occurs twice). */
+const windowTime = (ms: string, w: WindowSpec): string => (w.zone === undefined ? ts(ms) : duckInstantLatest(ts(ms), timeZoneById(w.zone)));
+
 /** SQL rows of `input` (columns c0..c(n-1)) with the window's start and end (epoch ms) as __ws, __we. */
 function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: string, n: number, timeIndex: number): string {
-  const e = `epoch_ms(t.c${timeIndex})`;
+  // over a TIMESTAMP_LTZ attribute: on the local date-time in the window's zone
+  const e = w.zone === undefined ? `epoch_ms(t.c${timeIndex})` : `epoch_ms(${duckLocalOf(`t.c${timeIndex}`, timeZoneById(w.zone))})`;
   const floor = (size: number, off: number): string => `(${e} - ((((${e} - ${off}) % ${size}) + ${size}) % ${size}))`;
   const all = cols(n).join(', ');
   switch (w.kind) {
@@ -308,7 +321,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       if (p.window.kind === 'session') throw new TranslationError(describeNode(p), 'a SESSION window must be aggregated');
       const n = p.input.schema.length;
       const rows = assignWindows(p.window, planToDuckDb(p.input, ctx), n, p.timeIndex);
-      return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${ts('w.__we - 1')} AS c${n + 2} FROM (${rows}) w`;
+      return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${windowTime('w.__we - 1', p.window)} AS c${n + 2} FROM (${rows}) w`;
     }
     case 'aggregate': {
       const input = planToDuckDb(p.input, ctx);
@@ -331,7 +344,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
         // windows assigned upstream: group by the rows' own window bounds
         const ws = `t.c${p.attached.start}`;
         const we = `t.c${p.attached.end}`;
-        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${ts(`epoch_ms(${we}) - 1`)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${windowTime(`epoch_ms(${we}) - 1`, p.window)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
       }
       if (p.window.kind === 'session') {
         const gap = p.window.gap;
@@ -348,7 +361,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       }
       const rows = assignWindows(p.window, input, n, p.timeIndex);
       const group = [...keyCols, 't.__ws', 't.__we'].join(', ');
-      return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
+      return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${windowTime('t.__we - 1', p.window)} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
     }
     case 'join':
       // a temporal join reads the versioned table's changelog, not its final rows
