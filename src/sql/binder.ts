@@ -1208,6 +1208,8 @@ function assignable(from: DataType, to: DataType): boolean {
   if (isNumeric(from) && isNumeric(to)) return true;
   if (to.kind === 'STRING' && from.kind === 'STRING') return true;
   if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') return true;
+  // Flink casts TIMESTAMP (and DATE) to TIMESTAMP_LTZ implicitly, through the session zone
+  if (to.kind === 'TIMESTAMP_LTZ' && (from.kind === 'TIMESTAMP' || from.kind === 'DATE')) return true;
   return from.kind === to.kind;
 }
 

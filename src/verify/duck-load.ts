@@ -66,6 +66,7 @@ function chunkValues(c: Column, n: number): unknown[] {
     switch (kind) {
       case 'BIGINT':
       case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
       case 'DATE':
       case 'INTERVAL_DAY_TIME':
       case 'INTERVAL_YEAR_MONTH':
