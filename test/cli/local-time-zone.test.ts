@@ -119,3 +119,23 @@ describe('TIMESTAMP_LTZ in weir run', () => {
     expect(bad.stderr).toContain("did you mean 'Europe/Paris'?");
   });
 });
+
+describe('TIMESTAMP_LTZ in the shell', () => {
+  it('each query shows instants in the zone SET before it; RESET goes back to the machine zone; a bad zone is refused', async () => {
+    const input = [
+      "SET 'table.local-time-zone' = 'Asia/Shanghai';",
+      'SELECT TO_TIMESTAMP_LTZ(4001, 3) AS t;',
+      "SET 'table.local-time-zone' = 'America/New_York';",
+      'SELECT TO_TIMESTAMP_LTZ(4001, 3) AS t;',
+      "RESET 'table.local-time-zone';",
+      'SELECT TO_TIMESTAMP_LTZ(4001, 3) AS t;',
+      "SET 'table.local-time-zone' = 'Mars/Olympus';",
+      '',
+    ].join('\n');
+    const r = await weir([], { input, env: { TZ: 'Europe/Berlin' } });
+    // 4001 ms after the epoch: 08:00:04.001 in Shanghai, 19:00:04.001 the day before in New
+    // York, 01:00:04.001 in Berlin (the machine's zone, TZ)
+    expect(r.stdout.trim().split('\n')).toEqual(['+I[1970-01-01 08:00:04.001]', '+I[1969-12-31 19:00:04.001]', '+I[1970-01-01 01:00:04.001]']);
+    expect(r.stderr).toContain("'table.local-time-zone' must be a time zone id");
+  });
+});
