@@ -416,7 +416,13 @@ export function joinTypeName(t: JoinType): string {
   return t === 'full' ? 'FULL OUTER' : t.toUpperCase();
 }
 
+/** The window and, over a TIMESTAMP_LTZ attribute, the zone its local times are in. */
 function windowToString(w: WindowSpec): string {
+  const s = windowShape(w);
+  return w.zone === undefined ? s : `${s.slice(0, -1)}, timezone=${w.zone})`;
+}
+
+function windowShape(w: WindowSpec): string {
   const ms = (x: number): string => (x % 1000 === 0 ? `${x / 1000}s` : `${x}ms`);
   switch (w.kind) {
     case 'tumble':
