@@ -349,7 +349,9 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       if (p.window.kind === 'session') {
         const gap = p.window.gap;
         const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
-        const flagged = `SELECT ${cols(n).join(', ')}, epoch_ms(t.c${p.timeIndex}) AS __e, CASE WHEN epoch_ms(t.c${p.timeIndex}) - lag(epoch_ms(t.c${p.timeIndex})) OVER (${part}ORDER BY epoch_ms(t.c${p.timeIndex})) <= ${gap} THEN 0 ELSE 1 END AS __fresh FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
+        // over TIMESTAMP_LTZ: on local date-times in the window's zone, as the stream does
+        const e = p.window.zone === undefined ? `epoch_ms(t.c${p.timeIndex})` : `epoch_ms(${duckLocalOf(`t.c${p.timeIndex}`, timeZoneById(p.window.zone))})`;
+        const flagged = `SELECT ${cols(n).join(', ')}, ${e} AS __e, CASE WHEN ${e} - lag(${e}) OVER (${part}ORDER BY ${e}) <= ${gap} THEN 0 ELSE 1 END AS __fresh FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
         // Order-stable among rows with equal times: of the rows sharing a time, lag() marks at
         // most one (whichever its sort puts first) as the start of a session, and the running
         // sum must not depend on where its own sort puts that row. RANGE (not ROWS) sums over all
@@ -357,7 +359,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
         // tied row sorted before the marked one kept the previous session's id, which split a
         // session in two with the same start (a false DIFF on Nexmark q11 at 10M events/s).
         const grouped = `SELECT f.*, sum(f.__fresh) OVER (${keyCols.length > 0 ? `PARTITION BY ${keyCols.map((c) => c.replace('t.', 'f.')).join(', ')} ` : ''}ORDER BY f.__e RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __sid FROM (${flagged}) f`;
-        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('min(t.__e)')} AS c${k + m}, ${ts(`max(t.__e) + ${gap}`)} AS c${k + m + 1}, ${ts(`max(t.__e) + ${gap - 1}`)} AS c${k + m + 2} FROM (${grouped}) t GROUP BY ${[...keyCols, 't.__sid'].join(', ')}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('min(t.__e)')} AS c${k + m}, ${ts(`max(t.__e) + ${gap}`)} AS c${k + m + 1}, ${windowTime(`max(t.__e) + ${gap - 1}`, p.window)} AS c${k + m + 2} FROM (${grouped}) t GROUP BY ${[...keyCols, 't.__sid'].join(', ')}`;
       }
       const rows = assignWindows(p.window, input, n, p.timeIndex);
       const group = [...keyCols, 't.__ws', 't.__we'].join(', ');
