@@ -181,7 +181,11 @@ export function checkSessionOption(key: string, value: string | undefined, span:
   if (check !== undefined || implementedKeys().includes(key)) {
     if (value === undefined || check === undefined) return {};
     const expected = check(value);
-    if (expected !== undefined) throw bindError(`'${key}' must be ${expected}, got '${value}'`, span);
+    if (expected !== undefined) {
+      // a zone's suggestion ("did you mean 'Asia/Shanghai'?") goes into the hint
+      const [what, hint] = expected.split('; ');
+      throw bindError(`'${key}' must be ${what}, got '${value}'`, span, hint);
+    }
     return {};
   }
   const notice = `'${key}' is a Flink option weir does not implement: it is accepted and has no effect`;
