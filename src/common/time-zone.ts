@@ -37,6 +37,14 @@ export interface TimeZoneRules {
   fromLocal(local: number): number;
   /** The latest instant whose local time is `local` (gap: as fromLocal). */
   fromLocalLatest(local: number): number;
+  /**
+   * A watermark on the local scale of windows over TIMESTAMP_LTZ: the largest local time
+   * none of whose instants is after `instant`. It equals toLocal(instant), except in the first
+   * pass of an hour that clocks fall back over, where it waits at the hour's start: that local
+   * hour is not complete until its second pass is, so a window ending in it fires at its later
+   * instant (Flink's TimeWindowUtil.toEpochMillsForTimer) and rows of both passes count.
+   */
+  localWatermark(instant: number): number;
 }
 
 class FixedOffsetZone implements TimeZoneRules {
@@ -56,6 +64,9 @@ class FixedOffsetZone implements TimeZoneRules {
   }
   fromLocalLatest(local: number): number {
     return local - this.offset;
+  }
+  localWatermark(instant: number): number {
+    return instant + this.offset;
   }
 }
 
@@ -152,6 +163,23 @@ class RegionZone implements TimeZoneRules {
     if (aOk) return a;
     if (bOk) return b;
     return a; // a gap: the local time does not exist; move it forward by the gap
+  }
+
+  localWatermark(instant: number): number {
+    if (!Number.isFinite(instant)) return instant;
+    const now = this.offsetAt(instant);
+    const later = this.offsetAt(instant + 86_400_000);
+    const local = instant + now;
+    if (later >= now) return local;
+    // clocks fall back within the next day: find the first instant on the lower offset
+    let lo = instant;
+    let hi = instant + 86_400_000;
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.offsetAt(mid) === now) lo = mid;
+      else hi = mid;
+    }
+    return Math.min(local, hi + this.offsetAt(hi) - 1);
   }
 
   fromLocalLatest(local: number): number {

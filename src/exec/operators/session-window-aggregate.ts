@@ -197,7 +197,7 @@ export class SessionWindowAggregateOperator implements Operator {
 
   processWatermark(input: number, out: Collector): void {
     // over TIMESTAMP_LTZ the watermark is kept on the local scale, never going back
-    const wm = this.zone === null ? input : Math.max(this.watermark, this.zone.toLocal(input));
+    const wm = this.zone === null ? input : Math.max(this.watermark, this.zone.localWatermark(input));
     this.watermark = wm;
     if (this.heap.peekEnd() - 1 > wm) return;
     const keyCount = this.slots.keys.size;

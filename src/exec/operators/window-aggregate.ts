@@ -90,9 +90,10 @@ export class WindowAggregateOperator implements Operator {
   private passThrough: PassThrough | null = null;
   /**
    * TIMESTAMP_LTZ time attribute (WindowSpec.zone): rows are assigned by their local
-   * date-time, and the operator's watermark is kept on the same local scale (the highest local
-   * time of the input watermarks so far, so it never goes back when clocks fall back);
-   * window_time is turned back into an instant when a window fires.
+   * date-time, and the operator's watermark is kept on the same local scale
+   * (TimeZoneRules.localWatermark: when clocks fall back it waits for the repeated hour's
+   * second pass, so both passes' rows count); window_time is turned back into an instant (the
+   * later one) when a window fires.
    */
   private readonly zone: TimeZoneRules | null;
   private localTimes: Float64Array = new Float64Array(0);
@@ -478,7 +479,7 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processWatermark(wm: number, out: Collector): void {
-    const w = this.zone === null ? wm : Math.max(this.watermark, this.zone.toLocal(wm));
+    const w = this.zone === null ? wm : Math.max(this.watermark, this.zone.localWatermark(wm));
     this.watermark = w;
     this.fire(w, out);
   }
