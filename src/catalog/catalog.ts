@@ -118,6 +118,8 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   /** Common sub-plan reuse (src/plan/reuse.ts), Flink's keys and defaults. */
   'table.optimizer.reuse-sub-plan-enabled': 'true',
   'table.optimizer.reuse-source-enabled': 'true',
+  /** The session time zone of TIMESTAMP_LTZ values (src/common/time-zone.ts); 'default' = this machine's. */
+  'table.local-time-zone': 'default',
 };
 
 /** Options weir reads that have no default value (for completion and docs). */

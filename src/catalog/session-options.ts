@@ -14,6 +14,7 @@
 import type { Span } from '../common/errors.js';
 import { bindError, didYouMean } from '../common/errors.js';
 import { DEFAULT_OPTIONS, OPTIONS_WITHOUT_DEFAULT, parseDuration } from './catalog.js';
+import { parseTimeZone } from '../common/time-zone.js';
 
 type Check = (value: string) => string | undefined; // undefined: fine; else what is expected
 
@@ -50,6 +51,10 @@ const IMPLEMENTED: Readonly<Record<string, Check>> = {
   'table.dml-sync': bool,
   'execution.savepoint.ignore-unclaimed-state': bool,
   'execution.savepoint.path': anyText,
+  'table.local-time-zone': (v) => {
+    const z = parseTimeZone(v);
+    return typeof z === 'string' ? z : undefined;
+  },
 };
 
 /**
@@ -92,7 +97,6 @@ const FLINK_NOT_IMPLEMENTED: readonly string[] = [
   'pipeline.operator-chaining.enabled',
   'pipeline.jars',
   'pipeline.classpaths',
-  'table.local-time-zone',
   'table.sql-dialect',
   'table.dynamic-table-options.enabled',
   'table.display.max-column-width',
@@ -177,7 +181,11 @@ export function checkSessionOption(key: string, value: string | undefined, span:
   if (check !== undefined || implementedKeys().includes(key)) {
     if (value === undefined || check === undefined) return {};
     const expected = check(value);
-    if (expected !== undefined) throw bindError(`'${key}' must be ${expected}, got '${value}'`, span);
+    if (expected !== undefined) {
+      // a zone's suggestion ("did you mean 'Asia/Shanghai'?") goes into the hint
+      const [what, hint] = expected.split('; ');
+      throw bindError(`'${key}' must be ${what}, got '${value}'`, span, hint);
+    }
     return {};
   }
   const notice = `'${key}' is a Flink option weir does not implement: it is accepted and has no effect`;

@@ -7,7 +7,7 @@ import pc from 'picocolors';
 import { createLogUpdate } from 'log-update';
 import { WeirError, formatError, stackFrames } from '../common/errors.js';
 import type { SourceText } from '../common/errors.js';
-import { Session } from '../sql/session.js';
+import { Session, checkOneTimeZone } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
 import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
 import { planNotices } from '../exec/state-notices.js';
@@ -122,6 +122,12 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   const sinks: SinkNode[] = [];
   const queries: LogicalPlan[] = [];
   const executed = session.executeScript(source);
+  try {
+    checkOneTimeZone(executed.map((e) => e.statement));
+  } catch (e) {
+    if (e instanceof WeirError) e.withSource(source);
+    throw e;
+  }
   for (const { result } of executed) {
     switch (result.kind) {
       case 'insert':

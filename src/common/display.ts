@@ -7,6 +7,7 @@ import type { MapValue } from './composite.js';
 import type { DataType } from './types.js';
 import { isComposite } from './types.js';
 import { formatDate, formatTimestamp } from './time.js';
+import { sessionTimeZone } from './time-zone.js';
 
 /** Text of a DOUBLE as Flink prints it: `1.0`, `0.1`, `1.5E10`. */
 export function formatDouble(x: number): string {
@@ -82,6 +83,9 @@ export function formatScalar(v: number | string, t: DataType): string {
       return v ? 'true' : 'false';
     case 'TIMESTAMP':
       return formatTimestamp(v);
+    case 'TIMESTAMP_LTZ':
+      // an instant, shown as its date-time in the session zone (as Flink's client and print sink)
+      return formatTimestamp(sessionTimeZone().toLocal(v));
     case 'DATE':
       return formatDate(v);
     case 'INTERVAL_DAY_TIME':

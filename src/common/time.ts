@@ -257,6 +257,16 @@ export function parseTimestampBytes(buf: Uint8Array, start: number, end: number)
   return days * MS_PER_DAY + hour * MS_PER_HOUR + minute * MS_PER_MINUTE + second * MS_PER_SECOND + millis;
 }
 
+/**
+ * Parses a TIMESTAMP_LTZ as the csv and json formats carry it (Flink's formats: the instant's
+ * date-time in UTC, `yyyy-MM-dd HH:mm:ss[.SSS]Z`): a trailing `Z` is accepted and optional.
+ */
+export function parseInstantBytes(buf: Uint8Array, start: number, end: number): number {
+  while (end > start && (buf[end - 1] === SPACE || buf[end - 1] === TAB)) end--;
+  if (end > start && buf[end - 1] === 90 /* Z */) end--;
+  return parseTimestampBytes(buf, start, end);
+}
+
 /** Parses a DATE (`yyyy-MM-dd`, one- or two-digit month and day) from bytes; NaN if invalid. */
 export function parseDateBytes(buf: Uint8Array, start: number, end: number): number {
   while (start < end && (buf[start] === SPACE || buf[start] === TAB)) start++;

@@ -95,6 +95,7 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
     stateTtlMs: stateTtlOf(options),
+    timeZone: options.get('table.local-time-zone') ?? 'default',
   };
 }
 

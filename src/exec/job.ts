@@ -9,6 +9,7 @@
 // over worker threads (cluster.ts): every thread builds the same graph and channel ids, and
 // instantiates only its own subtasks, with remote channel ends to subtasks elsewhere.
 
+import { setSessionTimeZone } from '../common/time-zone.js';
 import type { Batch, Column, Scalar } from '../common/batch.js';
 import { WeirError, internalError } from '../common/errors.js';
 import type { Schema } from '../plan/logical.js';
@@ -63,6 +64,8 @@ export interface JobOptions {
   readonly defaultRowsPerSecond?: number;
   /** 'table.exec.state.ttl' in ms (0 = keep state forever); a STATE_TTL hint overrides it per operator. */
   readonly stateTtlMs?: number;
+  /** 'table.local-time-zone': set as the process's zone before operators are built (worker threads too). */
+  readonly timeZone?: string;
   /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
   readonly resultListener?: (collectIndex: number) => ResultListener;
 }
@@ -166,6 +169,7 @@ export class Job {
     private readonly restore?: RestoreState,
     private readonly thread: ThreadContext = SINGLE_THREAD,
   ) {
+    if (options.timeZone !== undefined) setSessionTimeZone(options.timeZone);
     this.storage = options.checkpointDir === undefined ? null : new StateWriter(options.checkpointDir);
     this.terminal = new Promise<void>((resolve) => {
       this.terminalDone = resolve;
@@ -395,7 +399,7 @@ export class Job {
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
         return new WindowTvfOperator(s.window, s.timeIndex);
       case 'window-aggregate':
-        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize);
+        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0);

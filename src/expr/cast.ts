@@ -7,6 +7,10 @@
 //   allowed); text that does not parse is an error for CAST and NULL for TRY_CAST.
 // - BOOLEAN to STRING is 'TRUE'/'FALSE'; TIMESTAMP to STRING always has 3 fraction digits.
 // - TIMESTAMP <-> DATE truncates to the day / starts at midnight.
+// - TIMESTAMP_LTZ (an instant) <-> TIMESTAMP, DATE and STRING go through the session zone
+//   ('table.local-time-zone'), read when the kernel is built: the local date-time of the
+//   instant, or the instant of the local date-time (a time in a DST gap moves forward, one
+//   that occurs twice takes the earlier instant, as java.time does in Flink).
 
 import type { Column } from '../common/batch.js';
 import { WeirError } from '../common/errors.js';
@@ -15,6 +19,8 @@ import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isComposite, isIntegral, isNumeric
 import { allocValues } from '../common/batch.js';
 import { formatComposite } from '../common/display.js';
 import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../common/time.js';
+import type { TimeZoneRules } from '../common/time-zone.js';
+import { sessionTimeZone } from '../common/time-zone.js';
 import type { Kernel } from './kernels.js';
 import { roundHalfUp } from './functions/math.js';
 import { formatNumber } from '../common/display.js';
@@ -36,6 +42,8 @@ export function castAllowed(from: DataType, to: DataType): boolean {
   if (isNumeric(from) && isNumeric(to)) return true;
   if ((f === 'BOOLEAN' && isNumeric(to)) || (isNumeric(from) && t === 'BOOLEAN')) return true;
   if ((f === 'TIMESTAMP' && t === 'DATE') || (f === 'DATE' && t === 'TIMESTAMP')) return true;
+  if (f === 'TIMESTAMP_LTZ') return t === 'TIMESTAMP' || t === 'DATE';
+  if (t === 'TIMESTAMP_LTZ') return f === 'TIMESTAMP' || f === 'DATE';
   return false;
 }
 
@@ -70,7 +78,7 @@ const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|NaN|I
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
 /** Parses text for a target type; NaN / undefined signal failure. */
-function parseText(s: string, to: DataType): number | undefined {
+function parseText(s: string, to: DataType, zone: TimeZoneRules): number | undefined {
   const t = s.trim();
   switch (to.kind) {
     case 'INT':
@@ -98,6 +106,10 @@ function parseText(s: string, to: DataType): number | undefined {
       const x = parseTimestamp(t);
       return Number.isNaN(x) ? undefined : x;
     }
+    case 'TIMESTAMP_LTZ': {
+      const x = parseTimestamp(t);
+      return Number.isNaN(x) ? undefined : zone.fromLocal(x);
+    }
     case 'DATE': {
       const x = parseDate(t);
       return Number.isNaN(x) ? undefined : x;
@@ -117,12 +129,14 @@ function inRange(x: number, to: DataType): boolean {
   return true;
 }
 
-function toText(x: number, from: DataType): string {
+function toText(x: number, from: DataType, zone: TimeZoneRules): string {
   switch (from.kind) {
     case 'BOOLEAN':
       return x ? 'TRUE' : 'FALSE';
     case 'TIMESTAMP':
       return formatTimestamp(x);
+    case 'TIMESTAMP_LTZ':
+      return formatTimestamp(zone.toLocal(x));
     case 'DATE':
       return formatDate(x);
     default:
@@ -133,6 +147,7 @@ function toText(x: number, from: DataType): string {
 /** Builds the kernel for CAST(x AS to); `safe` is TRY_CAST (failures become NULL). */
 export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel {
   const toKind = physicalKind(to);
+  const zone = sessionTimeZone();
   return (args, n): Column => {
     const a = args[0]!;
     const inNulls = a.nulls;
@@ -156,7 +171,7 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       const out = new Array<string>(n);
       if (from.kind === 'STRING') return { type: to, values: a.values, nulls: a.nulls };
       const v = a.values as Float64Array | Uint8Array;
-      for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : toText(v[i]!, from);
+      for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : toText(v[i]!, from, zone);
       return { type: to, values: out, nulls };
     }
     if (from.kind === 'STRING') {
@@ -164,7 +179,7 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       const out = toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
       for (let i = 0; i < n; i++) {
         if (inNulls !== null && inNulls[i] === 1) continue;
-        const parsed = parseText(v[i]!, to);
+        const parsed = parseText(v[i]!, to, zone);
         // DECIMAL: rounded to its scale first, then checked (999.995 does not fit DECIMAL(5, 2))
         const x = parsed !== undefined && to.kind === 'DECIMAL' ? roundHalfUp(parsed, to.scale ?? 0) : parsed;
         if (x === undefined || !inRange(x, to)) fail(i, v[i]);
@@ -183,6 +198,14 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       for (let i = 0; i < n; i++) out[i] = Math.floor(v[i]! / DAY_MS);
     } else if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') {
       for (let i = 0; i < n; i++) out[i] = v[i]! * DAY_MS;
+    } else if (from.kind === 'TIMESTAMP_LTZ' && to.kind === 'TIMESTAMP') {
+      for (let i = 0; i < n; i++) out[i] = zone.toLocal(v[i]!);
+    } else if (from.kind === 'TIMESTAMP' && to.kind === 'TIMESTAMP_LTZ') {
+      for (let i = 0; i < n; i++) out[i] = zone.fromLocal(v[i]!);
+    } else if (from.kind === 'TIMESTAMP_LTZ' && to.kind === 'DATE') {
+      for (let i = 0; i < n; i++) out[i] = Math.floor(zone.toLocal(v[i]!) / DAY_MS);
+    } else if (from.kind === 'DATE' && to.kind === 'TIMESTAMP_LTZ') {
+      for (let i = 0; i < n; i++) out[i] = zone.fromLocal(v[i]! * DAY_MS);
     } else if (isIntegral(to)) {
       for (let i = 0; i < n; i++) {
         if (inNulls !== null && inNulls[i] === 1) continue;

@@ -27,12 +27,19 @@ export interface Field {
 export type Schema = readonly Field[];
 
 /** Window assignment, times in milliseconds. */
+/**
+ * `zone`: set when the time attribute is a TIMESTAMP_LTZ, to the session zone's id. Windows
+ * are then cut on the local date-time of each instant in that zone (a day window is a local
+ * day, 23 or 25 hours long across a DST switch), window_start/window_end are local TIMESTAMPs
+ * and window_time is the TIMESTAMP_LTZ instant of window_end - 1 (the later one when that
+ * local time occurs twice), as Flink's TimeWindowUtil does.
+ */
 export type WindowSpec =
-  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number }
-  | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number }
-  | { readonly kind: 'cumulate'; readonly step: number; readonly size: number; readonly offset: number }
+  | { readonly kind: 'tumble'; readonly size: number; readonly offset: number; readonly zone?: string }
+  | { readonly kind: 'hop'; readonly slide: number; readonly size: number; readonly offset: number; readonly zone?: string }
+  | { readonly kind: 'cumulate'; readonly step: number; readonly size: number; readonly offset: number; readonly zone?: string }
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
-  | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
+  | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[]; readonly zone?: string };
 
 export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg';
 
@@ -431,7 +438,13 @@ export function joinTypeName(t: JoinType): string {
   return t === 'full' ? 'FULL OUTER' : t.toUpperCase();
 }
 
+/** The window and, over a TIMESTAMP_LTZ attribute, the zone its local times are in. */
 function windowToString(w: WindowSpec): string {
+  const s = windowShape(w);
+  return w.zone === undefined ? s : `${s.slice(0, -1)}, timezone=${w.zone})`;
+}
+
+function windowShape(w: WindowSpec): string {
   const ms = (x: number): string => (x % 1000 === 0 ? `${x / 1000}s` : `${x}ms`);
   switch (w.kind) {
     case 'tumble':

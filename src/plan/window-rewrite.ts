@@ -104,7 +104,7 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
       ...agg.schema.slice(agg.groupKeys.length).map((f) => ({ ...f })),
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
     ];
     const wa: WindowAggregateNode = { kind: 'window-aggregate', input: preNode, window, timeIndex: timeIdx, groupKeys: keyIdx.map((_, i) => i).map((i) => keyIdx[i]!), aggs, schema };
     // Back to the aggregate's output layout: group keys in their order, then aggregates.
@@ -163,7 +163,7 @@ export function attachedWindowAggregateRewrite(agg: AggregateNode): LogicalPlan 
     ...agg.schema.slice(agg.groupKeys.length).map((f) => ({ ...f })),
     { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
     { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-    { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+    { name: 'window_time', type: props.window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
   ];
   const wa: WindowAggregateNode = { kind: 'window-aggregate', input: agg.input, window: props.window, timeIndex: end, groupKeys: keyCols, aggs: agg.aggs, attached: { start, end }, schema };
   const otherPos = new Map(otherKeys.map((pos, j) => [pos, j]));

@@ -8,6 +8,7 @@
 // WindowAggregate (see window-rewrite.ts); legacy group windows (GROUP BY TUMBLE(ts, ...))
 // are turned into the TVF form first, so both spellings share one path.
 
+import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { SourceText, Span } from '../common/errors.js';
 import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
@@ -380,7 +381,7 @@ export class Binder {
       try {
         const overOutputs = sub.bindExpr(wm.expr, ctx);
         watermark = remapInputs(overOutputs, (i) => outputs[i]!);
-        if (watermark.type.kind !== 'TIMESTAMP') throw bindError(`the WATERMARK expression must be a TIMESTAMP, got ${typeToString(watermark.type)}`, wm.expr.span);
+        if (watermark.type.kind !== fields[rt]!.type.kind) throw bindError(`the WATERMARK expression must be a ${typeToString(fields[rt]!.type)} as its column is, got ${typeToString(watermark.type)}`, wm.expr.span);
         watermarkDelay = watermarkDelayOf(overOutputs, rt);
       } catch (e) {
         if (e instanceof WeirError) e.withSource(table.source);
@@ -471,13 +472,14 @@ export class Binder {
       }
     }
     if (name !== 'SESSION' && data.partitionBy.length > 0) throw bindError(`PARTITION BY is only for SESSION windows`, data.span);
+    window = this.windowZone(window, timeField, f.span);
     const base: Field[] = input.schema.map((fl) => ({ ...fl, rowtime: false }));
     const q = f.alias?.value;
     const schema: Field[] = [
       ...base.map((fl) => (q !== undefined ? { ...fl, qualifier: q } : fl)),
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
-      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true, qualifier: q },
+      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true, qualifier: q },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }
@@ -756,6 +758,16 @@ export class Binder {
     return project(aggPlan, exprs, names);
   }
 
+  /**
+   * A window over a TIMESTAMP_LTZ time attribute is cut on local date-times in the session
+   * zone (WindowSpec.zone), as Flink's are (its session gaps too are measured on local time).
+   */
+  private windowZone(window: WindowSpec, time: Field, span: Span): WindowSpec {
+    if (time.type.kind !== 'TIMESTAMP_LTZ') return window;
+    void span;
+    return { ...window, zone: sessionTimeZone().id };
+  }
+
   /** GROUP BY TUMBLE(ts, size [, offset]) / HOP(ts, slide, size [, offset]) / SESSION(ts, gap) as a TVF node. */
   private legacyWindowTvf(call: ast.FunctionCall, input: LogicalPlan): LogicalPlan {
     const name = call.upper;
@@ -778,12 +790,13 @@ export class Binder {
     } else if (name === 'SESSION' && ms.length === 1) window = { kind: 'session', gap: ms[0]!, partitionKeys: [] };
     else throw bindError(`wrong number of arguments for ${name}`, call.span, expected[name]);
     for (const v of [ms[0]!, ms[1] ?? 1]) if (v <= 0) throw bindError(`${name} sizes must be positive`, call.span);
+    window = this.windowZone(window, tf, call.span);
     const base = input.schema.map((f) => ({ ...f, rowtime: false }));
     const schema: Field[] = [
       ...base,
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-      { name: 'window_time', type: T.TIMESTAMP, nullable: false, rowtime: true },
+      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }
@@ -1093,7 +1106,7 @@ export class Binder {
     if (fc.filter !== undefined) throw bindError(`FILTER is only allowed on aggregate functions`, fc.filter.span);
     if (fc.star) throw bindError(`${upper}(*) is not a function`, fc.span);
     if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
-      throw notSupported(`${upper}`, fc.span, 'processing-time functions arrive with processing-time windows');
+      throw notSupported(`${upper}`, fc.span, upper === 'CURRENT_TIME' || upper === 'LOCALTIME' ? 'weir has no TIME type; LOCALTIMESTAMP gives the local date-time, DATE_FORMAT(LOCALTIMESTAMP, \'HH:mm:ss\') its time of day' : undefined);
     }
     if (fc.json !== undefined && JSON_FUNCTIONS.has(upper)) return bindJsonCall(this, fc, ctx);
     const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));
@@ -1320,6 +1333,8 @@ function assignable(from: DataType, to: DataType): boolean {
   if (isNumeric(from) && isNumeric(to)) return true;
   if (to.kind === 'STRING' && from.kind === 'STRING') return true;
   if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') return true;
+  // Flink casts TIMESTAMP (and DATE) to TIMESTAMP_LTZ implicitly, through the session zone
+  if (to.kind === 'TIMESTAMP_LTZ' && (from.kind === 'TIMESTAMP' || from.kind === 'DATE')) return true;
   return from.kind === to.kind;
 }
 

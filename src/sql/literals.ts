@@ -42,11 +42,16 @@ export function resolveTypeName(t: ast.TypeName): DataType {
     case 'DATE':
       return T.DATE;
     case 'TIMESTAMP': {
-      if (t.withTimeZone !== undefined) throw notSupported(`TIMESTAMP WITH ${t.withTimeZone === 'local' ? 'LOCAL ' : ''}TIME ZONE`, t.span, 'use TIMESTAMP(3): weir carries timestamps without a zone, as UTC milliseconds');
+      if (t.withTimeZone === 'zone') throw notSupported('TIMESTAMP WITH TIME ZONE', t.span, 'Flink has no TIMESTAMP WITH TIME ZONE either; use TIMESTAMP_LTZ(3) (TIMESTAMP WITH LOCAL TIME ZONE): an instant shown in the session zone');
       const precision = p[0] ?? 3;
       if (precision < 0 || precision > 9) throw bindError(`TIMESTAMP precision must be between 0 and 9, got ${precision}`, t.span);
       // Carried with millisecond precision whatever is declared (DESIGN §2).
-      return T.TIMESTAMP;
+      return t.withTimeZone === 'local' ? T.TIMESTAMP_LTZ : T.TIMESTAMP;
+    }
+    case 'TIMESTAMP_LTZ': {
+      const precision = p[0] ?? 3;
+      if (precision < 0 || precision > 9) throw bindError(`TIMESTAMP_LTZ precision must be between 0 and 9, got ${precision}`, t.span);
+      return T.TIMESTAMP_LTZ;
     }
     case 'ARRAY':
       return T.array(resolveTypeName(t.elementTypes[0]!));
@@ -62,8 +67,6 @@ export function resolveTypeName(t: ast.TypeName): DataType {
         }),
       );
     }
-    case 'TIMESTAMP_LTZ':
-      throw notSupported('TIMESTAMP_LTZ', t.span, 'use TIMESTAMP(3): weir carries timestamps without a zone, as UTC milliseconds');
     default:
       throw notSupported(`type ${t.name}`, t.span, 'supported types: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING/VARCHAR, DATE, TIMESTAMP(3)');
   }

@@ -10,6 +10,7 @@ import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import { Catalog, SessionOptions } from '../catalog/catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
+import { setSessionTimeZone } from '../common/time-zone.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import { explainLogical, isUpdating } from '../plan/logical.js';
 import { pruneColumns } from '../plan/prune.js';
@@ -53,7 +54,12 @@ export class Session {
 
   execute(stmt: ast.Statement, source: SourceText): StatementResult {
     try {
-      return this.executeInner(stmt, source);
+      // TIMESTAMP_LTZ values are cast, shown and windowed in the session zone (process state:
+      // common/time-zone.ts); a SET or --set changed since the last statement takes effect here.
+      this.applyTimeZone();
+      const result = this.executeInner(stmt, source);
+      if (stmt.kind === 'set' || stmt.kind === 'reset') this.applyTimeZone();
+      return result;
     } catch (e) {
       if (e instanceof WeirError) e.withSource(source);
       throw e;
@@ -124,6 +130,11 @@ export class Session {
       default:
         return assertNever(stmt, 'statement');
     }
+  }
+
+  /** Makes the session's 'table.local-time-zone' the process's zone (common/time-zone.ts). */
+  applyTimeZone(): void {
+    setSessionTimeZone(this.options.get('table.local-time-zone') ?? 'default');
   }
 
   bindQuery(q: ast.Query, source: SourceText): LogicalPlan {
@@ -304,7 +315,7 @@ export class Session {
     table = { ...table, columns: columns.map((c, i) => (c.kind === 'computed' ? { ...c, type: scan.schema[i]!.type } : c)) };
     if (table.watermark !== undefined) {
       const rt = scan.schema.find((f) => f.rowtime)!;
-      if (rt.type.kind !== 'TIMESTAMP') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
+      if (rt.type.kind !== 'TIMESTAMP' && rt.type.kind !== 'TIMESTAMP_LTZ') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
     }
     validateTable(table);
     this.catalog.add(table);
@@ -507,4 +518,25 @@ export function tableDdl(table: TableDef): string {
   const cols = table.columns.map((c) => `${quote(c.name)} ${typeToString(c.type)}${c.kind === 'physical' && !c.nullable ? ' NOT NULL' : ''}`);
   const options = [...table.options].map(([k, v]) => `${sq(k)} = ${sq(v)}`);
   return `CREATE TABLE ${quote(table.name)} (${cols.join(', ')})${options.length > 0 ? ` WITH (${options.join(', ')})` : ''}`;
+}
+
+/**
+ * `weir run` and `weir verify` run a file's INSERTs and SELECTs as one job, in one session
+ * zone (TIMESTAMP_LTZ values are cast when bound and shown when the job runs). A SET or RESET
+ * of 'table.local-time-zone' after the first of them would mix two zones in one job, so it
+ * is an error with the way out (set the zone once, before the queries).
+ */
+export function checkOneTimeZone(statements: readonly ast.Statement[]): void {
+  let firstQuery: ast.Statement | undefined;
+  for (const s of statements) {
+    if (s.kind === 'query' || s.kind === 'insert' || s.kind === 'statement-set') firstQuery ??= s;
+    const touches = (s.kind === 'set' && s.key === 'table.local-time-zone' && s.value !== undefined) || (s.kind === 'reset' && (s.key === undefined || s.key === 'table.local-time-zone'));
+    if (touches && firstQuery !== undefined) {
+      throw bindError(
+        `'table.local-time-zone' changes after a query: a file's INSERTs and SELECTs run as one job, in one time zone`,
+        s.span,
+        'SET the zone once, before the first INSERT or SELECT (or run the queries in separate files or in the REPL)',
+      );
+    }
+  }
 }

@@ -45,6 +45,8 @@
 // range (after year 294246) make the DuckDB query fail; integers past 2^53 are inexact in
 // weir (doubles) and exact in DuckDB (int64, an error past 2^63).
 
+import type { TimeZoneRules } from '../common/time-zone.js';
+import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
@@ -88,6 +90,8 @@ export function typeToDuckDb(t: DataType): string {
       return 'VARCHAR';
     case 'TIMESTAMP':
       return 'TIMESTAMP';
+    case 'TIMESTAMP_LTZ':
+      return 'TIMESTAMPTZ';
     case 'DATE':
       return 'DATE';
     case 'ROW':
@@ -114,6 +118,33 @@ export function sqlString(s: string): string {
   return `'${s.replace(/'/g, "''")}'`;
 }
 
+/**
+ * TIMESTAMP_LTZ in DuckDB: TIMESTAMPTZ, whose conversions to and from local TIMESTAMPs are
+ * written out with the zone (never through DuckDB's TimeZone setting): ICU's timezone() for
+ * IANA zones, arithmetic for weir's fixed GMT offsets (which ICU does not know by that name).
+ */
+export function duckLocalOf(x: string, z: TimeZoneRules): string {
+  if (z.fixed) return `make_timestamp((epoch_ms(${x}) + ${z.offsetAt(0)}) * 1000)`;
+  return `timezone(${sqlString(z.id)}, ${x})`;
+}
+
+/**
+ * The instant of a local TIMESTAMP `l`; a local time that occurs twice gives the later
+ * instant (ICU's rule, and Flink's for a window's end), a skipped one moves forward.
+ */
+export function duckInstantLatest(l: string, z: TimeZoneRules): string {
+  if (z.fixed) return `make_timestamptz((epoch_ms(${l}) - ${z.offsetAt(0)}) * 1000)`;
+  return `timezone(${sqlString(z.id)}, ${l})`;
+}
+
+/** A zone DuckDB's `SET TimeZone` accepts for weir's zone, or undefined (a fixed offset off the hour). */
+export function duckTimeZoneName(z: TimeZoneRules): string | undefined {
+  if (!z.fixed) return z.id;
+  const h = z.offsetAt(0) / 3_600_000;
+  if (!Number.isInteger(h)) return undefined;
+  return h === 0 ? 'UTC' : `Etc/GMT${h > 0 ? '-' : '+'}${Math.abs(h)}`; // POSIX signs are inverted
+}
+
 /** A constant of a weir type, in the DuckDB representation of the contract. */
 export function constantToDuckDb(value: Scalar, type: DataType): string {
   const dt = typeToDuckDb(type);
@@ -138,6 +169,9 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       if (year >= 1 && year <= 9999) return `TIMESTAMP '${formatTimestamp(ms)}'`;
       return `make_timestamp(CAST(${intText(ms)} AS BIGINT) * 1000)`;
     }
+    case 'TIMESTAMP_LTZ':
+      // an instant: epoch milliseconds, whatever DuckDB's TimeZone setting
+      return `make_timestamptz(CAST(${intText(Math.floor(Number(value)))} AS BIGINT) * 1000)`;
     case 'DATE': {
       const days = Math.floor(Number(value));
       const year = civilFromDays(days).year;
@@ -215,6 +249,8 @@ function upperSpecials(): [string, string][] {
 
 class Translator {
   private vars = 0;
+  /** The session zone of TIMESTAMP_LTZ conversions, as weir's kernels read it. */
+  private readonly zone: TimeZoneRules = sessionTimeZone();
 
   constructor(private readonly column: (index: number) => string) {}
 
@@ -549,9 +585,10 @@ class Translator {
       }
       case 'to_timestamp_ltz': {
         const x = this.dbl(args[0]!);
-        const toTs = (ms: string): string => `make_timestamp(CAST(floor(${ms}) AS BIGINT) * 1000)`;
-        const p = args[1]!;
-        if (p.kind === 'const') return p.value === 0 ? toTs(`(${x} * 1000)`) : p.value === 3 ? toTs(x) : `CAST(NULL AS TIMESTAMP)`;
+        const toTs = (ms: string): string => `make_timestamptz(CAST(floor(${ms}) AS BIGINT) * 1000)`;
+        const p = args[1];
+        if (p === undefined) return toTs(x);
+        if (p.kind === 'const') return p.value === 0 ? toTs(`(${x} * 1000)`) : p.value === 3 ? toTs(x) : `CAST(NULL AS TIMESTAMPTZ)`;
         return this.let(x, (v) => `(CASE ${A(1)} WHEN 0 THEN ${toTs(`(${v} * 1000)`)} WHEN 3 THEN ${toTs(v)} END)`);
       }
       case 'timestampadd': {
@@ -578,6 +615,14 @@ class Translator {
         // (1.0E10), \u00XX escapes; DuckDB's JSON text differs in such details, so a comparison
         // could call a difference OK or a match a DIFF
         throw new DuckDbTranslationError(fn.toUpperCase(), "the JSON text it makes is Flink's (Jackson's) form, which DuckDB's JSON functions do not reproduce");
+      case 'current_timestamp':
+      case 'current_row_timestamp':
+      case 'localtimestamp':
+      case 'current_date':
+        throw new DuckDbTranslationError(
+          fn === 'current_row_timestamp' ? 'CURRENT_ROW_TIMESTAMP()' : fn.toUpperCase(),
+          'it reads the wall clock, so the streaming run and DuckDB\'s batch run see different values and no comparison of them is meaningful; to verify the rest of the query, replace it by a constant (e.g. TIMESTAMP \'2024-01-01 00:00:00\') in a copy of the file',
+        );
       default:
         throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
     }
@@ -588,7 +633,7 @@ class Translator {
     const op = e.fn === 'add' ? '+' : e.fn === 'sub' ? '-' : '*';
     const ta = a.type.kind;
     const tb = b.type.kind;
-    const isTime = (k: string): boolean => k === 'TIMESTAMP' || k === 'DATE';
+    const isTime = (k: string): boolean => k === 'TIMESTAMP' || k === 'DATE' || k === 'TIMESTAMP_LTZ';
     const isIv = (k: string): boolean => k === 'INTERVAL_DAY_TIME' || k === 'INTERVAL_YEAR_MONTH';
     if (isTime(ta) || isTime(tb)) {
       const timeFirst = isTime(ta);
@@ -599,7 +644,13 @@ class Translator {
         // Flink: DATE +- day-time interval is a DATE moved by the interval's whole days (toward
         // zero); DuckDB's DATE + INTERVAL would be a TIMESTAMP.
         if (time.type.kind === 'DATE') return `(${t} ${op} CAST(trunc(${this.big(other)} / 86400000) AS INTEGER))`;
+        // TIMESTAMP_LTZ: milliseconds on the instant (DuckDB would count a day on the calendar)
+        if (time.type.kind === 'TIMESTAMP_LTZ') return `make_timestamptz((epoch_ms(${t}) ${op} ${this.big(other)}) * 1000)`;
         return `(${t} ${op} to_milliseconds(${this.big(other)}))`;
+      }
+      if (other.type.kind === 'INTERVAL_YEAR_MONTH' && time.type.kind === 'TIMESTAMP_LTZ') {
+        // months on the local calendar, back to the instant by java.time's rule, as weir does
+        return this.instantEarliest(`(${duckLocalOf(t, this.zone)} ${op} to_months(${this.int(other)}))`);
       }
       if (other.type.kind === 'INTERVAL_YEAR_MONTH') {
         const r = `(${t} ${op} to_months(${this.int(other)}))`;
@@ -755,6 +806,10 @@ class Translator {
     }
     if (f === 'TIMESTAMP' && t === 'DATE') return `CAST(${x} AS DATE)`;
     if (f === 'DATE' && t === 'TIMESTAMP') return `CAST(${x} AS TIMESTAMP)`;
+    if (f === 'TIMESTAMP_LTZ' && t === 'TIMESTAMP') return duckLocalOf(x, this.zone);
+    if (f === 'TIMESTAMP_LTZ' && t === 'DATE') return `CAST(${duckLocalOf(x, this.zone)} AS DATE)`;
+    if (f === 'TIMESTAMP' && t === 'TIMESTAMP_LTZ') return this.instantEarliest(x);
+    if (f === 'DATE' && t === 'TIMESTAMP_LTZ') return this.instantEarliest(`CAST(${x} AS TIMESTAMP)`);
     if (t === 'INT' || t === 'BIGINT') {
       const [lo, hi] = t === 'INT' ? [INT32_MIN, INT32_MAX] : [-MAX_EXACT_INT, MAX_EXACT_INT];
       return this.let(isIntegral(from) ? x : `trunc(${x})`, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN ${isIntegral(from) ? '' : `isfinite(${v}) AND `}${v} BETWEEN ${lo} AND ${hi} THEN CAST(${v} AS ${dt}) ELSE ${fail(`CAST(${x} AS VARCHAR)`)} END)`);
@@ -777,6 +832,8 @@ class Translator {
         return `(CASE ${x} WHEN TRUE THEN 'TRUE' WHEN FALSE THEN 'FALSE' END)`;
       case 'TIMESTAMP':
         return this.timestampText(x);
+      case 'TIMESTAMP_LTZ':
+        return this.timestampText(duckLocalOf(x, this.zone));
       case 'DATE':
         return this.formatWithPattern(`CAST(${x} AS TIMESTAMP)`, 'yyyy-MM-dd');
       case 'INT':
@@ -792,6 +849,25 @@ class Translator {
   }
 
   /** formatTimestamp: yyyy-MM-dd HH:mm:ss.SSS, the year with at least four digits. */
+  /**
+   * The instant of a local TIMESTAMP `l` by java.time's rule (weir's CAST): a local time
+   * that occurs twice takes the earlier instant (ICU's timezone() takes the later one), a
+   * skipped one moves forward by the gap (as ICU does).
+   */
+  private instantEarliest(l: string): string {
+    const z = this.zone;
+    if (z.fixed) return duckInstantLatest(l, z);
+    const zone = sqlString(z.id);
+    return this.let(`epoch_ms(${l})`, (ms) => {
+      const off = (x: string): string => `(epoch_ms(timezone(${zone}, make_timestamptz((${x}) * 1000))) - (${x}))`;
+      const before = off(`${ms} - 86400000`);
+      return this.let(`${ms} - ${before}`, (a) => {
+        const later = `epoch_ms(timezone(${zone}, make_timestamp(${ms} * 1000)))`;
+        return `make_timestamptz((CASE WHEN ${off(a)} = ${ms} - ${a} AND ${a} < ${later} THEN ${a} ELSE ${later} END) * 1000)`;
+      });
+    });
+  }
+
   private timestampText(x: string): string {
     return this.formatWithPattern(x, 'yyyy-MM-dd HH:mm:ss.SSS');
   }
@@ -866,6 +942,8 @@ class Translator {
           return `(CASE WHEN ${t} IS NULL THEN NULL WHEN lower(${t}) IN ('true', '1') THEN TRUE WHEN lower(${t}) IN ('false', '0') THEN FALSE ELSE ${bad} END)`;
         case 'TIMESTAMP':
           return this.let(this.parseTimestamp(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${bad} END)`);
+        case 'TIMESTAMP_LTZ':
+          return this.let(this.parseTimestamp(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${this.instantEarliest(v)} ELSE ${bad} END)`);
         case 'DATE':
           return this.let(this.parseDate(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${bad} END)`);
         default:

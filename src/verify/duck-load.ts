@@ -26,6 +26,7 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
       return { sql: 'INTEGER', duck: INTEGER };
     case 'BIGINT':
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
     case 'DATE':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
@@ -48,6 +49,8 @@ function viewExpr(name: string, t: DataType): string {
   switch (t.kind) {
     case 'TIMESTAMP':
       return `epoch_ms(${q}) AS ${q}`;
+    case 'TIMESTAMP_LTZ':
+      return `make_timestamptz(${q} * 1000) AS ${q}`;
     case 'DATE':
       return `(DATE '1970-01-01' + CAST(${q} AS INTEGER)) AS ${q}`;
     default:
@@ -70,6 +73,7 @@ function chunkValues(c: Column, n: number): unknown[] {
     switch (kind) {
       case 'BIGINT':
       case 'TIMESTAMP':
+      case 'TIMESTAMP_LTZ':
       case 'DATE':
       case 'INTERVAL_DAY_TIME':
       case 'INTERVAL_YEAR_MONTH':

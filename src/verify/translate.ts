@@ -15,6 +15,7 @@
 //
 // What cannot be translated faithfully throws a TranslationError naming the plan node and why.
 
+import { timeZoneById } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
@@ -25,7 +26,7 @@ import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
-import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
+import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -58,6 +59,8 @@ function readType(t: DataType): string {
       return 'VARCHAR';
     case 'TIMESTAMP':
       return 'TIMESTAMP';
+    case 'TIMESTAMP_LTZ':
+      return 'VARCHAR'; // UTC text with an optional Z (Flink's formats): made an instant by toWeir
     case 'DATE':
       return 'DATE';
     default:
@@ -71,12 +74,18 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export function jsonType(t: DataType): string {
   // composites: their DuckDB type (nested timestamps as text in the file parse as TIMESTAMP)
   if (isComposite(t)) return typeToDuckDb(t);
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' ? 'VARCHAR' : readType(t);
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' ? 'VARCHAR' : readType(t);
+}
+
+/** A TIMESTAMP_LTZ read as text: the UTC date-time with an optional Z, as an instant. */
+export function instantText(x: string): string {
+  return `timezone('UTC', CAST(replace(rtrim(${x}, 'Z \t'), 'T', ' ') AS TIMESTAMP))`;
 }
 
 /** A JSON field read with jsonType as weir carries it. */
 export function jsonValue(x: string, t: DataType): string {
   if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
+  if (t.kind === 'TIMESTAMP_LTZ') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN make_timestamptz(CAST(${x} AS BIGINT) * 1000) ELSE ${instantText(x)} END`;
   if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
   return t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x;
 }
@@ -86,7 +95,7 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
-  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x);
+  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
   if (connector === 'nexmark' || connector === 'datagen') {
     const name = ctx.generatorTable(table);
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
@@ -190,9 +199,13 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
 
 const ts = (ms: string): string => `epoch_ms(CAST(${ms} AS BIGINT))`;
 
+/** window_time from window_end - 1 (ms): a TIMESTAMP, or over TIMESTAMP_LTZ the instant of that local time (the later one if it occurs twice). */
+const windowTime = (ms: string, w: WindowSpec): string => (w.zone === undefined ? ts(ms) : duckInstantLatest(ts(ms), timeZoneById(w.zone)));
+
 /** SQL rows of `input` (columns c0..c(n-1)) with the window's start and end (epoch ms) as __ws, __we. */
 function assignWindows(w: Exclude<WindowSpec, { kind: 'session' }>, input: string, n: number, timeIndex: number): string {
-  const e = `epoch_ms(t.c${timeIndex})`;
+  // over a TIMESTAMP_LTZ attribute: on the local date-time in the window's zone
+  const e = w.zone === undefined ? `epoch_ms(t.c${timeIndex})` : `epoch_ms(${duckLocalOf(`t.c${timeIndex}`, timeZoneById(w.zone))})`;
   const floor = (size: number, off: number): string => `(${e} - ((((${e} - ${off}) % ${size}) + ${size}) % ${size}))`;
   const all = cols(n).join(', ');
   switch (w.kind) {
@@ -329,7 +342,7 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       if (p.window.kind === 'session') throw new TranslationError(describeNode(p), 'a SESSION window must be aggregated');
       const n = p.input.schema.length;
       const rows = assignWindows(p.window, planToDuckDb(p.input, ctx), n, p.timeIndex);
-      return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${ts('w.__we - 1')} AS c${n + 2} FROM (${rows}) w`;
+      return `SELECT ${cols(n, 'w').join(', ')}, ${ts('w.__ws')} AS c${n}, ${ts('w.__we')} AS c${n + 1}, ${windowTime('w.__we - 1', p.window)} AS c${n + 2} FROM (${rows}) w`;
     }
     case 'unnest': {
       // each row joined with 1..len (the longest collection; at least 1 when outer), elements
@@ -372,12 +385,14 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
         // windows assigned upstream: group by the rows' own window bounds
         const ws = `t.c${p.attached.start}`;
         const we = `t.c${p.attached.end}`;
-        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${ts(`epoch_ms(${we}) - 1`)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${windowTime(`epoch_ms(${we}) - 1`, p.window)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
       }
       if (p.window.kind === 'session') {
         const gap = p.window.gap;
         const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
-        const flagged = `SELECT ${cols(n).join(', ')}, epoch_ms(t.c${p.timeIndex}) AS __e, CASE WHEN epoch_ms(t.c${p.timeIndex}) - lag(epoch_ms(t.c${p.timeIndex})) OVER (${part}ORDER BY epoch_ms(t.c${p.timeIndex})) <= ${gap} THEN 0 ELSE 1 END AS __fresh FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
+        // over TIMESTAMP_LTZ: on local date-times in the window's zone, as the stream does
+        const e = p.window.zone === undefined ? `epoch_ms(t.c${p.timeIndex})` : `epoch_ms(${duckLocalOf(`t.c${p.timeIndex}`, timeZoneById(p.window.zone))})`;
+        const flagged = `SELECT ${cols(n).join(', ')}, ${e} AS __e, CASE WHEN ${e} - lag(${e}) OVER (${part}ORDER BY ${e}) <= ${gap} THEN 0 ELSE 1 END AS __fresh FROM (${input}) t WHERE t.c${p.timeIndex} IS NOT NULL`;
         // Order-stable among rows with equal times: of the rows sharing a time, lag() marks at
         // most one (whichever its sort puts first) as the start of a session, and the running
         // sum must not depend on where its own sort puts that row. RANGE (not ROWS) sums over all
@@ -385,11 +400,11 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
         // tied row sorted before the marked one kept the previous session's id, which split a
         // session in two with the same start (a false DIFF on Nexmark q11 at 10M events/s).
         const grouped = `SELECT f.*, sum(f.__fresh) OVER (${keyCols.length > 0 ? `PARTITION BY ${keyCols.map((c) => c.replace('t.', 'f.')).join(', ')} ` : ''}ORDER BY f.__e RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS __sid FROM (${flagged}) f`;
-        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('min(t.__e)')} AS c${k + m}, ${ts(`max(t.__e) + ${gap}`)} AS c${k + m + 1}, ${ts(`max(t.__e) + ${gap - 1}`)} AS c${k + m + 2} FROM (${grouped}) t GROUP BY ${[...keyCols, 't.__sid'].join(', ')}`;
+        return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('min(t.__e)')} AS c${k + m}, ${ts(`max(t.__e) + ${gap}`)} AS c${k + m + 1}, ${windowTime(`max(t.__e) + ${gap - 1}`, p.window)} AS c${k + m + 2} FROM (${grouped}) t GROUP BY ${[...keyCols, 't.__sid'].join(', ')}`;
       }
       const rows = assignWindows(p.window, input, n, p.timeIndex);
       const group = [...keyCols, 't.__ws', 't.__we'].join(', ');
-      return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${ts('t.__we - 1')} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
+      return `SELECT ${[...keys, ...aggs].join(', ')}, ${ts('t.__ws')} AS c${k + m}, ${ts('t.__we')} AS c${k + m + 1}, ${windowTime('t.__we - 1', p.window)} AS c${k + m + 2} FROM (${rows}) t GROUP BY ${group}`;
     }
     case 'join':
       // a temporal join reads the versioned table's changelog, not its final rows

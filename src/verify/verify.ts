@@ -22,7 +22,7 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { inputsOf } from '../plan/logical.js';
-import { Session } from '../sql/session.js';
+import { Session, checkOneTimeZone } from '../sql/session.js';
 import { parseScript } from '../sql/parse.js';
 import type * as ast from '../sql/ast.js';
 import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
@@ -94,6 +94,12 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   const session = new Session();
   for (const [k, v] of opts.set ?? []) session.options.set(k, v);
   const statements = parseScript(source);
+  try {
+    checkOneTimeZone(statements);
+  } catch (e) {
+    if (e instanceof WeirError) e.withSource(source);
+    throw e;
+  }
   const targets: Target[] = [];
   const ddl: string[] = [];
   const textOf = (span: ast.Statement['span']): string => source.text.slice(span.start, span.end);

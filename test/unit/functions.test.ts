@@ -17,7 +17,8 @@ import { allFunctions } from '../../src/expr/registry.js';
 import type { BoundExpr } from '../../src/expr/bound.js';
 import { batchFromRows, getScalar, type Scalar } from '../../src/common/batch.js';
 import { T, type DataType } from '../../src/common/types.js';
-import { parseDate, parseTimestamp } from '../../src/common/time.js';
+import { formatDate, parseDate, parseTimestamp } from '../../src/common/time.js';
+import { setSessionTimeZone } from '../../src/common/time-zone.js';
 import { constantToDuckDb, DuckDbTranslationError, exprToDuckDb, typeToDuckDb } from '../../src/verify/duck-expr.js';
 
 interface Case {
@@ -477,7 +478,8 @@ function parseCols(spec: string): { name: string; type: DataType }[] {
 /** Text of TIMESTAMP / DATE test values to weir's numbers. */
 function toWeir(v: Scalar | undefined, t: DataType): Scalar | undefined {
   if (typeof v !== 'string') return v;
-  if (t.kind === 'TIMESTAMP') {
+  // TIMESTAMP_LTZ expectations are written in UTC (the session zone of these tests)
+  if (t.kind === 'TIMESTAMP' || t.kind === 'TIMESTAMP_LTZ') {
     const ms = parseTimestamp(v);
     if (Number.isNaN(ms)) throw new Error(`bad timestamp in test: ${v}`);
     return ms;
@@ -541,7 +543,7 @@ const covered = new Set<string>();
 async function evalDuck(e: BoundExpr, cols: { name: string; type: DataType }[], rows: readonly (readonly Scalar[])[]): Promise<Scalar[]> {
   const names = cols.map((c) => `"${c.name}"`);
   const translated = exprToDuckDb(e, (i) => names[i]!);
-  const out = e.type.kind === 'TIMESTAMP' ? `epoch_ms(${translated})` : e.type.kind === 'DATE' ? `(${translated} - DATE '1970-01-01')` : translated;
+  const out = e.type.kind === 'TIMESTAMP' || e.type.kind === 'TIMESTAMP_LTZ' ? `epoch_ms(${translated})` : e.type.kind === 'DATE' ? `(${translated} - DATE '1970-01-01')` : translated;
   const values = rows.map((r, i) => `(${[String(i), ...cols.map((c, k) => constantToDuckDb(r[k] ?? null, c.type))].join(', ')})`).join(', ');
   const from = cols.length === 0 ? `(VALUES ${rows.map((_, i) => `(${i})`).join(', ')}) AS t(__i)` : `(VALUES ${values}) AS t(__i, ${names.join(', ')})`;
   const sql = `SELECT ${out} FROM ${from} ORDER BY __i`;
@@ -624,6 +626,38 @@ describe('scalar functions: weir vs DuckDB, and hand-worked values', () => {
   });
 });
 
+/** The clock functions: no DuckDB comparison is possible (verify refuses them); checked against the time of evaluation. */
+const CLOCK_SQL = ['CURRENT_TIMESTAMP', 'NOW()', 'CURRENT_ROW_TIMESTAMP()', 'LOCALTIMESTAMP', 'CURRENT_DATE'];
+
+describe('the clock functions', () => {
+  it('CURRENT_TIMESTAMP, NOW() and CURRENT_ROW_TIMESTAMP() give the instant of evaluation; LOCALTIMESTAMP and CURRENT_DATE its date-time and date in the session zone', () => {
+    // GMT-10:00: local time is 10 hours behind, so the local date differs from UTC's for 10 hours a day
+    setSessionTimeZone('GMT-10:00');
+    try {
+      const bound = CLOCK_SQL.map((sql) => bind(sql, []));
+      expect(bound.map((e) => typeToDuckDb(e.type))).toEqual(['TIMESTAMPTZ', 'TIMESTAMPTZ', 'TIMESTAMPTZ', 'TIMESTAMP', 'DATE']);
+      for (const e of bound) expect(e.kind, 'not folded to a constant').toBe('call');
+      const before = Date.now();
+      const [ct, now, row, local, date] = bound.map((e) => evalWeir(e, [], [[], []])) as number[][];
+      const after = Date.now();
+      for (const v of [...ct!, ...now!, ...row!]) {
+        expect(v).toBeGreaterThanOrEqual(before);
+        expect(v).toBeLessThanOrEqual(after);
+      }
+      const shift = -10 * 3_600_000;
+      for (const v of local!) {
+        expect(v).toBeGreaterThanOrEqual(before + shift);
+        expect(v).toBeLessThanOrEqual(after + shift);
+      }
+      const days = [before, after].map((t) => formatDate(Math.floor((t + shift) / 86_400_000)));
+      for (const d of date!) expect(days).toContain(formatDate(d));
+      for (const e of bound) expect(() => exprToDuckDb(e, () => 'x')).toThrow(/reads the wall clock/);
+    } finally {
+      setSessionTimeZone('UTC');
+    }
+  });
+});
+
 describe('ROUND and TRUNCATE against DuckDB on many values', () => {
   it('agree on random doubles at several digits', async () => {
     let s = 12345;
@@ -700,6 +734,7 @@ describe('coverage', () => {
   it('has a case for every scalar function and operator in the registry', () => {
     // from the bound expressions of the cases (independent of which tests ran)
     for (const c of CASES) functionsIn(bind(c.sql, parseCols(c.cols)), covered);
+    for (const sql of CLOCK_SQL) functionsIn(bind(sql, []), covered);
     functionsIn(PI_CALL, covered);
     const missing = allFunctions()
       .map((f) => f.name)

@@ -46,22 +46,22 @@ function fieldGen(table: TableDef, name: string, type: DataType): FieldGen {
   const num = (k: string, d: number): number => {
     const v = opt(k);
     if (v === undefined) return d;
-    const x = type.kind === 'TIMESTAMP' && (k === 'start' || k === 'min' || k === 'max') ? parseTimestamp(v) : Number(v);
-    if (!Number.isFinite(x)) fail(table, `'fields.${name}.${k}' must be a number${type.kind === 'TIMESTAMP' ? ' or timestamp' : ''}, got '${v}'`);
+    const x = (type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ') && (k === 'start' || k === 'min' || k === 'max') ? parseTimestamp(v) : Number(v);
+    if (!Number.isFinite(x)) fail(table, `'fields.${name}.${k}' must be a number${type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' ? ' or timestamp' : ''}, got '${v}'`);
     return x;
   };
   const kind = opt('kind') ?? 'random';
   if (kind !== 'random' && kind !== 'sequence') fail(table, `'fields.${name}.kind' must be random or sequence, got '${kind}'`);
-  const isTime = type.kind === 'TIMESTAMP' || type.kind === 'DATE';
+  const isTime = type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' || type.kind === 'DATE';
   const stepText = opt('step');
-  const step = stepText === undefined ? (type.kind === 'DATE' ? 1 : 1000) : type.kind === 'TIMESTAMP' ? parseDuration(stepText) : Number(stepText);
+  const step = stepText === undefined ? (type.kind === 'DATE' ? 1 : 1000) : type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' ? parseDuration(stepText) : Number(stepText);
   if (!Number.isFinite(step)) fail(table, `'fields.${name}.step' must be a duration, got '${stepText}'`);
   const g: FieldGen = {
     type,
     kind: isTime ? 'sequence' : kind,
     min: num('min', type.kind === 'DOUBLE' || type.kind === 'DECIMAL' ? 0 : 0),
     max: num('max', type.kind === 'DOUBLE' || type.kind === 'DECIMAL' ? 1 : 1000),
-    start: num('start', type.kind === 'TIMESTAMP' ? parseTimestamp('2020-01-01 00:00:00') : type.kind === 'DATE' ? 18262 : 0),
+    start: num('start', type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' ? parseTimestamp('2020-01-01 00:00:00') : type.kind === 'DATE' ? 18262 : 0),
     end: num('end', Infinity),
     length: num('length', 10),
     nullRate: num('null-rate', 0),
@@ -165,7 +165,7 @@ function generateColumn(g: FieldGen, rows: Float64Array, n: number, seed: number
   const integral = g.type.kind === 'INT' || g.type.kind === 'BIGINT';
   for (let i = 0; i < n; i++) {
     const r = rows[i]!;
-    if (g.type.kind === 'TIMESTAMP' || g.type.kind === 'DATE') out[i] = g.start + r * g.step;
+    if (g.type.kind === 'TIMESTAMP' || g.type.kind === 'TIMESTAMP_LTZ' || g.type.kind === 'DATE') out[i] = g.start + r * g.step;
     else if (g.kind === 'sequence') out[i] = seqValue(g, r);
     else {
       const u = unit(seed, r, col, 1);

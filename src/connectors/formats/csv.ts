@@ -37,7 +37,7 @@ import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
 import { WeirError, internalError, planError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
-import { parseDateBytes, parseTimestampBytes } from '../../common/time.js';
+import { parseDateBytes, parseInstantBytes, parseTimestampBytes } from '../../common/time.js';
 import {
   CR,
   DEFAULT_BATCH_ROWS,
@@ -508,6 +508,9 @@ export class CsvDecoder implements RecordDecoder {
       }
       case ValueKind.Timestamp:
         v = parseTimestampBytes(buf, fs, fe);
+        break;
+      case ValueKind.Instant:
+        v = parseInstantBytes(buf, fs, fe);
         break;
       case ValueKind.Date:
         v = parseDateBytes(buf, fs, fe);

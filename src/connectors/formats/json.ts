@@ -397,7 +397,7 @@ export class JsonRowReader {
     } else if (c === 45 || (c >= 48 && c <= 57)) {
       q = scanNumber(buf, p, end);
       ve = q;
-      if (kind === ValueKind.Timestamp) {
+      if (kind === ValueKind.Timestamp || kind === ValueKind.Instant) {
         v = parseInt53Bytes(buf, p, q); // epoch milliseconds
         if (v !== v) v = undefined;
       } else if (kind === ValueKind.Boolean || kind === ValueKind.Date) {
@@ -588,6 +588,8 @@ export function jsonValueText(kind: ValueKind, type: DataType, col: Column, r: n
     }
     case ValueKind.Timestamp:
       return '"' + formatTimestamp((col.values as Float64Array)[r]!) + '"';
+    case ValueKind.Instant:
+      return '"' + formatTimestamp((col.values as Float64Array)[r]!) + 'Z"';
     case ValueKind.Date:
       return '"' + formatDate((col.values as Float64Array)[r]!) + '"';
   }

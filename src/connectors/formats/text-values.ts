@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import type { Batch } from '../../common/batch.js';
 import { WeirError, internalError, notSupported } from '../../common/errors.js';
 import { type DataType, MAX_EXACT_INT, INT32_MAX, INT32_MIN, typeToString } from '../../common/types.js';
-import { formatDate, formatTimestamp, parseDateBytes, parseTimestampBytes } from '../../common/time.js';
+import { formatDate, formatTimestamp, parseDateBytes, parseInstantBytes, parseTimestampBytes } from '../../common/time.js';
 
 export const LF = 10;
 export const CR = 13;
@@ -86,6 +86,8 @@ export const enum ValueKind {
   String = 5,
   Timestamp = 6,
   Date = 7,
+  /** TIMESTAMP_LTZ: written in UTC with a `Z` (`2021-03-14 07:00:00.000Z`), as Flink's csv/json formats do. */
+  Instant = 8,
 }
 
 /** The value kind of a column type a text format can carry; other types are rejected. */
@@ -105,6 +107,8 @@ export function valueKindOf(type: DataType, column: string): ValueKind {
       return ValueKind.String;
     case 'TIMESTAMP':
       return ValueKind.Timestamp;
+    case 'TIMESTAMP_LTZ':
+      return ValueKind.Instant;
     case 'DATE':
       return ValueKind.Date;
     case 'ROW':
@@ -262,6 +266,8 @@ export function explainBadValue(type: DataType, text: string): string {
         : 'expected a decimal number';
     case 'BOOLEAN':
       return 'expected true or false';
+    case 'TIMESTAMP_LTZ':
+      return 'expected yyyy-MM-dd HH:mm:ss[.SSS][Z] (UTC)';
     case 'TIMESTAMP':
       return /^[+-]?\d{4,6}-\d{1,2}-\d{1,2}([ T]\d{1,2}:\d{1,2}(:\d{1,2}(\.\d{1,9})?)?)?$/.test(t)
         ? 'a date or time field is out of range'
@@ -572,6 +578,9 @@ export function parseScalarBytes(kind: ValueKind, type: DataType, buf: Uint8Arra
     case ValueKind.Timestamp:
       v = parseTimestampBytes(buf, start, end);
       break;
+    case ValueKind.Instant:
+      v = parseInstantBytes(buf, start, end);
+      break;
     case ValueKind.Date:
       v = parseDateBytes(buf, start, end);
       break;
@@ -621,6 +630,8 @@ export function scalarText(kind: ValueKind, type: DataType, v: number): string {
       return formatDecimal(v, type.scale ?? 0);
     case ValueKind.Timestamp:
       return formatTimestamp(v);
+    case ValueKind.Instant:
+      return formatTimestamp(v) + 'Z';
     case ValueKind.Date:
       return formatDate(v);
     case ValueKind.Boolean:

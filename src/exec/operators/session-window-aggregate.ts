@@ -12,6 +12,8 @@
 // and counted. Append-only input only.
 // Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators).
 
+import type { TimeZoneRules } from '../../common/time-zone.js';
+import { timeZoneById } from '../../common/time-zone.js';
 import type { Batch, Scalar } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
@@ -103,9 +105,14 @@ export class SessionWindowAggregateOperator implements Operator {
     private readonly aggs: readonly AggCall[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** TIMESTAMP_LTZ attribute: sessions on local date-times in this zone, as the other windows (window-aggregate.ts). */
+    zone?: string,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    this.zone = zone === undefined ? null : timeZoneById(zone);
   }
+
+  private readonly zone: TimeZoneRules | null;
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
@@ -130,9 +137,10 @@ export class SessionWindowAggregateOperator implements Operator {
       if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
       m = 0;
     };
+    const zone = this.zone;
     for (let i = 0; i < n; i++) {
       if (tn !== null && tn[i] === 1) continue;
-      const t = tv[i]!;
+      const t = zone === null ? tv[i]! : zone.toLocal(tv[i]!);
       if (t + gap - 1 <= this.watermark) {
         late++;
         continue;
@@ -187,7 +195,9 @@ export class SessionWindowAggregateOperator implements Operator {
     void out;
   }
 
-  processWatermark(wm: number, out: Collector): void {
+  processWatermark(input: number, out: Collector): void {
+    // over TIMESTAMP_LTZ the watermark is kept on the local scale, never going back
+    const wm = this.zone === null ? input : Math.max(this.watermark, this.zone.localWatermark(input));
     this.watermark = wm;
     if (this.heap.peekEnd() - 1 > wm) return;
     const keyCount = this.slots.keys.size;
@@ -210,7 +220,7 @@ export class SessionWindowAggregateOperator implements Operator {
       this.slots.writeResults(s.slot, builders, keyCount);
       builders[keyCount + aggCount]!.pushNumber(s.start);
       builders[keyCount + aggCount + 1]!.pushNumber(s.end);
-      builders[keyCount + aggCount + 2]!.pushNumber(s.end - 1);
+      builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? s.end - 1 : this.zone.fromLocalLatest(s.end - 1));
       this.slots.release(s.slot);
       if (++rows >= this.batchSize) flush();
     }

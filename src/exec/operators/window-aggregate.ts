@@ -26,6 +26,8 @@
 //   window assignment); it fires like the single phase, and a partial that arrives for a
 //   fired window counts its records as late.
 
+import type { TimeZoneRules } from '../../common/time-zone.js';
+import { timeZoneById } from '../../common/time-zone.js';
 import type { Batch, Column } from '../../common/batch.js';
 import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
@@ -86,6 +88,15 @@ export class WindowAggregateOperator implements Operator {
   /** Local phase: rows seen while deciding on pass-through (-1 once decided). */
   private sampledRows = 0;
   private passThrough: PassThrough | null = null;
+  /**
+   * TIMESTAMP_LTZ time attribute (WindowSpec.zone): rows are assigned by their local
+   * date-time, and the operator's watermark is kept on the same local scale
+   * (TimeZoneRules.localWatermark: when clocks fall back it waits for the repeated hour's
+   * second pass, so both passes' rows count); window_time is turned back into an instant (the
+   * later one) when a window fires.
+   */
+  private readonly zone: TimeZoneRules | null;
+  private localTimes: Float64Array = new Float64Array(0);
 
   /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
   private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
@@ -106,6 +117,18 @@ export class WindowAggregateOperator implements Operator {
     const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' ? spec.size / spec.slide : 1;
     this.perRow = phase.kind === 'global' ? windowsPerSlice : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
+    this.zone = spec.zone === undefined ? null : timeZoneById(spec.zone);
+  }
+
+  /** The time column's values on the window scale: as they are, or local date-times (zone). */
+  private windowTimes(col: Column, n: number): Float64Array {
+    const tv = col.values as Float64Array;
+    const z = this.zone;
+    if (z === null) return tv;
+    if (this.localTimes.length < n) this.localTimes = new Float64Array(Math.max(n, 1024));
+    const out = this.localTimes;
+    for (let i = 0; i < n; i++) out[i] = z.toLocal(tv[i]!);
+    return out;
   }
 
   open(ctx: OperatorContext): void {
@@ -166,7 +189,7 @@ export class WindowAggregateOperator implements Operator {
     const slots = this.slotBuf;
     const rows = this.rowBuf;
     const tcol = batch.columns[this.timeIndex]!;
-    const tv = tcol.values as Float64Array;
+    const tv = this.windowTimes(tcol, n);
     const tn = tcol.nulls;
     const keyAt = this.slots.keys.keyFn(batch);
     // The local phase never drops: its closed windows are flushed again right away.
@@ -293,7 +316,7 @@ export class WindowAggregateOperator implements Operator {
     const tcol = batch.columns[this.timeIndex]!;
     if (tcol.nulls !== null && tcol.nulls.includes(1)) return false;
     const w = this.window as Extract<WindowSpec, { kind: 'tumble' }>;
-    const tv = tcol.values as Float64Array;
+    const tv = this.windowTimes(tcol, n);
     const starts = new Float64Array(n);
     const ends = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -456,8 +479,9 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processWatermark(wm: number, out: Collector): void {
-    this.watermark = wm;
-    this.fire(wm, out);
+    const w = this.zone === null ? wm : Math.max(this.watermark, this.zone.localWatermark(wm));
+    this.watermark = w;
+    this.fire(w, out);
   }
 
   /** Emits and frees every window whose end - 1 is at or below `wm` (all of them: Infinity). */
@@ -487,7 +511,7 @@ export class WindowAggregateOperator implements Operator {
         builders[keyCount + aggCount]!.pushNumber(win.start);
         builders[keyCount + aggCount + 1]!.pushNumber(win.end);
         // local phase: the last aggregate is the record count, so no window_time column
-        if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(win.end - 1);
+        if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? win.end - 1 : this.zone.fromLocalLatest(win.end - 1));
         this.slots.release(slot);
         if (++rowsInBatch >= this.batchSize) flush();
       }

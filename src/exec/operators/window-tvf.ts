@@ -1,11 +1,14 @@
 // A window table-valued function used without aggregation (SELECT * FROM TABLE(HOP(...))):
 // each row is copied once per window it belongs to, with window_start, window_end and
-// window_time (= end - 1) appended. Stateless; watermarks pass through unchanged.
+// window_time (= end - 1) appended. Stateless; watermarks pass through unchanged. Over a
+// TIMESTAMP_LTZ time attribute the windows are cut on local date-times (WindowSpec.zone).
 
 import type { Batch } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
 import type { WindowSpec } from '../../plan/logical.js';
 import { T } from '../../common/types.js';
+import type { TimeZoneRules } from '../../common/time-zone.js';
+import { timeZoneById } from '../../common/time-zone.js';
 import type { Collector, Operator } from '../operator.js';
 
 function floorMod(x: number, m: number): number {
@@ -14,10 +17,14 @@ function floorMod(x: number, m: number): number {
 }
 
 export class WindowTvfOperator implements Operator {
+  /** TIMESTAMP_LTZ time attribute: windows are cut on local date-times in this zone. */
+  private readonly zone: TimeZoneRules | null;
   constructor(
     private readonly window: Exclude<WindowSpec, { kind: 'session' }>,
     private readonly timeIndex: number,
-  ) {}
+  ) {
+    this.zone = window.zone === undefined ? null : timeZoneById(window.zone);
+  }
 
   processBatch(batch: Batch, out: Collector): void {
     const n = batch.length;
@@ -30,7 +37,7 @@ export class WindowTvfOperator implements Operator {
     const w = this.window;
     for (let i = 0; i < n; i++) {
       if (tn !== null && tn[i] === 1) continue;
-      const t = tv[i]!;
+      const t = this.zone === null ? tv[i]! : this.zone.toLocal(tv[i]!);
       if (w.kind === 'tumble') {
         const s = t - floorMod(t - w.offset, w.size);
         idx.push(i);
@@ -58,14 +65,15 @@ export class WindowTvfOperator implements Operator {
     const m = idx.length;
     if (m === 0) return;
     const base = takeBatch(batch, Int32Array.from(idx), m);
-    const time = ends.map((e) => e - 1);
+    const z = this.zone;
+    const time = z === null ? ends.map((e) => e - 1) : ends.map((e) => z.fromLocalLatest(e - 1));
     out.emit({
       length: m,
       columns: [
         ...base.columns,
         { type: T.TIMESTAMP, values: Float64Array.from(starts), nulls: null },
         { type: T.TIMESTAMP, values: Float64Array.from(ends), nulls: null },
-        { type: T.TIMESTAMP, values: Float64Array.from(time), nulls: null },
+        { type: z === null ? T.TIMESTAMP : T.TIMESTAMP_LTZ, values: Float64Array.from(time), nulls: null },
       ],
       ops: base.ops,
     });

@@ -8,6 +8,7 @@
 // - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
 //   three-valued logic: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE.
 
+import { sessionTimeZone } from '../../common/time-zone.js';
 import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isComposite, isIntegral, isNumeric, typeToString } from '../../common/types.js';
@@ -81,7 +82,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
       const [a, b] = sig.args as [DataType, DataType];
       const ret = sig.ret;
       // timestamp/date +- interval
-      if (a.kind === 'TIMESTAMP' || a.kind === 'DATE' || b.kind === 'TIMESTAMP' || b.kind === 'DATE') {
+      if (isTimePoint(a) || isTimePoint(b)) {
         return timeArithmetic(op, a, b, ret);
       }
       if (a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH' || b.kind === 'INTERVAL_DAY_TIME' || b.kind === 'INTERVAL_YEAR_MONTH') {
@@ -98,7 +99,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
 const DAY_MS = 86_400_000;
 
 function isTimePoint(t: DataType): boolean {
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE';
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ';
 }
 
 function isInterval(t: DataType): boolean {
@@ -108,9 +109,11 @@ function isInterval(t: DataType): boolean {
 function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Kernel {
   const sign = op === 'sub' ? -1 : 1;
   // Normalise to (time, interval) order.
-  const timeFirst = a.kind === 'TIMESTAMP' || a.kind === 'DATE';
+  const timeFirst = isTimePoint(a);
   const time = timeFirst ? a : b;
   const interval = timeFirst ? b : a;
+  // TIMESTAMP_LTZ: a day-time interval moves the instant; months count on the local calendar
+  const zone = sessionTimeZone();
   return (args, n) => {
     const tv = (timeFirst ? args[0]! : args[1]!).values as Float64Array;
     const iv = (timeFirst ? args[1]! : args[0]!).values as Float64Array;
@@ -120,7 +123,8 @@ function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Ke
       const t = tv[i]!;
       const d = iv[i]!;
       if (interval.kind === 'INTERVAL_YEAR_MONTH') {
-        out[i] = time.kind === 'DATE' ? Math.floor(addMonths(t * DAY_MS, sign * d) / DAY_MS) : addMonths(t, sign * d);
+        out[i] =
+          time.kind === 'DATE' ? Math.floor(addMonths(t * DAY_MS, sign * d) / DAY_MS) : time.kind === 'TIMESTAMP_LTZ' ? zone.fromLocal(addMonths(zone.toLocal(t), sign * d)) : addMonths(t, sign * d);
       } else if (time.kind === 'DATE') {
         out[i] = t + sign * Math.trunc(d / DAY_MS); // whole days of the interval, toward zero
       } else {
