@@ -5,6 +5,9 @@
 //   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to 2^53; DECIMAL is
 //                                       carried as DOUBLE, documented in README)
 //   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
+//   TIMESTAMP_LTZ(3)                 -> Float64Array, epoch milliseconds of an instant; shown,
+//                                       parsed and cast in the session zone
+//                                       ('table.local-time-zone', common/time-zone.ts)
 //   DATE                             -> Float64Array, days since 1970-01-01
 //   INTERVAL (day-time)              -> Float64Array, milliseconds
 //   INTERVAL (year-month)            -> Float64Array, months
@@ -19,6 +22,7 @@ export type TypeKind =
   | 'DECIMAL'
   | 'STRING'
   | 'TIMESTAMP'
+  | 'TIMESTAMP_LTZ'
   | 'DATE'
   | 'INTERVAL_DAY_TIME'
   | 'INTERVAL_YEAR_MONTH'
@@ -41,6 +45,7 @@ export const T = {
   DOUBLE: { kind: 'DOUBLE' } as DataType,
   STRING: { kind: 'STRING' } as DataType,
   TIMESTAMP: { kind: 'TIMESTAMP', precision: 3 } as DataType,
+  TIMESTAMP_LTZ: { kind: 'TIMESTAMP_LTZ', precision: 3 } as DataType,
   DATE: { kind: 'DATE' } as DataType,
   INTERVAL_DAY_TIME: { kind: 'INTERVAL_DAY_TIME' } as DataType,
   INTERVAL_YEAR_MONTH: { kind: 'INTERVAL_YEAR_MONTH' } as DataType,
@@ -61,6 +66,7 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'DOUBLE':
     case 'DECIMAL':
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
     case 'DATE':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
@@ -92,6 +98,8 @@ export function typeToString(t: DataType): string {
       return `DECIMAL(${t.precision ?? 10}, ${t.scale ?? 0})`;
     case 'TIMESTAMP':
       return `TIMESTAMP(${t.precision ?? 3})`;
+    case 'TIMESTAMP_LTZ':
+      return `TIMESTAMP_LTZ(${t.precision ?? 3})`;
     case 'INTERVAL_DAY_TIME':
       return 'INTERVAL DAY TO SECOND';
     case 'INTERVAL_YEAR_MONTH':
@@ -120,7 +128,8 @@ export function commonType(a: DataType, b: DataType): DataType | null {
       const intDigits = Math.max((a.precision ?? 10) - (a.scale ?? 0), (b.precision ?? 10) - (b.scale ?? 0));
       return T.decimal(Math.min(38, intDigits + scale), scale);
     }
-    return a.kind === 'STRING' || a.kind === 'TIMESTAMP' ? { kind: a.kind, precision: a.kind === 'TIMESTAMP' ? 3 : undefined } : a;
+    if (a.kind === 'TIMESTAMP' || a.kind === 'TIMESTAMP_LTZ') return { kind: a.kind, precision: 3 };
+    return a.kind === 'STRING' ? { kind: a.kind } : a;
   }
   const ra = NUMERIC_RANK[a.kind];
   const rb = NUMERIC_RANK[b.kind];

@@ -82,6 +82,8 @@ export function typeToDuckDb(t: DataType): string {
       return 'VARCHAR';
     case 'TIMESTAMP':
       return 'TIMESTAMP';
+    case 'TIMESTAMP_LTZ':
+      return 'TIMESTAMPTZ';
     case 'DATE':
       return 'DATE';
   }
@@ -121,6 +123,9 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       if (year >= 1 && year <= 9999) return `TIMESTAMP '${formatTimestamp(ms)}'`;
       return `make_timestamp(CAST(${intText(ms)} AS BIGINT) * 1000)`;
     }
+    case 'TIMESTAMP_LTZ':
+      // an instant: epoch milliseconds, whatever DuckDB's TimeZone setting
+      return `make_timestamptz(CAST(${intText(Math.floor(Number(value)))} AS BIGINT) * 1000)`;
     case 'DATE': {
       const days = Math.floor(Number(value));
       const year = civilFromDays(days).year;

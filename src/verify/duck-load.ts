@@ -23,6 +23,7 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
       return { sql: 'INTEGER', duck: INTEGER };
     case 'BIGINT':
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
     case 'DATE':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
@@ -41,6 +42,8 @@ function viewExpr(name: string, t: DataType): string {
   switch (t.kind) {
     case 'TIMESTAMP':
       return `epoch_ms(${q}) AS ${q}`;
+    case 'TIMESTAMP_LTZ':
+      return `make_timestamptz(${q} * 1000) AS ${q}`;
     case 'DATE':
       return `(DATE '1970-01-01' + CAST(${q} AS INTEGER)) AS ${q}`;
     default:
