@@ -28,6 +28,7 @@ function typeWidth(t: DataType): number {
     case 'DECIMAL':
       return Math.min(20, (t.precision ?? 10) + 2);
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
       return 23;
     case 'DATE':
       return 10;

@@ -55,6 +55,7 @@ export function formatScalar(v: number | string, t: DataType): string {
     case 'BOOLEAN':
       return v ? 'true' : 'false';
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ': // minimal (UTC) until the TIMESTAMP_LTZ branch shows it in the session zone
       return formatTimestamp(v);
     case 'DATE':
       return formatDate(v);

@@ -505,7 +505,7 @@ export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMo
     const by = readers.get(n.id) ?? [];
     const reused = by.length > 1 ? `  reused by [${by.join(', ')}]` : '';
     lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}${reused}`);
-    lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
+    lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : f.proctime === true ? ' *PROCTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');
 }

@@ -72,7 +72,7 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
       const m = child.plan.schema.length;
       const map = new Map<number, number>(child.map);
       for (let j = 0; j < 3; j++) map.set(n + j, m + j);
-      const schema = [...child.plan.schema.map((f) => ({ ...f, rowtime: false })), ...p.schema.slice(n)];
+      const schema = [...child.plan.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), ...p.schema.slice(n)];
       const window = p.window.kind === 'session' ? { ...p.window, partitionKeys: p.window.partitionKeys.map((k) => child.map.get(k) ?? k) } : p.window;
       if (p.window.kind === 'session') for (const k of p.window.partitionKeys) need.add(k);
       return { plan: { kind: 'window-tvf', input: child.plan, window, timeIndex: child.map.get(p.timeIndex)!, schema }, map };

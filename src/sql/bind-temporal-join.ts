@@ -154,7 +154,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   const wl = l.schema.length;
   const shift = (e: BoundExpr): BoundExpr => (wl === nl ? e : moveRight(e, nl, wl - nl));
   const outer = joinType === 'left';
-  const schema: Field[] = [...l.schema, ...rightSchema.map((f) => ({ ...f, rowtime: false, nullable: outer ? true : f.nullable }))];
+  const schema: Field[] = [...l.schema, ...rightSchema.map((f) => ({ ...f, rowtime: false, proctime: false, nullable: outer ? true : f.nullable }))];
   const node: JoinNode = {
     kind: 'join',
     joinType,

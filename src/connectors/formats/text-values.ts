@@ -104,6 +104,7 @@ export function valueKindOf(type: DataType, column: string): ValueKind {
     case 'STRING':
       return ValueKind.String;
     case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
       return ValueKind.Timestamp;
     case 'DATE':
       return ValueKind.Date;
