@@ -16,6 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import type { TimeDomain } from './time-domain.js';
+import { timeDomainOf } from './time-domain.js';
 import type { ReuseOptions } from './reuse.js';
 import { isReusable, PlanDigests, sharedDigests } from './reuse.js';
 import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
@@ -137,6 +139,8 @@ export interface PhysicalPlan {
   /** Topologically ordered: inputs before the nodes that read them. */
   readonly nodes: readonly PhysicalNode[];
   readonly maxParallelism: number;
+  /** Processing time: sources emit the wall clock as their watermark (plan/time-domain.ts). */
+  readonly timeDomain?: TimeDomain;
 }
 
 export interface PlanOptions {
@@ -403,7 +407,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       add({ kind: 'collect' }, 1, [{ from: id, partitioning: n.parallelism === 1 ? { kind: 'forward' } : { kind: 'single' } }], n.schema, n.updating);
     }
   }
-  return { nodes, maxParallelism: opts.maxParallelism };
+  const timeDomain = timeDomainOf(roots.map((r) => r.plan));
+  return { nodes, maxParallelism: opts.maxParallelism, ...(timeDomain === 'processing' ? { timeDomain } : {}) };
 }
 
 function exchange(keys: readonly number[], upstream: number, downstream: number): Partitioning {

@@ -1,0 +1,65 @@
+// Which time a job runs on: event time (watermarks from the tables' WATERMARK clauses) or
+// processing time (watermarks from the wall clock), decided from the operators that wait on
+// time: windows, deduplication, temporal joins.
+//
+// Processing time is materialised (PROCTIME() writes the clock into a column where it is
+// evaluated), so an operator over a processing-time attribute is the event-time operator over
+// that column. What makes it processing time is the watermark: in a processing-time job every
+// source emits the clock as its watermark, instead of its table's WATERMARK expression, so
+// windows fire as the wall clock passes their end and no row is ever late (common/
+// processing-clock.ts). One job cannot have both: the channels carry one watermark. A query
+// mixing them is refused with the reason.
+
+import { planError } from '../common/errors.js';
+import type { Field, LogicalPlan } from './logical.js';
+import { inputsOf } from './logical.js';
+
+export type TimeDomain = 'event' | 'processing';
+
+interface TimeUse {
+  readonly field: Field;
+  readonly what: string;
+}
+
+function timeUses(p: LogicalPlan, out: TimeUse[]): void {
+  switch (p.kind) {
+    case 'window-tvf':
+      out.push({ field: p.input.schema[p.timeIndex]!, what: 'a window' });
+      break;
+    case 'window-aggregate':
+      if (p.attached === undefined) out.push({ field: p.input.schema[p.timeIndex]!, what: 'a window aggregation' });
+      break;
+    case 'rank':
+      if (p.strategy.kind === 'deduplicate') out.push({ field: p.input.schema[p.strategy.timeIndex]!, what: 'a deduplication' });
+      break;
+    case 'over-aggregate':
+      out.push({ field: p.input.schema[p.timeIndex]!, what: 'an OVER aggregation' });
+      break;
+    case 'join':
+      if (p.strategy.kind === 'interval' || p.strategy.kind === 'temporal') out.push({ field: p.left.schema[p.strategy.leftTime]!, what: p.strategy.kind === 'interval' ? 'an interval join' : 'a temporal join' });
+      break;
+    case 'sort':
+      if (p.keys[0] !== undefined) out.push({ field: p.input.schema[p.keys[0].index]!, what: 'an ORDER BY' });
+      break;
+    default:
+      break;
+  }
+  for (const c of inputsOf(p)) timeUses(c, out);
+}
+
+/** The job's time domain; a job using both a processing-time and an event-time attribute is refused. */
+export function timeDomainOf(roots: readonly LogicalPlan[]): TimeDomain {
+  const uses: TimeUse[] = [];
+  for (const r of roots) timeUses(r, uses);
+  const proc = uses.find((u) => u.field.proctime === true);
+  if (proc === undefined) return 'event';
+  const row = uses.find((u) => u.field.rowtime);
+  if (row !== undefined) {
+    throw planError(
+      `this job uses processing time (${proc.what} on ${proc.field.name}) and event time (${row.what} on ${row.field.name}): one job runs on one of them`,
+      undefined,
+      'run the two queries as separate jobs (separate files), or use the same kind of time attribute in both',
+    );
+  }
+  return 'processing';
+}
