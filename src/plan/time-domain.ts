@@ -11,6 +11,7 @@
 // mixing them is refused with the reason.
 
 import { planError } from '../common/errors.js';
+import type { BoundExpr } from '../expr/bound.js';
 import type { Field, LogicalPlan } from './logical.js';
 import { inputsOf } from './logical.js';
 
@@ -62,4 +63,37 @@ export function timeDomainOf(roots: readonly LogicalPlan[]): TimeDomain {
     );
   }
   return 'processing';
+}
+
+/** Does the expression read the processing clock (a PROCTIME() call anywhere in it)? */
+export function readsClock(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return e.fn === 'proctime' || e.args.some(readsClock);
+    case 'case':
+      return e.whens.some((w) => readsClock(w.cond) || readsClock(w.then)) || readsClock(e.else);
+    case 'cast':
+      return readsClock(e.operand);
+    default:
+      return false;
+  }
+}
+
+/**
+ * A node that stamps rows with the processing time: a scan with a `PROCTIME()` computed
+ * column, or a projection with PROCTIME() in a SELECT item. `weir verify` records the rows such
+ * a node produced and gives them to DuckDB as data (verify/verify.ts); pruning keeps all of its
+ * columns so the recorded node and the query's are one operator (plan/prune.ts).
+ */
+export function stampsTime(p: LogicalPlan): boolean {
+  if (p.kind === 'scan') return p.outputs.some(readsClock);
+  if (p.kind === 'project') return p.exprs.some(readsClock);
+  return false;
+}
+
+/** The stamping nodes of a plan, inner ones first. */
+export function stampingNodes(p: LogicalPlan, out: LogicalPlan[] = []): LogicalPlan[] {
+  for (const c of inputsOf(p)) stampingNodes(c, out);
+  if (stampsTime(p) && !out.includes(p)) out.push(p);
+  return out;
 }

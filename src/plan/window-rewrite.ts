@@ -95,6 +95,8 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
       type: e.type,
       nullable: e.kind === 'input' ? x.schema[e.index]!.nullable : true,
       rowtime: false,
+      // the window's time column stays a processing-time attribute: the job's clock depends on it (plan/time-domain.ts)
+      ...(e.kind === 'input' && x.schema[e.index]!.proctime === true ? { proctime: true } : {}),
     }));
     const preNode: LogicalPlan = { kind: 'project', input, exprs: pre, schema: preSchema };
     const k = keyIdx.length;
