@@ -28,7 +28,7 @@ function timeUses(p: LogicalPlan, out: TimeUse[]): void {
       out.push({ field: p.input.schema[p.timeIndex]!, what: 'a window' });
       break;
     case 'window-aggregate':
-      if (p.attached === undefined) out.push({ field: p.input.schema[p.timeIndex]!, what: 'a window aggregation' });
+      if (p.attached === undefined) out.push({ field: timeField(p.input, p.timeIndex), what: 'a window' });
       break;
     case 'rank':
       if (p.strategy.kind === 'deduplicate') out.push({ field: p.input.schema[p.strategy.timeIndex]!, what: 'a deduplication' });
@@ -46,6 +46,21 @@ function timeUses(p: LogicalPlan, out: TimeUse[]): void {
       break;
   }
   for (const c of inputsOf(p)) timeUses(c, out);
+}
+
+/**
+ * The field a column comes from, through projections that pass it on (a window aggregation's
+ * input is a projection made by the window rewrite, whose fields carry no time flags).
+ */
+function timeField(p: LogicalPlan, index: number): Field {
+  const f = p.schema[index]!;
+  if (f.rowtime || f.proctime === true) return f;
+  if (p.kind === 'project') {
+    const e = p.exprs[index]!;
+    if (e.kind === 'input') return timeField(p.input, e.index);
+  }
+  if (p.kind === 'filter') return timeField(p.input, index);
+  return f;
 }
 
 /** The job's time domain; a job using both a processing-time and an event-time attribute is refused. */

@@ -1088,7 +1088,7 @@ export function notTimeAttribute(f: Field, span: Span): WeirError {
       `an interval join keeps time attributes: bound one side's time by the other's, e.g. ON a.id = b.id AND a.ts BETWEEN b.ts - INTERVAL '5' MINUTE AND b.ts`,
     );
   }
-  return bindError(`column '${f.name}' is not a time attribute`, span, `windows need an event-time column: declare WATERMARK FOR ${f.name} AS ${f.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+  return bindError(`column '${f.name}' is not a time attribute`, span, `windows need an event-time column: declare WATERMARK FOR ${f.name} AS ${f.name} - INTERVAL '5' SECOND in CREATE TABLE (or, for processing time, a column pt AS PROCTIME())`);
 }
 
 /** `PROCTIME()` as written (a computed column `pt AS PROCTIME()` is a processing-time attribute). */
