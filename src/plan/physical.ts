@@ -504,6 +504,7 @@ export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMo
   // a node read by several operators is a reused (shared) sub-plan: planned and run once
   const readers = new Map<number, number[]>();
   for (const n of plan.nodes) for (const e of n.inputs) readers.set(e.from, [...(readers.get(e.from) ?? []), n.id]);
+  if (plan.timeDomain === 'processing') lines.push('(processing time: the sources emit the clock as their watermark, not their WATERMARK clauses)');
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
     const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
