@@ -67,6 +67,9 @@ const LEGACY_AUX: Record<string, { window: string; column: 0 | 1 | 2 }> = {
   SESSION_START: { window: 'SESSION', column: 0 },
   SESSION_END: { window: 'SESSION', column: 1 },
   SESSION_ROWTIME: { window: 'SESSION', column: 2 },
+  TUMBLE_PROCTIME: { window: 'TUMBLE', column: 2 },
+  HOP_PROCTIME: { window: 'HOP', column: 2 },
+  SESSION_PROCTIME: { window: 'SESSION', column: 2 },
 };
 
 const NONDETERMINISTIC = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'NOW', 'CURRENT_DATE', 'CURRENT_TIME', 'PROCTIME', 'RAND', 'RAND_INTEGER', 'UUID', 'UNIX_TIMESTAMP']);
@@ -638,6 +641,10 @@ export class Binder {
           if (!sameArgs(e, legacy.call, this.source)) throw bindError(`${e.upper} arguments must match GROUP BY ${legacy.call.upper}(...)`, e.span, `write ${e.upper}${this.source.text.slice(legacy.call.name.span.end, legacy.call.span.end)}`);
           const idx = aux.column;
           const f = aggSchema[idx]!;
+          if (idx === 2 && e.upper.endsWith('_PROCTIME') !== (f.proctime === true)) {
+            const right = `${aux.window}_${f.proctime === true ? 'PROCTIME' : 'ROWTIME'}`;
+            throw bindError(`${e.upper} needs a window over ${e.upper.endsWith('_PROCTIME') ? 'a processing-time' : 'an event-time'} attribute`, e.span, `this window is over ${f.proctime === true ? 'processing' : 'event'} time: use ${right}`);
+          }
           return inputRef(idx, f.type, f.name);
         }
         if (containsAggregate(e) || e.kind === 'literal' || e.kind === 'interval') return undefined;
