@@ -19,6 +19,7 @@ const WEIGHT: Record<string, number> = {
   'topn.sqltest': 22,
   'over.sqltest': 20,
   'temporal-joins.sqltest': 8,
+  'proctime.sqltest': 15,
   'windows.sqltest': 5,
   'tumble.sqltest': 4,
   'aggregates.sqltest': 4,
