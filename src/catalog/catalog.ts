@@ -49,7 +49,7 @@ export interface ViewDef {
   readonly query: ast.Query;
   readonly columnAliases: readonly string[] | undefined;
   /** Output columns, found when the view was created (for DESCRIBE and completion). */
-  readonly columns: readonly { readonly name: string; readonly type: DataType; readonly rowtime?: boolean }[];
+  readonly columns: readonly { readonly name: string; readonly type: DataType; readonly rowtime?: boolean; readonly proctime?: boolean }[];
   readonly source: SourceText;
   readonly span: Span;
 }

@@ -459,9 +459,12 @@ export class Job {
       if (connector.rowsPerSecond === undefined && this.options.defaultRowsPerSecond !== undefined) connector = { ...connector, rowsPerSecond: this.options.defaultRowsPerSecond };
       const identity = s.outputs.length === s.read.length && s.outputs.every((e, i) => e.kind === 'input' && e.index === i);
       if (!identity) project = compileProjection(s.outputs);
-      if (s.watermark !== undefined) watermark = compileExpr(s.watermark);
-      const rt = n.schema.findIndex((f) => f.rowtime);
-      rowtimeOutput = rt >= 0 ? rt : undefined;
+      // a processing-time job: the source's watermark is the clock, not its WATERMARK clause
+      if (s.watermark !== undefined && this.plan.timeDomain !== 'processing') {
+        watermark = compileExpr(s.watermark);
+        const rt = n.schema.findIndex((f) => f.rowtime);
+        rowtimeOutput = rt >= 0 ? rt : undefined;
+      }
     } else throw internalError('not a source');
     const restoredPositions = this.restoredPositions(n.name);
     return {
@@ -476,6 +479,7 @@ export class Job {
       project,
       watermark,
       rowtimeOutput,
+      processingTime: this.plan.timeDomain === 'processing',
       batchSize: this.options.batchSize,
       idleTimeoutMs: this.options.idleTimeoutMs,
     };

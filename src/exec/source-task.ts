@@ -17,6 +17,10 @@ import { Task, TaskOutput } from './task.js';
 import type { OperatorContext, OperatorSnapshot } from './operator.js';
 import type { ReaderOptions } from '../connectors/connector.js';
 import { sliceBatch } from '../common/batch.js';
+import { processingTimeNow } from '../common/processing-clock.js';
+
+/** How often a processing-time source advances its watermark while it waits for data. */
+const PROCESSING_WATERMARK_MS = 50;
 
 export interface SourceSpec {
   readonly connector: SourceConnector;
@@ -27,6 +31,12 @@ export interface SourceSpec {
   readonly watermark: CompiledExpr | null;
   /** Index of the rowtime column in the output, when the query reads it. */
   readonly rowtimeOutput: number | undefined;
+  /**
+   * A processing-time job (plan/time-domain.ts): the watermark is the processing clock minus
+   * 1 ms, emitted after every batch and every PROCESSING_WATERMARK_MS while no data comes, so
+   * processing-time windows fire as the wall clock passes their end.
+   */
+  readonly processingTime: boolean;
   readonly batchSize: number;
   /** Stop holding back downstream watermarks after this long without data (0 = never). */
   readonly idleTimeoutMs: number;
@@ -114,14 +124,19 @@ export class SourceTask extends Task {
     let lastYield = started;
     let lastData = started;
     let idle = false;
+    let lastClockWatermark = started;
     for (;;) {
       if (this.env.isCancelled()) throw new JobCancelled();
       if (await this.takeBarriers()) return;
+      if (spec.processingTime && performance.now() - lastClockWatermark >= PROCESSING_WATERMARK_MS) {
+        lastClockWatermark = performance.now();
+        await this.clockWatermark();
+      }
       if (perSubtaskRate !== undefined) {
         const due = started + (this.rowsRead / perSubtaskRate) * 1000;
         const wait = due - performance.now();
         if (wait > 1) {
-          await this.sleep(Math.min(wait, 200));
+          await this.sleep(Math.min(wait, spec.processingTime ? PROCESSING_WATERMARK_MS : 200));
           continue;
         }
       }
@@ -180,6 +195,11 @@ export class SourceTask extends Task {
     const spec = this.spec;
     const out = spec.project === null ? raw : spec.project(raw);
     this.sourceCtx.metrics.rowsOut += out.length;
+    if (spec.processingTime) {
+      await this.pushThrough(0, out);
+      await this.clockWatermark();
+      return;
+    }
     if (spec.watermark === null) {
       await this.pushThrough(0, out);
       return;
@@ -208,6 +228,18 @@ export class SourceTask extends Task {
     else await this.pushThrough(0, sliceBatch(out, segStart, n));
     this.maxWatermark = max;
     if (max > this.currentWatermark) await this.advanceWatermark(max);
+  }
+
+  /**
+   * The processing-time watermark: the clock minus 1 ms. A row stamped by PROCTIME() after
+   * this (here or downstream) reads the clock later, so its time is above it: never late.
+   */
+  private async clockWatermark(): Promise<void> {
+    const wm = processingTimeNow() - 1;
+    if (wm > this.currentWatermark) {
+      this.maxWatermark = wm;
+      await this.advanceWatermark(wm);
+    }
   }
 
   override async close(): Promise<void> {

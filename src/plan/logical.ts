@@ -18,6 +18,12 @@ export interface Field {
   readonly nullable: boolean;
   /** An event-time attribute: watermarks hold for it, windows may use it. */
   readonly rowtime: boolean;
+  /**
+   * A processing-time attribute (PROCTIME()): windows and deduplication may order by it. Its
+   * values are materialised where PROCTIME() is evaluated, and a job that uses one runs on
+   * processing-time watermarks (exec/source-task.ts).
+   */
+  readonly proctime?: boolean;
   /** Table name or alias this field can be qualified with. */
   readonly qualifier?: string | undefined;
   /** Was a time attribute before a regular join (for the message when a window needs one). */
@@ -581,7 +587,7 @@ export function describeJoin(
 }
 
 export function schemaToString(s: Schema): string {
-  return s.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ');
+  return s.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : f.proctime === true ? ' *PROCTIME*' : ''}`).join(', ');
 }
 
 /** Indented tree, root first. */

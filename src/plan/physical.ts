@@ -16,6 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import type { TimeDomain } from './time-domain.js';
+import { timeDomainOf } from './time-domain.js';
 import type { ReuseOptions } from './reuse.js';
 import { isReusable, PlanDigests, sharedDigests } from './reuse.js';
 import { aggToString, describeJoin, describeOver, describeRank, describeSortKeys, describeUnnest, describeWindow, isUpdating, joinIsUpdating, rankFunctionName, rankIsUpdating } from './logical.js';
@@ -146,6 +148,8 @@ export interface PhysicalPlan {
   /** Topologically ordered: inputs before the nodes that read them. */
   readonly nodes: readonly PhysicalNode[];
   readonly maxParallelism: number;
+  /** Processing time: sources emit the wall clock as their watermark (plan/time-domain.ts). */
+  readonly timeDomain?: TimeDomain;
 }
 
 export interface PlanOptions {
@@ -429,7 +433,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       add({ kind: 'collect' }, 1, [{ from: id, partitioning: n.parallelism === 1 ? { kind: 'forward' } : { kind: 'single' } }], n.schema, n.updating);
     }
   }
-  return { nodes, maxParallelism: opts.maxParallelism };
+  const timeDomain = timeDomainOf(roots.map((r) => r.plan));
+  return { nodes, maxParallelism: opts.maxParallelism, ...(timeDomain === 'processing' ? { timeDomain } : {}) };
 }
 
 /** Functions a partition filter may use: deterministic, and with no state. */
@@ -566,13 +571,14 @@ export function explainPhysical(plan: PhysicalPlan, opts: { readonly changelogMo
   // a node read by several operators is a reused (shared) sub-plan: planned and run once
   const readers = new Map<number, number[]>();
   for (const n of plan.nodes) for (const e of n.inputs) readers.set(e.from, [...(readers.get(e.from) ?? []), n.id]);
+  if (plan.timeDomain === 'processing') lines.push('(processing time: the sources emit the clock as their watermark, not their WATERMARK clauses)');
   for (const n of plan.nodes) {
     const ins = n.inputs.map((e) => `${e.from} via ${describeEdge(e, plan.nodes)}`).join(', ');
     const mode = modes === undefined ? (n.updating ? '  (changelog)' : '') : `  changelogMode=${modes.get(n.id)!}`;
     const by = readers.get(n.id) ?? [];
     const reused = by.length > 1 ? `  reused by [${by.join(', ')}]` : '';
     lines.push(`[${n.id}] ${describeSpec(n, plan.nodes)}  parallelism=${n.parallelism}${ins ? `  <- ${ins}` : ''}${mode}${reused}`);
-    lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : ''}`).join(', ')}`);
+    lines.push(`      schema: ${n.schema.map((f) => `${f.name} ${typeToString(f.type)}${f.rowtime ? ' *ROWTIME*' : f.proctime === true ? ' *PROCTIME*' : ''}`).join(', ')}`);
   }
   return lines.join('\n');
 }

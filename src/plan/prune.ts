@@ -7,6 +7,7 @@ import type { BoundExpr } from '../expr/bound.js';
 import { referencedInputs, remapInputs } from '../expr/bound.js';
 import type { Field, LogicalPlan } from './logical.js';
 import { chooseRankStrategy } from './rank-rewrite.js';
+import { stampsTime } from './time-domain.js';
 
 interface Pruned {
   readonly plan: LogicalPlan;
@@ -37,7 +38,10 @@ function identity(n: number): Map<number, number> {
   return m;
 }
 
-function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
+function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
+  // a node stamping the processing time keeps every column: `weir verify` records its rows,
+  // and the recorded node must be the query's own operator (the same digest, so reuse shares it)
+  const required = stampsTime(p) ? allOf(p) : requiredAbove;
   switch (p.kind) {
     case 'scan': {
       const keep = [...required].sort((a, b) => a - b);
@@ -72,7 +76,7 @@ function prune(p: LogicalPlan, required: ReadonlySet<number>): Pruned {
       const m = child.plan.schema.length;
       const map = new Map<number, number>(child.map);
       for (let j = 0; j < 3; j++) map.set(n + j, m + j);
-      const schema = [...child.plan.schema.map((f) => ({ ...f, rowtime: false })), ...p.schema.slice(n)];
+      const schema = [...child.plan.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), ...p.schema.slice(n)];
       const window = p.window.kind === 'session' ? { ...p.window, partitionKeys: p.window.partitionKeys.map((k) => child.map.get(k) ?? k) } : p.window;
       if (p.window.kind === 'session') for (const k of p.window.partitionKeys) need.add(k);
       return { plan: { kind: 'window-tvf', input: child.plan, window, timeIndex: child.map.get(p.timeIndex)!, schema }, map };

@@ -135,10 +135,13 @@ export function chooseRankStrategy(
     }
     if (start && endIndex !== undefined) {
       const t = timeKey === undefined ? undefined : input.schema[timeKey.index]!;
-      const dedup = t !== undefined && (t.rowtime || t.type.kind === 'TIMESTAMP') ? (timeKey!.desc ? 'last' : 'first') : undefined;
+      const dedup = t !== undefined && (t.rowtime || t.proctime === true || t.type.kind === 'TIMESTAMP' || t.type.kind === 'TIMESTAMP_LTZ') ? (timeKey!.desc ? 'last' : 'first') : undefined;
       return { kind: 'window', endIndex, dedup };
     }
-    if (timeKey !== undefined && input.schema[timeKey.index]!.rowtime) return { kind: 'deduplicate', timeIndex: timeKey.index, keepLast: timeKey.desc };
+    // on processing time as on event time: the stamped times order the rows, and the job's
+    // watermark is the clock (plan/time-domain.ts), so keep-first emits a key's row as the
+    // clock passes it, and keep-last replaces the kept row by each later one
+    if (timeKey !== undefined && (input.schema[timeKey.index]!.rowtime || input.schema[timeKey.index]!.proctime === true)) return { kind: 'deduplicate', timeIndex: timeKey.index, keepLast: timeKey.desc };
   }
   return { kind: 'topn' };
 }

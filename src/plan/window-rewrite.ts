@@ -95,6 +95,8 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
       type: e.type,
       nullable: e.kind === 'input' ? x.schema[e.index]!.nullable : true,
       rowtime: false,
+      // the window's time column stays a processing-time attribute: the job's clock depends on it (plan/time-domain.ts)
+      ...(e.kind === 'input' && x.schema[e.index]!.proctime === true ? { proctime: true } : {}),
     }));
     const preNode: LogicalPlan = { kind: 'project', input, exprs: pre, schema: preSchema };
     const k = keyIdx.length;
@@ -104,7 +106,7 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
       ...agg.schema.slice(agg.groupKeys.length).map((f) => ({ ...f })),
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
+      windowTimeField(x.schema[tvf.timeIndex]!.proctime === true, window.zone !== undefined),
     ];
     const wa: WindowAggregateNode = { kind: 'window-aggregate', input: preNode, window, timeIndex: timeIdx, groupKeys: keyIdx.map((_, i) => i).map((i) => keyIdx[i]!), aggs, schema };
     // Back to the aggregate's output layout: group keys in their order, then aggregates.
@@ -117,7 +119,7 @@ export function windowAggregateRewrite(agg: AggregateNode): LogicalPlan | null {
     for (let j = 0; j < m; j++) outExprs.push(inputRef(k + j, schema[k + j]!.type, schema[k + j]!.name));
     const outSchema: Field[] = agg.schema.map((f, i) => {
       const e = outExprs[i]!;
-      return { ...f, rowtime: e.kind === 'input' && schema[e.index]!.rowtime };
+      return { ...f, rowtime: e.kind === 'input' && schema[e.index]!.rowtime, proctime: e.kind === 'input' && schema[e.index]!.proctime === true };
     });
     void n;
     return { kind: 'project', input: wa, exprs: outExprs, schema: outSchema };
@@ -159,11 +161,11 @@ export function attachedWindowAggregateRewrite(agg: AggregateNode): LogicalPlan 
   const k = keyCols.length;
   const m = agg.aggs.length;
   const schema: Field[] = [
-    ...otherKeys.map((pos) => ({ ...agg.schema[pos]!, rowtime: false })),
+    ...otherKeys.map((pos) => ({ ...agg.schema[pos]!, rowtime: false, proctime: false })),
     ...agg.schema.slice(agg.groupKeys.length).map((f) => ({ ...f })),
     { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
     { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-    { name: 'window_time', type: props.window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
+    windowTimeField([...props.times].some((t) => agg.input.schema[t]?.proctime === true), props.window.zone !== undefined),
   ];
   const wa: WindowAggregateNode = { kind: 'window-aggregate', input: agg.input, window: props.window, timeIndex: end, groupKeys: keyCols, aggs: agg.aggs, attached: { start, end }, schema };
   const otherPos = new Map(otherKeys.map((pos, j) => [pos, j]));
@@ -175,7 +177,12 @@ export function attachedWindowAggregateRewrite(agg: AggregateNode): LogicalPlan 
   for (let j = 0; j < m; j++) outExprs.push(inputRef(k + j, schema[k + j]!.type, schema[k + j]!.name));
   const outSchema: Field[] = agg.schema.map((f, i) => {
     const e = outExprs[i]!;
-    return { ...f, rowtime: e.kind === 'input' && schema[e.index]!.rowtime };
+    return { ...f, rowtime: e.kind === 'input' && schema[e.index]!.rowtime, proctime: e.kind === 'input' && schema[e.index]!.proctime === true };
   });
   return { kind: 'project', input: wa, exprs: outExprs, schema: outSchema };
+}
+
+/** A window aggregation's window_time: the rowtime (TIMESTAMP(3)) or, over processing time, a TIMESTAMP_LTZ(3) proctime attribute (as Flink types it). */
+function windowTimeField(proctime: boolean, zoned: boolean): Field {
+  return proctime ? { name: 'window_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true } : { name: 'window_time', type: zoned ? T.TIMESTAMP_LTZ : T.TIMESTAMP, nullable: false, rowtime: true };
 }

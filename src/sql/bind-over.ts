@@ -185,7 +185,7 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
     timeIndex: window.timeIndex,
     frame: window.frame,
     calls: overCalls,
-    schema: [...(updating ? below.schema.map((f) => (f.rowtime ? { ...f, rowtime: false } : f)) : below.schema), ...callFields],
+    schema: [...(updating ? below.schema.map((f) => (f.rowtime || f.proctime === true ? { ...f, rowtime: false, proctime: false } : f)) : below.schema), ...callFields],
   };
   // 3. the SELECT items over the input columns, OVER calls by reference
   const ctx: ExprContext = {

@@ -23,6 +23,7 @@
 import { bindError, notSupported, planError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { inputRef, referencedInputs } from '../expr/bound.js';
+import { T } from '../common/types.js';
 import { andAll, conjuncts } from '../plan/join-build.js';
 import type { Field, JoinNode, JoinType, LogicalPlan } from '../plan/logical.js';
 import type * as ast from './ast.js';
@@ -45,8 +46,20 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   // Processing time: `FOR SYSTEM_TIME AS OF PROCTIME()` (or a proctime column) is a lookup join.
   const inner = unparen(asOf);
   if (inner.kind === 'function' && inner.upper === 'PROCTIME') {
-    throw notSupported('a processing-time temporal join (FOR SYSTEM_TIME AS OF PROCTIME())', asOf.span, 'processing time comes in its own issue; an event-time temporal join uses the left side\'s rowtime: FOR SYSTEM_TIME AS OF o.order_time');
+    throw notSupported('FOR SYSTEM_TIME AS OF PROCTIME()', asOf.span, 'name the left side\'s processing-time attribute: declare proc_time AS PROCTIME() in its table (or SELECT *, PROCTIME() AS proc_time in a view) and write FOR SYSTEM_TIME AS OF o.proc_time');
   }
+  // AS OF: the left side's time attribute.
+  const asOfExpr = binder.bindExpr(asOf, { schema: left.schema, clause: 'FOR SYSTEM_TIME AS OF' });
+  if (asOfExpr.kind !== 'input') {
+    throw planError('FOR SYSTEM_TIME AS OF must name the left side\'s time attribute, not an expression', asOf.span, leftTimeHint(left));
+  }
+  const leftField = left.schema[asOfExpr.index]!;
+  const processing = leftField.proctime === true;
+  if (!leftField.rowtime && !processing) {
+    const why = leftField.joinDroppedRowtime === true ? 'it comes out of a regular join, whose output has no time attribute' : 'it has no WATERMARK';
+    throw planError(`FOR SYSTEM_TIME AS OF must name the left side's time attribute, but column '${leftField.name}' is not one (${why})`, asOf.span, leftTimeHint(left));
+  }
+  const leftTime = asOfExpr.index;
 
   // The versioned table: a table, or a view (or WITH query) deduplicated to the latest row
   // per key, whose input rows are then the versions (see versionedView).
@@ -66,7 +79,19 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
         `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
       );
     }
-    rightTime = bound.schema.findIndex((f) => f.rowtime);
+    if (processing) {
+      // Processing time: a version is valid from the moment the join's input read it. The rows
+      // are stamped with the clock as they come (a hidden column), so the join is the
+      // event-time one on those times, and the job's watermark is the clock: a left row
+      // stamped t joins the latest version stamped at or before t.
+      rightTime = bound.schema.length;
+      rightPlan = {
+        kind: 'project',
+        input: bound,
+        exprs: [...bound.schema.map((f, i) => inputRef(i, f.type, f.name)), { kind: 'call', fn: 'proctime', args: [], type: T.TIMESTAMP_LTZ }],
+        schema: [...bound.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), { name: '$version_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true }],
+      };
+    } else rightTime = bound.schema.findIndex((f) => f.rowtime);
     if (rightTime < 0) {
       throw planError(
         `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
@@ -78,6 +103,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   } else {
     tableName = name;
     const what = binder.isCte(name) ? 'WITH query' : 'view';
+    if (processing) throw notSupported(`a processing-time temporal join against a ${what}`, right.name.span, 'join a table with a PRIMARY KEY: FOR SYSTEM_TIME AS OF a processing-time attribute reads its latest row per key');
     const v = versionedView(bound);
     if (typeof v === 'string') {
       throw planError(`temporal join: ${what} '${name}' is not a versioned table: ${v}`, right.name.span, VIEW_HINT);
@@ -89,17 +115,6 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   const rightSchema = rightPlan.schema;
   const primaryKey = pkIndex.map((k) => rightSchema[k]!.name);
 
-  // AS OF: the left side's time attribute.
-  const asOfExpr = binder.bindExpr(asOf, { schema: left.schema, clause: 'FOR SYSTEM_TIME AS OF' });
-  if (asOfExpr.kind !== 'input') {
-    throw planError('FOR SYSTEM_TIME AS OF must name the left side\'s time attribute, not an expression', asOf.span, leftTimeHint(left));
-  }
-  const leftField = left.schema[asOfExpr.index]!;
-  if (!leftField.rowtime) {
-    const why = leftField.joinDroppedRowtime === true ? 'it comes out of a regular join, whose output has no time attribute' : 'it has no WATERMARK';
-    throw planError(`FOR SYSTEM_TIME AS OF must name the left side's time attribute, but column '${leftField.name}' is not one (${why})`, asOf.span, leftTimeHint(left));
-  }
-  const leftTime = asOfExpr.index;
 
   // ON: equality conditions between a left expression and a right column are the keys.
   const nl = left.schema.length;
@@ -154,7 +169,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   const wl = l.schema.length;
   const shift = (e: BoundExpr): BoundExpr => (wl === nl ? e : moveRight(e, nl, wl - nl));
   const outer = joinType === 'left';
-  const schema: Field[] = [...l.schema, ...rightSchema.map((f) => ({ ...f, rowtime: false, nullable: outer ? true : f.nullable }))];
+  const schema: Field[] = [...l.schema, ...rightSchema.map((f) => ({ ...f, rowtime: false, proctime: false, nullable: outer ? true : f.nullable }))];
   const node: JoinNode = {
     kind: 'join',
     joinType,
@@ -167,8 +182,10 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     strategy: { kind: 'temporal', leftTime, rightTime },
     schema,
   };
-  if (extra.length === 0) return node;
-  const keep = [...[...Array(nl).keys()], ...[...Array(nr).keys()].map((i) => wl + i)];
+  // the hidden version time of a processing-time join is not an output column
+  const visible = processing ? nr - 1 : nr;
+  if (extra.length === 0 && visible === nr) return node;
+  const keep = [...[...Array(nl).keys()], ...[...Array(visible).keys()].map((i) => wl + i)];
   return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
 }
 

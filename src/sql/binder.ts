@@ -69,6 +69,9 @@ const LEGACY_AUX: Record<string, { window: string; column: 0 | 1 | 2 }> = {
   SESSION_START: { window: 'SESSION', column: 0 },
   SESSION_END: { window: 'SESSION', column: 1 },
   SESSION_ROWTIME: { window: 'SESSION', column: 2 },
+  TUMBLE_PROCTIME: { window: 'TUMBLE', column: 2 },
+  HOP_PROCTIME: { window: 'HOP', column: 2 },
+  SESSION_PROCTIME: { window: 'SESSION', column: 2 },
 };
 
 const NONDETERMINISTIC = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'NOW', 'CURRENT_DATE', 'CURRENT_TIME', 'PROCTIME', 'RAND', 'RAND_INTEGER', 'UUID', 'UNIX_TIMESTAMP']);
@@ -365,7 +368,8 @@ export class Binder {
           throw e;
         }
       }
-      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: true, rowtime: false, qualifier: table.name });
+      const proc = c.kind === 'computed' && isProctimeCall(c.expr);
+      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: !proc, rowtime: false, ...(proc ? { proctime: true } : {}), qualifier: table.name });
     }
     let watermark: BoundExpr | undefined;
     let watermarkDelay: number | undefined;
@@ -375,7 +379,7 @@ export class Binder {
       if (rt < 0) throw bindError(`WATERMARK column '${wm.column}' not found`, table.span).withSource(table.source);
       fields[rt] = { ...fields[rt]!, rowtime: true };
       const ctx: ExprContext = {
-        schema: fields.map((f) => ({ ...f, rowtime: false })),
+        schema: fields.map((f) => ({ ...f, rowtime: false, proctime: false })),
         clause: 'WATERMARK',
       };
       try {
@@ -428,7 +432,8 @@ export class Binder {
     const timeId = timecol.columns[0]!;
     const timeIndex = resolveField(input.schema, [timeId], timeId.span, this);
     const timeField = input.schema[timeIndex]!;
-    if (!timeField.rowtime) throw notTimeAttribute(timeField, timeId.span);
+    if (!timeField.rowtime && timeField.proctime !== true) throw notTimeAttribute(timeField, timeId.span);
+    const proc = timeField.proctime === true;
     const interval = (key: string, required: boolean): number => {
       const a = args.get(key);
       if (a === undefined) {
@@ -473,13 +478,13 @@ export class Binder {
     }
     if (name !== 'SESSION' && data.partitionBy.length > 0) throw bindError(`PARTITION BY is only for SESSION windows`, data.span);
     window = this.windowZone(window, timeField, f.span);
-    const base: Field[] = input.schema.map((fl) => ({ ...fl, rowtime: false }));
+    const base: Field[] = input.schema.map((fl) => ({ ...fl, rowtime: false, proctime: false }));
     const q = f.alias?.value;
     const schema: Field[] = [
       ...base.map((fl) => (q !== undefined ? { ...fl, qualifier: q } : fl)),
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false, qualifier: q },
-      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true, qualifier: q },
+      proc ? { name: 'window_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true, qualifier: q } : { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true, qualifier: q },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }
@@ -533,7 +538,7 @@ export class Binder {
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
       const stateTtl = s.groupBy.length > 0 || aggCalls.length > 0 ? undefined : aggregateTtl(from, ttl);
-      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false })), ...(stateTtl !== undefined ? { stateTtl } : {}) };
+      plan = { kind: 'aggregate', input: plan, groupKeys: keys, aggs: [], schema: plan.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), ...(stateTtl !== undefined ? { stateTtl } : {}) };
     }
     checkHintUsed(ttl, from);
     return plan;
@@ -723,6 +728,10 @@ export class Binder {
           if (!sameArgs(e, legacy.call, this.source)) throw bindError(`${e.upper} arguments must match GROUP BY ${legacy.call.upper}(...)`, e.span, `write ${e.upper}${this.source.text.slice(legacy.call.name.span.end, legacy.call.span.end)}`);
           const idx = aux.column;
           const f = aggSchema[idx]!;
+          if (idx === 2 && e.upper.endsWith('_PROCTIME') !== (f.proctime === true)) {
+            const right = `${aux.window}_${f.proctime === true ? 'PROCTIME' : 'ROWTIME'}`;
+            throw bindError(`${e.upper} needs a window over ${e.upper.endsWith('_PROCTIME') ? 'a processing-time' : 'an event-time'} attribute`, e.span, `this window is over ${f.proctime === true ? 'processing' : 'event'} time: use ${right}`);
+          }
           return inputRef(idx, f.type, f.name);
         }
         if (containsAggregate(e) || e.kind === 'literal' || e.kind === 'interval') return undefined;
@@ -776,7 +785,7 @@ export class Binder {
     if (first === undefined || unparen(first).kind !== 'column') throw bindError(`${name} needs a time attribute column as its first argument`, call.span, expected[name]);
     const timeIndex = resolveField(input.schema, (unparen(first) as ast.ColumnRef).parts, first.span, this);
     const tf = input.schema[timeIndex]!;
-    if (!tf.rowtime) throw notTimeAttribute(tf, first.span);
+    if (!tf.rowtime && tf.proctime !== true) throw notTimeAttribute(tf, first.span);
     const ms = rest.map((a) => {
       const e = this.bindExpr(a, { schema: [], clause: name });
       if (e.kind !== 'const' || e.type.kind !== 'INTERVAL_DAY_TIME' || typeof e.value !== 'number') throw bindError(`${name} arguments after the time column must be constant day-time INTERVALs`, a.span);
@@ -791,12 +800,12 @@ export class Binder {
     else throw bindError(`wrong number of arguments for ${name}`, call.span, expected[name]);
     for (const v of [ms[0]!, ms[1] ?? 1]) if (v <= 0) throw bindError(`${name} sizes must be positive`, call.span);
     window = this.windowZone(window, tf, call.span);
-    const base = input.schema.map((f) => ({ ...f, rowtime: false }));
+    const base = input.schema.map((f) => ({ ...f, rowtime: false, proctime: false }));
     const schema: Field[] = [
       ...base,
       { name: 'window_start', type: T.TIMESTAMP, nullable: false, rowtime: false },
       { name: 'window_end', type: T.TIMESTAMP, nullable: false, rowtime: false },
-      { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
+      tf.proctime === true ? { name: 'window_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true } : { name: 'window_time', type: window.zone === undefined ? T.TIMESTAMP : T.TIMESTAMP_LTZ, nullable: false, rowtime: true },
     ];
     return { kind: 'window-tvf', input, window, timeIndex, schema };
   }
@@ -846,7 +855,7 @@ export class Binder {
     const inputs = [align(left), align(right)];
     const schema: Field[] = left.schema.map((f, i) => ({ name: f.name, type: types[i]!, nullable: f.nullable || right.schema[i]!.nullable, rowtime: f.rowtime && right.schema[i]!.rowtime }));
     let plan: LogicalPlan = { kind: 'union', inputs, schema };
-    if (!q.all) plan = { kind: 'aggregate', input: plan, groupKeys: schema.map((_, i) => i), aggs: [], schema: schema.map((f) => ({ ...f, rowtime: false })) };
+    if (!q.all) plan = { kind: 'aggregate', input: plan, groupKeys: schema.map((_, i) => i), aggs: [], schema: schema.map((f) => ({ ...f, rowtime: false, proctime: false })) };
     return plan;
   }
 
@@ -1220,7 +1229,18 @@ export function notTimeAttribute(f: Field, span: Span): WeirError {
       `an interval join keeps time attributes: bound one side's time by the other's, e.g. ON a.id = b.id AND a.ts BETWEEN b.ts - INTERVAL '5' MINUTE AND b.ts`,
     );
   }
-  return bindError(`column '${f.name}' is not a time attribute`, span, `windows need an event-time column: declare WATERMARK FOR ${f.name} AS ${f.name} - INTERVAL '5' SECOND in CREATE TABLE`);
+  return bindError(`column '${f.name}' is not a time attribute`, span, `windows need an event-time column: declare WATERMARK FOR ${f.name} AS ${f.name} - INTERVAL '5' SECOND in CREATE TABLE (or, for processing time, a column pt AS PROCTIME())`);
+}
+
+/** `PROCTIME()` as written (a computed column `pt AS PROCTIME()` is a processing-time attribute). */
+export function isProctimeCall(e: ast.Expr): boolean {
+  const u = unparen(e);
+  return u.kind === 'function' && u.upper === 'PROCTIME' && u.args.length === 0 && u.over === undefined;
+}
+
+/** A bound `PROCTIME()` call: its column is a processing-time attribute. */
+export function isProctimeBound(e: BoundExpr): boolean {
+  return e.kind === 'call' && e.fn === 'proctime';
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
@@ -1307,8 +1327,9 @@ export function project(input: LogicalPlan, exprs: readonly BoundExpr[], names: 
     return {
       name: names[i] ?? `EXPR$${i}`,
       type: e.type.kind === 'NULL' ? T.INT : e.type,
-      nullable: src?.nullable ?? true,
+      nullable: isProctimeBound(e) ? false : (src?.nullable ?? true),
       rowtime: src?.rowtime ?? false,
+      ...(src?.proctime === true || isProctimeBound(e) ? { proctime: true } : {}),
       qualifier: src?.qualifier,
     };
   });

@@ -22,7 +22,7 @@ import { sinkInfo, validateTable } from '../connectors/registry.js';
 import { allFunctions } from '../expr/registry.js';
 import { AGGREGATE_NAMES } from '../expr/aggregate-types.js';
 import type * as ast from './ast.js';
-import { Binder } from './binder.js';
+import { Binder, isProctimeCall } from './binder.js';
 import { resolveTypeName } from './literals.js';
 import { parseScript } from './parse.js';
 
@@ -222,7 +222,7 @@ export class Session {
     const obj = this.catalog.resolve(name, stmt.name.span);
     if (obj.kind === 'view') {
       // a view keeps its query's time attribute: it is still a rowtime column for windows
-      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : ''), 'TRUE', '', '', '']) };
+      return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : c.proctime === true ? ' *PROCTIME*' : ''), c.proctime === true ? 'FALSE' : 'TRUE', '', '', '']) };
     }
     const wm = obj.watermark;
     return {
@@ -231,10 +231,11 @@ export class Session {
       rows: obj.columns.map((c) => {
         const isWm = wm !== undefined && wm.column.toLowerCase() === c.name.toLowerCase();
         const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : '';
+        const proc = c.kind === 'computed' && isProctimeCall(c.expr);
         return [
           c.name,
-          typeToString(c.type) + (isWm ? ' *ROWTIME*' : ''),
-          c.kind === 'physical' && !c.nullable ? 'FALSE' : 'TRUE',
+          typeToString(c.type) + (isWm ? ' *ROWTIME*' : proc ? ' *PROCTIME*' : ''),
+          (c.kind === 'physical' && !c.nullable) || proc ? 'FALSE' : 'TRUE',
           obj.primaryKey?.some((k) => k.toLowerCase() === c.name.toLowerCase()) ? 'PRI' : '',
           extras,
           isWm ? obj.source.text.slice(wm.expr.span.start, wm.expr.span.end) : '',
@@ -504,7 +505,7 @@ export class Session {
     const plan = this.bindQuery(stmt.query, source);
     const aliases = stmt.columns?.map((c) => c.value);
     if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
-    const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime }));
+    const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean; proctime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime, proctime: f.proctime === true }));
     this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
     return { kind: 'ok', message: `view ${name} created` };
   }

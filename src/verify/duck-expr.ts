@@ -355,6 +355,10 @@ class Translator {
     const A = (i: number): string => this.expr(args[i]!);
     const fn = e.fn;
     switch (fn) {
+      case 'proctime':
+        // verify/verify.ts gives DuckDB the recorded times of the node that stamped them; a
+        // PROCTIME() anywhere else (a WHERE clause, a join condition) has no recorded value
+        throw new DuckDbTranslationError('PROCTIME()', 'outside a SELECT item or computed column has no recorded value (only the times a projection or a table stamped on its rows are given to DuckDB)');
       case 'add':
       case 'sub':
       case 'mul':

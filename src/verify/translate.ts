@@ -40,6 +40,11 @@ export class TranslationError extends Error {
 export interface TranslateContext {
   /** A generator table's rows must be loaded into DuckDB first: returns the name to read. */
   readonly generatorTable: (table: TableDef) => string;
+  /**
+   * A node whose rows the stream recorded (one stamping the processing time): the SQL reading
+   * them, which stands for the node (verify/verify.ts).
+   */
+  readonly recorded?: (node: LogicalPlan) => string | undefined;
 }
 
 /** DuckDB type to read a declared column with (DECIMAL exactly, converted to DOUBLE after). */
@@ -322,6 +327,8 @@ function overToDuckDb(p: Extract<LogicalPlan, { kind: 'over-aggregate' }>, input
 }
 
 export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
+  const recorded = ctx.recorded?.(p);
+  if (recorded !== undefined) return recorded;
   switch (p.kind) {
     case 'scan': {
       const raw = readPhysical(p.table, ctx);

@@ -21,7 +21,11 @@ import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { LogicalPlan } from '../plan/logical.js';
-import { inputsOf } from '../plan/logical.js';
+import { describeNode, inputsOf } from '../plan/logical.js';
+import { PlanDigests, REUSE_SOURCE_KEY, REUSE_SUB_PLAN_KEY } from '../plan/reuse.js';
+import { readsClock, stampingNodes, stampsTime } from '../plan/time-domain.js';
+import type { BoundExpr } from '../expr/bound.js';
+import { constantToDuckDb, typeToDuckDb } from './duck-expr.js';
 import { Session, checkOneTimeZone } from '../sql/session.js';
 import { parseScript } from '../sql/parse.js';
 import type * as ast from '../sql/ast.js';
@@ -129,6 +133,24 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   }
   if (targets.length === 0) return { verdicts: [], lateDropped: 0, watermarkDelays: [], crashes: 0, equal: true };
 
+  // Processing time: the nodes that stamp PROCTIME() on rows are recorded as they ran, and
+  // DuckDB reads the recorded rows in their place (after checking they are the rows the node's
+  // input gives), so a query on the clock is verified on the times the stream gave its rows.
+  const digests = new PlanDigests();
+  const stamps: LogicalPlan[] = [];
+  for (const t of targets) {
+    for (const s of stampingNodes(t.plan)) if (!stamps.some((x) => digests.of(x) === digests.of(s))) stamps.push(s);
+  }
+  if (stamps.length > 0) {
+    if ((opts.crash ?? 0) > 0) {
+      throw new WeirError('not-supported', 'weir verify --crash cannot check a query on processing time (PROCTIME()): the rows a crashed run stamped are read again after the restore and stamped with new times, and only the times of one run are recorded', { hint: 'verify it without --crash; a processing-time query\'s checkpoints are tested by restoring it with weir run --restore' });
+    }
+    // the recorded node and the query's must be one operator (one clock reading per row)
+    session.options.set(REUSE_SUB_PLAN_KEY, 'true');
+    session.options.set(REUSE_SOURCE_KEY, 'true');
+  }
+  const recordedName = (i: number): string => `__weir_proctime_${i}`;
+
   // DuckDB: translate every query first, so an untranslatable one fails before anything runs
   const duck = await DuckDBInstance.create(':memory:');
   const conn = await duck.connect();
@@ -140,6 +162,11 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         toLoad.set(name, table);
         return name;
       },
+      recorded: (node) => {
+        if (!stampsTime(node)) return undefined;
+        const i = stamps.findIndex((x) => digests.of(x) === digests.of(node));
+        return i < 0 ? undefined : `SELECT * FROM ${recordedName(i)}`;
+      },
     };
     const sqls = targets.map((t) => {
       try {
@@ -150,12 +177,20 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         throw e;
       }
     });
+    // each stamping node as DuckDB computes it, its stamped columns NULL (checked against the record)
+    const stampChecks = stamps.map((node) => withoutClock(node, translateCtx));
     for (const [name, table] of toLoad) await loadTable(conn, table, name, Number(session.options.get('pipeline.max-parallelism') ?? 128));
 
     // the stream
-    const streamed = (opts.crash ?? 0) > 0 ? await crashRuns(ddl, targets, opts) : await inProcess(session, targets, opts);
+    const streamed = (opts.crash ?? 0) > 0 ? await crashRuns(ddl, targets, opts) : await inProcess(session, targets, opts, stamps);
 
     const verdicts: QueryVerdict[] = [];
+    for (let i = 0; i < stamps.length; i++) {
+      const rec = streamed.recorded[i]!;
+      await loadRows(conn, recordedName(i), stamps[i]!.schema.map((f) => f.type), rec);
+      const v = await checkRecorded(conn, stamps[i]!, rec, stampChecks[i]!);
+      if (v !== undefined) verdicts.push(v);
+    }
     for (let i = 0; i < targets.length; i++) {
       const t = targets[i]!;
       const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
@@ -222,6 +257,8 @@ async function runDuck(conn: DuckDBConnection, sql: string, types: readonly Data
 
 interface Streamed {
   readonly rows: Row[][];
+  /** The rows of each processing-time stamping node, as the stream produced them. */
+  readonly recorded: Row[][];
   readonly unmatched: Row[][];
   readonly late: number;
   readonly crashes: number;
@@ -229,12 +266,52 @@ interface Streamed {
   readonly expired: number;
 }
 
-async function inProcess(session: Session, targets: readonly Target[], opts: VerifyOptions): Promise<Streamed> {
-  const folders = targets.map(() => new ChangelogFolder());
-  const plan = session.physicalPlan([], targets.map((t) => t.plan), opts.parallelism);
+async function inProcess(session: Session, targets: readonly Target[], opts: VerifyOptions, stamps: readonly LogicalPlan[]): Promise<Streamed> {
+  const roots = [...targets.map((t) => t.plan), ...stamps];
+  const folders = roots.map(() => new ChangelogFolder());
+  const plan = session.physicalPlan([], roots, opts.parallelism);
   const job = new RunningJob(plan, session.options, { jobId: `verify-${Date.now()}`, parallelism: opts.parallelism, listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }) });
   const s = await job.run();
-  return { rows: folders.map((f) => f.result()), unmatched: folders.map((f) => f.unmatchedRetractions), late: s.lateDropped, crashes: 0, expired: s.stateExpired };
+  const n = targets.length;
+  return {
+    rows: folders.slice(0, n).map((f) => f.result()),
+    recorded: folders.slice(n).map((f) => f.result()),
+    unmatched: folders.slice(0, n).map((f) => f.unmatchedRetractions),
+    late: s.lateDropped,
+    crashes: 0,
+    expired: s.stateExpired,
+  };
+}
+
+/** Creates table `name` (columns c0, c1, ...) holding `rows`. */
+async function loadRows(conn: DuckDBConnection, name: string, types: readonly DataType[], rows: readonly Row[]): Promise<void> {
+  await conn.run(`CREATE OR REPLACE TABLE ${name} (${types.map((t, i) => `c${i} ${typeToDuckDb(t)}`).join(', ')})`);
+  for (let at = 0; at < rows.length; at += 500) {
+    const values = rows.slice(at, at + 500).map((r) => `(${r.map((v, i) => constantToDuckDb(v, types[i]!)).join(', ')})`);
+    await conn.run(`INSERT INTO ${name} VALUES ${values.join(', ')}`);
+  }
+}
+
+/**
+ * The recorded rows of a stamping node must be the rows DuckDB computes for it, apart from the
+ * stamped times: otherwise the stream read or computed something else, and the verdict says so.
+ */
+function withoutClock(node: LogicalPlan, ctx: TranslateContext): { sql: string; clock: boolean[] } {
+  const nulled = (e: BoundExpr): BoundExpr => (readsClock(e) ? { kind: 'const', value: null, type: e.type } : e);
+  const clock = node.kind === 'scan' ? node.outputs.map(readsClock) : node.kind === 'project' ? node.exprs.map(readsClock) : [];
+  const plain: LogicalPlan = node.kind === 'scan' ? { ...node, outputs: node.outputs.map(nulled) } : node.kind === 'project' ? { ...node, exprs: node.exprs.map(nulled) } : node;
+  return { sql: planToDuckDb(plain, { ...ctx, recorded: (p) => (p === plain ? undefined : ctx.recorded?.(p)) }), clock };
+}
+
+async function checkRecorded(conn: DuckDBConnection, node: LogicalPlan, recorded: readonly Row[], check: { sql: string; clock: boolean[] }): Promise<QueryVerdict | undefined> {
+  const { sql, clock } = check;
+  const keep = (r: readonly Row[number][]): Row => r.filter((_, i) => clock[i] !== true);
+  const batch = (await runDuck(conn, sql, node.schema.map((f) => f.type))).map(keep);
+  const stream = recorded.map(keep);
+  const cmp = compareMultisets(stream, batch);
+  if (cmp.equal) return undefined;
+  const schema = node.schema.filter((_, i) => clock[i] !== true).map((f) => ({ name: f.name, type: f.type }));
+  return { label: `the rows PROCTIME() stamped (${describeNode(node)})`, line: 0, sql, equal: false, streamRows: stream.length, batchRows: batch.length, onlyStream: cmp.onlyLeft, onlyBatch: cmp.onlyRight, unmatchedRetractions: [], schema };
 }
 
 const WEIR = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', 'bin', 'weir.js');
@@ -300,7 +377,7 @@ async function crashRuns(ddl: readonly string[], targets: readonly Target[], opt
     }
     const m = /([\d,]+) records? arrived too late/.exec(lastStderr);
     const ttl = /state TTL: ([\d,]+) rows and groups expired/.exec(lastStderr);
-    return { rows, unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done, expired: ttl === null ? 0 : Number(ttl[1]!.replace(/,/g, '')) };
+    return { rows, recorded: [], unmatched, late: m === null ? 0 : Number(m[1]!.replace(/,/g, '')), crashes: done, expired: ttl === null ? 0 : Number(ttl[1]!.replace(/,/g, '')) };
   } finally {
     if (process.env.WEIR_VERIFY_KEEP === undefined) rmSync(dir, { recursive: true, force: true });
     else opts.log?.(`kept ${dir}`);

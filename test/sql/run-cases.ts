@@ -20,6 +20,7 @@ const WEIGHT: Record<string, number> = {
   'over.sqltest': 20,
   'composite.sqltest': 12,
   'temporal-joins.sqltest': 8,
+  'proctime.sqltest': 15,
   'windows.sqltest': 5,
   'tumble.sqltest': 4,
   'aggregates.sqltest': 4,

@@ -658,6 +658,24 @@ describe('the clock functions', () => {
   });
 });
 
+describe('PROCTIME()', () => {
+  it('stamps every row of a batch with one reading of the clock, never going back; DuckDB has no value for it', () => {
+    const e = bind('PROCTIME()', []);
+    expect(e).toEqual({ kind: 'call', fn: 'proctime', args: [], type: T.TIMESTAMP_LTZ });
+    functionsIn(e, covered);
+    const before = Date.now();
+    const first = evalWeir(e, [], [[], [], []]);
+    const second = evalWeir(e, [], [[]]);
+    const after = Date.now();
+    expect(new Set(first).size).toBe(1);
+    expect(first[0] as number).toBeGreaterThanOrEqual(before);
+    expect(second[0] as number).toBeGreaterThanOrEqual(first[0] as number);
+    expect(second[0] as number).toBeLessThanOrEqual(after);
+    // verify gives DuckDB the recorded times instead (src/verify/verify.ts)
+    expect(() => exprToDuckDb(e, () => 'x')).toThrow(/PROCTIME\(\).*no recorded value/);
+  });
+});
+
 describe('ROUND and TRUNCATE against DuckDB on many values', () => {
   it('agree on random doubles at several digits', async () => {
     let s = 12345;

@@ -5,3 +5,4 @@ import './math.js';
 import './temporal.js';
 import './collections.js';
 import './json.js';
+import './proctime.js';
