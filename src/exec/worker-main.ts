@@ -9,6 +9,7 @@ import type { PhysicalPlan } from '../plan/physical.js';
 import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
 import { Job } from './job.js';
 import { PortMux } from './remote.js';
+import { loadFunctionModule } from '../expr/udf.js';
 import type { ToMain, ToWorker } from './cluster-protocol.js';
 import { metricsReport } from './cluster-protocol.js';
 
@@ -19,9 +20,12 @@ interface WorkerInit {
   readonly thread: number;
   readonly placement: PlacementInfo;
   readonly ports: readonly [number, MessagePort][];
+  /** The user-defined function modules of the job (src/expr/udf.ts), imported before the job is built. */
+  readonly udfModules: readonly string[];
 }
 
 const init = workerData as WorkerInit;
+for (const m of init.udfModules) await loadFunctionModule(m);
 const port = parentPort!;
 const muxes = new Map(init.ports.map(([peer, p]) => [peer, new PortMux(p)]));
 const job = new Job(init.plan, init.options, init.restore, { thread: init.thread, placement: init.placement, muxes });

@@ -13,6 +13,7 @@ import type { DataType } from '../common/types.js';
 import { isIntegral, physicalKind } from '../common/types.js';
 import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
+import { UdafAccumulator } from './udaf-accumulator.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -738,6 +739,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     case 'sum0':
     case 'avg':
       acc = new SumAvg(arg, call.fn, isIntegral(call.type));
+      break;
+    case 'udaf':
+      acc = new UdafAccumulator(call.udf!, call.args, retractable);
       break;
     case 'min':
     case 'max': {

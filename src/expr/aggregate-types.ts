@@ -8,8 +8,18 @@ import type { AggFunction } from '../plan/logical.js';
 
 export const AGGREGATE_NAMES = new Set(['COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0']);
 
+/**
+ * Upper-case names of the user-defined aggregate functions of the session being bound (set by
+ * the binder when it starts: binding is synchronous, so one session binds at a time).
+ */
+let userAggregates: ReadonlySet<string> = new Set();
+
+export function setUserAggregateNames(names: ReadonlySet<string>): void {
+  userAggregates = names;
+}
+
 export function isAggregateName(upper: string): boolean {
-  return AGGREGATE_NAMES.has(upper);
+  return AGGREGATE_NAMES.has(upper) || userAggregates.has(upper);
 }
 
 export function resolveAggregate(upper: string, args: readonly DataType[], star: boolean): { fn: AggFunction; type: DataType } | string {

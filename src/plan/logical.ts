@@ -34,10 +34,25 @@ export type WindowSpec =
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[] };
 
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0';
+/** `udaf`: a user-defined aggregate function (AggCall.udf says which, src/expr/udf.ts). */
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'udaf';
+
+/**
+ * A user-defined aggregate of an AggCall. `phase` is set in a two-phase window aggregation:
+ * the local part emits each accumulator encoded as text (`partial`), the global part merges
+ * those (`merge`).
+ */
+export interface UdafRef {
+  readonly key: string;
+  readonly name: string;
+  readonly mergeable: boolean;
+  readonly retractable: boolean;
+  readonly phase?: 'partial' | 'merge';
+}
 
 export interface AggCall {
   readonly fn: AggFunction;
+  readonly udf?: UdafRef;
   /** Input columns of the argument(s). */
   readonly args: readonly number[];
   readonly distinct: boolean;

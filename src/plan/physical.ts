@@ -180,6 +180,10 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const argType = inSchema[a.args[0]!]!.type;
         const sumType = argType.kind === 'DECIMAL' ? { kind: 'DECIMAL' as const, precision: 38, scale: argType.scale ?? 0 } : argType;
         finals.push({ kind: 'avg', sum: partial(a, 'sum', sumType), count: partial(a, 'count', { kind: 'BIGINT' }), type: a.type });
+      } else if (a.fn === 'udaf') {
+        // the local part emits the accumulator itself (encoded text), the global part merges them
+        local.push({ ...a, udf: { ...a.udf!, phase: 'partial' }, type: { kind: 'STRING' }, distinct: false });
+        finals.push({ kind: 'one', at: local.length - 1 });
       } else finals.push({ kind: 'one', at: partial(a, a.fn, a.type) });
     }
     const records = local.length;
@@ -199,6 +203,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     const keys = p.groupKeys.map((_, i) => i);
     const global: AggCall[] = local.slice(0, records).map((a, i) => {
       const col = k + i;
+      if (a.fn === 'udaf') return { fn: 'udaf', udf: { ...a.udf!, phase: 'merge' }, args: [col], distinct: false, filter: undefined, type: p.aggs.find((q) => q.udf?.key === a.udf!.key)!.type, name: a.name };
       const fn: AggCall['fn'] = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'sum0' ? 'sum0' : a.fn;
       return { fn, args: [col], distinct: false, filter: undefined, type: a.type, name: a.name };
     });
@@ -303,7 +308,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
-        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct);
+        const unmergeable = p.aggs.find((a) => a.fn === 'udaf' && !a.udf!.mergeable);
+        if (p.window.kind === 'session' && unmergeable !== undefined) {
+          throw planError(`the aggregate function ${unmergeable.udf!.name} has no merge, which a SESSION window needs (sessions merge when a row bridges them)`, undefined, 'export merge(acc, accs) from its module');
+        }
+        // a user-defined aggregate pre-aggregates in two phases only when it can merge accumulators
+        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct) && unmergeable === undefined;
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };

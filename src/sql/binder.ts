@@ -13,13 +13,15 @@ import type { SourceText, Span } from '../common/errors.js';
 import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
-import type { Catalog, TableDef, ViewDef } from '../catalog/catalog.js';
+import type { Catalog, FunctionDef, TableDef, ViewDef } from '../catalog/catalog.js';
+import type { UdfDefinition } from '../expr/udf.js';
+import { udfDefinition, udfKey } from '../expr/udf.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
-import { AGGREGATE_NAMES, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { AGGREGATE_NAMES, isAggregateName, resolveAggregate, setUserAggregateNames } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
 import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
@@ -77,7 +79,16 @@ export class Binder {
   constructor(
     private readonly catalog: Catalog,
     private readonly source: SourceText,
-  ) {}
+  ) {
+    setUserAggregateNames(new Set([...catalog.functions.values()].filter((f) => f.kind === 'aggregate').map((f) => f.name.toUpperCase())));
+  }
+
+  /** A user-defined function of the session by SQL name, with its loaded definition. */
+  userFunction(name: string): { fn: FunctionDef; def: UdfDefinition } | undefined {
+    const fn = this.catalog.functions.get(name.toLowerCase());
+    if (fn === undefined) return undefined;
+    return { fn, def: udfDefinition(fn.specifier, fn.name) };
+  }
 
   // -------------------------------------------------------------------------------------
   // Statements
@@ -582,7 +593,8 @@ export class Binder {
         return this.bindExpr(a, argCtx);
       });
       if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
-      const r = resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
+      const user = AGGREGATE_NAMES.has(fc.upper) ? undefined : this.userFunction(fc.upper);
+      const r = user !== undefined ? this.resolveUserAggregate(user, args, fc) : resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
       if (typeof r === 'string') throw bindError(r, fc.span);
       if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
       let filter: number | undefined;
@@ -593,9 +605,11 @@ export class Binder {
         filter = add(f, `$filter${aggs.length}`);
       }
       aggIndex.set(key, aggs.length);
+      const castArgs = user !== undefined ? args.map((a, i) => castTo(a, user.def.args[i]!)) : args;
       aggs.push({
         fn: r.fn,
-        args: args.map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
+        ...(user !== undefined ? { udf: { key: udfKey(user.fn.name, user.fn.specifier), name: user.fn.name, mergeable: user.def.mergeable, retractable: user.def.retractable } } : {}),
+        args: castArgs.map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
         distinct: fc.distinct,
         filter,
         type: r.type,
@@ -704,6 +718,14 @@ export class Binder {
   }
 
   /** Identity of an aggregate call, so the same call written twice is computed once. */
+  /** Checks a user-defined aggregate's arguments against its declared types. */
+  private resolveUserAggregate(user: { fn: FunctionDef; def: UdfDefinition }, args: readonly BoundExpr[], fc: ast.FunctionCall): { fn: 'udaf'; type: DataType } {
+    if (fc.star) throw bindError(`${user.fn.name}(*) is not allowed: ${user.fn.name} takes ${user.def.args.length} argument(s)`, fc.span);
+    if (fc.distinct) throw notSupported(`${user.fn.name}(DISTINCT ...) of a user-defined aggregate`, fc.span);
+    checkUserArgs(user.fn.name, user.def, args, fc.span);
+    return { fn: 'udaf', type: user.def.ret };
+  }
+
   private aggregateKey(fc: ast.FunctionCall, schema: Schema): string {
     const ctx: ExprContext = { schema, clause: fc.upper };
     const safeKey = (e: ast.Expr): string => {
@@ -1019,6 +1041,13 @@ export class Binder {
         return this.makeCase([{ cond: a[0]!, then: a[1]! }], a[2]!, fc.span);
       }
     }
+    const user = this.userFunction(upper);
+    if (user !== undefined) {
+      if (user.def.kind === 'table') throw bindError(`${user.fn.name} is a table function: call it in FROM`, fc.span, `FROM t CROSS JOIN LATERAL TABLE(${user.fn.name}(...)) AS r(...)`);
+      const a = args();
+      checkUserArgs(user.fn.name, user.def, a, fc.span);
+      return this.call(udfKey(user.fn.name, user.fn.specifier), a, fc.span, user.fn.name);
+    }
     const fn = functionBySqlName(upper);
     if (fn === undefined) {
       const guess = didYouMean(upper, [...sqlFunctionNames(), ...AGGREGATE_NAMES, 'COALESCE', 'NULLIF', 'IF', 'IFNULL']);
@@ -1194,6 +1223,19 @@ function assignable(from: DataType, to: DataType): boolean {
   if (to.kind === 'STRING' && from.kind === 'STRING') return true;
   if (from.kind === 'DATE' && to.kind === 'TIMESTAMP') return true;
   return from.kind === to.kind;
+}
+
+/** Arguments of a user-defined function: as many as declared, each implicitly castable to its declared type. */
+export function checkUserArgs(name: string, def: UdfDefinition, args: readonly BoundExpr[], span: Span): void {
+  const declared = `${name}(${def.args.map(typeToString).join(', ')})`;
+  if (args.length !== def.args.length) throw bindError(`function ${name} takes ${def.args.length} argument(s), got ${args.length}`, span, `its module declares ${declared}`);
+  args.forEach((a, i) => {
+    const d = def.args[i]!;
+    const common = commonType(a.type, d);
+    if (a.type.kind !== 'NULL' && (common === null || common.kind !== d.kind)) {
+      throw bindError(`argument ${i + 1} of ${name} is ${typeToString(a.type)}, but the function takes ${typeToString(d)}`, span, `its module declares ${declared}; CAST the argument`);
+    }
+  });
 }
 
 function implicitName(e: ast.Expr, pos: number): string {

@@ -50,6 +50,7 @@ import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
+import { udfCallToDuckDb } from './duck-udf.js';
 
 /** A function or cast that has no faithful DuckDB translation. */
 export class DuckDbTranslationError extends Error {
@@ -475,6 +476,7 @@ class Translator {
       case 'timestampdiff':
         return this.timestampDiff(e);
       default:
+        if (fn.startsWith('udf:')) return udfCallToDuckDb(fn, args.map((a) => ({ sql: this.expr(a), type: a.type })), e.type);
         throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
     }
   }

@@ -25,6 +25,7 @@ import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
+import { udafCallToDuckDb } from './duck-udf.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -159,6 +160,8 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `min(${arg})${filter}`;
     case 'max':
       return `max(${arg})${filter}`;
+    case 'udaf':
+      return udafCallToDuckDb(a.udf!.key, a.args.map(col), filter);
     case 'avg': {
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { registerUdfs } from './duck-udf.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceText } from '../common/errors.js';
 import { WeirError } from '../common/errors.js';
@@ -93,6 +94,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   const session = new Session();
   for (const [k, v] of opts.set ?? []) session.options.set(k, v);
   const statements = parseScript(source);
+  await session.loadFunctionModules(source, statements);
   const targets: Target[] = [];
   const ddl: string[] = [];
   const textOf = (span: ast.Statement['span']): string => source.text.slice(span.start, span.end);
@@ -111,7 +113,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         break;
       }
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'create-function' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
         break;
       default:
         break;
@@ -140,6 +142,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         throw e;
       }
     });
+    registerUdfs(conn);
     for (const [name, table] of toLoad) await loadTable(conn, table, name, Number(session.options.get('pipeline.max-parallelism') ?? 128));
 
     // the stream

@@ -3,3 +3,4 @@ import './operators.js';
 import './strings.js';
 import './math.js';
 import './temporal.js';
+import '../udf.js';
