@@ -153,10 +153,10 @@ export class Session {
     const form = `CREATE FUNCTION ${name} AS 'path/to/${name}.js' LANGUAGE JAVASCRIPT`;
     const lang = stmt.language?.value;
     if (lang !== undefined && lang !== 'JAVASCRIPT' && lang !== 'JS') {
-      throw notSupported(`LANGUAGE ${lang}: weir runs user-defined functions written in JavaScript`, stmt.language!.span, `write the function as an ES module and create it with ${form}`);
+      throw new WeirError('not-supported', `LANGUAGE ${lang} is not supported: weir runs user-defined functions written in JavaScript`, { span: stmt.language!.span, hint: `write the function as an ES module and create it with ${form}` });
     }
     if (!isJavaScript(stmt)) {
-      throw notSupported(`'${stmt.module}' looks like a ${lang ?? 'Java'} class name: weir runs user-defined functions written in JavaScript`, stmt.moduleSpan, `write the function as an ES module (.js or .mjs) and create it with ${form}`);
+      throw new WeirError('not-supported', `'${stmt.module}' looks like a Java class name, but weir runs user-defined functions written in JavaScript`, { span: stmt.moduleSpan, hint: `write the function as an ES module (.js or .mjs) and create it with ${form}` });
     }
     const upper = name.toUpperCase();
     if (functionBySqlName(upper) !== undefined || AGGREGATE_NAMES.has(upper) || BUILT_IN_FORMS.has(upper)) {
