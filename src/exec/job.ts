@@ -29,6 +29,7 @@ import type { BarrierKind } from './source-task.js';
 import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
+import { CorrelateOperator } from './operators/correlate.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
 import { RegularJoinOperator } from './operators/regular-join.js';
@@ -387,6 +388,8 @@ export class Job {
     switch (s.kind) {
       case 'calc':
         return new CalcOperator(s.predicate, s.projection);
+      case 'correlate':
+        return new CorrelateOperator(s.name, s.fn, s.args, s.joinType === 'left', outTypes.slice(types.length));
       case 'window-tvf':
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
         return new WindowTvfOperator(s.window, s.timeIndex);

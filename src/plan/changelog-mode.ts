@@ -71,6 +71,7 @@ export function changelogModes(plan: PhysicalPlan): Map<number, string> {
         break;
       }
       case 'calc':
+      case 'correlate':
       case 'union':
         m = all(n);
         break;

@@ -94,6 +94,24 @@ export interface FilterNode {
   readonly schema: Schema;
 }
 
+/**
+ * A table function joined per row (Flink's Correlate): `CROSS JOIN LATERAL TABLE(f(x))`
+ * (inner: a row producing nothing is dropped) or `LEFT JOIN LATERAL TABLE(f(x)) ON TRUE`
+ * (left: such a row is kept with NULLs). Output: the input's columns, then the function's.
+ * Each output row keeps its input row's changelog kind.
+ */
+export interface CorrelateNode {
+  readonly kind: 'correlate';
+  readonly input: LogicalPlan;
+  /** The user-defined table function's key (src/expr/udf.ts) and SQL name. */
+  readonly fn: string;
+  readonly name: string;
+  /** Arguments, over the input's columns. */
+  readonly args: readonly BoundExpr[];
+  readonly joinType: 'inner' | 'left';
+  readonly schema: Schema;
+}
+
 /** A window TVF used on its own: appends window_start, window_end, window_time. */
 export interface WindowTvfNode {
   readonly kind: 'window-tvf';
@@ -318,6 +336,7 @@ export type LogicalPlan =
   | ProjectNode
   | FilterNode
   | WindowTvfNode
+  | CorrelateNode
   | AggregateNode
   | WindowAggregateNode
   | JoinNode
@@ -337,6 +356,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'project':
     case 'filter':
     case 'window-tvf':
+    case 'correlate':
     case 'aggregate':
     case 'window-aggregate':
     case 'rank':
@@ -470,6 +490,8 @@ export function describeNode(p: LogicalPlan): string {
       return `Filter(${exprToString(p.predicate, inNames(p.input))})`;
     case 'window-tvf':
       return `WindowTableFunction(${windowToString(p.window)}, time=${inNames(p.input)[p.timeIndex]})`;
+    case 'correlate':
+      return `Correlate(${p.name}(${p.args.map((a) => exprToString(a, inNames(p.input))).join(', ')}), joinType=${p.joinType}, columns=[${p.schema.slice(p.input.schema.length).map((f) => f.name).join(', ')}])`;
     case 'aggregate': {
       const names = inNames(p.input);
       return `Aggregate(groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;

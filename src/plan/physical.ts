@@ -67,6 +67,8 @@ export type OperatorSpec =
   /** Filter then project (either may be absent). */
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
+  /** A table function joined per row (logical.ts CorrelateNode). */
+  | { readonly kind: 'correlate'; readonly fn: string; readonly name: string; readonly args: readonly BoundExpr[]; readonly joinType: 'inner' | 'left' }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
   | {
       readonly kind: 'group-aggregate';
@@ -296,6 +298,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (predicate === undefined && projection === undefined) return input;
         return add({ kind: 'calc', predicate, projection }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
+      case 'correlate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        return add({ kind: 'correlate', fn: p.fn, name: p.name, args: p.args, joinType: p.joinType }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
+      }
       case 'window-tvf': {
         if (p.window.kind === 'session') throw planError('a SESSION window must be aggregated (GROUP BY window_start, window_end, ...)', undefined, 'Flink has the same rule: session windows exist only inside a window aggregation');
         const input = plan(p.input);
@@ -445,6 +452,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     }
     case 'window-tvf':
       return `WindowTableFunction(${describeWindow(s.window)}, time=${inNames()[s.timeIndex]})`;
+    case 'correlate':
+      return `Correlate(${s.name}(${s.args.map((a) => exprToString(a, inNames())).join(', ')}), joinType=${s.joinType}, columns=[${n.schema.slice(n.schema.length - (n.schema.length - nodes[n.inputs[0]!.from]!.schema.length)).map((f) => f.name).join(', ')}])`;
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';

@@ -179,6 +179,8 @@ export class Binder {
         return requalify(plan, f.alias?.value, aliases, f.span);
       }
       case 'table-function':
+        if (f.lateral === true) throw bindError(`LATERAL TABLE(${f.name.value}(...)) joins a table function to the rows before it`, f.span, `FROM t CROSS JOIN LATERAL TABLE(${f.name.value}(t.x)) AS r(a, b)`);
+        if (this.userFunction(f.name.value) !== undefined) throw bindError(`a table function is called per row of a table: LATERAL TABLE(${f.name.value}(...))`, f.span, `FROM t CROSS JOIN LATERAL TABLE(${f.name.value}(t.x)) AS r(a, b)`);
         return this.bindWindowTvf(f);
       case 'join': {
         if (flattenable(f)) {
@@ -215,6 +217,7 @@ export class Binder {
   /** An outer join, a join with USING, or a temporal join. */
   private bindJoinUnit(f: ast.Join): LogicalPlan {
     const left = this.bindFrom(f.left);
+    if (f.right.kind === 'table-function' && f.right.lateral === true) return this.bindCorrelate(f, left, f.right);
     if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return bindTemporalJoin(this, f, left, f.right);
     const right = this.bindFrom(f.right);
     const nl = left.schema.length;
@@ -356,6 +359,42 @@ export class Binder {
   }
 
   /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])) and HOP, CUMULATE, SESSION. */
+  /**
+   * `left CROSS JOIN LATERAL TABLE(f(args)) [AS t(a, b)]` (also `left, LATERAL TABLE(...)` and
+   * `JOIN ... ON cond`, a filter on top) and `left LEFT JOIN LATERAL TABLE(...) ON TRUE`.
+   */
+  private bindCorrelate(f: ast.Join, left: LogicalPlan, tf: ast.TableFunctionRef): LogicalPlan {
+    const name = tf.name.value;
+    const user = this.userFunction(name);
+    if (user === undefined) throw bindError(`table function ${name} not found`, tf.name.span, "create it first: CREATE FUNCTION name AS 'module.js' (a module with kind: 'table')");
+    if (user.def.kind !== 'table') throw bindError(`${user.fn.name} is ${user.def.kind === 'aggregate' ? 'an aggregate' : 'a scalar'} function, not a table function`, tf.name.span, "a table function's module has kind: 'table' and an eval that yields rows");
+    const args = tf.args.map((a) => {
+      if (a.kind !== 'expr' || a.argName !== undefined) throw bindError(`the arguments of table function ${name} are expressions`, a.span);
+      return this.bindExpr(a.expr, { schema: left.schema, clause: 'LATERAL TABLE' });
+    });
+    checkUserArgs(user.fn.name, user.def, args, tf.span);
+    let joinType: 'inner' | 'left';
+    if (f.joinType === 'cross' || f.joinType === 'inner') joinType = 'inner';
+    else if (f.joinType === 'left') joinType = 'left';
+    else throw notSupported(`${f.joinType.toUpperCase()} JOIN LATERAL TABLE`, f.span, 'use CROSS JOIN LATERAL TABLE(...) or LEFT JOIN LATERAL TABLE(...) ON TRUE');
+    if (f.using !== undefined) throw bindError('USING is not allowed with LATERAL TABLE', f.span, 'use ON TRUE');
+    const aliases = tf.columnAliases?.map((c) => c.value);
+    const columns = user.def.columns;
+    if (aliases !== undefined && aliases.length !== columns.length) throw bindError(`${aliases.length} column aliases given for the ${columns.length} column(s) of ${user.fn.name} (${columns.map((c) => c.name).join(', ')})`, tf.span);
+    const qualifier = tf.alias?.value ?? user.fn.name;
+    const fields: Field[] = columns.map((c, i) => ({ name: aliases?.[i] ?? c.name, type: c.type, nullable: true, rowtime: false, qualifier }));
+    const node: LogicalPlan = { kind: 'correlate', input: left, fn: udfKey(user.fn.name, user.fn.specifier), name: user.fn.name, args: args.map((a, i) => castTo(a, user.def.args[i]!)), joinType, schema: [...left.schema, ...fields] };
+    if (f.on === undefined) {
+      if (joinType === 'left') throw bindError('LEFT JOIN LATERAL TABLE needs ON TRUE', f.span);
+      return node;
+    }
+    const on = this.bindExpr(f.on, { schema: node.schema, clause: 'ON' });
+    this.expectBoolean(on, f.on, 'ON');
+    if (on.kind === 'const' && on.value === true) return node;
+    if (joinType === 'left') throw notSupported('a LEFT JOIN LATERAL TABLE condition other than ON TRUE', f.on.span, 'Flink has the same rule: write LEFT JOIN LATERAL TABLE(f(x)) AS t(a) ON TRUE and filter in WHERE');
+    return { kind: 'filter', input: node, predicate: on, schema: node.schema };
+  }
+
   private bindWindowTvf(f: ast.TableFunctionRef): LogicalPlan {
     const name = f.name.value.toUpperCase();
     const params: Record<string, string[]> = {
@@ -1120,7 +1159,7 @@ export function notTimeAttribute(f: Field, span: Span): WeirError {
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
 export function flattenable(f: ast.Join): boolean {
-  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true);
 }
 
 function nameOf(q: ast.QualifiedName): string {

@@ -12,9 +12,9 @@
 // as DOUBLE), converted in SQL on both sides, so the function sees what the stream gives it.
 
 import type { DuckDBConnection, DuckDBType, DuckDBValue } from '@duckdb/node-api';
-import { BIGINT, BOOLEAN, DOUBLE, DuckDBListValue, DuckDBScalarFunction, DuckDBStructValue, INTEGER, LIST, STRUCT, VARCHAR } from '@duckdb/node-api';
+import { BIGINT, BOOLEAN, DOUBLE, DuckDBListValue, DuckDBScalarFunction, DuckDBStructValue, INTEGER, LIST, STRUCT, VARCHAR, listValue, structValue } from '@duckdb/node-api';
 import type { DataType } from '../common/types.js';
-import { UdafRunner, checkValue, udfByKey } from '../expr/udf.js';
+import { TableFunctionRunner, UdafRunner, checkValue, udfByKey } from '../expr/udf.js';
 import type { Column } from '../common/batch.js';
 import { columnFromScalars } from '../common/batch.js';
 import { typeToDuckDb } from './duck-expr.js';
@@ -22,18 +22,18 @@ import { typeToDuckDb } from './duck-expr.js';
 interface Registered {
   readonly duckName: string;
   readonly key: string;
-  readonly kind: 'scalar' | 'aggregate';
+  readonly kind: 'scalar' | 'aggregate' | 'table';
 }
 
 /** Functions the translation used, by key; registered on a connection before queries run. */
 const used = new Map<string, Registered>();
 
-function duckNameFor(key: string, kind: 'scalar' | 'aggregate'): string {
+function duckNameFor(key: string, kind: 'scalar' | 'aggregate' | 'table'): string {
   const k = `${kind}:${key}`;
   let r = used.get(k);
   if (r === undefined) {
     const { name } = udfByKey(key);
-    r = { duckName: `weir_${kind === 'scalar' ? 'udf' : 'udaf'}_${used.size}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`, key, kind };
+    r = { duckName: `weir_${kind === 'scalar' ? 'udf' : kind === 'table' ? 'udtf' : 'udaf'}_${used.size}_${name.replace(/[^A-Za-z0-9_]/g, '_')}`, key, kind };
     used.set(k, r);
   }
   return r.duckName;
@@ -107,6 +107,16 @@ export function udfCallToDuckDb(key: string, args: readonly { sql: string; type:
   return fromJsSql(`${name}(${args.map((a) => toJsSql(a.sql, a.type)).join(', ')})`, ret);
 }
 
+/**
+ * A table function call in DuckDB SQL: a scalar function returning the rows as a list of
+ * structs (unnested by the caller as `u`), and the SQL of each output column over `r.u`.
+ */
+export function tableFunctionToDuckDb(key: string, args: readonly { sql: string; type: DataType }[]): { call: string; columns: string[] } {
+  const { def } = udfByKey(key);
+  const name = duckNameFor(key, 'table');
+  return { call: `${name}(${args.map((a) => toJsSql(a.sql, a.type)).join(', ')})`, columns: def.columns.map((c, j) => fromJsSql(`r.u.f${j}`, c.type)) };
+}
+
 /** A user-defined aggregate in DuckDB SQL: its apply function over list() of the arguments' rows. */
 export function udafCallToDuckDb(key: string, args: readonly string[], filter: string): string {
   const { def } = udfByKey(key);
@@ -144,6 +154,36 @@ export function registerUdfs(conn: DuckDBConnection): void {
                 info.setError(`function ${name}: ${e instanceof Error ? e.message : String(e)}`);
                 return;
               }
+            }
+            output.flush();
+          },
+        }),
+      );
+    } else if (r.kind === 'table') {
+      const runner = new TableFunctionRunner(name, r.key);
+      const entries: Record<string, DuckDBType> = {};
+      def.columns.forEach((c, j) => (entries[`f${j}`] = jsDuckType(c.type)));
+      conn.registerScalarFunction(
+        DuckDBScalarFunction.create({
+          name: r.duckName,
+          returnType: LIST(STRUCT(entries)),
+          parameterTypes: def.args.map(jsDuckType),
+          specialHandling: true,
+          mainFunction: (info, input, output) => {
+            try {
+              for (let row = 0; row < input.rowCount; row++) {
+                const cols: Column[] = def.args.map((t, a) => columnFromScalars(t, [fromDuck(input.getColumnVector(a).getItem(row)) as never]));
+                const items: DuckDBValue[] = [];
+                runner.run(cols, 0, (vals) => {
+                  const e: Record<string, DuckDBValue> = {};
+                  def.columns.forEach((c, j) => (e[`f${j}`] = toDuck(vals[j], c.type)));
+                  items.push(structValue(e));
+                });
+                output.setItem(row, listValue(items));
+              }
+            } catch (e) {
+              info.setError(e instanceof Error ? e.message : String(e));
+              return;
             }
             output.flush();
           },

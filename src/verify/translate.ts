@@ -25,7 +25,7 @@ import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, exprToDuckDb, sqlString } from './duck-expr.js';
-import { udafCallToDuckDb } from './duck-udf.js';
+import { tableFunctionToDuckDb, udafCallToDuckDb } from './duck-udf.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -306,6 +306,16 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const input = planToDuckDb(p.input, ctx);
       const pred = wrapExpr(p, () => exprToDuckDb(p.predicate, (j) => `t.c${j}`));
       return `SELECT ${list(cols(p.schema.length))} FROM (${input}) t WHERE ${pred}`;
+    }
+    case 'correlate': {
+      // the same module, as a DuckDB function returning the rows as a list, unnested (duck-udf.ts)
+      const input = planToDuckDb(p.input, ctx);
+      const n = p.input.schema.length;
+      const args = p.args.map((e) => ({ sql: wrapExpr(p, () => exprToDuckDb(e, (j) => `t.c${j}`)), type: e.type }));
+      const { call, columns } = tableFunctionToDuckDb(p.fn, args);
+      const out = columns.map((c, j) => `${c} AS c${n + j}`);
+      const lateral = `LATERAL (SELECT unnest(${call}) AS u) r`;
+      return `SELECT ${[...cols(n), ...out].join(', ')} FROM (${input}) t ${p.joinType === 'left' ? `LEFT JOIN ${lateral} ON TRUE` : `CROSS JOIN ${lateral}`}`;
     }
     case 'window-tvf': {
       if (p.window.kind === 'session') throw new TranslationError(describeNode(p), 'a SESSION window must be aggregated');
