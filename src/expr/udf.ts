@@ -27,7 +27,7 @@
 // row: no allocation per row beyond what the function itself does.
 
 import { statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pack, unpack } from 'msgpackr';
 import type { Column, Scalar } from '../common/batch.js';
@@ -63,17 +63,13 @@ export interface UdfDefinition {
 type Loaded = { readonly ok: true; readonly exports: Record<string, unknown> } | { readonly ok: false; readonly error: string };
 const modules = new Map<string, Loaded>();
 
-/** Where a module path of CREATE FUNCTION points: relative to the SQL file's directory, or to the working directory. */
-export function moduleLocation(text: string, sourceName: string): { path: string; specifier: string | undefined } {
-  let base = process.cwd();
-  if (!sourceName.startsWith('<')) {
-    try {
-      if (statSync(sourceName).isFile()) base = dirname(resolve(sourceName));
-    } catch {
-      // not a file (a label): the working directory
-    }
-  }
-  const path = resolve(base, text);
+/**
+ * Where a module path of CREATE FUNCTION points: a relative path is resolved against the
+ * working directory, as the 'path' of a filesystem table is (so a query file and the data and
+ * modules it names move together when run from the same directory).
+ */
+export function moduleLocation(text: string): { path: string; specifier: string | undefined } {
+  const path = resolve(process.cwd(), text);
   try {
     const st = statSync(path);
     if (!st.isFile()) return { path, specifier: undefined };

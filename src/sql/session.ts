@@ -64,7 +64,7 @@ export class Session {
       case 'create-view':
         return this.createView(stmt, source);
       case 'create-function':
-        return this.createFunction(stmt, source);
+        return this.createFunction(stmt);
       case 'drop': {
         if (stmt.object === 'function') return this.dropFunction(stmt);
         const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
@@ -143,12 +143,12 @@ export class Session {
     }
     for (const st of stmts) {
       if (st.kind !== 'create-function' || !isJavaScript(st)) continue;
-      const loc = moduleLocation(st.module, source.name);
+      const loc = moduleLocation(st.module);
       if (loc.specifier !== undefined) await loadFunctionModule(loc.specifier);
     }
   }
 
-  private createFunction(stmt: ast.CreateFunction, source: SourceText): StatementResult {
+  private createFunction(stmt: ast.CreateFunction): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
     const form = `CREATE FUNCTION ${name} AS 'path/to/${name}.js' LANGUAGE JAVASCRIPT`;
     const lang = stmt.language?.value;
@@ -166,9 +166,9 @@ export class Session {
       if (stmt.ifNotExists) return { kind: 'ok', message: `function ${name} already exists (kept)` };
       throw bindError(`function '${name}' already exists`, stmt.name.span, `DROP FUNCTION ${name} first, or write CREATE FUNCTION IF NOT EXISTS`);
     }
-    const loc = moduleLocation(stmt.module, source.name);
+    const loc = moduleLocation(stmt.module);
     if (loc.specifier === undefined) {
-      throw bindError(`function module not found: ${loc.path}`, stmt.moduleSpan, source.name.startsWith('<') ? 'a relative path is resolved against the working directory' : "a relative path is resolved against the directory of the SQL file");
+      throw bindError(`function module not found: ${loc.path}`, stmt.moduleSpan, `a relative path is resolved against the working directory (${process.cwd()}), as a table's 'path' is`);
     }
     const def = udfDefinition(loc.specifier, name, stmt.moduleSpan);
     this.catalog.functions.set(name.toLowerCase(), { name, module: stmt.module, specifier: loc.specifier, kind: def.kind, temporary: stmt.temporary, system: stmt.system });

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { registerUdfs } from './duck-udf.js';
+import { moduleLocation } from '../expr/udf.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceText } from '../common/errors.js';
 import { WeirError } from '../common/errors.js';
@@ -113,7 +114,9 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         break;
       }
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'create-function' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
+        // the crash runs' script may run elsewhere: a function's module by its absolute path
+        if (stmt.kind === 'create-function') ddl.push(`CREATE FUNCTION IF NOT EXISTS \`${stmt.name.parts[stmt.name.parts.length - 1]!.value.replaceAll('`', '``')}\` AS '${moduleLocation(stmt.module).path.replaceAll("'", "''")}' LANGUAGE JAVASCRIPT`);
+        else if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop') ddl.push(textOf(stmt.span));
         break;
       default:
         break;
