@@ -464,7 +464,7 @@ export function describeWindow(w: WindowSpec): string {
 
 export function aggToString(a: AggCall, names: readonly string[]): string {
   const args = a.fn === 'count_star' ? '*' : a.args.map((i) => names[i] ?? `$${i}`).join(', ');
-  const fn = a.fn === 'count_star' ? 'COUNT' : a.fn.toUpperCase();
+  const fn = a.fn === 'count_star' ? 'COUNT' : a.fn === 'udaf' ? `${a.udf!.name}${a.udf!.phase === 'partial' ? '$partial' : a.udf!.phase === 'merge' ? '$merge' : ''}` : a.fn.toUpperCase();
   return `${fn}(${a.distinct ? 'DISTINCT ' : ''}${args})${a.filter !== undefined ? ` FILTER (WHERE ${names[a.filter] ?? `$${a.filter}`})` : ''}`;
 }
 
