@@ -235,6 +235,13 @@ export class SqlParser extends CstParser {
       { ALT: () => this.CONSUME(T.TABLES) },
       { ALT: () => this.CONSUME(T.VIEWS) },
       { ALT: () => this.CONSUME(T.FUNCTIONS) },
+      {
+        // SHOW USER FUNCTIONS
+        ALT: () => {
+          this.CONSUME(T.USER);
+          this.CONSUME2(T.FUNCTIONS);
+        },
+      },
       { ALT: () => this.CONSUME(T.JOBS) },
     ]);
   });
@@ -247,7 +254,8 @@ export class SqlParser extends CstParser {
   readonly dropStatement = this.RULE('dropStatement', () => {
     this.CONSUME(T.DROP);
     this.OPTION(() => this.CONSUME(T.TEMPORARY));
-    this.OR([{ ALT: () => this.CONSUME(T.TABLE) }, { ALT: () => this.CONSUME(T.VIEW) }]);
+    this.OPTION3(() => this.CONSUME(T.SYSTEM));
+    this.OR([{ ALT: () => this.CONSUME(T.TABLE) }, { ALT: () => this.CONSUME(T.VIEW) }, { ALT: () => this.CONSUME(T.FUNCTION) }]);
     // `IF EXISTS` versus a table named `if` (k = 2).
     this.OPTION2(() => {
       this.CONSUME(T.IF);
@@ -319,7 +327,21 @@ export class SqlParser extends CstParser {
   readonly createStatement = this.RULE('createStatement', () => {
     this.CONSUME(T.CREATE);
     this.OPTION(() => this.CONSUME(T.TEMPORARY));
-    this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }]);
+    this.OPTION2(() => this.CONSUME(T.SYSTEM));
+    this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }, { ALT: () => this.SUBRULE(this.createFunctionBody) }]);
+  });
+
+  /** `FUNCTION [IF NOT EXISTS] name AS 'module.js' [LANGUAGE JAVASCRIPT]` (Flink's CREATE FUNCTION). */
+  readonly createFunctionBody = this.RULE('createFunctionBody', () => {
+    this.CONSUME(T.FUNCTION);
+    this.OPTION(() => this.SUBRULE(this.ifNotExists));
+    this.SUBRULE(this.qualifiedName);
+    this.CONSUME(T.AS);
+    this.CONSUME(T.StringLiteral);
+    this.OPTION2(() => {
+      this.CONSUME(T.LANGUAGE);
+      this.SUBRULE(this.identifier, { LABEL: 'language' });
+    });
   });
 
   /**

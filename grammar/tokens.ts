@@ -328,6 +328,10 @@ export const COMMENT = keyword('COMMENT', N);
 export const METADATA = keyword('METADATA', N);
 export const VIRTUAL = keyword('VIRTUAL', N);
 export const DROP = keyword('DROP', N);
+export const FUNCTION = keyword('FUNCTION', N);
+export const SYSTEM = keyword('SYSTEM', N);
+export const LANGUAGE = keyword('LANGUAGE', N);
+export const USER = keyword('USER', N);
 
 // DML and other statements
 export const INSERT = keyword('INSERT', R);

@@ -56,8 +56,21 @@ export interface ViewDef {
 
 export type CatalogObject = TableDef | ViewDef;
 
+/** A user-defined function of the session (CREATE FUNCTION ... LANGUAGE JAVASCRIPT). */
+export interface FunctionDef {
+  readonly name: string;
+  /** The module text as written in CREATE FUNCTION, and the import specifier it resolved to. */
+  readonly module: string;
+  readonly specifier: string;
+  readonly kind: 'scalar' | 'aggregate' | 'table';
+  readonly temporary: boolean;
+  readonly system: boolean;
+}
+
 export class Catalog {
   private readonly objects = new Map<string, CatalogObject>();
+  /** User-defined functions by lower-case name (a namespace apart from tables, as in Flink). */
+  readonly functions = new Map<string, FunctionDef>();
 
   has(name: string): boolean {
     return this.objects.has(name.toLowerCase());

@@ -121,6 +121,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   for (const [k, v] of parseSets(opts.set)) session.options.set(k, v);
   const sinks: SinkNode[] = [];
   const queries: LogicalPlan[] = [];
+  await session.loadFunctionModules(source);
   const executed = session.executeScript(source);
   try {
     checkOneTimeZone(executed.map((e) => e.statement));
@@ -300,9 +301,10 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
 }
 
 /** `weir explain FILE.sql`: the plans of the file's INSERTs and queries. */
-export function explainFile(path: string, opts: { set: readonly string[]; parallelism?: number }, io: CliIO = defaultIO): number {
+export async function explainFile(path: string, opts: { set: readonly string[]; parallelism?: number }, io: CliIO = defaultIO): Promise<number> {
   const source = readSource(path);
   const session = new Session();
+  await session.loadFunctionModules(source);
   for (const [k, v] of parseSets(opts.set)) session.options.set(k, v);
   if (opts.parallelism !== undefined) session.options.set('parallelism.default', String(opts.parallelism));
   let any = false;
@@ -528,8 +530,8 @@ export function buildProgram(io: CliIO, setCode: (c: number) => void, shellOptio
     .argument('<file>', 'the .sql file')
     .addOption(new Option('-p, --parallelism <n>', 'plan for this parallelism').argParser(positiveInt('--parallelism')))
     .option('--set <key=value>', 'set a session option (repeatable)', collect)
-    .action((file: string, o: { parallelism?: number; set?: string[] }) => {
-      setCode(explainFile(file, { parallelism: o.parallelism, set: o.set ?? [] }, io));
+    .action(async (file: string, o: { parallelism?: number; set?: string[] }) => {
+      setCode(await explainFile(file, { parallelism: o.parallelism, set: o.set ?? [] }, io));
     });
 
   return program;

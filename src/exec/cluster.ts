@@ -4,6 +4,7 @@
 // channels over it with credit-based flow control). The main thread starts the workers,
 // gathers their metrics, and fails the whole job on the first error.
 
+import { loadedFunctionModules } from '../expr/udf.js';
 import { MessageChannel, Worker } from 'node:worker_threads';
 import type { MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
@@ -99,7 +100,7 @@ export class ClusterJob implements JobHandle {
       (init) =>
         new Promise<void>((resolve) => {
           const w = new Worker(workerScript(), {
-            workerData: { plan: this.plan, options, restore: this.restore, thread: init.thread, placement: this.placement, ports: init.ports },
+            workerData: { plan: this.plan, options, restore: this.restore, thread: init.thread, placement: this.placement, ports: init.ports, udfModules: loadedFunctionModules() },
             transferList: init.ports.map(([, p]) => p),
           });
           this.workers.push(w);

@@ -32,6 +32,7 @@ import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
 import { CalcOperator } from './operators/calc.js';
 import { UnnestOperator } from './operators/unnest.js';
+import { CorrelateOperator } from './operators/correlate.js';
 import { WindowAggregateOperator } from './operators/window-aggregate.js';
 import { WindowTvfOperator } from './operators/window-tvf.js';
 import { RegularJoinOperator } from './operators/regular-join.js';
@@ -395,6 +396,8 @@ export class Job {
         return new CalcOperator(s.predicate, s.projection);
       case 'unnest':
         return new UnnestOperator(s.exprs, s.ordinality, s.outer, outTypes, this.inputSchema(n).length);
+      case 'correlate':
+        return new CorrelateOperator(s.name, s.fn, s.args, s.joinType === 'left', outTypes.slice(types.length));
       case 'window-tvf':
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
         return new WindowTvfOperator(s.window, s.timeIndex);

@@ -15,6 +15,7 @@ import type { DataType } from '../common/types.js';
 import { isIntegral, physicalKind } from '../common/types.js';
 import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
+import { UdafAccumulator } from './udaf-accumulator.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -1021,6 +1022,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
       break;
     case 'array_agg':
       acc = new ArrayAgg(arg);
+      break;
+    case 'udaf':
+      acc = new UdafAccumulator(call.udf!, call.args, retractable);
       break;
     case 'min':
     case 'max': {

@@ -33,8 +33,18 @@ export function avgResultType(a: DataType): DataType {
   return a.kind === 'DECIMAL' ? T.decimal(38, Math.max(6, a.scale ?? 0)) : a;
 }
 
+/**
+ * Upper-case names of the user-defined aggregate functions of the session being bound (set by
+ * the binder when it starts: binding is synchronous, so one session binds at a time).
+ */
+let userAggregates: ReadonlySet<string> = new Set();
+
+export function setUserAggregateNames(names: ReadonlySet<string>): void {
+  userAggregates = names;
+}
+
 export function isAggregateName(upper: string): boolean {
-  return AGGREGATE_NAMES.has(upper);
+  return AGGREGATE_NAMES.has(upper) || userAggregates.has(upper);
 }
 
 export function resolveAggregate(upper: string, args: readonly DataType[], star: boolean): { fn: AggFunction; type: DataType } | string {

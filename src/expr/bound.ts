@@ -141,7 +141,9 @@ export function exprToString(e: BoundExpr, names?: readonly string[]): string {
       if (e.fn === 'neg') return `-${exprToString(e.args[0]!, names)}`;
       if (e.fn === 'is_null') return `${exprToString(e.args[0]!, names)} IS NULL`;
       if (e.fn === 'is_not_null') return `${exprToString(e.args[0]!, names)} IS NOT NULL`;
-      return `${e.fn.toUpperCase()}(${e.args.map((a) => exprToString(a, names)).join(', ')})`;
+      // a user-defined function's key is `udf:<name>|<module>`: shown by its SQL name
+      const fnName = e.fn.startsWith('udf:') ? e.fn.slice(4, e.fn.indexOf('|')) : e.fn.toUpperCase();
+      return `${fnName}(${e.args.map((a) => exprToString(a, names)).join(', ')})`;
     }
     case 'case':
       return `CASE ${e.whens.map((w) => `WHEN ${exprToString(w.cond, names)} THEN ${exprToString(w.then, names)}`).join(' ')} ELSE ${exprToString(e.else, names)} END`;

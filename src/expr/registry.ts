@@ -39,7 +39,15 @@ export function registerFunction(f: ScalarFunction): void {
   for (const s of f.sqlNames) bySql.set(s, f);
 }
 
+/** Finds user-defined functions (`udf:` keys, src/expr/udf.ts), which are loaded at run time. */
+let userFunctions: ((key: string) => ScalarFunction | undefined) | undefined;
+
+export function setUserFunctionResolver(resolve: (key: string) => ScalarFunction | undefined): void {
+  userFunctions = resolve;
+}
+
 export function functionByName(name: string): ScalarFunction | undefined {
+  if (name.startsWith('udf:')) return userFunctions?.(name);
   return byName.get(name);
 }
 

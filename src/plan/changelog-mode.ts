@@ -72,6 +72,7 @@ export function changelogModes(plan: PhysicalPlan): Map<number, string> {
       }
       case 'calc':
       case 'unnest':
+      case 'correlate':
       case 'union':
         m = all(n);
         break;

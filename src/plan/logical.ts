@@ -47,10 +47,25 @@ export type WindowSpec =
   /** `partitionKeys` are input columns (PARTITION BY); sessions are per group key anyway. */
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[]; readonly zone?: string };
 
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg';
+/** `udaf`: a user-defined aggregate function (AggCall.udf says which, src/expr/udf.ts). */
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg' | 'udaf';
+
+/**
+ * A user-defined aggregate of an AggCall. `phase` is set in a two-phase window aggregation:
+ * the local part emits each accumulator encoded as text (`partial`), the global part merges
+ * those (`merge`).
+ */
+export interface UdafRef {
+  readonly key: string;
+  readonly name: string;
+  readonly mergeable: boolean;
+  readonly retractable: boolean;
+  readonly phase?: 'partial' | 'merge';
+}
 
 export interface AggCall {
   readonly fn: AggFunction;
+  readonly udf?: UdafRef;
   /** Input columns of the argument(s). */
   readonly args: readonly number[];
   readonly distinct: boolean;
@@ -91,6 +106,24 @@ export interface FilterNode {
   readonly kind: 'filter';
   readonly input: LogicalPlan;
   readonly predicate: BoundExpr;
+  readonly schema: Schema;
+}
+
+/**
+ * A table function joined per row (Flink's Correlate): `CROSS JOIN LATERAL TABLE(f(x))`
+ * (inner: a row producing nothing is dropped) or `LEFT JOIN LATERAL TABLE(f(x)) ON TRUE`
+ * (left: such a row is kept with NULLs). Output: the input's columns, then the function's.
+ * Each output row keeps its input row's changelog kind.
+ */
+export interface CorrelateNode {
+  readonly kind: 'correlate';
+  readonly input: LogicalPlan;
+  /** The user-defined table function's key (src/expr/udf.ts) and SQL name. */
+  readonly fn: string;
+  readonly name: string;
+  /** Arguments, over the input's columns. */
+  readonly args: readonly BoundExpr[];
+  readonly joinType: 'inner' | 'left';
   readonly schema: Schema;
 }
 
@@ -337,6 +370,7 @@ export type LogicalPlan =
   | FilterNode
   | WindowTvfNode
   | UnnestNode
+  | CorrelateNode
   | AggregateNode
   | WindowAggregateNode
   | JoinNode
@@ -357,6 +391,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'filter':
     case 'window-tvf':
     case 'unnest':
+    case 'correlate':
     case 'aggregate':
     case 'window-aggregate':
     case 'rank':
@@ -470,7 +505,7 @@ export function describeWindow(w: WindowSpec): string {
 
 export function aggToString(a: AggCall, names: readonly string[]): string {
   const args = a.fn === 'count_star' ? '*' : a.args.map((i) => names[i] ?? `$${i}`).join(', ');
-  const fn = a.fn === 'count_star' ? 'COUNT' : a.fn.toUpperCase();
+  const fn = a.fn === 'count_star' ? 'COUNT' : a.fn === 'udaf' ? `${a.udf!.name}${a.udf!.phase === 'partial' ? '$partial' : a.udf!.phase === 'merge' ? '$merge' : ''}` : a.fn.toUpperCase();
   return `${fn}(${a.distinct ? 'DISTINCT ' : ''}${args})${a.filter !== undefined ? ` FILTER (WHERE ${names[a.filter] ?? `$${a.filter}`})` : ''}`;
 }
 
@@ -502,6 +537,8 @@ export function describeNode(p: LogicalPlan): string {
       return `WindowTableFunction(${windowToString(p.window)}, time=${inNames(p.input)[p.timeIndex]})`;
     case 'unnest':
       return describeUnnest(p.exprs, p.ordinality, p.outer, inNames(p.input));
+    case 'correlate':
+      return `Correlate(${p.name}(${p.args.map((a) => exprToString(a, inNames(p.input))).join(', ')}), joinType=${p.joinType}, columns=[${p.schema.slice(p.input.schema.length).map((f) => f.name).join(', ')}])`;
     case 'aggregate': {
       const names = inNames(p.input);
       return `Aggregate(groupBy=[${p.groupKeys.map((k) => names[k]).join(', ')}], aggs=[${p.aggs.map((a) => aggToString(a, names)).join(', ')}])`;

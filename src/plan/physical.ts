@@ -78,6 +78,8 @@ export type OperatorSpec =
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
   /** UNNEST: each row repeated per collection element (logical.ts UnnestNode). Stateless. */
   | { readonly kind: 'unnest'; readonly exprs: readonly BoundExpr[]; readonly ordinality: boolean; readonly outer: boolean }
+  /** A table function joined per row (logical.ts CorrelateNode). */
+  | { readonly kind: 'correlate'; readonly fn: string; readonly name: string; readonly args: readonly BoundExpr[]; readonly joinType: 'inner' | 'left' }
   | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
   | {
       readonly kind: 'group-aggregate';
@@ -193,6 +195,10 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const argType = inSchema[a.args[0]!]!.type;
         const sumType = argType.kind === 'DECIMAL' ? { kind: 'DECIMAL' as const, precision: 38, scale: argType.scale ?? 0 } : argType;
         finals.push({ kind: 'avg', sum: partial(a, 'sum', sumType), count: partial(a, 'count', { kind: 'BIGINT' }), type: a.type });
+      } else if (a.fn === 'udaf') {
+        // the local part emits the accumulator itself (encoded text), the global part merges them
+        local.push({ ...a, udf: { ...a.udf!, phase: 'partial' }, type: { kind: 'STRING' }, distinct: false });
+        finals.push({ kind: 'one', at: local.length - 1 });
       } else finals.push({ kind: 'one', at: partial(a, a.fn, a.type) });
     }
     const records = local.length;
@@ -212,6 +218,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     const keys = p.groupKeys.map((_, i) => i);
     const global: AggCall[] = local.slice(0, records).map((a, i) => {
       const col = k + i;
+      if (a.fn === 'udaf') return { fn: 'udaf', udf: { ...a.udf!, phase: 'merge' }, args: [col], distinct: false, filter: undefined, type: p.aggs.find((q) => q.udf?.key === a.udf!.key)!.type, name: a.name };
       const fn: AggCall['fn'] = a.fn === 'count' || a.fn === 'count_star' || a.fn === 'sum0' ? 'sum0' : a.fn;
       // FIRST_VALUE / LAST_VALUE / LISTAGG of the partials, in the order they arrive (a slice's
       // partials before a later slice's); LISTAGG joins them with the same separator
@@ -310,6 +317,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (predicate === undefined && projection === undefined) return input;
         return add({ kind: 'calc', predicate, projection }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
+      case 'correlate': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        return add({ kind: 'correlate', fn: p.fn, name: p.name, args: p.args, joinType: p.joinType }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
+      }
       case 'window-tvf': {
         if (p.window.kind === 'session') throw planError('a SESSION window must be aggregated (GROUP BY window_start, window_end, ...)', undefined, 'Flink has the same rule: session windows exist only inside a window aggregation');
         const input = plan(p.input);
@@ -322,8 +334,13 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const inNode = nodes[input]!;
         if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
+        const unmergeable = p.aggs.find((a) => a.fn === 'udaf' && !a.udf!.mergeable);
+        if (p.window.kind === 'session' && unmergeable !== undefined) {
+          throw planError(`the aggregate function ${unmergeable.udf!.name} has no merge, which a SESSION window needs (sessions merge when a row bridges them)`, undefined, 'export merge(acc, accs) from its module');
+        }
         // (ARRAY_AGG has no partial form here: its global phase would nest the local arrays)
-        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg');
+        // a user-defined aggregate pre-aggregates in two phases only when it can merge accumulators
+        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg') && unmergeable === undefined;
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
@@ -507,6 +524,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       return `WindowTableFunction(${describeWindow(s.window)}, time=${inNames()[s.timeIndex]})`;
     case 'unnest':
       return describeUnnest(s.exprs, s.ordinality, s.outer, inNames());
+    case 'correlate':
+      return `Correlate(${s.name}(${s.args.map((a) => exprToString(a, inNames())).join(', ')}), joinType=${s.joinType}, columns=[${n.schema.slice(n.schema.length - (n.schema.length - nodes[n.inputs[0]!.from]!.schema.length)).map((f) => f.name).join(', ')}])`;
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';

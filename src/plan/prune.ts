@@ -81,6 +81,18 @@ function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
       if (p.window.kind === 'session') for (const k of p.window.partitionKeys) need.add(k);
       return { plan: { kind: 'window-tvf', input: child.plan, window, timeIndex: child.map.get(p.timeIndex)!, schema }, map };
     }
+    case 'correlate': {
+      // the function's columns are kept (they are its result); the input is narrowed
+      const n = p.input.schema.length;
+      const need = new Set([...required].filter((i) => i < n));
+      for (const a of p.args) referencedInputs(a, need);
+      const child = prune(p.input, need);
+      const width = child.plan.schema.length;
+      const map = new Map<number, number>(child.map);
+      for (let j = n; j < p.schema.length; j++) map.set(j, width + (j - n));
+      const args = p.args.map((a) => remap(a, child.map, child.plan.schema));
+      return { plan: { ...p, input: child.plan, args, schema: [...child.plan.schema, ...p.schema.slice(n)] }, map };
+    }
     case 'aggregate':
     case 'window-aggregate': {
       const need = new Set<number>(p.groupKeys);

@@ -31,6 +31,7 @@ export function windowProperties(p: LogicalPlan): WindowProperties | undefined {
     case 'window-aggregate':
       return lastThree(p.window, p.schema.length);
     case 'filter':
+    case 'correlate':
       return windowProperties(p.input);
     case 'project': {
       const inner = windowProperties(p.input);

@@ -25,6 +25,7 @@ export interface QualifiedName {
 export type Statement =
   | CreateTable
   | CreateView
+  | CreateFunction
   | Insert
   | QueryStatement
   | Explain
@@ -133,6 +134,21 @@ export interface CreateView {
   readonly span: Span;
 }
 
+/** `CREATE [TEMPORARY] [SYSTEM] FUNCTION [IF NOT EXISTS] f AS 'module.js' [LANGUAGE JAVASCRIPT]` */
+export interface CreateFunction {
+  readonly kind: 'create-function';
+  readonly name: QualifiedName;
+  readonly temporary: boolean;
+  readonly system: boolean;
+  readonly ifNotExists: boolean;
+  /** The text of the AS string (a module path; a Java class name is refused by the session). */
+  readonly module: string;
+  readonly moduleSpan: Span;
+  /** The LANGUAGE word, upper-cased; undefined when not given. */
+  readonly language: { readonly value: string; readonly span: Span } | undefined;
+  readonly span: Span;
+}
+
 export interface Insert {
   readonly kind: 'insert';
   readonly table: QualifiedName;
@@ -174,7 +190,7 @@ export interface ResetStatement {
 
 export interface Show {
   readonly kind: 'show';
-  readonly what: 'tables' | 'views' | 'functions' | 'jobs' | 'create-table' | 'create-view';
+  readonly what: 'tables' | 'views' | 'functions' | 'user-functions' | 'jobs' | 'create-table' | 'create-view';
   /** The table or view of SHOW CREATE TABLE / VIEW. */
   readonly name?: QualifiedName;
   readonly span: Span;
@@ -189,7 +205,7 @@ export interface Describe {
 
 export interface Drop {
   readonly kind: 'drop';
-  readonly object: 'table' | 'view';
+  readonly object: 'table' | 'view' | 'function';
   readonly temporary: boolean;
   readonly ifExists: boolean;
   readonly name: QualifiedName;

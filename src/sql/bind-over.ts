@@ -20,7 +20,7 @@ import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, inputRef } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
-import { VARIANCE_FUNCTIONS, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { Field, LogicalPlan, OverCall, OverFrame, OverFunction } from '../plan/logical.js';
 import { describeFrame, isUpdating } from '../plan/logical.js';
 import type * as ast from './ast.js';
@@ -216,6 +216,9 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
   if (fc.filter !== undefined) throw refuse(`FILTER on an OVER aggregate is not supported`, fc.filter.span, 'use CASE WHEN ... THEN x END as the argument instead');
   const args = fc.star ? [] : fc.args.map((a) => binder.bindExpr(a, ctx));
   const one = (fn: OverFunction, type: DataType): OverCall => ({ fn, args: args.slice(0, 1).map(add), type, offset: 0, default: null, name });
+  if (isAggregateName(upper) && !AGGREGATE_NAMES.has(upper)) {
+    throw refuse(`the user-defined aggregate function ${fc.name.value} in an OVER window is not supported yet`, fc.span, 'use it in GROUP BY or a window aggregation (TUMBLE, HOP, CUMULATE, SESSION)');
+  }
   if (upper === 'ARRAY_AGG') throw refuse('ARRAY_AGG(...) OVER is not supported yet', fc.span, 'aggregate with GROUP BY or a window table function instead');
   if (upper === 'LISTAGG' || VARIANCE_FUNCTIONS[upper] !== undefined) {
     throw refuse(`${upper}(...) OVER is not supported yet`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG; a GROUP BY or a window aggregation takes ' + upper);

@@ -14,13 +14,15 @@ import type { SourceText, Span } from '../common/errors.js';
 import { WeirError, assertNever, bindError, didYouMean, notSupported, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
-import type { Catalog, TableDef, ViewDef } from '../catalog/catalog.js';
+import type { Catalog, FunctionDef, TableDef, ViewDef } from '../catalog/catalog.js';
+import type { UdfDefinition } from '../expr/udf.js';
+import { udfDefinition, udfKey } from '../expr/udf.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
-import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, avgResultType, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, avgResultType, isAggregateName, resolveAggregate, setUserAggregateNames } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
 import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
@@ -82,7 +84,16 @@ export class Binder {
   constructor(
     private readonly catalog: Catalog,
     private readonly source: SourceText,
-  ) {}
+  ) {
+    setUserAggregateNames(new Set([...catalog.functions.values()].filter((f) => f.kind === 'aggregate').map((f) => f.name.toUpperCase())));
+  }
+
+  /** A user-defined function of the session by SQL name, with its loaded definition. */
+  userFunction(name: string): { fn: FunctionDef; def: UdfDefinition } | undefined {
+    const fn = this.catalog.functions.get(name.toLowerCase());
+    if (fn === undefined) return undefined;
+    return { fn, def: udfDefinition(fn.specifier, fn.name) };
+  }
 
   // -------------------------------------------------------------------------------------
   // Statements
@@ -175,9 +186,11 @@ export class Binder {
       case 'table-function':
         // `FROM UNNEST(ARRAY[...])`: the collections of one empty row
         if (isUnnest(f)) return this.bindUnnest({ kind: 'values', rows: [[]], schema: [] }, f, false);
+        if (f.lateral === true) throw bindError(`LATERAL TABLE(${f.name.value}(...)) joins a table function to the rows before it`, f.span, `FROM t CROSS JOIN LATERAL TABLE(${f.name.value}(t.x)) AS r(a, b)`);
+        if (this.userFunction(f.name.value) !== undefined) throw bindError(`a table function is called per row of a table: LATERAL TABLE(${f.name.value}(...))`, f.span, `FROM t CROSS JOIN LATERAL TABLE(${f.name.value}(t.x)) AS r(a, b)`);
         return this.bindWindowTvf(f);
       case 'join': {
-        if (isUnnest(f.right)) return this.bindUnnestJoin(f, f.right);
+        if (isUnnest(f.right)) return this.bindUnnestJoin(f, f.right as ast.TableFunctionRef);
         if (flattenable(f)) {
           const { leaves, conds } = this.flattenJoin(f);
           return joinLeaves(leaves, conds);
@@ -254,6 +267,7 @@ export class Binder {
   /** An outer join, a join with USING, or a temporal join. */
   private bindJoinUnit(f: ast.Join): LogicalPlan {
     const left = this.bindFrom(f.left);
+    if (f.right.kind === 'table-function' && f.right.lateral === true) return this.bindCorrelate(f, left, f.right);
     if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return bindTemporalJoin(this, f, left, f.right);
     const right = this.bindFrom(f.right);
     const nl = left.schema.length;
@@ -396,6 +410,42 @@ export class Binder {
   }
 
   /** TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), size [, offset])) and HOP, CUMULATE, SESSION. */
+  /**
+   * `left CROSS JOIN LATERAL TABLE(f(args)) [AS t(a, b)]` (also `left, LATERAL TABLE(...)` and
+   * `JOIN ... ON cond`, a filter on top) and `left LEFT JOIN LATERAL TABLE(...) ON TRUE`.
+   */
+  private bindCorrelate(f: ast.Join, left: LogicalPlan, tf: ast.TableFunctionRef): LogicalPlan {
+    const name = tf.name.value;
+    const user = this.userFunction(name);
+    if (user === undefined) throw bindError(`table function ${name} not found`, tf.name.span, "create it first: CREATE FUNCTION name AS 'module.js' (a module with kind: 'table')");
+    if (user.def.kind !== 'table') throw bindError(`${user.fn.name} is ${user.def.kind === 'aggregate' ? 'an aggregate' : 'a scalar'} function, not a table function`, tf.name.span, "a table function's module has kind: 'table' and an eval that yields rows");
+    const args = tf.args.map((a) => {
+      if (a.kind !== 'expr' || a.argName !== undefined) throw bindError(`the arguments of table function ${name} are expressions`, a.span);
+      return this.bindExpr(a.expr, { schema: left.schema, clause: 'LATERAL TABLE' });
+    });
+    checkUserArgs(user.fn.name, user.def, args, tf.span);
+    let joinType: 'inner' | 'left';
+    if (f.joinType === 'cross' || f.joinType === 'inner') joinType = 'inner';
+    else if (f.joinType === 'left') joinType = 'left';
+    else throw notSupported(`${f.joinType.toUpperCase()} JOIN LATERAL TABLE`, f.span, 'use CROSS JOIN LATERAL TABLE(...) or LEFT JOIN LATERAL TABLE(...) ON TRUE');
+    if (f.using !== undefined) throw bindError('USING is not allowed with LATERAL TABLE', f.span, 'use ON TRUE');
+    const aliases = tf.columnAliases?.map((c) => c.value);
+    const columns = user.def.columns;
+    if (aliases !== undefined && aliases.length !== columns.length) throw bindError(`${aliases.length} column aliases given for the ${columns.length} column(s) of ${user.fn.name} (${columns.map((c) => c.name).join(', ')})`, tf.span);
+    const qualifier = tf.alias?.value ?? user.fn.name;
+    const fields: Field[] = columns.map((c, i) => ({ name: aliases?.[i] ?? c.name, type: c.type, nullable: true, rowtime: false, qualifier }));
+    const node: LogicalPlan = { kind: 'correlate', input: left, fn: udfKey(user.fn.name, user.fn.specifier), name: user.fn.name, args: args.map((a, i) => castTo(a, user.def.args[i]!)), joinType, schema: [...left.schema, ...fields] };
+    if (f.on === undefined) {
+      if (joinType === 'left') throw bindError('LEFT JOIN LATERAL TABLE needs ON TRUE', f.span);
+      return node;
+    }
+    const on = this.bindExpr(f.on, { schema: node.schema, clause: 'ON' });
+    this.expectBoolean(on, f.on, 'ON');
+    if (on.kind === 'const' && on.value === true) return node;
+    if (joinType === 'left') throw notSupported('a LEFT JOIN LATERAL TABLE condition other than ON TRUE', f.on.span, 'Flink has the same rule: write LEFT JOIN LATERAL TABLE(f(x)) AS t(a) ON TRUE and filter in WHERE');
+    return { kind: 'filter', input: node, predicate: on, schema: node.schema };
+  }
+
   private bindWindowTvf(f: ast.TableFunctionRef): LogicalPlan {
     const name = f.name.value.toUpperCase();
     const params: Record<string, string[]> = {
@@ -664,7 +714,8 @@ export class Binder {
         aggIndex.set(key, -1);
         continue;
       }
-      const r = resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
+      const user = AGGREGATE_NAMES.has(fc.upper) ? undefined : this.userFunction(fc.upper);
+      const r = user !== undefined ? this.resolveUserAggregate(user, args, fc) : resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
       if (typeof r === 'string') throw bindError(r, fc.span);
       if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
       let filter: number | undefined;
@@ -681,9 +732,11 @@ export class Binder {
         separator = sep.value;
       }
       aggIndex.set(key, aggs.length);
+      const castArgs = user !== undefined ? args.map((a, i) => castTo(a, user.def.args[i]!)) : args;
       aggs.push({
         fn: r.fn,
-        args: (r.fn === 'listagg' ? args.slice(0, 1) : args).map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
+        ...(user !== undefined ? { udf: { key: udfKey(user.fn.name, user.fn.specifier), name: user.fn.name, mergeable: user.def.mergeable, retractable: user.def.retractable } } : {}),
+        args: (r.fn === 'listagg' ? castArgs.slice(0, 1) : castArgs).map((a, i) => add(a, `$arg${aggs.length}_${i}`)),
         distinct: fc.distinct,
         filter,
         type: r.type,
@@ -811,6 +864,14 @@ export class Binder {
   }
 
   /** Identity of an aggregate call, so the same call written twice is computed once. */
+  /** Checks a user-defined aggregate's arguments against its declared types. */
+  private resolveUserAggregate(user: { fn: FunctionDef; def: UdfDefinition }, args: readonly BoundExpr[], fc: ast.FunctionCall): { fn: 'udaf'; type: DataType } {
+    if (fc.star) throw bindError(`${user.fn.name}(*) is not allowed: ${user.fn.name} takes ${user.def.args.length} argument(s)`, fc.span);
+    if (fc.distinct) throw notSupported(`${user.fn.name}(DISTINCT ...) of a user-defined aggregate`, fc.span);
+    checkUserArgs(user.fn.name, user.def, args, fc.span);
+    return { fn: 'udaf', type: user.def.ret };
+  }
+
   private aggregateKey(fc: ast.FunctionCall, schema: Schema): string {
     const ctx: ExprContext = { schema, clause: fc.upper };
     const safeKey = (e: ast.Expr): string => {
@@ -1148,6 +1209,13 @@ export class Binder {
         return this.makeCase([{ cond: a[0]!, then: a[1]! }], a[2]!, fc.span);
       }
     }
+    const user = this.userFunction(upper);
+    if (user !== undefined) {
+      if (user.def.kind === 'table') throw bindError(`${user.fn.name} is a table function: call it in FROM`, fc.span, `FROM t CROSS JOIN LATERAL TABLE(${user.fn.name}(...)) AS r(...)`);
+      const a = args();
+      checkUserArgs(user.fn.name, user.def, a, fc.span);
+      return this.call(udfKey(user.fn.name, user.fn.specifier), a, fc.span, user.fn.name);
+    }
     const fn = functionBySqlName(upper);
     if (fn === undefined && UNSUPPORTED_FUNCTIONS[upper] !== undefined) throw notSupported(UNSUPPORTED_FUNCTIONS[upper], fc.span);
     if (fn === undefined) {
@@ -1244,14 +1312,14 @@ export function isProctimeBound(e: BoundExpr): boolean {
 }
 
 /** Inner and comma joins without USING or FOR SYSTEM_TIME AS OF flatten into one join tree. */
-function isUnnest(f: ast.FromItem): f is ast.TableFunctionRef {
+function isUnnest(f: ast.FromItem): boolean {
   return f.kind === 'table-function' && f.name.value.toUpperCase() === 'UNNEST' && f.lateral === true;
 }
 
 export function flattenable(f: ast.Join): boolean {
   // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
   if (isUnnest(f.right)) return false;
-  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined);
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true);
 }
 
 function nameOf(q: ast.QualifiedName): string {
@@ -1357,6 +1425,19 @@ function assignable(from: DataType, to: DataType): boolean {
   // Flink casts TIMESTAMP (and DATE) to TIMESTAMP_LTZ implicitly, through the session zone
   if (to.kind === 'TIMESTAMP_LTZ' && (from.kind === 'TIMESTAMP' || from.kind === 'DATE')) return true;
   return from.kind === to.kind;
+}
+
+/** Arguments of a user-defined function: as many as declared, each implicitly castable to its declared type. */
+export function checkUserArgs(name: string, def: UdfDefinition, args: readonly BoundExpr[], span: Span): void {
+  const declared = `${name}(${def.args.map(typeToString).join(', ')})`;
+  if (args.length !== def.args.length) throw bindError(`function ${name} takes ${def.args.length} argument(s), got ${args.length}`, span, `its module declares ${declared}`);
+  args.forEach((a, i) => {
+    const d = def.args[i]!;
+    const common = commonType(a.type, d);
+    if (a.type.kind !== 'NULL' && (common === null || common.kind !== d.kind)) {
+      throw bindError(`argument ${i + 1} of ${name} is ${typeToString(a.type)}, but the function takes ${typeToString(d)}`, span, `its module declares ${declared}; CAST the argument`);
+    }
+  });
 }
 
 function implicitName(e: ast.Expr, pos: number): string {

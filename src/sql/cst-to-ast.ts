@@ -28,6 +28,7 @@ import type {
   JsonClauses,
   LikeStrategy,
   CreateView,
+  CreateFunction,
   Expr,
   FrameBound,
   FromItem,
@@ -285,7 +286,7 @@ export class CstToAst extends BaseVisitor {
       const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the shown name'));
       return { kind: 'show', what: tokenOf(ctx, 'TABLE') !== undefined ? 'create-table' : 'create-view', name, span };
     }
-    const what = tokenOf(ctx, 'TABLES') ? 'tables' : tokenOf(ctx, 'VIEWS') ? 'views' : tokenOf(ctx, 'FUNCTIONS') ? 'functions' : 'jobs';
+    const what = tokenOf(ctx, 'TABLES') ? 'tables' : tokenOf(ctx, 'VIEWS') ? 'views' : tokenOf(ctx, 'USER') ? 'user-functions' : tokenOf(ctx, 'FUNCTIONS') ? 'functions' : 'jobs';
     return { kind: 'show', what, span };
   }
 
@@ -294,9 +295,12 @@ export class CstToAst extends BaseVisitor {
   }
 
   dropStatement(ctx: Ctx, span: Span): Statement {
+    const object = tokenOf(ctx, 'TABLE') !== undefined ? 'table' : tokenOf(ctx, 'VIEW') !== undefined ? 'view' : 'function';
+    const system = tokenOf(ctx, 'SYSTEM');
+    if (system !== undefined && object !== 'function') throw parseError(`SYSTEM applies to functions only, not to a ${object}`, tokenSpan(system), `DROP ${object.toUpperCase()} ...`);
     return {
       kind: 'drop',
-      object: tokenOf(ctx, 'TABLE') !== undefined ? 'table' : 'view',
+      object,
       temporary: tokenOf(ctx, 'TEMPORARY') !== undefined,
       ifExists: tokenOf(ctx, 'IF') !== undefined,
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the dropped name')),
@@ -352,8 +356,12 @@ export class CstToAst extends BaseVisitor {
   // -------------------------------------------------------------------------------------
   // DDL
 
-  createStatement(ctx: Ctx, span: Span): CreateTable | CreateView {
+  createStatement(ctx: Ctx, span: Span): CreateTable | CreateView | CreateFunction {
     const temporary = tokenOf(ctx, 'TEMPORARY') !== undefined;
+    const system = tokenOf(ctx, 'SYSTEM');
+    const fn = nodeOf(ctx, 'createFunctionBody');
+    if (fn !== undefined) return { ...this.v<Omit<CreateFunction, 'temporary' | 'system' | 'span'>>(fn), temporary, system: system !== undefined, span };
+    if (system !== undefined) throw parseError('SYSTEM applies to functions only', tokenSpan(system), 'CREATE [TEMPORARY] [SYSTEM] FUNCTION f AS \'module.js\' LANGUAGE JAVASCRIPT');
     const table = nodeOf(ctx, 'createTableBody');
     if (table !== undefined) return { ...this.v<Omit<CreateTable, 'temporary' | 'span'>>(table), temporary, span };
     const view = must(nodeOf(ctx, 'createViewBody'), 'the created object');
@@ -442,6 +450,19 @@ export class CstToAst extends BaseVisitor {
 
   partitionedBy(ctx: Ctx): Ident[] {
     return this.v<Ident[]>(must(nodeOf(ctx, 'identifierList'), 'the partition columns'));
+  }
+
+  createFunctionBody(ctx: Ctx): Omit<CreateFunction, 'temporary' | 'system' | 'span'> {
+    const str = must(tokenOf(ctx, 'StringLiteral'), 'the function module');
+    const lang = nodeOf(ctx, 'language');
+    return {
+      kind: 'create-function',
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the function name')),
+      ifNotExists: nodeOf(ctx, 'ifNotExists') !== undefined,
+      module: unquoteString(str.image),
+      moduleSpan: tokenSpan(str),
+      language: lang === undefined ? undefined : { value: this.v<Ident>(lang).value.toUpperCase(), span: this.v<Ident>(lang).span },
+    };
   }
 
   ifNotExists(): true {

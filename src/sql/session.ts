@@ -19,7 +19,8 @@ import { buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
 import type { ReuseOptions } from '../plan/reuse.js';
 import { explainWithReuse, mergeScans, reuseOptionsFrom } from '../plan/reuse.js';
 import { sinkInfo, validateTable } from '../connectors/registry.js';
-import { allFunctions } from '../expr/registry.js';
+import { allFunctions, functionBySqlName } from '../expr/registry.js';
+import { loadFunctionModule, moduleLocation, udfDefinition } from '../expr/udf.js';
 import { AGGREGATE_NAMES } from '../expr/aggregate-types.js';
 import type * as ast from './ast.js';
 import { Binder, isProctimeCall } from './binder.js';
@@ -72,7 +73,10 @@ export class Session {
         return this.createTable(stmt, source);
       case 'create-view':
         return this.createView(stmt, source);
+      case 'create-function':
+        return this.createFunction(stmt);
       case 'drop': {
+        if (stmt.object === 'function') return this.dropFunction(stmt);
         const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
         const obj = this.catalog.get(name);
         if (obj === undefined) {
@@ -102,8 +106,13 @@ export class Session {
           case 'views':
             return { kind: 'table', header: ['view name'], rows: this.catalog.views().map((v) => [v.name]).sort() };
           case 'functions': {
-            const rows = [...allFunctions().flatMap((f) => f.sqlNames.map((n) => [n, f.doc])), ...[...AGGREGATE_NAMES].map((n) => [n, `${n}(...) aggregate`])];
+            const user = [...this.catalog.functions.values()].map((f) => [f.name, `${f.kind} function from '${f.module}' (user-defined)`]);
+            const rows = [...allFunctions().flatMap((f) => f.sqlNames.map((n) => [n, f.doc])), ...[...AGGREGATE_NAMES].map((n) => [n, `${n}(...) aggregate`]), ...user];
             return { kind: 'table', header: ['function', 'usage'], rows: rows.sort((a, b) => a[0]!.localeCompare(b[0]!)) };
+          }
+          case 'user-functions': {
+            const rows = [...this.catalog.functions.values()].map((f) => [f.name]).sort((a, b) => a[0]!.localeCompare(b[0]!));
+            return { kind: 'table', header: ['function name'], rows };
           }
           case 'jobs':
             return { kind: 'show-jobs' };
@@ -135,6 +144,61 @@ export class Session {
   /** Makes the session's 'table.local-time-zone' the process's zone (common/time-zone.ts). */
   applyTimeZone(): void {
     setSessionTimeZone(this.options.get('table.local-time-zone') ?? 'default');
+  }
+
+  /**
+   * Imports the JavaScript modules the script's CREATE FUNCTION statements name (dynamic
+   * import is asynchronous; the statements themselves then run synchronously). Call before
+   * executeScript / execute. A module that fails to load is reported by its statement.
+   */
+  async loadFunctionModules(source: SourceText, statements?: readonly ast.Statement[]): Promise<void> {
+    let stmts: readonly ast.Statement[];
+    try {
+      stmts = statements ?? parseScript(source);
+    } catch {
+      return; // the parse error is reported when the script runs
+    }
+    for (const st of stmts) {
+      if (st.kind !== 'create-function' || !isJavaScript(st)) continue;
+      const loc = moduleLocation(st.module);
+      if (loc.specifier !== undefined) await loadFunctionModule(loc.specifier);
+    }
+  }
+
+  private createFunction(stmt: ast.CreateFunction): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    const form = `CREATE FUNCTION ${name} AS 'path/to/${name}.js' LANGUAGE JAVASCRIPT`;
+    const lang = stmt.language?.value;
+    if (lang !== undefined && lang !== 'JAVASCRIPT' && lang !== 'JS') {
+      throw new WeirError('not-supported', `LANGUAGE ${lang} is not supported: weir runs user-defined functions written in JavaScript`, { span: stmt.language!.span, hint: `write the function as an ES module and create it with ${form}` });
+    }
+    if (!isJavaScript(stmt)) {
+      throw new WeirError('not-supported', `'${stmt.module}' looks like a Java class name, but weir runs user-defined functions written in JavaScript`, { span: stmt.moduleSpan, hint: `write the function as an ES module (.js or .mjs) and create it with ${form}` });
+    }
+    const upper = name.toUpperCase();
+    if (functionBySqlName(upper) !== undefined || AGGREGATE_NAMES.has(upper) || BUILT_IN_FORMS.has(upper)) {
+      throw bindError(`${name} is a built-in function`, stmt.name.span, 'give the user-defined function another name');
+    }
+    if (this.catalog.functions.has(name.toLowerCase())) {
+      if (stmt.ifNotExists) return { kind: 'ok', message: `function ${name} already exists (kept)` };
+      throw bindError(`function '${name}' already exists`, stmt.name.span, `DROP FUNCTION ${name} first, or write CREATE FUNCTION IF NOT EXISTS`);
+    }
+    const loc = moduleLocation(stmt.module);
+    if (loc.specifier === undefined) {
+      throw bindError(`function module not found: ${loc.path}`, stmt.moduleSpan, `a relative path is resolved against the working directory (${process.cwd()}), as a table's 'path' is`);
+    }
+    const def = udfDefinition(loc.specifier, name, stmt.moduleSpan);
+    this.catalog.functions.set(name.toLowerCase(), { name, module: stmt.module, specifier: loc.specifier, kind: def.kind, temporary: stmt.temporary, system: stmt.system });
+    return { kind: 'ok', message: `${def.kind} function ${name} created` };
+  }
+
+  private dropFunction(stmt: ast.Drop): StatementResult {
+    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    if (!this.catalog.functions.delete(name.toLowerCase())) {
+      if (stmt.ifExists) return { kind: 'ok', message: `function ${name} does not exist (nothing dropped)` };
+      throw bindError(`function '${name}' not found`, stmt.name.span, 'SHOW USER FUNCTIONS lists the functions created in this session');
+    }
+    return { kind: 'ok', message: `function ${name} dropped` };
   }
 
   bindQuery(q: ast.Query, source: SourceText): LogicalPlan {
@@ -540,4 +604,15 @@ export function checkOneTimeZone(statements: readonly ast.Statement[]): void {
       );
     }
   }
+}
+
+/** Functions the binder handles itself (not in the registry). */
+const BUILT_IN_FORMS = new Set(['COALESCE', 'IFNULL', 'NULLIF', 'IF', 'CAST', 'TRY_CAST', 'TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
+
+/** A JavaScript module path, not a Java class name (`com.example.MyUdf`) or another language. */
+function isJavaScript(st: ast.CreateFunction): boolean {
+  const lang = st.language?.value;
+  if (lang !== undefined && lang !== 'JAVASCRIPT' && lang !== 'JS') return false;
+  const className = /^[A-Za-z_$][\w$]*(\.[A-Za-z_$][\w$]*)+$/.test(st.module) && !/\.(m?js|cjs)$/i.test(st.module);
+  return !className;
 }

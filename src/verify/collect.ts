@@ -41,6 +41,7 @@ export async function collectScript(source: SourceText, opts: CollectOptions = {
   if (opts.batchSize !== undefined) session.options.set('execution.batch-size', String(opts.batchSize));
   const sinks: SinkNode[] = [];
   const plans: LogicalPlan[] = [];
+  await session.loadFunctionModules(source);
   for (const { result } of session.executeScript(source)) {
     if (result.kind === 'insert') {
       if (opts.insertsAsQueries === true) plans.push(...result.sinks.map((k) => k.input));

@@ -58,6 +58,7 @@ import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
 import type { JsonPath } from '../expr/functions/json.js';
 import { parsePath } from '../expr/functions/json.js';
+import { udfCallToDuckDb } from './duck-udf.js';
 
 /** A function or cast that has no faithful DuckDB translation. */
 export class DuckDbTranslationError extends Error {
@@ -628,6 +629,7 @@ class Translator {
           'it reads the wall clock, so the streaming run and DuckDB\'s batch run see different values and no comparison of them is meaningful; to verify the rest of the query, replace it by a constant (e.g. TIMESTAMP \'2024-01-01 00:00:00\') in a copy of the file',
         );
       default:
+        if (fn.startsWith('udf:')) return udfCallToDuckDb(fn, args.map((a) => ({ sql: this.expr(a), type: a.type })), e.type);
         throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
     }
   }

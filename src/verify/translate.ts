@@ -27,6 +27,7 @@ import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
+import { tableFunctionToDuckDb, udafCallToDuckDb } from './duck-udf.js';
 
 export class TranslationError extends Error {
   constructor(
@@ -187,6 +188,8 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `max(${arg})${filter}`;
     case 'array_agg':
       throw new TranslationError('ARRAY_AGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
+    case 'udaf':
+      return udafCallToDuckDb(a.udf!.key, a.args.map(col), filter);
     case 'avg': {
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
@@ -344,6 +347,16 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const input = planToDuckDb(p.input, ctx);
       const pred = wrapExpr(p, () => exprToDuckDb(p.predicate, (j) => `t.c${j}`));
       return `SELECT ${list(cols(p.schema.length))} FROM (${input}) t WHERE ${pred}`;
+    }
+    case 'correlate': {
+      // the same module, as a DuckDB function returning the rows as a list, unnested (duck-udf.ts)
+      const input = planToDuckDb(p.input, ctx);
+      const n = p.input.schema.length;
+      const args = p.args.map((e) => ({ sql: wrapExpr(p, () => exprToDuckDb(e, (j) => `t.c${j}`)), type: e.type }));
+      const { call, columns } = tableFunctionToDuckDb(p.fn, args);
+      const out = columns.map((c, j) => `${c} AS c${n + j}`);
+      const lateral = `LATERAL (SELECT unnest(${call}) AS u) r`;
+      return `SELECT ${[...cols(n), ...out].join(', ')} FROM (${input}) t ${p.joinType === 'left' ? `LEFT JOIN ${lateral} ON TRUE` : `CROSS JOIN ${lateral}`}`;
     }
     case 'window-tvf': {
       if (p.window.kind === 'session') throw new TranslationError(describeNode(p), 'a SESSION window must be aggregated');

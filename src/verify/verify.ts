@@ -14,6 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { registerUdfs } from './duck-udf.js';
+import { moduleLocation } from '../expr/udf.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceText } from '../common/errors.js';
 import { WeirError } from '../common/errors.js';
@@ -104,6 +106,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
     if (e instanceof WeirError) e.withSource(source);
     throw e;
   }
+  await session.loadFunctionModules(source, statements);
   const targets: Target[] = [];
   const ddl: string[] = [];
   const textOf = (span: ast.Statement['span']): string => source.text.slice(span.start, span.end);
@@ -125,7 +128,9 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
         break;
       }
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop' || stmt.kind === 'alter-table') ddl.push(textOf(stmt.span));
+        // the crash runs' script may run elsewhere: a function's module by its absolute path
+        if (stmt.kind === 'create-function') ddl.push(`CREATE FUNCTION IF NOT EXISTS \`${stmt.name.parts[stmt.name.parts.length - 1]!.value.replaceAll('`', '``')}\` AS '${moduleLocation(stmt.module).path.replaceAll("'", "''")}' LANGUAGE JAVASCRIPT`);
+        else if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop' || stmt.kind === 'alter-table') ddl.push(textOf(stmt.span));
         break;
       default:
         break;
@@ -179,6 +184,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
     });
     // each stamping node as DuckDB computes it, its stamped columns NULL (checked against the record)
     const stampChecks = stamps.map((node) => withoutClock(node, translateCtx));
+    registerUdfs(conn);
     for (const [name, table] of toLoad) await loadTable(conn, table, name, Number(session.options.get('pipeline.max-parallelism') ?? 128));
 
     // the stream

@@ -830,7 +830,7 @@ describe('syntax errors', () => {
       'expected AND or an operator',
       "expected ')'",
       'expected an interval unit (SECOND, MINUTE, HOUR, DAY, MONTH or YEAR)',
-      'expected TEMPORARY, TABLE or VIEW',
+      'expected a string literal',
       "expected LIMIT, ASC, DESC, NULLS, ',', OFFSET, an operator or ';'; did you mean DESC?",
     ]);
     for (const h of hints) {

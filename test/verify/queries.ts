@@ -9,7 +9,7 @@ import { ROOT, weir } from '../cli/weir.js';
 
 export function queryFiles(): string[] {
   const nexmark = readdirSync(join(ROOT, 'queries', 'nexmark')).filter((f) => f.endsWith('.sql')).sort().map((f) => `queries/nexmark/${f}`);
-  return ['queries/quickstart.sql', ...nexmark];
+  return ['queries/quickstart.sql', ...nexmark, 'queries/examples/udf.sql'];
 }
 
 /**

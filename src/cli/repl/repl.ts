@@ -334,12 +334,13 @@ export class Repl {
   }
 
   private async runStatement(stmt: ast.Statement, source: SourceText): Promise<void> {
+    await this.session.loadFunctionModules(source, [stmt]);
     const r: StatementResult = this.session.execute(stmt, source);
     const text = statementText(source, stmt).trim();
     const out = this.io.output;
     switch (r.kind) {
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'alter-table') this.ddl.push(text);
+        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'create-function' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'alter-table') this.ddl.push(text);
         if (this.interactive) out.write(`${this.c('✓', 'green')} ${r.message}\n`);
         return;
       case 'table':

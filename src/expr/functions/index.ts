@@ -6,3 +6,4 @@ import './temporal.js';
 import './collections.js';
 import './json.js';
 import './proctime.js';
+import '../udf.js';
