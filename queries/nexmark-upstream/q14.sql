@@ -5,7 +5,9 @@
 -- Illustrates duplicate expressions and usage of user-defined-functions.
 -- -------------------------------------------------------------------------------------------------
 
-CREATE FUNCTION count_char AS 'com.github.nexmark.flink.udf.CountChar';
+-- weir: upstream's Java class com.github.nexmark.flink.udf.CountChar, as a JavaScript module
+-- (count_char.js, written to ${NEXMARK_DIR} by scripts/nexmark-upstream.mjs)
+CREATE FUNCTION count_char AS '${NEXMARK_DIR}/count_char.js' LANGUAGE JAVASCRIPT;
 
 CREATE TABLE nexmark_q14 (
     auction BIGINT,

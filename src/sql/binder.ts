@@ -76,7 +76,7 @@ const LEGACY_AUX: Record<string, { window: string; column: 0 | 1 | 2 }> = {
   SESSION_PROCTIME: { window: 'SESSION', column: 2 },
 };
 
-const NONDETERMINISTIC = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'NOW', 'CURRENT_DATE', 'CURRENT_TIME', 'PROCTIME', 'RAND', 'RAND_INTEGER', 'UUID', 'UNIX_TIMESTAMP']);
+const NONDETERMINISTIC = new Set(['CURRENT_TIMESTAMP', 'LOCALTIMESTAMP', 'NOW', 'CURRENT_DATE', 'CURRENT_TIME', 'LOCALTIME', 'PROCTIME', 'RAND', 'RAND_INTEGER', 'UUID', 'UNIX_TIMESTAMP']);
 
 export class Binder {
   private readonly ctes: CteDef[][] = [];

@@ -26,8 +26,6 @@ const clause = (name: string, words: string, hint?: string): Construct => ({ nam
 
 /** Longer patterns first where two share a start. */
 const CONSTRUCTS: readonly Construct[] = [
-  stmt('CREATE FUNCTION', 'CREATE TEMPORARY? SYSTEM? FUNCTION'),
-  stmt('DROP FUNCTION', 'DROP TEMPORARY? SYSTEM? FUNCTION'),
   stmt('ALTER FUNCTION', 'ALTER TEMPORARY? SYSTEM? FUNCTION'),
   stmt('CREATE CATALOG', 'CREATE CATALOG', 'weir has one built-in catalog; tables are created in it directly'),
   stmt('DROP CATALOG', 'DROP CATALOG'),
@@ -50,7 +48,6 @@ const CONSTRUCTS: readonly Construct[] = [
   stmt('REMOVE JAR', 'REMOVE JAR'),
   stmt('', 'SHOW CATALOGS|DATABASES|MODULES|JARS|COLUMNS|PARTITIONS|PROCEDURES|MODELS'),
   stmt('', 'SHOW CURRENT CATALOG|DATABASE'),
-  stmt('', 'SHOW USER FUNCTIONS'),
   stmt('', 'DESCRIBE|DESC CATALOG|DATABASE|FUNCTION|JOB|MODEL'),
   stmt('TRUNCATE TABLE', 'TRUNCATE TABLE'),
   stmt('DELETE', 'DELETE FROM', 'a stream is not updated in place; filter it in a view instead'),
@@ -62,13 +59,10 @@ const CONSTRUCTS: readonly Construct[] = [
   stmt('INSERT OVERWRITE', 'INSERT OVERWRITE'),
   stmt('EXECUTE a single statement', 'EXECUTE INSERT|SELECT', 'run the statement without EXECUTE'),
   stmt('SHOW JOB', 'SHOW JOB'),
-  clause('PARTITIONED BY', 'PARTITIONED BY'),
   clause('DISTRIBUTED BY', 'DISTRIBUTED BY|INTO'),
   clause('a PARTITION clause', 'PARTITION ('),
   clause('MATCH_RECOGNIZE', 'MATCH_RECOGNIZE ('),
   clause('GROUPING SETS', 'GROUPING SETS'),
-  clause('LATERAL TABLE', 'LATERAL TABLE'),
-  clause('UNNEST', 'UNNEST ('),
   clause('INTERSECT', 'INTERSECT'),
   clause('EXCEPT', 'EXCEPT'),
   clause('COMMENT', 'COMMENT STRING'),

@@ -818,7 +818,7 @@ describe('syntax errors', () => {
       'SELECT a FROM t WHERE a BETWEEN 1',
       "SELECT * FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR) x",
       "SELECT INTERVAL '1' FROM t",
-      'CREATE INDEX i ON t',
+      'CREATE FUNCTION f AS x',
       'SELECT a FROM t ORDER BY a DESCC',
     ].map((t) => parseFailure(t).hint);
     expect(hints).toEqual([

@@ -110,8 +110,10 @@ CREATE VIEW cheap AS SELECT auction, price FROM bid WHERE price < 100;`,
   it('after FROM offers only tables and views, and never a function weir refuses', () => {
     expect(complete('SELECT * FROM p', ctx())).toEqual([['person'], 'p']);
     expect(complete('SELECT * FROM bid JOIN c', ctx())[0]).toEqual(['cheap']);
-    expect(complete('SELECT current_t', ctx())[0]).toEqual([]);
-    expect(complete('SELECT CURRENT_', ctx())[0]).toEqual([]);
+    // the clock functions are offered; CURRENT_TIME and LOCALTIME (weir has no TIME type) are not
+    expect(complete('SELECT current_t', ctx())[0]).toEqual(['current_timestamp']);
+    expect(complete('SELECT CURRENT_', ctx())[0]!.sort()).toEqual(['CURRENT_DATE', 'CURRENT_ROW_TIMESTAMP', 'CURRENT_TIMESTAMP']);
+    expect(complete('SELECT LOCALT', ctx())[0]).toEqual(['LOCALTIMESTAMP']);
   });
 
   it("puts the columns of the statement's tables first, and completes t. and alias. to columns", () => {
