@@ -28,7 +28,7 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
+import { ChangelogFolder, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
 import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
@@ -152,7 +152,8 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
       const rows = streamed.rows[i]!;
       const sample = sampleLimitOf(t.plan);
-      let cmp = sample === undefined ? compareMultisets(rows, batch) : compareSample(rows, batch, sample.offset, sample.fetch);
+      const exact = exactColumns(schema.map((f) => f.type));
+      let cmp = sample === undefined ? compareMultisets(rows, batch, exact) : compareSample(rows, batch, sample.offset, sample.fetch, exact);
       const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
       if (tied !== undefined) {
         // ties: another choice among rows equal on the ORDER BY keys is as right (tie-aware.ts)
@@ -210,7 +211,7 @@ async function runDuck(conn: DuckDBConnection, sql: string, types: readonly Data
   return (reader.getRowsJS() as unknown[][]).map((r) =>
     r.map((v, i): Row[number] => {
       if (v === null || v === undefined) return null;
-      if (typeof v === 'bigint') return Number(v);
+      if (typeof v === 'bigint') return exactInteger(v);
       if (v instanceof Date) return types[i]?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
       if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
       return String(v);

@@ -40,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { collectScript } from '../../src/verify/collect.js';
-import { compareMultisets, compareSample } from '../../src/verify/compare.js';
+import { compareMultisets, compareSample, exactColumns, exactInteger } from '../../src/verify/compare.js';
 import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
@@ -175,7 +175,7 @@ export async function duckdb(): Promise<DuckDBConnection> {
 /** DuckDB values in weir's terms: timestamps as epoch ms, DATE as days, integers as numbers. */
 export function normalizeDuck(v: unknown, t: DataType | undefined): Row[number] {
   if (v === null || v === undefined) return null;
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') return exactInteger(v);
   if (v instanceof Date) return t?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   return String(v);
@@ -253,7 +253,8 @@ export async function runCase(c: SqlCase): Promise<void> {
     const types = q.plan.schema.map((f) => f.type);
     const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), pick === undefined ? types : pick.map((i) => types[i]!));
     const rows = pick === undefined ? q.rows : q.rows.map((r) => pick.map((i) => r[i]!));
-    const cmp = c.sample === undefined ? compareMultisets(rows, expected) : compareSample(rows, expected, 0, c.sample);
+    const exact = exactColumns(pick === undefined ? types : pick.map((i) => types[i]!));
+    const cmp = c.sample === undefined ? compareMultisets(rows, expected, exact) : compareSample(rows, expected, 0, c.sample, exact);
     if (c.sample !== undefined && q.rows.length !== c.sample) throw new Error(`parallelism ${p}: expected ${c.sample} rows, weir gave ${q.rows.length}:\n${show(q.rows)}`);
     if (!cmp.equal) {
       throw new Error(

@@ -11,7 +11,7 @@
 import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isIntegral, isNumeric, typeToString } from '../../common/types.js';
-import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
+import { compareF64, mapF64, mapF64x2, mapIntExact, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
 
@@ -87,7 +87,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
         const f = op === 'mul' ? (x: number, y: number) => x * y : op === 'add' ? (x: number, y: number) => x + y : (x: number, y: number) => x - y;
         return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
       }
-      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapF64x2(ret, intFn);
+      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapIntExact(ret, doc, intFn);
       return op === 'div' || op === 'mod' ? nullOnZeroDivisor(ret, realFn) : mapF64x2(ret, realFn);
     },
   });
