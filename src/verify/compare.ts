@@ -193,7 +193,7 @@ function rowsMatch(a: Row, b: Row, exact: readonly boolean[] | undefined): boole
 
 /** A sort key that puts rows which may match next to each other (numbers rounded). */
 function coarseKey(r: Row): string {
-  return JSON.stringify(r.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v)));
+  return JSON.stringify(r.map((v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v)));
 }
 
 export interface Comparison {

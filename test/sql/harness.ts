@@ -188,7 +188,7 @@ export async function runDuck(sql: string, types: readonly DataType[]): Promise<
 }
 
 function show(rows: readonly Row[], limit = 20): string {
-  return rows.slice(0, limit).map((r) => `  ${JSON.stringify(r)}`).join('\n') + (rows.length > limit ? `\n  ... ${rows.length - limit} more` : '');
+  return rows.slice(0, limit).map((r) => `  ${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`).join('\n') + (rows.length > limit ? `\n  ... ${rows.length - limit} more` : '');
 }
 
 export function materialize(c: SqlCase): string {
