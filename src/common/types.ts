@@ -2,8 +2,11 @@
 //
 // Physical representation (see DESIGN §4):
 //   BOOLEAN                          -> Uint8Array (0/1)
-//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to 2^53; DECIMAL is
-//                                       carried as DOUBLE, documented in README)
+//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to ±(2^53-1): input
+//                                       beyond it is a data error, and an arithmetic or SUM
+//                                       result beyond it fails the job (integerOutOfRange),
+//                                       never a rounded number; DECIMAL is carried as DOUBLE,
+//                                       documented in README)
 //   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
 //   DATE                             -> Float64Array, days since 1970-01-01
 //   INTERVAL (day-time)              -> Float64Array, milliseconds

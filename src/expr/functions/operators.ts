@@ -2,7 +2,9 @@
 //
 // Semantics (Flink SQL, with the documented weir choices):
 // - INT op INT is INT, with BIGINT it is BIGINT; integer division truncates toward zero
-//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend.
+//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend. An integer + - * whose
+//   result leaves ±(2^53-1) fails the job (mapIntExact) instead of rounding; Flink carries
+//   BIGINT to 2^63 and wraps there, which weir does not do yet.
 // - Division or modulo by zero gives NULL (DuckDB's rule; Flink throws). Documented.
 // - DECIMAL is carried as DOUBLE; its declared scale is applied when it is printed.
 // - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
