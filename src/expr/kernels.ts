@@ -60,14 +60,14 @@ export function mapIntExact(type: DataType, what: string, f: (a: number, b: numb
     const av = args[0]!.values as Float64Array;
     const bv = args[1]!.values as Float64Array;
     const out = new Float64Array(n);
-    let bad = false;
+    let widest = 0;
     for (let i = 0; i < n; i++) {
       const r = f(av[i]!, bv[i]!);
       out[i] = r;
-      if (!(r >= -MAX_EXACT_INT && r <= MAX_EXACT_INT)) bad = true;
+      widest = Math.max(widest, Math.abs(r));
     }
     const nulls = unionNulls(args, n);
-    if (bad) {
+    if (!(widest <= MAX_EXACT_INT)) {
       for (let i = 0; i < n; i++) {
         const r = out[i]!;
         if (!(r >= -MAX_EXACT_INT && r <= MAX_EXACT_INT) && (nulls === null || nulls[i] === 0)) throw integerOutOfRange(`${what} of ${av[i]} and ${bv[i]}`, type, r);
