@@ -21,7 +21,7 @@ export function formatVerifyReport(report: VerifyReport, opts: { readonly showSq
       out.push(`${ok} ${where}: ${formatCount(v.streamRows)} row${v.streamRows === 1 ? '' : 's'}, stream and DuckDB agree`);
     } else {
       out.push(`${bad} ${where}: the stream has ${formatCount(v.streamRows)} rows, DuckDB ${formatCount(v.batchRows)}`);
-      const fmt = (r: readonly unknown[]): string => `[${r.map((x, i) => (x === null ? 'null' : formatScalar(x as number | string, v.schema[i]!.type))).join(', ')}]`;
+      const fmt = (r: readonly unknown[]): string => `[${r.map((x, i) => (x === null ? 'null' : typeof x === 'bigint' ? String(x) : formatScalar(x as number | string, v.schema[i]!.type))).join(', ')}]`;
       const show = (title: string, rows: readonly (readonly unknown[])[]): void => {
         out.push(`    ${title} (${rows.length === 0 ? 'none' : rows.length > 20 ? `first 20 of ${formatCount(rows.length)}` : formatCount(rows.length)}):`);
         for (const r of rows.slice(0, 20)) out.push(`      ${fmt(r)}`);

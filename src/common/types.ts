@@ -2,8 +2,11 @@
 //
 // Physical representation (see DESIGN §4):
 //   BOOLEAN                          -> Uint8Array (0/1)
-//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to 2^53; DECIMAL is
-//                                       carried as DOUBLE, documented in README)
+//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to ±(2^53-1): input
+//                                       beyond it is a data error, and an arithmetic or SUM
+//                                       result beyond it fails the job (integerOutOfRange),
+//                                       never a rounded number; DECIMAL is carried as DOUBLE,
+//                                       documented in README)
 //   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
 //   TIMESTAMP_LTZ(3)                 -> Float64Array, epoch milliseconds of an instant; shown,
 //                                       parsed and cast in the session zone
@@ -15,6 +18,8 @@
 //   ROW, ARRAY, MAP                  -> unknown[] of JS values (physical kind 'obj', see
 //                                       composite.ts for the value representation)
 // Every column also carries an optional null mask (Uint8Array, 1 = NULL).
+
+import { WeirError } from './errors.js';
 
 export type TypeKind =
   | 'BOOLEAN'
@@ -232,4 +237,14 @@ export function commonType(a: DataType, b: DataType): DataType | null {
 /** Largest integer carried exactly (DESIGN §2: integers are exact up to 2^53). */
 export const MAX_EXACT_INT = Number.MAX_SAFE_INTEGER;
 export const INT32_MAX = 2147483647;
+
+/**
+ * The error for an integer result weir cannot carry exactly (beyond ±(2^53-1)): it fails
+ * the job rather than give a rounded number (DESIGN §2: never silently rounded).
+ */
+export function integerOutOfRange(what: string, type: DataType, value: number): WeirError {
+  return new WeirError('execution', `${what}: the ${typeToString(type)} result ${value} is beyond ±${MAX_EXACT_INT} (2^53-1), which weir does not carry exactly yet`, {
+    hint: 'CAST an operand to DOUBLE if an approximate result is fine',
+  });
+}
 export const INT32_MIN = -2147483648;

@@ -12,7 +12,7 @@ import { getScalar } from '../common/batch.js';
 import { canonicalText } from '../common/composite.js';
 import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
-import { isIntegral, physicalKind } from '../common/types.js';
+import { MAX_EXACT_INT, T, integerOutOfRange, isIntegral, physicalKind } from '../common/types.js';
 import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
@@ -193,6 +193,7 @@ class SumAvg implements Accumulator {
         s[slot]! += d * v[j]!;
         c[slot]! += d;
       }
+      if (this.integral) this.checkExact(slots, count);
       return;
     }
     for (let j = 0; j < count; j++) {
@@ -201,6 +202,15 @@ class SumAvg implements Accumulator {
       const slot = slots[j]!;
       s[slot]! += d * v[r]!;
       c[slot]! += d;
+    }
+    if (this.integral) this.checkExact(slots, count);
+  }
+  /** An integer sum beyond ±(2^53-1) fails rather than go on rounded (see integerOutOfRange). */
+  private checkExact(slots: Int32Array, count: number): void {
+    const s = this.sums;
+    for (let j = 0; j < count; j++) {
+      const x = s[slots[j]!]!;
+      if (!(x >= -MAX_EXACT_INT && x <= MAX_EXACT_INT)) throw integerOutOfRange(this.mode.toUpperCase(), T.BIGINT, x);
     }
   }
   add(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
@@ -228,6 +238,7 @@ class SumAvg implements Accumulator {
   merge(target: number, source: number): void {
     this.sums[target]! += this.sums[source]!;
     this.counts[target]! += this.counts[source]!;
+    if (this.integral) this.checkExact(Int32Array.of(target), 1);
   }
   save(slot: number): unknown {
     return [this.sums[slot]!, this.counts[slot]!];

@@ -4,13 +4,20 @@
 // is not there is recorded (it means the changelog is inconsistent) rather than ignored.
 // Comparing: rows are matched as multisets; numbers match when equal or within a relative
 // difference of 1e-9 (absolute 1e-9 near zero), so floating-point sums in a different order
-// still agree.
+// still agree. Columns of integer type (INT, BIGINT) match only when exactly equal: a BIGINT
+// off by one is a wrong answer however large it is (`exactColumns`). A DuckDB integer beyond
+// ±(2^53-1) stays a JavaScript bigint (`exactInteger`), so it equals no double: a streamed
+// value that was rounded to the nearest double is a mismatch, never "within tolerance".
 
 import type { Batch, Scalar } from '../common/batch.js';
 import { RowKind, getScalar } from '../common/batch.js';
 import { canonicalText } from '../common/composite.js';
+import type { DataType } from '../common/types.js';
+import { isIntegral } from '../common/types.js';
 
-export type Row = Scalar[];
+/** A row as compared: a DuckDB integer beyond ±(2^53-1) stays a bigint (see exactInteger). */
+export type Cell = Scalar | bigint;
+export type Row = Cell[];
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -49,7 +56,7 @@ function rowHashOfOther(v: unknown): number {
   return x;
 }
 
-function sameValue(a: Scalar, b: Scalar): boolean {
+function sameValue(a: Cell, b: Cell): boolean {
   if (a === b) return true;
   if (typeof a === 'number') return typeof b === 'number' && Number.isNaN(a) && Number.isNaN(b);
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') return canonicalText(a) === canonicalText(b);
@@ -156,8 +163,22 @@ export class ChangelogFolder {
   }
 }
 
-export function valuesMatch(a: Scalar, b: Scalar): boolean {
+/**
+ * A DuckDB integer as the comparison holds it: a number while it is exact as a double, else
+ * the bigint itself (which no streamed double equals).
+ */
+export function exactInteger(v: bigint): number | bigint {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+/** Which columns compare exactly: the integer ones (INT, BIGINT). */
+export function exactColumns(types: readonly DataType[]): boolean[] {
+  return types.map((t) => isIntegral(t));
+}
+
+export function valuesMatch(a: Cell, b: Cell, exact = false): boolean {
   if (a === b) return true;
+  if (exact) return false;
   if (typeof a === 'number' && typeof b === 'number') {
     if (Number.isNaN(a) && Number.isNaN(b)) return true;
     const d = Math.abs(a - b);
@@ -166,15 +187,15 @@ export function valuesMatch(a: Scalar, b: Scalar): boolean {
   return false;
 }
 
-function rowsMatch(a: Row, b: Row): boolean {
+function rowsMatch(a: Row, b: Row, exact: readonly boolean[] | undefined): boolean {
   if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!valuesMatch(a[i]!, b[i]!)) return false;
+  for (let i = 0; i < a.length; i++) if (!valuesMatch(a[i]!, b[i]!, exact?.[i] === true)) return false;
   return true;
 }
 
 /** A sort key that puts rows which may match next to each other (numbers rounded). */
 function coarseKey(r: Row): string {
-  return JSON.stringify(r.map((v) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v)));
+  return JSON.stringify(r.map((v) => (typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v)));
 }
 
 export interface Comparison {
@@ -184,7 +205,8 @@ export interface Comparison {
   readonly onlyRight: Row[];
 }
 
-export function compareMultisets(left: readonly Row[], right: readonly Row[]): Comparison {
+/** `exact[i]` true: column i matches only when equal (see the file comment). */
+export function compareMultisets(left: readonly Row[], right: readonly Row[], exact?: readonly boolean[]): Comparison {
   // Exact matches first, by hash; then the leftovers pairwise with tolerance.
   const counts = new RowMultiset();
   for (const r of right) counts.add(r);
@@ -204,8 +226,8 @@ export function compareMultisets(left: readonly Row[], right: readonly Row[]): C
   const usedRight = new Set<Row>();
   for (const r of restLeft) {
     const cands = byKey.get(coarseKey(r)) ?? [];
-    let hit = cands.find((c) => !usedRight.has(c) && rowsMatch(r, c));
-    if (hit === undefined) hit = restRight.find((c) => !usedRight.has(c) && rowsMatch(r, c));
+    let hit = cands.find((c) => !usedRight.has(c) && rowsMatch(r, c, exact));
+    if (hit === undefined) hit = restRight.find((c) => !usedRight.has(c) && rowsMatch(r, c, exact));
     if (hit === undefined) onlyLeft.push(r);
     else usedRight.add(hit);
   }
@@ -220,8 +242,8 @@ export function compareMultisets(left: readonly Row[], right: readonly Row[]): C
  * input has fewer than `offset + fetch`). `onlyRight` stays empty: the rows not picked are no
  * difference.
  */
-export function compareSample(left: readonly Row[], right: readonly Row[], offset: number, fetch: number): Comparison {
-  const cmp = compareMultisets(left, right);
+export function compareSample(left: readonly Row[], right: readonly Row[], offset: number, fetch: number, exact?: readonly boolean[]): Comparison {
+  const cmp = compareMultisets(left, right, exact);
   const size = Math.min(fetch, Math.max(0, right.length - offset));
   return { equal: cmp.onlyLeft.length === 0 && left.length === size, onlyLeft: cmp.onlyLeft, onlyRight: [] };
 }

@@ -28,7 +28,8 @@ function convert(v: unknown, t: DataType | undefined): unknown {
         break;
     }
   }
-  if (typeof v === 'bigint') return Number(v);
+  // an integer past 2^53 stays a bigint, so it can never match a rounded double (compare.ts)
+  if (typeof v === 'bigint') return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
   if (v instanceof Date) return t?.kind === 'DATE' ? Math.floor(v.getTime() / 86_400_000) : v.getTime();
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   return String(v);

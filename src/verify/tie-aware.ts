@@ -30,7 +30,7 @@ import { compareStrings } from '../common/strings.js';
 import { isIntegral } from '../common/types.js';
 import type { LogicalPlan, OverAggregateNode, OverCall, RankNode } from '../plan/logical.js';
 import type { Row } from './compare.js';
-import { compareMultisets, valuesMatch } from './compare.js';
+import { compareMultisets, valuesMatch, type Cell } from './compare.js';
 import { constantToDuckDb } from './duck-expr.js';
 import type { TranslateContext } from './translate.js';
 import { planToDuckDb, rankWindowSql } from './translate.js';
@@ -227,13 +227,13 @@ class Pool {
   }
 }
 
-function compareValues(a: Scalar, b: Scalar): number {
+function compareValues(a: Cell, b: Cell): number {
   if (typeof a === 'string' && typeof b === 'string') return compareStrings(a, b);
   return Number(a) - Number(b);
 }
 
 /** One call's value at position j of a partition's order (rows: the partition's input rows in that order). */
-function overValue(c: OverCall, argIntegral: boolean, frameUnit: 'rows' | 'range', preceding: number | undefined, time: number, rows: readonly Row[], j: number): Scalar {
+function overValue(c: OverCall, argIntegral: boolean, frameUnit: 'rows' | 'range', preceding: number | undefined, time: number, rows: readonly Row[], j: number): Cell {
   if (c.fn === 'lag') {
     const at = j - c.offset;
     return at >= 0 ? (rows[at]![c.args[0]!] ?? null) : c.default;
@@ -269,7 +269,7 @@ function overValue(c: OverCall, argIntegral: boolean, frameUnit: 'rows' | 'range
   }
   let count = 0;
   let sum = 0;
-  let best: Scalar = null;
+  let best: Cell = null;
   for (let k = start; k <= end; k++) {
     const v = rows[k]![arg!] ?? null;
     if (v === null) continue;
@@ -366,8 +366,8 @@ export function overTieAwareEqual(t: TiedOver, stream: readonly Row[], input: re
   if (groups.length > 0) units.push(groups);
   const pool = new Pool();
   for (const r of stream) pool.add(r);
-  const out = new Array<Scalar>(t.sources.length);
-  const vals = new Array<Scalar>(o.calls.length);
+  const out = new Array<Cell>(t.sources.length);
+  const vals = new Array<Cell>(o.calls.length);
   const { unit, preceding } = o.frame;
   let steps = 0;
   for (const u of units) {

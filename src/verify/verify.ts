@@ -19,6 +19,7 @@ import { moduleLocation } from '../expr/udf.js';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { SourceText } from '../common/errors.js';
 import { WeirError } from '../common/errors.js';
+import type { Scalar } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
@@ -35,7 +36,7 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets, compareSample } from './compare.js';
+import { ChangelogFolder, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
 import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
@@ -203,7 +204,8 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
       const rows = streamed.rows[i]!;
       const sample = sampleLimitOf(t.plan);
-      let cmp = sample === undefined ? compareMultisets(rows, batch) : compareSample(rows, batch, sample.offset, sample.fetch);
+      const exact = exactColumns(schema.map((f) => f.type));
+      let cmp = sample === undefined ? compareMultisets(rows, batch, exact) : compareSample(rows, batch, sample.offset, sample.fetch, exact);
       const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
       if (tied !== undefined) {
         // ties: another choice among rows equal on the ORDER BY keys is as right (tie-aware.ts)
@@ -293,7 +295,7 @@ async function inProcess(session: Session, targets: readonly Target[], opts: Ver
 async function loadRows(conn: DuckDBConnection, name: string, types: readonly DataType[], rows: readonly Row[]): Promise<void> {
   await conn.run(`CREATE OR REPLACE TABLE ${name} (${types.map((t, i) => `c${i} ${typeToDuckDb(t)}`).join(', ')})`);
   for (let at = 0; at < rows.length; at += 500) {
-    const values = rows.slice(at, at + 500).map((r) => `(${r.map((v, i) => constantToDuckDb(v, types[i]!)).join(', ')})`);
+    const values = rows.slice(at, at + 500).map((r) => `(${r.map((v, i) => constantToDuckDb(v as Scalar, types[i]!)).join(', ')})`);
     await conn.run(`INSERT INTO ${name} VALUES ${values.join(', ')}`);
   }
 }

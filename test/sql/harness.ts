@@ -40,7 +40,7 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { collectScript } from '../../src/verify/collect.js';
-import { compareMultisets, compareSample } from '../../src/verify/compare.js';
+import { compareMultisets, compareSample, exactColumns, exactInteger } from '../../src/verify/compare.js';
 import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
@@ -185,7 +185,7 @@ export async function runDuck(sql: string, types: readonly DataType[]): Promise<
 }
 
 function show(rows: readonly Row[], limit = 20): string {
-  return rows.slice(0, limit).map((r) => `  ${JSON.stringify(r)}`).join('\n') + (rows.length > limit ? `\n  ... ${rows.length - limit} more` : '');
+  return rows.slice(0, limit).map((r) => `  ${JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v))}`).join('\n') + (rows.length > limit ? `\n  ... ${rows.length - limit} more` : '');
 }
 
 export function materialize(c: SqlCase): string {
@@ -250,7 +250,8 @@ export async function runCase(c: SqlCase): Promise<void> {
     const types = q.plan.schema.map((f) => f.type);
     const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), pick === undefined ? types : pick.map((i) => types[i]!));
     const rows = pick === undefined ? q.rows : q.rows.map((r) => pick.map((i) => r[i]!));
-    const cmp = c.sample === undefined ? compareMultisets(rows, expected) : compareSample(rows, expected, 0, c.sample);
+    const exact = exactColumns(pick === undefined ? types : pick.map((i) => types[i]!));
+    const cmp = c.sample === undefined ? compareMultisets(rows, expected, exact) : compareSample(rows, expected, 0, c.sample, exact);
     if (c.sample !== undefined && q.rows.length !== c.sample) throw new Error(`parallelism ${p}: expected ${c.sample} rows, weir gave ${q.rows.length}:\n${show(q.rows)}`);
     if (!cmp.equal) {
       throw new Error(

@@ -2,7 +2,9 @@
 //
 // Semantics (Flink SQL, with the documented weir choices):
 // - INT op INT is INT, with BIGINT it is BIGINT; integer division truncates toward zero
-//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend.
+//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend. An integer + - * whose
+//   result leaves ±(2^53-1) fails the job (mapIntExact) instead of rounding; Flink carries
+//   BIGINT to 2^63 and wraps there, which weir does not do yet.
 // - Division or modulo by zero gives NULL (DuckDB's rule; Flink throws). Documented.
 // - DECIMAL is carried as DOUBLE; its declared scale is applied when it is printed.
 // - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
@@ -13,7 +15,7 @@ import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isComposite, isIntegral, isNumeric, typeToString } from '../../common/types.js';
 import { compositeEquals } from '../../common/composite.js';
-import { compareF64, mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
+import { compareF64, mapF64, mapF64x2, mapIntExact, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
 
@@ -89,7 +91,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
         const f = op === 'mul' ? (x: number, y: number) => x * y : op === 'add' ? (x: number, y: number) => x + y : (x: number, y: number) => x - y;
         return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
       }
-      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapF64x2(ret, intFn);
+      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapIntExact(ret, doc, intFn);
       return op === 'div' || op === 'mod' ? nullOnZeroDivisor(ret, realFn) : mapF64x2(ret, realFn);
     },
   });
