@@ -1,7 +1,7 @@
 // Randomised differential testing: random queries over random data, each run as a stream
 // and as its DuckDB translation (`weir verify`'s in-process path), compared as multisets.
 //
-// `npm test` runs a fixed seed with WEIR_FUZZ_RUNS cases (default 200); `npm run fuzz` runs
+// `npm test` runs a fixed seed with WEIR_FUZZ_RUNS cases (default 120); `npm run fuzz` runs
 // more with a fresh seed; WEIR_FUZZ_KIND=joins|late-joins|ranks|semi-window-joins generates
 // only join queries, interval and window joins with late rows, rank forms, or semi/anti and
 // window joins (WEIR_FUZZ_JOINS=1 is the same as joins). A
@@ -24,7 +24,7 @@ import { collectScript } from '../../src/verify/collect.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { runDuck } from '../sql/harness.js';
 
-const RUNS = Number(process.env.WEIR_FUZZ_RUNS ?? 200);
+const RUNS = Number(process.env.WEIR_FUZZ_RUNS ?? 120);
 const SEED = process.env.WEIR_FUZZ_SEED === 'random' ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.WEIR_FUZZ_SEED ?? 20261120);
 
 interface Outcome {
