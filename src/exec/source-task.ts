@@ -231,11 +231,15 @@ export class SourceTask extends Task {
   }
 
   /**
-   * The processing-time watermark: the clock minus 1 ms. A row stamped by PROCTIME() after
-   * this (here or downstream) reads the clock later, so its time is above it: never late.
+   * The processing-time watermark: the clock minus 2 ms. A row stamped by PROCTIME() after
+   * this (here or downstream) reads the clock later, so its time is at least the watermark
+   * + 2: never late, and never touching a window the watermark closed. A session [s, e)
+   * fires at watermark e - 1, so every row stamped after that has a time of at least e + 1:
+   * it cannot merge into the fired session, as a batch run over the recorded times would
+   * merge a row at exactly e (touching sessions merge, as in Flink).
    */
   private async clockWatermark(): Promise<void> {
-    const wm = processingTimeNow() - 1;
+    const wm = processingTimeNow() - 2;
     if (wm > this.currentWatermark) {
       this.maxWatermark = wm;
       await this.advanceWatermark(wm);
