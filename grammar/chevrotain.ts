@@ -15,4 +15,16 @@ type Chevrotain = typeof import('chevrotain');
 const entry = createRequire(import.meta.url).resolve('chevrotain'); // .../lib/src/api.js
 const chevrotain = (await import(pathToFileURL(join(dirname(entry), '..', 'chevrotain.mjs')).href)) as Chevrotain;
 
-export const { CstParser, LLkLookaheadStrategy, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;
+export const { CstParser, EOF, LLkLookaheadStrategy, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;
+// the grammar's node classes and the LL(k) analysis, for the lookahead cache (grammar/lookahead.ts)
+export const {
+  Alternation,
+  Option,
+  Repetition,
+  RepetitionMandatory,
+  RepetitionMandatoryWithSeparator,
+  RepetitionWithSeparator,
+  NonTerminal,
+  getLookaheadPaths,
+  serializeGrammar,
+} = chevrotain;

@@ -32,8 +32,10 @@
 // 5. Aliases without AS accept identifiers and non-reserved words except OFFSET (which may
 //    start the next clause); see grammar/tokens.ts.
 
-import type { ILookaheadStrategy, IOrAlt, IToken, OptionalProductionType, Rule, TokenType } from 'chevrotain';
-import { CstParser, LLkLookaheadStrategy, tokenMatcher } from './chevrotain.js';
+import type { IToken, TokenType } from 'chevrotain';
+import { CstParser, tokenMatcher } from './chevrotain.js';
+import { CachedLookahead, type LookaheadCache } from './lookahead.js';
+import { LOOKAHEAD_CACHE } from './lookahead-cache.js';
 import * as T from './tokens.js';
 
 function isIdentifierToken(token: IToken): boolean {
@@ -49,35 +51,10 @@ const QUERY_STARTS: ReadonlySet<TokenType> = new Set([T.SELECT, T.WITH, T.VALUES
  * grammar. The functions built are the same ones, cached the same way; the grammar checks
  * (`validate`) still analyse the whole grammar.
  */
-class LazyLookahead implements ILookaheadStrategy {
-  private readonly inner: InstanceType<typeof LLkLookaheadStrategy>;
+/** k of the LL(k) decisions (see the reading guide above). */
+export const MAX_LOOKAHEAD = 3;
 
-  constructor(maxLookahead: number) {
-    this.inner = new LLkLookaheadStrategy({ maxLookahead });
-  }
-
-  validate(options: { rules: Rule[]; tokenTypes: TokenType[]; grammarName: string }): ReturnType<ILookaheadStrategy['validate']> {
-    return this.inner.validate(options);
-  }
-
-  buildLookaheadForAlternation(options: { prodOccurrence: number; rule: Rule; maxLookahead: number; hasPredicates: boolean; dynamicTokensEnabled: boolean }): (orAlts?: IOrAlt<unknown>[]) => number | undefined {
-    const inner = this.inner;
-    let built: ((orAlts?: IOrAlt<unknown>[]) => number | undefined) | undefined;
-    return function (this: unknown, orAlts?: IOrAlt<unknown>[]): number | undefined {
-      built ??= inner.buildLookaheadForAlternation(options);
-      return built.call(this, orAlts);
-    };
-  }
-
-  buildLookaheadForOptional(options: { prodOccurrence: number; prodType: OptionalProductionType; rule: Rule; maxLookahead: number; dynamicTokensEnabled: boolean }): () => boolean {
-    const inner = this.inner;
-    let built: (() => boolean) | undefined;
-    return function (this: unknown): boolean {
-      built ??= inner.buildLookaheadForOptional(options);
-      return built.call(this);
-    };
-  }
-}
+const TOKENS_BY_NAME: ReadonlyMap<string, TokenType> = new Map(T.allTokens.map((t) => [t.name, t]));
 
 export class SqlParser extends CstParser {
   /** Built on first use: chevrotain's BACKTRACK must not run while the grammar is recorded. */
@@ -88,16 +65,21 @@ export class SqlParser extends CstParser {
    * ~70 ms at every start, so the shared parser skips them; test/unit/parser.test.ts builds
    * one with them on.
    */
-  constructor(opts: { validate?: boolean } = {}) {
+  constructor(opts: { validate?: boolean; cache?: LookaheadCache | null } = {}, lookahead = new CachedLookahead(MAX_LOOKAHEAD)) {
     super([...T.allTokens], {
       nodeLocationTracking: 'full',
-      maxLookahead: 3,
-      lookaheadStrategy: new LazyLookahead(3),
+      maxLookahead: MAX_LOOKAHEAD,
+      lookaheadStrategy: lookahead,
       recoveryEnabled: false,
       skipValidations: opts.validate !== true,
     });
     this.performSelfAnalysis();
+    const cache = opts.cache === undefined ? LOOKAHEAD_CACHE : opts.cache;
+    this.lookaheadCached = cache !== null && lookahead.useCache(cache, Object.values(this.getGAstProductions()), MAX_LOOKAHEAD, TOKENS_BY_NAME);
   }
+
+  /** Whether decisions use the paths of grammar/lookahead-cache.ts (it matches this grammar). */
+  readonly lookaheadCached: boolean;
 
   // -------------------------------------------------------------------------------------
   // Lookahead helpers used by gates

@@ -183,6 +183,7 @@ export class Job {
       isCancelled: () => this.cancelled,
       exactlyOnce: this.options.exactlyOnce,
       checkpointing: this.storage !== null,
+      finalCheckpoint: this.storage !== null && this.plan.nodes.some((n) => n.spec.kind === 'sink'),
       acknowledge: (taskId, subtask, id, snaps, alignmentMs) => {
         void this.store(taskId, subtask, id, snaps, alignmentMs);
       },

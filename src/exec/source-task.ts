@@ -168,7 +168,7 @@ export class SourceTask extends Task {
     if (await this.takeBarriers()) return;
     // Every window can fire now.
     await this.advanceWatermark(Infinity);
-    if (!this.env.checkpointing) {
+    if (!this.env.finalCheckpoint) {
       await this.finishChain();
       return;
     }
