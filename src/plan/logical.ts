@@ -245,6 +245,8 @@ export interface OverCall {
   readonly offset: number;
   /** LAG's default value, of `type`. */
   readonly default: Scalar;
+  /** LISTAGG's separator (',' when absent). */
+  readonly separator?: string;
   /** Display name for EXPLAIN. */
   readonly name: string;
 }

@@ -7,7 +7,8 @@
 // (over an updating input, beyond Flink, a TIMESTAMP column will do: over-aggregate-updating.ts);
 // a frame from UNBOUNDED or n PRECEDING to CURRENT ROW (the default with ORDER BY is RANGE
 // UNBOUNDED PRECEDING); every OVER call of a SELECT on the same window; functions COUNT, SUM,
-// MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG (LEAD refused, as Flink refuses it in
+// MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE, LISTAGG, the variance family (rewritten to SUM(x * x),
+// SUM(x) and COUNT(x), as in a GROUP BY) and LAG (LEAD refused, as Flink refuses it in
 // streaming; LAG only on unbounded frames, where it needs no retraction, as in Flink).
 // ROW_NUMBER, RANK and DENSE_RANK (Top-N, deduplication) are bound elsewhere.
 
@@ -15,17 +16,17 @@ import type { Scalar } from '../common/batch.js';
 import type { Span } from '../common/errors.js';
 import { WeirError, bindError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { T, isIntegral, typeToString } from '../common/types.js';
+import { T, isIntegral, isNumeric, typeToString } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, inputRef } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
-import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
+import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, avgResultType, isAggregateName, resolveAggregate } from '../expr/aggregate-types.js';
 import type { Field, LogicalPlan, OverCall, OverFrame, OverFunction } from '../plan/logical.js';
 import { describeFrame, isUpdating } from '../plan/logical.js';
 import type * as ast from './ast.js';
-import type { Binder, ExprContext } from './binder.js';
-import { castTo, notTimeAttribute, project, unparen, walkExpr } from './binder.js';
+import type { Binder, ExprContext, VarianceParts } from './binder.js';
+import { castTo, notTimeAttribute, project, unparen, varianceExpr, walkExpr } from './binder.js';
 
 /** Bound by the Top-N / deduplication path, not here. */
 const RANK_FUNCTIONS = new Set(['ROW_NUMBER', 'RANK', 'DENSE_RANK']);
@@ -168,7 +169,15 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
   const argCtx = (fc: ast.FunctionCall): ExprContext => ({ schema: input.schema, clause: `${fc.upper}(...) OVER` });
   const overCalls: OverCall[] = [];
   const callIndex = new Map<ast.FunctionCall, number>();
+  const varianceParts = new Map<ast.FunctionCall, VarianceParts>();
   for (const fc of calls) {
+    const variance = VARIANCE_FUNCTIONS[fc.upper];
+    if (variance !== undefined) {
+      // as in a GROUP BY (and in Flink, by Calcite's AggregateReduceFunctionsRule): SUM(x * x),
+      // SUM(x) and COUNT(x) over the same window, and the variance expression over them
+      varianceParts.set(fc, varianceOver(binder, fc, variance, argCtx(fc), overCalls, (e) => add(e, `$arg${overCalls.length}`)));
+      continue;
+    }
     const call = bindCall(binder, fc, window.frame, argCtx(fc), (e) => add(e, `$arg${overCalls.length}`));
     callIndex.set(fc, overCalls.length);
     overCalls.push(call);
@@ -193,6 +202,8 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
     clause: 'SELECT',
     intercept: (e) => {
       if (e.kind !== 'function' || e.over === undefined) return undefined;
+      const v = varianceParts.get(e);
+      if (v !== undefined) return varianceExpr(v, (j) => inputRef(width + j, over.schema[width + j]!.type, over.schema[width + j]!.name));
       const i = callIndex.get(e);
       if (i === undefined) return undefined;
       const f = over.schema[width + i]!;
@@ -201,6 +212,25 @@ export function bindOver(binder: Binder, s: ast.Select, input: LogicalPlan, call
   };
   const { exprs, names } = binder.bindSelectItems(s.items, ctx);
   return project(over, exprs, names);
+}
+
+/** Adds the SUM(x * x), SUM(x) and COUNT(x) calls of a variance-family call to `calls`. */
+function varianceOver(binder: Binder, fc: ast.FunctionCall, variance: { readonly sample: boolean; readonly sqrt: boolean }, ctx: ExprContext, calls: OverCall[], add: (e: BoundExpr) => number): VarianceParts {
+  if (fc.distinct) throw refuse(`${fc.upper}(DISTINCT ...) OVER is not supported`, fc.span, 'aggregate the distinct values in a subquery first');
+  if (fc.filter !== undefined) throw refuse(`FILTER on an OVER aggregate is not supported`, fc.filter.span, 'use CASE WHEN ... THEN x END as the argument instead');
+  if (fc.star || fc.args.length !== 1) throw bindError(`${fc.upper} takes one argument`, fc.span);
+  const a = binder.bindExpr(fc.args[0]!, ctx);
+  if (a.type.kind !== 'NULL' && !isNumeric(a.type)) throw bindError(`${fc.upper} needs a numeric argument, got ${typeToString(a.type)}`, fc.span);
+  const x: BoundExpr = a.type.kind === 'DOUBLE' ? a : { kind: 'cast', operand: a, type: T.DOUBLE, safe: false };
+  const name = `${fc.upper}(...)`;
+  const part = (fn: OverCall['fn'], e: BoundExpr, type: DataType, what: string): number => {
+    calls.push({ fn, args: [add(e)], type, offset: 0, default: null, name: `${what} of ${name}` });
+    return calls.length - 1;
+  };
+  const sumSq = part('sum', { kind: 'call', fn: 'mul', args: [x, x], type: T.DOUBLE }, T.DOUBLE, 'SUM(x * x)');
+  const sum = part('sum', x, T.DOUBLE, 'SUM(x)');
+  const count = part('count', a, T.BIGINT, 'COUNT(x)');
+  return { sumSq, sum, count, sample: variance.sample, sqrt: variance.sqrt, type: avgResultType(a.type) };
 }
 
 function constantArg(binder: Binder, e: ast.Expr, what: string): BoundExpr {
@@ -220,8 +250,17 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
     throw refuse(`the user-defined aggregate function ${fc.name.value} in an OVER window is not supported yet`, fc.span, 'use it in GROUP BY or a window aggregation (TUMBLE, HOP, CUMULATE, SESSION)');
   }
   if (upper === 'ARRAY_AGG') throw refuse('ARRAY_AGG(...) OVER is not supported yet', fc.span, 'aggregate with GROUP BY or a window table function instead');
-  if (upper === 'LISTAGG' || VARIANCE_FUNCTIONS[upper] !== undefined) {
-    throw refuse(`${upper}(...) OVER is not supported yet`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG; a GROUP BY or a window aggregation takes ' + upper);
+  if (upper === 'LISTAGG') {
+    // Flink's LISTAGG OVER: the frame's non-NULL values in time order, joined by the separator
+    const r = resolveAggregate(upper, args.map((a) => a.type), fc.star);
+    if (typeof r === 'string') throw bindError(r, fc.span);
+    let separator: string | undefined;
+    if (args[1] !== undefined) {
+      const sep = args[1];
+      if (sep.kind !== 'const' || typeof sep.value !== 'string') throw bindError('the LISTAGG separator must be a STRING literal', fc.args[1]!.span, "LISTAGG(name, '; ')");
+      separator = sep.value;
+    }
+    return { fn: r.fn, args: args.slice(0, 1).map(add), type: r.type, offset: 0, default: null, name, ...(separator !== undefined ? { separator } : {}) };
   }
   if (isAggregateName(upper) && upper !== 'SUM0' && upper !== 'FIRST_VALUE' && upper !== 'LAST_VALUE') {
     const r = resolveAggregate(upper, args.map((a) => a.type), fc.star);
@@ -262,8 +301,8 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
     case 'PERCENT_RANK':
     case 'CUME_DIST':
     case 'NTH_VALUE':
-      throw refuse(`${upper} OVER is not supported on a stream`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG');
+      throw refuse(`${upper} OVER is not supported on a stream`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE, LISTAGG, the variance family (VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP) and LAG');
     default:
-      throw refuse(`${upper}(...) OVER is not supported`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE and LAG');
+      throw refuse(`${upper}(...) OVER is not supported`, fc.span, 'streaming OVER windows take COUNT, SUM, MIN, MAX, AVG, FIRST_VALUE, LAST_VALUE, LISTAGG, the variance family (VAR_POP, VAR_SAMP, STDDEV_POP, STDDEV_SAMP) and LAG');
   }
 }

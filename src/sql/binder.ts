@@ -1561,7 +1561,7 @@ const UNSUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
 };
 
 /** Where a variance-family call's parts are among the aggregates, and what it computes. */
-interface VarianceParts {
+export interface VarianceParts {
   readonly sumSq: number;
   readonly sum: number;
   readonly count: number;
@@ -1576,7 +1576,7 @@ interface VarianceParts {
  * root. Computed in DOUBLE (a rounding error that makes the difference slightly negative is
  * clamped to 0) and cast to the result type (an integer type truncates, as AVG does).
  */
-function varianceExpr(v: VarianceParts, ref: (aggIndex: number) => BoundExpr): BoundExpr {
+export function varianceExpr(v: VarianceParts, ref: (aggIndex: number) => BoundExpr): BoundExpr {
   const D = T.DOUBLE;
   const call = (fn: string, ...args: BoundExpr[]): BoundExpr => ({ kind: 'call', fn, args, type: fn === 'lt' ? T.BOOLEAN : D });
   const sumSq = ref(v.sumSq);

@@ -264,6 +264,11 @@ function overValue(c: OverCall, argIntegral: boolean, frameUnit: 'rows' | 'range
     case 'last_value':
       for (let k = end; k >= start; k--) if (rows[k]![arg!] !== null) return rows[k]![arg!]!;
       return null;
+    case 'listagg': {
+      const parts: string[] = [];
+      for (let k = start; k <= end; k++) if (rows[k]![arg!] !== null && rows[k]![arg!] !== undefined) parts.push(String(rows[k]![arg!]));
+      return parts.length === 0 ? null : parts.join(c.separator ?? ',');
+    }
     default:
       break;
   }

@@ -19,7 +19,7 @@ import { timeZoneById } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { isComposite, isIntegral, typeToString } from '../common/types.js';
+import { T, isComposite, isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
@@ -321,6 +321,9 @@ function overToDuckDb(p: Extract<LogicalPlan, { kind: 'over-aggregate' }>, input
         return `count(*) ${win}`;
       case 'sum0':
         return `coalesce(sum(${arg}) ${win}, 0)`;
+      case 'listagg':
+        // DuckDB joins a frame's values in the frame's order (time order)
+        return `string_agg(${arg}, ${constantToDuckDb(c.separator ?? ',', T.STRING)}) ${win}`;
       default:
         return `${c.fn}(${arg}) ${win}`;
     }

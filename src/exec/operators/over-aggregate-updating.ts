@@ -57,7 +57,7 @@ interface KeyGroupState {
   readonly rows: ColumnBlock[];
 }
 
-const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
+const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
 
 export class UpdatingOverAggregateOperator implements Operator {
   private readonly store: RowStore;
@@ -90,7 +90,7 @@ export class UpdatingOverAggregateOperator implements Operator {
     this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
     this.accs = calls.map((c) => {
       if (!AGG_FUNCTIONS.has(c.fn)) return null;
-      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name };
+      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name, ...(c.separator !== undefined ? { separator: c.separator } : {}) };
       const a = createAccumulator(call, c.args.map((i) => inputTypes[i]!), false);
       a.grow(1);
       return a;

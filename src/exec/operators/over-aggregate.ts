@@ -70,7 +70,7 @@ interface KeyGroupState {
   readonly pending: ColumnBlock[];
 }
 
-const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg']);
+const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
 
 export class OverAggregateOperator implements Operator {
   private readonly store: RowStore;
@@ -117,7 +117,7 @@ export class OverAggregateOperator implements Operator {
     this.bounded = frame.preceding !== undefined;
     this.accs = calls.map((c) => {
       if (!AGG_FUNCTIONS.has(c.fn)) return null;
-      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name };
+      const call: AggCall = { fn: c.fn as AggFunction, args: c.args, distinct: false, filter: undefined, type: c.type, name: c.name, ...(c.separator !== undefined ? { separator: c.separator } : {}) };
       return createAccumulator(call, c.args.map((a) => inputTypes[a]!), this.bounded);
     });
     this.history = calls.reduce((m, c) => (c.fn === 'lag' ? Math.max(m, c.offset + 1) : m), 0);
