@@ -228,7 +228,10 @@ registerFunction({
 const UNIT_MS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_600_000, DAY: MS_PER_DAY, WEEK: 7 * MS_PER_DAY, MILLISECOND: 1 };
 const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
 
-/** TIMESTAMPADD(unit, n, ts): the binder passes the unit as a constant string first. */
+/**
+ * TIMESTAMPADD(unit, n, ts): the binder passes the unit as a constant string first. The result
+ * has the type of `ts` (Calcite's rule): a TIMESTAMP_LTZ stays an instant, moved by the units.
+ */
 registerFunction({
   name: 'timestampadd',
   sqlNames: ['TIMESTAMPADD'],
@@ -236,7 +239,7 @@ registerFunction({
   resolve(args) {
     const [u, n, t] = args;
     if (args.length !== 3 || u?.kind !== 'STRING' || n === undefined || !(isIntegral(n) || n.kind === 'NULL') || !isTime(t)) return 'a unit (SECOND, MINUTE, HOUR, DAY, WEEK, MONTH, QUARTER, YEAR), an integer and a TIMESTAMP';
-    return { args: [T.STRING, T.INT, t!.kind === 'NULL' ? T.TIMESTAMP : t!], ret: t!.kind === 'DATE' ? T.DATE : T.TIMESTAMP };
+    return { args: [T.STRING, T.INT, t!.kind === 'NULL' ? T.TIMESTAMP : t!], ret: t!.kind === 'DATE' ? T.DATE : t!.kind === 'TIMESTAMP_LTZ' ? T.TIMESTAMP_LTZ : T.TIMESTAMP };
   },
   kernel(sig, consts) {
     const unit = String(consts[0] ?? '').toUpperCase();
