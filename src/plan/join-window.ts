@@ -29,9 +29,10 @@ export function detectWindowJoin(join: JoinNode, leftSchema: Schema, rightSchema
   const lp = windowProperties(join.left);
   const rp = windowProperties(join.right);
   if (lp === undefined || rp === undefined || !sameWindow(lp.window, rp.window)) return undefined;
-  // Windows over a TIMESTAMP_LTZ attribute (cut on local time) stay a regular join on their
-  // bounds: the same rows, without the window join's state cleanup (not built for them yet).
-  if (lp.window.zone !== undefined) return undefined;
+  // Windows over a TIMESTAMP_LTZ attribute are cut on local time: their bounds are local
+  // date-times in the session zone, which the operator compares with the watermark (an
+  // instant) through the zone, as the window aggregation does.
+  const zone = lp.window.zone;
   let leftStart = -1;
   let rightStart = -1;
   let leftEnd = -1;
@@ -62,6 +63,12 @@ export function detectWindowJoin(join: JoinNode, leftSchema: Schema, rightSchema
   });
   // a session's start does not follow from its end: the operator keeps it among the keys
   const startFromEnd = lp.window.kind !== 'session';
-  const strategy = startFromEnd ? { kind: 'window' as const, leftEnd, rightEnd, leftStart, rightStart } : { kind: 'window' as const, leftEnd, rightEnd };
+  const strategy = {
+    kind: 'window' as const,
+    leftEnd,
+    rightEnd,
+    ...(startFromEnd ? { leftStart, rightStart } : {}),
+    ...(zone !== undefined ? { zone } : {}),
+  };
   return { ...join, strategy, schema };
 }

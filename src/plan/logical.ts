@@ -207,7 +207,8 @@ export type JoinStrategy =
    * `leftStart`/`rightStart`: the window_start key columns, set when a window's start follows
    * from its end (TUMBLE, HOP, CUMULATE, not SESSION), so rows of one window need no start key.
    */
-  | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number; readonly leftStart?: number; readonly rightStart?: number }
+  /** `zone`: the windows are over a TIMESTAMP_LTZ attribute, their bounds local date-times in this zone. */
+  | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number; readonly leftStart?: number; readonly rightStart?: number; readonly zone?: string }
   | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';

@@ -81,3 +81,19 @@ describe('interval join detection', () => {
     );
   });
 });
+
+describe('window joins over TIMESTAMP_LTZ windows', () => {
+  it('are planned as window joins, with the session zone', () => {
+    const s = new Session();
+    const text = `SET 'table.local-time-zone' = 'America/New_York';
+CREATE TABLE l (k BIGINT, ts TIMESTAMP_LTZ(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '/tmp/l.csv', 'format' = 'csv');
+CREATE TABLE r (k BIGINT, ts TIMESTAMP_LTZ(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '/tmp/r.csv', 'format' = 'csv');
+EXPLAIN SELECT * FROM (SELECT window_start, window_end, COUNT(*) AS n FROM TABLE(TUMBLE(TABLE l, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start, window_end) A
+JOIN (SELECT window_start, window_end, COUNT(*) AS m FROM TABLE(TUMBLE(TABLE r, DESCRIPTOR(ts), INTERVAL '1' HOUR)) GROUP BY window_start, window_end) B
+ON A.window_start = B.window_start AND A.window_end = B.window_end;`;
+    const res = s.executeScript({ name: 't.sql', text }).map((r) => r.result);
+    const ex = res[res.length - 1];
+    if (ex?.kind !== 'explain') throw new Error('no explain');
+    expect(ex.text).toMatch(/WindowJoin\(/);
+  });
+});

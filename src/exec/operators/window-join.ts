@@ -39,6 +39,8 @@ import { JoinRows } from './join-rows.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
 import { referencedInputs } from '../../expr/bound.js';
+import type { TimeZoneRules } from '../../common/time-zone.js';
+import { timeZoneById } from '../../common/time-zone.js';
 
 interface OpenWindow {
   readonly end: number;
@@ -75,6 +77,8 @@ export class WindowJoinOperator implements Operator {
   /** Ends of open windows, ascending. */
   private ends: number[] = [];
   private watermark = -Infinity;
+  /** The session zone of windows over a TIMESTAMP_LTZ attribute; watermarks are kept local. */
+  private readonly zone: TimeZoneRules | null;
   /** Each input's own watermark: a row whose window ends at or behind it is late. */
   private readonly inputWatermark: [number, number] = [-Infinity, -Infinity];
   private ctx!: OperatorContext;
@@ -110,6 +114,7 @@ export class WindowJoinOperator implements Operator {
     const s = spec.strategy;
     if (s.kind !== 'window') throw internalError(`window join operator made for a ${s.kind} join`);
     this.endColumn = [s.leftEnd, s.rightEnd];
+    this.zone = s.zone === undefined ? null : timeZoneById(s.zone);
     const endPair = spec.leftKeys.findIndex((l, i) => l === s.leftEnd && spec.rightKeys[i] === s.rightEnd);
     if (endPair < 0) throw internalError('window join without its window_end equality among the keys');
     // Within one window the end is the same for every row, and so is the start when it follows
@@ -193,9 +198,19 @@ export class WindowJoinOperator implements Operator {
     if (late > 0) this.ctx.metrics.lateDropped += late;
   }
 
+  /**
+   * Windows over a TIMESTAMP_LTZ attribute end at local date-times: the watermark (an instant)
+   * is compared with them as the local time it has reached (TimeZoneRules.localWatermark: an
+   * hour that the clocks repeat is complete only after its second pass).
+   */
+  private local(wm: number): number {
+    return this.zone === null || !Number.isFinite(wm) ? wm : this.zone.localWatermark(wm);
+  }
+
   processInputWatermark(input: number, wm: number): void {
     const side = input === 0 ? 0 : 1;
-    if (wm > this.inputWatermark[side]!) this.inputWatermark[side] = wm;
+    const local = this.local(wm);
+    if (local > this.inputWatermark[side]!) this.inputWatermark[side] = local;
   }
 
   /** Direct mode: records the batch's runs of rows of one window (rows are not copied). */
@@ -319,7 +334,8 @@ export class WindowJoinOperator implements Operator {
   }
 
   processWatermark(wm: number, out: Collector): void {
-    if (wm > this.watermark) this.watermark = wm;
+    const local = this.local(wm);
+    if (local > this.watermark) this.watermark = local;
     this.fire(this.watermark, out);
   }
 
