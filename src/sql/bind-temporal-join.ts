@@ -93,7 +93,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
         `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
       );
     }
-    if (lookup) {
+    if (lookup === true) {
       rightTime = -1;
     } else if (processing) {
       // Processing time: a version is valid from the moment the join's input read it. The rows
@@ -108,7 +108,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
         schema: [...bound.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), { name: '$version_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true }],
       };
     } else rightTime = bound.schema.findIndex((f) => f.rowtime);
-    if (rightTime < 0 && !lookup) {
+    if (rightTime < 0 && lookup !== true) {
       throw planError(
         `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
         right.name.span,
