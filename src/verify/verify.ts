@@ -26,7 +26,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { describeNode, inputsOf } from '../plan/logical.js';
 import { PlanDigests, REUSE_SOURCE_KEY, REUSE_SUB_PLAN_KEY } from '../plan/reuse.js';
-import { readsClock, stampingNodes, stampsTime } from '../plan/time-domain.js';
+import { readsClock, stampingNodes, stampsTime, timeDomainOf } from '../plan/time-domain.js';
 import { pruneColumns } from '../plan/prune.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constantToDuckDb, typeToDuckDb } from './duck-expr.js';
@@ -259,6 +259,8 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
     }
     for (const c of inputsOf(p)) walk(c);
   };
+  // a processing-time job's sources emit the clock as their watermark, not their WATERMARK clause
+  if (timeDomainOf(targets.map((t) => pruneColumns(t.plan))) === 'processing') return [];
   for (const t of targets) walk(t.plan);
   return [...out.values()];
 }
