@@ -260,7 +260,8 @@ export class RunningJob {
       if (s.kind === 'source') {
         rowsRead += total.rowsIn;
         skipped += total.skipped;
-        if (s.watermark !== undefined) {
+        // (a processing-time job's sources emit the clock, not their WATERMARK clause)
+        if (s.watermark !== undefined && this.plan.timeDomain !== 'processing') {
           const rt = node.schema.find((f) => f.rowtime);
           const d = { table: s.table.name, column: rt?.name ?? s.table.watermark?.column ?? '?', delayMs: s.watermarkDelay };
           // one entry per table, however many queries read it

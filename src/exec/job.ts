@@ -39,6 +39,7 @@ import { RegularJoinOperator } from './operators/regular-join.js';
 import { createIntervalJoinOperator } from './operators/interval-join.js';
 import { createWindowJoinOperator } from './operators/window-join.js';
 import { createTemporalJoinOperator } from './operators/temporal-join.js';
+import { LookupJoinOperator } from './operators/lookup-join.js';
 import { RankOperator } from './operators/rank.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
@@ -419,7 +420,13 @@ export class Job {
             return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'temporal':
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+          case 'lookup':
+            throw internalError('a lookup join planned as a two-input join');
         }
+      }
+      case 'lookup-join': {
+        const table = s.lookup.table;
+        return new LookupJoinOperator(s, types, n.schema.slice(types.length).map((f) => f.type), this.options.batchSize, () => createSourceConnector(table, this.plan.maxParallelism));
       }
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize);

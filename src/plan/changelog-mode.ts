@@ -73,6 +73,7 @@ export function changelogModes(plan: PhysicalPlan): Map<number, string> {
       case 'calc':
       case 'unnest':
       case 'correlate':
+      case 'lookup-join':
       case 'union':
         m = all(n);
         break;

@@ -199,6 +199,7 @@ export interface WindowAggregateNode {
  *   joined when the window closes; output append-only.
  * - temporal: the left row joins the version of the right (versioned) table valid at the
  *   left row's time, emitted once the watermark passes it.
+ * - lookup: the left row joins every matching row of a bounded table read when the job starts.
  */
 export type JoinStrategy =
   | { readonly kind: 'regular' }
@@ -209,7 +210,14 @@ export type JoinStrategy =
    */
   /** `zone`: the windows are over a TIMESTAMP_LTZ attribute, their bounds local date-times in this zone. */
   | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number; readonly leftStart?: number; readonly rightStart?: number; readonly zone?: string }
-  | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number };
+  | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number }
+  /**
+   * A processing-time lookup join (`FOR SYSTEM_TIME AS OF` a processing-time attribute against
+   * a bounded file table without a primary key, as Flink's lookupable legacy CSV source): the
+   * right side is a scan of that table, read once when the operator opens and indexed by the
+   * right keys; each left row joins every matching row at once. INNER and LEFT; no state.
+   */
+  | { readonly kind: 'lookup' };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
@@ -593,7 +601,7 @@ export function describeOver(partitionKeys: readonly number[], timeIndex: number
   return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}]${inputUpdating ? ', consumes retractions' : ''})`;
 }
 
-const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };
+const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin', lookup: 'LookupJoin' };
 
 /** `Join(type=LEFT, keys=[a.id = b.id], where=...)` for EXPLAIN (logical and physical). */
 export function describeJoin(
@@ -621,6 +629,8 @@ export function describeJoin(
       break;
     case 'temporal':
       parts.push(`time=${leftNames[strategy.leftTime]}, version=${rightNames[strategy.rightTime]}`);
+      break;
+    case 'lookup':
       break;
   }
   return `${JOIN_NODE_NAME[strategy.kind]}(${parts.join(', ')})`;

@@ -104,6 +104,21 @@ export type OperatorSpec =
       readonly leftTtlMs?: number;
       readonly rightTtlMs?: number;
     }
+  /**
+   * A processing-time lookup join (logical.ts JoinStrategy 'lookup'): one input, the left
+   * side; the right side is the bounded table `lookup` describes (a source spec), read by the
+   * operator itself when it opens. Keys and condition as a join's.
+   */
+  | {
+      readonly kind: 'lookup-join';
+      readonly joinType: 'inner' | 'left';
+      readonly leftKeys: readonly number[];
+      readonly rightKeys: readonly number[];
+      readonly nullSafe: readonly boolean[];
+      /** Over the left columns then the right ones. */
+      readonly condition: BoundExpr | undefined;
+      readonly lookup: SourceSpec;
+    }
   | {
       readonly kind: 'rank';
       readonly fn: RankFunction;
@@ -159,6 +174,24 @@ export interface PlanOptions {
   readonly maxParallelism: number;
   /** Common sub-plan reuse (src/plan/reuse.ts); none when absent. */
   readonly reuse?: ReuseOptions;
+}
+
+export type SourceSpec = Extract<OperatorSpec, { kind: 'source' }>;
+
+/** The source reading a scan: the physical columns its outputs and watermark read. */
+function sourceSpec(p: Extract<LogicalPlan, { kind: 'scan' }>): SourceSpec {
+  const physical = p.table.columns.filter((c) => c.kind === 'physical');
+  const used = new Set<number>();
+  for (const e of p.outputs) referencedInputs(e, used);
+  if (p.watermark !== undefined) referencedInputs(p.watermark, used);
+  const readIndex = [...used].sort((a, b) => a - b);
+  const pos = new Map(readIndex.map((old, i) => [old, i]));
+  const re = (e: BoundExpr): BoundExpr => remapInputs(e, (i) => ({ kind: 'input', index: pos.get(i)!, type: physical[i]!.type, name: physical[i]!.name }));
+  const read = readIndex.map((i) => {
+    const c = physical[i]!;
+    return { name: c.name, type: c.type, nullable: c.kind === 'physical' ? c.nullable : true };
+  });
+  return { kind: 'source', table: p.table, read, readIndex, outputs: p.outputs.map(re), watermark: p.watermark === undefined ? undefined : re(p.watermark), watermarkDelay: p.watermarkDelay };
 }
 
 /**
@@ -262,26 +295,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
 
   const planNode = (p: LogicalPlan): number => {
     switch (p.kind) {
-      case 'scan': {
-        const physical = p.table.columns.filter((c) => c.kind === 'physical');
-        const used = new Set<number>();
-        for (const e of p.outputs) referencedInputs(e, used);
-        if (p.watermark !== undefined) referencedInputs(p.watermark, used);
-        const readIndex = [...used].sort((a, b) => a - b);
-        const pos = new Map(readIndex.map((old, i) => [old, i]));
-        const re = (e: BoundExpr): BoundExpr => remapInputs(e, (i) => ({ kind: 'input', index: pos.get(i)!, type: physical[i]!.type, name: physical[i]!.name }));
-        const read = readIndex.map((i) => {
-          const c = physical[i]!;
-          return { name: c.name, type: c.type, nullable: c.kind === 'physical' ? c.nullable : true };
-        });
-        return add(
-          { kind: 'source', table: p.table, read, readIndex, outputs: p.outputs.map(re), watermark: p.watermark === undefined ? undefined : re(p.watermark), watermarkDelay: p.watermarkDelay },
-          P,
-          [],
-          p.schema,
-          isUpdating(p),
-        );
-      }
+      case 'scan':
+        return add(sourceSpec(p), P, [], p.schema, isUpdating(p));
       case 'values':
         return add({ kind: 'values', rows: p.rows }, 1, [], p.schema, false);
       case 'project':
@@ -356,6 +371,14 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...(p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {}) }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
       case 'join': {
+        if (p.strategy.kind === 'lookup') {
+          // the right side is read by the operator, not planned as a source
+          if (p.right.kind !== 'scan' || (p.joinType !== 'inner' && p.joinType !== 'left')) throw internalError('a lookup join reads a table scan, INNER or LEFT');
+          const left = plan(p.left);
+          const ln = nodes[left]!;
+          const spec: OperatorSpec = { kind: 'lookup-join', joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, nullSafe: p.nullSafe, condition: p.condition, lookup: sourceSpec(p.right) };
+          return add(spec, ln.parallelism, [{ from: left, partitioning: { kind: 'forward' } }], p.schema, ln.updating);
+        }
         const left = plan(p.left);
         const right = plan(p.right);
         const ln = nodes[left]!;
@@ -549,6 +572,12 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       }
       return d;
     }
+    case 'lookup-join': {
+      const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
+      const r = n.schema.slice(l.length).map((f) => f.name);
+      const d = describeJoin(s.joinType, { kind: 'lookup' }, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
+      return `${d.slice(0, -1)}, table=${s.lookup.table.name}, connector=${s.lookup.table.options.get('connector')}, read=[${s.lookup.read.map((c) => c.name).join(', ')}])`;
+    }
     case 'rank': {
       const d = describeRank(s.fn, s.partitionKeys, s.orderKeys, s.range, s.outputRank, s.strategy, inNames());
       return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
@@ -623,6 +652,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
+        break;
+      case 'lookup-join':
+        h.update(`${s.joinType}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}|${s.lookup.table.name}|${s.lookup.read.map((c) => c.name).join(',')}`);
         break;
       case 'rank':
         h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);

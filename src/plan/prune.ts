@@ -7,7 +7,7 @@ import type { BoundExpr } from '../expr/bound.js';
 import { referencedInputs, remapInputs } from '../expr/bound.js';
 import type { Field, LogicalPlan } from './logical.js';
 import { chooseRankStrategy } from './rank-rewrite.js';
-import { stampsTime } from './time-domain.js';
+import { readsClock, stampsTime } from './time-domain.js';
 
 interface Pruned {
   readonly plan: LogicalPlan;
@@ -38,10 +38,18 @@ function identity(n: number): Map<number, number> {
   return m;
 }
 
+/** Whether a column of stamping node `p` that reads the clock is among `required`. */
+function clockRead(p: LogicalPlan, required: ReadonlySet<number>): boolean {
+  const exprs = p.kind === 'scan' ? p.outputs : p.kind === 'project' ? p.exprs : [];
+  return exprs.some((e, i) => required.has(i) && readsClock(e));
+}
+
 function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
   // a node stamping the processing time keeps every column: `weir verify` records its rows,
-  // and the recorded node must be the query's own operator (the same digest, so reuse shares it)
-  const required = stampsTime(p) ? allOf(p) : requiredAbove;
+  // and the recorded node must be the query's own operator (the same digest, so reuse shares it).
+  // When nothing above reads a stamped column (a lookup join's AS OF attribute), the stamped
+  // columns are dropped like any other, and the job reads no clock.
+  const required = stampsTime(p) && clockRead(p, requiredAbove) ? allOf(p) : requiredAbove;
   switch (p.kind) {
     case 'scan': {
       const keep = [...required].sort((a, b) => a - b);

@@ -1,4 +1,9 @@
-// Event-time temporal joins: `FROM l JOIN r FOR SYSTEM_TIME AS OF l.ts ON l.k = r.k`.
+// Temporal joins: `FROM l JOIN r FOR SYSTEM_TIME AS OF l.ts ON l.k = r.k`.
+//
+// Processing time against a bounded file table without a primary key is a lookup join, as
+// Flink's lookupable legacy CSV source (upstream Nexmark q13): the file is read once when the
+// join starts, indexed by the ON clause's equality keys, and each left row joins every
+// matching row (strategy 'lookup'; the AS OF attribute is not read). Otherwise:
 //
 // The right side is a versioned table: a table with a PRIMARY KEY and an event-time attribute
 // (WATERMARK), whose rows (usually a changelog, e.g. debezium-json) are versions valid from
@@ -23,9 +28,11 @@
 import { bindError, notSupported, planError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { inputRef, referencedInputs } from '../expr/bound.js';
-import { T } from '../common/types.js';
+import { T, sameType } from '../common/types.js';
 import { andAll, conjuncts } from '../plan/join-build.js';
 import type { Field, JoinNode, JoinType, LogicalPlan } from '../plan/logical.js';
+import { isUpdating } from '../plan/logical.js';
+import type { TableDef } from '../catalog/catalog.js';
 import type * as ast from './ast.js';
 import type { Binder } from './binder.js';
 
@@ -68,18 +75,27 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   let tableName: string;
   let pkIndex: number[];
   let rightTime: number;
+  let lookup: true | string = 'not a lookup join';
   if (bound.kind === 'scan') {
     const table = bound.table;
     tableName = table.name;
     rightPlan = bound;
-    if (table.primaryKey === undefined || table.primaryKey.length === 0) {
+    if (processing && (table.primaryKey === undefined || table.primaryKey.length === 0)) {
+      // Processing time against a table without a primary key: a lookup join, when the table
+      // is a bounded file (Flink's legacy CSV source is lookupable: every row of the file with
+      // the equality keys' values joins).
+      lookup = lookupRefusal(table, bound);
+      if (lookup !== true) throw planError(`temporal join: table '${table.name}' has no primary key, so FOR SYSTEM_TIME AS OF its processing time is a lookup join, and ${lookup}`, right.name.span, `a lookup join reads a bounded file: 'connector' = 'filesystem' with an insert-only format and no 'source.monitor-interval'; otherwise declare PRIMARY KEY (key columns) NOT ENFORCED (${VERSIONED_HINT})`);
+    } else if (table.primaryKey === undefined || table.primaryKey.length === 0) {
       throw planError(
         `temporal join: table '${table.name}' is not a versioned table: it has no primary key`,
         right.name.span,
         `declare it in CREATE TABLE ${table.name}: PRIMARY KEY (key columns) NOT ENFORCED; ${VERSIONED_HINT}`,
       );
     }
-    if (processing) {
+    if (lookup === true) {
+      rightTime = -1;
+    } else if (processing) {
       // Processing time: a version is valid from the moment the join's input read it. The rows
       // are stamped with the clock as they come (a hidden column), so the join is the
       // event-time one on those times, and the job's watermark is the clock: a left row
@@ -92,14 +108,14 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
         schema: [...bound.schema.map((f) => ({ ...f, rowtime: false, proctime: false })), { name: '$version_time', type: T.TIMESTAMP_LTZ, nullable: false, rowtime: false, proctime: true }],
       };
     } else rightTime = bound.schema.findIndex((f) => f.rowtime);
-    if (rightTime < 0) {
+    if (rightTime < 0 && lookup !== true) {
       throw planError(
         `temporal join: table '${table.name}' is not a versioned table: it has no event-time attribute`,
         right.name.span,
         `declare one in CREATE TABLE ${table.name}: WATERMARK FOR update_time AS update_time - INTERVAL '5' SECOND; ${VERSIONED_HINT}`,
       );
     }
-    pkIndex = table.primaryKey.map((k) => bound.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase()));
+    pkIndex = (table.primaryKey ?? []).map((k) => bound.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase()));
   } else {
     tableName = name;
     const what = binder.isCte(name) ? 'WITH query' : 'view';
@@ -151,6 +167,19 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     );
   }
 
+  if (lookup === true && keyPairs.length === 0) {
+    throw planError(
+      `lookup join: the ON clause must equate a column of '${tableName}' with the left side (the lookup keys)`,
+      join.on.span,
+      `e.g. ON ${rightSchema[0] === undefined ? 'l.k = r.k' : `<left expression> = ${alias}.${rightSchema[0].name}`}`,
+    );
+  }
+  // a key compared across types is looked up in the right column's type
+  for (const p of keyPairs) {
+    const rt = rightSchema[p.r]!.type;
+    if (lookup === true && !sameType(p.l.type, rt)) p.l = { kind: 'cast', operand: p.l, type: rt, safe: false };
+  }
+
   // Left keys that are expressions are computed by a projection below the join.
   let l: LogicalPlan = left;
   const pushed = andAll(leftOnly);
@@ -179,14 +208,23 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     rightKeys: keyPairs.map((p) => p.r),
     nullSafe: keyPairs.map((p) => p.nullSafe),
     condition: andAll(residual.map(shift)),
-    strategy: { kind: 'temporal', leftTime, rightTime },
+    strategy: lookup === true ? { kind: 'lookup' } : { kind: 'temporal', leftTime, rightTime },
     schema,
   };
   // the hidden version time of a processing-time join is not an output column
-  const visible = processing ? nr - 1 : nr;
+  const visible = processing && lookup !== true ? nr - 1 : nr;
   if (extra.length === 0 && visible === nr) return node;
   const keep = [...[...Array(nl).keys()], ...[...Array(visible).keys()].map((i) => wl + i)];
   return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
+}
+
+/** True when a processing-time join against this table can be a lookup join; else why not. */
+function lookupRefusal(table: TableDef, scan: LogicalPlan): true | string {
+  const connector = table.options.get('connector');
+  if (connector !== 'filesystem') return `a lookup join reads a bounded file, but '${table.name}' is a '${connector ?? '?'}' table`;
+  if (table.options.get('source.monitor-interval') !== undefined) return `a lookup join reads a bounded file, but '${table.name}' is monitored for new files ('source.monitor-interval')`;
+  if (isUpdating(scan)) return `a lookup join reads an insert-only file, but '${table.name}' is a changelog`;
+  return true;
 }
 
 const VIEW_HINT =

@@ -26,7 +26,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { describeNode, inputsOf } from '../plan/logical.js';
 import { PlanDigests, REUSE_SOURCE_KEY, REUSE_SUB_PLAN_KEY } from '../plan/reuse.js';
-import { readsClock, stampingNodes, stampsTime } from '../plan/time-domain.js';
+import { readsClock, stampingNodes, stampsTime, timeDomainOf } from '../plan/time-domain.js';
+import { pruneColumns } from '../plan/prune.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constantToDuckDb, typeToDuckDb } from './duck-expr.js';
 import { Session, checkOneTimeZone } from '../sql/session.js';
@@ -144,7 +145,10 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
   // input gives), so a query on the clock is verified on the times the stream gave its rows.
   const digests = new PlanDigests();
   const stamps: LogicalPlan[] = [];
-  for (const t of targets) {
+  // (only when the job reads the clock: a stamped column nothing reads, such as a lookup
+  // join's AS OF attribute, is pruned from the job, and DuckDB computes the node with it NULL)
+  const readsTime = targets.some((t) => stampingNodes(pruneColumns(t.plan)).length > 0);
+  for (const t of readsTime ? targets : []) {
     for (const s of stampingNodes(t.plan)) if (!stamps.some((x) => digests.of(x) === digests.of(s))) stamps.push(s);
   }
   if (stamps.length > 0) {
@@ -170,6 +174,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       },
       recorded: (node) => {
         if (!stampsTime(node)) return undefined;
+        if (!readsTime) return withoutClock(node, translateCtx).sql;
         const i = stamps.findIndex((x) => digests.of(x) === digests.of(node));
         return i < 0 ? undefined : `SELECT * FROM ${recordedName(i)}`;
       },
@@ -254,6 +259,8 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
     }
     for (const c of inputsOf(p)) walk(c);
   };
+  // a processing-time job's sources emit the clock as their watermark, not their WATERMARK clause
+  if (timeDomainOf(targets.map((t) => pruneColumns(t.plan))) === 'processing') return [];
   for (const t of targets) walk(t.plan);
   return [...out.values()];
 }

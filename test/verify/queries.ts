@@ -9,8 +9,20 @@ import { ROOT, weir } from '../cli/weir.js';
 
 export function queryFiles(): string[] {
   const nexmark = readdirSync(join(ROOT, 'queries', 'nexmark')).filter((f) => f.endsWith('.sql')).sort().map((f) => `queries/nexmark/${f}`);
-  return ['queries/quickstart.sql', ...nexmark, 'queries/examples/udf.sql'];
+  // a file whose every check is upstream's (below) is not run here
+  return ['queries/quickstart.sql', ...nexmark, 'queries/examples/udf.sql'].filter((f) => !UPSTREAM.has(f) || CRASHED.has(f));
 }
+
+/**
+ * Files whose query is upstream Nexmark's query of the same number (the same SQL over the
+ * one-table-per-kind tables instead of upstream's views over its single table): their
+ * verification at parallelism 2 is nexmark-upstream-*.test.ts's, which runs upstream's file
+ * verbatim, in-process, at parallelism 2. Their crash runs stay here. Each file is still
+ * checked against a hand-written DuckDB query at parallelism 1 and 2 by
+ * test/sql/cases/nexmark.sqltest (q12, on processing time, by test/verify/proctime.test.ts).
+ * Not replaced: q6, which upstream cannot run (weir's q6 is a valid form of it).
+ */
+const UPSTREAM = new Set(['q0', 'q1', 'q2', 'q3', 'q4', 'q5', 'q7', 'q8', 'q9', 'q11', 'q12', 'q15', 'q16', 'q17', 'q18', 'q19', 'q20', 'q21', 'q22'].map((q) => `queries/nexmark/${q}.sql`));
 
 /**
  * Files also verified across crashes here: TUMBLE (quickstart), a regular join (q3), window
@@ -55,7 +67,7 @@ export function verifyFiles(files: readonly string[]): void {
     // parallelism 2 (the exchanges, merged watermarks and two-phase aggregation on top of what
     // parallelism 1 runs); test/sql/cases/nexmark.sqltest checks each file at parallelism 1
     // and 2 against a hand-written DuckDB query
-    it('agrees with DuckDB at parallelism 2', async () => {
+    if (!UPSTREAM.has(file)) it('agrees with DuckDB at parallelism 2', async () => {
       const r = await weir(['verify', capped(file), '-p', '2'], { timeoutMs: 120_000 });
       expect(r.code, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).not.toContain('DIFF');
