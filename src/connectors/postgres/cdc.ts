@@ -247,10 +247,21 @@ class CdcReader implements SourceReader {
     }
     const pub = await c.query('SELECT 1 FROM pg_publication WHERE pubname = $1', [cfg.publication]);
     if (pub.rows.length === 0) {
-      await c.query(`CREATE PUBLICATION ${quoteIdent(cfg.publication)} FOR TABLE ${this.qualified}`);
+      try {
+        await c.query(`CREATE PUBLICATION ${quoteIdent(cfg.publication)} FOR TABLE ${this.qualified}`);
+      } catch (e) {
+        throw this.err(`publication '${cfg.publication}' does not exist, and creating it failed: ${(e as Error).message}`, `CREATE PUBLICATION ${quoteIdent(cfg.publication)} FOR TABLE ${this.qualified} as the table's owner, or name an existing one in 'debezium.publication.name'`);
+      }
     } else {
       const has = await c.query('SELECT 1 FROM pg_publication_tables WHERE pubname = $1 AND schemaname = $2 AND tablename = $3', [cfg.publication, cfg.schema, cfg.table]);
-      if (has.rows.length === 0) throw this.err(`publication '${cfg.publication}' does not include ${cfg.schema}.${cfg.table}`, `ALTER PUBLICATION ${quoteIdent(cfg.publication)} ADD TABLE ${this.qualified}, or choose another 'debezium.publication.name'`);
+      if (has.rows.length === 0) {
+        // as Debezium's 'filtered' publication mode: add the table to the publication
+        try {
+          await c.query(`ALTER PUBLICATION ${quoteIdent(cfg.publication)} ADD TABLE ${this.qualified}`);
+        } catch (e) {
+          throw this.err(`publication '${cfg.publication}' does not include ${cfg.schema}.${cfg.table}, and adding it failed: ${(e as Error).message}`, `ALTER PUBLICATION ${quoteIdent(cfg.publication)} ADD TABLE ${this.qualified} as its owner, or choose another 'debezium.publication.name'`);
+        }
+      }
     }
     const slotRow = async (): Promise<{ active: string; lsn: string | null; plugin: string } | undefined> =>
       (await c.query('SELECT active::text AS active, confirmed_flush_lsn::text AS lsn, plugin FROM pg_replication_slots WHERE slot_name = $1', [cfg.slot])).rows[0];
