@@ -139,18 +139,18 @@ INSERT INTO agg SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
     })();
     const rand = prng(7);
     try {
-    for (let i = 0; i < 2; i++) {
-      const before = new CheckpointStorage(chk).latest().id;
-      const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '200ms', '-p', String(1 + (i % 2)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
-      const { child, done } = start(args, dir);
-      let ended = false;
-      void done.then(() => (ended = true));
-      await until(() => ended || (new CheckpointStorage(chk).latest().id ?? 0) > (before ?? 0), 30_000, 'a checkpoint');
-      await sleep(100 + rand() * 600);
-      child.kill('SIGKILL');
-      const r = await done;
-      expect(r.signal, r.stderr).toBe('SIGKILL');
-    }
+      for (let i = 0; i < 2; i++) {
+        const before = new CheckpointStorage(chk).latest().id;
+        const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '200ms', '-p', String(1 + (i % 2)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
+        const { child, done } = start(args, dir);
+        let ended = false;
+        void done.then(() => (ended = true));
+        await until(() => ended || (new CheckpointStorage(chk).latest().id ?? 0) > (before ?? 0), 30_000, 'a checkpoint');
+        await sleep(100 + rand() * 600);
+        child.kill('SIGKILL');
+        const r = await done;
+        expect(r.signal, r.stderr).toBe('SIGKILL');
+      }
     } finally {
       loading = false;
       await load;
