@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { startPostgres } from '../test/support/postgres.js';
 
 const ROWS = Number(process.argv[2] ?? '200000');
-const WEIR = join(import.meta.dirname, '..', 'bin', 'weir.js');
+const WEIR = join(import.meta.dirname, '..', '..', 'bin', 'weir.js');
 
 function folded(dir: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -70,14 +70,22 @@ INSERT INTO out SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
     };
     const t0 = performance.now();
     const child = spawn(process.execPath, [WEIR, 'run', 'job.sql', '--checkpoint-dir', join(dir, 'chk'), '--checkpoint-interval', '500ms', '-q'], { cwd: dir, stdio: ['ignore', 'inherit', 'inherit'] });
-    while (!converged(half)) await sleep(20);
+    let exited = false;
+    child.on('close', () => (exited = true));
+    while (!converged(half)) {
+      if (exited) throw new Error('weir ended early');
+      await sleep(20);
+    }
     const snapMs = performance.now() - t0;
     // the stream: the other half inserted in transactions of 10,000 rows while the job runs
     const t1 = performance.now();
     for (let from = half + 1; from <= ROWS; from += 10_000) await pg.query(gen(from, Math.min(ROWS, from + 9_999)));
     const insertMs = performance.now() - t1;
     const total = await doneWhen();
-    while (!converged(total)) await sleep(20);
+    while (!converged(total)) {
+      if (exited) throw new Error('weir ended early');
+      await sleep(20);
+    }
     const streamMs = performance.now() - t1;
     child.kill('SIGTERM');
     const rate = (n: number, ms: number): string => `${Math.round(n / (ms / 1000)).toLocaleString('en-US')}`;
@@ -87,7 +95,7 @@ INSERT INTO out SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
     console.log(`| ${half.toLocaleString('en-US')} | weir snapshot -> aggregate -> committed debezium-json (from process start, incl. ~1 s startup and the 500 ms checkpoint) | ${snapMs.toFixed(0)} ms | ${rate(half, snapMs)} |`);
     console.log(`| ${(ROWS - half).toLocaleString('en-US')} | PostgreSQL inserting the rows (transactions of 10,000) | ${insertMs.toFixed(0)} ms | ${rate(ROWS - half, insertMs)} |`);
     console.log(`| ${(ROWS - half).toLocaleString('en-US')} | weir logical replication -> aggregate -> committed output (from the first insert) | ${streamMs.toFixed(0)} ms | ${rate(ROWS - half, streamMs)} |`);
-    await new Promise((r) => child.on('close', r));
+    while (!exited) await sleep(20);
   } finally {
     await pg.stop();
   }
