@@ -48,7 +48,6 @@ export const POSTGRES_CDC_OPTIONS = [
   'decoding.plugin.name',
   'scan.startup.mode',
   'debezium.publication.name',
-  'debezium.slot.drop.on.stop',
 ] as const;
 
 const STARTUP_MODES = ['initial', 'latest-offset', 'snapshot'];
