@@ -15,6 +15,12 @@ export interface SourceReader {
   /** Records skipped as unparseable so far (ignore-parse-errors). */
   skipped(): number;
   close(): void | Promise<void>;
+  /** While true, checkpoint barriers wait (a CDC source reading its initial snapshot). */
+  holdsBarriers?(): boolean;
+  /** A checkpoint took position() (postgres-cdc remembers it to confirm on completion). */
+  checkpointTaken?(checkpointId: number): void;
+  /** Checkpoint `checkpointId` completed (postgres-cdc lets the slot forget older changes). */
+  checkpointComplete?(checkpointId: number): void | Promise<void>;
 }
 
 export interface ReaderOptions {

@@ -12,6 +12,7 @@ import { blackholeSink } from './blackhole/sink.js';
 import { nexmarkSource, validateNexmarkTable } from './nexmark/source.js';
 import { NEXMARK_GENERATOR_OPTIONS, NEXMARK_IGNORED_OPTIONS } from './nexmark/generator.js';
 import { filesystemSink, filesystemSource, validateFilesystemTable, FILESYSTEM_OPTIONS } from './filesystem/filesystem.js';
+import { postgresCdcSource, validatePostgresCdcTable, POSTGRES_CDC_OPTIONS } from './postgres/cdc.js';
 import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/source.js';
 
 interface ConnectorInfo {
@@ -48,6 +49,13 @@ export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
     sink: false,
     doc: "random rows from the declared schema: 'number-of-rows', 'seed', 'fields.<col>.min|max|length'",
     validate: validateDatagenTable,
+  },
+  'postgres-cdc': {
+    options: [...COMMON, ...POSTGRES_CDC_OPTIONS],
+    source: true,
+    sink: false,
+    doc: "a PostgreSQL table's snapshot and changes (logical replication): 'hostname', 'database-name', 'table-name', 'slot.name'",
+    validate: validatePostgresCdcTable,
   },
   print: {
     options: [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
@@ -114,6 +122,8 @@ export function createSourceConnector(table: TableDef, maxParallelism: number): 
       return nexmarkSource(table, maxParallelism, rps);
     case 'datagen':
       return datagenSource(table, rps);
+    case 'postgres-cdc':
+      return postgresCdcSource(table);
     default:
       throw tableError(table, `connector '${name}' has no source`);
   }

@@ -79,9 +79,13 @@ export class SourceTask extends Task {
    * (stop, without draining) or the final checkpoint (the input is exhausted).
    */
   private async takeBarriers(): Promise<boolean> {
+    if (this.reader?.holdsBarriers?.() === true) return false;
     while (this.pendingBarriers.length > 0) {
       const b = this.pendingBarriers.shift()!;
-      await this.checkpoint(b.id, b.kind === 'savepoint', 0, (snaps) => snaps.set(this.sourceCtx.operatorId, this.sourceSnapshot()));
+      await this.checkpoint(b.id, b.kind === 'savepoint', 0, (snaps) => {
+        snaps.set(this.sourceCtx.operatorId, this.sourceSnapshot());
+        this.reader?.checkpointTaken?.(b.id);
+      });
       if (b.kind === 'savepoint') {
         await this.stopChain();
         return true;
@@ -244,6 +248,11 @@ export class SourceTask extends Task {
       this.maxWatermark = wm;
       await this.advanceWatermark(wm);
     }
+  }
+
+  override async notifyCheckpointComplete(checkpointId: number): Promise<void> {
+    await super.notifyCheckpointComplete(checkpointId);
+    await this.reader?.checkpointComplete?.(checkpointId);
   }
 
   override async close(): Promise<void> {

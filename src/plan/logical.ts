@@ -429,7 +429,7 @@ export function isUpdating(p: LogicalPlan): boolean {
     case 'aggregate':
       return true;
     case 'scan':
-      return p.table.options.get('format') === 'debezium-json';
+      return p.table.options.get('format') === 'debezium-json' || (p.table.options.get('connector') === 'postgres-cdc' && p.table.options.get('scan.startup.mode') !== 'snapshot');
     case 'values':
       return false;
     case 'window-aggregate':

@@ -99,7 +99,8 @@ export async function loadTable(conn: DuckDBConnection, table: TableDef, name: s
   if (table.options.get('connector') === 'nexmark' && isUpstreamNexmarkTable(table)) return loadUpstreamNexmark(conn, table, name, maxParallelism);
   const connector = createSourceConnector(table, maxParallelism);
   if (!connector.bounded) {
-    throw new WeirError('plan', `table ${table.name} is unbounded: it cannot be compared with a batch run`, { hint: "bound it, e.g. 'events.num' for nexmark or 'number-of-rows' for datagen", span: table.span, source: table.source });
+    const hint = table.options.get('connector') === 'postgres-cdc' ? "read the table's snapshot with 'scan.startup.mode' = 'snapshot'" : "bound it, e.g. 'events.num' for nexmark or 'number-of-rows' for datagen";
+    throw new WeirError('plan', `table ${table.name} is unbounded: it cannot be compared with a batch run`, { hint, span: table.span, source: table.source });
   }
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const columns = physical.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable }));

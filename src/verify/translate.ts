@@ -102,7 +102,7 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
   const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
-  if (connector === 'nexmark' || connector === 'datagen') {
+  if (connector === 'nexmark' || connector === 'datagen' || connector === 'postgres-cdc') {
     const name = ctx.generatorTable(table);
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
   }
