@@ -71,6 +71,8 @@ export interface SinkOptions {
   readonly updating: boolean;
   /** Job identity, used to name output files uniquely per run. */
   readonly jobId: string;
+  /** The sink operator's id in the plan (stable across runs of the same plan). */
+  readonly operatorId?: string;
 }
 
 export interface SinkConnector {

@@ -13,6 +13,9 @@ import { nexmarkSource, validateNexmarkTable } from './nexmark/source.js';
 import { NEXMARK_GENERATOR_OPTIONS, NEXMARK_IGNORED_OPTIONS } from './nexmark/generator.js';
 import { filesystemSink, filesystemSource, validateFilesystemTable, FILESYSTEM_OPTIONS } from './filesystem/filesystem.js';
 import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/source.js';
+import { JDBC_OPTIONS, validateJdbcTable } from './postgres/jdbc.js';
+import { jdbcSink } from './postgres/jdbc-sink.js';
+import { jdbcSource } from './postgres/jdbc-source.js';
 
 interface ConnectorInfo {
   readonly options: readonly string[];
@@ -48,6 +51,13 @@ export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
     sink: false,
     doc: "random rows from the declared schema: 'number-of-rows', 'seed', 'fields.<col>.min|max|length'",
     validate: validateDatagenTable,
+  },
+  jdbc: {
+    options: [...COMMON, ...JDBC_OPTIONS],
+    source: true,
+    sink: true,
+    doc: "a PostgreSQL table: 'url' = 'jdbc:postgresql://host:port/db', 'table-name', 'username', 'password'",
+    validate: validateJdbcTable,
   },
   print: {
     options: [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
@@ -114,6 +124,8 @@ export function createSourceConnector(table: TableDef, maxParallelism: number): 
       return nexmarkSource(table, maxParallelism, rps);
     case 'datagen':
       return datagenSource(table, rps);
+    case 'jdbc':
+      return jdbcSource(table, rps);
     default:
       throw tableError(table, `connector '${name}' has no source`);
   }
@@ -123,8 +135,9 @@ export function sinkInfo(table: TableDef): { acceptsUpdates: boolean; transactio
   const [name, info] = connectorOf(table);
   if (!info.sink) throw tableError(table, `connector '${name}' cannot be written to: table ${table.name} is a source only`, 'INSERT INTO a filesystem, print or blackhole table');
   const format = table.options.get('format');
-  const acceptsUpdates = name === 'print' || name === 'blackhole' || (name === 'filesystem' && format === 'debezium-json');
-  return { acceptsUpdates, transactional: name === 'filesystem', connector: name, format };
+  const acceptsUpdates = name === 'print' || name === 'blackhole' || (name === 'filesystem' && format === 'debezium-json') || (name === 'jdbc' && (table.primaryKey?.length ?? 0) > 0);
+  const transactional = name === 'filesystem' || (name === 'jdbc' && table.options.get('sink.semantic')?.toLowerCase() === 'exactly-once');
+  return { acceptsUpdates, transactional, connector: name, format };
 }
 
 export function createSinkConnector(table: TableDef): SinkConnector {
@@ -137,6 +150,8 @@ export function createSinkConnector(table: TableDef): SinkConnector {
       return printSink(table.options.get('print-identifier'), table.options.get('standard-error') === 'true');
     case 'blackhole':
       return blackholeSink();
+    case 'jdbc':
+      return jdbcSink(table);
     default:
       throw tableError(table, `connector '${name}' has no sink`);
   }

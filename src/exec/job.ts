@@ -433,7 +433,7 @@ export class Job {
         return new UnionOperator();
       case 'sink': {
         const connector = createSinkConnector(s.table);
-        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId })));
+        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, operatorId: n.name })));
       }
       case 'collect': {
         const l = this.options.resultListener;

@@ -435,6 +435,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if ((p.table.partitionKeys?.length ?? 0) > 0 && p.table.options.has('sink.partition-commit.policy.kind') && inNode.parallelism > 1) {
           return add({ kind: 'sink', table: p.table }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, inNode.updating);
         }
+        // a jdbc upsert sink gets each key's changes on one subtask, in order (Flink shuffles
+        // by the primary key before an upsert sink): two subtasks never write one key
+        const pk = p.table.options.get('connector') === 'jdbc' ? (p.table.primaryKey ?? []).map((k) => p.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase())) : [];
+        if (pk.length > 0 && pk.every((i) => i >= 0) && inNode.parallelism > 1) {
+          return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'hash', keys: pk } }], p.schema, inNode.updating);
+        }
         return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
       default:
