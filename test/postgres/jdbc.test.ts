@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
 import { weir } from '../cli/weir.js';
-import { crashLoop, writeJob } from '../recovery/crash.js';
+import { crashAfterCheckpoints, writeJob } from '../recovery/crash.js';
 
 let server: PostgresServer;
 let dir: string;
@@ -96,7 +96,8 @@ INSERT INTO out2 SELECT * FROM src WHERE v > 0;
 END;
 `,
     );
-    const runs = await crashLoop({ dir: cdir, kills: 3, seed: 15, parallelism: (i) => (i % 2 === 0 ? 1 : 2), killAfterMs: [1300, 2000], interval: '150ms' });
+    // each kill a seeded time after the run's first new checkpoint (a loaded machine starts slowly)
+    const runs = await crashAfterCheckpoints(cdir, 3, 15, (i) => (i % 2 === 0 ? 1 : 2), [50, 450]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBe(3);
     expect(await server.query('SELECT k, n::int, total::int FROM agg2 ORDER BY k')).toEqual(
       await server.query('SELECT k, count(*)::int AS n, sum(v)::int AS total FROM src2 GROUP BY k ORDER BY k'),
