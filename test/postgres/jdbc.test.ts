@@ -1,12 +1,16 @@
 // The jdbc connector against a real PostgreSQL (issue 15): an updating aggregate upserted into
 // a table equals the same aggregate computed by PostgreSQL; a table read as a bounded source;
 // secrets masked; a wrong password and a missing table are clear errors naming the option.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
 import { weir } from '../cli/weir.js';
+import { Session } from '../../src/sql/session.js';
+import { formatError, WeirError } from '../../src/common/errors.js';
+import { createSinkConnector } from '../../src/connectors/registry.js';
+import { T } from '../../src/common/types.js';
 import { crashAfterCheckpoints, writeJob } from '../recovery/crash.js';
 
 let server: PostgresServer;
@@ -106,5 +110,67 @@ END;
     const got = await server.query('SELECT k, v::int, name, ts::text FROM out2 ORDER BY k, v, name, ts');
     expect(got).toEqual(await server.query('SELECT k, v::int, name, ts::text FROM src2 WHERE v > 0 ORDER BY k, v, name, ts'));
     expect(await server.query('SELECT gid FROM pg_prepared_xacts')).toEqual([]);
+  });
+});
+
+describe('jdbc secrets and errors', () => {
+  const ddl = (table: string, password: string): string =>
+    `CREATE TABLE ${table} (k INT, n BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'jdbc', 'url' = '${server.jdbcUrl}', 'table-name' = '${table}', 'username' = '${server.user}', 'password' = '${password}');`;
+
+  it('the password is masked in SHOW CREATE TABLE and EXPLAIN', () => {
+    const s = new Session();
+    const text = `${ddl('t1', 'Sw0rdfish!')}
+CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '5');
+SHOW CREATE TABLE t1;
+EXPLAIN INSERT INTO t1 SELECT k, count(*) FROM g GROUP BY k;`;
+    const out = s.executeScript({ name: 'x.sql', text }).map((r) => (r.result.kind === 'explain' ? r.result.text : ''));
+    expect(out[2]).toContain("'password' = '******'");
+    expect(out[2]).toContain(`'url' = '${server.jdbcUrl}'`);
+    expect(out[3]).toContain('Sink(table=t1, connector=jdbc)');
+    expect(out.join('\n')).not.toContain('Sw0rdfish');
+  });
+
+  it('a wrong password: an error naming the option, without the password or a stack trace', async () => {
+    const edir = mkdtempSync(join(tmpdir(), 'weir-jdbc-err-'));
+    writeFileSync(join(edir, 'job.sql'), `CREATE TABLE g (k INT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '5');\n${ddl('t2', 'Sw0rdfish!')}\nINSERT INTO t2 SELECT k, count(*) FROM g GROUP BY k;\n`);
+    const r = await weir(['run', 'job.sql', '-q'], { cwd: edir });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/error: table t2: password authentication failed for user 'weir' at 127\.0\.0\.1:\d+\/postgres \(password from option 'password'\)/);
+    expect(r.stderr).toContain("hint: check 'password' and 'username'");
+    expect(r.stderr).toMatch(/'password' = '\*+'/); // the source line under the error, masked
+    expect(r.stderr).not.toContain('Sw0rdfish');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a missing table: an error naming table-name', async () => {
+    const s = new Session();
+    s.executeScript({ name: 'x.sql', text: ddl('nope', server.password) });
+    const table = s.catalog.get('nope');
+    if (table?.kind !== 'table') throw new Error('no table');
+    const sink = createSinkConnector(table);
+    let err: unknown;
+    try {
+      await sink.createWriter({ subtask: 0, parallelism: 1, schema: [{ name: 'k', type: T.INT, nullable: true, rowtime: false }, { name: 'n', type: T.BIGINT, nullable: true, rowtime: false }], updating: true, jobId: 'j' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(WeirError);
+    const text = formatError(err as WeirError);
+    expect(text).toMatch(/error: table nope: table 'nope' does not exist in database 'postgres' at 127\.0\.0\.1:\d+/);
+    expect(text).toContain("hint: check 'table-name'");
+    expect(text).not.toContain(server.password);
+  });
+
+  it('no password option: PGPASSWORD, then ~/.pgpass, as libpq', async () => {
+    const { passwordFromEnvironment } = await import('../../src/connectors/postgres/common.js');
+    const home = mkdtempSync(join(tmpdir(), 'weir-pgpass-'));
+    const file = join(home, '.pgpass');
+    writeFileSync(file, `# comment\nother:5432:*:weir:nope\nlocalhost:${server.port}:*:weir:pa\\:ss\n`, { mode: 0o600 });
+    expect(passwordFromEnvironment('127.0.0.1', server.port, 'postgres', 'weir', { HOME: home })).toEqual({ password: 'pa:ss', source: 'pgpass' });
+    expect(passwordFromEnvironment('127.0.0.1', server.port, 'postgres', 'weir', { HOME: home, PGPASSWORD: 'env' })).toEqual({ password: 'env', source: 'PGPASSWORD' });
+    expect(passwordFromEnvironment('127.0.0.1', server.port + 1, 'postgres', 'weir', { HOME: home })).toBeUndefined();
+    writeFileSync(file, `*:*:*:*:x\n`);
+    chmodSync(file, 0o644);
+    expect(passwordFromEnvironment('127.0.0.1', server.port, 'postgres', 'weir', { HOME: home })).toBeUndefined(); // readable by others: ignored
   });
 });
