@@ -82,3 +82,14 @@ export interface SinkConnector {
   readonly transactional: boolean;
   createWriter(opts: SinkOptions): SinkWriter | Promise<SinkWriter>;
 }
+
+/** A table read by key, row batch by row batch (a lookup join's right side). */
+export interface LookupTable {
+  /**
+   * The rows of each key: `keys[i]` holds the key's values (physical form, one per lookup
+   * column, never NULL) and `ids[i]` a string that identifies it. Returns rows (values of the
+   * looked-up columns, as JS scalars) by key id; a key without rows may be absent.
+   */
+  lookup(keys: readonly (readonly unknown[])[], ids: readonly string[]): Promise<Map<string, readonly (readonly unknown[])[]>>;
+  close(): Promise<void>;
+}

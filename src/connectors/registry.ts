@@ -16,6 +16,9 @@ import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/
 import { JDBC_OPTIONS, validateJdbcTable } from './postgres/jdbc.js';
 import { jdbcSink } from './postgres/jdbc-sink.js';
 import { jdbcSource } from './postgres/jdbc-source.js';
+import { jdbcLookupTable } from './postgres/jdbc-lookup.js';
+import type { LookupTable } from './connector.js';
+import type { SourceColumn } from '../plan/physical.js';
 
 interface ConnectorInfo {
   readonly options: readonly string[];
@@ -164,4 +167,11 @@ export function durationOption(table: TableDef, key: string): number | undefined
   const ms = parseDuration(v);
   if (Number.isNaN(ms)) throw tableError(table, `option '${key}' must be a duration such as '5s' or '500ms', got '${v}'`);
   return ms;
+}
+
+/** A table read by key for a lookup join (the jdbc connector). */
+export function createLookupTable(table: TableDef, columns: readonly SourceColumn[], keyColumns: readonly number[]): Promise<LookupTable> {
+  const [name] = connectorOf(table);
+  if (name !== 'jdbc') throw tableError(table, `connector '${name}' cannot be looked up by key; a lookup join needs a jdbc table`);
+  return jdbcLookupTable(table, columns, keyColumns);
 }

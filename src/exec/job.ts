@@ -17,7 +17,8 @@ import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { compileExpr, compileProjection } from '../expr/compile.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { keyGroupRange } from '../state/key-groups.js';
-import { createSinkConnector, createSourceConnector } from '../connectors/registry.js';
+import { createLookupTable, createSinkConnector, createSourceConnector } from '../connectors/registry.js';
+import { LookupJoinOperator } from './operators/lookup-join.js';
 import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
 import { Channel, JobCancelled } from './channel.js';
 import type { InChannel, OutChannel } from './channel.js';
@@ -418,7 +419,20 @@ export class Job {
             return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'temporal':
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+          case 'lookup':
+            throw internalError('a lookup join planned as a two-input join');
         }
+      }
+      case 'lookup-join': {
+        const spec = s;
+        return new LookupJoinOperator(
+          () => createLookupTable(spec.table, spec.columns, spec.rightKeys),
+          types,
+          spec.columns.map((c) => c.type),
+          spec.leftKeys,
+          spec.joinType === 'left',
+          spec.condition,
+        );
       }
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize);

@@ -208,7 +208,9 @@ export type JoinStrategy =
    * from its end (TUMBLE, HOP, CUMULATE, not SESSION), so rows of one window need no start key.
    */
   | { readonly kind: 'window'; readonly leftEnd: number; readonly rightEnd: number; readonly leftStart?: number; readonly rightStart?: number }
-  | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number };
+  | { readonly kind: 'temporal'; readonly leftTime: number; readonly rightTime: number }
+  /** A lookup join against a jdbc table (processing time): the right side is a scan that is never run; its rows are looked up by key as left rows arrive. */
+  | { readonly kind: 'lookup'; readonly leftTime: number };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
@@ -590,7 +592,7 @@ export function describeOver(partitionKeys: readonly number[], timeIndex: number
   return `OverAggregate(partitionBy=[${partitionKeys.map((k) => names[k]).join(', ')}], orderBy=[${names[timeIndex]}], ${describeFrame(frame)}, aggs=[${calls.map((c) => overCallToString(c, names)).join(', ')}]${inputUpdating ? ', consumes retractions' : ''})`;
 }
 
-const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin' };
+const JOIN_NODE_NAME: Record<JoinStrategy['kind'], string> = { regular: 'Join', interval: 'IntervalJoin', window: 'WindowJoin', temporal: 'TemporalJoin', lookup: 'LookupJoin' };
 
 /** `Join(type=LEFT, keys=[a.id = b.id], where=...)` for EXPLAIN (logical and physical). */
 export function describeJoin(
@@ -618,6 +620,9 @@ export function describeJoin(
       break;
     case 'temporal':
       parts.push(`time=${leftNames[strategy.leftTime]}, version=${rightNames[strategy.rightTime]}`);
+      break;
+    case 'lookup':
+      parts.push(`time=${leftNames[strategy.leftTime]}`);
       break;
   }
   return `${JOIN_NODE_NAME[strategy.kind]}(${parts.join(', ')})`;

@@ -73,6 +73,19 @@ export type OperatorSpec =
       readonly partitionFilter?: BoundExpr;
     }
   | { readonly kind: 'values'; readonly rows: readonly (readonly Scalar[])[] }
+  | {
+      /** A lookup join: left rows in; right rows looked up in `table` by key (a jdbc table). */
+      readonly kind: 'lookup-join';
+      readonly table: TableDef;
+      readonly joinType: 'inner' | 'left';
+      readonly leftKeys: readonly number[];
+      /** Index into `columns` of the looked-up column each left key equals. */
+      readonly rightKeys: readonly number[];
+      /** The table's columns the join outputs (and looks up by), in output order. */
+      readonly columns: readonly SourceColumn[];
+      readonly condition: BoundExpr | undefined;
+      readonly leftUpdating: boolean;
+    }
   /** Filter then project (either may be absent). */
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
@@ -356,6 +369,20 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...(p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {}) }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
       case 'join': {
+        if (p.strategy.kind === 'lookup') {
+          const left = plan(p.left);
+          const ln = nodes[left]!;
+          const r = p.right;
+          if (r.kind !== 'scan' || (p.joinType !== 'inner' && p.joinType !== 'left')) throw planError('a lookup join reads a jdbc table directly, with INNER or LEFT JOIN');
+          const physical = r.table.columns.filter((c) => c.kind === 'physical');
+          const columns = r.outputs.map((e, i) => {
+            if (e.kind !== 'input') throw planError(`lookup join: column '${r.schema[i]!.name}' of ${r.table.name} is a computed column, which a lookup cannot read`, r.table.span, 'select physical columns of the lookup table only');
+            const c = physical[e.index]!;
+            return { name: c.name, type: r.schema[i]!.type, nullable: true };
+          });
+          const spec: OperatorSpec = { kind: 'lookup-join', table: r.table, joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, columns, condition: p.condition, leftUpdating: ln.updating };
+          return add(spec, ln.parallelism, [{ from: left, partitioning: { kind: 'forward' } }], p.schema, ln.updating);
+        }
         const left = plan(p.left);
         const right = plan(p.right);
         const ln = nodes[left]!;
@@ -555,6 +582,11 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       }
       return d;
     }
+    case 'lookup-join': {
+      const l = inNames();
+      const keys = s.leftKeys.map((k, i) => `${l[k]} = ${s.columns[s.rightKeys[i]!]!.name}`);
+      return `LookupJoin(table=${s.table.name}, type=${s.joinType.toUpperCase()}, keys=[${keys.join(', ')}], columns=[${s.columns.map((c) => c.name).join(', ')}]${s.condition ? `, where=${exprToString(s.condition, [...l, ...s.columns.map((c) => c.name)])}` : ''})`;
+    }
     case 'rank': {
       const d = describeRank(s.fn, s.partitionKeys, s.orderKeys, s.range, s.outputRank, s.strategy, inNames());
       return s.inputUpdating ? `${d.slice(0, -1)}, consumes retractions)` : d;
@@ -629,6 +661,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'join':
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
+        break;
+      case 'lookup-join':
+        h.update(`${s.table.name}|${s.joinType}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.columns.map((c) => c.name).join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
         break;
       case 'rank':
         h.update(`${s.fn}|${s.partitionKeys.join(',')}|${JSON.stringify(s.orderKeys)}|${s.range.start}-${s.range.end}|${s.outputRank}|${JSON.stringify(s.strategy)}`);

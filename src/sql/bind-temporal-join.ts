@@ -68,7 +68,15 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   let tableName: string;
   let pkIndex: number[];
   let rightTime: number;
-  if (bound.kind === 'scan') {
+  // a processing-time join against a jdbc table is a lookup join: each left row's keys are
+  // looked up in the database when the row arrives (Flink's lookup join)
+  const lookup = processing && bound.kind === 'scan' && bound.table.options.get('connector') === 'jdbc';
+  if (bound.kind === 'scan' && lookup) {
+    tableName = bound.table.name;
+    rightPlan = bound;
+    pkIndex = [];
+    rightTime = -1;
+  } else if (bound.kind === 'scan') {
     const table = bound.table;
     tableName = table.name;
     rightPlan = bound;
@@ -141,6 +149,10 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     }
     residual.push(c);
   }
+  if (lookup && keyPairs.length === 0) {
+    throw planError(`lookup join: the ON clause must equate a column of '${tableName}' with the left side (the lookup key)`, join.on.span, `write ON <left column> = ${alias}.<column>`);
+  }
+  if (lookup && keyPairs.some((p) => p.nullSafe)) throw notSupported('IS NOT DISTINCT FROM as a lookup key', join.on.span, 'write the lookup key with =');
   const missing = pkIndex.filter((k) => !keyPairs.some((p) => p.r === k));
   if (missing.length > 0) {
     const pk = primaryKey.join(', ');
@@ -179,11 +191,11 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     rightKeys: keyPairs.map((p) => p.r),
     nullSafe: keyPairs.map((p) => p.nullSafe),
     condition: andAll(residual.map(shift)),
-    strategy: { kind: 'temporal', leftTime, rightTime },
+    strategy: lookup ? { kind: 'lookup', leftTime } : { kind: 'temporal', leftTime, rightTime },
     schema,
   };
   // the hidden version time of a processing-time join is not an output column
-  const visible = processing ? nr - 1 : nr;
+  const visible = processing && !lookup ? nr - 1 : nr;
   if (extra.length === 0 && visible === nr) return node;
   const keep = [...[...Array(nl).keys()], ...[...Array(visible).keys()].map((i) => wl + i)];
   return { kind: 'project', input: node, exprs: keep.map((i) => inputRef(i, schema[i]!.type, schema[i]!.name)), schema: keep.map((i) => schema[i]!) };
