@@ -372,15 +372,25 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (p.strategy.kind === 'lookup') {
           const left = plan(p.left);
           const ln = nodes[left]!;
-          const r = p.right;
+          // the table's scan, under projections that only pick its columns (source reuse merges
+          // scans of one table and projects each use's columns out of the shared one)
+          let r = p.right;
+          let pick = r.schema.map((_, i) => i);
+          while (r.kind === 'project' && r.exprs.every((e) => e.kind === 'input')) {
+            const exprs = r.exprs;
+            pick = pick.map((i) => (exprs[i] as { index: number }).index);
+            r = r.input;
+          }
           if (r.kind !== 'scan' || (p.joinType !== 'inner' && p.joinType !== 'left')) throw planError('a lookup join reads a jdbc table directly, with INNER or LEFT JOIN');
-          const physical = r.table.columns.filter((c) => c.kind === 'physical');
-          const columns = r.outputs.map((e, i) => {
-            if (e.kind !== 'input') throw planError(`lookup join: column '${r.schema[i]!.name}' of ${r.table.name} is a computed column, which a lookup cannot read`, r.table.span, 'select physical columns of the lookup table only');
+          const scan = r;
+          const physical = scan.table.columns.filter((c) => c.kind === 'physical');
+          const columns = pick.map((o, i) => {
+            const e = scan.outputs[o]!;
+            if (e.kind !== 'input') throw planError(`lookup join: column '${p.right.schema[i]!.name}' of ${scan.table.name} is a computed column, which a lookup cannot read`, scan.table.span, 'select physical columns of the lookup table only');
             const c = physical[e.index]!;
-            return { name: c.name, type: r.schema[i]!.type, nullable: true };
+            return { name: c.name, type: p.right.schema[i]!.type, nullable: true };
           });
-          const spec: OperatorSpec = { kind: 'lookup-join', table: r.table, joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, columns, condition: p.condition, leftUpdating: ln.updating };
+          const spec: OperatorSpec = { kind: 'lookup-join', table: scan.table, joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, columns, condition: p.condition, leftUpdating: ln.updating };
           return add(spec, ln.parallelism, [{ from: left, partitioning: { kind: 'forward' } }], p.schema, ln.updating);
         }
         const left = plan(p.left);

@@ -174,3 +174,48 @@ EXPLAIN INSERT INTO t1 SELECT k, count(*) FROM g GROUP BY k;`;
     expect(passwordFromEnvironment('127.0.0.1', server.port, 'postgres', 'weir', { HOME: home })).toBeUndefined(); // readable by others: ignored
   });
 });
+
+describe('lookup join against a jdbc table', () => {
+  it('INNER and LEFT, with a residual condition and a partial cache, equal the same joins in PostgreSQL; the table scanned as a source', async () => {
+    const ldir = mkdtempSync(join(tmpdir(), 'weir-jdbc-lookup-'));
+    await server.query(`CREATE TABLE customers (id int PRIMARY KEY, name text, tier text, credit numeric(10,2), since timestamptz(3))`);
+    await server.query(`INSERT INTO customers SELECT i, 'c' || i, CASE WHEN i % 3 = 0 THEN 'gold' ELSE 'basic' END, i * 1.25, timestamptz '2024-01-01 00:00:00+00' + i * interval '1 hour' FROM generate_series(1, 40) i`);
+    const orders: string[] = [];
+    for (let i = 0; i < 600; i++) orders.push(`${i},${i % 11 === 0 ? '' : (i * 13) % 50},${i % 7}`); // ids 40..49 and NULL have no customer
+    writeFileSync(join(ldir, 'orders.csv'), orders.join('\n') + '\n');
+    await server.query('CREATE TABLE orders (id int, customer_id int, amount int)');
+    await server.query('INSERT INTO orders SELECT * FROM unnest($1::int[], $2::int[], $3::int[])', [0, 1, 2].map((c) => orders.map((r) => r.split(',')[c] || null)));
+    await server.query('CREATE TABLE j_inner (id int, amount int, name text, credit numeric(10,2), since timestamptz(3))');
+    await server.query('CREATE TABLE j_left (id int, name text, tier text)');
+    await server.query('CREATE TABLE cust_copy (id int, name text, credit numeric(10,2), since timestamptz(3))');
+    writeFileSync(
+      join(ldir, 'job.sql'),
+      `CREATE TABLE orders (id INT, customer_id INT, amount INT, proc_time AS PROCTIME()) WITH ('connector' = 'filesystem', 'path' = 'orders.csv', 'format' = 'csv');
+CREATE TABLE customers (id INT, name STRING, tier STRING, credit DECIMAL(10, 2), since TIMESTAMP_LTZ(3), PRIMARY KEY (id) NOT ENFORCED)
+  WITH (${jdbc('customers', ", 'lookup.cache' = 'PARTIAL', 'lookup.partial-cache.max-rows' = '10', 'lookup.partial-cache.expire-after-write' = '1 min'")});
+CREATE TABLE j_inner (id INT, amount INT, name STRING, credit DECIMAL(10, 2), since TIMESTAMP_LTZ(3)) WITH (${jdbc('j_inner')});
+CREATE TABLE j_left (id INT, name STRING, tier STRING) WITH (${jdbc('j_left')});
+CREATE TABLE cust_copy (id INT, name STRING, credit DECIMAL(10, 2), since TIMESTAMP_LTZ(3)) WITH (${jdbc('cust_copy')});
+EXECUTE STATEMENT SET BEGIN
+INSERT INTO cust_copy SELECT id, name, credit, since FROM customers WHERE MOD(id, 2) = 0;
+INSERT INTO j_inner SELECT o.id, o.amount, c.name, c.credit, c.since FROM orders AS o JOIN customers FOR SYSTEM_TIME AS OF o.proc_time AS c ON o.customer_id = c.id;
+INSERT INTO j_left SELECT o.id, c.name, c.tier FROM orders AS o LEFT JOIN customers FOR SYSTEM_TIME AS OF o.proc_time AS c ON o.customer_id = c.id AND c.tier = 'gold';
+END;
+`,
+    );
+    const r = await weir(['run', 'job.sql', '-p', '2', '-q'], { cwd: ldir });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const inner = await server.query('SELECT id, amount, name, credit::text, since::text FROM j_inner ORDER BY id');
+    expect(inner).toEqual(await server.query('SELECT o.id, o.amount, c.name, c.credit::text, c.since::text FROM orders o JOIN customers c ON o.customer_id = c.id ORDER BY o.id'));
+    expect(inner.length).toBeGreaterThan(300);
+    const left = await server.query('SELECT id, name, tier FROM j_left ORDER BY id');
+    expect(left).toEqual(await server.query("SELECT o.id, c.name, c.tier FROM orders o LEFT JOIN customers c ON o.customer_id = c.id AND c.tier = 'gold' ORDER BY o.id"));
+    expect(left.length).toBe(600);
+    expect(left.filter((x) => x.name !== null).length).toBeGreaterThan(50);
+    // the jdbc table read as a bounded source (a scan), its numeric and timestamptz values exact
+    expect(await server.query('SELECT id, name, credit::text, since::text FROM cust_copy ORDER BY id')).toEqual(
+      await server.query('SELECT id, name, credit::text, since::text FROM customers WHERE id % 2 = 0 ORDER BY id'),
+    );
+  });
+});
