@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { startPostgres } from '../test/support/postgres.js';
 
 const ROWS = Number(process.argv[2] ?? 300_000);
-const WEIR = join(import.meta.dirname, '..', 'bin', 'weir.js');
+const WEIR = join(import.meta.dirname, '..', '..', 'bin', 'weir.js'); // from dist/bench
 
 async function main(): Promise<void> {
   const pg = await startPostgres();

@@ -19,13 +19,14 @@
 // - 'sink.semantic' = 'exactly-once': each subtask writes a checkpoint's rows in one
 //   transaction, PREPARE TRANSACTION on the barrier, COMMIT PREPARED when the checkpoint
 //   completes. The transaction's name is `weir_<sink>_<attempt>_<subtask>_<checkpoint>`, where
-//   <sink> is a hash of the url, table and operator id and <attempt> is fresh per job start.
+//   <sink> is a hash of the url, table and operator id and <attempt> a hash of the job id
+//   (unique per `weir run`, shared by its subtasks).
 //   A restore commits the pending names its checkpoint recorded (COMMIT PREPARED of a name that
 //   no longer exists means it was committed already), then, before writing anything, rolls
 //   back every other prepared transaction of this sink left by an earlier attempt: those
 //   belong to checkpoints that never completed.
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Batch } from '../../common/batch.js';
 import { RowKind } from '../../common/batch.js';
@@ -101,7 +102,12 @@ export class JdbcSinkWriter implements SinkWriter {
   private txnOpen = false;
   private cleaned = false;
   private readonly prefix: string;
-  private readonly attempt = randomBytes(4).toString('hex');
+  /**
+   * This run's part of the names, the same in every subtask and thread of the run (from the
+   * job id, unique per `weir run`): a subtask's cleanup must never roll back what another
+   * subtask of the same run has prepared.
+   */
+  private readonly attempt: string;
   /** Exactly-once: my prepared transactions not yet committed. */
   private readonly prepared = new Set<string>();
 
@@ -116,6 +122,7 @@ export class JdbcSinkWriter implements SinkWriter {
     this.maxRetries = Number(table.options.get('sink.max-retries') ?? '3');
     const id = `${maskUrlPassword(table.options.get('url') ?? '')}|${table.options.get('table-name') ?? table.name}|${opts.operatorId ?? ''}`;
     this.prefix = `weir_${createHash('sha256').update(id).digest('hex').slice(0, 12)}_`;
+    this.attempt = createHash('sha256').update(opts.jobId).digest('hex').slice(0, 10);
   }
 
   private get tableName(): string {
