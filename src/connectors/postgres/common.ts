@@ -457,3 +457,23 @@ export function leaksSecret(table: TableDef, text: string): boolean {
 }
 
 export const MASK = HIDDEN_VALUE;
+
+/**
+ * A PostgreSQL array literal of encoded values ('{1,2,NULL}', '{"a","b\\"c"}'), built in
+ * one pass: the client's own array serialisation escapes every element through several
+ * calls, which was a fifth of a sink's CPU time. Numbers go bare; text is quoted, escaped
+ * only when it holds a quote or backslash.
+ */
+export function arrayLiteral(values: readonly unknown[], n: number = values.length): string {
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) parts[i] = 'NULL';
+    else if (typeof v === 'number') parts[i] = String(v);
+    else {
+      const s = v as string;
+      parts[i] = s.includes('"') || s.includes('\\') ? `"${s.replace(/[\\"]/g, '\\$&')}"` : `"${s}"`;
+    }
+  }
+  return `{${parts.join(',')}}`;
+}

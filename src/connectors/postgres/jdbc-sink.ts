@@ -37,6 +37,7 @@ import type { SinkConnector, SinkOptions, SinkWriter } from '../connector.js';
 import { tableError } from '../table-errors.js';
 import {
   JDBC_OPTION_NAMES,
+  arrayLiteral,
   type PgColumn,
   type PgEndpoint,
   type ValueEncoder,
@@ -271,8 +272,8 @@ export class JdbcSinkWriter implements SinkWriter {
     const upsertRows: number[] = [];
     const deleteRows: number[] = [];
     for (let i = 0; i < len; i++) (del[i] ? deleteRows : upsertRows).push(i);
-    const pick = (cols: readonly number[], rows: readonly number[]): unknown[][] => cols.map((c) => (rows.length === len ? buf[c]!.slice(0, len) : rows.map((r) => buf[c]![r])));
-    const statements: [string, unknown[][]][] = [];
+    const pick = (cols: readonly number[], rows: readonly number[]): string[] => cols.map((c) => (rows.length === len ? arrayLiteral(buf[c]!, len) : arrayLiteral(rows.map((r) => buf[c]![r]))));
+    const statements: [string, string[]][] = [];
     if (upsertRows.length > 0) statements.push([this.insertSql, pick(this.columns.map((_, i) => i), upsertRows)]);
     if (deleteRows.length > 0) statements.push([this.deleteSql, pick(this.keyIdx, deleteRows)]);
     await this.cleanup();
