@@ -40,7 +40,7 @@ function jdbc(table: string, extra = ''): string {
 
 describe('jdbc sink', () => {
   it('upserts an updating aggregate (and deletes groups HAVING drops) equal to PostgreSQL computing it', async () => {
-    const rows = sourceRows(3000);
+    const rows = sourceRows(1200);
     writeFileSync(join(dir, 'src.csv'), rows.join('\n') + '\n');
     await server.query('CREATE TABLE src (k int, v bigint, name text, ts timestamp(3))');
     await server.query(`INSERT INTO src SELECT * FROM unnest($1::int[], $2::bigint[], $3::text[], $4::timestamp[])`, [
@@ -55,7 +55,7 @@ describe('jdbc sink', () => {
       join(dir, 'job.sql'),
       `CREATE TABLE src (k INT, v BIGINT, name STRING, ts TIMESTAMP(3)) WITH ('connector' = 'filesystem', 'path' = 'src.csv', 'format' = 'csv');
 CREATE TABLE agg (k INT, n BIGINT, total BIGINT, top STRING, last_ts TIMESTAMP(3), avg_v DECIMAL(20, 4), PRIMARY KEY (k) NOT ENFORCED)
-  WITH (${jdbc('agg', ", 'sink.buffer-flush.max-rows' = '7'")});
+  WITH (${jdbc('agg', ", 'sink.buffer-flush.max-rows' = '20'")});
 CREATE TABLE odd (k INT, n BIGINT, PRIMARY KEY (k) NOT ENFORCED) WITH (${jdbc('odd')});
 EXECUTE STATEMENT SET BEGIN
 INSERT INTO agg SELECT k, count(*), sum(v), max(name), max(ts), CAST(sum(v) AS DECIMAL(20, 4)) / 4 FROM src GROUP BY k;
