@@ -132,7 +132,18 @@ export class JdbcSinkWriter implements SinkWriter {
 
   async open(): Promise<void> {
     this.client = await connectPg(this.table, this.ep, JDBC_OPTION_NAMES);
-    if (this.exactlyOnce) this.control = await connectPg(this.table, this.ep, JDBC_OPTION_NAMES);
+    if (this.exactlyOnce) {
+      this.control = await connectPg(this.table, this.ep, JDBC_OPTION_NAMES);
+      const mpt = await this.control.query<{ v: string }>("SELECT current_setting('max_prepared_transactions') AS v");
+      if (Number(mpt.rows[0]?.v ?? '0') <= 0) {
+        await this.close();
+        throw this.userError(
+          `'sink.semantic' = 'exactly-once' needs prepared transactions, but the server at ${this.ep.host}:${this.ep.port} has max_prepared_transactions = 0`,
+          "set max_prepared_transactions above 0 on the server (ALTER SYSTEM SET max_prepared_transactions = 20, then restart it), or use 'sink.semantic' = 'at-least-once'",
+          'sink.semantic',
+        );
+      }
+    }
     let pgCols: PgColumn[] | undefined;
     try {
       pgCols = await describeTable(this.client, this.tableName);
