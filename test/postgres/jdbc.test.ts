@@ -110,7 +110,7 @@ END;
     const got = await server.query('SELECT k, v::int, name, ts::text FROM out2 ORDER BY k, v, name, ts');
     expect(got).toEqual(await server.query('SELECT k, v::int, name, ts::text FROM src2 WHERE v > 0 ORDER BY k, v, name, ts'));
     expect(await server.query('SELECT gid FROM pg_prepared_xacts')).toEqual([]);
-  });
+  }, 180_000);
 });
 
 describe('jdbc secrets and errors', () => {
