@@ -2,6 +2,8 @@
 // kind, carrying a source span and a hint where one helps. The CLI prints these like a
 // compiler; anything that is not a WeirError reaching the top is a bug and says so.
 
+import { isSensitiveKey, maskSqlSecrets, maskUrlPassword } from './secrets.js';
+
 export interface Span {
   /** Offset of the first character (0-based, in UTF-16 code units of the source text). */
   readonly start: number;
@@ -46,6 +48,17 @@ export class WeirError extends Error {
     this.source ??= source;
     return this;
   }
+}
+
+/** maskSqlSecrets, but each masked value keeps its length (stars), so columns after it stay put. */
+function maskSqlSecretsKeepingWidth(line: string): string {
+  const masked = maskSqlSecrets(line);
+  if (masked === line) return line;
+  return line.replace(/'((?:[^']|'')*)'(\s*=\s*)'((?:[^']|'')*)'/g, (all, key: string, eq: string, value: string) => {
+    const m = maskSqlSecrets(all);
+    if (m === all) return all;
+    return `'${key}'${eq}'${isSensitiveKey(key) ? '*'.repeat(value.length) : maskUrlPassword(value)}'`;
+  });
 }
 
 export function parseError(message: string, span?: Span, hint?: string): WeirError {
@@ -106,7 +119,8 @@ export function formatError(err: WeirError, color: (s: string, c: 'red' | 'blue'
     const { line, column, lineStart, lineEnd } = lineColumn(text, err.span.start);
     const gutter = String(line).length;
     const pad = ' '.repeat(gutter);
-    const src = text.slice(lineStart, lineEnd).replace(/\t/g, ' ');
+    // a password written in the statement never reaches the terminal (same length: the caret still fits)
+    const src = maskSqlSecretsKeepingWidth(text.slice(lineStart, lineEnd).replace(/\t/g, ' '));
     const spanEnd = Math.min(Math.max(err.span.end, err.span.start + 1), lineEnd === lineStart ? lineStart + 1 : lineEnd);
     const width = Math.max(1, spanEnd - err.span.start);
     lines.push(`${pad}${color('-->', 'blue')} ${name}:${line}:${column}`);

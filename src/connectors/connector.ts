@@ -77,6 +77,8 @@ export interface SinkOptions {
   readonly updating: boolean;
   /** Job identity, used to name output files uniquely per run. */
   readonly jobId: string;
+  /** The sink operator's id in the plan (stable across runs of the same plan). */
+  readonly operatorId?: string;
 }
 
 export interface SinkConnector {
@@ -85,4 +87,15 @@ export interface SinkConnector {
   /** Exactly-once through two-phase commit (filesystem); others are at-least-once. */
   readonly transactional: boolean;
   createWriter(opts: SinkOptions): SinkWriter | Promise<SinkWriter>;
+}
+
+/** A table read by key, row batch by row batch (a lookup join's right side). */
+export interface LookupTable {
+  /**
+   * The rows of each key: `keys[i]` holds the key's values (physical form, one per lookup
+   * column, never NULL) and `ids[i]` a string that identifies it. Returns rows (values of the
+   * looked-up columns, as JS scalars) by key id; a key without rows may be absent.
+   */
+  lookup(keys: readonly (readonly unknown[])[], ids: readonly string[]): Promise<Map<string, readonly (readonly unknown[])[]>>;
+  close(): Promise<void>;
 }

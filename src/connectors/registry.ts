@@ -14,6 +14,12 @@ import { NEXMARK_GENERATOR_OPTIONS, NEXMARK_IGNORED_OPTIONS } from './nexmark/ge
 import { filesystemSink, filesystemSource, validateFilesystemTable, FILESYSTEM_OPTIONS } from './filesystem/filesystem.js';
 import { postgresCdcSource, validatePostgresCdcTable, POSTGRES_CDC_OPTIONS } from './postgres/cdc.js';
 import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/source.js';
+import { JDBC_OPTIONS, validateJdbcTable } from './postgres/jdbc.js';
+import { jdbcSink } from './postgres/jdbc-sink.js';
+import { jdbcSource } from './postgres/jdbc-source.js';
+import { jdbcLookupTable } from './postgres/jdbc-lookup.js';
+import type { LookupTable } from './connector.js';
+import type { SourceColumn } from '../plan/physical.js';
 
 interface ConnectorInfo {
   readonly options: readonly string[];
@@ -56,6 +62,13 @@ export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
     sink: false,
     doc: "a PostgreSQL table's snapshot and changes (logical replication): 'hostname', 'database-name', 'table-name', 'slot.name'",
     validate: validatePostgresCdcTable,
+  },
+  jdbc: {
+    options: [...COMMON, ...JDBC_OPTIONS],
+    source: true,
+    sink: true,
+    doc: "a PostgreSQL table: 'url' = 'jdbc:postgresql://host:port/db', 'table-name', 'username', 'password'",
+    validate: validateJdbcTable,
   },
   print: {
     options: [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
@@ -124,6 +137,8 @@ export function createSourceConnector(table: TableDef, maxParallelism: number): 
       return datagenSource(table, rps);
     case 'postgres-cdc':
       return postgresCdcSource(table);
+    case 'jdbc':
+      return jdbcSource(table, rps);
     default:
       throw tableError(table, `connector '${name}' has no source`);
   }
@@ -133,8 +148,9 @@ export function sinkInfo(table: TableDef): { acceptsUpdates: boolean; transactio
   const [name, info] = connectorOf(table);
   if (!info.sink) throw tableError(table, `connector '${name}' cannot be written to: table ${table.name} is a source only`, 'INSERT INTO a filesystem, print or blackhole table');
   const format = table.options.get('format');
-  const acceptsUpdates = name === 'print' || name === 'blackhole' || (name === 'filesystem' && format === 'debezium-json');
-  return { acceptsUpdates, transactional: name === 'filesystem', connector: name, format };
+  const acceptsUpdates = name === 'print' || name === 'blackhole' || (name === 'filesystem' && format === 'debezium-json') || (name === 'jdbc' && (table.primaryKey?.length ?? 0) > 0);
+  const transactional = name === 'filesystem' || (name === 'jdbc' && table.options.get('sink.semantic')?.toLowerCase() === 'exactly-once');
+  return { acceptsUpdates, transactional, connector: name, format };
 }
 
 export function createSinkConnector(table: TableDef): SinkConnector {
@@ -147,6 +163,8 @@ export function createSinkConnector(table: TableDef): SinkConnector {
       return printSink(table.options.get('print-identifier'), table.options.get('standard-error') === 'true');
     case 'blackhole':
       return blackholeSink();
+    case 'jdbc':
+      return jdbcSink(table);
     default:
       throw tableError(table, `connector '${name}' has no sink`);
   }
@@ -159,4 +177,11 @@ export function durationOption(table: TableDef, key: string): number | undefined
   const ms = parseDuration(v);
   if (Number.isNaN(ms)) throw tableError(table, `option '${key}' must be a duration such as '5s' or '500ms', got '${v}'`);
   return ms;
+}
+
+/** A table read by key for a lookup join (the jdbc connector). */
+export function createLookupTable(table: TableDef, columns: readonly SourceColumn[], keyColumns: readonly number[]): Promise<LookupTable> {
+  const [name] = connectorOf(table);
+  if (name !== 'jdbc') throw tableError(table, `connector '${name}' cannot be looked up by key; a lookup join needs a jdbc table`);
+  return jdbcLookupTable(table, columns, keyColumns);
 }

@@ -17,7 +17,7 @@ import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { compileExpr, compileProjection } from '../expr/compile.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { keyGroupRange } from '../state/key-groups.js';
-import { createSinkConnector, createSourceConnector } from '../connectors/registry.js';
+import { createLookupTable, createSinkConnector, createSourceConnector } from '../connectors/registry.js';
 import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
 import { Channel, JobCancelled } from './channel.js';
 import type { InChannel, OutChannel } from './channel.js';
@@ -40,6 +40,7 @@ import { createIntervalJoinOperator } from './operators/interval-join.js';
 import { createWindowJoinOperator } from './operators/window-join.js';
 import { createTemporalJoinOperator } from './operators/temporal-join.js';
 import { LookupJoinOperator } from './operators/lookup-join.js';
+import { FileLookupJoinOperator } from './operators/file-lookup-join.js';
 import { RankOperator } from './operators/rank.js';
 import { UnionOperator } from './operators/union.js';
 import { SinkOperator } from './operators/sink.js';
@@ -424,9 +425,20 @@ export class Job {
             throw internalError('a lookup join planned as a two-input join');
         }
       }
-      case 'lookup-join': {
+      case 'file-lookup-join': {
         const table = s.lookup.table;
-        return new LookupJoinOperator(s, types, n.schema.slice(types.length).map((f) => f.type), this.options.batchSize, () => createSourceConnector(table, this.plan.maxParallelism));
+        return new FileLookupJoinOperator(s, types, n.schema.slice(types.length).map((f) => f.type), this.options.batchSize, () => createSourceConnector(table, this.plan.maxParallelism));
+      }
+      case 'lookup-join': {
+        const spec = s;
+        return new LookupJoinOperator(
+          () => createLookupTable(spec.table, spec.columns, spec.rightKeys),
+          types,
+          spec.columns.map((c) => c.type),
+          spec.leftKeys,
+          spec.joinType === 'left',
+          spec.condition,
+        );
       }
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize);
@@ -441,7 +453,7 @@ export class Job {
         return new UnionOperator();
       case 'sink': {
         const connector = createSinkConnector(s.table);
-        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId })));
+        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, operatorId: n.name })));
       }
       case 'collect': {
         const l = this.options.resultListener;

@@ -74,6 +74,7 @@ export function changelogModes(plan: PhysicalPlan): Map<number, string> {
       case 'unnest':
       case 'correlate':
       case 'lookup-join':
+      case 'file-lookup-join':
       case 'union':
         m = all(n);
         break;

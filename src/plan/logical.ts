@@ -217,7 +217,8 @@ export type JoinStrategy =
    * right side is a scan of that table, read once when the operator opens and indexed by the
    * right keys; each left row joins every matching row at once. INNER and LEFT; no state.
    */
-  | { readonly kind: 'lookup' };
+  /** `leftTime`: the processing-time attribute of the left side, for a jdbc lookup join. */
+  | { readonly kind: 'lookup'; readonly leftTime?: number };
 
 export type JoinType = 'inner' | 'left' | 'right' | 'full' | 'semi' | 'anti';
 
@@ -631,6 +632,7 @@ export function describeJoin(
       parts.push(`time=${leftNames[strategy.leftTime]}, version=${rightNames[strategy.rightTime]}`);
       break;
     case 'lookup':
+      if (strategy.leftTime !== undefined) parts.push(`time=${leftNames[strategy.leftTime]}`);
       break;
   }
   return `${JOIN_NODE_NAME[strategy.kind]}(${parts.join(', ')})`;

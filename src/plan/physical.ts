@@ -73,6 +73,19 @@ export type OperatorSpec =
       readonly partitionFilter?: BoundExpr;
     }
   | { readonly kind: 'values'; readonly rows: readonly (readonly Scalar[])[] }
+  | {
+      /** A lookup join: left rows in; right rows looked up in `table` by key (a jdbc table). */
+      readonly kind: 'lookup-join';
+      readonly table: TableDef;
+      readonly joinType: 'inner' | 'left';
+      readonly leftKeys: readonly number[];
+      /** Index into `columns` of the looked-up column each left key equals. */
+      readonly rightKeys: readonly number[];
+      /** The table's columns the join outputs (and looks up by), in output order. */
+      readonly columns: readonly SourceColumn[];
+      readonly condition: BoundExpr | undefined;
+      readonly leftUpdating: boolean;
+    }
   /** Filter then project (either may be absent). */
   | { readonly kind: 'calc'; readonly predicate: BoundExpr | undefined; readonly projection: readonly BoundExpr[] | undefined }
   | { readonly kind: 'window-tvf'; readonly window: WindowSpec; readonly timeIndex: number }
@@ -105,12 +118,12 @@ export type OperatorSpec =
       readonly rightTtlMs?: number;
     }
   /**
-   * A processing-time lookup join (logical.ts JoinStrategy 'lookup'): one input, the left
-   * side; the right side is the bounded table `lookup` describes (a source spec), read by the
-   * operator itself when it opens. Keys and condition as a join's.
+   * A processing-time lookup join against a bounded file table (logical.ts JoinStrategy
+   * 'lookup'): one input, the left side; the right side is the table `lookup` describes (a
+   * source spec), read by the operator itself when it opens. Keys and condition as a join's.
    */
   | {
-      readonly kind: 'lookup-join';
+      readonly kind: 'file-lookup-join';
       readonly joinType: 'inner' | 'left';
       readonly leftKeys: readonly number[];
       readonly rightKeys: readonly number[];
@@ -372,11 +385,33 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       }
       case 'join': {
         if (p.strategy.kind === 'lookup') {
-          // the right side is read by the operator, not planned as a source
-          if (p.right.kind !== 'scan' || (p.joinType !== 'inner' && p.joinType !== 'left')) throw internalError('a lookup join reads a table scan, INNER or LEFT');
           const left = plan(p.left);
           const ln = nodes[left]!;
-          const spec: OperatorSpec = { kind: 'lookup-join', joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, nullSafe: p.nullSafe, condition: p.condition, lookup: sourceSpec(p.right) };
+          if (p.right.kind === 'scan' && p.right.table.options.get('connector') !== 'jdbc') {
+            // a bounded file: the operator reads the table itself when it opens
+            if (p.joinType !== 'inner' && p.joinType !== 'left') throw internalError('a lookup join reads a table scan, INNER or LEFT');
+            const spec: OperatorSpec = { kind: 'file-lookup-join', joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, nullSafe: p.nullSafe, condition: p.condition, lookup: sourceSpec(p.right) };
+            return add(spec, ln.parallelism, [{ from: left, partitioning: { kind: 'forward' } }], p.schema, ln.updating);
+          }
+          // the table's scan, under projections that only pick its columns (source reuse merges
+          // scans of one table and projects each use's columns out of the shared one)
+          let r = p.right;
+          let pick = r.schema.map((_, i) => i);
+          while (r.kind === 'project' && r.exprs.every((e) => e.kind === 'input')) {
+            const exprs = r.exprs;
+            pick = pick.map((i) => (exprs[i] as { index: number }).index);
+            r = r.input;
+          }
+          if (r.kind !== 'scan' || (p.joinType !== 'inner' && p.joinType !== 'left')) throw planError('a lookup join reads a jdbc table directly, with INNER or LEFT JOIN');
+          const scan = r;
+          const physical = scan.table.columns.filter((c) => c.kind === 'physical');
+          const columns = pick.map((o, i) => {
+            const e = scan.outputs[o]!;
+            if (e.kind !== 'input') throw planError(`lookup join: column '${p.right.schema[i]!.name}' of ${scan.table.name} is a computed column, which a lookup cannot read`, scan.table.span, 'select physical columns of the lookup table only');
+            const c = physical[e.index]!;
+            return { name: c.name, type: p.right.schema[i]!.type, nullable: true };
+          });
+          const spec: OperatorSpec = { kind: 'lookup-join', table: scan.table, joinType: p.joinType, leftKeys: p.leftKeys, rightKeys: p.rightKeys, columns, condition: p.condition, leftUpdating: ln.updating };
           return add(spec, ln.parallelism, [{ from: left, partitioning: { kind: 'forward' } }], p.schema, ln.updating);
         }
         const left = plan(p.left);
@@ -457,6 +492,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         // partition committer: it alone knows when every file of a partition is committed
         if ((p.table.partitionKeys?.length ?? 0) > 0 && p.table.options.has('sink.partition-commit.policy.kind') && inNode.parallelism > 1) {
           return add({ kind: 'sink', table: p.table }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, inNode.updating);
+        }
+        // a jdbc upsert sink gets each key's changes on one subtask, in order (Flink shuffles
+        // by the primary key before an upsert sink): two subtasks never write one key
+        const pk = p.table.options.get('connector') === 'jdbc' ? (p.table.primaryKey ?? []).map((k) => p.schema.findIndex((f) => f.name.toLowerCase() === k.toLowerCase())) : [];
+        if (pk.length > 0 && pk.every((i) => i >= 0) && inNode.parallelism > 1) {
+          return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'hash', keys: pk } }], p.schema, inNode.updating);
         }
         return add({ kind: 'sink', table: p.table }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], p.schema, inNode.updating);
       }
@@ -573,6 +614,11 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       return d;
     }
     case 'lookup-join': {
+      const l = inNames();
+      const keys = s.leftKeys.map((k, i) => `${l[k]} = ${s.columns[s.rightKeys[i]!]!.name}`);
+      return `LookupJoin(table=${s.table.name}, type=${s.joinType.toUpperCase()}, keys=[${keys.join(', ')}], columns=[${s.columns.map((c) => c.name).join(', ')}]${s.condition ? `, where=${exprToString(s.condition, [...l, ...s.columns.map((c) => c.name)])}` : ''})`;
+    }
+    case 'file-lookup-join': {
       const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
       const r = n.schema.slice(l.length).map((f) => f.name);
       const d = describeJoin(s.joinType, { kind: 'lookup' }, s.leftKeys, s.rightKeys, s.nullSafe, s.condition, l, r);
@@ -654,6 +700,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         h.update(`${s.joinType}|${JSON.stringify(s.strategy)}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
         break;
       case 'lookup-join':
+        h.update(`${s.table.name}|${s.joinType}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.columns.map((c) => c.name).join(',')}|${s.condition ? exprKey(s.condition) : ''}`);
+        break;
+      case 'file-lookup-join':
         h.update(`${s.joinType}|${s.leftKeys.join(',')}|${s.rightKeys.join(',')}|${s.nullSafe.join(',')}|${s.condition ? exprKey(s.condition) : ''}|${s.lookup.table.name}|${s.lookup.read.map((c) => c.name).join(',')}`);
         break;
       case 'rank':

@@ -189,6 +189,8 @@ function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
       if (s.kind === 'interval' || s.kind === 'temporal') {
         needL.add(s.leftTime);
         needR.add(s.rightTime);
+      } else if (s.kind === 'lookup') {
+        if (s.leftTime !== undefined) needL.add(s.leftTime);
       } else if (s.kind === 'window') {
         needL.add(s.leftEnd);
         needR.add(s.rightEnd);
@@ -205,7 +207,9 @@ function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
       const strategy =
         s.kind === 'interval' || s.kind === 'temporal'
           ? { ...s, leftTime: lm(s.leftTime), rightTime: rm(s.rightTime) }
-          : s.kind === 'window'
+          : s.kind === 'lookup'
+            ? s.leftTime !== undefined ? { ...s, leftTime: lm(s.leftTime) } : s
+            : s.kind === 'window'
             ? { ...s, leftEnd: lm(s.leftEnd), rightEnd: rm(s.rightEnd), ...(s.leftStart !== undefined && s.rightStart !== undefined ? { leftStart: lm(s.leftStart), rightStart: rm(s.rightStart) } : {}) }
             : s;
       // the join's own fields (nullability of outer sides, time attributes kept or not)

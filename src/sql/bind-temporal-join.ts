@@ -76,7 +76,17 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
   let pkIndex: number[];
   let rightTime: number;
   let lookup: true | string = 'not a lookup join';
-  if (bound.kind === 'scan') {
+  let jdbc = false;
+  // a processing-time join against a jdbc table is a lookup join: each left row's keys are
+  // looked up in the database when the row arrives (Flink's lookup join)
+  if (processing && bound.kind === 'scan' && bound.table.options.get('connector') === 'jdbc') {
+    lookup = true;
+    jdbc = true;
+    tableName = bound.table.name;
+    rightPlan = bound;
+    pkIndex = [];
+    rightTime = -1;
+  } else if (bound.kind === 'scan') {
     const table = bound.table;
     tableName = table.name;
     rightPlan = bound;
@@ -157,6 +167,10 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     }
     residual.push(c);
   }
+  if (jdbc && keyPairs.length === 0) {
+    throw planError(`lookup join: the ON clause must equate a column of '${tableName}' with the left side (the lookup key)`, join.on.span, `write ON <left column> = ${alias}.<column>`);
+  }
+  if (jdbc && keyPairs.some((p) => p.nullSafe)) throw notSupported('IS NOT DISTINCT FROM as a lookup key', join.on.span, 'write the lookup key with =');
   const missing = pkIndex.filter((k) => !keyPairs.some((p) => p.r === k));
   if (missing.length > 0) {
     const pk = primaryKey.join(', ');
@@ -208,7 +222,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     rightKeys: keyPairs.map((p) => p.r),
     nullSafe: keyPairs.map((p) => p.nullSafe),
     condition: andAll(residual.map(shift)),
-    strategy: lookup === true ? { kind: 'lookup' } : { kind: 'temporal', leftTime, rightTime },
+    strategy: lookup === true ? { kind: 'lookup', leftTime } : { kind: 'temporal', leftTime, rightTime },
     schema,
   };
   // the hidden version time of a processing-time join is not an output column

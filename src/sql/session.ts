@@ -19,6 +19,7 @@ import { buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
 import type { ReuseOptions } from '../plan/reuse.js';
 import { explainWithReuse, mergeScans, reuseOptionsFrom } from '../plan/reuse.js';
 import { sinkInfo, validateTable } from '../connectors/registry.js';
+import { maskOptions } from '../common/secrets.js';
 import { allFunctions, functionBySqlName } from '../expr/registry.js';
 import { loadFunctionModule, moduleLocation, udfDefinition } from '../expr/udf.js';
 import { AGGREGATE_NAMES } from '../expr/aggregate-types.js';
@@ -208,6 +209,13 @@ export class Session {
   bindInsert(ins: ast.Insert, source: SourceText): SinkNode {
     const sink = new Binder(this.catalog, source).bindInsert(ins);
     const info = sinkInfo(sink.table);
+    if (isUpdating(sink.input) && !info.acceptsUpdates && info.connector === 'jdbc') {
+      throw planError(
+        `INSERT INTO ${sink.table.name} produces an updating result, but the jdbc table ${sink.table.name} has no PRIMARY KEY, so its sink can only append rows`,
+        ins.span,
+        `declare the key the result is updated by, as Flink's jdbc sink needs for upserts: CREATE TABLE ${sink.table.name} (..., PRIMARY KEY (k) NOT ENFORCED) WITH ('connector' = 'jdbc', ...)`,
+      );
+    }
     if (isUpdating(sink.input) && !info.acceptsUpdates) {
       throw planError(
         `INSERT INTO ${sink.table.name} produces an updating result, but the ${info.connector} sink${info.format ? ` with format '${info.format}'` : ''} can only append rows`,
@@ -274,7 +282,8 @@ export class Session {
       const lines = obj.columns.map((c) => (c.kind === 'computed' ? `  ${quote(c.name)} AS ${text(c.expr.span, obj.source)}` : `  ${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`));
       if (obj.watermark !== undefined) lines.push(`  WATERMARK FOR ${quote(obj.watermark.column)} AS ${text(obj.watermark.expr.span, obj.source)}`);
       if (obj.primaryKey !== undefined) lines.push(`  PRIMARY KEY (${obj.primaryKey.map(quote).join(', ')}) NOT ENFORCED`);
-      const options = [...obj.options].map(([k, v]) => `  '${k.replaceAll("'", "''")}' = '${v.replaceAll("'", "''")}'`);
+      // sensitive options ('password', ...) are masked as Flink masks them
+      const options = [...maskOptions(obj.options)].map(([k, v]) => `  '${k.replaceAll("'", "''")}' = '${v.replaceAll("'", "''")}'`);
       return `CREATE TABLE ${id} (\n${lines.join(',\n')}\n)${options.length > 0 ? `\nWITH (\n${options.join(',\n')}\n)` : ''}`;
     }
     if (obj.kind !== 'view') throw bindError(`SHOW CREATE VIEW is only for views, but ${obj.name} is a table`, stmt.name!.span, `use SHOW CREATE TABLE ${obj.name}`);

@@ -147,4 +147,14 @@ describe('history', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n').pop()).toBe('SELECT price FROM bid;');
     expect(new History(path).entries[0]).toBe('SELECT price FROM bid;');
   });
+
+  it('writes a statement\'s password to the file masked, keeping it in the session', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'weir-hist-')), 'history');
+    const h = new History(path);
+    h.add("CREATE TABLE t (k INT) WITH ('connector' = 'jdbc', 'password' = 'Sw0rdfish');", 1);
+    expect(h.entries[0]).toContain("'password' = 'Sw0rdfish'");
+    expect(readFileSync(path, 'utf8')).toBe("CREATE TABLE t (k INT) WITH ('connector' = 'jdbc', 'password' = '******');\n");
+    h.compact();
+    expect(readFileSync(path, 'utf8')).not.toContain('Sw0rdfish');
+  });
 });

@@ -5,6 +5,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { maskSqlSecrets } from '../../common/secrets.js';
 
 export const HISTORY_SIZE = 1000;
 
@@ -34,7 +35,8 @@ export class History {
     if (this.entries.length > HISTORY_SIZE) this.entries.length = HISTORY_SIZE;
     if (this.path === null) return;
     try {
-      appendFileSync(this.path, `${entry}\n`);
+      // a password typed in a statement stays in this session's memory, never in the file
+      appendFileSync(this.path, `${maskSqlSecrets(entry)}\n`);
     } catch {
       // history is a convenience: an unwritable file must not break the session
     }
@@ -44,7 +46,7 @@ export class History {
   compact(): void {
     if (this.path === null) return;
     try {
-      writeFileSync(this.path, [...this.entries].reverse().map((e) => `${e}\n`).join(''));
+      writeFileSync(this.path, [...this.entries].reverse().map((e) => `${maskSqlSecrets(e)}\n`).join(''));
     } catch {
       // as above
     }
