@@ -222,7 +222,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
     rightKeys: keyPairs.map((p) => p.r),
     nullSafe: keyPairs.map((p) => p.nullSafe),
     condition: andAll(residual.map(shift)),
-    strategy: lookup === true ? { kind: 'lookup', leftTime } : { kind: 'temporal', leftTime, rightTime },
+    strategy: lookup === true ? (jdbc ? { kind: 'lookup', leftTime } : { kind: 'lookup' }) : { kind: 'temporal', leftTime, rightTime },
     schema,
   };
   // the hidden version time of a processing-time join is not an output column

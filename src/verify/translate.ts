@@ -432,7 +432,8 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
     case 'join':
       // a temporal join reads the versioned table's changelog, not its final rows
       if (p.strategy.kind === 'temporal') return temporalJoinToDuckDb(p, planToDuckDb(p.left, ctx), ctx);
-      if (p.strategy.kind === 'lookup') throw new TranslationError(describeNode(p), 'a lookup join reads a PostgreSQL table, which verify cannot give DuckDB');
+      // a file lookup joins every row of the file: a plain join against its rows (below)
+      if (p.strategy.kind === 'lookup' && p.strategy.leftTime !== undefined) throw new TranslationError(describeNode(p), 'a lookup join reads a PostgreSQL table, which verify cannot give DuckDB');
       return joinToDuckDb(p, planToDuckDb(p.left, ctx), planToDuckDb(p.right, ctx));
     case 'rank':
       return rankToDuckDb(p, planToDuckDb(p.input, ctx));
