@@ -218,7 +218,7 @@ function decodeV2(src: ByteSource, file: string, header: Uint8Array): OperatorSn
   let consumed = HEADER;
   const bodyEnd = src.size - TRAILER;
   const readHashed = (into: Uint8Array): void => {
-    if (consumed + into.length > bodyEnd) throw new WeirError('checkpoint', `${file} is truncated (a frame runs past the end)`);
+    if (consumed + into.length > bodyEnd) throw new WeirError('checkpoint', `${file} fails its checksum (a frame runs past the end: truncated or altered)`);
     for (let off = 0; off < into.length; off += PIECE) {
       const piece = into.subarray(off, Math.min(into.length, off + PIECE));
       src.read(piece);

@@ -88,6 +88,11 @@ export function filesOf(meta: CheckpointMetadata, h: StateHandle): readonly Stat
   return [{ path: `${checkpointDirName(meta.checkpointId)}/${h.file}`, bytes: h.bytes, checksum: h.sha256 ?? h.checksum ?? '' }];
 }
 
+/** A file of format 1 carries a SHA-256 (64 hex digits), of format 2 an xxHash64 (16). */
+function isSha256(f: StateFile): boolean {
+  return f.checksum.length === 64;
+}
+
 /** Bytes this checkpoint wrote, and bytes of every file it needs. */
 export function checkpointSizes(meta: CheckpointMetadata): { own: number; referenced: number } {
   let own = 0;
@@ -256,12 +261,11 @@ export class CheckpointStorage {
   load(id: number): { meta: CheckpointMetadata; operators: Map<string, OperatorSnapshot[]> } {
     const meta = this.validate(id);
     const operators = new Map<string, OperatorSnapshot[]>();
-    const v1 = meta.version === 1;
     for (const h of meta.states) {
       let merged: OperatorSnapshot | undefined;
       for (const f of filesOf(meta, h)) {
         const p = join(this.dir, f.path);
-        const snap = readChecked(p, f, v1, id);
+        const snap = readChecked(p, f, isSha256(f), id);
         if (merged === undefined) merged = { keyed: snap.keyed, operator: snap.operator };
         else {
           for (const [kg, entries] of snap.keyed) {
@@ -292,7 +296,7 @@ export class CheckpointStorage {
     for (const id of ids) {
       try {
         const meta = this.validate(id);
-        for (const h of meta.states) for (const f of filesOf(meta, h)) verifyFile(join(this.dir, f.path), f.checksum, f.bytes, meta.version === 1);
+        for (const h of meta.states) for (const f of filesOf(meta, h)) verifyFile(join(this.dir, f.path), f.checksum, f.bytes, isSha256(f));
         return { id, skipped };
       } catch (e) {
         skipped.push({ id, reason: e instanceof Error ? e.message : String(e) });
