@@ -432,7 +432,7 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
   let cols = header.map((_, c) => c);
   let cells: string[][] = rows;
   const STATE = header.length - 1;
-  for (const drop of [undefined, STATE, 4, 3, 2]) {
+  for (const drop of [undefined, STATE, 4, 3, 6, 2]) {
     if (drop !== undefined) cols = cols.filter((c) => c !== drop);
     cells = rows;
     if (cols.includes(STATE)) {

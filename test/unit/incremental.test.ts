@@ -15,6 +15,8 @@ import { GroupAggregateOperator } from '../../src/exec/operators/group-aggregate
 import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 import type { CheckpointMetadata, StateHandle } from '../../src/checkpoint/storage.js';
 import { loadCheckpoint } from '../../src/checkpoint/restore.js';
+import { listCheckpoints } from '../../src/cli/main.js';
+import { Writable } from 'node:stream';
 
 const ctx = (start = 0, end = 128): OperatorContext => ({ operatorId: '1-group-aggregate', subtask: 0, parallelism: 1, maxParallelism: 128, keyGroups: { start, end }, metrics: newMetrics() });
 const AGGS = [
@@ -208,6 +210,20 @@ describe('chains in storage', () => {
     expect(readdirSync(join(dir, 'chk-4'))).toEqual(['1-agg-0.state']);
     expect(st.latest().id).toBe(5);
     expect(st.load(5).operators.get('1-agg')![0]!.keyed.get(-1)).toEqual(['e4', 'e5']);
+    rmSync(dir, { recursive: true });
+  });
+
+  it('weir checkpoints: each checkpoint\'s own size and the size it refers to; a dropped one kept for its files', async () => {
+    const { dir, st, metas } = await build();
+    st.retain(1, 6);
+    let out = '';
+    const sink = new Writable({ write: (c: Buffer, _e, cb) => ((out += c.toString()), cb()) });
+    listCheckpoints(dir, { out: sink, err: sink });
+    const own = (id: number): number => metas[id - 1]!.states[0]!.bytes;
+    const kib = (b: number): string => `${b} B`;
+    expect(out).toMatch(/│ checkpoint │ status +│ .*│ size +│ refers to +│ state per operator/);
+    expect(out).toMatch(new RegExp(`│ chk-4 +│ dropped +│.*no longer retained; kept for the files chk-5 refers to`));
+    expect(out).toMatch(new RegExp(`│ chk-5 +│ incremental +│.*│ ${kib(own(5))} +│ ${kib(own(4) + own(5))} +│`));
     rmSync(dir, { recursive: true });
   });
 
