@@ -23,17 +23,17 @@ import { CheckpointStorage, filesOf } from '../../src/checkpoint/storage.js';
 import { T } from '../../src/common/types.js';
 import { listDataFiles } from '../../src/connectors/filesystem/filesystem.js';
 
-const sql = `SET 'state.backend.incremental' = 'true';
+const job = (events: number): string => `SET 'state.backend.incremental' = 'true';
 SET 'state.backend.incremental.full-every' = '3';
 CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '300000', 'rows-per-second' = '60000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '${events}', 'rows-per-second' = '60000');
 CREATE TABLE result (auction BIGINT, n BIGINT, total BIGINT, hi BIGINT, lo BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'debezium-json');
 INSERT INTO result SELECT auction, COUNT(*), SUM(price), MAX(price), MIN(price) FROM bid GROUP BY auction;`;
 const cols = ['auction', 'n', 'total', 'hi', 'lo'];
 
-function jobDir(): string {
+function jobDir(sql: string): string {
   const dir = tmp('weir-incr-');
   mkdirSync(join(dir, 'clean'));
   writeJob(dir, sql);
@@ -41,22 +41,15 @@ function jobDir(): string {
   return dir;
 }
 
-let expected: Promise<string[]> | undefined;
-/** The uninterrupted run's folded output, checked against DuckDB once. */
-function cleanRows(dir: string): Promise<string[]> {
-  expected ??= (async () => {
-    await runClean(join(dir, 'clean'), 1);
-    const clean = foldDebezium(committedLines(join(dir, 'clean', 'out')), cols);
-    const s = new Session();
-    s.executeScript({ name: 'job.sql', text: sql.split('CREATE TABLE result')[0]! });
-    const t = s.catalog.get('bid');
-    if (t?.kind !== 'table') throw new Error('no table bid');
-    await loadTable(await duckdb(), t, 'bid');
-    const want = await runDuck('SELECT auction, count(*), sum(price), max(price), min(price) FROM bid GROUP BY ALL', [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT]);
-    expect(clean.rows).toEqual(want.map((r) => JSON.stringify(r)).sort());
-    return clean.rows;
-  })();
-  return expected;
+/** DuckDB's result over the same input, as JSON rows. */
+async function duckRows(sql: string): Promise<string[]> {
+  const s = new Session();
+  s.executeScript({ name: 'job.sql', text: sql.split('CREATE TABLE result')[0]! });
+  const t = s.catalog.get('bid');
+  if (t?.kind !== 'table') throw new Error('no table bid');
+  await loadTable(await duckdb(), t, 'bid');
+  const want = await runDuck('SELECT auction, count(*), sum(price), max(price), min(price) FROM bid GROUP BY ALL', [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT]);
+  return want.map((r) => JSON.stringify(r)).sort();
 }
 
 /** The committed changelog applied as upserts by auction, in the order it was written. */
@@ -82,29 +75,35 @@ function sawChains(chk: string): boolean {
 
 describe('incremental checkpoints under crashes', () => {
   it('5 SIGKILLs at seeded moments, parallelism 1, 2, 1, 2, 1, 2: output equals the uninterrupted run and DuckDB', async () => {
-    const dir = jobDir();
+    const sql = job(540_000);
+    const dir = jobDir(sql);
     const chk = join(dir, 'chk');
     let chains = false;
     const watch = setInterval(() => (chains ||= sawChains(chk)), 100);
-    const [want, runs] = await Promise.all([cleanRows(dir), crashAfterCheckpoints(dir, 5, 1414, (i) => (i % 2 === 0 ? 1 : 2), [350, 900])]);
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 1), crashAfterCheckpoints(dir, 5, 1414, (i) => (i % 2 === 0 ? 1 : 2), [200, 600])]);
     clearInterval(watch);
     chains ||= sawChains(chk);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBe(5);
     expect(chains, 'some checkpoint was a chain of a full snapshot and deltas').toBe(true);
     const got = foldDebezium(committedLines(join(dir, 'out')), cols);
     expect(got.negative).toEqual([]);
-    expect(got.rows).toEqual(want);
+    expect(got.rows).toEqual(foldDebezium(committedLines(join(dir, 'clean', 'out')), cols).rows);
+    expect(got.rows).toEqual(await duckRows(sql));
   }, 180_000);
 
   it('a corrupt base file of an earlier checkpoint: skipped with its name, restore falls back, output exact', async () => {
-    const dir = jobDir();
+    const sql = job(120_000);
+    const dir = jobDir(sql);
     const chk = join(dir, 'chk');
     // computed first, so the runs below do not compete with DuckDB
-    const want = await cleanRows(dir);
+    const want = await duckRows(sql);
     // a whole run, every checkpoint kept, a full snapshot every second one: F D F D ...
     const first = start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '150ms', '-q', '--set', 'state.checkpoints.num-retained=100', '--set', 'state.backend.incremental.full-every=2'], dir);
     const r = await first.done;
     expect(r.code, r.stderr).toBe(0);
+    // the uninterrupted run: exact
+    const uninterrupted = foldDebezium(committedLines(join(dir, 'out')), cols);
+    expect(uninterrupted.rows).toEqual(want);
     const st = new CheckpointStorage(chk);
     const aggFiles = (id: number): string[] => {
       const m = st.metadata(id)!;
@@ -135,5 +134,6 @@ describe('incremental checkpoints under crashes', () => {
     const fellBackTo = Math.max(...complete.filter((k) => k < target! && !aggOf.get(k)!.includes(baseRel)));
     expect(rr.stderr).toContain(`restoring from ${join(chk, `chk-${fellBackTo}`)}`);
     expect(upserted(join(dir, 'out'))).toEqual(want);
+    expect(upserted(join(dir, 'out'))).toEqual(uninterrupted.rows);
   }, 180_000);
 });
