@@ -40,6 +40,8 @@ const IMPLEMENTED: Readonly<Record<string, Check>> = {
   'state.checkpoints.dir': anyText,
   'state.checkpoints.num-retained': positiveInt,
   'state.backend.incremental': bool,
+  // Flink 2.x's name for the same option
+  'execution.checkpointing.incremental': bool,
   'state.backend.incremental.full-every': (v) => (/^\d+$/.test(v) && Number(v) >= 2 ? undefined : 'a whole number of checkpoints, at least 2'),
   'table.exec.source.idle-timeout': duration,
   'table.optimizer.reuse-sub-plan-enabled': bool,
@@ -74,7 +76,6 @@ const FLINK_NOT_IMPLEMENTED: readonly string[] = [
   'execution.checkpointing.savepoint-dir',
   'execution.checkpointing.dir',
   'execution.checkpointing.num-retained',
-  'execution.checkpointing.incremental',
   'execution.savepoint-restore-mode',
   'execution.state-recovery.path',
   'execution.buffer-timeout',

@@ -85,11 +85,13 @@ export function stateTtlOf(options: SessionOptions): number {
 }
 
 /**
- * Incremental checkpoints: 0 when 'state.backend.incremental' is off, else how often a full
+ * Incremental checkpoints: 0 when 'state.backend.incremental' (or Flink 2.x's
+ * 'execution.checkpointing.incremental') is off, else how often a full
  * snapshot is taken ('state.backend.incremental.full-every', default 10 checkpoints).
  */
 export function incrementalFullEvery(options: SessionOptions): number {
-  if ((options.get('state.backend.incremental') ?? 'false').toLowerCase() !== 'true') return 0;
+  const on = (key: string): boolean => (options.get(key) ?? 'false').toLowerCase() === 'true';
+  if (!on('state.backend.incremental') && !on('execution.checkpointing.incremental')) return 0;
   return Number(options.get('state.backend.incremental.full-every') ?? '10');
 }
 
