@@ -7,7 +7,8 @@ import type { JobEvents } from '../exec/job.js';
 import type { JobHandle } from '../exec/cluster.js';
 import type { CoordinatorConfig, CoordinatorState, Decision } from './coordinator.js';
 import { initialState, onAck, onCompleted, onSourceExhausted, onStopRequested, onTaskFailure, onTick } from './coordinator.js';
-import type { CheckpointMetadata, CheckpointStorage, OperatorStats } from './storage.js';
+import type { CheckpointMetadata, CheckpointStorage, OperatorStats, StateHandle } from './storage.js';
+import { METADATA_VERSION, checkpointDirName } from './storage.js';
 
 export interface CheckpointRecord {
   readonly id: number;
@@ -15,7 +16,10 @@ export interface CheckpointRecord {
   readonly triggeredAt: number;
   readonly durationMs: number;
   readonly alignmentMs: number;
+  /** Bytes this checkpoint wrote. */
   readonly bytes: number;
+  /** Bytes of every file it needs (with incremental checkpoints, files of earlier ones too). */
+  readonly referencedBytes: number;
 }
 
 export interface CheckpointStats {
@@ -28,6 +32,8 @@ export interface CheckpointStats {
 export class CheckpointRunner implements JobEvents {
   private state: CoordinatorState;
   private timer: NodeJS.Timeout | undefined;
+  /** The newest checkpoint completed in this run: deltas continue its chains. */
+  private lastCompleted: CheckpointMetadata | undefined;
   readonly stats: CheckpointStats = { completed: 0, failed: 0, last: undefined, lastFailure: undefined };
 
   constructor(
@@ -107,17 +113,29 @@ export class CheckpointRunner implements JobEvents {
 
   private async complete(d: Extract<Decision, { kind: 'complete' }>): Promise<void> {
     const c = d.checkpoint;
-    const states = [...c.acks.values()].flatMap((a) => a.handles);
+    let states: StateHandle[];
+    try {
+      states = this.chains(c.id, [...c.acks.values()].flatMap((a) => a.handles));
+    } catch (e) {
+      const [s, decisions] = onTaskFailure(this.state, c.id, Date.now(), this.cfg, e instanceof Error ? e.message : String(e));
+      this.state = s;
+      this.apply(decisions);
+      return;
+    }
     const byOp = new Map<string, OperatorStats>();
+    let referencedBytes = 0;
     for (const h of states) {
-      const o = byOp.get(h.operatorId) ?? { operatorId: h.operatorId, bytes: 0, subtasks: 0 };
-      byOp.set(h.operatorId, { ...o, bytes: o.bytes + h.bytes, subtasks: o.subtasks + 1 });
+      const o = byOp.get(h.operatorId) ?? { operatorId: h.operatorId, bytes: 0, subtasks: 0, referencedBytes: 0 };
+      const refs = h.chain!.reduce((a, f) => a + f.bytes, 0);
+      referencedBytes += refs;
+      byOp.set(h.operatorId, { ...o, bytes: o.bytes + h.bytes, subtasks: o.subtasks + 1, referencedBytes: (o.referencedBytes ?? 0) + refs });
     }
     const now = Date.now();
     const meta: CheckpointMetadata = {
-      version: 1,
+      version: METADATA_VERSION,
       checkpointId: c.id,
       savepoint: c.kind === 'savepoint',
+      incremental: states.some((h) => h.chain!.length > 1),
       fingerprint: this.info.fingerprint,
       maxParallelism: this.info.maxParallelism,
       triggeredAt: c.triggeredAt,
@@ -137,8 +155,9 @@ export class CheckpointRunner implements JobEvents {
     }
     // The checkpoint is complete: only now may sinks make their output visible.
     this.state = onCompleted(this.state, c.id, now);
+    this.lastCompleted = meta;
     this.stats.completed++;
-    this.stats.last = { id: c.id, kind: c.kind, triggeredAt: c.triggeredAt, durationMs: meta.durationMs, alignmentMs: d.alignmentMs, bytes: states.reduce((a, h) => a + h.bytes, 0) };
+    this.stats.last = { id: c.id, kind: c.kind, triggeredAt: c.triggeredAt, durationMs: meta.durationMs, alignmentMs: d.alignmentMs, bytes: states.reduce((a, h) => a + h.bytes, 0), referencedBytes };
     this.onChange?.(this.stats);
     try {
       await this.job.notifyCheckpointComplete(c.id);
@@ -147,5 +166,21 @@ export class CheckpointRunner implements JobEvents {
       return;
     }
     this.storage.retain(this.retained, c.id);
+  }
+
+  /**
+   * Every handle with its chain of files: a full snapshot's is its own file; a delta's is the
+   * chain the same operator subtask had in the checkpoint it continues (which must be the
+   * newest completed one), then its own file. Throws when a delta has nothing to continue.
+   */
+  private chains(id: number, handles: readonly StateHandle[]): StateHandle[] {
+    const own = (h: StateHandle) => ({ path: `${checkpointDirName(id)}/${h.file}`, bytes: h.bytes, checksum: h.checksum ?? '' });
+    return handles.map((h) => {
+      if (h.deltaOf === undefined) return { ...h, chain: [own(h)] };
+      const prev = this.lastCompleted;
+      const base = prev !== undefined && prev.checkpointId === h.deltaOf ? prev.states.find((b) => b.operatorId === h.operatorId && b.subtask === h.subtask) : undefined;
+      if (base?.chain === undefined) throw new Error(`the state of ${h.operatorId}-${h.subtask} is a delta of checkpoint ${h.deltaOf}, which is not the latest completed one`);
+      return { ...h, chain: [...base.chain, own(h)] };
+    });
   }
 }

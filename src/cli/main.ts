@@ -23,7 +23,7 @@ import { parseDuration } from '../catalog/catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
 import { coordinatorConfig, planIdentity, prepareRestore } from '../exec/job-runner.js';
 import { loadCheckpoint } from '../checkpoint/restore.js';
-import { CheckpointStorage } from '../checkpoint/storage.js';
+import { CheckpointStorage, checkpointSizes, filesOf } from '../checkpoint/storage.js';
 import { formatVerifyReport } from './verify-report.js';
 import { startRepl } from './repl/repl.js';
 import { VERSION } from './version.js';
@@ -386,24 +386,44 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
     return 0;
   }
   const rows: string[][] = [];
+  // checkpoint directory -> the checkpoints that refer to files in it
+  const referrers = new Map<string, Set<number>>();
+  for (const id of ids) {
+    const m = storage.metadata(id);
+    if (m === undefined) continue;
+    for (const h of m.states) {
+      for (const f of filesOf(m, h)) {
+        const d = f.path.split('/')[0]!;
+        if (d === `chk-${id}`) continue;
+        if (!referrers.has(d)) referrers.set(d, new Set());
+        referrers.get(d)!.add(id);
+      }
+    }
+  }
   for (const id of ids) {
     try {
       const m = storage.validate(id);
-      const size = m.states.reduce((a, h) => a + h.bytes, 0);
+      const size = checkpointSizes(m);
       rows.push([
         `chk-${id}`,
-        m.savepoint ? 'savepoint' : 'complete',
+        m.savepoint ? 'savepoint' : m.incremental === true ? 'incremental' : 'complete',
         new Date(m.triggeredAt).toISOString().replace('T', ' ').replace('Z', ''),
         `${m.durationMs} ms`,
         `${Math.round(m.alignmentMs)} ms`,
-        formatBytes(size),
+        formatBytes(size.own),
+        formatBytes(size.referenced),
         byOperatorId(m.operators).map((o) => `${o.operatorId}: ${formatBytes(o.bytes)}`).join(', '),
       ]);
     } catch (e) {
-      rows.push([`chk-${id}`, 'incomplete', '', '', '', '', e instanceof Error ? e.message : String(e)]);
+      const users = referrers.get(`chk-${id}`);
+      if (users !== undefined && !existsSync(join(dir, `chk-${id}`, '_metadata'))) {
+        rows.push([`chk-${id}`, 'dropped', '', '', '', '', '', `no longer retained; kept for the files ${[...users].map((u) => `chk-${u}`).join(', ')} refer${users.size === 1 ? 's' : ''} to`]);
+      } else rows.push([`chk-${id}`, 'incomplete', '', '', '', '', '', e instanceof Error ? e.message : String(e)]);
     }
   }
-  const header = ['checkpoint', 'status', 'triggered', 'duration', 'alignment', 'size', 'state per operator'];
+  // size: what the checkpoint wrote; refers to: every file its state needs (with incremental
+  // checkpoints, files of earlier checkpoints too)
+  const header = ['checkpoint', 'status', 'triggered', 'duration', 'alignment', 'size', 'refers to', 'state per operator'];
   // Fit the terminal: the last column (the long one) wraps at its commas; where that is not
   // enough, columns are left out, least telling first (`weir checkpoints DIR/chk-N` shows all).
   const width = outputWidth(io.out);
@@ -412,7 +432,7 @@ export function listCheckpoints(dir: string, io: CliIO = defaultIO): number {
   let cols = header.map((_, c) => c);
   let cells: string[][] = rows;
   const STATE = header.length - 1;
-  for (const drop of [undefined, STATE, 4, 3, 2]) {
+  for (const drop of [undefined, STATE, 4, 3, 6, 2]) {
     if (drop !== undefined) cols = cols.filter((c) => c !== drop);
     cells = rows;
     if (cols.includes(STATE)) {
@@ -440,22 +460,22 @@ function showCheckpoint(dir: string, id: number, io: CliIO): number {
     return 1;
   }
   const time = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
-  const size = m.states.reduce((a, h) => a + h.bytes, 0);
+  const size = checkpointSizes(m);
   const facts: [string, string][] = [
-    ['checkpoint', `chk-${id} (${m.savepoint ? 'savepoint' : 'complete'})`],
+    ['checkpoint', `chk-${id} (${m.savepoint ? 'savepoint' : m.incremental === true ? 'incremental' : 'complete'})`],
     ['directory', path],
     ['triggered', time(m.triggeredAt)],
     ['completed', time(m.completedAt)],
     ['duration', `${m.durationMs} ms`],
     ['alignment', `${Math.round(m.alignmentMs)} ms`],
-    ['size', formatBytes(size)],
+    ['size', `${formatBytes(size.own)} written, ${formatBytes(size.referenced)} with the files of earlier checkpoints it refers to`],
     ['key groups', String(m.maxParallelism)],
     ['plan', m.fingerprint],
   ];
   const w = Math.max(...facts.map(([k]) => k.length));
   io.out.write(facts.map(([k, v]) => `${k.padEnd(w)}  ${v}`).join('\n') + '\n\n');
-  const rows = byOperatorId(m.operators).map((o) => [o.operatorId, String(o.subtasks), formatBytes(o.bytes)]);
-  io.out.write(renderTable(['operator', 'subtasks', 'state'], rows) + '\n');
+  const rows = byOperatorId(m.operators).map((o) => [o.operatorId, String(o.subtasks), formatBytes(o.bytes), formatBytes(o.referencedBytes ?? o.bytes)]);
+  io.out.write(renderTable(['operator', 'subtasks', 'state', 'refers to'], rows) + '\n');
   io.out.write(`to restore from it: weir run FILE.sql --restore ${shellWord(path)}\n`);
   return 0;
 }

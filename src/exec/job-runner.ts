@@ -84,6 +84,17 @@ export function stateTtlOf(options: SessionOptions): number {
   return Number.isFinite(v) && v > 0 ? v : 0;
 }
 
+/**
+ * Incremental checkpoints: 0 when 'state.backend.incremental' (or Flink 2.x's
+ * 'execution.checkpointing.incremental') is off, else how often a full
+ * snapshot is taken ('state.backend.incremental.full-every', default 10 checkpoints).
+ */
+export function incrementalFullEvery(options: SessionOptions): number {
+  const on = (key: string): boolean => (options.get(key) ?? 'false').toLowerCase() === 'true';
+  if (!on('state.backend.incremental') && !on('execution.checkpointing.incremental')) return 0;
+  return Number(options.get('state.backend.incremental.full-every') ?? '10');
+}
+
 export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
   return {
     jobId: settings.jobId,
@@ -95,6 +106,7 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
     stateTtlMs: stateTtlOf(options),
+    incrementalFullEvery: incrementalFullEvery(options),
     timeZone: options.get('table.local-time-zone') ?? 'default',
   };
 }

@@ -67,6 +67,11 @@ export interface JobOptions {
   readonly defaultRowsPerSecond?: number;
   /** 'table.exec.state.ttl' in ms (0 = keep state forever); a STATE_TTL hint overrides it per operator. */
   readonly stateTtlMs?: number;
+  /**
+   * Incremental checkpoints ('state.backend.incremental'): operators that can write deltas
+   * take a full snapshot at least every this many; 0 (or unset): every snapshot is full.
+   */
+  readonly incrementalFullEvery?: number;
   /** 'table.local-time-zone': set as the process's zone before operators are built (worker threads too). */
   readonly timeZone?: string;
   /** Receives the rows of the i-th `collect` root (a bare SELECT), in plan order. */
@@ -408,7 +413,7 @@ export class Job {
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase);
       case 'group-aggregate':
-        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0);
+        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
       case 'join': {
         const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);

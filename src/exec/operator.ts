@@ -55,6 +55,11 @@ export interface OperatorSnapshot {
   readonly keyed: Map<number, unknown[]>;
   /** Operator (unkeyed) state, e.g. a sink's pending files or a source's offsets. */
   readonly operator: unknown;
+  /**
+   * Set on a delta (incremental checkpoints): the keyed entries hold only what changed since
+   * the operator's snapshot for this checkpoint, and are read after that snapshot's entries.
+   */
+  readonly deltaOf?: number;
 }
 
 export interface Operator {
@@ -86,7 +91,8 @@ export interface Operator {
    */
   prepareSnapshotPreBarrier?(out: Collector): void;
   /** Called after barrier alignment, before the barrier is forwarded. */
-  snapshot?(checkpointId: number): OperatorSnapshot | Promise<OperatorSnapshot>;
+  /** `savepoint`: the snapshot must be full (self-contained), never a delta. */
+  snapshot?(checkpointId: number, savepoint?: boolean): OperatorSnapshot | Promise<OperatorSnapshot>;
   /**
    * Restores from the snapshots of the subtasks that held this subtask's key groups
    * (keyed entries already filtered to `ctx.keyGroups`); operator state of every old subtask.

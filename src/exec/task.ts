@@ -193,7 +193,7 @@ export abstract class Task {
         await this.drainFrom(i);
       }
       if (c.op.snapshot !== undefined) {
-        const s = await c.op.snapshot(checkpointId);
+        const s = await c.op.snapshot(checkpointId, savepoint);
         snaps.set(c.ctx.operatorId, s);
         // A snapshot may flush output (sinks); pass it on before the barrier.
         await this.drainFrom(i);

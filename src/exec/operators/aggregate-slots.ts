@@ -74,24 +74,31 @@ export class AggregateSlots {
   /** Slots ever taken (groups created), for adaptive decisions. */
   allocated = 0;
 
+  /** Room for `n` more slots at once (a restore): one growth instead of doublings. */
+  reserve(n: number): void {
+    if (this.high + n > this.capacity) this.growTo(this.high + n);
+  }
+
   alloc(): number {
     this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
-    if (slot >= this.capacity) {
-      this.capacity = Math.max(64, this.capacity * 2, slot + 1);
-      this.keys.grow(this.capacity);
-      for (const a of this.accs) a.grow(this.capacity);
-      const kg = new Int32Array(this.capacity);
-      kg.set(this.keyGroup);
-      this.keyGroup = kg;
-      const used = new Uint8Array(this.capacity);
-      used.set(this.inUse);
-      this.inUse = used;
-    }
+    if (slot >= this.capacity) this.growTo(Math.max(64, this.capacity * 2, slot + 1));
     this.inUse[slot] = 1;
     for (const a of this.accs) a.reset(slot);
     this.live++;
     return slot;
+  }
+
+  private growTo(capacity: number): void {
+    this.capacity = capacity;
+    this.keys.grow(capacity);
+    for (const a of this.accs) a.grow(capacity);
+    const kg = new Int32Array(capacity);
+    kg.set(this.keyGroup);
+    this.keyGroup = kg;
+    const used = new Uint8Array(capacity);
+    used.set(this.inUse);
+    this.inUse = used;
   }
 
   /** A new slot for the key of `batch` row `row`; its key group is computed now, once. */
@@ -141,6 +148,35 @@ export class AggregateSlots {
   }
 
   /**
+   * The listed slots' state in list order (a delta of incremental checkpoints): key group,
+   * whether each holds a group, key values, and each accumulator's per-slot state (null for
+   * a free slot).
+   */
+  saveSome(list: Int32Array, n: number): { keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[][] } {
+    const keyGroup = new Int32Array(n);
+    const inUse = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      keyGroup[i] = this.keyGroup[list[i]!]!;
+      inUse[i] = this.inUse[list[i]!]!;
+    }
+    const accs = this.accs.map((a) => {
+      const out = new Array<unknown>(n);
+      for (let i = 0; i < n; i++) out[i] = inUse[i] === 1 ? a.save(list[i]!) : null;
+      return out;
+    });
+    return { keyGroup, inUse, keys: this.keys.saveSome(list, n), accs };
+  }
+
+  /** Loads entry from[i] of a saveSome block into slot to[i] (already allocated), for i < n. */
+  loadSome(block: { keys: unknown[]; accs: unknown[][] }, from: Int32Array, to: Int32Array, n: number): void {
+    this.keys.loadFrom(block.keys, from, to, n);
+    this.accs.forEach((a, j) => {
+      const arr = block.accs[j]!;
+      for (let i = 0; i < n; i++) a.load(to[i]!, arr[from[i]!]);
+    });
+  }
+
+  /**
    * New slots for the saved groups whose key group lies in `range`: from[i] is the saved
    * slot, to[i] the new one.
    */
@@ -149,6 +185,7 @@ export class AggregateSlots {
     for (let s = 0; s < block.high; s++) if (block.inUse[s] === 1 && block.keyGroup[s]! >= range.start && block.keyGroup[s]! < range.end) n++;
     const from = new Int32Array(n);
     const to = new Int32Array(n);
+    this.reserve(n);
     let i = 0;
     for (let s = 0; s < block.high; s++) {
       if (block.inUse[s] !== 1) continue;

@@ -18,6 +18,15 @@
 // starts the group afresh (+I), and a retraction for a dropped group is ignored. Expiry is
 // checked when a batch arrives, at most every min(1 s, TTL / 4); the time a group was last
 // touched is not checkpointed: a restored group counts as touched at the restore.
+//
+// Incremental checkpoints ('state.backend.incremental'): the operator marks each slot a batch
+// touches (or TTL drops) as dirty; a snapshot is then a delta of the dirty slots only (key
+// group, in use or freed, key, accumulators, count, emitted), in the slot numbering of the
+// previous snapshot, which a delta may only follow when that snapshot's checkpoint completed
+// (otherwise, and for savepoints, every `fullEvery`-th snapshot, and when the deltas since the
+// last full snapshot hold more slots than it did, the snapshot is full). A restore reads a
+// full block, then applies each delta in order: a slot of the delta replaces whatever group
+// the chain had in that slot.
 
 import type { Batch, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate } from '../../common/batch.js';
@@ -51,6 +60,15 @@ export class GroupAggregateOperator implements Operator {
   private lastExpiry = 0;
   /** Groups dropped by state TTL. */
   expired = 0;
+  /** Incremental checkpoints: slots changed since the last snapshot (flag, and the list). */
+  private dirty: Uint8Array = new Uint8Array(0);
+  private dirtyList: Int32Array = new Int32Array(0);
+  private dirtyCount = 0;
+  private lastSnapshot = -1;
+  private lastSnapshotCompleted = false;
+  private deltasSinceFull = 0;
+  private deltaSlotsSinceFull = 0;
+  private slotsAtFull = 0;
 
   constructor(
     inputTypes: readonly DataType[],
@@ -60,6 +78,8 @@ export class GroupAggregateOperator implements Operator {
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
     private readonly ttlMs = 0,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    private readonly fullEvery = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
   }
@@ -85,6 +105,22 @@ export class GroupAggregateOperator implements Operator {
       lt.set(this.lastTouch);
       this.lastTouch = lt;
     }
+    if (this.fullEvery > 0) {
+      const d = new Uint8Array(cap);
+      d.set(this.dirty);
+      this.dirty = d;
+    }
+  }
+
+  private markDirty(slot: number): void {
+    if (this.dirty[slot] === 1) return;
+    this.dirty[slot] = 1;
+    if (this.dirtyCount === this.dirtyList.length) {
+      const l = new Int32Array(Math.max(1024, this.dirtyList.length * 2));
+      l.set(this.dirtyList);
+      this.dirtyList = l;
+    }
+    this.dirtyList[this.dirtyCount++] = slot;
   }
 
   private newSlot(key: MapKey, batch: Batch, row: number): number {
@@ -147,6 +183,7 @@ export class GroupAggregateOperator implements Operator {
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
     if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
     const b = new BatchBuilder(this.outputTypes);
+    if (this.fullEvery > 0) for (let t = 0; t < tc; t++) this.markDirty(touched[t]!);
     for (let t = 0; t < tc; t++) {
       const slot = touched[t]!;
       const base = t * aggCount;
@@ -188,6 +225,7 @@ export class GroupAggregateOperator implements Operator {
       this.groups.delete(key);
       this.slotKey[slot] = null;
       this.slots.release(slot);
+      if (this.fullEvery > 0) this.markDirty(slot);
       dropped++;
     }
     this.expired += dropped;
@@ -210,32 +248,140 @@ export class GroupAggregateOperator implements Operator {
     b.endRow(kind);
   }
 
-  /** One columnar block in slot order: keys, accumulators, row counts, emitted flags. */
-  snapshot(): OperatorSnapshot {
-    const block = this.slots.saveAll();
-    const count = this.rowCount.slice(0, block.high);
-    const emitted = this.emitted.slice(0, block.high);
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, count, emitted }]]]), operator: null };
+  /**
+   * One columnar block in slot order: keys, accumulators, row counts, emitted flags; or, with
+   * incremental checkpoints, a delta of the slots changed since the previous snapshot.
+   */
+  snapshot(checkpointId: number, savepoint = false): OperatorSnapshot {
+    const n = this.dirtyCount;
+    const delta =
+      this.fullEvery > 0 &&
+      !savepoint &&
+      this.lastSnapshot >= 0 &&
+      this.lastSnapshotCompleted &&
+      this.deltasSinceFull + 1 < this.fullEvery &&
+      this.deltaSlotsSinceFull + n <= this.slotsAtFull;
+    const previous = this.lastSnapshot;
+    this.lastSnapshot = checkpointId;
+    this.lastSnapshotCompleted = false;
+    if (!delta) {
+      for (let i = 0; i < n; i++) this.dirty[this.dirtyList[i]!] = 0;
+      this.dirtyCount = 0;
+      const block = this.slots.saveAll();
+      this.deltasSinceFull = 0;
+      this.deltaSlotsSinceFull = 0;
+      this.slotsAtFull = block.high;
+      const count = this.rowCount.slice(0, block.high);
+      const emitted = this.emitted.slice(0, block.high);
+      return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, count, emitted }]]]), operator: null };
+    }
+    const list = this.dirtyList.slice(0, n);
+    list.sort();
+    const count = new Float64Array(n);
+    const emitted = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const slot = list[i]!;
+      this.dirty[slot] = 0;
+      count[i] = this.rowCount[slot]!;
+      emitted[i] = this.emitted[slot]!;
+    }
+    this.dirtyCount = 0;
+    this.deltasSinceFull++;
+    this.deltaSlotsSinceFull += n;
+    const part = this.slots.saveSome(list, n);
+    const entry: GroupDelta = { delta: 1, slots: list, ...part, count, emitted };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, deltaOf: previous };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    if (checkpointId === this.lastSnapshot) this.lastSnapshotCompleted = true;
   }
 
   restore(keyed: Map<number, unknown[]>): void {
+    // pre-size the key index and the slots for every group of the full blocks (no resizing
+    // while rebuilding: restore stays linear)
+    let total = 0;
+    for (const blocks of keyed.values()) for (const b of blocks) if ((b as Partial<GroupDelta>).delta !== 1) total += (b as SlotBlock).high;
+    this.groups.reserve(total);
+    this.slots.reserve(total);
+    this.ensure(total);
     for (const blocks of keyed.values()) {
+      // the chain's slot -> this operator's slot (-1: none), per full block and its deltas
+      let map: Int32Array = new Int32Array(0);
       for (const b of blocks) {
+        if ((b as Partial<GroupDelta>).delta === 1) {
+          map = this.applyDelta(b as GroupDelta, map);
+          continue;
+        }
         const block = b as SlotBlock & { count: Float64Array; emitted: Uint8Array };
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
-          const slot = to[i]!;
-          this.ensure(slot);
-          const key = this.slots.keys.mapKeyAt(slot);
-          this.slotKey[slot] = key;
-          this.groups.set(key, slot);
-          this.rowCount[slot] = block.count[from[i]!]!;
-          this.emitted[slot] = block.emitted[from[i]!]!;
-          this.stamp[slot] = 0;
-          if (this.ttlMs > 0) this.lastTouch[slot] = Date.now();
+          map[from[i]!] = to[i]!;
+          this.restoreSlot(to[i]!, block.count[from[i]!]!, block.emitted[from[i]!]!);
         }
       }
     }
   }
+
+  private restoreSlot(slot: number, count: number, emitted: number): void {
+    this.ensure(slot);
+    const key = this.slots.keys.mapKeyAt(slot);
+    this.slotKey[slot] = key;
+    this.groups.set(key, slot);
+    this.rowCount[slot] = count;
+    this.emitted[slot] = emitted;
+    this.stamp[slot] = 0;
+    if (this.ttlMs > 0) this.lastTouch[slot] = Date.now();
+  }
+
+  /** Applies a delta to the groups restored from its chain: each listed slot is replaced. */
+  private applyDelta(d: GroupDelta, map: Int32Array): Int32Array {
+    const n = d.slots.length;
+    let high = map.length;
+    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
+    if (high > map.length) {
+      const m = new Int32Array(high).fill(-1);
+      m.set(map);
+      map = m;
+    }
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    let k = 0;
+    const range = this.ctx.keyGroups;
+    for (let i = 0; i < n; i++) {
+      const s = d.slots[i]!;
+      const cur = map[s]!;
+      if (cur >= 0) {
+        // the key may already have moved to a slot of this delta: only its own entry goes
+        const key = this.slotKey[cur]!;
+        if (this.groups.get(key) === cur) this.groups.delete(key);
+        this.slotKey[cur] = null;
+        this.slots.release(cur);
+        map[s] = -1;
+      }
+      const kg = d.keyGroup[i]!;
+      if (d.inUse[i] !== 1 || kg < range.start || kg >= range.end) continue;
+      const slot = this.slots.alloc();
+      this.slots.keyGroup[slot] = kg;
+      map[s] = slot;
+      from[k] = i;
+      to[k++] = slot;
+    }
+    this.slots.loadSome(d, from, to, k);
+    for (let i = 0; i < k; i++) this.restoreSlot(to[i]!, d.count[from[i]!]!, d.emitted[from[i]!]!);
+    return map;
+  }
 }
 
+/** A delta of incremental checkpoints: the changed slots, in the numbering of the chain. */
+interface GroupDelta {
+  readonly delta: 1;
+  readonly slots: Int32Array;
+  readonly keyGroup: Int32Array;
+  readonly inUse: Uint8Array;
+  readonly keys: unknown[];
+  readonly accs: unknown[][];
+  readonly count: Float64Array;
+  readonly emitted: Uint8Array;
+}

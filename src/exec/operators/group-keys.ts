@@ -128,6 +128,27 @@ export class GroupKeys {
     });
   }
 
+  /** Key values of the listed slots, column by column in list order (deltas): a gather. */
+  saveSome(list: Int32Array, n: number): unknown[] {
+    return this.types.map((_, k) => {
+      const src = this.nulls[k]!;
+      const nulls = new Uint8Array(n);
+      for (let i = 0; i < n; i++) nulls[i] = src[list[i]!]!;
+      let vals: Float64Array | unknown[];
+      if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
+        const str = this.str[k]!;
+        const empty = this.kinds[k] === 'str' ? '' : null;
+        vals = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) vals[i] = str[list[i]!] ?? empty;
+      } else {
+        const f = this.f64[k]!;
+        vals = new Float64Array(n);
+        for (let i = 0; i < n; i++) vals[i] = f[list[i]!]!;
+      }
+      return [vals, nulls];
+    });
+  }
+
   /** Restores saved slot from[i] into slot to[i]. */
   loadFrom(data: unknown[], from: Int32Array, to: Int32Array, n: number): void {
     this.types.forEach((_, k) => {

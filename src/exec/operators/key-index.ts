@@ -144,6 +144,13 @@ export class KeyIndex {
     this.strings?.delete(key);
   }
 
+  /** Sizes the table for `n` numeric keys at once (a restore), so it never resizes meanwhile. */
+  reserve(n: number): void {
+    let cap = this.mask + 1;
+    while ((this.numbers + n) * 2 > cap) cap *= 2;
+    if (cap > this.mask + 1) this.resize(cap);
+  }
+
   private resize(cap: number): void {
     const old = this.table;
     const t = KeyIndex.emptyTable(cap);

@@ -1,0 +1,151 @@
+// `node dist/bench/incremental.js`: full against incremental checkpoints (issue 14), side by
+// side, on an updating `GROUP BY k` (COUNT, SUM) over datagen: first every one of KEYS keys
+// is inserted (a sequence), then UPDATES rows hit a hot set of 1% of the keys (every 100th
+// key, spread over the whole state), so about 1% of the keys change between checkpoints.
+// Each mode runs in a child process of its own (peak RSS is per process):
+//   none          no checkpoints (the baseline, and the live state's RSS)
+//   full          a checkpoint every INTERVAL, every one full
+//   incremental   'state.backend.incremental' = 'true' (a full snapshot every 10)
+// Reported: time and throughput cost, the size of each checkpoint (a full one, a delta),
+// the time to restore the final checkpoint (read, verify, decode, rebuild the operator),
+// peak RSS per key. Writes the section "Incremental checkpoints" of bench/RESULTS.md.
+//
+// WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 3 x keys),
+// WEIR_BENCH_INCR_INTERVAL (default 1s).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Session } from '../src/sql/session.js';
+import type { SinkNode } from '../src/plan/logical.js';
+import { RunningJob, coordinatorConfig, jobOptionsFrom, planIdentity, prepareRestore } from '../src/exec/job-runner.js';
+import { Job } from '../src/exec/job.js';
+import { loadCheckpoint } from '../src/checkpoint/restore.js';
+import { CheckpointStorage } from '../src/checkpoint/storage.js';
+
+const KEYS = Number(process.env.WEIR_BENCH_INCR_KEYS ?? 1_000_000);
+const UPDATES = Number(process.env.WEIR_BENCH_INCR_UPDATES ?? 3 * KEYS);
+const INTERVAL = process.env.WEIR_BENCH_INCR_INTERVAL ?? '1s';
+const HOT = Math.floor(KEYS / 100);
+
+const SQL = `CREATE TABLE ev (i BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '${KEYS + UPDATES}',
+  'fields.i.kind' = 'sequence', 'fields.i.start' = '0', 'fields.i.end' = '${KEYS + UPDATES}', 'fields.v.min' = '0', 'fields.v.max' = '1000');
+CREATE TABLE sink_t (k BIGINT, n BIGINT, s BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO sink_t SELECT k, COUNT(*), SUM(v) FROM (
+  SELECT CASE WHEN i < ${KEYS} THEN i ELSE MOD(i * 7919, ${HOT}) * 100 END AS k, v FROM ev) GROUP BY k;`;
+
+type Mode = 'none' | 'full' | 'incremental';
+
+interface ModeResult {
+  readonly mode: Mode;
+  readonly seconds: number;
+  readonly peakRss: number;
+  readonly checkpoints: { id: number; own: number; referenced: number; durationMs: number; incremental: boolean }[];
+  readonly restore?: { readMs: number; rebuildMs: number; chain: number };
+}
+
+function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> } {
+  const session = new Session();
+  const sinks: SinkNode[] = [];
+  for (const { result } of session.executeScript({ name: 'incr.sql', text: SQL })) if (result.kind === 'insert') sinks.push(...result.sinks);
+  return { session, plan: session.physicalPlan(sinks, [], 1) };
+}
+
+async function child(mode: Mode): Promise<ModeResult> {
+  let peakRss = 0;
+  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-incr-'));
+  const { session, plan: p } = plan();
+  session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
+  if (mode === 'incremental') session.options.set('state.backend.incremental', 'true');
+  // every checkpoint kept, so each one's own size can be read afterwards
+  const t0 = performance.now();
+  const job = new RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: coordinatorConfig(session.options), retained: 1000 } });
+  await job.run();
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sample);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  const st = new CheckpointStorage(dir);
+  const checkpoints: ModeResult['checkpoints'] = [];
+  for (const id of st.ids()) {
+    const m = st.metadata(id);
+    if (m === undefined) continue;
+    const agg = m.states.filter((h) => h.operatorId.includes('group-aggregate'));
+    checkpoints.push({ id, own: agg.reduce((a, h) => a + h.bytes, 0), referenced: agg.reduce((a, h) => a + (h.chain ?? []).reduce((b, f) => b + f.bytes, 0), 0), durationMs: m.durationMs, incremental: m.incremental === true });
+  }
+  let restore: ModeResult['restore'];
+  if (mode !== 'none' && checkpoints.length > 0) {
+    // restore the newest checkpoint, as `--restore latest` does: read, verify, decode, rebuild
+    const fresh = plan();
+    const r0 = performance.now();
+    const loaded = loadCheckpoint('latest', dir, planIdentity(fresh.plan), false);
+    const r1 = performance.now();
+    const j = new Job(fresh.plan, jobOptionsFrom(fresh.session.options, { jobId: 'bench-incr-restore' }), prepareRestore(fresh.plan, loaded).state);
+    await j.open();
+    const r2 = performance.now();
+    const m = loaded.meta;
+    const agg = m.states.find((h) => h.operatorId.includes('group-aggregate'));
+    restore = { readMs: r1 - r0, rebuildMs: r2 - r1, chain: agg?.chain?.length ?? 1 };
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return { mode, seconds, peakRss, checkpoints, restore };
+}
+
+const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
+
+function report(rs: readonly ModeResult[]): string {
+  const none = rs.find((r) => r.mode === 'none')!;
+  const rows = (KEYS + UPDATES) / 1e6;
+  const lines = [
+    '| mode | time | rows/s | checkpoint cost | checkpoints | full checkpoint (aggregate) | delta (aggregate, median of all) | delta / full | checkpoint takes (median) | restore: read + rebuild | peak RSS | per key |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rs) {
+    const fulls = r.checkpoints.filter((c) => !c.incremental && c.own > 0);
+    const deltas = r.checkpoints.filter((c) => c.incremental);
+    const med = (xs: number[]): number => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
+    const full = med(fulls.map((c) => c.own));
+    const delta = med(deltas.map((c) => c.own));
+    const cost = r.mode === 'none' ? '–' : `${(((r.seconds - none.seconds) / none.seconds) * 100).toFixed(1)}%`;
+    lines.push(
+      `| ${r.mode} | ${r.seconds.toFixed(1)} s | ${(rows / r.seconds).toFixed(2)}M | ${cost} | ${r.checkpoints.length} (${fulls.length} full) | ${fulls.length > 0 ? mib(full) : '–'} | ${deltas.length > 0 ? mib(delta) : '–'} | ${deltas.length > 0 && fulls.length > 0 ? `${((delta / full) * 100).toFixed(1)}%` : '–'} | ${r.checkpoints.length > 0 ? `${med(r.checkpoints.map((c) => c.durationMs))} ms` : '–'} | ${r.restore !== undefined ? `${(r.restore.readMs / 1000).toFixed(2)} + ${(r.restore.rebuildMs / 1000).toFixed(2)} s (chain of ${r.restore.chain})` : '–'} | ${(r.peakRss / 1e6).toFixed(0)} MB | ${(r.peakRss / KEYS).toFixed(0)} B |`,
+    );
+  }
+  lines.push('');
+  lines.push('Each checkpoint in order (F full, D delta; the aggregate\'s own file, MiB): deltas taken while keys are still being inserted are larger than those of the update phase.');
+  lines.push('');
+  for (const r of rs) if (r.mode !== 'none') lines.push(`- ${r.mode}: ${r.checkpoints.map((c) => `${c.incremental ? 'D' : 'F'} ${(c.own / 2 ** 20).toFixed(2)}`).join(', ')}`);
+  return lines.join('\n');
+}
+
+function writeSection(heading: string, body: string): void {
+  const file = join(import.meta.dirname, '..', '..', 'bench', 'RESULTS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
+  const at = old.indexOf(heading);
+  if (at < 0) {
+    writeFileSync(file, `${old.trimEnd()}\n\n${heading}\n\n${body}\n`);
+    return;
+  }
+  const next = old.indexOf('\n## ', at + heading.length);
+  writeFileSync(file, `${old.slice(0, at)}${heading}\n\n${body}\n${next < 0 ? '' : old.slice(next)}`);
+}
+
+const mode = process.argv[2] as Mode | undefined;
+if (mode !== undefined) {
+  process.stdout.write(JSON.stringify(await child(mode)) + '\n');
+} else {
+  const results: ModeResult[] = [];
+  for (const m of ['none', 'full', 'incremental'] as const) {
+    const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), m], { env: process.env, maxBuffer: 1 << 26 }).toString();
+    const r = JSON.parse(out.trim().split('\n').pop()!) as ModeResult;
+    results.push(r);
+    console.error(`${m}: ${r.seconds.toFixed(1)} s, ${r.checkpoints.length} checkpoints, peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB`);
+  }
+  const table = report(results);
+  console.log(table);
+  const load = loadavg().map((x) => x.toFixed(1)).join(', ');
+  const intro = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`node dist/bench/incremental.js\` (branch incr), one run per mode, each in its own process; Node ${process.version}, ${cpus().length} cores, load average at the end ${load}. ${KEYS.toLocaleString('en-US')} keys inserted, then ${UPDATES.toLocaleString('en-US')} updates to a hot set of ${HOT.toLocaleString('en-US')} keys (1%, every 100th key); parallelism 1, a checkpoint every ${INTERVAL}, every checkpoint kept. Sizes are the group aggregate's state files; restore is of the final checkpoint.`;
+  writeSection('## Incremental checkpoints (issue 14)', `${intro}\n\n${table}`);
+}
