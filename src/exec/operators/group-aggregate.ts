@@ -52,6 +52,11 @@ export class GroupAggregateOperator implements Operator {
   /** Groups dropped by state TTL. */
   expired = 0;
 
+  /** Groups in state (the memory guard). */
+  stateEntries(): number {
+    return this.groups.size;
+  }
+
   constructor(
     inputTypes: readonly DataType[],
     keys: readonly number[],
