@@ -4,7 +4,7 @@
 // holds as root too, where chmod blocks nothing). The job must restart by itself from its
 // latest checkpoint and commit exactly the output of an uninterrupted run: every input row once
 // in an append-only csv sink, and the worked-out COUNT and SUM per key in a debezium-json sink.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -131,6 +131,20 @@ describe('automatic restart from the latest checkpoint', () => {
     });
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/weir: the job failed: .*(ENOTDIR|EEXIST|not a directory)/);
+    expectExactOutput(dir);
+  });
+
+  it('a source whose next file vanishes for a moment (it cannot open it): restart; output exact', async () => {
+    // the fault: while the source reads a.csv, b.csv is renamed away; it comes back once the
+    // job failed, before the restart (300 ms later)
+    const dir = jobDir(`renameSync(${JSON.stringify('IN/b.csv')}, ${JSON.stringify('IN/b.csv.away')});`);
+    writeFileSync(join(dir, 'fault.mjs'), readFileSync(join(dir, 'fault.mjs'), 'utf8').replaceAll('IN/', join(dir, 'in') + '/').replace("import { existsSync,", 'import { renameSync, existsSync,'));
+    const r = await run(dir, 1, ['restart-strategy.fixed-delay.delay=300ms'], async (err) => {
+      while (!err().includes('weir: the job failed')) await sleep(5);
+      renameSync(join(dir, 'in', 'b.csv.away'), join(dir, 'in', 'b.csv'));
+    });
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/weir: the job failed: .*(ENOENT|no such file)/);
     expectExactOutput(dir);
   });
 
