@@ -14,7 +14,7 @@ import type { CliIO } from '../../src/cli/main.js';
 import { committedLines, foldDebezium } from './crash.js';
 
 const KEYS = 7;
-const ROWS = 1500; // per input file; two files, two splits
+const ROWS = 1000; // per input file; two files, two splits
 
 function capture(): { io: CliIO; err: () => string } {
   let err = '';
@@ -29,7 +29,7 @@ function capture(): { io: CliIO; err: () => string } {
 }
 
 /**
- * A job directory: input rows (k<v mod 7>, v) for v = 0..2999 in two files, a function module
+ * A job directory: input rows (k<v mod 7>, v) for v = 0..1999 in two files, a function module
  * `fault.mjs` whose `fault(v)` returns v and runs `inject` once, on the first call (v a multiple
  * of 50) after the run completed its first checkpoint (or near the end of a file, when a loaded
  * machine took none yet: the restart is then from the beginning), and the query file.
@@ -151,9 +151,9 @@ describe('automatic restart from the latest checkpoint', () => {
   it('gives up when the attempts are exhausted, with the last cause; a data error never restarts', async () => {
     const dir = jobDir(`throw new Error('always');`);
     // the flag is written each time, so remove it in the module: throw on every attempt
-    writeFileSync(join(dir, 'fault.mjs'), `export default { args: ['BIGINT'], returns: 'BIGINT', eval(v) { if (v === 2500) throw new Error('always at 2500'); return v; } };`);
+    writeFileSync(join(dir, 'fault.mjs'), `export default { args: ['BIGINT'], returns: 'BIGINT', eval(v) { if (v === 1500) throw new Error('always at 1500'); return v; } };`);
     const { io, err } = capture();
-    await expect(runFile(join(dir, 'job.sql'), { set: ['restart-strategy.type=fixed-delay', 'restart-strategy.fixed-delay.attempts=2', 'restart-strategy.fixed-delay.delay=10ms'], quiet: false, checkpointDir: join(dir, 'chk'), checkpointInterval: '100ms' }, io)).rejects.toThrow('function fault failed on the row (2500): always at 2500');
+    await expect(runFile(join(dir, 'job.sql'), { set: ['restart-strategy.type=fixed-delay', 'restart-strategy.fixed-delay.attempts=2', 'restart-strategy.fixed-delay.delay=10ms'], quiet: false, checkpointDir: join(dir, 'chk'), checkpointInterval: '100ms' }, io)).rejects.toThrow('function fault failed on the row (1500): always at 1500');
     expect(err().match(/weir: restarting from/g)?.length).toBe(2);
     expect(err()).toContain('weir: giving up after 2 restarts (restart-strategy: fixed-delay, 2 attempts, 10 ms apart); the last failure:');
 
