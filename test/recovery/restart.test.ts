@@ -31,8 +31,9 @@ function capture(): { io: CliIO; err: () => string } {
 /**
  * A job directory: input rows (k<v mod 7>, v) for v = 0..1999 in two files, a function module
  * `fault.mjs` whose `fault(v)` returns v and runs `inject` once, on the first call (v a multiple
- * of 50) after the run completed its first checkpoint (or near the end of a file, when a loaded
- * machine took none yet: the restart is then from the beginning), and the query file.
+ * of 50, at least 400 rows into a file) after the run completed two checkpoints, so committed
+ * output precedes the fault and a restart from the wrong place duplicates rows (or near the
+ * end of a file, when a loaded machine took none yet), and the query file.
  */
 function jobDir(inject: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'weir-restart-'));
@@ -47,9 +48,9 @@ function jobDir(inject: string): string {
 import { isMainThread } from 'node:worker_threads';
 const flag = ${JSON.stringify(join(dir, 'injected.flag'))};
 const chk = ${JSON.stringify(chk)};
-const checkpointed = () => existsSync(chk) && readdirSync(chk).some((d) => existsSync(chk + '/' + d + '/_metadata'));
+const checkpointed = () => existsSync(chk) && readdirSync(chk).filter((d) => existsSync(chk + '/' + d + '/_metadata')).length >= 2;
 export default { args: ['BIGINT'], returns: 'BIGINT', eval(v) {
-  if (v % 50 === 0 && !existsSync(flag) && (checkpointed() || v % ${ROWS} >= ${ROWS - 100})) { writeFileSync(flag, String(v)); ${inject} }
+  if (v % 50 === 0 && !existsSync(flag) && ((v % ${ROWS} >= 400 && checkpointed()) || v % ${ROWS} >= ${ROWS - 100})) { writeFileSync(flag, String(v)); ${inject} }
   return v;
 } };
 `,
