@@ -4,8 +4,7 @@
 //   - options weir implements (DEFAULT_OPTIONS and OPTIONS_WITHOUT_DEFAULT): the value is
 //     checked now, so a bad value ('ten' for a duration) is an error at SET, not on every
 //     query after it;
-//   - Flink options weir does not implement (mini-batch, state backends, restart strategies,
-//     cluster memory...): accepted with a notice that they have no effect, so a Flink SQL file
+//   - Flink options weir does not implement (mini-batch, state backends, cluster memory...): accepted with a notice that they have no effect, so a Flink SQL file
 //     that sets them still runs. Flink's own SET accepts any key; refusing these would make
 //     portable files fail for options that change nothing about results;
 //   - anything else is an error. A key close to a known one gets a did-you-mean, as connector
@@ -16,6 +15,19 @@ import { bindError, didYouMean } from '../common/errors.js';
 import { DEFAULT_OPTIONS, OPTIONS_WITHOUT_DEFAULT, parseDuration } from './catalog.js';
 import { parseTimeZone } from '../common/time-zone.js';
 
+/** `restart-strategy.type` values (Flink's, with its aliases) -> weir's name. */
+export const RESTART_TYPES: Readonly<Record<string, 'none' | 'fixed-delay' | 'exponential-delay' | 'failure-rate'>> = {
+  none: 'none',
+  off: 'none',
+  disable: 'none',
+  'fixed-delay': 'fixed-delay',
+  fixeddelay: 'fixed-delay',
+  'exponential-delay': 'exponential-delay',
+  exponentialdelay: 'exponential-delay',
+  'failure-rate': 'failure-rate',
+  failurerate: 'failure-rate',
+};
+
 type Check = (value: string) => string | undefined; // undefined: fine; else what is expected
 
 const positiveInt: Check = (v) => (/^\d+$/.test(v.trim()) && Number(v) > 0 ? undefined : 'a positive whole number');
@@ -23,6 +35,8 @@ const wholeNumber: Check = (v) => (/^\d+$/.test(v.trim()) ? undefined : 'a whole
 const duration: Check = (v) => (parseDuration(v) >= 0 ? undefined : "a duration such as '5 s', '500 ms', '10 min' or '1 h'");
 const bool: Check = (v) => (v === 'true' || v === 'false' ? undefined : 'true or false');
 const anyText: Check = () => undefined;
+const nonNegative: Check = (v) => (/^\s*\d+(\.\d+)?\s*$/.test(v) ? undefined : 'a number (0 or more)');
+const restartType: Check = (v) => (RESTART_TYPES[v.toLowerCase()] !== undefined ? undefined : "none, fixed-delay, exponential-delay or failure-rate (or Flink's aliases off, disable, fixeddelay, exponentialdelay, failurerate)");
 const oneOf =
   (...values: string[]): Check =>
   (v) =>
@@ -55,6 +69,20 @@ const IMPLEMENTED: Readonly<Record<string, Check>> = {
   'table.dml-sync': bool,
   'execution.savepoint.ignore-unclaimed-state': bool,
   'execution.savepoint.path': anyText,
+  // automatic restart (src/exec/restart-strategy.ts), Flink's keys
+  'restart-strategy.type': restartType,
+  'restart-strategy': restartType,
+  'restart-strategy.fixed-delay.attempts': wholeNumber,
+  'restart-strategy.fixed-delay.delay': duration,
+  'restart-strategy.exponential-delay.initial-backoff': duration,
+  'restart-strategy.exponential-delay.max-backoff': duration,
+  'restart-strategy.exponential-delay.backoff-multiplier': (v) => (Number(v) >= 1 && /^\s*\d+(\.\d+)?\s*$/.test(v) ? undefined : 'a number of 1 or more'),
+  'restart-strategy.exponential-delay.reset-backoff-threshold': duration,
+  'restart-strategy.exponential-delay.jitter-factor': (v) => (nonNegative(v) === undefined && Number(v) <= 1 ? undefined : 'a number from 0 to 1'),
+  'restart-strategy.exponential-delay.attempts-before-reset-backoff': wholeNumber,
+  'restart-strategy.failure-rate.max-failures-per-interval': wholeNumber,
+  'restart-strategy.failure-rate.failure-rate-interval': duration,
+  'restart-strategy.failure-rate.delay': duration,
   'table.local-time-zone': (v) => {
     const z = parseTimeZone(v);
     return typeof z === 'string' ? z : undefined;
@@ -83,15 +111,6 @@ const FLINK_NOT_IMPLEMENTED: readonly string[] = [
   'state.backend',
   'state.backend.type',
   'state.backend.rocksdb.memory.managed',
-  'restart-strategy',
-  'restart-strategy.type',
-  'restart-strategy.fixed-delay.attempts',
-  'restart-strategy.fixed-delay.delay',
-  'restart-strategy.failure-rate.max-failures-per-interval',
-  'restart-strategy.failure-rate.failure-rate-interval',
-  'restart-strategy.failure-rate.delay',
-  'restart-strategy.exponential-delay.initial-backoff',
-  'restart-strategy.exponential-delay.max-backoff',
   'pipeline.name',
   'pipeline.auto-watermark-interval',
   'pipeline.object-reuse',

@@ -10,6 +10,7 @@ import type { SourceText } from '../common/errors.js';
 import { Session, checkOneTimeZone } from '../sql/session.js';
 import type { SinkNode, LogicalPlan } from '../plan/logical.js';
 import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
+import { describeRestartStrategy, restartStrategyOf } from '../exec/restart-strategy.js';
 import { planNotices } from '../exec/state-notices.js';
 import { formatTtl } from '../plan/physical.js';
 import type { JobSummary } from '../exec/job-runner.js';
@@ -178,9 +179,19 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   const status = showProgress ? createLogUpdate(io.err as NodeJS.WriteStream) : null;
   const jobId = `${basename(path).replace(/\.sql$/i, '')}-${Date.now()}`;
   let lastCheckpoint = '';
+  let lastRestart = '';
+  const restart = restartStrategyOf(session.options);
   const running = new RunningJob(plan, session.options, {
     jobId,
     parallelism: opts.parallelism,
+    restart,
+    onRestart: (r) => {
+      lastRestart = ` · ${r.restarts} restart${r.restarts === 1 ? '' : 's'} (last: ${clip(r.cause, 60)})`;
+      if (!opts.quiet) {
+        status?.clear();
+        io.err.write(`weir: the job failed: ${r.cause}\nweir: restarting from ${running.restartPoint()} in ${(r.delayMs / 1000).toFixed(1)}s (restart ${r.restarts}, ${describeRestartStrategy(restart)})\n`);
+      }
+    },
     checkpoint: {
       dir: checkpointDir,
       config: coordinatorConfig(session.options),
@@ -207,7 +218,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     onProgress:
       status === null
         ? undefined
-        : (p) => status(pc.dim(`weir ${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(p.rowsRead)} rows read · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · watermark ${formatWatermark(p.watermark)}${lastCheckpoint}`)),
+        : (p) => status(pc.dim(`weir ${(p.elapsedMs / 1000).toFixed(1)}s · ${formatCount(p.rowsRead)} rows read · ${formatCount(Math.round(p.rowsPerSecond))} rows/s · watermark ${formatWatermark(p.watermark)}${lastCheckpoint}${lastRestart}`)),
   }, restore);
   // SIGINT/SIGTERM: stop with a savepoint (a second signal cancels at once).
   let signals = 0;
@@ -231,11 +242,20 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     const resume = `weir run ${shellWord(path)}${opts.checkpointDir !== undefined ? ` --checkpoint-dir ${shellWord(opts.checkpointDir)}` : ''} --restore latest`;
     if (!opts.quiet) io.err.write(renderSummary(summary, io.err.isTTY === true, { plan, roots: rootLabels(source, executed), end, resume }) + '\n');
     return signals > 1 ? 130 : 0;
+  } catch (e) {
+    status?.clear();
+    // the cause itself is reported by the caller, as any error
+    if (running.exhausted) io.err.write(`weir: giving up after ${running.restarts} restart${running.restarts === 1 ? '' : 's'} (restart-strategy: ${describeRestartStrategy(restart)}); the last failure:\n`);
+    throw e;
   } finally {
     status?.done();
     process.removeListener('SIGINT', stop);
     process.removeListener('SIGTERM', stop);
   }
+}
+
+function clip(text: string, n: number): string {
+  return text.length <= n ? text : `${text.slice(0, n - 1)}…`;
 }
 
 export function formatBytes(n: number): string {
@@ -274,6 +294,10 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
         ? `${color ? pc.yellow('■') : 'stopped:'} stopped after ${secs}s: ${counts}`
         : `${color ? pc.green('✓') : 'done:'} finished in ${secs}s: ${counts}`;
   const lines = [head];
+  if (s.restarts > 0) {
+    lines.push(`  ${color ? pc.yellow('restarts:') : 'restarts:'} ${s.restarts} automatic restart${s.restarts === 1 ? '' : 's'} from the latest checkpoint${s.restartStrategy !== undefined ? ` (restart-strategy ${describeRestartStrategy(s.restartStrategy)})` : ''}; last cause: ${s.lastRestartCause ?? '?'}`);
+    lines.push(dim('    rows counted over every attempt: rows after the checkpoint a restart started from were read again (committed output holds each once)'));
+  }
   if (s.skipped > 0) lines.push(`  ${formatCount(s.skipped)} unparseable record${s.skipped === 1 ? '' : 's'} skipped (ignore-parse-errors)`);
   const c = s.checkpoints;
   if (c !== undefined) {

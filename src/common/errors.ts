@@ -33,14 +33,20 @@ export class WeirError extends Error {
   readonly span: Span | undefined;
   readonly hint: string | undefined;
   source: SourceText | undefined;
+  /**
+   * The failure would repeat on every attempt (it is in the data, e.g. a value a CAST cannot
+   * convert): an automatic restart (src/exec/restart-strategy.ts) would only loop.
+   */
+  readonly permanent: boolean;
 
-  constructor(kind: ErrorKind, message: string, opts: { span?: Span | undefined; hint?: string | undefined; source?: SourceText | undefined; cause?: unknown } = {}) {
+  constructor(kind: ErrorKind, message: string, opts: { span?: Span | undefined; hint?: string | undefined; source?: SourceText | undefined; cause?: unknown; permanent?: boolean } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'WeirError';
     this.kind = kind;
     this.span = opts.span;
     this.hint = opts.hint;
     this.source = opts.source;
+    this.permanent = opts.permanent === true;
   }
 
   /** Attaches the source text if the error does not have one yet. */
@@ -178,16 +184,17 @@ export interface WireError {
   readonly span: Span | undefined;
   readonly source: SourceText | undefined;
   readonly stack: string | undefined;
+  readonly permanent?: boolean;
 }
 
 export function errorToWire(e: unknown): WireError {
-  if (e instanceof WeirError) return { weir: true, kind: e.kind, message: e.message, hint: e.hint, span: e.span, source: e.source, stack: e.stack };
+  if (e instanceof WeirError) return { weir: true, kind: e.kind, message: e.message, hint: e.hint, span: e.span, source: e.source, stack: e.stack, permanent: e.permanent };
   const err = e instanceof Error ? e : new Error(String(e));
   return { weir: false, kind: 'internal', message: err.message, hint: undefined, span: undefined, source: undefined, stack: err.stack };
 }
 
 export function errorFromWire(w: WireError): Error {
-  if (w.weir) return new WeirError(w.kind, w.message, { hint: w.hint, span: w.span, source: w.source });
+  if (w.weir) return new WeirError(w.kind, w.message, { hint: w.hint, span: w.span, source: w.source, permanent: w.permanent === true });
   const e = new Error(w.message);
   if (w.stack !== undefined) e.stack = w.stack;
   return e;

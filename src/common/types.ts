@@ -245,6 +245,7 @@ export const INT32_MAX = 2147483647;
 export function integerOutOfRange(what: string, type: DataType, value: number): WeirError {
   return new WeirError('execution', `${what}: the ${typeToString(type)} result ${value} is beyond ±${MAX_EXACT_INT} (2^53-1), which weir does not carry exactly yet`, {
     hint: 'CAST an operand to DOUBLE if an approximate result is fine',
+    permanent: true,
   });
 }
 export const INT32_MIN = -2147483648;

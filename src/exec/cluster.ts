@@ -10,7 +10,7 @@ import type { MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import { join, dirname } from 'node:path';
 import { existsSync } from 'node:fs';
-import { errorFromWire, internalError } from '../common/errors.js';
+import { WeirError, errorFromWire, internalError } from '../common/errors.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import type { JobEvents, JobOptions, PlacementInfo, RestoreState } from './job.js';
 import type { BarrierKind } from './source-task.js';
@@ -130,7 +130,7 @@ export class ClusterJob implements JobHandle {
             fail(e);
           });
           w.on('exit', (code) => {
-            if (!finished && !this.cancelled) fail(internalError(`worker thread ${init.thread} exited with code ${code}`));
+            if (!finished && !this.cancelled) fail(new WeirError('execution', `worker thread ${init.thread} stopped (exit code ${code}) while its subtasks ran`));
             resolve();
           });
         }),

@@ -1,7 +1,7 @@
 // Runs a planned job for a client (CLI `run`, the REPL, `verify`): starts it with the
 // session's options, reports progress, and gathers the end-of-run summary.
 
-import type { PhysicalPlan } from '../plan/physical.js';
+import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import type { ResultListener } from './operators/collect.js';
 import { Job } from './job.js';
 import type { RestoreState } from './job.js';
@@ -21,6 +21,12 @@ import type { CoordinatorConfig } from '../checkpoint/coordinator.js';
 import type { LoadedCheckpoint, PlanIdentity } from '../checkpoint/restore.js';
 import { pendingFilesOf, removeUncommitted } from '../connectors/filesystem/filesystem.js';
 import { filesystemPath } from '../connectors/filesystem/partitions.js';
+import { loadCheckpoint } from '../checkpoint/restore.js';
+import type { OperatorMetrics } from './operator.js';
+import { newMetrics } from './operator.js';
+import type { RestartStrategy } from './restart-strategy.js';
+import { RestartTracker, isRecoverable } from './restart-strategy.js';
+import { join } from 'node:path';
 
 export interface CheckpointSettings {
   readonly dir: string;
@@ -39,6 +45,20 @@ export interface RunSettings {
   readonly listener?: (queryIndex: number) => ResultListener;
   /** Called about four times a second while the job runs. */
   readonly onProgress?: (p: Progress) => void;
+  /**
+   * Automatic restarts after a failure (restart-strategy.ts), from the latest checkpoint this
+   * run completed; they need checkpointing. None when undefined.
+   */
+  readonly restart?: RestartStrategy;
+  /** Called when the job failed and is about to restart (after `delayMs`). */
+  readonly onRestart?: (r: RestartEvent) => void;
+}
+
+export interface RestartEvent {
+  /** Restarts so far, this one included. */
+  readonly restarts: number;
+  readonly cause: string;
+  readonly delayMs: number;
 }
 
 export interface Progress {
@@ -76,6 +96,10 @@ export interface JobSummary {
   readonly operators: readonly OperatorSummary[];
   /** Watermark delays of the sources read, for explaining late drops. */
   readonly watermarkDelays: readonly { table: string; column: string; delayMs: number | undefined }[];
+  /** Automatic restarts after failures, and the cause of the last one. */
+  readonly restarts: number;
+  readonly lastRestartCause: string | undefined;
+  readonly restartStrategy: RestartStrategy | undefined;
 }
 
 /** 'table.exec.state.ttl' in ms (0: state is kept forever). */
@@ -135,10 +159,29 @@ export function coordinatorConfig(options: SessionOptions): CoordinatorConfig {
 }
 
 export class RunningJob {
-  readonly job: JobHandle;
-  readonly runner: CheckpointRunner | null = null;
+  private current: JobHandle;
+  private currentRunner: CheckpointRunner | null = null;
   private readonly started = performance.now();
   private readonly stateTtlMs: number;
+  private readonly workers: number;
+  private readonly jobOptions: ReturnType<typeof jobOptionsFrom>;
+  /** Metrics of earlier attempts (a restart starts new subtasks from zero). */
+  private readonly earlier = new Map<number, OperatorMetrics>();
+  /** Checkpoint counts of earlier attempts' coordinators. */
+  private readonly earlierStats: CheckpointStats = { completed: 0, failed: 0, last: undefined, lastFailure: undefined };
+  private readonly tracker: RestartTracker | null;
+  /** The newest checkpoint completed in this run (or restored from): where a restart starts. */
+  private latestCheckpoint: number | undefined;
+  /** The first checkpoint id of this run: older ones in the directory belong to other runs. */
+  private firstId = 0;
+  private readonly restoredId: number | undefined;
+  /** Automatic restarts so far, and the cause of the last failure. */
+  restarts = 0;
+  lastCause: string | undefined;
+  /** Set when a failure ended the job because the restart strategy allowed no more restarts. */
+  exhausted = false;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
 
   constructor(
     readonly plan: PhysicalPlan,
@@ -146,24 +189,51 @@ export class RunningJob {
     readonly settings: RunSettings,
     restore?: { readonly state: RestoreState; readonly checkpointId: number },
   ) {
-    const workers = workerThreadsFor(plan, options);
-    const opts = { ...jobOptionsFrom(options, settings), resultListener: this.limitedListeners(plan, settings.listener) };
-    this.stateTtlMs = opts.stateTtlMs;
-    this.job = workers > 0 ? new ClusterJob(plan, opts, workers, restore?.state) : new Job(plan, opts, restore?.state);
-    const c = settings.checkpoint;
+    this.workers = workerThreadsFor(plan, options);
+    this.jobOptions = { ...jobOptionsFrom(options, settings), resultListener: this.limitedListeners(plan, settings.listener) };
+    this.stateTtlMs = this.jobOptions.stateTtlMs;
+    this.restoredId = restore?.checkpointId;
+    this.latestCheckpoint = restore?.checkpointId;
+    this.tracker = settings.restart !== undefined && settings.checkpoint !== undefined && settings.restart.type !== 'none' ? new RestartTracker(settings.restart) : null;
+    this.current = this.startAttempt(restore);
+  }
+
+  /** The job of the current attempt. */
+  get job(): JobHandle {
+    return this.current;
+  }
+
+  /** The checkpoint coordinator of the current attempt (null without checkpointing). */
+  get runner(): CheckpointRunner | null {
+    return this.currentRunner;
+  }
+
+  /** Builds the job (and its checkpoint coordinator) for an attempt. */
+  private startAttempt(restore: { readonly state: RestoreState; readonly checkpointId: number } | undefined): JobHandle {
+    const job = this.workers > 0 ? new ClusterJob(this.plan, this.jobOptions, this.workers, restore?.state) : new Job(this.plan, this.jobOptions, restore?.state);
+    const c = this.settings.checkpoint;
     if (c !== undefined) {
       const storage = new CheckpointStorage(c.dir);
-      const ids = planTaskIds(plan);
-      this.runner = new CheckpointRunner(
-        this.job,
+      const ids = planTaskIds(this.plan);
+      const first = Math.max(storage.nextId(), (restore?.checkpointId ?? 0) + 1);
+      if (this.currentRunner === null) this.firstId = first;
+      this.currentRunner = new CheckpointRunner(
+        job,
         storage,
         c.config,
-        { fingerprint: planFingerprint(plan), maxParallelism: plan.maxParallelism, tasks: ids.all, sources: ids.sources },
+        { fingerprint: planFingerprint(this.plan), maxParallelism: this.plan.maxParallelism, tasks: ids.all, sources: ids.sources },
         c.retained,
-        Math.max(storage.nextId(), (restore?.checkpointId ?? 0) + 1),
-        c.onChange,
+        first,
+        c.onChange === undefined ? undefined : (st) => c.onChange!(this.mergedStats(st)),
       );
     }
+    return job;
+  }
+
+  private mergedStats(cur: CheckpointStats | undefined): CheckpointStats {
+    const e = this.earlierStats;
+    if (cur === undefined) return { ...e };
+    return { completed: e.completed + cur.completed, failed: e.failed + cur.failed, last: cur.last ?? e.last, lastFailure: cur.lastFailure ?? e.lastFailure };
   }
 
   /**
@@ -211,7 +281,10 @@ export class RunningJob {
 
   /** Stops the job: with a savepoint when checkpointing is on, else by cancelling it. */
   stop(): void {
-    if (this.runner !== null) this.runner.requestStop();
+    this.stopRequested = true;
+    // waiting to restart: nothing runs, so there is nothing to save
+    if (this.wake !== null) this.wake();
+    else if (this.runner !== null) this.runner.requestStop();
     else this.job.cancel();
   }
 
@@ -229,14 +302,126 @@ export class RunningJob {
         this.settings.onProgress!({ elapsedMs: now - this.started, rowsRead: rows, rowsPerSecond: rate, watermark: this.job.sourceWatermark() });
       }, 250);
     }
-    this.runner?.start();
     try {
-      await this.job.run();
+      for (;;) {
+        this.runner?.start();
+        let failure: unknown;
+        try {
+          await this.job.run();
+        } catch (e) {
+          failure = e;
+        } finally {
+          this.runner?.stop();
+        }
+        if (failure === undefined) break;
+        const next = await this.recover(failure);
+        if (next === 'stopped') break;
+      }
     } finally {
-      this.runner?.stop();
       if (timer !== undefined) clearInterval(timer);
     }
     return this.summary();
+  }
+
+  /**
+   * After a failure: restarts the job from the latest checkpoint of this run, if the failure
+   * is recoverable and the restart strategy allows it (after its delay); throws the failure
+   * otherwise. A failure to restart (the checkpoint cannot be loaded, a sink directory cannot
+   * be cleaned) counts as another failure.
+   */
+  private async recover(failure: unknown): Promise<'restarted' | 'stopped'> {
+    let cause = failure;
+    for (;;) {
+      if (this.tracker === null || this.cancelled || this.stopRequested || !isRecoverable(cause)) throw cause;
+      const delayMs = this.tracker.onFailure(Date.now());
+      if (delayMs === undefined) {
+        this.exhausted = this.restarts > 0 || this.tracker.strategy.type !== 'none';
+        throw cause;
+      }
+      this.restarts++;
+      this.lastCause = causeText(cause);
+      this.foldAttempt();
+      this.settings.onRestart?.({ restarts: this.restarts, cause: this.lastCause, delayMs });
+      await this.backoff(delayMs);
+      if (this.cancelled || this.stopRequested) return 'stopped';
+      try {
+        this.current = this.startAttempt(this.restartState());
+        return 'restarted';
+      } catch (e) {
+        cause = e;
+      }
+    }
+  }
+
+  /** Keeps the finished attempt's metrics and checkpoint counts, and its newest checkpoint. */
+  private foldAttempt(): void {
+    for (const { node, total } of this.job.nodeMetrics()) {
+      const m = this.earlier.get(node.id) ?? newMetrics();
+      m.rowsIn += total.rowsIn;
+      m.rowsOut += total.rowsOut;
+      m.lateDropped += total.lateDropped;
+      m.skipped += total.skipped;
+      m.stateExpired += total.stateExpired;
+      this.earlier.set(node.id, m);
+    }
+    const st = this.runner?.stats;
+    if (st !== undefined) {
+      this.earlierStats.completed += st.completed;
+      this.earlierStats.failed += st.failed;
+      this.earlierStats.last = st.last ?? this.earlierStats.last;
+      this.earlierStats.lastFailure = st.lastFailure ?? this.earlierStats.lastFailure;
+      if (st.last !== undefined) this.latestCheckpoint = st.last.id;
+    }
+  }
+
+  private backoff(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * The state a restart starts from: the newest intact checkpoint this run completed (or the
+   * one it was restored from), with the sinks' uncommitted files of the failed attempt
+   * removed; none (a start from the beginning) when no checkpoint completed yet.
+   */
+  private restartState(): { state: RestoreState; checkpointId: number } | undefined {
+    const c = this.settings.checkpoint!;
+    const storage = new CheckpointStorage(c.dir);
+    const latest = this.latestCheckpoint;
+    if (latest === undefined) {
+      removeUncommittedSinkFiles(this.plan, new Set());
+      return undefined;
+    }
+    const candidates = storage
+      .ids()
+      .filter((id) => id <= latest && (id >= this.firstId || id === this.restoredId))
+      .reverse();
+    const skipped: string[] = [];
+    for (const id of candidates) {
+      try {
+        const loaded = loadCheckpoint(join(c.dir, `chk-${id}`), c.dir, planIdentity(this.plan), false);
+        const r = prepareRestore(this.plan, loaded);
+        return { state: r.state, checkpointId: r.checkpointId };
+      } catch (e) {
+        skipped.push(`chk-${id}: ${causeText(e)}`);
+      }
+    }
+    throw new WeirError('checkpoint', `cannot restart: no intact checkpoint of this run in ${c.dir}${skipped.length > 0 ? ` (${skipped.join('; ')})` : ''}`);
+  }
+
+  /** Where the next restart starts: a checkpoint, or the beginning. */
+  restartPoint(): string {
+    const st = this.runner?.stats.last?.id ?? this.latestCheckpoint;
+    return st === undefined ? 'the beginning (no checkpoint completed yet)' : `checkpoint chk-${st}`;
   }
 
   /** Set once cancel() was called. */
@@ -244,7 +429,19 @@ export class RunningJob {
 
   cancel(): void {
     this.cancelled = true;
+    if (this.wake !== null) this.wake();
     this.job.cancel();
+  }
+
+  /** Metrics per plan node over every attempt. */
+  private nodeMetrics(): { node: PhysicalNode; total: OperatorMetrics }[] {
+    const now = this.job.nodeMetrics();
+    if (this.earlier.size === 0) return now;
+    return now.map(({ node, total }) => {
+      const e = this.earlier.get(node.id);
+      if (e === undefined) return { node, total };
+      return { node, total: { rowsIn: e.rowsIn + total.rowsIn, rowsOut: e.rowsOut + total.rowsOut, lateDropped: e.lateDropped + total.lateDropped, skipped: e.skipped + total.skipped, stateExpired: e.stateExpired + total.stateExpired } };
+    });
   }
 
   /** Rows read so far and the sources' watermark, now: a display samples them when it draws. */
@@ -254,7 +451,7 @@ export class RunningJob {
 
   private rowsRead(): number {
     let rows = 0;
-    for (const { node, total } of this.job.nodeMetrics()) if (node.spec.kind === 'source' || node.spec.kind === 'values') rows += total.rowsIn;
+    for (const { node, total } of this.nodeMetrics()) if (node.spec.kind === 'source' || node.spec.kind === 'values') rows += total.rowsIn;
     return rows;
   }
 
@@ -267,7 +464,7 @@ export class RunningJob {
     let expired = 0;
     let ttlHints = 0;
     const delays: { table: string; column: string; delayMs: number | undefined }[] = [];
-    for (const { node, total } of this.job.nodeMetrics()) {
+    for (const { node, total } of this.nodeMetrics()) {
       const s = node.spec;
       if (s.kind === 'source') {
         rowsRead += total.rowsIn;
@@ -287,7 +484,7 @@ export class RunningJob {
       if ((s.kind === 'join' && (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined)) || (s.kind === 'group-aggregate' && s.stateTtlMs !== undefined)) ttlHints++;
       ops.push({ node: node.id, operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
     }
-    return { elapsedMs: performance.now() - this.started, checkpoints: this.runner?.stats, rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays };
+    return { elapsedMs: performance.now() - this.started, checkpoints: this.settings.checkpoint === undefined ? undefined : this.mergedStats(this.runner?.stats), rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays, restarts: this.restarts, lastRestartCause: this.lastCause, restartStrategy: this.tracker?.strategy };
   }
 }
 
@@ -321,12 +518,24 @@ export function prepareRestore(plan: PhysicalPlan, loaded: LoadedCheckpoint): { 
       for (const [, files] of pending) for (const f of pendingFilesOf(files)) if (typeof f?.hidden === 'string') keep.add(f.hidden);
     }
   }
+  const removedFiles = removeUncommittedSinkFiles(plan, keep);
+  return { state: { operators: loaded.operators }, checkpointId: loaded.id, removedFiles };
+}
+
+/** Removes the in-progress files of the plan's filesystem sinks, except those in `keep`. */
+function removeUncommittedSinkFiles(plan: PhysicalPlan, keep: ReadonlySet<string>): number {
   let removedFiles = 0;
   for (const n of plan.nodes) {
     if (n.spec.kind !== 'sink' || n.spec.table.options.get('connector') !== 'filesystem') continue;
     removedFiles += removeUncommitted(filesystemPath(n.spec.table), keep);
   }
-  return { state: { operators: loaded.operators }, checkpointId: loaded.id, removedFiles };
+  return removedFiles;
+}
+
+/** A failure's message on one line (status line, summary). */
+export function causeText(e: unknown): string {
+  const m = e instanceof Error ? e.message : String(e);
+  return m.replace(/\s*\n\s*/g, ' ');
 }
 
 export function planIdentity(plan: PhysicalPlan): PlanIdentity {

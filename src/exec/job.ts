@@ -27,6 +27,8 @@ import { Collector, newMetrics } from './operator.js';
 import type { ChainedOperator, OutputEdge, TaskEnv } from './task.js';
 import { InputTask, Task, TaskOutput } from './task.js';
 import { SourceTask } from './source-task.js';
+import { watchMemory } from './memory-guard.js';
+import type { GuardedOperator } from './memory-guard.js';
 import type { BarrierKind } from './source-task.js';
 import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
@@ -552,6 +554,10 @@ export class Job {
 
   /** Runs every task to completion; the first failure cancels the rest and is thrown. */
   async run(): Promise<void> {
+    // state that outgrows the heap fails the job with a message, not a V8 crash
+    const guarded = (): GuardedOperator[] =>
+      this.tasks.flatMap((t) => t.chain.filter((c) => c.op.stateEntries !== undefined).map((c) => ({ operatorId: c.ctx.operatorId, subtask: c.ctx.subtask, entries: () => c.op.stateEntries!() })));
+    const stopGuard = watchMemory(guarded, (e) => this.fail(e));
     try {
       await this.open();
       await Promise.all(
@@ -568,6 +574,7 @@ export class Job {
       // commit when it completes, so wait for that before closing them.
       if (this.storage !== null && this.failure === undefined && !this.cancelled && this.terminalId >= 0) await this.terminalOrCancel();
     } finally {
+      stopGuard();
       for (const t of this.tasks) await t.close();
       await this.storage?.close();
     }

@@ -101,4 +101,6 @@ export interface Operator {
   /** The checkpoint is complete (all acks and files durable): commit side effects. */
   notifyCheckpointComplete?(checkpointId: number): void | Promise<void>;
   close?(): void | Promise<void>;
+  /** State entries held now (groups, rows or partitions), for the memory guard (memory-guard.ts). */
+  stateEntries?(): number;
 }

@@ -71,7 +71,7 @@ export function isIdentityCast(from: DataType, to: DataType): boolean {
 
 function castFailure(value: unknown, to: DataType): WeirError {
   const v = typeof value === 'string' ? `'${value.length > 60 ? value.slice(0, 57) + '...' : value}'` : String(value);
-  return new WeirError('execution', `cannot cast ${v} to ${typeToString(to)}`, { hint: 'use TRY_CAST to get NULL instead of an error' });
+  return new WeirError('execution', `cannot cast ${v} to ${typeToString(to)}`, { hint: 'use TRY_CAST to get NULL instead of an error', permanent: true });
 }
 
 const NUMERIC_TEXT = /^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|NaN|Infinity)$/;

@@ -266,6 +266,7 @@ function wrongType(name: string, v: unknown, t: DataType, args: readonly unknown
   const why = typeof v === 'number' && (t.kind === 'INT' || t.kind === 'BIGINT') ? ` (not a whole number in the range of ${t.kind})` : '';
   return new WeirError('execution', `function ${name} returned ${describeValue(v)}${why} for the row ${describeArgs(args, argTypes, from)}, but it is declared to return ${typeToString(t)}`, {
     hint: `make the function return a ${jsTypeOf(t)} (or null), or change 'returns' in its module`,
+    permanent: true,
   });
 }
 
@@ -414,7 +415,7 @@ export class UdafRunner {
     }
     const v = checkValue(r, this.def.ret);
     if (v === undefined) {
-      throw new WeirError('execution', `function ${this.name} returned ${describeValue(r)} from getValue, but it is declared to return ${typeToString(this.def.ret)}`, { hint: `getValue must return a ${jsTypeOf(this.def.ret)} (or null)` });
+      throw new WeirError('execution', `function ${this.name} returned ${describeValue(r)} from getValue, but it is declared to return ${typeToString(this.def.ret)}`, { hint: `getValue must return a ${jsTypeOf(this.def.ret)} (or null)`, permanent: true });
     }
     return v;
   }
@@ -428,6 +429,7 @@ export class UdafRunner {
     } catch (e) {
       throw new WeirError('execution', `the accumulator of function ${this.name} cannot go into a checkpoint: ${e instanceof Error ? e.message : String(e)}`, {
         hint: 'keep accumulators plain data (numbers, strings, booleans, null, arrays, plain objects), or export serialize(acc) and deserialize(data) from the module',
+        permanent: true,
       });
     }
   }
@@ -498,12 +500,12 @@ export class TableFunctionRunner {
     const s = checkValue(v, col.type);
     if (s === undefined) {
       const e = wrongType(this.name, v, col.type, argv, this.def.args);
-      throw new WeirError('execution', e.message.replace('declared to return', `declared to return, in column ${col.name},`), { hint: e.hint });
+      throw new WeirError('execution', e.message.replace('declared to return', `declared to return, in column ${col.name},`), { hint: e.hint, permanent: true });
     }
     this.row[c] = s;
   }
 
   private rowShape(r: unknown, argv: readonly unknown[]): WeirError {
-    return new WeirError('execution', `function ${this.name} produced ${describeValue(r)} as a row for ${describeArgs(argv, this.def.args)}, but its rows have ${this.def.columns.length} columns (${this.def.columns.map((c) => c.name).join(', ')}): give each row as an array of that length`);
+    return new WeirError('execution', `function ${this.name} produced ${describeValue(r)} as a row for ${describeArgs(argv, this.def.args)}, but its rows have ${this.def.columns.length} columns (${this.def.columns.map((c) => c.name).join(', ')}): give each row as an array of that length`, { permanent: true });
   }
 }

@@ -161,7 +161,7 @@ export function filesystemSource(table: TableDef, rowsPerSecond: number | undefi
     rowsPerSecond,
     createReader: (opts) => {
       if (!existsSync(path)) {
-        throw new WeirError('execution', `table ${table.name}: path '${path}' does not exist`, { hint: 'paths are relative to the directory weir runs in', span: optionSpan(table, 'path'), source: table.source });
+        throw new WeirError('execution', `table ${table.name}: path '${path}' does not exist`, { hint: 'paths are relative to the directory weir runs in', span: optionSpan(table, 'path'), source: table.source, permanent: true });
       }
       const base = statSync(path).isFile() ? dirname(path) : path;
       if (monitorMs !== undefined) {
@@ -392,6 +392,7 @@ function readPartitionValues(table: TableDef, rel: string, file: string): Column
         hint: `a partition column takes its value from the directory name; declare '${key}' as STRING to read any name`,
         source: table.source,
         span: table.span,
+        permanent: true,
       });
     }
   });

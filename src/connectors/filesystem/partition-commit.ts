@@ -162,6 +162,7 @@ export class PartitionCommitter {
         hint: `the values must make a timestamp such as '2024-01-02 10:00:00'${this.pattern === undefined ? "; describe it with 'partition.time-extractor.timestamp-pattern' (e.g. '$dt $hm:00')" : ` (the pattern is '${this.pattern}')`}`,
         source: this.table.source,
         span: this.table.span,
+        permanent: true,
       });
     }
     return watermark > time + this.delayMs;

@@ -70,6 +70,11 @@ export class GroupAggregateOperator implements Operator {
   private deltaSlotsSinceFull = 0;
   private slotsAtFull = 0;
 
+  /** Groups in state (the memory guard). */
+  stateEntries(): number {
+    return this.groups.size;
+  }
+
   constructor(
     inputTypes: readonly DataType[],
     keys: readonly number[],

@@ -142,6 +142,11 @@ function sameRow(a: readonly Scalar[], b: readonly Scalar[]): boolean {
 
 export class RankOperator implements Operator {
   private readonly partitions = new PartitionTable();
+
+  /** Partitions in state (the memory guard). */
+  stateEntries(): number {
+    return this.partitions.size;
+  }
   /** Key hashes of the batch being processed (hashKey of each row's partition key). */
   private hashes = new Uint32Array(0);
   private ctx!: OperatorContext;

@@ -101,6 +101,11 @@ export class RegularJoinOperator implements Operator {
     return this.sides[0].rows + this.sides[1].rows;
   }
 
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
+  }
+
   processBatch(batch: Batch, out: Collector, input: number): void {
     const side = input === 0 ? 0 : 1;
     const n = batch.length;

@@ -404,7 +404,7 @@ function pathCache(constPath: Scalar | undefined): (spec: string) => JsonPath | 
 }
 
 function jsonError(fn: string, message: string): WeirError {
-  return new WeirError('execution', `${fn}: ${message}`, { hint: `${fn}'s ON ERROR clause decides what an error gives (NULL by default)` });
+  return new WeirError('execution', `${fn}: ${message}`, { hint: `${fn}'s ON ERROR clause decides what an error gives (NULL by default)`, permanent: true });
 }
 
 function constString(c: Scalar | undefined, what: string): string {
@@ -633,7 +633,7 @@ function jsonConstructor(name: 'json_object' | 'json_array'): void {
         if (object) {
           for (let i = 2; i + 1 < a.length; i += 2) {
             const k = a[i];
-            if (k === null) throw new WeirError('execution', 'JSON_OBJECT: a key is NULL', { hint: 'keys must not be NULL' });
+            if (k === null) throw new WeirError('execution', 'JSON_OBJECT: a key is NULL', { hint: 'keys must not be NULL', permanent: true });
             const v = a[i + 1];
             if (v === null && absent) continue;
             parts.push(`${jsonQuote(k as string)}:${v === null ? 'null' : sqlToJson(v!, types[i + 1]!, flags[(i - 2) / 2] === 'r')}`);
