@@ -190,9 +190,11 @@ export class ColumnKeyIndex {
   constructor(
     private readonly keyColumns: readonly number[],
     private readonly stored: StoredKeys,
+    /** Initial table size, a power of 2 (tests use small tables to get long probe runs). */
+    cells = 64,
   ) {
-    this.table = new Int32Array(64);
-    this.mask = 63;
+    this.table = new Int32Array(cells);
+    this.mask = cells - 1;
   }
 
   get size(): number {
