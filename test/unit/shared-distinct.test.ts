@@ -17,6 +17,7 @@ import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { AggCall } from '../../src/plan/logical.js';
 import { hashKey, keyGroupOf } from '../../src/state/key-groups.js';
+import { compileJavaDatePattern } from '../../src/common/time.js';
 
 // input: g, x (BIGINT, NULLs), s (STRING, NULLs), f1, f2 (BOOLEAN, NULLs: a FILTER NULL fails)
 const IN: DataType[] = [T.BIGINT, T.BIGINT, T.STRING, T.BOOLEAN, T.BOOLEAN];
@@ -232,5 +233,16 @@ describe('ColumnKeyIndex', () => {
       }),
       { numRuns: 500, seed: 12 },
     );
+  });
+});
+
+describe('DATE_FORMAT reuses its last text', () => {
+  it('only while the finest field shown is unchanged (minute, day, second, millisecond patterns)', () => {
+    const base = Date.UTC(2015, 6, 15, 23, 58, 59, 998);
+    const times = [0, 1, 2, 1000, 59_999, 60_000, 60_001, 59_999, -1, 86_400_000, 86_399_999, -3_600_000, 2, 2].map((d) => base + d);
+    for (const p of ['yyyy-MM-dd', 'HH:mm', 'yyyy-MM-dd HH:mm:ss', 'ss.SSS', 'hh a', "'at' D"]) {
+      const cached = compileJavaDatePattern(p);
+      for (const t of [...times, -1, 0, -86_400_001]) expect(cached.format(t)).toBe(compileJavaDatePattern(p).format(t));
+    }
   });
 });
