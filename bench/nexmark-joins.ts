@@ -33,11 +33,8 @@ import { T } from '../src/common/types.js';
 import type { DataType } from '../src/common/types.js';
 import type { Collector, OperatorContext } from '../src/exec/operator.js';
 import { encodeSnapshotParts } from '../src/checkpoint/storage.js';
-
-export interface Measurement {
-  readonly seconds: number;
-  readonly resultRows: number;
-}
+import type { Measurement } from './common.js';
+import { CHUNK, best, config, eps, querySql, runWeirFile } from './common.js';
 
 /** A generator table DuckDB needs for a query: its name in the DuckDB SQL and the columns. */
 export interface DuckTable {
@@ -67,37 +64,8 @@ export interface JoinResult {
   readonly generateOnly: Measurement;
 }
 
-const ROOT = join(import.meta.dirname, '..', '..');
-export const CHUNK = 65536;
-
-export function best(ms: Measurement[]): Measurement {
-  return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-}
-
-export function config(events: number): NexmarkConfig {
-  return { ...defaultNexmarkConfig(), eventsNum: events };
-}
-
 // ---------------------------------------------------------------------------------------
 // weir
-
-export function querySql(c: Pick<JoinCase, 'file' | 'events'>, events = c.events): string {
-  const text = readFileSync(join(ROOT, c.file), 'utf8');
-  const re = /'events\.num'(\s*)=(\s*)'\d+'/g;
-  if (!re.test(text)) throw new Error(`${c.file} has no 'events.num'`);
-  return text.replace(re, `'events.num'$1=$2'${events}'`);
-}
-
-export async function runWeirFile(c: Pick<JoinCase, 'file' | 'events'>, parallelism: number): Promise<Measurement> {
-  const session = new Session();
-  const sinks: SinkNode[] = [];
-  for (const { result } of session.executeScript({ name: c.file, text: querySql(c) })) if (result.kind === 'insert') sinks.push(...result.sinks);
-  const plan = session.physicalPlan(sinks, [], parallelism);
-  const t0 = performance.now();
-  const job = new RunningJob(plan, session.options, { jobId: 'bench-join', parallelism });
-  const s = await job.run();
-  return { seconds: (performance.now() - t0) / 1000, resultRows: s.rowsWritten };
-}
 
 // ---------------------------------------------------------------------------------------
 // DuckDB: the generated rows loaded once per case (not timed), then the query timed
@@ -716,10 +684,6 @@ export async function measureStateBytes(rows = 1_000_000): Promise<StateBytes[]>
 
 // ---------------------------------------------------------------------------------------
 // report
-
-export function eps(events: number, m: Measurement): string {
-  return `${(events / m.seconds / 1e6).toFixed(2)}M`;
-}
 
 export function joinReport(results: readonly JoinResult[], state: readonly StateBytes[]): string {
   const lines = [

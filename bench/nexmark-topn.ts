@@ -33,8 +33,10 @@ import { Session } from '../src/sql/session.js';
 import { RunningJob, coordinatorConfig } from '../src/exec/job-runner.js';
 import type { SinkNode } from '../src/plan/logical.js';
 import { CheckpointStorage } from '../src/checkpoint/storage.js';
-import type { DuckTable, Measurement } from './nexmark-joins.js';
-import { CHUNK, Chains, IntMap, best, config, eps, generateOnly, growF64, loadDuck, querySql, runDuck, runWeirFile } from './nexmark-joins.js';
+import type { Measurement } from './common.js';
+import { CHUNK, best, config, eps, querySql, runWeirFile } from './common.js';
+import type { DuckTable } from './nexmark-joins.js';
+import { Chains, IntMap, generateOnly, growF64, loadDuck, runDuck } from './nexmark-joins.js';
 
 export interface TopnCase {
   readonly name: string;

@@ -24,6 +24,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { joinReport, measureJoins, measureStateBytes } from './nexmark-joins.js';
 import { measureTopn, topnReport } from './nexmark-topn.js';
+import { writeSection } from './common.js';
+import { nexmarkSuite } from './nexmark-suite.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATA_DIR = join(ROOT, 'bench', 'data');
@@ -358,25 +360,6 @@ async function measureCheckpoints(): Promise<StateResult> {
   return { without, with: withCp, checkpoints, sizeBytes, durationsMs, restoreMs: { read: t1 - t0, rebuild: t2 - t1 } };
 }
 
-/**
- * Replaces (or appends) the section of RESULTS.md that starts with `heading`. With
- * `keepSubsections`, only the text up to the section's first `###` subsection is replaced, so
- * hand-written subsections below the generated table stay.
- */
-function writeSection(heading: string, body: string, keepSubsections = false): void {
-  const file = join(ROOT, 'bench', 'RESULTS.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nWritten by `npm run bench`. Ratios above 1 mean weir is faster.\n\n';
-  const at = old.indexOf(heading);
-  if (at < 0) {
-    writeFileSync(file, `${old.trimEnd()}\n\n${heading}\n\n${body}\n`);
-    return;
-  }
-  const nextSection = old.indexOf('\n## ', at + heading.length);
-  const nextSub = keepSubsections ? old.indexOf('\n### ', at + heading.length) : -1;
-  const next = nextSub >= 0 && (nextSection < 0 || nextSub < nextSection) ? nextSub : nextSection;
-  writeFileSync(file, `${old.slice(0, at)}${heading}\n\n${body}\n${next < 0 ? '' : old.slice(next)}`);
-}
-
 async function joins(): Promise<void> {
   const results = await measureJoins(REPEAT);
   const state = await measureStateBytes();
@@ -404,6 +387,10 @@ async function main(): Promise<void> {
   }
   if (process.env.WEIR_BENCH_ONLY === 'topn') {
     await topn();
+    return;
+  }
+  if (process.env.WEIR_BENCH_ONLY === 'nexmark') {
+    await nexmarkSuite();
     return;
   }
   await ensureData();
@@ -477,6 +464,7 @@ async function main(): Promise<void> {
   writeSection('## Latest run', `${header.slice('## Latest run\n\n'.length)}${table}`);
   await joins();
   await topn();
+  await nexmarkSuite();
 }
 
 await main();

@@ -619,6 +619,9 @@ export function numericWidth(letter: string, count: number): [number, number] | 
   }
 }
 
+/** The length of the unit a pattern letter shows (a field changes only at its unit's edges). */
+const FIELD_UNIT_MS: Record<string, number> = { S: 1, s: 1000, m: 60_000, H: 3_600_000, h: 3_600_000, a: 3_600_000, d: MS_PER_DAY, M: MS_PER_DAY, y: MS_PER_DAY, E: MS_PER_DAY, D: MS_PER_DAY };
+
 export interface JavaDatePattern {
   readonly pattern: string;
   /** DATE_FORMAT: epoch milliseconds -> text. */
@@ -634,10 +637,20 @@ export interface JavaDatePattern {
 export function compileJavaDatePattern(pattern: string): JavaDatePattern {
   const items = tokenizeJavaPattern(pattern);
   const parts: (string | FieldFormatter)[] = items.map((it) => (it.kind === 'literal' ? it.text : fieldFormatter(it.letter, it.count)));
+  // The text changes only when the finest field the pattern shows does (times are UTC, so a
+  // day, hour, minute or second starts at a multiple of its length): sorted or near-sorted
+  // times reuse the last text while they stay within one such unit.
+  const unit = items.reduce((u, it) => (it.kind === 'field' ? Math.min(u, FIELD_UNIT_MS[it.letter] ?? 1) : u), MS_PER_DAY);
+  let lastUnit = NaN;
+  let lastText = '';
   const format = (ms: number): string => {
     if (!Number.isFinite(ms)) return String(ms);
+    const u = Math.floor(ms / unit);
+    if (u === lastUnit) return lastText;
     let out = '';
     for (const p of parts) out += typeof p === 'string' ? p : p(ms);
+    lastUnit = u;
+    lastText = out;
     return out;
   };
   // For adjacent numeric fields (yyyyMMdd) a variable-width field leaves enough digits for

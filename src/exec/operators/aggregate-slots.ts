@@ -8,6 +8,7 @@ import type { Accumulator } from '../../expr/accumulators.js';
 import { createAccumulator } from '../../expr/accumulators.js';
 import type { AggCall } from '../../plan/logical.js';
 import { GroupKeys } from './group-keys.js';
+import { MAX_SHARED_CALLS, SharedDistinct, SharedDistinctCall } from '../../expr/shared-distinct.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
 
 /**
@@ -45,6 +46,11 @@ export function restoredWatermark(operatorStates: readonly unknown[], current: n
   return wm;
 }
 
+/** DISTINCT calls whose state is a shared distinct state (MIN/MAX/FIRST/LAST ignore DISTINCT). */
+function sharesDistinct(a: AggCall): boolean {
+  return a.distinct && a.args.length === 1 && a.fn !== 'count_star' && a.fn !== 'min' && a.fn !== 'max' && a.fn !== 'first_value' && a.fn !== 'last_value' && a.fn !== 'udaf';
+}
+
 export class AggregateSlots {
   readonly keys: GroupKeys;
   readonly accs: Accumulator[];
@@ -63,12 +69,33 @@ export class AggregateSlots {
       keyColumns,
     );
     this.accs = aggs.map((a) =>
-      createAccumulator(
-        a,
-        a.args.map((i) => inputTypes[i]!),
-        retractable,
-      ),
+      sharesDistinct(a)
+        ? null!
+        : createAccumulator(
+            a,
+            a.args.map((i) => inputTypes[i]!),
+            retractable,
+          ),
     );
+    // DISTINCT calls over one column share one state (bitmask of the FILTERs each value passed)
+    const byColumn = new Map<number, number[]>();
+    aggs.forEach((a, j) => {
+      if (!sharesDistinct(a)) return;
+      const list = byColumn.get(a.args[0]!) ?? [];
+      list.push(j);
+      byColumn.set(a.args[0]!, list);
+    });
+    for (const [column, calls] of byColumn) {
+      for (let c = 0; c < calls.length; c += MAX_SHARED_CALLS) {
+        const group = calls.slice(c, c + MAX_SHARED_CALLS);
+        const members = group.map((j) => {
+          const a = aggs[j]!;
+          return { inner: createAccumulator({ ...a, distinct: false, filter: undefined }, [inputTypes[column]!], retractable), filter: a.filter };
+        });
+        const shared = new SharedDistinct(column, inputTypes[column]!, members, retractable);
+        group.forEach((j, k) => (this.accs[j] = new SharedDistinctCall(shared, k)));
+      }
+    }
   }
 
   /** Slots ever taken (groups created), for adaptive decisions. */

@@ -36,11 +36,14 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
-import { KeyIndex } from './key-index.js';
+import { ColumnKeyIndex, KeyIndex } from './key-index.js';
+import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 
 export class GroupAggregateOperator implements Operator {
   private readonly slots: AggregateSlots;
   private readonly groups = new KeyIndex();
+  /** Keys of several columns (or one composite column): found by a column-wise hash instead. */
+  private readonly colGroups: ColumnKeyIndex | null;
   private slotKey: MapKey[] = [];
   private rowCount: Float64Array = new Float64Array(0);
   private emitted: Uint8Array = new Uint8Array(0);
@@ -72,7 +75,7 @@ export class GroupAggregateOperator implements Operator {
 
   /** Groups in state (the memory guard). */
   stateEntries(): number {
-    return this.groups.size;
+    return this.colGroups !== null ? this.colGroups.size : this.groups.size;
   }
 
   constructor(
@@ -87,6 +90,8 @@ export class GroupAggregateOperator implements Operator {
     private readonly fullEvery = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
+    const k = this.slots.keys;
+    this.colGroups = keys.length >= 2 || (keys.length === 1 && k.isComposite(0)) ? new ColumnKeyIndex(keys, k) : null;
   }
 
   open(ctx: OperatorContext): void {
@@ -130,13 +135,35 @@ export class GroupAggregateOperator implements Operator {
 
   private newSlot(key: MapKey, batch: Batch, row: number): number {
     const slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
+    this.initSlot(slot);
+    this.slotKey[slot] = key;
+    this.groups.set(key, slot);
+    return slot;
+  }
+
+  /** A new group for row `row` of the batch prepared in colGroups. */
+  private newColumnSlot(batch: Batch, row: number): number {
+    const cg = this.colGroups!;
+    const slot = this.slots.allocInGroup(batch, row, keyGroupOf(cg.hashes[row]!, this.ctx.maxParallelism));
+    this.initSlot(slot);
+    this.slotKey[slot] = 0; // marks the slot in use (the key lives in colGroups)
+    cg.insert(row, slot);
+    return slot;
+  }
+
+  private initSlot(slot: number): void {
     this.ensure(slot);
     this.rowCount[slot] = 0;
     this.emitted[slot] = 0;
     this.stamp[slot] = 0;
-    this.slotKey[slot] = key;
-    this.groups.set(key, slot);
-    return slot;
+  }
+
+  /** Drops a group's key and frees its slot. */
+  private forget(slot: number): void {
+    if (this.colGroups !== null) this.colGroups.remove(slot);
+    else this.groups.delete(this.slotKey[slot]!);
+    this.slotKey[slot] = null;
+    this.slots.release(slot);
   }
 
   processBatch(batch: Batch, out: Collector): void {
@@ -151,7 +178,9 @@ export class GroupAggregateOperator implements Operator {
       this.touched = new Int32Array(n);
       this.hadOld = new Uint8Array(n);
     }
-    const keyAt = this.slots.keys.keyFn(batch);
+    const cg = this.colGroups;
+    if (cg !== null) cg.prepare(batch);
+    const keyAt = cg === null ? this.slots.keys.keyFn(batch) : null;
     const ops = batch.ops;
     const accs = this.slots.accs;
     const aggCount = accs.length;
@@ -163,9 +192,15 @@ export class GroupAggregateOperator implements Operator {
     let a = 0;
     let r = 0;
     for (let i = 0; i < n; i++) {
-      const key = keyAt(i);
-      let slot = this.groups.get(key);
-      if (slot < 0) slot = this.newSlot(key, batch, i);
+      let slot: number;
+      if (cg !== null) {
+        slot = cg.find(i);
+        if (slot < 0) slot = this.newColumnSlot(batch, i);
+      } else {
+        const key = keyAt!(i);
+        slot = this.groups.get(key);
+        if (slot < 0) slot = this.newSlot(key, batch, i);
+      }
       if (this.stamp[slot] !== epoch) {
         this.stamp[slot] = epoch;
         if (this.emitted[slot] === 1) {
@@ -194,9 +229,7 @@ export class GroupAggregateOperator implements Operator {
       const base = t * aggCount;
       if (this.rowCount[slot]! <= 0) {
         if (hadOld[t] === 1) this.emitOld(b, slot, base, RowKind.Delete);
-        this.groups.delete(this.slotKey[slot]!);
-        this.slotKey[slot] = null;
-        this.slots.release(slot);
+        this.forget(slot);
       } else if (hadOld[t] === 0) {
         this.emitted[slot] = 1;
         this.emitNow(b, slot, RowKind.Insert);
@@ -227,9 +260,7 @@ export class GroupAggregateOperator implements Operator {
     for (let slot = 0; slot < this.slotKey.length; slot++) {
       const key = this.slotKey[slot];
       if (key === null || key === undefined || this.lastTouch[slot]! >= limit) continue;
-      this.groups.delete(key);
-      this.slotKey[slot] = null;
-      this.slots.release(slot);
+      this.forget(slot);
       if (this.fullEvery > 0) this.markDirty(slot);
       dropped++;
     }
@@ -307,7 +338,7 @@ export class GroupAggregateOperator implements Operator {
     // while rebuilding: restore stays linear)
     let total = 0;
     for (const blocks of keyed.values()) for (const b of blocks) if ((b as Partial<GroupDelta>).delta !== 1) total += (b as SlotBlock).high;
-    this.groups.reserve(total);
+    if (this.colGroups === null) this.groups.reserve(total);
     this.slots.reserve(total);
     this.ensure(total);
     for (const blocks of keyed.values()) {
@@ -331,9 +362,14 @@ export class GroupAggregateOperator implements Operator {
 
   private restoreSlot(slot: number, count: number, emitted: number): void {
     this.ensure(slot);
-    const key = this.slots.keys.mapKeyAt(slot);
-    this.slotKey[slot] = key;
-    this.groups.set(key, slot);
+    if (this.colGroups !== null) {
+      this.slotKey[slot] = 0;
+      this.colGroups.insertHash(hashKey(this.slots.keys.values(slot)), slot);
+    } else {
+      const key = this.slots.keys.mapKeyAt(slot);
+      this.slotKey[slot] = key;
+      this.groups.set(key, slot);
+    }
     this.rowCount[slot] = count;
     this.emitted[slot] = emitted;
     this.stamp[slot] = 0;
@@ -359,8 +395,11 @@ export class GroupAggregateOperator implements Operator {
       const cur = map[s]!;
       if (cur >= 0) {
         // the key may already have moved to a slot of this delta: only its own entry goes
-        const key = this.slotKey[cur]!;
-        if (this.groups.get(key) === cur) this.groups.delete(key);
+        if (this.colGroups !== null) this.colGroups.remove(cur);
+        else {
+          const key = this.slotKey[cur]!;
+          if (this.groups.get(key) === cur) this.groups.delete(key);
+        }
         this.slotKey[cur] = null;
         this.slots.release(cur);
         map[s] = -1;

@@ -38,6 +38,11 @@ export class GroupKeys {
     return this.types.length;
   }
 
+  /** Whether key column k holds composite values (ROW, ARRAY, MAP). */
+  isComposite(k: number): boolean {
+    return this.kinds[k] === 'obj';
+  }
+
   /** A function giving row i's map key for this batch. */
   keyFn(batch: Batch): (i: number) => MapKey {
     const cols = this.columns.map((c) => batch.columns[c]!);
@@ -103,6 +108,31 @@ export class GroupKeys {
       else if (this.kinds[k] === 'obj') b.pushValue(this.str[k]![slot]);
       else b.pushNumber(this.f64[k]![slot]!);
     }
+  }
+
+  /**
+   * Whether the key stored for `slot` equals the key of row `row` of `cols` (the key columns
+   * of a batch, in key order): NULL equals NULL, numbers as SameValueZero (-0 = 0, NaN = NaN),
+   * composite values by their canonical text.
+   */
+  equalsRow(slot: number, cols: readonly Column[], row: number): boolean {
+    for (let k = 0; k < cols.length; k++) {
+      const c = cols[k]!;
+      const rowNull = c.nulls !== null && c.nulls[row] === 1;
+      if (rowNull !== (this.nulls[k]![slot] === 1)) return false;
+      if (rowNull) continue;
+      const kind = this.kinds[k];
+      if (kind === 'str') {
+        if ((c.values as string[])[row] !== this.str[k]![slot]) return false;
+      } else if (kind === 'obj') {
+        if (canonicalText((c.values as unknown[])[row]) !== canonicalText(this.str[k]![slot])) return false;
+      } else {
+        const a = (c.values as Float64Array | Uint8Array)[row]!;
+        const b = this.f64[k]![slot]!;
+        if (a !== b && (a === a || b === b)) return false;
+      }
+    }
+    return true;
   }
 
   /** The key group of `batch` row `row`'s key. */

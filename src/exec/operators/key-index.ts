@@ -8,6 +8,8 @@
 //
 // Keys compare as SameValueZero, like a Map: -0 equals 0 and NaN equals NaN.
 
+import type { Batch, Column } from '../../common/batch.js';
+import { hashColumns } from '../../state/key-groups.js';
 import type { MapKey } from './group-keys.js';
 
 const EMPTY = -1;
@@ -167,4 +169,140 @@ export class KeyIndex {
     this.table = t;
     this.mask = mask;
   }
+}
+
+/** What a ColumnKeyIndex needs of the stored keys: is slot's key equal to batch row `row`'s? */
+export interface StoredKeys {
+  equalsRow(slot: number, cols: readonly Column[], row: number): boolean;
+}
+
+/**
+ * Group key -> slot for keys of several columns (or one composite column), found by a hash of
+ * the key columns computed column by column once per batch (hashColumns, the key-group hash,
+ * so the key group comes for free) and compared value by value with the key stored for the
+ * slot: no string is built per row. Open addressing with linear probing over slot + 1 (0 is a
+ * free cell); each slot's hash is kept so a probe compares keys only when the hashes match,
+ * and deletion shifts the following entries back (no tombstones).
+ */
+export class ColumnKeyIndex {
+  private table: Int32Array;
+  private mask: number;
+  private count = 0;
+  /** hash of each slot's key (hashKey of its values). */
+  private slotHash: Uint32Array = new Uint32Array(0);
+  /** Hashes of the current batch's rows. */
+  hashes: Uint32Array = new Uint32Array(0);
+  private cols: readonly Column[] = [];
+
+  constructor(
+    private readonly keyColumns: readonly number[],
+    private readonly stored: StoredKeys,
+    /** Initial table size, a power of 2 (tests use small tables to get long probe runs). */
+    cells = 64,
+  ) {
+    this.table = new Int32Array(cells);
+    this.mask = cells - 1;
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Hashes the key columns of `batch`; find/insert then take its row numbers. */
+  prepare(batch: Batch): void {
+    const n = batch.length;
+    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, 1024));
+    this.cols = this.keyColumns.map((c) => batch.columns[c]!);
+    hashColumns(this.cols, n, this.hashes);
+  }
+
+  /** The slot holding the key of the prepared batch's row `row`, or -1. */
+  find(row: number): number {
+    const h = this.hashes[row]!;
+    const t = this.table;
+    const mask = this.mask;
+    const sh = this.slotHash;
+    let i = spread(h) & mask;
+    for (;;) {
+      const s = t[i]!;
+      if (s === 0) return EMPTY;
+      if (sh[s - 1] === h && this.stored.equalsRow(s - 1, this.cols, row)) return s - 1;
+      i = (i + 1) & mask;
+    }
+  }
+
+  /** Records `slot` (whose key is already stored) for the prepared batch's row `row`. */
+  insert(row: number, slot: number): void {
+    this.insertHash(this.hashes[row]!, slot);
+  }
+
+  /** Records `slot` whose key hashes to `h` (restore: hashKey of its stored values). */
+  insertHash(h: number, slot: number): void {
+    if (slot >= this.slotHash.length) {
+      const a = new Uint32Array(Math.max(64, this.slotHash.length * 2, slot + 1));
+      a.set(this.slotHash);
+      this.slotHash = a;
+    }
+    this.slotHash[slot] = h;
+    if ((this.count + 1) * 2 > this.mask + 1) this.resize((this.mask + 1) * 2);
+    const t = this.table;
+    const mask = this.mask;
+    let i = spread(h) & mask;
+    while (t[i] !== 0) i = (i + 1) & mask;
+    t[i] = slot + 1;
+    this.count++;
+  }
+
+  /** Forgets `slot`. */
+  remove(slot: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    const sh = this.slotHash;
+    let i = spread(sh[slot]!) & mask;
+    for (;;) {
+      const s = t[i]!;
+      if (s === 0) return;
+      if (s === slot + 1) break;
+      i = (i + 1) & mask;
+    }
+    let hole = i;
+    let j = (i + 1) & mask;
+    for (;;) {
+      const s = t[j]!;
+      if (s === 0) break;
+      const home = spread(sh[s - 1]!) & mask;
+      const stays = hole <= j ? home > hole && home <= j : home > hole || home <= j;
+      if (!stays) {
+        t[hole] = s;
+        hole = j;
+      }
+      j = (j + 1) & mask;
+    }
+    t[hole] = 0;
+    this.count--;
+  }
+
+  private resize(cap: number): void {
+    const old = this.table;
+    const t = new Int32Array(cap);
+    const mask = cap - 1;
+    const sh = this.slotHash;
+    for (let k = 0; k < old.length; k++) {
+      const s = old[k]!;
+      if (s === 0) continue;
+      let i = spread(sh[s - 1]!) & mask;
+      while (t[i] !== 0) i = (i + 1) & mask;
+      t[i] = s;
+    }
+    this.table = t;
+    this.mask = mask;
+  }
+}
+
+// The key-group hash's low bits cluster on a subtask (it owns a range of hash % max
+// parallelism): mix again before taking table bits.
+function spread(h: number): number {
+  h = Math.imul(h ^ (h >>> 15), 0x2c1b3c6d);
+  h = Math.imul(h ^ (h >>> 12), 0x297a2d39);
+  return (h ^ (h >>> 15)) >>> 0;
 }

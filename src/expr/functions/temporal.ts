@@ -101,6 +101,20 @@ registerFunction({
   kernel(sig, consts) {
     const pat = patternArg(consts, 1, 'yyyy-MM-dd HH:mm:ss');
     const from = sig.args[0]!.kind;
+    const c1 = consts[1];
+    if (from !== 'STRING' && typeof c1 === 'string') {
+      // a constant pattern over a time column: one loop, the pattern reusing its last text
+      const p = pattern(c1);
+      const scale = from === 'DATE' ? MS_PER_DAY : 1;
+      return (args, n) => {
+        const c = args[0]!;
+        const v = c.values as Float64Array;
+        const nulls = c.nulls;
+        const out = new Array<string>(n);
+        for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? '' : p.format(v[i]! * scale);
+        return { type: T.STRING, values: out, nulls: nulls === null ? null : nulls.slice(0, n) };
+      };
+    }
     return rowwise(T.STRING, (row) => {
       const p = pat(row);
       if (p === null) return null;

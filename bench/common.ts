@@ -1,0 +1,87 @@
+// What the benchmark parts share: the measurement record, best-of, events/s text, running a
+// repository query file through weir (events.num replaced), the machine line of a report, and
+// rewriting one section of bench/RESULTS.md.
+
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
+import { defaultNexmarkConfig } from '../src/connectors/nexmark/generator.js';
+import type { NexmarkConfig } from '../src/connectors/nexmark/generator.js';
+import { Session } from '../src/sql/session.js';
+import { RunningJob } from '../src/exec/job-runner.js';
+import type { SinkNode } from '../src/plan/logical.js';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+
+export interface Measurement {
+  readonly seconds: number;
+  readonly resultRows: number;
+}
+
+export const CHUNK = 65536;
+
+export function best<M extends Measurement>(ms: M[]): M {
+  return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+}
+
+export function config(events: number): NexmarkConfig {
+  return { ...defaultNexmarkConfig(), eventsNum: events };
+}
+
+export function eps(events: number, m: Measurement): string {
+  return `${(events / m.seconds / 1e6).toFixed(2)}M`;
+}
+
+/** A repository query file's text with its 'events.num' set to `events`. */
+export function querySql(c: { readonly file: string; readonly events: number }, events = c.events): string {
+  const text = readFileSync(join(ROOT, c.file), 'utf8');
+  const re = /'events\.num'(\s*)=(\s*)'\d+'/g;
+  if (!re.test(text)) throw new Error(`${c.file} has no 'events.num'`);
+  return text.replace(re, `'events.num'$1=$2'${events}'`);
+}
+
+/** Runs a query file's INSERTs as one job; the time is the job's, planning excluded. */
+export async function runWeirFile(c: { readonly file: string; readonly events: number }, parallelism: number): Promise<Measurement> {
+  const session = new Session();
+  const sinks: SinkNode[] = [];
+  for (const { result } of session.executeScript({ name: c.file, text: querySql(c) })) if (result.kind === 'insert') sinks.push(...result.sinks);
+  const plan = session.physicalPlan(sinks, [], parallelism);
+  const t0 = performance.now();
+  const job = new RunningJob(plan, session.options, { jobId: 'bench', parallelism });
+  const s = await job.run();
+  return { seconds: (performance.now() - t0) / 1000, resultRows: s.rowsWritten };
+}
+
+/** `WEIR_BENCH_...=... ` settings of this run, for the command line of a report. */
+export function benchEnv(): string {
+  return Object.entries(process.env)
+    .filter(([k]) => k.startsWith('WEIR_BENCH_'))
+    .map(([k, v]) => `${k}=${v} `)
+    .join('');
+}
+
+/** Node version, cores and load average, for a report's first line. */
+export function machine(): string {
+  return `Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), load average at the end ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(', ')}`;
+}
+
+/**
+ * Replaces (or appends) the section of RESULTS.md that starts with `heading`. With
+ * `keepSubsections`, only the text up to the section's first `###` subsection is replaced, so
+ * hand-written subsections below the generated table stay.
+ */
+export function writeSection(heading: string, body: string, keepSubsections = false): void {
+  const file = join(ROOT, 'bench', 'RESULTS.md');
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n\nWritten by `npm run bench`. Ratios above 1 mean weir is faster.\n\n';
+  const at = old.indexOf(heading);
+  if (at < 0) {
+    writeFileSync(file, `${old.trimEnd()}\n\n${heading}\n\n${body}\n`);
+    return;
+  }
+  const nextSection = old.indexOf('\n## ', at + heading.length);
+  const nextSub = keepSubsections ? old.indexOf('\n### ', at + heading.length) : -1;
+  const next = nextSub >= 0 && (nextSection < 0 || nextSub < nextSection) ? nextSub : nextSection;
+  writeFileSync(file, `${old.slice(0, at)}${heading}\n\n${body}\n${next < 0 ? '' : old.slice(next)}`);
+}

@@ -1,0 +1,634 @@
+// DISTINCT aggregates over one column share one state per group (as Flink's DistinctInfo does
+// for the distinct calls of one argument): every distinct value of the column in the group,
+// with a bitmask of the aggregates whose FILTER it has passed (bit k for member k; a member
+// without FILTER takes every row). With retractable input (a changelog), each value also keeps
+// a count per member, so a bit is cleared only when the member's last copy of the value is
+// retracted (Flink keeps counters per filter when it consumes retractions).
+//
+// A member's inner accumulator (COUNT, SUM, LISTAGG... of the plain values) sees a value when
+// its bit turns on and the value's retraction when it turns off, exactly as a separate
+// DISTINCT wrapper per call would, but the values are stored once: q15/q16 have 8 distinct
+// calls over 2 columns, so 2 sets per group instead of 8.
+//
+// Storage per group: values in dense arrays (numbers in a Float64Array, not a Map of boxed
+// numbers) with an open-addressing index (entry + 1, linear probing); strings and composite
+// values (by canonical text) use a Map to the entry. Removing an entry moves the last one
+// into its place. NULLs are ignored, as every aggregate ignores them; numbers compare as
+// SameValueZero (-0 = 0, NaN = NaN).
+//
+// Snapshot (the first member's saveAll; the others save only their inner accumulator): every
+// slot's entries back to back, `offsets[s]..offsets[s + 1]`, with values, masks and counts.
+// Snapshots written before the shared state (one DISTINCT wrapper per call: a value set with
+// counts per slot) restore into it: each call's set sets its own bit.
+
+import type { Column, ColumnBuilder, Scalar } from '../common/batch.js';
+import { canonicalText } from '../common/composite.js';
+import type { DataType } from '../common/types.js';
+import { physicalKind } from '../common/types.js';
+import type { Accumulator } from './accumulators.js';
+
+/** The most calls one shared state serves (bits of a 32-bit mask). */
+export const MAX_SHARED_CALLS = 32;
+
+const scratch = new Float64Array(1);
+const scratchBits = new Uint32Array(scratch.buffer);
+
+function hashNum(k: number): number {
+  scratch[0] = k;
+  let h = scratchBits[0]! ^ Math.imul(scratchBits[1]!, 0x85ebca6b);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7feb352d);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x846ca68b);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** One group's distinct values: entries e (value, mask of members, counts per member). */
+abstract class ValueSet {
+  /** Entries held. */
+  n = 0;
+  /** counts[e * m + k]: member k's copies of entry e's value (changelog input), or null. */
+  counts: Float64Array | null = null;
+  constructor(protected readonly m: number) {}
+  /** The entry of value x (as read from the column), adding one with mask 0 when absent; the caller sets a non-zero mask at once. */
+  abstract entry(x: unknown): number;
+  /** The entry of value x, or -1. */
+  abstract find(x: unknown): number;
+  abstract mask(e: number): number;
+  abstract setMask(e: number, mask: number): void;
+  /** Removes entry e (its mask is 0); other entries' numbers may change. */
+  abstract remove(e: number): void;
+  /** The value of entry e, as the column holds it. */
+  abstract valueAt(e: number): unknown;
+  /** Entry numbers are below this; live(e) tells which hold a value. */
+  abstract cells(): number;
+  abstract live(e: number): boolean;
+}
+
+/**
+ * Numbers: open addressing with linear probing, value and mask side by side in one
+ * Float64Array (one cache line per probe); mask 0 marks a free cell; NaN has the extra cell
+ * `cap` after the table. An entry's number is its cell; deletion shifts later entries back.
+ */
+class NumberSet extends ValueSet {
+  private tab: Float64Array;
+  private cap = 8;
+  private home(v: number, mask: number): number {
+    return hashNum(v) & mask;
+  }
+  constructor(
+    m: number,
+    private readonly retract: boolean,
+  ) {
+    super(m);
+    this.tab = new Float64Array(2 * (8 + 1));
+    if (retract) this.counts = new Float64Array((8 + 1) * m);
+  }
+  cells(): number {
+    return this.cap + 1;
+  }
+  live(e: number): boolean {
+    return this.tab[2 * e + 1] !== 0;
+  }
+  mask(e: number): number {
+    return this.tab[2 * e + 1]!;
+  }
+  setMask(e: number, mask: number): void {
+    this.tab[2 * e + 1] = mask >>> 0;
+  }
+  valueAt(e: number): unknown {
+    return this.tab[2 * e]!;
+  }
+  find(x: unknown): number {
+    const v = x as number;
+    const cap = this.cap;
+    const t = this.tab;
+    if (v !== v) return t[2 * cap + 1] !== 0 ? cap : -1;
+    const mask = cap - 1;
+    let h = this.home(v === 0 ? 0 : v, mask);
+    for (;;) {
+      if (t[2 * h + 1] === 0) return -1;
+      if (t[2 * h] === v) return h;
+      h = (h + 1) & mask;
+    }
+  }
+  entry(x: unknown): number {
+    let v = x as number;
+    let cap = this.cap;
+    if (v !== v) {
+      if (this.tab[2 * cap + 1] === 0) {
+        this.tab[2 * cap] = v;
+        this.n++;
+        if (this.counts !== null) this.counts.fill(0, cap * this.m, cap * this.m + this.m);
+      }
+      return cap;
+    }
+    if (v === 0) v = 0; // -0 is 0
+    let t = this.tab;
+    let mask = cap - 1;
+    let h = this.home(v, mask);
+    for (;;) {
+      if (t[2 * h + 1] === 0) break;
+      if (t[2 * h] === v) return h;
+      h = (h + 1) & mask;
+    }
+    if ((this.n + 1) * 4 > cap * 3) {
+      this.resize(cap * 2);
+      cap = this.cap;
+      t = this.tab;
+      mask = cap - 1;
+      h = this.home(v, mask);
+      while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
+    }
+    t[2 * h] = v;
+    this.n++;
+    if (this.counts !== null) this.counts.fill(0, h * this.m, h * this.m + this.m);
+    return h;
+  }
+  private resize(cap: number): void {
+    const old = this.tab;
+    const oldCap = this.cap;
+    const oldCounts = this.counts;
+    const m = this.m;
+    const t = new Float64Array(2 * (cap + 1));
+    const counts = this.retract ? new Float64Array((cap + 1) * m) : null;
+    const mask = cap - 1;
+    for (let i = 0; i < oldCap; i++) {
+      if (old[2 * i + 1] === 0) continue;
+      let h = this.home(old[2 * i]!, mask);
+      while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
+      t[2 * h] = old[2 * i]!;
+      t[2 * h + 1] = old[2 * i + 1]!;
+      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
+    }
+    // the NaN cell
+    t[2 * cap] = old[2 * oldCap]!;
+    t[2 * cap + 1] = old[2 * oldCap + 1]!;
+    if (counts !== null) counts.set(oldCounts!.subarray(oldCap * m, oldCap * m + m), cap * m);
+    this.tab = t;
+    this.counts = counts;
+    this.cap = cap;
+  }
+  remove(e: number): void {
+    const t = this.tab;
+    t[2 * e + 1] = 0;
+    this.n--;
+    const cap = this.cap;
+    if (e === cap) return;
+    const mask = cap - 1;
+    const counts = this.counts;
+    const m = this.m;
+    let hole = e;
+    let i = (hole + 1) & mask;
+    for (;;) {
+      if (t[2 * i + 1] === 0) break;
+      const home = this.home(t[2 * i]!, mask);
+      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+      if (!stays) {
+        t[2 * hole] = t[2 * i]!;
+        t[2 * hole + 1] = t[2 * i + 1]!;
+        t[2 * i + 1] = 0;
+        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
+        hole = i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+}
+
+/** Strings, and composite values keyed by their canonical text. */
+class TextSet extends ValueSet {
+  private readonly map = new Map<string, number>();
+  private keys: string[] = [];
+  private masks = new Uint32Array(4);
+  /** The values as the column holds them (composite objects), when not the keys themselves. */
+  private readonly originals: unknown[] | null;
+  constructor(
+    m: number,
+    retract: boolean,
+    composite: boolean,
+  ) {
+    super(m);
+    if (retract) this.counts = new Float64Array(4 * m);
+    this.originals = composite ? [] : null;
+  }
+  private keyOf(x: unknown): string {
+    return this.originals !== null && typeof x === 'object' && x !== null ? canonicalText(x) : (x as string);
+  }
+  cells(): number {
+    return this.n;
+  }
+  live(): boolean {
+    return true;
+  }
+  mask(e: number): number {
+    return this.masks[e]!;
+  }
+  setMask(e: number, mask: number): void {
+    this.masks[e] = mask;
+  }
+  find(x: unknown): number {
+    return this.map.get(this.keyOf(x)) ?? -1;
+  }
+  entry(x: unknown): number {
+    const k = this.keyOf(x);
+    const found = this.map.get(k);
+    if (found !== undefined) return found;
+    const e = this.n++;
+    const m = this.m;
+    if (e >= this.masks.length) {
+      const masks = new Uint32Array(this.masks.length * 2);
+      masks.set(this.masks);
+      this.masks = masks;
+      if (this.counts !== null) {
+        const c = new Float64Array(masks.length * m);
+        c.set(this.counts);
+        this.counts = c;
+      }
+    }
+    this.masks[e] = 0;
+    if (this.counts !== null) this.counts.fill(0, e * m, e * m + m);
+    this.keys[e] = k;
+    if (this.originals !== null) this.originals[e] = x;
+    this.map.set(k, e);
+    return e;
+  }
+  remove(e: number): void {
+    const last = this.n - 1;
+    this.map.delete(this.keys[e]!);
+    if (e !== last) {
+      const k = this.keys[last]!;
+      this.keys[e] = k;
+      if (this.originals !== null) this.originals[e] = this.originals[last];
+      this.map.set(k, e);
+      this.masks[e] = this.masks[last]!;
+      const m = this.m;
+      if (this.counts !== null) this.counts.copyWithin(e * m, last * m, last * m + m);
+    }
+    this.keys.length = last;
+    if (this.originals !== null) this.originals.length = last;
+    this.n--;
+  }
+  valueAt(e: number): unknown {
+    return this.originals !== null ? this.originals[e] : this.keys[e];
+  }
+}
+
+/** One shared state's snapshot (see the header). */
+export interface SharedDistinctSnapshot {
+  readonly offsets: Int32Array;
+  readonly values: Float64Array | unknown[];
+  readonly masks: Uint32Array;
+  /** members counts per entry (retractable input), or null. */
+  readonly counts: Float64Array | null;
+  readonly members: number;
+}
+
+/** The distinct calls over one column: their shared per-group value sets. */
+export class SharedDistinct {
+  private sets: (ValueSet | undefined)[] = [];
+  private readonly m: number;
+  private readonly numeric: boolean;
+  private readonly composite: boolean;
+  /** Bits of the members without FILTER (they take every non-NULL row). */
+  private readonly always: number;
+  private listS: Int32Array[] = [];
+  private listR: Int32Array[] = [];
+  private listN: Int32Array;
+
+  constructor(
+    readonly arg: number,
+    private readonly argType: DataType,
+    /** Each member's inner accumulator and FILTER column (undefined: none). */
+    readonly members: readonly { readonly inner: Accumulator; readonly filter: number | undefined }[],
+    private readonly retract: boolean,
+  ) {
+    this.m = members.length;
+    if (this.m > MAX_SHARED_CALLS) throw new Error('too many calls for one shared distinct state');
+    const kind = physicalKind(argType);
+    this.numeric = kind === 'f64' || kind === 'bool';
+    this.composite = kind === 'obj';
+    let always = 0;
+    members.forEach((mem, k) => {
+      if (mem.filter === undefined) always |= 1 << k;
+    });
+    this.always = always;
+    this.listN = new Int32Array(this.m);
+  }
+
+  private newSet(): ValueSet {
+    return this.numeric ? new NumberSet(this.m, this.retract) : new TextSet(this.m, this.retract, this.composite);
+  }
+
+  grow(cap: number): void {
+    while (this.sets.length < cap) this.sets.push(undefined);
+  }
+
+  reset(slot: number): void {
+    this.sets[slot] = undefined;
+  }
+
+  private lists(count: number): void {
+    if (this.listS.length === this.m && this.listS[0]!.length >= count) return;
+    const size = Math.max(count, 1024);
+    this.listS = this.members.map(() => new Int32Array(size));
+    this.listR = this.members.map(() => new Int32Array(size));
+  }
+
+  /** Bit mask of the members whose FILTER row `row` passes (with `always`). */
+  private rowMasks(rows: Int32Array | null, count: number, batch: readonly Column[]): Uint32Array {
+    if (this.rowMask.length < count) this.rowMask = new Uint32Array(Math.max(count, 1024));
+    const out = this.rowMask;
+    out.fill(this.always, 0, count);
+    for (let k = 0; k < this.m; k++) {
+      const f = this.members[k]!.filter;
+      if (f === undefined) continue;
+      const c = batch[f]!;
+      const fv = c.values as Uint8Array;
+      const fn = c.nulls;
+      const bit = 1 << k;
+      for (let j = 0; j < count; j++) {
+        const row = rows === null ? j : rows[j]!;
+        if (fv[row] === 1 && (fn === null || fn[row] === 0)) out[j] = out[j]! | bit;
+      }
+    }
+    return out;
+  }
+  private rowMask = new Uint32Array(0);
+
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.lists(count);
+    const masks = this.rowMasks(rows, count, batch);
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    const m = this.m;
+    const n = this.listN.fill(0);
+    const ls = this.listS;
+    const lr = this.listR;
+    const sets = this.sets;
+    for (let j = 0; j < count; j++) {
+      const rm = masks[j]!;
+      if (rm === 0) continue;
+      const row = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const slot = slots[j]!;
+      let set = sets[slot];
+      if (set === undefined) {
+        set = this.newSet();
+        sets[slot] = set;
+      }
+      const e = set.entry(v[row]);
+      const old = set.mask(e);
+      set.setMask(e, old | rm);
+      const counts = set.counts;
+      if (counts !== null) for (let f = rm; f !== 0; f &= f - 1) counts[e * m + (31 - Math.clz32(f & -f))]!++;
+      for (let f = rm & ~old; f !== 0; f &= f - 1) {
+        const k = 31 - Math.clz32(f & -f);
+        const i = n[k]!++;
+        ls[k]![i] = slot;
+        lr[k]![i] = row;
+      }
+    }
+    for (let k = 0; k < m; k++) if (n[k]! > 0) this.members[k]!.inner.add(ls[k]!, lr[k]!, n[k]!, batch);
+  }
+
+  retractRows(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.lists(count);
+    const masks = this.rowMasks(rows, count, batch);
+    const col = batch[this.arg]!;
+    const v = col.values;
+    const nulls = col.nulls;
+    const m = this.m;
+    const n = this.listN.fill(0);
+    const ls = this.listS;
+    const lr = this.listR;
+    const sets = this.sets;
+    for (let j = 0; j < count; j++) {
+      const rm = masks[j]!;
+      if (rm === 0) continue;
+      const row = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[row] === 1) continue;
+      const slot = slots[j]!;
+      const set = sets[slot];
+      if (set === undefined) continue;
+      const e = set.find(v[row]);
+      if (e < 0) continue;
+      const old = set.mask(e);
+      let gone = 0;
+      const counts = set.counts;
+      for (let f = rm & old; f !== 0; f &= f - 1) {
+        const k = 31 - Math.clz32(f & -f);
+        // without counts (input not declared as a changelog) a value counts once
+        if (counts === null || --counts[e * m + k]! <= 0) gone |= 1 << k;
+      }
+      if (gone === 0) continue;
+      const now = old & ~gone;
+      set.setMask(e, now);
+      for (let f = gone; f !== 0; f &= f - 1) {
+        const k = 31 - Math.clz32(f & -f);
+        const i = n[k]!++;
+        ls[k]![i] = slot;
+        lr[k]![i] = row;
+      }
+      if (now === 0) set.remove(e);
+    }
+    for (let k = 0; k < m; k++) if (n[k]! > 0) this.members[k]!.inner.retract(ls[k]!, lr[k]!, n[k]!, batch);
+  }
+
+  /** Folds slot `source`'s values into `target` (session merging); new bits reach the inners. */
+  merge(target: number, source: number): void {
+    const src = this.sets[source];
+    if (src === undefined || src.n === 0) return;
+    let set = this.sets[target];
+    if (set === undefined) {
+      set = this.newSet();
+      this.sets[target] = set;
+    }
+    const m = this.m;
+    const fresh: unknown[][] = this.members.map(() => []);
+    for (let e = 0, cells = src.cells(); e < cells; e++) {
+      if (!src.live(e)) continue;
+      const x = src.valueAt(e);
+      const t = set.entry(x);
+      const sm = src.mask(e);
+      const old = set.mask(t);
+      set.setMask(t, old | sm);
+      if (set.counts !== null && src.counts !== null) for (let k = 0; k < m; k++) set.counts[t * m + k]! += src.counts[e * m + k]!;
+      for (let f = sm & ~old; f !== 0; f &= f - 1) fresh[31 - Math.clz32(f & -f)]!.push(x);
+    }
+    fresh.forEach((xs, k) => {
+      if (xs.length === 0) return;
+      // the values new to the target, through the inner accumulator as a one-column batch
+      const col: Column = { type: this.argType, values: this.numeric ? Float64Array.from(xs as number[]) : (xs as string[]), nulls: null };
+      const cols: Column[] = [];
+      cols[this.arg] = col;
+      this.members[k]!.inner.add(new Int32Array(xs.length).fill(target), null, xs.length, cols);
+    });
+  }
+
+  /** One slot's entries: [values, masks, counts] (per-slot snapshots). */
+  save(slot: number): unknown {
+    const set = this.sets[slot];
+    if (set === undefined || set.n === 0) return null;
+    const values: unknown[] = [];
+    const masks: number[] = [];
+    const counts: number[] = [];
+    for (let e = 0, cells = set.cells(); e < cells; e++) {
+      if (!set.live(e)) continue;
+      values.push(set.valueAt(e));
+      masks.push(set.mask(e));
+      if (set.counts !== null) for (let k = 0; k < this.m; k++) counts.push(set.counts[e * this.m + k]!);
+    }
+    return [values, Uint32Array.from(masks), set.counts === null ? null : Float64Array.from(counts)];
+  }
+
+  load(slot: number, state: unknown): void {
+    this.sets[slot] = undefined;
+    if (state === null || state === undefined) return;
+    const [values, masks, counts] = state as [unknown[], Uint32Array, Float64Array | null];
+    this.loadEntries(slot, values, masks, counts, 0, values.length);
+  }
+
+  private loadEntries(slot: number, values: ArrayLike<unknown>, masks: Uint32Array, counts: Float64Array | null, a: number, b: number): void {
+    if (a === b) return;
+    const set = this.newSet();
+    this.sets[slot] = set;
+    const m = this.m;
+    for (let j = a; j < b; j++) {
+      const e = set.entry(values[j]);
+      set.setMask(e, masks[j]!);
+      if (set.counts !== null) {
+        // counts saved from input that was not a changelog: each set bit counts once
+        for (let k = 0; k < m; k++) set.counts[e * m + k] = counts !== null ? counts[j * m + k]! : (masks[j]! >>> k) & 1;
+      }
+    }
+  }
+
+  saveAll(high: number, inUse: Uint8Array): SharedDistinctSnapshot {
+    const offsets = new Int32Array(high + 1);
+    let total = 0;
+    for (let s = 0; s < high; s++) {
+      offsets[s] = total;
+      if (inUse[s] === 1) total += this.sets[s]?.n ?? 0;
+    }
+    offsets[high] = total;
+    const values: Float64Array | unknown[] = this.numeric ? new Float64Array(total) : new Array<unknown>(total);
+    const masks = new Uint32Array(total);
+    const m = this.m;
+    const counts = this.retract ? new Float64Array(total * m) : null;
+    let j = 0;
+    for (let s = 0; s < high; s++) {
+      const set = this.sets[s];
+      if (inUse[s] !== 1 || set === undefined) continue;
+      for (let e = 0, cells = set.cells(); e < cells; e++) {
+        if (!set.live(e)) continue;
+        values[j] = set.valueAt(e) as never;
+        masks[j] = set.mask(e);
+        if (counts !== null && set.counts !== null) for (let k = 0; k < m; k++) counts[j * m + k] = set.counts[e * m + k]!;
+        j++;
+      }
+    }
+    return { offsets, values, masks, counts, members: m };
+  }
+
+  loadFrom(st: SharedDistinctSnapshot, from: Int32Array, to: Int32Array, n: number): void {
+    if (st.members !== this.m) throw new Error(`checkpoint holds ${st.members} distinct calls sharing a column, the plan ${this.m}`);
+    for (let i = 0; i < n; i++) {
+      const f = from[i]!;
+      this.sets[to[i]!] = undefined;
+      this.loadEntries(to[i]!, st.values, st.masks, st.counts, st.offsets[f]!, st.offsets[f + 1]!);
+    }
+  }
+
+  /** Member k's values with their counts (a snapshot from before the shared state). */
+  loadLegacy(k: number, slot: number, values: ArrayLike<unknown>, counts: ArrayLike<number>, a: number, b: number): void {
+    if (a === b) return;
+    let set = this.sets[slot];
+    if (set === undefined) {
+      set = this.newSet();
+      this.sets[slot] = set;
+    }
+    const m = this.m;
+    for (let j = a; j < b; j++) {
+      const e = set.entry(values[j]);
+      set.setMask(e, set.mask(e) | (1 << k));
+      if (set.counts !== null) set.counts[e * m + k] = counts[j]!;
+    }
+  }
+}
+
+/**
+ * The accumulator of member k of a shared distinct state: its value is its inner
+ * accumulator's; member 0 drives the shared state (the others' add/retract do nothing, as
+ * member 0's already fed them).
+ */
+export class SharedDistinctCall implements Accumulator {
+  private readonly inner: Accumulator;
+  constructor(
+    private readonly shared: SharedDistinct,
+    private readonly k: number,
+  ) {
+    this.inner = shared.members[k]!.inner;
+  }
+  private get owner(): boolean {
+    return this.k === 0;
+  }
+  grow(cap: number): void {
+    this.inner.grow(cap);
+    if (this.owner) this.shared.grow(cap);
+  }
+  reset(slot: number): void {
+    this.inner.reset(slot);
+    if (this.owner) this.shared.reset(slot);
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    if (this.owner) this.shared.add(slots, rows, count, batch);
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    if (this.owner) this.shared.retractRows(slots, rows, count, batch);
+  }
+  value(slot: number): Scalar {
+    return this.inner.value(slot);
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    this.inner.result(slot, out);
+  }
+  merge(target: number, source: number): void {
+    if (this.owner) this.shared.merge(target, source);
+  }
+  save(slot: number): unknown {
+    return { shared: 1, inner: this.inner.save(slot), set: this.owner ? this.shared.save(slot) : null };
+  }
+  load(slot: number, s: unknown): void {
+    const st = s as { shared?: number; inner: unknown; set: unknown } | [unknown, [unknown, number][] | null];
+    if (!Array.isArray(st)) {
+      this.inner.load(slot, st.inner);
+      if (this.owner) this.shared.load(slot, st.set);
+      return;
+    }
+    // [inner, entries]: one DISTINCT wrapper's slot, from before the shared state
+    this.inner.load(slot, st[0]);
+    const entries = st[1];
+    if (entries !== null) this.shared.loadLegacy(this.k, slot, entries.map((x) => x[0]), entries.map((x) => x[1]), 0, entries.length);
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return { shared: 1, inner: this.inner.saveAll(high, inUse), set: this.owner ? this.shared.saveAll(high, inUse) : null };
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    if (Array.isArray(st)) {
+      // per-slot [inner, entries] of the oldest snapshots
+      for (let i = 0; i < n; i++) this.load(to[i]!, st[from[i]!]);
+      return;
+    }
+    const s = st as { shared?: number; inner: unknown; set?: SharedDistinctSnapshot | null; offsets?: Int32Array; values?: ArrayLike<unknown>; counts?: ArrayLike<number> };
+    this.inner.loadFrom(s.inner, from, to, n);
+    if (s.shared === 1) {
+      if (this.owner && s.set) this.shared.loadFrom(s.set, from, to, n);
+      return;
+    }
+    // one DISTINCT wrapper's columnar snapshot, from before the shared state
+    for (let i = 0; i < n; i++) this.shared.loadLegacy(this.k, to[i]!, s.values!, s.counts!, s.offsets![from[i]!]!, s.offsets![from[i]! + 1]!);
+  }
+}
