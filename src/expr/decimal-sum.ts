@@ -63,14 +63,21 @@ export class DecimalSumAvg implements Accumulator {
         const r = rows === null ? j : rows[j]!;
         if (nulls !== null && nulls[r] === 1) continue;
         const slot = slots[j]!;
-        const u = unscaledOfText(v[r]!);
+        const text = v[r]!;
+        if (text.length <= 16 && !(this.big.size > 0 && this.big.has(slot))) {
+          // at most 15 digits: the unscaled value as a number, without a bigint
+          const dot = text.indexOf('.');
+          const x = s[slot]! + d * Number(dot < 0 ? text : text.slice(0, dot) + text.slice(dot + 1));
+          if (x >= -MAX_EXACT_INT && x <= MAX_EXACT_INT) {
+            s[slot] = x;
+            c[slot]! += d;
+            continue;
+          }
+        }
+        const u = unscaledOfText(text);
         const big = this.big.get(slot);
         if (big !== undefined) this.big.set(slot, d > 0 ? big + u : big - u);
-        else {
-          const x = s[slot]! + d * Number(u);
-          if (x >= -MAX_EXACT_INT && x <= MAX_EXACT_INT && u >= -9007199254740991n && u <= 9007199254740991n) s[slot] = x;
-          else this.addExact(slot, d > 0 ? u : -u);
-        }
+        else this.addExact(slot, d > 0 ? u : -u);
         c[slot]! += d;
       }
       return;

@@ -24,6 +24,7 @@ import { T, typeToString } from '../common/types.js';
 import { unionNulls, type Kernel } from './kernels.js';
 
 export const MAX_PRECISION = 38;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 /** Largest precision carried as a double (15 digits round-trip through binary64). */
 export const NARROW_PRECISION = 15;
 
@@ -165,6 +166,29 @@ export function unscaledOfDouble(x: number, scale: number): bigint | undefined {
 // ---------------------------------------------------------------------------------------
 // Columns
 
+/**
+ * Unscaled value of row i as a number when it is within ±(2^53-1) and cheap to read (narrow
+ * DECIMAL, integers, wide text of at most 15 digits); NaN otherwise (read it as a bigint).
+ */
+function smallUnscaledAt(col: Column, i: number, wide: boolean, f: number): number {
+  if (!wide) return col.type.kind === 'DECIMAL' ? Math.round((col.values as Float64Array)[i]! * f) : (col.values as Float64Array)[i]!;
+  const text = (col.values as string[])[i]!;
+  if (text.length > 16) return NaN;
+  const dot = text.indexOf('.');
+  return Number(dot < 0 ? text : text.slice(0, dot) + text.slice(dot + 1));
+}
+
+/** Canonical text of a safe-integer unscaled value (no bigint on the way). */
+function formatSmallUnscaled(u: number, scale: number): string {
+  const neg = u < 0;
+  let digits = String(neg ? -u : u);
+  if (scale > 0) {
+    if (digits.length <= scale) digits = '0'.repeat(scale - digits.length + 1) + digits;
+    digits = digits.slice(0, digits.length - scale) + '.' + digits.slice(digits.length - scale);
+  }
+  return neg ? '-' + digits : digits;
+}
+
 /** Unscaled value (at the type's scale) of row i of a DECIMAL or integer column. */
 export function unscaledAt(col: Column, i: number): bigint {
   const t = col.type;
@@ -269,6 +293,16 @@ export function decimalArithmetic(op: DecimalOp, ta: DataType, tb: DataType, ret
       return { type: ret, values: out, nulls };
     };
   }
+  // the double fast path of the generic loop: + - * at scales whose powers of ten are exact
+  const small = (((op === 'add' || op === 'sub') && s >= s1 && s >= s2) || (op === 'mul' && s1 + s2 === s)) && s <= 15 && s1 <= 15 && s2 <= 15;
+  const wideA = isWideDecimal(ta);
+  const wideB = isWideDecimal(tb);
+  const wideRet = isWideDecimal(ret);
+  const fa = ta.kind === 'DECIMAL' ? POW10[Math.min(s1, 22)]! : 1;
+  const fb = tb.kind === 'DECIMAL' ? POW10[Math.min(s2, 22)]! : 1;
+  const ka = op === 'mul' ? 1 : POW10[Math.max(0, s - s1)]!;
+  const kb = op === 'mul' ? 1 : POW10[Math.max(0, s - s2)]!;
+  const lim = p <= 22 ? POW10[p]! : Infinity;
   return (args, n) => {
     const a = args[0]!;
     const b = args[1]!;
@@ -281,6 +315,18 @@ export function decimalArithmetic(op: DecimalOp, ta: DataType, tb: DataType, ret
     };
     for (let i = 0; i < n; i++) {
       if (inNulls !== null && inNulls[i] === 1) continue;
+      if (small) {
+        // small values: the same integer arithmetic in doubles while it stays exact
+        const xa = smallUnscaledAt(a, i, wideA, fa);
+        const xb = smallUnscaledAt(b, i, wideB, fb);
+        const r = op === 'mul' ? xa * xb : op === 'add' ? xa * ka + xb * kb : xa * ka - xb * kb;
+        if (r >= -MAX_SAFE && r <= MAX_SAFE && Math.abs(xa * ka) <= MAX_SAFE && Math.abs(xb * kb) <= MAX_SAFE) {
+          if (!(r < lim && r > -lim)) setNull(i);
+          else if (wideRet) (out as string[])[i] = formatSmallUnscaled(r, s);
+          else (out as Float64Array)[i] = r / POW10[s]!;
+          continue;
+        }
+      }
       const ua = unscaledAt(a, i);
       const ub = unscaledAt(b, i);
       let r: bigint;
