@@ -171,7 +171,11 @@ export function unscaledOfDouble(x: number, scale: number): bigint | undefined {
  * DECIMAL, integers, wide text of at most 15 digits); NaN otherwise (read it as a bigint).
  */
 function smallUnscaledAt(col: Column, i: number, wide: boolean, f: number): number {
-  if (!wide) return col.type.kind === 'DECIMAL' ? Math.round((col.values as Float64Array)[i]! * f) : (col.values as Float64Array)[i]!;
+  if (!wide) {
+    if (col.type.kind === 'DECIMAL') return Math.round((col.values as Float64Array)[i]! * f);
+    const x: unknown = col.values[i]; // a BIGINT column may hold a JS bigint (branch bigint)
+    return typeof x === 'number' ? x : NaN;
+  }
   const text = (col.values as string[])[i]!;
   if (text.length > 16) return NaN;
   const dot = text.indexOf('.');
@@ -196,7 +200,7 @@ export function unscaledAt(col: Column, i: number): bigint {
     if (isWideDecimal(t)) return unscaledOfText((col.values as string[])[i]!);
     return BigInt(unscaledOfNarrow((col.values as Float64Array)[i]!, t.scale ?? 0));
   }
-  return BigInt((col.values as Float64Array)[i]!);
+  return BigInt((col.values as unknown[])[i] as number | bigint); // a number or (wide BIGINT) a bigint
 }
 
 /** Output buffer for a DECIMAL column: doubles (narrow) or canonical texts (wide). */
