@@ -24,7 +24,8 @@ export function formatDouble(x: number): string {
 }
 
 /** Text of a value of a numeric type (DECIMAL at its scale). */
-export function formatNumber(x: number, t: DataType): string {
+export function formatNumber(x: number | string, t: DataType): string {
+  if (typeof x === 'string') return x; // a wide DECIMAL's canonical text
   switch (t.kind) {
     case 'INT':
     case 'BIGINT':

@@ -2,11 +2,14 @@
 //
 // Physical representation (see DESIGN §4):
 //   BOOLEAN                          -> Uint8Array (0/1)
-//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to ±(2^53-1): input
+//   INT, BIGINT, DOUBLE              -> Float64Array (integers exact up to ±(2^53-1): input
 //                                       beyond it is a data error, and an arithmetic or SUM
 //                                       result beyond it fails the job (integerOutOfRange),
-//                                       never a rounded number; DECIMAL is carried as DOUBLE,
-//                                       documented in README)
+//                                       never a rounded number)
+//   DECIMAL(p <= 15, s)              -> Float64Array, the double nearest the exact value (which
+//                                       identifies it: 15 digits round-trip); exact arithmetic
+//                                       on scaled integers (expr/decimal.ts)
+//   DECIMAL(p > 15, s)               -> string[], canonical text with s fraction digits
 //   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
 //   TIMESTAMP_LTZ(3)                 -> Float64Array, epoch milliseconds of an instant; shown,
 //                                       parsed and cast in the session zone
@@ -91,6 +94,9 @@ export function physicalKind(t: DataType): PhysicalKind {
       return 'bool';
     case 'STRING':
       return 'str';
+    case 'DECIMAL':
+      // DECIMAL(p > 15, s) as canonical text (expr/decimal.ts); narrower ones as doubles
+      return (t.precision ?? 10) > 15 ? 'str' : 'f64';
     case 'ROW':
     case 'ARRAY':
     case 'MAP':
@@ -98,7 +104,6 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'INT':
     case 'BIGINT':
     case 'DOUBLE':
-    case 'DECIMAL':
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ':
     case 'DATE':

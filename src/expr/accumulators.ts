@@ -16,6 +16,8 @@ import { MAX_EXACT_INT, T, integerOutOfRange, isIntegral, physicalKind } from '.
 import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
+import { DecimalSumAvg } from './decimal-sum.js';
+import { compareCanonical, isWideDecimal } from './decimal.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -334,6 +336,7 @@ class MinMaxString implements Accumulator {
   constructor(
     private readonly arg: number,
     private readonly isMax: boolean,
+    private readonly cmp: (a: string, b: string) => number = compareStrings,
   ) {}
   grow(cap: number): void {
     while (this.vals.length < cap) this.vals.push(undefined);
@@ -351,7 +354,7 @@ class MinMaxString implements Accumulator {
       const slot = slots[j]!;
       const x = v[r]!;
       const cur = this.vals[slot];
-      if (cur === undefined || (this.isMax ? compareStrings(x, cur) > 0 : compareStrings(x, cur) < 0)) this.vals[slot] = x;
+      if (cur === undefined || (this.isMax ? this.cmp(x, cur) > 0 : this.cmp(x, cur) < 0)) this.vals[slot] = x;
     }
   }
   retract(): void {
@@ -369,7 +372,7 @@ class MinMaxString implements Accumulator {
     const x = this.vals[source];
     if (x === undefined) return;
     const cur = this.vals[target];
-    if (cur === undefined || (this.isMax ? compareStrings(x, cur) > 0 : compareStrings(x, cur) < 0)) this.vals[target] = x;
+    if (cur === undefined || (this.isMax ? this.cmp(x, cur) > 0 : this.cmp(x, cur) < 0)) this.vals[target] = x;
   }
   save(slot: number): unknown {
     return this.vals[slot] ?? null;
@@ -392,6 +395,7 @@ class MinMaxRetractable implements Accumulator {
   constructor(
     private readonly arg: number,
     private readonly isMax: boolean,
+    private readonly cmp: (a: string, b: string) => number = compareStrings,
   ) {}
   grow(cap: number): void {
     while (this.sets.length < cap) {
@@ -405,7 +409,7 @@ class MinMaxRetractable implements Accumulator {
   }
   private better(a: number | string, b: number | string): boolean {
     if (typeof a === 'string') {
-      const c = compareStrings(a, b as string);
+      const c = this.cmp(a, b as string);
       return this.isMax ? c > 0 : c < 0;
     }
     return this.isMax ? a > (b as number) : a < (b as number);
@@ -1029,7 +1033,7 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     case 'sum':
     case 'sum0':
     case 'avg':
-      acc = new SumAvg(arg, call.fn, isIntegral(call.type));
+      acc = t !== undefined && t.kind === 'DECIMAL' ? new DecimalSumAvg(arg, call.fn, t, call.type) : new SumAvg(arg, call.fn, isIntegral(call.type));
       break;
     case 'array_agg':
       acc = new ArrayAgg(arg);
@@ -1041,8 +1045,10 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     case 'max': {
       const isMax = call.fn === 'max';
       // DISTINCT needs retraction of the inner value when its last copy goes.
-      if (retractable) acc = new MinMaxRetractable(arg, isMax);
-      else if (t !== undefined && physicalKind(t) === 'str') acc = new MinMaxString(arg, isMax);
+      // wide DECIMAL (canonical text) orders by value, not as text
+      const cmp = t !== undefined && isWideDecimal(t) ? compareCanonical : compareStrings;
+      if (retractable) acc = new MinMaxRetractable(arg, isMax, cmp);
+      else if (t !== undefined && physicalKind(t) === 'str') acc = new MinMaxString(arg, isMax, cmp);
       else acc = new MinMaxNumber(arg, isMax);
       break;
     }

@@ -2,7 +2,8 @@
 //
 // Rules (Flink SQL where it is stricter, documented in README):
 // - DOUBLE/DECIMAL to INT/BIGINT truncates toward zero; out of range is an error.
-// - to DECIMAL(p, s) rounds half away from zero at scale s.
+// - to DECIMAL(p, s) rounds half away from zero at scale s (exactly, expr/decimal.ts); a value
+//   too large for p digits is NULL, as in Flink.
 // - STRING to a number, BOOLEAN, DATE or TIMESTAMP parses the text (surrounding spaces
 //   allowed); text that does not parse is an error for CAST and NULL for TRY_CAST.
 // - BOOLEAN to STRING is 'TRUE'/'FALSE'; TIMESTAMP to STRING always has 3 fraction digits.
@@ -24,6 +25,7 @@ import { sessionTimeZone } from '../common/time-zone.js';
 import type { Kernel } from './kernels.js';
 import { roundHalfUp } from './functions/math.js';
 import { formatNumber } from '../common/display.js';
+import { castToDecimal, isWideDecimal, pow10n, precisionOf, scaleOf, unscaledOfText } from './decimal.js';
 
 export { formatDouble, formatNumber } from '../common/display.js';
 
@@ -62,9 +64,14 @@ export function isIdentityCast(from: DataType, to: DataType): boolean {
   if (from.kind === to.kind && from.kind !== 'DECIMAL') return true;
   if (from.kind === 'NULL') return false;
   if (isIntegral(from) && (to.kind === 'BIGINT' || to.kind === 'DOUBLE')) return true;
-  if (isIntegral(from) && to.kind === 'DECIMAL') return true;
-  if (from.kind === 'DECIMAL' && to.kind === 'DOUBLE') return true;
-  if (from.kind === 'DECIMAL' && to.kind === 'DECIMAL' && (to.scale ?? 0) >= (from.scale ?? 0)) return true;
+  // DECIMAL: the same carried value only within one representation and without narrowing
+  if (from.kind === 'INT' && to.kind === 'DECIMAL') return !isWideDecimal(to) && precisionOf(to) - scaleOf(to) >= 10;
+  if (from.kind === 'DECIMAL' && to.kind === 'DOUBLE') return !isWideDecimal(from);
+  if (from.kind === 'DECIMAL' && to.kind === 'DECIMAL') {
+    const wider = scaleOf(to) >= scaleOf(from) && precisionOf(to) - scaleOf(to) >= precisionOf(from) - scaleOf(from);
+    if (!isWideDecimal(from) && !isWideDecimal(to)) return wider;
+    return isWideDecimal(from) && isWideDecimal(to) && wider && scaleOf(to) === scaleOf(from);
+  }
   if (from.kind === 'INT' && to.kind === 'INT') return true;
   return false;
 }
@@ -148,6 +155,7 @@ function toText(x: number, from: DataType, zone: TimeZoneRules): string {
 export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel {
   const toKind = physicalKind(to);
   const zone = sessionTimeZone();
+  const decimalCast = to.kind === 'DECIMAL' && from.kind !== 'NULL' ? castToDecimal(from, to, safe) : null;
   return (args, n): Column => {
     const a = args[0]!;
     const inNulls = a.nulls;
@@ -165,6 +173,24 @@ export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel 
       const v = a.values as unknown[];
       const out = new Array<string>(n);
       for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : formatComposite(v[i], from);
+      return { type: to, values: out, nulls };
+    }
+    if (decimalCast !== null) return decimalCast(args, n);
+    if (isWideDecimal(from)) {
+      // exact text; DOUBLE the nearest double; INT/BIGINT truncated toward zero, range-checked
+      if (toKind === 'str') return { type: to, values: a.values, nulls: a.nulls };
+      const dv = a.values as string[];
+      const out = toKind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+      const div = pow10n(from.scale ?? 0);
+      for (let i = 0; i < n; i++) {
+        if (inNulls !== null && inNulls[i] === 1) continue;
+        if (toKind === 'bool') out[i] = unscaledOfText(dv[i]!) !== 0n ? 1 : 0;
+        else if (isIntegral(to)) {
+          const x = Number(unscaledOfText(dv[i]!) / div);
+          if (!inRange(x, to)) fail(i, dv[i]);
+          else out[i] = x;
+        } else out[i] = Number(dv[i]);
+      }
       return { type: to, values: out, nulls };
     }
     if (toKind === 'str') {

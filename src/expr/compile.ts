@@ -16,6 +16,8 @@ import { referencedInputs } from './bound.js';
 import { castKernel, isIdentityCast } from './cast.js';
 import { constantColumn } from './kernels.js';
 import { functionByName } from './registry.js';
+import type { Kernel } from './kernels.js';
+import { decimalToDouble, doublesToWide, isWideDecimal, wideToDoubles } from './decimal.js';
 import './functions/index.js';
 
 export type CompiledExpr = (batch: Batch) => Column;
@@ -46,13 +48,14 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
       const sig = fn.resolve(argTypes);
       if (typeof sig === 'string') throw internalError(`function ${e.fn} rejects bound argument types: ${sig}`);
       const consts = e.args.map((a) => (a.kind === 'const' ? a.value : undefined));
-      let kernel;
+      let kernel: Kernel;
       try {
         kernel = fn.kernel({ args: argTypes, ret: e.type }, consts);
       } catch (err) {
         // Constant arguments are checked here (bad regex, bad date pattern): a query error.
         throw new WeirError('bind', err instanceof Error ? err.message : String(err));
       }
+      if (!DECIMAL_AWARE.has(e.fn) && (argTypes.some(isWideDecimal) || isWideDecimal(e.type))) kernel = viaDoubles(kernel, e.fn, argTypes, e.type);
       const args = e.args.map(compileExpr);
       if (args.length === 1) {
         const a0 = args[0]!;
@@ -68,6 +71,32 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
     case 'case':
       return compileCase(e);
   }
+}
+
+/** Functions that read and write wide DECIMAL columns (canonical text) themselves. */
+const DECIMAL_AWARE = new Set([
+  'add', 'sub', 'mul', 'div', 'neg', 'mod', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'is_distinct_from', 'is_not_distinct_from',
+  'is_null', 'is_not_null', 'in_list', 'row_ctor', 'array_ctor', 'map_ctor', 'row_field', 'element_at', 'cardinality',
+]);
+
+/**
+ * Runs a function that computes in doubles (ABS, ROUND, SQRT, a UDF...) on wide DECIMAL
+ * arguments: they are read as doubles, exactly when the result is a DECIMAL (a value beyond 15
+ * significant digits fails rather than be rounded), as Flink reads DECIMAL into DOUBLE when
+ * the result is a DOUBLE. A wide DECIMAL result is written back exactly or fails.
+ */
+function viaDoubles(kernel: Kernel, fn: string, argTypes: readonly DataType[], ret: DataType): Kernel {
+  const strict = ret.kind === 'DECIMAL';
+  const what = fn.toUpperCase();
+  return (args, n) => {
+    const conv = args.map((c, i) => {
+      if (!isWideDecimal(argTypes[i]!)) return c;
+      if (strict) return wideToDoubles(c, n, what);
+      return { type: c.type, values: decimalToDouble(c, n), nulls: c.nulls };
+    });
+    const out = kernel(conv, n);
+    return isWideDecimal(ret) && out.values instanceof Float64Array ? doublesToWide(out, n, what) : out;
+  };
 }
 
 function retype(c: Column, type: DataType): Column {

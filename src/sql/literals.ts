@@ -5,6 +5,7 @@ import { bindError, notSupported } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, MAX_EXACT_INT, T } from '../common/types.js';
 import { parseDate, parseTimestamp } from '../common/time.js';
+import { decimalScalarOfUnscaled, parseUnscaled } from '../expr/decimal.js';
 import type * as ast from './ast.js';
 
 /** Maps a declared type to the type weir carries. */
@@ -73,7 +74,7 @@ export function resolveTypeName(t: ast.TypeName): DataType {
 }
 
 /** Type and value of a numeric literal from its spelling. */
-export function numericLiteral(text: string, span: Span): { value: number; type: DataType } {
+export function numericLiteral(text: string, span: Span): { value: number | string; type: DataType } {
   if (/^\d+$/.test(text)) {
     const value = Number(text);
     if (value > MAX_EXACT_INT) throw bindError(`integer literal ${text} is out of range`, span, `weir carries integers exactly up to ${MAX_EXACT_INT} (2^53 - 1); write it as a DOUBLE (${text}E0) if approximate is fine`);
@@ -86,7 +87,9 @@ export function numericLiteral(text: string, span: Span): { value: number; type:
   const scale = frac.length;
   const precision = Math.max(digits, scale, 1);
   if (precision > 38) throw bindError(`decimal literal ${text} has more than 38 digits`, span);
-  return { value: Number(text), type: T.decimal(precision, scale) };
+  const type = T.decimal(precision, scale);
+  // exact: a narrow DECIMAL is the nearest double, a wide one its canonical text (expr/decimal.ts)
+  return { value: decimalScalarOfUnscaled(parseUnscaled(text, scale)!, type), type };
 }
 
 const UNIT_MS: Record<string, number> = {

@@ -171,9 +171,48 @@ export function exactInteger(v: bigint): number | bigint {
   return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
 }
 
-/** Which columns compare exactly: the integer ones (INT, BIGINT). */
-export function exactColumns(types: readonly DataType[]): boolean[] {
-  return types.map((t) => isIntegral(t));
+/**
+ * Which columns compare exactly: the integer ones (INT, BIGINT), and DECIMAL ones where
+ * DuckDB's result column is a DECIMAL too (`decimalExact`, see alignDecimals).
+ */
+export function exactColumns(types: readonly DataType[], decimalExact?: readonly boolean[]): boolean[] {
+  return types.map((t, i) => isIntegral(t) || (t.kind === 'DECIMAL' && decimalExact?.[i] === true));
+}
+
+/** An exact decimal's text without trailing fraction zeros (`1.50` and `1.5000` are `1.5`). */
+export function decimalKey(text: string): string {
+  let s = text.trim();
+  if (s.startsWith('+')) s = s.slice(1);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  s = s.replace(/^(-?)0+(?=\d)/, '$1');
+  return s === '-0' ? '0' : s;
+}
+
+/**
+ * Puts DECIMAL columns of weir's rows (doubles of DECIMAL(p <= 15), canonical text of wider
+ * ones) and DuckDB's rows in one comparable form, in place. Where DuckDB's column is a
+ * DECIMAL (read as its exact text, duck-values.ts) both become decimalKey text, compared
+ * exactly; where DuckDB computed a DOUBLE, both are numbers compared with the tolerance.
+ */
+export function alignDecimals(weir: Row[], duck: Row[], types: readonly DataType[], decimalExact: readonly boolean[]): void {
+  for (let c = 0; c < types.length; c++) {
+    const t = types[c]!;
+    if (t.kind !== 'DECIMAL') continue;
+    const exact = decimalExact[c] === true;
+    const scale = t.scale ?? 0;
+    for (const r of weir) {
+      const v = r[c];
+      if (v === null || v === undefined) continue;
+      if (exact) r[c] = decimalKey(typeof v === 'number' ? (Object.is(v, -0) ? 0 : v).toFixed(scale) : String(v));
+      else if (typeof v === 'string') r[c] = Number(v);
+    }
+    if (exact) {
+      for (const r of duck) {
+        const v = r[c];
+        if (typeof v === 'string') r[c] = decimalKey(v);
+      }
+    }
+  }
 }
 
 export function valuesMatch(a: Cell, b: Cell, exact = false): boolean {

@@ -34,3 +34,15 @@ function convert(v: unknown, t: DataType | undefined): unknown {
   if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   return String(v);
 }
+
+/**
+ * A DuckDB result's rows in weir's representation; DECIMAL columns are read as their exact
+ * text (getRowsJS would give doubles), and `decimalExact` marks them (compare.ts alignDecimals).
+ */
+export function duckRows(reader: { getRowsJS(): unknown; getRows(): unknown; columnTypes(): unknown[] }, types: readonly (DataType | undefined)[]): { rows: unknown[][]; decimalExact: boolean[] } {
+  const decimalExact = reader.columnTypes().map((t, i) => String(t).startsWith('DECIMAL') && types[i]?.kind === 'DECIMAL');
+  const js = reader.getRowsJS() as unknown[][];
+  const raw = decimalExact.some((x) => x) ? (reader.getRows() as unknown[][]) : null;
+  const rows = js.map((r, ri) => r.map((v, i) => (decimalExact[i] === true && v !== null && v !== undefined ? String(raw![ri]![i]) : duckToWeir(v, types[i]))));
+  return { rows, decimalExact };
+}

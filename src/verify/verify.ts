@@ -7,7 +7,7 @@
 // filesystem sink (exactly-once), killed with SIGKILL at seeded random moments and restored
 // from its latest checkpoint each time; the committed changelog is folded afterwards.
 
-import { duckToWeir } from './duck-values.js';
+import { duckRows, duckToWeir } from './duck-values.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +37,7 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
+import { ChangelogFolder, alignDecimals, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
 import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
@@ -206,10 +206,12 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
     for (let i = 0; i < targets.length; i++) {
       const t = targets[i]!;
       const schema = t.plan.schema.map((f) => ({ name: f.name, type: f.type }));
-      const batch = await runDuck(conn, sqls[i]!, schema.map((f) => f.type));
-      const rows = streamed.rows[i]!;
+      const duck = await runDuckExact(conn, sqls[i]!, schema.map((f) => f.type));
+      const batch = duck.rows;
+      const rows = streamed.rows[i]!.map((r) => r.slice());
+      alignDecimals(rows, batch, schema.map((f) => f.type), duck.decimalExact);
       const sample = sampleLimitOf(t.plan);
-      const exact = exactColumns(schema.map((f) => f.type));
+      const exact = exactColumns(schema.map((f) => f.type), duck.decimalExact);
       let cmp = sample === undefined ? compareMultisets(rows, batch, exact) : compareSample(rows, batch, sample.offset, sample.fetch, exact);
       const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
       if (tied !== undefined) {
@@ -266,8 +268,14 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
 }
 
 async function runDuck(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<Row[]> {
+  return (await runDuckExact(conn, sql, types)).rows;
+}
+
+/** DuckDB's rows, DECIMAL columns as exact text where DuckDB's type is DECIMAL (duckRows). */
+async function runDuckExact(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<{ rows: Row[]; decimalExact: boolean[] }> {
   const reader = await conn.runAndReadAll(sql);
-  return (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i): Row[number] => duckToWeir(v, types[i])));
+  const r = duckRows(reader, types);
+  return { rows: r.rows as Row[], decimalExact: r.decimalExact };
 }
 
 interface Streamed {

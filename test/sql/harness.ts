@@ -40,12 +40,12 @@ import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { collectScript } from '../../src/verify/collect.js';
-import { compareMultisets, compareSample, exactColumns, exactInteger } from '../../src/verify/compare.js';
+import { alignDecimals, compareMultisets, compareSample, exactColumns, exactInteger } from '../../src/verify/compare.js';
 import { verifyScript } from '../../src/verify/verify.js';
 import type { Row } from '../../src/verify/compare.js';
 import { WeirError, lineColumn } from '../../src/common/errors.js';
 import { loadTable } from '../../src/verify/duck-load.js';
-import { duckToWeir } from '../../src/verify/duck-values.js';
+import { duckRows, duckToWeir } from '../../src/verify/duck-values.js';
 import { readFileSync } from 'node:fs';
 import type { DataType } from '../../src/common/types.js';
 
@@ -179,9 +179,15 @@ export function normalizeDuck(v: unknown, t: DataType | undefined): Row[number] 
 }
 
 export async function runDuck(sql: string, types: readonly DataType[]): Promise<Row[]> {
+  return (await runDuckExact(sql, types)).rows;
+}
+
+/** DuckDB's rows with DECIMAL columns read exactly where DuckDB's type is DECIMAL. */
+export async function runDuckExact(sql: string, types: readonly DataType[]): Promise<{ rows: Row[]; decimalExact: boolean[] }> {
   const conn = await duckdb();
   const reader = await conn.runAndReadAll(sql);
-  return (reader.getRowsJS() as unknown[][]).map((r) => r.map((v, i) => normalizeDuck(v, types[i])));
+  const r = duckRows(reader, types);
+  return { rows: r.rows as Row[], decimalExact: r.decimalExact };
 }
 
 function show(rows: readonly Row[], limit = 20): string {
@@ -248,9 +254,12 @@ export async function runCase(c: SqlCase): Promise<void> {
     if (q.unmatchedRetractions.length > 0) throw new Error(`parallelism ${p}: the changelog retracted rows it never inserted:\n${show(q.unmatchedRetractions)}`);
     const pick = c.columns;
     const types = q.plan.schema.map((f) => f.type);
-    const expected = await runDuck(c.duckdb.replaceAll('$DIR', dir), pick === undefined ? types : pick.map((i) => types[i]!));
-    const rows = pick === undefined ? q.rows : q.rows.map((r) => pick.map((i) => r[i]!));
-    const exact = exactColumns(pick === undefined ? types : pick.map((i) => types[i]!));
+    const picked = pick === undefined ? types : pick.map((i) => types[i]!);
+    const duck = await runDuckExact(c.duckdb.replaceAll('$DIR', dir), picked);
+    const expected = duck.rows;
+    const rows = pick === undefined ? q.rows.map((r) => r.slice()) : q.rows.map((r) => pick.map((i) => r[i]!));
+    alignDecimals(rows, expected, picked, duck.decimalExact);
+    const exact = exactColumns(picked, duck.decimalExact);
     const cmp = c.sample === undefined ? compareMultisets(rows, expected, exact) : compareSample(rows, expected, 0, c.sample, exact);
     if (c.sample !== undefined && q.rows.length !== c.sample) throw new Error(`parallelism ${p}: expected ${c.sample} rows, weir gave ${q.rows.length}:\n${show(q.rows)}`);
     if (!cmp.equal) {

@@ -168,3 +168,41 @@ describe('DISTINCT aggregate state in a snapshot', () => {
   it('numbers: values and copy counts survive encode/decode into other slots', () => run('num'));
   it('strings: values and copy counts survive encode/decode into other slots', () => run('str'));
 });
+
+describe('DECIMAL SUM state in a snapshot', () => {
+  // exact sums: a narrow DECIMAL(10, 2) sum held as an unscaled double, a 30-digit one as a bigint
+  it('exact sums survive encode/decode into other slots and go on exactly', async () => {
+    const { createAccumulator } = await import('../../src/expr/accumulators.js');
+    const { T } = await import('../../src/common/types.js');
+    const narrow = T.decimal(10, 2);
+    const wide = T.decimal(38, 4);
+    const sumOf = (t: typeof narrow) => ({ fn: 'sum' as const, args: [0], distinct: false, filter: undefined, type: T.decimal(38, t.scale!), name: 's' });
+    const a = createAccumulator(sumOf(narrow), [narrow], true);
+    const w = createAccumulator(sumOf(wide), [wide], true);
+    for (const acc of [a, w]) {
+      acc.grow(2);
+      acc.reset(0);
+      acc.reset(1);
+    }
+    // ten times 0.10 into slot 0 (a double sum would be 0.9999999999999999), -0.30 into slot 1
+    a.add(new Int32Array(10), null, 10, [{ type: narrow, values: new Float64Array(10).fill(0.1), nulls: null }]);
+    a.add(Int32Array.of(1), null, 1, [{ type: narrow, values: Float64Array.of(-0.3), nulls: null }]);
+    w.add(Int32Array.of(0, 0, 1), null, 3, [{ type: wide, values: ['123456789012345678901234.5678', '0.0001', '-1.0000'], nulls: null }]);
+    expect([a.value(0), a.value(1), w.value(0), w.value(1)]).toEqual(['1.00', '-0.30', '123456789012345678901234.5679', '-1.0000']);
+    const inUse = Uint8Array.of(1, 1);
+    const snap = decodeSnapshot(encodeSnapshot({ keyed: new Map([[0, [a.saveAll(2, inUse), w.saveAll(2, inUse)]]]), operator: null }), 'f');
+    const b = createAccumulator(sumOf(narrow), [narrow], true);
+    const v = createAccumulator(sumOf(wide), [wide], true);
+    for (const acc of [b, v]) {
+      acc.grow(8);
+      for (let s = 0; s < 8; s++) acc.reset(s);
+      // restored into other slots: 0 -> 6, 1 -> 7
+      acc.loadFrom(snap.keyed.get(0)![acc === b ? 0 : 1], Int32Array.of(0, 1), Int32Array.of(6, 7), 2);
+    }
+    expect([b.value(6), b.value(7), v.value(6), v.value(7)]).toEqual(['1.00', '-0.30', '123456789012345678901234.5679', '-1.0000']);
+    b.add(Int32Array.of(6), null, 1, [{ type: narrow, values: Float64Array.of(0.01), nulls: null }]);
+    v.add(Int32Array.of(6), null, 1, [{ type: wide, values: ['876543210987654321098765.4321'], nulls: null }]);
+    v.retract(Int32Array.of(7), null, 1, [{ type: wide, values: ['-1.0000'], nulls: null }]);
+    expect([b.value(6), v.value(6), v.value(7)]).toEqual(['1.01', '1000000000000000000000000.0000', null]);
+  });
+});

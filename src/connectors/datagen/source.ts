@@ -11,6 +11,7 @@
 // TIMESTAMP columns count up from 'fields.c.start' (default 2020-01-01 00:00:00) by
 // 'fields.c.step' (default 1s) per row, so watermarks on them advance; DATE columns by days.
 
+import { canonicalDecimalText } from '../../expr/decimal.js';
 import type { Batch, Column } from '../../common/batch.js';
 import { tableError } from '../table-errors.js';
 import type { DataType } from '../../common/types.js';
@@ -142,6 +143,17 @@ function generateColumn(g: FieldGen, rows: Float64Array, n: number, seed: number
   if (g.nullRate > 0) {
     nulls = new Uint8Array(n);
     for (let i = 0; i < n; i++) if (unit(seed, rows[i]!, col, 7) < g.nullRate) nulls[i] = 1;
+  }
+  if (kind === 'str' && g.type.kind === 'DECIMAL') {
+    // a wide DECIMAL: the same numbers as a narrow one, as canonical text (expr/decimal.ts)
+    const out = new Array<string>(n);
+    const scale = g.type.scale ?? 0;
+    for (let i = 0; i < n; i++) {
+      const r = rows[i]!;
+      const x = g.kind === 'sequence' ? seqValue(g, r) : g.min + unit(seed, r, col, 1) * (g.max - g.min);
+      out[i] = canonicalDecimalText(x.toFixed(Math.min(scale, 100)), g.type) ?? '0';
+    }
+    return { type: g.type, values: out, nulls };
   }
   if (kind === 'str') {
     const out = new Array<string>(n);

@@ -33,6 +33,7 @@
 // the value and the column, unless ignoreParseErrors is set: then the whole record is
 // skipped and counted.
 
+import { isWideDecimal } from '../../expr/decimal.js';
 import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
 import { WeirError, internalError, planError } from '../../common/errors.js';
@@ -60,6 +61,7 @@ import {
   isNaNText,
   parseBooleanBytes,
   parseDecimalBytes,
+  readWideDecimal,
   parseDoubleBytes,
   parseInt32Bytes,
   parseInt53Bytes,
@@ -503,6 +505,7 @@ export class CsvDecoder implements RecordDecoder {
         break;
       case ValueKind.Decimal: {
         const t = this.types[slot]!;
+        if (isWideDecimal(t)) return readWideDecimal(t, buf, fs, fe) === undefined ? undefined : 0;
         v = parseDecimalBytes(buf, fs, fe, t.precision ?? 10, t.scale ?? 0);
         break;
       }
@@ -558,6 +561,28 @@ export class CsvDecoder implements RecordDecoder {
     const flags = this.flags;
     const stopAtBad = !this.ignoreErrors;
     let nulls: Uint8Array | null = null;
+
+    if (kind === ValueKind.Decimal && isWideDecimal(type)) {
+      // wide DECIMAL: canonical text, exactly (expr/decimal.ts)
+      const values = new Array<string>(n).fill('0');
+      for (let r = 0, k = slot; r < n; r++, k += width) {
+        const fs = starts[k]!;
+        const fe = ends[k]!;
+        if (fs === fe && flags[k] === UNQUOTED) {
+          nulls ??= new Uint8Array(n);
+          nulls[r] = 1;
+          continue;
+        }
+        const text = fs === fe ? undefined : readWideDecimal(type, buf, fs, fe);
+        if (text === undefined) {
+          this.markBad(r, slot);
+          if (stopAtBad) break;
+          continue;
+        }
+        values[r] = text;
+      }
+      return { type, values, nulls };
+    }
 
     if (kind === ValueKind.String) {
       const values = new Array<string>(n);

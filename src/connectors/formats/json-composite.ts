@@ -98,6 +98,7 @@ export function toJsonText(v: unknown, t: DataType): string {
     case 'BIGINT':
       return formatInteger(v as number);
     case 'DECIMAL': {
+      if (typeof v === 'string') return v; // a wide DECIMAL's exact text
       const x = v as number;
       return Number.isFinite(x) ? formatDecimal(x, t.scale ?? 0) : `"${String(x)}"`;
     }

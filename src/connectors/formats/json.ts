@@ -24,6 +24,7 @@
 // Encoding writes one object per line with keys in column order, NULL as null, timestamps
 // as text with three fraction digits, dates as `yyyy-MM-dd`, NaN/±Infinity as strings.
 
+import { isWideDecimal } from '../../expr/decimal.js';
 import { Buffer } from 'node:buffer';
 import type { Batch, Column } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
@@ -52,6 +53,7 @@ import {
   dataError,
   decodeUtf8,
   formatDecimal,
+  readWideDecimal,
   formatDouble,
   formatInteger,
   parseInt53Bytes,
@@ -233,9 +235,10 @@ export class JsonRowReader {
     this.str = [];
     this.nulls = [];
     for (const kind of this.kinds) {
-      this.f64.push(kind !== ValueKind.String && kind !== ValueKind.Boolean ? new Float64Array(capacity) : null);
+      const wide = kind === ValueKind.Decimal && this.types[this.f64.length]!.kind === 'DECIMAL' && isWideDecimal(this.types[this.f64.length]!);
+      this.f64.push(kind !== ValueKind.String && kind !== ValueKind.Boolean && !wide ? new Float64Array(capacity) : null);
       this.u8.push(kind === ValueKind.Boolean ? new Uint8Array(capacity) : null);
-      this.str.push(kind === ValueKind.String ? new Array<string>(capacity) : null);
+      this.str.push(kind === ValueKind.String || wide ? new Array<string>(capacity).fill('0') : null);
       this.nulls.push(new Uint8Array(capacity));
     }
   }
@@ -376,6 +379,26 @@ export class JsonRowReader {
       return q;
     }
 
+    if (kind === ValueKind.Decimal && this.str[s] !== null) {
+      // wide DECIMAL: a JSON number or a string holding one, kept as exact canonical text
+      let ts = p;
+      let te: number;
+      let q: number;
+      if (c === DQUOTE) {
+        q = scanJsonString(buf, p, end);
+        if (q < 0) this.fail('malformed JSON: unterminated string', line);
+        ts = p + 1;
+        te = q - 1;
+      } else {
+        q = skipJsonValue(buf, p, end);
+        if (q < 0) this.fail('malformed JSON value', line);
+        te = q;
+      }
+      const text = ts === te ? undefined : readWideDecimal(this.types[s]!, buf, ts, te);
+      if (text === undefined) this.badValue(s, decodeUtf8(buf, ts, te), line);
+      (this.str[s] as string[])[row] = text!;
+      return q;
+    }
     let v: number | undefined;
     let q: number;
     let vs = p;
@@ -584,6 +607,7 @@ export function jsonValueText(kind: ValueKind, type: DataType, col: Column, r: n
     }
     case ValueKind.Decimal: {
       const v = (col.values as Float64Array)[r]!;
+      if (typeof v === 'string') return v; // a wide DECIMAL's exact text, as a JSON number
       return Number.isFinite(v) ? formatDecimal(v, type.scale ?? 0) : '"' + String(v) + '"';
     }
     case ValueKind.Timestamp:

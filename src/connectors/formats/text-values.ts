@@ -8,6 +8,7 @@
 // A source stores both in its checkpoint; a decoder started at that {offset, line} continues
 // with the next record and numbers lines as a single pass would have.
 
+import { canonicalDecimalText, isWideDecimal } from '../../expr/decimal.js';
 import { Buffer } from 'node:buffer';
 import type { Batch } from '../../common/batch.js';
 import { WeirError, internalError, notSupported } from '../../common/errors.js';
@@ -573,6 +574,8 @@ export function parseScalarBytes(kind: ValueKind, type: DataType, buf: Uint8Arra
       if (v !== v && isNaNText(buf, start, end)) return v;
       break;
     case ValueKind.Decimal:
+      // a wide DECIMAL is checked here and read as text by the caller (readWideDecimal)
+      if (isWideDecimal(type)) return canonicalDecimalText(asciiString(buf, start, end), type) === undefined ? undefined : 0;
       v = parseDecimalBytes(buf, start, end, type.precision ?? 10, type.scale ?? 0);
       break;
     case ValueKind.Timestamp:
@@ -607,7 +610,8 @@ export function formatDouble(v: number): string {
 }
 
 /** DECIMAL(p, s) with exactly s fraction digits (Flink prints `1.50`); huge values as doubles. */
-export function formatDecimal(v: number, scale: number): string {
+export function formatDecimal(v: number | string, scale: number): string {
+  if (typeof v === 'string') return v; // a wide DECIMAL's canonical text (expr/decimal.ts)
   if (!Number.isFinite(v) || Math.abs(v) >= 1e21) return formatDouble(v);
   const s = v.toFixed(Math.min(100, scale));
   return s.startsWith('-') && /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
@@ -619,7 +623,9 @@ export function formatInteger(v: number): string {
 }
 
 /** Text of a non-string, non-NULL value of the given kind (physical number in). */
-export function scalarText(kind: ValueKind, type: DataType, v: number): string {
+export function scalarText(kind: ValueKind, type: DataType, v: number | string): string {
+  if (typeof v === 'string') return v; // a wide DECIMAL's canonical text
+
   switch (kind) {
     case ValueKind.Int:
     case ValueKind.Bigint:
@@ -639,4 +645,11 @@ export function scalarText(kind: ValueKind, type: DataType, v: number): string {
     case ValueKind.String:
       throw internalError('scalarText called for a STRING column');
   }
+}
+
+/** A wide DECIMAL cell's canonical text from bytes, or undefined when it is no valid value. */
+export function readWideDecimal(type: DataType, buf: Uint8Array, start: number, end: number): string | undefined {
+  start = trimStart(buf, start, end);
+  end = trimEnd(buf, start, end);
+  return canonicalDecimalText(asciiString(buf, start, end), type);
 }

@@ -6,7 +6,7 @@
 //   result leaves ±(2^53-1) fails the job (mapIntExact) instead of rounding; Flink carries
 //   BIGINT to 2^63 and wraps there, which weir does not do yet.
 // - Division or modulo by zero gives NULL (DuckDB's rule; Flink throws). Documented.
-// - DECIMAL is carried as DOUBLE; its declared scale is applied when it is printed.
+// - DECIMAL is exact (expr/decimal.ts): Flink's result types, HALF_UP, overflow is NULL.
 // - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
 //   three-valued logic: FALSE AND NULL = FALSE, TRUE OR NULL = TRUE.
 
@@ -18,31 +18,15 @@ import { compositeEquals } from '../../common/composite.js';
 import { compareF64, mapF64, mapF64x2, mapIntExact, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
+import { compareWide, decimalArithmetic, decimalNegate, decimalResultType, isWideDecimal, precisionOf, scaleOf } from '../decimal.js';
 
 /** Result type of + - * between numerics (Flink/Calcite rules, DECIMAL approximated). */
 export function arithmeticType(op: 'add' | 'sub' | 'mul' | 'div' | 'mod', a: DataType, b: DataType): DataType | null {
   if (!isNumeric(a) || !isNumeric(b)) return null;
   if (isIntegral(a) && isIntegral(b)) return a.kind === 'BIGINT' || b.kind === 'BIGINT' ? T.BIGINT : T.INT;
   if (a.kind === 'DOUBLE' || b.kind === 'DOUBLE') return T.DOUBLE;
-  // DECIMAL with DECIMAL or integer
-  const dp = (t: DataType): [number, number] => (t.kind === 'DECIMAL' ? [t.precision ?? 10, t.scale ?? 0] : t.kind === 'INT' ? [10, 0] : [19, 0]);
-  const [p1, s1] = dp(a);
-  const [p2, s2] = dp(b);
-  switch (op) {
-    case 'add':
-    case 'sub': {
-      const s = Math.max(s1, s2);
-      return T.decimal(Math.min(38, Math.max(p1 - s1, p2 - s2) + s + 1), s);
-    }
-    case 'mul':
-      return T.decimal(Math.min(38, p1 + p2), Math.min(38, s1 + s2));
-    case 'div': {
-      const s = Math.max(6, s1 + p2 + 1);
-      return T.decimal(Math.min(38, p1 - s1 + s2 + s), Math.min(s, 38));
-    }
-    case 'mod':
-      return T.decimal(Math.min(p1 - s1, p2 - s2) + Math.max(s1, s2), Math.max(s1, s2));
-  }
+  // DECIMAL with DECIMAL or integer: Flink's LogicalTypeMerging rules (expr/decimal.ts)
+  return decimalResultType(op, precisionOf(a), scaleOf(a), precisionOf(b), scaleOf(b));
 }
 
 function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', doc: string, intFn: (a: number, b: number) => number, realFn: (a: number, b: number) => number): void {
@@ -91,6 +75,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
         const f = op === 'mul' ? (x: number, y: number) => x * y : op === 'add' ? (x: number, y: number) => x + y : (x: number, y: number) => x - y;
         return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
       }
+      if (ret.kind === 'DECIMAL') return decimalArithmetic(op, a, b, ret);
       if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapIntExact(ret, doc, intFn);
       return op === 'div' || op === 'mod' ? nullOnZeroDivisor(ret, realFn) : mapF64x2(ret, realFn);
     },
@@ -154,6 +139,7 @@ registerFunction({
     return { args: [t], ret: t };
   },
   kernel(sig) {
+    if (sig.ret.kind === 'DECIMAL') return decimalNegate(sig.ret);
     return mapF64(sig.ret, (x) => -x);
   },
 });
@@ -197,6 +183,7 @@ function comparison(name: string, doc: string, f: (a: number, b: number) => bool
           return { type: T.BOOLEAN, values: out, nulls };
         };
       }
+      if (isWideDecimal(t)) return compareWide((c) => f(c, 0));
       if (t.kind === 'STRING') {
         return (args, n) => {
           const av = args[0]!.values as string[];

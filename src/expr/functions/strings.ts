@@ -15,6 +15,7 @@ import type { DataType } from '../../common/types.js';
 import { T, commonType, isIntegral, isNumeric, typeToString } from '../../common/types.js';
 import { rowwise, rowwiseNullable, unionNulls, type Kernel } from '../kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
+import { isWideDecimal } from '../decimal.js';
 
 type Arg = number | string;
 
@@ -384,7 +385,7 @@ registerFunction({
       const c = consts[i];
       if (c === undefined) throw new Error('IN list values must be constants here');
       if (c === null) hasNull = true;
-      else values.add(typeof c === 'boolean' ? (c ? 1 : 0) : isNumeric(sig.args[0]!) || sig.args[0]!.kind !== 'STRING' ? Number(c) : c);
+      else values.add(typeof c === 'boolean' ? (c ? 1 : 0) : isWideDecimal(sig.args[0]!) ? String(c) : isNumeric(sig.args[0]!) || sig.args[0]!.kind !== 'STRING' ? Number(c) : c);
     }
     return (args, n) => {
       const x = args[0]!;
