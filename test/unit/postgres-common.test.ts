@@ -71,3 +71,16 @@ describe('lookup cache', () => {
     expect(w.get('m')).toBeUndefined();
   });
 });
+
+describe('numeric into a DECIMAL wider than 15 digits', () => {
+  it('is exact text at the column scale, never rounded', async () => {
+    const { wideDecimalFromText, textDecoder } = await import('../../src/connectors/postgres/common.js');
+    const { T: Types } = await import('../../src/common/types.js');
+    const t = Types.decimal(30, 4);
+    expect(wideDecimalFromText('123456789012345678901234.5', t)).toBe('123456789012345678901234.5000');
+    expect(wideDecimalFromText('-0.0001', t)).toBe('-0.0001');
+    expect(textDecoder(t)('98765432109876543210.1234')).toBe('98765432109876543210.1234');
+    expect(() => wideDecimalFromText('1.00001', t)).toThrow(/fraction digits/);
+    expect(() => wideDecimalFromText('1234567890123456789012345678.0', t)).toThrow(/does not fit/);
+  });
+});

@@ -6,6 +6,7 @@
 // Values travel as PostgreSQL's text form in both directions (the client's type parsers are
 // switched off): a value is decoded exactly or refused, never rounded on the way.
 
+import { canonicalDecimalText, isWideDecimal } from '../../expr/decimal.js';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -320,7 +321,7 @@ export function textDecoder(t: DataType): TextDecoder {
     case 'DOUBLE':
       return (s) => Number(s);
     case 'DECIMAL':
-      return (s) => decimalFromText(s, t.precision ?? 38, t.scale ?? 18);
+      return isWideDecimal(t) ? (s) => wideDecimalFromText(s, t) : (s) => decimalFromText(s, t.precision ?? 38, t.scale ?? 18);
     case 'BOOLEAN':
       return (s) => s === 't' || s === 'true';
     case 'STRING':
@@ -354,6 +355,21 @@ export function decimalFromText(s: string, precision: number, scale: number): nu
   const significant = (intDigits + frac).replace(/^0+/, '').length;
   if (significant > 15) throw new Error(`numeric ${s} has ${significant} significant digits; weir's DECIMAL carries 15 exactly today`);
   return Number(s);
+}
+
+/**
+ * numeric text -> a DECIMAL wider than 15 digits, which weir carries as exact text with the
+ * column's scale: an error when it has more fraction digits than the scale (never rounded) or
+ * does not fit the precision.
+ */
+export function wideDecimalFromText(s: string, t: DataType): string {
+  const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(s);
+  if (m === null) throw new Error(`numeric '${s}' is not a finite number weir can carry`);
+  const frac = (m[3] ?? '').replace(/0+$/, '');
+  if (frac.length > (t.scale ?? 0)) throw new Error(`numeric ${s} has more than ${t.scale ?? 0} fraction digits (the column is ${typeToString(t)}); it would be rounded`);
+  const text = canonicalDecimalText(s, t);
+  if (text === undefined) throw new Error(`numeric ${s} does not fit ${typeToString(t)}`);
+  return text;
 }
 
 /** 'YYYY-MM-DD HH:MM:SS[.ffffff][+HH[:MM]]' -> epoch milliseconds; sub-millisecond digits must be zero. */
@@ -407,6 +423,8 @@ export function valueEncoder(t: DataType): ValueEncoder {
     case 'DOUBLE':
     case 'DECIMAL':
       return (v) => {
+        // a DECIMAL wider than 15 digits is exact text, which PostgreSQL reads as numeric
+        if (typeof v === 'string') return v;
         const n = v as number;
         if (Number.isNaN(n)) return 'NaN';
         if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';
