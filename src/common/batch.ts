@@ -12,7 +12,7 @@ import type { CompositeValue } from './composite.js';
 import { type DataType, type PhysicalKind, physicalKind } from './types.js';
 
 /** string[] for STRING columns; unknown[] (composite values, composite.ts) for 'obj' columns. */
-export type Values = Float64Array | Uint8Array | string[] | unknown[];
+export type Values = Float64Array | Uint8Array | string[] | unknown[]; // BIGINT may be wide: (number | bigint)[] (int64.ts)
 
 export interface Column {
   readonly type: DataType;
@@ -50,7 +50,7 @@ export interface Batch {
 }
 
 /** One value as JS: composite values (ROW, ARRAY, MAP) as described in composite.ts. */
-export type Scalar = number | string | boolean | null | CompositeValue;
+export type Scalar = number | string | boolean | null | CompositeValue | bigint; // bigint: a BIGINT beyond ±(2^53-1) (int64.ts)
 
 export function allocValues(kind: PhysicalKind, n: number): Values {
   switch (kind) {
