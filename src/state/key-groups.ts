@@ -109,6 +109,7 @@ function hashCell(c: Column, row: number): number {
   if (c.nulls !== null && c.nulls[row] === 1) return NULL_HASH;
   const v = c.values[row]!;
   if (typeof v === 'object') return hashString(canonicalText(v));
+  if (typeof v === 'bigint') return hashBigint(v); // a wide BIGINT column (common/int64.ts)
   return typeof v === 'string' ? hashString(v) : hashNumber(v as number);
 }
 

@@ -30,6 +30,8 @@ import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 
 export class GroupAggregateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
+  readonly wideInts = true;
   private readonly slots: AggregateSlots;
   private readonly groups = new KeyIndex();
   private slotKey: MapKey[] = [];
