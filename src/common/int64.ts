@@ -102,7 +102,7 @@ export function firstBig(c: Column, n: number): bigint | undefined {
  * it exactly yet (never a rounded value instead).
  */
 export function wideNotSupported(where: string, value: bigint | undefined): WeirError {
-  const v = value === undefined ? 'a value' : `the value ${value}`;
+  const v = value === undefined ? 'a value' : `value ${value}`;
   return new WeirError('execution', `${where}: the BIGINT ${v} is beyond ±${MAX_SAFE} (2^53-1), which ${where} does not carry exactly yet`, {
     hint: 'arithmetic, comparisons, CAST, GROUP BY keys, SUM/MIN/MAX/COUNT and the sinks carry all 64 bits; CAST to DOUBLE if an approximate value is fine elsewhere',
   });

@@ -373,7 +373,8 @@ class Translator {
       }
       case 'mod':
       case 'mod_fn': {
-        if (isIntegral(e.type)) return `(${this.big(args[0]!)} % NULLIF(${this.big(args[1]!)}, 0))`;
+        // in HUGEINT: DuckDB's BIGINT MIN % -1 raises an overflow; Java's is 0
+        if (isIntegral(e.type)) return `CAST(${duckHuge(this.expr(args[0]!))} % NULLIF(${duckHuge(this.expr(args[1]!))}, 0) AS ${e.type.kind === 'INT' ? 'INTEGER' : 'BIGINT'})`;
         return `(${this.dbl(args[0]!)} % NULLIF(${this.dbl(args[1]!)}, 0))`;
       }
       case 'neg': {
