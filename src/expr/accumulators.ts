@@ -226,19 +226,45 @@ class SumAvg implements Accumulator {
       c[slot]! += d;
     }
   }
-  /** True when adding this batch in doubles cannot leave ±(2^53-1) on the way (no rounding). */
+  /**
+   * True when adding this batch in doubles cannot leave ±(2^53-1) on the way (no rounding):
+   * the largest |sum| it touches plus count × its largest |value| stays within. The largest
+   * |sum| comes from `bound`, an upper bound of every slot's |sum| kept without a pass over the
+   * slots (it grows by count × largest |value| per batch); only when that is not enough are
+   * the sums looked at: all of them at most every 64 batches, else the batch's own.
+   */
   private exactInDoubles(slots: Int32Array, rows: Int32Array | null, count: number, col: Column): boolean {
     if (!(col.values instanceof Float64Array)) return false;
     const v = col.values;
-    const s = this.sums;
-    let maxSum = 0;
-    for (let j = 0; j < count; j++) maxSum = Math.max(maxSum, Math.abs(s[slots[j]!]!)); // NaN (a big slot) makes it NaN
     let maxV = 0;
     if (rows === null) for (let j = 0; j < count; j++) maxV = Math.max(maxV, Math.abs(v[j]!));
     else for (let j = 0; j < count; j++) maxV = Math.max(maxV, Math.abs(v[rows[j]!]!));
     // (NULL slots hold unspecified values: at worst they only send the batch to the exact path)
-    return maxSum + count * maxV <= MAX_EXACT_INT;
+    const grow = count * maxV;
+    if (this.bound + grow <= MAX_EXACT_INT) {
+      this.bound += grow;
+      return true;
+    }
+    const s = this.sums;
+    if (++this.sinceRecount >= 64 && (this.big === null || this.big.size === 0)) {
+      this.sinceRecount = 0;
+      let all = 0;
+      for (let i = 0; i < s.length; i++) all = Math.max(all, Math.abs(s[i]!));
+      this.bound = all;
+      if (all + grow <= MAX_EXACT_INT) {
+        this.bound += grow;
+        return true;
+      }
+    }
+    let maxSum = 0;
+    for (let j = 0; j < count; j++) maxSum = Math.max(maxSum, Math.abs(s[slots[j]!]!)); // NaN (a big slot) makes it NaN
+    if (!(maxSum + grow <= MAX_EXACT_INT)) return false;
+    this.bound = Infinity; // the other slots' sums are not known: recounted later
+    return true;
   }
+  /** An upper bound of |sum| over all slots (integral sums; Infinity = unknown). */
+  private bound = 0;
+  private sinceRecount = 64;
   private bigSum(slot: number): bigint {
     const x = this.sums[slot]!;
     return x === x ? BigInt(x) : this.big!.get(slot)!;
@@ -267,6 +293,7 @@ class SumAvg implements Accumulator {
       this.setSum(slot, this.bigSum(slot) + db * (typeof x === 'bigint' ? x : BigInt(x)));
       c[slot]! += d;
     }
+    this.bound = Infinity;
   }
   add(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
     this.apply(s, r, n, b, 1);
@@ -301,6 +328,7 @@ class SumAvg implements Accumulator {
   }
   merge(target: number, source: number): void {
     if (this.integral) {
+      this.bound = Infinity;
       const a = this.sums[target]!;
       const b = this.sums[source]!;
       const r = a + b;
@@ -314,6 +342,7 @@ class SumAvg implements Accumulator {
     return [s === s ? s : this.big!.get(slot)!, this.counts[slot]!];
   }
   load(slot: number, st: unknown): void {
+    this.bound = Infinity;
     const [s, c] = st as [number | bigint, number];
     if (typeof s === 'bigint') this.setSum(slot, s);
     else {
@@ -334,6 +363,7 @@ class SumAvg implements Accumulator {
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     const [s, c, pairs] = st as [Float64Array, Float64Array, (number | bigint)[] | undefined];
+    this.bound = Infinity;
     move(this.sums, s, from, to, n);
     move(this.counts, c, from, to, n);
     const saved = new Map<number, bigint>();
