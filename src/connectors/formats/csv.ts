@@ -497,6 +497,9 @@ export class CsvDecoder implements RecordDecoder {
         break;
       case ValueKind.Bigint:
         v = parseInt53Bytes(buf, fs, fe);
+        // beyond ±(2^53-1) but a BIGINT: valid (the callers here only test validity; the
+        // column loop reads such values as bigints)
+        if (v !== v && parseInt64(asciiText(buf, fs, fe)) !== null) v = 0;
         break;
       case ValueKind.Double:
         v = parseDoubleBytes(buf, fs, fe);
