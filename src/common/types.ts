@@ -2,11 +2,13 @@
 //
 // Physical representation (see DESIGN §4):
 //   BOOLEAN                          -> Uint8Array (0/1)
-//   INT, BIGINT, DOUBLE, DECIMAL     -> Float64Array (integers exact up to ±(2^53-1): input
-//                                       beyond it is a data error, and an arithmetic or SUM
-//                                       result beyond it fails the job (integerOutOfRange),
-//                                       never a rounded number; DECIMAL is carried as DOUBLE,
+//   INT, DOUBLE, DECIMAL             -> Float64Array (DECIMAL is carried as DOUBLE,
 //                                       documented in README)
+//   BIGINT                           -> Float64Array while every value of the batch is within
+//                                       ±(2^53-1); a batch holding a larger value (up to
+//                                       ±(2^63-1)) carries the column wide, as
+//                                       (number | bigint)[] (common/int64.ts). INT and BIGINT
+//                                       overflow wraps as Java's int and long do.
 //   TIMESTAMP(3)                     -> Float64Array, epoch milliseconds, no time zone
 //   TIMESTAMP_LTZ(3)                 -> Float64Array, epoch milliseconds of an instant; shown,
 //                                       parsed and cast in the session zone
