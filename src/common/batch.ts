@@ -12,7 +12,7 @@ import type { CompositeValue } from './composite.js';
 import { type DataType, type PhysicalKind, physicalKind } from './types.js';
 
 /** string[] for STRING columns; unknown[] (composite values, composite.ts) for 'obj' columns. */
-export type Values = Float64Array | Uint8Array | string[] | unknown[];
+export type Values = Float64Array | Uint8Array | string[] | unknown[]; // BIGINT may be wide: (number | bigint)[] (int64.ts)
 
 export interface Column {
   readonly type: DataType;
@@ -50,7 +50,7 @@ export interface Batch {
 }
 
 /** One value as JS: composite values (ROW, ARRAY, MAP) as described in composite.ts. */
-export type Scalar = number | string | boolean | null | CompositeValue;
+export type Scalar = number | string | boolean | null | CompositeValue | bigint; // bigint: a BIGINT beyond ±(2^53-1) (int64.ts)
 
 export function allocValues(kind: PhysicalKind, n: number): Values {
   switch (kind) {
@@ -160,14 +160,16 @@ export function concatBatches(types: readonly DataType[], batches: readonly Batc
   const ops = anyOps ? new Uint8Array(total) : null;
   const columns: Column[] = types.map((t, ci) => {
     const kind = physicalKind(t);
-    const values = allocValues(kind, total);
+    // a wide BIGINT column in any batch (int64.ts) makes the whole column wide
+    const wide = kind === 'f64' && batches.some((b) => Array.isArray(b.columns[ci]!.values));
+    const values = wide ? new Array<number | bigint>(total).fill(0) : allocValues(kind, total);
     const anyNulls = batches.some((b) => b.columns[ci]!.nulls !== null);
     const nulls = anyNulls ? new Uint8Array(total) : null;
     let off = 0;
     for (const b of batches) {
       const c = b.columns[ci]!;
       if (Array.isArray(values)) {
-        const src = c.values as unknown[];
+        const src = c.values as ArrayLike<unknown>;
         for (let i = 0; i < b.length; i++) (values as unknown[])[off + i] = src[i];
       } else {
         (values as Float64Array).set((c.values as Float64Array).subarray(0, b.length), off);
@@ -191,7 +193,8 @@ export function concatBatches(types: readonly DataType[], batches: readonly Batc
 export function columnFromScalars(type: DataType, data: readonly Scalar[]): Column {
   const n = data.length;
   const kind = physicalKind(type);
-  const values = allocValues(kind, n);
+  // a bigint (a BIGINT beyond ±(2^53-1)) makes the column wide (int64.ts), never rounded
+  const values = kind === 'f64' && data.some((v) => typeof v === 'bigint') ? new Array<number | bigint>(n).fill(0) : allocValues(kind, n);
   let nulls: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const v = data[i];
@@ -203,6 +206,7 @@ export function columnFromScalars(type: DataType, data: readonly Scalar[]): Colu
     if (kind === 'str') (values as string[])[i] = String(v);
     else if (kind === 'obj') (values as unknown[])[i] = v;
     else if (kind === 'bool') (values as Uint8Array)[i] = v ? 1 : 0;
+    else if (Array.isArray(values)) values[i] = typeof v === 'bigint' ? v : Number(v);
     else (values as Float64Array)[i] = Number(v);
   }
   return { type, values, nulls };
@@ -226,6 +230,8 @@ export class ColumnBuilder {
   /** STRING values, or composite values for an 'obj' column. */
   private str: unknown[] | null = null;
   private nulls: Uint8Array | null = null;
+  /** (row, value) pairs of BIGINTs beyond ±(2^53-1): the column finishes wide (int64.ts). */
+  private wide: (number | bigint)[] | null = null;
   private n = 0;
   private readonly kind: PhysicalKind;
   /** The capacity of the arrays a finished builder allocates when the next row comes. */
@@ -308,7 +314,14 @@ export class ColumnBuilder {
     else if (this.kind === 'obj') this.pushValue(v);
     else if (typeof v === 'string') this.pushString(v);
     else if (typeof v === 'boolean') this.pushNumber(v ? 1 : 0);
+    else if (typeof v === 'bigint') this.pushBigint(v);
     else this.pushNumber(v as number);
+  }
+
+  /** Appends a BIGINT beyond ±(2^53-1) (int64.ts): the finished column is wide. */
+  pushBigint(v: bigint): void {
+    (this.wide ??= []).push(this.n, v);
+    this.pushNumber(0);
   }
 
   /** Copies row i of `col` (same physical kind). */
@@ -320,14 +333,25 @@ export class ColumnBuilder {
     if (this.str !== null) {
       if (this.n === this.capacity) this.grow();
       this.str[this.n++] = (col.values as unknown[])[i];
-    } else this.pushNumber((col.values as Float64Array | Uint8Array)[i]!);
+    } else {
+      const v = (col.values as Float64Array | Uint8Array)[i]!;
+      if (typeof v === 'bigint') this.pushBigint(v);
+      else this.pushNumber(v);
+    }
   }
 
   finish(): Column {
     const n = this.n;
     // (finished before and nothing pushed since: the arrays belong to the last column)
     if (this.capacity === 0) return { type: this.type, values: this.kind === 'f64' ? new Float64Array(0) : this.kind === 'bool' ? new Uint8Array(0) : [], nulls: null };
-    const values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : (this.str! as string[]);
+    let values: Values = this.f64 !== null ? this.f64.subarray(0, n) : this.u8 !== null ? this.u8.subarray(0, n) : (this.str! as string[]);
+    if (this.wide !== null) {
+      const w = this.wide;
+      this.wide = null;
+      const a: (number | bigint)[] = Array.from(values as Float64Array);
+      for (let j = 0; j < w.length; j += 2) a[w[j] as number] = w[j + 1]!;
+      values = a;
+    }
     const col: Column = { type: this.type, values, nulls: this.nulls === null ? null : this.nulls.subarray(0, n) };
     // The arrays now belong to the column. New ones are allocated when a row is pushed
     // (capacity 0 makes the next push grow), not here: a builder often finishes for good.
@@ -340,6 +364,7 @@ export class ColumnBuilder {
 
   reset(): void {
     this.n = 0;
+    this.wide = null;
     this.capacity = Math.max(64, this.capacity === 0 ? this.nextCapacity : this.capacity);
     if (this.kind === 'f64') this.f64 = new Float64Array(this.capacity);
     else if (this.kind === 'bool') this.u8 = new Uint8Array(this.capacity);

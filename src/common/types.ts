@@ -2,10 +2,12 @@
 //
 // Physical representation (see DESIGN §4):
 //   BOOLEAN                          -> Uint8Array (0/1)
-//   INT, BIGINT, DOUBLE              -> Float64Array (integers exact up to ±(2^53-1): input
-//                                       beyond it is a data error, and an arithmetic or SUM
-//                                       result beyond it fails the job (integerOutOfRange),
-//                                       never a rounded number)
+//   INT, DOUBLE                      -> Float64Array
+//   BIGINT                           -> Float64Array while every value of the batch is within
+//                                       ±(2^53-1); a batch holding a larger value (up to
+//                                       ±(2^63-1)) carries the column wide, as
+//                                       (number | bigint)[] (common/int64.ts). INT and BIGINT
+//                                       overflow wraps as Java's int and long do.
 //   DECIMAL(p <= 15, s)              -> Float64Array, the double nearest the exact value (which
 //                                       identifies it: 15 digits round-trip); exact arithmetic
 //                                       on scaled integers (expr/decimal.ts)

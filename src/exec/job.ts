@@ -649,6 +649,8 @@ function partitionFilterOf(e: BoundExpr): (values: readonly Column[]) => boolean
 }
 
 class LazySinkOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): see SinkOperator. */
+  readonly wideInts = true;
   private inner: SinkOperator | null = null;
   constructor(private readonly make: () => Promise<SinkOperator>) {}
   async open(): Promise<void> {

@@ -63,6 +63,11 @@ export interface OperatorSnapshot {
 }
 
 export interface Operator {
+  /**
+   * The operator reads BIGINT columns in the wide form (common/int64.ts) correctly. Without
+   * it, the runtime refuses a batch holding one with a clear error (Task.pushThrough).
+   */
+  readonly wideInts?: boolean;
   open?(ctx: OperatorContext): void | Promise<void>;
   /** `input` is the index of the input the batch came from (for operators with several). */
   processBatch(batch: Batch, out: Collector, input: number): void | Promise<void>;

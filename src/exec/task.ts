@@ -8,6 +8,7 @@
 //   barrier    -> (aligned) each op.snapshot in chain order -> ack -> forwarded
 //   end        -> (all inputs) final watermark, each op.finish in order -> end forwarded
 
+import { requireNarrowBatch, wideColumnIndex } from '../common/int64.js';
 import type { Batch, Column } from '../common/batch.js';
 import { takeBatch } from '../common/batch.js';
 import { hashColumns, keyGroupOf, subtaskForKeyGroup } from '../state/key-groups.js';
@@ -104,6 +105,12 @@ async function push(c: OutChannel, msg: Message): Promise<void> {
   if (c.isCancelled) throw new JobCancelled();
 }
 
+/** `GroupAggregateOperator` -> `the group aggregate` (for the wide BIGINT refusal, common/int64.ts). */
+function operatorLabel(op: Operator): string {
+  const name = op.constructor.name.replace(/Operator$/, '').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `the ${name} operator`;
+}
+
 /** What the chain of a task does with batches, watermarks, barriers and the end of input. */
 export abstract class Task {
   currentWatermark = -Infinity;
@@ -131,6 +138,7 @@ export abstract class Task {
       return;
     }
     const c = this.chain[from]!;
+    if (c.op.wideInts !== true && wideColumnIndex(batch) >= 0) requireNarrowBatch(batch, operatorLabel(c.op));
     c.ctx.metrics.rowsIn += batch.length;
     const r = c.op.processBatch(batch, c.out, input);
     if (r !== undefined) await r;

@@ -12,7 +12,10 @@ import { getScalar } from '../common/batch.js';
 import { canonicalText } from '../common/composite.js';
 import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
-import { MAX_EXACT_INT, T, integerOutOfRange, isIntegral, physicalKind } from '../common/types.js';
+import { MAX_EXACT_INT, isIntegral, physicalKind } from '../common/types.js';
+import { canonical as canonicalInt64, firstBig, wideNotSupported } from '../common/int64.js';
+
+const MAX_SAFE_BIG = BigInt(MAX_EXACT_INT);
 import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
@@ -166,15 +169,30 @@ class Count implements Accumulator {
   }
 }
 
-/** SUM, SUM0 and AVG share a sum and a count of non-NULL values. */
+/**
+ * SUM, SUM0 and AVG share a sum and a count of non-NULL values.
+ *
+ * Integer sums wrap as Flink's Java code does (common/int64.ts): SUM of INT as an int (modulo
+ * 2^32), SUM of BIGINT and the sum inside AVG as a long (modulo 2^64). Fast path: a batch whose
+ * sums provably stay within ±(2^53-1) — the largest touched |sum| plus count × the largest
+ * |value| — adds in doubles, exactly. Otherwise the batch adds with bigints, wrapped, and a
+ * slot whose sum is beyond ±(2^53-1) keeps it in `big` (its double holds NaN, never a sum).
+ * Wrapping at the output instead of each step gives the same value: both are the exact sum
+ * modulo 2^32 or 2^64.
+ */
 class SumAvg implements Accumulator {
   private sums: Float64Array = new Float64Array(0);
   private counts: Float64Array = new Float64Array(0);
+  private big: Map<number, bigint> | null = null;
+  private readonly bits: 32 | 64;
   constructor(
     private readonly arg: number,
     private readonly mode: 'sum' | 'sum0' | 'avg',
     private readonly integral: boolean,
-  ) {}
+    resultType: DataType,
+  ) {
+    this.bits = mode !== 'avg' && resultType.kind === 'INT' ? 32 : 64;
+  }
   grow(cap: number): void {
     this.sums = growF64(this.sums, cap);
     this.counts = growF64(this.counts, cap);
@@ -182,9 +200,14 @@ class SumAvg implements Accumulator {
   reset(slot: number): void {
     this.sums[slot] = 0;
     this.counts[slot] = 0;
+    this.big?.delete(slot);
   }
   private apply(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], d: number): void {
     const col = batch[this.arg]!;
+    if (this.integral && !this.exactInDoubles(slots, rows, count, col)) {
+      this.applyExact(slots, rows, count, col, d);
+      return;
+    }
     const v = numericValues(col);
     const nulls = col.nulls;
     const s = this.sums;
@@ -195,7 +218,6 @@ class SumAvg implements Accumulator {
         s[slot]! += d * v[j]!;
         c[slot]! += d;
       }
-      if (this.integral) this.checkExact(slots, count);
       return;
     }
     for (let j = 0; j < count; j++) {
@@ -205,15 +227,75 @@ class SumAvg implements Accumulator {
       s[slot]! += d * v[r]!;
       c[slot]! += d;
     }
-    if (this.integral) this.checkExact(slots, count);
   }
-  /** An integer sum beyond ±(2^53-1) fails rather than go on rounded (see integerOutOfRange). */
-  private checkExact(slots: Int32Array, count: number): void {
-    const s = this.sums;
-    for (let j = 0; j < count; j++) {
-      const x = s[slots[j]!]!;
-      if (!(x >= -MAX_EXACT_INT && x <= MAX_EXACT_INT)) throw integerOutOfRange(this.mode.toUpperCase(), T.BIGINT, x);
+  /**
+   * True when adding this batch in doubles cannot leave ±(2^53-1) on the way (no rounding):
+   * the largest |sum| it touches plus count × its largest |value| stays within. The largest
+   * |sum| comes from `bound`, an upper bound of every slot's |sum| kept without a pass over the
+   * slots (it grows by count × largest |value| per batch); only when that is not enough are
+   * the sums looked at: all of them at most every 64 batches, else the batch's own.
+   */
+  private exactInDoubles(slots: Int32Array, rows: Int32Array | null, count: number, col: Column): boolean {
+    if (!(col.values instanceof Float64Array)) return false;
+    const v = col.values;
+    let maxV = 0;
+    if (rows === null) for (let j = 0; j < count; j++) maxV = Math.max(maxV, Math.abs(v[j]!));
+    else for (let j = 0; j < count; j++) maxV = Math.max(maxV, Math.abs(v[rows[j]!]!));
+    // (NULL slots hold unspecified values: at worst they only send the batch to the exact path)
+    const grow = count * maxV;
+    if (this.bound + grow <= MAX_EXACT_INT) {
+      this.bound += grow;
+      return true;
     }
+    const s = this.sums;
+    if (++this.sinceRecount >= 64 && (this.big === null || this.big.size === 0)) {
+      this.sinceRecount = 0;
+      let all = 0;
+      for (let i = 0; i < s.length; i++) all = Math.max(all, Math.abs(s[i]!));
+      this.bound = all;
+      if (all + grow <= MAX_EXACT_INT) {
+        this.bound += grow;
+        return true;
+      }
+    }
+    let maxSum = 0;
+    for (let j = 0; j < count; j++) maxSum = Math.max(maxSum, Math.abs(s[slots[j]!]!)); // NaN (a big slot) makes it NaN
+    if (!(maxSum + grow <= MAX_EXACT_INT)) return false;
+    this.bound = Infinity; // the other slots' sums are not known: recounted later
+    return true;
+  }
+  /** An upper bound of |sum| over all slots (integral sums; Infinity = unknown). */
+  private bound = 0;
+  private sinceRecount = 64;
+  private bigSum(slot: number): bigint {
+    const x = this.sums[slot]!;
+    return x === x ? BigInt(x) : this.big!.get(slot)!;
+  }
+  private setSum(slot: number, b: bigint): void {
+    const w = this.bits === 32 ? BigInt.asIntN(32, b) : BigInt.asIntN(64, b);
+    if (w >= -MAX_SAFE_BIG && w <= MAX_SAFE_BIG) {
+      this.sums[slot] = Number(w);
+      this.big?.delete(slot);
+    } else {
+      this.sums[slot] = NaN;
+      (this.big ??= new Map()).set(slot, w);
+    }
+  }
+  /** The batch with bigints (only batches whose sums may leave ±(2^53-1)). */
+  private applyExact(slots: Int32Array, rows: Int32Array | null, count: number, col: Column, d: number): void {
+    const v = col.values as ArrayLike<number | bigint>;
+    const nulls = col.nulls;
+    const c = this.counts;
+    const db = BigInt(d);
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const x = v[r]!;
+      this.setSum(slot, this.bigSum(slot) + db * (typeof x === 'bigint' ? x : BigInt(x)));
+      c[slot]! += d;
+    }
+    this.bound = Infinity;
   }
   add(s: Int32Array, r: Int32Array | null, n: number, b: readonly Column[]): void {
     this.apply(s, r, n, b, 1);
@@ -224,6 +306,15 @@ class SumAvg implements Accumulator {
   value(slot: number): Scalar {
     const c = this.counts[slot]!;
     const s = this.sums[slot]!;
+    if (this.integral) {
+      if (c === 0) return this.mode === 'sum0' ? 0 : null;
+      if (s !== s) {
+        const b = this.big!.get(slot)!;
+        return this.mode === 'avg' ? canonicalInt64(b / BigInt(c)) : canonicalInt64(b);
+      }
+      if (this.mode === 'avg') return (s - (s % c)) / c + 0; // exact: s % c and the difference are exact in doubles
+      return this.bits === 32 ? s | 0 : s;
+    }
     switch (this.mode) {
       case 'sum':
         return c === 0 ? null : s;
@@ -231,39 +322,72 @@ class SumAvg implements Accumulator {
         return c === 0 ? 0 : s;
       case 'avg':
         if (c === 0) return null;
-        return this.integral ? Math.trunc(s / c) : s / c;
+        return s / c;
     }
   }
   result(slot: number, out: ColumnBuilder): void {
     out.push(this.value(slot));
   }
   merge(target: number, source: number): void {
-    this.sums[target]! += this.sums[source]!;
+    if (this.integral) {
+      this.bound = Infinity;
+      const a = this.sums[target]!;
+      const b = this.sums[source]!;
+      const r = a + b;
+      if (r >= -MAX_EXACT_INT && r <= MAX_EXACT_INT) this.sums[target] = r;
+      else this.setSum(target, this.bigSum(target) + this.bigSum(source)); // also when either is big (NaN)
+    } else this.sums[target]! += this.sums[source]!;
     this.counts[target]! += this.counts[source]!;
-    if (this.integral) this.checkExact(Int32Array.of(target), 1);
   }
   save(slot: number): unknown {
-    return [this.sums[slot]!, this.counts[slot]!];
+    const s = this.sums[slot]!;
+    return [s === s ? s : this.big!.get(slot)!, this.counts[slot]!];
   }
   load(slot: number, st: unknown): void {
-    const [s, c] = st as [number, number];
-    this.sums[slot] = s;
+    this.bound = Infinity;
+    const [s, c] = st as [number | bigint, number];
+    if (typeof s === 'bigint') this.setSum(slot, s);
+    else {
+      this.sums[slot] = s;
+      this.big?.delete(slot);
+    }
     this.counts[slot] = c;
   }
   saveAll(high: number): unknown {
-    return [this.sums.slice(0, high), this.counts.slice(0, high)];
+    const st: unknown[] = [this.sums.slice(0, high), this.counts.slice(0, high)];
+    // sums beyond ±(2^53-1): (slot, value) pairs; their slots hold NaN in the sums
+    if (this.big !== null && this.big.size > 0) {
+      const pairs: (number | bigint)[] = [];
+      for (const [slot, v] of this.big) if (slot < high) pairs.push(slot, v);
+      st.push(pairs);
+    }
+    return st;
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
-    const [s, c] = st as [Float64Array, Float64Array];
+    const [s, c, pairs] = st as [Float64Array, Float64Array, (number | bigint)[] | undefined];
+    this.bound = Infinity;
     move(this.sums, s, from, to, n);
     move(this.counts, c, from, to, n);
+    const saved = new Map<number, bigint>();
+    if (pairs !== undefined) for (let j = 0; j < pairs.length; j += 2) saved.set(pairs[j] as number, pairs[j + 1] as bigint);
+    if (!this.integral) return; // (a DOUBLE sum may be NaN itself)
+    for (let i = 0; i < n; i++) {
+      const x = this.sums[to[i]!]!;
+      if (x === x) this.big?.delete(to[i]!);
+      else (this.big ??= new Map()).set(to[i]!, saved.get(from[i]!)!);
+    }
   }
 }
 
-/** MIN/MAX over an append-only input: one value per group. */
+/**
+ * MIN/MAX over an append-only input: one value per group. A BIGINT beyond ±(2^53-1) (a wide
+ * column, common/int64.ts) is kept in `big`, its slot's double holding NaN; once there is one,
+ * batches take the exact loop (JS compares a bigint with a number exactly).
+ */
 class MinMaxNumber implements Accumulator {
   private vals: Float64Array = new Float64Array(0);
   private has: Uint8Array = new Uint8Array(0);
+  private big: Map<number, bigint> | null = null;
   constructor(
     private readonly arg: number,
     private readonly isMax: boolean,
@@ -274,9 +398,14 @@ class MinMaxNumber implements Accumulator {
   }
   reset(slot: number): void {
     this.has[slot] = 0;
+    this.big?.delete(slot);
   }
   add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
     const col = batch[this.arg]!;
+    if (this.big !== null || Array.isArray(col.values)) {
+      this.addExact(slots, rows, count, col);
+      return;
+    }
     const v = numericValues(col);
     const nulls = col.nulls;
     const vals = this.vals;
@@ -293,41 +422,76 @@ class MinMaxNumber implements Accumulator {
       } else if (isMax ? x > vals[slot]! : x < vals[slot]!) vals[slot] = x;
     }
   }
+  private addExact(slots: Int32Array, rows: Int32Array | null, count: number, col: Column): void {
+    const v = col.values as ArrayLike<number | bigint>;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      this.offer(slots[j]!, v[r]!);
+    }
+  }
+  private offer(slot: number, x: number | bigint): void {
+    if (this.has[slot] === 1) {
+      const cur = this.current(slot);
+      if (!(this.isMax ? x > cur : x < cur)) return;
+    }
+    this.has[slot] = 1;
+    if (typeof x === 'bigint') {
+      this.vals[slot] = NaN;
+      (this.big ??= new Map()).set(slot, x);
+    } else {
+      this.vals[slot] = x;
+      this.big?.delete(slot);
+    }
+  }
+  private current(slot: number): number | bigint {
+    const x = this.vals[slot]!;
+    return x !== x && this.big !== null && this.big.has(slot) ? this.big.get(slot)! : x;
+  }
   retract(): void {
     throw new Error('MIN/MAX without retraction state received a retraction (this is a bug in weir)');
   }
   value(slot: number): Scalar {
-    return this.has[slot] === 1 ? this.vals[slot]! : null;
+    return this.has[slot] === 1 ? this.current(slot) : null;
   }
   result(slot: number, out: ColumnBuilder): void {
-    if (this.has[slot] === 1) out.pushNumber(this.vals[slot]!);
+    if (this.has[slot] === 1) out.push(this.current(slot));
     else out.pushNull();
   }
   merge(target: number, source: number): void {
     if (this.has[source] === 0) return;
-    const x = this.vals[source]!;
-    if (this.has[target] === 0 || (this.isMax ? x > this.vals[target]! : x < this.vals[target]!)) {
-      this.has[target] = 1;
-      this.vals[target] = x;
-    }
+    this.offer(target, this.current(source));
   }
   save(slot: number): unknown {
-    return this.has[slot] === 1 ? this.vals[slot]! : null;
+    return this.has[slot] === 1 ? this.current(slot) : null;
   }
   load(slot: number, s: unknown): void {
-    if (s === null) this.has[slot] = 0;
-    else {
-      this.has[slot] = 1;
-      this.vals[slot] = s as number;
-    }
+    this.has[slot] = 0;
+    this.big?.delete(slot);
+    if (s !== null) this.offer(slot, s as number | bigint);
   }
   saveAll(high: number): unknown {
-    return [this.vals.slice(0, high), this.has.slice(0, high)];
+    const st: unknown[] = [this.vals.slice(0, high), this.has.slice(0, high)];
+    if (this.big !== null && this.big.size > 0) {
+      const pairs: (number | bigint)[] = [];
+      for (const [slot, v] of this.big) if (slot < high) pairs.push(slot, v);
+      st.push(pairs);
+    }
+    return st;
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
-    const [v, has] = st as [Float64Array, Uint8Array];
+    const [v, has, pairs] = st as [Float64Array, Uint8Array, (number | bigint)[] | undefined];
     move(this.vals, v, from, to, n);
     move(this.has, has, from, to, n);
+    for (let i = 0; i < n; i++) this.big?.delete(to[i]!);
+    if (pairs === undefined) return;
+    const saved = new Map<number, bigint>();
+    for (let j = 0; j < pairs.length; j += 2) saved.set(pairs[j] as number, pairs[j + 1] as bigint);
+    for (let i = 0; i < n; i++) {
+      const b = saved.get(from[i]!);
+      if (b !== undefined) (this.big ??= new Map()).set(to[i]!, b);
+    }
   }
 }
 
@@ -1033,7 +1197,7 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     case 'sum':
     case 'sum0':
     case 'avg':
-      acc = t !== undefined && t.kind === 'DECIMAL' ? new DecimalSumAvg(arg, call.fn, t, call.type) : new SumAvg(arg, call.fn, isIntegral(call.type));
+      acc = t !== undefined && t.kind === 'DECIMAL' ? new DecimalSumAvg(arg, call.fn, t, call.type) : new SumAvg(arg, call.fn, isIntegral(call.type), call.type);
       break;
     case 'array_agg':
       acc = new ArrayAgg(arg);
@@ -1064,6 +1228,32 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
     // MIN/MAX/FIRST_VALUE/LAST_VALUE(DISTINCT x) equal the plain call; skip the wrapper for them.
     if (call.fn !== 'min' && call.fn !== 'max' && call.fn !== 'first_value' && call.fn !== 'last_value') acc = new Distinct(acc, arg, t!);
   }
+  // BIGINT values beyond ±(2^53-1) (wide columns, common/int64.ts): COUNT, SUM, SUM0, AVG and
+  // append-only MIN/MAX carry them; every other accumulator refuses them, never rounds
+  const wideOk = !call.distinct && (call.fn === 'count_star' || call.fn === 'count' || call.fn === 'sum' || call.fn === 'sum0' || call.fn === 'avg' || acc instanceof MinMaxNumber);
+  if (!wideOk && argTypes.some((at) => at.kind === 'BIGINT')) acc = refuseWide(acc, call.args, call.fn.toUpperCase());
   if (call.filter !== undefined) acc = new Filtered(acc, call.filter);
+  return acc;
+}
+
+/** The accumulator, failing clearly when an argument column is a wide BIGINT column. */
+function refuseWide(acc: Accumulator, args: readonly number[], name: string): Accumulator {
+  const check = (count: number, batch: readonly Column[]): void => {
+    for (const a of args) {
+      const c = batch[a];
+      if (c !== undefined && c.type.kind === 'BIGINT' && Array.isArray(c.values)) throw wideNotSupported(`aggregate ${name}`, firstBig(c, c.values.length));
+    }
+    void count;
+  };
+  const add = acc.add.bind(acc);
+  const retract = acc.retract.bind(acc);
+  acc.add = (s, r, n, b) => {
+    check(n, b);
+    add(s, r, n, b);
+  };
+  acc.retract = (s, r, n, b) => {
+    check(n, b);
+    retract(s, r, n, b);
+  };
   return acc;
 }

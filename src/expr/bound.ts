@@ -38,6 +38,7 @@ export function exprKey(e: BoundExpr): string {
       return `#${e.index}`;
     case 'const':
       // (JSON writes NaN and the infinities as null and -0 as 0: spelled out so they stay apart)
+      if (typeof e.value === 'bigint') return `c(bigint ${e.value}:${typeToString(e.type)})`;
       return `c(${typeof e.value === 'number' && (!Number.isFinite(e.value) || Object.is(e.value, -0)) ? `number ${Object.is(e.value, -0) ? '-0' : String(e.value)}` : JSON.stringify(e.value)}:${typeToString(e.type)})`;
     case 'call':
       return `${e.fn}(${e.args.map(exprKey).join(',')})`;
@@ -111,6 +112,7 @@ export function formatConst(value: Scalar, type: DataType): string {
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'object') return formatComposite(value, type);
+  if (typeof value === 'bigint') return String(value);
   switch (type.kind) {
     case 'TIMESTAMP':
       return `TIMESTAMP '${formatTimestamp(value)}'`;

@@ -24,6 +24,7 @@ import type { TimeZoneRules } from '../common/time-zone.js';
 import { sessionTimeZone } from '../common/time-zone.js';
 import type { Kernel } from './kernels.js';
 import { roundHalfUp } from './functions/math.js';
+import { int64Cast } from './int64-cast.js';
 import { formatNumber } from '../common/display.js';
 import { castToDecimal, isWideDecimal, pow10n, precisionOf, scaleOf, unscaledOfText } from './decimal.js';
 
@@ -153,6 +154,12 @@ function toText(x: number, from: DataType, zone: TimeZoneRules): string {
 
 /** Builds the kernel for CAST(x AS to); `safe` is TRY_CAST (failures become NULL). */
 export function castKernel(from: DataType, to: DataType, safe: boolean): Kernel {
+  const k = castKernelF64(from, to, safe);
+  // BIGINT values beyond ±(2^53-1) (common/int64.ts)
+  return from.kind === 'BIGINT' || to.kind === 'BIGINT' ? int64Cast(from, to, safe, k) : k;
+}
+
+function castKernelF64(from: DataType, to: DataType, safe: boolean): Kernel {
   const toKind = physicalKind(to);
   const zone = sessionTimeZone();
   const decimalCast = to.kind === 'DECIMAL' && from.kind !== 'NULL' ? castToDecimal(from, to, safe) : null;

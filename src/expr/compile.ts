@@ -18,6 +18,7 @@ import { constantColumn } from './kernels.js';
 import { functionByName } from './registry.js';
 import type { Kernel } from './kernels.js';
 import { decimalToDouble, doublesToWide, isWideDecimal, wideToDoubles } from './decimal.js';
+import { firstBig, wideNotSupported } from '../common/int64.js';
 import './functions/index.js';
 
 export type CompiledExpr = (batch: Batch) => Column;
@@ -37,7 +38,15 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
     case 'cast': {
       const inner = compileExpr(e.operand);
       const from = e.operand.type;
-      if (isIdentityCast(from, e.type)) return (batch) => retype(inner(batch), e.type);
+      if (isIdentityCast(from, e.type)) {
+        if (from.kind !== 'BIGINT' || e.type.kind === 'BIGINT') return (batch) => retype(inner(batch), e.type);
+        // BIGINT -> DOUBLE/DECIMAL keeps the carried double, but a wide column must convert
+        const wide = castKernel(from, e.type, e.safe);
+        return (batch) => {
+          const c = inner(batch);
+          return Array.isArray(c.values) ? wide([c], batch.length) : retype(c, e.type);
+        };
+      }
       const k = castKernel(from, e.type, e.safe);
       return (batch) => k([inner(batch)], batch.length);
     }
@@ -57,6 +66,7 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
       }
       if (!DECIMAL_AWARE.has(e.fn) && (argTypes.some(isWideDecimal) || isWideDecimal(e.type))) kernel = viaDoubles(kernel, e.fn, argTypes, e.type);
       const args = e.args.map(compileExpr);
+      if (fn.wideInts !== true && argTypes.some((t) => t.kind === 'BIGINT')) kernel = refuseWideInts(kernel, e.fn);
       if (args.length === 1) {
         const a0 = args[0]!;
         return (batch) => kernel([a0(batch)], batch.length);
@@ -99,6 +109,17 @@ function viaDoubles(kernel: Kernel, fn: string, argTypes: readonly DataType[], r
   };
 }
 
+/**
+ * A kernel that does not handle wide BIGINT columns (common/int64.ts) refuses them with a
+ * clear error instead of reading a bigint as a double (one Array.isArray per argument per batch).
+ */
+function refuseWideInts(kernel: Kernel, name: string): Kernel {
+  return (args, n) => {
+    for (const a of args) if (a.type.kind === 'BIGINT' && Array.isArray(a.values)) throw wideNotSupported(`function ${name.toUpperCase()}`, firstBig(a, n));
+    return kernel(args, n);
+  };
+}
+
 function retype(c: Column, type: DataType): Column {
   return c.type === type ? c : { type, values: c.values, nulls: c.nulls };
 }
@@ -138,7 +159,7 @@ function compileCase(e: Extract<BoundExpr, { kind: 'case' }>): CompiledExpr {
 
   return (batch) => {
     const n = batch.length;
-    const values = allocValues(kind, n);
+    let values = allocValues(kind, n);
     const nulls = new Uint8Array(n);
     // rows still undecided, as indices into `batch`
     let rows = new Int32Array(n);
@@ -147,6 +168,8 @@ function compileCase(e: Extract<BoundExpr, { kind: 'case' }>): CompiledExpr {
     const scatter = (col: Column, target: Int32Array, count: number): void => {
       const v = col.values;
       const cn = col.nulls;
+      // a wide BIGINT branch (common/int64.ts) makes the result wide
+      if (Array.isArray(v) && values instanceof Float64Array) values = Array.from(values);
       for (let j = 0; j < count; j++) {
         const dst = target[j]!;
         if (cn !== null && cn[j] === 1) nulls[dst] = 1;

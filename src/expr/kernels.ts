@@ -6,7 +6,7 @@
 import type { Column, Scalar } from '../common/batch.js';
 import { allocValues } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
-import { MAX_EXACT_INT, integerOutOfRange, physicalKind } from '../common/types.js';
+import { physicalKind } from '../common/types.js';
 
 export type Kernel = (args: readonly Column[], n: number) => Column;
 
@@ -47,33 +47,6 @@ export function mapF64x2(type: DataType, f: (a: number, b: number) => number): K
     const out = new Float64Array(n);
     for (let i = 0; i < n; i++) out[i] = f(av[i]!, bv[i]!);
     return { type, values: out, nulls: unionNulls(args, n) };
-  };
-}
-
-/**
- * Integer + - * (INT, BIGINT): as mapF64x2, and a non-NULL result beyond ±(2^53-1) fails
- * with `integerOutOfRange` instead of being rounded. One comparison per row; the rounded
- * double of an exact result beyond the range is itself beyond it, so none slips through.
- */
-export function mapIntExact(type: DataType, what: string, f: (a: number, b: number) => number): Kernel {
-  return (args, n) => {
-    const av = args[0]!.values as Float64Array;
-    const bv = args[1]!.values as Float64Array;
-    const out = new Float64Array(n);
-    let widest = 0;
-    for (let i = 0; i < n; i++) {
-      const r = f(av[i]!, bv[i]!);
-      out[i] = r;
-      widest = Math.max(widest, Math.abs(r));
-    }
-    const nulls = unionNulls(args, n);
-    if (!(widest <= MAX_EXACT_INT)) {
-      for (let i = 0; i < n; i++) {
-        const r = out[i]!;
-        if (!(r >= -MAX_EXACT_INT && r <= MAX_EXACT_INT) && (nulls === null || nulls[i] === 0)) throw integerOutOfRange(`${what} of ${av[i]} and ${bv[i]}`, type, r);
-      }
-    }
-    return { type, values: out, nulls };
   };
 }
 
@@ -174,6 +147,8 @@ export function constantColumn(type: DataType, value: Scalar, n: number): Column
   if (kind === 'str') return { type, values: new Array<string>(n).fill(String(value)), nulls: null };
   if (kind === 'obj') return { type, values: new Array<unknown>(n).fill(value), nulls: null };
   if (kind === 'bool') return { type, values: new Uint8Array(n).fill(value ? 1 : 0), nulls: null };
+  // a BIGINT beyond ±(2^53-1) is a JS bigint: a wide column (common/int64.ts), never rounded
+  if (typeof value === 'bigint') return { type, values: new Array<bigint>(n).fill(value), nulls: null };
   return { type, values: new Float64Array(n).fill(Number(value)), nulls: null };
 }
 

@@ -26,6 +26,11 @@ export interface ScalarFunction {
    * regular expressions, formats are compiled here, once), otherwise undefined.
    */
   kernel(sig: Signature, consts: readonly (Scalar | undefined)[]): Kernel;
+  /**
+   * The kernel handles BIGINT columns in the wide form (common/int64.ts). Without it, a wide
+   * argument column fails the query with a clear error (expr/compile.ts), never a rounded value.
+   */
+  readonly wideInts?: boolean;
   /** Nondeterministic functions (PROCTIME, CURRENT_TIMESTAMP) cannot be verified in batch. */
   readonly deterministic?: boolean;
 }

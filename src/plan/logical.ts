@@ -593,7 +593,7 @@ export function describeFrame(f: OverFrame): string {
 
 export function overCallToString(c: OverCall, names: readonly string[]): string {
   const args = c.fn === 'count_star' ? '*' : c.args.map((i) => names[i] ?? `$${i}`).join(', ');
-  const extra = c.fn === 'lag' ? `, ${c.offset}${c.default !== null ? `, ${JSON.stringify(c.default)}` : ''}` : '';
+  const extra = c.fn === 'lag' ? `, ${c.offset}${c.default !== null ? `, ${typeof c.default === 'bigint' ? String(c.default) : JSON.stringify(c.default)}` : ''}` : '';
   return `${c.fn === 'count_star' ? 'COUNT' : c.fn.toUpperCase()}(${args}${extra})`;
 }
 

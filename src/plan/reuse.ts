@@ -74,6 +74,7 @@ export class PlanDigests {
         }
         if (v instanceof Map) return [...(v as Map<unknown, unknown>)];
       }
+      if (typeof v === 'bigint') return `bigint ${v}`; // a BIGINT literal beyond ±(2^53-1)
       return v;
     };
     const d = JSON.stringify(p, replacer);

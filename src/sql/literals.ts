@@ -1,5 +1,6 @@
 // Types of declared columns and of literals.
 
+import { parseInt64 } from '../common/int64.js';
 import type { Span } from '../common/errors.js';
 import { bindError, notSupported } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
@@ -74,10 +75,21 @@ export function resolveTypeName(t: ast.TypeName): DataType {
 }
 
 /** Type and value of a numeric literal from its spelling. */
-export function numericLiteral(text: string, span: Span): { value: number | string; type: DataType } {
+export function numericLiteral(text: string, span: Span): { value: number | string | bigint; type: DataType } {
   if (/^\d+$/.test(text)) {
     const value = Number(text);
-    if (value > MAX_EXACT_INT) throw bindError(`integer literal ${text} is out of range`, span, `weir carries integers exactly up to ${MAX_EXACT_INT} (2^53 - 1); write it as a DOUBLE (${text}E0) if approximate is fine`);
+    if (value > MAX_EXACT_INT) {
+      // a BIGINT beyond ±(2^53-1) is a JS bigint (common/int64.ts), up to 2^63-1
+      const big = parseInt64(text);
+      // beyond BIGINT, an integer literal is a DECIMAL(p, 0), as in Flink (Calcite), up to 38 digits
+      const digits = text.replace(/^0+/, '').length;
+      if (big === null && digits <= 38) {
+        const type = T.decimal(digits, 0);
+        return { value: decimalScalarOfUnscaled(BigInt(text), type), type };
+      }
+      if (big === null) throw bindError(`integer literal ${text} is out of range`, span, `DECIMAL holds up to 38 digits; write it as a DOUBLE (${text}E0) if approximate is fine`);
+      return { value: big, type: T.BIGINT };
+    }
     return { value, type: value > INT32_MAX ? T.BIGINT : T.INT };
   }
   if (/[eE]/.test(text)) return { value: Number(text), type: T.DOUBLE };

@@ -40,7 +40,19 @@ export function hashScalar(v: Scalar): number {
   if (typeof v === 'string') return hashString(v);
   if (typeof v === 'boolean') return hashNumber(v ? 1 : 0);
   if (typeof v === 'object') return hashString(canonicalText(v));
+  if (typeof v === 'bigint') return hashBigint(v);
   return hashNumber(v);
+}
+
+/**
+ * Hash of a BIGINT beyond ±(2^53-1), which is always carried as a bigint (common/int64.ts);
+ * a value within that range is always a number and hashes with hashNumber, so one value has
+ * one hash however its batch carries it. Like hashNumber, it must never change.
+ */
+export function hashBigint(v: bigint): number {
+  const lo = Number(BigInt.asUintN(32, v));
+  const hi = Number(BigInt.asUintN(32, v >> 32n));
+  return fmix(Math.imul(lo ^ 0x2545f491, 0xcc9e2d51) ^ Math.imul(hi, 0x1b873593) ^ 0x6a09e667);
 }
 
 /** Combined hash of a key made of several values (in key column order). */
@@ -71,6 +83,12 @@ function hashColumnInto(c: Column, n: number, out: Uint32Array): void {
   const nulls = c.nulls;
   if (isComposite(c.type)) {
     for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(canonicalText(v[i]));
+  } else if (c.type.kind === 'BIGINT' && Array.isArray(v)) {
+    // a wide BIGINT column (common/int64.ts): numbers and bigints
+    for (let i = 0; i < n; i++) {
+      const x = v[i] as number | bigint;
+      out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : typeof x === 'bigint' ? hashBigint(x) : hashNumber(x);
+    }
   } else if (Array.isArray(v)) {
     for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(v[i] as string);
   } else {
@@ -91,6 +109,7 @@ function hashCell(c: Column, row: number): number {
   if (c.nulls !== null && c.nulls[row] === 1) return NULL_HASH;
   const v = c.values[row]!;
   if (typeof v === 'object') return hashString(canonicalText(v));
+  if (typeof v === 'bigint') return hashBigint(v); // a wide BIGINT column (common/int64.ts)
   return typeof v === 'string' ? hashString(v) : hashNumber(v as number);
 }
 

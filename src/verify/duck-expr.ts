@@ -45,12 +45,13 @@
 // range (after year 294246) make the DuckDB query fail; integers past 2^53 are inexact in
 // weir (doubles) and exact in DuckDB (int64, an error past 2^63).
 
+import { duckHuge, duckWrap } from './duck-int64.js';
 import type { TimeZoneRules } from '../common/time-zone.js';
 import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, MAX_EXACT_INT, isComposite, isIntegral, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, isComposite, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
 import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
@@ -160,6 +161,7 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
     case 'BIGINT':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
+      if (typeof value === 'bigint') return `CAST(${value} AS ${dt})`; // a BIGINT beyond ±(2^53-1), exactly
       return `CAST(${intText(Number(value))} AS ${dt})`;
     case 'DOUBLE':
     case 'DECIMAL':
@@ -365,18 +367,21 @@ class Translator {
       case 'mul':
         return this.arithmetic(e);
       case 'div': {
-        if (isIntegral(e.type)) return `(${this.big(args[0]!)} // NULLIF(${this.big(args[1]!)}, 0))`;
+        // Java division: truncates toward zero, and MIN / -1 wraps (duck-int64.ts)
+        if (isIntegral(e.type)) return duckWrap(`(${duckHuge(this.expr(args[0]!))} // NULLIF(${duckHuge(this.expr(args[1]!))}, 0))`, e.type.kind === 'INT' ? 32 : 64);
         return `(${this.dbl(args[0]!)} / NULLIF(${this.dbl(args[1]!)}, 0))`;
       }
       case 'mod':
       case 'mod_fn': {
-        if (isIntegral(e.type)) return `(${this.big(args[0]!)} % NULLIF(${this.big(args[1]!)}, 0))`;
+        // in HUGEINT: DuckDB's BIGINT MIN % -1 raises an overflow; Java's is 0
+        if (isIntegral(e.type)) return `CAST(${duckHuge(this.expr(args[0]!))} % NULLIF(${duckHuge(this.expr(args[1]!))}, 0) AS ${e.type.kind === 'INT' ? 'INTEGER' : 'BIGINT'})`;
         return `(${this.dbl(args[0]!)} % NULLIF(${this.dbl(args[1]!)}, 0))`;
       }
       case 'neg': {
         const t = args[0]!.type;
         if (isFloat(t)) return `(-${A(0)})`;
         if (t.kind === 'INTERVAL_YEAR_MONTH') return `(-${A(0)})`;
+        if (isIntegral(e.type)) return duckWrap(`(-${duckHuge(A(0))})`, e.type.kind === 'INT' ? 32 : 64); // -MIN wraps to MIN
         return `(-${this.big(args[0]!)})`;
       }
       case 'row_ctor':
@@ -670,7 +675,8 @@ class Translator {
       // weir: year-month intervals truncate, day-time intervals round (Math.round: half up)
       return e.type.kind === 'INTERVAL_YEAR_MONTH' ? `CAST(trunc(${prod}) AS INTEGER)` : `CAST(floor(${prod} + 0.5) AS BIGINT)`;
     }
-    if (isIntegral(e.type)) return `(${this.big(a)} ${op} ${this.big(b)})`;
+    // Java's overflow: INT wraps modulo 2^32, BIGINT modulo 2^64 (duck-int64.ts)
+    if (isIntegral(e.type)) return duckWrap(`(${duckHuge(this.expr(a))} ${op} ${duckHuge(this.expr(b))})`, e.type.kind === 'INT' ? 32 : 64);
     return `(${this.dbl(a)} ${op} ${this.dbl(b)})`;
   }
 
@@ -817,8 +823,10 @@ class Translator {
     if (f === 'TIMESTAMP' && t === 'TIMESTAMP_LTZ') return this.instantEarliest(x);
     if (f === 'DATE' && t === 'TIMESTAMP_LTZ') return this.instantEarliest(`CAST(${x} AS TIMESTAMP)`);
     if (t === 'INT' || t === 'BIGINT') {
-      const [lo, hi] = t === 'INT' ? [INT32_MIN, INT32_MAX] : [-MAX_EXACT_INT, MAX_EXACT_INT];
-      return this.let(isIntegral(from) ? x : `trunc(${x})`, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN ${isIntegral(from) ? '' : `isfinite(${v}) AND `}${v} BETWEEN ${lo} AND ${hi} THEN CAST(${v} AS ${dt}) ELSE ${fail(`CAST(${x} AS VARCHAR)`)} END)`);
+      // BIGINT: weir carries all 64 bits (common/int64.ts); a double converts when it is in [-2^63, 2^63)
+      const range = (v: string): string => (t === 'INT' ? `${v} BETWEEN ${INT32_MIN} AND ${INT32_MAX}` : `${v} >= -9223372036854775808.0 AND ${v} < 9223372036854775808.0`);
+      if (t === 'BIGINT' && isIntegral(from)) return `CAST(${x} AS BIGINT)`;
+      return this.let(isIntegral(from) ? x : `trunc(${x})`, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN ${isIntegral(from) ? '' : `isfinite(${v}) AND `}${range(v)} THEN CAST(${v} AS ${dt}) ELSE ${fail(`CAST(${x} AS VARCHAR)`)} END)`);
     }
     if (t === 'DECIMAL') return this.toDecimal(isFloat(from) ? x : `CAST(${x} AS DOUBLE)`, to, fail, x);
     if (t === 'DOUBLE') return `CAST(${x} AS DOUBLE)`;
@@ -936,9 +944,11 @@ class Translator {
       switch (to.kind) {
         case 'INT':
         case 'BIGINT': {
-          const [lo, hi] = to.kind === 'INT' ? [INT32_MIN, INT32_MAX] : [-MAX_EXACT_INT, MAX_EXACT_INT];
-          const v = this.let(`trunc(TRY_CAST(${t} AS DOUBLE))`, (n) => `(CASE WHEN isfinite(${n}) AND ${n} BETWEEN ${lo} AND ${hi} THEN CAST(${n} AS ${dt}) ELSE ${bad} END)`);
-          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${v} ELSE ${bad} END)`;
+          const range = (n: string): string => (to.kind === 'INT' ? `${n} BETWEEN ${INT32_MIN} AND ${INT32_MAX}` : `${n} >= -9223372036854775808.0 AND ${n} < 9223372036854775808.0`);
+          const v = this.let(`trunc(TRY_CAST(${t} AS DOUBLE))`, (n) => `(CASE WHEN isfinite(${n}) AND ${range(n)} THEN CAST(${n} AS ${dt}) ELSE ${bad} END)`);
+          // integer text to BIGINT exactly (all 64 bits), not through a double
+          const exact = to.kind === 'BIGINT' ? `WHEN regexp_full_match(${t}, '[+-]?[0-9]+') THEN coalesce(TRY_CAST(${t} AS BIGINT), ${bad}) ` : '';
+          return `(CASE WHEN ${t} IS NULL THEN NULL ${exact}WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${v} ELSE ${bad} END)`;
         }
         case 'DOUBLE':
           return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN TRY_CAST(${t} AS DOUBLE) ELSE ${bad} END)`;

@@ -15,6 +15,7 @@
 //
 // What cannot be translated faithfully throws a TranslationError naming the plan node and why.
 
+import { duckAvgOfSum, duckHuge, duckWrap } from './duck-int64.js';
 import { timeZoneById } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import { assertNever } from '../common/errors.js';
@@ -178,10 +179,11 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `count(*)${filter}`;
     case 'count':
       return `count(${d}${arg})${filter}`;
+    // integer sums wrap as Java's int / long (duck-int64.ts); DuckDB's would be a HUGEINT
     case 'sum':
-      return `sum(${d}${arg})${filter}`;
+      return isIntegral(a.type) ? duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64) : `sum(${d}${arg})${filter}`;
     case 'sum0':
-      return `coalesce(sum(${d}${arg})${filter}, 0)`;
+      return isIntegral(a.type) ? `coalesce(${duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(sum(${d}${arg})${filter}, 0)`;
     case 'min':
       return `min(${arg})${filter}`;
     case 'max':
@@ -193,7 +195,8 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
     case 'avg': {
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
-      return isIntegral(t) ? `CAST(trunc(avg(${d}${arg})${filter}) AS BIGINT)` : `avg(${d}${arg})${filter}`;
+      // Flink: the long sum (wrapping) divided by the count, truncated
+      return isIntegral(t) ? duckAvgOfSum(`sum(${d}${duckHuge(arg)})${filter}`, `count(${d}${arg})${filter}`, 'BIGINT') : `avg(${d}${arg})${filter}`;
     }
     case 'first_value':
     case 'last_value':
@@ -320,7 +323,10 @@ function overToDuckDb(p: Extract<LogicalPlan, { kind: 'over-aggregate' }>, input
       case 'count_star':
         return `count(*) ${win}`;
       case 'sum0':
-        return `coalesce(sum(${arg}) ${win}, 0)`;
+        return isIntegral(c.type) ? `coalesce(${duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(sum(${arg}) ${win}, 0)`;
+      case 'sum':
+        // integer sums wrap as Java's int / long (duck-int64.ts)
+        return isIntegral(c.type) ? duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64) : `sum(${arg}) ${win}`;
       case 'listagg':
         // DuckDB joins a frame's values in the frame's order (time order)
         return `string_agg(${arg}, ${constantToDuckDb(c.separator ?? ',', T.STRING)}) ${win}`;

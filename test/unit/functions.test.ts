@@ -59,7 +59,7 @@ const CASES: readonly Case[] = [
   { sql: 'ARRAY[ROW(a, s)][1].`EXPR$1`', cols: 'a INT, s STRING', rows: [[1, 'x'], [null, 'y'], [2, null]], expect: ['x', 'y', null] },
   { sql: 'ARRAY[ROW(a, s)][1].`EXPR$0` IS NULL', cols: 'a INT, s STRING', rows: [[1, 'x'], [null, 'y']], expect: [false, true] },
   // add, sub, mul, div, mod, neg
-  { sql: 'a + b', cols: 'a INT, b INT', rows: [[1, 2], [null, 3], [-5, 2], [2147483647, 1]], expect: [3, null, -3, 2147483648] },
+  { sql: 'a + b', cols: 'a INT, b INT', rows: [[1, 2], [null, 3], [-5, 2], [2147483647, 1]], expect: [3, null, -3, -2147483648] }, // INT wraps as Java int (Flink)
   { sql: 'x + y', cols: 'x DOUBLE, y DOUBLE', rows: [[0.1, 0.2], [1e308, 1e308], [null, 1], [-0.5, 0.5], [NaN_, 1]], expect: [0.30000000000000004, INF, null, 0, NaN_] },
   { sql: 'd + a', cols: 'd DECIMAL(10, 2), a INT', rows: [[1.25, 2], [null, 1]], expect: [3.25, null] },
   { sql: 'b + a', cols: 'b BIGINT, a INT', rows: [[9007199254740990, 1], [-1, -2]], expect: [9007199254740991, -3] },
@@ -70,7 +70,7 @@ const CASES: readonly Case[] = [
   { sql: "dt + INTERVAL '12' HOUR", cols: 'dt DATE', rows: [['2020-02-28']], expect: ['2020-02-28'] },
   { sql: "dt + INTERVAL '36' HOUR", cols: 'dt DATE', rows: [['2020-02-28']], expect: ['2020-02-29'] },
   { sql: "dt + INTERVAL '1' YEAR", cols: 'dt DATE', rows: [['2020-02-29'], ['1999-12-31']], expect: ['2021-02-28', '2000-12-31'] },
-  { sql: 'a - b', cols: 'a INT, b INT', rows: [[1, 2], [null, 3], [-2147483648, 1]], expect: [-1, null, -2147483649] },
+  { sql: 'a - b', cols: 'a INT, b INT', rows: [[1, 2], [null, 3], [-2147483648, 1]], expect: [-1, null, 2147483647] }, // wraps
   { sql: 'x - y', cols: 'x DOUBLE, y DECIMAL(5, 1)', rows: [[0.3, 0.1], [1, null]], expect: [0.19999999999999998, null] },
   { sql: "ts - INTERVAL '1' MONTH", cols: 'ts TIMESTAMP', rows: [['2020-03-31 00:00:00.000'], ['2020-01-15 12:00:00.000']], expect: ['2020-02-29 00:00:00.000', '2019-12-15 12:00:00.000'] },
   { sql: "ts - INTERVAL '0.5' SECOND", cols: 'ts TIMESTAMP', rows: [['1970-01-01 00:00:00.000']], expect: ['1969-12-31 23:59:59.500'] },
@@ -79,12 +79,12 @@ const CASES: readonly Case[] = [
   { sql: "INTERVAL '1' SECOND * a", cols: 'a INT', rows: [[3], [null], [-2]], expect: [3000, null, -2000] },
   { sql: "ts + INTERVAL '1' HOUR * x", cols: 'ts TIMESTAMP, x DOUBLE', rows: [['2020-01-01 00:00:00.000', 1.5]], expect: ['2020-01-01 01:30:00.000'] },
   { sql: "INTERVAL '5' MONTH * x", cols: 'x DOUBLE', rows: [[0.5], [-0.5]], expect: [2, -2] },
-  { sql: 'a / b', cols: 'a INT, b INT', rows: [[7, 2], [-7, 2], [7, -2], [-7, -2], [1, 0], [0, 5], [null, 1], [5, null], [-2147483648, -1]], expect: [3, -3, -3, 3, null, 0, null, null, 2147483648] },
+  { sql: 'a / b', cols: 'a INT, b INT', rows: [[7, 2], [-7, 2], [7, -2], [-7, -2], [1, 0], [0, 5], [null, 1], [5, null], [-2147483648, -1]], expect: [3, -3, -3, 3, null, 0, null, null, -2147483648] }, // MIN / -1 wraps
   { sql: 'x / y', cols: 'x DOUBLE, y DOUBLE', rows: [[7, 2], [1, 0], [-1, 0], [0, 0], [1, -0.0], [1, 3], [INF, INF]], expect: [3.5, null, null, null, null, 1 / 3, NaN_] },
   { sql: 'd / a', cols: 'd DECIMAL(10, 2), a INT', rows: [[1.5, 2], [1, 0]], expect: [0.75, null] },
   { sql: 'a % b', cols: 'a INT, b INT', rows: [[7, 3], [-7, 3], [7, -3], [-7, -3], [5, 0], [null, 3]], expect: [1, -1, 1, -1, null, null] },
   { sql: 'x % y', cols: 'x DOUBLE, y DOUBLE', rows: [[7.5, 2], [-7.5, 2], [1, 0], [INF, 2], [5, INF]], expect: [1.5, -1.5, null, NaN_, 5] },
-  { sql: '-a', cols: 'a INT', rows: [[5], [-2147483648], [null], [0]], expect: [-5, 2147483648, null, 0] },
+  { sql: '-a', cols: 'a INT', rows: [[5], [-2147483648], [null], [0]], expect: [-5, -2147483648, null, 0] }, // -MIN wraps to MIN
   { sql: '-x', cols: 'x DOUBLE', rows: [[1.5], [NaN_], [-INF]], expect: [-1.5, NaN_, INF] },
   { sql: "-(INTERVAL '1' DAY * a)", cols: 'a INT', rows: [[2]], expect: [-172800000] },
 
@@ -173,7 +173,7 @@ const CASES: readonly Case[] = [
   { sql: 'CAST(s AS INT)', cols: 's STRING', rows: [['2147483648']], error: /cannot cast/ },
   { sql: 'CAST(s AS INT)', cols: 's STRING', rows: [['']], error: /cannot cast/ },
   { sql: 'TRY_CAST(s AS INT)', cols: 's STRING', rows: [['abc'], [''], ['1e10'], ['NaN'], [' 3 '], ['0x10'], ['1_000'], ['nan']], expect: [null, null, null, null, 3, null, null, null] },
-  { sql: 'TRY_CAST(s AS BIGINT)', cols: 's STRING', rows: [['9007199254740991'], ['9007199254740992'], ['-9007199254740991']], expect: [9007199254740991, null, -9007199254740991] },
+  { sql: 'TRY_CAST(s AS BIGINT)', cols: 's STRING', rows: [['9007199254740991'], ['-9007199254740991'], ['9223372036854775808']], expect: [9007199254740991, -9007199254740991, null] }, // 64-bit: 2^63 is out of range (beyond 2^53: bigint.sqltest)
   { sql: 'CAST(s AS DOUBLE)', cols: 's STRING', rows: [['1.5'], ['-1e-3'], ['NaN'], ['Infinity'], ['-Infinity'], ['.5'], ['1.'], [' 2 '], ['1e400'], ['1e-400']], expect: [1.5, -0.001, NaN_, INF, -INF, 0.5, 1, 2, INF, 0] },
   { sql: 'TRY_CAST(s AS DOUBLE)', cols: 's STRING', rows: [['abc'], ['inf'], ['1,5'], ['1.5.']], expect: [null, null, null, null] },
   { sql: 'TRY_CAST(s AS DECIMAL(5, 2))', cols: 's STRING', rows: [['1.005'], ['2.675'], ['-1.005'], ['999.995'], ['123'], ['x'], ['999.994']], expect: [1.01, 2.68, -1.01, null, 123, null, 999.99] },

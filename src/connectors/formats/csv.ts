@@ -34,6 +34,7 @@
 // skipped and counted.
 
 import { isWideDecimal } from '../../expr/decimal.js';
+import { type Int64, parseInt64 } from '../../common/int64.js';
 import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
 import { WeirError, internalError, planError } from '../../common/errors.js';
@@ -498,6 +499,9 @@ export class CsvDecoder implements RecordDecoder {
         break;
       case ValueKind.Bigint:
         v = parseInt53Bytes(buf, fs, fe);
+        // beyond ±(2^53-1) but a BIGINT: valid (the callers here only test validity; the
+        // column loop reads such values as bigints)
+        if (v !== v && parseInt64(asciiText(buf, fs, fe)) !== null) v = 0;
         break;
       case ValueKind.Double:
         v = parseDoubleBytes(buf, fs, fe);
@@ -630,6 +634,7 @@ export class CsvDecoder implements RecordDecoder {
 
     // Float64 kinds. The common ones get their own loops so the parser call is monomorphic.
     const values = new Float64Array(n);
+    let wide: Int64[] | null = null; // (row, value) pairs of BIGINTs beyond ±(2^53-1)
     for (let r = 0, k = slot; r < n; r++, k += width) {
       let fs = starts[k]!;
       let fe = ends[k]!;
@@ -670,14 +675,31 @@ export class CsvDecoder implements RecordDecoder {
           v = this.parseCell(kind, slot, fs, fe) ?? NaN;
       }
       if (v !== v) {
+        // a BIGINT beyond ±(2^53-1) but within ±(2^63-1): carried wide (common/int64.ts)
+        const w = kind === ValueKind.Bigint ? parseInt64(asciiText(buf, fs, fe)) : null;
+        if (w !== null) {
+          (wide ??= []).push(r, w);
+          continue;
+        }
         this.markBad(r, slot);
         if (stopAtBad) break;
         continue;
       }
       values[r] = v;
     }
+    if (wide !== null) {
+      const out: Int64[] = Array.from(values);
+      for (let j = 0; j < wide.length; j += 2) out[wide[j] as number] = wide[j + 1]!;
+      return { type, values: out, nulls };
+    }
     return { type, values, nulls };
   }
+}
+
+function asciiText(buf: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
+  return s;
 }
 
 export interface CsvEncoderOptions {
@@ -726,7 +748,7 @@ export class CsvEncoder implements RecordEncoder {
         if (col.nulls !== null && col.nulls[r] === 1) continue;
         const kind = this.kinds[c]!;
         if (kind === ValueKind.String) line += this.quoteString((col.values as string[])[r]!);
-        else line += scalarText(kind, this.types[c]!, (col.values as Float64Array | Uint8Array)[r]!);
+        else line += scalarText(kind, this.types[c]!, (col.values as Float64Array | Uint8Array)[r]!); // a wide BIGINT's bigint prints as its digits
       }
       out += line + '\n';
     }

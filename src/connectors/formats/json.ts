@@ -25,6 +25,7 @@
 // as text with three fraction digits, dates as `yyyy-MM-dd`, NaN/±Infinity as strings.
 
 import { isWideDecimal } from '../../expr/decimal.js';
+import { type Int64, parseInt64 } from '../../common/int64.js';
 import { Buffer } from 'node:buffer';
 import type { Batch, Column } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
@@ -189,6 +190,8 @@ export class JsonRowReader {
   private guess = 0;
   private cap = 0;
   private f64: (Float64Array | null)[] = [];
+  /** (column, row, value) triples of BIGINTs beyond ±(2^53-1) since begin() (common/int64.ts). */
+  private wide: Int64[] | null = null;
   private u8: (Uint8Array | null)[] = [];
   private str: (string[] | null)[] = [];
   private nulls: Uint8Array[] = [];
@@ -230,6 +233,7 @@ export class JsonRowReader {
   /** Starts a batch of up to `capacity` rows. */
   begin(capacity: number): void {
     this.cap = capacity;
+    this.wide = null;
     this.f64 = [];
     this.u8 = [];
     this.str = [];
@@ -254,6 +258,25 @@ export class JsonRowReader {
       if (strs !== null && strs !== undefined) strs.length = n;
       const values = strs ?? this.f64[s]?.subarray(0, n) ?? this.u8[s]!.subarray(0, n);
       columns.push({ type: this.types[s]!, values, nulls: any ? mask : null });
+    }
+    if (this.wide !== null) {
+      const w = this.wide;
+      this.wide = null;
+      const out = new Map<number, Int64[]>();
+      for (let j = 0; j < w.length; j += 3) {
+        const s = w[j] as number;
+        const row = w[j + 1] as number;
+        const f = this.f64[s]!;
+        // only slots still holding the NaN mark (a row rewritten after a bad record is not)
+        if (row >= n || f[row] === f[row]) continue;
+        let a = out.get(s);
+        if (a === undefined) out.set(s, (a = Array.from(f.subarray(0, n))));
+        a[row] = w[j + 2]!;
+      }
+      for (const [s, a] of out) {
+        for (let i = 0; i < n; i++) if (a[i] !== a[i]) a[i] = 0; // NaN marks of NULL or dropped rows
+        columns[s] = { ...columns[s]!, values: a };
+      }
     }
     return { length: n, columns, ops };
   }
@@ -438,6 +461,16 @@ export class JsonRowReader {
       if (q < 0) this.fail('malformed JSON value', line);
       ve = q;
       v = undefined;
+    }
+    if (v === undefined && kind === ValueKind.Bigint) {
+      // a BIGINT beyond ±(2^53-1) but within ±(2^63-1): carried wide (common/int64.ts); the
+      // slot holds NaN (never a BIGINT) until finish() puts the value in
+      const w = parseInt64(decodeUtf8(buf, vs, ve).trim());
+      if (w !== null) {
+        (this.wide ??= []).push(s, row, w);
+        this.f64[s]![row] = NaN;
+        return q;
+      }
     }
     if (v === undefined) this.badValue(s, decodeUtf8(buf, vs, ve), line);
     if (kind === ValueKind.Boolean) this.u8[s]![row] = v;

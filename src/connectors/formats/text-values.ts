@@ -258,7 +258,7 @@ export function explainBadValue(type: DataType, text: string): string {
     case 'INT':
       return integral ? `out of range for INT (${INT32_MIN}..${INT32_MAX})` : 'expected an integer';
     case 'BIGINT':
-      return integral ? `out of range: BIGINT values are exact only within ±${MAX_EXACT_INT} (2^53-1)` : 'expected an integer';
+      return integral ? 'out of range for BIGINT (-9223372036854775808..9223372036854775807)' : 'expected an integer';
     case 'DOUBLE':
       return 'expected a number';
     case 'DECIMAL':

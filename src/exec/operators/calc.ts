@@ -9,6 +9,8 @@ import { compileExpr, compileProjection } from '../../expr/compile.js';
 import type { Collector, Operator } from '../operator.js';
 
 export class CalcOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): expressions check wide BIGINT columns per function (expr/compile.ts). */
+  readonly wideInts = true;
   private readonly predicate: ((b: Batch) => Batch) | null;
   private readonly projection: ((b: Batch) => Batch) | null;
 

@@ -12,6 +12,8 @@ export interface ResultListener {
 }
 
 export class CollectOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): the client formats cells with formatCell / getScalar, exact for bigints. */
+  readonly wideInts = true;
   constructor(private readonly listener: ResultListener) {}
 
   processBatch(batch: Batch): void | Promise<void> {

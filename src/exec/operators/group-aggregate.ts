@@ -40,6 +40,8 @@ import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 
 export class GroupAggregateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
+  readonly wideInts = true;
   private readonly slots: AggregateSlots;
   private readonly groups = new KeyIndex();
   /** Keys of several columns (or one composite column): found by a column-wise hash instead. */

@@ -11,7 +11,8 @@ import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 
-export type MapKey = number | string | null;
+/** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
+export type MapKey = number | string | bigint | null;
 
 export class GroupKeys {
   private readonly kinds: ReturnType<typeof physicalKind>[];
@@ -19,6 +20,11 @@ export class GroupKeys {
   /** STRING keys, or composite key values ('obj' kind). */
   private str: unknown[][] = [];
   private nulls: Uint8Array[] = [];
+  /**
+   * Per key column, the BIGINT keys beyond ±(2^53-1) by slot (common/int64.ts); such a slot
+   * holds NaN in f64 (never a BIGINT value). null until the first one.
+   */
+  private big: (Map<number, bigint> | null)[] = [];
   private capacity = 0;
 
   constructor(
@@ -31,6 +37,7 @@ export class GroupKeys {
       this.f64.push(new Float64Array(0));
       this.str.push([]);
       this.nulls.push(new Uint8Array(0));
+      this.big.push(null);
     }
   }
 
@@ -52,8 +59,8 @@ export class GroupKeys {
       const v = c.values;
       const nulls = c.nulls;
       if (this.kinds[0] === 'obj') return (i) => (nulls !== null && nulls[i] === 1 ? null : canonicalText(v[i]));
-      if (nulls === null) return (i) => v[i] as number | string;
-      return (i) => (nulls[i] === 1 ? null : (v[i] as number | string));
+      if (nulls === null) return (i) => v[i] as number | string | bigint;
+      return (i) => (nulls[i] === 1 ? null : (v[i] as number | string | bigint));
     }
     return (i) => compositeKey(cols, i);
   }
@@ -84,8 +91,26 @@ export class GroupKeys {
       this.nulls[k]![slot] = isNull ? 1 : 0;
       if (isNull) continue;
       if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') this.str[k]![slot] = (c.values as unknown[])[row];
-      else this.f64[k]![slot] = (c.values as Float64Array | Uint8Array)[row]!;
+      else {
+        const v = (c.values as Float64Array | Uint8Array)[row]!;
+        if (typeof v === 'bigint') this.setBig(k, slot, v);
+        else {
+          this.f64[k]![slot] = v;
+          this.big[k]?.delete(slot);
+        }
+      }
     }
+  }
+
+  private setBig(k: number, slot: number, v: bigint): void {
+    this.f64[k]![slot] = NaN;
+    (this.big[k] ??= new Map()).set(slot, v);
+  }
+
+  /** A numeric key value of a slot: its number, or its bigint (NaN marks one). */
+  private numberAt(k: number, slot: number): number | bigint {
+    const x = this.f64[k]![slot]!;
+    return x === x ? x : this.big[k]!.get(slot)!;
   }
 
   values(slot: number): Scalar[] {
@@ -94,7 +119,7 @@ export class GroupKeys {
       if (this.nulls[k]![slot] === 1) out.push(null);
       else if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') out.push(this.str[k]![slot] as Scalar);
       else if (this.kinds[k] === 'bool') out.push(this.f64[k]![slot] === 1);
-      else out.push(this.f64[k]![slot]!);
+      else out.push(this.numberAt(k, slot));
     }
     return out;
   }
@@ -106,7 +131,7 @@ export class GroupKeys {
       if (this.nulls[k]![slot] === 1) b.pushNull();
       else if (this.kinds[k] === 'str') b.pushString(this.str[k]![slot] as string);
       else if (this.kinds[k] === 'obj') b.pushValue(this.str[k]![slot]);
-      else b.pushNumber(this.f64[k]![slot]!);
+      else b.push(this.numberAt(k, slot));
     }
   }
 
@@ -154,6 +179,13 @@ export class GroupKeys {
     return this.types.map((_, k) => {
       const nulls = this.nulls[k]!.slice(0, high);
       const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : this.f64[k]!.slice(0, high);
+      // BIGINT keys beyond ±(2^53-1): (slot, value) pairs after the NaN-marked values
+      const big = this.big[k];
+      if (big !== null && big !== undefined && big.size > 0) {
+        const pairs: (number | bigint)[] = [];
+        for (const [slot, v] of big) if (slot < high) pairs.push(slot, v);
+        if (pairs.length > 0) return [vals, nulls, pairs];
+      }
       return [vals, nulls];
     });
   }
@@ -182,7 +214,7 @@ export class GroupKeys {
   /** Restores saved slot from[i] into slot to[i]. */
   loadFrom(data: unknown[], from: Int32Array, to: Int32Array, n: number): void {
     this.types.forEach((_, k) => {
-      const [vals, nulls] = data[k] as [Float64Array | string[], Uint8Array];
+      const [vals, nulls, pairs] = data[k] as [Float64Array | string[], Uint8Array, (number | bigint)[] | undefined];
       const dn = this.nulls[k]!;
       for (let i = 0; i < n; i++) dn[to[i]!] = nulls[from[i]!]!;
       if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
@@ -191,6 +223,13 @@ export class GroupKeys {
       } else {
         const d = this.f64[k]!;
         for (let i = 0; i < n; i++) d[to[i]!] = (vals as Float64Array)[from[i]!]!;
+        const bigSaved = new Map<number, bigint>();
+        if (pairs !== undefined) for (let j = 0; j < pairs.length; j += 2) bigSaved.set(pairs[j] as number, pairs[j + 1] as bigint);
+        for (let i = 0; i < n; i++) {
+          const x = d[to[i]!]!;
+          if (x === x) this.big[k]?.delete(to[i]!);
+          else this.setBig(k, to[i]!, bigSaved.get(from[i]!)!);
+        }
       }
     });
   }
@@ -201,7 +240,7 @@ export class GroupKeys {
     if (this.types.length === 1) {
       if (this.nulls[0]![slot] === 1) return null;
       if (this.kinds[0] === 'obj') return canonicalText(this.str[0]![slot]);
-      return this.kinds[0] === 'str' ? (this.str[0]![slot] as string) : this.f64[0]![slot]!;
+      return this.kinds[0] === 'str' ? (this.str[0]![slot] as string) : this.numberAt(0, slot);
     }
     return this.mapKeyOf(this.values(slot));
   }
@@ -212,11 +251,11 @@ export class GroupKeys {
     if (values.length === 1) {
       const v = values[0]!;
       if (this.kinds[0] === 'obj') return v === null ? null : canonicalText(v);
-      return typeof v === 'boolean' ? (v ? 1 : 0) : (v as number | string);
+      return typeof v === 'boolean' ? (v ? 1 : 0) : (v as number | string | bigint);
     }
     const cols = values.map((v, k) => {
       const kind = this.kinds[k];
-      const vals = kind === 'obj' ? [v] : kind === 'str' ? [v === null ? '' : String(v)] : Float64Array.of(v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
+      const vals = kind === 'obj' || typeof v === 'bigint' ? [v] : kind === 'str' ? [v === null ? '' : String(v)] : Float64Array.of(v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number));
       return { type: this.types[k]!, values: vals, nulls: v === null ? Uint8Array.of(1) : null } as Column;
     });
     return compositeKey(cols, 0);

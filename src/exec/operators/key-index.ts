@@ -36,7 +36,8 @@ export class KeyIndex {
   private numbers = 0;
   private nanSlot = EMPTY;
   private nullSlot = EMPTY;
-  private strings: Map<string, number> | null = null;
+  /** STRING keys, and BIGINT keys beyond ±(2^53-1) as bigints (common/int64.ts): never equal to a string. */
+  private strings: Map<string | bigint, number> | null = null;
 
   constructor(initialCapacity = 16) {
     let cap = 16;

@@ -9,6 +9,8 @@ import { sliceBatch } from '../../common/batch.js';
 import type { Collector, Operator, OperatorSnapshot } from '../operator.js';
 
 export class LimitOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): slices batches without reading values. */
+  readonly wideInts = true;
   private seen = 0;
 
   constructor(

@@ -9,6 +9,8 @@ import type { SinkWriter } from '../../connectors/connector.js';
 import type { Operator, OperatorSnapshot } from '../operator.js';
 
 export class SinkOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): the writers print a wide BIGINT exactly (String of a bigint). */
+  readonly wideInts = true;
   /** Pending commits by checkpoint id, not yet known to be complete. */
   private readonly pending = new Map<number, unknown>();
 

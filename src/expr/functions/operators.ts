@@ -2,9 +2,8 @@
 //
 // Semantics (Flink SQL, with the documented weir choices):
 // - INT op INT is INT, with BIGINT it is BIGINT; integer division truncates toward zero
-//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend. An integer + - * whose
-//   result leaves ±(2^53-1) fails the job (mapIntExact) instead of rounding; Flink carries
-//   BIGINT to 2^63 and wraps there, which weir does not do yet.
+//   (`7 / 2` = 3, `-7 / 2` = -3); `%` takes the sign of the dividend. Overflow wraps as in
+//   Flink's generated Java: INT modulo 2^32, BIGINT modulo 2^64 (expr/int64-kernels.ts).
 // - Division or modulo by zero gives NULL (DuckDB's rule; Flink throws). Documented.
 // - DECIMAL is exact (expr/decimal.ts): Flink's result types, HALF_UP, overflow is NULL.
 // - Comparisons and arithmetic are strict: a NULL operand gives NULL. AND/OR use
@@ -15,7 +14,8 @@ import type { Column } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isComposite, isIntegral, isNumeric, typeToString } from '../../common/types.js';
 import { compositeEquals } from '../../common/composite.js';
-import { compareF64, mapF64, mapF64x2, mapIntExact, mapF64x2NullOnNaN, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
+import { compareF64, mapF64, mapF64x2, nullOnZeroDivisor, unionNulls, type Kernel } from '../kernels.js';
+import { bigintArithmetic, intArithmetic, integerNegate } from '../int64-kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
 import { compareWide, decimalArithmetic, decimalNegate, decimalResultType, isWideDecimal, precisionOf, scaleOf } from '../decimal.js';
@@ -29,11 +29,12 @@ export function arithmeticType(op: 'add' | 'sub' | 'mul' | 'div' | 'mod', a: Dat
   return decimalResultType(op, precisionOf(a), scaleOf(a), precisionOf(b), scaleOf(b));
 }
 
-function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', doc: string, intFn: (a: number, b: number) => number, realFn: (a: number, b: number) => number): void {
+function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', doc: string, realFn: (a: number, b: number) => number): void {
   registerFunction({
     name,
     sqlNames: [],
     doc,
+    wideInts: true,
     resolve(args): Signature | string {
       const [a, b] = args;
       if (a === undefined || b === undefined) return 'two operands';
@@ -76,7 +77,7 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
         return ret.kind === 'INTERVAL_YEAR_MONTH' ? mapF64x2(ret, (x, y) => Math.trunc(f(x, y))) : mapF64x2(ret, (x, y) => Math.round(f(x, y)));
       }
       if (ret.kind === 'DECIMAL') return decimalArithmetic(op, a, b, ret);
-      if (isIntegral(ret)) return op === 'div' || op === 'mod' ? mapF64x2NullOnNaN(ret, intFn) : mapIntExact(ret, doc, intFn);
+      if (isIntegral(ret)) return ret.kind === 'INT' ? intArithmetic(ret, op) : bigintArithmetic(ret, op);
       return op === 'div' || op === 'mod' ? nullOnZeroDivisor(ret, realFn) : mapF64x2(ret, realFn);
     },
   });
@@ -122,16 +123,17 @@ function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Ke
   };
 }
 
-numericBinary('add', 'add', 'a + b', (a, b) => a + b, (a, b) => a + b);
-numericBinary('sub', 'sub', 'a - b', (a, b) => a - b, (a, b) => a - b);
-numericBinary('mul', 'mul', 'a * b', (a, b) => a * b, (a, b) => a * b);
-numericBinary('div', 'div', 'a / b (integer division truncates)', (a, b) => (b === 0 ? NaN : Math.trunc(a / b)), (a, b) => a / b);
-numericBinary('mod', 'mod', 'a % b', (a, b) => (b === 0 ? NaN : a % b), (a, b) => a % b);
+numericBinary('add', 'add', 'a + b', (a, b) => a + b);
+numericBinary('sub', 'sub', 'a - b', (a, b) => a - b);
+numericBinary('mul', 'mul', 'a * b', (a, b) => a * b);
+numericBinary('div', 'div', 'a / b (integer division truncates)', (a, b) => a / b);
+numericBinary('mod', 'mod', 'a % b', (a, b) => a % b);
 
 registerFunction({
   name: 'neg',
   sqlNames: [],
   doc: '-a',
+  wideInts: true,
   resolve(args) {
     const a = args[0];
     if (a === undefined || !(isNumeric(a) || a.kind === 'INTERVAL_DAY_TIME' || a.kind === 'INTERVAL_YEAR_MONTH' || a.kind === 'NULL')) return 'a numeric operand';
@@ -140,6 +142,7 @@ registerFunction({
   },
   kernel(sig) {
     if (sig.ret.kind === 'DECIMAL') return decimalNegate(sig.ret);
+    if (isIntegral(sig.ret)) return integerNegate(sig.ret);
     return mapF64(sig.ret, (x) => -x);
   },
 });
@@ -160,6 +163,9 @@ function comparison(name: string, doc: string, f: (a: number, b: number) => bool
     name,
     sqlNames: [],
     doc,
+    // wide BIGINT columns (common/int64.ts) compare exactly: equal values have one JS form,
+    // and JS compares a bigint with a number exactly
+    wideInts: true,
     resolve(args) {
       const [a, b] = args;
       if (a === undefined || b === undefined) return 'two operands';
