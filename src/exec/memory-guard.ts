@@ -17,8 +17,8 @@ import { WeirError } from '../common/errors.js';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 
-export const LIVE_FRACTION = 0.8;
-export const SAMPLED_FRACTION = 0.95;
+export const LIVE_FRACTION = 0.7;
+export const SAMPLED_FRACTION = 0.9;
 export const RSS_FRACTION = 0.9;
 
 /** The memory this process may use: the machine's, or its cgroup's limit when lower. */
@@ -86,6 +86,19 @@ export function oldGeneration(): { used: number; limit: number } {
   return { used: h.used_heap_size - youngUsed, limit: h.heap_size_limit - reserve };
 }
 
+/** The heap check of this thread's running guard, for pollMemory (null: no guard running). */
+let pollHook: (() => void) | null = null;
+let polls = 0;
+
+/**
+ * Called by source tasks for every batch they read: every 32nd call checks the heap at once. A
+ * thread whose pipeline runs from batch to batch without giving the event loop a turn delays
+ * the guard's timer and GC observer, and a small heap could run out before either ran.
+ */
+export function pollMemory(): void {
+  if (pollHook !== null && (++polls & 31) === 0) pollHook();
+}
+
 /** Watches this thread's heap while `ops` run; `fail` is called once. Returns a stop function. */
 export function watchMemory(ops: () => readonly GuardedOperator[], fail: (e: WeirError) => void, opts: { sampleMs?: number } = {}): () => void {
   let done = false;
@@ -118,9 +131,12 @@ export function watchMemory(ops: () => readonly GuardedOperator[], fail: (e: Wei
     checkProcess();
   }, opts.sampleMs ?? 50);
   timer.unref();
+  const hook = (): void => check(SAMPLED_FRACTION);
+  pollHook = hook;
   return () => {
     done = true;
     obs.disconnect();
     clearInterval(timer);
+    if (pollHook === hook) pollHook = null;
   };
 }

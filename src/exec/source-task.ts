@@ -18,6 +18,7 @@ import type { OperatorContext, OperatorSnapshot } from './operator.js';
 import type { ReaderOptions } from '../connectors/connector.js';
 import { sliceBatch } from '../common/batch.js';
 import { processingTimeNow } from '../common/processing-clock.js';
+import { pollMemory } from './memory-guard.js';
 
 /** How often a processing-time source advances its watermark while it waits for data. */
 const PROCESSING_WATERMARK_MS = 50;
@@ -196,6 +197,7 @@ export class SourceTask extends Task {
   }
 
   private async processRaw(raw: Batch): Promise<void> {
+    pollMemory();
     const spec = this.spec;
     const out = spec.project === null ? raw : spec.project(raw);
     this.sourceCtx.metrics.rowsOut += out.length;
