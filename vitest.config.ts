@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import LongestFirst from './test/sequencer.js';
+import Interleaved from './test/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -8,8 +8,8 @@ export default defineConfig({
     // Tests that start real processes or DuckDB need more than the 5s default.
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    // Longest files first (test/sequencer.ts), so the two cores stay busy to the end.
-    sequence: { sequencer: LongestFirst },
+    // CPU-bound and waiting test files interleaved (test/sequencer.ts), so both cores stay busy.
+    sequence: { sequencer: Interleaved },
     pool: 'forks',
     // Three forks on two cores: the crash and shell tests spend most of their time waiting
     // (rate-limited sources, kill timers, a terminal to redraw); the recovery files use about
