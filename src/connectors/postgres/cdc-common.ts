@@ -4,6 +4,7 @@
 // pgError, quoteIdent, describeTable, pgTypeToWeir, textDecoder), so that the merge replaces
 // this file by imports from common.ts.
 
+import { type PgOptionNames, quoteIdent } from './common.js';
 import pg from 'pg';
 import { WeirError } from '../../common/errors.js';
 import { type DataType, physicalKind } from '../../common/types.js';
@@ -17,24 +18,14 @@ export interface PgEndpoint {
   readonly password: string | undefined;
 }
 
-/** The option names an error points at (postgres-cdc: hostname, port, ...). */
-export interface PgOptionNames {
-  readonly host: string;
-  readonly port?: string;
-  readonly database: string;
-  readonly user: string;
-  readonly password: string;
-  readonly table?: string;
-}
+export type { PgOptionNames };
+export { quoteIdent };
 
 export const CDC_OPTION_NAMES: PgOptionNames = { host: 'hostname', port: 'port', database: 'database-name', user: 'username', password: 'password', table: 'table-name' };
 
 /** Every value arrives as text (the snapshot casts to text; pgoutput sends text). */
 const RAW_TEXT_TYPES = { getTypeParser: () => (v: string) => v } as unknown as pg.CustomTypesConfig;
 
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
 
 /** A user-facing error from a PostgreSQL failure, naming the option to fix; never the password. */
 export function pgError(tableName: string, ep: PgEndpoint, names: PgOptionNames, e: unknown, what = 'PostgreSQL'): WeirError {
