@@ -192,6 +192,25 @@ describe('partition commit', () => {
     await w.close();
   });
 
+  it('the end of the input right after a checkpoint (the final one): partitions are committed only when its hidden files become visible', async () => {
+    const dir = tmp();
+    const w = await writer(table(ddl(dir, `, 'sink.partition-commit.trigger' = 'partition-time', 'partition.time-extractor.timestamp-pattern' = '$dt $hm:00:00', 'sink.partition-commit.delay' = '1 h'`)));
+    await w.write(rows([1, 'a', '2024-01-01', '10']));
+    await w.commit([await w.prepareCommit(1)]);
+    // the partition waits (no watermark); its last rows go into the final checkpoint's files
+    await w.write(rows([2, 'b', '2024-01-01', '10']));
+    w.watermark!(Infinity);
+    const final = await w.prepareCommit(2);
+    await w.finish();
+    // the input ended, but checkpoint 2 has not completed: row 2 is still hidden, so no success file
+    expect(visible(dir)).toEqual({ 'dt=2024-01-01/hm=10': ['1,a'] });
+    expect(success(dir)).toEqual([]);
+    await w.commit([final]);
+    expect(visible(dir)).toEqual({ 'dt=2024-01-01/hm=10': ['1,a', '2,b'] });
+    expect(success(dir)).toEqual(['dt=2024-01-01/hm=10/_SUCCESS']);
+    await w.close();
+  });
+
   it('the waiting partitions travel in the checkpoint: a new writer restoring it commits them', async () => {
     const dir = tmp();
     const t = table(ddl(dir, `, 'sink.partition-commit.trigger' = 'partition-time'`));

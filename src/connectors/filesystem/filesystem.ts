@@ -479,6 +479,10 @@ class FileWriter implements SinkWriter {
   private watermarkNow = -Infinity;
   private lastCheck = Date.now();
   private snapshots = 0;
+  /** Commits handed to checkpoints that have not completed yet (their files are still hidden). */
+  private readonly uncommitted = new Set<FilesystemCommit>();
+  /** The input ended while checkpoints were outstanding: what was written after them, committed with every partition once they complete. */
+  private finishing: FilesystemCommit | null = null;
   // per-batch scratch for partitioned writes
   private rowBucket = new Int32Array(0);
   private readonly keyText: (string | undefined)[];
@@ -637,12 +641,15 @@ class FileWriter implements SinkWriter {
     this.buckets.clear();
     const files = this.closed;
     this.closed = [];
-    return { files, watermark: this.watermarkNow, awaiting: this.committer?.awaitingEntries() ?? [] };
+    const c: FilesystemCommit = { files, watermark: this.watermarkNow, awaiting: this.committer?.awaitingEntries() ?? [] };
+    this.uncommitted.add(c);
+    return c;
   }
 
   async commit(pending: readonly unknown[]): Promise<void> {
     let watermark = -Infinity;
     for (const p of pending) {
+      this.uncommitted.delete(p as FilesystemCommit);
       for (const f of pendingFilesOf(p) as PendingFile[]) {
         if (existsSync(f.hidden)) renameSync(f.hidden, f.visible);
         // else: committed already (a restore repeating the commit)
@@ -656,12 +663,26 @@ class FileWriter implements SinkWriter {
       }
     }
     this.committer?.commitReady(watermark, Date.now());
+    const last = this.finishing;
+    if (last !== null && this.uncommitted.size === 1 && this.uncommitted.has(last)) {
+      // the checkpoints taken before the end of the input are complete: now the rest
+      this.finishing = null;
+      await this.commit([last]);
+      this.committer?.commitAll();
+    }
   }
 
   async finish(): Promise<void> {
     const pending = await this.prepareCommit();
+    // The end of the input: every partition is complete. A checkpoint taken just before (the
+    // final checkpoint) may still hold hidden files, which become visible when it completes;
+    // until then nothing more is committed (its watermark is the end of time), so no success
+    // file appears before all of a partition's rows.
+    if (this.uncommitted.size > 1) {
+      this.finishing = pending;
+      return;
+    }
     await this.commit([pending]);
-    // the end of the input: every partition is complete
     this.committer?.commitAll();
   }
 
