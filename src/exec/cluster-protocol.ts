@@ -5,6 +5,21 @@ import type { Job } from './job.js';
 import type { BarrierKind } from './source-task.js';
 import type { StateHandle } from '../checkpoint/storage.js';
 import type { OperatorMetrics } from './operator.js';
+import type { MessagePort } from 'node:worker_threads';
+import type { PhysicalPlan } from '../plan/physical.js';
+import type { JobOptions, PlacementInfo, RestoreState } from './job.js';
+
+/** What a worker needs to run its part of a cluster job. */
+export interface WorkerInit {
+  readonly plan: PhysicalPlan;
+  readonly options: JobOptions;
+  readonly restore: RestoreState | undefined;
+  readonly thread: number;
+  readonly placement: PlacementInfo;
+  readonly ports: readonly [number, MessagePort][];
+  /** The user-defined function modules of the job (src/expr/udf.ts), imported before the job is built. */
+  readonly udfModules: readonly string[];
+}
 
 export interface MetricsReport {
   /** [node id, subtask, metrics] for this thread's subtasks. */
@@ -14,6 +29,8 @@ export interface MetricsReport {
 }
 
 export type ToWorker =
+  /** Run a job (a worker runs one job at a time, and is kept for the next one: cluster.ts). */
+  | { readonly type: 'start'; readonly init: WorkerInit }
   | { readonly type: 'cancel' }
   | { readonly type: 'trigger'; readonly id: number; readonly kind: BarrierKind }
   | { readonly type: 'complete'; readonly id: number }

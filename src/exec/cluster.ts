@@ -30,6 +30,58 @@ function workerScript(): string {
   return dist;
 }
 
+/**
+ * Worker threads kept between jobs. Starting a thread and loading the engine's modules in it
+ * takes about 200 ms, more than a small job runs; a worker whose job ended well is kept here
+ * (unreferenced, so it never holds the process open) and runs the next job. A failed or
+ * cancelled job's workers are stopped, so no state of a broken job can reach another.
+ */
+const idleWorkers: Worker[] = [];
+const MAX_IDLE_WORKERS = 8;
+let started = 0;
+
+/** Worker threads started by this process so far (a kept worker is not counted again). */
+export function workerThreadsStarted(): number {
+  return started;
+}
+
+function takeWorker(): Worker {
+  const w = idleWorkers.pop();
+  if (w !== undefined) {
+    w.off('exit', forgetIdle);
+    w.off('error', ignoreIdleError);
+    w.ref();
+    return w;
+  }
+  started++;
+  return new Worker(workerScript());
+}
+
+function forgetIdle(this: Worker): void {
+  const i = idleWorkers.indexOf(this);
+  if (i >= 0) idleWorkers.splice(i, 1);
+}
+
+/** An idle worker that fails is only forgotten (its 'exit' follows). */
+function ignoreIdleError(): void {}
+
+function keepWorker(w: Worker): void {
+  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
+    void w.terminate();
+    return;
+  }
+  w.unref();
+  w.on('exit', forgetIdle);
+  w.on('error', ignoreIdleError);
+  idleWorkers.push(w);
+}
+
+/** Stops the kept workers (tests; a process that ends does not need it). */
+export async function stopIdleWorkers(): Promise<void> {
+  const all = idleWorkers.splice(0);
+  await Promise.all(all.map((w) => w.terminate()));
+}
+
 export interface JobHandle {
   run(): Promise<void>;
   cancel(): void;
@@ -99,13 +151,11 @@ export class ClusterJob implements JobHandle {
     const done = this.inits.map(
       (init) =>
         new Promise<void>((resolve) => {
-          const w = new Worker(workerScript(), {
-            workerData: { plan: this.plan, options, restore: this.restore, thread: init.thread, placement: this.placement, ports: init.ports, udfModules: loadedFunctionModules() },
-            transferList: init.ports.map(([, p]) => p),
-          });
+          const w = takeWorker();
           this.workers.push(w);
           let finished = false;
-          w.on('message', (m: ToMain) => {
+          let failed = false;
+          const onMessage = (m: ToMain): void => {
             if (m.type === 'ack') {
               this.eventsSink?.onAck(m.taskId, m.id, m.handles, m.alignmentMs);
               return;
@@ -119,20 +169,41 @@ export class ClusterJob implements JobHandle {
               return;
             }
             this.reports.set(init.thread, m);
-            if (m.type === 'done') finished = true;
-            else if (m.type === 'error') {
-              finished = true;
+            if (m.type === 'metrics') return;
+            if (m.type === 'error') {
+              failed = true;
               fail(errorFromWire(m.error));
             }
-          });
-          w.on('error', (e) => {
-            finished = true;
+            settle();
+          };
+          const onError = (e: Error): void => {
+            failed = true;
             fail(e);
-          });
-          w.on('exit', (code) => {
-            if (!finished && !this.cancelled) fail(new WeirError('execution', `worker thread ${init.thread} stopped (exit code ${code}) while its subtasks ran`));
+            settle();
+          };
+          const onExit = (code: number): void => {
+            failed = true;
+            if (!this.cancelled) fail(new WeirError('execution', `worker thread ${init.thread} stopped (exit code ${code}) while its subtasks ran`));
+            settle();
+          };
+          const settle = (): void => {
+            if (finished) return;
+            finished = true;
+            w.off('message', onMessage);
+            w.off('error', onError);
+            w.off('exit', onExit);
+            // nothing more of this job goes to it (it may run another job next)
+            const i = this.workers.indexOf(w);
+            if (i >= 0) this.workers.splice(i, 1);
+            // a worker whose job ended well runs the next job; any other is stopped
+            if (failed || this.cancelled) void w.terminate();
+            else keepWorker(w);
             resolve();
-          });
+          };
+          w.on('message', onMessage);
+          w.on('error', onError);
+          w.on('exit', onExit);
+          w.postMessage({ type: 'start', init: { plan: this.plan, options, restore: this.restore, thread: init.thread, placement: this.placement, ports: init.ports, udfModules: loadedFunctionModules() } } satisfies ToWorker, init.ports.map(([, p]) => p));
         }),
     );
     const local = this.local.run().catch((e: unknown) => fail(e instanceof Error ? e : new Error(String(e))));

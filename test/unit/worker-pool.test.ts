@@ -1,0 +1,30 @@
+// Worker threads are kept between parallel jobs of one process (src/exec/cluster.ts): the next
+// job runs on them without a thread start. A kept worker must not carry anything of the
+// previous job: here the session time zone, which a worker-side projection uses.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collectScript } from '../../src/verify/collect.js';
+import { workerThreadsStarted } from '../../src/exec/cluster.js';
+
+describe('worker threads kept between jobs', () => {
+  it('later p2 jobs reuse the threads, each with its own session time zone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-pool-'));
+    // two files: both source subtasks (on the two workers) read one
+    writeFileSync(join(dir, 'a.csv'), '1,0\n');
+    writeFileSync(join(dir, 'b.csv'), '2,3600000\n');
+    const sql = `CREATE TABLE t (k INT, ms BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv');
+SELECT k, CAST(TO_TIMESTAMP_LTZ(ms, 3) AS STRING) AS s FROM t;`;
+    const run = async (zone: string): Promise<string[]> => {
+      const r = await collectScript({ name: 'z.sql', text: sql }, { parallelism: 2, options: { 'table.local-time-zone': zone } });
+      return r.queries[0]!.rows.map((row) => `${String(row[0])} ${String(row[1])}`).sort();
+    };
+    // worked out by hand: epoch 0 and 1 h in each zone
+    expect(await run('Asia/Tokyo')).toEqual(['1 1970-01-01 09:00:00.000', '2 1970-01-01 10:00:00.000']);
+    const afterFirst = workerThreadsStarted();
+    expect(await run('UTC')).toEqual(['1 1970-01-01 00:00:00.000', '2 1970-01-01 01:00:00.000']);
+    expect(await run('America/New_York')).toEqual(['1 1969-12-31 19:00:00.000', '2 1969-12-31 20:00:00.000']);
+    expect(workerThreadsStarted()).toBe(afterFirst);
+  });
+});
