@@ -5,7 +5,7 @@
 // this file by imports from common.ts.
 
 import { type PgOptionNames, quoteIdent } from './common.js';
-import pg from 'pg';
+import type pg from 'pg';
 import { WeirError } from '../../common/errors.js';
 import { type DataType, physicalKind } from '../../common/types.js';
 import { daysFromCivil } from '../../common/time.js';
@@ -56,7 +56,9 @@ export function pgError(tableName: string, ep: PgEndpoint, names: PgOptionNames,
 
 /** A connected client: UTC session, ISO dates, exact floats, every value as text. */
 export async function connectPg(tableName: string, ep: PgEndpoint, names: PgOptionNames, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const c = new pg.Client({
+  // pg is loaded on first use: a job without PostgreSQL does not pay for it at start-up
+  const { default: pgm } = await import('pg');
+  const c = new pgm.Client({
     host: ep.host,
     port: ep.port,
     database: ep.database,

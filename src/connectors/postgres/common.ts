@@ -10,7 +10,7 @@ import { canonicalDecimalText, isWideDecimal } from '../../expr/decimal.js';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import type pg from 'pg';
 import { WeirError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
 import { T, typeToString } from '../../common/types.js';
@@ -129,7 +129,9 @@ export const RAW_TEXT_TYPES = { getTypeParser: () => (v: string) => v } as unkno
  * text. Failures become a WeirError naming the option to fix, with the password redacted.
  */
 export async function connectPg(table: TableDef, ep: PgEndpoint, names: PgOptionNames, extra: Partial<pg.ClientConfig> = {}): Promise<pg.Client> {
-  const client = new pg.Client({
+  // pg is loaded on first use: a job without PostgreSQL does not pay for it at start-up
+  const { default: pgm } = await import('pg');
+  const client = new pgm.Client({
     host: ep.host,
     port: ep.port,
     database: ep.database,
