@@ -5,11 +5,10 @@
 // gathers their metrics, and fails the whole job on the first error.
 
 import { loadedFunctionModules } from '../expr/udf.js';
-import { MessageChannel, Worker } from 'node:worker_threads';
+import { MessageChannel } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { keepWorker, takeWorker } from './worker-pool.js';
 import type { MessagePort } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
-import { join, dirname } from 'node:path';
-import { existsSync } from 'node:fs';
 import { WeirError, errorFromWire, internalError } from '../common/errors.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import type { JobEvents, JobOptions, PlacementInfo, RestoreState } from './job.js';
@@ -20,67 +19,6 @@ import { PortMux } from './remote.js';
 import type { OperatorMetrics } from './operator.js';
 import { newMetrics } from './operator.js';
 import type { MetricsReport, ToMain, ToWorker } from './cluster-protocol.js';
-
-/** The compiled worker script (under vitest the sources are .ts; workers run dist/). */
-function workerScript(): string {
-  const here = fileURLToPath(import.meta.url);
-  if (here.endsWith('.js')) return join(dirname(here), 'worker-main.js');
-  const dist = join(dirname(here), '..', '..', 'dist', 'src', 'exec', 'worker-main.js');
-  if (!existsSync(dist)) throw internalError(`worker script not built: ${dist} (run npm run build)`);
-  return dist;
-}
-
-/**
- * Worker threads kept between jobs. Starting a thread and loading the engine's modules in it
- * takes about 200 ms, more than a small job runs; a worker whose job ended well is kept here
- * (unreferenced, so it never holds the process open) and runs the next job. A failed or
- * cancelled job's workers are stopped, so no state of a broken job can reach another.
- */
-const idleWorkers: Worker[] = [];
-const MAX_IDLE_WORKERS = 8;
-let started = 0;
-
-/** Worker threads started by this process so far (a kept worker is not counted again). */
-export function workerThreadsStarted(): number {
-  return started;
-}
-
-function takeWorker(): Worker {
-  const w = idleWorkers.pop();
-  if (w !== undefined) {
-    w.off('exit', forgetIdle);
-    w.off('error', ignoreIdleError);
-    w.ref();
-    return w;
-  }
-  started++;
-  return new Worker(workerScript());
-}
-
-function forgetIdle(this: Worker): void {
-  const i = idleWorkers.indexOf(this);
-  if (i >= 0) idleWorkers.splice(i, 1);
-}
-
-/** An idle worker that fails is only forgotten (its 'exit' follows). */
-function ignoreIdleError(): void {}
-
-function keepWorker(w: Worker): void {
-  if (idleWorkers.length >= MAX_IDLE_WORKERS) {
-    void w.terminate();
-    return;
-  }
-  w.unref();
-  w.on('exit', forgetIdle);
-  w.on('error', ignoreIdleError);
-  idleWorkers.push(w);
-}
-
-/** Stops the kept workers (tests; a process that ends does not need it). */
-export async function stopIdleWorkers(): Promise<void> {
-  const all = idleWorkers.splice(0);
-  await Promise.all(all.map((w) => w.terminate()));
-}
 
 export interface JobHandle {
   run(): Promise<void>;

@@ -6,7 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectScript } from '../../src/verify/collect.js';
-import { workerThreadsStarted } from '../../src/exec/cluster.js';
+import { prestartFromArgv, stopIdleWorkers, workerThreadsStarted } from '../../src/exec/worker-pool.js';
+import { availableParallelism } from 'node:os';
 
 describe('worker threads kept between jobs', () => {
   it('later p2 jobs reuse the threads, each with its own session time zone', async () => {
@@ -26,5 +27,25 @@ SELECT k, CAST(TO_TIMESTAMP_LTZ(ms, 3) AS STRING) AS s FROM t;`;
     expect(await run('UTC')).toEqual(['1 1970-01-01 00:00:00.000', '2 1970-01-01 01:00:00.000']);
     expect(await run('America/New_York')).toEqual(['1 1969-12-31 19:00:00.000', '2 1969-12-31 20:00:00.000']);
     expect(workerThreadsStarted()).toBe(afterFirst);
+  });
+
+  it('the launcher starts a parallel run\'s workers from its arguments, and nothing otherwise', async () => {
+    await stopIdleWorkers();
+    const n = workerThreadsStarted();
+    const started = (argv: string[]): number => {
+      const before = workerThreadsStarted();
+      prestartFromArgv(argv);
+      return workerThreadsStarted() - before;
+    };
+    expect(started(['run', 'job.sql'])).toBe(0);
+    expect(started(['explain', 'job.sql', '-p', '2'])).toBe(0);
+    expect(started(['run', 'job.sql', '--set', 'execution.worker-threads=1', '-p', '2'])).toBe(0);
+    expect(started(['run', 'job.sql', '-p', '2'])).toBe(Math.min(2, availableParallelism()));
+    await stopIdleWorkers();
+    expect(started(['verify', 'job.sql', '--set', 'parallelism.default=3'])).toBe(Math.min(3, availableParallelism()));
+    // kept workers are not started again
+    expect(started(['run', 'job.sql', '--parallelism=2'])).toBe(0);
+    await stopIdleWorkers();
+    expect(workerThreadsStarted()).toBeGreaterThan(n);
   });
 });
