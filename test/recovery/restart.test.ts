@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { runFile } from '../../src/cli/main.js';
 import type { CliIO } from '../../src/cli/main.js';
 import { committedLines, foldDebezium } from './crash.js';
+import { weir } from '../cli/weir.js';
 
 const KEYS = 7;
 const ROWS = 1000; // per input file; two files, two splits
@@ -146,6 +147,22 @@ describe('automatic restart from the latest checkpoint', () => {
     });
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/weir: the job failed: .*(ENOENT|no such file)/);
+    expectExactOutput(dir);
+  });
+
+  it('an INSERT typed into the shell restarts the same way; the shell says so and the output is exact', async () => {
+    const dir = jobDir(`throw new Error('injected failure at ' + v);`);
+    const script = [
+      `SET 'state.checkpoints.dir' = '${join(dir, 'chk')}';`,
+      `SET 'execution.checkpointing.interval' = '100ms';`,
+      `SET 'restart-strategy.type' = 'fixed-delay';`,
+      `SET 'restart-strategy.fixed-delay.delay' = '50ms';`,
+      readFileSync(join(dir, 'job.sql'), 'utf8'),
+    ].join('\n');
+    const r = await weir([], { input: script, cwd: dir });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/job [0-9a-f]+ failed: function fault failed on the row \(\d+\): injected failure at \d+; restarting from (checkpoint chk-\d+|the beginning)/);
+    expect(r.stderr).toMatch(/job [0-9a-f]+ finished after 1 automatic restart: [\d,]+ rows read/);
     expectExactOutput(dir);
   });
 

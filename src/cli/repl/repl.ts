@@ -29,6 +29,7 @@ import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestor
 import { planNotices } from '../../exec/state-notices.js';
 import type { PhysicalPlan } from '../../plan/physical.js';
 import type { JobSummary } from '../../exec/job-runner.js';
+import { describeRestartStrategy, restartStrategyOf } from '../../exec/restart-strategy.js';
 import { loadCheckpoint } from '../../checkpoint/restore.js';
 import { createSourceConnector } from '../../connectors/registry.js';
 import { ROW_KIND_TEXT, RowKind } from '../../common/batch.js';
@@ -622,8 +623,24 @@ export class Repl {
       restore = prepareRestore(plan, loaded);
       this.io.output.write(`restoring from ${join(loaded.dir, `chk-${loaded.id}`)}\n`);
     }
-    const running = new RunningJob(plan, options, { jobId: id, checkpoint: { dir, config: coordinatorConfig(options), retained: Math.max(1, Number(options.get('state.checkpoints.num-retained') ?? 3)) } }, restore);
     const sync = !this.interactive || options.get('table.dml-sync') === 'true';
+    // a failure restarts the job from its latest checkpoint, as `weir run` does (restart-strategy.*)
+    const restart = restartStrategyOf(options);
+    const running: RunningJob = new RunningJob(
+      plan,
+      options,
+      {
+        jobId: id,
+        checkpoint: { dir, config: coordinatorConfig(options), retained: Math.max(1, Number(options.get('state.checkpoints.num-retained') ?? 3)) },
+        restart,
+        onRestart: (r) => {
+          const text = `job ${id} failed: ${r.cause}; restarting from ${running.restartPoint()} in ${(r.delayMs / 1000).toFixed(1)}s (restart ${r.restarts}, ${describeRestartStrategy(restart)})`;
+          if (sync) this.io.error.write(`${text}\n`);
+          else this.notify(text);
+        },
+      },
+      restore,
+    );
     const oneLine = text.replace(/\s+/g, ' ');
     const job = new BackgroundJob(id, oneLine, running, dir, (j) => {
       if (!sync) this.notify(this.jobEndMessage(j));
@@ -644,7 +661,7 @@ export class Repl {
     const s = j.summary;
     switch (j.status) {
       case 'FINISHED':
-        return `job ${j.id} finished: ${plural(s!.rowsRead, 'row')} read, ${plural(s!.rowsWritten, 'row')} written${s!.skipped > 0 ? `, ${skippedRecords(s!.skipped)}` : ''}${s!.lateDropped > 0 ? `, ${plural(s!.lateDropped, 'late record')} dropped` : ''}`;
+        return `job ${j.id} finished${s!.restarts > 0 ? ` after ${plural(s!.restarts, 'automatic restart')}` : ''}: ${plural(s!.rowsRead, 'row')} read, ${plural(s!.rowsWritten, 'row')} written${s!.skipped > 0 ? `, ${skippedRecords(s!.skipped)}` : ''}${s!.lateDropped > 0 ? `, ${plural(s!.lateDropped, 'late record')} dropped` : ''}`;
       case 'STOPPED':
         return `job ${j.id} stopped${j.lastCheckpoint !== undefined ? ` with a savepoint at ${j.lastCheckpoint}; to resume: SET 'execution.savepoint.path' = '${j.lastCheckpoint}'; then the same INSERT` : ''}`;
       case 'FAILED': {
