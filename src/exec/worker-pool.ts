@@ -25,6 +25,9 @@ function workerScript(): string {
  */
 const idleWorkers: Worker[] = [];
 const MAX_IDLE_WORKERS = 8;
+/** A worker idle this long is stopped, so a shell left open does not hold threads and their heaps. */
+const IDLE_MS = 60_000;
+const idleTimers = new Map<Worker, NodeJS.Timeout>();
 let started = 0;
 
 /** Worker threads started by this process so far (a kept worker is not counted again). */
@@ -37,6 +40,8 @@ export function takeWorker(): Worker {
   if (w !== undefined) {
     w.off('exit', forgetIdle);
     w.off('error', ignoreIdleError);
+    clearTimeout(idleTimers.get(w));
+    idleTimers.delete(w);
     w.ref();
     return w;
   }
@@ -47,6 +52,8 @@ export function takeWorker(): Worker {
 function forgetIdle(this: Worker): void {
   const i = idleWorkers.indexOf(this);
   if (i >= 0) idleWorkers.splice(i, 1);
+  clearTimeout(idleTimers.get(this));
+  idleTimers.delete(this);
 }
 
 /** An idle worker that fails is only forgotten (its 'exit' follows). */
@@ -61,6 +68,9 @@ export function keepWorker(w: Worker): void {
   w.on('exit', forgetIdle);
   w.on('error', ignoreIdleError);
   idleWorkers.push(w);
+  const t = setTimeout(() => void w.terminate(), IDLE_MS);
+  t.unref();
+  idleTimers.set(w, t);
 }
 
 /**
