@@ -206,8 +206,10 @@ export class WindowAggregateOperator implements Operator {
       this.slotBuf = new Int32Array(cap);
       this.rowBuf = new Int32Array(cap);
     }
-    const ops = this.inputUpdating ? batch.ops : null;
-    if (ops !== null && this.retSlotBuf.length < cap) {
+    const updating = this.inputUpdating;
+    // (a changelog batch of inserts only may carry no ops column)
+    const ops = batch.ops;
+    if (updating && this.retSlotBuf.length < cap) {
       this.retSlotBuf = new Int32Array(cap);
       this.retRowBuf = new Int32Array(cap);
     }
@@ -244,8 +246,8 @@ export class WindowAggregateOperator implements Operator {
         win.slots.push(slot);
         this.place(slot, win);
       }
-      if (ops !== null) {
-        if (!isAccumulate(ops[row]!)) {
+      if (updating) {
+        if (ops !== null && !isAccumulate(ops[row]!)) {
           retSlots[r] = slot;
           retRows[r++] = row;
           this.slotCount[slot]!--;
