@@ -12,6 +12,7 @@ import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { AggCall } from '../../src/plan/logical.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
+import { Session } from '../../src/sql/session.js';
 
 // input: k, v, ts; TUMBLE(10 s) GROUP BY k: COUNT(*), MIN(v), MAX(v), SUM(v)
 const IN: DataType[] = [T.STRING, T.BIGINT, T.TIMESTAMP];
@@ -61,5 +62,20 @@ describe('window aggregation over a changelog', () => {
     op.processWatermark(Infinity, out);
     expect(rows(out.drain())).toEqual([JSON.stringify(['a', 1, 8, 8, 8, 10_000])]);
     expect(c.metrics.lateDropped).toBe(1);
+  });
+});
+
+describe('EXPLAIN CHANGELOG_MODE of a window aggregation over a changelog', () => {
+  it('the source is [I,UB,UA,D], the window aggregate consumes retractions and is [I]; an append-only sink accepts it', () => {
+    const s = new Session();
+    const ddl = `CREATE TABLE cdc (k STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '/nonexistent/cdc.json', 'format' = 'debezium-json');
+CREATE TABLE out1 (k STRING, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '/nonexistent/out', 'format' = 'csv');`;
+    const results = s.executeScript({ name: 'x.sql', text: `${ddl}\nEXPLAIN CHANGELOG_MODE INSERT INTO out1 SELECT k, COUNT(*) FROM TABLE(HOP(TABLE cdc, DESCRIPTOR(ts), INTERVAL '5' SECOND, INTERVAL '10' SECOND)) GROUP BY window_start, window_end, k;` });
+    const last = results[results.length - 1]!.result;
+    if (last.kind !== 'explain') throw new Error('no EXPLAIN result');
+    const physical = last.text.slice(last.text.indexOf('== Physical Plan =='));
+    expect(physical).toMatch(/\] Source\(table=cdc.*changelogMode=\[I,UB,UA,D\]/);
+    expect(physical).toMatch(/\] WindowAggregate\(HOP\(.*, consumes retractions\) .*changelogMode=\[I\]/);
+    expect(physical).not.toMatch(/LocalWindowAggregate/);
   });
 });
