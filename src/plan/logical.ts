@@ -423,7 +423,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
 
 /**
  * True when the node's output is a changelog with updates or deletes (not append-only).
- * Window aggregates are append-only; a GROUP BY without a window is not.
+ * Window aggregates are append-only (over a changelog too); a GROUP BY without a window is not.
  */
 export function isUpdating(p: LogicalPlan): boolean {
   switch (p.kind) {
@@ -434,7 +434,9 @@ export function isUpdating(p: LogicalPlan): boolean {
     case 'values':
       return false;
     case 'window-aggregate':
-      return isUpdating(p.input);
+      // final rows at the watermark, also over a changelog (its -U/-D rows retract from windows
+      // still open), as Flink's window aggregate
+      return false;
     case 'join':
       return joinIsUpdating(p.joinType, p.strategy, isUpdating(p.left), isUpdating(p.right));
     case 'rank':

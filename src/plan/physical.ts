@@ -93,7 +93,11 @@ export type OperatorSpec =
   | { readonly kind: 'unnest'; readonly exprs: readonly BoundExpr[]; readonly ordinality: boolean; readonly outer: boolean }
   /** A table function joined per row (logical.ts CorrelateNode). */
   | { readonly kind: 'correlate'; readonly fn: string; readonly name: string; readonly args: readonly BoundExpr[]; readonly joinType: 'inner' | 'left' }
-  | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase }
+  /**
+   * `inputUpdating`: the input is a changelog (-U/-D rows retract from their windows; the
+   * operator keeps retractable accumulators and a record count per group and window).
+   */
+  | { readonly kind: 'window-aggregate'; readonly window: WindowSpec; readonly timeIndex: number; readonly keys: readonly number[]; readonly aggs: readonly AggCall[]; readonly phase: WindowPhase; readonly inputUpdating?: boolean }
   | {
       readonly kind: 'group-aggregate';
       readonly keys: readonly number[];
@@ -360,8 +364,19 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       case 'window-aggregate': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
-        if (inNode.updating) throw planError('a window aggregation over an updating input (a changelog) is not supported', undefined, 'window aggregations need an append-only input; aggregate the changelog with a GROUP BY without a window instead');
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
+        if (inNode.updating) {
+          // As Flink (1.19+, FLINK-20281): TUMBLE, HOP and CUMULATE aggregate a changelog; -U/-D
+          // rows retract from their windows, and the result stays append-only (final rows at the
+          // watermark). SESSION windows over a changelog are not built here.
+          if (p.window.kind === 'session') {
+            throw planError('a SESSION window aggregation over an updating input (a changelog) is not supported', undefined, 'use TUMBLE, HOP or CUMULATE over the changelog (they retract -U/-D rows from their windows), or a session window over an append-only table');
+          }
+          if (p.attached !== undefined) throw planError('a window aggregation over windows assigned upstream of an updating input is not supported', undefined, 'apply TUMBLE, HOP or CUMULATE directly to the changelog table');
+          // one phase: retracting partial rows of a local phase is not built (results are the same)
+          const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
+          return add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: p.aggs, phase: { kind: 'single' }, inputUpdating: true }, parallelism, [{ from: input, partitioning }], p.schema, false);
+        }
         const unmergeable = p.aggs.find((a) => a.fn === 'udaf' && !a.udf!.mergeable);
         if (p.window.kind === 'session' && unmergeable !== undefined) {
           throw planError(`the aggregate function ${unmergeable.udf!.name} has no merge, which a SESSION window needs (sessions merge when a row bridges them)`, undefined, 'export merge(acc, accs) from its module');
@@ -595,7 +610,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
       let time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
       if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
-      return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}])`;
+      return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating === true ? ', consumes retractions' : ''})`;
     }
     case 'group-aggregate': {
       const names = inNames();
@@ -685,7 +700,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`${n.name}|${n.schema.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}|`);
     switch (s.kind) {
       case 'window-aggregate':
-        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
+        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}`);
         break;
       case 'group-aggregate':
         h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);

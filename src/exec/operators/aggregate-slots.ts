@@ -31,6 +31,8 @@ export const ALL_KEY_GROUPS = -1;
 export interface WindowSlotBlock extends SlotBlock {
   readonly starts: Float64Array;
   readonly ends: Float64Array;
+  /** Over a changelog input: each slot's record count (a window aggregate's retractions). */
+  readonly counts?: Float64Array;
 }
 
 /**

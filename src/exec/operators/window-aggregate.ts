@@ -11,10 +11,16 @@
 // Late rows: a row whose windows have all fired is dropped and counted (metrics.lateDropped);
 // a HOP/CUMULATE row still counts toward those of its windows that are open.
 //
-// Retractions: not accepted (the planner rejects updating inputs).
+// Retractions (`inputUpdating`, a changelog input; single phase only, as planned): a -U/-D
+// row retracts from every window of its time that is still open, with retractable
+// accumulators (MIN/MAX keep their value multisets) and a record count per slot. A retraction
+// whose windows have all fired is late: dropped and counted like a late insert. A window's
+// group whose count is back to zero when it fires emits nothing (as Flink's window
+// processors, which test the record count). The output stays append-only.
 //
-// Snapshot: one columnar block in slot order (window bounds, key groups, keys, accumulators); the
-// current watermark as operator state, so a restored operator drops the same late rows.
+// Snapshot: one columnar block in slot order (window bounds, key groups, keys, accumulators,
+// and the record counts over a changelog); the current watermark as operator state, so a
+// restored operator drops the same late rows.
 //
 // Two-phase aggregation (phase 'local' and 'global', planned for splittable aggregates):
 // - local runs before the shuffle, on its subtask's rows: it never drops a row; when its
@@ -39,6 +45,8 @@ import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-s
 import type { WindowSlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
+import { isAccumulate } from '../../common/batch.js';
+import { internalError } from '../../common/errors.js';
 
 interface OpenWindow {
   readonly start: number;
@@ -79,6 +87,10 @@ export class WindowAggregateOperator implements Operator {
   /** Window bounds of each slot (snapshots read these instead of walking the windows). */
   private slotStart: Float64Array = new Float64Array(0);
   private slotEnd: Float64Array = new Float64Array(0);
+  /** Changelog input: each slot's record count (+I/+U add one, -U/-D take one away). */
+  private slotCount: Float64Array = new Float64Array(0);
+  private retSlotBuf: Int32Array = new Int32Array(0);
+  private retRowBuf: Int32Array = new Int32Array(0);
   /** windowFor's cache: window ends and windows, indexed by end / quantum. */
   private readonly cacheEnds = new Float64Array(WINDOW_CACHE).fill(NaN);
   private readonly cacheWins: (OpenWindow | undefined)[] = new Array<OpenWindow | undefined>(WINDOW_CACHE);
@@ -110,8 +122,10 @@ export class WindowAggregateOperator implements Operator {
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
     private readonly phase: WindowPhase = { kind: 'single' },
+    private readonly inputUpdating = false,
   ) {
-    this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    if (inputUpdating && phase.kind !== 'single') throw internalError('a window aggregation over a changelog runs in one phase');
+    this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
     const window = phase.kind === 'local' && phase.sliced === true && spec.kind === 'hop' ? { kind: 'tumble' as const, size: spec.slide, offset: spec.offset } : spec;
     this.window = window;
     const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' ? spec.size / spec.slide : 1;
@@ -145,9 +159,15 @@ export class WindowAggregateOperator implements Operator {
       const b = new Float64Array(cap);
       b.set(this.slotEnd);
       this.slotEnd = b;
+      if (this.inputUpdating) {
+        const c = new Float64Array(cap);
+        c.set(this.slotCount);
+        this.slotCount = c;
+      }
     }
     this.slotStart[slot] = win.start;
     this.slotEnd[slot] = win.end;
+    if (this.inputUpdating) this.slotCount[slot] = 0;
   }
 
   private windowFor(start: number, end: number): OpenWindow {
@@ -186,8 +206,17 @@ export class WindowAggregateOperator implements Operator {
       this.slotBuf = new Int32Array(cap);
       this.rowBuf = new Int32Array(cap);
     }
+    const updating = this.inputUpdating;
+    // (a changelog batch of inserts only may carry no ops column)
+    const ops = batch.ops;
+    if (updating && this.retSlotBuf.length < cap) {
+      this.retSlotBuf = new Int32Array(cap);
+      this.retRowBuf = new Int32Array(cap);
+    }
     const slots = this.slotBuf;
     const rows = this.rowBuf;
+    const retSlots = this.retSlotBuf;
+    const retRows = this.retRowBuf;
     const tcol = batch.columns[this.timeIndex]!;
     const tv = this.windowTimes(tcol, n);
     const tn = tcol.nulls;
@@ -197,6 +226,7 @@ export class WindowAggregateOperator implements Operator {
     const wm = local ? -Infinity : this.watermark;
     const w = this.window;
     let m = 0;
+    let r = 0;
     let late = 0;
     let lastEnd = NaN;
     let lastWin: OpenWindow | null = null;
@@ -215,6 +245,15 @@ export class WindowAggregateOperator implements Operator {
         win.groups.set(key, slot);
         win.slots.push(slot);
         this.place(slot, win);
+      }
+      if (updating) {
+        if (ops !== null && !isAccumulate(ops[row]!)) {
+          retSlots[r] = slot;
+          retRows[r++] = row;
+          this.slotCount[slot]!--;
+          return;
+        }
+        this.slotCount[slot]!++;
       }
       slots[m] = slot;
       rows[m] = row;
@@ -267,6 +306,7 @@ export class WindowAggregateOperator implements Operator {
     }
     this.ctx.metrics.lateDropped += late;
     if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+    if (r > 0) this.slots.retract(retSlots, retRows, r, batch.columns);
     if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
   }
@@ -506,6 +546,11 @@ export class WindowAggregateOperator implements Operator {
       this.windows.delete(end);
       this.groupsHint = Math.max(16, win.slots.length);
       for (const slot of win.slots) {
+        // over a changelog, a group whose rows were all retracted has no row in the window
+        if (this.inputUpdating && this.slotCount[slot]! <= 0) {
+          this.slots.release(slot);
+          continue;
+        }
         this.slots.keys.write(slot, builders);
         this.slots.writeResults(slot, builders, keyCount);
         builders[keyCount + aggCount]!.pushNumber(win.start);
@@ -530,7 +575,8 @@ export class WindowAggregateOperator implements Operator {
     const block = this.slots.saveAll();
     const starts = this.slotStart.slice(0, block.high);
     const ends = this.slotEnd.slice(0, block.high);
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, starts, ends }]]]), operator: { watermark: this.watermark } };
+    const entry: WindowSlotBlock = this.inputUpdating ? { ...block, starts, ends, counts: this.slotCount.slice(0, block.high) } : { ...block, starts, ends };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: { watermark: this.watermark } };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -545,6 +591,10 @@ export class WindowAggregateOperator implements Operator {
           win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
           win.slots.push(slot);
           this.place(slot, win);
+          if (this.inputUpdating) {
+            if (block.counts === undefined) throw internalError('a changelog window aggregation restored state without record counts');
+            this.slotCount[slot] = block.counts[from[i]!]!;
+          }
         }
       }
     }
