@@ -23,6 +23,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** SIGKILLs of the proof (issue 15 item 7 asks for 5); runs alternate parallelism 1 and 2. */
+const KILLS = Number(process.env.WEIR_PG_PROOF_KILLS ?? 5);
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
@@ -57,6 +60,7 @@ INSERT INTO agg SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
 function startLoad(src: string, seed: number): { stop: () => Promise<void>; pid: () => number } {
   let loading = true;
   let pid = -1;
+  let stopped: Promise<void> | undefined;
   const run = (async () => {
     const rand = prng(seed);
     const c: pg.Client = await server.connect();
@@ -78,9 +82,10 @@ function startLoad(src: string, seed: number): { stop: () => Promise<void>; pid:
     await c.end();
   })();
   return {
-    stop: async () => {
+    stop: () => {
       loading = false;
-      await run;
+      stopped ??= run;
+      return stopped;
     },
     pid: () => pid,
   };
@@ -154,12 +159,14 @@ describe('postgres-cdc -> updating aggregate -> exactly-once jdbc sink', () => {
       //    row locks of its keys) and write those rows again
       await until(async () => ended || (await killWriter(0, load.pid())) > 0, 10_000, "subtask 0's writer");
       await until(() => ended || restarts() >= 3, 20_000, 'restart 3');
+      await load.stop();
+      const want = await wantRows('f_src');
+      await until(async () => ended || JSON.stringify(await sinkRows('f_agg')) === JSON.stringify(want), 30_000, 'the sink to equal the aggregate');
     } finally {
       await load.stop();
+      child.kill('SIGTERM');
     }
     const want = await wantRows('f_src');
-    await until(async () => ended || JSON.stringify(await sinkRows('f_agg')) === JSON.stringify(want), 30_000, 'the sink to equal the aggregate');
-    child.kill('SIGTERM');
     const r = await done;
     expect(r.code, stderr).toBe(0);
     expect(restarts(), stderr).toBeGreaterThanOrEqual(3);
@@ -167,4 +174,51 @@ describe('postgres-cdc -> updating aggregate -> exactly-once jdbc sink', () => {
     expect(want.length).toBeGreaterThan(3);
     expect(await prepared()).toEqual([]);
   }, 120_000);
+
+  it('killed with SIGKILL at seeded moments while the load runs, restored with --restore latest at parallelism 1 and 2: the sink equals PostgreSQL\'s aggregate, no prepared transaction is left', async () => {
+    await createTables('k_src', 'k_agg');
+    const dir = tmp('weir-pgproof-');
+    const chk = join(dir, 'chk');
+    writeJob(dir, job('k_src', 'k_agg', 'k_slot'));
+    const load = startLoad('k_src', 15);
+    const rand = prng(7);
+    const run = (p: number, restore: boolean): ReturnType<typeof start> =>
+      start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '100ms', '-p', String(p), '-q', ...(restore ? ['--restore', 'latest'] : [])], dir);
+    let restoredRows = 0;
+    try {
+      for (let i = 0; i < KILLS; i++) {
+        const before = new CheckpointStorage(chk).latest().id;
+        const { child, done } = run(1 + (i % 2), before !== undefined);
+        let ended = false;
+        void done.then(() => (ended = true));
+        try {
+          await until(() => ended || (new CheckpointStorage(chk).latest().id ?? 0) > (before ?? 0), 30_000, 'a checkpoint');
+          // a seeded moment after the run's first checkpoint
+          await sleep(rand() * 500);
+        } finally {
+          child.kill('SIGKILL');
+        }
+        const r = await done;
+        expect(r.signal, r.stderr).toBe('SIGKILL');
+        restoredRows += (await server.query('SELECT 1 FROM k_agg')).length;
+      }
+    } finally {
+      await load.stop();
+    }
+    expect(restoredRows).toBeGreaterThan(0);
+    const want = await wantRows('k_src');
+    const { child, done } = run(2, true);
+    let ended = false;
+    void done.then(() => (ended = true));
+    try {
+      await until(async () => ended || JSON.stringify(await sinkRows('k_agg')) === JSON.stringify(want), 30_000, 'the sink to equal the aggregate');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    const r = await done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(await sinkRows('k_agg')).toEqual(want);
+    expect(want.length).toBeGreaterThan(3);
+    expect(await prepared()).toEqual([]);
+  }, 180_000);
 });
