@@ -2,8 +2,9 @@
 // table into an exactly-once jdbc sink (two-phase commit), while a load script inserts, updates
 // and deletes rows of the source table.
 // - Faults inside one `weir run`: the sink's connections and the walsender are killed with
-//   pg_terminate_backend (once inside the two-phase commit window, when a prepared transaction
-//   is waiting for its checkpoint); the job restarts in the process from its checkpoint.
+//   pg_terminate_backend (the last time only one sink subtask's, so that the other prepares a
+//   transaction for a checkpoint that never completes); the job restarts in the process from
+//   its checkpoint each time.
 // - SIGKILL of the whole process at seeded moments, restored with `--restore latest` at
 //   parallelism 1 and 2.
 // Each time the sink table must end equal to the same aggregate computed by PostgreSQL over
@@ -125,7 +126,7 @@ async function killWalsender(slot: string): Promise<number> {
 }
 
 describe('postgres-cdc -> updating aggregate -> exactly-once jdbc sink', () => {
-  it('connections killed mid-run (the sink\'s, the walsender, both inside the two-phase commit window): the job restarts from its checkpoint in the process and the sink equals PostgreSQL\'s aggregate', async () => {
+  it('connections killed mid-run with pg_terminate_backend (the sink\'s, the walsender, one sink subtask\'s inside the two-phase commit): the job restarts from its checkpoint in the process and the sink equals PostgreSQL\'s aggregate', async () => {
     await createTables('f_src', 'f_agg');
     const dir = tmp('weir-pgproof-');
     const chk = join(dir, 'chk');
