@@ -77,6 +77,10 @@ export interface SinkOptions {
   readonly updating: boolean;
   /** Job identity, used to name output files uniquely per run. */
   readonly jobId: string;
+  /** The attempt of the job (0, then one more per automatic restart in the same process). */
+  readonly attempt?: number;
+  /** The checkpoint this attempt was restored from, if any. */
+  readonly restoredCheckpointId?: number;
   /** The sink operator's id in the plan (stable across runs of the same plan). */
   readonly operatorId?: string;
 }

@@ -210,7 +210,9 @@ export class RunningJob {
 
   /** Builds the job (and its checkpoint coordinator) for an attempt. */
   private startAttempt(restore: { readonly state: RestoreState; readonly checkpointId: number } | undefined): JobHandle {
-    const job = this.workers > 0 ? new ClusterJob(this.plan, this.jobOptions, this.workers, restore?.state) : new Job(this.plan, this.jobOptions, restore?.state);
+    // each attempt is told its number and restore point (sinks name their prepared transactions by them)
+    const options = { ...this.jobOptions, attempt: this.restarts, restoredCheckpointId: restore?.checkpointId };
+    const job = this.workers > 0 ? new ClusterJob(this.plan, options, this.workers, restore?.state) : new Job(this.plan, options, restore?.state);
     const c = this.settings.checkpoint;
     if (c !== undefined) {
       const storage = new CheckpointStorage(c.dir);

@@ -58,6 +58,14 @@ import { SessionWindowAggregateOperator } from './operators/session-window-aggre
 
 export interface JobOptions {
   readonly jobId: string;
+  /**
+   * Which attempt of the job this is: 0, then 1, 2, ... for each automatic restart within the
+   * process (job-runner.ts). Sinks name what they leave outside weir (prepared transactions)
+   * by job id and attempt, so an attempt tells its own from a failed one's.
+   */
+  readonly attempt?: number;
+  /** The checkpoint this attempt was restored from (undefined: started from the beginning). */
+  readonly restoredCheckpointId?: number;
   /** Where state files go; set when checkpointing is on. */
   readonly checkpointDir?: string;
   readonly batchSize: number;
@@ -460,7 +468,7 @@ export class Job {
         return new UnionOperator();
       case 'sink': {
         const connector = createSinkConnector(s.table);
-        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, operatorId: n.name })));
+        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, attempt: this.options.attempt ?? 0, restoredCheckpointId: this.options.restoredCheckpointId, operatorId: n.name })));
       }
       case 'collect': {
         const l = this.options.resultListener;

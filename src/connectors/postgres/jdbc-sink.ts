@@ -20,11 +20,17 @@
 //   transaction, PREPARE TRANSACTION on the barrier, COMMIT PREPARED when the checkpoint
 //   completes. The transaction's name is `weir_<sink>_<attempt>_<subtask>_<checkpoint>`, where
 //   <sink> is a hash of the url, table and operator id and <attempt> a hash of the job id
-//   (unique per `weir run`, shared by its subtasks).
+//   (unique per `weir run`) and the attempt number (one more per automatic restart in the
+//   same process), shared by the attempt's subtasks.
 //   A restore commits the pending names its checkpoint recorded (COMMIT PREPARED of a name that
 //   no longer exists means it was committed already), then, before writing anything, rolls
-//   back every other prepared transaction of this sink left by an earlier attempt: those
-//   belong to checkpoints that never completed.
+//   back every prepared transaction of this sink that an earlier attempt or run left for a
+//   checkpoint after the restored one (or any, when nothing was restored): those belong to
+//   checkpoints that never completed, or that the restore goes back before, and their rows
+//   are written again. The earlier attempt's transactions must not be kept: each holds the
+//   row locks of what it wrote, so the new attempt's upserts of the same keys would wait on
+//   them for ever. Names of checkpoints up to the restored one are left to the restore's
+//   commits (which other subtasks, in other threads, may still be making).
 
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
@@ -104,9 +110,10 @@ export class JdbcSinkWriter implements SinkWriter {
   private cleaned = false;
   private readonly prefix: string;
   /**
-   * This run's part of the names, the same in every subtask and thread of the run (from the
-   * job id, unique per `weir run`): a subtask's cleanup must never roll back what another
-   * subtask of the same run has prepared.
+   * This attempt's part of the names, the same in every subtask and thread of the attempt (from
+   * the job id, unique per `weir run`, and the attempt number): a subtask's cleanup must never
+   * roll back what another subtask of the same attempt has prepared, and must roll back what
+   * a failed attempt of the same run left.
    */
   private readonly attempt: string;
   /** Exactly-once: my prepared transactions not yet committed. */
@@ -123,7 +130,7 @@ export class JdbcSinkWriter implements SinkWriter {
     this.maxRetries = Number(table.options.get('sink.max-retries') ?? '3');
     const id = `${maskUrlPassword(table.options.get('url') ?? '')}|${table.options.get('table-name') ?? table.name}|${opts.operatorId ?? ''}`;
     this.prefix = `weir_${createHash('sha256').update(id).digest('hex').slice(0, 12)}_`;
-    this.attempt = createHash('sha256').update(opts.jobId).digest('hex').slice(0, 10);
+    this.attempt = createHash('sha256').update(`${opts.jobId}#${opts.attempt ?? 0}`).digest('hex').slice(0, 10);
   }
 
   private get tableName(): string {
@@ -309,8 +316,10 @@ export class JdbcSinkWriter implements SinkWriter {
 
   /**
    * Exactly-once, before the first write of this attempt: rolls back prepared transactions
-   * of this sink left by earlier attempts. A restore has committed the ones its checkpoint
-   * completed before any task writes, so what is left belongs to checkpoints that never did.
+   * of this sink left by earlier attempts for checkpoints after the restored one (all of them
+   * when nothing was restored). The restored checkpoint is the newest that completed, so those
+   * never completed (or the restore goes back before them): their rows come again in the
+   * replay. Names of checkpoints up to the restored one are the restore's to commit.
    */
   private async cleanup(): Promise<void> {
     if (!this.exactlyOnce || this.cleaned) return;
@@ -319,6 +328,8 @@ export class JdbcSinkWriter implements SinkWriter {
     const r = await c.query<{ gid: string }>("SELECT gid FROM pg_prepared_xacts WHERE gid LIKE $1 || '%' AND database = current_database()", [this.prefix]);
     for (const { gid } of r.rows) {
       if (gid.startsWith(`${this.prefix}${this.attempt}_`)) continue;
+      const chk = Number(gid.slice(gid.lastIndexOf('_') + 1));
+      if (this.opts.restoredCheckpointId !== undefined && chk <= this.opts.restoredCheckpointId) continue;
       try {
         await c.query(`ROLLBACK PREPARED '${gid}'`);
       } catch (e) {
