@@ -73,7 +73,9 @@ function overRun(s) {
   }
   return cpuMs() - t0;
 }
-const runs = { window: windowRun, join: joinRun, over: overRun };
+const all = { window: windowRun, join: joinRun, over: overRun };
+// WIDE64_ONLY=join (comma-separated) measures only those
+const runs = process.env.WIDE64_ONLY ? Object.fromEntries(process.env.WIDE64_ONLY.split(',').map((w) => [w, all[w]])) : all;
 const res = {};
 for (const w of Object.keys(runs)) res[w] = { before: [], after: [] };
 for (let round = 0; round < ROUNDS; round++)
