@@ -208,7 +208,7 @@ describe('wide BIGINT through a snapshot and restore', () => {
     op.open(ctx());
     const chain: unknown[] = [];
     steps.forEach((rows, i) => {
-      op.processBatch(batchFromRows(KV, rows.map((r) => r.map(canon))), new Collector(), 0);
+      op.processBatch(batchFromRows(KV, rows.map((r) => r.map(canon))), new Collector());
       const raw = op.snapshot(i + 1);
       expect(raw.deltaOf).toBe(i === 0 ? undefined : i);
       const snap = decodeSnapshot(encodeSnapshot(raw), 'w-0.state');
@@ -220,7 +220,7 @@ describe('wide BIGINT through a snapshot and restore', () => {
     restored.restore(new Map([[-1, chain]]));
     // one more row per key shows each group's restored state (its -U row)
     const out = new Collector();
-    restored.processBatch(batchFromRows(KV, [1, P53, P53 + 1n, MIN, 2n ** 60n + 1n].map((k) => [canon(k), 0])), out, 0);
+    restored.processBatch(batchFromRows(KV, [1, P53, P53 + 1n, MIN, 2n ** 60n + 1n].map((k) => [canon(k), 0])), out);
     const before = out.drain().flatMap((b) => batchToRows(b).map((r, i) => [b.ops?.[i] ?? 0, ...r])).filter((r) => r[0] === 1).map((r) => show(r.slice(1)));
     const want: (bigint | number)[][] = [[1, 1, 1], [P53, 2, 3], [P53 + 1n, 2, MAX], [MIN, 1, 5], [2n ** 60n + 1n, 1, MIN]];
     expect(before.sort()).toEqual(want.map((r) => show(r.map(canon))).sort());
