@@ -12,7 +12,8 @@
 // type and wraps the same way (Java's `sum += x`).
 //
 // Readers of a BIGINT column must handle the wide form or refuse it loudly: an operator
-// that does not handle it is stopped at its input by `requireNarrowBatch` (exec/task.ts),
+// that does not handle it (`Operator.wideInts`; today only the jdbc lookup join) is stopped
+// at its input by `requireNarrowBatch` (exec/task.ts),
 // and a function kernel by the check in expr/compile.ts, both with `wideNotSupported`.
 // Arithmetic between a bigint and a number throws a TypeError in JS, and a bigint cannot be
 // stored in a Float64Array, so a reader that slipped through fails loudly, never rounds.
@@ -104,7 +105,7 @@ export function firstBig(c: Column, n: number): bigint | undefined {
 export function wideNotSupported(where: string, value: bigint | undefined): WeirError {
   const v = value === undefined ? 'a value' : `value ${value}`;
   return new WeirError('execution', `${where}: the BIGINT ${v} is beyond ±${MAX_SAFE} (2^53-1), which ${where} does not carry exactly yet`, {
-    hint: 'arithmetic, comparisons, CAST, GROUP BY keys, SUM/MIN/MAX/COUNT and the sinks carry all 64 bits; CAST to DOUBLE if an approximate value is fine elsewhere',
+    hint: 'keys, joins, windows, OVER, Top-N, the aggregates (but ARRAY_AGG and user-defined ones), arithmetic, comparisons, CASE, CAST and the sinks carry all 64 bits; CAST to DOUBLE here if an approximate value is fine',
   });
 }
 

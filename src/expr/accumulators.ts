@@ -554,8 +554,8 @@ class MinMaxString implements Accumulator {
 
 /** MIN/MAX that can take retractions: a multiset of values per group. */
 class MinMaxRetractable implements Accumulator {
-  private sets: (Map<number | string, number> | undefined)[] = [];
-  private best: (number | string | undefined)[] = [];
+  private sets: (Map<number | string | bigint, number> | undefined)[] = [];
+  private best: (number | string | bigint | undefined)[] = [];
   constructor(
     private readonly arg: number,
     private readonly isMax: boolean,
@@ -571,12 +571,13 @@ class MinMaxRetractable implements Accumulator {
     this.sets[slot] = undefined;
     this.best[slot] = undefined;
   }
-  private better(a: number | string, b: number | string): boolean {
+  private better(a: number | string | bigint, b: number | string | bigint): boolean {
     if (typeof a === 'string') {
       const c = this.cmp(a, b as string);
       return this.isMax ? c > 0 : c < 0;
     }
-    return this.isMax ? a > (b as number) : a < (b as number);
+    // numbers and bigints (BIGINT beyond ±(2^53-1)) compare exactly in JS
+    return this.isMax ? a > (b as number | bigint) : a < (b as number | bigint);
   }
   add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
     const col = batch[this.arg]!;
@@ -586,7 +587,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r] as number | string;
+      const x = v[r] as number | string | bigint;
       let m = this.sets[slot];
       if (m === undefined) {
         m = new Map();
@@ -605,7 +606,7 @@ class MinMaxRetractable implements Accumulator {
       const r = rows === null ? j : rows[j]!;
       if (nulls !== null && nulls[r] === 1) continue;
       const slot = slots[j]!;
-      const x = v[r] as number | string;
+      const x = v[r] as number | string | bigint;
       const m = this.sets[slot];
       if (m === undefined) continue;
       const c = (m.get(x) ?? 0) - 1;
@@ -613,7 +614,7 @@ class MinMaxRetractable implements Accumulator {
       else {
         m.delete(x);
         if (this.best[slot] === x) {
-          let nb: number | string | undefined;
+          let nb: number | string | bigint | undefined;
           for (const k of m.keys()) if (nb === undefined || this.better(k, nb)) nb = k;
           this.best[slot] = nb;
         }
@@ -649,9 +650,9 @@ class MinMaxRetractable implements Accumulator {
       this.reset(slot);
       return;
     }
-    const m = new Map(s as [number | string, number][]);
+    const m = new Map(s as [number | string | bigint, number][]);
     this.sets[slot] = m;
-    let nb: number | string | undefined;
+    let nb: number | string | bigint | undefined;
     for (const k of m.keys()) if (nb === undefined || this.better(k, nb)) nb = k;
     this.best[slot] = nb;
   }
@@ -927,12 +928,12 @@ class Filtered implements Accumulator {
  * ignores them.
  */
 /** A DISTINCT key: composite values (ROW, ARRAY, MAP) by their canonical text. */
-function distinctKey(v: unknown): number | string {
-  return typeof v === 'object' && v !== null ? canonicalText(v) : (v as number | string);
+function distinctKey(v: unknown): number | string | bigint {
+  return typeof v === 'object' && v !== null ? canonicalText(v) : (v as number | string | bigint);
 }
 
 class Distinct implements Accumulator {
-  private seen: (Map<number | string, number> | undefined)[] = [];
+  private seen: (Map<number | string | bigint, number> | undefined)[] = [];
   private s: Int32Array = new Int32Array(0);
   private r: Int32Array = new Int32Array(0);
   constructor(
@@ -1018,7 +1019,7 @@ class Distinct implements Accumulator {
       set = new Map();
       this.seen[target] = set;
     }
-    const fresh: (number | string)[] = [];
+    const fresh: (number | string | bigint)[] = [];
     for (const [x, c] of src) {
       const cur = set.get(x);
       if (cur === undefined) fresh.push(x);
@@ -1026,8 +1027,9 @@ class Distinct implements Accumulator {
     }
     if (fresh.length === 0) return;
     // Feed the values new to the target through the inner accumulator as a one-column batch.
-    const isStr = typeof fresh[0] === 'string';
-    const col: Column = { type: this.argType, values: isStr ? (fresh as string[]) : Float64Array.from(fresh as number[]), nulls: null };
+    // strings, and BIGINTs beyond ±(2^53-1) (bigints: a wide column, common/int64.ts), stay a plain array
+    const plain = typeof fresh[0] === 'string' || fresh.some((x) => typeof x === 'bigint');
+    const col: Column = { type: this.argType, values: plain ? (fresh as string[]) : Float64Array.from(fresh as number[]), nulls: null };
     const cols: Column[] = [];
     cols[this.arg] = col;
     const slots = new Int32Array(fresh.length).fill(target);
@@ -1038,7 +1040,7 @@ class Distinct implements Accumulator {
     return [this.inner.save(slot), set === undefined ? null : [...set.entries()]];
   }
   load(slot: number, s: unknown): void {
-    const [inner, entries] = s as [unknown, [number | string, number][] | null];
+    const [inner, entries] = s as [unknown, [number | string | bigint, number][] | null];
     this.inner.load(slot, inner);
     this.seen[slot] = entries === null ? undefined : new Map(entries);
   }
@@ -1054,7 +1056,8 @@ class Distinct implements Accumulator {
       if (inUse[s] === 1) total += this.seen[s]?.size ?? 0;
     }
     offsets[high] = total;
-    const strings = physicalKind(this.argType) === 'str';
+    // strings, and BIGINTs when some value is beyond ±(2^53-1) (a bigint), go in a plain array
+    const strings = physicalKind(this.argType) === 'str' || (this.argType.kind === 'BIGINT' && this.anyBig(high, inUse));
     const values: Float64Array | string[] = strings ? new Array<string>(total) : new Float64Array(total);
     let counts: Float64Array | Uint32Array = new Uint32Array(total);
     let k = 0;
@@ -1069,6 +1072,15 @@ class Distinct implements Accumulator {
       }
     }
     return { inner: this.inner.saveAll(high, inUse), offsets, values, counts };
+  }
+  /** Whether some slot holds a BIGINT beyond ±(2^53-1) (snapshots: only BIGINT arguments scan). */
+  private anyBig(high: number, inUse: Uint8Array): boolean {
+    for (let s = 0; s < high; s++) {
+      const set = this.seen[s];
+      if (inUse[s] !== 1 || set === undefined) continue;
+      for (const x of set.keys()) if (typeof x === 'bigint') return true;
+    }
+    return false;
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     // snapshots before the columnar form held [inner, entries] per slot
@@ -1086,7 +1098,7 @@ class Distinct implements Accumulator {
         this.seen[to[i]!] = undefined;
         continue;
       }
-      const set = new Map<number | string, number>();
+      const set = new Map<number | string | bigint, number>();
       for (let j = a; j < b; j++) set.set(snap.values[j]!, snap.counts[j]!);
       this.seen[to[i]!] = set;
     }
@@ -1230,7 +1242,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
   }
   // BIGINT values beyond ±(2^53-1) (wide columns, common/int64.ts): COUNT, SUM, SUM0, AVG and
   // append-only MIN/MAX carry them; every other accumulator refuses them, never rounds
-  const wideOk = !call.distinct && (call.fn === 'count_star' || call.fn === 'count' || call.fn === 'sum' || call.fn === 'sum0' || call.fn === 'avg' || acc instanceof MinMaxNumber);
+  // (DISTINCT, retractable MIN/MAX and FIRST/LAST_VALUE too: their values are Map keys and
+  // compared with < >, exact for bigints); ARRAY_AGG (composite values) and UDAFs refuse them
+  const wideOk = call.fn !== 'array_agg' && call.fn !== 'udaf' && call.fn !== 'listagg';
   if (!wideOk && argTypes.some((at) => at.kind === 'BIGINT')) acc = refuseWide(acc, call.args, call.fn.toUpperCase());
   if (call.filter !== undefined) acc = new Filtered(acc, call.filter);
   return acc;

@@ -197,10 +197,13 @@ class NumberSet extends ValueSet {
   }
 }
 
-/** Strings, and composite values keyed by their canonical text. */
+/**
+ * Strings, and composite values keyed by their canonical text; also BIGINT values of a group
+ * that has seen one beyond ±(2^53-1) (`int64`: numbers and bigints as Map keys, common/int64.ts).
+ */
 class TextSet extends ValueSet {
-  private readonly map = new Map<string, number>();
-  private keys: string[] = [];
+  private readonly map = new Map<string | number | bigint, number>();
+  private keys: (string | number | bigint)[] = [];
   private masks = new Uint32Array(4);
   /** The values as the column holds them (composite objects), when not the keys themselves. */
   private readonly originals: unknown[] | null;
@@ -213,8 +216,9 @@ class TextSet extends ValueSet {
     if (retract) this.counts = new Float64Array(4 * m);
     this.originals = composite ? [] : null;
   }
-  private keyOf(x: unknown): string {
-    return this.originals !== null && typeof x === 'object' && x !== null ? canonicalText(x) : (x as string);
+  private keyOf(x: unknown): string | number | bigint {
+    if (typeof x === 'number') return x === 0 ? 0 : x; // (int64: -0 is 0)
+    return this.originals !== null && typeof x === 'object' && x !== null ? canonicalText(x) : (x as string | bigint);
   }
   cells(): number {
     return this.n;
@@ -291,6 +295,8 @@ export class SharedDistinct {
   private readonly m: number;
   private readonly numeric: boolean;
   private readonly composite: boolean;
+  /** A BIGINT argument: a group's NumberSet turns into an int64 TextSet at its first value beyond ±(2^53-1). */
+  private readonly int64: boolean;
   /** Bits of the members without FILTER (they take every non-NULL row). */
   private readonly always: number;
   private listS: Int32Array[] = [];
@@ -309,6 +315,7 @@ export class SharedDistinct {
     const kind = physicalKind(argType);
     this.numeric = kind === 'f64' || kind === 'bool';
     this.composite = kind === 'obj';
+    this.int64 = argType.kind === 'BIGINT';
     let always = 0;
     members.forEach((mem, k) => {
       if (mem.filter === undefined) always |= 1 << k;
@@ -323,6 +330,30 @@ export class SharedDistinct {
 
   grow(cap: number): void {
     while (this.sets.length < cap) this.sets.push(undefined);
+  }
+
+  /** Slot's set as an int64 TextSet (the first BIGINT beyond ±(2^53-1) of its group): same entries, masks and counts. */
+  private widenSet(slot: number): ValueSet {
+    const old = this.sets[slot];
+    if (old instanceof TextSet) return old;
+    const w = new TextSet(this.m, this.retract, false);
+    const m = this.m;
+    if (old !== undefined) {
+      for (let e = 0, cells = old.cells(); e < cells; e++) {
+        if (!old.live(e)) continue;
+        const t = w.entry(old.valueAt(e));
+        w.setMask(t, old.mask(e));
+        if (w.counts !== null && old.counts !== null) for (let k = 0; k < m; k++) w.counts[t * m + k] = old.counts[e * m + k]!;
+      }
+    }
+    this.sets[slot] = w;
+    return w;
+  }
+
+  /** A new set for entries `values[a..b)` (restores): int64 when one of them is a bigint. */
+  private newSetFor(values: ArrayLike<unknown>, a: number, b: number): ValueSet {
+    if (this.int64 && Array.isArray(values)) for (let j = a; j < b; j++) if (typeof values[j] === 'bigint') return new TextSet(this.m, this.retract, false);
+    return this.newSet();
   }
 
   reset(slot: number): void {
@@ -368,6 +399,8 @@ export class SharedDistinct {
     const ls = this.listS;
     const lr = this.listR;
     const sets = this.sets;
+    // a wide BIGINT column (common/int64.ts): a bigint turns its group's set into an int64 one
+    const wide = this.int64 && Array.isArray(v);
     for (let j = 0; j < count; j++) {
       const rm = masks[j]!;
       if (rm === 0) continue;
@@ -379,6 +412,7 @@ export class SharedDistinct {
         set = this.newSet();
         sets[slot] = set;
       }
+      if (wide && typeof v[row] === 'bigint' && !(set instanceof TextSet)) set = this.widenSet(slot);
       const e = set.entry(v[row]);
       const old = set.mask(e);
       set.setMask(e, old | rm);
@@ -405,6 +439,7 @@ export class SharedDistinct {
     const ls = this.listS;
     const lr = this.listR;
     const sets = this.sets;
+    const wide = this.int64 && Array.isArray(v);
     for (let j = 0; j < count; j++) {
       const rm = masks[j]!;
       if (rm === 0) continue;
@@ -413,6 +448,8 @@ export class SharedDistinct {
       const slot = slots[j]!;
       const set = sets[slot];
       if (set === undefined) continue;
+      // (a bigint is never in a group's NumberSet)
+      if (wide && typeof v[row] === 'bigint' && !(set instanceof TextSet)) continue;
       const e = set.find(v[row]);
       if (e < 0) continue;
       const old = set.mask(e);
@@ -446,6 +483,7 @@ export class SharedDistinct {
       set = this.newSet();
       this.sets[target] = set;
     }
+    if (this.int64 && src instanceof TextSet && !(set instanceof TextSet)) set = this.widenSet(target);
     const m = this.m;
     const fresh: unknown[][] = this.members.map(() => []);
     for (let e = 0, cells = src.cells(); e < cells; e++) {
@@ -461,7 +499,9 @@ export class SharedDistinct {
     fresh.forEach((xs, k) => {
       if (xs.length === 0) return;
       // the values new to the target, through the inner accumulator as a one-column batch
-      const col: Column = { type: this.argType, values: this.numeric ? Float64Array.from(xs as number[]) : (xs as string[]), nulls: null };
+      // (bigints: a wide BIGINT column, a plain array)
+      const plain = !this.numeric || (this.int64 && xs.some((x) => typeof x === 'bigint'));
+      const col: Column = { type: this.argType, values: plain ? (xs as string[]) : Float64Array.from(xs as number[]), nulls: null };
       const cols: Column[] = [];
       cols[this.arg] = col;
       this.members[k]!.inner.add(new Int32Array(xs.length).fill(target), null, xs.length, cols);
@@ -493,7 +533,7 @@ export class SharedDistinct {
 
   private loadEntries(slot: number, values: ArrayLike<unknown>, masks: Uint32Array, counts: Float64Array | null, a: number, b: number): void {
     if (a === b) return;
-    const set = this.newSet();
+    const set = this.newSetFor(values, a, b);
     this.sets[slot] = set;
     const m = this.m;
     for (let j = a; j < b; j++) {
@@ -514,7 +554,10 @@ export class SharedDistinct {
       if (inUse[s] === 1) total += this.sets[s]?.n ?? 0;
     }
     offsets[high] = total;
-    const values: Float64Array | unknown[] = this.numeric ? new Float64Array(total) : new Array<unknown>(total);
+    // (BIGINT: a plain array when some group holds a bigint, common/int64.ts)
+    let anyBig = false;
+    if (this.int64) for (let s = 0; s < high && !anyBig; s++) anyBig = inUse[s] === 1 && this.sets[s] instanceof TextSet;
+    const values: Float64Array | unknown[] = this.numeric && !anyBig ? new Float64Array(total) : new Array<unknown>(total);
     const masks = new Uint32Array(total);
     const m = this.m;
     const counts = this.retract ? new Float64Array(total * m) : null;
@@ -547,9 +590,9 @@ export class SharedDistinct {
     if (a === b) return;
     let set = this.sets[slot];
     if (set === undefined) {
-      set = this.newSet();
+      set = this.newSetFor(values, a, b);
       this.sets[slot] = set;
-    }
+    } else if (this.int64 && !(set instanceof TextSet) && this.newSetFor(values, a, b) instanceof TextSet) set = this.widenSet(slot);
     const m = this.m;
     for (let j = a; j < b; j++) {
       const e = set.entry(values[j]);

@@ -6,6 +6,7 @@
 // keeps it with NULLs. Each output row keeps its input row's changelog kind, so a retraction
 // retracts exactly the rows its insertion produced (the function must be deterministic).
 
+import { firstBig, isWideColumn, wideNotSupported } from '../../common/int64.js';
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { ColumnBuilder, takeBatch } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
@@ -16,6 +17,8 @@ import { TableFunctionRunner } from '../../expr/udf.js';
 import type { Collector, Operator } from '../operator.js';
 
 export class CorrelateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): the input columns are gathered as they are (takeBatch); a wide argument of the table function is refused. */
+  readonly wideInts = true;
   private readonly args: CompiledExpr[];
   private readonly runner: TableFunctionRunner;
   private readonly out: ColumnBuilder[];
@@ -25,7 +28,7 @@ export class CorrelateOperator implements Operator {
   private readonly emitRow: (row: readonly Scalar[]) => void;
 
   constructor(
-    name: string,
+    private readonly name: string,
     key: string,
     args: readonly BoundExpr[],
     private readonly left: boolean,
@@ -51,6 +54,7 @@ export class CorrelateOperator implements Operator {
 
   processBatch(batch: Batch, out: Collector): void {
     const argCols: Column[] = this.args.map((a) => a(batch));
+    for (const c of argCols) if (isWideColumn(c)) throw wideNotSupported(`the table function ${this.name}`, firstBig(c, batch.length));
     this.m = 0;
     for (let i = 0; i < batch.length; i++) {
       this.current = i;

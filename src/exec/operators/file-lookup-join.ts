@@ -27,6 +27,8 @@ import { keyMatchable } from './regular-join.js';
 export type FileLookupJoinSpec = Extract<OperatorSpec, { kind: 'file-lookup-join' }>;
 
 export class FileLookupJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys and carried columns live in JoinRows; output columns are gathered as they are. */
+  readonly wideInts = true;
   private readonly rows: JoinRows;
   private readonly condition: CompiledExpr | null;
   private readonly outer: boolean;
@@ -176,7 +178,9 @@ function take(col: Column, idx: Int32Array, n: number): Column {
     values = out;
   } else {
     const arr = src as unknown[];
-    const empty = physicalKind(col.type) === 'obj' ? null : '';
+    const kind = physicalKind(col.type);
+    // (a wide BIGINT column, common/int64.ts: a NULL slot holds 0)
+    const empty = kind === 'obj' ? null : kind === 'f64' ? 0 : '';
     const out = new Array<unknown>(n);
     for (let i = 0; i < n; i++) {
       const j = idx[i]!;

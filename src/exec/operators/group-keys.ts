@@ -154,7 +154,10 @@ export class GroupKeys {
       } else {
         const a = (c.values as Float64Array | Uint8Array)[row]!;
         const b = this.f64[k]![slot]!;
-        if (a !== b && (a === a || b === b)) return false;
+        if (a !== b && (a === a || b === b)) {
+          // a BIGINT beyond ±(2^53-1) is a bigint in the row and NaN (its value in `big`) in the slot
+          if (typeof a !== 'bigint' || b === b || this.big[k]?.get(slot) !== a) return false;
+        }
       }
     }
     return true;
@@ -206,6 +209,16 @@ export class GroupKeys {
         const f = this.f64[k]!;
         vals = new Float64Array(n);
         for (let i = 0; i < n; i++) vals[i] = f[list[i]!]!;
+        // BIGINT keys beyond ±(2^53-1): (position in the list, value) pairs, as saveAll
+        const big = this.big[k];
+        if (big !== null && big !== undefined && big.size > 0) {
+          const pairs: (number | bigint)[] = [];
+          for (let i = 0; i < n; i++) {
+            const v = big.get(list[i]!);
+            if (v !== undefined && vals[i] !== vals[i]) pairs.push(i, v);
+          }
+          if (pairs.length > 0) return [vals, nulls, pairs];
+        }
       }
       return [vals, nulls];
     });

@@ -114,6 +114,8 @@ class ExpiryHeap {
 }
 
 export class IntervalJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys and carried columns live in JoinRows, which turns a column wide on its first such value. */
+  readonly wideInts = true;
   private readonly sides: [JoinRows, JoinRows];
   private readonly heaps: [ExpiryHeap, ExpiryHeap] = [new ExpiryHeap(), new ExpiryHeap()];
   private readonly keys: [readonly number[], readonly number[]];

@@ -30,6 +30,7 @@ import type { KeyGroupRange } from '../../state/key-groups.js';
 import { GroupKeys } from './group-keys.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
+import type { Int64 } from '../../common/int64.js';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -44,7 +45,12 @@ export interface JoinRowsBlock {
 
 export class JoinRows {
   private readonly kinds: PhysicalKind[];
-  private f64: Float64Array[];
+  /**
+   * Number columns by slot. A BIGINT column becomes a plain array (the wide form of
+   * common/int64.ts: numbers, and bigints beyond ±(2^53-1)) when its first such value
+   * arrives, and stays so; until then it is a Float64Array (the narrow case costs a typeof).
+   */
+  private f64: (Float64Array | Int64[])[];
   private u8: Uint8Array[];
   private str: string[][];
   private nulls: Uint8Array[];
@@ -140,7 +146,11 @@ export class JoinRows {
       return b;
     };
     for (let c = 0; c < this.types.length; c++) {
-      if (this.kinds[c] === 'f64') this.f64[c] = f(this.f64[c]!, (n) => new Float64Array(n));
+      if (this.kinds[c] === 'f64') {
+        const a = this.f64[c]!;
+        if (Array.isArray(a)) while (a.length < cap) a.push(0);
+        else this.f64[c] = f(a, (n) => new Float64Array(n));
+      }
       else if (this.kinds[c] === 'bool') this.u8[c] = f(this.u8[c]!, (n) => new Uint8Array(n));
       this.nulls[c] = f(this.nulls[c]!, (n) => new Uint8Array(n));
     }
@@ -168,8 +178,18 @@ export class JoinRows {
       const k = this.kinds[c];
       if (k === 'str') this.str[c]![slot] = isNull ? '' : (col.values as string[])[row]!;
       else if (k === 'bool') this.u8[c]![slot] = isNull ? 0 : (col.values as Uint8Array)[row]!;
-      else this.f64[c]![slot] = isNull ? 0 : (col.values as Float64Array)[row]!;
+      else {
+        const v = isNull ? 0 : (col.values as Float64Array)[row]!;
+        if (typeof v === 'bigint' && !Array.isArray(this.f64[c])) this.widen(c);
+        (this.f64[c] as Float64Array)[slot] = v;
+      }
     }
+  }
+
+  /** Turns number column c into the wide form (its first BIGINT beyond ±(2^53-1)). */
+  private widen(c: number): void {
+    this.f64[c] = Array.from(this.f64[c] as Float64Array);
+    this.storedKey = null;
   }
 
   private addToBucket(slot: number, key: MapKey): void {
@@ -309,7 +329,11 @@ export class JoinRows {
     if (this.nulls[c]![slot] === 1) out.pushNull();
     else if (this.kinds[c] === 'str') out.pushString(this.str[c]![slot]!);
     else if (this.kinds[c] === 'bool') out.pushNumber(this.u8[c]![slot]!);
-    else out.pushNumber(this.f64[c]![slot]!);
+    else {
+      const v = this.f64[c]![slot]!;
+      if (typeof v === 'bigint') out.pushBigint(v);
+      else out.pushNumber(v);
+    }
   }
 
   /** Calls `f` for every slot in use. */

@@ -73,6 +73,8 @@ interface KeyGroupState {
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
 
 export class OverAggregateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): rows (RowStore), partition keys (GroupKeys) and the accumulators carry them exactly. */
+  readonly wideInts = true;
   private readonly store: RowStore;
   private readonly keys: GroupKeys;
   private readonly partitions = new Map<MapKey, Partition>();

@@ -141,6 +141,8 @@ function sameRow(a: readonly Scalar[], b: readonly Scalar[]): boolean {
 }
 
 export class RankOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): rows are Scalar arrays (bigints compare exactly), partition keys hash as in the exchange. */
+  readonly wideInts = true;
   private readonly partitions = new PartitionTable();
 
   /** Partitions in state (the memory guard). */

@@ -53,6 +53,8 @@ export function keyMatchable(cols: readonly Column[], keys: readonly number[], n
 }
 
 export class RegularJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys and carried columns live in JoinRows, which turns a column wide on its first such value. */
+  readonly wideInts = true;
   private readonly sides: [JoinRows, JoinRows];
   private readonly keys: [readonly number[], readonly number[]];
   private readonly condition: CompiledExpr | null;

@@ -7,12 +7,17 @@ import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { allocValues, getScalar } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
+import type { Int64 } from '../../common/int64.js';
 
 export class RowStore {
   /** Views over the stored rows (rebuilt when the store grows). */
   columns: Column[] = [];
   private readonly kinds: ReturnType<typeof physicalKind>[];
-  private values: (Float64Array | Uint8Array | string[])[];
+  /**
+   * Per column. A BIGINT column becomes a plain array (the wide form of common/int64.ts:
+   * numbers, and bigints beyond ±(2^53-1)) when its first such value arrives, and stays so.
+   */
+  private values: (Float64Array | Uint8Array | string[] | Int64[])[];
   private nulls: Uint8Array[];
   private free: number[] = [];
   private high = 0;
@@ -61,7 +66,8 @@ export class RowStore {
       const c = batch.columns[k]!;
       const isNull = c.nulls !== null && c.nulls[row] === 1;
       this.nulls[k]![id] = isNull ? 1 : 0;
-      if (Array.isArray(c.values)) (this.values[k] as unknown[])[id] = isNull ? (this.kinds[k] === 'obj' ? null : '') : c.values[row];
+      if (this.kinds[k] === 'f64') this.setNumber(k, id, isNull ? 0 : (c.values as Float64Array)[row]!);
+      else if (Array.isArray(c.values)) (this.values[k] as unknown[])[id] = isNull ? (this.kinds[k] === 'obj' ? null : '') : c.values[row];
       else (this.values[k] as Float64Array | Uint8Array)[id] = isNull ? 0 : c.values[row]!;
     }
     return id;
@@ -75,9 +81,21 @@ export class RowStore {
       this.nulls[k]![id] = v === null ? 1 : 0;
       if (this.kinds[k] === 'str') (this.values[k] as string[])[id] = v === null ? '' : String(v);
       else if (this.kinds[k] === 'obj') (this.values[k] as unknown[])[id] = v;
+      else if (this.kinds[k] === 'f64') this.setNumber(k, id, v === null ? 0 : (v as number | bigint));
       else (this.values[k] as Float64Array | Uint8Array)[id] = v === null ? 0 : typeof v === 'boolean' ? (v ? 1 : 0) : (v as number);
     }
     return id;
+  }
+
+  /** Stores a number (or a BIGINT beyond ±(2^53-1): the column turns wide, once). */
+  private setNumber(k: number, id: number, v: number | bigint): void {
+    let a = this.values[k]!;
+    if (typeof v === 'bigint' && !Array.isArray(a)) {
+      a = Array.from(a as Float64Array);
+      this.values[k] = a;
+      this.rebuild();
+    }
+    (a as Float64Array)[id] = v as number;
   }
 
   release(id: number): void {

@@ -89,6 +89,8 @@ class EndHeap {
 }
 
 export class SessionWindowAggregateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and the accumulators carry them exactly. */
+  readonly wideInts = true;
   private readonly slots: AggregateSlots;
   private readonly sessions = new Map<MapKey, Session[]>();
   private readonly heap = new EndHeap();

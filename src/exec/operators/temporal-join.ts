@@ -143,6 +143,8 @@ interface OperatorState {
 }
 
 export class TemporalJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys and carried columns live in JoinRows, which turns a column wide on its first such value. */
+  readonly wideInts = true;
   private readonly left: JoinRows;
   private readonly right: JoinRows;
   private readonly versions = new Map<MapKey, VersionList>();

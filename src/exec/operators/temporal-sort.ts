@@ -35,6 +35,8 @@ export function compareScalars(a: Scalar, b: Scalar, desc: boolean, nullsFirst: 
 }
 
 export class TemporalSortOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): rows live in a RowStore, which turns a column wide on its first such value. */
+  readonly wideInts = true;
   private readonly store: RowStore;
   private readonly pending = new Map<number, number[]>();
   /** Times with waiting rows, ascending (kept sorted lazily). */

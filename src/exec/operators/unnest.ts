@@ -26,6 +26,8 @@ export function unnestShape(t: DataType): Shape {
 }
 
 export class UnnestOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): the input columns are gathered as they are (takeBatch). */
+  readonly wideInts = true;
   private readonly evals: ((b: Batch) => Column)[];
   private readonly shapes: Shape[];
   private readonly builders: ColumnBuilder[];

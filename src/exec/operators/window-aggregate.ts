@@ -75,6 +75,8 @@ function floorMod(x: number, m: number): number {
 }
 
 export class WindowAggregateOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and the accumulators carry them exactly. */
+  readonly wideInts = true;
   private readonly slots: AggregateSlots;
   private readonly windows = new Map<number, OpenWindow>();
   /** Ends of open windows, ascending. */

@@ -73,6 +73,8 @@ interface WindowBlock {
 const PAIR_CHUNK = 4096;
 
 export class WindowJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys and carried columns live in JoinRows, which turns a column wide on its first such value. */
+  readonly wideInts = true;
   private readonly windows = new Map<number, OpenWindow>();
   /** Ends of open windows, ascending. */
   private ends: number[] = [];

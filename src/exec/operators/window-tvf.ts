@@ -17,6 +17,8 @@ function floorMod(x: number, m: number): number {
 }
 
 export class WindowTvfOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): the input columns are gathered as they are (takeBatch). */
+  readonly wideInts = true;
   /** TIMESTAMP_LTZ time attribute: windows are cut on local date-times in this zone. */
   private readonly zone: TimeZoneRules | null;
   constructor(

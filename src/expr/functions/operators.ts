@@ -335,6 +335,8 @@ function isTest(name: string, doc: string, test: (isNull: boolean, v: number) =>
     name,
     sqlNames: [],
     doc,
+    // only NULL-ness is read for a BIGINT (IS [NOT] NULL; COALESCE, IFNULL are CASEs over it)
+    wideInts: true,
     resolve(args) {
       const a = args[0];
       if (a === undefined) return 'one operand';
