@@ -48,26 +48,27 @@ function joinPhases(): [number, Batch][][] {
     for (let side = 0; side < 2; side++) {
       const rows: [number, number][] = [];
       const ops: number[] = [];
+      const lv = live[side]!;
       const add = (k: number, v: number): void => {
         rows.push([k, v]);
         ops.push(0);
         const id = `${k},${v}`;
-        live[side].set(id, (live[side].get(id) ?? 0) + 1);
+        lv.set(id, (lv.get(id) ?? 0) + 1);
       };
       if (p === 0) for (let k = 0; k < 1000; k++) add(side === 0 ? k : k * 2, k % 3);
       else {
         for (let i = 0; i < 20; i++) add(rand(1000), rand(3)); // some are second copies
         // retract ~8 held rows (a copy, or a row's last copy: its slot is freed)
-        const held = [...live[side].keys()];
+        const held = [...lv.keys()];
         for (let i = 0; i < 8; i++) {
           const id = held[rand(held.length)]!;
-          const c = live[side].get(id) ?? 0;
+          const c = lv.get(id) ?? 0;
           if (c === 0) continue;
           const [k, v] = id.split(',').map(Number) as [number, number];
           rows.push([k, v]);
           ops.push(3);
-          if (c === 1) live[side].delete(id);
-          else live[side].set(id, c - 1);
+          if (c === 1) lv.delete(id);
+          else lv.set(id, c - 1);
         }
         for (let i = 0; i < 5; i++) add(5000 + 10 * p + i, i); // new keys (reuse freed slots)
       }
