@@ -448,7 +448,7 @@ export class Job {
         );
       }
       case 'rank':
-        return new RankOperator(s, types, outTypes, this.options.batchSize);
+        return new RankOperator(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'over-aggregate':
         if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
         return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
