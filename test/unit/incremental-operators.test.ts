@@ -1,6 +1,7 @@
-// Incremental checkpoints of the regular join and the window aggregate: a full snapshot and a
-// chain of deltas, restored at parallelism 1 and 2, gives exactly the state an uninterrupted
-// operator holds (made visible by probing it), and the same state a full snapshot restores.
+// Incremental checkpoints of the regular join, the window aggregate, Top-N, deduplication and
+// window Top-N: a full snapshot and a chain of deltas, restored at parallelism 1 and 2, gives
+// exactly the state an uninterrupted operator holds (made visible by probing it), and the same
+// state a full snapshot restores.
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/common/batch.js';
 import { columnFromScalars, ROW_KIND_TEXT } from '../../src/common/batch.js';
