@@ -421,7 +421,7 @@ export class Job {
         return new WindowTvfOperator(s.window, s.timeIndex);
       case 'window-aggregate':
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone);
-        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true);
+        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
       case 'join': {
@@ -429,7 +429,7 @@ export class Job {
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);
         switch (s.strategy.kind) {
           case 'regular':
-            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0);
+            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
           case 'interval':
             return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'window':
@@ -456,7 +456,7 @@ export class Job {
         );
       }
       case 'rank':
-        return new RankOperator(s, types, outTypes, this.options.batchSize);
+        return new RankOperator(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'over-aggregate':
         if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
         return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);

@@ -31,6 +31,7 @@ import { GroupKeys } from './group-keys.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import type { Int64 } from '../../common/int64.js';
+import type { DirtySlots } from './delta-policy.js';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -40,6 +41,20 @@ export interface JoinRowsBlock {
   readonly assoc: Float64Array;
   readonly touched: Float64Array;
   /** Per column: [values, nulls]. */
+  readonly columns: unknown[];
+}
+
+/**
+ * A side's changed slots (a delta of incremental checkpoints), in the slot numbering of the
+ * chain: count 0 marks a slot freed since the previous snapshot.
+ */
+export interface JoinRowsDelta {
+  readonly slots: Int32Array;
+  readonly keyGroup: Int32Array;
+  readonly count: Float64Array;
+  readonly assoc: Float64Array;
+  readonly touched: Float64Array;
+  /** Per column: [values, nulls], one entry per listed slot. */
   readonly columns: unknown[];
 }
 
@@ -78,6 +93,11 @@ export class JoinRows {
   private readonly keys: GroupKeys;
   /** Rows held, counting copies. */
   rows = 0;
+  /**
+   * Incremental checkpoints: slots changed since the last snapshot (null when off: nothing is
+   * tracked). The join operator also marks slots whose `assoc` or `touched` it changes.
+   */
+  dirty: DirtySlots | null = null;
 
   constructor(
     readonly types: readonly DataType[],
@@ -259,6 +279,7 @@ export class JoinRows {
         this.assoc[existing] = assoc;
         this.touched[existing] = now;
         this.rows++;
+        if (this.dirty !== null) this.dirty.mark(existing);
         return existing;
       }
       const slot = this.newSlot(cols, row, key, maxParallelism, assoc, now);
@@ -284,6 +305,7 @@ export class JoinRows {
     }
     this.addToBucket(slot, key);
     this.rows++;
+    if (this.dirty !== null) this.dirty.mark(slot);
     return slot;
   }
 
@@ -296,7 +318,10 @@ export class JoinRows {
   /** Removes one copy of the row in `slot`. */
   removeOne(slot: number): void {
     this.rows--;
-    if (--this.count[slot]! > 0) return;
+    if (--this.count[slot]! > 0) {
+      if (this.dirty !== null) this.dirty.mark(slot);
+      return;
+    }
     this.freeSlot(slot);
   }
 
@@ -309,6 +334,7 @@ export class JoinRows {
 
   private freeSlot(slot: number): void {
     this.count[slot] = 0;
+    if (this.dirty !== null) this.dirty.mark(slot);
     this.removeFromBucket(slot);
     if (this.byValue !== null) this.byValue.delete(JoinRows.rowIdentity(this.view(), slot));
     for (let c = 0; c < this.types.length; c++) if (this.kinds[c] === 'str') this.str[c]![slot] = '';
@@ -358,28 +384,121 @@ export class JoinRows {
     };
   }
 
-  /** Adds the rows of a snapshot block whose key group is in `range`. */
-  restore(block: JoinRowsBlock, range: KeyGroupRange, maxParallelism: number): void {
+  /** Slots the full snapshot holds (the delta policy's measure). */
+  get slotHigh(): number {
+    return this.high;
+  }
+
+  /** The listed slots' rows (count 0: freed), for a delta. */
+  snapshotDelta(slots: Int32Array): JoinRowsDelta {
+    const n = slots.length;
+    const keyGroup = new Int32Array(n);
+    const count = new Float64Array(n);
+    const assoc = new Float64Array(n);
+    const touched = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = slots[i]!;
+      keyGroup[i] = this.keyGroup[s]!;
+      count[i] = this.count[s]!;
+      assoc[i] = this.assoc[s]!;
+      touched[i] = this.touched[s]!;
+    }
+    const columns = this.types.map((_, c) => {
+      const k = this.kinds[c];
+      const nulls = new Uint8Array(n);
+      const src = this.nulls[c]!;
+      for (let i = 0; i < n; i++) nulls[i] = count[i]! > 0 ? src[slots[i]!]! : 0;
+      if (k === 'str') {
+        const a = this.str[c]!;
+        const vals = new Array<string>(n);
+        for (let i = 0; i < n; i++) vals[i] = count[i]! > 0 ? (a[slots[i]!] ?? '') : '';
+        return [vals, nulls];
+      }
+      const a = k === 'bool' ? this.u8[c]! : this.f64[c]!;
+      if (Array.isArray(a)) {
+        // a BIGINT column holding values beyond ±(2^53-1): kept exact (common/int64.ts)
+        const wide = new Array<Int64>(n);
+        for (let i = 0; i < n; i++) wide[i] = count[i]! > 0 ? a[slots[i]!]! : 0;
+        return [wide, nulls];
+      }
+      const vals = k === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+      for (let i = 0; i < n; i++) vals[i] = count[i]! > 0 ? a[slots[i]!]! : 0;
+      return [vals, nulls];
+    });
+    return { slots, keyGroup, count, assoc, touched, columns };
+  }
+
+  private viewOf(columnsIn: unknown[], length: number): Batch {
     const columns: Column[] = this.types.map((type, c) => {
-      const [values, nulls] = block.columns[c] as [Values, Uint8Array];
+      const [values, nulls] = columnsIn[c] as [Values, Uint8Array];
       return { type, values, nulls };
     });
-    const view: Batch = { length: block.high, columns, ops: null };
+    return { length, columns, ops: null };
+  }
+
+  /** One stored row from a snapshot (its copies in one slot); returns the slot. */
+  private restoreRow(view: Batch, s: number, key: MapKey, cnt: number, assoc: number, touched: number, maxParallelism: number): number {
+    if (this.byValue === null) {
+      // append-only: copies are separate slots (an append-only side holds count 1 per slot)
+      let slot = -1;
+      for (let k = 0; k < cnt; k++) slot = this.newSlot(view.columns, s, key, maxParallelism, assoc, touched);
+      return slot;
+    }
+    const slot = this.add(view, s, key, maxParallelism, assoc, touched);
+    this.rows += cnt - this.count[slot]!;
+    this.count[slot] = cnt;
+    return slot;
+  }
+
+  /**
+   * Adds the rows of a snapshot block whose key group is in `range`; returns the block's slot
+   * -> the new slot (-1: not here), which the chain's deltas are applied through.
+   */
+  restore(block: JoinRowsBlock, range: KeyGroupRange, maxParallelism: number): Int32Array {
+    const view = this.viewOf(block.columns, block.high);
     const keyAt = this.keys.keyFn(view);
+    const map = new Int32Array(block.high).fill(-1);
     for (let s = 0; s < block.high; s++) {
       const cnt = block.count[s]!;
       if (cnt <= 0) continue;
       const kg = block.keyGroup[s]!;
       if (kg < range.start || kg >= range.end) continue;
-      const key = keyAt(s);
-      if (this.byValue !== null) {
-        const slot = this.add(view, s, key, maxParallelism, block.assoc[s]!, block.touched[s]!);
-        this.count[slot] = cnt;
-        this.rows += cnt - 1;
-      } else {
-        // append-only: copies were separate slots when taken; keep them so
-        for (let k = 0; k < cnt; k++) this.newSlot(columns, s, key, maxParallelism, block.assoc[s]!, block.touched[s]!);
-      }
+      map[s] = this.restoreRow(view, s, keyAt(s), cnt, block.assoc[s]!, block.touched[s]!, maxParallelism);
     }
+    return map;
+  }
+
+  /**
+   * Applies a delta to the rows restored from its chain (`map`: chain slot -> slot): every
+   * listed slot's row is first removed, then the listed rows still held are added. Returns the
+   * map, grown to the delta's slots.
+   */
+  applyDelta(d: JoinRowsDelta, map: Int32Array, range: KeyGroupRange, maxParallelism: number): Int32Array {
+    const n = d.slots.length;
+    let high = map.length;
+    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
+    if (high > map.length) {
+      const m = new Int32Array(high).fill(-1);
+      m.set(map);
+      map = m;
+    }
+    for (let i = 0; i < n; i++) {
+      const s = d.slots[i]!;
+      const cur = map[s]!;
+      if (cur < 0) continue;
+      this.rows -= this.count[cur]!;
+      this.freeSlot(cur);
+      map[s] = -1;
+    }
+    const view = this.viewOf(d.columns, n);
+    const keyAt = this.keys.keyFn(view);
+    for (let i = 0; i < n; i++) {
+      const cnt = d.count[i]!;
+      if (cnt <= 0) continue;
+      const kg = d.keyGroup[i]!;
+      if (kg < range.start || kg >= range.end) continue;
+      map[d.slots[i]!] = this.restoreRow(view, i, keyAt(i), cnt, d.assoc[i]!, d.touched[i]!, maxParallelism);
+    }
+    return map;
   }
 }

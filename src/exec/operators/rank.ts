@@ -22,7 +22,11 @@
 // and drops rows older than the watermark (late, counted); window rank emits a window's rows
 // when the watermark passes window_end - 1 and drops rows of fired windows (late, counted).
 // Snapshot: per key group, one record per partition (key values, rows, flags); operator state
-// keeps the watermark so late rows stay late after a restore.
+// keeps the watermark so late rows stay late after a restore. With incremental checkpoints
+// ('state.backend.incremental'), the partitions a row reached, that a watermark changed or
+// that were dropped are marked; a snapshot is then a delta of those partitions' records (a
+// dropped one as a removal, written before the partitions that are live), and a restore
+// applies each delta record in order: it replaces (or removes) the partition of its key.
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
@@ -31,6 +35,7 @@ import type { RankFunction, RankStrategy, SortKey } from '../../plan/logical.js'
 import { hashColumns, hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { restoredWatermark } from './aggregate-slots.js';
+import { DeltaPolicy } from './delta-policy.js';
 
 interface Entry {
   readonly row: Scalar[];
@@ -56,12 +61,16 @@ interface Partition {
   emitted: boolean;
   /** Window rank: the window's end (ms). */
   windowEnd: number;
+  /** Dropped from the table (incremental checkpoints write it as a removal). */
+  gone: boolean;
 }
 
 interface PartitionRecord {
   readonly k: Scalar[];
   readonly r: Scalar[][];
   readonly e: boolean;
+  /** A delta's record (incremental checkpoints): 1 replaces the key's partition, 2 removes it. */
+  readonly d?: 1 | 2;
 }
 
 /** Hash bits used as the table's key: small integers stay unboxed in a Map. */
@@ -84,6 +93,16 @@ class PartitionTable {
     search: for (let p = this.heads.get(h & TABLE_BITS); p !== undefined; p = p.nextSame) {
       if (p.hash !== h) continue;
       for (let k = 0; k < keys.length; k++) if (!sameScalar(getScalar(cols[keys[k]!]!, i), p.key[k]!)) continue search;
+      return p;
+    }
+    return undefined;
+  }
+
+  /** The partition with these key values, or undefined. */
+  findKey(h: number, key: readonly Scalar[]): Partition | undefined {
+    search: for (let p = this.heads.get(h & TABLE_BITS); p !== undefined; p = p.nextSame) {
+      if (p.hash !== h) continue;
+      for (let k = 0; k < key.length; k++) if (!sameScalar(key[k]!, p.key[k]!)) continue search;
       return p;
     }
     return undefined;
@@ -165,6 +184,9 @@ export class RankOperator implements Operator {
   private readonly waiting = new Set<Partition>();
   /** Window rank: partitions by window end. */
   private readonly windows = new Map<number, Set<Partition>>();
+  /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
+  private readonly dirty: Set<Partition> | null;
+  private readonly policy: DeltaPolicy | null;
   /** Stored rows are overwritten in place (keep-last deduplication). */
   private readonly rowsMutate: boolean;
 
@@ -173,7 +195,11 @@ export class RankOperator implements Operator {
     private readonly inputTypes: readonly DataType[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
+    this.dirty = fullEvery > 0 ? new Set() : null;
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
     this.start = spec.range.start;
     this.end = spec.range.end;
     const s = spec.strategy;
@@ -219,7 +245,7 @@ export class RankOperator implements Operator {
     if (p === undefined) {
       const key = keys.map((c) => getScalar(cols[c]!, i));
       const keyGroup = key.length === 0 ? 0 : keyGroupOf(h, this.ctx.maxParallelism);
-      p = { key, hash: h, keyGroup, nextSame: undefined, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0 };
+      p = { key, hash: h, keyGroup, nextSame: undefined, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0, gone: false };
       this.partitions.add(p);
       const s = this.spec.strategy;
       if (s.kind === 'window') {
@@ -229,11 +255,14 @@ export class RankOperator implements Operator {
         set.add(p);
       }
     }
+    if (this.dirty !== null) this.dirty.add(p);
     return p;
   }
 
   private dropPartition(p: Partition): void {
     this.partitions.delete(p);
+    p.gone = true;
+    if (this.dirty !== null) this.dirty.add(p);
   }
 
   /** Index where a row goes: after (or, for tieNewFirst, before) the rows it ties with. */
@@ -443,6 +472,7 @@ export class RankOperator implements Operator {
         p.entries = [];
         p.emitted = true;
         this.waiting.delete(p);
+        if (this.dirty !== null) this.dirty.add(p);
         if (b.length >= this.batchSize) out.emit(b.finish());
       }
     } else if (s.kind === 'window') {
@@ -459,16 +489,39 @@ export class RankOperator implements Operator {
     if (b.length > 0) out.emit(b.finish());
   }
 
-  snapshot(): OperatorSnapshot {
+  private record(p: Partition, d?: 1 | 2): PartitionRecord {
+    // keep-last deduplication overwrites its kept row in place: the snapshot takes a copy
+    const r = d === 2 ? [] : this.rowsMutate ? p.entries.map((e) => e.row.slice()) : p.entries.map((e) => e.row);
+    return d === undefined ? { k: p.key, r, e: p.emitted } : { k: p.key, r, e: p.emitted, d };
+  }
+
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     const keyed = new Map<number, unknown[]>();
-    for (const p of this.partitions.values()) {
+    const push = (p: Partition, rec: PartitionRecord): void => {
       let list = keyed.get(p.keyGroup);
       if (list === undefined) keyed.set(p.keyGroup, (list = []));
-      // keep-last deduplication overwrites its kept row in place: the snapshot takes a copy
-      const rec: PartitionRecord = { k: p.key, r: this.rowsMutate ? p.entries.map((e) => e.row.slice()) : p.entries.map((e) => e.row), e: p.emitted };
       list.push(rec);
+    };
+    const operator = { watermark: this.watermark === -Infinity ? null : this.watermark };
+    const dirty = this.dirty;
+    if (dirty !== null) {
+      const previous = this.policy!.next(checkpointId, savepoint, dirty.size);
+      if (previous >= 0) {
+        // removals first: a key dropped and created again ends with its live partition
+        for (const p of dirty) if (p.gone) push(p, this.record(p, 2));
+        for (const p of dirty) if (!p.gone) push(p, this.record(p, 1));
+        dirty.clear();
+        return { keyed, operator, deltaOf: previous };
+      }
+      dirty.clear();
+      this.policy!.full(this.partitions.size);
     }
-    return { keyed, operator: { watermark: this.watermark === -Infinity ? null : this.watermark } };
+    for (const p of this.partitions.values()) push(p, this.record(p));
+    return { keyed, operator };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -478,7 +531,18 @@ export class RankOperator implements Operator {
       for (const x of list) {
         const rec = x as PartitionRecord;
         const hash = rec.k.length === 0 ? 0 : hashKey(rec.k);
-        const p: Partition = { key: rec.k, hash, keyGroup: group, nextSame: undefined, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0 };
+        if (rec.d !== undefined) {
+          // a delta's record: the partition the chain had for this key goes
+          const old = this.partitions.findKey(hash, rec.k);
+          if (old !== undefined) {
+            this.partitions.delete(old);
+            this.waiting.delete(old);
+            const set = this.windows.get(old.windowEnd);
+            if (set !== undefined && set.delete(old) && set.size === 0) this.windows.delete(old.windowEnd);
+          }
+          if (rec.d === 2) continue;
+        }
+        const p: Partition = { key: rec.k, hash, keyGroup: group, nextSame: undefined, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0, gone: false };
         this.partitions.add(p);
         if (s.kind === 'deduplicate' && !s.keepLast && p.entries.length > 0) this.waiting.add(p);
         if (s.kind === 'window') {
@@ -489,5 +553,6 @@ export class RankOperator implements Operator {
         }
       }
     }
+    this.dirty?.clear();
   }
 }

@@ -16,6 +16,12 @@
 // As in Flink, an inner join forwards the input's change kind (+I/-U/+U/-D); outer joins emit
 // +I and -D only. SEMI emits the left row while it has a match, ANTI while it has none.
 // Watermarks pass through; the output has no time attribute.
+//
+// Snapshot: each side's rows as one columnar block in slot order. With incremental
+// checkpoints ('state.backend.incremental'), each side marks the slots a row is added to,
+// removed from, or whose match count or TTL time changes; a snapshot is then a delta of those
+// slots only (count 0: freed), in the slot numbering of the chain (delta-policy.ts decides
+// when it must be full). A restore applies a full block, then each delta in order.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate, takeColumn } from '../../common/batch.js';
@@ -26,7 +32,8 @@ import { compileExpr } from '../../expr/compile.js';
 import type { JoinStrategy, JoinType } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS } from './aggregate-slots.js';
-import type { JoinRowsBlock } from './join-rows.js';
+import type { JoinRowsBlock, JoinRowsDelta } from './join-rows.js';
+import { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { JoinRows } from './join-rows.js';
 import type { MapKey } from './group-keys.js';
 
@@ -73,6 +80,8 @@ export class RegularJoinOperator implements Operator {
   /** Rows removed by state TTL. */
   expired = 0;
   private lastExpiry = 0;
+  /** Incremental checkpoints (null when off). */
+  private readonly policy: DeltaPolicy | null;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -82,6 +91,8 @@ export class RegularJoinOperator implements Operator {
     private readonly batchSize: number,
     ttlMs = 0,
     rightTtlMs = ttlMs,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     this.sides = [new JoinRows(leftTypes, spec.leftKeys, spec.leftUpdating), new JoinRows(rightTypes, spec.rightKeys, spec.rightUpdating)];
     this.keys = [spec.leftKeys, spec.rightKeys];
@@ -92,6 +103,8 @@ export class RegularJoinOperator implements Operator {
     this.semiAnti = t === 'semi' || t === 'anti';
     this.ttls = [ttlMs, rightTtlMs];
     this.ttl = ttlMs > 0 || rightTtlMs > 0;
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
+    if (fullEvery > 0) for (const side of this.sides) side.dirty = new DirtySlots();
   }
 
   open(ctx: OperatorContext): void {
@@ -193,6 +206,7 @@ export class RegularJoinOperator implements Operator {
       const slot = this.pairSlot[p]!;
       const copies = other.count[slot]!;
       if (now > 0) other.touched[slot] = now;
+      if (other.dirty !== null && (otherOuter || now > 0)) other.dirty.mark(slot);
       if (acc) {
         if (otherOuter) {
           if (other.assoc[slot] === 0) for (let c = 0; c < copies; c++) this.emitPaddedOther(b, slot, side, RowKind.Delete);
@@ -237,6 +251,7 @@ export class RegularJoinOperator implements Operator {
       const slot = this.pairSlot[p]!;
       const copies = left.count[slot]!;
       if (now > 0) left.touched[slot] = now;
+      if (left.dirty !== null) left.dirty.mark(slot);
       if (acc) {
         if (left.assoc[slot]!++ === 0) for (let c = 0; c < copies; c++) this.emitLeftFromStore(b, slot, anti ? RowKind.Delete : RowKind.Insert);
       } else if (left.assoc[slot]! > 0) {
@@ -336,17 +351,55 @@ export class RegularJoinOperator implements Operator {
     }
   }
 
-  snapshot(): OperatorSnapshot {
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: this.sides[0].snapshot(), right: this.sides[1].snapshot() }]]]), operator: null };
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const [left, right] = this.sides;
+    const p = this.policy;
+    if (p !== null) {
+      const previous = p.next(checkpointId, savepoint, left.dirty!.count + right.dirty!.count);
+      if (previous >= 0) {
+        const entry: JoinDelta = { delta: 1, left: left.snapshotDelta(left.dirty!.take()), right: right.snapshotDelta(right.dirty!.take()) };
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, deltaOf: previous };
+      }
+      left.dirty!.clear();
+      right.dirty!.clear();
+      p.full(left.slotHigh + right.slotHigh);
+    }
+    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: left.snapshot(), right: right.snapshot() }]]]), operator: null };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>): void {
+    const range = this.ctx.keyGroups;
+    const maxP = this.ctx.maxParallelism;
+    const [left, right] = this.sides;
     for (const blocks of keyed.values()) {
+      // each old subtask's chain: a full block, then its deltas (chain slot -> slot, per side)
+      let lmap: Int32Array = new Int32Array(0);
+      let rmap: Int32Array = new Int32Array(0);
       for (const b of blocks) {
+        if ((b as Partial<JoinDelta>).delta === 1) {
+          const d = b as JoinDelta;
+          lmap = left.applyDelta(d.left, lmap, range, maxP);
+          rmap = right.applyDelta(d.right, rmap, range, maxP);
+          continue;
+        }
         const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
-        this.sides[0].restore(block.left, this.ctx.keyGroups, this.ctx.maxParallelism);
-        this.sides[1].restore(block.right, this.ctx.keyGroups, this.ctx.maxParallelism);
+        lmap = left.restore(block.left, range, maxP);
+        rmap = right.restore(block.right, range, maxP);
       }
     }
+    // the restore's own changes are not a delta (the first snapshot after it is full)
+    left.dirty?.clear();
+    right.dirty?.clear();
   }
+}
+
+/** A delta of incremental checkpoints: each side's changed slots. */
+interface JoinDelta {
+  readonly delta: 1;
+  readonly left: JoinRowsDelta;
+  readonly right: JoinRowsDelta;
 }

@@ -21,6 +21,13 @@
 // Snapshot: one columnar block in slot order (window bounds, key groups, keys, accumulators,
 // and the record counts over a changelog); the current watermark as operator state, so a
 // restored operator drops the same late rows.
+// With incremental checkpoints ('state.backend.incremental'), the slots rows were added to and
+// the slots freed when their window fired are marked; a snapshot is then a delta of those slots
+// (a freed slot is written as not in use), in the slot numbering of the chain (delta-policy.ts
+// decides when it must be full). A restore applies the full block, then each delta in order:
+// a listed slot's group leaves its window (a window left without groups is dropped), then the
+// delta's groups in use join theirs. Over a changelog the snapshot is always full (the deltas
+// do not carry record counts).
 //
 // Two-phase aggregation (phase 'local' and 'global', planned for splittable aggregates):
 // - local runs before the shuffle, on its subtask's rows: it never drops a row; when its
@@ -47,6 +54,7 @@ import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
+import { DeltaPolicy, DirtySlots } from './delta-policy.js';
 
 interface OpenWindow {
   readonly start: number;
@@ -111,6 +119,9 @@ export class WindowAggregateOperator implements Operator {
    */
   private readonly zone: TimeZoneRules | null;
   private localTimes: Float64Array = new Float64Array(0);
+  /** Incremental checkpoints (null when off, and for the local phase, which keeps no state). */
+  private readonly dirty: DirtySlots | null;
+  private readonly policy: DeltaPolicy | null;
 
   /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
   private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
@@ -125,8 +136,13 @@ export class WindowAggregateOperator implements Operator {
     private readonly batchSize: number,
     private readonly phase: WindowPhase = { kind: 'single' },
     private readonly inputUpdating = false,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     if (inputUpdating && phase.kind !== 'single') throw internalError('a window aggregation over a changelog runs in one phase');
+    const incremental = fullEvery > 0 && phase.kind !== 'local' && !inputUpdating;
+    this.dirty = incremental ? new DirtySlots() : null;
+    this.policy = incremental ? new DeltaPolicy(fullEvery) : null;
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
     const window = phase.kind === 'local' && phase.sliced === true && spec.kind === 'hop' ? { kind: 'tumble' as const, size: spec.slide, offset: spec.offset } : spec;
     this.window = window;
@@ -149,6 +165,12 @@ export class WindowAggregateOperator implements Operator {
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
+  }
+
+  private addRows(slots: Int32Array, rows: Int32Array, m: number, columns: readonly Column[]): void {
+    this.slots.add(slots, rows, m, columns);
+    const d = this.dirty;
+    if (d !== null) for (let i = 0; i < m; i++) d.mark(slots[i]!);
   }
 
   /** Records the window of a new slot. */
@@ -307,7 +329,8 @@ export class WindowAggregateOperator implements Operator {
       }
     }
     this.ctx.metrics.lateDropped += late;
-    if (m > 0) this.slots.add(slots, rows, m, batch.columns);
+    if (m > 0) this.addRows(slots, rows, m, batch.columns);
+    // retractions come only over a changelog, where the snapshots are full (no dirty marks)
     if (r > 0) this.slots.retract(retSlots, retRows, r, batch.columns);
     if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
@@ -428,7 +451,7 @@ export class WindowAggregateOperator implements Operator {
       if (key === undefined) late += records[i]!;
     }
     this.ctx.metrics.lateDropped += late;
-    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+    if (m > 0) this.addRows(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
   /** Global phase: fold partial rows into the windows they name. */
@@ -473,7 +496,7 @@ export class WindowAggregateOperator implements Operator {
       m++;
     }
     this.ctx.metrics.lateDropped += late;
-    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+    if (m > 0) this.addRows(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
   /** Windows assigned upstream: each row goes to the window its bound columns name. */
@@ -517,7 +540,7 @@ export class WindowAggregateOperator implements Operator {
       m++;
     }
     this.ctx.metrics.lateDropped += late;
-    if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+    if (m > 0) this.addRows(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
   processWatermark(wm: number, out: Collector): void {
@@ -560,6 +583,7 @@ export class WindowAggregateOperator implements Operator {
         // local phase: the last aggregate is the record count, so no window_time column
         if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? win.end - 1 : this.zone.fromLocalLatest(win.end - 1));
         this.slots.release(slot);
+        if (this.dirty !== null) this.dirty.mark(slot);
         if (++rowsInBatch >= this.batchSize) flush();
       }
     }
@@ -571,28 +595,56 @@ export class WindowAggregateOperator implements Operator {
     if (this.phase.kind === 'local') this.fire(Infinity, out);
   }
 
-  snapshot(): OperatorSnapshot {
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
+    const operator = { watermark: this.watermark };
+    const d = this.dirty;
+    if (d !== null) {
+      const previous = this.policy!.next(checkpointId, savepoint, d.count);
+      if (previous >= 0) {
+        const list = d.take();
+        const n = list.length;
+        const starts = new Float64Array(n);
+        const ends = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          starts[i] = this.slotStart[list[i]!]!;
+          ends[i] = this.slotEnd[list[i]!]!;
+        }
+        const entry: WindowDelta = { delta: 1, slots: list, ...this.slots.saveSome(list, n), starts, ends };
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
+      }
+      d.clear();
+    }
     // one columnar block in slot order: window bounds, key groups, keys, accumulators
     const block = this.slots.saveAll();
+    this.policy?.full(block.high);
     const starts = this.slotStart.slice(0, block.high);
     const ends = this.slotEnd.slice(0, block.high);
     const entry: WindowSlotBlock = this.inputUpdating ? { ...block, starts, ends, counts: this.slotCount.slice(0, block.high) } : { ...block, starts, ends };
-    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: { watermark: this.watermark } };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
     for (const blocks of keyed.values()) {
+      // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
+      let map: Int32Array = new Int32Array(0);
       for (const b of blocks) {
+        if ((b as Partial<WindowDelta>).delta === 1) {
+          map = this.applyDelta(b as WindowDelta, map);
+          continue;
+        }
         const block = b as WindowSlotBlock;
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
           const slot = to[i]!;
-          const win = this.windowFor(block.starts[from[i]!]!, block.ends[from[i]!]!);
-          win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
-          win.slots.push(slot);
-          this.place(slot, win);
+          map[from[i]!] = slot;
+          this.restoreGroup(slot, block.starts[from[i]!]!, block.ends[from[i]!]!);
           if (this.inputUpdating) {
             if (block.counts === undefined) throw internalError('a changelog window aggregation restored state without record counts');
             this.slotCount[slot] = block.counts[from[i]!]!;
@@ -600,7 +652,82 @@ export class WindowAggregateOperator implements Operator {
         }
       }
     }
+    this.dirty?.clear();
   }
+
+  private restoreGroup(slot: number, start: number, end: number): void {
+    const win = this.windowFor(start, end);
+    win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
+    win.slots.push(slot);
+    this.place(slot, win);
+  }
+
+  /** Applies a delta to the groups restored from its chain (`map`: chain slot -> slot). */
+  private applyDelta(d: WindowDelta, map: Int32Array): Int32Array {
+    const n = d.slots.length;
+    let high = map.length;
+    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
+    if (high > map.length) {
+      const m = new Int32Array(high).fill(-1);
+      m.set(map);
+      map = m;
+    }
+    // 1. every listed slot's group leaves its window
+    const left = new Set<number>();
+    const touchedWindows = new Set<OpenWindow>();
+    for (let i = 0; i < n; i++) {
+      const s = d.slots[i]!;
+      const cur = map[s]!;
+      if (cur < 0) continue;
+      const win = this.windows.get(this.slotEnd[cur]!)!;
+      const key = this.slots.keys.mapKeyAt(cur);
+      if (win.groups.get(key) === cur) win.groups.delete(key);
+      left.add(cur);
+      touchedWindows.add(win);
+      this.slots.release(cur);
+      map[s] = -1;
+    }
+    for (const win of touchedWindows) {
+      const kept = win.slots.filter((x) => !left.has(x));
+      win.slots.length = 0;
+      for (const x of kept) win.slots.push(x);
+      if (kept.length === 0) {
+        this.windows.delete(win.end);
+        this.ends.splice(this.ends.indexOf(win.end), 1);
+      }
+    }
+    this.cacheEnds.fill(NaN);
+    this.cacheWins.fill(undefined);
+    // 2. the delta's groups in use (of this subtask's key groups) join their windows
+    const range = this.ctx.keyGroups;
+    const from = new Int32Array(n);
+    const to = new Int32Array(n);
+    let k = 0;
+    for (let i = 0; i < n; i++) {
+      const kg = d.keyGroup[i]!;
+      if (d.inUse[i] !== 1 || kg < range.start || kg >= range.end) continue;
+      const slot = this.slots.alloc();
+      this.slots.keyGroup[slot] = kg;
+      map[d.slots[i]!] = slot;
+      from[k] = i;
+      to[k++] = slot;
+    }
+    this.slots.loadSome(d, from, to, k);
+    for (let i = 0; i < k; i++) this.restoreGroup(to[i]!, d.starts[from[i]!]!, d.ends[from[i]!]!);
+    return map;
+  }
+}
+
+/** A delta of incremental checkpoints: the changed slots, in the numbering of the chain. */
+interface WindowDelta {
+  readonly delta: 1;
+  readonly slots: Int32Array;
+  readonly keyGroup: Int32Array;
+  readonly inUse: Uint8Array;
+  readonly keys: unknown[];
+  readonly accs: unknown[][];
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
 }
 
 export const WINDOW_COLUMN_TYPES: readonly DataType[] = [T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP];

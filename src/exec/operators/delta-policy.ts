@@ -1,0 +1,87 @@
+// Incremental checkpoints ('state.backend.incremental'), shared by the operators that write
+// deltas (regular join, window aggregate): a set of dirty slots, and the rule deciding whether
+// a snapshot may be a delta of the previous one.
+//
+// A delta may only follow a snapshot whose checkpoint completed (otherwise the chain could
+// continue a checkpoint that does not exist); the snapshot is full for a savepoint, for the
+// first snapshot of a run, every `fullEvery`-th snapshot, and when the slots written by the
+// deltas since the last full snapshot outnumber the slots that full snapshot had (the chain
+// would cost more to restore than a fresh base).
+
+/** Slots changed since the last snapshot: a flag per slot and the list of flagged slots. */
+export class DirtySlots {
+  private flags: Uint8Array = new Uint8Array(0);
+  private list: Int32Array = new Int32Array(1024);
+  count = 0;
+
+  mark(slot: number): void {
+    if (slot >= this.flags.length) {
+      const f = new Uint8Array(Math.max(64, this.flags.length * 2, slot + 1));
+      f.set(this.flags);
+      this.flags = f;
+    }
+    if (this.flags[slot] === 1) return;
+    this.flags[slot] = 1;
+    if (this.count === this.list.length) {
+      const l = new Int32Array(this.list.length * 2);
+      l.set(this.list);
+      this.list = l;
+    }
+    this.list[this.count++] = slot;
+  }
+
+  /** The dirty slots in ascending order; the set is empty afterwards. */
+  take(): Int32Array {
+    const out = this.list.slice(0, this.count);
+    out.sort();
+    this.clear();
+    return out;
+  }
+
+  clear(): void {
+    for (let i = 0; i < this.count; i++) this.flags[this.list[i]!] = 0;
+    this.count = 0;
+  }
+}
+
+/** Whether the next snapshot is a delta, and of which checkpoint. */
+export class DeltaPolicy {
+  private last = -1;
+  private lastCompleted = false;
+  private deltasSinceFull = 0;
+  private changedSinceFull = 0;
+  private sizeAtFull = 0;
+
+  constructor(private readonly fullEvery: number) {}
+
+  /**
+   * Snapshot `checkpointId` with `changed` dirty slots: the checkpoint it is a delta of, or -1
+   * for a full snapshot (then call `full` with its size in slots).
+   */
+  next(checkpointId: number, savepoint: boolean, changed: number): number {
+    const delta =
+      this.fullEvery > 0 &&
+      !savepoint &&
+      this.last >= 0 &&
+      this.lastCompleted &&
+      this.deltasSinceFull + 1 < this.fullEvery &&
+      this.changedSinceFull + changed <= this.sizeAtFull;
+    const previous = this.last;
+    this.last = checkpointId;
+    this.lastCompleted = false;
+    if (!delta) return -1;
+    this.deltasSinceFull++;
+    this.changedSinceFull += changed;
+    return previous;
+  }
+
+  full(size: number): void {
+    this.deltasSinceFull = 0;
+    this.changedSinceFull = 0;
+    this.sizeAtFull = size;
+  }
+
+  complete(checkpointId: number): void {
+    if (checkpointId === this.last) this.lastCompleted = true;
+  }
+}
