@@ -66,10 +66,40 @@ export function duckHalfUpDiv(n: string, d: string): string {
   return `list_transform([struct_pack(n := CAST(${n} AS HUGEINT), d := CAST(NULLIF(${d}, 0) AS HUGEINT))], lambda ${v}: CASE WHEN ${v}.n IS NULL OR ${v}.d IS NULL THEN NULL ELSE (${an} // ${ad} + CASE WHEN ${r} >= ${ad} - ${r} THEN 1 ELSE 0 END) * sign(${v}.n) * sign(${v}.d) END)[1]`;
 }
 
-/** a / b at Flink's result type `to` (a of type ta, b of type tb; INT, BIGINT or DECIMAL). */
+function precisionOfOperand(t: DataType): number {
+  return t.kind === 'DECIMAL' ? (t.precision ?? 10) : t.kind === 'INT' ? 10 : 19;
+}
+
+/**
+ * a / b at Flink's result type `to` (a of type ta, b of type tb; INT, BIGINT or DECIMAL).
+ * When a * 10^k may not fit a HUGEINT (p1 + k > 38), the quotient is formed by long
+ * division in chunks: the remainder (< |b| < 10^p2) is multiplied by 10^(38 - p2) at a time,
+ * so every intermediate fits, and the last remainder decides HALF_UP. A divisor of 38 digits
+ * leaves no room for a chunk: that case has no exact translation (a RangeError).
+ */
 export function duckDecimalDivide(a: string, ta: DataType, b: string, tb: DataType, to: DataType): string {
   const s = to.scale ?? 0;
   const k = s - operandScale(ta) + operandScale(tb);
+  const pa = precisionOfOperand(ta);
+  const pb = precisionOfOperand(tb);
+  if (k > 0 && pa + k > 38) {
+    const k1 = Math.max(0, 38 - pa);
+    const c = 38 - pb;
+    if (c <= 0) throw new RangeError(`a decimal division by a 38-digit divisor scaling by 10^${k}`);
+    const chunks: number[] = [];
+    for (let left = k - k1; left > 0; left -= Math.min(c, left)) chunks.push(Math.min(c, left));
+    const v = `__dv${++lambdas}`;
+    const acc = `__dacc${lambdas}`;
+    const x = `__dx${lambdas}`;
+    const r = `__dr${lambdas}`;
+    const n1 = k1 > 0 ? `(${v}.a * ${pow10Huge(k1)})` : `${v}.a`;
+    const first = `struct_pack(q := ${n1} // ${v}.b, r := ${n1} % ${v}.b, m := CAST(1 AS HUGEINT))`;
+    const steps = chunks.map((ch) => `struct_pack(q := CAST(0 AS HUGEINT), r := CAST(0 AS HUGEINT), m := ${pow10Huge(ch)})`);
+    const reduce = `list_reduce([${first}, ${steps.join(', ')}], lambda ${acc}, ${x}: struct_pack(q := TRY(${acc}.q * ${x}.m + (${acc}.r * ${x}.m) // ${v}.b), r := (${acc}.r * ${x}.m) % ${v}.b, m := ${x}.m))`;
+    const rounded = `list_transform([${reduce}], lambda ${r}: TRY((${r}.q + CASE WHEN ${r}.r >= ${v}.b - ${r}.r THEN 1 ELSE 0 END) * ${v}.sg))[1]`;
+    const q = `list_transform([struct_pack(a := abs(${duckUnscaled(a, ta)}), b := abs(CAST(NULLIF(${duckUnscaled(b, tb)}, 0) AS HUGEINT)), sg := CAST(sign(${duckUnscaled(a, ta)}) * sign(${duckUnscaled(b, tb)}) AS HUGEINT))], lambda ${v}: CASE WHEN ${v}.a IS NULL OR ${v}.b IS NULL THEN NULL ELSE ${rounded} END)[1]`;
+    return duckFromUnscaled(q, s, to);
+  }
   if (Math.abs(k) > 38) throw new RangeError(`a decimal division scaling by 10^${k}`);
   const n = k > 0 ? `(${duckUnscaled(a, ta)} * ${pow10Huge(k)})` : duckUnscaled(a, ta);
   const d = k < 0 ? `(${duckUnscaled(b, tb)} * ${pow10Huge(-k)})` : duckUnscaled(b, tb);
@@ -98,6 +128,8 @@ export function duckDecimalAvg(sum: string, count: string, argType: DataType, to
  * rounds the exact product to fewer fraction digits (DECIMAL(38, 6) there). The product of the
  * unscaled magnitudes A * B (B < 10^19, the narrower operand) is taken in two HUGEINT halves,
  * A = ah * 10^19 + al, and divided by 10^k (k = s1 + s2 - s) with HALF_UP rounding.
+ * A HUGEINT overflow (TRY: NULL) means a magnitude beyond 1.7e38 units of the result scale,
+ * which overflows DECIMAL(38) as well: NULL, as Flink's overflow.
  * Returns undefined when both operands have more than 19 digits (DuckDB's product is used).
  */
 export function duckWideMultiply(a: string, ta: DataType, b: string, tb: DataType, to: DataType): string | undefined {
@@ -127,6 +159,32 @@ export function duckWideMultiply(a: string, ta: DataType, b: string, tb: DataTyp
     const pj = pow10Huge(k - 19);
     mag = `(${M} // ${pj} + CASE WHEN 2 * (${M} % ${pj}) >= ${pj} THEN 1 ELSE 0 END)`;
   }
-  const q = `list_transform([struct_pack(a := ${duckUnscaled(wx, wt)}, b := ${duckUnscaled(nx, nt)})], lambda ${v}: ${mag} * sign(${v}.a) * sign(${v}.b))[1]`;
+  const q = `list_transform([struct_pack(a := ${duckUnscaled(wx, wt)}, b := ${duckUnscaled(nx, nt)})], lambda ${v}: TRY(${mag} * sign(${v}.a) * sign(${v}.b)))[1]`;
   return duckFromUnscaled(q, s, to);
+}
+
+/**
+ * a + b or a - b at Flink's type `to` when DuckDB's exact sum would need more than 38 digits
+ * (DuckDB then casts both operands to DECIMAL(38, max(s1, s2)) and fails on the one whose
+ * integer digits do not fit, where Flink rounds the exact sum to fewer fraction digits).
+ * The sum is taken as an integer part I and a fraction part F (|F| < 2, at scale max(s1, s2)),
+ * made the same sign, and F alone is rounded HALF_UP at Flink's scale: round(I + F) = I +
+ * round(F) when both have one sign. Undefined when DuckDB's own sum is exact, or when a scale
+ * of 38 leaves no room for F.
+ */
+export function duckWideAdd(a: string, ta: DataType, op: '+' | '-', b: string, tb: DataType, to: DataType): string | undefined {
+  const digits = (t: DataType): number => (t.kind === 'DECIMAL' ? (t.precision ?? 10) - (t.scale ?? 0) : t.kind === 'INT' ? 10 : 19);
+  const S = Math.max(operandScale(ta), operandScale(tb));
+  if (Math.max(digits(ta), digits(tb)) + S + 1 <= 38) return undefined;
+  const s = to.scale ?? 0;
+  if (S > 37 || s > 37) return undefined;
+  const v = `__da${++lambdas}`;
+  const intPart = (x: string): string => `CAST(trunc(${x}) AS DECIMAL(38, 0))`;
+  const fracPart = (x: string): string => `CAST(${x} - trunc(${x}) AS DECIMAL(38, ${S}))`;
+  const w = `__db${lambdas}`;
+  const adj = `(CASE WHEN ${w}.i > 0 AND ${w}.f < 0 THEN 1 WHEN ${w}.i < 0 AND ${w}.f > 0 THEN -1 ELSE 0 END)`;
+  const same = `TRY(CAST(${w}.i - ${adj} AS DECIMAL(38, ${s})) + CAST(${w}.f + ${adj} AS DECIMAL(38, ${s})))`;
+  const parts = `struct_pack(i := TRY(${intPart(`${v}.x`)} ${op} ${intPart(`${v}.y`)}), f := ${fracPart(`${v}.x`)} ${op} ${fracPart(`${v}.y`)})`;
+  const sum = `list_transform([struct_pack(x := ${asDuckDecimal(a, ta)}, y := ${asDuckDecimal(b, tb)})], lambda ${v}: list_transform([${parts}], lambda ${w}: ${same})[1])[1]`;
+  return `TRY_CAST(${sum} AS ${duckDecimalType(to)})`;
 }

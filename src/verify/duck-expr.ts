@@ -61,7 +61,7 @@ import { compileJavaRegex } from '../expr/functions/strings.js';
 import type { JsonPath } from '../expr/functions/json.js';
 import { parsePath } from '../expr/functions/json.js';
 import { udfCallToDuckDb } from './duck-udf.js';
-import { asDuckDecimal, duckDecimalDivide, duckDecimalMod, duckDecimalType, duckWideMultiply } from './duck-decimal.js';
+import { asDuckDecimal, duckDecimalDivide, duckDecimalMod, duckDecimalType, duckWideAdd, duckWideMultiply, operandScale } from './duck-decimal.js';
 
 /** A function or cast that has no faithful DuckDB translation. */
 export class DuckDbTranslationError extends Error {
@@ -699,7 +699,14 @@ class Translator {
       if (op === '*' && duckWideMultiply('a', a.type, 'b', b.type, e.type) !== undefined) {
         return this.let2(this.expr(a), this.expr(b), (x, y) => duckWideMultiply(x, a.type, y, b.type, e.type)!);
       }
-      return `TRY_CAST((${asDuckDecimal(this.expr(a), a.type)} ${op} ${asDuckDecimal(this.expr(b), b.type)}) AS ${duckDecimalType(e.type)})`;
+      if (op !== '*' && duckWideAdd('a', a.type, op, 'b', b.type, e.type) !== undefined) {
+        return this.let2(this.expr(a), this.expr(b), (x, y) => duckWideAdd(x, a.type, op, y, b.type, e.type)!);
+      }
+      // a product in DECIMAL(38, s1 + s2): DuckDB computes DECIMAL(p1 + p2 <= 18) in 64 bits and
+      // raises an overflow there instead of widening
+      const operand = (x: BoundExpr): string => (op === '*' ? `CAST(${asDuckDecimal(this.expr(x), x.type)} AS DECIMAL(38, ${operandScale(x.type)}))` : asDuckDecimal(this.expr(x), x.type));
+      // TRY: an exact result beyond 38 digits overflows Flink's type too (NULL)
+      return `TRY_CAST(TRY(${operand(a)} ${op} ${operand(b)}) AS ${duckDecimalType(e.type)})`;
     }
     return `(${this.dbl(a)} ${op} ${this.dbl(b)})`;
   }
