@@ -893,13 +893,6 @@ class Translator {
     return `(CASE WHEN regexp_full_match(${t}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)') THEN TRY_CAST(${t} AS ${dt}) WHEN regexp_matches(${t}, '(NaN|Infinity)') THEN ${bad} ELSE ${this.decimalCast(`TRY_CAST(${t} AS DOUBLE)`, T.DOUBLE, to, fail)} END)`;
   }
 
-  /** DECIMAL(p, s): rounded at s places, and |value| < 10^(p - s). */
-  private toDecimal(x: string, to: DataType, fail: (what: string) => string, original: string): string {
-    const scale = to.scale ?? 0;
-    const digits = (to.precision ?? 10) - scale;
-    return this.let(this.decimalRound(x, scale, 'round'), (r) => `(CASE WHEN ${r} IS NULL THEN NULL WHEN abs(${r}) < ${doubleLiteral(Math.pow(10, digits))} THEN ${r} ELSE ${fail(`CAST(${original} AS VARCHAR)`)} END)`);
-  }
-
   private toText(x: string, from: DataType): string {
     switch (from.kind) {
       case 'BOOLEAN':
@@ -945,20 +938,6 @@ class Translator {
 
   private timestampText(x: string): string {
     return this.formatWithPattern(x, 'yyyy-MM-dd HH:mm:ss.SSS');
-  }
-
-  /**
-   * JavaScript's x.toFixed(s) (how weir prints a DECIMAL): the exact binary value rounded
-   * half away from zero; printf does the same except on exact ties, which round to even.
-   */
-  private decimalText(x: string, scale: number): string {
-    return this.let(`(${x} + CAST(0 AS DOUBLE))`, (v) => {
-      const plain = `printf('%.${scale}f', ${v})`;
-      const exact = `rtrim(printf('%.80f', abs(${v})), '0')`;
-      const tie = `(length(${exact}) - strpos(${exact}, '.') = ${scale + 1} AND right(${exact}, 1) = '5')`;
-      const nudged = `printf('%.${scale}f', ${v} + sign(${v}) * ${doubleLiteral(Math.pow(10, -(scale + 3)))})`;
-      return `(CASE WHEN isnan(${v}) THEN 'NaN' WHEN ${v} = ${POS_INF} THEN 'Infinity' WHEN ${v} = ${NEG_INF} THEN '-Infinity' WHEN abs(${v}) >= 1e21 THEN ${this.doubleJsText(v)} WHEN ${tie} THEN ${nudged} ELSE ${plain} END)`;
-    });
   }
 
   /** formatDouble: NaN, Infinity, 1.0 for integers below 1e7, else JavaScript's text with E. */
