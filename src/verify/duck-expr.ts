@@ -702,9 +702,12 @@ class Translator {
       if (op !== '*' && duckWideAdd('a', a.type, op, 'b', b.type, e.type) !== undefined) {
         return this.let2(this.expr(a), this.expr(b), (x, y) => duckWideAdd(x, a.type, op, y, b.type, e.type)!);
       }
-      // a product in DECIMAL(38, s1 + s2): DuckDB computes DECIMAL(p1 + p2 <= 18) in 64 bits and
-      // raises an overflow there instead of widening
-      const operand = (x: BoundExpr): string => (op === '*' ? `CAST(${asDuckDecimal(this.expr(x), x.type)} AS DECIMAL(38, ${operandScale(x.type)}))` : asDuckDecimal(this.expr(x), x.type));
+      // in DECIMAL(38, ...): DuckDB's own result types are narrower than the exact result
+      // (DECIMAL(10, 10) + DECIMAL(12, 2) is its DECIMAL(18, 10), which cannot hold -2147483646;
+      // a product of DECIMAL(p1 + p2 <= 18) is computed in 64 bits) and it raises an overflow
+      // instead of widening. A sum at scale max(s1, s2) and a product at s1 + s2 are exact here.
+      const common = Math.max(operandScale(a.type), operandScale(b.type));
+      const operand = (x: BoundExpr): string => `CAST(${asDuckDecimal(this.expr(x), x.type)} AS DECIMAL(38, ${op === '*' ? operandScale(x.type) : common}))`;
       // TRY: an exact result beyond 38 digits overflows Flink's type too (NULL)
       return `TRY_CAST(TRY(${operand(a)} ${op} ${operand(b)}) AS ${duckDecimalType(e.type)})`;
     }
