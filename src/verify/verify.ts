@@ -37,7 +37,7 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, alignDecimals, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
+import { ChangelogFolder, alignDecimals, compareMultisets, compareSample, decimalKey, exactColumns, exactInteger } from './compare.js';
 import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
@@ -271,8 +271,15 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
   return [...out.values()];
 }
 
+/**
+ * DuckDB's rows for the tie-aware checks, DECIMAL text in decimalKey form, as alignDecimals
+ * leaves the rows they are matched with.
+ */
 async function runDuck(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<Row[]> {
-  return (await runDuckExact(conn, sql, types)).rows;
+  const rows = (await runDuckExact(conn, sql, types)).rows;
+  const dec = types.map((t) => t.kind === 'DECIMAL');
+  if (dec.some((x) => x)) for (const r of rows) for (let c = 0; c < r.length; c++) if (dec[c] === true && typeof r[c] === 'string') r[c] = decimalKey(r[c] as string);
+  return rows;
 }
 
 /** DuckDB's rows, DECIMAL columns as exact text where DuckDB's type is DECIMAL (duckRows). */
