@@ -82,7 +82,8 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export function jsonType(t: DataType): string {
   // composites: their DuckDB type (nested timestamps as text in the file parse as TIMESTAMP)
   if (isComposite(t)) return typeToDuckDb(t);
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' ? 'VARCHAR' : readType(t);
+  // DECIMAL as text too: DuckDB parses a JSON number through a double, which loses digits
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' || t.kind === 'DECIMAL' ? 'VARCHAR' : readType(t);
 }
 
 /** A TIMESTAMP_LTZ read as text: the UTC date-time with an optional Z, as an instant. */
@@ -95,6 +96,7 @@ export function jsonValue(x: string, t: DataType): string {
   if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
   if (t.kind === 'TIMESTAMP_LTZ') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN make_timestamptz(CAST(${x} AS BIGINT) * 1000) ELSE ${instantText(x)} END`;
   if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
+  if (t.kind === 'DECIMAL') return `CAST(${x} AS ${duckDecimalType(t)})`;
   return x;
 }
 
