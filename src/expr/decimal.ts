@@ -335,12 +335,18 @@ export function decimalArithmetic(op: DecimalOp, ta: DataType, tb: DataType, ret
       const ub = unscaledAt(b, i);
       let r: bigint;
       switch (op) {
-        case 'add':
-          r = rescale(ua, s1, s) + rescale(ub, s2, s);
+        // the exact sum at the common scale, rounded once (Flink's BigDecimal add, then
+        // fromBigDecimal): rounding each operand to a bounded scale first rounds twice
+        case 'add': {
+          const m = Math.max(s1, s2);
+          r = rescale(rescale(ua, s1, m) + rescale(ub, s2, m), m, s);
           break;
-        case 'sub':
-          r = rescale(ua, s1, s) - rescale(ub, s2, s);
+        }
+        case 'sub': {
+          const m = Math.max(s1, s2);
+          r = rescale(rescale(ua, s1, m) - rescale(ub, s2, m), m, s);
           break;
+        }
         case 'mul':
           r = rescale(ua * ub, s1 + s2, s);
           break;

@@ -8,6 +8,9 @@
 // off by one is a wrong answer however large it is (`exactColumns`). A DuckDB integer beyond
 // ±(2^53-1) stays a JavaScript bigint (`exactInteger`), so it equals no double: a streamed
 // value that was rounded to the nearest double is a mismatch, never "within tolerance".
+// DECIMAL columns match only when their exact values are equal (`alignDecimals`): `weir
+// verify` marks every DECIMAL column exact, since its translation computes DECIMAL as DuckDB
+// DECIMALs of Flink's result types (duck-decimal.ts); a 20th-digit difference is a difference.
 
 import type { Batch, Scalar } from '../common/batch.js';
 import { RowKind, getScalar } from '../common/batch.js';

@@ -12,8 +12,9 @@
 //                                     translation computes it in BIGINT)
 //   BIGINT                 BIGINT
 //   DOUBLE                 DOUBLE
-//   DECIMAL(p, s)          DOUBLE    (weir carries DECIMAL as a double; the DuckDB side holds
-//                                     the same double, rounded where weir rounds)
+//   DECIMAL(p, s)          DECIMAL(p, s) (exact; every DECIMAL result is cast to Flink's
+//                                     result type, duck-decimal.ts; functions that weir
+//                                     computes in doubles take DOUBLE arguments here too)
 //   STRING                 VARCHAR
 //   TIMESTAMP(3)           TIMESTAMP (weir's epoch milliseconds, UTC, no zone)
 //   DATE                   DATE      (weir's days since 1970-01-01)
@@ -51,7 +52,7 @@ import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, isComposite, isIntegral, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, T, isComposite, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
 import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
@@ -60,6 +61,7 @@ import { compileJavaRegex } from '../expr/functions/strings.js';
 import type { JsonPath } from '../expr/functions/json.js';
 import { parsePath } from '../expr/functions/json.js';
 import { udfCallToDuckDb } from './duck-udf.js';
+import { asDuckDecimal, duckDecimalDivide, duckDecimalMod, duckDecimalType, duckWideAdd, duckWideMultiply, operandScale } from './duck-decimal.js';
 
 /** A function or cast that has no faithful DuckDB translation. */
 export class DuckDbTranslationError extends Error {
@@ -86,8 +88,9 @@ export function typeToDuckDb(t: DataType): string {
     case 'INTERVAL_YEAR_MONTH':
       return 'INTEGER';
     case 'DOUBLE':
-    case 'DECIMAL':
       return 'DOUBLE';
+    case 'DECIMAL':
+      return duckDecimalType(t);
     case 'STRING':
       return 'VARCHAR';
     case 'TIMESTAMP':
@@ -164,8 +167,10 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       if (typeof value === 'bigint') return `CAST(${value} AS ${dt})`; // a BIGINT beyond ±(2^53-1), exactly
       return `CAST(${intText(Number(value))} AS ${dt})`;
     case 'DOUBLE':
-    case 'DECIMAL':
       return doubleLiteral(Number(value));
+    case 'DECIMAL':
+      // exact: a DECIMAL(p <= 15) value is the double nearest it, a wider one its text
+      return `CAST('${typeof value === 'number' ? (Object.is(value, -0) ? 0 : value).toFixed(type.scale ?? 0) : String(value)}' AS ${dt})`;
     case 'TIMESTAMP': {
       const ms = Math.floor(Number(value));
       const year = civilFromDays(Math.floor(ms / 86_400_000)).year;
@@ -226,12 +231,15 @@ const UNIT_MS: Record<string, number> = { SECOND: 1000, MINUTE: 60_000, HOUR: 3_
 const UNIT_MONTHS: Record<string, number> = { MONTH: 1, QUARTER: 3, YEAR: 12 };
 
 function isFloat(t: DataType): boolean {
-  return t.kind === 'DOUBLE' || t.kind === 'DECIMAL';
+  return t.kind === 'DOUBLE';
 }
+
+/** Calls whose DECIMAL result the translation computes exactly at Flink's type (duck-decimal.ts). */
+const EXACT_DECIMAL_CALLS = new Set(['add', 'sub', 'mul', 'div', 'mod', 'mod_fn', 'neg']);
 
 /** SQL text that can be repeated without cost or change of meaning. */
 function isSimple(sql: string): boolean {
-  return /^(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)(?:\.(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*))*$/.test(sql) || /^(?:'(?:[^']|'')*'|TRUE|FALSE|-?\d+|CAST\('[^']*' AS DOUBLE\)|CAST\(-?\d+ AS (?:INTEGER|BIGINT)\)|CAST\(NULL AS [A-Z]+\))$/.test(sql);
+  return /^(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*)(?:\.(?:"(?:[^"]|"")*"|[A-Za-z_][A-Za-z0-9_]*))*$/.test(sql) || /^(?:'(?:[^']|'')*'|TRUE|FALSE|-?\d+|CAST\('[^']*' AS (?:DOUBLE|DECIMAL\(\d+, \d+\))\)|CAST\(-?\d+ AS (?:INTEGER|BIGINT)\)|CAST\(NULL AS [A-Z]+\))$/.test(sql);
 }
 
 // Code points whose JavaScript upper case is several code points (ß -> SS, ﬁ -> FI, ...):
@@ -280,8 +288,13 @@ class Translator {
       }
       case 'cast':
         return this.cast(this.expr(e.operand), e.operand.type, e.type, e.safe);
-      case 'call':
-        return this.call(e);
+      case 'call': {
+        const r = this.call(e);
+        // a function weir computes in doubles (ABS, ROUND, COALESCE, a UDF, ...) gives its
+        // DECIMAL result as Flink's type: cast there (CAST of a DOUBLE rounds HALF_UP)
+        if (e.type.kind === 'DECIMAL' && !EXACT_DECIMAL_CALLS.has(e.fn)) return `CAST(${r} AS ${duckDecimalType(e.type)})`;
+        return r;
+      }
     }
   }
 
@@ -369,17 +382,21 @@ class Translator {
       case 'div': {
         // Java division: truncates toward zero, and MIN / -1 wraps (duck-int64.ts)
         if (isIntegral(e.type)) return duckWrap(`(${duckHuge(this.expr(args[0]!))} // NULLIF(${duckHuge(this.expr(args[1]!))}, 0))`, e.type.kind === 'INT' ? 32 : 64);
+        // DECIMAL: exactly, HALF_UP at Flink's scale (DuckDB's decimal division is a DOUBLE)
+        if (e.type.kind === 'DECIMAL') return this.decimalDiv(args[0]!, args[1]!, e.type);
         return `(${this.dbl(args[0]!)} / NULLIF(${this.dbl(args[1]!)}, 0))`;
       }
       case 'mod':
       case 'mod_fn': {
         // in HUGEINT: DuckDB's BIGINT MIN % -1 raises an overflow; Java's is 0
         if (isIntegral(e.type)) return `CAST(${duckHuge(this.expr(args[0]!))} % NULLIF(${duckHuge(this.expr(args[1]!))}, 0) AS ${e.type.kind === 'INT' ? 'INTEGER' : 'BIGINT'})`;
+        if (e.type.kind === 'DECIMAL') return this.let2(A(0), A(1), (a, b) => duckDecimalMod(a, args[0]!.type, b, args[1]!.type, e.type));
         return `(${this.dbl(args[0]!)} % NULLIF(${this.dbl(args[1]!)}, 0))`;
       }
       case 'neg': {
         const t = args[0]!.type;
         if (isFloat(t)) return `(-${A(0)})`;
+        if (t.kind === 'DECIMAL') return `TRY_CAST((-${A(0)}) AS ${duckDecimalType(e.type)})`;
         if (t.kind === 'INTERVAL_YEAR_MONTH') return `(-${A(0)})`;
         if (isIntegral(e.type)) return duckWrap(`(-${duckHuge(A(0))})`, e.type.kind === 'INT' ? 32 : 64); // -MIN wraps to MIN
         return `(-${this.big(args[0]!)})`;
@@ -677,7 +694,34 @@ class Translator {
     }
     // Java's overflow: INT wraps modulo 2^32, BIGINT modulo 2^64 (duck-int64.ts)
     if (isIntegral(e.type)) return duckWrap(`(${duckHuge(this.expr(a))} ${op} ${duckHuge(this.expr(b))})`, e.type.kind === 'INT' ? 32 : 64);
+    // DECIMAL: DuckDB's exact value, rounded HALF_UP to Flink's type (NULL on overflow)
+    if (e.type.kind === 'DECIMAL') {
+      if (op === '*' && duckWideMultiply('a', a.type, 'b', b.type, e.type) !== undefined) {
+        return this.let2(this.expr(a), this.expr(b), (x, y) => duckWideMultiply(x, a.type, y, b.type, e.type)!);
+      }
+      if (op !== '*' && duckWideAdd('a', a.type, op, 'b', b.type, e.type) !== undefined) {
+        return this.let2(this.expr(a), this.expr(b), (x, y) => duckWideAdd(x, a.type, op, y, b.type, e.type)!);
+      }
+      // in DECIMAL(38, ...): DuckDB's own result types are narrower than the exact result
+      // (DECIMAL(10, 10) + DECIMAL(12, 2) is its DECIMAL(18, 10), which cannot hold -2147483646;
+      // a product of DECIMAL(p1 + p2 <= 18) is computed in 64 bits) and it raises an overflow
+      // instead of widening. A sum at scale max(s1, s2) and a product at s1 + s2 are exact here.
+      const common = Math.max(operandScale(a.type), operandScale(b.type));
+      const operand = (x: BoundExpr): string => `CAST(${asDuckDecimal(this.expr(x), x.type)} AS DECIMAL(38, ${op === '*' ? operandScale(x.type) : common}))`;
+      // TRY: an exact result beyond 38 digits overflows Flink's type too (NULL)
+      return `TRY_CAST(TRY(${operand(a)} ${op} ${operand(b)}) AS ${duckDecimalType(e.type)})`;
+    }
     return `(${this.dbl(a)} ${op} ${this.dbl(b)})`;
+  }
+
+  /** DECIMAL division (duck-decimal.ts); a scaling beyond HUGEINT has no exact translation. */
+  private decimalDiv(a: BoundExpr, b: BoundExpr, to: DataType): string {
+    try {
+      return this.let2(this.expr(a), this.expr(b), (x, y) => duckDecimalDivide(x, a.type, y, b.type, to));
+    } catch (err) {
+      if (err instanceof RangeError) throw new DuckDbTranslationError('/', `${typeToString(a.type)} / ${typeToString(b.type)} as ${typeToString(to)} needs more than 38 digits of scaling`);
+      throw err;
+    }
   }
 
   /** Comparisons; weir compares doubles as JavaScript does: NaN is unequal to everything. */
@@ -813,7 +857,7 @@ class Translator {
     if (t === 'BOOLEAN') return `(${x} <> 0)`;
     if (f === 'BOOLEAN') {
       const n = `CAST(${x} AS INTEGER)`;
-      if (t === 'DECIMAL') return this.toDecimal(`CAST(${n} AS DOUBLE)`, to, fail, n);
+      if (t === 'DECIMAL') return this.decimalCast(n, T.INT, to, fail);
       return t === 'DOUBLE' ? `CAST(${n} AS DOUBLE)` : `CAST(${n} AS ${dt})`;
     }
     if (f === 'TIMESTAMP' && t === 'DATE') return `CAST(${x} AS DATE)`;
@@ -828,16 +872,28 @@ class Translator {
       if (t === 'BIGINT' && isIntegral(from)) return `CAST(${x} AS BIGINT)`;
       return this.let(isIntegral(from) ? x : `trunc(${x})`, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN ${isIntegral(from) ? '' : `isfinite(${v}) AND `}${range(v)} THEN CAST(${v} AS ${dt}) ELSE ${fail(`CAST(${x} AS VARCHAR)`)} END)`);
     }
-    if (t === 'DECIMAL') return this.toDecimal(isFloat(from) ? x : `CAST(${x} AS DOUBLE)`, to, fail, x);
+    if (t === 'DECIMAL') return this.decimalCast(x, from, to, fail);
     if (t === 'DOUBLE') return `CAST(${x} AS DOUBLE)`;
     throw new DuckDbTranslationError('CAST', `from ${typeToString(from)} to ${typeToString(to)}`);
   }
 
-  /** DECIMAL(p, s): rounded at s places, and |value| < 10^(p - s). */
-  private toDecimal(x: string, to: DataType, fail: (what: string) => string, original: string): string {
-    const scale = to.scale ?? 0;
-    const digits = (to.precision ?? 10) - scale;
-    return this.let(this.decimalRound(x, scale, 'round'), (r) => `(CASE WHEN ${r} IS NULL THEN NULL WHEN abs(${r}) < ${doubleLiteral(Math.pow(10, digits))} THEN ${r} ELSE ${fail(`CAST(${original} AS VARCHAR)`)} END)`);
+  /**
+   * CAST to DECIMAL(p, s) as weir's castToDecimal: integers and decimals exactly, a DOUBLE from
+   * its shortest text (BigDecimal.valueOf), HALF_UP at s places (DuckDB's decimal casts round
+   * half away from zero too); a value that does not fit is NULL (Flink), NaN and infinities
+   * are the cast's failure.
+   */
+  private decimalCast(x: string, from: DataType, to: DataType, fail: (what: string) => string): string {
+    const dt = duckDecimalType(to);
+    if (from.kind === 'DOUBLE') return this.let(x, (v) => `(CASE WHEN ${v} IS NULL THEN NULL WHEN NOT isfinite(${v}) THEN ${fail(`CAST(${v} AS VARCHAR)`)} WHEN ${v} = 0 THEN CAST(0 AS ${dt}) ELSE TRY_CAST(${this.plainText(v)} AS ${dt}) END)`);
+    return `TRY_CAST(${asDuckDecimal(x, from)} AS ${dt})`;
+  }
+
+  /** Trimmed numeric text to DECIMAL: plain digits exactly; scientific text through its double. */
+  private textToDecimal(t: string, to: DataType, fail: (what: string) => string, x: string): string {
+    const dt = duckDecimalType(to);
+    const bad = fail(`'''' || ${x} || ''''`);
+    return `(CASE WHEN regexp_full_match(${t}, '[+-]?([0-9]+\\.?[0-9]*|\\.[0-9]+)') THEN TRY_CAST(${t} AS ${dt}) WHEN regexp_matches(${t}, '(NaN|Infinity)') THEN ${bad} ELSE ${this.decimalCast(`TRY_CAST(${t} AS DOUBLE)`, T.DOUBLE, to, fail)} END)`;
   }
 
   private toText(x: string, from: DataType): string {
@@ -854,7 +910,8 @@ class Translator {
       case 'BIGINT':
         return `CAST(${x} AS VARCHAR)`;
       case 'DECIMAL':
-        return this.decimalText(x, from.scale ?? 0);
+        // DuckDB's text of a DECIMAL(p, s) has exactly s fraction digits, as weir prints it
+        return `CAST(${x} AS VARCHAR)`;
       case 'DOUBLE':
         return this.doubleText(x);
       default:
@@ -884,20 +941,6 @@ class Translator {
 
   private timestampText(x: string): string {
     return this.formatWithPattern(x, 'yyyy-MM-dd HH:mm:ss.SSS');
-  }
-
-  /**
-   * JavaScript's x.toFixed(s) (how weir prints a DECIMAL): the exact binary value rounded
-   * half away from zero; printf does the same except on exact ties, which round to even.
-   */
-  private decimalText(x: string, scale: number): string {
-    return this.let(`(${x} + CAST(0 AS DOUBLE))`, (v) => {
-      const plain = `printf('%.${scale}f', ${v})`;
-      const exact = `rtrim(printf('%.80f', abs(${v})), '0')`;
-      const tie = `(length(${exact}) - strpos(${exact}, '.') = ${scale + 1} AND right(${exact}, 1) = '5')`;
-      const nudged = `printf('%.${scale}f', ${v} + sign(${v}) * ${doubleLiteral(Math.pow(10, -(scale + 3)))})`;
-      return `(CASE WHEN isnan(${v}) THEN 'NaN' WHEN ${v} = ${POS_INF} THEN 'Infinity' WHEN ${v} = ${NEG_INF} THEN '-Infinity' WHEN abs(${v}) >= 1e21 THEN ${this.doubleJsText(v)} WHEN ${tie} THEN ${nudged} ELSE ${plain} END)`;
-    });
   }
 
   /** formatDouble: NaN, Infinity, 1.0 for integers below 1e7, else JavaScript's text with E. */
@@ -953,7 +996,7 @@ class Translator {
         case 'DOUBLE':
           return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN TRY_CAST(${t} AS DOUBLE) ELSE ${bad} END)`;
         case 'DECIMAL':
-          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${this.toDecimal(`TRY_CAST(${t} AS DOUBLE)`, to, fail, `'''' || ${x} || ''''`)} ELSE ${bad} END)`;
+          return `(CASE WHEN ${t} IS NULL THEN NULL WHEN regexp_full_match(${t}, '${NUMERIC_TEXT}') THEN ${this.textToDecimal(t, to, fail, x)} ELSE ${bad} END)`;
         case 'BOOLEAN':
           return `(CASE WHEN ${t} IS NULL THEN NULL WHEN lower(${t}) IN ('true', '1') THEN TRUE WHEN lower(${t}) IN ('false', '0') THEN FALSE ELSE ${bad} END)`;
         case 'TIMESTAMP':

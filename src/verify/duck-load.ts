@@ -2,8 +2,8 @@
 // query can run over exactly the rows the stream reads (generators: nexmark, datagen; files
 // can be read by DuckDB directly, but loading them works too).
 //
-// Representation in DuckDB: INT -> INTEGER, BIGINT -> BIGINT, DOUBLE and DECIMAL -> DOUBLE
-// (weir carries DECIMAL as a double), STRING -> VARCHAR, BOOLEAN -> BOOLEAN, TIMESTAMP ->
+// Representation in DuckDB: INT -> INTEGER, BIGINT -> BIGINT, DOUBLE -> DOUBLE, DECIMAL(p, s)
+// -> DECIMAL(p, s) (appended as exact text), STRING -> VARCHAR, BOOLEAN -> BOOLEAN, TIMESTAMP ->
 // TIMESTAMP (millisecond values), DATE -> DATE. The rows are appended to `<name>__raw` with
 // timestamps as epoch-millisecond BIGINTs, and `<name>` is a view converting them.
 
@@ -32,9 +32,11 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
     case 'INTERVAL_YEAR_MONTH':
       return { sql: 'BIGINT', duck: BIGINT };
     case 'DOUBLE':
-    case 'DECIMAL':
     case 'NULL':
       return { sql: 'DOUBLE', duck: DOUBLE };
+    case 'DECIMAL':
+      // exact text (a DECIMAL(p <= 15) double written at its scale), DECIMAL(p, s) in the view
+      return { sql: 'VARCHAR', duck: VARCHAR };
     case 'STRING':
       return { sql: 'VARCHAR', duck: VARCHAR };
     case 'ROW':
@@ -53,6 +55,8 @@ function viewExpr(name: string, t: DataType): string {
       return `make_timestamptz(${q} * 1000) AS ${q}`;
     case 'DATE':
       return `(DATE '1970-01-01' + CAST(${q} AS INTEGER)) AS ${q}`;
+    case 'DECIMAL':
+      return `CAST(${q} AS ${typeToDuckDb(t)}) AS ${q}`;
     default:
       return q;
   }
@@ -81,6 +85,9 @@ function chunkValues(c: Column, n: number): unknown[] {
         break;
       case 'BOOLEAN':
         out[i] = x === 1;
+        break;
+      case 'DECIMAL':
+        out[i] = typeof x === 'number' ? (Object.is(x, -0) ? 0 : x).toFixed(c.type.scale ?? 0) : String(x);
         break;
       default:
         out[i] = x;

@@ -15,6 +15,7 @@
 //
 // What cannot be translated faithfully throws a TranslationError naming the plan node and why.
 
+import { duckDecimalAvg, duckDecimalType } from './duck-decimal.js';
 import { duckAvgOfSum, duckHuge, duckWrap } from './duck-int64.js';
 import { timeZoneById } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
@@ -49,7 +50,7 @@ export interface TranslateContext {
   readonly recorded?: (node: LogicalPlan) => string | undefined;
 }
 
-/** DuckDB type to read a declared column with (DECIMAL exactly, converted to DOUBLE after). */
+/** DuckDB type to read a declared column with (DECIMAL exactly, as the translation carries it). */
 function readType(t: DataType): string {
   switch (t.kind) {
     case 'BOOLEAN':
@@ -81,7 +82,8 @@ export const q = (name: string): string => `"${name.replace(/"/g, '""')}"`;
 export function jsonType(t: DataType): string {
   // composites: their DuckDB type (nested timestamps as text in the file parse as TIMESTAMP)
   if (isComposite(t)) return typeToDuckDb(t);
-  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' ? 'VARCHAR' : readType(t);
+  // DECIMAL as text too: DuckDB parses a JSON number through a double, which loses digits
+  return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ' || t.kind === 'DECIMAL' ? 'VARCHAR' : readType(t);
 }
 
 /** A TIMESTAMP_LTZ read as text: the UTC date-time with an optional Z, as an instant. */
@@ -94,7 +96,8 @@ export function jsonValue(x: string, t: DataType): string {
   if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
   if (t.kind === 'TIMESTAMP_LTZ') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN make_timestamptz(CAST(${x} AS BIGINT) * 1000) ELSE ${instantText(x)} END`;
   if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
-  return t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : x;
+  if (t.kind === 'DECIMAL') return `CAST(${x} AS ${duckDecimalType(t)})`;
+  return x;
 }
 
 /** The table's physical columns as p0, p1, ... (typed as weir carries them). */
@@ -102,7 +105,7 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
-  const toWeir = (x: string, t: DataType): string => (t.kind === 'DECIMAL' ? `CAST(${x} AS DOUBLE)` : t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
+  const toWeir = (x: string, t: DataType): string => (t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
   if (connector === 'nexmark' || connector === 'datagen' || connector === 'postgres-cdc') {
     const name = ctx.generatorTable(table);
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;
@@ -181,9 +184,9 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `count(${d}${arg})${filter}`;
     // integer sums wrap as Java's int / long (duck-int64.ts); DuckDB's would be a HUGEINT
     case 'sum':
-      return isIntegral(a.type) ? duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64) : `sum(${d}${arg})${filter}`;
+      return isIntegral(a.type) ? duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64) : decimalSum(`sum(${d}${arg})${filter}`, a.type);
     case 'sum0':
-      return isIntegral(a.type) ? `coalesce(${duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(sum(${d}${arg})${filter}, 0)`;
+      return isIntegral(a.type) ? `coalesce(${duckWrap(`sum(${d}${duckHuge(arg)})${filter}`, a.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(${decimalSum(`sum(${d}${arg})${filter}`, a.type)}, 0)`;
     case 'min':
       return `min(${arg})${filter}`;
     case 'max':
@@ -196,7 +199,10 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       const t = inputTypes[a.args[0]!]!;
       // weir's AVG of an integer type truncates toward zero (Flink's), DuckDB's is a DOUBLE
       // Flink: the long sum (wrapping) divided by the count, truncated
-      return isIntegral(t) ? duckAvgOfSum(`sum(${d}${duckHuge(arg)})${filter}`, `count(${d}${arg})${filter}`, 'BIGINT') : `avg(${d}${arg})${filter}`;
+      if (isIntegral(t)) return duckAvgOfSum(`sum(${d}${duckHuge(arg)})${filter}`, `count(${d}${arg})${filter}`, 'BIGINT');
+      // DECIMAL: the exact sum / count, HALF_UP at Flink's scale (DuckDB's avg is a DOUBLE)
+      if (a.type.kind === 'DECIMAL') return duckDecimalAvg(`sum(${d}${arg})${filter}`, `count(${d}${arg})${filter}`, t, a.type);
+      return `avg(${d}${arg})${filter}`;
     }
     case 'first_value':
     case 'last_value':
@@ -206,6 +212,11 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       // agree by accident and call a wrong order OK, so verify refuses instead.
       throw new DuckDbTranslationError(a.name, 'its value depends on the order rows arrive in, which a batch result in DuckDB does not have');
   }
+}
+
+/** SUM of a DECIMAL as Flink's DECIMAL(38, s) (DuckDB's is the same type; NULL on overflow); other sums as they are. */
+function decimalSum(sum: string, t: DataType): string {
+  return t.kind === 'DECIMAL' ? `TRY_CAST(${sum} AS ${duckDecimalType(t)})` : sum;
 }
 
 const ts = (ms: string): string => `epoch_ms(CAST(${ms} AS BIGINT))`;
@@ -319,14 +330,15 @@ function overToDuckDb(p: Extract<LogicalPlan, { kind: 'over-aggregate' }>, input
       case 'lag':
         return `lag(${arg}, ${c.offset}${c.default !== null ? `, ${constantToDuckDb(c.default, c.type)}` : ''}) OVER (${part}${order})`;
       case 'avg':
+        if (c.type.kind === 'DECIMAL') return duckDecimalAvg(`sum(${arg}) ${win}`, `count(${arg}) ${win}`, types[c.args[0]!]!, c.type);
         return isIntegral(types[c.args[0]!]!) ? `CAST(trunc(avg(${arg}) ${win}) AS BIGINT)` : `avg(${arg}) ${win}`;
       case 'count_star':
         return `count(*) ${win}`;
       case 'sum0':
-        return isIntegral(c.type) ? `coalesce(${duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(sum(${arg}) ${win}, 0)`;
+        return isIntegral(c.type) ? `coalesce(${duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64)}, 0)` : `coalesce(${decimalSum(`sum(${arg}) ${win}`, c.type)}, 0)`;
       case 'sum':
         // integer sums wrap as Java's int / long (duck-int64.ts)
-        return isIntegral(c.type) ? duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64) : `sum(${arg}) ${win}`;
+        return isIntegral(c.type) ? duckWrap(`sum(${duckHuge(arg)}) ${win}`, c.type.kind === 'INT' ? 32 : 64) : decimalSum(`sum(${arg}) ${win}`, c.type);
       case 'listagg':
         // DuckDB joins a frame's values in the frame's order (time order)
         return `string_agg(${arg}, ${constantToDuckDb(c.separator ?? ',', T.STRING)}) ${win}`;

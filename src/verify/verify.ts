@@ -37,7 +37,7 @@ import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
-import { ChangelogFolder, alignDecimals, compareMultisets, compareSample, exactColumns, exactInteger } from './compare.js';
+import { ChangelogFolder, alignDecimals, compareMultisets, compareSample, decimalKey, exactColumns, exactInteger } from './compare.js';
 import { candidatesSql, overInputSql, overTieAwareEqual, tieAwareEqual, tiedOverOf, tiedRankOf } from './tie-aware.js';
 import { loadTable } from './duck-load.js';
 import { TranslationError, planToDuckDb, sampleLimitOf } from './translate.js';
@@ -209,9 +209,13 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       const duck = await runDuckExact(conn, sqls[i]!, schema.map((f) => f.type));
       const batch = duck.rows;
       const rows = streamed.rows[i]!.map((r) => r.slice());
-      alignDecimals(rows, batch, schema.map((f) => f.type), duck.decimalExact);
+      // DECIMAL columns compare exactly, always: the translation computes them as DuckDB
+      // DECIMALs of Flink's result types (duck-decimal.ts). A DuckDB DOUBLE in a DECIMAL column
+      // would be a translation bug, and it shows as a difference rather than passing loosely.
+      const decimalExact = schema.map((f) => f.type.kind === 'DECIMAL');
+      alignDecimals(rows, batch, schema.map((f) => f.type), decimalExact);
       const sample = sampleLimitOf(t.plan);
-      const exact = exactColumns(schema.map((f) => f.type), duck.decimalExact);
+      const exact = exactColumns(schema.map((f) => f.type), decimalExact);
       let cmp = sample === undefined ? compareMultisets(rows, batch, exact) : compareSample(rows, batch, sample.offset, sample.fetch, exact);
       const tied = cmp.equal || sample !== undefined ? undefined : tiedRankOf(t.plan);
       if (tied !== undefined) {
@@ -267,8 +271,15 @@ function watermarkDelays(targets: readonly Target[]): JobSummary['watermarkDelay
   return [...out.values()];
 }
 
+/**
+ * DuckDB's rows for the tie-aware checks, DECIMAL text in decimalKey form, as alignDecimals
+ * leaves the rows they are matched with.
+ */
 async function runDuck(conn: DuckDBConnection, sql: string, types: readonly DataType[]): Promise<Row[]> {
-  return (await runDuckExact(conn, sql, types)).rows;
+  const rows = (await runDuckExact(conn, sql, types)).rows;
+  const dec = types.map((t) => t.kind === 'DECIMAL');
+  if (dec.some((x) => x)) for (const r of rows) for (let c = 0; c < r.length; c++) if (dec[c] === true && typeof r[c] === 'string') r[c] = decimalKey(r[c] as string);
+  return rows;
 }
 
 /** DuckDB's rows, DECIMAL columns as exact text where DuckDB's type is DECIMAL (duckRows). */

