@@ -206,6 +206,33 @@ export class AggregateSlots {
   }
 
   /**
+   * The groups of a delta (saveSome) that are in use and whose key group lies in `range`, each
+   * loaded into a new slot: from[i] is the delta's entry, to[i] the new slot, and `map` (chain
+   * slot -> slot, grown to the delta's slots) records it.
+   */
+  loadDelta(
+    d: { slots: Int32Array; keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[][] },
+    range: KeyGroupRange,
+    map: Int32Array,
+  ): { from: Int32Array; to: Int32Array; n: number } {
+    const len = d.slots.length;
+    const from = new Int32Array(len);
+    const to = new Int32Array(len);
+    let n = 0;
+    for (let i = 0; i < len; i++) {
+      const kg = d.keyGroup[i]!;
+      if (d.inUse[i] !== 1 || kg < range.start || kg >= range.end) continue;
+      const slot = this.alloc();
+      this.keyGroup[slot] = kg;
+      map[d.slots[i]!] = slot;
+      from[n] = i;
+      to[n++] = slot;
+    }
+    this.loadSome(d, from, to, n);
+    return { from, to, n };
+  }
+
+  /**
    * New slots for the saved groups whose key group lies in `range`: from[i] is the saved
    * slot, to[i] the new one.
    */

@@ -85,3 +85,16 @@ export class DeltaPolicy {
     if (checkpointId === this.last) this.lastCompleted = true;
   }
 }
+
+/**
+ * The map from a chain's slot numbers to this operator's slots (-1: none), grown so that every
+ * slot a delta lists has an entry.
+ */
+export function growSlotMap(map: Int32Array, listed: Int32Array): Int32Array {
+  let high = map.length;
+  for (let i = 0; i < listed.length; i++) high = Math.max(high, listed[i]! + 1);
+  if (high <= map.length) return map;
+  const m = new Int32Array(high).fill(-1);
+  m.set(map);
+  return m;
+}

@@ -37,6 +37,7 @@ import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
+import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 
 export class GroupAggregateOperator implements Operator {
@@ -381,17 +382,7 @@ export class GroupAggregateOperator implements Operator {
   /** Applies a delta to the groups restored from its chain: each listed slot is replaced. */
   private applyDelta(d: GroupDelta, map: Int32Array): Int32Array {
     const n = d.slots.length;
-    let high = map.length;
-    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
-    if (high > map.length) {
-      const m = new Int32Array(high).fill(-1);
-      m.set(map);
-      map = m;
-    }
-    const from = new Int32Array(n);
-    const to = new Int32Array(n);
-    let k = 0;
-    const range = this.ctx.keyGroups;
+    map = growSlotMap(map, d.slots);
     for (let i = 0; i < n; i++) {
       const s = d.slots[i]!;
       const cur = map[s]!;
@@ -406,15 +397,8 @@ export class GroupAggregateOperator implements Operator {
         this.slots.release(cur);
         map[s] = -1;
       }
-      const kg = d.keyGroup[i]!;
-      if (d.inUse[i] !== 1 || kg < range.start || kg >= range.end) continue;
-      const slot = this.slots.alloc();
-      this.slots.keyGroup[slot] = kg;
-      map[s] = slot;
-      from[k] = i;
-      to[k++] = slot;
     }
-    this.slots.loadSome(d, from, to, k);
+    const { from, to, n: k } = this.slots.loadDelta(d, this.ctx.keyGroups, map);
     for (let i = 0; i < k; i++) this.restoreSlot(to[i]!, d.count[from[i]!]!, d.emitted[from[i]!]!);
     return map;
   }

@@ -32,6 +32,7 @@ import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import type { Int64 } from '../../common/int64.js';
 import type { DirtySlots } from './delta-policy.js';
+import { growSlotMap } from './delta-policy.js';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -475,13 +476,7 @@ export class JoinRows {
    */
   applyDelta(d: JoinRowsDelta, map: Int32Array, range: KeyGroupRange, maxParallelism: number): Int32Array {
     const n = d.slots.length;
-    let high = map.length;
-    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
-    if (high > map.length) {
-      const m = new Int32Array(high).fill(-1);
-      m.set(map);
-      map = m;
-    }
+    map = growSlotMap(map, d.slots);
     for (let i = 0; i < n; i++) {
       const s = d.slots[i]!;
       const cur = map[s]!;

@@ -54,7 +54,7 @@ import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
-import { DeltaPolicy, DirtySlots } from './delta-policy.js';
+import { DeltaPolicy, DirtySlots, growSlotMap } from './delta-policy.js';
 
 interface OpenWindow {
   readonly start: number;
@@ -665,13 +665,7 @@ export class WindowAggregateOperator implements Operator {
   /** Applies a delta to the groups restored from its chain (`map`: chain slot -> slot). */
   private applyDelta(d: WindowDelta, map: Int32Array): Int32Array {
     const n = d.slots.length;
-    let high = map.length;
-    for (let i = 0; i < n; i++) high = Math.max(high, d.slots[i]! + 1);
-    if (high > map.length) {
-      const m = new Int32Array(high).fill(-1);
-      m.set(map);
-      map = m;
-    }
+    map = growSlotMap(map, d.slots);
     // 1. every listed slot's group leaves its window
     const left = new Set<number>();
     const touchedWindows = new Set<OpenWindow>();
@@ -699,20 +693,7 @@ export class WindowAggregateOperator implements Operator {
     this.cacheEnds.fill(NaN);
     this.cacheWins.fill(undefined);
     // 2. the delta's groups in use (of this subtask's key groups) join their windows
-    const range = this.ctx.keyGroups;
-    const from = new Int32Array(n);
-    const to = new Int32Array(n);
-    let k = 0;
-    for (let i = 0; i < n; i++) {
-      const kg = d.keyGroup[i]!;
-      if (d.inUse[i] !== 1 || kg < range.start || kg >= range.end) continue;
-      const slot = this.slots.alloc();
-      this.slots.keyGroup[slot] = kg;
-      map[d.slots[i]!] = slot;
-      from[k] = i;
-      to[k++] = slot;
-    }
-    this.slots.loadSome(d, from, to, k);
+    const { from, to, n: k } = this.slots.loadDelta(d, this.ctx.keyGroups, map);
     for (let i = 0; i < k; i++) this.restoreGroup(to[i]!, d.starts[from[i]!]!, d.ends[from[i]!]!);
     return map;
   }
