@@ -442,6 +442,9 @@ export const allTokens: readonly TokenType[] = [
   MultiplicativeOperator,
 ];
 
+/** Every keyword token by its word, upper-case (for the lexer: grammar/lexer.ts). */
+export const KEYWORD_TOKENS: ReadonlyMap<string, TokenType> = new Map(keywordTokens.map((t) => [t.name, t]));
+
 /** Every keyword, upper-case, sorted (for REPL completion). */
 export const KEYWORDS: readonly string[] = keywordTokens.map((t) => t.name).sort();
 
