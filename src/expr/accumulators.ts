@@ -43,6 +43,12 @@ export interface Accumulator {
    * copies where the state is fixed-width; `inUse` marks the slots that hold a group.
    */
   saveAll(high: number, inUse: Uint8Array): unknown;
+  /**
+   * The state of slots list[0..n) (a delta of incremental checkpoints) in saveAll's form, entry
+   * i holding slot list[i], so loadFrom reads it. Only where that form is typed arrays (they
+   * move to the state writer without a copy); without it a delta saves slot by slot (`save`).
+   */
+  saveSome?(list: Int32Array, n: number): unknown;
   /** Restores saved slot from[i] into slot to[i], for i < n. */
   loadFrom(state: unknown, from: Int32Array, to: Int32Array, n: number): void;
 }
@@ -62,6 +68,24 @@ function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32A
 /** Copies saved[from[i]] to dst[to[i]]. */
 function move<T extends Float64Array | Uint8Array>(dst: T, saved: T, from: Int32Array, to: Int32Array, n: number): void {
   for (let i = 0; i < n; i++) dst[to[i]!] = saved[from[i]!]!;
+}
+
+/** out[i] = src[list[i]] for i < n, in a new array of src's kind. */
+function gather<T extends Float64Array | Uint8Array>(src: T, list: Int32Array, n: number): T {
+  const out = new (src.constructor as new (n: number) => T)(n);
+  for (let i = 0; i < n; i++) out[i] = src[list[i]!]!;
+  return out;
+}
+
+/** (i, value) pairs for the listed slots that hold an entry of `big` (values beyond a double). */
+function gatherPairs<V>(big: ReadonlyMap<number, V> | null, list: Int32Array, n: number): (number | V)[] {
+  const pairs: (number | V)[] = [];
+  if (big !== null && big.size > 0)
+    for (let i = 0; i < n; i++) {
+      const v = big.get(list[i]!);
+      if (v !== undefined) pairs.push(i, v);
+    }
+  return pairs;
 }
 
 function growF64(a: Float64Array, cap: number): Float64Array {
@@ -117,6 +141,9 @@ class CountStar implements Accumulator {
   saveAll(high: number): unknown {
     return this.counts.slice(0, high);
   }
+  saveSome(list: Int32Array, n: number): unknown {
+    return gather(this.counts, list, n);
+  }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     move(this.counts, st as Float64Array, from, to, n);
   }
@@ -163,6 +190,9 @@ class Count implements Accumulator {
   }
   saveAll(high: number): unknown {
     return this.counts.slice(0, high);
+  }
+  saveSome(list: Int32Array, n: number): unknown {
+    return gather(this.counts, list, n);
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     move(this.counts, st as Float64Array, from, to, n);
@@ -363,6 +393,12 @@ class SumAvg implements Accumulator {
     }
     return st;
   }
+  saveSome(list: Int32Array, n: number): unknown {
+    const st: unknown[] = [gather(this.sums, list, n), gather(this.counts, list, n)];
+    const pairs = gatherPairs(this.big, list, n);
+    if (pairs.length > 0) st.push(pairs);
+    return st;
+  }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     const [s, c, pairs] = st as [Float64Array, Float64Array, (number | bigint)[] | undefined];
     this.bound = Infinity;
@@ -478,6 +514,12 @@ class MinMaxNumber implements Accumulator {
       for (const [slot, v] of this.big) if (slot < high) pairs.push(slot, v);
       st.push(pairs);
     }
+    return st;
+  }
+  saveSome(list: Int32Array, n: number): unknown {
+    const st: unknown[] = [gather(this.vals, list, n), gather(this.has, list, n)];
+    const pairs = gatherPairs(this.big, list, n);
+    if (pairs.length > 0) st.push(pairs);
     return st;
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
@@ -862,10 +904,14 @@ class ListAgg implements Accumulator {
 class Filtered implements Accumulator {
   private s: Int32Array = new Int32Array(0);
   private r: Int32Array = new Int32Array(0);
+  /** The inner accumulator's (a FILTER keeps its inner state as is). */
+  readonly saveSome?: (list: Int32Array, n: number) => unknown;
   constructor(
     private readonly inner: Accumulator,
     private readonly filter: number,
-  ) {}
+  ) {
+    if (inner.saveSome !== undefined) this.saveSome = (list, n) => inner.saveSome!(list, n);
+  }
   grow(cap: number): void {
     this.inner.grow(cap);
   }

@@ -143,6 +143,19 @@ export class DecimalSumAvg implements Accumulator {
     for (const [slot, b] of this.big) if (slot < high) big.push([slot, b.toString()]);
     return [this.sums.slice(0, high), this.counts.slice(0, high), big];
   }
+  saveSome(list: Int32Array, n: number): unknown {
+    const sums = new Float64Array(n);
+    const counts = new Float64Array(n);
+    const big: [number, string][] = [];
+    for (let i = 0; i < n; i++) {
+      const slot = list[i]!;
+      sums[i] = this.sums[slot]!;
+      counts[i] = this.counts[slot]!;
+      const b = this.big.get(slot);
+      if (b !== undefined) big.push([i, b.toString()]);
+    }
+    return [sums, counts, big];
+  }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     const [s, c, big] = st as [Float64Array, Float64Array, [number, string][] | undefined];
     const bigs = new Map<number, string>(big ?? []);

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/common/batch.js';
-import { columnFromScalars, ROW_KIND_TEXT } from '../../src/common/batch.js';
+import { batchFromRows, columnFromScalars, ROW_KIND_TEXT } from '../../src/common/batch.js';
+import type { Scalar } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
 import { Collector, newMetrics } from '../../src/exec/operator.js';
 import type { OperatorContext, OperatorSnapshot } from '../../src/exec/operator.js';
@@ -129,6 +130,67 @@ describe('group aggregate deltas', () => {
     base.open(ctx());
     base.restore(new Map([[-1, snaps[0]!.keyed.get(-1)!]]));
     expect(probe(base)).not.toEqual(want);
+  });
+
+  it('columnar accumulator state in deltas: FILTER, SUM and MIN/MAX beyond 2^53, DECIMAL SUM and AVG beyond 2^53 units', () => {
+    // append-only input (k, v BIGINT, d DECIMAL(15, 2), f BOOLEAN); the aggregates whose state is
+    // typed arrays save a delta in that form (saveSome), including the exact values kept beside
+    // the arrays: sums and extremes beyond ±(2^53-1), DECIMAL sums beyond 2^53 cents
+    const types = [T.BIGINT, T.BIGINT, T.decimal(15, 2), T.BOOLEAN];
+    const aggs = [
+      { fn: 'count_star', args: [], distinct: false, filter: 3, type: T.BIGINT, name: 'nf' },
+      { fn: 'sum', args: [1], distinct: false, filter: undefined, type: T.BIGINT, name: 's' },
+      { fn: 'min', args: [1], distinct: false, filter: undefined, type: T.BIGINT, name: 'lo' },
+      { fn: 'max', args: [1], distinct: false, filter: undefined, type: T.BIGINT, name: 'hi' },
+      { fn: 'sum', args: [2], distinct: false, filter: undefined, type: T.decimal(38, 2), name: 'sd' },
+      { fn: 'avg', args: [2], distinct: false, filter: undefined, type: T.decimal(38, 6), name: 'ad' },
+    ];
+    const out = [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.decimal(38, 2), T.decimal(38, 6)];
+    const mk = (fullEvery: number): GroupAggregateOperator => new GroupAggregateOperator(types, [0], aggs as never, false, out, 4096, 0, fullEvery);
+    const big = 2n ** 62n;
+    const phase = (p: number): Batch => {
+      const rows: Scalar[][] = [];
+      for (let k = 0; k < 300; k++) {
+        if (p > 0 && k % 7 !== p) continue; // later phases touch a few keys
+        const wide = k % 5 === 0;
+        rows.push([k, wide ? big + BigInt(k * 1000 + p) : k * 10 + p, wide ? '9000000000000.25' : `${k}.0${p}`, (k + p) % 3 === 0]);
+        if (wide) for (let j = 0; j < 6; j++) rows.push([k, -big - BigInt(p), '8999999999999.75', true]); // DECIMAL sum past 2^53 cents
+      }
+      return batchFromRows(types, rows);
+    };
+    const reference = mk(0);
+    reference.open(ctx());
+    const op = mk(100);
+    op.open(ctx());
+    const snaps: OperatorSnapshot[] = [];
+    for (let p = 0; p < 5; p++) {
+      const b = phase(p);
+      reference.processBatch(b, new Collector());
+      op.processBatch(b, new Collector());
+      snaps.push(op.snapshot(p + 1));
+      op.notifyCheckpointComplete(p + 1);
+    }
+    expect(snaps.slice(1).map((s) => s.deltaOf)).toEqual([1, 2, 3, 4]);
+    // the deltas hold these accumulators columnar
+    const d = snaps[1]!.keyed.get(-1)![0] as { accs: unknown[] };
+    expect(d.accs.every((a) => !Array.isArray(a) && (a as { some?: unknown }).some !== undefined)).toBe(true);
+    const state = (o: GroupAggregateOperator): string[] => {
+      // one more row per key: the -U rows show each group's state
+      const probeRows: Scalar[][] = [];
+      for (let k = 0; k < 300; k++) probeRows.push([k, 0, '0.00', false]);
+      const c = new Collector();
+      o.processBatch(batchFromRows(types, probeRows), c);
+      const lines: string[] = [];
+      for (const b of c.drain()) for (let i = 0; i < b.length; i++) if (b.ops?.[i] === 1) lines.push(b.columns.map((col) => String(col.nulls?.[i] === 1 ? null : col.values[i])).join(','));
+      return lines.sort();
+    };
+    const want = state(reference);
+    expect(want.length).toBe(300);
+    expect(want.some((l) => l.includes(String(big)))).toBe(true);
+    const restored = mk(100);
+    restored.open(ctx());
+    restored.restore(new Map([[-1, snaps.flatMap((s) => s.keyed.get(-1)!)]]));
+    expect(state(restored)).toEqual(want);
   });
 
   it('a full snapshot when the previous checkpoint did not complete, for a savepoint, and every N', () => {

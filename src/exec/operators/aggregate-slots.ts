@@ -181,14 +181,17 @@ export class AggregateSlots {
    * whether each holds a group, key values, and each accumulator's per-slot state (null for
    * a free slot).
    */
-  saveSome(list: Int32Array, n: number): { keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[][] } {
+  saveSome(list: Int32Array, n: number): { keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[] } {
     const keyGroup = new Int32Array(n);
     const inUse = new Uint8Array(n);
     for (let i = 0; i < n; i++) {
       keyGroup[i] = this.keyGroup[list[i]!]!;
       inUse[i] = this.inUse[list[i]!]!;
     }
-    const accs = this.accs.map((a) => {
+    // an accumulator with columnar state saves it in saveAll's form (`some`); the others slot by
+    // slot, null for a free slot
+    const accs = this.accs.map((a): unknown => {
+      if (a.saveSome !== undefined) return { some: a.saveSome(list, n) };
       const out = new Array<unknown>(n);
       for (let i = 0; i < n; i++) out[i] = inUse[i] === 1 ? a.save(list[i]!) : null;
       return out;
@@ -197,11 +200,12 @@ export class AggregateSlots {
   }
 
   /** Loads entry from[i] of a saveSome block into slot to[i] (already allocated), for i < n. */
-  loadSome(block: { keys: unknown[]; accs: unknown[][] }, from: Int32Array, to: Int32Array, n: number): void {
+  loadSome(block: { keys: unknown[]; accs: unknown[] }, from: Int32Array, to: Int32Array, n: number): void {
     this.keys.loadFrom(block.keys, from, to, n);
     this.accs.forEach((a, j) => {
-      const arr = block.accs[j]!;
-      for (let i = 0; i < n; i++) a.load(to[i]!, arr[from[i]!]);
+      const st = block.accs[j];
+      if (Array.isArray(st)) for (let i = 0; i < n; i++) a.load(to[i]!, st[from[i]!]);
+      else a.loadFrom((st as { some: unknown }).some, from, to, n);
     });
   }
 
@@ -211,7 +215,7 @@ export class AggregateSlots {
    * slot -> slot, grown to the delta's slots) records it.
    */
   loadDelta(
-    d: { slots: Int32Array; keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[][] },
+    d: { slots: Int32Array; keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[] },
     range: KeyGroupRange,
     map: Int32Array,
   ): { from: Int32Array; to: Int32Array; n: number } {

@@ -411,7 +411,7 @@ interface GroupDelta {
   readonly keyGroup: Int32Array;
   readonly inUse: Uint8Array;
   readonly keys: unknown[];
-  readonly accs: unknown[][];
+  readonly accs: unknown[];
   readonly count: Float64Array;
   readonly emitted: Uint8Array;
 }

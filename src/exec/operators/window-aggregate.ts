@@ -706,7 +706,7 @@ interface WindowDelta {
   readonly keyGroup: Int32Array;
   readonly inUse: Uint8Array;
   readonly keys: unknown[];
-  readonly accs: unknown[][];
+  readonly accs: unknown[];
   readonly starts: Float64Array;
   readonly ends: Float64Array;
 }
