@@ -81,4 +81,5 @@ describe('lexer', () => {
       { numRuns: 2000 },
     );
   });
+
 });
