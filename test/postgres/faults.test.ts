@@ -136,7 +136,7 @@ describe('postgres faults in the last gaps: at-least-once under lost connections
       dir,
       job('a_src', 'a_agg', 'a_slot', ", 'sink.max-retries' = '0', 'sink.buffer-flush.interval' = '50ms'", "SET 'restart-strategy.type' = 'fixed-delay';\nSET 'restart-strategy.fixed-delay.attempts' = '10';\nSET 'restart-strategy.fixed-delay.delay' = '100 ms';"),
     );
-    const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', join(dir, 'chk'), '--checkpoint-interval', '150ms', '-p', '2'], dir);
+    const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', join(dir, 'chk'), '--checkpoint-interval', '150ms', '-p', '1'], dir);
     let ended = false;
     let stderr = '';
     child.stderr!.on('data', (d: string) => (stderr += d));
