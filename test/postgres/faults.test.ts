@@ -94,7 +94,7 @@ async function crashAt(point: string, src: string, sink: string, slot: string): 
   let i = 0;
   try {
     // the source confirms only positions past the snapshot: changes must stream for that
-    while (!ended && i < 200) {
+    while (!ended && i < 500) {
       await change(src, i++);
       await sleep(20);
     }
@@ -103,7 +103,7 @@ async function crashAt(point: string, src: string, sink: string, slot: string): 
   }
   const r1 = await first.done;
   expect(r1.signal, r1.stderr).toBe('SIGKILL');
-  expect(i, 'the crash point was reached').toBeLessThan(200);
+  expect(i, 'the crash point was reached').toBeLessThan(500);
   expect(new CheckpointStorage(chk).latest().id).toBeDefined();
   if (point === 'jdbc-sink-commit') {
     // killed before COMMIT PREPARED of a completed checkpoint: its transaction is still prepared
