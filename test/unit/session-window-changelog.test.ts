@@ -14,6 +14,7 @@ import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { AggCall } from '../../src/plan/logical.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
+import { Session } from '../../src/sql/session.js';
 
 // input: k, v, ts; SESSION(5 s) GROUP BY k: COUNT(*), MIN(v), MAX(v), SUM(v)
 const IN: DataType[] = [T.STRING, T.BIGINT, T.TIMESTAMP];
@@ -64,5 +65,24 @@ describe('SESSION window aggregation over a changelog', () => {
     op.processWatermark(Infinity, out);
     expect(rows(out.drain())).toEqual([JSON.stringify(['a', 1, 8, 8, 8, 12_000, 18_000])]);
     expect(c.metrics.lateDropped).toBe(1);
+  });
+});
+
+describe('EXPLAIN CHANGELOG_MODE of a SESSION window aggregation over a changelog', () => {
+  it('both spellings plan a one-phase session window aggregate that consumes retractions and is [I]', () => {
+    const ddl = `CREATE TABLE cdc (k STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'filesystem', 'path' = '/nonexistent/cdc.json', 'format' = 'debezium-json');
+CREATE TABLE out1 (k STRING, n BIGINT) WITH ('connector' = 'filesystem', 'path' = '/nonexistent/out', 'format' = 'csv');`;
+    for (const q of [
+      'SELECT k, COUNT(*) FROM TABLE(SESSION(TABLE cdc PARTITION BY k, DESCRIPTOR(ts), INTERVAL \'5\' SECOND)) GROUP BY window_start, window_end, k',
+      "SELECT k, COUNT(*) FROM cdc GROUP BY SESSION(ts, INTERVAL '5' SECOND), k",
+    ]) {
+      const s = new Session();
+      const results = s.executeScript({ name: 'x.sql', text: `${ddl}\nEXPLAIN CHANGELOG_MODE INSERT INTO out1 ${q};` });
+      const last = results[results.length - 1]!.result;
+      if (last.kind !== 'explain') throw new Error('no EXPLAIN result');
+      const physical = last.text.slice(last.text.indexOf('== Physical Plan =='));
+      expect(physical).toMatch(/\] Source\(table=cdc.*changelogMode=\[I,UB,UA,D\]/);
+      expect(physical).toMatch(/\] WindowAggregate\(SESSION\(.*, consumes retractions\) .*changelogMode=\[I\]/);
+    }
   });
 });
