@@ -368,9 +368,14 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (inNode.updating) {
           // As Flink (1.19+, FLINK-20281): TUMBLE, HOP and CUMULATE aggregate a changelog; -U/-D
           // rows retract from their windows, and the result stays append-only (final rows at the
-          // watermark). SESSION windows over a changelog are not built here.
+          // watermark). SESSION windows too (the legacy GROUP BY SESSION and the SESSION TVF, as
+          // Flink's GroupWindowAggregate and WindowAggregate with needRetraction): a -U/-D row
+          // merges into sessions like an insert and retracts there; sessions only grow.
           if (p.window.kind === 'session') {
-            throw planError('a SESSION window aggregation over an updating input (a changelog) is not supported', undefined, 'use TUMBLE, HOP or CUMULATE over the changelog (they retract -U/-D rows from their windows), or a session window over an append-only table');
+            const unmergeableU = p.aggs.find((a) => a.fn === 'udaf' && !a.udf!.mergeable);
+            if (unmergeableU !== undefined) {
+              throw planError(`the aggregate function ${unmergeableU.udf!.name} has no merge, which a SESSION window needs (sessions merge when a row bridges them)`, undefined, 'export merge(acc, accs) from its module');
+            }
           }
           if (p.attached !== undefined) throw planError('a window aggregation over windows assigned upstream of an updating input is not supported', undefined, 'apply TUMBLE, HOP or CUMULATE directly to the changelog table');
           // one phase: retracting partial rows of a local phase is not built (results are the same)

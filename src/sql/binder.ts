@@ -24,15 +24,7 @@ import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
 import { AGGREGATE_NAMES, VARIANCE_FUNCTIONS, avgResultType, isAggregateName, resolveAggregate, setUserAggregateNames } from '../expr/aggregate-types.js';
 import type { AggCall, AggregateNode, Field, LogicalPlan, Schema, SinkNode, WindowSpec } from '../plan/logical.js';
-import { isUpdating } from '../plan/logical.js';
 
-/**
- * SESSION windows over a changelog are not built: TUMBLE, HOP and CUMULATE retract -U/-D rows
- * from their windows; a session's bounds would have to shrink or split on a retraction.
- */
-function sessionOverChangelog(span: Span | undefined): WeirError {
-  return bindError('a SESSION window aggregation over an updating input (a changelog) is not supported', span, 'use TUMBLE, HOP or CUMULATE over the changelog (they retract -U/-D rows from their windows), or a session window over an append-only table');
-}
 import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/window-rewrite.js';
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
@@ -533,7 +525,6 @@ export class Binder {
           return e.index;
         });
         window = { kind: 'session', gap: interval('GAP', true), partitionKeys };
-        if (isUpdating(input)) throw sessionOverChangelog(f.span);
       }
     }
     if (name !== 'SESSION' && data.partitionBy.length > 0) throw bindError(`PARTITION BY is only for SESSION windows`, data.span);
@@ -861,7 +852,6 @@ export class Binder {
       window = { kind: 'hop', slide: ms[0]!, size: ms[1]!, offset: ms[2] ?? 0 };
     } else if (name === 'SESSION' && ms.length === 1) {
       window = { kind: 'session', gap: ms[0]!, partitionKeys: [] };
-      if (isUpdating(input)) throw sessionOverChangelog(call.span);
     } else throw bindError(`wrong number of arguments for ${name}`, call.span, expected[name]);
     for (const v of [ms[0]!, ms[1] ?? 1]) if (v <= 0) throw bindError(`${name} sizes must be positive`, call.span);
     window = this.windowZone(window, tf, call.span);

@@ -24,7 +24,7 @@ import type { DataType } from '../common/types.js';
 import { T, isComposite, isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
-import { describeNode } from '../plan/logical.js';
+import { describeNode, isUpdating } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
@@ -429,6 +429,9 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
         return `SELECT ${[...keys, ...aggs].join(', ')}, ${ws} AS c${k + m}, ${we} AS c${k + m + 1}, ${windowTime(`epoch_ms(${we}) - 1`, p.window)} AS c${k + m + 2} FROM (${input}) t WHERE ${ws} IS NOT NULL AND ${we} IS NOT NULL GROUP BY ${[...keyCols, ws, we].join(', ')}`;
       }
       if (p.window.kind === 'session') {
+        // the stream's sessions also span the times of rows retracted since (sessions only
+        // grow), which the folded final rows no longer have
+        if (isUpdating(p.input)) throw new TranslationError(describeNode(p), 'a SESSION window over a changelog keeps the bounds its retracted rows gave it; DuckDB sees only the final rows');
         const gap = p.window.gap;
         const part = keyCols.length > 0 ? `PARTITION BY ${keyCols.join(', ')} ` : '';
         // over TIMESTAMP_LTZ: on local date-times in the window's zone, as the stream does

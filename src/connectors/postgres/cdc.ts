@@ -35,6 +35,7 @@ import type { ReaderOptions, SourceConnector, SourcePosition, SourceReader } fro
 import { tableError } from '../table-errors.js';
 import { CDC_OPTION_NAMES, type PgEndpoint, PgValueError, connectPg, describeTable, pgError, pgTypeToWeir, quoteIdent, textDecoder } from './cdc-common.js';
 import { type PgOutputMessage, type Tuple, decodePgOutput, lsnFromText, lsnToText, standbyStatus } from './cdc-pgoutput.js';
+import { crashPoint } from '../../common/test-hooks.js';
 
 export const POSTGRES_CDC_OPTIONS = [
   'hostname',
@@ -518,6 +519,7 @@ class CdcReader implements SourceReader {
     if (lsn === undefined) return;
     for (const id of this.taken.keys()) if (id <= checkpointId) this.taken.delete(id);
     if (lsn > this.confirmed) {
+      crashPoint('postgres-cdc-confirm');
       this.confirmed = lsn;
       this.sendStatus(false);
     }

@@ -41,6 +41,7 @@ import type { TableDef } from '../../catalog/catalog.js';
 import { parseDuration } from '../../catalog/catalog.js';
 import type { SinkConnector, SinkOptions, SinkWriter } from '../connector.js';
 import { tableError } from '../table-errors.js';
+import { crashPoint } from '../../common/test-hooks.js';
 import {
   JDBC_OPTION_NAMES,
   arrayLiteral,
@@ -361,6 +362,7 @@ export class JdbcSinkWriter implements SinkWriter {
     for (const p of pending) {
       const gid = (p as PendingTxn | null)?.gid;
       if (gid === undefined || !gid.startsWith(this.prefix) || !/^[A-Za-z0-9_]+$/.test(gid)) continue;
+      crashPoint('jdbc-sink-commit');
       try {
         await this.control!.query(`COMMIT PREPARED '${gid}'`);
       } catch (e) {

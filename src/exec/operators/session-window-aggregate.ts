@@ -9,8 +9,19 @@
 // Watermark rule: a session fires once when the watermark reaches end - 1, emitting keys,
 // aggregates, window_start, window_end and window_time (= end - 1); its state is freed.
 // Late rows: a row whose own window [t, t + gap) ends at or before the watermark is dropped
-// and counted. Append-only input only.
-// Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators).
+// and counted.
+//
+// Over a changelog (`inputUpdating`, as Flink's window aggregates with needRetraction, both the
+// legacy GROUP BY SESSION and the SESSION TVF): a -U/-D row is assigned and merged exactly as
+// an insert (its window [t, t + gap) joins or bridges the open sessions of its key, so sessions
+// only ever grow: a retraction never shrinks or splits a session, as in Flink's merging window
+// set), then retracts from the session's retractable accumulators and lowers its record count.
+// A retraction whose own window has fired is late: dropped and counted like a late insert. A
+// session whose record count is back to zero when it fires emits nothing (Flink tests the
+// record count before emitting). The output stays append-only.
+//
+// Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators,
+// and the record counts over a changelog). Always full (no incremental deltas).
 
 import type { TimeZoneRules } from '../../common/time-zone.js';
 import { timeZoneById } from '../../common/time-zone.js';
@@ -22,6 +33,8 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
 import type { WindowSlotBlock } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
+import { isAccumulate } from '../../common/batch.js';
+import { internalError } from '../../common/errors.js';
 
 interface Session {
   start: number;
@@ -98,6 +111,10 @@ export class SessionWindowAggregateOperator implements Operator {
   private ctx!: OperatorContext;
   private slotBuf: Int32Array = new Int32Array(0);
   private rowBuf: Int32Array = new Int32Array(0);
+  private retSlotBuf: Int32Array = new Int32Array(0);
+  private retRowBuf: Int32Array = new Int32Array(0);
+  /** Over a changelog: each slot's record count (+1 per insert, -1 per retraction). */
+  private slotCount: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly gap: number,
@@ -109,8 +126,10 @@ export class SessionWindowAggregateOperator implements Operator {
     private readonly batchSize: number,
     /** TIMESTAMP_LTZ attribute: sessions on local date-times in this zone, as the other windows (window-aggregate.ts). */
     zone?: string,
+    /** The input is a changelog: -U/-D rows retract from their sessions. */
+    private readonly inputUpdating = false,
   ) {
-    this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
     this.zone = zone === undefined ? null : timeZoneById(zone);
   }
 
@@ -120,11 +139,28 @@ export class SessionWindowAggregateOperator implements Operator {
     this.ctx = ctx;
   }
 
+  /** A new slot's record count starts at zero (over a changelog). */
+  private placeCount(slot: number): void {
+    if (slot >= this.slotCount.length) {
+      const c = new Float64Array(Math.max(64, this.slotCount.length * 2, slot + 1));
+      c.set(this.slotCount);
+      this.slotCount = c;
+    }
+    this.slotCount[slot] = 0;
+  }
+
   processBatch(batch: Batch, out: Collector): void {
     const n = batch.length;
     if (this.slotBuf.length < n) {
       this.slotBuf = new Int32Array(n);
       this.rowBuf = new Int32Array(n);
+    }
+    const updating = this.inputUpdating;
+    // (a changelog batch of inserts only may carry no ops column)
+    const ops = updating ? batch.ops : null;
+    if (updating && this.retSlotBuf.length < n) {
+      this.retSlotBuf = new Int32Array(n);
+      this.retRowBuf = new Int32Array(n);
     }
     const tcol = batch.columns[this.timeIndex]!;
     const tv = tcol.values as Float64Array;
@@ -132,12 +168,15 @@ export class SessionWindowAggregateOperator implements Operator {
     const keyAt = this.slots.keys.keyFn(batch);
     const gap = this.gap;
     let m = 0;
+    let r = 0;
     let late = 0;
-    // Rows are added in runs: a merge folds accumulators, so updates gathered so far for the
-    // sessions being merged must be applied first.
+    // Rows are added (and retracted) in runs: a merge folds accumulators, so updates gathered
+    // so far for the sessions being merged must be applied first.
     const flush = (): void => {
       if (m > 0) this.slots.add(this.slotBuf, this.rowBuf, m, batch.columns);
+      if (r > 0) this.slots.retract(this.retSlotBuf, this.retRowBuf, r, batch.columns);
       m = 0;
+      r = 0;
     };
     const zone = this.zone;
     for (let i = 0; i < n; i++) {
@@ -168,6 +207,7 @@ export class SessionWindowAggregateOperator implements Operator {
               merged = true;
             }
             this.slots.merge(target.slot, s.slot);
+            if (updating) this.slotCount[target.slot]! += this.slotCount[s.slot]!;
             this.slots.release(s.slot);
             s.alive = false;
             list.splice(j, 1);
@@ -179,6 +219,7 @@ export class SessionWindowAggregateOperator implements Operator {
       }
       if (target === undefined) {
         const slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
+        if (updating) this.placeCount(slot);
         target = { start, end, slot, alive: true, key };
         list.push(target);
         this.heap.push(end, target);
@@ -187,6 +228,15 @@ export class SessionWindowAggregateOperator implements Operator {
         target.start = start;
         target.end = end;
         if (grew) this.heap.push(end, target);
+      }
+      if (updating) {
+        if (ops !== null && !isAccumulate(ops[i]!)) {
+          this.retSlotBuf[r] = target.slot;
+          this.retRowBuf[r++] = i;
+          this.slotCount[target.slot]!--;
+          continue;
+        }
+        this.slotCount[target.slot]!++;
       }
       this.slotBuf[m] = target.slot;
       this.rowBuf[m] = i;
@@ -218,6 +268,11 @@ export class SessionWindowAggregateOperator implements Operator {
       const list = this.sessions.get(s.key)!;
       list.splice(list.indexOf(s), 1);
       if (list.length === 0) this.sessions.delete(s.key);
+      // over a changelog, a session whose rows were all retracted has no row
+      if (this.inputUpdating && this.slotCount[s.slot]! <= 0) {
+        this.slots.release(s.slot);
+        continue;
+      }
       this.slots.keys.write(s.slot, builders);
       this.slots.writeResults(s.slot, builders, keyCount);
       builders[keyCount + aggCount]!.pushNumber(s.start);
@@ -239,7 +294,8 @@ export class SessionWindowAggregateOperator implements Operator {
         ends[s.slot] = s.end;
       }
     }
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, starts, ends }]]]), operator: { watermark: this.watermark } };
+    const entry: WindowSlotBlock = this.inputUpdating ? { ...block, starts, ends, counts: this.slotCount.slice(0, block.high) } : { ...block, starts, ends };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: { watermark: this.watermark } };
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -251,6 +307,11 @@ export class SessionWindowAggregateOperator implements Operator {
         for (let i = 0; i < n; i++) {
           const slot = to[i]!;
           const key = this.slots.keys.mapKeyAt(slot);
+          if (this.inputUpdating) {
+            if (block.counts === undefined) throw internalError('a changelog session window aggregation restored state without record counts');
+            this.placeCount(slot);
+            this.slotCount[slot] = block.counts[from[i]!]!;
+          }
           const s: Session = { start: block.starts[from[i]!]!, end: block.ends[from[i]!]!, slot, alive: true, key };
           let list = this.sessions.get(key);
           if (list === undefined) {
