@@ -431,11 +431,11 @@ export class Job {
           case 'regular':
             return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
           case 'interval':
-            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'window':
             return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
           case 'temporal':
-            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'lookup':
             throw internalError('a lookup join planned as a two-input join');
         }
