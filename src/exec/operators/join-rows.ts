@@ -31,7 +31,7 @@ import { GroupKeys } from './group-keys.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import type { Int64 } from '../../common/int64.js';
-import { DeltaPolicy, DirtySlots, growSlotMap } from './delta-policy.js';
+import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 import type { OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS } from './aggregate-slots.js';
 
@@ -552,21 +552,17 @@ export class JoinSidesCheckpoints {
    */
   restore(keyed: Map<number, unknown[]>, range: KeyGroupRange, maxParallelism: number): void {
     const [left, right] = this.sides;
-    for (const blocks of keyed.values()) {
-      let lmap: Int32Array = new Int32Array(0);
-      let rmap: Int32Array = new Int32Array(0);
-      for (const b of blocks) {
-        if ((b as Partial<JoinSidesDelta>).delta === 1) {
-          const d = b as JoinSidesDelta;
-          lmap = left.applyDelta(d.left, lmap, range, maxParallelism);
-          rmap = right.applyDelta(d.right, rmap, range, maxParallelism);
-          continue;
-        }
+    replayChains<[Int32Array, Int32Array]>(
+      keyed,
+      (b) => {
         const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
-        lmap = left.restore(block.left, range, maxParallelism);
-        rmap = right.restore(block.right, range, maxParallelism);
-      }
-    }
+        return [left.restore(block.left, range, maxParallelism), right.restore(block.right, range, maxParallelism)];
+      },
+      (b, [lmap, rmap]) => {
+        const d = b as JoinSidesDelta;
+        return [left.applyDelta(d.left, lmap, range, maxParallelism), right.applyDelta(d.right, rmap, range, maxParallelism)];
+      },
+    );
     // the restore's own changes are not a delta (the first snapshot after it is full)
     left.dirty?.clear();
     right.dirty?.clear();

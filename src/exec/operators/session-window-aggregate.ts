@@ -10,7 +10,13 @@
 // aggregates, window_start, window_end and window_time (= end - 1); its state is freed.
 // Late rows: a row whose own window [t, t + gap) ends at or before the watermark is dropped
 // and counted. Append-only input only.
-// Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators).
+// Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators),
+// and the watermark as operator state. With incremental checkpoints
+// ('state.backend.incremental'), the slots a row was added to or whose bounds changed, and the
+// slots freed by a merge or when their session fired, are marked; a snapshot is then a delta of
+// those slots (a freed one as not in use) in the chain's slot numbering, as the other window
+// aggregates write it (AggregateSlots.saveWindowDelta). A restore applies the full block, then
+// each delta: a listed slot's session goes, then the delta's sessions in use are added.
 
 import type { TimeZoneRules } from '../../common/time-zone.js';
 import { timeZoneById } from '../../common/time-zone.js';
@@ -20,7 +26,8 @@ import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
-import type { WindowSlotBlock } from './aggregate-slots.js';
+import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
+import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 import type { MapKey } from './group-keys.js';
 
 interface Session {
@@ -98,6 +105,13 @@ export class SessionWindowAggregateOperator implements Operator {
   private ctx!: OperatorContext;
   private slotBuf: Int32Array = new Int32Array(0);
   private rowBuf: Int32Array = new Int32Array(0);
+  /** Each slot's session and its bounds (for snapshots and deltas). */
+  private bySlot: (Session | undefined)[] = [];
+  private slotStart: Float64Array = new Float64Array(0);
+  private slotEnd: Float64Array = new Float64Array(0);
+  /** Incremental checkpoints (null when off). */
+  private readonly dirty: DirtySlots | null;
+  private readonly policy: DeltaPolicy | null;
 
   constructor(
     private readonly gap: number,
@@ -109,8 +123,12 @@ export class SessionWindowAggregateOperator implements Operator {
     private readonly batchSize: number,
     /** TIMESTAMP_LTZ attribute: sessions on local date-times in this zone, as the other windows (window-aggregate.ts). */
     zone?: string,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    this.dirty = fullEvery > 0 ? new DirtySlots() : null;
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
     this.zone = zone === undefined ? null : timeZoneById(zone);
   }
 
@@ -118,6 +136,43 @@ export class SessionWindowAggregateOperator implements Operator {
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
+  }
+
+  /** Sessions in state (the memory guard). */
+  stateEntries(): number {
+    return this.slots.live;
+  }
+
+  /** Records a session's slot and bounds (after it is made or its bounds change). */
+  private placed(s: Session): void {
+    const slot = s.slot;
+    if (slot >= this.slotStart.length) {
+      const cap = Math.max(64, this.slotStart.length * 2, slot + 1);
+      const a = new Float64Array(cap);
+      a.set(this.slotStart);
+      this.slotStart = a;
+      const b = new Float64Array(cap);
+      b.set(this.slotEnd);
+      this.slotEnd = b;
+    }
+    this.slotStart[slot] = s.start;
+    this.slotEnd[slot] = s.end;
+    this.bySlot[slot] = s;
+  }
+
+  /** Takes a session out of its key's open sessions. */
+  private unlist(s: Session): void {
+    const list = this.sessions.get(s.key)!;
+    list.splice(list.indexOf(s), 1);
+    if (list.length === 0) this.sessions.delete(s.key);
+  }
+
+  /** Frees a session's slot (merged away or fired). */
+  private freeSession(s: Session): void {
+    s.alive = false;
+    this.bySlot[s.slot] = undefined;
+    this.slots.release(s.slot);
+    if (this.dirty !== null) this.dirty.mark(s.slot);
   }
 
   processBatch(batch: Batch, out: Collector): void {
@@ -168,8 +223,7 @@ export class SessionWindowAggregateOperator implements Operator {
               merged = true;
             }
             this.slots.merge(target.slot, s.slot);
-            this.slots.release(s.slot);
-            s.alive = false;
+            this.freeSession(s);
             list.splice(j, 1);
             j--;
           }
@@ -182,12 +236,15 @@ export class SessionWindowAggregateOperator implements Operator {
         target = { start, end, slot, alive: true, key };
         list.push(target);
         this.heap.push(end, target);
+        this.placed(target);
       } else if (target.start !== start || target.end !== end) {
         const grew = end !== target.end;
         target.start = start;
         target.end = end;
         if (grew) this.heap.push(end, target);
+        this.placed(target);
       }
+      if (this.dirty !== null) this.dirty.mark(target.slot);
       this.slotBuf[m] = target.slot;
       this.rowBuf[m] = i;
       m++;
@@ -214,53 +271,87 @@ export class SessionWindowAggregateOperator implements Operator {
     while (this.heap.size > 0 && this.heap.peekEnd() - 1 <= wm) {
       const [end, s] = this.heap.pop();
       if (!s.alive || s.end !== end) continue; // merged away or extended since
-      s.alive = false;
-      const list = this.sessions.get(s.key)!;
-      list.splice(list.indexOf(s), 1);
-      if (list.length === 0) this.sessions.delete(s.key);
+      this.unlist(s);
       this.slots.keys.write(s.slot, builders);
       this.slots.writeResults(s.slot, builders, keyCount);
       builders[keyCount + aggCount]!.pushNumber(s.start);
       builders[keyCount + aggCount + 1]!.pushNumber(s.end);
       builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? s.end - 1 : this.zone.fromLocalLatest(s.end - 1));
-      this.slots.release(s.slot);
+      this.freeSession(s);
       if (++rows >= this.batchSize) flush();
     }
     flush();
   }
 
-  snapshot(): OperatorSnapshot {
-    const block = this.slots.saveAll();
-    const starts = new Float64Array(block.high);
-    const ends = new Float64Array(block.high);
-    for (const list of this.sessions.values()) {
-      for (const s of list) {
-        starts[s.slot] = s.start;
-        ends[s.slot] = s.end;
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const operator = { watermark: this.watermark };
+    const d = this.dirty;
+    if (d !== null) {
+      const previous = this.policy!.next(checkpointId, savepoint, d.count);
+      if (previous >= 0) {
+        const entry = this.slots.saveWindowDelta(d.take(), this.slotStart, this.slotEnd, null);
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
       }
+      d.clear();
     }
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, starts, ends }]]]), operator: { watermark: this.watermark } };
+    const block = this.slots.saveAll();
+    this.policy?.full(block.high);
+    // a free slot's bounds are whatever it had last: not read on restore (not in use)
+    const entry: WindowSlotBlock = { ...block, starts: this.slotStart.slice(0, block.high), ends: this.slotEnd.slice(0, block.high) };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
-    for (const blocks of keyed.values()) {
-      for (const b of blocks) {
+    // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
+    replayChains<Int32Array>(
+      keyed,
+      (b) => {
         const block = b as WindowSlotBlock;
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        const map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
-          const slot = to[i]!;
-          const key = this.slots.keys.mapKeyAt(slot);
-          const s: Session = { start: block.starts[from[i]!]!, end: block.ends[from[i]!]!, slot, alive: true, key };
-          let list = this.sessions.get(key);
-          if (list === undefined) {
-            list = [];
-            this.sessions.set(key, list);
-          }
-          list.push(s);
-          this.heap.push(s.end, s);
+          map[from[i]!] = to[i]!;
+          this.restoreSession(to[i]!, block, from[i]!);
         }
-      }
+        return map;
+      },
+      (b, chainMap) => {
+        const delta = b as WindowSlotDelta;
+        const map = growSlotMap(chainMap, delta.slots);
+        // every listed slot's session goes, then the delta's sessions in use come
+        for (let i = 0; i < delta.slots.length; i++) {
+          const cur = map[delta.slots[i]!]!;
+          if (cur < 0) continue;
+          const s = this.bySlot[cur]!;
+          this.unlist(s);
+          this.freeSession(s);
+          map[delta.slots[i]!] = -1;
+        }
+        const { from, to, n } = this.slots.loadDelta(delta, this.ctx.keyGroups, map);
+        for (let i = 0; i < n; i++) this.restoreSession(to[i]!, delta, from[i]!);
+        return map;
+      },
+    );
+    // the restore's own changes are not a delta (the first snapshot after it is full)
+    this.dirty?.clear();
+  }
+
+  /** The session saved at entry `at` of a full block or a delta, restored into `slot`. */
+  private restoreSession(slot: number, saved: { starts: Float64Array; ends: Float64Array }, at: number): void {
+    const key = this.slots.keys.mapKeyAt(slot);
+    const s: Session = { start: saved.starts[at]!, end: saved.ends[at]!, slot, alive: true, key };
+    let list = this.sessions.get(key);
+    if (list === undefined) {
+      list = [];
+      this.sessions.set(key, list);
     }
+    list.push(s);
+    this.heap.push(s.end, s);
+    this.placed(s);
   }
 }
