@@ -458,8 +458,8 @@ export class Job {
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'over-aggregate':
-        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
-        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
+        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'temporal-sort':
         return new TemporalSortOperator(types, s.keys, this.options.batchSize);
       case 'limit':
