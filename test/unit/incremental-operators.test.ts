@@ -1,5 +1,6 @@
-// Incremental checkpoints of the regular join, the window aggregate, Top-N, deduplication and
-// window Top-N: a full snapshot and a chain of deltas, restored at parallelism 1 and 2, gives
+// Incremental checkpoints of the regular, interval and temporal joins, the window aggregates
+// (also over a changelog), session windows, OVER (also over a changelog), Top-N, deduplication
+// and window Top-N: a full snapshot and a chain of deltas, restored at parallelism 1 and 2, gives
 // exactly the state an uninterrupted operator holds (made visible by probing it), and the same
 // state a full snapshot restores.
 import { describe, expect, it } from 'vitest';
@@ -15,6 +16,11 @@ import { encodeSnapshotParts } from '../../src/checkpoint/storage.js';
 import { RankOperator } from '../../src/exec/operators/rank.js';
 import type { RankSpec } from '../../src/exec/operators/rank.js';
 import { IntervalJoinOperator } from '../../src/exec/operators/interval-join.js';
+import { TemporalJoinOperator } from '../../src/exec/operators/temporal-join.js';
+import { OverAggregateOperator } from '../../src/exec/operators/over-aggregate.js';
+import { UpdatingOverAggregateOperator } from '../../src/exec/operators/over-aggregate-updating.js';
+import { SessionWindowAggregateOperator } from '../../src/exec/operators/session-window-aggregate.js';
+import { stateTooLarge } from '../../src/exec/memory-guard.js';
 
 const ctx = (start = 0, end = 128): OperatorContext => ({ operatorId: '2-join', subtask: 0, parallelism: 1, maxParallelism: 128, keyGroups: { start, end }, metrics: newMetrics() });
 
@@ -584,5 +590,192 @@ describe('interval join deltas', () => {
     const wantUnmatched = probeUnmatched(full);
     expect(wantUnmatched.length).toBeGreaterThan(20);
     expectChainRestores(make, snaps, probeUnmatched, wantUnmatched);
+  });
+});
+
+describe('temporal join deltas', () => {
+  // JOIN r FOR SYSTEM_TIME AS OF l.ts ON l.k = r.k: left rows wait for the watermark, versions
+  // (+I) and deletes (-D) of r by key; each phase fires left rows and cleans old versions up
+  const SPEC: JoinOperatorSpec = { joinType: 'inner', strategy: { kind: 'temporal', leftTime: 2, rightTime: 2 }, leftKeys: [0], rightKeys: [0], nullSafe: [false], condition: undefined, leftUpdating: false, rightUpdating: true };
+  const make = (fullEvery: number): TemporalJoinOperator => new TemporalJoinOperator(SPEC, TTYPES, TTYPES, [...TTYPES, ...TTYPES], 4096, fullEvery);
+  const rand = lcg(17);
+  const phases = Array.from({ length: 6 }, (_, p) => {
+    const left = timed(Array.from({ length: p === 0 ? 1000 : 50 }, () => [rand(300), rand(100), p === 0 ? rand(60_000) : p * 4000 + rand(20_000)] as const));
+    const versions = Array.from({ length: p === 0 ? 900 : 40 }, () => [rand(300), rand(100), p === 0 ? rand(30_000) : p * 4000 + rand(20_000)] as const);
+    const right = changes(versions, versions.map(() => (rand(7) === 0 ? 3 : 0)));
+    return (o: TemporalJoinOperator): void => {
+      o.processBatch(right, new Collector(), 1);
+      o.processBatch(left, new Collector(), 0);
+      o.processWatermark(p * 4000, new Collector());
+    };
+  });
+  /** Left rows of every key at three times, then the end of input: each waiting row joins its version. */
+  const probe = (o: TemporalJoinOperator): string[] => {
+    const out = new Collector();
+    o.processBatch(timed([20_001, 40_000, 70_000].flatMap((t) => Array.from({ length: 300 }, (_, k) => [k, -1, t] as const))), out, 0);
+    o.processWatermark(Infinity, out);
+    return drain(out).sort();
+  };
+
+  it('a full snapshot and 5 deltas (rows fired, versions replaced and cleaned up), restored at parallelism 1 and 2, equal the uninterrupted state', () => {
+    const { reference, snaps } = runChain(make, phases);
+    const d = snaps[3]!.keyed.get(-1)![0] as { left: { count: Float64Array }; right: { count: Float64Array } };
+    expect(d.left.count.some((c) => c === 0), 'fired rows as freed slots').toBe(true);
+    expect(d.right.count.some((c) => c === 0), 'dropped versions as freed slots').toBe(true);
+    expect(d.left.count.length + d.right.count.length).toBeLessThan(400);
+    const want = probe(reference);
+    expect(want.length).toBeGreaterThan(500);
+    expectChainRestores(make, snaps, probe, want);
+  });
+});
+
+describe('OVER deltas', () => {
+  // SUM(v), COUNT(*) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 3 PRECEDING AND CURRENT ROW):
+  // rows wait for the watermark, fire, and leave the frame
+  const CALLS = [
+    { fn: 'sum', args: [1], type: T.BIGINT, offset: 1, default: null, name: 's' },
+    { fn: 'count_star', args: [], type: T.BIGINT, offset: 1, default: null, name: 'c' },
+  ];
+  const make = (fullEvery: number): OverAggregateOperator => new OverAggregateOperator(TTYPES, [0], 2, { unit: 'rows', preceding: 3 }, CALLS as never, [...TTYPES, T.BIGINT, T.BIGINT], 4096, fullEvery);
+  const rand = lcg(41);
+  const phases = Array.from({ length: 6 }, (_, p) => {
+    const b = timed(Array.from({ length: p === 0 ? 3000 : 40 }, () => [rand(1000), rand(100), p === 0 ? rand(300_000) : p * 3000 + rand(10_000)] as const));
+    return (o: OverAggregateOperator): void => {
+      o.processBatch(b);
+      o.processWatermark(p * 3000, new Collector());
+    };
+  });
+  /** The end of input, then one more row per key: its frame shows the partition's last rows (a key new to the operator: SUM 1000 alone, left out). */
+  const probe = (o: OverAggregateOperator): string[] => {
+    const out = new Collector();
+    o.processWatermark(Infinity, out);
+    o.processBatch(timed(Array.from({ length: 1000 }, (_, k) => [k, 1000, 9_000_000] as const)));
+    o.finish(out);
+    return drain(out)
+      .filter((l) => !l.endsWith(', 1000, 1]'))
+      .sort();
+  };
+
+  it('a full snapshot and 5 deltas (rows fired and leaving frames), restored at parallelism 1 and 2, equal the uninterrupted state', () => {
+    const { reference, snaps } = runChain(make, phases);
+    const partitions = (s: OperatorSnapshot): number => [...s.keyed.values()].reduce((n, e) => n + (e[0] as { keys: unknown[] }).keys.length, 0);
+    expect(partitions(snaps[0]!)).toBeGreaterThan(900);
+    expect(partitions(snaps[3]!)).toBeGreaterThan(10);
+    expect(partitions(snaps[3]!)).toBeLessThan(150);
+    const want = probe(reference);
+    expect(want.length).toBeGreaterThan(3000);
+    expectChainRestores(make, snaps, probe, want);
+  });
+});
+
+describe('OVER over a changelog: deltas', () => {
+  // SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING) over inserts and retractions
+  // (every row of some keys: their partitions are dropped)
+  const CALLS = [{ fn: 'sum', args: [1], type: T.BIGINT, offset: 1, default: null, name: 's' }];
+  const make = (fullEvery: number): UpdatingOverAggregateOperator => new UpdatingOverAggregateOperator(TTYPES, [0], 2, { unit: 'rows', preceding: 2 }, CALLS as never, [...TTYPES, T.BIGINT], 4096, fullEvery);
+  const phases = updatingPhases().map(([b]) => (o: UpdatingOverAggregateOperator): void => o.processBatch(b, new Collector()));
+  /** One more row per key, last in its partition: its frame shows the partition's last rows (a key without rows: SUM 1000 alone, left out). */
+  const probe = (o: UpdatingOverAggregateOperator): string[] => {
+    const out = new Collector();
+    o.processBatch(timed(Array.from({ length: 700 }, (_, k) => [k, 1000, 9_000_000] as const)), out);
+    return drain(out)
+      .filter((l) => !l.endsWith(', 1000]'))
+      .sort();
+  };
+
+  it('a full snapshot and 5 deltas (partitions dropped), restored at parallelism 1 and 2, equal the uninterrupted state', () => {
+    const { reference, snaps } = runChain(make, phases);
+    const counts = [...snaps[2]!.keyed.values()].flatMap((e) => [...(e[0] as { counts: Int32Array }).counts]);
+    expect(counts.some((c) => c === 0), 'a dropped partition in the delta').toBe(true);
+    expect(counts.length).toBeLessThan(100);
+    const want = probe(reference);
+    expect(want.length).toBeGreaterThan(200);
+    expectChainRestores(make, snaps, probe, want);
+  });
+});
+
+describe('session window deltas', () => {
+  // SESSION(ts, 3 s), COUNT(*), SUM(v) GROUP BY k: rows open, extend and merge sessions; each
+  // phase's watermark fires (and frees) some
+  const make = (fullEvery: number): SessionWindowAggregateOperator => new SessionWindowAggregateOperator(3000, 2, TTYPES, [0], WAGGS as never, [T.BIGINT, T.BIGINT, T.BIGINT, T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP], 4096, undefined, fullEvery);
+  const rand = lcg(23);
+  const phases = Array.from({ length: 6 }, (_, p) => {
+    const b = timed(Array.from({ length: p === 0 ? 2000 : 60 }, () => [rand(300), rand(100), p === 0 ? rand(200_000) : p * 5000 + rand(20_000)] as const));
+    return (o: SessionWindowAggregateOperator): void => {
+      o.processBatch(b, new Collector());
+      o.processWatermark(p * 5000, new Collector());
+    };
+  });
+  const probe = (o: SessionWindowAggregateOperator): string[] => {
+    const out = new Collector();
+    // a row behind the restored watermark stays late
+    o.processBatch(timed([[1, 1, 20_000]]), out);
+    o.processWatermark(Infinity, out);
+    return drain(out).sort();
+  };
+
+  it('a full snapshot and 5 deltas (sessions merged and fired), restored at parallelism 1 and 2, equal the uninterrupted state', () => {
+    const { reference, snaps } = runChain(make, phases);
+    const d = snaps[3]!.keyed.get(-1)![0] as { slots: Int32Array; inUse: Uint8Array };
+    expect(d.inUse.some((u) => u === 0), 'fired sessions as freed slots').toBe(true);
+    expect(d.slots.length).toBeLessThan(300);
+    const want = probe(reference);
+    expect(want.length).toBeGreaterThan(1000);
+    expectChainRestores(make, snaps, probe, want);
+  });
+
+  it('the memory guard names a session window operator with its sessions', () => {
+    const { reference } = runChain(make, phases.slice(0, 2));
+    const sessions = reference.stateEntries();
+    expect(sessions).toBeGreaterThan(1000);
+    const e = stateTooLarge(900 * 2 ** 20, 1000 * 2 ** 20, [
+      { operatorId: '3-window-aggregate', subtask: 0, entries: () => 10 },
+      { operatorId: '4-session-window-aggregate', subtask: 1, entries: () => reference.stateEntries() },
+    ]);
+    expect(e.message).toContain(`the largest state is operator [4-session-window-aggregate] (subtask 1) with ${sessions.toLocaleString('en-US')} entries`);
+  });
+});
+
+describe('window aggregate over a changelog: deltas', () => {
+  // TUMBLE(ts, 10 s), COUNT(*), SUM(v) GROUP BY k over inserts and retractions of live rows
+  const make = (fullEvery: number): WindowAggregateOperator =>
+    new WindowAggregateOperator({ kind: 'tumble', size: 10_000, offset: 0 } as never, 2, TTYPES, [0], WAGGS as never, [T.BIGINT, T.BIGINT, T.BIGINT, T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP], 4096, { kind: 'single' }, true, fullEvery);
+  const rand = lcg(29);
+  const live: [number, number, number][] = [];
+  const phases = Array.from({ length: 6 }, (_, p) => {
+    const rows: [number, number, number][] = [];
+    const ops: number[] = [];
+    const wm = p * 10_000;
+    for (let i = 0; i < (p === 0 ? 2000 : 40); i++) {
+      const r: [number, number, number] = [rand(200), rand(100), p === 0 ? rand(100_000) : wm + rand(50_000)];
+      rows.push(r);
+      ops.push(0);
+      live.push(r);
+    }
+    // retract rows of windows still open after the previous phase
+    for (let i = 0; i < (p === 0 ? 0 : 15); i++) {
+      const at = rand(live.length);
+      const r = live[at]!;
+      if (r[2] < wm) continue;
+      live.splice(at, 1);
+      rows.push(r);
+      ops.push(rand(2) === 0 ? 3 : 1);
+    }
+    const b = changes(rows, ops);
+    return (o: WindowAggregateOperator): void => {
+      o.processBatch(b, new Collector());
+      o.processWatermark(wm + 1, new Collector());
+    };
+  });
+
+  it('a full snapshot and 5 deltas (retractions, windows fired), restored at parallelism 1 and 2, equal the uninterrupted state', () => {
+    const { reference, snaps } = runChain(make, phases);
+    const d = snaps[3]!.keyed.get(-1)![0] as { slots: Int32Array; inUse: Uint8Array; counts: Float64Array };
+    expect(d.counts.length).toBe(d.slots.length);
+    expect(d.inUse.some((u) => u === 0), 'the fired window as freed slots').toBe(true);
+    expect(d.slots.length).toBeLessThan(400);
+    const want = fireAll(reference, [[1, 1, 1000]]);
+    expect(want.length).toBeGreaterThan(500);
+    expectChainRestores(make, snaps, (o) => fireAll(o, [[1, 1, 1000]]), want);
   });
 });
