@@ -433,7 +433,7 @@ export class Job {
           case 'interval':
             return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'window':
-            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'temporal':
             return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'lookup':
