@@ -28,20 +28,32 @@ export interface SlotBlock {
 export const ALL_KEY_GROUPS = -1;
 
 /**
- * A delta of a window operator (incremental checkpoints): the changed slots, in the numbering
- * of the chain, with their groups' state (not in use: freed) and window (or session) bounds.
+ * A delta of incremental checkpoints: the changed slots, in the numbering of the chain, with
+ * their groups' state (saveSome; not in use: freed).
  */
-export interface WindowSlotDelta {
+export interface SlotDelta {
   readonly delta: 1;
   readonly slots: Int32Array;
   readonly keyGroup: Int32Array;
   readonly inUse: Uint8Array;
   readonly keys: unknown[];
   readonly accs: unknown[][];
+}
+
+/** A window operator's delta: each slot's window (or session) bounds too. */
+export interface WindowSlotDelta extends SlotDelta {
   readonly starts: Float64Array;
   readonly ends: Float64Array;
   /** Over a changelog: each listed slot's record count. */
   readonly counts?: Float64Array;
+}
+
+/** A Float64Array by slot, grown (doubling) so that it has an entry for `slot`. */
+export function grownFor(a: Float64Array, slot: number): Float64Array {
+  if (slot < a.length) return a;
+  const g = new Float64Array(Math.max(64, a.length * 2, slot + 1));
+  g.set(a);
+  return g;
 }
 
 /** A window operator's SlotBlock: each slot's window (or session) bounds too. */

@@ -118,3 +118,36 @@ export function replayChains<M>(keyed: Map<number, unknown[]>, full: (block: unk
     }
   }
 }
+
+/**
+ * Incremental checkpoints of an operator whose state is a set of partitions (OVER): the
+ * partitions changed since the last snapshot, and whether the next snapshot is a delta of them.
+ */
+export class ChangedPartitions<P> {
+  readonly changed = new Set<P>();
+  private readonly policy: DeltaPolicy;
+
+  constructor(fullEvery: number) {
+    this.policy = new DeltaPolicy(fullEvery);
+  }
+
+  /**
+   * Snapshot `checkpointId` of an operator holding `size` partitions: the checkpoint it is a
+   * delta of and the partitions changed since, or undefined for a full snapshot. The set is
+   * empty afterwards.
+   */
+  take(checkpointId: number, savepoint: boolean, size: number): { previous: number; parts: P[] } | undefined {
+    const previous = this.policy.next(checkpointId, savepoint, this.changed.size);
+    const parts = previous >= 0 ? [...this.changed] : null;
+    this.changed.clear();
+    if (parts === null) {
+      this.policy.full(size);
+      return undefined;
+    }
+    return { previous, parts };
+  }
+
+  complete(checkpointId: number): void {
+    this.policy.complete(checkpointId);
+  }
+}

@@ -47,7 +47,7 @@ import type { MapKey } from './group-keys.js';
 import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
-import { DeltaPolicy } from './delta-policy.js';
+import { ChangedPartitions } from './delta-policy.js';
 import { byKeyGroup } from './over-aggregate.js';
 
 interface Partition {
@@ -78,8 +78,8 @@ export class UpdatingOverAggregateOperator implements Operator {
   private readonly accs: (Accumulator | null)[];
   private readonly keyColumns: readonly number[];
   /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
+  private readonly changes: ChangedPartitions<Partition> | null;
   private readonly dirty: Set<Partition> | null;
-  private readonly policy: DeltaPolicy | null;
   private ctx!: OperatorContext;
   private readonly out: BatchBuilder;
   /** Values of the touched rows before and after a change: (row - lo) * calls + call. */
@@ -101,8 +101,8 @@ export class UpdatingOverAggregateOperator implements Operator {
     /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
     fullEvery = 0,
   ) {
-    this.dirty = fullEvery > 0 ? new Set() : null;
-    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
+    this.changes = fullEvery > 0 ? new ChangedPartitions(fullEvery) : null;
+    this.dirty = this.changes?.changed ?? null;
     this.store = new RowStore(inputTypes);
     this.keyColumns = partitionKeys;
     this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
@@ -361,23 +361,17 @@ export class UpdatingOverAggregateOperator implements Operator {
   // checkpoints -----------------------------------------------------------------------------
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
-    const dirty = this.dirty;
-    if (dirty !== null) {
-      const previous = this.policy!.next(checkpointId, savepoint, dirty.size);
-      if (previous >= 0) {
-        // dropped partitions (no rows) first: a key dropped and made again ends live
-        const changed = [...dirty].sort((a, b) => Math.min(1, a.rows.length) - Math.min(1, b.rows.length));
-        dirty.clear();
-        return { keyed: this.keyGroupStates(changed, 1), operator: null, deltaOf: previous };
-      }
-      dirty.clear();
-      this.policy!.full(this.partitions.size);
+    const delta = this.changes?.take(checkpointId, savepoint, this.partitions.size);
+    if (delta !== undefined) {
+      // dropped partitions (no rows) first: a key dropped and made again ends live
+      const parts = delta.parts.sort((a, b) => Math.min(1, a.rows.length) - Math.min(1, b.rows.length));
+      return { keyed: this.keyGroupStates(parts, 1), operator: null, deltaOf: delta.previous };
     }
     return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.policy?.complete(checkpointId);
+    this.changes?.complete(checkpointId);
   }
 
   private keyGroupStates(parts: Iterable<Partition>, delta?: 1): Map<number, unknown[]> {

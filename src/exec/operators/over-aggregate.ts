@@ -40,7 +40,7 @@ import type { MapKey } from './group-keys.js';
 import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
-import { DeltaPolicy } from './delta-policy.js';
+import { ChangedPartitions } from './delta-policy.js';
 
 interface Partition {
   readonly keyValues: Scalar[];
@@ -112,8 +112,8 @@ export class OverAggregateOperator implements Operator {
   /** One row id, for ROWS frames that take rows one at a time (no array per row). */
   private readonly single: number[] = [0];
   /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
+  private readonly changes: ChangedPartitions<Partition> | null;
   private readonly dirty: Set<Partition> | null;
-  private readonly policy: DeltaPolicy | null;
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -126,8 +126,8 @@ export class OverAggregateOperator implements Operator {
     /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
     fullEvery = 0,
   ) {
-    this.dirty = fullEvery > 0 ? new Set() : null;
-    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
+    this.changes = fullEvery > 0 ? new ChangedPartitions(fullEvery) : null;
+    this.dirty = this.changes?.changed ?? null;
     this.store = new RowStore(inputTypes);
     this.keyColumns = partitionKeys;
     this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
@@ -399,22 +399,13 @@ export class OverAggregateOperator implements Operator {
   // checkpoints -----------------------------------------------------------------------------
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
-    const dirty = this.dirty;
-    if (dirty !== null) {
-      const previous = this.policy!.next(checkpointId, savepoint, dirty.size);
-      if (previous >= 0) {
-        const keyed = this.keyGroupStates(dirty, 1);
-        dirty.clear();
-        return { keyed, operator: null, deltaOf: previous };
-      }
-      dirty.clear();
-      this.policy!.full(this.partitions.size);
-    }
+    const delta = this.changes?.take(checkpointId, savepoint, this.partitions.size);
+    if (delta !== undefined) return { keyed: this.keyGroupStates(delta.parts, 1), operator: null, deltaOf: delta.previous };
     return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.policy?.complete(checkpointId);
+    this.changes?.complete(checkpointId);
   }
 
   /** The state of `parts` by key group (a delta's when `delta`). */

@@ -25,7 +25,7 @@ import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './aggregate-slots.js';
 import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
 import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 import type { MapKey } from './group-keys.js';
@@ -146,15 +146,8 @@ export class SessionWindowAggregateOperator implements Operator {
   /** Records a session's slot and bounds (after it is made or its bounds change). */
   private placed(s: Session): void {
     const slot = s.slot;
-    if (slot >= this.slotStart.length) {
-      const cap = Math.max(64, this.slotStart.length * 2, slot + 1);
-      const a = new Float64Array(cap);
-      a.set(this.slotStart);
-      this.slotStart = a;
-      const b = new Float64Array(cap);
-      b.set(this.slotEnd);
-      this.slotEnd = b;
-    }
+    this.slotStart = grownFor(this.slotStart, slot);
+    this.slotEnd = grownFor(this.slotEnd, slot);
     this.slotStart[slot] = s.start;
     this.slotEnd[slot] = s.end;
     this.bySlot[slot] = s;

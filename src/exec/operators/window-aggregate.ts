@@ -48,7 +48,7 @@ import { T, physicalKind } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
 import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './aggregate-slots.js';
 import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
@@ -180,20 +180,9 @@ export class WindowAggregateOperator implements Operator {
 
   /** Records the window of a new slot. */
   private place(slot: number, win: OpenWindow): void {
-    if (slot >= this.slotStart.length) {
-      const cap = Math.max(64, this.slotStart.length * 2, slot + 1);
-      const a = new Float64Array(cap);
-      a.set(this.slotStart);
-      this.slotStart = a;
-      const b = new Float64Array(cap);
-      b.set(this.slotEnd);
-      this.slotEnd = b;
-      if (this.inputUpdating) {
-        const c = new Float64Array(cap);
-        c.set(this.slotCount);
-        this.slotCount = c;
-      }
-    }
+    this.slotStart = grownFor(this.slotStart, slot);
+    this.slotEnd = grownFor(this.slotEnd, slot);
+    if (this.inputUpdating) this.slotCount = grownFor(this.slotCount, slot);
     this.slotStart[slot] = win.start;
     this.slotEnd[slot] = win.end;
     if (this.inputUpdating) this.slotCount[slot] = 0;
