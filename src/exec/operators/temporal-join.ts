@@ -199,6 +199,11 @@ export class TemporalJoinOperator implements Operator {
     return this.left.rows + this.right.rows;
   }
 
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
+  }
+
   processBatch(batch: Batch, out: Collector, input: number): void {
     if (batch.length === 0) return;
     if (input === 0) this.addLeft(batch);

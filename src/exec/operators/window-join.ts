@@ -189,6 +189,11 @@ export class WindowJoinOperator implements Operator {
     return n;
   }
 
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
+  }
+
   private windowRows(w: OpenWindow): number {
     return (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0) + w.runRows[0] + w.runRows[1];
   }
