@@ -420,7 +420,7 @@ export class Job {
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
         return new WindowTvfOperator(s.window, s.timeIndex);
       case 'window-aggregate':
-        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true);
+        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
@@ -431,11 +431,11 @@ export class Job {
           case 'regular':
             return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
           case 'interval':
-            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'window':
-            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'temporal':
-            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize);
+            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'lookup':
             throw internalError('a lookup join planned as a two-input join');
         }
@@ -458,8 +458,8 @@ export class Job {
       case 'rank':
         return new RankOperator(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'over-aggregate':
-        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
-        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize);
+        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'temporal-sort':
         return new TemporalSortOperator(types, s.keys, this.options.batchSize);
       case 'limit':

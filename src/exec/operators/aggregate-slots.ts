@@ -27,6 +27,35 @@ export interface SlotBlock {
 /** Snapshot entries under this key are SlotBlocks spanning every key group (filtered per row). */
 export const ALL_KEY_GROUPS = -1;
 
+/**
+ * A delta of incremental checkpoints: the changed slots, in the numbering of the chain, with
+ * their groups' state (saveSome; not in use: freed).
+ */
+export interface SlotDelta {
+  readonly delta: 1;
+  readonly slots: Int32Array;
+  readonly keyGroup: Int32Array;
+  readonly inUse: Uint8Array;
+  readonly keys: unknown[];
+  readonly accs: unknown[];
+}
+
+/** A window operator's delta: each slot's window (or session) bounds too. */
+export interface WindowSlotDelta extends SlotDelta {
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
+  /** Over a changelog: each listed slot's record count. */
+  readonly counts?: Float64Array;
+}
+
+/** A Float64Array by slot, grown (doubling) so that it has an entry for `slot`. */
+export function grownFor(a: Float64Array, slot: number): Float64Array {
+  if (slot < a.length) return a;
+  const g = new Float64Array(Math.max(64, a.length * 2, slot + 1));
+  g.set(a);
+  return g;
+}
+
 /** A window operator's SlotBlock: each slot's window (or session) bounds too. */
 export interface WindowSlotBlock extends SlotBlock {
   readonly starts: Float64Array;
@@ -197,6 +226,25 @@ export class AggregateSlots {
       return out;
     });
     return { keyGroup, inUse, keys: this.keys.saveSome(list, n), accs };
+  }
+
+  /**
+   * A window operator's delta: the listed slots' groups (saveSome) with their windows' bounds
+   * (and record counts over a changelog), from arrays indexed by slot.
+   */
+  saveWindowDelta(list: Int32Array, slotStart: Float64Array, slotEnd: Float64Array, slotCount: Float64Array | null): WindowSlotDelta {
+    const n = list.length;
+    const starts = new Float64Array(n);
+    const ends = new Float64Array(n);
+    const counts = slotCount === null ? null : new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = list[i]!;
+      starts[i] = slotStart[s]!;
+      ends[i] = slotEnd[s]!;
+      if (counts !== null) counts[i] = slotCount![s]!;
+    }
+    const saved = { delta: 1 as const, slots: list, ...this.saveSome(list, n), starts, ends };
+    return counts === null ? saved : { ...saved, counts };
   }
 
   /** Loads entry from[i] of a saveSome block into slot to[i] (already allocated), for i < n. */

@@ -8,6 +8,8 @@
 // deltas since the last full snapshot outnumber the slots that full snapshot had (the chain
 // would cost more to restore than a fresh base).
 
+import { internalError } from '../../common/errors.js';
+
 /** Slots changed since the last snapshot: a flag per slot and the list of flagged slots. */
 export class DirtySlots {
   private flags: Uint8Array = new Uint8Array(0);
@@ -97,4 +99,55 @@ export function growSlotMap(map: Int32Array, listed: Int32Array): Int32Array {
   const m = new Int32Array(high).fill(-1);
   m.set(map);
   return m;
+}
+
+/**
+ * Replays the chains of a restore's blocks that span every key group: the blocks of each old
+ * subtask come in order, a full block (which starts a chain: `full` returns the map from the
+ * chain's slot numbers to this operator's) then its deltas (`delta: 1`, applied through that
+ * map, which `delta` returns grown).
+ */
+export function replayChains<M>(keyed: Map<number, unknown[]>, full: (block: unknown) => M, delta: (d: unknown, map: M) => M): void {
+  for (const blocks of keyed.values()) {
+    let map: M | undefined;
+    for (const b of blocks) {
+      if ((b as { delta?: number }).delta === 1) {
+        if (map === undefined) throw internalError('a delta of incremental checkpoints without its full snapshot');
+        map = delta(b, map);
+      } else map = full(b);
+    }
+  }
+}
+
+/**
+ * Incremental checkpoints of an operator whose state is a set of partitions (OVER): the
+ * partitions changed since the last snapshot, and whether the next snapshot is a delta of them.
+ */
+export class ChangedPartitions<P> {
+  readonly changed = new Set<P>();
+  private readonly policy: DeltaPolicy;
+
+  constructor(fullEvery: number) {
+    this.policy = new DeltaPolicy(fullEvery);
+  }
+
+  /**
+   * Snapshot `checkpointId` of an operator holding `size` partitions: the checkpoint it is a
+   * delta of and the partitions changed since, or undefined for a full snapshot. The set is
+   * empty afterwards.
+   */
+  take(checkpointId: number, savepoint: boolean, size: number): { previous: number; parts: P[] } | undefined {
+    const previous = this.policy.next(checkpointId, savepoint, this.changed.size);
+    const parts = previous >= 0 ? [...this.changed] : null;
+    this.changed.clear();
+    if (parts === null) {
+      this.policy.full(size);
+      return undefined;
+    }
+    return { previous, parts };
+  }
+
+  complete(checkpointId: number): void {
+    this.policy.complete(checkpointId);
+  }
 }

@@ -34,7 +34,7 @@ import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
-import type { SlotBlock } from './aggregate-slots.js';
+import type { SlotBlock, SlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
@@ -405,13 +405,7 @@ export class GroupAggregateOperator implements Operator {
 }
 
 /** A delta of incremental checkpoints: the changed slots, in the numbering of the chain. */
-interface GroupDelta {
-  readonly delta: 1;
-  readonly slots: Int32Array;
-  readonly keyGroup: Int32Array;
-  readonly inUse: Uint8Array;
-  readonly keys: unknown[];
-  readonly accs: unknown[];
+interface GroupDelta extends SlotDelta {
   readonly count: Float64Array;
   readonly emitted: Uint8Array;
 }

@@ -34,7 +34,10 @@
 //
 // Snapshot: both sides' rows as columnar blocks (key groups per slot, so a restore at another
 // parallelism keeps its own), and the watermarks (combined and per input) as operator state,
-// so a restored operator drops exactly the rows the uninterrupted one would.
+// so a restored operator drops exactly the rows the uninterrupted one would. With incremental
+// checkpoints ('state.backend.incremental'), a snapshot is a delta of the slots each side
+// stored, freed (expired) or marked matched since the previous one (JoinSidesCheckpoints,
+// shared with the regular join); the expiry heaps are rebuilt from the restored rows.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, takeColumn } from '../../common/batch.js';
@@ -43,9 +46,8 @@ import { internalError } from '../../common/errors.js';
 import type { CompiledExpr } from '../../expr/compile.js';
 import { compileExpr } from '../../expr/compile.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, restoredWatermark } from './aggregate-slots.js';
-import type { JoinRowsBlock } from './join-rows.js';
-import { JoinRows } from './join-rows.js';
+import { restoredWatermark } from './aggregate-slots.js';
+import { JoinRows, JoinSidesCheckpoints } from './join-rows.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
 
@@ -137,6 +139,8 @@ export class IntervalJoinOperator implements Operator {
   private pairRow: Int32Array = new Int32Array(1024);
   private pairSlot: Int32Array = new Int32Array(1024);
   private rowStart: Int32Array = new Int32Array(0);
+  /** Both sides' rows in checkpoints (full, or deltas with incremental checkpoints). */
+  private readonly checkpoints: JoinSidesCheckpoints;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -144,11 +148,14 @@ export class IntervalJoinOperator implements Operator {
     private readonly rightTypes: readonly DataType[],
     outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     const s = spec.strategy;
     if (s.kind !== 'interval') throw internalError(`interval join operator for a ${s.kind} join`);
     if (spec.leftUpdating || spec.rightUpdating) throw internalError('interval join over an updating input');
     this.sides = [new JoinRows(leftTypes, spec.leftKeys, false), new JoinRows(rightTypes, spec.rightKeys, false)];
+    this.checkpoints = new JoinSidesCheckpoints(this.sides, fullEvery);
     this.keys = [spec.leftKeys, spec.rightKeys];
     this.timeCol = [s.leftTime, s.rightTime];
     const t = spec.joinType;
@@ -168,6 +175,11 @@ export class IntervalJoinOperator implements Operator {
   /** Rows held on both sides. */
   get stateRows(): number {
     return this.sides[0].rows + this.sides[1].rows;
+  }
+
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
   }
 
   outputWatermark(wm: number): number {
@@ -242,7 +254,10 @@ export class IntervalJoinOperator implements Operator {
         if (pass !== null && pass[p] === 0) continue;
         const slot = this.pairSlot[p]!;
         matched++;
-        if (otherOuter) other.assoc[slot] = 1;
+        if (otherOuter && other.assoc[slot] === 0) {
+          other.assoc[slot] = 1;
+          if (other.dirty !== null) other.dirty.mark(slot);
+        }
         this.emitJoined(b, batch, i, slot, side);
         if (b.length >= this.batchSize) out.emit(b.finish());
       }
@@ -367,11 +382,12 @@ export class IntervalJoinOperator implements Operator {
     b.endRow();
   }
 
-  snapshot(): OperatorSnapshot {
-    return {
-      keyed: new Map([[ALL_KEY_GROUPS, [{ left: this.sides[0].snapshot(), right: this.sides[1].snapshot() }]]]),
-      operator: { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] },
-    };
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    return this.checkpoints.snapshot(checkpointId, savepoint, { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] });
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.checkpoints.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -381,13 +397,7 @@ export class IntervalJoinOperator implements Operator {
       if (w === undefined) continue;
       for (let side = 0; side < 2; side++) if (typeof w[side] === 'number' && w[side]! > this.inputWatermark[side]!) this.inputWatermark[side] = w[side]!;
     }
-    for (const blocks of keyed.values()) {
-      for (const b of blocks) {
-        const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
-        this.sides[0].restore(block.left, this.ctx.keyGroups, this.ctx.maxParallelism);
-        this.sides[1].restore(block.right, this.ctx.keyGroups, this.ctx.maxParallelism);
-      }
-    }
+    this.checkpoints.restore(keyed, this.ctx.keyGroups, this.ctx.maxParallelism);
     // the expiry heaps, from the restored rows
     for (let side = 0; side < 2; side++) {
       const rows = this.sides[side]!;
@@ -401,6 +411,6 @@ export class IntervalJoinOperator implements Operator {
   }
 }
 
-export function createIntervalJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number): Operator {
-  return new IntervalJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize);
+export function createIntervalJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number, fullEvery = 0): Operator {
+  return new IntervalJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize, fullEvery);
 }

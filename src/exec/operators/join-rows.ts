@@ -31,8 +31,9 @@ import { GroupKeys } from './group-keys.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import type { Int64 } from '../../common/int64.js';
-import type { DirtySlots } from './delta-policy.js';
-import { growSlotMap } from './delta-policy.js';
+import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
+import type { OperatorSnapshot } from '../operator.js';
+import { ALL_KEY_GROUPS } from './aggregate-slots.js';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -495,5 +496,75 @@ export class JoinRows {
       map[d.slots[i]!] = this.restoreRow(view, i, keyAt(i), cnt, d.assoc[i]!, d.touched[i]!, maxParallelism);
     }
     return map;
+  }
+}
+
+/** A delta of incremental checkpoints of a two-input join: each side's changed slots. */
+interface JoinSidesDelta {
+  readonly delta: 1;
+  readonly left: JoinRowsDelta;
+  readonly right: JoinRowsDelta;
+}
+
+/**
+ * The checkpoints of a join whose state is its two sides' rows (regular, interval and temporal
+ * joins): one block per snapshot spanning every key group, full or (incremental checkpoints,
+ * `fullEvery` > 0) a delta of the slots each side changed since the previous snapshot. The
+ * operator marks slots whose `assoc` or `touched` it changes itself (`JoinRows.dirty`); the
+ * stores mark what they add and free.
+ */
+export class JoinSidesCheckpoints {
+  private readonly policy: DeltaPolicy | null;
+
+  constructor(
+    private readonly sides: readonly [JoinRows, JoinRows],
+    /** A full snapshot at least every this many (0: always full). */
+    fullEvery: number,
+  ) {
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
+    if (fullEvery > 0) for (const side of sides) side.dirty = new DirtySlots();
+  }
+
+  snapshot(checkpointId: number, savepoint: boolean, operator: unknown): OperatorSnapshot {
+    const [left, right] = this.sides;
+    const p = this.policy;
+    if (p !== null) {
+      const previous = p.next(checkpointId, savepoint, left.dirty!.count + right.dirty!.count);
+      if (previous >= 0) {
+        const entry: JoinSidesDelta = { delta: 1, left: left.snapshotDelta(left.dirty!.take()), right: right.snapshotDelta(right.dirty!.take()) };
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
+      }
+      left.dirty!.clear();
+      right.dirty!.clear();
+      p.full(left.slotHigh + right.slotHigh);
+    }
+    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: left.snapshot(), right: right.snapshot() }]]]), operator };
+  }
+
+  complete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
+  }
+
+  /**
+   * Each old subtask's chain in order: a full block (which starts a chain), then its deltas,
+   * through a map from the chain's slots to this operator's (per side); rows of key groups
+   * outside `range` are left out.
+   */
+  restore(keyed: Map<number, unknown[]>, range: KeyGroupRange, maxParallelism: number): void {
+    const [left, right] = this.sides;
+    replayChains<[Int32Array, Int32Array]>(
+      keyed,
+      (b) => {
+        const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
+        return [left.restore(block.left, range, maxParallelism), right.restore(block.right, range, maxParallelism)];
+      },
+      (b, [lmap, rmap]) => {
+        const d = b as JoinSidesDelta;
+        return [left.applyDelta(d.left, lmap, range, maxParallelism), right.applyDelta(d.right, rmap, range, maxParallelism)];
+      },
+    );
+    // the restore's own changes are not a delta (the first snapshot after it is full)
+    left.dirty?.clear();
+    right.dirty?.clear();
   }
 }

@@ -28,7 +28,12 @@
 // State, per partition key: the live rows in order (a sorted array of row ids into a RowStore).
 // A retraction removes the first live row equal to it in every column. An empty partition is
 // dropped. Snapshot: per key group, each partition's key values and its rows in order (one
-// block per column); the order among peers is the order of the rows in the block.
+// block per column); the order among peers is the order of the rows in the block. With
+// incremental checkpoints ('state.backend.incremental'), the partitions a row was inserted
+// into or retracted from are marked, and a snapshot is a delta of those partitions in the same
+// form (a dropped partition with no rows, written before the live ones, so a key dropped and
+// made again ends live); a restore applies the full state, then each delta in order: a listed
+// partition replaces the one of its key, and one without rows removes it.
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
@@ -42,6 +47,8 @@ import type { MapKey } from './group-keys.js';
 import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
+import { ChangedPartitions } from './delta-policy.js';
+import { byKeyGroup } from './over-aggregate.js';
 
 interface Partition {
   readonly keyValues: Scalar[];
@@ -55,6 +62,8 @@ interface KeyGroupState {
   readonly keys: Scalar[][];
   readonly counts: Int32Array;
   readonly rows: ColumnBlock[];
+  /** A delta of incremental checkpoints: its partitions replace those of their keys (0 rows: removed). */
+  readonly delta?: 1;
 }
 
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
@@ -68,6 +77,9 @@ export class UpdatingOverAggregateOperator implements Operator {
   /** One accumulator per aggregate call (null for FIRST_VALUE, LAST_VALUE, LAG), slot 0 only. */
   private readonly accs: (Accumulator | null)[];
   private readonly keyColumns: readonly number[];
+  /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
+  private readonly changes: ChangedPartitions<Partition> | null;
+  private readonly dirty: Set<Partition> | null;
   private ctx!: OperatorContext;
   private readonly out: BatchBuilder;
   /** Values of the touched rows before and after a change: (row - lo) * calls + call. */
@@ -86,7 +98,11 @@ export class UpdatingOverAggregateOperator implements Operator {
     private readonly calls: readonly OverCall[],
     outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
+    this.changes = fullEvery > 0 ? new ChangedPartitions(fullEvery) : null;
+    this.dirty = this.changes?.changed ?? null;
     this.store = new RowStore(inputTypes);
     this.keyColumns = partitionKeys;
     this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
@@ -102,6 +118,11 @@ export class UpdatingOverAggregateOperator implements Operator {
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
+  }
+
+  /** Live rows held, for the memory guard. */
+  stateEntries(): number {
+    return this.store.size;
   }
 
   processBatch(batch: Batch, out: Collector): void {
@@ -125,11 +146,13 @@ export class UpdatingOverAggregateOperator implements Operator {
           this.partitions.set(key, part);
         }
         this.insert(part, batch, i, t, kind, out);
+        if (this.dirty !== null) this.dirty.add(part);
       } else {
         if (part === undefined || !this.retract(part, batch, i, t, kind, out)) {
           this.unmatched++;
           continue;
         }
+        if (this.dirty !== null) this.dirty.add(part);
         if (part.rows.length === 0) this.partitions.delete(key);
       }
     }
@@ -337,21 +360,29 @@ export class UpdatingOverAggregateOperator implements Operator {
 
   // checkpoints -----------------------------------------------------------------------------
 
-  snapshot(): OperatorSnapshot {
-    const byGroup = new Map<number, Partition[]>();
-    for (const p of this.partitions.values()) {
-      let l = byGroup.get(p.keyGroup);
-      if (l === undefined) byGroup.set(p.keyGroup, (l = []));
-      l.push(p);
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const delta = this.changes?.take(checkpointId, savepoint, this.partitions.size);
+    if (delta !== undefined) {
+      // dropped partitions (no rows) first: a key dropped and made again ends live
+      const parts = delta.parts.sort((a, b) => Math.min(1, a.rows.length) - Math.min(1, b.rows.length));
+      return { keyed: this.keyGroupStates(parts, 1), operator: null, deltaOf: delta.previous };
     }
+    return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.changes?.complete(checkpointId);
+  }
+
+  private keyGroupStates(parts: Iterable<Partition>, delta?: 1): Map<number, unknown[]> {
     const keyed = new Map<number, unknown[]>();
-    for (const [kg, parts] of byGroup) {
+    for (const [kg, list] of byKeyGroup(parts)) {
       const ids: number[] = [];
-      for (const p of parts) for (const id of p.rows) ids.push(id);
-      const state: KeyGroupState = { keys: parts.map((p) => p.keyValues), counts: Int32Array.from(parts, (p) => p.rows.length), rows: this.store.toBlocks(ids) };
+      for (const p of list) for (const id of p.rows) ids.push(id);
+      const state: KeyGroupState = { keys: list.map((p) => p.keyValues), counts: Int32Array.from(list, (p) => p.rows.length), rows: this.store.toBlocks(ids), ...(delta === 1 ? { delta } : {}) };
       keyed.set(kg, [state]);
     }
-    return { keyed, operator: null };
+    return keyed;
   }
 
   restore(keyed: Map<number, unknown[]>): void {
@@ -361,11 +392,17 @@ export class UpdatingOverAggregateOperator implements Operator {
         const ids = this.store.fromBlocks(s.rows);
         let at = 0;
         s.keys.forEach((key, i) => {
+          const mapKey = this.keys.mapKeyOf(key);
+          // a delta's partition replaces the chain's: its rows go
+          const old = this.partitions.get(mapKey);
+          if (old !== undefined) for (const id of old.rows) this.store.release(id);
           const rows: number[] = [];
           for (let j = 0; j < s.counts[i]!; j++) rows.push(ids[at++]!);
-          this.partitions.set(this.keys.mapKeyOf(key), { keyValues: key, keyGroup: kg, rows });
+          if (rows.length === 0) this.partitions.delete(mapKey);
+          else this.partitions.set(mapKey, { keyValues: key, keyGroup: kg, rows });
         });
       }
     }
+    this.dirty?.clear();
   }
 }

@@ -21,7 +21,12 @@
 // keep their multiset).
 //
 // Snapshot: per partition, in its key group: key values, last time, accumulator states,
-// first/last values, the frame's rows and the waiting rows. No operator state.
+// first/last values, the frame's rows and the waiting rows. No operator state. With
+// incremental checkpoints ('state.backend.incremental'), the partitions a row was stored for
+// or that fired (rows emitted, rows leaving the frame) are marked, and a snapshot is a delta
+// holding only those partitions, in the same form; a restore applies the full state, then
+// each delta in order: a listed partition replaces the one of its key (whose rows are freed).
+// Partitions are never dropped, so a delta has no removals.
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { ColumnBuilder, getScalar } from '../../common/batch.js';
@@ -35,6 +40,7 @@ import type { MapKey } from './group-keys.js';
 import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
+import { ChangedPartitions } from './delta-policy.js';
 
 interface Partition {
   readonly keyValues: Scalar[];
@@ -68,6 +74,8 @@ interface KeyGroupState {
   readonly window: ColumnBlock[];
   readonly pendingCounts: Int32Array;
   readonly pending: ColumnBlock[];
+  /** A delta of incremental checkpoints: its partitions replace those of their keys. */
+  readonly delta?: 1;
 }
 
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
@@ -103,6 +111,9 @@ export class OverAggregateOperator implements Operator {
   private outRows = 0;
   /** One row id, for ROWS frames that take rows one at a time (no array per row). */
   private readonly single: number[] = [0];
+  /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
+  private readonly changes: ChangedPartitions<Partition> | null;
+  private readonly dirty: Set<Partition> | null;
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -112,7 +123,11 @@ export class OverAggregateOperator implements Operator {
     private readonly calls: readonly OverCall[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
+    this.changes = fullEvery > 0 ? new ChangedPartitions(fullEvery) : null;
+    this.dirty = this.changes?.changed ?? null;
     this.store = new RowStore(inputTypes);
     this.keyColumns = partitionKeys;
     this.keys = new GroupKeys(partitionKeys.map((k) => inputTypes[k]!), partitionKeys);
@@ -128,6 +143,11 @@ export class OverAggregateOperator implements Operator {
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
+  }
+
+  /** Rows held (frames and waiting rows), for the memory guard. */
+  stateEntries(): number {
+    return this.store.size;
   }
 
   private newPartition(keyValues: Scalar[], keyGroup: number): Partition {
@@ -153,6 +173,8 @@ export class OverAggregateOperator implements Operator {
     let late = 0;
     let lastKey: MapKey | undefined;
     let part: Partition | undefined;
+    let marked: Partition | undefined;
+    const dirty = this.dirty;
     for (let i = 0; i < n; i++) {
       if (tn !== null && tn[i] === 1) continue;
       const t = tv[i]!;
@@ -171,6 +193,10 @@ export class OverAggregateOperator implements Operator {
         continue;
       }
       this.wait(this.store.add(batch, i), part.slot);
+      if (dirty !== null && marked !== part) {
+        dirty.add(part);
+        marked = part;
+      }
     }
     this.ctx.metrics.lateDropped += late;
   }
@@ -221,6 +247,7 @@ export class OverAggregateOperator implements Operator {
     }
     if (pre === undefined) this.evict(part, Math.max(part.head, part.window.length - this.history), false);
     part.lastTs = t;
+    if (this.dirty !== null) this.dirty.add(part);
   }
 
   /** Removes the frame's rows before index `to` (retracting them from the aggregates when `retract`). */
@@ -371,7 +398,18 @@ export class OverAggregateOperator implements Operator {
 
   // checkpoints -----------------------------------------------------------------------------
 
-  snapshot(): OperatorSnapshot {
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const delta = this.changes?.take(checkpointId, savepoint, this.partitions.size);
+    if (delta !== undefined) return { keyed: this.keyGroupStates(delta.parts, 1), operator: null, deltaOf: delta.previous };
+    return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.changes?.complete(checkpointId);
+  }
+
+  /** The state of `parts` by key group (a delta's when `delta`). */
+  private keyGroupStates(parts: Iterable<Partition>, delta?: 1): Map<number, unknown[]> {
     // waiting rows by partition, in arrival order
     const waiting = new Map<number, number[]>();
     const ids = Array.from(this.heap.subarray(0, this.heapSize)).sort((a, b) => this.rowSeq[a]! - this.rowSeq[b]!);
@@ -381,19 +419,13 @@ export class OverAggregateOperator implements Operator {
       if (l === undefined) waiting.set(slot, (l = []));
       l.push(id);
     }
-    const byGroup = new Map<number, Partition[]>();
-    for (const p of this.partitions.values()) {
-      let l = byGroup.get(p.keyGroup);
-      if (l === undefined) byGroup.set(p.keyGroup, (l = []));
-      l.push(p);
-    }
     const keyed = new Map<number, unknown[]>();
-    for (const [kg, parts] of byGroup) {
+    for (const [kg, list] of byKeyGroup(parts)) {
       const windowIds: number[] = [];
       const pendingIds: number[] = [];
-      const windowCounts = new Int32Array(parts.length);
-      const pendingCounts = new Int32Array(parts.length);
-      parts.forEach((p, i) => {
+      const windowCounts = new Int32Array(list.length);
+      const pendingCounts = new Int32Array(list.length);
+      list.forEach((p, i) => {
         for (let j = p.head; j < p.window.length; j++) windowIds.push(p.window[j]!);
         windowCounts[i] = p.window.length - p.head;
         const w = waiting.get(p.slot) ?? [];
@@ -401,22 +433,25 @@ export class OverAggregateOperator implements Operator {
         pendingCounts[i] = w.length;
       });
       const state: KeyGroupState = {
-        keys: parts.map((p) => p.keyValues),
-        lastTs: Float64Array.from(parts, (p) => p.lastTs),
-        accs: this.accs.map((a) => (a === null ? null : parts.map((p) => a.save(p.slot)))),
-        first: parts.map((p) => p.first),
-        last: parts.map((p) => p.last),
+        keys: list.map((p) => p.keyValues),
+        lastTs: Float64Array.from(list, (p) => p.lastTs),
+        accs: this.accs.map((a) => (a === null ? null : list.map((p) => a.save(p.slot)))),
+        first: list.map((p) => p.first),
+        last: list.map((p) => p.last),
         windowCounts,
         window: this.store.toBlocks(windowIds),
         pendingCounts,
         pending: this.store.toBlocks(pendingIds),
+        ...(delta === 1 ? { delta } : {}),
       };
       keyed.set(kg, [state]);
     }
-    return { keyed, operator: null };
+    return keyed;
   }
 
   restore(keyed: Map<number, unknown[]>): void {
+    // waiting rows by partition slot: they join the timer heap once every delta is applied
+    const pending = new Map<number, number[]>();
     for (const [kg, entries] of keyed) {
       for (const e of entries) {
         const s = e as KeyGroupState;
@@ -425,7 +460,18 @@ export class OverAggregateOperator implements Operator {
         let w = 0;
         let q = 0;
         s.keys.forEach((key, i) => {
-          const part = this.newPartition(key, kg);
+          const mapKey = this.keys.mapKeyOf(key);
+          let part = this.partitions.get(mapKey);
+          if (part === undefined) {
+            part = this.newPartition(key, kg);
+            this.partitions.set(mapKey, part);
+          } else {
+            // a delta's partition replaces the chain's: its rows go
+            for (let j = part.head; j < part.window.length; j++) this.store.release(part.window[j]!);
+            for (const id of pending.get(part.slot) ?? []) this.store.release(id);
+            part.window = [];
+            part.head = 0;
+          }
           part.lastTs = s.lastTs[i]!;
           s.accs.forEach((states, k) => {
             if (states !== null) this.accs[k]!.load(part.slot, states[i]);
@@ -433,10 +479,24 @@ export class OverAggregateOperator implements Operator {
           s.first[i]!.forEach((v, k) => (part.first[k] = v));
           s.last[i]!.forEach((v, k) => (part.last[k] = v));
           for (let j = 0; j < s.windowCounts[i]!; j++) part.window.push(windowIds[w++]!);
-          for (let j = 0; j < s.pendingCounts[i]!; j++) this.wait(pendingIds[q++]!, part.slot);
-          this.partitions.set(this.keys.mapKeyOf(key), part);
+          const waitingIds: number[] = [];
+          for (let j = 0; j < s.pendingCounts[i]!; j++) waitingIds.push(pendingIds[q++]!);
+          pending.set(part.slot, waitingIds);
         });
       }
     }
+    for (const [slot, ids] of pending) for (const id of ids) this.wait(id, slot);
+    this.dirty?.clear();
   }
+}
+
+/** Partitions grouped by their key group (a snapshot's entries), in the order given. */
+export function byKeyGroup<P extends { readonly keyGroup: number }>(parts: Iterable<P>): Map<number, P[]> {
+  const byGroup = new Map<number, P[]>();
+  for (const p of parts) {
+    let l = byGroup.get(p.keyGroup);
+    if (l === undefined) byGroup.set(p.keyGroup, (l = []));
+    l.push(p);
+  }
+  return byGroup;
 }

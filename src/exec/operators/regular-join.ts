@@ -31,10 +31,7 @@ import type { CompiledExpr } from '../../expr/compile.js';
 import { compileExpr } from '../../expr/compile.js';
 import type { JoinStrategy, JoinType } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS } from './aggregate-slots.js';
-import type { JoinRowsBlock, JoinRowsDelta } from './join-rows.js';
-import { DeltaPolicy, DirtySlots } from './delta-policy.js';
-import { JoinRows } from './join-rows.js';
+import { JoinRows, JoinSidesCheckpoints } from './join-rows.js';
 import type { MapKey } from './group-keys.js';
 
 /** What a join operator is made from (the physical plan's join spec). */
@@ -80,8 +77,8 @@ export class RegularJoinOperator implements Operator {
   /** Rows removed by state TTL. */
   expired = 0;
   private lastExpiry = 0;
-  /** Incremental checkpoints (null when off). */
-  private readonly policy: DeltaPolicy | null;
+  /** Both sides' rows in checkpoints (full, or deltas with incremental checkpoints). */
+  private readonly checkpoints: JoinSidesCheckpoints;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -103,8 +100,7 @@ export class RegularJoinOperator implements Operator {
     this.semiAnti = t === 'semi' || t === 'anti';
     this.ttls = [ttlMs, rightTtlMs];
     this.ttl = ttlMs > 0 || rightTtlMs > 0;
-    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
-    if (fullEvery > 0) for (const side of this.sides) side.dirty = new DirtySlots();
+    this.checkpoints = new JoinSidesCheckpoints(this.sides, fullEvery);
   }
 
   open(ctx: OperatorContext): void {
@@ -352,54 +348,14 @@ export class RegularJoinOperator implements Operator {
   }
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
-    const [left, right] = this.sides;
-    const p = this.policy;
-    if (p !== null) {
-      const previous = p.next(checkpointId, savepoint, left.dirty!.count + right.dirty!.count);
-      if (previous >= 0) {
-        const entry: JoinDelta = { delta: 1, left: left.snapshotDelta(left.dirty!.take()), right: right.snapshotDelta(right.dirty!.take()) };
-        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, deltaOf: previous };
-      }
-      left.dirty!.clear();
-      right.dirty!.clear();
-      p.full(left.slotHigh + right.slotHigh);
-    }
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: left.snapshot(), right: right.snapshot() }]]]), operator: null };
+    return this.checkpoints.snapshot(checkpointId, savepoint, null);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
-    this.policy?.complete(checkpointId);
+    this.checkpoints.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>): void {
-    const range = this.ctx.keyGroups;
-    const maxP = this.ctx.maxParallelism;
-    const [left, right] = this.sides;
-    for (const blocks of keyed.values()) {
-      // each old subtask's chain: a full block, then its deltas (chain slot -> slot, per side)
-      let lmap: Int32Array = new Int32Array(0);
-      let rmap: Int32Array = new Int32Array(0);
-      for (const b of blocks) {
-        if ((b as Partial<JoinDelta>).delta === 1) {
-          const d = b as JoinDelta;
-          lmap = left.applyDelta(d.left, lmap, range, maxP);
-          rmap = right.applyDelta(d.right, rmap, range, maxP);
-          continue;
-        }
-        const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
-        lmap = left.restore(block.left, range, maxP);
-        rmap = right.restore(block.right, range, maxP);
-      }
-    }
-    // the restore's own changes are not a delta (the first snapshot after it is full)
-    left.dirty?.clear();
-    right.dirty?.clear();
+    this.checkpoints.restore(keyed, this.ctx.keyGroups, this.ctx.maxParallelism);
   }
-}
-
-/** A delta of incremental checkpoints: each side's changed slots. */
-interface JoinDelta {
-  readonly delta: 1;
-  readonly left: JoinRowsDelta;
-  readonly right: JoinRowsDelta;
 }

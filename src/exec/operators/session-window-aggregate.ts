@@ -21,7 +21,13 @@
 // record count before emitting). The output stays append-only.
 //
 // Snapshot: one columnar block in slot order (session bounds, key groups, keys, accumulators,
-// and the record counts over a changelog). Always full (no incremental deltas).
+// and the record counts over a changelog), and the watermark as operator state. With
+// incremental checkpoints ('state.backend.incremental'), the slots a row was added to or
+// retracted from or whose bounds changed, and the slots freed by a merge or when their session
+// fired, are marked; a snapshot is then a delta of those slots (a freed one as not in use, with
+// their record counts over a changelog) in the chain's slot numbering, as the other window
+// aggregates write it (AggregateSlots.saveWindowDelta). A restore applies the full block, then
+// each delta: a listed slot's session goes, then the delta's sessions in use are added.
 
 import type { TimeZoneRules } from '../../common/time-zone.js';
 import { timeZoneById } from '../../common/time-zone.js';
@@ -30,8 +36,9 @@ import { ColumnBuilder } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
-import type { WindowSlotBlock } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './aggregate-slots.js';
+import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
+import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 import type { MapKey } from './group-keys.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
@@ -115,6 +122,13 @@ export class SessionWindowAggregateOperator implements Operator {
   private retRowBuf: Int32Array = new Int32Array(0);
   /** Over a changelog: each slot's record count (+1 per insert, -1 per retraction). */
   private slotCount: Float64Array = new Float64Array(0);
+  /** Each slot's session and its bounds (for snapshots and deltas). */
+  private bySlot: (Session | undefined)[] = [];
+  private slotStart: Float64Array = new Float64Array(0);
+  private slotEnd: Float64Array = new Float64Array(0);
+  /** Incremental checkpoints (null when off). */
+  private readonly dirty: DirtySlots | null;
+  private readonly policy: DeltaPolicy | null;
 
   constructor(
     private readonly gap: number,
@@ -128,8 +142,12 @@ export class SessionWindowAggregateOperator implements Operator {
     zone?: string,
     /** The input is a changelog: -U/-D rows retract from their sessions. */
     private readonly inputUpdating = false,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
+    this.dirty = fullEvery > 0 ? new DirtySlots() : null;
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
     this.zone = zone === undefined ? null : timeZoneById(zone);
   }
 
@@ -147,6 +165,36 @@ export class SessionWindowAggregateOperator implements Operator {
       this.slotCount = c;
     }
     this.slotCount[slot] = 0;
+  }
+
+  /** Sessions in state (the memory guard). */
+  stateEntries(): number {
+    return this.slots.live;
+  }
+
+  /** Records a session's slot and bounds (after it is made or its bounds change). */
+  private placed(s: Session): void {
+    const slot = s.slot;
+    this.slotStart = grownFor(this.slotStart, slot);
+    this.slotEnd = grownFor(this.slotEnd, slot);
+    this.slotStart[slot] = s.start;
+    this.slotEnd[slot] = s.end;
+    this.bySlot[slot] = s;
+  }
+
+  /** Takes a session out of its key's open sessions. */
+  private unlist(s: Session): void {
+    const list = this.sessions.get(s.key)!;
+    list.splice(list.indexOf(s), 1);
+    if (list.length === 0) this.sessions.delete(s.key);
+  }
+
+  /** Frees a session's slot (merged away or fired). */
+  private freeSession(s: Session): void {
+    s.alive = false;
+    this.bySlot[s.slot] = undefined;
+    this.slots.release(s.slot);
+    if (this.dirty !== null) this.dirty.mark(s.slot);
   }
 
   processBatch(batch: Batch, out: Collector): void {
@@ -208,8 +256,7 @@ export class SessionWindowAggregateOperator implements Operator {
             }
             this.slots.merge(target.slot, s.slot);
             if (updating) this.slotCount[target.slot]! += this.slotCount[s.slot]!;
-            this.slots.release(s.slot);
-            s.alive = false;
+            this.freeSession(s);
             list.splice(j, 1);
             j--;
           }
@@ -223,12 +270,15 @@ export class SessionWindowAggregateOperator implements Operator {
         target = { start, end, slot, alive: true, key };
         list.push(target);
         this.heap.push(end, target);
+        this.placed(target);
       } else if (target.start !== start || target.end !== end) {
         const grew = end !== target.end;
         target.start = start;
         target.end = end;
         if (grew) this.heap.push(end, target);
+        this.placed(target);
       }
+      if (this.dirty !== null) this.dirty.mark(target.slot);
       if (updating) {
         if (ops !== null && !isAccumulate(ops[i]!)) {
           this.retSlotBuf[r] = target.slot;
@@ -264,13 +314,10 @@ export class SessionWindowAggregateOperator implements Operator {
     while (this.heap.size > 0 && this.heap.peekEnd() - 1 <= wm) {
       const [end, s] = this.heap.pop();
       if (!s.alive || s.end !== end) continue; // merged away or extended since
-      s.alive = false;
-      const list = this.sessions.get(s.key)!;
-      list.splice(list.indexOf(s), 1);
-      if (list.length === 0) this.sessions.delete(s.key);
+      this.unlist(s);
       // over a changelog, a session whose rows were all retracted has no row
       if (this.inputUpdating && this.slotCount[s.slot]! <= 0) {
-        this.slots.release(s.slot);
+        this.freeSession(s);
         continue;
       }
       this.slots.keys.write(s.slot, builders);
@@ -278,50 +325,88 @@ export class SessionWindowAggregateOperator implements Operator {
       builders[keyCount + aggCount]!.pushNumber(s.start);
       builders[keyCount + aggCount + 1]!.pushNumber(s.end);
       builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? s.end - 1 : this.zone.fromLocalLatest(s.end - 1));
-      this.slots.release(s.slot);
+      this.freeSession(s);
       if (++rows >= this.batchSize) flush();
     }
     flush();
   }
 
-  snapshot(): OperatorSnapshot {
-    const block = this.slots.saveAll();
-    const starts = new Float64Array(block.high);
-    const ends = new Float64Array(block.high);
-    for (const list of this.sessions.values()) {
-      for (const s of list) {
-        starts[s.slot] = s.start;
-        ends[s.slot] = s.end;
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const operator = { watermark: this.watermark };
+    const d = this.dirty;
+    if (d !== null) {
+      const previous = this.policy!.next(checkpointId, savepoint, d.count);
+      if (previous >= 0) {
+        const entry = this.slots.saveWindowDelta(d.take(), this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
       }
+      d.clear();
     }
+    const block = this.slots.saveAll();
+    this.policy?.full(block.high);
+    // a free slot's bounds are whatever it had last: not read on restore (not in use)
+    const starts = this.slotStart.slice(0, block.high);
+    const ends = this.slotEnd.slice(0, block.high);
     const entry: WindowSlotBlock = this.inputUpdating ? { ...block, starts, ends, counts: this.slotCount.slice(0, block.high) } : { ...block, starts, ends };
-    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: { watermark: this.watermark } };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
-    for (const blocks of keyed.values()) {
-      for (const b of blocks) {
+    // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
+    replayChains<Int32Array>(
+      keyed,
+      (b) => {
         const block = b as WindowSlotBlock;
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        const map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
-          const slot = to[i]!;
-          const key = this.slots.keys.mapKeyAt(slot);
-          if (this.inputUpdating) {
-            if (block.counts === undefined) throw internalError('a changelog session window aggregation restored state without record counts');
-            this.placeCount(slot);
-            this.slotCount[slot] = block.counts[from[i]!]!;
-          }
-          const s: Session = { start: block.starts[from[i]!]!, end: block.ends[from[i]!]!, slot, alive: true, key };
-          let list = this.sessions.get(key);
-          if (list === undefined) {
-            list = [];
-            this.sessions.set(key, list);
-          }
-          list.push(s);
-          this.heap.push(s.end, s);
+          map[from[i]!] = to[i]!;
+          this.restoreSession(to[i]!, block, from[i]!);
         }
-      }
+        return map;
+      },
+      (b, chainMap) => {
+        const delta = b as WindowSlotDelta;
+        const map = growSlotMap(chainMap, delta.slots);
+        // every listed slot's session goes, then the delta's sessions in use come
+        for (let i = 0; i < delta.slots.length; i++) {
+          const cur = map[delta.slots[i]!]!;
+          if (cur < 0) continue;
+          const s = this.bySlot[cur]!;
+          this.unlist(s);
+          this.freeSession(s);
+          map[delta.slots[i]!] = -1;
+        }
+        const { from, to, n } = this.slots.loadDelta(delta, this.ctx.keyGroups, map);
+        for (let i = 0; i < n; i++) this.restoreSession(to[i]!, delta, from[i]!);
+        return map;
+      },
+    );
+    // the restore's own changes are not a delta (the first snapshot after it is full)
+    this.dirty?.clear();
+  }
+
+  /** The session saved at entry `at` of a full block or a delta, restored into `slot`. */
+  private restoreSession(slot: number, saved: { starts: Float64Array; ends: Float64Array; counts?: Float64Array }, at: number): void {
+    const key = this.slots.keys.mapKeyAt(slot);
+    if (this.inputUpdating) {
+      if (saved.counts === undefined) throw internalError('a changelog session window aggregation restored state without record counts');
+      this.placeCount(slot);
+      this.slotCount[slot] = saved.counts[at]!;
     }
+    const s: Session = { start: saved.starts[at]!, end: saved.ends[at]!, slot, alive: true, key };
+    let list = this.sessions.get(key);
+    if (list === undefined) {
+      list = [];
+      this.sessions.set(key, list);
+    }
+    list.push(s);
+    this.heap.push(s.end, s);
+    this.placed(s);
   }
 }

@@ -25,6 +25,12 @@
 //
 // Retractions: the right side's changelog is what defines versions; a left changelog's kinds
 // are passed through. The output is append-only when the left input is.
+//
+// Snapshot: both stores as columnar blocks, the watermark and the arrival sequence as operator
+// state; the version lists and heaps are rebuilt from the stores. With incremental checkpoints
+// ('state.backend.incremental'), a snapshot is a delta of the slots added (waiting rows,
+// versions) and freed (fired rows, replaced or cleaned-up versions) since the previous one
+// (JoinSidesCheckpoints; slots never change in place here).
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate, takeColumn } from '../../common/batch.js';
@@ -35,13 +41,12 @@ import { compileExpr } from '../../expr/compile.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, restoredWatermark } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
-import type { JoinRowsBlock } from './join-rows.js';
-import { JoinRows } from './join-rows.js';
+import { JoinRows, JoinSidesCheckpoints } from './join-rows.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
 
-export function createTemporalJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number): Operator {
-  return new TemporalJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize);
+export function createTemporalJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number, fullEvery = 0): Operator {
+  return new TemporalJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize, fullEvery);
 }
 
 /** One key's versions, sorted by time (distinct times), with their slots in the right store. */
@@ -162,6 +167,8 @@ export class TemporalJoinOperator implements Operator {
   // rows fired by one watermark (reused)
   private firedLeft: Int32Array = new Int32Array(0);
   private firedRight: Int32Array = new Int32Array(0);
+  /** Both stores in checkpoints (full, or deltas with incremental checkpoints). */
+  private readonly checkpoints: JoinSidesCheckpoints;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -169,6 +176,8 @@ export class TemporalJoinOperator implements Operator {
     private readonly rightTypes: readonly DataType[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
     if (spec.strategy.kind !== 'temporal') throw internalError(`temporal join operator for a ${spec.strategy.kind} join`);
     if (spec.joinType !== 'inner' && spec.joinType !== 'left') throw internalError(`temporal ${spec.joinType} join`);
@@ -176,6 +185,7 @@ export class TemporalJoinOperator implements Operator {
     this.rightTime = spec.strategy.rightTime;
     this.left = new JoinRows(leftTypes, spec.leftKeys, false);
     this.right = new JoinRows(rightTypes, spec.rightKeys, false);
+    this.checkpoints = new JoinSidesCheckpoints([this.left, this.right], fullEvery);
     this.condition = spec.condition === undefined ? null : compileExpr(spec.condition);
     this.outer = spec.joinType === 'left';
   }
@@ -187,6 +197,11 @@ export class TemporalJoinOperator implements Operator {
   /** Rows held: waiting left rows and kept versions. */
   get stateRows(): number {
     return this.left.rows + this.right.rows;
+  }
+
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
   }
 
   processBatch(batch: Batch, out: Collector, input: number): void {
@@ -370,9 +385,13 @@ export class TemporalJoinOperator implements Operator {
     return pass;
   }
 
-  snapshot(): OperatorSnapshot {
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     const state: OperatorState = { watermark: this.watermark, seq: this.seq };
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: this.left.snapshot(), right: this.right.snapshot() }]]]), operator: state };
+    return this.checkpoints.snapshot(checkpointId, savepoint, state);
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.checkpoints.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -381,13 +400,7 @@ export class TemporalJoinOperator implements Operator {
       const seq = (s as Partial<OperatorState> | null)?.seq;
       if (typeof seq === 'number' && seq > this.seq) this.seq = seq;
     }
-    for (const blocks of keyed.values()) {
-      for (const b of blocks) {
-        const block = b as { left: JoinRowsBlock; right: JoinRowsBlock };
-        this.left.restore(block.left, this.ctx.keyGroups, this.ctx.maxParallelism);
-        this.right.restore(block.right, this.ctx.keyGroups, this.ctx.maxParallelism);
-      }
-    }
+    this.checkpoints.restore(keyed, this.ctx.keyGroups, this.ctx.maxParallelism);
     this.rebuildIndexes();
   }
 

@@ -26,8 +26,8 @@
 // (a freed slot is written as not in use), in the slot numbering of the chain (delta-policy.ts
 // decides when it must be full). A restore applies the full block, then each delta in order:
 // a listed slot's group leaves its window (a window left without groups is dropped), then the
-// delta's groups in use join theirs. Over a changelog the snapshot is always full (the deltas
-// do not carry record counts).
+// delta's groups in use join theirs. Over a changelog, the slots rows were retracted from are
+// marked too, and a delta carries the listed slots' record counts.
 //
 // Two-phase aggregation (phase 'local' and 'global', planned for splittable aggregates):
 // - local runs before the shuffle, on its subtask's rows: it never drops a row; when its
@@ -48,13 +48,13 @@ import { T, physicalKind } from '../../common/types.js';
 import type { AggCall, WindowSpec } from '../../plan/logical.js';
 import type { WindowPhase } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
-import { ALL_KEY_GROUPS, AggregateSlots, restoredWatermark } from './aggregate-slots.js';
-import type { WindowSlotBlock } from './aggregate-slots.js';
+import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './aggregate-slots.js';
+import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
-import { DeltaPolicy, DirtySlots, growSlotMap } from './delta-policy.js';
+import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 
 interface OpenWindow {
   readonly start: number;
@@ -140,7 +140,7 @@ export class WindowAggregateOperator implements Operator {
     fullEvery = 0,
   ) {
     if (inputUpdating && phase.kind !== 'single') throw internalError('a window aggregation over a changelog runs in one phase');
-    const incremental = fullEvery > 0 && phase.kind !== 'local' && !inputUpdating;
+    const incremental = fullEvery > 0 && phase.kind !== 'local';
     this.dirty = incremental ? new DirtySlots() : null;
     this.policy = incremental ? new DeltaPolicy(fullEvery) : null;
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
@@ -167,6 +167,11 @@ export class WindowAggregateOperator implements Operator {
     this.ctx = ctx;
   }
 
+  /** Groups of open windows in state (the memory guard). */
+  stateEntries(): number {
+    return this.slots.live;
+  }
+
   private addRows(slots: Int32Array, rows: Int32Array, m: number, columns: readonly Column[]): void {
     this.slots.add(slots, rows, m, columns);
     const d = this.dirty;
@@ -175,20 +180,9 @@ export class WindowAggregateOperator implements Operator {
 
   /** Records the window of a new slot. */
   private place(slot: number, win: OpenWindow): void {
-    if (slot >= this.slotStart.length) {
-      const cap = Math.max(64, this.slotStart.length * 2, slot + 1);
-      const a = new Float64Array(cap);
-      a.set(this.slotStart);
-      this.slotStart = a;
-      const b = new Float64Array(cap);
-      b.set(this.slotEnd);
-      this.slotEnd = b;
-      if (this.inputUpdating) {
-        const c = new Float64Array(cap);
-        c.set(this.slotCount);
-        this.slotCount = c;
-      }
-    }
+    this.slotStart = grownFor(this.slotStart, slot);
+    this.slotEnd = grownFor(this.slotEnd, slot);
+    if (this.inputUpdating) this.slotCount = grownFor(this.slotCount, slot);
     this.slotStart[slot] = win.start;
     this.slotEnd[slot] = win.end;
     if (this.inputUpdating) this.slotCount[slot] = 0;
@@ -330,8 +324,12 @@ export class WindowAggregateOperator implements Operator {
     }
     this.ctx.metrics.lateDropped += late;
     if (m > 0) this.addRows(slots, rows, m, batch.columns);
-    // retractions come only over a changelog, where the snapshots are full (no dirty marks)
-    if (r > 0) this.slots.retract(retSlots, retRows, r, batch.columns);
+    // retractions come only over a changelog
+    if (r > 0) {
+      this.slots.retract(retSlots, retRows, r, batch.columns);
+      const d = this.dirty;
+      if (d !== null) for (let i = 0; i < r; i++) d.mark(retSlots[i]!);
+    }
     if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
   }
@@ -574,6 +572,7 @@ export class WindowAggregateOperator implements Operator {
         // over a changelog, a group whose rows were all retracted has no row in the window
         if (this.inputUpdating && this.slotCount[slot]! <= 0) {
           this.slots.release(slot);
+          if (this.dirty !== null) this.dirty.mark(slot);
           continue;
         }
         this.slots.keys.write(slot, builders);
@@ -602,15 +601,7 @@ export class WindowAggregateOperator implements Operator {
     if (d !== null) {
       const previous = this.policy!.next(checkpointId, savepoint, d.count);
       if (previous >= 0) {
-        const list = d.take();
-        const n = list.length;
-        const starts = new Float64Array(n);
-        const ends = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          starts[i] = this.slotStart[list[i]!]!;
-          ends[i] = this.slotEnd[list[i]!]!;
-        }
-        const entry: WindowDelta = { delta: 1, slots: list, ...this.slots.saveSome(list, n), starts, ends };
+        const entry = this.slots.saveWindowDelta(d.take(), this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
         return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
       }
       d.clear();
@@ -630,40 +621,39 @@ export class WindowAggregateOperator implements Operator {
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
     this.watermark = restoredWatermark(operatorStates, this.watermark);
-    for (const blocks of keyed.values()) {
-      // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
-      let map: Int32Array = new Int32Array(0);
-      for (const b of blocks) {
-        if ((b as Partial<WindowDelta>).delta === 1) {
-          map = this.applyDelta(b as WindowDelta, map);
-          continue;
-        }
+    // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
+    replayChains<Int32Array>(
+      keyed,
+      (b) => {
         const block = b as WindowSlotBlock;
         const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
-        map = new Int32Array(block.high).fill(-1);
+        const map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
           const slot = to[i]!;
           map[from[i]!] = slot;
-          this.restoreGroup(slot, block.starts[from[i]!]!, block.ends[from[i]!]!);
-          if (this.inputUpdating) {
-            if (block.counts === undefined) throw internalError('a changelog window aggregation restored state without record counts');
-            this.slotCount[slot] = block.counts[from[i]!]!;
-          }
+          this.restoreGroup(slot, block, from[i]!);
         }
-      }
-    }
+        return map;
+      },
+      (d, map) => this.applyDelta(d as WindowSlotDelta, map),
+    );
     this.dirty?.clear();
   }
 
-  private restoreGroup(slot: number, start: number, end: number): void {
-    const win = this.windowFor(start, end);
+  /** The group saved at entry `at` of a full block or a delta, restored into `slot`. */
+  private restoreGroup(slot: number, saved: { starts: Float64Array; ends: Float64Array; counts?: Float64Array }, at: number): void {
+    const win = this.windowFor(saved.starts[at]!, saved.ends[at]!);
     win.groups.set(this.slots.keys.mapKeyAt(slot), slot);
     win.slots.push(slot);
     this.place(slot, win);
+    if (this.inputUpdating) {
+      if (saved.counts === undefined) throw internalError('a changelog window aggregation restored state without record counts');
+      this.slotCount[slot] = saved.counts[at]!;
+    }
   }
 
   /** Applies a delta to the groups restored from its chain (`map`: chain slot -> slot). */
-  private applyDelta(d: WindowDelta, map: Int32Array): Int32Array {
+  private applyDelta(d: WindowSlotDelta, map: Int32Array): Int32Array {
     const n = d.slots.length;
     map = growSlotMap(map, d.slots);
     // 1. every listed slot's group leaves its window
@@ -694,21 +684,9 @@ export class WindowAggregateOperator implements Operator {
     this.cacheWins.fill(undefined);
     // 2. the delta's groups in use (of this subtask's key groups) join their windows
     const { from, to, n: k } = this.slots.loadDelta(d, this.ctx.keyGroups, map);
-    for (let i = 0; i < k; i++) this.restoreGroup(to[i]!, d.starts[from[i]!]!, d.ends[from[i]!]!);
+    for (let i = 0; i < k; i++) this.restoreGroup(to[i]!, d, from[i]!);
     return map;
   }
-}
-
-/** A delta of incremental checkpoints: the changed slots, in the numbering of the chain. */
-interface WindowDelta {
-  readonly delta: 1;
-  readonly slots: Int32Array;
-  readonly keyGroup: Int32Array;
-  readonly inUse: Uint8Array;
-  readonly keys: unknown[];
-  readonly accs: unknown[];
-  readonly starts: Float64Array;
-  readonly ends: Float64Array;
 }
 
 export const WINDOW_COLUMN_TYPES: readonly DataType[] = [T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP];

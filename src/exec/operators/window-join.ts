@@ -25,6 +25,12 @@
 // Snapshot: per open window, its end and each side's rows as a columnar block with their key
 // groups (the hash of all the join keys, as the inputs are partitioned); the watermarks
 // (combined and per input) as operator state, so a restored operator drops the same late rows.
+// With incremental checkpoints ('state.backend.incremental'), a full snapshot is one entry
+// holding every window's blocks (it starts a chain), and a delta holds the ends of the windows
+// fired since the previous snapshot and, per open window, the rows each side added since (rows
+// are only ever added to a window, then all dropped when it fires). A restore replays each old
+// subtask's chain through a map per window from the chain's slots to this operator's: a fired
+// window's rows of that chain are dropped, a delta's rows added.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, RowKind, concatBatches, sliceBatch, takeColumn } from '../../common/batch.js';
@@ -34,8 +40,9 @@ import { compileExpr } from '../../expr/compile.js';
 import { internalError } from '../../common/errors.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, restoredWatermark } from './aggregate-slots.js';
-import type { JoinRowsBlock } from './join-rows.js';
+import type { JoinRowsBlock, JoinRowsDelta } from './join-rows.js';
 import { JoinRows } from './join-rows.js';
+import { DeltaPolicy, DirtySlots, replayChains } from './delta-policy.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
 import { referencedInputs } from '../../expr/bound.js';
@@ -68,6 +75,22 @@ interface WindowBlock {
   readonly left: JoinRowsBlock | null;
   readonly right: JoinRowsBlock | null;
 }
+
+/** A full snapshot with incremental checkpoints: every window, one entry (a chain starts). */
+interface WindowsFull {
+  readonly full: 1;
+  readonly windows: WindowBlock[];
+}
+
+/** A delta of incremental checkpoints: windows fired, and rows added to open windows. */
+interface WindowsDelta {
+  readonly delta: 1;
+  readonly fired: number[];
+  readonly windows: { readonly end: number; readonly left: JoinRowsDelta | null; readonly right: JoinRowsDelta | null }[];
+}
+
+/** Per window end, the map from a chain's slots to this operator's, per side. */
+type ChainMaps = Map<number, [Int32Array, Int32Array]>;
 
 /** Candidate pairs evaluated at once when a window fires. */
 const PAIR_CHUNK = 4096;
@@ -105,6 +128,10 @@ export class WindowJoinOperator implements Operator {
   private readonly conditionReads: boolean[];
   private pairLeft = new Int32Array(PAIR_CHUNK);
   private pairRight = new Int32Array(PAIR_CHUNK);
+  /** Incremental checkpoints (null when off): windows fired since the last snapshot, and their rows. */
+  private readonly policy: DeltaPolicy | null;
+  private fired: number[] = [];
+  private firedRows = 0;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -112,7 +139,10 @@ export class WindowJoinOperator implements Operator {
     private readonly rightTypes: readonly DataType[],
     private readonly outputTypes: readonly DataType[],
     private readonly batchSize: number,
+    /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
+    fullEvery = 0,
   ) {
+    this.policy = fullEvery > 0 ? new DeltaPolicy(fullEvery) : null;
     const s = spec.strategy;
     if (s.kind !== 'window') throw internalError(`window join operator made for a ${s.kind} join`);
     this.endColumn = [s.leftEnd, s.rightEnd];
@@ -126,6 +156,8 @@ export class WindowJoinOperator implements Operator {
     this.indexKeys = [spec.leftKeys.filter(keep), spec.rightKeys.filter(keep)];
     this.indexNullSafe = spec.nullSafe.filter(keep);
     this.keyTemplate = [this.newStore(0), this.newStore(1)];
+    this.keyTemplate[0].dirty = null;
+    this.keyTemplate[1].dirty = null;
     this.condition = spec.condition === undefined ? null : compileExpr(spec.condition);
     const t = spec.joinType;
     this.outerLeft = t === 'left' || t === 'full';
@@ -137,9 +169,13 @@ export class WindowJoinOperator implements Operator {
   }
 
   private newStore(side: number): JoinRows {
-    return side === 0
-      ? new JoinRows(this.leftTypes, this.indexKeys[0], false, this.spec.leftKeys)
-      : new JoinRows(this.rightTypes, this.indexKeys[1], false, this.spec.rightKeys);
+    const store =
+      side === 0
+        ? new JoinRows(this.leftTypes, this.indexKeys[0], false, this.spec.leftKeys)
+        : new JoinRows(this.rightTypes, this.indexKeys[1], false, this.spec.rightKeys);
+    // incremental checkpoints: the rows added since the last snapshot
+    if (this.policy !== null) store.dirty = new DirtySlots();
+    return store;
   }
 
   open(ctx: OperatorContext): void {
@@ -149,8 +185,17 @@ export class WindowJoinOperator implements Operator {
   /** Rows held on both sides. */
   get stateRows(): number {
     let n = 0;
-    for (const w of this.windows.values()) n += (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0) + w.runRows[0] + w.runRows[1];
+    for (const w of this.windows.values()) n += this.windowRows(w);
     return n;
+  }
+
+  /** Rows in state (the memory guard). */
+  stateEntries(): number {
+    return this.stateRows;
+  }
+
+  private windowRows(w: OpenWindow): number {
+    return (w.sides[0]?.rows ?? 0) + (w.sides[1]?.rows ?? 0) + w.runRows[0] + w.runRows[1];
   }
 
   private windowFor(end: number): OpenWindow {
@@ -355,6 +400,10 @@ export class WindowJoinOperator implements Operator {
     for (const end of firing) {
       const w = this.windows.get(end)!;
       this.windows.delete(end);
+      if (this.policy !== null) {
+        this.fired.push(end);
+        this.firedRows += this.windowRows(w);
+      }
       this.joinWindow(w, b, out);
     }
     if (b.length > 0) out.emit(b.finish());
@@ -456,14 +505,42 @@ export class WindowJoinOperator implements Operator {
     }
   }
 
-  snapshot(): OperatorSnapshot {
+  snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
+    const operator = { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] };
+    for (const end of this.ends) this.storeRuns(this.windows.get(end)!);
+    const p = this.policy;
+    if (p !== null) {
+      let changed = this.firedRows;
+      for (const w of this.windows.values()) changed += (w.sides[0]?.dirty!.count ?? 0) + (w.sides[1]?.dirty!.count ?? 0);
+      const previous = p.next(checkpointId, savepoint, changed);
+      const fired = this.fired;
+      this.fired = [];
+      this.firedRows = 0;
+      if (previous >= 0) {
+        const windows: WindowsDelta['windows'] = [];
+        for (const end of this.ends) {
+          const [l, r] = this.windows.get(end)!.sides;
+          const left = l !== null && l.dirty!.count > 0 ? l.snapshotDelta(l.dirty!.take()) : null;
+          const right = r !== null && r.dirty!.count > 0 ? r.snapshotDelta(r.dirty!.take()) : null;
+          if (left !== null || right !== null) windows.push({ end, left, right });
+        }
+        const entry: WindowsDelta = { delta: 1, fired, windows };
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
+      }
+      for (const w of this.windows.values()) for (const side of w.sides) side?.dirty!.clear();
+      p.full(this.stateRows);
+    }
     const blocks: WindowBlock[] = [];
     for (const end of this.ends) {
       const w = this.windows.get(end)!;
-      this.storeRuns(w);
       blocks.push({ end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null });
     }
-    return { keyed: new Map([[ALL_KEY_GROUPS, blocks]]), operator: { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] } };
+    const entries: unknown[] = p === null ? blocks : [{ full: 1, windows: blocks } satisfies WindowsFull];
+    return { keyed: new Map([[ALL_KEY_GROUPS, entries]]), operator };
+  }
+
+  notifyCheckpointComplete(checkpointId: number): void {
+    this.policy?.complete(checkpointId);
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
@@ -473,21 +550,63 @@ export class WindowJoinOperator implements Operator {
       if (w === undefined) continue;
       for (let side = 0; side < 2; side++) if (typeof w[side] === 'number' && w[side]! > this.inputWatermark[side]!) this.inputWatermark[side] = w[side]!;
     }
-    for (const blocks of keyed.values()) {
-      for (const entry of blocks) {
-        const block = entry as WindowBlock;
-        const w = this.windowFor(block.end);
-        for (const side of [0, 1] as const) {
-          const rows = side === 0 ? block.left : block.right;
-          if (rows === null) continue;
-          const store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
-          store.restore(rows, this.ctx.keyGroups, this.ctx.maxParallelism);
+    const range = this.ctx.keyGroups;
+    const maxP = this.ctx.maxParallelism;
+    replayChains<ChainMaps>(
+      keyed,
+      (entry) => {
+        const maps: ChainMaps = new Map();
+        // without incremental checkpoints, one entry per window (no chain follows)
+        const blocks = (entry as Partial<WindowsFull>).full === 1 ? (entry as WindowsFull).windows : [entry as WindowBlock];
+        for (const block of blocks) {
+          const w = this.windowFor(block.end);
+          const map: [Int32Array, Int32Array] = [new Int32Array(0), new Int32Array(0)];
+          for (const side of [0, 1] as const) {
+            const rows = side === 0 ? block.left : block.right;
+            if (rows === null) continue;
+            const store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
+            map[side] = store.restore(rows, range, maxP);
+          }
+          maps.set(block.end, map);
         }
-      }
-    }
+        return maps;
+      },
+      (entry, maps) => {
+        const d = entry as WindowsDelta;
+        for (const end of d.fired) {
+          // this chain's rows of a window its subtask fired (other chains' rows stay)
+          const map = maps.get(end);
+          const w = this.windows.get(end);
+          if (map === undefined || w === undefined) continue;
+          for (const side of [0, 1] as const) {
+            const store = w.sides[side];
+            if (store !== null) for (const slot of map[side]) if (slot >= 0) store.removeOne(slot);
+          }
+          maps.delete(end);
+          if (this.windowRows(w) === 0) {
+            this.windows.delete(end);
+            this.ends.splice(this.ends.indexOf(end), 1);
+          }
+        }
+        for (const wd of d.windows) {
+          const w = this.windowFor(wd.end);
+          let map = maps.get(wd.end);
+          if (map === undefined) maps.set(wd.end, (map = [new Int32Array(0), new Int32Array(0)]));
+          for (const side of [0, 1] as const) {
+            const rows = side === 0 ? wd.left : wd.right;
+            if (rows === null) continue;
+            const store = w.sides[side] ?? (w.sides[side] = this.newStore(side));
+            map[side] = store.applyDelta(rows, map[side], range, maxP);
+          }
+        }
+        return maps;
+      },
+    );
+    // the restore's own changes are not a delta (the first snapshot after it is full)
+    for (const w of this.windows.values()) for (const side of w.sides) side?.dirty?.clear();
   }
 }
 
-export function createWindowJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number): Operator {
-  return new WindowJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize);
+export function createWindowJoinOperator(spec: JoinOperatorSpec, leftTypes: readonly DataType[], rightTypes: readonly DataType[], outputTypes: readonly DataType[], batchSize: number, fullEvery = 0): Operator {
+  return new WindowJoinOperator(spec, leftTypes, rightTypes, outputTypes, batchSize, fullEvery);
 }
