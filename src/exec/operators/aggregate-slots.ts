@@ -10,6 +10,8 @@ import type { AggCall } from '../../plan/logical.js';
 import { GroupKeys } from './group-keys.js';
 import { MAX_SHARED_CALLS, SharedDistinct, SharedDistinctCall } from '../../expr/shared-distinct.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
+import type { OperatorSnapshot } from '../operator.js';
+import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -245,6 +247,38 @@ export class AggregateSlots {
     }
     const saved = { delta: 1 as const, slots: list, ...this.saveSome(list, n), starts, ends };
     return counts === null ? saved : { ...saved, counts };
+  }
+
+  /**
+   * A window operator's snapshot: with incremental checkpoints and the policy's consent, a delta
+   * of the dirty slots; otherwise one full block in slot order (window bounds, key groups,
+   * keys, accumulators, and the record counts over a changelog). The watermark goes as
+   * operator state either way.
+   */
+  windowSnapshot(
+    at: { checkpointId: number; savepoint: boolean; watermark: number },
+    dirty: DirtySlots | null,
+    policy: DeltaPolicy | null,
+    slotStart: Float64Array,
+    slotEnd: Float64Array,
+    slotCount: Float64Array | null,
+  ): OperatorSnapshot {
+    const operator = { watermark: at.watermark };
+    if (dirty !== null) {
+      const previous = policy!.next(at.checkpointId, at.savepoint, dirty.count);
+      if (previous >= 0) {
+        const entry = this.saveWindowDelta(dirty.take(), slotStart, slotEnd, slotCount);
+        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
+      }
+      dirty.clear();
+    }
+    const block = this.saveAll();
+    policy?.full(block.high);
+    // a free slot's bounds are whatever it had last: not read on restore (not in use)
+    const starts = slotStart.slice(0, block.high);
+    const ends = slotEnd.slice(0, block.high);
+    const entry: WindowSlotBlock = slotCount !== null ? { ...block, starts, ends, counts: slotCount.slice(0, block.high) } : { ...block, starts, ends };
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
   }
 
   /** Loads entry from[i] of a saveSome block into slot to[i] (already allocated), for i < n. */

@@ -596,24 +596,10 @@ export class WindowAggregateOperator implements Operator {
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
-    const operator = { watermark: this.watermark };
-    const d = this.dirty;
-    if (d !== null) {
-      const previous = this.policy!.next(checkpointId, savepoint, d.count);
-      if (previous >= 0) {
-        const entry = this.slots.saveWindowDelta(d.take(), this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
-        return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };
-      }
-      d.clear();
-    }
-    // one columnar block in slot order: window bounds, key groups, keys, accumulators
-    const block = this.slots.saveAll();
-    this.policy?.full(block.high);
-    const starts = this.slotStart.slice(0, block.high);
-    const ends = this.slotEnd.slice(0, block.high);
-    const entry: WindowSlotBlock = this.inputUpdating ? { ...block, starts, ends, counts: this.slotCount.slice(0, block.high) } : { ...block, starts, ends };
-    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
+    const at = { checkpointId, savepoint, watermark: this.watermark };
+    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
   }
+
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.policy?.complete(checkpointId);
