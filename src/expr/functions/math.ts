@@ -199,7 +199,9 @@ function roundLike(name: string, sqlNames: string[], doc: string, f: (x: number,
         // exact on 64 bits (Flink: BigDecimal.valueOf(x).setScale(d, HALF_UP | DOWN).longValue(),
         // which wraps); digits >= 0 leave an integer as it is
         if (typeof d === 'number' && d >= 0) return (args) => args[0]!;
-        return bigintRowwise(sig.ret, (x, digits) => roundBigint(x, digits, halfUp));
+        const slow = bigintRowwise(sig.ret, (x, digits) => roundBigint(x, digits, halfUp));
+        if (typeof d !== 'number' || d < -15) return slow;
+        return roundNarrowBigint(sig.ret, 10 ** -d, halfUp, slow);
       }
       if (typeof d === 'number') {
         if (isIntegral(sig.ret) && d >= 0) return mapF64(sig.ret, (x) => x);
@@ -218,6 +220,31 @@ function roundBigint(x: bigint, digits: number, halfUp: boolean): bigint {
   let q = x - r;
   if (halfUp && (r < 0n ? -r : r) * 2n >= p) q += x < 0n ? -p : p;
   return BigInt.asIntN(64, q);
+}
+
+/**
+ * ROUND/TRUNCATE of a BIGINT at a constant number of negative digits (p = 10^-digits <= 10^15)
+ * on a Float64Array batch, in doubles: x % p and x - x % p are exact for integers within
+ * ±(2^53-1), and a result beyond that range (inexact, or wrapping) sends the batch to `slow`.
+ */
+function roundNarrowBigint(type: DataType, p: number, halfUp: boolean, slow: Kernel): Kernel {
+  return (args, n) => {
+    const a = args[0]!;
+    if (!(a.values instanceof Float64Array)) return slow(args, n);
+    const av = a.values;
+    const out = new Float64Array(n);
+    let widest = 0;
+    for (let i = 0; i < n; i++) {
+      const x = av[i]!;
+      const r = x % p;
+      let q = x - r;
+      if (halfUp && Math.abs(r) * 2 >= p) q += x < 0 ? -p : p;
+      out[i] = q + 0;
+      widest = Math.max(widest, Math.abs(q));
+    }
+    if (widest > Number.MAX_SAFE_INTEGER) return slow(args, n);
+    return { type, values: out, nulls: a.nulls === null ? null : a.nulls.slice(0, n) };
+  };
 }
 
 /** ROUND/TRUNCATE of a BIGINT column (wide or not) by an INT column or constant of digits. */
