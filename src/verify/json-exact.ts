@@ -9,8 +9,9 @@
 // type exactly (DECIMAL, DOUBLE, VARCHAR, nested fields too). Files without one, the common
 // case, are read in place. Copies keep their absolute path below a temporary directory, so
 // hive partition directories (`k=v`) still name the partitions. They are removed on exit.
+// Files beyond 256 MB are read in place (not copied).
 
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -63,7 +64,8 @@ export function quoteInexactNumbers(text: string): string {
 /** The files for DuckDB's read_json: each file itself, or its exact copy (see above). */
 export function exactJsonFiles(files: readonly string[]): string[] {
   return files.map((f) => {
-    if (f.endsWith('.gz') || f.endsWith('.zst')) return f;
+    // compressed or very large files are read in place, as before
+    if (f.endsWith('.gz') || f.endsWith('.zst') || statSync(f).size > 256 * 1024 * 1024) return f;
     const text = readFileSync(f, 'utf8');
     if (!/[0-9.]{16}/.test(text)) return f;
     const fixed = quoteInexactNumbers(text);
