@@ -246,7 +246,7 @@ INSERT INTO wide_left SELECT o.id, c.w FROM orders AS o LEFT JOIN side FOR SYSTE
 END;
 `,
     );
-    const r = await weir(['run', 'job.sql', '-p', '2', '-q'], { cwd: ldir });
+    const r = await weir(['run', 'job.sql', '-p', '1', '-q'], { cwd: ldir });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // PostgreSQL computes the same joins; int8 comes back as text, so the comparison is exact
