@@ -10,7 +10,7 @@ for (const side of ['before', 'after']) {
   const m = (p) => import(join(dist, p));
   sides[side] = {
     ...(await m('exec/operators/window-aggregate.js')), ...(await m('exec/operators/regular-join.js')), ...(await m('exec/operators/over-aggregate.js')),
-    ...(await m('exec/operator.js')), ...(await m('common/types.js')),
+    ...(await m('exec/operator.js')), ...(await m('common/types.js')), ...(await m('expr/compile.js')),
   };
 }
 // CPU time of this process (user + system), less disturbed than wall time on a loaded machine
@@ -73,7 +73,28 @@ function overRun(s) {
   }
   return cpuMs() - t0;
 }
-const all = { window: windowRun, join: joinRun, over: overRun };
+// scalar functions over narrow BIGINT columns (branch wide2: ABS, MOD, ROUND, POWER, SIGN carry wide values)
+function calcRun(s) {
+  const { T } = s;
+  const inp = (index) => ({ kind: 'input', index, type: T.BIGINT });
+  const lit = (value, type) => ({ kind: 'const', value, type });
+  const call = (fn, args, type = T.BIGINT) => ({ kind: 'call', fn, args, type });
+  const exprs = [
+    call('abs', [inp(0)]),
+    call('mod_fn', [inp(1), inp(0)]),
+    call('round', [inp(1), lit(-2, T.INT)]),
+    call('power', [inp(0), inp(1)], T.DOUBLE),
+    call('sign', [inp(1)]),
+  ].map((e) => s.compileExpr(e));
+  const t0 = cpuMs();
+  for (let r = 0; r < 3; r++)
+    for (const { k, v } of batches) {
+      const batch = { length: N, columns: [col(T, k), col(T, v)], ops: null };
+      for (const e of exprs) e(batch);
+    }
+  return cpuMs() - t0;
+}
+const all = { window: windowRun, join: joinRun, over: overRun, calc: calcRun };
 // WIDE64_ONLY=join (comma-separated) measures only those
 const runs = process.env.WIDE64_ONLY ? Object.fromEntries(process.env.WIDE64_ONLY.split(',').map((w) => [w, all[w]])) : all;
 const res = {};

@@ -33,6 +33,7 @@ export function canonicalText(v: unknown): string {
   if (v === null || v === undefined) return 'N';
   if (typeof v === 'string') return `s${v.length}:${v}`;
   if (typeof v === 'number') return Object.is(v, -0) ? 'n0' : `n${v}`;
+  if (typeof v === 'bigint') return `n${v}`; // a BIGINT beyond ±(2^53-1) (common/int64.ts): never equal to a number
   if (typeof v === 'boolean') return v ? 'T' : 'F';
   if (Array.isArray(v)) {
     let s = '[';

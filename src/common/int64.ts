@@ -12,9 +12,12 @@
 // type and wraps the same way (Java's `sum += x`).
 //
 // Readers of a BIGINT column must handle the wide form or refuse it loudly: an operator
-// that does not handle it (`Operator.wideInts`; today only the jdbc lookup join) is stopped
-// at its input by `requireNarrowBatch` (exec/task.ts),
-// and a function kernel by the check in expr/compile.ts, both with `wideNotSupported`.
+// that does not declare `Operator.wideInts` (every operator declares it today) is stopped at
+// its input by `requireNarrowBatch` (exec/task.ts), and a function kernel without
+// `ScalarFunction.wideInts` (today FROM_UNIXTIME and TO_TIMESTAMP_LTZ, whose results would be
+// beyond any timestamp) by the check in expr/compile.ts, both with `wideNotSupported`.
+// Composite values (ROW, ARRAY, MAP) carry such a value as its bigint too, and user-defined
+// JavaScript functions get it as a bigint (expr/udf.ts).
 // Arithmetic between a bigint and a number throws a TypeError in JS, and a bigint cannot be
 // stored in a Float64Array, so a reader that slipped through fails loudly, never rounds.
 
@@ -105,7 +108,7 @@ export function firstBig(c: Column, n: number): bigint | undefined {
 export function wideNotSupported(where: string, value: bigint | undefined): WeirError {
   const v = value === undefined ? 'a value' : `value ${value}`;
   return new WeirError('execution', `${where}: the BIGINT ${v} is beyond ±${MAX_SAFE} (2^53-1), which ${where} does not carry exactly yet`, {
-    hint: 'keys, joins, windows, OVER, Top-N, the aggregates (but ARRAY_AGG and user-defined ones), arithmetic, comparisons, CASE, CAST and the sinks carry all 64 bits; CAST to DOUBLE here if an approximate value is fine',
+    hint: 'every operator, aggregate and function but this one carries all 64 bits; CAST to DOUBLE here if an approximate value is fine',
   });
 }
 

@@ -1289,8 +1289,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
   // BIGINT values beyond ±(2^53-1) (wide columns, common/int64.ts): COUNT, SUM, SUM0, AVG and
   // append-only MIN/MAX carry them; every other accumulator refuses them, never rounds
   // (DISTINCT, retractable MIN/MAX and FIRST/LAST_VALUE too: their values are Map keys and
-  // compared with < >, exact for bigints); ARRAY_AGG (composite values) and UDAFs refuse them
-  const wideOk = call.fn !== 'array_agg' && call.fn !== 'udaf' && call.fn !== 'listagg';
+  // compared with < >, exact for bigints); ARRAY_AGG puts them into its arrays (composite
+  // values carry a bigint, composite.ts) and a UDAF gets them as JS bigints (udf.ts)
+  const wideOk = call.fn !== 'listagg';
   if (!wideOk && argTypes.some((at) => at.kind === 'BIGINT')) acc = refuseWide(acc, call.args, call.fn.toUpperCase());
   if (call.filter !== undefined) acc = new Filtered(acc, call.filter);
   return acc;

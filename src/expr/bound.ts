@@ -32,6 +32,11 @@ export function exprEquals(a: BoundExpr, b: BoundExpr): boolean {
 }
 
 /** A canonical text of the expression, usable as a map key. */
+/** JSON.stringify replacer: a BIGINT beyond ±(2^53-1) inside a composite constant, as its digits (the type tells it from a string). */
+function bigintText(_key: string, v: unknown): unknown {
+  return typeof v === 'bigint' ? `${v}n` : v;
+}
+
 export function exprKey(e: BoundExpr): string {
   switch (e.kind) {
     case 'input':
@@ -39,7 +44,7 @@ export function exprKey(e: BoundExpr): string {
     case 'const':
       // (JSON writes NaN and the infinities as null and -0 as 0: spelled out so they stay apart)
       if (typeof e.value === 'bigint') return `c(bigint ${e.value}:${typeToString(e.type)})`;
-      return `c(${typeof e.value === 'number' && (!Number.isFinite(e.value) || Object.is(e.value, -0)) ? `number ${Object.is(e.value, -0) ? '-0' : String(e.value)}` : JSON.stringify(e.value)}:${typeToString(e.type)})`;
+      return `c(${typeof e.value === 'number' && (!Number.isFinite(e.value) || Object.is(e.value, -0)) ? `number ${Object.is(e.value, -0) ? '-0' : String(e.value)}` : JSON.stringify(e.value, bigintText)}:${typeToString(e.type)})`;
     case 'call':
       return `${e.fn}(${e.args.map(exprKey).join(',')})`;
     case 'case':

@@ -66,7 +66,8 @@ export function compileExpr(e: BoundExpr): CompiledExpr {
       }
       if (!DECIMAL_AWARE.has(e.fn) && (argTypes.some(isWideDecimal) || isWideDecimal(e.type))) kernel = viaDoubles(kernel, e.fn, argTypes, e.type);
       const args = e.args.map(compileExpr);
-      if (fn.wideInts !== true && argTypes.some((t) => t.kind === 'BIGINT')) kernel = refuseWideInts(kernel, e.fn);
+      if (fn.wideInts === 'as-double' && argTypes.some((t) => t.kind === 'BIGINT')) kernel = wideIntsAsDoubles(kernel);
+      else if (fn.wideInts !== true && argTypes.some((t) => t.kind === 'BIGINT')) kernel = refuseWideInts(kernel, e.fn);
       if (args.length === 1) {
         const a0 = args[0]!;
         return (batch) => kernel([a0(batch)], batch.length);
@@ -117,6 +118,27 @@ function refuseWideInts(kernel: Kernel, name: string): Kernel {
   return (args, n) => {
     for (const a of args) if (a.type.kind === 'BIGINT' && Array.isArray(a.values)) throw wideNotSupported(`function ${name.toUpperCase()}`, firstBig(a, n));
     return kernel(args, n);
+  };
+}
+
+/**
+ * A kernel that computes in doubles gets a wide BIGINT argument (common/int64.ts) as the
+ * nearest doubles (Number(bigint) rounds to nearest, ties to even: Java's (double) of a long).
+ * Narrow batches pass through (one Array.isArray per argument per batch).
+ */
+function wideIntsAsDoubles(kernel: Kernel): Kernel {
+  return (args, n) => {
+    let conv: Column[] | null = null;
+    for (let j = 0; j < args.length; j++) {
+      const a = args[j]!;
+      if (a.type.kind !== 'BIGINT' || !Array.isArray(a.values)) continue;
+      const v = a.values as (number | bigint)[];
+      const d = new Float64Array(n);
+      for (let i = 0; i < n; i++) d[i] = Number(v[i]);
+      conv ??= args.slice();
+      conv[j] = { type: a.type, values: d, nulls: a.nulls };
+    }
+    return kernel(conv ?? args, n);
   };
 }
 

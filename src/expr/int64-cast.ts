@@ -5,7 +5,7 @@
 //   TRY_CAST), as cast.ts does for other out-of-range values;
 // - a wide BIGINT column to STRING (its digits), DOUBLE (the nearest double, as Java's
 //   (double) cast), BOOLEAN, INT (out of range for a value beyond 2^53: an error / NULL).
-//   DECIMAL is carried as a double today, so a wide value to DECIMAL is refused.
+//   DECIMAL(p, s) exactly (decimal.ts's castToDecimal reads the bigint; NULL when it does not fit).
 
 import type { Column } from '../common/batch.js';
 import { WeirError } from '../common/errors.js';
@@ -34,7 +34,10 @@ function fromText(s: string): Int64 | null {
   const t = s.trim();
   const exact = parseInt64(t);
   if (exact !== null) return exact;
-  // Flink accepts decimal text for integer casts, truncating (cast.ts does the same)
+  // Flink accepts decimal text for integer casts, truncating (cast.ts does the same); plain
+  // digits with a fraction are truncated on the text, exactly (a wide DECIMAL's text too)
+  const m = /^([+-]?\d+)\.\d*$/.exec(t);
+  if (m !== null) return parseInt64(m[1]!);
   return NUMERIC_TEXT.test(t) && !/^[+-]?\d+$/.test(t) ? fromDouble(Number(t)) : null;
 }
 
@@ -99,6 +102,8 @@ export function int64Cast(from: DataType, to: DataType, safe: boolean, narrow: K
         }
         return { type: to, values: out, nulls };
       }
+      case 'DECIMAL':
+        return narrow(args, n); // castToDecimal reads the bigints exactly
       default:
         throw wideNotSupported(`CAST to ${typeToString(to)}`, firstBig(a, n));
     }

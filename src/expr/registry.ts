@@ -29,8 +29,10 @@ export interface ScalarFunction {
   /**
    * The kernel handles BIGINT columns in the wide form (common/int64.ts). Without it, a wide
    * argument column fails the query with a clear error (expr/compile.ts), never a rounded value.
+   * `'as-double'`: the function computes in doubles (SQRT, POWER...), and a wide BIGINT
+   * argument is passed as the nearest double, as Java widens a long to double.
    */
-  readonly wideInts?: boolean;
+  readonly wideInts?: boolean | 'as-double';
   /** Nondeterministic functions (PROCTIME, CURRENT_TIMESTAMP) cannot be verified in batch. */
   readonly deterministic?: boolean;
 }

@@ -40,6 +40,7 @@ import { formatTimestamp, formatDate } from '../common/time.js';
 import type { Kernel } from './kernels.js';
 import type { ScalarFunction } from './registry.js';
 import { setUserFunctionResolver } from './registry.js';
+import { INT64_MAX, INT64_MIN, canonical } from '../common/int64.js';
 
 export type UdfKind = 'scalar' | 'aggregate' | 'table';
 
@@ -224,7 +225,11 @@ function describeArgs(args: readonly unknown[], types: readonly DataType[], from
   return `(${parts.join(', ')})`;
 }
 
-/** Row i of a column as the JavaScript value a function receives. */
+/**
+ * Row i of a column as the JavaScript value a function receives. A BIGINT is a number within
+ * ±(2^53-1) and a bigint beyond (the value's canonical form, common/int64.ts), so a function
+ * gets every BIGINT exactly and pays nothing for small values.
+ */
 function readValue(c: Column, i: number): unknown {
   if (c.nulls !== null && c.nulls[i] === 1) return null;
   const v = c.values[i];
@@ -243,8 +248,10 @@ export function checkValue(v: unknown, t: DataType): Scalar | undefined {
     case 'INT':
       return typeof v === 'number' && Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? v : undefined;
     case 'BIGINT':
-      if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
-      if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : undefined;
+      // a number only when it is exact (a safe integer: never a rounded value), or any bigint
+      // of the 64-bit range, carried in its canonical form (common/int64.ts)
+      if (typeof v === 'number') return Number.isSafeInteger(v) ? v + 0 : undefined;
+      if (typeof v === 'bigint') return v >= INT64_MIN && v <= INT64_MAX ? canonical(v) : undefined;
       return undefined;
     case 'DOUBLE':
     case 'DECIMAL':
@@ -263,7 +270,14 @@ export function checkValue(v: unknown, t: DataType): Scalar | undefined {
 }
 
 function wrongType(name: string, v: unknown, t: DataType, args: readonly unknown[], argTypes: readonly DataType[], from = 0): WeirError {
-  const why = typeof v === 'number' && (t.kind === 'INT' || t.kind === 'BIGINT') ? ` (not a whole number in the range of ${t.kind})` : '';
+  const why =
+    t.kind === 'BIGINT' && typeof v === 'number' && Number.isInteger(v)
+      ? ' (a number beyond ±(2^53-1), which may have been rounded: return a bigint for such values)'
+      : typeof v === 'number' && (t.kind === 'INT' || t.kind === 'BIGINT')
+        ? ` (not a whole number in the range of ${t.kind})`
+        : typeof v === 'bigint' && t.kind === 'BIGINT'
+          ? ' (beyond the 64-bit range of BIGINT)'
+          : '';
   return new WeirError('execution', `function ${name} returned ${describeValue(v)}${why} for the row ${describeArgs(args, argTypes, from)}, but it is declared to return ${typeToString(t)}`, {
     hint: `make the function return a ${jsTypeOf(t)} (or null), or change 'returns' in its module`,
     permanent: true,
@@ -281,8 +295,9 @@ function jsTypeOf(t: DataType): string {
     case 'DATE':
       return 'number of days since 1970-01-01';
     case 'INT':
-    case 'BIGINT':
       return 'whole number';
+    case 'BIGINT':
+      return 'safe whole number or a bigint';
     default:
       return 'number';
   }
@@ -309,6 +324,8 @@ function scalarFunction(key: string): ScalarFunction | undefined {
     name: key,
     sqlNames: [],
     doc: `${name}(${def.args.map(typeToString).join(', ')}) user-defined`,
+    // a BIGINT argument beyond ±(2^53-1) arrives as a JS bigint (readValue), exactly
+    wideInts: true,
     resolve: (args) => (args.length === def.args.length ? { args: def.args, ret: def.ret } : `${def.args.length} arguments`),
     kernel(): Kernel {
       const argTypes = def.args;

@@ -533,7 +533,8 @@ class Translator {
 
       // math
       case 'abs':
-        return isIntegral(e.type) ? `abs(${this.big(args[0]!)})` : `abs(${A(0)})`;
+        // Java's Math.abs: ABS(MIN) wraps to MIN (INT and BIGINT)
+        return isIntegral(e.type) ? duckWrap(`abs(${duckHuge(A(0))})`, e.type.kind === 'INT' ? 32 : 64) : `abs(${A(0)})`;
       case 'floor':
       case 'ceil':
         return isIntegral(args[0]!.type) ? A(0) : `${fn}(${this.dbl(args[0]!)})`;
@@ -766,6 +767,13 @@ class Translator {
     const integral = isIntegral(x.type);
     const one = (d: number): string => {
       if (integral && d >= 0) return this.expr(x);
+      if (e.type.kind === 'BIGINT') {
+        // exact in HUGEINT (Flink: BigDecimal setScale, then longValue, which wraps)
+        if (d <= -20) return 'CAST(0 AS BIGINT)';
+        const p = `CAST(1${'0'.repeat(-d)} AS HUGEINT)`;
+        const half = mode === 'round' ? ` + CAST(5${'0'.repeat(-d - 1)} AS HUGEINT)` : '';
+        return this.let(duckHuge(this.expr(x)), (h) => duckWrap(`(CASE WHEN ${h} < 0 THEN -((-${h}${half}) // ${p} * ${p}) ELSE (${h}${half}) // ${p} * ${p} END)`, 64));
+      }
       const r = this.decimalRound(this.dbl(x), d, mode);
       return integral ? `CAST(${r} AS BIGINT)` : r;
     };

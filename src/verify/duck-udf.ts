@@ -18,6 +18,7 @@ import { TableFunctionRunner, UdafRunner, checkValue, udfByKey } from '../expr/u
 import type { Column } from '../common/batch.js';
 import { columnFromScalars } from '../common/batch.js';
 import { typeToDuckDb } from './duck-expr.js';
+import { canonical } from '../common/int64.js';
 
 interface Registered {
   readonly duckName: string;
@@ -91,7 +92,7 @@ function fromJsSql(sql: string, t: DataType): string {
 
 /** A JavaScript value from DuckDB (BIGINT comes as a bigint) to weir's scalar. */
 function fromDuck(v: DuckDBValue): unknown {
-  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'bigint') return canonical(v); // beyond ±(2^53-1) it stays a bigint, exactly (common/int64.ts)
   return v;
 }
 

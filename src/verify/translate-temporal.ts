@@ -19,6 +19,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { LogicalPlan } from '../plan/logical.js';
 import { describeNode } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { exactJsonFiles } from './json-exact.js';
 import { filesystemPath } from '../connectors/filesystem/partitions.js';
 import { DuckDbTranslationError, exprToDuckDb, sqlString } from './duck-expr.js';
 import type { TranslateContext } from './translate.js';
@@ -79,7 +80,7 @@ function versionEvents(table: TableDef, ctx: TranslateContext): string {
     return `SELECT a.*, 1 AS __acc, row_number() OVER () AS __seq FROM (${readPhysical(table, ctx)}) a`;
   }
   const physical = table.columns.filter((c) => c.kind === 'physical');
-  const files = `[${listDataFiles(filesystemPath(table)).map(sqlString).join(', ')}]`;
+  const files = `[${exactJsonFiles(listDataFiles(filesystemPath(table))).map(sqlString).join(', ')}]`;
   const struct = `STRUCT(${physical.map((c) => `${q(c.name)} ${jsonType(c.type)}`).join(', ')})`;
   const image = (side: string): string => physical.map((c, i) => `${jsonValue(`${side}.${q(c.name)}`, c.type)} AS p${i}`).join(', ');
   const ev = `SELECT *, row_number() OVER () AS __seq FROM read_json(${files}, format = 'newline_delimited', columns = {'before': '${struct}', 'after': '${struct}', 'op': 'VARCHAR'})`;

@@ -26,6 +26,7 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode, isUpdating } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { exactJsonFiles } from './json-exact.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
 import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
@@ -116,8 +117,9 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   // no files (an empty directory): an empty table, as the stream reads it; DuckDB's readers
   // refuse an empty list
   if (found.length === 0) return `SELECT ${asP((_, i, t) => toWeir(`CAST(NULL AS ${readType(t)})`, t))} WHERE false`;
-  const files = `[${found.map(sqlString).join(', ')}]`;
   const format = table.options.get('format');
+  // json: numbers DuckDB would read through a double are handed to it as text (json-exact.ts)
+  const files = `[${(format === 'json' || format === 'debezium-json' ? exactJsonFiles(found) : found).map(sqlString).join(', ')}]`;
   // PARTITIONED BY: the files hold the other columns; DuckDB reads the `k=v` directory names
   // itself (hive partitioning, which undoes the %XX escapes), as text, and the default
   // partition name is NULL

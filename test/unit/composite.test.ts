@@ -5,6 +5,7 @@ import { MessageChannel } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { type Batch, type Scalar, batchFromRows, batchToRows } from '../../src/common/batch.js';
 import { canonicalText } from '../../src/common/composite.js';
+import { exprKey } from '../../src/expr/bound.js';
 import { formatCell } from '../../src/common/display.js';
 import { WeirError } from '../../src/common/errors.js';
 import { T, typeToString } from '../../src/common/types.js';
@@ -103,6 +104,16 @@ describe('composite values in state and between threads', () => {
     expect(got.neg[0]).toBe(0.5);
     expect(got.neg[1]).toBeNaN();
     expect(got.lists[2]).toEqual({ keys: [], values: [] });
+  });
+
+  it('a BIGINT beyond 2^53 inside composites: a snapshot keeps the bigint, keys tell 2^53 from 2^53+1, a constant has a plan key', () => {
+    const state = { lists: [[9007199254740993n, 1], [-9223372036854775808n, { keys: ['k'], values: [9223372036854775807n] }]] };
+    const back = decodeSnapshot(encodeSnapshot({ keyed: new Map([[3, [state]]]), operator: null }), 'x.state').keyed.get(3)![0] as typeof state;
+    expect(back.lists[0]![0]).toBe(9007199254740993n);
+    expect(canonicalText(back.lists)).toBe(canonicalText(state.lists));
+    expect(canonicalText([9007199254740993n])).not.toBe(canonicalText([9007199254740992]));
+    const key = (v: Scalar): string => exprKey({ kind: 'const', value: v, type: T.array(T.BIGINT) });
+    expect(key([9007199254740993n, 1])).not.toBe(key([9007199254740992, 1]));
   });
 
   it('a batch of composite columns crosses a MessagePort unchanged', async () => {

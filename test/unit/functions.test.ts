@@ -312,7 +312,7 @@ const CASES: readonly Case[] = [
   { sql: "dt IN (DATE '2020-01-01')", cols: 'dt DATE', rows: [['2020-01-01'], ['2020-01-02']], expect: [true, false] },
 
   // abs, floor, ceil, sign
-  { sql: 'ABS(a)', cols: 'a INT', rows: [[-5], [5], [null], [-2147483648]], expect: [5, 5, null, 2147483648] },
+  { sql: 'ABS(a)', cols: 'a INT', rows: [[-5], [5], [null], [-2147483648]], expect: [5, 5, null, -2147483648] }, // Java's Math.abs(int): ABS(MIN) is MIN
   { sql: 'ABS(x)', cols: 'x DOUBLE', rows: [[-0.5], [NaN_], [-INF]], expect: [0.5, NaN_, INF] },
   { sql: 'ABS(d)', cols: 'd DECIMAL(5, 2)', rows: [[-1.25]], expect: [1.25] },
   { sql: 'FLOOR(x)', cols: 'x DOUBLE', rows: [[1.5], [-1.5], [NaN_], [null], [-0.5], [2]], expect: [1, -2, NaN_, null, -1, 2] },

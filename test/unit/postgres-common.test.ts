@@ -16,9 +16,12 @@ describe('PostgreSQL values in weir', () => {
     expect(() => decimalFromText('1234567890123456', 38, 0)).toThrow(/16 significant digits/);
     expect(() => decimalFromText('NaN', 10, 2)).toThrow(/not a finite number/);
   });
-  it('int8 beyond 2^53-1 and sub-millisecond timestamps are refused', () => {
+  it('int8 beyond 2^53-1 is a bigint (exact, common/int64.ts) and sub-millisecond timestamps are refused', () => {
     expect(textDecoder(T.BIGINT)('9007199254740991')).toBe(9007199254740991);
-    expect(() => textDecoder(T.BIGINT)('9007199254740993')).toThrow(/beyond/);
+    expect(textDecoder(T.BIGINT)('9007199254740993')).toBe(9007199254740993n);
+    expect(textDecoder(T.BIGINT)('-9223372036854775808')).toBe(-9223372036854775808n);
+    expect(() => textDecoder(T.INT)('9007199254740993')).toThrow(/out of range for INT/);
+    expect(valueEncoder(T.BIGINT)(9223372036854775807n)).toBe('9223372036854775807');
     expect(timestampFromText('2024-03-01 12:00:00.123', false)).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123));
     expect(timestampFromText('2024-03-01 12:00:00.5+02', true)).toBe(Date.UTC(2024, 2, 1, 10, 0, 0, 500));
     expect(timestampFromText('2024-03-01 12:00:00.123000', false)).toBe(Date.UTC(2024, 2, 1, 12, 0, 0, 123));

@@ -11,6 +11,7 @@ import type { MapValue } from '../../common/composite.js';
 import { buildMap } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
 import { isComposite } from '../../common/types.js';
+import { parseInt64 } from '../../common/int64.js';
 import { formatDate, formatTimestamp } from '../../common/time.js';
 import { ValueKind, formatDecimal, formatDouble, formatInteger, parseInt53Bytes, parseScalarBytes, valueKindOf } from './text-values.js';
 
@@ -24,10 +25,80 @@ function scalarFromText(t: DataType, text: string): number {
   return v;
 }
 
+/**
+ * JSON.parse reads every number as a double, which rounds an integer beyond 2^53. Integer
+ * tokens of 16 digits or more (outside strings) are therefore handed to fromJson as their
+ * exact text, marked with this prefix, when the column's type holds a BIGINT.
+ */
+const EXACT = '\u0000weir-number:';
+
+/** True when `t` is or contains a BIGINT. */
+export function holdsBigint(t: DataType): boolean {
+  if (t.kind === 'BIGINT') return true;
+  if (t.kind === 'ROW') return (t.fields ?? []).some((f) => holdsBigint(f.type));
+  if (t.kind === 'ARRAY') return holdsBigint(t.element!);
+  if (t.kind === 'MAP') return holdsBigint(t.key!) || holdsBigint(t.element!);
+  return false;
+}
+
+/** JSON.parse, but long integer tokens come back as EXACT-marked text (see above). */
+export function parseJsonExact(text: string): unknown {
+  if (!/\d{16}/.test(text)) return JSON.parse(text);
+  let out = '';
+  let from = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+      continue;
+    }
+    if (c === 34) {
+      inString = true;
+      continue;
+    }
+    if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
+      let j = c === 45 ? i + 1 : i;
+      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
+      const next = text.charCodeAt(j);
+      const integer = next !== 46 /* . */ && next !== 101 /* e */ && next !== 69; /* E */
+      const digits = j - (c === 45 ? i + 1 : i);
+      if (integer && digits >= 16) {
+        out += text.slice(from, i) + JSON.stringify(EXACT + text.slice(i, j));
+        from = j;
+      }
+      i = j - 1;
+    }
+  }
+  return JSON.parse(out + text.slice(from));
+}
+
 /** Weir's value of type `t` from a parsed JSON value (null stays null). */
 export function fromJson(j: unknown, t: DataType): unknown {
   if (j === null || j === undefined) return null;
+  if (typeof j === 'string' && j.startsWith(EXACT)) {
+    // an integer token too long for a double (parseJsonExact)
+    const text = j.slice(EXACT.length);
+    if (t.kind === 'BIGINT') {
+      const v = parseInt64(text);
+      if (v === null) throw new CompositeValueError(`${text} is out of range for BIGINT (-9223372036854775808..9223372036854775807)`);
+      return v;
+    }
+    if (t.kind === 'STRING') return text;
+    j = Number(text);
+  }
   switch (t.kind) {
+    case 'BIGINT':
+      if (typeof j === 'number' && Number.isSafeInteger(j)) return j + 0;
+      if (typeof j === 'string') {
+        const v = parseInt64(j.trim());
+        if (v !== null) return v;
+      }
+      if (typeof j === 'number' && Number.isInteger(j)) throw new CompositeValueError(`${j} is not an exact BIGINT (write it as plain digits)`);
+      if (typeof j === 'number') return scalarFromText(t, String(j));
+      if (typeof j === 'string') return scalarFromText(t, j);
+      throw new CompositeValueError(`${JSON.stringify(j)} is not a BIGINT`);
     case 'ROW': {
       if (typeof j !== 'object' || Array.isArray(j)) throw new CompositeValueError('a ROW is a JSON object');
       const o = j as Record<string, unknown>;
@@ -96,7 +167,7 @@ export function toJsonText(v: unknown, t: DataType): string {
       return `"${formatDate(v as number)}"`;
     case 'INT':
     case 'BIGINT':
-      return formatInteger(v as number);
+      return typeof v === 'bigint' ? String(v) : formatInteger(v as number); // a bigint beyond ±(2^53-1): its digits
     case 'DECIMAL': {
       if (typeof v === 'string') return v; // a wide DECIMAL's exact text
       const x = v as number;

@@ -31,7 +31,7 @@ import type { Batch, Column } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
 import { isComposite, typeToString } from '../../common/types.js';
-import { CompositeValueError, fromJson, toJsonText } from './json-composite.js';
+import { CompositeValueError, fromJson, holdsBigint, parseJsonExact, toJsonText } from './json-composite.js';
 import {
   BACKSLASH,
   CR,
@@ -376,7 +376,8 @@ export class JsonRowReader {
       if (q < 0) this.fail('malformed JSON value', line);
       const text = decodeUtf8(buf, p, q);
       try {
-        (this.str[s]! as unknown[])[row] = fromJson(JSON.parse(text), this.types[s]!);
+        const type = this.types[s]!;
+        (this.str[s]! as unknown[])[row] = fromJson(holdsBigint(type) ? parseJsonExact(text) : JSON.parse(text), type);
       } catch (e) {
         if (!(e instanceof CompositeValueError) && !(e instanceof SyntaxError)) throw e;
         throw new JsonRecordError(`bad value '${quoteForMessage(text)}' for column ${this.names[s]!} (${typeToString(this.types[s]!)}) at ${this.file}:${line}: ${e.message}`);

@@ -146,14 +146,19 @@ const TS_RE = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6})
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** Text (PostgreSQL's output) to weir's physical value for `type`; exact or throws PgValueError. */
-export function textDecoder(type: DataType): (text: string) => number | string {
+export function textDecoder(type: DataType): (text: string) => number | bigint | string {
   switch (type.kind) {
     case 'INT':
     case 'BIGINT':
       return (t) => {
         const v = Number(t);
-        if (!Number.isSafeInteger(v)) throw new PgValueError(`${t} is beyond the exact integer range ±(2^53-1)`);
-        return v;
+        if (Number.isSafeInteger(v)) return v;
+        // a BIGINT beyond ±(2^53-1) is carried as its bigint (common/int64.ts)
+        if (type.kind === 'BIGINT' && /^-?\d+$/.test(t)) {
+          const b = BigInt(t);
+          if (b >= -9223372036854775808n && b <= 9223372036854775807n) return b;
+        }
+        throw new PgValueError(`${t} is out of range for ${type.kind}`);
       };
     case 'DOUBLE':
       return (t) => Number(t);

@@ -159,7 +159,7 @@ class CdcReader implements SourceReader {
   private repl: pg.Client | null = null;
   private readonly splitId: string;
   private readonly columns: readonly SourceColumn[];
-  private readonly decoders: ((t: string) => number | string)[];
+  private readonly decoders: ((t: string) => number | bigint | string)[];
   /** For each requested column, its index in the relation (from Relation messages). */
   private relIndex: number[] = [];
   private relid = -1;
@@ -441,14 +441,16 @@ class CdcReader implements SourceReader {
       (b.nulls[col] ??= new Uint8Array(n))[row] = 1;
       return;
     }
-    let v: number | string;
+    let v: number | bigint | string;
     try {
       v = this.decoders[col]!(text);
     } catch (e) {
       if (e instanceof PgValueError) throw new WeirError('data', `table ${this.table.name}, column ${this.columns[col]!.name}: ${e.message}`, { hint: `declare a type that holds the value exactly` });
       throw e;
     }
-    (b.values[col] as (number | string)[])[row] = v;
+    // a BIGINT beyond ±(2^53-1): the column goes wide (common/int64.ts; NULL slots hold 0)
+    if (typeof v === 'bigint' && b.values[col] instanceof Float64Array) b.values[col] = Array.from(b.values[col] as Float64Array);
+    (b.values[col] as (number | bigint | string)[])[row] = v;
   }
 
   private finish(b: { values: Column['values'][]; nulls: (Uint8Array | null)[] }, n: number, ops: Uint8Array | null): Batch {

@@ -310,14 +310,21 @@ export function typeMismatch(declared: DataType, typname: string, formatted: str
 const MAX_EXACT = 9007199254740991n;
 
 /** Decodes PostgreSQL's text form of a value into weir's physical value for `t`; throws a message when it cannot be exact. */
-export type TextDecoder = (text: string) => number | string | boolean;
+export type TextDecoder = (text: string) => number | bigint | string | boolean;
 
 export function textDecoder(t: DataType): TextDecoder {
   switch (t.kind) {
     case 'INT':
     case 'BIGINT':
       return (s) => {
-        if (s.length > 15 && (BigInt(s) > MAX_EXACT || BigInt(s) < -MAX_EXACT)) throw new Error(`integer ${s} is beyond ±(2^53-1), which weir carries exactly`);
+        if (s.length > 15) {
+          const b = BigInt(s);
+          // a BIGINT beyond ±(2^53-1) is carried as its bigint (common/int64.ts)
+          if (b > MAX_EXACT || b < -MAX_EXACT) {
+            if (t.kind === 'BIGINT') return b;
+            throw new Error(`integer ${s} is out of range for INT`);
+          }
+        }
         return Number(s);
       };
     case 'DOUBLE':
@@ -427,6 +434,7 @@ export function valueEncoder(t: DataType): ValueEncoder {
       return (v) => {
         // a DECIMAL wider than 15 digits is exact text, which PostgreSQL reads as numeric
         if (typeof v === 'string') return v;
+        if (typeof v === 'bigint') return String(v); // a BIGINT beyond ±(2^53-1): its digits
         const n = v as number;
         if (Number.isNaN(n)) return 'NaN';
         if (!Number.isFinite(n)) return n > 0 ? 'Infinity' : '-Infinity';

@@ -107,7 +107,7 @@ class JdbcScanReader implements SourceReader {
     }
     const len = rows.length;
     const columns: Column[] = this.opts.columns.map((c, ci) => {
-      const values = allocValues(physicalKind(c.type), len) as unknown[];
+      let values = allocValues(physicalKind(c.type), len) as unknown[];
       let nulls: Uint8Array | null = null;
       const dec = this.decoders[ci]!;
       const bool = physicalKind(c.type) === 'bool';
@@ -118,12 +118,14 @@ class JdbcScanReader implements SourceReader {
           nulls[i] = 1;
           continue;
         }
-        let x: number | string | boolean;
+        let x: number | bigint | string | boolean;
         try {
           x = dec(v);
         } catch (e) {
           throw new WeirError('data', `table ${this.table.name} (PostgreSQL '${this.tableName}'), row ${this.read + i + 1}, column '${c.name}': ${(e as Error).message}`, { hint: 'declare a type that holds the value exactly (e.g. STRING), or change it in PostgreSQL' });
         }
+        // a BIGINT beyond ±(2^53-1): the column goes wide (common/int64.ts; NULL slots hold 0)
+        if (typeof x === 'bigint' && !Array.isArray(values)) values = Array.from(values as unknown as Float64Array);
         values[i] = bool ? (x ? 1 : 0) : x;
       }
       return { type: c.type, values: values as Column['values'], nulls };

@@ -6,7 +6,6 @@
 // keeps it with NULLs. Each output row keeps its input row's changelog kind, so a retraction
 // retracts exactly the rows its insertion produced (the function must be deterministic).
 
-import { firstBig, isWideColumn, wideNotSupported } from '../../common/int64.js';
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { ColumnBuilder, takeBatch } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
@@ -17,7 +16,7 @@ import { TableFunctionRunner } from '../../expr/udf.js';
 import type { Collector, Operator } from '../operator.js';
 
 export class CorrelateOperator implements Operator {
-  /** Wide BIGINT columns (common/int64.ts): the input columns are gathered as they are (takeBatch); a wide argument of the table function is refused. */
+  /** Wide BIGINT columns (common/int64.ts): the input columns are gathered as they are (takeBatch); a wide argument reaches the table function as bigints (udf.ts readValue). */
   readonly wideInts = true;
   private readonly args: CompiledExpr[];
   private readonly runner: TableFunctionRunner;
@@ -54,7 +53,6 @@ export class CorrelateOperator implements Operator {
 
   processBatch(batch: Batch, out: Collector): void {
     const argCols: Column[] = this.args.map((a) => a(batch));
-    for (const c of argCols) if (isWideColumn(c)) throw wideNotSupported(`the table function ${this.name}`, firstBig(c, batch.length));
     this.m = 0;
     for (let i = 0; i < batch.length; i++) {
       this.current = i;

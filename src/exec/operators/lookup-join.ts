@@ -20,6 +20,8 @@ import { lookupKeyId } from '../../connectors/postgres/jdbc-lookup.js';
 import type { Collector, Operator } from '../operator.js';
 
 export class LookupJoinOperator implements Operator {
+  /** Wide BIGINT columns (common/int64.ts): keys go to PostgreSQL as their digits (lookupKeyId and the key encoders), rows are built with ColumnBuilder. */
+  readonly wideInts = true;
   private table: LookupTable | null = null;
   private readonly cond: ((b: Batch) => Column) | null;
   private readonly builder: BatchBuilder;

@@ -41,6 +41,7 @@ function commonOf(types: readonly DataType[]): DataType | null {
 registerFunction({
   name: 'row_ctor',
   sqlNames: [],
+  wideInts: true, // a BIGINT beyond ±(2^53-1) is carried inside as its bigint (composite.ts)
   doc: 'ROW(value, ...): a row of the values (fields EXPR$0, EXPR$1, ...)',
   resolve(args): Signature | string {
     if (args.length === 0) return 'at least one value';
@@ -64,6 +65,7 @@ registerFunction({
 registerFunction({
   name: 'array_ctor',
   sqlNames: [],
+  wideInts: true, // a BIGINT beyond ±(2^53-1) is carried inside as its bigint (composite.ts)
   doc: 'ARRAY[value, ...]: an array of the values',
   resolve(args): Signature | string {
     if (args.length === 0) return 'at least one element (ARRAY[] has no element type)';
@@ -88,6 +90,7 @@ registerFunction({
 registerFunction({
   name: 'map_ctor',
   sqlNames: [],
+  wideInts: true, // a BIGINT beyond ±(2^53-1) is carried inside as its bigint (composite.ts)
   doc: 'MAP[key, value, ...]: a map of the key/value pairs',
   resolve(args): Signature | string {
     if (args.length === 0 || args.length % 2 !== 0) return 'key/value pairs: an even, non-zero number of values';
@@ -121,7 +124,7 @@ registerFunction({
  */
 function scalarResult(type: DataType, n: number, get: (i: number) => unknown): Column {
   const kind = isComposite(type) ? 'obj' : type.kind === 'BOOLEAN' ? 'bool' : type.kind === 'STRING' ? 'str' : 'f64';
-  const values = kind === 'obj' ? new Array<unknown>(n).fill(null) : kind === 'str' ? new Array<string>(n).fill('') : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
+  let values: Float64Array | unknown[] | Uint8Array = kind === 'obj' ? new Array<unknown>(n).fill(null) : kind === 'str' ? new Array<string>(n).fill('') : kind === 'bool' ? new Uint8Array(n) : new Float64Array(n);
   let nulls: Uint8Array | null = null;
   for (let i = 0; i < n; i++) {
     const v = get(i);
@@ -129,7 +132,11 @@ function scalarResult(type: DataType, n: number, get: (i: number) => unknown): C
       nulls ??= new Uint8Array(n);
       nulls[i] = 1;
     } else if (kind === 'bool') (values as Uint8Array)[i] = v === true ? 1 : 0;
-    else (values as unknown[])[i] = v;
+    else {
+      // a BIGINT beyond ±(2^53-1) from inside a composite: the column goes wide (common/int64.ts)
+      if (typeof v === 'bigint' && values instanceof Float64Array) values = Array.from(values);
+      (values as unknown[])[i] = v;
+    }
   }
   return { type, values: values as Column['values'], nulls };
 }

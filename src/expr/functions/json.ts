@@ -573,7 +573,7 @@ export function jsonValueTypeOk(t: DataType): boolean {
 }
 
 /** A SQL value as JSON text; `raw` marks a value that already is JSON text (a nested JSON_OBJECT / JSON_ARRAY). */
-function sqlToJson(v: number | string | boolean, t: DataType, raw: boolean): string {
+function sqlToJson(v: number | bigint | string | boolean, t: DataType, raw: boolean): string {
   if (raw) return v as string;
   if (t.kind === 'STRING') return jsonQuote(v as string);
   if (t.kind === 'BOOLEAN') return v === true || v === 1 ? 'true' : 'false';
@@ -586,6 +586,7 @@ registerFunction({
   name: 'json_string',
   sqlNames: ['JSON_STRING'],
   doc: 'JSON_STRING(x): x as JSON text',
+  wideInts: true, // String() of a bigint is its digits
   resolve(args) {
     const [a] = args;
     if (args.length !== 1 || a === undefined) return 'one argument';
@@ -609,6 +610,7 @@ function jsonConstructor(name: 'json_object' | 'json_array'): void {
     name,
     sqlNames: [name.toUpperCase()],
     doc: object ? 'JSON_OBJECT([KEY] k VALUE v, ... [NULL | ABSENT ON NULL])' : 'JSON_ARRAY(v, ... [NULL | ABSENT ON NULL])',
+    wideInts: true, // String() of a bigint is its digits
     resolve(args) {
       if (args.length < 2) return 'the internal form';
       const out: DataType[] = [S, S];

@@ -229,6 +229,7 @@ function distinctFrom(name: string, negate: boolean): void {
     name,
     sqlNames: [],
     doc: negate ? 'a IS NOT DISTINCT FROM b' : 'a IS DISTINCT FROM b',
+    wideInts: true, // one JS form per value (common/int64.ts): === is exact
     resolve(args) {
       const [a, b] = args;
       if (a === undefined || b === undefined) return 'two operands';

@@ -368,6 +368,7 @@ registerFunction({
   name: 'in_list',
   sqlNames: [],
   doc: 'x IN (v1, v2, ...)',
+  wideInts: true, // a BIGINT beyond ±(2^53-1) is one bigint, in the set and in the column
   resolve(args) {
     if (args.length < 2) return 'a value and a list';
     let t: DataType | null = args[0]!;
@@ -385,7 +386,7 @@ registerFunction({
       const c = consts[i];
       if (c === undefined) throw new Error('IN list values must be constants here');
       if (c === null) hasNull = true;
-      else values.add(typeof c === 'boolean' ? (c ? 1 : 0) : isWideDecimal(sig.args[0]!) ? String(c) : isNumeric(sig.args[0]!) || sig.args[0]!.kind !== 'STRING' ? Number(c) : c);
+      else values.add(typeof c === 'boolean' ? (c ? 1 : 0) : typeof c === 'bigint' ? c : isWideDecimal(sig.args[0]!) ? String(c) : isNumeric(sig.args[0]!) || sig.args[0]!.kind !== 'STRING' ? Number(c) : c);
     }
     return (args, n) => {
       const x = args[0]!;
