@@ -49,11 +49,11 @@ function stream(): { batches: Batch[]; rows: [number, number, number][] } {
   };
   const batches: Batch[] = [];
   const rows: [number, number, number][] = [];
-  for (let b = 0; b < 300; b++) {
+  for (let b = 0; b < 600; b++) {
     const part: [number, number, number][] = [];
     for (let i = 0; i < 20; i++) {
-      // batches 0-99: a new key per row; 100-199: 3 keys; 200-299: a new key per row again
-      const k = b >= 100 && b < 200 ? rand(3) : b * 20 + i;
+      // batches 0-199: a new key per row; 200-399: 3 keys; 400-599: a new key per row again
+      const k = b >= 200 && b < 400 ? rand(3) : b * 20 + i;
       part.push([k, rand(1000) - 200, 1000 + b * 50 + rand(300)]);
     }
     rows.push(...part);
@@ -142,9 +142,9 @@ describe('adaptive local window aggregation', () => {
     p.end();
     expect(lines(p.out).sort()).toEqual(want);
     // passing in the first third, pre-aggregating again in the second, passing in the last
-    expect(modes.slice(20, 100).some((m) => m)).toBe(true);
-    expect(modes.slice(150, 200).every((m) => !m)).toBe(true);
-    expect(modes.slice(250).some((m) => m)).toBe(true);
+    expect(modes.slice(20, 200).some((m) => m)).toBe(true);
+    expect(modes.slice(300, 400).every((m) => !m)).toBe(true);
+    expect(modes.slice(450).some((m) => m)).toBe(true);
     expect(p.local.switches).toBeGreaterThanOrEqual(3);
   });
 
@@ -158,7 +158,7 @@ describe('adaptive local window aggregation', () => {
           return probe.local.passingThrough;
         });
         // passing: in the first third; pre-aggregating: in the middle third, after passing before it
-        const cut = mode === 'passing rows through' ? modes.findIndex((m, i) => m && i >= 40) : modes.findIndex((m, i) => !m && i >= 150);
+        const cut = mode === 'passing rows through' ? modes.findIndex((m, i) => m && i >= 40) : modes.findIndex((m, i) => !m && i >= 300);
         expect(cut).toBeGreaterThan(0);
         const before = new Pipeline([makeGlobal(0, 1)]);
         for (let i = 0; i <= cut; i++) before.feed(batches[i]!, wmAfter(i));

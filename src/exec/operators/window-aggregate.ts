@@ -76,8 +76,13 @@ interface PassThrough {
   readonly partials: readonly ({ readonly kind: 'one'; readonly filter: number | undefined } | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined } | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined })[];
 }
 
-/** A pass-through period that a re-measurement confirms doubles, up to this many sample sizes. */
-const MAX_PASS_PERIODS = 64;
+/**
+ * Passing through lasts this many sample sizes of rows before the local phase measures again
+ * (measuring takes at least a whole window, pre-aggregated), doubling each time a measurement
+ * confirms it, up to MAX_PASS_PERIODS.
+ */
+const FIRST_PASS_PERIODS = 4;
+const MAX_PASS_PERIODS = 256;
 
 /** Entries in the window cache (a power of two). */
 const WINDOW_CACHE = 16;
@@ -403,7 +408,7 @@ export class WindowAggregateOperator implements Operator {
       this.passPeriod = 0;
       return;
     }
-    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? 1 : this.passPeriod * 2);
+    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? FIRST_PASS_PERIODS : this.passPeriod * 2);
     this.passedRows = 0;
     this.passing = true;
     this.switches++;
