@@ -181,3 +181,39 @@ describe('adaptive local window aggregation', () => {
     }
   }
 });
+
+describe('adaptive local window aggregation, order of rows', () => {
+  it('LAST_VALUE and FIRST_VALUE at parallelism 1: what the local phase holds leaves before the rows that pass through after it', () => {
+    // 3 keys, so a window's group holds rows when the local phase switches to passing (forced:
+    // no reduction is enough); the held partial must reach the global phase before later rows
+    const aggs = [agg('last_value', [1], 'l'), agg('first_value', [1], 'f'), agg('count_star', [], 'records')];
+    const local = new WindowAggregateOperator(WINDOW, 2, [T.BIGINT, T.BIGINT, T.TIMESTAMP], [0], aggs, [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.TIMESTAMP, T.TIMESTAMP], 4096, { kind: 'local', adaptive: { sampleRows: 200, minRowsPerPartial: 1e9 } });
+    local.open(ctx());
+    const global = new WindowAggregateOperator(WINDOW, -1, [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.TIMESTAMP, T.TIMESTAMP], [0], [agg('last_value', [1], 'l'), agg('first_value', [2], 'f')], [T.BIGINT, T.BIGINT, T.BIGINT, T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP], 4096, { kind: 'global', start: 4, end: 5, records: 3 });
+    global.open(ctx());
+    const lout = new Collector();
+    const gout = new Collector();
+    const want = new Map<string, [number, number]>();
+    let switched = false;
+    for (let b = 0; b < 200; b++) {
+      const part: [number, number, number][] = [];
+      for (let i = 0; i < 20; i++) part.push([i % 3, b * 20 + i, 1000 + b * 50 + i]);
+      for (const [k, v, t] of part) {
+        const id = `${Math.floor(t / SIZE) * SIZE} ${k}`;
+        want.set(id, [v, want.get(id)?.[1] ?? v]);
+      }
+      local.processBatch({ length: 20, columns: [0, 1, 2].map((c) => columnFromScalars(c === 2 ? T.TIMESTAMP : T.BIGINT, part.map((r) => r[c]!))), ops: null }, lout);
+      local.processWatermark(1000 + b * 50 - 100, lout);
+      for (const x of lout.drain()) global.processBatch(x, gout);
+      global.processWatermark(1000 + b * 50 - 100, gout);
+      if (local.passingThrough) switched = true;
+    }
+    local.processWatermark(Infinity, lout);
+    for (const x of lout.drain()) global.processBatch(x, gout);
+    global.processWatermark(Infinity, gout);
+    expect(switched).toBe(true);
+    const got: string[] = [];
+    for (const x of gout.drain()) for (let i = 0; i < x.length; i++) got.push(`${x.columns[3]!.values[i]} ${x.columns[0]!.values[i]} ${x.columns[1]!.values[i]} ${x.columns[2]!.values[i]}`);
+    expect(got.sort()).toEqual([...want].map(([id, [l, f]]) => `${id} ${l} ${f}`).sort());
+  });
+});
