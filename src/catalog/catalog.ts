@@ -131,6 +131,8 @@ export const DEFAULT_OPTIONS: Readonly<Record<string, string>> = {
   /** Common sub-plan reuse (src/plan/reuse.ts), Flink's keys and defaults. */
   'table.optimizer.reuse-sub-plan-enabled': 'true',
   'table.optimizer.reuse-source-enabled': 'true',
+  /** Two-phase window aggregation (src/plan/physical.ts): AUTO = a local phase that adapts at run time. */
+  'table.optimizer.agg-phase-strategy': 'AUTO',
   /** The session time zone of TIMESTAMP_LTZ values (src/common/time-zone.ts); 'default' = this machine's. */
   'table.local-time-zone': 'default',
 };

@@ -60,6 +60,10 @@ const IMPLEMENTED: Readonly<Record<string, Check>> = {
   'table.exec.source.idle-timeout': duration,
   'table.optimizer.reuse-sub-plan-enabled': bool,
   'table.optimizer.reuse-source-enabled': bool,
+  'table.optimizer.agg-phase-strategy': oneOf('AUTO', 'ONE_PHASE', 'TWO_PHASE'),
+  // weir's own: the adaptive local phase of a two-phase window aggregation (plan/physical.ts)
+  'weir.local-agg.sample-rows': positiveInt,
+  'weir.local-agg.min-rows-per-partial': (v) => (Number(v) > 0 && /^\s*\d+(\.\d+)?\s*$/.test(v) ? undefined : 'a positive number of rows'),
   'table.exec.state.ttl': (v) => (parseDuration(v) >= 0 ? undefined : "a duration such as '1 h', '30 min' or '0 ms' (keep state forever)"),
   'table.exec.source.rows-per-second': (v) => (Number(v) > 0 ? undefined : 'a positive number of rows per second'),
   'execution.batch-size': positiveInt,
@@ -141,7 +145,6 @@ const FLINK_NOT_IMPLEMENTED: readonly string[] = [
   'table.exec.disabled-operators',
   'table.exec.spill-compression.enabled',
   'table.exec.uid.generation',
-  'table.optimizer.agg-phase-strategy',
   'table.optimizer.distinct-agg.split.enabled',
   'table.optimizer.distinct-agg.split.bucket-num',
   'table.optimizer.source.predicate-pushdown-enabled',

@@ -321,6 +321,10 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
     lines.push(`  state TTL: ${formatCount(s.stateExpired)} rows and groups expired (${setting}); an expired row no longer matches and an expired group starts again`);
     for (const x of perStatement((o) => o.stateExpired)) lines.push(dim(`    ${x.label}: ${formatCount(x.count)} expired`));
   }
+  if (s.localAgg.passedThrough > 0) {
+    const share = Math.round((100 * s.localAgg.passedThrough) / Math.max(1, s.localAgg.rowsIn));
+    lines.push(dim(`  local pre-aggregation: ${formatCount(s.localAgg.passedThrough)} of ${formatCount(s.localAgg.rowsIn)} rows (${share}%) passed straight to the global phase, where pre-aggregating folded too few rows per group`));
+  }
   return lines.join('\n');
 }
 

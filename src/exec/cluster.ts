@@ -184,6 +184,7 @@ export class ClusterJob implements JobHandle {
       t.lateDropped += m.lateDropped;
       t.skipped += m.skipped;
       t.stateExpired += m.stateExpired;
+      t.passedThrough += m.passedThrough ?? 0;
     };
     for (const { node, total } of this.local.nodeMetrics()) add(node.id, total);
     for (const r of this.reports.values()) for (const [node, , m] of r.metrics) add(node, m);

@@ -78,6 +78,7 @@ export interface OperatorSummary {
   readonly lateDropped: number;
   readonly skipped: number;
   readonly stateExpired: number;
+  readonly passedThrough: number;
 }
 
 export interface JobSummary {
@@ -89,6 +90,8 @@ export interface JobSummary {
   readonly skipped: number;
   /** Rows and groups dropped by state TTL (0 when no TTL is set). */
   readonly stateExpired: number;
+  /** Adaptive local pre-aggregation (two-phase window aggregates): rows in, and rows passed straight through. */
+  readonly localAgg: { readonly rowsIn: number; readonly passedThrough: number };
   /** The state TTL in ms ('table.exec.state.ttl'), 0 when unset; hints are in `ttlHints`. */
   readonly stateTtlMs: number;
   /** Operators whose TTL a STATE_TTL hint set. */
@@ -364,6 +367,7 @@ export class RunningJob {
       m.lateDropped += total.lateDropped;
       m.skipped += total.skipped;
       m.stateExpired += total.stateExpired;
+      m.passedThrough += total.passedThrough;
       this.earlier.set(node.id, m);
     }
     const st = this.runner?.stats;
@@ -442,7 +446,7 @@ export class RunningJob {
     return now.map(({ node, total }) => {
       const e = this.earlier.get(node.id);
       if (e === undefined) return { node, total };
-      return { node, total: { rowsIn: e.rowsIn + total.rowsIn, rowsOut: e.rowsOut + total.rowsOut, lateDropped: e.lateDropped + total.lateDropped, skipped: e.skipped + total.skipped, stateExpired: e.stateExpired + total.stateExpired } };
+      return { node, total: { rowsIn: e.rowsIn + total.rowsIn, rowsOut: e.rowsOut + total.rowsOut, lateDropped: e.lateDropped + total.lateDropped, skipped: e.skipped + total.skipped, stateExpired: e.stateExpired + total.stateExpired, passedThrough: e.passedThrough + total.passedThrough } };
     });
   }
 
@@ -465,6 +469,7 @@ export class RunningJob {
     let skipped = 0;
     let expired = 0;
     let ttlHints = 0;
+    const localAgg = { rowsIn: 0, passedThrough: 0 };
     const delays: { table: string; column: string; delayMs: number | undefined }[] = [];
     for (const { node, total } of this.nodeMetrics()) {
       const s = node.spec;
@@ -483,10 +488,14 @@ export class RunningJob {
       if (s.kind === 'sink' || s.kind === 'collect') rowsWritten += total.rowsIn;
       late += total.lateDropped;
       expired += total.stateExpired;
+      if (s.kind === 'window-aggregate' && s.phase.kind === 'local' && s.phase.adaptive !== undefined) {
+        localAgg.rowsIn += total.rowsIn;
+        localAgg.passedThrough += total.passedThrough;
+      }
       if ((s.kind === 'join' && (s.leftTtlMs !== undefined || s.rightTtlMs !== undefined)) || (s.kind === 'group-aggregate' && s.stateTtlMs !== undefined)) ttlHints++;
-      ops.push({ node: node.id, operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired });
+      ops.push({ node: node.id, operator: node.name, description: s.kind === 'source' ? `${s.kind} ${s.table.name}` : s.kind, rowsIn: total.rowsIn, rowsOut: total.rowsOut, lateDropped: total.lateDropped, skipped: total.skipped, stateExpired: total.stateExpired, passedThrough: total.passedThrough });
     }
-    return { elapsedMs: performance.now() - this.started, checkpoints: this.settings.checkpoint === undefined ? undefined : this.mergedStats(this.runner?.stats), rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays, restarts: this.restarts, lastRestartCause: this.lastCause, restartStrategy: this.tracker?.strategy };
+    return { elapsedMs: performance.now() - this.started, checkpoints: this.settings.checkpoint === undefined ? undefined : this.mergedStats(this.runner?.stats), rowsRead, rowsWritten, lateDropped: late, skipped, stateExpired: expired, localAgg, stateTtlMs: this.stateTtlMs, ttlHints, operators: ops, watermarkDelays: delays, restarts: this.restarts, lastRestartCause: this.lastCause, restartStrategy: this.tracker?.strategy };
   }
 }
 

@@ -633,6 +633,7 @@ export class Job {
         total.lateDropped += m.lateDropped;
         total.skipped += m.skipped;
         total.stateExpired += m.stateExpired;
+        total.passedThrough += m.passedThrough ?? 0;
       }
       return { node, total };
     });

@@ -33,10 +33,12 @@ export interface OperatorMetrics {
   skipped: number;
   /** Rows (join) or groups (aggregate) dropped from state by state TTL. */
   stateExpired: number;
+  /** Rows an adaptive local pre-aggregation passed straight through (window-aggregate.ts). */
+  passedThrough: number;
 }
 
 export function newMetrics(): OperatorMetrics {
-  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0, stateExpired: 0 };
+  return { rowsIn: 0, rowsOut: 0, lateDropped: 0, skipped: 0, stateExpired: 0, passedThrough: 0 };
 }
 
 export interface OperatorContext {

@@ -37,7 +37,7 @@ export type WindowPhase =
    * pane) holding it, not to each of its size/slide windows, and a slice's partial row is
    * emitted once for the global phase to add into every window that contains it.
    */
-  | { readonly kind: 'local'; readonly sliced?: boolean }
+  | { readonly kind: 'local'; readonly sliced?: boolean; readonly adaptive?: AdaptiveLocal }
   /**
    * Merges partial rows; input columns of window_start, window_end and the record count.
    * `sliced`: the bounds are a slice's, merged into every window containing the slice.
@@ -45,6 +45,23 @@ export type WindowPhase =
   | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number; readonly sliced?: boolean }
   /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
   | { readonly kind: 'attached'; readonly start: number; readonly end: number };
+
+/**
+ * A local phase that decides at run time whether pre-aggregating pays ('AUTO', the default of
+ * 'table.optimizer.agg-phase-strategy'): it measures the rows it folds per partial row it
+ * emits, and below `minRowsPerPartial` it forwards each row as a one-record partial instead,
+ * re-measuring now and then (window-aggregate.ts). Absent: it always pre-aggregates
+ * ('TWO_PHASE').
+ */
+export interface AdaptiveLocal {
+  /** Rows folded (in windows that fired) over which the reduction is measured. */
+  readonly sampleRows: number;
+  /** Below this many input rows per partial row, rows pass straight through. */
+  readonly minRowsPerPartial: number;
+}
+
+/** 'table.optimizer.agg-phase-strategy', as Flink's values. */
+export type AggPhaseStrategy = 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE';
 
 export interface SourceColumn {
   readonly name: string;
@@ -191,6 +208,29 @@ export interface PlanOptions {
   readonly maxParallelism: number;
   /** Common sub-plan reuse (src/plan/reuse.ts); none when absent. */
   readonly reuse?: ReuseOptions;
+  /** 'table.optimizer.agg-phase-strategy' (default AUTO) and the adaptive local phase's settings. */
+  readonly aggPhase?: { readonly strategy: AggPhaseStrategy; readonly adaptive: AdaptiveLocal };
+}
+
+/** The adaptive local phase's defaults ('weir.local-agg.sample-rows', 'weir.local-agg.min-rows-per-partial'). */
+export const DEFAULT_ADAPTIVE_LOCAL: AdaptiveLocal = { sampleRows: 20_000, minRowsPerPartial: 2 };
+
+export const AGG_PHASE_KEY = 'table.optimizer.agg-phase-strategy';
+export const SAMPLE_ROWS_KEY = 'weir.local-agg.sample-rows';
+export const MIN_ROWS_PER_PARTIAL_KEY = 'weir.local-agg.min-rows-per-partial';
+
+/** Reads 'table.optimizer.agg-phase-strategy' (case-insensitive) and weir's two settings of the adaptive local phase. */
+export function aggPhaseFrom(get: (key: string) => string | undefined): NonNullable<PlanOptions['aggPhase']> {
+  const v = (get(AGG_PHASE_KEY) ?? 'AUTO').trim().toUpperCase();
+  if (v !== 'AUTO' && v !== 'ONE_PHASE' && v !== 'TWO_PHASE') throw planError(`'${AGG_PHASE_KEY}' must be 'AUTO', 'ONE_PHASE' or 'TWO_PHASE', not '${get(AGG_PHASE_KEY)}'`, undefined, `SET '${AGG_PHASE_KEY}' = 'TWO_PHASE' always pre-aggregates`);
+  const num = (key: string, dflt: number): number => {
+    const t = get(key);
+    if (t === undefined) return dflt;
+    const n = Number(t);
+    if (!(n > 0) || !Number.isFinite(n)) throw planError(`'${key}' must be a positive number, not '${t}'`);
+    return n;
+  };
+  return { strategy: v, adaptive: { sampleRows: Math.ceil(num(SAMPLE_ROWS_KEY, DEFAULT_ADAPTIVE_LOCAL.sampleRows)), minRowsPerPartial: num(MIN_ROWS_PER_PARTIAL_KEY, DEFAULT_ADAPTIVE_LOCAL.minRowsPerPartial) } };
 }
 
 export type SourceSpec = Extract<OperatorSpec, { kind: 'source' }>;
@@ -223,6 +263,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     return id;
   };
   const P = opts.parallelism;
+  const aggPhase = opts.aggPhase ?? { strategy: 'AUTO', adaptive: DEFAULT_ADAPTIVE_LOCAL };
 
   /**
    * A window aggregation in two phases (as Flink's local-global aggregation): a local
@@ -262,7 +303,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     // HOP in slices (as Flink's slicing windows): each row is aggregated once, into its slice,
     // rather than once per window; the global phase adds a slice into each of its windows.
     const sliced = p.window.kind === 'hop' && p.window.size > p.window.slide && p.window.size % p.window.slide === 0;
-    const localPhase: WindowPhase = sliced ? { kind: 'local', sliced: true } : { kind: 'local' };
+    const adaptive = aggPhase.strategy === 'AUTO' ? { adaptive: aggPhase.adaptive } : {};
+    const localPhase: WindowPhase = sliced ? { kind: 'local', sliced: true, ...adaptive } : { kind: 'local', ...adaptive };
     const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: localPhase }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
     // global: merge each partial column (counts add up: SUM0)
     const keys = p.groupKeys.map((_, i) => i);
@@ -388,7 +430,8 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         }
         // (ARRAY_AGG has no partial form here: its global phase would nest the local arrays)
         // a user-defined aggregate pre-aggregates in two phases only when it can merge accumulators
-        const two = p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg') && unmergeable === undefined;
+        // 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE' forces one phase, as in Flink
+        const two = aggPhase.strategy !== 'ONE_PHASE' && p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg') && unmergeable === undefined;
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
@@ -615,7 +658,9 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
       let time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
       if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
-      return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating === true ? ', consumes retractions' : ''})`;
+      // the local phase's strategy: adaptive (may pass rows straight through) or always pre-aggregating
+      const adaptive = s.phase.kind === 'local' ? (s.phase.adaptive !== undefined ? ', preAggregate=ADAPTIVE' : ', preAggregate=ALWAYS') : '';
+      return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating === true ? ', consumes retractions' : ''}${adaptive})`;
     }
     case 'group-aggregate': {
       const names = inNames();

@@ -15,7 +15,7 @@ import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import { explainLogical, isUpdating } from '../plan/logical.js';
 import { pruneColumns } from '../plan/prune.js';
 import type { PhysicalPlan } from '../plan/physical.js';
-import { buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
+import { aggPhaseFrom, buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
 import type { ReuseOptions } from '../plan/reuse.js';
 import { explainWithReuse, mergeScans, reuseOptionsFrom } from '../plan/reuse.js';
 import { sinkInfo, validateTable } from '../connectors/registry.js';
@@ -233,7 +233,7 @@ export class Session {
     const reuse = reuseOptionsFrom((k) => this.options.get(k));
     const optimized = this.optimize([...sinks, ...queries], reuse);
     const roots = optimized.map((plan, i) => ({ plan, collect: i >= sinks.length }));
-    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP, reuse });
+    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP, reuse, aggPhase: aggPhaseFrom((k) => this.options.get(k)) });
   }
 
   /** Column pruning, then (source reuse) one scan per table for every query of the job. */

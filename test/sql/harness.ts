@@ -29,6 +29,8 @@
 //   --- sample N                (optional) the result is N rows out of the DuckDB query's rows
 //                                (a LIMIT without ORDER BY keeps whichever rows arrive first):
 //                                weir's rows must be a sub-multiset of DuckDB's, N of them
+//   --- passed-through some     (optional) an adaptive local pre-aggregation must pass some rows
+//                                straight through (`none`: no row) at every parallelism
 //   --- verify                  also run `weir verify`'s check (the query translated to
 //                                DuckDB by src/verify) at the last parallelism: it must agree
 //
@@ -64,6 +66,7 @@ export interface SqlCase {
   readonly verify: boolean;
   readonly columns: readonly number[] | undefined;
   readonly sample: number | undefined;
+  readonly passedThrough: 'some' | 'none' | undefined;
 }
 
 export function parseCases(text: string): SqlCase[] {
@@ -85,6 +88,7 @@ export function parseCases(text: string): SqlCase[] {
     let verify = false;
     let columns: number[] | undefined;
     let sample: number | undefined;
+    let passedThrough: 'some' | 'none' | undefined;
     for (const [kind, arg, lines] of cur.sections) {
       const body = lines.join('\n');
       switch (kind) {
@@ -129,6 +133,10 @@ export function parseCases(text: string): SqlCase[] {
         case 'verify':
           verify = true;
           break;
+        case 'passed-through':
+          if (arg !== 'some' && arg !== 'none') throw new Error(`'--- passed-through' takes 'some' or 'none', in case ${cur.name}`);
+          passedThrough = arg;
+          break;
         case 'columns':
           columns = arg.split(/\s+/).map(Number);
           break;
@@ -136,7 +144,7 @@ export function parseCases(text: string): SqlCase[] {
           throw new Error(`unknown section '--- ${kind}' in case ${cur.name}`);
       }
     }
-    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads, verify, columns, sample });
+    cases.push({ name: cur.name, files, weir, duckdb, late, parallelism, batchSize, error, weirFile, replacements, loads, verify, columns, sample, passedThrough });
   };
   for (const line of text.split('\n')) {
     const c = /^=== (.+)$/.exec(line);
@@ -269,6 +277,10 @@ export async function runCase(c: SqlCase): Promise<void> {
     }
     if (c.late !== undefined && r.summary!.lateDropped !== c.late) {
       throw new Error(`parallelism ${p}: expected ${c.late} late records dropped, the job reported ${r.summary!.lateDropped}`);
+    }
+    if (c.passedThrough !== undefined) {
+      const passed = r.summary!.localAgg.passedThrough;
+      if (c.passedThrough === 'some' ? passed === 0 : passed > 0) throw new Error(`parallelism ${p}: expected ${c.passedThrough === 'some' ? 'some rows' : 'no row'} passed straight through the local pre-aggregation, the job reported ${passed} of ${r.summary!.localAgg.rowsIn}`);
     }
     // verify's translation does not depend on the parallelism; the stream at each parallelism
     // is compared with the expected rows above, so one verify run, at the last parallelism

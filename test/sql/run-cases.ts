@@ -23,6 +23,7 @@ const WEIGHT: Record<string, number> = {
   'proctime.sqltest': 15,
   'windows.sqltest': 5,
   'tumble.sqltest': 4,
+  'adaptive-local-agg.sqltest': 5,
   'aggregates.sqltest': 4,
   'order-limit.sqltest': 4,
 };

@@ -59,20 +59,30 @@ import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-poli
 interface OpenWindow {
   readonly start: number;
   readonly end: number;
+  /** Adaptive local phase: rows folded in (to measure the reduction when it fires). */
+  rows: number;
   /** Group key -> slot. */
   readonly groups: KeyIndex;
   /** The window's slots in the order their groups appeared (the order results are emitted). */
   readonly slots: number[];
 }
 
-/** Rows a local phase aggregates before deciding on pass-through, and the share of new groups that makes it pass through. */
-const PASS_THROUGH_SAMPLE = 20_000;
-const PASS_THROUGH_RATIO = 0.8;
-
-/** How a pass-through local phase makes each partial column from one row. */
+/**
+ * How a pass-through local phase makes each partial column from one row: 1 (or 0 when the
+ * FILTER fails), 1 when the argument is not NULL (and the FILTER passes), or the argument
+ * itself (NULL when the FILTER fails).
+ */
 interface PassThrough {
-  readonly partials: readonly ({ readonly kind: 'one' } | { readonly kind: 'non-null'; readonly column: number } | { readonly kind: 'value'; readonly column: number })[];
+  readonly partials: readonly ({ readonly kind: 'one'; readonly filter: number | undefined } | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined } | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined })[];
 }
+
+/**
+ * Passing through lasts this many sample sizes of rows before the local phase measures again
+ * (measuring takes at least a whole window, pre-aggregated), doubling each time a measurement
+ * confirms it, up to MAX_PASS_PERIODS.
+ */
+const FIRST_PASS_PERIODS = 4;
+const MAX_PASS_PERIODS = 256;
 
 /** Entries in the window cache (a power of two). */
 const WINDOW_CACHE = 16;
@@ -107,9 +117,25 @@ export class WindowAggregateOperator implements Operator {
   private readonly quantum: number;
   /** Group count of the last window fired: the initial size of a new window's key index. */
   private groupsHint = 16;
-  /** Local phase: rows seen while deciding on pass-through (-1 once decided). */
-  private sampledRows = 0;
-  private passThrough: PassThrough | null = null;
+  /**
+   * Adaptive local phase (WindowPhase 'local' with `adaptive`): how each row becomes a partial
+   * when passing through (null: some aggregate does not allow it, so it always aggregates).
+   */
+  private readonly passPlan: PassThrough | null;
+  /** Passing rows straight through (true) or pre-aggregating (false). */
+  private passing = false;
+  /** Pre-aggregating: rows folded into, and partial rows emitted from, the windows measured so far. */
+  private measuredRows = 0;
+  private measuredPartials = 0;
+  /** Windows ending at or before this got rows that passed through: not measured. */
+  private unmeasuredUpTo = -Infinity;
+  /** Passing: rows passed since the switch, and how many to pass before measuring again. */
+  private passedRows = 0;
+  private passPeriod = 0;
+  /** The largest window end of a row passed through. */
+  private passedEnd = -Infinity;
+  /** Switches between the two modes (tests, job statistics). */
+  switches = 0;
   /**
    * TIMESTAMP_LTZ time attribute (WindowSpec.zone): rows are assigned by their local
    * date-time, and the operator's watermark is kept on the same local scale
@@ -150,6 +176,12 @@ export class WindowAggregateOperator implements Operator {
     this.perRow = phase.kind === 'global' ? windowsPerSlice : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
     this.zone = spec.zone === undefined ? null : timeZoneById(spec.zone);
+    this.passPlan = phase.kind === 'local' && phase.adaptive !== undefined ? this.passThroughPlan() : null;
+  }
+
+  /** Adaptive local phase: true while rows pass straight through (tests). */
+  get passingThrough(): boolean {
+    return this.passing;
   }
 
   /** The time column's values on the window scale: as they are, or local date-times (zone). */
@@ -196,7 +228,7 @@ export class WindowAggregateOperator implements Operator {
     let w = this.windows.get(end);
     if (w === undefined) {
       // sized for as many groups as the last window that fired had
-      w = { start, end, groups: new KeyIndex(this.groupsHint), slots: [] };
+      w = { start, end, rows: 0, groups: new KeyIndex(this.groupsHint), slots: [] };
       this.windows.set(end, w);
       // keep `ends` sorted (few windows are open at once)
       let i = this.ends.length;
@@ -209,7 +241,18 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processBatch(batch: Batch, out: Collector): void {
-    if (this.passThrough !== null && this.passThroughBatch(batch, out)) return;
+    if (this.passing) {
+      if (this.passThroughBatch(batch, out)) return;
+      // (rows without a time: aggregated as usual, then everything held is emitted at once, so
+      // partial rows still leave in the order their rows came)
+      this.aggregateBatch(batch, out);
+      this.fire(Infinity, out, false);
+      return;
+    }
+    this.aggregateBatch(batch, out);
+  }
+
+  private aggregateBatch(batch: Batch, out: Collector): void {
     if (this.phase.kind === 'global') {
       this.mergePartials(batch, this.phase);
       return;
@@ -256,6 +299,7 @@ export class WindowAggregateOperator implements Operator {
         lastEnd = end;
         lastWin = win;
       }
+      win.rows++;
       let slot = win.groups.get(key);
       if (slot < 0) {
         // the local phase snapshots nothing: its slots need no key group
@@ -330,40 +374,73 @@ export class WindowAggregateOperator implements Operator {
       const d = this.dirty;
       if (d !== null) for (let i = 0; i < r; i++) d.mark(retSlots[i]!);
     }
-    if (local) this.sample(n);
     if (this.phase.kind === 'local' && this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
   }
 
   /**
-   * Adaptive local aggregation (as Flink's adaptive local hash aggregation in batch mode): a
-   * local phase whose first rows hardly combine (nearly every row a new group of its window)
-   * only costs a hash lookup per row, so it switches to passing each row on as a partial row
-   * of one record. The global phase merges those as any partial; results do not change.
+   * Adaptive local phase (as Flink's adaptive local hash aggregation in batch mode, but
+   * measured continuously and reversible): while pre-aggregating, every window that fires (or
+   * is flushed at a barrier) adds its rows folded in and its partial rows emitted to the
+   * measurement. Once `sampleRows` rows are measured, a reduction below `minRowsPerPartial`
+   * rows per partial switches to passing each row on as a one-record partial (after emitting
+   * everything held, so partials keep the order of their rows); otherwise the measurement
+   * starts over. Passing through, it measures again after a period of rows that doubles each
+   * time a measurement confirms passing. The global phase merges either kind of partial alike,
+   * so the mode never changes a result, and the local phase holds no state across a barrier in
+   * either mode.
    */
-  private sample(rows: number): void {
-    if (this.sampledRows < 0) return;
-    this.sampledRows += rows;
-    if (this.sampledRows < PASS_THROUGH_SAMPLE) return;
-    const groups = this.slots.allocated;
-    if (groups >= PASS_THROUGH_RATIO * this.sampledRows) this.passThrough = this.passThroughPlan();
-    this.sampledRows = -1; // decided
+  private measure(win: OpenWindow): void {
+    if (win.end <= this.unmeasuredUpTo) return;
+    this.measuredRows += win.rows;
+    this.measuredPartials += win.slots.length;
+  }
+
+  private decide(out: Collector): void {
+    const a = (this.phase as Extract<WindowPhase, { kind: 'local' }>).adaptive!;
+    if (this.measuredRows < a.sampleRows) return;
+    const pays = this.measuredRows >= a.minRowsPerPartial * this.measuredPartials;
+    this.measuredRows = 0;
+    this.measuredPartials = 0;
+    if (pays) {
+      // pre-aggregating pays again: the next pass-through period starts short
+      this.passPeriod = 0;
+      return;
+    }
+    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? FIRST_PASS_PERIODS : this.passPeriod * 2);
+    this.passedRows = 0;
+    this.passing = true;
+    this.switches++;
+    this.fire(Infinity, out, false);
+  }
+
+  /** Passing through: after its period, pre-aggregate again to measure. */
+  private afterPassed(n: number): void {
+    this.passedRows += n;
+    const a = (this.phase as Extract<WindowPhase, { kind: 'local' }>).adaptive!;
+    if (this.passedRows < this.passPeriod * a.sampleRows) return;
+    this.passing = false;
+    this.switches++;
+    // windows that had rows passed through would understate the reduction
+    this.unmeasuredUpTo = this.passedEnd;
   }
 
   /** How each partial column is made from one row, or null when an aggregate does not allow it. */
   private passThroughPlan(): PassThrough | null {
+    // (HOP windows not in slices and CUMULATE: a row would be one partial per window; not built)
     if (this.window.kind !== 'tumble' || this.phase.kind !== 'local') return null;
     const partials: PassThrough['partials'][number][] = [];
     const n = this.aggs.length;
     for (let j = 0; j < n; j++) {
       const a = this.aggs[j]!;
-      if (a.distinct || a.filter !== undefined) return null;
-      if (a.fn === 'count_star') partials.push({ kind: 'one' });
-      else if (a.fn === 'count') partials.push({ kind: 'non-null', column: a.args[0]! });
-      else if (a.fn === 'sum' || a.fn === 'min' || a.fn === 'max') {
+      if (a.distinct) return null;
+      const filter = a.filter;
+      if (a.fn === 'count_star') partials.push({ kind: 'one', filter });
+      else if (a.fn === 'count') partials.push({ kind: 'non-null', column: a.args[0]!, filter });
+      else if (a.fn === 'sum' || a.fn === 'sum0' || a.fn === 'min' || a.fn === 'max' || a.fn === 'first_value' || a.fn === 'last_value' || (a.fn === 'listagg' && a.args.length === 1)) {
         // the value itself, when it is carried alike in the partial's type (no DECIMAL rescaling)
         const argType = this.inputTypes[a.args[0]!]!;
         if (argType.kind === 'DECIMAL' || a.type.kind === 'DECIMAL' || physicalKind(argType) !== physicalKind(a.type)) return null;
-        partials.push({ kind: 'value', column: a.args[0]! });
+        partials.push({ kind: 'value', column: a.args[0]!, filter });
       } else return null;
     }
     return { partials };
@@ -382,30 +459,57 @@ export class WindowAggregateOperator implements Operator {
     const tv = this.windowTimes(tcol, n);
     const starts = new Float64Array(n);
     const ends = new Float64Array(n);
+    let maxEnd = this.passedEnd;
     for (let i = 0; i < n; i++) {
       const t = tv[i]!;
       const start = t - floorMod(t - w.offset, w.size);
       starts[i] = start;
-      ends[i] = start + w.size;
+      const end = start + w.size;
+      ends[i] = end;
+      if (end > maxEnd) maxEnd = end;
     }
+    this.passedEnd = maxEnd;
     const columns: Column[] = this.slots.keys.columns.map((k) => batch.columns[k]!);
-    const plan = this.passThrough!;
+    const plan = this.passPlan!;
     for (let j = 0; j < plan.partials.length; j++) {
       const p = plan.partials[j]!;
       const type = this.outputTypes[columns.length]!;
-      if (p.kind === 'one') columns.push({ type, values: new Float64Array(n).fill(1), nulls: null });
-      else if (p.kind === 'non-null') {
+      // FILTER (WHERE ...): the rows it passes (1), as the accumulators read it
+      let pass: Uint8Array | null = null;
+      if (p.filter !== undefined) {
+        const f = batch.columns[p.filter]!;
+        const fv = f.values as Uint8Array;
+        const fnulls = f.nulls;
+        pass = new Uint8Array(n);
+        for (let i = 0; i < n; i++) pass[i] = fv[i] === 1 && (fnulls === null || fnulls[i] === 0) ? 1 : 0;
+      }
+      if (p.kind === 'one') {
+        const v = new Float64Array(n);
+        if (pass === null) v.fill(1);
+        else for (let i = 0; i < n; i++) v[i] = pass[i]!;
+        columns.push({ type, values: v, nulls: null });
+      } else if (p.kind === 'non-null') {
         const c = batch.columns[p.column]!;
-        const v = new Float64Array(n).fill(1);
-        if (c.nulls !== null) for (let i = 0; i < n; i++) if (c.nulls[i] === 1) v[i] = 0;
+        const v = new Float64Array(n);
+        const cn = c.nulls;
+        for (let i = 0; i < n; i++) v[i] = (cn === null || cn[i] === 0) && (pass === null || pass[i] === 1) ? 1 : 0;
         columns.push({ type, values: v, nulls: null });
       } else {
         const c = batch.columns[p.column]!;
-        columns.push({ type, values: c.values, nulls: c.nulls });
+        if (pass === null) columns.push({ type, values: c.values, nulls: c.nulls });
+        else {
+          // a row the FILTER drops gives a NULL partial, which every one of these aggregates skips
+          const nulls = new Uint8Array(n);
+          const cn = c.nulls;
+          for (let i = 0; i < n; i++) nulls[i] = pass[i] === 0 || (cn !== null && cn[i] === 1) ? 1 : 0;
+          columns.push({ type, values: c.values, nulls });
+        }
       }
     }
     columns.push({ type: T.TIMESTAMP, values: starts, nulls: null }, { type: T.TIMESTAMP, values: ends, nulls: null });
     out.emit({ length: n, columns, ops: null });
+    this.ctx.metrics.passedThrough += n;
+    this.afterPassed(n);
     return true;
   }
 
@@ -547,8 +651,12 @@ export class WindowAggregateOperator implements Operator {
     this.fire(w, out);
   }
 
-  /** Emits and frees every window whose end - 1 is at or below `wm` (all of them: Infinity). */
-  private fire(wm: number, out: Collector): void {
+  /**
+   * Emits and frees every window whose end - 1 is at or below `wm` (all of them: Infinity).
+   * An adaptive local phase measures the windows it emits, unless `measure` is false (a flush
+   * at a switch to passing through).
+   */
+  private fire(wm: number, out: Collector, measure = true): void {
     let fired = 0;
     while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
     if (fired === 0) return;
@@ -568,6 +676,7 @@ export class WindowAggregateOperator implements Operator {
       const win = this.windows.get(end)!;
       this.windows.delete(end);
       this.groupsHint = Math.max(16, win.slots.length);
+      if (measure && this.passPlan !== null) this.measure(win);
       for (const slot of win.slots) {
         // over a changelog, a group whose rows were all retracted has no row in the window
         if (this.inputUpdating && this.slotCount[slot]! <= 0) {
@@ -587,6 +696,7 @@ export class WindowAggregateOperator implements Operator {
       }
     }
     flush();
+    if (measure && this.passPlan !== null && !this.passing) this.decide(out);
   }
 
   /** The local phase keeps nothing across a barrier: it emits all it holds first. */
