@@ -14,6 +14,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { rewriteJsonNumbers } from '../common/json-numbers.js';
 
 let copies: string | null = null;
 
@@ -28,37 +29,12 @@ function copyDir(): string {
 
 /** The number tokens of JSON text that DuckDB would round, as strings; the text unchanged when there are none. */
 export function quoteInexactNumbers(text: string): string {
-  let out = '';
-  let from = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) {
-      inString = true;
-      continue;
-    }
-    if (c !== 45 /* - */ && !(c >= 48 && c <= 57)) continue;
-    let j = i + 1;
-    for (; j < text.length; j++) {
-      const d = text.charCodeAt(j);
-      if (!((d >= 48 && d <= 57) || d === 46 || d === 101 || d === 69 || d === 43 || d === 45)) break;
-    }
-    const token = text.slice(i, j);
+  return rewriteJsonNumbers(text, (token) => {
     const mantissa = token.split(/[eE]/)[0]!.replace(/^-/, '');
     const significant = mantissa.replace('.', '').replace(/^0+/, '').length;
     const plainInteger = /^-?\d+$/.test(token);
-    if ((plainInteger && mantissa.length > 19) || (!plainInteger && significant > 15)) {
-      out += text.slice(from, i) + `"${token}"`;
-      from = j;
-    }
-    i = j - 1;
-  }
-  return from === 0 ? text : out + text.slice(from);
+    return (plainInteger && mantissa.length > 19) || (!plainInteger && significant > 15) ? `"${token}"` : undefined;
+  });
 }
 
 /** The files for DuckDB's read_json: each file itself, or its exact copy (see above). */

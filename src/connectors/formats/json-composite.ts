@@ -12,6 +12,7 @@ import { buildMap } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
 import { isComposite } from '../../common/types.js';
 import { parseInt64 } from '../../common/int64.js';
+import { rewriteJsonNumbers } from '../../common/json-numbers.js';
 import { formatDate, formatTimestamp } from '../../common/time.js';
 import { ValueKind, formatDecimal, formatDouble, formatInteger, parseInt53Bytes, parseScalarBytes, valueKindOf } from './text-values.js';
 
@@ -44,34 +45,8 @@ export function holdsBigint(t: DataType): boolean {
 /** JSON.parse, but long integer tokens come back as EXACT-marked text (see above). */
 export function parseJsonExact(text: string): unknown {
   if (!/\d{16}/.test(text)) return JSON.parse(text);
-  let out = '';
-  let from = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 92 /* \ */) i++;
-      else if (c === 34 /* " */) inString = false;
-      continue;
-    }
-    if (c === 34) {
-      inString = true;
-      continue;
-    }
-    if (c === 45 /* - */ || (c >= 48 && c <= 57)) {
-      let j = c === 45 ? i + 1 : i;
-      while (j < text.length && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
-      const next = text.charCodeAt(j);
-      const integer = next !== 46 /* . */ && next !== 101 /* e */ && next !== 69; /* E */
-      const digits = j - (c === 45 ? i + 1 : i);
-      if (integer && digits >= 16) {
-        out += text.slice(from, i) + JSON.stringify(EXACT + text.slice(i, j));
-        from = j;
-      }
-      i = j - 1;
-    }
-  }
-  return JSON.parse(out + text.slice(from));
+  // integer tokens of 16 digits or more (a double holds 15 exactly)
+  return JSON.parse(rewriteJsonNumbers(text, (token) => (/^-?\d{16,}$/.test(token) ? JSON.stringify(EXACT + token) : undefined)));
 }
 
 /** Weir's value of type `t` from a parsed JSON value (null stays null). */
