@@ -14,7 +14,7 @@
 // WEIR_BENCH_INCR_INTERVAL (default 1s).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -24,6 +24,7 @@ import { RunningJob, coordinatorConfig, jobOptionsFrom, planIdentity, prepareRes
 import { Job } from '../src/exec/job.js';
 import { loadCheckpoint } from '../src/checkpoint/restore.js';
 import { CheckpointStorage } from '../src/checkpoint/storage.js';
+import { writeSection } from './common.js';
 
 const KEYS = Number(process.env.WEIR_BENCH_INCR_KEYS ?? 1_000_000);
 const UPDATES = Number(process.env.WEIR_BENCH_INCR_UPDATES ?? 3 * KEYS);
@@ -120,18 +121,6 @@ function report(rs: readonly ModeResult[]): string {
   return lines.join('\n');
 }
 
-function writeSection(heading: string, body: string): void {
-  const file = join(import.meta.dirname, '..', '..', 'bench', 'RESULTS.md');
-  const old = existsSync(file) ? readFileSync(file, 'utf8') : '# Benchmark results\n';
-  const at = old.indexOf(heading);
-  if (at < 0) {
-    writeFileSync(file, `${old.trimEnd()}\n\n${heading}\n\n${body}\n`);
-    return;
-  }
-  const next = old.indexOf('\n## ', at + heading.length);
-  writeFileSync(file, `${old.slice(0, at)}${heading}\n\n${body}\n${next < 0 ? '' : old.slice(next)}`);
-}
-
 const mode = process.argv[2] as Mode | undefined;
 if (mode !== undefined) {
   process.stdout.write(JSON.stringify(await child(mode)) + '\n');
@@ -147,5 +136,6 @@ if (mode !== undefined) {
   console.log(table);
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
   const intro = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`node dist/bench/incremental.js\` (branch incr), one run per mode, each in its own process; Node ${process.version}, ${cpus().length} cores, load average at the end ${load}. ${KEYS.toLocaleString('en-US')} keys inserted, then ${UPDATES.toLocaleString('en-US')} updates to a hot set of ${HOT.toLocaleString('en-US')} keys (1%, every 100th key); parallelism 1, a checkpoint every ${INTERVAL}, every checkpoint kept. Sizes are the group aggregate's state files; restore is of the final checkpoint.`;
-  writeSection('## Incremental checkpoints (issue 14)', `${intro}\n\n${table}`);
+  // other benches' subsections (the joins') stay
+  writeSection('## Incremental checkpoints (issue 14)', `${intro}\n\n${table}`, true);
 }
