@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
-import { committedLines, foldDebezium, prng, start, tmp, writeJob } from '../recovery/crash.js';
+import { committedLines, foldDebezium, prng, start, tmp, writeJob, sleep, until } from '../recovery/crash.js';
 import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 import { Session } from '../../src/sql/session.js';
 import { createSourceConnector } from '../../src/connectors/registry.js';
@@ -20,16 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await pg?.stop();
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 function source(name: string, table: string, slot: string, extra = ''): string {
   return `CREATE TABLE ${name} (id INT, customer STRING, amount DECIMAL(10, 2), ts TIMESTAMP_LTZ(3), PRIMARY KEY (id) NOT ENFORCED, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND)

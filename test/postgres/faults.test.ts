@@ -12,7 +12,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
-import { start, tmp, writeJob } from '../recovery/crash.js';
+import { start, tmp, writeJob, sleep, until } from '../recovery/crash.js';
 import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 
 let server: PostgresServer;
@@ -22,16 +22,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.stop();
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 async function createTables(src: string, sink: string): Promise<void> {
   await server.query(`CREATE TABLE ${src} (id int PRIMARY KEY, customer text, amount numeric(10,2))`);

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { type PostgresServer, startPostgres } from '../support/postgres.js';
-import { prng, start, tmp, writeJob } from '../recovery/crash.js';
+import { prng, start, tmp, writeJob, sleep, until } from '../recovery/crash.js';
 import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 
 let server: PostgresServer;
@@ -26,16 +26,6 @@ afterAll(async () => {
 
 /** SIGKILLs of the proof (issue 15 item 7 asks for 5); runs alternate parallelism 1 and 2. */
 const KILLS = Number(process.env.WEIR_PG_PROOF_KILLS ?? 5);
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
 
 /** The source table (REPLICA IDENTITY FULL, as postgres-cdc needs) and the sink table. */
 async function createTables(src: string, sink: string): Promise<void> {
