@@ -37,7 +37,6 @@ export function buildLexer(validate = false): InstanceType<typeof Lexer> {
 }
 
 const enum C {
-  Tab = 9,
   Quote = 39, // '
   Backtick = 96,
   DoubleQuote = 34,
@@ -97,7 +96,7 @@ function scan(text: string, i: number): number {
   const c = text.charCodeAt(i);
   const next = i + 1 < n ? text.charCodeAt(i + 1) : -1;
   // white space
-  if (c <= 32 || c >= 0x80 || c === C.Tab) {
+  if (c <= 32 || c >= 0x80) {
     if (WHITE.test(text[i]!)) {
       let j = i + 1;
       while (j < n && WHITE.test(text[j]!)) j++;
