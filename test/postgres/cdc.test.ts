@@ -180,6 +180,24 @@ INSERT INTO agg SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
     expect(wrong).toMatch(/password authentication failed for user 'weir'.*\| check 'password'/);
     expect(wrong).not.toContain('not-the-password');
     expect(await msg(source('src', 'nope', 's3'))).toMatch(/table public.nope does not exist.*check 'table-name'/);
+    // the jdbc connector's type rules: a text column is not read as INT
+    expect(await msg(source('src', 'o3', 's3').replace('customer STRING', 'customer INT'))).toMatch(/table src: column customer: declared INT, but the PostgreSQL column is text/);
+    // a value the declared type cannot hold exactly is a data error naming the column, never rounded
+    await pg.query('CREATE TABLE o3w (id int PRIMARY KEY, customer text, amount numeric(12,4), ts timestamptz)');
+    await pg.query("INSERT INTO o3w VALUES (1, 'a', 1.25, '2024-01-01 00:00:01+00'), (2, 'b', 1.2345, '2024-01-01 00:00:02+00')");
+    const t = tableDef(source('src', 'o3w', 's3w', ", 'scan.startup.mode' = 'snapshot'"), 'src');
+    const cols = t.columns.filter((c) => c.kind === 'physical').map((c) => ({ name: c.name, type: c.type, nullable: true }));
+    const r = await createSourceConnector(t, 1).createReader({ subtask: 0, parallelism: 1, columns: cols, restored: undefined });
+    let valueError: unknown;
+    try {
+      while ((await r.next(100)) !== null);
+    } catch (e) {
+      valueError = e;
+    } finally {
+      await r.close();
+    }
+    expect(valueError).toBeInstanceOf(WeirError);
+    expect((valueError as WeirError).message).toMatch(/table src, column amount: numeric 1.2345 has more than 2 fraction digits/);
     const pg2 = await startPostgres({ wal_level: 'replica' });
     try {
       const sql = source('src', 'o3', 's3').replace(`'port' = '${pg.port}'`, `'port' = '${pg2.port}'`);

@@ -33,7 +33,8 @@ import type { TableDef } from '../../catalog/catalog.js';
 import type { SourceColumn } from '../../plan/physical.js';
 import type { ReaderOptions, SourceConnector, SourcePosition, SourceReader } from '../connector.js';
 import { tableError } from '../table-errors.js';
-import { CDC_OPTION_NAMES, type PgEndpoint, PgValueError, connectPg, describeTable, pgError, pgTypeToWeir, quoteIdent, textDecoder } from './cdc-common.js';
+import { CDC_OPTION_NAMES, describeCdcTable } from './cdc-common.js';
+import { type PgEndpoint, type TextDecoder, connectPg, passwordFromEnvironment, pgError, quoteIdent, textDecoder, typeMismatch } from './common.js';
 import { type PgOutputMessage, type Tuple, decodePgOutput, lsnFromText, lsnToText, standbyStatus } from './cdc-pgoutput.js';
 import { crashPoint } from '../../common/test-hooks.js';
 
@@ -90,10 +91,25 @@ export function validatePostgresCdcTable(table: TableDef): void {
   }
 }
 
+/** 'password', else PGPASSWORD or a ~/.pgpass line (as libpq and the jdbc connector find it). */
+function endpointOf(o: ReadonlyMap<string, string>): PgEndpoint {
+  const host = o.get('hostname')!;
+  const port = Number(o.get('port') ?? '5432');
+  const database = o.get('database-name')!;
+  const user = o.get('username')!;
+  const explicit = o.get('password');
+  if (explicit !== undefined) return { host, port, database, user, password: explicit, passwordSource: 'option' };
+  const found = passwordFromEnvironment(host, port, database, user);
+  return { host, port, database, user, password: found?.password, passwordSource: found?.source ?? 'none' };
+}
+
+/** The session the decoders expect: UTC, ISO dates and intervals, floats in full. */
+const SESSION: Partial<pg.ClientConfig> = { options: '-c TimeZone=UTC -c DateStyle=ISO -c extra_float_digits=3 -c IntervalStyle=iso_8601', connectionTimeoutMillis: 30_000 };
+
 function configOf(table: TableDef): CdcConfig {
   const o = table.options;
   return {
-    endpoint: { host: o.get('hostname')!, port: Number(o.get('port') ?? '5432'), database: o.get('database-name')!, user: o.get('username')!, password: o.get('password') },
+    endpoint: endpointOf(o),
     schema: o.get('schema-name') ?? 'public',
     table: o.get('table-name')!,
     slot: o.get('slot.name') ?? '',
@@ -116,7 +132,7 @@ export function postgresCdcSource(table: TableDef): SourceConnector {
         await r.open();
       } catch (e) {
         await r.close();
-        throw pgError(table.name, cfg.endpoint, CDC_OPTION_NAMES, e);
+        throw pgError(table, cfg.endpoint, CDC_OPTION_NAMES, e);
       }
       return r;
     },
@@ -159,7 +175,7 @@ class CdcReader implements SourceReader {
   private repl: pg.Client | null = null;
   private readonly splitId: string;
   private readonly columns: readonly SourceColumn[];
-  private readonly decoders: ((t: string) => number | bigint | string)[];
+  private readonly decoders: TextDecoder[];
   /** For each requested column, its index in the relation (from Relation messages). */
   private relIndex: number[] = [];
   private relid = -1;
@@ -212,16 +228,15 @@ class CdcReader implements SourceReader {
   async open(): Promise<void> {
     const cfg = this.cfg;
     const names = CDC_OPTION_NAMES;
-    this.client = await connectPg(this.table.name, cfg.endpoint, names);
+    this.client = await connectPg(this.table, cfg.endpoint, names, SESSION);
     const c = this.client;
-    const desc = await describeTable(c, cfg.schema, cfg.table);
+    const desc = await describeCdcTable(c, cfg.schema, cfg.table);
     if (desc === undefined) throw this.err(`table ${cfg.schema}.${cfg.table} does not exist in database '${cfg.endpoint.database}'`, "check 'table-name' and 'schema-name'");
     for (const col of this.columns) {
       const pgc = desc.columns.find((x) => x.name === col.name);
       if (pgc === undefined) throw this.err(`column ${col.name} does not exist in ${cfg.schema}.${cfg.table} (columns: ${desc.columns.map((x) => x.name).join(', ')})`);
-      if (!pgTypeToWeir(pgc.typname).includes(col.type.kind)) {
-        throw this.err(`column ${col.name} is ${pgc.type} in PostgreSQL, which cannot be read as ${typeToString(col.type)}`, `declare it as ${pgTypeToWeir(pgc.typname)[0] ?? 'a supported type'}`);
-      }
+      const mismatch = typeMismatch(col.type, pgc.typname, pgc.type, 'read');
+      if (mismatch !== undefined) throw this.err(`column ${col.name}: ${mismatch}`, 'declare the column with the type weir reads it as');
     }
     const declared = this.table.primaryKey ?? [];
     if (desc.primaryKey.join(',') !== declared.join(',')) {
@@ -273,7 +288,7 @@ class CdcReader implements SourceReader {
     }
     if (slot !== undefined && slot.active === 'true') throw this.err(`replication slot '${cfg.slot}' is in use by another connection`, "choose another 'slot.name'");
     if (slot !== undefined && slot.plugin !== 'pgoutput') throw this.err(`replication slot '${cfg.slot}' uses the ${slot.plugin} plugin, not pgoutput`, "choose another 'slot.name'");
-    this.repl = await connectPg(this.table.name, cfg.endpoint, names, { replication: 'database' } as Partial<pg.ClientConfig>);
+    this.repl = await connectPg(this.table, cfg.endpoint, names, { ...SESSION, replication: 'database' } as Partial<pg.ClientConfig>);
     if (this.restoring) {
       if (slot === undefined) throw this.err(`replication slot '${cfg.slot}' no longer exists: the changes since the checkpoint are lost`, 'start the job without --restore (a new snapshot)');
       const confirmed = lsnFromText(slot.lsn!);
@@ -329,7 +344,7 @@ class CdcReader implements SourceReader {
         this.failure ??= this.err('the server ended logical replication');
       },
       (e: unknown) => {
-        this.failure ??= pgError(this.table.name, this.cfg.endpoint, CDC_OPTION_NAMES, e, 'logical replication');
+        this.failure ??= pgError(this.table, this.cfg.endpoint, CDC_OPTION_NAMES, e, 'logical replication');
       },
     );
     repl.on('end', () => {
@@ -441,16 +456,16 @@ class CdcReader implements SourceReader {
       (b.nulls[col] ??= new Uint8Array(n))[row] = 1;
       return;
     }
-    let v: number | bigint | string;
+    let v: number | bigint | string | boolean;
     try {
       v = this.decoders[col]!(text);
     } catch (e) {
-      if (e instanceof PgValueError) throw new WeirError('data', `table ${this.table.name}, column ${this.columns[col]!.name}: ${e.message}`, { hint: `declare a type that holds the value exactly` });
-      throw e;
+      // a decoder throws only when the value cannot be carried exactly in the declared type
+      throw new WeirError('data', `table ${this.table.name}, column ${this.columns[col]!.name}: ${(e as Error).message}`, { hint: `declare a type that holds the value exactly` });
     }
     // a BIGINT beyond ±(2^53-1): the column goes wide (common/int64.ts; NULL slots hold 0)
     if (typeof v === 'bigint' && b.values[col] instanceof Float64Array) b.values[col] = Array.from(b.values[col] as Float64Array);
-    (b.values[col] as (number | bigint | string)[])[row] = v;
+    (b.values[col] as (number | bigint | string | boolean)[])[row] = v;
   }
 
   private finish(b: { values: Column['values'][]; nulls: (Uint8Array | null)[] }, n: number, ops: Uint8Array | null): Batch {
