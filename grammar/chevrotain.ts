@@ -16,15 +16,19 @@ const entry = createRequire(import.meta.url).resolve('chevrotain'); // .../lib/s
 const chevrotain = (await import(pathToFileURL(join(dirname(entry), '..', 'chevrotain.mjs')).href)) as Chevrotain;
 
 export const { CstParser, EOF, LLkLookaheadStrategy, Lexer, createToken, createTokenInstance, tokenMatcher } = chevrotain;
-// the grammar's node classes and the LL(k) analysis, for the lookahead cache (grammar/lookahead.ts)
+// the grammar's node classes and the LL(k) analysis, for the grammar cache (grammar/lookahead.ts)
 export const {
   Alternation,
+  Alternative,
   Option,
   Repetition,
   RepetitionMandatory,
   RepetitionMandatoryWithSeparator,
   RepetitionWithSeparator,
   NonTerminal,
+  Rule,
+  Terminal,
+  VERSION,
   getLookaheadPaths,
   serializeGrammar,
 } = chevrotain;

@@ -17,7 +17,7 @@
 
 import { createHash } from 'node:crypto';
 import type { ILookaheadStrategy, IOrAlt, IToken, OptionalProductionType, Rule, TokenType } from 'chevrotain';
-import { Alternation, LLkLookaheadStrategy, NonTerminal, Option, Repetition, RepetitionMandatory, RepetitionMandatoryWithSeparator, RepetitionWithSeparator, getLookaheadPaths, serializeGrammar } from './chevrotain.js';
+import { Alternation, Alternative, LLkLookaheadStrategy, NonTerminal, Option, Repetition, RepetitionMandatory, RepetitionMandatoryWithSeparator, RepetitionWithSeparator, Rule as RuleClass, Terminal, VERSION, getLookaheadPaths, serializeGrammar } from './chevrotain.js';
 
 /** Token types by name for each path: decision key -> alternatives -> paths -> token names. */
 export type LookaheadPaths = Record<string, string[][][]>;
@@ -25,6 +25,10 @@ export type LookaheadPaths = Record<string, string[][][]>;
 export interface LookaheadCache {
   readonly fingerprint: string;
   readonly paths: LookaheadPaths;
+  /** `sourceFingerprint` of the compiled parser the recorded grammar below came from. */
+  readonly source?: string;
+  /** The recorded grammar (`serializeGast`), as JSON text. */
+  readonly gast?: string;
 }
 
 type ProdType = 'Alternation' | OptionalProductionType;
@@ -138,9 +142,13 @@ export class CachedLookahead implements ILookaheadStrategy {
     this.inner = new LLkLookaheadStrategy({ maxLookahead });
   }
 
-  /** Turns the cache on when it was computed from `rules`; returns whether it was. */
-  useCache(cache: LookaheadCache, rules: readonly Rule[], maxLookahead: number, tokens: ReadonlyMap<string, TokenType>): boolean {
-    if (cache.fingerprint !== grammarFingerprint(rules, maxLookahead)) return false;
+  /**
+   * Turns the cache on when it was computed from `rules`; returns whether it was. `trusted`:
+   * the rules were loaded from this same cache (`loadGast`), so they match it by construction
+   * and the fingerprint (serializing and hashing the whole grammar) is not computed.
+   */
+  useCache(cache: LookaheadCache, rules: readonly Rule[], maxLookahead: number, tokens: ReadonlyMap<string, TokenType>, trusted = false): boolean {
+    if (!trusted && cache.fingerprint !== grammarFingerprint(rules, maxLookahead)) return false;
     this.cache = cache.paths;
     this.tokens = tokens;
     return true;
@@ -212,4 +220,99 @@ export function computeLookaheadCache(rules: readonly Rule[], maxLookahead: numb
   };
   for (const rule of rules) visit(rule, rule);
   return { fingerprint: grammarFingerprint(rules, maxLookahead), paths };
+}
+
+// ---------------------------------------------------------------------------------------
+// The recorded grammar
+//
+// chevrotain learns a parser's grammar by recording it: performSelfAnalysis runs every rule
+// once with the DSL methods (CONSUME, SUBRULE, OR, ...) replaced by recorders, which build the
+// grammar's productions (its GAST). That took about 65 ms of every `weir` start. The
+// productions depend only on the parser class's code, so `npm run lookahead` stores them too,
+// with a fingerprint of the compiled class's source text; the parser loads them instead of
+// recording when the fingerprint matches (grammar/parser.ts: topLevelRuleRecord). Any edit to
+// the class, to the tokens or to chevrotain's version changes the fingerprint, and the parser
+// records as before. test/unit/parser-lookahead.test.ts checks that the stored productions
+// equal recorded ones, field by field.
+
+/** One production: its class, its own fields (token types by name), its children. */
+export type GastNode = [kind: string, fields: Record<string, string | number | boolean>, children?: GastNode[]];
+
+const NODE_KINDS: ReadonlyArray<[new (options: never) => object, string]> = [
+  [RuleClass, 'Rule'],
+  [NonTerminal, 'NonTerminal'],
+  [Terminal, 'Terminal'],
+  [Alternative, 'Alternative'],
+  [Alternation, 'Alternation'],
+  [Option, 'Option'],
+  [Repetition, 'Repetition'],
+  [RepetitionMandatory, 'RepetitionMandatory'],
+  [RepetitionWithSeparator, 'RepetitionWithSeparator'],
+  [RepetitionMandatoryWithSeparator, 'RepetitionMandatoryWithSeparator'],
+];
+/** Fields holding a token type; stored by the token's name. */
+const TOKEN_FIELDS: ReadonlySet<string> = new Set(['terminalType', 'separator']);
+
+function serializeNode(node: object): GastNode {
+  const kind = NODE_KINDS.find(([cls]) => node.constructor === cls)?.[1];
+  if (kind === undefined) throw new Error(`grammar cache: unknown production class ${node.constructor.name}`);
+  const fields: Record<string, string | number | boolean> = {};
+  for (const [key, value] of Object.entries(node)) {
+    // children are stored below; a NonTerminal's referenced rule is linked again by name
+    if (key === '_definition' || key === 'referencedRule' || value === undefined) continue;
+    if (TOKEN_FIELDS.has(key)) fields[key] = (value as TokenType).name;
+    else if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') fields[key] = value;
+    else throw new Error(`grammar cache: ${kind}.${key} is not a plain value`);
+  }
+  if (kind === 'NonTerminal' || kind === 'Terminal') return [kind, fields];
+  return [kind, fields, (node as { definition: object[] }).definition.map(serializeNode)];
+}
+
+/** The rules' productions as plain data, every field the recording set (see `loadGast`). */
+export function serializeGast(rules: readonly Rule[]): GastNode[] {
+  return rules.map(serializeNode);
+}
+
+/**
+ * Rebuilds recorded rules from `serializeGast`'s data: each production an object of its own
+ * class with the same own fields the recorder gave it (the data holds all of them, defaults
+ * included, so the constructors, which are slow, are not run). NonTerminals are left unlinked:
+ * chevrotain's resolver links them by name, as it does after recording.
+ */
+export function loadGast(data: readonly GastNode[], tokens: ReadonlyMap<string, TokenType>): Map<string, Rule> {
+  const prototypes = new Map<string, object>(NODE_KINDS.map(([cls, kind]) => [kind, cls.prototype as object]));
+  const build = ([kind, fields, children]: GastNode): object => {
+    const proto = prototypes.get(kind);
+    if (proto === undefined) throw new Error(`grammar cache: unknown production class ${kind}`);
+    const node = Object.create(proto) as Record<string, unknown>;
+    // a Terminal has no definition; a NonTerminal's own (unused) one is [], as its constructor makes it
+    if (kind === 'NonTerminal') node['_definition'] = [];
+    else if (children !== undefined) node['_definition'] = children.map(build);
+    for (const key in fields) {
+      const value = fields[key]!;
+      if (TOKEN_FIELDS.has(key)) {
+        const type = tokens.get(String(value));
+        if (type === undefined) throw new Error(`grammar cache: unknown token ${String(value)}`);
+        node[key] = type;
+      } else node[key] = value;
+    }
+    return node;
+  };
+  return new Map(data.map((node) => {
+    const rule = build(node) as Rule;
+    return [rule.name, rule];
+  }));
+}
+
+/**
+ * Identifies the code a recording would run: the parser class's compiled source text, the
+ * token vocabulary (names, labels, patterns, categories) and chevrotain's version.
+ */
+export function sourceFingerprint(parserClass: abstract new (...args: never[]) => unknown, tokens: readonly TokenType[], maxLookahead: number): string {
+  const hash = createHash('sha256').update(Function.prototype.toString.call(parserClass));
+  for (const t of tokens) {
+    const pattern = t.PATTERN instanceof RegExp ? `/${t.PATTERN.source}/${t.PATTERN.flags}` : String(t.PATTERN);
+    hash.update(`|${t.name}:${String(t.LABEL)}:${pattern}:${(t.CATEGORIES ?? []).map((c) => c.name).join(',')}`);
+  }
+  return hash.update(`|k=${maxLookahead}|chevrotain ${VERSION}|gast-v1`).digest('hex').slice(0, 32);
 }

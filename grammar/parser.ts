@@ -32,9 +32,9 @@
 // 5. Aliases without AS accept identifiers and non-reserved words except OFFSET (which may
 //    start the next clause); see grammar/tokens.ts.
 
-import type { IToken, TokenType } from 'chevrotain';
+import type { IToken, Rule, TokenType } from 'chevrotain';
 import { CstParser, tokenMatcher } from './chevrotain.js';
-import { CachedLookahead, type LookaheadCache } from './lookahead.js';
+import { CachedLookahead, loadGast, sourceFingerprint, type GastNode, type LookaheadCache } from './lookahead.js';
 import { LOOKAHEAD_CACHE } from './lookahead-cache.js';
 import * as T from './tokens.js';
 
@@ -56,16 +56,34 @@ export const MAX_LOOKAHEAD = 3;
 
 const TOKENS_BY_NAME: ReadonlyMap<string, TokenType> = new Map(T.allTokens.map((t) => [t.name, t]));
 
+/** chevrotain's recorder of one rule (a parser method its typings do not declare). */
+type RecordRule = (this: unknown, name: string, def: () => void) => Rule;
+
+export interface SqlParserOptions {
+  /** Run chevrotain's grammar checks (and record the grammar: they check the recording). */
+  readonly validate?: boolean;
+  /** The lookahead and grammar cache; null: none (everything computed as chevrotain does). */
+  readonly cache?: LookaheadCache | null;
+  /**
+   * Where the grammar's productions come from: 'auto' (the default) loads them from the cache
+   * when it was stored from this compiled class, else records them; 'record' always records;
+   * 'cache' loads them without the source check (tests, whose compiler differs from tsc's).
+   */
+  readonly grammar?: 'auto' | 'record' | 'cache';
+}
+
 export class SqlParser extends CstParser {
   /** Built on first use: chevrotain's BACKTRACK must not run while the grammar is recorded. */
   private backtrackParenthesizedQuery: (() => boolean) | undefined;
+  /** The productions loaded from the cache, used by `topLevelRuleRecord` during the analysis. */
+  private loadedGast: Map<string, Rule> | undefined;
 
   /**
    * `validate` runs chevrotain's grammar checks (ambiguities, left recursion, ...). They cost
    * ~70 ms at every start, so the shared parser skips them; test/unit/parser.test.ts builds
    * one with them on.
    */
-  constructor(opts: { validate?: boolean; cache?: LookaheadCache | null } = {}, lookahead = new CachedLookahead(MAX_LOOKAHEAD)) {
+  constructor(opts: SqlParserOptions = {}, lookahead = new CachedLookahead(MAX_LOOKAHEAD)) {
     super([...T.allTokens], {
       nodeLocationTracking: 'full',
       maxLookahead: MAX_LOOKAHEAD,
@@ -73,10 +91,44 @@ export class SqlParser extends CstParser {
       recoveryEnabled: false,
       skipValidations: opts.validate !== true,
     });
-    this.performSelfAnalysis();
     const cache = opts.cache === undefined ? LOOKAHEAD_CACHE : opts.cache;
-    this.lookaheadCached = cache !== null && lookahead.useCache(cache, Object.values(this.getGAstProductions()), MAX_LOOKAHEAD, TOKENS_BY_NAME);
+    const mode = opts.validate === true ? 'record' : (opts.grammar ?? 'auto');
+    if (cache?.gast !== undefined && mode !== 'record' && (mode === 'cache' || cache.source === sourceFingerprint(SqlParser, T.allTokens, MAX_LOOKAHEAD))) {
+      const loaded = loadGast(JSON.parse(cache.gast) as GastNode[], TOKENS_BY_NAME);
+      const ruleNames = (this as unknown as { definedRulesNames: string[] }).definedRulesNames;
+      if (loaded.size === ruleNames.length && ruleNames.every((name) => loaded.has(name))) this.loadedGast = loaded;
+    }
+    this.performSelfAnalysis();
+    this.grammarCached = this.loadedGast !== undefined;
+    this.loadedGast = undefined;
+    this.lookaheadCached = cache !== null && lookahead.useCache(cache, Object.values(this.getGAstProductions()), MAX_LOOKAHEAD, TOKENS_BY_NAME, this.grammarCached);
   }
+
+  /**
+   * chevrotain's recording of one rule, called by performSelfAnalysis; a rule loaded from the
+   * cache is returned instead (see grammar/lookahead.ts, "The recorded grammar").
+   */
+  topLevelRuleRecord(name: string, def: () => void): Rule {
+    const loaded = this.loadedGast?.get(name);
+    if (loaded !== undefined) return loaded;
+    return ((CstParser.prototype as unknown as { topLevelRuleRecord: RecordRule }).topLevelRuleRecord).call(this, name, def);
+  }
+
+  /**
+   * chevrotain puts recording versions of the DSL methods on the parser for the recording, and
+   * deletes them after (which left the parser object in slow dictionary mode and cost ~15 ms);
+   * with every rule loaded from the cache nothing is recorded, so neither is needed.
+   */
+  enableRecording(): void {
+    if (this.loadedGast === undefined) (CstParser.prototype as unknown as { enableRecording(): void }).enableRecording.call(this);
+  }
+
+  disableRecording(): void {
+    if (this.loadedGast === undefined) (CstParser.prototype as unknown as { disableRecording(): void }).disableRecording.call(this);
+  }
+
+  /** Whether the grammar's productions were loaded from grammar/lookahead-cache.ts, not recorded. */
+  readonly grammarCached: boolean;
 
   /** Whether decisions use the paths of grammar/lookahead-cache.ts (it matches this grammar). */
   readonly lookaheadCached: boolean;

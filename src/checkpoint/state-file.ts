@@ -20,9 +20,10 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs';
-import { Packr } from 'msgpackr';
+import type { Packr } from 'msgpackr';
 import xxhash from 'xxhash-wasm';
 import { WeirError } from '../common/errors.js';
+import { msgpackr } from '../common/msgpack.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 
 export const MAGIC = Buffer.from('WEIRSTAT');
@@ -41,7 +42,11 @@ const PIECE = 8 << 20;
 const MAX_READ_V1 = 0x7fffffff;
 
 // moreTypes: typed arrays other than Uint8Array round-trip (without it they are silently corrupted)
-const packr = new Packr({ moreTypes: true });
+let packrInstance: Packr | undefined;
+/** Made on first use: msgpackr is loaded only when a state file is written or read. */
+function packr(): Packr {
+  return (packrInstance ??= new (msgpackr().Packr)({ moreTypes: true }));
+}
 const { create64 } = await xxhash();
 
 const TA = '\u0000weir-typed';
@@ -118,13 +123,13 @@ export function encodeState(s: OperatorSnapshot, sink: ByteSink): { bytes: numbe
   header.writeUInt32LE(STATE_VERSION, MAGIC.length);
   put(header);
   const big: unknown[] = [];
-  const skeleton = packr.pack(extract({ keyed: s.keyed, operator: s.operator }, big));
+  const skeleton = packr().pack(extract({ keyed: s.keyed, operator: s.operator }, big));
   frameHeader(skeleton.length);
   put(skeleton);
   for (const b of big) {
     if (Array.isArray(b)) {
       for (let i = 0; i < b.length; i += SLICE) {
-        const packed = packr.pack(b.slice(i, i + SLICE));
+        const packed = packr().pack(b.slice(i, i + SLICE));
         frameHeader(packed.length);
         put(packed);
       }
@@ -238,7 +243,7 @@ function decodeV2(src: ByteSource, file: string, header: Uint8Array): OperatorSn
   };
   const unpack = (b: Buffer, what: string): unknown => {
     try {
-      return packr.unpack(b);
+      return packr().unpack(b);
     } catch {
       throw new WeirError('checkpoint', `${file} fails its checksum (${what} does not decode)`);
     }
@@ -296,7 +301,7 @@ function decodeV1(buf: Buffer, file: string): OperatorSnapshot {
   if (buf.length < HEADER + V1_HASH) throw new WeirError('checkpoint', `${file} is truncated`);
   const body = buf.subarray(0, buf.length - V1_HASH);
   if (!createHash('sha256').update(body).digest().equals(buf.subarray(buf.length - V1_HASH))) throw new WeirError('checkpoint', `${file} fails its checksum`);
-  const v = packr.unpack(buf.subarray(HEADER, buf.length - V1_HASH)) as { keyed: [number, unknown[]][]; operator: unknown };
+  const v = packr().unpack(buf.subarray(HEADER, buf.length - V1_HASH)) as { keyed: [number, unknown[]][]; operator: unknown };
   return { keyed: new Map(v.keyed), operator: v.operator };
 }
 

@@ -4,7 +4,6 @@ import { Command, CommanderError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import pc from 'picocolors';
-import { createLogUpdate } from 'log-update';
 import { WeirError, formatError, stackFrames } from '../common/errors.js';
 import type { SourceText } from '../common/errors.js';
 import { Session, checkOneTimeZone } from '../sql/session.js';
@@ -176,7 +175,8 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
     },
   };
   const showProgress = !opts.quiet && io.err.isTTY === true;
-  const status = showProgress ? createLogUpdate(io.err as NodeJS.WriteStream) : null;
+  // log-update (and the terminal libraries under it) is loaded only for a progress line on a terminal
+  const status = showProgress ? (await import('log-update')).createLogUpdate(io.err as NodeJS.WriteStream) : null;
   const jobId = `${basename(path).replace(/\.sql$/i, '')}-${Date.now()}`;
   let lastCheckpoint = '';
   let lastRestart = '';

@@ -238,7 +238,8 @@ export function parseTimeZone(value: string): TimeZoneRules | string {
   return new RegionZone(v);
 }
 
-let current: TimeZoneRules = new FixedOffsetZone('UTC', 0);
+/** undefined: not resolved yet (see setSessionTimeZone). */
+let current: TimeZoneRules | undefined = new FixedOffsetZone('UTC', 0);
 let currentKey = 'UTC';
 const byId = new Map<string, TimeZoneRules>();
 
@@ -257,11 +258,13 @@ export function timeZoneById(value: string): TimeZoneRules {
 /** Sets the process's session zone; the value was checked by parseTimeZone when it was SET. */
 export function setSessionTimeZone(value: string): void {
   if (value === currentKey) return;
-  current = timeZoneById(value);
+  // resolved when first read: 'default' asks Intl for the machine's zone, which loaded ICU's
+  // time zone data (~10 ms) at the start of every run, most of which never read it
+  current = undefined;
   currentKey = value;
 }
 
 /** The session zone, as set last (read when kernels, formats and operators are built). */
 export function sessionTimeZone(): TimeZoneRules {
-  return current;
+  return (current ??= timeZoneById(currentKey));
 }

@@ -29,10 +29,10 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { pack, unpack } from 'msgpackr';
 import type { Column, Scalar } from '../common/batch.js';
 import { ColumnBuilder } from '../common/batch.js';
 import { WeirError, bindError, internalError } from '../common/errors.js';
+import { msgpackr } from '../common/msgpack.js';
 import type { Span } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, INT32_MIN, T, physicalKind, typeToString } from '../common/types.js';
@@ -458,11 +458,11 @@ export class UdafRunner {
 
   /** An accumulator as text, for the partial rows of a two-phase aggregation. */
   encode(acc: unknown): string {
-    return Buffer.from(pack(this.save(acc))).toString('base64');
+    return Buffer.from(msgpackr().pack(this.save(acc))).toString('base64');
   }
 
   decode(text: string): unknown {
-    return this.load(unpack(Buffer.from(text, 'base64')));
+    return this.load(msgpackr().unpack(Buffer.from(text, 'base64')));
   }
 }
 

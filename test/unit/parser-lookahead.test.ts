@@ -2,9 +2,11 @@
 // build time rather than at every start. These tests keep the cache in step with the grammar
 // and check that cached decisions choose what chevrotain's own analysis chooses.
 import { describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { IOrAlt, OptionalProductionType, Rule, TokenType } from 'chevrotain';
 import { EOF, LLkLookaheadStrategy } from '../../grammar/chevrotain.js';
-import { CachedLookahead, computeLookaheadCache } from '../../grammar/lookahead.js';
+import { CachedLookahead, computeLookaheadCache, loadGast, serializeGast } from '../../grammar/lookahead.js';
 import { LOOKAHEAD_CACHE } from '../../grammar/lookahead-cache.js';
 import { MAX_LOOKAHEAD, SqlParser, sqlParser } from '../../grammar/parser.js';
 import * as T from '../../grammar/tokens.js';
@@ -20,6 +22,40 @@ describe('the lookahead cache', () => {
     expect(sqlParser.lookaheadCached).toBe(true);
   });
 
+  it('holds the recorded grammar, field by field, and rebuilds it as recorded', () => {
+    const recorded = Object.values(new SqlParser({ cache: null }).getGAstProductions());
+    const stored = JSON.parse(LOOKAHEAD_CACHE.gast!) as ReturnType<typeof serializeGast>;
+    // serializeGast keeps each production's class and every own field (it throws on any it
+    // cannot store), so this fails when the grammar changed and the cache was not regenerated
+    expect(stored).toEqual(serializeGast(recorded));
+    const byName = new Map<string, TokenType>([...T.allTokens, EOF].map((t) => [t.name, t]));
+    const loaded = [...loadGast(stored, byName).values()];
+    expect(serializeGast(loaded)).toEqual(serializeGast(recorded));
+    // token types are the very objects the lexer produces, not copies
+    const terminal = JSON.stringify(stored).includes('"terminalType":"SELECT"');
+    expect(terminal).toBe(true);
+    const find = (node: unknown): unknown => {
+      const n = node as { terminalType?: TokenType; definition?: unknown[] };
+      if (n.terminalType?.name === 'SELECT') return n.terminalType;
+      for (const c of n.definition ?? []) {
+        const f = find(c);
+        if (f !== undefined) return f;
+      }
+      return undefined;
+    };
+    expect(loaded.map(find).find((t) => t !== undefined)).toBe(T.SELECT);
+  });
+
+  it('the built parser that `weir` runs loads its grammar from the cache instead of recording it', () => {
+    // vitest compiles (and rewrites the imports of) what it loads, so its parser does not match
+    // the cache's source fingerprint and records; bin/weir.js runs tsc's output in dist/, which
+    // a plain node process loads as is (~0.3 s)
+    const script = "const { sqlParser: p } = await import(process.argv[1]); console.log(JSON.stringify([p.grammarCached, p.lookaheadCached]))";
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script, fileURLToPath(new URL('../../dist/grammar/parser.js', import.meta.url))], { encoding: 'utf8' });
+    expect(JSON.parse(out), 'dist/ is stale or the cache is: run `npm run lookahead`').toEqual([true, true]);
+    expect(sqlParser.grammarCached).toBe(false);
+  });
+
   it('is refused when it was made from another grammar', () => {
     const stale = { fingerprint: 'not-this-grammar', paths: LOOKAHEAD_CACHE.paths };
     expect(new SqlParser({ cache: stale }).lookaheadCached).toBe(false);
@@ -28,8 +64,10 @@ describe('the lookahead cache', () => {
   it('parses as the uncached parser does, errors included', () => {
     const cached = new SqlParser();
     const uncached = new SqlParser({ cache: null });
+    const loaded = new SqlParser({ grammar: 'cache' });
     expect(cached.lookaheadCached).toBe(true);
     expect(uncached.lookaheadCached).toBe(false);
+    expect(loaded.grammarCached && loaded.lookaheadCached).toBe(true);
     const inputs = [
       'SELECT 1',
       "CREATE TABLE t (a INT, ts TIMESTAMP(3), r ROW<x INT, y ARRAY<STRING>>, WATERMARK FOR ts AS ts - INTERVAL '1' SECOND, PRIMARY KEY (a) NOT ENFORCED) WITH ('connector' = 'datagen')",
@@ -49,6 +87,11 @@ describe('the lookahead cache', () => {
         return { cst: JSON.stringify(cst), errors: p.errors.map((e) => `${e.name}: ${e.message} @${e.token.startOffset}`) };
       };
       expect(run(cached), text).toEqual(run(uncached));
+      expect(run(loaded), text).toEqual(run(uncached));
+      // completion walks the grammar's productions
+      const tokens = lex(text);
+      const assist = (p: SqlParser) => p.computeContentAssist('script', tokens).map((s) => `${s.nextTokenType.name}@${s.ruleStack.join('/')}`).sort();
+      expect(assist(loaded), text).toEqual(assist(uncached));
     }
   });
 

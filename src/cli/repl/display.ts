@@ -6,7 +6,7 @@
 // No function here cuts a value: a value wider than the screen makes its line wider (the
 // terminal wraps it), or the caller shows fewer columns or records instead.
 
-import stringWidth from 'string-width';
+import { createRequire } from 'node:module';
 import type { Batch } from '../../common/batch.js';
 import { formatCell } from '../../common/display.js';
 import type { DataType } from '../../common/types.js';
@@ -27,9 +27,20 @@ export type Cell = string | null;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
+type StringWidth = (s: string) => number;
+
+/**
+ * string-width, loaded when the first text that is not printable ASCII is measured: with its
+ * Unicode tables it cost ~15-30 ms of every start (issue 13: start-up). It is an ES module;
+ * where Node cannot require one synchronously (before 20.19) it is imported at load as before.
+ */
+let stringWidth: StringWidth | undefined = (process.features as { require_module?: boolean }).require_module === true ? undefined : (await import('string-width')).default;
+
 /** Columns a text takes on a terminal. */
 export function displayWidth(s: string): number {
-  return PRINTABLE_ASCII.test(s) ? s.length : stringWidth(s);
+  if (PRINTABLE_ASCII.test(s)) return s.length;
+  stringWidth ??= (createRequire(import.meta.url)('string-width') as { default: StringWidth }).default;
+  return stringWidth(s);
 }
 
 export function padEnd(s: string, w: number): string {
