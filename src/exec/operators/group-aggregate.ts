@@ -256,7 +256,11 @@ export class GroupAggregateOperator implements Operator {
     if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
     const b = this.out;
     if (this.fullEvery > 0) for (let t = 0; t < tc; t++) this.markDirty(touched[t]!);
+    // A group adds at most two rows (-U, +U): flushing before a pair could pass batchSize keeps
+    // output batches, and so the builder's columns, at batchSize rows (not doubled for one row).
+    const flushAt = Math.max(1, this.batchSize - 1);
     for (let t = 0; t < tc; t++) {
+      if (b.length >= flushAt) out.emit(b.finish());
       const slot = touched[t]!;
       const base = t * aggCount;
       if (this.rowCount[slot]! <= 0) {
@@ -278,7 +282,6 @@ export class GroupAggregateOperator implements Operator {
           this.emitNow(b, slot, RowKind.UpdateAfter);
         }
       }
-      if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
   }
