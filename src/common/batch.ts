@@ -376,7 +376,8 @@ export class ColumnBuilder {
 /** Assembles output batches row by row, with an optional changelog column. */
 export class BatchBuilder {
   readonly cols: ColumnBuilder[];
-  private ops: number[] | null = null;
+  /** Row kinds, once a row is not an insert (null until then: an insert-only batch has no ops). */
+  private ops: Uint8Array | null = null;
   private n = 0;
 
   constructor(readonly types: readonly DataType[]) {
@@ -389,9 +390,19 @@ export class BatchBuilder {
 
   /** Call after pushing one value to every column. */
   endRow(kind: RowKind = RowKind.Insert): void {
-    if (kind !== RowKind.Insert && this.ops === null) this.ops = new Array<number>(this.n).fill(0);
-    if (this.ops !== null) this.ops.push(kind);
-    this.n++;
+    let ops = this.ops;
+    if (ops === null) {
+      if (kind === RowKind.Insert) {
+        this.n++;
+        return;
+      }
+      ops = this.ops = new Uint8Array(Math.max(64, this.n * 2)); // earlier rows: inserts (0)
+    } else if (this.n === ops.length) {
+      const g = new Uint8Array(ops.length * 2);
+      g.set(ops);
+      ops = this.ops = g;
+    }
+    ops[this.n++] = kind;
   }
 
   pushRow(row: readonly Scalar[], kind: RowKind = RowKind.Insert): void {
@@ -403,7 +414,7 @@ export class BatchBuilder {
     const batch: Batch = {
       length: this.n,
       columns: this.cols.map((c) => c.finish()),
-      ops: this.ops === null ? null : Uint8Array.from(this.ops),
+      ops: this.ops === null ? null : this.ops.subarray(0, this.n),
     };
     this.ops = null;
     this.n = 0;

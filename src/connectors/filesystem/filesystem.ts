@@ -201,6 +201,8 @@ class FileReader implements SourceReader {
   private handle: FileHandle | null = null;
   private decoder: RecordDecoder | null = null;
   private readOffset = 0;
+  /** The read of the chunk at readOffset, started while the previous chunk was decoded. */
+  private ahead: Promise<{ buf: Buffer; bytesRead: number }> | null = null;
   private eof = false;
   private readonly done = new Set<string>();
   private skippedBefore = 0;
@@ -326,6 +328,7 @@ class FileReader implements SourceReader {
       if (this.eof) {
         // file exhausted
         this.skippedBefore += d.skippedRecords;
+        await this.dropAhead();
         await this.handle?.close();
         this.handle = null;
         this.decoder = null;
@@ -333,10 +336,9 @@ class FileReader implements SourceReader {
         this.index++;
         continue;
       }
-      // A fresh buffer per read: the decoder may keep referring to a chunk (a record split
-      // across chunks), so buffers are never reused.
-      const buf = Buffer.allocUnsafeSlow(CHUNK);
-      const { bytesRead } = await this.handle!.read(buf, 0, CHUNK, this.readOffset);
+      const ahead = this.ahead;
+      this.ahead = null;
+      const { buf, bytesRead } = await (ahead ?? this.readAt(this.readOffset));
       if (bytesRead === 0) {
         this.eof = true;
         d.finish();
@@ -344,7 +346,26 @@ class FileReader implements SourceReader {
       }
       d.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead), this.readOffset);
       this.readOffset += bytesRead;
+      // Read the next chunk while this one is decoded (the read runs on libuv's thread pool),
+      // so the task does not wait for the disk between chunks. A short read is the end of
+      // the file as far as it is known: the next read then comes when it is needed.
+      if (bytesRead === CHUNK) this.ahead = this.readAt(this.readOffset);
     }
+  }
+
+  /** The chunk at `offset`, in a fresh buffer: the decoder may keep referring to a chunk (a record split across chunks), so buffers are never reused. */
+  private readAt(offset: number): Promise<{ buf: Buffer; bytesRead: number }> {
+    const buf = Buffer.allocUnsafeSlow(CHUNK);
+    const p = this.handle!.read(buf, 0, CHUNK, offset).then((r) => ({ buf, bytesRead: r.bytesRead }));
+    p.catch(() => undefined); // a read ahead nobody awaits (the job stopped) is no unhandled rejection
+    return p;
+  }
+
+  /** Waits for a read ahead before its file handle closes. */
+  private async dropAhead(): Promise<void> {
+    const a = this.ahead;
+    this.ahead = null;
+    if (a !== null) await a.catch(() => undefined);
   }
 
   position(): SourcePosition {
@@ -363,6 +384,7 @@ class FileReader implements SourceReader {
   }
 
   async close(): Promise<void> {
+    await this.dropAhead();
     await this.handle?.close();
     this.handle = null;
   }

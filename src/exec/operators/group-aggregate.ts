@@ -59,8 +59,12 @@ export class GroupAggregateOperator implements Operator {
   private retR: Int32Array = new Int32Array(0);
   /** Per batch: the touched slots, and the results each had before the batch (flat, reused). */
   private touched: Int32Array = new Int32Array(0);
+  /** Per batch: each row's slot. */
+  private rowSlot: Int32Array = new Int32Array(0);
   private hadOld: Uint8Array = new Uint8Array(0);
   private readonly oldVals: Scalar[] = [];
+  /** The output rows of a batch; reused, so its columns start at the size the last batch needed. */
+  private readonly out: BatchBuilder;
   /** Processing time each slot was last touched (state TTL). */
   private lastTouch: Float64Array = new Float64Array(0);
   private lastExpiry = 0;
@@ -93,6 +97,7 @@ export class GroupAggregateOperator implements Operator {
     private readonly fullEvery = 0,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
+    this.out = new BatchBuilder(outputTypes);
     const k = this.slots.keys;
     this.colGroups = keys.length >= 2 || (keys.length === 1 && k.isComposite(0)) ? new ColumnKeyIndex(keys, k) : null;
   }
@@ -180,10 +185,10 @@ export class GroupAggregateOperator implements Operator {
       this.retR = new Int32Array(n);
       this.touched = new Int32Array(n);
       this.hadOld = new Uint8Array(n);
+      this.rowSlot = new Int32Array(n);
     }
     const cg = this.colGroups;
     if (cg !== null) cg.prepare(batch);
-    const keyAt = cg === null ? this.slots.keys.keyFn(batch) : null;
     const ops = batch.ops;
     const accs = this.slots.accs;
     const aggCount = accs.length;
@@ -194,40 +199,68 @@ export class GroupAggregateOperator implements Operator {
     const epoch = ++this.epoch;
     let a = 0;
     let r = 0;
-    for (let i = 0; i < n; i++) {
-      let slot: number;
-      if (cg !== null) {
-        slot = cg.find(i);
-        if (slot < 0) slot = this.newColumnSlot(batch, i);
-      } else {
-        const key = keyAt!(i);
-        slot = this.groups.get(key);
-        if (slot < 0) slot = this.newSlot(key, batch, i);
+    // first each row's slot (new groups made as met), then the bookkeeping per row
+    const rowSlot = this.rowSlot;
+    const single = cg === null && this.slots.keys.size === 1 ? batch.columns[this.slots.keys.columns[0]!]! : null;
+    if (single !== null && single.nulls === null && single.values instanceof Float64Array) {
+      // one numeric key column without NULLs (the common case): a lean loop, no key function
+      const kv = single.values;
+      const groups = this.groups;
+      for (let i = 0; i < n; i++) {
+        const key = kv[i]!;
+        const slot = groups.getNumber(key);
+        rowSlot[i] = slot >= 0 ? slot : this.newSlot(key, batch, i);
       }
-      if (this.stamp[slot] !== epoch) {
-        this.stamp[slot] = epoch;
-        if (this.emitted[slot] === 1) {
+    } else {
+      const keyAt = cg === null ? this.slots.keys.keyFn(batch) : null;
+      for (let i = 0; i < n; i++) {
+        let slot: number;
+        if (cg !== null) {
+          slot = cg.find(i);
+          if (slot < 0) slot = this.newColumnSlot(batch, i);
+        } else {
+          const key = keyAt!(i);
+          slot = this.groups.get(key);
+          if (slot < 0) slot = this.newSlot(key, batch, i);
+        }
+        rowSlot[i] = slot;
+      }
+    }
+    const stamp = this.stamp;
+    const emitted = this.emitted;
+    const rowCount = this.rowCount;
+    const addS = this.addS;
+    const addR = this.addR;
+    for (let i = 0; i < n; i++) {
+      const slot = rowSlot[i]!;
+      if (stamp[slot] !== epoch) {
+        stamp[slot] = epoch;
+        if (emitted[slot] === 1) {
           hadOld[tc] = 1;
           for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
         } else hadOld[tc] = 0;
         touched[tc++] = slot;
       }
       if (ops === null || isAccumulate(ops[i]!)) {
-        this.addS[a] = slot;
-        this.addR[a++] = i;
-        this.rowCount[slot]!++;
+        addS[a] = slot;
+        addR[a++] = i;
+        rowCount[slot]!++;
       } else {
         this.retS[r] = slot;
         this.retR[r++] = i;
-        this.rowCount[slot]!--;
+        rowCount[slot]!--;
       }
     }
-    if (a > 0) this.slots.add(this.addS, this.addR, a, batch.columns);
+    if (a > 0) this.slots.add(addS, addR, a, batch.columns);
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
     if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
-    const b = new BatchBuilder(this.outputTypes);
+    const b = this.out;
     if (this.fullEvery > 0) for (let t = 0; t < tc; t++) this.markDirty(touched[t]!);
+    // A group adds at most two rows (-U, +U): flushing before a pair could pass batchSize keeps
+    // output batches, and so the builder's columns, at batchSize rows (not doubled for one row).
+    const flushAt = Math.max(1, this.batchSize - 1);
     for (let t = 0; t < tc; t++) {
+      if (b.length >= flushAt) out.emit(b.finish());
       const slot = touched[t]!;
       const base = t * aggCount;
       if (this.rowCount[slot]! <= 0) {
@@ -249,7 +282,6 @@ export class GroupAggregateOperator implements Operator {
           this.emitNow(b, slot, RowKind.UpdateAfter);
         }
       }
-      if (b.length >= this.batchSize) out.emit(b.finish());
     }
     if (b.length > 0) out.emit(b.finish());
   }

@@ -72,6 +72,20 @@ export class KeyIndex {
     return this.strings?.get(key) ?? EMPTY;
   }
 
+  /** get() of a number key (no type test: a column's Float64Array values). */
+  getNumber(key: number): number {
+    if (key !== key) return this.nanSlot;
+    const t = this.table;
+    const mask = this.mask;
+    let h = hashNumber(key === 0 ? 0 : key) & mask;
+    for (;;) {
+      const s = t[2 * h + 1]!;
+      if (s === 0) return EMPTY;
+      if (t[2 * h] === key) return s - 1;
+      h = (h + 1) & mask;
+    }
+  }
+
   /** Maps `key` to `slot` (slot >= 0), replacing an earlier mapping. */
   set(key: MapKey, slot: number): void {
     if (typeof key === 'number') {

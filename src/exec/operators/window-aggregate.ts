@@ -87,7 +87,14 @@ const MAX_PASS_PERIODS = 256;
 /** Entries in the window cache (a power of two). */
 const WINDOW_CACHE = 16;
 
+/**
+ * x mod m, in [0, m), for a window size or slide m (a positive whole number of ms). A time in
+ * ms is a safe integer: then x - floor(x / m) * m is exact (the rounded quotient cannot cross
+ * an integer below 2^53) and about three times as fast as `%` on doubles, which V8 leaves to
+ * a C call; other values take `%`.
+ */
 function floorMod(x: number, m: number): number {
+  if (Number.isSafeInteger(x)) return x - Math.floor(x / m) * m;
   const r = x % m;
   return r < 0 ? r + m : r;
 }
@@ -321,7 +328,49 @@ export class WindowAggregateOperator implements Operator {
       rows[m] = row;
       m++;
     };
-    if (w.kind === 'tumble') {
+    const keyCol = this.slots.keys.size === 1 ? batch.columns[this.slots.keys.columns[0]!]! : null;
+    if (w.kind === 'tumble' && !updating && keyCol !== null && keyCol.nulls === null && keyCol.values instanceof Float64Array) {
+      // TUMBLE (and a HOP's slices) over an insert-only input keyed by one numeric column
+      // without NULLs, the common case: assign inline, with no closure and no key function
+      const { size, offset } = w;
+      const kv = keyCol.values;
+      // (locals, not the variables the assign closure below captures, which live in a context)
+      let fm = 0;
+      let fEnd = NaN;
+      let fWin: OpenWindow | null = null;
+      const fSlots = this.slotBuf;
+      const fRows = this.rowBuf;
+      const fWm = wm;
+      const fLocal = local;
+      for (let i = 0; i < n; i++) {
+        if (tn !== null && tn[i] === 1) continue;
+        const t = tv[i]!;
+        const start = t - floorMod(t - offset, size);
+        const end = start + size;
+        if (end - 1 <= fWm) {
+          late++;
+          continue;
+        }
+        if (end !== fEnd) {
+          fWin = this.windowFor(start, end);
+          fEnd = end;
+        }
+        const win = fWin!;
+        win.rows++;
+        const key = kv[i]!;
+        let slot = win.groups.getNumber(key);
+        if (slot < 0) {
+          slot = fLocal ? this.slots.allocInGroup(batch, i, -1) : this.slots.allocFor(batch, i, this.ctx.maxParallelism);
+          win.groups.set(key, slot);
+          win.slots.push(slot);
+          this.place(slot, win);
+        }
+        fSlots[fm] = slot;
+        fRows[fm] = i;
+        fm++;
+      }
+      m = fm;
+    } else if (w.kind === 'tumble') {
       const { size, offset } = w;
       for (let i = 0; i < n; i++) {
         if (tn !== null && tn[i] === 1) continue;

