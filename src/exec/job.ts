@@ -424,7 +424,7 @@ export class Job {
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
       case 'local-group-aggregate':
-        return new LocalGroupAggregateOperator(types, s.keys, s.aggs, outTypes, s.adaptive);
+        return new LocalGroupAggregateOperator(types, s.keys, s.aggs, outTypes, s.adaptive, s.unshuffled === true);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
       case 'join': {

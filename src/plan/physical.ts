@@ -140,6 +140,12 @@ export type OperatorSpec =
       readonly aggs: readonly AggCall[];
       /** Absent: always pre-aggregates ('TWO_PHASE'). */
       readonly adaptive?: AdaptiveLocal;
+      /**
+       * The partial rows go to the global phase without a shuffle (both at parallelism 1, chained
+       * in one task): an adaptive local phase then passes rows straight on, since pre-aggregating
+       * would save no exchange. Not part of the state layout (the local phase holds no state).
+       */
+      readonly unshuffled?: boolean;
     }
   | {
       readonly kind: 'join';
@@ -470,11 +476,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
           const k = p.groupKeys.length;
           const inSchema = inNode.schema;
           const localSchema: Field[] = [...p.groupKeys.map((g) => ({ ...inSchema[g]!, rowtime: false })), ...p.aggs.map((a, i) => ({ name: `$partial${i}`, type: a.type, nullable: true, rowtime: false }))];
-          const localId = add({ kind: 'local-group-aggregate', keys: p.groupKeys, aggs: p.aggs, ...(aggPhase.strategy === 'AUTO' ? { adaptive: aggPhase.adaptive } : {}) }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
           const keys = p.groupKeys.map((_, i) => i);
+          const shuffle = exchange(keys, inNode.parallelism, parallelism);
+          const localId = add({ kind: 'local-group-aggregate', keys: p.groupKeys, aggs: p.aggs, ...(aggPhase.strategy === 'AUTO' ? { adaptive: aggPhase.adaptive } : {}), ...(shuffle.kind === 'forward' ? { unshuffled: true } : {}) }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
           // COUNT merges as a SUM0 of partial counts; SUM, SUM0, MIN and MAX as themselves
           const global: AggCall[] = p.aggs.map((a, i) => ({ fn: a.fn === 'count' || a.fn === 'count_star' ? 'sum0' : a.fn, args: [k + i], distinct: false, filter: undefined, type: a.type, name: a.name }));
-          return add({ kind: 'group-aggregate', keys, aggs: global, inputUpdating: false, global: true, ...ttl }, parallelism, [{ from: localId, partitioning: exchange(keys, inNode.parallelism, parallelism) }], p.schema, true);
+          return add({ kind: 'group-aggregate', keys, aggs: global, inputUpdating: false, global: true, ...ttl }, parallelism, [{ from: localId, partitioning: shuffle }], p.schema, true);
         }
         const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
         return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...ttl }, parallelism, [{ from: input, partitioning }], p.schema, true);
@@ -701,7 +708,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     }
     case 'local-group-aggregate': {
       const names = inNames();
-      return `LocalGroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}], preAggregate=${s.adaptive !== undefined ? 'ADAPTIVE' : 'ALWAYS'})`;
+      return `LocalGroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}], preAggregate=${s.adaptive === undefined ? 'ALWAYS' : s.unshuffled === true ? 'ADAPTIVE (no shuffle: passes rows on)' : 'ADAPTIVE'})`;
     }
     case 'join': {
       const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);

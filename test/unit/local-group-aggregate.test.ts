@@ -57,8 +57,8 @@ function onePhase(input: Batch[]): string[][] {
   });
 }
 
-function twoPhase(input: Batch[], adaptive: { sampleRows: number; minRowsPerPartial: number } | undefined): { log: string[][]; local: LocalGroupAggregateOperator; passed: number; partials: number } {
-  const local = new LocalGroupAggregateOperator(IN, [0], AGGS, OUT, adaptive);
+function twoPhase(input: Batch[], adaptive: { sampleRows: number; minRowsPerPartial: number } | undefined, unshuffled = false): { log: string[][]; local: LocalGroupAggregateOperator; passed: number; partials: number } {
+  const local = new LocalGroupAggregateOperator(IN, [0], AGGS, OUT, adaptive, unshuffled);
   const c = ctx();
   local.open(c);
   const global = new GroupAggregateOperator(OUT, [0], GLOBAL, false, OUT, 1024);
@@ -105,20 +105,35 @@ describe('two-phase updating GROUP BY', () => {
   });
 });
 
+describe('an unshuffled local phase (parallelism 1)', () => {
+  it('passes every row on (no fold, nothing counted as passed) and gives the same changelog', () => {
+    const input = batches(5);
+    const rows = input.reduce((a, b) => a + b.length, 0);
+    const two = twoPhase(input, { sampleRows: 50, minRowsPerPartial: 1.01 }, true);
+    expect(two.log).toEqual(onePhase(input));
+    expect(two.partials).toBe(rows);
+    expect(two.passed).toBe(0);
+    expect(two.local.switches).toBe(0);
+    // 'TWO_PHASE' (not adaptive) still pre-aggregates
+    expect(twoPhase(input, undefined, true).partials).toBeLessThan(rows / 2);
+  });
+});
+
 describe('planning the local phase', () => {
-  const plan = (sql: string, strategy?: string): string => {
+  const plan = (sql: string, strategy?: string, parallelism = 2): string => {
     const s = new Session();
     if (strategy !== undefined) s.options.set('table.optimizer.agg-phase-strategy', strategy);
     const sinks: SinkNode[] = [];
     const ddl = `CREATE TABLE t (k BIGINT, v BIGINT) WITH ('connector' = 'datagen', 'number-of-rows' = '10');
       CREATE TABLE o (k BIGINT, n BIGINT) WITH ('connector' = 'blackhole');`;
     for (const { result } of s.executeScript({ name: 't.sql', text: `${ddl}\n${sql}` })) if (result.kind === 'insert') sinks.push(...result.sinks);
-    return explainPhysical(s.physicalPlan(sinks, [], 2));
+    return explainPhysical(s.physicalPlan(sinks, [], parallelism));
   };
 
   it('splits COUNT / SUM / MIN / MAX over an append-only input', () => {
     const t = plan('INSERT INTO o SELECT k, COUNT(*) FROM t GROUP BY k;');
     expect(t).toContain('LocalGroupAggregate(groupBy=[k], aggs=[COUNT(*)], preAggregate=ADAPTIVE)');
+    expect(plan('INSERT INTO o SELECT k, COUNT(*) FROM t GROUP BY k;', undefined, 1)).toContain('preAggregate=ADAPTIVE (no shuffle: passes rows on)');
     expect(t).toMatch(/GlobalGroupAggregate\(groupBy=\[k\], aggs=\[SUM0\(/);
     expect(plan('INSERT INTO o SELECT k, MAX(v) FROM t GROUP BY k;', 'TWO_PHASE')).toContain('preAggregate=ALWAYS');
   });

@@ -58,11 +58,21 @@ export class LocalGroupAggregateOperator implements Operator {
     private readonly aggs: readonly AggCall[],
     private readonly outputTypes: readonly DataType[],
     private readonly adaptive: AdaptiveLocal | undefined,
+    /**
+     * The global phase is chained to this one without a shuffle (parallelism 1): folding rows
+     * would save no exchange, only add work, so an adaptive local phase passes rows straight on
+     * (when every aggregate allows it) and never measures.
+     */
+    unshuffled = false,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
     this.multi = keys.length >= 2 || (keys.length === 1 && this.slots.keys.isComposite(0));
     this.passPlan = adaptive === undefined ? null : this.passThroughPlan();
+    this.alwaysPass = unshuffled && this.passPlan !== null;
+    this.passing = this.alwaysPass;
   }
+
+  private readonly alwaysPass: boolean;
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
@@ -210,6 +220,7 @@ export class LocalGroupAggregateOperator implements Operator {
       }
     }
     out.emit({ length: n, columns, ops: null });
+    if (this.alwaysPass) return;
     this.ctx.metrics.passedThrough += n;
     this.passedRows += n;
     if (this.passedRows >= this.passPeriod * this.adaptive!.sampleRows) {
