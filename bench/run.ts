@@ -7,7 +7,9 @@
 // Every engine reads that file. Each query's result size is cross-checked between the three
 // (a benchmark of a wrong answer is worthless).
 
-import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, writeFileSync, writeSync, closeSync, createReadStream } from 'node:fs';
+import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, symlinkSync, writeSync, closeSync, createReadStream } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { join } from 'node:path';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -24,15 +26,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { joinReport, measureJoins, measureStateBytes } from './nexmark-joins.js';
 import { measureTopn, topnReport } from './nexmark-topn.js';
-import { writeSection } from './common.js';
+import { machine, writeSection } from './common.js';
 import { nexmarkSuite } from './nexmark-suite.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const DATA_DIR = join(ROOT, 'bench', 'data');
+const RESULTS = join(ROOT, 'bench', 'RESULTS.md');
 const EVENTS = Number(process.env.WEIR_BENCH_EVENTS ?? 10_000_000);
 /** The events, split over four files so parallel source subtasks each read some. */
 const DATA = join(DATA_DIR, `bids-${EVENTS}`);
 const FILES = 4;
+/** The ceiling's two halves: directories holding links to the first and the last FILES / 2 files. */
+const HALVES = [0, 1].map((h) => `${DATA}-half-${h}`);
 const REPEAT = Number(process.env.WEIR_BENCH_REPEAT ?? 3);
 
 // ---------------------------------------------------------------------------------------
@@ -64,6 +69,15 @@ async function ensureData(): Promise<void> {
   console.error(`generated ${rows.toLocaleString()} bid events into ${DATA} in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
 }
 
+/** The two halves of the data (links to the files), for the ceiling's two p1 processes. */
+function ensureHalves(): void {
+  HALVES.forEach((dir, h) => {
+    if (existsSync(join(dir, `part-${(h + 1) * (FILES / 2) - 1}.csv`))) return;
+    mkdirSync(dir, { recursive: true });
+    for (let f = h * (FILES / 2); f < (h + 1) * (FILES / 2); f++) symlinkSync(join(DATA, `part-${f}.csv`), join(dir, `part-${f}.csv`));
+  });
+}
+
 function dataFiles(): string[] {
   return readdirSync(DATA).filter((f) => f.endsWith('.csv')).sort().map((f) => join(DATA, f));
 }
@@ -74,33 +88,37 @@ function dataFiles(): string[] {
 interface Measurement {
   readonly seconds: number;
   readonly resultRows: number;
+  /** CPU seconds of the whole process (every thread) while the job ran; weir runs only. */
+  readonly cpu?: number;
 }
 
 function best(ms: Measurement[]): Measurement {
   return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }
 
-const TABLE = `CREATE TABLE bid (
+const table = (path: string): string => `CREATE TABLE bid (
   auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND
-) WITH ('connector' = 'filesystem', 'path' = '${DATA}', 'format' = 'csv');
-CREATE TABLE sink_t (a BIGINT, b TIMESTAMP(3), c BIGINT, d BIGINT, e BIGINT) WITH ('connector' = 'blackhole');`;
+) WITH ('connector' = 'filesystem', 'path' = '${path}', 'format' = 'csv');
+CREATE TABLE sink_t (a BIGINT, b TIMESTAMP(3), c BIGINT, d BIGINT, e BIGINT) WITH ('connector' = 'blackhole');
+CREATE TABLE sink_p (a BIGINT, b BIGINT, c BIGINT, d TIMESTAMP(3)) WITH ('connector' = 'blackhole');`;
 
 /**
  * Runs a statement: an INSERT into the blackhole counts rows written; a SELECT (used for
  * updating results) counts the rows its changelog inserts, i.e. the groups of the result.
  */
-async function runWeir(statement: string, parallelism: number): Promise<Measurement> {
+async function runWeir(statement: string, parallelism: number, path = DATA): Promise<Measurement> {
   const session = new Session();
   const sinks: SinkNode[] = [];
   const queries: LogicalPlan[] = [];
-  for (const { result } of session.executeScript({ name: 'bench.sql', text: `${TABLE}\n${statement}` })) {
+  for (const { result } of session.executeScript({ name: 'bench.sql', text: `${table(path)}\n${statement}` })) {
     if (result.kind === 'insert') sinks.push(...result.sinks);
     if (result.kind === 'query') queries.push(result.plan);
   }
   const plan = session.physicalPlan(sinks, queries, parallelism);
   let inserted = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const job = new RunningJob(plan, session.options, {
     jobId: 'bench',
     parallelism,
@@ -112,7 +130,46 @@ async function runWeir(statement: string, parallelism: number): Promise<Measurem
     }),
   });
   const s = await job.run();
-  return { seconds: (performance.now() - t0) / 1000, resultRows: queries.length > 0 ? inserted : s.rowsWritten };
+  const c = process.cpuUsage(c0);
+  return { seconds: (performance.now() - t0) / 1000, resultRows: queries.length > 0 ? inserted : s.rowsWritten, cpu: (c.user + c.system) / 1e6 };
+}
+
+/**
+ * The machine's ceiling for a query: two independent p1 processes, each over half the files,
+ * run at the same time (each process's main thread, GC and JIT threads share the cores, as a
+ * p2 job's threads do). Each child runs the query `REPEAT` times, every run started by a line
+ * from here so both children's runs start together; a run's time is the slower child's, its
+ * CPU the two children's sum, its result rows their sum (a window that spans the two halves is
+ * counted in both, so windowed queries may differ from one process's count). Best of REPEAT.
+ */
+async function runCeiling(statement: string): Promise<Measurement> {
+  ensureHalves();
+  const children = HALVES.map((path) => {
+    const child = spawn(process.execPath, [process.argv[1]!], { env: { ...process.env, WEIR_BENCH_CHILD: JSON.stringify({ statement, path }) }, stdio: ['pipe', 'pipe', 'inherit'] });
+    const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+    return { child, next: async (): Promise<string> => ((await lines.next()).value as string | undefined) ?? '' };
+  });
+  const runs: Measurement[] = [];
+  try {
+    for (const c of children) if ((await c.next()) !== 'ready') throw new Error('ceiling: a child process did not start');
+    for (let i = 0; i < REPEAT; i++) {
+      for (const c of children) c.child.stdin!.write('go\n');
+      const ms = (await Promise.all(children.map((c) => c.next()))).map((l) => JSON.parse(l) as Measurement);
+      runs.push({ seconds: Math.max(...ms.map((m) => m.seconds)), resultRows: ms.reduce((a, m) => a + m.resultRows, 0), cpu: ms.reduce((a, m) => a + (m.cpu ?? 0), 0) });
+    }
+  } finally {
+    for (const c of children) c.child.stdin!.end();
+  }
+  return best(runs);
+}
+
+/** A ceiling child (WEIR_BENCH_CHILD): runs the statement at p1 over its half for each 'go'. */
+async function ceilingChild(spec: { statement: string; path: string }): Promise<void> {
+  console.log('ready');
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line !== 'go') continue;
+    console.log(JSON.stringify(await runWeir(spec.statement, 1, spec.path)));
+  }
 }
 
 async function runDuck(sql: string): Promise<Measurement> {
@@ -235,6 +292,19 @@ const handHop = (): Promise<Measurement> =>
     for (let s = last; s > ts - 10_000; s -= 2_000) out.push(s);
   });
 
+/** Pass-through: every bid parsed (the columns the query writes), nothing kept. */
+async function handPass(): Promise<Measurement> {
+  const t0 = performance.now();
+  let rows = 0;
+  let check = 0;
+  await scanBids((auction, bidder, price, ts) => {
+    rows++;
+    check += auction + bidder + price + ts;
+  });
+  if (check < 0) throw new Error('unreachable');
+  return { seconds: (performance.now() - t0) / 1000, resultRows: rows };
+}
+
 /** The final per-auction aggregate of the updating GROUP BY (a loop has no changelog to emit). */
 async function handGroupBy(): Promise<Measurement> {
   const t0 = performance.now();
@@ -259,6 +329,10 @@ interface CaseResult {
   readonly loop: Measurement | undefined;
   readonly duck: Measurement;
   readonly parallelism: number;
+  /** On the parallelism-2 row: the ceiling (two p1 processes, half the files each, at once). */
+  readonly ceiling?: Measurement;
+  /** On the parallelism-2 row: the parallelism-1 measurement. */
+  readonly p1?: Measurement;
 }
 
 async function measure(name: string, insert: string, duckSql: string, loop: (() => Promise<Measurement>) | undefined, parallelism = 1): Promise<CaseResult> {
@@ -381,6 +455,10 @@ async function topn(): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.env.WEIR_BENCH_CHILD !== undefined) {
+    await ceilingChild(JSON.parse(process.env.WEIR_BENCH_CHILD) as { statement: string; path: string });
+    return;
+  }
   if (process.env.WEIR_BENCH_ONLY === 'joins') {
     await joins();
     return;
@@ -394,7 +472,14 @@ async function main(): Promise<void> {
     return;
   }
   await ensureData();
+  const only = process.env.WEIR_BENCH_ONLY === 'main';
   const results: CaseResult[] = [];
+  const pass = {
+    name: 'pass-through: four columns of every bid',
+    weir: `INSERT INTO sink_p SELECT auction, bidder, price, date_time FROM bid;`,
+    duck: `SELECT auction, bidder, price, date_time FROM $SRC`,
+    loop: handPass,
+  };
   const tumble = {
     name: 'tumble 10s: COUNT, SUM, MAX per auction',
     weir: `INSERT INTO sink_t SELECT auction, window_start, COUNT(*), SUM(price), MAX(price)
@@ -419,24 +504,49 @@ async function main(): Promise<void> {
     duck: `SELECT auction, count(*), sum(price), max(price) FROM $SRC GROUP BY ALL`,
     loop: handGroupBy,
   };
-  for (const c of [tumble, hop, groupBy]) {
+  for (const c of [pass, tumble, hop, groupBy]) {
     const one = await measure(c.name, c.weir, c.duck, c.loop, 1);
     results.push(one);
-    // parallelism 2 (two worker threads), against the same loop and DuckDB figures
+    // parallelism 2 (two worker threads), against the same loop and DuckDB figures, and the
+    // ceiling: the same work split over two p1 processes running at the same time
     const w: Measurement[] = [];
     for (let i = 0; i < REPEAT; i++) w.push(await runWeir(c.weir, 2));
     const two = best(w);
     if (two.resultRows !== one.weir.resultRows) throw new Error(`${c.name}: parallelism 2 gives ${two.resultRows} rows, parallelism 1 ${one.weir.resultRows}`);
-    results.push({ ...one, weir: two, parallelism: 2 });
+    const ceiling = await runCeiling(c.weir);
+    results.push({ ...one, weir: two, parallelism: 2, ceiling, p1: one.weir });
   }
+  const cpuCell = (m: Measurement): string => (m.cpu === undefined ? '-' : `${m.cpu.toFixed(2)} s`);
   const lines = [
-    `| query | parallelism | result rows | weir events/s | hand loop events/s | DuckDB events/s | weir / loop | weir / DuckDB |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    `| query | parallelism | result rows | weir events/s | weir CPU | hand loop events/s | DuckDB events/s | weir / loop | weir / DuckDB |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
     ...results.map(
       (r) =>
-        `| ${r.name} | ${r.parallelism} | ${r.weir.resultRows.toLocaleString()} | ${eps(r.weir)} | ${r.loop ? eps(r.loop) : '-'} | ${eps(r.duck)} | ${r.loop ? (r.loop.seconds / r.weir.seconds).toFixed(2) : '-'} | ${(r.duck.seconds / r.weir.seconds).toFixed(2)} |`,
+        `| ${r.name} | ${r.parallelism} | ${r.weir.resultRows.toLocaleString()} | ${eps(r.weir)} | ${cpuCell(r.weir)} | ${r.loop ? eps(r.loop) : '-'} | ${eps(r.duck)} | ${r.loop ? (r.loop.seconds / r.weir.seconds).toFixed(2) : '-'} | ${(r.duck.seconds / r.weir.seconds).toFixed(2)} |`,
     ),
+    ``,
+    `### Parallelism against the machine's ceiling`,
+    ``,
+    `The ceiling is the same work split over two independent parallelism-1 processes, each reading half the files (\`${HALVES[0]!.slice(ROOT.length + 1)}\`, \`-half-1\`), started together (best of ${REPEAT}; its time is the slower process's, its CPU both processes' sum, its rows their sum: a window spanning the two halves counts in both). The goal (issue #13): p2 / ceiling at least 0.90, and p2 / p1 at least 1.`,
+    ``,
+    `| query | p1 events/s | p2 events/s | ceiling events/s | p2 / p1 | p2 / ceiling | CPU p1 / p2 / ceiling | ceiling rows |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- |`,
+    ...results
+      .filter((r) => r.ceiling !== undefined)
+      .map((r) => `| ${r.name} | ${eps(r.p1!)} | ${eps(r.weir)} | ${eps(r.ceiling!)} | ${(r.p1!.seconds / r.weir.seconds).toFixed(2)} | ${(r.ceiling!.seconds / r.weir.seconds).toFixed(2)} | ${cpuCell(r.p1!)} / ${cpuCell(r.weir)} / ${cpuCell(r.ceiling!)} | ${r.ceiling!.resultRows.toLocaleString()} |`),
   ];
+  const header = `${new Date().toISOString().slice(0, 10)}, ${EVENTS.toLocaleString()} events in ${FILES} files under \`${DATA.slice(ROOT.length + 1)}\`, best of ${REPEAT}; ${machine()}, ${Math.round(totalmem() / 2 ** 30)} GiB. DuckDB uses all cores; the loop one; weir the parallelism shown (2 = two worker threads). The loop and DuckDB are measured once per query (on the parallelism-1 row). weir CPU: CPU seconds of the process, every thread, while the job ran (best run). \`WEIR_BENCH_ONLY=main\` runs this section alone (\`WEIR_BENCH_EVENTS=2000000\` for a quick run; the checkpoint subsection is then kept).\n\n`;
+  if (only) {
+    const table = lines.join('\n');
+    console.log(table);
+    // the checkpoint subsection of the last full run stays
+    const old = existsSync(RESULTS) ? readFileSync(RESULTS, 'utf8') : '';
+    const at = old.indexOf('### Checkpoint cost and restore');
+    const end = at < 0 ? -1 : old.indexOf('\n## ', at);
+    const kept = at < 0 ? '' : `\n\n${old.slice(at, end < 0 ? undefined : end).trimEnd()}`;
+    writeSection('## Latest run', `${header}${table}${kept}`);
+    return;
+  }
   const cp = await measureCheckpoints();
   const mw = median(cp.without);
   const mc = median(cp.with);
@@ -460,8 +570,7 @@ async function main(): Promise<void> {
   ];
   const table = [...lines, ...cpLines].join('\n');
   console.log(table);
-  const header = `## Latest run\n\n${new Date().toISOString().slice(0, 10)}, ${EVENTS.toLocaleString()} events in ${FILES} files under \`${DATA.slice(ROOT.length + 1)}\`, best of ${REPEAT}; Node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), ${Math.round(totalmem() / 2 ** 30)} GiB. DuckDB uses all cores; the loop one; weir the parallelism shown (2 = two worker threads). The loop and DuckDB are measured once per query (on the parallelism-1 row).\n\n`;
-  writeSection('## Latest run', `${header.slice('## Latest run\n\n'.length)}${table}`);
+  writeSection('## Latest run', `${header}${table}`);
   await joins();
   await topn();
   await nexmarkSuite();

@@ -87,7 +87,16 @@ export function getScalar(col: Column, i: number): Scalar {
 
 /** Gathers rows `idx[0..n)` of every column into a new batch. */
 export function takeBatch(batch: Batch, idx: Int32Array | Uint32Array, n: number): Batch {
-  const columns = batch.columns.map((c) => takeColumn(c, idx, n));
+  const cs = batch.columns;
+  const columns: Column[] = [];
+  for (let k = 0; k < cs.length; k++) {
+    const c = cs[k]!;
+    // a column sharing its arrays with an earlier one (a passed-through partial's SUM and MAX of
+    // one column) shares the gathered arrays too: gathered once
+    let j = 0;
+    while (j < k && (cs[j]!.values !== c.values || cs[j]!.nulls !== c.nulls)) j++;
+    columns.push(j < k ? { type: c.type, values: columns[j]!.values, nulls: columns[j]!.nulls } : takeColumn(c, idx, n));
+  }
   let ops: Uint8Array | null = null;
   if (batch.ops !== null) {
     ops = new Uint8Array(n);

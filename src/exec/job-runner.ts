@@ -488,7 +488,7 @@ export class RunningJob {
       if (s.kind === 'sink' || s.kind === 'collect') rowsWritten += total.rowsIn;
       late += total.lateDropped;
       expired += total.stateExpired;
-      if (s.kind === 'window-aggregate' && s.phase.kind === 'local' && s.phase.adaptive !== undefined) {
+      if ((s.kind === 'window-aggregate' && s.phase.kind === 'local' && s.phase.adaptive !== undefined) || (s.kind === 'local-group-aggregate' && s.adaptive !== undefined)) {
         localAgg.rowsIn += total.rowsIn;
         localAgg.passedThrough += total.passedThrough;
       }

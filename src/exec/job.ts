@@ -49,6 +49,7 @@ import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
 import { CollectOperator } from './operators/collect.js';
 import { GroupAggregateOperator } from './operators/group-aggregate.js';
+import { LocalGroupAggregateOperator } from './operators/local-group-aggregate.js';
 import { OverAggregateOperator } from './operators/over-aggregate.js';
 import { UpdatingOverAggregateOperator } from './operators/over-aggregate-updating.js';
 import { TemporalSortOperator } from './operators/temporal-sort.js';
@@ -422,6 +423,8 @@ export class Job {
       case 'window-aggregate':
         if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
         return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
+      case 'local-group-aggregate':
+        return new LocalGroupAggregateOperator(types, s.keys, s.aggs, outTypes, s.adaptive, s.unshuffled === true);
       case 'group-aggregate':
         return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
       case 'join': {

@@ -37,16 +37,25 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
   const b = msg.batch;
   const n = b.length;
   const owned = b.owned === true;
-  return {
-    kind: 'data',
-    length: n,
-    columns: b.columns.map((c) => ({
+  const cols = b.columns;
+  const columns: WireColumn[] = [];
+  for (let k = 0; k < cols.length; k++) {
+    const c = cols[k]!;
+    // a column with the arrays of an earlier one (a passed-through partial's SUM and MAX of one
+    // column) crosses once: the clone keeps the two references to one array
+    let j = 0;
+    while (j < k && (cols[j]!.values !== c.values || cols[j]!.nulls !== c.nulls)) j++;
+    if (j < k) {
+      columns.push({ type: c.type, values: columns[j]!.values, nulls: columns[j]!.nulls });
+      continue;
+    }
+    columns.push({
       type: c.type,
       values: Array.isArray(c.values) ? (c.values.length === n ? c.values : c.values.slice(0, n)) : copyTyped(c.values, n, transfer, owned),
       nulls: c.nulls === null ? null : copyTyped(c.nulls, n, transfer, owned),
-    })),
-    ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned),
-  };
+    });
+  }
+  return { kind: 'data', length: n, columns, ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned) };
 }
 
 export function decodeMessage(w: WireMessage): Message {

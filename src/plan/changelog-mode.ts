@@ -51,6 +51,7 @@ export function changelogModes(plan: PhysicalPlan): Map<number, string> {
       case 'values':
       case 'window-tvf':
       case 'window-aggregate':
+      case 'local-group-aggregate':
         m = I;
         break;
       case 'group-aggregate':

@@ -60,6 +60,11 @@ export interface AdaptiveLocal {
   readonly minRowsPerPartial: number;
 }
 
+/** The aggregates an updating aggregation's local phase pre-aggregates (their partials merge with SUM0 or themselves). */
+export function locallyAggregatable(a: AggCall): boolean {
+  return !a.distinct && (a.fn === 'count_star' || a.fn === 'count' || a.fn === 'sum' || a.fn === 'sum0' || a.fn === 'min' || a.fn === 'max');
+}
+
 /** 'table.optimizer.agg-phase-strategy', as Flink's values. */
 export type AggPhaseStrategy = 'AUTO' | 'ONE_PHASE' | 'TWO_PHASE';
 
@@ -122,6 +127,25 @@ export type OperatorSpec =
       readonly inputUpdating: boolean;
       /** State TTL from a STATE_TTL hint (ms); absent: the session's 'table.exec.state.ttl'. */
       readonly stateTtlMs?: number;
+      /** The global phase of a two-phase aggregation: its input is a local phase's partial rows. */
+      readonly global?: boolean;
+    }
+  | {
+      /**
+       * The local phase of a two-phase updating aggregation (local-group-aggregate.ts): each
+       * batch's rows folded into one partial row per key (keys, then one partial per aggregate).
+       */
+      readonly kind: 'local-group-aggregate';
+      readonly keys: readonly number[];
+      readonly aggs: readonly AggCall[];
+      /** Absent: always pre-aggregates ('TWO_PHASE'). */
+      readonly adaptive?: AdaptiveLocal;
+      /**
+       * The partial rows go to the global phase without a shuffle (both at parallelism 1, chained
+       * in one task): an adaptive local phase then passes rows straight on, since pre-aggregating
+       * would save no exchange. Not part of the state layout (the local phase holds no state).
+       */
+      readonly unshuffled?: boolean;
     }
   | {
       readonly kind: 'join';
@@ -443,8 +467,24 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         const input = plan(p.input);
         const inNode = nodes[input]!;
         const parallelism = p.groupKeys.length === 0 ? 1 : P;
+        const ttl = p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {};
+        // Two phases (as Flink's local-global aggregation, the mini-batch being one input
+        // batch) over an append-only input whose aggregates merge: a local pre-aggregation
+        // chained to the input, only partial rows cross the exchange. Used at every parallelism,
+        // so the plan and the state layout do not depend on it.
+        if (aggPhase.strategy !== 'ONE_PHASE' && !inNode.updating && p.aggs.length > 0 && p.aggs.every(locallyAggregatable)) {
+          const k = p.groupKeys.length;
+          const inSchema = inNode.schema;
+          const localSchema: Field[] = [...p.groupKeys.map((g) => ({ ...inSchema[g]!, rowtime: false })), ...p.aggs.map((a, i) => ({ name: `$partial${i}`, type: a.type, nullable: true, rowtime: false }))];
+          const keys = p.groupKeys.map((_, i) => i);
+          const shuffle = exchange(keys, inNode.parallelism, parallelism);
+          const localId = add({ kind: 'local-group-aggregate', keys: p.groupKeys, aggs: p.aggs, ...(aggPhase.strategy === 'AUTO' ? { adaptive: aggPhase.adaptive } : {}), ...(shuffle.kind === 'forward' ? { unshuffled: true } : {}) }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
+          // COUNT merges as a SUM0 of partial counts; SUM, SUM0, MIN and MAX as themselves
+          const global: AggCall[] = p.aggs.map((a, i) => ({ fn: a.fn === 'count' || a.fn === 'count_star' ? 'sum0' : a.fn, args: [k + i], distinct: false, filter: undefined, type: a.type, name: a.name }));
+          return add({ kind: 'group-aggregate', keys, aggs: global, inputUpdating: false, global: true, ...ttl }, parallelism, [{ from: localId, partitioning: shuffle }], p.schema, true);
+        }
         const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
-        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...(p.stateTtl !== undefined ? { stateTtlMs: p.stateTtl } : {}) }, parallelism, [{ from: input, partitioning }], p.schema, true);
+        return add({ kind: 'group-aggregate', keys: p.groupKeys, aggs: p.aggs, inputUpdating: inNode.updating, ...ttl }, parallelism, [{ from: input, partitioning }], p.schema, true);
       }
       case 'join': {
         if (p.strategy.kind === 'lookup') {
@@ -664,7 +704,11 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     }
     case 'group-aggregate': {
       const names = inNames();
-      return `GroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''}${s.stateTtlMs !== undefined ? `, stateTtl=${formatTtl(s.stateTtlMs)}` : ''})`;
+      return `${s.global === true ? 'GlobalGroupAggregate' : 'GroupAggregate'}(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating ? ', consumes retractions' : ''}${s.stateTtlMs !== undefined ? `, stateTtl=${formatTtl(s.stateTtlMs)}` : ''})`;
+    }
+    case 'local-group-aggregate': {
+      const names = inNames();
+      return `LocalGroupAggregate(groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}], preAggregate=${s.adaptive === undefined ? 'ALWAYS' : s.unshuffled === true ? 'ADAPTIVE (no shuffle: passes rows on)' : 'ADAPTIVE'})`;
     }
     case 'join': {
       const l = nodes[n.inputs[0]!.from]!.schema.map((f) => f.name);
@@ -753,6 +797,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         h.update(`${JSON.stringify(s.window)}|${s.phase.kind}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}`);
         break;
       case 'group-aggregate':
+        h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.global === true ? '|global' : ''}`);
+        break;
+      case 'local-group-aggregate':
         h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}`);
         break;
       case 'calc':

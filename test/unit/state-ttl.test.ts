@@ -201,7 +201,8 @@ describe('the STATE_TTL hint', () => {
     expect(text).toContain('Join(type=INNER, keys=[bidder = id], stateTtl=[left=1d, right=12h])');
     // the second join's left input (orders joined with customers) has no name: session TTL
     expect(text).toContain('stateTtl=[right=90s])');
-    expect(text).toContain('GroupAggregate(groupBy=[bidder], aggs=[COUNT(*)], stateTtl=30min)');
+    // (in two phases: the TTL is the global phase's; the local one holds no state)
+    expect(text).toContain('GlobalGroupAggregate(groupBy=[bidder], aggs=[SUM0($partial0)], stateTtl=30min)');
     expect(text).toContain('Join(type=SEMI, keys=[bidder = id], stateTtl=[left=1h])');
   });
 

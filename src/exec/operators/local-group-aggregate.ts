@@ -1,0 +1,231 @@
+// The local phase of a two-phase updating aggregation (GROUP BY without a window, over an
+// append-only input), as Flink's LocalGroupAggregate with mini-batch, the mini-batch being
+// one input batch: the rows of a batch are folded into one partial row per group key (keys,
+// then one partial accumulator value per aggregate), which crosses the exchange to the global
+// phase (a GroupAggregateOperator merging partials: COUNT becomes a SUM0 of partial counts,
+// SUM / MIN / MAX the same function of the partials). It holds nothing between batches, so
+// it has no state to snapshot, and a barrier never waits for it.
+//
+// The changelog is exact: the global phase sees, per batch, one partial row per key the batch
+// touched, and emits for it what it would have emitted for the batch's rows (+I for a new
+// group, -U/+U when a result changed, nothing otherwise).
+//
+// Adaptive (the default 'table.optimizer.agg-phase-strategy' AUTO), as the window local phase
+// (window-aggregate.ts): it measures the input rows folded per partial row; below
+// `minRowsPerPartial` over `sampleRows` rows it passes each row on as a one-row partial
+// (the key columns and the aggregated columns are shared with the input batch, COUNT becomes
+// a column of ones), and measures again after a period that doubles while passing still pays.
+
+import type { Batch, Column } from '../../common/batch.js';
+import { BatchBuilder, RowKind } from '../../common/batch.js';
+import type { DataType } from '../../common/types.js';
+import { physicalKind } from '../../common/types.js';
+import type { AggCall } from '../../plan/logical.js';
+import type { AdaptiveLocal } from '../../plan/physical.js';
+import type { Collector, Operator, OperatorContext } from '../operator.js';
+import { AggregateSlots } from './aggregate-slots.js';
+import { ColumnKeyIndex, KeyIndex } from './key-index.js';
+
+type Partial = { readonly kind: 'one'; readonly filter: number | undefined } | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined } | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined };
+
+const FIRST_PASS_PERIODS = 4;
+const MAX_PASS_PERIODS = 256;
+
+export class LocalGroupAggregateOperator implements Operator {
+  /** Wide BIGINT keys and COUNT/SUM/MIN/MAX values are carried as the global phase carries them. */
+  readonly wideInts = true;
+  private readonly slots: AggregateSlots;
+  private readonly multi: boolean;
+  private ctx!: OperatorContext;
+  /** Per input row: the slot of its group in this batch. */
+  private rowSlot: Int32Array = new Int32Array(0);
+  /** This batch's groups, in order of first appearance. */
+  private groupSlots: Int32Array = new Int32Array(0);
+  /** Groups of the last batch pre-aggregated (sizes the next batch's index). */
+  private lastGroups = 16;
+  private readonly passPlan: readonly Partial[] | null;
+  private passing = false;
+  private measuredRows = 0;
+  private measuredPartials = 0;
+  private passedRows = 0;
+  private passPeriod = 0;
+  /** Times the mode changed (tests). */
+  switches = 0;
+
+  constructor(
+    private readonly inputTypes: readonly DataType[],
+    private readonly keys: readonly number[],
+    private readonly aggs: readonly AggCall[],
+    private readonly outputTypes: readonly DataType[],
+    private readonly adaptive: AdaptiveLocal | undefined,
+    /**
+     * The global phase is chained to this one without a shuffle (parallelism 1): folding rows
+     * would save no exchange, only add work, so an adaptive local phase passes rows straight on
+     * (when every aggregate allows it) and never measures.
+     */
+    unshuffled = false,
+  ) {
+    this.slots = new AggregateSlots(inputTypes, keys, aggs, false);
+    this.multi = keys.length >= 2 || (keys.length === 1 && this.slots.keys.isComposite(0));
+    this.passPlan = adaptive === undefined ? null : this.passThroughPlan();
+    this.alwaysPass = unshuffled && this.passPlan !== null;
+    this.passing = this.alwaysPass;
+  }
+
+  private readonly alwaysPass: boolean;
+
+  open(ctx: OperatorContext): void {
+    this.ctx = ctx;
+  }
+
+  /** True while rows pass straight through (tests). */
+  get isPassing(): boolean {
+    return this.passing;
+  }
+
+  processBatch(batch: Batch, out: Collector): void {
+    const n = batch.length;
+    if (n === 0) return;
+    if (this.passing) {
+      this.passThrough(batch, out);
+      return;
+    }
+    if (this.rowSlot.length < n) {
+      this.rowSlot = new Int32Array(Math.max(n, 1024));
+      this.groupSlots = new Int32Array(Math.max(n, 1024));
+    }
+    const rowSlot = this.rowSlot;
+    const groupSlots = this.groupSlots;
+    const slots = this.slots;
+    let g = 0;
+    if (this.multi) {
+      let cells = 64;
+      while (cells < this.lastGroups * 4) cells *= 2;
+      const index = new ColumnKeyIndex(this.keys, slots.keys, cells);
+      index.prepare(batch);
+      for (let i = 0; i < n; i++) {
+        let s = index.find(i);
+        if (s < 0) {
+          s = slots.allocInGroup(batch, i, -1);
+          index.insert(i, s);
+          groupSlots[g++] = s;
+        }
+        rowSlot[i] = s;
+      }
+    } else {
+      const index = new KeyIndex(this.lastGroups * 2);
+      const keyAt = slots.keys.keyFn(batch);
+      for (let i = 0; i < n; i++) {
+        const key = keyAt(i);
+        let s = index.get(key);
+        if (s < 0) {
+          s = slots.allocInGroup(batch, i, -1);
+          index.set(key, s);
+          groupSlots[g++] = s;
+        }
+        rowSlot[i] = s;
+      }
+    }
+    slots.add(rowSlot, null, n, batch.columns);
+    const b = new BatchBuilder(this.outputTypes);
+    const k = slots.keys.size;
+    for (let t = 0; t < g; t++) {
+      const s = groupSlots[t]!;
+      slots.keys.write(s, b.cols);
+      slots.writeResults(s, b.cols, k);
+      b.endRow(RowKind.Insert);
+      slots.release(s);
+    }
+    out.emit(b.finish());
+    this.lastGroups = g;
+    if (this.passPlan !== null) {
+      this.measuredRows += n;
+      this.measuredPartials += g;
+      this.decide();
+    }
+  }
+
+  private decide(): void {
+    const a = this.adaptive!;
+    if (this.measuredRows < a.sampleRows) return;
+    const pays = this.measuredRows >= a.minRowsPerPartial * this.measuredPartials;
+    this.measuredRows = 0;
+    this.measuredPartials = 0;
+    if (pays) {
+      this.passPeriod = 0;
+      return;
+    }
+    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? FIRST_PASS_PERIODS : this.passPeriod * 2);
+    this.passedRows = 0;
+    this.passing = true;
+    this.switches++;
+  }
+
+  /** How each partial column is made from one row, or null when an aggregate does not allow it. */
+  private passThroughPlan(): Partial[] | null {
+    const partials: Partial[] = [];
+    for (const a of this.aggs) {
+      if (a.distinct) return null;
+      const filter = a.filter;
+      if (a.fn === 'count_star') partials.push({ kind: 'one', filter });
+      else if (a.fn === 'count' && a.args.length === 1) partials.push({ kind: 'non-null', column: a.args[0]!, filter });
+      else if (a.fn === 'sum' || a.fn === 'sum0' || a.fn === 'min' || a.fn === 'max') {
+        // the value itself, when it is carried alike in the partial's type (no DECIMAL rescaling)
+        const argType = this.inputTypes[a.args[0]!]!;
+        if (argType.kind === 'DECIMAL' || a.type.kind === 'DECIMAL' || physicalKind(argType) !== physicalKind(a.type)) return null;
+        partials.push({ kind: 'value', column: a.args[0]!, filter });
+      } else return null;
+    }
+    return partials;
+  }
+
+  /** The batch's rows as one-row partials: key and value columns shared with the input. */
+  private passThrough(batch: Batch, out: Collector): void {
+    const n = batch.length;
+    const columns: Column[] = this.keys.map((c) => batch.columns[c]!);
+    const plan = this.passPlan!;
+    for (let j = 0; j < plan.length; j++) {
+      const p = plan[j]!;
+      const type = this.outputTypes[this.keys.length + j]!;
+      // FILTER (WHERE ...): the rows it passes (1), as the accumulators read it
+      let pass: Uint8Array | null = null;
+      if (p.filter !== undefined) {
+        const f = batch.columns[p.filter]!;
+        const fv = f.values as Uint8Array;
+        const fnulls = f.nulls;
+        pass = new Uint8Array(n);
+        for (let i = 0; i < n; i++) pass[i] = fv[i] === 1 && (fnulls === null || fnulls[i] === 0) ? 1 : 0;
+      }
+      if (p.kind === 'one') {
+        const v = new Float64Array(n);
+        if (pass === null) v.fill(1);
+        else for (let i = 0; i < n; i++) v[i] = pass[i]!;
+        columns.push({ type, values: v, nulls: null });
+      } else if (p.kind === 'non-null') {
+        const c = batch.columns[p.column]!;
+        const v = new Float64Array(n);
+        const cn = c.nulls;
+        for (let i = 0; i < n; i++) v[i] = (cn === null || cn[i] === 0) && (pass === null || pass[i] === 1) ? 1 : 0;
+        columns.push({ type, values: v, nulls: null });
+      } else {
+        const c = batch.columns[p.column]!;
+        if (pass === null) columns.push({ type, values: c.values, nulls: c.nulls });
+        else {
+          // a row the FILTER drops gives a NULL partial, which SUM, SUM0, MIN and MAX skip
+          const nulls = new Uint8Array(n);
+          const cn = c.nulls;
+          for (let i = 0; i < n; i++) nulls[i] = pass[i] === 0 || (cn !== null && cn[i] === 1) ? 1 : 0;
+          columns.push({ type, values: c.values, nulls });
+        }
+      }
+    }
+    out.emit({ length: n, columns, ops: null });
+    if (this.alwaysPass) return;
+    this.ctx.metrics.passedThrough += n;
+    this.passedRows += n;
+    if (this.passedRows >= this.passPeriod * this.adaptive!.sampleRows) {
+      this.passing = false;
+      this.switches++;
+    }
+  }
+}
