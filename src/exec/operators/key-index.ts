@@ -29,6 +29,18 @@ function hashNumber(k: number): number {
   return h >>> 0;
 }
 
+/** A full snapshot's key index: each slot's table cell (KeyIndex.cells). */
+export interface SavedCells {
+  /** The table layout (hashNumber, linear probing): cells of another layout are not adopted. */
+  readonly v: number;
+  /** Table cells (a power of 2). */
+  readonly cap: number;
+  /** By slot: the cell of its key, or -1. */
+  readonly cells: Int32Array;
+}
+
+const CELLS_VERSION = 1;
+
 export class KeyIndex {
   /** [key, slot + 1] pairs; 0 marks a free cell (so a new table needs no filling). */
   private table: Float64Array;
@@ -152,6 +164,63 @@ export class KeyIndex {
     let cap = this.mask + 1;
     while ((this.numbers + n) * 2 > cap) cap *= 2;
     if (cap > this.mask + 1) this.resize(cap);
+  }
+
+  /** Forgets every key (a restore that could not adopt a saved table starts over). */
+  clear(): void {
+    this.table = KeyIndex.emptyTable(16);
+    this.mask = 15;
+    this.numbers = 0;
+    this.nanSlot = EMPTY;
+    this.nullSlot = EMPTY;
+    this.strings = null;
+  }
+
+  /**
+   * Where each numeric key sits in the table, by slot (a full snapshot): cells[s] is the cell
+   * of slot s's key, -1 when slot s has no numeric key here (free, NULL, NaN, a bigint or a
+   * string). A restore of the same key groups places the keys back from it without hashing
+   * or probing (adoptCells). null when the index holds no numeric key. `high`: slots in use
+   * are below it.
+   */
+  cells(high: number): SavedCells | null {
+    if (this.numbers === 0) return null;
+    const cells = new Int32Array(high).fill(-1);
+    const t = this.table;
+    for (let i = 1, c = 0; i < t.length; i += 2, c++) {
+      const s = t[i]!;
+      if (s !== 0) cells[s - 1] = c;
+    }
+    return { v: CELLS_VERSION, cap: this.mask + 1, cells };
+  }
+
+  /**
+   * Restores an empty index from saved cells (cells()): each slot s with a cell goes back to
+   * that cell with key keys[s] (the slot's stored numeric key): no hashing, no probing.
+   * Returns false, leaving the index empty, when the cells do not fit (another table layout,
+   * a cell out of range or taken twice, a NaN key, a free slot with a cell); the caller then
+   * rebuilds with set(). Slots without a cell are left to the caller.
+   */
+  adoptCells(saved: SavedCells, keys: Float64Array, inUse: Uint8Array, high: number): boolean {
+    const { cap, cells } = saved;
+    if (saved.v !== CELLS_VERSION || this.numbers !== 0 || cap < 16 || (cap & (cap - 1)) !== 0 || cells.length < high) return false;
+    const t = KeyIndex.emptyTable(cap);
+    let n = 0;
+    for (let s = 0; s < high; s++) {
+      const c = cells[s]!;
+      if (c < 0) continue;
+      const k = keys[s]!;
+      // a key left out would break the probe run it sits in: all or nothing
+      if (inUse[s] !== 1 || c >= cap || t[2 * c + 1] !== 0 || k !== k) return false;
+      t[2 * c] = k === 0 ? 0 : k;
+      t[2 * c + 1] = s + 1;
+      n++;
+    }
+    if (n * 2 > cap) return false;
+    this.table = t;
+    this.mask = cap - 1;
+    this.numbers = n;
+    return true;
   }
 
   private resize(cap: number): void {
