@@ -30,6 +30,11 @@ import type * as RestoreModule from '../src/checkpoint/restore.js';
 import type * as StorageModule from '../src/checkpoint/storage.js';
 import type * as SessionModule from '../src/sql/session.js';
 import { writeSection } from './common.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
 
 const ROOT = process.env.WEIR_BENCH_ROOT ?? join(fileURLToPath(import.meta.url), '..', '..');
 const M = {
@@ -59,6 +64,10 @@ interface ModeResult {
   /** CPU time of the run (user + system, all threads of the process). */
   readonly cpuSeconds: number;
   readonly peakRss: number;
+  /** At the peak RSS sample: the V8 heap in use and the array buffers (typed arrays). */
+  readonly atPeak: { heapUsed: number; arrayBuffers: number };
+  /** After the restore, following a full GC: heap in use + array buffers (the restored state and the process). */
+  readonly liveAfterRestore?: number;
   readonly checkpoints: { id: number; own: number; referenced: number; durationMs: number; incremental: boolean }[];
   readonly restore?: { readMs: number; rebuildMs: number; chain: number };
 }
@@ -72,7 +81,15 @@ function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> }
 
 async function child(mode: Mode): Promise<ModeResult> {
   let peakRss = 0;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  let atPeak = { heapUsed: 0, arrayBuffers: 0 };
+  // rss() is cheap; the whole memoryUsage() (heap statistics) only at a new peak
+  const sample = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= peakRss) return;
+    const m = process.memoryUsage();
+    peakRss = Math.max(rss, m.rss);
+    atPeak = { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
+  }, 20);
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-incr-'));
   const { session, plan: p } = plan();
   session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
@@ -93,29 +110,34 @@ async function child(mode: Mode): Promise<ModeResult> {
   };
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  const job = new M.RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained, onChange } });
-  await job.run();
+  await new M.RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained, onChange } }).run();
   const seconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   const cpuSeconds = (cu.user + cu.system) / 1e6;
   clearInterval(sample);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  let liveAfterRestore: number | undefined;
   let restore: ModeResult['restore'];
   if (mode !== 'none' && checkpoints.length > 0) {
     // restore the newest checkpoint, as `--restore latest` does: read, verify, decode, rebuild
     const fresh = plan();
     const r0 = performance.now();
-    const loaded = M.loadCheckpoint('latest', dir, M.planIdentity(fresh.plan), false);
+    let loaded: ReturnType<typeof M.loadCheckpoint> | null = M.loadCheckpoint('latest', dir, M.planIdentity(fresh.plan), false);
     const r1 = performance.now();
     const j = new M.Job(fresh.plan, M.jobOptionsFrom(fresh.session.options, { jobId: 'bench-incr-restore' }), M.prepareRestore(fresh.plan, loaded).state);
     await j.open();
     const r2 = performance.now();
-    const m = loaded.meta;
-    const agg = m.states.find((h) => h.operatorId.includes('group-aggregate'));
+    const agg = loaded.meta.states.find((h) => h.operatorId.includes('group-aggregate'));
     restore = { readMs: r1 - r0, rebuildMs: r2 - r1, chain: agg?.chain?.length ?? 1 };
+    loaded = null; // what the restored job keeps is what counts
+    gc();
+    gc();
+    const mu = process.memoryUsage();
+    liveAfterRestore = mu.heapUsed + mu.arrayBuffers;
+    if (j.tasks.length < 0) console.log(j); // keeps the restored job (and its state) alive until here
   }
   rmSync(dir, { recursive: true, force: true });
-  return { mode, seconds, cpuSeconds, peakRss, checkpoints, restore };
+  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
 }
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -139,6 +161,10 @@ function report(rs: readonly ModeResult[]): string {
       `| ${r.mode} | ${r.seconds.toFixed(1)} s | ${r.cpuSeconds.toFixed(1)} s | ${(rows / r.seconds).toFixed(2)}M | ${cost} | ${cpuCost} | ${r.checkpoints.length} (${fulls.length} full) | ${fulls.length > 0 ? mib(full) : '–'} | ${deltas.length > 0 ? mib(delta) : '–'} | ${deltas.length > 0 && fulls.length > 0 ? `${((delta / full) * 100).toFixed(1)}%` : '–'} | ${r.checkpoints.length > 0 ? `${med(r.checkpoints.map((c) => c.durationMs))} ms` : '–'} | ${r.restore !== undefined ? `${(r.restore.readMs / 1000).toFixed(2)} + ${(r.restore.rebuildMs / 1000).toFixed(2)} s (chain of ${r.restore.chain})` : '–'} | ${(r.peakRss / 1e6).toFixed(0)} MB | ${(r.peakRss / KEYS).toFixed(0)} B |`,
     );
   }
+  lines.push('');
+  lines.push('Memory (bytes per key): at the peak RSS sample, the V8 heap in use and the array buffers (typed arrays: the state, and snapshot copies); after the restore, following a full GC, heap in use + array buffers, which is the restored state plus the process itself.');
+  lines.push('');
+  for (const r of rs) lines.push(`- ${r.mode}: peak RSS ${(r.peakRss / KEYS).toFixed(0)} = heap ${(r.atPeak.heapUsed / KEYS).toFixed(0)} + array buffers ${(r.atPeak.arrayBuffers / KEYS).toFixed(0)} + other ${((r.peakRss - r.atPeak.heapUsed - r.atPeak.arrayBuffers) / KEYS).toFixed(0)}${r.liveAfterRestore !== undefined ? `; live after restore ${(r.liveAfterRestore / KEYS).toFixed(0)}` : ''}`);
   lines.push('');
   lines.push('Each checkpoint in order (F full, D delta; the aggregate\'s own file, MiB): deltas taken while keys are still being inserted are larger than those of the update phase.');
   lines.push('');

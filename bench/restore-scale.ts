@@ -1,16 +1,18 @@
 // Restore at scale (issue 14 item 5: 20M keys in <= 5 s): times the restore alone of one full
 // checkpoint of issue 14's workload, an updating `GROUP BY k` (COUNT, SUM) at parallelism 1.
 //
-//   node dist/bench/restore-scale.js [keys] [dist root]
+//   node dist/bench/restore-scale.js [keys] [dist root...]
 //
 // A first child process runs the job over `keys` distinct keys (datagen sequence) with
 // checkpointing on and a long interval, so the state is written once, by the job's final
 // checkpoint. A second child process restores that checkpoint as `--restore latest` does and
 // times it: read + verify + decode (loadCheckpoint), then open the job (the operators rebuild
 // their state). Wall and CPU time (process.cpuUsage) are printed, and the peak RSS of each
-// child. `dist root` (default: this build) is the dist/ directory whose modules both children
-// use, so the same script measures an older build: `node dist/bench/restore-scale.js 2000000
-// /work/before/dist`.
+// child. `dist root` (default: this build) is the dist/ directory whose modules the children
+// use. With several, the first builds the checkpoint and each restores it in turn, interleaved
+// (WEIR_BENCH_RESTORE_ROUNDS rounds, default 1): an A/B of restore alone on the same files,
+// e.g. `node dist/bench/restore-scale.js 20000000 dist /work/before/dist` (an older build
+// ignores the fields it does not know, the saved key index, and rebuilds).
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -85,16 +87,22 @@ if (a2 === 'build') await build(a3!, a4!, Number(a5));
 else if (a2 === 'restore') await restore(a3!, a4!, Number(a5));
 else {
   const keys = Number(a2 ?? 2_000_000);
-  const root = resolve(a3 ?? join(here, '..', '..'));
+  const roots = (process.argv.length > 3 ? process.argv.slice(3) : [join(here, '..', '..')]).map((r) => resolve(r));
+  const rounds = Number(process.env.WEIR_BENCH_RESTORE_ROUNDS ?? 1);
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-restore-'));
   const node = (args: string[]): any => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', here, ...args], { maxBuffer: 1 << 26 }).toString().trim().split('\n').pop()!);
+  const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ');
   try {
-    const b = node(['build', root, dir, String(keys)]);
-    const r = node(['restore', root, dir, String(keys)]);
-    const load = loadavg().map((x) => x.toFixed(1)).join(', ');
-    console.log(
-      `${root}: ${keys.toLocaleString('en-US')} keys; build ${b.seconds.toFixed(1)} s (peak RSS ${(b.peakRss / 1e6).toFixed(0)} MB); restore: read ${r.readS.toFixed(2)} s (cpu ${r.readCpu.toFixed(2)} s) + open ${r.openS.toFixed(2)} s (cpu ${r.openCpu.toFixed(2)} s) = ${(r.readS + r.openS).toFixed(2)} s wall, ${(r.readCpu + r.openCpu).toFixed(2)} s cpu; restore peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB; load ${load}`,
-    );
+    const b = node(['build', roots[0]!, dir, String(keys)]);
+    console.log(`${keys.toLocaleString('en-US')} keys, checkpoint written by ${roots[0]} in ${b.seconds.toFixed(1)} s (peak RSS ${(b.peakRss / 1e6).toFixed(0)} MB); load ${load()}`);
+    for (let round = 0; round < rounds; round++) {
+      for (const root of roots) {
+        const r = node(['restore', root, dir, String(keys)]);
+        console.log(
+          `restore by ${root}: read ${r.readS.toFixed(2)} s (cpu ${r.readCpu.toFixed(2)} s) + open ${r.openS.toFixed(2)} s (cpu ${r.openCpu.toFixed(2)} s) = ${(r.readS + r.openS).toFixed(2)} s wall, ${(r.readCpu + r.openCpu).toFixed(2)} s cpu; peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB; load ${load()}`,
+        );
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

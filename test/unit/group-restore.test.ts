@@ -238,3 +238,38 @@ describe('KeyIndex saved cells', () => {
     }
   });
 });
+
+describe('KeyIndex cells tracked as keys move', () => {
+  it('equal the cells found by walking the table, through growth, replacement and deletions (backward shifts)', () => {
+    const tracked = new KeyIndex(16, true);
+    const walked = new KeyIndex();
+    let x = 3;
+    const rand = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    // keys from a small range, so probe runs are long and deletions shift entries
+    const slotOf = new Map<number, number>();
+    let next = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const k = rand(3000) * 0.5;
+      const r = rand(10);
+      if (r < 6) {
+        const slot = r === 0 && slotOf.has(k) ? next++ : (slotOf.get(k) ?? next++); // sometimes a new slot for a present key
+        tracked.set(k, slot);
+        walked.set(k, slot);
+        slotOf.set(k, slot);
+      } else {
+        tracked.delete(k);
+        walked.delete(k);
+        slotOf.delete(k);
+      }
+    }
+    tracked.set(null, next++);
+    tracked.set(NaN, next++);
+    walked.set(null, next - 2);
+    walked.set(NaN, next - 1);
+    expect(slotOf.size).toBeGreaterThan(500);
+    expect(tracked.cells(next)!.cells).toEqual(walked.cells(next)!.cells);
+  });
+});

@@ -50,7 +50,8 @@ export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
   readonly wideInts = true;
   private readonly slots: AggregateSlots;
-  private readonly groups = new KeyIndex();
+  /** Tracks each key's cell: a full snapshot saves them (restore without hashing). */
+  private readonly groups = new KeyIndex(16, true);
   /** Keys of several columns (or one composite column): found by a column-wise hash instead. */
   private readonly colGroups: ColumnKeyIndex | null;
   private rowCount: Float64Array = new Float64Array(0);

@@ -50,12 +50,30 @@ export class KeyIndex {
   private nullSlot = EMPTY;
   /** STRING keys, and BIGINT keys beyond ±(2^53-1) as bigints (common/int64.ts): never equal to a string. */
   private strings: Map<string | bigint, number> | null = null;
+  /**
+   * With `trackCells`: by slot, the cell holding its numeric key, or -1, kept up to date as keys
+   * move (so a full snapshot copies it instead of walking the table, cells()).
+   */
+  private cellOf: Int32Array | null;
 
-  constructor(initialCapacity = 16) {
+  constructor(initialCapacity = 16, trackCells = false) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.table = KeyIndex.emptyTable(cap);
     this.mask = cap - 1;
+    this.cellOf = trackCells ? new Int32Array(0) : null;
+  }
+
+  /** Records that slot's key sits in `cell` (-1: in none), growing cellOf (new entries -1). */
+  private placed(slot: number, cell: number): void {
+    let co = this.cellOf!;
+    if (slot >= co.length) {
+      const g = new Int32Array(Math.max(64, co.length * 2, slot + 1));
+      g.set(co);
+      g.fill(-1, co.length);
+      this.cellOf = co = g;
+    }
+    co[slot] = cell;
   }
 
   private static emptyTable(cap: number): Float64Array {
@@ -102,10 +120,15 @@ export class KeyIndex {
           t[2 * h] = k;
           t[2 * h + 1] = slot + 1;
           this.numbers++;
+          if (this.cellOf !== null) this.placed(slot, h);
           return;
         }
         if (t[2 * h] === k) {
           t[2 * h + 1] = slot + 1;
+          if (this.cellOf !== null) {
+            this.placed(s - 1, -1);
+            this.placed(slot, h);
+          }
           return;
         }
         h = (h + 1) & mask;
@@ -133,6 +156,7 @@ export class KeyIndex {
         if (t[2 * h] === key) break;
         h = (h + 1) & mask;
       }
+      if (this.cellOf !== null) this.placed(t[2 * h + 1]! - 1, -1);
       // backward-shift: move later entries of the probe run into the hole when their home allows
       let hole = h;
       let i = (h + 1) & mask;
@@ -144,6 +168,7 @@ export class KeyIndex {
         if (!stays) {
           t[2 * hole] = t[2 * i]!;
           t[2 * hole + 1] = t[2 * i + 1]!;
+          if (this.cellOf !== null) this.placed(t[2 * i + 1]! - 1, hole);
           hole = i;
         }
         i = (i + 1) & mask;
@@ -174,6 +199,7 @@ export class KeyIndex {
     this.nanSlot = EMPTY;
     this.nullSlot = EMPTY;
     this.strings = null;
+    if (this.cellOf !== null) this.cellOf = new Int32Array(0);
   }
 
   /**
@@ -186,6 +212,10 @@ export class KeyIndex {
   cells(high: number): SavedCells | null {
     if (this.numbers === 0) return null;
     const cells = new Int32Array(high).fill(-1);
+    if (this.cellOf !== null) {
+      cells.set(this.cellOf.subarray(0, Math.min(high, this.cellOf.length)));
+      return { v: CELLS_VERSION, cap: this.mask + 1, cells };
+    }
     const t = this.table;
     for (let i = 1, c = 0; i < t.length; i += 2, c++) {
       const s = t[i]!;
@@ -220,6 +250,12 @@ export class KeyIndex {
     this.table = t;
     this.mask = cap - 1;
     this.numbers = n;
+    if (this.cellOf !== null) {
+      const co = new Int32Array(Math.max(64, high)).fill(-1);
+      co.set(cells.subarray(0, high));
+      // a cell saved for a slot out of use was refused above; NaN keys have none
+      this.cellOf = co;
+    }
     return true;
   }
 
@@ -235,6 +271,7 @@ export class KeyIndex {
       while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
       t[2 * h] = k;
       t[2 * h + 1] = s;
+      if (this.cellOf !== null) this.cellOf[s - 1] = h;
     }
     this.table = t;
     this.mask = mask;
