@@ -12,6 +12,7 @@ import { MAX_SHARED_CALLS, SharedDistinct, SharedDistinctCall } from '../../expr
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import type { OperatorSnapshot } from '../operator.js';
 import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
+import { internalError } from '../../common/errors.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -324,7 +325,7 @@ export class AggregateSlots {
    * are free here. Returns the slots in use, ascending.
    */
   adoptBlock(block: SlotBlock): Int32Array {
-    if (this.high !== 0 || this.live !== 0) throw new Error('adoptBlock: slots are not empty');
+    if (this.high !== 0 || this.live !== 0) throw internalError('adoptBlock: the slots are not empty');
     const high = block.high;
     if (high > this.capacity) this.growTo(high);
     this.keyGroup.set(block.keyGroup.subarray(0, high));
