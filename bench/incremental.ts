@@ -8,23 +8,42 @@
 //   incremental   'state.backend.incremental' = 'true' (a full snapshot every 10)
 // Reported: time and throughput cost, the size of each checkpoint (a full one, a delta),
 // the time to restore the final checkpoint (read, verify, decode, rebuild the operator),
-// peak RSS per key. Writes the section "Incremental checkpoints" of bench/RESULTS.md.
+// peak RSS per key, and the CPU time of the run beside its wall time. Checkpoints are retained
+// as a user's are ('state.checkpoints.num-retained', default 3); each one's size is read from its
+// _metadata when it completes. Writes the section "Incremental checkpoints" of bench/RESULTS.md.
 //
 // WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 3 x keys),
-// WEIR_BENCH_INCR_INTERVAL (default 1s).
+// WEIR_BENCH_INCR_INTERVAL (default 1s), WEIR_BENCH_INCR_MODES (default none,full,incremental),
+// WEIR_BENCH_ROOT: the dist/ directory whose modules the children run (default this build), to
+// measure another build with the same bench (A/B); WEIR_BENCH_NO_WRITE=1 leaves RESULTS.md alone.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Session } from '../src/sql/session.js';
+import type { Session } from '../src/sql/session.js';
 import type { SinkNode } from '../src/plan/logical.js';
-import { RunningJob, coordinatorConfig, jobOptionsFrom, planIdentity, prepareRestore } from '../src/exec/job-runner.js';
-import { Job } from '../src/exec/job.js';
-import { loadCheckpoint } from '../src/checkpoint/restore.js';
-import { CheckpointStorage } from '../src/checkpoint/storage.js';
+import type * as JobRunner from '../src/exec/job-runner.js';
+import type * as JobModule from '../src/exec/job.js';
+import type * as RestoreModule from '../src/checkpoint/restore.js';
+import type * as StorageModule from '../src/checkpoint/storage.js';
+import type * as SessionModule from '../src/sql/session.js';
 import { writeSection } from './common.js';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const ROOT = process.env.WEIR_BENCH_ROOT ?? join(fileURLToPath(import.meta.url), '..', '..');
+const M = {
+  ...((await import(join(ROOT, 'src/sql/session.js'))) as typeof SessionModule),
+  ...((await import(join(ROOT, 'src/exec/job-runner.js'))) as typeof JobRunner),
+  ...((await import(join(ROOT, 'src/exec/job.js'))) as typeof JobModule),
+  ...((await import(join(ROOT, 'src/checkpoint/restore.js'))) as typeof RestoreModule),
+  ...((await import(join(ROOT, 'src/checkpoint/storage.js'))) as typeof StorageModule),
+};
 
 const KEYS = Number(process.env.WEIR_BENCH_INCR_KEYS ?? 1_000_000);
 const UPDATES = Number(process.env.WEIR_BENCH_INCR_UPDATES ?? 3 * KEYS);
@@ -42,13 +61,19 @@ type Mode = 'none' | 'full' | 'incremental';
 interface ModeResult {
   readonly mode: Mode;
   readonly seconds: number;
+  /** CPU time of the run (user + system, all threads of the process). */
+  readonly cpuSeconds: number;
   readonly peakRss: number;
+  /** At the peak RSS sample: the V8 heap in use and the array buffers (typed arrays). */
+  readonly atPeak: { heapUsed: number; arrayBuffers: number };
+  /** After the restore, following a full GC: heap in use + array buffers (the restored state and the process). */
+  readonly liveAfterRestore?: number;
   readonly checkpoints: { id: number; own: number; referenced: number; durationMs: number; incremental: boolean }[];
   readonly restore?: { readMs: number; rebuildMs: number; chain: number };
 }
 
 function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> } {
-  const session = new Session();
+  const session = new M.Session();
   const sinks: SinkNode[] = [];
   for (const { result } of session.executeScript({ name: 'incr.sql', text: SQL })) if (result.kind === 'insert') sinks.push(...result.sinks);
   return { session, plan: session.physicalPlan(sinks, [], 1) };
@@ -56,52 +81,73 @@ function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> }
 
 async function child(mode: Mode): Promise<ModeResult> {
   let peakRss = 0;
-  const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  let atPeak = { heapUsed: 0, arrayBuffers: 0 };
+  // rss() is cheap; the whole memoryUsage() (heap statistics) only at a new peak
+  const sample = setInterval(() => {
+    const rss = process.memoryUsage.rss();
+    if (rss <= peakRss) return;
+    const m = process.memoryUsage();
+    peakRss = Math.max(rss, m.rss);
+    atPeak = { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
+  }, 20);
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-incr-'));
   const { session, plan: p } = plan();
   session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
   if (mode === 'incremental') session.options.set('state.backend.incremental', 'true');
-  // every checkpoint kept, so each one's own size can be read afterwards
-  const t0 = performance.now();
-  const job = new RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: coordinatorConfig(session.options), retained: 1000 } });
-  await job.run();
-  const seconds = (performance.now() - t0) / 1000;
-  clearInterval(sample);
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-  const st = new CheckpointStorage(dir);
+  // retention as a user gets it; each checkpoint's sizes are read when it completes
+  const retained = Math.max(1, Number(session.options.get('state.checkpoints.num-retained') ?? 3));
+  const st = new M.CheckpointStorage(dir);
   const checkpoints: ModeResult['checkpoints'] = [];
-  for (const id of st.ids()) {
+  const seen = new Set<number>();
+  const onChange = (stats: { last?: { id: number } }): void => {
+    const id = stats.last?.id;
+    if (id === undefined || seen.has(id)) return;
+    seen.add(id);
     const m = st.metadata(id);
-    if (m === undefined) continue;
+    if (m === undefined) return;
     const agg = m.states.filter((h) => h.operatorId.includes('group-aggregate'));
     checkpoints.push({ id, own: agg.reduce((a, h) => a + h.bytes, 0), referenced: agg.reduce((a, h) => a + (h.chain ?? []).reduce((b, f) => b + f.bytes, 0), 0), durationMs: m.durationMs, incremental: m.incremental === true });
-  }
+  };
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  await new M.RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained, onChange } }).run();
+  const seconds = (performance.now() - t0) / 1000;
+  const cu = process.cpuUsage(c0);
+  const cpuSeconds = (cu.user + cu.system) / 1e6;
+  clearInterval(sample);
+  peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  let liveAfterRestore: number | undefined;
   let restore: ModeResult['restore'];
   if (mode !== 'none' && checkpoints.length > 0) {
     // restore the newest checkpoint, as `--restore latest` does: read, verify, decode, rebuild
     const fresh = plan();
     const r0 = performance.now();
-    const loaded = loadCheckpoint('latest', dir, planIdentity(fresh.plan), false);
+    let loaded: ReturnType<typeof M.loadCheckpoint> | null = M.loadCheckpoint('latest', dir, M.planIdentity(fresh.plan), false);
     const r1 = performance.now();
-    const j = new Job(fresh.plan, jobOptionsFrom(fresh.session.options, { jobId: 'bench-incr-restore' }), prepareRestore(fresh.plan, loaded).state);
+    const j = new M.Job(fresh.plan, M.jobOptionsFrom(fresh.session.options, { jobId: 'bench-incr-restore' }), M.prepareRestore(fresh.plan, loaded).state);
     await j.open();
     const r2 = performance.now();
-    const m = loaded.meta;
-    const agg = m.states.find((h) => h.operatorId.includes('group-aggregate'));
+    const agg = loaded.meta.states.find((h) => h.operatorId.includes('group-aggregate'));
     restore = { readMs: r1 - r0, rebuildMs: r2 - r1, chain: agg?.chain?.length ?? 1 };
+    loaded = null; // what the restored job keeps is what counts
+    gc();
+    gc();
+    const mu = process.memoryUsage();
+    liveAfterRestore = mu.heapUsed + mu.arrayBuffers;
+    if (j.tasks.length < 0) console.log(j); // keeps the restored job (and its state) alive until here
   }
   rmSync(dir, { recursive: true, force: true });
-  return { mode, seconds, peakRss, checkpoints, restore };
+  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
 }
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
 
 function report(rs: readonly ModeResult[]): string {
-  const none = rs.find((r) => r.mode === 'none')!;
+  const none = rs.find((r) => r.mode === 'none');
   const rows = (KEYS + UPDATES) / 1e6;
   const lines = [
-    '| mode | time | rows/s | checkpoint cost | checkpoints | full checkpoint (aggregate) | delta (aggregate, median of all) | delta / full | checkpoint takes (median) | restore: read + rebuild | peak RSS | per key |',
-    '|---|---|---|---|---|---|---|---|---|---|---|---|',
+    '| mode | time | CPU time | rows/s | checkpoint cost (wall) | checkpoint cost (CPU) | checkpoints | full checkpoint (aggregate) | delta (aggregate, median of all) | delta / full | checkpoint takes (median) | restore: read + rebuild | peak RSS | per key |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rs) {
     const fulls = r.checkpoints.filter((c) => !c.incremental && c.own > 0);
@@ -109,11 +155,16 @@ function report(rs: readonly ModeResult[]): string {
     const med = (xs: number[]): number => (xs.length === 0 ? NaN : [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!);
     const full = med(fulls.map((c) => c.own));
     const delta = med(deltas.map((c) => c.own));
-    const cost = r.mode === 'none' ? '–' : `${(((r.seconds - none.seconds) / none.seconds) * 100).toFixed(1)}%`;
+    const cost = r.mode === 'none' || none === undefined ? '–' : `${(((r.seconds - none.seconds) / none.seconds) * 100).toFixed(1)}%`;
+    const cpuCost = r.mode === 'none' || none === undefined ? '–' : `${(((r.cpuSeconds - none.cpuSeconds) / none.cpuSeconds) * 100).toFixed(1)}%`;
     lines.push(
-      `| ${r.mode} | ${r.seconds.toFixed(1)} s | ${(rows / r.seconds).toFixed(2)}M | ${cost} | ${r.checkpoints.length} (${fulls.length} full) | ${fulls.length > 0 ? mib(full) : '–'} | ${deltas.length > 0 ? mib(delta) : '–'} | ${deltas.length > 0 && fulls.length > 0 ? `${((delta / full) * 100).toFixed(1)}%` : '–'} | ${r.checkpoints.length > 0 ? `${med(r.checkpoints.map((c) => c.durationMs))} ms` : '–'} | ${r.restore !== undefined ? `${(r.restore.readMs / 1000).toFixed(2)} + ${(r.restore.rebuildMs / 1000).toFixed(2)} s (chain of ${r.restore.chain})` : '–'} | ${(r.peakRss / 1e6).toFixed(0)} MB | ${(r.peakRss / KEYS).toFixed(0)} B |`,
+      `| ${r.mode} | ${r.seconds.toFixed(1)} s | ${r.cpuSeconds.toFixed(1)} s | ${(rows / r.seconds).toFixed(2)}M | ${cost} | ${cpuCost} | ${r.checkpoints.length} (${fulls.length} full) | ${fulls.length > 0 ? mib(full) : '–'} | ${deltas.length > 0 ? mib(delta) : '–'} | ${deltas.length > 0 && fulls.length > 0 ? `${((delta / full) * 100).toFixed(1)}%` : '–'} | ${r.checkpoints.length > 0 ? `${med(r.checkpoints.map((c) => c.durationMs))} ms` : '–'} | ${r.restore !== undefined ? `${(r.restore.readMs / 1000).toFixed(2)} + ${(r.restore.rebuildMs / 1000).toFixed(2)} s (chain of ${r.restore.chain})` : '–'} | ${(r.peakRss / 1e6).toFixed(0)} MB | ${(r.peakRss / KEYS).toFixed(0)} B |`,
     );
   }
+  lines.push('');
+  lines.push('Memory (bytes per key): at the peak RSS sample, the V8 heap in use and the array buffers (typed arrays: the state, and snapshot copies); after the restore, following a full GC, heap in use + array buffers, which is the restored state plus the process itself.');
+  lines.push('');
+  for (const r of rs) lines.push(`- ${r.mode}: peak RSS ${(r.peakRss / KEYS).toFixed(0)} = heap ${(r.atPeak.heapUsed / KEYS).toFixed(0)} + array buffers ${(r.atPeak.arrayBuffers / KEYS).toFixed(0)} + other ${((r.peakRss - r.atPeak.heapUsed - r.atPeak.arrayBuffers) / KEYS).toFixed(0)}${r.liveAfterRestore !== undefined ? `; live after restore ${(r.liveAfterRestore / KEYS).toFixed(0)}` : ''}`);
   lines.push('');
   lines.push('Each checkpoint in order (F full, D delta; the aggregate\'s own file, MiB): deltas taken while keys are still being inserted are larger than those of the update phase.');
   lines.push('');
@@ -126,16 +177,18 @@ if (mode !== undefined) {
   process.stdout.write(JSON.stringify(await child(mode)) + '\n');
 } else {
   const results: ModeResult[] = [];
-  for (const m of ['none', 'full', 'incremental'] as const) {
+  const modes = (process.env.WEIR_BENCH_INCR_MODES ?? 'none,full,incremental').split(',') as Mode[];
+  for (const m of modes) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), m], { env: process.env, maxBuffer: 1 << 26 }).toString();
     const r = JSON.parse(out.trim().split('\n').pop()!) as ModeResult;
     results.push(r);
-    console.error(`${m}: ${r.seconds.toFixed(1)} s, ${r.checkpoints.length} checkpoints, peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB`);
+    console.error(`${m}: ${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${r.checkpoints.length} checkpoints, peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB`);
   }
   const table = report(results);
   console.log(table);
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
-  const intro = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`node dist/bench/incremental.js\` (branch incr), one run per mode, each in its own process; Node ${process.version}, ${cpus().length} cores, load average at the end ${load}. ${KEYS.toLocaleString('en-US')} keys inserted, then ${UPDATES.toLocaleString('en-US')} updates to a hot set of ${HOT.toLocaleString('en-US')} keys (1%, every 100th key); parallelism 1, a checkpoint every ${INTERVAL}, every checkpoint kept. Sizes are the group aggregate's state files; restore is of the final checkpoint.`;
+  const intro = `${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC, \`node dist/bench/incremental.js\` (modules of ${ROOT}), one run per mode, each in its own process; Node ${process.version}, ${cpus().length} cores, load average at the end ${load}. ${KEYS.toLocaleString('en-US')} keys inserted, then ${UPDATES.toLocaleString('en-US')} updates to a hot set of ${HOT.toLocaleString('en-US')} keys (1%, every 100th key); parallelism 1, a checkpoint every ${INTERVAL}, checkpoints retained as by default ('state.checkpoints.num-retained' = 3). Sizes are the group aggregate's state files; restore is of the final checkpoint.`;
   // other benches' subsections (the joins') stay
-  writeSection('## Incremental checkpoints (issue 14)', `${intro}\n\n${table}`, true);
+  if (process.env.WEIR_BENCH_NO_WRITE !== '1') writeSection('## Incremental checkpoints (issue 14)', `${intro}\n\n${table}`, true);
+  else console.log(`\n${intro}`);
 }

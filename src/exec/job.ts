@@ -185,7 +185,7 @@ export class Job {
   constructor(
     readonly plan: PhysicalPlan,
     readonly options: JobOptions,
-    private readonly restore?: RestoreState,
+    private restore?: RestoreState,
     private readonly thread: ThreadContext = SINGLE_THREAD,
   ) {
     if (options.timeZone !== undefined) setSessionTimeZone(options.timeZone);
@@ -561,6 +561,8 @@ export class Job {
         await c.op.restore(keyed, states.map((s) => s?.operator ?? null));
       }
     }
+    // the decoded checkpoint (as large as the state) is not needed once restored: let it go
+    this.restore = undefined;
   }
 
   /** Runs every task to completion; the first failure cancels the rest and is thrown. */

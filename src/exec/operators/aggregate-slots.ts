@@ -12,6 +12,7 @@ import { MAX_SHARED_CALLS, SharedDistinct, SharedDistinctCall } from '../../expr
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import type { OperatorSnapshot } from '../operator.js';
 import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
+import { internalError } from '../../common/errors.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -319,12 +320,46 @@ export class AggregateSlots {
   }
 
   /**
+   * Takes a saved block's slots as they are, numbering included (a restore of the same key
+   * groups, into empty slots): slot s holds what the block's slot s held, and its free slots
+   * are free here. Returns the slots in use, ascending.
+   */
+  adoptBlock(block: SlotBlock): Int32Array {
+    if (this.high !== 0 || this.live !== 0) throw internalError('adoptBlock: the slots are not empty');
+    const high = block.high;
+    if (high > this.capacity) this.growTo(high);
+    this.keyGroup.set(block.keyGroup.subarray(0, high));
+    this.inUse.set(block.inUse.subarray(0, high));
+    let n = 0;
+    for (let s = 0; s < high; s++) n += block.inUse[s]!;
+    const used = new Int32Array(n);
+    const free: number[] = [];
+    for (let s = high - 1, i = n; s >= 0; s--) {
+      if (block.inUse[s] === 1) used[--i] = s;
+      else free.push(s);
+    }
+    this.free = free;
+    this.high = high;
+    this.live = n;
+    this.allocated += n;
+    this.keys.loadFrom(block.keys, used, used, n);
+    this.accs.forEach((a, j) => a.loadFrom(block.accs[j], used, used, n));
+    return used;
+  }
+
+  /** How many of a block's groups lie in `range` (a restore's pre-sizing). */
+  static countIn(block: SlotBlock, range: KeyGroupRange): number {
+    let n = 0;
+    for (let s = 0; s < block.high; s++) if (block.inUse[s] === 1 && block.keyGroup[s]! >= range.start && block.keyGroup[s]! < range.end) n++;
+    return n;
+  }
+
+  /**
    * New slots for the saved groups whose key group lies in `range`: from[i] is the saved
    * slot, to[i] the new one.
    */
   loadFrom(block: SlotBlock, range: KeyGroupRange): { from: Int32Array; to: Int32Array; n: number } {
-    let n = 0;
-    for (let s = 0; s < block.high; s++) if (block.inUse[s] === 1 && block.keyGroup[s]! >= range.start && block.keyGroup[s]! < range.end) n++;
+    const n = AggregateSlots.countIn(block, range);
     const from = new Int32Array(n);
     const to = new Int32Array(n);
     this.reserve(n);

@@ -11,7 +11,12 @@
 // Retractions: -U/-D input rows are subtracted (MIN/MAX then keep a multiset per group).
 // Watermarks pass through (the output has no time attribute).
 // Snapshot: one columnar block in slot order (each group's key group, keys, accumulators,
-// row counts, emitted flags); a restore keeps the groups of its key-group range.
+// row counts, emitted flags), with the subtask's key-group range and, for a numeric key, where
+// each slot's key sits in the key index's table; a restore keeps the groups of its key-group
+// range. A restore of the same range (same parallelism) takes the block over as it is: slot
+// numbers unchanged and each key put back in its saved table cell, no hashing (restore time
+// at scale); another range (a rescale), or an older checkpoint without the saved cells,
+// rebuilds: new slots, every key hashed into the index.
 //
 // State TTL ('table.exec.state.ttl' or a STATE_TTL hint): a group no row has reached for that
 // long (processing time) is dropped without any output, as in Flink; a later row for its key
@@ -37,6 +42,7 @@ import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock, SlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
+import type { SavedCells } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 
@@ -44,10 +50,10 @@ export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
   readonly wideInts = true;
   private readonly slots: AggregateSlots;
-  private readonly groups = new KeyIndex();
+  /** Tracks each key's cell: a full snapshot saves them (restore without hashing). */
+  private readonly groups = new KeyIndex(16, true);
   /** Keys of several columns (or one composite column): found by a column-wise hash instead. */
   private readonly colGroups: ColumnKeyIndex | null;
-  private slotKey: MapKey[] = [];
   private rowCount: Float64Array = new Float64Array(0);
   private emitted: Uint8Array = new Uint8Array(0);
   private stamp: Int32Array = new Int32Array(0);
@@ -70,6 +76,8 @@ export class GroupAggregateOperator implements Operator {
   private lastExpiry = 0;
   /** Groups dropped by state TTL. */
   expired = 0;
+  /** Groups the last restore took over as they were saved (adoptBlock), not rebuilt. */
+  restoredAsIs = 0;
   /** Incremental checkpoints: slots changed since the last snapshot (flag, and the list). */
   private dirty: Uint8Array = new Uint8Array(0);
   private dirtyList: Int32Array = new Int32Array(0);
@@ -144,7 +152,6 @@ export class GroupAggregateOperator implements Operator {
   private newSlot(key: MapKey, batch: Batch, row: number): number {
     const slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
     this.initSlot(slot);
-    this.slotKey[slot] = key;
     this.groups.set(key, slot);
     return slot;
   }
@@ -154,7 +161,6 @@ export class GroupAggregateOperator implements Operator {
     const cg = this.colGroups!;
     const slot = this.slots.allocInGroup(batch, row, keyGroupOf(cg.hashes[row]!, this.ctx.maxParallelism));
     this.initSlot(slot);
-    this.slotKey[slot] = 0; // marks the slot in use (the key lives in colGroups)
     cg.insert(row, slot);
     return slot;
   }
@@ -169,8 +175,7 @@ export class GroupAggregateOperator implements Operator {
   /** Drops a group's key and frees its slot. */
   private forget(slot: number): void {
     if (this.colGroups !== null) this.colGroups.remove(slot);
-    else this.groups.delete(this.slotKey[slot]!);
-    this.slotKey[slot] = null;
+    else this.groups.delete(this.slots.keys.mapKeyAt(slot));
     this.slots.release(slot);
   }
 
@@ -292,9 +297,9 @@ export class GroupAggregateOperator implements Operator {
     this.lastExpiry = now;
     const limit = now - this.ttlMs;
     let dropped = 0;
-    for (let slot = 0; slot < this.slotKey.length; slot++) {
-      const key = this.slotKey[slot];
-      if (key === null || key === undefined || this.lastTouch[slot]! >= limit) continue;
+    const inUse = this.slots.inUse;
+    for (let slot = 0; slot < inUse.length; slot++) {
+      if (inUse[slot] !== 1 || this.lastTouch[slot]! >= limit) continue;
       this.forget(slot);
       if (this.fullEvery > 0) this.markDirty(slot);
       dropped++;
@@ -344,7 +349,11 @@ export class GroupAggregateOperator implements Operator {
       this.slotsAtFull = block.high;
       const count = this.rowCount.slice(0, block.high);
       const emitted = this.emitted.slice(0, block.high);
-      return { keyed: new Map([[ALL_KEY_GROUPS, [{ ...block, count, emitted }]]]), operator: null };
+      // the key index as it is (each slot's table cell) and the key groups it covers: a restore
+      // of the same key groups takes it over instead of hashing every key again
+      const index = this.colGroups === null ? this.groups.cells(block.high) : null;
+      const entry: GroupBlock = { ...block, count, emitted, range: [this.ctx.keyGroups.start, this.ctx.keyGroups.end], ...(index !== null ? { index } : {}) };
+      return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null };
     }
     const list = this.dirtyList.slice(0, n);
     list.sort();
@@ -369,13 +378,26 @@ export class GroupAggregateOperator implements Operator {
   }
 
   restore(keyed: Map<number, unknown[]>): void {
-    // pre-size the key index and the slots for every group of the full blocks (no resizing
-    // while rebuilding: restore stays linear)
+    const range = this.ctx.keyGroups;
+    // A full block taken by a subtask of these very key groups (same parallelism), with its
+    // key index saved, is taken over as it is: slot numbers, and each key's table cell. Every
+    // other block is rebuilt (its groups of this subtask's key groups get new slots and are
+    // hashed into the index), pre-sized for the groups it brings (restore stays linear).
+    let adopt: GroupBlock | null = null;
     let total = 0;
-    for (const blocks of keyed.values()) for (const b of blocks) if ((b as Partial<GroupDelta>).delta !== 1) total += (b as SlotBlock).high;
-    if (this.colGroups === null) this.groups.reserve(total);
-    this.slots.reserve(total);
-    this.ensure(total);
+    for (const blocks of keyed.values()) {
+      for (const b of blocks) {
+        if ((b as Partial<GroupDelta>).delta === 1) continue;
+        const block = b as GroupBlock;
+        if (adopt === null && this.adoptable(block)) adopt = block;
+        else total += AggregateSlots.countIn(block, range);
+      }
+    }
+    if (adopt === null) {
+      if (this.colGroups === null) this.groups.reserve(total);
+      this.slots.reserve(total);
+      this.ensure(total);
+    }
     for (const blocks of keyed.values()) {
       // the chain's slot -> this operator's slot (-1: none), per full block and its deltas
       let map: Int32Array = new Int32Array(0);
@@ -384,8 +406,12 @@ export class GroupAggregateOperator implements Operator {
           map = this.applyDelta(b as GroupDelta, map);
           continue;
         }
-        const block = b as SlotBlock & { count: Float64Array; emitted: Uint8Array };
-        const { from, to, n } = this.slots.loadFrom(block, this.ctx.keyGroups);
+        const block = b as GroupBlock;
+        if (block === adopt && this.slots.live === 0 && this.groups.size === 0) {
+          map = this.adoptBlock(block);
+          continue;
+        }
+        const { from, to, n } = this.slots.loadFrom(block, range);
         map = new Int32Array(block.high).fill(-1);
         for (let i = 0; i < n; i++) {
           map[from[i]!] = to[i]!;
@@ -395,15 +421,44 @@ export class GroupAggregateOperator implements Operator {
     }
   }
 
+  /** Whether a full block can be taken over as it is (adoptBlock). */
+  private adoptable(b: GroupBlock): boolean {
+    const r = this.ctx.keyGroups;
+    return this.colGroups === null && b.index !== undefined && b.range !== undefined && b.range[0] === r.start && b.range[1] === r.end && this.slots.keys.numericKeys() !== null;
+  }
+
+  /**
+   * Takes over a full block of this subtask's key groups into the empty operator: the slots
+   * keep their numbers, the key index its saved cells; keys without a cell (NULL, NaN, beyond
+   * ±(2^53-1)) are set as usual. Returns the chain's slot -> slot map (the identity).
+   */
+  private adoptBlock(b: GroupBlock): Int32Array {
+    const used = this.slots.adoptBlock(b);
+    this.restoredAsIs += used.length;
+    const high = b.high;
+    if (high > 0) this.ensure(high - 1);
+    this.rowCount.set(b.count.subarray(0, high));
+    this.emitted.set(b.emitted.subarray(0, high));
+    if (this.ttlMs > 0) this.lastTouch.fill(Date.now(), 0, high);
+    const inUse = this.slots.inUse;
+    const keys = this.slots.keys;
+    const adopted = this.groups.adoptCells(b.index!, keys.numericKeys()!, inUse, high);
+    if (!adopted) this.groups.reserve(used.length);
+    const map = new Int32Array(high).fill(-1);
+    for (let i = 0; i < used.length; i++) {
+      const s = used[i]!;
+      map[s] = s;
+      if (!adopted || b.index!.cells[s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
+    }
+    return map;
+  }
+
   private restoreSlot(slot: number, count: number, emitted: number): void {
     this.ensure(slot);
     if (this.colGroups !== null) {
-      this.slotKey[slot] = 0;
       this.colGroups.insertHash(hashKey(this.slots.keys.values(slot)), slot);
     } else {
-      const key = this.slots.keys.mapKeyAt(slot);
-      this.slotKey[slot] = key;
-      this.groups.set(key, slot);
+      this.groups.set(this.slots.keys.mapKeyAt(slot), slot);
     }
     this.rowCount[slot] = count;
     this.emitted[slot] = emitted;
@@ -422,10 +477,9 @@ export class GroupAggregateOperator implements Operator {
         // the key may already have moved to a slot of this delta: only its own entry goes
         if (this.colGroups !== null) this.colGroups.remove(cur);
         else {
-          const key = this.slotKey[cur]!;
+          const key = this.slots.keys.mapKeyAt(cur);
           if (this.groups.get(key) === cur) this.groups.delete(key);
         }
-        this.slotKey[cur] = null;
         this.slots.release(cur);
         map[s] = -1;
       }
@@ -434,6 +488,17 @@ export class GroupAggregateOperator implements Operator {
     for (let i = 0; i < k; i++) this.restoreSlot(to[i]!, d.count[from[i]!]!, d.emitted[from[i]!]!);
     return map;
   }
+}
+
+/** A full snapshot's block: the slots, each one's row count and emitted flag, and since the
+ * saved key index, the key-group range of the subtask that took it and its index's cells. */
+interface GroupBlock extends SlotBlock {
+  readonly count: Float64Array;
+  readonly emitted: Uint8Array;
+  /** [start, end) of the key groups of the subtask that took it (absent in older checkpoints). */
+  readonly range?: readonly [number, number];
+  /** Its key index (absent in older checkpoints, and with no numeric key). */
+  readonly index?: SavedCells;
 }
 
 /** A delta of incremental checkpoints: the changed slots, in the numbering of the chain. */

@@ -247,6 +247,15 @@ export class GroupKeys {
     });
   }
 
+  /**
+   * The stored values of a single numeric key column by slot (a restore adopting a saved key
+   * index reads them), or null for other keys.
+   */
+  numericKeys(): Float64Array | null {
+    if (this.types.length !== 1 || this.kinds[0] === 'str' || this.kinds[0] === 'obj') return null;
+    return this.f64[0]!;
+  }
+
   /** The map key of a slot's stored key (after a restore). */
   mapKeyAt(slot: number): MapKey {
     if (this.types.length === 0) return 0;

@@ -29,6 +29,18 @@ function hashNumber(k: number): number {
   return h >>> 0;
 }
 
+/** A full snapshot's key index: each slot's table cell (KeyIndex.cells). */
+export interface SavedCells {
+  /** The table layout (hashNumber, linear probing): cells of another layout are not adopted. */
+  readonly v: number;
+  /** Table cells (a power of 2). */
+  readonly cap: number;
+  /** By slot: the cell of its key, or -1. */
+  readonly cells: Int32Array;
+}
+
+const CELLS_VERSION = 1;
+
 export class KeyIndex {
   /** [key, slot + 1] pairs; 0 marks a free cell (so a new table needs no filling). */
   private table: Float64Array;
@@ -38,12 +50,30 @@ export class KeyIndex {
   private nullSlot = EMPTY;
   /** STRING keys, and BIGINT keys beyond ±(2^53-1) as bigints (common/int64.ts): never equal to a string. */
   private strings: Map<string | bigint, number> | null = null;
+  /**
+   * With `trackCells`: by slot, the cell holding its numeric key, or -1, kept up to date as keys
+   * move (so a full snapshot copies it instead of walking the table, cells()).
+   */
+  private cellOf: Int32Array | null;
 
-  constructor(initialCapacity = 16) {
+  constructor(initialCapacity = 16, trackCells = false) {
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.table = KeyIndex.emptyTable(cap);
     this.mask = cap - 1;
+    this.cellOf = trackCells ? new Int32Array(0) : null;
+  }
+
+  /** Records that slot's key sits in `cell` (-1: in none), growing cellOf (new entries -1). */
+  private placed(slot: number, cell: number): void {
+    let co = this.cellOf!;
+    if (slot >= co.length) {
+      const g = new Int32Array(Math.max(64, co.length * 2, slot + 1));
+      g.set(co);
+      g.fill(-1, co.length);
+      this.cellOf = co = g;
+    }
+    co[slot] = cell;
   }
 
   private static emptyTable(cap: number): Float64Array {
@@ -104,10 +134,15 @@ export class KeyIndex {
           t[2 * h] = k;
           t[2 * h + 1] = slot + 1;
           this.numbers++;
+          if (this.cellOf !== null) this.placed(slot, h);
           return;
         }
         if (t[2 * h] === k) {
           t[2 * h + 1] = slot + 1;
+          if (this.cellOf !== null) {
+            this.placed(s - 1, -1);
+            this.placed(slot, h);
+          }
           return;
         }
         h = (h + 1) & mask;
@@ -135,6 +170,7 @@ export class KeyIndex {
         if (t[2 * h] === key) break;
         h = (h + 1) & mask;
       }
+      if (this.cellOf !== null) this.placed(t[2 * h + 1]! - 1, -1);
       // backward-shift: move later entries of the probe run into the hole when their home allows
       let hole = h;
       let i = (h + 1) & mask;
@@ -146,6 +182,7 @@ export class KeyIndex {
         if (!stays) {
           t[2 * hole] = t[2 * i]!;
           t[2 * hole + 1] = t[2 * i + 1]!;
+          if (this.cellOf !== null) this.placed(t[2 * i + 1]! - 1, hole);
           hole = i;
         }
         i = (i + 1) & mask;
@@ -168,6 +205,74 @@ export class KeyIndex {
     if (cap > this.mask + 1) this.resize(cap);
   }
 
+  /** Forgets every key (a restore that could not adopt a saved table starts over). */
+  clear(): void {
+    this.table = KeyIndex.emptyTable(16);
+    this.mask = 15;
+    this.numbers = 0;
+    this.nanSlot = EMPTY;
+    this.nullSlot = EMPTY;
+    this.strings = null;
+    if (this.cellOf !== null) this.cellOf = new Int32Array(0);
+  }
+
+  /**
+   * Where each numeric key sits in the table, by slot (a full snapshot): cells[s] is the cell
+   * of slot s's key, -1 when slot s has no numeric key here (free, NULL, NaN, a bigint or a
+   * string). A restore of the same key groups places the keys back from it without hashing
+   * or probing (adoptCells). null when the index holds no numeric key. `high`: slots in use
+   * are below it.
+   */
+  cells(high: number): SavedCells | null {
+    if (this.numbers === 0) return null;
+    const cells = new Int32Array(high).fill(-1);
+    if (this.cellOf !== null) {
+      cells.set(this.cellOf.subarray(0, Math.min(high, this.cellOf.length)));
+      return { v: CELLS_VERSION, cap: this.mask + 1, cells };
+    }
+    const t = this.table;
+    for (let i = 1, c = 0; i < t.length; i += 2, c++) {
+      const s = t[i]!;
+      if (s !== 0) cells[s - 1] = c;
+    }
+    return { v: CELLS_VERSION, cap: this.mask + 1, cells };
+  }
+
+  /**
+   * Restores an empty index from saved cells (cells()): each slot s with a cell goes back to
+   * that cell with key keys[s] (the slot's stored numeric key): no hashing, no probing.
+   * Returns false, leaving the index empty, when the cells do not fit (another table layout,
+   * a cell out of range or taken twice, a NaN key, a free slot with a cell); the caller then
+   * rebuilds with set(). Slots without a cell are left to the caller.
+   */
+  adoptCells(saved: SavedCells, keys: Float64Array, inUse: Uint8Array, high: number): boolean {
+    const { cap, cells } = saved;
+    if (saved.v !== CELLS_VERSION || this.numbers !== 0 || cap < 16 || (cap & (cap - 1)) !== 0 || cells.length < high) return false;
+    const t = KeyIndex.emptyTable(cap);
+    let n = 0;
+    for (let s = 0; s < high; s++) {
+      const c = cells[s]!;
+      if (c < 0) continue;
+      const k = keys[s]!;
+      // a key left out would break the probe run it sits in: all or nothing
+      if (inUse[s] !== 1 || c >= cap || t[2 * c + 1] !== 0 || k !== k) return false;
+      t[2 * c] = k === 0 ? 0 : k;
+      t[2 * c + 1] = s + 1;
+      n++;
+    }
+    if (n * 2 > cap) return false;
+    this.table = t;
+    this.mask = cap - 1;
+    this.numbers = n;
+    if (this.cellOf !== null) {
+      const co = new Int32Array(Math.max(64, high)).fill(-1);
+      co.set(cells.subarray(0, high));
+      // a cell saved for a slot out of use was refused above; NaN keys have none
+      this.cellOf = co;
+    }
+    return true;
+  }
+
   private resize(cap: number): void {
     const old = this.table;
     const t = KeyIndex.emptyTable(cap);
@@ -180,6 +285,7 @@ export class KeyIndex {
       while (t[2 * h + 1] !== 0) h = (h + 1) & mask;
       t[2 * h] = k;
       t[2 * h + 1] = s;
+      if (this.cellOf !== null) this.cellOf[s - 1] = h;
     }
     this.table = t;
     this.mask = mask;
