@@ -76,11 +76,11 @@ describe('temporal join recovery', () => {
     writeFileSync(ratesFile, ratesChangelog(9, 1_700));
     const sql = `CREATE TABLE orders (order_id BIGINT, currency STRING, amount BIGINT, order_time TIMESTAMP(3),
   WATERMARK FOR order_time AS order_time - INTERVAL '3' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${ordersFile}', 'format' = 'csv', 'rows-per-second' = '12000');
+WITH ('connector' = 'filesystem', 'path' = '${ordersFile}', 'format' = 'csv', 'rows-per-second' = '8000');
 CREATE TABLE rates (currency STRING, rate DOUBLE, update_time TIMESTAMP(3),
   PRIMARY KEY (currency) NOT ENFORCED,
   WATERMARK FOR update_time AS update_time - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${ratesFile}', 'format' = 'debezium-json', 'rows-per-second' = '600');
+WITH ('connector' = 'filesystem', 'path' = '${ratesFile}', 'format' = 'debezium-json', 'rows-per-second' = '400');
 CREATE TABLE result (order_id BIGINT, currency STRING, amount BIGINT, rate DOUBLE, update_time TIMESTAMP(3), order_time TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result
@@ -90,7 +90,7 @@ FROM orders AS o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.cu
     writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 4, 77, (i) => (i % 2 === 0 ? 1 : 2), [0, 400], { deltaOf: 'join' })]);
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 4, 77, (i) => (i % 2 === 0 ? 1 : 2), [0, 300], { deltaOf: 'join' })]);
     // four restarts, each from a newer checkpoint than the one before, most of them chains
     const restoredFrom = runs.flatMap((r) => (r.restoredFrom === undefined ? [] : [r.restoredFrom]));
     expect(restoredFrom.length).toBe(4);
