@@ -58,7 +58,7 @@ FROM l FULL OUTER JOIN r ON l.k = r.k AND r.ts BETWEEN l.ts - INTERVAL '1' SECON
     writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 5, 55, (i) => (i % 2 === 0 ? 1 : 2), [0, 600], { deltaOf: 'join' })]);
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 5, 55, (i) => (i % 2 === 0 ? 1 : 2), [0, 400], { deltaOf: 'join' })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBeGreaterThanOrEqual(5);
     // every run after the first restored state, and most of them a chain of a base and deltas
     expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
