@@ -119,7 +119,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
 });
 
 describe('corrupt checkpoints are skipped', () => {
-  const sql = `${BID(300_000, 75_000)}
+  const sql = `${BID(300_000, 50_000)}
 CREATE TABLE result (window_start TIMESTAMP(3), auction BIGINT, n BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT window_start, auction, COUNT(*)
