@@ -157,8 +157,8 @@ export interface AfterCheckpointOptions {
   /**
    * Incremental checkpoints: an operator-id part (e.g. 'interval-join'). A killed run then
    * waits, after its first new checkpoint, for a new checkpoint whose state of that operator is
-   * a delta chain (at most 4 new checkpoints, or 1.5 s after the first) before its seeded
-   * delay, so restores read chains.
+   * a delta chain (at most 3 new checkpoints: the first after a restore is always full) before
+   * its seeded delay, so restores read chains.
    */
   readonly deltaOf?: string;
   readonly interval?: string;
@@ -189,15 +189,11 @@ export async function crashAfterCheckpoints(dir: string, kills: number, seed: nu
     if (i < kills) {
       let ended = false;
       void done.then(() => (ended = true));
-      let firstAt = 0;
       const waited = (): boolean => {
         const n = newest();
         if (n <= (before ?? 0)) return false;
-        if (o.deltaOf === undefined) return true;
-        firstAt ||= Date.now();
-        // not forever: on a loaded machine checkpoints are slow, and a run that reads on
-        // while it waits could reach the end of its input before its kill
-        if (n - (before ?? 0) >= 4 || Date.now() - firstAt > 1500) return true;
+        // not forever: a run reads on while it waits and could reach the end of its input
+        if (o.deltaOf === undefined || n - (before ?? 0) >= 3) return true;
         return deltaOperators(chk, n).some((op) => op.includes(o.deltaOf!));
       };
       const t0 = Date.now();
