@@ -47,8 +47,8 @@ describe('checkpointing modes', () => {
   // Two sources at different rates into one sink: the sink's task has two inputs, so a
   // barrier reaches it on one input before the other.
   const unionJob = (mode: string): string => `SET 'execution.checkpointing.mode' = '${mode}';
-${BID(150_000, 30_000, 'a')}
-${BID(150_000, 12_000, 'b', ", 'nexmark.seed' = '7'")}
+${BID(150_000, 40_000, 'a')}
+${BID(150_000, 20_000, 'b', ", 'nexmark.seed' = '7'")}
 CREATE TABLE result (src STRING, auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION ALL SELECT 'b', auction, bidder, price, date_time FROM b;`;
@@ -57,7 +57,8 @@ INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION AL
     const sql = unionJob('AT_LEAST_ONCE');
     const dir = jobDirs(sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    expect(runs.filter((r) => r.signal === 'SIGKILL').length, 'kills before the input ended').toBe(4);
     const got = new Map<string, number>();
     for (const l of committedLines(join(dir, 'out'))) got.set(l, (got.get(l) ?? 0) + 1);
     const expected = committedLines(join(dir, 'clean', 'out'));
@@ -73,7 +74,8 @@ INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION AL
     const sql = unionJob('EXACTLY_ONCE');
     const dir = jobDirs(sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    expect(runs.filter((r) => r.signal === 'SIGKILL').length, 'kills before the input ended').toBe(4);
     expect(committedLines(join(dir, 'out')).sort()).toEqual(committedLines(join(dir, 'clean', 'out')).sort());
   }, 180_000);
 });
@@ -87,6 +89,9 @@ INSERT INTO result SELECT window_start, auction, COUNT(*), SUM(price)
 FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP BY window_start, window_end, auction;`;
     const dir = jobDirs(sql);
     const chk = join(dir, 'chk');
+    // the uninterrupted run alongside the stopped and restored ones (it mostly waits on its
+    // rate-limited source)
+    const clean = runClean(join(dir, 'clean'), 1);
     // a long checkpoint interval: the savepoint is the only checkpoint of the first run
     const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '1h'], dir);
     // Signal once the job runs (its sink directory exists: the signal handlers are installed
@@ -106,7 +111,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
     expect(r2.code, r2.stderr).toBe(0);
     expect(r2.stderr).toContain('restoring from');
     expect(r2.stderr).toContain('(savepoint)');
-    await runClean(join(dir, 'clean'), 1);
+    await clean;
     const all = committedLines(join(dir, 'out'));
     expect(all.length).toBeGreaterThan(committedAtStop);
     expect(all.sort()).toEqual(committedLines(join(dir, 'clean', 'out')).sort());
@@ -122,6 +127,8 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
 
   /** Crashes the job once it has at least two complete checkpoints. */
   async function crashed(): Promise<{ dir: string; newest: number; storage: CheckpointStorage }> {
+    // the uninterrupted run (once for the three cases) alongside the first crashed run
+    void cleanLines();
     const dir = jobDirs(sql);
     const chk = join(dir, 'chk');
     const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '250ms', '-q'], dir);

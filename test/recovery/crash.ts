@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WEIR } from '../cli/weir.js';
-import { CheckpointStorage } from '../../src/checkpoint/storage.js';
+import { CheckpointStorage, filesOf } from '../../src/checkpoint/storage.js';
 
 export function tmp(prefix = 'weir-rec-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
@@ -23,6 +23,10 @@ export interface Run {
   readonly stdout: string;
   readonly stderr: string;
   readonly args: readonly string[];
+  /** The checkpoint this run restored (crashAfterCheckpoints), if any. */
+  readonly restoredFrom?: number;
+  /** Operators whose state in that checkpoint was a chain reaching into earlier checkpoints. */
+  readonly restoredDeltas?: readonly string[];
 }
 
 export function start(args: readonly string[], cwd: string): { child: ReturnType<typeof spawn>; done: Promise<Run> } {
@@ -138,35 +142,81 @@ export async function until(cond: () => boolean | Promise<boolean>, ms: number, 
 }
 
 /**
+ * The operators (ids) whose state in checkpoint `id` is a chain that reaches into an earlier
+ * checkpoint's files: a base snapshot elsewhere and this checkpoint's delta (incremental
+ * checkpoints). Empty when the checkpoint is gone or holds only full snapshots.
+ */
+export function deltaOperators(chk: string, id: number): string[] {
+  const m = new CheckpointStorage(chk).metadata(id);
+  if (m === undefined) return [];
+  const own = `chk-${id}/`;
+  return [...new Set(m.states.filter((h) => filesOf(m, h).some((f) => !f.path.startsWith(own))).map((h) => h.operatorId))];
+}
+
+export interface AfterCheckpointOptions {
+  /**
+   * Incremental checkpoints: an operator-id part (e.g. 'interval-join'). A killed run then
+   * waits, after its first new checkpoint, for a new checkpoint whose state of that operator is
+   * a delta chain (at most 3 new checkpoints: the first after a restore is always full) before
+   * its seeded delay, so restores read chains.
+   */
+  readonly deltaOf?: string;
+  readonly interval?: string;
+}
+
+/**
  * crashLoop, but each kill comes a seeded random time after the run's first new complete
  * checkpoint rather than after its start: on a loaded machine a process can take seconds to
- * start, and a kill before any checkpoint would restore nothing.
+ * start, and a kill before any checkpoint would restore nothing. Each run after the first
+ * records the checkpoint it restored and which operators' state there was a delta chain.
  */
-export async function crashAfterCheckpoints(dir: string, kills: number, seed: number, parallelism: (run: number) => number, afterMs: readonly [number, number]): Promise<Run[]> {
+export async function crashAfterCheckpoints(dir: string, kills: number, seed: number, parallelism: (run: number) => number, afterMs: readonly [number, number], o: AfterCheckpointOptions = {}): Promise<Run[]> {
   const rand = prng(seed);
   const chk = join(dir, 'chk');
+  const storage = new CheckpointStorage(chk);
   const runs: Run[] = [];
+  /** The newest checkpoint with _metadata (cheap: no checksums; polled). */
+  const newest = (): number => {
+    const ids = storage.ids();
+    for (let k = ids.length - 1; k >= 0; k--) if (storage.metadata(ids[k]!) !== undefined) return ids[k]!;
+    return 0;
+  };
   for (let i = 0; ; i++) {
-    const before = new CheckpointStorage(chk).latest().id;
-    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '300ms', '-p', String(parallelism(i)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
+    const before = storage.latest().id;
+    const restored = before === undefined ? {} : { restoredFrom: before, restoredDeltas: deltaOperators(chk, before) };
+    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', o.interval ?? '300ms', '-p', String(parallelism(i)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
     const { child, done } = start(args, dir);
     if (i < kills) {
       let ended = false;
       void done.then(() => (ended = true));
-      while (!ended && (new CheckpointStorage(chk).latest().id ?? 0) <= (before ?? 0)) await sleep(50);
+      const waited = (): boolean => {
+        const n = newest();
+        if (n <= (before ?? 0)) return false;
+        // not forever: a run reads on while it waits and could reach the end of its input
+        if (o.deltaOf === undefined || n - (before ?? 0) >= 3) return true;
+        return deltaOperators(chk, n).some((op) => op.includes(o.deltaOf!));
+      };
+      const t0 = Date.now();
+      while (!ended && !waited()) await sleep(25);
       if (!ended) {
         await sleep(afterMs[0] + rand() * (afterMs[1] - afterMs[0]));
         child.kill('SIGKILL');
       }
-      const r = await done;
+      if (process.env.WEIR_CRASH_DEBUG) console.error(`run ${i}: restored chk-${before} (deltas: ${restored.restoredDeltas?.join(' ')}), killed after ${Date.now() - t0} ms, newest chk-${newest()}`);
+      const r = { ...(await done), ...restored };
       runs.push(r);
       if (r.code === 0) return runs;
       if (r.signal !== 'SIGKILL') throw new Error(`run ${i} (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
       continue;
     }
-    const r = await done;
+    const r = { ...(await done), ...restored };
     runs.push(r);
     if (r.code !== 0) throw new Error(`final run (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
     return runs;
   }
+}
+
+/** How many runs restored a checkpoint whose state of an operator matching `op` was a delta chain. */
+export function restoresFromDeltas(runs: readonly Run[], op: string): number {
+  return runs.filter((r) => r.restoredDeltas?.some((id) => id.includes(op)) === true).length;
 }

@@ -3,10 +3,13 @@
 // at five seeded moments and restored each time, alternately at parallelism 1 and 2. The join
 // state (both sides' rows, which outer rows have matched) and its watermark restore by key
 // group. The committed output must equal an uninterrupted run row for row, and DuckDB's join.
+// The crashed runs take incremental checkpoints ('state.backend.incremental'): each killed run
+// waits for a checkpoint whose join state is a delta on an earlier checkpoint's base, so the
+// restores read chains (asserted), rescaling them between parallelism 1 and 2.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { committedLines, crashAfterCheckpoints, prng, runClean, tmp, writeJob } from './crash.js';
+import { committedLines, crashAfterCheckpoints, prng, restoresFromDeltas, runClean, tmp, writeJob } from './crash.js';
 import { runDuck } from '../sql/harness.js';
 import { compareMultisets } from '../../src/verify/compare.js';
 import { T } from '../../src/common/types.js';
@@ -51,13 +54,15 @@ CREATE TABLE result (lid BIGINT, rid BIGINT, lts TIMESTAMP(3), rts TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT l.id, r.id, l.ts, r.ts
 FROM l FULL OUTER JOIN r ON l.k = r.k AND r.ts BETWEEN l.ts - INTERVAL '1' SECOND AND l.ts + INTERVAL '2' SECOND;`;
-    writeJob(dir, sql);
+    // the crashed runs with incremental checkpoints, the uninterrupted one with full ones
+    writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 5, 55, (i) => (i % 2 === 0 ? 1 : 2), [0, 1500])]);
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 5, 55, (i) => (i % 2 === 0 ? 1 : 2), [0, 400], { deltaOf: 'join' })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBeGreaterThanOrEqual(5);
-    // every run after the first restored state
+    // every run after the first restored state, and most of them a chain of a base and deltas
     expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
+    expect(restoresFromDeltas(runs, 'join'), JSON.stringify(runs.map((r) => [r.restoredFrom, r.restoredDeltas]))).toBeGreaterThanOrEqual(2);
 
     const crash = committedLines(join(dir, 'out'));
     const clean = committedLines(join(dir, 'clean', 'out'));

@@ -4,11 +4,13 @@
 // shared node's output fans out, and its consumers align barriers over inputs that come from
 // one task. Killed with SIGKILL three times after checkpoints and restored alternately at
 // parallelism 2 and 1; the committed output must equal an uninterrupted run and the result
-// worked out here in plain code.
+// worked out here in plain code. The crashed runs take incremental checkpoints
+// ('state.backend.incremental'): each killed run waits for a checkpoint whose window-join
+// state is a delta on an earlier base, so the restores read chains (asserted).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { committedLines, crashAfterCheckpoints, prng, runClean, tmp, writeJob } from './crash.js';
+import { committedLines, crashAfterCheckpoints, prng, restoresFromDeltas, runClean, tmp, writeJob } from './crash.js';
 import { formatTimestamp } from '../../src/common/time.js';
 
 const FILES = 4;
@@ -45,12 +47,14 @@ INSERT INTO hot SELECT a.k, a.num, a.ws FROM c a
   JOIN (SELECT MAX(num) AS maxn, ws, we FROM c GROUP BY ws, we) m ON a.ws = m.ws AND a.we = m.we AND a.num >= m.maxn;
 INSERT INTO counts SELECT k, num, ws FROM c;
 END;`;
-    writeJob(dir, sql);
+    // the crashed runs with incremental checkpoints, the uninterrupted one with full ones
+    writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
-    await runClean(join(dir, 'clean'), 1);
-    const runs = await crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 800]);
+    // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 1), crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 800], { deltaOf: 'join' })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBe(3);
     expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
+    expect(restoresFromDeltas(runs, 'join'), JSON.stringify(runs.map((r) => [r.restoredFrom, r.restoredDeltas]))).toBeGreaterThanOrEqual(1);
 
     // worked out here: count per (key, window), the maximum per window, the keys at it
     const count = new Map<string, number>();

@@ -3,15 +3,16 @@
 // SIGKILL 4 times, each after the run completed a checkpoint (plus a seeded delay), and
 // restored, alternating parallelism 1 and 2 (so key groups move between subtasks with the
 // waiting orders and the kept versions). Checked to fail when restore loses the waiting
-// orders. The committed output
+// orders. The crashed runs take incremental checkpoints ('state.backend.incremental'): each
+// killed run waits for a checkpoint whose join state is a delta on an earlier base (the
+// restores then read chains, asserted). The committed output
 // must equal an uninterrupted run and a DuckDB query that picks each order's version by
 // max(update_time) <= order_time.
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { committedLines, prng, runClean, start, tmp, writeJob } from './crash.js';
+import { committedLines, crashAfterCheckpoints, prng, restoresFromDeltas, runClean, tmp, writeJob } from './crash.js';
 import { duckdb } from '../sql/harness.js';
-import { CheckpointStorage } from '../../src/checkpoint/storage.js';
 
 const BASE = Date.UTC(2020, 0, 1);
 const ts = (ms: number): string => new Date(BASE + ms).toISOString().replace('T', ' ').replace('Z', '');
@@ -65,42 +66,6 @@ function orders(seed: number, n: number): string {
   return lines.join('\n') + '\n';
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/**
- * Like crashLoop, but each killed run is killed only after it has completed a checkpoint of
- * its own (then after a seeded 0-400 ms more), so every restart restores state taken mid-run
- * however slow the machine is. Returns the checkpoint ids the restarts restored from.
- */
-async function crashAfterCheckpoints(dir: string, kills: number, seed: number, parallelism: (run: number) => number): Promise<number[]> {
-  const rand = prng(seed);
-  const chk = join(dir, 'chk');
-  const latest = (): number | undefined => new CheckpointStorage(chk).latest().id;
-  const restoredFrom: number[] = [];
-  for (let i = 0; ; i++) {
-    const before = latest();
-    if (before !== undefined) restoredFrom.push(before);
-    const args = ['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '300ms', '-p', String(parallelism(i)), '-q', ...(before !== undefined ? ['--restore', 'latest'] : [])];
-    const { child, done } = start(args, dir);
-    if (i < kills) {
-      let exited = false;
-      void done.then(() => (exited = true));
-      while (!exited && latest() === before) await sleep(50);
-      if (!exited) {
-        await sleep(rand() * 400);
-        child.kill('SIGKILL');
-      }
-      const r = await done;
-      if (r.code === 0) return restoredFrom;
-      if (r.signal !== 'SIGKILL') throw new Error(`run ${i} (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
-      continue;
-    }
-    const r = await done;
-    if (r.code !== 0) throw new Error(`final run (${args.join(' ')}) failed: code ${r.code}\n${r.stderr}`);
-    return restoredFrom;
-  }
-}
-
 describe('temporal join recovery', () => {
   it('orders LEFT JOIN rates FOR SYSTEM_TIME AS OF: 4 kills after checkpoints, parallelism 1 and 2 alternating; equals a clean run and DuckDB', async () => {
     const dir = tmp();
@@ -111,22 +76,25 @@ describe('temporal join recovery', () => {
     writeFileSync(ratesFile, ratesChangelog(9, 1_700));
     const sql = `CREATE TABLE orders (order_id BIGINT, currency STRING, amount BIGINT, order_time TIMESTAMP(3),
   WATERMARK FOR order_time AS order_time - INTERVAL '3' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${ordersFile}', 'format' = 'csv', 'rows-per-second' = '12000');
+WITH ('connector' = 'filesystem', 'path' = '${ordersFile}', 'format' = 'csv', 'rows-per-second' = '8000');
 CREATE TABLE rates (currency STRING, rate DOUBLE, update_time TIMESTAMP(3),
   PRIMARY KEY (currency) NOT ENFORCED,
   WATERMARK FOR update_time AS update_time - INTERVAL '1' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${ratesFile}', 'format' = 'debezium-json', 'rows-per-second' = '600');
+WITH ('connector' = 'filesystem', 'path' = '${ratesFile}', 'format' = 'debezium-json', 'rows-per-second' = '400');
 CREATE TABLE result (order_id BIGINT, currency STRING, amount BIGINT, rate DOUBLE, update_time TIMESTAMP(3), order_time TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result
 SELECT o.order_id, o.currency, o.amount, r.rate, r.update_time, o.order_time
 FROM orders AS o LEFT JOIN rates FOR SYSTEM_TIME AS OF o.order_time AS r ON o.currency = r.currency;`;
-    writeJob(dir, sql);
+    // the crashed runs with incremental checkpoints, the uninterrupted one with full ones
+    writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [, restoredFrom] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 4, 77, (i) => (i % 2 === 0 ? 1 : 2))]);
-    // four restarts, each from a newer checkpoint than the one before
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 2), crashAfterCheckpoints(dir, 4, 77, (i) => (i % 2 === 0 ? 1 : 2), [0, 300], { deltaOf: 'join' })]);
+    // four restarts, each from a newer checkpoint than the one before, most of them chains
+    const restoredFrom = runs.flatMap((r) => (r.restoredFrom === undefined ? [] : [r.restoredFrom]));
     expect(restoredFrom.length).toBe(4);
+    expect(restoresFromDeltas(runs, 'join'), JSON.stringify(runs.map((r) => [r.restoredFrom, r.restoredDeltas]))).toBeGreaterThanOrEqual(2);
     for (let i = 1; i < restoredFrom.length; i++) expect(restoredFrom[i]!).toBeGreaterThan(restoredFrom[i - 1]!);
     const crash = committedLines(join(dir, 'out')).sort();
     const clean = committedLines(join(dir, 'clean', 'out')).sort();
