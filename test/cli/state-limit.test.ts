@@ -26,7 +26,7 @@ INSERT INTO o SELECT CONCAT('key-', CAST(k AS STRING)), COUNT(*) FROM g GROUP BY
   });
   expect(r.stderr).not.toContain('FATAL ERROR');
   expect(r.code, r.stderr).toBe(1);
-  expect(r.stderr).toMatch(/error: the job's state no longer fits in memory: \d+ MiB of the 3\d MiB heap limit \(after garbage collection\) in use; the largest state is operator \[2-group-aggregate\] \(subtask 0\) with [\d,]+ entries, about \d+ MiB/);
+  expect(r.stderr).toMatch(/error: the job's state no longer fits in memory: \d+ MiB of the 3\d MiB heap limit \(after garbage collection\) in use; the largest state is operator \[3-group-aggregate\] \(subtask 0\) with [\d,]+ entries, about \d+ MiB/);
   expect(r.stderr).toContain('--max-old-space-size');
   expect(r.stderr).not.toContain('restarting');
   expect(r.stderr).not.toMatch(/this is a bug|at .*\.js:\d+/);
