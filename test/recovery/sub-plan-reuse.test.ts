@@ -51,10 +51,13 @@ END;`;
     writeJob(dir, `SET 'state.backend.incremental' = 'true';\n${sql}`);
     writeJob(join(dir, 'clean'), sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 1), crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 800], { deltaOf: 'join' })]);
+    const [, runs] = await Promise.all([runClean(join(dir, 'clean'), 1), crashAfterCheckpoints(dir, 3, 21, (i) => (i % 2 === 0 ? 2 : 1), [0, 800], { deltaOf: 'window-aggregate' })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length).toBe(3);
     expect(runs.filter((r) => r.args.includes('--restore')).length).toBe(runs.length - 1);
-    expect(restoresFromDeltas(runs, 'join'), JSON.stringify(runs.map((r) => [r.restoredFrom, r.restoredDeltas]))).toBeGreaterThanOrEqual(1);
+    // the shared window aggregation restores from a chain; the window join's own state turns
+    // over with every 1 s window, so whether its checkpoint at a kill is a delta or a new full
+    // snapshot depends on timing (a fresh-clone run had none), and is not asserted
+    expect(restoresFromDeltas(runs, 'window-aggregate'), JSON.stringify(runs.map((r) => [r.restoredFrom, r.restoredDeltas]))).toBeGreaterThanOrEqual(1);
 
     // worked out here: count per (key, window), the maximum per window, the keys at it
     const count = new Map<string, number>();
