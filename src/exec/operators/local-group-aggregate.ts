@@ -25,8 +25,9 @@ import type { AdaptiveLocal } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext } from '../operator.js';
 import { AggregateSlots } from './aggregate-slots.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
+import { type PassPartial, pushPassedPartials } from './pass-partials.js';
 
-type Partial = { readonly kind: 'one'; readonly filter: number | undefined } | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined } | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined };
+type Partial = PassPartial;
 
 const FIRST_PASS_PERIODS = 4;
 const MAX_PASS_PERIODS = 256;
@@ -183,42 +184,7 @@ export class LocalGroupAggregateOperator implements Operator {
   private passThrough(batch: Batch, out: Collector): void {
     const n = batch.length;
     const columns: Column[] = this.keys.map((c) => batch.columns[c]!);
-    const plan = this.passPlan!;
-    for (let j = 0; j < plan.length; j++) {
-      const p = plan[j]!;
-      const type = this.outputTypes[this.keys.length + j]!;
-      // FILTER (WHERE ...): the rows it passes (1), as the accumulators read it
-      let pass: Uint8Array | null = null;
-      if (p.filter !== undefined) {
-        const f = batch.columns[p.filter]!;
-        const fv = f.values as Uint8Array;
-        const fnulls = f.nulls;
-        pass = new Uint8Array(n);
-        for (let i = 0; i < n; i++) pass[i] = fv[i] === 1 && (fnulls === null || fnulls[i] === 0) ? 1 : 0;
-      }
-      if (p.kind === 'one') {
-        const v = new Float64Array(n);
-        if (pass === null) v.fill(1);
-        else for (let i = 0; i < n; i++) v[i] = pass[i]!;
-        columns.push({ type, values: v, nulls: null });
-      } else if (p.kind === 'non-null') {
-        const c = batch.columns[p.column]!;
-        const v = new Float64Array(n);
-        const cn = c.nulls;
-        for (let i = 0; i < n; i++) v[i] = (cn === null || cn[i] === 0) && (pass === null || pass[i] === 1) ? 1 : 0;
-        columns.push({ type, values: v, nulls: null });
-      } else {
-        const c = batch.columns[p.column]!;
-        if (pass === null) columns.push({ type, values: c.values, nulls: c.nulls });
-        else {
-          // a row the FILTER drops gives a NULL partial, which SUM, SUM0, MIN and MAX skip
-          const nulls = new Uint8Array(n);
-          const cn = c.nulls;
-          for (let i = 0; i < n; i++) nulls[i] = pass[i] === 0 || (cn !== null && cn[i] === 1) ? 1 : 0;
-          columns.push({ type, values: c.values, nulls });
-        }
-      }
-    }
+    pushPassedPartials(batch, this.passPlan!, this.outputTypes, columns);
     out.emit({ length: n, columns, ops: null });
     if (this.alwaysPass) return;
     this.ctx.metrics.passedThrough += n;

@@ -52,6 +52,7 @@ import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './a
 import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
+import { type PassPartial, pushPassedPartials } from './pass-partials.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
 import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
@@ -73,7 +74,7 @@ interface OpenWindow {
  * itself (NULL when the FILTER fails).
  */
 interface PassThrough {
-  readonly partials: readonly ({ readonly kind: 'one'; readonly filter: number | undefined } | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined } | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined })[];
+  readonly partials: readonly PassPartial[];
 }
 
 /**
@@ -519,42 +520,7 @@ export class WindowAggregateOperator implements Operator {
     }
     this.passedEnd = maxEnd;
     const columns: Column[] = this.slots.keys.columns.map((k) => batch.columns[k]!);
-    const plan = this.passPlan!;
-    for (let j = 0; j < plan.partials.length; j++) {
-      const p = plan.partials[j]!;
-      const type = this.outputTypes[columns.length]!;
-      // FILTER (WHERE ...): the rows it passes (1), as the accumulators read it
-      let pass: Uint8Array | null = null;
-      if (p.filter !== undefined) {
-        const f = batch.columns[p.filter]!;
-        const fv = f.values as Uint8Array;
-        const fnulls = f.nulls;
-        pass = new Uint8Array(n);
-        for (let i = 0; i < n; i++) pass[i] = fv[i] === 1 && (fnulls === null || fnulls[i] === 0) ? 1 : 0;
-      }
-      if (p.kind === 'one') {
-        const v = new Float64Array(n);
-        if (pass === null) v.fill(1);
-        else for (let i = 0; i < n; i++) v[i] = pass[i]!;
-        columns.push({ type, values: v, nulls: null });
-      } else if (p.kind === 'non-null') {
-        const c = batch.columns[p.column]!;
-        const v = new Float64Array(n);
-        const cn = c.nulls;
-        for (let i = 0; i < n; i++) v[i] = (cn === null || cn[i] === 0) && (pass === null || pass[i] === 1) ? 1 : 0;
-        columns.push({ type, values: v, nulls: null });
-      } else {
-        const c = batch.columns[p.column]!;
-        if (pass === null) columns.push({ type, values: c.values, nulls: c.nulls });
-        else {
-          // a row the FILTER drops gives a NULL partial, which every one of these aggregates skips
-          const nulls = new Uint8Array(n);
-          const cn = c.nulls;
-          for (let i = 0; i < n; i++) nulls[i] = pass[i] === 0 || (cn !== null && cn[i] === 1) ? 1 : 0;
-          columns.push({ type, values: c.values, nulls });
-        }
-      }
-    }
+    pushPassedPartials(batch, this.passPlan!.partials, this.outputTypes, columns);
     columns.push({ type: T.TIMESTAMP, values: starts, nulls: null }, { type: T.TIMESTAMP, values: ends, nulls: null });
     out.emit({ length: n, columns, ops: null });
     this.ctx.metrics.passedThrough += n;
