@@ -25,12 +25,9 @@ import type { AdaptiveLocal } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext } from '../operator.js';
 import { AggregateSlots } from './aggregate-slots.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
-import { type PassPartial, pushPassedPartials } from './pass-partials.js';
+import { type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
 
 type Partial = PassPartial;
-
-const FIRST_PASS_PERIODS = 4;
-const MAX_PASS_PERIODS = 256;
 
 export class LocalGroupAggregateOperator implements Operator {
   /** Wide BIGINT keys and COUNT/SUM/MIN/MAX values are carried as the global phase carries them. */
@@ -45,13 +42,8 @@ export class LocalGroupAggregateOperator implements Operator {
   /** Groups of the last batch pre-aggregated (sizes the next batch's index). */
   private lastGroups = 16;
   private readonly passPlan: readonly Partial[] | null;
-  private passing = false;
-  private measuredRows = 0;
-  private measuredPartials = 0;
-  private passedRows = 0;
-  private passPeriod = 0;
-  /** Times the mode changed (tests). */
-  switches = 0;
+  /** When rows pass on (null: not adaptive, or an aggregate does not allow passing). */
+  private readonly mode: PassSwitch | null;
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -70,7 +62,8 @@ export class LocalGroupAggregateOperator implements Operator {
     this.multi = keys.length >= 2 || (keys.length === 1 && this.slots.keys.isComposite(0));
     this.passPlan = adaptive === undefined ? null : this.passThroughPlan();
     this.alwaysPass = unshuffled && this.passPlan !== null;
-    this.passing = this.alwaysPass;
+    this.mode = this.passPlan === null ? null : new PassSwitch(adaptive!);
+    if (this.mode !== null) this.mode.passing = this.alwaysPass;
   }
 
   private readonly alwaysPass: boolean;
@@ -81,13 +74,18 @@ export class LocalGroupAggregateOperator implements Operator {
 
   /** True while rows pass straight through (tests). */
   get isPassing(): boolean {
-    return this.passing;
+    return this.mode !== null && this.mode.passing;
+  }
+
+  /** Times the mode changed (tests). */
+  get switches(): number {
+    return this.mode === null ? 0 : this.mode.switches;
   }
 
   processBatch(batch: Batch, out: Collector): void {
     const n = batch.length;
     if (n === 0) return;
-    if (this.passing) {
+    if (this.mode !== null && this.mode.passing) {
       this.passThrough(batch, out);
       return;
     }
@@ -139,27 +137,10 @@ export class LocalGroupAggregateOperator implements Operator {
     }
     out.emit(b.finish());
     this.lastGroups = g;
-    if (this.passPlan !== null) {
-      this.measuredRows += n;
-      this.measuredPartials += g;
-      this.decide();
+    if (this.mode !== null) {
+      this.mode.measured(n, g);
+      this.mode.decide();
     }
-  }
-
-  private decide(): void {
-    const a = this.adaptive!;
-    if (this.measuredRows < a.sampleRows) return;
-    const pays = this.measuredRows >= a.minRowsPerPartial * this.measuredPartials;
-    this.measuredRows = 0;
-    this.measuredPartials = 0;
-    if (pays) {
-      this.passPeriod = 0;
-      return;
-    }
-    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? FIRST_PASS_PERIODS : this.passPeriod * 2);
-    this.passedRows = 0;
-    this.passing = true;
-    this.switches++;
   }
 
   /** How each partial column is made from one row, or null when an aggregate does not allow it. */
@@ -188,10 +169,6 @@ export class LocalGroupAggregateOperator implements Operator {
     out.emit({ length: n, columns, ops: null });
     if (this.alwaysPass) return;
     this.ctx.metrics.passedThrough += n;
-    this.passedRows += n;
-    if (this.passedRows >= this.passPeriod * this.adaptive!.sampleRows) {
-      this.passing = false;
-      this.switches++;
-    }
+    this.mode!.passed(n);
   }
 }

@@ -50,3 +50,62 @@ export function pushPassedPartials(batch: Batch, plan: readonly PassPartial[], o
     }
   }
 }
+
+/** Passing periods, in sample sizes: the first one, doubled while passing still pays, up to the last. */
+const FIRST_PASS_PERIODS = 4;
+const MAX_PASS_PERIODS = 256;
+
+/**
+ * When an adaptive local phase pre-aggregates and when it passes rows on. Pre-aggregating, it
+ * counts the rows it folds and the partial rows it emits; once it has measured `sampleRows`
+ * rows, fewer than `minRowsPerPartial` rows per partial switch it to passing. Passing, it
+ * switches back to measure again after a period that starts at FIRST_PASS_PERIODS samples and
+ * doubles each time a measurement confirms passing (up to MAX_PASS_PERIODS); a measurement that
+ * finds pre-aggregating pays resets the period.
+ */
+export class PassSwitch {
+  /** Passing rows straight on (true) or pre-aggregating (false). */
+  passing = false;
+  /** Switches between the two modes (tests, job statistics). */
+  switches = 0;
+  private measuredRows = 0;
+  private measuredPartials = 0;
+  private passedRows = 0;
+  private period = 0;
+
+  constructor(private readonly adaptive: { readonly sampleRows: number; readonly minRowsPerPartial: number }) {}
+
+  /** Pre-aggregating: `rows` input rows became `partials` partial rows. */
+  measured(rows: number, partials: number): void {
+    this.measuredRows += rows;
+    this.measuredPartials += partials;
+  }
+
+  /** After measuring: true when this switched to passing. */
+  decide(): boolean {
+    const a = this.adaptive;
+    if (this.measuredRows < a.sampleRows) return false;
+    const pays = this.measuredRows >= a.minRowsPerPartial * this.measuredPartials;
+    this.measuredRows = 0;
+    this.measuredPartials = 0;
+    if (pays) {
+      // pre-aggregating pays again: the next passing period starts short
+      this.period = 0;
+      return false;
+    }
+    this.period = Math.min(MAX_PASS_PERIODS, this.period === 0 ? FIRST_PASS_PERIODS : this.period * 2);
+    this.passedRows = 0;
+    this.passing = true;
+    this.switches++;
+    return true;
+  }
+
+  /** Passing: `n` more rows passed on; true when the period is over and this switched back to pre-aggregating. */
+  passed(n: number): boolean {
+    this.passedRows += n;
+    if (this.passedRows < this.period * this.adaptive.sampleRows) return false;
+    this.passing = false;
+    this.switches++;
+    return true;
+  }
+}

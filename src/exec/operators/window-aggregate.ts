@@ -52,7 +52,7 @@ import { ALL_KEY_GROUPS, AggregateSlots, grownFor, restoredWatermark } from './a
 import type { WindowSlotBlock, WindowSlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
-import { type PassPartial, pushPassedPartials } from './pass-partials.js';
+import { type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
 import { isAccumulate } from '../../common/batch.js';
 import { internalError } from '../../common/errors.js';
 import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
@@ -76,14 +76,6 @@ interface OpenWindow {
 interface PassThrough {
   readonly partials: readonly PassPartial[];
 }
-
-/**
- * Passing through lasts this many sample sizes of rows before the local phase measures again
- * (measuring takes at least a whole window, pre-aggregated), doubling each time a measurement
- * confirms it, up to MAX_PASS_PERIODS.
- */
-const FIRST_PASS_PERIODS = 4;
-const MAX_PASS_PERIODS = 256;
 
 /** Entries in the window cache (a power of two). */
 const WINDOW_CACHE = 16;
@@ -130,20 +122,15 @@ export class WindowAggregateOperator implements Operator {
    * when passing through (null: some aggregate does not allow it, so it always aggregates).
    */
   private readonly passPlan: PassThrough | null;
-  /** Passing rows straight through (true) or pre-aggregating (false). */
-  private passing = false;
-  /** Pre-aggregating: rows folded into, and partial rows emitted from, the windows measured so far. */
-  private measuredRows = 0;
-  private measuredPartials = 0;
+  /**
+   * When rows pass straight through (null: not adaptive). Measuring takes at least a whole
+   * window, pre-aggregated: the rows folded into, and partial rows emitted from, each window.
+   */
+  private readonly mode: PassSwitch | null;
   /** Windows ending at or before this got rows that passed through: not measured. */
   private unmeasuredUpTo = -Infinity;
-  /** Passing: rows passed since the switch, and how many to pass before measuring again. */
-  private passedRows = 0;
-  private passPeriod = 0;
   /** The largest window end of a row passed through. */
   private passedEnd = -Infinity;
-  /** Switches between the two modes (tests, job statistics). */
-  switches = 0;
   /**
    * TIMESTAMP_LTZ time attribute (WindowSpec.zone): rows are assigned by their local
    * date-time, and the operator's watermark is kept on the same local scale
@@ -185,11 +172,17 @@ export class WindowAggregateOperator implements Operator {
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
     this.zone = spec.zone === undefined ? null : timeZoneById(spec.zone);
     this.passPlan = phase.kind === 'local' && phase.adaptive !== undefined ? this.passThroughPlan() : null;
+    this.mode = this.passPlan === null ? null : new PassSwitch((phase as Extract<WindowPhase, { kind: 'local' }>).adaptive!);
   }
 
   /** Adaptive local phase: true while rows pass straight through (tests). */
   get passingThrough(): boolean {
-    return this.passing;
+    return this.mode !== null && this.mode.passing;
+  }
+
+  /** Switches between the two modes (tests, job statistics). */
+  get switches(): number {
+    return this.mode === null ? 0 : this.mode.switches;
   }
 
   /** The time column's values on the window scale: as they are, or local date-times (zone). */
@@ -249,7 +242,7 @@ export class WindowAggregateOperator implements Operator {
   }
 
   processBatch(batch: Batch, out: Collector): void {
-    if (this.passing) {
+    if (this.mode !== null && this.mode.passing) {
       if (this.passThroughBatch(batch, out)) return;
       // (rows without a time: aggregated as usual, then everything held is emitted at once, so
       // partial rows still leave in the order their rows came)
@@ -441,37 +434,18 @@ export class WindowAggregateOperator implements Operator {
    */
   private measure(win: OpenWindow): void {
     if (win.end <= this.unmeasuredUpTo) return;
-    this.measuredRows += win.rows;
-    this.measuredPartials += win.slots.length;
+    this.mode!.measured(win.rows, win.slots.length);
   }
 
   private decide(out: Collector): void {
-    const a = (this.phase as Extract<WindowPhase, { kind: 'local' }>).adaptive!;
-    if (this.measuredRows < a.sampleRows) return;
-    const pays = this.measuredRows >= a.minRowsPerPartial * this.measuredPartials;
-    this.measuredRows = 0;
-    this.measuredPartials = 0;
-    if (pays) {
-      // pre-aggregating pays again: the next pass-through period starts short
-      this.passPeriod = 0;
-      return;
-    }
-    this.passPeriod = Math.min(MAX_PASS_PERIODS, this.passPeriod === 0 ? FIRST_PASS_PERIODS : this.passPeriod * 2);
-    this.passedRows = 0;
-    this.passing = true;
-    this.switches++;
-    this.fire(Infinity, out, false);
+    // switching to passing: first emit everything held
+    if (this.mode!.decide()) this.fire(Infinity, out, false);
   }
 
   /** Passing through: after its period, pre-aggregate again to measure. */
   private afterPassed(n: number): void {
-    this.passedRows += n;
-    const a = (this.phase as Extract<WindowPhase, { kind: 'local' }>).adaptive!;
-    if (this.passedRows < this.passPeriod * a.sampleRows) return;
-    this.passing = false;
-    this.switches++;
     // windows that had rows passed through would understate the reduction
-    this.unmeasuredUpTo = this.passedEnd;
+    if (this.mode!.passed(n)) this.unmeasuredUpTo = this.passedEnd;
   }
 
   /** How each partial column is made from one row, or null when an aggregate does not allow it. */
@@ -711,7 +685,7 @@ export class WindowAggregateOperator implements Operator {
       }
     }
     flush();
-    if (measure && this.passPlan !== null && !this.passing) this.decide(out);
+    if (measure && this.mode !== null && !this.mode.passing) this.decide(out);
   }
 
   /** The local phase keeps nothing across a barrier: it emits all it holds first. */
