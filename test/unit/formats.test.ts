@@ -329,6 +329,68 @@ describe('CsvDecoder', () => {
     expect(long.message).toMatch(/bad value '9{57}\.\.\.' for column price/);
   });
 
+  it('reads plain records in one pass and every other form through the general path, mixed in one batch', () => {
+    const cols: FormatColumn[] = [
+      { name: 'a', type: T.BIGINT },
+      { name: 'b', type: T.INT },
+      { name: 's', type: T.STRING },
+      { name: 't', type: T.TIMESTAMP },
+    ];
+    const text = [
+      '1,2,x,2015-07-15 00:00:00.000', // line 1: always the general path
+      '-7,-8,y,2015-07-15 00:00:01.250',
+      '123456789012345,999999999,z,2016-02-29 23:59:59',
+      '1234567890123456,1000000000,q,2016-02-29T01:02:03.004', // 16 and 10 digits
+      '9007199254740993,1,w,1969-12-31 23:59:59.999', // beyond 2^53: exact, as a bigint
+      ',,,',
+      '"5",3,"a,b",2015-07-15 00:00:00.000',
+      '+4,2147483647,r,2015-07-15 00:00:00.000\r',
+      '6,-0,s,2000-03-01 12:34:56.789',
+      '',
+    ].join('\n');
+    const expected: Scalar[][] = [
+      [1, 2, 'x', Date.UTC(2015, 6, 15)],
+      [-7, -8, 'y', Date.UTC(2015, 6, 15, 0, 0, 1, 250)],
+      [123456789012345, 999999999, 'z', Date.UTC(2016, 1, 29, 23, 59, 59)],
+      [1234567890123456, 1000000000, 'q', Date.UTC(2016, 1, 29, 1, 2, 3, 4)],
+      [9007199254740993n, 1, 'w', -1],
+      [null, null, null, null],
+      [5, 3, 'a,b', Date.UTC(2015, 6, 15)],
+      [4, 2147483647, 'r', Date.UTC(2015, 6, 15)],
+      [6, 0, 's', Date.UTC(2000, 2, 1, 12, 34, 56, 789)],
+    ];
+    const bytes = Buffer.from(text);
+    expect(rowsOf(feed(new CsvDecoder(cols, [0, 1, 2, 3]), bytes, []))).toEqual(expected);
+    // any chunking, and batches of any size, give the same rows
+    const r = rng(13);
+    for (let i = 0; i < 30; i++) expect(rowsOf(feed(new CsvDecoder(cols, [0, 1, 2, 3]), bytes, randomCuts(r, bytes.length, 3), 1 + (i % 4)))).toEqual(expected);
+    // an invalid date or time in the plain shape is an error at its line, not a value
+    const good = '1,2,x,2015-07-15 00:00:00.000\n3,4,y,2015-07-15 00:00:00.000\n';
+    for (const [bad, why] of [
+      ['2015-02-29 00:00:00.000', 'Feb 29 of a common year'],
+      ['2015-07-15 24:00:00.000', 'hour 24'],
+      ['2015-07-15 00:60:00.000', 'minute 60'],
+      ['2015-13-01 00:00:00.000', 'month 13'],
+    ]) {
+      const e = catchError(() => feed(new CsvDecoder(cols, [0, 3], {}, 'data/bids.csv'), Buffer.from(`${good}5,6,z,${bad}\n${good}`), []));
+      expect(e.message, why).toMatch(new RegExp(`^bad value '${bad}' for column t \\(TIMESTAMP\\(3\\)\\) at data/bids\\.csv:3`));
+    }
+    const intErr = catchError(() => feed(new CsvDecoder(cols, [0], {}, 'data/bids.csv'), Buffer.from(`${good}5,2147483648,z,2015-07-15 00:00:00.000\n`), []));
+    expect(intErr.message).toMatch(/^bad value '2147483648' for column b \(INT\) at data\/bids\.csv:3/);
+    // the decoder copies what it is given: the caller may reuse a chunk once push returns
+    const dec = new CsvDecoder(cols, [0, 3]);
+    const chunk = Buffer.from(good);
+    dec.push(chunk, 0);
+    chunk.fill(0x39);
+    dec.finish();
+    const out: DecodedBatch[] = [];
+    drain(dec, out, 4096);
+    expect(rowsOf(out)).toEqual([
+      [1, Date.UTC(2015, 6, 15)],
+      [3, Date.UTC(2015, 6, 15)],
+    ]);
+  });
+
   it('reports the first bad value in file order', () => {
     const cols: FormatColumn[] = [
       { name: 'a', type: T.INT },

@@ -345,6 +345,7 @@ class FileReader implements SourceReader {
         continue;
       }
       d.push(bytesRead === CHUNK ? buf : buf.subarray(0, bytesRead), this.readOffset);
+      this.freeChunk = buf; // the decoder copied it (InputBuffer.push): read the next chunk into it
       this.readOffset += bytesRead;
       // Read the next chunk while this one is decoded (the read runs on libuv's thread pool),
       // so the task does not wait for the disk between chunks. A short read is the end of
@@ -353,9 +354,13 @@ class FileReader implements SourceReader {
     }
   }
 
-  /** The chunk at `offset`, in a fresh buffer: the decoder may keep referring to a chunk (a record split across chunks), so buffers are never reused. */
+  /** A chunk the decoder has copied, for the next read (two chunk buffers per source, not one per read). */
+  private freeChunk: Buffer | null = null;
+
+  /** The chunk at `offset`, in a free chunk buffer or a new one. */
   private readAt(offset: number): Promise<{ buf: Buffer; bytesRead: number }> {
-    const buf = Buffer.allocUnsafeSlow(CHUNK);
+    const buf = this.freeChunk ?? Buffer.allocUnsafeSlow(CHUNK);
+    this.freeChunk = null;
     const p = this.handle!.read(buf, 0, CHUNK, offset).then((r) => ({ buf, bytesRead: r.bytesRead }));
     p.catch(() => undefined); // a read ahead nobody awaits (the job stopped) is no unhandled rejection
     return p;

@@ -39,7 +39,7 @@ import type { Batch, Column } from '../../common/batch.js';
 import { takeBatch } from '../../common/batch.js';
 import { WeirError, internalError, planError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
-import { parseDateBytes, parseInstantBytes, parseTimestampBytes } from '../../common/time.js';
+import { MS_PER_DAY, daysFromCivil, daysInMonth, parseDateBytes, parseInstantBytes, parseTimestampBytes } from '../../common/time.js';
 import {
   CR,
   DEFAULT_BATCH_ROWS,
@@ -98,6 +98,12 @@ const UNQUOTED = 0;
 const QUOTED = 1;
 const QUOTED_ESCAPES = 2; // quoted and contains doubled quotes to undo
 
+// How the one-pass fast path (CsvDecoder.fastRecord) reads a file column.
+const FAST_TEXT = 0; // scanned to its delimiter; converted (if projected) by pass 2
+const FAST_INT53 = 1; // BIGINT: optional '-', 1-15 digits, parsed while scanning
+const FAST_INT32 = 2; // INT: optional '-', 1-9 digits, parsed while scanning
+const FAST_TS = 3; // TIMESTAMP: `yyyy-MM-dd HH:mm:ss[.SSS]` at fixed positions, date cached
+
 export class CsvDecoder implements RecordDecoder {
   private readonly input: InputBuffer;
   private lineNo: number;
@@ -125,6 +131,18 @@ export class CsvDecoder implements RecordDecoder {
   private flags = new Uint8Array(0);
   private rowLine = new Float64Array(0);
   private bad = new Uint8Array(0);
+  /** Per file column: how the fast path reads it (FAST_*). */
+  private readonly fastKind: Uint8Array;
+  /** Per slot: the values of a FAST_INT53/INT32/TS column, filled by the fast path (else null). */
+  private readonly pre: (Float64Array | null)[] = [];
+  /** Per slot: whether the fast path parses (and so validates) the column's values. */
+  private readonly preParsed: boolean[] = [];
+  /** Rows of the batch decoded by the general path (their values converted in pass 2). */
+  private slowRows = new Int32Array(0);
+  private nSlow = 0;
+  // the fast path's date cache: yyyyMMdd -> days since the epoch
+  private tsDayKey = -1;
+  private tsDayMs = 0;
   private anyBad = false;
   private firstBadRow = -1;
   private firstBadSlot = -1;
@@ -172,6 +190,16 @@ export class CsvDecoder implements RecordDecoder {
     }
     for (let ci = 0; ci < columns.length; ci++) if (this.slotOf[ci] === -1) addSlot(ci, true);
     this.width = this.kinds.length;
+    this.fastKind = new Uint8Array(columns.length);
+    for (let ci = 0; ci < columns.length; ci++) {
+      const kind = valueKindOf(columns[ci]!.type, columns[ci]!.name);
+      this.fastKind[ci] = kind === ValueKind.Bigint ? FAST_INT53 : kind === ValueKind.Int ? FAST_INT32 : kind === ValueKind.Timestamp ? FAST_TS : FAST_TEXT;
+    }
+    for (let slot = 0; slot < this.width; slot++) {
+      const k = this.kinds[slot]!;
+      this.preParsed.push(k === ValueKind.Bigint || k === ValueKind.Int || k === ValueKind.Timestamp);
+      this.pre.push(null);
+    }
     this.input = new InputBuffer(start.offset);
     this.lineNo = start.line;
     this.skipFirst = (options.ignoreFirstLine ?? false) && start.offset === 0;
@@ -229,6 +257,8 @@ export class CsvDecoder implements RecordDecoder {
     for (;;) {
       if (!this.input.skipBom()) return null;
       const before = this.input.pos;
+      for (let slot = 0; slot < this.outWidth; slot++) if (this.preParsed[slot]! && this.pre[slot] === null) this.pre[slot] = new Float64Array(this.cap);
+      this.nSlow = 0;
       const n = this.tokenize(maxRows);
       let batch: Batch | null = null;
       if (n > 0) batch = this.convert(n);
@@ -251,7 +281,9 @@ export class CsvDecoder implements RecordDecoder {
     this.flags = new Uint8Array(cells);
     this.rowLine = new Float64Array(maxRows);
     this.bad = new Uint8Array(maxRows);
+    this.slowRows = new Int32Array(maxRows);
     this.cap = maxRows;
+    for (let slot = 0; slot < this.width; slot++) if (this.preParsed[slot]!) this.pre[slot] = null;
   }
 
   /**
@@ -277,7 +309,20 @@ export class CsvDecoder implements RecordDecoder {
     let line = this.lineNo;
     let n = 0;
 
+    const slowRows = this.slowRows;
+    let nSlow = 0;
     records: while (n < maxRows && pos < end) {
+      if (line !== 0 && !this.skipFirst) {
+        // the common record: unquoted, no NULLs, values in their plain form; anything else
+        // (and an incomplete record) goes through the general path below
+        const re = this.fastRecord(buf, pos, end, n);
+        if (re >= 0) {
+          rowLine[n] = ++line;
+          n++;
+          pos = re;
+          continue;
+        }
+      }
       const rowBase = n * width;
       // The next LF (native memchr). Only a quoted field can hide an LF that does not end
       // the record; after one, the line end is looked up again.
@@ -424,13 +469,135 @@ export class CsvDecoder implements RecordDecoder {
         continue;
       }
       rowLine[n] = recordLine;
+      slowRows[nSlow++] = n;
       n++;
       pos = recEnd;
       line += newlines + (endsWithLf ? 0 : 1);
     }
     inp.pos = pos;
     this.lineNo = line;
+    this.nSlow = nSlow;
     return n;
+  }
+
+  /**
+   * The fast path: one pass over a record in its common form, numbers and timestamps parsed
+   * straight into this batch's columns (row n) while the delimiters are found. Returns the
+   * offset past the record's LF, or -1 when the record needs the general path: a quoted or
+   * empty (NULL) field, a value not in the plain form (sign '+', spaces, 16+ digits, another
+   * timestamp shape, an invalid date), a field count other than the table's, a CR LF line
+   * end, or no LF before `end`. Nothing is consumed then; the general path decides.
+   */
+  private fastRecord(buf: Buffer, pos: number, end: number, n: number): number {
+    const ncols = this.numColumns;
+    const fastKind = this.fastKind;
+    const slotOf = this.slotOf;
+    const delim = this.delim;
+    const last = ncols - 1;
+    const rowBase = n * this.width;
+    let q = pos;
+    for (let f = 0; f < ncols; f++) {
+      const term = f === last ? LF : delim;
+      const fk = fastKind[f]!;
+      const fs = q;
+      let v = 0;
+      if (fk === FAST_TEXT) {
+        if (q >= end) return -1;
+        let c = buf[q]!;
+        if (c === this.quote) return -1;
+        while (c !== delim && c !== LF) {
+          if (++q >= end) return -1;
+          c = buf[q]!;
+        }
+        if (c !== term || q === fs || (f === last && buf[q - 1] === CR)) return -1;
+      } else if (fk === FAST_TS) {
+        v = this.fastTimestamp(buf, q, end);
+        if (v !== v) return -1;
+        q = this.tsEnd;
+        if (buf[q] !== term) return -1;
+      } else {
+        if (q >= end) return -1;
+        if (buf[q] === 45) q++; // '-'
+        const ds = q;
+        let c = 0;
+        while (q < end) {
+          c = buf[q]! - 48;
+          if (c < 0 || c > 9) break;
+          v = v * 10 + c;
+          q++;
+        }
+        if (q >= end || buf[q] !== term) return -1;
+        const digits = q - ds;
+        if (digits === 0 || digits > (fk === FAST_INT53 ? 15 : 9)) return -1;
+        if (ds !== fs) v = 0 - v;
+      }
+      const slot = slotOf[f]!;
+      if (slot >= 0) {
+        const k = rowBase + slot;
+        this.starts[k] = fs;
+        this.ends[k] = q;
+        this.flags[k] = UNQUOTED;
+        if (fk !== FAST_TEXT) {
+          const pre = this.pre[slot];
+          if (pre != null) pre[n] = v;
+        }
+      }
+      q++;
+    }
+    return q;
+  }
+
+  /** Where fastTimestamp's text ended. */
+  private tsEnd = 0;
+
+  /**
+   * `yyyy-MM-dd HH:mm:ss.SSS` or `yyyy-MM-dd HH:mm:ss` (separator ' ' or 'T') at q, as
+   * parseTimestampBytes reads it; NaN for any other text (the general path decides then).
+   * Sets tsEnd.
+   */
+  private fastTimestamp(buf: Buffer, q: number, end: number): number {
+    if (q + 19 >= end) return NaN;
+    if (buf[q + 4] !== 45 || buf[q + 7] !== 45 || buf[q + 13] !== 58 || buf[q + 16] !== 58) return NaN;
+    const sep = buf[q + 10];
+    if (sep !== SPACE && sep !== 84) return NaN;
+    const d0 = buf[q]! - 48;
+    const d1 = buf[q + 1]! - 48;
+    const d2 = buf[q + 2]! - 48;
+    const d3 = buf[q + 3]! - 48;
+    const d5 = buf[q + 5]! - 48;
+    const d6 = buf[q + 6]! - 48;
+    const d8 = buf[q + 8]! - 48;
+    const d9 = buf[q + 9]! - 48;
+    if ((d0 | d1 | d2 | d3 | d5 | d6 | d8 | d9) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || d5 > 9 || d6 > 9 || d8 > 9 || d9 > 9) return NaN;
+    const key = ((d0 * 10 + d1) * 10 + d2) * 100000 + d3 * 10000 + (d5 * 10 + d6) * 100 + d8 * 10 + d9;
+    if (key !== this.tsDayKey) {
+      const year = ((d0 * 10 + d1) * 10 + d2) * 10 + d3;
+      const month = d5 * 10 + d6;
+      const day = d8 * 10 + d9;
+      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
+      this.tsDayKey = key;
+      this.tsDayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+    }
+    const h0 = buf[q + 11]! - 48;
+    const h1 = buf[q + 12]! - 48;
+    const m0 = buf[q + 14]! - 48;
+    const m1 = buf[q + 15]! - 48;
+    const s0 = buf[q + 17]! - 48;
+    const s1 = buf[q + 18]! - 48;
+    if ((h0 | h1 | m0 | m1 | s0 | s1) < 0 || h0 > 2 || h1 > 9 || m0 > 5 || m1 > 9 || s0 > 5 || s1 > 9) return NaN;
+    const hour = h0 * 10 + h1;
+    if (hour > 23) return NaN;
+    let ms = this.tsDayMs + hour * 3_600_000 + (m0 * 10 + m1) * 60_000 + (s0 * 10 + s1) * 1000;
+    if (buf[q + 19] === 46) {
+      if (q + 23 >= end) return NaN;
+      const f0 = buf[q + 20]! - 48;
+      const f1 = buf[q + 21]! - 48;
+      const f2 = buf[q + 22]! - 48;
+      if ((f0 | f1 | f2) < 0 || f0 > 9 || f1 > 9 || f2 > 9) return NaN;
+      ms += f0 * 100 + f1 * 10 + f2;
+      this.tsEnd = q + 23;
+    } else this.tsEnd = q + 19;
+    return ms;
   }
 
   /** Pass 2: converts the projected fields of n tokenized rows, column by column. */
@@ -545,7 +712,12 @@ export class CsvDecoder implements RecordDecoder {
     const ends = this.ends;
     const flags = this.flags;
     const stopAtBad = !this.ignoreErrors;
-    for (let r = 0, k = slot; r < n; r++, k += width) {
+    // the fast path has validated its rows' values of the kinds it parses
+    const rows = this.preParsed[slot]! ? this.slowRows : null;
+    const m = rows === null ? n : this.nSlow;
+    for (let j = 0; j < m; j++) {
+      const r = rows === null ? j : rows[j]!;
+      const k = r * width + slot;
       const fs = starts[k]!;
       const fe = ends[k]!;
       if (fs === fe ? flags[k] !== UNQUOTED : this.parseCell(kind, slot, fs, fe) === undefined) {
@@ -633,9 +805,17 @@ export class CsvDecoder implements RecordDecoder {
     }
 
     // Float64 kinds. The common ones get their own loops so the parser call is monomorphic.
-    const values = new Float64Array(n);
+    // The fast path has already parsed BIGINT, INT and TIMESTAMP values of its rows: only the
+    // rows of the general path are converted here.
+    const pre = this.pre[slot] ?? null;
+    let values = pre ?? new Float64Array(n);
+    const rows = pre === null ? null : this.slowRows;
+    const m = pre === null ? n : this.nSlow;
     let wide: Int64[] | null = null; // (row, value) pairs of BIGINTs beyond ±(2^53-1)
-    for (let r = 0, k = slot; r < n; r++, k += width) {
+    for (let j = 0; j < m; j++) {
+      const r = rows === null ? j : rows[j]!;
+      const k = r * width + slot;
+      if (pre !== null) values[r] = 0; // a reused array: NULL and bad cells hold 0, as in a fresh one
       let fs = starts[k]!;
       let fe = ends[k]!;
       if (fs === fe) {
@@ -686,6 +866,10 @@ export class CsvDecoder implements RecordDecoder {
         continue;
       }
       values[r] = v;
+    }
+    if (pre !== null) {
+      if (n === pre.length) this.pre[slot] = null; // handed over whole; a new one next batch
+      else values = pre.slice(0, n); // kept for the next batch
     }
     if (wide !== null) {
       const out: Int64[] = Array.from(values);

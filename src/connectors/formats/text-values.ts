@@ -164,14 +164,9 @@ export class InputBuffer {
     }
     const n = chunk.length;
     if (n === 0) return;
+    // The chunk is always copied (into a buffer of the decoder's own, reused): the caller may
+    // reuse the chunk's memory as soon as push returns (the filesystem source does).
     const rest = this.end - this.pos;
-    if (rest === 0) {
-      this.buf = asBuffer(chunk);
-      this.base = fileOffset;
-      this.pos = 0;
-      this.end = n;
-      return;
-    }
     const need = rest + n;
     let dst = this.spare;
     if (dst === null || dst.length < need) dst = Buffer.allocUnsafe(Math.max(need, 2 * (dst?.length ?? 0), 1 << 16));
