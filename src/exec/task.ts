@@ -86,7 +86,7 @@ export class TaskOutput {
     if (batch.length === 0) return;
     for (let k = 0; k < this.edges.length; k++) {
       const e = this.edges[k]!;
-      const route = this.routes[k]!;
+      const route = this.routes[k] ?? null;
       if (route === null) {
         await push(e.channels[0]!, { kind: 'data', batch });
         continue;
