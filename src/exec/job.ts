@@ -278,7 +278,8 @@ export class Job {
         this.channels.push(snd);
         return { out: snd, in: null };
       }
-      if (ct === ctx.thread) return { out: null, in: ctx.muxes.get(pt)!.receiver(id) };
+      // credits go back in batches of a quarter of the remote window (remote.ts)
+      if (ct === ctx.thread) return { out: null, in: ctx.muxes.get(pt)!.receiver(id, Math.max(1, cap)) };
       return { out: null, in: null };
     };
     // A source subtask assigned no input starts idle, as Flink marks a source reader without

@@ -1,8 +1,14 @@
 // Channels between threads. Subtasks on different worker threads talk over one MessagePort
 // per pair of threads, multiplexed by channel id. Flow control is credit-based: a sender
 // starts with `capacity` credits, spends one per message, and waits when it has none; the
-// receiver returns a credit whenever its consumer takes a message. So a full remote channel
-// makes its producer wait exactly like a local one, and memory stays bounded.
+// receiver gives credits back as its consumer takes messages. So a full remote channel makes
+// its producer wait exactly like a local one, and memory stays bounded. Credits go back in
+// one message per `creditBatch` messages taken (at most the producer's capacity; job.ts gives
+// a quarter of it), and at once when the message taken is a barrier. No producer waits for
+// credits the consumer owes: it waits only with `capacity` messages unacknowledged, fewer
+// than `creditBatch` of them owed, so some are still queued, and the consumer takes them
+// unless it blocked the channel for barrier alignment, which it does only after taking a
+// barrier (and returning every credit owed).
 //
 // Batches cross by copy: each typed array is copied into a fresh buffer that is then
 // transferred (never the original, which may be shared: cached constants, builder buffers).
@@ -82,8 +88,9 @@ export class PortMux {
     return s;
   }
 
-  receiver(channelId: number): RemoteReceiver {
-    const r = new RemoteReceiver(this, channelId);
+  /** `creditBatch`: credits go back one message per this many messages taken, at most the sender's capacity (see above). */
+  receiver(channelId: number, creditBatch = 1): RemoteReceiver {
+    const r = new RemoteReceiver(this, channelId, creditBatch);
     this.receivers.set(channelId, r);
     return r;
   }
@@ -157,10 +164,13 @@ export class RemoteReceiver implements InChannel {
   index = 0;
   private buf: Message[] = [];
   private head = 0;
+  /** Messages taken whose credits have not gone back yet. */
+  private owed = 0;
 
   constructor(
     private readonly mux: PortMux,
     private readonly id: number,
+    private readonly creditBatch = 1,
   ) {}
 
   deliver(msg: Message): void {
@@ -177,7 +187,10 @@ export class RemoteReceiver implements InChannel {
       this.buf = this.buf.slice(this.head);
       this.head = 0;
     }
-    this.mux.credit(this.id, 1);
+    if (++this.owed >= this.creditBatch || m.kind === 'barrier') {
+      this.mux.credit(this.id, this.owed);
+      this.owed = 0;
+    }
     return m;
   }
 }

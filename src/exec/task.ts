@@ -50,47 +50,99 @@ export interface TaskEnv {
   readonly finalCheckpoint: boolean;
 }
 
-/** Routes batches and broadcasts control messages to the downstream channels. */
+/**
+ * Routes batches and broadcasts control messages to the downstream channels. A hash edge
+ * sorts a batch's rows by target subtask in scratch arrays kept between batches (the key
+ * group -> subtask table of each edge is made once), and gathers every target's rows before
+ * the first send.
+ */
 export class TaskOutput {
   private hashes: Uint32Array = new Uint32Array(0);
+  /** Per row: its target subtask (scratch). */
+  private targets: Uint16Array = new Uint16Array(0);
+  /** Row numbers sorted by target, in input order within a target (scratch). */
+  private order: Int32Array = new Int32Array(0);
+  /** Per edge: key group -> subtask (hash edges only). */
+  private readonly routes: (Uint16Array | null)[];
+  /** Per target: row count, then the next free place in `order` (scratch, sized for the widest edge). */
+  private readonly counts: Int32Array;
+  private readonly starts: Int32Array;
 
-  constructor(readonly edges: readonly OutputEdge[]) {}
+  constructor(readonly edges: readonly OutputEdge[]) {
+    let widest = 1;
+    this.routes = edges.map((e) => {
+      const p = e.channels.length;
+      if (e.partitioning.kind !== 'hash' || p === 1) return null;
+      widest = Math.max(widest, p);
+      const route = new Uint16Array(e.maxParallelism);
+      for (let g = 0; g < e.maxParallelism; g++) route[g] = subtaskForKeyGroup(g, p, e.maxParallelism);
+      return route;
+    });
+    this.counts = new Int32Array(widest);
+    this.starts = new Int32Array(widest);
+  }
 
   async send(batch: Batch): Promise<void> {
     if (batch.length === 0) return;
-    for (const e of this.edges) {
-      if (e.partitioning.kind !== 'hash' || e.channels.length === 1) {
+    for (let k = 0; k < this.edges.length; k++) {
+      const e = this.edges[k]!;
+      const route = this.routes[k] ?? null;
+      if (route === null) {
         await push(e.channels[0]!, { kind: 'data', batch });
         continue;
       }
-      await this.sendHashed(e, e.partitioning.keys, batch);
+      await this.sendHashed(e, (e.partitioning as Extract<Partitioning, { kind: 'hash' }>).keys, route, batch);
     }
   }
 
-  private async sendHashed(e: OutputEdge, keys: readonly number[], batch: Batch): Promise<void> {
+  private async sendHashed(e: OutputEdge, keys: readonly number[], route: Uint16Array, batch: Batch): Promise<void> {
     const n = batch.length;
-    if (this.hashes.length < n) this.hashes = new Uint32Array(Math.max(n, 4096));
+    if (this.hashes.length < n) {
+      const size = Math.max(n, 4096);
+      this.hashes = new Uint32Array(size);
+      this.targets = new Uint16Array(size);
+      this.order = new Int32Array(size);
+    }
     const cols: Column[] = keys.map((k) => batch.columns[k]!);
-    hashColumns(cols, n, this.hashes);
+    const hashes = this.hashes;
+    const targets = this.targets;
+    hashColumns(cols, n, hashes);
     const p = e.channels.length;
-    const counts = new Int32Array(p);
-    const target = new Uint8Array(n);
+    const maxP = e.maxParallelism;
+    const counts = this.counts;
+    counts.fill(0, 0, p);
     for (let i = 0; i < n; i++) {
-      const t = subtaskForKeyGroup(keyGroupOf(this.hashes[i]!, e.maxParallelism), p, e.maxParallelism);
-      target[i] = t;
+      const t = route[keyGroupOf(hashes[i]!, maxP)]!;
+      targets[i] = t;
       counts[t]!++;
     }
     for (let t = 0; t < p; t++) {
-      const c = counts[t]!;
-      if (c === 0) continue;
-      if (c === n) {
+      if (counts[t] === n) {
         await push(e.channels[t]!, { kind: 'data', batch });
         return;
       }
-      const idx = new Int32Array(c);
-      let m = 0;
-      for (let i = 0; i < n; i++) if (target[i] === t) idx[m++] = i;
-      await push(e.channels[t]!, { kind: 'data', batch: takeBatch(batch, idx, c) });
+    }
+    // counting sort of the row numbers by target
+    const starts = this.starts;
+    let at = 0;
+    for (let t = 0; t < p; t++) {
+      starts[t] = at;
+      at += counts[t]!;
+    }
+    const order = this.order;
+    for (let i = 0; i < n; i++) order[starts[targets[i]!]!++] = i;
+    // every target's rows are gathered before the first send awaits (the scratch arrays are
+    // this output's, and a send may wait for credit)
+    const parts: (Batch | null)[] = [];
+    let from = 0;
+    for (let t = 0; t < p; t++) {
+      const c = counts[t]!;
+      parts.push(c === 0 ? null : takeBatch(batch, order.subarray(from, from + c), c));
+      from += c;
+    }
+    for (let t = 0; t < p; t++) {
+      const part = parts[t]!;
+      if (part !== null) await push(e.channels[t]!, { kind: 'data', batch: part });
     }
   }
 
