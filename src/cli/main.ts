@@ -11,6 +11,7 @@ import type { SinkNode, LogicalPlan } from '../plan/logical.js';
 import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
 import { describeRestartStrategy, restartStrategyOf } from '../exec/restart-strategy.js';
 import { planNotices } from '../exec/state-notices.js';
+import { loadPlanModules } from '../exec/operator-modules.js';
 import { formatTtl } from '../plan/physical.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { PlainPrinter, TableauPrinter } from './result-printer.js';
@@ -181,6 +182,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   let lastCheckpoint = '';
   let lastRestart = '';
   const restart = restartStrategyOf(session.options);
+  await loadPlanModules(plan);
   const running = new RunningJob(plan, session.options, {
     jobId,
     parallelism: opts.parallelism,

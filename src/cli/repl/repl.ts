@@ -27,6 +27,7 @@ import type { ResultListener } from '../../exec/operators/collect.js';
 import { inputsOf, isUpdating } from '../../plan/logical.js';
 import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore, stateTtlOf } from '../../exec/job-runner.js';
 import { planNotices } from '../../exec/state-notices.js';
+import { loadPlanModules } from '../../exec/operator-modules.js';
 import type { PhysicalPlan } from '../../plan/physical.js';
 import type { JobSummary } from '../../exec/job-runner.js';
 import { describeRestartStrategy, restartStrategyOf } from '../../exec/restart-strategy.js';
@@ -526,6 +527,7 @@ export class Repl {
   private async runQuery(logical: LogicalPlan): Promise<void> {
     const plan = this.session.physicalPlan([], [logical]);
     this.notices(plan);
+    await loadPlanModules(plan);
     const out = this.io.output;
     const tty = out.isTTY === true;
     const dir = mkdtempSync(join(tmpdir(), 'weir-repl-'));
@@ -614,6 +616,7 @@ export class Repl {
     const id = JobRegistry.newId();
     const plan = this.session.physicalPlan(sinks, []);
     this.notices(plan);
+    await loadPlanModules(plan);
     const options = this.session.options;
     const dir = options.get('state.checkpoints.dir') || join('.weir', 'checkpoints', `repl-${id}`);
     let restore: ReturnType<typeof prepareRestore> | undefined;
