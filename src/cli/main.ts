@@ -154,6 +154,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   }
   if (sinks.length === 0 && queries.length === 0) return 0;
   const plan = session.physicalPlan(sinks, queries, opts.parallelism);
+  await loadPlanModules(plan);
   if (!opts.quiet) for (const notice of planNotices(plan, stateTtlOf(session.options))) io.err.write(`weir: ${notice}\n`);
   const tty = io.out.isTTY === true;
   // Checkpoints: on, in .weir/checkpoints/<name> unless told otherwise.
@@ -182,7 +183,6 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   let lastCheckpoint = '';
   let lastRestart = '';
   const restart = restartStrategyOf(session.options);
-  await loadPlanModules(plan);
   const running = new RunningJob(plan, session.options, {
     jobId,
     parallelism: opts.parallelism,

@@ -1,8 +1,8 @@
 // The operator implementations, loaded on demand. A job needs the few operators its plan
-// names, and `weir -c "SELECT 1"` needs none of the aggregates and joins (38 modules, 450 KB,
-// about a tenth of its start). Job construction is synchronous, so the modules a plan needs
-// are imported first, asynchronously (`loadPlanModules`, called wherever a job is built),
-// and the job then takes them from this table (`operatorModule`).
+// names, and `weir -c "SELECT 1"` needs none of the aggregates and joins (38 modules, 450 KB).
+// Job construction is synchronous, so the modules a plan needs (its operators, and its tables'
+// connectors: connectors/registry.ts) are imported first, asynchronously (`loadPlanModules`,
+// called wherever a job is built), and the job then takes them from this table (`operatorModule`).
 //
 // A caller that did not load them first still works in the built CLI: `operatorModule` falls
 // back to a synchronous require of the ES module (Node 20.19+). Under vitest the sources are
@@ -11,6 +11,8 @@
 import { createRequire } from 'node:module';
 import { internalError } from '../common/errors.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
+import type { TableDef } from '../catalog/catalog.js';
+import { loadConnectorModules } from '../connectors/registry.js';
 
 const LOADERS = {
   calc: () => import('./operators/calc.js'),
@@ -127,7 +129,23 @@ export function operatorModulesOf(n: PhysicalNode): OperatorModuleName[] {
 /** Imports the modules a job of this plan needs (each once per process); call before building the job. */
 export async function loadPlanModules(plan: PhysicalPlan): Promise<void> {
   const names = new Set(plan.nodes.flatMap(operatorModulesOf));
-  await Promise.all([...names].map((k) => loadOne(k)));
+  const connectors = plan.nodes.flatMap((n) => tablesOf(n).map((t) => t.options.get('connector') ?? ''));
+  await Promise.all([...[...names].map((k) => loadOne(k)), loadConnectorModules(connectors)]);
+}
+
+/** The tables a node reads or writes through a connector. */
+function tablesOf(n: PhysicalNode): TableDef[] {
+  const s = n.spec;
+  switch (s.kind) {
+    case 'source':
+    case 'sink':
+    case 'lookup-join':
+      return [s.table];
+    case 'file-lookup-join':
+      return [s.lookup.table];
+    default:
+      return [];
+  }
 }
 
 /** Imports one operator module by name. */

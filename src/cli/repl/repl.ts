@@ -526,8 +526,8 @@ export class Repl {
   /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise (or a finished result in the `\mode` format). */
   private async runQuery(logical: LogicalPlan): Promise<void> {
     const plan = this.session.physicalPlan([], [logical]);
-    this.notices(plan);
     await loadPlanModules(plan);
+    this.notices(plan);
     const out = this.io.output;
     const tty = out.isTTY === true;
     const dir = mkdtempSync(join(tmpdir(), 'weir-repl-'));
@@ -615,8 +615,8 @@ export class Repl {
   private async startInsert(sinks: readonly SinkNode[], text: string): Promise<void> {
     const id = JobRegistry.newId();
     const plan = this.session.physicalPlan(sinks, []);
-    this.notices(plan);
     await loadPlanModules(plan);
+    this.notices(plan);
     const options = this.session.options;
     const dir = options.get('state.checkpoints.dir') || join('.weir', 'checkpoints', `repl-${id}`);
     let restore: ReturnType<typeof prepareRestore> | undefined;
