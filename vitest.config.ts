@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
+    // every connector loaded first: they load on demand, and require cannot load .ts (test/setup.ts)
+    setupFiles: ['test/setup.ts'],
     // Tests that start real processes or DuckDB need more than the 5s default.
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -11,6 +11,7 @@ import type { SinkNode, LogicalPlan } from '../plan/logical.js';
 import { RunningJob, formatCount, formatDelay, formatWatermark, stateTtlOf } from '../exec/job-runner.js';
 import { describeRestartStrategy, restartStrategyOf } from '../exec/restart-strategy.js';
 import { planNotices } from '../exec/state-notices.js';
+import { loadPlanModules } from '../exec/operator-modules.js';
 import { formatTtl } from '../plan/physical.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { PlainPrinter, TableauPrinter } from './result-printer.js';
@@ -153,6 +154,7 @@ export async function runFile(path: string, opts: RunFileOptions, io: CliIO = de
   }
   if (sinks.length === 0 && queries.length === 0) return 0;
   const plan = session.physicalPlan(sinks, queries, opts.parallelism);
+  await loadPlanModules(plan);
   if (!opts.quiet) for (const notice of planNotices(plan, stateTtlOf(session.options))) io.err.write(`weir: ${notice}\n`);
   const tty = io.out.isTTY === true;
   // Checkpoints: on, in .weir/checkpoints/<name> unless told otherwise.

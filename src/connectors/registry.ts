@@ -2,27 +2,88 @@
 // an error with a did-you-mean hint (as Flink's "Unsupported options"), raised when the
 // table is created so a typo is caught at once.
 
-import { didYouMean, WeirError } from '../common/errors.js';
+import { createRequire } from 'node:module';
+import { didYouMean, WeirError, internalError } from '../common/errors.js';
 import { tableError, withTable } from './table-errors.js';
 import type { TableDef } from '../catalog/catalog.js';
 import { parseDuration } from '../catalog/catalog.js';
 import type { SinkConnector, SourceConnector } from './connector.js';
 import { printSink } from './print/sink.js';
 import { blackholeSink } from './blackhole/sink.js';
-import { nexmarkSource, validateNexmarkTable } from './nexmark/source.js';
-import { NEXMARK_GENERATOR_OPTIONS, NEXMARK_IGNORED_OPTIONS } from './nexmark/generator.js';
-import { filesystemSink, filesystemSource, validateFilesystemTable, FILESYSTEM_OPTIONS } from './filesystem/filesystem.js';
-import { postgresCdcSource, validatePostgresCdcTable, POSTGRES_CDC_OPTIONS } from './postgres/cdc.js';
-import { datagenSource, validateDatagenTable, DATAGEN_OPTIONS } from './datagen/source.js';
-import { JDBC_OPTIONS, validateJdbcTable } from './postgres/jdbc.js';
-import { jdbcSink } from './postgres/jdbc-sink.js';
-import { jdbcSource } from './postgres/jdbc-source.js';
-import { jdbcLookupTable } from './postgres/jdbc-lookup.js';
 import type { LookupTable } from './connector.js';
 import type { SourceColumn } from '../plan/physical.js';
 
+// The connectors' implementations (and their option lists and checks, which live with them)
+// are loaded on demand: `weir -c "SELECT 1"` needs none of them (22 modules, ~300 KB). Table
+// creation and job construction are synchronous, so the modules a script or plan names are
+// imported first (`loadConnectorModules`, from Session.loadFunctionModules and loadPlanModules)
+// and then taken from this table. A caller that did not load first still works in the built
+// CLI: `implOf` requires the ES modules synchronously (Node 20.19+). Under vitest the sources
+// are TypeScript, which require cannot load: test/setup.ts loads every connector first.
+const LOADERS = {
+  filesystem: async () => ({ ...(await import('./filesystem/filesystem.js')), ...(await import('./filesystem/partitions.js')) }),
+  nexmark: async () => ({ ...(await import('./nexmark/source.js')), ...(await import('./nexmark/generator.js')) }),
+  datagen: async () => ({ ...(await import('./datagen/source.js')) }),
+  'postgres-cdc': async () => ({ ...(await import('./postgres/cdc.js')) }),
+  jdbc: async () => ({
+    ...(await import('./postgres/jdbc.js')),
+    ...(await import('./postgres/jdbc-sink.js')),
+    ...(await import('./postgres/jdbc-source.js')),
+    ...(await import('./postgres/jdbc-lookup.js')),
+  }),
+} as const;
+
+/** The modules of each lazily loaded connector, for the synchronous fallback (the same as LOADERS). */
+export const CONNECTOR_MODULE_PATHS: Readonly<Record<LazyConnector, readonly string[]>> = {
+  filesystem: ['./filesystem/filesystem.js', './filesystem/partitions.js'],
+  nexmark: ['./nexmark/source.js', './nexmark/generator.js'],
+  datagen: ['./datagen/source.js'],
+  'postgres-cdc': ['./postgres/cdc.js'],
+  jdbc: ['./postgres/jdbc.js', './postgres/jdbc-sink.js', './postgres/jdbc-source.js', './postgres/jdbc-lookup.js'],
+};
+
+type LazyConnector = keyof typeof LOADERS;
+type Impls = { [K in LazyConnector]: Awaited<ReturnType<(typeof LOADERS)[K]>> };
+const impls: Partial<Impls> = {};
+
+function isLazy(name: string): name is LazyConnector {
+  return Object.hasOwn(LOADERS, name);
+}
+
+/** Imports the implementations of the named connectors (unknown names are left to validation). */
+export async function loadConnectorModules(names: Iterable<string>): Promise<void> {
+  const todo = [...new Set(names)].filter((n) => isLazy(n) && impls[n] === undefined) as LazyConnector[];
+  await Promise.all(
+    todo.map(async (n) => {
+      const m = await LOADERS[n]();
+      (impls as Record<string, unknown>)[n] = m;
+    }),
+  );
+}
+
+/** Whether a connector's implementation is loaded (tests). */
+export function isConnectorLoaded(name: string): boolean {
+  return isLazy(name) ? impls[name] !== undefined : true;
+}
+
+/** A connector's implementation: loaded before, or required now (see LOADERS). */
+export function implOf<K extends LazyConnector>(name: K): Impls[K] {
+  const have = impls[name];
+  if (have !== undefined) return have;
+  const req = createRequire(import.meta.url);
+  let m: Impls[K];
+  try {
+    m = Object.assign({}, ...CONNECTOR_MODULE_PATHS[name].map((p) => req(p) as object)) as Impls[K];
+  } catch (e) {
+    throw internalError(`connector '${name}' was not loaded before use (call loadConnectorModules first): ${e instanceof Error ? e.message : String(e)}`);
+  }
+  impls[name] = m;
+  return m;
+}
+
 interface ConnectorInfo {
-  readonly options: readonly string[];
+  /** The option names (a function: most come from the connector's module, loaded on demand). */
+  options(): readonly string[];
   /** Option name patterns (prefix match), e.g. datagen's per-field `fields.` options. */
   readonly prefixes?: readonly string[];
   readonly source: boolean;
@@ -35,49 +96,49 @@ const COMMON = ['connector', 'rows-per-second'];
 
 export const CONNECTORS: Readonly<Record<string, ConnectorInfo>> = {
   filesystem: {
-    options: [...COMMON, ...FILESYSTEM_OPTIONS],
+    options: () => [...COMMON, ...implOf('filesystem').FILESYSTEM_OPTIONS],
     source: true,
     sink: true,
     doc: "files or a directory of files: 'path', 'format' = csv | json | debezium-json",
-    validate: validateFilesystemTable,
+    validate: (t) => implOf('filesystem').validateFilesystemTable(t),
   },
   nexmark: {
-    options: [...COMMON, 'nexmark.table', ...NEXMARK_GENERATOR_OPTIONS, ...NEXMARK_IGNORED_OPTIONS],
+    options: () => [...COMMON, 'nexmark.table', ...implOf('nexmark').NEXMARK_GENERATOR_OPTIONS, ...implOf('nexmark').NEXMARK_IGNORED_OPTIONS],
     source: true,
     sink: false,
     doc: "the Nexmark auction generator: 'nexmark.table' = person | auction | bid, 'events.num', 'first-event.rate'",
-    validate: validateNexmarkTable,
+    validate: (t) => implOf('nexmark').validateNexmarkTable(t),
   },
   datagen: {
-    options: [...COMMON, ...DATAGEN_OPTIONS],
+    options: () => [...COMMON, ...implOf('datagen').DATAGEN_OPTIONS],
     prefixes: ['fields.'],
     source: true,
     sink: false,
     doc: "random rows from the declared schema: 'number-of-rows', 'seed', 'fields.<col>.min|max|length'",
-    validate: validateDatagenTable,
+    validate: (t) => implOf('datagen').validateDatagenTable(t),
   },
   'postgres-cdc': {
-    options: [...COMMON, ...POSTGRES_CDC_OPTIONS],
+    options: () => [...COMMON, ...implOf('postgres-cdc').POSTGRES_CDC_OPTIONS],
     source: true,
     sink: false,
     doc: "a PostgreSQL table's snapshot and changes (logical replication): 'hostname', 'database-name', 'table-name', 'slot.name'",
-    validate: validatePostgresCdcTable,
+    validate: (t) => implOf('postgres-cdc').validatePostgresCdcTable(t),
   },
   jdbc: {
-    options: [...COMMON, ...JDBC_OPTIONS],
+    options: () => [...COMMON, ...implOf('jdbc').JDBC_OPTIONS],
     source: true,
     sink: true,
     doc: "a PostgreSQL table: 'url' = 'jdbc:postgresql://host:port/db', 'table-name', 'username', 'password'",
-    validate: validateJdbcTable,
+    validate: (t) => implOf('jdbc').validateJdbcTable(t),
   },
   print: {
-    options: [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
+    options: () => [...COMMON, 'print-identifier', 'standard-error', 'sink.parallelism'],
     source: false,
     sink: true,
     doc: "rows to standard output, changelog kind first: 'print-identifier'",
   },
   blackhole: {
-    options: [...COMMON, 'sink.parallelism'],
+    options: () => [...COMMON, 'sink.parallelism'],
     source: false,
     sink: true,
     doc: 'discards rows (benchmarks)',
@@ -101,11 +162,12 @@ function connectorOf(table: TableDef): [string, ConnectorInfo] {
 /** Checks a table's options when it is created. */
 export function validateTable(table: TableDef): void {
   const [name, info] = connectorOf(table);
+  const options = info.options();
   for (const key of table.options.keys()) {
-    if (info.options.includes(key)) continue;
+    if (options.includes(key)) continue;
     if (info.prefixes?.some((p) => key.startsWith(p))) continue;
-    const guess = didYouMean(key, info.options);
-    throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${info.options.join(', ')}`, key);
+    const guess = didYouMean(key, options);
+    throw tableError(table, `unsupported option '${key}' for connector '${name}'`, guess !== undefined ? `did you mean '${guess}'?` : `options: ${options.join(', ')}`, key);
   }
   if ((table.partitionKeys?.length ?? 0) > 0 && name !== 'filesystem') {
     throw new WeirError('plan', `table ${table.name}: PARTITIONED BY is for the filesystem connector; connector '${name}' has no partitions`, { hint: 'remove PARTITIONED BY', span: table.partitionKeySpans?.[0] ?? table.span, source: table.source });
@@ -130,15 +192,15 @@ export function createSourceConnector(table: TableDef, maxParallelism: number): 
   const rps = rowsPerSecondOf(table);
   switch (name) {
     case 'filesystem':
-      return filesystemSource(table, rps);
+      return implOf('filesystem').filesystemSource(table, rps);
     case 'nexmark':
-      return nexmarkSource(table, maxParallelism, rps);
+      return implOf('nexmark').nexmarkSource(table, maxParallelism, rps);
     case 'datagen':
-      return datagenSource(table, rps);
+      return implOf('datagen').datagenSource(table, rps);
     case 'postgres-cdc':
-      return postgresCdcSource(table);
+      return implOf('postgres-cdc').postgresCdcSource(table);
     case 'jdbc':
-      return jdbcSource(table, rps);
+      return implOf('jdbc').jdbcSource(table, rps);
     default:
       throw tableError(table, `connector '${name}' has no source`);
   }
@@ -158,13 +220,13 @@ export function createSinkConnector(table: TableDef): SinkConnector {
   sinkInfo(table);
   switch (name) {
     case 'filesystem':
-      return filesystemSink(table);
+      return implOf('filesystem').filesystemSink(table);
     case 'print':
       return printSink(table.options.get('print-identifier'), table.options.get('standard-error') === 'true');
     case 'blackhole':
       return blackholeSink();
     case 'jdbc':
-      return jdbcSink(table);
+      return implOf('jdbc').jdbcSink(table);
     default:
       throw tableError(table, `connector '${name}' has no sink`);
   }
@@ -183,5 +245,5 @@ export function durationOption(table: TableDef, key: string): number | undefined
 export function createLookupTable(table: TableDef, columns: readonly SourceColumn[], keyColumns: readonly number[]): Promise<LookupTable> {
   const [name] = connectorOf(table);
   if (name !== 'jdbc') throw tableError(table, `connector '${name}' cannot be looked up by key; a lookup join needs a jdbc table`);
-  return jdbcLookupTable(table, columns, keyColumns);
+  return implOf('jdbc').jdbcLookupTable(table, columns, keyColumns);
 }

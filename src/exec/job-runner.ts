@@ -19,8 +19,7 @@ import { CheckpointRunner } from '../checkpoint/runner.js';
 import type { CheckpointStats } from '../checkpoint/runner.js';
 import type { CoordinatorConfig } from '../checkpoint/coordinator.js';
 import type { LoadedCheckpoint, PlanIdentity } from '../checkpoint/restore.js';
-import { pendingFilesOf, removeUncommitted } from '../connectors/filesystem/filesystem.js';
-import { filesystemPath } from '../connectors/filesystem/partitions.js';
+import { implOf } from '../connectors/registry.js';
 import { loadCheckpoint } from '../checkpoint/restore.js';
 import type { OperatorMetrics } from './operator.js';
 import { newMetrics } from './operator.js';
@@ -526,7 +525,7 @@ export function prepareRestore(plan: PhysicalPlan, loaded: LoadedCheckpoint): { 
     if (n.spec.kind !== 'sink') continue;
     for (const snap of loaded.operators.get(n.name) ?? []) {
       const pending = (snap?.operator as { pending?: [number, unknown][] } | null)?.pending ?? [];
-      for (const [, files] of pending) for (const f of pendingFilesOf(files)) if (typeof f?.hidden === 'string') keep.add(f.hidden);
+      for (const [, files] of pending) for (const f of implOf('filesystem').pendingFilesOf(files)) if (typeof f?.hidden === 'string') keep.add(f.hidden);
     }
   }
   const removedFiles = removeUncommittedSinkFiles(plan, keep);
@@ -538,7 +537,8 @@ function removeUncommittedSinkFiles(plan: PhysicalPlan, keep: ReadonlySet<string
   let removedFiles = 0;
   for (const n of plan.nodes) {
     if (n.spec.kind !== 'sink' || n.spec.table.options.get('connector') !== 'filesystem') continue;
-    removedFiles += removeUncommitted(filesystemPath(n.spec.table), keep);
+    const fs = implOf('filesystem');
+    removedFiles += fs.removeUncommitted(fs.filesystemPath(n.spec.table), keep);
   }
   return removedFiles;
 }

@@ -16,7 +16,8 @@ import type { Schema } from '../plan/logical.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { compileExpr, compileProjection } from '../expr/compile.js';
 import type { BoundExpr } from '../expr/bound.js';
-import { keyGroupRange } from '../state/key-groups.js';
+import { ALL_KEY_GROUPS, keyGroupRange } from '../state/key-groups.js';
+import { operatorModule as op } from './operator-modules.js';
 import { createLookupTable, createSinkConnector, createSourceConnector } from '../connectors/registry.js';
 import type { SourceConnector, SourcePosition } from '../connectors/connector.js';
 import { Channel, JobCancelled } from './channel.js';
@@ -32,30 +33,8 @@ import type { GuardedOperator } from './memory-guard.js';
 import type { BarrierKind } from './source-task.js';
 import { StateWriter } from '../checkpoint/state-writer.js';
 import type { StateHandle } from '../checkpoint/storage.js';
-import { CalcOperator } from './operators/calc.js';
-import { UnnestOperator } from './operators/unnest.js';
-import { CorrelateOperator } from './operators/correlate.js';
-import { WindowAggregateOperator } from './operators/window-aggregate.js';
-import { WindowTvfOperator } from './operators/window-tvf.js';
-import { RegularJoinOperator } from './operators/regular-join.js';
-import { createIntervalJoinOperator } from './operators/interval-join.js';
-import { createWindowJoinOperator } from './operators/window-join.js';
-import { createTemporalJoinOperator } from './operators/temporal-join.js';
-import { LookupJoinOperator } from './operators/lookup-join.js';
-import { FileLookupJoinOperator } from './operators/file-lookup-join.js';
-import { RankOperator } from './operators/rank.js';
-import { UnionOperator } from './operators/union.js';
-import { SinkOperator } from './operators/sink.js';
 import type { ResultListener } from './operators/collect.js';
-import { CollectOperator } from './operators/collect.js';
-import { GroupAggregateOperator } from './operators/group-aggregate.js';
-import { LocalGroupAggregateOperator } from './operators/local-group-aggregate.js';
-import { OverAggregateOperator } from './operators/over-aggregate.js';
-import { UpdatingOverAggregateOperator } from './operators/over-aggregate-updating.js';
-import { TemporalSortOperator } from './operators/temporal-sort.js';
-import { LimitOperator } from './operators/limit.js';
-import { ALL_KEY_GROUPS } from './operators/aggregate-slots.js';
-import { SessionWindowAggregateOperator } from './operators/session-window-aggregate.js';
+import type { SinkOperator } from './operators/sink.js';
 
 export interface JobOptions {
   readonly jobId: string;
@@ -413,44 +392,44 @@ export class Job {
     const outTypes = n.schema.map((f) => f.type);
     switch (s.kind) {
       case 'calc':
-        return new CalcOperator(s.predicate, s.projection);
+        return new (op('calc').CalcOperator)(s.predicate, s.projection);
       case 'unnest':
-        return new UnnestOperator(s.exprs, s.ordinality, s.outer, outTypes, this.inputSchema(n).length);
+        return new (op('unnest').UnnestOperator)(s.exprs, s.ordinality, s.outer, outTypes, this.inputSchema(n).length);
       case 'correlate':
-        return new CorrelateOperator(s.name, s.fn, s.args, s.joinType === 'left', outTypes.slice(types.length));
+        return new (op('correlate').CorrelateOperator)(s.name, s.fn, s.args, s.joinType === 'left', outTypes.slice(types.length));
       case 'window-tvf':
         if (s.window.kind === 'session') throw internalError('session TVF without aggregation');
-        return new WindowTvfOperator(s.window, s.timeIndex);
+        return new (op('windowTvf').WindowTvfOperator)(s.window, s.timeIndex);
       case 'window-aggregate':
-        if (s.window.kind === 'session') return new SessionWindowAggregateOperator(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
-        return new WindowAggregateOperator(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
+        if (s.window.kind === 'session') return new (op('sessionWindowAggregate').SessionWindowAggregateOperator)(s.window.gap, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.window.zone, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
+        return new (op('windowAggregate').WindowAggregateOperator)(s.window, s.timeIndex, types, s.keys, s.aggs, outTypes, this.options.batchSize, s.phase, s.inputUpdating === true, this.options.incrementalFullEvery ?? 0);
       case 'local-group-aggregate':
-        return new LocalGroupAggregateOperator(types, s.keys, s.aggs, outTypes, s.adaptive, s.unshuffled === true);
+        return new (op('localGroupAggregate').LocalGroupAggregateOperator)(types, s.keys, s.aggs, outTypes, s.adaptive, s.unshuffled === true);
       case 'group-aggregate':
-        return new GroupAggregateOperator(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
+        return new (op('groupAggregate').GroupAggregateOperator)(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
       case 'join': {
         const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);
         switch (s.strategy.kind) {
           case 'regular':
-            return new RegularJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
+            return new (op('regularJoin').RegularJoinOperator)(s, leftTypes, rightTypes, outTypes, this.options.batchSize, s.leftTtlMs ?? this.options.stateTtlMs ?? 0, s.rightTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
           case 'interval':
-            return createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+            return op('intervalJoin').createIntervalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'window':
-            return createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+            return op('windowJoin').createWindowJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'temporal':
-            return createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+            return op('temporalJoin').createTemporalJoinOperator(s, leftTypes, rightTypes, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
           case 'lookup':
             throw internalError('a lookup join planned as a two-input join');
         }
       }
       case 'file-lookup-join': {
         const table = s.lookup.table;
-        return new FileLookupJoinOperator(s, types, n.schema.slice(types.length).map((f) => f.type), this.options.batchSize, () => createSourceConnector(table, this.plan.maxParallelism));
+        return new (op('fileLookupJoin').FileLookupJoinOperator)(s, types, n.schema.slice(types.length).map((f) => f.type), this.options.batchSize, () => createSourceConnector(table, this.plan.maxParallelism));
       }
       case 'lookup-join': {
         const spec = s;
-        return new LookupJoinOperator(
+        return new (op('lookupJoin').LookupJoinOperator)(
           () => createLookupTable(spec.table, spec.columns, spec.rightKeys),
           types,
           spec.columns.map((c) => c.type),
@@ -460,25 +439,26 @@ export class Job {
         );
       }
       case 'rank':
-        return new RankOperator(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+        return new (op('rank').RankOperator)(s, types, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'over-aggregate':
-        if (s.inputUpdating) return new UpdatingOverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
-        return new OverAggregateOperator(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+        if (s.inputUpdating) return new (op('updatingOverAggregate').UpdatingOverAggregateOperator)(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
+        return new (op('overAggregate').OverAggregateOperator)(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'temporal-sort':
-        return new TemporalSortOperator(types, s.keys, this.options.batchSize);
+        return new (op('temporalSort').TemporalSortOperator)(types, s.keys, this.options.batchSize);
       case 'limit':
-        return new LimitOperator(s.offset, s.fetch);
+        return new (op('limit').LimitOperator)(s.offset, s.fetch);
       case 'union':
-        return new UnionOperator();
+        return new (op('union').UnionOperator)();
       case 'sink': {
         const connector = createSinkConnector(s.table);
-        return new LazySinkOperator(async () => new SinkOperator(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, attempt: this.options.attempt ?? 0, restoredCheckpointId: this.options.restoredCheckpointId, operatorId: n.name })));
+        const Sink = op('sink').SinkOperator;
+        return new LazySinkOperator(async () => new Sink(await connector.createWriter({ subtask, parallelism: n.parallelism, schema: n.schema, updating: n.updating, jobId: this.options.jobId, attempt: this.options.attempt ?? 0, restoredCheckpointId: this.options.restoredCheckpointId, operatorId: n.name })));
       }
       case 'collect': {
         const l = this.options.resultListener;
         if (l === undefined) throw internalError('collect without a result listener');
         const index = this.plan.nodes.filter((x) => x.spec.kind === 'collect').indexOf(n);
-        return new CollectOperator(l(index));
+        return new (op('collect').CollectOperator)(l(index));
       }
       case 'source':
       case 'values':

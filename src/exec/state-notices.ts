@@ -5,8 +5,7 @@
 // be meant to run for a bounded time, or its keys may be few).
 
 import { closeSync, existsSync, openSync, readSync } from 'node:fs';
-import { createSourceConnector } from '../connectors/registry.js';
-import { listDataFiles } from '../connectors/filesystem/filesystem.js';
+import { createSourceConnector, implOf } from '../connectors/registry.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import { describeSpec } from '../plan/physical.js';
 
@@ -98,7 +97,7 @@ export function csvHeaderNotices(plan: PhysicalPlan): string[] {
 function firstLineOfFirstFile(path: string): { file: string; line: string } | null {
   try {
     if (!existsSync(path)) return null;
-    const file = listDataFiles(path)[0];
+    const file = implOf('filesystem').listDataFiles(path)[0];
     if (file === undefined) return null;
     const fd = openSync(file, 'r');
     try {

@@ -8,6 +8,7 @@ import { parentPort } from 'node:worker_threads';
 import { errorFromWire, errorToWire } from '../common/errors.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
 import { Job } from './job.js';
+import { loadPlanModules } from './operator-modules.js';
 import { PortMux } from './remote.js';
 import type { ToMain, ToWorker, WorkerInit } from './cluster-protocol.js';
 import { metricsReport } from './cluster-protocol.js';
@@ -50,8 +51,8 @@ function deliver(job: Job, m: ToWorker): void {
   }
 }
 
-// The job is built at once, or, when it calls user-defined functions, once their modules are
-// imported in this thread (the operators compile calls to them when they are built).
+// The job is built once the modules it needs are imported in this thread: the user-defined
+// functions' (the operators compile calls to them when they are built) and the operators'.
 async function begin(init: WorkerInit): Promise<void> {
   if (init.udfModules.length > 0) {
     try {
@@ -63,6 +64,14 @@ async function begin(init: WorkerInit): Promise<void> {
       post({ type: 'error', error: errorToWire(e), metrics: [], sourceWatermarks: [] });
       return;
     }
+  }
+  try {
+    await loadPlanModules(init.plan);
+  } catch (e) {
+    early = null;
+    for (const [, p] of init.ports) p.close();
+    post({ type: 'error', error: errorToWire(e), metrics: [], sourceWatermarks: [] });
+    return;
   }
   start(init);
 }

@@ -18,7 +18,7 @@ import type { PhysicalPlan } from '../plan/physical.js';
 import { aggPhaseFrom, buildPhysicalPlan, explainPhysical } from '../plan/physical.js';
 import type { ReuseOptions } from '../plan/reuse.js';
 import { explainWithReuse, mergeScans, reuseOptionsFrom } from '../plan/reuse.js';
-import { sinkInfo, validateTable } from '../connectors/registry.js';
+import { loadConnectorModules, sinkInfo, validateTable } from '../connectors/registry.js';
 import { maskOptions } from '../common/secrets.js';
 import { allFunctions, functionBySqlName } from '../expr/registry.js';
 import { loadFunctionModule, moduleLocation, udfDefinition } from '../expr/udf.js';
@@ -148,8 +148,9 @@ export class Session {
   }
 
   /**
-   * Imports the JavaScript modules the script's CREATE FUNCTION statements name (dynamic
-   * import is asynchronous; the statements themselves then run synchronously). Call before
+   * Imports the JavaScript modules the script's CREATE FUNCTION statements name, and the
+   * connectors its CREATE TABLE and ALTER TABLE statements name (dynamic import is
+   * asynchronous; the statements themselves then run synchronously). Call before
    * executeScript / execute. A module that fails to load is reported by its statement.
    */
   async loadFunctionModules(source: SourceText, statements?: readonly ast.Statement[]): Promise<void> {
@@ -159,6 +160,12 @@ export class Session {
     } catch {
       return; // the parse error is reported when the script runs
     }
+    const connectors: string[] = [];
+    for (const st of stmts) {
+      const options = st.kind === 'create-table' ? st.options : st.kind === 'alter-table' && st.action.kind === 'set' ? st.action.options : [];
+      for (const o of options) if (o.key === 'connector') connectors.push(o.value);
+    }
+    await loadConnectorModules(connectors);
     for (const st of stmts) {
       if (st.kind !== 'create-function' || !isJavaScript(st)) continue;
       const loc = moduleLocation(st.module);

@@ -7,6 +7,9 @@ import { canonicalText } from '../common/composite.js';
 import { isComposite } from '../common/types.js';
 import type { Column, Scalar } from '../common/batch.js';
 
+/** Snapshot entries under this key are SlotBlocks spanning every key group (filtered per row). */
+export const ALL_KEY_GROUPS = -1;
+
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 

@@ -5,6 +5,7 @@ import type { SourceText } from '../common/errors.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
 import { Session } from '../sql/session.js';
 import { RunningJob } from '../exec/job-runner.js';
+import { loadPlanModules } from '../exec/operator-modules.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import type { Row } from './compare.js';
 import { ChangelogFolder } from './compare.js';
@@ -51,6 +52,7 @@ export async function collectScript(source: SourceText, opts: CollectOptions = {
   if (plans.length === 0 && sinks.length === 0) return { session, queries: [], sinks, summary: undefined };
   const folders = plans.map(() => new ChangelogFolder());
   const plan = session.physicalPlan(sinks, plans, opts.parallelism);
+  await loadPlanModules(plan);
   const job = new RunningJob(plan, session.options, {
     jobId: `collect-${Date.now()}`,
     parallelism: opts.parallelism,

@@ -34,6 +34,7 @@ import { Session, checkOneTimeZone } from '../sql/session.js';
 import { parseScript } from '../sql/parse.js';
 import type * as ast from '../sql/ast.js';
 import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
+import { loadPlanModules } from '../exec/operator-modules.js';
 import type { JobSummary } from '../exec/job-runner.js';
 import { CheckpointStorage } from '../checkpoint/storage.js';
 import type { Row } from './compare.js';
@@ -304,6 +305,7 @@ async function inProcess(session: Session, targets: readonly Target[], opts: Ver
   const roots = [...targets.map((t) => t.plan), ...stamps];
   const folders = roots.map(() => new ChangelogFolder());
   const plan = session.physicalPlan([], roots, opts.parallelism);
+  await loadPlanModules(plan);
   const job = new RunningJob(plan, session.options, { jobId: `verify-${Date.now()}`, parallelism: opts.parallelism, listener: (i) => ({ onBatch: (b) => folders[i]!.add(b) }) });
   const s = await job.run();
   const n = targets.length;

@@ -27,6 +27,7 @@ import type { ResultListener } from '../../exec/operators/collect.js';
 import { inputsOf, isUpdating } from '../../plan/logical.js';
 import { RunningJob, coordinatorConfig, formatDelay, planIdentity, prepareRestore, stateTtlOf } from '../../exec/job-runner.js';
 import { planNotices } from '../../exec/state-notices.js';
+import { loadPlanModules } from '../../exec/operator-modules.js';
 import type { PhysicalPlan } from '../../plan/physical.js';
 import type { JobSummary } from '../../exec/job-runner.js';
 import { describeRestartStrategy, restartStrategyOf } from '../../exec/restart-strategy.js';
@@ -525,6 +526,7 @@ export class Repl {
   /** A bare SELECT: a live view on a terminal, plain `+I[...]` rows otherwise (or a finished result in the `\mode` format). */
   private async runQuery(logical: LogicalPlan): Promise<void> {
     const plan = this.session.physicalPlan([], [logical]);
+    await loadPlanModules(plan);
     this.notices(plan);
     const out = this.io.output;
     const tty = out.isTTY === true;
@@ -613,6 +615,7 @@ export class Repl {
   private async startInsert(sinks: readonly SinkNode[], text: string): Promise<void> {
     const id = JobRegistry.newId();
     const plan = this.session.physicalPlan(sinks, []);
+    await loadPlanModules(plan);
     this.notices(plan);
     const options = this.session.options;
     const dir = options.get('state.checkpoints.dir') || join('.weir', 'checkpoints', `repl-${id}`);

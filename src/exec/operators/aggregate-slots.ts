@@ -13,6 +13,7 @@ import type { KeyGroupRange } from '../../state/key-groups.js';
 import type { OperatorSnapshot } from '../operator.js';
 import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
+import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -27,8 +28,8 @@ export interface SlotBlock {
   readonly accs: unknown[];
 }
 
-/** Snapshot entries under this key are SlotBlocks spanning every key group (filtered per row). */
-export const ALL_KEY_GROUPS = -1;
+/** Snapshot entries under this key span every key group (defined with the key groups; job.ts reads it there). */
+export { ALL_KEY_GROUPS };
 
 /**
  * A delta of incremental checkpoints: the changed slots, in the numbering of the chain, with
