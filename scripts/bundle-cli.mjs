@@ -64,6 +64,7 @@ const bundle = await rollup({
   ],
   onwarn(warning, warn) {
     if (warning.code === 'CIRCULAR_DEPENDENCY') return; // ES modules allow cycles; dist has some
+    if (warning.code === 'UNUSED_EXTERNAL_IMPORT') return; // type-only names tsc leaves in imports
     warn(warning);
   },
 });
