@@ -42,8 +42,9 @@ const DICT_MIN_ROWS = 64;
  * A STRING column whose values repeat within the batch (Nexmark's channel and url: half the
  * rows hold one of four hot values) crosses as its distinct values plus an index per row: the
  * structured clone then copies each distinct string once instead of once per row, and the
- * receiving thread's rows share one string per value instead of holding a copy each (a Top-N
- * or a join keeps them in state). Null when the values hardly repeat: the first rows are
+ * receiving thread's rows of the batch share one string per value instead of holding a copy
+ * each (a Top-N or a join keeps them in state). (Sharing them across batches too, through a
+ * map of strings seen, cost more CPU than the clone saved: measured, not kept.) Null when the values hardly repeat: the first rows are
  * sampled, and the dictionary is given up once it grows past three quarters of the rows.
  */
 function encodeStrings(values: readonly unknown[], n: number, transfer: ArrayBuffer[]): { dict: unknown[]; codes: Uint16Array | Uint32Array } | null {
@@ -98,15 +99,7 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
   return { kind: 'data', length: n, columns, ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned) };
 }
 
-/** Distinct strings a receiving thread keeps to share across batches (then it starts over). */
-const INTERN_MAX = 1 << 16;
-
-/**
- * `intern`: strings of dictionary columns seen before on this port; a value seen again is
- * replaced by the earlier copy, so rows of many batches share it (as the sending thread's rows
- * did: a generator's or a decoder's repeated values are one string there).
- */
-export function decodeMessage(w: WireMessage, intern?: Map<unknown, unknown>): Message {
+export function decodeMessage(w: WireMessage): Message {
   if (w.kind !== 'data') return w;
   let columns = w.columns as Column[];
   if (w.columns.some((c) => c.dict !== undefined)) {
@@ -117,18 +110,7 @@ export function decodeMessage(w: WireMessage, intern?: Map<unknown, unknown>): M
       if (c.dict === undefined) return { type: c.type, values: c.values as Column['values'], nulls: c.nulls };
       let values = decoded.get(c.values);
       if (values === undefined) {
-        let dict = c.dict;
-        if (intern !== undefined) {
-          if (intern.size + dict.length > INTERN_MAX) intern.clear();
-          const shared = new Array<unknown>(dict.length);
-          for (let j = 0; j < dict.length; j++) {
-            const v = dict[j];
-            const seen = intern.get(v);
-            if (seen === undefined) intern.set(v, v);
-            shared[j] = seen === undefined ? v : seen;
-          }
-          dict = shared;
-        }
+        const dict = c.dict;
         const codes = c.values as Uint16Array | Uint32Array;
         values = new Array<unknown>(n);
         for (let i = 0; i < n; i++) values[i] = dict[codes[i]!];
@@ -145,13 +127,11 @@ export function decodeMessage(w: WireMessage, intern?: Map<unknown, unknown>): M
 export class PortMux {
   private readonly receivers = new Map<number, RemoteReceiver>();
   private readonly senders = new Map<number, RemoteSender>();
-  /** Strings of dictionary columns received (decodeMessage). */
-  private readonly intern = new Map<unknown, unknown>();
 
   constructor(private readonly port: MessagePort) {
     port.on('message', (p: Packet) => {
       if ('credit' in p) this.senders.get(p.c)?.addCredit(p.credit);
-      else this.receivers.get(p.c)?.deliver(decodeMessage(p.m, this.intern));
+      else this.receivers.get(p.c)?.deliver(decodeMessage(p.m));
     });
   }
 
