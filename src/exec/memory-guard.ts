@@ -16,10 +16,13 @@ import { getHeapSpaceStatistics, getHeapStatistics } from 'node:v8';
 import { WeirError } from '../common/errors.js';
 import { readFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
+import { isMainThread } from 'node:worker_threads';
 
 export const LIVE_FRACTION = 0.7;
 export const SAMPLED_FRACTION = 0.9;
 export const RSS_FRACTION = 0.9;
+/** A worker thread reads the process's resident set at every this many ticks of its guard's timer. */
+export const RSS_WORKER_TICKS = 10;
 
 /** The memory this process may use: the machine's, or its cgroup's limit when lower. */
 export function machineMemory(): number {
@@ -126,9 +129,14 @@ export function watchMemory(ops: () => readonly GuardedOperator[], fail: (e: Wei
     }
   });
   obs.observe({ entryTypes: ['gc'] });
+  // The resident set is the process's, whichever thread reads it, and reading it can wait on
+  // the kernel's lock of the address space while another thread's heap grows or shrinks: the
+  // main thread reads it at every tick, a worker thread at every RSS_WORKER_TICKS-th.
+  const rssEvery = isMainThread ? 1 : RSS_WORKER_TICKS;
+  let ticks = 0;
   const timer = setInterval(() => {
     check(SAMPLED_FRACTION);
-    checkProcess();
+    if (++ticks % rssEvery === 0) checkProcess();
   }, opts.sampleMs ?? 50);
   timer.unref();
   const hook = (): void => check(SAMPLED_FRACTION);

@@ -20,8 +20,11 @@ import { JobCancelled } from './channel.js';
 
 interface WireColumn {
   readonly type: Column['type'];
-  readonly values: Column['values'];
+  /** With `dict`: each row's index into it (a Uint16Array or Uint32Array). */
+  readonly values: Column['values'] | Uint16Array | Uint32Array;
   readonly nulls: Uint8Array | null;
+  /** A STRING column sent as its distinct values and an index per row (see encodeStrings). */
+  readonly dict?: readonly unknown[];
 }
 
 type WireMessage =
@@ -38,6 +41,41 @@ function copyTyped<T extends Float64Array | Uint8Array>(a: T, n: number, transfe
   return c;
 }
 
+/** STRING columns of at least this many rows may cross as a dictionary. */
+const DICT_MIN_ROWS = 64;
+
+/**
+ * A STRING column whose values repeat within the batch (Nexmark's channel and url: half the
+ * rows hold one of four hot values) crosses as its distinct values plus an index per row: the
+ * structured clone then copies each distinct string once instead of once per row, and the
+ * receiving thread's rows of the batch share one string per value instead of holding a copy
+ * each (a Top-N or a join keeps them in state). (Sharing them across batches too, through a
+ * map of strings seen, cost more CPU than the clone saved: measured, not kept.) Null when the values hardly repeat: the first rows are
+ * sampled, and the dictionary is given up once it grows past three quarters of the rows.
+ */
+function encodeStrings(values: readonly unknown[], n: number, transfer: ArrayBuffer[]): { dict: unknown[]; codes: Uint16Array | Uint32Array } | null {
+  if (n < DICT_MIN_ROWS) return null;
+  const ids = new Map<unknown, number>();
+  for (let i = 0; i < DICT_MIN_ROWS; i++) if (!ids.has(values[i])) ids.set(values[i], ids.size);
+  if (ids.size > (DICT_MIN_ROWS * 3) / 4) return null;
+  const limit = (n * 3) / 4;
+  const codes = limit < 65536 ? new Uint16Array(n) : new Uint32Array(n);
+  const dict: unknown[] = [...ids.keys()];
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    let id = ids.get(v);
+    if (id === undefined) {
+      id = dict.length;
+      if (id >= limit) return null;
+      ids.set(v, id);
+      dict.push(v);
+    }
+    codes[i] = id;
+  }
+  transfer.push(codes.buffer as ArrayBuffer);
+  return { dict, codes };
+}
+
 export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessage {
   if (msg.kind !== 'data') return msg;
   const b = msg.batch;
@@ -52,21 +90,42 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
     let j = 0;
     while (j < k && (cols[j]!.values !== c.values || cols[j]!.nulls !== c.nulls)) j++;
     if (j < k) {
-      columns.push({ type: c.type, values: columns[j]!.values, nulls: columns[j]!.nulls });
+      columns.push({ ...columns[j]!, type: c.type });
       continue;
     }
-    columns.push({
-      type: c.type,
-      values: Array.isArray(c.values) ? (c.values.length === n ? c.values : c.values.slice(0, n)) : copyTyped(c.values, n, transfer, owned),
-      nulls: c.nulls === null ? null : copyTyped(c.nulls, n, transfer, owned),
-    });
+    const nulls = c.nulls === null ? null : copyTyped(c.nulls, n, transfer, owned);
+    if (Array.isArray(c.values)) {
+      const d = c.type.kind === 'STRING' ? encodeStrings(c.values, n, transfer) : null;
+      if (d !== null) columns.push({ type: c.type, values: d.codes, nulls, dict: d.dict });
+      else columns.push({ type: c.type, values: c.values.length === n ? c.values : c.values.slice(0, n), nulls });
+      continue;
+    }
+    columns.push({ type: c.type, values: copyTyped(c.values, n, transfer, owned), nulls });
   }
   return { kind: 'data', length: n, columns, ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned) };
 }
 
 export function decodeMessage(w: WireMessage): Message {
   if (w.kind !== 'data') return w;
-  const batch: Batch = { length: w.length, columns: w.columns as Column[], ops: w.ops };
+  let columns = w.columns as Column[];
+  if (w.columns.some((c) => c.dict !== undefined)) {
+    const n = w.length;
+    // (a column sharing another's arrays was sent as the same object: decoded once)
+    const decoded = new Map<WireColumn['values'], unknown[]>();
+    columns = w.columns.map((c): Column => {
+      if (c.dict === undefined) return { type: c.type, values: c.values as Column['values'], nulls: c.nulls };
+      let values = decoded.get(c.values);
+      if (values === undefined) {
+        const dict = c.dict;
+        const codes = c.values as Uint16Array | Uint32Array;
+        values = new Array<unknown>(n);
+        for (let i = 0; i < n; i++) values[i] = dict[codes[i]!];
+        decoded.set(c.values, values);
+      }
+      return { type: c.type, values: values as Column['values'], nulls: c.nulls };
+    });
+  }
+  const batch: Batch = { length: w.length, columns, ops: w.ops };
   return { kind: 'data', batch };
 }
 

@@ -35,9 +35,11 @@ export type WindowPhase =
    * Pre-aggregation before the shuffle; emits partial rows with a record count. `sliced`
    * (HOP whose size is a multiple of its slide): a row goes to the one slice (a slide-long
    * pane) holding it, not to each of its size/slide windows, and a slice's partial row is
-   * emitted once for the global phase to add into every window that contains it.
+   * emitted once for the global phase to add into every window that contains it. `attached`:
+   * rows whose windows were assigned upstream (input columns of window_start and window_end),
+   * as the 'attached' phase below; never sliced nor adaptive.
    */
-  | { readonly kind: 'local'; readonly sliced?: boolean; readonly adaptive?: AdaptiveLocal }
+  | { readonly kind: 'local'; readonly sliced?: boolean; readonly adaptive?: AdaptiveLocal; readonly attached?: { readonly start: number; readonly end: number } }
   /**
    * Merges partial rows; input columns of window_start, window_end and the record count.
    * `sliced`: the bounds are a slice's, merged into every window containing the slice.
@@ -326,9 +328,12 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
     ];
     // HOP in slices (as Flink's slicing windows): each row is aggregated once, into its slice,
     // rather than once per window; the global phase adds a slice into each of its windows.
-    const sliced = p.window.kind === 'hop' && p.window.size > p.window.slide && p.window.size % p.window.slide === 0;
-    const adaptive = aggPhase.strategy === 'AUTO' ? { adaptive: aggPhase.adaptive } : {};
-    const localPhase: WindowPhase = sliced ? { kind: 'local', sliced: true, ...adaptive } : { kind: 'local', ...adaptive };
+    // Windows assigned upstream: each row already names its one window (no slices), and one
+    // partial per window and subtask always pays (only used without grouping keys).
+    const attached = p.attached;
+    const sliced = attached === undefined && p.window.kind === 'hop' && p.window.size > p.window.slide && p.window.size % p.window.slide === 0;
+    const adaptive = aggPhase.strategy === 'AUTO' && attached === undefined ? { adaptive: aggPhase.adaptive } : {};
+    const localPhase: WindowPhase = attached !== undefined ? { kind: 'local', attached: { start: attached.start, end: attached.end } } : sliced ? { kind: 'local', sliced: true, ...adaptive } : { kind: 'local', ...adaptive };
     const localId = add({ kind: 'window-aggregate', window: p.window, timeIndex: p.timeIndex, keys: p.groupKeys, aggs: local, phase: localPhase }, inNode.parallelism, [{ from: input, partitioning: { kind: 'forward' } }], localSchema, false);
     // global: merge each partial column (counts add up: SUM0)
     const keys = p.groupKeys.map((_, i) => i);
@@ -455,7 +460,11 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         // (ARRAY_AGG has no partial form here: its global phase would nest the local arrays)
         // a user-defined aggregate pre-aggregates in two phases only when it can merge accumulators
         // 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE' forces one phase, as in Flink
-        const two = aggPhase.strategy !== 'ONE_PHASE' && p.window.kind !== 'session' && p.attached === undefined && p.groupKeys.length > 0 && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg') && unmergeable === undefined;
+        // Without grouping keys (one group per window, aggregated by one subtask) two phases
+        // also over windows assigned upstream (q5's highest count per window): each subtask
+        // folds its rows of a window into one partial row, so a few rows reach the one global
+        // subtask instead of every row.
+        const two = aggPhase.strategy !== 'ONE_PHASE' && p.window.kind !== 'session' && (p.attached === undefined || p.groupKeys.length === 0) && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg') && unmergeable === undefined;
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };
@@ -696,7 +705,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
     case 'window-aggregate': {
       const names = inNames();
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
-      let time = s.phase.kind === 'global' ? '' : s.phase.kind === 'attached' ? `, window=[${names[s.phase.start]}, ${names[s.phase.end]}]` : `, time=${names[s.timeIndex]}`;
+      const bounds = s.phase.kind === 'attached' ? s.phase : s.phase.kind === 'local' ? s.phase.attached : undefined;
+      let time = s.phase.kind === 'global' ? '' : bounds !== undefined ? `, window=[${names[bounds.start]}, ${names[bounds.end]}]` : `, time=${names[s.timeIndex]}`;
       if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
       // the local phase's strategy: adaptive (may pass rows straight through) or always pre-aggregating
       const adaptive = s.phase.kind === 'local' ? (s.phase.adaptive !== undefined ? ', preAggregate=ADAPTIVE' : ', preAggregate=ALWAYS') : '';
@@ -794,7 +804,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`${n.name}|${n.schema.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}|`);
     switch (s.kind) {
       case 'window-aggregate':
-        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}`);
+        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}${s.phase.kind === 'local' && s.phase.attached !== undefined ? '-attached' : ''}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}`);
         break;
       case 'group-aggregate':
         h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.global === true ? '|global' : ''}`);

@@ -1,6 +1,6 @@
 // Batches crossing threads: a column whose arrays another column of the batch shares (a
 // passed-through partial's SUM and MAX of one column) is gathered and sent once, and still
-// arrives as two equal columns.
+// arrives as two equal columns. A STRING column whose values repeat crosses as a dictionary.
 import { describe, expect, it } from 'vitest';
 import type { Batch, Column } from '../../src/common/batch.js';
 import { batchToRows, takeBatch } from '../../src/common/batch.js';
@@ -30,5 +30,36 @@ describe('exchange of batches with shared columns', () => {
       if (m.kind !== 'data') throw new Error('not data');
       expect(batchToRows(m.batch)).toEqual([[1, 5, 5], [2, null, null], [3, 7, 7], [4, 8, 8]]);
     }
+  });
+
+  it('a STRING column with repeated values crosses as a dictionary and decodes to the same rows; unique values and short batches cross as they are', () => {
+    const n = 300;
+    const hot = ['Google', 'Facebook', 'Baidu', 'Apple'];
+    const channel = Array.from({ length: n }, (_, i) => (i % 2 === 0 ? hot[i % 4 === 0 ? (i / 4) % 4 : 1]! : i % 7 === 1 ? '' : `channel-${i % 50}`));
+    const nulls = Uint8Array.from({ length: n }, (_, i) => (i % 11 === 3 ? 1 : 0));
+    const unique = Array.from({ length: n }, (_, i) => `extra-${i}`);
+    const strCol: Column = { type: T.STRING, values: channel, nulls };
+    const b: Batch = { length: n, columns: [strCol, { type: T.STRING, values: unique, nulls: null }, { ...strCol, type: T.STRING }], ops: null };
+    for (let round = 0; round < 2; round++) {
+      const transfer: ArrayBuffer[] = [];
+      const wire = encodeMessage({ kind: 'data', batch: b }, transfer);
+      if (wire.kind !== 'data') throw new Error('not data');
+      const dict = (wire.columns[0] as { dict?: unknown[] }).dict;
+      expect(dict).toBeDefined();
+      expect(new Set(dict).size).toBe(dict!.length);
+      expect(dict!.length).toBe(new Set(channel).size);
+      expect((wire.columns[1] as { dict?: unknown[] }).dict).toBeUndefined();
+      const m = decodeMessage(structuredClone(wire, { transfer }));
+      if (m.kind !== 'data') throw new Error('not data');
+      expect(batchToRows(m.batch)).toEqual(batchToRows(b));
+      expect(m.batch.columns[0]!.values).toBe(m.batch.columns[2]!.values);
+    }
+    const short: Batch = { length: 10, columns: [{ type: T.STRING, values: channel.slice(0, 10), nulls: null }], ops: null };
+    const wire = encodeMessage({ kind: 'data', batch: short }, []);
+    if (wire.kind !== 'data') throw new Error('not data');
+    expect((wire.columns[0] as { dict?: unknown[] }).dict).toBeUndefined();
+    const m = decodeMessage(structuredClone(wire));
+    if (m.kind !== 'data') throw new Error('not data');
+    expect(batchToRows(m.batch)).toEqual(batchToRows(short));
   });
 });

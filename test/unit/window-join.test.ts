@@ -287,8 +287,8 @@ describe('window join planning', () => {
 CREATE TABLE l (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '/x/l.csv', 'format' = 'csv');
 CREATE TABLE r (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - INTERVAL '1' SECOND) WITH ('connector' = 'filesystem', 'path' = '/x/r.csv', 'format' = 'csv');
 `;
-  function explain(sql: string): string {
-    const res = new Session().executeScript({ name: 't.sql', text: `${ddl}EXPLAIN ${sql};` }).map((r) => r.result);
+  function explain(sql: string, parallelism = 1): string {
+    const res = new Session().executeScript({ name: 't.sql', text: `${ddl}SET 'parallelism.default' = '${parallelism}';\nEXPLAIN ${sql};` }).map((r) => r.result);
     const ex = res[res.length - 1];
     if (ex?.kind !== 'explain') throw new Error(`no explain: ${JSON.stringify(ex)}`);
     return ex.text;
@@ -331,8 +331,11 @@ CREATE TABLE r (k BIGINT, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts - IN
       `SELECT C.k, C.n FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM ${tum('l')} GROUP BY k, window_start, window_end) C
        JOIN (SELECT MAX(n) AS maxn, s, e FROM (SELECT k, COUNT(*) AS n, window_start AS s, window_end AS e FROM ${tum('l')} GROUP BY k, window_start, window_end) GROUP BY s, e) M
        ON C.s = M.s AND C.e = M.e AND C.n >= M.maxn`,
+      2,
     );
-    expect(t).toContain('WindowAggregate(TUMBLE(size=10s), window=[s, e], groupBy=[], aggs=[MAX(n)])');
+    // without grouping keys in two phases: a partial per window and subtask, merged by one subtask
+    expect(t).toContain('LocalWindowAggregate(TUMBLE(size=10s), window=[s, e], groupBy=[], aggs=[MAX(n), COUNT(*)], preAggregate=ALWAYS)');
+    expect(t).toMatch(/GlobalWindowAggregate\(TUMBLE\(size=10s\), groupBy=\[\], aggs=\[MAX\(\$partial0\)\]\)  parallelism=1  <- \d+ via SINGLE/);
     expect(t).toContain('WindowJoin(type=INNER');
     expect(t).not.toContain('GroupAggregate');
     expect(t).not.toContain('changelog');

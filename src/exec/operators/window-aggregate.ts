@@ -259,7 +259,13 @@ export class WindowAggregateOperator implements Operator {
       return;
     }
     if (this.phase.kind === 'attached') {
-      this.addAttached(batch, this.phase);
+      this.addAttached(batch, this.phase, false);
+      return;
+    }
+    if (this.phase.kind === 'local' && this.phase.attached !== undefined) {
+      this.addAttached(batch, this.phase.attached, true);
+      // as below: windows the watermark already closed go on at once
+      if (this.ends.length > 0 && this.ends[0]! - 1 <= this.watermark) this.fire(this.watermark, out);
       return;
     }
     const n = batch.length;
@@ -590,8 +596,11 @@ export class WindowAggregateOperator implements Operator {
     if (m > 0) this.addRows(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
-  /** Windows assigned upstream: each row goes to the window its bound columns name. */
-  private addAttached(batch: Batch, phase: Extract<WindowPhase, { kind: 'attached' }>): void {
+  /**
+   * Windows assigned upstream: each row goes to the window its bound columns name. The local
+   * phase (`local`) drops no late row (the global phase does) and its slots need no key group.
+   */
+  private addAttached(batch: Batch, phase: { readonly start: number; readonly end: number }, local: boolean): void {
     const n = batch.length;
     if (this.slotBuf.length < n) {
       this.slotBuf = new Int32Array(n);
@@ -602,7 +611,7 @@ export class WindowAggregateOperator implements Operator {
     const starts = startCol.values as Float64Array;
     const ends = endCol.values as Float64Array;
     const keyAt = this.slots.keys.keyFn(batch);
-    const wm = this.watermark;
+    const wm = local ? -Infinity : this.watermark;
     let m = 0;
     let late = 0;
     let lastEnd = NaN;
@@ -618,10 +627,11 @@ export class WindowAggregateOperator implements Operator {
       const win: OpenWindow = end === lastEnd && lastWin!.start === starts[i] ? lastWin! : this.windowFor(starts[i]!, end);
       lastEnd = end;
       lastWin = win;
+      win.rows++;
       const key = keyAt(i);
       let slot = win.groups.get(key);
       if (slot < 0) {
-        slot = this.slots.allocFor(batch, i, this.ctx.maxParallelism);
+        slot = local ? this.slots.allocInGroup(batch, i, -1) : this.slots.allocFor(batch, i, this.ctx.maxParallelism);
         win.groups.set(key, slot);
         win.slots.push(slot);
         this.place(slot, win);
