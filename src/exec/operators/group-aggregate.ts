@@ -116,7 +116,8 @@ export class GroupAggregateOperator implements Operator {
 
   private ensure(slot: number): void {
     if (slot < this.rowCount.length) return;
-    const cap = Math.max(64, this.rowCount.length * 2, slot + 1);
+    // by half, as the slots' arrays (aggregate-slots.ts)
+    const cap = Math.max(64, Math.ceil(this.rowCount.length * 1.5), slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
     this.rowCount = rc;
@@ -436,9 +437,18 @@ export class GroupAggregateOperator implements Operator {
     const used = this.slots.adoptBlock(b);
     this.restoredAsIs += used.length;
     const high = b.high;
-    if (high > 0) this.ensure(high - 1);
-    this.rowCount.set(b.count.subarray(0, high));
-    this.emitted.set(b.emitted.subarray(0, high));
+    if (this.rowCount.length === 0 && high > 0 && b.count instanceof Float64Array && b.count.length === high && b.emitted instanceof Uint8Array && b.emitted.length === high) {
+      // the decoded arrays become the operator's own (restore owns the block, adoptBlock)
+      this.rowCount = b.count;
+      this.emitted = b.emitted;
+      this.stamp = new Int32Array(high);
+      if (this.ttlMs > 0) this.lastTouch = new Float64Array(high);
+      if (this.fullEvery > 0) this.dirty = new Uint8Array(high);
+    } else {
+      if (high > 0) this.ensure(high - 1);
+      this.rowCount.set(b.count.subarray(0, high));
+      this.emitted.set(b.emitted.subarray(0, high));
+    }
     if (this.ttlMs > 0) this.lastTouch.fill(Date.now(), 0, high);
     const inUse = this.slots.inUse;
     const keys = this.slots.keys;
