@@ -13,6 +13,7 @@ import { canonicalText } from '../common/composite.js';
 import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { MAX_EXACT_INT, isIntegral, physicalKind } from '../common/types.js';
+import { grownLength } from '../common/growth.js';
 import { canonical as canonicalInt64, firstBig, wideNotSupported } from '../common/int64.js';
 
 const MAX_SAFE_BIG = BigInt(MAX_EXACT_INT);
@@ -101,18 +102,17 @@ function gatherPairs<V>(big: ReadonlyMap<number, V> | null, list: Int32Array, n:
   return pairs;
 }
 
-// Per-slot arrays grow by half (not double): less slack at millions of groups (issue 14: peak
-// bytes per key), still amortised O(1) per slot.
+// Per-slot arrays double, and grow by half at millions of groups (common/growth.ts).
 function growF64(a: Float64Array, cap: number): Float64Array {
   if (a.length >= cap) return a;
-  const b = new Float64Array(Math.max(cap, Math.ceil(a.length * 1.5), 64));
+  const b = new Float64Array(grownLength(a.length, cap));
   b.set(a);
   return b;
 }
 
 function growU8(a: Uint8Array, cap: number): Uint8Array {
   if (a.length >= cap) return a;
-  const b = new Uint8Array(Math.max(cap, Math.ceil(a.length * 1.5), 64));
+  const b = new Uint8Array(grownLength(a.length, cap));
   b.set(a);
   return b;
 }

@@ -13,6 +13,7 @@ import type { KeyGroupRange } from '../../state/key-groups.js';
 import type { OperatorSnapshot } from '../operator.js';
 import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
+import { grownLength } from '../../common/growth.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -143,9 +144,9 @@ export class AggregateSlots {
   alloc(): number {
     this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
-    // by half, not doubling: at millions of groups the slack of every per-slot array is the
-    // largest part of the peak memory after the key index (issue 14)
-    if (slot >= this.capacity) this.growTo(Math.max(64, Math.ceil(this.capacity * 1.5), slot + 1));
+    // doubling, by half at millions of groups: there the slack of every per-slot array is a
+    // large part of the peak memory (common/growth.ts)
+    if (slot >= this.capacity) this.growTo(grownLength(this.capacity, slot + 1));
     this.inUse[slot] = 1;
     for (const a of this.accs) a.reset(slot);
     this.live++;

@@ -45,6 +45,7 @@ import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -116,8 +117,8 @@ export class GroupAggregateOperator implements Operator {
 
   private ensure(slot: number): void {
     if (slot < this.rowCount.length) return;
-    // by half, as the slots' arrays (aggregate-slots.ts)
-    const cap = Math.max(64, Math.ceil(this.rowCount.length * 1.5), slot + 1);
+    // as the slots' arrays (common/growth.ts)
+    const cap = grownLength(this.rowCount.length, slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
     this.rowCount = rc;

@@ -10,6 +10,7 @@ import { canonicalText } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 
 /** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
 export type MapKey = number | string | bigint | null;
@@ -67,8 +68,8 @@ export class GroupKeys {
 
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    // by half, not doubling: less slack at millions of groups (as the accumulators' arrays)
-    const cap = Math.max(capacity, Math.ceil(this.capacity * 1.5), 64);
+    // doubling, by half at millions of groups (common/growth.ts)
+    const cap = grownLength(this.capacity, capacity);
     for (let k = 0; k < this.types.length; k++) {
       if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
         // strings live in a plain array, grown on write

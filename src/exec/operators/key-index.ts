@@ -12,6 +12,7 @@
 
 import type { Batch, Column } from '../../common/batch.js';
 import { hashColumns } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 import type { MapKey } from './group-keys.js';
 
 const EMPTY = -1;
@@ -75,7 +76,7 @@ export class KeyIndex {
   private placed(slot: number, cell: number): void {
     let co = this.cellOf!;
     if (slot >= co.length) {
-      const g = new Int32Array(Math.max(64, Math.ceil(co.length * 1.5), slot + 1));
+      const g = new Int32Array(grownLength(co.length, slot + 1));
       g.set(co);
       g.fill(-1, co.length);
       this.cellOf = co = g;
