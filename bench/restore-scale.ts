@@ -77,7 +77,8 @@ async function restore(root: string, dir: string, keys: number): Promise<void> {
   const c2 = process.cpuUsage();
   const cpu = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage): number => (b.user - a.user + b.system - a.system) / 1e6;
   // the restored state answers: the operator holds every key
-  const agg = job.tasks.flatMap((t: any) => t.chain).find((c: any) => c.ctx.operatorId.includes('group-aggregate'));
+  // (the global phase: a local pre-aggregating phase precedes it and holds no state)
+  const agg = job.tasks.flatMap((t: any) => t.chain).find((c: any) => c.op.constructor.name === 'GroupAggregateOperator');
   const entries = agg.op.stateEntries();
   if (entries !== keys) throw new Error(`restored ${entries} groups, expected ${keys}`);
   process.stdout.write(JSON.stringify({ readS: (t1 - t0) / 1000, openS: (t2 - t1) / 1000, readCpu: cpu(c0, c1), openCpu: cpu(c1, c2), peakRss: peak() }) + '\n');

@@ -103,6 +103,11 @@ export interface Operator {
   /**
    * Restores from the snapshots of the subtasks that held this subtask's key groups
    * (keyed entries already filtered to `ctx.keyGroups`); operator state of every old subtask.
+   * The restore owns what it is given: it may keep the entries' typed arrays as its own state
+   * and modify them later (the group aggregate does), so a caller must not use them again.
+   * Job.open hands an entry spanning every key group to each subtask of its job, in one open
+   * pass before any row is processed; a subtask only takes over a block of its very key
+   * groups, and writes only slots of its own key groups, which the others skip.
    */
   restore?(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void | Promise<void>;
   /** The checkpoint is complete (all acks and files durable): commit side effects. */

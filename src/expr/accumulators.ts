@@ -13,6 +13,7 @@ import { canonicalText } from '../common/composite.js';
 import type { ColumnBuilder } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { MAX_EXACT_INT, isIntegral, physicalKind } from '../common/types.js';
+import { grownLength } from '../common/growth.js';
 import { canonical as canonicalInt64, firstBig, wideNotSupported } from '../common/int64.js';
 
 const MAX_SAFE_BIG = BigInt(MAX_EXACT_INT);
@@ -51,6 +52,19 @@ export interface Accumulator {
   saveSome?(list: Int32Array, n: number): unknown;
   /** Restores saved slot from[i] into slot to[i], for i < n. */
   loadFrom(state: unknown, from: Int32Array, to: Int32Array, n: number): void;
+  /**
+   * Takes saveAll's state of slots [0, high) over as this accumulator's own arrays, without a
+   * copy (a restore of the same slot numbering into an empty accumulator). Only where that
+   * state is typed arrays of exactly `high` entries; false (nothing changed) otherwise, and the
+   * caller grows and loadFrom()s instead. The arrays are this accumulator's afterwards: the
+   * caller must not read or write them again (restore owns what it is given).
+   */
+  adoptAll?(state: unknown, high: number): boolean;
+}
+
+/** Whether `a` is a Float64Array of exactly n entries (adoptAll). */
+function f64Of(a: unknown, n: number): a is Float64Array {
+  return a instanceof Float64Array && a.length === n;
 }
 
 /** Slot-by-slot saveAll/loadFrom for accumulators whose state is not a fixed-width number. */
@@ -88,16 +102,17 @@ function gatherPairs<V>(big: ReadonlyMap<number, V> | null, list: Int32Array, n:
   return pairs;
 }
 
+// Per-slot arrays double, and grow by half at millions of groups (common/growth.ts).
 function growF64(a: Float64Array, cap: number): Float64Array {
   if (a.length >= cap) return a;
-  const b = new Float64Array(Math.max(cap, a.length * 2, 64));
+  const b = new Float64Array(grownLength(a.length, cap));
   b.set(a);
   return b;
 }
 
 function growU8(a: Uint8Array, cap: number): Uint8Array {
   if (a.length >= cap) return a;
-  const b = new Uint8Array(Math.max(cap, a.length * 2, 64));
+  const b = new Uint8Array(grownLength(a.length, cap));
   b.set(a);
   return b;
 }
@@ -146,6 +161,11 @@ class CountStar implements Accumulator {
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     move(this.counts, st as Float64Array, from, to, n);
+  }
+  adoptAll(st: unknown, high: number): boolean {
+    if (!f64Of(st, high)) return false;
+    this.counts = st;
+    return true;
   }
 }
 
@@ -196,6 +216,11 @@ class Count implements Accumulator {
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
     move(this.counts, st as Float64Array, from, to, n);
+  }
+  adoptAll(st: unknown, high: number): boolean {
+    if (!f64Of(st, high)) return false;
+    this.counts = st;
+    return true;
   }
 }
 
@@ -412,6 +437,15 @@ class SumAvg implements Accumulator {
       if (x === x) this.big?.delete(to[i]!);
       else (this.big ??= new Map()).set(to[i]!, saved.get(from[i]!)!);
     }
+  }
+  adoptAll(st: unknown, high: number): boolean {
+    const [s, c, pairs] = st as [unknown, unknown, (number | bigint)[] | undefined];
+    if (!f64Of(s, high) || !f64Of(c, high) || this.big !== null) return false;
+    this.bound = Infinity;
+    this.sums = s;
+    this.counts = c;
+    if (this.integral && pairs !== undefined) for (let j = 0; j < pairs.length; j += 2) (this.big ??= new Map()).set(pairs[j] as number, pairs[j + 1] as bigint);
+    return true;
   }
 }
 

@@ -91,11 +91,13 @@ describe('BIGINT group state across a checkpoint', () => {
     feed(before, FIRST, table);
     expect(table.size).toBe(4);
     // the snapshot goes through the state file format (msgpackr)
-    const snap = decodeSnapshot(encodeSnapshot(before.snapshot(1)), 'g-0.state');
+    // decoded once per restore: a restore owns the arrays it is given (it may take them over)
+    const file = encodeSnapshot(before.snapshot(1));
+    const snap = (): ReturnType<typeof decodeSnapshot> => decodeSnapshot(file, 'g-0.state');
 
     // parallelism 1: one operator owns every key group
     const p1 = new Map(table);
-    feed(operator(ctx(0, 128, 0, 1), snap), SECOND, p1);
+    feed(operator(ctx(0, 128, 0, 1), snap()), SECOND, p1);
     expect(p1).toEqual(EXPECTED);
 
     // parallelism 2: each subtask restores its key groups and gets the rows routed to them
@@ -107,7 +109,7 @@ describe('BIGINT group state across a checkpoint', () => {
       const idx: number[] = [];
       for (let i = 0; i < mine; i++) if (hashes[i]! % 128 >= start && hashes[i]! % 128 < end) idx.push(i);
       const part = batchFromRows(IN, idx.map((i) => batchToRows(SECOND[0]!)[i]!));
-      feed(operator(ctx(start, end, subtask, 2), snap), [part], p2);
+      feed(operator(ctx(start, end, subtask, 2), snap()), [part], p2);
     }
     expect(p2).toEqual(EXPECTED);
   });

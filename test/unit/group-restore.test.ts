@@ -123,8 +123,11 @@ function snapshots(start: number, end: number, input: readonly Batch[]): Operato
   return snaps;
 }
 
-/** The entries of several subtasks' chains, as Job.open hands them to a subtask. */
-const entries = (...chains: OperatorSnapshot[][]): Map<number, unknown[]> => new Map([[-1, chains.flatMap((c) => c.flatMap((s) => s.keyed.get(-1)!))]]);
+/**
+ * The entries of several subtasks' chains, as Job.open hands them to a subtask: a copy per
+ * restore, since a restore owns what it is given (it takes typed arrays over as its own).
+ */
+const entries = (...chains: OperatorSnapshot[][]): Map<number, unknown[]> => new Map([[-1, structuredClone(chains.flatMap((c) => c.flatMap((s) => s.keyed.get(-1)!)))]]);
 
 /** A full snapshot as weir wrote it before the key index was saved: no range, no cells. */
 function oldFormat(s: OperatorSnapshot): OperatorSnapshot {

@@ -14,6 +14,7 @@ import type { OperatorSnapshot } from '../operator.js';
 import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -144,7 +145,9 @@ export class AggregateSlots {
   alloc(): number {
     this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
-    if (slot >= this.capacity) this.growTo(Math.max(64, this.capacity * 2, slot + 1));
+    // doubling, by half at millions of groups: there the slack of every per-slot array is a
+    // large part of the peak memory (common/growth.ts)
+    if (slot >= this.capacity) this.growTo(grownLength(this.capacity, slot + 1));
     this.inUse[slot] = 1;
     for (const a of this.accs) a.reset(slot);
     this.live++;
@@ -324,27 +327,51 @@ export class AggregateSlots {
    * Takes a saved block's slots as they are, numbering included (a restore of the same key
    * groups, into empty slots): slot s holds what the block's slot s held, and its free slots
    * are free here. Returns the slots in use, ascending.
+   *
+   * The block's typed arrays become this object's own arrays where they fit (exactly `high`
+   * entries of the right kind: a decoded state file's are), with no copy: a restore touches
+   * the state's memory once, when it is read. So the block is this object's afterwards: the
+   * caller must not use it again (restore owns what it is given; a test restoring one decoded
+   * snapshot twice decodes or clones it twice). Arrays that do not fit are copied as before.
    */
   adoptBlock(block: SlotBlock): Int32Array {
     if (this.high !== 0 || this.live !== 0) throw internalError('adoptBlock: the slots are not empty');
     const high = block.high;
-    if (high > this.capacity) this.growTo(high);
-    this.keyGroup.set(block.keyGroup.subarray(0, high));
-    this.inUse.set(block.inUse.subarray(0, high));
+    const inUse = block.inUse;
     let n = 0;
-    for (let s = 0; s < high; s++) n += block.inUse[s]!;
+    for (let s = 0; s < high; s++) n += inUse[s]!;
     const used = new Int32Array(n);
     const free: number[] = [];
     for (let s = high - 1, i = n; s >= 0; s--) {
-      if (block.inUse[s] === 1) used[--i] = s;
+      if (inUse[s] === 1) used[--i] = s;
       else free.push(s);
+    }
+    // typed arrays of exactly `high` entries are taken as they are; capacity is then `high`
+    const own = this.capacity === 0 && high > 0 && block.keyGroup instanceof Int32Array && block.keyGroup.length === high && inUse instanceof Uint8Array && inUse.length === high;
+    if (own) {
+      this.capacity = high;
+      this.keyGroup = block.keyGroup;
+      this.inUse = inUse;
+      if (!this.keys.adoptAll(block.keys, high)) {
+        this.keys.grow(high);
+        this.keys.loadFrom(block.keys, used, used, n);
+      }
+      this.accs.forEach((a, j) => {
+        if (a.adoptAll?.(block.accs[j], high) === true) return;
+        a.grow(high);
+        a.loadFrom(block.accs[j], used, used, n);
+      });
+    } else {
+      if (high > this.capacity) this.growTo(high);
+      this.keyGroup.set(block.keyGroup.subarray(0, high));
+      this.inUse.set(inUse.subarray(0, high));
+      this.keys.loadFrom(block.keys, used, used, n);
+      this.accs.forEach((a, j) => a.loadFrom(block.accs[j], used, used, n));
     }
     this.free = free;
     this.high = high;
     this.live = n;
     this.allocated += n;
-    this.keys.loadFrom(block.keys, used, used, n);
-    this.accs.forEach((a, j) => a.loadFrom(block.accs[j], used, used, n));
     return used;
   }
 

@@ -45,6 +45,7 @@ import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -116,7 +117,8 @@ export class GroupAggregateOperator implements Operator {
 
   private ensure(slot: number): void {
     if (slot < this.rowCount.length) return;
-    const cap = Math.max(64, this.rowCount.length * 2, slot + 1);
+    // as the slots' arrays (common/growth.ts)
+    const cap = grownLength(this.rowCount.length, slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
     this.rowCount = rc;
@@ -408,7 +410,8 @@ export class GroupAggregateOperator implements Operator {
         }
         const block = b as GroupBlock;
         if (block === adopt && this.slots.live === 0 && this.groups.size === 0) {
-          map = this.adoptBlock(block);
+          // the chain's slot map is needed only when deltas follow the block
+          map = this.adoptBlock(block, blocks[blocks.length - 1] !== b);
           continue;
         }
         const { from, to, n } = this.slots.loadFrom(block, range);
@@ -430,25 +433,36 @@ export class GroupAggregateOperator implements Operator {
   /**
    * Takes over a full block of this subtask's key groups into the empty operator: the slots
    * keep their numbers, the key index its saved cells; keys without a cell (NULL, NaN, beyond
-   * ±(2^53-1)) are set as usual. Returns the chain's slot -> slot map (the identity).
+   * ±(2^53-1)) are set as usual. Returns the chain's slot -> slot map (the identity), empty without `withMap` (no delta follows).
    */
-  private adoptBlock(b: GroupBlock): Int32Array {
+  private adoptBlock(b: GroupBlock, withMap: boolean): Int32Array {
     const used = this.slots.adoptBlock(b);
     this.restoredAsIs += used.length;
     const high = b.high;
-    if (high > 0) this.ensure(high - 1);
-    this.rowCount.set(b.count.subarray(0, high));
-    this.emitted.set(b.emitted.subarray(0, high));
+    if (this.rowCount.length === 0 && high > 0 && b.count instanceof Float64Array && b.count.length === high && b.emitted instanceof Uint8Array && b.emitted.length === high) {
+      // the decoded arrays become the operator's own (restore owns the block, adoptBlock)
+      this.rowCount = b.count;
+      this.emitted = b.emitted;
+      this.stamp = new Int32Array(high);
+      if (this.ttlMs > 0) this.lastTouch = new Float64Array(high);
+      if (this.fullEvery > 0) this.dirty = new Uint8Array(high);
+    } else {
+      if (high > 0) this.ensure(high - 1);
+      this.rowCount.set(b.count.subarray(0, high));
+      this.emitted.set(b.emitted.subarray(0, high));
+    }
     if (this.ttlMs > 0) this.lastTouch.fill(Date.now(), 0, high);
     const inUse = this.slots.inUse;
     const keys = this.slots.keys;
     const adopted = this.groups.adoptCells(b.index!, keys.numericKeys()!, inUse, high);
     if (!adopted) this.groups.reserve(used.length);
-    const map = new Int32Array(high).fill(-1);
+    // (no map when no delta follows: 4 bytes per slot less memory touched)
+    const map = withMap ? new Int32Array(high).fill(-1) : new Int32Array(0);
+    const cells = b.index!.cells;
     for (let i = 0; i < used.length; i++) {
       const s = used[i]!;
-      map[s] = s;
-      if (!adopted || b.index!.cells[s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
+      if (withMap) map[s] = s;
+      if (!adopted || cells[s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
     }
     return map;
   }

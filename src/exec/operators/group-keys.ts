@@ -10,6 +10,7 @@ import { canonicalText } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
+import { grownLength } from '../../common/growth.js';
 
 /** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
 export type MapKey = number | string | bigint | null;
@@ -67,7 +68,8 @@ export class GroupKeys {
 
   grow(capacity: number): void {
     if (capacity <= this.capacity) return;
-    const cap = Math.max(capacity, this.capacity * 2, 64);
+    // doubling, by half at millions of groups (common/growth.ts)
+    const cap = grownLength(this.capacity, capacity);
     for (let k = 0; k < this.types.length; k++) {
       if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
         // strings live in a plain array, grown on write
@@ -245,6 +247,28 @@ export class GroupKeys {
         }
       }
     });
+  }
+
+  /**
+   * Takes saveAll's key values of slots [0, high) over as its own arrays, without a copy (a
+   * restore of the same slot numbering into empty keys): only numeric key columns whose values
+   * and NULL flags are typed arrays of exactly `high` entries; false (nothing changed)
+   * otherwise. The arrays are this object's afterwards (restore owns what it is given).
+   */
+  adoptAll(data: unknown[], high: number): boolean {
+    if (this.capacity !== 0 || data.length !== this.types.length) return false;
+    for (let k = 0; k < this.types.length; k++) {
+      const [vals, nulls] = data[k] as [unknown, unknown];
+      if (this.kinds[k] === 'str' || this.kinds[k] === 'obj' || !(vals instanceof Float64Array) || vals.length !== high || !(nulls instanceof Uint8Array) || nulls.length !== high) return false;
+    }
+    for (let k = 0; k < this.types.length; k++) {
+      const [vals, nulls, pairs] = data[k] as [Float64Array, Uint8Array, (number | bigint)[] | undefined];
+      this.f64[k] = vals;
+      this.nulls[k] = nulls;
+      if (pairs !== undefined) for (let j = 0; j < pairs.length; j += 2) (this.big[k] ??= new Map()).set(pairs[j] as number, pairs[j + 1] as bigint);
+    }
+    this.capacity = high;
+    return true;
   }
 
   /**
