@@ -11,6 +11,7 @@ import type { OperatorContext, OperatorSnapshot } from '../../src/exec/operator.
 import { GroupAggregateOperator } from '../../src/exec/operators/group-aggregate.js';
 import { GroupKeys } from '../../src/exec/operators/group-keys.js';
 import { ColumnKeyIndex } from '../../src/exec/operators/key-index.js';
+import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
 import { batchFromRows, batchToRows } from '../../src/common/batch.js';
 import type { Batch, Scalar } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
@@ -151,7 +152,9 @@ describe('shared DISTINCT state', () => {
       for (const ranges of [[[0, 128]], [[0, 64], [64, 128]]]) {
         const subs = ranges.map(([a, b]) => {
           const op = make(ctx(a, b, ranges.length));
-          op.restore(snap.keyed);
+          // a restore owns what it is given (it takes typed arrays over), so each subtask gets
+          // its own decoded copy, as a restore from a state file does
+          op.restore(decodeSnapshot(encodeSnapshot(snap), 'test.state').keyed);
           return { op, a: a!, b: b! };
         });
         const result = new Map(before);
