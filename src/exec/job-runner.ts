@@ -522,7 +522,7 @@ export function formatDelay(ms: number | undefined): string {
 export function prepareRestore(plan: PhysicalPlan, loaded: LoadedCheckpoint): { state: RestoreState; checkpointId: number; removedFiles: number } {
   const keep = new Set<string>();
   for (const n of plan.nodes) {
-    if (n.spec.kind !== 'sink') continue;
+    if (n.spec.kind !== 'sink' || n.spec.table.options.get('connector') !== 'filesystem') continue;
     for (const snap of loaded.operators.get(n.name) ?? []) {
       const pending = (snap?.operator as { pending?: [number, unknown][] } | null)?.pending ?? [];
       for (const [, files] of pending) for (const f of implOf('filesystem').pendingFilesOf(files)) if (typeof f?.hidden === 'string') keep.add(f.hidden);

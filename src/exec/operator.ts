@@ -94,7 +94,8 @@ export interface Operator {
   /**
    * Called after barrier alignment, before this operator snapshots: an operator that keeps
    * no state across a barrier (a local pre-aggregation) emits what it holds here; the runtime
-   * passes it down the chain before any later operator snapshots.
+   * passes it down the chain before any later operator snapshots. Also called when the task
+   * goes idle (every input idle), before it tells its outputs so.
    */
   prepareSnapshotPreBarrier?(out: Collector): void;
   /** Called after barrier alignment, before the barrier is forwarded. */

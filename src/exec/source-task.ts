@@ -152,6 +152,7 @@ export class SourceTask extends Task {
         // No data right now (an unbounded source waiting): maybe go idle.
         if (spec.idleTimeoutMs > 0 && !idle && performance.now() - lastData >= spec.idleTimeoutMs) {
           idle = true;
+          await this.flushHeld();
           await this.output.broadcast({ kind: 'idle' });
         }
         await this.sleep(10);

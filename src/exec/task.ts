@@ -206,6 +206,22 @@ export abstract class Task {
     }
   }
 
+  /**
+   * Before a task says it is idle: an operator that holds rows for a later watermark (a local
+   * pre-aggregation) emits them now, as it does before a barrier. An idle task's watermark
+   * stops, so what it held would otherwise wait until its input wakes up, while the tasks
+   * downstream, leaving it out of their watermark, fire those windows without it.
+   */
+  protected async flushHeld(): Promise<void> {
+    for (let i = 0; i < this.chain.length; i++) {
+      const c = this.chain[i]!;
+      if (c.op.prepareSnapshotPreBarrier !== undefined) {
+        c.op.prepareSnapshotPreBarrier(c.out);
+        await this.drainFrom(i);
+      }
+    }
+  }
+
   protected async advanceWatermark(wm: number): Promise<void> {
     if (wm <= this.currentWatermark) return;
     this.currentWatermark = wm;
@@ -294,6 +310,8 @@ export class InputTask extends Task {
   private aligning: { id: number; savepoint: boolean; seen: boolean[]; startedAt: number } | null = null;
 
   private drainAll = true;
+  /** This task told its outputs it is idle (every input channel idle): Flink's WatermarkStatus.IDLE, passed on. */
+  private idleAnnounced = false;
 
   constructor(
     id: string,
@@ -319,16 +337,20 @@ export class InputTask extends Task {
   async run(): Promise<void> {
     const n = this.gate.channels.length;
     let open = n;
+    // inputs idle from the start (source subtasks with nothing to read): so is this task
+    await this.maybeAnnounceIdle();
     while (open > 0) {
       if (this.env.isCancelled()) throw new JobCancelled();
       const { channel, msg } = this.gate.poll() ?? (await this.gate.take());
       switch (msg.kind) {
         case 'data':
           this.channelIdle[channel] = false;
+          this.idleAnnounced = false;
           await this.pushThrough(0, msg.batch, this.channelInput[channel]!);
           break;
         case 'watermark':
           this.channelIdle[channel] = false;
+          this.idleAnnounced = false;
           if (msg.ts > this.channelWatermark[channel]!) {
             this.channelWatermark[channel] = msg.ts;
             this.reportInputWatermark(this.channelInput[channel]!);
@@ -339,6 +361,7 @@ export class InputTask extends Task {
           this.channelIdle[channel] = true;
           this.reportInputWatermark(this.channelInput[channel]!);
           await this.advanceWatermark(this.combinedWatermark());
+          await this.maybeAnnounceIdle();
           break;
         case 'barrier':
           await this.onBarrier(channel, msg.checkpointId, msg.savepoint);
@@ -363,6 +386,27 @@ export class InputTask extends Task {
     }
     await this.advanceWatermark(Infinity);
     await this.finishChain();
+  }
+
+  /**
+   * When every input channel that has not ended is idle, this task is idle too, and says so
+   * downstream once (as Flink passes WatermarkStatus.IDLE on through every operator): a task
+   * after the first one of a plan (a local pre-aggregation, a calc after an exchange) must not
+   * hold back the watermark of the tasks it feeds while its own inputs are idle. Its next data or
+   * watermark makes the downstream channel active again.
+   */
+  private async maybeAnnounceIdle(): Promise<void> {
+    if (this.idleAnnounced || this.channelIdle.length === 0) return;
+    let idle = 0;
+    for (let i = 0; i < this.channelIdle.length; i++) {
+      if (this.ended[i]) continue;
+      if (!this.channelIdle[i]) return;
+      idle++;
+    }
+    if (idle === 0) return;
+    this.idleAnnounced = true;
+    await this.flushHeld();
+    await this.output.broadcast({ kind: 'idle' });
   }
 
   /**
