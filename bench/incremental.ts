@@ -14,6 +14,7 @@
 //
 // WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 3 x keys),
 // WEIR_BENCH_INCR_INTERVAL (default 1s), WEIR_BENCH_INCR_MODES (default none,full,incremental),
+// WEIR_BENCH_INCR_FULL_EVERY: 'state.backend.incremental.full-every' of the incremental mode (default 10),
 // WEIR_BENCH_ROOT: the dist/ directory whose modules the children run (default this build), to
 // measure another build with the same bench (A/B); WEIR_BENCH_NO_WRITE=1 leaves RESULTS.md alone.
 
@@ -96,6 +97,7 @@ async function child(mode: Mode): Promise<ModeResult> {
   const { session, plan: p } = plan();
   session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
   if (mode === 'incremental') session.options.set('state.backend.incremental', 'true');
+  if (mode === 'incremental' && process.env.WEIR_BENCH_INCR_FULL_EVERY !== undefined) session.options.set('state.backend.incremental.full-every', process.env.WEIR_BENCH_INCR_FULL_EVERY);
   // retention as a user gets it; each checkpoint's sizes are read when it completes
   const retained = Math.max(1, Number(session.options.get('state.checkpoints.num-retained') ?? 3));
   const st = new M.CheckpointStorage(dir);
@@ -123,6 +125,7 @@ async function child(mode: Mode): Promise<ModeResult> {
     if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`insert phase ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
   }, 20);
   await rj.run();
+  if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`run ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
   const seconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   const cpuSeconds = (cu.user + cu.system) / 1e6;
