@@ -3,7 +3,8 @@
 // is inserted (a sequence), then UPDATES rows hit a hot set of 1% of the keys (every 100th
 // key, spread over the whole state), so about 1% of the keys change between checkpoints.
 // Each mode runs in a child process of its own (peak RSS is per process):
-//   none          no checkpoints (the baseline, and the live state's RSS)
+//   none          no checkpoints, not even a final one (the baseline, and the live state's RSS;
+//                 WEIR_BENCH_NONE_FINAL=1: with the final full checkpoint, as before)
 //   full          a checkpoint every INTERVAL, every one full
 //   incremental   'state.backend.incremental' = 'true' (a full snapshot every 10)
 // Reported: time and throughput cost, the size of each checkpoint (a full one, a delta),
@@ -115,7 +116,10 @@ async function child(mode: Mode): Promise<ModeResult> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const startedAt = Date.now();
-  const rj = new M.RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained, onChange } });
+  // none: no checkpointing at all (a checkpoint directory alone would still take a final full
+  // checkpoint at the end of the input, several seconds at 5M keys, and understate every cost)
+  const checkpoint = mode === 'none' && process.env.WEIR_BENCH_NONE_FINAL !== '1' ? undefined : { dir, config: M.coordinatorConfig(session.options), retained, onChange };
+  const rj = new M.RunningJob(p, session.options, { jobId: 'bench-incr', ...(checkpoint !== undefined ? { checkpoint } : {}) });
   // the insert phase ends when the source has read KEYS rows (sampled every 20 ms)
   let insertEnd: ModeResult['insertEnd'];
   const phase = setInterval(() => {
