@@ -50,35 +50,6 @@ describe('when the group aggregate takes a full snapshot', () => {
     expect(deltaFits(1000, 0, 1000, 2000)).toBe(true); // all new groups: nothing superseded
     expect(deltaFits(1000, 1000, 1000, 1500)).toBe(true); // 3000 entries, 3000 allowed
     expect(deltaFits(1000, 1000, 1001, 1500)).toBe(false);
-    // full-every 3 reached: a delta still fits while at most 1/3 of the state is outdated in the chain
-    expect(deltaFits(1000, 5000, 1000, 6000, 6, 3)).toBe(true); // all new: nothing outdated
-    expect(deltaFits(1000, 6000, 1000, 6000, 7, 3)).toBe(true); // 2000 outdated of 6000
-    expect(deltaFits(1000, 7000, 1000, 6000, 8, 3)).toBe(false); // 3000 outdated
-    expect(deltaFits(1000, 28000, 1000, 30000, 29, 3)).toBe(false); // 10 x full-every files
-  });
-
-  it('full-every: a chain of new groups goes on; once groups change, a full snapshot comes back after full-every checkpoints', () => {
-    const op = new GroupAggregateOperator([T.BIGINT, T.BIGINT], [0], AGGS as never, false, [T.BIGINT, T.BIGINT, T.BIGINT], 4096, 0, 3);
-    op.open(ctx);
-    const out = new Collector();
-    const kinds: string[] = [];
-    let id = 0;
-    const snap = (): void => {
-      const s = op.snapshot(++id) as OperatorSnapshot & { deltaOf?: number };
-      kinds.push(s.deltaOf === undefined ? 'F' : 'D');
-      op.notifyCheckpointComplete(id);
-      out.drain();
-    };
-    for (let c = 0; c < 6; c++) {
-      op.processBatch(batch(range(c * 1000, 1000)), out);
-      snap();
-    }
-    // 1000 of the 6000 keys change per checkpoint: 2000 outdated of 6000 still fits, 3000 not
-    for (let c = 0; c < 4; c++) {
-      op.processBatch(batch(range(0, 1000)), out);
-      snap();
-    }
-    expect(kinds).toEqual(['F', 'D', 'D', 'D', 'D', 'D', 'D', 'D', 'F', 'D']);
   });
 
   it('a growing state writes deltas of its new groups only; groups changed over and over bring a full snapshot back', () => {

@@ -28,9 +28,8 @@
 // touches (or TTL drops) as dirty; a snapshot is then a delta of the dirty slots only (key
 // group, in use or freed, key, accumulators, count, emitted), in the slot numbering of the
 // previous snapshot, which a delta may only follow when that snapshot's checkpoint completed
-// (otherwise, and for savepoints, when the chain would hold more superseded slots than live
-// ones, and every `fullEvery`-th snapshot once part of the chain is outdated, the snapshot is
-// full: see deltaFits). A restore reads a
+// (otherwise, and for savepoints, every `fullEvery`-th snapshot, and when the chain would hold
+// more superseded slots than live ones, the snapshot is full: see deltaFits). A restore reads a
 // full block, then applies each delta in order: a slot of the delta replaces whatever group
 // the chain had in that slot.
 
@@ -337,7 +336,8 @@ export class GroupAggregateOperator implements Operator {
       !savepoint &&
       this.lastSnapshot >= 0 &&
       this.lastSnapshotCompleted &&
-      deltaFits(this.slotsAtFull, this.deltaSlotsSinceFull, n, this.slots.highWater, this.deltasSinceFull, this.fullEvery);
+      this.deltasSinceFull + 1 < this.fullEvery &&
+      deltaFits(this.slotsAtFull, this.deltaSlotsSinceFull, n, this.slots.highWater);
     const previous = this.lastSnapshot;
     this.lastSnapshot = checkpointId;
     this.lastSnapshotCompleted = false;
@@ -498,19 +498,11 @@ export class GroupAggregateOperator implements Operator {
  * ones). New groups are not superseded: a state that grows (every key new, as while keys are
  * first inserted) writes only its new groups, delta after delta, as Flink's incremental
  * checkpoints never rewrite unchanged state; a state whose groups change over and over gets a
- * fresh full snapshot once half of what a restore would read is outdated.
- *
- * After `fullEvery` - 1 deltas ('state.backend.incremental.full-every'), a full snapshot is
- * taken once more than 1/fullEvery of the state's slots in the chain are outdated (with 1% of
- * the groups changing per checkpoint: after about `fullEvery` deltas, as before). A chain of
- * new groups only (a state being filled) goes on, up to 10 x fullEvery files: a full snapshot
- * of it would rewrite what the chain already holds once.
+ * fresh full snapshot once half of what a restore would read is outdated. (The number of files
+ * in a chain is bounded by 'state.backend.incremental.full-every'.)
  */
-export function deltaFits(atFull: number, sinceFull: number, n: number, high: number, deltas = 0, fullEvery = Infinity): boolean {
-  const entries = atFull + sinceFull + n;
-  if (entries > 2 * high) return false;
-  if (deltas + 1 < fullEvery) return true;
-  return deltas + 1 < 10 * fullEvery && (entries - high) * fullEvery <= high;
+export function deltaFits(atFull: number, sinceFull: number, n: number, high: number): boolean {
+  return atFull + sinceFull + n <= 2 * high;
 }
 
 /** A full snapshot's block: the slots, each one's row count and emitted flag, and since the
