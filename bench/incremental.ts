@@ -3,7 +3,8 @@
 // is inserted (a sequence), then UPDATES rows hit a hot set of 1% of the keys (every 100th
 // key, spread over the whole state), so about 1% of the keys change between checkpoints.
 // Each mode runs in a child process of its own (peak RSS is per process):
-//   none          no checkpoints (the baseline, and the live state's RSS)
+//   none          no checkpoints, not even a final one (the baseline, and the live state's RSS;
+//                 WEIR_BENCH_NONE_FINAL=1: with the final full checkpoint, as before)
 //   full          a checkpoint every INTERVAL, every one full
 //   incremental   'state.backend.incremental' = 'true' (a full snapshot every 10)
 // Reported: time and throughput cost, the size of each checkpoint (a full one, a delta),
@@ -14,6 +15,7 @@
 //
 // WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 3 x keys),
 // WEIR_BENCH_INCR_INTERVAL (default 1s), WEIR_BENCH_INCR_MODES (default none,full,incremental),
+// WEIR_BENCH_INCR_FULL_EVERY: 'state.backend.incremental.full-every' of the incremental mode (default 10),
 // WEIR_BENCH_ROOT: the dist/ directory whose modules the children run (default this build), to
 // measure another build with the same bench (A/B); WEIR_BENCH_NO_WRITE=1 leaves RESULTS.md alone.
 
@@ -68,8 +70,10 @@ interface ModeResult {
   readonly atPeak: { heapUsed: number; arrayBuffers: number };
   /** After the restore, following a full GC: heap in use + array buffers (the restored state and the process). */
   readonly liveAfterRestore?: number;
-  readonly checkpoints: { id: number; own: number; referenced: number; durationMs: number; incremental: boolean }[];
+  readonly checkpoints: { id: number; own: number; referenced: number; durationMs: number; incremental: boolean; at: number }[];
   readonly restore?: { readMs: number; rebuildMs: number; chain: number };
+  /** When the source had read KEYS rows (the end of the insert phase): wall and CPU seconds since the start. */
+  readonly insertEnd?: { seconds: number; cpuSeconds: number };
 }
 
 function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> } {
@@ -94,6 +98,7 @@ async function child(mode: Mode): Promise<ModeResult> {
   const { session, plan: p } = plan();
   session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
   if (mode === 'incremental') session.options.set('state.backend.incremental', 'true');
+  if (mode === 'incremental' && process.env.WEIR_BENCH_INCR_FULL_EVERY !== undefined) session.options.set('state.backend.incremental.full-every', process.env.WEIR_BENCH_INCR_FULL_EVERY);
   // retention as a user gets it; each checkpoint's sizes are read when it completes
   const retained = Math.max(1, Number(session.options.get('state.checkpoints.num-retained') ?? 3));
   const st = new M.CheckpointStorage(dir);
@@ -106,15 +111,30 @@ async function child(mode: Mode): Promise<ModeResult> {
     const m = st.metadata(id);
     if (m === undefined) return;
     const agg = m.states.filter((h) => h.operatorId.includes('group-aggregate'));
-    checkpoints.push({ id, own: agg.reduce((a, h) => a + h.bytes, 0), referenced: agg.reduce((a, h) => a + (h.chain ?? []).reduce((b, f) => b + f.bytes, 0), 0), durationMs: m.durationMs, incremental: m.incremental === true });
+    checkpoints.push({ id, own: agg.reduce((a, h) => a + h.bytes, 0), referenced: agg.reduce((a, h) => a + (h.chain ?? []).reduce((b, f) => b + f.bytes, 0), 0), durationMs: m.durationMs, incremental: m.incremental === true, at: (m.triggeredAt - startedAt) / 1000 });
   };
   const c0 = process.cpuUsage();
   const t0 = performance.now();
-  await new M.RunningJob(p, session.options, { jobId: 'bench-incr', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained, onChange } }).run();
+  const startedAt = Date.now();
+  // none: no checkpointing at all (a checkpoint directory alone would still take a final full
+  // checkpoint at the end of the input, several seconds at 5M keys, and understate every cost)
+  const checkpoint = mode === 'none' && process.env.WEIR_BENCH_NONE_FINAL !== '1' ? undefined : { dir, config: M.coordinatorConfig(session.options), retained, onChange };
+  const rj = new M.RunningJob(p, session.options, { jobId: 'bench-incr', ...(checkpoint !== undefined ? { checkpoint } : {}) });
+  // the insert phase ends when the source has read KEYS rows (sampled every 20 ms)
+  let insertEnd: ModeResult['insertEnd'];
+  const phase = setInterval(() => {
+    if (insertEnd !== undefined || rj.progressNow().rowsRead < KEYS) return;
+    const c = process.cpuUsage(c0);
+    insertEnd = { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
+    if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`insert phase ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
+  }, 20);
+  await rj.run();
+  if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`run ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
   const seconds = (performance.now() - t0) / 1000;
   const cu = process.cpuUsage(c0);
   const cpuSeconds = (cu.user + cu.system) / 1e6;
   clearInterval(sample);
+  clearInterval(phase);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
   let liveAfterRestore: number | undefined;
   let restore: ModeResult['restore'];
@@ -137,7 +157,37 @@ async function child(mode: Mode): Promise<ModeResult> {
     if (j.tasks.length < 0) console.log(j); // keeps the restored job (and its state) alive until here
   }
   rmSync(dir, { recursive: true, force: true });
-  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
+  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(insertEnd !== undefined ? { insertEnd } : {}), ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
+}
+
+/**
+ * The cost over the whole run and over each phase apart: the insert phase (until the source has
+ * read KEYS rows: every key is new) and the update phase (1% of the keys change between
+ * checkpoints: the steady state issue 14's goal describes), against the run without checkpoints.
+ */
+function phases(rs: readonly ModeResult[]): string {
+  const none = rs.find((r) => r.mode === 'none');
+  if (none?.insertEnd === undefined) return '';
+  const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)}%`;
+  const lines = [
+    '| mode | whole run: wall, CPU (cost wall / CPU) | insert phase: wall, CPU (cost wall / CPU) | update phase: wall, CPU (cost wall / CPU) | checkpoints in insert / update phase (full) | checkpoint takes, median: insert / update phase |',
+    '|---|---|---|---|---|---|',
+  ];
+  const ins = none.insertEnd;
+  for (const r of rs) {
+    const e = r.insertEnd;
+    if (e === undefined) continue;
+    const upd = { seconds: r.seconds - e.seconds, cpuSeconds: r.cpuSeconds - e.cpuSeconds };
+    const noneUpd = { seconds: none.seconds - ins.seconds, cpuSeconds: none.cpuSeconds - ins.cpuSeconds };
+    const cell = (x: { seconds: number; cpuSeconds: number }, base: { seconds: number; cpuSeconds: number }): string =>
+      `${x.seconds.toFixed(1)} s, ${x.cpuSeconds.toFixed(1)} s${r.mode === 'none' ? '' : ` (${pct(x.seconds, base.seconds)} / ${pct(x.cpuSeconds, base.cpuSeconds)})`}`;
+    const a = r.checkpoints.filter((c) => c.at < e.seconds);
+    const b = r.checkpoints.filter((c) => c.at >= e.seconds);
+    const med = (xs: number[]): string => (xs.length === 0 ? '–' : `${[...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]} ms`);
+    const fulls = (xs: typeof a): number => xs.filter((c) => !c.incremental).length;
+    lines.push(`| ${r.mode} | ${cell(r, none)} | ${cell(e, ins)} | ${cell(upd, noneUpd)} | ${a.length} (${fulls(a)}) / ${b.length} (${fulls(b)}) | ${med(a.map((c) => c.durationMs))} / ${med(b.map((c) => c.durationMs))} |`);
+  }
+  return lines.join('\n');
 }
 
 const mib = (b: number): string => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -161,6 +211,8 @@ function report(rs: readonly ModeResult[]): string {
       `| ${r.mode} | ${r.seconds.toFixed(1)} s | ${r.cpuSeconds.toFixed(1)} s | ${(rows / r.seconds).toFixed(2)}M | ${cost} | ${cpuCost} | ${r.checkpoints.length} (${fulls.length} full) | ${fulls.length > 0 ? mib(full) : '–'} | ${deltas.length > 0 ? mib(delta) : '–'} | ${deltas.length > 0 && fulls.length > 0 ? `${((delta / full) * 100).toFixed(1)}%` : '–'} | ${r.checkpoints.length > 0 ? `${med(r.checkpoints.map((c) => c.durationMs))} ms` : '–'} | ${r.restore !== undefined ? `${(r.restore.readMs / 1000).toFixed(2)} + ${(r.restore.rebuildMs / 1000).toFixed(2)} s (chain of ${r.restore.chain})` : '–'} | ${(r.peakRss / 1e6).toFixed(0)} MB | ${(r.peakRss / KEYS).toFixed(0)} B |`,
     );
   }
+  lines.push('');
+  lines.push(phases(rs));
   lines.push('');
   lines.push('Memory (bytes per key): at the peak RSS sample, the V8 heap in use and the array buffers (typed arrays: the state, and snapshot copies); after the restore, following a full GC, heap in use + array buffers, which is the restored state plus the process itself.');
   lines.push('');

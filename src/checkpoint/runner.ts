@@ -1,6 +1,10 @@
 // The coordinator's I/O edge: feeds it time and the job's events, and carries out what it
 // decides — trigger barriers, write `_metadata` (then, and only then, tell sinks to commit),
 // discard aborted checkpoints, keep the newest N, fail the job after too many failures.
+// The file system calls that wait on the disk run off the task thread (libuv's pool): the
+// fsyncs of `_metadata` and its directory (the checkpoint is complete only once they are
+// done) and retention's deletes (after the checkpoint completed, one retention at a time; a
+// delete that fails is reported in the stats and the checkpoints kept stay intact).
 
 import { WeirError } from '../common/errors.js';
 import type { JobEvents } from '../exec/job.js';
@@ -27,6 +31,8 @@ export interface CheckpointStats {
   failed: number;
   last: CheckpointRecord | undefined;
   lastFailure: string | undefined;
+  /** Retention could not delete an old checkpoint's file (the checkpoints kept are intact). */
+  cleanupFailure?: string;
 }
 
 export class CheckpointRunner implements JobEvents {
@@ -34,6 +40,8 @@ export class CheckpointRunner implements JobEvents {
   private timer: NodeJS.Timeout | undefined;
   /** The newest checkpoint completed in this run: deltas continue its chains. */
   private lastCompleted: CheckpointMetadata | undefined;
+  /** Retention's deletes, one after the other, off the task thread. */
+  private cleanup: Promise<void> = Promise.resolve();
   readonly stats: CheckpointStats = { completed: 0, failed: 0, last: undefined, lastFailure: undefined };
 
   constructor(
@@ -58,6 +66,11 @@ export class CheckpointRunner implements JobEvents {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
+  }
+
+  /** Resolves once the deletes retention has started are done (the job's end waits for it). */
+  settled(): Promise<void> {
+    return this.cleanup;
   }
 
   /** Stop with a savepoint (SIGINT/SIGTERM, STOP JOB). */
@@ -146,7 +159,8 @@ export class CheckpointRunner implements JobEvents {
       operators: [...byOp.values()],
     };
     try {
-      this.storage.writeMetadata(meta);
+      // durable off this thread; complete only once it is
+      await this.storage.writeMetadataAsync(meta);
     } catch (e) {
       const [s, decisions] = onTaskFailure(this.state, c.id, Date.now(), this.cfg, `writing _metadata: ${e instanceof Error ? e.message : String(e)}`);
       this.state = s;
@@ -165,7 +179,12 @@ export class CheckpointRunner implements JobEvents {
       this.job.fail(e instanceof Error ? e : new Error(String(e)));
       return;
     }
-    this.storage.retain(this.retained, c.id);
+    this.cleanup = this.cleanup
+      .then(() => this.storage.retainAsync(this.retained, c.id))
+      .catch((e: unknown) => {
+        this.stats.cleanupFailure = e instanceof Error ? e.message : String(e);
+        this.onChange?.(this.stats);
+      });
   }
 
   /**

@@ -8,7 +8,8 @@ import { errorFromWire, internalError } from '../common/errors.js';
 import type { WireError } from '../common/errors.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 import type { StateHandle } from './storage.js';
-import type { WriteRequest } from './writer-thread.js';
+import type { WriteRequest, WriteReply } from './writer-thread.js';
+import { dropFreeBuffers, isSnapshotBuffer, recycle } from '../common/snapshot-buffers.js';
 
 function writerScript(): string {
   const here = fileURLToPath(import.meta.url);
@@ -18,12 +19,15 @@ function writerScript(): string {
   return dist;
 }
 
-/** Typed arrays a snapshot owns whole: they can move to the writer without a copy. */
+/**
+ * Typed arrays a snapshot owns whole (or a pooled snapshot buffer, common/snapshot-buffers.ts,
+ * of which the view may cover a prefix): they can move to the writer without a copy.
+ */
 function transferables(v: unknown, out: ArrayBuffer[], seen: Set<ArrayBufferLike>, depth = 0): void {
   if (depth > 8 || v === null || typeof v !== 'object') return;
   if (ArrayBuffer.isView(v)) {
     const b = v.buffer;
-    if (b instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === b.byteLength && !seen.has(b) && b.byteLength > 4096) {
+    if (b instanceof ArrayBuffer && !seen.has(b) && b.byteLength > 4096 && ((v.byteOffset === 0 && v.byteLength === b.byteLength) || isSnapshotBuffer(b))) {
       seen.add(b);
       out.push(b);
     }
@@ -52,7 +56,9 @@ export class StateWriter {
   private ensure(): Worker {
     if (this.worker !== null) return this.worker;
     const w = new Worker(writerScript());
-    w.on('message', (m: { req: number; handle?: StateHandle; error?: WireError }) => {
+    w.on('message', (m: WriteReply) => {
+      // the snapshot's buffers come back once written: the next snapshot copies into them
+      if (m.buffers !== undefined) recycle(m.buffers);
       const p = this.pending.get(m.req);
       if (p === undefined) return;
       this.pending.delete(m.req);
@@ -70,7 +76,8 @@ export class StateWriter {
 
   /**
    * Writes one operator subtask's snapshot. The snapshot's whole typed arrays are
-   * transferred: the caller must not use them afterwards (they are fresh copies of state).
+   * transferred: the caller must not use them afterwards (they are fresh copies of state). They
+   * come back once the file is written, to be reused by later snapshots (recycle).
    */
   write(checkpointId: number, operatorId: string, subtask: number, snapshot: OperatorSnapshot): Promise<StateHandle> {
     const w = this.ensure();
@@ -79,7 +86,7 @@ export class StateWriter {
     transferables(snapshot.keyed, transfer, new Set());
     return new Promise<StateHandle>((resolve, reject) => {
       this.pending.set(req, { resolve, reject });
-      w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot } satisfies WriteRequest, transfer);
+      w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot, buffers: transfer } satisfies WriteRequest, transfer);
     });
   }
 
@@ -87,5 +94,7 @@ export class StateWriter {
     const w = this.worker;
     this.worker = null;
     if (w !== null) await w.terminate();
+    // the job's state is gone: so are the buffers its snapshots were copied into
+    dropFreeBuffers();
   }
 }

@@ -17,6 +17,7 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import xxhash from 'xxhash-wasm';
 import { WeirError } from '../common/errors.js';
@@ -153,6 +154,32 @@ function fsyncDir(dir: string): void {
   }
 }
 
+/** fsyncDir off the calling thread (libuv's pool). */
+async function fsyncDirAsync(dir: string): Promise<void> {
+  let fh;
+  try {
+    fh = await open(dir, 'r');
+    await fh.sync();
+  } catch {
+    // some file systems do not support fsync on directories
+  } finally {
+    await fh?.close();
+  }
+}
+
+/** writeDurably off the calling thread: the write, fsync and rename run in libuv's pool. */
+export async function writeDurablyAsync(path: string, data: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+  await rename(tmp, path);
+}
+
 /** Writes bytes durably: temp file, fsync, rename. */
 export function writeDurably(path: string, data: Uint8Array | string): void {
   const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
@@ -199,6 +226,18 @@ export class CheckpointStorage {
     fsyncDir(chk);
     writeDurably(join(chk, '_metadata'), JSON.stringify(meta, null, 2));
     fsyncDir(chk);
+  }
+
+  /**
+   * writeMetadata off the calling thread (the fsyncs of `_metadata` and of its directory wait on
+   * the disk): the checkpoint is complete when the promise resolves, and not before.
+   */
+  async writeMetadataAsync(meta: CheckpointMetadata): Promise<void> {
+    const chk = join(this.dir, checkpointDirName(meta.checkpointId));
+    await mkdir(chk, { recursive: true });
+    await fsyncDirAsync(chk);
+    await writeDurablyAsync(join(chk, '_metadata'), JSON.stringify(meta, null, 2));
+    await fsyncDirAsync(chk);
   }
 
   /** Checkpoint ids present in the directory (complete or not), ascending. */
@@ -312,6 +351,28 @@ export class CheckpointStorage {
    * `_metadata` (it can no longer be restored by itself) and keeps those files.
    */
   retain(retain: number, current: number): void {
+    for (const p of this.dropList(retain, current)) rmSync(p, { recursive: true, force: true });
+  }
+
+  /**
+   * retain, with the deletes off the calling thread (removing a large state file waits on the
+   * file system): the paths are chosen first, then removed in order (a dropped checkpoint's
+   * `_metadata` before its other files). A delete that fails rejects, naming the path; the
+   * checkpoints kept are untouched either way.
+   */
+  async retainAsync(retain: number, current: number): Promise<void> {
+    for (const p of this.dropList(retain, current)) {
+      try {
+        await rm(p, { recursive: true, force: true });
+      } catch (e) {
+        throw new WeirError('checkpoint', `retention could not delete ${p}: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+  }
+
+  /** What retain deletes, in order. */
+  private dropList(retain: number, current: number): string[] {
+    const out: string[] = [];
     const complete = this.ids().filter((id) => existsSync(join(this.dir, checkpointDirName(id), '_metadata')));
     const keep = new Set(complete.slice(-retain));
     const oldestKept = Math.min(...keep);
@@ -329,13 +390,14 @@ export class CheckpointStorage {
       const chk = join(this.dir, name);
       const files = readdirSync(chk);
       if (!files.some((f) => referenced.has(`${name}/${f}`))) {
-        rmSync(chk, { recursive: true, force: true });
+        out.push(chk);
         continue;
       }
       // _metadata first: from then on the directory is not a checkpoint
-      rmSync(join(chk, '_metadata'), { force: true });
-      for (const f of files) if (f !== '_metadata' && !referenced.has(`${name}/${f}`)) rmSync(join(chk, f), { recursive: true, force: true });
+      out.push(join(chk, '_metadata'));
+      for (const f of files) if (f !== '_metadata' && !referenced.has(`${name}/${f}`)) out.push(join(chk, f));
     }
+    return out;
   }
 
   /** Removes a failed checkpoint's directory. */

@@ -306,6 +306,7 @@ export function renderSummary(s: JobSummary, color: boolean, job?: SummaryContex
     const last = c.last === undefined ? '' : `; last chk-${c.last.id}${c.last.kind === 'savepoint' ? ' (savepoint)' : c.last.kind === 'final' ? ' (final)' : ''}, ${formatBytes(c.last.bytes)} in ${c.last.durationMs} ms`;
     lines.push(dim(`  checkpoints: ${c.completed} completed, ${c.failed} failed${last}`));
     if (c.failed > 0 && c.lastFailure !== undefined) lines.push(dim(`    last failure: ${c.lastFailure}`));
+    if (c.cleanupFailure !== undefined) lines.push(dim(`    ${c.cleanupFailure} (the checkpoints kept are intact)`));
   }
   if (job?.end !== undefined && job.resume !== undefined) {
     if (c?.last !== undefined) lines.push(`  to continue from ${c.last.kind === 'savepoint' ? 'the savepoint' : 'the last checkpoint'} (chk-${c.last.id}): ${job.resume}`);

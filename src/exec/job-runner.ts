@@ -237,7 +237,8 @@ export class RunningJob {
   private mergedStats(cur: CheckpointStats | undefined): CheckpointStats {
     const e = this.earlierStats;
     if (cur === undefined) return { ...e };
-    return { completed: e.completed + cur.completed, failed: e.failed + cur.failed, last: cur.last ?? e.last, lastFailure: cur.lastFailure ?? e.lastFailure };
+    const cleanupFailure = cur.cleanupFailure ?? e.cleanupFailure;
+    return { completed: e.completed + cur.completed, failed: e.failed + cur.failed, last: cur.last ?? e.last, lastFailure: cur.lastFailure ?? e.lastFailure, ...(cleanupFailure !== undefined ? { cleanupFailure } : {}) };
   }
 
   /**
@@ -316,6 +317,8 @@ export class RunningJob {
           failure = e;
         } finally {
           this.runner?.stop();
+          // retention's deletes of this attempt end before the job does (or restarts)
+          await this.runner?.settled();
         }
         if (failure === undefined) break;
         const next = await this.recover(failure);
@@ -375,6 +378,7 @@ export class RunningJob {
       this.earlierStats.failed += st.failed;
       this.earlierStats.last = st.last ?? this.earlierStats.last;
       this.earlierStats.lastFailure = st.lastFailure ?? this.earlierStats.lastFailure;
+      if (st.cleanupFailure !== undefined) this.earlierStats.cleanupFailure = st.cleanupFailure;
       if (st.last !== undefined) this.latestCheckpoint = st.last.id;
     }
   }

@@ -22,6 +22,7 @@ import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
 import { DecimalSumAvg } from './decimal-sum.js';
 import { compareCanonical, isWideDecimal } from './decimal.js';
+import { copyForSnapshot, takeBuffer } from '../common/snapshot-buffers.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -86,7 +87,7 @@ function move<T extends Float64Array | Uint8Array>(dst: T, saved: T, from: Int32
 
 /** out[i] = src[list[i]] for i < n, in a new array of src's kind. */
 function gather<T extends Float64Array | Uint8Array>(src: T, list: Int32Array, n: number): T {
-  const out = new (src.constructor as new (n: number) => T)(n);
+  const out = takeBuffer(src.constructor as unknown as Parameters<typeof takeBuffer<T>>[0], n);
   for (let i = 0; i < n; i++) out[i] = src[list[i]!]!;
   return out;
 }
@@ -154,7 +155,7 @@ class CountStar implements Accumulator {
     this.counts[slot] = s as number;
   }
   saveAll(high: number): unknown {
-    return this.counts.slice(0, high);
+    return copyForSnapshot(this.counts, high);
   }
   saveSome(list: Int32Array, n: number): unknown {
     return gather(this.counts, list, n);
@@ -209,7 +210,7 @@ class Count implements Accumulator {
     this.counts[slot] = s as number;
   }
   saveAll(high: number): unknown {
-    return this.counts.slice(0, high);
+    return copyForSnapshot(this.counts, high);
   }
   saveSome(list: Int32Array, n: number): unknown {
     return gather(this.counts, list, n);
@@ -409,7 +410,7 @@ class SumAvg implements Accumulator {
     this.counts[slot] = c;
   }
   saveAll(high: number): unknown {
-    const st: unknown[] = [this.sums.slice(0, high), this.counts.slice(0, high)];
+    const st: unknown[] = [copyForSnapshot(this.sums, high), copyForSnapshot(this.counts, high)];
     // sums beyond ±(2^53-1): (slot, value) pairs; their slots hold NaN in the sums
     if (this.big !== null && this.big.size > 0) {
       const pairs: (number | bigint)[] = [];
@@ -542,7 +543,7 @@ class MinMaxNumber implements Accumulator {
     if (s !== null) this.offer(slot, s as number | bigint);
   }
   saveAll(high: number): unknown {
-    const st: unknown[] = [this.vals.slice(0, high), this.has.slice(0, high)];
+    const st: unknown[] = [copyForSnapshot(this.vals, high), copyForSnapshot(this.has, high)];
     if (this.big !== null && this.big.size > 0) {
       const pairs: (number | bigint)[] = [];
       for (const [slot, v] of this.big) if (slot < high) pairs.push(slot, v);

@@ -15,6 +15,7 @@ import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
+import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -98,6 +99,11 @@ export class AggregateSlots {
   /** 1 for a slot in use (snapshots walk these flags, not the operators' maps). */
   inUse: Uint8Array = new Uint8Array(0);
   live = 0;
+
+  /** Slots handed out so far (in use or free): what a full snapshot writes. */
+  get highWater(): number {
+    return this.high;
+  }
 
   constructor(inputTypes: readonly DataType[], keyColumns: readonly number[], readonly aggs: readonly AggCall[], retractable: boolean) {
     this.keys = new GroupKeys(
@@ -208,8 +214,8 @@ export class AggregateSlots {
   /** Every slot's state in slot order: whole copies, nothing random-access (fast). */
   saveAll(): SlotBlock {
     const high = this.high;
-    const inUse = this.inUse.slice(0, high);
-    return { high, keyGroup: this.keyGroup.slice(0, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
+    const inUse = copyForSnapshot(this.inUse, high);
+    return { high, keyGroup: copyForSnapshot(this.keyGroup, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
   }
 
   /**
@@ -218,8 +224,8 @@ export class AggregateSlots {
    * a free slot).
    */
   saveSome(list: Int32Array, n: number): { keyGroup: Int32Array; inUse: Uint8Array; keys: unknown[]; accs: unknown[] } {
-    const keyGroup = new Int32Array(n);
-    const inUse = new Uint8Array(n);
+    const keyGroup = takeBuffer(Int32Array, n);
+    const inUse = takeBuffer(Uint8Array, n);
     for (let i = 0; i < n; i++) {
       keyGroup[i] = this.keyGroup[list[i]!]!;
       inUse[i] = this.inUse[list[i]!]!;

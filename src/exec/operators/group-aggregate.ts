@@ -28,8 +28,8 @@
 // touches (or TTL drops) as dirty; a snapshot is then a delta of the dirty slots only (key
 // group, in use or freed, key, accumulators, count, emitted), in the slot numbering of the
 // previous snapshot, which a delta may only follow when that snapshot's checkpoint completed
-// (otherwise, and for savepoints, every `fullEvery`-th snapshot, and when the deltas since the
-// last full snapshot hold more slots than it did, the snapshot is full). A restore reads a
+// (otherwise, and for savepoints, every `fullEvery`-th snapshot, and when the chain would hold
+// more superseded slots than live ones, the snapshot is full: see deltaFits). A restore reads a
 // full block, then applies each delta in order: a slot of the delta replaces whatever group
 // the chain had in that slot.
 
@@ -46,6 +46,7 @@ import type { SavedCells } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
+import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -338,7 +339,7 @@ export class GroupAggregateOperator implements Operator {
       this.lastSnapshot >= 0 &&
       this.lastSnapshotCompleted &&
       this.deltasSinceFull + 1 < this.fullEvery &&
-      this.deltaSlotsSinceFull + n <= this.slotsAtFull;
+      deltaFits(this.slotsAtFull, this.deltaSlotsSinceFull, n, this.slots.highWater);
     const previous = this.lastSnapshot;
     this.lastSnapshot = checkpointId;
     this.lastSnapshotCompleted = false;
@@ -349,18 +350,18 @@ export class GroupAggregateOperator implements Operator {
       this.deltasSinceFull = 0;
       this.deltaSlotsSinceFull = 0;
       this.slotsAtFull = block.high;
-      const count = this.rowCount.slice(0, block.high);
-      const emitted = this.emitted.slice(0, block.high);
+      const count = copyForSnapshot(this.rowCount, block.high);
+      const emitted = copyForSnapshot(this.emitted, block.high);
       // the key index as it is (each slot's table cell) and the key groups it covers: a restore
       // of the same key groups takes it over instead of hashing every key again
       const index = this.colGroups === null ? this.groups.cells(block.high) : null;
       const entry: GroupBlock = { ...block, count, emitted, range: [this.ctx.keyGroups.start, this.ctx.keyGroups.end], ...(index !== null ? { index } : {}) };
       return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null };
     }
-    const list = this.dirtyList.slice(0, n);
+    const list = copyForSnapshot(this.dirtyList, n);
     list.sort();
-    const count = new Float64Array(n);
-    const emitted = new Uint8Array(n);
+    const count = takeBuffer(Float64Array, n);
+    const emitted = takeBuffer(Uint8Array, n);
     for (let i = 0; i < n; i++) {
       const slot = list[i]!;
       this.dirty[slot] = 0;
@@ -502,6 +503,20 @@ export class GroupAggregateOperator implements Operator {
     for (let i = 0; i < k; i++) this.restoreSlot(to[i]!, d.count[from[i]!]!, d.emitted[from[i]!]!);
     return map;
   }
+}
+
+/**
+ * Whether a delta of `n` slots may continue a chain whose full snapshot held `atFull` slots and
+ * whose deltas since hold `sinceFull`, for a state of `high` slots: while the chain, with it,
+ * holds at most twice the slots a full snapshot would (no more superseded entries than live
+ * ones). New groups are not superseded: a state that grows (every key new, as while keys are
+ * first inserted) writes only its new groups, delta after delta, as Flink's incremental
+ * checkpoints never rewrite unchanged state; a state whose groups change over and over gets a
+ * fresh full snapshot once half of what a restore would read is outdated. (The number of files
+ * in a chain is bounded by 'state.backend.incremental.full-every'.)
+ */
+export function deltaFits(atFull: number, sinceFull: number, n: number, high: number): boolean {
+  return atFull + sinceFull + n <= 2 * high;
 }
 
 /** A full snapshot's block: the slots, each one's row count and emitted flag, and since the

@@ -11,6 +11,7 @@ import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
+import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
 
 /** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
 export type MapKey = number | string | bigint | null;
@@ -182,8 +183,8 @@ export class GroupKeys {
   /** Key values of slots [0, high), column by column (snapshots): whole copies. */
   saveAll(high: number): unknown[] {
     return this.types.map((_, k) => {
-      const nulls = this.nulls[k]!.slice(0, high);
-      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : this.f64[k]!.slice(0, high);
+      const nulls = copyForSnapshot(this.nulls[k]!, high);
+      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : copyForSnapshot(this.f64[k]!, high);
       // BIGINT keys beyond ±(2^53-1): (slot, value) pairs after the NaN-marked values
       const big = this.big[k];
       if (big !== null && big !== undefined && big.size > 0) {
@@ -199,7 +200,7 @@ export class GroupKeys {
   saveSome(list: Int32Array, n: number): unknown[] {
     return this.types.map((_, k) => {
       const src = this.nulls[k]!;
-      const nulls = new Uint8Array(n);
+      const nulls = takeBuffer(Uint8Array, n);
       for (let i = 0; i < n; i++) nulls[i] = src[list[i]!]!;
       let vals: Float64Array | unknown[];
       if (this.kinds[k] === 'str' || this.kinds[k] === 'obj') {
@@ -209,7 +210,7 @@ export class GroupKeys {
         for (let i = 0; i < n; i++) vals[i] = str[list[i]!] ?? empty;
       } else {
         const f = this.f64[k]!;
-        vals = new Float64Array(n);
+        vals = takeBuffer(Float64Array, n);
         for (let i = 0; i < n; i++) vals[i] = f[list[i]!]!;
         // BIGINT keys beyond ±(2^53-1): (position in the list, value) pairs, as saveAll
         const big = this.big[k];

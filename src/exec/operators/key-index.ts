@@ -14,6 +14,7 @@ import type { Batch, Column } from '../../common/batch.js';
 import { hashColumns } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import type { MapKey } from './group-keys.js';
+import { takeBuffer } from '../../common/snapshot-buffers.js';
 
 const EMPTY = -1;
 const scratch = new Float64Array(1);
@@ -233,11 +234,15 @@ export class KeyIndex {
    */
   cells(high: number): SavedCells | null {
     if (this.numbers === 0) return null;
-    const cells = new Int32Array(high).fill(-1);
+    // a snapshot buffer (reused from checkpoint to checkpoint: common/snapshot-buffers.ts)
+    const cells = takeBuffer(Int32Array, high);
     if (this.cellOf !== null) {
-      cells.set(this.cellOf.subarray(0, Math.min(high, this.cellOf.length)));
+      const n = Math.min(high, this.cellOf.length);
+      cells.set(this.cellOf.subarray(0, n));
+      cells.fill(-1, n);
       return { v: CELLS_VERSION, cap: this.mask + 1, cells };
     }
+    cells.fill(-1);
     const t = this.table;
     for (let i = 1, c = 0; i < t.length; i += 2, c++) {
       const s = t[i]!;

@@ -1,0 +1,93 @@
+// Buffers for snapshot copies, reused from one checkpoint to the next.
+//
+// A snapshot copies an operator's state into fresh typed arrays (the synchronous part of a
+// checkpoint), which then move to the state writer thread without a copy. Fresh memory is
+// dear: the first write to each page faults, and on this kind of machine that costs about 3-4
+// ms of CPU per MB — a full snapshot of 5M groups (~220 MB of copies) spent most of its main
+// thread time there, while copying into memory already touched costs ~0.1 ms per MB. So the
+// writer thread hands each snapshot's buffers back once their file is written
+// (checkpoint/state-writer.ts), and the next snapshot on this thread copies into them.
+//
+// A buffer comes from `take` (a view of exactly the length asked for, over a buffer that may be
+// larger) and returns only through `recycle`, which the state writer calls with buffers that
+// were transferred away and back: nothing on this thread can still refer to them. A snapshot
+// that is never written simply drops its buffers (the GC frees them). Buffers under MIN_BYTES
+// are not pooled (they are cheap to allocate).
+
+type Ctor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
+
+/** Smaller copies are plain allocations. */
+const MIN_BYTES = 64 * 1024;
+/** A request is served from a free buffer at most this many times its size. */
+const FIT = 2;
+/** New buffers get this much headroom, so a state that grows a little still fits next time. */
+const HEADROOM = 1.25;
+/** At most this many free buffers are kept (the oldest go first). */
+const MAX_FREE = 48;
+
+const free: ArrayBuffer[] = [];
+/** Buffers handed out by `take`: a snapshot may transfer them even when its view covers only a prefix. */
+const pooled = new WeakSet<ArrayBufferLike>();
+
+/** Statistics (tests, benchmarks): buffers served from the pool, and freshly allocated. */
+export const snapshotBufferStats = { reused: 0, allocated: 0 };
+
+/** A typed array of `length` elements for a snapshot copy (contents unspecified). */
+export function takeBuffer<T>(ctor: Ctor<T>, length: number): T {
+  const bytes = length * ctor.BYTES_PER_ELEMENT;
+  if (bytes < MIN_BYTES) return new ctor(new ArrayBuffer(bytes), 0, length);
+  let best = -1;
+  for (let i = 0; i < free.length; i++) {
+    const b = free[i]!.byteLength;
+    if (b >= bytes && b <= bytes * FIT && (best < 0 || b < free[best]!.byteLength)) best = i;
+  }
+  let buf: ArrayBuffer;
+  if (best >= 0) {
+    buf = free[best]!;
+    free.splice(best, 1);
+    snapshotBufferStats.reused++;
+  } else {
+    const size = Math.ceil((bytes * HEADROOM) / 8) * 8;
+    buf = new ArrayBuffer(size);
+    pooled.add(buf);
+    snapshotBufferStats.allocated++;
+  }
+  return new ctor(buf, 0, length);
+}
+
+/** A copy of src[0, length) in a snapshot buffer. */
+export function copyForSnapshot<T extends Float64Array | Int32Array | Uint8Array>(src: T, length: number): T {
+  // as src.slice(0, length): never past src's end
+  const n = Math.max(0, Math.min(length, src.length));
+  const ctor = src.constructor as unknown as Ctor<T>;
+  const out = takeBuffer(ctor, n);
+  (out as Float64Array).set((src as Float64Array).subarray(0, n));
+  return out;
+}
+
+/** Whether a snapshot owns `b` whole (a pooled buffer), though its view may cover a prefix. */
+export function isSnapshotBuffer(b: ArrayBufferLike): boolean {
+  return pooled.has(b);
+}
+
+/** Buffers back from the state writer: free for the next snapshot on this thread. */
+export function recycle(buffers: readonly ArrayBuffer[]): void {
+  for (const b of buffers) {
+    if (b.byteLength < MIN_BYTES || b.byteLength === 0) continue;
+    pooled.add(b);
+    free.push(b);
+  }
+  if (free.length > MAX_FREE) free.splice(0, free.length - MAX_FREE);
+}
+
+/** Drops every free buffer (a job ends: its state goes, and so do the copies' buffers). */
+export function dropFreeBuffers(): void {
+  free.length = 0;
+}
+
+/** Bytes held by free buffers. */
+export function freeBufferBytes(): number {
+  let n = 0;
+  for (const b of free) n += b.byteLength;
+  return n;
+}
