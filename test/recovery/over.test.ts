@@ -19,9 +19,10 @@ import { loadTable } from '../../src/verify/duck-load.js';
 import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 
-// 10 s of input at 30,000 rows/s: each killed run reads on while it waits for a delta
-// checkpoint (at 6 s, under load 22 on 2 cores, the job ended after 3 of 5 kills)
-const EVENTS = 300_000;
+// 14 s of input at 30,000 rows/s: each killed run reads on while it waits for a delta
+// checkpoint (at 6 s, under load 22 on 2 cores, the job ended after 3 of 5 kills; at 10 s it
+// did so twice in full suite runs, once on idle cores, once loaded)
+const EVENTS = 420_000;
 
 const job = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
