@@ -19,10 +19,10 @@ import { loadTable } from '../../src/verify/duck-load.js';
 import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 
-// 14 s of input at 30,000 rows/s: each killed run reads on while it waits for a delta
-// checkpoint (at 6 s, under load 22 on 2 cores, the job ended after 3 of 5 kills; at 10 s it
-// did so twice in full suite runs, once on idle cores, once loaded)
-const EVENTS = 420_000;
+// 24 s of input at 30,000 rows/s: each killed run reads on while it starts, restores and waits
+// for a delta checkpoint, 3-8 s of input per run while the rest of the suite runs beside it
+// (with 6, 10 and 14 s of input the job ended after 3 of 5 kills in full suite runs)
+const EVENTS = 720_000;
 
 const job = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
