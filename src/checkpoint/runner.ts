@@ -1,10 +1,9 @@
 // The coordinator's I/O edge: feeds it time and the job's events, and carries out what it
 // decides — trigger barriers, write `_metadata` (then, and only then, tell sinks to commit),
 // discard aborted checkpoints, keep the newest N, fail the job after too many failures.
-// The file system calls that wait on the disk run off the task thread (libuv's pool): the
-// fsyncs of `_metadata` and its directory (the checkpoint is complete only once they are
-// done) and retention's deletes (after the checkpoint completed, one retention at a time; a
-// delete that fails is reported in the stats and the checkpoints kept stay intact).
+// Retention's deletes run off the task thread (libuv's pool), after the checkpoint completed,
+// one retention at a time; a delete that fails is reported in the stats and the checkpoints
+// kept stay intact. `_metadata` and its fsyncs stay synchronous (see complete).
 
 import { WeirError } from '../common/errors.js';
 import type { JobEvents } from '../exec/job.js';
@@ -159,8 +158,10 @@ export class CheckpointRunner implements JobEvents {
       operators: [...byOp.values()],
     };
     try {
-      // durable off this thread; complete only once it is
-      await this.storage.writeMetadataAsync(meta);
+      // Written and made durable here, synchronously: while an await on the disk was pending
+      // the job could fail and restart from the previous checkpoint, and this one's sinks would
+      // then commit rows the restart writes again (a duplicate seen in the restart tests).
+      this.storage.writeMetadata(meta);
     } catch (e) {
       const [s, decisions] = onTaskFailure(this.state, c.id, Date.now(), this.cfg, `writing _metadata: ${e instanceof Error ? e.message : String(e)}`);
       this.state = s;

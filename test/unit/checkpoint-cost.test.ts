@@ -150,11 +150,12 @@ async function checkpoint(runner: CheckpointRunner, dir: string, id: number): Pr
 }
 
 describe('the coordinator’s file system calls off the task thread', () => {
-  it('the checkpoint completes once _metadata is durable; retention then keeps the newest N', async () => {
+  it('the checkpoint completes once _metadata is durable (written synchronously); retention then keeps the newest N', async () => {
     const dir = tempDir();
     const job = fakeJob();
     const runner = new CheckpointRunner(job, new CheckpointStorage(dir), CFG, { fingerprint: 'f', maxParallelism: 128, tasks: ['t0'], sources: ['t0'] }, 2, 1);
     for (let id = 1; id <= 4; id++) await checkpoint(runner, dir, id);
+    await runner.settled(); // retention's deletes run after completion, off the task thread
     expect(runner.stats.completed).toBe(4);
     expect(job.notified).toEqual([1, 2, 3, 4]);
     expect(readdirSync(dir).sort()).toEqual(['chk-3', 'chk-4']);
