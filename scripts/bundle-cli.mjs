@@ -18,8 +18,11 @@
 // script). Without it this script says so and exits 0: weir then runs the unbundled dist/.
 // Usage: node scripts/bundle-cli.mjs   (npm run build runs it after tsc)
 
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist', 'src');
@@ -76,6 +79,81 @@ const { output } = await bundle.write({
   paths: (id) => (id.startsWith(grammar) ? relative(out, id).split(sep).join('/') : id),
 });
 await bundle.close();
+// The main thread's copy, in rollup's `system` format: bin/bundle-loader.js loads it through
+// vm.Script with a V8 code cache beside each file (ES modules cannot use one on Node 20). This
+// copy also holds dist/grammar/ and chevrotain's single-file build, whose compiling and lazy
+// compiling is a large part of a start: two changes make that possible, checked below:
+// - grammar/chevrotain.js loads chevrotain.mjs with a top-level import() of a computed path; here
+//   it becomes a static import of that file, so chevrotain is bundled (one copy, as before).
+// - the parser checks its cached grammar against a fingerprint of the SqlParser class's source
+//   text, which must be tsc's (grammar/lookahead.ts sourceFingerprint); rollup re-renders the
+//   class (renamed imports), so the bundled check hashes tsc's text of the class it bundled.
+// Content-hashed file names, so a cache file never meets another build's code; manifest.json
+// names the entries. If this part fails, weir runs the ES-module bundle above.
+const sysOut = join(out, 'sys');
+try {
+  const chevrotainFile = join(dirname(createRequire(join(root, 'package.json')).resolve('chevrotain')), '..', 'chevrotain.mjs');
+  const parserText = Function.prototype.toString.call((await import(pathToFileURL(join(grammar, 'parser.js')).href)).SqlParser);
+  const edits = {
+    [join(grammar, 'chevrotain.js')]: [/const entry = createRequire\(import\.meta\.url\)\.resolve\('chevrotain'\);[^\n]*\nconst chevrotain = \(await import\([^\n]*\)\);/, `import * as chevrotain from ${JSON.stringify(chevrotainFile)};`],
+    [join(grammar, 'lookahead.js')]: [/Function\.prototype\.toString\.call\(parserClass\)/, JSON.stringify(parserText)],
+  };
+  const sysBundle = await rollup({
+    input: {
+      main: join(dist, 'cli', 'main.js'),
+      'worker-pool': join(dist, 'exec', 'worker-pool.js'),
+    },
+    external(id) {
+      return id.startsWith('node:') || (!id.startsWith('.') && !isAbsolute(id)); // builtins and packages
+    },
+    plugins: [
+      {
+        name: 'grammar-bundled',
+        transform(code, id) {
+          const edit = edits[id];
+          if (edit === undefined) return null;
+          if (!edit[0].test(code)) throw new Error(`${relative(root, id)} no longer has the code this script rewrites (${edit[0]}); update scripts/bundle-cli.mjs`);
+          delete edits[id];
+          return { code: code.replace(edit[0], () => edit[1]), map: null };
+        },
+      },
+    ],
+    onwarn(warning, warn) {
+      if (warning.code === 'CIRCULAR_DEPENDENCY' || warning.code === 'UNUSED_EXTERNAL_IMPORT') return;
+      if (warning.code === 'SOURCEMAP_BROKEN') return;
+      warn(warning);
+    },
+  });
+  if (Object.keys(edits).length > 0) throw new Error(`not bundled: ${Object.keys(edits).join(', ')}`);
+  // Each chunk is the body of a function given the loader's `System` (so the loader compiles the
+  // file's text as it is, without a copy), and ASCII only: V8 then keeps the source as a one-byte
+  // string read straight from the file (latin1), where one non-ASCII character in a comment made
+  // the loader decode UTF-8 into a two-byte copy of a 1.6 MB chunk.
+  const { output: sysOutput } = await sysBundle.write({
+    dir: sysOut,
+    format: 'system',
+    entryFileNames: '[name]-[hash].js',
+    chunkFileNames: '[name]-[hash].js',
+    banner: '(function (System) {',
+    footer: '\n})',
+  });
+  await sysBundle.close();
+  for (const c of sysOutput) {
+    if (c.type !== 'chunk') continue;
+    if (/\\[^\x00-\x7f]/.test(c.code)) throw new Error(`${c.fileName}: a non-ASCII character after a backslash, which this script cannot escape`);
+    const ascii = c.code.replace(/[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    if (ascii !== c.code) writeFileSync(join(sysOut, c.fileName), ascii);
+  }
+  const manifest = Object.fromEntries(sysOutput.filter((c) => c.type === 'chunk' && c.isEntry).map((c) => [c.name, c.fileName]));
+  writeFileSync(join(sysOut, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
+  // Fill the code caches with a warm run of a small query (the loader writes them at exit).
+  // They are an optimisation: without them weir compiles as usual and writes them on its next run.
+  const warm = spawnSync(process.execPath, [join(root, 'bin', 'weir.js'), '-c', 'SELECT 1'], { encoding: 'utf8', env: { ...process.env, WEIR_UNBUNDLED: '0', WEIR_BUNDLE: '' } });
+  if (warm.status !== 0 || warm.stdout.trim() !== '+I[1]') throw new Error(`the warm run of the system bundle failed: ${warm.stderr || warm.stdout}`);
+} catch (e) {
+  rmSync(sysOut, { recursive: true, force: true });
+  console.log(`bundle-cli: no code-cached bundle (${e.message}); weir runs the ES-module bundle`);
+}
 if (process.argv.includes('--report')) {
   // each chunk's modules and their rendered sizes, largest first
   for (const c of output) {
