@@ -31,18 +31,22 @@ const records = new Map(); // file URL -> record
 const unsaved = []; // scripts whose cache was missing or rejected
 let exitHook = false;
 
+const debug = process.env.WEIR_CODE_CACHE_DEBUG === '1' ? (file, what) => process.stderr.write(`weir code cache: ${file.slice(file.lastIndexOf('/') + 1)}: ${what}\n`) : undefined;
+
 function readCache(file, length) {
   let buf;
   try {
     buf = readFileSync(file + '.cache');
   } catch {
+    debug?.(file, 'missing');
     return undefined;
   }
-  if (buf.length < HEADER) return undefined;
-  const head = new DataView(buf.buffer, buf.byteOffset, HEADER);
-  if (head.getUint32(0) !== MAGIC || head.getUint32(4) !== length || head.getUint32(8) !== buf.length - HEADER) return undefined;
-  const data = buf.subarray(HEADER);
-  return crc32(data) === head.getUint32(12) ? data : undefined;
+  const head = buf.length >= HEADER ? new DataView(buf.buffer, buf.byteOffset, HEADER) : undefined;
+  if (head === undefined || head.getUint32(0) !== MAGIC || head.getUint32(4) !== length || head.getUint32(8) !== buf.length - HEADER || crc32(buf.subarray(HEADER)) !== head.getUint32(12)) {
+    debug?.(file, 'invalid');
+    return undefined;
+  }
+  return buf.subarray(HEADER);
 }
 
 function saveCaches() {
@@ -57,7 +61,10 @@ function saveCaches() {
         dirs.set(dir, false);
       }
     }
-    if (!dirs.get(dir)) continue;
+    if (!dirs.get(dir)) {
+      debug?.(file, 'not written (directory not writable)');
+      continue;
+    }
     const tmp = `${file}.cache.${process.pid}`;
     try {
       const data = script.createCachedData();
@@ -68,7 +75,9 @@ function saveCaches() {
       head.writeUInt32BE(crc32(data), 12);
       writeFileSync(tmp, Buffer.concat([head, data]));
       renameSync(tmp, file + '.cache'); // atomic: a concurrent start reads the old or the new file
+      debug?.(file, 'written');
     } catch {
+      debug?.(file, 'not written');
       try { unlinkSync(tmp); } catch { /* not written */ }
     }
   }
@@ -80,6 +89,7 @@ function compile(file, source) {
   const code = source;
   const cachedData = useCache ? readCache(file, code.length) : undefined;
   const script = new vm.Script(code, { filename: pathToFileURL(file).href, cachedData });
+  if (cachedData !== undefined) debug?.(file, script.cachedDataRejected === true ? 'rejected' : 'accepted');
   if (useCache && (cachedData === undefined || script.cachedDataRejected === true)) {
     unsaved.push({ file, script, length: code.length });
     if (!exitHook) {
