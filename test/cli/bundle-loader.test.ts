@@ -96,7 +96,7 @@ describe('bin/bundle-loader.js: the code-cached bundle', () => {
     truncateSync(cache('main-aaaa.js'), Math.floor(size / 2));
     // one byte of V8's data changed, same length: the header's CRC-32 no longer matches
     const dep = readFileSync(cache('dep-bbbb.js'));
-    dep[dep.length - 5] ^= 0x5a;
+    dep[dep.length - 5]! ^= 0x5a;
     writeFileSync(cache('dep-bbbb.js'), dep);
     // a well-formed file of V8 data made for other source text, with a header that passes our
     // checks: V8 itself rejects it
