@@ -22,6 +22,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
 import { crc32 } from 'node:zlib';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
 
 const MAGIC = 0x57434331; // 'WCC1'
 const HEADER = 16;
@@ -136,8 +139,8 @@ async function instantiate(url) {
         setter(dep.ns);
       }
     } else {
-      const ext = await import(target);
-      if (setter) setter(ext);
+      const ext = external(target);
+      if (setter) setter(ext instanceof Promise ? await ext : ext);
     }
   }
   return rec;
@@ -167,6 +170,24 @@ async function evaluate(root) {
 async function importFrom(spec, parent) {
   const target = resolve(spec, parent);
   return isChunk(target) ? evaluate(await instantiate(target)) : import(target);
+}
+
+/**
+ * A static import of a builtin or a package. require() is cheaper than import() (no ES-module
+ * resolve and load, no cjs-module-lexer for a CommonJS package); a CommonJS module's exports are
+ * seen through a namespace whose `default` is module.exports, as import() gives, read lazily (so
+ * that e.g. fs.promises is not loaded by reading every property). An ES module that require()
+ * cannot load (top-level await, or a Node without require(esm)) is imported.
+ */
+function external(spec) {
+  let m;
+  try {
+    m = require(spec);
+  } catch {
+    return import(spec);
+  }
+  if (m !== null && typeof m === 'object' && m[Symbol.toStringTag] === 'Module') return m;
+  return new Proxy(m, { get: (target, key) => (key === 'default' ? target : target[key]) });
 }
 
 /** Imports the named entries of the bundle in `dir` (a file URL ending in /), in order. */

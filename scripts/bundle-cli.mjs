@@ -55,10 +55,18 @@ rmSync(out, { recursive: true, force: true });
 //   it becomes a static import of that file, so chevrotain is bundled (one copy, as before).
 // - the parser trusts its cached grammar when a fingerprint of the SqlParser class's source text
 //   matches the cache's (grammar/lookahead.ts sourceFingerprint). Rollup re-renders the class
-//   (imports renamed), so the bundled fingerprint hashes tsc's text of the class it bundled.
+//   (imports renamed), so the bundle compares the fingerprint of tsc's text of the class it
+//   bundled, computed here (and sourceFingerprint, if called, hashes that text).
 const chevrotainFile = join(dirname(createRequire(join(root, 'package.json')).resolve('chevrotain')), '..', 'chevrotain.mjs');
-const parserText = Function.prototype.toString.call((await import(pathToFileURL(join(grammar, 'parser.js')).href)).SqlParser);
+const parserModule = await import(pathToFileURL(join(grammar, 'parser.js')).href);
+const parserText = Function.prototype.toString.call(parserModule.SqlParser);
+// the fingerprint itself, computed now from the modules bundled: a start then skips hashing the
+// class's text and the token vocabulary
+const { sourceFingerprint } = await import(pathToFileURL(join(grammar, 'lookahead.js')).href);
+const { allTokens } = await import(pathToFileURL(join(grammar, 'tokens.js')).href);
+const fingerprint = sourceFingerprint(parserModule.SqlParser, allTokens, parserModule.MAX_LOOKAHEAD);
 const edits = {
+  [join(grammar, 'parser.js')]: [/sourceFingerprint\(SqlParser, T\.allTokens, MAX_LOOKAHEAD\)/, JSON.stringify(fingerprint)],
   [join(grammar, 'chevrotain.js')]: [/const entry = createRequire\(import\.meta\.url\)\.resolve\('chevrotain'\);[^\n]*\nconst chevrotain = \(await import\([^\n]*\)\);/, `import * as chevrotain from ${JSON.stringify(chevrotainFile)};`],
   [join(grammar, 'lookahead.js')]: [/Function\.prototype\.toString\.call\(parserClass\)/, JSON.stringify(parserText)],
 };
