@@ -3,7 +3,8 @@
 // every command needs is a large part of `weir -c "SELECT 1"`). Node 20 has no compile cache
 // for ES modules (module.enableCompileCache is Node 22.1+) and vm.SourceTextModule needs a
 // flag, so the bundle is also written in rollup's `system` format, which is plain script
-// code (with top-level await, import.meta and import() mapped to the loader), and this file is
+// code (with top-level await, import.meta and import() mapped to the loader), and this file
+// (CommonJS, like bin/weir.js: bin/package.json) is
 // the small part of a System.register loader that the bundle uses.
 //
 // - Each chunk `X.js` has its cache in `X.js.cache`: a header (magic, the chunk's length, the
@@ -12,19 +13,18 @@
 //   compile; the chunk's cache is then written again at exit (after the run, so it holds the
 //   functions that ran), when the directory is writable. A read-only install just compiles.
 // - Chunk names carry rollup's content hash, so a cache never meets another chunk's code.
-// - Packages, node: builtins and dist/grammar/ (kept external) are loaded with import().
+// - node: builtins and packages (kept external) are loaded with require(), or import() for an ES
+//   module require() cannot load (see `external`).
 // - import.meta.url of a chunk is its name in dist/src/bundle/ (one level up), the ES-module
 //   bundle's directory, so paths computed from it (package.json, the worker and writer thread
 //   scripts, which stay ES modules) resolve as from the ES-module bundle.
 // WEIR_CODE_CACHE=0 disables reading and writing caches (the bundle still loads through here).
-import { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { dirname } from 'node:path';
-import vm from 'node:vm';
-import { crc32 } from 'node:zlib';
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+'use strict';
+const { accessSync, constants, readFileSync, renameSync, unlinkSync, writeFileSync } = require('node:fs');
+const { fileURLToPath, pathToFileURL } = require('node:url');
+const { dirname } = require('node:path');
+const vm = require('node:vm');
+const { crc32 } = require('node:zlib');
 
 const MAGIC = 0x57434331; // 'WCC1'
 const HEADER = 16;
@@ -191,7 +191,7 @@ function external(spec) {
 }
 
 /** Imports the named entries of the bundle in `dir` (a file URL ending in /), in order. */
-export async function loadBundle(dir, names) {
+async function loadBundle(dir, names) {
   sysPrefix = dir;
   const manifest = JSON.parse(readFileSync(fileURLToPath(new URL('manifest.json', dir)), 'utf8'));
   const out = [];
@@ -202,3 +202,5 @@ export async function loadBundle(dir, names) {
   }
   return out;
 }
+
+module.exports = { loadBundle };
