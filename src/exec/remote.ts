@@ -83,8 +83,13 @@ function encodeStrings(values: readonly unknown[], n: number, transfer: ArrayBuf
   return { dict, codes };
 }
 
-/** A channel's dictionary of one STRING column holds at most this many values, then starts over. */
+/**
+ * A channel's dictionary of one STRING column holds at most this many values, and values of at
+ * most CHANNEL_DICT_MAX_CHARS characters in all (long values that repeat must not pin megabytes
+ * on both ends of every channel), then starts over.
+ */
 export const CHANNEL_DICT_MAX = 1 << 16;
+export const CHANNEL_DICT_MAX_CHARS = 1 << 21;
 
 /**
  * The sending end's dictionaries of one remote channel, one per STRING column: a value crosses
@@ -98,6 +103,8 @@ export const CHANNEL_DICT_MAX = 1 << 16;
  */
 export class ChannelDicts {
   readonly maps: (Map<unknown, number> | undefined)[] = [];
+  /** Per column: characters of the values in its map. */
+  readonly chars: number[] = [];
 }
 
 /** The receiving end's copies of a channel's dictionaries (ChannelDicts), by column. */
@@ -114,10 +121,11 @@ function encodeChannelStrings(c: Column, n: number, nulls: Uint8Array | null, di
   const values = c.values as readonly unknown[];
   if (n < DICT_MIN_ROWS) return null;
   let ids = dicts.maps[k];
-  if (ids === undefined || ids.size + n > CHANNEL_DICT_MAX) {
+  if (ids === undefined || ids.size + n > CHANNEL_DICT_MAX || dicts.chars[k]! > CHANNEL_DICT_MAX_CHARS) {
     // (full: starts over, at base 0, which tells the receiver to drop its copy)
     ids = new Map();
     dicts.maps[k] = ids;
+    dicts.chars[k] = 0;
   }
   const fresh = new Set<unknown>();
   for (let i = 0; i < DICT_MIN_ROWS; i++) if (!ids.has(values[i])) fresh.add(values[i]);
@@ -126,6 +134,7 @@ function encodeChannelStrings(c: Column, n: number, nulls: Uint8Array | null, di
   const limit = (n * 3) / 4;
   const codes = base + n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
   const added: unknown[] = [];
+  let chars = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let id = ids.get(v);
@@ -138,10 +147,12 @@ function encodeChannelStrings(c: Column, n: number, nulls: Uint8Array | null, di
       id = base + added.length;
       ids.set(v, id);
       added.push(v);
+      if (typeof v === 'string') chars += v.length;
     }
     codes[i] = id;
   }
   transfer.push(codes.buffer as ArrayBuffer);
+  dicts.chars[k]! += chars;
   return { type: c.type, values: codes, nulls, added, base };
 }
 

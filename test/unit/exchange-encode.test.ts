@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Batch, Column } from '../../src/common/batch.js';
 import { batchToRows, takeBatch } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
-import { CHANNEL_DICT_MAX, ChannelDicts, ChannelMirrors, decodeMessage, encodeMessage } from '../../src/exec/remote.js';
+import { CHANNEL_DICT_MAX, CHANNEL_DICT_MAX_CHARS, ChannelDicts, ChannelMirrors, decodeMessage, encodeMessage } from '../../src/exec/remote.js';
 
 const price: Column = { type: T.BIGINT, values: Float64Array.from([5, 6, 7, 8]), nulls: Uint8Array.from([0, 1, 0, 0]) };
 const batch: Batch = { length: 4, columns: [{ type: T.BIGINT, values: Float64Array.from([1, 2, 3, 4]), nulls: null }, price, { ...price, type: T.BIGINT }], ops: null };
@@ -146,5 +146,16 @@ describe('exchange of batches with shared columns', () => {
     }
     expect(r).toBeLessThan(1000);
     expect(send(Array.from({ length: n }, (_, i) => `a${i % 8}`)).added).toEqual([]);
+    // long values: the dictionary starts over once it holds more than CHANNEL_DICT_MAX_CHARS
+    // characters, long before CHANNEL_DICT_MAX values
+    const long = 'x'.repeat(20_000);
+    let starts = 0;
+    for (let b = 0; b < 40; b++) {
+      const distinct = Array.from({ length: 8 }, (_, j) => `${long}${b}-${j}`);
+      const w = send(Array.from({ length: n }, (_, i) => distinct[i % 8]!), false);
+      if (w.base === 0) starts++;
+    }
+    expect(8 * 20_000 * 40).toBeGreaterThan(2 * CHANNEL_DICT_MAX_CHARS);
+    expect(starts).toBeGreaterThanOrEqual(2);
   });
 });
