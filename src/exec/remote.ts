@@ -25,6 +25,13 @@ interface WireColumn {
   readonly nulls: Uint8Array | null;
   /** A STRING column sent as its distinct values and an index per row (see encodeStrings). */
   readonly dict?: readonly unknown[];
+  /**
+   * A STRING column coded against the channel's dictionary of this column (see ChannelDicts):
+   * the values added by this batch, appended at index `base` (the receiver checks it; 0 starts
+   * the dictionary over); `values` then holds each row's index into the whole dictionary.
+   */
+  readonly added?: readonly unknown[];
+  readonly base?: number;
 }
 
 type WireMessage =
@@ -76,7 +83,80 @@ function encodeStrings(values: readonly unknown[], n: number, transfer: ArrayBuf
   return { dict, codes };
 }
 
-export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessage {
+/**
+ * A channel's dictionary of one STRING column holds at most this many values, and values of at
+ * most CHANNEL_DICT_MAX_CHARS characters in all (long values that repeat must not pin megabytes
+ * on both ends of every channel), then starts over.
+ */
+export const CHANNEL_DICT_MAX = 1 << 16;
+export const CHANNEL_DICT_MAX_CHARS = 1 << 21;
+
+/**
+ * The sending end's dictionaries of one remote channel, one per STRING column: a value crosses
+ * once per channel instead of once per batch, and every row that holds it on the receiving
+ * thread shares one string, as rows of one generator or operator share them on one thread (a
+ * join or a Top-N keeps them in state). The receiving end mirrors them (ChannelMirrors);
+ * messages of one channel arrive in order, so both ends add the same values in the same order.
+ * Looking values up on the sending thread is what the per-batch dictionary already did; the
+ * receiving thread only indexes an array (interning the values received in a map there cost more
+ * than the clone saved: nxpar, measured).
+ */
+export class ChannelDicts {
+  readonly maps: (Map<unknown, number> | undefined)[] = [];
+  /** Per column: characters of the values in its map. */
+  readonly chars: number[] = [];
+}
+
+/** The receiving end's copies of a channel's dictionaries (ChannelDicts), by column. */
+export class ChannelMirrors {
+  readonly values: (unknown[] | undefined)[] = [];
+}
+
+/**
+ * Codes a STRING column against the channel's dictionary `ids` of this column, adding the
+ * values it does not hold yet. Null (and nothing added) when too many values are new: the first
+ * rows are sampled, and the batch gives up once it would add three quarters of its rows.
+ */
+function encodeChannelStrings(c: Column, n: number, nulls: Uint8Array | null, dicts: ChannelDicts, k: number, transfer: ArrayBuffer[]): WireColumn | null {
+  const values = c.values as readonly unknown[];
+  if (n < DICT_MIN_ROWS) return null;
+  let ids = dicts.maps[k];
+  if (ids === undefined || ids.size + n > CHANNEL_DICT_MAX || dicts.chars[k]! > CHANNEL_DICT_MAX_CHARS) {
+    // (full: starts over, at base 0, which tells the receiver to drop its copy)
+    ids = new Map();
+    dicts.maps[k] = ids;
+    dicts.chars[k] = 0;
+  }
+  const fresh = new Set<unknown>();
+  for (let i = 0; i < DICT_MIN_ROWS; i++) if (!ids.has(values[i])) fresh.add(values[i]);
+  if (fresh.size > (DICT_MIN_ROWS * 3) / 4) return null;
+  const base = ids.size;
+  const limit = (n * 3) / 4;
+  const codes = base + n < 65536 ? new Uint16Array(n) : new Uint32Array(n);
+  const added: unknown[] = [];
+  let chars = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    let id = ids.get(v);
+    if (id === undefined) {
+      if (added.length >= limit) {
+        // give up: the values added by this batch are taken back, the receiver never saw them
+        for (const a of added) ids.delete(a);
+        return null;
+      }
+      id = base + added.length;
+      ids.set(v, id);
+      added.push(v);
+      if (typeof v === 'string') chars += v.length;
+    }
+    codes[i] = id;
+  }
+  transfer.push(codes.buffer as ArrayBuffer);
+  dicts.chars[k]! += chars;
+  return { type: c.type, values: codes, nulls, added, base };
+}
+
+export function encodeMessage(msg: Message, transfer: ArrayBuffer[], dicts: ChannelDicts | null = null): WireMessage {
   if (msg.kind !== 'data') return msg;
   const b = msg.batch;
   const n = b.length;
@@ -95,7 +175,14 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
     }
     const nulls = c.nulls === null ? null : copyTyped(c.nulls, n, transfer, owned);
     if (Array.isArray(c.values)) {
-      const d = c.type.kind === 'STRING' ? encodeStrings(c.values, n, transfer) : null;
+      if (dicts !== null && c.type.kind === 'STRING') {
+        const w = encodeChannelStrings(c, n, nulls, dicts, k, transfer);
+        if (w !== null) {
+          columns.push(w);
+          continue;
+        }
+      }
+      const d = dicts === null && c.type.kind === 'STRING' ? encodeStrings(c.values, n, transfer) : null;
       if (d !== null) columns.push({ type: c.type, values: d.codes, nulls, dict: d.dict });
       else columns.push({ type: c.type, values: c.values.length === n ? c.values : c.values.slice(0, n), nulls });
       continue;
@@ -105,18 +192,26 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
   return { kind: 'data', length: n, columns, ops: b.ops === null ? null : copyTyped(b.ops, n, transfer, owned) };
 }
 
-export function decodeMessage(w: WireMessage): Message {
+export function decodeMessage(w: WireMessage, mirrors: ChannelMirrors | null = null): Message {
   if (w.kind !== 'data') return w;
   let columns = w.columns as Column[];
-  if (w.columns.some((c) => c.dict !== undefined)) {
+  if (w.columns.some((c) => c.dict !== undefined || c.added !== undefined)) {
     const n = w.length;
     // (a column sharing another's arrays was sent as the same object: decoded once)
     const decoded = new Map<WireColumn['values'], unknown[]>();
-    columns = w.columns.map((c): Column => {
-      if (c.dict === undefined) return { type: c.type, values: c.values as Column['values'], nulls: c.nulls };
+    columns = w.columns.map((c, k): Column => {
+      if (c.dict === undefined && c.added === undefined) return { type: c.type, values: c.values as Column['values'], nulls: c.nulls };
       let values = decoded.get(c.values);
       if (values === undefined) {
-        const dict = c.dict;
+        let dict: readonly unknown[];
+        if (c.added !== undefined) {
+          if (mirrors === null) throw new Error('exchange: a channel-coded column reached a receiver without dictionaries');
+          let mirror = mirrors.values[k];
+          if (mirror === undefined || c.base === 0) mirrors.values[k] = mirror = [];
+          if (mirror.length !== c.base) throw new Error(`exchange: channel dictionary of column ${k} out of step (${mirror.length} values, batch adds at ${c.base})`);
+          for (const v of c.added) mirror.push(v);
+          dict = mirror;
+        } else dict = c.dict!;
         const codes = c.values as Uint16Array | Uint32Array;
         values = new Array<unknown>(n);
         for (let i = 0; i < n; i++) values[i] = dict[codes[i]!];
@@ -137,7 +232,10 @@ export class PortMux {
   constructor(private readonly port: MessagePort) {
     port.on('message', (p: Packet) => {
       if ('credit' in p) this.senders.get(p.c)?.addCredit(p.credit);
-      else this.receivers.get(p.c)?.deliver(decodeMessage(p.m));
+      else {
+        const r = this.receivers.get(p.c);
+        if (r !== undefined) r.deliver(decodeMessage(p.m, r.mirrors));
+      }
     });
   }
 
@@ -154,9 +252,9 @@ export class PortMux {
     return r;
   }
 
-  send(channelId: number, msg: Message): void {
+  send(channelId: number, msg: Message, dicts: ChannelDicts | null = null): void {
     const transfer: ArrayBuffer[] = [];
-    this.port.postMessage({ c: channelId, m: encodeMessage(msg, transfer) } satisfies Packet, transfer);
+    this.port.postMessage({ c: channelId, m: encodeMessage(msg, transfer, dicts) } satisfies Packet, transfer);
   }
 
   credit(channelId: number, n: number): void {
@@ -176,6 +274,8 @@ export class RemoteSender implements OutChannel {
   private credits: number;
   private waiter: (() => void) | null = null;
   private cancelled = false;
+  /** This channel's string dictionaries (see ChannelDicts). */
+  private readonly dicts = new ChannelDicts();
 
   constructor(
     private readonly mux: PortMux,
@@ -187,7 +287,7 @@ export class RemoteSender implements OutChannel {
 
   push(msg: Message): Promise<void> | undefined {
     if (this.cancelled) throw new JobCancelled();
-    this.mux.send(this.id, msg);
+    this.mux.send(this.id, msg, this.dicts);
     this.credits--;
     if (this.credits <= 0) {
       return new Promise<void>((resolve) => {
@@ -225,6 +325,8 @@ export class RemoteReceiver implements InChannel {
   private head = 0;
   /** Messages taken whose credits have not gone back yet. */
   private owed = 0;
+  /** The sender's string dictionaries, as received (see ChannelDicts). */
+  readonly mirrors = new ChannelMirrors();
 
   constructor(
     private readonly mux: PortMux,
