@@ -207,11 +207,51 @@ export class KeyIndex {
     this.strings?.delete(key);
   }
 
-  /** Sizes the table for `n` numeric keys at once (a restore), so it never resizes meanwhile. */
-  reserve(n: number): void {
+  /**
+   * Sizes the table for `n` numeric keys at once (a restore), so it never resizes meanwhile;
+   * with tracked cells and `slots`, the cell of every slot below `slots` has room too.
+   */
+  reserve(n: number, slots = 0): void {
     let cap = this.mask + 1;
     while (overLoad(this.numbers + n, cap)) cap *= 2;
     if (cap > this.mask + 1) this.resize(cap);
+    const co = this.cellOf;
+    if (co !== null && slots > co.length) {
+      const g = new Int32Array(slots);
+      g.set(co);
+      g.fill(-1, co.length);
+      this.cellOf = g;
+    }
+  }
+
+  /**
+   * set() of a number key that is not NaN (a restore's bulk path: no type tests, no MapKey).
+   */
+  setNumber(key: number, slot: number): void {
+    if (overLoad(this.numbers + 1, this.mask + 1)) this.resize((this.mask + 1) * 2);
+    const k = key === 0 ? 0 : key;
+    const t = this.table;
+    const mask = this.mask;
+    let h = hashNumber(k) & mask;
+    for (;;) {
+      const s = t[2 * h + 1]!;
+      if (s === 0) {
+        t[2 * h] = k;
+        t[2 * h + 1] = slot + 1;
+        this.numbers++;
+        if (this.cellOf !== null) this.placed(slot, h);
+        return;
+      }
+      if (t[2 * h] === k) {
+        t[2 * h + 1] = slot + 1;
+        if (this.cellOf !== null) {
+          this.placed(s - 1, -1);
+          this.placed(slot, h);
+        }
+        return;
+      }
+      h = (h + 1) & mask;
+    }
   }
 
   /** Forgets every key (a restore that could not adopt a saved table starts over). */
