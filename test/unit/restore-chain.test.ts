@@ -115,10 +115,30 @@ describe('restore of an incremental chain', () => {
     expect(probe(op, later)).toEqual(probe(reference, later));
   });
 
-  it('the rebuild path (a base without saved cells) gives the same state', () => {
+  it('a chain whose full block is empty (taken before the first row) applies in place too', () => {
+    const before = make();
+    const first = before.snapshot(100);
+    before.notifyCheckpointComplete(100);
+    const snaps = [first, ...chain(before)];
+    expect(snaps[1]!.deltaOf).toBe(100);
+    const entries = decode(snaps);
+    expect((entries[0] as { index?: unknown }).index).toBeUndefined();
+    const op = make();
+    const grows = vi.spyOn(AggregateSlots.prototype as unknown as { growTo: () => void }, 'growTo');
+    try {
+      op.restore(new Map([[-1, entries]]));
+      expect(grows).toHaveBeenCalledTimes(1);
+    } finally {
+      grows.mockRestore();
+    }
+    expect(inside(op).slots.highWater).toBe(inside(before).slots.highWater);
+    expect(probe(op, probeKeys)).toEqual(probe(before, probeKeys));
+  });
+
+  it('the rebuild path (an older base: no range, no saved cells) gives the same state', () => {
     const before = make();
     const entries = decode(chain(before)) as Record<string, unknown>[];
-    const { index: _i, ...base } = entries[0]!;
+    const { index: _i, range: _r, ...base } = entries[0]!;
     const op = make();
     op.restore(new Map([[-1, [base, ...entries.slice(1)]]]));
     expect(op.restoredAsIs).toBe(0);

@@ -395,19 +395,26 @@ export class GroupAggregateOperator implements Operator {
     // for its deltas: their entries beyond the chain's slots so far)
     let adoptTop = 0;
     let total = 0;
+    // per full block, the slots its chain reaches (the rebuild's slot map, sized once)
+    const tops = new Map<GroupBlock, number>();
     for (const blocks of keyed.values()) {
       let inAdopt = false;
       let chainTop = 0;
+      let head: GroupBlock | null = null;
       for (const b of blocks) {
         if ((b as Partial<GroupDelta>).delta === 1) {
           const d = b as GroupDelta;
-          if (inAdopt) adoptTop = Math.max(adoptTop, topSlot(d.slots));
+          const top = topSlot(d.slots);
+          if (inAdopt) adoptTop = Math.max(adoptTop, top);
           else total += newIn(d, range, chainTop);
-          chainTop = Math.max(chainTop, topSlot(d.slots));
+          chainTop = Math.max(chainTop, top);
+          if (head !== null) tops.set(head, chainTop);
           continue;
         }
         const block = b as GroupBlock;
+        head = block;
         chainTop = block.high;
+        tops.set(block, chainTop);
         inAdopt = adopt === null && this.adoptable(block);
         if (inAdopt) {
           adopt = block;
@@ -436,7 +443,7 @@ export class GroupAggregateOperator implements Operator {
           continue;
         }
         const { from, to, n } = this.slots.loadFrom(block, range);
-        map = new Int32Array(block.high).fill(-1);
+        map = new Int32Array(Math.max(block.high, tops.get(block) ?? 0)).fill(-1);
         for (let i = 0; i < n; i++) {
           map[from[i]!] = to[i]!;
           this.restoreSlot(to[i]!, block.count[from[i]!]!, block.emitted[from[i]!]!);
@@ -458,7 +465,8 @@ export class GroupAggregateOperator implements Operator {
   /** Whether a full block can be taken over as it is (adoptBlock). */
   private adoptable(b: GroupBlock): boolean {
     const r = this.ctx.keyGroups;
-    return this.colGroups === null && b.index !== undefined && b.range !== undefined && b.range[0] === r.start && b.range[1] === r.end && this.slots.keys.numericKeys() !== null;
+    // (a block with its range but no index held no numeric key: an empty state's first checkpoint)
+    return this.colGroups === null && b.range !== undefined && b.range[0] === r.start && b.range[1] === r.end && this.slots.keys.numericKeys() !== null;
   }
 
   /**
@@ -485,12 +493,12 @@ export class GroupAggregateOperator implements Operator {
     if (this.ttlMs > 0) this.lastTouch.fill(Date.now(), 0, high);
     const inUse = this.slots.inUse;
     const keys = this.slots.keys;
-    const adopted = this.groups.adoptCells(b.index!, keys.numericKeys()!, inUse, high);
+    const adopted = b.index !== undefined && this.groups.adoptCells(b.index, keys.numericKeys()!, inUse, high);
     if (!adopted) this.groups.reserve(used.length);
-    const cells = b.index!.cells;
+    const cells = b.index?.cells;
     for (let i = 0; i < used.length; i++) {
       const s = used[i]!;
-      if (!adopted || cells[s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
+      if (!adopted || cells![s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
     }
   }
 
