@@ -183,3 +183,48 @@ function holds(o: GroupAggregateOperator, k: Key): boolean {
   const g = keyGroupOf(hashRow([columnFromScalars(T.BIGINT, [k])], 0), MAXP);
   return g >= r.start && g < r.end;
 }
+
+describe('KeyIndex.setNumbers', () => {
+  it('gives the same lookups and tracked cells as set() one by one (replacing keys, -0, growth)', () => {
+    const bulk = new KeyIndex(16, true);
+    const one = new KeyIndex(16, true);
+    const keys = new Float64Array(3000);
+    let x = 7;
+    for (let s = 0; s < keys.length; s++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      keys[s] = s === 5 ? -0 : (x % 100000) - 50000 + (s % 3 === 0 ? 0.5 : 0);
+    }
+    // distinct keys only (a delta never lists one key twice)
+    const seen = new Set<number>();
+    const slots = Int32Array.from(range(0, keys.length).filter((s) => !seen.has(keys[s]!) && (seen.add(keys[s]!), true)));
+    // a first part set before, then the rest in bulk, plus some keys set again at other slots
+    for (let j = 0; j < 100; j++) {
+      bulk.set(keys[slots[j]!]!, slots[j]!);
+      one.set(keys[slots[j]!]!, slots[j]!);
+    }
+    const again = new Float64Array(keys);
+    const moved = Int32Array.from(range(0, 20).map((j) => slots[j]!));
+    const rest = slots.subarray(100);
+    bulk.setNumbers(keys, rest, rest.length);
+    for (const s of rest) one.set(keys[s]!, s);
+    // keys 0..19 of the first part move to new slots (beyond the others)
+    const to = Int32Array.from(range(0, 20).map((j) => keys.length + j));
+    const wide = new Float64Array(keys.length + 20);
+    wide.set(again);
+    for (let j = 0; j < 20; j++) wide[to[j]!] = keys[moved[j]!]!;
+    bulk.setNumbers(wide, to, 20);
+    for (let j = 0; j < 20; j++) one.set(wide[to[j]!]!, to[j]!);
+    expect(bulk.size).toBe(one.size);
+    for (let s = 0; s < wide.length; s++) expect(bulk.get(wide[s]!)).toBe(one.get(wide[s]!));
+    expect(bulk.get(0)).toBe(one.get(-0));
+    expect(bulk.get(123456.25)).toBe(-1);
+    const walk = (k: KeyIndex): number[] => {
+      const t = (k as unknown as { table: Float64Array }).table;
+      const cells = new Array<number>(wide.length).fill(-1);
+      for (let c = 0; 2 * c < t.length; c++) if (t[2 * c + 1] !== 0) cells[t[2 * c + 1]! - 1] = c;
+      return cells;
+    };
+    expect([...bulk.cells(wide.length)!.cells]).toEqual(walk(bulk));
+  });
+});
+

@@ -554,14 +554,16 @@ export class GroupAggregateOperator implements Operator {
     vals = keys.numericKeys();
     nulls = keys.numericNulls();
     this.ensure(this.slots.highWater - 1);
-    // 3. the new keys into the index; row counts and emitted flags
+    // 3. the new keys into the index (numbers in bulk, in table order); row counts, emitted flags
     const now = this.ttlMs > 0 ? Date.now() : 0;
+    const bulk = new Int32Array(n);
+    let m = 0;
     for (let j = 0; j < n; j++) {
       const i = from[j]!;
       const s = to[j]!;
       if (rekey[i] === 1) {
         const v = vals !== null && nulls![s] === 0 ? vals[s]! : NaN;
-        if (v === v) this.groups.setNumber(v, s);
+        if (v === v) bulk[m++] = s;
         else this.groups.set(keys.mapKeyAt(s), s);
       }
       this.rowCount[s] = d.count[i]!;
@@ -569,6 +571,7 @@ export class GroupAggregateOperator implements Operator {
       this.stamp[s] = 0;
       if (this.ttlMs > 0) this.lastTouch[s] = now;
     }
+    if (m > 0) this.groups.setNumbers(vals!, bulk, m);
   }
 
   /** Applies a delta to the groups restored from its chain: each listed slot is replaced. */
