@@ -13,9 +13,16 @@
 // (WEIR_BENCH_RESTORE_ROUNDS rounds, default 1): an A/B of restore alone on the same files,
 // e.g. `node dist/bench/restore-scale.js 20000000 dist /work/before/dist` (an older build
 // ignores the fields it does not know, the saved key index, and rebuilds).
+//
+// WEIR_BENCH_RESTORE_CHAIN=1: the job runs with incremental checkpoints
+// ('state.backend.incremental', full-every 1000) every WEIR_BENCH_RESTORE_INTERVAL (default
+// 500ms), so the final checkpoint is a chain: a small full block, then deltas that each bring
+// the keys inserted since (new slots), as a long job's chain does. WEIR_BENCH_RESTORE_DIR=<dir>
+// keeps the checkpoint there (built only when the directory has none), to restore it again
+// (profiles, A/B runs) without rebuilding; `restore <root> <dir> <keys>` restores it once.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,7 +62,11 @@ async function build(root: string, dir: string, keys: number): Promise<void> {
   const M = await modules(root);
   const peak = rssSampler();
   const { session, plan } = await planOf(M, keys);
-  session.options.set('execution.checkpointing.interval', '1h');
+  if (process.env.WEIR_BENCH_RESTORE_CHAIN === '1') {
+    session.options.set('execution.checkpointing.interval', process.env.WEIR_BENCH_RESTORE_INTERVAL ?? '500ms');
+    session.options.set('state.backend.incremental', 'true');
+    session.options.set('state.backend.incremental.full-every', '1000');
+  } else session.options.set('execution.checkpointing.interval', '1h');
   const t0 = performance.now();
   const job = new M.RunningJob(plan, session.options, { jobId: 'bench-restore', checkpoint: { dir, config: M.coordinatorConfig(session.options), retained: 1 } });
   await job.run();
@@ -71,6 +82,9 @@ async function restore(root: string, dir: string, keys: number): Promise<void> {
   const loaded = M.loadCheckpoint('latest', dir, M.planIdentity(plan), false);
   const t1 = performance.now();
   const c1 = process.cpuUsage();
+  // the longest chain of one operator's blocks (1: a full checkpoint)
+  let chain = 1;
+  for (const snaps of loaded.operators.values()) for (const snap of snaps) for (const blocks of snap?.keyed?.values() ?? []) chain = Math.max(chain, blocks.length);
   const job = new M.Job(plan, M.jobOptionsFrom(session.options, { jobId: 'bench-restore-2' }), M.prepareRestore(plan, loaded).state);
   await job.open();
   const t2 = performance.now();
@@ -81,7 +95,7 @@ async function restore(root: string, dir: string, keys: number): Promise<void> {
   const agg = job.tasks.flatMap((t: any) => t.chain).find((c: any) => c.op.constructor.name === 'GroupAggregateOperator');
   const entries = agg.op.stateEntries();
   if (entries !== keys) throw new Error(`restored ${entries} groups, expected ${keys}`);
-  process.stdout.write(JSON.stringify({ readS: (t1 - t0) / 1000, openS: (t2 - t1) / 1000, readCpu: cpu(c0, c1), openCpu: cpu(c1, c2), peakRss: peak() }) + '\n');
+  process.stdout.write(JSON.stringify({ readS: (t1 - t0) / 1000, openS: (t2 - t1) / 1000, readCpu: cpu(c0, c1), openCpu: cpu(c1, c2), chain, peakRss: peak() }) + '\n');
 }
 
 if (a2 === 'build') await build(a3!, a4!, Number(a5));
@@ -90,21 +104,24 @@ else {
   const keys = Number(a2 ?? 2_000_000);
   const roots = (process.argv.length > 3 ? process.argv.slice(3) : [join(here, '..', '..')]).map((r) => resolve(r));
   const rounds = Number(process.env.WEIR_BENCH_RESTORE_ROUNDS ?? 1);
-  const dir = mkdtempSync(join(tmpdir(), 'weir-bench-restore-'));
+  const keep = process.env.WEIR_BENCH_RESTORE_DIR;
+  const dir = keep ?? mkdtempSync(join(tmpdir(), 'weir-bench-restore-'));
   const node = (args: string[]): any => JSON.parse(execFileSync(process.execPath, ['--max-old-space-size=16384', here, ...args], { maxBuffer: 1 << 26 }).toString().trim().split('\n').pop()!);
   const load = (): string => loadavg().map((x) => x.toFixed(1)).join(', ');
   try {
-    const b = node(['build', roots[0]!, dir, String(keys)]);
-    console.log(`${keys.toLocaleString('en-US')} keys, checkpoint written by ${roots[0]} in ${b.seconds.toFixed(1)} s (peak RSS ${(b.peakRss / 1e6).toFixed(0)} MB); load ${load()}`);
+    if (keep === undefined || !existsSync(keep) || readdirSync(keep).length === 0) {
+      const b = node(['build', roots[0]!, dir, String(keys)]);
+      console.log(`${keys.toLocaleString('en-US')} keys, checkpoint written by ${roots[0]} in ${b.seconds.toFixed(1)} s (peak RSS ${(b.peakRss / 1e6).toFixed(0)} MB); load ${load()}`);
+    }
     for (let round = 0; round < rounds; round++) {
       for (const root of roots) {
         const r = node(['restore', root, dir, String(keys)]);
         console.log(
-          `restore by ${root}: read ${r.readS.toFixed(2)} s (cpu ${r.readCpu.toFixed(2)} s) + open ${r.openS.toFixed(2)} s (cpu ${r.openCpu.toFixed(2)} s) = ${(r.readS + r.openS).toFixed(2)} s wall, ${(r.readCpu + r.openCpu).toFixed(2)} s cpu; peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB; load ${load()}`,
+          `restore by ${root}: read ${r.readS.toFixed(2)} s (cpu ${r.readCpu.toFixed(2)} s) + open ${r.openS.toFixed(2)} s (cpu ${r.openCpu.toFixed(2)} s) = ${(r.readS + r.openS).toFixed(2)} s wall, ${(r.readCpu + r.openCpu).toFixed(2)} s cpu; chain of ${r.chain}; peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB; load ${load()}`,
         );
       }
     }
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    if (keep === undefined) rmSync(dir, { recursive: true, force: true });
   }
 }

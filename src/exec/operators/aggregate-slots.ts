@@ -381,6 +381,56 @@ export class AggregateSlots {
     return used;
   }
 
+  /**
+   * Applies a delta (saveSome) in place, to the very slots it lists: for a chain whose full
+   * block was taken over as it is (adoptBlock), whose numbering is this object's. Each listed
+   * slot then holds the delta's group when that is in use and of a key group in `range`, and
+   * is free otherwise; the state is loaded column by column. Returns the entries loaded (entry
+   * from[i] into slot to[i]). Grows to the delta's highest slot exactly (a restore pre-sizes
+   * for its whole chain first: reserve). The free list is stale until endInPlace().
+   */
+  loadInPlace(d: SlotDelta, range: KeyGroupRange): { from: Int32Array; to: Int32Array; n: number } {
+    const len = d.slots.length;
+    let top = this.high;
+    for (let i = 0; i < len; i++) if (d.slots[i]! >= top) top = d.slots[i]! + 1;
+    if (top > this.capacity) this.growTo(top);
+    const from = new Int32Array(len);
+    const to = new Int32Array(len);
+    let n = 0;
+    const inUse = this.inUse;
+    const keyGroup = this.keyGroup;
+    const accs = this.accs;
+    for (let i = 0; i < len; i++) {
+      const s = d.slots[i]!;
+      const kg = d.keyGroup[i]!;
+      const was = inUse[s]!;
+      if (d.inUse[i] === 1 && kg >= range.start && kg < range.end) {
+        if (was !== 1) {
+          inUse[s] = 1;
+          this.live++;
+          this.allocated++;
+        }
+        keyGroup[s] = kg;
+        for (let j = 0; j < accs.length; j++) accs[j]!.reset(s);
+        from[n] = i;
+        to[n++] = s;
+      } else if (was === 1) {
+        inUse[s] = 0;
+        this.live--;
+      }
+    }
+    this.high = top;
+    this.loadSome(d, from, to, n);
+    return { from, to, n };
+  }
+
+  /** After loadInPlace: the free list again (every slot below the high water not in use). */
+  endInPlace(): void {
+    const free: number[] = [];
+    for (let s = this.high - 1; s >= 0; s--) if (this.inUse[s] !== 1) free.push(s);
+    this.free = free;
+  }
+
   /** How many of a block's groups lie in `range` (a restore's pre-sizing). */
   static countIn(block: SlotBlock, range: KeyGroupRange): number {
     let n = 0;

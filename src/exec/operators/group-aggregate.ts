@@ -45,6 +45,7 @@ import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
 import { growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
+import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
 
@@ -116,10 +117,11 @@ export class GroupAggregateOperator implements Operator {
     this.ctx = ctx;
   }
 
-  private ensure(slot: number): void {
+  /** Per-slot arrays with an entry for `slot`: grown as the slots' arrays, or to exactly slot + 1. */
+  private ensure(slot: number, exact = false): void {
     if (slot < this.rowCount.length) return;
     // as the slots' arrays (common/growth.ts)
-    const cap = grownLength(this.rowCount.length, slot + 1);
+    const cap = exact ? slot + 1 : grownLength(this.rowCount.length, slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
     this.rowCount = rc;
@@ -383,60 +385,96 @@ export class GroupAggregateOperator implements Operator {
   restore(keyed: Map<number, unknown[]>): void {
     const range = this.ctx.keyGroups;
     // A full block taken by a subtask of these very key groups (same parallelism), with its
-    // key index saved, is taken over as it is: slot numbers, and each key's table cell. Every
+    // key index saved, is taken over as it is: slot numbers, and each key's table cell; the
+    // deltas of its chain then apply in place, to the slots they name (same numbering). Every
     // other block is rebuilt (its groups of this subtask's key groups get new slots and are
-    // hashed into the index), pre-sized for the groups it brings (restore stays linear).
+    // hashed into the index). Everything is pre-sized for what the chains bring, full blocks
+    // and deltas' new slots, so nothing grows slot by slot (restore stays linear).
     let adopt: GroupBlock | null = null;
+    // the slots the adopted chain reaches; the groups every other chain brings (an estimate
+    // for its deltas: their entries beyond the chain's slots so far)
+    let adoptTop = 0;
     let total = 0;
+    // per full block, the slots its chain reaches (the rebuild's slot map, sized once)
+    const tops = new Map<GroupBlock, number>();
     for (const blocks of keyed.values()) {
-      for (const b of blocks) {
-        if ((b as Partial<GroupDelta>).delta === 1) continue;
-        const block = b as GroupBlock;
-        if (adopt === null && this.adoptable(block)) adopt = block;
-        else total += AggregateSlots.countIn(block, range);
-      }
-    }
-    if (adopt === null) {
-      if (this.colGroups === null) this.groups.reserve(total);
-      this.slots.reserve(total);
-      this.ensure(total);
-    }
-    for (const blocks of keyed.values()) {
-      // the chain's slot -> this operator's slot (-1: none), per full block and its deltas
-      let map: Int32Array = new Int32Array(0);
+      let inAdopt = false;
+      let chainTop = 0;
+      let head: GroupBlock | null = null;
       for (const b of blocks) {
         if ((b as Partial<GroupDelta>).delta === 1) {
-          map = this.applyDelta(b as GroupDelta, map);
+          const d = b as GroupDelta;
+          const top = topSlot(d.slots);
+          if (inAdopt) adoptTop = Math.max(adoptTop, top);
+          else total += newIn(d, range, chainTop);
+          chainTop = Math.max(chainTop, top);
+          if (head !== null) tops.set(head, chainTop);
           continue;
         }
         const block = b as GroupBlock;
+        head = block;
+        chainTop = block.high;
+        tops.set(block, chainTop);
+        inAdopt = adopt === null && this.adoptable(block);
+        if (inAdopt) {
+          adopt = block;
+          adoptTop = block.high;
+        } else total += AggregateSlots.countIn(block, range);
+      }
+    }
+    if (adopt === null) this.presize(total);
+    for (const blocks of keyed.values()) {
+      // the chain's slot -> this operator's slot (-1: none), per full block and its deltas;
+      // null while the chain's deltas apply in place (its full block was taken over)
+      let map: Int32Array | null = new Int32Array(0);
+      for (const b of blocks) {
+        if ((b as Partial<GroupDelta>).delta === 1) {
+          if (map === null) this.applyDeltaInPlace(b as GroupDelta);
+          else map = this.applyDelta(b as GroupDelta, map);
+          continue;
+        }
+        if (map === null) this.slots.endInPlace();
+        const block = b as GroupBlock;
         if (block === adopt && this.slots.live === 0 && this.groups.size === 0) {
-          // the chain's slot map is needed only when deltas follow the block
-          map = this.adoptBlock(block, blocks[blocks.length - 1] !== b);
+          this.adoptBlock(block);
+          // room for every slot the chain reaches and the groups of the other chains
+          this.presize(adoptTop - block.high + total);
+          map = null;
           continue;
         }
         const { from, to, n } = this.slots.loadFrom(block, range);
-        map = new Int32Array(block.high).fill(-1);
+        map = new Int32Array(Math.max(block.high, tops.get(block) ?? 0)).fill(-1);
         for (let i = 0; i < n; i++) {
           map[from[i]!] = to[i]!;
           this.restoreSlot(to[i]!, block.count[from[i]!]!, block.emitted[from[i]!]!);
         }
       }
+      if (map === null) this.slots.endInPlace();
     }
+  }
+
+  /** Room for `n` more groups, at once: slots, the per-slot arrays, the key index. */
+  private presize(n: number): void {
+    if (n <= 0) return;
+    this.slots.reserve(n);
+    const cap = this.slots.highWater + n;
+    if (this.colGroups === null) this.groups.reserve(n, cap);
+    this.ensure(cap - 1, true);
   }
 
   /** Whether a full block can be taken over as it is (adoptBlock). */
   private adoptable(b: GroupBlock): boolean {
     const r = this.ctx.keyGroups;
-    return this.colGroups === null && b.index !== undefined && b.range !== undefined && b.range[0] === r.start && b.range[1] === r.end && this.slots.keys.numericKeys() !== null;
+    // (a block with its range but no index held no numeric key: an empty state's first checkpoint)
+    return this.colGroups === null && b.range !== undefined && b.range[0] === r.start && b.range[1] === r.end && this.slots.keys.numericKeys() !== null;
   }
 
   /**
    * Takes over a full block of this subtask's key groups into the empty operator: the slots
    * keep their numbers, the key index its saved cells; keys without a cell (NULL, NaN, beyond
-   * ±(2^53-1)) are set as usual. Returns the chain's slot -> slot map (the identity), empty without `withMap` (no delta follows).
+   * ±(2^53-1)) are set as usual. Its deltas then apply in place (applyDeltaInPlace).
    */
-  private adoptBlock(b: GroupBlock, withMap: boolean): Int32Array {
+  private adoptBlock(b: GroupBlock): void {
     const used = this.slots.adoptBlock(b);
     this.restoredAsIs += used.length;
     const high = b.high;
@@ -455,17 +493,13 @@ export class GroupAggregateOperator implements Operator {
     if (this.ttlMs > 0) this.lastTouch.fill(Date.now(), 0, high);
     const inUse = this.slots.inUse;
     const keys = this.slots.keys;
-    const adopted = this.groups.adoptCells(b.index!, keys.numericKeys()!, inUse, high);
+    const adopted = b.index !== undefined && this.groups.adoptCells(b.index, keys.numericKeys()!, inUse, high);
     if (!adopted) this.groups.reserve(used.length);
-    // (no map when no delta follows: 4 bytes per slot less memory touched)
-    const map = withMap ? new Int32Array(high).fill(-1) : new Int32Array(0);
-    const cells = b.index!.cells;
+    const cells = b.index?.cells;
     for (let i = 0; i < used.length; i++) {
       const s = used[i]!;
-      if (withMap) map[s] = s;
-      if (!adopted || cells[s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
+      if (!adopted || cells![s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
     }
-    return map;
   }
 
   private restoreSlot(slot: number, count: number, emitted: number): void {
@@ -479,6 +513,65 @@ export class GroupAggregateOperator implements Operator {
     this.emitted[slot] = emitted;
     this.stamp[slot] = 0;
     if (this.ttlMs > 0) this.lastTouch[slot] = Date.now();
+  }
+
+  /**
+   * Applies a delta of the chain whose full block was taken over (adoptBlock), in place: each
+   * listed slot gets the delta's group, or is freed. First every listed slot's old key leaves
+   * the index (unless the same key stays in the slot: an updated group), then the state loads
+   * column by column, then the new keys go into the index (numbers with no MapKey).
+   */
+  private applyDeltaInPlace(d: GroupDelta): void {
+    const len = d.slots.length;
+    if (len === 0) return;
+    const range = this.ctx.keyGroups;
+    const keys = this.slots.keys;
+    let inUse = this.slots.inUse;
+    // 1. the old keys of the listed slots leave the index, unless the slot keeps its key
+    const rekey = new Uint8Array(len);
+    const [dVals, dNulls] = (d.keys[0] ?? []) as [unknown, Uint8Array | undefined];
+    const dNum = dVals instanceof Float64Array && dNulls instanceof Uint8Array ? dVals : null;
+    let vals = keys.numericKeys();
+    let nulls = keys.numericNulls();
+    for (let i = 0; i < len; i++) {
+      const s = d.slots[i]!;
+      const kg = d.keyGroup[i]!;
+      const live = d.inUse[i] === 1 && kg >= range.start && kg < range.end;
+      if (s < inUse.length && inUse[s] === 1) {
+        if (live && dNum !== null && vals !== null && nulls![s] === 0 && dNulls![i] === 0) {
+          const v = vals[s]!;
+          // (a NaN here may be a BIGINT beyond ±2^53: the general path)
+          if (v === v && v === dNum[i]) continue;
+        }
+        const key = keys.mapKeyAt(s);
+        if (this.groups.get(key) === s) this.groups.delete(key);
+      }
+      if (live) rekey[i] = 1;
+    }
+    // 2. the slots' state, column by column
+    const { from, to, n } = this.slots.loadInPlace(d, range);
+    inUse = this.slots.inUse;
+    vals = keys.numericKeys();
+    nulls = keys.numericNulls();
+    this.ensure(this.slots.highWater - 1);
+    // 3. the new keys into the index (numbers in bulk, in table order); row counts, emitted flags
+    const now = this.ttlMs > 0 ? Date.now() : 0;
+    const bulk = new Int32Array(n);
+    let m = 0;
+    for (let j = 0; j < n; j++) {
+      const i = from[j]!;
+      const s = to[j]!;
+      if (rekey[i] === 1) {
+        const v = vals !== null && nulls![s] === 0 ? vals[s]! : NaN;
+        if (v === v) bulk[m++] = s;
+        else this.groups.set(keys.mapKeyAt(s), s);
+      }
+      this.rowCount[s] = d.count[i]!;
+      this.emitted[s] = d.emitted[i]!;
+      this.stamp[s] = 0;
+      if (this.ttlMs > 0) this.lastTouch[s] = now;
+    }
+    if (m > 0) this.groups.setNumbers(vals!, bulk, m);
   }
 
   /** Applies a delta to the groups restored from its chain: each listed slot is replaced. */
@@ -517,6 +610,23 @@ export class GroupAggregateOperator implements Operator {
  */
 export function deltaFits(atFull: number, sinceFull: number, n: number, high: number): boolean {
   return atFull + sinceFull + n <= 2 * high;
+}
+
+/** One past the highest slot a delta lists (0 for none). */
+function topSlot(slots: Int32Array): number {
+  let top = 0;
+  for (let i = 0; i < slots.length; i++) if (slots[i]! >= top) top = slots[i]! + 1;
+  return top;
+}
+
+/** The groups a delta adds to its chain (a restore's pre-sizing): in use, of `range`'s key groups, in a slot at or beyond `chainTop`. */
+function newIn(d: GroupDelta, range: KeyGroupRange, chainTop: number): number {
+  let n = 0;
+  for (let i = 0; i < d.slots.length; i++) {
+    const kg = d.keyGroup[i]!;
+    if (d.inUse[i] === 1 && d.slots[i]! >= chainTop && kg >= range.start && kg < range.end) n++;
+  }
+  return n;
 }
 
 /** A full snapshot's block: the slots, each one's row count and emitted flag, and since the

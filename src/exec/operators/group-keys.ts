@@ -281,6 +281,12 @@ export class GroupKeys {
     return this.f64[0]!;
   }
 
+  /** The NULL flags of a single numeric key column by slot (numericKeys' companion), or null. */
+  numericNulls(): Uint8Array | null {
+    if (this.types.length !== 1 || this.kinds[0] === 'str' || this.kinds[0] === 'obj') return null;
+    return this.nulls[0]!;
+  }
+
   /** The map key of a slot's stored key (after a restore). */
   mapKeyAt(slot: number): MapKey {
     if (this.types.length === 0) return 0;

@@ -207,11 +207,77 @@ export class KeyIndex {
     this.strings?.delete(key);
   }
 
-  /** Sizes the table for `n` numeric keys at once (a restore), so it never resizes meanwhile. */
-  reserve(n: number): void {
+  /**
+   * Sizes the table for `n` numeric keys at once (a restore), so it never resizes meanwhile;
+   * with tracked cells and `slots`, the cell of every slot below `slots` has room too.
+   */
+  reserve(n: number, slots = 0): void {
     let cap = this.mask + 1;
     while (overLoad(this.numbers + n, cap)) cap *= 2;
     if (cap > this.mask + 1) this.resize(cap);
+    const co = this.cellOf;
+    if (co !== null && slots > co.length) {
+      const g = new Int32Array(slots);
+      g.set(co);
+      g.fill(-1, co.length);
+      this.cellOf = g;
+    }
+  }
+
+  /**
+   * set(keys[slots[j]], slots[j]) for j < n, numbers that are not NaN, in the order of their
+   * home cells (a restore's bulk path): the table is written front to back instead of at
+   * random (at tens of millions of keys a random insert costs a TLB miss and a cache miss).
+   * The table is sized for all of them first. The result is the same as set() one by one, as
+   * long as no key comes twice.
+   */
+  setNumbers(keys: Float64Array, slots: Int32Array, n: number): void {
+    if (n === 0) return;
+    this.reserve(n);
+    const mask = this.mask;
+    let log = 0;
+    while (1 << log < mask + 1) log++;
+    const b = Math.min(16, log);
+    const shift = log - b;
+    const home = new Uint32Array(n);
+    const start = new Int32Array((1 << b) + 1);
+    for (let j = 0; j < n; j++) {
+      const k = keys[slots[j]!]!;
+      const h = hashNumber(k === 0 ? 0 : k) & mask;
+      home[j] = h;
+      start[(h >>> shift) + 1]!++;
+    }
+    for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
+    const order = new Int32Array(n);
+    for (let j = 0; j < n; j++) order[start[home[j]! >>> shift]!++] = j;
+    const t = this.table;
+    const track = this.cellOf !== null;
+    for (let o = 0; o < n; o++) {
+      const j = order[o]!;
+      const slot = slots[j]!;
+      const k0 = keys[slot]!;
+      const k = k0 === 0 ? 0 : k0;
+      let h = home[j]!;
+      for (;;) {
+        const s = t[2 * h + 1]!;
+        if (s === 0) {
+          t[2 * h] = k;
+          t[2 * h + 1] = slot + 1;
+          this.numbers++;
+          if (track) this.placed(slot, h);
+          break;
+        }
+        if (t[2 * h] === k) {
+          t[2 * h + 1] = slot + 1;
+          if (track) {
+            this.placed(s - 1, -1);
+            this.placed(slot, h);
+          }
+          break;
+        }
+        h = (h + 1) & mask;
+      }
+    }
   }
 
   /** Forgets every key (a restore that could not adopt a saved table starts over). */
