@@ -25,7 +25,7 @@ import type { AdaptiveLocal } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext } from '../operator.js';
 import { AggregateSlots } from './aggregate-slots.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
-import { type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
+import { type OnesCache, type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
 
 type Partial = PassPartial;
 
@@ -67,6 +67,7 @@ export class LocalGroupAggregateOperator implements Operator {
   }
 
   private readonly alwaysPass: boolean;
+  private readonly ones: OnesCache = { ones: new Float64Array(0) };
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
@@ -165,7 +166,8 @@ export class LocalGroupAggregateOperator implements Operator {
   private passThrough(batch: Batch, out: Collector): void {
     const n = batch.length;
     const columns: Column[] = this.keys.map((c) => batch.columns[c]!);
-    pushPassedPartials(batch, this.passPlan!, this.outputTypes, columns);
+    // chained to the global phase (no exchange): COUNT(*)'s ones are one array, reused
+    pushPassedPartials(batch, this.passPlan!, this.outputTypes, columns, this.alwaysPass ? this.ones : undefined);
     out.emit({ length: n, columns, ops: null });
     if (this.alwaysPass) return;
     this.ctx.metrics.passedThrough += n;
