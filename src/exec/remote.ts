@@ -97,8 +97,7 @@ export function encodeMessage(msg: Message, transfer: ArrayBuffer[]): WireMessag
     if (Array.isArray(c.values)) {
       const d = c.type.kind === 'STRING' ? encodeStrings(c.values, n, transfer) : null;
       if (d !== null) columns.push({ type: c.type, values: d.codes, nulls, dict: d.dict });
-      // (copied now: the clone is made at the flush, after the sender may have reused the array)
-      else columns.push({ type: c.type, values: c.values.slice(0, n), nulls });
+      else columns.push({ type: c.type, values: c.values.length === n ? c.values : c.values.slice(0, n), nulls });
       continue;
     }
     columns.push({ type: c.type, values: copyTyped(c.values, n, transfer, owned), nulls });
@@ -130,56 +129,16 @@ export function decodeMessage(w: WireMessage): Message {
   return { kind: 'data', batch };
 }
 
-/** Packets queued before a flush posts them at once (see PortMux). */
-const MAX_QUEUED_PACKETS = 64;
-
-/**
- * One MessagePort to another thread, carrying many channels. The packets of one turn of the
- * event loop (data, watermarks, credits, barriers: a source's batch and the watermark after it)
- * cross in one postMessage, posted when the turn ends (setImmediate), when 64 are queued, or at
- * close: each postMessage costs a wake-up of the other thread whatever it carries, and a
- * parallel plan posted a data and a watermark message per batch. Order per port is kept.
- */
+/** One MessagePort to another thread, carrying many channels. */
 export class PortMux {
   private readonly receivers = new Map<number, RemoteReceiver>();
   private readonly senders = new Map<number, RemoteSender>();
-  private queue: Packet[] = [];
-  private transfer: ArrayBuffer[] = [];
-  private scheduled = false;
-  private readonly flushNow = (): void => {
-    this.scheduled = false;
-    this.flush();
-  };
 
   constructor(private readonly port: MessagePort) {
-    port.on('message', (p: Packet | Packet[]) => {
-      if (Array.isArray(p)) for (let i = 0; i < p.length; i++) this.receive(p[i]!);
-      else this.receive(p);
+    port.on('message', (p: Packet) => {
+      if ('credit' in p) this.senders.get(p.c)?.addCredit(p.credit);
+      else this.receivers.get(p.c)?.deliver(decodeMessage(p.m));
     });
-  }
-
-  private receive(p: Packet): void {
-    if ('credit' in p) this.senders.get(p.c)?.addCredit(p.credit);
-    else this.receivers.get(p.c)?.deliver(decodeMessage(p.m));
-  }
-
-  private enqueue(p: Packet): void {
-    this.queue.push(p);
-    if (this.queue.length >= MAX_QUEUED_PACKETS) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushNow);
-    }
-  }
-
-  /** Posts the queued packets (one message). */
-  flush(): void {
-    const q = this.queue;
-    if (q.length === 0) return;
-    const t = this.transfer;
-    this.queue = [];
-    this.transfer = [];
-    this.port.postMessage(q.length === 1 ? q[0] : q, t);
   }
 
   sender(channelId: number, capacity: number): RemoteSender {
@@ -196,11 +155,12 @@ export class PortMux {
   }
 
   send(channelId: number, msg: Message): void {
-    this.enqueue({ c: channelId, m: encodeMessage(msg, this.transfer) } satisfies Packet);
+    const transfer: ArrayBuffer[] = [];
+    this.port.postMessage({ c: channelId, m: encodeMessage(msg, transfer) } satisfies Packet, transfer);
   }
 
   credit(channelId: number, n: number): void {
-    this.enqueue({ c: channelId, credit: n } satisfies Packet);
+    this.port.postMessage({ c: channelId, credit: n } satisfies Packet);
   }
 
   cancelAll(): void {
@@ -208,7 +168,6 @@ export class PortMux {
   }
 
   close(): void {
-    this.flush();
     this.port.close();
   }
 }
