@@ -102,19 +102,11 @@ function timeArithmetic(op: string, a: DataType, b: DataType, ret: DataType): Ke
   const interval = timeFirst ? b : a;
   // TIMESTAMP_LTZ: a day-time interval moves the instant; months count on the local calendar
   const zone = sessionTimeZone();
-  // a TIMESTAMP plus or minus a day-time interval (a watermark's `ts - INTERVAL '4' SECOND`,
-  // computed for every row): a loop without the per-row tests of the other cases
-  const plain = interval.kind !== 'INTERVAL_YEAR_MONTH' && time.kind !== 'DATE';
   return (args, n) => {
     const tv = (timeFirst ? args[0]! : args[1]!).values as Float64Array;
     const iv = (timeFirst ? args[1]! : args[0]!).values as Float64Array;
     const out = new Float64Array(n);
     const nulls = unionNulls(args, n);
-    if (plain) {
-      if (sign === 1) for (let i = 0; i < n; i++) out[i] = tv[i]! + iv[i]!;
-      else for (let i = 0; i < n; i++) out[i] = tv[i]! - iv[i]!;
-      return { type: ret, values: out, nulls };
-    }
     for (let i = 0; i < n; i++) {
       const t = tv[i]!;
       const d = iv[i]!;
