@@ -4,7 +4,7 @@
 // (/proc, Linux) and the event loop's idle time, best of REPS runs in one process (as the
 // bench takes the best of 3).
 //
-//   REPS=2 node bench/hot-ab.mjs <dist> <tumble|hop|group> [dataDir] [parallelism]
+//   REPS=2 node bench/hot-ab.mjs <dist> <tumble|hop|group|pass> [dataDir] [parallelism]
 //
 // dataDir defaults to bench/data/bids-10000000 (npm run bench writes it); a directory holding
 // one of its files (2.5M bids) is enough for an A/B.
@@ -18,7 +18,8 @@ const TABLE = `CREATE TABLE bid (
   auction BIGINT, bidder BIGINT, price BIGINT, channel STRING, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND
 ) WITH ('connector' = 'filesystem', 'path' = '${data}', 'format' = 'csv');
-CREATE TABLE sink_t (a BIGINT, b TIMESTAMP(3), c BIGINT, d BIGINT, e BIGINT) WITH ('connector' = 'blackhole');`;
+CREATE TABLE sink_t (a BIGINT, b TIMESTAMP(3), c BIGINT, d BIGINT, e BIGINT) WITH ('connector' = 'blackhole');
+CREATE TABLE sink_p (a BIGINT, b BIGINT, c BIGINT, d TIMESTAMP(3)) WITH ('connector' = 'blackhole');`;
 const Q = {
   tumble: `INSERT INTO sink_t SELECT auction, window_start, COUNT(*), SUM(price), MAX(price)
        FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND))
@@ -27,8 +28,9 @@ const Q = {
        FROM TABLE(HOP(TABLE bid, DESCRIPTOR(date_time), INTERVAL '2' SECOND, INTERVAL '10' SECOND))
        GROUP BY auction, window_start, window_end;`,
   group: `SELECT auction, COUNT(*), SUM(price), MAX(price) FROM bid GROUP BY auction;`,
+  pass: `INSERT INTO sink_p SELECT auction, bidder, price, date_time FROM bid;`,
 };
-if (!(q in Q)) throw new Error(`query: tumble, hop or group, not ${q}`);
+if (!(q in Q)) throw new Error(`query: tumble, hop, group or pass, not ${q}`);
 const mainCpu = () => {
   const f = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(f[11]) + Number(f[12])) / 100;

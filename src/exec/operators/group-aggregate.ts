@@ -212,56 +212,100 @@ export class GroupAggregateOperator implements Operator {
     // first each row's slot (new groups made as met), then the bookkeeping per row
     const rowSlot = this.rowSlot;
     const single = cg === null && this.slots.keys.size === 1 ? batch.columns[this.slots.keys.columns[0]!]! : null;
-    if (single !== null && single.nulls === null && single.values instanceof Float64Array) {
-      // one numeric key column without NULLs (the common case): a lean loop, no key function
-      const kv = single.values;
-      const groups = this.groups;
-      for (let i = 0; i < n; i++) {
-        const key = kv[i]!;
-        const slot = groups.getNumber(key);
-        rowSlot[i] = slot >= 0 ? slot : this.newSlot(key, batch, i);
-      }
-    } else {
-      const keyAt = cg === null ? this.slots.keys.keyFn(batch) : null;
-      for (let i = 0; i < n; i++) {
-        let slot: number;
-        if (cg !== null) {
-          slot = cg.find(i);
-          if (slot < 0) slot = this.newColumnSlot(batch, i);
-        } else {
-          const key = keyAt!(i);
-          slot = this.groups.get(key);
-          if (slot < 0) slot = this.newSlot(key, batch, i);
-        }
-        rowSlot[i] = slot;
-      }
-    }
-    const stamp = this.stamp;
-    const emitted = this.emitted;
-    const rowCount = this.rowCount;
     const addS = this.addS;
     const addR = this.addR;
-    for (let i = 0; i < n; i++) {
-      const slot = rowSlot[i]!;
-      if (stamp[slot] !== epoch) {
-        stamp[slot] = epoch;
-        if (emitted[slot] === 1) {
-          hadOld[tc] = 1;
-          for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
-        } else hadOld[tc] = 0;
-        touched[tc++] = slot;
-      }
-      if (ops === null || isAccumulate(ops[i]!)) {
-        addS[a] = slot;
-        addR[a++] = i;
+    // all rows accumulate (an append-only input): the accumulators read rowSlot as it is
+    let allAdd = false;
+    if (ops === null && single !== null && single.nulls === null && single.values instanceof Float64Array) {
+      // one numeric key column without NULLs over an append-only input (the common case): one
+      // lean loop finds each row's slot (a row repeating the previous row's key skips the
+      // probe), counts it and records the groups touched; no key function, no row lists
+      const kv = single.values;
+      const groups = this.groups;
+      let lastKey = NaN;
+      let lastSlot = -1;
+      let stamp = this.stamp;
+      let emitted = this.emitted;
+      let rowCount = this.rowCount;
+      for (let i = 0; i < n; i++) {
+        const key = kv[i]!;
+        let slot: number;
+        if (key === lastKey) slot = lastSlot;
+        else {
+          slot = groups.getNumber(key);
+          if (slot < 0) {
+            slot = this.newSlot(key, batch, i);
+            // (the per-slot arrays may have grown)
+            stamp = this.stamp;
+            emitted = this.emitted;
+            rowCount = this.rowCount;
+          }
+          lastKey = key;
+          lastSlot = slot;
+        }
+        rowSlot[i] = slot;
+        if (stamp[slot] !== epoch) {
+          stamp[slot] = epoch;
+          if (emitted[slot] === 1) {
+            hadOld[tc] = 1;
+            for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
+          } else hadOld[tc] = 0;
+          touched[tc++] = slot;
+        }
         rowCount[slot]!++;
+      }
+      allAdd = true;
+    } else {
+      if (single !== null && single.nulls === null && single.values instanceof Float64Array) {
+        const kv = single.values;
+        const groups = this.groups;
+        for (let i = 0; i < n; i++) {
+          const key = kv[i]!;
+          const slot = groups.getNumber(key);
+          rowSlot[i] = slot >= 0 ? slot : this.newSlot(key, batch, i);
+        }
       } else {
-        this.retS[r] = slot;
-        this.retR[r++] = i;
-        rowCount[slot]!--;
+        const keyAt = cg === null ? this.slots.keys.keyFn(batch) : null;
+        for (let i = 0; i < n; i++) {
+          let slot: number;
+          if (cg !== null) {
+            slot = cg.find(i);
+            if (slot < 0) slot = this.newColumnSlot(batch, i);
+          } else {
+            const key = keyAt!(i);
+            slot = this.groups.get(key);
+            if (slot < 0) slot = this.newSlot(key, batch, i);
+          }
+          rowSlot[i] = slot;
+        }
+      }
+      const stamp = this.stamp;
+      const emitted = this.emitted;
+      const rowCount = this.rowCount;
+      for (let i = 0; i < n; i++) {
+        const slot = rowSlot[i]!;
+        if (stamp[slot] !== epoch) {
+          stamp[slot] = epoch;
+          if (emitted[slot] === 1) {
+            hadOld[tc] = 1;
+            for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
+          } else hadOld[tc] = 0;
+          touched[tc++] = slot;
+        }
+        if (ops === null || isAccumulate(ops[i]!)) {
+          addS[a] = slot;
+          addR[a++] = i;
+          rowCount[slot]!++;
+        } else {
+          this.retS[r] = slot;
+          this.retR[r++] = i;
+          rowCount[slot]!--;
+        }
       }
     }
-    if (a > 0) this.slots.add(addS, addR, a, batch.columns);
+    if (allAdd) {
+      if (n > 0) this.slots.add(rowSlot, null, n, batch.columns);
+    } else if (a > 0) this.slots.add(addS, addR, a, batch.columns);
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
     if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
     const b = this.out;

@@ -280,6 +280,23 @@ export class KeyIndex {
     }
   }
 
+  /**
+   * Forgets every key, keeping a table of at least `cells` cells (a power of 2) and reusing the
+   * current one when it is that size (a local phase's index, emptied per batch).
+   */
+  reset(cells: number): void {
+    if (this.mask + 1 === cells && this.cellOf === null) this.table.fill(0);
+    else {
+      this.table = KeyIndex.emptyTable(cells);
+      this.mask = cells - 1;
+      if (this.cellOf !== null) this.cellOf = new Int32Array(0);
+    }
+    this.numbers = 0;
+    this.nanSlot = EMPTY;
+    this.nullSlot = EMPTY;
+    this.strings = null;
+  }
+
   /** Forgets every key (a restore that could not adopt a saved table starts over). */
   clear(): void {
     this.table = KeyIndex.emptyTable(16);

@@ -25,7 +25,7 @@ import type { AdaptiveLocal } from '../../plan/physical.js';
 import type { Collector, Operator, OperatorContext } from '../operator.js';
 import { AggregateSlots } from './aggregate-slots.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
-import { type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
+import { type OnesCache, type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
 
 type Partial = PassPartial;
 
@@ -67,6 +67,9 @@ export class LocalGroupAggregateOperator implements Operator {
   }
 
   private readonly alwaysPass: boolean;
+  private readonly ones: OnesCache = { ones: new Float64Array(0) };
+  /** The index of one-column keys, emptied per batch. */
+  private readonly index = new KeyIndex(16);
 
   open(ctx: OperatorContext): void {
     this.ctx = ctx;
@@ -112,17 +115,37 @@ export class LocalGroupAggregateOperator implements Operator {
         rowSlot[i] = s;
       }
     } else {
-      const index = new KeyIndex(this.lastGroups * 2);
-      const keyAt = slots.keys.keyFn(batch);
-      for (let i = 0; i < n; i++) {
-        const key = keyAt(i);
-        let s = index.get(key);
-        if (s < 0) {
-          s = slots.allocInGroup(batch, i, -1);
-          index.set(key, s);
-          groupSlots[g++] = s;
+      // one index, emptied per batch, sized for twice the groups of the last batch
+      let cells = 16;
+      while (cells * 3 < this.lastGroups * 2 * 4) cells *= 2;
+      const index = this.index;
+      index.reset(cells);
+      const kc = this.keys.length === 1 ? batch.columns[this.keys[0]!]! : null;
+      if (kc !== null && kc.nulls === null && kc.values instanceof Float64Array) {
+        // one numeric key column without NULLs: no key function
+        const kv = kc.values;
+        for (let i = 0; i < n; i++) {
+          const key = kv[i]!;
+          let s = index.getNumber(key);
+          if (s < 0) {
+            s = slots.allocInGroup(batch, i, -1);
+            index.set(key, s);
+            groupSlots[g++] = s;
+          }
+          rowSlot[i] = s;
         }
-        rowSlot[i] = s;
+      } else {
+        const keyAt = slots.keys.keyFn(batch);
+        for (let i = 0; i < n; i++) {
+          const key = keyAt(i);
+          let s = index.get(key);
+          if (s < 0) {
+            s = slots.allocInGroup(batch, i, -1);
+            index.set(key, s);
+            groupSlots[g++] = s;
+          }
+          rowSlot[i] = s;
+        }
       }
     }
     slots.add(rowSlot, null, n, batch.columns);
@@ -165,7 +188,8 @@ export class LocalGroupAggregateOperator implements Operator {
   private passThrough(batch: Batch, out: Collector): void {
     const n = batch.length;
     const columns: Column[] = this.keys.map((c) => batch.columns[c]!);
-    pushPassedPartials(batch, this.passPlan!, this.outputTypes, columns);
+    // chained to the global phase (no exchange): COUNT(*)'s ones are one array, reused
+    pushPassedPartials(batch, this.passPlan!, this.outputTypes, columns, this.alwaysPass ? this.ones : undefined);
     out.emit({ length: n, columns, ops: null });
     if (this.alwaysPass) return;
     this.ctx.metrics.passedThrough += n;

@@ -11,8 +11,20 @@ export type PassPartial =
   | { readonly kind: 'non-null'; readonly column: number; readonly filter: number | undefined }
   | { readonly kind: 'value'; readonly column: number; readonly filter: number | undefined };
 
-/** Appends to `columns` one partial column per entry of `plan`; the type of each is outputTypes[its position in columns]. */
-export function pushPassedPartials(batch: Batch, plan: readonly PassPartial[], outputTypes: readonly DataType[], columns: Column[]): void {
+/**
+ * A column of ones kept across batches, for a consumer that reads each batch at once and keeps
+ * none of its arrays (a local phase chained to its global phase without an exchange).
+ */
+export interface OnesCache {
+  ones: Float64Array;
+}
+
+/**
+ * Appends to `columns` one partial column per entry of `plan`; the type of each is
+ * outputTypes[its position in columns]. With `cache`, a COUNT(*) without FILTER reads the
+ * cached ones (no array per batch).
+ */
+export function pushPassedPartials(batch: Batch, plan: readonly PassPartial[], outputTypes: readonly DataType[], columns: Column[], cache?: OnesCache): void {
   const n = batch.length;
   for (let j = 0; j < plan.length; j++) {
     const p = plan[j]!;
@@ -26,7 +38,10 @@ export function pushPassedPartials(batch: Batch, plan: readonly PassPartial[], o
       pass = new Uint8Array(n);
       for (let i = 0; i < n; i++) pass[i] = fv[i] === 1 && (fnulls === null || fnulls[i] === 0) ? 1 : 0;
     }
-    if (p.kind === 'one') {
+    if (p.kind === 'one' && pass === null && cache !== undefined) {
+      if (cache.ones.length < n) cache.ones = new Float64Array(Math.max(n, 4096)).fill(1);
+      columns.push({ type, values: cache.ones.length === n ? cache.ones : cache.ones.subarray(0, n), nulls: null });
+    } else if (p.kind === 'one') {
       const v = new Float64Array(n);
       if (pass === null) v.fill(1);
       else for (let i = 0; i < n; i++) v[i] = pass[i]!;
