@@ -13,6 +13,12 @@
 // were transferred away and back: nothing on this thread can still refer to them. A snapshot
 // that is never written simply drops its buffers (the GC frees them). Buffers under MIN_BYTES
 // are not pooled (they are cheap to allocate).
+//
+// A free buffer no snapshot took for IDLE_MS is dropped: with incremental checkpoints a full
+// snapshot is rare (deltas are a few MB), and the buffers of one full snapshot of 5M groups
+// (~280 MB, ~56 bytes per group) would otherwise stay resident until the job ends, beside a
+// live state of ~120 bytes per group. A job taking a full snapshot every few seconds keeps
+// them.
 
 type Ctor<T> = { new (buffer: ArrayBuffer, byteOffset: number, length: number): T; readonly BYTES_PER_ELEMENT: number };
 
@@ -24,8 +30,13 @@ const FIT = 2;
 const HEADROOM = 1.25;
 /** At most this many free buffers are kept (the oldest go first). */
 const MAX_FREE = 48;
+/** A free buffer not taken again within this long is dropped. */
+const IDLE_MS = 10_000;
 
 const free: ArrayBuffer[] = [];
+/** When each free buffer came back (performance.now()), parallel to `free`. */
+const freedAt: number[] = [];
+let trimTimer: ReturnType<typeof setTimeout> | null = null;
 /** Buffers handed out by `take`: a snapshot may transfer them even when its view covers only a prefix. */
 const pooled = new WeakSet<ArrayBufferLike>();
 
@@ -45,6 +56,7 @@ export function takeBuffer<T>(ctor: Ctor<T>, length: number): T {
   if (best >= 0) {
     buf = free[best]!;
     free.splice(best, 1);
+    freedAt.splice(best, 1);
     snapshotBufferStats.reused++;
   } else {
     const size = Math.ceil((bytes * HEADROOM) / 8) * 8;
@@ -76,13 +88,51 @@ export function recycle(buffers: readonly ArrayBuffer[]): void {
     if (b.byteLength < MIN_BYTES || b.byteLength === 0) continue;
     pooled.add(b);
     free.push(b);
+    freedAt.push(performance.now());
   }
-  if (free.length > MAX_FREE) free.splice(0, free.length - MAX_FREE);
+  if (free.length > MAX_FREE) {
+    free.splice(0, free.length - MAX_FREE);
+    freedAt.splice(0, freedAt.length - MAX_FREE);
+  }
+  scheduleTrim();
+}
+
+/** Drops the free buffers idle for at least `idleMs` (default IDLE_MS); returns the bytes dropped. */
+export function trimFreeBuffers(idleMs = IDLE_MS): number {
+  const now = performance.now();
+  let dropped = 0;
+  let j = 0;
+  for (let i = 0; i < free.length; i++) {
+    if (now - freedAt[i]! >= idleMs) {
+      dropped += free[i]!.byteLength;
+      continue;
+    }
+    free[j] = free[i]!;
+    freedAt[j++] = freedAt[i]!;
+  }
+  free.length = j;
+  freedAt.length = j;
+  return dropped;
+}
+
+function scheduleTrim(): void {
+  if (trimTimer !== null || free.length === 0) return;
+  const oldest = Math.min(...freedAt);
+  trimTimer = setTimeout(() => {
+    trimTimer = null;
+    trimFreeBuffers();
+    scheduleTrim();
+  }, Math.max(1, oldest + IDLE_MS - performance.now()));
+  // never keeps a process or a worker thread alive
+  trimTimer.unref?.();
 }
 
 /** Drops every free buffer (a job ends: its state goes, and so do the copies' buffers). */
 export function dropFreeBuffers(): void {
   free.length = 0;
+  freedAt.length = 0;
+  if (trimTimer !== null) clearTimeout(trimTimer);
+  trimTimer = null;
 }
 
 /** Bytes held by free buffers. */
