@@ -1,7 +1,7 @@
 // When an incremental checkpoint's snapshot is full (issue 14 item 5): only when the chain would
 // hold more superseded entries than live ones (deltaFits, against the state's size now, so a
 // growing state writes only its new entries) or would reach 'state.backend.incremental.full-every'
-// files (default 100); and the free snapshot buffers of a rare full snapshot are dropped once idle.
+// files (default 100); and free snapshot buffers nothing takes any more are dropped.
 import { describe, expect, it } from 'vitest';
 import type { Batch } from '../../src/common/batch.js';
 import { columnFromScalars } from '../../src/common/batch.js';
@@ -14,7 +14,7 @@ import { GroupAggregateOperator } from '../../src/exec/operators/group-aggregate
 import { RegularJoinOperator } from '../../src/exec/operators/regular-join.js';
 import type { JoinOperatorSpec } from '../../src/exec/operators/regular-join.js';
 import { DEFAULT_FULL_EVERY, incrementalFullEvery } from '../../src/exec/job-runner.js';
-import { freeBufferBytes, recycle, takeBuffer, trimFreeBuffers } from '../../src/common/snapshot-buffers.js';
+import { dropFreeBuffers, freeBufferBytes, recycle, takeBuffer, trimFreeBuffers } from '../../src/common/snapshot-buffers.js';
 
 /** The kinds of `steps` snapshots through a policy: [changed entries, state size now, completes]. */
 function kinds(policy: DeltaPolicy, steps: readonly (readonly [number, number, boolean?])[]): string {
@@ -134,5 +134,20 @@ describe('snapshot buffers of a rare full snapshot', () => {
     expect(freeBufferBytes()).toBeGreaterThanOrEqual(800_000);
     expect(trimFreeBuffers(0)).toBeGreaterThanOrEqual(800_000);
     expect(freeBufferBytes()).toBe(0);
+  });
+
+  it('a free buffer two later checkpoints passed over is dropped (the smaller buffers of a state that grew)', () => {
+    dropFreeBuffers();
+    const bytes = (b: { buffer: ArrayBufferLike }): number => b.buffer.byteLength;
+    const a = takeBuffer(Float64Array, 100_000); // checkpoint 1's copy
+    recycle([a.buffer as ArrayBuffer], 1);
+    const b = takeBuffer(Float64Array, 300_000); // checkpoint 2 needs more: a fresh buffer
+    recycle([b.buffer as ArrayBuffer], 2);
+    expect(freeBufferBytes()).toBe(bytes(a) + bytes(b)); // a may still serve checkpoint 3
+    const c = takeBuffer(Float64Array, 300_000); // checkpoint 3 takes b again, not a
+    expect(c.buffer).toBe(b.buffer);
+    recycle([c.buffer as ArrayBuffer], 3);
+    expect(freeBufferBytes()).toBe(bytes(b)); // a was passed over by checkpoints 2 and 3
+    dropFreeBuffers();
   });
 });
