@@ -22,9 +22,12 @@
 // WEIR_BENCH_INCR_FULL_EVERY: 'state.backend.incremental.full-every' of the incremental mode (default: the option's default),
 // WEIR_BENCH_ROOT: the dist/ directory whose modules the children run (default this build), to
 // measure another build with the same bench (A/B); WEIR_BENCH_NO_WRITE=1 leaves RESULTS.md alone.
+// `node dist/bench/incremental.js MODE > FILE` runs one mode and prints its result (JSON);
+// WEIR_BENCH_INCR_FROM=FILE,... reports such results (their modes are then not run again), so
+// the runs of an A/B can be interleaved and share one `none` run.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -260,13 +263,16 @@ if (mode !== undefined) {
   process.stdout.write(JSON.stringify(await child(mode)) + '\n');
 } else {
   const results: ModeResult[] = [];
-  const modes = (process.env.WEIR_BENCH_INCR_MODES ?? 'none,full,incremental').split(',') as Mode[];
+  for (const f of (process.env.WEIR_BENCH_INCR_FROM ?? '').split(',').filter((x) => x !== '')) results.push(JSON.parse(readFileSync(f, 'utf8').trim().split('\n').pop()!) as ModeResult);
+  const modes = (process.env.WEIR_BENCH_INCR_MODES ?? 'none,full,incremental').split(',').filter((m) => !results.some((r) => r.mode === m)) as Mode[];
   for (const m of modes) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), m], { env: process.env, maxBuffer: 1 << 26 }).toString();
     const r = JSON.parse(out.trim().split('\n').pop()!) as ModeResult;
     results.push(r);
     console.error(`${m}: ${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${r.checkpoints.length} checkpoints, peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB`);
   }
+  const order: Mode[] = ['none', 'full', 'incremental'];
+  results.sort((a, b) => order.indexOf(a.mode) - order.indexOf(b.mode));
   const table = report(results);
   console.log(table);
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');
