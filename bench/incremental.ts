@@ -6,21 +6,28 @@
 //   none          no checkpoints, not even a final one (the baseline, and the live state's RSS;
 //                 WEIR_BENCH_NONE_FINAL=1: with the final full checkpoint, as before)
 //   full          a checkpoint every INTERVAL, every one full
-//   incremental   'state.backend.incremental' = 'true' (a full snapshot every 10)
+//   incremental   'state.backend.incremental' = 'true' (full snapshots by the default rule)
 // Reported: time and throughput cost, the size of each checkpoint (a full one, a delta),
 // the time to restore the final checkpoint (read, verify, decode, rebuild the operator),
 // peak RSS per key, and the CPU time of the run beside its wall time. Checkpoints are retained
 // as a user's are ('state.checkpoints.num-retained', default 3); each one's size is read from its
 // _metadata when it completes. Writes the section "Incremental checkpoints" of bench/RESULTS.md.
 //
-// WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 3 x keys),
+// The update phase is the steady state; the job ends with a final checkpoint at the end of the
+// input, which it waits for: its time is reported on its own, and the update phase's cost both
+// with it and without it (until the source has read its last row).
+//
+// WEIR_BENCH_INCR_KEYS (default 1,000,000), WEIR_BENCH_INCR_UPDATES (default 4 x keys),
 // WEIR_BENCH_INCR_INTERVAL (default 1s), WEIR_BENCH_INCR_MODES (default none,full,incremental),
-// WEIR_BENCH_INCR_FULL_EVERY: 'state.backend.incremental.full-every' of the incremental mode (default 10),
+// WEIR_BENCH_INCR_FULL_EVERY: 'state.backend.incremental.full-every' of the incremental mode (default: the option's default),
 // WEIR_BENCH_ROOT: the dist/ directory whose modules the children run (default this build), to
 // measure another build with the same bench (A/B); WEIR_BENCH_NO_WRITE=1 leaves RESULTS.md alone.
+// `node dist/bench/incremental.js MODE > FILE` runs one mode and prints its result (JSON);
+// WEIR_BENCH_INCR_FROM=FILE,... reports such results (their modes are then not run again), so
+// the runs of an A/B can be interleaved and share one `none` run.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +55,7 @@ const M = {
 };
 
 const KEYS = Number(process.env.WEIR_BENCH_INCR_KEYS ?? 1_000_000);
-const UPDATES = Number(process.env.WEIR_BENCH_INCR_UPDATES ?? 3 * KEYS);
+const UPDATES = Number(process.env.WEIR_BENCH_INCR_UPDATES ?? 4 * KEYS);
 const INTERVAL = process.env.WEIR_BENCH_INCR_INTERVAL ?? '1s';
 const HOT = Math.floor(KEYS / 100);
 
@@ -74,6 +81,10 @@ interface ModeResult {
   readonly restore?: { readMs: number; rebuildMs: number; chain: number };
   /** When the source had read KEYS rows (the end of the insert phase): wall and CPU seconds since the start. */
   readonly insertEnd?: { seconds: number; cpuSeconds: number };
+  /** When the source had read its last row (what follows is the final checkpoint, which the job waits for). */
+  readonly inputEnd?: { seconds: number; cpuSeconds: number };
+  /** Peak RSS from the end of the insert phase on (the update phase and the final checkpoint). */
+  readonly peakRssUpdate?: number;
 }
 
 function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> } {
@@ -85,15 +96,19 @@ function plan(): { session: Session; plan: ReturnType<Session['physicalPlan']> }
 
 async function child(mode: Mode): Promise<ModeResult> {
   let peakRss = 0;
+  let peakRssUpdate = 0;
   let atPeak = { heapUsed: 0, arrayBuffers: 0 };
   // rss() is cheap; the whole memoryUsage() (heap statistics) only at a new peak
   const sample = setInterval(() => {
     const rss = process.memoryUsage.rss();
+    if (insertEnd !== undefined) peakRssUpdate = Math.max(peakRssUpdate, rss);
     if (rss <= peakRss) return;
     const m = process.memoryUsage();
     peakRss = Math.max(rss, m.rss);
     atPeak = { heapUsed: m.heapUsed, arrayBuffers: m.arrayBuffers };
   }, 20);
+  // the insert phase ends when the source has read KEYS rows (sampled every 20 ms)
+  let insertEnd: ModeResult['insertEnd'];
   const dir = mkdtempSync(join(tmpdir(), 'weir-bench-incr-'));
   const { session, plan: p } = plan();
   session.options.set('execution.checkpointing.interval', mode === 'none' ? '0ms' : INTERVAL);
@@ -120,13 +135,19 @@ async function child(mode: Mode): Promise<ModeResult> {
   // checkpoint at the end of the input, several seconds at 5M keys, and understate every cost)
   const checkpoint = mode === 'none' && process.env.WEIR_BENCH_NONE_FINAL !== '1' ? undefined : { dir, config: M.coordinatorConfig(session.options), retained, onChange };
   const rj = new M.RunningJob(p, session.options, { jobId: 'bench-incr', ...(checkpoint !== undefined ? { checkpoint } : {}) });
-  // the insert phase ends when the source has read KEYS rows (sampled every 20 ms)
-  let insertEnd: ModeResult['insertEnd'];
+  // and the input when it has read every row
+  let inputEnd: ModeResult['inputEnd'];
   const phase = setInterval(() => {
-    if (insertEnd !== undefined || rj.progressNow().rowsRead < KEYS) return;
+    if (inputEnd !== undefined) return;
+    const read = rj.progressNow().rowsRead;
+    if (read < KEYS) return;
     const c = process.cpuUsage(c0);
-    insertEnd = { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
-    if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`insert phase ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
+    const at = { seconds: (performance.now() - t0) / 1000, cpuSeconds: (c.user + c.system) / 1e6 };
+    if (insertEnd === undefined) {
+      insertEnd = at;
+      if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`insert phase ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
+    }
+    if (read >= KEYS + UPDATES) inputEnd = at;
   }, 20);
   await rj.run();
   if (process.env.WEIR_BENCH_PHASE_MARK === '1') console.error(`run ended at hrtime ${(process.hrtime.bigint() / 1000n).toString()} us`);
@@ -136,6 +157,7 @@ async function child(mode: Mode): Promise<ModeResult> {
   clearInterval(sample);
   clearInterval(phase);
   peakRss = Math.max(peakRss, process.memoryUsage.rss());
+  peakRssUpdate = Math.max(peakRssUpdate, process.memoryUsage.rss());
   let liveAfterRestore: number | undefined;
   let restore: ModeResult['restore'];
   if (mode !== 'none' && checkpoints.length > 0) {
@@ -157,35 +179,47 @@ async function child(mode: Mode): Promise<ModeResult> {
     if (j.tasks.length < 0) console.log(j); // keeps the restored job (and its state) alive until here
   }
   rmSync(dir, { recursive: true, force: true });
-  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(insertEnd !== undefined ? { insertEnd } : {}), ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
+  return { mode, seconds, cpuSeconds, peakRss, atPeak, checkpoints, restore, ...(insertEnd !== undefined ? { insertEnd, peakRssUpdate } : {}), ...(inputEnd !== undefined ? { inputEnd } : {}), ...(liveAfterRestore !== undefined ? { liveAfterRestore } : {}) };
 }
 
 /**
  * The cost over the whole run and over each phase apart: the insert phase (until the source has
  * read KEYS rows: every key is new) and the update phase (1% of the keys change between
  * checkpoints: the steady state issue 14's goal describes), against the run without checkpoints.
+ * The update phase ends with the final checkpoint at the end of the input, which the job waits
+ * for: the update phase is given with it and without it (until the source read its last row),
+ * and the final checkpoint on its own.
  */
 function phases(rs: readonly ModeResult[]): string {
   const none = rs.find((r) => r.mode === 'none');
   if (none?.insertEnd === undefined) return '';
   const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)}%`;
+  type Span = { seconds: number; cpuSeconds: number };
+  const span = (a: Span, b: Span): Span => ({ seconds: b.seconds - a.seconds, cpuSeconds: b.cpuSeconds - a.cpuSeconds });
   const lines = [
-    '| mode | whole run: wall, CPU (cost wall / CPU) | insert phase: wall, CPU (cost wall / CPU) | update phase: wall, CPU (cost wall / CPU) | checkpoints in insert / update phase (full) | checkpoint takes, median: insert / update phase |',
-    '|---|---|---|---|---|---|',
+    '| mode | whole run: wall, CPU (cost wall / CPU) | insert phase: wall, CPU (cost wall / CPU) | update phase with the final checkpoint: wall, CPU (cost wall / CPU) | update phase without it (steady state): wall, CPU (cost wall / CPU) | final checkpoint: kind, size, takes; wall, CPU after the last row | checkpoints in insert / update phase (full) | checkpoint takes, median: insert / update phase | peak RSS per key: whole run / update phase |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   const ins = none.insertEnd;
+  const noneEnd = none.inputEnd ?? none;
   for (const r of rs) {
     const e = r.insertEnd;
     if (e === undefined) continue;
-    const upd = { seconds: r.seconds - e.seconds, cpuSeconds: r.cpuSeconds - e.cpuSeconds };
-    const noneUpd = { seconds: none.seconds - ins.seconds, cpuSeconds: none.cpuSeconds - ins.cpuSeconds };
-    const cell = (x: { seconds: number; cpuSeconds: number }, base: { seconds: number; cpuSeconds: number }): string =>
-      `${x.seconds.toFixed(1)} s, ${x.cpuSeconds.toFixed(1)} s${r.mode === 'none' ? '' : ` (${pct(x.seconds, base.seconds)} / ${pct(x.cpuSeconds, base.cpuSeconds)})`}`;
+    const end = r.inputEnd ?? r;
+    const cell = (x: Span, base: Span): string => `${x.seconds.toFixed(1)} s, ${x.cpuSeconds.toFixed(1)} s${r.mode === 'none' ? '' : ` (${pct(x.seconds, base.seconds)} / ${pct(x.cpuSeconds, base.cpuSeconds)})`}`;
     const a = r.checkpoints.filter((c) => c.at < e.seconds);
     const b = r.checkpoints.filter((c) => c.at >= e.seconds);
     const med = (xs: number[]): string => (xs.length === 0 ? '–' : `${[...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]} ms`);
     const fulls = (xs: typeof a): number => xs.filter((c) => !c.incremental).length;
-    lines.push(`| ${r.mode} | ${cell(r, none)} | ${cell(e, ins)} | ${cell(upd, noneUpd)} | ${a.length} (${fulls(a)}) / ${b.length} (${fulls(b)}) | ${med(a.map((c) => c.durationMs))} / ${med(b.map((c) => c.durationMs))} |`);
+    // the final checkpoint: the last one, triggered once the input had ended
+    const last = r.checkpoints[r.checkpoints.length - 1];
+    const fin = last !== undefined && r.inputEnd !== undefined && last.at >= r.inputEnd.seconds - 0.05 ? last : undefined;
+    const tail = span(end, r);
+    const finCell = `${fin !== undefined ? `${fin.incremental ? 'delta' : 'full'}, ${mib(fin.own)}, ${fin.durationMs} ms` : '–'}; ${tail.seconds.toFixed(1)} s, ${tail.cpuSeconds.toFixed(1)} s`;
+    const perKey = (x: number | undefined): string => (x === undefined ? '–' : `${(x / KEYS).toFixed(0)} B`);
+    lines.push(
+      `| ${r.mode} | ${cell(r, none)} | ${cell(e, ins)} | ${cell(span(e, r), span(ins, none))} | ${cell(span(e, end), span(ins, noneEnd))} | ${finCell} | ${a.length} (${fulls(a)}) / ${b.length} (${fulls(b)}) | ${med(a.map((c) => c.durationMs))} / ${med(b.map((c) => c.durationMs))} | ${perKey(r.peakRss)} / ${perKey(r.peakRssUpdate)} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -229,13 +263,16 @@ if (mode !== undefined) {
   process.stdout.write(JSON.stringify(await child(mode)) + '\n');
 } else {
   const results: ModeResult[] = [];
-  const modes = (process.env.WEIR_BENCH_INCR_MODES ?? 'none,full,incremental').split(',') as Mode[];
+  for (const f of (process.env.WEIR_BENCH_INCR_FROM ?? '').split(',').filter((x) => x !== '')) results.push(JSON.parse(readFileSync(f, 'utf8').trim().split('\n').pop()!) as ModeResult);
+  const modes = (process.env.WEIR_BENCH_INCR_MODES ?? 'none,full,incremental').split(',').filter((m) => !results.some((r) => r.mode === m)) as Mode[];
   for (const m of modes) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), m], { env: process.env, maxBuffer: 1 << 26 }).toString();
     const r = JSON.parse(out.trim().split('\n').pop()!) as ModeResult;
     results.push(r);
     console.error(`${m}: ${r.seconds.toFixed(1)} s (CPU ${r.cpuSeconds.toFixed(1)} s), ${r.checkpoints.length} checkpoints, peak RSS ${(r.peakRss / 1e6).toFixed(0)} MB`);
   }
+  const order: Mode[] = ['none', 'full', 'incremental'];
+  results.sort((a, b) => order.indexOf(a.mode) - order.indexOf(b.mode));
   const table = report(results);
   console.log(table);
   const load = loadavg().map((x) => x.toFixed(1)).join(', ');

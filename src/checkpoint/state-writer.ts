@@ -49,7 +49,7 @@ function transferables(v: unknown, out: ArrayBuffer[], seen: Set<ArrayBufferLike
 export class StateWriter {
   private worker: Worker | null = null;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void; checkpointId: number }>();
 
   constructor(private readonly dir: string) {}
 
@@ -58,8 +58,8 @@ export class StateWriter {
     const w = new Worker(writerScript());
     w.on('message', (m: WriteReply) => {
       // the snapshot's buffers come back once written: the next snapshot copies into them
-      if (m.buffers !== undefined) recycle(m.buffers);
       const p = this.pending.get(m.req);
+      if (m.buffers !== undefined) recycle(m.buffers, p?.checkpointId);
       if (p === undefined) return;
       this.pending.delete(m.req);
       if (m.error !== undefined) p.reject(errorFromWire(m.error));
@@ -85,7 +85,7 @@ export class StateWriter {
     const transfer: ArrayBuffer[] = [];
     transferables(snapshot.keyed, transfer, new Set());
     return new Promise<StateHandle>((resolve, reject) => {
-      this.pending.set(req, { resolve, reject });
+      this.pending.set(req, { resolve, reject, checkpointId });
       w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot, buffers: transfer } satisfies WriteRequest, transfer);
     });
   }

@@ -111,14 +111,23 @@ export function stateTtlOf(options: SessionOptions): number {
 }
 
 /**
+ * The default cap on the files of an incremental checkpoint's chain (one full snapshot and its
+ * deltas), 'state.backend.incremental.full-every'. The operators take a full snapshot before
+ * the chain reaches it, or sooner when the chain would hold more superseded entries than live
+ * ones (deltaFits in operators/delta-policy.ts): that bounds what a restore reads, this the
+ * files it opens. Flink's incremental checkpoints have no periodic full snapshot at all.
+ */
+export const DEFAULT_FULL_EVERY = 100;
+
+/**
  * Incremental checkpoints: 0 when 'state.backend.incremental' (or Flink 2.x's
- * 'execution.checkpointing.incremental') is off, else how often a full
- * snapshot is taken ('state.backend.incremental.full-every', default 10 checkpoints).
+ * 'execution.checkpointing.incremental') is off, else the most files a chain may have
+ * ('state.backend.incremental.full-every', default DEFAULT_FULL_EVERY).
  */
 export function incrementalFullEvery(options: SessionOptions): number {
   const on = (key: string): boolean => (options.get(key) ?? 'false').toLowerCase() === 'true';
   if (!on('state.backend.incremental') && !on('execution.checkpointing.incremental')) return 0;
-  return Number(options.get('state.backend.incremental.full-every') ?? '10');
+  return Number(options.get('state.backend.incremental.full-every') ?? String(DEFAULT_FULL_EVERY));
 }
 
 export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {

@@ -276,7 +276,7 @@ export class AggregateSlots {
   ): OperatorSnapshot {
     const operator = { watermark: at.watermark };
     if (dirty !== null) {
-      const previous = policy!.next(at.checkpointId, at.savepoint, dirty.count);
+      const previous = policy!.next(at.checkpointId, at.savepoint, dirty.count, this.highWater);
       if (previous >= 0) {
         const entry = this.saveWindowDelta(dirty.take(), slotStart, slotEnd, slotCount);
         return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };

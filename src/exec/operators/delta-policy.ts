@@ -4,9 +4,12 @@
 //
 // A delta may only follow a snapshot whose checkpoint completed (otherwise the chain could
 // continue a checkpoint that does not exist); the snapshot is full for a savepoint, for the
-// first snapshot of a run, every `fullEvery`-th snapshot, and when the slots written by the
-// deltas since the last full snapshot outnumber the slots that full snapshot had (the chain
-// would cost more to restore than a fresh base).
+// first snapshot of a run, when the chain would reach `fullEvery` files
+// ('state.backend.incremental.full-every', default in job-runner.ts), and when the chain
+// has become expensive to restore: when it would hold more superseded entries than live ones
+// (deltaFits). Unchanged state is never written again while the chain stays cheap, as in
+// Flink's incremental checkpoints: a state that grows writes only its new entries, and a state
+// where ~1% of the keys change per checkpoint writes a full snapshot about every 100.
 
 import { internalError } from '../../common/errors.js';
 
@@ -46,6 +49,20 @@ export class DirtySlots {
   }
 }
 
+/**
+ * Whether a delta of `n` entries may continue a chain whose full snapshot held `atFull`
+ * entries and whose deltas since hold `sinceFull`, for a state of `size` entries now (what a
+ * full snapshot would write): while the chain, with it, holds at most twice what a full
+ * snapshot would (no more superseded entries than live ones), so a restore of the chain reads
+ * at most twice what a restore of a fresh full snapshot would. New entries are not
+ * superseded: a state that grows (every key new, as while keys are first inserted) writes only
+ * its new entries, delta after delta; a state whose entries change over and over gets a fresh
+ * full snapshot once half of what a restore would read is outdated.
+ */
+export function deltaFits(atFull: number, sinceFull: number, n: number, size: number): boolean {
+  return atFull + sinceFull + n <= 2 * size;
+}
+
 /** Whether the next snapshot is a delta, and of which checkpoint. */
 export class DeltaPolicy {
   private last = -1;
@@ -57,17 +74,19 @@ export class DeltaPolicy {
   constructor(private readonly fullEvery: number) {}
 
   /**
-   * Snapshot `checkpointId` with `changed` dirty slots: the checkpoint it is a delta of, or -1
-   * for a full snapshot (then call `full` with its size in slots).
+   * Snapshot `checkpointId` with `changed` dirty slots, of a state of `size` slots now (what a
+   * full snapshot would write, in the unit `full` is given): the checkpoint it is a delta of,
+   * or -1 for a full snapshot (then call `full` with its size in slots).
    */
-  next(checkpointId: number, savepoint: boolean, changed: number): number {
+  next(checkpointId: number, savepoint: boolean, changed: number, size: number): number {
     const delta =
       this.fullEvery > 0 &&
       !savepoint &&
       this.last >= 0 &&
       this.lastCompleted &&
       this.deltasSinceFull + 1 < this.fullEvery &&
-      this.changedSinceFull + changed <= this.sizeAtFull;
+      // (a state that shrank keeps its full snapshot's bound: never a full sooner than that)
+      deltaFits(this.sizeAtFull, this.changedSinceFull, changed, Math.max(size, this.sizeAtFull));
     const previous = this.last;
     this.last = checkpointId;
     this.lastCompleted = false;
@@ -137,7 +156,7 @@ export class ChangedPartitions<P> {
    * empty afterwards.
    */
   take(checkpointId: number, savepoint: boolean, size: number): { previous: number; parts: P[] } | undefined {
-    const previous = this.policy.next(checkpointId, savepoint, this.changed.size);
+    const previous = this.policy.next(checkpointId, savepoint, this.changed.size, size);
     const parts = previous >= 0 ? [...this.changed] : null;
     this.changed.clear();
     if (parts === null) {

@@ -28,10 +28,10 @@
 // touches (or TTL drops) as dirty; a snapshot is then a delta of the dirty slots only (key
 // group, in use or freed, key, accumulators, count, emitted), in the slot numbering of the
 // previous snapshot, which a delta may only follow when that snapshot's checkpoint completed
-// (otherwise, and for savepoints, every `fullEvery`-th snapshot, and when the chain would hold
-// more superseded slots than live ones, the snapshot is full: see deltaFits). A restore reads a
-// full block, then applies each delta in order: a slot of the delta replaces whatever group
-// the chain had in that slot.
+// (otherwise, for savepoints, when the chain would reach `fullEvery` files, and when it would
+// hold more superseded slots than live ones, the snapshot is full: deltaFits in
+// delta-policy.ts). A restore reads a full block, then applies each delta in order: a slot of
+// the delta replaces whatever group the chain had in that slot.
 
 import type { Batch, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, isAccumulate } from '../../common/batch.js';
@@ -43,7 +43,7 @@ import type { SlotBlock, SlotDelta } from './aggregate-slots.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
-import { growSlotMap } from './delta-policy.js';
+import { deltaFits, growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
@@ -642,20 +642,6 @@ export class GroupAggregateOperator implements Operator {
   }
 }
 
-/**
- * Whether a delta of `n` slots may continue a chain whose full snapshot held `atFull` slots and
- * whose deltas since hold `sinceFull`, for a state of `high` slots: while the chain, with it,
- * holds at most twice the slots a full snapshot would (no more superseded entries than live
- * ones). New groups are not superseded: a state that grows (every key new, as while keys are
- * first inserted) writes only its new groups, delta after delta, as Flink's incremental
- * checkpoints never rewrite unchanged state; a state whose groups change over and over gets a
- * fresh full snapshot once half of what a restore would read is outdated. (The number of files
- * in a chain is bounded by 'state.backend.incremental.full-every'.)
- */
-export function deltaFits(atFull: number, sinceFull: number, n: number, high: number): boolean {
-  return atFull + sinceFull + n <= 2 * high;
-}
-
 /** One past the highest slot a delta lists (0 for none). */
 function topSlot(slots: Int32Array): number {
   let top = 0;
@@ -689,3 +675,6 @@ interface GroupDelta extends SlotDelta {
   readonly count: Float64Array;
   readonly emitted: Uint8Array;
 }
+
+// (the rule lives in delta-policy.ts, shared with the other operators)
+export { deltaFits };

@@ -529,7 +529,7 @@ export class JoinSidesCheckpoints {
     const [left, right] = this.sides;
     const p = this.policy;
     if (p !== null) {
-      const previous = p.next(checkpointId, savepoint, left.dirty!.count + right.dirty!.count);
+      const previous = p.next(checkpointId, savepoint, left.dirty!.count + right.dirty!.count, left.slotHigh + right.slotHigh);
       if (previous >= 0) {
         const entry: JoinSidesDelta = { delta: 1, left: left.snapshotDelta(left.dirty!.take()), right: right.snapshotDelta(right.dirty!.take()) };
         return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, deltaOf: previous };

@@ -505,7 +505,7 @@ export class RankOperator implements Operator {
     const operator = { watermark: this.watermark === -Infinity ? null : this.watermark };
     const dirty = this.dirty;
     if (dirty !== null) {
-      const previous = this.policy!.next(checkpointId, savepoint, dirty.size);
+      const previous = this.policy!.next(checkpointId, savepoint, dirty.size, this.partitions.size);
       if (previous >= 0) {
         // removals first: a key dropped and created again ends with its live partition
         for (const p of dirty) if (p.gone) push(p, this.record(p, 2));

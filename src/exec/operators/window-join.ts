@@ -512,7 +512,7 @@ export class WindowJoinOperator implements Operator {
     if (p !== null) {
       let changed = this.firedRows;
       for (const w of this.windows.values()) changed += (w.sides[0]?.dirty!.count ?? 0) + (w.sides[1]?.dirty!.count ?? 0);
-      const previous = p.next(checkpointId, savepoint, changed);
+      const previous = p.next(checkpointId, savepoint, changed, this.stateRows);
       const fired = this.fired;
       this.fired = [];
       this.firedRows = 0;
