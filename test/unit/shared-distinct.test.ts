@@ -13,7 +13,9 @@ import { GroupKeys } from '../../src/exec/operators/group-keys.js';
 import { ColumnKeyIndex } from '../../src/exec/operators/key-index.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
 import { batchFromRows, batchToRows } from '../../src/common/batch.js';
-import type { Batch, Scalar } from '../../src/common/batch.js';
+import type { Batch, Column, Scalar } from '../../src/common/batch.js';
+import type { Accumulator } from '../../src/expr/accumulators.js';
+import { SharedDistinct } from '../../src/expr/shared-distinct.js';
 import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { AggCall } from '../../src/plan/logical.js';
@@ -248,4 +250,120 @@ describe('DATE_FORMAT reuses its last text', () => {
       for (const t of [...times, -1, 0, -86_400_001]) expect(cached.format(t)).toBe(compileJavaDatePattern(p).format(t));
     }
   });
+});
+
+describe('shared DISTINCT state over large numeric sets (tables in a shared buddy arena)', () => {
+  // One SharedDistinct over a DOUBLE column with three members (no FILTER, FILTER col 1,
+  // FILTER col 2) driven directly: 40 groups, one of them with thousands of values (a table
+  // past the arena's largest block), NaN, -0 and 0, random retractions and groups reset (their
+  // blocks go back to the arena and serve other groups). After every batch each member's inner
+  // accumulator (a recorder of the values it was given) and save(slot) equal a model worked
+  // out from the live rows; at the end saveAll restores into a fresh state with the same sets.
+  type R = [number, number, boolean, boolean];
+  const recorder = (): Accumulator & { sets: Map<number, Map<string, number>> } => {
+    const sets = new Map<number, Map<string, number>>();
+    const bump = (slot: number, x: number, d: number): void => {
+      const m = sets.get(slot) ?? new Map<string, number>();
+      sets.set(slot, m);
+      const k = Object.is(x, -0) ? '0' : String(x);
+      const c = (m.get(k) ?? 0) + d;
+      if (c === 0) m.delete(k);
+      else m.set(k, c);
+    };
+    const walk = (d: number) => (slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void => {
+      for (let j = 0; j < count; j++) bump(slots[j]!, (batch[0]!.values as Float64Array)[rows === null ? j : rows[j]!]!, d);
+    };
+    return {
+      sets,
+      grow() {},
+      reset: (slot: number) => void sets.delete(slot),
+      add: walk(1),
+      retract: walk(-1),
+      value: () => null,
+      result() {},
+      merge() {},
+      save: () => null,
+      load() {},
+      saveAll: () => null,
+      loadFrom() {},
+    } as unknown as Accumulator & { sets: Map<number, Map<string, number>> };
+  };
+  const key = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
+  for (const retract of [true, false]) {
+    it(`${retract ? 'with retractions' : 'insert-only'}: every member's values and the saved entries equal the model after every batch`, () => {
+      let s = retract ? 11 : 12;
+      const rnd = (n: number): number => {
+        s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+        return (s >>> 8) % n;
+      };
+      const inners = [recorder(), recorder(), recorder()];
+      const make = (): SharedDistinct => {
+        const d = new SharedDistinct(0, T.DOUBLE, inners.map((inner, k) => ({ inner, filter: k === 0 ? undefined : k })), retract);
+        d.grow(40);
+        return d;
+      };
+      const shared = make();
+      const live: R[] = [];
+      const check = (d: SharedDistinct, withInners: boolean): void => {
+        const bySlot: R[][] = Array.from({ length: 40 }, () => []);
+        for (const r of live) bySlot[r[0]]!.push(r);
+        for (let slot = 0; slot < 40; slot++) {
+          const rows = bySlot[slot]!;
+          const want = [0, 1, 2].map((k) => new Set(rows.filter((r) => k === 0 || r[k + 1]).map((r) => key(r[1]))));
+          if (withInners) for (let k = 0; k < 3; k++) expect([...(inners[k]!.sets.get(slot) ?? new Map()).keys()].sort()).toEqual([...want[k]!].sort());
+          const saved = d.save(slot) as [number[], Uint32Array, unknown] | null;
+          const got = saved === null ? [] : saved[0].map((x, i) => `${key(x)}:${saved[1][i]}`).sort();
+          const all = new Set([...want[0]!, ...want[1]!, ...want[2]!]);
+          expect(got).toEqual([...all].map((x) => `${x}:${[0, 1, 2].reduce((m, k) => m | (want[k]!.has(x) ? 1 << k : 0), 0)}`).sort());
+        }
+      };
+      for (let b = 0; b < 50; b++) {
+        const rows: R[] = [];
+        const ops: number[] = [];
+        for (let i = 0; i < 500; i++) {
+          if (retract && live.length > 0 && rnd(4) === 0) {
+            rows.push(live.splice(rnd(live.length), 1)[0]!);
+            ops.push(1);
+            continue;
+          }
+          const slot = rnd(3) !== 0 ? 0 : 1 + rnd(39);
+          const special = [NaN, -0, 0, 1.5][rnd(4)]!;
+          const x = rnd(50) === 0 ? special : slot === 0 ? rnd(1000000) : rnd(300);
+          const r: R = [slot, x, rnd(2) === 0, rnd(3) === 0];
+          live.push(r);
+          rows.push(r);
+          ops.push(0);
+        }
+        // inserts and retractions go in separate calls, in order, as the operator does per run
+        for (let i = 0; i < rows.length; ) {
+          let e = i;
+          while (e < rows.length && ops[e] === ops[i]) e++;
+          const part = rows.slice(i, e);
+          const cols: Column[] = [
+            { type: T.DOUBLE, values: Float64Array.from(part.map((r) => r[1])), nulls: null },
+            { type: T.BOOLEAN, values: Uint8Array.from(part.map((r) => (r[2] ? 1 : 0))), nulls: null },
+            { type: T.BOOLEAN, values: Uint8Array.from(part.map((r) => (r[3] ? 1 : 0))), nulls: null },
+          ];
+          const slots = Int32Array.from(part.map((r) => r[0]));
+          if (ops[i] === 0) shared.add(slots, null, part.length, cols);
+          else shared.retractRows(slots, null, part.length, cols);
+          i = e;
+        }
+        if (b % 10 === 9) {
+          // a group goes away: its rows leave the model, its block the arena
+          const slot = 1 + rnd(39);
+          shared.reset(slot);
+          for (const inner of inners) inner.reset(slot);
+          for (let i = live.length - 1; i >= 0; i--) if (live[i]![0] === slot) live.splice(i, 1);
+        }
+        if (b % 10 === 9) check(shared, true);
+      }
+      expect((shared.save(0) as unknown[][])[0]!.length).toBeGreaterThan(6144);
+      const inUse = new Uint8Array(40).fill(1);
+      const copy = make();
+      const all = Int32Array.from({ length: 40 }, (_, i) => i);
+      copy.loadFrom(shared.saveAll(40, inUse), all, all, 40);
+      check(copy, false);
+    });
+  }
 });
