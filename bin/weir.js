@@ -1,9 +1,4 @@
-#!/usr/bin/env -S GLIBC_TUNABLES=glibc.malloc.hugetlb=1 node
-// (The shebang asks glibc's malloc for transparent huge pages on the memory it maps: on Linux
-// with THP in "madvise" mode, the default of many distributions, the first touch of a large
-// typed array then costs a fault per 2 MiB instead of per 4 KiB. A 20M-key restore took 9.4 s
-// without it and 2.7 s with it on the benchmark machine; see README, "Memory and huge pages".
-// Other C libraries ignore the variable. `node bin/weir.js` runs without it.)
+#!/usr/bin/env node
 // Thin launcher: the CLI is compiled by `npm run build` (run automatically by `npm install`).
 // It runs the bundle of the compiled CLI (dist/src/bundle/, scripts/bundle-cli.mjs: a few files
 // load faster than ~150) when there is one at least as new as the compiled files; a later
