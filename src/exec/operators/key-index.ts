@@ -134,28 +134,8 @@ export class KeyIndex {
       }
       if (overLoad(this.numbers + 1, this.mask + 1)) this.resize((this.mask + 1) * 2);
       const k = key === 0 ? 0 : key;
-      const t = this.table;
-      const mask = this.mask;
-      let h = hashNumber(k) & mask;
-      for (;;) {
-        const s = t[2 * h + 1]!;
-        if (s === 0) {
-          t[2 * h] = k;
-          t[2 * h + 1] = slot + 1;
-          this.numbers++;
-          if (this.cellOf !== null) this.placed(slot, h);
-          return;
-        }
-        if (t[2 * h] === k) {
-          t[2 * h + 1] = slot + 1;
-          if (this.cellOf !== null) {
-            this.placed(s - 1, -1);
-            this.placed(slot, h);
-          }
-          return;
-        }
-        h = (h + 1) & mask;
-      }
+      this.putNumber(k, slot, hashNumber(k) & this.mask);
+      return;
     }
     if (key === null) {
       this.nullSlot = slot;
@@ -250,33 +230,40 @@ export class KeyIndex {
     for (let i = 1; i < start.length; i++) start[i]! += start[i - 1]!;
     const order = new Int32Array(n);
     for (let j = 0; j < n; j++) order[start[home[j]! >>> shift]!++] = j;
-    const t = this.table;
-    const track = this.cellOf !== null;
     for (let o = 0; o < n; o++) {
       const j = order[o]!;
       const slot = slots[j]!;
-      const k0 = keys[slot]!;
-      const k = k0 === 0 ? 0 : k0;
-      let h = home[j]!;
-      for (;;) {
-        const s = t[2 * h + 1]!;
-        if (s === 0) {
-          t[2 * h] = k;
-          t[2 * h + 1] = slot + 1;
-          this.numbers++;
-          if (track) this.placed(slot, h);
-          break;
-        }
-        if (t[2 * h] === k) {
-          t[2 * h + 1] = slot + 1;
-          if (track) {
-            this.placed(s - 1, -1);
-            this.placed(slot, h);
-          }
-          break;
-        }
-        h = (h + 1) & mask;
+      const k = keys[slot]!;
+      this.putNumber(k === 0 ? 0 : k, slot, home[j]!);
+    }
+  }
+
+  /**
+   * Maps the number `k` (not NaN, -0 already made 0) to `slot`, probing from its home cell `h`:
+   * an empty cell takes it, a cell of the same key is replaced. The table has room (callers
+   * resize or reserve first).
+   */
+  private putNumber(k: number, slot: number, h: number): void {
+    const t = this.table;
+    const mask = this.mask;
+    for (;;) {
+      const s = t[2 * h + 1]!;
+      if (s === 0) {
+        t[2 * h] = k;
+        t[2 * h + 1] = slot + 1;
+        this.numbers++;
+        if (this.cellOf !== null) this.placed(slot, h);
+        return;
       }
+      if (t[2 * h] === k) {
+        t[2 * h + 1] = slot + 1;
+        if (this.cellOf !== null) {
+          this.placed(s - 1, -1);
+          this.placed(slot, h);
+        }
+        return;
+      }
+      h = (h + 1) & mask;
     }
   }
 
