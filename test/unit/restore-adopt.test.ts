@@ -2,41 +2,15 @@
 // typed arrays over as its own (no copy: a restore owns what it is given), the key index is at
 // most 3/4 full, and per-slot arrays double while small and grow by half when large.
 import { describe, expect, it } from 'vitest';
-import type { Batch } from '../../src/common/batch.js';
-import { columnFromScalars, ROW_KIND_TEXT } from '../../src/common/batch.js';
 import { grownLength } from '../../src/common/growth.js';
-import { T } from '../../src/common/types.js';
-import { Collector, newMetrics } from '../../src/exec/operator.js';
-import type { OperatorContext, OperatorSnapshot } from '../../src/exec/operator.js';
+import { Collector } from '../../src/exec/operator.js';
+import type { OperatorSnapshot } from '../../src/exec/operator.js';
 import { GroupAggregateOperator } from '../../src/exec/operators/group-aggregate.js';
 import { KeyIndex } from '../../src/exec/operators/key-index.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
+import { batch, makeGroupOp, probe, range } from './group-op-probe.js';
 
-const MAXP = 128;
-const ctx = (): OperatorContext => ({ operatorId: '1-group-aggregate', subtask: 0, parallelism: 1, maxParallelism: MAXP, keyGroups: { start: 0, end: MAXP }, metrics: newMetrics() });
-const AGGS = [
-  { fn: 'count_star', args: [], distinct: false, filter: undefined, type: T.BIGINT, name: 'n' },
-  { fn: 'sum', args: [1], distinct: false, filter: undefined, type: T.BIGINT, name: 's' },
-] as const;
-const make = (): GroupAggregateOperator => {
-  const op = new GroupAggregateOperator([T.BIGINT, T.BIGINT], [0], AGGS as never, true, [T.BIGINT, T.BIGINT, T.BIGINT], 4096, 0, 10);
-  op.open(ctx());
-  return op;
-};
-
-function batch(keys: readonly (number | bigint | null)[], v: (i: number) => number): Batch {
-  return { length: keys.length, columns: [columnFromScalars(T.BIGINT, keys), columnFromScalars(T.BIGINT, keys.map((_, i) => v(i)))], ops: new Uint8Array(keys.length) } as unknown as Batch;
-}
-const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
-
-/** Every key's group, made visible by one more row per key: the sorted changelog. */
-function probe(op: GroupAggregateOperator, keys: readonly (number | bigint | null)[]): string[] {
-  const out = new Collector();
-  op.processBatch(batch(keys, () => 1), out);
-  const lines: string[] = [];
-  for (const b of out.drain()) for (let i = 0; i < b.length; i++) lines.push(`${ROW_KIND_TEXT[(b.ops?.[i] ?? 0) as 0 | 1 | 2 | 3]}[${b.columns.map((c) => String(c.nulls?.[i] === 1 ? null : c.values[i])).join(', ')}]`);
-  return lines.sort();
-}
+const make = (): GroupAggregateOperator => makeGroupOp(10);
 
 /** The operator's arrays by slot (private fields, read for the test). */
 interface Inside {

@@ -2,46 +2,19 @@
 // as it is, its deltas apply in place (the slots they name), pre-sized once for the whole chain.
 // Each restore is compared with the operator that never stopped and with the rebuild path.
 import { describe, expect, it, vi } from 'vitest';
-import type { Batch } from '../../src/common/batch.js';
-import { columnFromScalars, ROW_KIND_TEXT } from '../../src/common/batch.js';
+import { columnFromScalars } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
-import { Collector, newMetrics } from '../../src/exec/operator.js';
+import { Collector } from '../../src/exec/operator.js';
 import type { OperatorContext, OperatorSnapshot } from '../../src/exec/operator.js';
 import { GroupAggregateOperator } from '../../src/exec/operators/group-aggregate.js';
 import { AggregateSlots } from '../../src/exec/operators/aggregate-slots.js';
 import { KeyIndex } from '../../src/exec/operators/key-index.js';
 import { decodeSnapshot, encodeSnapshot } from '../../src/checkpoint/state-file.js';
 import { hashRow, keyGroupOf } from '../../src/state/key-groups.js';
+import { MAXP, batch, ctx, makeGroupOp, probe, range } from './group-op-probe.js';
+import type { Key } from './group-op-probe.js';
 
-const MAXP = 128;
-const ctx = (subtask = 0, parallelism = 1): OperatorContext => {
-  const start = Math.floor((subtask * MAXP) / parallelism);
-  const end = Math.floor(((subtask + 1) * MAXP) / parallelism);
-  return { operatorId: '1-group-aggregate', subtask, parallelism, maxParallelism: MAXP, keyGroups: { start, end }, metrics: newMetrics() };
-};
-const AGGS = [
-  { fn: 'count_star', args: [], distinct: false, filter: undefined, type: T.BIGINT, name: 'n' },
-  { fn: 'sum', args: [1], distinct: false, filter: undefined, type: T.BIGINT, name: 's' },
-] as const;
-const make = (c = ctx()): GroupAggregateOperator => {
-  const op = new GroupAggregateOperator([T.BIGINT, T.BIGINT], [0], AGGS as never, true, [T.BIGINT, T.BIGINT, T.BIGINT], 4096, 0, 100);
-  op.open(c);
-  return op;
-};
-type Key = number | bigint | null;
-function batch(keys: readonly Key[], v: (i: number) => number, kind = 0): Batch {
-  return { length: keys.length, columns: [columnFromScalars(T.BIGINT, keys), columnFromScalars(T.BIGINT, keys.map((_, i) => v(i)))], ops: new Uint8Array(keys.length).fill(kind) } as unknown as Batch;
-}
-const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
-
-/** Every key's group, made visible by one more row per key: the sorted changelog. */
-function probe(op: GroupAggregateOperator, keys: readonly Key[]): string[] {
-  const out = new Collector();
-  op.processBatch(batch(keys, () => 1), out);
-  const lines: string[] = [];
-  for (const b of out.drain()) for (let i = 0; i < b.length; i++) lines.push(`${ROW_KIND_TEXT[(b.ops?.[i] ?? 0) as 0 | 1 | 2 | 3]}[${b.columns.map((c) => String(c.nulls?.[i] === 1 ? null : c.values[i])).join(', ')}]`);
-  return lines.sort();
-}
+const make = (c = ctx()): GroupAggregateOperator => makeGroupOp(100, c);
 
 interface Inside {
   rowCount: Float64Array;
