@@ -20,6 +20,21 @@ export interface Measurement {
 
 export const CHUNK = 65536;
 
+/**
+ * This process's peak resident set in bytes, worker threads included: VmHWM of /proc/self/status.
+ * Not `process.resourceUsage().maxRSS`: Linux carries a parent's peak across fork and exec into
+ * the child's maxrss, so a bench child started by a large parent reports at least the parent's
+ * size (the Nexmark suite's children all showed 565 MiB that way). VmHWM belongs to the address
+ * space, which exec makes new. Falls back to maxRSS where /proc is missing.
+ */
+export function peakRssBytes(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m !== null) return Number(m[1]) * 1024;
+  } catch { /* no /proc */ }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 export function best<M extends Measurement>(ms: M[]): M {
   return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }

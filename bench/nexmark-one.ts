@@ -13,11 +13,10 @@ import { prestartWorkers } from '../src/exec/worker-pool.js';
 
 const [file, events, parallelism] = process.argv.slice(2);
 if (Number(parallelism) > 1 && process.env['WEIR_BENCH_COLD_WORKERS'] === undefined) prestartWorkers(Math.min(Number(parallelism), availableParallelism()));
-const { runWeirFile } = await import('./common.js');
+const { runWeirFile, peakRssBytes } = await import('./common.js');
 try {
   const m = await runWeirFile({ file: file!, events: Number(events) }, Number(parallelism));
-  // maxRSS: the process's peak resident set (KiB), worker threads included
-  console.log(JSON.stringify({ ...m, maxRssBytes: process.resourceUsage().maxRSS * 1024 }));
+  console.log(JSON.stringify({ ...m, maxRssBytes: peakRssBytes() }));
 } catch (e) {
   console.log(JSON.stringify({ error: (e as Error).message.split('\n')[0] }));
 }
