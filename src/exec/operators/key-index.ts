@@ -355,9 +355,7 @@ export class KeyIndex {
     for (let s = 0; s < high; s++) {
       const c = cells[s]!;
       if (c < 0) continue;
-      const k = keys[s]!;
-      // a key left out would break the probe run it sits in: all or nothing
-      if (inUse[s] !== 1 || c >= cap || k !== k) return false;
+      if (c >= cap) return false;
       start[(c >>> shift) + 1]!++;
       n++;
     }
@@ -376,6 +374,8 @@ export class KeyIndex {
       const c = cells[s]!;
       if (c < 0) continue;
       const k = keys[s]!;
+      // a key left out would break the probe run it sits in: all or nothing
+      if (inUse[s] !== 1 || k !== k) return false;
       const p = at[c >>> shift]!++;
       t[2 * p] = k === 0 ? 0 : k;
       t32[4 * p + 2] = s + 1;
