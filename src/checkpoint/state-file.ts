@@ -37,8 +37,8 @@ const BIG_TYPED = 4096;
 const BIG_ARRAY = 16384;
 const SLICE = 16384;
 const MAX_FRAME = 64 << 20;
-/** Pieces hashed and read at a time. */
-const PIECE = 8 << 20;
+/** Pieces hashed and read at a time (small enough that the hash reads what was just read from cache). */
+const PIECE = 1 << 20;
 const MAX_READ_V1 = 0x7fffffff;
 
 // moreTypes: typed arrays other than Uint8Array round-trip (without it they are silently corrupted)

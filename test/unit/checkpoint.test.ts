@@ -115,6 +115,22 @@ describe('state files', () => {
     expect(() => decodeSnapshot(Buffer.from('hello world, not a state file at all, long enough'), 'f')).toThrow(/not a weir state file/);
   });
 
+  it('a byte altered deep in a large array (past the first read pieces) is detected and the file named', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-chk-'));
+    const st = new CheckpointStorage(dir);
+    // 3.5 MiB of state: read and hashed in several pieces
+    const big = new Float64Array(450_000).map((_, i) => i * 0.5);
+    const h = await st.writeState(1, '2-agg', 0, { keyed: new Map([[-1, [big]]]), operator: null });
+    st.writeMetadata({ version: 2, checkpointId: 1, savepoint: false, fingerprint: 'f', maxParallelism: 128, triggeredAt: 0, completedAt: 0, durationMs: 0, alignmentMs: 0, states: [h], operators: [] });
+    const back = st.load(1).operators.get('2-agg')![0]!.keyed.get(-1)![0] as Float64Array;
+    expect(back[449_999]).toBe(449_999 * 0.5);
+    const path = join(dir, 'chk-1', h.file);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 8 - 1_000_000]! ^= 0x10;
+    writeFileSync(path, bytes);
+    expect(() => st.load(1)).toThrow(`${path} fails its checksum`);
+  });
+
   it('latest() skips an incomplete newest checkpoint and names it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-chk-'));
     const st = new CheckpointStorage(dir);

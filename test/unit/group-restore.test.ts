@@ -276,3 +276,70 @@ describe('KeyIndex cells tracked as keys move', () => {
     expect(tracked.cells(next)!.cells).toEqual(walked.cells(next)!.cells);
   });
 });
+
+describe('KeyIndex saved cells at scale (the table filled window by window)', () => {
+  // 100,000 keys: a table of 2^18 cells in 1024 windows of 256 cells
+  const N = 100_000;
+  const build = (): { a: KeyIndex; keys: Float64Array; inUse: Uint8Array } => {
+    const a = new KeyIndex(16, true);
+    const keys = new Float64Array(N);
+    const inUse = new Uint8Array(N);
+    for (let s = 0; s < N; s++) {
+      keys[s] = s === 7 ? -0 : s % 3 === 0 ? -s * 0.25 : s * 2_654_435_761;
+      a.set(keys[s]!, s);
+      inUse[s] = 1;
+    }
+    for (let s = 5; s < N; s += 13) {
+      a.delete(keys[s]!); // backward shifts, and free slots
+      inUse[s] = 0;
+    }
+    return { a, keys, inUse };
+  };
+  const table = (k: KeyIndex): Float64Array => (k as unknown as { table: Float64Array }).table;
+
+  it('is the saved table cell for cell (slots, keys with -0 as 0, empty cells)', () => {
+    const { a, keys, inUse } = build();
+    const saved = a.cells(N)!;
+    expect(saved.cap).toBe(1 << 18);
+    const b = new KeyIndex(16, true);
+    expect(b.adoptCells({ ...saved, cells: saved.cells.slice() }, keys, inUse, N)).toBe(true);
+    const ta = table(a);
+    const tb = table(b);
+    expect(tb.length).toBe(ta.length);
+    let diff = 0;
+    // (a deleted key's cell keeps a stale key beside its empty slot field: compared as empty)
+    for (let i = 0; i < ta.length; i += 2) if (ta[i + 1] !== tb[i + 1] || (ta[i + 1] !== 0 && !Object.is(ta[i], tb[i]))) diff++;
+    expect(diff).toBe(0);
+    expect(b.size).toBe(a.size);
+    expect(b.get(0)).toBe(7);
+    expect(b.get(keys[12]!)).toBe(12);
+    expect(b.get(keys[5]!)).toBe(-1);
+  });
+
+  it('refuses cells taken twice (in one window, or more than a window holds), out of range, or of a NaN key; the index stays empty', () => {
+    const { a, keys, inUse } = build();
+    const saved = a.cells(N)!;
+    const live = [...saved.cells.keys()].filter((s) => saved.cells[s]! >= 0);
+    const last = live.reduce((x, s) => (saved.cells[s]! > saved.cells[x]! ? s : x), live[0]!);
+    const with_ = (edit: (c: Int32Array) => void): typeof saved => {
+      const cells = saved.cells.slice();
+      edit(cells);
+      return { ...saved, cells };
+    };
+    const nanKeys = keys.slice();
+    nanKeys[live[100]!] = NaN;
+    for (const [c, k] of [
+      // the last window's highest cell taken by a second slot too
+      [with_((c) => (c[live[0]!] = c[last]!)), keys],
+      // 300 slots in the first window's 256 cells
+      [with_((c) => live.slice(0, 300).forEach((s, i) => (c[s] = i % 256))), keys],
+      [with_((c) => (c[live[3]!] = 1 << 18)), keys],
+      [saved, nanKeys],
+    ] as const) {
+      const idx = new KeyIndex(16, true);
+      expect(idx.adoptCells(c, k, inUse, N)).toBe(false);
+      expect(idx.size).toBe(0);
+      expect(idx.get(keys[12]!)).toBe(-1);
+    }
+  });
+});

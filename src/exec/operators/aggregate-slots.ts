@@ -99,6 +99,8 @@ export class AggregateSlots {
   /** 1 for a slot in use (snapshots walk these flags, not the operators' maps). */
   inUse: Uint8Array = new Uint8Array(0);
   live = 0;
+  /** loadInPlace has changed slots: the free list is stale until endInPlace(). */
+  private freeStale = false;
 
   /** Slots handed out so far (in use or free): what a full snapshot writes. */
   get highWater(): number {
@@ -332,7 +334,7 @@ export class AggregateSlots {
   /**
    * Takes a saved block's slots as they are, numbering included (a restore of the same key
    * groups, into empty slots): slot s holds what the block's slot s held, and its free slots
-   * are free here. Returns the slots in use, ascending.
+   * are free here. Returns how many slots are in use.
    *
    * The block's typed arrays become this object's own arrays where they fit (exactly `high`
    * entries of the right kind: a decoded state file's are), with no copy: a restore touches
@@ -340,18 +342,25 @@ export class AggregateSlots {
    * caller must not use it again (restore owns what it is given; a test restoring one decoded
    * snapshot twice decodes or clones it twice). Arrays that do not fit are copied as before.
    */
-  adoptBlock(block: SlotBlock): Int32Array {
+  adoptBlock(block: SlotBlock): number {
     if (this.high !== 0 || this.live !== 0) throw internalError('adoptBlock: the slots are not empty');
     const high = block.high;
     const inUse = block.inUse;
+    // one pass: the count in use and the free list (popped lowest first)
     let n = 0;
-    for (let s = 0; s < high; s++) n += inUse[s]!;
-    const used = new Int32Array(n);
     const free: number[] = [];
-    for (let s = high - 1, i = n; s >= 0; s--) {
-      if (inUse[s] === 1) used[--i] = s;
+    for (let s = high - 1; s >= 0; s--) {
+      if (inUse[s] === 1) n++;
       else free.push(s);
     }
+    // the slots in use, ascending: only for arrays that are copied
+    let usedList: Int32Array | null = null;
+    const used = (): Int32Array => {
+      if (usedList !== null) return usedList;
+      usedList = new Int32Array(n);
+      for (let s = 0, i = 0; s < high; s++) if (inUse[s] === 1) usedList[i++] = s;
+      return usedList;
+    };
     // typed arrays of exactly `high` entries are taken as they are; capacity is then `high`
     const own = this.capacity === 0 && high > 0 && block.keyGroup instanceof Int32Array && block.keyGroup.length === high && inUse instanceof Uint8Array && inUse.length === high;
     if (own) {
@@ -360,25 +369,25 @@ export class AggregateSlots {
       this.inUse = inUse;
       if (!this.keys.adoptAll(block.keys, high)) {
         this.keys.grow(high);
-        this.keys.loadFrom(block.keys, used, used, n);
+        this.keys.loadFrom(block.keys, used(), used(), n);
       }
       this.accs.forEach((a, j) => {
         if (a.adoptAll?.(block.accs[j], high) === true) return;
         a.grow(high);
-        a.loadFrom(block.accs[j], used, used, n);
+        a.loadFrom(block.accs[j], used(), used(), n);
       });
     } else {
       if (high > this.capacity) this.growTo(high);
       this.keyGroup.set(block.keyGroup.subarray(0, high));
       this.inUse.set(inUse.subarray(0, high));
-      this.keys.loadFrom(block.keys, used, used, n);
-      this.accs.forEach((a, j) => a.loadFrom(block.accs[j], used, used, n));
+      this.keys.loadFrom(block.keys, used(), used(), n);
+      this.accs.forEach((a, j) => a.loadFrom(block.accs[j], used(), used(), n));
     }
     this.free = free;
     this.high = high;
     this.live = n;
     this.allocated += n;
-    return used;
+    return n;
   }
 
   /**
@@ -420,12 +429,15 @@ export class AggregateSlots {
       }
     }
     this.high = top;
+    this.freeStale = true;
     this.loadSome(d, from, to, n);
     return { from, to, n };
   }
 
   /** After loadInPlace: the free list again (every slot below the high water not in use). */
   endInPlace(): void {
+    if (!this.freeStale) return;
+    this.freeStale = false;
     const free: number[] = [];
     for (let s = this.high - 1; s >= 0; s--) if (this.inUse[s] !== 1) free.push(s);
     this.free = free;

@@ -520,7 +520,7 @@ export class GroupAggregateOperator implements Operator {
    */
   private adoptBlock(b: GroupBlock): void {
     const used = this.slots.adoptBlock(b);
-    this.restoredAsIs += used.length;
+    this.restoredAsIs += used;
     const high = b.high;
     if (this.rowCount.length === 0 && high > 0 && b.count instanceof Float64Array && b.count.length === high && b.emitted instanceof Uint8Array && b.emitted.length === high) {
       // the decoded arrays become the operator's own (restore owns the block, adoptBlock)
@@ -538,12 +538,11 @@ export class GroupAggregateOperator implements Operator {
     const inUse = this.slots.inUse;
     const keys = this.slots.keys;
     const adopted = b.index !== undefined && this.groups.adoptCells(b.index, keys.numericKeys()!, inUse, high);
-    if (!adopted) this.groups.reserve(used.length);
+    // every group's key placed from its cell: done; otherwise the keys without one are set as usual
+    if (adopted && this.groups.size === used) return;
+    if (!adopted) this.groups.reserve(used);
     const cells = b.index?.cells;
-    for (let i = 0; i < used.length; i++) {
-      const s = used[i]!;
-      if (!adopted || cells![s]! < 0) this.groups.set(keys.mapKeyAt(s), s);
-    }
+    for (let s = 0; s < high; s++) if (inUse[s] === 1 && (!adopted || cells![s]! < 0)) this.groups.set(keys.mapKeyAt(s), s);
   }
 
   private restoreSlot(slot: number, count: number, emitted: number): void {
