@@ -47,7 +47,13 @@ export class SplitCursor {
       if (c < min) min = c;
     }
     this.n = min === Infinity ? end : min;
+    let furthest = 0;
+    for (let j = 0; j < this.skip.length; j++) furthest = Math.max(furthest, this.skip[j]!);
+    this.maxSkip = furthest;
   }
+
+  /** The largest restored cursor: every owned element at or past it is unread. */
+  private readonly maxSkip: number;
 
   /** True when no split is owned or every element is read. */
   get exhausted(): boolean {
@@ -140,9 +146,19 @@ export class SplitCursor {
       base += L;
     }
     n = base + offsets[k]!;
-    while (count < max && n < end) {
+    const len = offsets.length;
+    // elements a restore left behind are checked one by one; past the furthest cursor, none
+    while (count < max && n < end && n < this.maxSkip) {
       if (n >= skip[(n % S) - lo]!) out[count++] = n;
-      if (++k === offsets.length) {
+      if (++k === len) {
+        k = 0;
+        base += L;
+      }
+      n = base + offsets[k]!;
+    }
+    while (count < max && n < end) {
+      out[count++] = n;
+      if (++k === len) {
         k = 0;
         base += L;
       }
