@@ -6,6 +6,10 @@ import { SplitCursor } from '../../src/connectors/split-cursor.js';
 import type { KindPattern } from '../../src/connectors/split-cursor.js';
 import type { SourcePosition } from '../../src/connectors/connector.js';
 import { keyGroupRange } from '../../src/state/key-groups.js';
+import { nexmarkSource } from '../../src/connectors/nexmark/source.js';
+import { NexmarkGenerator, nexmarkConfigFromOptions } from '../../src/connectors/nexmark/generator.js';
+import { T } from '../../src/common/types.js';
+import type { TableDef } from '../../src/catalog/catalog.js';
 
 function pattern(period: number, shift: number, taken: readonly number[]): KindPattern {
   const mask = new Uint8Array(period);
@@ -110,5 +114,55 @@ describe('SplitCursor.fillPeriodic', () => {
     const c = new SplitCursor(S, 1, 2, 200_000, undefined);
     expect(c.listsCycle(pat)).toBe(false);
     expect(drain(c, pat, 5)).toEqual(expected(S, 1, 2, 200_000, pat));
+  });
+});
+
+// The nexmark reader on top of it: what each subtask reads, and a restore at another parallelism.
+describe('nexmark reader at parallelism > 1', () => {
+  const EVENTS = 40_000;
+  const table = (kind: 'person' | 'auction' | 'bid'): TableDef =>
+    ({ kind: 'table', name: kind, columns: [], watermark: undefined, primaryKey: undefined, options: new Map([['nexmark.table', kind], ['events.num', String(EVENTS)]]) }) as unknown as TableDef;
+  const columns = [
+    { name: 'date_time', type: T.TIMESTAMP, nullable: true },
+    { name: 'extra', type: T.STRING, nullable: true },
+  ];
+  /** Reads up to `batches` batches of 300 rows (all when undefined): rows as "time|extra", and the reader's position. */
+  const read = async (kind: 'person' | 'auction' | 'bid', s: number, p: number, restored?: SourcePosition, batches = Infinity): Promise<{ rows: string[]; position: SourcePosition }> => {
+    const reader = await nexmarkSource(table(kind), 128, undefined).createReader({ subtask: s, parallelism: p, columns, restored });
+    const rows: string[] = [];
+    for (let k = 0; k < batches; k++) {
+      const b = await reader.next(300);
+      if (b === null) break;
+      for (let i = 0; i < b.length; i++) rows.push(`${b.columns[0]!.values[i] as number}|${b.columns[1]!.values[i] as string}`);
+    }
+    return { rows, position: reader.position() };
+  };
+  // the generator alone, every event index in order (what parallelism 1 reads)
+  const whole = (kind: 'person' | 'auction' | 'bid'): string[] => {
+    const g = new NexmarkGenerator(nexmarkConfigFromOptions(table(kind).options), kind, ['date_time', 'extra']);
+    const r = g.generate(0, 1, EVENTS);
+    return Array.from({ length: r.batch.length }, (_, i) => `${r.batch.columns[0]!.values[i] as number}|${r.batch.columns[1]!.values[i] as string}`);
+  };
+
+  it('reads at p = 1 what the generator makes, and at p = 2 the same rows split in two', async () => {
+    for (const kind of ['person', 'auction', 'bid'] as const) {
+      const all = whole(kind);
+      expect((await read(kind, 0, 1)).rows).toEqual(all);
+      const halves = [(await read(kind, 0, 2)).rows, (await read(kind, 1, 2)).rows];
+      expect(halves[0]!.length).toBeGreaterThan(0);
+      expect(halves[1]!.length).toBeGreaterThan(0);
+      expect([...halves[0]!, ...halves[1]!].sort()).toEqual([...all].sort());
+    }
+  });
+
+  it('a checkpoint at p = 2 restored at p = 3 reads every row once', async () => {
+    for (const kind of ['person', 'auction', 'bid'] as const) {
+      const first = [await read(kind, 0, 2, undefined, 2), await read(kind, 1, 2, undefined, 3)];
+      const position: SourcePosition = { ...first[0]!.position, ...first[1]!.position };
+      const rest: string[] = [];
+      for (let s = 0; s < 3; s++) rest.push(...(await read(kind, s, 3, position)).rows);
+      const got = [...first[0]!.rows, ...first[1]!.rows, ...rest].sort();
+      expect(got).toEqual([...whole(kind)].sort());
+    }
   });
 });
