@@ -61,6 +61,7 @@ import { type Batch, type Column, type Values } from '../../common/batch.js';
 import { type DataType, T } from '../../common/types.js';
 import { WeirError, didYouMean } from '../../common/errors.js';
 import { OptionValueError } from '../table-errors.js';
+import type { KindPattern } from '../split-cursor.js';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
@@ -697,6 +698,11 @@ export class NexmarkGenerator {
       for (let i = 0; i < count; i++) keys[i] = eventKey(idx[i]!, sa, sb);
     }
     return { batch: this.makeBatch(count), next: n };
+  }
+
+  /** The event indices of this table's kind, as a repeating pattern (for SplitCursor.fillPeriodic). */
+  kindPattern(): KindPattern {
+    return { period: this.total, shift: FIRST_EVENT_ID_OFFSET % this.total, mask: this.kindMask };
   }
 
   /** True when event n is of this generator's table kind. */

@@ -8,6 +8,7 @@ import { tableError } from '../table-errors.js';
 import { physicalKind, typeToString } from '../../common/types.js';
 import type { TableDef } from '../../catalog/catalog.js';
 import { SplitCursor } from '../split-cursor.js';
+import type { KindPattern } from '../split-cursor.js';
 import type { ReaderOptions, SourceConnector, SourcePosition, SourceReader } from '../connector.js';
 import type { NexmarkConfig, NexmarkTable } from './generator.js';
 import { NEXMARK_COLUMNS, NEXMARK_TABLES, NexmarkGenerator, nexmarkConfigFromOptions } from './generator.js';
@@ -97,7 +98,8 @@ class NexmarkReader implements SourceReader {
   private readonly cursor: SplitCursor;
   private idx: Float64Array = new Float64Array(0);
   private fast: boolean;
-  private readonly own: (n: number) => boolean;
+  private readonly own: KindPattern;
+  private readonly listed: boolean;
 
   constructor(config: NexmarkConfig, kind: NexmarkTable, splits: number, opts: ReaderOptions) {
     this.gen = new NexmarkGenerator(
@@ -106,8 +108,10 @@ class NexmarkReader implements SourceReader {
       opts.columns.map((c) => c.name.toLowerCase()),
     );
     this.cursor = new SplitCursor(splits, opts.subtask, opts.parallelism, config.eventsNum, opts.restored);
-    this.fast = this.cursor.contiguous;
-    this.own = (n) => this.gen.isOwnKind(n);
+    this.own = this.gen.kindPattern();
+    // fillPeriodic visits only this table's events; the generator's own walk visits every event
+    this.listed = this.cursor.listsCycle(this.own);
+    this.fast = !this.listed && this.cursor.contiguous;
   }
 
   next(maxRows: number): Batch | null {
@@ -121,8 +125,8 @@ class NexmarkReader implements SourceReader {
       return r.batch;
     }
     if (this.idx.length < maxRows) this.idx = new Float64Array(maxRows);
-    const count = c.fill(this.idx, maxRows, this.own);
-    if (!this.fast && c.contiguous) this.fast = true;
+    const count = c.fillPeriodic(this.idx, maxRows, this.own);
+    if (!this.listed && c.contiguous) this.fast = true;
     if (count === 0 && c.exhausted) return null;
     return this.gen.rowsAt(this.idx, count);
   }
