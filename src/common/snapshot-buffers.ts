@@ -74,10 +74,37 @@ export function takeBuffer<T>(ctor: Ctor<T>, length: number): T {
   return new ctor(buf, 0, length);
 }
 
+/**
+ * Copy-on-write capture (checkpoint/cow.ts): while set, copyForSnapshot of exactly `high`
+ * entries copies nothing and records a view of the live array instead.
+ */
+let capturing: { readonly high: number; readonly views: (Float64Array | Int32Array | Uint8Array)[] } | null = null;
+
+/**
+ * Runs `fn` (a full snapshot of slot-indexed arrays) with copyForSnapshot capturing instead of
+ * copying: each array of exactly `high` entries it would have copied is returned as a view of
+ * the live array and listed in `views`. The caller must then keep those views' contents as they
+ * were (checkpoint/cow.ts) or copy them.
+ */
+export function captureViews<T>(high: number, fn: () => T): { value: T; views: (Float64Array | Int32Array | Uint8Array)[] } {
+  const views: (Float64Array | Int32Array | Uint8Array)[] = [];
+  capturing = { high, views };
+  try {
+    return { value: fn(), views };
+  } finally {
+    capturing = null;
+  }
+}
+
 /** A copy of src[0, length) in a snapshot buffer. */
 export function copyForSnapshot<T extends Float64Array | Int32Array | Uint8Array>(src: T, length: number): T {
   // as src.slice(0, length): never past src's end
   const n = Math.max(0, Math.min(length, src.length));
+  if (capturing !== null && n === capturing.high && length === n && n > 0) {
+    const view = src.subarray(0, n) as T;
+    capturing.views.push(view);
+    return view;
+  }
   const ctor = src.constructor as unknown as Ctor<T>;
   const out = takeBuffer(ctor, n);
   (out as Float64Array).set((src as Float64Array).subarray(0, n));

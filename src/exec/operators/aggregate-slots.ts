@@ -16,6 +16,7 @@ import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import type { CowCapture } from '../../checkpoint/cow.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -99,6 +100,11 @@ export class AggregateSlots {
   /** 1 for a slot in use (snapshots walk these flags, not the operators' maps). */
   inUse: Uint8Array = new Uint8Array(0);
   live = 0;
+  /**
+   * A copy-on-write full snapshot still being written (checkpoint/cow.ts): every change to a
+   * slot below its high water is preceded by guard(slot). Set by the operator that took it.
+   */
+  cow: CowCapture | null = null;
 
   /** Slots handed out so far (in use or free): what a full snapshot writes. */
   get highWater(): number {
@@ -151,6 +157,8 @@ export class AggregateSlots {
   alloc(): number {
     this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
+    // (a freed slot taken again: its state at a pending snapshot's barrier is kept first)
+    if (this.cow !== null) this.cow.guard(slot);
     // doubling, by half at millions of groups: there the slack of every per-slot array is a
     // large part of the peak memory (common/growth.ts)
     if (slot >= this.capacity) this.growTo(grownLength(this.capacity, slot + 1));
@@ -206,6 +214,7 @@ export class AggregateSlots {
   }
 
   release(slot: number): void {
+    if (this.cow !== null) this.cow.guard(slot);
     this.inUse[slot] = 0;
     this.free.push(slot);
     this.live--;
