@@ -15,14 +15,16 @@
 // column (~51 bytes per group for COUNT and SUM by a BIGINT key). The file is the same as an
 // eager snapshot's (state-file.ts): the writer writes a column's blocks as frames of its bytes.
 //
-// A column array replaced by a larger one (the state grows) is no longer written to: the
-// snapshot keeps the old one, whose slots changed before the growth were logged. What a
+// A column array replaced by a larger copy (the state grows: grownCopy in
+// common/snapshot-buffers.ts) is followed: the snapshot reads the copy's first slots from then
+// on (the same values; only the copy changes afterwards, guarded), and the old array can go.
+// An array replaced otherwise is simply no longer written to: the snapshot keeps it. What a
 // snapshot refers to: only the views captured by copyForSnapshot (common/snapshot-buffers.ts,
 // captureViews) of exactly the snapshot's slot count, which are arrays indexed by slot;
 // everything else in the snapshot is an ordinary copy.
 
 import { internalError } from '../common/errors.js';
-import { captureViews } from '../common/snapshot-buffers.js';
+import { captureViews, unwatchGrowth, watchGrowth } from '../common/snapshot-buffers.js';
 
 type Column = Float64Array | Int32Array | Uint8Array;
 
@@ -70,8 +72,8 @@ export class CowCapture {
   private finished = false;
   /** Called once every column was sent (or the capture was abandoned). */
   onDone: (() => void) | null = null;
-  /** Statistics (tests, benchmarks): slots logged, blocks sent. */
-  readonly stats = { logged: 0, blocks: 0, maxInFlight: 0 };
+  /** Statistics (tests, benchmarks): slots logged, blocks sent, columns that followed their array's growth. */
+  readonly stats = { logged: 0, blocks: 0, maxInFlight: 0, followed: 0 };
 
   private constructor(
     /** Slots [0, high) are the snapshot's. */
@@ -83,6 +85,17 @@ export class CowCapture {
     this.logged = new Uint8Array((high + 7) >>> 3);
     this.head = new Int32Array(this.blocks).fill(-1);
     this.undo = columns.map((c) => new (c.constructor as new (n: number) => Column)(256));
+    columns.forEach((_, c) => this.watch(c));
+  }
+
+  /** Column `c` follows its live array when that is replaced by a larger copy (the state grows): the old one can go. */
+  private watch(c: number): void {
+    watchGrowth(this.columns[c]!.buffer, (grown) => {
+      if (this.finished || grown.constructor !== this.columns[c]!.constructor || grown.length < this.high) return;
+      this.columns[c] = grown.subarray(0, this.high);
+      this.stats.followed++;
+      this.watch(c);
+    });
   }
 
   /**
@@ -195,6 +208,7 @@ export class CowCapture {
   private finish(): void {
     if (this.finished) return;
     this.finished = true;
+    for (const col of this.columns) unwatchGrowth(col.buffer);
     this.undo = [];
     this.logSlot = new Int32Array(0);
     this.logNext = new Int32Array(0);

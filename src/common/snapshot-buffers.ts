@@ -96,6 +96,33 @@ export function captureViews<T>(high: number, fn: () => T): { value: T; views: (
   }
 }
 
+/** Columns of pending copy-on-write snapshots, by the buffer they view (checkpoint/cow.ts). */
+const watched = new WeakMap<ArrayBufferLike, (grown: Float64Array | Int32Array | Uint8Array) => void>();
+let watching = 0;
+
+/** Tells `onGrown` when the array viewing `buffer` is replaced by a larger copy (grownCopy), once. */
+export function watchGrowth(buffer: ArrayBufferLike, onGrown: (grown: Float64Array | Int32Array | Uint8Array) => void): void {
+  if (!watched.has(buffer)) watching++;
+  watched.set(buffer, onGrown);
+}
+
+export function unwatchGrowth(buffer: ArrayBufferLike): void {
+  if (watched.delete(buffer)) watching--;
+}
+
+/**
+ * A slot-indexed array `old` was replaced by `grown`, a larger copy of it: a pending
+ * copy-on-write snapshot that refers to `old` reads `grown` from now on (what it holds of the
+ * snapshot's slots is the same, and only `grown` changes), so `old` can go now.
+ */
+export function grownCopy(old: Float64Array | Int32Array | Uint8Array, grown: Float64Array | Int32Array | Uint8Array): void {
+  if (watching === 0) return;
+  const f = watched.get(old.buffer);
+  if (f === undefined) return;
+  unwatchGrowth(old.buffer);
+  f(grown);
+}
+
 /** A copy of src[0, length) in a snapshot buffer. */
 export function copyForSnapshot<T extends Float64Array | Int32Array | Uint8Array>(src: T, length: number): T {
   // as src.slice(0, length): never past src's end

@@ -91,7 +91,8 @@ describe('copy-on-write full snapshots', () => {
     feed(op, model, hot, () => 1000, 'append');
     const dropped = all.filter((k) => k % 101 === 5 && model.has(k) && model.get(k)![0] === 1);
     feed(op, model, dropped, (i) => model.get(dropped[i]!)![1], 'delete');
-    const fresh = range(10_000_000, 500);
+    // (more new groups than free slots: every column grows, and the snapshot follows the copies)
+    const fresh = range(10_000_000, 250_000);
     feed(op, model, fresh, (i) => i, 'insert');
     // then more changes while the writer goes through the columns
     for (let round = 0; round < 40; round++) {
@@ -118,6 +119,7 @@ describe('copy-on-write full snapshots', () => {
     // (it did log the slots changed, and sent every column in blocks)
     expect(capture.stats.logged).toBeGreaterThan(hot.length);
     expect(capture.stats.blocks).toBeGreaterThanOrEqual(4 * 9);
+    expect(capture.stats.followed).toBe(9);
   }, 60_000);
 
   it('a snapshot taken while the previous copy-on-write one is still being written is an ordinary copy', () => {

@@ -15,7 +15,7 @@ import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
-import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 import type { CowCapture } from '../../checkpoint/cow.js';
 
 /**
@@ -174,9 +174,11 @@ export class AggregateSlots {
     for (const a of this.accs) a.grow(capacity);
     const kg = new Int32Array(capacity);
     kg.set(this.keyGroup);
+    grownCopy(this.keyGroup, kg);
     this.keyGroup = kg;
     const used = new Uint8Array(capacity);
     used.set(this.inUse);
+    grownCopy(this.inUse, used);
     this.inUse = used;
   }
 

@@ -47,7 +47,7 @@ import { deltaFits, growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
-import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 import { CowCapture } from '../../checkpoint/cow.js';
 
 export class GroupAggregateOperator implements Operator {
@@ -125,9 +125,11 @@ export class GroupAggregateOperator implements Operator {
     const cap = exact ? slot + 1 : grownLength(this.rowCount.length, slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
+    grownCopy(this.rowCount, rc);
     this.rowCount = rc;
     const em = new Uint8Array(cap);
     em.set(this.emitted);
+    grownCopy(this.emitted, em);
     this.emitted = em;
     const st = new Int32Array(cap);
     st.set(this.stamp);
