@@ -11,7 +11,7 @@
 //
 // So a full checkpoint's memory is the live state, the undo log (the slots changed while the
 // snapshot is written: 1% of the keys change between checkpoints in issue 14's benchmark), and
-// at most MAX_IN_FLIGHT blocks on their way to the writer, instead of a second copy of every
+// at most MAX_IN_FLIGHT blocks on their way to the writer (MAX_IN_FLIGHT), instead of a second copy of every
 // column (~51 bytes per group for COUNT and SUM by a BIGINT key). The file is the same as an
 // eager snapshot's (state-file.ts): the writer writes a column's blocks as frames of its bytes.
 //
@@ -44,7 +44,7 @@ export function isCowPlaceholder(v: unknown): v is CowPlaceholder {
 /** Slots per block a column is sent in (a block of a Float64Array column: 512 KiB). */
 export const BLOCK = 65536;
 /** Blocks sent and not yet handed back, at most. */
-export const MAX_IN_FLIGHT = 24;
+export const MAX_IN_FLIGHT = 32;
 
 /** Sends one block of column `col` (`bytes` bytes at the start of `buffer`, which is transferred). */
 export type SendBlock = (col: number, buffer: ArrayBuffer, bytes: number) => void;
@@ -159,7 +159,7 @@ export class CowCapture {
     this.send = send;
   }
 
-  /** The writer needs column `col` next. */
+  /** The writer needs column `col` next (after those it asked for before). */
   want(col: number): void {
     if (col < 0 || col >= this.columns.length) throw internalError(`copy-on-write snapshot: no column ${col}`);
     this.wanted.push(col);

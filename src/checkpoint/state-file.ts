@@ -210,11 +210,15 @@ export async function writeStateFileStreamed(
   path: string,
   s: OperatorSnapshot,
   column: (index: number, bytes: number, frame: (b: Uint8Array) => void) => Promise<void>,
+  /** Told first, once, the columns in the order they will be asked for. */
+  order?: (indexes: number[]) => void,
 ): Promise<{ bytes: number; checksum: string }> {
   const fd = openSync(path, 'w');
   try {
     const w = new FrameWriter(fileSink(fd));
-    for (const b of w.begin(s)) {
+    const big = w.begin(s);
+    order?.(big.filter(isCowPlaceholder).map((b) => b[COW]));
+    for (const b of big) {
       if (!isCowPlaceholder(b)) {
         w.array(b);
         continue;

@@ -61,7 +61,7 @@ export class StateWriter {
       const p = this.pending.get(m.req);
       // a copy-on-write snapshot: the writer asks for a column, or hands a block's buffer back
       if (m.want !== undefined) {
-        p?.cow?.want(m.want);
+        for (const col of m.want) p?.cow?.want(col);
         return;
       }
       if (m.back !== undefined) {

@@ -1,8 +1,8 @@
 // The state writer thread: encodes snapshots (msgpackr), checksums them and writes them
 // durably, off the task threads. A task only copies its state into fresh typed arrays (the
 // synchronous part of a checkpoint); the arrays are transferred here, not copied again. A
-// copy-on-write snapshot (cow.ts) comes without its columns: this thread asks for each in turn
-// (`want`), writes its blocks as they arrive and hands each block's buffer back (`back`).
+// copy-on-write snapshot (cow.ts) comes without its columns: this thread asks for them in the
+// file's order (`want`), writes its blocks as they arrive and hands each block's buffer back (`back`).
 
 import { parentPort } from 'node:worker_threads';
 import { renameSync } from 'node:fs';
@@ -36,8 +36,8 @@ export interface WriteReply {
   readonly handle?: StateHandle;
   readonly error?: WireError;
   readonly buffers?: ArrayBuffer[];
-  /** A copy-on-write snapshot: send this column next. */
-  readonly want?: number;
+  /** A copy-on-write snapshot: send these columns, in this order. */
+  readonly want?: number[];
   /** A copy-on-write snapshot: a block's buffer, written. */
   readonly back?: ArrayBuffer;
 }
@@ -69,18 +69,23 @@ async function writeStreamed(m: WriteRequest): Promise<StateHandle> {
   streams.set(m.req, s);
   try {
     const { path, tmp, name } = new CheckpointStorage(m.dir).statePath(m.checkpointId, m.operatorId, m.subtask, false);
-    const enc = await writeStateFileStreamed(tmp, m.snapshot, async (col, bytes, frame) => {
-      port.postMessage({ req: m.req, want: col } satisfies WriteReply);
-      for (let got = 0; got < bytes; ) {
-        while (s.queue.length === 0) await new Promise<void>((r) => (s.wake = r));
-        s.wake = null;
-        const b = s.queue.shift()!;
-        if (b.col !== col) throw new Error(`copy-on-write snapshot: block of column ${b.col} while writing column ${col}`);
-        frame(new Uint8Array(b.buffer, 0, b.bytes));
-        got += b.bytes;
-        port.postMessage({ req: m.req, back: b.buffer } satisfies WriteReply, [b.buffer]);
-      }
-    });
+    const enc = await writeStateFileStreamed(
+      tmp,
+      m.snapshot,
+      async (col, bytes, frame) => {
+        for (let got = 0; got < bytes; ) {
+          while (s.queue.length === 0) await new Promise<void>((r) => (s.wake = r));
+          s.wake = null;
+          const b = s.queue.shift()!;
+          if (b.col !== col) throw new Error(`copy-on-write snapshot: block of column ${b.col} while writing column ${col}`);
+          frame(new Uint8Array(b.buffer, 0, b.bytes));
+          got += b.bytes;
+          port.postMessage({ req: m.req, back: b.buffer } satisfies WriteReply, [b.buffer]);
+        }
+      },
+      // every column at once, in the file's order: the blocks come without a pause between columns
+      (order) => port.postMessage({ req: m.req, want: order } satisfies WriteReply),
+    );
     renameSync(tmp, path);
     return { operatorId: m.operatorId, subtask: m.subtask, file: name, bytes: enc.bytes, checksum: enc.checksum };
   } finally {
