@@ -11,7 +11,7 @@
 //
 // So a full checkpoint's memory is the live state, the undo log (the slots changed while the
 // snapshot is written: 1% of the keys change between checkpoints in issue 14's benchmark), and
-// at most MAX_IN_FLIGHT blocks on their way to the writer (MAX_IN_FLIGHT), instead of a second copy of every
+// at most MAX_IN_FLIGHT blocks on their way to the writer, instead of a second copy of every
 // column (~51 bytes per group for COUNT and SUM by a BIGINT key). The file is the same as an
 // eager snapshot's (state-file.ts): the writer writes a column's blocks as frames of its bytes.
 //
@@ -22,6 +22,13 @@
 // snapshot refers to: only the views captured by copyForSnapshot (common/snapshot-buffers.ts,
 // captureViews) of exactly the snapshot's slot count, which are arrays indexed by slot;
 // everything else in the snapshot is an ordinary copy.
+//
+// Invariant (breaking it gives silently wrong checkpoints): while a capture is pending, every
+// write to a captured array at a slot below `high` comes after guard(slot). The group aggregate
+// guards a slot when a batch first touches it, and AggregateSlots when a slot is taken again
+// or freed; code that writes slot state elsewhere (a new accumulator path, a new per-slot
+// array copied with copyForSnapshot) must guard too, and copyForSnapshot inside take() must
+// only see arrays indexed by slot. test/unit/cow-snapshot.test.ts fails without the guards.
 
 import { internalError } from '../common/errors.js';
 import { captureViews, unwatchGrowth, watchGrowth } from '../common/snapshot-buffers.js';
