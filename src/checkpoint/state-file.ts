@@ -22,7 +22,8 @@ import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs';
 import type { Packr } from 'msgpackr';
 import xxhash from 'xxhash-wasm';
-import { WeirError } from '../common/errors.js';
+import { WeirError, internalError } from '../common/errors.js';
+import { COW, isCowPlaceholder } from './cow.js';
 import { msgpackr } from '../common/msgpack.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 
@@ -76,6 +77,12 @@ function isPlainObject(v: object): boolean {
 /** The skeleton of `v`: large arrays replaced by placeholders, themselves pushed to `big`. */
 function extract(v: unknown, big: unknown[]): unknown {
   if (v === null || typeof v !== 'object') return v;
+  if (isCowPlaceholder(v)) {
+    // a column of a copy-on-write snapshot: written as the typed array it stands for
+    if (CTORS[v.t] === undefined) throw internalError(`copy-on-write column of type ${v.t}`);
+    big.push(v);
+    return { [TA]: v.t, n: v.n };
+  }
   if (ArrayBuffer.isView(v)) {
     if (v instanceof DataView || v.byteLength < BIG_TYPED || CTORS[v.constructor.name] === undefined) return v;
     big.push(v);
@@ -100,71 +107,132 @@ export interface ByteSink {
   write(bytes: Uint8Array): void;
 }
 
+/** Frames into a sink, hashed and counted as they go. */
+class FrameWriter {
+  private readonly hash = create64();
+  bytes = 0;
+  constructor(private readonly sink: ByteSink) {}
+
+  put(b: Uint8Array): void {
+    for (let off = 0; off < b.length; off += PIECE) this.hash.update(b.subarray(off, Math.min(b.length, off + PIECE)));
+    this.sink.write(b);
+    this.bytes += b.length;
+  }
+
+  /** A frame: its length, then the bytes. */
+  frame(b: Uint8Array): void {
+    const h = Buffer.allocUnsafe(8);
+    h.writeUInt32LE(b.length % 0x100000000, 0);
+    h.writeUInt32LE(Math.floor(b.length / 0x100000000), 4);
+    this.put(h);
+    this.put(b);
+  }
+
+  /** The header and the skeleton frame; returns the large arrays (or columns of a copy-on-write snapshot) to write next, in order. */
+  begin(s: OperatorSnapshot): unknown[] {
+    const header = Buffer.allocUnsafe(HEADER);
+    MAGIC.copy(header, 0);
+    header.writeUInt32LE(STATE_VERSION, MAGIC.length);
+    this.put(header);
+    const big: unknown[] = [];
+    this.frame(packr().pack(extract({ keyed: s.keyed, operator: s.operator }, big)));
+    return big;
+  }
+
+  /** A large array's frames: a plain array in packed slices, a typed array's raw bytes. */
+  array(b: unknown): void {
+    if (Array.isArray(b)) {
+      for (let i = 0; i < b.length; i += SLICE) this.frame(packr().pack(b.slice(i, i + SLICE)));
+      return;
+    }
+    const t = b as TypedArray;
+    const raw = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+    for (let off = 0; off < raw.length; off += MAX_FRAME) this.frame(raw.subarray(off, Math.min(raw.length, off + MAX_FRAME)));
+  }
+
+  /** The trailer (the checksum of everything before it); returns the byte count and the checksum. */
+  end(): { bytes: number; checksum: string } {
+    const digest = this.hash.digest();
+    const trailer = Buffer.allocUnsafe(TRAILER);
+    trailer.writeBigUInt64LE(digest);
+    this.sink.write(trailer);
+    this.bytes += TRAILER;
+    return { bytes: this.bytes, checksum: hex(digest) };
+  }
+}
+
 /**
  * Encodes a snapshot frame by frame into `sink`; returns the byte count and the checksum
  * (xxHash64, hex). Nothing but the skeleton and one slice at a time is ever copied.
  */
 export function encodeState(s: OperatorSnapshot, sink: ByteSink): { bytes: number; checksum: string } {
-  const hash = create64();
-  let bytes = 0;
-  const put = (b: Uint8Array): void => {
-    for (let off = 0; off < b.length; off += PIECE) hash.update(b.subarray(off, Math.min(b.length, off + PIECE)));
-    sink.write(b);
-    bytes += b.length;
-  };
-  const frameHeader = (len: number): void => {
-    const h = Buffer.allocUnsafe(8);
-    h.writeUInt32LE(len % 0x100000000, 0);
-    h.writeUInt32LE(Math.floor(len / 0x100000000), 4);
-    put(h);
-  };
-  const header = Buffer.allocUnsafe(HEADER);
-  MAGIC.copy(header, 0);
-  header.writeUInt32LE(STATE_VERSION, MAGIC.length);
-  put(header);
-  const big: unknown[] = [];
-  const skeleton = packr().pack(extract({ keyed: s.keyed, operator: s.operator }, big));
-  frameHeader(skeleton.length);
-  put(skeleton);
-  for (const b of big) {
-    if (Array.isArray(b)) {
-      for (let i = 0; i < b.length; i += SLICE) {
-        const packed = packr().pack(b.slice(i, i + SLICE));
-        frameHeader(packed.length);
-        put(packed);
-      }
-    } else {
-      const t = b as TypedArray;
-      const raw = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
-      for (let off = 0; off < raw.length; off += MAX_FRAME) {
-        const piece = raw.subarray(off, Math.min(raw.length, off + MAX_FRAME));
-        frameHeader(piece.length);
-        put(piece);
-      }
-    }
+  const w = new FrameWriter(sink);
+  for (const b of w.begin(s)) {
+    if (isCowPlaceholder(b)) throw internalError('a copy-on-write snapshot is written by the state writer only');
+    w.array(b);
   }
-  const digest = hash.digest();
-  const trailer = Buffer.allocUnsafe(TRAILER);
-  trailer.writeBigUInt64LE(digest);
-  sink.write(trailer);
-  bytes += TRAILER;
-  return { bytes, checksum: hex(digest) };
+  return w.end();
 }
 
 function hex(d: bigint): string {
   return d.toString(16).padStart(16, '0');
 }
 
+/** A file sink of `fd`. */
+function fileSink(fd: number): ByteSink {
+  return {
+    write(b) {
+      let off = 0;
+      while (off < b.length) off += writeSync(fd, b, off, b.length - off);
+    },
+  };
+}
+
 /** Writes a snapshot to `path` (a new file), fsynced; returns its size and checksum. */
 export function writeStateFile(path: string, s: OperatorSnapshot): { bytes: number; checksum: string } {
   const fd = openSync(path, 'w');
   try {
-    const r = encodeState(s, {
-      write(b) {
-        let off = 0;
-        while (off < b.length) off += writeSync(fd, b, off, b.length - off);
-      },
-    });
+    const r = encodeState(s, fileSink(fd));
+    fsyncSync(fd);
+    return r;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Writes a copy-on-write snapshot (checkpoint/cow.ts) to `path`: as writeStateFile, except that
+ * each column placeholder's bytes come from `column(index, bytes, frame)`, which hands them to
+ * `frame` in order (each call one frame) and resolves once it has handed over `bytes` bytes.
+ * The file is the same as an eager snapshot's: a typed array of frames.
+ */
+export async function writeStateFileStreamed(
+  path: string,
+  s: OperatorSnapshot,
+  column: (index: number, bytes: number, frame: (b: Uint8Array) => void) => Promise<void>,
+  /** Told first, once, the columns in the order they will be asked for. */
+  order?: (indexes: number[]) => void,
+): Promise<{ bytes: number; checksum: string }> {
+  const fd = openSync(path, 'w');
+  try {
+    const w = new FrameWriter(fileSink(fd));
+    const big = w.begin(s);
+    order?.(big.filter(isCowPlaceholder).map((b) => b[COW]));
+    for (const b of big) {
+      if (!isCowPlaceholder(b)) {
+        w.array(b);
+        continue;
+      }
+      const bytes = b.n * CTORS[b.t]!.prototype.BYTES_PER_ELEMENT;
+      let got = 0;
+      await column(b[COW], bytes, (chunk) => {
+        if (chunk.length === 0 || got + chunk.length > bytes) throw internalError(`copy-on-write column ${b[COW]}: ${got + chunk.length} bytes of ${bytes}`);
+        got += chunk.length;
+        w.frame(chunk);
+      });
+      if (got !== bytes) throw internalError(`copy-on-write column ${b[COW]}: ${got} bytes of ${bytes}`);
+    }
+    const r = w.end();
     fsyncSync(fd);
     return r;
   } finally {

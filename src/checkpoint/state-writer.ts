@@ -8,7 +8,8 @@ import { errorFromWire, internalError } from '../common/errors.js';
 import type { WireError } from '../common/errors.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 import type { StateHandle } from './storage.js';
-import type { WriteRequest, WriteReply } from './writer-thread.js';
+import type { BlockMessage, WriteRequest, WriteReply } from './writer-thread.js';
+import type { CowCapture } from './cow.js';
 import { dropFreeBuffers, isSnapshotBuffer, recycle } from '../common/snapshot-buffers.js';
 
 function writerScript(): string {
@@ -49,7 +50,7 @@ function transferables(v: unknown, out: ArrayBuffer[], seen: Set<ArrayBufferLike
 export class StateWriter {
   private worker: Worker | null = null;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void; checkpointId: number }>();
+  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void; checkpointId: number; cow?: CowCapture }>();
 
   constructor(private readonly dir: string) {}
 
@@ -57,8 +58,19 @@ export class StateWriter {
     if (this.worker !== null) return this.worker;
     const w = new Worker(writerScript());
     w.on('message', (m: WriteReply) => {
-      // the snapshot's buffers come back once written: the next snapshot copies into them
       const p = this.pending.get(m.req);
+      // a copy-on-write snapshot: the writer asks for a column, or hands a block's buffer back
+      if (m.want !== undefined) {
+        for (const col of m.want) p?.cow?.want(col);
+        return;
+      }
+      if (m.back !== undefined) {
+        p?.cow?.returned(m.back);
+        return;
+      }
+      // (a write that failed leaves its copy-on-write capture nothing more to send)
+      p?.cow?.abort();
+      // the snapshot's buffers come back once written: the next snapshot copies into them
       if (m.buffers !== undefined) recycle(m.buffers, p?.checkpointId);
       if (p === undefined) return;
       this.pending.delete(m.req);
@@ -66,7 +78,10 @@ export class StateWriter {
       else p.resolve(m.handle!);
     });
     w.on('error', (e) => {
-      for (const p of this.pending.values()) p.reject(e);
+      for (const p of this.pending.values()) {
+        p.cow?.abort();
+        p.reject(e);
+      }
       this.pending.clear();
     });
     w.unref();
@@ -84,15 +99,20 @@ export class StateWriter {
     const req = this.next++;
     const transfer: ArrayBuffer[] = [];
     transferables(snapshot.keyed, transfer, new Set());
+    // a copy-on-write snapshot goes without its capture: the writer asks for its columns
+    const { cow, ...plain } = snapshot;
     return new Promise<StateHandle>((resolve, reject) => {
-      this.pending.set(req, { resolve, reject, checkpointId });
-      w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot, buffers: transfer } satisfies WriteRequest, transfer);
+      this.pending.set(req, { resolve, reject, checkpointId, ...(cow !== undefined ? { cow } : {}) });
+      cow?.start((col, buffer, bytes) => w.postMessage({ block: { req, col, buffer, bytes } } satisfies BlockMessage, [buffer]));
+      w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot: plain, buffers: transfer, ...(cow !== undefined ? { cow: true as const } : {}) } satisfies WriteRequest, transfer);
     });
   }
 
   async close(): Promise<void> {
     const w = this.worker;
     this.worker = null;
+    // copy-on-write captures still sending stop: their operators need not keep logging
+    for (const p of this.pending.values()) p.cow?.abort();
     if (w !== null) await w.terminate();
     // the job's state is gone: so are the buffers its snapshots were copied into
     dropFreeBuffers();

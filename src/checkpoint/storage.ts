@@ -207,13 +207,18 @@ export class CheckpointStorage {
    * the whole state). A snapshot with `deltaOf` is a delta: its handle says which checkpoint
    * it continues, and the runner appends it to that checkpoint's chain.
    */
-  async writeState(checkpointId: number, operatorId: string, subtask: number, snapshot: OperatorSnapshot): Promise<StateHandle> {
+  /** Where an operator subtask's state file goes (its checkpoint's directory made): its name, path, and a temporary path to write first. */
+  statePath(checkpointId: number, operatorId: string, subtask: number, delta: boolean): { name: string; path: string; tmp: string } {
     const chk = join(this.dir, checkpointDirName(checkpointId));
     mkdirSync(chk, { recursive: true });
-    const delta = snapshot.deltaOf !== undefined;
     const name = `${operatorId}-${subtask}.${delta ? 'delta' : 'state'}`;
     const path = join(chk, name);
-    const tmp = `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`;
+    return { name, path, tmp: `${path}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}` };
+  }
+
+  async writeState(checkpointId: number, operatorId: string, subtask: number, snapshot: OperatorSnapshot): Promise<StateHandle> {
+    const delta = snapshot.deltaOf !== undefined;
+    const { name, path, tmp } = this.statePath(checkpointId, operatorId, subtask, delta);
     const enc = writeStateFile(tmp, snapshot);
     renameSync(tmp, path);
     return { operatorId, subtask, file: name, bytes: enc.bytes, checksum: enc.checksum, ...(delta ? { deltaOf: snapshot.deltaOf } : {}) };

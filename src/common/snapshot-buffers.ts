@@ -74,10 +74,64 @@ export function takeBuffer<T>(ctor: Ctor<T>, length: number): T {
   return new ctor(buf, 0, length);
 }
 
+/**
+ * Copy-on-write capture (checkpoint/cow.ts): while set, copyForSnapshot of exactly `high`
+ * entries copies nothing and records a view of the live array instead.
+ */
+let capturing: { readonly high: number; readonly views: (Float64Array | Int32Array | Uint8Array)[] } | null = null;
+
+/**
+ * Runs `fn` (a full snapshot of slot-indexed arrays) with copyForSnapshot capturing instead of
+ * copying: each array of exactly `high` entries it would have copied is returned as a view of
+ * the live array and listed in `views`. The caller must then keep those views' contents as they
+ * were (checkpoint/cow.ts) or copy them.
+ */
+export function captureViews<T>(high: number, fn: () => T): { value: T; views: (Float64Array | Int32Array | Uint8Array)[] } {
+  const views: (Float64Array | Int32Array | Uint8Array)[] = [];
+  capturing = { high, views };
+  try {
+    return { value: fn(), views };
+  } finally {
+    capturing = null;
+  }
+}
+
+/** Columns of pending copy-on-write snapshots, by the buffer they view (checkpoint/cow.ts). */
+const watched = new WeakMap<ArrayBufferLike, (grown: Float64Array | Int32Array | Uint8Array) => void>();
+let watching = 0;
+
+/** Tells `onGrown` when the array viewing `buffer` is replaced by a larger copy (grownCopy), once. */
+export function watchGrowth(buffer: ArrayBufferLike, onGrown: (grown: Float64Array | Int32Array | Uint8Array) => void): void {
+  if (!watched.has(buffer)) watching++;
+  watched.set(buffer, onGrown);
+}
+
+export function unwatchGrowth(buffer: ArrayBufferLike): void {
+  if (watched.delete(buffer)) watching--;
+}
+
+/**
+ * A slot-indexed array `old` was replaced by `grown`, a larger copy of it: a pending
+ * copy-on-write snapshot that refers to `old` reads `grown` from now on (what it holds of the
+ * snapshot's slots is the same, and only `grown` changes), so `old` can go now.
+ */
+export function grownCopy(old: Float64Array | Int32Array | Uint8Array, grown: Float64Array | Int32Array | Uint8Array): void {
+  if (watching === 0) return;
+  const f = watched.get(old.buffer);
+  if (f === undefined) return;
+  unwatchGrowth(old.buffer);
+  f(grown);
+}
+
 /** A copy of src[0, length) in a snapshot buffer. */
 export function copyForSnapshot<T extends Float64Array | Int32Array | Uint8Array>(src: T, length: number): T {
   // as src.slice(0, length): never past src's end
   const n = Math.max(0, Math.min(length, src.length));
+  if (capturing !== null && n === capturing.high && length === n && n > 0) {
+    const view = src.subarray(0, n) as T;
+    capturing.views.push(view);
+    return view;
+  }
   const ctor = src.constructor as unknown as Ctor<T>;
   const out = takeBuffer(ctor, n);
   (out as Float64Array).set((src as Float64Array).subarray(0, n));

@@ -374,6 +374,8 @@ export class Job {
       maxParallelism: this.plan.maxParallelism,
       keyGroups: keyGroupRange(subtask, n.parallelism, this.plan.maxParallelism),
       metrics: m,
+      // every snapshot goes to the state writer (store), which takes copy-on-write ones
+      ...(this.storage !== null ? { cowSnapshots: true } : {}),
     };
   }
 

@@ -3,6 +3,7 @@
 // It never sees a barrier or a half-aligned input: the runtime (task.ts) aligns barriers,
 // merges watermarks and calls the hooks in order.
 
+import type { CowCapture } from '../checkpoint/cow.js';
 import type { Batch } from '../common/batch.js';
 import type { KeyGroupRange } from '../state/key-groups.js';
 
@@ -49,6 +50,12 @@ export interface OperatorContext {
   readonly maxParallelism: number;
   readonly keyGroups: KeyGroupRange;
   readonly metrics: OperatorMetrics;
+  /**
+   * Full snapshots may be copy-on-write (checkpoint/cow.ts): the job hands every snapshot to
+   * its state writer, which takes such a snapshot's columns block by block. Unset (tests that
+   * read snapshots themselves): snapshots are ordinary copies.
+   */
+  readonly cowSnapshots?: boolean;
 }
 
 /** State of one operator subtask in a checkpoint: entries by key group, plus unkeyed state. */
@@ -62,6 +69,8 @@ export interface OperatorSnapshot {
    * the operator's snapshot for this checkpoint, and are read after that snapshot's entries.
    */
   readonly deltaOf?: number;
+  /** A copy-on-write snapshot (checkpoint/cow.ts): the columns its entries' placeholders stand for. Only the state writer reads it. */
+  readonly cow?: CowCapture;
 }
 
 export interface Operator {

@@ -22,7 +22,7 @@ import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
 import { DecimalSumAvg } from './decimal-sum.js';
 import { compareCanonical, isWideDecimal } from './decimal.js';
-import { copyForSnapshot, takeBuffer } from '../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../common/snapshot-buffers.js';
 
 export interface Accumulator {
   /** Makes room for slots [0, capacity). */
@@ -108,6 +108,7 @@ function growF64(a: Float64Array, cap: number): Float64Array {
   if (a.length >= cap) return a;
   const b = new Float64Array(grownLength(a.length, cap));
   b.set(a);
+  grownCopy(a, b);
   return b;
 }
 
@@ -115,6 +116,7 @@ function growU8(a: Uint8Array, cap: number): Uint8Array {
   if (a.length >= cap) return a;
   const b = new Uint8Array(grownLength(a.length, cap));
   b.set(a);
+  grownCopy(a, b);
   return b;
 }
 

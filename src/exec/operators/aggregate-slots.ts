@@ -15,7 +15,8 @@ import type { DeltaPolicy, DirtySlots } from './delta-policy.js';
 import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
-import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
+import type { CowCapture } from '../../checkpoint/cow.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -101,6 +102,11 @@ export class AggregateSlots {
   live = 0;
   /** loadInPlace has changed slots: the free list is stale until endInPlace(). */
   private freeStale = false;
+  /**
+   * A copy-on-write full snapshot still being written (checkpoint/cow.ts): every change to a
+   * slot below its high water is preceded by guard(slot). Set by the operator that took it.
+   */
+  cow: CowCapture | null = null;
 
   /** Slots handed out so far (in use or free): what a full snapshot writes. */
   get highWater(): number {
@@ -153,6 +159,8 @@ export class AggregateSlots {
   alloc(): number {
     this.allocated++;
     const slot = this.free.length > 0 ? this.free.pop()! : this.high++;
+    // (a freed slot taken again: its state at a pending snapshot's barrier is kept first)
+    if (this.cow !== null) this.cow.guard(slot);
     // doubling, by half at millions of groups: there the slack of every per-slot array is a
     // large part of the peak memory (common/growth.ts)
     if (slot >= this.capacity) this.growTo(grownLength(this.capacity, slot + 1));
@@ -168,9 +176,11 @@ export class AggregateSlots {
     for (const a of this.accs) a.grow(capacity);
     const kg = new Int32Array(capacity);
     kg.set(this.keyGroup);
+    grownCopy(this.keyGroup, kg);
     this.keyGroup = kg;
     const used = new Uint8Array(capacity);
     used.set(this.inUse);
+    grownCopy(this.inUse, used);
     this.inUse = used;
   }
 
@@ -208,6 +218,7 @@ export class AggregateSlots {
   }
 
   release(slot: number): void {
+    if (this.cow !== null) this.cow.guard(slot);
     this.inUse[slot] = 0;
     this.free.push(slot);
     this.live--;

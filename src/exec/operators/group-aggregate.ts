@@ -47,7 +47,8 @@ import { deltaFits, growSlotMap } from './delta-policy.js';
 import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
-import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
+import { CowCapture } from '../../checkpoint/cow.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -124,9 +125,11 @@ export class GroupAggregateOperator implements Operator {
     const cap = exact ? slot + 1 : grownLength(this.rowCount.length, slot + 1);
     const rc = new Float64Array(cap);
     rc.set(this.rowCount);
+    grownCopy(this.rowCount, rc);
     this.rowCount = rc;
     const em = new Uint8Array(cap);
     em.set(this.emitted);
+    grownCopy(this.emitted, em);
     this.emitted = em;
     const st = new Int32Array(cap);
     st.set(this.stamp);
@@ -207,6 +210,7 @@ export class GroupAggregateOperator implements Operator {
     const oldVals = this.oldVals;
     let tc = 0;
     const epoch = ++this.epoch;
+    const cow = this.slots.cow;
     let a = 0;
     let r = 0;
     // first each row's slot (new groups made as met), then the bookkeeping per row
@@ -246,6 +250,8 @@ export class GroupAggregateOperator implements Operator {
         rowSlot[i] = slot;
         if (stamp[slot] !== epoch) {
           stamp[slot] = epoch;
+          // (a pending copy-on-write snapshot keeps the slot's state first: it changes below)
+          if (cow !== null) cow.guard(slot);
           if (emitted[slot] === 1) {
             hadOld[tc] = 1;
             for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
@@ -286,6 +292,8 @@ export class GroupAggregateOperator implements Operator {
         const slot = rowSlot[i]!;
         if (stamp[slot] !== epoch) {
           stamp[slot] = epoch;
+          // (a pending copy-on-write snapshot keeps the slot's state first: it changes below)
+          if (cow !== null) cow.guard(slot);
           if (emitted[slot] === 1) {
             hadOld[tc] = 1;
             for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
@@ -392,17 +400,30 @@ export class GroupAggregateOperator implements Operator {
     if (!delta) {
       for (let i = 0; i < n; i++) this.dirty[this.dirtyList[i]!] = 0;
       this.dirtyCount = 0;
-      const block = this.slots.saveAll();
       this.deltasSinceFull = 0;
       this.deltaSlotsSinceFull = 0;
-      this.slotsAtFull = block.high;
-      const count = copyForSnapshot(this.rowCount, block.high);
-      const emitted = copyForSnapshot(this.emitted, block.high);
-      // the key index as it is (each slot's table cell) and the key groups it covers: a restore
-      // of the same key groups takes it over instead of hashing every key again
-      const index = this.colGroups === null ? this.groups.cells(block.high) : null;
-      const entry: GroupBlock = { ...block, count, emitted, range: [this.ctx.keyGroups.start, this.ctx.keyGroups.end], ...(index !== null ? { index } : {}) };
-      return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null };
+      this.slotsAtFull = this.slots.highWater;
+      const save = (): GroupBlock => {
+        const block = this.slots.saveAll();
+        const count = copyForSnapshot(this.rowCount, block.high);
+        const emitted = copyForSnapshot(this.emitted, block.high);
+        // the key index as it is (each slot's table cell) and the key groups it covers: a restore
+        // of the same key groups takes it over instead of hashing every key again
+        const index = this.colGroups === null ? this.groups.cells(block.high) : null;
+        return { ...block, count, emitted, range: [this.ctx.keyGroups.start, this.ctx.keyGroups.end], ...(index !== null ? { index } : {}) };
+      };
+      // Copy-on-write (checkpoint/cow.ts): the slot-indexed columns are not copied now; the state
+      // writer takes them block by block while this operator goes on, each slot it changes
+      // meanwhile kept as it was first (guard). One such snapshot at a time: while one is still
+      // being written (a checkpoint that failed or timed out), the next is an ordinary copy.
+      if (this.ctx.cowSnapshots !== true || this.slots.cow !== null) return { keyed: new Map([[ALL_KEY_GROUPS, [save()]]]), operator: null };
+      const { entry, capture } = CowCapture.take(this.slots.highWater, save);
+      if (capture === null) return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null };
+      this.slots.cow = capture;
+      capture.onDone = () => {
+        if (this.slots.cow === capture) this.slots.cow = null;
+      };
+      return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, cow: capture };
     }
     const list = copyForSnapshot(this.dirtyList, n);
     list.sort();

@@ -11,7 +11,7 @@ import type { DataType } from '../../common/types.js';
 import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
-import { copyForSnapshot, takeBuffer } from '../../common/snapshot-buffers.js';
+import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 
 /** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
 export type MapKey = number | string | bigint | null;
@@ -77,10 +77,12 @@ export class GroupKeys {
       } else {
         const a = new Float64Array(cap);
         a.set(this.f64[k]!);
+        grownCopy(this.f64[k]!, a);
         this.f64[k] = a;
       }
       const n = new Uint8Array(cap);
       n.set(this.nulls[k]!);
+      grownCopy(this.nulls[k]!, n);
       this.nulls[k] = n;
     }
     this.capacity = cap;
