@@ -66,6 +66,19 @@ interface KeyGroupState {
   readonly delta?: 1;
 }
 
+/**
+ * A row's change within one input batch: its values before the batch (null: inserted by the
+ * batch) and now (null: retracted by the batch), the kind it was inserted with (+I or +U, the
+ * input's) and the kind it was retracted with (-U or -D). A batch that touches a row several
+ * times (a Top-N's -U/+U of one winning bid shifts the same frames twice) writes it once.
+ */
+interface PendingRow {
+  readonly before: Scalar[] | null;
+  after: Scalar[] | null;
+  readonly kind: RowKind;
+  retractKind: RowKind;
+}
+
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
 
 export class UpdatingOverAggregateOperator implements Operator {
@@ -86,6 +99,10 @@ export class UpdatingOverAggregateOperator implements Operator {
   private before: Scalar[] = [];
   private after: Scalar[] = [];
   private rowBuf = new Int32Array(64);
+  /** The batch's changes by row id, written once at its end (emitPending). */
+  private readonly pending = new Map<number, PendingRow>();
+  /** Rows retracted by the batch: their ids are released after emitPending. */
+  private readonly released: number[] = [];
   private slotBuf = new Int32Array(64);
   /** Retractions that matched no live row (a changelog the operator cannot fold). */
   unmatched = 0;
@@ -156,6 +173,7 @@ export class UpdatingOverAggregateOperator implements Operator {
         if (part.rows.length === 0) this.partitions.delete(key);
       }
     }
+    this.emitPending(out);
     this.flush(out);
   }
 
@@ -176,14 +194,40 @@ export class UpdatingOverAggregateOperator implements Operator {
     for (let j = lo; j <= hi; j++) {
       const a = (j - lo) * calls;
       if (j === p) {
-        this.emit(rows[j]!, this.after, a, kind, out);
+        this.pending.set(rows[j]!, { before: null, after: this.after.slice(a, a + calls), kind, retractKind: RowKind.UpdateBefore });
         continue;
       }
       const b = (j < p ? j - lo : j - 1 - lo) * calls;
       if (this.same(this.before, b, this.after, a)) continue;
-      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
-      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+      this.noteChange(rows[j]!, b, a);
     }
+  }
+
+  /** Row `id`'s values change from this.before[b..] to this.after[a..] (see PendingRow). */
+  private noteChange(id: number, b: number, a: number): void {
+    const calls = this.calls.length;
+    const e = this.pending.get(id);
+    if (e === undefined) this.pending.set(id, { before: this.before.slice(b, b + calls), after: this.after.slice(a, a + calls), kind: RowKind.UpdateAfter, retractKind: RowKind.UpdateBefore });
+    else e.after = this.after.slice(a, a + calls);
+  }
+
+  /**
+   * Writes the batch's net changes: first every retraction (a row's values before the batch,
+   * when it was retracted or its values changed), then every row's values after it; a row
+   * inserted and retracted within the batch, or whose values came back to where they were,
+   * writes nothing.
+   */
+  private emitPending(out: Collector): void {
+    if (this.pending.size === 0) return;
+    for (const [id, e] of this.pending) {
+      if (e.before !== null && (e.after === null || !this.same(e.before, 0, e.after, 0))) this.emit(id, e.before, 0, e.after === null ? e.retractKind : RowKind.UpdateBefore, out);
+    }
+    for (const [id, e] of this.pending) {
+      if (e.after !== null && (e.before === null || !this.same(e.before, 0, e.after, 0))) this.emit(id, e.after, 0, e.before === null ? e.kind : RowKind.UpdateAfter, out);
+    }
+    this.pending.clear();
+    for (const id of this.released) this.store.release(id);
+    this.released.length = 0;
   }
 
   /** False when no live row equals the retracted one. */
@@ -205,17 +249,23 @@ export class UpdatingOverAggregateOperator implements Operator {
     this.evaluate(rows, lo, hi, this.before);
     const id = rows[p]!;
     // the retracted row goes out with the values it was emitted with
-    this.emit(id, this.before, (p - lo) * calls, kind, out);
+    const r = (p - lo) * calls;
+    const e = this.pending.get(id);
+    if (e === undefined) this.pending.set(id, { before: this.before.slice(r, r + calls), after: null, kind: RowKind.Insert, retractKind: kind });
+    else {
+      e.after = null;
+      e.retractKind = kind;
+    }
     rows.splice(p, 1);
     this.evaluate(rows, lo, hi - 1, this.after);
     for (let j = lo; j < hi; j++) {
       const a = (j - lo) * calls;
       const b = (j < p ? j - lo : j + 1 - lo) * calls;
       if (this.same(this.before, b, this.after, a)) continue;
-      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
-      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+      this.noteChange(rows[j]!, b, a);
     }
-    this.store.release(id);
+    // (released after the batch's changes are written: emitPending still reads the row)
+    this.released.push(id);
     return true;
   }
 
