@@ -28,8 +28,6 @@ export class JobCancelled extends Error {
 export interface InChannel {
   gate: InputGate | null;
   index: number;
-  /** The next message, left in the channel (undefined when none is queued). */
-  peek(): Message | undefined;
   take(): Message | undefined;
 }
 
@@ -140,29 +138,12 @@ export class InputGate {
     return this.blocked[channel]!;
   }
 
-  /**
-   * The next message of `channel` if it is data and the channel is not blocked, taken; else
-   * undefined and nothing taken (a watermark, barrier or end stays where it is).
-   */
-  takeData(channel: number): Batch | undefined {
-    if (this.blocked[channel]) return undefined;
-    const c = this.channels[channel]!;
-    const m = c.peek();
-    if (m === undefined || m.kind !== 'data') return undefined;
-    c.take();
-    return m.batch;
-  }
-
-  /**
-   * Next message from an unblocked channel, round robin, or null if none is ready. `held`:
-   * channels whose data waits (their control messages do not).
-   */
-  poll(held: ((channel: number) => boolean) | null = null): { channel: number; msg: Message } | null {
+  /** Next message from an unblocked channel, round robin, or null if none is ready. */
+  poll(): { channel: number; msg: Message } | null {
     const n = this.channels.length;
     for (let k = 0; k < n; k++) {
       const i = (this.next + k) % n;
       if (this.blocked[i]) continue;
-      if (held !== null && held(i) && this.channels[i]!.peek()?.kind === 'data') continue;
       const m = this.channels[i]!.take();
       if (m !== undefined) {
         this.next = (i + 1) % n;
@@ -181,18 +162,6 @@ export class InputGate {
         this.waiter = resolve;
       });
     }
-  }
-
-  /** Resolves when a message arrives (notify) or after `ms`, whichever is first. */
-  async wait(ms: number): Promise<void> {
-    if (this.cancelled) throw new JobCancelled();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await new Promise<void>((resolve) => {
-      this.waiter = resolve;
-      timer = setTimeout(resolve, ms);
-    });
-    clearTimeout(timer);
-    this.waiter = null;
   }
 
   cancel(): void {

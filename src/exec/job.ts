@@ -351,7 +351,7 @@ export class Job {
           this.sourceTasks.push(task);
           this.tasks.push(task);
         } else {
-          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!, inputIndexOf.get(h)![s]!, idleAtStartOf.get(h)![s]!, this.options.batchSize);
+          const task = new InputTask(taskId, s, chain, output, env, inputsOf.get(h)![s]!, inputIndexOf.get(h)![s]!, idleAtStartOf.get(h)![s]!);
           this.gates.push(task);
           this.tasks.push(task);
         }

@@ -339,10 +339,6 @@ export class RemoteReceiver implements InChannel {
     this.gate?.notify();
   }
 
-  peek(): Message | undefined {
-    return this.head < this.buf.length ? this.buf[this.head] : undefined;
-  }
-
   take(): Message | undefined {
     if (this.head >= this.buf.length) return undefined;
     const m = this.buf[this.head]!;

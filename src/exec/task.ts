@@ -10,7 +10,7 @@
 
 import { requireNarrowBatch, wideColumnIndex } from '../common/int64.js';
 import type { Batch, Column } from '../common/batch.js';
-import { concatBatches, takeBatch } from '../common/batch.js';
+import { takeBatch } from '../common/batch.js';
 import { hashColumns, keyGroupOf, subtaskForKeyGroup } from '../state/key-groups.js';
 import type { InChannel, Message, OutChannel } from './channel.js';
 import { InputGate, JobCancelled } from './channel.js';
@@ -298,20 +298,12 @@ export abstract class Task {
   }
 }
 
-/** See InputTask.held. */
-const ALIGN_WAIT_MS = 50;
-const ALIGN_ACTIVE_MS = 500;
-
 /** A task fed by channels: watermark merging and barrier alignment happen here. */
 export class InputTask extends Task {
   readonly gate: InputGate;
   private readonly channelWatermark: number[];
   private readonly channelIdle: boolean[];
   private readonly ended: boolean[];
-  /** Per channel: when its last message was taken (performance.now(); see held). */
-  private readonly lastTaken: number[];
-  /** Per channel: its watermark's last advance (see held). */
-  private readonly watermarkStep: number[];
   /** Per input (plan edge): the minimum watermark over its channels, as last reported. */
   private readonly inputWatermark: number[];
   /** Checkpoint being aligned, and which channels delivered its barrier. */
@@ -332,16 +324,12 @@ export class InputTask extends Task {
     private readonly channelInput: readonly number[] = inputs.map(() => 0),
     /** Channels from source subtasks with nothing to read: idle until they send something. */
     idleAtStart: readonly boolean[] = inputs.map(() => false),
-    /** Batches already queued on this task's channels merge up to this many rows (0: never; see coalesce). */
-    private readonly coalesceRows = 0,
   ) {
     super(id, subtask, chain, output, env);
     this.gate = new InputGate(inputs);
     this.channelWatermark = inputs.map(() => -Infinity);
     this.channelIdle = inputs.map((_, i) => idleAtStart[i] ?? false);
     this.ended = inputs.map(() => false);
-    this.lastTaken = inputs.map(() => 0);
-    this.watermarkStep = inputs.map(() => 0);
     this.inputWatermark = [];
     for (const i of channelInput) this.inputWatermark[i] = -Infinity;
   }
@@ -353,19 +341,17 @@ export class InputTask extends Task {
     await this.maybeAnnounceIdle();
     while (open > 0) {
       if (this.env.isCancelled()) throw new JobCancelled();
-      const { channel, msg } = this.coalesceRows > 0 ? await this.nextAligned() : (this.gate.poll() ?? (await this.gate.take()));
+      const { channel, msg } = this.gate.poll() ?? (await this.gate.take());
       switch (msg.kind) {
         case 'data':
           this.channelIdle[channel] = false;
           this.idleAnnounced = false;
-          await this.pushThrough(0, msg.batch.length < this.coalesceRows ? await this.gather(msg.batch, channel) : msg.batch, this.channelInput[channel]!);
+          await this.pushThrough(0, msg.batch, this.channelInput[channel]!);
           break;
         case 'watermark':
           this.channelIdle[channel] = false;
           this.idleAnnounced = false;
           if (msg.ts > this.channelWatermark[channel]!) {
-            const before = this.channelWatermark[channel]!;
-            if (before !== -Infinity) this.watermarkStep[channel] = msg.ts - before;
             this.channelWatermark[channel] = msg.ts;
             this.reportInputWatermark(this.channelInput[channel]!);
             await this.advanceWatermark(this.combinedWatermark());
@@ -400,122 +386,6 @@ export class InputTask extends Task {
     }
     await this.advanceWatermark(Infinity);
     await this.finishChain();
-  }
-
-  /**
-   * Merges `first` with the data batches already waiting at the head of this task's channels
-   * of the same input (never past a watermark, barrier or end, nor from a channel blocked for
-   * alignment), until `coalesceRows` rows. Behind a hash exchange each upstream subtask sends
-   * every downstream one a part of each of its batches, so at parallelism 2 an operator would
-   * see twice as many batches of half the rows as at parallelism 1; an updating operator (a
-   * Top-N, an aggregate, an OVER window) emits its changes per batch, so it would also emit
-   * up to twice as many -U/+U pairs for the same input. Taking the queued batches together is
-   * an order the gate could have delivered them in anyway (each channel's own order is kept),
-   * so results are the same; only intermediate changes that a larger batch folds disappear.
-   * Nothing waits for more input: what is not queued yet goes in a later batch.
-   */
-  /**
-   * The next message, holding back the data of a channel whose watermark is ahead of another
-   * active channel of the same input (see held), for at most ALIGN_WAIT_MS at a time.
-   */
-  private async nextAligned(): Promise<{ channel: number; msg: Message }> {
-    let r: { channel: number; msg: Message } | null;
-    const deadline = performance.now() + ALIGN_WAIT_MS;
-    for (;;) {
-      this.now = performance.now();
-      r = this.gate.poll(this.holdFn);
-      if (r !== null) break;
-      if (!this.anyHeld()) {
-        r = await this.gate.take();
-        this.now = performance.now();
-        break;
-      }
-      if (this.now >= deadline) {
-        r = this.gate.poll()!;
-        break;
-      }
-      await this.gate.wait(deadline - this.now);
-    }
-    this.lastTaken[r.channel] = this.now;
-    return r;
-  }
-
-  private now = 0;
-  private readonly holdFn = (i: number): boolean => this.held(i);
-
-  /**
-   * Channel i's data waits while another channel of its input is behind it in event time and
-   * still sending (not ended, idle or blocked for alignment, and a message queued or taken in
-   * the last ALIGN_ACTIVE_MS). Upstream subtasks on other threads drift apart in event time
-   * (the thread with more work reads its source more slowly); rows of one key then reach an
-   * updating operator in batches far apart, each a separate update (-U/+U). Taking the channel
-   * that is behind first lets the one ahead run out of credits and wait, as Flink's watermark
-   * alignment pauses sources that run ahead; with coalesce, batches of about the same event
-   * time are then processed together. Any order of the channels is one the gate may deliver,
-   * so results do not change; a channel that stops sending stops holding the others back
-   * within ALIGN_ACTIVE_MS, and no message waits longer than ALIGN_WAIT_MS at a time.
-   */
-  private held(i: number): boolean {
-    const w = this.channelWatermark[i]!;
-    const input = this.channelInput[i]!;
-    for (let j = 0; j < this.channelInput.length; j++) {
-      if (j === i || this.channelInput[j] !== input || this.ended[j] || this.channelIdle[j] || this.gate.isBlocked(j)) continue;
-      // ahead by more than one step of either channel's watermark (about one batch's event time)
-      if (!(w - this.channelWatermark[j]! > Math.max(this.watermarkStep[i]!, this.watermarkStep[j]!))) continue;
-      if (this.gate.channels[j]!.peek() !== undefined || this.now - this.lastTaken[j]! < ALIGN_ACTIVE_MS) return true;
-    }
-    return false;
-  }
-
-  private anyHeld(): boolean {
-    for (let i = 0; i < this.channelInput.length; i++) if (!this.gate.isBlocked(i) && this.gate.channels[i]!.peek()?.kind === 'data' && this.held(i)) return true;
-    return false;
-  }
-
-  private async gather(first: Batch, channel: number): Promise<Batch> {
-    const input = this.channelInput[channel]!;
-    let batch = this.coalesce(first, input);
-    if (batch.length >= this.coalesceRows || !this.otherActive(channel, input)) return batch;
-    // A producer on this thread wakes this task as soon as it pushes, and a message from
-    // another thread is taken as soon as it arrives, so the channels hardly ever hold two data
-    // batches at once: one turn of the event loop lets the other channels' batches of about
-    // the same moment arrive (the other threads' messages are delivered then), to be taken
-    // together. The turn costs microseconds; nothing waits beyond it.
-    await new Promise<void>((r) => setImmediate(r));
-    this.now = performance.now();
-    batch = this.coalesce(batch, input);
-    return batch;
-  }
-
-  /** Another channel of `input` may still send data now: it has neither ended nor gone idle. */
-  private otherActive(channel: number, input: number): boolean {
-    for (let i = 0; i < this.channelInput.length; i++) {
-      if (i !== channel && this.channelInput[i] === input && !this.ended[i] && !this.channelIdle[i] && !this.gate.isBlocked(i)) return true;
-    }
-    return false;
-  }
-
-  private coalesce(first: Batch, input: number): Batch {
-    let parts: Batch[] | null = null;
-    let rows = first.length;
-    const n = this.gate.channels.length;
-    for (let more = true; more && rows < this.coalesceRows; ) {
-      more = false;
-      for (let i = 0; i < n && rows < this.coalesceRows; i++) {
-        if (this.channelInput[i] !== input || this.held(i)) continue;
-        const b = this.gate.takeData(i);
-        if (b === undefined) continue;
-        this.channelIdle[i] = false;
-        (parts ??= [first]).push(b);
-        rows += b.length;
-        more = true;
-      }
-    }
-    if (parts === null) return first;
-    return concatBatches(
-      first.columns.map((c) => c.type),
-      parts,
-    );
   }
 
   /**
