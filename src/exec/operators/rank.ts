@@ -294,7 +294,8 @@ export class RankOperator implements Operator {
     const fn = this.spec.fn;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const tie = i > 0 && this.cmpRows(entries[i - 1]!.row, e.row) === 0;
+      // (ROW_NUMBER ignores ties: no comparison)
+      const tie = fn !== 'row_number' && i > 0 && this.cmpRows(entries[i - 1]!.row, e.row) === 0;
       if (fn === 'row_number') rank = i + 1;
       else if (fn === 'rank') rank = tie ? rank : i + 1;
       else rank = tie ? dense : ++dense;
