@@ -66,6 +66,23 @@ interface KeyGroupState {
   readonly delta?: 1;
 }
 
+/**
+ * A row's change within one input batch: its values before the batch (null: inserted by the
+ * batch) and now (null: retracted by the batch), the kind it was inserted with (+I or +U, the
+ * input's) and the kind it was retracted with (-U or -D). A batch that touches a row several
+ * times (a Top-N's -U/+U of one winning bid shifts the same frames twice) writes it once.
+ */
+interface PendingRow {
+  readonly before: Scalar[] | null;
+  after: Scalar[] | null;
+  readonly kind: RowKind;
+  retractKind: RowKind;
+  /** False once retracted by the batch. */
+  live: boolean;
+  /** Bounded frames: the row's partition; its values after the batch are computed at the end (once). */
+  readonly part: Partition | null;
+}
+
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
 
 export class UpdatingOverAggregateOperator implements Operator {
@@ -86,6 +103,10 @@ export class UpdatingOverAggregateOperator implements Operator {
   private before: Scalar[] = [];
   private after: Scalar[] = [];
   private rowBuf = new Int32Array(64);
+  /** The batch's changes by row id, written once at its end (emitPending). */
+  private readonly pending = new Map<number, PendingRow>();
+  /** Rows retracted by the batch: their ids are released after emitPending. */
+  private readonly released: number[] = [];
   private slotBuf = new Int32Array(64);
   /** Retractions that matched no live row (a changelog the operator cannot fold). */
   unmatched = 0;
@@ -145,10 +166,10 @@ export class UpdatingOverAggregateOperator implements Operator {
           part = { keyValues: keyCols.map((c) => getScalar(c, i)), keyGroup: kg, rows: [] };
           this.partitions.set(key, part);
         }
-        this.insert(part, batch, i, t, kind, out);
+        this.insert(part, batch, i, t, kind);
         if (this.dirty !== null) this.dirty.add(part);
       } else {
-        if (part === undefined || !this.retract(part, batch, i, t, kind, out)) {
+        if (part === undefined || !this.retract(part, batch, i, t, kind)) {
           this.unmatched++;
           continue;
         }
@@ -156,18 +177,27 @@ export class UpdatingOverAggregateOperator implements Operator {
         if (part.rows.length === 0) this.partitions.delete(key);
       }
     }
+    this.emitPending(out);
     this.flush(out);
   }
 
   // ---------------------------------------------------------------------------------------
 
-  private insert(part: Partition, batch: Batch, i: number, t: number, kind: RowKind, out: Collector): void {
+  private insert(part: Partition, batch: Batch, i: number, t: number, kind: RowKind): void {
     const rows = part.rows;
     const p = this.upperBound(rows, t); // after every peer: the newest arrival
     const lo = this.frame.unit === 'range' ? this.lowerBound(rows, t) : p;
     // the last touched position, in the order after the insert
     const hi = this.lastTouched(rows, p, t, rows.length + 1);
     const calls = this.calls.length;
+    if (this.frame.preceding !== undefined) {
+      // bounded frames: the touched rows' values before the batch, once; after it, at its end
+      for (let j = lo; j < hi; j++) this.touch(part, j);
+      const id = this.store.add(batch, i);
+      rows.splice(p, 0, id);
+      this.pending.set(id, { before: null, after: null, kind, retractKind: RowKind.UpdateBefore, live: true, part });
+      return;
+    }
     // before: the touched rows that exist, positions lo .. hi-1 of the current order
     this.evaluate(rows, lo, hi - 1, this.before);
     const id = this.store.add(batch, i);
@@ -176,18 +206,71 @@ export class UpdatingOverAggregateOperator implements Operator {
     for (let j = lo; j <= hi; j++) {
       const a = (j - lo) * calls;
       if (j === p) {
-        this.emit(rows[j]!, this.after, a, kind, out);
+        this.pending.set(rows[j]!, { before: null, after: this.after.slice(a, a + calls), kind, retractKind: RowKind.UpdateBefore, live: true, part: null });
         continue;
       }
       const b = (j < p ? j - lo : j - 1 - lo) * calls;
       if (this.same(this.before, b, this.after, a)) continue;
-      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
-      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+      this.noteChange(rows[j]!, b, a);
     }
   }
 
+  /** Row `id`'s values change from this.before[b..] to this.after[a..] (see PendingRow). */
+  private noteChange(id: number, b: number, a: number): void {
+    const calls = this.calls.length;
+    const e = this.pending.get(id);
+    if (e === undefined) this.pending.set(id, { before: this.before.slice(b, b + calls), after: this.after.slice(a, a + calls), kind: RowKind.UpdateAfter, retractKind: RowKind.UpdateBefore, live: true, part: null });
+    else e.after = this.after.slice(a, a + calls);
+  }
+
+  /**
+   * Bounded frames: the row at position j of `part` is touched by a change; the first touch in
+   * a batch records its values (the ones emitted for it before the batch: a row's frame only
+   * changes by a change that touches it).
+   */
+  private touch(part: Partition, j: number): void {
+    const id = part.rows[j]!;
+    if (this.pending.has(id)) return;
+    const calls = this.calls.length;
+    this.evaluate(part.rows, j, j, this.before);
+    this.pending.set(id, { before: this.before.slice(0, calls), after: null, kind: RowKind.UpdateAfter, retractKind: RowKind.UpdateBefore, live: true, part });
+  }
+
+  /** Bounded frames: the values of live row `id` of `part` now. */
+  private valuesNow(part: Partition, id: number): Scalar[] {
+    const rows = part.rows;
+    const t = this.store.num(this.timeIndex, id);
+    let j = this.lowerBound(rows, t);
+    while (rows[j] !== id) j++;
+    this.evaluate(rows, j, j, this.after);
+    return this.after.slice(0, this.calls.length);
+  }
+
+  /**
+   * Writes the batch's net changes: first every retraction (a row's values before the batch,
+   * when it was retracted or its values changed), then every row's values after it; a row
+   * inserted and retracted within the batch, or whose values came back to where they were,
+   * writes nothing.
+   */
+  private emitPending(out: Collector): void {
+    if (this.pending.size === 0) return;
+    for (const [id, e] of this.pending) {
+      if (!e.live) e.after = null;
+      else if (e.part !== null) e.after = this.valuesNow(e.part, id);
+    }
+    for (const [id, e] of this.pending) {
+      if (e.before !== null && (e.after === null || !this.same(e.before, 0, e.after, 0))) this.emit(id, e.before, 0, e.after === null ? e.retractKind : RowKind.UpdateBefore, out);
+    }
+    for (const [id, e] of this.pending) {
+      if (e.after !== null && (e.before === null || !this.same(e.before, 0, e.after, 0))) this.emit(id, e.after, 0, e.before === null ? e.kind : RowKind.UpdateAfter, out);
+    }
+    this.pending.clear();
+    for (const id of this.released) this.store.release(id);
+    this.released.length = 0;
+  }
+
   /** False when no live row equals the retracted one. */
-  private retract(part: Partition, batch: Batch, i: number, t: number, kind: RowKind, out: Collector): boolean {
+  private retract(part: Partition, batch: Batch, i: number, t: number, kind: RowKind): boolean {
     const rows = part.rows;
     const from = this.lowerBound(rows, t);
     const to = this.upperBound(rows, t);
@@ -202,20 +285,36 @@ export class UpdatingOverAggregateOperator implements Operator {
     const lo = this.frame.unit === 'range' ? from : p;
     const hi = this.lastTouched(rows, p, t, rows.length);
     const calls = this.calls.length;
+    if (this.frame.preceding !== undefined) {
+      for (let j = lo; j <= hi; j++) this.touch(part, j);
+      const id = rows[p]!;
+      const e = this.pending.get(id)!;
+      e.live = false;
+      e.retractKind = kind;
+      rows.splice(p, 1);
+      this.released.push(id);
+      return true;
+    }
     this.evaluate(rows, lo, hi, this.before);
     const id = rows[p]!;
     // the retracted row goes out with the values it was emitted with
-    this.emit(id, this.before, (p - lo) * calls, kind, out);
+    const r = (p - lo) * calls;
+    const e = this.pending.get(id);
+    if (e === undefined) this.pending.set(id, { before: this.before.slice(r, r + calls), after: null, kind: RowKind.Insert, retractKind: kind, live: false, part: null });
+    else {
+      e.live = false;
+      e.retractKind = kind;
+    }
     rows.splice(p, 1);
     this.evaluate(rows, lo, hi - 1, this.after);
     for (let j = lo; j < hi; j++) {
       const a = (j - lo) * calls;
       const b = (j < p ? j - lo : j + 1 - lo) * calls;
       if (this.same(this.before, b, this.after, a)) continue;
-      this.emit(rows[j]!, this.before, b, RowKind.UpdateBefore, out);
-      this.emit(rows[j]!, this.after, a, RowKind.UpdateAfter, out);
+      this.noteChange(rows[j]!, b, a);
     }
-    this.store.release(id);
+    // (released after the batch's changes are written: emitPending still reads the row)
+    this.released.push(id);
     return true;
   }
 

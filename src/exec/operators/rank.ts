@@ -189,6 +189,8 @@ export class RankOperator implements Operator {
   private readonly policy: DeltaPolicy | null;
   /** Stored rows are overwritten in place (keep-last deduplication). */
   private readonly rowsMutate: boolean;
+  /** ROW_NUMBER with the number in the output (not window rank): positions are the update key. */
+  private readonly positional: boolean;
 
   constructor(
     private readonly spec: RankSpec,
@@ -206,6 +208,7 @@ export class RankOperator implements Operator {
     this.bounded = !spec.inputUpdating || s.kind === 'window';
     this.tieNewFirst = (s.kind === 'window' && s.dedup === 'last') || (s.kind === 'deduplicate' && s.keepLast);
     this.rowsMutate = s.kind === 'deduplicate' && s.keepLast;
+    this.positional = spec.fn === 'row_number' && spec.outputRank && s.kind !== 'window';
   }
 
   open(ctx: OperatorContext): void {
@@ -291,7 +294,8 @@ export class RankOperator implements Operator {
     const fn = this.spec.fn;
     for (let i = 0; i < entries.length; i++) {
       const e = entries[i]!;
-      const tie = i > 0 && this.cmpRows(entries[i - 1]!.row, e.row) === 0;
+      // (ROW_NUMBER ignores ties: no comparison)
+      const tie = fn !== 'row_number' && i > 0 && this.cmpRows(entries[i - 1]!.row, e.row) === 0;
       if (fn === 'row_number') rank = i + 1;
       else if (fn === 'rank') rank = tie ? rank : i + 1;
       else rank = tie ? dense : ++dense;
@@ -328,7 +332,12 @@ export class RankOperator implements Operator {
         const c = this.cmpBatch(cols, i, entries[entries.length - 1]!.row);
         if (c > 0 || (c === 0 && !this.tieNewFirst)) continue;
       }
-      if (p.stamp !== epoch && s.kind !== 'window') {
+      if (p.stamp !== epoch && s.kind !== 'window' && this.positional) {
+        // ROW_NUMBER with the number: the output is the entries at positions start..end
+        p.stamp = epoch;
+        p.oldOut = entries.slice(this.start - 1, this.end);
+        touched.push(p);
+      } else if (p.stamp !== epoch && s.kind !== 'window') {
         p.stamp = epoch;
         const old: Entry[] = [];
         this.walk(entries, (e, rank) => {
@@ -356,7 +365,11 @@ export class RankOperator implements Operator {
       }
     }
     for (const p of touched) {
-      if (this.bounded) p.entries.length = this.walk(p.entries, () => undefined) ;
+      if (this.bounded) {
+        if (this.spec.fn === 'row_number') {
+          if (p.entries.length > this.end) p.entries.length = this.end;
+        } else p.entries.length = this.walk(p.entries, () => undefined);
+      }
       if (s.kind === 'window') continue;
       if (p.entries.length === 0) this.dropPartition(p);
     }
@@ -378,19 +391,16 @@ export class RankOperator implements Operator {
   }
 
   private emitDiff(p: Partition, epoch: number, b: BatchBuilder): void {
-    const now: Entry[] = [];
-    this.walk(p.entries, (e, rank) => {
-      e.newEpoch = epoch;
-      e.newRank = rank;
-      now.push(e);
-    });
-    const old = p.oldOut;
-    if (this.spec.outputRank && this.spec.fn === 'row_number') {
-      // positions are the update key: compare row by row
-      const n = Math.max(old.length, now.length);
+    if (this.positional) {
+      // positions are the update key: compare row by row (no ranks to compute)
+      const old = p.oldOut;
+      const ents = p.entries;
+      const base = this.start - 1;
+      const nowLen = Math.max(0, Math.min(ents.length, this.end) - base);
+      const n = Math.max(old.length, nowLen);
       for (let k = 0; k < n; k++) {
         const o = old[k];
-        const w = now[k];
+        const w = k < nowLen ? ents[base + k] : undefined;
         const rank = this.start + k;
         if (o !== undefined && w !== undefined) {
           if (o === w || sameRow(o.row, w.row)) continue;
@@ -401,6 +411,13 @@ export class RankOperator implements Operator {
       }
       return;
     }
+    const now: Entry[] = [];
+    this.walk(p.entries, (e, rank) => {
+      e.newEpoch = epoch;
+      e.newRank = rank;
+      now.push(e);
+    });
+    const old = p.oldOut;
     for (const o of old) if (o.newEpoch !== epoch) this.write(b, o.row, o.oldRank, RowKind.Delete);
     for (const w of now) {
       if (w.oldEpoch !== epoch) this.write(b, w.row, w.newRank, RowKind.Insert);
