@@ -289,20 +289,24 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
     } as unknown as Accumulator & { sets: Map<number, Map<string, number>> };
   };
   const key = (x: number): string => (Object.is(x, -0) ? '0' : String(x));
-  for (const retract of [true, false]) {
-    it(`${retract ? 'with retractions' : 'insert-only'}: every member's values and the saved entries equal the model after every batch`, () => {
-      let s = retract ? 11 : 12;
+  // DOUBLE: NumberSets from the start. BIGINT: groups start with 8-byte int32 cells (IntSet);
+  // from batch 20 on slots 20..39 meet values an IntSet cannot hold (NaN, 1.5, beyond int32)
+  // and move to a NumberSet mid-way, and from batch 35 slot 0 (thousands of entries, counts)
+  for (const [retract, type] of [[true, T.DOUBLE], [false, T.DOUBLE], [true, T.BIGINT], [false, T.BIGINT]] as const) {
+    it(`${type.kind}, ${retract ? 'with retractions' : 'insert-only'}: every member's values and the saved entries equal the model after every batch`, () => {
+      let s = (retract ? 11 : 12) + (type === T.BIGINT ? 2 : 0);
       const rnd = (n: number): number => {
         s = (Math.imul(s, 1103515245) + 12345) >>> 0;
         return (s >>> 8) % n;
       };
       const inners = [recorder(), recorder(), recorder()];
       const make = (): SharedDistinct => {
-        const d = new SharedDistinct(0, T.DOUBLE, inners.map((inner, k) => ({ inner, filter: k === 0 ? undefined : k })), retract);
+        const d = new SharedDistinct(0, type, inners.map((inner, k) => ({ inner, filter: k === 0 ? undefined : k })), retract);
         d.grow(40);
         return d;
       };
       const shared = make();
+      const late = type === T.BIGINT;
       const live: R[] = [];
       const check = (d: SharedDistinct, withInners: boolean): void => {
         const bySlot: R[][] = Array.from({ length: 40 }, () => []);
@@ -327,8 +331,9 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
             continue;
           }
           const slot = rnd(3) !== 0 ? 0 : 1 + rnd(39);
-          const special = [NaN, -0, 0, 1.5][rnd(4)]!;
-          const x = rnd(50) === 0 ? special : slot === 0 ? rnd(1000000) : rnd(300);
+          const special = [NaN, -0, 0, 1.5, 2 ** 31, -(2 ** 31) - 1, -(2 ** 31), 2 ** 31 - 1][rnd(8)]!;
+          const wide = !late || (slot === 0 ? b >= 35 : b >= 20 && slot >= 20);
+          const x = rnd(50) === 0 ? (wide || (special | 0) === special ? special : -0) : slot === 0 ? rnd(1000000) - (late ? 500000 : 0) : rnd(300);
           const r: R = [slot, x, rnd(2) === 0, rnd(3) === 0];
           live.push(r);
           rows.push(r);
@@ -340,7 +345,7 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
           while (e < rows.length && ops[e] === ops[i]) e++;
           const part = rows.slice(i, e);
           const cols: Column[] = [
-            { type: T.DOUBLE, values: Float64Array.from(part.map((r) => r[1])), nulls: null },
+            { type, values: Float64Array.from(part.map((r) => r[1])), nulls: null },
             { type: T.BOOLEAN, values: Uint8Array.from(part.map((r) => (r[2] ? 1 : 0))), nulls: null },
             { type: T.BOOLEAN, values: Uint8Array.from(part.map((r) => (r[3] ? 1 : 0))), nulls: null },
           ];
@@ -357,6 +362,12 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
           for (let i = live.length - 1; i >= 0; i--) if (live[i]![0] === slot) live.splice(i, 1);
         }
         if (b % 10 === 9) check(shared, true);
+        if (late && (b === 19 || b === 49)) {
+          // which kind of set each group holds (by class name): int32 cells until a value needs more
+          const kinds = (shared as unknown as { sets: ({ constructor: { name: string } } | undefined)[] }).sets.map((x) => x?.constructor.name);
+          if (b === 19) expect(kinds.filter((k) => k !== undefined && k !== 'IntSet')).toEqual([]);
+          else expect([kinds[0], kinds.slice(20).filter((k) => k === 'NumberSet').length > 10, kinds.slice(1, 20).filter((k) => k !== undefined && k !== 'IntSet')]).toEqual(['NumberSet', true, []]);
+        }
       }
       expect((shared.save(0) as unknown[][])[0]!.length).toBeGreaterThan(6144);
       const inUse = new Uint8Array(40).fill(1);
