@@ -28,6 +28,9 @@ import type { DataType } from '../common/types.js';
 import { physicalKind } from '../common/types.js';
 import type { Accumulator } from './accumulators.js';
 
+/** add's rows per block (touch pass, then the probes; see add). */
+const TOUCH_BLOCK = 256;
+
 /** The most calls one shared state serves (bits of a 32-bit mask). */
 export const MAX_SHARED_CALLS = 32;
 
@@ -704,41 +707,45 @@ export class SharedDistinct {
     const sets = this.sets;
     // a wide BIGINT column (common/int64.ts): a bigint turns its group's set into an int64 one
     const wide = this.int64 && Array.isArray(v);
-    if (this.numeric && !wide) {
-      // A first pass reads each row's home cell: its loads do not depend on one another, so the
-      // CPU overlaps their cache misses (groups' tables are touched at random); the second pass
-      // then finds them in cache.
-      let acc = 0;
-      const nv = v as Float64Array;
-      for (let j = 0; j < count; j++) {
-        const set = sets[slots[j]!];
-        if (set !== undefined) acc += set.touch(nv[rows === null ? j : rows[j]!]!);
+    // Rows go in blocks of TOUCH_BLOCK: a first pass reads each row's home cell (its loads do
+    // not depend on one another, so the CPU overlaps their cache misses: groups' tables are
+    // touched at random); the second pass then finds them in cache (a block's cells fit L1).
+    const touch = this.numeric && !wide;
+    const nv = v as Float64Array;
+    for (let j0 = 0; j0 < count; j0 += TOUCH_BLOCK) {
+      const j1 = Math.min(count, j0 + TOUCH_BLOCK);
+      if (touch) {
+        let acc = 0;
+        for (let j = j0; j < j1; j++) {
+          const set = sets[slots[j]!];
+          if (set !== undefined) acc += set.touch(nv[rows === null ? j : rows[j]!]!);
+        }
+        this.touched = acc;
       }
-      this.touched = acc;
-    }
-    for (let j = 0; j < count; j++) {
-      const rm = masks[j]!;
-      if (rm === 0) continue;
-      const row = rows === null ? j : rows[j]!;
-      if (nulls !== null && nulls[row] === 1) continue;
-      const slot = slots[j]!;
-      let set = sets[slot];
-      if (set === undefined) {
-        set = this.newSet();
-        sets[slot] = set;
-      }
-      const x = v[row];
-      if (!set.holds(x)) set = this.widen(slot, x);
-      const e = set.entry(x);
-      const old = set.mask(e);
-      set.setMask(e, old | rm);
-      const counts = set.counts;
-      if (counts !== null) for (let f = rm; f !== 0; f &= f - 1) counts[e * m + (31 - Math.clz32(f & -f))]!++;
-      for (let f = rm & ~old; f !== 0; f &= f - 1) {
-        const k = 31 - Math.clz32(f & -f);
-        const i = n[k]!++;
-        ls[k]![i] = slot;
-        lr[k]![i] = row;
+      for (let j = j0; j < j1; j++) {
+        const rm = masks[j]!;
+        if (rm === 0) continue;
+        const row = rows === null ? j : rows[j]!;
+        if (nulls !== null && nulls[row] === 1) continue;
+        const slot = slots[j]!;
+        let set = sets[slot];
+        if (set === undefined) {
+          set = this.newSet();
+          sets[slot] = set;
+        }
+        const x = v[row];
+        if (!set.holds(x)) set = this.widen(slot, x);
+        const e = set.entry(x);
+        const old = set.mask(e);
+        set.setMask(e, old | rm);
+        const counts = set.counts;
+        if (counts !== null) for (let f = rm; f !== 0; f &= f - 1) counts[e * m + (31 - Math.clz32(f & -f))]!++;
+        for (let f = rm & ~old; f !== 0; f &= f - 1) {
+          const k = 31 - Math.clz32(f & -f);
+          const i = n[k]!++;
+          ls[k]![i] = slot;
+          lr[k]![i] = row;
+        }
       }
     }
     for (let k = 0; k < m; k++) if (n[k]! > 0) this.members[k]!.inner.add(ls[k]!, lr[k]!, n[k]!, batch);
