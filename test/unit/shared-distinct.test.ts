@@ -19,7 +19,7 @@ import { SharedDistinct } from '../../src/expr/shared-distinct.js';
 import { T } from '../../src/common/types.js';
 import type { DataType } from '../../src/common/types.js';
 import type { AggCall } from '../../src/plan/logical.js';
-import { hashKey, keyGroupOf } from '../../src/state/key-groups.js';
+import { hashColumns, hashKey, keyGroupOf } from '../../src/state/key-groups.js';
 import { compileJavaDatePattern } from '../../src/common/time.js';
 
 // input: g, x (BIGINT, NULLs), s (STRING, NULLs), f1, f2 (BOOLEAN, NULLs: a FILTER NULL fails)
@@ -227,6 +227,21 @@ describe('ColumnKeyIndex', () => {
 
   // the index compares keys only when their 32-bit hashes match, so the comparison itself is
   // checked directly: keys equal as joined text ('a|b','c' / 'a','b|c'; '' / NULL) must differ
+  it('hashes string columns row by row as hashKey does (runs of one value, NULLs inside runs)', () => {
+    const cell = fc.constantFrom<string | null>('2015-07-15', 'channel-1', 'a', '', null);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(cell, cell), { minLength: 1, maxLength: 60 }), (rows) => {
+        const col = (k: 0 | 1): Column => ({ type: T.STRING, values: rows.map((r) => r[k] ?? ''), nulls: Uint8Array.from(rows.map((r) => (r[k] === null ? 1 : 0))) });
+        const two = new Uint32Array(rows.length);
+        hashColumns([col(0), col(1)], rows.length, two);
+        const one = new Uint32Array(rows.length);
+        hashColumns([col(1)], rows.length, one);
+        expect([...two]).toEqual(rows.map((r) => hashKey([r[0], r[1]])));
+        expect([...one]).toEqual(rows.map((r) => hashKey([r[1]])));
+      }),
+    );
+  });
+
   it('compares a stored key with a row value by value (NULL only equals NULL)', () => {
     fc.assert(
       fc.property(key, key, (a, b) => {
