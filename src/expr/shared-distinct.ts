@@ -158,43 +158,123 @@ class CellArena {
 }
 
 /**
+ * What NumberSet and IntSet share: cells of two numbers (value, mask; mask 0 is a free cell)
+ * at tab[o ..], linear probing from home(v, cap - 1); a deletion shifts later entries back.
+ */
+abstract class CellSet extends ValueSet {
+  protected abstract tab: Float64Array | Int32Array;
+  /** The table's first number in tab. */
+  protected abstract o: number;
+  protected abstract cap: number;
+  /** The arena block's handle, or -1 (a table of its own). */
+  protected handle = -1;
+  constructor(
+    m: number,
+    protected readonly retract: boolean,
+    protected readonly arena: CellArena,
+    /** log2 of the table's cells per arena cell (16 bytes): 0 for doubles, 1 for int32s. */
+    private readonly perCell: number,
+  ) {
+    super(m);
+  }
+  /** Hands the table's block back to the arena; the set is not used after. */
+  override release(): void {
+    if (this.handle >= 0) this.arena.release(this.handle, 31 - this.perCell - Math.clz32(this.cap));
+    this.handle = -1;
+  }
+  /** v's home cell in a table of mask + 1 cells. */
+  protected abstract home(v: number, mask: number): number;
+  /** The cell holding v, or -1. */
+  protected cellOf(v: number): number {
+    const t = this.tab;
+    const o = this.o;
+    const mask = this.cap - 1;
+    let h = this.home(v, mask);
+    for (;;) {
+      if (t[o + 2 * h + 1] === 0) return -1;
+      if (t[o + 2 * h] === v) return h;
+      h = (h + 1) & mask;
+    }
+  }
+  /** Frees cell e and moves later entries of its run back where a probe finds them. */
+  protected shiftBack(e: number): void {
+    const t = this.tab;
+    const o = this.o;
+    t[o + 2 * e + 1] = 0;
+    const mask = this.cap - 1;
+    const counts = this.counts;
+    const m = this.m;
+    let hole = e;
+    let i = (hole + 1) & mask;
+    for (;;) {
+      if (t[o + 2 * i + 1] === 0) break;
+      const home = this.home(t[o + 2 * i]!, mask);
+      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+      if (!stays) {
+        t[o + 2 * hole] = t[o + 2 * i]!;
+        t[o + 2 * hole + 1] = t[o + 2 * i + 1]!;
+        t[o + 2 * i + 1] = 0;
+        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
+        hole = i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+  /**
+   * Moves the entries (values, masks, counts) into the zeroed table t[o ..] of cap cells (block
+   * `handle`, or -1) with counts `counts`, which the set then uses; the old block goes back.
+   */
+  protected moveTo(handle: number, t: Float64Array | Int32Array, o: number, cap: number, counts: Float64Array | null): void {
+    const old = this.tab;
+    const oo = this.o;
+    const oldCounts = this.counts;
+    const m = this.m;
+    const mask = cap - 1;
+    for (let i = 0; i < this.cap; i++) {
+      const mk = old[oo + 2 * i + 1]!;
+      if (mk === 0) continue;
+      const x = old[oo + 2 * i]!;
+      let h = this.home(x, mask);
+      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
+      t[o + 2 * h] = x;
+      t[o + 2 * h + 1] = mk;
+      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
+    }
+    this.release();
+    this.handle = handle;
+    this.tab = t;
+    this.o = o;
+    this.counts = counts;
+    this.cap = cap;
+  }
+}
+
+/**
  * Numbers: open addressing with linear probing, value and mask side by side (one cache line
  * per probe), in a block of a CellArena chunk (doubles tab[o..o + 2 * cap)) or, for a large
  * table, a Float64Array of its own (o = 0); mask 0 marks a free cell. NaN is entry `cap`,
  * held outside the table (nanMask). An entry's number is its cell; deletion shifts later
  * entries back.
  */
-class NumberSet extends ValueSet {
-  private tab: Float64Array;
-  /** The table's first double in tab. */
-  private o: number;
-  /** The arena block's handle, or -1 (a table of its own). */
-  private handle: number;
-  private cap = 1 << MIN_ORDER;
+class NumberSet extends CellSet {
+  protected tab: Float64Array;
+  protected o: number;
+  protected cap = 1 << MIN_ORDER;
   /** NaN's mask (0: NaN absent). */
   private nanMask = 0;
-  private home(v: number, mask: number): number {
+  protected home(v: number, mask: number): number {
     return hashNum(v) & mask;
   }
   /** The mask in v's home cell (add's first pass reads it so the cell is in cache). */
   override touch(v: number): number {
     return this.tab[this.o + 2 * (hashNum(v) & (this.cap - 1)) + 1]!;
   }
-  constructor(
-    m: number,
-    private readonly retract: boolean,
-    private readonly arena: CellArena,
-  ) {
-    super(m);
+  constructor(m: number, retract: boolean, arena: CellArena) {
+    super(m, retract, arena, 0);
     this.handle = arena.alloc(MIN_ORDER);
     this.tab = arena.chunk(this.handle);
     this.o = 2 * (this.handle & ((1 << CHUNK_ORDER) - 1));
     if (retract) this.counts = new Float64Array((this.cap + 1) * m);
-  }
-  /** Hands the table's block back to the arena; the set is not used after. */
-  override release(): void {
-    if (this.handle >= 0) this.arena.release(this.handle, 31 - Math.clz32(this.cap));
-    this.handle = -1;
   }
   holds(x: unknown): boolean {
     return typeof x === 'number';
@@ -217,17 +297,8 @@ class NumberSet extends ValueSet {
   }
   find(x: unknown): number {
     const v = x as number;
-    const cap = this.cap;
-    const t = this.tab;
-    const o = this.o;
-    if (v !== v) return this.nanMask !== 0 ? cap : -1;
-    const mask = cap - 1;
-    let h = this.home(v === 0 ? 0 : v, mask);
-    for (;;) {
-      if (t[o + 2 * h + 1] === 0) return -1;
-      if (t[o + 2 * h] === v) return h;
-      h = (h + 1) & mask;
-    }
+    if (v !== v) return this.nanMask !== 0 ? this.cap : -1;
+    return this.cellOf(v === 0 ? 0 : v);
   }
   entry(x: unknown): number {
     let v = x as number;
@@ -266,63 +337,21 @@ class NumberSet extends ValueSet {
     return h;
   }
   private resize(cap: number): void {
-    const old = this.tab;
-    const oo = this.o;
     const oldCap = this.cap;
-    const oldCounts = this.counts;
     const m = this.m;
     const order = 31 - Math.clz32(cap);
     const handle = order <= MAX_ORDER ? this.arena.alloc(order) : -1;
     const t = handle >= 0 ? this.arena.chunk(handle) : new Float64Array(2 * cap);
     const o = handle >= 0 ? 2 * (handle & ((1 << CHUNK_ORDER) - 1)) : 0;
     const counts = this.retract ? new Float64Array((cap + 1) * m) : null;
-    const mask = cap - 1;
-    for (let i = 0; i < oldCap; i++) {
-      if (old[oo + 2 * i + 1] === 0) continue;
-      const x = old[oo + 2 * i]!;
-      let h = this.home(x, mask);
-      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
-      t[o + 2 * h] = x;
-      t[o + 2 * h + 1] = old[oo + 2 * i + 1]!;
-      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
-    }
     // NaN's counts move to row cap
-    if (counts !== null) counts.set(oldCounts!.subarray(oldCap * m, oldCap * m + m), cap * m);
-    this.release();
-    this.handle = handle;
-    this.tab = t;
-    this.o = o;
-    this.counts = counts;
-    this.cap = cap;
+    if (counts !== null) counts.set(this.counts!.subarray(oldCap * m, oldCap * m + m), cap * m);
+    this.moveTo(handle, t, o, cap, counts);
   }
   remove(e: number): void {
     this.n--;
-    const cap = this.cap;
-    if (e === cap) {
-      this.nanMask = 0;
-      return;
-    }
-    const t = this.tab;
-    const o = this.o;
-    t[o + 2 * e + 1] = 0;
-    const mask = cap - 1;
-    const counts = this.counts;
-    const m = this.m;
-    let hole = e;
-    let i = (hole + 1) & mask;
-    for (;;) {
-      if (t[o + 2 * i + 1] === 0) break;
-      const home = this.home(t[o + 2 * i]!, mask);
-      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-      if (!stays) {
-        t[o + 2 * hole] = t[o + 2 * i]!;
-        t[o + 2 * hole + 1] = t[o + 2 * i + 1]!;
-        t[o + 2 * i + 1] = 0;
-        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
-        hole = i;
-      }
-      i = (i + 1) & mask;
-    }
+    if (e === this.cap) this.nanMask = 0;
+    else this.shiftBack(e);
   }
 }
 
@@ -340,21 +369,14 @@ const INT_MIN_CAP = 2 << MIN_ORDER;
  * move the group's entries to a NumberSet or TextSet first (holds, widen). -0 is held as 0.
  * The mask is kept as int32 (bit 31 reads back through >>> 0).
  */
-class IntSet extends ValueSet {
-  private tab: Int32Array;
-  /** The table's first int32 in tab. */
-  private o: number;
-  /** The arena block's handle, or -1 (a table of its own). */
-  private handle: number;
-  private cap = INT_MIN_CAP;
+class IntSet extends CellSet {
+  protected tab: Int32Array;
+  protected o: number;
+  protected cap = INT_MIN_CAP;
   /** 32 - log2(cap): home(v) = (v * GOLDEN) >>> shift. */
   private shift = 32 - (MIN_ORDER + 1);
-  constructor(
-    m: number,
-    private readonly retract: boolean,
-    private readonly arena: CellArena,
-  ) {
-    super(m);
+  constructor(m: number, retract: boolean, arena: CellArena) {
+    super(m, retract, arena, 1);
     this.handle = arena.alloc(MIN_ORDER);
     this.tab = arena.intChunk(this.handle);
     this.o = 4 * (this.handle & ((1 << CHUNK_ORDER) - 1));
@@ -365,10 +387,6 @@ class IntSet extends ValueSet {
   }
   override touch(v: number): number {
     return this.tab[this.o + 2 * (Math.imul(v | 0, GOLDEN) >>> this.shift) + 1]!;
-  }
-  override release(): void {
-    if (this.handle >= 0) this.arena.release(this.handle, 30 - Math.clz32(this.cap));
-    this.handle = -1;
   }
   cells(): number {
     return this.cap;
@@ -386,17 +404,7 @@ class IntSet extends ValueSet {
     return this.tab[this.o + 2 * e]!;
   }
   find(x: unknown): number {
-    if (!this.holds(x)) return -1;
-    const v = (x as number) | 0;
-    const t = this.tab;
-    const o = this.o;
-    const mask = this.cap - 1;
-    let h = Math.imul(v, GOLDEN) >>> this.shift;
-    for (;;) {
-      if (t[o + 2 * h + 1] === 0) return -1;
-      if (t[o + 2 * h] === v) return h;
-      h = (h + 1) & mask;
-    }
+    return this.holds(x) ? this.cellOf((x as number) | 0) : -1;
   }
   /** (x: a value the set holds) */
   entry(x: unknown): number {
@@ -423,61 +431,21 @@ class IntSet extends ValueSet {
     if (this.counts !== null) this.counts.fill(0, h * this.m, h * this.m + this.m);
     return h;
   }
+  protected home(v: number, mask: number): number {
+    return Math.imul(v, GOLDEN) >>> Math.clz32(mask);
+  }
   private resize(cap: number): void {
-    const old = this.tab;
-    const oo = this.o;
-    const oldCap = this.cap;
-    const oldCounts = this.counts;
-    const m = this.m;
     const order = 30 - Math.clz32(cap);
     const handle = order <= MAX_ORDER ? this.arena.alloc(order) : -1;
     const t = handle >= 0 ? this.arena.intChunk(handle) : new Int32Array(2 * cap);
     const o = handle >= 0 ? 4 * (handle & ((1 << CHUNK_ORDER) - 1)) : 0;
-    const counts = this.retract ? new Float64Array(cap * m) : null;
-    const mask = cap - 1;
-    const shift = Math.clz32(cap) + 1;
-    for (let i = 0; i < oldCap; i++) {
-      const mk = old[oo + 2 * i + 1]!;
-      if (mk === 0) continue;
-      const x = old[oo + 2 * i]!;
-      let h = Math.imul(x, GOLDEN) >>> shift;
-      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
-      t[o + 2 * h] = x;
-      t[o + 2 * h + 1] = mk;
-      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
-    }
-    this.release();
-    this.handle = handle;
-    this.tab = t;
-    this.o = o;
-    this.counts = counts;
-    this.cap = cap;
-    this.shift = shift;
+    const counts = this.retract ? new Float64Array(cap * this.m) : null;
+    this.moveTo(handle, t, o, cap, counts);
+    this.shift = Math.clz32(cap) + 1;
   }
   remove(e: number): void {
     this.n--;
-    const t = this.tab;
-    const o = this.o;
-    t[o + 2 * e + 1] = 0;
-    const mask = this.cap - 1;
-    const shift = this.shift;
-    const counts = this.counts;
-    const m = this.m;
-    let hole = e;
-    let i = (hole + 1) & mask;
-    for (;;) {
-      if (t[o + 2 * i + 1] === 0) break;
-      const home = Math.imul(t[o + 2 * i]!, GOLDEN) >>> shift;
-      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-      if (!stays) {
-        t[o + 2 * hole] = t[o + 2 * i]!;
-        t[o + 2 * hole + 1] = t[o + 2 * i + 1]!;
-        t[o + 2 * i + 1] = 0;
-        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
-        hole = i;
-      }
-      i = (i + 1) & mask;
-    }
+    this.shiftBack(e);
   }
 }
 
