@@ -896,11 +896,13 @@ export class SharedDistinct {
  */
 export class SharedDistinctCall implements Accumulator {
   private readonly inner: Accumulator;
+  readonly reader: Accumulator;
   constructor(
     private readonly shared: SharedDistinct,
     private readonly k: number,
   ) {
     this.inner = shared.members[k]!.inner;
+    this.reader = this.inner.reader ?? this.inner;
   }
   private get owner(): boolean {
     return this.k === 0;

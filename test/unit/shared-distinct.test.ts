@@ -33,8 +33,10 @@ const AGGS: AggCall[] = [
   call('count', 2, 4),
   call('count', 2, undefined),
   { fn: 'count_star', args: [], distinct: false, filter: undefined, type: T.BIGINT, name: 'n' },
+  // a FILTER without DISTINCT: the operator reads it through its reader (the inner COUNT)
+  { fn: 'count_star', args: [], distinct: false, filter: 3, type: T.BIGINT, name: 'nf' },
 ];
-const OUT: DataType[] = [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT];
+const OUT: DataType[] = [T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT, T.BIGINT];
 
 type Row = [number, number | null, string | null, boolean | null, boolean | null];
 
@@ -46,7 +48,7 @@ function model(live: readonly Row[]): string[] {
   for (const [g, rows] of groups) {
     const distinct = <V>(col: 1 | 2, f: 3 | 4 | null): V[] => [...new Set(rows.filter((r) => r[col] !== null && (f === null || r[f] === true)).map((r) => r[col] as V))];
     const sum1 = distinct<number>(1, 3);
-    out.push(JSON.stringify([g, distinct(1, null).length, sum1.length, distinct(1, 4).length, sum1.length === 0 ? null : sum1.reduce((a, b) => a + b, 0), distinct(2, 4).length, distinct(2, null).length, rows.length]));
+    out.push(JSON.stringify([g, distinct(1, null).length, sum1.length, distinct(1, 4).length, sum1.length === 0 ? null : sum1.reduce((a, b) => a + b, 0), distinct(2, 4).length, distinct(2, null).length, rows.length, rows.filter((r) => r[3] === true).length]));
   }
   return out.sort();
 }
