@@ -33,6 +33,11 @@ export interface Accumulator {
   retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void;
   /** The aggregate's value for a slot. */
   value(slot: number): Scalar;
+  /**
+   * The accumulator whose value() and result() this one's are, when it only passes them on (a
+   * FILTER, a shared DISTINCT call): operators read it directly, one call instead of two.
+   */
+  readonly reader?: Accumulator;
   /** Appends the value to an output column. */
   result(slot: number, out: ColumnBuilder): void;
   /** Folds slot `source` into slot `target` (merging session windows); `source` is left as is. */
@@ -943,10 +948,12 @@ class Filtered implements Accumulator {
   private r: Int32Array = new Int32Array(0);
   /** The inner accumulator's (a FILTER keeps its inner state as is). */
   readonly saveSome?: (list: Int32Array, n: number) => unknown;
+  readonly reader: Accumulator;
   constructor(
     private readonly inner: Accumulator,
     private readonly filter: number,
   ) {
+    this.reader = inner.reader ?? inner;
     if (inner.saveSome !== undefined) this.saveSome = (list, n) => inner.saveSome!(list, n);
   }
   grow(cap: number): void {

@@ -72,13 +72,22 @@ export function mapF64x2NullOnNaN(type: DataType, f: (a: number, b: number) => n
   };
 }
 
-/** Strict comparison of two numeric-like columns to BOOLEAN. */
-export function compareF64(type: DataType, f: (a: number, b: number) => boolean): Kernel {
+/**
+ * Strict comparison of two numeric-like columns to BOOLEAN. With `op` (f's operator), a loop
+ * of its own: one kernel serves every comparison, so a call of f would not be inlined.
+ */
+export function compareF64(type: DataType, f: (a: number, b: number) => boolean, op?: 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'): Kernel {
   return (args, n) => {
     const av = args[0]!.values as Float64Array;
     const bv = args[1]!.values as Float64Array;
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = f(av[i]!, bv[i]!) ? 1 : 0;
+    if (op === 'lt') for (let i = 0; i < n; i++) out[i] = av[i]! < bv[i]! ? 1 : 0;
+    else if (op === 'le') for (let i = 0; i < n; i++) out[i] = av[i]! <= bv[i]! ? 1 : 0;
+    else if (op === 'gt') for (let i = 0; i < n; i++) out[i] = av[i]! > bv[i]! ? 1 : 0;
+    else if (op === 'ge') for (let i = 0; i < n; i++) out[i] = av[i]! >= bv[i]! ? 1 : 0;
+    else if (op === 'eq') for (let i = 0; i < n; i++) out[i] = av[i]! === bv[i]! ? 1 : 0;
+    else if (op === 'ne') for (let i = 0; i < n; i++) out[i] = av[i]! !== bv[i]! ? 1 : 0;
+    else for (let i = 0; i < n; i++) out[i] = f(av[i]!, bv[i]!) ? 1 : 0;
     return { type, values: out, nulls: unionNulls(args, n) };
   };
 }

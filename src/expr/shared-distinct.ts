@@ -10,9 +10,10 @@
 // DISTINCT wrapper per call would, but the values are stored once: q15/q16 have 8 distinct
 // calls over 2 columns, so 2 sets per group instead of 8.
 //
-// Storage per group: values in dense arrays (numbers in a Float64Array, not a Map of boxed
-// numbers) with an open-addressing index (entry + 1, linear probing); strings and composite
-// values (by canonical text) use a Map to the entry. Removing an entry moves the last one
+// Storage per group: numbers in open-addressing tables (not a Map of boxed numbers): an
+// integer argument's group starts with int32 cells (IntSet, 8 bytes a cell) and moves to
+// double cells (NumberSet) at its first value beyond int32; strings and composite values (by
+// canonical text) use a Map to the entry. Removing an entry moves the last one
 // into its place. NULLs are ignored, as every aggregate ignores them; numbers compare as
 // SameValueZero (-0 = 0, NaN = NaN).
 //
@@ -26,6 +27,9 @@ import { canonicalText } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
 import { physicalKind } from '../common/types.js';
 import type { Accumulator } from './accumulators.js';
+
+/** add's rows per block (touch pass, then the probes; see add). */
+const TOUCH_BLOCK = 256;
 
 /** The most calls one shared state serves (bits of a 32-bit mask). */
 export const MAX_SHARED_CALLS = 32;
@@ -64,6 +68,8 @@ abstract class ValueSet {
   /** Entry numbers are below this; live(e) tells which hold a value. */
   abstract cells(): number;
   abstract live(e: number): boolean;
+  /** Whether the set can hold value x (a number or bigint as the column holds it); SharedDistinct widens the group's set when not. */
+  abstract holds(x: unknown): boolean;
   /** Gives back what the set holds outside the JS heap's care (an arena block); the set is not used after. */
   release(): void {}
   /** Reads what a lookup of number v would read first (NumberSet: its home cell); see add. */
@@ -91,6 +97,8 @@ const MIN_ORDER = 3;
 
 class CellArena {
   private readonly chunks: Float64Array[] = [];
+  /** chunks' memory as int32s (IntSet's cells). */
+  private readonly ints: Int32Array[] = [];
   private readonly state: Int8Array[] = [];
   private readonly free: number[][] = [];
   constructor() {
@@ -113,7 +121,9 @@ class CellArena {
     let h: number;
     if (k === CHUNK_ORDER) {
       h = this.chunks.length << CHUNK_ORDER;
-      this.chunks.push(new Float64Array(2 << CHUNK_ORDER));
+      const c = new Float64Array(2 << CHUNK_ORDER);
+      this.chunks.push(c);
+      this.ints.push(new Int32Array(c.buffer));
       this.state.push(new Int8Array(1 << (CHUNK_ORDER - 3)));
       return h;
     }
@@ -128,6 +138,10 @@ class CellArena {
   }
   chunk(h: number): Float64Array {
     return this.chunks[h >>> CHUNK_ORDER]!;
+  }
+  /** The chunk of block h as int32s (four per cell). */
+  intChunk(h: number): Int32Array {
+    return this.ints[h >>> CHUNK_ORDER]!;
   }
   release(h: number, k: number): void {
     const st = this.state[h >>> CHUNK_ORDER]!;
@@ -144,43 +158,126 @@ class CellArena {
 }
 
 /**
+ * What NumberSet and IntSet share: cells of two numbers (value, mask; mask 0 is a free cell)
+ * at tab[o ..], linear probing from home(v, cap - 1); a deletion shifts later entries back.
+ */
+abstract class CellSet extends ValueSet {
+  protected abstract tab: Float64Array | Int32Array;
+  /** The table's first number in tab. */
+  protected abstract o: number;
+  protected abstract cap: number;
+  /** The arena block's handle, or -1 (a table of its own). */
+  protected handle = -1;
+  constructor(
+    m: number,
+    protected readonly retract: boolean,
+    protected readonly arena: CellArena,
+    /** log2 of the table's cells per arena cell (16 bytes): 0 for doubles, 1 for int32s. */
+    private readonly perCell: number,
+  ) {
+    super(m);
+  }
+  /** Hands the table's block back to the arena; the set is not used after. */
+  override release(): void {
+    if (this.handle >= 0) this.arena.release(this.handle, 31 - this.perCell - Math.clz32(this.cap));
+    this.handle = -1;
+  }
+  /** v's home cell in a table of mask + 1 cells. */
+  protected abstract home(v: number, mask: number): number;
+  /** The cell holding v, or -1. */
+  protected cellOf(v: number): number {
+    const t = this.tab;
+    const o = this.o;
+    const mask = this.cap - 1;
+    let h = this.home(v, mask);
+    for (;;) {
+      if (t[o + 2 * h + 1] === 0) return -1;
+      if (t[o + 2 * h] === v) return h;
+      h = (h + 1) & mask;
+    }
+  }
+  /** Frees cell e and moves later entries of its run back where a probe finds them. */
+  protected shiftBack(e: number): void {
+    const t = this.tab;
+    const o = this.o;
+    t[o + 2 * e + 1] = 0;
+    const mask = this.cap - 1;
+    const counts = this.counts;
+    const m = this.m;
+    let hole = e;
+    let i = (hole + 1) & mask;
+    for (;;) {
+      if (t[o + 2 * i + 1] === 0) break;
+      const home = this.home(t[o + 2 * i]!, mask);
+      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+      if (!stays) {
+        t[o + 2 * hole] = t[o + 2 * i]!;
+        t[o + 2 * hole + 1] = t[o + 2 * i + 1]!;
+        t[o + 2 * i + 1] = 0;
+        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
+        hole = i;
+      }
+      i = (i + 1) & mask;
+    }
+  }
+  /**
+   * Moves the entries (values, masks, counts) into the zeroed table t[o ..] of cap cells (block
+   * `handle`, or -1) with counts `counts`, which the set then uses; the old block goes back.
+   */
+  protected moveTo(handle: number, t: Float64Array | Int32Array, o: number, cap: number, counts: Float64Array | null): void {
+    const old = this.tab;
+    const oo = this.o;
+    const oldCounts = this.counts;
+    const m = this.m;
+    const mask = cap - 1;
+    for (let i = 0; i < this.cap; i++) {
+      const mk = old[oo + 2 * i + 1]!;
+      if (mk === 0) continue;
+      const x = old[oo + 2 * i]!;
+      let h = this.home(x, mask);
+      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
+      t[o + 2 * h] = x;
+      t[o + 2 * h + 1] = mk;
+      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
+    }
+    this.release();
+    this.handle = handle;
+    this.tab = t;
+    this.o = o;
+    this.counts = counts;
+    this.cap = cap;
+  }
+}
+
+/**
  * Numbers: open addressing with linear probing, value and mask side by side (one cache line
  * per probe), in a block of a CellArena chunk (doubles tab[o..o + 2 * cap)) or, for a large
  * table, a Float64Array of its own (o = 0); mask 0 marks a free cell. NaN is entry `cap`,
  * held outside the table (nanMask). An entry's number is its cell; deletion shifts later
  * entries back.
  */
-class NumberSet extends ValueSet {
-  private tab: Float64Array;
-  /** The table's first double in tab. */
-  private o: number;
-  /** The arena block's handle, or -1 (a table of its own). */
-  private handle: number;
-  private cap = 1 << MIN_ORDER;
+class NumberSet extends CellSet {
+  protected tab: Float64Array;
+  protected o: number;
+  protected cap = 1 << MIN_ORDER;
   /** NaN's mask (0: NaN absent). */
   private nanMask = 0;
-  private home(v: number, mask: number): number {
+  protected home(v: number, mask: number): number {
     return hashNum(v) & mask;
   }
   /** The mask in v's home cell (add's first pass reads it so the cell is in cache). */
   override touch(v: number): number {
     return this.tab[this.o + 2 * (hashNum(v) & (this.cap - 1)) + 1]!;
   }
-  constructor(
-    m: number,
-    private readonly retract: boolean,
-    private readonly arena: CellArena,
-  ) {
-    super(m);
+  constructor(m: number, retract: boolean, arena: CellArena) {
+    super(m, retract, arena, 0);
     this.handle = arena.alloc(MIN_ORDER);
     this.tab = arena.chunk(this.handle);
     this.o = 2 * (this.handle & ((1 << CHUNK_ORDER) - 1));
     if (retract) this.counts = new Float64Array((this.cap + 1) * m);
   }
-  /** Hands the table's block back to the arena; the set is not used after. */
-  override release(): void {
-    if (this.handle >= 0) this.arena.release(this.handle, 31 - Math.clz32(this.cap));
-    this.handle = -1;
+  holds(x: unknown): boolean {
+    return typeof x === 'number';
   }
   cells(): number {
     return this.cap + 1;
@@ -200,17 +297,8 @@ class NumberSet extends ValueSet {
   }
   find(x: unknown): number {
     const v = x as number;
-    const cap = this.cap;
-    const t = this.tab;
-    const o = this.o;
-    if (v !== v) return this.nanMask !== 0 ? cap : -1;
-    const mask = cap - 1;
-    let h = this.home(v === 0 ? 0 : v, mask);
-    for (;;) {
-      if (t[o + 2 * h + 1] === 0) return -1;
-      if (t[o + 2 * h] === v) return h;
-      h = (h + 1) & mask;
-    }
+    if (v !== v) return this.nanMask !== 0 ? this.cap : -1;
+    return this.cellOf(v === 0 ? 0 : v);
   }
   entry(x: unknown): number {
     let v = x as number;
@@ -249,63 +337,115 @@ class NumberSet extends ValueSet {
     return h;
   }
   private resize(cap: number): void {
-    const old = this.tab;
-    const oo = this.o;
     const oldCap = this.cap;
-    const oldCounts = this.counts;
     const m = this.m;
     const order = 31 - Math.clz32(cap);
     const handle = order <= MAX_ORDER ? this.arena.alloc(order) : -1;
     const t = handle >= 0 ? this.arena.chunk(handle) : new Float64Array(2 * cap);
     const o = handle >= 0 ? 2 * (handle & ((1 << CHUNK_ORDER) - 1)) : 0;
     const counts = this.retract ? new Float64Array((cap + 1) * m) : null;
-    const mask = cap - 1;
-    for (let i = 0; i < oldCap; i++) {
-      if (old[oo + 2 * i + 1] === 0) continue;
-      const x = old[oo + 2 * i]!;
-      let h = this.home(x, mask);
-      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
-      t[o + 2 * h] = x;
-      t[o + 2 * h + 1] = old[oo + 2 * i + 1]!;
-      if (counts !== null) counts.set(oldCounts!.subarray(i * m, i * m + m), h * m);
-    }
     // NaN's counts move to row cap
-    if (counts !== null) counts.set(oldCounts!.subarray(oldCap * m, oldCap * m + m), cap * m);
-    this.release();
-    this.handle = handle;
-    this.tab = t;
-    this.o = o;
-    this.counts = counts;
-    this.cap = cap;
+    if (counts !== null) counts.set(this.counts!.subarray(oldCap * m, oldCap * m + m), cap * m);
+    this.moveTo(handle, t, o, cap, counts);
   }
   remove(e: number): void {
     this.n--;
-    const cap = this.cap;
-    if (e === cap) {
-      this.nanMask = 0;
-      return;
-    }
-    const t = this.tab;
-    const o = this.o;
-    t[o + 2 * e + 1] = 0;
-    const mask = cap - 1;
-    const counts = this.counts;
-    const m = this.m;
-    let hole = e;
-    let i = (hole + 1) & mask;
+    if (e === this.cap) this.nanMask = 0;
+    else this.shiftBack(e);
+  }
+}
+
+/** Fibonacci hashing's multiplier (2^32 / golden ratio): IntSet's home cell is the product's top bits. */
+const GOLDEN = 0x9e3779b9 | 0;
+/** IntSet's smallest table: 16 cells, one arena block of order MIN_ORDER. */
+const INT_MIN_CAP = 2 << MIN_ORDER;
+
+/**
+ * Integers within int32 (most DISTINCT arguments: ids, codes, dates): as NumberSet, but a cell
+ * is two int32s, value and mask (8 bytes, half of NumberSet's), so a cache line holds 8 cells
+ * and a group's table half the memory. An arena block of order k holds 2^(k+1) cells. The
+ * home cell is the top bits of v * GOLDEN (ids that follow each other land far apart). A
+ * value this set cannot hold (a fraction, NaN, beyond int32, a bigint) makes SharedDistinct
+ * move the group's entries to a NumberSet or TextSet first (holds, widen). -0 is held as 0.
+ * The mask is kept as int32 (bit 31 reads back through >>> 0).
+ */
+class IntSet extends CellSet {
+  protected tab: Int32Array;
+  protected o: number;
+  protected cap = INT_MIN_CAP;
+  /** 32 - log2(cap): home(v) = (v * GOLDEN) >>> shift. */
+  private shift = 32 - (MIN_ORDER + 1);
+  constructor(m: number, retract: boolean, arena: CellArena) {
+    super(m, retract, arena, 1);
+    this.handle = arena.alloc(MIN_ORDER);
+    this.tab = arena.intChunk(this.handle);
+    this.o = 4 * (this.handle & ((1 << CHUNK_ORDER) - 1));
+    if (retract) this.counts = new Float64Array(this.cap * m);
+  }
+  holds(x: unknown): boolean {
+    return typeof x === 'number' && (x | 0) === x;
+  }
+  override touch(v: number): number {
+    return this.tab[this.o + 2 * (Math.imul(v | 0, GOLDEN) >>> this.shift) + 1]!;
+  }
+  cells(): number {
+    return this.cap;
+  }
+  live(e: number): boolean {
+    return this.tab[this.o + 2 * e + 1] !== 0;
+  }
+  mask(e: number): number {
+    return this.tab[this.o + 2 * e + 1]! >>> 0;
+  }
+  setMask(e: number, mask: number): void {
+    this.tab[this.o + 2 * e + 1] = mask;
+  }
+  valueAt(e: number): unknown {
+    return this.tab[this.o + 2 * e]!;
+  }
+  find(x: unknown): number {
+    return this.holds(x) ? this.cellOf((x as number) | 0) : -1;
+  }
+  /** (x: a value the set holds) */
+  entry(x: unknown): number {
+    const v = (x as number) | 0;
+    let t = this.tab;
+    let o = this.o;
+    let mask = this.cap - 1;
+    let h = Math.imul(v, GOLDEN) >>> this.shift;
     for (;;) {
-      if (t[o + 2 * i + 1] === 0) break;
-      const home = this.home(t[o + 2 * i]!, mask);
-      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
-      if (!stays) {
-        t[o + 2 * hole] = t[o + 2 * i]!;
-        t[o + 2 * hole + 1] = t[o + 2 * i + 1]!;
-        t[o + 2 * i + 1] = 0;
-        if (counts !== null) counts.copyWithin(hole * m, i * m, i * m + m);
-        hole = i;
-      }
-      i = (i + 1) & mask;
+      if (t[o + 2 * h + 1] === 0) break;
+      if (t[o + 2 * h] === v) return h;
+      h = (h + 1) & mask;
     }
+    if ((this.n + 1) * 4 > this.cap * 3) {
+      this.resize(this.cap * 2);
+      t = this.tab;
+      o = this.o;
+      mask = this.cap - 1;
+      h = Math.imul(v, GOLDEN) >>> this.shift;
+      while (t[o + 2 * h + 1] !== 0) h = (h + 1) & mask;
+    }
+    t[o + 2 * h] = v;
+    this.n++;
+    if (this.counts !== null) this.counts.fill(0, h * this.m, h * this.m + this.m);
+    return h;
+  }
+  protected home(v: number, mask: number): number {
+    return Math.imul(v, GOLDEN) >>> Math.clz32(mask);
+  }
+  private resize(cap: number): void {
+    const order = 30 - Math.clz32(cap);
+    const handle = order <= MAX_ORDER ? this.arena.alloc(order) : -1;
+    const t = handle >= 0 ? this.arena.intChunk(handle) : new Int32Array(2 * cap);
+    const o = handle >= 0 ? 4 * (handle & ((1 << CHUNK_ORDER) - 1)) : 0;
+    const counts = this.retract ? new Float64Array(cap * this.m) : null;
+    this.moveTo(handle, t, o, cap, counts);
+    this.shift = Math.clz32(cap) + 1;
+  }
+  remove(e: number): void {
+    this.n--;
+    this.shiftBack(e);
   }
 }
 
@@ -331,6 +471,9 @@ class TextSet extends ValueSet {
   private keyOf(x: unknown): string | number | bigint {
     if (typeof x === 'number') return x === 0 ? 0 : x; // (int64: -0 is 0)
     return this.originals !== null && typeof x === 'object' && x !== null ? canonicalText(x) : (x as string | bigint);
+  }
+  holds(): boolean {
+    return true;
   }
   cells(): number {
     return this.n;
@@ -410,6 +553,8 @@ export class SharedDistinct {
   private readonly composite: boolean;
   /** A BIGINT argument: a group's NumberSet turns into an int64 TextSet at its first value beyond ±(2^53-1). */
   private readonly int64: boolean;
+  /** An integer argument (INT, BIGINT, BOOLEAN, DATE): groups start with an IntSet (widen). */
+  private readonly ints: boolean;
   /** Bits of the members without FILTER (they take every non-NULL row). */
   private readonly always: number;
   private listS: Int32Array[] = [];
@@ -429,6 +574,7 @@ export class SharedDistinct {
     this.numeric = kind === 'f64' || kind === 'bool';
     this.composite = kind === 'obj';
     this.int64 = argType.kind === 'BIGINT';
+    this.ints = argType.kind === 'INT' || argType.kind === 'BIGINT' || argType.kind === 'BOOLEAN' || argType.kind === 'DATE';
     let always = 0;
     members.forEach((mem, k) => {
       if (mem.filter === undefined) always |= 1 << k;
@@ -438,36 +584,40 @@ export class SharedDistinct {
   }
 
   private newSet(): ValueSet {
-    return this.numeric ? new NumberSet(this.m, this.retract, this.arena) : new TextSet(this.m, this.retract, this.composite);
+    if (!this.numeric) return new TextSet(this.m, this.retract, this.composite);
+    return this.ints ? new IntSet(this.m, this.retract, this.arena) : new NumberSet(this.m, this.retract, this.arena);
   }
 
   grow(cap: number): void {
     while (this.sets.length < cap) this.sets.push(undefined);
   }
 
-  /** Slot's set as an int64 TextSet (the first BIGINT beyond ±(2^53-1) of its group): same entries, masks and counts. */
-  private widenSet(slot: number): ValueSet {
-    const old = this.sets[slot];
-    if (old instanceof TextSet) return old;
-    const w = new TextSet(this.m, this.retract, false);
+  /**
+   * Slot's set, able to hold x (which it cannot yet): an IntSet's entries move to a NumberSet,
+   * or, for a bigint (BIGINT beyond ±(2^53-1), common/int64.ts), to an int64 TextSet; same
+   * entries, masks and counts.
+   */
+  private widen(slot: number, x: unknown): ValueSet {
+    const old = this.sets[slot]!;
+    const w = typeof x === 'bigint' ? new TextSet(this.m, this.retract, false) : new NumberSet(this.m, this.retract, this.arena);
     const m = this.m;
-    if (old !== undefined) {
-      for (let e = 0, cells = old.cells(); e < cells; e++) {
-        if (!old.live(e)) continue;
-        const t = w.entry(old.valueAt(e));
-        w.setMask(t, old.mask(e));
-        if (w.counts !== null && old.counts !== null) for (let k = 0; k < m; k++) w.counts[t * m + k] = old.counts[e * m + k]!;
-      }
-      old.release();
+    for (let e = 0, cells = old.cells(); e < cells; e++) {
+      if (!old.live(e)) continue;
+      const t = w.entry(old.valueAt(e));
+      w.setMask(t, old.mask(e));
+      if (w.counts !== null && old.counts !== null) for (let k = 0; k < m; k++) w.counts[t * m + k] = old.counts[e * m + k]!;
     }
+    old.release();
     this.sets[slot] = w;
     return w;
   }
 
-  /** A new set for entries `values[a..b)` (restores): int64 when one of them is a bigint. */
-  private newSetFor(values: ArrayLike<unknown>, a: number, b: number): ValueSet {
-    if (this.int64 && Array.isArray(values)) for (let j = a; j < b; j++) if (typeof values[j] === 'bigint') return new TextSet(this.m, this.retract, false);
-    return this.newSet();
+  /** A new set for slot, for entries `values[a..b)` (restores), widened as they need. */
+  private newSetFor(slot: number, values: ArrayLike<unknown>, a: number, b: number): ValueSet {
+    let set = this.newSet();
+    this.sets[slot] = set;
+    for (let j = a; j < b; j++) if (!set.holds(values[j])) set = this.widen(slot, values[j]);
+    return set;
   }
 
   reset(slot: number): void {
@@ -525,40 +675,45 @@ export class SharedDistinct {
     const sets = this.sets;
     // a wide BIGINT column (common/int64.ts): a bigint turns its group's set into an int64 one
     const wide = this.int64 && Array.isArray(v);
-    if (this.numeric && !wide) {
-      // A first pass reads each row's home cell: its loads do not depend on one another, so the
-      // CPU overlaps their cache misses (groups' tables are touched at random); the second pass
-      // then finds them in cache.
-      let acc = 0;
-      const nv = v as Float64Array;
-      for (let j = 0; j < count; j++) {
-        const set = sets[slots[j]!];
-        if (set !== undefined) acc += set.touch(nv[rows === null ? j : rows[j]!]!);
+    // Rows go in blocks of TOUCH_BLOCK: a first pass reads each row's home cell (its loads do
+    // not depend on one another, so the CPU overlaps their cache misses: groups' tables are
+    // touched at random); the second pass then finds them in cache (a block's cells fit L1).
+    const touch = this.numeric && !wide;
+    const nv = v as Float64Array;
+    for (let j0 = 0; j0 < count; j0 += TOUCH_BLOCK) {
+      const j1 = Math.min(count, j0 + TOUCH_BLOCK);
+      if (touch) {
+        let acc = 0;
+        for (let j = j0; j < j1; j++) {
+          const set = sets[slots[j]!];
+          if (set !== undefined) acc += set.touch(nv[rows === null ? j : rows[j]!]!);
+        }
+        this.touched = acc;
       }
-      this.touched = acc;
-    }
-    for (let j = 0; j < count; j++) {
-      const rm = masks[j]!;
-      if (rm === 0) continue;
-      const row = rows === null ? j : rows[j]!;
-      if (nulls !== null && nulls[row] === 1) continue;
-      const slot = slots[j]!;
-      let set = sets[slot];
-      if (set === undefined) {
-        set = this.newSet();
-        sets[slot] = set;
-      }
-      if (wide && typeof v[row] === 'bigint' && !(set instanceof TextSet)) set = this.widenSet(slot);
-      const e = set.entry(v[row]);
-      const old = set.mask(e);
-      set.setMask(e, old | rm);
-      const counts = set.counts;
-      if (counts !== null) for (let f = rm; f !== 0; f &= f - 1) counts[e * m + (31 - Math.clz32(f & -f))]!++;
-      for (let f = rm & ~old; f !== 0; f &= f - 1) {
-        const k = 31 - Math.clz32(f & -f);
-        const i = n[k]!++;
-        ls[k]![i] = slot;
-        lr[k]![i] = row;
+      for (let j = j0; j < j1; j++) {
+        const rm = masks[j]!;
+        if (rm === 0) continue;
+        const row = rows === null ? j : rows[j]!;
+        if (nulls !== null && nulls[row] === 1) continue;
+        const slot = slots[j]!;
+        let set = sets[slot];
+        if (set === undefined) {
+          set = this.newSet();
+          sets[slot] = set;
+        }
+        const x = v[row];
+        if (!set.holds(x)) set = this.widen(slot, x);
+        const e = set.entry(x);
+        const old = set.mask(e);
+        set.setMask(e, old | rm);
+        const counts = set.counts;
+        if (counts !== null) for (let f = rm; f !== 0; f &= f - 1) counts[e * m + (31 - Math.clz32(f & -f))]!++;
+        for (let f = rm & ~old; f !== 0; f &= f - 1) {
+          const k = 31 - Math.clz32(f & -f);
+          const i = n[k]!++;
+          ls[k]![i] = slot;
+          lr[k]![i] = row;
+        }
       }
     }
     for (let k = 0; k < m; k++) if (n[k]! > 0) this.members[k]!.inner.add(ls[k]!, lr[k]!, n[k]!, batch);
@@ -575,7 +730,6 @@ export class SharedDistinct {
     const ls = this.listS;
     const lr = this.listR;
     const sets = this.sets;
-    const wide = this.int64 && Array.isArray(v);
     for (let j = 0; j < count; j++) {
       const rm = masks[j]!;
       if (rm === 0) continue;
@@ -584,9 +738,10 @@ export class SharedDistinct {
       const slot = slots[j]!;
       const set = sets[slot];
       if (set === undefined) continue;
-      // (a bigint is never in a group's NumberSet)
-      if (wide && typeof v[row] === 'bigint' && !(set instanceof TextSet)) continue;
-      const e = set.find(v[row]);
+      // (a value the set cannot hold is not in it)
+      const x = v[row];
+      if (!set.holds(x)) continue;
+      const e = set.find(x);
       if (e < 0) continue;
       const old = set.mask(e);
       let gone = 0;
@@ -619,12 +774,12 @@ export class SharedDistinct {
       set = this.newSet();
       this.sets[target] = set;
     }
-    if (this.int64 && src instanceof TextSet && !(set instanceof TextSet)) set = this.widenSet(target);
     const m = this.m;
     const fresh: unknown[][] = this.members.map(() => []);
     for (let e = 0, cells = src.cells(); e < cells; e++) {
       if (!src.live(e)) continue;
       const x = src.valueAt(e);
+      if (!set.holds(x)) set = this.widen(target, x);
       const t = set.entry(x);
       const sm = src.mask(e);
       const old = set.mask(t);
@@ -669,8 +824,7 @@ export class SharedDistinct {
 
   private loadEntries(slot: number, values: ArrayLike<unknown>, masks: Uint32Array, counts: Float64Array | null, a: number, b: number): void {
     if (a === b) return;
-    const set = this.newSetFor(values, a, b);
-    this.sets[slot] = set;
+    const set = this.newSetFor(slot, values, a, b);
     const m = this.m;
     for (let j = a; j < b; j++) {
       const e = set.entry(values[j]);
@@ -724,13 +878,10 @@ export class SharedDistinct {
   /** Member k's values with their counts (a snapshot from before the shared state). */
   loadLegacy(k: number, slot: number, values: ArrayLike<unknown>, counts: ArrayLike<number>, a: number, b: number): void {
     if (a === b) return;
-    let set = this.sets[slot];
-    if (set === undefined) {
-      set = this.newSetFor(values, a, b);
-      this.sets[slot] = set;
-    } else if (this.int64 && !(set instanceof TextSet) && this.newSetFor(values, a, b) instanceof TextSet) set = this.widenSet(slot);
+    let set = this.sets[slot] ?? this.newSetFor(slot, values, a, b);
     const m = this.m;
     for (let j = a; j < b; j++) {
+      if (!set.holds(values[j])) set = this.widen(slot, values[j]);
       const e = set.entry(values[j]);
       set.setMask(e, set.mask(e) | (1 << k));
       if (set.counts !== null) set.counts[e * m + k] = counts[j]!;
@@ -745,11 +896,13 @@ export class SharedDistinct {
  */
 export class SharedDistinctCall implements Accumulator {
   private readonly inner: Accumulator;
+  readonly reader: Accumulator;
   constructor(
     private readonly shared: SharedDistinct,
     private readonly k: number,
   ) {
     this.inner = shared.members[k]!.inner;
+    this.reader = this.inner.reader ?? this.inner;
   }
   private get owner(): boolean {
     return this.k === 0;

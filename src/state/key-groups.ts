@@ -93,7 +93,20 @@ function hashColumnInto(c: Column, n: number, out: Uint32Array): void {
       out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : typeof x === 'bigint' ? hashBigint(x) : hashNumber(x);
     }
   } else if (Array.isArray(v)) {
-    for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashString(v[i] as string);
+    // a string equal to the previous row's has its hash (runs of one value: a day, a channel)
+    let last: unknown = null;
+    let lastHash = 0;
+    for (let i = 0; i < n; i++) {
+      if (nulls !== null && nulls[i] === 1) out[i] = NULL_HASH;
+      else {
+        const x = v[i];
+        if (x !== last) {
+          last = x;
+          lastHash = hashString(x as string);
+        }
+        out[i] = lastHash;
+      }
+    }
   } else {
     for (let i = 0; i < n; i++) out[i] = nulls !== null && nulls[i] === 1 ? NULL_HASH : hashNumber(v[i]!);
   }

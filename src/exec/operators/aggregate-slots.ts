@@ -214,8 +214,16 @@ export class AggregateSlots {
   }
 
   writeResults(slot: number, out: readonly ColumnBuilder[], offset: number): void {
-    for (let j = 0; j < this.accs.length; j++) this.accs[j]!.result(slot, out[offset + j]!);
+    const reads = this.reads;
+    for (let j = 0; j < reads.length; j++) reads[j]!.result(slot, out[offset + j]!);
   }
+
+  /** accs as read: each one's `reader`, or itself (value and result, one call each). */
+  get reads(): readonly Accumulator[] {
+    if (this.readers === null) this.readers = this.accs.map((a) => a.reader ?? a);
+    return this.readers;
+  }
+  private readers: Accumulator[] | null = null;
 
   release(slot: number): void {
     if (this.cow !== null) this.cow.guard(slot);

@@ -203,7 +203,8 @@ export class GroupAggregateOperator implements Operator {
     const cg = this.colGroups;
     if (cg !== null) cg.prepare(batch);
     const ops = batch.ops;
-    const accs = this.slots.accs;
+    // (value() through each accumulator's reader: a FILTER or shared DISTINCT call passes it on)
+    const accs = this.slots.reads;
     const aggCount = accs.length;
     const touched = this.touched;
     const hadOld = this.hadOld;

@@ -208,7 +208,7 @@ function comparison(name: string, doc: string, f: (a: number, b: number) => bool
           return { type: T.BOOLEAN, values: out, nulls: unionNulls(args, n) };
         };
       }
-      return compareF64(T.BOOLEAN, f);
+      return compareF64(T.BOOLEAN, f, name as 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge');
     },
   });
 }
