@@ -49,6 +49,7 @@ import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 import { CowCapture } from '../../checkpoint/cow.js';
+import type { Accumulator } from '../../expr/accumulators.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -206,12 +207,8 @@ export class GroupAggregateOperator implements Operator {
     // (value() through each accumulator's reader: a FILTER or shared DISTINCT call passes it on)
     const accs = this.slots.reads;
     const aggCount = accs.length;
-    const touched = this.touched;
-    const hadOld = this.hadOld;
-    const oldVals = this.oldVals;
     let tc = 0;
     const epoch = ++this.epoch;
-    const cow = this.slots.cow;
     let a = 0;
     let r = 0;
     // first each row's slot (new groups made as met), then the bookkeeping per row
@@ -230,7 +227,6 @@ export class GroupAggregateOperator implements Operator {
       let lastKey = NaN;
       let lastSlot = -1;
       let stamp = this.stamp;
-      let emitted = this.emitted;
       let rowCount = this.rowCount;
       for (let i = 0; i < n; i++) {
         const key = kv[i]!;
@@ -242,7 +238,6 @@ export class GroupAggregateOperator implements Operator {
             slot = this.newSlot(key, batch, i);
             // (the per-slot arrays may have grown)
             stamp = this.stamp;
-            emitted = this.emitted;
             rowCount = this.rowCount;
           }
           lastKey = key;
@@ -251,13 +246,7 @@ export class GroupAggregateOperator implements Operator {
         rowSlot[i] = slot;
         if (stamp[slot] !== epoch) {
           stamp[slot] = epoch;
-          // (a pending copy-on-write snapshot keeps the slot's state first: it changes below)
-          if (cow !== null) cow.guard(slot);
-          if (emitted[slot] === 1) {
-            hadOld[tc] = 1;
-            for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
-          } else hadOld[tc] = 0;
-          touched[tc++] = slot;
+          this.firstTouch(slot, tc++, accs);
         }
         rowCount[slot]!++;
       }
@@ -287,19 +276,12 @@ export class GroupAggregateOperator implements Operator {
         }
       }
       const stamp = this.stamp;
-      const emitted = this.emitted;
       const rowCount = this.rowCount;
       for (let i = 0; i < n; i++) {
         const slot = rowSlot[i]!;
         if (stamp[slot] !== epoch) {
           stamp[slot] = epoch;
-          // (a pending copy-on-write snapshot keeps the slot's state first: it changes below)
-          if (cow !== null) cow.guard(slot);
-          if (emitted[slot] === 1) {
-            hadOld[tc] = 1;
-            for (let j = 0, o = tc * aggCount; j < aggCount; j++) oldVals[o + j] = accs[j]!.value(slot);
-          } else hadOld[tc] = 0;
-          touched[tc++] = slot;
+          this.firstTouch(slot, tc++, accs);
         }
         if (ops === null || isAccumulate(ops[i]!)) {
           addS[a] = slot;
@@ -312,6 +294,9 @@ export class GroupAggregateOperator implements Operator {
         }
       }
     }
+    const touched = this.touched;
+    const hadOld = this.hadOld;
+    const oldVals = this.oldVals;
     if (allAdd) {
       if (n > 0) this.slots.add(rowSlot, null, n, batch.columns);
     } else if (a > 0) this.slots.add(addS, addR, a, batch.columns);
@@ -367,6 +352,22 @@ export class GroupAggregateOperator implements Operator {
   }
 
   // keys and values go straight into the output columns (no per-row arrays)
+  /**
+   * A batch's first touch of `slot`, its `t`-th group: kept for a pending copy-on-write snapshot
+   * (its state changes next), and its values before the batch noted (emitted before) for the
+   * changelog. Once per group and batch, from both row loops of processBatch.
+   */
+  private firstTouch(slot: number, t: number, accs: readonly Accumulator[]): void {
+    const cow = this.slots.cow;
+    if (cow !== null) cow.guard(slot);
+    this.touched[t] = slot;
+    if (this.emitted[slot] === 1) {
+      this.hadOld[t] = 1;
+      const oldVals = this.oldVals;
+      for (let j = 0, o = t * accs.length; j < accs.length; j++) oldVals[o + j] = accs[j]!.value(slot);
+    } else this.hadOld[t] = 0;
+  }
+
   private emitOld(b: BatchBuilder, slot: number, base: number, kind: RowKind): void {
     const cols = b.cols;
     const keyCount = this.slots.keys.size;
