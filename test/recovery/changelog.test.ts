@@ -48,7 +48,7 @@ describe('checkpointing modes', () => {
   // barrier reaches it on one input before the other.
   const unionJob = (mode: string): string => `SET 'execution.checkpointing.mode' = '${mode}';
 ${BID(150_000, 40_000, 'a')}
-${BID(150_000, 20_000, 'b', ", 'nexmark.seed' = '7'")}
+${BID(150_000, 18_000, 'b', ", 'nexmark.seed' = '7'")}
 CREATE TABLE result (src STRING, auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION ALL SELECT 'b', auction, bidder, price, date_time FROM b;`;

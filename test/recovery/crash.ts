@@ -46,7 +46,12 @@ export interface CrashOptions {
   readonly seed: number;
   /** Parallelism of run i (0 = the first start). */
   readonly parallelism: (run: number) => number;
-  /** Kill this long after a start, uniformly in [min, max] ms. */
+  /**
+   * Kill this long after a start, uniformly in [min, max] ms (seeded). A run reads at most
+   * `rows-per-second` times its lifetime, so a job whose rate-limited sources last longer
+   * than the sum of its seeded delays is killed every time however fast the machine starts
+   * it; a shorter job can finish before its last kill on a fast machine (CI failed so once).
+   */
   readonly killAfterMs: readonly [number, number];
   readonly interval?: string;
   readonly extraArgs?: readonly string[];

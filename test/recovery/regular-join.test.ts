@@ -20,9 +20,9 @@ const EVENTS = 240_000;
 // padded row is retracted and the joined row inserted; every later bid retracts and re-inserts
 // the joined row; a bid group stays padded on the right until it has three bids.
 const SQL = `CREATE TABLE auction (id BIGINT, seller BIGINT, reserve BIGINT)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'auction', 'events.num' = '${EVENTS}', 'rows-per-second' = '3000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'auction', 'events.num' = '${EVENTS}', 'rows-per-second' = '1250');
 CREATE TABLE bid (auction BIGINT, price BIGINT)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '${EVENTS}', 'rows-per-second' = '45000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '${EVENTS}', 'rows-per-second' = '19000');
 CREATE TABLE result (id BIGINT, seller BIGINT, auction BIGINT, n BIGINT, hi BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'debezium-json');
 INSERT INTO result

@@ -13,7 +13,7 @@ import { T } from '../../src/common/types.js';
 
 const SQL = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '300000', 'rows-per-second' = '40000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '300000', 'rows-per-second' = '22000');
 CREATE TABLE top (bucket BIGINT, auction BIGINT, total BIGINT, rn BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'debezium-json');
 CREATE TABLE wtop (window_start TIMESTAMP(3), auction BIGINT, n BIGINT, rn BIGINT)
@@ -65,7 +65,7 @@ describe('Top-N recovery', () => {
   it('keep-first and keep-last deduplication: 5 kills at parallelism 2 and 1; tie-free columns equal DuckDB', async () => {
     const sql = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '300000', 'rows-per-second' = '40000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '300000', 'rows-per-second' = '22000');
 CREATE TABLE firsts (auction BIGINT, date_time TIMESTAMP(3))
 WITH ('connector' = 'filesystem', 'path' = 'first', 'format' = 'csv');
 CREATE TABLE lasts (bidder BIGINT, date_time TIMESTAMP(3))

@@ -34,7 +34,7 @@ export default {
 
 const SQL = `CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '200000', 'rows-per-second' = '40000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '200000', 'rows-per-second' = '21000');
 CREATE FUNCTION spread AS 'spread.mjs' LANGUAGE JAVASCRIPT;
 CREATE TABLE per_auction (auction BIGINT, s BIGINT) WITH ('connector' = 'filesystem', 'path' = 'out_group', 'format' = 'debezium-json');
 CREATE TABLE per_window (ws TIMESTAMP(3), auction BIGINT, s BIGINT) WITH ('connector' = 'filesystem', 'path' = 'out_window', 'format' = 'csv');

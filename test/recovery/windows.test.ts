@@ -50,7 +50,7 @@ async function check(dir: string, out: string, columns: string, types: DataType[
 
 describe('exactly-once recovery with SIGKILL', () => {
   it('TUMBLE over nexmark at parallelism 1: 5 kills, restored each time', async () => {
-    const sql = (out: string) => `${nexmarkBid(50_000)}
+    const sql = (out: string) => `${nexmarkBid(38_000)}
 CREATE TABLE result (window_start TIMESTAMP(3), auction BIGINT, n BIGINT, total BIGINT, hi BIGINT)
 WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv');
 INSERT INTO result SELECT window_start, auction, COUNT(*), SUM(price), MAX(price)
@@ -65,7 +65,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
   }, 180_000);
 
   it('TUMBLE at parallelism 2, restored alternately at parallelism 1 and 2', async () => {
-    const sql = (out: string) => `${nexmarkBid(50_000)}
+    const sql = (out: string) => `${nexmarkBid(38_000)}
 CREATE TABLE result (window_start TIMESTAMP(3), auction BIGINT, n BIGINT, total BIGINT)
 WITH ('connector' = 'filesystem', 'path' = '${out}', 'format' = 'csv');
 INSERT INTO result SELECT window_start, auction, COUNT(*), SUM(price)
@@ -97,7 +97,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
       writeFileSync(join(input, `part-${f}.csv`), text);
     }
     const sql = `CREATE TABLE bid (auction BIGINT, price BIGINT, date_time TIMESTAMP(3), WATERMARK FOR date_time AS date_time - INTERVAL '2' SECOND)
-WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv', 'rows-per-second' = '30000');
+WITH ('connector' = 'filesystem', 'path' = '${input}', 'format' = 'csv', 'rows-per-second' = '26000');
 CREATE TABLE result (window_start TIMESTAMP(3), window_end TIMESTAMP(3), auction BIGINT, n BIGINT, hi BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'out', 'format' = 'csv');
 INSERT INTO result SELECT window_start, window_end, auction, COUNT(*), MAX(price)

@@ -51,6 +51,29 @@ describe.skipIf(!tmuxAvailable())('the shell, second pass', () => {
     expect(s).not.toContain('unexpected');
   }, 60_000);
 
+  it('a pasted script runs every statement in it, in order (keys after the first Enter are kept, not lost)', async () => {
+    const t = open({ cwd: tmp() });
+    await t.waitFor('weir>');
+    t.paste(
+      [
+        "CREATE TABLE a (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '3');",
+        "CREATE TABLE b (y INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2');",
+        'SHOW TABLES;',
+        'SELECT COUNT(*) AS n FROM a;',
+        'SELECT 6 * 7 AS answer;',
+        '',
+      ].join('\n'),
+    );
+    const s = await t.waitFor(/│\s+42 │/, 30_000);
+    const at = (re: RegExp): number => s.search(re);
+    expect(at(/table a created/)).toBeGreaterThanOrEqual(0);
+    expect(at(/table b created/)).toBeGreaterThan(at(/table a created/));
+    expect(at(/│ b\s+│/)).toBeGreaterThan(at(/table b created/));
+    // COUNT(*) over the 3 generated rows, before the last statement's result
+    expect(at(/│ 3 │/)).toBeGreaterThan(at(/│ b\s+│/));
+    expect(at(/│\s+42 │/)).toBeGreaterThan(at(/│ 3 │/));
+  }, 60_000);
+
   it('weir -i FILE runs the file, then the prompt; ~/.weirrc runs at start (HOME decides where ~ is)', async () => {
     const home = tmp();
     writeFileSync(join(home, '.weirrc'), "CREATE TABLE from_rc (x INT) WITH ('connector' = 'datagen', 'number-of-rows' = '2');\n");

@@ -40,6 +40,12 @@ export class Terminal {
     tmux('send-keys', '-t', this.name, '-l', text.endsWith(';') ? `${text.slice(0, -1)}\\;` : text);
   }
 
+  /** Pastes text as a terminal does: all at once, each newline arriving as Enter. */
+  paste(text: string): void {
+    tmux('set-buffer', '-b', 'weir-paste', text);
+    tmux('paste-buffer', '-d', '-b', 'weir-paste', '-t', this.name);
+  }
+
   /** Presses keys by tmux name: Enter, Tab, Up, C-c, C-d, C-u. */
   press(...keys: string[]): void {
     tmux('send-keys', '-t', this.name, ...keys);

@@ -103,6 +103,15 @@ export class Repl {
   private interrupt: (() => void) | null = null;
   /** Messages from background jobs while a query had the screen. */
   private deferred: string[] = [];
+  /**
+   * Keys typed or pasted while no prompt is open, in order: the rest of a pasted script after
+   * its first statement, or a line typed while a statement runs. The next prompt replays them,
+   * as psql and DuckDB's shell keep type-ahead. Keys a live view uses are not kept; Ctrl-C
+   * drops them.
+   */
+  private typeAhead: Array<readonly [string | undefined, readline.Key]> = [];
+  /** A live view takes the keys (they scroll it) instead of the type-ahead. */
+  private keysToView = false;
   private exit: ((code: number) => void) | null = null;
   private readonly interactive: boolean;
   private readonly color: boolean;
@@ -133,6 +142,11 @@ export class Repl {
     out.write(this.c("Statements end with ';'. \\help lists the commands, Tab completes, Ctrl-C cancels a query, Ctrl-D exits.", 'dim') + '\n');
     const onSignal = (): void => this.onInterruptSignal();
     process.on('SIGINT', onSignal);
+    // keys that arrive when no prompt is open (e.g. the same chunk as the Enter that ran a
+    // statement, when a script is pasted) would otherwise reach no listener and be lost
+    const onKey = (s: string | undefined, key: readline.Key | undefined): void => this.keepTypeAhead(s, key);
+    readline.emitKeypressEvents(this.io.input);
+    this.io.input.on('keypress', onKey);
     // rows of print sinks go above the prompt, not onto the line being typed
     const printed = (stream: NodeJS.WritableStream) => ({
       write: (text: string): boolean => {
@@ -148,12 +162,14 @@ export class Repl {
       } catch (e) {
         if (!(e instanceof StopRun)) throw e;
         process.removeListener('SIGINT', onSignal);
+        this.io.input.removeListener('keypress', onKey);
         return 0;
       }
     }
     return new Promise<number>((resolve) => {
       this.exit = (code) => {
         process.removeListener('SIGINT', onSignal);
+        this.io.input.removeListener('keypress', onKey);
         setPrintTerminal(null);
         resolve(code);
       };
@@ -243,6 +259,21 @@ export class Repl {
     for (const m of this.deferred) this.io.output.write(`${m}\n`);
     this.deferred = [];
     rl.prompt();
+    // type-ahead, as if typed now; a line that runs a statement closes this prompt, and the
+    // keys after it wait for the next one
+    while (this.typeAhead.length > 0 && this.rl === rl) {
+      const [s, key] = this.typeAhead.shift()!;
+      rl.write(s as string, key);
+    }
+  }
+
+  private keepTypeAhead(s: string | undefined, key: readline.Key | undefined): void {
+    if (this.rl !== null || this.keysToView || this.leaving) return;
+    if (key?.ctrl === true && key.name === 'c') {
+      this.typeAhead = [];
+      return;
+    }
+    if (this.typeAhead.length < 100_000) this.typeAhead.push([s, key ?? { sequence: s }]);
   }
 
   private closePrompt(): void {
@@ -750,7 +781,8 @@ export class Repl {
    * Runs `work` with Ctrl-C cancelling it: on a terminal in raw mode (the byte 0x03), and
    * through SIGINT otherwise. `keys` sees the other keys typed meanwhile (a live result view
    * scrolls with them; `q` stops it, as in Flink's SQL client) and says whether the key
-   * stops the work; keys it does not use are dropped.
+   * stops the work; keys it does not use are dropped. Without `keys`, what is typed meanwhile
+   * is kept for the next prompt (typeAhead).
    */
   private async interruptible<T>(work: Promise<T>, onInterrupt: () => void, keys?: (key: string) => boolean | 'used'): Promise<T> {
     const input = this.io.input;
@@ -766,11 +798,14 @@ export class Repl {
       input.resume();
     }
     const previous = this.interrupt;
+    const previousKeys = this.keysToView;
     this.interrupt = onInterrupt;
+    this.keysToView = keys !== undefined;
     try {
       return await work;
     } finally {
       this.interrupt = previous;
+      this.keysToView = previousKeys;
       if (onData !== null) {
         input.removeListener('data', onData);
         input.setRawMode!(false);
