@@ -80,16 +80,17 @@ function sawChains(chk: string): boolean {
 // group (the residual g.n >= 3 moves both paddings; the group side is updating, so joined rows
 // are retracted and their slots freed), and a HOP window per auction (each firing frees its
 // groups, which the next delta records).
-// about 9 s of input at these rates: five runs, each killed 200-600 ms after its first new
-// checkpoint, must not reach the end (at twice the rates, an idle machine got only 3 kills in)
+// about 13 s of input at these rates: five runs, each killed 200-600 ms after its first new
+// checkpoint, must not reach the end (at about three times the rates, an idle machine got only
+// 3 kills in; at 1.4 times, a machine loaded to 10-20 got 4, as its checkpoints came late)
 const JOIN_EVENTS = 300_000;
 const JOIN_WINDOW_SQL = `SET 'state.backend.incremental' = 'true';
 SET 'state.backend.incremental.full-every' = '3';
 CREATE TABLE auction (id BIGINT, seller BIGINT, reserve BIGINT)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'auction', 'events.num' = '${JOIN_EVENTS}', 'rows-per-second' = '2000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'auction', 'events.num' = '${JOIN_EVENTS}', 'rows-per-second' = '1400');
 CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
   WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
-WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '${JOIN_EVENTS}', 'rows-per-second' = '30000');
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '${JOIN_EVENTS}', 'rows-per-second' = '21000');
 CREATE TABLE jout (id BIGINT, seller BIGINT, auction BIGINT, n BIGINT, hi BIGINT)
 WITH ('connector' = 'filesystem', 'path' = 'jout', 'format' = 'debezium-json');
 CREATE TABLE wout (window_start TIMESTAMP(3), window_end TIMESTAMP(3), auction BIGINT, n BIGINT, total BIGINT)
