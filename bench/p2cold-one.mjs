@@ -3,6 +3,7 @@
 // (prestartFromArgv), then the engine loads, plans, and the job runs. Prints wall and CPU
 // seconds of the job (every thread of the process, process.cpuUsage), rows written, peak RSS.
 // Usage: node bench/p2cold-one.mjs <distDir> <queries/nexmark/qN.sql> <events> <parallelism>
+// A/B: RUNNER=bench/p2cold-one.mjs sh bench/nxpar-ab.sh <distA> <distB> <events> <rounds> q3 q8 ...
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readdirSync, readFileSync } from 'node:fs';
