@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 import { prestartWorkers } from '../src/exec/worker-pool.js';
 
 const [file, events, parallelism] = process.argv.slice(2);
-if (Number(parallelism) > 1 && process.env['WEIR_BENCH_COLD_WORKERS'] === undefined) prestartWorkers(Math.min(Number(parallelism), availableParallelism()));
+if (Number(parallelism) > 1 && process.env['WEIR_BENCH_COLD_WORKERS'] === undefined) prestartWorkers(Math.min(Number(parallelism), availableParallelism()) - 1);
 const { runWeirFile, peakRssBytes } = await import('./common.js');
 try {
   const m = await runWeirFile({ file: file!, events: Number(events) }, Number(parallelism));

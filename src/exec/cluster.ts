@@ -1,6 +1,7 @@
 // A job spread over worker threads, so a parallel job uses several cores. Subtask s of every
-// chain runs on worker 1 + (s mod W); chains that hand rows to the client (collect) run on
-// the main thread. Every pair of threads shares one MessagePort (remote.ts multiplexes the
+// chain runs on worker 1 + (s mod W), or, when the main thread takes a share (mainShare, the
+// default placement: job-runner.ts workerThreadsFor), on thread s mod (W + 1), thread 0 being
+// the main thread; chains that hand rows to the client (collect) run on the main thread. Every pair of threads shares one MessagePort (remote.ts multiplexes the
 // channels over it with credit-based flow control). The main thread starts the workers,
 // gathers their metrics, and fails the whole job on the first error.
 
@@ -56,9 +57,10 @@ export class ClusterJob implements JobHandle {
     readonly options: JobOptions,
     workers: number,
     private readonly restore?: RestoreState,
+    mainShare = false,
   ) {
     const mainChains = [...planChains(plan)].filter(([, members]) => members.some((m) => m.spec.kind === 'collect')).map(([h]) => h);
-    this.placement = { workers, mainChains };
+    this.placement = { workers, mainChains, mainShare };
     // one port per pair of threads
     const threads = workers + 1;
     const ports: MessagePort[][] = Array.from({ length: threads }, () => []);

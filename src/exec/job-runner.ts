@@ -147,15 +147,17 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
 }
 
 /**
- * Worker threads for a plan: `execution.worker-threads` = 'auto' uses one per subtask up to
- * the cores available when the job is parallel, none (everything on the main thread) when it
- * is not; a number forces that many (0: all on the main thread).
+ * Threads for a plan. `execution.worker-threads` = 'auto' runs a parallel job on min(parallelism,
+ * cores) threads: the main thread and one worker fewer, the main thread taking its share of the
+ * subtasks (one isolate fewer to start and warm up: a short job pays each isolate's cold start).
+ * A serial job runs on the main thread alone. A number n puts the subtasks on n workers and none
+ * on the main thread (0: everything on the main thread).
  */
-export function workerThreadsFor(plan: PhysicalPlan, options: SessionOptions): number {
+export function workerThreadsFor(plan: PhysicalPlan, options: SessionOptions): { readonly workers: number; readonly mainShare: boolean } {
   const setting = options.get('execution.worker-threads') ?? 'auto';
   const maxP = Math.max(1, ...plan.nodes.map((n) => n.parallelism));
-  if (setting === 'auto') return maxP > 1 ? Math.min(maxP, availableParallelism()) : 0;
-  return Math.min(Number(setting), maxP);
+  if (setting === 'auto') return maxP > 1 ? { workers: Math.min(maxP, availableParallelism()) - 1, mainShare: true } : { workers: 0, mainShare: false };
+  return { workers: Math.min(Number(setting), maxP), mainShare: false };
 }
 
 /** Checkpoint coordinator settings from the session options (Flink's names). */
@@ -174,7 +176,7 @@ export class RunningJob {
   private currentRunner: CheckpointRunner | null = null;
   private readonly started = performance.now();
   private readonly stateTtlMs: number;
-  private readonly workers: number;
+  private readonly workers: { readonly workers: number; readonly mainShare: boolean };
   private readonly jobOptions: ReturnType<typeof jobOptionsFrom>;
   /** Metrics of earlier attempts (a restart starts new subtasks from zero). */
   private readonly earlier = new Map<number, OperatorMetrics>();
@@ -223,7 +225,7 @@ export class RunningJob {
   private startAttempt(restore: { readonly state: RestoreState; readonly checkpointId: number } | undefined): JobHandle {
     // each attempt is told its number and restore point (sinks name their prepared transactions by them)
     const options = { ...this.jobOptions, attempt: this.restarts, restoredCheckpointId: restore?.checkpointId };
-    const job = this.workers > 0 ? new ClusterJob(this.plan, options, this.workers, restore?.state) : new Job(this.plan, options, restore?.state);
+    const job = this.workers.workers > 0 ? new ClusterJob(this.plan, options, this.workers.workers, restore?.state, this.workers.mainShare) : new Job(this.plan, options, restore?.state);
     const c = this.settings.checkpoint;
     if (c !== undefined) {
       const storage = new CheckpointStorage(c.dir);

@@ -84,10 +84,16 @@ export interface PlacementInfo {
   readonly workers: number;
   /** Chain heads whose subtasks run on the main thread (result collection). */
   readonly mainChains: readonly number[];
+  /**
+   * The main thread runs a share of every chain's subtasks too, as thread 0 of workers + 1
+   * (subtask s on thread s mod (workers + 1)): one worker isolate fewer to start and warm up.
+   */
+  readonly mainShare?: boolean;
 }
 
 export function threadOf(p: PlacementInfo, head: number, subtask: number): number {
   if (p.workers === 0 || p.mainChains.includes(head)) return 0;
+  if (p.mainShare === true) return subtask % (p.workers + 1);
   return 1 + (subtask % p.workers);
 }
 

@@ -92,7 +92,8 @@ export async function stopIdleWorkers(): Promise<void> {
 
 /**
  * The launcher's early start: `weir run|verify ... -p N` (or `--parallelism N`, or
- * `--set parallelism.default=N`) with N > 1 starts min(N, cores) workers at once. Anything
+ * `--set parallelism.default=N`) with N > 1 starts min(N, cores) - 1 workers at once (the main
+ * thread runs a share of the subtasks: job-runner.ts workerThreadsFor). Anything
  * unusual (other commands, `execution.worker-threads` set) starts nothing; the job then
  * starts what it needs itself.
  */
@@ -112,5 +113,5 @@ export function prestartFromArgv(argv: readonly string[]): void {
     }
     if (v !== undefined && /^\d+$/.test(v)) p = Number(v);
   }
-  if (p > 1) prestartWorkers(Math.min(p, availableParallelism()));
+  if (p > 1) prestartWorkers(Math.min(p, availableParallelism()) - 1);
 }

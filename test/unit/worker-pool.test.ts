@@ -12,7 +12,7 @@ import { availableParallelism } from 'node:os';
 describe('worker threads kept between jobs', () => {
   it('later p2 jobs reuse the threads, each with its own session time zone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'weir-pool-'));
-    // two files: both source subtasks (on the two workers) read one
+    // two files: both source subtasks (on the main thread and a worker) read one
     writeFileSync(join(dir, 'a.csv'), '1,0\n');
     writeFileSync(join(dir, 'b.csv'), '2,3600000\n');
     const sql = `CREATE TABLE t (k INT, ms BIGINT) WITH ('connector' = 'filesystem', 'path' = '${dir}', 'format' = 'csv');
@@ -40,11 +40,12 @@ SELECT k, CAST(TO_TIMESTAMP_LTZ(ms, 3) AS STRING) AS s FROM t;`;
     expect(started(['run', 'job.sql'])).toBe(0);
     expect(started(['explain', 'job.sql', '-p', '2'])).toBe(0);
     expect(started(['run', 'job.sql', '--set', 'execution.worker-threads=1', '-p', '2'])).toBe(0);
-    expect(started(['run', 'job.sql', '-p', '2'])).toBe(Math.min(2, availableParallelism()));
+    // the main thread runs a share of the subtasks: one worker fewer than threads
+    expect(started(['run', 'job.sql', '-p', '2'])).toBe(Math.min(2, availableParallelism()) - 1);
     await stopIdleWorkers();
-    expect(started(['verify', 'job.sql', '--set', 'parallelism.default=3'])).toBe(Math.min(3, availableParallelism()));
+    expect(started(['verify', 'job.sql', '--set', 'parallelism.default=3'])).toBe(Math.min(3, availableParallelism()) - 1);
     // kept workers are not started again
-    expect(started(['run', 'job.sql', '--parallelism=2'])).toBe(0);
+    expect(started(['run', 'job.sql', '--parallelism=3'])).toBe(0);
     await stopIdleWorkers();
     expect(workerThreadsStarted()).toBeGreaterThan(n);
   });
