@@ -31,12 +31,12 @@ function capture(): { io: CliIO; err: () => string } {
 
 /**
  * A job directory: input rows (k<v mod 7>, v) for v = 0..1999 in two files, a function module
- * `fault.mjs` whose `fault(v)` returns v and runs `inject` once, on the first call (v a multiple
+ * `fault.mjs` whose `fault(v)` returns v and runs `inject` once, on the first call where `when` holds (v a multiple
  * of 50, at least 400 rows into a file) after the run completed two checkpoints, so committed
  * output precedes the fault and a restart from the wrong place duplicates rows (or near the
  * end of a file, when a loaded machine took none yet), and the query file.
  */
-function jobDir(inject: string): string {
+function jobDir(inject: string, when = 'true'): string {
   const dir = mkdtempSync(join(tmpdir(), 'weir-restart-'));
   mkdirSync(join(dir, 'in'));
   for (const [f, from] of [['a.csv', 0], ['b.csv', ROWS]] as const) {
@@ -51,7 +51,7 @@ const flag = ${JSON.stringify(join(dir, 'injected.flag'))};
 const chk = ${JSON.stringify(chk)};
 const checkpointed = () => existsSync(chk) && readdirSync(chk).filter((d) => existsSync(chk + '/' + d + '/_metadata')).length >= 2;
 export default { args: ['BIGINT'], returns: 'BIGINT', eval(v) {
-  if (v % 50 === 0 && !existsSync(flag) && ((v % ${ROWS} >= 400 && checkpointed()) || v % ${ROWS} >= ${ROWS - 100})) { writeFileSync(flag, String(v)); ${inject} }
+  if (v % 50 === 0 && (${when}) && !existsSync(flag) && ((v % ${ROWS} >= 400 && checkpointed()) || v % ${ROWS} >= ${ROWS - 100})) { writeFileSync(flag, String(v)); ${inject} }
   return v;
 } };
 `,
@@ -110,7 +110,8 @@ describe('automatic restart from the latest checkpoint', () => {
   });
 
   it('a worker thread that exits at parallelism 2: restart; output exact', async () => {
-    const dir = jobDir(`if (!isMainThread) process.exit(7);`);
+    // the main thread runs a share of the subtasks too: the fault waits for a row on a worker
+    const dir = jobDir('process.exit(7);', '!isMainThread');
     const r = await run(dir, 2, []);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toMatch(/weir: the job failed: worker thread \d stopped \(exit code 7\)/);
