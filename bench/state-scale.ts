@@ -1,6 +1,6 @@
 // State at scale (issue 14 item 4): bytes per key of weir's keyed state, live and at a
 // checkpoint's peak, for an updating aggregate with a BIGINT key and with a STRING key, a
-// regular join and a Top-N. Run: npx tsc -p tsconfig.json && node --expose-gc dist/bench/state-scale.js [keys] [eager]
+// regular join and a Top-N. Run: npx tsc -p tsconfig.json && node --expose-gc dist/bench/state-scale.js [keys] [eager|cow] [workload name part]
 //
 // Each workload is a real query planned by a Session; the job is built (new Job, with a
 // checkpoint directory, as `weir run` with checkpoints: its operators may take copy-on-write
@@ -184,15 +184,15 @@ async function measure(w: Workload, keys: number, eager: boolean): Promise<Scale
   return result;
 }
 
-export async function measureStateScale(keys: number, eager = false): Promise<ScaleResult[]> {
+export async function measureStateScale(keys: number, eager = false, only = ''): Promise<ScaleResult[]> {
   const out: ScaleResult[] = [];
-  for (const w of WORKLOADS) out.push(await measure(w, keys, eager));
+  for (const w of WORKLOADS) if (w.name.includes(only)) out.push(await measure(w, keys, eager));
   return out;
 }
 
 if (process.argv[1]?.endsWith('state-scale.js')) {
   const keys = Number(process.argv[2] ?? 1_000_000);
-  const results = await measureStateScale(keys, process.argv[3] === 'eager');
+  const results = await measureStateScale(keys, process.argv[3] === 'eager', process.argv[4] ?? '');
   console.log(`| state | keys | live bytes per key | checkpoint peak bytes per key | peak / live | state file bytes per key | snapshot |`);
   console.log(`|---|---|---|---|---|---|---|`);
   for (const r of results) console.log(`| ${r.name} | ${r.keys.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'copy-on-write' : 'copy'} |`);
