@@ -110,7 +110,8 @@ export class CowParts implements CowSource {
 
   private partDone(): void {
     if (this.parts.every((p) => p === null || p.done)) this.finish();
-    else this.flush();
+    // (a capture is done before it sends its last block: the next part starts after that)
+    else queueMicrotask(() => this.flush());
   }
 
   abort(): void {
