@@ -37,7 +37,7 @@ function makeJoin(c: OperatorContext): RegularJoinOperator {
 /** Side 0: rows (k, 's<k>', 3k); side 1: rows (k, k + 7 + tag); row kind `kind` (0 +I, 3 -D). */
 function rows(side: number, keys: readonly number[], kind: number, tag = 0): Batch {
   const types = side === 0 ? LEFT : RIGHT;
-  const values: Scalar[][] = side === 0 ? [keys, keys.map((k) => `s${k}`), keys.map((k) => 3 * k)] : [keys, keys.map((k) => k + 7 + tag)];
+  const values: Scalar[][] = side === 0 ? [[...keys], keys.map((k) => `s${k}`), keys.map((k) => 3 * k)] : [[...keys], keys.map((k) => k + 7 + tag)];
   return { length: keys.length, columns: types.map((t, c) => columnFromScalars(t, values[c]!)), ops: new Uint8Array(keys.length).fill(kind) } as unknown as Batch;
 }
 
