@@ -20,6 +20,8 @@ import { StateWriter } from '../../src/checkpoint/state-writer.js';
 import { encodeSnapshot, readStateFile } from '../../src/checkpoint/state-file.js';
 import { BLOCK } from '../../src/checkpoint/cow.js';
 import type { CowParts } from '../../src/checkpoint/cow-parts.js';
+import { isPackedArray } from '../../src/checkpoint/packed-array.js';
+import { ALL_KEY_GROUPS } from '../../src/exec/operators/aggregate-slots.js';
 
 const MAXP = 128;
 const ctx = (cowSnapshots = false): OperatorContext => ({ operatorId: '1-join', subtask: 0, parallelism: 1, maxParallelism: MAXP, keyGroups: { start: 0, end: MAXP }, metrics: newMetrics(), ...(cowSnapshots ? { cowSnapshots } : {}) });
@@ -87,6 +89,9 @@ describe('copy-on-write full snapshots of a regular join', () => {
     const copy = twin.snapshot(1);
     expect(snap.cow).toBeDefined();
     expect(copy.cow).toBeUndefined();
+    // (the left side's string column is packed at the barrier, as the file holds it)
+    const entry = snap.keyed.get(ALL_KEY_GROUPS)![0] as { left: { columns: unknown[][] } };
+    expect(isPackedArray(entry.left.columns[1]![0])).toBe(true);
     const capture = snap.cow as CowParts;
     const dir = mkdtempSync(join(tmpdir(), 'weir-cow-join-'));
     dirs.push(dir);

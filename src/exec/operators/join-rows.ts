@@ -37,6 +37,10 @@ import { ALL_KEY_GROUPS } from './aggregate-slots.js';
 import type { CowCapture } from '../../checkpoint/cow.js';
 import { CowParts } from '../../checkpoint/cow-parts.js';
 import { copyForSnapshot, grownCopy } from '../../common/snapshot-buffers.js';
+import { packedSlice } from '../../checkpoint/packed-array.js';
+
+/** A string column's value in a snapshot (a slot never written: ''). */
+const blank = (x: string | undefined): string => x ?? '';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -395,14 +399,16 @@ export class JoinRows {
   /**
    * Every slot's row up to the high-water mark. The typed arrays are copied with
    * copyForSnapshot: in a copy-on-write capture (JoinSidesCheckpoints) they are the live arrays,
-   * kept by guard(); string and wide BIGINT columns are always copied.
+   * kept by guard(); string and wide BIGINT columns are always copied, a string column packed
+   * (not a composite one) as the state file writes it with `packStrings` (checkpoint/packed-array.ts: the snapshot
+   * goes to the state writer, not read in this thread).
    */
-  snapshot(): JoinRowsBlock {
+  snapshot(packStrings = false): JoinRowsBlock {
     const high = this.high;
     const columns = this.types.map((_, c) => {
       const k = this.kinds[c];
       const f = this.f64[c]!;
-      const vals = k === 'str' ? this.str[c]!.slice(0, high).map((x) => x ?? '') : k === 'bool' ? copyForSnapshot(this.u8[c]!, high) : Array.isArray(f) ? f.slice(0, high) : copyForSnapshot(f, high);
+      const vals = k === 'str' ? (packStrings && physicalKind(this.types[c]!) === 'str' ? packedSlice(this.str[c]!, high, blank) : this.str[c]!.slice(0, high).map(blank)) : k === 'bool' ? copyForSnapshot(this.u8[c]!, high) : Array.isArray(f) ? f.slice(0, high) : copyForSnapshot(f, high);
       return [vals, copyForSnapshot(this.nulls[c]!, high)];
     });
     return {
@@ -581,8 +587,8 @@ export class JoinSidesCheckpoints {
       entries: [l, r],
       capture,
     } = CowParts.take<JoinRowsBlock>([
-      { high: left.slotHigh, save: () => left.snapshot() },
-      { high: right.slotHigh, save: () => right.snapshot() },
+      { high: left.slotHigh, save: () => left.snapshot(true) },
+      { high: right.slotHigh, save: () => right.snapshot(true) },
     ]);
     const keyed = new Map([[ALL_KEY_GROUPS, [{ left: l, right: r }]]]);
     if (capture === null) return { keyed, operator };
