@@ -20,7 +20,8 @@
 // costs what the writer's copy costs. Transferred buffers stay counted here (array buffers are
 // accounted to the allocator that made them). `eager`: the job is built without the
 // copy-on-write option (every snapshot copies the state at the barrier, as before it existed).
-// Also the state file's bytes per key.
+// Also the state file's bytes per key, and the CPU time (every thread) of a second checkpoint
+// written by the same writer, not sampled.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -111,6 +112,8 @@ export interface ScaleResult {
   readonly file: number;
   /** Whether the checkpoint's snapshot was copy-on-write. */
   readonly cow: boolean;
+  /** CPU ms of a second checkpoint (not sampled), every thread. */
+  readonly cpu: number;
 }
 
 /** A copy of the parts of `v` a postMessage copies (plain arrays: string columns), not the typed arrays it transfers. */
@@ -125,12 +128,11 @@ function cloneCopied(v: unknown, depth = 0): unknown {
 }
 
 /** A checkpoint of `op` as the job takes it: the snapshot, then its write; returns the peak memory and the file's bytes. */
-async function checkpoint(op: { snapshot?: (id: number) => OperatorSnapshot | Promise<OperatorSnapshot> }, dir: string): Promise<{ peak: number; bytes: number; cow: boolean }> {
+async function checkpoint(op: { snapshot?: (id: number) => OperatorSnapshot | Promise<OperatorSnapshot> }, writer: StateWriter): Promise<{ peak: number; bytes: number; cow: boolean }> {
   const snap = await op.snapshot!(1);
   const cow = snap.cow !== undefined;
   const writerCopy = cloneCopied(snap.keyed);
   let peak = memory();
-  const writer = new StateWriter(dir);
   let done = false;
   const written = writer.write(1, 'bench', 0, snap).finally(() => (done = true));
   while (!done) {
@@ -139,8 +141,18 @@ async function checkpoint(op: { snapshot?: (id: number) => OperatorSnapshot | Pr
   }
   const handle = await written;
   void writerCopy;
-  await writer.close();
   return { peak, bytes: handle.bytes, cow };
+}
+
+/** The CPU time (ms, every thread of the process) of one more checkpoint, from the snapshot until its file is written. */
+async function checkpointCpu(op: { snapshot?: (id: number) => OperatorSnapshot | Promise<OperatorSnapshot> }, writer: StateWriter): Promise<number> {
+  // (the writer thread is unref'd: a timer keeps this process alive until it answers)
+  const alive = setInterval(() => {}, 1000);
+  const t = process.cpuUsage();
+  await writer.write(2, 'bench', 0, await op.snapshot!(2));
+  const u = process.cpuUsage(t);
+  clearInterval(alive);
+  return (u.user + u.system) / 1000;
 }
 
 async function measure(w: Workload, keys: number, eager: boolean): Promise<ScaleResult> {
@@ -176,8 +188,11 @@ async function measure(w: Workload, keys: number, eager: boolean): Promise<Scale
   batches.length = 0;
   const live = memory();
   const entries = c.op.stateEntries!();
-  const cp = await checkpoint(c.op, dir);
-  const result = { name: w.name, keys, live: (live - before) / keys, peak: (cp.peak - before) / keys, file: cp.bytes / keys, cow: cp.cow };
+  const writer = new StateWriter(dir);
+  const cp = await checkpoint(c.op, writer);
+  const cpu = await checkpointCpu(c.op, writer);
+  await writer.close();
+  const result = { name: w.name, keys, live: (live - before) / keys, peak: (cp.peak - before) / keys, file: cp.bytes / keys, cow: cp.cow, cpu };
   if (w.rowsPerKey === 1 && entries !== keys) throw new Error(`${w.name}: ${entries} entries in state, expected ${keys}`);
   job.cancel();
   rmSync(dir, { recursive: true, force: true });
@@ -193,7 +208,7 @@ export async function measureStateScale(keys: number, eager = false, only = ''):
 if (process.argv[1]?.endsWith('state-scale.js')) {
   const keys = Number(process.argv[2] ?? 1_000_000);
   const results = await measureStateScale(keys, process.argv[3] === 'eager', process.argv[4] ?? '');
-  console.log(`| state | keys | live bytes per key | checkpoint peak bytes per key | peak / live | state file bytes per key | snapshot |`);
-  console.log(`|---|---|---|---|---|---|---|`);
-  for (const r of results) console.log(`| ${r.name} | ${r.keys.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'copy-on-write' : 'copy'} |`);
+  console.log(`| state | keys | live bytes per key | checkpoint peak bytes per key | peak / live | state file bytes per key | snapshot | checkpoint CPU ms |`);
+  console.log(`|---|---|---|---|---|---|---|---|`);
+  for (const r of results) console.log(`| ${r.name} | ${r.keys.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'copy-on-write' : 'copy'} | ${r.cpu.toFixed(0)} |`);
 }
