@@ -31,8 +31,10 @@ const LEFT = [T.BIGINT, T.STRING, T.BIGINT];
 const RIGHT = [T.BIGINT, T.BIGINT];
 const SPEC: JoinOperatorSpec = { joinType: 'full', strategy: { kind: 'regular' }, leftKeys: [0], rightKeys: [0], nullSafe: [false], condition: undefined, leftUpdating: true, rightUpdating: true };
 
-function makeJoin(c: OperatorContext): RegularJoinOperator {
-  const op = new RegularJoinOperator(SPEC, LEFT, RIGHT, [...LEFT, ...RIGHT], 4096);
+/** A FULL (or SEMI/ANTI: the left rows only out) join of two updating inputs on k. */
+function makeJoin(c: OperatorContext, joinType: JoinOperatorSpec['joinType'] = 'full'): RegularJoinOperator {
+  const semiAnti = joinType === 'semi' || joinType === 'anti';
+  const op = new RegularJoinOperator({ ...SPEC, joinType }, LEFT, RIGHT, semiAnti ? LEFT : [...LEFT, ...RIGHT], 4096);
   op.open(c);
   return op;
 }
@@ -72,12 +74,12 @@ afterEach(() => {
 const N = 3 * BLOCK + 1234; // four blocks of the left side, the last one partial
 
 describe('copy-on-write full snapshots of a regular join', () => {
-  it('the written file is both sides at the barrier although rows come and go on both sides meanwhile', async () => {
-    const op = makeJoin(ctx(true));
+  it.each(['full', 'anti'] as const)('%s join: the written file is both sides at the barrier although rows come and go on both sides meanwhile', async (joinType) => {
+    const op = makeJoin(ctx(true), joinType);
     // fed the same rows up to the barrier; its snapshot is an ordinary copy
-    const twin = makeJoin(ctx());
+    const twin = makeJoin(ctx(), joinType);
     // fed the same rows after the barrier too, without a snapshot
-    const after = makeJoin(ctx());
+    const after = makeJoin(ctx(), joinType);
     const all = range(0, N);
     feed([op, twin, after], 0, all, 0);
     feed([op, twin, after], 1, all.filter((k) => k % 3 === 0), 0);
@@ -126,7 +128,7 @@ describe('copy-on-write full snapshots of a regular join', () => {
     expect(Buffer.compare(encodeSnapshot(file), encodeSnapshot(copy))).toBe(0);
 
     // restored: behaves as the twin (the barrier's state), and the live join as `after`
-    const restored = makeJoin(ctx());
+    const restored = makeJoin(ctx(), joinType);
     restored.restore(file.keyed);
     const keys = [...all.filter((k) => k % 7 < 2), ...range(10_000_000, 400)];
     const atBarrier = probe(twin, keys);
