@@ -4,7 +4,7 @@
 // growing); the file must hold exactly the state at the barrier. Checked byte for byte against
 // an ordinary (copied) snapshot of a twin operator fed the same rows up to the barrier, and by
 // probing a restore of the file against that twin.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -31,10 +31,10 @@ const LEFT = [T.BIGINT, T.STRING, T.BIGINT];
 const RIGHT = [T.BIGINT, T.BIGINT];
 const SPEC: JoinOperatorSpec = { joinType: 'full', strategy: { kind: 'regular' }, leftKeys: [0], rightKeys: [0], nullSafe: [false], condition: undefined, leftUpdating: true, rightUpdating: true };
 
-/** A FULL (or SEMI/ANTI: the left rows only out) join of two updating inputs on k. */
-function makeJoin(c: OperatorContext, joinType: JoinOperatorSpec['joinType'] = 'full'): RegularJoinOperator {
+/** A FULL, INNER (or SEMI/ANTI: the left rows only out) join of two updating inputs on k. */
+function makeJoin(c: OperatorContext, joinType: JoinOperatorSpec['joinType'] = 'full', ttlMs = 0): RegularJoinOperator {
   const semiAnti = joinType === 'semi' || joinType === 'anti';
-  const op = new RegularJoinOperator({ ...SPEC, joinType }, LEFT, RIGHT, semiAnti ? LEFT : [...LEFT, ...RIGHT], 4096);
+  const op = new RegularJoinOperator({ ...SPEC, joinType }, LEFT, RIGHT, semiAnti ? LEFT : [...LEFT, ...RIGHT], 4096, ttlMs);
   op.open(c);
   return op;
 }
@@ -69,17 +69,25 @@ const tick = (): Promise<void> => new Promise((r) => setImmediate(r));
 const dirs: string[] = [];
 afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  vi.restoreAllMocks();
 });
 
 const N = 3 * BLOCK + 1234; // four blocks of the left side, the last one partial
 
 describe('copy-on-write full snapshots of a regular join', () => {
-  it.each(['full', 'anti'] as const)('%s join: the written file is both sides at the barrier although rows come and go on both sides meanwhile', async (joinType) => {
-    const op = makeJoin(ctx(true), joinType);
+  // (with a state TTL, each match also writes the matched row's time: the clock is fixed, and
+  // moves on at the barrier)
+  it.each([
+    ['full', 0],
+    ['anti', 0],
+    ['inner', 86_400_000],
+  ] as const)('%s join, TTL %i ms: the written file is both sides at the barrier although rows come and go on both sides meanwhile', async (joinType, ttl) => {
+    const clock = vi.spyOn(Date, 'now').mockReturnValue(1_700_000_000_000);
+    const op = makeJoin(ctx(true), joinType, ttl);
     // fed the same rows up to the barrier; its snapshot is an ordinary copy
-    const twin = makeJoin(ctx(), joinType);
+    const twin = makeJoin(ctx(), joinType, ttl);
     // fed the same rows after the barrier too, without a snapshot
-    const after = makeJoin(ctx(), joinType);
+    const after = makeJoin(ctx(), joinType, ttl);
     const all = range(0, N);
     feed([op, twin, after], 0, all, 0);
     feed([op, twin, after], 1, all.filter((k) => k % 3 === 0), 0);
@@ -100,6 +108,7 @@ describe('copy-on-write full snapshots of a regular join', () => {
     dirs.push(dir);
     const writer = new StateWriter(dir);
     const written = writer.write(1, '1-join', 0, snap);
+    clock.mockReturnValue(1_700_000_005_000);
 
     // before the writer takes any block: right rows go (left match counts fall, left rows
     // padded again, right slots freed), new right rows come (match counts rise, freed slots
@@ -142,6 +151,7 @@ describe('copy-on-write full snapshots of a regular join', () => {
     // (each side's 9 typed columns: key group, count, assoc, touched, two BIGINT columns or one, null masks)
     expect(l!.stats.followed).toBeGreaterThanOrEqual(9);
     expect(r!.stats.followed).toBeGreaterThanOrEqual(8);
+    clock.mockRestore();
   }, 120_000);
 
   it('a snapshot taken while the previous copy-on-write one is still being written is an ordinary copy', () => {
