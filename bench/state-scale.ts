@@ -1,15 +1,27 @@
 // State at scale (issue 14 item 4): bytes per key of weir's keyed state, live and at a
 // checkpoint's peak, for an updating aggregate with a BIGINT key and with a STRING key, a
-// regular join and a Top-N. Run: npx tsc -p tsconfig.json && node --expose-gc dist/bench/state-scale.js [keys]
+// regular join and a Top-N. Run: npx tsc -p tsconfig.json && node --expose-gc dist/bench/state-scale.js [keys] [eager|cow] [workload name part]
 //
-// Each workload is a real query planned by a Session; the job is built (new Job) and opened,
-// and its stateful operator is fed batches of `keys` distinct keys directly (one row per key;
-// Top-N: three rows per key), so only the operator's own structures are counted, not
-// channels or sources. Live: JS heap + array buffers after a full GC, minus before the input
-// batches were made (they are dropped before measuring; key strings the state keeps count),
-// per key. Checkpoint peak: the same with the operator's snapshot and its encoded bytes held
-// (what a checkpoint holds at once on the thread that takes it), per key. Also the encoded
-// state file's bytes per key.
+// Each workload is a real query planned by a Session; the job is built (new Job, with a
+// checkpoint directory, as `weir run` with checkpoints: its operators may take copy-on-write
+// snapshots, checkpoint/cow.ts) and opened, and its stateful operator is fed batches of `keys`
+// distinct keys directly (one row per key; Top-N: three rows per key), so only the operator's
+// own structures are counted, not channels or sources. Live: JS heap + array buffers after a
+// full GC, minus before the input batches were made (they are dropped before measuring; key
+// strings the state keeps count), per key.
+//
+// Checkpoint peak: a checkpoint as the job takes it at a barrier: the operator's snapshot
+// (copy-on-write where the operator supports it), written by a StateWriter (the writer thread,
+// which takes a copy-on-write snapshot's columns block by block). The same measure is sampled
+// right after the snapshot and then every few milliseconds until the file is written; the peak
+// is the largest sample, per key. What the snapshot sends the writer thread without transfer
+// (plain arrays: string columns) is copied into that thread's heap, which this thread cannot
+// measure: the bench holds a structuredClone of those parts for the write's duration, which
+// costs what the writer's copy costs. Transferred buffers stay counted here (array buffers are
+// accounted to the allocator that made them). `eager`: the job is built without the
+// copy-on-write option (every snapshot copies the state at the barrier, as before it existed).
+// Also the state file's bytes per key, and the CPU time (every thread) of a second checkpoint
+// written by the same writer, not sampled.
 
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -19,7 +31,11 @@ import type { PhysicalPlan } from '../src/plan/physical.js';
 import type { LogicalPlan } from '../src/plan/logical.js';
 import type { Batch, Scalar } from '../src/common/batch.js';
 import { columnFromScalars } from '../src/common/batch.js';
-import { encodeSnapshotParts } from '../src/checkpoint/storage.js';
+import { StateWriter } from '../src/checkpoint/state-writer.js';
+import type { OperatorSnapshot } from '../src/exec/operator.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { jobOptionsFrom } from '../src/exec/job-runner.js';
 
 setFlagsFromString('--expose-gc');
@@ -94,11 +110,55 @@ export interface ScaleResult {
   readonly live: number;
   readonly peak: number;
   readonly file: number;
+  /** Whether the checkpoint's snapshot was copy-on-write. */
+  readonly cow: boolean;
+  /** CPU ms of a second checkpoint (not sampled), every thread. */
+  readonly cpu: number;
 }
 
-async function measure(w: Workload, keys: number): Promise<ScaleResult> {
+/** A copy of the parts of `v` a postMessage copies (plain arrays: string columns), not the typed arrays it transfers. */
+function cloneCopied(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || depth > 8) return null;
+  if (Array.isArray(v)) {
+    if (v.length > 64 && typeof v[0] !== 'object') return structuredClone(v);
+    return v.map((x) => cloneCopied(x, depth + 1));
+  }
+  if (v instanceof Map) return [...v.values()].map((x) => cloneCopied(x, depth + 1));
+  return Object.values(v).map((x) => cloneCopied(x, depth + 1));
+}
+
+/** A checkpoint of `op` as the job takes it: the snapshot, then its write; returns the peak memory and the file's bytes. */
+async function checkpoint(op: { snapshot?: (id: number) => OperatorSnapshot | Promise<OperatorSnapshot> }, writer: StateWriter): Promise<{ peak: number; bytes: number; cow: boolean }> {
+  const snap = await op.snapshot!(1);
+  const cow = snap.cow !== undefined;
+  const writerCopy = cloneCopied(snap.keyed);
+  let peak = memory();
+  let done = false;
+  const written = writer.write(1, 'bench', 0, snap).finally(() => (done = true));
+  while (!done) {
+    await new Promise((r) => setTimeout(r, 5));
+    peak = Math.max(peak, memory());
+  }
+  const handle = await written;
+  void writerCopy;
+  return { peak, bytes: handle.bytes, cow };
+}
+
+/** The CPU time (ms, every thread of the process) of one more checkpoint, from the snapshot until its file is written. */
+async function checkpointCpu(op: { snapshot?: (id: number) => OperatorSnapshot | Promise<OperatorSnapshot> }, writer: StateWriter): Promise<number> {
+  // (the writer thread is unref'd: a timer keeps this process alive until it answers)
+  const alive = setInterval(() => {}, 1000);
+  const t = process.cpuUsage();
+  await writer.write(2, 'bench', 0, await op.snapshot!(2));
+  const u = process.cpuUsage(t);
+  clearInterval(alive);
+  return (u.user + u.system) / 1000;
+}
+
+async function measure(w: Workload, keys: number, eager: boolean): Promise<ScaleResult> {
   const { plan: p, session } = plan(w.sql);
-  const job = new Job(p, { ...jobOptionsFrom(session.options, { jobId: 'bench' }), checkpointDir: undefined });
+  const dir = mkdtempSync(join(tmpdir(), 'weir-state-scale-'));
+  const job = new Job(p, { ...jobOptionsFrom(session.options, { jobId: 'bench' }), checkpointDir: eager ? undefined : dir });
   await job.open();
   const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined);
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
@@ -128,26 +188,27 @@ async function measure(w: Workload, keys: number): Promise<ScaleResult> {
   batches.length = 0;
   const live = memory();
   const entries = c.op.stateEntries!();
-  const snap = await c.op.snapshot!(1);
-  const enc = encodeSnapshotParts(snap);
-  const peak = memory();
-  const result = { name: w.name, keys, live: (live - before) / keys, peak: (peak - before) / keys, file: enc.bytes / keys };
+  const writer = new StateWriter(dir);
+  const cp = await checkpoint(c.op, writer);
+  const cpu = await checkpointCpu(c.op, writer);
+  await writer.close();
+  const result = { name: w.name, keys, live: (live - before) / keys, peak: (cp.peak - before) / keys, file: cp.bytes / keys, cow: cp.cow, cpu };
   if (w.rowsPerKey === 1 && entries !== keys) throw new Error(`${w.name}: ${entries} entries in state, expected ${keys}`);
-  void snap;
   job.cancel();
+  rmSync(dir, { recursive: true, force: true });
   return result;
 }
 
-export async function measureStateScale(keys: number): Promise<ScaleResult[]> {
+export async function measureStateScale(keys: number, eager = false, only = ''): Promise<ScaleResult[]> {
   const out: ScaleResult[] = [];
-  for (const w of WORKLOADS) out.push(await measure(w, keys));
+  for (const w of WORKLOADS) if (w.name.includes(only)) out.push(await measure(w, keys, eager));
   return out;
 }
 
 if (process.argv[1]?.endsWith('state-scale.js')) {
   const keys = Number(process.argv[2] ?? 1_000_000);
-  const results = await measureStateScale(keys);
-  console.log(`| state | keys | live bytes per key | checkpoint peak bytes per key | state file bytes per key |`);
-  console.log(`|---|---|---|---|---|`);
-  for (const r of results) console.log(`| ${r.name} | ${r.keys.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.peak.toFixed(0)} | ${r.file.toFixed(0)} |`);
+  const results = await measureStateScale(keys, process.argv[3] === 'eager', process.argv[4] ?? '');
+  console.log(`| state | keys | live bytes per key | checkpoint peak bytes per key | peak / live | state file bytes per key | snapshot | checkpoint CPU ms |`);
+  console.log(`|---|---|---|---|---|---|---|---|`);
+  for (const r of results) console.log(`| ${r.name} | ${r.keys.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'copy-on-write' : 'copy'} | ${r.cpu.toFixed(0)} |`);
 }

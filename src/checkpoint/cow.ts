@@ -56,7 +56,20 @@ export const MAX_IN_FLIGHT = 32;
 /** Sends one block of column `col` (`bytes` bytes at the start of `buffer`, which is transferred). */
 export type SendBlock = (col: number, buffer: ArrayBuffer, bytes: number) => void;
 
-export class CowCapture {
+/**
+ * What the state writer needs of a copy-on-write snapshot (state-writer.ts): a CowCapture, or
+ * several sent one after the other (cow-parts.ts, a join's two sides).
+ */
+export interface CowSource {
+  start(send: SendBlock): void;
+  want(col: number): void;
+  returned(buffer: ArrayBuffer): void;
+  abort(): void;
+  readonly done: boolean;
+  onDone: (() => void) | null;
+}
+
+export class CowCapture implements CowSource {
   private readonly columns: Column[];
   private readonly blocks: number;
   /** One bit per slot: its values at the barrier are in the undo log. */

@@ -20,11 +20,10 @@
 
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, writeSync, fsyncSync } from 'node:fs';
-import type { Packr } from 'msgpackr';
 import xxhash from 'xxhash-wasm';
 import { WeirError, internalError } from '../common/errors.js';
 import { COW, isCowPlaceholder } from './cow.js';
-import { msgpackr } from '../common/msgpack.js';
+import { BIG_ARRAY, SLICE, isPackedArray, packedLength, packr } from './packed-array.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 
 export const MAGIC = Buffer.from('WEIRSTAT');
@@ -34,20 +33,11 @@ const TRAILER = 8;
 const V1_HASH = 32;
 /** Typed arrays at least this long (bytes) get frames of their own. */
 const BIG_TYPED = 4096;
-/** Plain arrays at least this long are packed in slices. */
-const BIG_ARRAY = 16384;
-const SLICE = 16384;
 const MAX_FRAME = 64 << 20;
 /** Pieces hashed and read at a time (small enough that the hash reads what was just read from cache). */
 const PIECE = 1 << 20;
 const MAX_READ_V1 = 0x7fffffff;
 
-// moreTypes: typed arrays other than Uint8Array round-trip (without it they are silently corrupted)
-let packrInstance: Packr | undefined;
-/** Made on first use: msgpackr is loaded only when a state file is written or read. */
-function packr(): Packr {
-  return (packrInstance ??= new (msgpackr().Packr)({ moreTypes: true }));
-}
 const { create64 } = await xxhash();
 
 const TA = '\u0000weir-typed';
@@ -82,6 +72,11 @@ function extract(v: unknown, big: unknown[]): unknown {
     if (CTORS[v.t] === undefined) throw internalError(`copy-on-write column of type ${v.t}`);
     big.push(v);
     return { [TA]: v.t, n: v.n };
+  }
+  if (isPackedArray(v)) {
+    // a long plain array packed at the barrier (packed-array.ts): written as those slices
+    big.push(v);
+    return { [ARR]: packedLength(v) };
   }
   if (ArrayBuffer.isView(v)) {
     if (v instanceof DataView || v.byteLength < BIG_TYPED || CTORS[v.constructor.name] === undefined) return v;
@@ -141,6 +136,10 @@ class FrameWriter {
 
   /** A large array's frames: a plain array in packed slices, a typed array's raw bytes. */
   array(b: unknown): void {
+    if (isPackedArray(b)) {
+      for (const slice of b.slices) this.frame(slice);
+      return;
+    }
     if (Array.isArray(b)) {
       for (let i = 0; i < b.length; i += SLICE) this.frame(packr().pack(b.slice(i, i + SLICE)));
       return;

@@ -9,7 +9,7 @@ import type { WireError } from '../common/errors.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 import type { StateHandle } from './storage.js';
 import type { BlockMessage, WriteRequest, WriteReply } from './writer-thread.js';
-import type { CowCapture } from './cow.js';
+import type { CowSource } from './cow.js';
 import { dropFreeBuffers, isSnapshotBuffer, recycle } from '../common/snapshot-buffers.js';
 
 function writerScript(): string {
@@ -50,7 +50,7 @@ function transferables(v: unknown, out: ArrayBuffer[], seen: Set<ArrayBufferLike
 export class StateWriter {
   private worker: Worker | null = null;
   private next = 0;
-  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void; checkpointId: number; cow?: CowCapture }>();
+  private readonly pending = new Map<number, { resolve: (h: StateHandle) => void; reject: (e: Error) => void; checkpointId: number; cow?: CowSource }>();
 
   constructor(private readonly dir: string) {}
 

@@ -3,7 +3,7 @@
 // It never sees a barrier or a half-aligned input: the runtime (task.ts) aligns barriers,
 // merges watermarks and calls the hooks in order.
 
-import type { CowCapture } from '../checkpoint/cow.js';
+import type { CowSource } from '../checkpoint/cow.js';
 import type { Batch } from '../common/batch.js';
 import type { KeyGroupRange } from '../state/key-groups.js';
 
@@ -70,7 +70,7 @@ export interface OperatorSnapshot {
    */
   readonly deltaOf?: number;
   /** A copy-on-write snapshot (checkpoint/cow.ts): the columns its entries' placeholders stand for. Only the state writer reads it. */
-  readonly cow?: CowCapture;
+  readonly cow?: CowSource;
 }
 
 export interface Operator {

@@ -255,6 +255,7 @@ export class IntervalJoinOperator implements Operator {
         const slot = this.pairSlot[p]!;
         matched++;
         if (otherOuter && other.assoc[slot] === 0) {
+          other.guard(slot);
           other.assoc[slot] = 1;
           if (other.dirty !== null) other.dirty.mark(slot);
         }
@@ -383,7 +384,7 @@ export class IntervalJoinOperator implements Operator {
   }
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
-    return this.checkpoints.snapshot(checkpointId, savepoint, { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] });
+    return this.checkpoints.snapshot(checkpointId, savepoint, { watermark: this.watermark, inputWatermarks: [...this.inputWatermark] }, this.ctx.cowSnapshots === true);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {

@@ -34,6 +34,13 @@ import type { Int64 } from '../../common/int64.js';
 import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 import type { OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS } from './aggregate-slots.js';
+import type { CowCapture } from '../../checkpoint/cow.js';
+import { CowParts } from '../../checkpoint/cow-parts.js';
+import { copyForSnapshot, grownCopy } from '../../common/snapshot-buffers.js';
+import { packedSlice } from '../../checkpoint/packed-array.js';
+
+/** A string column's value in a snapshot (a slot never written: ''). */
+const blank = (x: string | undefined): string => x ?? '';
 
 /** A side's rows in a snapshot: arrays up to `high`, slots with count 0 are free. */
 export interface JoinRowsBlock {
@@ -100,6 +107,11 @@ export class JoinRows {
    * tracked). The join operator also marks slots whose `assoc` or `touched` it changes.
    */
   dirty: DirtySlots | null = null;
+  /**
+   * A copy-on-write full snapshot of this side still being written (checkpoint/cow.ts): every
+   * change to a slot's count, assoc, touched, key group or column values goes after guard(slot).
+   */
+  cow: CowCapture | null = null;
 
   constructor(
     readonly types: readonly DataType[],
@@ -160,11 +172,21 @@ export class JoinRows {
     return this.high - this.freeSlots.length;
   }
 
+  /**
+   * Before slot `slot`'s count, assoc, touched, key group or column values change: keeps its
+   * values for a pending copy-on-write snapshot (nothing when none is pending).
+   */
+  guard(slot: number): void {
+    if (this.cow !== null) this.cow.guard(slot);
+  }
+
   private grow(min: number): void {
     const cap = Math.max(64, this.capacity * 2, min);
     const f = <A extends Float64Array | Int32Array | Uint8Array>(a: A, make: (n: number) => A): A => {
       const b = make(cap);
       b.set(a);
+      // a pending copy-on-write snapshot reads the larger copy from now on (the old array can go)
+      grownCopy(a, b);
       return b;
     };
     for (let c = 0; c < this.types.length; c++) {
@@ -277,6 +299,7 @@ export class JoinRows {
       const id = JoinRows.rowIdentity(cols, row);
       const existing = this.byValue.get(id);
       if (existing !== undefined) {
+        this.guard(existing);
         this.count[existing]!++;
         this.assoc[existing] = assoc;
         this.touched[existing] = now;
@@ -293,6 +316,7 @@ export class JoinRows {
 
   private newSlot(cols: readonly Column[], row: number, key: MapKey, maxParallelism: number, assoc: number, now: number): number {
     const slot = this.allocSlot();
+    this.guard(slot);
     this.copyRow(slot, cols, row);
     this.count[slot] = 1;
     this.assoc[slot] = assoc;
@@ -319,6 +343,7 @@ export class JoinRows {
 
   /** Removes one copy of the row in `slot`. */
   removeOne(slot: number): void {
+    this.guard(slot);
     this.rows--;
     if (--this.count[slot]! > 0) {
       if (this.dirty !== null) this.dirty.mark(slot);
@@ -329,12 +354,14 @@ export class JoinRows {
 
   /** Removes every copy of the row in `slot` (state TTL). */
   removeAll(slot: number): void {
+    this.guard(slot);
     this.rows -= this.count[slot]!;
     this.count[slot] = 0;
     this.freeSlot(slot);
   }
 
   private freeSlot(slot: number): void {
+    this.guard(slot);
     this.count[slot] = 0;
     if (this.dirty !== null) this.dirty.mark(slot);
     this.removeFromBucket(slot);
@@ -369,19 +396,27 @@ export class JoinRows {
     for (let s = 0; s < this.high; s++) if (this.count[s]! > 0) f(s);
   }
 
-  snapshot(): JoinRowsBlock {
+  /**
+   * Every slot's row up to the high-water mark. The typed arrays are copied with
+   * copyForSnapshot: in a copy-on-write capture (JoinSidesCheckpoints) they are the live arrays,
+   * kept by guard(); string and wide BIGINT columns are always copied, a string column packed
+   * (not a composite one) as the state file writes it with `packStrings` (checkpoint/packed-array.ts: the snapshot
+   * goes to the state writer, not read in this thread).
+   */
+  snapshot(packStrings = false): JoinRowsBlock {
     const high = this.high;
     const columns = this.types.map((_, c) => {
       const k = this.kinds[c];
-      const vals = k === 'str' ? this.str[c]!.slice(0, high).map((x) => x ?? '') : k === 'bool' ? this.u8[c]!.slice(0, high) : this.f64[c]!.slice(0, high);
-      return [vals, this.nulls[c]!.slice(0, high)];
+      const f = this.f64[c]!;
+      const vals = k === 'str' ? (packStrings && physicalKind(this.types[c]!) === 'str' ? packedSlice(this.str[c]!, high, blank) : this.str[c]!.slice(0, high).map(blank)) : k === 'bool' ? copyForSnapshot(this.u8[c]!, high) : Array.isArray(f) ? f.slice(0, high) : copyForSnapshot(f, high);
+      return [vals, copyForSnapshot(this.nulls[c]!, high)];
     });
     return {
       high,
-      keyGroup: this.keyGroup.slice(0, high),
-      count: this.count.slice(0, high),
-      assoc: this.assoc.slice(0, high),
-      touched: this.touched.slice(0, high),
+      keyGroup: copyForSnapshot(this.keyGroup, high),
+      count: copyForSnapshot(this.count, high),
+      assoc: copyForSnapshot(this.assoc, high),
+      touched: copyForSnapshot(this.touched, high),
       columns,
     };
   }
@@ -525,7 +560,11 @@ export class JoinSidesCheckpoints {
     if (fullEvery > 0) for (const side of sides) side.dirty = new DirtySlots();
   }
 
-  snapshot(checkpointId: number, savepoint: boolean, operator: unknown): OperatorSnapshot {
+  /**
+   * `cow`: a full snapshot may be copy-on-write (OperatorContext.cowSnapshots; the operator
+   * guards every change it makes to a slot's assoc or touched with JoinRows.guard).
+   */
+  snapshot(checkpointId: number, savepoint: boolean, operator: unknown, cow = false): OperatorSnapshot {
     const [left, right] = this.sides;
     const p = this.policy;
     if (p !== null) {
@@ -538,7 +577,28 @@ export class JoinSidesCheckpoints {
       right.dirty!.clear();
       p.full(left.slotHigh + right.slotHigh);
     }
-    return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: left.snapshot(), right: right.snapshot() }]]]), operator };
+    // Copy-on-write (checkpoint/cow.ts, cow-parts.ts): each side's typed columns are not copied
+    // now; the state writer takes them block by block while the join goes on, each slot it
+    // changes meanwhile kept as it was first (JoinRows.guard). One such snapshot at a time:
+    // while one is still being written (a checkpoint that failed or timed out), the next is an
+    // ordinary copy.
+    if (!cow || left.cow !== null || right.cow !== null) return { keyed: new Map([[ALL_KEY_GROUPS, [{ left: left.snapshot(), right: right.snapshot() }]]]), operator };
+    const {
+      entries: [l, r],
+      capture,
+    } = CowParts.take<JoinRowsBlock>([
+      { high: left.slotHigh, save: () => left.snapshot(true) },
+      { high: right.slotHigh, save: () => right.snapshot(true) },
+    ]);
+    const keyed = new Map([[ALL_KEY_GROUPS, [{ left: l, right: r }]]]);
+    if (capture === null) return { keyed, operator };
+    left.cow = capture.parts[0] ?? null;
+    right.cow = capture.parts[1] ?? null;
+    capture.onDone = () => {
+      if (left.cow === capture.parts[0]) left.cow = null;
+      if (right.cow === capture.parts[1]) right.cow = null;
+    };
+    return { keyed, operator, cow: capture };
   }
 
   complete(checkpointId: number): void {

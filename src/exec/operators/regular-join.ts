@@ -201,6 +201,7 @@ export class RegularJoinOperator implements Operator {
       if (pass !== null && pass[p] === 0) continue;
       const slot = this.pairSlot[p]!;
       const copies = other.count[slot]!;
+      if (now > 0 || otherOuter) other.guard(slot);
       if (now > 0) other.touched[slot] = now;
       if (other.dirty !== null && (otherOuter || now > 0)) other.dirty.mark(slot);
       if (acc) {
@@ -246,6 +247,7 @@ export class RegularJoinOperator implements Operator {
       if (pass !== null && pass[p] === 0) continue;
       const slot = this.pairSlot[p]!;
       const copies = left.count[slot]!;
+      left.guard(slot);
       if (now > 0) left.touched[slot] = now;
       if (left.dirty !== null) left.dirty.mark(slot);
       if (acc) {
@@ -348,7 +350,7 @@ export class RegularJoinOperator implements Operator {
   }
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
-    return this.checkpoints.snapshot(checkpointId, savepoint, null);
+    return this.checkpoints.snapshot(checkpointId, savepoint, null, this.ctx.cowSnapshots === true);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
