@@ -206,6 +206,9 @@ export class WindowAggregateOperator implements Operator {
   }
 
   private addRows(slots: Int32Array, rows: Int32Array, m: number, columns: readonly Column[]): void {
+    // a pending copy-on-write snapshot keeps each slot's state at the barrier before it changes
+    const cow = this.slots.cow;
+    if (cow !== null) for (let i = 0; i < m; i++) cow.guard(slots[i]!);
     this.slots.add(slots, rows, m, columns);
     const d = this.dirty;
     if (d !== null) for (let i = 0; i < m; i++) d.mark(slots[i]!);
@@ -316,6 +319,8 @@ export class WindowAggregateOperator implements Operator {
         this.place(slot, win);
       }
       if (updating) {
+        // (the record count and, for a retraction, the accumulators change: see addRows)
+        this.slots.cow?.guard(slot);
         if (ops !== null && !isAccumulate(ops[row]!)) {
           retSlots[r] = slot;
           retRows[r++] = row;
@@ -706,9 +711,12 @@ export class WindowAggregateOperator implements Operator {
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
     const at = { checkpointId, savepoint, watermark: this.watermark };
-    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
+    // Copy-on-write full snapshots (checkpoint/cow.ts): every change to a slot's state below the
+    // snapshot's high water is guarded first: AggregateSlots.alloc (a slot taken, before its key,
+    // key group, bounds and accumulators are set) and release (a window fired), addRows (the
+    // accumulators), the record count over a changelog (assign).
+    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null, this.ctx.cowSnapshots === true);
   }
-
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.policy?.complete(checkpointId);
