@@ -234,10 +234,28 @@ export class AggregateSlots {
     this.live--;
   }
 
-  /** Every slot's state in slot order: whole copies, nothing random-access (fast). */
-  saveAll(): SlotBlock {
+  /**
+   * Releases a slot whose state nothing changes afterwards until alloc() takes it again (a fired
+   * window's group): unlike release(), no guard of a pending copy-on-write snapshot, whose in-use
+   * flags must then be an eager copy (saveAll(true)); its other columns keep the slot's values
+   * at the barrier, and alloc() guards the slot before they change. So a window that fires while
+   * its snapshot is written adds nothing to the undo log (its groups' values would be a copy).
+   */
+  releaseUnchanged(slot: number): void {
+    this.inUse[slot] = 0;
+    this.free.push(slot);
+    this.live--;
+  }
+
+  /**
+   * Every slot's state in slot order: whole copies, nothing random-access (fast).
+   * `eagerInUse`: the in-use flags are copied even while a copy-on-write snapshot is captured
+   * (releaseUnchanged changes them unguarded).
+   */
+  saveAll(eagerInUse = false): SlotBlock {
     const high = this.high;
-    const inUse = copyForSnapshot(this.inUse, high);
+    const inUse = eagerInUse ? takeBuffer(Uint8Array, high) : copyForSnapshot(this.inUse, high);
+    if (eagerInUse) inUse.set(this.inUse.subarray(0, high));
     return { high, keyGroup: copyForSnapshot(this.keyGroup, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
   }
 
@@ -309,7 +327,7 @@ export class AggregateSlots {
       dirty.clear();
     }
     const save = (): WindowSlotBlock => {
-      const block = this.saveAll();
+      const block = this.saveAll(copyOnWrite);
       // a free slot's bounds are whatever it had last: not read on restore (not in use)
       const starts = copyForSnapshot(slotStart, block.high);
       const ends = copyForSnapshot(slotEnd, block.high);

@@ -684,7 +684,7 @@ export class WindowAggregateOperator implements Operator {
       for (const slot of win.slots) {
         // over a changelog, a group whose rows were all retracted has no row in the window
         if (this.inputUpdating && this.slotCount[slot]! <= 0) {
-          this.slots.release(slot);
+          this.slots.releaseUnchanged(slot);
           if (this.dirty !== null) this.dirty.mark(slot);
           continue;
         }
@@ -694,7 +694,8 @@ export class WindowAggregateOperator implements Operator {
         builders[keyCount + aggCount + 1]!.pushNumber(win.end);
         // local phase: the last aggregate is the record count, so no window_time column
         if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? win.end - 1 : this.zone.fromLocalLatest(win.end - 1));
-        this.slots.release(slot);
+        // (unguarded: the slot keeps its state until alloc takes it again, guarded)
+        this.slots.releaseUnchanged(slot);
         if (this.dirty !== null) this.dirty.mark(slot);
         if (++rowsInBatch >= this.batchSize) flush();
       }
@@ -713,8 +714,9 @@ export class WindowAggregateOperator implements Operator {
     const at = { checkpointId, savepoint, watermark: this.watermark };
     // Copy-on-write full snapshots (checkpoint/cow.ts): every change to a slot's state below the
     // snapshot's high water is guarded first: AggregateSlots.alloc (a slot taken, before its key,
-    // key group, bounds and accumulators are set) and release (a window fired), addRows (the
-    // accumulators), the record count over a changelog (assign).
+    // key group, bounds and accumulators are set), addRows (the accumulators), the record count
+    // over a changelog (assign). A window that fires frees its slots unguarded (releaseUnchanged:
+    // only their in-use flags change, and the snapshot copies those at the barrier).
     return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null, this.ctx.cowSnapshots === true);
   }
 
