@@ -53,6 +53,7 @@ interface Workload {
 const T0 = Date.UTC(2026, 0, 1);
 
 const DDL = `CREATE TABLE t (k BIGINT, s STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
+CREATE TABLE u (k BIGINT, s STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
 `;
 
 // the global phase's state, fed rows directly (the local phase keeps none across a barrier)
@@ -93,6 +94,20 @@ INSERT INTO o SELECT k, v, rn FROM (SELECT k, v, ROW_NUMBER() OVER (PARTITION BY
     sql: `CREATE TABLE o (k BIGINT, v BIGINT, ts TIMESTAMP(3)) WITH ('connector' = 'blackhole');
 INSERT INTO o SELECT k, v, ts FROM (SELECT k, v, ts, ROW_NUMBER() OVER (PARTITION BY k ORDER BY ts) AS rn FROM t) WHERE rn = 1;`,
     row: (k) => [k, null, k * 3, T0 + (k % 1000)],
+    rowsPerKey: 1,
+  },
+  {
+    name: 'window Top-3 per key (TUMBLE, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY v DESC) <= 3), three rows per key',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), rn BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT k, v, window_start, window_end, rn FROM (SELECT k, v, window_start, window_end, ROW_NUMBER() OVER (PARTITION BY window_start, window_end, k ORDER BY v DESC) AS rn FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR))) WHERE rn <= 3;`,
+    row: (k, i) => [k, null, i, T0 + i],
+    rowsPerKey: 3,
+  },
+  {
+    name: 'window join (TUMBLE) of t and u on k, one row (k, s, v) per key on the left',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, w BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR)) l JOIN TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '1' HOUR)) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end;`,
+    row: (k) => [k, `key-${k}`, k * 3, T0 + (k % 1000)],
     rowsPerKey: 1,
   },
   {
@@ -143,15 +158,22 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined);
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
+  if (process.env.WEIR_BENCH_KIND === '1') console.error(c.ctx.operatorId, node.spec.kind);
   const before = memory();
   const batches: Batch[] = [];
   const schema = p.nodes[node.inputs[0]!.from]!.schema;
-  const full = ['k', 's', 'v', 'ts'];
+  // (window TVF columns: the 1-hour TUMBLE window of ts)
+  const full = ['k', 's', 'v', 'ts', 'window_start', 'window_end', 'window_time'];
+  const HOUR = 3_600_000;
   const rowCount = Math.round(keys * w.rowsPerKey);
   const per = Math.max(1, Math.round(w.rowsPerKey));
   for (let from = 0; from < rowCount; from += 4096) {
     const rows: Scalar[][] = [];
-    for (let r = from; r < Math.min(rowCount, from + 4096); r++) rows.push(w.row(Math.floor(r / per), r % per));
+    for (let r = from; r < Math.min(rowCount, from + 4096); r++) {
+      const row = w.row(Math.floor(r / per), r % per);
+      const start = Math.floor((row[3] as number) / HOUR) * HOUR;
+      rows.push([...row, start, start + HOUR, start + HOUR - 1]);
+    }
     const columns = schema.map((f) => {
       const at = full.indexOf(f.name);
       return columnFromScalars(f.type, rows.map((row) => (at < 0 ? null : row[at]!)));
