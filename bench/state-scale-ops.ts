@@ -158,7 +158,6 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined);
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
-  if (process.env.WEIR_BENCH_KIND === '1') console.error(c.ctx.operatorId, node.spec.kind);
   const before = memory();
   const batches: Batch[] = [];
   const schema = p.nodes[node.inputs[0]!.from]!.schema;
