@@ -16,7 +16,7 @@ import { internalError } from '../../common/errors.js';
 import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
-import type { CowCapture } from '../../checkpoint/cow.js';
+import { CowCapture } from '../../checkpoint/cow.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -60,6 +60,8 @@ export function grownFor(a: Float64Array, slot: number): Float64Array {
   if (slot < a.length) return a;
   const g = new Float64Array(Math.max(64, a.length * 2, slot + 1));
   g.set(a);
+  // (a pending copy-on-write snapshot of `a` reads `g` from now on)
+  grownCopy(a, g);
   return g;
 }
 
@@ -232,10 +234,28 @@ export class AggregateSlots {
     this.live--;
   }
 
-  /** Every slot's state in slot order: whole copies, nothing random-access (fast). */
-  saveAll(): SlotBlock {
+  /**
+   * Releases a slot whose state nothing changes afterwards until alloc() takes it again (a fired
+   * window's group): unlike release(), no guard of a pending copy-on-write snapshot, whose in-use
+   * flags must then be an eager copy (saveAll(true)); its other columns keep the slot's values
+   * at the barrier, and alloc() guards the slot before they change. So a window that fires while
+   * its snapshot is written adds nothing to the undo log (its groups' values would be a copy).
+   */
+  releaseUnchanged(slot: number): void {
+    this.inUse[slot] = 0;
+    this.free.push(slot);
+    this.live--;
+  }
+
+  /**
+   * Every slot's state in slot order: whole copies, nothing random-access (fast).
+   * `eagerInUse`: the in-use flags are copied even while a copy-on-write snapshot is captured
+   * (releaseUnchanged changes them unguarded).
+   */
+  saveAll(eagerInUse = false): SlotBlock {
     const high = this.high;
-    const inUse = copyForSnapshot(this.inUse, high);
+    const inUse = eagerInUse ? takeBuffer(Uint8Array, high) : copyForSnapshot(this.inUse, high);
+    if (eagerInUse) inUse.set(this.inUse.subarray(0, high));
     return { high, keyGroup: copyForSnapshot(this.keyGroup, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
   }
 
@@ -294,6 +314,8 @@ export class AggregateSlots {
     slotStart: Float64Array,
     slotEnd: Float64Array,
     slotCount: Float64Array | null,
+    /** The full snapshot may be copy-on-write (the operator guards every change to a slot's state: cow). */
+    copyOnWrite = false,
   ): OperatorSnapshot {
     const operator = { watermark: at.watermark };
     if (dirty !== null) {
@@ -304,13 +326,36 @@ export class AggregateSlots {
       }
       dirty.clear();
     }
-    const block = this.saveAll();
-    policy?.full(block.high);
-    // a free slot's bounds are whatever it had last: not read on restore (not in use)
-    const starts = slotStart.slice(0, block.high);
-    const ends = slotEnd.slice(0, block.high);
-    const entry: WindowSlotBlock = slotCount !== null ? { ...block, starts, ends, counts: slotCount.slice(0, block.high) } : { ...block, starts, ends };
-    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator };
+    const save = (): WindowSlotBlock => {
+      const block = this.saveAll(copyOnWrite);
+      // a free slot's bounds are whatever it had last: not read on restore (not in use)
+      const starts = copyForSnapshot(slotStart, block.high);
+      const ends = copyForSnapshot(slotEnd, block.high);
+      return slotCount !== null ? { ...block, starts, ends, counts: copyForSnapshot(slotCount, block.high) } : { ...block, starts, ends };
+    };
+    policy?.full(this.high);
+    const { entry, cow } = this.fullSnapshot(save, copyOnWrite);
+    return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator, ...(cow !== null ? { cow } : {}) };
+  }
+
+  /**
+   * A full snapshot by `save` (which copies the slot-indexed arrays with copyForSnapshot): with
+   * `copyOnWrite`, and no copy-on-write snapshot of these slots still being written, one whose
+   * slot-indexed arrays are not copied (checkpoint/cow.ts; the capture is `cow` until it is
+   * written, and the operator guards every change to a slot's state meanwhile); otherwise an
+   * ordinary copy (cow null).
+   */
+  fullSnapshot<T>(save: () => T, copyOnWrite: boolean): { entry: T; cow: CowCapture | null } {
+    // one such snapshot at a time: while one is still being written (a checkpoint that failed or
+    // timed out), the next is an ordinary copy
+    if (!copyOnWrite || this.cow !== null) return { entry: save(), cow: null };
+    const { entry, capture } = CowCapture.take(this.high, save);
+    if (capture === null) return { entry, cow: null };
+    this.cow = capture;
+    capture.onDone = () => {
+      if (this.cow === capture) this.cow = null;
+    };
+    return { entry, cow: capture };
   }
 
   /** Loads entry from[i] of a saveSome block into slot to[i] (already allocated), for i < n. */

@@ -48,7 +48,6 @@ import { hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
-import { CowCapture } from '../../checkpoint/cow.js';
 import type { Accumulator } from '../../expr/accumulators.js';
 
 export class GroupAggregateOperator implements Operator {
@@ -418,14 +417,8 @@ export class GroupAggregateOperator implements Operator {
       // writer takes them block by block while this operator goes on, each slot it changes
       // meanwhile kept as it was first (guard). One such snapshot at a time: while one is still
       // being written (a checkpoint that failed or timed out), the next is an ordinary copy.
-      if (this.ctx.cowSnapshots !== true || this.slots.cow !== null) return { keyed: new Map([[ALL_KEY_GROUPS, [save()]]]), operator: null };
-      const { entry, capture } = CowCapture.take(this.slots.highWater, save);
-      if (capture === null) return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null };
-      this.slots.cow = capture;
-      capture.onDone = () => {
-        if (this.slots.cow === capture) this.slots.cow = null;
-      };
-      return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, cow: capture };
+      const { entry, cow } = this.slots.fullSnapshot(save, this.ctx.cowSnapshots === true);
+      return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, ...(cow !== null ? { cow } : {}) };
     }
     const list = copyForSnapshot(this.dirtyList, n);
     list.sort();

@@ -206,6 +206,9 @@ export class WindowAggregateOperator implements Operator {
   }
 
   private addRows(slots: Int32Array, rows: Int32Array, m: number, columns: readonly Column[]): void {
+    // a pending copy-on-write snapshot keeps each slot's state at the barrier before it changes
+    const cow = this.slots.cow;
+    if (cow !== null) for (let i = 0; i < m; i++) cow.guard(slots[i]!);
     this.slots.add(slots, rows, m, columns);
     const d = this.dirty;
     if (d !== null) for (let i = 0; i < m; i++) d.mark(slots[i]!);
@@ -316,6 +319,8 @@ export class WindowAggregateOperator implements Operator {
         this.place(slot, win);
       }
       if (updating) {
+        // (the record count and, for a retraction, the accumulators change: see addRows)
+        this.slots.cow?.guard(slot);
         if (ops !== null && !isAccumulate(ops[row]!)) {
           retSlots[r] = slot;
           retRows[r++] = row;
@@ -679,7 +684,7 @@ export class WindowAggregateOperator implements Operator {
       for (const slot of win.slots) {
         // over a changelog, a group whose rows were all retracted has no row in the window
         if (this.inputUpdating && this.slotCount[slot]! <= 0) {
-          this.slots.release(slot);
+          this.slots.releaseUnchanged(slot);
           if (this.dirty !== null) this.dirty.mark(slot);
           continue;
         }
@@ -689,7 +694,8 @@ export class WindowAggregateOperator implements Operator {
         builders[keyCount + aggCount + 1]!.pushNumber(win.end);
         // local phase: the last aggregate is the record count, so no window_time column
         if (this.phase.kind !== 'local') builders[keyCount + aggCount + 2]!.pushNumber(this.zone === null ? win.end - 1 : this.zone.fromLocalLatest(win.end - 1));
-        this.slots.release(slot);
+        // (unguarded: the slot keeps its state until alloc takes it again, guarded)
+        this.slots.releaseUnchanged(slot);
         if (this.dirty !== null) this.dirty.mark(slot);
         if (++rowsInBatch >= this.batchSize) flush();
       }
@@ -706,9 +712,13 @@ export class WindowAggregateOperator implements Operator {
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     if (this.phase.kind === 'local') return { keyed: new Map(), operator: null };
     const at = { checkpointId, savepoint, watermark: this.watermark };
-    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null);
+    // Copy-on-write full snapshots (checkpoint/cow.ts): every change to a slot's state below the
+    // snapshot's high water is guarded first: AggregateSlots.alloc (a slot taken, before its key,
+    // key group, bounds and accumulators are set), addRows (the accumulators), the record count
+    // over a changelog (assign). A window that fires frees its slots unguarded (releaseUnchanged:
+    // only their in-use flags change, and the snapshot copies those at the barrier).
+    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null, this.ctx.cowSnapshots === true);
   }
-
 
   notifyCheckpointComplete(checkpointId: number): void {
     this.policy?.complete(checkpointId);
