@@ -1,10 +1,12 @@
 // What the benchmark parts share: the measurement record, best-of, events/s text, running a
-// repository query file through weir (events.num replaced), the machine line of a report, and
-// rewriting one section of bench/RESULTS.md.
+// repository query file through weir (events.num replaced), the machine line of a report, the
+// memory after a full GC, and rewriting one section of bench/RESULTS.md.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { defaultNexmarkConfig } from '../src/connectors/nexmark/generator.js';
 import type { NexmarkConfig } from '../src/connectors/nexmark/generator.js';
 import { Session } from '../src/sql/session.js';
@@ -33,6 +35,23 @@ export function peakRssBytes(): number {
     if (m !== null) return Number(m[1]) * 1024;
   } catch { /* no /proc */ }
   return process.resourceUsage().maxRSS * 1024;
+}
+
+let collect: (() => void) | undefined;
+
+/**
+ * The main thread's memory after two full GCs: V8 heap in use plus array buffers (typed arrays
+ * live outside the heap). The state-size benches subtract one reading from another.
+ */
+export function heapAfterGc(): number {
+  if (collect === undefined) {
+    setFlagsFromString('--expose-gc');
+    collect = runInNewContext('gc') as () => void;
+  }
+  collect();
+  collect();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
 }
 
 export function best<M extends Measurement>(ms: M[]): M {

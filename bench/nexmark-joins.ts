@@ -16,8 +16,6 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DuckDBInstance } from '@duckdb/node-api';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { NexmarkGenerator, defaultNexmarkConfig } from '../src/connectors/nexmark/generator.js';
@@ -34,7 +32,7 @@ import type { DataType } from '../src/common/types.js';
 import type { Collector, OperatorContext } from '../src/exec/operator.js';
 import { encodeSnapshotParts } from '../src/checkpoint/storage.js';
 import type { Measurement } from './common.js';
-import { CHUNK, best, config, eps, querySql, runWeirFile } from './common.js';
+import { CHUNK, best, config, eps, heapAfterGc, querySql, runWeirFile } from './common.js';
 
 /** A generator table DuckDB needs for a query: its name in the DuckDB SQL and the columns. */
 export interface DuckTable {
@@ -616,17 +614,6 @@ export interface StateBytes {
   readonly snapshotPerRow: number;
 }
 
-function gcFn(): () => void {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-}
-
-function heapBytes(gc: () => void): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 const NO_OUTPUT: Collector = {
   emit: () => {
@@ -642,7 +629,6 @@ const NO_OUTPUT: Collector = {
  * the references, the snapshot figure the characters).
  */
 async function stateBytes(name: string, table: NexmarkTable, columns: readonly string[], types: readonly DataType[], key: number, rows: number): Promise<StateBytes> {
-  const gc = gcFn();
   const g = new NexmarkGenerator(config(Infinity), table, columns);
   const batches: Batch[] = [];
   for (let cursor = 0, n = 0; n < rows; ) {
@@ -662,12 +648,12 @@ async function stateBytes(name: string, table: NexmarkTable, columns: readonly s
     rightUpdating: false,
   };
   const rightTypes = [types[key]!];
-  const before = heapBytes(gc);
+  const before = heapAfterGc();
   const op = new RegularJoinOperator(spec, types, rightTypes, [...types, ...rightTypes], 4096);
   const ctx = { operatorId: 'bench', subtask: 0, parallelism: 1, maxParallelism: 128, keyGroups: { start: 0, end: 128 } } as unknown as OperatorContext;
   op.open(ctx);
   for (const b of batches) op.processBatch(b, NO_OUTPUT, 0);
-  const after = heapBytes(gc);
+  const after = heapAfterGc();
   if (op.stateRows !== rows) throw new Error(`state holds ${op.stateRows} rows, expected ${rows}`);
   const snap = encodeSnapshotParts(op.snapshot());
   const result = { name, rows, heapPerRow: (after - before) / rows, snapshotPerRow: snap.bytes / rows };

@@ -18,8 +18,7 @@
 //   the writer thread do not: at most 16 MiB);
 // - file: the state file's bytes.
 
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { heapAfterGc } from './common.js';
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,15 +31,6 @@ import { columnFromScalars } from '../src/common/batch.js';
 import { jobOptionsFrom } from '../src/exec/job-runner.js';
 import { StateWriter } from '../src/checkpoint/state-writer.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function memory(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 interface Workload {
   readonly name: string;
@@ -158,7 +148,7 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined);
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
-  const before = memory();
+  const before = heapAfterGc();
   const batches: Batch[] = [];
   const schema = p.nodes[node.inputs[0]!.from]!.schema;
   // (window TVF columns: the 1-hour TUMBLE window of ts)
@@ -184,17 +174,17 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
     c.out.drain();
   }
   batches.length = 0;
-  const live = memory();
+  const live = heapAfterGc();
   const entries = c.op.stateEntries!();
   const snap = await c.op.snapshot!(1);
-  const barrier = memory();
+  const barrier = heapAfterGc();
   const writer = new StateWriter(dir);
   let peak = barrier;
   let done = false;
   const written = writer.write(1, c.ctx.operatorId, 0, snap).finally(() => (done = true));
   while (!done) {
     await new Promise((r) => setImmediate(r));
-    peak = Math.max(peak, memory());
+    peak = Math.max(peak, heapAfterGc());
   }
   await written;
   const file = fileBytes(dir);

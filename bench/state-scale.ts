@@ -23,8 +23,7 @@
 // Also the state file's bytes per key, and the CPU time (every thread) of a second checkpoint
 // written by the same writer, not sampled.
 
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { heapAfterGc } from './common.js';
 import { Session } from '../src/sql/session.js';
 import { Job } from '../src/exec/job.js';
 import type { PhysicalPlan } from '../src/plan/physical.js';
@@ -38,15 +37,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobOptionsFrom } from '../src/exec/job-runner.js';
 
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function memory(): number {
-  gc();
-  gc();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
 
 interface Workload {
   readonly name: string;
@@ -132,12 +122,12 @@ async function checkpoint(op: { snapshot?: (id: number) => OperatorSnapshot | Pr
   const snap = await op.snapshot!(1);
   const cow = snap.cow !== undefined;
   const writerCopy = cloneCopied(snap.keyed);
-  let peak = memory();
+  let peak = heapAfterGc();
   let done = false;
   const written = writer.write(1, 'bench', 0, snap).finally(() => (done = true));
   while (!done) {
     await new Promise((r) => setTimeout(r, 5));
-    peak = Math.max(peak, memory());
+    peak = Math.max(peak, heapAfterGc());
   }
   const handle = await written;
   void writerCopy;
@@ -165,7 +155,7 @@ async function measure(w: Workload, keys: number, eager: boolean): Promise<Scale
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
   // measured from before the batches exist to after they are dropped: everything the operator
   // keeps counts, the key strings it shares with the input included
-  const before = memory();
+  const before = heapAfterGc();
   const batches: [number, Batch][] = [];
   for (const input of w.inputs) {
     const schema = p.nodes[node.inputs[input]!.from]!.schema;
@@ -186,7 +176,7 @@ async function measure(w: Workload, keys: number, eager: boolean): Promise<Scale
     c.out.drain();
   }
   batches.length = 0;
-  const live = memory();
+  const live = heapAfterGc();
   const entries = c.op.stateEntries!();
   const writer = new StateWriter(dir);
   const cp = await checkpoint(c.op, writer);

@@ -1,9 +1,10 @@
 // A job spread over worker threads, so a parallel job uses several cores. Subtask s of every
 // chain runs on worker 1 + (s mod W), or, when the main thread takes a share (mainShare, the
 // default placement: job-runner.ts workerThreadsFor), on thread s mod (W + 1), thread 0 being
-// the main thread; chains that hand rows to the client (collect) run on the main thread. Every pair of threads shares one MessagePort (remote.ts multiplexes the
-// channels over it with credit-based flow control). The main thread starts the workers,
-// gathers their metrics, and fails the whole job on the first error.
+// the main thread; chains that hand rows to the client (collect) run on the main thread. Every
+// pair of threads shares one MessagePort (remote.ts multiplexes the channels over it with
+// credit-based flow control). The main thread starts the workers, gathers their metrics, and
+// fails the whole job on the first error.
 
 import { loadedFunctionModules } from '../expr/udf.js';
 import { MessageChannel } from 'node:worker_threads';
