@@ -54,6 +54,21 @@ export function heapAfterGc(): number {
   return m.heapUsed + m.arrayBuffers;
 }
 
+/**
+ * A copy of the parts of `v` a postMessage copies (plain arrays: string columns, rows), not the
+ * typed arrays it transfers: a bench holds it while a snapshot is written, to count what the state
+ * writer thread's own copy costs (memory this thread cannot measure).
+ */
+export function cloneCopied(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || depth > 8) return null;
+  if (Array.isArray(v)) {
+    if (v.length > 64 && typeof v[0] !== 'object') return structuredClone(v);
+    return v.map((x) => cloneCopied(x, depth + 1));
+  }
+  if (v instanceof Map) return [...v.values()].map((x) => cloneCopied(x, depth + 1));
+  return Object.values(v).map((x) => cloneCopied(x, depth + 1));
+}
+
 export function best<M extends Measurement>(ms: M[]): M {
   return ms.reduce((a, b) => (b.seconds < a.seconds ? b : a));
 }

@@ -23,7 +23,7 @@
 // Also the state file's bytes per key, and the CPU time (every thread) of a second checkpoint
 // written by the same writer, not sampled.
 
-import { heapAfterGc } from './common.js';
+import { cloneCopied, heapAfterGc } from './common.js';
 import { Session } from '../src/sql/session.js';
 import { Job } from '../src/exec/job.js';
 import type { PhysicalPlan } from '../src/plan/physical.js';
@@ -104,17 +104,6 @@ export interface ScaleResult {
   readonly cow: boolean;
   /** CPU ms of a second checkpoint (not sampled), every thread. */
   readonly cpu: number;
-}
-
-/** A copy of the parts of `v` a postMessage copies (plain arrays: string columns), not the typed arrays it transfers. */
-function cloneCopied(v: unknown, depth = 0): unknown {
-  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || depth > 8) return null;
-  if (Array.isArray(v)) {
-    if (v.length > 64 && typeof v[0] !== 'object') return structuredClone(v);
-    return v.map((x) => cloneCopied(x, depth + 1));
-  }
-  if (v instanceof Map) return [...v.values()].map((x) => cloneCopied(x, depth + 1));
-  return Object.values(v).map((x) => cloneCopied(x, depth + 1));
 }
 
 /** A checkpoint of `op` as the job takes it: the snapshot, then its write; returns the peak memory and the file's bytes. */
