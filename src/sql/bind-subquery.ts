@@ -23,12 +23,26 @@
 // filter the subquery's FROM. Correlation is supported in the subquery's WHERE over a plain
 // SELECT ... FROM ... WHERE (no GROUP BY or aggregates there); an uncorrelated subquery may be
 // any query (aggregates, joins, UNION, updating inputs).
+//
+// Scalar subqueries `(SELECT ...)` in WHERE and in the select list of a query without GROUP BY
+// become LEFT joins, as Flink decorrelates them (its plan: a left join with the subquery's
+// single value; no match gives NULL):
+//   uncorrelated: LEFT JOIN (subquery) ON TRUE. The subquery must return one column and at most
+//     one row, which weir checks when it plans the query (an aggregate without GROUP BY, a
+//     VALUES of one row); Flink checks the row count at run time and fails the job, weir
+//     refuses the query instead. An aggregate over an input with no rows yet has emitted no
+//     row in a stream, so the value is NULL until it has.
+//   correlated, `(SELECT agg(...) FROM r WHERE r.k = o.k AND p)`: the subquery grouped by its
+//     sides of the equalities, LEFT JOIN on them. An outer row with no match gets the value of
+//     the aggregate over no rows (COUNT is 0, the others NULL), as SQL defines it and Flink's
+//     decorrelation computes it.
 
 import type { Span } from '../common/errors.js';
 import { bindError, notSupported } from '../common/errors.js';
 import { T } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound.js';
-import { inputRef, referencedInputs, remapInputs } from '../expr/bound.js';
+import { constant, inputRef, referencedInputs, remapInputs } from '../expr/bound.js';
+import { isAggregateName } from '../expr/aggregate-types.js';
 import { conjuncts, joinLeaves, makeJoin } from '../plan/join-build.js';
 import type { Field, LogicalPlan, Schema } from '../plan/logical.js';
 import type * as ast from './ast.js';
@@ -232,6 +246,186 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
     return inputRef(i < n ? no + i : i - n, f.type, f.name);
   }));
   return { plan, items, correlated: moved };
+}
+
+type ScalarNode = Extract<ast.Expr, { kind: 'scalar-subquery' }>;
+
+/** The scalar subqueries of `exprs` (not those inside another subquery, which binds its own). */
+function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[]): ScalarNode[] {
+  const found: ScalarNode[] = [];
+  for (const e of exprs) {
+    if (e === undefined) continue;
+    walkExpr(e, (x) => {
+      if (x.kind === 'scalar-subquery') found.push(x);
+    });
+  }
+  return found;
+}
+
+/**
+ * Joins `outer` with each scalar subquery of `exprs` (see the head of this file). Returns the
+ * joined plan, whose first columns are `outer`'s, and an intercept that binds each subquery
+ * node to its value over the joined plan; undefined when there is none.
+ */
+export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[]): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
+  const found = scalarSubqueries(exprs);
+  if (found.length === 0) return undefined;
+  let plan = outer;
+  const values = new Map<ast.Expr, BoundExpr>();
+  for (const sq of found) {
+    const joined = joinScalar(binder, plan, outer.schema, sq);
+    plan = joined.plan;
+    values.set(sq, joined.value);
+  }
+  return { plan, intercept: (e) => values.get(e) };
+}
+
+/** Whether a plan yields at most one row at any time (an aggregate without GROUP BY, one VALUES row). */
+function atMostOneRow(p: LogicalPlan): boolean {
+  switch (p.kind) {
+    case 'project':
+    case 'filter':
+      return atMostOneRow(p.input);
+    case 'aggregate':
+      return p.groupKeys.length === 0;
+    case 'values':
+      return p.rows.length <= 1;
+    default:
+      return false;
+  }
+}
+
+const MORE_THAN_ONE_ROW_HINT = 'aggregate its column, without GROUP BY: (SELECT MAX(x) FROM t), or join with the subquery in FROM';
+
+/** `plan` (whose first columns are `outer`'s) left-joined with the subquery, and its value over the result. */
+function joinScalar(binder: Binder, plan: LogicalPlan, outer: Schema, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } {
+  const q = sq.query;
+  if (q.kind === 'select' && q.where !== undefined && q.from !== undefined) {
+    const correlated = correlatedScalar(binder, plan, outer, q, q.from, q.where, sq);
+    if (correlated !== undefined) return correlated;
+  }
+  const sub = binder.bindQuery(q);
+  if (sub.schema.length !== 1) throw bindError(`a scalar subquery must return one column, this one returns ${sub.schema.length}`, q.span, 'select the one value to use');
+  if (!atMostOneRow(sub)) throw notSupported('a scalar subquery that may return more than one row', sq.span, MORE_THAN_ONE_ROW_HINT);
+  const joined = makeJoin('left', plan, sub, []);
+  const at = joined.schema.length - 1;
+  const f = joined.schema[at]!;
+  return { plan: joined, value: inputRef(at, f.type, f.name) };
+}
+
+function splitAnd(e: ast.Expr, out: ast.Expr[]): ast.Expr[] {
+  const u = unparen(e);
+  if (u.kind === 'binary' && u.op === 'AND') {
+    splitAnd(u.left, out);
+    splitAnd(u.right, out);
+  } else out.push(e);
+  return out;
+}
+
+function andAst(es: readonly ast.Expr[]): ast.Expr | undefined {
+  return es.length === 0 ? undefined : es.reduce((a, b): ast.Expr => ({ kind: 'binary', op: 'AND', left: a, right: b, span: { start: a.span.start, end: b.span.end } }));
+}
+
+/**
+ * A correlated scalar subquery: `SELECT <aggregate expression> FROM ... WHERE ...` whose WHERE
+ * conjuncts that read the outer query are equalities `inner = outer`. Undefined when no conjunct
+ * reads the outer query.
+ */
+function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: ast.Select, from: ast.FromItem, where: ast.Expr, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } | undefined {
+  const inner = binder.bindFrom(from).schema;
+  const n = inner.length;
+  /** Which sides an expression reads: its inner columns, its outer columns. */
+  const sides = (e: ast.Expr): { inner: boolean; outer: boolean } => {
+    let usesOuter = false;
+    const bound = binder.bindExpr(e, {
+      schema: inner,
+      clause: 'WHERE',
+      onUnresolvedColumn: (c: ast.ColumnRef): BoundExpr => {
+        const i = tryResolveField(outer, c.parts);
+        if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
+        if (i === undefined) {
+          resolveField(inner, c.parts, c.span, binder);
+          throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
+        }
+        usesOuter = true;
+        return inputRef(n + i, outer[i]!.type, outer[i]!.name);
+      },
+    });
+    return { inner: [...referencedInputs(bound)].some((i) => i < n), outer: usesOuter };
+  };
+  const local: ast.Expr[] = [];
+  const pairs: { inner: ast.Expr; outer: ast.Expr }[] = [];
+  for (const c of splitAnd(where, [])) {
+    if (containsSubquery(c)) {
+      local.push(c);
+      continue;
+    }
+    if (!sides(c).outer) {
+      local.push(c);
+      continue;
+    }
+    const u = unparen(c);
+    if (u.kind === 'binary' && u.op === '=') {
+      const l = sides(u.left);
+      const r = sides(u.right);
+      if (!l.outer && r.outer && !r.inner) {
+        pairs.push({ inner: u.left, outer: u.right });
+        continue;
+      }
+      if (l.outer && !l.inner && !r.outer) {
+        pairs.push({ inner: u.right, outer: u.left });
+        continue;
+      }
+    }
+    throw notSupported('a condition on the outer query other than an equality in a scalar subquery', c.span, 'correlate with equalities between a column of the subquery and one of the outer query: WHERE r.k = o.k');
+  }
+  if (pairs.length === 0) return undefined;
+  const item = q.items.length === 1 ? q.items[0]! : undefined;
+  if (item === undefined || item.kind !== 'expr') throw bindError('a scalar subquery must return one column', q.span, 'select the one value to use');
+  if (q.groupBy.length > 0 || q.having !== undefined || q.distinct || q.limit !== undefined || q.orderBy.length > 0 || !containsAggregate(item.expr)) {
+    throw notSupported('a correlated scalar subquery that is not one aggregate without GROUP BY', sq.span, 'aggregate its column: (SELECT MAX(x) FROM r WHERE r.k = o.k), or join with the subquery in FROM');
+  }
+  const span = sq.span;
+  const ident = (value: string): ast.Ident => ({ value, quoted: true, span });
+  // SELECT k1 AS $k0, ..., <item> AS $v FROM ... WHERE <local> GROUP BY k1, ...
+  const grouped: ast.Select = {
+    ...q,
+    items: [...pairs.map((p, i): ast.SelectItem => ({ kind: 'expr', expr: p.inner, alias: ident(`$k${i}`), span })), { kind: 'expr', expr: item.expr, alias: ident('$v'), span }],
+    where: andAst(local),
+    groupBy: pairs.map((p) => p.inner),
+  };
+  const sub = binder.bindQuery(grouped);
+  const no = plan.schema.length;
+  const conds = pairs.map((p, i) => {
+    const o = binder.bindExpr(p.outer, { schema: outer, clause: 'WHERE' });
+    const f = sub.schema[i]!;
+    return binder.call('eq', [o, inputRef(no + i, f.type, f.name)], span, '=');
+  });
+  const joined = makeJoin('left', plan, sub, conds);
+  const start = joined.schema.length - sub.schema.length;
+  const key = inputRef(start, joined.schema[start]!.type, joined.schema[start]!.name);
+  const vf = joined.schema[start + pairs.length]!;
+  const value = inputRef(start + pairs.length, vf.type, vf.name);
+  // the aggregate expression over no rows: COUNT is 0, the other aggregates NULL
+  let empty: BoundExpr;
+  try {
+    empty = binder.bindExpr(item.expr, {
+      schema: [],
+      clause: 'SELECT',
+      intercept: (e) => (e.kind === 'function' && e.over === undefined && isAggregateName(e.upper) ? (e.upper === 'COUNT' ? constant(0, T.BIGINT) : constant(null, T.NULL)) : undefined),
+    });
+  } catch {
+    empty = constant(null, T.NULL);
+  }
+  if (empty.kind === 'const' && empty.value === null) return { plan: joined, value };
+  // CASE WHEN <a key of the subquery row> IS NULL THEN <over no rows> ELSE <value> END (a
+  // matched row's keys are not NULL: they equal the outer row's)
+  const keyNode: ast.Expr = { kind: 'literal', type: 'null', value: null, text: 'NULL', span };
+  const valueNode: ast.Expr = { kind: 'literal', type: 'null', value: null, text: 'NULL', span };
+  const emptyNode: ast.Expr = { kind: 'literal', type: 'null', value: null, text: 'NULL', span };
+  const choice: ast.Expr = { kind: 'case', operand: undefined, whens: [{ when: { kind: 'is', operand: keyNode, not: false, test: 'NULL', span }, then: emptyNode }], else: valueNode, span };
+  const bound = binder.bindExpr(choice, { schema: [], clause: 'SELECT', intercept: (e) => (e === keyNode ? key : e === valueNode ? value : e === emptyNode ? empty : undefined) });
+  return { plan: joined, value: bound };
 }
 
 function and(es: readonly BoundExpr[]): BoundExpr {

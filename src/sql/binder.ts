@@ -29,7 +29,7 @@ import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
-import { applySubqueryPredicate, containsSubquery, splitWhere } from './bind-subquery.js';
+import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
@@ -562,9 +562,15 @@ export class Binder {
       where = undefined;
     } else plan = s.from !== undefined ? this.bindFrom(s.from) : { kind: 'values', rows: [[]], schema: [] };
     if (where !== undefined) {
-      const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE' });
+      // scalar subqueries: left joins below the filter, their columns projected away after it
+      const scalar = attachScalarSubqueries(this, plan, [where]);
+      const pred = this.bindExpr(where, { schema: plan.schema, clause: 'WHERE', ...(scalar !== undefined ? { intercept: scalar.intercept } : {}) });
       this.expectBoolean(pred, where, 'WHERE');
-      plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
+      if (scalar === undefined) plan = foldRankFilter({ kind: 'filter', input: plan, predicate: pred, schema: plan.schema });
+      else {
+        const filtered: LogicalPlan = { kind: 'filter', input: scalar.plan, predicate: pred, schema: scalar.plan.schema };
+        plan = { kind: 'project', input: filtered, exprs: plan.schema.map((f, i) => inputRef(i, f.type, f.name)), schema: filtered.schema.slice(0, plan.schema.length) };
+      }
     }
     for (const sq of subqueries) plan = applySubqueryPredicate(this, plan, sq);
     const ttl = stateTtlHint(s);
@@ -582,9 +588,18 @@ export class Binder {
       plan = this.bindAggregation(s, plan, aggCalls, aggregateTtl(plan, ttl));
     } else {
       if (s.having !== undefined) throw bindError('HAVING needs GROUP BY or an aggregate function', s.having.span);
-      const ctx = this.rankContext(s, plan);
-      const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
-      plan = project(ctx.plan, exprs, names);
+      const scalar = attachScalarSubqueries(this, plan, s.items.map((i) => (i.kind === 'expr' ? i.expr : undefined)));
+      if (scalar !== undefined) {
+        // scalar subqueries in the select list: left joins; the list binds over the FROM's
+        // columns (`*` means them alone) and reads each subquery's value by reference
+        if (rankCallsOf(s.items).length > 0) throw notSupported('a scalar subquery in a SELECT with ROW_NUMBER, RANK or DENSE_RANK', s.span, 'rank in a subquery, then select from it');
+        const { exprs, names } = this.bindSelectItems(s.items, { schema: plan.schema, clause: 'SELECT', intercept: scalar.intercept });
+        plan = project(scalar.plan, exprs, names);
+      } else {
+        const ctx = this.rankContext(s, plan);
+        const { exprs, names } = this.bindSelectItems(s.items, ctx.ctx);
+        plan = project(ctx.plan, exprs, names);
+      }
     }
     if (s.distinct) {
       const keys = plan.schema.map((_, i) => i);
@@ -1039,7 +1054,7 @@ export class Binder {
           'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
         );
       case 'scalar-subquery':
-        throw notSupported('scalar subqueries', e.span, 'join with the subquery instead');
+        throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or aggregates; elsewhere join with the subquery in FROM');
       case 'like': {
         if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
