@@ -544,7 +544,34 @@ export class Binder {
   // SELECT
 
   private bindSelect(s: ast.Select): LogicalPlan {
-    return this.bindOrderLimit(this.bindSelectCore(s), s.orderBy, s.limit, s.offset);
+    const core = this.bindSelectCore(s);
+    const hidden = this.hiddenOrderColumns(s, core);
+    if (hidden === undefined) return this.bindOrderLimit(core, s.orderBy, s.limit, s.offset);
+    // ORDER BY columns of FROM that the select list leaves out (SQL allows them when there is
+    // no DISTINCT or aggregation; Calcite, and so Flink, adds them to the projection and drops
+    // them after the sort): selected after the list, sorted by position, then dropped
+    const n = core.schema.length;
+    const wider = this.bindSelectCore({ ...s, items: [...s.items, ...hidden.map((h): ast.SelectItem => ({ kind: 'expr', expr: h.expr, alias: undefined, span: h.span }))] });
+    const orderBy = s.orderBy.map((o) => {
+      const k = hidden.indexOf(o);
+      if (k < 0) return o;
+      const text = String(n + k + 1);
+      return { ...o, expr: { kind: 'literal', type: 'number', value: n + k + 1, text, span: o.expr.span } satisfies ast.Expr };
+    });
+    const sorted = this.bindOrderLimit(wider, orderBy, s.limit, s.offset);
+    return { kind: 'project', input: sorted, exprs: core.schema.map((f, i) => inputRef(i, sorted.schema[i]!.type, f.name)), schema: sorted.schema.slice(0, n) };
+  }
+
+  /** The ORDER BY items that name a column missing from the select list of a plain SELECT. */
+  private hiddenOrderColumns(s: ast.Select, core: LogicalPlan): ast.OrderItem[] | undefined {
+    if (s.orderBy.length === 0 || s.distinct || s.groupBy.length > 0 || s.having !== undefined) return undefined;
+    const exprs = s.items.flatMap((i) => (i.kind === 'expr' ? [i.expr] : []));
+    if (collectAggregates(exprs).length > 0 || collectOverCalls(exprs).length > 0) return undefined;
+    const hidden = s.orderBy.filter((o) => {
+      const e = unparen(o.expr);
+      return e.kind === 'column' && tryResolveField(core.schema, e.parts) === undefined;
+    });
+    return hidden.length > 0 ? hidden : undefined;
   }
 
   private bindSelectCore(s: ast.Select): LogicalPlan {
