@@ -179,7 +179,7 @@ export class Binder {
         return this.bindNamedRelation(name, f.name.span, alias);
       }
       case 'subquery': {
-        if (f.lateral) throw notSupported('LATERAL subqueries', f.span);
+        if (f.lateral) throw notSupported('a LATERAL subquery', f.span, 'LATERAL TABLE(f(...)) of a user-defined table function and CROSS JOIN UNNEST are supported; join with the subquery instead');
         const plan = this.bindQuery(f.query);
         const aliases = f.columnAliases?.map((c) => c.value);
         return requalify(plan, f.alias?.value, aliases, f.span);

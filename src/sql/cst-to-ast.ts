@@ -1181,7 +1181,7 @@ export class CstToAst extends BaseVisitor {
     if (suffix === undefined) return { kind: 'column', parts, span };
     const name = must(parts[0], 'the function name');
     if (parts.length > 1) {
-      throw notSupported('qualified function names', span, `call the function by its name alone: ${parts[parts.length - 1]?.value ?? name.value}(...)`);
+      throw notSupported('a qualified function name', span, `call the function by its name alone: ${parts[parts.length - 1]?.value ?? name.value}(...)`);
     }
     return this.makeCall(name, this.v<CallSuffix>(suffix), span);
   }

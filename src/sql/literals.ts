@@ -182,6 +182,6 @@ export function typedLiteral(lit: ast.TypedLiteral): { value: number; type: Data
       return { value: v, type: T.DATE };
     }
     default:
-      throw notSupported(`${lit.type} literals`, lit.span);
+      throw notSupported(`a ${lit.type} literal`, lit.span, lit.type === 'TIME' ? 'weir has no TIME type yet: keep the time of day in a STRING or in a TIMESTAMP' : undefined);
   }
 }

@@ -348,7 +348,7 @@ export class Session {
           columns.push({ kind: 'computed', name: el.name.value, expr: el.expr, type: T.NULL });
           break;
         case 'metadata':
-          throw notSupported('METADATA columns', el.span);
+          throw notSupported('a METADATA column', el.span);
       }
     }
     if (!columns.some((c) => c.kind === 'physical')) throw bindError(`table ${name} needs at least one physical column`, stmt.span);
