@@ -125,7 +125,10 @@ export function unionAll(plans: readonly LogicalPlan[], span: Span, what: string
   const types = first.schema.map((f, i) =>
     plans.reduce<DataType>((t, p) => {
       const c = commonType(t, p.schema[i]!.type);
-      if (c === null) throw bindError(`${what} column ${i + 1} (${f.name}) is ${typeToString(t)} in one input and ${typeToString(p.schema[i]!.type)} in another`, span);
+      if (c === null) {
+        const sides = plans.length === 2 ? ['on the left', 'on the right'] : ['in one input', 'in another'];
+        throw bindError(`${what} column ${i + 1} (${f.name}) is ${typeToString(t)} ${sides[0]} and ${typeToString(p.schema[i]!.type)} ${sides[1]}`, span);
+      }
       return c;
     }, first.schema[i]!.type),
   );
@@ -135,7 +138,8 @@ export function unionAll(plans: readonly LogicalPlan[], span: Span, what: string
       const ref = inputRef(i, f.type, f.name);
       return sameType(f.type, types[i]!) ? ref : { kind: 'cast', operand: ref, type: types[i]!, safe: false };
     });
-    const schema: Field[] = p.schema.map((f, i) => ({ ...f, name: first.schema[i]!.name, type: types[i]!, rowtime: sameType(f.type, types[i]!) && f.rowtime }));
+    // a cast column is no longer a time attribute
+    const schema: Field[] = p.schema.map((f, i) => (sameType(f.type, types[i]!) ? { ...f, name: first.schema[i]!.name } : { ...f, name: first.schema[i]!.name, type: types[i]!, rowtime: false, proctime: false }));
     return { kind: 'project', input: p, exprs, schema };
   };
   const schema: Field[] = first.schema.map((f, i) => ({
