@@ -153,6 +153,12 @@ export class SqlParser extends CstParser {
   }
 
   /** At `ident (. ident)* . *`: see choice 4 in the file comment. */
+  private atGroupingSets(): boolean {
+    const a = this.LA(1);
+    const b = this.LA(2);
+    return a.tokenType === T.Identifier && a.image.toUpperCase() === 'GROUPING' && b.tokenType === T.Identifier && b.image.toUpperCase() === 'SETS' && this.LA(3).tokenType === T.LParen;
+  }
+
   private atQualifiedStar(): boolean {
     if (!isIdentifierToken(this.LA(1))) return false;
     let i = 2;
@@ -772,11 +778,45 @@ export class SqlParser extends CstParser {
   readonly groupByClause = this.RULE('groupByClause', () => {
     this.CONSUME(T.GROUP);
     this.CONSUME(T.BY);
-    this.SUBRULE(this.expression);
+    this.SUBRULE(this.groupingElement);
     this.MANY(() => {
       this.CONSUME(T.Comma);
-      this.SUBRULE2(this.expression);
+      this.SUBRULE2(this.groupingElement);
     });
+  });
+
+  /**
+   * A GROUP BY element: an expression (ROLLUP(...) and CUBE(...) parse as function calls, a
+   * parenthesised list as a row), `()` (the empty grouping set), or `GROUPING SETS (element,
+   * ...)`. GROUPING and SETS are not keywords, so a gate looks for the two words.
+   */
+  readonly groupingElement = this.RULE('groupingElement', () => {
+    this.OR([
+      {
+        GATE: () => this.atGroupingSets(),
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME(T.Identifier, { LABEL: 'grouping' });
+          this.CONSUME2(T.Identifier, { LABEL: 'sets' });
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.groupingElement);
+          this.MANY(() => {
+            this.CONSUME(T.Comma);
+            this.SUBRULE2(this.groupingElement);
+          });
+          this.CONSUME(T.RParen);
+        },
+      },
+      {
+        GATE: () => this.LA(2).tokenType === T.RParen,
+        IGNORE_AMBIGUITIES: true,
+        ALT: () => {
+          this.CONSUME2(T.LParen, { LABEL: 'empty' });
+          this.CONSUME2(T.RParen);
+        },
+      },
+      { ALT: () => this.SUBRULE(this.expression) },
+    ]);
   });
 
   /** `w AS (window specification)` */

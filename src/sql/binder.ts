@@ -35,6 +35,8 @@ import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
 import { bindOver, collectOverCalls } from './bind-over.js';
 import { bindOrderLimit } from './bind-order-limit.js';
+import type { GroupingSet } from './bind-grouping-sets.js';
+import { GROUPING_FUNCTIONS, expandGroupingSets, groupingFunction, intersectExcept, unionAll } from './bind-grouping-sets.js';
 import { JSON_FUNCTIONS, bindJsonCall } from './bind-json.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
@@ -674,13 +676,54 @@ export class Binder {
     return { exprs, names };
   }
 
+  /**
+   * GROUP BY (and aggregates without one). With GROUPING SETS / ROLLUP / CUBE: one aggregation
+   * per grouping set, unioned (see bind-grouping-sets.ts).
+   */
   private bindAggregation(s: ast.Select, input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl?: number): LogicalPlan {
+    const sets = expandGroupingSets(s.groupBy);
+    if (sets === undefined) return this.bindGroupedBy(s, s.groupBy, input, aggAsts, stateTtl, undefined);
+    // a legacy group window (TUMBLE(...)) does not bind as an expression: keyed by its position
+    const keyOf = (e: ast.Expr): string => {
+      try {
+        return exprKey(this.bindExpr(e, { schema: input.schema, clause: 'GROUP BY' }));
+      } catch {
+        return `?${e.span.start}:${e.span.end}`;
+      }
+    };
+    const types = new Map<string, DataType>();
+    for (const set of sets) {
+      for (const e of set) {
+        const k = keyOf(e);
+        if (!types.has(k) && !k.startsWith('?')) types.set(k, this.bindExpr(e, { schema: input.schema, clause: 'GROUP BY' }).type);
+      }
+    }
+    const all = new Set(sets.flatMap((set) => set.map(keyOf)));
+    const seen = new Map<string, number>();
+    const branches = sets.map((set) => {
+      const keys = new Set<string>();
+      const exprs = set.filter((e) => {
+        const k = keyOf(e);
+        if (keys.has(k)) return false;
+        keys.add(k);
+        return true;
+      });
+      const signature = [...keys].sort().join('\u0000');
+      const groupId = seen.get(signature) ?? 0;
+      seen.set(signature, groupId + 1);
+      const nulled = new Map([...types].filter(([k]) => !keys.has(k)));
+      return this.bindGroupedBy(s, exprs, input, aggAsts, stateTtl, { all, keys, nulled, groupId });
+    });
+    return branches.length === 1 ? branches[0]! : unionAll(branches, s.span, 'GROUPING SETS');
+  }
+
+  private bindGroupedBy(s: ast.Select, groupBy: readonly ast.Expr[], input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl: number | undefined, groupingSet: GroupingSet | undefined): LogicalPlan {
     let plan = input;
     const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
     // 1. Legacy group window in GROUP BY -> window TVF
     let legacy: { name: string; call: ast.FunctionCall } | undefined;
     const groupAsts: ast.Expr[] = [];
-    for (const g of s.groupBy) {
+    for (const g of groupBy) {
       const e = unparen(g);
       if (e.kind === 'function' && LEGACY_GROUP_WINDOWS.has(e.upper) && e.over === undefined) {
         if (legacy !== undefined) throw bindError('only one group window is allowed in GROUP BY', e.span);
@@ -804,10 +847,14 @@ export class Binder {
     const keyByExpr = new Map<string, number>();
     groupExprs.forEach((e, i) => keyByExpr.set(exprKey(e), i));
     const aggSchema = aggPlan.schema;
+    const keyOf = (e: ast.Expr): string => exprKey(this.bindExpr(e, { schema: plan.schema, clause: 'GROUP BY' }));
+    const keySet = new Set(keyByExpr.keys());
+    const set: GroupingSet = groupingSet ?? { all: keySet, keys: keySet, nulled: new Map(), groupId: 0 };
     const post: ExprContext = {
       schema: [],
       clause: 'SELECT',
       intercept: (e) => {
+        if (e.kind === 'function' && e.over === undefined && GROUPING_FUNCTIONS.has(e.upper)) return groupingFunction(e, set, keyOf);
         if (e.kind === 'function' && isAggregateName(e.upper) && e.over === undefined) {
           const key = this.aggregateKey(e, plan.schema);
           const v = varianceParts.get(key);
@@ -839,6 +886,9 @@ export class Binder {
         }
         const i = keyByExpr.get(exprKey(bound));
         if (i !== undefined) return inputRef(i, aggSchema[i]!.type, aggSchema[i]!.name);
+        // a grouping column outside this grouping set
+        const nulled = set.nulled.get(exprKey(bound));
+        if (nulled !== undefined) return constant(null, nulled);
         return undefined;
       },
       onUnresolvedColumn: (c) => {
@@ -941,25 +991,11 @@ export class Binder {
   }
 
   private bindSetOperationCore(q: ast.SetOperation): LogicalPlan {
-    if (q.op !== 'union') throw notSupported(q.op.toUpperCase(), q.span);
     const left = this.bindQuery(q.left);
     const right = this.bindQuery(q.right);
-    if (left.schema.length !== right.schema.length) {
-      throw bindError(`UNION inputs have ${left.schema.length} and ${right.schema.length} columns`, q.span);
-    }
-    const types = left.schema.map((f, i) => {
-      const r = right.schema[i]!;
-      const t = commonType(f.type, r.type);
-      if (t === null) throw bindError(`UNION column ${i + 1} (${f.name}) is ${typeToString(f.type)} on the left and ${typeToString(r.type)} on the right`, q.span);
-      return t;
-    });
-    const align = (p: LogicalPlan): LogicalPlan => {
-      if (p.schema.every((f, i) => sameType(f.type, types[i]!))) return p;
-      return project(p, p.schema.map((f, i) => castTo(inputRef(i, f.type, f.name), types[i]!)), left.schema.map((f) => f.name));
-    };
-    const inputs = [align(left), align(right)];
-    const schema: Field[] = left.schema.map((f, i) => ({ name: f.name, type: types[i]!, nullable: f.nullable || right.schema[i]!.nullable, rowtime: f.rowtime && right.schema[i]!.rowtime }));
-    let plan: LogicalPlan = { kind: 'union', inputs, schema };
+    if (q.op !== 'union') return intersectExcept(left, right, q.op, q.all, q.span);
+    let plan = unionAll([left, right], q.span, 'UNION');
+    const schema = plan.schema;
     if (!q.all) plan = { kind: 'aggregate', input: plan, groupKeys: schema.map((_, i) => i), aggs: [], schema: schema.map((f) => ({ ...f, rowtime: false, proctime: false })) };
     return plan;
   }
@@ -1262,6 +1298,9 @@ export class Binder {
     }
     const fn = functionBySqlName(upper);
     if (fn === undefined && UNSUPPORTED_FUNCTIONS[upper] !== undefined) throw notSupported(UNSUPPORTED_FUNCTIONS[upper], fc.span);
+    if (fn === undefined && (GROUPING_FUNCTIONS.has(upper) || upper === 'ROLLUP' || upper === 'CUBE' || upper === 'GROUPING SETS')) {
+      throw bindError(`${upper === 'ROLLUP' || upper === 'CUBE' || upper === 'GROUPING SETS' ? upper : `${upper}(...)`} is only allowed ${GROUPING_FUNCTIONS.has(upper) ? 'in the SELECT list or HAVING of a query with GROUP BY' : 'as an element of GROUP BY'}`, fc.span);
+    }
     if (fn === undefined) {
       const guess = didYouMean(upper, [...sqlFunctionNames(), ...AGGREGATE_NAMES, 'COALESCE', 'NULLIF', 'IF', 'IFNULL']);
       throw bindError(`function ${fc.name.value} not found`, fc.name.span, guess !== undefined ? `did you mean ${guess}?` : 'SHOW FUNCTIONS lists the functions weir knows');
@@ -1595,10 +1634,6 @@ function watermarkDelayOf(e: BoundExpr, rowtime: number): number | undefined {
 
 /** Flink functions and grouping constructs spelled as calls, which weir has not got yet. */
 const UNSUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
-  ROLLUP: 'GROUP BY ROLLUP(...)',
-  CUBE: 'GROUP BY CUBE(...)',
-  GROUPING: 'GROUPING(...)',
-  GROUPING_ID: 'GROUPING_ID(...)',
   COLLECT: 'the aggregate COLLECT',
   JSON_OBJECTAGG: 'the aggregate JSON_OBJECTAGG',
   JSON_ARRAYAGG: 'the aggregate JSON_ARRAYAGG',

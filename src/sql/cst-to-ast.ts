@@ -691,7 +691,22 @@ export class CstToAst extends BaseVisitor {
   }
 
   groupByClause(ctx: Ctx): Expr[] {
-    return this.asExprs(nodesOf(ctx, 'expression'));
+    return nodesOf(ctx, 'groupingElement').map((n) => this.v<Expr>(n));
+  }
+
+  /**
+   * A GROUP BY element. `GROUPING SETS (...)` becomes a call of the pseudo-function
+   * `GROUPING SETS` over its elements and `()` an empty row; the binder expands them (and
+   * ROLLUP(...) / CUBE(...) calls) into grouping sets.
+   */
+  groupingElement(ctx: Ctx, span: Span): Expr {
+    const grouping = tokenOf(ctx, 'grouping');
+    if (grouping !== undefined) {
+      const args = nodesOf(ctx, 'groupingElement').map((n) => this.v<Expr>(n));
+      return { kind: 'function', name: { value: 'GROUPING SETS', quoted: false, span: tokenSpan(grouping) }, upper: 'GROUPING SETS', args, distinct: false, star: false, filter: undefined, over: undefined, span };
+    }
+    if (tokenOf(ctx, 'empty') !== undefined) return { kind: 'row', items: [], span };
+    return this.asExpr(must(nodeOf(ctx, 'expression'), 'the GROUP BY expression'));
   }
 
   namedWindow(ctx: Ctx): { name: Ident; spec: OverSpec } {

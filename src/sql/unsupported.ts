@@ -62,9 +62,6 @@ const CONSTRUCTS: readonly Construct[] = [
   clause('DISTRIBUTED BY', 'DISTRIBUTED BY|INTO'),
   clause('a PARTITION clause', 'PARTITION ('),
   clause('MATCH_RECOGNIZE', 'MATCH_RECOGNIZE ('),
-  clause('GROUPING SETS', 'GROUPING SETS'),
-  clause('INTERSECT', 'INTERSECT'),
-  clause('EXCEPT', 'EXCEPT'),
   clause('COMMENT', 'COMMENT STRING'),
 ];
 

@@ -393,12 +393,14 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       const input = planToDuckDb(p.input, ctx);
       const n = p.input.schema.length;
       const colls = p.exprs.map((e) => wrapExpr(p, () => exprToDuckDb(e, (j) => `t.c${j}`)));
-      const lens = p.exprs.map((e, i) => `coalesce(${e.type.kind === 'MAP' ? 'cardinality' : 'len'}(${colls[i]}), 0)`);
+      // an INT is a count: the row repeated that many times (INTERSECT ALL / EXCEPT ALL)
+      const lens = p.exprs.map((e, i) => (e.type.kind === 'INT' ? `greatest(coalesce(${colls[i]}, 0), 0)` : `coalesce(${e.type.kind === 'MAP' ? 'cardinality' : 'len'}(${colls[i]}), 0)`));
       let len = lens.length === 1 ? lens[0]! : `greatest(${lens.join(', ')})`;
       if (p.outer) len = `greatest(${len}, 1)`;
       const out: string[] = [];
       p.exprs.forEach((e, i) => {
         const c = colls[i]!;
+        if (e.type.kind === 'INT') return;
         if (e.type.kind === 'MAP') out.push(`map_keys(${c})[u.i]`, `map_values(${c})[u.i]`);
         else if (e.type.element!.kind === 'ROW') for (const f of e.type.element!.fields!) out.push(`struct_extract(${c}[u.i], ${sqlString(f.name)})`);
         else out.push(`${c}[u.i]`);

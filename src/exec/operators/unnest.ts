@@ -16,10 +16,14 @@ import type { BoundExpr } from '../../expr/bound.js';
 import { compileExpr } from '../../expr/compile.js';
 import type { Collector, Operator } from '../operator.js';
 
-/** How one collection's elements become columns. */
-type Shape = { readonly kind: 'array'; readonly width: 1 } | { readonly kind: 'rows'; readonly width: number } | { readonly kind: 'map'; readonly width: 2 };
+/**
+ * How one collection's elements become columns. An INT is a count (the rewrite of INTERSECT
+ * ALL / EXCEPT ALL, sql/bind-grouping-sets.ts): the row repeated that many times, no columns.
+ */
+type Shape = { readonly kind: 'array'; readonly width: 1 } | { readonly kind: 'rows'; readonly width: number } | { readonly kind: 'map'; readonly width: 2 } | { readonly kind: 'count'; readonly width: 0 };
 
 export function unnestShape(t: DataType): Shape {
+  if (t.kind === 'INT') return { kind: 'count', width: 0 };
   if (t.kind === 'MAP') return { kind: 'map', width: 2 };
   if (t.kind === 'ARRAY' && t.element!.kind === 'ROW') return { kind: 'rows', width: t.element!.fields!.length };
   return { kind: 'array', width: 1 };
@@ -69,6 +73,7 @@ export class UnnestOperator implements Operator {
         let col = 0;
         for (let c = 0; c < k; c++) {
           const shape = this.shapes[c]!;
+          if (shape.kind === 'count') continue;
           const coll = cols[c]!;
           const present = j < lengthAt(coll, i);
           const v = present ? (coll.values as unknown[])[i] : null;
@@ -96,5 +101,6 @@ export class UnnestOperator implements Operator {
 function lengthAt(c: Column, i: number): number {
   if (c.nulls !== null && c.nulls[i] === 1) return 0;
   const v = (c.values as unknown[])[i];
+  if (typeof v === 'number') return v > 0 ? v : 0;
   return Array.isArray(v) ? v.length : (v as MapValue).keys.length;
 }
