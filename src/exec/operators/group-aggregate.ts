@@ -405,7 +405,8 @@ export class GroupAggregateOperator implements Operator {
       this.deltaSlotsSinceFull = 0;
       this.slotsAtFull = this.slots.highWater;
       const save = (): GroupBlock => {
-        const block = this.slots.saveAll();
+        // (with a state writer, cowSnapshots: every snapshot goes to it, so strings go packed)
+        const block = this.slots.saveAll(false, this.ctx.cowSnapshots === true);
         const count = copyForSnapshot(this.rowCount, block.high);
         const emitted = copyForSnapshot(this.emitted, block.high);
         // the key index as it is (each slot's table cell) and the key groups it covers: a restore
