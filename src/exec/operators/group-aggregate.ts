@@ -40,6 +40,7 @@ import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock, SlotDelta } from './aggregate-slots.js';
+import { packPrimitiveArrays } from '../../checkpoint/packed-array.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
@@ -434,7 +435,9 @@ export class GroupAggregateOperator implements Operator {
     this.dirtyCount = 0;
     this.deltasSinceFull++;
     this.deltaSlotsSinceFull += n;
-    const part = this.slots.saveSome(list, n);
+    const saved = this.slots.saveSome(list, n);
+    // (long string arrays packed for the state writer, as in a full snapshot: saveAll)
+    const part = this.ctx.cowSnapshots === true ? (packPrimitiveArrays(saved) as typeof saved) : saved;
     const entry: GroupDelta = { delta: 1, slots: list, ...part, count, emitted };
     return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, deltaOf: previous };
   }
