@@ -54,3 +54,32 @@ export function packedSlice<T, U>(a: readonly T[], n: number, f: (x: T) => U): P
   }
   return { [PACKED]: n, slices };
 }
+
+/** Whether every element of `a` is a primitive (string, number, boolean, bigint, null, undefined). */
+function allPrimitive(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (typeof x === 'object' && x !== null) return false;
+  }
+  return true;
+}
+
+const same = <T>(x: T): T => x;
+
+/**
+ * `v` (a snapshot's part, such as accumulator states) with each long plain array of primitive
+ * values (strings, numbers, nulls: MIN/MAX of a STRING) packed as the state file writes it
+ * (packedSlice), for a snapshot that goes to the state writer only. Arrays of objects (composite
+ * values) are left as they are: the state writer packs them. Other values are kept, not copied.
+ */
+export function packPrimitiveArrays(v: unknown, depth = 0): unknown {
+  if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || isPackedArray(v) || depth > 8) return v;
+  if (Array.isArray(v)) {
+    if (v.length >= BIG_ARRAY && allPrimitive(v)) return packedSlice(v, v.length, same);
+    return v.length >= BIG_ARRAY ? v : v.map((x) => packPrimitiveArrays(x, depth + 1));
+  }
+  if (Object.getPrototypeOf(v) !== Object.prototype) return v;
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = packPrimitiveArrays(x, depth + 1);
+  return out;
+}

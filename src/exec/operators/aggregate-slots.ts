@@ -17,6 +17,7 @@ import { ALL_KEY_GROUPS } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 import { CowCapture } from '../../checkpoint/cow.js';
+import { packPrimitiveArrays } from '../../checkpoint/packed-array.js';
 
 /**
  * The groups of an operator subtask, column by column in slot order (a snapshot entry): each
@@ -250,13 +251,18 @@ export class AggregateSlots {
   /**
    * Every slot's state in slot order: whole copies, nothing random-access (fast).
    * `eagerInUse`: the in-use flags are copied even while a copy-on-write snapshot is captured
-   * (releaseUnchanged changes them unguarded).
+   * (releaseUnchanged changes them unguarded). `packStrings`: long arrays of strings (and other
+   * plain values: STRING keys, MIN/MAX of a STRING) packed as the state file writes them
+   * (checkpoint/packed-array.ts), for a snapshot that goes to the state writer only.
    */
-  saveAll(eagerInUse = false): SlotBlock {
+  saveAll(eagerInUse = false, packStrings = false): SlotBlock {
     const high = this.high;
     const inUse = eagerInUse ? takeBuffer(Uint8Array, high) : copyForSnapshot(this.inUse, high);
     if (eagerInUse) inUse.set(this.inUse.subarray(0, high));
-    return { high, keyGroup: copyForSnapshot(this.keyGroup, high), inUse, keys: this.keys.saveAll(high), accs: this.accs.map((a) => a.saveAll(high, inUse)) };
+    const keyGroup = copyForSnapshot(this.keyGroup, high);
+    const keys = this.keys.saveAll(high, packStrings);
+    const accs = this.accs.map((a) => (packStrings ? packPrimitiveArrays(a.saveAll(high, inUse)) : a.saveAll(high, inUse)));
+    return { high, keyGroup, inUse, keys, accs };
   }
 
   /**

@@ -40,6 +40,7 @@ import type { AggCall } from '../../plan/logical.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { ALL_KEY_GROUPS, AggregateSlots } from './aggregate-slots.js';
 import type { SlotBlock, SlotDelta } from './aggregate-slots.js';
+import { packPrimitiveArrays } from '../../checkpoint/packed-array.js';
 import type { MapKey } from './group-keys.js';
 import { ColumnKeyIndex, KeyIndex } from './key-index.js';
 import type { SavedCells } from './key-index.js';
@@ -405,7 +406,8 @@ export class GroupAggregateOperator implements Operator {
       this.deltaSlotsSinceFull = 0;
       this.slotsAtFull = this.slots.highWater;
       const save = (): GroupBlock => {
-        const block = this.slots.saveAll();
+        // (with a state writer, cowSnapshots: every snapshot goes to it, so strings go packed)
+        const block = this.slots.saveAll(false, this.ctx.cowSnapshots === true);
         const count = copyForSnapshot(this.rowCount, block.high);
         const emitted = copyForSnapshot(this.emitted, block.high);
         // the key index as it is (each slot's table cell) and the key groups it covers: a restore
@@ -433,7 +435,9 @@ export class GroupAggregateOperator implements Operator {
     this.dirtyCount = 0;
     this.deltasSinceFull++;
     this.deltaSlotsSinceFull += n;
-    const part = this.slots.saveSome(list, n);
+    const saved = this.slots.saveSome(list, n);
+    // (long string arrays packed for the state writer, as in a full snapshot: saveAll)
+    const part = this.ctx.cowSnapshots === true ? (packPrimitiveArrays(saved) as typeof saved) : saved;
     const entry: GroupDelta = { delta: 1, slots: list, ...part, count, emitted };
     return { keyed: new Map([[ALL_KEY_GROUPS, [entry]]]), operator: null, deltaOf: previous };
   }

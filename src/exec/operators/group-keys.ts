@@ -12,6 +12,10 @@ import { physicalKind } from '../../common/types.js';
 import { hashRow, keyGroupOf } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
+import { packedSlice } from '../../checkpoint/packed-array.js';
+
+/** A STRING key's value in a snapshot (a slot never written: ''). */
+const blank = (x: string | undefined): string => x ?? '';
 
 /** bigint: a BIGINT key beyond ±(2^53-1) (common/int64.ts); equal values are equal Map keys. */
 export type MapKey = number | string | bigint | null;
@@ -182,11 +186,16 @@ export class GroupKeys {
   private hashedBatch: Batch | null = null;
   private hashedCols: Column[] = [];
 
-  /** Key values of slots [0, high), column by column (snapshots): whole copies. */
-  saveAll(high: number): unknown[] {
+  /**
+   * Key values of slots [0, high), column by column (snapshots): whole copies. `packStrings`: a
+   * STRING key column packed as the state file writes it (checkpoint/packed-array.ts), for a
+   * snapshot that goes to the state writer only: bytes it takes over, not strings it copies.
+   */
+  saveAll(high: number, packStrings = false): unknown[] {
     return this.types.map((_, k) => {
       const nulls = copyForSnapshot(this.nulls[k]!, high);
-      const vals = this.kinds[k] === 'str' ? this.str[k]!.slice(0, high).map((x) => x ?? '') : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : copyForSnapshot(this.f64[k]!, high);
+      const str = this.str[k] as (string | undefined)[];
+      const vals = this.kinds[k] === 'str' ? (packStrings ? packedSlice(str, high, blank) : str.slice(0, high).map(blank)) : this.kinds[k] === 'obj' ? this.str[k]!.slice(0, high).map((x) => x ?? null) : copyForSnapshot(this.f64[k]!, high);
       // BIGINT keys beyond ±(2^53-1): (slot, value) pairs after the NaN-marked values
       const big = this.big[k];
       if (big !== null && big !== undefined && big.size > 0) {
