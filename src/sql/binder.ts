@@ -1204,6 +1204,18 @@ export class Binder {
         const fn = functionBySqlName(upper)!;
         return this.call(fn.name, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), ...rest.map((a) => this.bindExpr(a, ctx))], fc.span, upper);
       }
+      case 'FLOOR':
+      case 'CEIL':
+      case 'CEILING': {
+        // FLOOR(ts TO HOUR): the parser passes the unit as a column named after it
+        const u = fc.args.length === 2 ? unparen(fc.args[1]!) : undefined;
+        if (u === undefined || u.kind !== 'column' || u.parts.length !== 1) break;
+        const fn = upper === 'FLOOR' ? 'floor_time' : 'ceil_time';
+        return this.call(fn, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), this.bindExpr(fc.args[0]!, ctx)], fc.span, upper);
+      }
+      case 'UNIX_TIMESTAMP':
+        if (fc.args.length === 0) return this.call('unix_timestamp_now', [], fc.span, 'UNIX_TIMESTAMP()');
+        break;
       case 'IF': {
         const a = args();
         if (a.length !== 3) throw bindError('IF takes three arguments: IF(condition, then, else)', fc.span);
