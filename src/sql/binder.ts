@@ -1041,8 +1041,12 @@ export class Binder {
       case 'scalar-subquery':
         throw notSupported('scalar subqueries', e.span, 'join with the subquery instead');
       case 'like': {
-        if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
+        if (e.similar && e.escape !== undefined) throw notSupported('SIMILAR TO ... ESCAPE', e.span, 'write the special character in brackets instead, e.g. [%]');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
+        if (e.similar) {
+          const r = this.call('similar_to', args, e.span, 'SIMILAR TO');
+          return e.not ? this.call('not', [r], e.span, 'NOT') : r;
+        }
         if (e.escape !== undefined) {
           const esc = this.bindExpr(e.escape, ctx);
           if (esc.kind !== 'const' || typeof esc.value !== 'string' || esc.value.length !== 1) throw bindError('ESCAPE takes a one-character string literal', e.escape.span);

@@ -59,6 +59,7 @@ import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
 import { javaTimeZone } from '../expr/functions/temporal.js';
+import { similarToRegexBody } from '../expr/functions/similar-to.js';
 import type { JsonPath } from '../expr/functions/json.js';
 import { parsePath } from '../expr/functions/json.js';
 import { udfCallToDuckDb } from './duck-udf.js';
@@ -671,6 +672,8 @@ class Translator {
         return this.roundTime(e);
       case 'convert_tz':
         return this.convertTz(e);
+      case 'similar_to':
+        return `regexp_full_match(${this.expr(args[0]!)}, ${sqlString(similarToRegexBody(this.constString(args[1], 'SIMILAR TO', 'the pattern')))})`;
       case 'current_timestamp':
       case 'current_row_timestamp':
       case 'localtimestamp':

@@ -127,6 +127,11 @@ const CASES: readonly Case[] = [
   { sql: 'MAP_FROM_ARRAYS(k, v)', cols: { k: AS, v: AI }, rows: [[['a', 'b'], [1, 2]], [['a', 'a'], [1, 2]], [null, [1]], [[], []]], expect: [[['a', 1], ['b', 2]], [['a', 2]], null, []] },
   // map_union: later maps' values win
   { sql: 'MAP_UNION(m1, m2)', cols: { m1: MSI, m2: MSI }, rows: [[m([['a', 1], ['b', 2]]), m([['b', 3], ['c', 4]])], [null, m([['a', 1]])]], expect: [[['a', 1], ['b', 3], ['c', 4]], null] },
+  // similar_to: the whole string; % and _ as in LIKE, | ( ) [ ] + { } as in regular expressions, . literal
+  { sql: "s SIMILAR TO 'a(b|c)%'", cols: { s: T.STRING }, rows: [['abx'], ['acd'], ['ad'], [null], ['']], expect: [true, true, false, null, false] },
+  { sql: "s SIMILAR TO 'a.c'", cols: { s: T.STRING }, rows: [['a.c'], ['abc']], expect: [true, false] },
+  { sql: "s NOT SIMILAR TO '_b_'", cols: { s: T.STRING }, rows: [['abc'], ['abcd']], expect: [false, true] },
+  { sql: "s SIMILAR TO '[a-c]+x{2}'", cols: { s: T.STRING }, rows: [['abcxx'], ['abdxx'], ['axxx']], expect: [true, false, false] },
   // floor_time / ceil_time
   ...ROUNDED.flatMap(([unit, floor, ceil]): Case[] => [
     { sql: `FLOOR(ts TO ${unit})`, cols: { ts: T.TIMESTAMP }, rows: [[TS_ROW], [null]], expect: [floor, null] },
@@ -319,7 +324,7 @@ describe('coverage', () => {
     const mine = allFunctions()
       .map((f) => f.name)
       .filter((n) => COLLECTION_FUNCTIONS.test(n));
-    expect(mine.length).toBe(27);
+    expect(mine.length).toBe(28);
     expect(mine.filter((n) => !covered.has(n))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import './strings.js';
 import './math.js';
 import './temporal.js';
 import './collections.js';
+import './similar-to.js';
 import './json.js';
 import './proctime.js';
 import '../udf.js';
