@@ -181,7 +181,7 @@ registerFunction({
   sqlNames: ['UNIX_TIMESTAMP'],
   doc: "UNIX_TIMESTAMP(text [, pattern]): seconds since the epoch",
   resolve(args) {
-    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern (UNIX_TIMESTAMP() with no arguments reads the clock and is not supported)';
+    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern, or no arguments: UNIX_TIMESTAMP() reads the clock';
     for (const a of args) if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING arguments, got ${typeToString(a)}`;
     return { args: args.map(() => T.STRING), ret: T.BIGINT };
   },
