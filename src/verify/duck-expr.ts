@@ -672,6 +672,8 @@ class Translator {
         return this.roundTime(e);
       case 'convert_tz':
         return this.convertTz(e);
+      case 'current_watermark':
+        throw new DuckDbTranslationError('CURRENT_WATERMARK', "its value depends on when watermarks reach the operator among the rows, which DuckDB's batch run has no notion of");
       case 'similar_to':
         return `regexp_full_match(${this.expr(args[0]!)}, ${sqlString(similarToRegexBody(this.constString(args[1], 'SIMILAR TO', 'the pattern')))})`;
       case 'current_timestamp':

@@ -20,6 +20,8 @@ import type { MapValue } from '../../src/common/composite.js';
 import { T, type DataType } from '../../src/common/types.js';
 import { formatDate, formatTimestamp, parseDate, parseTimestamp } from '../../src/common/time.js';
 import { COLLECTION_FUNCTIONS } from './functions-collections-names.js';
+import { CalcOperator } from '../../src/exec/operators/calc.js';
+import { Collector } from '../../src/exec/operator.js';
 import { constantToDuckDb, DuckDbTranslationError, exprToDuckDb } from '../../src/verify/duck-expr.js';
 
 interface Case {
@@ -324,8 +326,34 @@ describe('coverage', () => {
     const mine = allFunctions()
       .map((f) => f.name)
       .filter((n) => COLLECTION_FUNCTIONS.test(n));
-    expect(mine.length).toBe(28);
+    expect(mine.length).toBe(29);
     expect(mine.filter((n) => !covered.has(n))).toEqual([]);
+  });
+});
+
+describe('CURRENT_WATERMARK', () => {
+  it('is the projection or filter operator\'s last watermark, NULL before the first; elsewhere an error; verify refuses it', () => {
+    const cols = { ts: T.TIMESTAMP };
+    const wm = bind('CURRENT_WATERMARK(ts)', cols);
+    expect(wm).toEqual({ kind: 'call', fn: 'current_watermark', args: [{ kind: 'input', index: 0, type: T.TIMESTAMP, name: 'ts' }], type: T.TIMESTAMP });
+    functionsIn(wm, covered);
+    // WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts): Flink's documented filter of late rows
+    const late = bind('CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts)', cols);
+    const op = new CalcOperator(late, [{ kind: 'input', index: 0, type: T.TIMESTAMP }, wm]);
+    const out = new Collector();
+    const run = (...ts: number[]): unknown[][] => {
+      op.processBatch(batchFromRows([T.TIMESTAMP], ts.map((t) => [t])), out, 0);
+      return out.drain().flatMap((b) => Array.from({ length: b.length }, (_, i) => b.columns.map((c) => getScalar(c, i))));
+    };
+    expect(run(5000, 1000)).toEqual([[5000, null], [1000, null]]);
+    op.processWatermark!(3000, out);
+    expect(run(2000, 3000, 4000)).toEqual([[4000, 3000]]);
+    op.processWatermark!(4500, out);
+    expect(run(4000, 6000)).toEqual([[6000, 4500]]);
+    // outside a projection or filter there is no watermark to read
+    expect(() => evalWeir(wm, [T.TIMESTAMP], [[1]])).toThrow(/CURRENT_WATERMARK\(\.\.\.\) is supported in a SELECT list/);
+    expect(() => exprToDuckDb(wm, () => 'x')).toThrow(/CURRENT_WATERMARK/);
+    expect(() => bind('CURRENT_WATERMARK(s)', { s: T.STRING })).toThrow(/cannot apply CURRENT_WATERMARK/);
   });
 });
 

@@ -5,6 +5,7 @@ import './math.js';
 import './temporal.js';
 import './collections.js';
 import './similar-to.js';
+import './watermark.js';
 import './json.js';
 import './proctime.js';
 import '../udf.js';
