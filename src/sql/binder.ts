@@ -1217,6 +1217,23 @@ export class Binder {
         const fn = upper === 'FLOOR' ? 'floor_time' : 'ceil_time';
         return this.call(fn, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), this.bindExpr(fc.args[0]!, ctx)], fc.span, upper);
       }
+      case 'OVERLAPS': {
+        // (p0, t0) OVERLAPS (p1, t1), as Flink (Calcite's convertOverlaps): an interval t is the
+        // end p + t; each pair is sorted into [start, end]; TRUE when e0 >= s1 AND e1 >= s0
+        const pairs = fc.args.map((a) => this.bindExpr(a, ctx));
+        const ends = pairs.map((p) => {
+          const fields = p.type.kind === 'ROW' ? (p.type.fields ?? []) : [];
+          // a pair of constants is folded to a ROW constant
+          const parts = p.kind === 'call' && p.fn === 'row_ctor' ? p.args : p.kind === 'const' && Array.isArray(p.value) ? fields.map((f, i) => constant((p.value as Scalar[])[i] ?? null, f.type)) : [];
+          if (fc.args.length !== 2 || parts.length !== 2) throw bindError('OVERLAPS compares two periods: (start, end | interval) OVERLAPS (start, end | interval)', fc.span);
+          const [point, t] = parts as [BoundExpr, BoundExpr];
+          const end = t.type.kind === 'INTERVAL_DAY_TIME' || t.type.kind === 'INTERVAL_YEAR_MONTH' ? this.call('add', [point, t], fc.span, '+') : t;
+          const le = this.call('le', [point, end], fc.span, 'OVERLAPS');
+          return { s: this.makeCase([{ cond: le, then: point }], end, fc.span), e: this.makeCase([{ cond: le, then: end }], point, fc.span) };
+        });
+        const [a, b] = ends as [{ s: BoundExpr; e: BoundExpr }, { s: BoundExpr; e: BoundExpr }];
+        return this.call('and', [this.call('ge', [a.e, b.s], fc.span, 'OVERLAPS'), this.call('ge', [b.e, a.s], fc.span, 'OVERLAPS')], fc.span, 'OVERLAPS');
+      }
       case 'UNIX_TIMESTAMP':
         if (fc.args.length === 0) return this.call('unix_timestamp_now', [], fc.span, 'UNIX_TIMESTAMP()');
         break;

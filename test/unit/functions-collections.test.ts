@@ -134,6 +134,21 @@ const CASES: readonly Case[] = [
   { sql: "s SIMILAR TO 'a.c'", cols: { s: T.STRING }, rows: [['a.c'], ['abc']], expect: [true, false] },
   { sql: "s NOT SIMILAR TO '_b_'", cols: { s: T.STRING }, rows: [['abc'], ['abcd']], expect: [false, true] },
   { sql: "s SIMILAR TO '[a-c]+x{2}'", cols: { s: T.STRING }, rows: [['abcxx'], ['abdxx'], ['axxx']], expect: [true, false, false] },
+  // (p0, t0) OVERLAPS (p1, t1): Calcite's convertOverlaps, ends inclusive, each pair sorted; an interval is added to its point
+  {
+    sql: '(a, b) OVERLAPS (c, d)',
+    cols: { a: T.TIMESTAMP, b: T.TIMESTAMP, c: T.TIMESTAMP, d: T.TIMESTAMP },
+    rows: [
+      ['2020-01-01 09:00:00.000', '2020-01-01 10:00:00.000', '2020-01-01 10:15:00.000', '2020-01-01 13:15:00.000'],
+      ['2020-01-01 10:00:00.000', '2020-01-01 11:00:00.000', '2020-01-01 10:30:00.000', '2020-01-01 12:00:00.000'],
+      ['2020-01-01 09:00:00.000', '2020-01-01 10:00:00.000', '2020-01-01 10:00:00.000', '2020-01-01 11:00:00.000'],
+      ['2020-01-01 11:00:00.000', '2020-01-01 10:00:00.000', '2020-01-01 10:30:00.000', '2020-01-01 10:40:00.000'],
+      [null, '2020-01-01 10:00:00.000', '2020-01-01 10:30:00.000', '2020-01-01 11:00:00.000'],
+    ],
+    expect: [false, true, true, true, null],
+  },
+  { sql: "(ts, INTERVAL '1' HOUR) OVERLAPS (TIMESTAMP '2020-01-01 03:30:00', INTERVAL '2' HOUR)", cols: { ts: T.TIMESTAMP }, rows: [['2020-01-01 02:55:00.000'], ['2020-01-01 02:29:59.000']], expect: [true, false] },
+  { sql: '(d, e) NOT OVERLAPS (DATE \'2020-01-06\', DATE \'2020-01-09\')', cols: { d: T.DATE, e: T.DATE }, rows: [['2020-01-05', '2020-01-01'], ['2020-01-07', '2020-01-01']], expect: [true, false] },
   // floor_time / ceil_time
   ...ROUNDED.flatMap(([unit, floor, ceil]): Case[] => [
     { sql: `FLOOR(ts TO ${unit})`, cols: { ts: T.TIMESTAMP }, rows: [[TS_ROW], [null]], expect: [floor, null] },
@@ -289,6 +304,7 @@ describe('errors, clocks and what verify refuses', () => {
   it('FLOOR(x) of a number is still the numeric FLOOR; a bad unit is a bind error', () => {
     expect(bind('FLOOR(x)', { x: T.DOUBLE })).toMatchObject({ kind: 'call', fn: 'floor' });
     expect(() => bind('FLOOR(s TO HOUR)', { s: T.STRING })).toThrow(/cannot apply FLOOR/);
+    expect(() => bind('ts OVERLAPS (ts, ts)', { ts: T.TIMESTAMP })).toThrow(/OVERLAPS compares two periods/);
     expect(() => bind('ARRAY_SORT(a)', { a: T.array(T.array(T.INT)) })).toThrow(/cannot apply ARRAY_SORT/);
     expect(() => bind("ARRAY_CONTAINS(a, 'x')", { a: AI })).toThrow(/ARRAY_CONTAINS/);
   });
