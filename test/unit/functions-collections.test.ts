@@ -356,10 +356,10 @@ describe('CURRENT_WATERMARK', () => {
     functionsIn(wm, covered);
     // WHERE CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts): Flink's documented filter of late rows
     const late = bind('CURRENT_WATERMARK(ts) IS NULL OR ts > CURRENT_WATERMARK(ts)', cols);
-    const op = new CalcOperator(late, [{ kind: 'input', index: 0, type: T.TIMESTAMP }, wm]);
+    const op = new CalcOperator(late, [{ kind: 'input', index: 0, type: T.TIMESTAMP, name: 'ts' }, wm]);
     const out = new Collector();
     const run = (...ts: number[]): unknown[][] => {
-      op.processBatch(batchFromRows([T.TIMESTAMP], ts.map((t) => [t])), out, 0);
+      op.processBatch(batchFromRows([T.TIMESTAMP], ts.map((t) => [t])), out);
       return out.drain().flatMap((b) => Array.from({ length: b.length }, (_, i) => b.columns.map((c) => getScalar(c, i))));
     };
     expect(run(5000, 1000)).toEqual([[5000, null], [1000, null]]);
