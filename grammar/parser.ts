@@ -1180,7 +1180,7 @@ export class SqlParser extends CstParser {
     ]);
   });
 
-  /** `[NOT] IN (...)`, `[NOT] BETWEEN [SYMMETRIC] a AND b`, `[NOT] LIKE p [ESCAPE e]`, `[NOT] SIMILAR TO p [ESCAPE e]` */
+  /** `[NOT] IN (...)`, `[NOT] BETWEEN [SYMMETRIC] a AND b`, `[NOT] LIKE p [ESCAPE e]`, `[NOT] SIMILAR TO p [ESCAPE e]`, `(a, b) OVERLAPS (c, d)` */
   readonly predicateTail = this.RULE('predicateTail', () => {
     this.OPTION(() => this.CONSUME(T.NOT));
     this.OR([
@@ -1230,6 +1230,13 @@ export class SqlParser extends CstParser {
             this.CONSUME(T.ESCAPE);
             this.SUBRULE4(this.additiveExpression, { LABEL: 'escape' });
           });
+        },
+      },
+      {
+        // `(t1, t2) OVERLAPS (t3, t4)`: both sides are parenthesized pairs (row constructors)
+        ALT: () => {
+          this.CONSUME(T.OVERLAPS);
+          this.SUBRULE5(this.additiveExpression, { LABEL: 'overlaps' });
         },
       },
     ]);

@@ -246,6 +246,7 @@ export const IS = keyword('IS', R);
 export const IN = keyword('IN', R);
 export const LIKE = keyword('LIKE', R);
 export const SIMILAR = keyword('SIMILAR', R);
+export const OVERLAPS = keyword('OVERLAPS', R);
 export const ESCAPE = keyword('ESCAPE', R);
 export const TO = keyword('TO', R);
 export const BETWEEN = keyword('BETWEEN', R);

@@ -1119,8 +1119,12 @@ export class Binder {
       case 'scalar-subquery':
         throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or aggregates; elsewhere join with the subquery in FROM');
       case 'like': {
-        if (e.similar) throw notSupported('SIMILAR TO', e.span, 'use LIKE or REGEXP');
+        if (e.similar && e.escape !== undefined) throw notSupported('SIMILAR TO ... ESCAPE', e.span, 'write the special character in brackets instead, e.g. [%]');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
+        if (e.similar) {
+          const r = this.call('similar_to', args, e.span, 'SIMILAR TO');
+          return e.not ? this.call('not', [r], e.span, 'NOT') : r;
+        }
         if (e.escape !== undefined) {
           const esc = this.bindExpr(e.escape, ctx);
           if (esc.kind !== 'const' || typeof esc.value !== 'string' || esc.value.length !== 1) throw bindError('ESCAPE takes a one-character string literal', e.escape.span);
@@ -1282,6 +1286,35 @@ export class Binder {
         const fn = functionBySqlName(upper)!;
         return this.call(fn.name, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), ...rest.map((a) => this.bindExpr(a, ctx))], fc.span, upper);
       }
+      case 'FLOOR':
+      case 'CEIL':
+      case 'CEILING': {
+        // FLOOR(ts TO HOUR): the parser passes the unit as a column named after it
+        const u = fc.args.length === 2 ? unparen(fc.args[1]!) : undefined;
+        if (u === undefined || u.kind !== 'column' || u.parts.length !== 1) break;
+        const fn = upper === 'FLOOR' ? 'floor_time' : 'ceil_time';
+        return this.call(fn, [constant(u.parts[0]!.value.toUpperCase(), T.STRING), this.bindExpr(fc.args[0]!, ctx)], fc.span, upper);
+      }
+      case 'OVERLAPS': {
+        // (p0, t0) OVERLAPS (p1, t1), as Flink (Calcite's convertOverlaps): an interval t is the
+        // end p + t; each pair is sorted into [start, end]; TRUE when e0 >= s1 AND e1 >= s0
+        const pairs = fc.args.map((a) => this.bindExpr(a, ctx));
+        const ends = pairs.map((p) => {
+          const fields = p.type.kind === 'ROW' ? (p.type.fields ?? []) : [];
+          // a pair of constants is folded to a ROW constant
+          const parts = p.kind === 'call' && p.fn === 'row_ctor' ? p.args : p.kind === 'const' && Array.isArray(p.value) ? fields.map((f, i) => constant((p.value as Scalar[])[i] ?? null, f.type)) : [];
+          if (fc.args.length !== 2 || parts.length !== 2) throw bindError('OVERLAPS compares two periods: (start, end | interval) OVERLAPS (start, end | interval)', fc.span);
+          const [point, t] = parts as [BoundExpr, BoundExpr];
+          const end = t.type.kind === 'INTERVAL_DAY_TIME' || t.type.kind === 'INTERVAL_YEAR_MONTH' ? this.call('add', [point, t], fc.span, '+') : t;
+          const le = this.call('le', [point, end], fc.span, 'OVERLAPS');
+          return { s: this.makeCase([{ cond: le, then: point }], end, fc.span), e: this.makeCase([{ cond: le, then: end }], point, fc.span) };
+        });
+        const [a, b] = ends as [{ s: BoundExpr; e: BoundExpr }, { s: BoundExpr; e: BoundExpr }];
+        return this.call('and', [this.call('ge', [a.e, b.s], fc.span, 'OVERLAPS'), this.call('ge', [b.e, a.s], fc.span, 'OVERLAPS')], fc.span, 'OVERLAPS');
+      }
+      case 'UNIX_TIMESTAMP':
+        if (fc.args.length === 0) return this.call('unix_timestamp_now', [], fc.span, 'UNIX_TIMESTAMP()');
+        break;
       case 'IF': {
         const a = args();
         if (a.length !== 3) throw bindError('IF takes three arguments: IF(condition, then, else)', fc.span);

@@ -952,6 +952,16 @@ export class CstToAst extends BaseVisitor {
       const symmetric = tokenOf(ctx, 'SYMMETRIC') !== undefined;
       return (operand) => ({ kind: 'between', operand, low, high, not, symmetric, span: cover(operand.span, span) });
     }
+    const overlaps = nodeOf(ctx, 'overlaps');
+    if (overlaps !== undefined) {
+      // a call OVERLAPS(left, right), bound by the binder (NOT wraps it)
+      const right = this.asExpr(overlaps);
+      const name = { value: 'OVERLAPS', quoted: false, span };
+      return (operand) => {
+        const call = functionCall(name, [operand, right], cover(operand.span, span));
+        return not ? { kind: 'unary', op: 'NOT', operand: call, span: call.span } : call;
+      };
+    }
     const pattern = this.asExpr(must(nodeOf(ctx, 'pattern'), 'the pattern'));
     const escape = this.asOptExpr(nodeOf(ctx, 'escape'));
     const similar = tokenOf(ctx, 'SIMILAR') !== undefined;

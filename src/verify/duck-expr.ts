@@ -58,6 +58,8 @@ import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
 import { compileJavaRegex } from '../expr/functions/strings.js';
+import { javaTimeZone } from '../expr/functions/temporal.js';
+import { similarToRegexBody } from '../expr/functions/similar-to.js';
 import type { JsonPath } from '../expr/functions/json.js';
 import { parsePath } from '../expr/functions/json.js';
 import { udfCallToDuckDb } from './duck-udf.js';
@@ -410,10 +412,7 @@ class Translator {
         const vals = args.filter((_, i) => i % 2 === 1).map((a) => this.expr(a));
         // DuckDB refuses repeated keys: keep each key's last entry, as weir's map does
         const entries = `[${keys.map((k, i) => `struct_pack(k := ${k}, v := ${vals[i]!})`).join(', ')}]`;
-        const n = ++this.vars;
-        const [x, i, y] = [`__mx${n}`, `__mi${n}`, `__my${n}`];
-        const dedup = (l: string): string => `map_from_entries(list_filter(${l}, lambda ${x}, ${i}: list_position(list_reverse(list_transform(${l}, lambda ${y}: ${y}.k)), ${x}.k) = len(${l}) - ${i} + 1))`;
-        return `CAST(${this.let(entries, dedup)} AS ${typeToDuckDb(e.type)})`;
+        return `CAST(${this.mapOfEntries(entries)} AS ${typeToDuckDb(e.type)})`;
       }
       case 'row_field': {
         const pos = args[1]!.kind === 'const' ? Number(args[1]!.value) : -1;
@@ -643,18 +642,201 @@ class Translator {
         // (1.0E10), \u00XX escapes; DuckDB's JSON text differs in such details, so a comparison
         // could call a difference OK or a match a DIFF
         throw new DuckDbTranslationError(fn.toUpperCase(), "the JSON text it makes is Flink's (Jackson's) form, which DuckDB's JSON functions do not reproduce");
+      // collection functions, FLOOR/CEIL(t TO unit), CONVERT_TZ (branch fncoll)
+      case 'element':
+      case 'array_append':
+      case 'array_prepend':
+      case 'array_contains':
+      case 'array_position':
+      case 'array_remove':
+      case 'array_distinct':
+      case 'array_reverse':
+      case 'array_slice':
+      case 'array_sort':
+      case 'array_union':
+      case 'array_concat':
+      case 'array_except':
+      case 'array_intersect':
+      case 'array_max':
+      case 'array_min':
+      case 'array_join':
+      case 'split':
+      case 'map_keys':
+      case 'map_values':
+      case 'map_entries':
+      case 'map_from_arrays':
+      case 'map_union':
+        return `CAST(${this.collection(e)} AS ${typeToDuckDb(e.type)})`;
+      case 'floor_time':
+      case 'ceil_time':
+        return this.roundTime(e);
+      case 'convert_tz':
+        return this.convertTz(e);
+      case 'current_watermark':
+        throw new DuckDbTranslationError('CURRENT_WATERMARK', "its value depends on when watermarks reach the operator among the rows, which DuckDB's batch run has no notion of");
+      case 'similar_to':
+        return `regexp_full_match(${this.expr(args[0]!)}, ${sqlString(similarToRegexBody(this.constString(args[1], 'SIMILAR TO', 'the pattern')))})`;
       case 'current_timestamp':
       case 'current_row_timestamp':
       case 'localtimestamp':
       case 'current_date':
+      case 'unix_timestamp_now':
         throw new DuckDbTranslationError(
-          fn === 'current_row_timestamp' ? 'CURRENT_ROW_TIMESTAMP()' : fn.toUpperCase(),
+          fn === 'current_row_timestamp' ? 'CURRENT_ROW_TIMESTAMP()' : fn === 'unix_timestamp_now' ? 'UNIX_TIMESTAMP()' : fn.toUpperCase(),
           'it reads the wall clock, so the streaming run and DuckDB\'s batch run see different values and no comparison of them is meaningful; to verify the rest of the query, replace it by a constant (e.g. TIMESTAMP \'2024-01-01 00:00:00\') in a copy of the file',
         );
       default:
         if (fn.startsWith('udf:')) return udfCallToDuckDb(fn, args.map((a) => ({ sql: this.expr(a), type: a.type })), e.type);
         throw new DuckDbTranslationError(fn.toUpperCase(), 'no DuckDB translation is known for this function');
     }
+  }
+
+  // -------------------------------------------------------------------------------------
+  // Collection functions, FLOOR/CEIL(t TO unit), CONVERT_TZ (branch fncoll). DuckDB's list
+  // functions differ from Flink's in NULL handling (list_distinct drops NULLs, list_concat
+  // skips a NULL list, list_contains never finds NULL) and order, so most are written out
+  // with list_filter / list_transform, elements compared with IS NOT DISTINCT FROM as weir
+  // compares them.
+
+  /** A fresh lambda parameter name. */
+  private lambdaVar(): string {
+    return `__l${++this.vars}`;
+  }
+
+  /** A MAP of a list of STRUCT(k, v): a repeated key keeps its last value (weir's buildMap). */
+  private mapOfEntries(entries: string): string {
+    const [x, i, y] = [this.lambdaVar(), this.lambdaVar(), this.lambdaVar()];
+    return this.let(entries, (l) => `map_from_entries(list_filter(${l}, lambda ${x}, ${i}: list_position(list_reverse(list_transform(${l}, lambda ${y}: ${y}.k)), ${x}.k) = len(${l}) - ${i} + 1))`);
+  }
+
+  /** Whether list `l` holds `v` (NULL holds NULL). */
+  private listHas(l: string, v: string): string {
+    const w = this.lambdaVar();
+    return `(len(list_filter(${l}, lambda ${w}: ${w} IS NOT DISTINCT FROM ${v})) > 0)`;
+  }
+
+  /** The elements of `l` at their first occurrence, in order, with `keep(element)` true. */
+  private firstOccurrences(l: string, keep?: (w: string) => string): string {
+    const [w, i, z] = [this.lambdaVar(), this.lambdaVar(), this.lambdaVar()];
+    return this.let(l, (x) => `list_filter(${x}, lambda ${w}, ${i}: list_position(list_transform(${x}, lambda ${z}: ${z} IS NOT DISTINCT FROM ${w}), true) = ${i}${keep === undefined ? '' : ` AND ${keep(w)}`})`);
+  }
+
+  private collection(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const args = e.args;
+    const A = (i: number): string => this.expr(args[i]!);
+    const anyNull = (xs: string[]): string => xs.map((x) => `${x} IS NULL`).join(' OR ');
+    const empty = `CAST([] AS ${typeToDuckDb(e.type)})`;
+    switch (e.fn) {
+      case 'element':
+        return this.let(A(0), (x) => `(CASE WHEN len(${x}) > 1 THEN error('ELEMENT of an array with more than one element') ELSE ${x}[1] END)`);
+      case 'array_append':
+      case 'array_prepend':
+        return this.let(A(0), (x) => `(CASE WHEN ${x} IS NULL THEN NULL ELSE ${e.fn === 'array_append' ? `list_append(${x}, ${A(1)})` : `list_prepend(${A(1)}, ${x})`} END)`);
+      case 'array_contains':
+        return this.let2(A(0), A(1), (x, v) => `(CASE WHEN ${x} IS NULL THEN NULL ELSE ${this.listHas(x, v)} END)`);
+      case 'array_position': {
+        const w = this.lambdaVar();
+        return this.let2(A(0), A(1), (x, v) => `(CASE WHEN ${anyNull([x, v])} THEN NULL ELSE CAST(coalesce(list_position(list_transform(${x}, lambda ${w}: ${w} IS NOT DISTINCT FROM ${v}), true), 0) AS INTEGER) END)`);
+      }
+      case 'array_remove': {
+        const w = this.lambdaVar();
+        return this.let(A(1), (v) => `list_filter(${A(0)}, lambda ${w}: ${w} IS DISTINCT FROM ${v})`);
+      }
+      case 'array_distinct':
+        return this.firstOccurrences(A(0));
+      case 'array_reverse':
+        return `list_reverse(${A(0)})`;
+      case 'array_slice': {
+        const end = args.length > 2 ? A(2) : undefined;
+        return this.let(A(0), (x) =>
+          this.let2(A(1), end ?? `len(${x})`, (s, en) => {
+            // Flink's ArraySliceFunction (see the kernel)
+            const s1 = `greatest(1, CASE WHEN ${s} < 0 THEN ${s} + len(${x}) + 1 ELSE ${s} END)`;
+            const e0 = `(CASE WHEN ${en} < 0 THEN ${en} + len(${x}) + 1 ELSE ${en} END)`;
+            const e1 = `(CASE WHEN ${e0} = 0 THEN 1 ELSE least(${e0}, len(${x})) END)`;
+            return `(CASE WHEN ${anyNull([x, s, en])} THEN NULL WHEN len(${x}) = 0 THEN ${x} WHEN ${e1} < ${s1} THEN ${empty} ELSE list_slice(${x}, ${s1}, ${e1}) END)`;
+          }),
+        );
+      }
+      case 'array_sort': {
+        const flag = (i: number): boolean | null | undefined => {
+          const a = args[i];
+          if (a === undefined) return undefined;
+          if (a.kind !== 'const') throw new DuckDbTranslationError('ARRAY_SORT', 'the ascending_order and null_first arguments must be constants');
+          return a.value === null ? null : a.value === true || a.value === 1;
+        };
+        const asc = flag(1);
+        const nf = flag(2);
+        if (asc === null || nf === null) return 'NULL';
+        const up = asc ?? true;
+        return `list_sort(${A(0)}, '${up ? 'ASC' : 'DESC'}', '${(nf ?? up) ? 'NULLS FIRST' : 'NULLS LAST'}')`;
+      }
+      case 'array_union':
+        return this.let2(A(0), A(1), (x, y) => `(CASE WHEN ${anyNull([x, y])} THEN NULL ELSE ${this.firstOccurrences(`list_concat(${x}, ${y})`)} END)`);
+      case 'array_concat': {
+        const xs = args.map((_, i) => A(i));
+        return `(CASE WHEN ${anyNull(xs)} THEN NULL ELSE ${xs.slice(1).reduce((acc, x) => `list_concat(${acc}, ${x})`, xs[0]!)} END)`;
+      }
+      case 'array_except':
+      case 'array_intersect':
+        return this.let2(A(0), A(1), (x, y) => `(CASE WHEN ${anyNull([x, y])} THEN NULL ELSE ${this.firstOccurrences(x, (w) => `${e.fn === 'array_except' ? 'NOT ' : ''}${this.listHas(y, w)}`)} END)`);
+      case 'array_max':
+        return `list_max(${A(0)})`;
+      case 'array_min':
+        return `list_min(${A(0)})`;
+      case 'array_join': {
+        const w = this.lambdaVar();
+        const xs = args.map((_, i) => A(i));
+        const parts = args.length > 2 ? `list_transform(${xs[0]}, lambda ${w}: coalesce(${w}, ${xs[2]}))` : `list_filter(${xs[0]}, lambda ${w}: ${w} IS NOT NULL)`;
+        // (array_to_string takes only a constant delimiter)
+        const [acc, y] = [this.lambdaVar(), this.lambdaVar()];
+        return this.let(parts, (p) => `(CASE WHEN ${anyNull(xs)} THEN NULL WHEN len(${p}) = 0 THEN '' ELSE list_reduce(${p}, lambda ${acc}, ${y}: ${acc} || ${xs[1]} || ${y}) END)`);
+      }
+      case 'split':
+        // Flink: an empty string has no parts (DuckDB: one empty part)
+        return this.let2(A(0), A(1), (s, d) => `(CASE WHEN ${anyNull([s, d])} THEN NULL WHEN ${s} = '' THEN ${empty} ELSE string_split(${s}, ${d}) END)`);
+      case 'map_keys':
+        return `map_keys(${A(0)})`;
+      case 'map_values':
+        return `map_values(${A(0)})`;
+      case 'map_entries':
+        return `map_entries(${A(0)})`;
+      case 'map_from_arrays': {
+        const [w, i] = [this.lambdaVar(), this.lambdaVar()];
+        return this.let2(A(0), A(1), (k, v) => `(CASE WHEN ${anyNull([k, v])} THEN NULL WHEN len(${k}) <> len(${v}) THEN error('MAP_FROM_ARRAYS of arrays of different lengths') ELSE ${this.mapOfEntries(`list_transform(${k}, lambda ${w}, ${i}: struct_pack(k := ${w}, v := ${v}[${i}]))`)} END)`);
+      }
+      case 'map_union': {
+        const xs = args.map((_, i) => A(i));
+        const entries = xs.map((m) => `map_entries(${m})`).reduce((acc, x) => `list_concat(${acc}, ${x})`);
+        const w = this.lambdaVar();
+        return `(CASE WHEN ${anyNull(xs)} THEN NULL ELSE ${this.mapOfEntries(`list_transform(${entries}, lambda ${w}: struct_pack(k := ${w}.key, v := ${w}.value))`)} END)`;
+      }
+      default:
+        throw new DuckDbTranslationError(e.fn.toUpperCase(), 'no DuckDB translation is known for this function');
+    }
+  }
+
+  /** FLOOR / CEIL (t TO unit): date_trunc, WEEK from Sunday; CEIL adds a unit unless on a boundary. */
+  private roundTime(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const sql = e.fn === 'floor_time' ? 'FLOOR' : 'CEIL';
+    const unit = this.constString(e.args[0], sql, 'the unit').toUpperCase();
+    const t = e.args[1]!;
+    if (t.type.kind === 'TIMESTAMP_LTZ') throw new DuckDbTranslationError(`${sql}(... TO ${unit})`, 'of a TIMESTAMP_LTZ (rounded in the session zone) has no DuckDB translation here');
+    const ts = t.type.kind === 'DATE' ? `CAST(${this.expr(t)} AS TIMESTAMP)` : this.expr(t);
+    const step = unit === 'WEEK' ? 'INTERVAL 7 DAY' : unit === 'QUARTER' ? 'INTERVAL 3 MONTH' : `INTERVAL 1 ${unit}`;
+    const r = this.let(ts, (x) => {
+      const floor = unit === 'WEEK' ? `(date_trunc('week', ${x} + INTERVAL 1 DAY) - INTERVAL 1 DAY)` : `date_trunc('${unit.toLowerCase()}', ${x})`;
+      if (sql === 'FLOOR') return `CAST(${floor} AS TIMESTAMP)`;
+      return this.let(`CAST(${floor} AS TIMESTAMP)`, (f) => `(CASE WHEN ${f} = ${x} THEN ${x} ELSE ${f} + ${step} END)`);
+    });
+    return t.type.kind === 'DATE' ? `CAST(${r} AS DATE)` : r;
+  }
+
+  /** CONVERT_TZ with constant zones: the local time read in one zone (java.time's rule), written in the other. */
+  private convertTz(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const [from, to] = [1, 2].map((i) => javaTimeZone(this.constString(e.args[i], 'CONVERT_TZ', 'the time zone')));
+    const local = this.parseTimestamp(jsTrim(this.expr(e.args[0]!)));
+    return this.formatWithPattern(duckLocalOf(this.instantEarliest(local, from!), to!), 'yyyy-MM-dd HH:mm:ss');
   }
 
   private arithmetic(e: Extract<BoundExpr, { kind: 'call' }>): string {
@@ -933,8 +1115,7 @@ class Translator {
    * that occurs twice takes the earlier instant (ICU's timezone() takes the later one), a
    * skipped one moves forward by the gap (as ICU does).
    */
-  private instantEarliest(l: string): string {
-    const z = this.zone;
+  private instantEarliest(l: string, z: TimeZoneRules = this.zone): string {
     if (z.fixed) return duckInstantLatest(l, z);
     const zone = sqlString(z.id);
     return this.let(`epoch_ms(${l})`, (ms) => {

@@ -6,6 +6,7 @@ import type { Batch } from '../../common/batch.js';
 import { filterBatch } from '../../common/batch.js';
 import type { BoundExpr } from '../../expr/bound.js';
 import { compileExpr, compileProjection } from '../../expr/compile.js';
+import { readsWatermark, withEvaluationWatermark } from '../../expr/functions/watermark.js';
 import type { Collector, Operator } from '../operator.js';
 
 export class CalcOperator implements Operator {
@@ -23,7 +24,18 @@ export class CalcOperator implements Operator {
       };
     } else this.predicate = null;
     this.projection = projection !== undefined ? compileProjection(projection) : null;
+    if (readsWatermark([...(predicate === undefined ? [] : [predicate]), ...(projection ?? [])])) {
+      // CURRENT_WATERMARK(...): the batches are evaluated with the last watermark received
+      let wm = -Infinity;
+      const run = this.processBatch.bind(this);
+      this.processWatermark = (w) => {
+        wm = w;
+      };
+      this.processBatch = (batch, out) => withEvaluationWatermark(wm, () => run(batch, out));
+    }
   }
+
+  processWatermark?: (wm: number, out: Collector) => void;
 
   processBatch(batch: Batch, out: Collector): void {
     let b = batch;

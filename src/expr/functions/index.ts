@@ -4,6 +4,8 @@ import './strings.js';
 import './math.js';
 import './temporal.js';
 import './collections.js';
+import './similar-to.js';
+import './watermark.js';
 import './json.js';
 import './proctime.js';
 import '../udf.js';

@@ -6,9 +6,10 @@ import type { Scalar } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, isIntegral, typeToString } from '../../common/types.js';
 import type { JavaDatePattern, TimeField } from '../../common/time.js';
-import { MS_PER_DAY, addMonths, compileJavaDatePattern, extractMonth, extractYear, formatTimestamp, parseDate, parseTimestamp, timeFieldExtractor } from '../../common/time.js';
+import { MS_PER_DAY, addMonths, civilFromDays, compileJavaDatePattern, daysFromCivil, extractMonth, extractYear, formatTimestamp, parseDate, parseTimestamp, timeFieldExtractor } from '../../common/time.js';
 import { mapF64, rowwise } from '../kernels.js';
-import { sessionTimeZone } from '../../common/time-zone.js';
+import type { TimeZoneRules } from '../../common/time-zone.js';
+import { parseTimeZone, sessionTimeZone, timeZoneById } from '../../common/time-zone.js';
 import { registerFunction } from '../registry.js';
 
 function isTime(t: DataType | undefined): boolean {
@@ -180,7 +181,7 @@ registerFunction({
   sqlNames: ['UNIX_TIMESTAMP'],
   doc: "UNIX_TIMESTAMP(text [, pattern]): seconds since the epoch",
   resolve(args) {
-    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern (UNIX_TIMESTAMP() with no arguments reads the clock and is not supported)';
+    if (args.length < 1 || args.length > 2) return 'text and an optional Java date pattern, or no arguments: UNIX_TIMESTAMP() reads the clock';
     for (const a of args) if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING arguments, got ${typeToString(a)}`;
     return { args: args.map(() => T.STRING), ret: T.BIGINT };
   },
@@ -333,3 +334,102 @@ clockFunction('current_timestamp', ['CURRENT_TIMESTAMP', 'NOW'], 'CURRENT_TIMEST
 clockFunction('current_row_timestamp', ['CURRENT_ROW_TIMESTAMP'], 'CURRENT_ROW_TIMESTAMP(): the current instant for each row, a TIMESTAMP_LTZ(3)', T.TIMESTAMP_LTZ, (now) => now);
 clockFunction('localtimestamp', ['LOCALTIMESTAMP'], "LOCALTIMESTAMP: the current date-time in the session zone ('table.local-time-zone'), a TIMESTAMP(3)", T.TIMESTAMP, (now) => sessionTimeZone().toLocal(now));
 clockFunction('current_date', ['CURRENT_DATE'], "CURRENT_DATE: today's date in the session zone ('table.local-time-zone')", T.DATE, (now) => Math.floor(sessionTimeZone().toLocal(now) / MS_PER_DAY));
+
+// ---------------------------------------------------------------------------------------
+// FLOOR(t TO unit) and CEIL(t TO unit): the binder passes the unit as a constant string first
+// (src/sql/binder.ts). A TIMESTAMP and a DATE are rounded on their calendar; a TIMESTAMP_LTZ on
+// its local date-time in the session zone (Flink's timestampFloor with the session zone), and
+// stays an instant. WEEK starts on Sunday (Calcite's julianDateFloor). CEIL is the next unit
+// boundary at or after the value.
+
+/** The units FLOOR and CEIL round to. */
+export const ROUNDING_UNITS = ['MILLISECOND', 'SECOND', 'MINUTE', 'HOUR', 'DAY', 'WEEK', 'MONTH', 'QUARTER', 'YEAR'] as const;
+
+/** The start of the unit that holds local millis `t`. */
+function floorTo(unit: string, t: number): number {
+  const ms = unit === 'WEEK' ? undefined : UNIT_MS[unit];
+  if (ms !== undefined) return Math.floor(t / ms) * ms;
+  const day = Math.floor(t / MS_PER_DAY);
+  if (unit === 'WEEK') return (day - ((((day + 4) % 7) + 7) % 7)) * MS_PER_DAY; // 1970-01-01 was a Thursday (4; Sunday 0)
+  const { year, month } = civilFromDays(day);
+  const m = unit === 'YEAR' ? 1 : unit === 'QUARTER' ? month - ((month - 1) % 3) : month;
+  return daysFromCivil(year, m, 1) * MS_PER_DAY;
+}
+
+/** The first unit boundary at or after local millis `t`. */
+function ceilTo(unit: string, t: number): number {
+  const f = floorTo(unit, t);
+  if (f === t) return t;
+  const months = UNIT_MONTHS[unit];
+  return months !== undefined ? addMonths(f, months) : f + UNIT_MS[unit]!;
+}
+
+for (const [name, sql, round] of [['floor_time', 'FLOOR', floorTo], ['ceil_time', 'CEIL', ceilTo]] as const) {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc: `${sql}(timestamp TO unit): rounded ${sql === 'FLOOR' ? 'down' : 'up'} to a ${ROUNDING_UNITS.join(', ')}`,
+    resolve(args) {
+      const [u, t] = args;
+      if (args.length !== 2 || u?.kind !== 'STRING' || !isTime(t)) return `a TIMESTAMP, TIMESTAMP_LTZ or DATE and a unit (${ROUNDING_UNITS.join(', ')}): ${sql}(ts TO HOUR)`;
+      const tt = t!.kind === 'NULL' ? T.TIMESTAMP : t!;
+      return { args: [T.STRING, tt], ret: tt };
+    },
+    kernel(sig, consts) {
+      const unit = String(consts[0] ?? '').toUpperCase();
+      if (!(ROUNDING_UNITS as readonly string[]).includes(unit)) throw new Error(`${sql}(... TO unit) takes one of ${ROUNDING_UNITS.join(', ')}, got '${unit}'`);
+      const kind = sig.args[1]!.kind;
+      const zone = sessionTimeZone();
+      const f = kind === 'DATE' ? (d: number) => Math.floor(round(unit, d * MS_PER_DAY) / MS_PER_DAY) : kind === 'TIMESTAMP_LTZ' ? (t: number) => zone.fromLocal(round(unit, zone.toLocal(t))) : (t: number) => round(unit, t);
+      const inner = mapF64(sig.ret, f);
+      return (args, n) => inner([args[1]!], n); // the unit is argument 0
+    },
+  });
+}
+
+// UNIX_TIMESTAMP(): the current time in whole seconds since the epoch (the clock is read once
+// per batch, as for CURRENT_TIMESTAMP above); the binder calls it for UNIX_TIMESTAMP().
+clockFunction('unix_timestamp_now', [], 'UNIX_TIMESTAMP(): the current time in seconds since the epoch, a BIGINT', T.BIGINT, (now) => Math.floor(now / 1000));
+
+// CONVERT_TZ(text, fromZone, toZone): the date-time text read in one zone, written
+// ('yyyy-MM-dd HH:mm:ss') in another. Zones are those of 'table.local-time-zone' plus Java's
+// three-letter ids (PST, CTT, ...), as Java's TimeZone.getTimeZone knows them; an unknown zone
+// is GMT, as in Java. Text that does not parse gives NULL (Flink's SqlDateTimeUtils.convertTz).
+
+/** Java's old three-letter zone ids (java.time.ZoneId.SHORT_IDS; EST, MST, HST are fixed offsets). */
+const JAVA_SHORT_ZONES: Record<string, string> = {
+  ACT: 'Australia/Darwin', AET: 'Australia/Sydney', AGT: 'America/Argentina/Buenos_Aires', ART: 'Africa/Cairo', AST: 'America/Anchorage',
+  BET: 'America/Sao_Paulo', BST: 'Asia/Dhaka', CAT: 'Africa/Harare', CNT: 'America/St_Johns', CST: 'America/Chicago', CTT: 'Asia/Shanghai',
+  EAT: 'Africa/Addis_Ababa', ECT: 'Europe/Paris', IET: 'America/Indiana/Indianapolis', IST: 'Asia/Kolkata', JST: 'Asia/Tokyo', MIT: 'Pacific/Apia',
+  NET: 'Asia/Yerevan', NST: 'Pacific/Auckland', PLT: 'Asia/Karachi', PNT: 'America/Phoenix', PRT: 'America/Puerto_Rico', PST: 'America/Los_Angeles',
+  SST: 'Pacific/Guadalcanal', VST: 'Asia/Ho_Chi_Minh', EST: 'GMT-05:00', MST: 'GMT-07:00', HST: 'GMT-10:00', UTC: 'UTC', GMT: 'GMT',
+};
+
+/** The rules of a zone id as Java's TimeZone.getTimeZone reads it (unknown: GMT). */
+export function javaTimeZone(id: string): TimeZoneRules {
+  const v = JAVA_SHORT_ZONES[id] ?? id;
+  const r = parseTimeZone(v);
+  return typeof r === 'string' ? timeZoneById('UTC') : timeZoneById(v);
+}
+
+registerFunction({
+  name: 'convert_tz',
+  sqlNames: ['CONVERT_TZ'],
+  doc: "CONVERT_TZ(text, from_zone, to_zone): the date-time 'yyyy-MM-dd HH:mm:ss' in from_zone, as text in to_zone",
+  resolve(args) {
+    if (args.length !== 3 || !args.every((t) => t.kind === 'STRING' || t.kind === 'NULL')) return 'a date-time STRING and two time zone STRINGs';
+    return { args: [T.STRING, T.STRING, T.STRING], ret: T.STRING };
+  },
+  kernel(_sig, consts) {
+    const fixed = (i: number): TimeZoneRules | undefined => (typeof consts[i] === 'string' ? javaTimeZone(consts[i] as string) : undefined);
+    const from = fixed(1);
+    const to = fixed(2);
+    const out = pattern('yyyy-MM-dd HH:mm:ss');
+    return rowwise(T.STRING, (row) => {
+      const local = parseTimestamp((row[0] as string).trim());
+      if (Number.isNaN(local)) return null;
+      const instant = (from ?? javaTimeZone(row[1] as string)).fromLocal(local);
+      return out.format((to ?? javaTimeZone(row[2] as string)).toLocal(instant));
+    });
+  },
+});
