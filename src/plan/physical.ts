@@ -714,7 +714,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
       const bounds = s.phase.kind === 'attached' ? s.phase : s.phase.kind === 'local' ? s.phase.attached : undefined;
       let time = s.phase.kind === 'global' ? '' : bounds !== undefined ? `, window=[${names[bounds.start]}, ${names[bounds.end]}]` : `, time=${names[s.timeIndex]}`;
-      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
+      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${s.phase.kind === 'global' && s.phase.shared === true ? ', shared' : ''}${time}`;
       // the local phase's strategy: adaptive (may pass rows straight through) or always pre-aggregating
       const adaptive = s.phase.kind === 'local' ? (s.phase.adaptive !== undefined ? ', preAggregate=ADAPTIVE' : ', preAggregate=ALWAYS') : '';
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating === true ? ', consumes retractions' : ''}${adaptive})`;

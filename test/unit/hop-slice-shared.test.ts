@@ -16,6 +16,7 @@ import { StateWriter } from '../../src/checkpoint/state-writer.js';
 import { decodeSnapshot, encodeSnapshot, readStateFile } from '../../src/checkpoint/state-file.js';
 import type { CowCapture } from '../../src/checkpoint/cow.js';
 import { ctx } from './group-op-probe.js';
+import { Session } from '../../src/sql/session.js';
 
 const SIZE = 6000;
 const SLIDE = 2000;
@@ -350,3 +351,22 @@ function owns(o: WindowAggregateOperator, k: number): boolean {
   const g = slots.keys.keyGroupOfRow(batchOf([[k, 0, 0, 0, 0]]), 0, c.maxParallelism);
   return g >= c.keyGroups.start && g < c.keyGroups.end;
 }
+
+describe('planning slice sharing', () => {
+  const explain = (select: string, parallelism = 2): string => {
+    const ddl = `CREATE TABLE bid (auction BIGINT, price BIGINT, channel STRING, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen');\n`;
+    const res = new Session().executeScript({ name: 't.sql', text: `${ddl}SET 'parallelism.default' = '${parallelism}';\nEXPLAIN ${select};` }).map((r) => r.result);
+    const ex = res[res.length - 1];
+    if (ex?.kind !== 'explain') throw new Error(`no explain: ${JSON.stringify(ex)}`);
+    return ex.text.split('\n').find((l) => l.includes('GlobalWindowAggregate'))!;
+  };
+  const hop = (aggs: string, slide = 2, size = 10): string =>
+    `SELECT auction, ${aggs} FROM TABLE(HOP(TABLE bid, DESCRIPTOR(ts), INTERVAL '${slide}' SECOND, INTERVAL '${size}' SECOND)) GROUP BY auction, window_start, window_end`;
+
+  it('COUNT, SUM and AVG over integers, MIN and MAX share slices; a DOUBLE SUM, LAST_VALUE or a HOP whose slide is its size do not (a HOP size is always a multiple of its slide in weir)', () => {
+    for (const p of [1, 2]) expect(explain(hop('COUNT(*), SUM(price), AVG(price), MIN(channel), MAX(price)'), p)).toContain('slices=2s, shared,');
+    expect(explain(hop('SUM(CAST(price AS DOUBLE))'))).toMatch(/slices=2s, groupBy/);
+    expect(explain(hop('COUNT(*), LAST_VALUE(price)'))).toMatch(/slices=2s, groupBy/);
+    expect(explain(hop('COUNT(*)', 2, 2))).not.toContain('slices=');
+  });
+});
