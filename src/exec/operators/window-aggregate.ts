@@ -534,17 +534,20 @@ export class WindowAggregateOperator implements Operator {
     return true;
   }
 
-  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
-  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
-    const n = batch.length;
-    const cap = n * this.perRow;
+  /** A global phase's batch: room for `cap` (slot, row) pairs, and its partials' bounds and record counts. */
+  private partialColumns(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, cap: number): { starts: Float64Array; ends: Float64Array; records: Float64Array } {
     if (this.slotBuf.length < cap) {
       this.slotBuf = new Int32Array(cap);
       this.rowBuf = new Int32Array(cap);
     }
-    const starts = batch.columns[phase.start]!.values as Float64Array;
-    const ends = batch.columns[phase.end]!.values as Float64Array;
-    const records = batch.columns[phase.records]!.values as Float64Array;
+    const c = batch.columns;
+    return { starts: c[phase.start]!.values as Float64Array, ends: c[phase.end]!.values as Float64Array, records: c[phase.records]!.values as Float64Array };
+  }
+
+  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
+  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
+    const n = batch.length;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n * this.perRow);
     const keyAt = this.slots.keys.keyFn(batch);
     const wm = this.watermark;
     let m = 0;
@@ -583,13 +586,7 @@ export class WindowAggregateOperator implements Operator {
    */
   private addToSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, reach: number): void {
     const n = batch.length;
-    if (this.slotBuf.length < n) {
-      this.slotBuf = new Int32Array(n);
-      this.rowBuf = new Int32Array(n);
-    }
-    const starts = batch.columns[phase.start]!.values as Float64Array;
-    const ends = batch.columns[phase.end]!.values as Float64Array;
-    const records = batch.columns[phase.records]!.values as Float64Array;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n);
     const wm = this.watermark;
     const slots = this.slotBuf;
     const rows = this.rowBuf;
@@ -748,13 +745,7 @@ export class WindowAggregateOperator implements Operator {
       return;
     }
     const n = batch.length;
-    if (this.slotBuf.length < n) {
-      this.slotBuf = new Int32Array(n);
-      this.rowBuf = new Int32Array(n);
-    }
-    const starts = batch.columns[phase.start]!.values as Float64Array;
-    const ends = batch.columns[phase.end]!.values as Float64Array;
-    const records = batch.columns[phase.records]!.values as Float64Array;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n);
     const keyAt = this.slots.keys.keyFn(batch);
     const wm = this.watermark;
     let m = 0;
