@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import type { Scalar } from '../common/batch.js';
 import { assertNever, internalError, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
-import { typeToString } from '../common/types.js';
+import { isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
@@ -43,8 +43,12 @@ export type WindowPhase =
   /**
    * Merges partial rows; input columns of window_start, window_end and the record count.
    * `sliced`: the bounds are a slice's, merged into every window containing the slice.
+   * `shared` (sliced, every merged aggregate exact in any merge order: SUM0, integral or
+   * DECIMAL SUM, MIN, MAX): the state is one accumulator per key and slice, each partial added
+   * once, and a window merges its slices when it fires (as Flink's slice-shared window
+   * aggregate); otherwise one accumulator per key and window, each partial added to each.
    */
-  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number; readonly sliced?: boolean }
+  | { readonly kind: 'global'; readonly start: number; readonly end: number; readonly records: number; readonly sliced?: boolean; readonly shared?: boolean }
   /** Rows whose windows were assigned upstream: input columns of window_start and window_end. */
   | { readonly kind: 'attached'; readonly start: number; readonly end: number };
 
@@ -350,7 +354,10 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
       ...global.map((a, i) => ({ name: `$merged${i}`, type: a.type, nullable: true, rowtime: false })),
       ...p.schema.slice(p.schema.length - 3),
     ];
-    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records, ...(sliced ? { sliced: true } : {}) };
+    // slices shared by their windows: only aggregates whose merge of slices gives exactly what
+    // adding each partial to each window gives (no floating-point sums, no arrival order)
+    const shared = sliced && global.every((a) => a.fn === 'min' || a.fn === 'max' || ((a.fn === 'sum0' || a.fn === 'sum') && (isIntegral(a.type) || a.type.kind === 'DECIMAL')));
+    const phase: WindowPhase = { kind: 'global', start: k + local.length, end: k + local.length + 1, records: k + records, ...(sliced ? { sliced: true } : {}), ...(shared ? { shared: true } : {}) };
     const globalId = add({ kind: 'window-aggregate', window: p.window, timeIndex: -1, keys, aggs: global, phase }, parallelism, [{ from: localId, partitioning: exchange(keys, inNode.parallelism, parallelism) }], globalSchema, false);
     // the query's columns: keys, aggregates, window_start, window_end, window_time
     const ref = (i: number): BoundExpr => ({ kind: 'input', index: i, type: globalSchema[i]!.type, name: globalSchema[i]!.name });
@@ -707,7 +714,7 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       const what = s.phase.kind === 'local' ? 'LocalWindowAggregate' : s.phase.kind === 'global' ? 'GlobalWindowAggregate' : 'WindowAggregate';
       const bounds = s.phase.kind === 'attached' ? s.phase : s.phase.kind === 'local' ? s.phase.attached : undefined;
       let time = s.phase.kind === 'global' ? '' : bounds !== undefined ? `, window=[${names[bounds.start]}, ${names[bounds.end]}]` : `, time=${names[s.timeIndex]}`;
-      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${time}`;
+      if ((s.phase.kind === 'local' || s.phase.kind === 'global') && s.phase.sliced === true && s.window.kind === 'hop') time = `, slices=${formatTtl(s.window.slide)}${s.phase.kind === 'global' && s.phase.shared === true ? ', shared' : ''}${time}`;
       // the local phase's strategy: adaptive (may pass rows straight through) or always pre-aggregating
       const adaptive = s.phase.kind === 'local' ? (s.phase.adaptive !== undefined ? ', preAggregate=ADAPTIVE' : ', preAggregate=ALWAYS') : '';
       return `${what}(${describeWindow(s.window)}${time}, groupBy=[${s.keys.map((k) => names[k]).join(', ')}], aggs=[${s.aggs.map((a) => aggToString(a, names)).join(', ')}]${s.inputUpdating === true ? ', consumes retractions' : ''}${adaptive})`;
@@ -804,7 +811,7 @@ export function planFingerprint(plan: PhysicalPlan): string {
     h.update(`${n.name}|${n.schema.map((f) => `${f.name}:${typeToString(f.type)}`).join(',')}|`);
     switch (s.kind) {
       case 'window-aggregate':
-        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}${s.phase.kind === 'local' && s.phase.attached !== undefined ? '-attached' : ''}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}`);
+        h.update(`${JSON.stringify(s.window)}|${s.phase.kind}${s.phase.kind === 'local' && s.phase.attached !== undefined ? '-attached' : ''}|${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.inputUpdating === true ? '|retract' : ''}${s.phase.kind === 'global' && s.phase.shared === true ? '|shared-slices' : ''}`);
         break;
       case 'group-aggregate':
         h.update(`${s.keys.join(',')}|${s.aggs.map((a) => `${a.fn}/${a.distinct}/${a.args}/${a.filter}`).join(';')}${s.global === true ? '|global' : ''}`);

@@ -38,6 +38,15 @@
 // - global runs after the shuffle and merges partial rows into the windows they name (no
 //   window assignment); it fires like the single phase, and a partial that arrives for a
 //   fired window counts its records as late.
+// - a global phase over a HOP's slices with `shared` (slice sharing, as Flink's slice-shared
+//   window aggregate): its state is one group per key and *slice* (the OpenWindow records and
+//   the snapshot bounds are a slice's), each partial is added once, into its slice. When the
+//   watermark passes a window's end, the window merges its size/slide slices per key: into the
+//   groups of its oldest slice when that slice has no later window (then freed), else into
+//   scratch slots freed right away. A partial whose slice has no window left open is late; one
+//   whose slice's earlier windows fired counts toward the later ones only (as a HOP row). The
+//   operator state carries `layout: 'hop-slices'`, and a restore refuses state of the other
+//   layout rather than misread it.
 
 import type { TimeZoneRules } from '../../common/time-zone.js';
 import { timeZoneById } from '../../common/time-zone.js';
@@ -54,7 +63,7 @@ import type { MapKey } from './group-keys.js';
 import { KeyIndex } from './key-index.js';
 import { type PassPartial, PassSwitch, pushPassedPartials } from './pass-partials.js';
 import { isAccumulate } from '../../common/batch.js';
-import { internalError } from '../../common/errors.js';
+import { WeirError, internalError } from '../../common/errors.js';
 import { DeltaPolicy, DirtySlots, growSlotMap, replayChains } from './delta-policy.js';
 
 interface OpenWindow {
@@ -146,6 +155,16 @@ export class WindowAggregateOperator implements Operator {
 
   /** The windows rows are assigned to (a sliced local phase: the slices, a TUMBLE of the slide). */
   private readonly window: Exclude<WindowSpec, { kind: 'session' }>;
+  /**
+   * Slice-shared global HOP phase: `windows` and `ends` hold slices, and the windows up to
+   * `firedTo` (a window fires once its end - 1 is at or below it) have fired.
+   */
+  private readonly shared: boolean;
+  private firedTo = -Infinity;
+  /** Slice sharing, at a window's firing: key -> the slot its slices merge into. */
+  private readonly mergeIndex: KeyIndex;
+  private mergeTargets: Int32Array = new Int32Array(0);
+  private mergeKeySlots: Int32Array = new Int32Array(0);
 
   constructor(
     private readonly spec: Exclude<WindowSpec, { kind: 'session' }>,
@@ -167,7 +186,9 @@ export class WindowAggregateOperator implements Operator {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
     const window = phase.kind === 'local' && phase.sliced === true && spec.kind === 'hop' ? { kind: 'tumble' as const, size: spec.slide, offset: spec.offset } : spec;
     this.window = window;
-    const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' ? spec.size / spec.slide : 1;
+    this.shared = phase.kind === 'global' && phase.sliced === true && phase.shared === true && spec.kind === 'hop';
+    this.mergeIndex = new KeyIndex(this.shared ? 1024 : 16);
+    const windowsPerSlice = phase.kind === 'global' && phase.sliced === true && spec.kind === 'hop' && !this.shared ? spec.size / spec.slide : 1;
     this.perRow = phase.kind === 'global' ? windowsPerSlice : window.kind === 'tumble' ? 1 : window.kind === 'hop' ? window.size / window.slide : window.size / window.step;
     this.quantum = window.kind === 'tumble' ? window.size : window.kind === 'hop' ? window.slide : window.step;
     this.zone = spec.zone === undefined ? null : timeZoneById(spec.zone);
@@ -513,17 +534,20 @@ export class WindowAggregateOperator implements Operator {
     return true;
   }
 
-  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
-  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
-    const n = batch.length;
-    const cap = n * this.perRow;
+  /** A global phase's batch: room for `cap` (slot, row) pairs, and its partials' bounds and record counts. */
+  private partialColumns(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, cap: number): { starts: Float64Array; ends: Float64Array; records: Float64Array } {
     if (this.slotBuf.length < cap) {
       this.slotBuf = new Int32Array(cap);
       this.rowBuf = new Int32Array(cap);
     }
-    const starts = batch.columns[phase.start]!.values as Float64Array;
-    const ends = batch.columns[phase.end]!.values as Float64Array;
-    const records = batch.columns[phase.records]!.values as Float64Array;
+    const c = batch.columns;
+    return { starts: c[phase.start]!.values as Float64Array, ends: c[phase.end]!.values as Float64Array, records: c[phase.records]!.values as Float64Array };
+  }
+
+  /** Global phase over slices of a HOP: each slice's partial row goes into every open window containing it. */
+  private mergeSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, size: number, slide: number): void {
+    const n = batch.length;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n * this.perRow);
     const keyAt = this.slots.keys.keyFn(batch);
     const wm = this.watermark;
     let m = 0;
@@ -556,20 +580,172 @@ export class WindowAggregateOperator implements Operator {
     if (m > 0) this.addRows(this.slotBuf, this.rowBuf, m, batch.columns);
   }
 
+  /**
+   * Slice-shared global phase: each slice's partial row is added once, into its slice's group
+   * (`reach`: size - slide, from a slice's end to the end of its last window).
+   */
+  private addToSlices(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>, reach: number): void {
+    const n = batch.length;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n);
+    const wm = this.watermark;
+    const slots = this.slotBuf;
+    const rows = this.rowBuf;
+    let m = 0;
+    let late = 0;
+    let lastEnd = NaN;
+    let lastWin: OpenWindow | null = null;
+    const keyCol = this.slots.keys.size === 1 ? batch.columns[this.slots.keys.columns[0]!]! : null;
+    const kv = keyCol !== null && keyCol.nulls === null && keyCol.values instanceof Float64Array ? keyCol.values : null;
+    const keyAt = kv === null ? this.slots.keys.keyFn(batch) : null;
+    for (let i = 0; i < n; i++) {
+      const end = ends[i]!;
+      // every window of the slice has fired: late (else it counts toward those still open)
+      if (end + reach - 1 <= wm) {
+        late += records[i]!;
+        continue;
+      }
+      const win: OpenWindow = end === lastEnd ? lastWin! : this.windowFor(starts[i]!, end);
+      lastEnd = end;
+      lastWin = win;
+      let slot: number;
+      if (kv !== null) {
+        const key = kv[i]!;
+        slot = win.groups.getNumber(key);
+        if (slot < 0) slot = this.newGroup(win, key, batch, i);
+      } else {
+        const key = keyAt!(i);
+        slot = win.groups.get(key);
+        if (slot < 0) slot = this.newGroup(win, key, batch, i);
+      }
+      slots[m] = slot;
+      rows[m] = i;
+      m++;
+    }
+    this.ctx.metrics.lateDropped += late;
+    if (m > 0) this.addRows(slots, rows, m, batch.columns);
+  }
+
+  /** A new group of `win` (a window or slice) for the key of batch row `row`. */
+  private newGroup(win: OpenWindow, key: MapKey, batch: Batch, row: number): number {
+    const slot = this.slots.allocFor(batch, row, this.ctx.maxParallelism);
+    win.groups.set(key, slot);
+    win.slots.push(slot);
+    this.place(slot, win);
+    return slot;
+  }
+
+  /**
+   * Slice-shared global phase: fires, in order of end, every window whose end - 1 is above
+   * `firedTo` and at or below `wm` and that has a slice in state, then frees the slices whose
+   * last window fired.
+   */
+  private fireShared(wm: number, emit: (keySlot: number, accSlot: number, start: number, end: number) => void): void {
+    const { size, slide } = this.spec as Extract<WindowSpec, { kind: 'hop' }>;
+    const reach = size - slide;
+    const ends = this.ends;
+    while (ends.length > 0) {
+      // the first window of the oldest slice not fired yet
+      const first = ends[0]!;
+      const end = first - 1 > this.firedTo ? first : first + (Math.floor((this.firedTo + 1 - first) / slide) + 1) * slide;
+      if (end - 1 > wm) break;
+      this.fireWindow(end, size, reach, emit);
+      this.firedTo = end - 1;
+      // slices whose last window this was
+      let k = 0;
+      while (k < ends.length && ends[k]! + reach <= end) {
+        const slice = this.windows.get(ends[k]!)!;
+        this.windows.delete(slice.end);
+        this.groupsHint = Math.max(16, slice.slots.length);
+        for (const slot of slice.slots) {
+          // (guarded when merged into: see fireWindow)
+          this.slots.releaseUnchanged(slot);
+          if (this.dirty !== null) this.dirty.mark(slot);
+        }
+        k++;
+      }
+      if (k > 0) ends.splice(0, k);
+    }
+    if (wm > this.firedTo) this.firedTo = wm;
+  }
+
+  /** Emits the window ending at `end`: its slices' groups merged per key. */
+  private fireWindow(end: number, size: number, reach: number, emit: (keySlot: number, accSlot: number, start: number, end: number) => void): void {
+    const ends = this.ends;
+    const start = end - size;
+    let from = 0;
+    while (from < ends.length && ends[from]! <= start) from++;
+    let to = from;
+    while (to < ends.length && ends[to]! <= end) to++;
+    if (to === from) return;
+    if (to - from === 1) {
+      // one slice: its groups are the window's
+      for (const slot of this.windows.get(ends[from]!)!.slots) emit(slot, slot, start, end);
+      return;
+    }
+    const oldest = this.windows.get(ends[from]!)!;
+    // the oldest slice's groups are the merge targets when no later window needs them
+    const consume = oldest.end + reach <= end;
+    const index = this.mergeIndex;
+    index.reset(1 << Math.max(4, 32 - Math.clz32(this.groupsHint * 2)));
+    let count = 0;
+    const cow = this.slots.cow;
+    const keys = this.slots.keys;
+    for (let s = from; s < to; s++) {
+      const slice = this.windows.get(ends[s]!)!;
+      const slotsOf = slice.slots;
+      if (this.mergeTargets.length < count + slotsOf.length) {
+        const cap = Math.max(1024, (count + slotsOf.length) * 2);
+        const t = new Int32Array(cap);
+        t.set(this.mergeTargets.subarray(0, count));
+        this.mergeTargets = t;
+        const k = new Int32Array(cap);
+        k.set(this.mergeKeySlots.subarray(0, count));
+        this.mergeKeySlots = k;
+      }
+      for (let j = 0; j < slotsOf.length; j++) {
+        const slot = slotsOf[j]!;
+        const key = keys.mapKeyAt(slot);
+        const target = index.get(key);
+        if (target >= 0) {
+          if (cow !== null) cow.guard(target);
+          this.slots.merge(target, slot);
+          continue;
+        }
+        let t = slot;
+        if (!(consume && slice === oldest)) {
+          // a scratch slot (taken and freed within this firing)
+          t = this.slots.alloc();
+          this.slots.merge(t, slot);
+        }
+        index.set(key, t);
+        this.mergeTargets[count] = t;
+        this.mergeKeySlots[count] = slot;
+        count++;
+      }
+    }
+    for (let i = 0; i < count; i++) {
+      const t = this.mergeTargets[i]!;
+      const keySlot = this.mergeKeySlots[i]!;
+      emit(keySlot, t, start, end);
+      if (t !== keySlot) {
+        this.slots.releaseUnchanged(t);
+        if (this.dirty !== null) this.dirty.mark(t);
+      }
+    }
+  }
+
   /** Global phase: fold partial rows into the windows they name. */
   private mergePartials(batch: Batch, phase: Extract<WindowPhase, { kind: 'global' }>): void {
+    if (this.shared) {
+      this.addToSlices(batch, phase, (this.spec as Extract<WindowSpec, { kind: 'hop' }>).size - (this.spec as Extract<WindowSpec, { kind: 'hop' }>).slide);
+      return;
+    }
     if (phase.sliced === true && this.spec.kind === 'hop') {
       this.mergeSlices(batch, phase, this.spec.size, this.spec.slide);
       return;
     }
     const n = batch.length;
-    if (this.slotBuf.length < n) {
-      this.slotBuf = new Int32Array(n);
-      this.rowBuf = new Int32Array(n);
-    }
-    const starts = batch.columns[phase.start]!.values as Float64Array;
-    const ends = batch.columns[phase.end]!.values as Float64Array;
-    const records = batch.columns[phase.records]!.values as Float64Array;
+    const { starts, ends, records } = this.partialColumns(batch, phase, n);
     const keyAt = this.slots.keys.keyFn(batch);
     const wm = this.watermark;
     let m = 0;
@@ -661,6 +837,18 @@ export class WindowAggregateOperator implements Operator {
    * at a switch to passing through).
    */
   private fire(wm: number, out: Collector, measure = true): void {
+    if (this.shared) {
+      if (this.ends.length === 0) {
+        if (wm > this.firedTo) this.firedTo = wm;
+        return;
+      }
+      this.cacheEnds.fill(NaN);
+      this.cacheWins.fill(undefined);
+      const rows = this.resultRows(out);
+      this.fireShared(wm, rows.emit);
+      rows.flush();
+      return;
+    }
     let fired = 0;
     while (fired < this.ends.length && this.ends[fired]! - 1 <= wm) fired++;
     if (fired === 0) return;
@@ -704,6 +892,32 @@ export class WindowAggregateOperator implements Operator {
     if (measure && this.mode !== null && !this.mode.passing) this.decide(out);
   }
 
+  /**
+   * Result rows of a global phase's windows, in batches: `emit` writes the key of `keySlot`,
+   * the results of `accSlot` and the window's bounds; `flush` sends the last batch.
+   */
+  private resultRows(out: Collector): { emit: (keySlot: number, accSlot: number, start: number, end: number) => void; flush: () => void } {
+    const keyCount = this.slots.keys.size;
+    const aggCount = this.aggs.length;
+    const builders = this.outputTypes.map((t) => new ColumnBuilder(t, Math.min(this.batchSize, 1024)));
+    const zone = this.zone;
+    let rowsInBatch = 0;
+    const flush = (): void => {
+      if (rowsInBatch === 0) return;
+      out.emit({ length: rowsInBatch, columns: builders.map((b) => b.finish()), ops: null });
+      rowsInBatch = 0;
+    };
+    const emit = (keySlot: number, accSlot: number, start: number, end: number): void => {
+      this.slots.keys.write(keySlot, builders);
+      this.slots.writeResults(accSlot, builders, keyCount);
+      builders[keyCount + aggCount]!.pushNumber(start);
+      builders[keyCount + aggCount + 1]!.pushNumber(end);
+      builders[keyCount + aggCount + 2]!.pushNumber(zone === null ? end - 1 : zone.fromLocalLatest(end - 1));
+      if (++rowsInBatch >= this.batchSize) flush();
+    };
+    return { emit, flush };
+  }
+
   /** The local phase keeps nothing across a barrier: it emits all it holds first. */
   prepareSnapshotPreBarrier(out: Collector): void {
     if (this.phase.kind === 'local') this.fire(Infinity, out);
@@ -717,7 +931,9 @@ export class WindowAggregateOperator implements Operator {
     // key group, bounds and accumulators are set), addRows (the accumulators), the record count
     // over a changelog (assign). A window that fires frees its slots unguarded (releaseUnchanged:
     // only their in-use flags change, and the snapshot copies those at the barrier).
-    return this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null, this.ctx.cowSnapshots === true);
+    const snap = this.slots.windowSnapshot(at, this.dirty, this.policy, this.slotStart, this.slotEnd, this.inputUpdating ? this.slotCount : null, this.ctx.cowSnapshots === true);
+    // the slice-shared layout: groups by slice, not by window
+    return this.shared ? { ...snap, operator: { ...(snap.operator as object), layout: SLICES_LAYOUT } } : snap;
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -725,7 +941,18 @@ export class WindowAggregateOperator implements Operator {
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    // groups by slice and groups by window are not each other's state: refused, never misread
+    for (const st of operatorStates) {
+      const layout = (st as { layout?: unknown } | null)?.layout;
+      if (st !== null && (layout === SLICES_LAYOUT) !== this.shared) {
+        throw new WeirError('checkpoint', `the window aggregation's checkpointed state is ${layout === SLICES_LAYOUT ? 'by HOP slice (slice-shared)' : 'by window'}, this plan keeps it ${this.shared ? 'by HOP slice (slice-shared)' : 'by window'}`, {
+          hint: 'restore it with the weir version and query it was taken with',
+        });
+      }
+    }
     this.watermark = restoredWatermark(operatorStates, this.watermark);
+    // (a window whose end - 1 is at or below the restored watermark fired before the checkpoint)
+    if (this.shared) this.firedTo = this.watermark;
     // each old subtask's chain: a full block, then its deltas (chain slot -> slot)
     replayChains<Int32Array>(
       keyed,
@@ -793,5 +1020,8 @@ export class WindowAggregateOperator implements Operator {
     return map;
   }
 }
+
+/** A slice-shared global HOP phase's operator state names its layout (restore refuses the other). */
+const SLICES_LAYOUT = 'hop-slices';
 
 export const WINDOW_COLUMN_TYPES: readonly DataType[] = [T.TIMESTAMP, T.TIMESTAMP, T.TIMESTAMP];
