@@ -34,9 +34,9 @@ const LEFT: DataType[] = [T.BIGINT, T.STRING, T.BIGINT, T.TIMESTAMP];
 const RIGHT: DataType[] = [T.BIGINT, T.BIGINT, T.STRING, T.TIMESTAMP];
 const H = 3_600_000;
 
-function make(c: OperatorContext, joinType: JoinType): WindowJoinOperator {
+function make(c: OperatorContext, joinType: JoinType, fullEvery = 0): WindowJoinOperator {
   const spec: JoinOperatorSpec = { joinType, strategy: { kind: 'window', leftEnd: 3, rightEnd: 3 }, leftKeys: [0, 3], rightKeys: [0, 3], nullSafe: [false, false], condition: undefined, leftUpdating: false, rightUpdating: false };
-  const op = new WindowJoinOperator(spec, LEFT, RIGHT, joinType === 'semi' || joinType === 'anti' ? LEFT : [...LEFT, ...RIGHT], 4096);
+  const op = new WindowJoinOperator(spec, LEFT, RIGHT, joinType === 'semi' || joinType === 'anti' ? LEFT : [...LEFT, ...RIGHT], 4096, fullEvery);
   op.open(c);
   return op;
 }
@@ -215,6 +215,30 @@ describe('copy-on-write full snapshots of a window join', () => {
     expect(Buffer.compare(encodeSnapshot(file), encodeSnapshot(copy))).toBe(0);
     expect((snap.cow as CowParts).parts[0]!.stats.logged).toBe(3000);
     const restored = make(ctx(), 'full');
+    restored.restore(file.keyed, [file.operator]);
+    expect(finish(restored)).toEqual(expected(model, 'full'));
+  }, 60_000);
+
+  it('with incremental checkpoints, the full snapshot that starts a chain is copy-on-write too', async () => {
+    const op = make(ctx(true), 'full', 3);
+    const twin = make(ctx(), 'full', 3);
+    const model: Model = new Map();
+    feed([op, twin], 0, range(0, 20_000), H, 0, model);
+    feed([op, twin], 1, range(0, 20_000).filter((k) => k % 3 === 0), H, 0, model);
+    feed([op, twin], 0, range(0, 5000), 2 * H, 0, model);
+    const snap = op.snapshot(1);
+    const copy = twin.snapshot(1);
+    expect(snap.deltaOf).toBeUndefined();
+    expect((snap.cow as CowParts).parts.length).toBe(3);
+    const file = await writeWhile(snap, async () => {
+      feed([op], 0, range(20_000, 50_000), H, 1);
+      for (const input of [0, 1]) op.processInputWatermark(input, H - 1);
+      op.processWatermark(H - 1, new Collector());
+      feed([op], 1, range(0, 5000), 2 * H, 1);
+      await tick();
+    });
+    expect(Buffer.compare(encodeSnapshot(file), encodeSnapshot(copy))).toBe(0);
+    const restored = make(ctx(), 'full', 3);
     restored.restore(file.keyed, [file.operator]);
     expect(finish(restored)).toEqual(expected(model, 'full'));
   }, 60_000);
