@@ -40,6 +40,8 @@ interface Workload {
   /** Input row `i` of key `k`: (k, s, v, ts). */
   readonly row: (k: number, i: number) => Scalar[];
   readonly rowsPerKey: number;
+  /** Inputs fed every row (default 1: the first only; 2: a join's both sides). */
+  readonly inputs?: number;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -103,6 +105,22 @@ INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), IN
     rowsPerKey: 1,
   },
   {
+    name: 'window join (TUMBLE) of t and u on k, rows (k, s, v) on both sides in 4 open windows (one row per key and side)',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, w BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR)) l JOIN TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '1' HOUR)) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end;`,
+    row: (k) => [k, k % 7 === 0 ? '' : `clé-${k}`, k * 3, T0 + (k % 4) * 3_600_000 + (k % 1000)],
+    rowsPerKey: 1,
+    inputs: 2,
+  },
+  {
+    name: 'window FULL OUTER join (TUMBLE) of t and u on k, rows on both sides in 4 open windows',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, w BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR)) l FULL JOIN TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '1' HOUR)) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end;`,
+    row: (k) => [k, `key-${k}`, k * 3, T0 + (k % 4) * 3_600_000 + (k % 1000)],
+    rowsPerKey: 1,
+    inputs: 2,
+  },
+  {
     name: 'OVER aggregate, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING): rows waiting for the watermark',
     sql: `CREATE TABLE o (k BIGINT, v BIGINT, x BIGINT) WITH ('connector' = 'blackhole');
 INSERT INTO o SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM t;`,
@@ -128,6 +146,10 @@ export interface OpsResult {
   readonly peak: number;
   readonly file: number;
   readonly cow: boolean;
+  /** CPU ms of the snapshot call (the barrier pause). */
+  readonly pause: number;
+  /** CPU ms (every thread) of a second checkpoint, from the snapshot until its file is written. */
+  readonly cpu: number;
 }
 
 function fileBytes(dir: string): number {
@@ -151,8 +173,9 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
   const before = heapAfterGc();
-  const batches: Batch[] = [];
-  const schema = p.nodes[node.inputs[0]!.from]!.schema;
+  const batches: Batch[][] = [];
+  const inputs = w.inputs ?? 1;
+  const schemas = node.inputs.slice(0, inputs).map((i) => p.nodes[i.from]!.schema);
   // (window TVF columns: the 1-hour TUMBLE window of ts)
   const full = ['k', 's', 'v', 'ts', 'window_start', 'window_end', 'window_time'];
   const HOUR = 3_600_000;
@@ -165,20 +188,27 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
       const start = Math.floor((row[3] as number) / HOUR) * HOUR;
       rows.push([...row, start, start + HOUR, start + HOUR - 1]);
     }
-    const columns = schema.map((f) => {
-      const at = full.indexOf(f.name);
-      return columnFromScalars(f.type, rows.map((row) => (at < 0 ? null : row[at]!)));
-    });
-    batches.push({ length: rows.length, columns, ops: null });
+    batches.push(
+      schemas.map((schema) => {
+        const columns = schema.map((f) => {
+          const at = full.indexOf(f.name);
+          return columnFromScalars(f.type, rows.map((row) => (at < 0 ? null : row[at]!)));
+        });
+        return { length: rows.length, columns, ops: null };
+      }),
+    );
   }
-  for (const b of batches) {
-    await c.op.processBatch(b, c.out, 0);
+  for (const bs of batches) {
+    for (let input = 0; input < bs.length; input++) await c.op.processBatch(bs[input]!, c.out, input);
     c.out.drain();
   }
   batches.length = 0;
   const live = heapAfterGc();
   const entries = c.op.stateEntries!();
+  const t0 = process.cpuUsage();
   const snap = await c.op.snapshot!(1);
+  const t1 = process.cpuUsage(t0);
+  const pause = (t1.user + t1.system) / 1000;
   const barrier = heapAfterGc();
   const writer = new StateWriter(dir);
   // what the writer thread copies (the snapshot but for a copy-on-write capture's typed columns)
@@ -194,20 +224,27 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   await written;
   void writerCopy;
   const file = fileBytes(dir);
+  // the CPU (every thread) of a second checkpoint, from the snapshot until its file is written, not sampled
+  const alive = setInterval(() => {}, 1000);
+  const t2 = process.cpuUsage();
+  await writer.write(2, c.ctx.operatorId, 0, await c.op.snapshot!(2));
+  const t3 = process.cpuUsage(t2);
+  clearInterval(alive);
+  const cpu = (t3.user + t3.system) / 1000;
   await writer.close();
   job.cancel();
   rmSync(dir, { recursive: true, force: true });
-  return { name: w.name, operator: c.ctx.operatorId, keys, entries, live: (live - before) / keys, barrier: (barrier - before) / keys, peak: (peak - before) / keys, file: file / keys, cow: snap.cow !== undefined };
+  return { name: w.name, operator: c.ctx.operatorId, keys, entries, live: (live - before) / keys, barrier: (barrier - before) / keys, peak: (peak - before) / keys, file: file / keys, cow: snap.cow !== undefined, pause, cpu };
 }
 
 if (process.argv[1]?.endsWith('state-scale-ops.js')) {
   const keys = Number(process.argv[2] ?? 1_000_000);
   const filter = process.argv[3];
-  console.log(`| state | operator | keys | entries | live B/key | at the barrier | peak while written | peak / live | file B/key | copy-on-write |`);
-  console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+  console.log(`| state | operator | keys | entries | live B/key | at the barrier | peak while written | peak / live | file B/key | copy-on-write | barrier pause ms | checkpoint CPU ms |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const w of WORKLOADS) {
     if (filter !== undefined && !w.name.toLowerCase().includes(filter.toLowerCase())) continue;
     const r = await measure(w, keys);
-    console.log(`| ${r.name} | ${r.operator} | ${r.keys.toLocaleString('en-US')} | ${r.entries.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.barrier.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'yes' : 'no'} |`);
+    console.log(`| ${r.name} | ${r.operator} | ${r.keys.toLocaleString('en-US')} | ${r.entries.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.barrier.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'yes' : 'no'} | ${r.pause.toFixed(0)} | ${r.cpu.toFixed(0)} |`);
   }
 }

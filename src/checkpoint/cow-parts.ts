@@ -43,15 +43,16 @@ export class CowParts implements CowSource {
    * Takes each part's full snapshot by reference, as CowCapture.take (`high`: the part's slot
    * count, `save`: its snapshot, copying slot-indexed arrays with copyForSnapshot); returns the
    * entries (placeholders numbered across the parts) and the source that sends them, or null
-   * when nothing was captured (the entries are then ordinary snapshots).
+   * when nothing was captured (the entries are then ordinary snapshots). `scaled`: as
+   * CowCapture.take.
    */
-  static take<T>(parts: readonly { readonly high: number; readonly save: () => T }[]): { entries: T[]; capture: CowParts | null } {
+  static take<T>(parts: readonly { readonly high: number; readonly save: () => T }[], scaled = false): { entries: T[]; capture: CowParts | null } {
     const entries: T[] = [];
     const captures: (CowCapture | null)[] = [];
     const counts: number[] = [];
     let offset = 0;
     for (const part of parts) {
-      const { entry, capture } = CowCapture.take(part.high, part.save);
+      const { entry, capture } = CowCapture.take(part.high, part.save, scaled);
       const seen = { max: -1 };
       entries.push(renumber(entry, offset, seen, 0) as T);
       captures.push(capture);

@@ -52,6 +52,11 @@ export function isCowPlaceholder(v: unknown): v is CowPlaceholder {
 export const BLOCK = 65536;
 /** Blocks sent and not yet handed back, at most. */
 export const MAX_IN_FLIGHT = 32;
+/**
+ * A capture taken with `scaled` (take) keeps at most an eighth of its blocks in flight, and at
+ * least this many: a fixed 32 blocks (16 MiB) is most of a small state's checkpoint peak.
+ */
+export const MIN_IN_FLIGHT = 4;
 
 /** Sends one block of column `col` (`bytes` bytes at the start of `buffer`, which is transferred). */
 export type SendBlock = (col: number, buffer: ArrayBuffer, bytes: number) => void;
@@ -95,13 +100,18 @@ export class CowCapture implements CowSource {
   /** Statistics (tests, benchmarks): slots logged, blocks sent, columns that followed their array's growth. */
   readonly stats = { logged: 0, blocks: 0, maxInFlight: 0, followed: 0 };
 
+  /** Blocks sent and not yet handed back, at most. */
+  private readonly maxInFlight: number;
+
   private constructor(
     /** Slots [0, high) are the snapshot's. */
     readonly high: number,
     columns: Column[],
+    scaled = false,
   ) {
     this.columns = columns;
     this.blocks = Math.ceil(high / BLOCK);
+    this.maxInFlight = scaled ? Math.max(MIN_IN_FLIGHT, Math.min(MAX_IN_FLIGHT, Math.ceil((this.blocks * columns.length) / 8))) : MAX_IN_FLIGHT;
     this.logged = new Uint8Array((high + 7) >>> 3);
     this.head = new Int32Array(this.blocks).fill(-1);
     this.undo = columns.map((c) => new (c.constructor as new (n: number) => Column)(256));
@@ -122,16 +132,17 @@ export class CowCapture implements CowSource {
    * Takes a full snapshot with `save` (which copies its slot-indexed arrays of `high` entries
    * with copyForSnapshot) by reference: returns the snapshot's entry, each such array replaced
    * by a placeholder (CowPlaceholder), and the capture that sends them, or null when nothing
-   * was captured (the entry is then an ordinary snapshot).
+   * was captured (the entry is then an ordinary snapshot). `scaled`: fewer blocks in flight
+   * for a small capture (MIN_IN_FLIGHT).
    */
-  static take<T>(high: number, save: () => T): { entry: T; capture: CowCapture | null } {
+  static take<T>(high: number, save: () => T, scaled = false): { entry: T; capture: CowCapture | null } {
     const { value, views } = captureViews(high, save);
     if (views.length === 0) return { entry: value, capture: null };
     const placed: Column[] = [];
     const entry = replace(value, views, placed, 0) as T;
     // (a captured array the entry does not hold would never be asked for: there is none, as
     // saveAll returns what it copies, but such a one is then simply not sent)
-    return { entry, capture: placed.length > 0 ? new CowCapture(high, placed) : null };
+    return { entry, capture: placed.length > 0 ? new CowCapture(high, placed, scaled) : null };
   }
 
   /** Whether every column was sent (or the capture abandoned): guard() does nothing any more. */
@@ -193,11 +204,11 @@ export class CowCapture implements CowSource {
     this.pump();
   }
 
-  /** Sends blocks of the wanted columns, while fewer than MAX_IN_FLIGHT are on their way. */
+  /** Sends blocks of the wanted columns, while fewer than maxInFlight are on their way. */
   private pump(): void {
     const send = this.send;
     if (send === null) return;
-    while (!this.finished && this.wanted.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
+    while (!this.finished && this.wanted.length > 0 && this.inFlight < this.maxInFlight) {
       const c = this.wanted[0]!;
       const col = this.columns[c]!;
       const b = this.block;

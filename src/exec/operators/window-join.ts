@@ -31,6 +31,9 @@
 // are only ever added to a window, then all dropped when it fires). A restore replays each old
 // subtask's chain through a map per window from the chain's slots to this operator's: a fired
 // window's rows of that chain are dropped, a delta's rows added.
+// A full snapshot of a job with checkpoints is copy-on-write (cowBlocks): each big enough window
+// side's typed columns are sent to the state writer block by block as they are at the barrier,
+// while the join goes on.
 
 import type { Batch, Column } from '../../common/batch.js';
 import { BatchBuilder, RowKind, concatBatches, sliceBatch, takeColumn } from '../../common/batch.js';
@@ -42,6 +45,7 @@ import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../
 import { ALL_KEY_GROUPS, restoredWatermark } from './aggregate-slots.js';
 import type { JoinRowsBlock, JoinRowsDelta } from './join-rows.js';
 import { JoinRows } from './join-rows.js';
+import { CowParts } from '../../checkpoint/cow-parts.js';
 import { DeltaPolicy, DirtySlots, replayChains } from './delta-policy.js';
 import type { JoinOperatorSpec } from './regular-join.js';
 import { keyMatchable } from './regular-join.js';
@@ -92,6 +96,9 @@ interface WindowsDelta {
 /** Per window end, the map from a chain's slots to this operator's, per side. */
 type ChainMaps = Map<number, [Int32Array, Int32Array]>;
 
+/** A window side's store of at least this many slots is captured by a copy-on-write snapshot (a smaller one is copied: a capture's own undo log starts at a few KB per column). */
+const COW_MIN_ROWS = 1024;
+
 /** Candidate pairs evaluated at once when a window fires. */
 const PAIR_CHUNK = 4096;
 
@@ -132,6 +139,8 @@ export class WindowJoinOperator implements Operator {
   private readonly policy: DeltaPolicy | null;
   private fired: number[] = [];
   private firedRows = 0;
+  /** A copy-on-write full snapshot still being written (cowBlocks), or null. */
+  private cow: CowParts | null = null;
 
   constructor(
     private readonly spec: JoinOperatorSpec,
@@ -530,13 +539,55 @@ export class WindowJoinOperator implements Operator {
       for (const w of this.windows.values()) for (const side of w.sides) side?.dirty!.clear();
       p.full(this.stateRows);
     }
-    const blocks: WindowBlock[] = [];
-    for (const end of this.ends) {
-      const w = this.windows.get(end)!;
-      blocks.push({ end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null });
-    }
+    const { blocks, cow } = this.ctx.cowSnapshots === true && this.cow === null ? this.cowBlocks() : { blocks: this.eagerBlocks(), cow: null };
     const entries: unknown[] = p === null ? blocks : [{ full: 1, windows: blocks } satisfies WindowsFull];
-    return { keyed: new Map([[ALL_KEY_GROUPS, entries]]), operator };
+    return { keyed: new Map([[ALL_KEY_GROUPS, entries]]), operator, ...(cow !== null ? { cow } : {}) };
+  }
+
+  /** Every open window's rows, copied. */
+  private eagerBlocks(): WindowBlock[] {
+    return this.ends.map((end) => {
+      const w = this.windows.get(end)!;
+      return { end, left: w.sides[0]?.snapshot() ?? null, right: w.sides[1]?.snapshot() ?? null };
+    });
+  }
+
+  /**
+   * Every open window's rows, copy-on-write (checkpoint/cow.ts, cow-parts.ts): each side's
+   * typed columns of a window of at least COW_MIN_ROWS slots are not copied now but captured,
+   * one part per (window, side) in the file's order, and the state writer takes them block by
+   * block while the join goes on; smaller stores are copied. A store only ever gains rows
+   * (new slots past the barrier's, guarded by JoinRows.newSlot) until its window fires, and a
+   * fired window's store is dropped, never written again, so the capture keeps its arrays as
+   * they were. String columns are packed at the barrier (packed-array.ts). One such snapshot
+   * at a time: while one is still being written, the next is an ordinary copy.
+   */
+  private cowBlocks(): { blocks: WindowBlock[]; cow: CowParts | null } {
+    const captured: JoinRows[] = [];
+    for (const end of this.ends) {
+      for (const store of this.windows.get(end)!.sides) if (store !== null && store.slotHigh >= COW_MIN_ROWS) captured.push(store);
+    }
+    const { entries, capture } = CowParts.take(captured.map((store) => ({ high: store.slotHigh, save: () => store.snapshot(true) })), true);
+    let next = 0;
+    const block = (store: JoinRows | null): JoinRowsBlock | null => {
+      if (store === null) return null;
+      return captured[next] === store ? entries[next++]! : store.snapshot(true);
+    };
+    const blocks = this.ends.map((end) => {
+      const w = this.windows.get(end)!;
+      const left = block(w.sides[0]);
+      return { end, left, right: block(w.sides[1]) };
+    });
+    if (capture === null) return { blocks, cow: null };
+    captured.forEach((store, i) => (store.cow = capture.parts[i] ?? null));
+    this.cow = capture;
+    capture.onDone = () => {
+      captured.forEach((store, i) => {
+        if (store.cow === capture.parts[i]) store.cow = null;
+      });
+      if (this.cow === capture) this.cow = null;
+    };
+    return { blocks, cow: capture };
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
