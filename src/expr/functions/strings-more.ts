@@ -28,6 +28,7 @@ import { formatScalar } from '../../common/display.js';
 import type { DataType } from '../../common/types.js';
 import { T, commonType, isIntegral, typeToString } from '../../common/types.js';
 import { rowwiseNullable } from '../kernels.js';
+import { javaDouble } from './json.js';
 import { registerFunction } from '../registry.js';
 import { roundHalfUp } from './math.js';
 import { compileJavaRegex, fixed } from './strings.js';
@@ -525,7 +526,7 @@ function formatOne(conv: string, flags: string, width: number, prec: number | un
     }
     case 's':
     case 'h': {
-      let s = isNull ? 'null' : lower === 'h' ? javaHashHex(v, t) : formatScalar(v as number | string, t);
+      let s = isNull ? 'null' : lower === 'h' ? javaHashHex(v, t) : t.kind === 'DOUBLE' && Number.isFinite(v) ? javaDouble(v as number) : formatScalar(v as number | string, t);
       if (prec !== undefined) s = s.slice(0, prec);
       return pad(upper ? s.toUpperCase() : s, flags, width);
     }
