@@ -4,7 +4,11 @@
 // hand from Flink's documentation and source (functions-strings.cases.ts); the nondeterministic
 // RAND, RAND_INTEGER and UUID against java.util.Random's algorithm and their contracts.
 
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { verifyScript } from '../../src/verify/verify.js';
 import type { Scalar } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
 import { JavaRandom } from '../../src/expr/functions/math.js';
@@ -115,5 +119,22 @@ describe('RAND, RAND_INTEGER, UUID: nondeterministic, never folded, refused by v
       expect(() => exprToDuckDb(e, () => 'x')).toThrow(DuckDbTranslationError);
       expect(() => exprToDuckDb(e, () => 'x')).toThrow(/draws random values/);
     }
+  });
+});
+
+describe('weir verify of a query file', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'weir-fnstr-'));
+  writeFileSync(join(dir, 't.csv'), '1,Hello\n2,\n3,a b\n');
+  const table = `CREATE TABLE t (id INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 't.csv')}', 'format' = 'csv');\n`;
+
+  it('agrees with DuckDB on the deterministic functions', async () => {
+    const text = `${table}SELECT id, MD5(s), OVERLAY(s PLACING 'x' FROM 1), GREATEST(id, 2), URL_ENCODE(s), HEX(id * 1000), ELT(id, s, 'two', 'three') FROM t;\n`;
+    const r = await verifyScript({ name: 'q.sql', text });
+    for (const v of r.verdicts) expect(v.equal, `${v.label}: ${JSON.stringify(v.onlyStream)} / ${JSON.stringify(v.onlyBatch)}`).toBe(true);
+    expect(r.verdicts.length).toBe(1);
+  });
+
+  it('refuses RAND with the reason', async () => {
+    await expect(verifyScript({ name: 'q.sql', text: `${table}SELECT id, RAND(1) FROM t;\n` })).rejects.toThrow(/cannot translate RAND to DuckDB: it draws random values/);
   });
 });

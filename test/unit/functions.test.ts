@@ -15,7 +15,7 @@ import { formatDate } from '../../src/common/time.js';
 import { setSessionTimeZone } from '../../src/common/time-zone.js';
 import { constantToDuckDb, DuckDbTranslationError, exprToDuckDb, typeToDuckDb } from '../../src/verify/duck-expr.js';
 import { bind, covered, evalDuck, evalWeir, functionsIn, parseCols, runCase, setupDuckDb, toWeir, type Case } from './function-harness.js';
-import { STRING_FUNCTION_CASES, STRING_FUNCTION_SQL } from './functions-strings.cases.js';
+import { E_CALL, PRINTF_CASES, STRING_FUNCTION_CASES, STRING_FUNCTION_SQL } from './functions-strings.cases.js';
 
 const NaN_ = Number.NaN;
 const INF = Number.POSITIVE_INFINITY;
@@ -591,7 +591,8 @@ describe('coverage', () => {
     // from the bound expressions of the cases (independent of which tests ran)
     for (const c of CASES) functionsIn(bind(c.sql, parseCols(c.cols)), covered);
     // the functions of test/unit/functions-strings.test.ts
-    for (const c of [...STRING_FUNCTION_CASES, ...STRING_FUNCTION_SQL.map((sql) => ({ sql, cols: '' }))]) functionsIn(bind(c.sql, parseCols(c.cols)), covered);
+    for (const c of [...STRING_FUNCTION_CASES, ...PRINTF_CASES, ...STRING_FUNCTION_SQL.map((sql) => ({ sql, cols: '' }))]) functionsIn(bind(c.sql, parseCols(c.cols)), covered);
+    functionsIn(E_CALL, covered);
     for (const sql of CLOCK_SQL) functionsIn(bind(sql, []), covered);
     functionsIn(PI_CALL, covered);
     const missing = allFunctions()
