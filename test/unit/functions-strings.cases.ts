@@ -34,12 +34,13 @@ export const STRING_FUNCTION_CASES: readonly Case[] = [
       ['abcdef', 'xy', 2, 0],
       ['abcdef', 'xy', 2, -1],
       ['héllo', 'E', 2, 1],
+      ['a😀bc', 'X', 2, 1], // weir counts characters (Java's String would count UTF-16 units)
       [null, 'x', 1, 1],
       ['abc', null, 1, 1],
       ['abc', 'x', null, 1],
       ['abc', 'x', 1, null],
     ],
-    expect: ['This is a new string', 'xxxxxxxxxst', 'abcdef', 'abcdef', 'abcdexy', 'axy', 'axy', 'hEllo', null, null, null, null],
+    expect: ['This is a new string', 'xxxxxxxxxst', 'abcdef', 'abcdef', 'abcdexy', 'axy', 'axy', 'hEllo', 'aXbc', null, null, null, null],
   },
   { sql: 'OVERLAY(s PLACING r FROM p)', cols: 's STRING, r STRING, p INT', rows: [['xxxxxtest', 'xxxx', 6], ['abc', '', 2], ['abc', 'XY', 3], ['abc', 'XY', 1]], expect: ['xxxxxxxxx', 'a', 'abXY', 'XYc'] },
   // translate: NULL or empty s or from: s as is; a NULL to deletes; the first mapping of a repeated character wins
@@ -68,8 +69,8 @@ export const STRING_FUNCTION_CASES: readonly Case[] = [
   {
     sql: 'URL_ENCODE(s)',
     cols: 's STRING',
-    rows: [['a b&c=d/é~*'], ['https://flink.apache.org/'], [''], [null], ['A-z_0.9']],
-    expect: ['a+b%26c%3Dd%2F%C3%A9%7E*', 'https%3A%2F%2Fflink.apache.org%2F', '', null, 'A-z_0.9'],
+    rows: [['a b&c=d/é~*'], ['https://flink.apache.org/'], [''], [null], ['A-z_0.9'], ['😀x']],
+    expect: ['a+b%26c%3Dd%2F%C3%A9%7E*', 'https%3A%2F%2Fflink.apache.org%2F', '', null, 'A-z_0.9', '%F0%9F%98%80x'],
   },
   {
     sql: 'URL_DECODE(s)',

@@ -31,7 +31,7 @@ import { rowwiseNullable } from '../kernels.js';
 import { javaDouble } from './json.js';
 import { registerFunction } from '../registry.js';
 import { roundHalfUp } from './math.js';
-import { compileJavaRegex, fixed } from './strings.js';
+import { compileJavaRegex, fixed, hasAstral } from './strings.js';
 
 function chars(s: string): string[] {
   return [...s];
@@ -39,6 +39,12 @@ function chars(s: string): string[] {
 
 // OVERLAY(s PLACING r FROM start [FOR length]), in characters (code points)
 export function overlay(s: string, r: string, start: number, length?: number): string {
+  if (!hasAstral(s) && !hasAstral(r)) {
+    // one code unit per character (the common case): no array of characters
+    const len = length ?? r.length;
+    if (start <= 0 || start > s.length) return s;
+    return start + len <= s.length && len > 0 ? s.slice(0, start - 1) + r + s.slice(start - 1 + len) : s.slice(0, start - 1) + r;
+  }
   const cs = chars(s);
   const len = length ?? chars(r).length;
   if (start <= 0 || start > cs.length) return s;
@@ -49,12 +55,26 @@ export function overlay(s: string, r: string, start: number, length?: number): s
 fixed('overlay', ['OVERLAY'], 'OVERLAY(s PLACING r FROM start [FOR length])', 'ssii', T.STRING, 3, (a) => overlay(a[0] as string, a[1] as string, a[2] as number, a.length > 3 ? (a[3] as number) : undefined));
 
 // TRANSLATE(s, from, to): not strict (see the header)
-export function translate(s: string | null, from: string | null, to: string | null): string | null {
-  if (s === null || from === null || s === '' || from === '') return s;
+let lastFrom: string | undefined;
+let lastTo: string | undefined;
+let lastMap = new Map<string, string>();
+
+/** The character mapping of TRANSLATE (the last one is kept: `from` and `to` are usually constants). */
+function translateMap(from: string, to: string): Map<string, string> {
+  if (from === lastFrom && to === lastTo) return lastMap;
   const map = new Map<string, string>();
   const f = chars(from);
-  const t = chars(to ?? '');
+  const t = chars(to);
   for (let i = 0; i < f.length; i++) if (!map.has(f[i]!)) map.set(f[i]!, t[i] ?? '');
+  lastFrom = from;
+  lastTo = to;
+  lastMap = map;
+  return map;
+}
+
+export function translate(s: string | null, from: string | null, to: string | null): string | null {
+  if (s === null || from === null || s === '' || from === '') return s;
+  const map = translateMap(from, to ?? '');
   let out = '';
   for (const c of s) out += map.get(c) ?? c;
   return out;
@@ -144,15 +164,30 @@ fixed('regexp_extract_all', ['REGEXP_EXTRACT_ALL'], 'REGEXP_EXTRACT_ALL(s, regex
 const UTF8 = new TextEncoder();
 const UTF8_DECODER = new TextDecoder('utf-8'); // malformed bytes become U+FFFD, as Java's String(bytes, UTF_8)
 
+/** The characters URLEncoder keeps: A-Z a-z 0-9 . - * _ (by code unit, 1 = kept). */
+const URL_SAFE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-*_') URL_SAFE[c.charCodeAt(0)] = 1;
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => '%' + b.toString(16).toUpperCase().padStart(2, '0'));
+
 /** Java's URLEncoder.encode(s, UTF-8). */
 export function urlEncode(s: string): string {
   let out = '';
-  for (const c of s) {
-    if (/^[A-Za-z0-9.\-*_]$/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else for (const b of UTF8.encode(c)) out += '%' + b.toString(16).toUpperCase().padStart(2, '0');
+  let kept = 0; // s[kept, i) is copied as it is
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (URL_SAFE[c] === 1) continue;
+    out += s.slice(kept, i);
+    if (c === 32) out += '+';
+    else if (c < 128) out += HEX_BYTE[c]!;
+    else {
+      // the UTF-8 bytes of the whole code point (a surrogate pair is one)
+      const cp = s.codePointAt(i)!;
+      if (cp > 0xffff) i++;
+      for (const b of UTF8.encode(String.fromCodePoint(cp))) out += HEX_BYTE[b]!;
+    }
+    kept = i + 1;
   }
-  return out;
+  return kept === 0 ? s : out + s.slice(kept);
 }
 
 /** Java's URLDecoder.decode(s, UTF-8); null when an escape is malformed. */

@@ -53,7 +53,7 @@ export function fixed(name: string, sqlNames: string[], doc: string, params: str
 }
 
 /** Code-point aware helpers (strings rarely hold astral characters: fast path first). */
-function hasAstral(s: string): boolean {
+export function hasAstral(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) return true;
