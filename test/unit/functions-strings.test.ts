@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { verifyScript } from '../../src/verify/verify.js';
+import { collectScript } from '../../src/verify/collect.js';
 import type { Scalar } from '../../src/common/batch.js';
 import { T } from '../../src/common/types.js';
 import { JavaRandom } from '../../src/expr/functions/math.js';
@@ -136,5 +137,21 @@ describe('weir verify of a query file', () => {
 
   it('refuses RAND with the reason', async () => {
     await expect(verifyScript({ name: 'q.sql', text: `${table}SELECT id, RAND(1) FROM t;\n` })).rejects.toThrow(/cannot translate RAND to DuckDB: it draws random values/);
+  });
+});
+
+describe('a random value is computed once per row', () => {
+  it('a filter over a projection of RAND() reads the projected value (one evaluation), at parallelism 1 and 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weir-fnstr-rand-'));
+    writeFileSync(join(dir, 't.csv'), Array.from({ length: 3000 }, (_, i) => `${i},a`).join('\n') + '\n');
+    const text = `CREATE TABLE t (id INT, s STRING) WITH ('connector' = 'filesystem', 'path' = '${join(dir, 't.csv')}', 'format' = 'csv');
+SELECT id, r, u FROM (SELECT id, RAND() AS r, UUID() AS u FROM t) WHERE r > 0.5 AND u <> '';\n`;
+    for (const parallelism of [1, 2]) {
+      const res = await collectScript({ name: 'q.sql', text }, { parallelism });
+      const rows = res.queries[0]!.rows;
+      expect(rows.length).toBeGreaterThan(1000);
+      expect(rows.length).toBeLessThan(2000);
+      for (const row of rows) expect(Number(row[1]), `row ${JSON.stringify(row)}`).toBeGreaterThan(0.5);
+    }
   });
 });
