@@ -402,7 +402,9 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         let q: LogicalPlan = p;
         const layers: LogicalPlan[] = [];
         // (a shared layer below the top is planned on its own, so its consumers can read it)
-        while ((q.kind === 'project' || q.kind === 'filter') && (q === p || !isShared(q))) {
+        // (and a projection computing a random value (RAND, UUID) below another layer is too: the
+        // layers above read its value instead of computing it again, as Flink does)
+        while ((q.kind === 'project' || q.kind === 'filter') && (q === p || (!isShared(q) && !(q.kind === 'project' && q.exprs.some(isNondeterministic))))) {
           layers.push(q);
           q = q.input;
         }
@@ -635,6 +637,23 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
   }
   const timeDomain = timeDomainOf(roots.map((r) => r.plan));
   return { nodes, maxParallelism: opts.maxParallelism, ...(timeDomain === 'processing' ? { timeDomain } : {}) };
+}
+
+/** The random functions: every evaluation differs (the clock functions and PROCTIME keep their plans). */
+const RANDOM_FUNCTIONS = new Set(['rand', 'rand_integer', 'uuid']);
+
+/** Whether `e` calls a random function (RAND, RAND_INTEGER, UUID). */
+function isNondeterministic(e: BoundExpr): boolean {
+  switch (e.kind) {
+    case 'call':
+      return RANDOM_FUNCTIONS.has(e.fn) || e.args.some(isNondeterministic);
+    case 'cast':
+      return isNondeterministic(e.operand);
+    case 'case':
+      return e.whens.some((w) => isNondeterministic(w.cond) || isNondeterministic(w.then)) || isNondeterministic(e.else);
+    default:
+      return false;
+  }
 }
 
 /** Functions a partition filter may use: deterministic, and with no state. */

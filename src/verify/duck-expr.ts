@@ -216,6 +216,9 @@ function doubleLiteral(x: number): string {
 }
 
 const NAN = `CAST('NaN' AS DOUBLE)`;
+
+/** IS_DECIMAL's test in RE2: Integer/Long.parseLong text (any decimal digits) or Double.parseDouble text. */
+const IS_DECIMAL_RE2 = '[+-]?\\p{Nd}{1,19}|[\\x00-\\x20]*[+-]?(NaN|Infinity|((\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?[fFdD]?)|(0[xX]([0-9A-Fa-f]+\\.?|[0-9A-Fa-f]*\\.[0-9A-Fa-f]+)[pP][+-]?\\d+[fFdD]?))[\\x00-\\x20]*';
 const POS_INF = `CAST('Infinity' AS DOUBLE)`;
 const NEG_INF = `CAST('-Infinity' AS DOUBLE)`;
 
@@ -575,6 +578,47 @@ class Translator {
       case 'truncate':
         return this.roundLike(e);
 
+      // strings, hashes, math and conditionals added together (one block; moreFunctions below)
+      case 'overlay':
+      case 'translate':
+      case 'regexp_count':
+      case 'regexp_extract_all':
+      case 'regexp_instr':
+      case 'regexp_substr':
+      case 'printf':
+      case 'url_encode':
+      case 'url_decode':
+      case 'parse_url':
+      case 'elt':
+      case 'json_quote':
+      case 'json_unquote':
+      case 'to_base64':
+      case 'from_base64':
+      case 'str_to_map':
+      case 'is_alpha':
+      case 'is_decimal':
+      case 'is_digit':
+      case 'md5':
+      case 'sha1':
+      case 'sha224':
+      case 'sha256':
+      case 'sha384':
+      case 'sha512':
+      case 'sha2':
+      case 'e':
+      case 'cot':
+      case 'sinh':
+      case 'cosh':
+      case 'tanh':
+      case 'bin':
+      case 'hex':
+      case 'rand':
+      case 'rand_integer':
+      case 'uuid':
+      case 'greatest':
+      case 'least':
+        return this.moreFunctions(e);
+
       // time
       case 'year':
       case 'quarter':
@@ -837,6 +881,117 @@ class Translator {
     const [from, to] = [1, 2].map((i) => javaTimeZone(this.constString(e.args[i], 'CONVERT_TZ', 'the time zone')));
     const local = this.parseTimestamp(jsTrim(this.expr(e.args[0]!)));
     return this.formatWithPattern(duckLocalOf(this.instantEarliest(local, from!), to!), 'yyyy-MM-dd HH:mm:ss');
+  }
+
+  /**
+   * OVERLAY ... LEAST (src/expr/functions/strings-more.ts, hashes.ts, conditionals.ts, the end
+   * of math.ts): DuckDB's function where it has the same semantics, else an equivalent
+   * expression, else a refusal that says why.
+   */
+  private moreFunctions(e: Extract<BoundExpr, { kind: 'call' }>): string {
+    const args = e.args;
+    const A = (i: number): string => this.expr(args[i]!);
+    const fn = e.fn;
+    const refuse = (why: string): never => {
+      throw new DuckDbTranslationError(fn.toUpperCase(), why);
+    };
+    const regex = (what: string): string => {
+      const t = jsRegexToRe2(this.constString(args[1], fn.toUpperCase(), 'the regular expression'), fn.toUpperCase());
+      if (t.canMatchEmpty && what !== 'first') refuse(`'${String((args[1] as { value: unknown }).value)}' can match the empty string, and RE2 steps past empty matches differently from Java`);
+      return t.re2;
+    };
+    switch (fn) {
+      case 'overlay':
+        // SqlFunctionUtils.overlay: s as is for a start outside 1..length; the tail only when start + n <= length and n > 0
+        return this.let2(A(0), A(1), (s, r) =>
+          this.let2(A(2), args.length > 3 ? A(3) : `length(${r})`, (p, n) => `(CASE WHEN ${n} IS NULL OR ${r} IS NULL THEN NULL WHEN ${p} <= 0 OR ${p} > length(${s}) THEN ${s} ELSE substring(${s}, 1, ${p} - 1) || ${r} || (CASE WHEN ${p} + ${n} <= length(${s}) AND ${n} > 0 THEN substring(${s}, ${p} + ${n}) ELSE '' END) END)`),
+        );
+      case 'translate':
+        return this.let(A(0), (s) => `(CASE WHEN ${A(1)} IS NULL THEN ${s} ELSE translate(${s}, ${A(1)}, coalesce(${A(2)}, '')) END)`);
+      case 'regexp_count':
+        return `CAST(len(regexp_extract_all(${A(0)}, ${sqlString(regex('all'))})) AS INTEGER)`;
+      case 'regexp_extract_all':
+        return `regexp_extract_all(${A(0)}, ${sqlString(regex('all'))}, ${args.length > 2 ? A(2) : '1'})`;
+      case 'regexp_instr': {
+        // the shortest prefix before a match: RE2 finds the leftmost match first
+        const re = regex('first');
+        return this.let(A(0), (s) => `(CASE WHEN regexp_matches(${s}, ${sqlString(re)}) THEN CAST(length(regexp_extract(${s}, ${sqlString(`^((?s:.*?))(?:${re})`)}, 1)) + 1 AS INTEGER) WHEN ${s} IS NOT NULL THEN 0 END)`);
+      }
+      case 'regexp_substr': {
+        const re = sqlString(regex('first'));
+        return this.let(A(0), (s) => `(CASE WHEN regexp_matches(${s}, ${re}) THEN regexp_extract(${s}, ${re}) END)`);
+      }
+      case 'url_encode':
+        // DuckDB encodes as RFC 3986 (space %20, keeps ~, encodes *); Java's URLEncoder: '+', %7E, *
+        return `replace(replace(replace(url_encode(${A(0)}), '%20', '+'), '~', '%7E'), '%2A', '*')`;
+      case 'url_decode':
+        // Java's URLDecoder: '+' is a space, and a '%' without two hex digits after it fails (NULL)
+        return this.let(A(0), (s) => `(CASE WHEN regexp_matches(${s}, '(?s)%($|.$|[^0-9A-Fa-f]|.[^0-9A-Fa-f])') THEN NULL ELSE url_decode(replace(${s}, '+', ' ')) END)`);
+      case 'elt': {
+        const branches = args.slice(1).map((_, i) => `WHEN ${i + 1} THEN ${A(i + 1)}`);
+        return `(CASE ${A(0)} ${branches.join(' ')} ELSE CAST(NULL AS ${typeToDuckDb(e.type)}) END)`;
+      }
+      case 'json_unquote':
+        // a quoted JSON string stands for its text; anything else as it is
+        return this.let(A(0), (s) => `(CASE WHEN starts_with(${s}, '"') AND ends_with(${s}, '"') AND length(${s}) >= 2 AND json_valid(${s}) THEN (${s})::JSON->>'$' ELSE ${s} END)`);
+      case 'to_base64':
+        return `to_base64(encode(${A(0)}))`;
+      case 'from_base64':
+        // Java's decoder accepts a last unit without its padding; DuckDB wants it
+        return this.let(A(0), (s) => `TRY(decode(from_base64(CASE WHEN contains(${s}, '=') THEN ${s} ELSE ${s} || repeat('=', CAST((4 - length(${s}) % 4) % 4 AS BIGINT)) END)))`);
+      case 'is_alpha':
+      case 'is_digit':
+      case 'is_decimal': {
+        const re = fn === 'is_alpha' ? '[\\p{L}]+' : fn === 'is_digit' ? '[\\p{Nd}]+' : IS_DECIMAL_RE2;
+        return this.let(A(0), (s) => `coalesce(regexp_full_match(${s}, ${sqlString(re)}), FALSE)`);
+      }
+      case 'md5':
+      case 'sha1':
+      case 'sha256':
+        return `${fn}(${A(0)})`;
+      case 'sha2': {
+        const bits = args[1]!.kind === 'const' ? Number(args[1]!.value) : NaN;
+        if (bits === 256) return `sha256(${A(0)})`;
+        return refuse('DuckDB has SHA-256 only (sha256), not SHA-224, SHA-384 or SHA-512');
+      }
+      case 'sha224':
+      case 'sha384':
+      case 'sha512':
+        return refuse('DuckDB has no such hash (it has md5, sha1 and sha256)');
+      case 'e':
+        return 'exp(CAST(1 AS DOUBLE))';
+      case 'cot':
+        // Java: 1.0 / Math.tan(x), so COT(+-0) is +-Infinity (DuckDB's 1 / 0.0 is NULL)
+        return this.let(this.dbl(args[0]!), (x) => `(CASE WHEN isinf(${x}) THEN ${NAN} WHEN ${x} = 0 THEN (CASE WHEN signbit(${x}) THEN ${NEG_INF} ELSE ${POS_INF} END) ELSE 1 / tan(${x}) END)`);
+      case 'sinh':
+      case 'cosh':
+      case 'tanh':
+        return `${fn}(${this.dbl(args[0]!)})`;
+      case 'bin':
+        return `bin(${this.big(args[0]!)})`;
+      case 'hex':
+        return args[0]!.type.kind === 'STRING' ? `hex(${A(0)})` : `hex(${this.big(args[0]!)})`;
+      case 'greatest':
+      case 'least': {
+        // Flink: NULL if any value is NULL (DuckDB's skip NULLs)
+        const vals = args.map((_, i) => A(i));
+        return `(CASE WHEN ${vals.map((v) => `${v} IS NULL`).join(' OR ')} THEN NULL ELSE ${fn}(${vals.join(', ')}) END)`;
+      }
+      case 'rand':
+      case 'rand_integer':
+      case 'uuid':
+        return refuse('it draws random values, so the streaming run and DuckDB see different values and no comparison of them is meaningful; to verify the rest of the query, replace it by a constant in a copy of the file');
+      case 'printf':
+        return refuse("it formats as Java's java.util.Formatter, which DuckDB's printf (C and fmt syntax) does not reproduce");
+      case 'parse_url':
+        return refuse('it splits URLs as java.net.URL does, which DuckDB has no function for');
+      case 'json_quote':
+        return refuse('DuckDB\'s json_quote escapes differently (Flink escapes / and every non-ASCII character as \\uXXXX)');
+      case 'str_to_map':
+        return refuse('it splits on Java regular expressions into a MAP, which DuckDB has no function for');
+      default:
+        return refuse('no DuckDB translation is known for this function');
+    }
   }
 
   private arithmetic(e: Extract<BoundExpr, { kind: 'call' }>): string {

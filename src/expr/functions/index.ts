@@ -1,6 +1,9 @@
 // Registers every scalar function (import for side effects).
 import './operators.js';
 import './strings.js';
+import './strings-more.js';
+import './hashes.js';
+import './conditionals.js';
 import './math.js';
 import './temporal.js';
 import './collections.js';

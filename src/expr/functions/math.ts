@@ -3,6 +3,8 @@
 // BigDecimal.valueOf(x) (the shortest decimal text that reads back as x, so 2.675 is 2.675,
 // not 2.67499999...), setScale(digits, HALF_UP or DOWN), then the nearest double.
 
+import { randomUUID } from 'node:crypto';
+import type { Scalar } from '../../common/batch.js';
 import type { DataType } from '../../common/types.js';
 import { T, isIntegral, isNumeric, typeToString } from '../../common/types.js';
 import { mapF64, mapF64x2, mapF64x2NullOnNaN, nullOnZeroDivisor, rowwise, type Kernel } from '../kernels.js';
@@ -273,3 +275,167 @@ function bigintRowwise(type: DataType, f: (x: bigint, digits: number) => bigint)
 
 roundLike('round', ['ROUND'], 'ROUND(x [, digits])', roundHalfUp);
 roundLike('truncate', ['TRUNCATE', 'TRUNC'], 'TRUNCATE(x [, digits])', truncateAt);
+
+// ---------------------------------------------------------------------------------------
+// E(), COT, SINH, COSH, TANH (doubles, as Java's Math), BIN and HEX (Java's Long.toBinaryString
+// / Long.toHexString: a negative value is its 64-bit two's complement; HEX of a string is the
+// hex of its UTF-8 bytes, upper case).
+
+registerFunction({
+  name: 'e',
+  sqlNames: ['E'],
+  doc: 'E()',
+  resolve: (args) => (args.length === 0 ? { args: [], ret: T.DOUBLE } : 'no arguments'),
+  kernel: () => (_args, n) => ({ type: T.DOUBLE, values: new Float64Array(n).fill(Math.E), nulls: null }),
+});
+unaryNumeric('cot', ['COT'], 'COT(x)', dbl, (x) => 1 / Math.tan(x));
+unaryNumeric('sinh', ['SINH'], 'SINH(x)', dbl, Math.sinh);
+unaryNumeric('cosh', ['COSH'], 'COSH(x)', dbl, Math.cosh);
+unaryNumeric('tanh', ['TANH'], 'TANH(x)', dbl, Math.tanh);
+
+/** Long.toString(x, radix) of the 64-bit two's complement of x (radix 2 or 16). */
+export function unsignedText(x: Int64, radix: 2 | 16): string {
+  if (typeof x === 'number' && x >= 0) return x.toString(radix);
+  return BigInt.asUintN(64, BigInt(x)).toString(radix);
+}
+
+function radixFunction(name: string, doc: string, radix: 2 | 16, strings: boolean): void {
+  registerFunction({
+    name,
+    sqlNames: [name.toUpperCase()],
+    doc,
+    wideInts: true,
+    resolve(args) {
+      const t = args[0];
+      if (args.length === 1 && t !== undefined && (isIntegral(t) || t.kind === 'NULL')) return { args: [T.BIGINT], ret: T.STRING };
+      if (strings && args.length === 1 && t?.kind === 'STRING') return { args: [T.STRING], ret: T.STRING };
+      return `one ${strings ? 'integer or STRING' : 'integer'} argument: ${doc}`;
+    },
+    kernel(sig) {
+      if (sig.args[0]!.kind === 'STRING') return rowwise(T.STRING, (a) => Buffer.from(a[0] as string, 'utf8').toString('hex').toUpperCase());
+      return rowwise(T.STRING, (a) => {
+        const s = unsignedText(a[0] as unknown as Int64, radix);
+        return radix === 16 ? s.toUpperCase() : s;
+      });
+    },
+  });
+}
+radixFunction('bin', 'BIN(n): n in binary', 2, false);
+radixFunction('hex', 'HEX(n | s): n, or the UTF-8 bytes of s, in hex (upper case)', 16, true);
+
+// ---------------------------------------------------------------------------------------
+// RAND(), RAND(seed), RAND_INTEGER(bound), RAND_INTEGER(seed, bound), UUID(): nondeterministic
+// (never folded; `weir verify` refuses them). As Flink's generated code, each call site of each
+// parallel instance holds a java.util.Random, seeded by a constant seed when one is given, so
+// RAND(42) draws the same sequence as Java's new Random(42).nextDouble() on every subtask (and
+// again from its start after a restore). A NULL seed is no seed. RAND_INTEGER's bound must be
+// positive (Flink fails the query otherwise); a NULL bound gives NULL.
+
+const MASK24 = 0x1000000;
+const MULT_HI = 0x5de; // 0x5DEECE66D = MULT_HI * 2^24 + MULT_LO
+const MULT_LO = 0xece66d;
+
+/** java.util.Random's 48-bit linear congruential generator, in two 24-bit halves (no allocation). */
+export class JavaRandom {
+  private hi: number;
+  private lo: number;
+
+  constructor(seed?: number) {
+    const s = seed === undefined ? BigInt(Math.floor(Math.random() * 2 ** 53)) : BigInt(Math.trunc(seed));
+    const scrambled = BigInt.asUintN(48, s ^ 0x5deece66dn);
+    this.hi = Number(scrambled >> 24n);
+    this.lo = Number(scrambled & 0xffffffn);
+  }
+
+  /** Random.next(bits) for bits <= 31 (non-negative). */
+  next(bits: number): number {
+    const p0 = this.lo * MULT_LO + 0xb;
+    const carry = Math.floor(p0 / MASK24);
+    const lo = p0 - carry * MASK24;
+    const p1 = this.hi * MULT_LO + this.lo * MULT_HI + carry;
+    this.hi = p1 % MASK24;
+    this.lo = lo;
+    return Math.floor((this.hi * MASK24 + this.lo) / 2 ** (48 - bits));
+  }
+
+  nextDouble(): number {
+    return (this.next(26) * 134217728 + this.next(27)) * 2 ** -53;
+  }
+
+  /** Random.nextInt(bound), bound > 0. */
+  nextInt(bound: number): number {
+    let r = this.next(31);
+    const m = bound - 1;
+    if ((bound & m) === 0) return Math.floor((bound * r) / 2147483648);
+    for (let u = r; ((u - (r = u % bound) + m) | 0) < 0; u = this.next(31));
+    return r;
+  }
+}
+
+function seedOf(consts: readonly (Scalar | undefined)[], fn: string): number | undefined {
+  const c = consts[0];
+  if (c === undefined) throw new Error(`${fn}: the seed must be a constant`);
+  return c === null ? undefined : Number(c);
+}
+
+registerFunction({
+  name: 'rand',
+  sqlNames: ['RAND'],
+  doc: 'RAND([seed]): a pseudorandom DOUBLE in [0, 1)',
+  deterministic: false,
+  resolve(args) {
+    if (args.length === 0) return { args: [], ret: T.DOUBLE };
+    if (args.length === 1 && (isIntegral(args[0]!) || args[0]!.kind === 'NULL')) return { args: [T.INT], ret: T.DOUBLE };
+    return 'no arguments or an integer seed: RAND([seed])';
+  },
+  kernel(sig, consts) {
+    const random = new JavaRandom(sig.args.length === 0 ? undefined : seedOf(consts, 'RAND'));
+    return (_args, n) => {
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) values[i] = random.nextDouble();
+      return { type: T.DOUBLE, values, nulls: null };
+    };
+  },
+});
+
+registerFunction({
+  name: 'rand_integer',
+  sqlNames: ['RAND_INTEGER'],
+  doc: 'RAND_INTEGER([seed,] bound): a pseudorandom INT in [0, bound)',
+  deterministic: false,
+  resolve(args) {
+    if ((args.length === 1 || args.length === 2) && args.every((a) => isIntegral(a) || a.kind === 'NULL')) return { args: args.map(() => T.INT), ret: T.INT };
+    return 'an integer bound, optionally after an integer seed: RAND_INTEGER([seed,] bound)';
+  },
+  kernel(sig, consts) {
+    const seeded = sig.args.length === 2;
+    const random = new JavaRandom(seeded ? seedOf(consts, 'RAND_INTEGER') : undefined);
+    return (args, n) => {
+      const b = args[seeded ? 1 : 0]!;
+      const bv = b.values as Float64Array;
+      const values = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        if (b.nulls !== null && b.nulls[i] === 1) continue;
+        const bound = bv[i]!;
+        if (bound <= 0) throw new Error(`RAND_INTEGER: the bound must be positive, got ${bound}`);
+        values[i] = random.nextInt(bound);
+      }
+      return { type: T.INT, values, nulls: b.nulls === null ? null : b.nulls.slice(0, n) };
+    };
+  },
+});
+
+registerFunction({
+  name: 'uuid',
+  sqlNames: ['UUID'],
+  doc: 'UUID(): a random (version 4) UUID string',
+  deterministic: false,
+  resolve: (args) => (args.length === 0 ? { args: [], ret: T.STRING } : 'no arguments: UUID()'),
+  kernel() {
+    return (_args, n) => {
+      const values = new Array<string>(n);
+      for (let i = 0; i < n; i++) values[i] = randomUUID();
+      return { type: T.STRING, values, nulls: null };
+    };
+  },
+});

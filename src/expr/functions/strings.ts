@@ -28,11 +28,12 @@ function isInt(t: DataType | undefined): boolean {
 }
 
 /** Declares a strict function over fixed argument kinds ('s' string, 'i' integer). */
-function fixed(name: string, sqlNames: string[], doc: string, params: string, ret: DataType, minArgs: number, f: (a: Arg[]) => Scalar, compile?: (consts: readonly (Scalar | undefined)[]) => ((a: Arg[]) => Scalar) | undefined): void {
+export function fixed(name: string, sqlNames: string[], doc: string, params: string, ret: DataType, minArgs: number, f: (a: Arg[]) => Scalar, compile?: (consts: readonly (Scalar | undefined)[]) => ((a: Arg[]) => Scalar) | undefined, deterministic?: false): void {
   registerFunction({
     name,
     sqlNames,
     doc,
+    deterministic,
     resolve(args): Signature | string {
       if (args.length < minArgs || args.length > params.length) return `${minArgs === params.length ? minArgs : `${minArgs} to ${params.length}`} argument(s): ${doc}`;
       const out: DataType[] = [];
@@ -52,7 +53,7 @@ function fixed(name: string, sqlNames: string[], doc: string, params: string, re
 }
 
 /** Code-point aware helpers (strings rarely hold astral characters: fast path first). */
-function hasAstral(s: string): boolean {
+export function hasAstral(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c >= 0xd800 && c <= 0xdbff) return true;
@@ -107,7 +108,7 @@ function trimChars(s: string, chars: string, leading: boolean, trailing: boolean
 fixed('upper', ['UPPER', 'UCASE'], 'UPPER(s)', 's', T.STRING, 1, (a) => (a[0] as string).toUpperCase());
 fixed('lower', ['LOWER', 'LCASE'], 'LOWER(s)', 's', T.STRING, 1, (a) => (a[0] as string).toLowerCase());
 fixed('char_length', ['CHAR_LENGTH', 'CHARACTER_LENGTH', 'LENGTH'], 'CHAR_LENGTH(s)', 's', T.INT, 1, (a) => codePointLength(a[0] as string));
-fixed('trim_both', [], 'TRIM(BOTH chars FROM s)', 'ss', T.STRING, 1, (a) => trimChars(a[0] as string, a.length > 1 ? (a[1] as string) : ' ', true, true));
+fixed('trim_both', ['BTRIM'], 'TRIM(BOTH chars FROM s) / BTRIM(s [, chars])', 'ss', T.STRING, 1, (a) => trimChars(a[0] as string, a.length > 1 ? (a[1] as string) : ' ', true, true));
 fixed('trim_leading', ['LTRIM'], 'LTRIM(s)', 'ss', T.STRING, 1, (a) => trimChars(a[0] as string, a.length > 1 ? (a[1] as string) : ' ', true, false));
 fixed('trim_trailing', ['RTRIM'], 'RTRIM(s)', 'ss', T.STRING, 1, (a) => trimChars(a[0] as string, a.length > 1 ? (a[1] as string) : ' ', false, true));
 fixed('substring', ['SUBSTRING', 'SUBSTR'], 'SUBSTRING(s, start [, length])', 'sii', T.STRING, 2, (a) => sqlSubstring(a[0] as string, a[1] as number, a.length > 2 ? (a[2] as number) : undefined));

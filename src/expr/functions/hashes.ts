@@ -1,0 +1,43 @@
+// Hash functions of Flink SQL: MD5, SHA1, SHA224, SHA256, SHA384, SHA512 and SHA2(s, bits)
+// of the UTF-8 bytes of a string, as lower-case hex text (node:crypto). NULL in, NULL out.
+// SHA2's bit length is 224, 256, 384 or 512: another constant is a query error; another
+// value of a column gives NULL (Flink fails the query: no MessageDigest 'SHA-<n>').
+
+import { createHash } from 'node:crypto';
+import { T } from '../../common/types.js';
+import { fixed } from './strings.js';
+
+export function hashHex(algorithm: string, s: string): string {
+  return createHash(algorithm).update(s, 'utf8').digest('hex');
+}
+
+for (const [name, algorithm] of [
+  ['md5', 'md5'],
+  ['sha1', 'sha1'],
+  ['sha224', 'sha224'],
+  ['sha256', 'sha256'],
+  ['sha384', 'sha384'],
+  ['sha512', 'sha512'],
+] as const) {
+  const sql = name.toUpperCase();
+  fixed(name, [sql], `${sql}(s): the ${algorithm.toUpperCase()} hash of s, hex`, 's', T.STRING, 1, (a) => hashHex(algorithm, a[0] as string));
+}
+
+const SHA2_BITS = new Set([224, 256, 384, 512]);
+
+fixed(
+  'sha2',
+  ['SHA2'],
+  'SHA2(s, bits): the SHA-2 hash of s (bits 224, 256, 384 or 512), hex',
+  'si',
+  T.STRING,
+  2,
+  (a) => (SHA2_BITS.has(a[1] as number) ? hashHex(`sha${a[1]}`, a[0] as string) : null),
+  (consts) => {
+    const bits = consts[1];
+    if (typeof bits !== 'number') return undefined;
+    if (!SHA2_BITS.has(bits)) throw new Error(`SHA2: the bit length must be 224, 256, 384 or 512, got ${bits}`);
+    const algorithm = `sha${bits}`;
+    return (a) => hashHex(algorithm, a[0] as string);
+  },
+);
