@@ -139,6 +139,11 @@ class PartitionTable {
     this.size--;
   }
 
+  /** Calls `f` for each partition, in the order of values() (no generator: a full snapshot's barrier). */
+  forEach(f: (p: Partition) => void): void {
+    for (const head of this.heads.values()) for (let p: Partition | undefined = head; p !== undefined; p = p.nextSame) f(p);
+  }
+
   *values(): IterableIterator<Partition> {
     for (const head of this.heads.values()) for (let p: Partition | undefined = head; p !== undefined; p = p.nextSame) yield p;
   }
@@ -548,12 +553,12 @@ export class RankOperator implements Operator {
     }
     const gen = ++this.captures;
     const groups = new Map<number, Partition[]>();
-    for (const p of this.partitions.values()) {
+    this.partitions.forEach((p) => {
       p.snap = gen;
       let list = groups.get(p.keyGroup);
       if (list === undefined) groups.set(p.keyGroup, (list = []));
       list.push(p);
-    }
+    });
     const { keyed: placed, capture } = CowRecords.take(groups, (p: Partition) => {
       p.snap = 0;
       return this.record(p, undefined, false);
