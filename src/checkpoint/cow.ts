@@ -58,8 +58,11 @@ export const MAX_IN_FLIGHT = 32;
  */
 export const MIN_IN_FLIGHT = 4;
 
-/** Sends one block of column `col` (`bytes` bytes at the start of `buffer`, which is transferred). */
-export type SendBlock = (col: number, buffer: ArrayBuffer, bytes: number) => void;
+/**
+ * Sends one block of column `col` (`bytes` bytes at the start of `buffer`, which is transferred);
+ * `items`: a packed slice of that many elements of a list (cow-records.ts), not a typed column's bytes.
+ */
+export type SendBlock = (col: number, buffer: ArrayBuffer, bytes: number, items?: number) => void;
 
 /**
  * What the state writer needs of a copy-on-write snapshot (state-writer.ts): a CowCapture, or

@@ -24,6 +24,7 @@ import xxhash from 'xxhash-wasm';
 import { WeirError, internalError } from '../common/errors.js';
 import { COW, isCowPlaceholder } from './cow.js';
 import { BIG_ARRAY, SLICE, isPackedArray, packedLength, packr } from './packed-array.js';
+import { PACKED_LIST } from './cow-records.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 
 export const MAGIC = Buffer.from('WEIRSTAT');
@@ -68,6 +69,11 @@ function isPlainObject(v: object): boolean {
 function extract(v: unknown, big: unknown[]): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (isCowPlaceholder(v)) {
+    if (v.t === PACKED_LIST) {
+      // a list of records of a copy-on-write snapshot (cow-records.ts): written as a long plain array
+      big.push(v);
+      return { [ARR]: v.n };
+    }
     // a column of a copy-on-write snapshot: written as the typed array it stands for
     if (CTORS[v.t] === undefined) throw internalError(`copy-on-write column of type ${v.t}`);
     big.push(v);
@@ -203,12 +209,14 @@ export function writeStateFile(path: string, s: OperatorSnapshot): { bytes: numb
  * Writes a copy-on-write snapshot (checkpoint/cow.ts) to `path`: as writeStateFile, except that
  * each column placeholder's bytes come from `column(index, bytes, frame)`, which hands them to
  * `frame` in order (each call one frame) and resolves once it has handed over `bytes` bytes.
- * The file is the same as an eager snapshot's: a typed array of frames.
+ * The file is the same as an eager snapshot's: a typed array of frames. A list placeholder
+ * (cow-records.ts) comes the same way as packed slices, `amount` being its element count and
+ * each frame's `items` the slice's: written as a long plain array's frames.
  */
 export async function writeStateFileStreamed(
   path: string,
   s: OperatorSnapshot,
-  column: (index: number, bytes: number, frame: (b: Uint8Array) => void) => Promise<void>,
+  column: (index: number, amount: number, frame: (b: Uint8Array, items?: number) => void) => Promise<void>,
   /** Told first, once, the columns in the order they will be asked for. */
   order?: (indexes: number[]) => void,
 ): Promise<{ bytes: number; checksum: string }> {
@@ -220,6 +228,16 @@ export async function writeStateFileStreamed(
     for (const b of big) {
       if (!isCowPlaceholder(b)) {
         w.array(b);
+        continue;
+      }
+      if (b.t === PACKED_LIST) {
+        let items = 0;
+        await column(b[COW], b.n, (chunk, n) => {
+          if (n === undefined || n <= 0 || items + n > b.n) throw internalError(`copy-on-write list ${b[COW]}: ${items} + ${n} elements of ${b.n}`);
+          items += n;
+          w.frame(chunk);
+        });
+        if (items !== b.n) throw internalError(`copy-on-write list ${b[COW]}: ${items} elements of ${b.n}`);
         continue;
       }
       const bytes = b.n * CTORS[b.t]!.prototype.BYTES_PER_ELEMENT;

@@ -103,7 +103,7 @@ export class StateWriter {
     const { cow, ...plain } = snapshot;
     return new Promise<StateHandle>((resolve, reject) => {
       this.pending.set(req, { resolve, reject, checkpointId, ...(cow !== undefined ? { cow } : {}) });
-      cow?.start((col, buffer, bytes) => w.postMessage({ block: { req, col, buffer, bytes } } satisfies BlockMessage, [buffer]));
+      cow?.start((col, buffer, bytes, items) => w.postMessage({ block: { req, col, buffer, bytes, ...(items !== undefined ? { items } : {}) } } satisfies BlockMessage, [buffer]));
       w.postMessage({ req, dir: this.dir, checkpointId, operatorId, subtask, snapshot: plain, buffers: transfer, ...(cow !== undefined ? { cow: true as const } : {}) } satisfies WriteRequest, transfer);
     });
   }

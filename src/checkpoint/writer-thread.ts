@@ -26,9 +26,9 @@ export interface WriteRequest {
   readonly cow?: true;
 }
 
-/** One block of a copy-on-write snapshot's column: `bytes` bytes at the start of `buffer`. */
+/** One block of a copy-on-write snapshot's column: `bytes` bytes at the start of `buffer` (`items`: a packed slice of a list, cow-records.ts). */
 export interface BlockMessage {
-  readonly block: { readonly req: number; readonly col: number; readonly buffer: ArrayBuffer; readonly bytes: number };
+  readonly block: { readonly req: number; readonly col: number; readonly buffer: ArrayBuffer; readonly bytes: number; readonly items?: number };
 }
 
 export interface WriteReply {
@@ -72,14 +72,14 @@ async function writeStreamed(m: WriteRequest): Promise<StateHandle> {
     const enc = await writeStateFileStreamed(
       tmp,
       m.snapshot,
-      async (col, bytes, frame) => {
-        for (let got = 0; got < bytes; ) {
+      async (col, amount, frame) => {
+        for (let got = 0; got < amount; ) {
           while (s.queue.length === 0) await new Promise<void>((r) => (s.wake = r));
           s.wake = null;
           const b = s.queue.shift()!;
           if (b.col !== col) throw new Error(`copy-on-write snapshot: block of column ${b.col} while writing column ${col}`);
-          frame(new Uint8Array(b.buffer, 0, b.bytes));
-          got += b.bytes;
+          frame(new Uint8Array(b.buffer, 0, b.bytes), b.items);
+          got += b.items ?? b.bytes;
           port.postMessage({ req: m.req, back: b.buffer } satisfies WriteReply, [b.buffer]);
         }
       },

@@ -27,6 +27,11 @@
 // that were dropped are marked; a snapshot is then a delta of those partitions' records (a
 // dropped one as a removal, written before the partitions that are live), and a restore
 // applies each delta record in order: it replaces (or removes) the partition of its key.
+// A full snapshot may be copy-on-write (OperatorContext.cowSnapshots; checkpoint/cow-records.ts):
+// the barrier captures each key group's list of partitions, the state writer has their records
+// encoded a slice at a time, and a partition captured and not yet encoded saves its record
+// before its first change (guard: every change to a partition's rows or flags comes after it;
+// a window rank's partition dropped when its window fires keeps its rows, unchanged).
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
 import { BatchBuilder, RowKind, getScalar, isAccumulate } from '../../common/batch.js';
@@ -36,6 +41,7 @@ import { hashColumns, hashKey, keyGroupOf } from '../../state/key-groups.js';
 import type { Collector, Operator, OperatorContext, OperatorSnapshot } from '../operator.js';
 import { restoredWatermark } from './aggregate-slots.js';
 import { DeltaPolicy } from './delta-policy.js';
+import { CowRecords } from '../../checkpoint/cow-records.js';
 
 interface Entry {
   readonly row: Scalar[];
@@ -63,6 +69,8 @@ interface Partition {
   windowEnd: number;
   /** Dropped from the table (incremental checkpoints write it as a removal). */
   gone: boolean;
+  /** The copy-on-write capture that holds it and has not yet encoded or saved it (RankOperator.capGen; 0: none). */
+  snap: number;
 }
 
 interface PartitionRecord {
@@ -131,6 +139,11 @@ class PartitionTable {
     this.size--;
   }
 
+  /** Calls `f` for each partition, in the order of values() (no generator: a full snapshot's barrier). */
+  forEach(f: (p: Partition) => void): void {
+    for (const head of this.heads.values()) for (let p: Partition | undefined = head; p !== undefined; p = p.nextSame) f(p);
+  }
+
   *values(): IterableIterator<Partition> {
     for (const head of this.heads.values()) for (let p: Partition | undefined = head; p !== undefined; p = p.nextSame) yield p;
   }
@@ -191,6 +204,11 @@ export class RankOperator implements Operator {
   private readonly rowsMutate: boolean;
   /** ROW_NUMBER with the number in the output (not window rank): positions are the update key. */
   private readonly positional: boolean;
+  /** The copy-on-write snapshot being written (cow-records.ts), or null. */
+  private capture: CowRecords<Partition> | null = null;
+  /** Its number (Partition.snap of the partitions it holds and has not encoded nor saved); -1: none. */
+  private capGen = -1;
+  private captures = 0;
 
   constructor(
     private readonly spec: RankSpec,
@@ -248,7 +266,7 @@ export class RankOperator implements Operator {
     if (p === undefined) {
       const key = keys.map((c) => getScalar(cols[c]!, i));
       const keyGroup = key.length === 0 ? 0 : keyGroupOf(h, this.ctx.maxParallelism);
-      p = { key, hash: h, keyGroup, nextSame: undefined, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0, gone: false };
+      p = { key, hash: h, keyGroup, nextSame: undefined, entries: [], stamp: 0, oldOut: [], emitted: false, windowEnd: 0, gone: false, snap: 0 };
       this.partitions.add(p);
       const s = this.spec.strategy;
       if (s.kind === 'window') {
@@ -332,6 +350,7 @@ export class RankOperator implements Operator {
         const c = this.cmpBatch(cols, i, entries[entries.length - 1]!.row);
         if (c > 0 || (c === 0 && !this.tieNewFirst)) continue;
       }
+      if (p.snap === this.capGen) this.save(p);
       if (p.stamp !== epoch && s.kind !== 'window' && this.positional) {
         // ROW_NUMBER with the number: the output is the entries at positions start..end
         p.stamp = epoch;
@@ -444,6 +463,7 @@ export class RankOperator implements Operator {
       if (keepLast) {
         // a row at or after the kept one's time replaces it
         if (prev !== undefined && this.cmpBatch(cols, i, prev.row) > 0) continue;
+        if (p.snap === this.capGen) this.save(p);
         if (prev !== undefined) {
           // the kept row is overwritten in place once written out (snapshots copy rows)
           const row = prev.row;
@@ -459,6 +479,7 @@ export class RankOperator implements Operator {
         if (p.emitted) continue;
         // a strictly earlier row replaces the waiting one
         if (prev !== undefined && this.cmpBatch(cols, i, prev.row) >= 0) continue;
+        if (p.snap === this.capGen) this.save(p);
         p.entries[0] = { row: this.rowOf(cols, i), oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 };
         this.waiting.add(p);
       }
@@ -486,6 +507,7 @@ export class RankOperator implements Operator {
         const t = e.row[s.timeIndex] as number | null;
         if (t !== null && t > this.watermark) continue;
         this.write(b, e.row, 1, RowKind.Insert);
+        if (p.snap === this.capGen) this.save(p);
         p.entries = [];
         p.emitted = true;
         this.waiting.delete(p);
@@ -506,10 +528,49 @@ export class RankOperator implements Operator {
     if (b.length > 0) out.emit(b.finish());
   }
 
-  private record(p: Partition, d?: 1 | 2): PartitionRecord {
+  private record(p: Partition, d?: 1 | 2, copyRows = this.rowsMutate): PartitionRecord {
     // keep-last deduplication overwrites its kept row in place: the snapshot takes a copy
-    const r = d === 2 ? [] : this.rowsMutate ? p.entries.map((e) => e.row.slice()) : p.entries.map((e) => e.row);
+    // (unless the record is encoded at once: copy-on-write)
+    const r = d === 2 ? [] : copyRows ? p.entries.map((e) => e.row.slice()) : p.entries.map((e) => e.row);
     return d === undefined ? { k: p.key, r, e: p.emitted } : { k: p.key, r, e: p.emitted, d };
+  }
+
+  /** Guard: before the first change of a partition held by the pending capture, its record at the barrier. */
+  private save(p: Partition): void {
+    p.snap = 0;
+    this.capture!.save(p, this.record(p));
+  }
+
+  /**
+   * A full snapshot of every partition: copy-on-write (see the file comment) when the context
+   * allows it and no such snapshot is still being written (one at a time: a checkpoint that
+   * failed or timed out); else the records, copied now.
+   */
+  private fullSnapshot(operator: unknown, push: (p: Partition, rec: PartitionRecord) => void, keyed: Map<number, unknown[]>): OperatorSnapshot {
+    if (this.ctx.cowSnapshots !== true || this.capture !== null) {
+      for (const p of this.partitions.values()) push(p, this.record(p));
+      return { keyed, operator };
+    }
+    const gen = ++this.captures;
+    const groups = new Map<number, Partition[]>();
+    this.partitions.forEach((p) => {
+      p.snap = gen;
+      let list = groups.get(p.keyGroup);
+      if (list === undefined) groups.set(p.keyGroup, (list = []));
+      list.push(p);
+    });
+    const { keyed: placed, capture } = CowRecords.take(groups, (p: Partition) => {
+      p.snap = 0;
+      return this.record(p, undefined, false);
+    });
+    this.capture = capture;
+    this.capGen = gen;
+    capture.onDone = () => {
+      if (this.capture !== capture) return;
+      this.capture = null;
+      this.capGen = -1;
+    };
+    return { keyed: placed, operator, cow: capture };
   }
 
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
@@ -533,8 +594,7 @@ export class RankOperator implements Operator {
       dirty.clear();
       this.policy!.full(this.partitions.size);
     }
-    for (const p of this.partitions.values()) push(p, this.record(p));
-    return { keyed, operator };
+    return this.fullSnapshot(operator, push, keyed);
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -542,6 +602,8 @@ export class RankOperator implements Operator {
   }
 
   restore(keyed: Map<number, unknown[]>, operatorStates: readonly unknown[]): void {
+    // (a capture still being written holds partitions a restore may replace: it stops)
+    this.capture?.abort();
     this.watermark = restoredWatermark(operatorStates, this.watermark);
     const s = this.spec.strategy;
     for (const [group, list] of keyed) {
@@ -559,7 +621,7 @@ export class RankOperator implements Operator {
           }
           if (rec.d === 2) continue;
         }
-        const p: Partition = { key: rec.k, hash, keyGroup: group, nextSame: undefined, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0, gone: false };
+        const p: Partition = { key: rec.k, hash, keyGroup: group, nextSame: undefined, entries: rec.r.map((row) => ({ row, oldEpoch: 0, newEpoch: 0, oldRank: 0, newRank: 0 })), stamp: 0, oldOut: [], emitted: rec.e, windowEnd: 0, gone: false, snap: 0 };
         this.partitions.add(p);
         if (s.kind === 'deduplicate' && !s.keepLast && p.entries.length > 0) this.waiting.add(p);
         if (s.kind === 'window') {
