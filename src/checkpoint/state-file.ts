@@ -24,6 +24,7 @@ import xxhash from 'xxhash-wasm';
 import { WeirError, internalError } from '../common/errors.js';
 import { COW, isCowPlaceholder } from './cow.js';
 import { BIG_ARRAY, SLICE, isPackedArray, packedLength, packr } from './packed-array.js';
+import { PACKED_COLUMN } from './cow-records.js';
 import type { OperatorSnapshot } from '../exec/operator.js';
 
 export const MAGIC = Buffer.from('WEIRSTAT');
@@ -68,6 +69,11 @@ function isPlainObject(v: object): boolean {
 function extract(v: unknown, big: unknown[]): unknown {
   if (v === null || typeof v !== 'object') return v;
   if (isCowPlaceholder(v)) {
+    // a key group's entries encoded on demand (cow-records.ts): written as a plain array of them
+    if (v.t === PACKED_COLUMN) {
+      big.push(v);
+      return { [ARR]: v.n };
+    }
     // a column of a copy-on-write snapshot: written as the typed array it stands for
     if (CTORS[v.t] === undefined) throw internalError(`copy-on-write column of type ${v.t}`);
     big.push(v);
@@ -202,13 +208,14 @@ export function writeStateFile(path: string, s: OperatorSnapshot): { bytes: numb
 /**
  * Writes a copy-on-write snapshot (checkpoint/cow.ts) to `path`: as writeStateFile, except that
  * each column placeholder's bytes come from `column(index, bytes, frame)`, which hands them to
- * `frame` in order (each call one frame) and resolves once it has handed over `bytes` bytes.
+ * `frame` in order (each call one frame) and resolves once it has handed over `bytes` bytes
+ * (or, given `frames`, that many frames: a key group's entries encoded on demand, cow-records.ts).
  * The file is the same as an eager snapshot's: a typed array of frames.
  */
 export async function writeStateFileStreamed(
   path: string,
   s: OperatorSnapshot,
-  column: (index: number, bytes: number, frame: (b: Uint8Array) => void) => Promise<void>,
+  column: (index: number, bytes: number, frame: (b: Uint8Array) => void, frames?: number) => Promise<void>,
   /** Told first, once, the columns in the order they will be asked for. */
   order?: (indexes: number[]) => void,
 ): Promise<{ bytes: number; checksum: string }> {
@@ -220,6 +227,22 @@ export async function writeStateFileStreamed(
     for (const b of big) {
       if (!isCowPlaceholder(b)) {
         w.array(b);
+        continue;
+      }
+      if (b.t === PACKED_COLUMN) {
+        // a plain array's packed slices (cow-records.ts), one frame each
+        const frames = Math.ceil(b.n / SLICE);
+        let k = 0;
+        await column(
+          b[COW],
+          0,
+          (chunk) => {
+            if (chunk.length === 0 || ++k > frames) throw internalError(`copy-on-write entries ${b[COW]}: frame ${k} of ${frames}`);
+            w.frame(chunk);
+          },
+          frames,
+        );
+        if (k !== frames) throw internalError(`copy-on-write entries ${b[COW]}: ${k} frames of ${frames}`);
         continue;
       }
       const bytes = b.n * CTORS[b.t]!.prototype.BYTES_PER_ELEMENT;

@@ -72,8 +72,9 @@ async function writeStreamed(m: WriteRequest): Promise<StateHandle> {
     const enc = await writeStateFileStreamed(
       tmp,
       m.snapshot,
-      async (col, bytes, frame) => {
-        for (let got = 0; got < bytes; ) {
+      async (col, bytes, frame, frames) => {
+        // (entries encoded on demand, cow-records.ts: `frames` frames, one block each)
+        for (let got = 0, k = 0; frames !== undefined ? k < frames : got < bytes; k++) {
           while (s.queue.length === 0) await new Promise<void>((r) => (s.wake = r));
           s.wake = null;
           const b = s.queue.shift()!;
