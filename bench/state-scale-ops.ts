@@ -18,7 +18,10 @@
 //   do not: at most 16 MiB). What the snapshot sends the writer thread without transfer (rows,
 //   strings, plain arrays) is copied into that thread's heap, which this thread cannot measure:
 //   as bench/state-scale.ts does, a copy of those parts is held while the file is written;
-// - file: the state file's bytes.
+// - file: the state file's bytes;
+// - snapshot() ms: the synchronous part at the barrier; longest step: that, or the longest
+//   encoding of one key group on this thread (a copy-on-write snapshot of records,
+//   checkpoint/cow-records.ts); checkpoint CPU: a second checkpoint's, unsampled (every thread).
 
 import { cloneCopied, heapAfterGc } from './common.js';
 import { mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
@@ -40,6 +43,10 @@ interface Workload {
   /** Input row `i` of key `k`: (k, s, v, ts). */
   readonly row: (k: number, i: number) => Scalar[];
   readonly rowsPerKey: number;
+  /** The watermark fed after the rows (none: every row waits). */
+  readonly watermark?: number;
+  /** The stateful operator fed: the first whose id holds this (default: the first stateful one). */
+  readonly pick?: string;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -109,6 +116,22 @@ INSERT INTO o SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 
     row: (k) => [k, null, k * 3, T0 + (k % 1000)],
     rowsPerKey: 1,
   },
+  {
+    name: 'OVER aggregate, SUM(v), MIN(v) OVER (PARTITION BY k ORDER BY ts RANGE 1 HOUR PRECEDING): two rows per key in the frame, one waiting',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, x BIGINT, y BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT k, v, SUM(v) OVER w, MIN(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW);`,
+    row: (k, i) => [k, null, k * 3 + i, T0 + i * 10_000 + (k % 1000)],
+    rowsPerKey: 3,
+    watermark: T0 + 15_000,
+  },
+  {
+    name: 'OVER aggregate over an updating input, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING): three rows per key',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, x BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM (SELECT k, v, MAX(ts) AS ts FROM t GROUP BY k, v);`,
+    row: (k, i) => [k, null, k * 3 + i, T0 + i * 10_000 + (k % 1000)],
+    rowsPerKey: 3,
+    pick: 'over',
+  },
 ];
 
 function plan(sql: string): { plan: PhysicalPlan; session: Session } {
@@ -128,6 +151,12 @@ export interface OpsResult {
   readonly peak: number;
   readonly file: number;
   readonly cow: boolean;
+  /** snapshot() at the barrier, ms (wall; the main thread does nothing else meanwhile). */
+  readonly barrierMs: number;
+  /** The longest synchronous step of the checkpoint on the main thread: snapshot(), or one key group encoded (cow-records.ts), ms. */
+  readonly stepMs: number;
+  /** CPU of a second checkpoint (snapshot and write, every thread), unsampled, ms. */
+  readonly cpuMs: number;
 }
 
 function fileBytes(dir: string): number {
@@ -147,7 +176,7 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-ops-scale-'));
   const job = new Job(p, { ...jobOptionsFrom(session.options, { jobId: 'bench' }), checkpointDir: dir });
   await job.open();
-  const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined);
+  const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined && (w.pick === undefined || x.ctx.operatorId.includes(w.pick)));
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
   const before = heapAfterGc();
@@ -176,9 +205,15 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
     c.out.drain();
   }
   batches.length = 0;
+  if (w.watermark !== undefined) {
+    await c.op.processWatermark!(w.watermark, c.out);
+    c.out.drain();
+  }
   const live = heapAfterGc();
   const entries = c.op.stateEntries!();
+  const t0 = performance.now();
   const snap = await c.op.snapshot!(1);
+  const barrierMs = performance.now() - t0;
   const barrier = heapAfterGc();
   const writer = new StateWriter(dir);
   // what the writer thread copies (the snapshot but for a copy-on-write capture's typed columns)
@@ -194,20 +229,29 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   await written;
   void writerCopy;
   const file = fileBytes(dir);
+  const stepMs = Math.max(barrierMs, (snap.cow as { stats?: { maxStepMs?: number } } | undefined)?.stats?.maxStepMs ?? 0);
+  // a second checkpoint, not sampled: its CPU (this thread and the writer's)
+  const cpu0 = process.cpuUsage();
+  // (the writer thread is unref'd: a timer keeps this process waiting for it)
+  const alive = setInterval(() => {}, 1000);
+  await writer.write(2, c.ctx.operatorId, 0, await c.op.snapshot!(2));
+  const cpu = process.cpuUsage(cpu0);
+  clearInterval(alive);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   await writer.close();
   job.cancel();
   rmSync(dir, { recursive: true, force: true });
-  return { name: w.name, operator: c.ctx.operatorId, keys, entries, live: (live - before) / keys, barrier: (barrier - before) / keys, peak: (peak - before) / keys, file: file / keys, cow: snap.cow !== undefined };
+  return { name: w.name, operator: c.ctx.operatorId, keys, entries, live: (live - before) / keys, barrier: (barrier - before) / keys, peak: (peak - before) / keys, file: file / keys, cow: snap.cow !== undefined, barrierMs, stepMs, cpuMs };
 }
 
 if (process.argv[1]?.endsWith('state-scale-ops.js')) {
   const keys = Number(process.argv[2] ?? 1_000_000);
   const filter = process.argv[3];
-  console.log(`| state | operator | keys | entries | live B/key | at the barrier | peak while written | peak / live | file B/key | copy-on-write |`);
-  console.log(`|---|---|---|---|---|---|---|---|---|---|`);
+  console.log(`| state | operator | keys | entries | live B/key | at the barrier | peak while written | peak / live | file B/key | copy-on-write | snapshot() ms | longest step ms | checkpoint CPU ms |`);
+  console.log(`|---|---|---|---|---|---|---|---|---|---|---|---|---|`);
   for (const w of WORKLOADS) {
     if (filter !== undefined && !w.name.toLowerCase().includes(filter.toLowerCase())) continue;
     const r = await measure(w, keys);
-    console.log(`| ${r.name} | ${r.operator} | ${r.keys.toLocaleString('en-US')} | ${r.entries.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.barrier.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'yes' : 'no'} |`);
+    console.log(`| ${r.name} | ${r.operator} | ${r.keys.toLocaleString('en-US')} | ${r.entries.toLocaleString('en-US')} | ${r.live.toFixed(0)} | ${r.barrier.toFixed(0)} | ${r.peak.toFixed(0)} | ${(r.peak / r.live).toFixed(2)} | ${r.file.toFixed(0)} | ${r.cow ? 'yes' : 'no'} | ${r.barrierMs.toFixed(0)} | ${r.stepMs.toFixed(0)} | ${r.cpuMs.toFixed(0)} |`);
   }
 }

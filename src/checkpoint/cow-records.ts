@@ -36,8 +36,8 @@ export class CowRecords implements CowSource {
   private finished = false;
   private readonly packer: Packr = packr();
   onDone: (() => void) | null = null;
-  /** Statistics (tests, benchmarks): key groups encoded, bytes, most in flight. */
-  readonly stats = { encoded: 0, bytes: 0, maxInFlight: 0 };
+  /** Statistics (tests, benchmarks): key groups encoded, bytes, most in flight, the longest encoding of one (ms). */
+  readonly stats = { encoded: 0, bytes: 0, maxInFlight: 0, maxStepMs: 0 };
 
   private constructor(
     private readonly count: number,
@@ -79,10 +79,12 @@ export class CowRecords implements CowSource {
     if (send === null) return;
     while (!this.finished && this.wanted.length > 0 && this.inFlight < RECORDS_IN_FLIGHT) {
       const i = this.wanted.shift()!;
+      const t0 = performance.now();
       const packed = this.packer.pack([this.encode(i)]);
       // a buffer of its own (pack's result may share msgpackr's): transferred whole
       const buffer = new ArrayBuffer(packed.length);
       new Uint8Array(buffer).set(packed);
+      this.stats.maxStepMs = Math.max(this.stats.maxStepMs, performance.now() - t0);
       this.inFlight++;
       if (this.inFlight > this.stats.maxInFlight) this.stats.maxInFlight = this.inFlight;
       this.stats.encoded++;

@@ -632,7 +632,7 @@ export function byKeyGroup<P extends { readonly keyGroup: number }>(parts: Itera
 }
 
 /** Column blocks of rows one after the other, as one (the blocks themselves when only one). */
-function concatBlocks(parts: readonly ColumnBlock[][]): ColumnBlock[] {
+export function concatBlocks(parts: readonly ColumnBlock[][]): ColumnBlock[] {
   if (parts.length === 1) return parts[0]!;
   const first = parts[0]!;
   return first.map((b, c): ColumnBlock => {
