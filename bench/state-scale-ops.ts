@@ -45,8 +45,6 @@ interface Workload {
   readonly rowsPerKey: number;
   /** The watermark fed after the rows (none: every row waits). */
   readonly watermark?: number;
-  /** The stateful operator fed: the first whose id holds this (default: the first stateful one). */
-  readonly pick?: string;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -124,14 +122,6 @@ INSERT INTO o SELECT k, v, SUM(v) OVER w, MIN(v) OVER w FROM t WINDOW w AS (PART
     rowsPerKey: 3,
     watermark: T0 + 15_000,
   },
-  {
-    name: 'OVER aggregate over an updating input, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS 2 PRECEDING): three rows per key',
-    sql: `CREATE TABLE o (k BIGINT, v BIGINT, x BIGINT) WITH ('connector' = 'blackhole');
-INSERT INTO o SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM (SELECT k, v, MAX(ts) AS ts FROM t GROUP BY k, v);`,
-    row: (k, i) => [k, null, k * 3 + i, T0 + i * 10_000 + (k % 1000)],
-    rowsPerKey: 3,
-    pick: 'over',
-  },
 ];
 
 function plan(sql: string): { plan: PhysicalPlan; session: Session } {
@@ -176,7 +166,7 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
   const dir = mkdtempSync(join(tmpdir(), 'weir-ops-scale-'));
   const job = new Job(p, { ...jobOptionsFrom(session.options, { jobId: 'bench' }), checkpointDir: dir });
   await job.open();
-  const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined && (w.pick === undefined || x.ctx.operatorId.includes(w.pick)));
+  const c = job.tasks.flatMap((t) => t.chain).find((x) => x.op.stateEntries !== undefined && x.op.snapshot !== undefined);
   if (c === undefined) throw new Error(`${w.name}: no stateful operator`);
   const node = p.nodes.find((n) => n.name === c.ctx.operatorId)!;
   const before = heapAfterGc();
