@@ -42,6 +42,8 @@ interface Workload {
   readonly rowsPerKey: number;
   /** Inputs fed every row (default 1: the first only; 2: a join's both sides). */
   readonly inputs?: number;
+  /** The watermark fed after the rows (none: every row waits). */
+  readonly watermark?: number;
 }
 
 const T0 = Date.UTC(2026, 0, 1);
@@ -127,6 +129,14 @@ INSERT INTO o SELECT k, v, SUM(v) OVER (PARTITION BY k ORDER BY ts ROWS BETWEEN 
     row: (k) => [k, null, k * 3, T0 + (k % 1000)],
     rowsPerKey: 1,
   },
+  {
+    name: 'OVER aggregate, SUM(v), MIN(v) OVER (PARTITION BY k ORDER BY ts RANGE 1 HOUR PRECEDING): two rows per key in the frame, one waiting',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, x BIGINT, y BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT k, v, SUM(v) OVER w, MIN(v) OVER w FROM t WINDOW w AS (PARTITION BY k ORDER BY ts RANGE BETWEEN INTERVAL '1' HOUR PRECEDING AND CURRENT ROW);`,
+    row: (k, i) => [k, null, k * 3 + i, T0 + i * 10_000 + (k % 1000)],
+    rowsPerKey: 3,
+    watermark: T0 + 15_000,
+  },
 ];
 
 function plan(sql: string): { plan: PhysicalPlan; session: Session } {
@@ -203,6 +213,10 @@ async function measure(w: Workload, keys: number): Promise<OpsResult> {
     c.out.drain();
   }
   batches.length = 0;
+  if (w.watermark !== undefined) {
+    await c.op.processWatermark!(w.watermark, c.out);
+    c.out.drain();
+  }
   const live = heapAfterGc();
   const entries = c.op.stateEntries!();
   const t0 = process.cpuUsage();

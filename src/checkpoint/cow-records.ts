@@ -68,6 +68,17 @@ export class CowRecords<T> implements CowSource {
     return { keyed, capture: new CowRecords(lists, live) };
   }
 
+  /**
+   * For an operator whose snapshot holds one entry per key group (the OVER aggregates): each key
+   * group's list is that one entry, which `encode(i)` builds (from the live partitions, or from
+   * records the operator saved before their first change) when the writer asks for key group
+   * `kgs[i]`; null when there is no key group.
+   */
+  static perKeyGroup(kgs: readonly number[], encode: (i: number) => unknown): { keyed: Map<number, unknown[]>; capture: CowRecords<number> | null } {
+    if (kgs.length === 0) return { keyed: new Map(), capture: null };
+    return CowRecords.take(new Map(kgs.map((kg, i) => [kg, [i]])), encode);
+  }
+
   get done(): boolean {
     return this.finished;
   }

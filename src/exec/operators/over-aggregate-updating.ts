@@ -48,13 +48,31 @@ import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
 import { ChangedPartitions } from './delta-policy.js';
-import { byKeyGroup } from './over-aggregate.js';
+import { byKeyGroup, concatBlocks } from './over-aggregate.js';
+import { CowRecords } from '../../checkpoint/cow-records.js';
 
 interface Partition {
   readonly keyValues: Scalar[];
   readonly keyGroup: number;
   /** Live row ids, by order value, peers in arrival order. */
   readonly rows: number[];
+  /** The copy-on-write snapshot it was last guarded for or made during (Capture.epoch): older, it is in a pending one. */
+  epoch: number;
+}
+
+/**
+ * A copy-on-write full snapshot being written (checkpoint/cow-records.ts): the partitions of
+ * each key group at the barrier (those with an older epoch), and the rows at the barrier of
+ * the partitions changed since, saved before their first change until their key group is
+ * encoded.
+ */
+interface Capture {
+  readonly source: CowRecords<number>;
+  readonly epoch: number;
+  readonly groups: Partition[][];
+  /** By key group: 1 once encoded. */
+  readonly encoded: Uint8Array;
+  readonly records: Map<Partition, ColumnBlock[]>;
 }
 
 /** The partitions of one key group in a snapshot: partition i has counts[i] consecutive rows. */
@@ -110,6 +128,9 @@ export class UpdatingOverAggregateOperator implements Operator {
   private slotBuf = new Int32Array(64);
   /** Retractions that matched no live row (a changelog the operator cannot fold). */
   unmatched = 0;
+  /** A copy-on-write snapshot still being written (null: none), and the last one's epoch. */
+  private cow: Capture | null = null;
+  private epoch = 0;
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -154,6 +175,7 @@ export class UpdatingOverAggregateOperator implements Operator {
     const keyAt = this.keys.keyFn(batch);
     const keyCols: Column[] = this.keyColumns.map((c) => batch.columns[c]!);
     const ops = batch.ops;
+    const cow = this.cow;
     for (let i = 0; i < n; i++) {
       if (tn !== null && tn[i] === 1) continue;
       const t = tv[i]!;
@@ -163,12 +185,14 @@ export class UpdatingOverAggregateOperator implements Operator {
       if (isAccumulate(kind)) {
         if (part === undefined) {
           const kg = keyCols.length === 0 ? 0 : keyGroupOf(hashRow(keyCols, i), this.ctx.maxParallelism);
-          part = { keyValues: keyCols.map((c) => getScalar(c, i)), keyGroup: kg, rows: [] };
+          part = { keyValues: keyCols.map((c) => getScalar(c, i)), keyGroup: kg, rows: [], epoch: this.epoch };
           this.partitions.set(key, part);
         }
+        if (cow !== null) this.guard(cow, part);
         this.insert(part, batch, i, t, kind);
         if (this.dirty !== null) this.dirty.add(part);
       } else {
+        if (cow !== null && part !== undefined) this.guard(cow, part);
         if (part === undefined || !this.retract(part, batch, i, t, kind)) {
           this.unmatched++;
           continue;
@@ -466,7 +490,43 @@ export class UpdatingOverAggregateOperator implements Operator {
       const parts = delta.parts.sort((a, b) => Math.min(1, a.rows.length) - Math.min(1, b.rows.length));
       return { keyed: this.keyGroupStates(parts, 1), operator: null, deltaOf: delta.previous };
     }
+    // one copy-on-write snapshot at a time: while one is still being written, an ordinary copy
+    if (this.ctx.cowSnapshots === true && this.cow === null) return this.cowSnapshot();
     return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
+  }
+
+  /** A full snapshot by reference (checkpoint/cow-records.ts): key groups encoded when the writer asks. */
+  private cowSnapshot(): OperatorSnapshot {
+    const byGroup = byKeyGroup(this.partitions.values());
+    const groups = [...byGroup.values()];
+    const kgs = [...byGroup.keys()];
+    const epoch = ++this.epoch;
+    const records = new Map<Partition, ColumnBlock[]>();
+    const encoded = new Uint8Array(this.ctx.maxParallelism);
+    const { keyed, capture } = CowRecords.perKeyGroup(kgs, (i) => {
+      const list = groups[i]!;
+      const state = this.stateOf(list, records);
+      // encoded: its partitions need no record any more
+      encoded[kgs[i]!] = 1;
+      for (const p of list) records.delete(p);
+      groups[i] = [];
+      return state;
+    });
+    if (capture === null) return { keyed, operator: null };
+    const cow: Capture = { source: capture, epoch, groups, encoded, records };
+    this.cow = cow;
+    capture.onDone = () => {
+      if (this.cow === cow) this.cow = null;
+    };
+    return { keyed, operator: null, cow: capture };
+  }
+
+  /** Before a change of a partition after a copy-on-write barrier: its rows then, saved once (a partition made since has the capture's epoch). */
+  private guard(cow: Capture, part: Partition): void {
+    if (part.epoch >= cow.epoch) return;
+    part.epoch = cow.epoch;
+    if (cow.encoded[part.keyGroup] === 1) return;
+    cow.records.set(part, this.store.toBlocks(part.rows));
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -475,13 +535,29 @@ export class UpdatingOverAggregateOperator implements Operator {
 
   private keyGroupStates(parts: Iterable<Partition>, delta?: 1): Map<number, unknown[]> {
     const keyed = new Map<number, unknown[]>();
-    for (const [kg, list] of byKeyGroup(parts)) {
-      const ids: number[] = [];
-      for (const p of list) for (const id of p.rows) ids.push(id);
-      const state: KeyGroupState = { keys: list.map((p) => p.keyValues), counts: Int32Array.from(list, (p) => p.rows.length), rows: this.store.toBlocks(ids), ...(delta === 1 ? { delta } : {}) };
-      keyed.set(kg, [state]);
-    }
+    for (const [kg, list] of byKeyGroup(parts)) keyed.set(kg, [this.stateOf(list, null, delta)]);
     return keyed;
+  }
+
+  /** The state of `list` (of one key group): live, but a partition in `records` (a copy-on-write snapshot's) with the rows saved there. */
+  private stateOf(list: readonly Partition[], records: Map<Partition, ColumnBlock[]> | null, delta?: 1): KeyGroupState {
+    const blocks: ColumnBlock[][] = [];
+    let ids: number[] = [];
+    const counts = new Int32Array(list.length);
+    list.forEach((p, i) => {
+      const r = records === null || records.size === 0 ? undefined : records.get(p);
+      if (r !== undefined) {
+        // a run of live partitions' rows, then this record's
+        blocks.push(this.store.toBlocks(ids), r);
+        ids = [];
+        counts[i] = r[0]?.[1].length ?? 0;
+        return;
+      }
+      for (const id of p.rows) ids.push(id);
+      counts[i] = p.rows.length;
+    });
+    blocks.push(this.store.toBlocks(ids));
+    return { keys: list.map((p) => p.keyValues), counts, rows: concatBlocks(blocks), ...(delta === 1 ? { delta } : {}) };
   }
 
   restore(keyed: Map<number, unknown[]>): void {
@@ -498,7 +574,7 @@ export class UpdatingOverAggregateOperator implements Operator {
           const rows: number[] = [];
           for (let j = 0; j < s.counts[i]!; j++) rows.push(ids[at++]!);
           if (rows.length === 0) this.partitions.delete(mapKey);
-          else this.partitions.set(mapKey, { keyValues: key, keyGroup: kg, rows });
+          else this.partitions.set(mapKey, { keyValues: key, keyGroup: kg, rows, epoch: this.epoch });
         });
       }
     }

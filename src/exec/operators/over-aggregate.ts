@@ -41,6 +41,7 @@ import { GroupKeys } from './group-keys.js';
 import type { ColumnBlock } from './row-store.js';
 import { RowStore } from './row-store.js';
 import { ChangedPartitions } from './delta-policy.js';
+import { CowRecords } from '../../checkpoint/cow-records.js';
 
 interface Partition {
   readonly keyValues: Scalar[];
@@ -76,6 +77,37 @@ interface KeyGroupState {
   readonly pending: ColumnBlock[];
   /** A delta of incremental checkpoints: its partitions replace those of their keys. */
   readonly delta?: 1;
+}
+
+/** A partition's state at the barrier, saved before its first change (a copy-on-write snapshot). */
+interface PartitionRecord {
+  readonly lastTs: number;
+  readonly accs: unknown[];
+  readonly first: Scalar[];
+  readonly last: Scalar[];
+  readonly window: ColumnBlock[];
+  readonly pending: ColumnBlock[];
+}
+
+/** The waiting rows by partition slot, each in arrival order: slot s's are ids[start[s] .. start[s + 1]). */
+interface WaitingIndex {
+  readonly start: Int32Array;
+  readonly ids: Int32Array;
+}
+
+/**
+ * A copy-on-write full snapshot being written (checkpoint/cow-records.ts): the partitions of
+ * each key group at the barrier (slots below `high`), the waiting rows then, and the records of
+ * the partitions changed since, until their key group is encoded.
+ */
+interface Capture {
+  readonly source: CowRecords<number>;
+  readonly high: number;
+  readonly groups: Partition[][];
+  readonly waiting: WaitingIndex;
+  /** Per slot: 1 once its record is saved or its key group encoded. */
+  readonly saved: Uint8Array;
+  readonly records: Map<number, PartitionRecord>;
 }
 
 const AGG_FUNCTIONS = new Set<string>(['count_star', 'count', 'sum', 'sum0', 'min', 'max', 'avg', 'listagg']);
@@ -114,6 +146,8 @@ export class OverAggregateOperator implements Operator {
   /** Incremental checkpoints: partitions changed since the last snapshot (null when off). */
   private readonly changes: ChangedPartitions<Partition> | null;
   private readonly dirty: Set<Partition> | null;
+  /** A copy-on-write snapshot still being written (null: none). */
+  private cow: Capture | null = null;
 
   constructor(
     private readonly inputTypes: readonly DataType[],
@@ -225,6 +259,8 @@ export class OverAggregateOperator implements Operator {
 
   /** Processes the rows of one partition at time `t` (all waiting rows of that time). */
   private fire(part: Partition, t: number, rows: readonly number[], out: Collector): void {
+    // (the only change to a partition's state at the barrier: rows added later wait apart)
+    if (this.cow !== null) this.guard(this.cow, part);
     const pre = this.frame.preceding;
     if (this.frame.unit === 'range') {
       if (pre !== undefined) {
@@ -401,7 +437,54 @@ export class OverAggregateOperator implements Operator {
   snapshot(checkpointId = 0, savepoint = false): OperatorSnapshot {
     const delta = this.changes?.take(checkpointId, savepoint, this.partitions.size);
     if (delta !== undefined) return { keyed: this.keyGroupStates(delta.parts, 1), operator: null, deltaOf: delta.previous };
+    // one copy-on-write snapshot at a time: while one is still being written, an ordinary copy
+    if (this.ctx.cowSnapshots === true && this.cow === null) return this.cowSnapshot();
     return { keyed: this.keyGroupStates(this.partitions.values()), operator: null };
+  }
+
+  /** A full snapshot by reference (checkpoint/cow-records.ts): key groups encoded when the writer asks. */
+  private cowSnapshot(): OperatorSnapshot {
+    const byGroup = byKeyGroup(this.partitions.values());
+    const groups = [...byGroup.values()];
+    const high = this.nextSlot;
+    const waiting = this.waitingIndex();
+    const records = new Map<number, PartitionRecord>();
+    const saved = new Uint8Array(high);
+    const { keyed, capture } = CowRecords.perKeyGroup([...byGroup.keys()], (i) => {
+      const list = groups[i]!;
+      const state = this.stateOf(list, waiting, records);
+      // encoded: its partitions need no record any more
+      for (const p of list) {
+        saved[p.slot] = 1;
+        records.delete(p.slot);
+      }
+      groups[i] = [];
+      return state;
+    });
+    if (capture === null) return { keyed, operator: null };
+    const cow: Capture = { source: capture, high, groups, waiting, saved, records };
+    this.cow = cow;
+    capture.onDone = () => {
+      if (this.cow === cow) this.cow = null;
+    };
+    return { keyed, operator: null, cow: capture };
+  }
+
+  /** Before the first change of a partition after a copy-on-write barrier: its record, saved. */
+  private guard(cow: Capture, part: Partition): void {
+    const slot = part.slot;
+    if (slot >= cow.high || cow.saved[slot] === 1) return;
+    cow.saved[slot] = 1;
+    const s = this.stateOf([part], cow.waiting, null);
+    cow.records.set(slot, {
+      lastTs: part.lastTs,
+      // (an accumulator's saved state may be its live value: copied)
+      accs: s.accs.map((a) => (a === null ? null : structuredClone(a[0]))),
+      first: part.first.slice(),
+      last: part.last.slice(),
+      window: s.window,
+      pending: s.pending,
+    });
   }
 
   notifyCheckpointComplete(checkpointId: number): void {
@@ -410,43 +493,90 @@ export class OverAggregateOperator implements Operator {
 
   /** The state of `parts` by key group (a delta's when `delta`). */
   private keyGroupStates(parts: Iterable<Partition>, delta?: 1): Map<number, unknown[]> {
-    // waiting rows by partition, in arrival order
-    const waiting = new Map<number, number[]>();
-    const ids = Array.from(this.heap.subarray(0, this.heapSize)).sort((a, b) => this.rowSeq[a]! - this.rowSeq[b]!);
-    for (const id of ids) {
-      const slot = this.rowSlot[id]!;
-      let l = waiting.get(slot);
-      if (l === undefined) waiting.set(slot, (l = []));
-      l.push(id);
-    }
+    const waiting = this.waitingIndex();
     const keyed = new Map<number, unknown[]>();
-    for (const [kg, list] of byKeyGroup(parts)) {
-      const windowIds: number[] = [];
-      const pendingIds: number[] = [];
-      const windowCounts = new Int32Array(list.length);
-      const pendingCounts = new Int32Array(list.length);
-      list.forEach((p, i) => {
-        for (let j = p.head; j < p.window.length; j++) windowIds.push(p.window[j]!);
-        windowCounts[i] = p.window.length - p.head;
-        const w = waiting.get(p.slot) ?? [];
-        for (const id of w) pendingIds.push(id);
-        pendingCounts[i] = w.length;
-      });
-      const state: KeyGroupState = {
-        keys: list.map((p) => p.keyValues),
-        lastTs: Float64Array.from(list, (p) => p.lastTs),
-        accs: this.accs.map((a) => (a === null ? null : list.map((p) => a.save(p.slot)))),
-        first: list.map((p) => p.first),
-        last: list.map((p) => p.last),
-        windowCounts,
-        window: this.store.toBlocks(windowIds),
-        pendingCounts,
-        pending: this.store.toBlocks(pendingIds),
-        ...(delta === 1 ? { delta } : {}),
-      };
-      keyed.set(kg, [state]);
-    }
+    for (const [kg, list] of byKeyGroup(parts)) keyed.set(kg, [this.stateOf(list, waiting, null, delta)]);
     return keyed;
+  }
+
+  /** The waiting rows by partition, in arrival order (a counting sort by slot of the timer heap). */
+  private waitingIndex(): WaitingIndex {
+    const n = this.heapSize;
+    const heap = this.heap;
+    const rowSlot = this.rowSlot;
+    const rowSeq = this.rowSeq;
+    const start = new Int32Array(this.nextSlot + 1);
+    for (let i = 0; i < n; i++) start[rowSlot[heap[i]!]! + 1]! += 1;
+    for (let s = 0; s < this.nextSlot; s++) start[s + 1]! += start[s]!;
+    const at = start.slice(0, this.nextSlot);
+    const ids = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const id = heap[i]!;
+      ids[at[rowSlot[id]!]!++] = id;
+    }
+    for (let s = 0; s < this.nextSlot; s++) {
+      const from = start[s]!;
+      const to = start[s + 1]!;
+      if (to - from < 2) continue;
+      if (to - from > 16) {
+        ids.subarray(from, to).sort((a, b) => rowSeq[a]! - rowSeq[b]!);
+        continue;
+      }
+      for (let i = from + 1; i < to; i++) {
+        const id = ids[i]!;
+        let j = i - 1;
+        for (; j >= from && rowSeq[ids[j]!]! > rowSeq[id]!; j--) ids[j + 1] = ids[j]!;
+        ids[j + 1] = id;
+      }
+    }
+    return { start, ids };
+  }
+
+  /**
+   * The state of the partitions `list` (of one key group): live, but a partition with a record
+   * in `records` (a copy-on-write snapshot's, saved at its first change) as that record says.
+   */
+  private stateOf(list: readonly Partition[], waiting: WaitingIndex, records: Map<number, PartitionRecord> | null, delta?: 1): KeyGroupState {
+    const windowParts: ColumnBlock[][] = [];
+    const pendingParts: ColumnBlock[][] = [];
+    let windowIds: number[] = [];
+    let pendingIds: number[] = [];
+    const windowCounts = new Int32Array(list.length);
+    const pendingCounts = new Int32Array(list.length);
+    const recs: (PartitionRecord | undefined)[] = records === null || records.size === 0 ? [] : list.map((p) => records.get(p.slot));
+    list.forEach((p, i) => {
+      const r = recs[i];
+      if (r !== undefined) {
+        // a run of live partitions' rows, then this record's
+        windowParts.push(this.store.toBlocks(windowIds), r.window);
+        pendingParts.push(this.store.toBlocks(pendingIds), r.pending);
+        windowIds = [];
+        pendingIds = [];
+        windowCounts[i] = r.window[0]?.[1].length ?? 0;
+        pendingCounts[i] = r.pending[0]?.[1].length ?? 0;
+        return;
+      }
+      for (let j = p.head; j < p.window.length; j++) windowIds.push(p.window[j]!);
+      windowCounts[i] = p.window.length - p.head;
+      const from = waiting.start[p.slot]!;
+      const to = waiting.start[p.slot + 1]!;
+      for (let j = from; j < to; j++) pendingIds.push(waiting.ids[j]!);
+      pendingCounts[i] = to - from;
+    });
+    windowParts.push(this.store.toBlocks(windowIds));
+    pendingParts.push(this.store.toBlocks(pendingIds));
+    return {
+      keys: list.map((p) => p.keyValues),
+      lastTs: Float64Array.from(list, (p, i) => recs[i]?.lastTs ?? p.lastTs),
+      accs: this.accs.map((a, k) => (a === null ? null : list.map((p, i) => (recs[i] !== undefined ? recs[i].accs[k] : a.save(p.slot))))),
+      first: list.map((p, i) => recs[i]?.first ?? p.first),
+      last: list.map((p, i) => recs[i]?.last ?? p.last),
+      windowCounts,
+      window: concatBlocks(windowParts),
+      pendingCounts,
+      pending: concatBlocks(pendingParts),
+      ...(delta === 1 ? { delta } : {}),
+    };
   }
 
   restore(keyed: Map<number, unknown[]>): void {
@@ -499,4 +629,31 @@ export function byKeyGroup<P extends { readonly keyGroup: number }>(parts: Itera
     l.push(p);
   }
   return byGroup;
+}
+
+/** Column blocks of rows one after the other, as one (the blocks themselves when only one). */
+export function concatBlocks(parts: readonly ColumnBlock[][]): ColumnBlock[] {
+  if (parts.length === 1) return parts[0]!;
+  const first = parts[0]!;
+  return first.map((b, c): ColumnBlock => {
+    const n = parts.reduce((m, p) => m + p[c]![1].length, 0);
+    const nulls = new Uint8Array(n);
+    let at = 0;
+    if (Array.isArray(b[0])) {
+      const vals: string[] = [];
+      for (const p of parts) {
+        for (const v of p[c]![0] as string[]) vals.push(v);
+        nulls.set(p[c]![1], at);
+        at += p[c]![1].length;
+      }
+      return [vals, nulls];
+    }
+    const vals = new Float64Array(n);
+    for (const p of parts) {
+      vals.set(p[c]![0] as Float64Array, at);
+      nulls.set(p[c]![1], at);
+      at += p[c]![1].length;
+    }
+    return [vals, nulls];
+  });
 }
