@@ -112,7 +112,7 @@ CREATE VIEW cheap AS SELECT auction, price FROM bid WHERE price < 100;`,
     expect(complete('SELECT * FROM bid JOIN c', ctx())[0]).toEqual(['cheap']);
     // the clock functions are offered; CURRENT_TIME and LOCALTIME (weir has no TIME type) are not
     expect(complete('SELECT current_t', ctx())[0]).toEqual(['current_timestamp']);
-    expect(complete('SELECT CURRENT_', ctx())[0]!.sort()).toEqual(['CURRENT_DATE', 'CURRENT_ROW_TIMESTAMP', 'CURRENT_TIMESTAMP']);
+    expect(complete('SELECT CURRENT_', ctx())[0]!.sort()).toEqual(['CURRENT_DATE', 'CURRENT_ROW_TIMESTAMP', 'CURRENT_TIMESTAMP', 'CURRENT_WATERMARK']);
     expect(complete('SELECT LOCALT', ctx())[0]).toEqual(['LOCALTIMESTAMP']);
   });
 
