@@ -50,6 +50,7 @@ const T0 = Date.UTC(2026, 0, 1);
 
 const DDL = `CREATE TABLE t (k BIGINT, s STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
 CREATE TABLE u (k BIGINT, s STRING, v BIGINT, ts TIMESTAMP(3), WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
+CREATE TABLE uv (k BIGINT, s STRING, v BIGINT, ts TIMESTAMP(3), PRIMARY KEY (k) NOT ENFORCED, WATERMARK FOR ts AS ts) WITH ('connector' = 'datagen', 'number-of-rows' = '1');
 `;
 
 // the global phase's state, fed rows directly (the local phase keeps none across a barrier)
@@ -119,6 +120,14 @@ INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), IN
     sql: `CREATE TABLE o (k BIGINT, v BIGINT, w BIGINT) WITH ('connector' = 'blackhole');
 INSERT INTO o SELECT l.k, l.v, r.v FROM TABLE(TUMBLE(TABLE t, DESCRIPTOR(ts), INTERVAL '1' HOUR)) l FULL JOIN TABLE(TUMBLE(TABLE u, DESCRIPTOR(ts), INTERVAL '1' HOUR)) r ON l.k = r.k AND l.window_start = r.window_start AND l.window_end = r.window_end;`,
     row: (k) => [k, `key-${k}`, k * 3, T0 + (k % 4) * 3_600_000 + (k % 1000)],
+    rowsPerKey: 1,
+    inputs: 2,
+  },
+  {
+    name: 'temporal join (FOR SYSTEM_TIME AS OF) of t with the versioned table uv on k: one version per key, one probe row per key waiting for the watermark',
+    sql: `CREATE TABLE o (k BIGINT, v BIGINT, w BIGINT) WITH ('connector' = 'blackhole');
+INSERT INTO o SELECT t.k, t.v, uv.v FROM t JOIN uv FOR SYSTEM_TIME AS OF t.ts ON t.k = uv.k;`,
+    row: (k) => [k, `key-${k}`, k * 3, T0 + (k % 1000)],
     rowsPerKey: 1,
     inputs: 2,
   },
