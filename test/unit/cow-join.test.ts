@@ -72,7 +72,7 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-const N = 3 * BLOCK + 1234; // four blocks of the left side, the last one partial
+const N = 2 * BLOCK + 1234; // three blocks of the left side, the last one partial
 
 describe('copy-on-write full snapshots of a regular join', () => {
   // (with a state TTL, each match also writes the matched row's time: the clock is fixed, and
@@ -118,8 +118,8 @@ describe('copy-on-write full snapshots of a regular join', () => {
     feed(ops, 1, all.filter((k) => k % 3 === 0 && k % 7 === 0), 3);
     feed(ops, 1, all.filter((k) => k % 5 === 1), 0);
     feed(ops, 0, all.filter((k) => k % 11 === 2 && k % 50 !== 0), 3);
-    feed(ops, 0, range(10_000_000, 300_000), 0);
-    feed(ops, 1, range(10_000_000, 150_000), 0);
+    feed(ops, 0, range(10_000_000, 150_000), 0);
+    feed(ops, 1, range(10_000_000, 80_000), 0);
     feed(ops, 0, all.filter((k) => k % 13 === 4), 3);
     feed(ops, 0, all.filter((k) => k % 17 === 6), 0);
     // then more while the writer goes through the columns
