@@ -938,6 +938,8 @@ export class CsvEncoder implements RecordEncoder {
         if (col.nulls !== null && col.nulls[r] === 1) continue;
         const kind = this.kinds[c]!;
         if (kind === ValueKind.String) line += this.quoteString((col.values as string[])[r]!);
+        // Base64, quoted as text is (the empty value as "", an empty field being NULL)
+        else if (kind === ValueKind.Bytes) line += this.quoteString(scalarText(kind, this.types[c]!, (col.values as string[])[r]!));
         else line += scalarText(kind, this.types[c]!, (col.values as Float64Array | Uint8Array)[r]!); // a wide BIGINT's bigint prints as its digits
       }
       out += line + '\n';
