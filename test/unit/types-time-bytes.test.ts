@@ -237,3 +237,23 @@ describe('csv and json files', () => {
     await expect(collectScript({ name: 'r.sql', text: `${ddl}\nSELECT * FROM r;` })).rejects.toThrow(/Base64/);
   });
 });
+
+describe('PostgreSQL text forms', () => {
+  it('time and bytea read and write exactly; more fraction digits than TIME(p) carries are an error', async () => {
+    const { pgTypeToWeir, textDecoder, valueEncoder, weirTypeToPg } = await import('../../src/connectors/postgres/common.js');
+    expect(pgTypeToWeir('time', 'time(0) without time zone')).toEqual(T.time(0));
+    expect(pgTypeToWeir('time', 'time without time zone')).toEqual(T.time(3));
+    expect(pgTypeToWeir('bytea', 'bytea')).toEqual(T.BYTES);
+    expect(pgTypeToWeir('timetz', 'time with time zone')).toBeUndefined();
+    expect(textDecoder(T.time(3))('12:34:56.789000')).toBe(12 * H + 34 * M + 56 * S + 789);
+    expect(textDecoder(T.time(0))('12:34:56')).toBe(12 * H + 34 * M + 56 * S);
+    expect(() => textDecoder(T.time(0))('12:34:56.5')).toThrow(/would be truncated/);
+    expect(() => textDecoder(T.time(3))('12:34:56.7891')).toThrow(/would be truncated/);
+    expect(textDecoder(T.BYTES)('\\x0aff')).toBe(bytes(0x0a, 0xff));
+    expect(() => textDecoder(T.BYTES)('\\012')).toThrow(/hex/);
+    expect(valueEncoder(T.time(0))(12 * H + 5)).toBe('12:00:00.005');
+    expect(valueEncoder(T.BYTES)(bytes(0x0a, 0xff))).toBe('\\x0aff');
+    expect(weirTypeToPg(T.time(3))).toBe('time(3)');
+    expect(weirTypeToPg(T.BYTES)).toBe('bytea');
+  });
+});
