@@ -11,6 +11,7 @@
 //
 // Decisions, in the order the patterns are tried at each offset:
 // - white space (JS `\s`), `--` line comments and `/* */` block comments are skipped;
+// - binary literals `X'...'` (no doubled quotes inside);
 // - strings `'...'`, quoted names `` `...` `` (a doubled quote stands for one) and `"..."`;
 //   unterminated ones become the error tokens of tokens.ts;
 // - numbers (`12`, `1.`, `.5`, `1e3`, `2.5E-3`), then operators and punctuation, longest first;
@@ -121,6 +122,14 @@ function scan(text: string, i: number): number {
     }
     foundType = T.UnterminatedComment;
     return n;
+  }
+  // `X'0AFF'`: BinaryLiteral is tried before the words (its pattern is `[xX]'[^']*'`)
+  if ((c === 88 || c === 120) && next === C.Quote) {
+    const close = text.indexOf("'", i + 2);
+    if (close >= 0) {
+      foundType = T.BinaryLiteral;
+      return close + 1;
+    }
   }
   if (c === C.Quote || c === C.Backtick) return quoted(text, i, c);
   if (c === C.DoubleQuote) {

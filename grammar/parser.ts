@@ -1322,6 +1322,7 @@ export class SqlParser extends CstParser {
     this.OR([
       { ALT: () => this.CONSUME(T.NumberLiteral) },
       { ALT: () => this.CONSUME(T.StringLiteral) },
+      { ALT: () => this.CONSUME(T.BinaryLiteral) },
       { ALT: () => this.CONSUME(T.TRUE) },
       { ALT: () => this.CONSUME(T.FALSE) },
       { ALT: () => this.CONSUME(T.NULL) },

@@ -77,6 +77,13 @@ export const StringLiteral = createToken({
   label: 'a string literal',
 });
 
+/** `X'0AFF'`: a BYTES literal, hex digits (checked by the binder); lexed before identifiers. */
+export const BinaryLiteral = createToken({
+  name: 'BinaryLiteral',
+  pattern: /[xX]'[^']*'/,
+  label: 'a binary literal',
+});
+
 /** `12`, `1.5`, `.5`, `1e3`, `2.5E-3`. Signs are unary operators, not part of the literal. */
 export const NumberLiteral = createToken({
   name: 'NumberLiteral',
@@ -414,6 +421,7 @@ export const allTokens: readonly TokenType[] = [
   LineComment,
   BlockComment,
   UnterminatedComment,
+  BinaryLiteral,
   StringLiteral,
   UnterminatedString,
   QuotedIdentifier,

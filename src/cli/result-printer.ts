@@ -32,7 +32,10 @@ function typeWidth(t: DataType): number {
       return 23;
     case 'DATE':
       return 10;
+    case 'TIME':
+      return 12;
     case 'STRING':
+    case 'BYTES':
       return 25;
     default:
       return 20;

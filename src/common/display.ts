@@ -8,6 +8,8 @@ import type { DataType } from './types.js';
 import { isComposite } from './types.js';
 import { formatDate, formatTimestamp } from './time.js';
 import { sessionTimeZone } from './time-zone.js';
+import { formatTimeOfDay } from './time-of-day.js';
+import { displayBinary } from './bytes.js';
 
 /** Text of a DOUBLE as Flink prints it: `1.0`, `0.1`, `1.5E10`. */
 export function formatDouble(x: number): string {
@@ -77,6 +79,8 @@ export function formatComposite(v: unknown, t: DataType): string {
 /** Text of a non-NULL value of type `t` carried as `v` (composite values as formatComposite). */
 export function formatScalar(v: number | string, t: DataType): string {
   if (isComposite(t)) return formatComposite(v, t);
+  // bytes as Flink's SQL client and print sink show them: x'0aff'
+  if (t.kind === 'BYTES') return displayBinary(v as string);
   if (typeof v === 'string') return v;
   if (typeof v === 'boolean') return v ? 'true' : 'false';
   switch (t.kind) {
@@ -89,6 +93,8 @@ export function formatScalar(v: number | string, t: DataType): string {
       return formatTimestamp(sessionTimeZone().toLocal(v));
     case 'DATE':
       return formatDate(v);
+    case 'TIME':
+      return formatTimeOfDay(v, t.precision ?? 0);
     case 'INTERVAL_DAY_TIME':
       return formatIntervalMs(v);
     case 'INTERVAL_YEAR_MONTH':

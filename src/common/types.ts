@@ -17,6 +17,15 @@
 //                                       parsed and cast in the session zone
 //                                       ('table.local-time-zone', common/time-zone.ts)
 //   DATE                             -> Float64Array, days since 1970-01-01
+//   TIME(p)                          -> Float64Array, milliseconds of the day (0..86,399,999),
+//                                       as Flink's int millis of day; p (0..3 carried, a
+//                                       declared p > 3 is carried as 3) is the fraction digits
+//                                       kept and shown: a cast to a smaller p truncates
+//   BYTES / BINARY(n) / VARBINARY(n) -> string[], one char per byte (code 0..255, a "binary
+//                                       string"): equality, hashing, ordering (unsigned,
+//                                       byte by byte, as Flink compares byte[]), `||` and
+//                                       SUBSTRING work on it as on text; it becomes a
+//                                       Uint8Array only at the edges (formats, UDFs, verify)
 //   INTERVAL (day-time)              -> Float64Array, milliseconds
 //   INTERVAL (year-month)            -> Float64Array, months
 //   STRING / VARCHAR                 -> string[]
@@ -36,6 +45,8 @@ export type TypeKind =
   | 'TIMESTAMP'
   | 'TIMESTAMP_LTZ'
   | 'DATE'
+  | 'TIME'
+  | 'BYTES'
   | 'INTERVAL_DAY_TIME'
   | 'INTERVAL_YEAR_MONTH'
   | 'ROW'
@@ -73,9 +84,15 @@ export const T = {
   TIMESTAMP: { kind: 'TIMESTAMP', precision: 3 } as DataType,
   TIMESTAMP_LTZ: { kind: 'TIMESTAMP_LTZ', precision: 3 } as DataType,
   DATE: { kind: 'DATE' } as DataType,
+  /** TIME(0), the type of CAST(x AS TIME), CURRENT_TIME and LOCALTIME. */
+  TIME: { kind: 'TIME', precision: 0 } as DataType,
+  BYTES: { kind: 'BYTES' } as DataType,
   INTERVAL_DAY_TIME: { kind: 'INTERVAL_DAY_TIME' } as DataType,
   INTERVAL_YEAR_MONTH: { kind: 'INTERVAL_YEAR_MONTH' } as DataType,
   NULL: { kind: 'NULL' } as DataType,
+  time(precision: number): DataType {
+    return { kind: 'TIME', precision: Math.min(3, precision) };
+  },
   decimal(precision: number, scale: number): DataType {
     return { kind: 'DECIMAL', precision, scale };
   },
@@ -95,6 +112,7 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'BOOLEAN':
       return 'bool';
     case 'STRING':
+    case 'BYTES':
       return 'str';
     case 'DECIMAL':
       // DECIMAL(p > 15, s) as canonical text (expr/decimal.ts); narrower ones as doubles
@@ -109,6 +127,7 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ':
     case 'DATE':
+    case 'TIME':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
     case 'NULL':
@@ -146,6 +165,8 @@ export function typeToString(t: DataType): string {
       return `TIMESTAMP(${t.precision ?? 3})`;
     case 'TIMESTAMP_LTZ':
       return `TIMESTAMP_LTZ(${t.precision ?? 3})`;
+    case 'TIME':
+      return `TIME(${t.precision ?? 0})`;
     case 'INTERVAL_DAY_TIME':
       return 'INTERVAL DAY TO SECOND';
     case 'INTERVAL_YEAR_MONTH':
@@ -219,6 +240,7 @@ export function commonType(a: DataType, b: DataType): DataType | null {
       return T.decimal(Math.min(38, intDigits + scale), scale);
     }
     if (a.kind === 'TIMESTAMP' || a.kind === 'TIMESTAMP_LTZ') return { kind: a.kind, precision: 3 };
+    if (a.kind === 'TIME') return T.time(Math.max(a.precision ?? 0, b.precision ?? 0));
     return a.kind === 'STRING' ? { kind: a.kind } : a;
   }
   const ra = NUMERIC_RANK[a.kind];

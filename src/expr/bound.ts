@@ -2,6 +2,8 @@
 // resolved to input columns and every node has a type. Plan nodes hold these; the
 // compiler in compile.ts turns a tree into a batch kernel once per query.
 
+import { hexOfBinary } from '../common/bytes.js';
+import { formatTimeOfDay } from '../common/time-of-day.js';
 import type { Scalar } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
 import { typeToString } from '../common/types.js';
@@ -114,6 +116,7 @@ const INFIX: Record<string, string> = {
 
 export function formatConst(value: Scalar, type: DataType): string {
   if (value === null) return 'NULL';
+  if (type.kind === 'BYTES' && typeof value === 'string') return `X'${hexOfBinary(value).toUpperCase()}'`;
   if (typeof value === 'string') return `'${value.replace(/'/g, "''")}'`;
   if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
   if (typeof value === 'object') return formatComposite(value, type);
@@ -123,6 +126,8 @@ export function formatConst(value: Scalar, type: DataType): string {
       return `TIMESTAMP '${formatTimestamp(value)}'`;
     case 'DATE':
       return `DATE '${formatDate(value)}'`;
+    case 'TIME':
+      return `TIME '${formatTimeOfDay(value, type.precision ?? 0)}'`;
     case 'INTERVAL_DAY_TIME':
       return `INTERVAL '${value / 1000}' SECOND`;
     case 'INTERVAL_YEAR_MONTH':

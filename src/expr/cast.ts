@@ -8,6 +8,11 @@
 //   allowed); text that does not parse is an error for CAST and NULL for TRY_CAST.
 // - BOOLEAN to STRING is 'TRUE'/'FALSE'; TIMESTAMP to STRING always has 3 fraction digits.
 // - TIMESTAMP <-> DATE truncates to the day / starts at midnight.
+// - TIME(p) from STRING parses `H:mm[:ss[.f]]`, from TIMESTAMP takes the time of day (of the
+//   local date-time for a TIMESTAMP_LTZ); a cast to a smaller p truncates the fraction.
+//   TIME to TIMESTAMP is that time on 1970-01-01.
+// - BYTES <-> STRING is UTF-8 encoding / decoding (Flink's CAST since 1.15); BYTES casts to
+//   nothing else.
 // - TIMESTAMP_LTZ (an instant) <-> TIMESTAMP, DATE and STRING go through the session zone
 //   ('table.local-time-zone'), read when the kernel is built: the local date-time of the
 //   instant, or the instant of the local date-time (a time in a DST gap moves forward, one
@@ -26,6 +31,8 @@ import type { Kernel } from './kernels.js';
 import { roundHalfUp } from './functions/math.js';
 import { int64Cast } from './int64-cast.js';
 import { formatNumber } from '../common/display.js';
+import { formatTimeOfDay, parseTimeOfDay, timeOfTimestamp, truncateTime } from '../common/time-of-day.js';
+import { binaryOfText, textOfBinary } from '../common/bytes.js';
 import { castToDecimal, isWideDecimal, pow10n, precisionOf, scaleOf, unscaledOfText } from './decimal.js';
 
 export { formatDouble, formatNumber } from '../common/display.js';
@@ -45,6 +52,8 @@ export function castAllowed(from: DataType, to: DataType): boolean {
   if (isNumeric(from) && isNumeric(to)) return true;
   if ((f === 'BOOLEAN' && isNumeric(to)) || (isNumeric(from) && t === 'BOOLEAN')) return true;
   if ((f === 'TIMESTAMP' && t === 'DATE') || (f === 'DATE' && t === 'TIMESTAMP')) return true;
+  if (t === 'TIME') return f === 'TIMESTAMP' || f === 'TIMESTAMP_LTZ';
+  if (f === 'TIME') return t === 'TIMESTAMP';
   if (f === 'TIMESTAMP_LTZ') return t === 'TIMESTAMP' || t === 'DATE';
   if (t === 'TIMESTAMP_LTZ') return f === 'TIMESTAMP' || f === 'DATE';
   return false;
@@ -62,6 +71,8 @@ export function isIdentityCast(from: DataType, to: DataType): boolean {
     const el = (x: DataType | undefined, y: DataType | undefined): boolean => x !== undefined && y !== undefined && (sameType(x, y) || isIdentityCast(x, y));
     return el(from.element, to.element) && (from.kind !== 'MAP' || el(from.key, to.key));
   }
+  // TIME to a smaller precision truncates its fraction
+  if (from.kind === 'TIME' && to.kind === 'TIME') return (to.precision ?? 0) >= (from.precision ?? 0);
   if (from.kind === to.kind && from.kind !== 'DECIMAL') return true;
   if (from.kind === 'NULL') return false;
   if (isIntegral(from) && (to.kind === 'BIGINT' || to.kind === 'DOUBLE')) return true;
@@ -122,6 +133,10 @@ function parseText(s: string, to: DataType, zone: TimeZoneRules): number | undef
       const x = parseDate(t);
       return Number.isNaN(x) ? undefined : x;
     }
+    case 'TIME': {
+      const x = parseTimeOfDay(t);
+      return Number.isNaN(x) ? undefined : truncateTime(x, to.precision ?? 0);
+    }
     default:
       return undefined;
   }
@@ -147,6 +162,8 @@ function toText(x: number, from: DataType, zone: TimeZoneRules): string {
       return formatTimestamp(zone.toLocal(x));
     case 'DATE':
       return formatDate(x);
+    case 'TIME':
+      return formatTimeOfDay(x, from.precision ?? 0);
     default:
       return formatNumber(x, from);
   }
@@ -200,6 +217,15 @@ function castKernelF64(from: DataType, to: DataType, safe: boolean): Kernel {
       }
       return { type: to, values: out, nulls };
     }
+    if (from.kind === 'BYTES' || to.kind === 'BYTES') {
+      // UTF-8 decoding / encoding between STRING and BYTES (castAllowed admits no other pair)
+      if (from.kind === to.kind) return { type: to, values: a.values, nulls: a.nulls };
+      const v = a.values as string[];
+      const convert = to.kind === 'BYTES' ? binaryOfText : textOfBinary;
+      const out = new Array<string>(n);
+      for (let i = 0; i < n; i++) out[i] = inNulls !== null && inNulls[i] === 1 ? '' : convert(v[i]!);
+      return { type: to, values: out, nulls };
+    }
     if (toKind === 'str') {
       const out = new Array<string>(n);
       if (from.kind === 'STRING') return { type: to, values: a.values, nulls: a.nulls };
@@ -239,6 +265,13 @@ function castKernelF64(from: DataType, to: DataType, safe: boolean): Kernel {
       for (let i = 0; i < n; i++) out[i] = Math.floor(zone.toLocal(v[i]!) / DAY_MS);
     } else if (from.kind === 'DATE' && to.kind === 'TIMESTAMP_LTZ') {
       for (let i = 0; i < n; i++) out[i] = zone.fromLocal(v[i]! * DAY_MS);
+    } else if (to.kind === 'TIME') {
+      // from TIMESTAMP, TIMESTAMP_LTZ (its local date-time) or a TIME of another precision
+      const p = to.precision ?? 0;
+      for (let i = 0; i < n; i++) {
+        const x = from.kind === 'TIME' ? v[i]! : timeOfTimestamp(from.kind === 'TIMESTAMP_LTZ' ? zone.toLocal(v[i]!) : v[i]!);
+        out[i] = truncateTime(x, p);
+      }
     } else if (isIntegral(to)) {
       for (let i = 0; i < n; i++) {
         if (inNulls !== null && inNulls[i] === 1) continue;

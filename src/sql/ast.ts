@@ -435,8 +435,9 @@ export interface Literal {
   /**
    * number: an unsigned numeric literal; `text` keeps the spelling so the binder can type it
    * (`12` INT, `3000000000` BIGINT, `0.908` DECIMAL(3,3), `1e3` DOUBLE).
+   * binary: `X'0AFF'`, `value` the hex digits between the quotes.
    */
-  readonly type: 'number' | 'string' | 'boolean' | 'null';
+  readonly type: 'number' | 'string' | 'binary' | 'boolean' | 'null';
   readonly value: number | string | boolean | null;
   readonly text: string;
   readonly span: Span;

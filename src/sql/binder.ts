@@ -8,6 +8,7 @@
 // WindowAggregate (see window-rewrite.ts); legacy group windows (GROUP BY TUMBLE(ts, ...))
 // are turned into the TVF form first, so both spellings share one path.
 
+import { binaryOfHex } from '../common/bytes.js';
 import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { SourceText, Span } from '../common/errors.js';
@@ -1041,6 +1042,11 @@ export class Binder {
           }
           case 'string':
             return constant(e.value as string, T.STRING);
+          case 'binary': {
+            const bytes = binaryOfHex((e.value as string).replace(/\s+/g, ''));
+            if (bytes === null) throw bindError(`invalid binary literal ${e.text}`, e.span, "write X'...' with an even number of hex digits, e.g. X'0AFF'");
+            return constant(bytes, T.BYTES);
+          }
           case 'boolean':
             return constant(e.value as boolean, T.BOOLEAN);
           case 'null':
@@ -1260,7 +1266,7 @@ export class Binder {
     if (fc.filter !== undefined) throw bindError(`FILTER is only allowed on aggregate functions`, fc.filter.span);
     if (fc.star) throw bindError(`${upper}(*) is not a function`, fc.span);
     if (NONDETERMINISTIC.has(upper) && functionBySqlName(upper) === undefined) {
-      throw notSupported(`${upper}`, fc.span, upper === 'CURRENT_TIME' || upper === 'LOCALTIME' ? 'weir has no TIME type; LOCALTIMESTAMP gives the local date-time, DATE_FORMAT(LOCALTIMESTAMP, \'HH:mm:ss\') its time of day' : undefined);
+      throw notSupported(`${upper}`, fc.span);
     }
     if (fc.json !== undefined && JSON_FUNCTIONS.has(upper)) return bindJsonCall(this, fc, ctx);
     const args = (): BoundExpr[] => fc.args.map((a) => this.bindExpr(a, ctx));

@@ -1010,6 +1010,8 @@ export class CstToAst extends BaseVisitor {
     if (number !== undefined) return { kind: 'literal', type: 'number', value: Number(number.image), text: number.image, span };
     const string = tokenOf(ctx, 'StringLiteral');
     if (string !== undefined) return { kind: 'literal', type: 'string', value: unquoteString(string.image), text: string.image, span };
+    const binary = tokenOf(ctx, 'BinaryLiteral');
+    if (binary !== undefined) return { kind: 'literal', type: 'binary', value: binary.image.slice(2, -1), text: binary.image, span };
     const word = must(tokenOf(ctx, 'TRUE') ?? tokenOf(ctx, 'FALSE') ?? tokenOf(ctx, 'NULL'), 'the literal');
     if (tokenMatcher(word, T.NULL)) return { kind: 'literal', type: 'null', value: null, text: word.image, span };
     return { kind: 'literal', type: 'boolean', value: tokenMatcher(word, T.TRUE), text: word.image, span };

@@ -6,6 +6,7 @@ import { bindError, notSupported } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, MAX_EXACT_INT, T } from '../common/types.js';
 import { parseDate, parseTimestamp } from '../common/time.js';
+import { parseTimeLiteral } from '../common/time-of-day.js';
 import { decimalScalarOfUnscaled, parseUnscaled } from '../expr/decimal.js';
 import type * as ast from './ast.js';
 
@@ -43,6 +44,21 @@ export function resolveTypeName(t: ast.TypeName): DataType {
       return T.STRING;
     case 'DATE':
       return T.DATE;
+    case 'TIME': {
+      if (t.withTimeZone === 'zone' || t.withTimeZone === 'local') throw notSupported(`TIME WITH ${t.withTimeZone === 'local' ? 'LOCAL ' : ''}TIME ZONE`, t.span, 'Flink has no such type either; use TIME(p)');
+      const precision = p[0] ?? 0;
+      if (precision < 0 || precision > 9) throw bindError(`TIME precision must be between 0 and 9, got ${precision}`, t.span);
+      // milliseconds of the day, as Flink carries TIME: a declared p > 3 is carried as TIME(3)
+      return T.time(precision);
+    }
+    // BINARY(n) and VARBINARY(n) are carried as BYTES, as CHAR(n) and VARCHAR(n) as STRING
+    case 'BYTES':
+    case 'BINARY':
+    case 'VARBINARY': {
+      const n = p[0] ?? 1;
+      if (n < 1 || n > 2147483647) throw bindError(`${t.name} length must be between 1 and 2147483647, got ${n}`, t.span);
+      return T.BYTES;
+    }
     case 'TIMESTAMP': {
       if (t.withTimeZone === 'zone') throw notSupported('TIMESTAMP WITH TIME ZONE', t.span, 'Flink has no TIMESTAMP WITH TIME ZONE either; use TIMESTAMP_LTZ(3) (TIMESTAMP WITH LOCAL TIME ZONE): an instant shown in the session zone');
       const precision = p[0] ?? 3;
@@ -70,7 +86,7 @@ export function resolveTypeName(t: ast.TypeName): DataType {
       );
     }
     default:
-      throw notSupported(`type ${t.name}`, t.span, 'supported types: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING/VARCHAR, DATE, TIMESTAMP(3)');
+      throw notSupported(`type ${t.name}`, t.span, 'supported types: BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING/VARCHAR, BYTES/VARBINARY, DATE, TIME, TIMESTAMP(3)');
   }
 }
 
@@ -181,7 +197,13 @@ export function typedLiteral(lit: ast.TypedLiteral): { value: number; type: Data
       if (Number.isNaN(v)) throw bindError(`invalid DATE literal '${lit.value}'`, lit.span, "write DATE 'yyyy-MM-dd'");
       return { value: v, type: T.DATE };
     }
+    case 'TIME': {
+      const v = parseTimeLiteral(lit.value);
+      if (v === null) throw bindError(`invalid TIME literal '${lit.value}'`, lit.span, "write TIME 'HH:mm:ss[.SSS]'");
+      // the literal's precision is its fraction digits (Calcite), carried up to 3
+      return { value: v.ms, type: T.time(v.precision) };
+    }
     default:
-      throw notSupported(`a ${lit.type} literal`, lit.span, lit.type === 'TIME' ? 'weir has no TIME type yet: keep the time of day in a STRING or in a TIMESTAMP' : undefined);
+      throw notSupported(`a ${lit.type} literal`, lit.span);
   }
 }

@@ -54,6 +54,7 @@ import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
 import { INT32_MAX, INT32_MIN, T, isComposite, isIntegral, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
+import { hexOfBinary } from '../common/bytes.js';
 import type { PatternItem } from '../common/time.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { isIdentityCast } from '../expr/cast.js';
@@ -101,6 +102,10 @@ export function typeToDuckDb(t: DataType): string {
       return 'TIMESTAMPTZ';
     case 'DATE':
       return 'DATE';
+    case 'TIME':
+      return 'TIME';
+    case 'BYTES':
+      return 'BLOB';
     case 'ROW':
       return `STRUCT(${(t.fields ?? []).map((f) => `${duckIdent(f.name)} ${typeToDuckDb(f.type)}`).join(', ')})`;
     case 'ARRAY':
@@ -108,6 +113,16 @@ export function typeToDuckDb(t: DataType): string {
     case 'MAP':
       return `MAP(${typeToDuckDb(t.key!)}, ${typeToDuckDb(t.element!)})`;
   }
+}
+
+/**
+ * TIME in DuckDB: a TIME of the milliseconds of the day `ms` (an SQL BIGINT expression),
+ * truncated to `precision` fraction digits as weir's TIME(p) (common/time-of-day.ts).
+ */
+export function duckTimeOfMs(ms: string, precision: number): string {
+  const unit = precision >= 3 ? 1 : precision === 2 ? 10 : precision === 1 ? 100 : 1000;
+  const v = unit === 1 ? `CAST(${ms} AS BIGINT)` : `(CAST(${ms} AS BIGINT) // ${unit} * ${unit})`;
+  return `(TIME '00:00:00' + to_milliseconds(${v}))`;
 }
 
 /** A double-quoted DuckDB identifier. */
@@ -188,6 +203,10 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       if (year >= 1 && year <= 9999) return `DATE '${formatDate(days)}'`;
       return `(DATE '1970-01-01' + CAST(${intText(days)} AS INTEGER))`;
     }
+    case 'TIME':
+      return duckTimeOfMs(intText(Number(value)), 3);
+    case 'BYTES':
+      return `unhex('${hexOfBinary(String(value))}')`;
     case 'ROW': {
       const a = value as readonly Scalar[];
       const fields = type.fields ?? [];
@@ -522,6 +541,14 @@ class Translator {
       }
       case 'concat':
         return `(${args.map((_, i) => A(i)).join(' || ')})`;
+      case 'encode':
+      case 'decode': {
+        // DuckDB's encode/decode are UTF-8 only (decode fails on bytes that are no UTF-8,
+        // where weir gives U+FFFD: an error, never a different value)
+        const cs = this.constString(args[1], fn.toUpperCase(), 'the charset').trim().toUpperCase();
+        if (cs !== 'UTF-8' && cs !== 'UTF8') throw new DuckDbTranslationError(fn.toUpperCase(), `DuckDB encodes and decodes UTF-8 only, not '${cs}'`);
+        return `${fn}(${A(0)})`;
+      }
       case 'concat_ws':
         return `concat_ws(${args.map((_, i) => A(i)).join(', ')})`;
       case 'like': {
@@ -724,6 +751,7 @@ class Translator {
       case 'current_row_timestamp':
       case 'localtimestamp':
       case 'current_date':
+      case 'current_time':
       case 'unix_timestamp_now':
         throw new DuckDbTranslationError(
           fn === 'current_row_timestamp' ? 'CURRENT_ROW_TIMESTAMP()' : fn === 'unix_timestamp_now' ? 'UNIX_TIMESTAMP()' : fn.toUpperCase(),
@@ -935,7 +963,7 @@ class Translator {
         // a quoted JSON string stands for its text; anything else as it is
         return this.let(A(0), (s) => `(CASE WHEN starts_with(${s}, '"') AND ends_with(${s}, '"') AND length(${s}) >= 2 AND json_valid(${s}) THEN (${s})::JSON->>'$' ELSE ${s} END)`);
       case 'to_base64':
-        return `to_base64(encode(${A(0)}))`;
+        return args[0]!.type.kind === 'BYTES' ? `to_base64(${A(0)})` : `to_base64(encode(${A(0)}))`;
       case 'from_base64':
         // Java's decoder accepts a last unit without its padding; DuckDB wants it
         return this.let(A(0), (s) => `TRY(decode(from_base64(CASE WHEN contains(${s}, '=') THEN ${s} ELSE ${s} || repeat('=', CAST((4 - length(${s}) % 4) % 4 AS BIGINT)) END)))`);
@@ -1001,6 +1029,13 @@ class Translator {
     const tb = b.type.kind;
     const isTime = (k: string): boolean => k === 'TIMESTAMP' || k === 'DATE' || k === 'TIMESTAMP_LTZ';
     const isIv = (k: string): boolean => k === 'INTERVAL_DAY_TIME' || k === 'INTERVAL_YEAR_MONTH';
+    if (ta === 'TIME' || tb === 'TIME') {
+      // around midnight, in milliseconds, truncated to TIME(p) as weir's addToTime
+      const [time, iv] = ta === 'TIME' ? [a, b] : [b, a];
+      const d = `(${this.big(iv)} % 86400000)`;
+      const ms = `(((epoch_ms(${this.expr(time)}) ${op} ${d}) % 86400000 + 86400000) % 86400000)`;
+      return duckTimeOfMs(ms, e.type.precision ?? 0);
+    }
     if (isTime(ta) || isTime(tb)) {
       const timeFirst = isTime(ta);
       const time = timeFirst ? a : b;
@@ -1197,6 +1232,8 @@ class Translator {
     const f = from.kind;
     const t = to.kind;
     if (isComposite(from)) throw new DuckDbTranslationError('CAST', `the text of a ${f} value (Flink's form, such as (1, x) or [1, 2]) has no DuckDB equivalent`);
+    if (f === 'BYTES' && t === 'STRING') return `decode(${x})`; // UTF-8 (fails on bytes that are no UTF-8)
+    if (f === 'STRING' && t === 'BYTES') return `encode(${x})`;
     if (t === 'STRING') return this.toText(x, from);
     if (f === 'STRING') return this.fromText(x, to, fail);
     if (t === 'BOOLEAN') return `(${x} <> 0)`;
@@ -1207,6 +1244,11 @@ class Translator {
     }
     if (f === 'TIMESTAMP' && t === 'DATE') return `CAST(${x} AS DATE)`;
     if (f === 'DATE' && t === 'TIMESTAMP') return `CAST(${x} AS TIMESTAMP)`;
+    if (t === 'TIME') {
+      const local = f === 'TIMESTAMP_LTZ' ? duckLocalOf(x, this.zone) : x;
+      return duckTimeOfMs(`epoch_ms(${f === 'TIME' ? local : `CAST(${local} AS TIME)`})`, to.precision ?? 0);
+    }
+    if (f === 'TIME' && t === 'TIMESTAMP') return `(DATE '1970-01-01' + ${x})`;
     if (f === 'TIMESTAMP_LTZ' && t === 'TIMESTAMP') return duckLocalOf(x, this.zone);
     if (f === 'TIMESTAMP_LTZ' && t === 'DATE') return `CAST(${duckLocalOf(x, this.zone)} AS DATE)`;
     if (f === 'TIMESTAMP' && t === 'TIMESTAMP_LTZ') return this.instantEarliest(x);
@@ -1251,6 +1293,11 @@ class Translator {
         return this.timestampText(duckLocalOf(x, this.zone));
       case 'DATE':
         return this.formatWithPattern(`CAST(${x} AS TIMESTAMP)`, 'yyyy-MM-dd');
+      case 'TIME': {
+        // HH:mm:ss and p fraction digits (formatTimeOfDay)
+        const p = from.precision ?? 0;
+        return this.let(x, (v) => `(left(CAST(${v} AS VARCHAR), 8)${p > 0 ? ` || '.' || left(lpad(CAST(epoch_ms(${v}) % 1000 AS VARCHAR), 3, '0'), ${Math.min(p, 3)})` : ''})`);
+      }
       case 'INT':
       case 'BIGINT':
         return `CAST(${x} AS VARCHAR)`;
@@ -1349,6 +1396,15 @@ class Translator {
           return this.let(this.parseTimestamp(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${this.instantEarliest(v)} ELSE ${bad} END)`);
         case 'DATE':
           return this.let(this.parseDate(t), (v) => `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${v} IS NOT NULL THEN ${v} ELSE ${bad} END)`);
+        case 'TIME': {
+          // weir's parseTimeOfDay: H[H]:m[m][:s[s][.f{1,9}]], fields in range, truncated to ms
+          const rx = '^([0-9]{1,2}):([0-9]{1,2})(?::([0-9]{1,2})(?:\\.([0-9]{1,9}))?)?$';
+          return this.let(`regexp_extract(${t}, '${rx}', ['h', 'mi', 's', 'f'])`, (m) => {
+            const num = (f: string): string => `coalesce(TRY_CAST(${m}.${f} AS INTEGER), 0)`;
+            const ms = `(${num('h')} * CAST(3600000 AS BIGINT) + ${num('mi')} * 60000 + ${num('s')} * 1000 + coalesce(TRY_CAST(rpad(left(${m}.f, 3), 3, '0') AS BIGINT), 0))`;
+            return `(CASE WHEN ${t} IS NULL THEN NULL WHEN ${m}.h <> '' AND ${num('h')} <= 23 AND ${num('mi')} <= 59 AND ${num('s')} <= 59 THEN ${duckTimeOfMs(ms, to.precision ?? 0)} ELSE ${bad} END)`;
+          });
+        }
         default:
           throw new DuckDbTranslationError('CAST', `from STRING to ${typeToString(to)}`);
       }

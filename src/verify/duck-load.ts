@@ -16,7 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import { createSourceConnector } from '../connectors/registry.js';
 import { isUpstreamNexmarkTable } from '../connectors/nexmark/source.js';
 import { NEXMARK_COLUMNS } from '../connectors/nexmark/generator.js';
-import { typeToDuckDb } from './duck-expr.js';
+import { duckTimeOfMs, typeToDuckDb } from './duck-expr.js';
+import { hexOfBinary } from '../common/bytes.js';
 
 function rawType(t: DataType): { sql: string; duck: DuckDBType } {
   switch (t.kind) {
@@ -28,9 +29,13 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ':
     case 'DATE':
+    case 'TIME':
     case 'INTERVAL_DAY_TIME':
     case 'INTERVAL_YEAR_MONTH':
       return { sql: 'BIGINT', duck: BIGINT };
+    case 'BYTES':
+      // hex text, unhex() in the view
+      return { sql: 'VARCHAR', duck: VARCHAR };
     case 'DOUBLE':
     case 'NULL':
       return { sql: 'DOUBLE', duck: DOUBLE };
@@ -55,6 +60,10 @@ function viewExpr(name: string, t: DataType): string {
       return `make_timestamptz(${q} * 1000) AS ${q}`;
     case 'DATE':
       return `(DATE '1970-01-01' + CAST(${q} AS INTEGER)) AS ${q}`;
+    case 'TIME':
+      return `${duckTimeOfMs(q, 3)} AS ${q}`;
+    case 'BYTES':
+      return `unhex(${q}) AS ${q}`;
     case 'DECIMAL':
       return `CAST(${q} AS ${typeToDuckDb(t)}) AS ${q}`;
     default:
@@ -79,9 +88,13 @@ function chunkValues(c: Column, n: number): unknown[] {
       case 'TIMESTAMP':
       case 'TIMESTAMP_LTZ':
       case 'DATE':
+      case 'TIME':
       case 'INTERVAL_DAY_TIME':
       case 'INTERVAL_YEAR_MONTH':
         out[i] = BigInt(x as number);
+        break;
+      case 'BYTES':
+        out[i] = hexOfBinary(x as string);
         break;
       case 'BOOLEAN':
         out[i] = x === 1;

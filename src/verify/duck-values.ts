@@ -5,6 +5,7 @@
 
 import type { Scalar } from '../common/batch.js';
 import type { DataType } from '../common/types.js';
+import { binaryOfBytes } from '../common/bytes.js';
 
 export function duckToWeir(v: unknown, t: DataType | undefined): Scalar {
   return convert(v, t) as Scalar;
@@ -24,6 +25,12 @@ function convert(v: unknown, t: DataType | undefined): unknown {
         const entries = v as { key: unknown; value: unknown }[];
         return { keys: entries.map((e) => convert(e.key, t.key)), values: entries.map((e) => convert(e.value, t.element)) };
       }
+      case 'TIME':
+        // DuckDB gives a TIME as microseconds of the day; weir carries milliseconds
+        return Math.floor(Number(v) / 1000);
+      case 'BYTES':
+        // a BLOB (Uint8Array) as weir's binary string (common/bytes.ts)
+        return v instanceof Uint8Array ? binaryOfBytes(v) : v;
       default:
         break;
     }

@@ -29,7 +29,7 @@ import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { exactJsonFiles } from './json-exact.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
-import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
+import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, duckTimeOfMs, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
 import { tableFunctionToDuckDb, udafCallToDuckDb } from './duck-udf.js';
 
 export class TranslationError extends Error {
@@ -72,6 +72,9 @@ function readType(t: DataType): string {
       return 'VARCHAR'; // UTC text with an optional Z (Flink's formats): made an instant by toWeir
     case 'DATE':
       return 'DATE';
+    case 'TIME':
+    case 'BYTES':
+      return 'VARCHAR'; // HH:mm:ss[.fff] text / Base64 text: converted by toWeir
     default:
       throw new TranslationError('a source column', `columns of type ${typeToString(t)} cannot be read`);
   }
@@ -97,6 +100,8 @@ export function jsonValue(x: string, t: DataType): string {
   if (t.kind === 'TIMESTAMP') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN epoch_ms(CAST(${x} AS BIGINT)) ELSE CAST(replace(${x}, 'T', ' ') AS TIMESTAMP) END`;
   if (t.kind === 'TIMESTAMP_LTZ') return `CASE WHEN regexp_full_match(${x}, '-?[0-9]+') THEN make_timestamptz(CAST(${x} AS BIGINT) * 1000) ELSE ${instantText(x)} END`;
   if (t.kind === 'DATE') return `CAST(${x} AS DATE)`;
+  if (t.kind === 'TIME') return duckTimeOfMs(`epoch_ms(CAST(${x} AS TIME))`, t.precision ?? 0);
+  if (t.kind === 'BYTES') return `from_base64(${x})`;
   if (t.kind === 'DECIMAL') return `CAST(${x} AS ${duckDecimalType(t)})`;
   return x;
 }
@@ -106,7 +111,8 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const physical = table.columns.filter((c) => c.kind === 'physical');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
-  const toWeir = (x: string, t: DataType): string => (t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : x);
+  // text columns DuckDB reads as VARCHAR: TIMESTAMP_LTZ, TIME (HH:mm:ss[.fff]) and BYTES (Base64)
+  const toWeir = (x: string, t: DataType): string => (t.kind === 'TIMESTAMP_LTZ' ? instantText(x) : t.kind === 'TIME' || t.kind === 'BYTES' ? jsonValue(x, t) : x);
   if (connector === 'nexmark' || connector === 'datagen' || connector === 'postgres-cdc') {
     const name = ctx.generatorTable(table);
     return `SELECT ${asP((n) => q(n))} FROM ${q(name)}`;

@@ -33,7 +33,10 @@ describe('PostgreSQL values in weir', () => {
     expect(typeMismatch(T.INT, 'int8', 'bigint', 'write')).toBeUndefined();
     expect(typeMismatch(T.DOUBLE, 'int4', 'integer', 'write')).toMatch(/declared DOUBLE, but the PostgreSQL column is integer/);
     expect(typeMismatch(T.STRING, 'jsonb', 'jsonb', 'read')).toBeUndefined();
-    expect(typeMismatch(T.STRING, 'bytea', 'bytea', 'read')).toMatch(/not supported/);
+    // bytea is BYTES (branch types): not readable as a STRING; timetz has no weir type
+    expect(typeMismatch(T.STRING, 'bytea', 'bytea', 'read')).toMatch(/declared STRING, but the PostgreSQL column is bytea \(BYTES in weir\)/);
+    expect(typeMismatch(T.BYTES, 'bytea', 'bytea', 'read')).toBeUndefined();
+    expect(typeMismatch(T.STRING, 'timetz', 'time with time zone', 'read')).toMatch(/not supported/);
   });
   it('jdbc urls', () => {
     expect(parseJdbcUrl('jdbc:postgresql://db.example:6543/shop')).toEqual({ host: 'db.example', port: 6543, database: 'shop' });

@@ -51,6 +51,8 @@ function fieldGen(table: TableDef, name: string, type: DataType): FieldGen {
     if (!Number.isFinite(x)) fail(table, `'fields.${name}.${k}' must be a number${type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' ? ' or timestamp' : ''}, got '${v}'`);
     return x;
   };
+  // no generator for these yet: a clear error rather than numbers or text of the wrong kind
+  if (type.kind === 'TIME' || type.kind === 'BYTES') fail(table, `column ${name} of type ${typeToString(type)}: datagen does not generate ${type.kind} values yet`);
   const kind = opt('kind') ?? 'random';
   if (kind !== 'random' && kind !== 'sequence') fail(table, `'fields.${name}.kind' must be random or sequence, got '${kind}'`);
   const isTime = type.kind === 'TIMESTAMP' || type.kind === 'TIMESTAMP_LTZ' || type.kind === 'DATE';

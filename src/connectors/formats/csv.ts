@@ -62,7 +62,9 @@ import {
   isNaNText,
   parseBooleanBytes,
   parseDecimalBytes,
-  readWideDecimal,
+  isTextCarried,
+  parseScalarBytes,
+  readTextCarried,
   parseDoubleBytes,
   parseInt32Bytes,
   parseInt53Bytes,
@@ -676,7 +678,7 @@ export class CsvDecoder implements RecordDecoder {
         break;
       case ValueKind.Decimal: {
         const t = this.types[slot]!;
-        if (isWideDecimal(t)) return readWideDecimal(t, buf, fs, fe) === undefined ? undefined : 0;
+        if (isWideDecimal(t)) return readTextCarried(t, buf, fs, fe) === undefined ? undefined : 0;
         v = parseDecimalBytes(buf, fs, fe, t.precision ?? 10, t.scale ?? 0);
         break;
       }
@@ -689,6 +691,9 @@ export class CsvDecoder implements RecordDecoder {
       case ValueKind.Date:
         v = parseDateBytes(buf, fs, fe);
         break;
+      case ValueKind.Time:
+      case ValueKind.Bytes:
+        return parseScalarBytes(kind, this.types[slot]!, buf, fs, fe);
       case ValueKind.Boolean:
         v = parseBooleanBytes(buf, fs, fe);
         return v < 0 ? undefined : v;
@@ -738,8 +743,8 @@ export class CsvDecoder implements RecordDecoder {
     const stopAtBad = !this.ignoreErrors;
     let nulls: Uint8Array | null = null;
 
-    if (kind === ValueKind.Decimal && isWideDecimal(type)) {
-      // wide DECIMAL: canonical text, exactly (expr/decimal.ts)
+    if (isTextCarried(kind, type)) {
+      // wide DECIMAL: canonical text, exactly (expr/decimal.ts); BYTES: Base64 to a binary string
       const values = new Array<string>(n).fill('0');
       for (let r = 0, k = slot; r < n; r++, k += width) {
         const fs = starts[k]!;
@@ -749,7 +754,8 @@ export class CsvDecoder implements RecordDecoder {
           nulls[r] = 1;
           continue;
         }
-        const text = fs === fe ? undefined : readWideDecimal(type, buf, fs, fe);
+        // (a quoted empty field is empty bytes: Base64 of no bytes is the empty text)
+        const text = fs === fe ? (kind === ValueKind.Bytes ? '' : undefined) : readTextCarried(type, buf, fs, fe);
         if (text === undefined) {
           this.markBad(r, slot);
           if (stopAtBad) break;
@@ -932,6 +938,8 @@ export class CsvEncoder implements RecordEncoder {
         if (col.nulls !== null && col.nulls[r] === 1) continue;
         const kind = this.kinds[c]!;
         if (kind === ValueKind.String) line += this.quoteString((col.values as string[])[r]!);
+        // Base64, quoted as text is (the empty value as "", an empty field being NULL)
+        else if (kind === ValueKind.Bytes) line += this.quoteString(scalarText(kind, this.types[c]!, (col.values as string[])[r]!));
         else line += scalarText(kind, this.types[c]!, (col.values as Float64Array | Uint8Array)[r]!); // a wide BIGINT's bigint prints as its digits
       }
       out += line + '\n';

@@ -6,6 +6,8 @@
 // A value that does not fit its type is a bad value for the whole column (the record fails
 // or is skipped with ignore-parse-errors), never a silent NULL.
 
+import { formatTimeOfDay } from '../../common/time-of-day.js';
+import { base64OfBinary, binaryOfBase64 } from '../../common/bytes.js';
 import { Buffer } from 'node:buffer';
 import type { MapValue } from '../../common/composite.js';
 import { buildMap } from '../../common/composite.js';
@@ -108,8 +110,15 @@ export function fromJson(j: unknown, t: DataType): unknown {
       if (typeof j !== 'string') throw new CompositeValueError(`${JSON.stringify(j)} is not a TIMESTAMP`);
       return scalarFromText(t, j);
     case 'DATE':
-      if (typeof j !== 'string') throw new CompositeValueError(`${JSON.stringify(j)} is not a DATE`);
+    case 'TIME':
+      if (typeof j !== 'string') throw new CompositeValueError(`${JSON.stringify(j)} is not a ${t.kind}`);
       return scalarFromText(t, j);
+    case 'BYTES': {
+      // Base64 text, as Flink's json format writes byte[]
+      const b = typeof j === 'string' ? binaryOfBase64(j) : null;
+      if (b === null) throw new CompositeValueError(`${JSON.stringify(j)} is not Base64 BYTES`);
+      return b;
+    }
     default:
       if (typeof j === 'number') return scalarFromText(t, String(j));
       if (typeof j === 'string') return scalarFromText(t, j);
@@ -140,6 +149,10 @@ export function toJsonText(v: unknown, t: DataType): string {
       return `"${formatTimestamp(v as number)}"`;
     case 'DATE':
       return `"${formatDate(v as number)}"`;
+    case 'TIME':
+      return `"${formatTimeOfDay(v as number, t.precision ?? 0)}"`;
+    case 'BYTES':
+      return `"${base64OfBinary(v as string)}"`;
     case 'INT':
     case 'BIGINT':
       return typeof v === 'bigint' ? String(v) : formatInteger(v as number); // a bigint beyond ±(2^53-1): its digits

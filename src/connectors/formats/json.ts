@@ -24,6 +24,8 @@
 // Encoding writes one object per line with keys in column order, NULL as null, timestamps
 // as text with three fraction digits, dates as `yyyy-MM-dd`, NaN/±Infinity as strings.
 
+import { formatTimeOfDay } from '../../common/time-of-day.js';
+import { base64OfBinary, binaryOfBase64 } from '../../common/bytes.js';
 import { isWideDecimal } from '../../expr/decimal.js';
 import { type Int64, parseInt64 } from '../../common/int64.js';
 import { Buffer } from 'node:buffer';
@@ -54,7 +56,8 @@ import {
   dataError,
   decodeUtf8,
   formatDecimal,
-  readWideDecimal,
+  isTextCarried,
+  readTextCarried,
   formatDouble,
   formatInteger,
   parseInt53Bytes,
@@ -239,7 +242,8 @@ export class JsonRowReader {
     this.str = [];
     this.nulls = [];
     for (const kind of this.kinds) {
-      const wide = kind === ValueKind.Decimal && this.types[this.f64.length]!.kind === 'DECIMAL' && isWideDecimal(this.types[this.f64.length]!);
+      // a wide DECIMAL and BYTES are read as text into string[] (readTextCarried)
+      const wide = isTextCarried(kind, this.types[this.f64.length]!);
       this.f64.push(kind !== ValueKind.String && kind !== ValueKind.Boolean && !wide ? new Float64Array(capacity) : null);
       this.u8.push(kind === ValueKind.Boolean ? new Uint8Array(capacity) : null);
       this.str.push(kind === ValueKind.String || wide ? new Array<string>(capacity).fill('0') : null);
@@ -403,6 +407,22 @@ export class JsonRowReader {
       return q;
     }
 
+    if (kind === ValueKind.Bytes) {
+      // BYTES: a JSON string of Base64 (Flink's json format), to a binary string
+      if (c !== DQUOTE) {
+        const q = skipJsonValue(buf, p, end);
+        if (q < 0) this.fail('malformed JSON value', line);
+        this.badValue(s, decodeUtf8(buf, p, q), line);
+        return q;
+      }
+      const q = scanJsonString(buf, p, end);
+      if (q < 0) this.fail('malformed JSON: unterminated string', line);
+      const text = stringHasEscape ? unescapeJsonString(buf, p, q) : decodeUtf8(buf, p + 1, q - 1);
+      const bytes = text === undefined ? null : binaryOfBase64(text.trim());
+      if (bytes === null) this.badValue(s, text ?? decodeUtf8(buf, p, q), line);
+      (this.str[s] as string[])[row] = bytes!;
+      return q;
+    }
     if (kind === ValueKind.Decimal && this.str[s] !== null) {
       // wide DECIMAL: a JSON number or a string holding one, kept as exact canonical text
       let ts = p;
@@ -418,7 +438,7 @@ export class JsonRowReader {
         if (q < 0) this.fail('malformed JSON value', line);
         te = q;
       }
-      const text = ts === te ? undefined : readWideDecimal(this.types[s]!, buf, ts, te);
+      const text = ts === te ? undefined : readTextCarried(this.types[s]!, buf, ts, te);
       if (text === undefined) this.badValue(s, decodeUtf8(buf, ts, te), line);
       (this.str[s] as string[])[row] = text!;
       return q;
@@ -447,7 +467,7 @@ export class JsonRowReader {
       if (kind === ValueKind.Timestamp || kind === ValueKind.Instant) {
         v = parseInt53Bytes(buf, p, q); // epoch milliseconds
         if (v !== v) v = undefined;
-      } else if (kind === ValueKind.Boolean || kind === ValueKind.Date) {
+      } else if (kind === ValueKind.Boolean || kind === ValueKind.Date || kind === ValueKind.Time) {
         v = undefined;
       } else {
         v = parseScalarBytes(kind, this.types[s]!, buf, p, q);
@@ -650,6 +670,10 @@ export function jsonValueText(kind: ValueKind, type: DataType, col: Column, r: n
       return '"' + formatTimestamp((col.values as Float64Array)[r]!) + 'Z"';
     case ValueKind.Date:
       return '"' + formatDate((col.values as Float64Array)[r]!) + '"';
+    case ValueKind.Time:
+      return '"' + formatTimeOfDay((col.values as Float64Array)[r]!, type.precision ?? 0) + '"';
+    case ValueKind.Bytes:
+      return '"' + base64OfBinary((col.values as string[])[r]!) + '"';
   }
 }
 

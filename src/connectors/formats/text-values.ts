@@ -14,6 +14,8 @@ import type { Batch } from '../../common/batch.js';
 import { WeirError, internalError, notSupported } from '../../common/errors.js';
 import { type DataType, MAX_EXACT_INT, INT32_MAX, INT32_MIN, typeToString } from '../../common/types.js';
 import { formatDate, formatTimestamp, parseDateBytes, parseInstantBytes, parseTimestampBytes } from '../../common/time.js';
+import { formatTimeOfDay, parseTimeOfDay, truncateTime } from '../../common/time-of-day.js';
+import { base64OfBinary, binaryOfBase64 } from '../../common/bytes.js';
 
 export const LF = 10;
 export const CR = 13;
@@ -89,6 +91,10 @@ export const enum ValueKind {
   Date = 7,
   /** TIMESTAMP_LTZ: written in UTC with a `Z` (`2021-03-14 07:00:00.000Z`), as Flink's csv/json formats do. */
   Instant = 8,
+  /** TIME(p): `HH:mm:ss[.fff]` text, milliseconds of the day. */
+  Time = 9,
+  /** BYTES: Base64 text (as Flink's csv and json formats write byte[]), carried as a binary string. */
+  Bytes = 10,
 }
 
 /** The value kind of a column type a text format can carry; other types are rejected. */
@@ -112,6 +118,10 @@ export function valueKindOf(type: DataType, column: string): ValueKind {
       return ValueKind.Instant;
     case 'DATE':
       return ValueKind.Date;
+    case 'TIME':
+      return ValueKind.Time;
+    case 'BYTES':
+      return ValueKind.Bytes;
     case 'ROW':
     case 'ARRAY':
     case 'MAP':
@@ -270,6 +280,10 @@ export function explainBadValue(type: DataType, text: string): string {
         : 'expected yyyy-MM-dd HH:mm:ss[.SSS]';
     case 'DATE':
       return /^[+-]?\d{4,6}-\d{1,2}-\d{1,2}$/.test(t) ? 'a date field is out of range' : 'expected yyyy-MM-dd';
+    case 'TIME':
+      return 'expected HH:mm:ss[.SSS]';
+    case 'BYTES':
+      return 'expected Base64 text';
     default:
       return 'not a valid value';
   }
@@ -582,9 +596,15 @@ export function parseScalarBytes(kind: ValueKind, type: DataType, buf: Uint8Arra
     case ValueKind.Date:
       v = parseDateBytes(buf, start, end);
       break;
+    case ValueKind.Time:
+      v = truncateTime(parseTimeOfDay(asciiString(buf, start, end)), type.precision ?? 0);
+      break;
     case ValueKind.Boolean:
       v = parseBooleanBytes(buf, start, end);
       return v < 0 ? undefined : v;
+    case ValueKind.Bytes:
+      // checked here and read as text by the caller (readTextCarried)
+      return binaryOfBase64(asciiString(buf, start, end)) === null ? undefined : 0;
     case ValueKind.String:
       throw internalError('parseScalarBytes called for a STRING column');
   }
@@ -619,6 +639,7 @@ export function formatInteger(v: number): string {
 
 /** Text of a non-string, non-NULL value of the given kind (physical number in). */
 export function scalarText(kind: ValueKind, type: DataType, v: number | string): string {
+  if (kind === ValueKind.Bytes) return base64OfBinary(v as string);
   if (typeof v === 'string') return v; // a wide DECIMAL's canonical text
 
   switch (kind) {
@@ -635,6 +656,8 @@ export function scalarText(kind: ValueKind, type: DataType, v: number | string):
       return formatTimestamp(v) + 'Z';
     case ValueKind.Date:
       return formatDate(v);
+    case ValueKind.Time:
+      return formatTimeOfDay(v, type.precision ?? 0);
     case ValueKind.Boolean:
       return v ? 'true' : 'false';
     case ValueKind.String:
@@ -642,9 +665,18 @@ export function scalarText(kind: ValueKind, type: DataType, v: number | string):
   }
 }
 
-/** A wide DECIMAL cell's canonical text from bytes, or undefined when it is no valid value. */
-export function readWideDecimal(type: DataType, buf: Uint8Array, start: number, end: number): string | undefined {
+/**
+ * A text-carried cell (a wide DECIMAL's canonical text, BYTES' binary string from Base64)
+ * from bytes, or undefined when it is no valid value.
+ */
+export function readTextCarried(type: DataType, buf: Uint8Array, start: number, end: number): string | undefined {
   start = trimStart(buf, start, end);
   end = trimEnd(buf, start, end);
+  if (type.kind === 'BYTES') return binaryOfBase64(asciiString(buf, start, end)) ?? undefined;
   return canonicalDecimalText(asciiString(buf, start, end), type);
+}
+
+/** Columns the decoders read as text into string[] values: a wide DECIMAL, BYTES. */
+export function isTextCarried(kind: ValueKind, type: DataType): boolean {
+  return kind === ValueKind.Bytes || (kind === ValueKind.Decimal && isWideDecimal(type));
 }

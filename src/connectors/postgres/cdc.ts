@@ -85,7 +85,7 @@ export function validatePostgresCdcTable(table: TableDef): void {
   }
   for (const c of table.columns) {
     if (c.kind !== 'physical') continue;
-    if (!['INT', 'BIGINT', 'DOUBLE', 'DECIMAL', 'BOOLEAN', 'STRING', 'DATE', 'TIMESTAMP', 'TIMESTAMP_LTZ'].includes(c.type.kind)) {
+    if (!['INT', 'BIGINT', 'DOUBLE', 'DECIMAL', 'BOOLEAN', 'STRING', 'BYTES', 'DATE', 'TIME', 'TIMESTAMP', 'TIMESTAMP_LTZ'].includes(c.type.kind)) {
       throw new WeirError('plan', `table ${table.name}: column ${c.name} of type ${typeToString(c.type)} cannot be read from PostgreSQL`, { span: table.span, source: table.source });
     }
   }

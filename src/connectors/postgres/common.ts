@@ -6,6 +6,8 @@
 // Values travel as PostgreSQL's text form in both directions (the client's type parsers are
 // switched off): a value is decoded exactly or refused, never rounded on the way.
 
+import { formatTimeOfDay, parseTimeOfDay } from '../../common/time-of-day.js';
+import { binaryOfHex, hexOfBinary } from '../../common/bytes.js';
 import { canonicalDecimalText, isWideDecimal } from '../../expr/decimal.js';
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -248,6 +250,7 @@ export async function describeTable(client: pg.Client, tableName: string): Promi
 //   numeric(p,s) -> DECIMAL(p,s)      timestamptz -> TIMESTAMP_LTZ(3)   timestamp -> TIMESTAMP(3)
 //   text, varchar, char, jsonb, json, uuid -> STRING                     date -> DATE
 //   int2, int4 -> INT   int8 -> BIGINT   bool -> BOOLEAN   float4, float8 -> DOUBLE
+//   time(p) -> TIME(min(p, 3))   bytea -> BYTES
 
 /** The weir type a PostgreSQL column maps to, or undefined for types weir does not carry. */
 export function pgTypeToWeir(typname: string, formatted?: string): DataType | undefined {
@@ -280,6 +283,12 @@ export function pgTypeToWeir(typname: string, formatted?: string): DataType | un
       return T.TIMESTAMP_LTZ;
     case 'date':
       return T.DATE;
+    case 'time': {
+      const m = formatted !== undefined ? /time\((\d+)\)/.exec(formatted) : null;
+      return T.time(m !== null ? Number(m[1]) : 6);
+    }
+    case 'bytea':
+      return T.BYTES;
     default:
       return undefined;
   }
@@ -292,7 +301,7 @@ export function pgTypeToWeir(typname: string, formatted?: string): DataType | un
  */
 export function typeMismatch(declared: DataType, typname: string, formatted: string, direction: 'read' | 'write'): string | undefined {
   const natural = pgTypeToWeir(typname, formatted);
-  if (natural === undefined) return `PostgreSQL type ${formatted} is not supported (weir reads numeric, integers, float8, bool, text/varchar/jsonb, date, timestamp, timestamptz)`;
+  if (natural === undefined) return `PostgreSQL type ${formatted} is not supported (weir reads numeric, integers, float8, bool, text/varchar/jsonb, bytea, date, time, timestamp, timestamptz)`;
   const d = declared.kind;
   if (d === natural.kind) return undefined;
   if (d === 'STRING' && direction === 'write') return undefined; // PostgreSQL parses the text
@@ -344,6 +353,15 @@ export function textDecoder(t: DataType): TextDecoder {
     case 'TIMESTAMP':
     case 'TIMESTAMP_LTZ':
       return (s) => timestampFromText(s, t.kind === 'TIMESTAMP_LTZ');
+    case 'TIME':
+      return (s) => timeFromText(s, t.precision ?? 0);
+    case 'BYTES':
+      return (s) => {
+        // bytea's hex output ('\x0aff', PostgreSQL's default bytea_output)
+        const b = s.startsWith('\\x') ? binaryOfHex(s.slice(2)) : null;
+        if (b === null) throw new Error("bytea value is not in hex form: set bytea_output = 'hex'");
+        return b;
+      };
     default:
       throw new Error(`type ${typeToString(t)} cannot be read from PostgreSQL`);
   }
@@ -397,6 +415,15 @@ export function timestampFromText(s: string, withZone: boolean): number {
   return t;
 }
 
+/** 'HH:MM:SS[.ffffff]' -> milliseconds of the day; digits beyond TIME(p)'s precision must be zero (never truncated). */
+export function timeFromText(s: string, precision: number): number {
+  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/.exec(s);
+  const ms = m === null ? NaN : parseTimeOfDay(s);
+  if (m === null || Number.isNaN(ms)) throw new Error(`time '${s}' is outside what weir carries`);
+  if (/[1-9]/.test((m[4] ?? '').slice(precision))) throw new Error(`time ${s} has more fraction digits than TIME(${precision}) carries; it would be truncated`);
+  return ms;
+}
+
 // -----------------------------------------------------------------------------------------
 // Types: weir -> PostgreSQL (parameters in text form)
 
@@ -427,6 +454,10 @@ export function valueEncoder(t: DataType): ValueEncoder {
       return (v) => timestampToText(v as number) + '+00';
     case 'DATE':
       return (v) => dateToText(v as number);
+    case 'TIME':
+      return (v) => formatTimeOfDay(v as number, 3);
+    case 'BYTES':
+      return (v) => '\\x' + hexOfBinary(v as string);
     case 'INT':
     case 'BIGINT':
     case 'DOUBLE':
@@ -468,6 +499,10 @@ export function weirTypeToPg(t: DataType): string {
       return 'timestamptz(3)';
     case 'DATE':
       return 'date';
+    case 'TIME':
+      return `time(${t.precision ?? 0})`;
+    case 'BYTES':
+      return 'bytea';
     default:
       throw new Error(`type ${typeToString(t)} has no PostgreSQL column type in weir`);
   }

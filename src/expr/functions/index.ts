@@ -3,6 +3,7 @@ import './operators.js';
 import './strings.js';
 import './strings-more.js';
 import './hashes.js';
+import './bytes.js';
 import './conditionals.js';
 import './math.js';
 import './temporal.js';

@@ -18,6 +18,7 @@ import { compareF64, mapF64, mapF64x2, nullOnZeroDivisor, unionNulls, type Kerne
 import { bigintArithmetic, intArithmetic, integerNegate } from '../int64-kernels.js';
 import { registerFunction, type Signature } from '../registry.js';
 import { addMonths } from '../../common/time.js';
+import { addToTime, truncateTime } from '../../common/time-of-day.js';
 import { compareWide, decimalArithmetic, decimalNegate, decimalResultType, isWideDecimal, precisionOf, scaleOf } from '../decimal.js';
 
 /** Result type of + - * between numerics (Flink/Calcite rules, DECIMAL approximated). */
@@ -47,6 +48,12 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
       // rest is dropped toward zero, as Flink's generated code does). Flink has no
       // time point - time point or DATE + integer operator.
       if (op === 'add' || op === 'sub') {
+        // TIME +- a day-time interval wraps around midnight (Flink, Calcite), keeping TIME(p)
+        if (ta.kind === 'TIME' || tb.kind === 'TIME') {
+          if (ta.kind === 'TIME' && tb.kind === 'INTERVAL_DAY_TIME') return { args: [ta, tb], ret: ta };
+          if (op === 'add' && tb.kind === 'TIME' && ta.kind === 'INTERVAL_DAY_TIME') return { args: [ta, tb], ret: tb };
+          return `a TIME and a day-time INTERVAL, got ${typeToString(a)} and ${typeToString(b)}`;
+        }
         if (isTimePoint(ta) && isInterval(tb)) return { args: [ta, tb], ret: ta };
         if (op === 'add' && isTimePoint(tb) && isInterval(ta)) return { args: [ta, tb], ret: tb };
         if (ta.kind === tb.kind && isInterval(ta)) return { args: [ta, tb], ret: ta };
@@ -68,6 +75,11 @@ function numericBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div' | 'mod', 
     kernel(sig): Kernel {
       const [a, b] = sig.args as [DataType, DataType];
       const ret = sig.ret;
+      if (a.kind === 'TIME' || b.kind === 'TIME') {
+        const sign = op === 'sub' ? -1 : 1;
+        const p = ret.precision ?? 0;
+        return a.kind === 'TIME' ? mapF64x2(ret, (t, d) => truncateTime(addToTime(t, sign * d), p)) : mapF64x2(ret, (d, t) => truncateTime(addToTime(t, d), p));
+      }
       // timestamp/date +- interval
       if (isTimePoint(a) || isTimePoint(b)) {
         return timeArithmetic(op, a, b, ret);
@@ -190,7 +202,8 @@ function comparison(name: string, doc: string, f: (a: number, b: number) => bool
         };
       }
       if (isWideDecimal(t)) return compareWide((c) => f(c, 0));
-      if (t.kind === 'STRING') {
+      if (t.kind === 'STRING' || t.kind === 'BYTES') {
+        // BYTES: binary strings (common/bytes.ts) compare byte by byte, unsigned, as Flink's byte[]
         return (args, n) => {
           const av = args[0]!.values as string[];
           const bv = args[1]!.values as string[];

@@ -391,7 +391,10 @@ fixed('json_unquote', ['JSON_UNQUOTE'], 'JSON_UNQUOTE(s)', 's', T.STRING, 1, (a)
 // TO_BASE64, FROM_BASE64 (of the UTF-8 bytes; Java's basic Base64 alphabet, padding required
 // only as Java's decoder requires it)
 
-fixed('to_base64', ['TO_BASE64'], 'TO_BASE64(s)', 's', T.STRING, 1, (a) => Buffer.from(a[0] as string, 'utf8').toString('base64'));
+// TO_BASE64 of BYTES encodes the bytes themselves (binary strings, common/bytes.ts)
+fixed('to_base64', ['TO_BASE64'], 'TO_BASE64(s)', 'b', T.STRING, 1, (a) => Buffer.from(a[0] as string, 'utf8').toString('base64'), (_c, sig) =>
+  sig.args[0]!.kind === 'BYTES' ? (a) => Buffer.from(a[0] as string, 'latin1').toString('base64') : undefined,
+);
 
 export function fromBase64(s: string): string | null {
   // Java's Base64.getDecoder(): only the basic alphabet, '=' padding at the end (optional)

@@ -28,7 +28,7 @@ function isInt(t: DataType | undefined): boolean {
 }
 
 /** Declares a strict function over fixed argument kinds ('s' string, 'i' integer). */
-export function fixed(name: string, sqlNames: string[], doc: string, params: string, ret: DataType, minArgs: number, f: (a: Arg[]) => Scalar, compile?: (consts: readonly (Scalar | undefined)[]) => ((a: Arg[]) => Scalar) | undefined, deterministic?: false): void {
+export function fixed(name: string, sqlNames: string[], doc: string, params: string, ret: DataType, minArgs: number, f: (a: Arg[]) => Scalar, compile?: (consts: readonly (Scalar | undefined)[], sig: Signature) => ((a: Arg[]) => Scalar) | undefined, deterministic?: false): void {
   registerFunction({
     name,
     sqlNames,
@@ -40,14 +40,25 @@ export function fixed(name: string, sqlNames: string[], doc: string, params: str
       for (let i = 0; i < args.length; i++) {
         const p = params[i];
         const a = args[i]!;
-        if (p === 's' && !isStr(a)) return `${doc} (argument ${i + 1} must be a STRING, got ${typeToString(a)})`;
+        // 'b': a STRING or BYTES (Calcite's STRING family), passed as it is; `compile` sees which
+        if (p === 'b' && a.kind === 'BYTES') {
+          out.push(T.BYTES);
+          continue;
+        }
+        // 'B': BYTES only
+        if (p === 'B') {
+          if (a.kind !== 'BYTES' && a.kind !== 'NULL') return `${doc} (argument ${i + 1} must be BYTES, got ${typeToString(a)})`;
+          out.push(T.BYTES);
+          continue;
+        }
+        if ((p === 's' || p === 'b') && !isStr(a)) return `${doc} (argument ${i + 1} must be a STRING${p === 'b' ? ' or BYTES' : ''}, got ${typeToString(a)})`;
         if (p === 'i' && !isInt(a)) return `${doc} (argument ${i + 1} must be an integer, got ${typeToString(a)})`;
-        out.push(p === 's' ? T.STRING : T.INT);
+        out.push(p === 'i' ? T.INT : T.STRING);
       }
       return { args: out, ret };
     },
-    kernel(_sig, consts): Kernel {
-      return rowwise(ret, compile?.(consts) ?? f);
+    kernel(sig, consts): Kernel {
+      return rowwise(ret, compile?.(consts, sig) ?? f);
     },
   });
 }
@@ -277,10 +288,13 @@ registerFunction({
   doc: 'CONCAT(s1, s2, ...) / s1 || s2',
   resolve(args) {
     if (args.length < 1) return 'at least one argument';
-    for (const a of args) if (!isStr(a)) return `STRING arguments, got ${typeToString(a)} (CAST it to STRING)`;
+    // BYTES || BYTES is BYTES (binary strings concatenate as text does, common/bytes.ts)
+    if (args.some((a) => a.kind === 'BYTES') && args.every((a) => a.kind === 'BYTES' || a.kind === 'NULL')) return { args: args.map(() => T.BYTES), ret: T.BYTES };
+    for (const a of args) if (!isStr(a)) return `STRING arguments (or all BYTES), got ${typeToString(a)} (CAST it to STRING)`;
     return { args: args.map(() => T.STRING), ret: T.STRING };
   },
-  kernel() {
+  kernel(sig) {
+    const ret = sig.ret;
     return (args, n) => {
       const out = new Array<string>(n);
       const k = args.length;
@@ -289,7 +303,7 @@ registerFunction({
         for (let j = 0; j < k; j++) s += (args[j]!.values as string[])[i]!;
         out[i] = s;
       }
-      return { type: T.STRING, values: out, nulls: unionNulls(args, n) };
+      return { type: ret, values: out, nulls: unionNulls(args, n) };
     };
   },
 });

@@ -8,6 +8,7 @@ import { T, isIntegral, typeToString } from '../../common/types.js';
 import type { JavaDatePattern, TimeField } from '../../common/time.js';
 import { MS_PER_DAY, addMonths, civilFromDays, compileJavaDatePattern, daysFromCivil, extractMonth, extractYear, formatTimestamp, parseDate, parseTimestamp, timeFieldExtractor } from '../../common/time.js';
 import { mapF64, rowwise } from '../kernels.js';
+import { timeOfTimestamp, truncateTime } from '../../common/time-of-day.js';
 import type { TimeZoneRules } from '../../common/time-zone.js';
 import { parseTimeZone, sessionTimeZone, timeZoneById } from '../../common/time-zone.js';
 import { registerFunction } from '../registry.js';
@@ -39,15 +40,20 @@ const FIELDS: [string, string[], TimeField][] = [
   ['millisecond', [], 'MILLISECOND'],
 ];
 
+/** The fields a TIME has: its value is milliseconds of day 0, so the TIMESTAMP extractors read it. */
+const TIME_FIELDS = new Set<TimeField>(['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND']);
+
 for (const [name, sqlNames, field] of FIELDS) {
   const f = timeFieldExtractor(field);
+  const ofTime = TIME_FIELDS.has(field);
   registerFunction({
     name,
     sqlNames,
     doc: `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`,
     resolve(args) {
       const a = args[0];
-      if (args.length !== 1 || !isTime(a)) return `one TIMESTAMP or DATE argument${a ? `, got ${typeToString(a)}` : ''}`;
+      if (args.length === 1 && a?.kind === 'TIME') return ofTime ? { args: [a], ret: T.BIGINT } : `a TIMESTAMP or DATE argument (a TIME has no ${field})`;
+      if (args.length !== 1 || !isTime(a)) return `one TIMESTAMP${ofTime ? ', TIME' : ''} or DATE argument${a ? `, got ${typeToString(a)}` : ''}`;
       return { args: [localArg(a!)], ret: T.BIGINT };
     },
     kernel(sig) {
@@ -333,6 +339,10 @@ function clockFunction(name: string, sqlNames: string[], doc: string, ret: DataT
 clockFunction('current_timestamp', ['CURRENT_TIMESTAMP', 'NOW'], 'CURRENT_TIMESTAMP, NOW(): the current instant, a TIMESTAMP_LTZ(3)', T.TIMESTAMP_LTZ, (now) => now);
 clockFunction('current_row_timestamp', ['CURRENT_ROW_TIMESTAMP'], 'CURRENT_ROW_TIMESTAMP(): the current instant for each row, a TIMESTAMP_LTZ(3)', T.TIMESTAMP_LTZ, (now) => now);
 clockFunction('localtimestamp', ['LOCALTIMESTAMP'], "LOCALTIMESTAMP: the current date-time in the session zone ('table.local-time-zone'), a TIMESTAMP(3)", T.TIMESTAMP, (now) => sessionTimeZone().toLocal(now));
+// CURRENT_TIME and LOCALTIME: the time of day in the session zone, a TIME(0) (Flink)
+clockFunction('current_time', ['CURRENT_TIME', 'LOCALTIME'], "CURRENT_TIME, LOCALTIME: the current time of day in the session zone ('table.local-time-zone'), a TIME(0)", T.TIME, (now) =>
+  truncateTime(timeOfTimestamp(sessionTimeZone().toLocal(now)), 0),
+);
 clockFunction('current_date', ['CURRENT_DATE'], "CURRENT_DATE: today's date in the session zone ('table.local-time-zone')", T.DATE, (now) => Math.floor(sessionTimeZone().toLocal(now) / MS_PER_DAY));
 
 // ---------------------------------------------------------------------------------------
