@@ -516,7 +516,11 @@ export class CsvDecoder implements RecordDecoder {
     let dayKey = this.tsDayKey;
     let dayMs = this.tsDayMs;
     let done = pos;
-    records: while (n < maxRows) {
+    // the last LF buffered: every record from `done` up to it is complete, and each scan below
+    // stops at a record's LF at the latest, so no scan needs to test for the end of the input
+    let lim = buf.lastIndexOf(LF, end - 1);
+    if (lim < 0) lim = -1;
+    records: while (n < maxRows && done <= lim) {
       let q = done;
       for (let f = 0; f < ncols; f++) {
         const term = f === last ? LF : delim;
@@ -524,13 +528,9 @@ export class CsvDecoder implements RecordDecoder {
         let v = 0;
         if (fk === FAST_TEXT) {
           const fs = q;
-          if (q >= end) break records;
           let c = buf[q]!;
           if (c === quote) break records;
-          while (c !== delim && c !== LF) {
-            if (++q >= end) break records;
-            c = buf[q]!;
-          }
+          while (c !== delim && c !== LF) c = buf[++q]!;
           if (c !== term || q === fs || (f === last && buf[q - 1] === CR)) break records;
           const slot = textSlot[f]!;
           if (slot >= 0) {
@@ -542,7 +542,7 @@ export class CsvDecoder implements RecordDecoder {
         } else if (fk === FAST_TS) {
           // `yyyy-MM-dd HH:mm:ss.SSS` or `yyyy-MM-dd HH:mm:ss` (separator ' ' or 'T'), as
           // parseTimestampBytes reads it; any other text goes to the general path
-          if (q + 19 >= end) break records;
+          if (q + 19 > lim) break records;
           if (buf[q + 4] !== 45 || buf[q + 7] !== 45 || buf[q + 13] !== 58 || buf[q + 16] !== 58) break records;
           const sep = buf[q + 10];
           if (sep !== SPACE && sep !== 84) break records;
@@ -575,7 +575,7 @@ export class CsvDecoder implements RecordDecoder {
           if (hour > 23) break records;
           v = dayMs + hour * 3_600_000 + (m0 * 10 + m1) * 60_000 + (s0 * 10 + s1) * 1000;
           if (buf[q + 19] === 46) {
-            if (q + 23 >= end) break records;
+            if (q + 23 > lim) break records;
             const f0 = buf[q + 20]! - 48;
             const f1 = buf[q + 21]! - 48;
             const f2 = buf[q + 22]! - 48;
@@ -586,16 +586,15 @@ export class CsvDecoder implements RecordDecoder {
           if (buf[q] !== term) break records;
         } else {
           const fs = q;
-          if (q >= end) break records;
           if (buf[q] === 45) q++; // '-'
           const ds = q;
-          while (q < end) {
+          for (;;) {
             const c = buf[q]! - 48;
             if (c < 0 || c > 9) break;
             v = v * 10 + c;
             q++;
           }
-          if (q >= end || buf[q] !== term) break records;
+          if (buf[q] !== term) break records;
           const digits = q - ds;
           if (digits === 0 || digits > (fk === FAST_INT53 ? 15 : 9)) break records;
           if (ds !== fs) v = 0 - v;
