@@ -314,11 +314,19 @@ export class CsvDecoder implements RecordDecoder {
 
     const slowRows = this.slowRows;
     let nSlow = 0;
+    // For the fast path, once per call (not per record, which the general path may take):
+    // the last LF buffered, and each parsed column's array for this batch.
+    const lim = end > 0 ? buf.lastIndexOf(LF, end - 1) : -1;
+    const preOf = this.fastPre;
+    for (let f = 0; f < ncols; f++) {
+      const slot = slotOf[f]!;
+      preOf[f] = this.fastKind[f] !== FAST_TEXT && slot >= 0 ? this.pre[slot] ?? null : null;
+    }
     records: while (n < maxRows && pos < end) {
       if (line !== 0 && !this.skipFirst) {
         // the common record: unquoted, no NULLs, values in their plain form; anything else
         // (and an incomplete record) goes through the general path below
-        const m = this.fastRecords(buf, pos, end, n, maxRows, line);
+        const m = this.fastRecords(buf, pos, lim, n, maxRows, line);
         if (m > n) {
           line += m - n;
           n = m;
@@ -496,15 +504,11 @@ export class CsvDecoder implements RecordDecoder {
    * a fast row's BIGINT, INT and TIMESTAMP values are valid and already in place, so nothing
    * reads their ranges (isBadCell skips them).
    */
-  private fastRecords(buf: Buffer, pos: number, end: number, n: number, maxRows: number, line: number): number {
+  private fastRecords(buf: Buffer, pos: number, lim: number, n: number, maxRows: number, line: number): number {
     const ncols = this.numColumns;
     const fastKind = this.fastKind;
     const textSlot = this.fastTextSlot;
     const preOf = this.fastPre;
-    for (let f = 0; f < ncols; f++) {
-      const slot = this.slotOf[f]!;
-      preOf[f] = fastKind[f] !== FAST_TEXT && slot >= 0 ? this.pre[slot] ?? null : null;
-    }
     const delim = this.delim;
     const quote = this.quote;
     const width = this.width;
@@ -516,10 +520,8 @@ export class CsvDecoder implements RecordDecoder {
     let dayKey = this.tsDayKey;
     let dayMs = this.tsDayMs;
     let done = pos;
-    // the last LF buffered: every record from `done` up to it is complete, and each scan below
-    // stops at a record's LF at the latest, so no scan needs to test for the end of the input
-    let lim = buf.lastIndexOf(LF, end - 1);
-    if (lim < 0) lim = -1;
+    // lim is the last LF buffered (or -1): every record from `done` up to it is complete, and
+    // each scan below stops at a record's LF at the latest, so none tests for the end of input
     records: while (n < maxRows && done <= lim) {
       let q = done;
       for (let f = 0; f < ncols; f++) {
