@@ -402,6 +402,25 @@ describe('CsvDecoder', () => {
     expect(e2.message).toMatch(/o\.csv:1/);
   });
 
+  it('names the bad column of a one-pass record, whatever an earlier batch left in its row', () => {
+    // Row 0 of the second batch is read in one pass (its BIGINT parsed, its DOUBLE left to
+    // pass 2, which finds it bad); row 0 of the first batch went through the general path with
+    // a bad BIGINT. The skipped record must name the DOUBLE, not the first batch's BIGINT.
+    const cols: FormatColumn[] = [
+      { name: 'a', type: T.BIGINT },
+      { name: 'b', type: T.DOUBLE },
+    ];
+    for (const projection of [[0, 1], [1], [1, 0]]) {
+      const dec = new CsvDecoder(cols, projection, { ignoreParseErrors: true }, 'f.csv');
+      const rows = rowsOf(feed(dec, Buffer.from('abc,1.5\n5,x\n6,2.5\n'), [], 1));
+      expect(rows).toEqual([projection.length === 2 ? (projection[0] === 0 ? [6, 2.5] : [2.5, 6]) : [2.5]]);
+      expect(dec.skipped.map((s) => s.reason)).toEqual([
+        "bad value 'abc' for column a (BIGINT) at f.csv:1: expected an integer",
+        "bad value 'x' for column b (DOUBLE) at f.csv:2: expected a number",
+      ]);
+    }
+  });
+
   const MESSY = Buffer.from(
     [
       '1,x,2020-01-01 00:00:00', // 1 ok

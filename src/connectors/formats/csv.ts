@@ -197,6 +197,9 @@ export class CsvDecoder implements RecordDecoder {
       const kind = valueKindOf(columns[ci]!.type, columns[ci]!.name);
       this.fastKind[ci] = kind === ValueKind.Bigint ? FAST_INT53 : kind === ValueKind.Int ? FAST_INT32 : kind === ValueKind.Timestamp ? FAST_TS : FAST_TEXT;
     }
+    this.fastTextSlot = new Int32Array(columns.length).fill(-1);
+    for (let ci = 0; ci < columns.length; ci++) if (this.fastKind[ci] === FAST_TEXT) this.fastTextSlot[ci] = this.slotOf[ci]!;
+    this.fastPre = new Array<Float64Array | null>(columns.length).fill(null);
     for (let slot = 0; slot < this.width; slot++) {
       const k = this.kinds[slot]!;
       this.preParsed.push(k === ValueKind.Bigint || k === ValueKind.Int || k === ValueKind.Timestamp);
@@ -313,16 +316,24 @@ export class CsvDecoder implements RecordDecoder {
 
     const slowRows = this.slowRows;
     let nSlow = 0;
+    // For the fast path, once per call (not per record, which the general path may take):
+    // the last LF buffered, and each parsed column's array for this batch.
+    const lim = end > 0 ? buf.lastIndexOf(LF, end - 1) : -1;
+    const preOf = this.fastPre;
+    for (let f = 0; f < ncols; f++) {
+      const slot = slotOf[f]!;
+      preOf[f] = this.fastKind[f] !== FAST_TEXT && slot >= 0 ? this.pre[slot] ?? null : null;
+    }
     records: while (n < maxRows && pos < end) {
       if (line !== 0 && !this.skipFirst) {
         // the common record: unquoted, no NULLs, values in their plain form; anything else
         // (and an incomplete record) goes through the general path below
-        const re = this.fastRecord(buf, pos, end, n);
-        if (re >= 0) {
-          rowLine[n] = ++line;
-          n++;
-          pos = re;
-          continue;
+        const m = this.fastRecords(buf, pos, lim, n, maxRows, line);
+        if (m > n) {
+          line += m - n;
+          n = m;
+          pos = this.fastEnd;
+          if (n >= maxRows || pos >= end) break;
         }
       }
       const rowBase = n * width;
@@ -483,124 +494,136 @@ export class CsvDecoder implements RecordDecoder {
   }
 
   /**
-   * The fast path: one pass over a record in its common form, numbers and timestamps parsed
-   * straight into this batch's columns (row n) while the delimiters are found. Returns the
-   * offset past the record's LF, or -1 when the record needs the general path: a quoted or
-   * empty (NULL) field, a value not in the plain form (sign '+', spaces, 16+ digits, another
-   * timestamp shape, an invalid date), a field count other than the table's, a CR LF line
-   * end, or no LF before `end`. Nothing is consumed then; the general path decides.
+   * The fast path: one pass over each record in its common form, numbers and timestamps parsed
+   * straight into this batch's columns while the delimiters are found, from row n on, until
+   * maxRows rows or a record the fast path does not take. Returns the row count reached (n if
+   * the first record is not taken) and sets fastEnd past the last record taken, whose rows'
+   * lines are line + 1, line + 2, .... A record is left to the general path (nothing of it
+   * consumed) when it has a quoted or empty (NULL) field, a value not in the plain form (sign
+   * '+', spaces, 16+ digits, another timestamp shape, an invalid date), a field count other
+   * than the table's, a CR LF line end, or no LF before `end`.
+   * Only the fields pass 2 converts or checks (FAST_TEXT ones) get their byte ranges recorded:
+   * a fast row's BIGINT, INT and TIMESTAMP values are valid and already in place, so nothing
+   * reads their ranges (isBadCell skips them).
    */
-  private fastRecord(buf: Buffer, pos: number, end: number, n: number): number {
+  private fastRecords(buf: Buffer, pos: number, lim: number, n: number, maxRows: number, line: number): number {
     const ncols = this.numColumns;
     const fastKind = this.fastKind;
-    const slotOf = this.slotOf;
+    const textSlot = this.fastTextSlot;
+    const preOf = this.fastPre;
     const delim = this.delim;
+    const quote = this.quote;
+    const width = this.width;
+    const starts = this.starts;
+    const ends = this.ends;
+    const flags = this.flags;
+    const rowLine = this.rowLine;
     const last = ncols - 1;
-    const rowBase = n * this.width;
-    let q = pos;
-    for (let f = 0; f < ncols; f++) {
-      const term = f === last ? LF : delim;
-      const fk = fastKind[f]!;
-      const fs = q;
-      let v = 0;
-      if (fk === FAST_TEXT) {
-        if (q >= end) return -1;
-        let c = buf[q]!;
-        if (c === this.quote) return -1;
-        while (c !== delim && c !== LF) {
-          if (++q >= end) return -1;
-          c = buf[q]!;
+    let dayKey = this.tsDayKey;
+    let dayMs = this.tsDayMs;
+    let done = pos;
+    // lim is the last LF buffered (or -1): every record from `done` up to it is complete, and
+    // each scan below stops at a record's LF at the latest, so none tests for the end of input
+    records: while (n < maxRows && done <= lim) {
+      let q = done;
+      for (let f = 0; f < ncols; f++) {
+        const term = f === last ? LF : delim;
+        const fk = fastKind[f]!;
+        let v = 0;
+        if (fk === FAST_TEXT) {
+          const fs = q;
+          let c = buf[q]!;
+          if (c === quote) break records;
+          while (c !== delim && c !== LF) c = buf[++q]!;
+          if (c !== term || q === fs || (f === last && buf[q - 1] === CR)) break records;
+          const slot = textSlot[f]!;
+          if (slot >= 0) {
+            const k = n * width + slot;
+            starts[k] = fs;
+            ends[k] = q;
+            flags[k] = UNQUOTED;
+          }
+        } else if (fk === FAST_TS) {
+          // `yyyy-MM-dd HH:mm:ss.SSS` or `yyyy-MM-dd HH:mm:ss` (separator ' ' or 'T'), as
+          // parseTimestampBytes reads it; any other text goes to the general path
+          if (q + 19 > lim) break records;
+          if (buf[q + 4] !== 45 || buf[q + 7] !== 45 || buf[q + 13] !== 58 || buf[q + 16] !== 58) break records;
+          const sep = buf[q + 10];
+          if (sep !== SPACE && sep !== 84) break records;
+          const d0 = buf[q]! - 48;
+          const d1 = buf[q + 1]! - 48;
+          const d2 = buf[q + 2]! - 48;
+          const d3 = buf[q + 3]! - 48;
+          const d5 = buf[q + 5]! - 48;
+          const d6 = buf[q + 6]! - 48;
+          const d8 = buf[q + 8]! - 48;
+          const d9 = buf[q + 9]! - 48;
+          if ((d0 | d1 | d2 | d3 | d5 | d6 | d8 | d9) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || d5 > 9 || d6 > 9 || d8 > 9 || d9 > 9) break records;
+          const key = ((d0 * 10 + d1) * 10 + d2) * 100000 + d3 * 10000 + (d5 * 10 + d6) * 100 + d8 * 10 + d9;
+          if (key !== dayKey) {
+            const year = ((d0 * 10 + d1) * 10 + d2) * 10 + d3;
+            const month = d5 * 10 + d6;
+            const day = d8 * 10 + d9;
+            if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) break records;
+            dayKey = key;
+            dayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
+          }
+          const h0 = buf[q + 11]! - 48;
+          const h1 = buf[q + 12]! - 48;
+          const m0 = buf[q + 14]! - 48;
+          const m1 = buf[q + 15]! - 48;
+          const s0 = buf[q + 17]! - 48;
+          const s1 = buf[q + 18]! - 48;
+          if ((h0 | h1 | m0 | m1 | s0 | s1) < 0 || h0 > 2 || h1 > 9 || m0 > 5 || m1 > 9 || s0 > 5 || s1 > 9) break records;
+          const hour = h0 * 10 + h1;
+          if (hour > 23) break records;
+          v = dayMs + hour * 3_600_000 + (m0 * 10 + m1) * 60_000 + (s0 * 10 + s1) * 1000;
+          if (buf[q + 19] === 46) {
+            if (q + 23 > lim) break records;
+            const f0 = buf[q + 20]! - 48;
+            const f1 = buf[q + 21]! - 48;
+            const f2 = buf[q + 22]! - 48;
+            if ((f0 | f1 | f2) < 0 || f0 > 9 || f1 > 9 || f2 > 9) break records;
+            v += f0 * 100 + f1 * 10 + f2;
+            q += 23;
+          } else q += 19;
+          if (buf[q] !== term) break records;
+        } else {
+          const fs = q;
+          if (buf[q] === 45) q++; // '-'
+          const ds = q;
+          for (;;) {
+            const c = buf[q]! - 48;
+            if (c < 0 || c > 9) break;
+            v = v * 10 + c;
+            q++;
+          }
+          if (buf[q] !== term) break records;
+          const digits = q - ds;
+          if (digits === 0 || digits > (fk === FAST_INT53 ? 15 : 9)) break records;
+          if (ds !== fs) v = 0 - v;
         }
-        if (c !== term || q === fs || (f === last && buf[q - 1] === CR)) return -1;
-      } else if (fk === FAST_TS) {
-        v = this.fastTimestamp(buf, q, end);
-        if (v !== v) return -1;
-        q = this.tsEnd;
-        if (buf[q] !== term) return -1;
-      } else {
-        if (q >= end) return -1;
-        if (buf[q] === 45) q++; // '-'
-        const ds = q;
-        let c = 0;
-        while (q < end) {
-          c = buf[q]! - 48;
-          if (c < 0 || c > 9) break;
-          v = v * 10 + c;
-          q++;
-        }
-        if (q >= end || buf[q] !== term) return -1;
-        const digits = q - ds;
-        if (digits === 0 || digits > (fk === FAST_INT53 ? 15 : 9)) return -1;
-        if (ds !== fs) v = 0 - v;
-      }
-      const slot = slotOf[f]!;
-      if (slot >= 0) {
-        const k = rowBase + slot;
-        this.starts[k] = fs;
-        this.ends[k] = q;
-        this.flags[k] = UNQUOTED;
         if (fk !== FAST_TEXT) {
-          const pre = this.pre[slot];
-          if (pre != null) pre[n] = v;
+          const pre = preOf[f]!;
+          if (pre !== null) pre[n] = v;
         }
+        q++;
       }
-      q++;
+      rowLine[n++] = ++line;
+      done = q;
     }
-    return q;
+    this.tsDayKey = dayKey;
+    this.tsDayMs = dayMs;
+    this.fastEnd = done;
+    return n;
   }
 
-  /** Where fastTimestamp's text ended. */
-  private tsEnd = 0;
-
-  /**
-   * `yyyy-MM-dd HH:mm:ss.SSS` or `yyyy-MM-dd HH:mm:ss` (separator ' ' or 'T') at q, as
-   * parseTimestampBytes reads it; NaN for any other text (the general path decides then).
-   * Sets tsEnd.
-   */
-  private fastTimestamp(buf: Buffer, q: number, end: number): number {
-    if (q + 19 >= end) return NaN;
-    if (buf[q + 4] !== 45 || buf[q + 7] !== 45 || buf[q + 13] !== 58 || buf[q + 16] !== 58) return NaN;
-    const sep = buf[q + 10];
-    if (sep !== SPACE && sep !== 84) return NaN;
-    const d0 = buf[q]! - 48;
-    const d1 = buf[q + 1]! - 48;
-    const d2 = buf[q + 2]! - 48;
-    const d3 = buf[q + 3]! - 48;
-    const d5 = buf[q + 5]! - 48;
-    const d6 = buf[q + 6]! - 48;
-    const d8 = buf[q + 8]! - 48;
-    const d9 = buf[q + 9]! - 48;
-    if ((d0 | d1 | d2 | d3 | d5 | d6 | d8 | d9) < 0 || d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9 || d5 > 9 || d6 > 9 || d8 > 9 || d9 > 9) return NaN;
-    const key = ((d0 * 10 + d1) * 10 + d2) * 100000 + d3 * 10000 + (d5 * 10 + d6) * 100 + d8 * 10 + d9;
-    if (key !== this.tsDayKey) {
-      const year = ((d0 * 10 + d1) * 10 + d2) * 10 + d3;
-      const month = d5 * 10 + d6;
-      const day = d8 * 10 + d9;
-      if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-      this.tsDayKey = key;
-      this.tsDayMs = daysFromCivil(year, month, day) * MS_PER_DAY;
-    }
-    const h0 = buf[q + 11]! - 48;
-    const h1 = buf[q + 12]! - 48;
-    const m0 = buf[q + 14]! - 48;
-    const m1 = buf[q + 15]! - 48;
-    const s0 = buf[q + 17]! - 48;
-    const s1 = buf[q + 18]! - 48;
-    if ((h0 | h1 | m0 | m1 | s0 | s1) < 0 || h0 > 2 || h1 > 9 || m0 > 5 || m1 > 9 || s0 > 5 || s1 > 9) return NaN;
-    const hour = h0 * 10 + h1;
-    if (hour > 23) return NaN;
-    let ms = this.tsDayMs + hour * 3_600_000 + (m0 * 10 + m1) * 60_000 + (s0 * 10 + s1) * 1000;
-    if (buf[q + 19] === 46) {
-      if (q + 23 >= end) return NaN;
-      const f0 = buf[q + 20]! - 48;
-      const f1 = buf[q + 21]! - 48;
-      const f2 = buf[q + 22]! - 48;
-      if ((f0 | f1 | f2) < 0 || f0 > 9 || f1 > 9 || f2 > 9) return NaN;
-      ms += f0 * 100 + f1 * 10 + f2;
-      this.tsEnd = q + 23;
-    } else this.tsEnd = q + 19;
-    return ms;
-  }
+  /** Where fastRecords stopped: past the last record it took. */
+  private fastEnd = 0;
+  /** Per file column, for fastRecords: the slot whose byte ranges a FAST_TEXT field sets, or -1. */
+  private readonly fastTextSlot: Int32Array;
+  /** Per file column, for fastRecords: the batch's array for a parsed projected column's values, or null. */
+  private readonly fastPre: (Float64Array | null)[];
 
   /** Pass 2: converts the projected fields of n tokenized rows, column by column. */
   private convert(n: number): Batch {
@@ -648,6 +671,8 @@ export class CsvDecoder implements RecordDecoder {
 
   /** Re-checks one cell (slow path, for reporting). */
   private isBadCell(r: number, slot: number): boolean {
+    // a fast row's parsed columns are valid (and their byte ranges not recorded)
+    if (this.preParsed[slot]! && !this.isSlowRow(r)) return false;
     const k = r * this.width + slot;
     const fs = this.starts[k]!;
     const fe = this.ends[k]!;
@@ -655,6 +680,18 @@ export class CsvDecoder implements RecordDecoder {
     if (kind === ValueKind.String) return false;
     if (fs === fe) return this.flags[k] !== UNQUOTED;
     return this.parseCell(kind, slot, fs, fe) === undefined;
+  }
+
+  /** Whether row r of the batch came through the general path (slowRows is ascending). */
+  private isSlowRow(r: number): boolean {
+    let lo = 0;
+    let hi = this.nSlow;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.slowRows[mid]! < r) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < this.nSlow && this.slowRows[lo] === r;
   }
 
   private parseCell(kind: ValueKind, slot: number, fs: number, fe: number): number | undefined {
