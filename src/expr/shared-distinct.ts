@@ -11,7 +11,8 @@
 // calls over 2 columns, so 2 sets per group instead of 8.
 //
 // Storage per group: numbers in open-addressing tables (not a Map of boxed numbers): an
-// integer argument's group starts with int32 cells (IntSet, 8 bytes a cell) and moves to
+// integer argument's group starts with int32 cells (IntSet, 8 bytes a cell; over insert-only
+// input and small non-negative values, PackedIntSet: value and mask in one int32) and moves to
 // double cells (NumberSet) at its first value beyond int32; strings and composite values (by
 // canonical text) use a Map to the entry. Removing an entry moves the last one
 // into its place. NULLs are ignored, as every aggregate ignores them; numbers compare as
@@ -449,6 +450,151 @@ class IntSet extends CellSet {
   }
 }
 
+/** The most members a PackedIntSet serves (values keep 32 - m >= 24 bits). */
+const PACKED_MAX_CALLS = 8;
+/** PackedIntSet's smallest table: 32 cells, one arena block of order MIN_ORDER. */
+const PACKED_MIN_CAP = 4 << MIN_ORDER;
+
+/**
+ * Small non-negative integers of an insert-only input (Nexmark's bidder and auction ids): as
+ * IntSet, but value and mask share one int32 cell, mask << bits | value with bits = 32 - m
+ * (m members: 28 bits for q16's four), so a cell takes 4 bytes, half of IntSet's, and a
+ * group's table half the memory and cache. A cell of 0 is free (an entry's mask is never 0
+ * once entry() returns: the caller sets it at once). Values in [0, 2^bits) only: any other
+ * makes SharedDistinct move the group's entries to an IntSet (or a NumberSet, TextSet) first.
+ * No counts (SharedDistinct takes an IntSet for changelog input). An arena block of order k
+ * holds 2^(k+2) cells.
+ */
+class PackedIntSet extends ValueSet {
+  private tab: Int32Array;
+  private o: number;
+  private cap = PACKED_MIN_CAP;
+  /** 32 - log2(cap): home(v) = (v * GOLDEN) >>> shift. */
+  private shift = 32 - (MIN_ORDER + 2);
+  /** The arena block's handle, or -1 (a table of its own). */
+  private handle: number;
+  /** Values are below 2^bits; the mask sits above them. */
+  private readonly bits: number;
+  private readonly vmask: number;
+  constructor(
+    m: number,
+    private readonly arena: CellArena,
+  ) {
+    super(m);
+    this.bits = 32 - m;
+    this.vmask = 2 ** this.bits - 1;
+    this.handle = arena.alloc(MIN_ORDER);
+    this.tab = arena.intChunk(this.handle);
+    this.o = 4 * (this.handle & ((1 << CHUNK_ORDER) - 1));
+  }
+  holds(x: unknown): boolean {
+    return typeof x === 'number' && (x | 0) === x && x >= 0 && x <= this.vmask;
+  }
+  override touch(v: number): number {
+    return this.tab[this.o + (Math.imul(v | 0, GOLDEN) >>> this.shift)]!;
+  }
+  override release(): void {
+    if (this.handle >= 0) this.arena.release(this.handle, 29 - Math.clz32(this.cap));
+    this.handle = -1;
+  }
+  cells(): number {
+    return this.cap;
+  }
+  live(e: number): boolean {
+    return this.tab[this.o + e] !== 0;
+  }
+  mask(e: number): number {
+    return this.tab[this.o + e]! >>> this.bits;
+  }
+  setMask(e: number, mask: number): void {
+    const i = this.o + e;
+    this.tab[i] = (this.tab[i]! & this.vmask) | (mask << this.bits);
+  }
+  valueAt(e: number): unknown {
+    return this.tab[this.o + e]! & this.vmask;
+  }
+  /** The cell holding v, or -1. */
+  find(x: unknown): number {
+    if (!this.holds(x)) return -1;
+    const v = (x as number) | 0;
+    const t = this.tab;
+    const o = this.o;
+    const mask = this.cap - 1;
+    for (let h = Math.imul(v, GOLDEN) >>> this.shift; ; h = (h + 1) & mask) {
+      const c = t[o + h]!;
+      if (c === 0) return -1;
+      if ((c & this.vmask) === v) return h;
+    }
+  }
+  /** (x: a value the set holds) */
+  entry(x: unknown): number {
+    const v = (x as number) | 0;
+    const vm = this.vmask;
+    let t = this.tab;
+    let o = this.o;
+    let mask = this.cap - 1;
+    let h = Math.imul(v, GOLDEN) >>> this.shift;
+    for (;;) {
+      const c = t[o + h]!;
+      if (c === 0) break;
+      if ((c & vm) === v) return h;
+      h = (h + 1) & mask;
+    }
+    if ((this.n + 1) * 4 > this.cap * 3) {
+      this.resize(this.cap * 2);
+      t = this.tab;
+      o = this.o;
+      mask = this.cap - 1;
+      h = Math.imul(v, GOLDEN) >>> this.shift;
+      while (t[o + h] !== 0) h = (h + 1) & mask;
+    }
+    // mask 0 until the caller sets it (a value of 0 reads as a free cell until then)
+    t[o + h] = v;
+    this.n++;
+    return h;
+  }
+  private resize(cap: number): void {
+    const order = 29 - Math.clz32(cap);
+    const handle = order <= MAX_ORDER ? this.arena.alloc(order) : -1;
+    const t = handle >= 0 ? this.arena.intChunk(handle) : new Int32Array(cap);
+    const o = handle >= 0 ? 4 * (handle & ((1 << CHUNK_ORDER) - 1)) : 0;
+    const shift = Math.clz32(cap) + 1;
+    const mask = cap - 1;
+    const old = this.tab;
+    const oo = this.o;
+    for (let i = 0; i < this.cap; i++) {
+      const c = old[oo + i]!;
+      if (c === 0) continue;
+      let h = Math.imul(c & this.vmask, GOLDEN) >>> shift;
+      while (t[o + h] !== 0) h = (h + 1) & mask;
+      t[o + h] = c;
+    }
+    this.release();
+    this.handle = handle;
+    this.tab = t;
+    this.o = o;
+    this.cap = cap;
+    this.shift = shift;
+  }
+  /** Frees cell e and moves later entries of its run back where a probe finds them. */
+  remove(e: number): void {
+    this.n--;
+    const t = this.tab;
+    const o = this.o;
+    const mask = this.cap - 1;
+    t[o + e] = 0;
+    let hole = e;
+    for (let i = (e + 1) & mask; t[o + i] !== 0; i = (i + 1) & mask) {
+      const home = Math.imul(t[o + i]! & this.vmask, GOLDEN) >>> this.shift;
+      const stays = hole <= i ? home > hole && home <= i : home > hole || home <= i;
+      if (stays) continue;
+      t[o + hole] = t[o + i]!;
+      t[o + i] = 0;
+      hole = i;
+    }
+  }
+}
+
 /**
  * Strings, and composite values keyed by their canonical text; also BIGINT values of a group
  * that has seen one beyond ±(2^53-1) (`int64`: numbers and bigints as Map keys, common/int64.ts).
@@ -555,6 +701,8 @@ export class SharedDistinct {
   private readonly int64: boolean;
   /** An integer argument (INT, BIGINT, BOOLEAN, DATE): groups start with an IntSet (widen). */
   private readonly ints: boolean;
+  /** ints over an insert-only input with at most PACKED_MAX_CALLS members: groups start with a PackedIntSet instead. */
+  private readonly packed: boolean;
   /** Bits of the members without FILTER (they take every non-NULL row). */
   private readonly always: number;
   private listS: Int32Array[] = [];
@@ -575,6 +723,7 @@ export class SharedDistinct {
     this.composite = kind === 'obj';
     this.int64 = argType.kind === 'BIGINT';
     this.ints = argType.kind === 'INT' || argType.kind === 'BIGINT' || argType.kind === 'BOOLEAN' || argType.kind === 'DATE';
+    this.packed = this.ints && !retract && this.m <= PACKED_MAX_CALLS;
     let always = 0;
     members.forEach((mem, k) => {
       if (mem.filter === undefined) always |= 1 << k;
@@ -585,7 +734,8 @@ export class SharedDistinct {
 
   private newSet(): ValueSet {
     if (!this.numeric) return new TextSet(this.m, this.retract, this.composite);
-    return this.ints ? new IntSet(this.m, this.retract, this.arena) : new NumberSet(this.m, this.retract, this.arena);
+    if (!this.ints) return new NumberSet(this.m, this.retract, this.arena);
+    return this.packed ? new PackedIntSet(this.m, this.arena) : new IntSet(this.m, this.retract, this.arena);
   }
 
   grow(cap: number): void {
@@ -593,13 +743,19 @@ export class SharedDistinct {
   }
 
   /**
-   * Slot's set, able to hold x (which it cannot yet): an IntSet's entries move to a NumberSet,
+   * Slot's set, able to hold x (which it cannot yet): a PackedIntSet's entries move to an IntSet
+   * (x an int32) or a NumberSet, an IntSet's to a NumberSet,
    * or, for a bigint (BIGINT beyond ±(2^53-1), common/int64.ts), to an int64 TextSet; same
    * entries, masks and counts.
    */
   private widen(slot: number, x: unknown): ValueSet {
     const old = this.sets[slot]!;
-    const w = typeof x === 'bigint' ? new TextSet(this.m, this.retract, false) : new NumberSet(this.m, this.retract, this.arena);
+    const w =
+      typeof x === 'bigint'
+        ? new TextSet(this.m, this.retract, false)
+        : old instanceof PackedIntSet && ((x as number) | 0) === x
+          ? new IntSet(this.m, this.retract, this.arena)
+          : new NumberSet(this.m, this.retract, this.arena);
     const m = this.m;
     for (let e = 0, cells = old.cells(); e < cells; e++) {
       if (!old.live(e)) continue;

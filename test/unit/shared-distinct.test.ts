@@ -382,8 +382,12 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
         if (late && (b === 19 || b === 49)) {
           // which kind of set each group holds (by class name): int32 cells until a value needs more
           const kinds = (shared as unknown as { sets: ({ constructor: { name: string } } | undefined)[] }).sets.map((x) => x?.constructor.name);
-          if (b === 19) expect(kinds.filter((k) => k !== undefined && k !== 'IntSet')).toEqual([]);
-          else expect([kinds[0], kinds.slice(20).filter((k) => k === 'NumberSet').length > 10, kinds.slice(1, 20).filter((k) => k !== undefined && k !== 'IntSet')]).toEqual(['NumberSet', true, []]);
+          // (insert-only: a group of small non-negative values keeps a PackedIntSet, one that
+          // met a negative value or one beyond 29 bits an IntSet; slot 0 meets negative values at once)
+          const small = (k: string | undefined): boolean => k === undefined || k === 'IntSet' || (!retract && k === 'PackedIntSet');
+          const packed = kinds.filter((k) => k === 'PackedIntSet').length;
+          if (b === 19) expect([kinds[0], kinds.slice(1).filter((k) => !small(k)), retract ? packed === 0 : packed > 10]).toEqual(['IntSet', [], true]);
+          else expect([kinds[0], kinds.slice(20).filter((k) => k === 'NumberSet').length > 10, kinds.slice(1, 20).filter((k) => !small(k))]).toEqual(['NumberSet', true, []]);
         }
       }
       expect((shared.save(0) as unknown[][])[0]!.length).toBeGreaterThan(6144);
@@ -394,4 +398,68 @@ describe('shared DISTINCT state over large numeric sets (tables in a shared budd
       check(copy, false);
     });
   }
+  // PackedIntSet (insert-only, value and mask in one int32): with 3 members values keep 29
+  // bits, so 2^29 - 1 is the largest packed value. Six groups, each with its own path: small
+  // values and 0 (a packed cell of value 0 is live only through its mask), > 24,576 values (a
+  // table past the arena's largest block), the first value of 2^29 (-> IntSet), a negative
+  // value (-> IntSet), 2^31 (-> NumberSet at once), 2^29 then 1.5 (-> IntSet -> NumberSet).
+  it('BIGINT insert-only, packed cells: values at the 29-bit limit, widening on the first value beyond; the members and saved entries equal the model', () => {
+    let s = 99;
+    const rnd = (n: number): number => {
+      s = (Math.imul(s, 1103515245) + 12345) >>> 0;
+      return (s >>> 8) % n;
+    };
+    const LIMIT = 2 ** 29 - 1;
+    const inners = [recorder(), recorder(), recorder()];
+    const make = (): SharedDistinct => {
+      const d = new SharedDistinct(0, T.BIGINT, inners.map((inner, k) => ({ inner, filter: k === 0 ? undefined : k })), false);
+      d.grow(6);
+      return d;
+    };
+    const shared = make();
+    const live: R[] = [];
+    const special: (number | null)[][] = [[], [LIMIT + 1], [-1], [2 ** 31], [LIMIT + 1, 1.5], []];
+    for (let b = 0; b < 40; b++) {
+      const rows: R[] = [];
+      for (let i = 0; i < 2000; i++) {
+        const slot = rnd(2) === 0 ? 0 : rnd(6);
+        let x = [rnd(50000), 0, LIMIT, rnd(LIMIT + 1)][rnd(4)]!;
+        if (slot === 0) x = rnd(3) === 0 ? LIMIT - rnd(30000) : rnd(40000);
+        if (slot === 5) x = 0;
+        // the specials arrive at batch 10 (the second at batch 20)
+        if ((b === 10 || b === 20) && i < 50) {
+          const sp = special[slot]![b === 10 ? 0 : 1];
+          if (sp !== undefined && sp !== null) x = sp;
+        }
+        rows.push([slot, x, rnd(2) === 0, rnd(3) === 0]);
+      }
+      live.push(...rows);
+      const cols: Column[] = [
+        { type: T.BIGINT, values: Float64Array.from(rows.map((r) => r[1])), nulls: null },
+        { type: T.BOOLEAN, values: Uint8Array.from(rows.map((r) => (r[2] ? 1 : 0))), nulls: null },
+        { type: T.BOOLEAN, values: Uint8Array.from(rows.map((r) => (r[3] ? 1 : 0))), nulls: null },
+      ];
+      shared.add(Int32Array.from(rows.map((r) => r[0])), null, rows.length, cols);
+    }
+    const check = (d: SharedDistinct, withInners: boolean): void => {
+      for (let slot = 0; slot < 6; slot++) {
+        const rows = live.filter((r) => r[0] === slot);
+        const want = [0, 1, 2].map((k) => new Set(rows.filter((r) => k === 0 || r[k + 1]).map((r) => key(r[1]))));
+        if (withInners) for (let k = 0; k < 3; k++) expect([...(inners[k]!.sets.get(slot) ?? new Map()).keys()].sort()).toEqual([...want[k]!].sort());
+        const saved = d.save(slot) as [number[], Uint32Array, unknown];
+        const got = saved[0].map((x, i) => `${key(x)}:${saved[1][i]}`).sort();
+        expect(got).toEqual([...want[0]!].map((x) => `${x}:${[0, 1, 2].reduce((m, k) => m | (want[k]!.has(x) ? 1 << k : 0), 0)}`).sort());
+      }
+    };
+    check(shared, true);
+    const kinds = (shared as unknown as { sets: { constructor: { name: string } }[] }).sets.map((x) => x.constructor.name);
+    expect(kinds).toEqual(['PackedIntSet', 'IntSet', 'IntSet', 'NumberSet', 'NumberSet', 'PackedIntSet']);
+    expect((shared.save(0) as unknown[][])[0]!.length).toBeGreaterThan(24576); // (3/4 of the largest block's 32,768 cells)
+    expect((shared.save(5) as unknown[][])[0]).toEqual([0]);
+    const copy = make();
+    const all = Int32Array.from({ length: 6 }, (_, i) => i);
+    copy.loadFrom(shared.saveAll(6, new Uint8Array(6).fill(1)), all, all, 6);
+    check(copy, false);
+    expect((copy as unknown as { sets: { constructor: { name: string } }[] }).sets.map((x) => x.constructor.name)).toEqual(kinds);
+  });
 });
