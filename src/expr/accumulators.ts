@@ -21,6 +21,7 @@ import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
 import { DecimalSumAvg } from './decimal-sum.js';
+import { JsonArrayAgg, JsonObjectAgg } from './json-accumulators.js';
 import { compareCanonical, isWideDecimal } from './decimal.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../common/snapshot-buffers.js';
 
@@ -1324,6 +1325,12 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
       break;
     case 'listagg':
       acc = new ListAgg(arg, call.separator ?? ',');
+      break;
+    case 'json_objectagg':
+      acc = new JsonObjectAgg(arg, call.args[1]!, call.absentOnNull === true);
+      break;
+    case 'json_arrayagg':
+      acc = new JsonArrayAgg(arg, call.absentOnNull === true);
       break;
   }
   if (call.distinct && call.fn !== 'count_star') {

@@ -1,0 +1,211 @@
+// JSON_OBJECTAGG and JSON_ARRAYAGG (Flink's JsonObjectAggFunction / JsonArrayAggFunction).
+// As in Flink, the binder wraps each value in JSON_STRING (a nested JSON_OBJECT / JSON_ARRAY
+// call stays as it is, already JSON), so these accumulators only see JSON text (STRING) and
+// keep it as the state; a SQL NULL value is kept as the text `null` under NULL ON NULL and
+// skipped under ABSENT ON NULL. The result is never NULL: no entries give `{}` / `[]`.
+
+import type { Column, ColumnBuilder, Scalar } from '../common/batch.js';
+import { WeirError } from '../common/errors.js';
+import { jsonQuote } from './functions/json.js';
+import type { Accumulator } from './accumulators.js';
+
+/** The text a SQL NULL value is kept as (JSON text from JSON_STRING is never `null`). */
+const NULL_TEXT = 'null';
+
+function eachSlot(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
+  const out = new Array<unknown>(high).fill(null);
+  for (let s = 0; s < high; s++) if (inUse[s] === 1) out[s] = acc.save(s);
+  return out;
+}
+
+function loadSlots(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+  const arr = state as unknown[];
+  for (let i = 0; i < n; i++) acc.load(to[i]!, arr[from[i]!]);
+}
+
+/**
+ * JSON_OBJECTAGG([KEY] k VALUE v [NULL | ABSENT ON NULL]): per group, for each key the live
+ * values (JSON text) with their counts. A retraction lowers the count of that exact pair; a
+ * retraction of a pair not (yet) there is kept as a negative count, which a later add or a
+ * merge cancels, as Flink keeps it in its retractMap. The result is the object of the keys with
+ * a live value, sorted by key (Flink serializes with ORDER_MAP_ENTRIES_BY_KEYS); a key with more
+ * than one live value is an error, as Flink's "Key '...' is already present". weir checks that
+ * when it emits the result, after a batch's adds and retractions, so an update that replaces a
+ * key's value (-U old, +U new in one batch) is never taken for a duplicate.
+ */
+export class JsonObjectAgg implements Accumulator {
+  private maps: (Map<string, Map<string, number>> | undefined)[] = [];
+  constructor(
+    private readonly keyArg: number,
+    private readonly valueArg: number,
+    private readonly absentOnNull: boolean,
+  ) {}
+  grow(cap: number): void {
+    while (this.maps.length < cap) this.maps.push(undefined);
+  }
+  reset(slot: number): void {
+    this.maps[slot] = undefined;
+  }
+  private bump(slot: number, key: string, value: string, d: number): void {
+    let m = this.maps[slot];
+    if (m === undefined) {
+      m = new Map();
+      this.maps[slot] = m;
+    }
+    let vals = m.get(key);
+    if (vals === undefined) {
+      vals = new Map();
+      m.set(key, vals);
+    }
+    const c = (vals.get(value) ?? 0) + d;
+    if (c === 0) {
+      vals.delete(value);
+      if (vals.size === 0) m.delete(key);
+    } else vals.set(value, c);
+  }
+  private apply(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], d: number): void {
+    const kc = batch[this.keyArg]!;
+    const vc = batch[this.valueArg]!;
+    const kv = kc.values as string[];
+    const vv = vc.values as string[];
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (kc.nulls !== null && kc.nulls[r] === 1) {
+        throw new WeirError('execution', 'JSON_OBJECTAGG: a key is NULL', { hint: 'keys must not be NULL: filter them out (FILTER (WHERE k IS NOT NULL))', permanent: true });
+      }
+      const isNull = vc.nulls !== null && vc.nulls[r] === 1;
+      if (isNull && this.absentOnNull) continue;
+      this.bump(slots[j]!, kv[r]!, isNull ? NULL_TEXT : vv[r]!, d);
+    }
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.apply(slots, rows, count, batch, 1);
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.apply(slots, rows, count, batch, -1);
+  }
+  value(slot: number): Scalar {
+    const m = this.maps[slot];
+    if (m === undefined || m.size === 0) return '{}';
+    const entries: [string, string][] = [];
+    for (const [key, vals] of m) {
+      let live: string | undefined;
+      let n = 0;
+      for (const [v, c] of vals) {
+        if (c <= 0) continue;
+        n += c;
+        live = v;
+      }
+      if (n > 1) {
+        throw new WeirError('execution', `JSON_OBJECTAGG: key '${key}' is already present (duplicate keys are not allowed in JSON_OBJECTAGG)`, { hint: 'make the keys unique within each group', permanent: true });
+      }
+      if (live !== undefined) entries.push([key, live]);
+    }
+    entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    let out = '{';
+    for (let i = 0; i < entries.length; i++) out += `${i > 0 ? ',' : ''}${jsonQuote(entries[i]![0])}:${entries[i]![1]}`;
+    return `${out}}`;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushString(this.value(slot) as string);
+  }
+  merge(target: number, source: number): void {
+    const src = this.maps[source];
+    if (src === undefined) return;
+    for (const [key, vals] of src) for (const [v, c] of vals) this.bump(target, key, v, c);
+  }
+  /** [key, value, count, key, value, count, ...] */
+  save(slot: number): unknown {
+    const m = this.maps[slot];
+    if (m === undefined) return null;
+    const flat: (string | number)[] = [];
+    for (const [key, vals] of m) for (const [v, c] of vals) flat.push(key, v, c);
+    return flat;
+  }
+  load(slot: number, st: unknown): void {
+    this.maps[slot] = undefined;
+    if (st === null) return;
+    const flat = st as (string | number)[];
+    for (let i = 0; i + 2 < flat.length; i += 3) this.bump(slot, flat[i] as string, flat[i + 1] as string, flat[i + 2] as number);
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return eachSlot(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadSlots(this, st, from, to, n);
+  }
+}
+
+/**
+ * JSON_ARRAYAGG(v [NULL | ABSENT ON NULL]): the values' JSON text in arrival order; a
+ * retraction removes the earliest equal element (none: nothing, as Flink's ListView.remove).
+ * Merging (session windows) appends the source's elements after the target's.
+ */
+export class JsonArrayAgg implements Accumulator {
+  private lists: (string[] | undefined)[] = [];
+  constructor(
+    private readonly arg: number,
+    private readonly absentOnNull: boolean,
+  ) {}
+  grow(cap: number): void {
+    while (this.lists.length < cap) this.lists.push(undefined);
+  }
+  reset(slot: number): void {
+    this.lists[slot] = undefined;
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values as string[];
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      const isNull = nulls !== null && nulls[r] === 1;
+      if (isNull && this.absentOnNull) continue;
+      const slot = slots[j]!;
+      const text = isNull ? NULL_TEXT : v[r]!;
+      const l = this.lists[slot];
+      if (l === undefined) this.lists[slot] = [text];
+      else l.push(text);
+    }
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    const col = batch[this.arg]!;
+    const v = col.values as string[];
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      const isNull = nulls !== null && nulls[r] === 1;
+      if (isNull && this.absentOnNull) continue;
+      const l = this.lists[slots[j]!];
+      if (l === undefined) continue;
+      const i = l.indexOf(isNull ? NULL_TEXT : v[r]!);
+      if (i >= 0) l.splice(i, 1);
+    }
+  }
+  value(slot: number): Scalar {
+    const l = this.lists[slot];
+    return l === undefined ? '[]' : `[${l.join(',')}]`;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushString(this.value(slot) as string);
+  }
+  merge(target: number, source: number): void {
+    const src = this.lists[source];
+    if (src === undefined || src.length === 0) return;
+    const t = this.lists[target];
+    if (t === undefined) this.lists[target] = src.slice();
+    else t.push(...src);
+  }
+  save(slot: number): unknown {
+    return this.lists[slot] ?? null;
+  }
+  load(slot: number, st: unknown): void {
+    this.lists[slot] = st === null ? undefined : (st as string[]).slice();
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return eachSlot(this, high, inUse);
+  }
+  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadSlots(this, st, from, to, n);
+  }
+}
