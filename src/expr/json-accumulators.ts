@@ -34,34 +34,71 @@ function loadSlots(acc: Accumulator, state: unknown, from: Int32Array, to: Int32
  * key's value (-U old, +U new in one batch) is never taken for a duplicate.
  */
 export class JsonObjectAgg implements Accumulator {
-  private maps: (Map<string, Map<string, number>> | undefined)[] = [];
+  /** Per slot: the keys holding exactly one copy of one value (the usual state), key -> value. */
+  private live: (Map<string, string> | undefined)[] = [];
+  /** Per slot: the other keys (pending retractions, duplicates), key -> value -> count. */
+  private odd: (Map<string, Map<string, number>> | undefined)[] = [];
+  /** Per slot: the result text while the slot is unchanged. */
+  private text: (string | undefined)[] = [];
   constructor(
     private readonly keyArg: number,
     private readonly valueArg: number,
     private readonly absentOnNull: boolean,
   ) {}
   grow(cap: number): void {
-    while (this.maps.length < cap) this.maps.push(undefined);
+    while (this.live.length < cap) {
+      this.live.push(undefined);
+      this.odd.push(undefined);
+      this.text.push(undefined);
+    }
   }
   reset(slot: number): void {
-    this.maps[slot] = undefined;
+    this.live[slot] = undefined;
+    this.odd[slot] = undefined;
+    this.text[slot] = undefined;
   }
   private bump(slot: number, key: string, value: string, d: number): void {
-    let m = this.maps[slot];
-    if (m === undefined) {
-      m = new Map();
-      this.maps[slot] = m;
+    this.text[slot] = undefined;
+    let live = this.live[slot];
+    if (live === undefined) {
+      live = new Map();
+      this.live[slot] = live;
     }
-    let vals = m.get(key);
+    let vals = this.odd[slot]?.get(key);
     if (vals === undefined) {
+      const lv = live.get(key);
+      if (lv === undefined && d === 1) {
+        live.set(key, value);
+        return;
+      }
+      if (lv === value && d === -1) {
+        live.delete(key);
+        return;
+      }
+      // anything else is kept with counts
       vals = new Map();
-      m.set(key, vals);
+      if (lv !== undefined) {
+        vals.set(lv, 1);
+        live.delete(key);
+      }
+      let odd = this.odd[slot];
+      if (odd === undefined) {
+        odd = new Map();
+        this.odd[slot] = odd;
+      }
+      odd.set(key, vals);
     }
     const c = (vals.get(value) ?? 0) + d;
-    if (c === 0) {
-      vals.delete(value);
-      if (vals.size === 0) m.delete(key);
-    } else vals.set(value, c);
+    if (c === 0) vals.delete(value);
+    else vals.set(value, c);
+    if (vals.size === 0) this.odd[slot]!.delete(key);
+    else if (vals.size === 1) {
+      const [v, n] = vals.entries().next().value as [string, number];
+      if (n === 1) {
+        this.odd[slot]!.delete(key);
+        live.set(key, v);
+      }
+    }
   }
   private apply(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], d: number): void {
     const kc = batch[this.keyArg]!;
@@ -85,45 +122,56 @@ export class JsonObjectAgg implements Accumulator {
     this.apply(slots, rows, count, batch, -1);
   }
   value(slot: number): Scalar {
-    const m = this.maps[slot];
-    if (m === undefined || m.size === 0) return '{}';
+    const cached = this.text[slot];
+    if (cached !== undefined) return cached;
     const entries: [string, string][] = [];
-    for (const [key, vals] of m) {
-      let live: string | undefined;
-      let n = 0;
-      for (const [v, c] of vals) {
-        if (c <= 0) continue;
-        n += c;
-        live = v;
+    const live = this.live[slot];
+    if (live !== undefined) for (const e of live) entries.push(e);
+    const odd = this.odd[slot];
+    if (odd !== undefined) {
+      for (const [key, vals] of odd) {
+        let v: string | undefined;
+        let n = 0;
+        for (const [x, c] of vals) {
+          if (c <= 0) continue;
+          n += c;
+          v = x;
+        }
+        if (n > 1) {
+          throw new WeirError('execution', `JSON_OBJECTAGG: key '${key}' is already present (duplicate keys are not allowed in JSON_OBJECTAGG)`, { hint: 'make the keys unique within each group', permanent: true });
+        }
+        if (v !== undefined) entries.push([key, v]);
       }
-      if (n > 1) {
-        throw new WeirError('execution', `JSON_OBJECTAGG: key '${key}' is already present (duplicate keys are not allowed in JSON_OBJECTAGG)`, { hint: 'make the keys unique within each group', permanent: true });
-      }
-      if (live !== undefined) entries.push([key, live]);
     }
     entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
     let out = '{';
     for (let i = 0; i < entries.length; i++) out += `${i > 0 ? ',' : ''}${jsonQuote(entries[i]![0])}:${entries[i]![1]}`;
-    return `${out}}`;
+    out += '}';
+    this.text[slot] = out;
+    return out;
   }
   result(slot: number, out: ColumnBuilder): void {
     out.pushString(this.value(slot) as string);
   }
   merge(target: number, source: number): void {
-    const src = this.maps[source];
-    if (src === undefined) return;
-    for (const [key, vals] of src) for (const [v, c] of vals) this.bump(target, key, v, c);
+    for (const [key, value, c] of this.triples(source)) this.bump(target, key, value, c);
+  }
+  /** The slot's state as (key, value, count) triples. */
+  private triples(slot: number): [string, string, number][] {
+    const out: [string, string, number][] = [];
+    const live = this.live[slot];
+    if (live !== undefined) for (const [k, v] of live) out.push([k, v, 1]);
+    const odd = this.odd[slot];
+    if (odd !== undefined) for (const [k, vals] of odd) for (const [v, c] of vals) out.push([k, v, c]);
+    return out;
   }
   /** [key, value, count, key, value, count, ...] */
   save(slot: number): unknown {
-    const m = this.maps[slot];
-    if (m === undefined) return null;
-    const flat: (string | number)[] = [];
-    for (const [key, vals] of m) for (const [v, c] of vals) flat.push(key, v, c);
-    return flat;
+    if (this.live[slot] === undefined && this.odd[slot] === undefined) return null;
+    return this.triples(slot).flat();
   }
   load(slot: number, st: unknown): void {
-    this.maps[slot] = undefined;
+    this.reset(slot);
     if (st === null) return;
     const flat = st as (string | number)[];
     for (let i = 0; i + 2 < flat.length; i += 3) this.bump(slot, flat[i] as string, flat[i + 1] as string, flat[i + 2] as number);
