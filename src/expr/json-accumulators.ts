@@ -1,4 +1,4 @@
-// JSON_OBJECTAGG and JSON_ARRAYAGG (Flink's JsonObjectAggFunction / JsonArrayAggFunction).
+// JSON_OBJECTAGG (Flink's JsonObjectAggFunction; JSON_ARRAYAGG is LISTAGG's state, accumulators.ts).
 // As in Flink, the binder wraps each value in JSON_STRING (a nested JSON_OBJECT / JSON_ARRAY
 // call stays as it is, already JSON), so these accumulators only see JSON text (STRING) and
 // keep it as the state; a SQL NULL value is kept as the text `null` under NULL ON NULL and
@@ -175,80 +175,6 @@ export class JsonObjectAgg implements Accumulator {
     if (st === null) return;
     const flat = st as (string | number)[];
     for (let i = 0; i + 2 < flat.length; i += 3) this.bump(slot, flat[i] as string, flat[i + 1] as string, flat[i + 2] as number);
-  }
-  saveAll(high: number, inUse: Uint8Array): unknown {
-    return eachSlot(this, high, inUse);
-  }
-  loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
-    loadSlots(this, st, from, to, n);
-  }
-}
-
-/**
- * JSON_ARRAYAGG(v [NULL | ABSENT ON NULL]): the values' JSON text in arrival order; a
- * retraction removes the earliest equal element (none: nothing, as Flink's ListView.remove).
- * Merging (session windows) appends the source's elements after the target's.
- */
-export class JsonArrayAgg implements Accumulator {
-  private lists: (string[] | undefined)[] = [];
-  constructor(
-    private readonly arg: number,
-    private readonly absentOnNull: boolean,
-  ) {}
-  grow(cap: number): void {
-    while (this.lists.length < cap) this.lists.push(undefined);
-  }
-  reset(slot: number): void {
-    this.lists[slot] = undefined;
-  }
-  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
-    const col = batch[this.arg]!;
-    const v = col.values as string[];
-    const nulls = col.nulls;
-    for (let j = 0; j < count; j++) {
-      const r = rows === null ? j : rows[j]!;
-      const isNull = nulls !== null && nulls[r] === 1;
-      if (isNull && this.absentOnNull) continue;
-      const slot = slots[j]!;
-      const text = isNull ? NULL_TEXT : v[r]!;
-      const l = this.lists[slot];
-      if (l === undefined) this.lists[slot] = [text];
-      else l.push(text);
-    }
-  }
-  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
-    const col = batch[this.arg]!;
-    const v = col.values as string[];
-    const nulls = col.nulls;
-    for (let j = 0; j < count; j++) {
-      const r = rows === null ? j : rows[j]!;
-      const isNull = nulls !== null && nulls[r] === 1;
-      if (isNull && this.absentOnNull) continue;
-      const l = this.lists[slots[j]!];
-      if (l === undefined) continue;
-      const i = l.indexOf(isNull ? NULL_TEXT : v[r]!);
-      if (i >= 0) l.splice(i, 1);
-    }
-  }
-  value(slot: number): Scalar {
-    const l = this.lists[slot];
-    return l === undefined ? '[]' : `[${l.join(',')}]`;
-  }
-  result(slot: number, out: ColumnBuilder): void {
-    out.pushString(this.value(slot) as string);
-  }
-  merge(target: number, source: number): void {
-    const src = this.lists[source];
-    if (src === undefined || src.length === 0) return;
-    const t = this.lists[target];
-    if (t === undefined) this.lists[target] = src.slice();
-    else t.push(...src);
-  }
-  save(slot: number): unknown {
-    return this.lists[slot] ?? null;
-  }
-  load(slot: number, st: unknown): void {
-    this.lists[slot] = st === null ? undefined : (st as string[]).slice();
   }
   saveAll(high: number, inUse: Uint8Array): unknown {
     return eachSlot(this, high, inUse);

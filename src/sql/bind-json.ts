@@ -145,6 +145,11 @@ export function bindJsonAggregateArgs(binder: Binder, fc: ast.FunctionCall, args
   let inner: ast.Expr = vAst;
   while (inner.kind === 'paren') inner = inner.expr;
   const raw = inner.kind === 'function' && (inner.upper === 'JSON_OBJECT' || inner.upper === 'JSON_ARRAY') && inner.json !== undefined;
-  out.push(raw ? v : binder.call('json_string', [v], vAst.span, 'JSON_STRING'));
+  const text = raw ? v : binder.call('json_string', [v], vAst.span, 'JSON_STRING');
+  if (object || absentOnNull) out.push(text);
+  else {
+    // JSON_ARRAYAGG keeps LISTAGG's state, which skips NULLs: NULL ON NULL makes them `null`
+    out.push({ kind: 'case', whens: [{ cond: binder.call('is_null', [text], vAst.span, 'IS NULL'), then: constant('null', T.STRING) }], else: text, type: T.STRING });
+  }
   return { args: out, absentOnNull };
 }
