@@ -75,13 +75,13 @@ function f64Of(a: unknown, n: number): a is Float64Array {
 }
 
 /** Slot-by-slot saveAll/loadFrom for accumulators whose state is not a fixed-width number. */
-function saveEach(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
+export function saveEach(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
   const out = new Array<unknown>(high).fill(null);
   for (let s = 0; s < high; s++) if (inUse[s] === 1) out[s] = acc.save(s);
   return out;
 }
 
-function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+export function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
   const arr = state as unknown[];
   for (let i = 0; i < n; i++) acc.load(to[i]!, arr[from[i]!]);
 }

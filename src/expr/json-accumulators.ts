@@ -8,20 +8,11 @@ import type { Column, ColumnBuilder, Scalar } from '../common/batch.js';
 import { WeirError } from '../common/errors.js';
 import { jsonQuote } from './functions/json.js';
 import type { Accumulator } from './accumulators.js';
+// (a cycle with accumulators.ts: functions only, called after both modules have loaded)
+import { loadEach, saveEach } from './accumulators.js';
 
 /** The text a SQL NULL value is kept as (JSON text from JSON_STRING is never `null`). */
 const NULL_TEXT = 'null';
-
-function eachSlot(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
-  const out = new Array<unknown>(high).fill(null);
-  for (let s = 0; s < high; s++) if (inUse[s] === 1) out[s] = acc.save(s);
-  return out;
-}
-
-function loadSlots(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
-  const arr = state as unknown[];
-  for (let i = 0; i < n; i++) acc.load(to[i]!, arr[from[i]!]);
-}
 
 /**
  * JSON_OBJECTAGG([KEY] k VALUE v [NULL | ABSENT ON NULL]): per group, for each key the live
@@ -177,9 +168,9 @@ export class JsonObjectAgg implements Accumulator {
     for (let i = 0; i + 2 < flat.length; i += 3) this.bump(slot, flat[i] as string, flat[i + 1] as string, flat[i + 2] as number);
   }
   saveAll(high: number, inUse: Uint8Array): unknown {
-    return eachSlot(this, high, inUse);
+    return saveEach(this, high, inUse);
   }
   loadFrom(st: unknown, from: Int32Array, to: Int32Array, n: number): void {
-    loadSlots(this, st, from, to, n);
+    loadEach(this, st, from, to, n);
   }
 }
