@@ -152,6 +152,12 @@ export class SqlParser extends CstParser {
     return (t === T.NULL || t === T.ABSENT) && this.LA(2).tokenType === T.ON;
   }
 
+  /** At `JSON_OBJECTAGG(` / `JSON_ARRAYAGG(` (names, not keywords: their arguments have clauses). */
+  private atJsonAggregate(name: string): boolean {
+    const a = this.LA(1);
+    return a.tokenType === T.Identifier && a.image.toUpperCase() === name && this.LA(2).tokenType === T.LParen;
+  }
+
   /** At `ident (. ident)* . *`: see choice 4 in the file comment. */
   private atGroupingSets(): boolean {
     const a = this.LA(1);
@@ -1306,6 +1312,8 @@ export class SqlParser extends CstParser {
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonExistsExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonObjectExpression) },
       { IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonArrayExpression) },
+      { GATE: () => this.atJsonAggregate('JSON_OBJECTAGG'), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonObjectAggExpression) },
+      { GATE: () => this.atJsonAggregate('JSON_ARRAYAGG'), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.jsonArrayAggExpression) },
       { ALT: () => this.SUBRULE(this.existsExpression) },
       // `(SELECT ...)` versus `(a + b)`: see choice 1 in the file comment.
       { GATE: () => this.atParenthesizedQuery(), IGNORE_AMBIGUITIES: true, ALT: () => this.SUBRULE(this.parenthesizedQuery) },
@@ -1590,6 +1598,38 @@ export class SqlParser extends CstParser {
       this.OPTION2(() => this.SUBRULE2(this.jsonBehavior));
     });
     this.CONSUME(T.RParen);
+  });
+
+  /** `JSON_OBJECTAGG([KEY] k VALUE v [{NULL | ABSENT} ON NULL]) [FILTER (WHERE c)] [OVER ...]` */
+  readonly jsonObjectAggExpression = this.RULE('jsonObjectAggExpression', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.jsonObjectEntry);
+    this.OPTION(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+    this.SUBRULE(this.aggregateTail);
+  });
+
+  /** `JSON_ARRAYAGG(v [{NULL | ABSENT} ON NULL]) [FILTER (WHERE c)] [OVER ...]` */
+  readonly jsonArrayAggExpression = this.RULE('jsonArrayAggExpression', () => {
+    this.CONSUME(T.Identifier, { LABEL: 'name' });
+    this.CONSUME(T.LParen);
+    this.SUBRULE(this.expression, { LABEL: 'element' });
+    this.OPTION(() => this.SUBRULE(this.jsonBehavior));
+    this.CONSUME(T.RParen);
+    this.SUBRULE(this.aggregateTail);
+  });
+
+  /** `[FILTER (WHERE c)] [OVER ...]` after an aggregate call with special arguments. */
+  readonly aggregateTail = this.RULE('aggregateTail', () => {
+    this.OPTION(() => {
+      this.CONSUME(T.FILTER);
+      this.CONSUME(T.LParen);
+      this.CONSUME(T.WHERE);
+      this.SUBRULE(this.expression, { LABEL: 'filter' });
+      this.CONSUME(T.RParen);
+    });
+    this.OPTION2(() => this.SUBRULE(this.overClause));
   });
 
   /** `OVERLAY(s PLACING r FROM a [FOR n])` */

@@ -21,6 +21,7 @@ import type { AggCall } from '../plan/logical.js';
 import { compareStrings } from '../common/strings.js';
 import { UdafAccumulator } from './udaf-accumulator.js';
 import { DecimalSumAvg } from './decimal-sum.js';
+import { JsonObjectAgg } from './json-accumulators.js';
 import { compareCanonical, isWideDecimal } from './decimal.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../common/snapshot-buffers.js';
 
@@ -74,13 +75,13 @@ function f64Of(a: unknown, n: number): a is Float64Array {
 }
 
 /** Slot-by-slot saveAll/loadFrom for accumulators whose state is not a fixed-width number. */
-function saveEach(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
+export function saveEach(acc: Accumulator, high: number, inUse: Uint8Array): unknown[] {
   const out = new Array<unknown>(high).fill(null);
   for (let s = 0; s < high; s++) if (inUse[s] === 1) out[s] = acc.save(s);
   return out;
 }
 
-function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+export function loadEach(acc: Accumulator, state: unknown, from: Int32Array, to: Int32Array, n: number): void {
   const arr = state as unknown[];
   for (let i = 0; i < n; i++) acc.load(to[i]!, arr[from[i]!]);
 }
@@ -942,6 +943,25 @@ class ListAgg implements Accumulator {
   }
 }
 
+/**
+ * JSON_ARRAYAGG(v [NULL | ABSENT ON NULL]) (Flink's JsonArrayAggFunction): LISTAGG's state of
+ * the values' JSON text (arrival order; a retraction removes the earliest equal element, none:
+ * nothing, as Flink's ListView.remove) written as a JSON array, `[]` when empty. NULLs are
+ * skipped: under NULL ON NULL the binder has made each one the text `null` (bind-json.ts).
+ */
+export class JsonArrayAgg extends ListAgg {
+  constructor(arg: number) {
+    super(arg, ',');
+  }
+  override value(slot: number): Scalar {
+    const v = super.value(slot);
+    return v === null ? '[]' : `[${v as string}]`;
+  }
+  override result(slot: number, out: ColumnBuilder): void {
+    out.pushString(this.value(slot) as string);
+  }
+}
+
 /** Applies the inner accumulator only to rows whose FILTER condition is TRUE. */
 class Filtered implements Accumulator {
   private s: Int32Array = new Int32Array(0);
@@ -1324,6 +1344,12 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
       break;
     case 'listagg':
       acc = new ListAgg(arg, call.separator ?? ',');
+      break;
+    case 'json_objectagg':
+      acc = new JsonObjectAgg(arg, call.args[1]!, call.absentOnNull === true);
+      break;
+    case 'json_arrayagg':
+      acc = new JsonArrayAgg(arg);
       break;
   }
   if (call.distinct && call.fn !== 'count_star') {

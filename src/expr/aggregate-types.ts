@@ -10,6 +10,7 @@ export const AGGREGATE_NAMES = new Set([
   'COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0',
   'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ARRAY_AGG',
   'STDDEV_POP', 'STDDEV_SAMP', 'STDDEV', 'VAR_POP', 'VAR_SAMP', 'VARIANCE',
+  'JSON_OBJECTAGG', 'JSON_ARRAYAGG',
 ]);
 
 /**
@@ -96,6 +97,13 @@ export function resolveAggregate(upper: string, args: readonly DataType[], star:
       const sep = args[1];
       if (sep !== undefined && sep.kind !== 'STRING') return `the LISTAGG separator must be a STRING literal, got ${typeToString(sep)}`;
       return { fn: 'listagg', type: T.STRING };
+    }
+    case 'JSON_OBJECTAGG':
+    case 'JSON_ARRAYAGG': {
+      // the binder has made the arguments STRING: the key, and the value as JSON text (bind-json.ts)
+      const n = upper === 'JSON_OBJECTAGG' ? 2 : 1;
+      if (args.length !== n || args.some((a) => a.kind !== 'STRING')) return `${upper} takes ${n === 2 ? 'a key and a value' : 'one value'}`;
+      return { fn: upper === 'JSON_OBJECTAGG' ? 'json_objectagg' : 'json_arrayagg', type: T.STRING };
     }
     default:
       return `unknown aggregate function ${upper}`;

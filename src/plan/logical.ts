@@ -48,7 +48,7 @@ export type WindowSpec =
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[]; readonly zone?: string };
 
 /** `udaf`: a user-defined aggregate function (AggCall.udf says which, src/expr/udf.ts). */
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg' | 'udaf';
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg' | 'json_objectagg' | 'json_arrayagg' | 'udaf';
 
 /**
  * A user-defined aggregate of an AggCall. `phase` is set in a two-phase window aggregation:
@@ -76,6 +76,8 @@ export interface AggCall {
   readonly name: string;
   /** LISTAGG's separator (a constant; ',' when not given). */
   readonly separator?: string;
+  /** JSON_OBJECTAGG / JSON_ARRAYAGG: ABSENT ON NULL (NULL values skipped) rather than NULL ON NULL. */
+  readonly absentOnNull?: boolean;
 }
 
 export interface ScanNode {

@@ -112,3 +112,44 @@ export function bindJsonCall(binder: Binder, fc: ast.FunctionCall, ctx: ExprCont
       throw bindError(`internal: ${name} is not a JSON function`, span);
   }
 }
+
+/** The JSON aggregate functions (their arguments bound here, their state in src/expr/json-accumulators.ts). */
+export const JSON_AGGREGATES = new Set(['JSON_OBJECTAGG', 'JSON_ARRAYAGG']);
+
+/**
+ * JSON_OBJECTAGG([KEY] k VALUE v [ON NULL]) and JSON_ARRAYAGG(v [ON NULL]): as Flink's
+ * WrapJsonAggFunctionArgumentsRule, each value becomes its JSON text (JSON_STRING; a nested
+ * JSON_OBJECT / JSON_ARRAY call is JSON already and stays as it is), so the accumulator keeps
+ * STRINGs. NULL ON NULL is JSON_OBJECTAGG's default, ABSENT ON NULL JSON_ARRAYAGG's (Flink's).
+ */
+export function bindJsonAggregateArgs(binder: Binder, fc: ast.FunctionCall, args: readonly BoundExpr[]): { args: BoundExpr[]; absentOnNull: boolean } {
+  const name = fc.upper;
+  const object = name === 'JSON_OBJECTAGG';
+  if (fc.distinct) throw notSupported(`${name}(DISTINCT ...)`, fc.span);
+  const behaviors = fc.json?.behaviors ?? [];
+  const bad = behaviors.find((b) => b.event !== 'NULL' || (b.behavior !== 'NULL' && b.behavior !== 'ABSENT'));
+  if (bad !== undefined) throw bindError(`${name} takes only NULL ON NULL or ABSENT ON NULL`, bad.span);
+  if (behaviors.length > 1) throw bindError(`${name} takes one ON NULL clause`, behaviors[1]!.span);
+  const absentOnNull = (behaviors[0]?.behavior ?? (object ? 'NULL' : 'ABSENT')) === 'ABSENT';
+  const n = object ? 2 : 1;
+  if (fc.star || args.length !== n) throw bindError(object ? 'JSON_OBJECTAGG takes one key and one value: JSON_OBJECTAGG(KEY k VALUE v)' : 'JSON_ARRAYAGG takes one value', fc.span);
+  const out: BoundExpr[] = [];
+  if (object) {
+    const k = args[0]!;
+    if (k.type.kind !== 'STRING') throw bindError(`a JSON_OBJECTAGG key must be a STRING, got ${typeToString(k.type)}`, fc.args[0]!.span, 'CAST it to STRING');
+    out.push(k);
+  }
+  const v = args[n - 1]!;
+  const vAst = fc.args[n - 1]!;
+  if (!jsonValueTypeOk(v.type)) throw notSupported(`a ${typeToString(v.type)} value in ${name}`, vAst.span, `CAST it to STRING; ${name} takes STRING, BOOLEAN and number values`);
+  let inner: ast.Expr = vAst;
+  while (inner.kind === 'paren') inner = inner.expr;
+  const raw = inner.kind === 'function' && (inner.upper === 'JSON_OBJECT' || inner.upper === 'JSON_ARRAY') && inner.json !== undefined;
+  const text = raw ? v : binder.call('json_string', [v], vAst.span, 'JSON_STRING');
+  if (object || absentOnNull) out.push(text);
+  else {
+    // JSON_ARRAYAGG keeps LISTAGG's state, which skips NULLs: NULL ON NULL makes them `null`
+    out.push({ kind: 'case', whens: [{ cond: binder.call('is_null', [text], vAst.span, 'IS NULL'), then: constant('null', T.STRING) }], else: text, type: T.STRING });
+  }
+  return { args: out, absentOnNull };
+}

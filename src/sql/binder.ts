@@ -38,7 +38,7 @@ import { bindOver, collectOverCalls } from './bind-over.js';
 import { bindOrderLimit } from './bind-order-limit.js';
 import type { GroupingSet } from './bind-grouping-sets.js';
 import { GROUPING_FUNCTIONS, expandGroupingSets, groupingFunction, intersectExcept, unionAll } from './bind-grouping-sets.js';
-import { JSON_FUNCTIONS, bindJsonCall } from './bind-json.js';
+import { JSON_AGGREGATES, JSON_FUNCTIONS, bindJsonAggregateArgs, bindJsonCall } from './bind-json.js';
 import type * as ast from './ast.js';
 import { intervalLiteral, numericLiteral, resolveTypeName, typedLiteral } from './literals.js';
 
@@ -768,10 +768,12 @@ export class Binder {
       const key = this.aggregateKey(fc, plan.schema);
       if (aggIndex.has(key)) continue;
       const argCtx: ExprContext = { schema: plan.schema, clause: `${fc.upper}(...)` };
-      const args = fc.args.map((a) => {
+      const bound = fc.args.map((a) => {
         if (containsAggregate(a)) throw bindError('aggregate functions cannot be nested', a.span);
         return this.bindExpr(a, argCtx);
       });
+      const json = JSON_AGGREGATES.has(fc.upper) ? bindJsonAggregateArgs(this, fc, bound) : undefined;
+      const args = json?.args ?? bound;
       if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
       const variance = VARIANCE_FUNCTIONS[fc.upper];
       if (variance !== undefined) {
@@ -829,6 +831,7 @@ export class Binder {
         type: r.type,
         name: this.source.text.slice(fc.span.start, fc.span.end),
         ...(separator !== undefined ? { separator } : {}),
+        ...(json !== undefined ? { absentOnNull: json.absentOnNull } : {}),
       });
     }
     const preNode = project(plan, pre, preNames);
@@ -976,7 +979,8 @@ export class Binder {
         return `?${e.span.start}`;
       }
     };
-    return `${fc.upper}|${fc.star}|${fc.distinct}|${fc.args.map(safeKey).join(',')}|${fc.filter ? safeKey(fc.filter) : ''}`;
+    const onNull = fc.json?.behaviors.map((b) => b.behavior).join(' ') ?? '';
+    return `${fc.upper}|${fc.star}|${fc.distinct}|${fc.args.map(safeKey).join(',')}|${fc.filter ? safeKey(fc.filter) : ''}|${onNull}`;
   }
 
   // -------------------------------------------------------------------------------------
@@ -1674,8 +1678,6 @@ function watermarkDelayOf(e: BoundExpr, rowtime: number): number | undefined {
 /** Flink functions and grouping constructs spelled as calls, which weir has not got yet. */
 const UNSUPPORTED_FUNCTIONS: Readonly<Record<string, string>> = {
   COLLECT: 'the aggregate COLLECT',
-  JSON_OBJECTAGG: 'the aggregate JSON_OBJECTAGG',
-  JSON_ARRAYAGG: 'the aggregate JSON_ARRAYAGG',
 };
 
 /** Where a variance-family call's parts are among the aggregates, and what it computes. */

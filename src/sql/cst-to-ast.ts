@@ -1164,6 +1164,29 @@ export class CstToAst extends BaseVisitor {
     return this.jsonCall(ctx, span, 'JSON_ARRAY', this.asExprs(nodesOf(ctx, 'element')));
   }
 
+  jsonObjectAggExpression(ctx: Ctx, span: Span): Expr {
+    const c = must(nodeOf(ctx, 'jsonObjectEntry'), 'the key and value').children as Ctx;
+    return this.jsonAggCall(ctx, span, [this.asExpr(must(nodeOf(c, 'key'), 'the key')), this.asExpr(must(nodeOf(c, 'value'), 'the value'))]);
+  }
+
+  jsonArrayAggExpression(ctx: Ctx, span: Span): Expr {
+    return this.jsonAggCall(ctx, span, [this.asExpr(must(nodeOf(ctx, 'element'), 'the value'))]);
+  }
+
+  /** JSON_OBJECTAGG / JSON_ARRAYAGG as an aggregate call with its ON NULL clause, FILTER and OVER. */
+  private jsonAggCall(ctx: Ctx, span: Span, args: Expr[]): FunctionCall {
+    const behaviors = this.jsonBehaviors(ctx, args);
+    const tail = must(nodeOf(ctx, 'aggregateTail'), 'the call').children as Ctx;
+    const over = nodeOf(tail, 'overClause');
+    const rest = { filter: this.asOptExpr(nodeOf(tail, 'filter')), over: over === undefined ? undefined : this.v<OverSpec | Ident>(over) };
+    return { ...functionCall(identFromToken(must(tokenOf(ctx, 'name'), 'the name')), args, span, rest), json: { behaviors } };
+  }
+
+  /** Read by jsonAggCall from the CST directly. */
+  aggregateTail(): undefined {
+    return undefined;
+  }
+
   existsExpression(ctx: Ctx, span: Span): Expr {
     return { kind: 'exists', query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the EXISTS subquery')), not: false, span };
   }

@@ -381,7 +381,7 @@ function describeExpected(expected: readonly { type: TokenType; rule: string | u
     if (atStatement && statementStarts.has(type)) labels.add('a statement (SELECT, INSERT, CREATE, SET, EXPLAIN, ...)');
     else if (atExpression && expressionStarts.has(type)) labels.add('an expression');
     else if (afterOperand && operators.has(type) && !(keepAnd && type === T.AND)) labels.add('an operator');
-    else if (afterOperand && (rule === 'identifierExpression' || rule === 'callSuffix') && (type === T.Dot || type === T.LParen)) continue;
+    else if (afterOperand && (rule === 'identifierExpression' || rule === 'callSuffix' || rule === 'jsonObjectAggExpression' || rule === 'jsonArrayAggExpression') && (type === T.Dot || type === T.LParen)) continue;
     else if (rule === 'dataType') labels.add('a data type');
     else if (IDENTIFIER_TYPES.has(type)) labels.add(rule === 'alias' ? 'an alias' : 'an identifier');
     else if (T.KEYWORDS.includes(type.name)) labels.add(KEYWORD_PAIRS[type.name] ?? type.name);

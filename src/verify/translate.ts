@@ -29,7 +29,7 @@ import { listDataFiles } from '../connectors/filesystem/filesystem.js';
 import { exactJsonFiles } from './json-exact.js';
 import { DEFAULT_PARTITION_NAME, filesystemPath } from '../connectors/filesystem/partitions.js';
 import { temporalJoinToDuckDb } from './translate-temporal.js';
-import { DuckDbTranslationError, constantToDuckDb, duckInstantLatest, duckLocalOf, duckTimeOfMs, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
+import { DuckDbTranslationError, constantToDuckDb, duckJsonQuote, duckInstantLatest, duckLocalOf, duckTimeOfMs, exprToDuckDb, sqlString, typeToDuckDb } from './duck-expr.js';
 import { tableFunctionToDuckDb, udafCallToDuckDb } from './duck-udf.js';
 
 export class TranslationError extends Error {
@@ -201,6 +201,16 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `max(${arg})${filter}`;
     case 'array_agg':
       throw new TranslationError('ARRAY_AGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
+    case 'json_arrayagg':
+      throw new TranslationError('JSON_ARRAYAGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
+    case 'json_objectagg': {
+      // weir's text, built from the JSON text of the keys and values (the binder made each value
+      // JSON_STRING(v)), keys sorted as Flink's; NULL ON NULL writes null, ABSENT ON NULL skips it
+      const v = col(a.args[1]!);
+      const conds = [...(a.filter === undefined ? [] : [col(a.filter)]), ...(a.absentOnNull === true ? [`${v} IS NOT NULL`] : [])];
+      const where = conds.length === 0 ? '' : ` FILTER (WHERE ${conds.join(' AND ')})`;
+      return `('{' || coalesce(string_agg(${duckJsonQuote(arg)} || ':' || coalesce(${v}, 'null'), ',' ORDER BY ${arg})${where}, '') || '}')`;
+    }
     case 'udaf':
       return udafCallToDuckDb(a.udf!.key, a.args.map(col), filter);
     case 'avg': {

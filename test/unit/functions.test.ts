@@ -441,7 +441,11 @@ const CASES: readonly Case[] = [
   { sql: "JSON_QUERY(j, '$.a')", cols: 'j STRING', rows: [['{"a":{"y":1,"x":[1.0,2e3]}}'], ['{"a":1}'], ['{}']], expect: ['{"y":1,"x":[1.0,2000.0]}', null, null], weirOnly: 'Jackson text' },
   { sql: "JSON_OBJECT(KEY 'k' VALUE s, 'n' VALUE x)", cols: 's STRING, x DOUBLE', rows: [['a', 1], [null, 1e-5]], expect: ['{"k":"a","n":1.0}', '{"k":null,"n":1.0E-5}'], weirOnly: 'Jackson text' },
   { sql: 'JSON_ARRAY(s, a)', cols: 's STRING, a INT', rows: [['\u0001', 1], [null, null]], expect: ['["\\u0001",1]', '[]'], weirOnly: 'Jackson text' },
-  { sql: 'JSON_STRING(b)', cols: 'b BOOLEAN', rows: [[true], [null]], expect: ['true', null], weirOnly: 'Jackson text' },
+  // json_string of a STRING, BOOLEAN or integer translates (to_json, Jackson's upper-case \u00XX escapes; branch jsonagg)
+  { sql: 'JSON_STRING(b)', cols: 'b BOOLEAN', rows: [[true], [false], [null]], expect: ['true', 'false', null] },
+  { sql: 'JSON_STRING(s)', cols: 's STRING', rows: [['a"b\\c/'], ['\u001b\u0001\n\u000b\t'], ['é€'], [null]], expect: ['"a\\"b\\\\c/"', '"\\u001B\\u0001\\n\\u000B\\t"', '"é€"', null] },
+  { sql: 'JSON_STRING(i)', cols: 'i BIGINT', rows: [[-42], [9007199254740991], [null]], expect: ['-42', '9007199254740991', null] },
+  { sql: 'JSON_STRING(d)', cols: 'd DOUBLE', rows: [[1e10], [null]], expect: ['1.0E10', null], weirOnly: 'Jackson text' },
 ];
 
 setupDuckDb();
