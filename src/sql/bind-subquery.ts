@@ -250,16 +250,34 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
 
 type ScalarNode = Extract<ast.Expr, { kind: 'scalar-subquery' }>;
 
-/** The scalar subqueries of `exprs` (not those inside another subquery, which binds its own). */
-function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[]): ScalarNode[] {
+/**
+ * The scalar subqueries of `exprs` (not those inside another subquery, which binds its own;
+ * with `outsideAggregates`, not those inside an aggregate call's arguments either).
+ */
+function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[], outsideAggregates: boolean): ScalarNode[] {
   const found: ScalarNode[] = [];
   for (const e of exprs) {
     if (e === undefined) continue;
     walkExpr(e, (x) => {
       if (x.kind === 'scalar-subquery') found.push(x);
+      if (outsideAggregates && x.kind === 'function' && x.over === undefined && isAggregateName(x.upper)) return false;
+      return undefined;
     });
   }
   return found;
+}
+
+export interface ScalarOptions {
+  /**
+   * The schema a correlated subquery resolves the outer query's columns in (default:
+   * `outer`'s); field i is column i of `outer`. Over an aggregation: its group keys under the
+   * names of the grouped columns, so `t.k` correlates with the group key `t.k`.
+   */
+  readonly correlation?: Schema;
+  /** Leave out the subqueries inside aggregate calls (bound below the aggregation). */
+  readonly outsideAggregates?: boolean;
+  /** The aggregation's input: a correlated column found there but not among the group keys is not grouped. */
+  readonly ungrouped?: Schema;
 }
 
 /**
@@ -267,17 +285,32 @@ function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[]): ScalarNode[
  * joined plan, whose first columns are `outer`'s, and an intercept that binds each subquery
  * node to its value over the joined plan; undefined when there is none.
  */
-export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[]): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
-  const found = scalarSubqueries(exprs);
+export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[], opts: ScalarOptions = {}): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
+  const found = scalarSubqueries(exprs, opts.outsideAggregates === true);
   if (found.length === 0) return undefined;
   let plan = outer;
   const values = new Map<ast.Expr, BoundExpr>();
   for (const sq of found) {
-    const joined = joinScalar(binder, plan, outer.schema, sq);
+    const joined = joinScalar(binder, plan, opts.correlation ?? outer.schema, sq, opts.ungrouped);
     plan = joined.plan;
     values.set(sq, joined.value);
   }
   return { plan, intercept: (e) => values.get(e) };
+}
+
+/**
+ * The correlation schema over an aggregation's output (ScalarOptions.correlation): group key i
+ * under the name and qualifier of the column it groups by; the aggregates are not columns a
+ * subquery can name.
+ */
+export function groupCorrelation(aggSchema: Schema, keys: number, groupExprs: readonly BoundExpr[], input: Schema): Schema {
+  return aggSchema.map((f, i) => {
+    const e = groupExprs[i];
+    if (i >= keys || e === undefined) return { ...f, name: '', qualifier: undefined };
+    if (e.kind !== 'input') return f;
+    const src = input[e.index]!;
+    return { ...f, name: src.name, qualifier: src.qualifier };
+  });
 }
 
 /** Whether a plan yields at most one row at any time (an aggregate without GROUP BY, one VALUES row). */
@@ -298,10 +331,10 @@ function atMostOneRow(p: LogicalPlan): boolean {
 const MORE_THAN_ONE_ROW_HINT = 'aggregate its column, without GROUP BY: (SELECT MAX(x) FROM t), or join with the subquery in FROM';
 
 /** `plan` (whose first columns are `outer`'s) left-joined with the subquery, and its value over the result. */
-function joinScalar(binder: Binder, plan: LogicalPlan, outer: Schema, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } {
+function joinScalar(binder: Binder, plan: LogicalPlan, outer: Schema, sq: ScalarNode, ungrouped: Schema | undefined): { plan: LogicalPlan; value: BoundExpr } {
   const q = sq.query;
   if (q.kind === 'select' && q.where !== undefined && q.from !== undefined) {
-    const correlated = correlatedScalar(binder, plan, outer, q, q.from, q.where, sq);
+    const correlated = correlatedScalar(binder, plan, outer, q, q.from, q.where, sq, ungrouped);
     if (correlated !== undefined) return correlated;
   }
   const sub = binder.bindQuery(q);
@@ -331,7 +364,7 @@ function andAst(es: readonly ast.Expr[]): ast.Expr | undefined {
  * conjuncts that read the outer query are equalities `inner = outer`. Undefined when no conjunct
  * reads the outer query.
  */
-function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: ast.Select, from: ast.FromItem, where: ast.Expr, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } | undefined {
+function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: ast.Select, from: ast.FromItem, where: ast.Expr, sq: ScalarNode, ungrouped: Schema | undefined): { plan: LogicalPlan; value: BoundExpr } | undefined {
   const inner = binder.bindFrom(from).schema;
   const n = inner.length;
   /** Which sides an expression reads: its inner columns, its outer columns. */
@@ -344,6 +377,10 @@ function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: a
         const i = tryResolveField(outer, c.parts);
         if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
         if (i === undefined) {
+          if (ungrouped !== undefined && typeof tryResolveField(ungrouped, c.parts) === 'number') {
+            const name = c.parts.map((x) => x.value).join('.');
+            throw bindError(`column '${name}' of the outer query is not grouped: a subquery of an aggregating query can refer to its GROUP BY columns only`, c.span, `add ${name} to GROUP BY, or correlate with a grouped column`);
+          }
           resolveField(inner, c.parts, c.span, binder);
           throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
         }

@@ -29,7 +29,7 @@ import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
-import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, splitWhere } from './bind-subquery.js';
+import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
@@ -901,14 +901,19 @@ export class Binder {
         throw bindError(`column '${name}' must appear in GROUP BY or be used in an aggregate function`, c.span, `add ${name} to GROUP BY, or wrap it in an aggregate such as MAX(${name})`);
       },
     };
+    // scalar subqueries in HAVING and the select list: left joins over the aggregation,
+    // correlated through its group keys (bind-subquery.ts)
+    const scalar = attachScalarSubqueries(this, aggPlan, [s.having, ...s.items.map((it) => (it.kind === 'expr' ? it.expr : undefined))], { outsideAggregates: true, correlation: groupCorrelation(aggSchema, k, groupExprs, plan.schema), ungrouped: plan.schema });
+    const after: ExprContext = scalar === undefined ? post : { ...post, intercept: (e) => scalar.intercept(e) ?? post.intercept!(e) };
+    if (scalar !== undefined) aggPlan = scalar.plan;
     if (s.having !== undefined) {
-      const h = this.bindExpr(s.having, { ...post, clause: 'HAVING' });
+      const h = this.bindExpr(s.having, { ...after, clause: 'HAVING' });
       this.expectBoolean(h, s.having, 'HAVING');
       aggPlan = { kind: 'filter', input: aggPlan, predicate: h, schema: aggPlan.schema };
     }
     const { exprs, names } = this.bindSelectItems(
       s.items.map((it) => (it.kind === 'star' ? (() => { throw bindError('SELECT * is not allowed with GROUP BY', it.span); })() : it)),
-      post,
+      after,
     );
     return project(aggPlan, exprs, names);
   }
@@ -1117,7 +1122,7 @@ export class Binder {
           'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
         );
       case 'scalar-subquery':
-        throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or aggregates; elsewhere join with the subquery in FROM');
+        throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE, in the select list and in HAVING (outside aggregate calls); elsewhere join with the subquery in FROM');
       case 'like': {
         if (e.similar && e.escape !== undefined) throw notSupported('SIMILAR TO ... ESCAPE', e.span, 'write the special character in brackets instead, e.g. [%]');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
