@@ -13,6 +13,16 @@
 // (b = y OR (b = y) IS NULL)`: a subquery row excludes the outer row unless some column is
 // definitely different (SQL's row comparison, which Flink's subquery rewrite follows).
 //
+// A quantified comparison `x op ANY (SELECT y ...)` (SOME is ANY) or `x op ALL (...)` is the
+// same join with `x op y` for `x = y` (IN is `= ANY`, NOT IN is `<> ALL`), kept to SQL's
+// three-valued logic: only a TRUE condition keeps a row, so
+//   x op ANY (...)          SEMI JOIN on x op y            (some row makes it true)
+//   NOT (x op ALL (...))    SEMI JOIN on NOT (x op y)      (some row makes x op y false)
+//   x op ALL (...)          ANTI JOIN on NOT (x op y) OR (x op y) IS NULL
+//   NOT (x op ANY (...))    ANTI JOIN on (x op y) OR (x op y) IS NULL
+// (ALL over no rows is true, ANY over no rows false; a NULL x or y makes `x op y` unknown,
+// which neither proves ALL nor disproves ANY.)
+//
 // NOT IN keeps SQL's three-valued logic: `x NOT IN (...)` is not true when x is NULL and the
 // subquery has rows, nor when the subquery yields a NULL. The anti join's condition
 // `x = y OR (x = y) IS NULL` (Flink's form) matches exactly those pairs, so such a row is
@@ -53,6 +63,8 @@ export interface SubqueryPredicate {
   readonly kind: 'in' | 'exists';
   /** NOT IN / NOT EXISTS. */
   readonly not: boolean;
+  /** `operand op ANY | SOME | ALL (query)` (kind 'in'); IN itself is `= ANY`. */
+  readonly quantified?: NonNullable<ast.InSubquery['quantified']>;
   /** The left operand of IN. */
   readonly operand: ast.Expr | undefined;
   readonly query: ast.Query;
@@ -74,7 +86,7 @@ function unparen(e: ast.Expr): ast.Expr {
 /** A conjunct that is an IN/EXISTS subquery predicate (possibly under NOT), or undefined. */
 function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
   const u = unparen(e);
-  if (u.kind === 'in-subquery') return { kind: 'in', not: u.not, operand: u.operand, query: u.query, span: u.span };
+  if (u.kind === 'in-subquery') return { kind: 'in', not: u.not, operand: u.operand, query: u.query, span: u.span, ...(u.quantified !== undefined ? { quantified: u.quantified } : {}) };
   if (u.kind === 'exists') return { kind: 'exists', not: u.not, operand: undefined, query: u.query, span: u.span };
   if (u.kind === 'unary' && u.op === 'NOT') {
     const inner = asSubqueryPredicate(u.operand);
@@ -124,29 +136,38 @@ export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: Su
     const operand = p.operand!;
     // `(a, b) IN (SELECT x, y ...)`: one comparison per column
     const row = unparen(operand);
+    if (p.quantified !== undefined && row.kind === 'row') throw notSupported(`a row value before ${p.quantified.op} ${p.quantified.all ? 'ALL' : 'ANY'}`, operand.span, 'compare one value, or write (a, b) IN (SELECT x, y ...)');
     const operands = row.kind === 'row' ? row.items : [operand];
     if (rel.items.length !== operands.length) {
       const want = operands.length === 1 ? 'one column' : `${operands.length} columns, as many as the row on its left`;
       throw bindError(`the subquery of IN must return ${want}, it returns ${rel.items.length}`, p.query.span, operands.length === 1 ? 'select the one column to compare with' : `select ${operands.length} columns to compare with`);
     }
     if (containsSubquery(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
+    const { op, all } = p.quantified ?? { op: '=', all: false };
     operands.forEach((o, k) => {
       const x = binder.bindExpr(o, { schema: outer.schema, clause: 'WHERE' });
       const yi = rel.items[k]!;
       const yf = rel.plan.schema[yi]!;
       const y = inputRef(no + yi, yf.type, yf.name);
-      const eq = binder.call('eq', [x, y], p.span, 'IN');
-      if (p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
+      let cmp = binder.call(COMPARISON_FUNCTIONS[op], [x, y], p.span, p.quantified === undefined ? 'IN' : op);
+      // ALL and NOT ... ANY hold when no subquery row makes the comparison false (ALL) or
+      // true (NOT ANY): anti joins; ANY and NOT ... ALL: semi joins (see the head of the file)
+      if (all) cmp = binder.call('not', [cmp], p.span, 'NOT');
+      if (all !== p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
         // per column (x = y) OR (x = y) IS NULL: the row is excluded by a subquery row none
         // of whose columns is definitely different (a NULL on either side is not different)
-        const isNull = binder.call('is_null', [eq], p.span, 'IS NULL');
-        conds.push(binder.call('or', [eq, isNull], p.span, 'OR'));
-      } else conds.push(eq);
+        const isNull = binder.call('is_null', [cmp], p.span, 'IS NULL');
+        conds.push(binder.call('or', [cmp, isNull], p.span, 'OR'));
+      } else conds.push(cmp);
     });
+    conds.push(...rel.correlated);
+    return makeJoin(all !== p.not ? 'anti' : 'semi', outer, rel.plan, conds);
   }
   conds.push(...rel.correlated);
   return makeJoin(p.not ? 'anti' : 'semi', outer, rel.plan, conds);
 }
+
+const COMPARISON_FUNCTIONS: Readonly<Record<NonNullable<SubqueryPredicate['quantified']>['op'], string>> = { '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 
 /** Whether an expression over `schema` may be NULL (columns by their nullability). */
 function nullableExpr(e: BoundExpr, schema: Schema): boolean {

@@ -1117,7 +1117,7 @@ export class Binder {
       case 'in-subquery':
       case 'exists':
         throw notSupported(
-          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
+          `${e.kind === 'exists' ? 'EXISTS' : e.quantified !== undefined ? `${e.quantified.op} ${e.quantified.all ? 'ALL' : 'ANY'}` : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
           e.span,
           'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
         );
