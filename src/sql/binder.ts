@@ -29,6 +29,7 @@ import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
+import { bindLateralJoin } from './bind-lateral.js';
 import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
@@ -181,7 +182,7 @@ export class Binder {
         return this.bindNamedRelation(name, f.name.span, alias);
       }
       case 'subquery': {
-        if (f.lateral) throw notSupported('a LATERAL subquery', f.span, 'LATERAL TABLE(f(...)) of a user-defined table function and CROSS JOIN UNNEST are supported; join with the subquery instead');
+        if (f.lateral) throw notSupported('a LATERAL subquery first in FROM', f.span, 'a LATERAL subquery follows the FROM item it reads: FROM t, LATERAL (SELECT ... FROM u WHERE u.k = t.k)');
         const plan = this.bindQuery(f.query);
         const aliases = f.columnAliases?.map((c) => c.value);
         return requalify(plan, f.alias?.value, aliases, f.span);
@@ -272,6 +273,7 @@ export class Binder {
     const left = this.bindFrom(f.left);
     if (f.right.kind === 'table-function' && f.right.lateral === true) return this.bindCorrelate(f, left, f.right);
     if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return bindTemporalJoin(this, f, left, f.right);
+    if (f.right.kind === 'subquery' && f.right.lateral) return bindLateralJoin(this, f, left, f.right);
     const right = this.bindFrom(f.right);
     const nl = left.schema.length;
     const schema = [...left.schema, ...right.schema];
@@ -1440,7 +1442,7 @@ function isUnnest(f: ast.FromItem): boolean {
 export function flattenable(f: ast.Join): boolean {
   // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
   if (isUnnest(f.right)) return false;
-  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true);
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral);
 }
 
 function nameOf(q: ast.QualifiedName): string {
@@ -1561,7 +1563,7 @@ export function checkUserArgs(name: string, def: UdfDefinition, args: readonly B
   });
 }
 
-function implicitName(e: ast.Expr, pos: number): string {
+export function implicitName(e: ast.Expr, pos: number): string {
   const u = unparen(e);
   if (u.kind === 'column') return u.parts[u.parts.length - 1]!.value;
   return `EXPR$${pos}`;
