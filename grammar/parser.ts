@@ -146,6 +146,13 @@ export class SqlParser extends CstParser {
     return this.backtrackParenthesizedQuery();
   }
 
+  /** At `ALL (SELECT`, `ANY (SELECT` or `SOME (SELECT` after a comparison operator. */
+  private atQuantifiedQuery(): boolean {
+    const q = this.LA(1);
+    const word = q.tokenType === T.ALL || (q.tokenType === T.Identifier && /^(any|some)$/i.test(q.image));
+    return word && this.LA(2).tokenType === T.LParen && QUERY_STARTS.has(this.LA(3).tokenType);
+  }
+
   /** At the `{NULL | ABSENT} ON NULL` clause of JSON_OBJECT / JSON_ARRAY. */
   private atOnNull(): boolean {
     const t = this.LA(1).tokenType;
@@ -1146,7 +1153,18 @@ export class SqlParser extends CstParser {
       {
         ALT: () => {
           this.CONSUME(T.ComparisonOperator);
-          this.SUBRULE(this.additiveExpression);
+          this.OR2([
+            // `x > ALL (SELECT ...)`, `x = ANY | SOME (SELECT ...)`: a quantified comparison
+            {
+              GATE: () => this.atQuantifiedQuery(),
+              IGNORE_AMBIGUITIES: true,
+              ALT: () => {
+                this.OR3([{ ALT: () => this.CONSUME(T.ALL, { LABEL: 'quantifier' }) }, { ALT: () => this.CONSUME(T.Identifier, { LABEL: 'quantifier' }) }]);
+                this.SUBRULE(this.parenthesizedQuery);
+              },
+            },
+            { ALT: () => this.SUBRULE(this.additiveExpression) },
+          ]);
         },
       },
       { ALT: () => this.SUBRULE(this.isTail) },

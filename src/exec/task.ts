@@ -82,8 +82,11 @@ export class TaskOutput {
     this.starts = new Int32Array(widest);
   }
 
-  async send(batch: Batch): Promise<void> {
-    if (batch.length === 0) return;
+  async send(sent: Batch): Promise<void> {
+    if (sent.length === 0) return;
+    // a batch that goes to more than one consumer (a shared sub-plan) must not hand its
+    // buffers over to another thread: the other consumers still read them
+    const batch = sent.owned === true && this.edges.length > 1 ? { ...sent, owned: false } : sent;
     for (let k = 0; k < this.edges.length; k++) {
       const e = this.edges[k]!;
       const route = this.routes[k] ?? null;

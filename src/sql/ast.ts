@@ -537,6 +537,8 @@ export interface InSubquery {
   readonly operand: Expr;
   readonly query: Query;
   readonly not: boolean;
+  /** A quantified comparison `operand op ANY | SOME | ALL (query)` instead of IN (`not` is false). */
+  readonly quantified?: { readonly op: '=' | '<>' | '<' | '<=' | '>' | '>='; readonly all: boolean };
   readonly span: Span;
 }
 

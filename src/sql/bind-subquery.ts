@@ -13,6 +13,16 @@
 // (b = y OR (b = y) IS NULL)`: a subquery row excludes the outer row unless some column is
 // definitely different (SQL's row comparison, which Flink's subquery rewrite follows).
 //
+// A quantified comparison `x op ANY (SELECT y ...)` (SOME is ANY) or `x op ALL (...)` is the
+// same join with `x op y` for `x = y` (IN is `= ANY`, NOT IN is `<> ALL`), kept to SQL's
+// three-valued logic: only a TRUE condition keeps a row, so
+//   x op ANY (...)          SEMI JOIN on x op y            (some row makes it true)
+//   NOT (x op ALL (...))    SEMI JOIN on NOT (x op y)      (some row makes x op y false)
+//   x op ALL (...)          ANTI JOIN on NOT (x op y) OR (x op y) IS NULL
+//   NOT (x op ANY (...))    ANTI JOIN on (x op y) OR (x op y) IS NULL
+// (ALL over no rows is true, ANY over no rows false; a NULL x or y makes `x op y` unknown,
+// which neither proves ALL nor disproves ANY.)
+//
 // NOT IN keeps SQL's three-valued logic: `x NOT IN (...)` is not true when x is NULL and the
 // subquery has rows, nor when the subquery yields a NULL. The anti join's condition
 // `x = y OR (x = y) IS NULL` (Flink's form) matches exactly those pairs, so such a row is
@@ -53,6 +63,8 @@ export interface SubqueryPredicate {
   readonly kind: 'in' | 'exists';
   /** NOT IN / NOT EXISTS. */
   readonly not: boolean;
+  /** `operand op ANY | SOME | ALL (query)` (kind 'in'); IN itself is `= ANY`. */
+  readonly quantified?: NonNullable<ast.InSubquery['quantified']>;
   /** The left operand of IN. */
   readonly operand: ast.Expr | undefined;
   readonly query: ast.Query;
@@ -74,7 +86,7 @@ function unparen(e: ast.Expr): ast.Expr {
 /** A conjunct that is an IN/EXISTS subquery predicate (possibly under NOT), or undefined. */
 function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
   const u = unparen(e);
-  if (u.kind === 'in-subquery') return { kind: 'in', not: u.not, operand: u.operand, query: u.query, span: u.span };
+  if (u.kind === 'in-subquery') return { kind: 'in', not: u.not, operand: u.operand, query: u.query, span: u.span, ...(u.quantified !== undefined ? { quantified: u.quantified } : {}) };
   if (u.kind === 'exists') return { kind: 'exists', not: u.not, operand: undefined, query: u.query, span: u.span };
   if (u.kind === 'unary' && u.op === 'NOT') {
     const inner = asSubqueryPredicate(u.operand);
@@ -124,29 +136,38 @@ export function applySubqueryPredicate(binder: Binder, outer: LogicalPlan, p: Su
     const operand = p.operand!;
     // `(a, b) IN (SELECT x, y ...)`: one comparison per column
     const row = unparen(operand);
+    if (p.quantified !== undefined && row.kind === 'row') throw notSupported(`a row value before ${p.quantified.op} ${p.quantified.all ? 'ALL' : 'ANY'}`, operand.span, 'compare one value, or write (a, b) IN (SELECT x, y ...)');
     const operands = row.kind === 'row' ? row.items : [operand];
     if (rel.items.length !== operands.length) {
       const want = operands.length === 1 ? 'one column' : `${operands.length} columns, as many as the row on its left`;
       throw bindError(`the subquery of IN must return ${want}, it returns ${rel.items.length}`, p.query.span, operands.length === 1 ? 'select the one column to compare with' : `select ${operands.length} columns to compare with`);
     }
     if (containsSubquery(operand)) throw notSupported('a subquery inside the operand of IN', operand.span);
+    const { op, all } = p.quantified ?? { op: '=', all: false };
     operands.forEach((o, k) => {
       const x = binder.bindExpr(o, { schema: outer.schema, clause: 'WHERE' });
       const yi = rel.items[k]!;
       const yf = rel.plan.schema[yi]!;
       const y = inputRef(no + yi, yf.type, yf.name);
-      const eq = binder.call('eq', [x, y], p.span, 'IN');
-      if (p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
+      let cmp = binder.call(COMPARISON_FUNCTIONS[op], [x, y], p.span, p.quantified === undefined ? 'IN' : op);
+      // ALL and NOT ... ANY hold when no subquery row makes the comparison false (ALL) or
+      // true (NOT ANY): anti joins; ANY and NOT ... ALL: semi joins (see the head of the file)
+      if (all) cmp = binder.call('not', [cmp], p.span, 'NOT');
+      if (all !== p.not && (nullableExpr(x, outer.schema) || yf.nullable)) {
         // per column (x = y) OR (x = y) IS NULL: the row is excluded by a subquery row none
         // of whose columns is definitely different (a NULL on either side is not different)
-        const isNull = binder.call('is_null', [eq], p.span, 'IS NULL');
-        conds.push(binder.call('or', [eq, isNull], p.span, 'OR'));
-      } else conds.push(eq);
+        const isNull = binder.call('is_null', [cmp], p.span, 'IS NULL');
+        conds.push(binder.call('or', [cmp, isNull], p.span, 'OR'));
+      } else conds.push(cmp);
     });
+    conds.push(...rel.correlated);
+    return makeJoin(all !== p.not ? 'anti' : 'semi', outer, rel.plan, conds);
   }
   conds.push(...rel.correlated);
   return makeJoin(p.not ? 'anti' : 'semi', outer, rel.plan, conds);
 }
+
+const COMPARISON_FUNCTIONS: Readonly<Record<NonNullable<SubqueryPredicate['quantified']>['op'], string>> = { '=': 'eq', '<>': 'ne', '<': 'lt', '<=': 'le', '>': 'gt', '>=': 'ge' };
 
 /** Whether an expression over `schema` may be NULL (columns by their nullability). */
 function nullableExpr(e: BoundExpr, schema: Schema): boolean {
@@ -250,16 +271,34 @@ function bindCorrelated(binder: Binder, q: ast.Select, from: ast.FromItem, where
 
 type ScalarNode = Extract<ast.Expr, { kind: 'scalar-subquery' }>;
 
-/** The scalar subqueries of `exprs` (not those inside another subquery, which binds its own). */
-function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[]): ScalarNode[] {
+/**
+ * The scalar subqueries of `exprs` (not those inside another subquery, which binds its own;
+ * with `outsideAggregates`, not those inside an aggregate call's arguments either).
+ */
+function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[], outsideAggregates: boolean): ScalarNode[] {
   const found: ScalarNode[] = [];
   for (const e of exprs) {
     if (e === undefined) continue;
     walkExpr(e, (x) => {
       if (x.kind === 'scalar-subquery') found.push(x);
+      if (outsideAggregates && x.kind === 'function' && x.over === undefined && isAggregateName(x.upper)) return false;
+      return undefined;
     });
   }
   return found;
+}
+
+export interface ScalarOptions {
+  /**
+   * The schema a correlated subquery resolves the outer query's columns in (default:
+   * `outer`'s); field i is column i of `outer`. Over an aggregation: its group keys under the
+   * names of the grouped columns, so `t.k` correlates with the group key `t.k`.
+   */
+  readonly correlation?: Schema;
+  /** Leave out the subqueries inside aggregate calls (bound below the aggregation). */
+  readonly outsideAggregates?: boolean;
+  /** The aggregation's input: a correlated column found there but not among the group keys is not grouped. */
+  readonly ungrouped?: Schema;
 }
 
 /**
@@ -267,17 +306,32 @@ function scalarSubqueries(exprs: readonly (ast.Expr | undefined)[]): ScalarNode[
  * joined plan, whose first columns are `outer`'s, and an intercept that binds each subquery
  * node to its value over the joined plan; undefined when there is none.
  */
-export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[]): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
-  const found = scalarSubqueries(exprs);
+export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[], opts: ScalarOptions = {}): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
+  const found = scalarSubqueries(exprs, opts.outsideAggregates === true);
   if (found.length === 0) return undefined;
   let plan = outer;
   const values = new Map<ast.Expr, BoundExpr>();
   for (const sq of found) {
-    const joined = joinScalar(binder, plan, outer.schema, sq);
+    const joined = joinScalar(binder, plan, opts.correlation ?? outer.schema, sq, opts.ungrouped);
     plan = joined.plan;
     values.set(sq, joined.value);
   }
   return { plan, intercept: (e) => values.get(e) };
+}
+
+/**
+ * The correlation schema over an aggregation's output (ScalarOptions.correlation): group key i
+ * under the name and qualifier of the column it groups by; the aggregates are not columns a
+ * subquery can name.
+ */
+export function groupCorrelation(aggSchema: Schema, keys: number, groupExprs: readonly BoundExpr[], input: Schema): Schema {
+  return aggSchema.map((f, i) => {
+    const e = groupExprs[i];
+    if (i >= keys || e === undefined) return { ...f, name: '', qualifier: undefined };
+    if (e.kind !== 'input') return f;
+    const src = input[e.index]!;
+    return { ...f, name: src.name, qualifier: src.qualifier };
+  });
 }
 
 /** Whether a plan yields at most one row at any time (an aggregate without GROUP BY, one VALUES row). */
@@ -298,10 +352,10 @@ function atMostOneRow(p: LogicalPlan): boolean {
 const MORE_THAN_ONE_ROW_HINT = 'aggregate its column, without GROUP BY: (SELECT MAX(x) FROM t), or join with the subquery in FROM';
 
 /** `plan` (whose first columns are `outer`'s) left-joined with the subquery, and its value over the result. */
-function joinScalar(binder: Binder, plan: LogicalPlan, outer: Schema, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } {
+function joinScalar(binder: Binder, plan: LogicalPlan, outer: Schema, sq: ScalarNode, ungrouped: Schema | undefined): { plan: LogicalPlan; value: BoundExpr } {
   const q = sq.query;
   if (q.kind === 'select' && q.where !== undefined && q.from !== undefined) {
-    const correlated = correlatedScalar(binder, plan, outer, q, q.from, q.where, sq);
+    const correlated = correlatedScalar(binder, plan, outer, q, q.from, q.where, sq, ungrouped);
     if (correlated !== undefined) return correlated;
   }
   const sub = binder.bindQuery(q);
@@ -331,7 +385,7 @@ function andAst(es: readonly ast.Expr[]): ast.Expr | undefined {
  * conjuncts that read the outer query are equalities `inner = outer`. Undefined when no conjunct
  * reads the outer query.
  */
-function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: ast.Select, from: ast.FromItem, where: ast.Expr, sq: ScalarNode): { plan: LogicalPlan; value: BoundExpr } | undefined {
+function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: ast.Select, from: ast.FromItem, where: ast.Expr, sq: ScalarNode, ungrouped: Schema | undefined): { plan: LogicalPlan; value: BoundExpr } | undefined {
   const inner = binder.bindFrom(from).schema;
   const n = inner.length;
   /** Which sides an expression reads: its inner columns, its outer columns. */
@@ -344,6 +398,10 @@ function correlatedScalar(binder: Binder, plan: LogicalPlan, outer: Schema, q: a
         const i = tryResolveField(outer, c.parts);
         if (i === 'ambiguous') throw bindError(`column reference '${c.parts.map((x) => x.value).join('.')}' is ambiguous`, c.span, 'qualify it with a table name or alias');
         if (i === undefined) {
+          if (ungrouped !== undefined && typeof tryResolveField(ungrouped, c.parts) === 'number') {
+            const name = c.parts.map((x) => x.value).join('.');
+            throw bindError(`column '${name}' of the outer query is not grouped: a subquery of an aggregating query can refer to its GROUP BY columns only`, c.span, `add ${name} to GROUP BY, or correlate with a grouped column`);
+          }
           resolveField(inner, c.parts, c.span, binder);
           throw bindError(`column '${c.parts.map((x) => x.value).join('.')}' not found`, c.span);
         }

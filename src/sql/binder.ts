@@ -30,7 +30,8 @@ import { attachedWindowAggregateRewrite, windowAggregateRewrite } from '../plan/
 import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.js';
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
-import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, splitWhere } from './bind-subquery.js';
+import { bindLateralJoin } from './bind-lateral.js';
+import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
@@ -182,7 +183,7 @@ export class Binder {
         return this.bindNamedRelation(name, f.name.span, alias);
       }
       case 'subquery': {
-        if (f.lateral) throw notSupported('a LATERAL subquery', f.span, 'LATERAL TABLE(f(...)) of a user-defined table function and CROSS JOIN UNNEST are supported; join with the subquery instead');
+        if (f.lateral) throw notSupported('a LATERAL subquery first in FROM', f.span, 'a LATERAL subquery follows the FROM item it reads: FROM t, LATERAL (SELECT ... FROM u WHERE u.k = t.k)');
         const plan = this.bindQuery(f.query);
         const aliases = f.columnAliases?.map((c) => c.value);
         return requalify(plan, f.alias?.value, aliases, f.span);
@@ -273,6 +274,7 @@ export class Binder {
     const left = this.bindFrom(f.left);
     if (f.right.kind === 'table-function' && f.right.lateral === true) return this.bindCorrelate(f, left, f.right);
     if (f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) return bindTemporalJoin(this, f, left, f.right);
+    if (f.right.kind === 'subquery' && f.right.lateral) return bindLateralJoin(this, f, left, f.right);
     const right = this.bindFrom(f.right);
     const nl = left.schema.length;
     const schema = [...left.schema, ...right.schema];
@@ -905,14 +907,19 @@ export class Binder {
         throw bindError(`column '${name}' must appear in GROUP BY or be used in an aggregate function`, c.span, `add ${name} to GROUP BY, or wrap it in an aggregate such as MAX(${name})`);
       },
     };
+    // scalar subqueries in HAVING and the select list: left joins over the aggregation,
+    // correlated through its group keys (bind-subquery.ts)
+    const scalar = attachScalarSubqueries(this, aggPlan, [s.having, ...s.items.map((it) => (it.kind === 'expr' ? it.expr : undefined))], { outsideAggregates: true, correlation: groupCorrelation(aggSchema, k, groupExprs, plan.schema), ungrouped: plan.schema });
+    const after: ExprContext = scalar === undefined ? post : { ...post, intercept: (e) => scalar.intercept(e) ?? post.intercept!(e) };
+    if (scalar !== undefined) aggPlan = scalar.plan;
     if (s.having !== undefined) {
-      const h = this.bindExpr(s.having, { ...post, clause: 'HAVING' });
+      const h = this.bindExpr(s.having, { ...after, clause: 'HAVING' });
       this.expectBoolean(h, s.having, 'HAVING');
       aggPlan = { kind: 'filter', input: aggPlan, predicate: h, schema: aggPlan.schema };
     }
     const { exprs, names } = this.bindSelectItems(
       s.items.map((it) => (it.kind === 'star' ? (() => { throw bindError('SELECT * is not allowed with GROUP BY', it.span); })() : it)),
-      post,
+      after,
     );
     return project(aggPlan, exprs, names);
   }
@@ -1122,12 +1129,12 @@ export class Binder {
       case 'in-subquery':
       case 'exists':
         throw notSupported(
-          `${e.kind === 'exists' ? 'EXISTS' : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
+          `${e.kind === 'exists' ? 'EXISTS' : e.quantified !== undefined ? `${e.quantified.op} ${e.quantified.all ? 'ALL' : 'ANY'}` : 'IN'} with a subquery in ${ctx.clause === 'WHERE' ? 'this position of WHERE' : ctx.clause}`,
           e.span,
           'as in Flink, IN and EXISTS subqueries are planned as semi and anti joins: write them as conditions of WHERE, combined with AND (not under OR, nor in SELECT)',
         );
       case 'scalar-subquery':
-        throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE and in the select list of a query without GROUP BY or aggregates; elsewhere join with the subquery in FROM');
+        throw notSupported(`a scalar subquery in ${ctx.clause}`, e.span, 'scalar subqueries are planned in WHERE, in the select list and in HAVING (outside aggregate calls); elsewhere join with the subquery in FROM');
       case 'like': {
         if (e.similar && e.escape !== undefined) throw notSupported('SIMILAR TO ... ESCAPE', e.span, 'write the special character in brackets instead, e.g. [%]');
         const args = [this.bindExpr(e.operand, ctx), this.bindExpr(e.pattern, ctx)];
@@ -1445,7 +1452,7 @@ function isUnnest(f: ast.FromItem): boolean {
 export function flattenable(f: ast.Join): boolean {
   // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
   if (isUnnest(f.right)) return false;
-  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true);
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral);
 }
 
 function nameOf(q: ast.QualifiedName): string {
@@ -1566,7 +1573,7 @@ export function checkUserArgs(name: string, def: UdfDefinition, args: readonly B
   });
 }
 
-function implicitName(e: ast.Expr, pos: number): string {
+export function implicitName(e: ast.Expr, pos: number): string {
   const u = unparen(e);
   if (u.kind === 'column') return u.parts[u.parts.length - 1]!.value;
   return `EXPR$${pos}`;

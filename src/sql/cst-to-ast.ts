@@ -18,6 +18,7 @@ import * as T from '../../grammar/tokens.js';
 import { sqlParser } from '../../grammar/parser.js';
 import type {
   BinaryOp,
+  InSubquery,
   ColumnRef,
   ComputedColumn,
   AlterTable,
@@ -910,8 +911,14 @@ export class CstToAst extends BaseVisitor {
   comparisonTail(ctx: Ctx, span: Span): Tail {
     const op = tokenOf(ctx, 'ComparisonOperator');
     if (op === undefined) return this.v<Tail>(onlyChildNode(ctx));
-    const right = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the right operand'));
     const binaryOp = (op.image === '!=' ? '<>' : op.image) as BinaryOp;
+    const quantifier = tokenOf(ctx, 'quantifier');
+    if (quantifier !== undefined) {
+      const query = this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the subquery'));
+      const all = quantifier.image.toUpperCase() === 'ALL';
+      return (operand) => ({ kind: 'in-subquery', operand, query, not: false, quantified: { op: binaryOp as NonNullable<InSubquery['quantified']>['op'], all }, span: cover(operand.span, span) });
+    }
+    const right = this.asExpr(must(nodeOf(ctx, 'additiveExpression'), 'the right operand'));
     return (left) => ({ kind: 'binary', op: binaryOp, left, right, span: cover(left.span, span) });
   }
 

@@ -26,6 +26,7 @@ const WEIGHT: Record<string, number> = {
   'adaptive-local-agg.sqltest': 5,
   'aggregates.sqltest': 4,
   'order-limit.sqltest': 4,
+  'subqueries-more.sqltest': 28,
 };
 
 function assign(files: readonly string[], parts: number): Map<string, number> {
