@@ -343,8 +343,10 @@ export type RowPattern =
   | { readonly kind: 'quantified'; readonly inner: RowPattern; readonly min: number; readonly max: number | undefined; readonly reluctant: boolean; readonly span: Span };
 
 export type AfterMatchSkip =
-  | { readonly kind: 'past-last-row' | 'to-next-row'; readonly span: Span }
-  | { readonly kind: 'to-first' | 'to-last'; readonly variable: Ident; readonly span: Span };
+  | { readonly kind: 'past-last-row'; readonly span: Span }
+  | { readonly kind: 'to-next-row'; readonly span: Span }
+  | { readonly kind: 'to-first'; readonly variable: Ident; readonly span: Span }
+  | { readonly kind: 'to-last'; readonly variable: Ident; readonly span: Span };
 
 export interface MatchRecognize {
   readonly partitionBy: readonly Expr[];

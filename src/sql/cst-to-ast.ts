@@ -836,7 +836,7 @@ export class CstToAst extends BaseVisitor {
     if (tokenOf(ctx, 'pastLast') !== undefined) return { kind: 'past-last-row', span };
     if (tokenOf(ctx, 'NEXT') !== undefined) return { kind: 'to-next-row', span };
     const variable = this.asIdent(must(nodeOf(ctx, 'identifier'), 'the pattern variable'));
-    return { kind: tokenOf(ctx, 'toFirst') !== undefined ? 'to-first' : 'to-last', variable, span };
+    return tokenOf(ctx, 'toFirst') !== undefined ? { kind: 'to-first', variable, span } : { kind: 'to-last', variable, span };
   }
 
   rowPattern(ctx: Ctx, span: Span): RowPattern {
