@@ -196,11 +196,12 @@ export function bindMatchRecognize(binder: Binder, input: LogicalPlan, mr: ast.M
   const variables: string[] = [];
   const names = new Map<string, number>();
   const elements = flattenPattern(mr.pattern, variables, names);
+  // Flink checks empty matches first (StreamExecMatch)
+  if (elements.every((el) => el.min === 0)) throw refuse('a pattern that can match no rows is not supported, as in Flink: at least one variable must not be optional', mr.pattern.span);
   const lastElement = elements[elements.length - 1]!;
   if (lastElement.greedy) {
     throw refuse('a greedy quantifier may not end the pattern, as in Flink', mr.pattern.kind === 'sequence' ? mr.pattern.items[mr.pattern.items.length - 1]!.span : mr.pattern.span, `finish the pattern with a single variable or a reluctant quantifier (${variables[lastElement.variable]}+?)`);
   }
-  if (elements.every((el) => el.min === 0)) throw refuse('a pattern that can match no rows is not supported, as in Flink: at least one variable must not be optional', mr.pattern.span);
 
   let after: AfterMatch = { kind: 'to-next-row' }; // Calcite's default
   if (mr.after !== undefined) {
