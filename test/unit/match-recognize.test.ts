@@ -292,3 +292,108 @@ describe('MATCH_RECOGNIZE: refusals with positions', () => {
     await expect(verifyScript({ name: 'v.sql', text })).rejects.toThrow(/MATCH_RECOGNIZE \(row pattern recognition\) has no DuckDB equivalent/);
   });
 });
+
+describe('MATCH_RECOGNIZE: snapshot and restore in process', () => {
+  // the operator alone, on random rows of 3 partitions: a run that snapshots (through msgpack,
+  // as a checkpoint file) and restores into a new operator at every few batches, also at 2
+  // subtasks by key group, must emit exactly the matches of an uninterrupted run
+  it('restoring at every checkpoint, at 1 and 2 subtasks, gives the uninterrupted run\'s matches', async () => {
+    const { Session } = await import('../../src/sql/session.js');
+    const { inputsOf } = await import('../../src/plan/logical.js');
+    const { MatchRecognizeOperator } = await import('../../src/exec/operators/match-recognize.js');
+    const { Collector, newMetrics } = await import('../../src/exec/operator.js');
+    const { keyGroupRange } = await import('../../src/state/key-groups.js');
+    const { batchFromRows, batchToRows } = await import('../../src/common/batch.js');
+    const { pack, unpack } = await import('msgpackr');
+    const s = new Session();
+    const results = [
+      ...s.executeScript({
+        name: 'q.sql',
+        text: `${ticker([])}SELECT * FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY ts
+          MEASURES FIRST(A.price) AS a, COUNT(B.price) AS nb, SUM(B.price) AS sb, C.price AS c, MATCH_ROWTIME() AS t
+          AFTER MATCH SKIP TO NEXT ROW PATTERN (A B{2,}? C) WITHIN INTERVAL '20' SECOND
+          DEFINE A AS A.price < 50, B AS B.price >= LAST(A.price), C AS C.price < AVG(B.price));`,
+      }),
+    ];
+    const last = results[results.length - 1]!.result;
+    if (last.kind !== 'query') throw new Error('no query');
+    let node = last.plan;
+    while (node.kind !== 'match-recognize') node = inputsOf(node)[0]!;
+    const m = node;
+    const types = m.input.schema.map((f) => f.type);
+    const outTypes = m.schema.map((f) => f.type);
+    const make = (subtask: number, parallelism: number) => {
+      const op = new MatchRecognizeOperator(types, m.partitionKeys, m.timeIndex, m.orderKeys, m.spec, outTypes, 64);
+      op.open({ operatorId: 'm', subtask, parallelism, maxParallelism: 128, keyGroups: keyGroupRange(subtask, parallelism, 128), metrics: newMetrics() });
+      return op;
+    };
+    // 600 rows, times ascending by 0..2 s (ties), prices 0..99; a watermark after every batch of 7
+    let seed = 7;
+    const rand = (): number => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rows: (string | number)[][] = [];
+    let t = Date.UTC(2024, 0, 1);
+    for (let i = 0; i < 600; i++) {
+      t += Math.floor(rand() * 3) * 1000;
+      rows.push([['x', 'y', 'z'][Math.floor(rand() * 3)]!, t, Math.floor(rand() * 100), 1]);
+    }
+    const batches: { batch: ReturnType<typeof batchFromRows>; wm: number }[] = [];
+    for (let i = 0; i < rows.length; i += 7) {
+      const part = rows.slice(i, i + 7);
+      batches.push({ batch: batchFromRows(types, part), wm: (part[part.length - 1]![1] as number) - 1 });
+    }
+    const drain = (out: InstanceType<typeof Collector>, into: string[]): void => {
+      for (const b of out.drain()) for (const r of batchToRows(b)) into.push(JSON.stringify(r));
+    };
+    const route = (parallelism: number): ((b: (typeof batches)[number]['batch']) => (typeof batches)[number]['batch'][]) => {
+      // by key group of the partition key, as the exchange does
+      const probe = make(0, 1) as unknown as { partitionOf(k: unknown[]): { keyGroup: number } };
+      return (b) => {
+        const rs = batchToRows(b);
+        return Array.from({ length: parallelism }, (_, p) =>
+          batchFromRows(
+            types,
+            rs.filter((r) => Math.floor((probe.partitionOf([r[0]!]).keyGroup * parallelism) / 128) === p),
+          ),
+        );
+      };
+    };
+    const run = (every: number, parallelisms: readonly number[]): string[] => {
+      const got: string[] = [];
+      let p = parallelisms[0]!;
+      let ops = Array.from({ length: p }, (_, i) => make(i, p));
+      let k = 0;
+      for (const { batch, wm } of batches) {
+        const parts = route(p)(batch);
+        ops.forEach((op, i) => {
+          const out = new Collector();
+          op.processBatch(parts[i]!);
+          op.processWatermark(wm, out);
+          drain(out, got);
+        });
+        if (every > 0 && ++k % every === 0) {
+          // checkpoint: every subtask's snapshot through msgpack, then restore at the next parallelism
+          const snaps = ops.map((op) => unpack(pack({ keyed: [...op.snapshot().keyed], operator: op.snapshot().operator })) as { keyed: [number, unknown[]][]; operator: unknown });
+          p = parallelisms[(k / every) % parallelisms.length]!;
+          ops = Array.from({ length: p }, (_, i) => {
+            const op = make(i, p);
+            const range = keyGroupRange(i, p, 128);
+            const keyed = new Map<number, unknown[]>();
+            for (const sn of snaps) for (const [kg, entries] of sn.keyed) if (kg >= range.start && kg < range.end) keyed.set(kg, [...(keyed.get(kg) ?? []), ...entries]);
+            op.restore(keyed, snaps.map((sn) => sn.operator));
+            return op;
+          });
+        }
+      }
+      for (const op of ops) {
+        const out = new Collector();
+        op.finish(out);
+        drain(out, got);
+      }
+      return got.sort();
+    };
+    const clean = run(0, [1]);
+    expect(clean.length).toBeGreaterThan(20);
+    expect(run(3, [1])).toEqual(clean);
+    expect(run(2, [2, 1])).toEqual(clean);
+  });
+});
