@@ -66,6 +66,10 @@ const SINGLE = new Map<number, TokenType>([
   [',', T.Comma],
   ['.', T.Dot],
   [';', T.Semicolon],
+  ['?', T.Question],
+  ['{', T.LBrace],
+  ['}', T.RBrace],
+  ['|', T.Pipe],
 ].map(([c, t]) => [(c as string).charCodeAt(0), t as TokenType]));
 
 /** Two-character tokens, by their text. */

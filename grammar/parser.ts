@@ -984,7 +984,174 @@ export class SqlParser extends CstParser {
       this.CONSUME(T.OF);
       this.SUBRULE(this.expression);
     });
+    this.OPTION3(() => this.SUBRULE(this.matchRecognize));
     this.OPTION2(() => this.SUBRULE(this.alias));
+  });
+
+  /**
+   * `MATCH_RECOGNIZE ([PARTITION BY ..] [ORDER BY ..] [MEASURES e AS m, ..] [ONE ROW PER MATCH |
+   * ALL ROWS PER MATCH] [AFTER MATCH SKIP ..] PATTERN (..) [WITHIN interval] DEFINE v AS c, ..)`
+   * after a table name (src/sql/bind-match.ts). ALL ROWS PER MATCH, alternation and groups
+   * parse so that the binder can refuse them with their position.
+   */
+  readonly matchRecognize = this.RULE('matchRecognize', () => {
+    this.CONSUME(T.MATCH_RECOGNIZE);
+    this.CONSUME(T.LParen);
+    this.OPTION(() => {
+      this.CONSUME(T.PARTITION);
+      this.CONSUME(T.BY);
+      this.SUBRULE(this.expression, { LABEL: 'partitionBy' });
+      this.MANY(() => {
+        this.CONSUME(T.Comma);
+        this.SUBRULE2(this.expression, { LABEL: 'partitionBy' });
+      });
+    });
+    this.OPTION2(() => this.SUBRULE(this.orderByClause));
+    this.OPTION3(() => {
+      this.CONSUME(T.MEASURES);
+      this.SUBRULE(this.measureItem);
+      this.MANY2(() => {
+        this.CONSUME2(T.Comma);
+        this.SUBRULE2(this.measureItem);
+      });
+    });
+    this.OPTION4(() =>
+      this.OR([
+        {
+          ALT: () => {
+            this.CONSUME(T.ONE);
+            this.CONSUME(T.ROW);
+            this.CONSUME(T.PER);
+            this.CONSUME(T.MATCH);
+          },
+        },
+        {
+          ALT: () => {
+            this.CONSUME(T.ALL, { LABEL: 'allRows' });
+            this.CONSUME(T.ROWS);
+            this.CONSUME2(T.PER);
+            this.CONSUME2(T.MATCH);
+          },
+        },
+      ]),
+    );
+    this.OPTION5(() => this.SUBRULE(this.afterMatchSkip));
+    this.CONSUME(T.PATTERN);
+    this.CONSUME2(T.LParen);
+    this.SUBRULE(this.rowPattern);
+    this.CONSUME2(T.RParen);
+    this.OPTION6(() => {
+      this.CONSUME(T.WITHIN);
+      this.SUBRULE(this.intervalLiteral, { LABEL: 'within' });
+    });
+    this.CONSUME(T.DEFINE);
+    this.SUBRULE(this.patternDefinition);
+    this.MANY3(() => {
+      this.CONSUME3(T.Comma);
+      this.SUBRULE2(this.patternDefinition);
+    });
+    this.CONSUME3(T.RParen);
+  });
+
+  /** `expr AS name` */
+  readonly measureItem = this.RULE('measureItem', () => {
+    this.SUBRULE(this.expression);
+    this.CONSUME(T.AS);
+    this.SUBRULE(this.identifier);
+  });
+
+  /** `variable AS condition` */
+  readonly patternDefinition = this.RULE('patternDefinition', () => {
+    this.SUBRULE(this.identifier);
+    this.CONSUME(T.AS);
+    this.SUBRULE(this.expression);
+  });
+
+  /** `AFTER MATCH SKIP (PAST LAST ROW | TO NEXT ROW | TO FIRST v | TO LAST v)` */
+  readonly afterMatchSkip = this.RULE('afterMatchSkip', () => {
+    this.CONSUME(T.AFTER);
+    this.CONSUME(T.MATCH);
+    this.CONSUME(T.SKIP);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.PAST);
+          this.CONSUME(T.LAST, { LABEL: 'pastLast' });
+          this.CONSUME(T.ROW);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.TO);
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.NEXT);
+                this.CONSUME2(T.ROW);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.FIRST, { LABEL: 'toFirst' });
+                this.SUBRULE(this.identifier);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME2(T.LAST, { LABEL: 'toLast' });
+                this.SUBRULE2(this.identifier);
+              },
+            },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  /** Alternatives of sequences: `A B+ | C`. */
+  readonly rowPattern = this.RULE('rowPattern', () => {
+    this.SUBRULE(this.patternSequence);
+    this.MANY(() => {
+      this.CONSUME(T.Pipe);
+      this.SUBRULE2(this.patternSequence);
+    });
+  });
+
+  readonly patternSequence = this.RULE('patternSequence', () => {
+    this.AT_LEAST_ONE(() => this.SUBRULE(this.patternFactor));
+  });
+
+  /** `v`, or a parenthesised pattern, with an optional quantifier (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`, `{,m}`, each optionally followed by `?`: reluctant). */
+  readonly patternFactor = this.RULE('patternFactor', () => {
+    this.OR([
+      { ALT: () => this.SUBRULE(this.identifier) },
+      {
+        ALT: () => {
+          this.CONSUME(T.LParen);
+          this.SUBRULE(this.rowPattern);
+          this.CONSUME(T.RParen);
+        },
+      },
+    ]);
+    this.OPTION(() => {
+      this.OR2([
+        { ALT: () => this.CONSUME(T.Star) },
+        { ALT: () => this.CONSUME(T.Plus) },
+        { ALT: () => this.CONSUME(T.Question, { LABEL: 'optional' }) },
+        {
+          ALT: () => {
+            this.CONSUME(T.LBrace);
+            this.OPTION2(() => this.CONSUME(T.NumberLiteral, { LABEL: 'min' }));
+            this.OPTION3(() => {
+              this.CONSUME(T.Comma);
+              this.OPTION4(() => this.CONSUME2(T.NumberLiteral, { LABEL: 'max' }));
+            });
+            this.CONSUME(T.RBrace);
+          },
+        },
+      ]);
+      this.OPTION5(() => this.CONSUME2(T.Question, { LABEL: 'reluctant' }));
+    });
   });
 
   /** `(query) [[AS] alias [(columns)]]` */

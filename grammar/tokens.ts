@@ -141,6 +141,11 @@ export const RBracket = createToken({ name: 'RBracket', pattern: /\]/, label: "'
 export const Comma = createToken({ name: 'Comma', pattern: /,/, label: "','" });
 export const Dot = createToken({ name: 'Dot', pattern: /\./, categories: [OptionWord], label: "'.'" });
 export const Semicolon = createToken({ name: 'Semicolon', pattern: /;/, label: "';'" });
+// Row pattern punctuation (MATCH_RECOGNIZE's PATTERN: `A*?`, `B{2,3}`, `A | B`).
+export const Question = createToken({ name: 'Question', pattern: /\?/, label: "'?'" });
+export const LBrace = createToken({ name: 'LBrace', pattern: /\{/, label: "'{'" });
+export const RBrace = createToken({ name: 'RBrace', pattern: /\}/, label: "'}'" });
+export const Pipe = createToken({ name: 'Pipe', pattern: /\|/, label: "'|'" });
 
 // ---------------------------------------------------------------------------------------
 // Keywords
@@ -407,6 +412,20 @@ export const ABSENT = keyword('ABSENT', N);
 export const WRAPPER = keyword('WRAPPER', N);
 export const CONDITIONAL = keyword('CONDITIONAL', N);
 export const UNCONDITIONAL = keyword('UNCONDITIONAL', N);
+// MATCH_RECOGNIZE (row pattern recognition). MATCH_RECOGNIZE itself may not be an alias
+// without AS: after `FROM t` it starts the clause.
+export const MATCH_RECOGNIZE = keyword('MATCH_RECOGNIZE', 'non-reserved-no-alias');
+export const MEASURES = keyword('MEASURES', N);
+export const PATTERN = keyword('PATTERN', N);
+export const DEFINE = keyword('DEFINE', N);
+export const ONE = keyword('ONE', N);
+export const PER = keyword('PER', N);
+export const MATCH = keyword('MATCH', N);
+export const AFTER = keyword('AFTER', N);
+export const SKIP = keyword('SKIP', N);
+export const PAST = keyword('PAST', N);
+export const NEXT = keyword('NEXT', N);
+export const WITHIN = keyword('WITHIN', N);
 
 // ---------------------------------------------------------------------------------------
 // The vocabulary, in lexing order
@@ -450,6 +469,10 @@ export const allTokens: readonly TokenType[] = [
   Comma,
   Dot,
   Semicolon,
+  Question,
+  LBrace,
+  RBrace,
+  Pipe,
   ...keywordsLongestFirst,
   Identifier,
   // Categories are part of the vocabulary the parser knows, though they never match text.

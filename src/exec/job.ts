@@ -453,6 +453,8 @@ export class Job {
         return new (op('overAggregate').OverAggregateOperator)(types, s.partitionKeys, s.timeIndex, s.frame, s.calls, outTypes, this.options.batchSize, this.options.incrementalFullEvery ?? 0);
       case 'temporal-sort':
         return new (op('temporalSort').TemporalSortOperator)(types, s.keys, this.options.batchSize);
+      case 'match-recognize':
+        return new (op('matchRecognize').MatchRecognizeOperator)(types, s.partitionKeys, s.timeIndex, s.orderKeys, s.spec, outTypes, this.options.batchSize);
       case 'limit':
         return new (op('limit').LimitOperator)(s.offset, s.fetch);
       case 'union':

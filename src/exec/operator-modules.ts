@@ -33,6 +33,7 @@ const LOADERS = {
   overAggregate: () => import('./operators/over-aggregate.js'),
   updatingOverAggregate: () => import('./operators/over-aggregate-updating.js'),
   temporalSort: () => import('./operators/temporal-sort.js'),
+  matchRecognize: () => import('./operators/match-recognize.js'),
   limit: () => import('./operators/limit.js'),
   union: () => import('./operators/union.js'),
   sink: () => import('./operators/sink.js'),
@@ -59,6 +60,7 @@ export const OPERATOR_PATHS: Readonly<Record<OperatorModuleName, string>> = {
   overAggregate: './operators/over-aggregate.js',
   updatingOverAggregate: './operators/over-aggregate-updating.js',
   temporalSort: './operators/temporal-sort.js',
+  matchRecognize: './operators/match-recognize.js',
   limit: './operators/limit.js',
   union: './operators/union.js',
   sink: './operators/sink.js',
@@ -112,6 +114,8 @@ export function operatorModulesOf(n: PhysicalNode): OperatorModuleName[] {
       return [s.inputUpdating ? 'updatingOverAggregate' : 'overAggregate'];
     case 'temporal-sort':
       return ['temporalSort'];
+    case 'match-recognize':
+      return ['matchRecognize'];
     case 'limit':
       return ['limit'];
     case 'union':

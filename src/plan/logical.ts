@@ -11,6 +11,8 @@ import { typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprToString } from '../expr/bound.js';
+import type { MatchRecognizeNode } from './match.js';
+import { describeMatch } from './match.js';
 
 export interface Field {
   readonly name: string;
@@ -394,6 +396,7 @@ export type LogicalPlan =
   | LimitNode
   | UnionNode
   | ValuesNode
+  | MatchRecognizeNode
   | SinkNode;
 
 export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
@@ -412,6 +415,7 @@ export function inputsOf(p: LogicalPlan): readonly LogicalPlan[] {
     case 'over-aggregate':
     case 'sort':
     case 'limit':
+    case 'match-recognize':
     case 'sink':
       return [p.input];
     case 'union':
@@ -572,6 +576,8 @@ export function describeNode(p: LogicalPlan): string {
       return describeOver(p.partitionKeys, p.timeIndex, p.frame, p.calls, inNames(p.input), isUpdating(p.input));
     case 'sort':
       return `TemporalSort(orderBy=[${describeSortKeys(p.keys, inNames(p.input))}])`;
+    case 'match-recognize':
+      return describeMatch(p.partitionKeys, p.timeIndex, p.spec, inNames(p.input));
     case 'limit':
       return `Limit(${p.offset > 0 ? `offset=${p.offset}, ` : ''}fetch=${p.fetch})`;
     case 'union':

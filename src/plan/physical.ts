@@ -16,6 +16,8 @@ import type { TableDef } from '../catalog/catalog.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
+import type { MatchSpec } from './match.js';
+import { describeMatch } from './match.js';
 import type { TimeDomain } from './time-domain.js';
 import { timeDomainOf } from './time-domain.js';
 import type { ReuseOptions } from './reuse.js';
@@ -201,6 +203,7 @@ export type OperatorSpec =
   | { readonly kind: 'over-aggregate'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly frame: OverFrame; readonly calls: readonly OverCall[]; readonly inputUpdating: boolean }
   /** A temporal sort (keys[0] the time attribute, ascending), on one subtask. */
   | { readonly kind: 'temporal-sort'; readonly keys: readonly SortKey[] }
+  | { readonly kind: 'match-recognize'; readonly partitionKeys: readonly number[]; readonly timeIndex: number; readonly orderKeys: readonly SortKey[]; readonly spec: MatchSpec }
   /** LIMIT [OFFSET] on one subtask. */
   | { readonly kind: 'limit'; readonly offset: number; readonly fetch: number }
   | { readonly kind: 'union' }
@@ -590,6 +593,14 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (inNode.updating) throw planError('ORDER BY over an updating input (a changelog) is not supported', undefined, 'a temporal sort needs an append-only input');
         return add({ kind: 'temporal-sort', keys: p.keys }, 1, [{ from: input, partitioning: exchange([], inNode.parallelism, 1) }], p.schema, false);
       }
+      case 'match-recognize': {
+        const input = plan(p.input);
+        const inNode = nodes[input]!;
+        if (inNode.updating) throw planError('MATCH_RECOGNIZE over an updating input (a changelog) is not supported', undefined, 'as in Flink, match rows of an append-only stream (not the result of a GROUP BY without a window, say)');
+        const parallelism = p.partitionKeys.length === 0 ? 1 : P;
+        const partitioning = exchange(p.partitionKeys, inNode.parallelism, parallelism);
+        return add({ kind: 'match-recognize', partitionKeys: p.partitionKeys, timeIndex: p.timeIndex, orderKeys: p.orderKeys, spec: p.spec }, parallelism, [{ from: input, partitioning }], p.schema, false);
+      }
       case 'limit': {
         const input = plan(p.input);
         const inNode = nodes[input]!;
@@ -778,6 +789,8 @@ export function describeSpec(n: PhysicalNode, nodes: readonly PhysicalNode[]): s
       return describeOver(s.partitionKeys, s.timeIndex, s.frame, s.calls, inNames(), s.inputUpdating);
     case 'temporal-sort':
       return `TemporalSort(orderBy=[${describeSortKeys(s.keys, inNames())}])`;
+    case 'match-recognize':
+      return describeMatch(s.partitionKeys, s.timeIndex, s.spec, inNames());
     case 'limit':
       return `Limit(${s.offset > 0 ? `offset=${s.offset}, ` : ''}fetch=${s.fetch})`;
     case 'union':
@@ -862,6 +875,9 @@ export function planFingerprint(plan: PhysicalPlan): string {
         break;
       case 'temporal-sort':
         h.update(JSON.stringify(s.keys));
+        break;
+      case 'match-recognize':
+        h.update(JSON.stringify([s.partitionKeys, s.timeIndex, s.orderKeys, s.spec], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)));
         break;
       case 'limit':
         h.update(`${s.offset}|${s.fetch}`);

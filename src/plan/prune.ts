@@ -2,7 +2,7 @@
 // parses and a generator builds only the columns a query reads. Aggregates keep all their
 // outputs (they are the query's result); projections and scans are narrowed.
 
-import { assertNever } from '../common/errors.js';
+import { assertNever, internalError } from '../common/errors.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { referencedInputs, remapInputs } from '../expr/bound.js';
 import type { Field, LogicalPlan } from './logical.js';
@@ -164,6 +164,13 @@ function prune(p: LogicalPlan, requiredAbove: ReadonlySet<number>): Pruned {
       for (const k of p.keys) need.add(k.index);
       const child = prune(p.input, need);
       return { plan: { ...p, input: child.plan, keys: p.keys.map((k) => ({ ...k, index: child.map.get(k.index)! })), schema: child.plan.schema }, map: child.map };
+    }
+    case 'match-recognize': {
+      // every input column may be read by a condition or a measure: all kept
+      const n = p.input.schema.length;
+      const child = prune(p.input, new Set(Array.from({ length: n }, (_, i) => i)));
+      for (let i = 0; i < n; i++) if (child.map.get(i) !== i) throw internalError('MATCH_RECOGNIZE input columns moved by pruning');
+      return { plan: { ...p, input: child.plan }, map: new Map(p.schema.map((_, i) => [i, i])) };
     }
     case 'limit': {
       const child = prune(p.input, required);

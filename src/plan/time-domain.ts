@@ -39,6 +39,9 @@ function timeUses(p: LogicalPlan, out: TimeUse[]): void {
     case 'join':
       if (p.strategy.kind === 'interval' || p.strategy.kind === 'temporal') out.push({ field: p.left.schema[p.strategy.leftTime]!, what: p.strategy.kind === 'interval' ? 'an interval join' : 'a temporal join' });
       break;
+    case 'match-recognize':
+      out.push({ field: p.input.schema[p.timeIndex]!, what: 'a MATCH_RECOGNIZE' });
+      break;
     case 'sort':
       if (p.keys[0] !== undefined) out.push({ field: p.input.schema[p.keys[0].index]!, what: 'an ORDER BY' });
       break;

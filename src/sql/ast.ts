@@ -328,6 +328,36 @@ export interface TableRef {
   readonly alias: Ident | undefined;
   /** `FOR SYSTEM_TIME AS OF expr` (temporal / lookup join). */
   readonly systemTimeAsOf: Expr | undefined;
+  /** `MATCH_RECOGNIZE (...)` over the table (the alias then names its output). */
+  readonly matchRecognize?: MatchRecognize;
+  readonly span: Span;
+}
+
+/** A row pattern: variables, sequences, alternatives, groups, each with an optional quantifier. */
+export type RowPattern =
+  | { readonly kind: 'variable'; readonly name: Ident; readonly span: Span }
+  | { readonly kind: 'sequence'; readonly items: readonly RowPattern[]; readonly span: Span }
+  | { readonly kind: 'alternation'; readonly items: readonly RowPattern[]; readonly span: Span }
+  | { readonly kind: 'group'; readonly inner: RowPattern; readonly span: Span }
+  /** `max` undefined: unbounded. */
+  | { readonly kind: 'quantified'; readonly inner: RowPattern; readonly min: number; readonly max: number | undefined; readonly reluctant: boolean; readonly span: Span };
+
+export type AfterMatchSkip =
+  | { readonly kind: 'past-last-row'; readonly span: Span }
+  | { readonly kind: 'to-next-row'; readonly span: Span }
+  | { readonly kind: 'to-first'; readonly variable: Ident; readonly span: Span }
+  | { readonly kind: 'to-last'; readonly variable: Ident; readonly span: Span };
+
+export interface MatchRecognize {
+  readonly partitionBy: readonly Expr[];
+  readonly orderBy: readonly OrderItem[];
+  readonly measures: readonly { readonly expr: Expr; readonly name: Ident }[];
+  /** The span of `ALL ROWS PER MATCH` when written (refused). */
+  readonly allRows: Span | undefined;
+  readonly after: AfterMatchSkip | undefined;
+  readonly pattern: RowPattern;
+  readonly within: Expr | undefined;
+  readonly define: readonly { readonly name: Ident; readonly condition: Expr }[];
   readonly span: Span;
 }
 

@@ -37,6 +37,7 @@ import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
 import { bindOver, collectOverCalls } from './bind-over.js';
 import { bindOrderLimit } from './bind-order-limit.js';
+import { bindMatchRecognize } from './bind-match.js';
 import type { GroupingSet } from './bind-grouping-sets.js';
 import { GROUPING_FUNCTIONS, expandGroupingSets, groupingFunction, intersectExcept, unionAll } from './bind-grouping-sets.js';
 import { JSON_AGGREGATES, JSON_FUNCTIONS, bindJsonAggregateArgs, bindJsonCall } from './bind-json.js';
@@ -180,6 +181,10 @@ export class Binder {
         }
         const name = nameOf(f.name);
         const alias = f.alias?.value ?? f.name.parts[f.name.parts.length - 1]!.value;
+        if (f.matchRecognize !== undefined) {
+          const input = this.bindNamedRelation(name, f.name.span, f.name.parts[f.name.parts.length - 1]!.value);
+          return bindMatchRecognize(this, input, f.matchRecognize, alias);
+        }
         return this.bindNamedRelation(name, f.name.span, alias);
       }
       case 'subquery': {

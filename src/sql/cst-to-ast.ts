@@ -28,6 +28,9 @@ import type {
   JsonBehaviorKind,
   JsonClauses,
   LikeStrategy,
+  AfterMatchSkip,
+  MatchRecognize,
+  RowPattern,
   CreateView,
   CreateFunction,
   Expr,
@@ -793,13 +796,83 @@ export class CstToAst extends BaseVisitor {
 
   tableReference(ctx: Ctx, span: Span): FromItem {
     const alias = nodeOf(ctx, 'alias');
+    const mr = nodeOf(ctx, 'matchRecognize');
     return {
       kind: 'table-ref',
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the table name')),
       alias: alias === undefined ? undefined : this.asIdent(alias),
       systemTimeAsOf: this.asOptExpr(nodeOf(ctx, 'expression')),
+      ...(mr !== undefined ? { matchRecognize: this.v<MatchRecognize>(mr) } : {}),
       span,
     };
+  }
+
+  matchRecognize(ctx: Ctx, span: Span): MatchRecognize {
+    const all = tokenOf(ctx, 'allRows');
+    const order = nodeOf(ctx, 'orderByClause');
+    const after = nodeOf(ctx, 'afterMatchSkip');
+    const within = nodeOf(ctx, 'within');
+    return {
+      partitionBy: nodesOf(ctx, 'partitionBy').map((n) => this.asExpr(n)),
+      orderBy: order === undefined ? [] : this.v<OrderItem[]>(order),
+      measures: nodesOf(ctx, 'measureItem').map((n) => this.v<{ expr: Expr; name: Ident }>(n)),
+      allRows: all === undefined ? undefined : cover(tokenSpan(all), tokenSpan(tokensOf(ctx, 'MATCH').at(-1) ?? all)),
+      after: after === undefined ? undefined : this.v<AfterMatchSkip>(after),
+      pattern: this.v<RowPattern>(must(nodeOf(ctx, 'rowPattern'), 'the PATTERN')),
+      within: within === undefined ? undefined : this.v<Expr>(within),
+      define: nodesOf(ctx, 'patternDefinition').map((n) => this.v<{ name: Ident; condition: Expr }>(n)),
+      span,
+    };
+  }
+
+  measureItem(ctx: Ctx): { expr: Expr; name: Ident } {
+    return { expr: this.asExpr(must(nodeOf(ctx, 'expression'), 'the measure')), name: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the measure name')) };
+  }
+
+  patternDefinition(ctx: Ctx): { name: Ident; condition: Expr } {
+    return { name: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the pattern variable')), condition: this.asExpr(must(nodeOf(ctx, 'expression'), 'the condition')) };
+  }
+
+  afterMatchSkip(ctx: Ctx, span: Span): AfterMatchSkip {
+    if (tokenOf(ctx, 'pastLast') !== undefined) return { kind: 'past-last-row', span };
+    if (tokenOf(ctx, 'NEXT') !== undefined) return { kind: 'to-next-row', span };
+    const variable = this.asIdent(must(nodeOf(ctx, 'identifier'), 'the pattern variable'));
+    return tokenOf(ctx, 'toFirst') !== undefined ? { kind: 'to-first', variable, span } : { kind: 'to-last', variable, span };
+  }
+
+  rowPattern(ctx: Ctx, span: Span): RowPattern {
+    const items = nodesOf(ctx, 'patternSequence').map((n) => this.v<RowPattern>(n));
+    return items.length === 1 ? items[0]! : { kind: 'alternation', items, span };
+  }
+
+  patternSequence(ctx: Ctx, span: Span): RowPattern {
+    const items = nodesOf(ctx, 'patternFactor').map((n) => this.v<RowPattern>(n));
+    return items.length === 1 ? items[0]! : { kind: 'sequence', items, span };
+  }
+
+  patternFactor(ctx: Ctx, span: Span): RowPattern {
+    const id = nodeOf(ctx, 'identifier');
+    let inner: RowPattern;
+    if (id !== undefined) inner = { kind: 'variable', name: this.asIdent(id), span: nodeSpan(id) };
+    else {
+      const body = must(nodeOf(ctx, 'rowPattern'), 'the parenthesised pattern');
+      inner = { kind: 'group', inner: this.v<RowPattern>(body), span: cover(tokenSpan(must(tokenOf(ctx, 'LParen'), '(')), tokenSpan(must(tokenOf(ctx, 'RParen'), ')'))) };
+    }
+    const reluctant = tokenOf(ctx, 'reluctant') !== undefined;
+    const int = (t: IToken | undefined): number | undefined => (t === undefined ? undefined : Number(t.image));
+    if (tokenOf(ctx, 'Star') !== undefined) return { kind: 'quantified', inner, min: 0, max: undefined, reluctant, span };
+    if (tokenOf(ctx, 'Plus') !== undefined) return { kind: 'quantified', inner, min: 1, max: undefined, reluctant, span };
+    if (tokenOf(ctx, 'optional') !== undefined) return { kind: 'quantified', inner, min: 0, max: 1, reluctant, span };
+    if (tokenOf(ctx, 'LBrace') !== undefined) {
+      const min = int(tokenOf(ctx, 'min'));
+      const max = int(tokenOf(ctx, 'max'));
+      const comma = tokenOf(ctx, 'Comma') !== undefined;
+      for (const n of [min, max]) {
+        if (n !== undefined && (!Number.isInteger(n) || n < 0)) throw parseError('a quantifier bound is a whole number', span);
+      }
+      return { kind: 'quantified', inner, min: min ?? 0, max: comma ? max : (min ?? 0), reluctant, span };
+    }
+    return inner;
   }
 
   subqueryReference(ctx: Ctx, span: Span): SubqueryRef {

@@ -61,7 +61,6 @@ const CONSTRUCTS: readonly Construct[] = [
   stmt('SHOW JOB', 'SHOW JOB'),
   clause('DISTRIBUTED BY', 'DISTRIBUTED BY|INTO'),
   clause('a PARTITION clause', 'PARTITION ('),
-  clause('MATCH_RECOGNIZE', 'MATCH_RECOGNIZE ('),
   clause('COMMENT', 'COMMENT STRING'),
 ];
 

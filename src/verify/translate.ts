@@ -484,6 +484,8 @@ export function planToDuckDb(p: LogicalPlan, ctx: TranslateContext): string {
       // a multiset: the order is the stream's business; rows without a time are dropped by the sort
       return `SELECT ${list(cols(p.schema.length))} FROM (${planToDuckDb(p.input, ctx)}) t WHERE t.c${p.keys[0]!.index} IS NOT NULL`;
     }
+    case 'match-recognize':
+      throw new TranslationError(describeNode(p), 'MATCH_RECOGNIZE (row pattern recognition) has no DuckDB equivalent: DuckDB cannot match row patterns, so weir verify cannot check this query');
     case 'limit': {
       if (p.input.kind !== 'sort') {
         throw new TranslationError(describeNode(p), 'a LIMIT without ORDER BY keeps whichever rows arrive first; weir verify checks that only for the LIMIT of the whole query (the rows must be some of the query\'s rows)');
