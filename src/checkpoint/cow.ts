@@ -32,6 +32,7 @@
 
 import { internalError } from '../common/errors.js';
 import { captureViews, unwatchGrowth, watchGrowth } from '../common/snapshot-buffers.js';
+import { stateSize } from './sizes.js';
 
 type Column = Float64Array | Int32Array | Uint8Array;
 
@@ -49,7 +50,7 @@ export function isCowPlaceholder(v: unknown): v is CowPlaceholder {
 }
 
 /** Slots per block a column is sent in (a block of a Float64Array column: 512 KiB). */
-export const BLOCK = 65536;
+export const BLOCK = stateSize(65536);
 /** Blocks sent and not yet handed back, at most. */
 export const MAX_IN_FLIGHT = 32;
 /**

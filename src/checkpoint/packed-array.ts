@@ -7,11 +7,12 @@
 
 import type { Packr } from 'msgpackr';
 import { msgpackr } from '../common/msgpack.js';
+import { stateSize } from './sizes.js';
 
 /** Plain arrays at least this long are packed in slices (shorter ones stay in the skeleton). */
-export const BIG_ARRAY = 16384;
+export const BIG_ARRAY = stateSize(16384);
 /** Elements per packed slice. */
-export const SLICE = 16384;
+export const SLICE = stateSize(16384);
 
 // moreTypes: typed arrays other than Uint8Array round-trip (without it they are silently corrupted)
 let packrInstance: Packr | undefined;

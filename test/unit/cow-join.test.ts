@@ -24,6 +24,15 @@ import { isPackedArray } from '../../src/checkpoint/packed-array.js';
 import { ALL_KEY_GROUPS } from '../../src/exec/operators/aggregate-slots.js';
 import { expectOneCaptureAtATime } from './cow-one-at-a-time.js';
 
+// copy-on-write blocks 16 times smaller than a user's (src/checkpoint/sizes.ts), set before the
+// modules load: states of a few blocks at a sixteenth of the rows
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (BLOCK !== 4096) throw new Error(`the copy-on-write block is ${BLOCK} slots, not 65536 / 16: src/checkpoint/cow.ts was loaded before this file set WEIR_TEST_STATE_SHIFT`);
+/** Row counts below are in units of a user's block (65,536 slots) and scale with it. */
+const S = BLOCK / 65536;
+
 const MAXP = 128;
 const ctx = (cowSnapshots = false): OperatorContext => ({ operatorId: '1-join', subtask: 0, parallelism: 1, maxParallelism: MAXP, keyGroups: { start: 0, end: MAXP }, metrics: newMetrics(), ...(cowSnapshots ? { cowSnapshots } : {}) });
 
@@ -118,8 +127,8 @@ describe('copy-on-write full snapshots of a regular join', () => {
     feed(ops, 1, all.filter((k) => k % 3 === 0 && k % 7 === 0), 3);
     feed(ops, 1, all.filter((k) => k % 5 === 1), 0);
     feed(ops, 0, all.filter((k) => k % 11 === 2 && k % 50 !== 0), 3);
-    feed(ops, 0, range(10_000_000, 150_000), 0);
-    feed(ops, 1, range(10_000_000, 80_000), 0);
+    feed(ops, 0, range(10_000_000, 150_000 * S), 0);
+    feed(ops, 1, range(10_000_000, 80_000 * S), 0);
     feed(ops, 0, all.filter((k) => k % 13 === 4), 3);
     feed(ops, 0, all.filter((k) => k % 17 === 6), 0);
     // then more while the writer goes through the columns
@@ -139,7 +148,7 @@ describe('copy-on-write full snapshots of a regular join', () => {
     // restored: behaves as the twin (the barrier's state), and the live join as `after`
     const restored = makeJoin(ctx(), joinType);
     restored.restore(file.keyed);
-    const keys = [...all.filter((k) => k % 7 < 2), ...range(10_000_000, 400)];
+    const keys = [...all.filter((k) => k % 7 < 2), ...range(10_000_000, 400 * S)];
     const atBarrier = probe(twin, keys);
     expect(probe(restored, keys)).toEqual(atBarrier);
     expect(probe(op, keys)).toEqual(probe(after, keys));
@@ -195,8 +204,8 @@ describe('copy-on-write full snapshots of an interval join', () => {
     const M = 2 * BLOCK + 777;
     const all = range(0, M);
     // left rows at ts = k; right rows of even keys at the same time: those left rows are matched
-    feedI([op, twin], 0, all, (k) => k);
-    feedI([op, twin], 1, all.filter((k) => k % 2 === 0), (k) => k);
+    feedI([op, twin], 0, all, (k) => k / S);
+    feedI([op, twin], 1, all.filter((k) => k % 2 === 0), (k) => k / S);
     const snap = op.snapshot(1);
     const copy = twin.snapshot(1);
     expect(snap.cow).toBeDefined();
@@ -206,13 +215,13 @@ describe('copy-on-write full snapshots of an interval join', () => {
     const written = writer.write(1, '1-interval-join', 0, snap);
     // unmatched left rows become matched (their flag changes), rows expire (slots freed),
     // new rows take the freed slots and both sides grow
-    feedI([op], 1, all.filter((k) => k % 3 === 1), (k) => k);
+    feedI([op], 1, all.filter((k) => k % 3 === 1), (k) => k / S);
     for (const input of [0, 1]) op.processInputWatermark(input, 60_000);
     op.processWatermark(60_000, new Collector());
-    feedI([op], 0, range(10_000_000, 3 * BLOCK), (k) => k - 10_000_000 + 200_000);
+    feedI([op], 0, range(10_000_000, 3 * BLOCK), (k) => (k - 10_000_000) / S + 200_000);
     for (let round = 0; round < 20; round++) {
       await tick();
-      feedI([op], 1, all.filter((k) => k % 40 === round && k > 70_000), (k) => k);
+      feedI([op], 1, all.filter((k) => k % 40 === round && k > 70_000 * S), (k) => k / S);
     }
     const handle = await written;
     await writer.close();

@@ -3,7 +3,7 @@
 // exactly the state at the barrier. Checked against a model of the groups kept beside the
 // operator (a Map of count and sum per key), and against an ordinary (copied) snapshot of an
 // identical operator taken at the same barrier, byte for byte.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,12 @@ import type { CowCapture } from '../../src/checkpoint/cow.js';
 import { batch, ctx, makeGroupOp, probe, range } from './group-op-probe.js';
 import { expectOneCaptureAtATime } from './cow-one-at-a-time.js';
 
+// copy-on-write blocks 16 times smaller than a user's (src/checkpoint/sizes.ts), set before the
+// modules load: the same blocks at a sixteenth of the groups
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (BLOCK !== 4096) throw new Error(`the copy-on-write block is ${BLOCK} slots, not 65536 / 16: src/checkpoint/cow.ts was loaded before this file set WEIR_TEST_STATE_SHIFT`);
 const N = 3 * BLOCK + 1234; // four blocks, the last one partial
 
 /** An append-only batch (no row kinds): the operator's fast path. */
@@ -93,7 +99,7 @@ describe('copy-on-write full snapshots', () => {
     const dropped = all.filter((k) => k % 101 === 5 && model.has(k) && model.get(k)![0] === 1);
     feed(op, model, dropped, (i) => model.get(dropped[i]!)![1], 'delete');
     // (more new groups than free slots: every column grows, and the snapshot follows the copies)
-    const fresh = range(10_000_000, 250_000);
+    const fresh = range(10_000_000, (250_000 * BLOCK) / 65536);
     feed(op, model, fresh, (i) => i, 'insert');
     // then more changes while the writer goes through the columns
     for (let round = 0; round < 40; round++) {

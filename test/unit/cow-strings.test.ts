@@ -6,7 +6,7 @@
 // the same content as an ordinary (copied) snapshot of a twin operator at the same barrier,
 // string slices byte for byte as the state file writes that twin's arrays, and a restore probes
 // as an independent model of the groups (a Map of rows per group) at the barrier.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -24,6 +24,13 @@ import { BLOCK } from '../../src/checkpoint/cow.js';
 import { SLICE, isPackedArray, packr } from '../../src/checkpoint/packed-array.js';
 import type { PackedArray } from '../../src/checkpoint/packed-array.js';
 import { ctx, range } from './group-op-probe.js';
+
+// copy-on-write blocks and packed slices 16 times smaller than a user's (src/checkpoint/sizes.ts),
+// set before the modules load: the same blocks and slices at a sixteenth of the groups
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (BLOCK !== 4096 || SLICE !== 1024) throw new Error(`copy-on-write block ${BLOCK}, slice ${SLICE}: src/checkpoint was loaded before this file set WEIR_TEST_STATE_SHIFT`);
 
 /** Groups at the barrier: two copy-on-write blocks (the second partial), five packed slices. */
 const N = BLOCK + 777;
@@ -245,7 +252,7 @@ describe('STRING columns of a group aggregate packed at the barrier', () => {
     // retractions keep a multiset per group: arrays, written by the writer as before)
     expectSlicesAsTheFile(snap, copy, 1 + (c.minMax && !c.updating ? 2 : 0));
 
-    const fresh = range(1_000_000, 80_000);
+    const fresh = range(1_000_000, (80_000 * BLOCK) / 65536);
     const file = await write(snap, 1, async () => {
       // before the writer takes anything: updates everywhere, groups removed (retracted to
       // zero), new groups (freed slots reused, then every array grows)

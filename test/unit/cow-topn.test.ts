@@ -6,7 +6,7 @@
 // state at the barrier. Checked against an ordinary (copied) snapshot of a twin fed the same
 // rows up to the barrier (the decoded files encode to the same bytes), and by probing a restore
 // of the file against that twin.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -45,7 +45,15 @@ interface Case {
   readonly probe: (keys: readonly number[]) => Row[];
 }
 
-const N = 36_000;
+// packed slices 16 times smaller than a user's (src/checkpoint/sizes.ts), set before the modules
+// load: the same slices per key group at a sixteenth of the keys
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (SLICE !== 1024) throw new Error(`the packed slice is ${SLICE} elements, not 16384 / 16: src/checkpoint was loaded before this file set WEIR_TEST_STATE_SHIFT`);
+const N = (36_000 * SLICE) / 16_384;
+/** Keys new after the barrier. */
+const NEW = (10_000 * SLICE) / 16_384;
 const range = (from: number, n: number): number[] => Array.from({ length: n }, (_, i) => from + i);
 
 function batchOf(types: readonly DataType[], rows: readonly Row[], kinds: readonly number[] | null): Batch {
@@ -78,12 +86,12 @@ const CASES: Case[] = [
         // rows entering the top (the third leaves), rows rejected, new keys (the state grows)
         feed(op, RTYPES, keys.filter((k) => k % 7 === 1).map((k) => [k, 50, 5] as Row));
         feed(op, RTYPES, keys.filter((k) => k % 5 === 2).map((k) => [k, 900, 5] as Row));
-        feed(op, RTYPES, range(1_000_000, 10_000).map((k) => [k, k % 100, 6] as Row));
+        feed(op, RTYPES, range(1_000_000, NEW).map((k) => [k, k % 100, 6] as Row));
         return;
       }
       feed(op, RTYPES, keys.filter((k) => k % 97 === round).map((k) => [k, 150 + round, 7] as Row));
     },
-    probe: (keys) => [...keys, ...range(1_000_000, 10_000)].map((k) => [k, -1, 9] as Row),
+    probe: (keys) => [...keys, ...range(1_000_000, NEW)].map((k) => [k, -1, 9] as Row),
   },
   {
     name: 'Top-3 over an updating input (retractions, partitions dropped and created again)',
@@ -103,14 +111,14 @@ const CASES: Case[] = [
         const gone = keys.filter((k) => k % 11 === 3);
         retract(gone.flatMap((k) => [[k, 100 + (k % 9), 1], [k, 200, 2], [k, 300, 3], [k, 400, 4]] as Row[]));
         insert(gone.filter((k) => k % 2 === 0).map((k) => [k, 77, 5] as Row));
-        insert(range(1_000_000, 10_000).map((k) => [k, k % 100, 6] as Row));
+        insert(range(1_000_000, NEW).map((k) => [k, k % 100, 6] as Row));
         return;
       }
       const ks = keys.filter((k) => k % 97 === round && k % 11 !== 3);
       if (round % 2 === 0) retract(ks.map((k) => [k, 300, 3] as Row));
       else insert(ks.map((k) => [k, 10, 7] as Row));
     },
-    probe: (keys) => [...keys, ...range(1_000_000, 10_000)].map((k) => [k, -1, 9] as Row),
+    probe: (keys) => [...keys, ...range(1_000_000, NEW)].map((k) => [k, -1, 9] as Row),
   },
   {
     name: 'keep-first deduplication (rows replaced, emitted when the watermark passes)',
@@ -123,14 +131,14 @@ const CASES: Case[] = [
         op.processWatermark(2000, new Collector());
         // earlier rows replace waiting ones; new keys
         feed(op, RTYPES, keys.filter((k) => k % 7 === 1).map((k) => [k, -k, 3000] as Row));
-        feed(op, RTYPES, range(1_000_000, 10_000).map((k) => [k, k, 6000] as Row));
+        feed(op, RTYPES, range(1_000_000, NEW).map((k) => [k, k, 6000] as Row));
         return;
       }
       // the watermark passes some waiting rows (emitted: their rows go)
       if (round === 5) op.processWatermark(5050, new Collector());
       feed(op, RTYPES, keys.filter((k) => k % 97 === round).map((k) => [k, round, 5500 + round] as Row));
     },
-    probe: (keys) => [...keys, ...range(1_000_000, 10_000)].map((k) => [k, -2, 9000] as Row),
+    probe: (keys) => [...keys, ...range(1_000_000, NEW)].map((k) => [k, -2, 9000] as Row),
   },
   {
     name: 'keep-last deduplication (the kept row overwritten in place)',
@@ -142,12 +150,12 @@ const CASES: Case[] = [
         feed(op, RTYPES, keys.filter((k) => k % 3 === 0).map((k) => [k, -k, 2000] as Row));
         // (earlier rows: ignored)
         feed(op, RTYPES, keys.filter((k) => k % 5 === 1).map((k) => [k, 7, 10] as Row));
-        feed(op, RTYPES, range(1_000_000, 10_000).map((k) => [k, k, 3000] as Row));
+        feed(op, RTYPES, range(1_000_000, NEW).map((k) => [k, k, 3000] as Row));
         return;
       }
       feed(op, RTYPES, keys.filter((k) => k % 97 === round).map((k) => [k, round, 4000 + round] as Row));
     },
-    probe: (keys) => [...keys, ...range(1_000_000, 10_000)].map((k) => [k, 0, 9000] as Row),
+    probe: (keys) => [...keys, ...range(1_000_000, NEW)].map((k) => [k, 0, 9000] as Row),
   },
   {
     name: 'window Top-2 (windows fired while the snapshot is written)',
@@ -158,7 +166,7 @@ const CASES: Case[] = [
     change: (op, round, keys) => {
       if (round < 0) {
         feed(op, WTYPES, keys.filter((k) => k % 7 === 1).map((k) => [k, -5, 4] as Row));
-        feed(op, WTYPES, range(1_000_000, 10_000).map((k) => [k, k % 100, 10_500] as Row));
+        feed(op, WTYPES, range(1_000_000, NEW).map((k) => [k, k % 100, 10_500] as Row));
         // the first window fires: its partitions are dropped
         op.processWatermark(10_000, new Collector());
         return;

@@ -5,7 +5,7 @@
 // file must hold exactly the state at the barrier: checked byte for byte against an ordinary
 // (copied) snapshot of a twin fed the same rows up to the barrier, and by firing a restore of
 // the file against a model of the join worked out here from the rows.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -114,6 +114,15 @@ async function writeWhile(snap: ReturnType<WindowJoinOperator['snapshot']>, mean
   return readStateFile(join(dir, 'chk-1', handle.file));
 }
 
+// copy-on-write blocks 16 times smaller than a user's (src/checkpoint/sizes.ts), set before the
+// modules load: the same blocks at a sixteenth of the rows (a store is captured from
+// COW_MIN_ROWS = 1024 slots either way)
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (BLOCK !== 4096) throw new Error(`the copy-on-write block is ${BLOCK} slots, not 65536 / 16: src/checkpoint/cow.ts was loaded before this file set WEIR_TEST_STATE_SHIFT`);
+/** Row counts in units of a user's block (65,536 slots), scaled with it. */
+const S = BLOCK / 65536;
 const N = 3 * BLOCK + 1234; // four blocks of the first window's left side, the last one partial
 
 describe('copy-on-write full snapshots of a window join', () => {
@@ -131,7 +140,7 @@ describe('copy-on-write full snapshots of a window join', () => {
     feed(before, 0, all.filter((k) => k % 13 === 4), H, 0, model);
     feed(before, 1, all.filter((k) => k % 3 === 0), H, 0, model);
     feed(before, 0, all.filter((k) => k % 3 === 1), 2 * H, 0, model);
-    feed(before, 1, range(0, 40_000).filter((k) => k % 2 === 0), 2 * H, 0, model);
+    feed(before, 1, range(0, 40_000 * S).filter((k) => k % 2 === 0), 2 * H, 0, model);
     // a small store (copied) beside a captured one
     feed(before, 0, range(0, 500), 3 * H, 0, model);
     feed(before, 1, range(250, 2000), 3 * H, 0, model);
@@ -149,16 +158,16 @@ describe('copy-on-write full snapshots of a window join', () => {
       // before the writer takes any block: the open windows' stores grow on both sides, the
       // first window fires and is freed, a new window opens
       const live = [op, after];
-      feed(live, 0, range(N, 300_000), H, 1);
+      feed(live, 0, range(N, 300_000 * S), H, 1);
       feed(live, 1, all.filter((k) => k % 5 === 1), H, 1);
-      feed(live, 0, range(N, 100_000), 2 * H, 1);
+      feed(live, 0, range(N, 100_000 * S), 2 * H, 1);
       feed(live, 0, range(0, 3000), 3 * H, 1);
       for (const o of live) {
         for (const input of [0, 1]) o.processInputWatermark(input, H - 1);
         o.processWatermark(H - 1, new Collector());
       }
-      feed(live, 0, range(0, 70_000), 4 * H, 1);
-      feed(live, 1, range(0, 70_000).filter((k) => k % 4 === 0), 4 * H, 1);
+      feed(live, 0, range(0, 70_000 * S), 4 * H, 1);
+      feed(live, 1, range(0, 70_000 * S).filter((k) => k % 4 === 0), 4 * H, 1);
       // then more while the writer goes through the columns
       for (let round = 0; round < 40; round++) {
         await tick();

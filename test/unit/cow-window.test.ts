@@ -4,7 +4,7 @@
 // hold exactly the state at the barrier: byte for byte an ordinary (copied) snapshot of a twin
 // fed the same rows, and restored it fires exactly the groups of a model (count and sum per
 // window and key) worked out beside the operator.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,14 @@ import { BLOCK } from '../../src/checkpoint/cow.js';
 import type { CowCapture } from '../../src/checkpoint/cow.js';
 import { ctx, range } from './group-op-probe.js';
 
+// copy-on-write blocks 16 times smaller than a user's (src/checkpoint/sizes.ts), set before the
+// modules load: the same blocks at a sixteenth of the groups
+vi.hoisted(() => {
+  process.env.WEIR_TEST_STATE_SHIFT = '4';
+});
+if (BLOCK !== 4096) throw new Error(`the copy-on-write block is ${BLOCK} slots, not 65536 / 16: src/checkpoint/cow.ts was loaded before this file set WEIR_TEST_STATE_SHIFT`);
+/** Group counts in units of a user's block (65,536 slots), scaled with it. */
+const S = BLOCK / 65536;
 const N = 3 * BLOCK + 1234; // four blocks, the last one partial
 const SIZE = 10_000;
 const AGGS = [
@@ -103,7 +111,7 @@ describe('copy-on-write full snapshots of the window aggregate', () => {
       const model: Model = new Map();
       const all = range(0, N);
       // a window fired before the barrier: its slots are free (and taken again below)
-      feed(both, model, updating, range(0, 20_000), (i) => i, -5000);
+      feed(both, model, updating, range(0, 20_000 * S), (i) => i, -5000);
       watermark(both, model, -1);
       // window [0, 10 s): every key; window [10 s, 20 s): every third key
       feed(both, model, updating, all, (i) => i % 7, 1000);
@@ -133,7 +141,7 @@ describe('copy-on-write full snapshots of the window aggregate', () => {
       watermark([op], model, SIZE - 1);
       // (firing logs nothing: only the in-use flags change, copied at the barrier)
       expect(capture.stats.logged).toBe(loggedBefore);
-      const fresh = range(10_000_000, N + 300_000);
+      const fresh = range(10_000_000, N + 300_000 * S);
       feed([op], model, updating, fresh, (i) => i % 13, 25_000);
       // then more changes while the writer goes through the columns
       for (let round = 0; round < 40; round++) {
