@@ -4,8 +4,16 @@
 // (the sources, the build's configuration and scripts) the build is already current, as right
 // after `npm ci` or `npm install` (whose `prepare` builds it): then nothing is rebuilt, which
 // saves about 30 s of a suite run that nothing else overlaps.
+//
+// Every temporary file of the run goes under one directory, removed when the run ends: the
+// setup points TMPDIR at it before the test processes start, so `os.tmpdir()` in the tests, the
+// `weir` processes they start and the PostgreSQL server all write there. Without it each run
+// left its scratch directories (query files, checkpoints, sink output) in the system's temporary
+// directory. WEIR_KEEP_TEST_TMP=1 keeps the directory and prints its path, for looking at a
+// failed test's files.
 import { execFileSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /** The newest (or oldest) modification time of the files under `dir` whose names pass `keep`. */
@@ -33,9 +41,22 @@ function buildIsCurrent(root: string): boolean {
   return newestSource < oldestBuilt;
 }
 
-export default function setup(): void {
+export default function setup(): () => void {
   const root = join(import.meta.dirname, '..');
-  if (buildIsCurrent(root)) return;
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
-  execFileSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { stdio: 'inherit', cwd: root });
+  if (!buildIsCurrent(root)) {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.json')], { stdio: 'inherit', cwd: root });
+    execFileSync(process.execPath, [join(root, 'scripts/bundle-cli.mjs')], { stdio: 'inherit', cwd: root });
+  }
+  const runTmp = mkdtempSync(join(tmpdir(), 'weir-test-run-'));
+  // Open to other users as the system's directory is (each test's own directory inside is
+  // still private): the tests' PostgreSQL server runs as the `postgres` user when they run as root.
+  chmodSync(runTmp, 0o755);
+  process.env['TMPDIR'] = runTmp;
+  return () => {
+    if (process.env['WEIR_KEEP_TEST_TMP'] === '1') {
+      console.log(`test files kept in ${runTmp}`);
+      return;
+    }
+    rmSync(runTmp, { recursive: true, force: true });
+  };
 }
