@@ -11,7 +11,7 @@
 // weir's time is its own "finished in" (job start to committed end, process start excluded).
 
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../test/support/postgres.js';
@@ -67,6 +67,7 @@ async function main(): Promise<void> {
     console.log(`\nupsert result differs from PostgreSQL's aggregate in ${diff[0]!.n} rows`);
   } finally {
     await pg.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

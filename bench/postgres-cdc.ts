@@ -9,7 +9,7 @@
 // moment the committed output holds the final aggregate.
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPostgres } from '../test/support/postgres.js';
@@ -36,6 +36,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 async function main(): Promise<void> {
   const pg = await startPostgres();
+  let scratch: string | null = null;
   try {
     const gen = (from: number, to: number): string => `INSERT INTO src SELECT g, 'c' || (g % 100), (g % 10000) / 100.0, timestamptz '2024-01-01 00:00:00+00' + g * interval '1 millisecond' FROM generate_series(${from}, ${to}) g`;
     await pg.query('CREATE TABLE src (id int PRIMARY KEY, customer text, amount numeric(10,2), ts timestamptz)');
@@ -52,6 +53,7 @@ async function main(): Promise<void> {
       pgMs = Math.min(pgMs, performance.now() - t);
     }
     const dir = mkdtempSync(join(tmpdir(), 'weir-bench-cdc-'));
+    scratch = dir;
     writeFileSync(
       join(dir, 'job.sql'),
       `CREATE TABLE src (id INT, customer STRING, amount DECIMAL(10, 2), ts TIMESTAMP_LTZ(3), PRIMARY KEY (id) NOT ENFORCED)
@@ -98,6 +100,7 @@ INSERT INTO out SELECT customer, COUNT(*), SUM(amount), MAX(id) FROM src GROUP B
     while (!exited) await sleep(20);
   } finally {
     await pg.stop();
+    if (scratch !== null) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
