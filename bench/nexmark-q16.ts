@@ -61,6 +61,20 @@ class MaskMap {
   }
 }
 
+/** A bid's id of price rank `rank` in its group's set: the group's distinct counts at cur[at] (total) and cur[at + rank] go up when new. */
+function see(map: MaskMap, key: number, rank: number, cur: Float64Array, at: number): void {
+  const c = map.cell(key);
+  const old = map.masks[c]!;
+  const bit = 1 << rank;
+  if ((old & bit) !== 0) return;
+  map.masks[c] = old | bit;
+  cur[at + rank]!++;
+  if (old === 0) {
+    cur[at]!++;
+    map.added();
+  }
+}
+
 export function loopQ16(events: number, batchRows = 4096): Q16Measurement {
   const t0 = performance.now();
   const g = new NexmarkGenerator(config(events), 'bid', ['auction', 'bidder', 'price', 'channel', 'date_time']);
@@ -117,7 +131,6 @@ export function loopQ16(events: number, batchRows = 4096): Q16Measurement {
       }
       const p = prices[i]!;
       const rank = p < 10_000 ? 1 : p < 1_000_000 ? 2 : 3;
-      const bit = 1 << rank;
       const o = s * W;
       cur[o]!++;
       cur[o + rank]!++;
@@ -126,26 +139,8 @@ export function loopQ16(events: number, batchRows = 4096): Q16Measurement {
       const bidder = bidders[i]!;
       const auction = auctions[i]!;
       if (bidder >= ID_BITS || auction >= ID_BITS) throw new Error('q16 loop: an id past 2^26');
-      const bc = bidderMask.cell(s * ID_BITS + bidder);
-      const bm = bidderMask.masks[bc]!;
-      if ((bm & bit) === 0) {
-        bidderMask.masks[bc] = bm | bit;
-        cur[o + 4 + rank]!++;
-        if (bm === 0) {
-          cur[o + 4]!++;
-          bidderMask.added();
-        }
-      }
-      const ac = auctionMask.cell(s * ID_BITS + auction);
-      const am = auctionMask.masks[ac]!;
-      if ((am & bit) === 0) {
-        auctionMask.masks[ac] = am | bit;
-        cur[o + 8 + rank]!++;
-        if (am === 0) {
-          cur[o + 8]!++;
-          auctionMask.added();
-        }
-      }
+      see(bidderMask, s * ID_BITS + bidder, rank, cur, o + 4);
+      see(auctionMask, s * ID_BITS + auction, rank, cur, o + 8);
     }
     // the batch's changelog: +I for a new group, -U/+U for a changed one
     for (let k = 0; k < tc; k++) {
