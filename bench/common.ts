@@ -92,6 +92,11 @@ export function querySql(c: { readonly file: string; readonly events: number }, 
 /** Runs a query file's INSERTs as one job; the time is the job's, planning excluded. */
 export async function runWeirFile(c: { readonly file: string; readonly events: number }, parallelism: number): Promise<Measurement> {
   const session = new Session();
+  // WEIR_BENCH_SET='key=value;key=value': session options before the file (e.g. mini-batch for q16)
+  for (const kv of (process.env['WEIR_BENCH_SET'] ?? '').split(';')) {
+    const at = kv.indexOf('=');
+    if (at > 0) session.options.set(kv.slice(0, at).trim(), kv.slice(at + 1).trim());
+  }
   const sinks: SinkNode[] = [];
   for (const { result } of session.executeScript({ name: c.file, text: querySql(c) })) if (result.kind === 'insert') sinks.push(...result.sinks);
   const plan = session.physicalPlan(sinks, [], parallelism);

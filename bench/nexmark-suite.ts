@@ -4,7 +4,7 @@
 // process so its peak RSS is its own. Beside each: Flink's published throughput per core
 // (../shared/NEXMARK.md: the Nexmark repository's example run, 3 workers x 8 cores), and for
 // the queries with a hand-written loop (the joins and Top-N parts' loops: q3, q5, q7, q8, q9,
-// q18, q19) the loop's events/s over the same generated rows, measured in the same run, and
+// q18, q19; and q16's, bench/nexmark-q16.ts) the loop's events/s over the same generated rows, measured in the same run, and
 // weir / loop. A query that weir refuses or that fails is listed with its error.
 
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,7 @@ import type { Measurement } from './common.js';
 import { ROOT, benchEnv, best, eps, machine, writeSection } from './common.js';
 import { JOIN_CASES } from './nexmark-joins.js';
 import { TOPN_CASES } from './nexmark-topn.js';
+import { loopQ16 } from './nexmark-q16.js';
 
 const EVENTS = Number(process.env.WEIR_BENCH_NEXMARK_EVENTS ?? 10_000_000);
 const REPEAT = Number(process.env.WEIR_BENCH_REPEAT ?? 1);
@@ -53,6 +54,7 @@ function runOne(file: string, parallelism: number): Run | string {
 }
 
 function loopFor(query: string): ((events: number) => Measurement) | undefined {
+  if (query === 'q16') return loopQ16;
   const c = [...JOIN_CASES, ...TOPN_CASES].find((x) => x.file.endsWith(`/${query}.sql`));
   return c?.loop;
 }
@@ -90,6 +92,6 @@ export async function nexmarkSuite(): Promise<void> {
     }),
   ].join('\n');
   console.log(table);
-  const intro = `${new Date().toISOString().slice(0, 10)}, \`${benchEnv()}npm run bench:nexmark\` (also part of \`npm run bench\`), ${EVENTS.toLocaleString()} events of all kinds from weir's nexmark generator per run, best of ${REPEAT}; ${machine()}. Each (query, parallelism) runs in its own process (\`dist/bench/nexmark-one.js\`): events/s is all events over the job's time (planning excluded), peak RSS is the process's maximum resident set, worker threads included. "Per core used" divides by the parallelism (at p1 weir's process also uses V8's helper threads). Flink's figure is per core from the Nexmark repository's own example run (3 workers x 8 cores, RocksDB, exactly-once checkpoints; ../shared/NEXMARK.md) — a different machine and setup, so the ratio is only an order of magnitude. The hand loops are the joins and Top-N parts' loops over the same generated rows, measured once per query in the same run; the result rows column is what weir wrote to its sink (a changelog for updating queries).`;
+  const intro = `${new Date().toISOString().slice(0, 10)}, \`${benchEnv()}npm run bench:nexmark\` (also part of \`npm run bench\`), ${EVENTS.toLocaleString()} events of all kinds from weir's nexmark generator per run, best of ${REPEAT}; ${machine()}. Each (query, parallelism) runs in its own process (\`dist/bench/nexmark-one.js\`): events/s is all events over the job's time (planning excluded), peak RSS is the process's maximum resident set, worker threads included. "Per core used" divides by the parallelism (at p1 weir's process also uses V8's helper threads). Flink's figure is per core from the Nexmark repository's own example run (3 workers x 8 cores, RocksDB, exactly-once checkpoints; ../shared/NEXMARK.md) — a different machine and setup, so the ratio is only an order of magnitude. The hand loops are the joins and Top-N parts' loops (and q16's, bench/nexmark-q16.ts) over the same generated rows, measured once per query in the same run; the result rows column is what weir wrote to its sink (a changelog for updating queries).`;
   writeSection('## Nexmark suite', `${intro}\n\n${table}`, true);
 }

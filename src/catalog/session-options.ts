@@ -4,7 +4,7 @@
 //   - options weir implements (DEFAULT_OPTIONS and OPTIONS_WITHOUT_DEFAULT): the value is
 //     checked now, so a bad value ('ten' for a duration) is an error at SET, not on every
 //     query after it;
-//   - Flink options weir does not implement (mini-batch, state backends, cluster memory...): accepted with a notice that they have no effect, so a Flink SQL file
+//   - Flink options weir does not implement (state backends, cluster memory...): accepted with a notice that they have no effect, so a Flink SQL file
 //     that sets them still runs. Flink's own SET accepts any key; refusing these would make
 //     portable files fail for options that change nothing about results;
 //   - anything else is an error. A key close to a known one gets a did-you-mean, as connector
@@ -87,6 +87,11 @@ const IMPLEMENTED: Readonly<Record<string, Check>> = {
   'restart-strategy.failure-rate.max-failures-per-interval': wholeNumber,
   'restart-strategy.failure-rate.failure-rate-interval': duration,
   'restart-strategy.failure-rate.delay': duration,
+  // mini-batch of the updating aggregation (plan/mini-batch.ts): Flink's SET takes any size,
+  // its checks (latency and size > 0 when enabled) come when a query is planned
+  'table.exec.mini-batch.enabled': bool,
+  'table.exec.mini-batch.allow-latency': duration,
+  'table.exec.mini-batch.size': (v) => (/^\s*-?\d+\s*$/.test(v) ? undefined : 'a whole number of input rows'),
   'table.local-time-zone': (v) => {
     const z = parseTimeZone(v);
     return typeof z === 'string' ? z : undefined;
@@ -126,9 +131,6 @@ const FLINK_NOT_IMPLEMENTED: readonly string[] = [
   'table.dynamic-table-options.enabled',
   'table.display.max-column-width',
   'table.exec.resource.default-parallelism',
-  'table.exec.mini-batch.enabled',
-  'table.exec.mini-batch.allow-latency',
-  'table.exec.mini-batch.size',
   'table.exec.sink.not-null-enforcer',
   'table.exec.sink.upsert-materialize',
   'table.exec.sink.keyed-shuffle',

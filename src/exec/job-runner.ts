@@ -1,6 +1,7 @@
 // Runs a planned job for a client (CLI `run`, the REPL, `verify`): starts it with the
 // session's options, reports progress, and gathers the end-of-run summary.
 
+import { miniBatchFrom } from '../plan/mini-batch.js';
 import type { PhysicalNode, PhysicalPlan } from '../plan/physical.js';
 import type { ResultListener } from './operators/collect.js';
 import { Job } from './job.js';
@@ -141,6 +142,8 @@ export function jobOptionsFrom(options: SessionOptions, settings: RunSettings) {
     defaultRowsPerSecond: options.get('table.exec.source.rows-per-second') === undefined ? undefined : Number(options.get('table.exec.source.rows-per-second')),
     resultListener: settings.listener,
     stateTtlMs: stateTtlOf(options),
+    // (checked when the plan was built: Session.physicalPlan)
+    miniBatch: miniBatchFrom((k) => options.get(k), false),
     incrementalFullEvery: incrementalFullEvery(options),
     timeZone: options.get('table.local-time-zone') ?? 'default',
   };

@@ -9,6 +9,7 @@
 // over worker threads (cluster.ts): every thread builds the same graph and channel ids, and
 // instantiates only its own subtasks, with remote channel ends to subtasks elsewhere.
 
+import type { MiniBatch } from '../plan/mini-batch.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
 import type { Batch, Column, Scalar } from '../common/batch.js';
 import { WeirError, internalError } from '../common/errors.js';
@@ -57,6 +58,8 @@ export interface JobOptions {
   readonly defaultRowsPerSecond?: number;
   /** 'table.exec.state.ttl' in ms (0 = keep state forever); a STATE_TTL hint overrides it per operator. */
   readonly stateTtlMs?: number;
+  /** Flink's mini-batch ('table.exec.mini-batch.*'): the updating group aggregate bundles its changes (plan/mini-batch.ts). */
+  readonly miniBatch?: MiniBatch;
   /**
    * Incremental checkpoints ('state.backend.incremental'): operators that can write deltas
    * take a full snapshot at least every this many; 0 (or unset): every snapshot is full.
@@ -414,7 +417,7 @@ export class Job {
       case 'local-group-aggregate':
         return new (op('localGroupAggregate').LocalGroupAggregateOperator)(types, s.keys, s.aggs, outTypes, s.adaptive, s.unshuffled === true);
       case 'group-aggregate':
-        return new (op('groupAggregate').GroupAggregateOperator)(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0);
+        return new (op('groupAggregate').GroupAggregateOperator)(types, s.keys, s.aggs, s.inputUpdating, outTypes, this.options.batchSize, s.stateTtlMs ?? this.options.stateTtlMs ?? 0, this.options.incrementalFullEvery ?? 0, this.options.miniBatch);
       case 'join': {
         const leftTypes = this.plan.nodes[n.inputs[0]!.from]!.schema.map((f) => f.type);
         const rightTypes = this.plan.nodes[n.inputs[1]!.from]!.schema.map((f) => f.type);

@@ -2,6 +2,7 @@
 // the session; a query or INSERT becomes a logical plan for the caller (CLI, REPL, verify)
 // to plan physically and run. Statement results are data; the caller renders them.
 
+import { miniBatchFrom } from '../plan/mini-batch.js';
 import type { SourceText, Span } from '../common/errors.js';
 import { parseDuration } from '../catalog/catalog.js';
 import { WeirError, assertNever, bindError, notSupported, planError } from '../common/errors.js';
@@ -240,7 +241,10 @@ export class Session {
     const reuse = reuseOptionsFrom((k) => this.options.get(k));
     const optimized = this.optimize([...sinks, ...queries], reuse);
     const roots = optimized.map((plan, i) => ({ plan, collect: i >= sinks.length }));
-    return buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP, reuse, aggPhase: aggPhaseFrom((k) => this.options.get(k)) });
+    const plan = buildPhysicalPlan(roots, { parallelism: p, maxParallelism: maxP, reuse, aggPhase: aggPhaseFrom((k) => this.options.get(k)) });
+    // Flink's mini-batch checks (plan/mini-batch.ts): they fail the query, as in Flink
+    miniBatchFrom((k) => this.options.get(k), plan.nodes.some((n) => n.spec.kind === 'group-aggregate'));
+    return plan;
   }
 
   /** Column pruning, then (source reuse) one scan per table for every query of the job. */

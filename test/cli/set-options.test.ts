@@ -31,9 +31,9 @@ it('SET and RESET check keys and values; Flink options weir lacks are accepted w
   expect(reset.code).toBe(1);
   expect(reset.stderr).toContain("unknown option 'foo'");
 
-  const flink = await run(`SET 'table.exec.mini-batch.enabled' = 'true';\nSET 'parallelism.default' = '2';\nRESET 'parallelism.default';\nSELECT 1 + 1 AS two;\n`);
+  const flink = await run(`SET 'table.exec.sink.upsert-materialize' = 'NONE';\nSET 'parallelism.default' = '2';\nRESET 'parallelism.default';\nSELECT 1 + 1 AS two;\n`);
   expect(flink.code, flink.stderr).toBe(0);
-  expect(flink.stderr).toContain("note: 'table.exec.mini-batch.enabled' is a Flink option weir does not implement");
+  expect(flink.stderr).toContain("note: 'table.exec.sink.upsert-materialize' is a Flink option weir does not implement");
   expect(flink.stdout).toContain('+I[2]');
 }, 120_000);
 
@@ -47,8 +47,8 @@ it('--set on the command line is checked as SET is: usage errors (exit 2) for a 
   const bad = await weir(['run', file, '--set', 'execution.checkpointing.interval=ten']);
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain("'execution.checkpointing.interval' must be a duration");
-  const ok = await weir(['run', file, '--set', 'parallelism.default=2', '--set', 'table.exec.mini-batch.enabled=true']);
+  const ok = await weir(['run', file, '--set', 'parallelism.default=2', '--set', 'table.exec.sink.upsert-materialize=NONE']);
   expect(ok.code, ok.stderr).toBe(0);
-  expect(ok.stderr).toContain("'table.exec.mini-batch.enabled' is a Flink option weir does not implement");
+  expect(ok.stderr).toContain("'table.exec.sink.upsert-materialize' is a Flink option weir does not implement");
   expect(ok.stdout).toContain('+I[2]');
 }, 120_000);

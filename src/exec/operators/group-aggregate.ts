@@ -50,6 +50,8 @@ import type { KeyGroupRange } from '../../state/key-groups.js';
 import { grownLength } from '../../common/growth.js';
 import { copyForSnapshot, grownCopy, takeBuffer } from '../../common/snapshot-buffers.js';
 import type { Accumulator } from '../../expr/accumulators.js';
+import type { MiniBatch } from '../../plan/mini-batch.js';
+import { sliceBatch } from '../../common/batch.js';
 
 export class GroupAggregateOperator implements Operator {
   /** Wide BIGINT columns (common/int64.ts): keys (GroupKeys) and COUNT/SUM/AVG/MIN/MAX carry them; other aggregates refuse them (createAccumulator). */
@@ -62,7 +64,7 @@ export class GroupAggregateOperator implements Operator {
   private rowCount: Float64Array = new Float64Array(0);
   private emitted: Uint8Array = new Uint8Array(0);
   private stamp: Int32Array = new Int32Array(0);
-  private epoch = 0;
+  private epoch = 1;
   private ctx!: OperatorContext;
   private addS: Int32Array = new Int32Array(0);
   private addR: Int32Array = new Int32Array(0);
@@ -74,6 +76,11 @@ export class GroupAggregateOperator implements Operator {
   private rowSlot: Int32Array = new Int32Array(0);
   private hadOld: Uint8Array = new Uint8Array(0);
   private readonly oldVals: Scalar[] = [];
+  /** Groups touched since the last emission (the open bundle: one batch without mini-batch). */
+  private tc = 0;
+  /** Mini-batch: input rows in the open bundle, and the processing-time mark it started after. */
+  private bundleRows = 0;
+  private bundleMark = 0;
   /** The output rows of a batch; reused, so its columns start at the size the last batch needed. */
   private readonly out: BatchBuilder;
   /** Processing time each slot was last touched (state TTL). */
@@ -108,6 +115,8 @@ export class GroupAggregateOperator implements Operator {
     private readonly ttlMs = 0,
     /** Incremental checkpoints: a full snapshot at least every this many (0: always full). */
     private readonly fullEvery = 0,
+    /** Flink's mini-batch (plan/mini-batch.ts): changes are held across input batches, one net change per group per bundle. */
+    private readonly miniBatch?: MiniBatch,
   ) {
     this.slots = new AggregateSlots(inputTypes, keys, aggs, inputUpdating);
     this.out = new BatchBuilder(outputTypes);
@@ -189,26 +198,72 @@ export class GroupAggregateOperator implements Operator {
   }
 
   processBatch(batch: Batch, out: Collector): void {
+    const mb = this.miniBatch;
+    if (mb === undefined) {
+      if (this.ttlMs > 0) this.expire(Date.now());
+      this.accumulate(batch);
+      this.flush(out);
+      return;
+    }
+    // Mini-batch, as Flink's bundle operators: the bundle ends when processing time passes the
+    // next multiple of the latency (Flink's ProcTimeMiniBatchAssigner marks each batch before its
+    // first row) and when `size` input rows are in it (CountBundleTrigger: the row that reaches
+    // it is the bundle's last, so a batch may be split).
+    const now = Date.now();
+    const mark = now - (now % mb.latencyMs);
+    if (mark > this.bundleMark) {
+      this.bundleMark = mark;
+      this.flush(out);
+    }
+    if (this.ttlMs > 0) this.expire(now);
+    let from = 0;
     const n = batch.length;
-    const now = this.ttlMs > 0 ? Date.now() : 0;
-    if (now > 0) this.expire(now);
+    while (from < n) {
+      const take = Math.min(n - from, mb.size - this.bundleRows);
+      this.accumulate(from === 0 && take === n ? batch : sliceBatch(batch, from, from + take));
+      from += take;
+      this.bundleRows += take;
+      if (this.bundleRows >= mb.size) this.flush(out);
+    }
+  }
+
+  /** Mini-batch: the bundle ends before a barrier (the snapshot holds no held change) and when the input goes idle. */
+  prepareSnapshotPreBarrier(out: Collector): void {
+    this.flush(out);
+  }
+
+  /** End of input: the last bundle. */
+  finish(out: Collector): void {
+    this.flush(out);
+  }
+
+  /** Folds a batch into the groups' state; the groups it touches first in the bundle note their results before it (firstTouch). */
+  private accumulate(batch: Batch): void {
+    const n = batch.length;
     if (this.addS.length < n) {
       this.addS = new Int32Array(n);
       this.addR = new Int32Array(n);
       this.retS = new Int32Array(n);
       this.retR = new Int32Array(n);
-      this.touched = new Int32Array(n);
-      this.hadOld = new Uint8Array(n);
       this.rowSlot = new Int32Array(n);
+    }
+    if (this.touched.length < this.tc + n) {
+      const cap = Math.max(n, grownLength(this.touched.length, this.tc + n));
+      const t = new Int32Array(cap);
+      t.set(this.touched.subarray(0, this.tc));
+      this.touched = t;
+      const h = new Uint8Array(cap);
+      h.set(this.hadOld.subarray(0, this.tc));
+      this.hadOld = h;
     }
     const cg = this.colGroups;
     if (cg !== null) cg.prepare(batch);
     const ops = batch.ops;
     // (value() through each accumulator's reader: a FILTER or shared DISTINCT call passes it on)
     const accs = this.slots.reads;
-    const aggCount = accs.length;
-    let tc = 0;
-    const epoch = ++this.epoch;
+    // (the bundle's epoch: a new one after each flush)
+    let tc = this.tc;
+    const epoch = this.epoch;
     let a = 0;
     let r = 0;
     // first each row's slot (new groups made as met), then the bookkeeping per row
@@ -294,14 +349,33 @@ export class GroupAggregateOperator implements Operator {
         }
       }
     }
-    const touched = this.touched;
-    const hadOld = this.hadOld;
-    const oldVals = this.oldVals;
+    this.tc = tc;
     if (allAdd) {
       if (n > 0) this.slots.add(rowSlot, null, n, batch.columns);
     } else if (a > 0) this.slots.add(addS, addR, a, batch.columns);
     if (r > 0) this.slots.retract(this.retS, this.retR, r, batch.columns);
-    if (now > 0) for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
+  }
+
+  /**
+   * Emits the bundle's changes, one per touched group: +I for a new group, -U (the results
+   * noted at its first touch) and +U for a changed one, -D for one whose rows are all
+   * retracted, nothing for an unchanged one; then a new bundle starts.
+   */
+  private flush(out: Collector): void {
+    const tc = this.tc;
+    this.bundleRows = 0;
+    if (tc === 0) return;
+    this.tc = 0;
+    this.epoch++;
+    const accs = this.slots.reads;
+    const aggCount = accs.length;
+    const touched = this.touched;
+    const hadOld = this.hadOld;
+    const oldVals = this.oldVals;
+    if (this.ttlMs > 0) {
+      const now = Date.now();
+      for (let t = 0; t < tc; t++) this.lastTouch[touched[t]!] = now;
+    }
     const b = this.out;
     if (this.fullEvery > 0) for (let t = 0; t < tc; t++) this.markDirty(touched[t]!);
     // A group adds at most two rows (-U, +U): flushing before a pair could pass batchSize keeps
@@ -342,7 +416,8 @@ export class GroupAggregateOperator implements Operator {
     let dropped = 0;
     const inUse = this.slots.inUse;
     for (let slot = 0; slot < inUse.length; slot++) {
-      if (inUse[slot] !== 1 || this.lastTouch[slot]! >= limit) continue;
+      // (a group of the open bundle is kept: its change is still to be emitted)
+      if (inUse[slot] !== 1 || this.lastTouch[slot]! >= limit || (this.tc > 0 && this.stamp[slot] === this.epoch)) continue;
       this.forget(slot);
       if (this.fullEvery > 0) this.markDirty(slot);
       dropped++;
