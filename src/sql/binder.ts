@@ -253,7 +253,9 @@ export class Binder {
     const exprs = u.args.map((a) => {
       if (a.kind !== 'expr') throw bindError('UNNEST takes ARRAY or MAP values', a.span);
       const x = this.bindExpr(a.expr, { schema: input.schema, clause: 'UNNEST' });
-      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY or a MAP, not ${typeToString(x.type)}`, a.span);
+      // a MULTISET unnests as the array of its elements, each as often as it occurs (Flink's)
+      if (x.type.kind === 'MULTISET') return this.call('multiset_elements', [x], a.span, 'UNNEST');
+      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY, a MAP or a MULTISET, not ${typeToString(x.type)}`, a.span);
       return x;
     });
     if (exprs.length === 0) throw bindError('UNNEST needs at least one ARRAY or MAP', u.span);
