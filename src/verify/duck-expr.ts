@@ -1113,6 +1113,9 @@ class Translator {
   /** Comparisons; weir compares doubles as JavaScript does: NaN is unequal to everything. */
   private comparison(fn: string, a: BoundExpr, b: BoundExpr): string {
     const op = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }[fn]!;
+    // maps and multisets are equal whatever their entry order (DuckDB's MAP = compares in order)
+    const unordered = (x: BoundExpr): string => `list_sort(map_entries(${this.expr(x)}))`;
+    if ((a.type.kind === 'MAP' || a.type.kind === 'MULTISET') && (fn === 'eq' || fn === 'ne')) return `(${unordered(a)} ${op} ${unordered(b)})`;
     if (!isFloat(a.type) && !isFloat(b.type)) return `(${this.expr(a)} ${op} ${this.expr(b)})`;
     return this.let2(this.expr(a), this.expr(b), (x, y) => `(CASE WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL WHEN isnan(${x}) OR isnan(${y}) THEN ${fn === 'ne' ? 'TRUE' : 'FALSE'} ELSE ${x} ${op} ${y} END)`);
   }
