@@ -299,6 +299,8 @@ export interface ScalarOptions {
   readonly outsideAggregates?: boolean;
   /** The aggregation's input: a correlated column found there but not among the group keys is not grouped. */
   readonly ungrouped?: Schema;
+  /** Subqueries to leave out (those inside a select-list expression that is a group key). */
+  readonly skip?: ReadonlySet<ast.Expr>;
 }
 
 /**
@@ -307,7 +309,7 @@ export interface ScalarOptions {
  * node to its value over the joined plan; undefined when there is none.
  */
 export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[], opts: ScalarOptions = {}): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
-  const found = scalarSubqueries(exprs, opts.outsideAggregates === true);
+  const found = scalarSubqueries(exprs, opts.outsideAggregates === true).filter((sq) => opts.skip?.has(sq) !== true);
   if (found.length === 0) return undefined;
   let plan = outer;
   const values = new Map<ast.Expr, BoundExpr>();
