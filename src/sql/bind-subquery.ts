@@ -95,6 +95,12 @@ function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
   return undefined;
 }
 
+/** The operands of a condition's top-level ANDs (through parentheses), in order. */
+export function astConjuncts(e: ast.Expr): ast.Expr[] {
+  const u = unparen(e);
+  return u.kind === 'binary' && u.op === 'AND' ? [...astConjuncts(u.left), ...astConjuncts(u.right)] : [e];
+}
+
 /**
  * Splits a WHERE condition into its IN/EXISTS subquery conjuncts and the rest (AND-ed again).
  * A subquery elsewhere (under OR, in a CASE) stays in the rest, where binding reports it.
@@ -102,18 +108,11 @@ function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
 export function splitWhere(where: ast.Expr): { rest: ast.Expr | undefined; subqueries: SubqueryPredicate[] } {
   const subqueries: SubqueryPredicate[] = [];
   const rest: ast.Expr[] = [];
-  const visit = (e: ast.Expr): void => {
-    const u = unparen(e);
-    if (u.kind === 'binary' && u.op === 'AND') {
-      visit(u.left);
-      visit(u.right);
-      return;
-    }
-    const p = asSubqueryPredicate(u);
+  for (const e of astConjuncts(where)) {
+    const p = asSubqueryPredicate(unparen(e));
     if (p !== undefined) subqueries.push(p);
     else rest.push(e);
-  };
-  visit(where);
+  }
   const joined = rest.length === 0 ? undefined : rest.reduce((a, b): ast.Expr => ({ kind: 'binary', op: 'AND', left: a, right: b, span: { start: a.span.start, end: b.span.end } }));
   return { rest: joined, subqueries };
 }

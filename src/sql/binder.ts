@@ -31,7 +31,7 @@ import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
 import { bindLateralJoin } from './bind-lateral.js';
-import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
+import { applySubqueryPredicate, astConjuncts, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
@@ -308,16 +308,9 @@ export class Binder {
     let after: { readonly scalar: ast.Expr[]; readonly predicates: ReturnType<typeof splitWhere>['subqueries'] } | undefined;
     if (f.on !== undefined && type === 'inner' && containsSubquery(f.on)) {
       const split = splitWhere(f.on);
-      const plain: ast.Expr[] = [];
-      const scalar: ast.Expr[] = [];
-      const flat = (e: ast.Expr): void => {
-        const u = unparen(e);
-        if (u.kind === 'binary' && u.op === 'AND') {
-          flat(u.left);
-          flat(u.right);
-        } else (containsSubquery(e) ? scalar : plain).push(e);
-      };
-      if (split.rest !== undefined) flat(split.rest);
+      const rest = split.rest === undefined ? [] : astConjuncts(split.rest);
+      const plain = rest.filter((e) => !containsSubquery(e));
+      const scalar = rest.filter((e) => containsSubquery(e));
       for (const c of plain) {
         const on = this.bindExpr(c, { schema, clause: 'ON' });
         this.expectBoolean(on, c, 'ON');
