@@ -2091,6 +2091,10 @@ export class SqlParser extends CstParser {
         },
       },
     ]);
+    // `INT ARRAY`, `STRING MULTISET`: the suffix forms of ARRAY<T> and MULTISET<T> (Flink's DDL)
+    this.MANY3(() => {
+      this.OR5([{ ALT: () => this.CONSUME2(T.ARRAY, { LABEL: 'suffix' }) }, { ALT: () => this.CONSUME2(T.MULTISET, { LABEL: 'suffix' }) }]);
+    });
   });
 
   /** `WITH LOCAL TIME ZONE`, `WITH TIME ZONE`, `WITHOUT TIME ZONE` */

@@ -5,7 +5,7 @@
 import type { Column } from './batch.js';
 import type { MapValue } from './composite.js';
 import type { DataType } from './types.js';
-import { isComposite } from './types.js';
+import { isComposite, multisetAsMap } from './types.js';
 import { formatDate, formatTimestamp } from './time.js';
 import { sessionTimeZone } from './time-zone.js';
 import { formatTimeOfDay } from './time-of-day.js';
@@ -56,7 +56,7 @@ export function formatIntervalMs(ms: number): string {
 
 /**
  * Text of a composite value as Flink prints it (its CAST to STRING, which the print sink and
- * the SQL client use): ROW `(1, abc)`, ARRAY `[1, 2]`, MAP `{a=1, b=2}`, NULL inside as `NULL`.
+ * the SQL client use): ROW `(1, abc)`, ARRAY `[1, 2]`, MAP `{a=1, b=2}`, MULTISET `{a=2, b=1}` (counts), NULL inside as `NULL`.
  */
 export function formatComposite(v: unknown, t: DataType): string {
   const el = (x: unknown, et: DataType): string => (x === null || x === undefined ? 'NULL' : formatScalar(x as number | string, et));
@@ -71,6 +71,9 @@ export function formatComposite(v: unknown, t: DataType): string {
       const m = v as MapValue;
       return `{${m.keys.map((k, i) => `${el(k, t.key!)}=${el(m.values[i], t.element!)}`).join(', ')}}`;
     }
+    case 'MULTISET':
+      // Flink's MapAndMultisetToStringCastRule: each element with its count, `{a=2, b=1}`
+      return formatComposite(v, multisetAsMap(t));
     default:
       return String(v);
   }

@@ -52,6 +52,7 @@ export type TypeKind =
   | 'ROW'
   | 'ARRAY'
   | 'MAP'
+  | 'MULTISET'
   | 'NULL';
 
 export interface RowField {
@@ -67,7 +68,7 @@ export interface DataType {
   readonly scale?: number;
   /** ROW: the fields in order. */
   readonly fields?: readonly RowField[];
-  /** ARRAY: the element type; MAP: the value type. */
+  /** ARRAY and MULTISET: the element type; MAP: the value type. */
   readonly element?: DataType;
   /** MAP: the key type. */
   readonly key?: DataType;
@@ -105,7 +106,16 @@ export const T = {
   map(key: DataType, value: DataType): DataType {
     return { kind: 'MAP', key, element: value };
   },
+  /** MULTISET<T>: carried as a MAP<T, INT> of each distinct element to its count (Flink's MapData). */
+  multiset(element: DataType): DataType {
+    return { kind: 'MULTISET', element };
+  },
 } as const;
+
+/** The MAP<T, INT> a MULTISET<T> is carried as (composite.ts MapValue: element -> count); other types as they are. */
+export function multisetAsMap(t: DataType): DataType {
+  return t.kind === 'MULTISET' ? T.map(t.element!, T.INT) : t;
+}
 
 export function physicalKind(t: DataType): PhysicalKind {
   switch (t.kind) {
@@ -120,6 +130,7 @@ export function physicalKind(t: DataType): PhysicalKind {
     case 'ROW':
     case 'ARRAY':
     case 'MAP':
+    case 'MULTISET':
       return 'obj';
     case 'INT':
     case 'BIGINT':
@@ -147,9 +158,9 @@ export function isTemporal(t: DataType): boolean {
   return t.kind === 'TIMESTAMP' || t.kind === 'DATE' || t.kind === 'TIMESTAMP_LTZ';
 }
 
-/** ROW, ARRAY or MAP: carried as JS values in 'obj' columns. */
+/** ROW, ARRAY, MAP or MULTISET: carried as JS values in 'obj' columns. */
 export function isComposite(t: DataType): boolean {
-  return t.kind === 'ROW' || t.kind === 'ARRAY' || t.kind === 'MAP';
+  return t.kind === 'ROW' || t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'MULTISET';
 }
 
 export function isInterval(t: DataType): boolean {
@@ -176,6 +187,8 @@ export function typeToString(t: DataType): string {
       return `ROW<${(t.fields ?? []).map((f) => `\`${f.name.replace(/`/g, '``')}\` ${typeToString(f.type)}`).join(', ')}>`;
     case 'ARRAY':
       return `ARRAY<${typeToString(t.element ?? T.NULL)}>`;
+    case 'MULTISET':
+      return `MULTISET<${typeToString(t.element ?? T.NULL)}>`;
     case 'MAP':
       return `MAP<${typeToString(t.key ?? T.NULL)}, ${typeToString(t.element ?? T.NULL)}>`;
     default:
@@ -202,9 +215,9 @@ export function sameType(a: DataType, b: DataType): boolean {
 
 /** Common type of two composite types of the same kind, element by element. */
 function commonComposite(a: DataType, b: DataType): DataType | null {
-  if (a.kind === 'ARRAY') {
+  if (a.kind === 'ARRAY' || a.kind === 'MULTISET') {
     const e = commonType(a.element!, b.element!);
-    return e === null ? null : T.array(e);
+    return e === null ? null : a.kind === 'ARRAY' ? T.array(e) : T.multiset(e);
   }
   if (a.kind === 'MAP') {
     const k = commonType(a.key!, b.key!);

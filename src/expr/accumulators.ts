@@ -1292,6 +1292,99 @@ class ArrayAgg implements Accumulator {
   }
 }
 
+/**
+ * COLLECT, as Flink's CollectAggFunction: per group, each distinct non-NULL value with its
+ * count (a MULTISET, carried as composite.ts's MapValue of value -> count, in order of first
+ * arrival). A retraction takes one off the count and removes the value at 0; a retraction of
+ * a value that is not there records it with -1 (Flink's retract), and merging adds counts.
+ * No values gives an empty multiset `{}`, never NULL.
+ */
+class Collect implements Accumulator {
+  /** Per slot: the value's key (itself, or a composite's canonical text) -> [value, count]. */
+  private sets: (Map<unknown, [unknown, number]> | undefined)[] = [];
+  constructor(private readonly arg: number) {}
+  grow(cap: number): void {
+    while (this.sets.length < cap) this.sets.push(undefined);
+  }
+  reset(slot: number): void {
+    this.sets[slot] = undefined;
+  }
+  private update(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[], delta: number): void {
+    const col = batch[this.arg]!;
+    const nulls = col.nulls;
+    for (let j = 0; j < count; j++) {
+      const r = rows === null ? j : rows[j]!;
+      if (nulls !== null && nulls[r] === 1) continue;
+      const slot = slots[j]!;
+      const v = getScalar(col, r);
+      const k = collectKey(v);
+      const set = (this.sets[slot] ??= new Map());
+      const e = set.get(k);
+      if (e === undefined) set.set(k, [v, delta]);
+      else if (e[1] + delta === 0 && delta < 0) set.delete(k);
+      else e[1] += delta;
+    }
+  }
+  add(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.update(slots, rows, count, batch, 1);
+  }
+  retract(slots: Int32Array, rows: Int32Array | null, count: number, batch: readonly Column[]): void {
+    this.update(slots, rows, count, batch, -1);
+  }
+  value(slot: number): Scalar {
+    const set = this.sets[slot];
+    const keys: unknown[] = [];
+    const values: number[] = [];
+    if (set !== undefined) {
+      for (const e of set.values()) {
+        keys.push(e[0]);
+        values.push(e[1]);
+      }
+    }
+    return { keys, values } as unknown as Scalar;
+  }
+  result(slot: number, out: ColumnBuilder): void {
+    out.pushValue(this.value(slot));
+  }
+  merge(target: number, source: number): void {
+    const src = this.sets[source];
+    if (src === undefined) return;
+    const set = (this.sets[target] ??= new Map());
+    for (const [k, e] of src) {
+      const t = set.get(k);
+      if (t === undefined) set.set(k, [e[0], e[1]]);
+      else t[1] += e[1];
+    }
+  }
+  save(slot: number): unknown {
+    const set = this.sets[slot];
+    if (set === undefined) return null;
+    return [[...set.values()].map((e) => e[0]), [...set.values()].map((e) => e[1])];
+  }
+  load(slot: number, state: unknown): void {
+    if (state === null) {
+      this.sets[slot] = undefined;
+      return;
+    }
+    const [vs, cs] = state as [unknown[], number[]];
+    const set = new Map<unknown, [unknown, number]>();
+    for (let i = 0; i < vs.length; i++) set.set(collectKey(vs[i]), [vs[i], cs[i]!]);
+    this.sets[slot] = set;
+  }
+  saveAll(high: number, inUse: Uint8Array): unknown {
+    return saveEach(this, high, inUse);
+  }
+  loadFrom(state: unknown, from: Int32Array, to: Int32Array, n: number): void {
+    loadEach(this, state, from, to, n);
+  }
+}
+
+/** COLLECT's key of a value: scalars as themselves (bigints canonical), composites by their canonical text. */
+function collectKey(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null) return canonicalText(v);
+  return typeof v === 'bigint' ? canonicalInt64(v) : v;
+}
+
 /** Removes the first value equal to `v` (composites by value); false when there is none. */
 function removeFirst(list: unknown[] | undefined, v: unknown): boolean {
   if (list === undefined) return false;
@@ -1323,6 +1416,9 @@ export function createAccumulator(call: AggCall, argTypes: readonly DataType[], 
       break;
     case 'array_agg':
       acc = new ArrayAgg(arg);
+      break;
+    case 'collect':
+      acc = new Collect(arg);
       break;
     case 'udaf':
       acc = new UdafAccumulator(call.udf!, call.args, retractable);

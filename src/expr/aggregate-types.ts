@@ -10,7 +10,7 @@ export const AGGREGATE_NAMES = new Set([
   'COUNT', 'SUM', 'MIN', 'MAX', 'AVG', 'SUM0',
   'FIRST_VALUE', 'LAST_VALUE', 'LISTAGG', 'ARRAY_AGG',
   'STDDEV_POP', 'STDDEV_SAMP', 'STDDEV', 'VAR_POP', 'VAR_SAMP', 'VARIANCE',
-  'JSON_OBJECTAGG', 'JSON_ARRAYAGG',
+  'JSON_OBJECTAGG', 'JSON_ARRAYAGG', 'COLLECT',
 ]);
 
 /**
@@ -83,6 +83,12 @@ export function resolveAggregate(upper: string, args: readonly DataType[], star:
       const a = args[0];
       if (args.length !== 1 || a === undefined) return 'ARRAY_AGG takes one argument';
       return { fn: 'array_agg', type: T.array(a.kind === 'NULL' ? T.INT : a) };
+    }
+    case 'COLLECT': {
+      // Flink's CollectAggFunction: MULTISET<T> of the non-NULL values with their counts
+      const a = args[0];
+      if (args.length !== 1 || a === undefined) return 'COLLECT takes one argument';
+      return { fn: 'collect', type: T.multiset(a.kind === 'NULL' ? T.INT : a) };
     }
     case 'FIRST_VALUE':
     case 'LAST_VALUE': {

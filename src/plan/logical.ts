@@ -50,7 +50,7 @@ export type WindowSpec =
   | { readonly kind: 'session'; readonly gap: number; readonly partitionKeys: readonly number[]; readonly zone?: string };
 
 /** `udaf`: a user-defined aggregate function (AggCall.udf says which, src/expr/udf.ts). */
-export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'first_value' | 'last_value' | 'listagg' | 'json_objectagg' | 'json_arrayagg' | 'udaf';
+export type AggFunction = 'count_star' | 'count' | 'sum' | 'min' | 'max' | 'avg' | 'sum0' | 'array_agg' | 'collect' | 'first_value' | 'last_value' | 'listagg' | 'json_objectagg' | 'json_arrayagg' | 'udaf';
 
 /**
  * A user-defined aggregate of an AggCall. `phase` is set in a two-phase window aggregation:

@@ -469,7 +469,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         if (p.window.kind === 'session' && unmergeable !== undefined) {
           throw planError(`the aggregate function ${unmergeable.udf!.name} has no merge, which a SESSION window needs (sessions merge when a row bridges them)`, undefined, 'export merge(acc, accs) from its module');
         }
-        // (ARRAY_AGG has no partial form here: its global phase would nest the local arrays; nor
+        // (ARRAY_AGG and COLLECT have no partial form here: its global phase would nest the local arrays; nor
         // JSON_OBJECTAGG / JSON_ARRAYAGG: the global phase would quote the local JSON text)
         // a user-defined aggregate pre-aggregates in two phases only when it can merge accumulators
         // 'table.optimizer.agg-phase-strategy' = 'ONE_PHASE' forces one phase, as in Flink
@@ -477,7 +477,7 @@ export function buildPhysicalPlan(roots: readonly { readonly plan: LogicalPlan; 
         // also over windows assigned upstream (q5's highest count per window): each subtask
         // folds its rows of a window into one partial row, so a few rows reach the one global
         // subtask instead of every row.
-        const two = aggPhase.strategy !== 'ONE_PHASE' && p.window.kind !== 'session' && (p.attached === undefined || p.groupKeys.length === 0) && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg' && a.fn !== 'json_objectagg' && a.fn !== 'json_arrayagg') && unmergeable === undefined;
+        const two = aggPhase.strategy !== 'ONE_PHASE' && p.window.kind !== 'session' && (p.attached === undefined || p.groupKeys.length === 0) && p.aggs.every((a) => !a.distinct && a.fn !== 'array_agg' && a.fn !== 'collect' && a.fn !== 'json_objectagg' && a.fn !== 'json_arrayagg') && unmergeable === undefined;
         if (!two) {
           const partitioning = exchange(p.groupKeys, inNode.parallelism, parallelism);
           const phase: WindowPhase = p.attached !== undefined ? { kind: 'attached', start: p.attached.start, end: p.attached.end } : { kind: 'single' };

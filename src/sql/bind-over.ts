@@ -249,7 +249,7 @@ function bindCall(binder: Binder, fc: ast.FunctionCall, frame: OverFrame, ctx: E
   if (isAggregateName(upper) && !AGGREGATE_NAMES.has(upper)) {
     throw refuse(`the user-defined aggregate function ${fc.name.value} in an OVER window is not supported yet`, fc.span, 'use it in GROUP BY or a window aggregation (TUMBLE, HOP, CUMULATE, SESSION)');
   }
-  if (upper === 'ARRAY_AGG') throw refuse('ARRAY_AGG(...) OVER is not supported yet', fc.span, 'aggregate with GROUP BY or a window table function instead');
+  if (upper === 'ARRAY_AGG' || upper === 'COLLECT') throw refuse(`${upper}(...) OVER is not supported yet`, fc.span, 'aggregate with GROUP BY or a window table function instead');
   // Flink: "currently not supported in OVER windows"
   if (upper === 'JSON_OBJECTAGG' || upper === 'JSON_ARRAYAGG') throw refuse(`${upper}(...) OVER is not supported (nor in Flink)`, fc.span, 'aggregate with GROUP BY or a window table function instead');
   if (upper === 'LISTAGG') {

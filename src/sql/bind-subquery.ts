@@ -95,6 +95,12 @@ function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
   return undefined;
 }
 
+/** The operands of a condition's top-level ANDs (through parentheses), in order. */
+export function astConjuncts(e: ast.Expr): ast.Expr[] {
+  const u = unparen(e);
+  return u.kind === 'binary' && u.op === 'AND' ? [...astConjuncts(u.left), ...astConjuncts(u.right)] : [e];
+}
+
 /**
  * Splits a WHERE condition into its IN/EXISTS subquery conjuncts and the rest (AND-ed again).
  * A subquery elsewhere (under OR, in a CASE) stays in the rest, where binding reports it.
@@ -102,18 +108,11 @@ function asSubqueryPredicate(e: ast.Expr): SubqueryPredicate | undefined {
 export function splitWhere(where: ast.Expr): { rest: ast.Expr | undefined; subqueries: SubqueryPredicate[] } {
   const subqueries: SubqueryPredicate[] = [];
   const rest: ast.Expr[] = [];
-  const visit = (e: ast.Expr): void => {
-    const u = unparen(e);
-    if (u.kind === 'binary' && u.op === 'AND') {
-      visit(u.left);
-      visit(u.right);
-      return;
-    }
-    const p = asSubqueryPredicate(u);
+  for (const e of astConjuncts(where)) {
+    const p = asSubqueryPredicate(unparen(e));
     if (p !== undefined) subqueries.push(p);
     else rest.push(e);
-  };
-  visit(where);
+  }
   const joined = rest.length === 0 ? undefined : rest.reduce((a, b): ast.Expr => ({ kind: 'binary', op: 'AND', left: a, right: b, span: { start: a.span.start, end: b.span.end } }));
   return { rest: joined, subqueries };
 }
@@ -299,6 +298,8 @@ export interface ScalarOptions {
   readonly outsideAggregates?: boolean;
   /** The aggregation's input: a correlated column found there but not among the group keys is not grouped. */
   readonly ungrouped?: Schema;
+  /** Subqueries to leave out (those inside a select-list expression that is a group key). */
+  readonly skip?: ReadonlySet<ast.Expr>;
 }
 
 /**
@@ -307,7 +308,7 @@ export interface ScalarOptions {
  * node to its value over the joined plan; undefined when there is none.
  */
 export function attachScalarSubqueries(binder: Binder, outer: LogicalPlan, exprs: readonly (ast.Expr | undefined)[], opts: ScalarOptions = {}): { plan: LogicalPlan; intercept: (e: ast.Expr) => BoundExpr | undefined } | undefined {
-  const found = scalarSubqueries(exprs, opts.outsideAggregates === true);
+  const found = scalarSubqueries(exprs, opts.outsideAggregates === true).filter((sq) => opts.skip?.has(sq) !== true);
   if (found.length === 0) return undefined;
   let plan = outer;
   const values = new Map<ast.Expr, BoundExpr>();

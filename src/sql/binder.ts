@@ -31,7 +31,7 @@ import { conjuncts, joinLeaves, makeJoin, moveInputs } from '../plan/join-build.
 import { bindTemporalJoin } from './bind-temporal-join.js';
 import type { SubqueryPredicate } from './bind-subquery.js';
 import { bindLateralJoin } from './bind-lateral.js';
-import { applySubqueryPredicate, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
+import { applySubqueryPredicate, astConjuncts, attachScalarSubqueries, containsSubquery, groupCorrelation, splitWhere } from './bind-subquery.js';
 import { aggregateTtl, applyJoinTtl, checkHintUsed, stateTtlHint } from './bind-state-ttl.js';
 import { bindRank, rankCallsOf } from './bind-rank.js';
 import { foldRankFilter } from '../plan/rank-rewrite.js';
@@ -253,7 +253,9 @@ export class Binder {
     const exprs = u.args.map((a) => {
       if (a.kind !== 'expr') throw bindError('UNNEST takes ARRAY or MAP values', a.span);
       const x = this.bindExpr(a.expr, { schema: input.schema, clause: 'UNNEST' });
-      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY or a MAP, not ${typeToString(x.type)}`, a.span);
+      // a MULTISET unnests as the array of its elements, each as often as it occurs (Flink's)
+      if (x.type.kind === 'MULTISET') return this.call('multiset_elements', [x], a.span, 'UNNEST');
+      if (x.type.kind !== 'ARRAY' && x.type.kind !== 'MAP') throw bindError(`UNNEST takes an ARRAY, a MAP or a MULTISET, not ${typeToString(x.type)}`, a.span);
       return x;
     });
     if (exprs.length === 0) throw bindError('UNNEST needs at least one ARRAY or MAP', u.span);
@@ -299,13 +301,40 @@ export class Binder {
       const rf = right.schema[ri]!;
       conds.push(this.call('eq', [inputRef(li, lf.type, lf.name), inputRef(nl + ri, rf.type, rf.name)], id.span, '='));
     }
-    if (f.on !== undefined) {
+    const type = f.joinType === 'cross' ? 'inner' : f.joinType;
+    // subqueries in the ON of an inner join: its conjuncts with subqueries filter the joined
+    // rows as they would in WHERE (semi/anti joins, scalar values by left joins), as Calcite's
+    // JOIN_SUB_QUERY_TO_CORRELATE plans them in Flink
+    let after: { readonly scalar: ast.Expr[]; readonly predicates: ReturnType<typeof splitWhere>['subqueries'] } | undefined;
+    if (f.on !== undefined && type === 'inner' && containsSubquery(f.on)) {
+      const split = splitWhere(f.on);
+      const rest = split.rest === undefined ? [] : astConjuncts(split.rest);
+      const plain = rest.filter((e) => !containsSubquery(e));
+      const scalar = rest.filter((e) => containsSubquery(e));
+      for (const c of plain) {
+        const on = this.bindExpr(c, { schema, clause: 'ON' });
+        this.expectBoolean(on, c, 'ON');
+        conds.push(...conjuncts(on));
+      }
+      after = { scalar, predicates: split.subqueries };
+    } else if (f.on !== undefined) {
       const on = this.bindExpr(f.on, { schema, clause: 'ON' });
       this.expectBoolean(on, f.on, 'ON');
       conds.push(...conjuncts(on));
     }
-    const type = f.joinType === 'cross' ? 'inner' : f.joinType;
-    const plan = makeJoin(type, left, right, conds);
+    let plan = makeJoin(type, left, right, conds);
+    if (after !== undefined) {
+      for (const c of after.scalar) {
+        const sc = attachScalarSubqueries(this, plan, [c]);
+        const pred = this.bindExpr(c, { schema: plan.schema, clause: 'ON', ...(sc !== undefined ? { intercept: sc.intercept } : {}) });
+        this.expectBoolean(pred, c, 'ON');
+        const input = sc?.plan ?? plan;
+        const filtered: LogicalPlan = { kind: 'filter', input, predicate: pred, schema: input.schema };
+        // (the subquery values projected away again)
+        plan = sc === undefined ? filtered : { kind: 'project', input: filtered, exprs: plan.schema.map((fl, i) => inputRef(i, fl.type, fl.name)), schema: filtered.schema.slice(0, plan.schema.length) };
+      }
+      for (const sq of after.predicates) plan = applySubqueryPredicate(this, plan, sq);
+    }
     if (using.length === 0) return plan;
     // USING: each named column once (first), then the other columns of both sides
     const ref = (i: number): BoundExpr => inputRef(i, plan.schema[i]!.type, plan.schema[i]!.name);
@@ -725,9 +754,18 @@ export class Binder {
     return branches.length === 1 ? branches[0]! : unionAll(branches, s.span, 'GROUPING SETS');
   }
 
+  /** A subquery's source text, blanks collapsed: the same subquery written twice has the same text. */
+  private subqueryText(e: ast.Expr): string {
+    return this.source.text.slice(e.span.start, e.span.end).replace(/\s+/g, ' ');
+  }
+
   private bindGroupedBy(s: ast.Select, groupBy: readonly ast.Expr[], input: LogicalPlan, aggAsts: readonly ast.FunctionCall[], stateTtl: number | undefined, groupingSet: GroupingSet | undefined): LogicalPlan {
     let plan = input;
-    const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY' });
+    // scalar subqueries in GROUP BY and inside aggregate calls provide the aggregation's input
+    // rows (Calcite's createAggImpl replaces them first): left joins below it, correlated with
+    // the input row, as in a SELECT without GROUP BY
+    let below: ((e: ast.Expr) => BoundExpr | undefined) | undefined;
+    const inCtx = (): ExprContext => ({ schema: plan.schema, clause: 'GROUP BY', ...(below !== undefined ? { intercept: below } : {}) });
     // 1. Legacy group window in GROUP BY -> window TVF
     let legacy: { name: string; call: ast.FunctionCall } | undefined;
     const groupAsts: ast.Expr[] = [];
@@ -743,6 +781,21 @@ export class Binder {
       plan = this.legacyWindowTvf(legacy.call, plan);
       const n = plan.schema.length;
       windowCols = [n - 3, n - 2, n - 1];
+    }
+    const beneath = attachScalarSubqueries(this, plan, [...groupAsts, ...aggAsts]);
+    if (beneath !== undefined) {
+      plan = beneath.plan;
+      // by text, so that the same subquery written again in the select list finds its group key
+      const byText = new Map<string, BoundExpr>();
+      for (const g of [...groupAsts, ...aggAsts]) {
+        walkExpr(g, (x) => {
+          if (x.kind !== 'scalar-subquery') return undefined;
+          const v = beneath.intercept(x);
+          if (v !== undefined) byText.set(this.subqueryText(x), v);
+          return false;
+        });
+      }
+      below = (e) => (e.kind === 'scalar-subquery' ? byText.get(this.subqueryText(e)) : undefined);
     }
     // 2. group keys and aggregate arguments, bound over the input
     const groupExprs: BoundExpr[] = windowCols.map((i) => inputRef(i, plan.schema[i]!.type, plan.schema[i]!.name));
@@ -774,7 +827,7 @@ export class Binder {
     for (const fc of aggAsts) {
       const key = this.aggregateKey(fc, plan.schema);
       if (aggIndex.has(key)) continue;
-      const argCtx: ExprContext = { schema: plan.schema, clause: `${fc.upper}(...)` };
+      const argCtx: ExprContext = { schema: plan.schema, clause: `${fc.upper}(...)`, ...(below !== undefined ? { intercept: below } : {}) };
       const bound = fc.args.map((a) => {
         if (containsAggregate(a)) throw bindError('aggregate functions cannot be nested', a.span);
         return this.bindExpr(a, argCtx);
@@ -793,7 +846,7 @@ export class Binder {
         let filter: number | undefined;
         if (fc.filter !== undefined) {
           if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
-          const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER' });
+          const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER', ...(below !== undefined ? { intercept: below } : {}) });
           this.expectBoolean(f, fc.filter, 'FILTER (WHERE ...)');
           filter = add(f, `$filter${aggs.length}`);
         }
@@ -817,7 +870,7 @@ export class Binder {
       let filter: number | undefined;
       if (fc.filter !== undefined) {
         if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
-        const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER' });
+        const f = this.bindExpr(fc.filter, { schema: plan.schema, clause: 'FILTER', ...(below !== undefined ? { intercept: below } : {}) });
         this.expectBoolean(f, fc.filter, 'FILTER (WHERE ...)');
         filter = add(f, `$filter${aggs.length}`);
       }
@@ -858,7 +911,7 @@ export class Binder {
     const keyByExpr = new Map<string, number>();
     groupExprs.forEach((e, i) => keyByExpr.set(exprKey(e), i));
     const aggSchema = aggPlan.schema;
-    const keyOf = (e: ast.Expr): string => exprKey(this.bindExpr(e, { schema: plan.schema, clause: 'GROUP BY' }));
+    const keyOf = (e: ast.Expr): string => exprKey(this.bindExpr(e, inCtx()));
     const keySet = new Set(keyByExpr.keys());
     const set: GroupingSet = groupingSet ?? { all: keySet, keys: keySet, nulled: new Map(), groupId: 0 };
     const post: ExprContext = {
@@ -891,7 +944,7 @@ export class Binder {
         if (containsAggregate(e) || e.kind === 'literal' || e.kind === 'interval') return undefined;
         let bound: BoundExpr;
         try {
-          bound = this.bindExpr(e, { schema: plan.schema, clause: 'GROUP BY' });
+          bound = this.bindExpr(e, inCtx());
         } catch {
           return undefined;
         }
@@ -914,7 +967,29 @@ export class Binder {
     };
     // scalar subqueries in HAVING and the select list: left joins over the aggregation,
     // correlated through its group keys (bind-subquery.ts)
-    const scalar = attachScalarSubqueries(this, aggPlan, [s.having, ...s.items.map((it) => (it.kind === 'expr' ? it.expr : undefined))], { outsideAggregates: true, correlation: groupCorrelation(aggSchema, k, groupExprs, plan.schema), ungrouped: plan.schema });
+    const outside = [s.having, ...s.items.map((it) => (it.kind === 'expr' ? it.expr : undefined))];
+    // (not those inside an expression that is a group key: it reads the key)
+    const grouped = new Set<ast.Expr>();
+    if (below !== undefined) {
+      for (const x of outside) {
+        if (x === undefined) continue;
+        walkExpr(x, (n) => {
+          if (containsAggregate(n) || !containsSubquery(n)) return containsAggregate(n) ? undefined : false;
+          let key: string;
+          try {
+            key = keyOf(n);
+          } catch {
+            return undefined;
+          }
+          if (!keyByExpr.has(key)) return undefined;
+          walkExpr(n, (m) => {
+            if (m.kind === 'scalar-subquery') grouped.add(m);
+          });
+          return false;
+        });
+      }
+    }
+    const scalar = attachScalarSubqueries(this, aggPlan, outside, { outsideAggregates: true, correlation: groupCorrelation(aggSchema, k, groupExprs, plan.schema), ungrouped: plan.schema, skip: grouped });
     const after: ExprContext = scalar === undefined ? post : { ...post, intercept: (e) => scalar.intercept(e) ?? post.intercept!(e) };
     if (scalar !== undefined) aggPlan = scalar.plan;
     if (s.having !== undefined) {
@@ -1457,7 +1532,7 @@ function isUnnest(f: ast.FromItem): boolean {
 export function flattenable(f: ast.Join): boolean {
   // (a join with UNNEST is a correlation of its left side: bound as a unit, bindUnnestJoin)
   if (isUnnest(f.right)) return false;
-  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral);
+  return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral) && !(f.on !== undefined && containsSubquery(f.on));
 }
 
 function nameOf(q: ast.QualifiedName): string {

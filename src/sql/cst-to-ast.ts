@@ -1419,7 +1419,7 @@ export class CstToAst extends BaseVisitor {
     const zone = nodeOf(ctx, 'timeZoneClause');
     const elements = [...nodesOf(ctx, 'nestedType'), ...nodesOf(ctx, 'rowField')].sort((a, b) => nodeSpan(a).start - nodeSpan(b).start);
     const fields = nodesOf(ctx, 'rowField').map((n) => this.v<{ name: string; type: TypeName }>(n));
-    return {
+    const base: TypeName = {
       name,
       // Interval qualifiers (`INTERVAL DAY(2) TO SECOND(3)`) have precisions, not type parameters.
       params: params === undefined || name === 'INTERVAL' ? [] : this.v<number[]>(params),
@@ -1428,6 +1428,10 @@ export class CstToAst extends BaseVisitor {
       fieldNames: fields.map((f) => f.name),
       span,
     };
+    // `T ARRAY MULTISET`: each suffix wraps the type before it
+    let type = base;
+    for (const s of tokensOf(ctx, 'suffix')) type = { name: s.image.toUpperCase(), params: [], withTimeZone: undefined, elementTypes: [type], fieldNames: [], span };
+    return type;
   }
 
   timeZoneClause(ctx: Ctx): 'local' | 'zone' | undefined {

@@ -73,6 +73,8 @@ export function resolveTypeName(t: ast.TypeName): DataType {
     }
     case 'ARRAY':
       return T.array(resolveTypeName(t.elementTypes[0]!));
+    case 'MULTISET':
+      return T.multiset(resolveTypeName(t.elementTypes[0]!));
     case 'MAP':
       return T.map(resolveTypeName(t.elementTypes[0]!), resolveTypeName(t.elementTypes[1]!));
     case 'ROW': {

@@ -52,7 +52,7 @@ import { sessionTimeZone } from '../common/time-zone.js';
 import type { Scalar } from '../common/batch.js';
 import type { MapValue } from '../common/composite.js';
 import type { DataType } from '../common/types.js';
-import { INT32_MAX, INT32_MIN, T, isComposite, isIntegral, typeToString } from '../common/types.js';
+import { INT32_MAX, INT32_MIN, T, isComposite, isIntegral, multisetAsMap, typeToString } from '../common/types.js';
 import { formatDate, formatTimestamp, civilFromDays, numericWidth, tokenizeJavaPattern } from '../common/time.js';
 import { hexOfBinary } from '../common/bytes.js';
 import type { PatternItem } from '../common/time.js';
@@ -112,6 +112,9 @@ export function typeToDuckDb(t: DataType): string {
       return `${typeToDuckDb(t.element!)}[]`;
     case 'MAP':
       return `MAP(${typeToDuckDb(t.key!)}, ${typeToDuckDb(t.element!)})`;
+    case 'MULTISET':
+      // DuckDB has no multiset: the MAP of each element to its count, as weir carries it
+      return typeToDuckDb(multisetAsMap(t));
   }
 }
 
@@ -218,6 +221,8 @@ export function constantToDuckDb(value: Scalar, type: DataType): string {
       const m = value as MapValue;
       return `CAST(MAP {${m.keys.map((k, i) => `${constantToDuckDb(k as Scalar, type.key!)}: ${constantToDuckDb((m.values[i] ?? null) as Scalar, type.element!)}`).join(', ')}} AS ${dt})`;
     }
+    case 'MULTISET':
+      return constantToDuckDb(value, multisetAsMap(type));
   }
 }
 
@@ -1108,6 +1113,9 @@ class Translator {
   /** Comparisons; weir compares doubles as JavaScript does: NaN is unequal to everything. */
   private comparison(fn: string, a: BoundExpr, b: BoundExpr): string {
     const op = { eq: '=', ne: '<>', lt: '<', le: '<=', gt: '>', ge: '>=' }[fn]!;
+    // maps and multisets are equal whatever their entry order (DuckDB's MAP = compares in order)
+    const unordered = (x: BoundExpr): string => `list_sort(map_entries(${this.expr(x)}))`;
+    if ((a.type.kind === 'MAP' || a.type.kind === 'MULTISET') && (fn === 'eq' || fn === 'ne')) return `(${unordered(a)} ${op} ${unordered(b)})`;
     if (!isFloat(a.type) && !isFloat(b.type)) return `(${this.expr(a)} ${op} ${this.expr(b)})`;
     return this.let2(this.expr(a), this.expr(b), (x, y) => `(CASE WHEN ${x} IS NULL OR ${y} IS NULL THEN NULL WHEN isnan(${x}) OR isnan(${y}) THEN ${fn === 'ne' ? 'TRUE' : 'FALSE'} ELSE ${x} ${op} ${y} END)`);
   }

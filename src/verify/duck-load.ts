@@ -47,6 +47,7 @@ function rawType(t: DataType): { sql: string; duck: DuckDBType } {
     case 'ROW':
     case 'ARRAY':
     case 'MAP':
+    case 'MULTISET':
       throw new WeirError('not-supported', `loading a generated ${t.kind} column into DuckDB is not supported yet`);
   }
 }

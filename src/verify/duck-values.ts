@@ -21,6 +21,8 @@ function convert(v: unknown, t: DataType | undefined): unknown {
       }
       case 'ARRAY':
         return (v as unknown[]).map((x) => convert(x, t.element));
+      case 'MULTISET':
+        return convert(v, { kind: 'MAP', key: t.element, element: { kind: 'INT' } });
       case 'MAP': {
         const entries = v as { key: unknown; value: unknown }[];
         return { keys: entries.map((e) => convert(e.key, t.key)), values: entries.map((e) => convert(e.value, t.element)) };

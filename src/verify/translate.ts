@@ -199,6 +199,12 @@ function aggToDuckDb(a: AggCall, inputTypes: readonly DataType[], col: (i: numbe
       return `min(${arg})${filter}`;
     case 'max':
       return `max(${arg})${filter}`;
+    case 'collect': {
+      // DuckDB has no multiset: histogram() gives the same MAP of each non-NULL value to its
+      // count (NULL for no values, where COLLECT gives an empty multiset)
+      const t = typeToDuckDb(a.type);
+      return `coalesce(CAST(histogram(${d}${arg})${filter} AS ${t}), CAST(MAP {} AS ${t}))`;
+    }
     case 'array_agg':
       throw new TranslationError('ARRAY_AGG', 'its elements come in the order rows arrive in the stream, which a batch query cannot reproduce');
     case 'json_arrayagg':

@@ -222,3 +222,39 @@ describe('DECIMAL SUM state in a snapshot', () => {
     expect([b.value(6), v.value(6), v.value(7)]).toEqual(['1.01', '1000000000000000000000000.0000', null]);
   });
 });
+
+describe('COLLECT state in a snapshot', () => {
+  // each slot's values with their counts (a MULTISET), ROW values by value, NULLs skipped
+  it('values and counts survive encode/decode into other slots; retractions then count down and remove at 0', async () => {
+    const { createAccumulator } = await import('../../src/expr/accumulators.js');
+    const { T } = await import('../../src/common/types.js');
+    const rowType = T.row([{ name: 'a', type: T.INT }]);
+    const call = { fn: 'collect' as const, args: [0], distinct: false, filter: undefined, type: T.multiset(T.STRING), name: 'c' };
+    const rowCall = { ...call, type: T.multiset(rowType) };
+    const a = createAccumulator(call, [T.STRING], true);
+    const r = createAccumulator(rowCall, [rowType], true);
+    for (const acc of [a, r]) {
+      acc.grow(3);
+      for (let s = 0; s < 3; s++) acc.reset(s);
+    }
+    a.add(Int32Array.of(0, 0, 2, 0, 2, 0), null, 6, [{ type: T.STRING, values: ['x', 'y', 'z', 'x', '', 'x'], nulls: Uint8Array.of(0, 0, 0, 0, 1, 0) }]);
+    r.add(Int32Array.of(0, 0, 0), null, 3, [{ type: rowType, values: [[1], [2], [1]], nulls: null }]);
+    // a retraction of a value never added is kept as -1, as Flink's CollectAggFunction does
+    a.retract(Int32Array.of(2), null, 1, [{ type: T.STRING, values: ['w'], nulls: null }]);
+    expect([a.value(0), a.value(2), r.value(0)]).toEqual([{ keys: ['x', 'y'], values: [3, 1] }, { keys: ['z', 'w'], values: [1, -1] }, { keys: [[1], [2]], values: [2, 1] }]);
+    const inUse = Uint8Array.of(1, 0, 1);
+    const snap = decodeSnapshot(encodeSnapshot({ keyed: new Map([[0, [a.saveAll(3, inUse), r.saveAll(3, inUse)]]]), operator: null }), 'f');
+    const b = createAccumulator(call, [T.STRING], true);
+    const q = createAccumulator(rowCall, [rowType], true);
+    for (const acc of [b, q]) {
+      acc.grow(8);
+      for (let s = 0; s < 8; s++) acc.reset(s);
+    }
+    b.loadFrom(snap.keyed.get(0)![0], Int32Array.of(0, 2), Int32Array.of(6, 7), 2);
+    q.loadFrom(snap.keyed.get(0)![1], Int32Array.of(0), Int32Array.of(5), 1);
+    b.retract(Int32Array.of(6, 6, 7), null, 3, [{ type: T.STRING, values: ['y', 'x', 'z'], nulls: null }]);
+    b.add(Int32Array.of(7), null, 1, [{ type: T.STRING, values: ['w'], nulls: null }]);
+    q.retract(Int32Array.of(5), null, 1, [{ type: rowType, values: [[2]], nulls: null }]);
+    expect([b.value(6), b.value(7), q.value(5)]).toEqual([{ keys: ['x'], values: [2] }, { keys: ['w'], values: [0] }, { keys: [[1]], values: [2] }]);
+  });
+});

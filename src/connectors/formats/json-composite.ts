@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import type { MapValue } from '../../common/composite.js';
 import { buildMap } from '../../common/composite.js';
 import type { DataType } from '../../common/types.js';
-import { isComposite } from '../../common/types.js';
+import { isComposite, multisetAsMap } from '../../common/types.js';
 import { parseInt64 } from '../../common/int64.js';
 import { rewriteJsonNumbers } from '../../common/json-numbers.js';
 import { formatDate, formatTimestamp } from '../../common/time.js';
@@ -41,6 +41,7 @@ export function holdsBigint(t: DataType): boolean {
   if (t.kind === 'ROW') return (t.fields ?? []).some((f) => holdsBigint(f.type));
   if (t.kind === 'ARRAY') return holdsBigint(t.element!);
   if (t.kind === 'MAP') return holdsBigint(t.key!) || holdsBigint(t.element!);
+  if (t.kind === 'MULTISET') return holdsBigint(t.element!);
   return false;
 }
 
@@ -84,6 +85,9 @@ export function fromJson(j: unknown, t: DataType): unknown {
     case 'ARRAY':
       if (!Array.isArray(j)) throw new CompositeValueError('an ARRAY is a JSON array');
       return j.map((x) => fromJson(x, t.element!));
+    case 'MULTISET':
+      // flink-json reads and writes a MULTISET as its map of element -> count
+      return fromJson(j, multisetAsMap(t));
     case 'MAP': {
       if (typeof j !== 'object' || Array.isArray(j)) throw new CompositeValueError('a MAP is a JSON object');
       const o = j as Record<string, unknown>;
@@ -136,6 +140,8 @@ export function toJsonText(v: unknown, t: DataType): string {
     }
     case 'ARRAY':
       return `[${(v as readonly unknown[]).map((x) => toJsonText(x, t.element!)).join(',')}]`;
+    case 'MULTISET':
+      return toJsonText(v, multisetAsMap(t));
     case 'MAP': {
       const m = v as MapValue;
       const keyText = (k: unknown): string => (typeof k === 'string' ? k : isComposite(t.key!) ? toJsonText(k, t.key!) : JSON.parse(toJsonText(k, t.key!)) + '');

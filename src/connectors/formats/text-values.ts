@@ -125,6 +125,7 @@ export function valueKindOf(type: DataType, column: string): ValueKind {
     case 'ROW':
     case 'ARRAY':
     case 'MAP':
+    case 'MULTISET':
       throw notSupported(`column ${column} of type ${typeToString(type)} in the csv format`, undefined, "weir's csv format carries scalar columns only; 'format' = 'json' (or 'debezium-json') reads and writes ROW, ARRAY and MAP");
     default:
       throw notSupported(`column ${column} of type ${typeToString(type)} in a text format`);
