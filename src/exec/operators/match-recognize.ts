@@ -150,8 +150,11 @@ export class MatchRecognizeOperator implements Operator {
   private readonly byNumber = new Map<number, Partition>();
   private readonly byText = new Map<string, Partition>();
   private partitionCount = 0;
-  /** Partitions holding partial or completed matches. */
+  /** Partitions holding partial or completed matches, and those holding completed ones. */
   private readonly withState = new Set<Partition>();
+  private readonly holding = new Set<Partition>();
+  /** The watermark at which WITHIN last expired the partial matches of every partition. */
+  private lastSweep = -Infinity;
   private watermark = -Infinity;
   private ctx!: OperatorContext;
   private readonly elements: readonly PatternElement[];
@@ -390,14 +393,16 @@ export class MatchRecognizeOperator implements Operator {
       for (const p of live) if (++p.cur < p.end) live[k++] = p;
       live.length = k;
     }
+    // WITHIN at the watermark: partitions holding completed matches (an expired partial match
+    // may release them) every time, all partitions (memory) once the watermark moved by WITHIN
     const expired: Partition[] = [];
     if (this.within !== undefined) {
-      for (const p of [...this.withState]) {
+      const sweep = wm - this.lastSweep >= this.within;
+      if (sweep) this.lastSweep = wm;
+      for (const p of [...(sweep ? this.withState : this.holding)]) {
         this.advanceTime(p, wm, wm, 1);
-        if (p.partials.length === 0 && p.completed.length === 0) {
-          this.withState.delete(p);
-          expired.push(p);
-        }
+        this.track(p);
+        if (p.partials.length === 0 && p.completed.length === 0) expired.push(p);
       }
     }
     this.emit(out);
@@ -564,9 +569,15 @@ export class MatchRecognizeOperator implements Operator {
         p.completed.sort((a, b) => a.start - b.start);
       }
       this.release(p, p.times[p.cur - p.base]!, 0);
-      if (p.partials.length > 0 || p.completed.length > 0) this.withState.add(p);
-      else this.withState.delete(p);
+      this.track(p);
     }
+  }
+
+  private track(p: Partition): void {
+    if (p.partials.length > 0 || p.completed.length > 0) this.withState.add(p);
+    else this.withState.delete(p);
+    if (p.completed.length > 0) this.holding.add(p);
+    else this.holding.delete(p);
   }
 
   /** `run` (null: a new one) takes row p.cur into element `e`. */
@@ -810,7 +821,7 @@ export class MatchRecognizeOperator implements Operator {
         const run = ([start, elem, counts, total]: readonly [number, number, readonly number[], number]): Run => ({ start, startTime: p.times[start - p.base]!, elem, counts: Int32Array.from(counts), total, ord: K });
         p.partials = s.partials.map(run);
         p.completed = s.completed.map(run);
-        if (p.partials.length > 0 || p.completed.length > 0) this.withState.add(p);
+        this.track(p);
         for (const [time, values] of s.waiting) waiting.push({ time, p, values });
       }
     }
