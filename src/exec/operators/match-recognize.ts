@@ -1,11 +1,19 @@
 // MATCH_RECOGNIZE, ONE ROW PER MATCH (Flink's CepOperator over its NFA, for the patterns Flink's
 // SQL accepts: a sequence of distinct variables with quantifiers, strictly contiguous).
 //
-// Order: rows wait per partition until the watermark passes their time (a row at or before the
-// watermark already received is late: dropped and counted, as Flink's CepOperator drops it);
-// then the rows of all partitions are matched in (time, partition, sort keys, arrival) order.
-// Before the rows of a time, partial matches that WITHIN has expired (time - start >= within)
-// are dropped, and again at the watermark.
+// Order: rows wait in a heap by (time, arrival) until the watermark passes their time (a row at
+// or before the watermark already received is late: dropped and counted, as Flink's CepOperator
+// drops it); then each partition matches its released rows in (time, sort keys, arrival) order.
+// The partitions go in rounds, one row each a round, so that the DEFINE conditions of all their
+// partial matches are evaluated as one batch per variable (a few phases a round: a PROCEED to
+// the next element is evaluated after the TAKE it depends on). Matches go out in (time of the
+// row that released them, partition) order. Before the rows of a time, partial matches that
+// WITHIN has expired (time - start >= within) are dropped, and at the watermark in the
+// partitions holding completed matches (in all partitions once per WITHIN of watermark).
+//
+// Storage: a partition's rows are columns by sequence number, trimmed to the first row a run
+// still holds; a run (partial or completed match) is its first row and the count of rows each
+// pattern element took, so navigation (LAST(v.x, n), FIRST, aggregates over v) is a range.
 //
 // Matching, as Flink's NFA (NFA.java, NFACompiler.java): a partial match is a position in the
 // pattern (element, rows taken in it) and its rows. For each row, every partial match and the
@@ -20,8 +28,8 @@
 // row; TO NEXT ROW: at or before its first row; TO FIRST/LAST v: before the first/last row of
 // v, and the job fails when the match has no row of v, as Flink's throwExceptionOnMiss).
 //
-// Snapshot: per partition, in its key group: the key, the waiting rows, the partial and pending
-// completed matches with their rows (by sequence number, each row once); operator state: the
+// Snapshot (full, not copy-on-write): per partition, in its key group: the key, its waiting
+// rows in arrival order, the rows its runs hold (once each) and the runs; operator state: the
 // watermark.
 
 import type { Batch, Column, Scalar } from '../../common/batch.js';
