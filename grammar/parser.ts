@@ -1157,6 +1157,8 @@ export class SqlParser extends CstParser {
   /** `(query) [[AS] alias [(columns)]]` */
   readonly subqueryReference = this.RULE('subqueryReference', () => {
     this.SUBRULE(this.parenthesizedQuery);
+    // a table expression may precede MATCH_RECOGNIZE (Calcite's tableReference, which Flink uses)
+    this.OPTION2(() => this.SUBRULE(this.matchRecognize));
     this.OPTION(() => this.SUBRULE(this.correlationName));
   });
 

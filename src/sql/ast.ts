@@ -367,6 +367,8 @@ export interface SubqueryRef {
   readonly alias: Ident | undefined;
   readonly columnAliases: readonly Ident[] | undefined;
   readonly lateral: boolean;
+  /** `(query) MATCH_RECOGNIZE (...) [AS alias]`. */
+  readonly matchRecognize?: MatchRecognize;
   readonly span: Span;
 }
 

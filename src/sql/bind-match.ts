@@ -127,10 +127,7 @@ function bindTermExpr(scope: TermScope, e: ast.Expr): TermExpr {
     }
     return inputRef(i, t.type, name);
   };
-  const expr = scope.binder.bindExpr(e, {
-    schema: scope.input.schema,
-    clause: scope.clause,
-    intercept: (x) => {
+  const intercept = (x: ast.Expr): BoundExpr | undefined => {
       if (x.kind === 'column') {
         const { expr, variable } = bindRowExpr(scope, x, 'a column reference');
         return term({ kind: 'row', variable, first: false, offset: 0, expr, type: expr.type }, x.parts.map((p) => p.value).join('.'));
@@ -165,19 +162,26 @@ function bindTermExpr(scope: TermScope, e: ast.Expr): TermExpr {
         if (fn === 'MATCH_ROWTIME') return term({ kind: 'rowtime', type: scope.timeField.type }, 'MATCH_ROWTIME()');
         return term({ kind: 'proctime', type: T.TIMESTAMP_LTZ }, 'MATCH_PROCTIME()');
       }
+      // FINAL(x) in MEASURES: with ONE ROW PER MATCH every measure is over the final match (Flink's MatchCodeGenerator passes FINAL through)
+      if (fn === 'FINAL' && scope.clause === 'MEASURES' && x.args.length === 1 && x.over === undefined && !x.distinct && !x.star) {
+        return scope.binder.bindExpr(x.args[0]!, { schema: scope.input.schema, clause: scope.clause, intercept });
+      }
       if (fn === 'CLASSIFIER' || fn === 'MATCH_NUMBER' || fn === 'RUNNING' || fn === 'FINAL') {
-        throw refuse(`${fn}() in MATCH_RECOGNIZE is not supported, as in Flink`, x.span);
+        throw refuse(`${fn}() in ${fn === 'FINAL' ? 'DEFINE' : 'MATCH_RECOGNIZE'} is not supported, as in Flink`, x.span);
       }
       return undefined;
-    },
-  });
+  };
+  const expr = scope.binder.bindExpr(e, { schema: scope.input.schema, clause: scope.clause, intercept });
   return { expr, terms };
 }
 
 /** `FROM table MATCH_RECOGNIZE (...) [AS alias]`. */
 export function bindMatchRecognize(binder: Binder, input: LogicalPlan, mr: ast.MatchRecognize, alias: string): LogicalPlan {
   if (mr.allRows !== undefined) throw refuse('ALL ROWS PER MATCH is not supported, as in Flink', mr.allRows, 'write ONE ROW PER MATCH (the default)');
-  if (isUpdating(input)) throw refuse('MATCH_RECOGNIZE over an updating input (a changelog) is not supported, as in Flink', mr.span);
+  if (isUpdating(input)) {
+    // Flink: "Match Recognize doesn't support consuming update changes which is produced by node ..."
+    throw refuse("MATCH_RECOGNIZE doesn't support consuming update changes: its input is an updating table (a changelog), and Flink requires an append-only input", mr.span, 'match over an append-only table, view or subquery (no GROUP BY without a window, no regular join)');
+  }
   const column = (e: ast.Expr, what: string): number => {
     const b = binder.bindExpr(e, { schema: input.schema, clause: what });
     if (b.kind !== 'input') throw bindError(`${what} of MATCH_RECOGNIZE takes columns, not expressions`, e.span);

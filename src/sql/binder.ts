@@ -191,6 +191,7 @@ export class Binder {
         if (f.lateral) throw notSupported('a LATERAL subquery first in FROM', f.span, 'a LATERAL subquery follows the FROM item it reads: FROM t, LATERAL (SELECT ... FROM u WHERE u.k = t.k)');
         const plan = this.bindQuery(f.query);
         const aliases = f.columnAliases?.map((c) => c.value);
+        if (f.matchRecognize !== undefined) return requalify(bindMatchRecognize(this, plan, f.matchRecognize, f.alias?.value ?? ''), f.alias?.value, aliases, f.span);
         return requalify(plan, f.alias?.value, aliases, f.span);
       }
       case 'table-function':

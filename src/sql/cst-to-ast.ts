@@ -877,12 +877,14 @@ export class CstToAst extends BaseVisitor {
 
   subqueryReference(ctx: Ctx, span: Span): SubqueryRef {
     const correlation = this.correlation(nodeOf(ctx, 'correlationName'));
+    const mr = nodeOf(ctx, 'matchRecognize');
     return {
       kind: 'subquery',
       query: this.asQuery(must(nodeOf(ctx, 'parenthesizedQuery'), 'the subquery')),
       alias: correlation.alias,
       columnAliases: correlation.columns,
       lateral: false,
+      ...(mr !== undefined ? { matchRecognize: this.v<MatchRecognize>(mr) } : {}),
       span,
     };
   }

@@ -243,6 +243,45 @@ describe('MATCH_RECOGNIZE: time', () => {
   });
 });
 
+describe('MATCH_RECOGNIZE: inputs and measures', () => {
+  it('over a subquery (Calcite\'s table expression before MATCH_RECOGNIZE) reading a view whose time attribute is renamed', async () => {
+    // prices 3 5 4 6 2 at 10:00:00..04; the subquery drops the 4 and scales by 10: 30 50 60 20.
+    // A B with B.p > A.p, SKIP TO NEXT ROW: (30, 50), (50, 60); without the filter it would be (30, 50), (40, 60)
+    const ddl = ticker(seconds([3, 5, 4, 6, 2])) + 'CREATE TEMPORARY VIEW tv AS SELECT symbol AS s, ts AS t2, price FROM Ticker;\n';
+    const rows = await query(
+      ddl,
+      `SELECT s, a, b, CAST(t AS STRING) FROM (SELECT s, t2, price * 10 AS p FROM tv WHERE price <> 4)
+       MATCH_RECOGNIZE (PARTITION BY s ORDER BY t2 MEASURES A.p AS a, B.p AS b, MATCH_ROWTIME() AS t PATTERN (A B) DEFINE B AS B.p > A.p) AS m;`,
+    );
+    expect(rows).toEqual([
+      ['ACME', 30, 50, '2011-04-01 10:00:01.000'],
+      ['ACME', 50, 60, '2011-04-01 10:00:03.000'],
+    ]);
+  });
+
+  it('logical offsets FIRST/LAST(v.col, n), aggregates over the whole match, FINAL in MEASURES', async () => {
+    // 1 2 3 12 7: A{3} B matches 1 2 3 12 (SKIP PAST LAST ROW)
+    const ddl = ticker(seconds([1, 2, 3, 12, 7]));
+    const rows = await query(
+      ddl,
+      `SELECT * FROM Ticker MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY ts
+         MEASURES FIRST(A.price, 1) AS f1, LAST(A.price, 1) AS l1, LAST(A.price, 2) AS l2, FIRST(A.price, 3) AS f3,
+           SUM(price) AS total, COUNT(*) AS n, AVG(A.price) AS avg_a, FINAL(LAST(price)) AS last_p, FINAL(MAX(A.price)) AS max_a
+         AFTER MATCH SKIP PAST LAST ROW PATTERN (A{3} B) DEFINE A AS A.price < 10, B AS B.price >= 10);`,
+    );
+    expect(rows).toEqual([['ACME', 2, 2, 1, null, 18, 4, 2, 12, 3]]);
+  });
+
+  it('refuses an updating input as Flink does', async () => {
+    const f = await failure(
+      ticker(seconds([1])),
+      'SELECT * FROM (SELECT symbol, MAX(ts) AS ts, SUM(price) AS price FROM Ticker GROUP BY symbol) MATCH_RECOGNIZE (PARTITION BY symbol ORDER BY ts MEASURES A.price AS a PATTERN (A B) DEFINE A AS A.price > 0);',
+    );
+    expect(f.message).toMatch(/MATCH_RECOGNIZE doesn't support consuming update changes/);
+    expect(f.at).toMatch(/^MATCH_RECOGNIZE \(PARTITION BY symbol/);
+  });
+});
+
 /** The error of `sql`, with the text its span covers. */
 async function failure(ddl: string, sql: string): Promise<{ message: string; at: string }> {
   try {

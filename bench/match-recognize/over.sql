@@ -1,0 +1,7 @@
+CREATE TABLE bid (auction BIGINT, bidder BIGINT, price BIGINT, date_time TIMESTAMP(3),
+  WATERMARK FOR date_time AS date_time - INTERVAL '4' SECOND)
+WITH ('connector' = 'nexmark', 'nexmark.table' = 'bid', 'events.num' = '500000');
+CREATE TABLE out (auction BIGINT, a BIGINT, b BIGINT, c BIGINT, n BIGINT) WITH ('connector' = 'blackhole');
+-- reference: an OVER aggregation over the same bids and partitions
+INSERT INTO out SELECT auction, price, bidder, MIN(price) OVER w, COUNT(*) OVER w FROM bid
+WINDOW w AS (PARTITION BY auction ORDER BY date_time RANGE BETWEEN INTERVAL '10' SECOND PRECEDING AND CURRENT ROW);
