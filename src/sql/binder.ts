@@ -334,8 +334,9 @@ export class Binder {
   }
 
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
-  bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
-    for (let i = this.ctes.length - 1; i >= 0; i--) {
+  bindNamedRelation(path: string | readonly string[], span: Span, alias: string): LogicalPlan {
+    const name = typeof path === 'string' ? path : path.length === 1 ? path[0]! : '';
+    for (let i = this.ctes.length - 1; i >= 0 && name !== ''; i--) {
       const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (cte !== undefined) {
         // A CTE is bound where it is used, seeing the CTEs declared before it.
@@ -347,7 +348,7 @@ export class Binder {
         }
       }
     }
-    const obj = this.catalog.resolve(name, span);
+    const obj = this.catalog.resolve(path, span);
     if (obj.kind === 'table') return requalify(this.bindScan(obj), alias, undefined, span);
     return requalify(this.bindView(obj), alias, obj.columnAliases, span);
   }
@@ -355,6 +356,7 @@ export class Binder {
   private bindView(view: ViewDef): LogicalPlan {
     const sub = new Binder(this.catalog, view.source);
     try {
+      if (view.scope !== undefined) return this.catalog.withCurrent(view.scope.catalog, view.scope.database, () => sub.bindQuery(view.query));
       return sub.bindQuery(view.query);
     } catch (e) {
       if (e instanceof WeirError) e.withSource(view.source);
@@ -1460,9 +1462,9 @@ export function flattenable(f: ast.Join): boolean {
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral);
 }
 
-function nameOf(q: ast.QualifiedName): string {
-  // catalog.database.table: weir has one catalog and database; use the last part.
-  return q.parts[q.parts.length - 1]!.value;
+/** `t`, `db.t` or `cat.db.t`, resolved by the catalog against the current catalog and database. */
+function nameOf(q: ast.QualifiedName): readonly string[] {
+  return q.parts.map((p) => p.value);
 }
 
 export function unparen(e: ast.Expr): ast.Expr {

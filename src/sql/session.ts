@@ -8,7 +8,8 @@ import { WeirError, assertNever, bindError, notSupported, planError } from '../c
 import type { DataType } from '../common/types.js';
 import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
-import { Catalog, SessionOptions } from '../catalog/catalog.js';
+import { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE, SessionOptions } from '../catalog/catalog.js';
+import { alterTableSchema, catalogStatement, checkDatabase, dropCatalogOrDatabase, parseCreateTable, partsOf, showCatalogObjects } from './session-catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
@@ -78,17 +79,26 @@ export class Session {
         return this.createFunction(stmt);
       case 'drop': {
         if (stmt.object === 'function') return this.dropFunction(stmt);
-        const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-        const obj = this.catalog.get(name);
+        if (stmt.object === 'catalog' || stmt.object === 'database') return dropCatalogOrDatabase(this.catalog, stmt);
+        const path = partsOf(stmt.name);
+        const name = path[path.length - 1]!;
+        const obj = this.catalog.get(path);
         if (obj === undefined) {
           if (stmt.ifExists) return { kind: 'ok', message: `${stmt.object} ${name} does not exist (nothing dropped)` };
-          this.catalog.resolve(name, stmt.name.span);
+          this.catalog.resolve(path, stmt.name.span);
         } else if (obj.kind !== stmt.object) {
           throw bindError(`${obj.name} is a ${obj.kind}, not a ${stmt.object}`, stmt.name.span, `use DROP ${obj.kind.toUpperCase()} ${obj.name}`);
         }
-        this.catalog.drop(name);
+        this.catalog.drop(path);
         return { kind: 'ok', message: `${stmt.object} ${obj?.name ?? name} dropped` };
       }
+      case 'create-catalog':
+      case 'create-database':
+      case 'alter-database':
+      case 'use':
+        return catalogStatement(this.catalog, stmt);
+      case 'alter-view':
+        return this.alterView(stmt, source);
       case 'set': {
         if (stmt.key === undefined) return { kind: 'table', header: ['key', 'value'], rows: this.options.entries() };
         const { notice } = checkSessionOption(stmt.key, stmt.value, stmt.span);
@@ -103,9 +113,12 @@ export class Session {
       case 'show':
         switch (stmt.what) {
           case 'tables':
-            return { kind: 'table', header: ['table name'], rows: this.catalog.names().sort().map((n) => [n]) };
           case 'views':
-            return { kind: 'table', header: ['view name'], rows: this.catalog.views().map((v) => [v.name]).sort() };
+          case 'catalogs':
+          case 'databases':
+          case 'current-catalog':
+          case 'current-database':
+            return showCatalogObjects(this.catalog, stmt);
           case 'functions': {
             const user = [...this.catalog.functions.values()].map((f) => [f.name, `${f.kind} function from '${f.module}' (user-defined)`]);
             const rows = [...allFunctions().flatMap((f) => f.sqlNames.map((n) => [n, f.doc])), ...[...AGGREGATE_NAMES].map((n) => [n, `${n}(...) aggregate`]), ...user];
@@ -175,6 +188,7 @@ export class Session {
 
   private createFunction(stmt: ast.CreateFunction): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    checkDatabase(this.catalog, partsOf(stmt.name), stmt.name.span);
     const form = `CREATE FUNCTION ${name} AS 'path/to/${name}.js' LANGUAGE JAVASCRIPT`;
     const lang = stmt.language?.value;
     if (lang !== undefined && lang !== 'JAVASCRIPT' && lang !== 'JS') {
@@ -202,6 +216,7 @@ export class Session {
 
   private dropFunction(stmt: ast.Drop): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    checkDatabase(this.catalog, partsOf(stmt.name), stmt.name.span);
     if (!this.catalog.functions.delete(name.toLowerCase())) {
       if (stmt.ifExists) return { kind: 'ok', message: `function ${name} does not exist (nothing dropped)` };
       throw bindError(`function '${name}' not found`, stmt.name.span, 'SHOW USER FUNCTIONS lists the functions created in this session');
@@ -278,11 +293,11 @@ export class Session {
    * they were written.
    */
   private showCreate(stmt: ast.Show): string {
-    const nameParts = stmt.name!.parts;
-    const name = nameParts[nameParts.length - 1]!.value;
-    const obj = this.catalog.resolve(name, stmt.name!.span);
+    const path = partsOf(stmt.name!);
+    const obj = this.catalog.resolve(path, stmt.name!.span);
     const quote = (s: string): string => '`' + s.replaceAll('`', '``') + '`';
-    const id = `${quote('default_catalog')}.${quote('default_database')}.${quote(obj.name)}`;
+    const at = this.catalog.locate(path)!;
+    const id = `${quote(at.catalog)}.${quote(at.database)}.${quote(obj.name)}`;
     const text = (span: Span, source: SourceText): string => source.text.slice(span.start, span.end);
     if (stmt.what === 'create-table') {
       if (obj.kind !== 'table') throw bindError(`SHOW CREATE TABLE is only for tables, but ${obj.name} is a view`, stmt.name!.span, `use SHOW CREATE VIEW ${obj.name}`);
@@ -298,8 +313,7 @@ export class Session {
   }
 
   private describe(stmt: ast.Describe): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    const obj = this.catalog.resolve(name, stmt.name.span);
+    const obj = this.catalog.resolve(partsOf(stmt.name), stmt.name.span);
     if (obj.kind === 'view') {
       // a view keeps its query's time attribute: it is still a rowtime column for windows
       return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : c.proctime === true ? ' *PROCTIME*' : ''), c.proctime === true ? 'FALSE' : 'TRUE', '', '', '']) };
@@ -325,9 +339,11 @@ export class Session {
   }
 
   private createTable(stmt: ast.CreateTable, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    checkDatabase(this.catalog, path, stmt.name.span);
     if (stmt.asQuery !== undefined) return this.createTableAs(stmt, stmt.asQuery, name, source);
-    if (this.catalog.has(name)) {
+    if (this.catalog.has(path)) {
       if (stmt.ifNotExists) return { kind: 'ok', message: `table ${name} already exists (kept)` };
       throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS`);
     }
@@ -399,7 +415,7 @@ export class Session {
       if (rt.type.kind !== 'TIMESTAMP' && rt.type.kind !== 'TIMESTAMP_LTZ') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
     }
     validateTable(table);
-    this.catalog.add(table);
+    this.catalog.add(table, path);
     return { kind: 'ok', message: `table ${name} created` };
   }
 
@@ -412,7 +428,8 @@ export class Session {
   private createTableAs(stmt: ast.CreateTable, query: ast.Query, name: string, source: SourceText): StatementResult {
     if (stmt.hasColumnList) throw notSupported('CREATE TABLE ... AS SELECT with a column list', stmt.span, 'leave the column list out: the table takes the query\'s columns (cast them in the SELECT to change a type)');
     const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns: undefined, query, span: stmt.span };
-    const existing = this.catalog.get(name);
+    const path = partsOf(stmt.name);
+    const existing = this.catalog.get(path);
     if (existing !== undefined) {
       if (!stmt.ifNotExists) throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS ... AS SELECT to insert into it`);
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, query };
@@ -429,11 +446,11 @@ export class Session {
     const { options, optionSpans } = this.optionsOf(stmt.options);
     const table: TableDef = { kind: 'table', name, columns, watermark: undefined, primaryKey: undefined, options, optionSpans, source, span: stmt.span };
     validateTable(table);
-    this.catalog.add(table);
+    this.catalog.add(table, path);
     try {
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: tableDdl(table), query };
     } catch (e) {
-      this.catalog.drop(name);
+      this.catalog.drop(path);
       throw e;
     }
   }
@@ -460,8 +477,7 @@ export class Session {
    * plain CREATE TABLE and created as one (errors in it point at this statement).
    */
   private createTableLike(stmt: ast.CreateTable, like: ast.LikeClause, name: string, source: SourceText): StatementResult {
-    const baseName = like.source.parts[like.source.parts.length - 1]!.value;
-    const base = this.catalog.resolve(baseName, like.source.span);
+    const base = this.catalog.resolve(partsOf(like.source), like.source.span);
     if (base.kind !== 'table') throw bindError(`LIKE needs a table, but ${base.name} is a view`, like.source.span);
     type Strategy = ast.LikeStrategy;
     const strategy: Record<Exclude<ast.LikeFeature, 'ALL'>, Strategy> = { CONSTRAINTS: 'INCLUDING', GENERATED: 'INCLUDING', OPTIONS: 'OVERWRITING', WATERMARKS: 'INCLUDING', PARTITIONS: 'INCLUDING', METADATA: 'INCLUDING' };
@@ -521,7 +537,7 @@ export class Session {
     }
     const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
     const elements = [...lines.map((l) => l.text), ...(watermark !== undefined ? [watermark] : []), ...(primaryKey !== undefined ? [`PRIMARY KEY (${primaryKey.map(quote).join(', ')}) NOT ENFORCED`] : [])];
-    const text = `CREATE TABLE ${quote(name)} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
+    const text = `CREATE TABLE ${partsOf(stmt.name).map(quote).join('.')} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
     const merged: SourceText = { name: `${source.name} (CREATE TABLE ${name} LIKE ${base.name}, merged)`, text };
     try {
       const [created] = parseScript(merged);
@@ -538,22 +554,26 @@ export class Session {
    * running job keeps the options it started with.
    */
   private alterTable(stmt: ast.AlterTable, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    const obj = this.catalog.get(name);
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    const obj = this.catalog.get(path);
     if (obj === undefined) {
       if (stmt.ifExists) return { kind: 'ok', message: `table ${name} does not exist (nothing altered)` };
-      this.catalog.resolve(name, stmt.name.span);
+      this.catalog.resolve(path, stmt.name.span);
       throw bindError(`table '${name}' not found`, stmt.name.span);
     }
-    if (obj.kind !== 'table') throw bindError(`${obj.name} is a view, not a table`, stmt.name.span, 'drop the view and create it again');
+    if (obj.kind !== 'table') throw bindError(`${obj.name} is a view, not a table`, stmt.name.span, 'use ALTER VIEW');
     const action = stmt.action;
     if (action.kind === 'rename') {
-      const to = action.to.parts[action.to.parts.length - 1]!.value;
-      if (this.catalog.has(to)) throw bindError(`table or view '${to}' already exists`, action.to.span);
-      this.catalog.drop(obj.name);
-      this.catalog.add({ ...obj, name: to });
+      const toPath = partsOf(action.to);
+      const to = toPath[toPath.length - 1]!;
+      checkDatabase(this.catalog, toPath, action.to.span);
+      if (this.catalog.has(toPath)) throw bindError(`table or view '${to}' already exists`, action.to.span);
+      this.catalog.drop(path);
+      this.catalog.add({ ...obj, name: to }, toPath);
       return { kind: 'ok', message: `table ${obj.name} renamed to ${to}` };
     }
+    if (action.kind !== 'set' && action.kind !== 'reset') return this.alterTableSchema(obj, path, stmt, source);
     const options = new Map(obj.options);
     const spans = new Map<string, Span>();
     if (action.kind === 'set') {
@@ -571,14 +591,36 @@ export class Session {
     // checked as a table whose option positions are those of this statement
     validateTable({ ...obj, options, optionSpans: spans, source, span: stmt.span });
     const kept = new Map([...(obj.optionSpans ?? new Map<string, Span>())].filter(([k]) => options.has(k) && !spans.has(k)));
-    this.catalog.add({ ...obj, options, optionSpans: kept });
+    this.catalog.add({ ...obj, options, optionSpans: kept }, path);
     const what = action.kind === 'set' ? `set ${action.options.map((o) => `'${o.key}'`).join(', ')}` : `reset ${action.keys.map((k) => `'${k.key}'`).join(', ')}`;
     return { kind: 'ok', message: `table ${obj.name} altered: ${what}` };
   }
 
+  /**
+   * ALTER TABLE ... ADD / MODIFY / DROP / RENAME col TO: the changed table is written out as a
+   * CREATE TABLE and created in place of the old one (which stays if that fails); errors in the
+   * new definition point at this statement.
+   */
+  private alterTableSchema(table: TableDef, path: readonly string[], stmt: ast.AlterTable, source: SourceText): StatementResult {
+    const at = this.catalog.locate(path)!;
+    const text = alterTableSchema(table, [at.catalog, at.database, table.name], stmt, source);
+    const { stmt: created, source: merged } = parseCreateTable(text, `${source.name} (ALTER TABLE ${table.name}, the table as altered)`);
+    this.catalog.drop(path);
+    try {
+      this.createTable(created, merged);
+    } catch (e) {
+      this.catalog.add(table, path);
+      if (e instanceof WeirError) throw new WeirError(e.kind, `${e.message} (in the table as altered:\n${text})`, { span: stmt.span, hint: e.hint, source });
+      throw e;
+    }
+    return { kind: 'ok', message: `table ${table.name} altered` };
+  }
+
   private createView(stmt: ast.CreateView, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    if (this.catalog.has(name)) {
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    checkDatabase(this.catalog, path, stmt.name.span);
+    if (this.catalog.has(path)) {
       if (stmt.ifNotExists) return { kind: 'ok', message: `view ${name} already exists (kept)` };
       throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP VIEW ${name} first`);
     }
@@ -586,8 +628,37 @@ export class Session {
     const aliases = stmt.columns?.map((c) => c.value);
     if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
     const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean; proctime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime, proctime: f.proctime === true }));
-    this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
+    this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, ...this.viewScope(), source, span: stmt.span }, path);
     return { kind: 'ok', message: `view ${name} created` };
+  }
+
+  /** A view's scope, when it is not the default one (default-scope views are as before). */
+  private viewScope(): { scope?: { catalog: string; database: string } } {
+    const c = this.catalog;
+    return c.isCurrentDatabase(DEFAULT_CATALOG, DEFAULT_DATABASE) ? {} : { scope: { catalog: c.currentCatalog, database: c.currentDatabase } };
+  }
+
+  /** ALTER VIEW v RENAME TO w / ALTER VIEW v AS query. */
+  private alterView(stmt: ast.AlterView, source: SourceText): StatementResult {
+    const path = partsOf(stmt.name);
+    const obj = this.catalog.resolve(path, stmt.name.span);
+    if (obj.kind !== 'view') throw bindError(`${obj.name} is a table, not a view`, stmt.name.span, 'use ALTER TABLE');
+    if (stmt.action.kind === 'rename') {
+      const toPath = partsOf(stmt.action.to);
+      const to = toPath[toPath.length - 1]!;
+      checkDatabase(this.catalog, toPath, stmt.action.to.span);
+      if (this.catalog.has(toPath)) throw bindError(`table or view '${to}' already exists`, stmt.action.to.span);
+      this.catalog.drop(path);
+      this.catalog.add({ ...obj, name: to }, toPath);
+      return { kind: 'ok', message: `view ${obj.name} renamed to ${to}` };
+    }
+    const query = stmt.action.query;
+    const plan = this.bindQuery(query, source);
+    const aliases = obj.columnAliases;
+    if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${obj.name} names ${aliases.length} columns but the new query has ${plan.schema.length}`, query.span);
+    const columns = plan.schema.map((f, i) => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime, proctime: f.proctime === true }));
+    this.catalog.add({ kind: 'view', name: obj.name, query, columnAliases: aliases, columns, ...this.viewScope(), source, span: stmt.span }, path);
+    return { kind: 'ok', message: `view ${obj.name} altered` };
   }
 }
 
