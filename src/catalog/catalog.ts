@@ -23,7 +23,30 @@ export interface ComputedColumnDef {
   readonly type: DataType;
 }
 
-export type ColumnDef = PhysicalColumnDef | ComputedColumnDef;
+/** `name TYPE METADATA [FROM 'key'] [VIRTUAL]`: a value the connector provides (src/connectors/metadata.ts). */
+export interface MetadataColumnDef {
+  readonly kind: 'metadata';
+  readonly name: string;
+  readonly type: DataType;
+  /** The key as written after FROM; undefined: the column's name is the key. */
+  readonly from: string | undefined;
+  readonly virtual: boolean;
+}
+
+export type ColumnDef = PhysicalColumnDef | ComputedColumnDef | MetadataColumnDef;
+
+/** The metadata key a metadata column reads. */
+export function metadataKey(c: MetadataColumnDef): string {
+  return c.from ?? c.name;
+}
+
+/**
+ * The columns a source produces, in declaration order: the physical columns and the metadata
+ * columns (a scan's inputs; without metadata columns, the physical columns alone).
+ */
+export function sourceColumns(table: TableDef): (PhysicalColumnDef | MetadataColumnDef)[] {
+  return table.columns.filter((c): c is PhysicalColumnDef | MetadataColumnDef => c.kind !== 'computed');
+}
 
 export interface TableDef {
   readonly kind: 'table';

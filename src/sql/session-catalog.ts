@@ -6,7 +6,7 @@
 import type { SourceText, Span } from '../common/errors.js';
 import { bindError, notSupported, WeirError } from '../common/errors.js';
 import { typeToString } from '../common/types.js';
-import type { Catalog, ColumnDef, TableDef } from '../catalog/catalog.js';
+import type { Catalog, ColumnDef, MetadataColumnDef, TableDef } from '../catalog/catalog.js';
 import type * as ast from './ast.js';
 import { parseScript } from './parse.js';
 
@@ -187,7 +187,13 @@ const lower = (s: string): string => s.toLowerCase();
 /** A column of a table as DDL text (names backquoted, expressions as written). */
 export function columnText(c: ColumnDef, source: SourceText): string {
   if (c.kind === 'computed') return `${quote(c.name)} AS ${source.text.slice(c.expr.span.start, c.expr.span.end)}`;
+  if (c.kind === 'metadata') return `${quote(c.name)} ${typeToString(c.type)}${metadataText(c)}`;
   return `${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`;
+}
+
+/** ` METADATA [FROM 'key'] [VIRTUAL]` as Flink prints it (FROM only when it was written). */
+export function metadataText(c: MetadataColumnDef): string {
+  return ` METADATA${c.from !== undefined ? ` FROM ${sq(c.from)}` : ''}${c.virtual ? ' VIRTUAL' : ''}`;
 }
 
 /** Column names an expression reads (unqualified or qualified: the last part). */

@@ -9,7 +9,7 @@ import type { DataType } from '../common/types.js';
 import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE, SessionOptions } from '../catalog/catalog.js';
-import { alterTableSchema, catalogStatement, checkDatabase, dropCatalogOrDatabase, parseCreateTable, partsOf, showCatalogObjects } from './session-catalog.js';
+import { alterTableSchema, columnText, metadataText, catalogStatement, checkDatabase, dropCatalogOrDatabase, parseCreateTable, partsOf, showCatalogObjects } from './session-catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
@@ -301,7 +301,7 @@ export class Session {
     const text = (span: Span, source: SourceText): string => source.text.slice(span.start, span.end);
     if (stmt.what === 'create-table') {
       if (obj.kind !== 'table') throw bindError(`SHOW CREATE TABLE is only for tables, but ${obj.name} is a view`, stmt.name!.span, `use SHOW CREATE VIEW ${obj.name}`);
-      const lines = obj.columns.map((c) => (c.kind === 'computed' ? `  ${quote(c.name)} AS ${text(c.expr.span, obj.source)}` : `  ${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`));
+      const lines = obj.columns.map((c) => `  ${columnText(c, obj.source)}`);
       if (obj.watermark !== undefined) lines.push(`  WATERMARK FOR ${quote(obj.watermark.column)} AS ${text(obj.watermark.expr.span, obj.source)}`);
       if (obj.primaryKey !== undefined) lines.push(`  PRIMARY KEY (${obj.primaryKey.map(quote).join(', ')}) NOT ENFORCED`);
       // sensitive options ('password', ...) are masked as Flink masks them
@@ -324,7 +324,7 @@ export class Session {
       header: ['name', 'type', 'null', 'key', 'extras', 'watermark'],
       rows: obj.columns.map((c) => {
         const isWm = wm !== undefined && wm.column.toLowerCase() === c.name.toLowerCase();
-        const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : '';
+        const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : c.kind === 'metadata' ? metadataText(c).trimStart() : '';
         const proc = c.kind === 'computed' && isProctimeCall(c.expr);
         return [
           c.name,
@@ -364,7 +364,8 @@ export class Session {
           columns.push({ kind: 'computed', name: el.name.value, expr: el.expr, type: T.NULL });
           break;
         case 'metadata':
-          throw notSupported('a METADATA column', el.span);
+          columns.push({ kind: 'metadata', name: el.name.value, type: resolveTypeName(el.type), from: el.from, virtual: el.virtual });
+          break;
       }
     }
     if (!columns.some((c) => c.kind === 'physical')) throw bindError(`table ${name} needs at least one physical column`, stmt.span);
@@ -376,7 +377,11 @@ export class Session {
       optionSpans.set(o.key, o.span);
     }
     if (stmt.primaryKey !== undefined) {
-      for (const k of stmt.primaryKey) if (!seen.has(k.value.toLowerCase())) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
+      for (const k of stmt.primaryKey) {
+        const col = columns.find((c) => c.name.toLowerCase() === k.value.toLowerCase());
+        if (col === undefined) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
+        if (col.kind !== 'physical') throw bindError(`Invalid primary key 'PK_${k.value}'. Column '${col.name}' is not a physical column.`, k.span);
+      }
     }
     const partitionKeys: string[] = [];
     for (const k of stmt.partitionKeys ?? []) {
@@ -496,22 +501,29 @@ export class Session {
     const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
     const baseText = (e: ast.Expr): string => base.source.text.slice(e.span.start, e.span.end);
     const ownText = (sp: Span): string => source.text.slice(sp.start, sp.end);
-    const lines: { name: string; text: string; computed: boolean }[] = [];
+    const lines: { name: string; text: string; kind: ColumnDef['kind'] }[] = [];
     for (const c of base.columns) {
-      if (c.kind === 'physical') lines.push({ name: c.name, text: `${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`, computed: false });
-      else if (strategy.GENERATED !== 'EXCLUDING') lines.push({ name: c.name, text: `${quote(c.name)} AS ${baseText(c.expr)}`, computed: true });
+      if (c.kind === 'physical') lines.push({ name: c.name, text: columnText(c, base.source), kind: c.kind });
+      else if (c.kind === 'computed' && strategy.GENERATED !== 'EXCLUDING') lines.push({ name: c.name, text: `${quote(c.name)} AS ${baseText(c.expr)}`, kind: c.kind });
+      else if (c.kind === 'metadata' && strategy.METADATA !== 'EXCLUDING') lines.push({ name: c.name, text: columnText(c, base.source), kind: c.kind });
     }
     for (const el of stmt.columns) {
       const i = lines.findIndex((l) => l.name.toLowerCase() === el.name.value.toLowerCase());
       if (i >= 0) {
-        if (el.kind === 'computed' && lines[i]!.computed && strategy.GENERATED === 'OVERWRITING') {
-          lines[i] = { name: el.name.value, text: ownText(el.span), computed: true };
+        const had = lines[i]!.kind;
+        if (el.kind === had && ((had === 'computed' && strategy.GENERATED === 'OVERWRITING') || (had === 'metadata' && strategy.METADATA === 'OVERWRITING'))) {
+          lines[i] = { name: el.name.value, text: ownText(el.span), kind: el.kind };
           continue;
         }
-        const hint = lines[i]!.computed ? 'rename it, or write OVERWRITING GENERATED (for a computed column) or EXCLUDING GENERATED' : 'rename it: the physical columns of the LIKE table are always included';
+        const hint =
+          had === 'computed'
+            ? 'rename it, or write OVERWRITING GENERATED (for a computed column) or EXCLUDING GENERATED'
+            : had === 'metadata'
+              ? 'rename it, or write OVERWRITING METADATA (for a metadata column) or EXCLUDING METADATA'
+              : 'rename it: the physical columns of the LIKE table are always included';
         throw bindError(`a column named '${el.name.value}' already exists in the LIKE table ${base.name}`, el.name.span, hint);
       }
-      lines.push({ name: el.name.value, text: ownText(el.span), computed: el.kind === 'computed' });
+      lines.push({ name: el.name.value, text: ownText(el.span), kind: el.kind });
     }
     let watermark: string | undefined;
     if (base.watermark !== undefined && strategy.WATERMARKS !== 'EXCLUDING') watermark = `WATERMARK FOR ${quote(base.watermark.column)} AS ${baseText(base.watermark.expr)}`;
