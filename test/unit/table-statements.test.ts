@@ -200,6 +200,53 @@ describe('ALTER TABLE', () => {
   });
 });
 
+describe('METADATA columns', () => {
+  const FILES = `CREATE TABLE f (
+  id INT,
+  fname STRING METADATA FROM 'file.name' VIRTUAL,
+  \`file.size\` BIGINT METADATA VIRTUAL,
+  p STRING METADATA FROM 'file.path'
+) WITH ('connector' = 'filesystem', 'path' = '/data/in', 'format' = 'csv');
+`;
+  it('SHOW CREATE TABLE and DESCRIBE print them as Flink does; LIKE carries them (the METADATA like option); ALTER TABLE keeps them', () => {
+    const s = new Session();
+    run(s, FILES);
+    expect(show(s, 'f')).toBe(
+      "CREATE TABLE `default_catalog`.`default_database`.`f` (\n  `id` INT,\n  `fname` STRING METADATA FROM 'file.name' VIRTUAL,\n  `file.size` BIGINT METADATA VIRTUAL,\n  `p` STRING METADATA FROM 'file.path'\n)\nWITH (\n  'connector' = 'filesystem',\n  'path' = '/data/in',\n  'format' = 'csv'\n)",
+    );
+    const [d] = run(s, 'DESCRIBE f;');
+    expect(d?.kind === 'table' ? d.rows.map((r) => r[4]) : []).toEqual(['', "METADATA FROM 'file.name' VIRTUAL", 'METADATA VIRTUAL', "METADATA FROM 'file.path'"]);
+    run(s, 'CREATE TABLE g (extra INT) LIKE f; CREATE TABLE h LIKE f (EXCLUDING METADATA);');
+    expect(show(s, 'g')).toContain("  `fname` STRING METADATA FROM 'file.name' VIRTUAL,\n  `file.size` BIGINT METADATA VIRTUAL,\n  `p` STRING METADATA FROM 'file.path',\n  `extra` INT\n)");
+    expect(show(s, 'h')).toContain('(\n  `id` INT\n)');
+    expect(failure(s, "CREATE TABLE k (fname STRING METADATA FROM 'file.path' VIRTUAL) LIKE f;").message).toBe("a column named 'fname' already exists in the LIKE table f");
+    run(s, "CREATE TABLE k (fname STRING METADATA FROM 'file.path' VIRTUAL) LIKE f (OVERWRITING METADATA);");
+    expect(show(s, 'k')).toContain("`fname` STRING METADATA FROM 'file.path' VIRTUAL");
+    run(s, 'ALTER TABLE f ADD v STRING AFTER id;');
+    expect(show(s, 'f')).toContain("  `id` INT,\n  `v` STRING,\n  `fname` STRING METADATA FROM 'file.name' VIRTUAL,");
+    // a query reads them: the scan's schema has the declared types
+    const [st] = parseScript({ name: 'q', text: 'SELECT fname, `file.size`, p FROM f' });
+    expect(st!.kind === 'query' ? s.bindQuery(st.query, { name: 'q', text: '' }).schema.map((x) => `${x.name} ${x.type.kind}`) : []).toEqual(['fname STRING', 'file.size BIGINT', 'p STRING']);
+  });
+
+  it("Flink's errors: an unknown key (with the keys there are), a type that does not match, a connector without metadata, a persisted column in an INSERT target", () => {
+    const s = new Session();
+    const unknown = failure(s, "CREATE TABLE t (id INT, x STRING METADATA FROM 'file.owner') WITH ('connector' = 'filesystem', 'path' = '/d', 'format' = 'csv');");
+    expect(unknown.message).toBe("Invalid metadata key 'file.owner' in column 'x' of table 't'. The DynamicTableSource class 'FileSystemTableSource' supports the following metadata keys for reading:\nfile.path\nfile.name\nfile.size\nfile.modification-time");
+    expect(failure(s, "CREATE TABLE t (id INT, x DATE METADATA FROM 'file.size') WITH ('connector' = 'filesystem', 'path' = '/d', 'format' = 'csv');").message).toBe(
+      "Invalid data type for metadata column 'x' of table 't'. The column cannot be declared as 'DATE' because the type must be castable from metadata type 'BIGINT NOT NULL'.",
+    );
+    expect(failure(s, "CREATE TABLE t (id INT, x STRING METADATA) WITH ('connector' = 'datagen');").message).toMatch(/^Table 't' declares metadata columns, but the underlying DynamicTableSource doesn't implement the SupportsReadingMetadata interface/);
+    expect(failure(s, "CREATE TABLE t (id INT, x STRING METADATA, PRIMARY KEY (x) NOT ENFORCED) WITH ('connector' = 'filesystem', 'path' = '/d', 'format' = 'csv');").message).toBe("Invalid primary key 'PK_x'. Column 'x' is not a physical column.");
+    run(s, "CREATE TABLE t (id INT, p STRING METADATA FROM 'file.path', n STRING METADATA FROM 'file.name' VIRTUAL) WITH ('connector' = 'filesystem', 'path' = '/d', 'format' = 'csv');");
+    expect(failure(s, 'INSERT INTO t SELECT 1;')).toMatchObject({ message: expect.stringMatching(/^Table 't' declares persistable metadata columns, but the underlying DynamicTableSink doesn't implement the SupportsWritingMetadata interface/), at: '1:13' });
+    run(s, 'ALTER TABLE t DROP p;');
+    // VIRTUAL columns are not written: the INSERT targets the physical columns
+    expect(run(s, 'INSERT INTO t SELECT 1;')[0]?.kind).toBe('insert');
+    expect(failure(s, 'INSERT INTO t (id, n) SELECT 1, CAST(NULL AS STRING);').message).toMatch(/\bn\b/);
+  });
+});
+
 describe('catalogs and databases', () => {
   const rows = (r: StatementResult | undefined): readonly (readonly string[])[] => (r?.kind === 'table' ? r.rows : []);
   it('CREATE / USE / SHOW / DROP, with qualified names resolved against the current catalog and database', () => {
