@@ -705,6 +705,29 @@ export function checkOneTimeZone(statements: readonly ast.Statement[]): void {
   }
 }
 
+/**
+ * Statements that change the session's catalog or options: a script replaying a session (the
+ * REPL's \\verify, verify's crash runs) runs them again, in order.
+ */
+export function changesSession(stmt: ast.Statement): boolean {
+  switch (stmt.kind) {
+    case 'create-table':
+    case 'create-view':
+    case 'set':
+    case 'reset':
+    case 'drop':
+    case 'alter-table':
+    case 'alter-view':
+    case 'create-catalog':
+    case 'create-database':
+    case 'alter-database':
+    case 'use':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** Functions the binder handles itself (not in the registry). */
 const BUILT_IN_FORMS = new Set(['COALESCE', 'IFNULL', 'NULLIF', 'IF', 'CAST', 'TRY_CAST', 'TUMBLE', 'HOP', 'CUMULATE', 'SESSION']);
 

@@ -164,7 +164,7 @@ describe('ALTER TABLE', () => {
     expect(failure(s, 'ALTER TABLE t ADD PRIMARY KEY (b) NOT ENFORCED;')).toMatchObject({ message: 'The base table has already defined the primary key constraint [`a`]. You might want to drop it before adding a new one.', at: '1:19' });
     expect(failure(s, 'ALTER TABLE t ADD WATERMARK FOR d AS d;').message).toBe("The base table has already defined the watermark strategy `d` AS d - INTERVAL '2' SECOND. You might want to drop it before adding a new one.");
     expect(failure(s, 'ALTER TABLE t ADD x AS nope + 1;').message).toMatch(/nope/);
-    expect(s.catalog.get('t')?.kind === 'table' ? (s.catalog.get('t') as { columns: { name: string }[] }).columns.map((c) => c.name) : []).toEqual(['e', 'f', 'a', 'g', 'b', 'd']);
+    expect(s.catalog.get('t')?.kind === 'table' ? (s.catalog.get('t') as { readonly columns: readonly { readonly name: string }[] }).columns.map((c) => c.name) : []).toEqual(['e', 'f', 'a', 'g', 'b', 'd']);
   });
 
   it('MODIFY, DROP and RENAME a column, the watermark and the key, with Flink\'s rules', () => {
