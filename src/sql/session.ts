@@ -431,7 +431,6 @@ export class Session {
    * into the existing table (as Flink does). The table stays only if the INSERT binds.
    */
   private createTableAs(stmt: ast.CreateTable, query: ast.Query, name: string, source: SourceText): StatementResult {
-    if (stmt.hasColumnList) throw notSupported('CREATE TABLE ... AS SELECT with a column list', stmt.span, 'leave the column list out: the table takes the query\'s columns (cast them in the SELECT to change a type)');
     const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns: undefined, query, span: stmt.span };
     const path = partsOf(stmt.name);
     const existing = this.catalog.get(path);
@@ -440,6 +439,7 @@ export class Session {
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, query };
     }
     const plan = this.bindQuery(query, source);
+    if (stmt.hasColumnList) return this.createTableAsWithColumns(stmt, query, plan, source);
     const seen = new Set<string>();
     const columns: ColumnDef[] = plan.schema.map((f) => {
       const lower = f.name.toLowerCase();
@@ -454,6 +454,53 @@ export class Session {
     this.catalog.add(table, path);
     try {
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: tableDdl(table), query };
+    } catch (e) {
+      this.catalog.drop(path);
+      throw e;
+    }
+  }
+
+  /**
+   * CTAS with a column list (Flink 2.0, FLIP-463): a declared column named as a query column
+   * redefines it (its type; the query's value is cast as INSERT casts it) and keeps the
+   * query's order; the other declared columns (new physical, computed and metadata columns)
+   * come first. A watermark and a primary key may be declared. The new physical columns are
+   * NULL in the inserted rows.
+   */
+  private createTableAsWithColumns(stmt: ast.CreateTable, query: ast.Query, plan: LogicalPlan, source: SourceText): StatementResult {
+    const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
+    const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+    const own = (sp: Span): string => source.text.slice(sp.start, sp.end);
+    const seen = new Set<string>();
+    for (const f of plan.schema) {
+      if (seen.has(f.name.toLowerCase())) throw bindError(`the query gives two columns named '${f.name}'; a table needs distinct column names`, query.span, 'name the columns with AS in the SELECT');
+      seen.add(f.name.toLowerCase());
+      if (/^EXPR\$\d+$/.test(f.name)) throw bindError(`the query's column ${f.name} has no name`, query.span, 'name every computed column with AS in the SELECT');
+    }
+    const declared = new Map(stmt.columns.map((c) => [c.name.value.toLowerCase(), c]));
+    for (const c of stmt.columns) {
+      if (seen.has(c.name.value.toLowerCase()) && c.kind !== 'physical') throw bindError(`column '${c.name.value}' is a column of the query; it can be redefined only as a physical column`, c.span);
+    }
+    const fresh = stmt.columns.filter((c) => !seen.has(c.name.value.toLowerCase())).map((c) => own(c.span));
+    const fromQuery = plan.schema.map((f) => {
+      const d = declared.get(f.name.toLowerCase());
+      return d !== undefined ? own(d.span) : `${quote(f.name)} ${typeToString(f.type)}${f.nullable ? '' : ' NOT NULL'}`;
+    });
+    const elements = [...fresh, ...fromQuery, ...(stmt.watermark !== undefined ? [own(stmt.watermark.span)] : []), ...(stmt.primaryKey !== undefined ? [`PRIMARY KEY (${stmt.primaryKey.map((k) => quote(k.value)).join(', ')}) NOT ENFORCED`] : [])];
+    const { options } = this.optionsOf(stmt.options);
+    const path = partsOf(stmt.name);
+    const text = `CREATE TABLE ${path.map(quote).join('.')} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
+    const { stmt: created, source: merged } = parseCreateTable(text, `${source.name} (CREATE TABLE ${path[path.length - 1]} AS SELECT, the table)`);
+    try {
+      this.createTable(created, merged);
+    } catch (e) {
+      if (e instanceof WeirError) throw new WeirError(e.kind, `${e.message} (in the table CREATE TABLE ... AS SELECT makes:\n${text})`, { span: stmt.span, hint: e.hint, source });
+      throw e;
+    }
+    const columns = plan.schema.map((f) => ({ value: f.name, quoted: true, span: query.span }));
+    const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns, query, span: stmt.span };
+    try {
+      return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: text, query };
     } catch (e) {
       this.catalog.drop(path);
       throw e;

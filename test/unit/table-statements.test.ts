@@ -113,10 +113,23 @@ describe('CREATE TABLE ... AS SELECT', () => {
     const s = new Session();
     run(s, BASE);
     expect(failure(s, `CREATE TABLE out WITH ('connector' = 'print') AS SELECT id + 1 FROM base;`)).toMatchObject({ message: "the query's column EXPR$0 has no name", at: '1:50' });
-    expect(failure(s, `CREATE TABLE out (a INT) WITH ('connector' = 'print') AS SELECT id FROM base;`)).toMatchObject({ message: 'CREATE TABLE ... AS SELECT with a column list is not supported yet', at: '1:1' });
     const f = failure(s, `CREATE TABLE out WITH ('connector' = 'filesystem', 'path' = '/tmp/x', 'format' = 'csv') AS SELECT name, COUNT(*) AS n FROM base GROUP BY name;`);
     expect(f.message).toMatch(/produces an updating result/);
     expect(s.catalog.has('out')).toBe(false);
+  });
+
+  it("a column list (Flink 2.0): new columns first, redefined query columns in the query's order with their new types, a key", () => {
+    const s = new Session();
+    run(s, BASE);
+    const [r] = run(s, `CREATE TABLE out (note STRING, id DOUBLE NOT NULL, PRIMARY KEY (id) NOT ENFORCED) WITH ('connector' = 'print') AS SELECT name, id FROM base;`);
+    expect(show(s, 'out')).toBe("CREATE TABLE `default_catalog`.`default_database`.`out` (\n  `note` STRING,\n  `name` STRING,\n  `id` DOUBLE NOT NULL,\n  PRIMARY KEY (`id`) NOT ENFORCED\n)\nWITH (\n  'connector' = 'print'\n)");
+    expect(r?.kind).toBe('insert');
+    if (r?.kind !== 'insert') return;
+    // the query's id (BIGINT) is cast into the DOUBLE column; note is NULL
+    const schema = r.sinks[0]!.input.schema.map((f) => `${f.name} ${f.type.kind}`);
+    expect(schema).toEqual(['note STRING', 'name STRING', 'id DOUBLE']);
+    expect(failure(s, `CREATE TABLE out2 (name INT) WITH ('connector' = 'print') AS SELECT name FROM base;`).message).toMatch(/STRING, but sink column name is INT/);
+    expect(s.catalog.has('out2')).toBe(false);
   });
 
   it('IF NOT EXISTS with an existing table inserts into it', () => {
