@@ -8,7 +8,7 @@ import { WeirError, assertNever, bindError, notSupported, planError } from '../c
 import type { DataType } from '../common/types.js';
 import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
-import { Catalog, DEFAULT_CATALOG, DEFAULT_DATABASE, SessionOptions } from '../catalog/catalog.js';
+import { Catalog, SessionOptions } from '../catalog/catalog.js';
 import { alterTableSchema, columnText, metadataText, catalogStatement, checkDatabase, dropCatalogOrDatabase, parseCreateTable, partsOf, showCatalogObjects } from './session-catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
@@ -691,10 +691,9 @@ export class Session {
     return { kind: 'ok', message: `view ${name} created` };
   }
 
-  /** A view's scope, when it is not the default one (default-scope views are as before). */
-  private viewScope(): { scope?: { catalog: string; database: string } } {
-    const c = this.catalog;
-    return c.isCurrentDatabase(DEFAULT_CATALOG, DEFAULT_DATABASE) ? {} : { scope: { catalog: c.currentCatalog, database: c.currentDatabase } };
+  /** Where a view's query is resolved: the catalog and database current when it is created. */
+  private viewScope(): { scope: { catalog: string; database: string } } {
+    return { scope: { catalog: this.catalog.currentCatalog, database: this.catalog.currentDatabase } };
   }
 
   /** ALTER VIEW v RENAME TO w / ALTER VIEW v AS query. */

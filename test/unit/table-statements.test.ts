@@ -283,6 +283,10 @@ SHOW DATABASES; SHOW TABLES; SHOW TABLES FROM db1; SHOW TABLES IN default_catalo
     expect(q('SELECT * FROM t')).toEqual(['b']);
     expect(q('SELECT * FROM db1.t')).toEqual(['a']);
     expect(q('SELECT * FROM default_catalog.db1.v')).toEqual(['a']);
+    // a view made in default_database reads default_database's t, whatever is current later
+    run(s, 'CREATE VIEW dv AS SELECT * FROM t; USE db1;');
+    expect(q('SELECT * FROM default_database.dv')).toEqual(['b']);
+    run(s, 'USE default_database;');
     expect(show(s, 'db1.t')).toContain('CREATE TABLE `default_catalog`.`db1`.`t` (');
     expect(failure(s, 'SELECT * FROM db2.t;')).toMatchObject({ message: "database 'db2' not found in catalog 'default_catalog'", at: '1:15' });
     expect(failure(s, 'USE db2;')).toMatchObject({ message: 'A database with name [db2] does not exist in the catalog: [default_catalog].', at: '1:5' });
