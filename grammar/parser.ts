@@ -213,6 +213,8 @@ export class SqlParser extends CstParser {
       { ALT: () => this.SUBRULE(this.statementSet) },
       { ALT: () => this.SUBRULE(this.stopJobStatement) },
       { ALT: () => this.SUBRULE(this.alterTableStatement) },
+      { ALT: () => this.SUBRULE(this.alterOtherStatement) },
+      { ALT: () => this.SUBRULE(this.useStatement) },
     ]);
   });
 
@@ -285,8 +287,41 @@ export class SqlParser extends CstParser {
           this.SUBRULE(this.qualifiedName);
         },
       },
-      { ALT: () => this.CONSUME(T.TABLES) },
-      { ALT: () => this.CONSUME(T.VIEWS) },
+      {
+        // SHOW TABLES | VIEWS [FROM | IN [cat.]db] [[NOT] LIKE 'pattern']
+        ALT: () => {
+          this.OR3([{ ALT: () => this.CONSUME(T.TABLES) }, { ALT: () => this.CONSUME(T.VIEWS) }]);
+          this.OPTION(() => {
+            this.OR4([{ ALT: () => this.CONSUME(T.FROM) }, { ALT: () => this.CONSUME(T.IN) }]);
+            this.SUBRULE2(this.qualifiedName, { LABEL: 'scope' });
+          });
+          this.OPTION2(() => this.SUBRULE(this.showLike));
+        },
+      },
+      {
+        // SHOW CATALOGS [[NOT] LIKE 'p'] / SHOW DATABASES [FROM | IN cat] [[NOT] LIKE 'p']
+        ALT: () => {
+          this.CONSUME(T.CATALOGS);
+          this.OPTION3(() => this.SUBRULE2(this.showLike));
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.DATABASES);
+          this.OPTION4(() => {
+            this.OR5([{ ALT: () => this.CONSUME2(T.FROM) }, { ALT: () => this.CONSUME2(T.IN) }]);
+            this.SUBRULE3(this.qualifiedName, { LABEL: 'scope' });
+          });
+          this.OPTION5(() => this.SUBRULE3(this.showLike));
+        },
+      },
+      {
+        // SHOW CURRENT CATALOG / SHOW CURRENT DATABASE
+        ALT: () => {
+          this.CONSUME(T.CURRENT);
+          this.OR6([{ ALT: () => this.CONSUME(T.CATALOG, { LABEL: 'currentWhat' }) }, { ALT: () => this.CONSUME(T.DATABASE, { LABEL: 'currentWhat' }) }]);
+        },
+      },
       { ALT: () => this.CONSUME(T.FUNCTIONS) },
       {
         // SHOW USER FUNCTIONS
@@ -299,6 +334,27 @@ export class SqlParser extends CstParser {
     ]);
   });
 
+  /** `[NOT] LIKE 'pattern'` of SHOW TABLES / VIEWS / DATABASES / CATALOGS. */
+  readonly showLike = this.RULE('showLike', () => {
+    this.OPTION(() => this.CONSUME(T.NOT));
+    this.CONSUME(T.LIKE);
+    this.CONSUME(T.StringLiteral);
+  });
+
+  /** `USE CATALOG c` / `USE [cat.]db` */
+  readonly useStatement = this.RULE('useStatement', () => {
+    this.CONSUME(T.USE);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.CATALOG);
+          this.SUBRULE(this.identifier, { LABEL: 'catalog' });
+        },
+      },
+      { ALT: () => this.SUBRULE(this.qualifiedName) },
+    ]);
+  });
+
   readonly describeStatement = this.RULE('describeStatement', () => {
     this.OR([{ ALT: () => this.CONSUME(T.DESCRIBE) }, { ALT: () => this.CONSUME(T.DESC) }]);
     this.SUBRULE(this.qualifiedName);
@@ -308,13 +364,21 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.DROP);
     this.OPTION(() => this.CONSUME(T.TEMPORARY));
     this.OPTION3(() => this.CONSUME(T.SYSTEM));
-    this.OR([{ ALT: () => this.CONSUME(T.TABLE) }, { ALT: () => this.CONSUME(T.VIEW) }, { ALT: () => this.CONSUME(T.FUNCTION) }]);
+    this.OR([
+      { ALT: () => this.CONSUME(T.TABLE) },
+      { ALT: () => this.CONSUME(T.VIEW) },
+      { ALT: () => this.CONSUME(T.FUNCTION) },
+      { ALT: () => this.CONSUME(T.CATALOG) },
+      { ALT: () => this.CONSUME(T.DATABASE) },
+    ]);
     // `IF EXISTS` versus a table named `if` (k = 2).
     this.OPTION2(() => {
       this.CONSUME(T.IF);
       this.CONSUME(T.EXISTS);
     });
     this.SUBRULE(this.qualifiedName);
+    // DROP DATABASE ... RESTRICT | CASCADE
+    this.OPTION4(() => this.OR2([{ ALT: () => this.CONSUME(T.RESTRICT, { LABEL: 'dropMode' }) }, { ALT: () => this.CONSUME(T.CASCADE, { LABEL: 'dropMode' }) }]));
   });
 
   /**
@@ -381,7 +445,41 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.CREATE);
     this.OPTION(() => this.CONSUME(T.TEMPORARY));
     this.OPTION2(() => this.CONSUME(T.SYSTEM));
-    this.OR([{ ALT: () => this.SUBRULE(this.createTableBody) }, { ALT: () => this.SUBRULE(this.createViewBody) }, { ALT: () => this.SUBRULE(this.createFunctionBody) }]);
+    this.OR([
+      { ALT: () => this.SUBRULE(this.createTableBody) },
+      { ALT: () => this.SUBRULE(this.createViewBody) },
+      { ALT: () => this.SUBRULE(this.createFunctionBody) },
+      { ALT: () => this.SUBRULE(this.createCatalogBody) },
+      { ALT: () => this.SUBRULE(this.createDatabaseBody) },
+    ]);
+  });
+
+  /** `CATALOG [IF NOT EXISTS] c [COMMENT '...'] WITH ('type' = '...', ...)` */
+  readonly createCatalogBody = this.RULE('createCatalogBody', () => {
+    this.CONSUME(T.CATALOG);
+    this.OPTION(() => this.SUBRULE(this.ifNotExists));
+    this.SUBRULE(this.identifier);
+    this.OPTION2(() => {
+      this.CONSUME(T.COMMENT);
+      this.CONSUME(T.StringLiteral);
+    });
+    this.CONSUME(T.WITH);
+    this.SUBRULE(this.tableOptionList);
+  });
+
+  /** `DATABASE [IF NOT EXISTS] [cat.]db [COMMENT '...'] [WITH (...)]` */
+  readonly createDatabaseBody = this.RULE('createDatabaseBody', () => {
+    this.CONSUME(T.DATABASE);
+    this.OPTION(() => this.SUBRULE(this.ifNotExists));
+    this.SUBRULE(this.qualifiedName);
+    this.OPTION2(() => {
+      this.CONSUME(T.COMMENT);
+      this.CONSUME(T.StringLiteral, { LABEL: 'comment' });
+    });
+    this.OPTION3(() => {
+      this.CONSUME(T.WITH);
+      this.SUBRULE(this.tableOptionList);
+    });
   });
 
   /** `FUNCTION [IF NOT EXISTS] name AS 'module.js' [LANGUAGE JAVASCRIPT]` (Flink's CREATE FUNCTION). */
@@ -498,6 +596,111 @@ export class SqlParser extends CstParser {
           this.CONSUME(T.RENAME);
           this.CONSUME(T.TO);
           this.SUBRULE2(this.qualifiedName, { LABEL: 'newName' });
+        },
+      },
+      {
+        // RENAME col TO new_col
+        ALT: () => {
+          this.CONSUME2(T.RENAME);
+          this.SUBRULE(this.identifier, { LABEL: 'oldColumn' });
+          this.CONSUME2(T.TO);
+          this.SUBRULE2(this.identifier, { LABEL: 'newColumn' });
+        },
+      },
+      {
+        // ADD | MODIFY element [FIRST | AFTER col], or a parenthesised list of them
+        ALT: () => {
+          this.OR2([{ ALT: () => this.CONSUME(T.ADD, { LABEL: 'schemaChange' }) }, { ALT: () => this.CONSUME(T.MODIFY, { LABEL: 'schemaChange' }) }]);
+          this.OR3([
+            {
+              ALT: () => {
+                this.CONSUME2(T.LParen);
+                this.SUBRULE(this.alterElement);
+                this.MANY2(() => {
+                  this.CONSUME2(T.Comma);
+                  this.SUBRULE2(this.alterElement);
+                });
+                this.CONSUME2(T.RParen);
+              },
+            },
+            { ALT: () => this.SUBRULE3(this.alterElement) },
+          ]);
+        },
+      },
+      {
+        // DROP PRIMARY KEY | CONSTRAINT name | WATERMARK | col | (col, ...)
+        ALT: () => {
+          this.CONSUME(T.DROP);
+          this.OR4([
+            {
+              ALT: () => {
+                this.CONSUME(T.PRIMARY);
+                this.CONSUME(T.KEY);
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.CONSTRAINT);
+                this.SUBRULE3(this.identifier, { LABEL: 'constraint' });
+              },
+            },
+            // `DROP WATERMARK` drops the watermark; a column named watermark is dropped as `DROP (watermark)`
+            { IGNORE_AMBIGUITIES: true, ALT: () => this.CONSUME(T.WATERMARK) },
+            { ALT: () => this.SUBRULE(this.identifierList, { LABEL: 'dropColumns' }) },
+            { ALT: () => this.SUBRULE4(this.identifier, { LABEL: 'dropColumn' }) },
+          ]);
+        },
+      },
+    ]);
+  });
+
+  /** A column, watermark or primary key of ALTER TABLE ADD / MODIFY, with its position. */
+  readonly alterElement = this.RULE('alterElement', () => {
+    this.SUBRULE(this.tableElement);
+    this.OPTION(() =>
+      this.OR([
+        { ALT: () => this.CONSUME(T.FIRST) },
+        {
+          ALT: () => {
+            this.CONSUME(T.AFTER);
+            this.SUBRULE(this.identifier, { LABEL: 'after' });
+          },
+        },
+      ]),
+    );
+  });
+
+  /** `ALTER DATABASE [cat.]db SET (...)`, `ALTER VIEW v RENAME TO w`, `ALTER VIEW v AS query` */
+  readonly alterOtherStatement = this.RULE('alterOtherStatement', () => {
+    this.CONSUME(T.ALTER);
+    this.OR([
+      {
+        ALT: () => {
+          this.CONSUME(T.DATABASE);
+          this.SUBRULE(this.qualifiedName);
+          this.CONSUME(T.SET);
+          this.SUBRULE(this.tableOptionList);
+        },
+      },
+      {
+        ALT: () => {
+          this.CONSUME(T.VIEW);
+          this.SUBRULE2(this.qualifiedName);
+          this.OR2([
+            {
+              ALT: () => {
+                this.CONSUME(T.RENAME);
+                this.CONSUME(T.TO);
+                this.SUBRULE3(this.qualifiedName, { LABEL: 'newName' });
+              },
+            },
+            {
+              ALT: () => {
+                this.CONSUME(T.AS);
+                this.SUBRULE(this.query);
+              },
+            },
+          ]);
         },
       },
     ]);

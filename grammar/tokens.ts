@@ -386,6 +386,16 @@ export const SAVEPOINT = keyword('SAVEPOINT', N);
 // ALTER TABLE, and CREATE TABLE ... LIKE's options (Flink's like options)
 export const ALTER = keyword('ALTER', N);
 export const RENAME = keyword('RENAME', N);
+// Catalogs and databases (USE, SHOW CATALOGS, ...) and ALTER TABLE ... ADD / MODIFY / DROP
+export const CATALOG = keyword('CATALOG', N);
+export const CATALOGS = keyword('CATALOGS', N);
+export const DATABASE = keyword('DATABASE', N);
+export const DATABASES = keyword('DATABASES', N);
+export const USE = keyword('USE', N);
+export const ADD = keyword('ADD', N);
+export const MODIFY = keyword('MODIFY', N);
+export const RESTRICT = keyword('RESTRICT', N);
+export const CASCADE = keyword('CASCADE', N);
 export const INCLUDING = keyword('INCLUDING', N);
 export const EXCLUDING = keyword('EXCLUDING', N);
 export const OVERWRITING = keyword('OVERWRITING', N);

@@ -23,7 +23,30 @@ export interface ComputedColumnDef {
   readonly type: DataType;
 }
 
-export type ColumnDef = PhysicalColumnDef | ComputedColumnDef;
+/** `name TYPE METADATA [FROM 'key'] [VIRTUAL]`: a value the connector provides (src/connectors/metadata.ts). */
+export interface MetadataColumnDef {
+  readonly kind: 'metadata';
+  readonly name: string;
+  readonly type: DataType;
+  /** The key as written after FROM; undefined: the column's name is the key. */
+  readonly from: string | undefined;
+  readonly virtual: boolean;
+}
+
+export type ColumnDef = PhysicalColumnDef | ComputedColumnDef | MetadataColumnDef;
+
+/** The metadata key a metadata column reads. */
+export function metadataKey(c: MetadataColumnDef): string {
+  return c.from ?? c.name;
+}
+
+/**
+ * The columns a source produces, in declaration order: the physical columns and the metadata
+ * columns (a scan's inputs; without metadata columns, the physical columns alone).
+ */
+export function sourceColumns(table: TableDef): (PhysicalColumnDef | MetadataColumnDef)[] {
+  return table.columns.filter((c): c is PhysicalColumnDef | MetadataColumnDef => c.kind !== 'computed');
+}
 
 export interface TableDef {
   readonly kind: 'table';
@@ -50,6 +73,8 @@ export interface ViewDef {
   readonly columnAliases: readonly string[] | undefined;
   /** Output columns, found when the view was created (for DESCRIBE and completion). */
   readonly columns: readonly { readonly name: string; readonly type: DataType; readonly rowtime?: boolean; readonly proctime?: boolean }[];
+  /** The catalog and database current when the view was created: its query's names are resolved there. */
+  readonly scope?: { readonly catalog: string; readonly database: string };
   readonly source: SourceText;
   readonly span: Span;
 }
@@ -67,45 +92,199 @@ export interface FunctionDef {
   readonly system: boolean;
 }
 
+/** A database of a catalog: its tables and views by lower-case name. */
+export interface DatabaseDef {
+  readonly name: string;
+  readonly objects: Map<string, CatalogObject>;
+  comment: string | undefined;
+  readonly properties: Map<string, string>;
+}
+
+/** A catalog (Flink's `generic_in_memory` kind: databases held in the session). */
+export interface CatalogDef {
+  readonly name: string;
+  readonly options: ReadonlyMap<string, string>;
+  readonly databases: Map<string, DatabaseDef>;
+  /** The database USE CATALOG makes current (Flink's `default-database` option). */
+  readonly defaultDatabase: string;
+}
+
+/** Where an object lives: catalog and database names as declared, and the object's name. */
+export interface ObjectPath {
+  readonly catalog: string;
+  readonly database: string;
+  readonly name: string;
+}
+
+/** A name as written: `t`, `db.t` or `cat.db.t` (a string is one part). */
+export type NameParts = string | readonly string[];
+
+export const DEFAULT_CATALOG = 'default_catalog';
+export const DEFAULT_DATABASE = 'default_database';
+
+/**
+ * The session's catalogs (Flink's CatalogManager): `default_catalog` with `default_database`,
+ * and those made with CREATE CATALOG. A name of one part is resolved in the current catalog
+ * and database (USE), `db.t` in the current catalog, `cat.db.t` as written. Names are matched
+ * case-insensitively and shown as declared.
+ */
 export class Catalog {
-  private readonly objects = new Map<string, CatalogObject>();
+  private readonly catalogs = new Map<string, CatalogDef>();
+  private currentCatalogKey = DEFAULT_CATALOG;
+  private currentDatabaseKey = DEFAULT_DATABASE;
   /** User-defined functions by lower-case name (a namespace apart from tables, as in Flink). */
   readonly functions = new Map<string, FunctionDef>();
 
-  has(name: string): boolean {
-    return this.objects.has(name.toLowerCase());
+  constructor() {
+    this.createCatalog(DEFAULT_CATALOG, new Map([['type', 'generic_in_memory']]), DEFAULT_DATABASE);
   }
 
-  get(name: string): CatalogObject | undefined {
-    return this.objects.get(name.toLowerCase());
+  get currentCatalog(): string {
+    return this.catalogs.get(this.currentCatalogKey)!.name;
+  }
+
+  get currentDatabase(): string {
+    return this.catalogs.get(this.currentCatalogKey)!.databases.get(this.currentDatabaseKey)?.name ?? this.currentDatabaseKey;
+  }
+
+  // -- catalogs and databases
+
+  catalogNames(): string[] {
+    return [...this.catalogs.values()].map((c) => c.name);
+  }
+
+  getCatalog(name: string): CatalogDef | undefined {
+    return this.catalogs.get(name.toLowerCase());
+  }
+
+  createCatalog(name: string, options: ReadonlyMap<string, string>, defaultDatabase: string): void {
+    this.catalogs.set(name.toLowerCase(), { name, options, defaultDatabase, databases: new Map([[defaultDatabase.toLowerCase(), { name: defaultDatabase, objects: new Map(), comment: undefined, properties: new Map() }]]) });
+  }
+
+  dropCatalog(name: string): void {
+    this.catalogs.delete(name.toLowerCase());
+  }
+
+  useCatalog(name: string): void {
+    const cat = this.catalogs.get(name.toLowerCase())!;
+    if (this.currentCatalogKey === name.toLowerCase()) return;
+    // as in Flink: the catalog's default database becomes current
+    this.currentCatalogKey = name.toLowerCase();
+    this.currentDatabaseKey = cat.defaultDatabase.toLowerCase();
+  }
+
+  /** Runs `fn` with another current catalog and database (a view's query, bound where it was created). */
+  withCurrent<R>(catalog: string, database: string, fn: () => R): R {
+    const saved = [this.currentCatalogKey, this.currentDatabaseKey] as const;
+    this.currentCatalogKey = catalog.toLowerCase();
+    this.currentDatabaseKey = database.toLowerCase();
+    try {
+      return fn();
+    } finally {
+      [this.currentCatalogKey, this.currentDatabaseKey] = saved;
+    }
+  }
+
+  useDatabase(catalog: string, database: string): void {
+    this.currentCatalogKey = catalog.toLowerCase();
+    this.currentDatabaseKey = database.toLowerCase();
+  }
+
+  isCurrentCatalog(name: string): boolean {
+    return name.toLowerCase() === this.currentCatalogKey;
+  }
+
+  isCurrentDatabase(catalog: string, database: string): boolean {
+    return catalog.toLowerCase() === this.currentCatalogKey && database.toLowerCase() === this.currentDatabaseKey;
+  }
+
+  /** The catalog and database names of a database path (`db` or `cat.db`), without checking they exist. */
+  databasePath(parts: readonly string[]): { catalog: string; database: string } {
+    if (parts.length === 1) return { catalog: this.currentCatalog, database: parts[0]! };
+    return { catalog: parts[parts.length - 2]!, database: parts[parts.length - 1]! };
+  }
+
+  getDatabase(catalog: string, database: string): DatabaseDef | undefined {
+    return this.catalogs.get(catalog.toLowerCase())?.databases.get(database.toLowerCase());
+  }
+
+  // -- tables and views
+
+  /** The full path of a name as written (not checked to exist). */
+  path(name: NameParts): ObjectPath {
+    const parts = typeof name === 'string' ? [name] : name;
+    const n = parts.length;
+    const last = parts[n - 1]!;
+    if (n === 1) return { catalog: this.currentCatalog, database: this.currentDatabase, name: last };
+    if (n === 2) return { catalog: this.currentCatalog, database: parts[0]!, name: last };
+    return { catalog: parts[n - 3]!, database: parts[n - 2]!, name: last };
+  }
+
+  private database(p: ObjectPath): DatabaseDef | undefined {
+    return this.getDatabase(p.catalog, p.database);
+  }
+
+  has(name: NameParts): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  get(name: NameParts): CatalogObject | undefined {
+    const p = this.path(name);
+    return this.database(p)?.objects.get(p.name.toLowerCase());
+  }
+
+  /** Where the object of a name lives (names as declared), or undefined. */
+  locate(name: NameParts): ObjectPath | undefined {
+    const p = this.path(name);
+    const db = this.database(p);
+    const obj = db?.objects.get(p.name.toLowerCase());
+    if (db === undefined || obj === undefined) return undefined;
+    return { catalog: this.getCatalog(p.catalog)!.name, database: db.name, name: obj.name };
   }
 
   /** Looks a name up or fails with a did-you-mean hint. */
-  resolve(name: string, span: Span | undefined): CatalogObject {
+  resolve(name: NameParts, span: Span | undefined): CatalogObject {
     const obj = this.get(name);
     if (obj !== undefined) return obj;
-    const guess = didYouMean(name, this.names());
-    throw bindError(`table or view '${name}' not found`, span, guess !== undefined ? `did you mean '${guess}'?` : this.objects.size === 0 ? 'no tables are defined yet: CREATE TABLE first' : `known: ${this.names().join(', ')}`);
+    const p = this.path(name);
+    const cat = this.getCatalog(p.catalog);
+    if (cat === undefined) throw bindError(`catalog '${p.catalog}' not found`, span, `known catalogs: ${this.catalogNames().join(', ')}`);
+    const db = cat.databases.get(p.database.toLowerCase());
+    if (db === undefined) throw bindError(`database '${p.database}' not found in catalog '${cat.name}'`, span, `known databases: ${[...cat.databases.values()].map((d) => d.name).join(', ')}`);
+    const names = [...db.objects.values()].map((o) => o.name);
+    const guess = didYouMean(p.name, names);
+    const where = typeof name !== 'string' && name.length > 1 ? ` in ${cat.name}.${db.name}` : '';
+    throw bindError(`table or view '${p.name}' not found${where}`, span, guess !== undefined ? `did you mean '${guess}'?` : names.length === 0 ? 'no tables are defined yet: CREATE TABLE first' : `known: ${names.join(', ')}`);
   }
 
-  add(obj: CatalogObject): void {
-    this.objects.set(obj.name.toLowerCase(), obj);
+  /** Adds an object to the database of `at` (the current one by default). */
+  add(obj: CatalogObject, at?: NameParts): void {
+    const p = this.path(at ?? obj.name);
+    const db = this.database(p);
+    if (db === undefined) throw bindError(`database '${p.database}' not found in catalog '${p.catalog}'`, obj.span);
+    db.objects.set(obj.name.toLowerCase(), obj);
   }
 
-  drop(name: string): boolean {
-    return this.objects.delete(name.toLowerCase());
+  drop(name: NameParts): boolean {
+    const p = this.path(name);
+    return this.database(p)?.objects.delete(p.name.toLowerCase()) ?? false;
   }
 
-  names(): string[] {
-    return [...this.objects.values()].map((o) => o.name);
+  /** Tables and views of the current database (or of `db`). */
+  names(db?: DatabaseDef): string[] {
+    return [...this.objectsOf(db)].map((o) => o.name);
   }
 
-  tables(): TableDef[] {
-    return [...this.objects.values()].filter((o): o is TableDef => o.kind === 'table');
+  private objectsOf(db?: DatabaseDef): IterableIterator<CatalogObject> {
+    return (db ?? this.database(this.path('x')))?.objects.values() ?? [].values();
   }
 
-  views(): ViewDef[] {
-    return [...this.objects.values()].filter((o): o is ViewDef => o.kind === 'view');
+  tables(db?: DatabaseDef): TableDef[] {
+    return [...this.objectsOf(db)].filter((o): o is TableDef => o.kind === 'table');
+  }
+
+  views(db?: DatabaseDef): ViewDef[] {
+    return [...this.objectsOf(db)].filter((o): o is ViewDef => o.kind === 'view');
   }
 }
 

@@ -13,6 +13,8 @@ import { assertNever, internalError, planError } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
+import { metadataKey, sourceColumns } from '../catalog/catalog.js';
+import { readableMetadata } from '../connectors/metadata.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { exprKey, exprToString, referencedInputs, remapInputs } from '../expr/bound.js';
 import type { AggCall, Field, JoinStrategy, JoinType, LogicalPlan, OverCall, OverFrame, RankFunction, RankStrategy, Schema, SortKey, WindowSpec } from './logical.js';
@@ -80,6 +82,8 @@ export interface SourceColumn {
   readonly name: string;
   readonly type: DataType;
   readonly nullable: boolean;
+  /** A METADATA column: the key the connector fills it from (src/connectors/metadata.ts). */
+  readonly metadata?: string;
 }
 
 export type OperatorSpec =
@@ -270,16 +274,22 @@ export type SourceSpec = Extract<OperatorSpec, { kind: 'source' }>;
 
 /** The source reading a scan: the physical columns its outputs and watermark read. */
 function sourceSpec(p: Extract<LogicalPlan, { kind: 'scan' }>): SourceSpec {
-  const physical = p.table.columns.filter((c) => c.kind === 'physical');
+  const physical = sourceColumns(p.table);
   const used = new Set<number>();
   for (const e of p.outputs) referencedInputs(e, used);
   if (p.watermark !== undefined) referencedInputs(p.watermark, used);
   const readIndex = [...used].sort((a, b) => a - b);
   const pos = new Map(readIndex.map((old, i) => [old, i]));
-  const re = (e: BoundExpr): BoundExpr => remapInputs(e, (i) => ({ kind: 'input', index: pos.get(i)!, type: physical[i]!.type, name: physical[i]!.name }));
-  const read = readIndex.map((i) => {
+  const meta = readableMetadata(p.table.options.get('connector'));
+  // a metadata column is read in its metadata type (the scan's outputs cast it to the declared one)
+  const typeOf = (i: number): DataType => {
     const c = physical[i]!;
-    return { name: c.name, type: c.type, nullable: c.kind === 'physical' ? c.nullable : true };
+    return c.kind === 'metadata' ? (meta?.get(metadataKey(c)) ?? c.type) : c.type;
+  };
+  const re = (e: BoundExpr): BoundExpr => remapInputs(e, (i) => ({ kind: 'input', index: pos.get(i)!, type: typeOf(i), name: physical[i]!.name }));
+  const read = readIndex.map((i): SourceColumn => {
+    const c = physical[i]!;
+    return c.kind === 'metadata' ? { name: c.name, type: typeOf(i), nullable: true, metadata: metadataKey(c) } : { name: c.name, type: c.type, nullable: c.nullable };
   });
   return { kind: 'source', table: p.table, read, readIndex, outputs: p.outputs.map(re), watermark: p.watermark === undefined ? undefined : re(p.watermark), watermarkDelay: p.watermarkDelay };
 }
@@ -689,7 +699,7 @@ function prunable(e: BoundExpr): boolean {
 function partitionPredicate(spec: Extract<OperatorSpec, { kind: 'source' }>, predicate: BoundExpr): BoundExpr | undefined {
   const keys = spec.table.partitionKeys ?? [];
   if (keys.length === 0 || spec.table.options.get('connector') !== 'filesystem') return undefined;
-  const physical = spec.table.columns.filter((c) => c.kind === 'physical');
+  const physical = sourceColumns(spec.table);
   const keyOf = (output: number): number => {
     const e = spec.outputs[output];
     if (e?.kind !== 'input') return -1;

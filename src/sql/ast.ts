@@ -36,7 +36,66 @@ export type Statement =
   | Drop
   | StatementSet
   | StopJob
-  | AlterTable;
+  | AlterTable
+  | AlterView
+  | CreateCatalog
+  | CreateDatabase
+  | AlterDatabase
+  | Use;
+
+/** `CREATE CATALOG [IF NOT EXISTS] c [COMMENT '...'] WITH ('type' = '...', ...)` */
+export interface CreateCatalog {
+  readonly kind: 'create-catalog';
+  readonly name: Ident;
+  readonly ifNotExists: boolean;
+  readonly options: readonly TableOption[];
+  readonly span: Span;
+}
+
+/** `CREATE DATABASE [IF NOT EXISTS] [cat.]db [COMMENT '...'] [WITH (...)]` */
+export interface CreateDatabase {
+  readonly kind: 'create-database';
+  readonly name: QualifiedName;
+  readonly ifNotExists: boolean;
+  readonly comment: string | undefined;
+  readonly options: readonly TableOption[];
+  readonly span: Span;
+}
+
+/** `ALTER DATABASE [cat.]db SET (...)` */
+export interface AlterDatabase {
+  readonly kind: 'alter-database';
+  readonly name: QualifiedName;
+  readonly options: readonly TableOption[];
+  readonly span: Span;
+}
+
+/** `USE CATALOG c` (catalog) or `USE [cat.]db` (database). */
+export interface Use {
+  readonly kind: 'use';
+  readonly catalog: Ident | undefined;
+  readonly database: QualifiedName | undefined;
+  readonly span: Span;
+}
+
+/** `ALTER VIEW v RENAME TO w` / `ALTER VIEW v AS query` */
+export interface AlterView {
+  readonly kind: 'alter-view';
+  readonly name: QualifiedName;
+  readonly action: { readonly kind: 'rename'; readonly to: QualifiedName } | { readonly kind: 'as'; readonly query: Query };
+  readonly span: Span;
+}
+
+/** A column, watermark or primary key of ALTER TABLE ADD / MODIFY, with its position. */
+export interface SchemaComponent {
+  readonly element:
+    | { readonly kind: 'column'; readonly column: TableElement; readonly primaryKey: Ident | undefined }
+    | { readonly kind: 'watermark'; readonly watermark: WatermarkDef }
+    | { readonly kind: 'primary-key'; readonly columns: readonly Ident[]; readonly span: Span };
+  /** FIRST, or AFTER the named column; undefined: unchanged (MODIFY) or last (ADD). */
+  readonly position: { readonly kind: 'first' } | { readonly kind: 'after'; readonly column: Ident } | undefined;
+  readonly span: Span;
+}
 
 export interface CreateTable {
   readonly kind: 'create-table';
@@ -77,7 +136,12 @@ export interface AlterTable {
   readonly action:
     | { readonly kind: 'set'; readonly options: readonly TableOption[] }
     | { readonly kind: 'reset'; readonly keys: readonly { readonly key: string; readonly span: Span }[] }
-    | { readonly kind: 'rename'; readonly to: QualifiedName };
+    | { readonly kind: 'rename'; readonly to: QualifiedName }
+    | { readonly kind: 'rename-column'; readonly from: Ident; readonly to: Ident }
+    | { readonly kind: 'add' | 'modify'; readonly components: readonly SchemaComponent[] }
+    | { readonly kind: 'drop-columns'; readonly columns: readonly Ident[] }
+    | { readonly kind: 'drop-primary-key'; readonly constraint: Ident | undefined; readonly span: Span }
+    | { readonly kind: 'drop-watermark'; readonly span: Span };
   readonly span: Span;
 }
 
@@ -190,9 +254,13 @@ export interface ResetStatement {
 
 export interface Show {
   readonly kind: 'show';
-  readonly what: 'tables' | 'views' | 'functions' | 'user-functions' | 'jobs' | 'create-table' | 'create-view';
+  readonly what: 'tables' | 'views' | 'functions' | 'user-functions' | 'jobs' | 'create-table' | 'create-view' | 'catalogs' | 'databases' | 'current-catalog' | 'current-database';
   /** The table or view of SHOW CREATE TABLE / VIEW. */
   readonly name?: QualifiedName;
+  /** SHOW TABLES | VIEWS FROM [cat.]db, SHOW DATABASES FROM cat. */
+  readonly scope?: QualifiedName;
+  /** `[NOT] LIKE 'pattern'` */
+  readonly like?: { readonly pattern: string; readonly not: boolean };
   readonly span: Span;
 }
 
@@ -205,10 +273,12 @@ export interface Describe {
 
 export interface Drop {
   readonly kind: 'drop';
-  readonly object: 'table' | 'view' | 'function';
+  readonly object: 'table' | 'view' | 'function' | 'catalog' | 'database';
   readonly temporary: boolean;
   readonly ifExists: boolean;
   readonly name: QualifiedName;
+  /** DROP DATABASE ... CASCADE (drops its tables and views too); RESTRICT is the default. */
+  readonly cascade?: boolean;
   readonly span: Span;
 }
 

@@ -70,7 +70,7 @@ export function bindTemporalJoin(binder: Binder, join: ast.Join, left: LogicalPl
 
   // The versioned table: a table, or a view (or WITH query) deduplicated to the latest row
   // per key, whose input rows are then the versions (see versionedView).
-  const bound = binder.bindNamedRelation(name, right.name.span, alias);
+  const bound = binder.bindNamedRelation(right.name.parts.map((p) => p.value), right.name.span, alias);
   let rightPlan: LogicalPlan;
   let tableName: string;
   let pkIndex: number[];

@@ -16,6 +16,8 @@ import { WeirError, assertNever, bindError, didYouMean, notSupported, planError 
 import type { DataType } from '../common/types.js';
 import { T, commonType, isNumeric, sameType, typeToString } from '../common/types.js';
 import type { Catalog, FunctionDef, TableDef, ViewDef } from '../catalog/catalog.js';
+import { metadataKey, sourceColumns } from '../catalog/catalog.js';
+import { readableMetadata, sourceClassName } from '../connectors/metadata.js';
 import type { UdfDefinition } from '../expr/udf.js';
 import { udfDefinition, udfKey } from '../expr/udf.js';
 import type { BoundExpr } from '../expr/bound.js';
@@ -133,6 +135,13 @@ export class Binder {
     const obj = this.catalog.resolve(name, ins.table.span);
     if (obj.kind !== 'table') throw bindError(`cannot INSERT INTO view '${obj.name}'`, ins.table.span, 'insert into a table created with CREATE TABLE');
     const table = obj;
+    if (table.columns.some((c) => c.kind === 'metadata' && !c.virtual)) {
+      throw bindError(
+        `Table '${table.name}' declares persistable metadata columns, but the underlying DynamicTableSink doesn't implement the SupportsWritingMetadata interface. If the column should not be persisted, it can be declared with the VIRTUAL keyword.`,
+        ins.table.span,
+        `weir's sinks write no metadata: declare ${table.columns.filter((c) => c.kind === 'metadata' && !c.virtual).map((c) => c.name).join(', ')} METADATA ... VIRTUAL`,
+      );
+    }
     const sinkColumns = table.columns.filter((c) => c.kind === 'physical');
     let query = this.bindQuery(ins.query);
     // target columns: all physical columns in order, or the listed ones
@@ -364,8 +373,9 @@ export class Binder {
   }
 
   /** A table, view or CTE by name, with its fields qualified by `alias`. */
-  bindNamedRelation(name: string, span: Span, alias: string): LogicalPlan {
-    for (let i = this.ctes.length - 1; i >= 0; i--) {
+  bindNamedRelation(path: string | readonly string[], span: Span, alias: string): LogicalPlan {
+    const name = typeof path === 'string' ? path : path.length === 1 ? path[0]! : '';
+    for (let i = this.ctes.length - 1; i >= 0 && name !== ''; i--) {
       const cte = this.ctes[i]!.find((c) => c.name.toLowerCase() === name.toLowerCase());
       if (cte !== undefined) {
         // A CTE is bound where it is used, seeing the CTEs declared before it.
@@ -377,7 +387,7 @@ export class Binder {
         }
       }
     }
-    const obj = this.catalog.resolve(name, span);
+    const obj = this.catalog.resolve(path, span);
     if (obj.kind === 'table') return requalify(this.bindScan(obj), alias, undefined, span);
     return requalify(this.bindView(obj), alias, obj.columnAliases, span);
   }
@@ -385,6 +395,7 @@ export class Binder {
   private bindView(view: ViewDef): LogicalPlan {
     const sub = new Binder(this.catalog, view.source);
     try {
+      if (view.scope !== undefined) return this.catalog.withCurrent(view.scope.catalog, view.scope.database, () => sub.bindQuery(view.query));
       return sub.bindQuery(view.query);
     } catch (e) {
       if (e instanceof WeirError) e.withSource(view.source);
@@ -394,17 +405,20 @@ export class Binder {
 
   /** A scan of all the table's columns; computed columns and the watermark are bound here. */
   bindScan(table: TableDef): LogicalPlan {
-    const physical = table.columns.filter((c) => c.kind === 'physical');
-    const physSchema: Field[] = physical.map((c) => ({ name: c.name, type: c.type, nullable: c.nullable, rowtime: false }));
+    // the source's columns: physical and metadata (read in the metadata's own type, then cast)
+    const physical = sourceColumns(table);
+    const metaTypes = checkMetadataColumns(table);
+    const physSchema: Field[] = physical.map((c, i) => ({ name: c.name, type: metaTypes[i] ?? c.type, nullable: c.kind === 'physical' ? c.nullable : true, rowtime: false }));
     const sub = new Binder(this.catalog, table.source);
     const outputs: BoundExpr[] = [];
     const fields: Field[] = [];
     // Computed columns may reference physical columns and computed columns declared
     // earlier (Flink allows physical only; earlier computed ones are a convenience).
     for (const c of table.columns) {
-      if (c.kind === 'physical') {
+      if (c.kind !== 'computed') {
         const i = physical.indexOf(c);
-        outputs.push(inputRef(i, c.type, c.name));
+        const read = inputRef(i, physSchema[i]!.type, c.name);
+        outputs.push(sameType(read.type, c.type) ? read : { kind: 'cast', operand: read, type: c.type, safe: false });
       } else {
         const ctx: ExprContext = {
           schema: physSchema,
@@ -1536,9 +1550,37 @@ export function flattenable(f: ast.Join): boolean {
   return (f.joinType === 'inner' || f.joinType === 'cross') && f.using === undefined && !(f.right.kind === 'table-ref' && f.right.systemTimeAsOf !== undefined) && !(f.right.kind === 'table-function' && f.right.lateral === true) && !(f.right.kind === 'subquery' && f.right.lateral) && !(f.on !== undefined && containsSubquery(f.on));
 }
 
-function nameOf(q: ast.QualifiedName): string {
-  // catalog.database.table: weir has one catalog and database; use the last part.
-  return q.parts[q.parts.length - 1]!.value;
+/** `t`, `db.t` or `cat.db.t`, resolved by the catalog against the current catalog and database. */
+/**
+ * Checks a table's METADATA columns against what its connector reads (Flink's rules and
+ * wording): the key must be one the connector provides and the declared type castable from
+ * the metadata's type. Returns, per source column (sourceColumns order), the type the source
+ * produces for a metadata column (undefined for a physical one).
+ */
+function checkMetadataColumns(table: TableDef): (DataType | undefined)[] {
+  const cols = sourceColumns(table);
+  if (!cols.some((c) => c.kind === 'metadata')) return [];
+  const connector = table.options.get('connector');
+  const readable = readableMetadata(connector);
+  const id = `${table.name}`;
+  const fail = (message: string, hint?: string): never => {
+    throw bindError(message, table.span, hint).withSource(table.source);
+  };
+  if (readable === undefined) {
+    fail(`Table '${id}' declares metadata columns, but the underlying DynamicTableSource doesn't implement the SupportsReadingMetadata interface. Therefore, metadata cannot be read from the given source.`, `the ${connector} connector has no metadata; weir reads metadata from the filesystem connector (${[...readableMetadata('filesystem')!.keys()].join(', ')})`);
+  }
+  return cols.map((c) => {
+    if (c.kind !== 'metadata') return undefined;
+    const key = metadataKey(c);
+    const type = readable!.get(key);
+    if (type === undefined) fail(`Invalid metadata key '${key}' in column '${c.name}' of table '${id}'. The DynamicTableSource class '${sourceClassName(connector)}' supports the following metadata keys for reading:\n${[...readable!.keys()].join('\n')}`);
+    if (!sameType(type!, c.type) && !castAllowed(type!, c.type)) fail(`Invalid data type for metadata column '${c.name}' of table '${id}'. The column cannot be declared as '${typeToString(c.type)}' because the type must be castable from metadata type '${typeToString(type!)} NOT NULL'.`);
+    return type;
+  });
+}
+
+function nameOf(q: ast.QualifiedName): readonly string[] {
+  return q.parts.map((p) => p.value);
 }
 
 export function unparen(e: ast.Expr): ast.Expr {

@@ -17,6 +17,9 @@ import { internalError, notSupported, parseError, type Span } from '../common/er
 import * as T from '../../grammar/tokens.js';
 import { sqlParser } from '../../grammar/parser.js';
 import type {
+  CreateCatalog,
+  CreateDatabase,
+  SchemaComponent,
   BinaryOp,
   InSubquery,
   ColumnRef,
@@ -290,8 +293,68 @@ export class CstToAst extends BaseVisitor {
       const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the shown name'));
       return { kind: 'show', what: tokenOf(ctx, 'TABLE') !== undefined ? 'create-table' : 'create-view', name, span };
     }
-    const what = tokenOf(ctx, 'TABLES') ? 'tables' : tokenOf(ctx, 'VIEWS') ? 'views' : tokenOf(ctx, 'USER') ? 'user-functions' : tokenOf(ctx, 'FUNCTIONS') ? 'functions' : 'jobs';
-    return { kind: 'show', what, span };
+    const current = tokenOf(ctx, 'currentWhat');
+    if (current !== undefined) return { kind: 'show', what: current.image.toUpperCase() === 'CATALOG' ? 'current-catalog' : 'current-database', span };
+    const what = tokenOf(ctx, 'TABLES')
+      ? 'tables'
+      : tokenOf(ctx, 'VIEWS')
+        ? 'views'
+        : tokenOf(ctx, 'CATALOGS')
+          ? 'catalogs'
+          : tokenOf(ctx, 'DATABASES')
+            ? 'databases'
+            : tokenOf(ctx, 'USER')
+              ? 'user-functions'
+              : tokenOf(ctx, 'FUNCTIONS')
+                ? 'functions'
+                : 'jobs';
+    const scope = nodeOf(ctx, 'scope');
+    const like = nodeOf(ctx, 'showLike');
+    return { kind: 'show', what, ...(scope !== undefined ? { scope: this.asName(scope) } : {}), ...(like !== undefined ? { like: this.v<{ pattern: string; not: boolean }>(like) } : {}), span };
+  }
+
+  showLike(ctx: Ctx): { pattern: string; not: boolean } {
+    return { pattern: unquoteString(must(tokenOf(ctx, 'StringLiteral'), 'the LIKE pattern').image), not: tokenOf(ctx, 'NOT') !== undefined };
+  }
+
+  useStatement(ctx: Ctx, span: Span): Statement {
+    const catalog = nodeOf(ctx, 'catalog');
+    if (catalog !== undefined) return { kind: 'use', catalog: this.asIdent(catalog), database: undefined, span };
+    return { kind: 'use', catalog: undefined, database: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the database')), span };
+  }
+
+  alterOtherStatement(ctx: Ctx, span: Span): Statement {
+    if (tokenOf(ctx, 'DATABASE') !== undefined) {
+      return { kind: 'alter-database', name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the database')), options: this.v<TableOption[]>(must(nodeOf(ctx, 'tableOptionList'), 'the options')), span };
+    }
+    const name = this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the view'));
+    const to = nodeOf(ctx, 'newName');
+    if (to !== undefined) return { kind: 'alter-view', name, action: { kind: 'rename', to: this.asName(to) }, span };
+    return { kind: 'alter-view', name, action: { kind: 'as', query: this.asQuery(must(nodeOf(ctx, 'query'), 'the view query')) }, span };
+  }
+
+  createCatalogBody(ctx: Ctx): { kind: 'create-catalog'; name: Ident; ifNotExists: boolean; options: TableOption[] } {
+    return { kind: 'create-catalog', name: this.asIdent(must(nodeOf(ctx, 'identifier'), 'the catalog name')), ifNotExists: nodeOf(ctx, 'ifNotExists') !== undefined, options: this.v<TableOption[]>(must(nodeOf(ctx, 'tableOptionList'), 'the options')) };
+  }
+
+  createDatabaseBody(ctx: Ctx): { kind: 'create-database'; name: QualifiedName; ifNotExists: boolean; comment: string | undefined; options: TableOption[] } {
+    const comment = tokenOf(ctx, 'comment');
+    const list = nodeOf(ctx, 'tableOptionList');
+    return {
+      kind: 'create-database',
+      name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the database name')),
+      ifNotExists: nodeOf(ctx, 'ifNotExists') !== undefined,
+      comment: comment === undefined ? undefined : unquoteString(comment.image),
+      options: list === undefined ? [] : this.v<TableOption[]>(list),
+    };
+  }
+
+  alterElement(ctx: Ctx, span: Span): SchemaComponent {
+    const part = this.v<TableElementPart>(must(nodeOf(ctx, 'tableElement'), 'the element'));
+    const after = nodeOf(ctx, 'after');
+    const position = tokenOf(ctx, 'FIRST') !== undefined ? { kind: 'first' as const } : after !== undefined ? { kind: 'after' as const, column: this.asIdent(after) } : undefined;
+    const element = part.kind === 'column' ? { kind: 'column' as const, column: part.column, primaryKey: part.primaryKey } : part.kind === 'watermark' ? { kind: 'watermark' as const, watermark: part.watermark } : { kind: 'primary-key' as const, columns: part.columns, span: part.span };
+    return { element, position, span };
   }
 
   describeStatement(ctx: Ctx, span: Span): Statement {
@@ -299,7 +362,9 @@ export class CstToAst extends BaseVisitor {
   }
 
   dropStatement(ctx: Ctx, span: Span): Statement {
-    const object = tokenOf(ctx, 'TABLE') !== undefined ? 'table' : tokenOf(ctx, 'VIEW') !== undefined ? 'view' : 'function';
+    const object = tokenOf(ctx, 'TABLE') !== undefined ? 'table' : tokenOf(ctx, 'VIEW') !== undefined ? 'view' : tokenOf(ctx, 'CATALOG') !== undefined ? 'catalog' : tokenOf(ctx, 'DATABASE') !== undefined ? 'database' : 'function';
+    const mode = tokenOf(ctx, 'dropMode');
+    if (mode !== undefined && object !== 'database') throw parseError(`${mode.image.toUpperCase()} applies to DROP DATABASE only`, tokenSpan(mode));
     const system = tokenOf(ctx, 'SYSTEM');
     if (system !== undefined && object !== 'function') throw parseError(`SYSTEM applies to functions only, not to a ${object}`, tokenSpan(system), `DROP ${object.toUpperCase()} ...`);
     return {
@@ -308,6 +373,7 @@ export class CstToAst extends BaseVisitor {
       temporary: tokenOf(ctx, 'TEMPORARY') !== undefined,
       ifExists: tokenOf(ctx, 'IF') !== undefined,
       name: this.asName(must(nodeOf(ctx, 'qualifiedName'), 'the dropped name')),
+      ...(object === 'database' ? { cascade: mode?.image.toUpperCase() === 'CASCADE' } : {}),
       span,
     };
   }
@@ -360,9 +426,16 @@ export class CstToAst extends BaseVisitor {
   // -------------------------------------------------------------------------------------
   // DDL
 
-  createStatement(ctx: Ctx, span: Span): CreateTable | CreateView | CreateFunction {
+  createStatement(ctx: Ctx, span: Span): CreateTable | CreateView | CreateFunction | CreateCatalog | CreateDatabase {
     const temporary = tokenOf(ctx, 'TEMPORARY') !== undefined;
     const system = tokenOf(ctx, 'SYSTEM');
+    const other = nodeOf(ctx, 'createCatalogBody') ?? nodeOf(ctx, 'createDatabaseBody');
+    if (other !== undefined) {
+      const body = this.v<Omit<CreateCatalog, 'span'> | Omit<CreateDatabase, 'span'>>(other);
+      const extra = tokenOf(ctx, 'TEMPORARY') ?? system;
+      if (extra !== undefined) throw parseError(`${extra.image.toUpperCase()} does not apply to a ${body.kind === 'create-catalog' ? 'catalog' : 'database'}`, tokenSpan(extra));
+      return { ...body, span } as CreateCatalog | CreateDatabase;
+    }
     const fn = nodeOf(ctx, 'createFunctionBody');
     if (fn !== undefined) return { ...this.v<Omit<CreateFunction, 'temporary' | 'system' | 'span'>>(fn), temporary, system: system !== undefined, span };
     if (system !== undefined) throw parseError('SYSTEM applies to functions only', tokenSpan(system), 'CREATE [TEMPORARY] [SYSTEM] FUNCTION f AS \'module.js\' LANGUAGE JAVASCRIPT');
@@ -439,6 +512,23 @@ export class CstToAst extends BaseVisitor {
     if (tokenOf(ctx, 'RESET') !== undefined) {
       return { kind: 'alter-table', name, ifExists, action: { kind: 'reset', keys: tokensOf(ctx, 'key').map((t) => ({ key: unquoteString(t.image), span: tokenSpan(t) })) }, span };
     }
+    const change = tokenOf(ctx, 'schemaChange');
+    if (change !== undefined) {
+      return { kind: 'alter-table', name, ifExists, action: { kind: change.image.toUpperCase() === 'ADD' ? 'add' : 'modify', components: nodesOf(ctx, 'alterElement').map((n) => this.v<SchemaComponent>(n)) }, span };
+    }
+    const drop = tokenOf(ctx, 'DROP');
+    if (drop !== undefined) {
+      const list = nodeOf(ctx, 'dropColumns');
+      const one = nodeOf(ctx, 'dropColumn');
+      if (list !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'drop-columns', columns: this.v<Ident[]>(list) }, span };
+      if (one !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'drop-columns', columns: [this.asIdent(one)] }, span };
+      const wm = tokenOf(ctx, 'WATERMARK');
+      if (wm !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'drop-watermark', span: { start: drop.startOffset, end: (wm.endOffset ?? wm.startOffset) + 1 } }, span };
+      const constraint = nodeOf(ctx, 'constraint');
+      return { kind: 'alter-table', name, ifExists, action: { kind: 'drop-primary-key', constraint: constraint === undefined ? undefined : this.asIdent(constraint), span: { start: drop.startOffset, end: span.end } }, span };
+    }
+    const oldColumn = nodeOf(ctx, 'oldColumn');
+    if (oldColumn !== undefined) return { kind: 'alter-table', name, ifExists, action: { kind: 'rename-column', from: this.asIdent(oldColumn), to: this.asIdent(must(nodeOf(ctx, 'newColumn'), 'the new column name')) }, span };
     return { kind: 'alter-table', name, ifExists, action: { kind: 'rename', to: this.asName(must(nodeOf(ctx, 'newName'), 'the new name')) }, span };
   }
 

@@ -10,6 +10,7 @@ import type { DataType } from '../common/types.js';
 import { T, physicalKind, typeToString } from '../common/types.js';
 import type { ColumnDef, TableDef } from '../catalog/catalog.js';
 import { Catalog, SessionOptions } from '../catalog/catalog.js';
+import { alterTableSchema, columnText, metadataText, catalogStatement, checkDatabase, dropCatalogOrDatabase, parseCreateTable, partsOf, showCatalogObjects } from './session-catalog.js';
 import { checkSessionOption } from '../catalog/session-options.js';
 import { setSessionTimeZone } from '../common/time-zone.js';
 import type { LogicalPlan, SinkNode } from '../plan/logical.js';
@@ -79,17 +80,26 @@ export class Session {
         return this.createFunction(stmt);
       case 'drop': {
         if (stmt.object === 'function') return this.dropFunction(stmt);
-        const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-        const obj = this.catalog.get(name);
+        if (stmt.object === 'catalog' || stmt.object === 'database') return dropCatalogOrDatabase(this.catalog, stmt);
+        const path = partsOf(stmt.name);
+        const name = path[path.length - 1]!;
+        const obj = this.catalog.get(path);
         if (obj === undefined) {
           if (stmt.ifExists) return { kind: 'ok', message: `${stmt.object} ${name} does not exist (nothing dropped)` };
-          this.catalog.resolve(name, stmt.name.span);
+          this.catalog.resolve(path, stmt.name.span);
         } else if (obj.kind !== stmt.object) {
           throw bindError(`${obj.name} is a ${obj.kind}, not a ${stmt.object}`, stmt.name.span, `use DROP ${obj.kind.toUpperCase()} ${obj.name}`);
         }
-        this.catalog.drop(name);
+        this.catalog.drop(path);
         return { kind: 'ok', message: `${stmt.object} ${obj?.name ?? name} dropped` };
       }
+      case 'create-catalog':
+      case 'create-database':
+      case 'alter-database':
+      case 'use':
+        return catalogStatement(this.catalog, stmt);
+      case 'alter-view':
+        return this.alterView(stmt, source);
       case 'set': {
         if (stmt.key === undefined) return { kind: 'table', header: ['key', 'value'], rows: this.options.entries() };
         const { notice } = checkSessionOption(stmt.key, stmt.value, stmt.span);
@@ -104,9 +114,12 @@ export class Session {
       case 'show':
         switch (stmt.what) {
           case 'tables':
-            return { kind: 'table', header: ['table name'], rows: this.catalog.names().sort().map((n) => [n]) };
           case 'views':
-            return { kind: 'table', header: ['view name'], rows: this.catalog.views().map((v) => [v.name]).sort() };
+          case 'catalogs':
+          case 'databases':
+          case 'current-catalog':
+          case 'current-database':
+            return showCatalogObjects(this.catalog, stmt);
           case 'functions': {
             const user = [...this.catalog.functions.values()].map((f) => [f.name, `${f.kind} function from '${f.module}' (user-defined)`]);
             const rows = [...allFunctions().flatMap((f) => f.sqlNames.map((n) => [n, f.doc])), ...[...AGGREGATE_NAMES].map((n) => [n, `${n}(...) aggregate`]), ...user];
@@ -176,6 +189,7 @@ export class Session {
 
   private createFunction(stmt: ast.CreateFunction): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    checkDatabase(this.catalog, partsOf(stmt.name), stmt.name.span);
     const form = `CREATE FUNCTION ${name} AS 'path/to/${name}.js' LANGUAGE JAVASCRIPT`;
     const lang = stmt.language?.value;
     if (lang !== undefined && lang !== 'JAVASCRIPT' && lang !== 'JS') {
@@ -203,6 +217,7 @@ export class Session {
 
   private dropFunction(stmt: ast.Drop): StatementResult {
     const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    checkDatabase(this.catalog, partsOf(stmt.name), stmt.name.span);
     if (!this.catalog.functions.delete(name.toLowerCase())) {
       if (stmt.ifExists) return { kind: 'ok', message: `function ${name} does not exist (nothing dropped)` };
       throw bindError(`function '${name}' not found`, stmt.name.span, 'SHOW USER FUNCTIONS lists the functions created in this session');
@@ -282,15 +297,15 @@ export class Session {
    * they were written.
    */
   private showCreate(stmt: ast.Show): string {
-    const nameParts = stmt.name!.parts;
-    const name = nameParts[nameParts.length - 1]!.value;
-    const obj = this.catalog.resolve(name, stmt.name!.span);
+    const path = partsOf(stmt.name!);
+    const obj = this.catalog.resolve(path, stmt.name!.span);
     const quote = (s: string): string => '`' + s.replaceAll('`', '``') + '`';
-    const id = `${quote('default_catalog')}.${quote('default_database')}.${quote(obj.name)}`;
+    const at = this.catalog.locate(path)!;
+    const id = `${quote(at.catalog)}.${quote(at.database)}.${quote(obj.name)}`;
     const text = (span: Span, source: SourceText): string => source.text.slice(span.start, span.end);
     if (stmt.what === 'create-table') {
       if (obj.kind !== 'table') throw bindError(`SHOW CREATE TABLE is only for tables, but ${obj.name} is a view`, stmt.name!.span, `use SHOW CREATE VIEW ${obj.name}`);
-      const lines = obj.columns.map((c) => (c.kind === 'computed' ? `  ${quote(c.name)} AS ${text(c.expr.span, obj.source)}` : `  ${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`));
+      const lines = obj.columns.map((c) => `  ${columnText(c, obj.source)}`);
       if (obj.watermark !== undefined) lines.push(`  WATERMARK FOR ${quote(obj.watermark.column)} AS ${text(obj.watermark.expr.span, obj.source)}`);
       if (obj.primaryKey !== undefined) lines.push(`  PRIMARY KEY (${obj.primaryKey.map(quote).join(', ')}) NOT ENFORCED`);
       // sensitive options ('password', ...) are masked as Flink masks them
@@ -302,8 +317,7 @@ export class Session {
   }
 
   private describe(stmt: ast.Describe): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    const obj = this.catalog.resolve(name, stmt.name.span);
+    const obj = this.catalog.resolve(partsOf(stmt.name), stmt.name.span);
     if (obj.kind === 'view') {
       // a view keeps its query's time attribute: it is still a rowtime column for windows
       return { kind: 'table', header: ['name', 'type', 'null', 'key', 'extras', 'watermark'], rows: obj.columns.map((c) => [c.name, typeToString(c.type) + (c.rowtime === true ? ' *ROWTIME*' : c.proctime === true ? ' *PROCTIME*' : ''), c.proctime === true ? 'FALSE' : 'TRUE', '', '', '']) };
@@ -314,7 +328,7 @@ export class Session {
       header: ['name', 'type', 'null', 'key', 'extras', 'watermark'],
       rows: obj.columns.map((c) => {
         const isWm = wm !== undefined && wm.column.toLowerCase() === c.name.toLowerCase();
-        const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : '';
+        const extras = c.kind === 'computed' ? `AS ${obj.source.text.slice(c.expr.span.start, c.expr.span.end)}` : c.kind === 'metadata' ? metadataText(c).trimStart() : '';
         const proc = c.kind === 'computed' && isProctimeCall(c.expr);
         return [
           c.name,
@@ -329,9 +343,11 @@ export class Session {
   }
 
   private createTable(stmt: ast.CreateTable, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    checkDatabase(this.catalog, path, stmt.name.span);
     if (stmt.asQuery !== undefined) return this.createTableAs(stmt, stmt.asQuery, name, source);
-    if (this.catalog.has(name)) {
+    if (this.catalog.has(path)) {
       if (stmt.ifNotExists) return { kind: 'ok', message: `table ${name} already exists (kept)` };
       throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS`);
     }
@@ -352,7 +368,8 @@ export class Session {
           columns.push({ kind: 'computed', name: el.name.value, expr: el.expr, type: T.NULL });
           break;
         case 'metadata':
-          throw notSupported('a METADATA column', el.span);
+          columns.push({ kind: 'metadata', name: el.name.value, type: resolveTypeName(el.type), from: el.from, virtual: el.virtual });
+          break;
       }
     }
     if (!columns.some((c) => c.kind === 'physical')) throw bindError(`table ${name} needs at least one physical column`, stmt.span);
@@ -364,7 +381,11 @@ export class Session {
       optionSpans.set(o.key, o.span);
     }
     if (stmt.primaryKey !== undefined) {
-      for (const k of stmt.primaryKey) if (!seen.has(k.value.toLowerCase())) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
+      for (const k of stmt.primaryKey) {
+        const col = columns.find((c) => c.name.toLowerCase() === k.value.toLowerCase());
+        if (col === undefined) throw bindError(`PRIMARY KEY column '${k.value}' is not a column of ${name}`, k.span);
+        if (col.kind !== 'physical') throw bindError(`Invalid primary key 'PK_${k.value}'. Column '${col.name}' is not a physical column.`, k.span);
+      }
     }
     const partitionKeys: string[] = [];
     for (const k of stmt.partitionKeys ?? []) {
@@ -403,7 +424,7 @@ export class Session {
       if (rt.type.kind !== 'TIMESTAMP' && rt.type.kind !== 'TIMESTAMP_LTZ') throw bindError(`WATERMARK column '${rt.name}' must be TIMESTAMP(3) or TIMESTAMP_LTZ(3), it is ${typeToString(rt.type)}`, stmt.watermark!.column.span);
     }
     validateTable(table);
-    this.catalog.add(table);
+    this.catalog.add(table, path);
     return { kind: 'ok', message: `table ${name} created` };
   }
 
@@ -414,14 +435,15 @@ export class Session {
    * into the existing table (as Flink does). The table stays only if the INSERT binds.
    */
   private createTableAs(stmt: ast.CreateTable, query: ast.Query, name: string, source: SourceText): StatementResult {
-    if (stmt.hasColumnList) throw notSupported('CREATE TABLE ... AS SELECT with a column list', stmt.span, 'leave the column list out: the table takes the query\'s columns (cast them in the SELECT to change a type)');
     const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns: undefined, query, span: stmt.span };
-    const existing = this.catalog.get(name);
+    const path = partsOf(stmt.name);
+    const existing = this.catalog.get(path);
     if (existing !== undefined) {
       if (!stmt.ifNotExists) throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP TABLE ${name} first, or write CREATE TABLE IF NOT EXISTS ... AS SELECT to insert into it`);
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, query };
     }
     const plan = this.bindQuery(query, source);
+    if (stmt.hasColumnList) return this.createTableAsWithColumns(stmt, query, plan, source);
     const seen = new Set<string>();
     const columns: ColumnDef[] = plan.schema.map((f) => {
       const lower = f.name.toLowerCase();
@@ -433,11 +455,58 @@ export class Session {
     const { options, optionSpans } = this.optionsOf(stmt.options);
     const table: TableDef = { kind: 'table', name, columns, watermark: undefined, primaryKey: undefined, options, optionSpans, source, span: stmt.span };
     validateTable(table);
-    this.catalog.add(table);
+    this.catalog.add(table, path);
     try {
       return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: tableDdl(table), query };
     } catch (e) {
-      this.catalog.drop(name);
+      this.catalog.drop(path);
+      throw e;
+    }
+  }
+
+  /**
+   * CTAS with a column list (Flink 2.0, FLIP-463): a declared column named as a query column
+   * redefines it (its type; the query's value is cast as INSERT casts it) and keeps the
+   * query's order; the other declared columns (new physical, computed and metadata columns)
+   * come first. A watermark and a primary key may be declared. The new physical columns are
+   * NULL in the inserted rows.
+   */
+  private createTableAsWithColumns(stmt: ast.CreateTable, query: ast.Query, plan: LogicalPlan, source: SourceText): StatementResult {
+    const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
+    const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
+    const own = (sp: Span): string => source.text.slice(sp.start, sp.end);
+    const seen = new Set<string>();
+    for (const f of plan.schema) {
+      if (seen.has(f.name.toLowerCase())) throw bindError(`the query gives two columns named '${f.name}'; a table needs distinct column names`, query.span, 'name the columns with AS in the SELECT');
+      seen.add(f.name.toLowerCase());
+      if (/^EXPR\$\d+$/.test(f.name)) throw bindError(`the query's column ${f.name} has no name`, query.span, 'name every computed column with AS in the SELECT');
+    }
+    const declared = new Map(stmt.columns.map((c) => [c.name.value.toLowerCase(), c]));
+    for (const c of stmt.columns) {
+      if (seen.has(c.name.value.toLowerCase()) && c.kind !== 'physical') throw bindError(`column '${c.name.value}' is a column of the query; it can be redefined only as a physical column`, c.span);
+    }
+    const fresh = stmt.columns.filter((c) => !seen.has(c.name.value.toLowerCase())).map((c) => own(c.span));
+    const fromQuery = plan.schema.map((f) => {
+      const d = declared.get(f.name.toLowerCase());
+      return d !== undefined ? own(d.span) : `${quote(f.name)} ${typeToString(f.type)}${f.nullable ? '' : ' NOT NULL'}`;
+    });
+    const elements = [...fresh, ...fromQuery, ...(stmt.watermark !== undefined ? [own(stmt.watermark.span)] : []), ...(stmt.primaryKey !== undefined ? [`PRIMARY KEY (${stmt.primaryKey.map((k) => quote(k.value)).join(', ')}) NOT ENFORCED`] : [])];
+    const { options } = this.optionsOf(stmt.options);
+    const path = partsOf(stmt.name);
+    const text = `CREATE TABLE ${path.map(quote).join('.')} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
+    const { stmt: created, source: merged } = parseCreateTable(text, `${source.name} (CREATE TABLE ${path[path.length - 1]} AS SELECT, the table)`);
+    try {
+      this.createTable(created, merged);
+    } catch (e) {
+      if (e instanceof WeirError) throw new WeirError(e.kind, `${e.message} (in the table CREATE TABLE ... AS SELECT makes:\n${text})`, { span: stmt.span, hint: e.hint, source });
+      throw e;
+    }
+    const columns = plan.schema.map((f) => ({ value: f.name, quoted: true, span: query.span }));
+    const insert: ast.Insert = { kind: 'insert', table: stmt.name, overwrite: false, columns, query, span: stmt.span };
+    try {
+      return { kind: 'insert', sinks: [this.bindInsert(insert, source)], source, ddl: text, query };
+    } catch (e) {
+      this.catalog.drop(path);
       throw e;
     }
   }
@@ -464,8 +533,7 @@ export class Session {
    * plain CREATE TABLE and created as one (errors in it point at this statement).
    */
   private createTableLike(stmt: ast.CreateTable, like: ast.LikeClause, name: string, source: SourceText): StatementResult {
-    const baseName = like.source.parts[like.source.parts.length - 1]!.value;
-    const base = this.catalog.resolve(baseName, like.source.span);
+    const base = this.catalog.resolve(partsOf(like.source), like.source.span);
     if (base.kind !== 'table') throw bindError(`LIKE needs a table, but ${base.name} is a view`, like.source.span);
     type Strategy = ast.LikeStrategy;
     const strategy: Record<Exclude<ast.LikeFeature, 'ALL'>, Strategy> = { CONSTRAINTS: 'INCLUDING', GENERATED: 'INCLUDING', OPTIONS: 'OVERWRITING', WATERMARKS: 'INCLUDING', PARTITIONS: 'INCLUDING', METADATA: 'INCLUDING' };
@@ -484,22 +552,29 @@ export class Session {
     const quote = (n: string): string => '`' + n.replaceAll('`', '``') + '`';
     const baseText = (e: ast.Expr): string => base.source.text.slice(e.span.start, e.span.end);
     const ownText = (sp: Span): string => source.text.slice(sp.start, sp.end);
-    const lines: { name: string; text: string; computed: boolean }[] = [];
+    const lines: { name: string; text: string; kind: ColumnDef['kind'] }[] = [];
     for (const c of base.columns) {
-      if (c.kind === 'physical') lines.push({ name: c.name, text: `${quote(c.name)} ${typeToString(c.type)}${c.nullable ? '' : ' NOT NULL'}`, computed: false });
-      else if (strategy.GENERATED !== 'EXCLUDING') lines.push({ name: c.name, text: `${quote(c.name)} AS ${baseText(c.expr)}`, computed: true });
+      if (c.kind === 'physical') lines.push({ name: c.name, text: columnText(c, base.source), kind: c.kind });
+      else if (c.kind === 'computed' && strategy.GENERATED !== 'EXCLUDING') lines.push({ name: c.name, text: `${quote(c.name)} AS ${baseText(c.expr)}`, kind: c.kind });
+      else if (c.kind === 'metadata' && strategy.METADATA !== 'EXCLUDING') lines.push({ name: c.name, text: columnText(c, base.source), kind: c.kind });
     }
     for (const el of stmt.columns) {
       const i = lines.findIndex((l) => l.name.toLowerCase() === el.name.value.toLowerCase());
       if (i >= 0) {
-        if (el.kind === 'computed' && lines[i]!.computed && strategy.GENERATED === 'OVERWRITING') {
-          lines[i] = { name: el.name.value, text: ownText(el.span), computed: true };
+        const had = lines[i]!.kind;
+        if (el.kind === had && ((had === 'computed' && strategy.GENERATED === 'OVERWRITING') || (had === 'metadata' && strategy.METADATA === 'OVERWRITING'))) {
+          lines[i] = { name: el.name.value, text: ownText(el.span), kind: el.kind };
           continue;
         }
-        const hint = lines[i]!.computed ? 'rename it, or write OVERWRITING GENERATED (for a computed column) or EXCLUDING GENERATED' : 'rename it: the physical columns of the LIKE table are always included';
+        const hint =
+          had === 'computed'
+            ? 'rename it, or write OVERWRITING GENERATED (for a computed column) or EXCLUDING GENERATED'
+            : had === 'metadata'
+              ? 'rename it, or write OVERWRITING METADATA (for a metadata column) or EXCLUDING METADATA'
+              : 'rename it: the physical columns of the LIKE table are always included';
         throw bindError(`a column named '${el.name.value}' already exists in the LIKE table ${base.name}`, el.name.span, hint);
       }
-      lines.push({ name: el.name.value, text: ownText(el.span), computed: el.kind === 'computed' });
+      lines.push({ name: el.name.value, text: ownText(el.span), kind: el.kind });
     }
     let watermark: string | undefined;
     if (base.watermark !== undefined && strategy.WATERMARKS !== 'EXCLUDING') watermark = `WATERMARK FOR ${quote(base.watermark.column)} AS ${baseText(base.watermark.expr)}`;
@@ -525,7 +600,7 @@ export class Session {
     }
     const sq = (v: string): string => `'${v.replaceAll("'", "''")}'`;
     const elements = [...lines.map((l) => l.text), ...(watermark !== undefined ? [watermark] : []), ...(primaryKey !== undefined ? [`PRIMARY KEY (${primaryKey.map(quote).join(', ')}) NOT ENFORCED`] : [])];
-    const text = `CREATE TABLE ${quote(name)} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
+    const text = `CREATE TABLE ${partsOf(stmt.name).map(quote).join('.')} (\n  ${elements.join(',\n  ')}\n)${options.size > 0 ? ` WITH (\n  ${[...options].map(([k, v]) => `${sq(k)} = ${sq(v)}`).join(',\n  ')}\n)` : ''}`;
     const merged: SourceText = { name: `${source.name} (CREATE TABLE ${name} LIKE ${base.name}, merged)`, text };
     try {
       const [created] = parseScript(merged);
@@ -542,22 +617,26 @@ export class Session {
    * running job keeps the options it started with.
    */
   private alterTable(stmt: ast.AlterTable, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    const obj = this.catalog.get(name);
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    const obj = this.catalog.get(path);
     if (obj === undefined) {
       if (stmt.ifExists) return { kind: 'ok', message: `table ${name} does not exist (nothing altered)` };
-      this.catalog.resolve(name, stmt.name.span);
+      this.catalog.resolve(path, stmt.name.span);
       throw bindError(`table '${name}' not found`, stmt.name.span);
     }
-    if (obj.kind !== 'table') throw bindError(`${obj.name} is a view, not a table`, stmt.name.span, 'drop the view and create it again');
+    if (obj.kind !== 'table') throw bindError(`${obj.name} is a view, not a table`, stmt.name.span, 'use ALTER VIEW');
     const action = stmt.action;
     if (action.kind === 'rename') {
-      const to = action.to.parts[action.to.parts.length - 1]!.value;
-      if (this.catalog.has(to)) throw bindError(`table or view '${to}' already exists`, action.to.span);
-      this.catalog.drop(obj.name);
-      this.catalog.add({ ...obj, name: to });
+      const toPath = partsOf(action.to);
+      const to = toPath[toPath.length - 1]!;
+      checkDatabase(this.catalog, toPath, action.to.span);
+      if (this.catalog.has(toPath)) throw bindError(`table or view '${to}' already exists`, action.to.span);
+      this.catalog.drop(path);
+      this.catalog.add({ ...obj, name: to }, toPath);
       return { kind: 'ok', message: `table ${obj.name} renamed to ${to}` };
     }
+    if (action.kind !== 'set' && action.kind !== 'reset') return this.alterTableSchema(obj, path, stmt, source);
     const options = new Map(obj.options);
     const spans = new Map<string, Span>();
     if (action.kind === 'set') {
@@ -575,14 +654,36 @@ export class Session {
     // checked as a table whose option positions are those of this statement
     validateTable({ ...obj, options, optionSpans: spans, source, span: stmt.span });
     const kept = new Map([...(obj.optionSpans ?? new Map<string, Span>())].filter(([k]) => options.has(k) && !spans.has(k)));
-    this.catalog.add({ ...obj, options, optionSpans: kept });
+    this.catalog.add({ ...obj, options, optionSpans: kept }, path);
     const what = action.kind === 'set' ? `set ${action.options.map((o) => `'${o.key}'`).join(', ')}` : `reset ${action.keys.map((k) => `'${k.key}'`).join(', ')}`;
     return { kind: 'ok', message: `table ${obj.name} altered: ${what}` };
   }
 
+  /**
+   * ALTER TABLE ... ADD / MODIFY / DROP / RENAME col TO: the changed table is written out as a
+   * CREATE TABLE and created in place of the old one (which stays if that fails); errors in the
+   * new definition point at this statement.
+   */
+  private alterTableSchema(table: TableDef, path: readonly string[], stmt: ast.AlterTable, source: SourceText): StatementResult {
+    const at = this.catalog.locate(path)!;
+    const text = alterTableSchema(table, [at.catalog, at.database, table.name], stmt, source);
+    const { stmt: created, source: merged } = parseCreateTable(text, `${source.name} (ALTER TABLE ${table.name}, the table as altered)`);
+    this.catalog.drop(path);
+    try {
+      this.createTable(created, merged);
+    } catch (e) {
+      this.catalog.add(table, path);
+      if (e instanceof WeirError) throw new WeirError(e.kind, `${e.message} (in the table as altered:\n${text})`, { span: stmt.span, hint: e.hint, source });
+      throw e;
+    }
+    return { kind: 'ok', message: `table ${table.name} altered` };
+  }
+
   private createView(stmt: ast.CreateView, source: SourceText): StatementResult {
-    const name = stmt.name.parts[stmt.name.parts.length - 1]!.value;
-    if (this.catalog.has(name)) {
+    const path = partsOf(stmt.name);
+    const name = path[path.length - 1]!;
+    checkDatabase(this.catalog, path, stmt.name.span);
+    if (this.catalog.has(path)) {
       if (stmt.ifNotExists) return { kind: 'ok', message: `view ${name} already exists (kept)` };
       throw bindError(`table or view '${name}' already exists`, stmt.name.span, `DROP VIEW ${name} first`);
     }
@@ -590,8 +691,36 @@ export class Session {
     const aliases = stmt.columns?.map((c) => c.value);
     if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${name} names ${aliases.length} columns but its query has ${plan.schema.length}`, stmt.span);
     const columns = plan.schema.map((f, i): { name: string; type: DataType; rowtime: boolean; proctime: boolean } => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime, proctime: f.proctime === true }));
-    this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, source, span: stmt.span });
+    this.catalog.add({ kind: 'view', name, query: stmt.query, columnAliases: aliases, columns, ...this.viewScope(), source, span: stmt.span }, path);
     return { kind: 'ok', message: `view ${name} created` };
+  }
+
+  /** Where a view's query is resolved: the catalog and database current when it is created. */
+  private viewScope(): { scope: { catalog: string; database: string } } {
+    return { scope: { catalog: this.catalog.currentCatalog, database: this.catalog.currentDatabase } };
+  }
+
+  /** ALTER VIEW v RENAME TO w / ALTER VIEW v AS query. */
+  private alterView(stmt: ast.AlterView, source: SourceText): StatementResult {
+    const path = partsOf(stmt.name);
+    const obj = this.catalog.resolve(path, stmt.name.span);
+    if (obj.kind !== 'view') throw bindError(`${obj.name} is a table, not a view`, stmt.name.span, 'use ALTER TABLE');
+    if (stmt.action.kind === 'rename') {
+      const toPath = partsOf(stmt.action.to);
+      const to = toPath[toPath.length - 1]!;
+      checkDatabase(this.catalog, toPath, stmt.action.to.span);
+      if (this.catalog.has(toPath)) throw bindError(`table or view '${to}' already exists`, stmt.action.to.span);
+      this.catalog.drop(path);
+      this.catalog.add({ ...obj, name: to }, toPath);
+      return { kind: 'ok', message: `view ${obj.name} renamed to ${to}` };
+    }
+    const query = stmt.action.query;
+    const plan = this.bindQuery(query, source);
+    const aliases = obj.columnAliases;
+    if (aliases !== undefined && aliases.length !== plan.schema.length) throw bindError(`view ${obj.name} names ${aliases.length} columns but the new query has ${plan.schema.length}`, query.span);
+    const columns = plan.schema.map((f, i) => ({ name: aliases?.[i] ?? f.name, type: f.type, rowtime: f.rowtime, proctime: f.proctime === true }));
+    this.catalog.add({ kind: 'view', name: obj.name, query, columnAliases: aliases, columns, ...this.viewScope(), source, span: stmt.span }, path);
+    return { kind: 'ok', message: `view ${obj.name} altered` };
   }
 }
 
@@ -623,6 +752,29 @@ export function checkOneTimeZone(statements: readonly ast.Statement[]): void {
         'SET the zone once, before the first INSERT or SELECT (or run the queries in separate files or in the REPL)',
       );
     }
+  }
+}
+
+/**
+ * Statements that change the session's catalog or options: a script replaying a session (the
+ * REPL's \\verify, verify's crash runs) runs them again, in order.
+ */
+export function changesSession(stmt: ast.Statement): boolean {
+  switch (stmt.kind) {
+    case 'create-table':
+    case 'create-view':
+    case 'set':
+    case 'reset':
+    case 'drop':
+    case 'alter-table':
+    case 'alter-view':
+    case 'create-catalog':
+    case 'create-database':
+    case 'alter-database':
+    case 'use':
+      return true;
+    default:
+      return false;
   }
 }
 

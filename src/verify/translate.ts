@@ -23,6 +23,8 @@ import { assertNever } from '../common/errors.js';
 import type { DataType } from '../common/types.js';
 import { T, isComposite, isIntegral, typeToString } from '../common/types.js';
 import type { TableDef } from '../catalog/catalog.js';
+import { metadataKey, sourceColumns } from '../catalog/catalog.js';
+import { resolve as resolvePath } from 'node:path';
 import type { AggCall, LogicalPlan, OverCall, OverFrame, SortKey, WindowSpec } from '../plan/logical.js';
 import { describeNode, isUpdating } from '../plan/logical.js';
 import { listDataFiles } from '../connectors/filesystem/filesystem.js';
@@ -108,7 +110,9 @@ export function jsonValue(x: string, t: DataType): string {
 
 /** The table's physical columns as p0, p1, ... (typed as weir carries them). */
 export function readPhysical(table: TableDef, ctx: TranslateContext): string {
-  const physical = table.columns.filter((c) => c.kind === 'physical');
+  // the scan's inputs: physical columns, and METADATA columns where they were declared
+  const physical = sourceColumns(table);
+  const metadata = physical.some((c) => c.kind === 'metadata');
   const connector = table.options.get('connector');
   const asP = (expr: (name: string, i: number, t: DataType) => string): string => physical.map((c, i) => `${expr(c.name, i, c.type)} AS p${i}`).join(', ');
   // text columns DuckDB reads as VARCHAR: TIMESTAMP_LTZ, TIME (HH:mm:ss[.fff]) and BYTES (Base64)
@@ -119,7 +123,13 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   }
   if (connector !== 'filesystem') throw new TranslationError(`table ${table.name}`, `the ${connector} connector cannot be read in DuckDB`);
   const path = filesystemPath(table);
-  const found = listDataFiles(path);
+  const found = metadata ? listDataFiles(path).map((f) => resolvePath(f)) : listDataFiles(path);
+  if (metadata) {
+    const format = table.options.get('format');
+    if (format !== 'csv') throw new TranslationError(`table ${table.name}`, `the METADATA columns of a ${format} table cannot be read in DuckDB yet (a csv table's can)`);
+    const mtime = physical.find((c) => c.kind === 'metadata' && metadataKey(c) === 'file.modification-time');
+    if (mtime !== undefined) throw new TranslationError(`table ${table.name}`, `METADATA column ${mtime.name} (file.modification-time) cannot be read in DuckDB: its file times have whole seconds`);
+  }
   // no files (an empty directory): an empty table, as the stream reads it; DuckDB's readers
   // refuse an empty list
   if (found.length === 0) return `SELECT ${asP((_, i, t) => toWeir(`CAST(NULL AS ${readType(t)})`, t))} WHERE false`;
@@ -136,13 +146,18 @@ export function readPhysical(table: TableDef, ctx: TranslateContext): string {
   const keyValue = (name: string, t: DataType): string => toWeir(`CAST(NULLIF(${q(name)}, ${sqlString(defaultName)}) AS ${readType(t)})`, t);
   if (keys.length > 0 && format === 'debezium-json') throw new TranslationError(`table ${table.name}`, 'a partitioned debezium-json table cannot be read in DuckDB yet');
   if (format === 'csv') {
-    const cols = `{${physical.flatMap((c, i) => (isKey(c.name) ? [] : [`'p${i}': '${readType(c.type)}'`])).join(', ')}}`;
+    const cols = `{${physical.flatMap((c, i) => (isKey(c.name) || c.kind === 'metadata' ? [] : [`'p${i}': '${readType(c.type)}'`])).join(', ')}}`;
     const delim = table.options.get('csv.field-delimiter') ?? ',';
     const quote = table.options.get('csv.quote-character') ?? '"';
     const ignore = table.options.get('csv.ignore-parse-errors') === 'true';
     // 'csv.ignore-first-line': each file's first line is a header; DuckDB skips it per file too
     const header = table.options.get('csv.ignore-first-line') === 'true';
-    return `SELECT ${asP((n, i, t) => (isKey(n) ? keyValue(n, t) : toWeir(`p${i}`, t)))} FROM read_csv(${files}, header = ${header}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''}${hive})`;
+    const read = `read_csv(${files}, header = ${header}, delim = ${sqlString(delim)}, quote = ${sqlString(quote)}, escape = ${sqlString(quote)}, allow_quoted_nulls = false, auto_detect = false, columns = ${cols}${ignore ? ', ignore_errors = true' : ''}${hive}${metadata ? ', filename = true' : ''})`;
+    if (!metadata) return `SELECT ${asP((n, i, t) => (isKey(n) ? keyValue(n, t) : toWeir(`p${i}`, t)))} FROM ${read}`;
+    // METADATA: DuckDB's own file name of each row, and read_blob's size of each file
+    const meta = (key: string): string => (key === 'file.path' ? 'r.filename' : key === 'file.name' ? "regexp_extract(r.filename, '[^/]*$')" : 'CAST(b.size AS BIGINT)');
+    const select = physical.map((c, i) => `${c.kind === 'metadata' ? meta(metadataKey(c)) : isKey(c.name) ? keyValue(c.name, c.type) : toWeir(`r.p${i}`, c.type)} AS p${i}`).join(', ');
+    return `SELECT ${select} FROM ${read} r LEFT JOIN read_blob(${files}) b ON b.filename = r.filename`;
   }
   // json and debezium-json: timestamps may be text or epoch milliseconds, so they are read as text
   if (format === 'json') {

@@ -30,7 +30,7 @@ import { readsClock, stampingNodes, stampsTime, timeDomainOf } from '../plan/tim
 import { pruneColumns } from '../plan/prune.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constantToDuckDb, typeToDuckDb } from './duck-expr.js';
-import { Session, checkOneTimeZone } from '../sql/session.js';
+import { Session, changesSession, checkOneTimeZone } from '../sql/session.js';
 import { parseScript } from '../sql/parse.js';
 import type * as ast from '../sql/ast.js';
 import { RunningJob, stateTtlOf } from '../exec/job-runner.js';
@@ -133,7 +133,7 @@ export async function verifyScript(source: SourceText, opts: VerifyOptions = {})
       case 'ok':
         // the crash runs' script may run elsewhere: a function's module by its absolute path
         if (stmt.kind === 'create-function') ddl.push(`CREATE FUNCTION IF NOT EXISTS \`${stmt.name.parts[stmt.name.parts.length - 1]!.value.replaceAll('`', '``')}\` AS '${moduleLocation(stmt.module).path.replaceAll("'", "''")}' LANGUAGE JAVASCRIPT`);
-        else if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'drop' || stmt.kind === 'alter-table') ddl.push(textOf(stmt.span));
+        else if (changesSession(stmt)) ddl.push(textOf(stmt.span));
         break;
       default:
         break;

@@ -1,6 +1,6 @@
 // The `weir` command as a user meets it: exit codes, compiler-style errors, bad data,
 // help text matching the README, the quickstart, sinks. Real child processes.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -102,6 +102,20 @@ SELECT * FROM bid LIMIT 5;`);
     expect(r.code).toBe(0);
     expect(r.stdout.trim().split('\n').sort()).toEqual(['+I[1, 100]', '+I[4, 400]']);
     expect(r.stderr).toContain('2 unparseable records skipped');
+  });
+
+  it('reads a METADATA column (file.name) of a table created in a database made current with USE', async () => {
+    const dir = tmp();
+    const data = join(dir, 'bids');
+    mkdirSync(data);
+    write(data, 'a.csv', '1,100,2020-01-01 00:00:01\n2,200,2020-01-01 00:00:02\n');
+    write(data, 'b.csv', '3,300,2020-01-01 00:00:03\n');
+    const sql = `CREATE DATABASE auctions;\nUSE auctions;\n${BID_TABLE(data).replace('  ts      TIMESTAMP(3),', "  ts      TIMESTAMP(3),\n  src     STRING METADATA FROM 'file.name' VIRTUAL,")}SELECT src, COUNT(*) AS n, SUM(price) AS total FROM default_catalog.auctions.bid GROUP BY src;\n`;
+    const r = await weir(['run', write(dir, 'q.sql', sql)]);
+    expect(r.code).toBe(0);
+    // a changelog: the last row per file name is its final count
+    const last = new Map(r.stdout.trim().split('\n').filter((l) => /^\+[IU]/.test(l)).map((l) => [l.slice(3).split(',')[0]!, l.slice(3, -1)]));
+    expect([...last.values()].sort()).toEqual(['a.csv, 2, 300', 'b.csv, 1, 300']);
   });
 
   it('reports late records in the summary with the watermark delay', async () => {

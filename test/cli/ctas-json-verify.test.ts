@@ -70,10 +70,10 @@ CREATE TABLE out WITH ('connector' = 'print') AS SELECT k, VAR_POP(x) AS vp, STD
   it('a statement weir does not support yet is named, with its position', async () => {
     const dir = setup({});
     const f = join(dir, 'job.sql');
-    writeFileSync(f, `SET 'parallelism.default' = '1';\nCREATE CATALOG c WITH ('type' = 'generic_in_memory');\n`);
+    writeFileSync(f, `SET 'parallelism.default' = '1';\nALTER CATALOG c SET ('k' = 'v');\n`);
     const r = await weir(['run', f]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain('CREATE CATALOG is not supported yet');
+    expect(r.stderr).toContain('ALTER CATALOG is not supported yet');
     expect(r.stderr).toContain(`${f}:2:1`);
   });
 });

@@ -18,7 +18,7 @@ import * as readline from 'node:readline';
 import pc from 'picocolors';
 import type { SourceText } from '../../common/errors.js';
 import { WeirError, formatError, stackFrames } from '../../common/errors.js';
-import { Session } from '../../sql/session.js';
+import { Session, changesSession } from '../../sql/session.js';
 import type { StatementResult } from '../../sql/session.js';
 import { parseScript, splitStatements, statementText } from '../../sql/parse.js';
 import type * as ast from '../../sql/ast.js';
@@ -373,7 +373,7 @@ export class Repl {
     const out = this.io.output;
     switch (r.kind) {
       case 'ok':
-        if (stmt.kind === 'create-table' || stmt.kind === 'create-view' || stmt.kind === 'create-function' || stmt.kind === 'drop' || stmt.kind === 'set' || stmt.kind === 'reset' || stmt.kind === 'alter-table') this.ddl.push(text);
+        if (stmt.kind === 'create-function' || changesSession(stmt)) this.ddl.push(text);
         if (this.interactive) out.write(`${this.c('✓', 'green')} ${r.message}\n`);
         return;
       case 'table':

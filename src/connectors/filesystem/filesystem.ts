@@ -37,7 +37,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { join, relative, dirname, basename } from 'node:path';
+import { join, relative, dirname, basename, resolve } from 'node:path';
 import type { Batch, Column } from '../../common/batch.js';
 import { columnFromScalars, takeBatch, takeColumn } from '../../common/batch.js';
 import { typeToString } from '../../common/types.js';
@@ -49,6 +49,7 @@ import type { TableDef } from '../../catalog/catalog.js';
 import { parseDuration } from '../../catalog/catalog.js';
 import { hashString } from '../../state/key-groups.js';
 import { compareNatural } from '../../common/strings.js';
+import type { SourceColumn } from '../../plan/physical.js';
 import type { ReaderOptions, SinkConnector, SinkOptions, SinkWriter, SourceConnector, SourcePosition, SourceReader } from '../connector.js';
 import type { FormatColumn, RecordDecoder, RecordEncoder } from '../formats/text-values.js';
 import { CsvDecoder, CsvEncoder } from '../formats/csv.js';
@@ -208,10 +209,15 @@ class FileReader implements SourceReader {
   private skippedBefore = 0;
   private readonly projection: number[];
   private readonly columns: FormatColumn[];
-  /** Per requested column: its partition key index, or -1 (a column of the files). */
+  /**
+   * Per requested column: -1 for a column of the files, else its index among the current
+   * file's constant columns (partition values, then METADATA values: file.path, ...).
+   */
   private readonly partitionSlot: number[];
   private readonly partitionKeys: readonly string[];
-  /** The current file's partition columns, one row each (null: not a partitioned table). */
+  /** The requested METADATA columns: key and type, in request order. */
+  private readonly metadata: { readonly key: string; readonly type: SourceColumn['type'] }[];
+  /** The current file's constant columns, one row each (null: none requested). */
   private partitionValues: Column[] | null = null;
   private zeros = new Int32Array(0);
   /** Files skipped by the partition filter (tests). */
@@ -229,13 +235,15 @@ class FileReader implements SourceReader {
     this.lastScan = performance.now();
     this.columns = fileColumns(table);
     this.partitionKeys = table.partitionKeys ?? [];
-    this.partitionSlot = opts.columns.map((c) => this.partitionKeys.indexOf(c.name));
-    this.projection = opts.columns.filter((c) => !this.partitionKeys.includes(c.name)).map((c) => this.columns.findIndex((x) => x.name === c.name));
+    this.metadata = opts.columns.filter((c) => c.metadata !== undefined).map((c) => ({ key: c.metadata!, type: c.type }));
+    let m = 0;
+    this.partitionSlot = opts.columns.map((c) => (c.metadata !== undefined ? this.partitionKeys.length + m++ : this.partitionKeys.indexOf(c.name)));
+    this.projection = opts.columns.filter((c) => c.metadata === undefined && !this.partitionKeys.includes(c.name)).map((c) => this.columns.findIndex((x) => x.name === c.name));
   }
 
-  /** The decoded batch with the current file's partition values put in their columns. */
+  /** The decoded batch with the current file's partition and metadata values put in their columns. */
   private withPartitions(b: Batch): Batch {
-    if (this.partitionKeys.length === 0) return b;
+    if (this.partitionKeys.length === 0 && this.metadata.length === 0) return b;
     if (this.zeros.length < b.length) this.zeros = new Int32Array(Math.max(b.length, 4096));
     const out: Column[] = [];
     let j = 0;
@@ -279,10 +287,20 @@ class FileReader implements SourceReader {
       this.readOffset = start.offset;
       this.eof = false;
       this.decoder = this.makeDecoder(file, start);
+      if (this.metadata.length > 0) values = [...(values ?? []), ...(await this.metadataValues(file, this.handle))];
       this.partitionValues = values;
       return true;
     }
     return false;
+  }
+
+  /** The file's METADATA values (Flink's FileSystemTableSource keys), one-row columns. */
+  private async metadataValues(file: string, handle: FileHandle): Promise<Column[]> {
+    const st = await handle.stat();
+    return this.metadata.map(({ key, type }) => {
+      const v = key === 'file.path' ? resolve(file) : key === 'file.name' ? basename(file) : key === 'file.size' ? st.size : key === 'file.modification-time' ? Math.floor(st.mtimeMs) : null;
+      return columnFromScalars(type, [v]);
+    });
   }
 
   private makeDecoder(file: string, start: { offset: number; line: number }): RecordDecoder {
