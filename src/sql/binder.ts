@@ -780,7 +780,10 @@ export class Binder {
         return this.bindExpr(a, argCtx);
       });
       const json = JSON_AGGREGATES.has(fc.upper) ? bindJsonAggregateArgs(this, fc, bound) : undefined;
-      const args = json?.args ?? bound;
+      // COUNT(DISTINCT a, b, ...): one distinct value per tuple, and a tuple with a NULL field
+      // is not counted (Calcite's COUNT of several arguments): the distinct key is
+      // CASE WHEN a IS NULL OR b IS NULL ... THEN NULL ELSE ROW(a, b, ...) END.
+      const args = fc.upper === 'COUNT' && fc.distinct && bound.length > 1 ? [this.distinctTuple(bound, fc.span)] : json?.args ?? bound;
       if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
       const variance = VARIANCE_FUNCTIONS[fc.upper];
       if (variance !== undefined) {
@@ -813,7 +816,7 @@ export class Binder {
       const user = AGGREGATE_NAMES.has(fc.upper) ? undefined : this.userFunction(fc.upper);
       const r = user !== undefined ? this.resolveUserAggregate(user, args, fc) : resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
       if (typeof r === 'string') throw bindError(r, fc.span);
-      if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
+      if (fc.distinct && (r.fn === 'count_star' || args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
       let filter: number | undefined;
       if (fc.filter !== undefined) {
         if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
@@ -1379,6 +1382,13 @@ export class Binder {
       throw bindError(`no field '${field.value}' in ${typeToString(x.type)}`, field.span, guess !== undefined ? `did you mean '${guess}'?` : undefined);
     }
     return this.fold({ kind: 'call', fn: 'row_field', args: [x, constant(i, T.INT)], type: fields[i]!.type }, field.span);
+  }
+
+  /** The distinct key of COUNT(DISTINCT a, b, ...): ROW(a, b, ...), or NULL when a field is NULL. */
+  private distinctTuple(args: readonly BoundExpr[], span: Span): BoundExpr {
+    const row = this.call('row_ctor', [...args], span, 'ROW');
+    const anyNull = args.map((a) => this.call('is_null', [a], span, 'IS NULL')).reduce((x, y) => this.call('or', [x, y], span, 'OR'));
+    return { kind: 'case', whens: [{ cond: anyNull, then: constant(null, row.type) }], else: row, type: row.type };
   }
 
   call(fnName: string, args: BoundExpr[], span: Span, display: string): BoundExpr {
