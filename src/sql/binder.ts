@@ -20,6 +20,7 @@ import type { UdfDefinition } from '../expr/udf.js';
 import { udfDefinition, udfKey } from '../expr/udf.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
+import { typeOfText } from './bind-typeof.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
@@ -51,6 +52,8 @@ export interface ExprContext {
   readonly clause: string;
   /** Consulted first for every node; returns the bound form to use instead. */
   readonly intercept?: (e: ast.Expr) => BoundExpr | undefined;
+  /** The fields input references point into when `schema` is not it (after GROUP BY): TYPEOF's nullability. */
+  readonly typeSchema?: Schema;
   /**
    * Called for a column reference the schema cannot resolve (after intercept): throws, or
    * resolves it (a correlated subquery's reference to the outer query).
@@ -394,7 +397,7 @@ export class Binder {
         }
       }
       const proc = c.kind === 'computed' && isProctimeCall(c.expr);
-      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: !proc, rowtime: false, ...(proc ? { proctime: true } : {}), qualifier: table.name });
+      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: c.kind === 'physical' ? c.nullable : !proc, rowtime: false, ...(proc ? { proctime: true } : {}), qualifier: table.name });
     }
     let watermark: BoundExpr | undefined;
     let watermarkDelay: number | undefined;
@@ -866,6 +869,7 @@ export class Binder {
     const set: GroupingSet = groupingSet ?? { all: keySet, keys: keySet, nulled: new Map(), groupId: 0 };
     const post: ExprContext = {
       schema: [],
+      typeSchema: aggSchema,
       clause: 'SELECT',
       intercept: (e) => {
         if (e.kind === 'function' && e.over === undefined && GROUPING_FUNCTIONS.has(e.upper)) return groupingFunction(e, set, keyOf);
@@ -1340,6 +1344,16 @@ export class Binder {
       case 'UNIX_TIMESTAMP':
         if (fc.args.length === 0) return this.call('unix_timestamp_now', [], fc.span, 'UNIX_TIMESTAMP()');
         break;
+      case 'TYPEOF': {
+        // folded while planning, as Flink's TypeOfFunction (src/sql/bind-typeof.ts)
+        const a = args();
+        if (a.length < 1 || a.length > 2) throw bindError('TYPEOF takes one or two arguments: TYPEOF(value [, force_serializable])', fc.span);
+        const force = a[1];
+        if (force !== undefined && (force.kind !== 'const' || (force.value !== null && typeof force.value !== 'boolean'))) {
+          throw bindError(`TYPEOF's second argument must be a BOOLEAN literal, not ${typeToString(force.type)}`, fc.args[1]!.span, 'TYPEOF(x, TRUE) gives the serializable form');
+        }
+        return constant(typeOfText(a[0]!, ctx.typeSchema ?? ctx.schema, force?.kind === 'const' && force.value === true), T.STRING);
+      }
       case 'IF': {
         const a = args();
         if (a.length !== 3) throw bindError('IF takes three arguments: IF(condition, then, else)', fc.span);
