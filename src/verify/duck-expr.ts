@@ -906,6 +906,7 @@ class Translator {
     const unit = this.constString(e.args[0], sql, 'the unit').toUpperCase();
     const t = e.args[1]!;
     if (t.type.kind === 'TIMESTAMP_LTZ') throw new DuckDbTranslationError(`${sql}(... TO ${unit})`, 'of a TIMESTAMP_LTZ (rounded in the session zone) has no DuckDB translation here');
+    if (t.type.kind === 'TIME') throw new DuckDbTranslationError(`${sql}(... TO ${unit})`, 'of a TIME has no DuckDB translation here');
     const ts = t.type.kind === 'DATE' ? `CAST(${this.expr(t)} AS TIMESTAMP)` : this.expr(t);
     const step = unit === 'WEEK' ? 'INTERVAL 7 DAY' : unit === 'QUARTER' ? 'INTERVAL 3 MONTH' : `INTERVAL 1 ${unit}`;
     const r = this.let(ts, (x) => {

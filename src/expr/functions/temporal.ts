@@ -381,7 +381,7 @@ for (const [name, sql, round] of [['floor_time', 'FLOOR', floorTo], ['ceil_time'
     doc: `${sql}(timestamp TO unit): rounded ${sql === 'FLOOR' ? 'down' : 'up'} to a ${ROUNDING_UNITS.join(', ')}`,
     resolve(args) {
       const [u, t] = args;
-      if (args.length !== 2 || u?.kind !== 'STRING' || !isTime(t)) return `a TIMESTAMP, TIMESTAMP_LTZ or DATE and a unit (${ROUNDING_UNITS.join(', ')}): ${sql}(ts TO HOUR)`;
+      if (args.length !== 2 || u?.kind !== 'STRING' || (!isTime(t) && t?.kind !== 'TIME')) return `a TIMESTAMP, TIMESTAMP_LTZ, DATE or TIME and a unit (${ROUNDING_UNITS.join(', ')}): ${sql}(ts TO HOUR)`;
       const tt = t!.kind === 'NULL' ? T.TIMESTAMP : t!;
       return { args: [T.STRING, tt], ret: tt };
     },
@@ -389,6 +389,12 @@ for (const [name, sql, round] of [['floor_time', 'FLOOR', floorTo], ['ceil_time'
       const unit = String(consts[0] ?? '').toUpperCase();
       if (!(ROUNDING_UNITS as readonly string[]).includes(unit)) throw new Error(`${sql}(... TO unit) takes one of ${ROUNDING_UNITS.join(', ')}, got '${unit}'`);
       const kind = sig.args[1]!.kind;
+      if (kind === 'TIME') {
+        // a time of day rounds within the day: MILLISECOND to HOUR; CEIL past 23:00 wraps to 00:00
+        if (UNIT_MS[unit] === undefined || unit === 'DAY' || unit === 'WEEK') throw new Error(`${sql}(time TO unit) takes MILLISECOND, SECOND, MINUTE or HOUR, got '${unit}'`);
+        const inner = mapF64(sig.ret, (t: number) => round(unit, t) % MS_PER_DAY);
+        return (args, n) => inner([args[1]!], n);
+      }
       const zone = sessionTimeZone();
       const f = kind === 'DATE' ? (d: number) => Math.floor(round(unit, d * MS_PER_DAY) / MS_PER_DAY) : kind === 'TIMESTAMP_LTZ' ? (t: number) => zone.fromLocal(round(unit, zone.toLocal(t))) : (t: number) => round(unit, t);
       const inner = mapF64(sig.ret, f);
