@@ -1188,6 +1188,14 @@ export class Binder {
           MINUTE: 'minute',
           SECOND: 'second',
           MILLISECOND: 'millisecond',
+          MICROSECOND: 'extract_microsecond',
+          NANOSECOND: 'extract_nanosecond',
+          DECADE: 'extract_decade',
+          CENTURY: 'extract_century',
+          MILLENNIUM: 'extract_millennium',
+          ISODOW: 'extract_isodow',
+          ISOYEAR: 'extract_isoyear',
+          EPOCH: 'extract_epoch',
         };
         const f = fn[e.field];
         if (f === undefined) throw notSupported(`EXTRACT(${e.field} FROM ...)`, e.span, `fields: ${Object.keys(fn).join(', ')}`);

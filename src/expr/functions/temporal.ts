@@ -63,6 +63,46 @@ for (const [name, sqlNames, field] of FIELDS) {
   });
 }
 
+// EXTRACT's other fields (Calcite's DateTimeUtils, which Flink runs): DECADE = year / 10,
+// CENTURY and MILLENNIUM count from year 1 (2000 is in the 20th century), ISODOW is 1 (Monday)
+// to 7 (Sunday), ISOYEAR the year of the ISO week (the year of its Thursday), MICROSECOND and
+// NANOSECOND the second's field with its fraction (as MILLISECOND), EPOCH the seconds since
+// 1970-01-01 00:00:00 (Java's division, toward zero). Each is a BIGINT.
+function yearOfMs(t: number): number {
+  return civilFromDays(Math.floor(t / MS_PER_DAY)).year;
+}
+function isoDow(t: number): number {
+  const day = Math.floor(t / MS_PER_DAY);
+  return ((((day + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
+}
+const MORE_FIELDS: [string, string, (t: number) => number, boolean][] = [
+  ['extract_decade', 'DECADE', (t) => Math.trunc(yearOfMs(t) / 10), false],
+  ['extract_century', 'CENTURY', (t) => { const y = yearOfMs(t); return y > 0 ? Math.trunc((y + 99) / 100) : Math.trunc((y - 99) / 100); }, false],
+  ['extract_millennium', 'MILLENNIUM', (t) => { const y = yearOfMs(t); return y > 0 ? Math.trunc((y + 999) / 1000) : Math.trunc((y - 999) / 1000); }, false],
+  ['extract_isodow', 'ISODOW', isoDow, false],
+  ['extract_isoyear', 'ISOYEAR', (t) => yearOfMs(t + (4 - isoDow(t)) * MS_PER_DAY), false],
+  ['extract_microsecond', 'MICROSECOND', (t) => (((t % 60_000) + 60_000) % 60_000) * 1000, true],
+  ['extract_nanosecond', 'NANOSECOND', (t) => (((t % 60_000) + 60_000) % 60_000) * 1_000_000, true],
+  ['extract_epoch', 'EPOCH', (t) => Math.trunc(t / 1000), false],
+];
+for (const [name, field, f, ofTime] of MORE_FIELDS) {
+  registerFunction({
+    name,
+    sqlNames: [],
+    doc: `EXTRACT(${field} FROM t)`,
+    resolve(args) {
+      const a = args[0];
+      if (args.length === 1 && a?.kind === 'TIME') return ofTime ? { args: [a], ret: T.BIGINT } : `a TIMESTAMP or DATE argument (a TIME has no ${field})`;
+      if (args.length !== 1 || !isTime(a)) return `one TIMESTAMP${ofTime ? ', TIME' : ''} or DATE argument${a ? `, got ${typeToString(a)}` : ''}`;
+      return { args: [localArg(a!)], ret: T.BIGINT };
+    },
+    kernel(sig) {
+      if (sig.args[0]!.kind === 'DATE') return mapF64(T.BIGINT, (d) => f(d * MS_PER_DAY));
+      return mapF64(T.BIGINT, f);
+    },
+  });
+}
+
 const patternCache = new Map<string, JavaDatePattern>();
 function pattern(p: string): JavaDatePattern {
   let c = patternCache.get(p);
