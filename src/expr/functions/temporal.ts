@@ -43,13 +43,12 @@ const FIELDS: [string, string[], TimeField][] = [
 /** The fields a TIME has: its value is milliseconds of day 0, so the TIMESTAMP extractors read it. */
 const TIME_FIELDS = new Set<TimeField>(['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND']);
 
-for (const [name, sqlNames, field] of FIELDS) {
-  const f = timeFieldExtractor(field);
-  const ofTime = TIME_FIELDS.has(field);
+/** A BIGINT field of a TIMESTAMP or DATE (and of a TIME when `ofTime`), from local millis. */
+function registerExtractor(name: string, sqlNames: string[], doc: string, field: string, f: (t: number) => number, ofTime: boolean): void {
   registerFunction({
     name,
     sqlNames,
-    doc: `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`,
+    doc,
     resolve(args) {
       const a = args[0];
       if (args.length === 1 && a?.kind === 'TIME') return ofTime ? { args: [a], ret: T.BIGINT } : `a TIMESTAMP or DATE argument (a TIME has no ${field})`;
@@ -62,6 +61,8 @@ for (const [name, sqlNames, field] of FIELDS) {
     },
   });
 }
+
+for (const [name, sqlNames, field] of FIELDS) registerExtractor(name, sqlNames, `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`, field, timeFieldExtractor(field), TIME_FIELDS.has(field));
 
 // EXTRACT's other fields (Calcite's DateTimeUtils, which Flink runs): DECADE = year / 10,
 // CENTURY and MILLENNIUM count from year 1 (2000 is in the 20th century), ISODOW is 1 (Monday)
@@ -85,23 +86,7 @@ const MORE_FIELDS: [string, string, (t: number) => number, boolean][] = [
   ['extract_nanosecond', 'NANOSECOND', (t) => (((t % 60_000) + 60_000) % 60_000) * 1_000_000, true],
   ['extract_epoch', 'EPOCH', (t) => Math.trunc(t / 1000), false],
 ];
-for (const [name, field, f, ofTime] of MORE_FIELDS) {
-  registerFunction({
-    name,
-    sqlNames: [],
-    doc: `EXTRACT(${field} FROM t)`,
-    resolve(args) {
-      const a = args[0];
-      if (args.length === 1 && a?.kind === 'TIME') return ofTime ? { args: [a], ret: T.BIGINT } : `a TIMESTAMP or DATE argument (a TIME has no ${field})`;
-      if (args.length !== 1 || !isTime(a)) return `one TIMESTAMP${ofTime ? ', TIME' : ''} or DATE argument${a ? `, got ${typeToString(a)}` : ''}`;
-      return { args: [localArg(a!)], ret: T.BIGINT };
-    },
-    kernel(sig) {
-      if (sig.args[0]!.kind === 'DATE') return mapF64(T.BIGINT, (d) => f(d * MS_PER_DAY));
-      return mapF64(T.BIGINT, f);
-    },
-  });
-}
+for (const [name, field, f, ofTime] of MORE_FIELDS) registerExtractor(name, [], `EXTRACT(${field} FROM t)`, field, f, ofTime);
 
 const patternCache = new Map<string, JavaDatePattern>();
 function pattern(p: string): JavaDatePattern {
