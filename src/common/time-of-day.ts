@@ -6,7 +6,8 @@
 import { MS_PER_DAY } from './time.js';
 
 const TIME_TEXT = /^(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:\.(\d{1,9}))?)?$/;
-const LITERAL_TEXT = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
+// Calcite parses with SimpleDateFormat HH:mm:ss, which takes one-digit fields (TIME '2:55:00')
+const LITERAL_TEXT = /^(\d{1,2}):(\d{1,2}):(\d{1,2})(?:\.(\d{1,9}))?$/;
 
 /**
  * Milliseconds of the day of `H:mm[:ss[.fffffffff]]` (CAST from STRING, CSV, JSON), or NaN.

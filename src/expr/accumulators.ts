@@ -1166,8 +1166,10 @@ class Distinct implements Accumulator {
       if (inUse[s] === 1) total += this.seen[s]?.size ?? 0;
     }
     offsets[high] = total;
-    // strings, and BIGINTs when some value is beyond ±(2^53-1) (a bigint), go in a plain array
-    const strings = physicalKind(this.argType) === 'str' || (this.argType.kind === 'BIGINT' && this.anyBig(high, inUse));
+    // strings, composite values (their canonical text, the map's key), and BIGINTs when some
+    // value is beyond ±(2^53-1) (a bigint) go in a plain array
+    const kind = physicalKind(this.argType);
+    const strings = kind === 'str' || kind === 'obj' || (this.argType.kind === 'BIGINT' && this.anyBig(high, inUse));
     const values: Float64Array | string[] = strings ? new Array<string>(total) : new Float64Array(total);
     let counts: Float64Array | Uint32Array = new Uint32Array(total);
     let k = 0;

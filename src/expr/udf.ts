@@ -130,8 +130,15 @@ function parseTypeName(text: unknown, what: string): DataType {
       return T.TIMESTAMP;
     case 'DATE':
       return T.DATE;
+    case 'TIME':
+      // TIME(p) for p 0..3 (finer precisions are carried as TIME(3), as in column types)
+      return T.time(Math.min(Number(m?.[2] ?? 0), 3));
+    case 'BYTES':
+    case 'BINARY':
+    case 'VARBINARY':
+      return T.BYTES;
     default:
-      throw new Error(`${what}: unknown or unsupported type '${text}' (use BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING, TIMESTAMP(3) or DATE)`);
+      throw new Error(`${what}: unknown or unsupported type '${text}' (use BOOLEAN, INT, BIGINT, DOUBLE, DECIMAL(p, s), STRING, TIMESTAMP(3), DATE, TIME(p) or BYTES)`);
   }
 }
 
@@ -233,6 +240,8 @@ function describeArgs(args: readonly unknown[], types: readonly DataType[], from
 function readValue(c: Column, i: number): unknown {
   if (c.nulls !== null && c.nulls[i] === 1) return null;
   const v = c.values[i];
+  // BYTES (a binary string inside weir, common/bytes.ts) reach the function as a Buffer
+  if (c.type.kind === 'BYTES') return Buffer.from(v as string, 'latin1');
   return physicalKind(c.type) === 'bool' ? v === 1 : v;
 }
 
@@ -264,6 +273,14 @@ export function checkValue(v: unknown, t: DataType): Scalar | undefined {
     case 'DATE':
       if (v instanceof Date) return Number.isFinite(v.getTime()) ? Math.floor(v.getTime() / 86400000) : undefined;
       return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+    case 'TIME': {
+      // milliseconds of the day, cut to the declared precision as a CAST to TIME(p) does
+      if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v >= 86_400_000) return undefined;
+      const unit = 10 ** (3 - (t.precision ?? 0));
+      return v - (v % unit);
+    }
+    case 'BYTES':
+      return v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('latin1') : undefined;
     default:
       return undefined;
   }
@@ -294,6 +311,10 @@ function jsTypeOf(t: DataType): string {
       return 'number of epoch milliseconds or a Date';
     case 'DATE':
       return 'number of days since 1970-01-01';
+    case 'TIME':
+      return 'whole number of milliseconds of the day (0 to 86399999)';
+    case 'BYTES':
+      return 'Uint8Array or Buffer';
     case 'INT':
       return 'whole number';
     case 'BIGINT':

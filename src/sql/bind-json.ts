@@ -9,7 +9,7 @@ import { T, typeToString } from '../common/types.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constant } from '../expr/bound.js';
 import { castAllowed } from '../expr/cast.js';
-import { jsonValueTypeOk } from '../expr/functions/json.js';
+import { jsonSerializable, jsonValueTypeOk } from '../expr/functions/json.js';
 import type * as ast from './ast.js';
 import type { Binder, ExprContext } from './binder.js';
 import { resolveTypeName } from './literals.js';
@@ -98,7 +98,7 @@ export function bindJsonCall(binder: Binder, fc: ast.FunctionCall, ctx: ExprCont
         if (isKey) {
           if (e.type.kind !== 'STRING') throw bindError(`a JSON_OBJECT key must be a STRING, got ${typeToString(e.type)}`, a.span);
         } else {
-          if (!jsonValueTypeOk(e.type)) throw notSupported(`a ${typeToString(e.type)} value in ${name}`, a.span, `CAST it to STRING; ${name} takes STRING, BOOLEAN and number values`);
+          if (!jsonSerializable(e.type)) throw notSupported(`a ${typeToString(e.type)} value in ${name}`, a.span, `CAST it to STRING`);
           // a nested JSON_OBJECT / JSON_ARRAY is JSON already, not a string to quote
           let inner: ast.Expr = a;
           while (inner.kind === 'paren') inner = inner.expr;
@@ -141,7 +141,7 @@ export function bindJsonAggregateArgs(binder: Binder, fc: ast.FunctionCall, args
   }
   const v = args[n - 1]!;
   const vAst = fc.args[n - 1]!;
-  if (!jsonValueTypeOk(v.type)) throw notSupported(`a ${typeToString(v.type)} value in ${name}`, vAst.span, `CAST it to STRING; ${name} takes STRING, BOOLEAN and number values`);
+  if (!jsonSerializable(v.type)) throw notSupported(`a ${typeToString(v.type)} value in ${name}`, vAst.span, `CAST it to STRING`);
   let inner: ast.Expr = vAst;
   while (inner.kind === 'paren') inner = inner.expr;
   const raw = inner.kind === 'function' && (inner.upper === 'JSON_OBJECT' || inner.upper === 'JSON_ARRAY') && inner.json !== undefined;

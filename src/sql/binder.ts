@@ -22,6 +22,7 @@ import type { UdfDefinition } from '../expr/udf.js';
 import { udfDefinition, udfKey } from '../expr/udf.js';
 import type { BoundExpr } from '../expr/bound.js';
 import { constant, exprKey, inputRef, remapInputs } from '../expr/bound.js';
+import { typeOfText } from './bind-typeof.js';
 import { castAllowed } from '../expr/cast.js';
 import { evaluateConstant } from '../expr/compile.js';
 import { functionByName, functionBySqlName, sqlFunctionNames } from '../expr/registry.js';
@@ -53,6 +54,8 @@ export interface ExprContext {
   readonly clause: string;
   /** Consulted first for every node; returns the bound form to use instead. */
   readonly intercept?: (e: ast.Expr) => BoundExpr | undefined;
+  /** The fields input references point into when `schema` is not it (after GROUP BY): TYPEOF's nullability. */
+  readonly typeSchema?: Schema;
   /**
    * Called for a column reference the schema cannot resolve (after intercept): throws, or
    * resolves it (a correlated subquery's reference to the outer query).
@@ -438,7 +441,7 @@ export class Binder {
         }
       }
       const proc = c.kind === 'computed' && isProctimeCall(c.expr);
-      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: !proc, rowtime: false, ...(proc ? { proctime: true } : {}), qualifier: table.name });
+      fields.push({ name: c.name, type: outputs[outputs.length - 1]!.type, nullable: c.kind === 'physical' ? c.nullable : !proc, rowtime: false, ...(proc ? { proctime: true } : {}), qualifier: table.name });
     }
     let watermark: BoundExpr | undefined;
     let watermarkDelay: number | undefined;
@@ -848,7 +851,10 @@ export class Binder {
         return this.bindExpr(a, argCtx);
       });
       const json = JSON_AGGREGATES.has(fc.upper) ? bindJsonAggregateArgs(this, fc, bound) : undefined;
-      const args = json?.args ?? bound;
+      // COUNT(DISTINCT a, b, ...): one distinct value per tuple, and a tuple with a NULL field
+      // is not counted (Calcite's COUNT of several arguments): the distinct key is
+      // CASE WHEN a IS NULL OR b IS NULL ... THEN NULL ELSE ROW(a, b, ...) END.
+      const args = fc.upper === 'COUNT' && fc.distinct && bound.length > 1 ? [this.distinctTuple(bound, fc.span)] : json?.args ?? bound;
       if (fc.over !== undefined) throw notSupported('OVER aggregation', fc.span);
       const variance = VARIANCE_FUNCTIONS[fc.upper];
       if (variance !== undefined) {
@@ -881,7 +887,7 @@ export class Binder {
       const user = AGGREGATE_NAMES.has(fc.upper) ? undefined : this.userFunction(fc.upper);
       const r = user !== undefined ? this.resolveUserAggregate(user, args, fc) : resolveAggregate(fc.upper, args.map((a) => a.type), fc.star);
       if (typeof r === 'string') throw bindError(r, fc.span);
-      if (fc.distinct && (r.fn === 'count_star' || fc.args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
+      if (fc.distinct && (r.fn === 'count_star' || args.length !== 1)) throw bindError(`${fc.upper}(DISTINCT ...) takes one argument`, fc.span);
       let filter: number | undefined;
       if (fc.filter !== undefined) {
         if (containsAggregate(fc.filter)) throw bindError('aggregate functions are not allowed in FILTER', fc.filter.span);
@@ -931,6 +937,7 @@ export class Binder {
     const set: GroupingSet = groupingSet ?? { all: keySet, keys: keySet, nulled: new Map(), groupId: 0 };
     const post: ExprContext = {
       schema: [],
+      typeSchema: aggSchema,
       clause: 'SELECT',
       intercept: (e) => {
         if (e.kind === 'function' && e.over === undefined && GROUPING_FUNCTIONS.has(e.upper)) return groupingFunction(e, set, keyOf);
@@ -1271,6 +1278,14 @@ export class Binder {
           MINUTE: 'minute',
           SECOND: 'second',
           MILLISECOND: 'millisecond',
+          MICROSECOND: 'extract_microsecond',
+          NANOSECOND: 'extract_nanosecond',
+          DECADE: 'extract_decade',
+          CENTURY: 'extract_century',
+          MILLENNIUM: 'extract_millennium',
+          ISODOW: 'extract_isodow',
+          ISOYEAR: 'extract_isoyear',
+          EPOCH: 'extract_epoch',
         };
         const f = fn[e.field];
         if (f === undefined) throw notSupported(`EXTRACT(${e.field} FROM ...)`, e.span, `fields: ${Object.keys(fn).join(', ')}`);
@@ -1427,6 +1442,16 @@ export class Binder {
       case 'UNIX_TIMESTAMP':
         if (fc.args.length === 0) return this.call('unix_timestamp_now', [], fc.span, 'UNIX_TIMESTAMP()');
         break;
+      case 'TYPEOF': {
+        // folded while planning, as Flink's TypeOfFunction (src/sql/bind-typeof.ts)
+        const a = args();
+        if (a.length < 1 || a.length > 2) throw bindError('TYPEOF takes one or two arguments: TYPEOF(value [, force_serializable])', fc.span);
+        const force = a[1];
+        if (force !== undefined && (force.kind !== 'const' || (force.value !== null && typeof force.value !== 'boolean'))) {
+          throw bindError(`TYPEOF's second argument must be a BOOLEAN literal, not ${typeToString(force.type)}`, fc.args[1]!.span, 'TYPEOF(x, TRUE) gives the serializable form');
+        }
+        return constant(typeOfText(a[0]!, ctx.typeSchema ?? ctx.schema, force?.kind === 'const' && force.value === true), T.STRING);
+      }
       case 'IF': {
         const a = args();
         if (a.length !== 3) throw bindError('IF takes three arguments: IF(condition, then, else)', fc.span);
@@ -1469,6 +1494,13 @@ export class Binder {
       throw bindError(`no field '${field.value}' in ${typeToString(x.type)}`, field.span, guess !== undefined ? `did you mean '${guess}'?` : undefined);
     }
     return this.fold({ kind: 'call', fn: 'row_field', args: [x, constant(i, T.INT)], type: fields[i]!.type }, field.span);
+  }
+
+  /** The distinct key of COUNT(DISTINCT a, b, ...): ROW(a, b, ...), or NULL when a field is NULL. */
+  private distinctTuple(args: readonly BoundExpr[], span: Span): BoundExpr {
+    const row = this.call('row_ctor', [...args], span, 'ROW');
+    const anyNull = args.map((a) => this.call('is_null', [a], span, 'IS NULL')).reduce((x, y) => this.call('or', [x, y], span, 'OR'));
+    return { kind: 'case', whens: [{ cond: anyNull, then: constant(null, row.type) }], else: row, type: row.type };
   }
 
   call(fnName: string, args: BoundExpr[], span: Span, display: string): BoundExpr {

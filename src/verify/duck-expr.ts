@@ -519,6 +519,10 @@ class Translator {
       case 'chr':
         return this.let(A(0), (n) => `(CASE WHEN ${n} < 0 THEN '' ELSE chr(CAST(${n} % 256 AS INTEGER)) END)`);
       case 'position':
+        if (e.args.length > 2) {
+          // LOCATE(needle, s, from): search the suffix from character max(from, 1)
+          return this.let2(A(2), A(0), (from, needle) => `(CASE WHEN ${needle} = '' THEN 1 ELSE CAST(` + this.let(`greatest(${from}, 1)`, (f) => `(CASE WHEN strpos(substr(${A(1)}, ${f}), ${needle}) = 0 THEN 0 ELSE strpos(substr(${A(1)}, ${f}), ${needle}) + ${f} - 1 END)`) + ' AS INTEGER) END)');
+        }
         return `CAST(strpos(${A(1)}, ${A(0)}) AS INTEGER)`;
       case 'instr':
         return `CAST(strpos(${A(0)}, ${A(1)}) AS INTEGER)`;
@@ -907,6 +911,7 @@ class Translator {
     const unit = this.constString(e.args[0], sql, 'the unit').toUpperCase();
     const t = e.args[1]!;
     if (t.type.kind === 'TIMESTAMP_LTZ') throw new DuckDbTranslationError(`${sql}(... TO ${unit})`, 'of a TIMESTAMP_LTZ (rounded in the session zone) has no DuckDB translation here');
+    if (t.type.kind === 'TIME') throw new DuckDbTranslationError(`${sql}(... TO ${unit})`, 'of a TIME has no DuckDB translation here');
     const ts = t.type.kind === 'DATE' ? `CAST(${this.expr(t)} AS TIMESTAMP)` : this.expr(t);
     const step = unit === 'WEEK' ? 'INTERVAL 7 DAY' : unit === 'QUARTER' ? 'INTERVAL 3 MONTH' : `INTERVAL 1 ${unit}`;
     const r = this.let(ts, (x) => {

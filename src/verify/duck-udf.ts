@@ -17,7 +17,7 @@ import type { DataType } from '../common/types.js';
 import { TableFunctionRunner, UdafRunner, checkValue, udfByKey } from '../expr/udf.js';
 import type { Column } from '../common/batch.js';
 import { columnFromScalars } from '../common/batch.js';
-import { typeToDuckDb } from './duck-expr.js';
+import { DuckDbTranslationError, typeToDuckDb } from './duck-expr.js';
 import { canonical } from '../common/int64.js';
 
 interface Registered {
@@ -102,8 +102,15 @@ function toDuck(v: unknown, t: DataType): DuckDBValue {
   return v as DuckDBValue;
 }
 
+/** TIME and BYTES arguments and results are not carried through DuckDB's JS functions yet. */
+function refuseTimeBytes(key: string, types: readonly DataType[]): void {
+  const t = types.find((x) => x.kind === 'TIME' || x.kind === 'BYTES');
+  if (t !== undefined) throw new DuckDbTranslationError(udfByKey(key).name, `a ${t.kind} argument or result of a user-defined function is not passed to DuckDB yet`);
+}
+
 /** A scalar call in DuckDB SQL (args already translated). */
 export function udfCallToDuckDb(key: string, args: readonly { sql: string; type: DataType }[], ret: DataType): string {
+  refuseTimeBytes(key, [...args.map((a) => a.type), ret]);
   const name = duckNameFor(key, 'scalar');
   return fromJsSql(`${name}(${args.map((a) => toJsSql(a.sql, a.type)).join(', ')})`, ret);
 }
@@ -114,6 +121,7 @@ export function udfCallToDuckDb(key: string, args: readonly { sql: string; type:
  */
 export function tableFunctionToDuckDb(key: string, args: readonly { sql: string; type: DataType }[]): { call: string; columns: string[] } {
   const { def } = udfByKey(key);
+  refuseTimeBytes(key, [...args.map((a) => a.type), ...def.columns.map((c) => c.type)]);
   const name = duckNameFor(key, 'table');
   return { call: `${name}(${args.map((a) => toJsSql(a.sql, a.type)).join(', ')})`, columns: def.columns.map((c, j) => fromJsSql(`r.u.f${j}`, c.type)) };
 }
@@ -121,6 +129,7 @@ export function tableFunctionToDuckDb(key: string, args: readonly { sql: string;
 /** A user-defined aggregate in DuckDB SQL: its apply function over list() of the arguments' rows. */
 export function udafCallToDuckDb(key: string, args: readonly string[], filter: string): string {
   const { def } = udfByKey(key);
+  refuseTimeBytes(key, [...def.args, def.ret]);
   const name = duckNameFor(key, 'aggregate');
   const struct = `struct_pack(${args.map((a, i) => `a${i} := ${toJsSql(a, def.args[i]!)}`).join(', ')})`;
   return fromJsSql(`${name}(list(${struct})${filter})`, def.ret);

@@ -153,17 +153,18 @@ describe('state files', () => {
 
 describe('DISTINCT aggregate state in a snapshot', () => {
   // COUNT(DISTINCT x) and SUM(DISTINCT x) keep each slot's values with their copy counts
-  const run = async (type: 'num' | 'str') => {
+  const run = async (type: 'num' | 'str' | 'row') => {
     const { createAccumulator } = await import('../../src/expr/accumulators.js');
     const { T } = await import('../../src/common/types.js');
-    const argType = type === 'num' ? T.BIGINT : T.STRING;
+    // 'row': the tuples of COUNT(DISTINCT a, b), a ROW<BIGINT, STRING> key (composite values)
+    const argType = type === 'num' ? T.BIGINT : type === 'str' ? T.STRING : T.row([{ name: 'a', type: T.BIGINT }, { name: 'b', type: T.STRING }]);
+    const valuesOf = (xs: readonly number[]): Float64Array | unknown[] => (type === 'num' ? Float64Array.from(xs) : type === 'str' ? xs.map((x) => ({ 5: 'x', 7: 'y', 9: 'z' })[x]!) : xs.map((x) => [x, `k${x}`]));
     const call = { fn: 'count' as const, args: [0], distinct: true, filter: undefined, type: T.BIGINT, name: 'n' };
     const a = createAccumulator(call, [argType], true);
     a.grow(4);
     for (let s = 0; s < 4; s++) a.reset(s);
-    const vals = type === 'num' ? [5, 5, 7, 9, 7, 5] : ['x', 'x', 'y', 'z', 'y', 'x'];
     const slots = Int32Array.from([0, 0, 0, 2, 2, 3]);
-    const col = { type: argType, values: type === 'num' ? Float64Array.from(vals as number[]) : (vals as string[]), nulls: null };
+    const col = { type: argType, values: valuesOf([5, 5, 7, 9, 7, 5]), nulls: null };
     a.add(slots, null, 6, [col]);
     // slot 1 unused; slot 0 holds 5 twice and 7 once, slot 2 holds 9 and 7, slot 3 holds 5
     const inUse = Uint8Array.from([1, 0, 1, 1]);
@@ -175,7 +176,7 @@ describe('DISTINCT aggregate state in a snapshot', () => {
     b.loadFrom(snap.keyed.get(0)![0], Int32Array.from([0, 2, 3]), Int32Array.from([5, 6, 7]), 3);
     expect([b.value(5), b.value(6), b.value(7)]).toEqual([2, 2, 1]);
     // the copy counts survived: one retraction of the doubled value keeps it, a second removes it
-    const one = { type: argType, values: type === 'num' ? Float64Array.from([5]) : ['x'], nulls: null };
+    const one = { type: argType, values: valuesOf([5]), nulls: null };
     b.retract(Int32Array.from([5]), null, 1, [one]);
     expect(b.value(5)).toBe(2);
     b.retract(Int32Array.from([5]), null, 1, [one]);
@@ -183,6 +184,7 @@ describe('DISTINCT aggregate state in a snapshot', () => {
   };
   it('numbers: values and copy counts survive encode/decode into other slots', () => run('num'));
   it('strings: values and copy counts survive encode/decode into other slots', () => run('str'));
+  it('rows (COUNT(DISTINCT a, b)): values and copy counts survive encode/decode into other slots', () => run('row'));
 });
 
 describe('DECIMAL SUM state in a snapshot', () => {

@@ -603,6 +603,8 @@ describe('coverage', () => {
     // tested value by value in test/unit/types-time-bytes.test.ts
     functionsIn(bind('CURRENT_TIME', []), covered);
     functionsIn(bind("DECODE(ENCODE(s, 'UTF-8'), 'UTF-8')", parseCols('s STRING')), covered);
+    // EXTRACT's DECADE ... EPOCH: against DuckDB in test/sql/cases/functions-fsql.sqltest
+    for (const f of ['DECADE', 'CENTURY', 'MILLENNIUM', 'ISODOW', 'ISOYEAR', 'MICROSECOND', 'NANOSECOND', 'EPOCH']) functionsIn(bind(`EXTRACT(${f} FROM ts)`, parseCols('ts TIMESTAMP')), covered);
     const missing = allFunctions()
       .map((f) => f.name)
       .filter((n) => !covered.has(n) && !COLLECTION_FUNCTIONS.test(n)); // those: functions-collections.test.ts

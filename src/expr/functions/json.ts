@@ -20,6 +20,9 @@ import { WeirError } from '../../common/errors.js';
 import type { DataType } from '../../common/types.js';
 import { T, isIntegral, isNumeric, typeToString } from '../../common/types.js';
 import { formatNumber } from '../../common/display.js';
+import { base64OfBinary } from '../../common/bytes.js';
+import { formatDate, formatTimestamp } from '../../common/time.js';
+import { formatTimeOfDay } from '../../common/time-of-day.js';
 import type { Kernel } from '../kernels.js';
 import { rowwiseNullable } from '../kernels.js';
 import { registerFunction } from '../registry.js';
@@ -572,9 +575,80 @@ export function jsonValueTypeOk(t: DataType): boolean {
   return t.kind === 'NULL' || t.kind === 'STRING' || t.kind === 'BOOLEAN' || isNumeric(t);
 }
 
+/**
+ * Types JSON_STRING, JSON_OBJECT, JSON_ARRAY and their aggregates serialize (Flink's
+ * JsonGenerateUtils): the scalars above, DATE, TIME, TIMESTAMP, TIMESTAMP_LTZ, BYTES, and
+ * ROW, ARRAY and MAP of them.
+ */
+export function jsonSerializable(t: DataType): boolean {
+  switch (t.kind) {
+    case 'DATE':
+    case 'TIME':
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ':
+    case 'BYTES':
+      return true;
+    case 'ROW':
+      return (t.fields ?? []).every((f) => jsonSerializable(f.type));
+    case 'ARRAY':
+      return jsonSerializable(t.element!);
+    case 'MAP':
+      return jsonSerializable(t.key!) && jsonSerializable(t.element!);
+    default:
+      return jsonValueTypeOk(t);
+  }
+}
+
+/** `.fff` of a fraction in ms: minimal digits (ISO_LOCAL_TIME) or groups of three (ISO_INSTANT); '' for 0. */
+function isoFraction(ms: number, groupsOfThree: boolean): string {
+  if (ms === 0) return '';
+  const f = String(ms).padStart(3, '0');
+  return '.' + (groupsOfThree ? f : f.replace(/0+$/, ''));
+}
+
+/** A date-time, a ROW, an ARRAY or a MAP as JSON, as Flink's JsonGenerateUtils writes them. */
+function compositeToJson(v: unknown, t: DataType): string {
+  if (v === null || v === undefined) return 'null';
+  switch (t.kind) {
+    case 'DATE':
+      return `"${formatDate(v as number)}"`;
+    case 'TIME': {
+      // ISO_LOCAL_TIME: seconds always, the fraction without trailing zeros
+      const ms = v as number;
+      return `"${formatTimeOfDay(ms - (ms % 1000), 0)}${isoFraction(ms % 1000, false)}"`;
+    }
+    case 'TIMESTAMP':
+    case 'TIMESTAMP_LTZ': {
+      // ISO_LOCAL_DATE_TIME (2020-01-01T10:00:00.5), or ISO_INSTANT in UTC for TIMESTAMP_LTZ
+      // (2020-01-01T10:00:00.500Z)
+      const text = formatTimestamp(v as number);
+      const dot = text.lastIndexOf('.');
+      const ltz = t.kind === 'TIMESTAMP_LTZ';
+      return `"${text.slice(0, dot).replace(' ', 'T')}${isoFraction(Number(text.slice(dot + 1)), ltz)}${ltz ? 'Z' : ''}"`;
+    }
+    case 'BYTES':
+      return `"${base64OfBinary(v as string)}"`;
+    case 'ROW': {
+      const a = v as readonly unknown[];
+      return `{${(t.fields ?? []).map((f, i) => `${jsonQuote(f.name)}:${compositeToJson(a[i], f.type)}`).join(',')}}`;
+    }
+    case 'ARRAY':
+      return `[${(v as readonly unknown[]).map((x) => compositeToJson(x, t.element!)).join(',')}]`;
+    case 'MAP': {
+      // keys are written as text (Jackson's field names)
+      const m = v as { readonly keys: readonly unknown[]; readonly values: readonly unknown[] };
+      const keyText = (k: unknown): string => (typeof k === 'string' && t.key!.kind === 'STRING' ? k : k === null ? 'null' : compositeToJson(k, t.key!).replace(/^"(.*)"$/s, '$1'));
+      return `{${m.keys.map((k, i) => `${jsonQuote(keyText(k))}:${compositeToJson(m.values[i], t.element!)}`).join(',')}}`;
+    }
+    default:
+      return sqlToJson(v as number | bigint | string | boolean, t, false);
+  }
+}
+
 /** A SQL value as JSON text; `raw` marks a value that already is JSON text (a nested JSON_OBJECT / JSON_ARRAY). */
 function sqlToJson(v: number | bigint | string | boolean, t: DataType, raw: boolean): string {
   if (raw) return v as string;
+  if (!jsonValueTypeOk(t)) return compositeToJson(v, t);
   if (t.kind === 'STRING') return jsonQuote(v as string);
   if (t.kind === 'BOOLEAN') return v === true || v === 1 ? 'true' : 'false';
   if (isIntegral(t)) return String(v);
@@ -590,7 +664,7 @@ registerFunction({
   resolve(args) {
     const [a] = args;
     if (args.length !== 1 || a === undefined) return 'one argument';
-    if (!jsonValueTypeOk(a)) return `a STRING, BOOLEAN or number, got ${typeToString(a)}`;
+    if (!jsonSerializable(a)) return `a value of a type JSON can hold, got ${typeToString(a)}`;
     return { args: [a.kind === 'NULL' ? S : a], ret: S };
   },
   kernel(sig): Kernel {
@@ -620,7 +694,7 @@ function jsonConstructor(name: 'json_object' | 'json_array'): void {
           if (a.kind !== 'STRING' && a.kind !== 'NULL') return `STRING keys, got ${typeToString(a)}`;
           out.push(S);
         } else {
-          if (!jsonValueTypeOk(a)) return `STRING, BOOLEAN or number values, got ${typeToString(a)}`;
+          if (!jsonSerializable(a)) return `values of a type JSON can hold, got ${typeToString(a)}`;
           out.push(a.kind === 'NULL' ? S : a);
         }
       }

@@ -152,10 +152,23 @@ fixed('ascii', ['ASCII'], 'ASCII(s)', 's', T.INT, 1, (a) => {
 });
 // CHR(n): the character n modulo 256; '' for a negative n (Flink's SqlFunctionUtils.chr).
 fixed('chr', ['CHR'], 'CHR(n)', 'i', T.STRING, 1, (a) => ((a[0] as number) < 0 ? '' : String.fromCodePoint((a[0] as number) % 256)));
-fixed('position', ['POSITION', 'LOCATE', 'INSTR_POS'], 'POSITION(needle IN s) / LOCATE(needle, s)', 'ss', T.INT, 2, (a) => {
+// LOCATE(needle, s, from) searches from character `from` (Flink's SqlFunctionUtils.position:
+// BinaryStringData.indexOf(needle, from - 1) + 1): an empty needle is 1 whatever `from`, a
+// `from` below 1 searches from the start, one past the end finds nothing.
+fixed('position', ['POSITION', 'LOCATE', 'INSTR_POS'], 'POSITION(needle IN s) / LOCATE(needle, s [, from])', 'ssi', T.INT, 2, (a) => {
   const needle = a[0] as string;
   const s = a[1] as string;
-  const idx = s.indexOf(needle);
+  if (needle === '') return 1;
+  let start = 0;
+  const from = a.length > 2 ? (a[2] as number) : 1;
+  if (from > 1) {
+    // the UTF-16 index of code point from - 1
+    for (let cp = 0; cp < from - 1; cp++) {
+      if (start >= s.length) return 0;
+      start += (s.codePointAt(start) ?? 0) > 0xffff ? 2 : 1;
+    }
+  }
+  const idx = s.indexOf(needle, start);
   return idx < 0 ? 0 : codePointLength(s.slice(0, idx)) + 1;
 });
 fixed('instr', ['INSTR'], 'INSTR(s, needle)', 'ss', T.INT, 2, (a) => {

@@ -43,13 +43,12 @@ const FIELDS: [string, string[], TimeField][] = [
 /** The fields a TIME has: its value is milliseconds of day 0, so the TIMESTAMP extractors read it. */
 const TIME_FIELDS = new Set<TimeField>(['HOUR', 'MINUTE', 'SECOND', 'MILLISECOND']);
 
-for (const [name, sqlNames, field] of FIELDS) {
-  const f = timeFieldExtractor(field);
-  const ofTime = TIME_FIELDS.has(field);
+/** A BIGINT field of a TIMESTAMP or DATE (and of a TIME when `ofTime`), from local millis. */
+function registerExtractor(name: string, sqlNames: string[], doc: string, field: string, f: (t: number) => number, ofTime: boolean): void {
   registerFunction({
     name,
     sqlNames,
-    doc: `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`,
+    doc,
     resolve(args) {
       const a = args[0];
       if (args.length === 1 && a?.kind === 'TIME') return ofTime ? { args: [a], ret: T.BIGINT } : `a TIMESTAMP or DATE argument (a TIME has no ${field})`;
@@ -62,6 +61,32 @@ for (const [name, sqlNames, field] of FIELDS) {
     },
   });
 }
+
+for (const [name, sqlNames, field] of FIELDS) registerExtractor(name, sqlNames, `${sqlNames[0] ?? 'EXTRACT'}(timestamp)`, field, timeFieldExtractor(field), TIME_FIELDS.has(field));
+
+// EXTRACT's other fields (Calcite's DateTimeUtils, which Flink runs): DECADE = year / 10,
+// CENTURY and MILLENNIUM count from year 1 (2000 is in the 20th century), ISODOW is 1 (Monday)
+// to 7 (Sunday), ISOYEAR the year of the ISO week (the year of its Thursday), MICROSECOND and
+// NANOSECOND the second's field with its fraction (as MILLISECOND), EPOCH the seconds since
+// 1970-01-01 00:00:00 (Java's division, toward zero). Each is a BIGINT.
+function yearOfMs(t: number): number {
+  return civilFromDays(Math.floor(t / MS_PER_DAY)).year;
+}
+function isoDow(t: number): number {
+  const day = Math.floor(t / MS_PER_DAY);
+  return ((((day + 3) % 7) + 7) % 7) + 1; // 1970-01-01 was a Thursday (4)
+}
+const MORE_FIELDS: [string, string, (t: number) => number, boolean][] = [
+  ['extract_decade', 'DECADE', (t) => Math.trunc(yearOfMs(t) / 10), false],
+  ['extract_century', 'CENTURY', (t) => { const y = yearOfMs(t); return y > 0 ? Math.trunc((y + 99) / 100) : Math.trunc((y - 99) / 100); }, false],
+  ['extract_millennium', 'MILLENNIUM', (t) => { const y = yearOfMs(t); return y > 0 ? Math.trunc((y + 999) / 1000) : Math.trunc((y - 999) / 1000); }, false],
+  ['extract_isodow', 'ISODOW', isoDow, false],
+  ['extract_isoyear', 'ISOYEAR', (t) => yearOfMs(t + (4 - isoDow(t)) * MS_PER_DAY), false],
+  ['extract_microsecond', 'MICROSECOND', (t) => (((t % 60_000) + 60_000) % 60_000) * 1000, true],
+  ['extract_nanosecond', 'NANOSECOND', (t) => (((t % 60_000) + 60_000) % 60_000) * 1_000_000, true],
+  ['extract_epoch', 'EPOCH', (t) => Math.trunc(t / 1000), false],
+];
+for (const [name, field, f, ofTime] of MORE_FIELDS) registerExtractor(name, [], `EXTRACT(${field} FROM t)`, field, f, ofTime);
 
 const patternCache = new Map<string, JavaDatePattern>();
 function pattern(p: string): JavaDatePattern {
@@ -381,7 +406,7 @@ for (const [name, sql, round] of [['floor_time', 'FLOOR', floorTo], ['ceil_time'
     doc: `${sql}(timestamp TO unit): rounded ${sql === 'FLOOR' ? 'down' : 'up'} to a ${ROUNDING_UNITS.join(', ')}`,
     resolve(args) {
       const [u, t] = args;
-      if (args.length !== 2 || u?.kind !== 'STRING' || !isTime(t)) return `a TIMESTAMP, TIMESTAMP_LTZ or DATE and a unit (${ROUNDING_UNITS.join(', ')}): ${sql}(ts TO HOUR)`;
+      if (args.length !== 2 || u?.kind !== 'STRING' || (!isTime(t) && t?.kind !== 'TIME')) return `a TIMESTAMP, TIMESTAMP_LTZ, DATE or TIME and a unit (${ROUNDING_UNITS.join(', ')}): ${sql}(ts TO HOUR)`;
       const tt = t!.kind === 'NULL' ? T.TIMESTAMP : t!;
       return { args: [T.STRING, tt], ret: tt };
     },
@@ -389,6 +414,12 @@ for (const [name, sql, round] of [['floor_time', 'FLOOR', floorTo], ['ceil_time'
       const unit = String(consts[0] ?? '').toUpperCase();
       if (!(ROUNDING_UNITS as readonly string[]).includes(unit)) throw new Error(`${sql}(... TO unit) takes one of ${ROUNDING_UNITS.join(', ')}, got '${unit}'`);
       const kind = sig.args[1]!.kind;
+      if (kind === 'TIME') {
+        // a time of day rounds within the day: MILLISECOND to HOUR; CEIL past 23:00 wraps to 00:00
+        if (UNIT_MS[unit] === undefined || unit === 'DAY' || unit === 'WEEK') throw new Error(`${sql}(time TO unit) takes MILLISECOND, SECOND, MINUTE or HOUR, got '${unit}'`);
+        const inner = mapF64(sig.ret, (t: number) => round(unit, t) % MS_PER_DAY);
+        return (args, n) => inner([args[1]!], n);
+      }
       const zone = sessionTimeZone();
       const f = kind === 'DATE' ? (d: number) => Math.floor(round(unit, d * MS_PER_DAY) / MS_PER_DAY) : kind === 'TIMESTAMP_LTZ' ? (t: number) => zone.fromLocal(round(unit, zone.toLocal(t))) : (t: number) => round(unit, t);
       const inner = mapF64(sig.ret, f);
