@@ -57,7 +57,7 @@ INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION AL
     const sql = unionJob('AT_LEAST_ONCE');
     const dir = jobDirs(sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1, [], { paced: true })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length, 'kills before the input ended').toBe(4);
     const got = new Map<string, number>();
     for (const l of committedLines(join(dir, 'out'))) got.set(l, (got.get(l) ?? 0) + 1);
@@ -74,7 +74,7 @@ INSERT INTO result SELECT 'a', auction, bidder, price, date_time FROM a UNION AL
     const sql = unionJob('EXACTLY_ONCE');
     const dir = jobDirs(sql);
     // the uninterrupted run alongside the crashed ones: both mostly wait on rate-limited sources
-    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1)]);
+    const [runs] = await Promise.all([crashLoop({ dir, kills: 4, seed: 66, parallelism: () => 1, killAfterMs: [1000, 2500], interval: '200ms' }), runClean(join(dir, 'clean'), 1, [], { paced: true })]);
     expect(runs.filter((r) => r.signal === 'SIGKILL').length, 'kills before the input ended').toBe(4);
     expect(committedLines(join(dir, 'out')).sort()).toEqual(committedLines(join(dir, 'clean', 'out')).sort());
   }, 180_000);
@@ -91,7 +91,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND)) GROUP
     const chk = join(dir, 'chk');
     // the uninterrupted run alongside the stopped and restored ones (it mostly waits on its
     // rate-limited source)
-    const clean = runClean(join(dir, 'clean'), 1);
+    const clean = runClean(join(dir, 'clean'), 1, [], { paced: true });
     // a long checkpoint interval: the savepoint is the only checkpoint of the first run
     const { child, done } = start(['run', 'job.sql', '--checkpoint-dir', chk, '--checkpoint-interval', '1h'], dir);
     // Signal once the job runs (its sink directory exists: the signal handlers are installed
@@ -161,7 +161,7 @@ FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '1' HOUR)) GROUP BY
   function cleanLines(): Promise<string[]> {
     clean ??= (async () => {
       const dir = jobDirs(sql);
-      await runClean(join(dir, 'clean'), 1);
+      await runClean(join(dir, 'clean'), 1, [], { paced: true });
       return committedLines(join(dir, 'clean', 'out')).sort();
     })();
     return clean;
