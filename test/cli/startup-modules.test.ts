@@ -53,7 +53,8 @@ describe('start-up', () => {
     // no connector implementation (print and blackhole are a few lines each), only the two
     // operators the plan has, nothing of verify
     expect(files.has('cli/main')).toBe(true);
-    expect(under(files, 'connectors/')).toEqual(['blackhole/sink', 'print/sink', 'registry', 'table-errors']);
+    // metadata: the METADATA keys each connector provides (a table of names, no connector code)
+    expect(under(files, 'connectors/')).toEqual(['blackhole/sink', 'metadata', 'print/sink', 'registry', 'table-errors']);
     expect(under(files, 'exec/operators/')).toEqual(['calc', 'collect']);
     expect(under(files, 'verify/')).toEqual([]);
   });
