@@ -1752,13 +1752,13 @@ export class SqlParser extends CstParser {
     this.CONSUME(T.StringLiteral);
   });
 
-  /** `CASE [x] WHEN a THEN b ... [ELSE c] END` */
+  /** `CASE [x] WHEN a [, a2 ...] THEN b ... [ELSE c] END` (a list of values in the simple form) */
   readonly caseExpression = this.RULE('caseExpression', () => {
     this.CONSUME(T.CASE);
     this.OPTION(() => this.SUBRULE(this.expression, { LABEL: 'operand' }));
     this.AT_LEAST_ONE(() => {
       this.CONSUME(T.WHEN);
-      this.SUBRULE2(this.expression, { LABEL: 'when' });
+      this.SUBRULE(this.caseWhenValues, { LABEL: 'when' });
       this.CONSUME(T.THEN);
       this.SUBRULE3(this.expression, { LABEL: 'then' });
     });
@@ -1767,6 +1767,15 @@ export class SqlParser extends CstParser {
       this.SUBRULE4(this.expression, { LABEL: 'else' });
     });
     this.CONSUME(T.END);
+  });
+
+  /** The values after one WHEN: `a` or, in a simple CASE, `a, b, ...` */
+  readonly caseWhenValues = this.RULE('caseWhenValues', () => {
+    this.SUBRULE(this.expression);
+    this.MANY(() => {
+      this.CONSUME(T.Comma);
+      this.SUBRULE2(this.expression);
+    });
   });
 
   /** `CAST(x AS type)`, `TRY_CAST(x AS type)` */

@@ -1209,15 +1209,23 @@ export class CstToAst extends BaseVisitor {
   }
 
   caseExpression(ctx: Ctx, span: Span): Expr {
-    const whens = this.asExprs(nodesOf(ctx, 'when'));
+    const operand = this.asOptExpr(nodeOf(ctx, 'operand'));
     const thens = this.asExprs(nodesOf(ctx, 'then'));
-    return {
-      kind: 'case',
-      operand: this.asOptExpr(nodeOf(ctx, 'operand')),
-      whens: whens.map((when, i) => ({ when, then: must(thens[i], 'a THEN result') })),
-      else: this.asOptExpr(nodeOf(ctx, 'else')),
-      span,
-    };
+    const whens: { when: Expr; then: Expr }[] = [];
+    nodesOf(ctx, 'when').forEach((node, i) => {
+      const values = this.asExprs(nodesOf(node.children as Ctx, 'expression'));
+      const then = must(thens[i], 'a THEN result');
+      // `CASE x WHEN a, b THEN r` is `CASE x WHEN a THEN r WHEN b THEN r` (Calcite: x = a OR x = b)
+      if (values.length > 1 && operand === undefined) {
+        throw parseError('a list of values after WHEN needs a simple CASE (CASE x WHEN a, b THEN ...)', values[1]!.span, 'write the conditions with OR: CASE WHEN c1 OR c2 THEN ...');
+      }
+      for (const when of values) whens.push({ when, then });
+    });
+    return { kind: 'case', operand, whens, else: this.asOptExpr(nodeOf(ctx, 'else')), span };
+  }
+
+  caseWhenValues(): never {
+    throw internalError('caseWhenValues is read by caseExpression');
   }
 
   castExpression(ctx: Ctx, span: Span): Expr {
